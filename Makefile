@@ -1,0 +1,53 @@
+# reldb build and test targets. `make test` is what CI and the README run.
+GO       ?= go
+PKGS     ?= ./...
+FUZZTIME ?= 30s
+BENCHTIME ?= 1s
+COUNT    ?= 1
+
+.PHONY: all test fmt vet test-race test-short bench bench-compare fuzz demo
+
+all: test
+
+## test: gofmt check, go vet, and every test under the race detector.
+test: fmt vet test-race
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+test-race:
+	$(GO) test -race -count=1 $(PKGS)
+
+test-short:
+	$(GO) test -short -count=1 $(PKGS)
+
+## bench: every benchmark once; BENCH=regexp narrows, COUNT=10 for benchstat.
+BENCH ?= .
+bench:
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) $(PKGS)
+
+## bench-compare REF=main: benchstat of HEAD against REF (10 runs each).
+REF ?= main
+bench-compare:
+	@set -e; tmp=$$(mktemp -d); \
+	git worktree add -q $$tmp/ref $(REF); \
+	(cd $$tmp/ref && $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count 10 $(PKGS)) > $$tmp/old.txt; \
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count 10 $(PKGS) > $$tmp/new.txt; \
+	git worktree remove --force $$tmp/ref; \
+	$(GO) run golang.org/x/perf/cmd/benchstat@latest $$tmp/old.txt $$tmp/new.txt
+
+## fuzz: each fuzz target for FUZZTIME.
+fuzz:
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+demo:
+	$(GO) run ./cmd/reldb demo

@@ -1,0 +1,131 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/txn"
+)
+
+// ErrCorrupt is returned when stored data fails a consistency check.
+var ErrCorrupt = errors.New("reldb: corrupt database")
+
+// maxProblems bounds how many problems one Check reports.
+const maxProblems = 20
+
+// checkSnapshot verifies one snapshot; see DB.Check.
+func checkSnapshot(snap *txn.Snapshot) error {
+	var problems []error
+	report := func(format string, args ...any) {
+		if len(problems) < maxProblems {
+			problems = append(problems, fmt.Errorf(format, args...))
+		}
+	}
+	used := map[txn.TreeID]string{catalogTree: "catalog"}
+	eachTable(snap, func(d *tableDef) {
+		for _, id := range append([]txn.TreeID{d.primary}, treesOf(d)...) {
+			if other, dup := used[id]; dup {
+				report("table %q: tree %d also used by %s", d.name, id, other)
+			}
+			used[id] = d.name
+		}
+		checkTable(snap, d, report)
+	})
+	snap.Trees(func(id txn.TreeID, _ *index.Tree) {
+		if _, ok := used[id]; !ok {
+			report("tree %d belongs to no table or index", id)
+		}
+	})
+	if len(problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrCorrupt, errors.Join(problems...))
+}
+
+func treesOf(d *tableDef) []txn.TreeID {
+	ids := make([]txn.TreeID, len(d.indexes))
+	for i, ix := range d.indexes {
+		ids[i] = ix.tree
+	}
+	return ids
+}
+
+func checkTable(snap *txn.Snapshot, d *tableDef, report func(string, ...any)) {
+	primary := snap.Tree(d.primary)
+	if primary == nil {
+		report("table %q: primary tree %d is missing", d.name, d.primary)
+		return
+	}
+	trees := make([]*index.Tree, len(d.indexes))
+	for i, ix := range d.indexes {
+		if trees[i] = snap.Tree(ix.tree); trees[i] == nil {
+			report("table %q: index %q: tree %d is missing", d.name, ix.name, ix.tree)
+			return
+		}
+		if trees[i].Len() != primary.Len() {
+			report("table %q: index %q has %d entries for %d rows", d.name, ix.name, trees[i].Len(), primary.Len())
+		}
+	}
+	primary.Ascend(nil, nil, func(e index.Entry) bool {
+		vals, ok := e.Val.([]any)
+		if !ok || len(vals) != len(d.cols) {
+			report("table %q: key %x: malformed row %v", d.name, e.Key, e.Val)
+			return true
+		}
+		for i := range d.cols {
+			c := &d.cols[i]
+			if vals[i] == nil {
+				if c.notNull {
+					report("table %q: key %x: NULL in NOT NULL column %q", d.name, e.Key, c.name)
+				}
+				continue
+			}
+			if got, err := coerce(c, vals[i]); err != nil || index.Compare(got, vals[i]) != 0 {
+				report("table %q: key %x: column %q holds %T %v", d.name, e.Key, c.name, vals[i], vals[i])
+			}
+		}
+		if !bytes.Equal(e.Key, d.pkKey(vals)) {
+			report("table %q: row %v stored under key %x", d.name, vals, e.Key)
+		}
+		for i, ix := range d.indexes {
+			if _, ok := trees[i].Get(d.indexKey(ix, vals)); !ok {
+				report("table %q: index %q lacks the entry for row %v", d.name, ix.name, vals)
+			}
+		}
+		return true
+	})
+	for i, ix := range d.indexes {
+		var prev []byte
+		trees[i].Ascend(nil, nil, func(e index.Entry) bool {
+			n, err := index.SkipValues(e.Key, len(ix.cols))
+			if err != nil {
+				report("table %q: index %q: malformed key %x: %v", d.name, ix.name, e.Key, err)
+				return true
+			}
+			if _, ok := primary.Get(e.Key[n:]); !ok {
+				report("table %q: index %q: entry %x points to no row", d.name, ix.name, e.Key)
+			}
+			cols := e.Key[:n]
+			if ix.unique && prev != nil && bytes.Equal(prev, cols) && !hasNull(cols, len(ix.cols)) {
+				report("table %q: unique index %q holds duplicate %x", d.name, ix.name, cols)
+			}
+			prev = cols
+			return true
+		})
+	}
+}
+
+func hasNull(key []byte, n int) bool {
+	vals, err := index.DecodeKey(key)
+	if err != nil || len(vals) != n {
+		return true
+	}
+	for _, v := range vals {
+		if v == nil {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,125 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/txn"
+)
+
+// DB is a database: a catalog of tables and their rows, versioned by MVCC. A
+// DB is safe for concurrent use by many goroutines; each transaction belongs
+// to one goroutine.
+type DB struct {
+	opts     Options
+	oracle   *txn.Oracle
+	nextTree atomic.Uint64 // last tree ID handed out; 0 is the catalog
+	closed   atomic.Bool
+}
+
+// Open opens a database. With the zero Options it is empty and in memory.
+// It returns an error if the options are invalid.
+func Open(opts Options) (*DB, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	db := &DB{opts: opts}
+	db.oracle = txn.NewOracle(map[txn.TreeID]*index.Tree{catalogTree: index.NewTree()})
+	return db, nil
+}
+
+// Close closes the database. Transactions still open keep their snapshot;
+// new ones fail with ErrClosed. Closing twice is harmless.
+func (db *DB) Close() error {
+	db.closed.Store(true)
+	return nil
+}
+
+func (db *DB) newTreeID() txn.TreeID { return txn.TreeID(db.nextTree.Add(1)) }
+
+// Begin starts a transaction on the latest committed snapshot. The caller
+// must end it with Commit or Rollback; `defer tx.Rollback()` is always safe.
+// A write transaction is serializable: Commit fails with ErrConflict if a
+// transaction that committed in between wrote what it read or wrote. ctx
+// bounds the transaction: once it is done, Commit rolls back and returns
+// ctx.Err(). Returns ErrClosed after Close.
+func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
+	if db.closed.Load() {
+		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &Tx{db: db, ctx: ctx, t: db.oracle.Begin(opts.ReadOnly), readOnly: opts.ReadOnly}, nil
+}
+
+// View runs fn in a read-only transaction on the latest committed snapshot:
+// fn sees one consistent state however long it runs, and neither blocks nor
+// is blocked by writers. It returns fn's error. fn must not call Commit or
+// Rollback (they panic).
+func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.Begin(ctx, TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	tx.managed = true
+	defer tx.rollback()
+	return fn(tx)
+}
+
+// Update runs fn in a write transaction and commits it if fn returns nil. If
+// the commit (or fn) fails with ErrConflict, Update rolls back, waits a
+// jittered, doubling backoff and runs fn again in a new transaction, up to
+// Options.Retry.MaxAttempts times; it returns the last error. So fn may run
+// several times and must have no effects outside the transaction. fn must
+// not call Commit or Rollback (they panic). A panic in fn rolls back and
+// propagates. While waiting, Update returns ctx.Err() once ctx is done.
+func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	r := db.opts.Retry
+	backoff := r.MinBackoff
+	for attempt := 1; ; attempt++ {
+		err := db.updateOnce(ctx, fn)
+		if err == nil || !errors.Is(err, ErrConflict) || attempt >= r.MaxAttempts {
+			if err != nil && errors.Is(err, ErrConflict) && attempt > 1 {
+				return fmt.Errorf("after %d attempts: %w", attempt, err)
+			}
+			return err
+		}
+		timer := time.NewTimer(rand.N(backoff) + 1)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+		}
+		backoff = min(2*backoff, r.MaxBackoff)
+	}
+}
+
+func (db *DB) updateOnce(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.Begin(ctx, TxOptions{})
+	if err != nil {
+		return err
+	}
+	tx.managed = true
+	defer tx.rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.commit()
+}
+
+// Check verifies the latest committed snapshot: every row is well-formed and
+// stored under its primary key, every secondary and unique index holds
+// exactly one entry per row and nothing else, unique indexes hold no
+// duplicates, and no tree is orphaned. It returns nil or an error wrapping
+// ErrCorrupt that lists every problem found. It reads one snapshot and does
+// not block writers. O(rows × indexes).
+func (db *DB) Check() error {
+	return checkSnapshot(db.oracle.Latest())
+}

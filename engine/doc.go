@@ -1,0 +1,63 @@
+// Package engine is reldb's public API: an embedded, in-memory relational
+// database for Go with typed tables, indexes and serializable MVCC
+// transactions. It is the only package most programs import.
+//
+// # Basics
+//
+// [Open] returns a [DB]. Tables are declared with [Table], [Column] and
+// [Index] and created inside a transaction ([Tx.CreateTable]); schema changes
+// are versioned with the data. Rows go in as a [Row] (column name to Go
+// value) and come out as a [Record], a read-only view of the stored row.
+// [Tx.Query] selects rows with conditions ([Eq], [Lt], [In], [IsNull], ...),
+// ORDER BY and LIMIT, using an index when one matches.
+//
+//	db, _ := engine.Open(engine.Options{}) // in memory
+//	err := db.Update(ctx, func(tx *engine.Tx) error {
+//		a, err := tx.Insert("authors", engine.Row{"name": "Le Guin"})
+//		if err != nil {
+//			return err
+//		}
+//		_, err = tx.Insert("books", engine.Row{"author_id": a.ID(), "title": "The Dispossessed"})
+//		return err
+//	})
+//
+// # Transactions
+//
+// [DB.View] runs a function in a read-only transaction, [DB.Update] in a
+// write transaction that commits when the function returns nil, and
+// [DB.Begin] gives an explicit [Tx] to Commit or Rollback. Every transaction
+// reads one snapshot: the state committed when it began, plus its own
+// writes. Readers never block and are never blocked.
+//
+// Several write transactions may run at once. Each records what it read —
+// keys, and key ranges, so rows inserted into a range it scanned count — and
+// at commit it is validated against the transactions that committed since it
+// began. If one of them wrote something it read or wrote, Commit returns
+// [ErrConflict] and nothing is written: the result is serializable. Update
+// retries on conflict with a bounded, jittered backoff ([RetryPolicy]).
+//
+// Each statement is atomic: one that fails leaves the transaction as it was.
+// [Tx.Savepoint] and [Tx.RollbackTo] undo part of a transaction.
+//
+// # Durability
+//
+// A database is purely in memory and lives as long as its DB.
+//
+// # Errors
+//
+// Errors wrap sentinels for errors.Is ([ErrNotFound], [ErrConflict],
+// [ErrUnique], [ErrNotNull], [ErrType], [ErrNoTable], ...). A constraint
+// failure is a [*ConstraintError] for errors.As naming the constraint,
+// table, columns and key and carrying PostgreSQL's SQLSTATE, so code written
+// against PostgreSQL error codes can be tested against reldb. Bad input
+// changes nothing.
+//
+// # Caveats
+//
+//   - Text compares byte-wise, like PostgreSQL's C collation.
+//   - Decimals compare by value: 1.0 and 1.00 are equal (and collide in a
+//     unique index), while the row keeps the scale it was given.
+//   - An auto-increment key that is given explicitly advances the sequence;
+//     PostgreSQL's sequences do not move.
+//   - Every table needs a primary key.
+package engine

@@ -1,0 +1,637 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/reldb/reldb/index"
+)
+
+// Cond is one filter of a query. Build conditions with Eq, Lt, Le, Gt, Ge,
+// In, IsNull and IsNotNull; a query's conditions are ANDed. Comparisons
+// follow SQL: a NULL column value matches only IsNull, and Eq(col, nil)
+// matches nothing.
+type Cond struct {
+	col  string
+	op   condOp
+	vals []any
+}
+
+type condOp uint8
+
+const (
+	opEq condOp = iota + 1
+	opLt
+	opLe
+	opGt
+	opGe
+	opIn
+	opIsNull
+	opNotNull
+)
+
+var opNames = [...]string{opEq: "=", opLt: "<", opLe: "<=", opGt: ">", opGe: ">=", opIn: "IN", opIsNull: "IS NULL", opNotNull: "IS NOT NULL"}
+
+// Eq matches rows whose column equals v.
+func Eq(col string, v any) Cond { return Cond{col: col, op: opEq, vals: []any{v}} }
+
+// Lt matches rows whose column is less than v.
+func Lt(col string, v any) Cond { return Cond{col: col, op: opLt, vals: []any{v}} }
+
+// Le matches rows whose column is less than or equal to v.
+func Le(col string, v any) Cond { return Cond{col: col, op: opLe, vals: []any{v}} }
+
+// Gt matches rows whose column is greater than v.
+func Gt(col string, v any) Cond { return Cond{col: col, op: opGt, vals: []any{v}} }
+
+// Ge matches rows whose column is greater than or equal to v.
+func Ge(col string, v any) Cond { return Cond{col: col, op: opGe, vals: []any{v}} }
+
+// In matches rows whose column equals one of vals. NULLs in vals match
+// nothing, as in SQL.
+func In(col string, vals ...any) Cond { return Cond{col: col, op: opIn, vals: vals} }
+
+// IsNull matches rows whose column is NULL.
+func IsNull(col string) Cond { return Cond{col: col, op: opIsNull} }
+
+// IsNotNull matches rows whose column is not NULL.
+func IsNotNull(col string) Cond { return Cond{col: col, op: opNotNull} }
+
+// Order is a sort direction for Query.OrderBy.
+type Order uint8
+
+// Sort directions. As in PostgreSQL, NULLs sort after every value in
+// ascending order and before every value in descending order.
+const (
+	Asc Order = iota
+	Desc
+)
+
+var _ fmt.Stringer = Asc
+
+// String returns "ASC", "DESC", or "Order(n)" for an unknown value.
+func (o Order) String() string {
+	switch o {
+	case Asc:
+		return "ASC"
+	case Desc:
+		return "DESC"
+	}
+	return fmt.Sprintf("Order(%d)", uint8(o))
+}
+
+// Query selects rows of one table. Build it with Tx.Query and the chained
+// methods, then run it with All, First, Count or Each; every run reads the
+// transaction's snapshot plus its own writes. A Query belongs to its Tx and
+// is not safe for concurrent use.
+//
+// The planner picks the index (the primary key or a secondary index) that
+// matches the most leading columns with Eq, In or IsNull, then a range
+// (Lt, Le, Gt, Ge) on the next column; every condition is also checked on
+// each row. When the chosen index yields rows in the requested order, the
+// scan streams and stops at the limit; otherwise matching rows are sorted.
+// Explain describes the choice.
+type Query struct {
+	tx     *Tx
+	table  string
+	conds  []Cond
+	order  []orderTerm
+	limit  int
+	offset int
+	err    error
+}
+
+type orderTerm struct {
+	col string
+	dir Order
+}
+
+// Query starts a query on a table.
+func (tx *Tx) Query(table string) *Query {
+	return &Query{tx: tx, table: table, limit: -1}
+}
+
+// Where adds conditions; all conditions of a query must hold.
+func (q *Query) Where(conds ...Cond) *Query {
+	q.conds = append(q.conds, conds...)
+	return q
+}
+
+// OrderBy adds a sort key. Without OrderBy rows come in the order of the
+// index the planner chose, which callers should not rely on.
+func (q *Query) OrderBy(col string, dir Order) *Query {
+	q.order = append(q.order, orderTerm{col, dir})
+	return q
+}
+
+// Limit returns at most n rows. A negative n means no limit.
+func (q *Query) Limit(n int) *Query {
+	q.limit = n
+	return q
+}
+
+// Offset skips the first n rows (after sorting).
+func (q *Query) Offset(n int) *Query {
+	if n < 0 {
+		q.err = fmt.Errorf("query %s: negative offset %d", q.table, n)
+	}
+	q.offset = n
+	return q
+}
+
+// All returns every matching row.
+func (q *Query) All() ([]Record, error) {
+	var out []Record
+	err := q.run(func(r Record) bool {
+		out = append(out, r)
+		return true
+	})
+	return out, err
+}
+
+// First returns the first matching row, or ErrNotFound when none matches.
+func (q *Query) First() (Record, error) {
+	var out Record
+	q.limit = 1
+	err := q.run(func(r Record) bool {
+		out = r
+		return false
+	})
+	if err == nil && out.IsZero() {
+		err = fmt.Errorf("query %s: %w", q.table, ErrNotFound)
+	}
+	return out, err
+}
+
+// Count returns the number of matching rows (after Offset and Limit).
+func (q *Query) Count() (int, error) {
+	n := 0
+	err := q.run(func(Record) bool {
+		n++
+		return true
+	})
+	return n, err
+}
+
+// Each calls fn for every matching row in order until fn returns an error,
+// which Each returns.
+func (q *Query) Each(fn func(Record) error) error {
+	var ferr error
+	err := q.run(func(r Record) bool {
+		ferr = fn(r)
+		return ferr == nil
+	})
+	if err != nil {
+		return err
+	}
+	return ferr
+}
+
+// Explain describes the plan: the index, the key ranges scanned, and
+// whether rows are sorted after the scan.
+func (q *Query) Explain() (string, error) {
+	p, err := q.plan()
+	if err != nil {
+		return "", err
+	}
+	return p.String(), nil
+}
+
+// bound is a condition compiled against a table.
+type bound struct {
+	col  int
+	op   condOp
+	vals []any // coerced to the column's type
+}
+
+type plan struct {
+	d       *tableDef
+	ix      *indexDef // nil: the primary tree
+	name    string
+	cols    []int // the index's key columns (for a secondary index, then the primary key)
+	ranges  []scanRange
+	empty   bool // a condition can match nothing
+	reverse bool
+	sorted  bool
+	conds   []bound
+	order   []orderTerm
+	orderAt []int // column positions of order
+	eqCols  int
+	ranged  bool
+}
+
+type scanRange struct{ lo, hi []byte }
+
+func (p *plan) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "scan %s using %s", p.d.name, p.name)
+	switch {
+	case p.empty:
+		b.WriteString(" (no rows can match)")
+	case p.eqCols == 0 && !p.ranged:
+		b.WriteString(" (full)")
+	default:
+		fmt.Fprintf(&b, " (%d equality column", p.eqCols)
+		if p.eqCols != 1 {
+			b.WriteByte('s')
+		}
+		if p.ranged {
+			b.WriteString(", range on the next")
+		}
+		fmt.Fprintf(&b, ", %d range", len(p.ranges))
+		if len(p.ranges) != 1 {
+			b.WriteByte('s')
+		}
+		b.WriteByte(')')
+	}
+	if p.reverse {
+		b.WriteString(" backward")
+	}
+	if len(p.order) > 0 && !p.sorted {
+		b.WriteString(", then sort")
+	}
+	return b.String()
+}
+
+func (q *Query) plan() (*plan, error) {
+	if q.err != nil {
+		return nil, q.err
+	}
+	if err := q.tx.live(); err != nil {
+		return nil, err
+	}
+	d, err := q.tx.table(q.table)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	conds := make([]bound, len(q.conds))
+	for i, c := range q.conds {
+		pos, ok := d.colIdx[c.col]
+		if !ok {
+			return nil, fmt.Errorf("query %s: %w: %q", q.table, ErrNoColumn, c.col)
+		}
+		if c.op < opEq || c.op > opNotNull {
+			return nil, fmt.Errorf("query %s: invalid condition on %q", q.table, c.col)
+		}
+		if c.op != opIn && c.op != opIsNull && c.op != opNotNull && len(c.vals) != 1 {
+			return nil, fmt.Errorf("query %s: condition %s on %q needs one value", q.table, opNames[c.op], c.col)
+		}
+		cmpCol := d.cols[pos]
+		cmpCol.precision, cmpCol.scale = 0, 0 // compare decimals exactly, unrounded
+		b := bound{col: pos, op: c.op}
+		for _, v := range c.vals {
+			cv, err := coerce(&cmpCol, v)
+			if err != nil {
+				return nil, fmt.Errorf("query %s: %w", q.table, err)
+			}
+			b.vals = append(b.vals, cv)
+		}
+		conds[i] = b
+	}
+	orderAt := make([]int, len(q.order))
+	for i, o := range q.order {
+		pos, ok := d.colIdx[o.col]
+		if !ok {
+			return nil, fmt.Errorf("query %s: order by: %w: %q", q.table, ErrNoColumn, o.col)
+		}
+		if o.dir != Asc && o.dir != Desc {
+			return nil, fmt.Errorf("query %s: order by %q: invalid direction %v", q.table, o.col, o.dir)
+		}
+		orderAt[i] = pos
+	}
+	best := candidate(d, nil, conds, q.order, orderAt)
+	for _, ix := range d.indexes {
+		if c := candidate(d, ix, conds, q.order, orderAt); c.better(best) {
+			best = c
+		}
+	}
+	return best, nil
+}
+
+// score ranks plans: more equality columns, then a range, then no sort,
+// then the primary tree (no second lookup per row).
+func (p *plan) score() int {
+	s := p.eqCols * 8
+	if p.ranged {
+		s += 4
+	}
+	if p.sorted {
+		s += 2
+	}
+	if p.ix == nil {
+		s++
+	}
+	return s
+}
+
+func (p *plan) better(than *plan) bool {
+	if p.empty != than.empty {
+		return p.empty
+	}
+	return p.score() > than.score()
+}
+
+// maxRanges bounds how many point prefixes IN lists may multiply into.
+const maxRanges = 1024
+
+// candidate plans a scan of one index (nil: the primary tree).
+func candidate(d *tableDef, ix *indexDef, conds []bound, order []orderTerm, orderAt []int) *plan {
+	p := &plan{d: d, ix: ix, conds: conds, order: order, orderAt: orderAt, name: d.pkName, cols: d.pk}
+	if ix != nil {
+		p.name = ix.name
+		p.cols = append(slices.Clone(ix.cols), d.pk...)
+	}
+	prefixes := [][]byte{nil}
+	constant := map[int]bool{} // columns fixed to one value
+	for _, col := range p.cols {
+		vals, ok := eqValues(conds, col)
+		if !ok || len(prefixes)*max(len(vals), 1) > maxRanges {
+			break
+		}
+		if len(vals) == 0 {
+			p.empty = true
+			return p
+		}
+		next := make([][]byte, 0, len(prefixes)*len(vals))
+		for _, pre := range prefixes {
+			for _, v := range vals {
+				k, _ := index.AppendValue(slices.Clip(pre), v)
+				next = append(next, k)
+			}
+		}
+		prefixes = next
+		if len(vals) == 1 {
+			constant[col] = true
+		}
+		p.eqCols++
+	}
+	var lower, upper *bound
+	if p.eqCols < len(p.cols) {
+		lower, upper = rangeBounds(conds, p.cols[p.eqCols])
+		p.ranged = lower != nil || upper != nil
+	}
+	for _, pre := range prefixes {
+		r := scanRange{lo: pre, hi: index.PrefixEnd(pre)}
+		if len(pre) == 0 {
+			r.lo = nil
+		}
+		if p.ranged {
+			// A range never matches NULL, which sorts last: stop before it.
+			r.hi = append(slices.Clip(pre), 0xFF)
+		}
+		if lower != nil {
+			k, _ := index.AppendValue(slices.Clip(pre), lower.vals[0])
+			if lower.op == opGt {
+				k = index.PrefixEnd(k)
+			}
+			r.lo = k
+		}
+		if upper != nil {
+			k, _ := index.AppendValue(slices.Clip(pre), upper.vals[0])
+			if upper.op == opLe {
+				k = index.PrefixEnd(k)
+			}
+			r.hi = k
+		}
+		p.ranges = append(p.ranges, r)
+	}
+	p.sorted, p.reverse = orderedBy(p, constant, len(prefixes))
+	return p
+}
+
+// eqValues returns the sorted, distinct values that an Eq, In or IsNull
+// condition fixes col to, and whether there is such a condition. An empty
+// list means no row can match.
+func eqValues(conds []bound, col int) ([]any, bool) {
+	for _, c := range conds {
+		if c.col != col {
+			continue
+		}
+		switch c.op {
+		case opEq, opIn:
+			var vals []any
+			for _, v := range c.vals {
+				if v != nil {
+					vals = append(vals, v)
+				}
+			}
+			slices.SortFunc(vals, index.Compare)
+			return slices.CompactFunc(vals, index.Equal), true
+		case opIsNull:
+			return []any{nil}, true
+		}
+	}
+	return nil, false
+}
+
+// rangeBounds returns the tightest lower (Gt/Ge) and upper (Lt/Le) bounds on
+// col, or nil. A NULL bound matches nothing and is left to the row filter.
+func rangeBounds(conds []bound, col int) (lower, upper *bound) {
+	for i := range conds {
+		c := &conds[i]
+		if c.col != col || c.vals == nil || c.vals[0] == nil {
+			continue
+		}
+		switch c.op {
+		case opGt, opGe:
+			if lower == nil || tighter(c, lower, 1) {
+				lower = c
+			}
+		case opLt, opLe:
+			if upper == nil || tighter(c, upper, -1) {
+				upper = c
+			}
+		}
+	}
+	return lower, upper
+}
+
+// tighter reports whether bound a excludes more than b; dir is +1 for lower
+// bounds and -1 for upper ones.
+func tighter(a, b *bound, dir int) bool {
+	c := index.Compare(a.vals[0], b.vals[0]) * dir
+	return c > 0 || (c == 0 && (a.op == opGt || a.op == opLt))
+}
+
+// orderedBy reports whether scanning p yields rows in the requested order,
+// and whether the scan must run backward for it.
+func orderedBy(p *plan, constant map[int]bool, nranges int) (sorted, reverse bool) {
+	pos := p.eqCols
+	first := true
+	for i, col := range p.orderAt {
+		if constant[col] {
+			continue
+		}
+		if nranges > 1 || pos >= len(p.cols) || p.cols[pos] != col {
+			return false, false
+		}
+		dir := p.order[i].dir == Desc
+		if first {
+			reverse, first = dir, false
+		} else if dir != reverse {
+			return false, false
+		}
+		pos++
+	}
+	return true, reverse
+}
+
+// matches reports whether a row satisfies every condition.
+func matches(conds []bound, vals []any) bool {
+	for _, c := range conds {
+		v := vals[c.col]
+		switch c.op {
+		case opIsNull:
+			if v != nil {
+				return false
+			}
+			continue
+		case opNotNull:
+			if v == nil {
+				return false
+			}
+			continue
+		}
+		if v == nil {
+			return false
+		}
+		switch c.op {
+		case opIn:
+			found := false
+			for _, x := range c.vals {
+				if x != nil && index.Compare(v, x) == 0 {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return false
+			}
+			continue
+		}
+		x := c.vals[0]
+		if x == nil {
+			return false
+		}
+		cmp := index.Compare(v, x)
+		ok := false
+		switch c.op {
+		case opEq:
+			ok = cmp == 0
+		case opLt:
+			ok = cmp < 0
+		case opLe:
+			ok = cmp <= 0
+		case opGt:
+			ok = cmp > 0
+		case opGe:
+			ok = cmp >= 0
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// scan calls fn with every row the plan's ranges hold that matches its
+// conditions, in index order, until fn returns false.
+func (p *plan) scan(tx *Tx, fn func(vals []any) bool) {
+	if p.empty {
+		return
+	}
+	tree, nCols := p.d.primary, 0
+	if p.ix != nil {
+		tree, nCols = p.ix.tree, len(p.ix.cols)
+	}
+	goOn := true
+	visit := func(e index.Entry) bool {
+		var vals []any
+		if p.ix == nil {
+			vals = e.Val.([]any)
+		} else {
+			n, err := index.SkipValues(e.Key, nCols)
+			if err != nil {
+				panic(fmt.Sprintf("reldb: index %s: %v", p.ix.name, err))
+			}
+			row, ok := tx.t.Get(p.d.primary, e.Key[n:])
+			if !ok {
+				panic(fmt.Sprintf("reldb: index %s: entry without a row", p.ix.name))
+			}
+			vals = row.Val.([]any)
+		}
+		if !matches(p.conds, vals) {
+			return true
+		}
+		goOn = fn(vals)
+		return goOn
+	}
+	for i := range p.ranges {
+		r := p.ranges[i]
+		if p.reverse {
+			r = p.ranges[len(p.ranges)-1-i]
+		}
+		tx.t.Scan(tree, r.lo, r.hi, p.reverse, visit)
+		if !goOn {
+			return
+		}
+	}
+}
+
+func (q *Query) run(fn func(Record) bool) error {
+	p, err := q.plan()
+	if err != nil {
+		return err
+	}
+	if q.limit == 0 {
+		return nil
+	}
+	skip, left := q.offset, q.limit
+	emit := func(vals []any) bool {
+		if skip > 0 {
+			skip--
+			return true
+		}
+		if !fn(Record{def: p.d, vals: vals}) {
+			return false
+		}
+		left--
+		return left != 0
+	}
+	if p.sorted && q.tx.readOnly {
+		p.scan(q.tx, emit)
+		return nil
+	}
+	// Collect before emitting: in a write transaction fn may write to the
+	// trees being scanned, which a B-tree iteration does not survive.
+	var rows [][]any
+	p.scan(q.tx, func(vals []any) bool {
+		rows = append(rows, vals)
+		return !p.sorted || q.limit < 0 || len(rows) < q.offset+q.limit
+	})
+	if !p.sorted {
+		sortRows(rows, p)
+	}
+	for _, vals := range rows {
+		if !emit(vals) {
+			break
+		}
+	}
+	return nil
+}
+
+func sortRows(rows [][]any, p *plan) {
+	slices.SortStableFunc(rows, func(a, b []any) int {
+		for i, col := range p.orderAt {
+			c := index.Compare(a[col], b[col])
+			if p.order[i].dir == Desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+}

@@ -1,0 +1,349 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync/atomic"
+
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/txn"
+)
+
+// Tx is a transaction. It reads one snapshot — the latest committed state
+// when it began — plus its own writes. A Tx is not safe for concurrent use;
+// it must end with Commit or Rollback (View and Update end it for you).
+//
+// Every statement is atomic: a statement that fails returns an error and
+// leaves the transaction exactly as it was before the statement. Rows
+// returned by a Tx are read-only views of immutable stored rows and stay
+// valid after the transaction ends.
+type Tx struct {
+	db       *DB
+	ctx      context.Context
+	t        *txn.Txn
+	readOnly bool
+	managed  bool // begun by View or Update: Commit and Rollback panic
+	done     atomic.Bool
+
+	// tables caches catalog lookups; cleared by schema changes and rollbacks.
+	tables     map[string]*tableDef
+	savepoints []Savepoint
+	spSeq      uint64
+}
+
+// Savepoint marks a point in a transaction to roll back to. Get one from
+// Tx.Savepoint.
+type Savepoint struct {
+	tx   *Tx
+	seq  uint64
+	mark int
+}
+
+// Commit makes the transaction's writes visible to transactions that begin
+// afterwards, atomically, and ends the transaction. It returns ErrConflict
+// (a *ConstraintError with SQLSTATE 40001) when a concurrent transaction
+// that committed first wrote something this one read or wrote — nothing is
+// written then, and the caller may retry from the start; ctx.Err() when the
+// transaction's context is done; ErrTxDone when the transaction has already
+// ended. Commit of a read-only transaction just ends it.
+// Commit panics inside View or Update, which commit for you.
+func (tx *Tx) Commit() error {
+	if tx.managed {
+		panic("reldb: Commit called inside DB.View or DB.Update")
+	}
+	return tx.commit()
+}
+
+func (tx *Tx) commit() error {
+	if !tx.done.CompareAndSwap(false, true) {
+		return ErrTxDone
+	}
+	if err := tx.ctx.Err(); err != nil {
+		tx.t.Abort()
+		return err
+	}
+	if _, err := tx.t.Commit(); err != nil {
+		return tx.conflictError(err)
+	}
+	return nil
+}
+
+// conflictError turns txn's conflict into a ConstraintError naming the table.
+func (tx *Tx) conflictError(err error) error {
+	var ce *txn.ConflictError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	out := &ConstraintError{Kind: ErrConflict, SQLState: StateSerialization,
+		Detail: fmt.Sprintf("a transaction that committed first (version %d) changed what this one read or wrote", ce.Version)}
+	snap := tx.db.oracle.Latest()
+	if ce.Tree == catalogTree {
+		out.Table = "(catalog)"
+	} else {
+		eachTable(snap, func(d *tableDef) {
+			if d.primary == ce.Tree {
+				out.Table, out.Constraint = d.name, d.pkName
+				if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) == len(d.pk) {
+					out.Columns = d.colNames(d.pk)
+					out.Key = renderKey(out.Columns, vals)
+				}
+			}
+			for _, ix := range d.indexes {
+				if ix.tree == ce.Tree {
+					out.Table, out.Constraint = d.name, ix.name
+				}
+			}
+		})
+	}
+	return out
+}
+
+// Rollback discards the transaction's writes and ends it. On a transaction
+// that has already ended it does nothing and returns nil, so
+// `defer tx.Rollback()` is always safe. Rollback panics inside View or
+// Update, which end the transaction for you.
+func (tx *Tx) Rollback() error {
+	if tx.managed {
+		panic("reldb: Rollback called inside DB.View or DB.Update")
+	}
+	tx.rollback()
+	return nil
+}
+
+func (tx *Tx) rollback() {
+	if tx.done.CompareAndSwap(false, true) {
+		tx.t.Abort()
+	}
+}
+
+// ReadOnly reports whether the transaction is read-only.
+func (tx *Tx) ReadOnly() bool { return tx.readOnly }
+
+// Version returns the commit version of the snapshot the transaction reads.
+func (tx *Tx) Version() uint64 { return tx.t.Snapshot().Version() }
+
+// live returns ErrTxDone once the transaction has ended.
+func (tx *Tx) live() error {
+	if tx.done.Load() {
+		return ErrTxDone
+	}
+	return nil
+}
+
+// writable returns ErrTxDone or ErrReadOnly when the transaction may not write.
+func (tx *Tx) writable() error {
+	if tx.done.Load() {
+		return ErrTxDone
+	}
+	if tx.readOnly {
+		return ErrReadOnly
+	}
+	return nil
+}
+
+// Savepoint marks the transaction's current state. RollbackTo(sp) returns
+// to it, undoing every write made since, as SQL's ROLLBACK TO SAVEPOINT.
+// Savepoints nest; they cost O(1).
+func (tx *Tx) Savepoint() (Savepoint, error) {
+	if err := tx.writable(); err != nil {
+		return Savepoint{}, err
+	}
+	tx.spSeq++
+	sp := Savepoint{tx: tx, seq: tx.spSeq, mark: tx.t.Mark()}
+	tx.savepoints = append(tx.savepoints, sp)
+	return sp, nil
+}
+
+// RollbackTo undoes every write made since sp was taken and discards the
+// savepoints taken after it; sp itself stays usable, as in SQL. Returns
+// ErrNoSavepoint if sp was discarded or belongs to another transaction.
+func (tx *Tx) RollbackTo(sp Savepoint) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	i := sort.Search(len(tx.savepoints), func(i int) bool { return tx.savepoints[i].seq >= sp.seq })
+	if sp.tx != tx || i == len(tx.savepoints) || tx.savepoints[i] != sp {
+		return ErrNoSavepoint
+	}
+	tx.savepoints = tx.savepoints[:i+1]
+	tx.undo(sp.mark)
+	return nil
+}
+
+// undo rolls the transaction back to a mark and forgets cached schema.
+func (tx *Tx) undo(mark int) {
+	if tx.t.Writes() == mark {
+		return
+	}
+	tx.t.RollbackTo(mark)
+	clear(tx.tables)
+}
+
+// table resolves a table name in the transaction's view of the catalog.
+func (tx *Tx) table(name string) (*tableDef, error) {
+	if d, ok := tx.tables[name]; ok {
+		return d, nil
+	}
+	e, ok := tx.t.Get(catalogTree, catalogKey(name))
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)
+	}
+	d := e.Val.(*tableDef)
+	if tx.tables == nil {
+		tx.tables = make(map[string]*tableDef)
+	}
+	tx.tables[name] = d
+	return d, nil
+}
+
+func catalogKey(name string) []byte {
+	k, _ := index.AppendValue(nil, name)
+	return k
+}
+
+func eachTable(snap *txn.Snapshot, fn func(*tableDef)) {
+	snap.Tree(catalogTree).Ascend(nil, nil, func(e index.Entry) bool {
+		fn(e.Val.(*tableDef))
+		return true
+	})
+}
+
+// putTable stores d in the catalog.
+func (tx *Tx) putTable(d *tableDef) {
+	tx.t.Put(catalogTree, index.Entry{Key: catalogKey(d.name), Val: d})
+	clear(tx.tables)
+}
+
+// CreateTable creates a table and its indexes. The new table is visible to
+// this transaction at once and to others after Commit. Returns ErrSchema
+// for an invalid declaration, ErrExists if the name is taken.
+func (tx *Tx) CreateTable(t Table) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	d, err := compileTable(t, tx.db.newTreeID)
+	if err != nil {
+		return fmt.Errorf("create table: %w", err)
+	}
+	if _, ok := tx.t.Get(catalogTree, catalogKey(t.Name)); ok {
+		return fmt.Errorf("create table: %w: table %q", ErrExists, t.Name)
+	}
+	tx.t.CreateTree(d.primary)
+	for _, ix := range d.indexes {
+		tx.t.CreateTree(ix.tree)
+	}
+	tx.putTable(d)
+	return nil
+}
+
+// DropTable removes a table, its rows and its indexes. Returns ErrNoTable if
+// there is no such table.
+func (tx *Tx) DropTable(name string) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	d, err := tx.table(name)
+	if err != nil {
+		return fmt.Errorf("drop table: %w", err)
+	}
+	tx.t.DropTree(d.primary)
+	for _, ix := range d.indexes {
+		tx.t.DropTree(ix.tree)
+	}
+	tx.t.Delete(catalogTree, catalogKey(name))
+	clear(tx.tables)
+	return nil
+}
+
+// CreateIndex adds an index to a table and fills it from the table's rows.
+// Returns ErrNoTable, ErrSchema or ErrExists for a bad declaration, and a
+// *ConstraintError (ErrUnique) if a unique index would hold duplicates —
+// nothing is changed then.
+func (tx *Tx) CreateIndex(table string, ix Index) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	d, err := tx.table(table)
+	if err != nil {
+		return fmt.Errorf("create index: %w", err)
+	}
+	nd := d.clone()
+	id, err := nd.addIndex(ix, tx.db.newTreeID)
+	if err != nil {
+		return fmt.Errorf("create index: %w", err)
+	}
+	mark := tx.t.Mark()
+	tx.t.CreateTree(id.tree)
+	var ferr error
+	tx.t.Scan(d.primary, nil, nil, false, func(e index.Entry) bool {
+		vals := e.Val.([]any)
+		if id.unique {
+			if ferr = tx.checkUnique(nd, id, vals, nil); ferr != nil {
+				return false
+			}
+		}
+		tx.t.Put(id.tree, index.Entry{Key: nd.indexKey(id, vals)})
+		return true
+	})
+	if ferr != nil {
+		tx.undo(mark)
+		return fmt.Errorf("create index %q on %q: %w", ix.Name, table, ferr)
+	}
+	tx.putTable(nd)
+	return nil
+}
+
+// DropIndex removes an index from a table. Returns ErrNoTable or ErrNoIndex
+// when either does not exist.
+func (tx *Tx) DropIndex(table, name string) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	d, err := tx.table(table)
+	if err != nil {
+		return fmt.Errorf("drop index: %w", err)
+	}
+	ix := d.index(name)
+	if ix == nil {
+		return fmt.Errorf("drop index: %w: %q on table %q", ErrNoIndex, name, table)
+	}
+	nd := d.clone()
+	nd.indexes = nd.indexes[:0]
+	for _, x := range d.indexes {
+		if x != ix {
+			nd.indexes = append(nd.indexes, x)
+		}
+	}
+	tx.t.DropTree(ix.tree)
+	tx.putTable(nd)
+	return nil
+}
+
+// Tables returns the declarations of every table the transaction sees, in
+// name order.
+func (tx *Tx) Tables() ([]Table, error) {
+	if err := tx.live(); err != nil {
+		return nil, err
+	}
+	var out []Table
+	tx.t.Scan(catalogTree, nil, nil, false, func(e index.Entry) bool {
+		out = append(out, e.Val.(*tableDef).table())
+		return true
+	})
+	return out, nil
+}
+
+// Table returns the declaration of one table. Returns ErrNoTable if there is
+// no such table.
+func (tx *Tx) Table(name string) (Table, error) {
+	if err := tx.live(); err != nil {
+		return Table{}, err
+	}
+	d, err := tx.table(name)
+	if err != nil {
+		return Table{}, err
+	}
+	return d.table(), nil
+}

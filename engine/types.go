@@ -1,0 +1,227 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cockroachdb/apd/v3"
+)
+
+// Type is a column's data type.
+type Type uint8
+
+// Column types. Each maps to one Go type in stored rows, which Record.Get
+// returns: Int int64, Float float64, Text string, Bool bool, Bytes []byte,
+// Time time.Time (UTC), Decimal *apd.Decimal. NULL is nil.
+const (
+	Int     Type = iota + 1 // int64; PostgreSQL bigint
+	Float                   // float64; PostgreSQL double precision
+	Text                    // string; PostgreSQL text, compared byte-wise (C collation)
+	Bool                    // bool; PostgreSQL boolean
+	Bytes                   // []byte; PostgreSQL bytea
+	Time                    // time.Time stored in UTC; PostgreSQL timestamptz
+	Decimal                 // *apd.Decimal, exact; PostgreSQL numeric(precision, scale)
+)
+
+var _ fmt.Stringer = Int
+
+var typeNames = [...]string{Int: "int", Float: "float", Text: "text", Bool: "bool", Bytes: "bytes", Time: "time", Decimal: "decimal"}
+
+// String returns the type's name, or "Type(n)" for an unknown value.
+func (t Type) String() string {
+	if int(t) < len(typeNames) && typeNames[t] != "" {
+		return typeNames[t]
+	}
+	return "Type(" + strconv.Itoa(int(t)) + ")"
+}
+
+func (t Type) valid() bool { return t >= Int && t <= Decimal }
+
+// decimalCtx does the arithmetic of decimal coercion. Its precision is raised
+// per operation where a value needs more digits.
+var decimalCtx = apd.BaseContext.WithPrecision(1000)
+
+// coerce converts a Go value into the canonical stored form for column c:
+// int64, float64, string, bool, []byte (a private copy), time.Time (UTC) or
+// *apd.Decimal (a private copy, rounded to the column's scale). nil stays nil;
+// NOT NULL is checked by the caller. The error wraps ErrType or
+// ErrNumericOverflow.
+func coerce(c *colDef, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch c.typ {
+	case Int:
+		if i, ok := toInt64(v); ok {
+			return i, nil
+		}
+	case Float:
+		switch x := v.(type) {
+		case float64:
+			return x, nil
+		case float32:
+			return float64(x), nil
+		}
+		if i, ok := toInt64(v); ok {
+			return float64(i), nil
+		}
+	case Text:
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+	case Bool:
+		if b, ok := v.(bool); ok {
+			return b, nil
+		}
+	case Bytes:
+		if b, ok := v.([]byte); ok {
+			if b == nil {
+				return nil, nil
+			}
+			return append([]byte{}, b...), nil
+		}
+	case Time:
+		if t, ok := v.(time.Time); ok {
+			return t.UTC().Round(0), nil
+		}
+	case Decimal:
+		d, err := toDecimal(v)
+		if err != nil {
+			return nil, fmt.Errorf("%w: column %q: %w", ErrType, c.name, err)
+		}
+		if d == nil {
+			return nil, nil
+		}
+		return c.fitDecimal(d)
+	}
+	if isNilPointer(v) {
+		return nil, nil
+	}
+	return nil, fmt.Errorf("%w: column %q is %s, got %T", ErrType, c.name, c.typ, v)
+}
+
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+func toInt64(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case int:
+		return int64(x), true
+	case int32:
+		return int64(x), true
+	case int16:
+		return int64(x), true
+	case int8:
+		return int64(x), true
+	case uint8:
+		return int64(x), true
+	case uint16:
+		return int64(x), true
+	case uint32:
+		return int64(x), true
+	case uint:
+		if uint64(x) <= math.MaxInt64 {
+			return int64(x), true
+		}
+	case uint64:
+		if x <= math.MaxInt64 {
+			return int64(x), true
+		}
+	}
+	return 0, false
+}
+
+// toDecimal returns a private copy of v as a decimal, nil for a nil pointer,
+// or an error for a type that has no exact decimal form. Floats are refused:
+// a binary fraction is not the decimal the caller meant; pass a string.
+func toDecimal(v any) (*apd.Decimal, error) {
+	switch x := v.(type) {
+	case *apd.Decimal:
+		if x == nil {
+			return nil, nil
+		}
+		return new(apd.Decimal).Set(x), nil
+	case apd.Decimal:
+		return new(apd.Decimal).Set(&x), nil
+	case string:
+		d, _, err := apd.NewFromString(strings.TrimSpace(x))
+		if err != nil {
+			return nil, fmt.Errorf("invalid decimal %q", x)
+		}
+		return d, nil
+	case float32, float64:
+		return nil, fmt.Errorf("float %v is not exact: pass a string or *apd.Decimal", x)
+	}
+	if i, ok := toInt64(v); ok {
+		return apd.New(i, 0), nil
+	}
+	return nil, fmt.Errorf("got %T", v)
+}
+
+// fitDecimal applies numeric(precision, scale) the way PostgreSQL does: round
+// half away from zero to scale digits after the point, then refuse a value
+// with more than precision-scale digits before it. Without a precision the
+// value is kept as given, scale included. NaN fits any column; an infinity
+// fits only an unconstrained one.
+func (c *colDef) fitDecimal(d *apd.Decimal) (any, error) {
+	if d.Form == apd.NaNSignaling {
+		d.Form = apd.NaN
+	}
+	if d.Form == apd.NaN || d.IsZero() {
+		d.Negative = false // PostgreSQL has no negative zero or signed NaN
+	}
+	if c.precision == 0 || d.Form == apd.NaN {
+		return d, nil
+	}
+	overflow := func() error {
+		return &ConstraintError{
+			Kind: ErrNumericOverflow, Table: c.table, Columns: []string{c.name},
+			Key:      renderKey([]string{c.name}, []any{d}),
+			SQLState: StateNumericOverflow,
+			Detail:   fmt.Sprintf("a field with precision %d, scale %d must round to an absolute value less than 10^%d", c.precision, c.scale, c.precision-c.scale),
+		}
+	}
+	if d.Form == apd.Infinite {
+		return nil, overflow()
+	}
+	ctx := *decimalCtx
+	ctx.Rounding = apd.RoundHalfUp // apd rounds the magnitude: half away from zero
+	if need := uint32(d.NumDigits()) + uint32(max(int64(d.Exponent), -int64(d.Exponent))) + uint32(c.scale) + 2; need > ctx.Precision {
+		ctx.Precision = need
+	}
+	r := new(apd.Decimal)
+	if _, err := ctx.Quantize(r, d, -int32(c.scale)); err != nil {
+		return nil, overflow()
+	}
+	if !r.IsZero() && r.NumDigits() > int64(c.precision) {
+		return nil, overflow()
+	}
+	return r, nil
+}
+
+// formatValue renders a stored value for messages and dumps.
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return x
+	case []byte:
+		return `\x` + fmt.Sprintf("%x", x)
+	case time.Time:
+		return x.Format(time.RFC3339Nano)
+	case *apd.Decimal:
+		return x.String()
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return fmt.Sprint(v)
+}

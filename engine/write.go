@@ -1,0 +1,338 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/reldb/reldb/index"
+)
+
+// Insert adds a row to a table and returns it as stored: defaults filled in,
+// an auto-increment key generated, values converted to their column types.
+// Returns ErrNoTable, ErrNoColumn or ErrType for bad input and a
+// *ConstraintError for ErrNotNull, ErrUnique (the primary key or a unique
+// index) or ErrNumericOverflow; the transaction is unchanged then.
+func (tx *Tx) Insert(table string, row Row) (Record, error) {
+	if err := tx.writable(); err != nil {
+		return Record{}, err
+	}
+	d, err := tx.table(table)
+	if err != nil {
+		return Record{}, fmt.Errorf("insert: %w", err)
+	}
+	vals, err := d.newRow(row)
+	if err != nil {
+		return Record{}, fmt.Errorf("insert into %s: %w", table, err)
+	}
+	mark := tx.t.Mark()
+	if err := tx.insertRow(d, vals); err != nil {
+		tx.undo(mark)
+		return Record{}, fmt.Errorf("insert into %s: %w", table, err)
+	}
+	return Record{def: d, vals: vals}, nil
+}
+
+// newRow builds a stored row from an insert's values.
+func (d *tableDef) newRow(row Row) ([]any, error) {
+	for name := range row {
+		if _, ok := d.colIdx[name]; !ok {
+			return nil, fmt.Errorf("%w: %q", ErrNoColumn, name)
+		}
+	}
+	vals := make([]any, len(d.cols))
+	for i := range d.cols {
+		c := &d.cols[i]
+		v, given := row[c.name]
+		if !given {
+			vals[i] = c.def
+			continue
+		}
+		cv, err := coerce(c, v)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = cv
+	}
+	if d.autoInc >= 0 {
+		if vals[d.autoInc] == nil {
+			vals[d.autoInc] = d.seq.Add(1)
+		} else {
+			// An explicit key moves the sequence past it.
+			id := vals[d.autoInc].(int64)
+			for cur := d.seq.Load(); id > cur && !d.seq.CompareAndSwap(cur, id); cur = d.seq.Load() {
+			}
+		}
+	}
+	if err := d.checkNotNull(vals); err != nil {
+		return nil, err
+	}
+	return vals, nil
+}
+
+func (d *tableDef) checkNotNull(vals []any) error {
+	for i := range d.cols {
+		if vals[i] == nil && d.cols[i].notNull {
+			return &ConstraintError{Kind: ErrNotNull, Table: d.name, Columns: []string{d.cols[i].name},
+				SQLState: StateNotNull, Detail: fmt.Sprintf("null value in column %q violates not-null constraint", d.cols[i].name)}
+		}
+	}
+	return nil
+}
+
+// insertRow stores a new row and its index entries. On error the caller
+// rolls back to its mark.
+func (tx *Tx) insertRow(d *tableDef, vals []any) error {
+	key := d.pkKey(vals)
+	if _, exists := tx.t.Get(d.primary, key); exists {
+		return d.uniqueError(d.pkName, d.pk, vals)
+	}
+	for _, ix := range d.indexes {
+		if ix.unique {
+			if err := tx.checkUnique(d, ix, vals, nil); err != nil {
+				return err
+			}
+		}
+	}
+	tx.t.Put(d.primary, index.Entry{Key: key, Val: vals})
+	for _, ix := range d.indexes {
+		tx.t.Put(ix.tree, index.Entry{Key: d.indexKey(ix, vals)})
+	}
+	return nil
+}
+
+// checkUnique returns a ErrUnique error if a row other than the one with
+// primary key self holds vals' values in a unique index. NULLs are distinct.
+func (tx *Tx) checkUnique(d *tableDef, ix *indexDef, vals []any, self []byte) error {
+	for _, p := range ix.cols {
+		if vals[p] == nil {
+			return nil
+		}
+	}
+	prefix := appendCols(nil, vals, ix.cols)
+	dup := false
+	tx.t.Scan(ix.tree, prefix, index.PrefixEnd(prefix), false, func(e index.Entry) bool {
+		if self != nil && bytes.Equal(e.Key[len(prefix):], self) {
+			return true
+		}
+		dup = true
+		return false
+	})
+	if dup {
+		return d.uniqueError(ix.name, ix.cols, vals)
+	}
+	return nil
+}
+
+func (d *tableDef) uniqueError(constraint string, cols []int, vals []any) error {
+	names := d.colNames(cols)
+	return &ConstraintError{Kind: ErrUnique, Constraint: constraint, Table: d.name, Columns: names,
+		Key: renderKey(names, pick(vals, cols)), SQLState: StateUnique, Detail: "duplicate key value violates unique constraint"}
+}
+
+// keyVals converts a primary key given by a caller (a bare value or a Key)
+// into the key's stored values.
+func (d *tableDef) keyVals(key any) ([]any, error) {
+	parts, ok := key.(Key)
+	if !ok {
+		parts = Key{key}
+	}
+	if len(parts) != len(d.pk) {
+		return nil, fmt.Errorf("%w: table %q has a %d-column primary key %v, got %d values", ErrType, d.name, len(d.pk), d.colNames(d.pk), len(parts))
+	}
+	vals := make([]any, len(d.cols))
+	for i, p := range d.pk {
+		v, err := coerce(&d.cols[p], parts[i])
+		if err != nil {
+			return nil, err
+		}
+		vals[p] = v
+	}
+	return vals, nil
+}
+
+// lookup finds a row by primary key, recording the read.
+func (tx *Tx) lookup(d *tableDef, key any) (vals []any, pk []byte, err error) {
+	kv, err := d.keyVals(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range d.pk {
+		if kv[p] == nil {
+			return nil, nil, fmt.Errorf("%w: key %s", ErrNotFound, renderKey(d.colNames(d.pk), pick(kv, d.pk)))
+		}
+	}
+	pk = d.pkKey(kv)
+	e, ok := tx.t.Get(d.primary, pk)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: key %s", ErrNotFound, renderKey(d.colNames(d.pk), pick(kv, d.pk)))
+	}
+	return e.Val.([]any), pk, nil
+}
+
+// Get returns the row with the given primary key (a bare value, or a Key for
+// a composite key) as the transaction sees it. Returns ErrNotFound if there
+// is none, ErrNoTable or ErrType for bad input.
+func (tx *Tx) Get(table string, key any) (Record, error) {
+	if err := tx.live(); err != nil {
+		return Record{}, err
+	}
+	d, err := tx.table(table)
+	if err != nil {
+		return Record{}, fmt.Errorf("get: %w", err)
+	}
+	vals, _, err := tx.lookup(d, key)
+	if err != nil {
+		return Record{}, fmt.Errorf("get from %s: %w", table, err)
+	}
+	return Record{def: d, vals: vals}, nil
+}
+
+// Update changes the named columns of the row with the given primary key and
+// returns the row as stored. Any column may change, the primary key
+// included. Returns ErrNotFound if there is no such row, ErrNoColumn or
+// ErrType for bad input, and a *ConstraintError for ErrNotNull, ErrUnique or
+// ErrNumericOverflow; the transaction is unchanged then.
+func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
+	if err := tx.writable(); err != nil {
+		return Record{}, err
+	}
+	d, err := tx.table(table)
+	if err != nil {
+		return Record{}, fmt.Errorf("update: %w", err)
+	}
+	old, pk, err := tx.lookup(d, key)
+	if err != nil {
+		return Record{}, fmt.Errorf("update %s: %w", table, err)
+	}
+	vals, err := d.applySet(old, set)
+	if err != nil {
+		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.renderPK(old), err)
+	}
+	mark := tx.t.Mark()
+	if err := tx.replaceRow(d, old, pk, vals); err != nil {
+		tx.undo(mark)
+		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.renderPK(old), err)
+	}
+	return Record{def: d, vals: vals}, nil
+}
+
+func (d *tableDef) renderPK(vals []any) string {
+	return renderKey(d.colNames(d.pk), pick(vals, d.pk))
+}
+
+// applySet returns a copy of old with set's columns changed.
+func (d *tableDef) applySet(old []any, set Row) ([]any, error) {
+	vals := slices.Clone(old)
+	// Visit columns in a fixed order so the first error is deterministic.
+	names := make([]string, 0, len(set))
+	for name := range set {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		i, ok := d.colIdx[name]
+		if !ok {
+			return nil, fmt.Errorf("%w: %q", ErrNoColumn, name)
+		}
+		v, err := coerce(&d.cols[i], set[name])
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	if err := d.checkNotNull(vals); err != nil {
+		return nil, err
+	}
+	return vals, nil
+}
+
+// replaceRow swaps a stored row for a new version, moving its primary key
+// and index entries as needed. On error the caller rolls back to its mark.
+func (tx *Tx) replaceRow(d *tableDef, old []any, oldPK []byte, vals []any) error {
+	pk := d.pkKey(vals)
+	pkMoved := !bytes.Equal(pk, oldPK)
+	if pkMoved {
+		if _, exists := tx.t.Get(d.primary, pk); exists {
+			return d.uniqueError(d.pkName, d.pk, vals)
+		}
+		tx.t.Delete(d.primary, oldPK)
+	}
+	tx.t.Put(d.primary, index.Entry{Key: pk, Val: vals})
+	for _, ix := range d.indexes {
+		oldKey, newKey := d.indexKey(ix, old), d.indexKey(ix, vals)
+		if bytes.Equal(oldKey, newKey) {
+			continue
+		}
+		tx.t.Delete(ix.tree, oldKey)
+		if ix.unique {
+			if err := tx.checkUnique(d, ix, vals, pk); err != nil {
+				return err
+			}
+		}
+		tx.t.Put(ix.tree, index.Entry{Key: newKey})
+	}
+	return nil
+}
+
+// Delete removes the row with the given primary key and its index entries.
+// Returns ErrNotFound if there is no such row; the transaction is unchanged
+// then.
+func (tx *Tx) Delete(table string, key any) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	d, err := tx.table(table)
+	if err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	old, pk, err := tx.lookup(d, key)
+	if err != nil {
+		return fmt.Errorf("delete from %s: %w", table, err)
+	}
+	tx.deleteRow(d, old, pk)
+	return nil
+}
+
+func (tx *Tx) deleteRow(d *tableDef, old []any, pk []byte) {
+	tx.t.Delete(d.primary, pk)
+	for _, ix := range d.indexes {
+		tx.t.Delete(ix.tree, d.indexKey(ix, old))
+	}
+}
+
+// Upsert inserts row, or, when a row with the same primary key exists,
+// updates that row's columns named in row (INSERT ... ON CONFLICT (pk) DO
+// UPDATE). It returns the row as stored. A row without its primary key is
+// inserted (generating the key if it is auto-increment). Errors are as for
+// Insert and Update.
+func (tx *Tx) Upsert(table string, row Row) (Record, error) {
+	if err := tx.writable(); err != nil {
+		return Record{}, err
+	}
+	d, err := tx.table(table)
+	if err != nil {
+		return Record{}, fmt.Errorf("upsert: %w", err)
+	}
+	key := make(Key, len(d.pk))
+	for i, p := range d.pk {
+		v, ok := row[d.cols[p].name]
+		if !ok || v == nil {
+			return tx.Insert(table, row)
+		}
+		key[i] = v
+	}
+	var k any = key
+	if len(key) == 1 {
+		k = key[0]
+	}
+	kv, err := d.keyVals(k)
+	if err != nil {
+		return Record{}, fmt.Errorf("upsert into %s: %w", table, err)
+	}
+	if _, exists := tx.t.Get(d.primary, d.pkKey(kv)); exists {
+		return tx.Update(table, k, row)
+	}
+	return tx.Insert(table, row)
+}

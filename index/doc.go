@@ -1,0 +1,21 @@
+// Package index holds reldb's order-preserving key encoding and the
+// copy-on-write B-tree that every table and index is stored in.
+//
+// Keys are byte strings built by [AppendKey]: comparing two keys with
+// bytes.Compare gives the same order as comparing the values they encode with
+// [Compare], column by column. Every encoded value is self-delimiting, so a
+// composite key is the plain concatenation of its columns, and the encoding of
+// the leading columns of an index is a byte prefix of every key that starts
+// with those values. A primary tree maps the encoded primary key to the row; a
+// secondary index maps the encoded indexed columns followed by the encoded
+// primary key to nothing, so its keys are unique even when the indexed values
+// repeat.
+//
+// The package knows nothing of transactions. Its invariants, which package
+// txn relies on:
+//   - a [Tree] handed to other goroutines (a published snapshot's tree) is
+//     never mutated again; writers Clone it first, and Clones of one tree are
+//     serialised by the caller;
+//   - an [Entry] in a tree is immutable: neither its key bytes nor its value
+//     change after Put.
+package index

@@ -1,0 +1,93 @@
+package txn
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/reldb/reldb/index"
+)
+
+// ErrConflict is returned by [Txn.Commit] when a transaction that committed
+// after this one's snapshot wrote a key this one read or wrote, so committing
+// would not be serializable. The transaction may be retried from the start.
+var ErrConflict = errors.New("reldb: serialization conflict")
+
+// ConflictError describes a failed validation: the tree and key that another
+// transaction wrote. It unwraps to ErrConflict.
+type ConflictError struct {
+	Tree TreeID
+	Key  []byte // nil when the whole tree was created or dropped
+	// Version is the commit version of the transaction that won.
+	Version uint64
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%v: tree %d key %x written by version %d", ErrConflict, e.Tree, e.Key, e.Version)
+}
+
+// Unwrap returns ErrConflict.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// Oracle orders commits. It owns the latest snapshot and the chain of write
+// sets that validation reads. An Oracle is safe for concurrent use.
+type Oracle struct {
+	head atomic.Pointer[head]
+
+	// commitMu is the commit lock: it serialises validation and publishing,
+	// and guards every link of the write-set chain.
+	commitMu sync.Mutex
+	// cloneMu serialises Clone of published trees (Clone mutates its source's
+	// copy-on-write bookkeeping).
+	cloneMu sync.Mutex
+}
+
+// head is the latest committed state: the snapshot and the empty link that
+// the next commit fills. It is immutable and replaced as a whole.
+type head struct {
+	snap *Snapshot
+	tail *link
+}
+
+// link is one commit in the chain of write sets. A transaction remembers the
+// tail link current at its begin; every link reachable from there through
+// next describes a commit it has not seen. Guarded by Oracle.commitMu.
+type link struct {
+	version uint64
+	writes  *writeSet
+	next    *link
+}
+
+// NewOracle returns an oracle whose latest snapshot is version 0 holding the
+// given trees. The map is owned by the oracle afterwards.
+func NewOracle(trees map[TreeID]*index.Tree) *Oracle {
+	if trees == nil {
+		trees = map[TreeID]*index.Tree{}
+	}
+	o := &Oracle{}
+	o.head.Store(&head{snap: &Snapshot{trees: trees}, tail: &link{}})
+	return o
+}
+
+// Latest returns the most recently committed snapshot. It never blocks.
+func (o *Oracle) Latest() *Snapshot { return o.head.Load().snap }
+
+// Begin starts a transaction on the latest snapshot. A read-only transaction
+// records no read set and may not write.
+func (o *Oracle) Begin(readOnly bool) *Txn {
+	h := o.head.Load()
+	t := &Txn{o: o, snap: h.snap}
+	if !readOnly {
+		t.tail = h.tail
+	}
+	return t
+}
+
+// clone returns a writable copy of a published tree.
+func (o *Oracle) clone(t *index.Tree) *index.Tree {
+	o.cloneMu.Lock()
+	c := t.Clone()
+	o.cloneMu.Unlock()
+	return c
+}
