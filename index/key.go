@@ -111,7 +111,8 @@ const (
 // so a composite key is the plain concatenation of its values (see
 // AppendKey).
 //
-// AppendValue allocates nothing beyond growing dst, except for decimals.
+// AppendValue allocates nothing beyond growing dst, except for decimals whose
+// coefficient does not fit a uint64.
 func AppendValue(dst []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case nil:
