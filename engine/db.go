@@ -20,6 +20,34 @@ type DB struct {
 	oracle   *txn.Oracle
 	nextTree atomic.Uint64 // last tree ID handed out; 0 is the catalog
 	closed   atomic.Bool
+	// catalog caches the table definitions of the latest catalog tree for
+	// transactions that have not changed the schema.
+	catalog atomic.Pointer[catalogCache]
+}
+
+// catalogCache maps table names to definitions for one catalog tree. The
+// catalog tree is replaced by every schema change, so a cache built from a
+// tree is valid for every snapshot that holds that same tree.
+type catalogCache struct {
+	tree   *index.Tree
+	tables map[string]*tableDef
+}
+
+// catalogFor returns the cache for a snapshot's catalog tree, building it
+// when the schema has changed since the last one.
+func (db *DB) catalogFor(snap *txn.Snapshot) *catalogCache {
+	tree := snap.Tree(catalogTree)
+	if c := db.catalog.Load(); c != nil && c.tree == tree {
+		return c
+	}
+	c := &catalogCache{tree: tree, tables: make(map[string]*tableDef, tree.Len())}
+	tree.Ascend(nil, nil, func(e index.Entry) bool {
+		d := e.Val.(*tableDef)
+		c.tables[d.name] = d
+		return true
+	})
+	db.catalog.Store(c)
+	return c
 }
 
 // Open opens a database. With the zero Options it is empty and in memory.
@@ -55,7 +83,9 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &Tx{db: db, ctx: ctx, t: db.oracle.Begin(opts.ReadOnly), readOnly: opts.ReadOnly}, nil
+	tx := &Tx{db: db, ctx: ctx, readOnly: opts.ReadOnly}
+	db.oracle.BeginInto(&tx.t, opts.ReadOnly)
+	return tx, nil
 }
 
 // View runs fn in a read-only transaction on the latest committed snapshot:

@@ -22,15 +22,22 @@ import (
 type Tx struct {
 	db       *DB
 	ctx      context.Context
-	t        *txn.Txn
+	t        txn.Txn
 	readOnly bool
 	managed  bool // begun by View or Update: Commit and Rollback panic
 	done     atomic.Bool
 
-	// tables caches catalog lookups; cleared by schema changes and rollbacks.
+	// tables caches a writer's catalog lookups, each recorded once in its
+	// read set; cleared by schema changes and rollbacks. Readers use the
+	// DB's shared cache (cat) instead.
 	tables     map[string]*tableDef
+	cat        *catalogCache
 	savepoints []Savepoint
 	spSeq      uint64
+
+	arena   keyArena // immutable keys for trees and read sets
+	scratch []byte   // reusable encoding buffer
+	ikeys   [][]byte // reusable per-index keys of insertRow
 }
 
 // Savepoint marks a point in a transaction to roll back to. Get one from
@@ -183,6 +190,15 @@ func (tx *Tx) undo(mark int) {
 
 // table resolves a table name in the transaction's view of the catalog.
 func (tx *Tx) table(name string) (*tableDef, error) {
+	if tx.readOnly {
+		if tx.cat == nil {
+			tx.cat = tx.db.catalogFor(tx.t.Snapshot())
+		}
+		if d, ok := tx.cat.tables[name]; ok {
+			return d, nil
+		}
+		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)
+	}
 	if d, ok := tx.tables[name]; ok {
 		return d, nil
 	}
@@ -279,12 +295,13 @@ func (tx *Tx) CreateIndex(table string, ix Index) error {
 	var ferr error
 	tx.t.Scan(d.primary, nil, nil, false, func(e index.Entry) bool {
 		vals := e.Val.([]any)
+		k, n := tx.indexKey(nd, id, vals, e.Key)
 		if id.unique {
-			if ferr = tx.checkUnique(nd, id, vals, nil); ferr != nil {
+			if ferr = tx.checkUnique(nd, id, vals, k[:n], nil); ferr != nil {
 				return false
 			}
 		}
-		tx.t.Put(id.tree, index.Entry{Key: nd.indexKey(id, vals)})
+		tx.t.Put(id.tree, index.Entry{Key: k})
 		return true
 	})
 	if ferr != nil {

@@ -201,7 +201,9 @@ func (c *colDef) fitDecimal(d *apd.Decimal) (any, error) {
 	if _, err := ctx.Quantize(r, d, -int32(c.scale)); err != nil {
 		return nil, overflow()
 	}
-	if !r.IsZero() && r.NumDigits() > int64(c.precision) {
+	if r.IsZero() {
+		r.Negative = false // -0.004 rounds to 0.00, not -0.00
+	} else if r.NumDigits() > int64(c.precision) {
 		return nil, overflow()
 	}
 	return r, nil

@@ -84,35 +84,49 @@ func (d *tableDef) checkNotNull(vals []any) error {
 // insertRow stores a new row and its index entries. On error the caller
 // rolls back to its mark.
 func (tx *Tx) insertRow(d *tableDef, vals []any) error {
-	key := d.pkKey(vals)
+	tx.scratch = appendCols(tx.scratch[:0], vals, d.pk)
+	key := tx.arena.own(tx.scratch)
 	if _, exists := tx.t.Get(d.primary, key); exists {
 		return d.uniqueError(d.pkName, d.pk, vals)
 	}
+	ikeys := tx.ikeys[:0]
 	for _, ix := range d.indexes {
+		ik, n := tx.indexKey(d, ix, vals, key)
 		if ix.unique {
-			if err := tx.checkUnique(d, ix, vals, nil); err != nil {
+			if err := tx.checkUnique(d, ix, vals, ik[:n], nil); err != nil {
 				return err
 			}
 		}
+		ikeys = append(ikeys, ik)
 	}
 	tx.t.Put(d.primary, index.Entry{Key: key, Val: vals})
-	for _, ix := range d.indexes {
-		tx.t.Put(ix.tree, index.Entry{Key: d.indexKey(ix, vals)})
+	for i, ix := range d.indexes {
+		tx.t.Put(ix.tree, index.Entry{Key: ikeys[i]})
 	}
+	tx.ikeys = ikeys[:0]
 	return nil
 }
 
+// indexKey returns a row's entry key in ix — the indexed columns, then the
+// primary key pk — as an immutable key, and the length of its column part.
+func (tx *Tx) indexKey(d *tableDef, ix *indexDef, vals []any, pk []byte) ([]byte, int) {
+	tx.scratch = appendCols(tx.scratch[:0], vals, ix.cols)
+	n := len(tx.scratch)
+	tx.scratch = append(tx.scratch, pk...)
+	return tx.arena.own(tx.scratch), n
+}
+
 // checkUnique returns a ErrUnique error if a row other than the one with
-// primary key self holds vals' values in a unique index. NULLs are distinct.
-func (tx *Tx) checkUnique(d *tableDef, ix *indexDef, vals []any, self []byte) error {
+// primary key self holds vals' values in the unique index ix; prefix is
+// their encoding. NULLs are distinct.
+func (tx *Tx) checkUnique(d *tableDef, ix *indexDef, vals []any, prefix, self []byte) error {
 	for _, p := range ix.cols {
 		if vals[p] == nil {
 			return nil
 		}
 	}
-	prefix := appendCols(nil, vals, ix.cols)
 	dup := false
-	tx.t.Scan(ix.tree, prefix, index.PrefixEnd(prefix), false, func(e index.Entry) bool {
+	tx.t.Scan(ix.tree, prefix, tx.arena.prefixEnd(prefix), false, func(e index.Entry) bool {
 		if self != nil && bytes.Equal(e.Key[len(prefix):], self) {
 			return true
 		}
@@ -152,23 +166,71 @@ func (d *tableDef) keyVals(key any) ([]any, error) {
 	return vals, nil
 }
 
+// encodeKey encodes a primary key given by a caller (a bare value or a
+// Key) into buf. It returns ok=false when a key column is NULL: no row
+// has such a key.
+func (d *tableDef) encodeKey(buf []byte, key any) (enc []byte, ok bool, err error) {
+	if len(d.pk) == 1 {
+		if k, composite := key.(Key); composite && len(k) == 1 {
+			key = k[0]
+		}
+		return d.appendKeyValue(buf, 0, key)
+	}
+	parts, isKey := key.(Key)
+	if !isKey || len(parts) != len(d.pk) {
+		return nil, false, fmt.Errorf("%w: table %q has a %d-column primary key %v, got %v", ErrType, d.name, len(d.pk), d.colNames(d.pk), key)
+	}
+	enc = buf
+	for i, v := range parts {
+		if enc, ok, err = d.appendKeyValue(enc, i, v); !ok || err != nil {
+			return nil, ok, err
+		}
+	}
+	return enc, true, nil
+}
+
+// appendKeyValue coerces v to the type of primary key column i and appends
+// its encoding.
+func (d *tableDef) appendKeyValue(buf []byte, i int, v any) ([]byte, bool, error) {
+	c := &d.cols[d.pk[i]]
+	if c.typ == Int {
+		// The common case, without boxing the coerced value.
+		if n, isInt := toInt64(v); isInt {
+			enc, err := index.AppendValue(buf, n)
+			return enc, true, err
+		}
+	}
+	cv, err := coerce(c, v)
+	if err != nil || cv == nil {
+		return nil, false, err
+	}
+	enc, err := index.AppendValue(buf, cv)
+	return enc, true, err
+}
+
 // lookup finds a row by primary key, recording the read.
 func (tx *Tx) lookup(d *tableDef, key any) (vals []any, pk []byte, err error) {
-	kv, err := d.keyVals(key)
+	var buf [32]byte
+	pk, ok, err := d.encodeKey(buf[:0], key)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, p := range d.pk {
-		if kv[p] == nil {
-			return nil, nil, fmt.Errorf("%w: key %s", ErrNotFound, renderKey(d.colNames(d.pk), pick(kv, d.pk)))
+	if ok {
+		if !tx.readOnly {
+			pk = tx.arena.own(pk) // the read set keeps it
+		}
+		if e, found := tx.t.Get(d.primary, pk); found {
+			return e.Val.([]any), e.Key, nil
 		}
 	}
-	pk = d.pkKey(kv)
-	e, ok := tx.t.Get(d.primary, pk)
-	if !ok {
-		return nil, nil, fmt.Errorf("%w: key %s", ErrNotFound, renderKey(d.colNames(d.pk), pick(kv, d.pk)))
+	return nil, nil, fmt.Errorf("%w: key %s", ErrNotFound, renderKey(d.colNames(d.pk), keyParts(key)))
+}
+
+func keyParts(key any) []any {
+	if k, ok := key.(Key); ok {
+		return k
 	}
-	return e.Val.([]any), pk, nil
+	return []any{key}
 }
 
 // Get returns the row with the given primary key (a bare value, or a Key for
@@ -251,9 +313,10 @@ func (d *tableDef) applySet(old []any, set Row) ([]any, error) {
 // replaceRow swaps a stored row for a new version, moving its primary key
 // and index entries as needed. On error the caller rolls back to its mark.
 func (tx *Tx) replaceRow(d *tableDef, old []any, oldPK []byte, vals []any) error {
-	pk := d.pkKey(vals)
-	pkMoved := !bytes.Equal(pk, oldPK)
-	if pkMoved {
+	tx.scratch = appendCols(tx.scratch[:0], vals, d.pk)
+	pk := oldPK
+	if !bytes.Equal(tx.scratch, oldPK) {
+		pk = tx.arena.own(tx.scratch)
 		if _, exists := tx.t.Get(d.primary, pk); exists {
 			return d.uniqueError(d.pkName, d.pk, vals)
 		}
@@ -261,13 +324,14 @@ func (tx *Tx) replaceRow(d *tableDef, old []any, oldPK []byte, vals []any) error
 	}
 	tx.t.Put(d.primary, index.Entry{Key: pk, Val: vals})
 	for _, ix := range d.indexes {
-		oldKey, newKey := d.indexKey(ix, old), d.indexKey(ix, vals)
+		oldKey, _ := tx.indexKey(d, ix, old, oldPK)
+		newKey, n := tx.indexKey(d, ix, vals, pk)
 		if bytes.Equal(oldKey, newKey) {
 			continue
 		}
 		tx.t.Delete(ix.tree, oldKey)
 		if ix.unique {
-			if err := tx.checkUnique(d, ix, vals, pk); err != nil {
+			if err := tx.checkUnique(d, ix, vals, newKey[:n], pk); err != nil {
 				return err
 			}
 		}
@@ -298,7 +362,8 @@ func (tx *Tx) Delete(table string, key any) error {
 func (tx *Tx) deleteRow(d *tableDef, old []any, pk []byte) {
 	tx.t.Delete(d.primary, pk)
 	for _, ix := range d.indexes {
-		tx.t.Delete(ix.tree, d.indexKey(ix, old))
+		k, _ := tx.indexKey(d, ix, old, pk)
+		tx.t.Delete(ix.tree, k)
 	}
 }
 

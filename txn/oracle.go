@@ -76,12 +76,19 @@ func (o *Oracle) Latest() *Snapshot { return o.head.Load().snap }
 // Begin starts a transaction on the latest snapshot. A read-only transaction
 // records no read set and may not write.
 func (o *Oracle) Begin(readOnly bool) *Txn {
+	t := new(Txn)
+	o.BeginInto(t, readOnly)
+	return t
+}
+
+// BeginInto is Begin into a Txn the caller allocated (for instance inside a
+// larger struct), which it overwrites.
+func (o *Oracle) BeginInto(t *Txn, readOnly bool) {
 	h := o.head.Load()
-	t := &Txn{o: o, snap: h.snap}
+	*t = Txn{o: o, snap: h.snap}
 	if !readOnly {
 		t.tail = h.tail
 	}
-	return t
 }
 
 // clone returns a writable copy of a published tree.
