@@ -22,8 +22,8 @@
 //     clone lock, before anyone writes to it;
 //   - the chain of committed write sets is written only under the commit lock
 //     and read only under it;
-//   - keys passed to Put and Delete are owned by the tree afterwards; keys
-//     passed to reads are copied when they are recorded.
+//   - keys passed to Put, Delete, Get and Scan are kept (by a tree or the
+//     read set): callers must not modify them afterwards.
 //
 // The package knows nothing of tables, rows or schemas: package engine maps
 // those onto trees.

@@ -93,12 +93,13 @@ func (t *Txn) readSet(id TreeID) *readSet {
 }
 
 // Get returns the entry under key in tree id as the transaction sees it. A
-// writer records the key in its read set (whether or not it was found).
+// writer records the key in its read set (whether or not it was found) and
+// keeps it there: the caller must not modify key afterwards.
 func (t *Txn) Get(id TreeID, key []byte) (index.Entry, bool) {
 	t.checkLive()
 	if t.tail != nil {
 		r := t.readSet(id)
-		r.points = append(r.points, bytes.Clone(key))
+		r.points = append(r.points, key)
 	}
 	tr := t.view(id)
 	if tr == nil {
@@ -110,7 +111,8 @@ func (t *Txn) Get(id TreeID, key []byte) (index.Entry, bool) {
 // Scan calls fn for every entry of tree id with a key in [lo, hi), ascending
 // or (reverse) descending, until fn returns false. A writer records the part
 // of the range it actually visited: all of it, or up to the key where fn
-// stopped. fn must not write to the tree being scanned.
+// stopped, keeping lo and hi, which the caller must not modify afterwards.
+// fn must not write to the tree being scanned.
 func (t *Txn) Scan(id TreeID, lo, hi []byte, reverse bool, fn func(index.Entry) bool) {
 	t.checkLive()
 	var last []byte
@@ -132,10 +134,10 @@ func (t *Txn) Scan(id TreeID, lo, hi []byte, reverse bool, fn func(index.Entry) 
 	if t.tail == nil {
 		return
 	}
-	rg := keyRange{lo: bytes.Clone(lo), hi: bytes.Clone(hi)}
+	rg := keyRange{lo: lo, hi: hi}
 	if stopped {
 		if reverse {
-			rg.lo = bytes.Clone(last)
+			rg.lo = last
 		} else {
 			rg.hi = index.Successor(last)
 		}
@@ -180,12 +182,17 @@ func (t *Txn) Put(id TreeID, e index.Entry) (old index.Entry, replaced bool) {
 }
 
 // Delete removes the entry under key from tree id and returns it, or false
-// when there was none (nothing is logged then). The tree may keep key.
+// when there was none (nothing is logged then, but the key's absence is
+// recorded as a read). The tree and the read set may keep key: the caller
+// must not modify it afterwards.
 func (t *Txn) Delete(id TreeID, key []byte) (index.Entry, bool) {
 	tr := t.writable(id)
 	old, ok := tr.Delete(key)
 	if ok {
 		t.log = append(t.log, logRec{tree: id, key: old.Key, old: old, hadOld: true})
+	} else {
+		r := t.readSet(id)
+		r.points = append(r.points, key)
 	}
 	return old, ok
 }
@@ -230,7 +237,8 @@ func (t *Txn) Mark() int { return len(t.log) }
 
 // RollbackTo undoes every write made since mark, newest first, leaving the
 // trees exactly as they were when Mark returned it. Reads stay in the read
-// set: validation stays conservative.
+// set, and each undone write's key joins it (the write saw the old entry):
+// validation stays conservative.
 func (t *Txn) RollbackTo(mark int) {
 	t.checkLive()
 	if mark < 0 || mark > len(t.log) {
@@ -246,6 +254,8 @@ func (t *Txn) RollbackTo(mark int) {
 			}
 			continue
 		}
+		rs := t.readSet(r.tree)
+		rs.points = append(rs.points, r.key)
 		tr := t.local[r.tree].tree
 		if r.hadOld {
 			tr.Put(r.old)

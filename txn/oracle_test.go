@@ -1,0 +1,344 @@
+package txn
+
+import (
+	"errors"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reldb/reldb/index"
+)
+
+// TestOracle_NewOracle_Empty: an oracle made from no trees starts at version
+// 0 with no trees, and trees can be created in it.
+func TestOracle_NewOracle_Empty(t *testing.T) {
+	o := NewOracle(nil)
+	snap := o.Latest()
+	assert.Equal(t, uint64(0), snap.Version())
+	n := 0
+	snap.Trees(func(TreeID, *index.Tree) { n++ })
+	assert.Zero(t, n)
+
+	tx := o.Begin(false)
+	tx.CreateTree(treeA)
+	put(tx, treeA, 1, "x")
+	require.Equal(t, uint64(1), commit(t, tx))
+	assert.Equal(t, map[int64]any{1: "x"}, latest(o, treeA))
+}
+
+// TestSnapshot_Trees: Trees visits every tree of the snapshot once, and Tree
+// returns the same trees.
+func TestSnapshot_Trees(t *testing.T) {
+	o := newOracle(1)
+	got := map[TreeID]*index.Tree{}
+	o.Latest().Trees(func(id TreeID, tr *index.Tree) {
+		assert.NotContains(t, got, id)
+		got[id] = tr
+	})
+	require.Len(t, got, 2)
+	for id, tr := range got {
+		assert.Same(t, o.Latest().Tree(id), tr)
+	}
+	assert.Nil(t, o.Latest().Tree(treeC))
+}
+
+// TestOracle_Begin_Snapshot: Begin takes the latest snapshot, and ReadOnly
+// reports the mode asked for.
+func TestOracle_Begin_Snapshot(t *testing.T) {
+	o := newOracle()
+	commitOps(t, o, keyOp{n: 1})
+	for _, readOnly := range []bool{false, true} {
+		tx := o.Begin(readOnly)
+		assert.Same(t, o.Latest(), tx.Snapshot())
+		assert.Equal(t, readOnly, tx.ReadOnly())
+	}
+}
+
+// TestOracle_BeginInto_ResetsTxn: BeginInto makes a used, finished Txn a
+// fresh transaction on the latest snapshot: live, with no reads, writes or
+// private trees left from its previous life.
+func TestOracle_BeginInto_ResetsTxn(t *testing.T) {
+	o := newOracle(1)
+	var tx Txn
+	o.BeginInto(&tx, false)
+	get(&tx, treeA, 5)
+	put(&tx, treeA, 1, "first")
+	commit(t, &tx)
+
+	o.BeginInto(&tx, false)
+	assert.False(t, tx.ReadOnly())
+	assert.Same(t, o.Latest(), tx.Snapshot())
+	assert.Zero(t, tx.Writes())
+	assert.Nil(t, tx.reads)
+	assert.Nil(t, tx.local)
+	put(&tx, treeA, 6, "second")
+	commitOps(t, o, keyOp{n: 5}) // the key the first life read
+	require.Equal(t, uint64(3), commit(t, &tx), "no reads carried over")
+	assert.Equal(t, map[int64]any{1: "first", 5: "other", 6: "second"}, latest(o, treeA))
+
+	tx.Abort()
+	o.BeginInto(&tx, true)
+	assert.True(t, tx.ReadOnly())
+	v, ok := get(&tx, treeA, 6)
+	assert.True(t, ok)
+	assert.Equal(t, "second", v)
+	assert.Panics(t, func() { put(&tx, treeA, 7, 7) })
+}
+
+// TestOracle_Latest_VersionPerWritingCommit: every commit that wrote
+// something bumps the version by exactly one, rebased or not; commits that
+// wrote nothing, and failed commits, leave it and the snapshot alone.
+func TestOracle_Latest_VersionPerWritingCommit(t *testing.T) {
+	o := newOracle(1)
+	steps := []struct {
+		name        string
+		run         func(t *testing.T) (uint64, error)
+		wantVersion uint64 // Latest's version afterwards
+		wantReturn  uint64
+	}{
+		{"put", func(t *testing.T) (uint64, error) {
+			tx := o.Begin(false)
+			put(tx, treeA, 2, 2)
+			return tx.Commit()
+		}, 1, 1},
+		{"read-only", func(t *testing.T) (uint64, error) {
+			tx := o.Begin(true)
+			get(tx, treeA, 1)
+			return tx.Commit()
+		}, 1, 1},
+		{"writer that only read", func(t *testing.T) (uint64, error) {
+			tx := o.Begin(false)
+			get(tx, treeA, 1)
+			scanKeys(tx, treeA, nil, nil, false, 0)
+			return tx.Commit()
+		}, 1, 1},
+		{"delete of a missing key", func(t *testing.T) (uint64, error) {
+			tx := o.Begin(false)
+			tx.Delete(treeA, k(99))
+			return tx.Commit()
+		}, 1, 1},
+		{"everything rolled back", func(t *testing.T) (uint64, error) {
+			tx := o.Begin(false)
+			put(tx, treeA, 3, 3)
+			tx.CreateTree(treeC)
+			tx.RollbackTo(0)
+			return tx.Commit()
+		}, 1, 1},
+		{"delete", func(t *testing.T) (uint64, error) {
+			tx := o.Begin(false)
+			tx.Delete(treeA, k(2))
+			return tx.Commit()
+		}, 2, 2},
+		{"create tree", func(t *testing.T) (uint64, error) {
+			tx := o.Begin(false)
+			tx.CreateTree(treeC)
+			return tx.Commit()
+		}, 3, 3},
+		{"rebased over two commits", func(t *testing.T) (uint64, error) {
+			tx := o.Begin(false)
+			put(tx, treeB, 1, 1)
+			commitOps(t, o, keyOp{n: 10})
+			commitOps(t, o, keyOp{n: 11})
+			return tx.Commit()
+		}, 6, 6},
+		{"empty writer behind two commits returns its snapshot's version", func(t *testing.T) (uint64, error) {
+			tx := o.Begin(false)
+			get(tx, treeA, 10)
+			commitOps(t, o, keyOp{n: 10})
+			commitOps(t, o, keyOp{n: 11})
+			return tx.Commit()
+		}, 8, 6},
+	}
+	for _, s := range steps {
+		before := o.Latest()
+		v, err := s.run(t)
+		require.NoError(t, err, s.name)
+		assert.Equal(t, s.wantReturn, v, s.name)
+		assert.Equal(t, s.wantVersion, o.Latest().Version(), s.name)
+		if s.wantVersion == before.Version() {
+			assert.Same(t, before, o.Latest(), "%s: no new snapshot", s.name)
+		}
+	}
+
+	tx := o.Begin(false)
+	put(tx, treeA, 12, 12)
+	commitOps(t, o, keyOp{n: 12})
+	before := o.Latest()
+	_, err := tx.Commit()
+	require.ErrorIs(t, err, ErrConflict)
+	assert.Same(t, before, o.Latest(), "a failed commit publishes nothing")
+	assert.Equal(t, uint64(9), o.Latest().Version())
+}
+
+// TestConflictError_Error: a ConflictError is ErrConflict for errors.Is,
+// keeps its fields through wrapping, and its message names them.
+func TestConflictError_Error(t *testing.T) {
+	var err error = &ConflictError{Tree: 7, Key: []byte{0xab}, Version: 42}
+	wrapped := errors.Join(errors.New("commit"), err)
+	require.ErrorIs(t, wrapped, ErrConflict)
+	var ce *ConflictError
+	require.ErrorAs(t, wrapped, &ce)
+	assert.Equal(t, TreeID(7), ce.Tree)
+	assert.Equal(t, "reldb: serialization conflict: tree 7 key ab written by version 42", err.Error())
+	assert.Equal(t, "reldb: serialization conflict", ErrConflict.Error())
+}
+
+// TestOracle_Commit_NoLostUpdates: concurrent read-modify-write increments
+// that retry on ErrConflict never lose an update: the counters sum to the
+// number of successful commits, which is also the version.
+func TestOracle_Commit_NoLostUpdates(t *testing.T) {
+	const workers, perWorker, counters = 8, 150, 6
+	a := index.NewTree()
+	for i := range counters {
+		a.Put(index.Entry{Key: k(i), Val: 0})
+	}
+	// treeB holds one key per worker, written now and then, so that some
+	// commits rebase over others that touched a different tree.
+	o := NewOracle(map[TreeID]*index.Tree{treeA: a, treeB: index.NewTree()})
+
+	var commits, conflicts atomic.Int64
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			rng := rand.New(rand.NewPCG(uint64(w), 1))
+			for i := 0; i < perWorker; {
+				n := rng.IntN(counters)
+				tx := o.Begin(false)
+				e, ok := tx.Get(treeA, k(n))
+				if !assert.True(t, ok) {
+					return
+				}
+				runtime.Gosched() // let others commit between read and write
+				tx.Put(treeA, index.Entry{Key: k(n), Val: e.Val.(int) + 1})
+				if i%10 == 0 {
+					tx.Put(treeB, index.Entry{Key: k(w), Val: i})
+				}
+				_, err := tx.Commit()
+				switch {
+				case err == nil:
+					commits.Add(1)
+					i++
+				case errors.Is(err, ErrConflict):
+					conflicts.Add(1)
+				default:
+					assert.NoError(t, err)
+					return
+				}
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	require.Equal(t, int64(workers*perWorker), commits.Load())
+	sum := 0
+	for _, v := range latest(o, treeA) {
+		sum += v.(int)
+	}
+	assert.Equal(t, workers*perWorker, sum)
+	assert.Equal(t, uint64(workers*perWorker), o.Latest().Version())
+	assert.Len(t, latest(o, treeB), workers)
+	t.Logf("%d commits, %d conflicts retried", commits.Load(), conflicts.Load())
+}
+
+// TestOracle_Latest_ReadersSeeConsistentSnapshots: while writers move amounts
+// between accounts (the total stays constant), every reader's snapshot, read
+// by scans either way or by point reads, sums to the total, and snapshot
+// versions never go backwards.
+func TestOracle_Latest_ReadersSeeConsistentSnapshots(t *testing.T) {
+	const writers, readers, moves, accounts, initial = 4, 4, 150, 8, 100
+	a := index.NewTree()
+	for i := range accounts {
+		a.Put(index.Entry{Key: k(i), Val: initial})
+	}
+	o := NewOracle(map[TreeID]*index.Tree{treeA: a})
+	const total = accounts * initial
+
+	start, done := make(chan struct{}), make(chan struct{})
+	var wwg, rwg sync.WaitGroup
+	for w := range writers {
+		wwg.Add(1)
+		go func() {
+			defer wwg.Done()
+			<-start
+			rng := rand.New(rand.NewPCG(uint64(w), 2))
+			for i := 0; i < moves; {
+				from, to := rng.IntN(accounts), rng.IntN(accounts)
+				amount := rng.IntN(10)
+				tx := o.Begin(false)
+				f, _ := tx.Get(treeA, k(from))
+				runtime.Gosched()
+				tx.Put(treeA, index.Entry{Key: k(from), Val: f.Val.(int) - amount})
+				g, _ := tx.Get(treeA, k(to)) // sees the put above when from == to
+				tx.Put(treeA, index.Entry{Key: k(to), Val: g.Val.(int) + amount})
+				_, err := tx.Commit()
+				if err == nil {
+					i++
+				} else if !assert.ErrorIs(t, err, ErrConflict) {
+					return
+				}
+			}
+		}()
+	}
+	var reads atomic.Int64
+	for r := range readers {
+		rwg.Add(1)
+		go func() {
+			defer rwg.Done()
+			<-start
+			var last uint64
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					if i > 0 {
+						return
+					}
+				default:
+				}
+				tx := o.Begin(r%2 == 0) // half read-only, half writers that only read
+				v := tx.Snapshot().Version()
+				if !assert.GreaterOrEqual(t, v, last, "versions go backwards") {
+					return
+				}
+				last = v
+				asc, desc, points := 0, 0, 0
+				tx.Scan(treeA, nil, nil, false, func(e index.Entry) bool { asc += e.Val.(int); return true })
+				tx.Scan(treeA, nil, nil, true, func(e index.Entry) bool { desc += e.Val.(int); return true })
+				for n := range accounts {
+					e, _ := tx.Get(treeA, k(n))
+					points += e.Val.(int)
+				}
+				_, err := tx.Commit()
+				ok := assert.NoError(t, err) &&
+					assert.Equal(t, total, asc, "ascending scan at version %d", v) &&
+					assert.Equal(t, total, desc, "descending scan at version %d", v) &&
+					assert.Equal(t, total, points, "point reads at version %d", v)
+				if !ok {
+					return
+				}
+				reads.Add(1)
+			}
+		}()
+	}
+	close(start)
+	wwg.Wait()
+	close(done)
+	rwg.Wait()
+
+	assert.Equal(t, uint64(writers*moves), o.Latest().Version())
+	sum := 0
+	for _, v := range latest(o, treeA) {
+		sum += v.(int)
+	}
+	assert.Equal(t, total, sum)
+	t.Logf("%d consistent reads", reads.Load())
+}
