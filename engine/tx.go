@@ -100,6 +100,10 @@ func (tx *Tx) conflictError(err error) error {
 			for _, ix := range d.indexes {
 				if ix.tree == ce.Tree {
 					out.Table, out.Constraint = d.name, ix.name
+					if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) == len(ix.cols)+len(d.pk) {
+						out.Columns = d.colNames(ix.cols)
+						out.Key = renderKey(out.Columns, vals[:len(ix.cols)])
+					}
 				}
 			}
 		})

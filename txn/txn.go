@@ -374,7 +374,14 @@ func (t *Txn) Commit() (uint64, error) {
 
 // validate checks the transaction against one later commit.
 func (t *Txn) validate(mine *writeSet, l *link) error {
-	for id, theirs := range l.writes.trees {
+	// Visit trees in ID order so that the conflict reported is deterministic.
+	ids := make([]TreeID, 0, len(l.writes.trees))
+	for id := range l.writes.trees {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		theirs := l.writes.trees[id]
 		conflict := func(key []byte) error {
 			return &ConflictError{Tree: id, Key: bytes.Clone(key), Version: l.version}
 		}
