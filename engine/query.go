@@ -151,9 +151,9 @@ func (q *Query) All() ([]Record, error) {
 }
 
 // First returns the first matching row, or ErrNotFound when none matches.
+// It leaves the query's limit as it was.
 func (q *Query) First() (Record, error) {
 	var out Record
-	q.limit = 1
 	err := q.run(func(r Record) bool {
 		out = r
 		return false

@@ -160,7 +160,7 @@ func compileTable(t Table, next func() txn.TreeID) (*tableDef, error) {
 			}
 			v, err := coerce(cd, c.Default)
 			if err != nil {
-				return nil, bad("column %q default: %v", c.Name, err)
+				return nil, fmt.Errorf("%w: table %q: column %q default: %w", ErrSchema, t.Name, c.Name, err)
 			}
 			cd.def = v
 		}
@@ -170,7 +170,7 @@ func compileTable(t Table, next func() txn.TreeID) (*tableDef, error) {
 	}
 	var err error
 	if d.pk, err = d.positions(t.PrimaryKey); err != nil {
-		return nil, bad("primary key: %v", err)
+		return nil, fmt.Errorf("%w: table %q: primary key: %w", ErrSchema, t.Name, err)
 	}
 	for _, p := range d.pk {
 		d.cols[p].notNull = true // primary key columns are NOT NULL, as in SQL
@@ -249,7 +249,7 @@ func (d *tableDef) clone() *tableDef {
 func (d *tableDef) table() Table {
 	t := Table{Name: d.name, PrimaryKey: d.colNames(d.pk)}
 	for _, c := range d.cols {
-		t.Columns = append(t.Columns, Column{Name: c.name, Type: c.typ, NotNull: c.notNull, Default: c.def, AutoIncrement: c.autoInc, Precision: c.precision, Scale: c.scale})
+		t.Columns = append(t.Columns, Column{Name: c.name, Type: c.typ, NotNull: c.notNull, Default: exportValue(c.def), AutoIncrement: c.autoInc, Precision: c.precision, Scale: c.scale})
 	}
 	for _, ix := range d.indexes {
 		t.Indexes = append(t.Indexes, Index{Name: ix.name, Columns: d.colNames(ix.cols), Unique: ix.unique})

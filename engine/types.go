@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cockroachdb/apd/v3"
 )
@@ -20,10 +21,10 @@ type Type uint8
 const (
 	Int     Type = iota + 1 // int64; PostgreSQL bigint
 	Float                   // float64; PostgreSQL double precision
-	Text                    // string; PostgreSQL text, compared byte-wise (C collation)
+	Text                    // string, valid UTF-8 without NUL; PostgreSQL text, compared byte-wise (C collation)
 	Bool                    // bool; PostgreSQL boolean
 	Bytes                   // []byte; PostgreSQL bytea
-	Time                    // time.Time stored in UTC; PostgreSQL timestamptz
+	Time                    // time.Time in UTC, rounded to microseconds; PostgreSQL timestamptz
 	Decimal                 // *apd.Decimal, exact; PostgreSQL numeric(precision, scale)
 )
 
@@ -71,6 +72,10 @@ func coerce(c *colDef, v any) (any, error) {
 		}
 	case Text:
 		if s, ok := v.(string); ok {
+			if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+				// PostgreSQL text is UTF-8 without NUL (SQLSTATE 22021).
+				return nil, fmt.Errorf("%w: column %q: text must be valid UTF-8 without NUL bytes: %q", ErrType, c.name, s)
+			}
 			return s, nil
 		}
 	case Bool:
@@ -86,27 +91,42 @@ func coerce(c *colDef, v any) (any, error) {
 		}
 	case Time:
 		if t, ok := v.(time.Time); ok {
-			return t.UTC().Round(0), nil
+			// PostgreSQL's timestamptz keeps microseconds, rounding the rest.
+			return t.UTC().Round(time.Microsecond), nil
 		}
 	case Decimal:
 		d, err := toDecimal(v)
-		if err != nil {
-			return nil, fmt.Errorf("%w: column %q: %w", ErrType, c.name, err)
-		}
-		if d == nil {
+		if err == nil && d == nil {
 			return nil, nil
 		}
-		return c.fitDecimal(d)
+		if err == nil {
+			return c.fitDecimal(d)
+		}
+		if _, isPtr := v.(*apd.Decimal); isPtr || reflect.ValueOf(v).Kind() != reflect.Pointer {
+			return nil, fmt.Errorf("%w: column %q: %w", ErrType, c.name, err)
+		}
 	}
-	if isNilPointer(v) {
-		return nil, nil
+	// A pointer stands for what it points to, and a nil one for NULL, as
+	// database/sql treats them.
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil, nil
+		}
+		return coerce(c, rv.Elem().Interface())
 	}
 	return nil, fmt.Errorf("%w: column %q is %s, got %T", ErrType, c.name, c.typ, v)
 }
 
-func isNilPointer(v any) bool {
-	rv := reflect.ValueOf(v)
-	return rv.Kind() == reflect.Pointer && rv.IsNil()
+// coerceExact is coerce for comparisons: a decimal is converted without
+// rounding it to the column's scale, so that it compares as given (as
+// PostgreSQL compares numeric values in a WHERE clause).
+func coerceExact(c *colDef, v any) (any, error) {
+	if c.typ == Decimal && c.precision > 0 {
+		exact := *c
+		exact.precision, exact.scale = 0, 0
+		return coerce(&exact, v)
+	}
+	return coerce(c, v)
 }
 
 func toInt64(v any) (int64, bool) {

@@ -200,7 +200,7 @@ func (d *tableDef) appendKeyValue(buf []byte, i int, v any) ([]byte, bool, error
 			return enc, true, err
 		}
 	}
-	cv, err := coerce(c, v)
+	cv, err := coerceExact(c, v)
 	if err != nil || cv == nil {
 		return nil, false, err
 	}
@@ -397,7 +397,12 @@ func (tx *Tx) Upsert(table string, row Row) (Record, error) {
 		return Record{}, fmt.Errorf("upsert into %s: %w", table, err)
 	}
 	if _, exists := tx.t.Get(d.primary, d.pkKey(kv)); exists {
-		return tx.Update(table, k, row)
+		// Update by the key as stored (rounded to its column), like ON CONFLICT.
+		stored := Key(pick(kv, d.pk))
+		if len(stored) == 1 {
+			return tx.Update(table, stored[0], row)
+		}
+		return tx.Update(table, stored, row)
 	}
 	return tx.Insert(table, row)
 }
