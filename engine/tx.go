@@ -37,7 +37,6 @@ type Tx struct {
 
 	arena   keyArena // immutable keys for trees and read sets
 	scratch []byte   // reusable encoding buffer
-	ikeys   [][]byte // reusable per-index keys of insertRow
 }
 
 // Savepoint marks a point in a transaction to roll back to. Get one from

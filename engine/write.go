@@ -36,24 +36,26 @@ func (tx *Tx) Insert(table string, row Row) (Record, error) {
 
 // newRow builds a stored row from an insert's values.
 func (d *tableDef) newRow(row Row) ([]any, error) {
-	for name := range row {
-		if _, ok := d.colIdx[name]; !ok {
-			return nil, fmt.Errorf("%w: %q", ErrNoColumn, name)
-		}
-	}
 	vals := make([]any, len(d.cols))
+	given := 0
 	for i := range d.cols {
 		c := &d.cols[i]
-		v, given := row[c.name]
-		if !given {
+		v, ok := row[c.name]
+		if !ok {
 			vals[i] = c.def
 			continue
 		}
+		given++
 		cv, err := coerce(c, v)
 		if err != nil {
 			return nil, err
 		}
 		vals[i] = cv
+	}
+	if given < len(row) {
+		if err := d.unknownColumn(row); err != nil {
+			return nil, err
+		}
 	}
 	if d.autoInc >= 0 {
 		if vals[d.autoInc] == nil {
@@ -71,6 +73,22 @@ func (d *tableDef) newRow(row Row) ([]any, error) {
 	return vals, nil
 }
 
+// unknownColumn returns ErrNoColumn for the first (in name order) column of
+// row that the table lacks.
+func (d *tableDef) unknownColumn(row Row) error {
+	var unknown []string
+	for name := range row {
+		if _, ok := d.colIdx[name]; !ok {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	return fmt.Errorf("%w: %q", ErrNoColumn, unknown[0])
+}
+
 func (d *tableDef) checkNotNull(vals []any) error {
 	for i := range d.cols {
 		if vals[i] == nil && d.cols[i].notNull {
@@ -86,10 +104,11 @@ func (d *tableDef) checkNotNull(vals []any) error {
 func (tx *Tx) insertRow(d *tableDef, vals []any) error {
 	tx.scratch = appendCols(tx.scratch[:0], vals, d.pk)
 	key := tx.arena.own(tx.scratch)
-	if _, exists := tx.t.Get(d.primary, key); exists {
+	// Put first and look at what it replaced: one descent instead of a Get
+	// and a Put. A duplicate is undone by the caller's rollback.
+	if _, existed := tx.t.Put(d.primary, index.Entry{Key: key, Val: vals}); existed {
 		return d.uniqueError(d.pkName, d.pk, vals)
 	}
-	ikeys := tx.ikeys[:0]
 	for _, ix := range d.indexes {
 		ik, n := tx.indexKey(d, ix, vals, key)
 		if ix.unique {
@@ -97,13 +116,8 @@ func (tx *Tx) insertRow(d *tableDef, vals []any) error {
 				return err
 			}
 		}
-		ikeys = append(ikeys, ik)
+		tx.t.Put(ix.tree, index.Entry{Key: ik})
 	}
-	tx.t.Put(d.primary, index.Entry{Key: key, Val: vals})
-	for i, ix := range d.indexes {
-		tx.t.Put(ix.tree, index.Entry{Key: ikeys[i]})
-	}
-	tx.ikeys = ikeys[:0]
 	return nil
 }
 

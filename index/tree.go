@@ -110,21 +110,36 @@ var probes = sync.Pool{New: func() any { return new(Entry) }}
 // replaced and true, or false when the key was new. Put keeps e.Key: the caller
 // must not modify it afterwards.
 func (t *Tree) Put(e Entry) (old Entry, replaced bool) {
-	it, ok := t.bt.ReplaceOrInsert(makeItem(&e))
-	if !ok {
-		return Entry{}, false
+	if p := t.PutEntry(&e); p != nil {
+		return *p, true
 	}
-	return *it.e, true
+	return Entry{}, false
+}
+
+// PutEntry is Put without copies: the tree keeps the pointer e, and it
+// returns the pointer it replaced, or nil. *e must not change afterwards.
+func (t *Tree) PutEntry(e *Entry) (old *Entry) {
+	it, _ := t.bt.ReplaceOrInsert(makeItem(e))
+	return it.e
 }
 
 // Delete removes the entry stored under key and returns it, or returns false
 // when there was none.
 func (t *Tree) Delete(key []byte) (Entry, bool) {
-	it, ok := t.bt.Delete(makeItem(&Entry{Key: key}))
-	if !ok {
-		return Entry{}, false
+	if p := t.DeleteEntry(key); p != nil {
+		return *p, true
 	}
-	return *it.e, true
+	return Entry{}, false
+}
+
+// DeleteEntry is Delete returning the removed entry's pointer, or nil.
+func (t *Tree) DeleteEntry(key []byte) (old *Entry) {
+	probe := probes.Get().(*Entry)
+	probe.Key = key
+	it, _ := t.bt.Delete(makeItem(probe))
+	probe.Key = nil
+	probes.Put(probe)
+	return it.e
 }
 
 // Ascend calls fn for each entry with a key in [lo, hi), in ascending order,

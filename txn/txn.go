@@ -20,10 +20,11 @@ type Txn struct {
 	snap *Snapshot
 	tail *link // nil for a read-only transaction
 
-	local map[TreeID]*local
-	reads map[TreeID]*readSet
-	log   []logRec
-	done  bool
+	local   map[TreeID]*local
+	reads   map[TreeID]*readSet
+	log     undoLog
+	entries []index.Entry // slab the entries this transaction puts come from
+	done    bool
 }
 
 // local is a transaction's own version of one tree.
@@ -36,11 +37,62 @@ type local struct {
 
 // logRec is one undo record: a key write, or a tree created or dropped.
 type logRec struct {
-	tree   TreeID
-	key    []byte // nil for a tree operation
-	old    index.Entry
-	hadOld bool
-	prev   *local // tree operations: the local state before, nil if none
+	tree TreeID
+	key  []byte       // nil for a tree operation
+	old  *index.Entry // the entry the write replaced or removed, nil if none
+	prev *local       // tree operations: the local state before, nil if none
+}
+
+// undoLog holds undo records in chunks of logChunk, so a transaction with
+// millions of writes never copies its log. The first chunk grows from a few
+// records, so a small transaction allocates little.
+type undoLog struct {
+	chunks [][]logRec
+	n      int
+}
+
+const logShift = 10
+const logChunk = 1 << logShift
+
+func (l *undoLog) len() int { return l.n }
+
+func (l *undoLog) append(r logRec) {
+	c := l.n >> logShift
+	if c == len(l.chunks) {
+		size := logChunk
+		if c == 0 {
+			size = 16
+		}
+		l.chunks = append(l.chunks, make([]logRec, 0, size))
+	}
+	l.chunks[c] = append(l.chunks[c], r)
+	l.n++
+}
+
+func (l *undoLog) at(i int) *logRec { return &l.chunks[i>>logShift][i&(logChunk-1)] }
+
+// truncate drops the records from n on.
+func (l *undoLog) truncate(n int) {
+	for c := len(l.chunks) - 1; c >= 0 && c<<logShift >= n && c > 0; c-- {
+		clear(l.chunks[c])
+		l.chunks = l.chunks[:c]
+	}
+	if len(l.chunks) > 0 {
+		keep := n - (len(l.chunks)-1)<<logShift
+		clear(l.chunks[len(l.chunks)-1][keep:])
+		l.chunks[len(l.chunks)-1] = l.chunks[len(l.chunks)-1][:keep]
+	}
+	l.n = n
+}
+
+// newEntry returns a pointer to a copy of e carved from the transaction's
+// entry slab: one allocation per many puts instead of one per put.
+func (t *Txn) newEntry(e index.Entry) *index.Entry {
+	if len(t.entries) == cap(t.entries) {
+		t.entries = make([]index.Entry, 0, min(max(2*cap(t.entries), 8), 512))
+	}
+	t.entries = append(t.entries, e)
+	return &t.entries[len(t.entries)-1]
 }
 
 type readSet struct {
@@ -176,9 +228,12 @@ func (t *Txn) writable(id TreeID) *index.Tree {
 // afterwards.
 func (t *Txn) Put(id TreeID, e index.Entry) (old index.Entry, replaced bool) {
 	tr := t.writable(id)
-	old, replaced = tr.Put(e)
-	t.log = append(t.log, logRec{tree: id, key: e.Key, old: old, hadOld: replaced})
-	return old, replaced
+	p := tr.PutEntry(t.newEntry(e))
+	t.log.append(logRec{tree: id, key: e.Key, old: p})
+	if p == nil {
+		return index.Entry{}, false
+	}
+	return *p, true
 }
 
 // Delete removes the entry under key from tree id and returns it, or false
@@ -187,14 +242,14 @@ func (t *Txn) Put(id TreeID, e index.Entry) (old index.Entry, replaced bool) {
 // must not modify it afterwards.
 func (t *Txn) Delete(id TreeID, key []byte) (index.Entry, bool) {
 	tr := t.writable(id)
-	old, ok := tr.Delete(key)
-	if ok {
-		t.log = append(t.log, logRec{tree: id, key: old.Key, old: old, hadOld: true})
-	} else {
+	p := tr.DeleteEntry(key)
+	if p == nil {
 		r := t.readSet(id)
 		r.points = append(r.points, key)
+		return index.Entry{}, false
 	}
-	return old, ok
+	t.log.append(logRec{tree: id, key: p.Key, old: p})
+	return *p, true
 }
 
 // CreateTree makes an empty tree with the given ID. It panics if the
@@ -227,13 +282,13 @@ func (t *Txn) setLocal(id TreeID, l *local) {
 	if t.local == nil {
 		t.local = make(map[TreeID]*local)
 	}
-	t.log = append(t.log, logRec{tree: id, prev: t.local[id]})
+	t.log.append(logRec{tree: id, prev: t.local[id]})
 	t.local[id] = l
 }
 
 // Mark returns a position in the undo log for RollbackTo: everything written
 // after it can be undone. Marks are cheap; statements and savepoints use them.
-func (t *Txn) Mark() int { return len(t.log) }
+func (t *Txn) Mark() int { return t.log.len() }
 
 // RollbackTo undoes every write made since mark, newest first, leaving the
 // trees exactly as they were when Mark returned it. Reads stay in the read
@@ -241,11 +296,11 @@ func (t *Txn) Mark() int { return len(t.log) }
 // validation stays conservative.
 func (t *Txn) RollbackTo(mark int) {
 	t.checkLive()
-	if mark < 0 || mark > len(t.log) {
+	if mark < 0 || mark > t.log.len() {
 		panic("reldb: rollback to an invalid mark")
 	}
-	for i := len(t.log) - 1; i >= mark; i-- {
-		r := &t.log[i]
+	for i := t.log.len() - 1; i >= mark; i-- {
+		r := t.log.at(i)
 		if r.key == nil {
 			if r.prev == nil {
 				delete(t.local, r.tree)
@@ -257,25 +312,24 @@ func (t *Txn) RollbackTo(mark int) {
 		rs := t.readSet(r.tree)
 		rs.points = append(rs.points, r.key)
 		tr := t.local[r.tree].tree
-		if r.hadOld {
-			tr.Put(r.old)
+		if r.old != nil {
+			tr.PutEntry(r.old)
 		} else {
-			tr.Delete(r.key)
+			tr.DeleteEntry(r.key)
 		}
 	}
-	clear(t.log[mark:])
-	t.log = t.log[:mark]
+	t.log.truncate(mark)
 }
 
 // Writes returns the number of undo records: zero means the transaction has
 // changed nothing.
-func (t *Txn) Writes() int { return len(t.log) }
+func (t *Txn) Writes() int { return t.log.len() }
 
 // Abort ends the transaction without publishing anything. Calling it on a
 // finished transaction does nothing.
 func (t *Txn) Abort() {
 	t.done = true
-	t.local, t.reads, t.log = nil, nil, nil
+	t.local, t.reads, t.log, t.entries = nil, nil, undoLog{}, nil
 }
 
 func (t *Txn) checkLive() {
@@ -284,24 +338,50 @@ func (t *Txn) checkLive() {
 	}
 }
 
-// writeSet lists, per tree, what a commit changed.
+// writeSet is what a commit changed: its undo log, frozen, from which the
+// per-tree key sets are built the first time someone needs them — a
+// concurrent transaction validating against this commit, or the commit
+// itself re-applying its writes to a newer snapshot. Most commits are never
+// looked at again, so they pay nothing for it. Guarded by Oracle.commitMu
+// once published.
 type writeSet struct {
-	trees map[TreeID]*treeWrites
+	log   undoLog
+	trees map[TreeID]*treeWrites // nil until byTree builds it
 }
 
 type treeWrites struct {
 	whole bool     // the tree was created or dropped
-	keys  [][]byte // written keys, sorted, unique
+	keys  [][]byte // written keys, in log order until sortedKeys sorts them
+	// sorted is set once keys are sorted and unique.
+	sorted bool
 }
 
-func (t *Txn) buildWriteSet() *writeSet {
-	ws := &writeSet{trees: make(map[TreeID]*treeWrites)}
-	for i := range t.log {
-		r := &t.log[i]
-		w := ws.trees[r.tree]
-		if w == nil {
-			w = &treeWrites{}
-			ws.trees[r.tree] = w
+// sortedKeys returns the written keys sorted and without duplicates.
+func (w *treeWrites) sortedKeys() [][]byte {
+	if !w.sorted {
+		slices.SortFunc(w.keys, bytes.Compare)
+		w.keys = slices.CompactFunc(w.keys, bytes.Equal)
+		w.sorted = true
+	}
+	return w.keys
+}
+
+// byTree returns the written keys grouped by tree.
+func (ws *writeSet) byTree() map[TreeID]*treeWrites {
+	if ws.trees != nil {
+		return ws.trees
+	}
+	ws.trees = make(map[TreeID]*treeWrites)
+	var w *treeWrites
+	var last TreeID
+	for i := 0; i < ws.log.len(); i++ {
+		r := ws.log.at(i)
+		if w == nil || r.tree != last {
+			if w = ws.trees[r.tree]; w == nil {
+				w = &treeWrites{}
+				ws.trees[r.tree] = w
+			}
+			last = r.tree
 		}
 		if r.key == nil {
 			w.whole = true
@@ -309,11 +389,7 @@ func (t *Txn) buildWriteSet() *writeSet {
 			w.keys = append(w.keys, r.key)
 		}
 	}
-	for _, w := range ws.trees {
-		slices.SortFunc(w.keys, bytes.Compare)
-		w.keys = slices.CompactFunc(w.keys, bytes.Equal)
-	}
-	return ws
+	return ws.trees
 }
 
 // Commit publishes the transaction's writes as a new snapshot and returns its
@@ -324,10 +400,11 @@ func (t *Txn) buildWriteSet() *writeSet {
 func (t *Txn) Commit() (uint64, error) {
 	t.checkLive()
 	defer t.Abort()
-	if t.tail == nil || len(t.log) == 0 {
+	if t.tail == nil || t.log.len() == 0 {
 		return t.snap.version, nil
 	}
-	mine := t.buildWriteSet()
+	mine := &writeSet{log: t.log}
+	t.log = undoLog{} // the write set owns it now
 
 	o := t.o
 	o.commitMu.Lock()
@@ -338,31 +415,40 @@ func (t *Txn) Commit() (uint64, error) {
 			return 0, err
 		}
 	}
-	trees := make(map[TreeID]*index.Tree, len(h.snap.trees)+len(mine.trees))
+	trees := make(map[TreeID]*index.Tree, len(h.snap.trees)+len(t.local))
 	for id, tr := range h.snap.trees {
 		trees[id] = tr
 	}
-	rebase := t.tail != h.tail
-	for id, w := range mine.trees {
-		l := t.local[id]
-		switch {
-		case w.whole && l.tree == nil:
-			delete(trees, id)
-		case w.whole || !rebase:
-			trees[id] = l.tree
-		default:
-			// Someone committed since our snapshot and validation passed:
-			// nobody touched our keys, so apply our final value of each key
-			// to the latest tree.
-			c := o.clone(h.snap.trees[id])
-			for _, k := range w.keys {
-				if e, ok := l.tree.Get(k); ok {
-					c.Put(e)
-				} else {
-					c.Delete(k)
-				}
+	if t.tail == h.tail {
+		// Nothing committed since our snapshot: publish our trees as they are.
+		for id, l := range t.local {
+			if l.tree == nil {
+				delete(trees, id)
+			} else {
+				trees[id] = l.tree
 			}
-			trees[id] = c
+		}
+	} else {
+		// Validation passed, so nobody touched our keys: apply our final
+		// value of each key to the latest trees.
+		for id, w := range mine.byTree() {
+			l := t.local[id]
+			switch {
+			case w.whole && l.tree == nil:
+				delete(trees, id)
+			case w.whole:
+				trees[id] = l.tree
+			default:
+				c := o.clone(h.snap.trees[id])
+				for _, k := range w.keys {
+					if e, ok := l.tree.Get(k); ok {
+						c.Put(e)
+					} else {
+						c.Delete(k)
+					}
+				}
+				trees[id] = c
+			}
 		}
 	}
 	snap := &Snapshot{version: h.snap.version + 1, trees: trees}
@@ -375,40 +461,43 @@ func (t *Txn) Commit() (uint64, error) {
 // validate checks the transaction against one later commit.
 func (t *Txn) validate(mine *writeSet, l *link) error {
 	// Visit trees in ID order so that the conflict reported is deterministic.
-	ids := make([]TreeID, 0, len(l.writes.trees))
-	for id := range l.writes.trees {
+	their := l.writes.byTree()
+	ids := make([]TreeID, 0, len(their))
+	for id := range their {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	mineByTree := mine.byTree()
 	for _, id := range ids {
-		theirs := l.writes.trees[id]
+		theirs := their[id]
 		conflict := func(key []byte) error {
 			return &ConflictError{Tree: id, Key: bytes.Clone(key), Version: l.version}
 		}
 		r := t.reads[id]
-		w := mine.trees[id]
+		w := mineByTree[id]
 		if theirs.whole || (w != nil && w.whole) {
 			if r != nil || w != nil {
 				return conflict(nil)
 			}
 			continue
 		}
+		keys := theirs.sortedKeys()
 		if r != nil {
 			for _, p := range r.points {
-				if _, found := slices.BinarySearchFunc(theirs.keys, p, bytes.Compare); found {
+				if _, found := slices.BinarySearchFunc(keys, p, bytes.Compare); found {
 					return conflict(p)
 				}
 			}
 			for _, rg := range r.ranges {
-				i, _ := slices.BinarySearchFunc(theirs.keys, rg.lo, bytes.Compare)
-				if i < len(theirs.keys) && (rg.hi == nil || bytes.Compare(theirs.keys[i], rg.hi) < 0) {
-					return conflict(theirs.keys[i])
+				i, _ := slices.BinarySearchFunc(keys, rg.lo, bytes.Compare)
+				if i < len(keys) && (rg.hi == nil || bytes.Compare(keys[i], rg.hi) < 0) {
+					return conflict(keys[i])
 				}
 			}
 		}
 		if w != nil {
 			for _, k := range w.keys {
-				if _, found := slices.BinarySearchFunc(theirs.keys, k, bytes.Compare); found {
+				if _, found := slices.BinarySearchFunc(keys, k, bytes.Compare); found {
 					return conflict(k)
 				}
 			}
