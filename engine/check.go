@@ -104,8 +104,10 @@ func checkTable(snap *txn.Snapshot, d *tableDef, report func(string, ...any)) {
 				report("table %q: index %q: malformed key %x: %v", d.name, ix.name, e.Key, err)
 				return true
 			}
-			if _, ok := primary.Get(e.Key[n:]); !ok {
+			if row, ok := primary.Get(e.Key[n:]); !ok {
 				report("table %q: index %q: entry %x points to no row", d.name, ix.name, e.Key)
+			} else if !sameRow(row.Val, e.Val) {
+				report("table %q: index %q: entry %x carries %v, not the current row %v", d.name, ix.name, e.Key, e.Val, row.Val)
 			}
 			cols := e.Key[:n]
 			if ix.unique && prev != nil && bytes.Equal(prev, cols) && !hasNull(cols, len(ix.cols)) {
@@ -128,4 +130,12 @@ func hasNull(key []byte, n int) bool {
 		}
 	}
 	return false
+}
+
+// sameRow reports whether two entry values hold the same stored row (the
+// same tuple, not merely equal values).
+func sameRow(a, b any) bool {
+	x, ok1 := a.([]any)
+	y, ok2 := b.([]any)
+	return ok1 && ok2 && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
 }

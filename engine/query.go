@@ -541,26 +541,16 @@ func (p *plan) scan(tx *Tx, fn func(vals []any) bool) {
 	if p.empty {
 		return
 	}
-	tree, nCols := p.d.primary, 0
+	tree := p.d.primary
 	if p.ix != nil {
-		tree, nCols = p.ix.tree, len(p.ix.cols)
+		tree = p.ix.tree
 	}
 	goOn := true
 	visit := func(e index.Entry) bool {
-		var vals []any
-		if p.ix == nil {
-			vals = e.Val.([]any)
-		} else {
-			n, err := index.SkipValues(e.Key, nCols)
-			if err != nil {
-				panic(fmt.Sprintf("reldb: index %s: %v", p.ix.name, err))
-			}
-			row, ok := tx.t.Get(p.d.primary, e.Key[n:])
-			if !ok {
-				panic(fmt.Sprintf("reldb: index %s: entry without a row", p.ix.name))
-			}
-			vals = row.Val.([]any)
-		}
+		// Index entries carry their row, like the primary tree's: a write
+		// to a row rewrites its index entries too, so the range read also
+		// covers the rows it returns.
+		vals := e.Val.([]any)
 		if !matches(p.conds, vals) {
 			return true
 		}

@@ -304,7 +304,7 @@ func (tx *Tx) CreateIndex(table string, ix Index) error {
 				return false
 			}
 		}
-		tx.t.Put(id.tree, index.Entry{Key: k})
+		tx.t.Put(id.tree, index.Entry{Key: k, Val: e.Val})
 		return true
 	})
 	if ferr != nil {

@@ -106,7 +106,8 @@ func (tx *Tx) insertRow(d *tableDef, vals []any) error {
 	key := tx.arena.own(tx.scratch)
 	// Put first and look at what it replaced: one descent instead of a Get
 	// and a Put. A duplicate is undone by the caller's rollback.
-	if _, existed := tx.t.Put(d.primary, index.Entry{Key: key, Val: vals}); existed {
+	row := any(vals) // boxed once, shared by the primary and index entries
+	if _, existed := tx.t.Put(d.primary, index.Entry{Key: key, Val: row}); existed {
 		return d.uniqueError(d.pkName, d.pk, vals)
 	}
 	for _, ix := range d.indexes {
@@ -116,7 +117,7 @@ func (tx *Tx) insertRow(d *tableDef, vals []any) error {
 				return err
 			}
 		}
-		tx.t.Put(ix.tree, index.Entry{Key: ik})
+		tx.t.Put(ix.tree, index.Entry{Key: ik, Val: row})
 	}
 	return nil
 }
@@ -336,11 +337,14 @@ func (tx *Tx) replaceRow(d *tableDef, old []any, oldPK []byte, vals []any) error
 		}
 		tx.t.Delete(d.primary, oldPK)
 	}
-	tx.t.Put(d.primary, index.Entry{Key: pk, Val: vals})
+	row := any(vals)
+	tx.t.Put(d.primary, index.Entry{Key: pk, Val: row})
 	for _, ix := range d.indexes {
 		oldKey, _ := tx.indexKey(d, ix, old, oldPK)
 		newKey, n := tx.indexKey(d, ix, vals, pk)
 		if bytes.Equal(oldKey, newKey) {
+			// Same key, new row version: index entries carry the row.
+			tx.t.Put(ix.tree, index.Entry{Key: oldKey, Val: row})
 			continue
 		}
 		tx.t.Delete(ix.tree, oldKey)
@@ -349,7 +353,7 @@ func (tx *Tx) replaceRow(d *tableDef, old []any, oldPK []byte, vals []any) error
 				return err
 			}
 		}
-		tx.t.Put(ix.tree, index.Entry{Key: newKey})
+		tx.t.Put(ix.tree, index.Entry{Key: newKey, Val: row})
 	}
 	return nil
 }

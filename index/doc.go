@@ -8,8 +8,8 @@
 // the leading columns of an index is a byte prefix of every key that starts
 // with those values. A primary tree maps the encoded primary key to the row; a
 // secondary index maps the encoded indexed columns followed by the encoded
-// primary key to nothing, so its keys are unique even when the indexed values
-// repeat.
+// primary key to the same row, so its keys are unique even when the indexed
+// values repeat, and a scan of it needs no second lookup.
 //
 // The package knows nothing of transactions. Its invariants, which package
 // txn relies on:

@@ -16,7 +16,8 @@ import (
 const degree = 32
 
 // Entry is one item of a Tree: an encoded key and the value stored under it.
-// A primary tree stores a table's row as Val; a secondary index stores nil.
+// Package engine stores a table's row as Val, in its primary tree and in
+// each of its indexes.
 // Entries held by a published tree are immutable: neither Key nor Val may be
 // modified once the entry is put.
 type Entry struct {
