@@ -300,59 +300,150 @@ func (q *Query) plan() (*plan, error) {
 		}
 		orderAt[i] = pos
 	}
-	best := candidate(d, nil, conds, q.order, orderAt)
+	best := shapeOf(d, nil, conds, q.order, orderAt)
 	for _, ix := range d.indexes {
-		if c := candidate(d, ix, conds, q.order, orderAt); c.better(best) {
-			best = c
+		if s := shapeOf(d, ix, conds, q.order, orderAt); s.better(&best) {
+			best = s
 		}
 	}
-	return best, nil
+	return newPlan(d, best, conds, q.order, orderAt), nil
 }
 
-// score ranks plans: more equality columns, then a range, then no sort,
-// then the primary tree (no second lookup per row).
-func (p *plan) score() int {
-	s := p.eqCols * 8
-	if p.ranged {
-		s += 4
-	}
-	if p.sorted {
-		s += 2
-	}
-	if p.ix == nil {
-		s++
-	}
-	return s
+// shape is what scanning one index can do for a query, worked out without
+// building any key: the planner compares shapes and builds ranges only for
+// the winner.
+type shape struct {
+	ix      *indexDef // nil: the primary tree
+	cols    []int     // the index's key columns
+	eqCols  int       // leading columns fixed by Eq, In or IsNull
+	nranges int       // point prefixes those columns multiply into
+	empty   bool      // a condition can match nothing
+	ranged  bool      // a range condition bounds the next column
+	sorted  bool      // the scan yields rows in the requested order
+	reverse bool      // ... when run backward
 }
 
-func (p *plan) better(than *plan) bool {
-	if p.empty != than.empty {
-		return p.empty
+// score ranks shapes: more equality columns, then a range, then no sort,
+// then the primary tree (its rows come first-hand).
+func (s *shape) score() int {
+	n := s.eqCols * 8
+	if s.ranged {
+		n += 4
 	}
-	return p.score() > than.score()
+	if s.sorted {
+		n += 2
+	}
+	if s.ix == nil {
+		n++
+	}
+	return n
+}
+
+func (s *shape) better(than *shape) bool {
+	if s.empty != than.empty {
+		return s.empty
+	}
+	return s.score() > than.score()
 }
 
 // maxRanges bounds how many point prefixes IN lists may multiply into.
 const maxRanges = 1024
 
-// candidate plans a scan of one index (nil: the primary tree).
-func candidate(d *tableDef, ix *indexDef, conds []bound, order []orderTerm, orderAt []int) *plan {
-	p := &plan{d: d, ix: ix, conds: conds, order: order, orderAt: orderAt, name: d.pkName, cols: d.pk}
+// shapeOf works out how an index (nil: the primary tree) serves a query.
+func shapeOf(d *tableDef, ix *indexDef, conds []bound, order []orderTerm, orderAt []int) shape {
+	s := shape{ix: ix, cols: d.pk, nranges: 1}
 	if ix != nil {
-		p.name = ix.name
-		p.cols = append(slices.Clone(ix.cols), d.pk...)
+		s.cols = ix.keyCols
 	}
-	prefixes := [][]byte{nil}
-	constant := map[int]bool{} // columns fixed to one value
-	for _, col := range p.cols {
-		vals, ok := eqValues(conds, col)
-		if !ok || len(prefixes)*max(len(vals), 1) > maxRanges {
+	for _, col := range s.cols {
+		n, ok := eqCount(conds, col)
+		if !ok || s.nranges*max(n, 1) > maxRanges {
 			break
 		}
-		if len(vals) == 0 {
-			p.empty = true
-			return p
+		if n == 0 {
+			s.empty = true
+			return s
 		}
+		s.nranges *= n
+		s.eqCols++
+	}
+	if s.eqCols < len(s.cols) {
+		lower, upper := rangeBounds(conds, s.cols[s.eqCols])
+		s.ranged = lower != nil || upper != nil
+	}
+	s.sorted, s.reverse = s.orderedBy(conds, order, orderAt)
+	return s
+}
+
+// eqCount returns how many values an Eq, In or IsNull condition fixes col
+// to (NULLs in Eq and In match nothing and do not count), and whether there
+// is such a condition.
+func eqCount(conds []bound, col int) (int, bool) {
+	for i := range conds {
+		c := &conds[i]
+		if c.col != col {
+			continue
+		}
+		switch c.op {
+		case opEq, opIn:
+			n := 0
+			for _, v := range c.vals {
+				if v != nil {
+					n++
+				}
+			}
+			return n, true
+		case opIsNull:
+			return 1, true
+		}
+	}
+	return 0, false
+}
+
+// orderedBy reports whether scanning s yields rows in the requested order,
+// and whether the scan must run backward for it. Columns fixed to a single
+// value by the equality prefix do not disturb the order.
+func (s *shape) orderedBy(conds []bound, order []orderTerm, orderAt []int) (sorted, reverse bool) {
+	constant := func(col int) bool {
+		if !slices.Contains(s.cols[:s.eqCols], col) {
+			return false
+		}
+		n, _ := eqCount(conds, col)
+		return n == 1
+	}
+	pos := s.eqCols
+	first := true
+	for i, col := range orderAt {
+		if constant(col) {
+			continue
+		}
+		if s.nranges > 1 || pos >= len(s.cols) || s.cols[pos] != col {
+			return false, false
+		}
+		dir := order[i].dir == Desc
+		if first {
+			reverse, first = dir, false
+		} else if dir != reverse {
+			return false, false
+		}
+		pos++
+	}
+	return true, reverse
+}
+
+// newPlan builds the key ranges of a shape.
+func newPlan(d *tableDef, s shape, conds []bound, order []orderTerm, orderAt []int) *plan {
+	p := &plan{d: d, ix: s.ix, name: d.pkName, cols: s.cols, conds: conds, order: order, orderAt: orderAt,
+		empty: s.empty, eqCols: s.eqCols, ranged: s.ranged, sorted: s.sorted, reverse: s.reverse}
+	if s.ix != nil {
+		p.name = s.ix.name
+	}
+	if s.empty {
+		return p
+	}
+	prefixes := [][]byte{nil}
+	for _, col := range s.cols[:s.eqCols] {
+		vals, _ := eqValues(conds, col)
 		next := make([][]byte, 0, len(prefixes)*len(vals))
 		for _, pre := range prefixes {
 			for _, v := range vals {
@@ -361,22 +452,17 @@ func candidate(d *tableDef, ix *indexDef, conds []bound, order []orderTerm, orde
 			}
 		}
 		prefixes = next
-		if len(vals) == 1 {
-			constant[col] = true
-		}
-		p.eqCols++
 	}
 	var lower, upper *bound
-	if p.eqCols < len(p.cols) {
-		lower, upper = rangeBounds(conds, p.cols[p.eqCols])
-		p.ranged = lower != nil || upper != nil
+	if s.ranged {
+		lower, upper = rangeBounds(conds, s.cols[s.eqCols])
 	}
 	for _, pre := range prefixes {
 		r := scanRange{lo: pre, hi: index.PrefixEnd(pre)}
 		if len(pre) == 0 {
 			r.lo = nil
 		}
-		if p.ranged {
+		if s.ranged {
 			// A range never matches NULL, which sorts last: stop before it.
 			r.hi = append(slices.Clip(pre), 0xFF)
 		}
@@ -396,7 +482,6 @@ func candidate(d *tableDef, ix *indexDef, conds []bound, order []orderTerm, orde
 		}
 		p.ranges = append(p.ranges, r)
 	}
-	p.sorted, p.reverse = orderedBy(p, constant, len(prefixes))
 	return p
 }
 
@@ -452,29 +537,6 @@ func rangeBounds(conds []bound, col int) (lower, upper *bound) {
 func tighter(a, b *bound, dir int) bool {
 	c := index.Compare(a.vals[0], b.vals[0]) * dir
 	return c > 0 || (c == 0 && (a.op == opGt || a.op == opLt))
-}
-
-// orderedBy reports whether scanning p yields rows in the requested order,
-// and whether the scan must run backward for it.
-func orderedBy(p *plan, constant map[int]bool, nranges int) (sorted, reverse bool) {
-	pos := p.eqCols
-	first := true
-	for i, col := range p.orderAt {
-		if constant[col] {
-			continue
-		}
-		if nranges > 1 || pos >= len(p.cols) || p.cols[pos] != col {
-			return false, false
-		}
-		dir := p.order[i].dir == Desc
-		if first {
-			reverse, first = dir, false
-		} else if dir != reverse {
-			return false, false
-		}
-		pos++
-	}
-	return true, reverse
 }
 
 // matches reports whether a row satisfies every condition.

@@ -82,10 +82,11 @@ type colDef struct {
 }
 
 type indexDef struct {
-	name   string
-	cols   []int
-	unique bool
-	tree   txn.TreeID
+	name    string
+	cols    []int
+	keyCols []int // cols, then the primary key: the columns of an entry's key
+	unique  bool
+	tree    txn.TreeID
 }
 
 func (d *tableDef) colNames(pos []int) []string {
@@ -224,7 +225,7 @@ func (d *tableDef) addIndex(ix Index, next func() txn.TreeID) (*indexDef, error)
 	if err != nil {
 		return nil, fmt.Errorf("%w: table %q: index %q: %w", ErrSchema, d.name, ix.Name, err)
 	}
-	id := &indexDef{name: ix.Name, cols: pos, unique: ix.Unique, tree: next()}
+	id := &indexDef{name: ix.Name, cols: pos, keyCols: append(slices.Clone(pos), d.pk...), unique: ix.Unique, tree: next()}
 	d.indexes = append(d.indexes, id)
 	return id, nil
 }
