@@ -125,20 +125,24 @@ func BenchmarkDB_View_Get(b *testing.B) {
 	}
 }
 
-// BenchmarkTx_Get is a point get inside one long read transaction.
+// BenchmarkTx_Get is a point get inside one long read transaction, at
+// several table sizes.
 func BenchmarkTx_Get(b *testing.B) {
-	const n = 100_000
-	ctx := context.Background()
-	db := seedItems(b, n)
-	tx, err := db.Begin(ctx, engine.TxOptions{ReadOnly: true})
-	require.NoError(b, err)
-	defer tx.Rollback()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := tx.Get("items", (i*7919)%n); err != nil {
-			b.Fatal(err)
-		}
+	for _, n := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			db := seedItems(b, n)
+			tx, err := db.Begin(ctx, engine.TxOptions{ReadOnly: true})
+			require.NoError(b, err)
+			defer tx.Rollback()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := tx.Get("items", (i*7919)%n); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -29,6 +29,7 @@ type DB struct {
 // catalog tree is replaced by every schema change, so a cache built from a
 // tree is valid for every snapshot that holds that same tree.
 type catalogCache struct {
+	snap   *txn.Snapshot // the last snapshot it was found valid for
 	tree   *index.Tree
 	tables map[string]*tableDef
 }
@@ -36,11 +37,18 @@ type catalogCache struct {
 // catalogFor returns the cache for a snapshot's catalog tree, building it
 // when the schema has changed since the last one.
 func (db *DB) catalogFor(snap *txn.Snapshot) *catalogCache {
-	tree := snap.Tree(catalogTree)
-	if c := db.catalog.Load(); c != nil && c.tree == tree {
+	c := db.catalog.Load()
+	if c != nil && c.snap == snap {
 		return c
 	}
-	c := &catalogCache{tree: tree, tables: make(map[string]*tableDef, tree.Len())}
+	tree := snap.Tree(catalogTree)
+	if c != nil && c.tree == tree {
+		// Same schema, newer data: remember the snapshot for the next reader.
+		c = &catalogCache{snap: snap, tree: tree, tables: c.tables}
+		db.catalog.Store(c)
+		return c
+	}
+	c = &catalogCache{snap: snap, tree: tree, tables: make(map[string]*tableDef, tree.Len())}
 	tree.Ascend(nil, nil, func(e index.Entry) bool {
 		d := e.Val.(*tableDef)
 		c.tables[d.name] = d
@@ -84,6 +92,9 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 		return nil, err
 	}
 	tx := &Tx{db: db, ctx: ctx, readOnly: opts.ReadOnly}
+	if !opts.ReadOnly {
+		tx.writeState = &writeState{}
+	}
 	db.oracle.BeginInto(&tx.t, opts.ReadOnly)
 	return tx, nil
 }

@@ -27,11 +27,18 @@ type Tx struct {
 	managed  bool // begun by View or Update: Commit and Rollback panic
 	done     atomic.Bool
 
-	// tables caches a writer's catalog lookups, each recorded once in its
-	// read set; cleared by schema changes and rollbacks. Readers use the
-	// DB's shared cache (cat) instead.
+	cat *catalogCache // a reader's view of the catalog
+
+	// writeState is nil in a read-only transaction, which keeps a reader's
+	// Tx small: View is on the hot path of every point read.
+	*writeState
+}
+
+// writeState is the part of a Tx that only writers use.
+type writeState struct {
+	// tables caches catalog lookups, each recorded once in the read set;
+	// cleared by schema changes and rollbacks.
 	tables     map[string]*tableDef
-	cat        *catalogCache
 	savepoints []Savepoint
 	spSeq      uint64
 

@@ -464,7 +464,7 @@ func (r *modelRun) abort(m *mTxn) bool {
 func (r *modelRun) commit(m *mTxn) bool {
 	t := r.t
 	if m.readOnly {
-		require.Nil(t, m.tx.reads, "read-only txn %d recorded reads", m.id)
+		require.Nil(t, m.tx.writer, "read-only txn %d has writer state", m.id)
 	}
 	before := r.o.Latest()
 	got, err := m.tx.Commit()

@@ -88,6 +88,7 @@ func (o *Oracle) BeginInto(t *Txn, readOnly bool) {
 	*t = Txn{o: o, snap: h.snap}
 	if !readOnly {
 		t.tail = h.tail
+		t.writer = &writer{}
 	}
 }
 

@@ -20,11 +20,17 @@ type Txn struct {
 	snap *Snapshot
 	tail *link // nil for a read-only transaction
 
+	// writer is nil in a read-only transaction, which keeps a reader small.
+	*writer
+	done bool
+}
+
+// writer is the state only a write transaction has.
+type writer struct {
 	local   map[TreeID]*local
 	reads   map[TreeID]*readSet
 	log     undoLog
 	entries []index.Entry // slab the entries this transaction puts come from
-	done    bool
 }
 
 // local is a transaction's own version of one tree.
@@ -111,8 +117,10 @@ func (t *Txn) Snapshot() *Snapshot { return t.snap }
 
 // view returns the tree the transaction sees under id, or nil.
 func (t *Txn) view(id TreeID) *index.Tree {
-	if l, ok := t.local[id]; ok {
-		return l.tree
+	if t.writer != nil {
+		if l, ok := t.local[id]; ok {
+			return l.tree
+		}
 	}
 	return t.snap.trees[id]
 }
@@ -288,7 +296,12 @@ func (t *Txn) setLocal(id TreeID, l *local) {
 
 // Mark returns a position in the undo log for RollbackTo: everything written
 // after it can be undone. Marks are cheap; statements and savepoints use them.
-func (t *Txn) Mark() int { return t.log.len() }
+func (t *Txn) Mark() int {
+	if t.writer == nil {
+		return 0
+	}
+	return t.log.len()
+}
 
 // RollbackTo undoes every write made since mark, newest first, leaving the
 // trees exactly as they were when Mark returned it. Reads stay in the read
@@ -323,13 +336,18 @@ func (t *Txn) RollbackTo(mark int) {
 
 // Writes returns the number of undo records: zero means the transaction has
 // changed nothing.
-func (t *Txn) Writes() int { return t.log.len() }
+func (t *Txn) Writes() int {
+	if t.writer == nil {
+		return 0
+	}
+	return t.log.len()
+}
 
 // Abort ends the transaction without publishing anything. Calling it on a
 // finished transaction does nothing.
 func (t *Txn) Abort() {
 	t.done = true
-	t.local, t.reads, t.log, t.entries = nil, nil, undoLog{}, nil
+	t.writer = nil
 }
 
 func (t *Txn) checkLive() {

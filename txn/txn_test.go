@@ -216,7 +216,7 @@ func TestTxn_Commit_ReadOnlyNeverConflicts(t *testing.T) {
 	get(ro, treeC, 1)
 	scanKeys(ro, treeA, nil, nil, false, 0)
 	scanKeys(ro, treeA, nil, nil, true, 1)
-	assert.Nil(t, ro.reads, "a read-only transaction records no reads")
+	assert.Nil(t, ro.writer, "a read-only transaction has no read set")
 	assert.Zero(t, ro.Writes())
 
 	commitOps(t, o, keyOp{n: 1}, keyOp{n: 2, del: true}, keyOp{n: 9})
@@ -875,7 +875,7 @@ func TestTxn_Misuse_Panics(t *testing.T) {
 			o := newOracle(1)
 			tx := o.Begin(true)
 			assert.Panics(t, func() { ops[name](tx) })
-			assert.Nil(t, tx.local, "a refused write leaves nothing behind")
+			assert.Nil(t, tx.writer, "a refused write leaves nothing behind")
 			assert.Zero(t, tx.Writes())
 		})
 	}
