@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRun_ExitStatus checks the exit status and the stream each kind of
+// command line writes to.
+func TestRun_ExitStatus(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantStatus int
+		wantOut    string // substring of stdout
+		wantErr    string // substring of stderr
+	}{
+		{"no command", nil, 2, "", "usage: reldb"},
+		{"help", []string{"help"}, 0, "demo", ""},
+		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"demo help", []string{"demo", "-h"}, 0, "", "usage: reldb demo"},
+		{"demo bad flag", []string{"demo", "-nope"}, 2, "", "flag provided but not defined"},
+		{"demo extra argument", []string{"demo", "x"}, 2, "", `unexpected argument "x"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			assert.Equal(t, tc.wantStatus, run(tc.args, &out, &errOut))
+			assert.Contains(t, out.String(), tc.wantOut)
+			assert.Contains(t, errOut.String(), tc.wantErr)
+		})
+	}
+}
+
+// TestDemo_Narrates checks that the demo runs clean and narrates what the
+// engine actually did.
+func TestDemo_Narrates(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, demo(context.Background(), &out))
+	got := out.String()
+	for _, want := range []string{
+		"inserted authors(id=1, name=Ursula K. Le Guin)",
+		"plan: scan books using books_author_year",
+		"The Dispossessed (1974)",
+		"SQLSTATE 23505",
+		"after rollback to savepoint: 5 books",
+		"balance 100.00 - 10.00 - 10.00 = 80.00",
+	} {
+		assert.True(t, strings.Contains(got, want), "demo output lacks %q:\n%s", want, got)
+	}
+}
