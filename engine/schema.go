@@ -84,7 +84,7 @@ type colDef struct {
 type indexDef struct {
 	name    string
 	cols    []int
-	keyCols []int // cols, then the primary key: the columns of an entry's key
+	keyCols []int // the columns the planner may seek on: cols, then the primary key if not unique
 	unique  bool
 	tree    txn.TreeID
 }
@@ -121,10 +121,24 @@ func appendCols(dst []byte, vals []any, pos []int) []byte {
 // pkKey returns the primary key of a row.
 func (d *tableDef) pkKey(vals []any) []byte { return appendCols(nil, vals, d.pk) }
 
-// indexKey returns a row's entry key in ix: the indexed columns, then the
-// primary key.
-func (d *tableDef) indexKey(ix *indexDef, vals []any) []byte {
-	return appendCols(appendCols(nil, vals, ix.cols), vals, d.pk)
+// appendIndexKey appends a row's entry key in ix, whose primary key is pk.
+//
+// A non-unique index's key is the indexed columns, then the primary key, so
+// that equal values still make distinct keys. A unique index's key is the
+// indexed columns alone — a second row with the same values has the same
+// key, so inserting it finds the first — except when one of them is NULL:
+// NULLs are distinct, so such a key carries the primary key too.
+func (d *tableDef) appendIndexKey(dst []byte, ix *indexDef, vals []any, pk []byte) []byte {
+	dst = appendCols(dst, vals, ix.cols)
+	if ix.unique {
+		for _, p := range ix.cols {
+			if vals[p] == nil {
+				return append(dst, pk...)
+			}
+		}
+		return dst
+	}
+	return append(dst, pk...)
 }
 
 // compileTable validates t and compiles it, allocating tree IDs from next.
@@ -226,6 +240,11 @@ func (d *tableDef) addIndex(ix Index, next func() txn.TreeID) (*indexDef, error)
 		return nil, fmt.Errorf("%w: table %q: index %q: %w", ErrSchema, d.name, ix.Name, err)
 	}
 	id := &indexDef{name: ix.Name, cols: pos, keyCols: append(slices.Clone(pos), d.pk...), unique: ix.Unique, tree: next()}
+	if ix.Unique {
+		// A unique index's keys end with the primary key only for rows
+		// with a NULL (see appendIndexKey): the planner may not seek on it.
+		id.keyCols = slices.Clone(pos)
+	}
 	d.indexes = append(d.indexes, id)
 	return id, nil
 }

@@ -106,7 +106,7 @@ func (tx *Tx) conflictError(err error) error {
 			for _, ix := range d.indexes {
 				if ix.tree == ce.Tree {
 					out.Table, out.Constraint = d.name, ix.name
-					if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) == len(ix.cols)+len(d.pk) {
+					if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) >= len(ix.cols) {
 						out.Columns = d.colNames(ix.cols)
 						out.Key = renderKey(out.Columns, vals[:len(ix.cols)])
 					}
@@ -305,13 +305,10 @@ func (tx *Tx) CreateIndex(table string, ix Index) error {
 	var ferr error
 	tx.t.Scan(d.primary, nil, nil, false, func(e index.Entry) bool {
 		vals := e.Val.([]any)
-		k, n := tx.indexKey(nd, id, vals, e.Key)
-		if id.unique {
-			if ferr = tx.checkUnique(nd, id, vals, k[:n], nil); ferr != nil {
-				return false
-			}
+		if _, existed := tx.t.Put(id.tree, index.Entry{Key: tx.indexKey(nd, id, vals, e.Key), Val: e.Val}); existed {
+			ferr = nd.uniqueError(id.name, id.cols, vals)
+			return false
 		}
-		tx.t.Put(id.tree, index.Entry{Key: k, Val: e.Val})
 		return true
 	})
 	if ferr != nil {

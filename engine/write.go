@@ -111,47 +111,20 @@ func (tx *Tx) insertRow(d *tableDef, vals []any) error {
 		return d.uniqueError(d.pkName, d.pk, vals)
 	}
 	for _, ix := range d.indexes {
-		ik, n := tx.indexKey(d, ix, vals, key)
-		if ix.unique {
-			if err := tx.checkUnique(d, ix, vals, ik[:n], nil); err != nil {
-				return err
-			}
+		// A unique index finds a duplicate the way the primary key does:
+		// its key is the indexed values, so the put replaces it.
+		if _, existed := tx.t.Put(ix.tree, index.Entry{Key: tx.indexKey(d, ix, vals, key), Val: row}); existed {
+			return d.uniqueError(ix.name, ix.cols, vals)
 		}
-		tx.t.Put(ix.tree, index.Entry{Key: ik, Val: row})
 	}
 	return nil
 }
 
-// indexKey returns a row's entry key in ix — the indexed columns, then the
-// primary key pk — as an immutable key, and the length of its column part.
-func (tx *Tx) indexKey(d *tableDef, ix *indexDef, vals []any, pk []byte) ([]byte, int) {
-	tx.scratch = appendCols(tx.scratch[:0], vals, ix.cols)
-	n := len(tx.scratch)
-	tx.scratch = append(tx.scratch, pk...)
-	return tx.arena.own(tx.scratch), n
-}
-
-// checkUnique returns a ErrUnique error if a row other than the one with
-// primary key self holds vals' values in the unique index ix; prefix is
-// their encoding. NULLs are distinct.
-func (tx *Tx) checkUnique(d *tableDef, ix *indexDef, vals []any, prefix, self []byte) error {
-	for _, p := range ix.cols {
-		if vals[p] == nil {
-			return nil
-		}
-	}
-	dup := false
-	tx.t.Scan(ix.tree, prefix, tx.arena.prefixEnd(prefix), false, func(e index.Entry) bool {
-		if self != nil && bytes.Equal(e.Key[len(prefix):], self) {
-			return true
-		}
-		dup = true
-		return false
-	})
-	if dup {
-		return d.uniqueError(ix.name, ix.cols, vals)
-	}
-	return nil
+// indexKey returns a row's entry key in ix as an immutable key; pk is the
+// row's primary key.
+func (tx *Tx) indexKey(d *tableDef, ix *indexDef, vals []any, pk []byte) []byte {
+	tx.scratch = d.appendIndexKey(tx.scratch[:0], ix, vals, pk)
+	return tx.arena.own(tx.scratch)
 }
 
 func (d *tableDef) uniqueError(constraint string, cols []int, vals []any) error {
@@ -340,20 +313,17 @@ func (tx *Tx) replaceRow(d *tableDef, old []any, oldPK []byte, vals []any) error
 	row := any(vals)
 	tx.t.Put(d.primary, index.Entry{Key: pk, Val: row})
 	for _, ix := range d.indexes {
-		oldKey, _ := tx.indexKey(d, ix, old, oldPK)
-		newKey, n := tx.indexKey(d, ix, vals, pk)
+		oldKey := tx.indexKey(d, ix, old, oldPK)
+		newKey := tx.indexKey(d, ix, vals, pk)
 		if bytes.Equal(oldKey, newKey) {
 			// Same key, new row version: index entries carry the row.
 			tx.t.Put(ix.tree, index.Entry{Key: oldKey, Val: row})
 			continue
 		}
 		tx.t.Delete(ix.tree, oldKey)
-		if ix.unique {
-			if err := tx.checkUnique(d, ix, vals, newKey[:n], pk); err != nil {
-				return err
-			}
+		if _, existed := tx.t.Put(ix.tree, index.Entry{Key: newKey, Val: row}); existed {
+			return d.uniqueError(ix.name, ix.cols, vals)
 		}
-		tx.t.Put(ix.tree, index.Entry{Key: newKey, Val: row})
 	}
 	return nil
 }
@@ -380,8 +350,7 @@ func (tx *Tx) Delete(table string, key any) error {
 func (tx *Tx) deleteRow(d *tableDef, old []any, pk []byte) {
 	tx.t.Delete(d.primary, pk)
 	for _, ix := range d.indexes {
-		k, _ := tx.indexKey(d, ix, old, pk)
-		tx.t.Delete(ix.tree, k)
+		tx.t.Delete(ix.tree, tx.indexKey(d, ix, old, pk))
 	}
 }
 
