@@ -89,6 +89,22 @@ func checkTable(snap *txn.Snapshot, d *tableDef, report func(string, ...any)) {
 		if !bytes.Equal(e.Key, d.pkKey(vals)) {
 			report("table %q: row %v stored under key %x", d.name, vals, e.Key)
 		}
+		for _, fk := range d.fks {
+			key, check, err := fk.ChildKey(vals)
+			if err != nil {
+				report("table %q: row %v breaks MATCH FULL of relation %q", d.name, vals, fk.Name)
+				continue
+			}
+			if !check {
+				continue
+			}
+			enc, err := index.AppendKey(nil, key...)
+			if parentTree := snap.Tree(fk.parentTree); err != nil || parentTree == nil {
+				report("table %q: relation %q: parent index %d is missing", d.name, fk.Name, fk.parentTree)
+			} else if _, ok := parentTree.Get(enc); !ok {
+				report("table %q: row %v is an orphan: relation %q finds no %q row with key %v", d.name, vals, fk.Name, fk.Parent, key)
+			}
+		}
 		// With the counts equal, one entry per row carrying that row means
 		// the index holds nothing else — and a unique index no duplicates,
 		// since two rows with equal values would share one key.

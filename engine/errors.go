@@ -58,7 +58,8 @@ var (
 	// exist. SQLSTATE 23503.
 	ErrForeignKey = errors.New("reldb: foreign key violation")
 	// ErrRestrict is returned when a delete or key update is refused by a
-	// RESTRICT or NO ACTION relation. SQLSTATE 23001.
+	// RESTRICT relation (a NO ACTION relation refuses with ErrForeignKey).
+	// SQLSTATE 23503, as PostgreSQL reports both.
 	ErrRestrict = errors.New("reldb: restrict violation")
 	// ErrNumericOverflow is returned when a decimal does not fit its column's
 	// precision and scale. SQLSTATE 22003.
@@ -70,7 +71,6 @@ const (
 	StateNotNull          = "23502"
 	StateForeignKey       = "23503"
 	StateUnique           = "23505"
-	StateRestrict         = "23001"
 	StateSerialization    = "40001"
 	StateNumericOverflow  = "22003"
 	StateDatatypeMismatch = "42804"

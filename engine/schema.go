@@ -69,6 +69,10 @@ type tableDef struct {
 	// seq is the table's sequence, shared by every version of the def. It
 	// is not transactional (like PostgreSQL's nextval).
 	seq *atomic.Int64
+	// fks are the relations this table references (it is their child), in
+	// declaration order; refs are those that reference it (it is their
+	// parent). A relation's *fkDef is shared by both tables' defs.
+	fks, refs []*fkDef
 }
 
 type colDef struct {

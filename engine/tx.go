@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync/atomic"
 
@@ -44,6 +45,14 @@ type writeState struct {
 
 	arena   keyArena // immutable keys for trees and read sets
 	scratch []byte   // reusable encoding buffer
+
+	// pending are deferred foreign-key checks, run at commit (or when
+	// SetConstraints makes their relation immediate).
+	pending []pendingCheck
+	// modes holds SetConstraints choices by relation name (true: deferred);
+	// allMode the last SetConstraints for all relations, if any.
+	modes   map[string]bool
+	allMode *bool
 }
 
 // Savepoint marks a point in a transaction to roll back to. Get one from
@@ -76,6 +85,12 @@ func (tx *Tx) commit() error {
 	if err := tx.ctx.Err(); err != nil {
 		tx.t.Abort()
 		return err
+	}
+	if !tx.readOnly && len(tx.pending) > 0 {
+		if err := tx.runPending(nil); err != nil {
+			tx.t.Abort()
+			return fmt.Errorf("commit: %w", err)
+		}
 	}
 	if _, err := tx.t.Commit(); err != nil {
 		return tx.conflictError(err)
@@ -274,6 +289,24 @@ func (tx *Tx) DropTable(name string) error {
 	if err != nil {
 		return fmt.Errorf("drop table: %w", err)
 	}
+	for _, fk := range d.refs {
+		if fk.Child != name {
+			return fmt.Errorf("drop table: %w: table %q is referenced by relation %q of table %q; drop the relation first", ErrSchema, name, fk.Name, fk.Child)
+		}
+	}
+	// Its own relations go with it: the parents forget them.
+	for _, fk := range d.fks {
+		if fk.Parent == name {
+			continue
+		}
+		p, err := tx.table(fk.Parent)
+		if err != nil {
+			return fmt.Errorf("drop table: %w", err)
+		}
+		np := p.clone()
+		np.refs = slices.DeleteFunc(slices.Clone(p.refs), func(x *fkDef) bool { return x == fk })
+		tx.putTable(np)
+	}
 	tx.t.DropTree(d.primary)
 	for _, ix := range d.indexes {
 		tx.t.DropTree(ix.tree)
@@ -332,6 +365,11 @@ func (tx *Tx) DropIndex(table, name string) error {
 	ix := d.index(name)
 	if ix == nil {
 		return fmt.Errorf("drop index: %w: %q on table %q", ErrNoIndex, name, table)
+	}
+	for _, fk := range append(slices.Clip(d.fks), d.refs...) {
+		if fk.childTree == ix.tree || fk.parentTree == ix.tree {
+			return fmt.Errorf("drop index: %w: index %q on table %q serves relation %q", ErrSchema, name, table, fk.Name)
+		}
 	}
 	nd := d.clone()
 	nd.indexes = nd.indexes[:0]

@@ -31,6 +31,12 @@ func (tx *Tx) Insert(table string, row Row) (Record, error) {
 		tx.undo(mark)
 		return Record{}, fmt.Errorf("insert into %s: %w", table, err)
 	}
+	for _, fk := range d.fks {
+		if err := tx.checkParent(d, fk, vals); err != nil {
+			tx.undo(mark)
+			return Record{}, fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
 	return Record{def: d, vals: vals}, nil
 }
 
@@ -261,7 +267,12 @@ func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
 		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.renderPK(old), err)
 	}
 	mark := tx.t.Mark()
-	if err := tx.replaceRow(d, old, pk, vals); err != nil {
+	if len(d.refs) == 0 && len(d.fks) == 0 {
+		err = tx.replaceRow(d, old, pk, vals)
+	} else {
+		err = tx.runPlanned(d, pk, old, vals)
+	}
+	if err != nil {
 		tx.undo(mark)
 		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.renderPK(old), err)
 	}
@@ -343,7 +354,15 @@ func (tx *Tx) Delete(table string, key any) error {
 	if err != nil {
 		return fmt.Errorf("delete from %s: %w", table, err)
 	}
-	tx.deleteRow(d, old, pk)
+	if len(d.refs) == 0 {
+		tx.deleteRow(d, old, pk)
+		return nil
+	}
+	mark := tx.t.Mark()
+	if err := tx.runPlanned(d, pk, old, nil); err != nil {
+		tx.undo(mark)
+		return fmt.Errorf("delete from %s key %s: %w", table, d.renderPK(old), err)
+	}
 	return nil
 }
 

@@ -1,0 +1,264 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/relation"
+)
+
+// pendingCheck is a deferred foreign-key check. With childPK set it checks
+// that the child row, if it still exists, references an existing parent;
+// otherwise that no child references key unless a parent holds it again.
+type pendingCheck struct {
+	fk      *fkDef
+	childPK []byte
+	key     []any
+}
+
+// deferred reports whether fk's NO ACTION checks wait for commit in this
+// transaction.
+func (tx *Tx) deferred(fk *fkDef) bool {
+	if !fk.Deferrable {
+		return false
+	}
+	if m, ok := tx.modes[fk.Name]; ok {
+		return m
+	}
+	if tx.allMode != nil {
+		return *tx.allMode
+	}
+	return fk.InitiallyDeferred
+}
+
+// SetConstraints makes the NO ACTION checks of the named deferrable
+// relations (all of them when no name is given) deferred to commit or
+// immediate, like SQL's SET CONSTRAINTS. Making a relation immediate runs
+// its pending checks at once; if one fails, SetConstraints returns its
+// *ConstraintError and the checks stay pending. RESTRICT and the actions
+// (CASCADE, SET NULL, SET DEFAULT) are never deferred. Returns ErrSchema
+// for an unknown or non-deferrable relation name.
+func (tx *Tx) SetConstraints(deferred bool, names ...string) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	for _, n := range names {
+		fk := tx.relationNamed(n)
+		if fk == nil {
+			return fmt.Errorf("set constraints: %w: no relation %q", ErrSchema, n)
+		}
+		if !fk.Deferrable {
+			return fmt.Errorf("set constraints: %w: relation %q is not deferrable", ErrSchema, n)
+		}
+	}
+	if len(names) == 0 {
+		tx.modes = nil
+		tx.allMode = &deferred
+	} else {
+		if tx.modes == nil {
+			tx.modes = make(map[string]bool)
+		}
+		for _, n := range names {
+			tx.modes[n] = deferred
+		}
+	}
+	if deferred {
+		return nil
+	}
+	return tx.runPending(func(fk *fkDef) bool { return !tx.deferred(fk) })
+}
+
+// runPending runs the pending checks whose relation which selects (all when
+// which is nil), dropping those that pass. It returns the first failure.
+func (tx *Tx) runPending(which func(*fkDef) bool) error {
+	keep := tx.pending[:0]
+	var first error
+	for _, c := range tx.pending {
+		if which != nil && !which(c.fk) {
+			keep = append(keep, c)
+			continue
+		}
+		if err := tx.runCheck(c); err != nil {
+			keep = append(keep, c)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	clear(tx.pending[len(keep):])
+	tx.pending = keep
+	return first
+}
+
+func (tx *Tx) runCheck(c pendingCheck) error {
+	child, err := tx.table(c.fk.Child)
+	if err != nil {
+		return nil // the table was dropped: nothing left to check
+	}
+	if c.childPK != nil {
+		e, ok := tx.t.Get(child.primary, c.childPK)
+		if !ok {
+			return nil // the row is gone
+		}
+		row := e.Val.([]any)
+		key, check, err := c.fk.ChildKey(row)
+		if err != nil || !check {
+			return nil // checked when written
+		}
+		if !tx.parentExists(c.fk, key) {
+			return parentMissing(child, c.fk, key)
+		}
+		return nil
+	}
+	return tx.checkNoChildren(c.fk, c.key, ErrForeignKey)
+}
+
+// checkNoChildren returns a *ConstraintError of the given kind if a child
+// row still references key and no parent holds key.
+func (tx *Tx) checkNoChildren(fk *fkDef, key []any, kind error) error {
+	if tx.parentExists(fk, key) {
+		return nil
+	}
+	var found []any
+	if err := tx.children(fk, key, func(_ []byte, row []any) bool {
+		found = row
+		return false
+	}); err != nil {
+		return err
+	}
+	if found == nil {
+		return nil
+	}
+	return tx.stillReferenced(fk, key, kind)
+}
+
+// stillReferenced is PostgreSQL's "update or delete on table violates
+// foreign key constraint" error.
+func (tx *Tx) stillReferenced(fk *fkDef, key []any, kind error) error {
+	parent, _ := tx.table(fk.Parent)
+	cols := []string{}
+	if parent != nil {
+		cols = parent.colNames(fk.ParentCols)
+	}
+	return &ConstraintError{Kind: kind, Constraint: fk.Name, Table: fk.Parent, Columns: cols,
+		Key: renderKey(cols, key), SQLState: StateForeignKey,
+		Detail: fmt.Sprintf("update or delete: key is still referenced from table %q", fk.Child)}
+}
+
+// execPlan applies a plan's row changes in order, then runs the checks the
+// statement owes: NO ACTION for every changed referenced key (or defers
+// them), and the parents of every row whose referencing columns changed.
+// On error the caller rolls the statement back.
+func (tx *Tx) execPlan(plan *relation.Plan) error {
+	type changed struct {
+		d   *tableDef
+		row []any
+		old []any
+	}
+	var updated []changed
+	for _, op := range plan.Ops {
+		d, err := tx.table(op.Table)
+		if err != nil {
+			return err
+		}
+		e, ok := tx.t.Get(d.primary, op.PK)
+		if !ok {
+			continue // deleted earlier in the plan
+		}
+		cur := e.Val.([]any)
+		if op.Kind == relation.OpDelete {
+			tx.deleteRow(d, cur, e.Key)
+			continue
+		}
+		vals := append([]any(nil), cur...)
+		for c, v := range op.Set {
+			vals[c] = v
+		}
+		if err := d.checkNotNull(vals); err != nil {
+			return err
+		}
+		if err := tx.replaceRow(d, cur, e.Key, vals); err != nil {
+			return err
+		}
+		updated = append(updated, changed{d, vals, cur})
+	}
+	for _, c := range plan.NoAction {
+		fk, err := tx.fkDef(c.FK)
+		if err != nil {
+			return err
+		}
+		if tx.deferred(fk) {
+			tx.pending = append(tx.pending, pendingCheck{fk: fk, key: c.Key})
+			continue
+		}
+		if err := tx.checkNoChildren(fk, c.Key, ErrForeignKey); err != nil {
+			return err
+		}
+	}
+	for _, u := range updated {
+		if err := tx.checkChangedParents(u.d, u.old, u.row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkChangedParents checks the relations of a row whose referencing
+// columns changed.
+func (tx *Tx) checkChangedParents(d *tableDef, old, row []any) error {
+	for _, fk := range d.fks {
+		changed := false
+		for _, c := range fk.ChildCols {
+			if !sameStored(old[c], row[c]) {
+				changed = true
+				break
+			}
+		}
+		if changed {
+			if err := tx.checkParent(d, fk, row); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sameStored reports whether two stored values are equal as keys (NULL
+// equals only NULL).
+func sameStored(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return index.Compare(a, b) == 0
+}
+
+// restrictError converts the planner's RESTRICT refusal.
+func (tx *Tx) restrictError(re *relation.RestrictError) error {
+	fk, err := tx.fkDef(re.FK)
+	if err != nil {
+		return err
+	}
+	return tx.stillReferenced(fk, re.Key, ErrRestrict)
+}
+
+// runPlanned plans a delete (new == nil) or an update of one row and
+// executes the plan. On error the caller rolls the statement back.
+func (tx *Tx) runPlanned(d *tableDef, pk []byte, old, new []any) error {
+	p := relation.NewPlanner(reader{tx})
+	var plan *relation.Plan
+	var err error
+	if new == nil {
+		plan, err = p.Delete(d.name, pk, old)
+	} else {
+		plan, err = p.Update(d.name, pk, old, new)
+	}
+	var re *relation.RestrictError
+	if errors.As(err, &re) {
+		return tx.restrictError(re)
+	}
+	if err != nil {
+		return err
+	}
+	return tx.execPlan(plan)
+}

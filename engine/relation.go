@@ -1,0 +1,426 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/relation"
+	"github.com/reldb/reldb/txn"
+)
+
+// Action is what a relation does to referencing rows when the row they
+// reference is deleted or its key changes: NoAction (the default),
+// Restrict, Cascade, SetNull or SetDefault, with PostgreSQL's semantics.
+type Action = relation.Action
+
+// Referential actions.
+const (
+	NoAction   = relation.NoAction
+	Restrict   = relation.Restrict
+	Cascade    = relation.Cascade
+	SetNull    = relation.SetNull
+	SetDefault = relation.SetDefault
+)
+
+// Match is how a composite foreign key treats NULLs: MatchSimple (the
+// default) or MatchFull.
+type Match = relation.Match
+
+// Match kinds.
+const (
+	MatchSimple = relation.MatchSimple
+	MatchFull   = relation.MatchFull
+)
+
+// RelationKind is the shape of a relation.
+type RelationKind uint8
+
+// Relation kinds.
+const (
+	// OneToMany: many child rows reference one parent row.
+	OneToMany RelationKind = iota
+	// OneToOne: at most one child row references a parent row; the
+	// foreign key's columns get a unique index.
+	OneToOne
+)
+
+var _ fmt.Stringer = OneToOne
+
+// String returns "one-to-many", "one-to-one", or "RelationKind(n)".
+func (k RelationKind) String() string {
+	switch k {
+	case OneToMany:
+		return "one-to-many"
+	case OneToOne:
+		return "one-to-one"
+	}
+	return fmt.Sprintf("RelationKind(%d)", uint8(k))
+}
+
+// Relation declares a foreign key from a child table to a parent table and
+// names it from both sides: a book has an "author", an author has "books".
+type Relation struct {
+	// Name is the constraint's name; empty means <child>_<columns>_fkey,
+	// as PostgreSQL names it.
+	Name string
+	Kind RelationKind
+	// Child and Columns are the referencing table and columns.
+	Child   string
+	Columns []string
+	// Parent and References are the referenced table and columns; empty
+	// References means the parent's primary key. They must be the primary
+	// key or a unique index, in that order, and of the same types.
+	Parent     string
+	References []string
+	// ParentAs names the parent as seen from a child row ("author");
+	// ChildrenAs names the children as seen from a parent row ("books").
+	ParentAs, ChildrenAs string
+	OnDelete, OnUpdate   Action
+	// SetColumns limits ON DELETE SET NULL / SET DEFAULT to some of
+	// Columns (PostgreSQL 15); empty means all of them.
+	SetColumns []string
+	Match      Match
+	// Deferrable lets a transaction defer the NO ACTION checks of this
+	// relation to commit (Tx.SetConstraints); InitiallyDeferred defers them
+	// unless the transaction says otherwise. Actions other than NO ACTION
+	// run at once whatever the setting, as in PostgreSQL.
+	Deferrable, InitiallyDeferred bool
+}
+
+// fkDef is a compiled relation: the planner's FK plus how to find rows on
+// each side.
+type fkDef struct {
+	*relation.FK
+	kind                 RelationKind
+	parentAs, childrenAs string
+	// childTree holds the child rows by a key that starts with the foreign
+	// key's columns (the primary tree or an index); parentTree finds a
+	// parent by the referenced columns.
+	childTree, parentTree txn.TreeID
+}
+
+// CreateRelation declares a relation. The child's rows must already satisfy
+// it. An index on the child's columns is created when none starts with
+// them (a unique one for OneToOne). Returns ErrNoTable, ErrNoColumn,
+// ErrSchema or ErrExists for a bad declaration, and a *ConstraintError
+// (ErrForeignKey) naming an orphan row, changing nothing.
+func (tx *Tx) CreateRelation(r Relation) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	mark := tx.t.Mark()
+	if err := tx.createRelation(r); err != nil {
+		tx.undo(mark)
+		return fmt.Errorf("create relation: %w", err)
+	}
+	return nil
+}
+
+func (tx *Tx) createRelation(r Relation) error {
+	child, err := tx.table(r.Child)
+	if err != nil {
+		return err
+	}
+	parent, err := tx.table(r.Parent)
+	if err != nil {
+		return err
+	}
+	where := fmt.Sprintf("relation %s(%s) -> %s", r.Child, strings.Join(r.Columns, ", "), r.Parent)
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s: %s", ErrSchema, where, fmt.Sprintf(format, args...))
+	}
+	cols, err := child.positions(r.Columns)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrSchema, where, err)
+	}
+	refs := parent.pk
+	if len(r.References) > 0 {
+		if refs, err = parent.positions(r.References); err != nil {
+			return fmt.Errorf("%w: %s: references: %w", ErrSchema, where, err)
+		}
+	}
+	if len(refs) != len(cols) {
+		return bad("%d columns reference %d", len(cols), len(refs))
+	}
+	for i := range cols {
+		if ct, pt := child.cols[cols[i]].typ, parent.cols[refs[i]].typ; ct != pt {
+			return bad("column %q is %s but references %q of type %s", child.cols[cols[i]].name, ct, parent.cols[refs[i]].name, pt)
+		}
+	}
+	for _, a := range []Action{r.OnDelete, r.OnUpdate} {
+		if !a.Valid() {
+			return bad("invalid action %v", a)
+		}
+	}
+	if r.Match != MatchSimple && r.Match != MatchFull {
+		return bad("invalid match %v", r.Match)
+	}
+	if r.Kind != OneToMany && r.Kind != OneToOne {
+		return bad("invalid kind %v", r.Kind)
+	}
+	if r.InitiallyDeferred && !r.Deferrable {
+		return bad("initially deferred but not deferrable")
+	}
+	name := r.Name
+	if name == "" {
+		name = r.Child + "_" + strings.Join(r.Columns, "_") + "_fkey"
+	}
+	if tx.relationNamed(name) != nil {
+		return fmt.Errorf("%w: relation %q", ErrExists, name)
+	}
+	fk := &relation.FK{Name: name, Child: r.Child, Parent: r.Parent, ChildCols: cols, ParentCols: refs,
+		OnDelete: r.OnDelete, OnUpdate: r.OnUpdate, Match: r.Match, Deferrable: r.Deferrable, InitiallyDeferred: r.InitiallyDeferred}
+	if len(r.SetColumns) > 0 {
+		if r.OnDelete != SetNull && r.OnDelete != SetDefault {
+			return bad("SetColumns needs ON DELETE SET NULL or SET DEFAULT, not %v", r.OnDelete)
+		}
+		set, err := child.positions(r.SetColumns)
+		if err != nil {
+			return fmt.Errorf("%w: %s: set columns: %w", ErrSchema, where, err)
+		}
+		for _, c := range set {
+			if !slices.Contains(cols, c) {
+				return bad("set column %q is not a referencing column", child.cols[c].name)
+			}
+		}
+		fk.SetCols = set
+	}
+	// Lint what can never work, as PostgreSQL does at the first delete.
+	if err := lintActions(child, fk); err != nil {
+		return bad("%v", err)
+	}
+	def := &fkDef{FK: fk, kind: r.Kind, parentAs: r.ParentAs, childrenAs: r.ChildrenAs}
+	switch {
+	case slices.Equal(refs, parent.pk):
+		def.parentTree = parent.primary
+	default:
+		for _, ix := range parent.indexes {
+			if ix.unique && slices.Equal(ix.cols, refs) {
+				def.parentTree = ix.tree
+			}
+		}
+		if def.parentTree == 0 {
+			return bad("there is no unique constraint matching the referenced columns of %q", r.Parent)
+		}
+	}
+
+	// The child side: an index whose key starts with the columns.
+	nc := child.clone()
+	if r.Kind == OneToOne {
+		def.childTree = findUniqueIndex(nc, cols)
+	} else {
+		def.childTree = findIndexPrefix(nc, cols)
+	}
+	if def.childTree == 0 {
+		ixName := r.Child + "_" + strings.Join(r.Columns, "_") + "_idx"
+		if r.Kind == OneToOne {
+			ixName = r.Child + "_" + strings.Join(r.Columns, "_") + "_key"
+		}
+		if err := tx.CreateIndex(r.Child, Index{Name: ixName, Columns: r.Columns, Unique: r.Kind == OneToOne}); err != nil {
+			return err
+		}
+		if nc, err = tx.table(r.Child); err != nil {
+			return err
+		}
+		nc = nc.clone()
+		def.childTree = nc.index(ixName).tree
+	}
+	nc.fks = append(slices.Clip(nc.fks), def)
+	if r.Parent == r.Child {
+		nc.refs = append(slices.Clip(nc.refs), def)
+	} else {
+		np := parent.clone()
+		np.refs = append(slices.Clip(np.refs), def)
+		tx.putTable(np)
+	}
+	tx.putTable(nc)
+
+	// Existing rows must satisfy the new constraint.
+	var orphan error
+	tx.t.Scan(nc.primary, nil, nil, false, func(e index.Entry) bool {
+		orphan = tx.checkParent(nc, def, e.Val.([]any))
+		return orphan == nil
+	})
+	return orphan
+}
+
+// lintActions refuses SET NULL into a NOT NULL column, and SET DEFAULT
+// into a NOT NULL column without a default.
+func lintActions(child *tableDef, fk *relation.FK) error {
+	for _, a := range []struct {
+		action Action
+		cols   []int
+		on     string
+	}{{fk.OnDelete, fk.SetCols, "DELETE"}, {fk.OnUpdate, nil, "UPDATE"}} {
+		cols := a.cols
+		if cols == nil {
+			cols = fk.ChildCols
+		}
+		for _, c := range cols {
+			col := &child.cols[c]
+			switch {
+			case a.action == SetNull && col.notNull:
+				return fmt.Errorf("ON %s SET NULL on NOT NULL column %q", a.on, col.name)
+			case a.action == SetDefault && col.notNull && col.def == nil:
+				return fmt.Errorf("ON %s SET DEFAULT on NOT NULL column %q without a default", a.on, col.name)
+			}
+		}
+	}
+	return nil
+}
+
+// findIndexPrefix returns the tree whose keys start with cols: the primary
+// key or a non-unique index (a unique index's keys start with its columns
+// too), or 0.
+func findIndexPrefix(d *tableDef, cols []int) txn.TreeID {
+	if len(d.pk) >= len(cols) && slices.Equal(d.pk[:len(cols)], cols) {
+		return d.primary
+	}
+	for _, ix := range d.indexes {
+		if len(ix.cols) >= len(cols) && slices.Equal(ix.cols[:len(cols)], cols) {
+			return ix.tree
+		}
+	}
+	return 0
+}
+
+// findUniqueIndex returns the tree that makes cols unique: the primary key
+// or a unique index on exactly those columns, or 0.
+func findUniqueIndex(d *tableDef, cols []int) txn.TreeID {
+	if slices.Equal(d.pk, cols) {
+		return d.primary
+	}
+	for _, ix := range d.indexes {
+		if ix.unique && slices.Equal(ix.cols, cols) {
+			return ix.tree
+		}
+	}
+	return 0
+}
+
+// relationNamed finds a relation by constraint name among the tables the
+// transaction sees.
+func (tx *Tx) relationNamed(name string) *fkDef {
+	var found *fkDef
+	tx.t.Scan(catalogTree, nil, nil, false, func(e index.Entry) bool {
+		for _, fk := range e.Val.(*tableDef).fks {
+			if fk.Name == name {
+				found = fk
+				return false
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// checkParent verifies that a child row references an existing parent
+// under fk, or defers the check; it returns a *ConstraintError
+// (ErrForeignKey) otherwise.
+func (tx *Tx) checkParent(child *tableDef, fk *fkDef, row []any) error {
+	key, check, err := fk.ChildKey(row)
+	if err != nil {
+		return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.name,
+			Columns: child.colNames(fk.ChildCols), Key: renderKey(child.colNames(fk.ChildCols), key),
+			SQLState: StateForeignKey, Detail: "MATCH FULL does not allow mixing of null and nonnull key values"}
+	}
+	if !check {
+		return nil
+	}
+	if tx.deferred(fk) {
+		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: child.pkKey(row)})
+		return nil
+	}
+	if tx.parentExists(fk, key) {
+		return nil
+	}
+	return parentMissing(child, fk, key)
+}
+
+func parentMissing(child *tableDef, fk *fkDef, key []any) error {
+	return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.name,
+		Columns: child.colNames(fk.ChildCols), Key: renderKey(child.colNames(fk.ChildCols), key), SQLState: StateForeignKey,
+		Detail: fmt.Sprintf("insert or update violates foreign key: key is not present in table %q", fk.Parent)}
+}
+
+// parentExists looks the referenced key up, recording the read so that a
+// concurrent delete of the parent conflicts with this transaction.
+func (tx *Tx) parentExists(fk *fkDef, key []any) bool {
+	enc, err := index.AppendKey(nil, key...)
+	if err != nil {
+		return false
+	}
+	_, ok := tx.t.Get(fk.parentTree, enc)
+	return ok
+}
+
+// children implements relation.Reader.Children over the transaction.
+func (tx *Tx) children(fk *fkDef, key []any, fn func(pk []byte, row []any) bool) error {
+	d, err := tx.table(fk.Child)
+	if err != nil {
+		return err
+	}
+	prefix, err := index.AppendKey(nil, key...)
+	if err != nil {
+		return err
+	}
+	var ferr error
+	tx.t.Scan(fk.childTree, prefix, index.PrefixEnd(prefix), false, func(e index.Entry) bool {
+		row := e.Val.([]any)
+		pk := e.Key
+		if fk.childTree != d.primary {
+			pk = d.pkKey(row)
+		}
+		return fn(pk, row)
+	})
+	return ferr
+}
+
+// reader adapts a Tx to relation.Reader.
+type reader struct{ tx *Tx }
+
+var _ relation.Reader = reader{}
+
+func (r reader) Incoming(table string) []*relation.FK {
+	d, err := r.tx.table(table)
+	if err != nil {
+		return nil
+	}
+	fks := make([]*relation.FK, len(d.refs))
+	for i, f := range d.refs {
+		fks[i] = f.FK
+	}
+	return fks
+}
+
+func (r reader) Children(fk *relation.FK, key []any, fn func(pk []byte, row []any) bool) error {
+	def, err := r.tx.fkDef(fk)
+	if err != nil {
+		return err
+	}
+	return r.tx.children(def, key, fn)
+}
+
+func (r reader) Default(table string, col int) any {
+	d, err := r.tx.table(table)
+	if err != nil {
+		return nil
+	}
+	return d.cols[col].def
+}
+
+// fkDef finds the compiled relation of a planner FK.
+func (tx *Tx) fkDef(fk *relation.FK) (*fkDef, error) {
+	d, err := tx.table(fk.Parent)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range d.refs {
+		if f.FK == fk {
+			return f, nil
+		}
+	}
+	return nil, fmt.Errorf("reldb: relation %q vanished from table %q", fk.Name, fk.Parent)
+}

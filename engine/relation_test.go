@@ -1,0 +1,330 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/engine/internal/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func relAuthors() engine.Table {
+	return engine.Table{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}}
+}
+
+func relBooks() engine.Table {
+	return engine.Table{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, Default: int64(0)}, {Name: "title", Type: engine.Text}}}
+}
+
+// relDB opens authors(1,2,0) and books (1,2 by author 1; 3 by author 2)
+// related by books.author_id with the given actions.
+func relDB(t *testing.T, onDelete, onUpdate engine.Action) *engine.DB {
+	t.Helper()
+	db := testutil.OpenDB(t, relAuthors(), relBooks())
+	err := db.Update(context.Background(), func(tx *engine.Tx) error {
+		if err := tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors",
+			ParentAs: "author", ChildrenAs: "books", OnDelete: onDelete, OnUpdate: onUpdate}); err != nil {
+			return err
+		}
+		for _, a := range []engine.Row{{"id": 0, "name": "unknown"}, {"id": 1, "name": "Le Guin"}, {"id": 2, "name": "Butler"}} {
+			if _, err := tx.Insert("authors", a); err != nil {
+				return err
+			}
+		}
+		for _, b := range []engine.Row{{"id": 1, "author_id": 1, "title": "a"}, {"id": 2, "author_id": 1, "title": "b"}, {"id": 3, "author_id": 2, "title": "c"}} {
+			if _, err := tx.Insert("books", b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return db
+}
+
+const relSeeded = `authors:
+  authors(id=0, name=unknown)
+  authors(id=1, name=Le Guin)
+  authors(id=2, name=Butler)
+books:
+  books(id=1, author_id=1, title=a)
+  books(id=2, author_id=1, title=b)
+  books(id=3, author_id=2, title=c)
+`
+
+// TestTx_Delete_OnDeleteActions checks each ON DELETE action when author 1
+// (two books) is deleted.
+func TestTx_Delete_OnDeleteActions(t *testing.T) {
+	tests := []struct {
+		name     string
+		action   engine.Action
+		wantErr  error
+		wantDump string
+	}{
+		{"no action refuses", engine.NoAction, engine.ErrForeignKey, relSeeded},
+		{"restrict refuses", engine.Restrict, engine.ErrRestrict, relSeeded},
+		{"cascade removes books", engine.Cascade, nil, "authors:\n  authors(id=0, name=unknown)\n  authors(id=2, name=Butler)\nbooks:\n  books(id=3, author_id=2, title=c)\n"},
+		{"set null unlinks", engine.SetNull, nil, "authors:\n  authors(id=0, name=unknown)\n  authors(id=2, name=Butler)\nbooks:\n  books(id=1, author_id=NULL, title=a)\n  books(id=2, author_id=NULL, title=b)\n  books(id=3, author_id=2, title=c)\n"},
+		{"set default moves to unknown", engine.SetDefault, nil, "authors:\n  authors(id=0, name=unknown)\n  authors(id=2, name=Butler)\nbooks:\n  books(id=1, author_id=0, title=a)\n  books(id=2, author_id=0, title=b)\n  books(id=3, author_id=2, title=c)\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := relDB(t, tc.action, engine.NoAction)
+			err := db.Update(context.Background(), func(tx *engine.Tx) error { return tx.Delete("authors", 1) })
+			if tc.wantErr == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tc.wantErr)
+				var ce *engine.ConstraintError
+				require.ErrorAs(t, err, &ce)
+				assert.Equal(t, "23503", ce.SQLState)
+				assert.Equal(t, "books_author_id_fkey", ce.Constraint)
+			}
+			assert.Equal(t, tc.wantDump, testutil.Dump(t, db))
+		})
+	}
+}
+
+// TestTx_Update_OnUpdateActions checks each ON UPDATE action when author
+// 1's key becomes 10.
+func TestTx_Update_OnUpdateActions(t *testing.T) {
+	tests := []struct {
+		name     string
+		action   engine.Action
+		wantErr  error
+		wantDump string
+	}{
+		{"no action refuses", engine.NoAction, engine.ErrForeignKey, relSeeded},
+		{"restrict refuses", engine.Restrict, engine.ErrRestrict, relSeeded},
+		{"cascade follows", engine.Cascade, nil, "authors:\n  authors(id=0, name=unknown)\n  authors(id=2, name=Butler)\n  authors(id=10, name=Le Guin)\nbooks:\n  books(id=1, author_id=10, title=a)\n  books(id=2, author_id=10, title=b)\n  books(id=3, author_id=2, title=c)\n"},
+		{"set null unlinks", engine.SetNull, nil, "authors:\n  authors(id=0, name=unknown)\n  authors(id=2, name=Butler)\n  authors(id=10, name=Le Guin)\nbooks:\n  books(id=1, author_id=NULL, title=a)\n  books(id=2, author_id=NULL, title=b)\n  books(id=3, author_id=2, title=c)\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := relDB(t, engine.NoAction, tc.action)
+			err := db.Update(context.Background(), func(tx *engine.Tx) error {
+				_, err := tx.Update("authors", 1, engine.Row{"id": 10})
+				return err
+			})
+			if tc.wantErr == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tc.wantErr)
+			}
+			assert.Equal(t, tc.wantDump, testutil.Dump(t, db))
+		})
+	}
+}
+
+// TestTx_Insert_ForeignKey checks the child side: a missing parent is
+// refused with 23503, NULL is not checked (MATCH SIMPLE).
+func TestTx_Insert_ForeignKey(t *testing.T) {
+	db := relDB(t, engine.NoAction, engine.NoAction)
+	ctx := context.Background()
+	err := db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("books", engine.Row{"id": 9, "author_id": 7, "title": "orphan"})
+		return err
+	})
+	require.ErrorIs(t, err, engine.ErrForeignKey)
+	var ce *engine.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "23503", ce.SQLState)
+	assert.Equal(t, "(author_id)=(7)", ce.Key)
+	assert.Equal(t, relSeeded, testutil.Dump(t, db))
+
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("books", engine.Row{"id": 9, "author_id": nil, "title": "anonymous"})
+		return err
+	}))
+	err = db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Update("books", 9, engine.Row{"author_id": 8})
+		return err
+	})
+	require.ErrorIs(t, err, engine.ErrForeignKey)
+}
+
+// TestTx_SetConstraints_Deferred checks that a deferrable relation's check
+// waits for commit: an orphan inserted first and its parent later commits.
+func TestTx_SetConstraints_Deferred(t *testing.T) {
+	db := testutil.OpenDB(t, relAuthors(), relBooks())
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		return tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors", Deferrable: true})
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		require.NoError(t, tx.SetConstraints(true))
+		if _, err := tx.Insert("books", engine.Row{"id": 1, "author_id": 5}); err != nil {
+			return err
+		}
+		_, err := tx.Insert("authors", engine.Row{"id": 5, "name": "late"})
+		return err
+	}))
+	err := db.Update(ctx, func(tx *engine.Tx) error {
+		require.NoError(t, tx.SetConstraints(true, "books_author_id_fkey"))
+		_, err := tx.Insert("books", engine.Row{"id": 2, "author_id": 6})
+		return err
+	})
+	require.ErrorIs(t, err, engine.ErrForeignKey, "the deferred check fails at commit")
+	assert.Equal(t, "authors:\n  authors(id=5, name=late)\nbooks:\n  books(id=1, author_id=5, title=NULL)\n", testutil.Dump(t, db))
+}
+
+// TestTx_Delete_SelfReferenceChain deletes the head of a long chain of
+// self-referencing rows with ON DELETE CASCADE: the worklist needs no
+// recursion.
+func TestTx_Delete_SelfReferenceChain(t *testing.T) {
+	n := 100_000
+	if testing.Short() {
+		n = 2_000
+	}
+	db := testutil.OpenDB(t, engine.Table{Name: "nodes", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "next", Type: engine.Int}}})
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateRelation(engine.Relation{Child: "nodes", Columns: []string{"next"}, Parent: "nodes", OnDelete: engine.Cascade}); err != nil {
+			return err
+		}
+		for i := 1; i <= n; i++ {
+			next := any(i - 1)
+			if i == 1 {
+				next = nil
+			}
+			// Row i references i-1: deleting 1 cascades up the chain.
+			if _, err := tx.Insert("nodes", engine.Row{"id": i, "next": next}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("nodes", 1) }))
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		c, err := tx.Query("nodes").Count()
+		assert.Equal(t, 0, c)
+		return err
+	}))
+}
+
+// TestTx_DropTable_Referenced checks that a referenced table cannot be
+// dropped, while dropping the child also drops its relation.
+func TestTx_DropTable_Referenced(t *testing.T) {
+	db := relDB(t, engine.Cascade, engine.NoAction)
+	ctx := context.Background()
+	err := db.Update(ctx, func(tx *engine.Tx) error { return tx.DropTable("authors") })
+	require.ErrorIs(t, err, engine.ErrSchema)
+	err = db.Update(ctx, func(tx *engine.Tx) error { return tx.DropIndex("books", "books_author_id_idx") })
+	require.ErrorIs(t, err, engine.ErrSchema, "the relation's index stays")
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.DropTable("books") }))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("authors", 1) }), "no relation left to act")
+}
+
+// TestTx_Delete_RestrictDeepInCascade checks that a RESTRICT met anywhere in
+// a cascade refuses the whole statement and changes nothing.
+func TestTx_Delete_RestrictDeepInCascade(t *testing.T) {
+	db := relDB(t, engine.Cascade, engine.NoAction)
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateTable(engine.Table{Name: "reviews", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "book_id", Type: engine.Int}}}); err != nil {
+			return err
+		}
+		if err := tx.CreateRelation(engine.Relation{Child: "reviews", Columns: []string{"book_id"}, Parent: "books", OnDelete: engine.Restrict}); err != nil {
+			return err
+		}
+		_, err := tx.Insert("reviews", engine.Row{"id": 1, "book_id": 2})
+		return err
+	}))
+	before := testutil.Dump(t, db)
+	err := db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("authors", 1) })
+	require.ErrorIs(t, err, engine.ErrRestrict)
+	assert.Equal(t, before, testutil.Dump(t, db))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("authors", 2) }), "author 2's book has no review")
+}
+
+// TestTx_Delete_Diamond checks that a row reached through two cascade paths
+// is deleted once.
+func TestTx_Delete_Diamond(t *testing.T) {
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "a", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "b", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}, {Name: "a_id", Type: engine.Int}}},
+		engine.Table{Name: "c", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}, {Name: "a_id", Type: engine.Int}}},
+		engine.Table{Name: "d", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}, {Name: "b_id", Type: engine.Int}, {Name: "c_id", Type: engine.Int}}},
+	)
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		for _, r := range []engine.Relation{
+			{Child: "b", Columns: []string{"a_id"}, Parent: "a", OnDelete: engine.Cascade},
+			{Child: "c", Columns: []string{"a_id"}, Parent: "a", OnDelete: engine.Cascade},
+			{Child: "d", Columns: []string{"b_id"}, Parent: "b", OnDelete: engine.Cascade},
+			{Child: "d", Columns: []string{"c_id"}, Parent: "c", OnDelete: engine.Cascade},
+		} {
+			if err := tx.CreateRelation(r); err != nil {
+				return err
+			}
+		}
+		for _, ins := range []struct {
+			t string
+			r engine.Row
+		}{{"a", engine.Row{"id": 1}}, {"b", engine.Row{"id": 1, "a_id": 1}}, {"c", engine.Row{"id": 1, "a_id": 1}}, {"d", engine.Row{"id": 1, "b_id": 1, "c_id": 1}}} {
+			if _, err := tx.Insert(ins.t, ins.r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("a", 1) }))
+	assert.Equal(t, "a: empty\nb: empty\nc: empty\nd: empty\n", testutil.Dump(t, db))
+}
+
+// TestTx_Insert_OneToOne checks that a one-to-one relation makes its
+// columns unique.
+func TestTx_Insert_OneToOne(t *testing.T) {
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "users", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "profiles", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}, {Name: "user_id", Type: engine.Int}}},
+	)
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateRelation(engine.Relation{Kind: engine.OneToOne, Child: "profiles", Columns: []string{"user_id"}, Parent: "users",
+			ParentAs: "user", ChildrenAs: "profile", OnDelete: engine.Cascade}); err != nil {
+			return err
+		}
+		if _, err := tx.Insert("users", engine.Row{"id": 1}); err != nil {
+			return err
+		}
+		_, err := tx.Insert("profiles", engine.Row{"id": 1, "user_id": 1})
+		return err
+	}))
+	err := db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("profiles", engine.Row{"id": 2, "user_id": 1})
+		return err
+	})
+	require.ErrorIs(t, err, engine.ErrUnique)
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("users", 1) }))
+	assert.Equal(t, "profiles: empty\nusers: empty\n", testutil.Dump(t, db))
+}
+
+// TestTx_CreateRelation_Invalid checks declarations that can never work.
+func TestTx_CreateRelation_Invalid(t *testing.T) {
+	db := testutil.OpenDB(t, relAuthors(), engine.Table{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true}, {Name: "title", Type: engine.Text}}})
+	ctx := context.Background()
+	for name, r := range map[string]engine.Relation{
+		"unknown parent":          {Child: "books", Columns: []string{"author_id"}, Parent: "nope"},
+		"unknown column":          {Child: "books", Columns: []string{"nope"}, Parent: "authors"},
+		"type mismatch":           {Child: "books", Columns: []string{"title"}, Parent: "authors"},
+		"not unique":              {Child: "books", Columns: []string{"author_id"}, Parent: "authors", References: []string{"name"}},
+		"set null on not null":    {Child: "books", Columns: []string{"author_id"}, Parent: "authors", OnDelete: engine.SetNull},
+		"set default no default":  {Child: "books", Columns: []string{"author_id"}, Parent: "authors", OnUpdate: engine.SetDefault},
+		"deferred not deferrable": {Child: "books", Columns: []string{"author_id"}, Parent: "authors", InitiallyDeferred: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := db.Update(ctx, func(tx *engine.Tx) error { return tx.CreateRelation(r) })
+			require.Error(t, err)
+			assert.True(t, errors.Is(err, engine.ErrSchema) || errors.Is(err, engine.ErrNoTable), "got %v", err)
+		})
+	}
+}

@@ -1,0 +1,358 @@
+package relation
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/cockroachdb/apd/v3"
+	"github.com/reldb/reldb/index"
+)
+
+// Reader is what the planner reads: the schema's foreign keys and the rows
+// of a transaction. Package engine implements it over a transaction, so
+// that every row the planner reads enters the transaction's read set.
+type Reader interface {
+	// Incoming returns the foreign keys that reference table, in the order
+	// they were declared.
+	Incoming(table string) []*FK
+	// Children calls fn, in primary-key order, with the encoded primary key
+	// and the row of every row of fk.Child whose fk.ChildCols equal key,
+	// until fn returns false.
+	Children(fk *FK, key []any, fn func(pk []byte, row []any) bool) error
+	// Default returns the default value of a column of table.
+	Default(table string, col int) any
+}
+
+// OpKind says whether an Op deletes or updates a row.
+type OpKind uint8
+
+// Operation kinds.
+const (
+	OpDelete OpKind = iota + 1
+	OpUpdate
+)
+
+// Op is one row change of a plan.
+type Op struct {
+	Kind  OpKind
+	Table string
+	PK    []byte // the row's encoded primary key before the statement
+	// Set holds an update's new column values by position: the row's final
+	// values after every action of the plan that touched it.
+	Set map[int]any
+	// Via is the foreign key whose action produced the op, nil for the
+	// statement's own row, and From the index of the op whose change set
+	// it off (-1 for the statement's own row): Plan.Path walks them back.
+	Via  *FK
+	From int
+}
+
+// Check is an end-of-statement NO ACTION check: no row of FK.Child may
+// reference Key any more, unless a parent holds Key again.
+type Check struct {
+	FK  *FK
+	Key []any
+}
+
+// Plan is the whole effect of one delete or key update: the row changes in
+// the order to apply them, and the NO ACTION checks to run once they are
+// applied.
+type Plan struct {
+	Ops      []Op
+	NoAction []Check
+}
+
+// Path returns the names of the foreign keys that lead from the
+// statement's own row to op i, outermost first.
+func (p *Plan) Path(i int) []string {
+	var path []string
+	for ; i >= 0 && p.Ops[i].Via != nil; i = p.Ops[i].From {
+		path = append(path, p.Ops[i].Via.Name)
+	}
+	slices.Reverse(path)
+	return path
+}
+
+// RestrictError reports a change refused by a RESTRICT foreign key: a row
+// of FK.Child referenced Key before the statement.
+type RestrictError struct {
+	FK    *FK
+	Key   []any
+	Child []any // the first referencing row
+}
+
+func (e *RestrictError) Error() string {
+	return fmt.Sprintf("foreign key %q (ON %s) refuses: table %q still references key %v of table %q",
+		e.FK.Name, "DELETE/UPDATE RESTRICT", e.FK.Child, e.Key, e.FK.Parent)
+}
+
+// Planner expands deletes and key updates into plans. It holds no state
+// between calls and writes nothing.
+type Planner struct {
+	r Reader
+}
+
+// NewPlanner returns a planner reading through r.
+func NewPlanner(r Reader) *Planner { return &Planner{r: r} }
+
+// planState is one plan being built.
+type planState struct {
+	r    Reader
+	plan *Plan
+	rows map[string]*rowState // by table + "\x00" + primary key
+	work []int                // indexes into plan.Ops waiting to be expanded
+	// pending holds, per op waiting in work, the row before and after the
+	// change that made it wait.
+	pending map[int]change
+}
+
+type rowState struct {
+	op   int   // index of the row's op in plan.Ops
+	vals []any // the row as the plan leaves it; nil once deleted
+}
+
+type change struct{ old, new []any }
+
+func rowID(table string, pk []byte) string { return table + "\x00" + string(pk) }
+
+// Delete plans the deletion of one row of table, with primary key pk and
+// values row, and everything its foreign keys' actions do. It returns a
+// *RestrictError if a RESTRICT foreign key refuses, or an error from the
+// Reader.
+func (p *Planner) Delete(table string, pk []byte, row []any) (*Plan, error) {
+	s := p.begin()
+	s.addDelete(table, pk, row, nil, -1)
+	return s.run()
+}
+
+// Update plans changing one row of table from old to new (same primary key
+// pk before the change), and everything the change of its referenced keys
+// makes foreign keys do. The statement's own row is the plan's first op.
+func (p *Planner) Update(table string, pk []byte, old, new []any) (*Plan, error) {
+	s := p.begin()
+	set := make(map[int]any)
+	for i := range new {
+		if !sameValue(old[i], new[i]) {
+			set[i] = new[i]
+		}
+	}
+	s.addUpdate(table, pk, old, set, nil, -1)
+	return s.run()
+}
+
+func (p *Planner) begin() *planState {
+	return &planState{r: p.r, plan: &Plan{}, rows: make(map[string]*rowState), pending: make(map[int]change)}
+}
+
+func (s *planState) run() (*Plan, error) {
+	for len(s.work) > 0 {
+		i := s.work[0]
+		s.work = s.work[1:]
+		ch := s.pending[i]
+		delete(s.pending, i)
+		if err := s.expand(i, ch); err != nil {
+			return nil, err
+		}
+	}
+	return s.plan, nil
+}
+
+func (s *planState) addDelete(table string, pk []byte, row []any, via *FK, from int) {
+	id := rowID(table, pk)
+	if st, ok := s.rows[id]; ok {
+		if st.vals == nil {
+			return // deleted already: each row is handled once
+		}
+		// An updated row is deleted after all: the delete wins.
+		op := &s.plan.Ops[st.op]
+		op.Kind, op.Set = OpDelete, nil
+		old := st.vals
+		st.vals = nil
+		s.queue(st.op, change{old: old})
+		return
+	}
+	s.plan.Ops = append(s.plan.Ops, Op{Kind: OpDelete, Table: table, PK: pk, Via: via, From: from})
+	i := len(s.plan.Ops) - 1
+	s.rows[id] = &rowState{op: i}
+	s.queue(i, change{old: row})
+}
+
+func (s *planState) addUpdate(table string, pk []byte, row []any, set map[int]any, via *FK, from int) {
+	id := rowID(table, pk)
+	st, ok := s.rows[id]
+	if ok && st.vals == nil {
+		return // deleted: nothing to update
+	}
+	old := row
+	if ok {
+		old = st.vals
+	}
+	vals := slices.Clone(old)
+	changed := false
+	for c, v := range set {
+		if !sameValue(vals[c], v) {
+			vals[c] = v
+			changed = true
+		}
+	}
+	if !changed && ok {
+		return
+	}
+	if ok {
+		op := &s.plan.Ops[st.op]
+		for c, v := range set {
+			op.Set[c] = v
+		}
+		st.vals = vals
+		s.queue(st.op, change{old: old, new: vals})
+		return
+	}
+	s.plan.Ops = append(s.plan.Ops, Op{Kind: OpUpdate, Table: table, PK: pk, Set: maps(set), Via: via, From: from})
+	i := len(s.plan.Ops) - 1
+	s.rows[id] = &rowState{op: i, vals: vals}
+	s.queue(i, change{old: old, new: vals})
+}
+
+func maps(m map[int]any) map[int]any {
+	out := make(map[int]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// queue schedules an op's change for expansion. A row changed twice before
+// its first expansion is expanded once, from its first old values to its
+// latest new ones.
+func (s *planState) queue(i int, ch change) {
+	if prev, waiting := s.pending[i]; waiting {
+		ch.old = prev.old
+		s.pending[i] = ch
+		return
+	}
+	s.pending[i] = ch
+	s.work = append(s.work, i)
+}
+
+// expand applies every foreign key that references the changed row.
+func (s *planState) expand(i int, ch change) error {
+	table := s.plan.Ops[i].Table
+	for _, fk := range s.r.Incoming(table) {
+		oldKey := fk.ParentKey(ch.old)
+		if hasNull(oldKey) {
+			continue // no child can reference a NULL key
+		}
+		action := fk.OnDelete
+		var newKey []any
+		if ch.new != nil {
+			newKey = fk.ParentKey(ch.new)
+			if sameValues(oldKey, newKey) {
+				continue // the referenced key did not change
+			}
+			action = fk.OnUpdate
+		}
+		switch action {
+		case NoAction:
+			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: oldKey})
+			continue
+		case Restrict:
+			var child []any
+			err := s.r.Children(fk, oldKey, func(_ []byte, row []any) bool {
+				child = row
+				return false
+			})
+			if err != nil {
+				return err
+			}
+			if child != nil {
+				return &RestrictError{FK: fk, Key: oldKey, Child: child}
+			}
+			continue
+		}
+		// Collect first: adding ops must not interleave with the scan.
+		type hit struct {
+			pk  []byte
+			row []any
+		}
+		var hits []hit
+		err := s.r.Children(fk, oldKey, func(pk []byte, row []any) bool {
+			hits = append(hits, hit{pk, row})
+			return true
+		})
+		if err != nil {
+			return err
+		}
+		for _, h := range hits {
+			if st, ok := s.rows[rowID(fk.Child, h.pk)]; ok {
+				if st.vals == nil {
+					continue // deleted by this plan already
+				}
+				if !sameValues(pick(st.vals, fk.ChildCols), oldKey) {
+					continue // the plan already moved it off this key
+				}
+			}
+			switch {
+			case action == Cascade && ch.new == nil:
+				s.addDelete(fk.Child, h.pk, h.row, fk, i)
+			case action == Cascade:
+				set := make(map[int]any, len(fk.ChildCols))
+				for j, c := range fk.ChildCols {
+					set[c] = newKey[j]
+				}
+				s.addUpdate(fk.Child, h.pk, h.row, set, fk, i)
+			case action == SetNull || action == SetDefault:
+				cols := fk.ChildCols
+				if ch.new == nil && fk.SetCols != nil {
+					cols = fk.SetCols
+				}
+				set := make(map[int]any, len(cols))
+				for _, c := range cols {
+					if action == SetNull {
+						set[c] = nil
+					} else {
+						set[c] = s.r.Default(fk.Child, c)
+					}
+				}
+				s.addUpdate(fk.Child, h.pk, h.row, set, fk, i)
+			}
+		}
+	}
+	return nil
+}
+
+func sameValue(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return index.Compare(a, b) == 0 && sameScale(a, b)
+}
+
+// sameScale tells apart decimals that are equal but written differently
+// (1.0 and 1.00): changing one into the other is still a change of the
+// stored value, though not of any key.
+func sameScale(a, b any) bool {
+	x, ok1 := a.(*apd.Decimal)
+	y, ok2 := b.(*apd.Decimal)
+	if ok1 && ok2 {
+		return x.Exponent == y.Exponent
+	}
+	return true
+}
+
+func sameValues(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] == nil || b[i] == nil {
+			if a[i] != nil || b[i] != nil {
+				return false
+			}
+			continue
+		}
+		if index.Compare(a[i], b[i]) != 0 {
+			return false
+		}
+	}
+	return true
+}
