@@ -43,7 +43,7 @@ func demo(ctx context.Context, w io.Writer) error {
 	defer db.Close()
 	say := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 
-	say("== schema: authors, books (indexed by author), accounts with exact decimals")
+	say("== schema: authors 1-N books (ON DELETE CASCADE), reviews -> books (RESTRICT), accounts with exact decimals")
 	err = db.Update(ctx, func(tx *engine.Tx) error {
 		return errors.Join(
 			tx.CreateTable(engine.Table{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
@@ -56,10 +56,19 @@ func demo(ctx context.Context, w io.Writer) error {
 				{Name: "title", Type: engine.Text, NotNull: true},
 				{Name: "year", Type: engine.Int},
 			}, Indexes: []engine.Index{{Name: "books_author_year", Columns: []string{"author_id", "year"}}}}),
+			tx.CreateTable(engine.Table{Name: "reviews", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+				{Name: "id", Type: engine.Int, AutoIncrement: true},
+				{Name: "book_id", Type: engine.Int, NotNull: true},
+				{Name: "stars", Type: engine.Int},
+			}}),
 			tx.CreateTable(engine.Table{Name: "accounts", PrimaryKey: []string{"id"}, Columns: []engine.Column{
 				{Name: "id", Type: engine.Int},
 				{Name: "balance", Type: engine.Decimal, Precision: 12, Scale: 2, NotNull: true},
 			}}),
+			tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors",
+				ParentAs: "author", ChildrenAs: "books", OnDelete: engine.Cascade}),
+			tx.CreateRelation(engine.Relation{Child: "reviews", Columns: []string{"book_id"}, Parent: "books",
+				ParentAs: "book", ChildrenAs: "reviews", OnDelete: engine.Restrict}),
 		)
 	})
 	if err != nil {
@@ -129,7 +138,7 @@ func demo(ctx context.Context, w io.Writer) error {
 		if errors.As(err, &ce) {
 			say("                  SQLSTATE %s, constraint %s, key %s", ce.SQLState, ce.Constraint, ce.Key)
 		}
-		_, err = tx.Insert("books", engine.Row{"title": "Orphan"})
+		_, err = tx.Insert("books", engine.Row{"author_id": 99, "title": "Orphan"})
 		say("missing author:   %v", err)
 		_, err = tx.Insert("books", engine.Row{"author_id": "one", "title": "Typo"})
 		say("wrong type:       %v", err)
@@ -141,13 +150,31 @@ func demo(ctx context.Context, w io.Writer) error {
 		return err
 	}
 
+	say("\n== relations: RESTRICT refuses, CASCADE follows")
+	err = db.Update(ctx, func(tx *engine.Tx) error {
+		if _, err := tx.Insert("reviews", engine.Row{"book_id": 4, "stars": 5}); err != nil {
+			return err
+		}
+		err := tx.Delete("authors", 2)
+		say("delete Butler (Kindred has a review): %v", err)
+		if err := tx.Delete("authors", 1); err != nil {
+			return err
+		}
+		n, err := tx.Query("books").Count()
+		say("delete Le Guin: her 3 books cascade away, %d books left", n)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+
 	say("\n== savepoint: roll back part of a transaction")
 	err = db.Update(ctx, func(tx *engine.Tx) error {
 		sp, err := tx.Savepoint()
 		if err != nil {
 			return err
 		}
-		if err := tx.Delete("books", 1); err != nil {
+		if err := tx.Delete("books", 5); err != nil {
 			return err
 		}
 		n, _ := tx.Query("books").Count()

@@ -48,7 +48,9 @@ func TestDemo_Narrates(t *testing.T) {
 		"plan: scan books using books_author_year",
 		"The Dispossessed (1974)",
 		"SQLSTATE 23505",
-		"after rollback to savepoint: 5 books",
+		"after rollback to savepoint: 2 books",
+		"delete Butler (Kindred has a review): delete from authors key (id)=(2): reldb: restrict violation",
+		"her 3 books cascade away, 2 books left",
 		"balance 100.00 - 10.00 - 10.00 = 80.00",
 	} {
 		assert.True(t, strings.Contains(got, want), "demo output lacks %q:\n%s", want, got)
