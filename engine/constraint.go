@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/relation"
@@ -52,6 +53,8 @@ func (tx *Tx) SetConstraints(deferred bool, names ...string) error {
 			return fmt.Errorf("set constraints: %w: relation %q is not deferrable", ErrSchema, n)
 		}
 	}
+	// A failed SetConstraints changes nothing: keep the modes to restore.
+	oldModes, oldAll := maps.Clone(tx.modes), tx.allMode
 	if len(names) == 0 {
 		tx.modes = nil
 		tx.allMode = &deferred
@@ -66,7 +69,11 @@ func (tx *Tx) SetConstraints(deferred bool, names ...string) error {
 	if deferred {
 		return nil
 	}
-	return tx.runPending(func(fk *fkDef) bool { return !tx.deferred(fk) })
+	if err := tx.runPending(func(fk *fkDef) bool { return !tx.deferred(fk) }); err != nil {
+		tx.modes, tx.allMode = oldModes, oldAll
+		return fmt.Errorf("set constraints: %w", err)
+	}
+	return nil
 }
 
 // runPending runs the pending checks whose relation which selects (all when
@@ -173,7 +180,13 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 		}
 		vals := append([]any(nil), cur...)
 		for c, v := range op.Set {
-			vals[c] = v
+			// A value from the parent takes the child column's type
+			// modifiers, as PostgreSQL casts it (numeric scale).
+			cv, err := coerce(&d.cols[c], v)
+			if err != nil {
+				return err
+			}
+			vals[c] = cv
 		}
 		if err := d.checkNotNull(vals); err != nil {
 			return err

@@ -68,14 +68,18 @@ var (
 
 // SQLSTATE codes, as PostgreSQL reports them.
 const (
-	StateNotNull          = "23502"
-	StateForeignKey       = "23503"
-	StateUnique           = "23505"
-	StateSerialization    = "40001"
-	StateNumericOverflow  = "22003"
-	StateDatatypeMismatch = "42804"
-	StateUndefinedTable   = "42P01"
-	StateUndefinedColumn  = "42703"
+	StateNotNull                  = "23502"
+	StateForeignKey               = "23503"
+	StateUnique                   = "23505"
+	StateSerialization            = "40001"
+	StateNumericOverflow          = "22003"
+	StateSequenceLimit            = "2200H"
+	StateCharacterNotInRepertoire = "22021"
+	StateReadOnly                 = "25006"
+	StateDuplicateObject          = "42P07"
+	StateDatatypeMismatch         = "42804"
+	StateUndefinedTable           = "42P01"
+	StateUndefinedColumn          = "42703"
 )
 
 // ConstraintError describes a statement refused by a constraint: which kind
@@ -132,6 +136,10 @@ func SQLState(err error) string {
 		return StateUndefinedTable
 	case errors.Is(err, ErrNoColumn):
 		return StateUndefinedColumn
+	case errors.Is(err, ErrReadOnly):
+		return StateReadOnly
+	case errors.Is(err, ErrExists):
+		return StateDuplicateObject
 	}
 	return ""
 }

@@ -22,7 +22,7 @@ type RetryPolicy struct {
 	MaxAttempts int
 	// MinBackoff is the first backoff; 0 means 50µs.
 	MinBackoff time.Duration
-	// MaxBackoff caps the backoff; 0 means 10ms.
+	// MaxBackoff caps the backoff; 0 means 10ms, or MinBackoff if larger.
 	MaxBackoff time.Duration
 }
 
@@ -38,7 +38,7 @@ func (o *Options) validate() error {
 		r.MinBackoff = 50 * time.Microsecond
 	}
 	if r.MaxBackoff == 0 {
-		r.MaxBackoff = 10 * time.Millisecond
+		r.MaxBackoff = max(10*time.Millisecond, r.MinBackoff)
 	}
 	if r.MaxBackoff < r.MinBackoff {
 		return fmt.Errorf("reldb: options: retry MaxBackoff %v is below MinBackoff %v", r.MaxBackoff, r.MinBackoff)

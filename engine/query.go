@@ -660,7 +660,7 @@ func (q *Query) run(fn func(Record) bool) error {
 	var rows [][]any
 	p.scan(q.tx, func(vals []any) bool {
 		rows = append(rows, vals)
-		return !p.sorted || q.limit < 0 || len(rows) < q.offset+q.limit
+		return !p.sorted || q.limit < 0 || len(rows)-q.offset < q.limit
 	})
 	if !p.sorted {
 		sortRows(rows, p)

@@ -237,10 +237,18 @@ func (tx *Tx) createRelation(r Relation) error {
 	}
 	tx.putTable(nc)
 
-	// Existing rows must satisfy the new constraint.
+	// Existing rows must satisfy the new constraint now, deferrable or not
+	// (as ALTER TABLE ADD CONSTRAINT checks them).
 	var orphan error
 	tx.t.Scan(nc.primary, nil, nil, false, func(e index.Entry) bool {
-		orphan = tx.checkParent(nc, def, e.Val.([]any))
+		row := e.Val.([]any)
+		key, check, err := def.ChildKey(row)
+		switch {
+		case err != nil:
+			orphan = tx.checkParent(nc, def, row) // reports the MATCH FULL error
+		case check && !tx.parentExists(def, key):
+			orphan = parentMissing(nc, def, key)
+		}
 		return orphan == nil
 	})
 	return orphan

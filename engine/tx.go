@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync/atomic"
@@ -40,7 +41,7 @@ type writeState struct {
 	// tables caches catalog lookups, each recorded once in the read set;
 	// cleared by schema changes and rollbacks.
 	tables     map[string]*tableDef
-	savepoints []Savepoint
+	savepoints []savepointRecord
 	spSeq      uint64
 
 	arena   keyArena // immutable keys for trees and read sets
@@ -176,30 +177,47 @@ func (tx *Tx) writable() error {
 }
 
 // Savepoint marks the transaction's current state. RollbackTo(sp) returns
-// to it, undoing every write made since, as SQL's ROLLBACK TO SAVEPOINT.
-// Savepoints nest; they cost O(1).
+// to it, undoing every write and every SetConstraints made since, as SQL's
+// ROLLBACK TO SAVEPOINT. Savepoints nest and cost O(1) (plus a copy of the
+// SetConstraints choices, if any). A read-only transaction may take them
+// too, as in PostgreSQL; they have nothing to undo there.
 func (tx *Tx) Savepoint() (Savepoint, error) {
-	if err := tx.writable(); err != nil {
+	if err := tx.live(); err != nil {
 		return Savepoint{}, err
+	}
+	if tx.writeState == nil {
+		tx.writeState = &writeState{}
 	}
 	tx.spSeq++
 	sp := Savepoint{tx: tx, seq: tx.spSeq, mark: tx.t.Mark()}
-	tx.savepoints = append(tx.savepoints, sp)
+	tx.savepoints = append(tx.savepoints, savepointRecord{sp: sp, modes: maps.Clone(tx.modes), allMode: tx.allMode})
 	return sp, nil
+}
+
+// savepointRecord is a savepoint and the constraint modes to restore.
+type savepointRecord struct {
+	sp      Savepoint
+	modes   map[string]bool
+	allMode *bool
 }
 
 // RollbackTo undoes every write made since sp was taken and discards the
 // savepoints taken after it; sp itself stays usable, as in SQL. Returns
 // ErrNoSavepoint if sp was discarded or belongs to another transaction.
 func (tx *Tx) RollbackTo(sp Savepoint) error {
-	if err := tx.writable(); err != nil {
+	if err := tx.live(); err != nil {
 		return err
 	}
-	i := sort.Search(len(tx.savepoints), func(i int) bool { return tx.savepoints[i].seq >= sp.seq })
-	if sp.tx != tx || i == len(tx.savepoints) || tx.savepoints[i] != sp {
+	if tx.writeState == nil || sp.tx != tx {
 		return ErrNoSavepoint
 	}
+	i := sort.Search(len(tx.savepoints), func(i int) bool { return tx.savepoints[i].sp.seq >= sp.seq })
+	if i == len(tx.savepoints) || tx.savepoints[i].sp != sp {
+		return ErrNoSavepoint
+	}
+	rec := tx.savepoints[i]
 	tx.savepoints = tx.savepoints[:i+1]
+	tx.modes, tx.allMode = maps.Clone(rec.modes), rec.allMode
 	tx.undo(sp.mark)
 	return nil
 }

@@ -73,8 +73,9 @@ func coerce(c *colDef, v any) (any, error) {
 	case Text:
 		if s, ok := v.(string); ok {
 			if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
-				// PostgreSQL text is UTF-8 without NUL (SQLSTATE 22021).
-				return nil, fmt.Errorf("%w: column %q: text must be valid UTF-8 without NUL bytes: %q", ErrType, c.name, s)
+				// PostgreSQL text is UTF-8 without NUL.
+				return nil, &ConstraintError{Kind: ErrType, Table: c.table, Columns: []string{c.name}, SQLState: StateCharacterNotInRepertoire,
+					Detail: fmt.Sprintf("text must be valid UTF-8 without NUL bytes: %q", s)}
 			}
 			return s, nil
 		}
@@ -106,16 +107,52 @@ func coerce(c *colDef, v any) (any, error) {
 			return nil, fmt.Errorf("%w: column %q: %w", ErrType, c.name, err)
 		}
 	}
-	// A pointer stands for what it points to, and a nil one for NULL, as
-	// database/sql treats them.
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
+	// A pointer stands for what it points to, and a nil one for NULL; a
+	// named type (type ID int64) for its underlying value, as database/sql
+	// treats them.
+	rv := reflect.ValueOf(v)
+	for depth := 0; rv.Kind() == reflect.Pointer; depth++ {
 		if rv.IsNil() {
 			return nil, nil
 		}
-		return coerce(c, rv.Elem().Interface())
+		if depth == maxPointerDepth {
+			return nil, fmt.Errorf("%w: column %q: %T points too deep", ErrType, c.name, v)
+		}
+		rv = rv.Elem()
+	}
+	var base any
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		base = rv.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		base = rv.Uint()
+	case reflect.Float32, reflect.Float64:
+		base = rv.Float()
+	case reflect.String:
+		base = rv.String()
+	case reflect.Bool:
+		base = rv.Bool()
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			base = rv.Bytes()
+		}
+	case reflect.Struct:
+		if rv.CanInterface() {
+			switch x := rv.Interface().(type) {
+			case time.Time, apd.Decimal:
+				base = x
+			}
+		}
+	}
+	if base != nil && reflect.TypeOf(base) != reflect.TypeOf(v) {
+		return coerce(c, base)
 	}
 	return nil, fmt.Errorf("%w: column %q is %s, got %T", ErrType, c.name, c.typ, v)
 }
+
+// maxPointerDepth bounds how many pointers coerce follows (a pointer type
+// may point to itself).
+const maxPointerDepth = 8
 
 // coerceExact is coerce for comparisons: a decimal is converted without
 // rounding it to the column's scale, so that it compares as given (as

@@ -495,3 +495,33 @@ func TestType_String(t *testing.T) {
 		assert.Equal(t, want, fmt.Sprint(typ))
 	}
 }
+
+// TestTx_Insert_NamedTypes checks that named types stand for their
+// underlying values, as database/sql treats them, and that a pointer that
+// points to itself is refused instead of recursing.
+func TestTx_Insert_NamedTypes(t *testing.T) {
+	type ID int64
+	type Name string
+	type self *self
+	var loop self
+	loop = &loop
+	db := testutil.OpenDB(t, engine.Table{Name: "t", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}})
+	ctx := t.Context()
+	id := ID(7)
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("t", engine.Row{"id": &id, "name": Name("seven")})
+		return err
+	}))
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		r, err := tx.Get("t", ID(7))
+		require.NoError(t, err)
+		assert.Equal(t, "seven", r.Get("name"))
+		return nil
+	}))
+	err := db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("t", engine.Row{"id": 8, "name": loop})
+		return err
+	})
+	require.ErrorIs(t, err, engine.ErrType)
+}

@@ -2,11 +2,14 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/txn"
 )
 
 // Insert adds a row to a table and returns it as stored: defaults filled in,
@@ -65,18 +68,41 @@ func (d *tableDef) newRow(row Row) ([]any, error) {
 	}
 	if d.autoInc >= 0 {
 		if vals[d.autoInc] == nil {
-			vals[d.autoInc] = d.seq.Add(1)
-		} else {
-			// An explicit key moves the sequence past it.
-			id := vals[d.autoInc].(int64)
-			for cur := d.seq.Load(); id > cur && !d.seq.CompareAndSwap(cur, id); cur = d.seq.Load() {
+			id, err := d.nextID()
+			if err != nil {
+				return nil, err
 			}
+			vals[d.autoInc] = id
+		} else {
+			d.advanceSeq(vals[d.autoInc].(int64))
 		}
 	}
 	if err := d.checkNotNull(vals); err != nil {
 		return nil, err
 	}
 	return vals, nil
+}
+
+// nextID takes the next value of the table's sequence. Like PostgreSQL's
+// nextval it fails, with SQLSTATE 2200H, once the sequence is exhausted.
+func (d *tableDef) nextID() (int64, error) {
+	for {
+		cur := d.seq.Load()
+		if cur == math.MaxInt64 {
+			return 0, &ConstraintError{Kind: ErrNumericOverflow, Table: d.name, Columns: []string{d.cols[d.autoInc].name},
+				SQLState: StateSequenceLimit, Detail: "the sequence reached its maximum value"}
+		}
+		if d.seq.CompareAndSwap(cur, cur+1) {
+			return cur + 1, nil
+		}
+	}
+}
+
+// advanceSeq moves the sequence past an explicit key, so that generated
+// keys never collide with it.
+func (d *tableDef) advanceSeq(id int64) {
+	for cur := d.seq.Load(); id > cur && !d.seq.CompareAndSwap(cur, id); cur = d.seq.Load() {
+	}
 }
 
 // unknownColumn returns ErrNoColumn for the first (in name order) column of
@@ -114,13 +140,14 @@ func (tx *Tx) insertRow(d *tableDef, vals []any) error {
 	// and a Put. A duplicate is undone by the caller's rollback.
 	row := any(vals) // boxed once, shared by the primary and index entries
 	if _, existed := tx.t.Put(d.primary, index.Entry{Key: key, Val: row}); existed {
-		return d.uniqueError(d.pkName, d.pk, vals)
+		return tx.duplicate(d, d.primary, key, d.uniqueError(d.pkName, d.pk, vals))
 	}
 	for _, ix := range d.indexes {
 		// A unique index finds a duplicate the way the primary key does:
 		// its key is the indexed values, so the put replaces it.
-		if _, existed := tx.t.Put(ix.tree, index.Entry{Key: tx.indexKey(d, ix, vals, key), Val: row}); existed {
-			return d.uniqueError(ix.name, ix.cols, vals)
+		ik := tx.indexKey(d, ix, vals, key)
+		if _, existed := tx.t.Put(ix.tree, index.Entry{Key: ik, Val: row}); existed {
+			return tx.duplicate(d, ix.tree, ik, d.uniqueError(ix.name, ix.cols, vals))
 		}
 	}
 	return nil
@@ -131,6 +158,37 @@ func (tx *Tx) insertRow(d *tableDef, vals []any) error {
 func (tx *Tx) indexKey(d *tableDef, ix *indexDef, vals []any, pk []byte) []byte {
 	tx.scratch = d.appendIndexKey(tx.scratch[:0], ix, vals, pk)
 	return tx.arena.own(tx.scratch)
+}
+
+// duplicate decides what a key found taken means. PostgreSQL checks
+// uniqueness against committed rows, not against a snapshot: if the entry
+// came from this transaction's snapshot and a transaction that committed
+// since has removed or replaced it, the statement would succeed after that
+// commit, so the answer is a retryable serialization conflict (40001), not
+// a unique violation. Otherwise (the entry still stands, or this
+// transaction wrote it) it is dup, the unique violation.
+func (tx *Tx) duplicate(d *tableDef, id txn.TreeID, key []byte, dup error) error {
+	snapTree := tx.t.Snapshot().Tree(id)
+	if snapTree == nil {
+		return dup // the tree is new in this transaction
+	}
+	seen, ok := snapTree.Get(key)
+	if !ok {
+		return dup // this transaction's own write
+	}
+	if latest := tx.db.oracle.Latest().Tree(id); latest != nil {
+		if cur, ok := latest.Get(key); ok && sameRow(cur.Val, seen.Val) {
+			return dup
+		}
+	}
+	var ce *ConstraintError
+	if errors.As(dup, &ce) {
+		c := *ce
+		c.Kind, c.SQLState = ErrConflict, StateSerialization
+		c.Detail = "the row holding this key was changed by a transaction that committed after this one began; retry"
+		return &c
+	}
+	return ErrConflict
 }
 
 func (d *tableDef) uniqueError(constraint string, cols []int, vals []any) error {
@@ -266,6 +324,9 @@ func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.renderPK(old), err)
 	}
+	if d.autoInc >= 0 {
+		d.advanceSeq(vals[d.autoInc].(int64))
+	}
 	mark := tx.t.Mark()
 	if len(d.refs) == 0 && len(d.fks) == 0 {
 		err = tx.replaceRow(d, old, pk, vals)
@@ -317,7 +378,7 @@ func (tx *Tx) replaceRow(d *tableDef, old []any, oldPK []byte, vals []any) error
 	if !bytes.Equal(tx.scratch, oldPK) {
 		pk = tx.arena.own(tx.scratch)
 		if _, exists := tx.t.Get(d.primary, pk); exists {
-			return d.uniqueError(d.pkName, d.pk, vals)
+			return tx.duplicate(d, d.primary, pk, d.uniqueError(d.pkName, d.pk, vals))
 		}
 		tx.t.Delete(d.primary, oldPK)
 	}
@@ -333,7 +394,7 @@ func (tx *Tx) replaceRow(d *tableDef, old []any, oldPK []byte, vals []any) error
 		}
 		tx.t.Delete(ix.tree, oldKey)
 		if _, existed := tx.t.Put(ix.tree, index.Entry{Key: newKey, Val: row}); existed {
-			return d.uniqueError(ix.name, ix.cols, vals)
+			return tx.duplicate(d, ix.tree, newKey, d.uniqueError(ix.name, ix.cols, vals))
 		}
 	}
 	return nil

@@ -6,10 +6,11 @@
 // [Compare], column by column. Every encoded value is self-delimiting, so a
 // composite key is the plain concatenation of its columns, and the encoding of
 // the leading columns of an index is a byte prefix of every key that starts
-// with those values. A primary tree maps the encoded primary key to the row; a
-// secondary index maps the encoded indexed columns followed by the encoded
-// primary key to the same row, so its keys are unique even when the indexed
-// values repeat, and a scan of it needs no second lookup.
+// with those values. Package engine stores a table's primary tree as the
+// encoded primary key mapped to the row, and each index as the encoded
+// indexed columns (followed by the encoded primary key, except in a unique
+// index whose values hold no NULL) mapped to the same row, so a scan of an
+// index needs no second lookup.
 //
 // The package knows nothing of transactions. Its invariants, which package
 // txn relies on:
