@@ -93,6 +93,7 @@ type Relation struct {
 // each side.
 type fkDef struct {
 	*relation.FK
+	seq                  uint64 // declaration order across the database
 	kind                 RelationKind
 	parentAs, childrenAs string
 	// childTree holds the child rows by a key that starts with the foreign
@@ -191,7 +192,7 @@ func (tx *Tx) createRelation(r Relation) error {
 	if err := lintActions(child, fk); err != nil {
 		return bad("%v", err)
 	}
-	def := &fkDef{FK: fk, kind: r.Kind, parentAs: r.ParentAs, childrenAs: r.ChildrenAs}
+	def := &fkDef{FK: fk, seq: uint64(tx.db.newTreeID()), kind: r.Kind, parentAs: r.ParentAs, childrenAs: r.ChildrenAs}
 	switch {
 	case slices.Equal(refs, parent.pk):
 		def.parentTree = parent.primary
