@@ -5,7 +5,7 @@ FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 COUNT    ?= 1
 
-.PHONY: all test fmt vet test-race test-short bench bench-compare fuzz demo
+.PHONY: all test fmt vet test-race test-short bench bench-compare fuzz demo conformance
 
 all: test
 
@@ -48,6 +48,11 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg; \
 		done; \
 	done
+
+## conformance: the relation scenarios on reldb and on a throwaway PostgreSQL
+## server (Debian's postgresql package), compared statement by statement.
+conformance:
+	RELDB_CONFORMANCE=1 $(GO) test -count=1 -run TestConformance ./engine
 
 demo:
 	$(GO) run ./cmd/reldb demo
