@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -432,4 +433,80 @@ func (tx *Tx) fkDef(fk *relation.FK) (*fkDef, error) {
 		}
 	}
 	return nil, fmt.Errorf("reldb: relation %q vanished from table %q", fk.Name, fk.Parent)
+}
+
+// relation returns the declaration a compiled relation came from, with
+// its generated name and referenced columns filled in.
+func (fk *fkDef) relation(child, parent *tableDef) Relation {
+	r := Relation{Name: fk.Name, Kind: fk.kind, Child: fk.Child, Columns: child.colNames(fk.ChildCols),
+		Parent: fk.Parent, References: parent.colNames(fk.ParentCols), ParentAs: fk.parentAs, ChildrenAs: fk.childrenAs,
+		OnDelete: fk.OnDelete, OnUpdate: fk.OnUpdate, Match: fk.Match, Deferrable: fk.Deferrable, InitiallyDeferred: fk.InitiallyDeferred}
+	if fk.SetCols != nil {
+		r.SetColumns = child.colNames(fk.SetCols)
+	}
+	return r
+}
+
+// Relations returns the relations of a table, from both sides: those it
+// references (it is the child) and those that reference it (the parent),
+// in declaration order. An empty table name returns every relation of the
+// schema. Returns ErrNoTable for an unknown table.
+func (tx *Tx) Relations(table string) ([]Relation, error) {
+	if err := tx.live(); err != nil {
+		return nil, err
+	}
+	var fks []*fkDef
+	if table == "" {
+		tx.t.Scan(catalogTree, nil, nil, false, func(e index.Entry) bool {
+			fks = append(fks, e.Val.(*tableDef).fks...)
+			return true
+		})
+	} else {
+		d, err := tx.table(table)
+		if err != nil {
+			return nil, err
+		}
+		fks = append(slices.Clone(d.fks), d.refs...)
+	}
+	slices.SortFunc(fks, func(a, b *fkDef) int { return cmp.Compare(a.seq, b.seq) })
+	fks = slices.Compact(fks) // a self-reference is on both sides
+	out := make([]Relation, 0, len(fks))
+	for _, fk := range fks {
+		child, parent := tx.tableOrNil(fk.Child), tx.tableOrNil(fk.Parent)
+		if child != nil && parent != nil {
+			out = append(out, fk.relation(child, parent))
+		}
+	}
+	return out, nil
+}
+
+// DropRelation removes a relation by name; its index stays. Returns
+// ErrSchema when there is no such relation.
+func (tx *Tx) DropRelation(name string) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	fk := tx.relationNamed(name)
+	if fk == nil {
+		return fmt.Errorf("drop relation: %w: no relation %q", ErrSchema, name)
+	}
+	child, err := tx.table(fk.Child)
+	if err != nil {
+		return fmt.Errorf("drop relation: %w", err)
+	}
+	nc := child.clone()
+	nc.fks = slices.DeleteFunc(slices.Clone(child.fks), func(x *fkDef) bool { return x == fk })
+	if fk.Parent == fk.Child {
+		nc.refs = slices.DeleteFunc(slices.Clone(child.refs), func(x *fkDef) bool { return x == fk })
+	} else {
+		parent, err := tx.table(fk.Parent)
+		if err != nil {
+			return fmt.Errorf("drop relation: %w", err)
+		}
+		np := parent.clone()
+		np.refs = slices.DeleteFunc(slices.Clone(parent.refs), func(x *fkDef) bool { return x == fk })
+		tx.putTable(np)
+	}
+	tx.putTable(nc)
+	return nil
 }

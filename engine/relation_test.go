@@ -328,3 +328,31 @@ func TestTx_CreateRelation_Invalid(t *testing.T) {
 		})
 	}
 }
+
+// TestTx_Relations_BothSides checks that a table's relations read back
+// from both sides, with generated names and referenced columns filled in,
+// and that DropRelation removes one.
+func TestTx_Relations_BothSides(t *testing.T) {
+	db := relDB(t, engine.Cascade, engine.Restrict)
+	ctx := context.Background()
+	want := engine.Relation{Name: "books_author_id_fkey", Child: "books", Columns: []string{"author_id"}, Parent: "authors",
+		References: []string{"id"}, ParentAs: "author", ChildrenAs: "books", OnDelete: engine.Cascade, OnUpdate: engine.Restrict}
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		for _, table := range []string{"authors", "books", ""} {
+			rs, err := tx.Relations(table)
+			require.NoError(t, err)
+			assert.Equal(t, []engine.Relation{want}, rs, "relations of %q", table)
+		}
+		_, err := tx.Relations("nope")
+		assert.ErrorIs(t, err, engine.ErrNoTable)
+		return nil
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.DropRelation("books_author_id_fkey") }))
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		rs, err := tx.Relations("")
+		assert.Empty(t, rs)
+		return err
+	}))
+	err := db.Update(ctx, func(tx *engine.Tx) error { return tx.DropRelation("books_author_id_fkey") })
+	require.ErrorIs(t, err, engine.ErrSchema)
+}
