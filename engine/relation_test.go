@@ -356,3 +356,45 @@ func TestTx_Relations_BothSides(t *testing.T) {
 	err := db.Update(ctx, func(tx *engine.Tx) error { return tx.DropRelation("books_author_id_fkey") })
 	require.ErrorIs(t, err, engine.ErrSchema)
 }
+
+// TestTx_PreviewDelete_MatchesDelete checks that a preview lists what the
+// delete then does, grouped by relation path, and writes nothing.
+func TestTx_PreviewDelete_MatchesDelete(t *testing.T) {
+	db := relDB(t, engine.Cascade, engine.NoAction)
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		p, err := tx.PreviewDelete("authors", 1)
+		require.NoError(t, err)
+		assert.Empty(t, p.Refusals)
+		groups := p.Groups()
+		require.Len(t, groups, 2)
+		assert.Equal(t, "", groups[0].Path)
+		assert.Equal(t, []engine.Change{{Table: "authors", Key: int64(1), Delete: true}}, groups[0].Changes)
+		assert.Equal(t, "books_author_id_fkey", groups[1].Path)
+		assert.Len(t, groups[1].Changes, 2)
+		assert.Equal(t, relSeeded, txDumpRel(t, tx), "a preview writes nothing")
+		return nil
+	}))
+	db2 := relDB(t, engine.NoAction, engine.NoAction)
+	require.NoError(t, db2.View(ctx, func(tx *engine.Tx) error {
+		p, err := tx.PreviewDelete("authors", 1)
+		require.NoError(t, err)
+		require.Len(t, p.Refusals, 1)
+		assert.ErrorIs(t, p.Refusals[0], engine.ErrForeignKey)
+		return nil
+	}))
+}
+
+func txDumpRel(t *testing.T, tx *engine.Tx) string {
+	t.Helper()
+	out := ""
+	for _, table := range []string{"authors", "books"} {
+		rows, err := tx.Query(table).All()
+		require.NoError(t, err)
+		out += table + ":\n"
+		for _, r := range rows {
+			out += "  " + r.String() + "\n"
+		}
+	}
+	return out
+}

@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/reldb/reldb/relation"
+)
+
+// Preview is what a delete or key update would do, planned without writing
+// anything: the rows that CASCADE, SET NULL and SET DEFAULT would change,
+// and the refusals (RESTRICT, or NO ACTION checks that would fail at the end
+// of the statement). Tx.Delete and Tx.Update execute the same plan.
+type Preview struct {
+	// Changes lists every row change in the order the statement applies
+	// them; the statement's own row comes first.
+	Changes []Change
+	// Refusals lists the relations that would refuse the statement, each
+	// with the error the statement would return. Empty means it would
+	// succeed (unless a changed row breaks a unique or NOT NULL constraint).
+	Refusals []error
+}
+
+// Change is one row a statement would change.
+type Change struct {
+	// Path names the relations followed from the statement's own row to
+	// this one, outermost first; empty for the statement's own row.
+	Path   []string
+	Table  string
+	Key    any  // the row's primary key: a value, or a Key when composite
+	Delete bool // deleted; otherwise updated with Set
+	Set    Row
+}
+
+// Group is the changes reached through one relation path.
+type Group struct {
+	Path    string // relation names joined by " > "; "" for the statement's row
+	Changes []Change
+}
+
+// Groups returns the changes grouped by relation path, in the order each
+// path is first reached.
+func (p *Preview) Groups() []Group {
+	var groups []Group
+	at := map[string]int{}
+	for _, c := range p.Changes {
+		path := strings.Join(c.Path, " > ")
+		i, ok := at[path]
+		if !ok {
+			i = len(groups)
+			at[path] = i
+			groups = append(groups, Group{Path: path})
+		}
+		groups[i].Changes = append(groups[i].Changes, c)
+	}
+	return groups
+}
+
+// PreviewDelete plans Tx.Delete(table, key) without writing. Returns
+// ErrNoTable, ErrType or ErrNotFound for bad input.
+func (tx *Tx) PreviewDelete(table string, key any) (*Preview, error) {
+	return tx.preview(table, key, nil)
+}
+
+// PreviewUpdate plans Tx.Update(table, key, set) without writing: what
+// changing the row's referenced keys would make relations do.
+func (tx *Tx) PreviewUpdate(table string, key any, set Row) (*Preview, error) {
+	if set == nil {
+		set = Row{}
+	}
+	return tx.preview(table, key, set)
+}
+
+func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
+	if err := tx.live(); err != nil {
+		return nil, err
+	}
+	d, err := tx.table(table)
+	if err != nil {
+		return nil, fmt.Errorf("preview: %w", err)
+	}
+	old, pk, err := tx.lookup(d, key)
+	if err != nil {
+		return nil, fmt.Errorf("preview %s: %w", table, err)
+	}
+	p := relation.NewPlanner(reader{tx})
+	var plan *relation.Plan
+	if set == nil {
+		plan, err = p.Delete(d.name, pk, old)
+	} else {
+		vals, serr := d.applySet(old, set)
+		if serr != nil {
+			return nil, fmt.Errorf("preview %s: %w", table, serr)
+		}
+		plan, err = p.Update(d.name, pk, old, vals)
+	}
+	out := &Preview{}
+	var re *relation.RestrictError
+	if errors.As(err, &re) {
+		out.Refusals = append(out.Refusals, tx.restrictError(re))
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	gone := map[string]bool{} // rows the plan deletes or moves, by table and key
+	for i, op := range plan.Ops {
+		od, err := tx.table(op.Table)
+		if err != nil {
+			return nil, err
+		}
+		e, ok := tx.t.Get(od.primary, op.PK)
+		if !ok {
+			continue
+		}
+		row := e.Val.([]any)
+		c := Change{Path: plan.Path(i), Table: op.Table, Key: Record{def: od, vals: row}.ID(), Delete: op.Kind == relation.OpDelete}
+		if !c.Delete {
+			c.Set = Row{}
+			for col, v := range op.Set {
+				c.Set[od.cols[col].name] = exportValue(v)
+			}
+		}
+		gone[op.Table+"\x00"+string(op.PK)] = true
+		out.Changes = append(out.Changes, c)
+	}
+	// NO ACTION: would a child still reference the old key?
+	for _, check := range plan.NoAction {
+		fk, err := tx.fkDef(check.FK)
+		if err != nil {
+			return nil, err
+		}
+		if tx.deferred(fk) {
+			continue // checked at commit, not by this statement
+		}
+		remains := false
+		if err := tx.children(fk, check.Key, func(cpk []byte, _ []any) bool {
+			remains = !gone[fk.Child+"\x00"+string(cpk)]
+			return !remains
+		}); err != nil {
+			return nil, err
+		}
+		if remains {
+			out.Refusals = append(out.Refusals, tx.stillReferenced(fk, check.Key, ErrForeignKey))
+		}
+	}
+	return out, nil
+}
