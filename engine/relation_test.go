@@ -398,3 +398,89 @@ func txDumpRel(t *testing.T, tx *engine.Tx) string {
 	}
 	return out
 }
+
+// TestTx_CreateManyToMany_Generated checks a generated junction: its shape,
+// both directions indexed, and cascades from either side.
+func TestTx_CreateManyToMany_Generated(t *testing.T) {
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "tags", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+	)
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateManyToMany(engine.ManyToMany{Left: "books", Right: "tags", LeftAs: "tags", RightAs: "books"}); err != nil {
+			return err
+		}
+		for _, r := range []struct {
+			t string
+			r engine.Row
+		}{{"books", engine.Row{"id": 1}}, {"books", engine.Row{"id": 2}}, {"tags", engine.Row{"id": 7}},
+			{"books_tags", engine.Row{"books_id": 1, "tags_id": 7}}, {"books_tags", engine.Row{"books_id": 2, "tags_id": 7}}} {
+			if _, err := tx.Insert(r.t, r.r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		j, err := tx.Table("books_tags")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"books_id", "tags_id"}, j.PrimaryKey)
+		assert.Equal(t, []engine.Index{{Name: "books_tags_reverse_idx", Columns: []string{"tags_id", "books_id"}}}, j.Indexes)
+		m, err := tx.ManyToManys("tags")
+		require.NoError(t, err)
+		assert.Equal(t, []engine.ManyToMany{{Name: "books_tags", Left: "books", Right: "tags", LeftAs: "tags", RightAs: "books",
+			Through: "books_tags", LeftRelation: "books_tags_books_id_fkey", RightRelation: "books_tags_tags_id_fkey"}}, m)
+		plan, err := tx.Query("books_tags").Where(engine.Eq("tags_id", 7)).Explain()
+		require.NoError(t, err)
+		assert.Contains(t, plan, "books_tags_reverse_idx", "the right-to-left direction is one prefix scan")
+		return nil
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("books", 1) }))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("books_tags", engine.Row{"books_id": 9, "tags_id": 7})
+		assert.ErrorIs(t, err, engine.ErrForeignKey)
+		return tx.Delete("tags", 7)
+	}))
+	assert.Equal(t, "books:\n  books(id=2)\nbooks_tags: empty\ntags: empty\n", testutil.Dump(t, db))
+}
+
+// TestTx_CreateManyToMany_ExplicitJunction checks a junction with payload
+// and its own actions: enrollments cascade from students, and a course with
+// students can't be dropped (RESTRICT).
+func TestTx_CreateManyToMany_ExplicitJunction(t *testing.T) {
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "students", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "courses", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "enrollments", PrimaryKey: []string{"student_id", "course_id"}, Columns: []engine.Column{
+			{Name: "student_id", Type: engine.Int}, {Name: "course_id", Type: engine.Int},
+			{Name: "grade", Type: engine.Decimal, Precision: 3, Scale: 1}}},
+	)
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		for _, r := range []engine.Relation{
+			{Child: "enrollments", Columns: []string{"student_id"}, Parent: "students", OnDelete: engine.Cascade},
+			{Child: "enrollments", Columns: []string{"course_id"}, Parent: "courses", OnDelete: engine.Restrict},
+		} {
+			if err := tx.CreateRelation(r); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateManyToMany(engine.ManyToMany{Left: "students", Right: "courses", Through: "enrollments", LeftAs: "courses", RightAs: "students"}); err != nil {
+			return err
+		}
+		for _, r := range []struct {
+			t string
+			r engine.Row
+		}{{"students", engine.Row{"id": 1}}, {"courses", engine.Row{"id": 10}}, {"enrollments", engine.Row{"student_id": 1, "course_id": 10, "grade": "3.7"}}} {
+			if _, err := tx.Insert(r.t, r.r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	err := db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("courses", 10) })
+	require.ErrorIs(t, err, engine.ErrRestrict)
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("students", 1) }))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("courses", 10) }))
+}

@@ -73,6 +73,8 @@ type tableDef struct {
 	// declaration order; refs are those that reference it (it is their
 	// parent). A relation's *fkDef is shared by both tables' defs.
 	fks, refs []*fkDef
+	// m2m are the many-to-many relations this table is a side of.
+	m2m []*m2mDef
 }
 
 type colDef struct {

@@ -323,6 +323,8 @@ func (tx *Tx) DropTable(name string) error {
 		}
 		np := p.clone()
 		np.refs = slices.DeleteFunc(slices.Clone(p.refs), func(x *fkDef) bool { return x == fk })
+		// A dropped junction takes its many-to-many relations with it.
+		np.m2m = slices.DeleteFunc(slices.Clone(p.m2m), func(x *m2mDef) bool { return x.through == name })
 		tx.putTable(np)
 	}
 	tx.t.DropTree(d.primary)

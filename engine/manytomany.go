@@ -1,0 +1,196 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+)
+
+// ManyToMany declares a many-to-many relation between two tables through a
+// junction table, named from both sides: books have "tags", tags have
+// "books". The junction is either generated — a table of the two keys with
+// primary key (left, right), an index (right, left), and ON DELETE CASCADE
+// relations to both sides — or an explicit table the caller created, which
+// may carry payload columns (an enrollment's grade), with one relation to
+// each side declared by the caller with whatever actions it needs.
+type ManyToMany struct {
+	// Name names the relation; empty means <left>_<right>.
+	Name string
+	// Left and Right are the related tables; LeftAs names the right-hand
+	// rows as seen from a left row ("tags"), RightAs the left-hand rows as
+	// seen from a right row ("books").
+	Left, Right     string
+	LeftAs, RightAs string
+	// Through is the junction table. If no table of that name exists, one
+	// is generated, with columns <left>_<pk column> and <right>_<pk column>;
+	// empty means <left>_<right>.
+	Through string
+	// LeftRelation and RightRelation name the junction's relations to Left
+	// and Right in an explicit junction; empty means the only relation from
+	// the junction to that table.
+	LeftRelation, RightRelation string
+}
+
+// m2mDef is a compiled many-to-many relation: the two relations of its
+// junction.
+type m2mDef struct {
+	name            string
+	left, right     string
+	leftAs, rightAs string
+	through         string
+	toLeft, toRight *fkDef
+	generated       bool
+}
+
+// CreateManyToMany declares a many-to-many relation, generating its
+// junction table when Through names no table. Returns ErrNoTable,
+// ErrSchema or ErrExists for a bad declaration, changing nothing.
+func (tx *Tx) CreateManyToMany(m ManyToMany) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	mark := tx.t.Mark()
+	if err := tx.createManyToMany(m); err != nil {
+		tx.undo(mark)
+		return fmt.Errorf("create many-to-many %s-%s: %w", m.Left, m.Right, err)
+	}
+	return nil
+}
+
+func (tx *Tx) createManyToMany(m ManyToMany) error {
+	left, err := tx.table(m.Left)
+	if err != nil {
+		return err
+	}
+	right, err := tx.table(m.Right)
+	if err != nil {
+		return err
+	}
+	if m.Name == "" {
+		m.Name = m.Left + "_" + m.Right
+	}
+	if m.Through == "" {
+		m.Through = m.Left + "_" + m.Right
+	}
+	for _, d := range []*tableDef{left, right} {
+		for _, x := range d.m2m {
+			if x.name == m.Name {
+				return fmt.Errorf("%w: many-to-many relation %q", ErrExists, m.Name)
+			}
+		}
+	}
+	def := &m2mDef{name: m.Name, left: m.Left, right: m.Right, leftAs: m.LeftAs, rightAs: m.RightAs, through: m.Through}
+	if _, err := tx.table(m.Through); err != nil {
+		if err := tx.generateJunction(m, left, right); err != nil {
+			return err
+		}
+		def.generated = true
+	}
+	j, err := tx.table(m.Through)
+	if err != nil {
+		return err
+	}
+	if def.toLeft, err = junctionRelation(j, m.Left, m.LeftRelation); err != nil {
+		return err
+	}
+	if def.toRight, err = junctionRelation(j, m.Right, m.RightRelation); err != nil {
+		return err
+	}
+	if def.toLeft == def.toRight {
+		return fmt.Errorf("%w: both sides of %q use relation %q", ErrSchema, m.Name, def.toLeft.Name)
+	}
+	// Both directions are one prefix scan: the junction needs an index that
+	// starts with each side's columns.
+	for _, fk := range []*fkDef{def.toLeft, def.toRight} {
+		if findIndexPrefix(j, fk.ChildCols) == 0 {
+			return fmt.Errorf("%w: junction %q has no index starting with %v", ErrSchema, j.name, j.colNames(fk.ChildCols))
+		}
+	}
+	for _, name := range []string{m.Left, m.Right} {
+		d, err := tx.table(name)
+		if err != nil {
+			return err
+		}
+		nd := d.clone()
+		nd.m2m = append(slices.Clip(nd.m2m), def)
+		tx.putTable(nd)
+		if m.Left == m.Right {
+			break // self-referencing: one table, one entry
+		}
+	}
+	return nil
+}
+
+// generateJunction creates the junction table of a many-to-many relation
+// and its two cascading relations.
+func (tx *Tx) generateJunction(m ManyToMany, left, right *tableDef) error {
+	t := Table{Name: m.Through}
+	var leftCols, rightCols []string
+	for _, side := range []struct {
+		d    *tableDef
+		cols *[]string
+	}{{left, &leftCols}, {right, &rightCols}} {
+		for _, p := range side.d.pk {
+			c := side.d.cols[p]
+			name := side.d.name + "_" + c.name
+			if side.d == right && m.Left == m.Right {
+				name = "related_" + c.name // a self-referencing relation needs two names
+			}
+			*side.cols = append(*side.cols, name)
+			t.Columns = append(t.Columns, Column{Name: name, Type: c.typ, NotNull: true, Precision: c.precision, Scale: c.scale})
+		}
+	}
+	t.PrimaryKey = append(slices.Clone(leftCols), rightCols...)
+	t.Indexes = []Index{{Name: m.Through + "_reverse_idx", Columns: append(slices.Clone(rightCols), leftCols...)}}
+	if err := tx.CreateTable(t); err != nil {
+		return err
+	}
+	for _, r := range []Relation{
+		{Child: m.Through, Columns: leftCols, Parent: m.Left, OnDelete: Cascade, OnUpdate: Cascade},
+		{Child: m.Through, Columns: rightCols, Parent: m.Right, OnDelete: Cascade, OnUpdate: Cascade},
+	} {
+		if err := tx.CreateRelation(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// junctionRelation finds the junction's relation to parent: the named one,
+// or the only one.
+func junctionRelation(j *tableDef, parent, name string) (*fkDef, error) {
+	var found *fkDef
+	for _, fk := range j.fks {
+		if fk.Parent != parent || (name != "" && fk.Name != name) {
+			continue
+		}
+		if found != nil && name == "" {
+			return nil, fmt.Errorf("%w: junction %q has several relations to %q: name one", ErrSchema, j.name, parent)
+		}
+		if found == nil {
+			found = fk
+		}
+	}
+	if found == nil {
+		return nil, fmt.Errorf("%w: junction %q has no relation to %q", ErrSchema, j.name, parent)
+	}
+	return found, nil
+}
+
+// ManyToManys returns the many-to-many relations of a table, from either
+// side, as declared (Through filled in). Returns ErrNoTable for an unknown
+// table.
+func (tx *Tx) ManyToManys(table string) ([]ManyToMany, error) {
+	if err := tx.live(); err != nil {
+		return nil, err
+	}
+	d, err := tx.table(table)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ManyToMany, 0, len(d.m2m))
+	for _, x := range d.m2m {
+		out = append(out, ManyToMany{Name: x.name, Left: x.left, Right: x.right, LeftAs: x.leftAs, RightAs: x.rightAs,
+			Through: x.through, LeftRelation: x.toLeft.Name, RightRelation: x.toRight.Name})
+	}
+	return out, nil
+}
