@@ -39,6 +39,31 @@
 // Each statement is atomic: one that fails leaves the transaction as it was.
 // [Tx.Savepoint] and [Tx.RollbackTo] undo part of a transaction.
 //
+// # Relations
+//
+// [Tx.CreateRelation] declares a foreign key from a child table to the
+// primary key or a unique index of a parent, named from both sides (a book
+// has an "author", an author has "books"): one-to-many, or one-to-one (the
+// child's columns become unique). [Tx.CreateManyToMany] relates two tables
+// through a generated junction, or an explicit one carrying payload
+// columns. Every relation's child columns are indexed.
+//
+// Inserting or updating a child whose parent does not exist fails with
+// [ErrForeignKey] (SQLSTATE 23503); MATCH SIMPLE skips a key with a NULL,
+// MATCH FULL refuses a partly NULL one. Deleting a parent, or changing its
+// referenced key, runs each referencing relation's action, as PostgreSQL
+// does: NO ACTION (the default) refuses if children remain at the end of
+// the statement, or at commit when the relation is deferrable and deferred
+// ([Tx.SetConstraints]); RESTRICT refuses at once if children existed
+// before the statement ([ErrRestrict]); CASCADE deletes or updates the
+// children; SET NULL and SET DEFAULT change their key columns. Actions run
+// in the order the relations referencing a table were declared, rows in
+// primary-key order, through an explicit worklist (no recursion limit),
+// each row once. A statement that fails anywhere changes nothing.
+// [Tx.PreviewDelete] shows a delete's whole effect without writing it;
+// [Tx.DDL] exports the schema as PostgreSQL DDL; [Tx.Lint] warns about
+// cascade cycles and conflicting paths.
+//
 // # Durability
 //
 // A database is purely in memory and lives as long as its DB.

@@ -484,3 +484,38 @@ func TestTx_CreateManyToMany_ExplicitJunction(t *testing.T) {
 	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("students", 1) }))
 	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("courses", 10) }))
 }
+
+// TestTx_Lint_CyclesAndConflicts checks the two lint warnings.
+func TestTx_Lint_CyclesAndConflicts(t *testing.T) {
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "users", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "posts", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}, {Name: "user_id", Type: engine.Int}}},
+		engine.Table{Name: "comments", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "post_id", Type: engine.Int}, {Name: "user_id", Type: engine.Int}, {Name: "parent_id", Type: engine.Int}}},
+	)
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		for _, r := range []engine.Relation{
+			{Child: "posts", Columns: []string{"user_id"}, Parent: "users", OnDelete: engine.Cascade},
+			{Child: "comments", Columns: []string{"post_id"}, Parent: "posts", OnDelete: engine.Cascade},
+			{Child: "comments", Columns: []string{"user_id"}, Parent: "users", OnDelete: engine.SetNull},
+			{Child: "comments", Columns: []string{"parent_id"}, Parent: "comments", OnDelete: engine.Cascade},
+		} {
+			if err := tx.CreateRelation(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		ws, err := tx.Lint()
+		require.NoError(t, err)
+		var got []string
+		for _, w := range ws {
+			got = append(got, w.String())
+		}
+		assert.Contains(t, got, `comments_parent_id_fkey: ON DELETE CASCADE cycle: deleting a row of "comments" can cascade back into "comments"`)
+		assert.Contains(t, got, `posts_user_id_fkey, comments_post_id_fkey, comments_user_id_fkey: a delete in "users" reaches "comments" by CASCADE and by SET NULL from "users"`)
+		return nil
+	}))
+}
