@@ -59,7 +59,7 @@ type MatchError struct {
 }
 
 func (e *MatchError) Error() string {
-	return fmt.Sprintf("foreign key %q is MATCH FULL and does not allow mixing of null and nonnull key values %v", e.FK.Name, e.Key)
+	return fmt.Sprintf("reldb: foreign key %q is MATCH FULL and does not allow mixing of null and nonnull key values %v", e.FK.Name, e.Key)
 }
 
 func pick(row []any, pos []int) []any {

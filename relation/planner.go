@@ -66,7 +66,9 @@ type Plan struct {
 // statement's own row to op i, outermost first.
 func (p *Plan) Path(i int) []string {
 	var path []string
-	for ; i >= 0 && p.Ops[i].Via != nil; i = p.Ops[i].From {
+	// An op turned into a delete may point at a later op, so the causes
+	// can form a loop in cyclic data: stop after visiting every op once.
+	for steps := 0; i >= 0 && p.Ops[i].Via != nil && steps < len(p.Ops); i, steps = p.Ops[i].From, steps+1 {
 		path = append(path, p.Ops[i].Via.Name)
 	}
 	slices.Reverse(path)
@@ -82,8 +84,8 @@ type RestrictError struct {
 }
 
 func (e *RestrictError) Error() string {
-	return fmt.Sprintf("foreign key %q (ON %s) refuses: table %q still references key %v of table %q",
-		e.FK.Name, "DELETE/UPDATE RESTRICT", e.FK.Child, e.Key, e.FK.Parent)
+	return fmt.Sprintf("reldb: foreign key %q (RESTRICT) refuses: table %q still references key %v of table %q",
+		e.FK.Name, e.FK.Child, e.Key, e.FK.Parent)
 }
 
 // Planner expands deletes and key updates into plans. It holds no state
@@ -163,9 +165,10 @@ func (s *planState) addDelete(table string, pk []byte, row []any, via *FK, from 
 		if st.vals == nil {
 			return // deleted already: each row is handled once
 		}
-		// An updated row is deleted after all: the delete wins.
+		// An updated row is deleted after all: the delete wins, and the
+		// op now reports the relation that deleted it.
 		op := &s.plan.Ops[st.op]
-		op.Kind, op.Set = OpDelete, nil
+		op.Kind, op.Set, op.Via, op.From = OpDelete, nil, via, from
 		old := st.vals
 		st.vals = nil
 		s.queue(st.op, change{old: old})
@@ -246,7 +249,7 @@ func (s *planState) expand(i int, ch change) error {
 		var newKey []any
 		if ch.new != nil {
 			newKey = fk.ParentKey(ch.new)
-			if sameValues(oldKey, newKey) {
+			if identicalValues(oldKey, newKey) {
 				continue // the referenced key did not change
 			}
 			action = fk.OnUpdate
@@ -275,6 +278,9 @@ func (s *planState) expand(i int, ch change) error {
 			row []any
 		}
 		var hits []hit
+		// SET DEFAULT may set a child back to the very key that is going
+		// away; PostgreSQL then runs the NO ACTION check as well.
+		recheck := false
 		err := s.r.Children(fk, oldKey, func(pk []byte, row []any) bool {
 			hits = append(hits, hit{pk, row})
 			return true
@@ -301,6 +307,9 @@ func (s *planState) expand(i int, ch change) error {
 				}
 				s.addUpdate(fk.Child, h.pk, h.row, set, fk, i)
 			case action == SetNull || action == SetDefault:
+				if action == SetDefault {
+					recheck = true
+				}
 				cols := fk.ChildCols
 				if ch.new == nil && fk.SetCols != nil {
 					cols = fk.SetCols
@@ -315,6 +324,9 @@ func (s *planState) expand(i int, ch change) error {
 				}
 				s.addUpdate(fk.Child, h.pk, h.row, set, fk, i)
 			}
+		}
+		if recheck {
+			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: oldKey})
 		}
 	}
 	return nil
@@ -335,6 +347,22 @@ func sameScale(a, b any) bool {
 	y, ok2 := b.(*apd.Decimal)
 	if ok1 && ok2 {
 		return x.Exponent == y.Exponent
+	}
+	return true
+}
+
+// identicalValues reports whether two keys are the same stored values:
+// equal, and decimals with the same scale. A referenced key changed from
+// 1.0 to 1.00 is a change to PostgreSQL (it compares the stored images), so
+// ON UPDATE actions fire for it.
+func identicalValues(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !sameValue(a[i], b[i]) {
+			return false
+		}
 	}
 	return true
 }
