@@ -47,10 +47,12 @@ func (tx *Tx) SetConstraints(deferred bool, names ...string) error {
 	for _, n := range names {
 		fk := tx.relationNamed(n)
 		if fk == nil {
-			return fmt.Errorf("set constraints: %w: no relation %q", ErrSchema, n)
+			return fmt.Errorf("set constraints: %w", &ConstraintError{Kind: ErrSchema, Constraint: n,
+				SQLState: StateUndefinedObject, Detail: "no such relation"})
 		}
 		if !fk.Deferrable {
-			return fmt.Errorf("set constraints: %w: relation %q is not deferrable", ErrSchema, n)
+			return fmt.Errorf("set constraints: %w", &ConstraintError{Kind: ErrSchema, Constraint: n, Table: fk.Child,
+				SQLState: StateWrongObjectType, Detail: "the relation is not deferrable"})
 		}
 	}
 	// A failed SetConstraints changes nothing: keep the modes to restore.
@@ -205,8 +207,10 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 			tx.pending = append(tx.pending, pendingCheck{fk: fk, key: c.Key})
 			continue
 		}
-		if err := tx.checkNoChildren(fk, c.Key, ErrForeignKey); err != nil {
-			return err
+		// An immediate check was decided when its turn came in the plan;
+		// it is forgiven only if a parent holds the key again.
+		if c.Referenced && !tx.parentExists(fk, c.Key) {
+			return tx.stillReferenced(fk, c.Key, ErrForeignKey)
 		}
 	}
 	for _, u := range updated {

@@ -77,6 +77,8 @@ const (
 	StateCharacterNotInRepertoire = "22021"
 	StateReadOnly                 = "25006"
 	StateDuplicateObject          = "42P07"
+	StateUndefinedObject          = "42704"
+	StateWrongObjectType          = "42809"
 	StateDatatypeMismatch         = "42804"
 	StateUndefinedTable           = "42P01"
 	StateUndefinedColumn          = "42703"
@@ -87,7 +89,7 @@ const (
 // and the SQLSTATE PostgreSQL would report. It unwraps to its Kind, so
 // errors.Is(err, ErrUnique) and errors.As(err, &ce) both work.
 type ConstraintError struct {
-	Kind       error    // ErrNotNull, ErrUnique, ErrForeignKey, ErrRestrict, ErrNumericOverflow, ErrType or ErrConflict
+	Kind       error    // ErrNotNull, ErrUnique, ErrForeignKey, ErrRestrict, ErrNumericOverflow, ErrType, ErrConflict or ErrSchema
 	Constraint string   // constraint or index name, e.g. "authors_pkey"
 	Table      string   // table the statement wrote
 	Columns    []string // columns of the constraint

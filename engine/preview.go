@@ -125,23 +125,14 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 		gone[op.Table+"\x00"+string(op.PK)] = true
 		out.Changes = append(out.Changes, c)
 	}
-	// NO ACTION: would a child still reference the old key?
+	// NO ACTION: the plan says whether a child still referenced the key
+	// when the check's turn came.
 	for _, check := range plan.NoAction {
 		fk, err := tx.fkDef(check.FK)
 		if err != nil {
 			return nil, err
 		}
-		if tx.deferred(fk) {
-			continue // checked at commit, not by this statement
-		}
-		remains := false
-		if err := tx.children(fk, check.Key, func(cpk []byte, _ []any) bool {
-			remains = !gone[fk.Child+"\x00"+string(cpk)]
-			return !remains
-		}); err != nil {
-			return nil, err
-		}
-		if remains {
+		if check.Referenced && !tx.deferred(fk) {
 			out.Refusals = append(out.Refusals, tx.stillReferenced(fk, check.Key, ErrForeignKey))
 		}
 	}

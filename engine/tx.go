@@ -190,15 +190,18 @@ func (tx *Tx) Savepoint() (Savepoint, error) {
 	}
 	tx.spSeq++
 	sp := Savepoint{tx: tx, seq: tx.spSeq, mark: tx.t.Mark()}
-	tx.savepoints = append(tx.savepoints, savepointRecord{sp: sp, modes: maps.Clone(tx.modes), allMode: tx.allMode})
+	tx.savepoints = append(tx.savepoints, savepointRecord{sp: sp, modes: maps.Clone(tx.modes), allMode: tx.allMode, pending: slices.Clone(tx.pending)})
 	return sp, nil
 }
 
-// savepointRecord is a savepoint and the constraint modes to restore.
+// savepointRecord is a savepoint and the constraint state to restore: the
+// SetConstraints choices and the deferred checks (PostgreSQL re-arms checks
+// that ran in the part rolled back).
 type savepointRecord struct {
 	sp      Savepoint
 	modes   map[string]bool
 	allMode *bool
+	pending []pendingCheck
 }
 
 // RollbackTo undoes every write made since sp was taken and discards the
@@ -218,6 +221,7 @@ func (tx *Tx) RollbackTo(sp Savepoint) error {
 	rec := tx.savepoints[i]
 	tx.savepoints = tx.savepoints[:i+1]
 	tx.modes, tx.allMode = maps.Clone(rec.modes), rec.allMode
+	tx.pending = slices.Clone(rec.pending)
 	tx.undo(sp.mark)
 	return nil
 }

@@ -4,9 +4,9 @@
 // A foreign key ([FK]) says that some columns of a child table reference
 // the primary key or a unique key of a parent table. When a parent row is
 // deleted, or its referenced key changes, each foreign key that references
-// it acts: NO ACTION and RESTRICT refuse if children remain (RESTRICT at
-// once, against the rows as they were before the statement; NO ACTION at
-// the end of the statement, or at commit when deferred), CASCADE deletes or
+// it acts: NO ACTION and RESTRICT refuse if children remain (RESTRICT
+// always at once; NO ACTION at once, unless a parent holds the key again
+// by the end of the statement, or at commit when deferred), CASCADE deletes or
 // updates the children, SET NULL and SET DEFAULT change the children's key
 // columns. PostgreSQL is the reference for every rule.
 //
@@ -18,7 +18,11 @@
 // paths reach it (diamonds, cycles), and reports RESTRICT violations. The
 // caller executes the resulting [Plan] and runs its end-of-statement checks.
 //
-// Actions fire in a fixed order: the foreign keys that reference a table in
-// the order they were declared, and for each, the referencing rows in
-// primary-key order.
+// Actions fire in a fixed order, PostgreSQL's: one queue of row events,
+// first in first out — the statement's own row, then the rows each action
+// changes, appended as it runs — and for each row, the foreign keys that
+// reference its table in the order they were declared, the referencing
+// rows in primary-key order. A RESTRICT or NO ACTION check sees the changes
+// of the events before it, so in a diamond whether a child is still there
+// depends on which path reached it first, exactly as in PostgreSQL.
 package relation

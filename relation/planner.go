@@ -47,11 +47,15 @@ type Op struct {
 	From int
 }
 
-// Check is an end-of-statement NO ACTION check: no row of FK.Child may
-// reference Key any more, unless a parent holds Key again.
+// Check is a NO ACTION check: no row of FK.Child may reference Key any
+// more, unless a parent holds Key again. Referenced tells whether a child
+// still referenced Key when the check's turn came in the statement — the
+// moment an immediate check is decided, as in PostgreSQL; a deferred one
+// is decided at commit, on the rows as they are then.
 type Check struct {
-	FK  *FK
-	Key []any
+	FK         *FK
+	Key        []any
+	Referenced bool
 }
 
 // Plan is the whole effect of one delete or key update: the row changes in
@@ -238,6 +242,24 @@ func (s *planState) queue(i int, ch change) {
 }
 
 // expand applies every foreign key that references the changed row.
+// stillReferencing returns a child row that references key as the plan
+// stands so far — rows the plan has deleted, or moved off the key, no
+// longer count — or nil.
+func (s *planState) stillReferencing(fk *FK, key []any) ([]any, error) {
+	var child []any
+	err := s.r.Children(fk, key, func(pk []byte, row []any) bool {
+		if st, ok := s.rows[rowID(fk.Child, pk)]; ok {
+			if st.vals == nil || !sameValues(pick(st.vals, fk.ChildCols), key) {
+				return true
+			}
+			row = st.vals
+		}
+		child = row
+		return false
+	})
+	return child, err
+}
+
 func (s *planState) expand(i int, ch change) error {
 	table := s.plan.Ops[i].Table
 	for _, fk := range s.r.Incoming(table) {
@@ -255,21 +277,21 @@ func (s *planState) expand(i int, ch change) error {
 			action = fk.OnUpdate
 		}
 		switch action {
-		case NoAction:
-			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: oldKey})
-			continue
-		case Restrict:
-			var child []any
-			err := s.r.Children(fk, oldKey, func(_ []byte, row []any) bool {
-				child = row
-				return false
-			})
+		case NoAction, Restrict:
+			// Like PostgreSQL's referential triggers, which fire one row
+			// event at a time in queue order, the check sees the changes
+			// of the events expanded before it, and no others.
+			child, err := s.stillReferencing(fk, oldKey)
 			if err != nil {
 				return err
 			}
-			if child != nil {
-				return &RestrictError{FK: fk, Key: oldKey, Child: child}
+			if action == Restrict {
+				if child != nil {
+					return &RestrictError{FK: fk, Key: oldKey, Child: child}
+				}
+				continue
 			}
+			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: oldKey, Referenced: child != nil})
 			continue
 		}
 		// Collect first: adding ops must not interleave with the scan.
@@ -326,7 +348,11 @@ func (s *planState) expand(i int, ch change) error {
 			}
 		}
 		if recheck {
-			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: oldKey})
+			child, err := s.stillReferencing(fk, oldKey)
+			if err != nil {
+				return err
+			}
+			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: oldKey, Referenced: child != nil})
 		}
 	}
 	return nil
