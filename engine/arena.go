@@ -30,3 +30,16 @@ func (a *keyArena) own(b []byte) []byte {
 	a.buf = append(a.buf, b...)
 	return a.buf[start : start+n : start+n]
 }
+
+// prefixEnd returns an immutable key just past every key that starts with
+// prefix, or nil when there is none (see index.PrefixEnd).
+func (a *keyArena) prefixEnd(prefix []byte) []byte {
+	for i := len(prefix) - 1; i >= 0; i-- {
+		if prefix[i] != 0xFF {
+			end := a.own(prefix[:i+1])
+			end[i]++
+			return end
+		}
+	}
+	return nil
+}

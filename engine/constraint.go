@@ -262,7 +262,7 @@ func (tx *Tx) restrictError(re *relation.RestrictError) error {
 // runPlanned plans a delete (new == nil) or an update of one row and
 // executes the plan. On error the caller rolls the statement back.
 func (tx *Tx) runPlanned(d *tableDef, pk []byte, old, new []any) error {
-	p := relation.NewPlanner(reader{tx})
+	p := relation.NewPlanner(newReader(tx))
 	var plan *relation.Plan
 	var err error
 	if new == nil {

@@ -84,7 +84,7 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", table, err)
 	}
-	p := relation.NewPlanner(reader{tx})
+	p := relation.NewPlanner(newReader(tx))
 	var plan *relation.Plan
 	if set == nil {
 		plan, err = p.Delete(d.name, pk, old)

@@ -101,6 +101,11 @@ type fkDef struct {
 	// key's columns (the primary tree or an index); parentTree finds a
 	// parent by the referenced columns.
 	childTree, parentTree txn.TreeID
+	// pkAt is how many encoded values precede the child's primary key in
+	// a childTree key: 0 when childTree is the primary tree, the index's
+	// column count for a non-unique index, -1 for a unique index (whose
+	// keys carry no primary key).
+	pkAt int
 }
 
 // CreateRelation declares a relation. The child's rows must already satisfy
@@ -228,6 +233,15 @@ func (tx *Tx) createRelation(r Relation) error {
 		}
 		nc = nc.clone()
 		def.childTree = nc.index(ixName).tree
+	}
+	def.pkAt = 0
+	for _, ix := range nc.indexes {
+		if ix.tree == def.childTree {
+			def.pkAt = len(ix.cols)
+			if ix.unique {
+				def.pkAt = -1
+			}
+		}
 	}
 	nc.fks = append(slices.Clip(nc.fks), def)
 	if r.Parent == r.Child {
@@ -358,7 +372,7 @@ func parentMissing(child *tableDef, fk *fkDef, key []any) error {
 // parentExists looks the referenced key up, recording the read so that a
 // concurrent delete of the parent conflicts with this transaction.
 func (tx *Tx) parentExists(fk *fkDef, key []any) bool {
-	enc, err := index.AppendKey(nil, key...)
+	enc, err := tx.ownKey(key)
 	if err != nil {
 		return false
 	}
@@ -368,32 +382,77 @@ func (tx *Tx) parentExists(fk *fkDef, key []any) bool {
 
 // children implements relation.Reader.Children over the transaction.
 func (tx *Tx) children(fk *fkDef, key []any, fn func(pk []byte, row []any) bool) error {
-	d, err := tx.table(fk.Child)
+	var d *tableDef
+	if fk.pkAt < 0 {
+		var err error
+		if d, err = tx.table(fk.Child); err != nil {
+			return err
+		}
+	}
+	prefix, err := tx.ownKey(key)
 	if err != nil {
 		return err
 	}
-	prefix, err := index.AppendKey(nil, key...)
-	if err != nil {
-		return err
-	}
-	var ferr error
-	tx.t.Scan(fk.childTree, prefix, index.PrefixEnd(prefix), false, func(e index.Entry) bool {
+	var perr error
+	tx.t.Scan(fk.childTree, prefix, tx.prefixEnd(prefix), false, func(e index.Entry) bool {
 		row := e.Val.([]any)
 		pk := e.Key
-		if fk.childTree != d.primary {
+		switch {
+		case fk.pkAt < 0:
 			pk = d.pkKey(row)
+		case fk.pkAt > 0:
+			n, err := index.SkipValues(e.Key, fk.pkAt)
+			if err != nil {
+				perr = err
+				return false
+			}
+			pk = e.Key[n:]
 		}
 		return fn(pk, row)
 	})
-	return ferr
+	return perr
 }
 
-// reader adapts a Tx to relation.Reader.
-type reader struct{ tx *Tx }
+// ownKey encodes values as an immutable key, which reads may keep in the
+// read set: from the arena in a write transaction.
+func (tx *Tx) ownKey(vals []any) ([]byte, error) {
+	if tx.writeState == nil {
+		return index.AppendKey(nil, vals...)
+	}
+	var err error
+	tx.scratch, err = index.AppendKey(tx.scratch[:0], vals...)
+	if err != nil {
+		return nil, err
+	}
+	return tx.arena.own(tx.scratch), nil
+}
 
-var _ relation.Reader = reader{}
+// prefixEnd is index.PrefixEnd, from the arena in a write transaction.
+func (tx *Tx) prefixEnd(prefix []byte) []byte {
+	if tx.writeState == nil {
+		return index.PrefixEnd(prefix)
+	}
+	return tx.arena.prefixEnd(prefix)
+}
 
-func (r reader) Incoming(table string) []*relation.FK {
+// reader adapts a Tx to relation.Reader for one plan, caching what the
+// planner asks for again and again.
+type reader struct {
+	tx       *Tx
+	incoming map[string][]*relation.FK
+	defs     map[*relation.FK]*fkDef
+}
+
+var _ relation.Reader = (*reader)(nil)
+
+func newReader(tx *Tx) *reader {
+	return &reader{tx: tx, incoming: map[string][]*relation.FK{}, defs: map[*relation.FK]*fkDef{}}
+}
+
+func (r *reader) Incoming(table string) []*relation.FK {
+	if fks, ok := r.incoming[table]; ok {
+		return fks
+	}
 	d, err := r.tx.table(table)
 	if err != nil {
 		return nil
@@ -401,19 +460,25 @@ func (r reader) Incoming(table string) []*relation.FK {
 	fks := make([]*relation.FK, len(d.refs))
 	for i, f := range d.refs {
 		fks[i] = f.FK
+		r.defs[f.FK] = f
 	}
+	r.incoming[table] = fks
 	return fks
 }
 
-func (r reader) Children(fk *relation.FK, key []any, fn func(pk []byte, row []any) bool) error {
-	def, err := r.tx.fkDef(fk)
-	if err != nil {
-		return err
+func (r *reader) Children(fk *relation.FK, key []any, fn func(pk []byte, row []any) bool) error {
+	def, ok := r.defs[fk]
+	if !ok {
+		var err error
+		if def, err = r.tx.fkDef(fk); err != nil {
+			return err
+		}
+		r.defs[fk] = def
 	}
 	return r.tx.children(def, key, fn)
 }
 
-func (r reader) Default(table string, col int) any {
+func (r *reader) Default(table string, col int) any {
 	d, err := r.tx.table(table)
 	if err != nil {
 		return nil
