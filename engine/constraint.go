@@ -171,13 +171,11 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 		if err != nil {
 			return err
 		}
-		e, ok := tx.t.Get(d.primary, op.PK)
-		if !ok {
-			continue // deleted earlier in the plan
-		}
-		cur := e.Val.([]any)
+		// Each row has one op, so the row is still as the planner read it
+		// (and recorded the read): no second lookup.
+		cur, pk := op.Row, op.PK
 		if op.Kind == relation.OpDelete {
-			tx.deleteRow(d, cur, e.Key)
+			tx.deleteRow(d, cur, pk)
 			continue
 		}
 		vals := append([]any(nil), cur...)
@@ -193,7 +191,7 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 		if err := d.checkNotNull(vals); err != nil {
 			return err
 		}
-		if err := tx.replaceRow(d, cur, e.Key, vals); err != nil {
+		if err := tx.replaceRow(d, cur, pk, vals); err != nil {
 			return err
 		}
 		updated = append(updated, changed{d, vals, cur})

@@ -37,6 +37,7 @@ type Op struct {
 	Kind  OpKind
 	Table string
 	PK    []byte // the row's encoded primary key before the statement
+	Row   []any  // the row before the statement, as the Reader returned it
 	// Set holds an update's new column values by position: the row's final
 	// values after every action of the plan that touched it.
 	Set map[int]any
@@ -178,7 +179,7 @@ func (s *planState) addDelete(table string, pk []byte, row []any, via *FK, from 
 		s.queue(st.op, change{old: old})
 		return
 	}
-	s.plan.Ops = append(s.plan.Ops, Op{Kind: OpDelete, Table: table, PK: pk, Via: via, From: from})
+	s.plan.Ops = append(s.plan.Ops, Op{Kind: OpDelete, Table: table, PK: pk, Row: row, Via: via, From: from})
 	i := len(s.plan.Ops) - 1
 	s.rows[id] = &rowState{op: i}
 	s.queue(i, change{old: row})
@@ -214,7 +215,7 @@ func (s *planState) addUpdate(table string, pk []byte, row []any, set map[int]an
 		s.queue(st.op, change{old: old, new: vals})
 		return
 	}
-	s.plan.Ops = append(s.plan.Ops, Op{Kind: OpUpdate, Table: table, PK: pk, Set: maps(set), Via: via, From: from})
+	s.plan.Ops = append(s.plan.Ops, Op{Kind: OpUpdate, Table: table, PK: pk, Row: row, Set: maps(set), Via: via, From: from})
 	i := len(s.plan.Ops) - 1
 	s.rows[id] = &rowState{op: i, vals: vals}
 	s.queue(i, change{old: old, new: vals})

@@ -856,7 +856,7 @@ func TestPlanner_Update_RootOp(t *testing.T) {
 	plan, err := NewPlanner(db).Update("books", pk, row, next)
 	require.NoError(t, err)
 	require.Len(t, plan.Ops, 1)
-	assert.Equal(t, Op{Kind: OpUpdate, Table: "books", PK: pk, Set: map[int]any{2: "z"}, Via: nil, From: -1}, plan.Ops[0])
+	assert.Equal(t, Op{Kind: OpUpdate, Table: "books", PK: pk, Row: row, Set: map[int]any{2: "z"}, Via: nil, From: -1}, plan.Ops[0])
 
 	// A key change: the op keeps the old key.
 	pk, row = db.get("authors", 1)
