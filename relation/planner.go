@@ -106,16 +106,17 @@ func NewPlanner(r Reader) *Planner { return &Planner{r: r} }
 type planState struct {
 	r    Reader
 	plan *Plan
-	rows map[string]*rowState // by table + "\x00" + primary key
-	work []int                // indexes into plan.Ops waiting to be expanded
-	// pending holds, per op waiting in work, the row before and after the
-	// change that made it wait.
-	pending map[int]change
+	rows map[string]int // op index by table + "\x00" + primary key
+	// state runs parallel to plan.Ops: each row's planned values and the
+	// change waiting for expansion.
+	state []opState
+	work  []int // indexes into plan.Ops waiting to be expanded
 }
 
-type rowState struct {
-	op   int   // index of the row's op in plan.Ops
-	vals []any // the row as the plan leaves it; nil once deleted
+type opState struct {
+	vals    []any  // the row as the plan leaves it; nil once deleted
+	pending change // the change waiting in work
+	waiting bool
 }
 
 type change struct{ old, new []any }
@@ -148,15 +149,16 @@ func (p *Planner) Update(table string, pk []byte, old, new []any) (*Plan, error)
 }
 
 func (p *Planner) begin() *planState {
-	return &planState{r: p.r, plan: &Plan{}, rows: make(map[string]*rowState), pending: make(map[int]change)}
+	return &planState{r: p.r, plan: &Plan{}, rows: make(map[string]int)}
 }
 
 func (s *planState) run() (*Plan, error) {
 	for len(s.work) > 0 {
 		i := s.work[0]
 		s.work = s.work[1:]
-		ch := s.pending[i]
-		delete(s.pending, i)
+		st := &s.state[i]
+		ch := st.pending
+		st.pending, st.waiting = change{}, false
 		if err := s.expand(i, ch); err != nil {
 			return nil, err
 		}
@@ -164,36 +166,44 @@ func (s *planState) run() (*Plan, error) {
 	return s.plan, nil
 }
 
+// add appends an op for a row the plan has not touched yet.
+func (s *planState) add(id string, op Op, vals []any) int {
+	s.plan.Ops = append(s.plan.Ops, op)
+	s.state = append(s.state, opState{vals: vals})
+	i := len(s.plan.Ops) - 1
+	s.rows[id] = i
+	return i
+}
+
 func (s *planState) addDelete(table string, pk []byte, row []any, via *FK, from int) {
 	id := rowID(table, pk)
-	if st, ok := s.rows[id]; ok {
+	if i, ok := s.rows[id]; ok {
+		st := &s.state[i]
 		if st.vals == nil {
 			return // deleted already: each row is handled once
 		}
 		// An updated row is deleted after all: the delete wins, and the
 		// op now reports the relation that deleted it.
-		op := &s.plan.Ops[st.op]
+		op := &s.plan.Ops[i]
 		op.Kind, op.Set, op.Via, op.From = OpDelete, nil, via, from
 		old := st.vals
 		st.vals = nil
-		s.queue(st.op, change{old: old})
+		s.queue(i, change{old: old})
 		return
 	}
-	s.plan.Ops = append(s.plan.Ops, Op{Kind: OpDelete, Table: table, PK: pk, Row: row, Via: via, From: from})
-	i := len(s.plan.Ops) - 1
-	s.rows[id] = &rowState{op: i}
+	i := s.add(id, Op{Kind: OpDelete, Table: table, PK: pk, Row: row, Via: via, From: from}, nil)
 	s.queue(i, change{old: row})
 }
 
 func (s *planState) addUpdate(table string, pk []byte, row []any, set map[int]any, via *FK, from int) {
 	id := rowID(table, pk)
-	st, ok := s.rows[id]
-	if ok && st.vals == nil {
+	i, ok := s.rows[id]
+	if ok && s.state[i].vals == nil {
 		return // deleted: nothing to update
 	}
 	old := row
 	if ok {
-		old = st.vals
+		old = s.state[i].vals
 	}
 	vals := slices.Clone(old)
 	changed := false
@@ -207,17 +217,15 @@ func (s *planState) addUpdate(table string, pk []byte, row []any, set map[int]an
 		return
 	}
 	if ok {
-		op := &s.plan.Ops[st.op]
+		op := &s.plan.Ops[i]
 		for c, v := range set {
 			op.Set[c] = v
 		}
-		st.vals = vals
-		s.queue(st.op, change{old: old, new: vals})
+		s.state[i].vals = vals
+		s.queue(i, change{old: old, new: vals})
 		return
 	}
-	s.plan.Ops = append(s.plan.Ops, Op{Kind: OpUpdate, Table: table, PK: pk, Row: row, Set: maps(set), Via: via, From: from})
-	i := len(s.plan.Ops) - 1
-	s.rows[id] = &rowState{op: i, vals: vals}
+	i = s.add(id, Op{Kind: OpUpdate, Table: table, PK: pk, Row: row, Set: maps(set), Via: via, From: from}, vals)
 	s.queue(i, change{old: old, new: vals})
 }
 
@@ -233,12 +241,13 @@ func maps(m map[int]any) map[int]any {
 // its first expansion is expanded once, from its first old values to its
 // latest new ones.
 func (s *planState) queue(i int, ch change) {
-	if prev, waiting := s.pending[i]; waiting {
-		ch.old = prev.old
-		s.pending[i] = ch
+	st := &s.state[i]
+	if st.waiting {
+		ch.old = st.pending.old
+		st.pending = ch
 		return
 	}
-	s.pending[i] = ch
+	st.pending, st.waiting = ch, true
 	s.work = append(s.work, i)
 }
 
@@ -249,11 +258,12 @@ func (s *planState) queue(i int, ch change) {
 func (s *planState) stillReferencing(fk *FK, key []any) ([]any, error) {
 	var child []any
 	err := s.r.Children(fk, key, func(pk []byte, row []any) bool {
-		if st, ok := s.rows[rowID(fk.Child, pk)]; ok {
-			if st.vals == nil || !sameValues(pick(st.vals, fk.ChildCols), key) {
+		if j, ok := s.rows[rowID(fk.Child, pk)]; ok {
+			vals := s.state[j].vals
+			if vals == nil || !sameValues(pick(vals, fk.ChildCols), key) {
 				return true
 			}
-			row = st.vals
+			row = vals
 		}
 		child = row
 		return false
@@ -312,11 +322,12 @@ func (s *planState) expand(i int, ch change) error {
 			return err
 		}
 		for _, h := range hits {
-			if st, ok := s.rows[rowID(fk.Child, h.pk)]; ok {
-				if st.vals == nil {
+			if j, ok := s.rows[rowID(fk.Child, h.pk)]; ok {
+				vals := s.state[j].vals
+				if vals == nil {
 					continue // deleted by this plan already
 				}
-				if !sameValues(pick(st.vals, fk.ChildCols), oldKey) {
+				if !sameValues(pick(vals, fk.ChildCols), oldKey) {
 					continue // the plan already moved it off this key
 				}
 			}

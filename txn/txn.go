@@ -2,6 +2,7 @@ package txn
 
 import (
 	"bytes"
+	"math/bits"
 	"slices"
 
 	"github.com/reldb/reldb/index"
@@ -49,44 +50,67 @@ type logRec struct {
 	prev *local       // tree operations: the local state before, nil if none
 }
 
-// undoLog holds undo records in chunks of logChunk, so a transaction with
-// millions of writes never copies its log. The first chunk grows from a few
-// records, so a small transaction allocates little.
+// undoLog holds undo records in chunks that never move, so a transaction
+// with millions of writes never copies its log. Chunks grow geometrically
+// — 16, 16, 32, 64, ... records up to logChunk, then logChunk each — so a
+// small transaction allocates little and a large one wastes little.
 type undoLog struct {
 	chunks [][]logRec
 	n      int
 }
 
 const logShift = 10
-const logChunk = 1 << logShift
+const logChunk = 1 << logShift // the largest chunk
+const firstChunk = 16
 
 func (l *undoLog) len() int { return l.n }
 
-func (l *undoLog) append(r logRec) {
-	c := l.n >> logShift
-	if c == len(l.chunks) {
-		size := logChunk
+// locate returns the chunk and offset of record i, and the size of that
+// chunk.
+func locate(i int) (c, off, size int) {
+	if i < logChunk {
+		c = bits.Len(uint(i) / firstChunk)
 		if c == 0 {
-			size = 16
+			return 0, i, firstChunk
 		}
+		start := firstChunk << (c - 1)
+		return c, i - start, start
+	}
+	base := bits.Len(uint(logChunk-1) / firstChunk) // chunks before the fixed-size ones
+	return base + 1 + (i-logChunk)>>logShift, (i - logChunk) & (logChunk - 1), logChunk
+}
+
+func (l *undoLog) append(r logRec) {
+	c, _, size := locate(l.n)
+	if c == len(l.chunks) {
 		l.chunks = append(l.chunks, make([]logRec, 0, size))
 	}
 	l.chunks[c] = append(l.chunks[c], r)
 	l.n++
 }
 
-func (l *undoLog) at(i int) *logRec { return &l.chunks[i>>logShift][i&(logChunk-1)] }
+func (l *undoLog) at(i int) *logRec {
+	c, off, _ := locate(i)
+	return &l.chunks[c][off]
+}
 
 // truncate drops the records from n on.
 func (l *undoLog) truncate(n int) {
-	for c := len(l.chunks) - 1; c >= 0 && c<<logShift >= n && c > 0; c-- {
-		clear(l.chunks[c])
-		l.chunks = l.chunks[:c]
+	keepChunks := 0
+	if n > 0 {
+		c, _, _ := locate(n - 1)
+		keepChunks = c + 1
 	}
-	if len(l.chunks) > 0 {
-		keep := n - (len(l.chunks)-1)<<logShift
-		clear(l.chunks[len(l.chunks)-1][keep:])
-		l.chunks[len(l.chunks)-1] = l.chunks[len(l.chunks)-1][:keep]
+	for c := len(l.chunks) - 1; c >= keepChunks; c-- {
+		clear(l.chunks[c])
+		l.chunks[c] = l.chunks[c][:0]
+	}
+	l.chunks = l.chunks[:keepChunks]
+	if keepChunks > 0 {
+		last := l.chunks[keepChunks-1]
+		_, off, _ := locate(n - 1)
+		clear(last[off+1:])
+		l.chunks[keepChunks-1] = last[:off+1]
 	}
 	l.n = n
 }
