@@ -43,3 +43,44 @@ func (a *keyArena) prefixEnd(prefix []byte) []byte {
 	}
 	return nil
 }
+
+// rowOf returns the row a tree entry holds. Entries of a table's primary
+// tree and of its indexes share one boxed tuple per row version.
+func rowOf(v any) []any { return *v.(*[]any) }
+
+// rowSlab hands out row tuples and the boxes entries hold them by, carved
+// from chunks: a row costs no allocation of its own beyond its values. A
+// chunk stays alive while any row carved from it does.
+type rowSlab struct {
+	cells []any
+	boxes [][]any
+}
+
+const rowSlabCells = 1024
+const rowSlabBoxes = 128
+
+// alloc returns a zeroed tuple of n values, from the slab when it is
+// small.
+func (s *rowSlab) alloc(n int) []any {
+	if n > rowSlabCells/8 {
+		return make([]any, n)
+	}
+	if cap(s.cells)-len(s.cells) < n {
+		// Chunks double from a few rows' worth, so a short transaction
+		// allocates little.
+		s.cells = make([]any, 0, min(max(2*cap(s.cells), 4*n), rowSlabCells))
+	}
+	start := len(s.cells)
+	s.cells = s.cells[:start+n]
+	return s.cells[start : start+n : start+n]
+}
+
+// box returns the value tree entries hold for a tuple: a pointer, which an
+// interface holds without allocating.
+func (s *rowSlab) box(vals []any) *[]any {
+	if len(s.boxes) == cap(s.boxes) {
+		s.boxes = make([][]any, 0, min(max(2*cap(s.boxes), 4), rowSlabBoxes))
+	}
+	s.boxes = append(s.boxes, vals)
+	return &s.boxes[len(s.boxes)-1]
+}

@@ -69,7 +69,11 @@ func checkTable(snap *txn.Snapshot, d *tableDef, report func(string, ...any)) {
 		}
 	}
 	primary.Ascend(nil, nil, func(e index.Entry) bool {
-		vals, ok := e.Val.([]any)
+		boxed, ok := e.Val.(*[]any)
+		var vals []any
+		if ok {
+			vals = *boxed
+		}
 		if !ok || len(vals) != len(d.cols) {
 			report("table %q: key %x: malformed row %v", d.name, e.Key, e.Val)
 			return true
@@ -121,9 +125,9 @@ func checkTable(snap *txn.Snapshot, d *tableDef, report func(string, ...any)) {
 }
 
 // sameRow reports whether two entry values hold the same stored row (the
-// same tuple, not merely equal values).
+// same boxed tuple, not merely equal values).
 func sameRow(a, b any) bool {
-	x, ok1 := a.([]any)
-	y, ok2 := b.([]any)
-	return ok1 && ok2 && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	x, ok1 := a.(*[]any)
+	y, ok2 := b.(*[]any)
+	return ok1 && ok2 && x == y
 }

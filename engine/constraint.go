@@ -110,7 +110,7 @@ func (tx *Tx) runCheck(c pendingCheck) error {
 		if !ok {
 			return nil // the row is gone
 		}
-		row := e.Val.([]any)
+		row := rowOf(e.Val)
 		key, check, err := c.fk.ChildKey(row)
 		if err != nil || !check {
 			return nil // checked when written

@@ -89,7 +89,7 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 	if set == nil {
 		plan, err = p.Delete(d.name, pk, old)
 	} else {
-		vals, serr := d.applySet(old, set)
+		vals, serr := d.applySet(make([]any, len(old)), old, set)
 		if serr != nil {
 			return nil, fmt.Errorf("preview %s: %w", table, serr)
 		}
@@ -114,7 +114,7 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 		if !ok {
 			continue
 		}
-		row := e.Val.([]any)
+		row := rowOf(e.Val)
 		c := Change{Path: plan.Path(i), Table: op.Table, Key: Record{def: od, vals: row}.ID(), Delete: op.Kind == relation.OpDelete}
 		if !c.Delete {
 			c.Set = Row{}

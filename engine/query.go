@@ -612,7 +612,7 @@ func (p *plan) scan(tx *Tx, fn func(vals []any) bool) {
 		// Index entries carry their row, like the primary tree's: a write
 		// to a row rewrites its index entries too, so the range read also
 		// covers the rows it returns.
-		vals := e.Val.([]any)
+		vals := rowOf(e.Val)
 		if !matches(p.conds, vals) {
 			return true
 		}

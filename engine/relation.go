@@ -257,7 +257,7 @@ func (tx *Tx) createRelation(r Relation) error {
 	// (as ALTER TABLE ADD CONSTRAINT checks them).
 	var orphan error
 	tx.t.Scan(nc.primary, nil, nil, false, func(e index.Entry) bool {
-		row := e.Val.([]any)
+		row := rowOf(e.Val)
 		key, check, err := def.ChildKey(row)
 		switch {
 		case err != nil:
@@ -395,7 +395,7 @@ func (tx *Tx) children(fk *fkDef, key []any, fn func(pk []byte, row []any) bool)
 	}
 	var perr error
 	tx.t.Scan(fk.childTree, prefix, tx.prefixEnd(prefix), false, func(e index.Entry) bool {
-		row := e.Val.([]any)
+		row := rowOf(e.Val)
 		pk := e.Key
 		switch {
 		case fk.pkAt < 0:

@@ -45,6 +45,7 @@ type writeState struct {
 	spSeq      uint64
 
 	arena   keyArena // immutable keys for trees and read sets
+	rows    rowSlab  // row tuples and their boxes
 	scratch []byte   // reusable encoding buffer
 
 	// pending are deferred foreign-key checks, run at commit (or when
@@ -361,7 +362,7 @@ func (tx *Tx) CreateIndex(table string, ix Index) error {
 	tx.t.CreateTree(id.tree)
 	var ferr error
 	tx.t.Scan(d.primary, nil, nil, false, func(e index.Entry) bool {
-		vals := e.Val.([]any)
+		vals := rowOf(e.Val)
 		if _, existed := tx.t.Put(id.tree, index.Entry{Key: tx.indexKey(nd, id, vals, e.Key), Val: e.Val}); existed {
 			ferr = nd.uniqueError(id.name, id.cols, vals)
 			return false
@@ -433,3 +434,7 @@ func (tx *Tx) Table(name string) (Table, error) {
 	}
 	return d.table(), nil
 }
+
+// boxRow returns the value that a row's tree entries hold, sharing one box
+// between the primary tree and every index.
+func (tx *Tx) boxRow(vals []any) any { return tx.rows.box(vals) }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 
 	"github.com/reldb/reldb/index"
@@ -25,7 +24,7 @@ func (tx *Tx) Insert(table string, row Row) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("insert: %w", err)
 	}
-	vals, err := d.newRow(row)
+	vals, err := d.newRow(tx.rows.alloc(len(d.cols)), row)
 	if err != nil {
 		return Record{}, fmt.Errorf("insert into %s: %w", table, err)
 	}
@@ -44,8 +43,7 @@ func (tx *Tx) Insert(table string, row Row) (Record, error) {
 }
 
 // newRow builds a stored row from an insert's values.
-func (d *tableDef) newRow(row Row) ([]any, error) {
-	vals := make([]any, len(d.cols))
+func (d *tableDef) newRow(vals []any, row Row) ([]any, error) {
 	given := 0
 	for i := range d.cols {
 		c := &d.cols[i]
@@ -138,7 +136,7 @@ func (tx *Tx) insertRow(d *tableDef, vals []any) error {
 	key := tx.arena.own(tx.scratch)
 	// Put first and look at what it replaced: one descent instead of a Get
 	// and a Put. A duplicate is undone by the caller's rollback.
-	row := any(vals) // boxed once, shared by the primary and index entries
+	row := tx.boxRow(vals) // shared by the primary and index entries
 	if _, existed := tx.t.Put(d.primary, index.Entry{Key: key, Val: row}); existed {
 		return tx.duplicate(d, d.primary, key, d.uniqueError(d.pkName, d.pk, vals))
 	}
@@ -272,7 +270,7 @@ func (tx *Tx) lookup(d *tableDef, key any) (vals []any, pk []byte, err error) {
 			pk = tx.arena.own(pk) // the read set keeps it
 		}
 		if e, found := tx.t.Get(d.primary, pk); found {
-			return e.Val.([]any), e.Key, nil
+			return rowOf(e.Val), e.Key, nil
 		}
 	}
 	return nil, nil, fmt.Errorf("%w: key %s", ErrNotFound, renderKey(d.colNames(d.pk), keyParts(key)))
@@ -320,7 +318,7 @@ func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("update %s: %w", table, err)
 	}
-	vals, err := d.applySet(old, set)
+	vals, err := d.applySet(tx.rows.alloc(len(old)), old, set)
 	if err != nil {
 		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.renderPK(old), err)
 	}
@@ -344,9 +342,10 @@ func (d *tableDef) renderPK(vals []any) string {
 	return renderKey(d.colNames(d.pk), pick(vals, d.pk))
 }
 
-// applySet returns a copy of old with set's columns changed.
-func (d *tableDef) applySet(old []any, set Row) ([]any, error) {
-	vals := slices.Clone(old)
+// applySet fills vals, of old's length, with old's values and set's
+// columns changed.
+func (d *tableDef) applySet(vals, old []any, set Row) ([]any, error) {
+	copy(vals, old)
 	// Visit columns in a fixed order so the first error is deterministic.
 	names := make([]string, 0, len(set))
 	for name := range set {
@@ -382,7 +381,7 @@ func (tx *Tx) replaceRow(d *tableDef, old []any, oldPK []byte, vals []any) error
 		}
 		tx.t.Delete(d.primary, oldPK)
 	}
-	row := any(vals)
+	row := tx.boxRow(vals)
 	tx.t.Put(d.primary, index.Entry{Key: pk, Val: row})
 	for _, ix := range d.indexes {
 		oldKey := tx.indexKey(d, ix, old, oldPK)
