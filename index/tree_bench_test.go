@@ -1,56 +1,31 @@
 package index
 
 import (
+	"fmt"
 	"testing"
 )
 
+// BenchmarkTree_Get looks up int64 keys in trees of several sizes, in a
+// scattered order and in key order (which keeps the path in cache).
 func BenchmarkTree_Get(b *testing.B) {
-	const n = 100_000
-	t := NewTree()
-	keys := make([][]byte, n)
-	for i := range n {
-		k, _ := AppendKey(nil, int64(i))
-		keys[i] = k
-		t.Put(Entry{Key: k})
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, ok := t.Get(keys[(i*7919)%n]); !ok {
-			b.Fatal("missing")
-		}
-	}
-}
-
-func BenchmarkTree_GetSeq(b *testing.B) {
-	const n = 100_000
-	t := NewTree()
-	keys := make([][]byte, n)
-	for i := range n {
-		k, _ := AppendKey(nil, int64(i))
-		keys[i] = k
-		t.Put(Entry{Key: k})
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, ok := t.Get(keys[i%n]); !ok {
-			b.Fatal("missing")
-		}
-	}
-}
-
-func BenchmarkTree_GetSmall(b *testing.B) {
-	const n = 1000
-	t := NewTree()
-	keys := make([][]byte, n)
-	for i := range n {
-		k, _ := AppendKey(nil, int64(i))
-		keys[i] = k
-		t.Put(Entry{Key: k})
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, ok := t.Get(keys[(i*7919)%n]); !ok {
-			b.Fatal("missing")
-		}
+	for _, tc := range []struct {
+		n      int
+		stride int
+	}{{1_000, 7919}, {100_000, 7919}, {100_000, 1}} {
+		b.Run(fmt.Sprintf("rows=%d/stride=%d", tc.n, tc.stride), func(b *testing.B) {
+			t := NewTree()
+			keys := make([][]byte, tc.n)
+			for i := range tc.n {
+				keys[i], _ = AppendKey(nil, int64(i))
+				t.Put(Entry{Key: keys[i]})
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, ok := t.Get(keys[(i*tc.stride)%tc.n]); !ok {
+					b.Fatal("missing key")
+				}
+			}
+		})
 	}
 }
