@@ -85,4 +85,12 @@
 //   - An auto-increment key that is given explicitly advances the sequence;
 //     PostgreSQL's sequences do not move.
 //   - Every table needs a primary key.
+//   - NULL sorts after every value, as in PostgreSQL's default B-tree order
+//     (ASC NULLS LAST, DESC NULLS FIRST).
+//   - Text must be valid UTF-8 without NUL bytes; times keep microseconds
+//     and are stored in UTC — PostgreSQL's text and timestamptz.
+//   - A unique value freed by a transaction that committed after this one
+//     began is reported as a serialization conflict (40001), which Update
+//     retries, not as a unique violation.
+//   - Index names are unique per table, not per schema.
 package engine
