@@ -184,8 +184,10 @@ func script(nonce string, stmts []string) string {
 // Result per statement. When a marker is missing (psql stopped early), it
 // returns the results before it and an error.
 func parseOutput(nonce string, stmts []string, stdout, stderr string) ([]Result, error) {
-	outSegs, outTails, err := segments(stdout, nonce, len(stmts), true /* withVars */)
+	// Missing markers are reported below, by counting the results.
+	outSegs, outTails, _ := segments(stdout, nonce, len(stmts), true /* withVars */)
 	errSegs, _, _ := segments(stderr, nonce, len(stmts), false /* withVars */)
+	var err error
 	var results []Result
 	for i := range outSegs {
 		r := Result{Stmt: stmts[i], OK: true}
