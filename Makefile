@@ -5,7 +5,7 @@ FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 COUNT    ?= 1
 
-.PHONY: all test fmt vet test-race test-short bench bench-compare fuzz demo conformance
+.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance
 
 all: test
 
@@ -18,6 +18,11 @@ fmt:
 
 vet:
 	$(GO) vet $(PKGS)
+
+## lint: staticcheck, pinned, from the Go module proxy.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint:
+	$(GO) run $(STATICCHECK) ./...
 
 test-race:
 	$(GO) test -race -count=1 $(PKGS)
