@@ -111,6 +111,12 @@ type planState struct {
 	// change waiting for expansion.
 	state []opState
 	work  []int // indexes into plan.Ops waiting to be expanded
+	hits  []hit // children found by the current expansion
+}
+
+type hit struct {
+	pk  []byte
+	row []any
 }
 
 type opState struct {
@@ -149,7 +155,8 @@ func (p *Planner) Update(table string, pk []byte, old, new []any) (*Plan, error)
 }
 
 func (p *Planner) begin() *planState {
-	return &planState{r: p.r, plan: &Plan{}, rows: make(map[string]int)}
+	const guess = 16 // most plans are small; larger ones grow by doubling
+	return &planState{r: p.r, plan: &Plan{Ops: make([]Op, 0, guess)}, rows: make(map[string]int, guess), state: make([]opState, 0, guess)}
 }
 
 func (s *planState) run() (*Plan, error) {
@@ -306,11 +313,8 @@ func (s *planState) expand(i int, ch change) error {
 			continue
 		}
 		// Collect first: adding ops must not interleave with the scan.
-		type hit struct {
-			pk  []byte
-			row []any
-		}
-		var hits []hit
+		// The buffer is reused: expansions never nest.
+		hits := s.hits[:0]
 		// SET DEFAULT may set a child back to the very key that is going
 		// away; PostgreSQL then runs the NO ACTION check as well.
 		recheck := false
@@ -318,6 +322,7 @@ func (s *planState) expand(i int, ch change) error {
 			hits = append(hits, hit{pk, row})
 			return true
 		})
+		s.hits = hits
 		if err != nil {
 			return err
 		}
