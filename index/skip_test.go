@@ -1,6 +1,8 @@
 package index
 
 import (
+	"bytes"
+	"slices"
 	"testing"
 	"time"
 
@@ -46,4 +48,35 @@ func FuzzSkipValues(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, len(b), n)
 	})
+}
+
+// TestTree_OrderMatchesBytes checks that the tree's order, which compares
+// inline key prefixes first, is exactly bytes.Compare order, including keys
+// around the 16-byte prefix length and keys that are zero-padded prefixes of
+// each other.
+func TestTree_OrderMatchesBytes(t *testing.T) {
+	var keys [][]byte
+	for _, base := range []string{"", "a", "a\x00", "a\x00\x00", "ab", "abcdefghijklmno", "abcdefghijklmnop", "abcdefghijklmnop\x00", "abcdefghijklmnopq", "abcdefghijklmnoq"} {
+		keys = append(keys, []byte(base))
+		keys = append(keys, append([]byte(base), 0xFF))
+		keys = append(keys, append([]byte(base), 0x00, 0x01))
+	}
+	tr := NewTree()
+	for _, k := range keys {
+		tr.Put(Entry{Key: k})
+	}
+	var got [][]byte
+	tr.Ascend(nil, nil, func(e Entry) bool {
+		got = append(got, e.Key)
+		return true
+	})
+	want := slices.Clone(keys)
+	slices.SortFunc(want, bytes.Compare)
+	want = slices.CompactFunc(want, bytes.Equal)
+	require.Equal(t, want, got)
+	for _, k := range want {
+		e, ok := tr.Get(k)
+		require.True(t, ok, "key %q", k)
+		require.Equal(t, k, e.Key)
+	}
 }

@@ -61,6 +61,12 @@ func lessItem(a, b item) bool {
 	if a.p1 != b.p1 {
 		return a.p1 < b.p1
 	}
+	// Equal prefixes: keys of at most 16 bytes are equal up to the shorter
+	// one's length and zero-padded beyond it, so the shorter sorts first.
+	la, lb := len(a.e.Key), len(b.e.Key)
+	if la <= 16 && lb <= 16 {
+		return la < lb
+	}
 	return bytes.Compare(a.e.Key, b.e.Key) < 0
 }
 
