@@ -429,7 +429,9 @@ func (tx *Tx) Delete(table string, key any) error {
 func (tx *Tx) deleteRow(d *tableDef, old []any, pk []byte) {
 	tx.t.Delete(d.primary, pk)
 	for _, ix := range d.indexes {
-		tx.t.Delete(ix.tree, tx.indexKey(d, ix, old, pk))
+		// Delete keeps no part of the key: the scratch buffer will do.
+		tx.scratch = d.appendIndexKey(tx.scratch[:0], ix, old, pk)
+		tx.t.Delete(ix.tree, tx.scratch)
 	}
 }
 

@@ -22,8 +22,9 @@
 //     clone lock, before anyone writes to it;
 //   - the chain of committed write sets is written only under the commit lock
 //     and read only under it;
-//   - keys passed to Put, Delete, Get and Scan are kept (by a tree or the
-//     read set): callers must not modify them afterwards.
+//   - keys passed to Put, Get and Scan are kept (by a tree or the read
+//     set): callers must not modify them afterwards. Delete keeps only
+//     copies.
 //
 // The package knows nothing of tables, rows or schemas: package engine maps
 // those onto trees.

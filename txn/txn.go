@@ -270,14 +270,14 @@ func (t *Txn) Put(id TreeID, e index.Entry) (old index.Entry, replaced bool) {
 
 // Delete removes the entry under key from tree id and returns it, or false
 // when there was none (nothing is logged then, but the key's absence is
-// recorded as a read). The tree and the read set may keep key: the caller
-// must not modify it afterwards.
+// recorded as a read). Delete keeps nothing of key — the log keeps the
+// stored entry's key, the read set a copy — so key may be a scratch buffer.
 func (t *Txn) Delete(id TreeID, key []byte) (index.Entry, bool) {
 	tr := t.writable(id)
 	p := tr.DeleteEntry(key)
 	if p == nil {
 		r := t.readSet(id)
-		r.points = append(r.points, key)
+		r.points = append(r.points, bytes.Clone(key))
 		return index.Entry{}, false
 	}
 	t.log.append(logRec{tree: id, key: p.Key, old: p})
