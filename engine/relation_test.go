@@ -519,3 +519,33 @@ func TestTx_Lint_CyclesAndConflicts(t *testing.T) {
 		return nil
 	}))
 }
+
+// TestTx_PreviewUpdate_ShowsCascadedKeys checks that previewing a key
+// update lists the children it would move, with their new values, and a
+// RESTRICT refusal with the error Update would return.
+func TestTx_PreviewUpdate_ShowsCascadedKeys(t *testing.T) {
+	ctx := context.Background()
+	db := relDB(t, engine.NoAction, engine.Cascade)
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		p, err := tx.PreviewUpdate("authors", 1, engine.Row{"id": 10})
+		require.NoError(t, err)
+		require.Empty(t, p.Refusals)
+		require.Len(t, p.Changes, 3)
+		assert.Equal(t, engine.Change{Table: "authors", Key: int64(1), Set: engine.Row{"id": int64(10)}}, p.Changes[0])
+		for _, c := range p.Changes[1:] {
+			assert.Equal(t, []string{"books_author_id_fkey"}, c.Path)
+			assert.Equal(t, engine.Row{"author_id": int64(10)}, c.Set)
+		}
+		return nil
+	}))
+	db = relDB(t, engine.NoAction, engine.Restrict)
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		p, err := tx.PreviewUpdate("authors", 1, engine.Row{"id": 10})
+		require.NoError(t, err)
+		require.Len(t, p.Refusals, 1)
+		assert.ErrorIs(t, p.Refusals[0], engine.ErrRestrict)
+		_, err = tx.PreviewUpdate("authors", 99, engine.Row{"id": 10})
+		assert.ErrorIs(t, err, engine.ErrNotFound)
+		return nil
+	}))
+}
