@@ -80,6 +80,9 @@ func lessItem(a, b item) bool {
 // callers that share trees (package txn) serialise their Clones.
 type Tree struct {
 	bt *btree.BTreeG[item]
+	// probe is the entry DeleteEntry searches with. Only a tree's single
+	// writer deletes, so it needs no pool.
+	probe *Entry
 }
 
 // NewTree returns an empty tree.
@@ -141,11 +144,12 @@ func (t *Tree) Delete(key []byte) (Entry, bool) {
 
 // DeleteEntry is Delete returning the removed entry's pointer, or nil.
 func (t *Tree) DeleteEntry(key []byte) (old *Entry) {
-	probe := probes.Get().(*Entry)
-	probe.Key = key
-	it, _ := t.bt.Delete(makeItem(probe))
-	probe.Key = nil
-	probes.Put(probe)
+	if t.probe == nil {
+		t.probe = new(Entry)
+	}
+	t.probe.Key = key
+	it, _ := t.bt.Delete(makeItem(t.probe))
+	t.probe.Key = nil
 	return it.e
 }
 

@@ -135,7 +135,7 @@ func rowID(table string, pk []byte) string { return table + "\x00" + string(pk) 
 // Reader.
 func (p *Planner) Delete(table string, pk []byte, row []any) (*Plan, error) {
 	s := p.begin()
-	s.addDelete(table, pk, row, nil, -1)
+	s.addDelete(rowID(table, pk), table, pk, row, nil, -1)
 	return s.run()
 }
 
@@ -150,7 +150,7 @@ func (p *Planner) Update(table string, pk []byte, old, new []any) (*Plan, error)
 			set[i] = new[i]
 		}
 	}
-	s.addUpdate(table, pk, old, set, nil, -1)
+	s.addUpdate(rowID(table, pk), table, pk, old, set, nil, -1)
 	return s.run()
 }
 
@@ -182,8 +182,9 @@ func (s *planState) add(id string, op Op, vals []any) int {
 	return i
 }
 
-func (s *planState) addDelete(table string, pk []byte, row []any, via *FK, from int) {
-	id := rowID(table, pk)
+// addDelete plans deleting a row; id is rowID(table, pk), which the caller
+// has at hand.
+func (s *planState) addDelete(id, table string, pk []byte, row []any, via *FK, from int) {
 	if i, ok := s.rows[id]; ok {
 		st := &s.state[i]
 		if st.vals == nil {
@@ -202,8 +203,8 @@ func (s *planState) addDelete(table string, pk []byte, row []any, via *FK, from 
 	s.queue(i, change{old: row})
 }
 
-func (s *planState) addUpdate(table string, pk []byte, row []any, set map[int]any, via *FK, from int) {
-	id := rowID(table, pk)
+// addUpdate plans changing set's columns of a row; id is rowID(table, pk).
+func (s *planState) addUpdate(id, table string, pk []byte, row []any, set map[int]any, via *FK, from int) {
 	i, ok := s.rows[id]
 	if ok && s.state[i].vals == nil {
 		return // deleted: nothing to update
@@ -327,7 +328,8 @@ func (s *planState) expand(i int, ch change) error {
 			return err
 		}
 		for _, h := range hits {
-			if j, ok := s.rows[rowID(fk.Child, h.pk)]; ok {
+			id := rowID(fk.Child, h.pk)
+			if j, ok := s.rows[id]; ok {
 				vals := s.state[j].vals
 				if vals == nil {
 					continue // deleted by this plan already
@@ -338,13 +340,13 @@ func (s *planState) expand(i int, ch change) error {
 			}
 			switch {
 			case action == Cascade && ch.new == nil:
-				s.addDelete(fk.Child, h.pk, h.row, fk, i)
+				s.addDelete(id, fk.Child, h.pk, h.row, fk, i)
 			case action == Cascade:
 				set := make(map[int]any, len(fk.ChildCols))
 				for j, c := range fk.ChildCols {
 					set[c] = newKey[j]
 				}
-				s.addUpdate(fk.Child, h.pk, h.row, set, fk, i)
+				s.addUpdate(id, fk.Child, h.pk, h.row, set, fk, i)
 			case action == SetNull || action == SetDefault:
 				if action == SetDefault {
 					recheck = true
@@ -361,7 +363,7 @@ func (s *planState) expand(i int, ch change) error {
 						set[c] = s.r.Default(fk.Child, c)
 					}
 				}
-				s.addUpdate(fk.Child, h.pk, h.row, set, fk, i)
+				s.addUpdate(id, fk.Child, h.pk, h.row, set, fk, i)
 			}
 		}
 		if recheck {
