@@ -9,9 +9,6 @@ import (
 	"github.com/reldb/reldb/txn"
 )
 
-// ErrCorrupt is returned when stored data fails a consistency check.
-var ErrCorrupt = errors.New("reldb: corrupt database")
-
 // maxProblems bounds how many problems one Check reports.
 const maxProblems = 20
 

@@ -64,6 +64,12 @@ var (
 	// ErrNumericOverflow is returned when a decimal does not fit its column's
 	// precision and scale. SQLSTATE 22003.
 	ErrNumericOverflow = errors.New("reldb: numeric field overflow")
+
+	// Durability and integrity.
+
+	// ErrCorrupt is returned when stored data fails a consistency check
+	// (DB.Check).
+	ErrCorrupt = errors.New("reldb: corrupt database")
 )
 
 // SQLSTATE codes, as PostgreSQL reports them.
