@@ -52,14 +52,18 @@
 // [ErrForeignKey] (SQLSTATE 23503); MATCH SIMPLE skips a key with a NULL,
 // MATCH FULL refuses a partly NULL one. Deleting a parent, or changing its
 // referenced key, runs each referencing relation's action, as PostgreSQL
-// does: NO ACTION (the default) refuses if children remain at the end of
-// the statement, or at commit when the relation is deferrable and deferred
-// ([Tx.SetConstraints]); RESTRICT refuses at once if children existed
-// before the statement ([ErrRestrict]); CASCADE deletes or updates the
-// children; SET NULL and SET DEFAULT change their key columns. Actions run
-// in the order the relations referencing a table were declared, rows in
-// primary-key order, through an explicit worklist (no recursion limit),
-// each row once. A statement that fails anywhere changes nothing.
+// does: NO ACTION (the default) refuses if children still reference the
+// key when its check's turn comes, unless a parent holds the key again by
+// the end of the statement — or it checks at commit when the relation is
+// deferrable and deferred ([Tx.SetConstraints]); RESTRICT refuses if
+// children reference the key when its turn comes, and is never deferred
+// ([ErrRestrict]); CASCADE deletes or updates the children; SET NULL and
+// SET DEFAULT change their key columns. Like PostgreSQL's referential
+// triggers, the actions and checks run as one first-in-first-out queue of
+// row events — for each row, the relations referencing its table in the
+// order they were declared, rows in primary-key order — through an
+// explicit worklist (no recursion limit), each row once. A statement that
+// fails anywhere changes nothing.
 // [Tx.PreviewDelete] shows a delete's whole effect without writing it;
 // [Tx.DDL] exports the schema as PostgreSQL DDL; [Tx.Lint] warns about
 // cascade cycles and conflicting paths.

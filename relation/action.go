@@ -11,11 +11,12 @@ type Action uint8
 
 // Referential actions. The zero value is NoAction, PostgreSQL's default.
 const (
-	// NoAction refuses the change if referencing rows remain at the end of
-	// the statement, or at commit when the constraint is deferred.
+	// NoAction refuses the change if referencing rows remain when the
+	// check's turn comes in the statement (unless a parent holds the key
+	// again by its end), or at commit when the constraint is deferred.
 	NoAction Action = iota
-	// Restrict refuses the change at once if referencing rows existed
-	// before the statement. It is never deferred.
+	// Restrict refuses the change if referencing rows remain when the
+	// check's turn comes. It is never deferred.
 	Restrict
 	// Cascade deletes the referencing rows, or updates their key columns
 	// to the new values.

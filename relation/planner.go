@@ -81,7 +81,7 @@ func (p *Plan) Path(i int) []string {
 }
 
 // RestrictError reports a change refused by a RESTRICT foreign key: a row
-// of FK.Child referenced Key before the statement.
+// of FK.Child still referenced Key when the check's turn came.
 type RestrictError struct {
 	FK    *FK
 	Key   []any
