@@ -120,12 +120,12 @@ func (tx *Tx) runCheck(c pendingCheck) error {
 		}
 		return nil
 	}
-	return tx.checkNoChildren(c.fk, c.key, ErrForeignKey)
+	return tx.checkNoChildren(c.fk, c.key)
 }
 
-// checkNoChildren returns a *ConstraintError of the given kind if a child
-// row still references key and no parent holds key.
-func (tx *Tx) checkNoChildren(fk *fkDef, key []any, kind error) error {
+// checkNoChildren returns a *ConstraintError (ErrForeignKey) if a child row
+// still references key and no parent holds key.
+func (tx *Tx) checkNoChildren(fk *fkDef, key []any) error {
 	if tx.parentExists(fk, key) {
 		return nil
 	}
@@ -139,7 +139,7 @@ func (tx *Tx) checkNoChildren(fk *fkDef, key []any, kind error) error {
 	if found == nil {
 		return nil
 	}
-	return tx.stillReferenced(fk, key, kind)
+	return tx.stillReferenced(fk, key, ErrForeignKey)
 }
 
 // stillReferenced is PostgreSQL's "update or delete on table violates
@@ -260,6 +260,16 @@ func (tx *Tx) restrictError(re *relation.RestrictError) error {
 // runPlanned plans a delete (new == nil) or an update of one row and
 // executes the plan. On error the caller rolls the statement back.
 func (tx *Tx) runPlanned(d *tableDef, pk []byte, old, new []any) error {
+	plan, err := tx.plan(d, pk, old, new)
+	if err != nil {
+		return err
+	}
+	return tx.execPlan(plan)
+}
+
+// plan plans a delete (new == nil) or an update of one row. A RESTRICT
+// refusal comes back as the *ConstraintError the statement returns.
+func (tx *Tx) plan(d *tableDef, pk []byte, old, new []any) (*relation.Plan, error) {
 	p := relation.NewPlanner(newReader(tx))
 	var plan *relation.Plan
 	var err error
@@ -270,10 +280,7 @@ func (tx *Tx) runPlanned(d *tableDef, pk []byte, old, new []any) error {
 	}
 	var re *relation.RestrictError
 	if errors.As(err, &re) {
-		return tx.restrictError(re)
+		return nil, tx.restrictError(re)
 	}
-	if err != nil {
-		return err
-	}
-	return tx.execPlan(plan)
+	return plan, err
 }

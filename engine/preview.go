@@ -19,6 +19,8 @@ type Preview struct {
 	// Refusals lists the relations that would refuse the statement, each
 	// with the error the statement would return. Empty means it would
 	// succeed (unless a changed row breaks a unique or NOT NULL constraint).
+	// A NO ACTION refusal is listed even if the statement itself would put
+	// the key back in place (which the real statement forgives).
 	Refusals []error
 }
 
@@ -84,45 +86,33 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preview %s: %w", table, err)
 	}
-	p := relation.NewPlanner(newReader(tx))
-	var plan *relation.Plan
-	if set == nil {
-		plan, err = p.Delete(d.name, pk, old)
-	} else {
-		vals, serr := d.applySet(make([]any, len(old)), old, set)
-		if serr != nil {
-			return nil, fmt.Errorf("preview %s: %w", table, serr)
+	var vals []any // nil plans a delete
+	if set != nil {
+		if vals, err = d.applySet(make([]any, len(old)), old, set); err != nil {
+			return nil, fmt.Errorf("preview %s: %w", table, err)
 		}
-		plan, err = p.Update(d.name, pk, old, vals)
 	}
 	out := &Preview{}
-	var re *relation.RestrictError
-	if errors.As(err, &re) {
-		out.Refusals = append(out.Refusals, tx.restrictError(re))
+	plan, err := tx.plan(d, pk, old, vals)
+	if errors.Is(err, ErrRestrict) {
+		out.Refusals = append(out.Refusals, err)
 		return out, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	gone := map[string]bool{} // rows the plan deletes or moves, by table and key
 	for i, op := range plan.Ops {
 		od, err := tx.table(op.Table)
 		if err != nil {
 			return nil, err
 		}
-		e, ok := tx.t.Get(od.primary, op.PK)
-		if !ok {
-			continue
-		}
-		row := rowOf(e.Val)
-		c := Change{Path: plan.Path(i), Table: op.Table, Key: Record{def: od, vals: row}.ID(), Delete: op.Kind == relation.OpDelete}
+		c := Change{Path: plan.Path(i), Table: op.Table, Key: Record{def: od, vals: op.Row}.ID(), Delete: op.Kind == relation.OpDelete}
 		if !c.Delete {
 			c.Set = Row{}
 			for col, v := range op.Set {
 				c.Set[od.cols[col].name] = exportValue(v)
 			}
 		}
-		gone[op.Table+"\x00"+string(op.PK)] = true
 		out.Changes = append(out.Changes, c)
 	}
 	// NO ACTION: the plan says whether a child still referenced the key
