@@ -195,27 +195,6 @@ func (d *tableDef) uniqueError(constraint string, cols []int, vals []any) error 
 		Key: renderKey(names, pick(vals, cols)), SQLState: StateUnique, Detail: "duplicate key value violates unique constraint"}
 }
 
-// keyVals converts a primary key given by a caller (a bare value or a Key)
-// into the key's stored values.
-func (d *tableDef) keyVals(key any) ([]any, error) {
-	parts, ok := key.(Key)
-	if !ok {
-		parts = Key{key}
-	}
-	if len(parts) != len(d.pk) {
-		return nil, fmt.Errorf("%w: table %q has a %d-column primary key %v, got %d values", ErrType, d.name, len(d.pk), d.colNames(d.pk), len(parts))
-	}
-	vals := make([]any, len(d.cols))
-	for i, p := range d.pk {
-		v, err := coerce(&d.cols[p], parts[i])
-		if err != nil {
-			return nil, err
-		}
-		vals[p] = v
-	}
-	return vals, nil
-}
-
 // encodeKey encodes a primary key given by a caller (a bare value or a
 // Key) into buf. It returns ok=false when a key column is NULL: no row
 // has such a key.
@@ -448,24 +427,20 @@ func (tx *Tx) Upsert(table string, row Row) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("upsert: %w", err)
 	}
-	key := make(Key, len(d.pk))
-	for i, p := range d.pk {
-		v, ok := row[d.cols[p].name]
-		if !ok || v == nil {
-			return tx.Insert(table, row)
+	// The key as the insert would store it (a decimal rounded to its
+	// column), which is what ON CONFLICT compares.
+	kv := make([]any, len(d.cols))
+	for _, p := range d.pk {
+		v, err := coerce(&d.cols[p], row[d.cols[p].name])
+		if err != nil {
+			return Record{}, fmt.Errorf("upsert into %s: %w", table, err)
 		}
-		key[i] = v
-	}
-	var k any = key
-	if len(key) == 1 {
-		k = key[0]
-	}
-	kv, err := d.keyVals(k)
-	if err != nil {
-		return Record{}, fmt.Errorf("upsert into %s: %w", table, err)
+		if v == nil {
+			return tx.Insert(table, row) // no key yet: generated, or refused by Insert
+		}
+		kv[p] = v
 	}
 	if _, exists := tx.t.Get(d.primary, d.pkKey(kv)); exists {
-		// Update by the key as stored (rounded to its column), like ON CONFLICT.
 		stored := Key(pick(kv, d.pk))
 		if len(stored) == 1 {
 			return tx.Update(table, stored[0], row)
