@@ -23,6 +23,7 @@ type DB struct {
 	// catalog caches the table definitions of the latest catalog tree for
 	// transactions that have not changed the schema.
 	catalog atomic.Pointer[catalogCache]
+	stats   dbStats // counters of ended transactions
 }
 
 // catalogCache maps table names to definitions for one catalog tree. The
@@ -91,7 +92,8 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	tx := &Tx{db: db, ctx: ctx, readOnly: opts.ReadOnly}
+	tx := &Tx{db: db, ctx: ctx, readOnly: opts.ReadOnly, fetch: opts.FetchMode}
+	tx.loose.tx = tx
 	if !opts.ReadOnly {
 		tx.writeState = &writeState{}
 	}

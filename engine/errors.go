@@ -21,6 +21,9 @@ var (
 	ErrNoColumn = errors.New("reldb: no such column")
 	// ErrNoIndex is returned when DropIndex names an index that does not exist.
 	ErrNoIndex = errors.New("reldb: no such index")
+	// ErrNoRelation is returned when a table has no relation of the name
+	// given to Record.Related or Query.Prefetch.
+	ErrNoRelation = errors.New("reldb: no such relation")
 	// ErrExists is returned when CreateTable or CreateIndex uses a name that
 	// is taken.
 	ErrExists = errors.New("reldb: already exists")
@@ -44,6 +47,9 @@ var (
 	// ErrNoSavepoint is returned by RollbackTo when the savepoint was already
 	// rolled back past, or belongs to another transaction.
 	ErrNoSavepoint = errors.New("reldb: no such savepoint")
+	// ErrLazyLoad is returned under FetchRaise when a relation that was not
+	// prefetched is read from a record.
+	ErrLazyLoad = errors.New("reldb: lazy load refused")
 	// ErrClosed is returned when the database has been closed.
 	ErrClosed = errors.New("reldb: database is closed")
 

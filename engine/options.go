@@ -11,6 +11,9 @@ type Options struct {
 	// Retry bounds how DB.Update retries a transaction that failed with
 	// ErrConflict.
 	Retry RetryPolicy
+	// Traversal sets how relations are read: fetch modes and the N+1
+	// detector.
+	Traversal TraversalOptions
 }
 
 // RetryPolicy bounds DB.Update's retries. Between attempts Update sleeps for
@@ -51,4 +54,7 @@ type TxOptions struct {
 	// ReadOnly makes a snapshot reader: it records no read set, never
 	// conflicts, and every write returns ErrReadOnly.
 	ReadOnly bool
+	// FetchMode overrides the database's fetch mode for the transaction;
+	// FetchDefault keeps it.
+	FetchMode FetchMode
 }

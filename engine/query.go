@@ -100,6 +100,8 @@ type Query struct {
 	limit  int
 	offset int
 	err    error
+
+	prefetch []*prefetchNode // relations to load with the rows
 }
 
 type orderTerm struct {
@@ -265,40 +267,14 @@ func (q *Query) plan() (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	conds := make([]bound, len(q.conds))
-	for i, c := range q.conds {
-		pos, ok := d.colIdx[c.col]
-		if !ok {
-			return nil, fmt.Errorf("query %s: %w: %q", q.table, ErrNoColumn, c.col)
-		}
-		if c.op < opEq || c.op > opNotNull {
-			return nil, fmt.Errorf("query %s: invalid condition on %q", q.table, c.col)
-		}
-		if c.op != opIn && c.op != opIsNull && c.op != opNotNull && len(c.vals) != 1 {
-			return nil, fmt.Errorf("query %s: condition %s on %q needs one value", q.table, opNames[c.op], c.col)
-		}
-		cmpCol := d.cols[pos]
-		cmpCol.precision, cmpCol.scale = 0, 0 // compare decimals exactly, unrounded
-		b := bound{col: pos, op: c.op}
-		for _, v := range c.vals {
-			cv, err := coerce(&cmpCol, v)
-			if err != nil {
-				return nil, fmt.Errorf("query %s: %w", q.table, err)
-			}
-			b.vals = append(b.vals, cv)
-		}
-		conds[i] = b
+	what := "query " + q.table
+	conds, err := bindConds(d, what, q.conds)
+	if err != nil {
+		return nil, err
 	}
-	orderAt := make([]int, len(q.order))
-	for i, o := range q.order {
-		pos, ok := d.colIdx[o.col]
-		if !ok {
-			return nil, fmt.Errorf("query %s: order by: %w: %q", q.table, ErrNoColumn, o.col)
-		}
-		if o.dir != Asc && o.dir != Desc {
-			return nil, fmt.Errorf("query %s: order by %q: invalid direction %v", q.table, o.col, o.dir)
-		}
-		orderAt[i] = pos
+	orderAt, err := bindOrder(d, what, q.order)
+	if err != nil {
+		return nil, err
 	}
 	best := shapeOf(d, nil, conds, q.order, orderAt)
 	for _, ix := range d.indexes {
@@ -307,6 +283,52 @@ func (q *Query) plan() (*plan, error) {
 		}
 	}
 	return newPlan(d, best, conds, q.order, orderAt), nil
+}
+
+// bindConds checks conditions against a table and coerces their values to
+// the columns' types; what prefixes errors ("query books").
+func bindConds(d *tableDef, what string, in []Cond) ([]bound, error) {
+	conds := make([]bound, len(in))
+	for i, c := range in {
+		pos, ok := d.colIdx[c.col]
+		if !ok {
+			return nil, fmt.Errorf("%s: %w: %q", what, ErrNoColumn, c.col)
+		}
+		if c.op < opEq || c.op > opNotNull {
+			return nil, fmt.Errorf("%s: invalid condition on %q", what, c.col)
+		}
+		if c.op != opIn && c.op != opIsNull && c.op != opNotNull && len(c.vals) != 1 {
+			return nil, fmt.Errorf("%s: condition %s on %q needs one value", what, opNames[c.op], c.col)
+		}
+		cmpCol := d.cols[pos]
+		cmpCol.precision, cmpCol.scale = 0, 0 // compare decimals exactly, unrounded
+		b := bound{col: pos, op: c.op}
+		for _, v := range c.vals {
+			cv, err := coerce(&cmpCol, v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+			b.vals = append(b.vals, cv)
+		}
+		conds[i] = b
+	}
+	return conds, nil
+}
+
+// bindOrder returns the column positions of ORDER BY terms.
+func bindOrder(d *tableDef, what string, order []orderTerm) ([]int, error) {
+	orderAt := make([]int, len(order))
+	for i, o := range order {
+		pos, ok := d.colIdx[o.col]
+		if !ok {
+			return nil, fmt.Errorf("%s: order by: %w: %q", what, ErrNoColumn, o.col)
+		}
+		if o.dir != Asc && o.dir != Desc {
+			return nil, fmt.Errorf("%s: order by %q: invalid direction %v", what, o.col, o.dir)
+		}
+		orderAt[i] = pos
+	}
+	return orderAt, nil
 }
 
 // shape is what scanning one index can do for a query, worked out without
@@ -636,29 +658,46 @@ func (q *Query) run(fn func(Record) bool) error {
 	if err != nil {
 		return err
 	}
+	tx := q.tx
 	if q.limit == 0 {
+		tx.counted(LoadQuery, q.table, 0, 0)
 		return nil
 	}
+	res := &result{tx: tx}
 	skip, left := q.offset, q.limit
-	emit := func(vals []any) bool {
+	// keep collects the rows the query returns into its result, which
+	// FetchPeers, the N+1 detector and prefetch work on.
+	keep := func(vals []any) bool {
 		if skip > 0 {
 			skip--
 			return true
 		}
-		if !fn(Record{def: p.d, vals: vals}) {
-			return false
-		}
+		res.rows = append(res.rows, vals)
 		left--
 		return left != 0
 	}
-	if p.sorted && q.tx.readOnly {
-		p.scan(q.tx, emit)
+	if p.sorted && tx.readOnly && len(q.prefetch) == 0 {
+		// Stream: a reader's trees do not change under the scan.
+		p.scan(tx, func(vals []any) bool {
+			if skip > 0 {
+				skip--
+				return true
+			}
+			at := len(res.rows)
+			res.rows = append(res.rows, vals)
+			if !fn(Record{def: p.d, vals: vals, res: res, at: at}) {
+				return false
+			}
+			left--
+			return left != 0
+		})
+		tx.counted(LoadQuery, q.table, p.seeks(), len(res.rows))
 		return nil
 	}
 	// Collect before emitting: in a write transaction fn may write to the
 	// trees being scanned, which a B-tree iteration does not survive.
 	var rows [][]any
-	p.scan(q.tx, func(vals []any) bool {
+	p.scan(tx, func(vals []any) bool {
 		rows = append(rows, vals)
 		return !p.sorted || q.limit < 0 || len(rows)-q.offset < q.limit
 	})
@@ -666,24 +705,32 @@ func (q *Query) run(fn func(Record) bool) error {
 		sortRows(rows, p)
 	}
 	for _, vals := range rows {
-		if !emit(vals) {
+		if !keep(vals) {
+			break
+		}
+	}
+	tx.counted(LoadQuery, q.table, p.seeks(), len(res.rows))
+	if len(q.prefetch) > 0 {
+		if err := tx.prefetch(res, p.d, q.prefetch); err != nil {
+			return fmt.Errorf("query %s: %w", q.table, err)
+		}
+	}
+	for i, vals := range res.rows {
+		if !fn(Record{def: p.d, vals: vals, res: res, at: i}) {
 			break
 		}
 	}
 	return nil
 }
 
-func sortRows(rows [][]any, p *plan) {
-	slices.SortStableFunc(rows, func(a, b []any) int {
-		for i, col := range p.orderAt {
-			c := index.Compare(a[col], b[col])
-			if p.order[i].dir == Desc {
-				c = -c
-			}
-			if c != 0 {
-				return c
-			}
-		}
+// seeks is how many index descents the plan's scan takes.
+func (p *plan) seeks() int {
+	if p.empty {
 		return 0
-	})
+	}
+	return len(p.ranges)
+}
+
+func sortRows(rows [][]any, p *plan) {
+	slices.SortStableFunc(rows, func(a, b []any) int { return compareRows(a, b, p.order, p.orderAt) })
 }

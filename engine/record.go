@@ -18,11 +18,16 @@ type Key []any
 
 // Record is a read-only view of one stored row. Stored rows are immutable
 // and shared by snapshots, so a Record stays valid and unchanged after its
-// transaction ends; Get returns copies of mutable values. The zero Record
-// belongs to no table.
+// transaction ends; Get returns copies of mutable values. A Record also
+// knows the transaction and result it was read in, which Related uses to
+// traverse relations. The zero Record belongs to no table.
 type Record struct {
 	def  *tableDef
 	vals []any
+	// res is the result the record was read in and at its position there:
+	// how Related finds prefetched rows and loads lazily.
+	res *result
+	at  int
 }
 
 // Table returns the name of the record's table.

@@ -31,6 +31,14 @@ type Tx struct {
 
 	cat *catalogCache // a reader's view of the catalog
 
+	// stats counts loads; trav is the traversal state, allocated on first
+	// use; fetch is the transaction's fetch mode; loose is the result of
+	// rows read one at a time (Get, Insert, Update), which have no peers.
+	stats txStats
+	trav  *travState
+	fetch FetchMode
+	loose result
+
 	// writeState is nil in a read-only transaction, which keeps a reader's
 	// Tx small: View is on the hot path of every point read.
 	*writeState
@@ -84,6 +92,7 @@ func (tx *Tx) commit() error {
 	if !tx.done.CompareAndSwap(false, true) {
 		return ErrTxDone
 	}
+	defer tx.endStats()
 	if err := tx.ctx.Err(); err != nil {
 		tx.t.Abort()
 		return err
@@ -149,6 +158,7 @@ func (tx *Tx) Rollback() error {
 func (tx *Tx) rollback() {
 	if tx.done.CompareAndSwap(false, true) {
 		tx.t.Abort()
+		tx.endStats()
 	}
 }
 

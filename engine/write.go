@@ -39,7 +39,7 @@ func (tx *Tx) Insert(table string, row Row) (Record, error) {
 			return Record{}, fmt.Errorf("insert into %s: %w", table, err)
 		}
 	}
-	return Record{def: d, vals: vals}, nil
+	return Record{def: d, vals: vals, res: &tx.loose}, nil
 }
 
 // newRow builds a stored row from an insert's values.
@@ -275,9 +275,11 @@ func (tx *Tx) Get(table string, key any) (Record, error) {
 	}
 	vals, _, err := tx.lookup(d, key)
 	if err != nil {
+		tx.counted(LoadGet, table, 1, 0)
 		return Record{}, fmt.Errorf("get from %s: %w", table, err)
 	}
-	return Record{def: d, vals: vals}, nil
+	tx.counted(LoadGet, table, 1, 1)
+	return Record{def: d, vals: vals, res: &tx.loose}, nil
 }
 
 // Update changes the named columns of the row with the given primary key and
@@ -314,7 +316,7 @@ func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
 		tx.undo(mark)
 		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.renderPK(old), err)
 	}
-	return Record{def: d, vals: vals}, nil
+	return Record{def: d, vals: vals, res: &tx.loose}, nil
 }
 
 func (d *tableDef) renderPK(vals []any) string {

@@ -1,0 +1,769 @@
+package engine
+
+import (
+	"fmt"
+	"log"
+	"slices"
+	"strings"
+
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/txn"
+)
+
+// FetchMode says what reading a relation from a record does when the
+// relation was not prefetched for the record's result.
+type FetchMode uint8
+
+const (
+	// FetchDefault inherits: a relation's own mode, else the
+	// transaction's, else the database's; at the database it means
+	// FetchLazy.
+	FetchDefault FetchMode = iota
+	// FetchLazy loads the relation for that one row: one load, one index
+	// seek (plus one per target for a many-to-many), each time.
+	FetchLazy
+	// FetchPeers loads the relation, on its first access from a row, for
+	// every row of the same result in one batch, as a prefetch would:
+	// N+1 loads become 1+1 with no prefetch written.
+	FetchPeers
+	// FetchRaise makes the access fail with ErrLazyLoad.
+	FetchRaise
+	// FetchLog loads like FetchLazy and reports each load
+	// (TraversalOptions.OnReport, or the standard logger).
+	FetchLog
+)
+
+var _ fmt.Stringer = FetchPeers
+
+func (m FetchMode) String() string {
+	switch m {
+	case FetchDefault:
+		return "default"
+	case FetchLazy:
+		return "lazy"
+	case FetchPeers:
+		return "peers"
+	case FetchRaise:
+		return "raise"
+	case FetchLog:
+		return "log"
+	}
+	return fmt.Sprintf("FetchMode(%d)", uint8(m))
+}
+
+// TraversalOptions configures how relations are read (Options.Traversal).
+// The zero value loads lazily and detects nothing.
+type TraversalOptions struct {
+	// FetchMode is the database's fetch mode; FetchDefault means FetchLazy.
+	FetchMode FetchMode
+	// RelationModes sets the fetch mode of single relations, by
+	// "table.relation" ("authors.books"). They override FetchMode and a
+	// transaction's mode; Tx.SetRelationFetchMode overrides them.
+	RelationModes map[string]FetchMode
+	// NPlusOneThreshold is how many lazy loads of one relation from the
+	// rows of one result a transaction may run before OnReport hears of
+	// it (ReportNPlusOne, when the transaction ends). 0 means 10; a
+	// negative value turns the detector off.
+	NPlusOneThreshold int
+	// OnReport receives the traversal's reports: N+1 patterns, lazy loads
+	// under FetchLog, prefetched relations nothing read. It runs in the
+	// goroutine of the transaction, after the transaction's locks are
+	// released, and must not block. Nil drops the reports, except that
+	// FetchLog then writes to the standard logger.
+	OnReport func(Report)
+}
+
+// ReportKind says what a Report is about.
+type ReportKind uint8
+
+const (
+	// ReportNPlusOne: a relation was loaded lazily more than
+	// NPlusOneThreshold times from the rows of one result.
+	ReportNPlusOne ReportKind = iota
+	// ReportLazyLoad: one lazy load under FetchLog.
+	ReportLazyLoad
+	// ReportUnusedPrefetch: a prefetched relation that nothing read.
+	ReportUnusedPrefetch
+)
+
+var _ fmt.Stringer = ReportNPlusOne
+
+func (k ReportKind) String() string {
+	switch k {
+	case ReportNPlusOne:
+		return "n+1"
+	case ReportLazyLoad:
+		return "lazy load"
+	case ReportUnusedPrefetch:
+		return "unused prefetch"
+	}
+	return fmt.Sprintf("ReportKind(%d)", uint8(k))
+}
+
+// Report is something the traversal noticed (TraversalOptions.OnReport).
+type Report struct {
+	Kind ReportKind
+	// Relation is "table.relation".
+	Relation string
+	// Count is how many lazy loads ran (ReportNPlusOne), else 1.
+	Count int
+	// Caller is the file:line outside package engine that ran the load
+	// that crossed the threshold, or ran the lazy load; empty for
+	// ReportUnusedPrefetch.
+	Caller string
+}
+
+// String renders the report on one line.
+func (r Report) String() string {
+	switch r.Kind {
+	case ReportNPlusOne:
+		return fmt.Sprintf("reldb: n+1: relation %s loaded lazily %d times from one result at %s", r.Relation, r.Count, r.Caller)
+	case ReportLazyLoad:
+		return fmt.Sprintf("reldb: lazy load of relation %s at %s", r.Relation, r.Caller)
+	}
+	return fmt.Sprintf("reldb: %s: relation %s", r.Kind, r.Relation)
+}
+
+// Link is one edge of a many-to-many relation: the junction row (with its
+// payload, such as an enrollment's grade) and the row it leads to.
+type Link struct {
+	Via, To Record
+}
+
+// relDir is the direction a relation is read in.
+type relDir uint8
+
+const (
+	toParent   relDir = iota // child row -> the row it references
+	toChildren               // parent row -> the rows referencing it
+	through                  // one side of a many-to-many -> the other side
+)
+
+// travRel is a relation resolved from one table, for reading.
+type travRel struct {
+	key  string // "table.relation", for stats and modes
+	name string
+	dir  relDir
+	// near is the relation read: for through, the junction's relation to
+	// the source table; far is the junction's relation to the target.
+	near, far *fkDef
+	// src are the source row's columns that make the lookup key.
+	src []int
+	// one: at most one related row (to a parent, or a one-to-one's child).
+	one bool
+}
+
+// result is a set of rows one load returned: a query's rows, a prefetch
+// level's distinct rows, or the rows of one lazy access. A Record points to
+// its result and its position in it; that is how reading a relation finds
+// what a prefetch loaded for it, how FetchPeers loads a relation for all
+// the rows of a result at once, and what the N+1 detector counts by.
+type result struct {
+	tx   *Tx
+	rows [][]any // nil for loose rows (Get, Insert): no peers
+	// rels holds the relations loaded for every row of the result, by
+	// relation name.
+	rels map[string]*loaded
+	// lazy counts lazy loads per relation from rows of this result.
+	lazy map[string]*lazyCount
+}
+
+// loaded is one relation loaded for every row of a result.
+type loaded struct {
+	rel *travRel
+	// groups[i] are the rows related to row i of the source result; vias
+	// (through relations only) the junction rows, in parallel.
+	groups, vias [][]Record
+	prefetched   bool // by a prefetch (not FetchPeers): reported if unused
+	used         bool
+}
+
+type lazyCount struct {
+	rel    string
+	n      int
+	caller string // where the load that crossed the threshold ran
+}
+
+// travState is a transaction's traversal state, allocated on first use.
+type travState struct {
+	mode     FetchMode
+	relModes map[string]FetchMode
+	relStats map[string]RelationStats
+	resolved map[relKey]*travRel
+	// prefetched lists prefetch levels, lazy the lazy counters, to report
+	// when the transaction ends.
+	prefetched []*loaded
+	lazy       []*lazyCount
+	unused     []string
+	hook       func(Load)
+	scratch    []byte
+	finished   bool
+}
+
+type relKey struct {
+	d    *tableDef
+	name string
+}
+
+func (tx *Tx) travState() *travState {
+	if tx.trav == nil {
+		tx.trav = &travState{mode: tx.fetch}
+	}
+	return tx.trav
+}
+
+// SetFetchMode sets the transaction's fetch mode; FetchDefault goes back
+// to the database's.
+func (tx *Tx) SetFetchMode(m FetchMode) {
+	tx.fetch = m
+	tx.travState().mode = m
+}
+
+// SetRelationFetchMode sets the fetch mode of one relation, named
+// "table.relation", for the rest of the transaction; FetchDefault removes
+// the setting.
+func (tx *Tx) SetRelationFetchMode(relation string, m FetchMode) {
+	tv := tx.travState()
+	if m == FetchDefault {
+		delete(tv.relModes, relation)
+		return
+	}
+	if tv.relModes == nil {
+		tv.relModes = map[string]FetchMode{}
+	}
+	tv.relModes[relation] = m
+}
+
+// fetchMode returns the mode that applies to a relation.
+func (tx *Tx) fetchMode(rel *travRel) FetchMode {
+	opts := &tx.db.opts.Traversal
+	if tv := tx.trav; tv != nil {
+		if m, ok := tv.relModes[rel.key]; ok {
+			return m
+		}
+	}
+	if m, ok := opts.RelationModes[rel.key]; ok && m != FetchDefault {
+		return m
+	}
+	if tx.fetch != FetchDefault {
+		return tx.fetch
+	}
+	if opts.FetchMode != FetchDefault {
+		return opts.FetchMode
+	}
+	return FetchLazy
+}
+
+// resolve finds the relation a table's rows know by name.
+func (tx *Tx) resolve(d *tableDef, name string) (*travRel, error) {
+	tv := tx.travState()
+	if r, ok := tv.resolved[relKey{d, name}]; ok {
+		return r, nil
+	}
+	r := resolveIn(d, name)
+	if r == nil {
+		return nil, fmt.Errorf("%w: table %q has no relation %q (it has %s)", ErrNoRelation, d.name, name, relationNames(d))
+	}
+	if tv.resolved == nil {
+		tv.resolved = map[relKey]*travRel{}
+	}
+	tv.resolved[relKey{d, name}] = r
+	return r, nil
+}
+
+func resolveIn(d *tableDef, name string) *travRel {
+	key := d.name + "." + name
+	for _, fk := range d.fks {
+		if fk.parentAs == name {
+			return &travRel{key: key, name: name, dir: toParent, near: fk, src: fk.ChildCols, one: true}
+		}
+	}
+	for _, fk := range d.refs {
+		if fk.childrenAs == name {
+			return &travRel{key: key, name: name, dir: toChildren, near: fk, src: fk.ParentCols, one: fk.kind == OneToOne}
+		}
+	}
+	for _, m := range d.m2m {
+		switch {
+		case m.left == d.name && m.leftAs == name:
+			return &travRel{key: key, name: name, dir: through, near: m.toLeft, far: m.toRight, src: m.toLeft.ParentCols}
+		case m.right == d.name && m.rightAs == name:
+			return &travRel{key: key, name: name, dir: through, near: m.toRight, far: m.toLeft, src: m.toRight.ParentCols}
+		}
+	}
+	return nil
+}
+
+// relationNames lists the names a table's rows can traverse.
+func relationNames(d *tableDef) string {
+	var names []string
+	for _, fk := range d.fks {
+		if fk.parentAs != "" {
+			names = append(names, fk.parentAs)
+		}
+	}
+	for _, fk := range d.refs {
+		if fk.childrenAs != "" {
+			names = append(names, fk.childrenAs)
+		}
+	}
+	for _, m := range d.m2m {
+		if m.left == d.name && m.leftAs != "" {
+			names = append(names, m.leftAs)
+		}
+		if m.right == d.name && m.rightAs != "" {
+			names = append(names, m.rightAs)
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// Related returns the rows related to r by the named relation, in the
+// order of the relation's index (for a prefetch with an order, that order).
+// The name is the one the relation declared for r's side: "books" from an
+// author, "author" from a book, "tags" from a book of a many-to-many.
+//
+// If the relation was prefetched for r's result (Query.Prefetch), or
+// loaded for its peers (FetchPeers), Related returns those rows without a
+// load, even after the transaction ended. Otherwise what happens depends
+// on the fetch mode (FetchMode): a lazy load of r's related rows as of the
+// transaction's snapshot and its own writes, one batch for every row of r's
+// result, or ErrLazyLoad. The returned slice may be shared with other
+// records: do not modify it.
+//
+// Returns ErrNoRelation for an unknown name, ErrLazyLoad under FetchRaise,
+// ErrTxDone for a load after the transaction ended.
+func (r Record) Related(name string) ([]Record, error) {
+	l, recs, err := r.related(name)
+	if err != nil {
+		return nil, err
+	}
+	if l != nil {
+		return l.groups[r.at], nil
+	}
+	return recs, nil
+}
+
+// RelatedOne returns the one row related to r by a relation that has at
+// most one (a book's "author", a user's "profile"), or the zero Record
+// when there is none. It loads like Related. Returns ErrSchema for a
+// relation that may hold several rows.
+func (r Record) RelatedOne(name string) (Record, error) {
+	if r.res != nil && r.def != nil {
+		rel, err := r.res.tx.resolve(r.def, name)
+		if err != nil {
+			return Record{}, err
+		}
+		if !rel.one {
+			return Record{}, fmt.Errorf("%w: relation %s may hold several rows; use Related", ErrSchema, rel.key)
+		}
+	}
+	recs, err := r.Related(name)
+	if err != nil || len(recs) == 0 {
+		return Record{}, err
+	}
+	return recs[0], nil
+}
+
+// Links returns the edges of a many-to-many relation from r: each target
+// row with the junction row that links it, whose payload columns (an
+// enrollment's grade) it carries. It loads like Related. Returns ErrSchema
+// for a relation that is not many-to-many.
+func (r Record) Links(name string) ([]Link, error) {
+	if r.res == nil || r.def == nil {
+		return nil, fmt.Errorf("reldb: links %q: the record was not read by a transaction", name)
+	}
+	rel, err := r.res.tx.resolve(r.def, name)
+	if err != nil {
+		return nil, err
+	}
+	if rel.dir != through {
+		return nil, fmt.Errorf("%w: relation %s is not many-to-many; use Related", ErrSchema, rel.key)
+	}
+	l, recs, err := r.related(name)
+	if err != nil {
+		return nil, err
+	}
+	var to, via []Record
+	if l != nil {
+		to, via = l.groups[r.at], l.vias[r.at]
+	} else {
+		to, via = recs, recs[len(recs):cap(recs)] // see loadOne: vias follow targets
+	}
+	links := make([]Link, len(to))
+	for i := range to {
+		links[i] = Link{Via: via[i], To: to[i]}
+	}
+	return links, nil
+}
+
+// related reads a relation from r: the loaded relation of r's result that
+// holds it, or the rows of a lazy load.
+func (r Record) related(name string) (*loaded, []Record, error) {
+	if r.res == nil || r.def == nil {
+		return nil, nil, fmt.Errorf("reldb: related %q: the record was not read by a transaction", name)
+	}
+	res := r.res
+	tx := res.tx
+	if l := res.rels[name]; l != nil {
+		l.used = true
+		return l, nil, nil
+	}
+	rel, err := tx.resolve(r.def, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.live(); err != nil {
+		return nil, nil, fmt.Errorf("related %s: %w", rel.key, err)
+	}
+	switch tx.fetchMode(rel) {
+	case FetchRaise:
+		return nil, nil, fmt.Errorf("related %s from %s: %w", rel.key, r.def.renderPK(r.vals), ErrLazyLoad)
+	case FetchPeers:
+		if len(res.rows) > 1 {
+			l, _, _, err := tx.loadBatch(res, rel, nil)
+			if err != nil {
+				return nil, nil, err
+			}
+			if res.rels == nil {
+				res.rels = map[string]*loaded{}
+			}
+			res.rels[name] = l
+			l.used = true
+			return l, nil, nil
+		}
+	case FetchLog:
+		tx.report(Report{Kind: ReportLazyLoad, Relation: rel.key, Count: 1, Caller: caller()})
+	}
+	recs, err := tx.loadOne(rel, r.vals)
+	if err != nil {
+		return nil, nil, err
+	}
+	if res.rows != nil {
+		res.countLazy(rel)
+	}
+	return nil, recs, nil
+}
+
+// countLazy counts a lazy load of rel from a row of res, for the N+1
+// detector.
+func (res *result) countLazy(rel *travRel) {
+	tx := res.tx
+	limit := tx.db.opts.Traversal.NPlusOneThreshold
+	if limit < 0 {
+		return
+	}
+	if limit == 0 {
+		limit = 10
+	}
+	c := res.lazy[rel.name]
+	if c == nil {
+		c = &lazyCount{rel: rel.key}
+		if res.lazy == nil {
+			res.lazy = map[string]*lazyCount{}
+		}
+		res.lazy[rel.name] = c
+		tv := tx.travState()
+		tv.lazy = append(tv.lazy, c)
+	}
+	c.n++
+	if c.n == limit+1 {
+		c.caller = caller()
+	}
+}
+
+// report hands a report to OnReport.
+func (tx *Tx) report(r Report) {
+	if fn := tx.db.opts.Traversal.OnReport; fn != nil {
+		fn(r)
+		return
+	}
+	if r.Kind == ReportLazyLoad {
+		log.Print(r.String())
+	}
+}
+
+// finish runs when the transaction ends: it lists prefetched relations
+// nothing read and reports them and the N+1 patterns.
+func (tv *travState) finish(tx *Tx) {
+	if tv.finished {
+		return
+	}
+	tv.finished = true
+	for _, l := range tv.prefetched {
+		if !l.used {
+			tv.unused = append(tv.unused, l.rel.key)
+		}
+	}
+	slices.Sort(tv.unused)
+	tv.unused = slices.Compact(tv.unused)
+	for _, u := range tv.unused {
+		tx.report(Report{Kind: ReportUnusedPrefetch, Relation: u, Count: 1})
+	}
+	limit := tx.db.opts.Traversal.NPlusOneThreshold
+	if limit == 0 {
+		limit = 10
+	}
+	for _, c := range tv.lazy {
+		if limit > 0 && c.n > limit {
+			tx.report(Report{Kind: ReportNPlusOne, Relation: c.rel, Count: c.n, Caller: c.caller})
+		}
+	}
+}
+
+// relStat returns the counters of a relation to update.
+func (tv *travState) relStat(key string) RelationStats {
+	return tv.relStats[key]
+}
+
+func (tv *travState) setRelStat(key string, s RelationStats) {
+	if tv.relStats == nil {
+		tv.relStats = map[string]RelationStats{}
+	}
+	tv.relStats[key] = s
+}
+
+// target returns the table a relation leads to, and for through the
+// junction.
+func (tx *Tx) target(rel *travRel) (to, junction *tableDef, err error) {
+	switch rel.dir {
+	case toParent:
+		to, err = tx.table(rel.near.Parent)
+	case toChildren:
+		to, err = tx.table(rel.near.Child)
+	case through:
+		if junction, err = tx.table(rel.near.Child); err == nil {
+			to, err = tx.table(rel.far.Parent)
+		}
+	}
+	return to, junction, err
+}
+
+// keyScratch encodes a row's columns into the traversal's scratch buffer;
+// ok is false when one of them is NULL, which matches nothing.
+func (tv *travState) keyScratch(vals []any, cols []int) ([]byte, bool) {
+	for _, c := range cols {
+		if vals[c] == nil {
+			return nil, false
+		}
+	}
+	tv.scratch = appendCols(tv.scratch[:0], vals, cols)
+	return tv.scratch, true
+}
+
+// ownKey makes a key the transaction may keep in its read set.
+func (tx *Tx) keepKey(k []byte) []byte {
+	if tx.writeState == nil {
+		return k // a reader keeps no read set
+	}
+	return tx.arena.own(k)
+}
+
+// loadOne lazily loads a relation for one row: one load and one index seek
+// (plus one per target row through a junction). For a through relation the
+// returned slice's capacity holds the junction rows after the targets,
+// which Links reads.
+func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
+	tv := tx.travState()
+	to, junction, err := tx.target(rel)
+	if err != nil {
+		return nil, fmt.Errorf("related %s: %w", rel.key, err)
+	}
+	res := &result{tx: tx}
+	seeks := 1
+	key, ok := tv.keyScratch(vals, rel.src)
+	if ok {
+		key = tx.keepKey(key)
+		switch rel.dir {
+		case toParent:
+			if e, found := tx.t.Get(rel.near.parentTree, key); found {
+				res.rows = append(res.rows, rowOf(e.Val))
+			}
+		case toChildren:
+			tx.t.Scan(rel.near.childTree, key, tx.prefixEnd(key), false, func(e index.Entry) bool {
+				res.rows = append(res.rows, rowOf(e.Val))
+				return true
+			})
+		case through:
+			var links [][]any
+			tx.t.Scan(rel.near.childTree, key, tx.prefixEnd(key), false, func(e index.Entry) bool {
+				links = append(links, rowOf(e.Val))
+				return true
+			})
+			vias := &result{tx: tx, rows: make([][]any, 0, len(links))}
+			for _, j := range links {
+				tk, ok := tv.keyScratch(j, rel.far.ChildCols)
+				if !ok {
+					continue
+				}
+				seeks++
+				if e, found := tx.t.Get(rel.far.parentTree, tx.keepKey(tk)); found {
+					res.rows = append(res.rows, rowOf(e.Val))
+					vias.rows = append(vias.rows, j)
+				}
+			}
+			recs := make([]Record, len(res.rows), 2*len(res.rows))
+			for i, row := range res.rows {
+				recs[i] = Record{def: to, vals: row, res: res, at: i}
+			}
+			for i, j := range vias.rows {
+				recs = append(recs, Record{def: junction, vals: j, res: vias, at: i})
+			}
+			tx.countRel(rel, LoadLazy, to.name, 1, seeks, len(links)+len(res.rows), len(res.rows), "")
+			return recs[:len(res.rows)], nil
+		}
+	}
+	recs := make([]Record, len(res.rows))
+	for i, row := range res.rows {
+		recs[i] = Record{def: to, vals: row, res: res, at: i}
+	}
+	tx.countRel(rel, LoadLazy, to.name, 1, seeks, len(res.rows), len(res.rows), "")
+	return recs, nil
+}
+
+// countRel records a relation load: rowsRead rows read (junction rows
+// included) and related rows returned.
+func (tx *Tx) countRel(rel *travRel, kind LoadKind, table string, keys, seeks, rowsRead, related int, path string) {
+	tx.stats.loads++
+	tx.stats.seeks += seeks
+	tx.stats.rows += rowsRead
+	tv := tx.travState()
+	s := tv.relStat(rel.key)
+	if kind == LoadBatch {
+		s.Batched++
+		switch path {
+		case pathSeek:
+			s.Seeks++
+		case pathScan:
+			s.Scans++
+		}
+	} else {
+		s.Single++
+	}
+	s.Rows += related
+	tv.setRelStat(rel.key, s)
+	if tv.hook != nil {
+		tv.hook(Load{Kind: kind, Table: table, Relation: rel.key, Keys: keys, Rows: related, Path: path, Caller: caller()})
+	}
+}
+
+// Access paths of a batched load.
+const (
+	pathSeek = "seek"
+	pathScan = "scan"
+)
+
+// seekCost is how many index entries a merge scan reads in the time one
+// seek takes, roughly: a batch of k keys over a tree of n entries scans
+// when k*seekCost >= n. Measured with BenchmarkPrefetch (a seek descends
+// 3-4 levels of degree-32 nodes and misses cache on the way; a scan reads
+// entries in order from leaves already in cache).
+const seekCost = 8
+
+// probe calls fn(i, row) for every entry of tree whose key starts with
+// keys[i], for sorted, distinct keys of ncols values each, in key order.
+// It takes one seek per key, or one ordered merge scan over the keys'
+// whole range when the keys cover enough of the tree; it returns the path
+// and the seeks taken. point says each key matches at most one entry
+// exactly (a primary key or a unique index).
+func (tx *Tx) probe(tree txn.TreeID, keys [][]byte, ncols int, point bool, fn func(i int, row []any)) (path string, seeks int, err error) {
+	if len(keys) == 0 {
+		return pathSeek, 0, nil
+	}
+	if len(keys) > 1 && len(keys)*seekCost >= tx.t.Len(tree) {
+		i := 0
+		tx.t.Scan(tree, keys[0], tx.prefixEnd(keys[len(keys)-1]), false, func(e index.Entry) bool {
+			n, serr := index.SkipValues(e.Key, ncols)
+			if serr != nil {
+				err = serr
+				return false
+			}
+			prefix := e.Key[:n]
+			for i < len(keys) && string(keys[i]) < string(prefix) {
+				i++
+			}
+			if i == len(keys) {
+				return false
+			}
+			if string(keys[i]) == string(prefix) {
+				fn(i, rowOf(e.Val))
+			}
+			return true
+		})
+		return pathScan, 1, err
+	}
+	for i, k := range keys {
+		if point {
+			if e, ok := tx.t.Get(tree, k); ok {
+				fn(i, rowOf(e.Val))
+			}
+			continue
+		}
+		tx.t.Scan(tree, k, tx.prefixEnd(k), false, func(e index.Entry) bool {
+			fn(i, rowOf(e.Val))
+			return true
+		})
+	}
+	return pathSeek, len(keys), nil
+}
+
+// distinctKeys encodes the cols of every row and returns the distinct
+// non-NULL keys in order, and for each row the index of its key in them
+// (-1 for a key with a NULL). The keys are never modified afterwards, so a
+// write transaction may keep them in its read set.
+func distinctKeys(rows [][]any, cols []int) (keys [][]byte, of []int) {
+	of = make([]int, len(rows))
+	var buf []byte
+	ends := make([]int, 0, len(rows))
+	for i, vals := range rows {
+		of[i] = -1
+		null := false
+		for _, c := range cols {
+			if vals[c] == nil {
+				null = true
+				break
+			}
+		}
+		if !null {
+			buf = appendCols(buf, vals, cols)
+			ends = append(ends, len(buf))
+			of[i] = len(ends) - 1
+		}
+	}
+	// Slice the encodings out of buf and check whether they came in
+	// strictly increasing order: rows read in primary-key order, or the
+	// children of one merge scan, often do, and then there is nothing to
+	// sort or deduplicate.
+	all := make([][]byte, len(ends))
+	sorted, start := true, 0
+	for i, end := range ends {
+		all[i] = buf[start:end:end]
+		if i > 0 && string(all[i-1]) >= string(all[i]) {
+			sorted = false
+		}
+		start = end
+	}
+	if sorted {
+		return all, of
+	}
+	pos := make(map[string]int, len(all))
+	for _, k := range all {
+		if _, ok := pos[string(k)]; !ok {
+			pos[string(k)] = len(keys)
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b []byte) int { return strings.Compare(string(a), string(b)) })
+	for i, k := range keys {
+		pos[string(k)] = i
+	}
+	for i, o := range of {
+		if o >= 0 {
+			of[i] = pos[string(all[o])]
+		}
+	}
+	return keys, of
+}
