@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,7 +24,8 @@ type DB struct {
 	// catalog caches the table definitions of the latest catalog tree for
 	// transactions that have not changed the schema.
 	catalog atomic.Pointer[catalogCache]
-	stats   dbStats // counters of ended transactions
+	stats   dbStats  // counters of ended transactions
+	models  sync.Map // reflect.Type -> *model (Register)
 }
 
 // catalogCache maps table names to definitions for one catalog tree. The

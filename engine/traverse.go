@@ -197,6 +197,7 @@ type travState struct {
 	unused     []string
 	hook       func(Load)
 	scratch    []byte
+	models     *modelState // the typed API's identity map
 	finished   bool
 }
 

@@ -1,0 +1,612 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/cockroachdb/apd/v3"
+)
+
+// Typed models map Go structs to tables:
+//
+//	type Author struct {
+//		ID    int64   `reldb:"id"`
+//		Name  string  `reldb:"name"`
+//		Books []*Book `rel:"books"`
+//	}
+//
+// Every exported field is a column, named by its `reldb` tag or else by
+// its name in snake_case (AuthorID is author_id); `reldb:"-"` leaves a
+// field out. A field with a `rel` tag holds a relation of the table, by
+// the name the relation declared for this side: a pointer to a struct for
+// a relation to at most one row (a book's author, a user's profile), a
+// slice of pointers for one to many rows. Prefetching fills relation
+// fields; Related loads them lazily.
+//
+// Column fields take the column's Go type, a type convertible to it (any
+// integer kind for Int, float32 for Float, apd.Decimal or *apd.Decimal for
+// Decimal), or a pointer to one of those, where nil is NULL. Reading NULL
+// into a field that is not a pointer is an error.
+
+// model is a struct type's mapping, computed once by Register.
+type model struct {
+	typ   reflect.Type
+	table string
+	cols  []modelCol
+	rels  []modelRel
+}
+
+type modelCol struct {
+	field int    // index in the struct
+	name  string // column name
+	ptr   bool   // a pointer field: nil is NULL
+	kind  reflect.Kind
+}
+
+type modelRel struct {
+	field int
+	name  string
+	many  bool         // a slice field
+	elem  reflect.Type // the struct type the relation leads to
+}
+
+// Register maps the struct type T to a table of the latest schema,
+// checking every field against it: each column field must name a column
+// whose type it can hold, each relation field a relation of the table of
+// matching cardinality. The mapping is computed once; a type that does
+// not match the schema is an error here (ErrNoColumn, ErrNoRelation,
+// ErrType or ErrSchema), never a panic later. Registering the same type
+// again with the same table does nothing; with another table it returns
+// ErrExists.
+func Register[T any](db *DB, table string) error {
+	typ := reflect.TypeFor[T]()
+	if typ.Kind() != reflect.Struct {
+		return fmt.Errorf("register %v: %w: want a struct type", typ, ErrSchema)
+	}
+	if m, ok := db.models.Load(typ); ok {
+		if m.(*model).table != table {
+			return fmt.Errorf("register %v: %w: already mapped to table %q", typ, ErrExists, m.(*model).table)
+		}
+		return nil
+	}
+	m := &model{typ: typ, table: table}
+	err := db.View(context.Background(), func(tx *Tx) error {
+		d, err := tx.table(table)
+		if err != nil {
+			return err
+		}
+		return m.build(d)
+	})
+	if err != nil {
+		return fmt.Errorf("register %v: %w", typ, err)
+	}
+	db.models.LoadOrStore(typ, m)
+	return nil
+}
+
+// build maps the struct's fields to the table's columns and relations.
+func (m *model) build(d *tableDef) error {
+	for i := range m.typ.NumField() {
+		f := m.typ.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		if rel, ok := f.Tag.Lookup("rel"); ok {
+			r, err := relField(d, f, rel)
+			if err != nil {
+				return err
+			}
+			r.field = i
+			m.rels = append(m.rels, r)
+			continue
+		}
+		name := f.Tag.Get("reldb")
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous {
+			return fmt.Errorf("%w: embedded field %s is not supported; tag it `reldb:\"-\"`", ErrSchema, f.Name)
+		}
+		if name == "" {
+			name = snakeCase(f.Name)
+		}
+		pos, ok := d.colIdx[name]
+		if !ok {
+			return fmt.Errorf("field %s: %w: table %q has no column %q", f.Name, ErrNoColumn, d.name, name)
+		}
+		c := modelCol{field: i, name: name}
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			c.ptr = true
+			ft = ft.Elem()
+		}
+		c.kind = ft.Kind()
+		if !fieldHolds(ft, d.cols[pos].typ) {
+			return fmt.Errorf("field %s: %w: %v cannot hold column %q of type %s", f.Name, ErrType, f.Type, name, d.cols[pos].typ)
+		}
+		m.cols = append(m.cols, c)
+	}
+	for _, p := range d.pk {
+		if !m.hasCol(d.cols[p].name) {
+			return fmt.Errorf("%w: no field for primary key column %q of table %q", ErrSchema, d.cols[p].name, d.name)
+		}
+	}
+	return nil
+}
+
+func (m *model) hasCol(name string) bool {
+	for _, c := range m.cols {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// relField checks a relation field against the table's relations.
+func relField(d *tableDef, f reflect.StructField, name string) (modelRel, error) {
+	r := modelRel{name: name}
+	rel := resolveIn(d, name)
+	if rel == nil {
+		return r, fmt.Errorf("field %s: %w: table %q has no relation %q (it has %s)", f.Name, ErrNoRelation, d.name, name, relationNames(d))
+	}
+	t := f.Type
+	if t.Kind() == reflect.Slice {
+		r.many = true
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return r, fmt.Errorf("field %s: %w: a relation field is *Struct or []*Struct, not %v", f.Name, ErrSchema, f.Type)
+	}
+	r.elem = t.Elem()
+	if !r.many && !rel.one {
+		return r, fmt.Errorf("field %s: %w: relation %s may hold several rows; use a slice", f.Name, ErrSchema, rel.key)
+	}
+	return r, nil
+}
+
+// fieldHolds reports whether a field of type t (pointer removed) can hold
+// a column of type typ.
+func fieldHolds(t reflect.Type, typ Type) bool {
+	switch typ {
+	case Int:
+		switch t.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			return true
+		}
+	case Float:
+		return t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32
+	case Text:
+		return t.Kind() == reflect.String
+	case Bool:
+		return t.Kind() == reflect.Bool
+	case Bytes:
+		return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8
+	case Time:
+		return t == reflect.TypeFor[time.Time]()
+	case Decimal:
+		return t == reflect.TypeFor[apd.Decimal]() || t == reflect.TypeFor[*apd.Decimal]()
+	}
+	return false
+}
+
+// snakeCase turns a Go field name into a column name: AuthorID is
+// author_id, HTTPCode is http_code.
+func snakeCase(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if unicode.IsUpper(r) {
+			if i > 0 && (unicode.IsLower(rs[i-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1])) {
+				b.WriteByte('_')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// modelOf returns the registered mapping of T.
+func modelOf[T any](db *DB) (*model, error) {
+	typ := reflect.TypeFor[T]()
+	m, ok := db.models.Load(typ)
+	if !ok {
+		return nil, fmt.Errorf("%w: type %v is not registered (engine.Register)", ErrSchema, typ)
+	}
+	return m.(*model), nil
+}
+
+// binding is a model bound to one version of its table: column positions.
+type binding struct {
+	m   *model
+	d   *tableDef
+	pos []int // pos[i] is the column of m.cols[i]
+}
+
+// bind binds a model to the transaction's version of its table.
+func (tx *Tx) bind(m *model) (*binding, error) {
+	d, err := tx.table(m.table)
+	if err != nil {
+		return nil, err
+	}
+	ms := tx.modelState()
+	if b, ok := ms.bindings[m]; ok && b.d == d {
+		return b, nil
+	}
+	b := &binding{m: m, d: d, pos: make([]int, len(m.cols))}
+	for i, c := range m.cols {
+		p, ok := d.colIdx[c.name]
+		if !ok {
+			return nil, fmt.Errorf("%v: %w: table %q has no column %q any more", m.typ, ErrNoColumn, d.name, c.name)
+		}
+		b.pos[i] = p
+	}
+	ms.bindings[m] = b
+	return b, nil
+}
+
+// modelState is a transaction's identity map: each stored row is one
+// object per transaction and type.
+type modelState struct {
+	bindings map[*model]*binding
+	objs     map[identity]reflect.Value // stored row -> *T
+	recs     map[any]Record             // *T -> the record it was made from
+}
+
+type identity struct {
+	m   *model
+	row *any // the first value of the stored row: identifies the row version
+}
+
+func (tx *Tx) modelState() *modelState {
+	tv := tx.travState()
+	if tv.models == nil {
+		tv.models = &modelState{bindings: map[*model]*binding{}, objs: map[identity]reflect.Value{}, recs: map[any]Record{}}
+	}
+	return tv.models
+}
+
+// object returns the object of a record, making it (and filling its
+// prefetched relations) the first time the record's row is met.
+func (tx *Tx) object(b *binding, r Record) (reflect.Value, error) {
+	ms := tx.modelState()
+	id := identity{b.m, &r.vals[0]}
+	if p, ok := ms.objs[id]; ok {
+		return p, nil
+	}
+	p := reflect.New(b.m.typ)
+	ms.objs[id] = p
+	ms.recs[p.Interface()] = r
+	v := p.Elem()
+	for i, c := range b.m.cols {
+		if err := setField(v.Field(c.field), c, r.vals[b.pos[i]]); err != nil {
+			return p, fmt.Errorf("%v field %s: %w", b.m.typ, b.m.typ.Field(c.field).Name, err)
+		}
+	}
+	for _, rel := range b.m.rels {
+		l := r.res.rels[rel.name]
+		if l == nil {
+			continue
+		}
+		l.used = true
+		if err := tx.fillRelation(v.Field(rel.field), rel, l.groups[r.at]); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// fillRelation sets a relation field to the objects of related records.
+func (tx *Tx) fillRelation(f reflect.Value, rel modelRel, recs []Record) error {
+	m, ok := tx.db.models.Load(rel.elem)
+	if !ok {
+		return fmt.Errorf("relation %s: %w: type %v is not registered (engine.Register)", rel.name, ErrSchema, rel.elem)
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	b, err := tx.bind(m.(*model))
+	if err != nil {
+		return err
+	}
+	if !rel.many {
+		p, err := tx.object(b, recs[0])
+		if err != nil {
+			return err
+		}
+		f.Set(p)
+		return nil
+	}
+	s := reflect.MakeSlice(f.Type(), len(recs), len(recs))
+	for i, r := range recs {
+		p, err := tx.object(b, r)
+		if err != nil {
+			return err
+		}
+		s.Index(i).Set(p)
+	}
+	f.Set(s)
+	return nil
+}
+
+// setField stores a column value into a field.
+func setField(f reflect.Value, c modelCol, v any) error {
+	if v == nil {
+		if c.ptr {
+			f.SetZero()
+			return nil
+		}
+		return fmt.Errorf("%w: NULL into a field that is not a pointer", ErrType)
+	}
+	if c.ptr {
+		p := reflect.New(f.Type().Elem())
+		f.Set(p)
+		f = p.Elem()
+	}
+	switch x := v.(type) {
+	case int64:
+		switch c.kind {
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			if x < 0 || f.OverflowUint(uint64(x)) {
+				return fmt.Errorf("%w: %d overflows %v", ErrType, x, f.Type())
+			}
+			f.SetUint(uint64(x))
+		default:
+			if f.OverflowInt(x) {
+				return fmt.Errorf("%w: %d overflows %v", ErrType, x, f.Type())
+			}
+			f.SetInt(x)
+		}
+	case float64:
+		f.SetFloat(x)
+	case string:
+		f.SetString(x)
+	case bool:
+		f.SetBool(x)
+	case []byte:
+		f.SetBytes(append([]byte(nil), x...))
+	case time.Time:
+		f.Set(reflect.ValueOf(x))
+	case *apd.Decimal:
+		if f.Kind() == reflect.Pointer {
+			f.Set(reflect.ValueOf(new(apd.Decimal).Set(x)))
+		} else {
+			f.Set(reflect.ValueOf(*new(apd.Decimal).Set(x)))
+		}
+	default:
+		return fmt.Errorf("%w: stored %T", ErrType, v)
+	}
+	return nil
+}
+
+// row renders an object's column fields as a Row; omitAuto leaves out a
+// zero auto-increment key, so that the table's sequence fills it.
+func (b *binding) row(v reflect.Value, omitAuto bool) Row {
+	row := make(Row, len(b.m.cols))
+	for i, c := range b.m.cols {
+		f := v.Field(c.field)
+		if c.ptr {
+			if f.IsNil() {
+				row[c.name] = nil
+				continue
+			}
+			f = f.Elem()
+		}
+		if omitAuto && b.pos[i] == b.d.autoInc && f.IsZero() {
+			continue
+		}
+		row[c.name] = f.Interface()
+	}
+	return row
+}
+
+// load copies a stored row back into an object's column fields: the
+// defaults, generated key and rounding the table applied.
+func (b *binding) load(v reflect.Value, r Record) error {
+	for i, c := range b.m.cols {
+		if err := setField(v.Field(c.field), c, r.vals[b.pos[i]]); err != nil {
+			return fmt.Errorf("%v field %s: %w", b.m.typ, b.m.typ.Field(c.field).Name, err)
+		}
+	}
+	return nil
+}
+
+// record returns the record an object stands for: the one it was read
+// from in this transaction, or one made from its fields.
+func (tx *Tx) recordOf(b *binding, p any, v reflect.Value) (Record, error) {
+	if r, ok := tx.modelState().recs[p]; ok && r.def == b.d {
+		return r, nil
+	}
+	vals := make([]any, len(b.d.cols))
+	row := b.row(v, false)
+	for i, c := range b.m.cols {
+		cv, err := coerce(&b.d.cols[b.pos[i]], row[c.name])
+		if err != nil {
+			return Record{}, err
+		}
+		vals[b.pos[i]] = cv
+	}
+	return Record{def: b.d, vals: vals, res: &tx.loose}, nil
+}
+
+// typed prepares a typed call: the binding of T and the object's value.
+func typed[T any](tx *Tx, v *T) (*binding, reflect.Value, error) {
+	if v == nil {
+		return nil, reflect.Value{}, fmt.Errorf("%w: nil %v", ErrType, reflect.TypeFor[*T]())
+	}
+	m, err := modelOf[T](tx.db)
+	if err != nil {
+		return nil, reflect.Value{}, err
+	}
+	b, err := tx.bind(m)
+	if err != nil {
+		return nil, reflect.Value{}, err
+	}
+	return b, reflect.ValueOf(v).Elem(), nil
+}
+
+// Insert inserts an object of a registered type as a row of its table and
+// copies the stored row back into it (a generated key, defaults,
+// rounding). A zero auto-increment key is generated. It fails as
+// Tx.Insert does, leaving v unchanged.
+func Insert[T any](tx *Tx, v *T) error {
+	b, rv, err := typed(tx, v)
+	if err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	r, err := tx.Insert(b.m.table, b.row(rv, true))
+	if err != nil {
+		return err
+	}
+	tx.modelState().recs[any(v)] = r
+	return b.load(rv, r)
+}
+
+// Update writes every column field of an object of a registered type to
+// its row, found by the primary key it was read with in this transaction,
+// else by its key fields, and copies the stored row back. It fails as
+// Tx.Update does.
+func Update[T any](tx *Tx, v *T) error {
+	b, rv, err := typed(tx, v)
+	if err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	old, err := tx.recordOf(b, any(v), rv)
+	if err != nil {
+		return fmt.Errorf("update %s: %w", b.m.table, err)
+	}
+	r, err := tx.Update(b.m.table, old.ID(), b.row(rv, false))
+	if err != nil {
+		return err
+	}
+	tx.modelState().recs[any(v)] = r
+	return b.load(rv, r)
+}
+
+// Delete deletes the row of an object of a registered type, by the key it
+// was read with in this transaction, else by its key fields. It fails as
+// Tx.Delete does.
+func Delete[T any](tx *Tx, v *T) error {
+	b, rv, err := typed(tx, v)
+	if err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	r, err := tx.recordOf(b, any(v), rv)
+	if err != nil {
+		return fmt.Errorf("delete from %s: %w", b.m.table, err)
+	}
+	return tx.Delete(b.m.table, r.ID())
+}
+
+// Get returns the object of the row with the given primary key, as
+// Tx.Get. Within a transaction a row is one object: getting it again, or
+// reaching it through a relation, returns the same pointer.
+func Get[T any](tx *Tx, key any) (*T, error) {
+	m, err := modelOf[T](tx.db)
+	if err != nil {
+		return nil, fmt.Errorf("get: %w", err)
+	}
+	r, err := tx.Get(m.table, key)
+	if err != nil {
+		return nil, err
+	}
+	return objectOf[T](tx, m, r)
+}
+
+func objectOf[T any](tx *Tx, m *model, r Record) (*T, error) {
+	b, err := tx.bind(m)
+	if err != nil {
+		return nil, err
+	}
+	p, err := tx.object(b, r)
+	if err != nil {
+		return nil, err
+	}
+	return p.Interface().(*T), nil
+}
+
+// QueryOf starts a query on the table of a registered type; run it with
+// All. An unregistered type makes the query fail with ErrSchema.
+func QueryOf[T any](tx *Tx) *Query {
+	m, err := modelOf[T](tx.db)
+	if err != nil {
+		return &Query{tx: tx, err: fmt.Errorf("query: %w", err), limit: -1}
+	}
+	return tx.Query(m.table)
+}
+
+// All runs a query and returns its rows as objects of a registered type,
+// with the relation fields the query prefetched filled in, all the way
+// down the prefetch paths. Objects are shared: a tag of 500 books is one
+// *Tag.
+func All[T any](q *Query) ([]*T, error) {
+	m, err := modelOf[T](q.tx.db)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	if q.err == nil && q.table != m.table {
+		return nil, fmt.Errorf("query %s: %w: type %v maps table %q", q.table, ErrSchema, m.typ, m.table)
+	}
+	var out []*T
+	var oerr error
+	err = q.run(func(r Record) bool {
+		var p *T
+		p, oerr = objectOf[T](q.tx, m, r)
+		out = append(out, p)
+		return oerr == nil
+	})
+	if err == nil {
+		err = oerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Find returns the objects of a registered type whose rows match conds.
+func Find[T any](tx *Tx, conds ...Cond) ([]*T, error) {
+	return All[T](QueryOf[T](tx).Where(conds...))
+}
+
+// Related returns the objects related to v by the named relation, as
+// Record.Related: prefetched ones without a load, else by v's fetch mode.
+// U is the related type: engine.Related[Book](tx, author, "books").
+func Related[U, T any](tx *Tx, v *T, name string) ([]*U, error) {
+	b, rv, err := typed(tx, v)
+	if err != nil {
+		return nil, fmt.Errorf("related %s: %w", name, err)
+	}
+	um, err := modelOf[U](tx.db)
+	if err != nil {
+		return nil, fmt.Errorf("related %s: %w", name, err)
+	}
+	rel, err := tx.resolve(b.d, name)
+	if err != nil {
+		return nil, err
+	}
+	if to, _, err := tx.target(rel); err != nil || to.name != um.table {
+		return nil, fmt.Errorf("related %s: %w: type %v maps table %q, not the relation's", rel.key, ErrSchema, um.typ, um.table)
+	}
+	r, err := tx.recordOf(b, any(v), rv)
+	if err != nil {
+		return nil, fmt.Errorf("related %s: %w", rel.key, err)
+	}
+	recs, err := r.Related(name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*U, len(recs))
+	for i, rec := range recs {
+		if out[i], err = objectOf[U](tx, um, rec); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,245 @@
+package engine_test
+
+import (
+	"testing"
+
+	"github.com/cockroachdb/apd/v3"
+	"github.com/reldb/reldb/engine"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type tAuthor struct {
+	ID    int64
+	Name  string
+	Books []*tBook `rel:"books"`
+}
+
+type tBook struct {
+	ID       int64
+	AuthorID int64
+	Title    string
+	Price    *int64
+	Year     int
+	Author   *tAuthor   `rel:"author"`
+	Tags     []*tTag    `rel:"tags"`
+	Reviews  []*tReview `rel:"reviews"`
+}
+
+type tTag struct {
+	ID    int64
+	Name  string `reldb:"name"`
+	Books []*tBook `rel:"books"`
+}
+
+type tReview struct {
+	ID     int64
+	BookID *int64
+	UserID *int64
+	User   *tUser `rel:"user"`
+}
+
+type tUser struct {
+	ID      int64
+	Name    string
+	Profile *tProfile `rel:"profile"`
+	Ignored chan int  `reldb:"-"`
+}
+
+type tProfile struct {
+	ID     int64
+	UserID *int64
+	Bio    *string
+}
+
+func registerLibrary(t *testing.T, db *engine.DB) {
+	t.Helper()
+	require.NoError(t, engine.Register[tAuthor](db, "authors"))
+	require.NoError(t, engine.Register[tBook](db, "books"))
+	require.NoError(t, engine.Register[tTag](db, "tags"))
+	require.NoError(t, engine.Register[tReview](db, "reviews"))
+	require.NoError(t, engine.Register[tUser](db, "users"))
+	require.NoError(t, engine.Register[tProfile](db, "profiles"))
+	require.NoError(t, engine.Register[tAuthor](db, "authors"), "registering again is harmless")
+}
+
+// TestRegister_Mismatch: a struct that does not match the schema is an
+// error at registration, naming the field.
+func TestRegister_Mismatch(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	type noColumn struct {
+		ID   int64
+		Nope string
+	}
+	type wrongType struct {
+		ID   int64
+		Name int64
+	}
+	type noRelation struct {
+		ID    int64
+		Books []*tBook `rel:"nope"`
+	}
+	type oneForMany struct {
+		ID    int64
+		Books *tBook `rel:"books"`
+	}
+	type notPointers struct {
+		ID    int64
+		Books []tBook `rel:"books"`
+	}
+	type noKey struct {
+		Name string
+	}
+	type embedded struct {
+		tTag
+	}
+	tests := []struct {
+		name     string
+		register func() error
+		want     error
+		msg      string
+	}{
+		{"unknown column", func() error { return engine.Register[noColumn](db, "authors") }, engine.ErrNoColumn, `field Nope`},
+		{"wrong type", func() error { return engine.Register[wrongType](db, "authors") }, engine.ErrType, `column "name" of type text`},
+		{"unknown relation", func() error { return engine.Register[noRelation](db, "authors") }, engine.ErrNoRelation, `no relation "nope"`},
+		{"one field for many rows", func() error { return engine.Register[oneForMany](db, "authors") }, engine.ErrSchema, "use a slice"},
+		{"slice of structs", func() error { return engine.Register[notPointers](db, "authors") }, engine.ErrSchema, "[]*Struct"},
+		{"no primary key field", func() error { return engine.Register[noKey](db, "authors") }, engine.ErrSchema, `primary key column "id"`},
+		{"embedded", func() error { return engine.Register[embedded](db, "tags") }, engine.ErrSchema, "embedded"},
+		{"not a struct", func() error { return engine.Register[int](db, "authors") }, engine.ErrSchema, "struct"},
+		{"unknown table", func() error { return engine.Register[tAuthor](db, "nope") }, engine.ErrNoTable, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.register()
+			require.ErrorIs(t, err, tc.want)
+			assert.ErrorContains(t, err, tc.msg)
+		})
+	}
+	require.NoError(t, engine.Register[tTag](db, "tags"))
+	assert.ErrorIs(t, engine.Register[tTag](db, "authors"), engine.ErrExists)
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		_, err := engine.Get[tBook](tx, 10)
+		assert.ErrorIs(t, err, engine.ErrSchema, "an unregistered type")
+		_, err = engine.All[tTag](tx.Query("authors"))
+		assert.ErrorIs(t, err, engine.ErrSchema, "a query of another table")
+		return nil
+	}))
+}
+
+// TestTyped_Prefetch: All fills relation fields down the prefetch paths,
+// each row one shared object, in 1 + levels loads.
+func TestTyped_Prefetch(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		tx.SetFetchMode(engine.FetchRaise)
+		authors, err := engine.All[tAuthor](engine.QueryOf[tAuthor](tx).Prefetch("books.tags", "books.reviews.user.profile"))
+		require.NoError(t, err)
+		assert.Equal(t, 6, tx.Stats().Loads)
+		require.Len(t, authors, 4)
+		a := authors[0]
+		assert.Equal(t, "Le Guin", a.Name)
+		require.Len(t, a.Books, 3)
+		assert.Equal(t, "Earthsea", a.Books[0].Title)
+		assert.Equal(t, int64(5), *a.Books[0].Price)
+		assert.Nil(t, a.Books[0].Author, "not prefetched")
+		assert.Len(t, a.Books[0].Tags, 2)
+		assert.Same(t, a.Books[0].Tags[0], a.Books[1].Tags[0], "tag sf is one object")
+		assert.Same(t, a.Books[0].Tags[1], a.Books[2].Tags[0], "tag fantasy is one object")
+		assert.Same(t, a.Books[0].Reviews[0].User, a.Books[2].Reviews[0].User)
+		assert.Equal(t, "reads", *a.Books[0].Reviews[0].User.Profile.Bio)
+		assert.Nil(t, a.Books[0].Reviews[1].User.Profile, "bob has none")
+		assert.Empty(t, authors[3].Books)
+
+		again, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		assert.Same(t, a, again, "one object per row per transaction")
+		return nil
+	}))
+}
+
+// TestTyped_Related: typed lazy loads, one load each, and prefetched ones
+// with none.
+func TestTyped_Related(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		a, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		books, err := engine.Related[tBook](tx, a, "books")
+		require.NoError(t, err)
+		require.Len(t, books, 3)
+		assert.Equal(t, 2, tx.Stats().Loads)
+		tags, err := engine.Related[tTag](tx, books[0], "tags")
+		require.NoError(t, err)
+		assert.Len(t, tags, 2)
+		owner, err := engine.Related[tAuthor](tx, books[0], "author")
+		require.NoError(t, err)
+		assert.Same(t, a, owner[0])
+		assert.Equal(t, 4, tx.Stats().Loads)
+
+		_, err = engine.Related[tTag](tx, a, "books")
+		assert.ErrorIs(t, err, engine.ErrSchema, "books are not tags")
+		// An object made by hand relates by its key fields.
+		books, err = engine.Related[tBook](tx, &tAuthor{ID: 2}, "books")
+		require.NoError(t, err)
+		assert.Len(t, books, 2)
+		return nil
+	}))
+}
+
+// TestTyped_Write: Insert, Update and Delete of objects, with what the
+// table stored copied back, and failures leaving the object and database
+// as they were.
+func TestTyped_Write(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	type note struct {
+		ID     int64
+		Body   string
+		Amount *apd.Decimal
+		Rating float32
+	}
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		return tx.CreateTable(engine.Table{Name: "notes", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int, AutoIncrement: true}, {Name: "body", Type: engine.Text, Default: "empty"},
+			{Name: "amount", Type: engine.Decimal, Precision: 10, Scale: 2}, {Name: "rating", Type: engine.Float}}})
+	}))
+	require.NoError(t, engine.Register[note](db, "notes"))
+	registerLibrary(t, db)
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		n := &note{Body: "hi", Amount: apd.New(12345, -3), Rating: 2.5}
+		require.NoError(t, engine.Insert(tx, n))
+		assert.Equal(t, int64(1), n.ID, "generated key copied back")
+		assert.Equal(t, "12.35", n.Amount.String(), "rounded to the column's scale")
+		n.Body = "changed"
+		require.NoError(t, engine.Update(tx, n))
+		got, err := tx.Get("notes", 1)
+		require.NoError(t, err)
+		assert.Equal(t, "changed", got.Get("body"))
+
+		b := &tBook{ID: 99, AuthorID: 42, Title: "orphan"}
+		err = engine.Insert(tx, b)
+		require.ErrorIs(t, err, engine.ErrForeignKey)
+		assert.Equal(t, "orphan", b.Title)
+		_, err = tx.Get("books", 99)
+		assert.ErrorIs(t, err, engine.ErrNotFound)
+
+		require.NoError(t, engine.Delete(tx, n))
+		_, err = tx.Get("notes", 1)
+		assert.ErrorIs(t, err, engine.ErrNotFound)
+		assert.Error(t, engine.Insert[note](tx, nil))
+		return nil
+	}))
+	// NULL into a field that is not a pointer is an error, not a zero.
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("books", engine.Row{"id": 98, "author_id": 1, "title": "no year"})
+		return err
+	}))
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		_, err := engine.Get[tBook](tx, 98)
+		assert.ErrorIs(t, err, engine.ErrType)
+		assert.ErrorContains(t, err, "field Year")
+		return nil
+	}))
+}
