@@ -28,7 +28,7 @@ type tBook struct {
 
 type tTag struct {
 	ID    int64
-	Name  string `reldb:"name"`
+	Name  string   `reldb:"name"`
 	Books []*tBook `rel:"books"`
 }
 
