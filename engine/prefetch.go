@@ -152,6 +152,9 @@ func bindPrefetch(to *tableDef, rel *travRel, opts *PrefetchOptions) (*batchSpec
 // loadBatch loads a relation for every row of s in one load. It returns
 // the loaded relation, the result holding the distinct related rows (for
 // the next level of a prefetch) and their table.
+//
+// Everything is kept in flat slices: a probe visits keys in order, so the
+// related rows of one key are contiguous, and a key's group is a range.
 func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded, *result, *tableDef, error) {
 	to, junction, err := tx.target(rel)
 	if err != nil {
@@ -164,108 +167,236 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 		}
 	}
 	keys, of := distinctKeys(s.rows, rel.src)
-	// per[k] are the related rows of key k; for through, vias[k] the
-	// junction rows in parallel.
-	per := make([][][]any, len(keys))
-	var vias [][][]any
+	// g holds the related rows of every key; ends[k] is where key k's
+	// range ends (it starts where key k-1's ends).
+	g := &gather{ends: make([]int, len(keys))}
 	var path string
 	var seeks, read int
-	add := func(i int, row []any) {
-		read++
-		if matches(sp.conds, row) {
-			per[i] = append(per[i], row)
-		}
-	}
 	switch rel.dir {
-	case toParent:
-		path, seeks, err = tx.probe(rel.near.parentTree, keys, len(rel.src), true, add)
-	case toChildren:
-		path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), rel.near.pkAt < 0, add)
+	case toParent, toChildren:
+		tree, point := rel.near.parentTree, true
+		if rel.dir == toChildren {
+			tree, point = rel.near.childTree, rel.near.pkAt < 0
+		}
+		path, seeks, err = tx.probe(tree, keys, len(rel.src), point, func(k int, row []any) {
+			read++
+			if matches(sp.conds, row) {
+				g.add(k, row)
+			}
+		})
+		g.close(len(keys))
 	case through:
-		path, seeks, read, vias, err = tx.probeThrough(rel, keys, sp, per)
+		path, seeks, read, err = tx.probeThrough(rel, keys, sp, g)
 	}
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("prefetch %s: %w", rel.key, err)
 	}
 	if len(sp.order) > 0 || sp.limit > 0 {
-		for k := range per {
-			per[k], vias = sp.arrange(per[k], vias, k)
-		}
+		g.arrange(sp)
 	}
 
-	// Materialize each distinct related row once, in the order first met.
+	// Materialize each distinct related row once. Through a junction a
+	// target may be related to many keys: g.target says which distinct
+	// target a row is, and it gets one record.
+	// When every gathered row is kept, the gathered slices serve as the
+	// results' rows as they are.
+	all := g.keep == nil
 	next := &result{tx: tx}
-	var joins *result
-	if rel.dir == through {
-		joins = &result{tx: tx}
-	}
-	recsOf := make([][]Record, len(keys))
-	viasOf := make([][]Record, len(keys))
-	var seen map[*any]int // through: a target shared by several keys is one record
-	if rel.dir == through {
-		seen = map[*any]int{}
-	}
-	for k, rows := range per {
-		if len(rows) == 0 {
-			continue
+	recs := make([]Record, 0, g.kept())
+	var joins *result // through: the junction rows, in step with recs
+	var targetAt []int32
+	switch {
+	case rel.dir == through:
+		joins = &result{tx: tx, rows: g.vias}
+		if !all {
+			joins.rows = make([][]any, 0, g.kept())
 		}
-		recs := make([]Record, len(rows))
-		for i, row := range rows {
-			at := len(next.rows)
-			if seen != nil {
-				if j, ok := seen[&row[0]]; ok {
-					at = j
-				} else {
-					seen[&row[0]] = at
+		targetAt = make([]int32, len(g.targetRows))
+		for i := range targetAt {
+			targetAt[i] = -1
+		}
+	case all:
+		next.rows = g.rows
+	default:
+		next.rows = make([][]any, 0, g.kept())
+	}
+	groupOf := make([][2]int, len(keys)) // [start, end) in recs
+	start := 0
+	for k, end := range g.ends {
+		from := len(recs)
+		for i := start; i < start+g.count(k); i++ {
+			var row []any
+			at := i
+			switch {
+			case targetAt != nil:
+				t := g.target[i]
+				row = g.targetRows[t]
+				if targetAt[t] < 0 {
+					targetAt[t] = int32(len(next.rows))
 					next.rows = append(next.rows, row)
 				}
-			} else {
+				at = int(targetAt[t])
+				if !all {
+					joins.rows = append(joins.rows, g.vias[i])
+				}
+			case all:
+				row = g.rows[i]
+			default:
+				row = g.rows[i]
+				at = len(next.rows)
 				next.rows = append(next.rows, row)
 			}
-			recs[i] = Record{def: to, vals: row, res: next, at: at}
+			recs = append(recs, Record{def: to, vals: row, res: next, at: at})
 		}
-		recsOf[k] = recs
-		if joins != nil {
-			vs := make([]Record, len(rows))
-			for i, j := range vias[k] {
-				vs[i] = Record{def: junction, vals: j, res: joins, at: len(joins.rows)}
-				joins.rows = append(joins.rows, j)
-			}
-			viasOf[k] = vs
-		}
+		groupOf[k] = [2]int{from, len(recs)}
+		start = end
 	}
 	l := &loaded{rel: rel, groups: make([][]Record, len(s.rows))}
 	if joins != nil {
-		l.vias = make([][]Record, len(s.rows))
+		l.joins, l.junction, l.viaAt = joins, junction, make([]int32, len(s.rows))
 	}
 	for i, k := range of {
-		if k >= 0 {
-			l.groups[i] = recsOf[k]
-			if joins != nil {
-				l.vias[i] = viasOf[k]
-			}
+		if k < 0 {
+			continue
+		}
+		r := groupOf[k]
+		if r[0] == r[1] {
+			continue
+		}
+		l.groups[i] = recs[r[0]:r[1]:r[1]]
+		if joins != nil {
+			l.viaAt[i] = int32(r[0])
 		}
 	}
 	tx.countRel(rel, LoadBatch, to.name, len(keys), seeks, read, len(next.rows), path)
 	return l, next, to, nil
 }
 
-// probeThrough loads a many-to-many for sorted distinct source keys: the
-// junction rows of each key, then each distinct target once. It fills
-// per[k] with the targets of key k that match the spec and returns the
-// junction rows in parallel.
-func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, per [][][]any) (path string, seeks, read int, vias [][][]any, err error) {
-	links := make([][][]any, len(keys))
-	var flat [][]any
-	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), rel.near.pkAt < 0, func(i int, row []any) {
-		links[i] = append(links[i], row)
-		flat = append(flat, row)
-	})
-	if err != nil {
-		return "", 0, 0, nil, err
+// gather collects the related rows of sorted keys, added in key order.
+// Through a junction, a row is a target (target[i] of targetRows) reached
+// by a junction row (vias[i]); otherwise rows holds it.
+type gather struct {
+	rows       [][]any
+	vias       [][]any
+	target     []int
+	targetRows [][]any
+	// ends[k] is the end of key k's range in rows; keep[k], when set by
+	// arrange, how many of the range are kept.
+	ends    []int
+	keep    []int
+	last int // the key added last
+	n    int // rows gathered
+}
+
+// add gathers a row of key k.
+func (g *gather) add(k int, row []any) {
+	g.close(k)
+	g.rows = append(g.rows, row)
+	g.n++
+}
+
+// addTarget gathers target t of key k, reached by junction row via.
+func (g *gather) addTarget(k, t int, via []any) {
+	g.close(k)
+	g.target = append(g.target, t)
+	g.vias = append(g.vias, via)
+	g.n++
+}
+
+// row returns gathered row i.
+func (g *gather) row(i int) []any {
+	if g.targetRows != nil {
+		return g.targetRows[g.target[i]]
 	}
-	read = len(flat)
-	tkeys, tof := distinctKeys(flat, rel.far.ChildCols)
+	return g.rows[i]
+}
+
+// close ends the ranges of keys [last, n).
+func (g *gather) close(n int) {
+	for ; g.last < n; g.last++ {
+		g.ends[g.last] = g.n
+	}
+}
+
+// count is how many rows of key k are kept.
+func (g *gather) count(k int) int {
+	if g.keep != nil {
+		return g.keep[k]
+	}
+	start := 0
+	if k > 0 {
+		start = g.ends[k-1]
+	}
+	return g.ends[k] - start
+}
+
+// kept is how many rows are kept in all.
+func (g *gather) kept() int {
+	if g.keep == nil {
+		return g.n
+	}
+	n := 0
+	for _, c := range g.keep {
+		n += c
+	}
+	return n
+}
+
+// arrange orders each key's range and applies the per-key limit.
+func (g *gather) arrange(sp *batchSpec) {
+	g.keep = make([]int, len(g.ends))
+	start := 0
+	for k, end := range g.ends {
+		if len(sp.order) > 0 && end-start > 1 {
+			idx := make([]int, end-start)
+			for i := range idx {
+				idx[i] = start + i
+			}
+			slices.SortStableFunc(idx, func(a, b int) int { return compareRows(g.row(a), g.row(b), sp.order, sp.orderAt) })
+			if g.targetRows != nil {
+				permute(g.vias[start:end], idx, start)
+				permute(g.target[start:end], idx, start)
+			} else {
+				permute(g.rows[start:end], idx, start)
+			}
+		}
+		g.keep[k] = end - start
+		if sp.limit > 0 {
+			g.keep[k] = min(g.keep[k], sp.limit)
+		}
+		start = end
+	}
+}
+
+// permute reorders s so that s[i] is the old s[idx[i]-base].
+func permute[E any](s []E, idx []int, base int) {
+	old := slices.Clone(s)
+	for i, j := range idx {
+		s[i] = old[j-base]
+	}
+}
+
+// probeThrough loads a many-to-many for sorted distinct source keys: the
+// junction rows of each key, then each distinct target once, and gathers
+// each key's targets that match the spec, in junction order.
+func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, g *gather) (path string, seeks, read int, err error) {
+	links := make([][]any, 0, 4*len(keys))
+	linkEnds := make([]int, len(keys))
+	last := 0
+	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), rel.near.pkAt < 0, func(k int, row []any) {
+		for ; last < k; last++ {
+			linkEnds[last] = len(links)
+		}
+		links = append(links, row)
+	})
+	for ; last < len(keys); last++ {
+		linkEnds[last] = len(links)
+	}
+	if err != nil {
+		return "", 0, 0, err
+	}
+	read = len(links)
+	tkeys, tof := distinctKeys(links, rel.far.ChildCols)
 	targets := make([][]any, len(tkeys))
 	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, func(i int, row []any) {
 		read++
@@ -274,51 +405,22 @@ func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, per [][][
 		}
 	})
 	if err != nil {
-		return "", 0, 0, nil, err
+		return "", 0, 0, err
 	}
-	vias = make([][][]any, len(keys))
-	f := 0
-	for k, js := range links {
-		for _, j := range js {
+	g.targetRows = targets
+	g.vias = make([][]any, 0, len(links))
+	g.target = make([]int, 0, len(links))
+	start := 0
+	for k, end := range linkEnds {
+		for f := start; f < end; f++ {
 			if t := tof[f]; t >= 0 && targets[t] != nil {
-				per[k] = append(per[k], targets[t])
-				vias[k] = append(vias[k], j)
+				g.addTarget(k, t, links[f])
 			}
-			f++
 		}
+		start = end
 	}
-	return path, seeks + tseeks, read, vias, nil
-}
-
-// arrange orders the related rows of one key and applies the limit,
-// keeping the junction rows (if any) in step.
-func (sp *batchSpec) arrange(rows [][]any, vias [][][]any, k int) ([][]any, [][][]any) {
-	if len(sp.order) > 0 && len(rows) > 1 {
-		idx := make([]int, len(rows))
-		for i := range idx {
-			idx[i] = i
-		}
-		slices.SortStableFunc(idx, func(a, b int) int { return compareRows(rows[a], rows[b], sp.order, sp.orderAt) })
-		sorted := make([][]any, len(rows))
-		for i, j := range idx {
-			sorted[i] = rows[j]
-		}
-		rows = sorted
-		if vias != nil {
-			sv := make([][]any, len(idx))
-			for i, j := range idx {
-				sv[i] = vias[k][j]
-			}
-			vias[k] = sv
-		}
-	}
-	if sp.limit > 0 && len(rows) > sp.limit {
-		rows = rows[:sp.limit]
-		if vias != nil {
-			vias[k] = vias[k][:sp.limit]
-		}
-	}
-	return rows, vias
+	g.close(len(keys))
+	return path, seeks + tseeks, read, nil
 }
 
 // compareRows orders two rows by ORDER BY terms.

@@ -171,11 +171,16 @@ type result struct {
 // loaded is one relation loaded for every row of a result.
 type loaded struct {
 	rel *travRel
-	// groups[i] are the rows related to row i of the source result; vias
-	// (through relations only) the junction rows, in parallel.
-	groups, vias [][]Record
-	prefetched   bool // by a prefetch (not FetchPeers): reported if unused
-	used         bool
+	// groups[i] are the rows related to row i of the source result.
+	groups [][]Record
+	// Through a junction, joins holds the junction rows of all groups in
+	// order, and group i's start at viaAt[i]: Links makes their records
+	// when asked.
+	joins      *result
+	junction   *tableDef
+	viaAt      []int32
+	prefetched bool // by a prefetch (not FetchPeers): reported if unused
+	used       bool
 }
 
 type lazyCount struct {
@@ -388,15 +393,19 @@ func (r Record) Links(name string) ([]Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	var to, via []Record
-	if l != nil {
-		to, via = l.groups[r.at], l.vias[r.at]
-	} else {
-		to, via = recs, recs[len(recs):cap(recs)] // see loadOne: vias follow targets
+	if l == nil {
+		via := recs[len(recs):cap(recs)] // see loadOne: vias follow targets
+		links := make([]Link, len(recs))
+		for i := range recs {
+			links[i] = Link{Via: via[i], To: recs[i]}
+		}
+		return links, nil
 	}
+	to := l.groups[r.at]
 	links := make([]Link, len(to))
 	for i := range to {
-		links[i] = Link{Via: via[i], To: to[i]}
+		at := int(l.viaAt[r.at]) + i
+		links[i] = Link{Via: Record{def: l.junction, vals: l.joins.rows[at], res: l.joins, at: at}, To: to[i]}
 	}
 	return links, nil
 }
@@ -716,6 +725,11 @@ func (tx *Tx) probe(tree txn.TreeID, keys [][]byte, ncols int, point bool, fn fu
 // (-1 for a key with a NULL). The keys are never modified afterwards, so a
 // write transaction may keep them in its read set.
 func distinctKeys(rows [][]any, cols []int) (keys [][]byte, of []int) {
+	if len(cols) == 1 {
+		if keys, of, ok := distinctInts(rows, cols[0]); ok {
+			return keys, of
+		}
+	}
 	of = make([]int, len(rows))
 	var buf []byte
 	ends := make([]int, 0, len(rows))
@@ -767,4 +781,76 @@ func distinctKeys(rows [][]any, cols []int) (keys [][]byte, of []int) {
 		}
 	}
 	return keys, of
+}
+
+// distinctInts is distinctKeys for one Int column, the common key: it
+// deduplicates and sorts the integers and encodes only the distinct ones.
+// ok is false when a value is not an int64.
+func distinctInts(rows [][]any, col int) (keys [][]byte, of []int, ok bool) {
+	of = make([]int, len(rows))
+	ints := make([]int64, 0, len(rows))
+	sorted := true
+	for i, vals := range rows {
+		switch x := vals[col].(type) {
+		case nil:
+			of[i] = -1
+		case int64:
+			if n := len(ints); n > 0 && ints[n-1] >= x {
+				sorted = false
+			}
+			of[i] = len(ints)
+			ints = append(ints, x)
+		default:
+			return nil, nil, false
+		}
+	}
+	uniq := ints
+	if !sorted {
+		uniq = dedupeInts(ints, of)
+	}
+	buf := make([]byte, 0, 9*len(uniq))
+	keys = make([][]byte, len(uniq))
+	for i, x := range uniq {
+		start := len(buf)
+		buf = index.AppendInt(buf, x)
+		keys[i] = buf[start:len(buf):len(buf)]
+	}
+	return keys, of, true
+}
+
+// dedupeInts returns the distinct values of ints in order and points each
+// of (an index into ints, or -1) at its value's place among them. Values
+// spanning a range not much wider than their count, such as the ids of a
+// small table reached through a junction, are counted in an array;
+// others are sorted.
+func dedupeInts(ints []int64, of []int) []int64 {
+	lo, hi := slices.Min(ints), slices.Max(ints)
+	if span := uint64(hi - lo); span < uint64(4*len(ints)) {
+		rank := make([]int32, span+1) // 1 + place among the distinct values; 0: absent
+		for _, x := range ints {
+			rank[x-lo] = 1
+		}
+		var uniq []int64
+		for i, r := range rank {
+			if r != 0 {
+				uniq = append(uniq, lo+int64(i))
+				rank[i] = int32(len(uniq))
+			}
+		}
+		for i, o := range of {
+			if o >= 0 {
+				of[i] = int(rank[ints[o]-lo]) - 1
+			}
+		}
+		return uniq
+	}
+	uniq := slices.Clone(ints)
+	slices.Sort(uniq)
+	uniq = slices.Compact(uniq)
+	for i, o := range of {
+		if o >= 0 {
+			of[i], _ = slices.BinarySearch(uniq, ints[o])
+		}
+	}
+	return uniq
 }

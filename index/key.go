@@ -111,6 +111,13 @@ const (
 // so a composite key is the plain concatenation of its values (see
 // AppendKey).
 //
+// AppendInt appends the encoding of an integer: AppendValue for an int64
+// without boxing it in an interface.
+func AppendInt(dst []byte, x int64) []byte {
+	dst = append(dst, tagInt)
+	return binary.BigEndian.AppendUint64(dst, uint64(x)^signBit)
+}
+
 // AppendValue allocates nothing beyond growing dst, except for decimals whose
 // coefficient does not fit a uint64.
 func AppendValue(dst []byte, v any) ([]byte, error) {
@@ -124,8 +131,7 @@ func AppendValue(dst []byte, v any) ([]byte, error) {
 		}
 		return append(dst, tagBool, b), nil
 	case int64:
-		dst = append(dst, tagInt)
-		return binary.BigEndian.AppendUint64(dst, uint64(x)^signBit), nil
+		return AppendInt(dst, x), nil
 	case float64:
 		dst = append(dst, tagFloat)
 		return binary.BigEndian.AppendUint64(dst, floatKeyBits(x)), nil
