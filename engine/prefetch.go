@@ -282,8 +282,8 @@ type gather struct {
 	targetRows [][]any
 	// ends[k] is the end of key k's range in rows; keep[k], when set by
 	// arrange, how many of the range are kept.
-	ends    []int
-	keep    []int
+	ends []int
+	keep []int
 	last int // the key added last
 	n    int // rows gathered
 }
