@@ -251,9 +251,9 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 		groupOf[k] = [2]int{from, len(recs)}
 		start = end
 	}
-	l := &loaded{rel: rel, groups: make([][]Record, len(s.rows))}
+	l := &loaded{rel: rel, groups: make([][]Record, len(s.rows)), recs: recs, start: make([]int32, len(s.rows)), next: next}
 	if joins != nil {
-		l.joins, l.junction, l.viaAt = joins, junction, make([]int32, len(s.rows))
+		l.joins, l.junction = joins, junction
 	}
 	for i, k := range of {
 		if k < 0 {
@@ -264,9 +264,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 			continue
 		}
 		l.groups[i] = recs[r[0]:r[1]:r[1]]
-		if joins != nil {
-			l.viaAt[i] = int32(r[0])
-		}
+		l.start[i] = int32(r[0])
 	}
 	tx.countRel(rel, LoadBatch, to.name, len(keys), seeks, read, len(next.rows), path)
 	return l, next, to, nil

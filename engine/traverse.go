@@ -5,6 +5,7 @@ import (
 	"log"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/txn"
@@ -166,19 +167,26 @@ type result struct {
 	rels map[string]*loaded
 	// lazy counts lazy loads per relation from rows of this result.
 	lazy map[string]*lazyCount
+	// objs are the typed objects of the rows, by position, for objModel
+	// (the typed API's cache in front of its identity map).
+	objs     []unsafe.Pointer
+	objModel *model
 }
 
 // loaded is one relation loaded for every row of a result.
 type loaded struct {
 	rel *travRel
-	// groups[i] are the rows related to row i of the source result.
+	// groups[i] are the rows related to row i of the source result: the
+	// range of recs that starts at start[i]. next is the result holding
+	// the distinct related rows.
 	groups [][]Record
-	// Through a junction, joins holds the junction rows of all groups in
-	// order, and group i's start at viaAt[i]: Links makes their records
-	// when asked.
+	recs   []Record
+	start  []int32
+	next   *result
+	// Through a junction, joins holds the junction rows in step with
+	// recs: Links makes their records when asked.
 	joins      *result
 	junction   *tableDef
-	viaAt      []int32
 	prefetched bool // by a prefetch (not FetchPeers): reported if unused
 	used       bool
 }
@@ -404,7 +412,7 @@ func (r Record) Links(name string) ([]Link, error) {
 	to := l.groups[r.at]
 	links := make([]Link, len(to))
 	for i := range to {
-		at := int(l.viaAt[r.at]) + i
+		at := int(l.start[r.at]) + i
 		links[i] = Link{Via: Record{def: l.junction, vals: l.joins.rows[at], res: l.joins, at: at}, To: to[i]}
 	}
 	return links, nil

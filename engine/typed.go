@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unsafe"
 
 	"github.com/cockroachdb/apd/v3"
+	"github.com/google/btree"
 )
 
 // Typed models map Go structs to tables:
@@ -41,10 +43,41 @@ type model struct {
 }
 
 type modelCol struct {
-	field int    // index in the struct
-	name  string // column name
-	ptr   bool   // a pointer field: nil is NULL
-	kind  reflect.Kind
+	field  int          // index in the struct
+	offset uintptr      // of the field in the struct
+	typ    reflect.Type // of the field
+	name   string       // column name
+	ptr    bool         // a pointer field: nil is NULL
+	kind   reflect.Kind // of the field, pointer removed
+	fast   fastKind     // how store sets the field without reflect
+}
+
+// fastKind is a field type store sets directly.
+type fastKind uint8
+
+const (
+	slow fastKind = iota
+	fastInt64
+	fastString
+	fastFloat64
+	fastBool
+	fastTime
+)
+
+func fastKindOf(t reflect.Type) fastKind {
+	switch t {
+	case reflect.TypeFor[int64]():
+		return fastInt64
+	case reflect.TypeFor[string]():
+		return fastString
+	case reflect.TypeFor[float64]():
+		return fastFloat64
+	case reflect.TypeFor[bool]():
+		return fastBool
+	case reflect.TypeFor[time.Time]():
+		return fastTime
+	}
+	return slow
 }
 
 type modelRel struct {
@@ -118,7 +151,7 @@ func (m *model) build(d *tableDef) error {
 		if !ok {
 			return fmt.Errorf("field %s: %w: table %q has no column %q", f.Name, ErrNoColumn, d.name, name)
 		}
-		c := modelCol{field: i, name: name}
+		c := modelCol{field: i, offset: f.Offset, typ: f.Type, name: name, fast: fastKindOf(f.Type)}
 		ft := f.Type
 		if ft.Kind() == reflect.Pointer {
 			c.ptr = true
@@ -255,84 +288,258 @@ func (tx *Tx) bind(m *model) (*binding, error) {
 // object per transaction and type.
 type modelState struct {
 	bindings map[*model]*binding
-	objs     map[identity]reflect.Value // stored row -> *T
-	recs     map[any]Record             // *T -> the record it was made from
+	// objs maps a stored row (its first value's address identifies the
+	// row version) to its object, per model; recs maps an object back to
+	// the record it was made from.
+	//
+	// While a model's objects all come from one result, the result's own
+	// objs are the identity map and objs has no entry: sole names that
+	// result. The map is built when a second result or a single row of
+	// the model is met.
+	objs map[*model]map[*any]unsafe.Pointer
+	sole map[*model]*result
+	// blocks finds the record of an object made from a result: objects
+	// are allocated in one block per result, ordered here by address.
+	// recs holds the rest: objects made one at a time or written.
+	blocks *btree.BTreeG[*objBlock]
+	recs   map[unsafe.Pointer]Record
 }
 
-type identity struct {
-	m   *model
-	row *any // the first value of the stored row: identifies the row version
+// objBlock is the objects made from rows of one result, in one array:
+// object i is row at[i] of res.
+type objBlock struct {
+	base unsafe.Pointer // the array; keeps it alive while the tx lives
+	size uintptr        // of one object
+	def  *tableDef
+	res  *result
+	at   []int
+}
+
+func blockLess(a, b *objBlock) bool { return uintptr(a.base) < uintptr(b.base) }
+
+// remember notes the record an object stands for.
+func (ms *modelState) remember(p unsafe.Pointer, r Record) {
+	ms.recs[p] = r
+}
+
+// recordOfObject returns the record an object was made from or written
+// as in this transaction.
+func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
+	if r, ok := ms.recs[p]; ok {
+		return r, true
+	}
+	var found *objBlock
+	ms.blocks.DescendLessOrEqual(&objBlock{base: p}, func(b *objBlock) bool {
+		found = b
+		return false
+	})
+	if found == nil {
+		return Record{}, false
+	}
+	off := uintptr(p) - uintptr(found.base)
+	i := int(off / found.size)
+	if i >= len(found.at) || off%found.size != 0 {
+		return Record{}, false
+	}
+	at := found.at[i]
+	return Record{def: found.def, vals: found.res.rows[at], res: found.res, at: at}, true
 }
 
 func (tx *Tx) modelState() *modelState {
 	tv := tx.travState()
 	if tv.models == nil {
-		tv.models = &modelState{bindings: map[*model]*binding{}, objs: map[identity]reflect.Value{}, recs: map[any]Record{}}
+		tv.models = &modelState{bindings: map[*model]*binding{}, objs: map[*model]map[*any]unsafe.Pointer{}, recs: map[unsafe.Pointer]Record{}, blocks: btree.NewG(8, blockLess), sole: map[*model]*result{}}
 	}
 	return tv.models
 }
 
-// object returns the object of a record, making it (and filling its
-// prefetched relations) the first time the record's row is met.
-func (tx *Tx) object(b *binding, r Record) (reflect.Value, error) {
+// identities returns a model's identity map, building it from its sole
+// result if there is one.
+func (ms *modelState) identities(m *model) map[*any]unsafe.Pointer {
+	ids := ms.objs[m]
+	if ids != nil {
+		return ids
+	}
+	ids = map[*any]unsafe.Pointer{}
+	if res := ms.sole[m]; res != nil {
+		ids = make(map[*any]unsafe.Pointer, len(res.rows))
+		for at, row := range res.rows {
+			ids[&row[0]] = res.objs[at]
+		}
+		delete(ms.sole, m)
+	}
+	ms.objs[m] = ids
+	return ids
+}
+
+// objectOfRecord returns the object of one record, making it the first
+// time its row is met. A record of a result of several rows makes the
+// objects of the whole result (objects).
+func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
+	if r.res != nil && r.res.rows != nil {
+		objs, err := tx.objects(b, r.res)
+		if err != nil {
+			return nil, err
+		}
+		return objs[r.at], nil
+	}
 	ms := tx.modelState()
-	id := identity{b.m, &r.vals[0]}
-	if p, ok := ms.objs[id]; ok {
+	ids := ms.identities(b.m)
+	if p, ok := ids[&r.vals[0]]; ok {
 		return p, nil
 	}
-	p := reflect.New(b.m.typ)
-	ms.objs[id] = p
-	ms.recs[p.Interface()] = r
-	v := p.Elem()
-	for i, c := range b.m.cols {
-		if err := setField(v.Field(c.field), c, r.vals[b.pos[i]]); err != nil {
-			return p, fmt.Errorf("%v field %s: %w", b.m.typ, b.m.typ.Field(c.field).Name, err)
-		}
+	p := reflect.New(b.m.typ).UnsafePointer()
+	if err := b.set(p, r.vals); err != nil {
+		return nil, err
 	}
-	for _, rel := range b.m.rels {
-		l := r.res.rels[rel.name]
-		if l == nil {
-			continue
-		}
-		l.used = true
-		if err := tx.fillRelation(v.Field(rel.field), rel, l.groups[r.at]); err != nil {
-			return p, err
-		}
-	}
+	ids[&r.vals[0]] = p
+	ms.remember(p, r)
 	return p, nil
 }
 
-// fillRelation sets a relation field to the objects of related records.
-func (tx *Tx) fillRelation(f reflect.Value, rel modelRel, recs []Record) error {
-	m, ok := tx.db.models.Load(rel.elem)
+// objects returns the objects of every row of a result, by position,
+// making those of rows met for the first time — in one allocation — and
+// filling their relation fields from the relations loaded for the result,
+// level by level down a prefetch: a relation's objects are made once for
+// the level, and each row's slice is a window on one shared array.
+func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
+	if res.objModel == b.m && len(res.objs) == len(res.rows) {
+		return res.objs, nil
+	}
+	ms := tx.modelState()
+	objs := make([]unsafe.Pointer, len(res.rows))
+	var fresh []int
+	var ids map[*any]unsafe.Pointer
+	if ms.objs[b.m] == nil && ms.sole[b.m] == nil {
+		// The model's first result: every row is new, and the result's
+		// objs serve as the identity map until another result comes.
+		ms.sole[b.m] = res
+		fresh = make([]int, len(res.rows))
+		for at := range fresh {
+			fresh[at] = at
+		}
+	} else {
+		ids = ms.identities(b.m)
+		for at, row := range res.rows {
+			if p, ok := ids[&row[0]]; ok {
+				objs[at] = p
+			} else {
+				fresh = append(fresh, at)
+			}
+		}
+	}
+	if len(fresh) > 0 {
+		size := b.m.typ.Size()
+		block := reflect.MakeSlice(reflect.SliceOf(b.m.typ), len(fresh), len(fresh)).UnsafePointer()
+		if size > 0 {
+			ms.blocks.ReplaceOrInsert(&objBlock{base: block, size: size, def: b.d, res: res, at: fresh})
+		}
+		for i, at := range fresh {
+			p := unsafe.Add(block, uintptr(i)*size)
+			row := res.rows[at]
+			if err := b.set(p, row); err != nil {
+				return nil, err
+			}
+			objs[at] = p
+			if ids != nil {
+				ids[&row[0]] = p
+			}
+		}
+	}
+	res.objModel, res.objs = b.m, objs
+	for _, rel := range b.m.rels {
+		l := res.rels[rel.name]
+		if l == nil || len(fresh) == 0 {
+			continue
+		}
+		l.used = true
+		if err := tx.fillRelation(b, rel, l, objs, fresh); err != nil {
+			return nil, err
+		}
+	}
+	return objs, nil
+}
+
+// fillRelation sets a relation field of the fresh objects of a result
+// from the relation loaded for it.
+func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Pointer, fresh []int) error {
+	um, ok := tx.db.models.Load(rel.elem)
 	if !ok {
-		return fmt.Errorf("relation %s: %w: type %v is not registered (engine.Register)", rel.name, ErrSchema, rel.elem)
+		return fmt.Errorf("%v field %s: %w: type %v is not registered (engine.Register)", b.m.typ, b.m.typ.Field(rel.field).Name, ErrSchema, rel.elem)
 	}
-	if len(recs) == 0 {
-		return nil
-	}
-	b, err := tx.bind(m.(*model))
+	ub, err := tx.bind(um.(*model))
 	if err != nil {
 		return err
 	}
+	targets, err := tx.objects(ub, l.next)
+	if err != nil {
+		return err
+	}
+	off := b.m.typ.Field(rel.field).Offset
 	if !rel.many {
-		p, err := tx.object(b, recs[0])
-		if err != nil {
-			return err
+		for _, at := range fresh {
+			if g := l.groups[at]; len(g) > 0 {
+				*(*unsafe.Pointer)(unsafe.Add(objs[at], off)) = targets[g[0].at]
+			}
 		}
-		f.Set(p)
 		return nil
 	}
-	s := reflect.MakeSlice(f.Type(), len(recs), len(recs))
-	for i, r := range recs {
-		p, err := tx.object(b, r)
-		if err != nil {
-			return err
-		}
-		s.Index(i).Set(p)
+	// One array of pointers in the order of l.recs; a []*U field is
+	// laid out as a []unsafe.Pointer.
+	flat := make([]unsafe.Pointer, len(l.recs))
+	for j, r := range l.recs {
+		flat[j] = targets[r.at]
 	}
-	f.Set(s)
+	for _, at := range fresh {
+		if n := len(l.groups[at]); n > 0 {
+			s := int(l.start[at])
+			*(*[]unsafe.Pointer)(unsafe.Add(objs[at], off)) = flat[s : s+n : s+n]
+		}
+	}
 	return nil
+}
+
+// set stores a row's values into the column fields of the object at p.
+func (b *binding) set(p unsafe.Pointer, vals []any) error {
+	for i, c := range b.m.cols {
+		if err := c.store(unsafe.Add(p, c.offset), vals[b.pos[i]]); err != nil {
+			return fmt.Errorf("%v field %s: %w", b.m.typ, b.m.typ.Field(c.field).Name, err)
+		}
+	}
+	return nil
+}
+
+// store sets the field at p (of the column's field type) to a stored
+// value: the common types directly, the rest through reflect.
+func (c *modelCol) store(p unsafe.Pointer, v any) error {
+	switch c.fast {
+	case fastInt64:
+		if x, ok := v.(int64); ok {
+			*(*int64)(p) = x
+			return nil
+		}
+	case fastString:
+		if x, ok := v.(string); ok {
+			*(*string)(p) = x
+			return nil
+		}
+	case fastFloat64:
+		if x, ok := v.(float64); ok {
+			*(*float64)(p) = x
+			return nil
+		}
+	case fastBool:
+		if x, ok := v.(bool); ok {
+			*(*bool)(p) = x
+			return nil
+		}
+	case fastTime:
+		if x, ok := v.(time.Time); ok {
+			*(*time.Time)(p) = x
+			return nil
+		}
+	}
+	return setField(reflect.NewAt(c.typ, p).Elem(), *c, v)
 }
 
 // setField stores a column value into a field.
@@ -419,8 +626,8 @@ func (b *binding) load(v reflect.Value, r Record) error {
 
 // record returns the record an object stands for: the one it was read
 // from in this transaction, or one made from its fields.
-func (tx *Tx) recordOf(b *binding, p any, v reflect.Value) (Record, error) {
-	if r, ok := tx.modelState().recs[p]; ok && r.def == b.d {
+func (tx *Tx) recordOf(b *binding, p unsafe.Pointer, v reflect.Value) (Record, error) {
+	if r, ok := tx.modelState().recordOfObject(p); ok && r.def == b.d {
 		return r, nil
 	}
 	vals := make([]any, len(b.d.cols))
@@ -464,7 +671,7 @@ func Insert[T any](tx *Tx, v *T) error {
 	if err != nil {
 		return err
 	}
-	tx.modelState().recs[any(v)] = r
+	tx.modelState().remember(unsafe.Pointer(v), r)
 	return b.load(rv, r)
 }
 
@@ -477,7 +684,7 @@ func Update[T any](tx *Tx, v *T) error {
 	if err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
-	old, err := tx.recordOf(b, any(v), rv)
+	old, err := tx.recordOf(b, unsafe.Pointer(v), rv)
 	if err != nil {
 		return fmt.Errorf("update %s: %w", b.m.table, err)
 	}
@@ -485,7 +692,7 @@ func Update[T any](tx *Tx, v *T) error {
 	if err != nil {
 		return err
 	}
-	tx.modelState().recs[any(v)] = r
+	tx.modelState().remember(unsafe.Pointer(v), r)
 	return b.load(rv, r)
 }
 
@@ -497,7 +704,7 @@ func Delete[T any](tx *Tx, v *T) error {
 	if err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
-	r, err := tx.recordOf(b, any(v), rv)
+	r, err := tx.recordOf(b, unsafe.Pointer(v), rv)
 	if err != nil {
 		return fmt.Errorf("delete from %s: %w", b.m.table, err)
 	}
@@ -524,11 +731,31 @@ func objectOf[T any](tx *Tx, m *model, r Record) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := tx.object(b, r)
+	p, err := tx.objectOfRecord(b, r)
 	if err != nil {
 		return nil, err
 	}
-	return p.Interface().(*T), nil
+	return (*T)(p), nil
+}
+
+// objectsOf returns the objects of records that share one result.
+func objectsOf[T any](tx *Tx, m *model, recs []Record) ([]*T, error) {
+	out := make([]*T, len(recs))
+	if len(recs) == 0 {
+		return out, nil
+	}
+	b, err := tx.bind(m)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range recs {
+		p, err := tx.objectOfRecord(b, r)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = (*T)(p)
+	}
+	return out, nil
 }
 
 // QueryOf starts a query on the table of a registered type; run it with
@@ -553,21 +780,11 @@ func All[T any](q *Query) ([]*T, error) {
 	if q.err == nil && q.table != m.table {
 		return nil, fmt.Errorf("query %s: %w: type %v maps table %q", q.table, ErrSchema, m.typ, m.table)
 	}
-	var out []*T
-	var oerr error
-	err = q.run(func(r Record) bool {
-		var p *T
-		p, oerr = objectOf[T](q.tx, m, r)
-		out = append(out, p)
-		return oerr == nil
-	})
-	if err == nil {
-		err = oerr
-	}
+	recs, err := q.All()
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return objectsOf[T](q.tx, m, recs)
 }
 
 // Find returns the objects of a registered type whose rows match conds.
@@ -594,7 +811,7 @@ func Related[U, T any](tx *Tx, v *T, name string) ([]*U, error) {
 	if to, _, err := tx.target(rel); err != nil || to.name != um.table {
 		return nil, fmt.Errorf("related %s: %w: type %v maps table %q, not the relation's", rel.key, ErrSchema, um.typ, um.table)
 	}
-	r, err := tx.recordOf(b, any(v), rv)
+	r, err := tx.recordOf(b, unsafe.Pointer(v), rv)
 	if err != nil {
 		return nil, fmt.Errorf("related %s: %w", rel.key, err)
 	}
@@ -602,11 +819,5 @@ func Related[U, T any](tx *Tx, v *T, name string) ([]*U, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*U, len(recs))
-	for i, rec := range recs {
-		if out[i], err = objectOf[U](tx, um, rec); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return objectsOf[U](tx, um, recs)
 }

@@ -243,3 +243,37 @@ func TestTyped_Write(t *testing.T) {
 		return nil
 	}))
 }
+
+// TestTyped_Identity: a row met in two results is one object, and an
+// object from a result keeps its place in it, so FetchPeers batches a
+// typed lazy access for the whole result.
+func TestTyped_Identity(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		authors, err := engine.All[tAuthor](engine.QueryOf[tAuthor](tx).Prefetch("books"))
+		require.NoError(t, err)
+		b, err := engine.Get[tBook](tx, 12)
+		require.NoError(t, err)
+		assert.Same(t, authors[0].Books[2], b)
+		again, err := engine.Find[tAuthor](tx, engine.Eq("id", 2))
+		require.NoError(t, err)
+		assert.Same(t, authors[1], again[0])
+		return nil
+	}))
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		tx.SetFetchMode(engine.FetchPeers)
+		authors, err := engine.All[tAuthor](engine.QueryOf[tAuthor](tx))
+		require.NoError(t, err)
+		var got []int
+		for _, a := range authors {
+			books, err := engine.Related[tBook](tx, a, "books")
+			require.NoError(t, err)
+			got = append(got, len(books))
+		}
+		assert.Equal(t, []int{3, 2, 1, 0}, got)
+		assert.Equal(t, 2, tx.Stats().Loads, "the authors, then every author's books in one batch")
+		assert.Equal(t, 1, tx.Stats().Relations["authors.books"].Batched)
+		return nil
+	}))
+}
