@@ -178,7 +178,8 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 		if rel.dir == toChildren {
 			tree, point = rel.near.childTree, rel.near.pkAt < 0
 		}
-		path, seeks, err = tx.probe(tree, keys, len(rel.src), point, func(k int, row []any) {
+		domain := tx.t.Len(rel.near.parentTree)
+		path, seeks, err = tx.probe(tree, keys, len(rel.src), point, domain, func(k int, row []any) {
 			read++
 			if matches(sp.conds, row) {
 				g.add(k, row)
@@ -381,7 +382,8 @@ func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, g *gather
 	links := make([][]any, 0, 4*len(keys))
 	linkEnds := make([]int, len(keys))
 	last := 0
-	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), rel.near.pkAt < 0, func(k int, row []any) {
+	domain := tx.t.Len(rel.near.parentTree)
+	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), rel.near.pkAt < 0, domain, func(k int, row []any) {
 		for ; last < k; last++ {
 			linkEnds[last] = len(links)
 		}
@@ -396,7 +398,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, g *gather
 	read = len(links)
 	tkeys, tof := distinctKeys(links, rel.far.ChildCols)
 	targets := make([][]any, len(tkeys))
-	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, func(i int, row []any) {
+	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, tx.t.Len(rel.far.parentTree), func(i int, row []any) {
 		read++
 		if matches(sp.conds, row) {
 			targets[i] = row
@@ -406,6 +408,22 @@ func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, g *gather
 		return "", 0, 0, err
 	}
 	g.targetRows = targets
+	// Usually every junction row leads to a target that matches: then
+	// the junction rows and their target numbers are the gathered rows as
+	// they are.
+	every := true
+	for _, t := range tof {
+		if t < 0 || targets[t] == nil {
+			every = false
+			break
+		}
+	}
+	if every {
+		g.vias, g.target, g.n = links, tof, len(links)
+		copy(g.ends, linkEnds)
+		g.last = len(keys)
+		return path, seeks + tseeks, read, nil
+	}
 	g.vias = make([][]any, 0, len(links))
 	g.target = make([]int, 0, len(links))
 	start := 0

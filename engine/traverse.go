@@ -210,6 +210,7 @@ type travState struct {
 	unused     []string
 	hook       func(Load)
 	scratch    []byte
+	hi         []byte      // a reader's reusable range end
 	models     *modelState // the typed API's identity map
 	finished   bool
 }
@@ -601,13 +602,15 @@ func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 				res.rows = append(res.rows, rowOf(e.Val))
 			}
 		case toChildren:
-			tx.t.Scan(rel.near.childTree, key, tx.prefixEnd(key), false, func(e index.Entry) bool {
+			tv.hi = tx.rangeEnd(tv.hi, key)
+			tx.t.Scan(rel.near.childTree, key, tv.hi, false, func(e index.Entry) bool {
 				res.rows = append(res.rows, rowOf(e.Val))
 				return true
 			})
 		case through:
 			var links [][]any
-			tx.t.Scan(rel.near.childTree, key, tx.prefixEnd(key), false, func(e index.Entry) bool {
+			tv.hi = tx.rangeEnd(tv.hi, key)
+			tx.t.Scan(rel.near.childTree, key, tv.hi, false, func(e index.Entry) bool {
 				links = append(links, rowOf(e.Val))
 				return true
 			})
@@ -674,24 +677,30 @@ const (
 	pathScan = "scan"
 )
 
-// seekCost is how many index entries a merge scan reads in the time one
-// seek takes, roughly: a batch of k keys over a tree of n entries scans
-// when k*seekCost >= n. Measured with BenchmarkPrefetch (a seek descends
-// 3-4 levels of degree-32 nodes and misses cache on the way; a scan reads
-// entries in order from leaves already in cache).
+// seekCost is how many index entries an ordered scan reads in the time
+// one seek takes, roughly (a seek descends 3-4 levels of degree-32 nodes,
+// missing cache on the way; a scan reads entries in order).
 const seekCost = 8
 
 // probe calls fn(i, row) for every entry of tree whose key starts with
 // keys[i], for sorted, distinct keys of ncols values each, in key order.
-// It takes one seek per key, or one ordered merge scan over the keys'
-// whole range when the keys cover enough of the tree; it returns the path
-// and the seeks taken. point says each key matches at most one entry
-// exactly (a primary key or a unique index).
-func (tx *Tx) probe(tree txn.TreeID, keys [][]byte, ncols int, point bool, fn func(i int, row []any)) (path string, seeks int, err error) {
+// It returns the access path it took and the seeks. point says each key
+// matches at most one entry exactly (a primary key or a unique index).
+//
+// The path is a join planner's choice. Seeking costs a seek per key plus
+// the entries that match; a merge scan over the keys' whole range reads
+// every entry in it, the matching ones and the rest. domain is how many
+// distinct keys there could be (the referenced table's rows), so a key
+// matches about n/domain of the tree's n entries, and the scan reads about
+// n·(1 - k/domain) entries more than the seeks do: it wins when that is
+// less than k seeks.
+func (tx *Tx) probe(tree txn.TreeID, keys [][]byte, ncols int, point bool, domain int, fn func(i int, row []any)) (path string, seeks int, err error) {
 	if len(keys) == 0 {
 		return pathSeek, 0, nil
 	}
-	if len(keys) > 1 && len(keys)*seekCost >= tx.t.Len(tree) {
+	k, n := len(keys), tx.t.Len(tree)
+	domain = max(domain, k)
+	if k > 1 && n*(domain-k) <= k*seekCost*domain {
 		i := 0
 		tx.t.Scan(tree, keys[0], tx.prefixEnd(keys[len(keys)-1]), false, func(e index.Entry) bool {
 			n, serr := index.SkipValues(e.Key, ncols)
@@ -713,6 +722,7 @@ func (tx *Tx) probe(tree txn.TreeID, keys [][]byte, ncols int, point bool, fn fu
 		})
 		return pathScan, 1, err
 	}
+	var hi []byte
 	for i, k := range keys {
 		if point {
 			if e, ok := tx.t.Get(tree, k); ok {
@@ -720,12 +730,30 @@ func (tx *Tx) probe(tree txn.TreeID, keys [][]byte, ncols int, point bool, fn fu
 			}
 			continue
 		}
-		tx.t.Scan(tree, k, tx.prefixEnd(k), false, func(e index.Entry) bool {
+		hi = tx.rangeEnd(hi, k)
+		tx.t.Scan(tree, k, hi, false, func(e index.Entry) bool {
 			fn(i, rowOf(e.Val))
 			return true
 		})
 	}
 	return pathSeek, len(keys), nil
+}
+
+// rangeEnd returns the end of the range of keys that start with prefix
+// (index.PrefixEnd). A reader keeps no read set, so it reuses buf; a
+// writer's read set keeps the key, so it comes from the arena.
+func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
+	if tx.writeState != nil {
+		return tx.arena.prefixEnd(prefix)
+	}
+	for i := len(prefix) - 1; i >= 0; i-- {
+		if prefix[i] != 0xFF {
+			buf = append(buf[:0], prefix[:i+1]...)
+			buf[i]++
+			return buf
+		}
+	}
+	return nil
 }
 
 // distinctKeys encodes the cols of every row and returns the distinct
