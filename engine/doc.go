@@ -68,6 +68,42 @@
 // [Tx.DDL] exports the schema as PostgreSQL DDL; [Tx.Lint] warns about
 // cascade cycles and conflicting paths.
 //
+// # Traversal
+//
+// A [Record] knows the transaction and the result it was read in, and
+// [Record.Related] follows a relation by the name it declared for that
+// side: "books" from an author, "author" from a book, "tags" from a book of
+// a many-to-many ([Record.Links] also gives each target's junction row, with
+// its payload). Read this way, one row at a time, every access is a load —
+// one index seek — and a loop over a result is the N+1 pattern.
+// [Query.Prefetch] loads relations with the rows instead, each level of
+// each path in one batched load whatever the number of rows: it collects
+// the level's distinct keys and seeks each one or merge-scans the
+// relation's index, whichever reads less, loads a row shared by many (a
+// tag of 500 books) once, and shares levels between paths with a common
+// prefix. [Query.PrefetchWith] filters, orders and limits per row.
+//
+//	authors, _ := tx.Query("authors").Prefetch("books.tags").All()
+//	for _, a := range authors {
+//		books, _ := a.Related("books") // no load: prefetched
+//		...
+//	}
+//	tx.Stats().Loads // 3: authors, books, tags
+//
+// Every transaction counts its loads, index seeks and rows, per relation
+// too ([Tx.Stats], [DB.Stats]); package reltest bounds the loads of a block
+// of code in a test. A fetch mode ([FetchMode]: per database, transaction
+// or relation) decides what an access that was not prefetched does: load
+// for that row, load for every row of the result at once (FetchPeers, N+1
+// becomes 1+1), fail ([ErrLazyLoad]) or load and report. An N+1 detector
+// and a report of prefetched relations nothing read go to
+// [TraversalOptions].OnReport.
+//
+// Structs map to tables with [Register]; [Insert], [Update], [Delete],
+// [Get], [Find] and [All] work on them, All filling relation fields down
+// the prefetch paths, and [Related] loads one lazily. Each row is one
+// object per transaction.
+//
 // # Durability
 //
 // A database is purely in memory and lives as long as its DB.
