@@ -130,6 +130,10 @@ func demo(ctx context.Context, w io.Writer) error {
 		return err
 	}
 
+	if err := demoTraversal(ctx, db, say); err != nil {
+		return err
+	}
+
 	say("\n== constraints: bad input is refused and changes nothing")
 	err = db.Update(ctx, func(tx *engine.Tx) error {
 		_, err := tx.Insert("authors", engine.Row{"name": "Octavia E. Butler"})

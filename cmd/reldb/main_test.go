@@ -52,6 +52,9 @@ func TestDemo_Narrates(t *testing.T) {
 		"delete Butler (Kindred has a review): delete from authors key (id)=(2): reldb: restrict violation",
 		"her 3 books cascade away, 2 books left",
 		"balance 100.00 - 10.00 - 10.00 = 80.00",
+		"Octavia E. Butler: Kindred [science fiction, classic]",
+		"loads: lazy 8 (1 + authors + books: the N+1 pattern), eager 3 (one per level)",
+		`one-to-one: Ursula K. Le Guin has profile "writes Ursula K. Le Guin"`,
 	} {
 		assert.True(t, strings.Contains(got, want), "demo output lacks %q:\n%s", want, got)
 	}
