@@ -31,9 +31,19 @@ func (l Library) withDefaults() Library {
 
 // Rows is how many rows a full traversal reaches: every author, book and
 // (book, tag) pair.
-func (l Library) Rows() int {
+func (l Library) Rows() int { return l.Reached(2) }
+
+// Reached is how many rows a traversal of the given depth reaches: authors
+// alone (0), with their books (1), and the books' tags (2).
+func (l Library) Reached(depth int) int {
 	l = l.withDefaults()
 	books := l.Authors * l.BooksPerAuthor
+	switch {
+	case depth <= 0:
+		return l.Authors
+	case depth == 1:
+		return l.Authors + books
+	}
 	return l.Authors + books + books*l.TagsPerBook
 }
 
@@ -185,6 +195,9 @@ func (a API) String() string {
 type Traversal struct {
 	Mode Mode
 	API  API
+	// Depth is how far it goes: 1 stops at books, 2 (or 0) goes on to
+	// tags.
+	Depth int
 	// Latency is added to every load, as a networked database's round trip
 	// would be (for showing what N+1 costs there); 0 adds nothing.
 	Latency time.Duration
@@ -198,7 +211,7 @@ type Result struct {
 }
 
 // Run runs the traversal once on a library database and checks that it
-// reached want rows (pass Library.Rows()).
+// reached want rows (pass Library.Reached(depth)).
 func (t Traversal) Run(db *engine.DB, want int) (Result, error) {
 	var res Result
 	start := time.Now()
@@ -225,7 +238,7 @@ func (t Traversal) Run(db *engine.DB, want int) (Result, error) {
 func (t Traversal) dynamic(tx *engine.Tx) (int, error) {
 	q := tx.Query("authors")
 	if t.Mode == Eager {
-		q = q.Prefetch("books.tags")
+		q = q.Prefetch(t.path())
 	}
 	authors, err := q.All()
 	if err != nil {
@@ -238,6 +251,9 @@ func (t Traversal) dynamic(tx *engine.Tx) (int, error) {
 			return 0, err
 		}
 		rows += len(books)
+		if t.Depth == 1 {
+			continue
+		}
 		for _, b := range books {
 			tags, err := b.Related("tags")
 			if err != nil {
@@ -252,7 +268,7 @@ func (t Traversal) dynamic(tx *engine.Tx) (int, error) {
 func (t Traversal) typed(tx *engine.Tx) (int, error) {
 	q := engine.QueryOf[Author](tx)
 	if t.Mode == Eager {
-		q = q.Prefetch("books.tags")
+		q = q.Prefetch(t.path())
 	}
 	authors, err := engine.All[Author](q)
 	if err != nil {
@@ -267,6 +283,9 @@ func (t Traversal) typed(tx *engine.Tx) (int, error) {
 			}
 		}
 		rows += len(books)
+		if t.Depth == 1 {
+			continue
+		}
 		for _, b := range books {
 			tags := b.Tags
 			if t.Mode == Lazy {
@@ -278,6 +297,14 @@ func (t Traversal) typed(tx *engine.Tx) (int, error) {
 		}
 	}
 	return rows, nil
+}
+
+// path is the prefetch path of an eager traversal.
+func (t Traversal) path() string {
+	if t.Depth == 1 {
+		return "books"
+	}
+	return "books.tags"
 }
 
 // wait blocks for d: sleeping below a millisecond overshoots by tens of

@@ -3,7 +3,10 @@
 // Usage:
 //
 //	reldb demo    run a narrated demo on an in-memory database
+//	reldb bench   time eager against lazy traversal at growing sizes
 //	reldb help    print this help
+//
+// Every command prints its flags with -h.
 package main
 
 import (
@@ -22,6 +25,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"demo", "run a narrated demo on an in-memory database", runDemo},
+		{"bench", "time eager against lazy traversal at growing sizes", runBench},
 	}
 }
 

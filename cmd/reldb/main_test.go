@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -21,11 +22,18 @@ func TestRun_ExitStatus(t *testing.T) {
 		wantErr    string // substring of stderr
 	}{
 		{"no command", nil, 2, "", "usage: reldb"},
-		{"help", []string{"help"}, 0, "demo", ""},
+		{"help", []string{"help"}, 0, "bench", ""},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"demo help", []string{"demo", "-h"}, 0, "", "usage: reldb demo"},
 		{"demo bad flag", []string{"demo", "-nope"}, 2, "", "flag provided but not defined"},
 		{"demo extra argument", []string{"demo", "x"}, 2, "", `unexpected argument "x"`},
+		{"bench help", []string{"bench", "-h"}, 0, "", "usage: reldb bench"},
+		{"bench json", []string{"bench", "-sizes", "2,3", "-reps", "1", "-json"}, 0, `{"size":3,"mode":"lazy","loads":34,"rows":123,`, "3/4 runs"},
+		{"bench table", []string{"bench", "-sizes", "2", "-reps", "1", "-depth", "1", "-api", "typed", "-latency", "1us"}, 0, "lazy/eager", ""},
+		{"bench bad size", []string{"bench", "-sizes", "10,zero"}, 2, "", `-sizes: "zero" is not a positive number`},
+		{"bench bad depth", []string{"bench", "-depth", "3"}, 2, "", "-depth: 3"},
+		{"bench bad api", []string{"bench", "-api", "orm"}, 2, "", `-api: "orm"`},
+		{"bench bad svg path", []string{"bench", "-sizes", "2", "-svg", "/nonexistent/dir/chart.svg"}, 2, "", "-svg:"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,4 +66,15 @@ func TestDemo_Narrates(t *testing.T) {
 	} {
 		assert.True(t, strings.Contains(got, want), "demo output lacks %q:\n%s", want, got)
 	}
+}
+
+// TestBench_SVG: -svg writes a chart next to the table.
+func TestBench_SVG(t *testing.T) {
+	path := t.TempDir() + "/chart.svg"
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"bench", "-sizes", "1,10", "-reps", "1", "-svg", path}, &out, &errOut), errOut.String())
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "<polyline")
+	assert.Equal(t, 3, strings.Count(out.String(), "\n"), "a header and one line per size:\n%s", out.String())
 }
