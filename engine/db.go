@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,9 @@ type DB struct {
 	// catalog caches the table definitions of the latest catalog tree for
 	// transactions that have not changed the schema.
 	catalog atomic.Pointer[catalogCache]
+	// planners pools the *planner values statements plan deletes and key
+	// updates with.
+	planners sync.Pool
 }
 
 // catalogCache maps table names to definitions for one catalog tree. The

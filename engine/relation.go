@@ -445,8 +445,33 @@ type reader struct {
 
 var _ relation.Reader = (*reader)(nil)
 
-func newReader(tx *Tx) *reader {
-	return &reader{tx: tx, incoming: map[string][]*relation.FK{}, defs: map[*relation.FK]*fkDef{}}
+// planner is a relation.Planner with the reader it reads through. The
+// database pools them (DB.planners) so that a statement reuses the
+// buffers of earlier plans instead of growing its own.
+type planner struct {
+	*relation.Planner
+	r reader
+}
+
+// getPlanner returns a planner reading through tx. Put it back with
+// putPlanner once the plan it returns is no longer used.
+func (tx *Tx) getPlanner() *planner {
+	p, _ := tx.db.planners.Get().(*planner)
+	if p == nil {
+		p = &planner{r: reader{incoming: map[string][]*relation.FK{}, defs: map[*relation.FK]*fkDef{}}}
+		p.Planner = relation.NewPlanner(&p.r)
+	}
+	p.r.tx = tx
+	return p
+}
+
+// putPlanner returns p to the pool. Its caches belong to one transaction's
+// view of the schema, so they are dropped.
+func (tx *Tx) putPlanner(p *planner) {
+	p.r.tx = nil
+	clear(p.r.incoming)
+	clear(p.r.defs)
+	tx.db.planners.Put(p)
 }
 
 func (r *reader) Incoming(table string) []*relation.FK {

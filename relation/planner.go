@@ -1,7 +1,9 @@
 package relation
 
 import (
+	"bytes"
 	"fmt"
+	"hash/maphash"
 	"slices"
 
 	"github.com/cockroachdb/apd/v3"
@@ -93,25 +95,43 @@ func (e *RestrictError) Error() string {
 		e.FK.Name, e.FK.Child, e.Key, e.FK.Parent)
 }
 
-// Planner expands deletes and key updates into plans. It holds no state
-// between calls and writes nothing.
+// Planner expands deletes and key updates into plans. It writes nothing,
+// and keeps nothing between calls but its buffers: the Plan a call returns
+// is valid until the planner's next call, which reuses its memory. A
+// Planner is not safe for concurrent use.
 type Planner struct {
 	r Reader
+	s planState
 }
 
 // NewPlanner returns a planner reading through r.
-func NewPlanner(r Reader) *Planner { return &Planner{r: r} }
+func NewPlanner(r Reader) *Planner {
+	p := &Planner{r: r}
+	p.s.seed = maphash.MakeSeed()
+	p.s.collect = func(pk []byte, row []any) bool {
+		p.s.hits = append(p.s.hits, hit{pk, row})
+		return true
+	}
+	return p
+}
 
-// planState is one plan being built.
+// planState is one plan being built, and the buffers kept for the next.
 type planState struct {
 	r    Reader
-	plan *Plan
-	rows map[string]int // op index by table + "\x00" + primary key
+	plan Plan
+	// rows finds the op of a row: it maps the hash of the row's table and
+	// primary key to the latest op with that hash, and opState.next chains
+	// the earlier ones. Hashing the bytes in place, rather than keying a
+	// map by a string made of them, costs no allocation per row.
+	rows map[uint64]int32
+	seed maphash.Seed
 	// state runs parallel to plan.Ops: each row's planned values and the
 	// change waiting for expansion.
 	state []opState
-	work  []int // indexes into plan.Ops waiting to be expanded
+	work  []int // indexes into plan.Ops waiting to be expanded, FIFO
 	hits  []hit // children found by the current expansion
+	// collect appends to hits; made once so that a scan costs no closure.
+	collect func(pk []byte, row []any) bool
 }
 
 type hit struct {
@@ -123,11 +143,35 @@ type opState struct {
 	vals    []any  // the row as the plan leaves it; nil once deleted
 	pending change // the change waiting in work
 	waiting bool
+	next    int32 // the previous op whose row has the same hash, or -1
 }
 
 type change struct{ old, new []any }
 
-func rowID(table string, pk []byte) string { return table + "\x00" + string(pk) }
+// rowHash hashes a row's identity: its table and encoded primary key.
+func (s *planState) rowHash(table string, pk []byte) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	h.WriteString(table)
+	h.WriteByte(0) // table names hold no NUL, so the split is unambiguous
+	h.Write(pk)
+	return h.Sum64()
+}
+
+// find returns the op of the row of table with primary key pk, hashed
+// to h, if the plan has one.
+func (s *planState) find(h uint64, table string, pk []byte) (int, bool) {
+	i, ok := s.rows[h]
+	if !ok {
+		return 0, false
+	}
+	for ; i >= 0; i = s.state[i].next {
+		if op := &s.plan.Ops[i]; op.Table == table && bytes.Equal(op.PK, pk) {
+			return int(i), true
+		}
+	}
+	return 0, false
+}
 
 // Delete plans the deletion of one row of table, with primary key pk and
 // values row, and everything its foreign keys' actions do. It returns a
@@ -135,7 +179,7 @@ func rowID(table string, pk []byte) string { return table + "\x00" + string(pk) 
 // Reader.
 func (p *Planner) Delete(table string, pk []byte, row []any) (*Plan, error) {
 	s := p.begin()
-	s.addDelete(rowID(table, pk), table, pk, row, nil, -1)
+	s.addDelete(s.rowHash(table, pk), table, pk, row, nil, -1)
 	return s.run()
 }
 
@@ -150,19 +194,42 @@ func (p *Planner) Update(table string, pk []byte, old, new []any) (*Plan, error)
 			set[i] = new[i]
 		}
 	}
-	s.addUpdate(rowID(table, pk), table, pk, old, set, nil, -1)
+	s.addUpdate(s.rowHash(table, pk), table, pk, old, set, nil, -1)
 	return s.run()
 }
 
+// maxKept bounds the ops whose buffers a planner keeps for its next call:
+// one huge cascade should not pin its memory for good.
+const maxKept = 1 << 14
+
+// begin resets the planner's state for a new plan, dropping the previous
+// plan's references to rows.
 func (p *Planner) begin() *planState {
-	const guess = 16 // most plans are small; larger ones grow by doubling
-	return &planState{r: p.r, plan: &Plan{Ops: make([]Op, 0, guess)}, rows: make(map[string]int, guess), state: make([]opState, 0, guess)}
+	s := &p.s
+	s.r = p.r
+	if cap(s.plan.Ops) > maxKept {
+		s.plan.Ops, s.state, s.work, s.hits, s.rows = nil, nil, nil, nil, nil
+	}
+	// Earlier plans were cleared up to their own lengths when the plan
+	// after them began; hits is reused by every expansion, so clear all of
+	// it.
+	clear(s.plan.Ops)
+	clear(s.state)
+	clear(s.hits[:cap(s.hits)])
+	s.plan.Ops, s.state, s.work, s.hits = s.plan.Ops[:0], s.state[:0], s.work[:0], s.hits[:0]
+	s.plan.NoAction = nil // checks may outlive the plan (deferred ones)
+	if s.rows == nil {
+		s.rows = make(map[uint64]int32)
+	}
+	clear(s.rows)
+	return s
 }
 
 func (s *planState) run() (*Plan, error) {
-	for len(s.work) > 0 {
-		i := s.work[0]
-		s.work = s.work[1:]
+	// work is a FIFO queue; head is its front, and work is never shifted
+	// so that its buffer keeps its capacity for the next plan.
+	for head := 0; head < len(s.work); head++ {
+		i := s.work[head]
 		st := &s.state[i]
 		ch := st.pending
 		st.pending, st.waiting = change{}, false
@@ -170,22 +237,27 @@ func (s *planState) run() (*Plan, error) {
 			return nil, err
 		}
 	}
-	return s.plan, nil
+	return &s.plan, nil
 }
 
-// add appends an op for a row the plan has not touched yet.
-func (s *planState) add(id string, op Op, vals []any) int {
+// add appends an op for a row the plan has not touched yet; h is the
+// row's hash.
+func (s *planState) add(h uint64, op Op, vals []any) int {
+	i := len(s.plan.Ops)
 	s.plan.Ops = append(s.plan.Ops, op)
-	s.state = append(s.state, opState{vals: vals})
-	i := len(s.plan.Ops) - 1
-	s.rows[id] = i
+	next := int32(-1)
+	if prev, ok := s.rows[h]; ok {
+		next = prev
+	}
+	s.state = append(s.state, opState{vals: vals, next: next})
+	s.rows[h] = int32(i)
 	return i
 }
 
-// addDelete plans deleting a row; id is rowID(table, pk), which the caller
-// has at hand.
-func (s *planState) addDelete(id, table string, pk []byte, row []any, via *FK, from int) {
-	if i, ok := s.rows[id]; ok {
+// addDelete plans deleting a row; h is s.rowHash(table, pk), which the
+// caller has at hand.
+func (s *planState) addDelete(h uint64, table string, pk []byte, row []any, via *FK, from int) {
+	if i, ok := s.find(h, table, pk); ok {
 		st := &s.state[i]
 		if st.vals == nil {
 			return // deleted already: each row is handled once
@@ -199,13 +271,14 @@ func (s *planState) addDelete(id, table string, pk []byte, row []any, via *FK, f
 		s.queue(i, change{old: old})
 		return
 	}
-	i := s.add(id, Op{Kind: OpDelete, Table: table, PK: pk, Row: row, Via: via, From: from}, nil)
+	i := s.add(h, Op{Kind: OpDelete, Table: table, PK: pk, Row: row, Via: via, From: from}, nil)
 	s.queue(i, change{old: row})
 }
 
-// addUpdate plans changing set's columns of a row; id is rowID(table, pk).
-func (s *planState) addUpdate(id, table string, pk []byte, row []any, set map[int]any, via *FK, from int) {
-	i, ok := s.rows[id]
+// addUpdate plans changing set's columns of a row; h is
+// s.rowHash(table, pk).
+func (s *planState) addUpdate(h uint64, table string, pk []byte, row []any, set map[int]any, via *FK, from int) {
+	i, ok := s.find(h, table, pk)
 	if ok && s.state[i].vals == nil {
 		return // deleted: nothing to update
 	}
@@ -233,7 +306,7 @@ func (s *planState) addUpdate(id, table string, pk []byte, row []any, set map[in
 		s.queue(i, change{old: old, new: vals})
 		return
 	}
-	i = s.add(id, Op{Kind: OpUpdate, Table: table, PK: pk, Row: row, Set: maps(set), Via: via, From: from}, vals)
+	i = s.add(h, Op{Kind: OpUpdate, Table: table, PK: pk, Row: row, Set: maps(set), Via: via, From: from}, vals)
 	s.queue(i, change{old: old, new: vals})
 }
 
@@ -266,7 +339,7 @@ func (s *planState) queue(i int, ch change) {
 func (s *planState) stillReferencing(fk *FK, key []any) ([]any, error) {
 	var child []any
 	err := s.r.Children(fk, key, func(pk []byte, row []any) bool {
-		if j, ok := s.rows[rowID(fk.Child, pk)]; ok {
+		if j, ok := s.find(s.rowHash(fk.Child, pk), fk.Child, pk); ok {
 			vals := s.state[j].vals
 			if vals == nil || !sameValues(pick(vals, fk.ChildCols), key) {
 				return true
@@ -315,21 +388,16 @@ func (s *planState) expand(i int, ch change) error {
 		}
 		// Collect first: adding ops must not interleave with the scan.
 		// The buffer is reused: expansions never nest.
-		hits := s.hits[:0]
+		s.hits = s.hits[:0]
 		// SET DEFAULT may set a child back to the very key that is going
 		// away; PostgreSQL then runs the NO ACTION check as well.
 		recheck := false
-		err := s.r.Children(fk, oldKey, func(pk []byte, row []any) bool {
-			hits = append(hits, hit{pk, row})
-			return true
-		})
-		s.hits = hits
-		if err != nil {
+		if err := s.r.Children(fk, oldKey, s.collect); err != nil {
 			return err
 		}
-		for _, h := range hits {
-			id := rowID(fk.Child, h.pk)
-			if j, ok := s.rows[id]; ok {
+		for _, h := range s.hits {
+			id := s.rowHash(fk.Child, h.pk)
+			if j, ok := s.find(id, fk.Child, h.pk); ok {
 				vals := s.state[j].vals
 				if vals == nil {
 					continue // deleted by this plan already
