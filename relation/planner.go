@@ -130,6 +130,10 @@ type planState struct {
 	state []opState
 	work  []int // indexes into plan.Ops waiting to be expanded, FIFO
 	hits  []hit // children found by the current expansion
+	// oldKey and newKey hold the referenced key being expanded, reused by
+	// every expansion: a key kept beyond one (in a Check or an error) is
+	// cloned.
+	oldKey, newKey []any
 	// collect appends to hits; made once so that a scan costs no closure.
 	collect func(pk []byte, row []any) bool
 }
@@ -148,29 +152,27 @@ type opState struct {
 
 type change struct{ old, new []any }
 
-// rowHash hashes a row's identity: its table and encoded primary key.
-func (s *planState) rowHash(table string, pk []byte) uint64 {
-	var h maphash.Hash
-	h.SetSeed(s.seed)
-	h.WriteString(table)
-	h.WriteByte(0) // table names hold no NUL, so the split is unambiguous
-	h.Write(pk)
-	return h.Sum64()
-}
+// tableHash hashes a table name, for rowHash.
+func (s *planState) tableHash(table string) uint64 { return maphash.String(s.seed, table) }
 
-// find returns the op of the row of table with primary key pk, hashed
-// to h, if the plan has one.
-func (s *planState) find(h uint64, table string, pk []byte) (int, bool) {
+// rowHash hashes a row's identity: th, its table's tableHash, and its
+// encoded primary key. Rows of different tables may collide (find tells
+// them apart), but rarely: th mixes in a random value per table.
+func (s *planState) rowHash(th uint64, pk []byte) uint64 { return th ^ maphash.Bytes(s.seed, pk) }
+
+// find returns the index of the op of the row of table with primary key
+// pk, hashed to h, or -1 if the plan has none.
+func (s *planState) find(h uint64, table string, pk []byte) int {
 	i, ok := s.rows[h]
 	if !ok {
-		return 0, false
+		return -1
 	}
 	for ; i >= 0; i = s.state[i].next {
 		if op := &s.plan.Ops[i]; op.Table == table && bytes.Equal(op.PK, pk) {
-			return int(i), true
+			return int(i)
 		}
 	}
-	return 0, false
+	return -1
 }
 
 // Delete plans the deletion of one row of table, with primary key pk and
@@ -179,7 +181,7 @@ func (s *planState) find(h uint64, table string, pk []byte) (int, bool) {
 // Reader.
 func (p *Planner) Delete(table string, pk []byte, row []any) (*Plan, error) {
 	s := p.begin()
-	s.addDelete(s.rowHash(table, pk), table, pk, row, nil, -1)
+	s.addDelete(s.rowHash(s.tableHash(table), pk), -1, table, pk, row, nil, -1)
 	return s.run()
 }
 
@@ -194,7 +196,7 @@ func (p *Planner) Update(table string, pk []byte, old, new []any) (*Plan, error)
 			set[i] = new[i]
 		}
 	}
-	s.addUpdate(s.rowHash(table, pk), table, pk, old, set, nil, -1)
+	s.addUpdate(s.rowHash(s.tableHash(table), pk), -1, table, pk, old, set, nil, -1)
 	return s.run()
 }
 
@@ -254,10 +256,10 @@ func (s *planState) add(h uint64, op Op, vals []any) int {
 	return i
 }
 
-// addDelete plans deleting a row; h is s.rowHash(table, pk), which the
-// caller has at hand.
-func (s *planState) addDelete(h uint64, table string, pk []byte, row []any, via *FK, from int) {
-	if i, ok := s.find(h, table, pk); ok {
+// addDelete plans deleting a row. The caller has looked the row up: h is
+// its hash and at its op, s.find(h, table, pk).
+func (s *planState) addDelete(h uint64, at int, table string, pk []byte, row []any, via *FK, from int) {
+	if i := at; i >= 0 {
 		st := &s.state[i]
 		if st.vals == nil {
 			return // deleted already: each row is handled once
@@ -275,10 +277,10 @@ func (s *planState) addDelete(h uint64, table string, pk []byte, row []any, via 
 	s.queue(i, change{old: row})
 }
 
-// addUpdate plans changing set's columns of a row; h is
-// s.rowHash(table, pk).
-func (s *planState) addUpdate(h uint64, table string, pk []byte, row []any, set map[int]any, via *FK, from int) {
-	i, ok := s.find(h, table, pk)
+// addUpdate plans changing set's columns of a row; h and at are as for
+// addDelete.
+func (s *planState) addUpdate(h uint64, at int, table string, pk []byte, row []any, set map[int]any, via *FK, from int) {
+	i, ok := at, at >= 0
 	if ok && s.state[i].vals == nil {
 		return // deleted: nothing to update
 	}
@@ -339,7 +341,7 @@ func (s *planState) queue(i int, ch change) {
 func (s *planState) stillReferencing(fk *FK, key []any) ([]any, error) {
 	var child []any
 	err := s.r.Children(fk, key, func(pk []byte, row []any) bool {
-		if j, ok := s.find(s.rowHash(fk.Child, pk), fk.Child, pk); ok {
+		if j := s.find(s.rowHash(s.tableHash(fk.Child), pk), fk.Child, pk); j >= 0 {
 			vals := s.state[j].vals
 			if vals == nil || !sameValues(pick(vals, fk.ChildCols), key) {
 				return true
@@ -355,14 +357,16 @@ func (s *planState) stillReferencing(fk *FK, key []any) ([]any, error) {
 func (s *planState) expand(i int, ch change) error {
 	table := s.plan.Ops[i].Table
 	for _, fk := range s.r.Incoming(table) {
-		oldKey := fk.ParentKey(ch.old)
+		s.oldKey = pickInto(s.oldKey, ch.old, fk.ParentCols)
+		oldKey := s.oldKey
 		if hasNull(oldKey) {
 			continue // no child can reference a NULL key
 		}
 		action := fk.OnDelete
 		var newKey []any
 		if ch.new != nil {
-			newKey = fk.ParentKey(ch.new)
+			s.newKey = pickInto(s.newKey, ch.new, fk.ParentCols)
+			newKey = s.newKey
 			if identicalValues(oldKey, newKey) {
 				continue // the referenced key did not change
 			}
@@ -379,11 +383,11 @@ func (s *planState) expand(i int, ch change) error {
 			}
 			if action == Restrict {
 				if child != nil {
-					return &RestrictError{FK: fk, Key: oldKey, Child: child}
+					return &RestrictError{FK: fk, Key: slices.Clone(oldKey), Child: child}
 				}
 				continue
 			}
-			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: oldKey, Referenced: child != nil})
+			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: slices.Clone(oldKey), Referenced: child != nil})
 			continue
 		}
 		// Collect first: adding ops must not interleave with the scan.
@@ -395,9 +399,11 @@ func (s *planState) expand(i int, ch change) error {
 		if err := s.r.Children(fk, oldKey, s.collect); err != nil {
 			return err
 		}
+		th := s.tableHash(fk.Child)
 		for _, h := range s.hits {
-			id := s.rowHash(fk.Child, h.pk)
-			if j, ok := s.find(id, fk.Child, h.pk); ok {
+			id := s.rowHash(th, h.pk)
+			j := s.find(id, fk.Child, h.pk)
+			if j >= 0 {
 				vals := s.state[j].vals
 				if vals == nil {
 					continue // deleted by this plan already
@@ -408,13 +414,13 @@ func (s *planState) expand(i int, ch change) error {
 			}
 			switch {
 			case action == Cascade && ch.new == nil:
-				s.addDelete(id, fk.Child, h.pk, h.row, fk, i)
+				s.addDelete(id, j, fk.Child, h.pk, h.row, fk, i)
 			case action == Cascade:
 				set := make(map[int]any, len(fk.ChildCols))
 				for j, c := range fk.ChildCols {
 					set[c] = newKey[j]
 				}
-				s.addUpdate(id, fk.Child, h.pk, h.row, set, fk, i)
+				s.addUpdate(id, j, fk.Child, h.pk, h.row, set, fk, i)
 			case action == SetNull || action == SetDefault:
 				if action == SetDefault {
 					recheck = true
@@ -431,7 +437,7 @@ func (s *planState) expand(i int, ch change) error {
 						set[c] = s.r.Default(fk.Child, c)
 					}
 				}
-				s.addUpdate(id, fk.Child, h.pk, h.row, set, fk, i)
+				s.addUpdate(id, j, fk.Child, h.pk, h.row, set, fk, i)
 			}
 		}
 		if recheck {
@@ -439,7 +445,7 @@ func (s *planState) expand(i int, ch change) error {
 			if err != nil {
 				return err
 			}
-			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: oldKey, Referenced: child != nil})
+			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: slices.Clone(oldKey), Referenced: child != nil})
 		}
 	}
 	return nil

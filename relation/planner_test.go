@@ -1604,15 +1604,11 @@ func TestPlanState_Find_Collisions(t *testing.T) {
 		pk    []byte
 	}{{"books", []byte{1}}, {"tags", []byte{1}}, {"books", []byte{2}}, {"books", []byte{1, 0}}}
 	for i, r := range rows {
-		_, ok := s.find(h, r.table, r.pk)
-		require.False(t, ok, "row %d before it is added", i)
+		require.Equal(t, -1, s.find(h, r.table, r.pk), "row %d before it is added", i)
 		require.Equal(t, i, s.add(h, Op{Kind: OpDelete, Table: r.table, PK: r.pk}, nil))
 	}
 	for i, r := range rows {
-		j, ok := s.find(h, r.table, r.pk)
-		require.True(t, ok, "row %d", i)
-		assert.Equal(t, i, j, "row %d", i)
+		assert.Equal(t, i, s.find(h, r.table, r.pk), "row %d", i)
 	}
-	_, ok := s.find(h, "books", []byte{3})
-	assert.False(t, ok)
+	assert.Equal(t, -1, s.find(h, "books", []byte{3}))
 }
