@@ -166,10 +166,13 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 		old []any
 	}
 	var updated []changed
+	var d *tableDef
 	for _, op := range plan.Ops {
-		d, err := tx.table(op.Table)
-		if err != nil {
-			return err
+		if d == nil || d.name != op.Table { // ops come in runs of one table
+			var err error
+			if d, err = tx.table(op.Table); err != nil {
+				return err
+			}
 		}
 		// Each row has one op, so the row is still as the planner read it
 		// (and recorded the read): no second lookup.

@@ -219,17 +219,10 @@ func (t *Txn) Scan(id TreeID, lo, hi []byte, reverse bool, fn func(index.Entry) 
 	var last []byte
 	stopped := false
 	if tr := t.view(id); tr != nil {
-		visit := func(e index.Entry) bool {
-			if !fn(e) {
-				last, stopped = e.Key, true
-				return false
-			}
-			return true
-		}
 		if reverse {
-			tr.Descend(lo, hi, visit)
+			last, stopped = tr.Descend(lo, hi, fn)
 		} else {
-			tr.Ascend(lo, hi, visit)
+			last, stopped = tr.Ascend(lo, hi, fn)
 		}
 	}
 	if t.tail == nil {
