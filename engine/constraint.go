@@ -166,10 +166,13 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 		old []any
 	}
 	var updated []changed
+	var d *tableDef
 	for _, op := range plan.Ops {
-		d, err := tx.table(op.Table)
-		if err != nil {
-			return err
+		if d == nil || d.name != op.Table { // ops come in runs of one table
+			var err error
+			if d, err = tx.table(op.Table); err != nil {
+				return err
+			}
 		}
 		// Each row has one op, so the row is still as the planner read it
 		// (and recorded the read): no second lookup.
@@ -260,17 +263,19 @@ func (tx *Tx) restrictError(re *relation.RestrictError) error {
 // runPlanned plans a delete (new == nil) or an update of one row and
 // executes the plan. On error the caller rolls the statement back.
 func (tx *Tx) runPlanned(d *tableDef, pk []byte, old, new []any) error {
-	plan, err := tx.plan(d, pk, old, new)
+	p := tx.getPlanner()
+	defer tx.putPlanner(p)
+	plan, err := tx.plan(p, d, pk, old, new)
 	if err != nil {
 		return err
 	}
 	return tx.execPlan(plan)
 }
 
-// plan plans a delete (new == nil) or an update of one row. A RESTRICT
-// refusal comes back as the *ConstraintError the statement returns.
-func (tx *Tx) plan(d *tableDef, pk []byte, old, new []any) (*relation.Plan, error) {
-	p := relation.NewPlanner(newReader(tx))
+// plan plans a delete (new == nil) or an update of one row with p; the
+// plan is valid until p plans again. A RESTRICT refusal comes back as the
+// *ConstraintError the statement returns.
+func (tx *Tx) plan(p *planner, d *tableDef, pk []byte, old, new []any) (*relation.Plan, error) {
 	var plan *relation.Plan
 	var err error
 	if new == nil {

@@ -26,6 +26,9 @@ type DB struct {
 	catalog atomic.Pointer[catalogCache]
 	stats   dbStats  // counters of ended transactions
 	models  sync.Map // reflect.Type -> *model (Register)
+	// planners pools the *planner values statements plan deletes and key
+	// updates with.
+	planners sync.Pool
 }
 
 // catalogCache maps table names to definitions for one catalog tree. The

@@ -93,7 +93,9 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 		}
 	}
 	out := &Preview{}
-	plan, err := tx.plan(d, pk, old, vals)
+	p := tx.getPlanner()
+	defer tx.putPlanner(p)
+	plan, err := tx.plan(p, d, pk, old, vals)
 	if errors.Is(err, ErrRestrict) {
 		out.Refusals = append(out.Refusals, err)
 		return out, nil

@@ -382,10 +382,30 @@ func (tx *Tx) parentExists(fk *fkDef, key []any) bool {
 
 // children implements relation.Reader.Children over the transaction.
 func (tx *Tx) children(fk *fkDef, key []any, fn func(pk []byte, row []any) bool) error {
-	var d *tableDef
+	c := &childScan{}
+	c.visitFn = c.visit
+	return tx.scanChildren(c, fk, key, fn)
+}
+
+// childScan is the state of one scan of a foreign key's children: the
+// callback a tree scan calls, and what it needs. A reader keeps one, its
+// visitFn made once, so that the planner's many scans allocate nothing.
+type childScan struct {
+	fk      *fkDef
+	d       *tableDef // the child table, when fk.pkAt < 0
+	fn      func(pk []byte, row []any) bool
+	err     error
+	visitFn func(index.Entry) bool // c.visit, bound once
+}
+
+// scanChildren calls fn with the primary key and row of every child of
+// fk referencing key, in childTree order, scanning with c.
+func (tx *Tx) scanChildren(c *childScan, fk *fkDef, key []any, fn func(pk []byte, row []any) bool) error {
+	*c = childScan{fk: fk, fn: fn, visitFn: c.visitFn}
+	defer func() { c.fk, c.d, c.fn = nil, nil, nil }()
 	if fk.pkAt < 0 {
 		var err error
-		if d, err = tx.table(fk.Child); err != nil {
+		if c.d, err = tx.table(fk.Child); err != nil {
 			return err
 		}
 	}
@@ -393,24 +413,25 @@ func (tx *Tx) children(fk *fkDef, key []any, fn func(pk []byte, row []any) bool)
 	if err != nil {
 		return err
 	}
-	var perr error
-	tx.t.Scan(fk.childTree, prefix, tx.prefixEnd(prefix), false, func(e index.Entry) bool {
-		row := rowOf(e.Val)
-		pk := e.Key
-		switch {
-		case fk.pkAt < 0:
-			pk = d.pkKey(row)
-		case fk.pkAt > 0:
-			n, err := index.SkipValues(e.Key, fk.pkAt)
-			if err != nil {
-				perr = err
-				return false
-			}
-			pk = e.Key[n:]
+	tx.t.Scan(fk.childTree, prefix, tx.prefixEnd(prefix), false, c.visitFn)
+	return c.err
+}
+
+func (c *childScan) visit(e index.Entry) bool {
+	row := rowOf(e.Val)
+	pk := e.Key
+	switch {
+	case c.fk.pkAt < 0:
+		pk = c.d.pkKey(row)
+	case c.fk.pkAt > 0:
+		n, err := index.SkipValues(e.Key, c.fk.pkAt)
+		if err != nil {
+			c.err = err
+			return false
 		}
-		return fn(pk, row)
-	})
-	return perr
+		pk = e.Key[n:]
+	}
+	return c.fn(pk, row)
 }
 
 // ownKey encodes values as an immutable key, which reads may keep in the
@@ -441,12 +462,41 @@ type reader struct {
 	tx       *Tx
 	incoming map[string][]*relation.FK
 	defs     map[*relation.FK]*fkDef
+	// scan serves every Children call not nested in another (the planner
+	// nests none).
+	scan childScan
 }
 
 var _ relation.Reader = (*reader)(nil)
 
-func newReader(tx *Tx) *reader {
-	return &reader{tx: tx, incoming: map[string][]*relation.FK{}, defs: map[*relation.FK]*fkDef{}}
+// planner is a relation.Planner with the reader it reads through. The
+// database pools them (DB.planners) so that a statement reuses the
+// buffers of earlier plans instead of growing its own.
+type planner struct {
+	*relation.Planner
+	r reader
+}
+
+// getPlanner returns a planner reading through tx. Put it back with
+// putPlanner once the plan it returns is no longer used.
+func (tx *Tx) getPlanner() *planner {
+	p, _ := tx.db.planners.Get().(*planner)
+	if p == nil {
+		p = &planner{r: reader{incoming: map[string][]*relation.FK{}, defs: map[*relation.FK]*fkDef{}}}
+		p.r.scan.visitFn = p.r.scan.visit
+		p.Planner = relation.NewPlanner(&p.r)
+	}
+	p.r.tx = tx
+	return p
+}
+
+// putPlanner returns p to the pool. Its caches belong to one transaction's
+// view of the schema, so they are dropped.
+func (tx *Tx) putPlanner(p *planner) {
+	p.r.tx = nil
+	clear(p.r.incoming)
+	clear(p.r.defs)
+	tx.db.planners.Put(p)
 }
 
 func (r *reader) Incoming(table string) []*relation.FK {
@@ -475,7 +525,10 @@ func (r *reader) Children(fk *relation.FK, key []any, fn func(pk []byte, row []a
 		}
 		r.defs[fk] = def
 	}
-	return r.tx.children(def, key, fn)
+	if r.scan.fn != nil {
+		return r.tx.children(def, key, fn) // nested in a scan: one of its own
+	}
+	return r.tx.scanChildren(&r.scan, def, key, fn)
 }
 
 func (r *reader) Default(table string, col int) any {

@@ -100,21 +100,32 @@ func (t *Tree) Len() int { return t.bt.Len() }
 
 // Get returns the entry stored under key and true, or false when there is none.
 func (t *Tree) Get(key []byte) (Entry, bool) {
-	probe := probes.Get().(*Entry)
-	probe.Key = key
+	probe := getProbe(key)
 	it, ok := t.bt.Get(makeItem(probe))
-	probe.Key = nil
-	probes.Put(probe)
+	putProbe(probe)
 	if !ok {
 		return Entry{}, false
 	}
 	return *it.e, true
 }
 
-// probes recycles the entries that lookups search with: the B-tree takes
-// items by value through a func value, so a probe on the stack would escape
-// and cost an allocation per lookup.
+// probes recycles the entries that lookups and range bounds search with:
+// the B-tree takes items by value through a func value, so a probe on the
+// stack would escape and cost an allocation per search.
 var probes = sync.Pool{New: func() any { return new(Entry) }}
+
+// getProbe returns a pooled entry holding key. The B-tree must be done
+// with it when it goes back with putProbe.
+func getProbe(key []byte) *Entry {
+	p := probes.Get().(*Entry)
+	p.Key = key
+	return p
+}
+
+func putProbe(p *Entry) {
+	p.Key = nil
+	probes.Put(p)
+}
 
 // Put stores e, replacing any entry with the same key. It returns the entry it
 // replaced and true, or false when the key was new. Put keeps e.Key: the caller
@@ -155,41 +166,102 @@ func (t *Tree) DeleteEntry(key []byte) (old *Entry) {
 
 // Ascend calls fn for each entry with a key in [lo, hi), in ascending order,
 // until fn returns false. A nil lo means the first key, a nil hi means past
-// the last one.
-func (t *Tree) Ascend(lo, hi []byte, fn func(Entry) bool) {
-	visit := func(it item) bool { return fn(*it.e) }
+// the last one. If fn returned false, Ascend returns the key of the entry
+// it returned false for, and true.
+func (t *Tree) Ascend(lo, hi []byte, fn func(Entry) bool) (stop []byte, stopped bool) {
+	w := getWalk(fn)
+	defer putWalk(w)
 	switch {
 	case lo == nil && hi == nil:
-		t.bt.Ascend(visit)
+		t.bt.Ascend(w.visit)
 	case lo == nil:
-		t.bt.AscendLessThan(makeItem(&Entry{Key: hi}), visit)
+		h := getProbe(hi)
+		t.bt.AscendLessThan(makeItem(h), w.visit)
+		putProbe(h)
 	case hi == nil:
-		t.bt.AscendGreaterOrEqual(makeItem(&Entry{Key: lo}), visit)
+		l := getProbe(lo)
+		t.bt.AscendGreaterOrEqual(makeItem(l), w.visit)
+		putProbe(l)
 	default:
-		t.bt.AscendRange(makeItem(&Entry{Key: lo}), makeItem(&Entry{Key: hi}), visit)
+		l, h := getProbe(lo), getProbe(hi)
+		t.bt.AscendRange(makeItem(l), makeItem(h), w.visit)
+		putProbe(l)
+		putProbe(h)
 	}
+	return w.stopped()
 }
 
 // Descend calls fn for each entry with a key in [lo, hi), in descending order,
-// until fn returns false. Nil bounds are open as in Ascend.
-func (t *Tree) Descend(lo, hi []byte, fn func(Entry) bool) {
-	visit := func(it item) bool {
-		if lo != nil && bytes.Compare(it.e.Key, lo) < 0 {
+// until fn returns false. Nil bounds are open as in Ascend, and the results
+// are Ascend's.
+func (t *Tree) Descend(lo, hi []byte, fn func(Entry) bool) (stop []byte, stopped bool) {
+	w := getWalk(fn)
+	defer putWalk(w)
+	w.lo, w.hi = lo, hi
+	if hi == nil {
+		t.bt.Descend(w.visitDown)
+	} else {
+		// DescendLessOrEqual includes hi itself; visitDown skips it, as
+		// the range is half-open.
+		h := getProbe(hi)
+		t.bt.DescendLessOrEqual(makeItem(h), w.visitDown)
+		putProbe(h)
+	}
+	return w.stopped()
+}
+
+// walk is the state of one Ascend or Descend. The B-tree calls back
+// through a func value, so a closure made per walk would cost an
+// allocation or more; walks are pooled instead, each with its callbacks
+// made once, bound to it.
+type walk struct {
+	fn     func(Entry) bool
+	lo, hi []byte // Descend's bounds
+	stop   *Entry // the entry fn returned false for, if any
+	// visit calls fn and records where it stopped; visitDown also keeps
+	// to [lo, hi).
+	visit, visitDown func(item) bool
+}
+
+var walks = sync.Pool{New: func() any {
+	w := &walk{}
+	w.visit = func(it item) bool {
+		if !w.fn(*it.e) {
+			w.stop = it.e
 			return false
 		}
-		return fn(*it.e)
+		return true
 	}
-	if hi == nil {
-		t.bt.Descend(visit)
-		return
-	}
-	// DescendLessOrEqual includes hi itself; the range is half-open.
-	t.bt.DescendLessOrEqual(makeItem(&Entry{Key: hi}), func(it item) bool {
-		if bytes.Equal(it.e.Key, hi) {
+	w.visitDown = func(it item) bool {
+		if w.hi != nil && bytes.Equal(it.e.Key, w.hi) {
 			return true
 		}
-		return visit(it)
-	})
+		if w.lo != nil && bytes.Compare(it.e.Key, w.lo) < 0 {
+			return false
+		}
+		return w.visit(it)
+	}
+	return w
+}}
+
+func getWalk(fn func(Entry) bool) *walk {
+	w := walks.Get().(*walk)
+	w.fn = fn
+	return w
+}
+
+// putWalk returns w to the pool, dropping its references. It runs
+// deferred, so a panicking fn leaves no walk pointing at its caller.
+func putWalk(w *walk) {
+	w.fn, w.lo, w.hi, w.stop = nil, nil, nil, nil
+	walks.Put(w)
+}
+
+func (w *walk) stopped() ([]byte, bool) {
+	if w.stop == nil {
+		return nil, false
+	}
+	return w.stop.Key, true
 }
 
 // PrefixEnd returns the smallest key greater than every key that starts with

@@ -1,6 +1,9 @@
 package relation
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // FK is one foreign key as the planner sees it. An FK is immutable once
 // built and shared by every snapshot whose schema holds it.
@@ -62,8 +65,11 @@ func (e *MatchError) Error() string {
 	return fmt.Sprintf("reldb: foreign key %q is MATCH FULL and does not allow mixing of null and nonnull key values %v", e.FK.Name, e.Key)
 }
 
-func pick(row []any, pos []int) []any {
-	out := make([]any, len(pos))
+func pick(row []any, pos []int) []any { return pickInto(nil, row, pos) }
+
+// pickInto is pick into buf's memory, reused when large enough.
+func pickInto(buf, row []any, pos []int) []any {
+	out := slices.Grow(buf[:0], len(pos))[:len(pos)]
 	for i, p := range pos {
 		out[i] = row[p]
 	}

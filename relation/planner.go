@@ -1,7 +1,9 @@
 package relation
 
 import (
+	"bytes"
 	"fmt"
+	"hash/maphash"
 	"slices"
 
 	"github.com/cockroachdb/apd/v3"
@@ -93,25 +95,47 @@ func (e *RestrictError) Error() string {
 		e.FK.Name, e.FK.Child, e.Key, e.FK.Parent)
 }
 
-// Planner expands deletes and key updates into plans. It holds no state
-// between calls and writes nothing.
+// Planner expands deletes and key updates into plans. It writes nothing,
+// and keeps nothing between calls but its buffers: the Plan a call returns
+// is valid until the planner's next call, which reuses its memory. A
+// Planner is not safe for concurrent use.
 type Planner struct {
 	r Reader
+	s planState
 }
 
 // NewPlanner returns a planner reading through r.
-func NewPlanner(r Reader) *Planner { return &Planner{r: r} }
+func NewPlanner(r Reader) *Planner {
+	p := &Planner{r: r}
+	p.s.seed = maphash.MakeSeed()
+	p.s.collect = func(pk []byte, row []any) bool {
+		p.s.hits = append(p.s.hits, hit{pk, row})
+		return true
+	}
+	return p
+}
 
-// planState is one plan being built.
+// planState is one plan being built, and the buffers kept for the next.
 type planState struct {
 	r    Reader
-	plan *Plan
-	rows map[string]int // op index by table + "\x00" + primary key
+	plan Plan
+	// rows finds the op of a row: it maps the hash of the row's table and
+	// primary key to the latest op with that hash, and opState.next chains
+	// the earlier ones. Hashing the bytes in place, rather than keying a
+	// map by a string made of them, costs no allocation per row.
+	rows map[uint64]int32
+	seed maphash.Seed
 	// state runs parallel to plan.Ops: each row's planned values and the
 	// change waiting for expansion.
 	state []opState
-	work  []int // indexes into plan.Ops waiting to be expanded
+	work  []int // indexes into plan.Ops waiting to be expanded, FIFO
 	hits  []hit // children found by the current expansion
+	// oldKey and newKey hold the referenced key being expanded, reused by
+	// every expansion: a key kept beyond one (in a Check or an error) is
+	// cloned.
+	oldKey, newKey []any
+	// collect appends to hits; made once so that a scan costs no closure.
+	collect func(pk []byte, row []any) bool
 }
 
 type hit struct {
@@ -123,11 +147,33 @@ type opState struct {
 	vals    []any  // the row as the plan leaves it; nil once deleted
 	pending change // the change waiting in work
 	waiting bool
+	next    int32 // the previous op whose row has the same hash, or -1
 }
 
 type change struct{ old, new []any }
 
-func rowID(table string, pk []byte) string { return table + "\x00" + string(pk) }
+// tableHash hashes a table name, for rowHash.
+func (s *planState) tableHash(table string) uint64 { return maphash.String(s.seed, table) }
+
+// rowHash hashes a row's identity: th, its table's tableHash, and its
+// encoded primary key. Rows of different tables may collide (find tells
+// them apart), but rarely: th mixes in a random value per table.
+func (s *planState) rowHash(th uint64, pk []byte) uint64 { return th ^ maphash.Bytes(s.seed, pk) }
+
+// find returns the index of the op of the row of table with primary key
+// pk, hashed to h, or -1 if the plan has none.
+func (s *planState) find(h uint64, table string, pk []byte) int {
+	i, ok := s.rows[h]
+	if !ok {
+		return -1
+	}
+	for ; i >= 0; i = s.state[i].next {
+		if op := &s.plan.Ops[i]; op.Table == table && bytes.Equal(op.PK, pk) {
+			return int(i)
+		}
+	}
+	return -1
+}
 
 // Delete plans the deletion of one row of table, with primary key pk and
 // values row, and everything its foreign keys' actions do. It returns a
@@ -135,7 +181,7 @@ func rowID(table string, pk []byte) string { return table + "\x00" + string(pk) 
 // Reader.
 func (p *Planner) Delete(table string, pk []byte, row []any) (*Plan, error) {
 	s := p.begin()
-	s.addDelete(rowID(table, pk), table, pk, row, nil, -1)
+	s.addDelete(s.rowHash(s.tableHash(table), pk), -1, table, pk, row, nil, -1)
 	return s.run()
 }
 
@@ -150,19 +196,42 @@ func (p *Planner) Update(table string, pk []byte, old, new []any) (*Plan, error)
 			set[i] = new[i]
 		}
 	}
-	s.addUpdate(rowID(table, pk), table, pk, old, set, nil, -1)
+	s.addUpdate(s.rowHash(s.tableHash(table), pk), -1, table, pk, old, set, nil, -1)
 	return s.run()
 }
 
+// maxKept bounds the ops whose buffers a planner keeps for its next call:
+// one huge cascade should not pin its memory for good.
+const maxKept = 1 << 14
+
+// begin resets the planner's state for a new plan, dropping the previous
+// plan's references to rows.
 func (p *Planner) begin() *planState {
-	const guess = 16 // most plans are small; larger ones grow by doubling
-	return &planState{r: p.r, plan: &Plan{Ops: make([]Op, 0, guess)}, rows: make(map[string]int, guess), state: make([]opState, 0, guess)}
+	s := &p.s
+	s.r = p.r
+	if cap(s.plan.Ops) > maxKept {
+		s.plan.Ops, s.state, s.work, s.hits, s.rows = nil, nil, nil, nil, nil
+	}
+	// Earlier plans were cleared up to their own lengths when the plan
+	// after them began; hits is reused by every expansion, so clear all of
+	// it.
+	clear(s.plan.Ops)
+	clear(s.state)
+	clear(s.hits[:cap(s.hits)])
+	s.plan.Ops, s.state, s.work, s.hits = s.plan.Ops[:0], s.state[:0], s.work[:0], s.hits[:0]
+	s.plan.NoAction = nil // checks may outlive the plan (deferred ones)
+	if s.rows == nil {
+		s.rows = make(map[uint64]int32)
+	}
+	clear(s.rows)
+	return s
 }
 
 func (s *planState) run() (*Plan, error) {
-	for len(s.work) > 0 {
-		i := s.work[0]
-		s.work = s.work[1:]
+	// work is a FIFO queue; head is its front, and work is never shifted
+	// so that its buffer keeps its capacity for the next plan.
+	for head := 0; head < len(s.work); head++ {
+		i := s.work[head]
 		st := &s.state[i]
 		ch := st.pending
 		st.pending, st.waiting = change{}, false
@@ -170,22 +239,27 @@ func (s *planState) run() (*Plan, error) {
 			return nil, err
 		}
 	}
-	return s.plan, nil
+	return &s.plan, nil
 }
 
-// add appends an op for a row the plan has not touched yet.
-func (s *planState) add(id string, op Op, vals []any) int {
+// add appends an op for a row the plan has not touched yet; h is the
+// row's hash.
+func (s *planState) add(h uint64, op Op, vals []any) int {
+	i := len(s.plan.Ops)
 	s.plan.Ops = append(s.plan.Ops, op)
-	s.state = append(s.state, opState{vals: vals})
-	i := len(s.plan.Ops) - 1
-	s.rows[id] = i
+	next := int32(-1)
+	if prev, ok := s.rows[h]; ok {
+		next = prev
+	}
+	s.state = append(s.state, opState{vals: vals, next: next})
+	s.rows[h] = int32(i)
 	return i
 }
 
-// addDelete plans deleting a row; id is rowID(table, pk), which the caller
-// has at hand.
-func (s *planState) addDelete(id, table string, pk []byte, row []any, via *FK, from int) {
-	if i, ok := s.rows[id]; ok {
+// addDelete plans deleting a row. The caller has looked the row up: h is
+// its hash and at its op, s.find(h, table, pk).
+func (s *planState) addDelete(h uint64, at int, table string, pk []byte, row []any, via *FK, from int) {
+	if i := at; i >= 0 {
 		st := &s.state[i]
 		if st.vals == nil {
 			return // deleted already: each row is handled once
@@ -199,13 +273,14 @@ func (s *planState) addDelete(id, table string, pk []byte, row []any, via *FK, f
 		s.queue(i, change{old: old})
 		return
 	}
-	i := s.add(id, Op{Kind: OpDelete, Table: table, PK: pk, Row: row, Via: via, From: from}, nil)
+	i := s.add(h, Op{Kind: OpDelete, Table: table, PK: pk, Row: row, Via: via, From: from}, nil)
 	s.queue(i, change{old: row})
 }
 
-// addUpdate plans changing set's columns of a row; id is rowID(table, pk).
-func (s *planState) addUpdate(id, table string, pk []byte, row []any, set map[int]any, via *FK, from int) {
-	i, ok := s.rows[id]
+// addUpdate plans changing set's columns of a row; h and at are as for
+// addDelete.
+func (s *planState) addUpdate(h uint64, at int, table string, pk []byte, row []any, set map[int]any, via *FK, from int) {
+	i, ok := at, at >= 0
 	if ok && s.state[i].vals == nil {
 		return // deleted: nothing to update
 	}
@@ -233,7 +308,7 @@ func (s *planState) addUpdate(id, table string, pk []byte, row []any, set map[in
 		s.queue(i, change{old: old, new: vals})
 		return
 	}
-	i = s.add(id, Op{Kind: OpUpdate, Table: table, PK: pk, Row: row, Set: maps(set), Via: via, From: from}, vals)
+	i = s.add(h, Op{Kind: OpUpdate, Table: table, PK: pk, Row: row, Set: maps(set), Via: via, From: from}, vals)
 	s.queue(i, change{old: old, new: vals})
 }
 
@@ -266,7 +341,7 @@ func (s *planState) queue(i int, ch change) {
 func (s *planState) stillReferencing(fk *FK, key []any) ([]any, error) {
 	var child []any
 	err := s.r.Children(fk, key, func(pk []byte, row []any) bool {
-		if j, ok := s.rows[rowID(fk.Child, pk)]; ok {
+		if j := s.find(s.rowHash(s.tableHash(fk.Child), pk), fk.Child, pk); j >= 0 {
 			vals := s.state[j].vals
 			if vals == nil || !sameValues(pick(vals, fk.ChildCols), key) {
 				return true
@@ -282,14 +357,16 @@ func (s *planState) stillReferencing(fk *FK, key []any) ([]any, error) {
 func (s *planState) expand(i int, ch change) error {
 	table := s.plan.Ops[i].Table
 	for _, fk := range s.r.Incoming(table) {
-		oldKey := fk.ParentKey(ch.old)
+		s.oldKey = pickInto(s.oldKey, ch.old, fk.ParentCols)
+		oldKey := s.oldKey
 		if hasNull(oldKey) {
 			continue // no child can reference a NULL key
 		}
 		action := fk.OnDelete
 		var newKey []any
 		if ch.new != nil {
-			newKey = fk.ParentKey(ch.new)
+			s.newKey = pickInto(s.newKey, ch.new, fk.ParentCols)
+			newKey = s.newKey
 			if identicalValues(oldKey, newKey) {
 				continue // the referenced key did not change
 			}
@@ -306,30 +383,27 @@ func (s *planState) expand(i int, ch change) error {
 			}
 			if action == Restrict {
 				if child != nil {
-					return &RestrictError{FK: fk, Key: oldKey, Child: child}
+					return &RestrictError{FK: fk, Key: slices.Clone(oldKey), Child: child}
 				}
 				continue
 			}
-			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: oldKey, Referenced: child != nil})
+			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: slices.Clone(oldKey), Referenced: child != nil})
 			continue
 		}
 		// Collect first: adding ops must not interleave with the scan.
 		// The buffer is reused: expansions never nest.
-		hits := s.hits[:0]
+		s.hits = s.hits[:0]
 		// SET DEFAULT may set a child back to the very key that is going
 		// away; PostgreSQL then runs the NO ACTION check as well.
 		recheck := false
-		err := s.r.Children(fk, oldKey, func(pk []byte, row []any) bool {
-			hits = append(hits, hit{pk, row})
-			return true
-		})
-		s.hits = hits
-		if err != nil {
+		if err := s.r.Children(fk, oldKey, s.collect); err != nil {
 			return err
 		}
-		for _, h := range hits {
-			id := rowID(fk.Child, h.pk)
-			if j, ok := s.rows[id]; ok {
+		th := s.tableHash(fk.Child)
+		for _, h := range s.hits {
+			id := s.rowHash(th, h.pk)
+			j := s.find(id, fk.Child, h.pk)
+			if j >= 0 {
 				vals := s.state[j].vals
 				if vals == nil {
 					continue // deleted by this plan already
@@ -340,13 +414,13 @@ func (s *planState) expand(i int, ch change) error {
 			}
 			switch {
 			case action == Cascade && ch.new == nil:
-				s.addDelete(id, fk.Child, h.pk, h.row, fk, i)
+				s.addDelete(id, j, fk.Child, h.pk, h.row, fk, i)
 			case action == Cascade:
 				set := make(map[int]any, len(fk.ChildCols))
 				for j, c := range fk.ChildCols {
 					set[c] = newKey[j]
 				}
-				s.addUpdate(id, fk.Child, h.pk, h.row, set, fk, i)
+				s.addUpdate(id, j, fk.Child, h.pk, h.row, set, fk, i)
 			case action == SetNull || action == SetDefault:
 				if action == SetDefault {
 					recheck = true
@@ -363,7 +437,7 @@ func (s *planState) expand(i int, ch change) error {
 						set[c] = s.r.Default(fk.Child, c)
 					}
 				}
-				s.addUpdate(id, fk.Child, h.pk, h.row, set, fk, i)
+				s.addUpdate(id, j, fk.Child, h.pk, h.row, set, fk, i)
 			}
 		}
 		if recheck {
@@ -371,7 +445,7 @@ func (s *planState) expand(i int, ch change) error {
 			if err != nil {
 				return err
 			}
-			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: oldKey, Referenced: child != nil})
+			s.plan.NoAction = append(s.plan.NoAction, Check{FK: fk, Key: slices.Clone(oldKey), Referenced: child != nil})
 		}
 	}
 	return nil

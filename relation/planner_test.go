@@ -1533,3 +1533,82 @@ func TestPlanner_WritesNothing(t *testing.T) {
 	assert.Equal(t, map[int]any{1: nil}, plan.Ops[2].Set)
 	assert.Equal(t, map[int]any{0: int64(10)}, plan.Ops[0].Set)
 }
+
+// TestPlanner_Reuse ensures a planner planning again — after a plan, a
+// refusal, and a plan of another shape — returns what a fresh planner
+// returns.
+func TestPlanner_Reuse(t *testing.T) {
+	db := library(t, Cascade, SetNull, Cascade, Cascade)
+	fresh := func(table string, set map[string]any, pk ...any) []string {
+		plan, err := db.plan(table, set, pk...)
+		require.NoError(t, err)
+		return append(db.lineage(plan), fmt.Sprint(plan.NoAction))
+	}
+	p := NewPlanner(db)
+	reused := func(table string, set map[string]any, pk ...any) []string {
+		key, row := db.get(table, pk...)
+		var plan *Plan
+		var err error
+		if set == nil {
+			plan, err = p.Delete(table, key, row)
+		} else {
+			next := slices.Clone(row)
+			for name, v := range set {
+				next[db.cols(table, name)[0]] = norm(v)
+			}
+			plan, err = p.Update(table, key, row, next)
+		}
+		require.NoError(t, err)
+		requireWellFormed(t, plan)
+		return append(db.lineage(plan), fmt.Sprint(plan.NoAction))
+	}
+	for _, step := range []struct {
+		table string
+		set   map[string]any
+		pk    []any
+	}{
+		{"authors", nil, []any{1}},
+		{"books", map[string]any{"id": 11}, []any{10}},
+		{"authors", nil, []any{2}},
+		{"authors", nil, []any{1}},
+		{"book_tags", nil, []any{10, 2}},
+	} {
+		assert.Equal(t, fresh(step.table, step.set, step.pk...), reused(step.table, step.set, step.pk...), "%s %v", step.table, step.pk)
+	}
+
+	// A refusal in the middle leaves nothing behind for the next plan.
+	strict := library(t, Cascade, Restrict, Cascade, Cascade)
+	p = NewPlanner(strict)
+	key, row := strict.get("authors", 1)
+	_, err := p.Delete("authors", key, row)
+	var re *RestrictError
+	require.ErrorAs(t, err, &re)
+	key, row = strict.get("authors", 2)
+	plan, err := p.Delete("authors", key, row)
+	require.ErrorAs(t, err, &re, "book 30 has review 102")
+	assert.Nil(t, plan)
+	key, row = strict.get("book_tags", 10, 1)
+	plan, err = p.Delete("book_tags", key, row)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"DELETE book_tags(10, 1)"}, strict.lineage(plan))
+}
+
+// TestPlanState_Find_Collisions ensures rows whose hashes collide are told
+// apart by table and key.
+func TestPlanState_Find_Collisions(t *testing.T) {
+	p := NewPlanner(newFakeDB(t))
+	s := p.begin()
+	const h = 42 // one hash for every row, as if they all collided
+	rows := []struct {
+		table string
+		pk    []byte
+	}{{"books", []byte{1}}, {"tags", []byte{1}}, {"books", []byte{2}}, {"books", []byte{1, 0}}}
+	for i, r := range rows {
+		require.Equal(t, -1, s.find(h, r.table, r.pk), "row %d before it is added", i)
+		require.Equal(t, i, s.add(h, Op{Kind: OpDelete, Table: r.table, PK: r.pk}, nil))
+	}
+	for i, r := range rows {
+		assert.Equal(t, i, s.find(h, r.table, r.pk), "row %d", i)
+	}
+	assert.Equal(t, -1, s.find(h, "books", []byte{3}))
+}

@@ -32,6 +32,9 @@ type writer struct {
 	reads   map[TreeID]*readSet
 	log     undoLog
 	entries []index.Entry // slab the entries this transaction puts come from
+	// treeOps holds, for each tree operation in log (oldest first), the
+	// local state it replaced (nil if none), which RollbackTo restores.
+	treeOps []*local
 }
 
 // local is a transaction's own version of one tree.
@@ -42,12 +45,26 @@ type local struct {
 	whole bool
 }
 
-// logRec is one undo record: a key write, or a tree created or dropped.
+// logRec is one undo record: a key write, or a tree created or dropped. A
+// key write holds the entry it put (nil for a delete) and the entry it
+// replaced or removed (nil if none); the key is theirs, so the record
+// takes 24 bytes. A tree operation has neither; what it replaced is in
+// writer.treeOps.
 type logRec struct {
 	tree TreeID
-	key  []byte       // nil for a tree operation
-	old  *index.Entry // the entry the write replaced or removed, nil if none
-	prev *local       // tree operations: the local state before, nil if none
+	put  *index.Entry
+	old  *index.Entry
+}
+
+// key returns the key a record wrote, or nil for a tree operation.
+func (r *logRec) key() []byte {
+	switch {
+	case r.put != nil:
+		return r.put.Key
+	case r.old != nil:
+		return r.old.Key
+	}
+	return nil
 }
 
 // undoLog holds undo records in chunks that never move, so a transaction
@@ -202,17 +219,10 @@ func (t *Txn) Scan(id TreeID, lo, hi []byte, reverse bool, fn func(index.Entry) 
 	var last []byte
 	stopped := false
 	if tr := t.view(id); tr != nil {
-		visit := func(e index.Entry) bool {
-			if !fn(e) {
-				last, stopped = e.Key, true
-				return false
-			}
-			return true
-		}
 		if reverse {
-			tr.Descend(lo, hi, visit)
+			last, stopped = tr.Descend(lo, hi, fn)
 		} else {
-			tr.Ascend(lo, hi, visit)
+			last, stopped = tr.Ascend(lo, hi, fn)
 		}
 	}
 	if t.tail == nil {
@@ -260,8 +270,9 @@ func (t *Txn) writable(id TreeID) *index.Tree {
 // afterwards.
 func (t *Txn) Put(id TreeID, e index.Entry) (old index.Entry, replaced bool) {
 	tr := t.writable(id)
-	p := tr.PutEntry(t.newEntry(e))
-	t.log.append(logRec{tree: id, key: e.Key, old: p})
+	put := t.newEntry(e)
+	p := tr.PutEntry(put)
+	t.log.append(logRec{tree: id, put: put, old: p})
 	if p == nil {
 		return index.Entry{}, false
 	}
@@ -280,7 +291,7 @@ func (t *Txn) Delete(id TreeID, key []byte) (index.Entry, bool) {
 		r.points = append(r.points, bytes.Clone(key))
 		return index.Entry{}, false
 	}
-	t.log.append(logRec{tree: id, key: p.Key, old: p})
+	t.log.append(logRec{tree: id, old: p})
 	return *p, true
 }
 
@@ -314,7 +325,8 @@ func (t *Txn) setLocal(id TreeID, l *local) {
 	if t.local == nil {
 		t.local = make(map[TreeID]*local)
 	}
-	t.log.append(logRec{tree: id, prev: t.local[id]})
+	t.log.append(logRec{tree: id})
+	t.treeOps = append(t.treeOps, t.local[id])
 	t.local[id] = l
 }
 
@@ -338,21 +350,26 @@ func (t *Txn) RollbackTo(mark int) {
 	}
 	for i := t.log.len() - 1; i >= mark; i-- {
 		r := t.log.at(i)
-		if r.key == nil {
-			if r.prev == nil {
+		key := r.key()
+		if key == nil {
+			// Tree operations pop their saved states newest first, as
+			// the log is undone.
+			prev := t.treeOps[len(t.treeOps)-1]
+			t.treeOps = t.treeOps[:len(t.treeOps)-1]
+			if prev == nil {
 				delete(t.local, r.tree)
 			} else {
-				t.local[r.tree] = r.prev
+				t.local[r.tree] = prev
 			}
 			continue
 		}
 		rs := t.readSet(r.tree)
-		rs.points = append(rs.points, r.key)
+		rs.points = append(rs.points, key)
 		tr := t.local[r.tree].tree
 		if r.old != nil {
 			tr.PutEntry(r.old)
 		} else {
-			tr.DeleteEntry(r.key)
+			tr.DeleteEntry(key)
 		}
 	}
 	t.log.truncate(mark)
@@ -425,10 +442,10 @@ func (ws *writeSet) byTree() map[TreeID]*treeWrites {
 			}
 			last = r.tree
 		}
-		if r.key == nil {
+		if key := r.key(); key == nil {
 			w.whole = true
 		} else {
-			w.keys = append(w.keys, r.key)
+			w.keys = append(w.keys, key)
 		}
 	}
 	return ws.trees

@@ -1,0 +1,102 @@
+package index
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// treeOf returns a tree holding the keys of 0..n-1, each with its number as
+// the value, and those keys.
+func treeOf(t *testing.T, n int) (*Tree, [][]byte) {
+	t.Helper()
+	tr := NewTree()
+	keys := make([][]byte, n)
+	for i := range n {
+		k, err := AppendKey(nil, int64(i))
+		require.NoError(t, err)
+		keys[i] = k
+		tr.Put(Entry{Key: k, Val: i})
+	}
+	return tr, keys
+}
+
+// TestTree_AscendDescend_Ranges ensures both walks visit exactly [lo, hi)
+// in order, report where fn stopped them, and report nothing when it did
+// not.
+func TestTree_AscendDescend_Ranges(t *testing.T) {
+	const n = 200 // several nodes
+	tr, keys := treeOf(t, n)
+	key := func(i int) []byte {
+		if i < 0 {
+			return nil
+		}
+		return keys[i]
+	}
+	for _, tc := range []struct{ lo, hi, stopAt int }{
+		{-1, -1, -1}, {-1, 50, -1}, {120, -1, -1}, {10, 190, -1}, {10, 10, -1},
+		{-1, -1, 77}, {10, 190, 10}, {10, 190, 189}, {10, 190, 100},
+	} {
+		t.Run(fmt.Sprintf("lo=%d/hi=%d/stop=%d", tc.lo, tc.hi, tc.stopAt), func(t *testing.T) {
+			lo, hi := max(tc.lo, 0), n
+			if tc.hi >= 0 {
+				hi = tc.hi
+			}
+			visit := func(got *[]int) func(Entry) bool {
+				return func(e Entry) bool {
+					*got = append(*got, e.Val.(int))
+					return e.Val.(int) != tc.stopAt
+				}
+			}
+			var up, down, wantUp, wantDown []int
+			for i := lo; i < hi; i++ {
+				wantUp = append(wantUp, i)
+				if i == tc.stopAt {
+					break
+				}
+			}
+			for i := hi - 1; i >= lo; i-- {
+				wantDown = append(wantDown, i)
+				if i == tc.stopAt {
+					break
+				}
+			}
+			stopUp, stoppedUp := tr.Ascend(key(tc.lo), key(tc.hi), visit(&up))
+			stopDown, stoppedDown := tr.Descend(key(tc.lo), key(tc.hi), visit(&down))
+			assert.Equal(t, wantUp, up)
+			assert.Equal(t, wantDown, down)
+			stops := tc.stopAt >= lo && tc.stopAt < hi
+			assert.Equal(t, stops, stoppedUp)
+			assert.Equal(t, stops, stoppedDown)
+			if stops {
+				assert.Equal(t, keys[tc.stopAt], stopUp)
+				assert.Equal(t, keys[tc.stopAt], stopDown)
+			} else {
+				assert.Nil(t, stopUp)
+				assert.Nil(t, stopDown)
+			}
+		})
+	}
+}
+
+// TestTree_Ascend_Nested ensures walks nested in a walk's callback, as
+// pooled walks are, keep their own state.
+func TestTree_Ascend_Nested(t *testing.T) {
+	tr, keys := treeOf(t, 100)
+	var pairs int
+	stop, stopped := tr.Ascend(keys[10], keys[20], func(outer Entry) bool {
+		i := outer.Val.(int)
+		inner, innerStopped := tr.Descend(nil, keys[i], func(e Entry) bool {
+			pairs++
+			return e.Val.(int) > i-3 // stop at i-3
+		})
+		require.True(t, innerStopped)
+		require.Equal(t, keys[i-3], inner)
+		return i < 15
+	})
+	assert.True(t, stopped)
+	assert.Equal(t, keys[15], stop)
+	assert.Equal(t, 6*3, pairs, "outer rows 10..15, three inner rows each")
+}
