@@ -94,10 +94,27 @@ func (tx *Tx) commit() error {
 			return fmt.Errorf("commit: %w", err)
 		}
 	}
+	if tx.db.dur != nil {
+		return tx.commitDurable()
+	}
 	if _, err := tx.t.Commit(); err != nil {
 		return tx.conflictError(err)
 	}
 	return nil
+}
+
+// commitDurable commits, queueing the log record under the commit lock,
+// and returns once the record is written (see durable.go).
+func (tx *Tx) commitDurable() error {
+	wrote := tx.t.Writes() > 0
+	v, err := tx.t.CommitWith(tx.db.dur.hook)
+	if err != nil {
+		return tx.conflictError(err)
+	}
+	if !wrote {
+		return nil
+	}
+	return tx.db.dur.wait(v)
 }
 
 // conflictError turns txn's conflict into a ConstraintError naming the table.

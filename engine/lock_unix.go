@@ -1,0 +1,20 @@
+//go:build unix
+
+package engine
+
+import (
+	"os"
+	"syscall"
+)
+
+// flock takes an exclusive, non-blocking lock on f. The kernel drops it when
+// the process exits, however it exits, so a crash never leaves a stale lock.
+// The lock belongs to the open file, so a second Open in the same process
+// is refused too.
+func flock(f *os.File) error {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+}
+
+func unlock(f *os.File) error {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+}
