@@ -186,47 +186,55 @@ func (d *durable) encodeCommit(c *txn.Changes) []byte {
 	if cat := c.Tree(catalogTree); cat != d.catTree {
 		d.setCatalogTree(cat)
 	}
-	type changed struct {
-		id   txn.TreeID
-		keys [][]byte
-	}
-	var tables []changed
-	schema := false
+	r := commitRecord{version: c.Version}
 	size := 0
 	c.Each(func(id txn.TreeID, _ bool, keys [][]byte) {
 		if id == catalogTree {
-			schema = true
+			r.schema, r.catalog = true, d.catalog
 			return
 		}
-		if _, ok := d.byPrimary[id]; ok && len(keys) > 0 {
-			tables = append(tables, changed{id, keys})
-			size += len(keys)
+		if _, ok := d.byPrimary[id]; !ok || len(keys) == 0 {
+			return // an index, or a dropped table
 		}
-	})
-	slices.SortFunc(tables, func(a, b changed) int { return cmp.Compare(a.id, b.id) })
-	e := enc{b: make([]byte, 0, 32+64*size)}
-	e.byte(commitFormat)
-	e.uvarint(c.Version)
-	e.bool(schema)
-	if schema {
-		appendCatalog(&e, d.catalog)
-	}
-	e.uvarint(uint64(len(tables)))
-	for _, t := range tables {
-		tree := c.Tree(t.id)
-		e.uvarint(uint64(t.id))
-		e.uvarint(uint64(len(t.keys)))
-		for _, k := range t.keys {
+		tc := tableChanges{primary: id}
+		tree := c.Tree(id)
+		for _, k := range keys {
 			if ent, ok := tree.Get(k); ok {
-				e.byte(1)
-				e.row(rowOf(ent.Val))
+				tc.puts = append(tc.puts, rowOf(ent.Val))
 			} else {
-				e.byte(0)
-				e.bytes(k)
+				tc.deletes = append(tc.deletes, k)
 			}
 		}
-	}
+		r.tables = append(r.tables, tc)
+		size += len(keys)
+	})
+	slices.SortFunc(r.tables, func(a, b tableChanges) int { return cmp.Compare(a.primary, b.primary) })
+	e := enc{b: make([]byte, 0, 32+64*size)}
+	r.appendTo(&e)
 	return e.b
+}
+
+// appendTo appends the record's encoding (see encodeCommit).
+func (r *commitRecord) appendTo(e *enc) {
+	e.byte(commitFormat)
+	e.uvarint(r.version)
+	e.bool(r.schema)
+	if r.schema {
+		appendCatalog(e, r.catalog)
+	}
+	e.uvarint(uint64(len(r.tables)))
+	for _, t := range r.tables {
+		e.uvarint(uint64(t.primary))
+		e.uvarint(uint64(len(t.deletes) + len(t.puts)))
+		for _, k := range t.deletes {
+			e.byte(0)
+			e.bytes(k)
+		}
+		for _, row := range t.puts {
+			e.byte(1)
+			e.row(row)
+		}
+	}
 }
 
 // setCatalogTree remembers the catalog of the latest commit.

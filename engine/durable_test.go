@@ -12,6 +12,7 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/wal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -536,5 +537,40 @@ func TestDB_Open_Durable_Corrupt(t *testing.T) {
 			_, err = engine.Open(engine.Options{Dir: d})
 			require.ErrorIs(t, err, engine.ErrCorrupt)
 		})
+	}
+}
+
+// TestWriteFuzzCorpus regenerates the committed seed corpus of
+// FuzzDecodeCommit from real log records (the canonical schema, its rows,
+// a cascade, schema changes): RELDB_WRITE_CORPUS=1 go test ./engine -run TestWriteFuzzCorpus
+func TestWriteFuzzCorpus(t *testing.T) {
+	if os.Getenv("RELDB_WRITE_CORPUS") == "" {
+		t.Skip("set RELDB_WRITE_CORPUS=1 to rewrite testdata/fuzz/FuzzDecodeCommit")
+	}
+	dir := t.TempDir()
+	db := openDir(t, dir)
+	require.NoError(t, db.Update(ctx, durSchema))
+	require.NoError(t, db.Update(ctx, durSeed))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("authors", 1) }))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Update("authors", 2, engine.Row{"id": 5, "name": "Octavia"})
+		return err
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.DropTable("orders") }))
+	require.NoError(t, db.Close())
+	l, err := wal.Open(filepath.Join(dir, "wal"), wal.Options{})
+	require.NoError(t, err)
+	defer l.Close()
+	first, err := l.First()
+	require.NoError(t, err)
+	last, err := l.Last()
+	require.NoError(t, err)
+	out := filepath.Join("testdata", "fuzz", "FuzzDecodeCommit")
+	require.NoError(t, os.MkdirAll(out, 0o755))
+	for i := first; i <= last; i++ {
+		p, err := l.Read(i)
+		require.NoError(t, err)
+		body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", p)
+		require.NoError(t, os.WriteFile(filepath.Join(out, fmt.Sprintf("record-%d", i)), []byte(body), 0o644))
 	}
 }
