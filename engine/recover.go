@@ -217,11 +217,13 @@ func openDurable(db *DB) (_ *durable, _ *store, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
+	var logged int64
 	for i := first; i <= last; i++ {
 		p, err := log.Read(i)
 		if err != nil {
 			return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 		}
+		logged += int64(len(p))
 		rec, err := decodeCommit(p)
 		if err == nil && rec.version > s.version+1 {
 			err = fmt.Errorf("%w: version %d follows version %d: records are missing", ErrCorrupt, rec.version, s.version)
@@ -237,6 +239,7 @@ func openDurable(db *DB) (_ *durable, _ *store, err error) {
 	d.hook = d.logCommit
 	d.mu.cond.L = &d.mu.Mutex
 	d.mu.queued, d.mu.written = s.version, s.version
+	d.mu.since = logged // the log left by earlier runs counts towards a checkpoint
 	d.setCatalogTree(s.trees[catalogTree])
 	return d, s, nil
 }
