@@ -73,6 +73,12 @@ type Savepoint struct {
 // transaction's context is done; ErrTxDone when the transaction has already
 // ended. Commit of a read-only transaction just ends it.
 // Commit panics inside View or Update, which commit for you.
+//
+// In a durable database (Options.Dir) Commit returns once the transaction's
+// log record is written and, with SyncEveryCommit, synced. It returns
+// ErrClosed, writing nothing, if the DB was closed; if the log cannot be
+// written it returns that error, and the commit may then be visible in
+// memory without being durable (see the package doc's Durability section).
 func (tx *Tx) Commit() error {
 	if tx.managed {
 		panic("reldb: Commit called inside DB.View or DB.Update")
