@@ -79,6 +79,9 @@ type durable struct {
 		err     error // sticky: a failed log write; every later commit fails
 		// since counts the bytes logged since the last checkpoint began.
 		since int64
+		// batches and records count the writes to the log and the records
+		// they held, for tests and benchmarks of group commit.
+		batches, records int64
 	}
 
 	ckptMu      sync.Mutex  // serialises checkpoints, and Close with them
@@ -122,11 +125,14 @@ func (d *durable) wait(v uint64) error {
 		// batch just released run: they commit again at once, and joining
 		// this batch saves them a whole fsync of waiting. Without it the
 		// committers split into two cohorts that alternate, each batch
-		// holding half of them.
+		// holding half of them. Yield while yielding brings records.
 		d.mu.leading = true
-		d.mu.Unlock()
-		runtime.Gosched()
-		d.mu.Lock()
+		for n := -1; n != len(d.mu.queue); {
+			n = len(d.mu.queue)
+			d.mu.Unlock()
+			runtime.Gosched()
+			d.mu.Lock()
+		}
 		d.flushLocked()
 	}
 	return nil
@@ -152,6 +158,8 @@ func (d *durable) flushLocked() {
 	} else {
 		d.mu.written = upto
 		d.mu.since += n
+		d.mu.batches++
+		d.mu.records += int64(len(batch))
 	}
 	clear(batch)
 	d.mu.spare = batch[:0]

@@ -30,6 +30,7 @@ func BenchmarkDB_Update_GroupCommit(b *testing.B) {
 				return tx.CreateTable(engine.Table{Name: "events", PrimaryKey: []string{"id"}, Columns: []engine.Column{
 					{Name: "id", Type: engine.Int}, {Name: "body", Type: engine.Text}}})
 			}))
+			batches0, records0 := engine.LogBatches(db)
 			var next atomic.Int64
 			var wg sync.WaitGroup
 			b.ReportAllocs()
@@ -56,6 +57,8 @@ func BenchmarkDB_Update_GroupCommit(b *testing.B) {
 			elapsed := time.Since(start)
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "commits/s")
+			batches, records := engine.LogBatches(db)
+			b.ReportMetric(float64(records-records0)/float64(batches-batches0), "commits/fsync")
 		})
 	}
 }
