@@ -381,6 +381,10 @@ func TestDB_Checkpoint_ConcurrentWriters(t *testing.T) {
 	}
 	close(stop)
 	require.NoError(t, <-errs)
+	// One record per commit: the schema, then each insert.
+	batches, records := engine.LogBatches(db)
+	assert.Equal(t, int64(writers*each+1), records)
+	assert.LessOrEqual(t, batches, records)
 	want := durState(t, db)
 	require.NoError(t, db.Close())
 	db = openDir(t, dir)
@@ -526,6 +530,7 @@ func TestDB_Open_Durable_Corrupt(t *testing.T) {
 			require.NoError(t, os.WriteFile(path, b, 0o600))
 			_, err = engine.Open(engine.Options{Dir: d})
 			require.ErrorIs(t, err, engine.ErrCorrupt)
+			require.ErrorIs(t, err, wal.ErrCorrupt) // one error, two names
 			for _, m := range tc.wantMsg {
 				assert.Contains(t, err.Error(), m)
 			}
