@@ -73,7 +73,10 @@ func BenchmarkDB_Open_Recover1M(b *testing.B) {
 	if os.Getenv("RELDB_BENCH_1M") == "" {
 		b.Skip("set RELDB_BENCH_1M=1")
 	}
-	const rows, batch = 1_000_000, 10_000
+	rows, batch := 1_000_000, 10_000
+	if s := os.Getenv("RELDB_BENCH_ROWS"); s != "" {
+		rows, _ = strconv.Atoi(s)
+	}
 	for _, from := range []string{"snapshot", "log"} {
 		b.Run("from="+from, func(b *testing.B) {
 			dir := b.TempDir()
@@ -123,7 +126,7 @@ func BenchmarkDB_Open_Recover1M(b *testing.B) {
 			b.StopTimer()
 			b.ReportMetric(float64(snapBytes)/(1<<20), "snapshot-MiB")
 			b.ReportMetric(float64(logBytes)/(1<<20), "log-MiB")
-			b.ReportMetric(float64(snapBytes+logBytes)/rows, "disk-bytes/row")
+			b.ReportMetric(float64(snapBytes+logBytes)/float64(rows), "disk-bytes/row")
 		})
 	}
 }
