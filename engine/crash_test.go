@@ -18,6 +18,7 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/engine"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -370,4 +371,42 @@ func crashTx(tx *engine.Tx, rng *rand.Rand, id int64, kind string, batch int64) 
 		return tx.CreateIndex("items", engine.Index{Name: "items_amount_idx", Columns: []string{"amount", "batch_id"}})
 	}
 	return fmt.Errorf("unknown kind %q", kind)
+}
+
+// lockChildEnv makes the test binary a child that opens a directory and
+// holds it until killed.
+const lockChildEnv = "RELDB_LOCK_CHILD"
+
+// TestDB_Open_Durable_LockedByProcess checks that a directory another
+// process holds is refused with ErrLocked, and free again once that process
+// is killed (the kernel drops its lock).
+func TestDB_Open_Durable_LockedByProcess(t *testing.T) {
+	if dir := os.Getenv(lockChildEnv); dir != "" {
+		if _, err := engine.Open(engine.Options{Dir: dir}); err != nil {
+			fmt.Fprintln(os.Stderr, "lock child:", err)
+			os.Exit(2)
+		}
+		fmt.Println("ready")
+		select {}
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestDB_Open_Durable_LockedByProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), lockChildEnv+"="+dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	line, err := bufio.NewReader(out).ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, "ready\n", line)
+
+	_, err = engine.Open(engine.Options{Dir: dir})
+	require.ErrorIs(t, err, engine.ErrLocked)
+	assert.Contains(t, err.Error(), dir)
+
+	require.NoError(t, cmd.Process.Kill())
+	_ = cmd.Wait()
+	db, err := engine.Open(engine.Options{Dir: dir})
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
 }

@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"errors"
 	"os"
 	"syscall"
 )
@@ -12,8 +13,14 @@ import (
 // The lock belongs to the open file, so a second Open in the same process
 // is refused too.
 func flock(f *os.File) error {
-	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return errHeld
+	}
+	return err
 }
+
+var errHeld = errors.New("held by another DB, in this process or another")
 
 func unlock(f *os.File) error {
 	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
