@@ -5,7 +5,7 @@ FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 COUNT    ?= 1
 
-.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance
+.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance crash
 
 all: test
 
@@ -58,6 +58,13 @@ fuzz:
 ## server (Debian's postgresql package), compared statement by statement.
 conformance:
 	RELDB_CONFORMANCE=1 $(GO) test -count=1 -run TestConformance ./engine
+
+## crash: the crash test — a child process commits, is killed with SIGKILL
+## at random moments, and the parent reopens and checks every acknowledged
+## commit; CRASH_CYCLES kill/reopen cycles (RELDB_CRASH_SEED=n replays one).
+CRASH_CYCLES ?= 200
+crash:
+	RELDB_CRASH=1 RELDB_CRASH_CYCLES=$(CRASH_CYCLES) $(GO) test -count=1 -timeout 5m -v -run '^TestCrash_KillAndReopen$$' ./engine
 
 demo:
 	$(GO) run ./cmd/reldb demo

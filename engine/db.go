@@ -29,6 +29,8 @@ type DB struct {
 	// planners pools the *planner values statements plan deletes and key
 	// updates with.
 	planners sync.Pool
+	// dur is nil for an in-memory database.
+	dur *durable
 }
 
 // catalogCache maps table names to definitions for one catalog tree. The
@@ -65,21 +67,42 @@ func (db *DB) catalogFor(snap *txn.Snapshot) *catalogCache {
 }
 
 // Open opens a database. With the zero Options it is empty and in memory.
-// It returns an error if the options are invalid.
+// With Options.Dir it is durable: Open locks the directory and recovers the
+// state it holds — the newest snapshot file plus every later record of the
+// log — reading all of it, O(size of the data). It returns an error if the
+// options are invalid, an error wrapping ErrLocked if another DB has the
+// directory open, and an error wrapping ErrCorrupt, naming the file and
+// record, if a snapshot file or a log record other than a torn last one is
+// damaged (nothing is changed then).
 func Open(opts Options) (*DB, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
 	db := &DB{opts: opts}
-	db.oracle = txn.NewOracle(map[txn.TreeID]*index.Tree{catalogTree: index.NewTree()})
+	if opts.Dir == "" {
+		db.oracle = txn.NewOracle(map[txn.TreeID]*index.Tree{catalogTree: index.NewTree()})
+		return db, nil
+	}
+	d, s, err := openDurable(db)
+	if err != nil {
+		return nil, err
+	}
+	db.dur = d
+	db.nextTree.Store(s.finish())
+	db.oracle = txn.NewOracleAt(s.version, s.trees)
 	return db, nil
 }
 
 // Close closes the database. Transactions still open keep their snapshot;
-// new ones fail with ErrClosed. Closing twice is harmless.
+// new ones fail with ErrClosed. A durable database writes what is queued,
+// waits for a background checkpoint, closes the log (syncing it) and
+// releases the directory; a commit that reaches the log after Close began
+// fails with ErrClosed. Closing twice is harmless.
 func (db *DB) Close() error {
-	db.closed.Store(true)
-	return nil
+	if db.closed.Swap(true) || db.dur == nil {
+		return nil
+	}
+	return db.dur.close()
 }
 
 func (db *DB) newTreeID() txn.TreeID { return txn.TreeID(db.nextTree.Add(1)) }

@@ -106,7 +106,42 @@
 //
 // # Durability
 //
-// A database is purely in memory and lives as long as its DB.
+// With the zero [Options] a database is purely in memory and lives as long
+// as its DB. With [Options.Dir] it is durable:
+//
+//	db, err := engine.Open(engine.Options{Dir: "data"})
+//	defer db.Close()
+//
+// Open locks the directory (a second Open, in any process, fails with
+// [ErrLocked]; the kernel drops the lock if the process dies) and recovers
+// the newest snapshot file plus the log after it. Every committed write
+// transaction, schema changes included, is one checksummed record in a
+// write-ahead log, written before Commit returns: the new catalog if the
+// schema changed, and per table the deleted primary keys and the full new
+// rows (indexes are rebuilt on replay; cascades are already expanded). How
+// durable "written" is depends on [Options.Sync] — see [SyncMode]: by
+// default the record is fsynced, and committers that commit at the same
+// time share one write and one fsync (group commit), so throughput grows
+// with concurrent committers.
+//
+// A commit is visible to other transactions as soon as it is published,
+// which may be a moment before its record is synced. The log is always a
+// prefix of the commit order, so a crash loses only a suffix of commits
+// whose Commit had not returned. If writing the log fails, Commit returns
+// the error (the commit may be visible in memory but not durable) and every
+// later commit fails: Close and Open again.
+//
+// [DB.Checkpoint] writes the latest committed state to a snapshot file —
+// reading one MVCC snapshot, so writers keep committing — atomically
+// (temporary file, fsync, rename, fsync of the directory), then truncates
+// the log in front of it; it also runs by itself in the background after
+// [Options.CheckpointBytes] of log. Recovery time is proportional to the
+// snapshot plus the log after it. A torn last log record (a crash in the
+// middle of a write that was never acknowledged) is cut off at Open; damage
+// anywhere else, in the log or in the snapshot file, makes Open fail with
+// [ErrCorrupt] naming the file and record, and changes nothing. Files are
+// created with mode 0600, directories 0700. [DB.Close] writes what is
+// queued, syncs and releases the directory.
 //
 // # Errors
 //

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/reldb/reldb/txn"
+	"github.com/reldb/reldb/wal"
 )
 
 // Sentinel errors, for errors.Is. Constraint failures arrive wrapped in a
@@ -74,8 +75,12 @@ var (
 	// Durability and integrity.
 
 	// ErrCorrupt is returned when stored data fails a consistency check
-	// (DB.Check).
-	ErrCorrupt = errors.New("reldb: corrupt database")
+	// (DB.Check), or when Open finds a damaged log record or snapshot file
+	// (the error names the file and record). It is wal.ErrCorrupt.
+	ErrCorrupt = wal.ErrCorrupt
+	// ErrLocked is returned by Open when another DB, in this process or
+	// another, has the directory open.
+	ErrLocked = errors.New("reldb: database directory is locked")
 )
 
 // SQLSTATE codes, as PostgreSQL reports them.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
 
 	"github.com/reldb/reldb/engine"
 )
@@ -272,4 +273,49 @@ func ExampleConstraintError() {
 	// Output:
 	// true
 	// 23505 authors_name authors (name)=(Le Guin)
+}
+
+// ExampleOptions_durable opens a database in a directory, commits, closes
+// and opens it again: the commit is still there.
+func ExampleOptions_durable() {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "reldb-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	// Open durably: every commit is in the log, fsynced, when Update returns.
+	db, err := engine.Open(engine.Options{Dir: dir})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateTable(exampleAuthors); err != nil {
+			return err
+		}
+		_, err := tx.Insert("authors", engine.Row{"name": "Le Guin"})
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Close releases the directory; reopening recovers it.
+	if err := db.Close(); err != nil {
+		log.Fatal(err)
+	}
+	db, err = engine.Open(engine.Options{Dir: dir})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	err = db.View(ctx, func(tx *engine.Tx) error {
+		a, err := tx.Get("authors", 1)
+		fmt.Println(a.Get("name"))
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output: Le Guin
 }

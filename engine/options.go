@@ -14,7 +14,65 @@ type Options struct {
 	// Traversal sets how relations are read: fetch modes and the N+1
 	// detector.
 	Traversal TraversalOptions
+
+	// Dir makes the database durable: Open recovers it from this directory
+	// (creating it, mode 0700, if needed) and locks the directory against
+	// other processes; every committed write transaction is appended to a
+	// write-ahead log there before Commit returns, and checkpoints write
+	// snapshot files there. Empty means purely in memory, and then the
+	// fields below are ignored. See the package doc's Durability section.
+	Dir string
+	// Sync says when a commit is made durable; the zero value is
+	// SyncEveryCommit.
+	Sync SyncMode
+	// SyncInterval is how often SyncInterval syncs; 0 means 100ms.
+	SyncInterval time.Duration
+	// CheckpointBytes starts a checkpoint in the background once this many
+	// bytes of log have been written since the last one; 0 means 64 MiB,
+	// negative means never (DB.Checkpoint still works).
+	CheckpointBytes int64
 }
+
+// SyncMode says when a durable database makes a commit durable, that is,
+// when its log record is forced to stable storage with fsync.
+type SyncMode uint8
+
+const (
+	// SyncEveryCommit (the default) syncs the log before Commit returns: an
+	// acknowledged commit survives a crash of the process or of the
+	// machine. Concurrent committers share one write and one fsync (group
+	// commit), so the cost per commit falls as more goroutines commit; a
+	// single committer pays a whole fsync per commit.
+	SyncEveryCommit SyncMode = iota
+	// SyncInterval writes the record before Commit returns and syncs every
+	// Options.SyncInterval: an acknowledged commit survives a crash of the
+	// process (the operating system has the write), but a power loss or
+	// kernel crash can lose the commits of the last interval — always a
+	// suffix of them, never one in the middle.
+	SyncInterval
+	// SyncNone writes the record before Commit returns and leaves syncing to
+	// the operating system (and to Close and checkpoints): the fastest, and
+	// as safe as SyncInterval against a crash of the process, but a power
+	// loss can lose any amount of recent commits, again only a suffix.
+	SyncNone
+)
+
+var _ fmt.Stringer = SyncEveryCommit
+
+// String returns the mode's name, or "SyncMode(n)".
+func (m SyncMode) String() string {
+	switch m {
+	case SyncEveryCommit:
+		return "SyncEveryCommit"
+	case SyncInterval:
+		return "SyncInterval"
+	case SyncNone:
+		return "SyncNone"
+	}
+	return fmt.Sprintf("SyncMode(%d)", uint8(m))
+}
+
+const defaultCheckpointBytes = 64 << 20
 
 // RetryPolicy bounds DB.Update's retries. Between attempts Update sleeps for
 // a random duration up to a backoff that starts at MinBackoff and doubles
@@ -45,6 +103,18 @@ func (o *Options) validate() error {
 	}
 	if r.MaxBackoff < r.MinBackoff {
 		return fmt.Errorf("reldb: options: retry MaxBackoff %v is below MinBackoff %v", r.MaxBackoff, r.MinBackoff)
+	}
+	if o.Sync > SyncNone {
+		return fmt.Errorf("reldb: options: unknown sync mode %v", o.Sync)
+	}
+	if o.SyncInterval < 0 {
+		return fmt.Errorf("reldb: options: negative sync interval %v", o.SyncInterval)
+	}
+	if o.SyncInterval == 0 {
+		o.SyncInterval = 100 * time.Millisecond
+	}
+	if o.CheckpointBytes == 0 {
+		o.CheckpointBytes = defaultCheckpointBytes
 	}
 	return nil
 }

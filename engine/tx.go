@@ -81,6 +81,12 @@ type Savepoint struct {
 // transaction's context is done; ErrTxDone when the transaction has already
 // ended. Commit of a read-only transaction just ends it.
 // Commit panics inside View or Update, which commit for you.
+//
+// In a durable database (Options.Dir) Commit returns once the transaction's
+// log record is written and, with SyncEveryCommit, synced. It returns
+// ErrClosed, writing nothing, if the DB was closed; if the log cannot be
+// written it returns that error, and the commit may then be visible in
+// memory without being durable (see the package doc's Durability section).
 func (tx *Tx) Commit() error {
 	if tx.managed {
 		panic("reldb: Commit called inside DB.View or DB.Update")
@@ -103,10 +109,27 @@ func (tx *Tx) commit() error {
 			return fmt.Errorf("commit: %w", err)
 		}
 	}
+	if tx.db.dur != nil {
+		return tx.commitDurable()
+	}
 	if _, err := tx.t.Commit(); err != nil {
 		return tx.conflictError(err)
 	}
 	return nil
+}
+
+// commitDurable commits, queueing the log record under the commit lock,
+// and returns once the record is written (see durable.go).
+func (tx *Tx) commitDurable() error {
+	wrote := tx.t.Writes() > 0
+	v, err := tx.t.CommitWith(tx.db.dur.hook)
+	if err != nil {
+		return tx.conflictError(err)
+	}
+	if !wrote {
+		return nil
+	}
+	return tx.db.dur.wait(v)
 }
 
 // conflictError turns txn's conflict into a ConstraintError naming the table.

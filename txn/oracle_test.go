@@ -342,3 +342,64 @@ func TestOracle_Latest_ReadersSeeConsistentSnapshots(t *testing.T) {
 	assert.Equal(t, total, sum)
 	t.Logf("%d consistent reads", reads.Load())
 }
+
+// TestTxn_CommitWith_Hook: the hook sees the version, the written keys and
+// the trees as published, in commit order; a hook error publishes nothing.
+func TestTxn_CommitWith_Hook(t *testing.T) {
+	o := newOracle(1)
+	base := o.Latest()
+
+	// Two writers on one snapshot: the second is re-applied on the first.
+	t1, t2 := o.Begin(false), o.Begin(false)
+	put(t1, treeA, 10, "a")
+	put(t2, treeB, 20, "b")
+	put(t2, treeB, 21, "c")
+	t2.Delete(treeB, k(21))
+	var seen []uint64
+	hook := func(c *Changes) error {
+		seen = append(seen, c.Version)
+		n := 0
+		c.Each(func(id TreeID, whole bool, keys [][]byte) {
+			assert.False(t, whole)
+			for _, kk := range keys {
+				_, found := c.Tree(id).Get(kk)
+				assert.Equal(t, !bytesEqual(kk, k(21)), found, "final state of %x", kk)
+				n++
+			}
+		})
+		assert.Positive(t, n)
+		return nil
+	}
+	_, err := t1.CommitWith(hook)
+	require.NoError(t, err)
+	v, err := t2.CommitWith(hook)
+	require.NoError(t, err)
+	assert.Equal(t, []uint64{base.Version() + 1, base.Version() + 2}, seen)
+	assert.Equal(t, v, o.Latest().Version())
+
+	// A failing hook publishes nothing.
+	t3 := o.Begin(false)
+	put(t3, treeA, 30, "x")
+	boom := errors.New("boom")
+	_, err = t3.CommitWith(func(*Changes) error { return boom })
+	require.ErrorIs(t, err, boom)
+	assert.Equal(t, v, o.Latest().Version())
+	_, found := o.Latest().Tree(treeA).Get(k(30))
+	assert.False(t, found)
+
+	// A commit that wrote nothing calls no hook.
+	t4 := o.Begin(false)
+	_, err = t4.CommitWith(func(*Changes) error { t.Fatal("hook called"); return nil })
+	require.NoError(t, err)
+}
+
+// TestOracle_NewOracleAt: versions continue from the one given.
+func TestOracle_NewOracleAt(t *testing.T) {
+	o := NewOracleAt(41, nil)
+	assert.Equal(t, uint64(41), o.Latest().Version())
+	tx := o.Begin(false)
+	tx.CreateTree(treeA)
+	assert.Equal(t, uint64(42), commit(t, tx))
+}
+
+func bytesEqual(a, b []byte) bool { return string(a) == string(b) }

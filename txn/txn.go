@@ -456,7 +456,41 @@ func (ws *writeSet) byTree() map[TreeID]*treeWrites {
 // *ConflictError (errors.Is ErrConflict) when a transaction that committed
 // after this one's snapshot wrote a key this one read or wrote; nothing is
 // published then. Either way the transaction is finished.
-func (t *Txn) Commit() (uint64, error) {
+func (t *Txn) Commit() (uint64, error) { return t.CommitWith(nil) }
+
+// Changes is what a commit changes, shown to the hook of
+// [Txn.CommitWith] while the commit lock is held: the trees it wrote and,
+// for each, the keys, plus the trees as they will be published. It is valid
+// only during the hook.
+type Changes struct {
+	// Version is the version the commit will publish.
+	Version uint64
+	ws      *writeSet
+	trees   map[TreeID]*index.Tree
+}
+
+// Each calls fn for every tree the commit wrote, in no particular order:
+// whole is set when the tree was created or dropped, and keys are the keys
+// written (put or deleted), sorted and without duplicates. fn must not
+// modify keys.
+func (c *Changes) Each(fn func(id TreeID, whole bool, keys [][]byte)) {
+	for id, w := range c.ws.byTree() {
+		fn(id, w.whole, w.sortedKeys())
+	}
+}
+
+// Tree returns the tree id as the commit will publish it, or nil when the
+// commit leaves no such tree. Read it, never write it.
+func (c *Changes) Tree(id TreeID) *index.Tree { return c.trees[id] }
+
+// CommitWith is Commit that calls hook, when it is not nil, once the
+// commit is validated and before it is published, under the commit lock:
+// hooks see commits one at a time, in version order. If hook returns an
+// error nothing is published and CommitWith returns it. A commit that wrote
+// nothing calls no hook. The hook holds up every other commit while it runs,
+// so it should only record what it needs (package engine queues a log
+// record there, which fixes the log order to the commit order).
+func (t *Txn) CommitWith(hook func(*Changes) error) (uint64, error) {
 	t.checkLive()
 	defer t.Abort()
 	if t.tail == nil || t.log.len() == 0 {
@@ -511,6 +545,11 @@ func (t *Txn) Commit() (uint64, error) {
 		}
 	}
 	snap := &Snapshot{version: h.snap.version + 1, trees: trees}
+	if hook != nil {
+		if err := hook(&Changes{Version: snap.version, ws: mine, trees: trees}); err != nil {
+			return 0, err
+		}
+	}
 	next := &link{}
 	h.tail.version, h.tail.writes, h.tail.next = snap.version, mine, next
 	o.head.Store(&head{snap: snap, tail: next})

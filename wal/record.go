@@ -8,10 +8,12 @@ import (
 	"math"
 )
 
-// ErrCorrupt is returned when a stored record or segment file fails its
-// checks (bad version, short frame, length mismatch, checksum mismatch)
-// anywhere the log cannot prove it to be an unacknowledged torn tail.
-var ErrCorrupt = errors.New("reldb: corrupt log")
+// ErrCorrupt is returned when stored data fails its checks: here, a record
+// or segment file (bad version, short frame, length mismatch, checksum
+// mismatch) anywhere the log cannot prove it to be an unacknowledged torn
+// tail. Package engine re-exports it for its own snapshot files, log
+// payloads and consistency checks, so there is one corruption error.
+var ErrCorrupt = errors.New("reldb: corrupt data")
 
 // Record frame layout, all integers little-endian:
 //

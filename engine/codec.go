@@ -1,0 +1,594 @@
+package engine
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"github.com/cockroachdb/apd/v3"
+	"github.com/reldb/reldb/relation"
+	"github.com/reldb/reldb/txn"
+)
+
+// This file is the binary encoding of what the log and the snapshot files
+// hold: values, rows and the catalog. Integers are varints (signed ones
+// zigzag), strings and byte strings a uvarint length then the bytes.
+//
+// Row values are not stored in the index key encoding, although keys are:
+// a key keeps only a decimal's value (1.00 and 1 have one key) while a row
+// keeps its scale, and a row needs no order, so this encoding is shorter
+// (an int64 is a varint, not nine bytes).
+//
+//	nil       0x00
+//	false     0x01
+//	true      0x02
+//	int64     0x03 zigzag varint
+//	float64   0x04 8 bytes little-endian IEEE 754
+//	string    0x05 uvarint length, UTF-8 bytes
+//	[]byte    0x06 uvarint length, bytes
+//	time.Time 0x07 zigzag varint Unix seconds, uvarint nanoseconds (< 1e9); UTC
+//	decimal   0x08 form byte (apd.Form), sign byte (0 or 1), zigzag varint
+//	          exponent, uvarint length, coefficient big-endian
+const (
+	valNull byte = iota
+	valFalse
+	valTrue
+	valInt
+	valFloat
+	valText
+	valBytes
+	valTime
+	valDecimal
+)
+
+// enc appends to a byte slice.
+type enc struct{ b []byte }
+
+func (e *enc) uvarint(u uint64) { e.b = binary.AppendUvarint(e.b, u) }
+func (e *enc) varint(i int64)   { e.b = binary.AppendVarint(e.b, i) }
+func (e *enc) byte(c byte)      { e.b = append(e.b, c) }
+func (e *enc) str(s string) {
+	e.uvarint(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+func (e *enc) bytes(p []byte) {
+	e.uvarint(uint64(len(p)))
+	e.b = append(e.b, p...)
+}
+func (e *enc) bool(v bool) {
+	if v {
+		e.byte(1)
+	} else {
+		e.byte(0)
+	}
+}
+func (e *enc) ints(xs []int) {
+	e.uvarint(uint64(len(xs)))
+	for _, x := range xs {
+		e.uvarint(uint64(x))
+	}
+}
+
+// value appends one stored value. Stored values have been coerced to the
+// types below, so any other type is a programming error.
+func (e *enc) value(v any) {
+	switch x := v.(type) {
+	case nil:
+		e.byte(valNull)
+	case bool:
+		if x {
+			e.byte(valTrue)
+		} else {
+			e.byte(valFalse)
+		}
+	case int64:
+		e.byte(valInt)
+		e.varint(x)
+	case float64:
+		e.byte(valFloat)
+		e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(x))
+	case string:
+		e.byte(valText)
+		e.str(x)
+	case []byte:
+		e.byte(valBytes)
+		e.bytes(x)
+	case time.Time:
+		e.byte(valTime)
+		e.varint(x.Unix())
+		e.uvarint(uint64(x.Nanosecond()))
+	case *apd.Decimal:
+		if x == nil {
+			e.byte(valNull)
+			return
+		}
+		e.byte(valDecimal)
+		e.byte(byte(x.Form))
+		e.bool(x.Negative)
+		e.varint(int64(x.Exponent))
+		e.bytes(x.Coeff.Bytes())
+	default:
+		panic(fmt.Sprintf("reldb: encode stored value of type %T", v))
+	}
+}
+
+// row appends a row: its length, then its values.
+func (e *enc) row(vals []any) {
+	e.uvarint(uint64(len(vals)))
+	for _, v := range vals {
+		e.value(v)
+	}
+}
+
+// dec reads what enc wrote. The first problem is sticky: every later read
+// returns a zero value, and err reports it, wrapping ErrCorrupt, with the
+// offset. dec never panics and never allocates more than its input
+// justifies: every count is checked against the bytes left.
+type dec struct {
+	b   []byte // what is left
+	n   int    // the input's length, for offsets
+	err error
+}
+
+func newDec(b []byte) *dec { return &dec{b: b, n: len(b)} }
+
+func (d *dec) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: at byte %d: %s", ErrCorrupt, d.n-len(d.b), fmt.Sprintf(format, args...))
+	}
+	d.b = nil
+}
+
+func (d *dec) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	u, k := binary.Uvarint(d.b)
+	if k <= 0 {
+		d.fail("bad uvarint")
+		return 0
+	}
+	d.b = d.b[k:]
+	return u
+}
+
+func (d *dec) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	i, k := binary.Varint(d.b)
+	if k <= 0 {
+		d.fail("bad varint")
+		return 0
+	}
+	d.b = d.b[k:]
+	return i
+}
+
+func (d *dec) byte() byte {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) == 0 {
+		d.fail("unexpected end")
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *dec) bool() bool {
+	switch c := d.byte(); c {
+	case 0:
+		return false
+	case 1:
+		return true
+	default:
+		d.fail("bad bool %d", c)
+		return false
+	}
+}
+
+// count reads a count of items that take at least minSize bytes each.
+func (d *dec) count(minSize int) int {
+	u := d.uvarint()
+	if u > uint64(len(d.b)/max(minSize, 1)) {
+		d.fail("count %d exceeds the %d bytes left", u, len(d.b))
+		return 0
+	}
+	return int(u)
+}
+
+func (d *dec) raw() []byte {
+	n := d.count(1)
+	if d.err != nil {
+		return nil
+	}
+	p := d.b[:n:n]
+	d.b = d.b[n:]
+	return p
+}
+
+func (d *dec) str() string { return string(d.raw()) }
+
+// ints reads positions, each below limit.
+func (d *dec) ints(limit int) []int {
+	n := d.count(1)
+	if n == 0 {
+		return nil
+	}
+	xs := make([]int, n)
+	for i := range xs {
+		u := d.uvarint()
+		if u >= uint64(limit) {
+			d.fail("position %d out of range [0, %d)", u, limit)
+			return nil
+		}
+		xs[i] = int(u)
+	}
+	return xs
+}
+
+func (d *dec) value() any {
+	switch tag := d.byte(); tag {
+	case valNull:
+		return nil
+	case valFalse:
+		return false
+	case valTrue:
+		return true
+	case valInt:
+		return d.varint()
+	case valFloat:
+		if len(d.b) < 8 {
+			d.fail("short float")
+			return nil
+		}
+		f := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+		d.b = d.b[8:]
+		return f
+	case valText:
+		return d.str()
+	case valBytes:
+		return append([]byte{}, d.raw()...)
+	case valTime:
+		sec, nsec := d.varint(), d.uvarint()
+		if nsec >= 1e9 {
+			d.fail("nanoseconds %d out of range", nsec)
+			return nil
+		}
+		return time.Unix(sec, int64(nsec)).UTC()
+	case valDecimal:
+		x := new(apd.Decimal)
+		form := d.byte()
+		if form > byte(apd.NaN) {
+			d.fail("bad decimal form %d", form)
+			return nil
+		}
+		x.Form = apd.Form(form)
+		x.Negative = d.bool()
+		exp := d.varint()
+		if exp < math.MinInt32 || exp > math.MaxInt32 {
+			d.fail("decimal exponent %d out of range", exp)
+			return nil
+		}
+		x.Exponent = int32(exp)
+		x.Coeff.SetBytes(d.raw())
+		return x
+	default:
+		d.fail("bad value tag %d", tag)
+		return nil
+	}
+}
+
+// row reads a row of at most maxCols values (each takes a byte at least).
+func (d *dec) row() []any {
+	n := d.count(1)
+	if d.err != nil {
+		return nil
+	}
+	vals := make([]any, n)
+	for i := range vals {
+		vals[i] = d.value()
+	}
+	return vals
+}
+
+// appendCatalog appends the catalog: the tables in the order given (the
+// catalog tree's), with the relations and many-to-many relations they
+// share. Shared definitions are written once and referred to by number, so
+// decoding gives the tables one shared *fkDef per relation again.
+func appendCatalog(e *enc, defs []*tableDef) {
+	var fks []*fkDef
+	fkNum := map[*fkDef]int{}
+	var m2ms []*m2mDef
+	m2mNum := map[*m2mDef]int{}
+	for _, d := range defs {
+		for _, list := range [][]*fkDef{d.fks, d.refs} {
+			for _, fk := range list {
+				if _, ok := fkNum[fk]; !ok {
+					fkNum[fk] = len(fks)
+					fks = append(fks, fk)
+				}
+			}
+		}
+		for _, m := range d.m2m {
+			for _, fk := range []*fkDef{m.toLeft, m.toRight} {
+				if _, ok := fkNum[fk]; !ok {
+					fkNum[fk] = len(fks)
+					fks = append(fks, fk)
+				}
+			}
+			if _, ok := m2mNum[m]; !ok {
+				m2mNum[m] = len(m2ms)
+				m2ms = append(m2ms, m)
+			}
+		}
+	}
+	e.uvarint(uint64(len(fks)))
+	for _, fk := range fks {
+		e.uvarint(fk.seq)
+		e.str(fk.Name)
+		e.str(fk.Child)
+		e.str(fk.Parent)
+		e.ints(fk.ChildCols)
+		e.ints(fk.ParentCols)
+		e.byte(byte(fk.OnDelete))
+		e.byte(byte(fk.OnUpdate))
+		e.bool(fk.SetCols != nil)
+		e.ints(fk.SetCols)
+		e.byte(byte(fk.Match))
+		e.bool(fk.Deferrable)
+		e.bool(fk.InitiallyDeferred)
+		e.byte(byte(fk.kind))
+		e.str(fk.parentAs)
+		e.str(fk.childrenAs)
+		e.uvarint(uint64(fk.childTree))
+		e.uvarint(uint64(fk.parentTree))
+		e.varint(int64(fk.pkAt))
+	}
+	e.uvarint(uint64(len(m2ms)))
+	for _, m := range m2ms {
+		e.str(m.name)
+		e.str(m.left)
+		e.str(m.right)
+		e.str(m.leftAs)
+		e.str(m.rightAs)
+		e.str(m.through)
+		e.uvarint(uint64(fkNum[m.toLeft]))
+		e.uvarint(uint64(fkNum[m.toRight]))
+		e.bool(m.generated)
+	}
+	e.uvarint(uint64(len(defs)))
+	for _, d := range defs {
+		e.str(d.name)
+		e.str(d.pkName)
+		e.uvarint(uint64(d.primary))
+		e.uvarint(uint64(len(d.cols)))
+		for _, c := range d.cols {
+			e.str(c.name)
+			e.byte(byte(c.typ))
+			e.bool(c.notNull)
+			e.bool(c.autoInc)
+			e.uvarint(uint64(c.precision))
+			e.uvarint(uint64(c.scale))
+			e.value(c.def)
+		}
+		e.ints(d.pk)
+		e.uvarint(uint64(len(d.indexes)))
+		for _, ix := range d.indexes {
+			e.str(ix.name)
+			e.bool(ix.unique)
+			e.uvarint(uint64(ix.tree))
+			e.ints(ix.cols)
+		}
+		for _, list := range [][]*fkDef{d.fks, d.refs} {
+			e.uvarint(uint64(len(list)))
+			for _, fk := range list {
+				e.uvarint(uint64(fkNum[fk]))
+			}
+		}
+		e.uvarint(uint64(len(d.m2m)))
+		for _, m := range d.m2m {
+			e.uvarint(uint64(m2mNum[m]))
+		}
+	}
+}
+
+// decodeCatalog reads what appendCatalog wrote and checks what the engine
+// relies on: positions within their tables, known types and actions, tree
+// IDs used once. The tables come back in the order written, with fresh
+// sequences (the caller carries sequences over).
+func decodeCatalog(d *dec) []*tableDef {
+	nfk := d.count(16)
+	fks := make([]*fkDef, nfk)
+	for i := range fks {
+		fk := &fkDef{FK: &relation.FK{}}
+		fk.seq = d.uvarint()
+		fk.Name, fk.Child, fk.Parent = d.str(), d.str(), d.str()
+		// Positions are checked against the tables below.
+		fk.ChildCols = d.ints(math.MaxInt32)
+		fk.ParentCols = d.ints(math.MaxInt32)
+		fk.OnDelete, fk.OnUpdate = relation.Action(d.byte()), relation.Action(d.byte())
+		hasSet := d.bool()
+		fk.SetCols = d.ints(math.MaxInt32)
+		if hasSet && fk.SetCols == nil {
+			fk.SetCols = []int{}
+		}
+		fk.Match = relation.Match(d.byte())
+		fk.Deferrable, fk.InitiallyDeferred = d.bool(), d.bool()
+		fk.kind = RelationKind(d.byte())
+		fk.parentAs, fk.childrenAs = d.str(), d.str()
+		fk.childTree, fk.parentTree = txn.TreeID(d.uvarint()), txn.TreeID(d.uvarint())
+		pkAt := d.varint()
+		if pkAt < -1 || pkAt > math.MaxInt32 {
+			d.fail("relation %q: bad key offset %d", fk.Name, pkAt)
+		}
+		fk.pkAt = int(pkAt)
+		if !fk.OnDelete.Valid() || !fk.OnUpdate.Valid() || (fk.Match != MatchSimple && fk.Match != MatchFull) ||
+			(fk.kind != OneToMany && fk.kind != OneToOne) || len(fk.ChildCols) != len(fk.ParentCols) || len(fk.ChildCols) == 0 {
+			d.fail("relation %q: bad definition", fk.Name)
+		}
+		fks[i] = fk
+	}
+	fkAt := func() *fkDef {
+		i := d.uvarint()
+		if d.err == nil && i >= uint64(len(fks)) {
+			d.fail("relation number %d out of range", i)
+		}
+		if d.err != nil {
+			return nil
+		}
+		return fks[i]
+	}
+	nm := d.count(9)
+	m2ms := make([]*m2mDef, nm)
+	for i := range m2ms {
+		m := &m2mDef{name: d.str(), left: d.str(), right: d.str(), leftAs: d.str(), rightAs: d.str(), through: d.str()}
+		m.toLeft, m.toRight = fkAt(), fkAt()
+		m.generated = d.bool()
+		m2ms[i] = m
+	}
+	ntab := d.count(8)
+	if d.err != nil {
+		return nil
+	}
+	defs := make([]*tableDef, 0, ntab)
+	trees := map[txn.TreeID]bool{catalogTree: true}
+	useTree := func(id txn.TreeID) {
+		if trees[id] {
+			d.fail("tree %d used twice", id)
+		}
+		trees[id] = true
+	}
+	names := map[string]bool{}
+	for range ntab {
+		t := &tableDef{name: d.str(), pkName: d.str(), autoInc: -1, seq: new(atomic.Int64)}
+		if names[t.name] {
+			d.fail("table %q twice", t.name)
+		}
+		names[t.name] = true
+		t.primary = txn.TreeID(d.uvarint())
+		useTree(t.primary)
+		ncols := d.count(8)
+		t.colIdx = make(map[string]int, ncols)
+		for i := range ncols {
+			c := colDef{table: t.name, name: d.str(), typ: Type(d.byte()), notNull: d.bool(), autoInc: d.bool()}
+			p, s := d.uvarint(), d.uvarint()
+			if p > math.MaxInt32 || s > p || !c.typ.valid() {
+				d.fail("table %q column %q: bad type", t.name, c.name)
+			}
+			c.precision, c.scale = int(p), int(s)
+			c.def = d.value()
+			if c.def != nil && !valueFits(c.typ, c.def) {
+				d.fail("table %q column %q: default of type %T", t.name, c.name, c.def)
+			}
+			if _, dup := t.colIdx[c.name]; dup {
+				d.fail("table %q: column %q twice", t.name, c.name)
+			}
+			if c.autoInc {
+				t.autoInc = i
+			}
+			t.colIdx[c.name] = i
+			t.cols = append(t.cols, c)
+		}
+		if t.pk = d.ints(ncols); len(t.pk) == 0 {
+			d.fail("table %q: no primary key", t.name)
+		}
+		nix := d.count(4)
+		for range nix {
+			ix := &indexDef{name: d.str(), unique: d.bool(), tree: txn.TreeID(d.uvarint())}
+			useTree(ix.tree)
+			if ix.cols = d.ints(ncols); len(ix.cols) == 0 && d.err == nil {
+				d.fail("table %q index %q: no columns", t.name, ix.name)
+			}
+			ix.keyCols = append(append([]int{}, ix.cols...), t.pk...)
+			if ix.unique {
+				ix.keyCols = append([]int{}, ix.cols...)
+			}
+			t.indexes = append(t.indexes, ix)
+		}
+		for _, list := range []*[]*fkDef{&t.fks, &t.refs} {
+			n := d.count(1)
+			for range n {
+				*list = append(*list, fkAt())
+			}
+		}
+		n := d.count(1)
+		for range n {
+			i := d.uvarint()
+			if d.err == nil && i >= uint64(len(m2ms)) {
+				d.fail("many-to-many number %d out of range", i)
+			}
+			if d.err != nil {
+				return nil
+			}
+			t.m2m = append(t.m2m, m2ms[i])
+		}
+		if d.err != nil {
+			return nil
+		}
+		defs = append(defs, t)
+	}
+	// Relations must fit the tables they join.
+	byName := make(map[string]*tableDef, len(defs))
+	for _, t := range defs {
+		byName[t.name] = t
+	}
+	for _, fk := range fks {
+		c, p := byName[fk.Child], byName[fk.Parent]
+		if c == nil || p == nil {
+			d.fail("relation %q joins unknown tables", fk.Name)
+			return nil
+		}
+		for _, x := range fk.ChildCols {
+			if x >= len(c.cols) {
+				d.fail("relation %q: column %d out of range", fk.Name, x)
+			}
+		}
+		for _, x := range fk.SetCols {
+			if x >= len(c.cols) {
+				d.fail("relation %q: column %d out of range", fk.Name, x)
+			}
+		}
+		for _, x := range fk.ParentCols {
+			if x >= len(p.cols) {
+				d.fail("relation %q: column %d out of range", fk.Name, x)
+			}
+		}
+		if !trees[fk.childTree] || !trees[fk.parentTree] {
+			d.fail("relation %q: unknown tree", fk.Name)
+		}
+	}
+	if d.err != nil {
+		return nil
+	}
+	return defs
+}
+
+// valueFits reports whether a decoded value has the Go type that columns of
+// type t store.
+func valueFits(t Type, v any) bool {
+	switch v.(type) {
+	case nil:
+		return true
+	case int64:
+		return t == Int
+	case float64:
+		return t == Float
+	case string:
+		return t == Text
+	case bool:
+		return t == Bool
+	case []byte:
+		return t == Bytes
+	case time.Time:
+		return t == Time
+	case *apd.Decimal:
+		return t == Decimal
+	}
+	return false
+}

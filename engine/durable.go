@@ -1,0 +1,355 @@
+package engine
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/txn"
+	"github.com/reldb/reldb/wal"
+)
+
+// A durable database's directory holds:
+//
+//	LOCK                       flock'ed while a DB has the directory open
+//	wal/                       the log: one record per committed write transaction
+//	snapshot-<version>.reldb   the newest checkpoint (see checkpoint.go)
+//
+// Commit path. txn calls durable.logCommit under the oracle's commit lock,
+// after validation and before publishing: it encodes the commit's record
+// and queues it, so the queue is in commit (version) order. Once Commit
+// has published and released the commit lock, the committer calls wait:
+// the first waiter to find no flush in progress becomes the leader, takes
+// the whole queue and appends it to the log in one write followed by one
+// fsync (wal.Log.Append); the others wait for it and find their record
+// written, or lead the next batch. So concurrent committers share a write
+// and an fsync (group commit) while no lock is held across I/O.
+//
+// A commit is visible to other transactions from the moment it publishes,
+// which can be before its record is durable. That is safe for what the log
+// promises: records are written in version order and a batch is written
+// whole before the next, so the log on disk is always a prefix of the
+// commit order, and a crash loses only a suffix of commits, none of which
+// had been acknowledged (Commit had not returned). A reader may see such a
+// commit before the crash, as with PostgreSQL's synchronous_commit=off for
+// the commits of others; a writer that read it commits after it, so its
+// own record comes later and can never survive without it.
+
+const (
+	lockName   = "LOCK"
+	walDirName = "wal"
+	dirPerm    = 0o700
+	filePerm   = 0o600
+)
+
+// durable is the durability machinery of a DB opened with Options.Dir.
+type durable struct {
+	db   *DB
+	dir  string
+	log  *wal.Log
+	lock *os.File
+	hook func(*txn.Changes) error // logCommit, bound once
+
+	// Used only by logCommit, under the oracle's commit lock: the catalog
+	// as of the last commit, to find the table of a primary tree.
+	catTree   *index.Tree
+	catalog   []*tableDef
+	byPrimary map[txn.TreeID]*tableDef
+
+	// firstVersion and firstIndex map versions to log indexes: the record of
+	// version v is at index v - firstVersion + firstIndex. Set by Open.
+	firstVersion, firstIndex uint64
+
+	mu struct {
+		sync.Mutex
+		cond    sync.Cond
+		queue   [][]byte // records queued and not yet handed to the log, in version order
+		spare   [][]byte // the previous queue's array, for reuse
+		queued  uint64   // version of the last record queued
+		written uint64   // version of the last record the log holds (synced per the sync mode)
+		leading bool     // a leader is writing a batch
+		closed  bool
+		err     error // sticky: a failed log write; every later commit fails
+		// since counts the bytes logged since the last checkpoint began.
+		since int64
+		// batches and records count the writes to the log and the records
+		// they held, for tests and benchmarks of group commit.
+		batches, records int64
+	}
+
+	ckptMu      sync.Mutex  // serialises checkpoints, and Close with them
+	ckptRunning atomic.Bool // an automatic checkpoint is under way
+	ckptErr     atomic.Pointer[error]
+	bg          sync.WaitGroup // automatic checkpoints
+}
+
+// logCommit is the commit hook: it encodes c as a record and queues it.
+// Runs under the oracle's commit lock, so it must not block on I/O.
+func (d *durable) logCommit(c *txn.Changes) error {
+	rec := d.encodeCommit(c)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.mu.closed {
+		return ErrClosed
+	}
+	if d.mu.err != nil {
+		return d.mu.err
+	}
+	d.mu.queue = append(d.mu.queue, rec)
+	d.mu.queued = c.Version
+	return nil
+}
+
+// wait returns once the record of version v is in the log (and synced, with
+// SyncEveryCommit), leading the write of a batch if no one is. Returns the
+// error that broke the log if it never got there.
+func (d *durable) wait(v uint64) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for d.mu.written < v {
+		if d.mu.err != nil {
+			return d.mu.err
+		}
+		if d.mu.leading {
+			d.mu.cond.Wait()
+			continue
+		}
+		// Lead the next batch, but first let the committers that the last
+		// batch just released run: they commit again at once, and joining
+		// this batch saves them a whole fsync of waiting. Without it the
+		// committers split into two cohorts that alternate, each batch
+		// holding half of them. Yield while yielding brings records.
+		d.mu.leading = true
+		for n := -1; n != len(d.mu.queue); {
+			n = len(d.mu.queue)
+			d.mu.Unlock()
+			runtime.Gosched()
+			d.mu.Lock()
+		}
+		d.flushLocked()
+	}
+	return nil
+}
+
+// flushLocked writes the queue as one batch. It releases d.mu during the
+// write.
+//
+// REQUIRES: d.mu held, d.mu.leading set by the caller.
+func (d *durable) flushLocked() {
+	batch, upto := d.mu.queue, d.mu.queued
+	d.mu.queue, d.mu.spare = d.mu.spare[:0], nil
+	d.mu.Unlock()
+	var n int64
+	for _, r := range batch {
+		n += int64(len(r))
+	}
+	_, err := d.log.Append(batch...)
+	d.mu.Lock()
+	d.mu.leading = false
+	if err != nil {
+		d.mu.err = fmt.Errorf("commit: %w", err)
+	} else {
+		d.mu.written = upto
+		d.mu.since += n
+		d.mu.batches++
+		d.mu.records += int64(len(batch))
+	}
+	clear(batch)
+	d.mu.spare = batch[:0]
+	d.mu.cond.Broadcast()
+	if err == nil && d.db.opts.CheckpointBytes > 0 && d.mu.since >= d.db.opts.CheckpointBytes && !d.mu.closed &&
+		d.ckptRunning.CompareAndSwap(false, true) {
+		d.bg.Add(1)
+		go func() {
+			defer d.bg.Done()
+			defer d.ckptRunning.Store(false)
+			if err := d.db.Checkpoint(); err != nil && !errors.Is(err, ErrClosed) {
+				d.ckptErr.Store(&err)
+			}
+		}()
+	}
+}
+
+// flushAll writes everything queued.
+func (d *durable) flushAll() error {
+	d.mu.Lock()
+	v := d.mu.queued
+	d.mu.Unlock()
+	return d.wait(v)
+}
+
+// encodeCommit returns the log record of a commit:
+//
+//	format byte (commitFormat)
+//	uvarint version
+//	bool: the catalog changed; if so, the whole new catalog (appendCatalog)
+//	uvarint number of tables with row changes, then for each:
+//	  uvarint primary tree ID, uvarint number of changes, then for each:
+//	  0x00 and the primary key (delete), or 0x01 and the new row (put)
+//
+// Row changes are logical: a row's index entries are not logged but
+// derived again by replay, and cascades are already expanded into the
+// write set, so replay runs no actions.
+//
+// REQUIRES: the oracle's commit lock held (it is the commit hook's).
+func (d *durable) encodeCommit(c *txn.Changes) []byte {
+	if cat := c.Tree(catalogTree); cat != d.catTree {
+		d.setCatalogTree(cat)
+	}
+	r := commitRecord{version: c.Version}
+	size := 0
+	c.Each(func(id txn.TreeID, _ bool, keys [][]byte) {
+		if id == catalogTree {
+			r.schema, r.catalog = true, d.catalog
+			return
+		}
+		if _, ok := d.byPrimary[id]; !ok || len(keys) == 0 {
+			return // an index, or a dropped table
+		}
+		tc := tableChanges{primary: id}
+		tree := c.Tree(id)
+		for _, k := range keys {
+			if ent, ok := tree.Get(k); ok {
+				tc.puts = append(tc.puts, rowOf(ent.Val))
+			} else {
+				tc.deletes = append(tc.deletes, k)
+			}
+		}
+		r.tables = append(r.tables, tc)
+		size += len(keys)
+	})
+	slices.SortFunc(r.tables, func(a, b tableChanges) int { return cmp.Compare(a.primary, b.primary) })
+	e := enc{b: make([]byte, 0, 32+64*size)}
+	r.appendTo(&e)
+	return e.b
+}
+
+// appendTo appends the record's encoding (see encodeCommit).
+func (r *commitRecord) appendTo(e *enc) {
+	e.byte(commitFormat)
+	e.uvarint(r.version)
+	e.bool(r.schema)
+	if r.schema {
+		appendCatalog(e, r.catalog)
+	}
+	e.uvarint(uint64(len(r.tables)))
+	for _, t := range r.tables {
+		e.uvarint(uint64(t.primary))
+		e.uvarint(uint64(len(t.deletes) + len(t.puts)))
+		for _, k := range t.deletes {
+			e.byte(0)
+			e.bytes(k)
+		}
+		for _, row := range t.puts {
+			e.byte(1)
+			e.row(row)
+		}
+	}
+}
+
+// setCatalogTree remembers the catalog of the latest commit.
+func (d *durable) setCatalogTree(cat *index.Tree) {
+	d.catTree = cat
+	d.catalog = d.catalog[:0]
+	d.byPrimary = make(map[txn.TreeID]*tableDef, cat.Len())
+	cat.Ascend(nil, nil, func(e index.Entry) bool {
+		t := e.Val.(*tableDef)
+		d.catalog = append(d.catalog, t)
+		d.byPrimary[t.primary] = t
+		return true
+	})
+}
+
+// commitFormat is the version of the commit record layout.
+const commitFormat = 1
+
+// commitRecord is a decoded log record.
+type commitRecord struct {
+	version uint64
+	catalog []*tableDef // nil when the schema did not change
+	schema  bool
+	tables  []tableChanges
+}
+
+type tableChanges struct {
+	primary txn.TreeID
+	deletes [][]byte // primary keys
+	puts    [][]any  // new rows
+}
+
+// decodeCommit decodes a record written by encodeCommit. It never panics;
+// a bad record is an error wrapping ErrCorrupt.
+func decodeCommit(b []byte) (*commitRecord, error) {
+	d := newDec(b)
+	if f := d.byte(); d.err == nil && f != commitFormat {
+		return nil, fmt.Errorf("%w: unknown commit record format %d", ErrCorrupt, f)
+	}
+	r := &commitRecord{version: d.uvarint(), schema: d.bool()}
+	if r.schema {
+		r.catalog = decodeCatalog(d)
+	}
+	n := d.count(2)
+	for range n {
+		tc := tableChanges{primary: txn.TreeID(d.uvarint())}
+		m := d.count(2)
+		for range m {
+			switch op := d.byte(); op {
+			case 0:
+				tc.deletes = append(tc.deletes, d.raw())
+			case 1:
+				tc.puts = append(tc.puts, d.row())
+			default:
+				d.fail("bad change kind %d", op)
+			}
+		}
+		r.tables = append(r.tables, tc)
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.fail("%d bytes after the record", len(d.b))
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return r, nil
+}
+
+// lockDir takes the directory's lock file.
+func lockDir(dir string) (*os.File, error) {
+	path := filepath.Join(dir, lockName)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, filePerm)
+	if err != nil {
+		return nil, err
+	}
+	if err := flock(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: %s: %w", ErrLocked, path, err)
+	}
+	return f, nil
+}
+
+// close flushes the queue and closes the log and the lock. Commits that
+// reach the hook afterwards fail with ErrClosed.
+func (d *durable) close() error {
+	d.mu.Lock()
+	d.mu.closed = true
+	d.mu.Unlock()
+	errs := []error{d.flushAll()}
+	d.bg.Wait()
+	d.ckptMu.Lock()
+	defer d.ckptMu.Unlock()
+	errs = append(errs, d.log.Close(), unlock(d.lock), d.lock.Close())
+	if p := d.ckptErr.Load(); p != nil {
+		errs = append(errs, fmt.Errorf("background checkpoint: %w", *p))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	return nil
+}

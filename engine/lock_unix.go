@@ -1,0 +1,27 @@
+//go:build unix
+
+package engine
+
+import (
+	"errors"
+	"os"
+	"syscall"
+)
+
+// flock takes an exclusive, non-blocking lock on f. The kernel drops it when
+// the process exits, however it exits, so a crash never leaves a stale lock.
+// The lock belongs to the open file, so a second Open in the same process
+// is refused too.
+func flock(f *os.File) error {
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return errHeld
+	}
+	return err
+}
+
+var errHeld = errors.New("held by another DB, in this process or another")
+
+func unlock(f *os.File) error {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+}

@@ -1,0 +1,290 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/txn"
+	"github.com/reldb/reldb/wal"
+)
+
+// store is a state under reconstruction by recovery: trees nobody else
+// sees yet, so they are changed in place.
+type store struct {
+	version   uint64
+	trees     map[txn.TreeID]*index.Tree
+	defs      []*tableDef
+	byPrimary map[txn.TreeID]*tableDef
+}
+
+func newStore() *store {
+	return &store{trees: map[txn.TreeID]*index.Tree{catalogTree: index.NewTree()}, byPrimary: map[txn.TreeID]*tableDef{}}
+}
+
+// setCatalog replaces the catalog: trees no table uses any more go, new
+// tables get empty trees, and new indexes of existing tables are filled
+// from their rows. A table keeps its sequence.
+func (s *store) setCatalog(defs []*tableDef) error {
+	keep := map[txn.TreeID]bool{catalogTree: true}
+	for _, t := range defs {
+		keep[t.primary] = true
+		for _, ix := range t.indexes {
+			keep[ix.tree] = true
+		}
+	}
+	for id := range s.trees {
+		if !keep[id] {
+			delete(s.trees, id)
+		}
+	}
+	old := s.byPrimary
+	s.byPrimary = make(map[txn.TreeID]*tableDef, len(defs))
+	cat := index.NewTree()
+	for _, t := range defs {
+		if prev := old[t.primary]; prev != nil {
+			t.seq = prev.seq
+		}
+		primary := s.trees[t.primary]
+		if primary == nil {
+			primary = index.NewTree()
+			s.trees[t.primary] = primary
+		}
+		for _, ix := range t.indexes {
+			if s.trees[ix.tree] != nil {
+				continue
+			}
+			it := index.NewTree()
+			s.trees[ix.tree] = it
+			primary.Ascend(nil, nil, func(e index.Entry) bool {
+				it.Put(index.Entry{Key: t.appendIndexKey(nil, ix, rowOf(e.Val), e.Key), Val: e.Val})
+				return true
+			})
+		}
+		cat.Put(index.Entry{Key: catalogKey(t.name), Val: t})
+		s.byPrimary[t.primary] = t
+	}
+	s.trees[catalogTree] = cat
+	s.defs = defs
+	return nil
+}
+
+// checkRow reports a row that does not fit its table as corruption.
+func checkRow(t *tableDef, row []any) error {
+	if len(row) != len(t.cols) {
+		return fmt.Errorf("%w: table %q: row of %d values, want %d", ErrCorrupt, t.name, len(row), len(t.cols))
+	}
+	for i, v := range row {
+		if !valueFits(t.cols[i].typ, v) {
+			return fmt.Errorf("%w: table %q column %q: value of type %T", ErrCorrupt, t.name, t.cols[i].name, v)
+		}
+	}
+	for _, p := range t.pk {
+		if row[p] == nil {
+			return fmt.Errorf("%w: table %q: NULL in the primary key", ErrCorrupt, t.name)
+		}
+	}
+	return nil
+}
+
+// insert stores a row in its table's primary tree and indexes.
+func (s *store) insert(t *tableDef, row []any) {
+	box := new([]any)
+	*box = row
+	k := t.pkKey(row)
+	s.trees[t.primary].Put(index.Entry{Key: k, Val: box})
+	for _, ix := range t.indexes {
+		s.trees[ix.tree].Put(index.Entry{Key: t.appendIndexKey(nil, ix, row, k), Val: box})
+	}
+}
+
+// unindex removes a stored row's index entries.
+func (s *store) unindex(t *tableDef, row []any, pk []byte) {
+	for _, ix := range t.indexes {
+		s.trees[ix.tree].Delete(t.appendIndexKey(nil, ix, row, pk))
+	}
+}
+
+// apply replays one commit: the schema first (so rows go to the indexes of
+// the new schema), then every removal and then every insertion, so that a
+// unique value moving from one row to another never meets itself.
+func (s *store) apply(r *commitRecord) error {
+	if r.schema {
+		if err := s.setCatalog(r.catalog); err != nil {
+			return err
+		}
+	}
+	for _, tc := range r.tables {
+		t := s.byPrimary[tc.primary]
+		if t == nil {
+			return fmt.Errorf("%w: changes to tree %d, which is no table's", ErrCorrupt, tc.primary)
+		}
+		p := s.trees[t.primary]
+		for _, k := range tc.deletes {
+			if e, ok := p.Delete(k); ok {
+				s.unindex(t, rowOf(e.Val), e.Key)
+			}
+		}
+		for _, row := range tc.puts {
+			if err := checkRow(t, row); err != nil {
+				return err
+			}
+			k := t.pkKey(row)
+			if e, ok := p.Get(k); ok {
+				s.unindex(t, rowOf(e.Val), e.Key)
+			}
+		}
+	}
+	for _, tc := range r.tables {
+		t := s.byPrimary[tc.primary]
+		for _, row := range tc.puts {
+			s.insert(t, row)
+		}
+	}
+	s.version = r.version
+	return nil
+}
+
+// finish returns the largest tree or relation ID in use, for the DB's
+// counter, and moves every auto-increment sequence past its table's
+// largest key.
+func (s *store) finish() uint64 {
+	var top uint64
+	for _, t := range s.defs {
+		top = max(top, uint64(t.primary))
+		for _, ix := range t.indexes {
+			top = max(top, uint64(ix.tree))
+		}
+		for _, fk := range t.fks {
+			top = max(top, fk.seq)
+		}
+		if t.autoInc >= 0 {
+			s.trees[t.primary].Descend(nil, nil, func(e index.Entry) bool {
+				if id, ok := rowOf(e.Val)[t.autoInc].(int64); ok {
+					t.advanceSeq(id)
+				}
+				return false
+			})
+		}
+	}
+	return top
+}
+
+// openDurable locks and recovers the directory of opts: the newest
+// snapshot file, then every later record of the log. On error it leaves
+// nothing open.
+func openDurable(db *DB) (_ *durable, _ *store, err error) {
+	dir := db.opts.Dir
+	if err := os.MkdirAll(dir, dirPerm); err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = unlock(lock)
+			lock.Close()
+		}
+	}()
+	s, err := loadNewestSnapshot(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	mode := map[SyncMode]wal.SyncMode{SyncEveryCommit: wal.SyncEveryCommit, SyncInterval: wal.SyncInterval, SyncNone: wal.SyncNone}[db.opts.Sync]
+	wo := wal.Options{SyncMode: mode}
+	if mode == wal.SyncInterval {
+		wo.Interval = db.opts.SyncInterval
+	}
+	log, err := wal.Open(filepath.Join(dir, walDirName), wo)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	defer func() {
+		if err != nil {
+			log.Close()
+		}
+	}()
+	first, err := log.First()
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	last, err := log.Last()
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	var logged int64
+	for i := first; i <= last; i++ {
+		p, err := log.Read(i)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open %s: %w", dir, err)
+		}
+		logged += int64(len(p))
+		rec, err := decodeCommit(p)
+		if err == nil && rec.version > s.version+1 {
+			err = fmt.Errorf("%w: version %d follows version %d: records are missing", ErrCorrupt, rec.version, s.version)
+		}
+		if err == nil && rec.version == s.version+1 {
+			err = s.apply(rec)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("open %s: log record %d: %w", dir, i, err)
+		}
+	}
+	d := &durable{db: db, dir: dir, log: log, lock: lock, firstVersion: s.version, firstIndex: last}
+	d.hook = d.logCommit
+	d.mu.cond.L = &d.mu.Mutex
+	d.mu.queued, d.mu.written = s.version, s.version
+	d.mu.since = logged // the log left by earlier runs counts towards a checkpoint
+	d.setCatalogTree(s.trees[catalogTree])
+	return d, s, nil
+}
+
+const (
+	snapshotPrefix = "snapshot-"
+	snapshotSuffix = ".reldb"
+	tmpSuffix      = ".tmp"
+)
+
+// loadNewestSnapshot loads the snapshot file with the highest version, or
+// returns an empty store if there is none. It removes temporary files left
+// by an interrupted checkpoint, and older snapshot files left by one
+// interrupted after its rename.
+func loadNewestSnapshot(dir string) (*store, error) {
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var snaps []string
+	for _, de := range des {
+		name := de.Name()
+		if !strings.HasPrefix(name, snapshotPrefix) {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(name, snapshotSuffix+tmpSuffix):
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
+				return nil, err
+			}
+		case strings.HasSuffix(name, snapshotSuffix):
+			snaps = append(snaps, name) // ReadDir sorts by name: by version
+		}
+	}
+	if len(snaps) == 0 {
+		return newStore(), nil
+	}
+	newest := snaps[len(snaps)-1]
+	s, err := readSnapshot(filepath.Join(dir, newest))
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, old := range snaps[:len(snaps)-1] {
+		errs = append(errs, os.Remove(filepath.Join(dir, old)))
+	}
+	return s, errors.Join(errs...)
+}
