@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,11 +27,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: reldb bench [flags]\n\nTimes eager (one prefetch) against lazy (one load per access) traversal of\nauthors → books → tags at growing sizes, on an in-memory database.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if status := parseFlags(fs, args, stderr); status >= 0 {
+		return status
 	}
 	fail := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "reldb bench: "+format+"\n", args...)

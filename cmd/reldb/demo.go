@@ -18,11 +18,8 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: reldb demo\n\nBuilds a small in-memory database and narrates what it does.")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if status := parseFlags(fs, args, stderr); status >= 0 {
+		return status
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "reldb demo: unexpected argument %q\n", fs.Arg(0))

@@ -4,6 +4,9 @@
 //
 //	reldb demo    run a narrated demo on an in-memory database
 //	reldb bench   time eager against lazy traversal at growing sizes
+//	reldb inspect DIR   print a durable database's schema, row counts and file sizes
+//	reldb check DIR     verify a durable database's checksums, indexes and relations
+//	reldb ddl DIR       print a durable database's schema as PostgreSQL DDL
 //	reldb help    print this help
 //
 // Every command prints its flags with -h.
@@ -26,6 +29,9 @@ func commands() []command {
 	return []command{
 		{"demo", "run a narrated demo on an in-memory database", runDemo},
 		{"bench", "time eager against lazy traversal at growing sizes", runBench},
+		{"inspect", "print a durable database's schema, row counts and file sizes", runInspect},
+		{"check", "verify a durable database's checksums, indexes and relations", runCheck},
+		{"ddl", "print a durable database's schema as PostgreSQL DDL", runDDL},
 	}
 }
 
