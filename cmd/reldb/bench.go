@@ -87,7 +87,8 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		if *latency > 0 {
 			title += fmt.Sprintf(", %v per load", *latency)
 		}
-		if err := bench.WriteSVG(chart, ms, title); err == nil {
+		err := bench.WriteSVG(chart, ms, title)
+		if err == nil {
 			err = chart.Close()
 		}
 		if err != nil {

@@ -28,7 +28,7 @@ func Loads(tx *engine.Tx, fn func()) []engine.Load {
 			prev(l)
 		}
 	})
-	defer tx.SetLoadHook(prev)
+	defer func() { tx.SetLoadHook(prev) }()
 	fn()
 	return loads
 }
