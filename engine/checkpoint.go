@@ -44,7 +44,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // commits beyond their usual wait.
 //
 // Checkpoint of an in-memory database does nothing. Returns ErrClosed after
-// Close, and the I/O error if writing fails (the log is then kept whole).
+// Close, the log's error once writing the log has failed, and the I/O error
+// if writing the snapshot fails (the log is then kept whole).
 func (db *DB) Checkpoint() error {
 	if db.closed.Load() {
 		return ErrClosed
@@ -56,11 +57,16 @@ func (db *DB) Checkpoint() error {
 	d.ckptMu.Lock()
 	defer d.ckptMu.Unlock()
 	d.mu.Lock()
-	closed := d.mu.closed
+	closed, broken := d.mu.closed, d.mu.err
 	d.mu.since = 0
 	d.mu.Unlock()
 	if closed {
 		return ErrClosed
+	}
+	if broken != nil {
+		// The log failed: memory may hold a commit the log lacks, whose
+		// Commit returned an error. Do not make it durable now.
+		return fmt.Errorf("checkpoint: %w", broken)
 	}
 	snap := db.oracle.Latest()
 	v := snap.Version()
