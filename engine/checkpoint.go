@@ -215,6 +215,7 @@ func decodeSnapshot(b []byte) (*store, error) {
 	}
 	d := newDec(body[head:])
 	s := newStore()
+	d.slab = &s.rows
 	s.version = d.uvarint()
 	defs := decodeCatalog(d)
 	if d.err != nil {
