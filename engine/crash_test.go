@@ -23,7 +23,8 @@ import (
 )
 
 // The crash test runs this test binary again as a child process
-// (crashChildEnv names its directory) that commits transactions and prints
+// (crashChildEnv names its directory; cycles rotate through the sync
+// modes) that commits transactions and prints
 // "ack <id> <kind> <batch>" once each commit has returned. The parent kills
 // it with SIGKILL at a random moment, reopens the directory itself and
 // checks what the child was promised:
@@ -41,6 +42,7 @@ const (
 	crashChildEnv  = "RELDB_CRASH_CHILD"
 	crashEnv       = "RELDB_CRASH"        // run the crash test
 	crashCyclesEnv = "RELDB_CRASH_CYCLES" // kill/reopen cycles; default 200
+	crashSyncEnv   = "RELDB_CRASH_SYNC"   // the child's sync mode
 	crashAccounts  = 8
 	crashBalance   = "1000.00"
 )
@@ -73,7 +75,10 @@ func TestCrash_KillAndReopen(t *testing.T) {
 	start := time.Now()
 	commits, checkpoints, lastSnap := 0, 0, ""
 	for cycle := range cycles {
-		ops := runCrashChild(t, dir, time.Duration(rng.IntN(40_000))*time.Microsecond)
+		// Every sync mode writes the record before Commit returns, so each
+		// must keep every acknowledged commit through a crash of the process.
+		mode := engine.SyncMode(cycle % 3)
+		ops := runCrashChild(t, dir, mode, time.Duration(rng.IntN(40_000))*time.Microsecond)
 		for _, op := range ops {
 			acked[op.id] = op
 		}
@@ -97,10 +102,10 @@ type crashOp struct {
 
 // runCrashChild starts a child on dir, lets it commit for about d after it
 // is ready, kills it, and returns the commits it acknowledged.
-func runCrashChild(t *testing.T, dir string, d time.Duration) []crashOp {
+func runCrashChild(t *testing.T, dir string, mode engine.SyncMode, d time.Duration) []crashOp {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrash_KillAndReopen$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir, crashSyncEnv+"="+strconv.Itoa(int(mode)))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -215,7 +220,11 @@ func crashChild(dir string) {
 		fmt.Fprintln(os.Stderr, "crash child:", err)
 		os.Exit(2)
 	}
-	db, err := engine.Open(engine.Options{Dir: dir, CheckpointBytes: 16 << 10})
+	mode, err := strconv.Atoi(os.Getenv(crashSyncEnv))
+	if err != nil {
+		fail(err)
+	}
+	db, err := engine.Open(engine.Options{Dir: dir, CheckpointBytes: 16 << 10, Sync: engine.SyncMode(mode), SyncInterval: time.Millisecond})
 	if err != nil {
 		fail(err)
 	}
