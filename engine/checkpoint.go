@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/txn"
@@ -75,7 +74,7 @@ func (db *DB) Checkpoint() error {
 	if err := d.wait(v); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	name := fmt.Sprintf("%s%020d%s", snapshotPrefix, v, snapshotSuffix)
+	name := snapshotName(v)
 	if _, err := writeSnapshot(d.dir, name, snap); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
@@ -177,7 +176,7 @@ func removeSnapshotsBefore(dir, name string) error {
 	}
 	for _, de := range des {
 		n := de.Name()
-		if strings.HasPrefix(n, snapshotPrefix) && strings.HasSuffix(n, snapshotSuffix) && n < name {
+		if isSnapshotName(n) && n < name {
 			if err := os.Remove(filepath.Join(dir, n)); err != nil {
 				return err
 			}

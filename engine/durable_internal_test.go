@@ -42,3 +42,24 @@ func TestDurable_LogFailure_Sticky(t *testing.T) {
 	}))
 	require.ErrorIs(t, db.Checkpoint(), boom)
 }
+
+// TestIsSnapshotName checks which files recovery takes for snapshots.
+func TestIsSnapshotName(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{snapshotName(0), true},
+		{snapshotName(1<<64 - 1), true},
+		{"snapshot-00000000000000000001.reldb", true},
+		{"snapshot-00000000000000000001.reldb.tmp", false},
+		{"snapshot-foo.reldb", false},
+		{"snapshot-0000000000000000001.reldb", false},
+		{"xsnapshot-00000000000000000001.reldb", false},
+		{"snapshot-0000000000000000000x.reldb", false},
+		{"LOCK", false},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, isSnapshotName(tc.name), tc.name)
+	}
+}

@@ -579,3 +579,25 @@ func TestWriteFuzzCorpus(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(out, fmt.Sprintf("record-%d", i)), []byte(body), 0o644))
 	}
 }
+
+// TestDB_Open_Durable_LeftoverFiles checks that Open removes the temporary
+// file of an interrupted checkpoint and leaves files it does not own alone.
+func TestDB_Open_Durable_LeftoverFiles(t *testing.T) {
+	dir := t.TempDir()
+	db := openDir(t, dir)
+	require.NoError(t, db.Update(ctx, durSchema))
+	require.NoError(t, db.Checkpoint())
+	want := durState(t, db)
+	require.NoError(t, db.Close())
+	tmp := filepath.Join(dir, "snapshot-00000000000000000099.reldb.tmp")
+	stray := filepath.Join(dir, "snapshot-notes.reldb")
+	require.NoError(t, os.WriteFile(tmp, []byte("half a snapshot"), 0o600))
+	require.NoError(t, os.WriteFile(stray, []byte("mine"), 0o600))
+	db = openDir(t, dir)
+	assert.Equal(t, want, durState(t, db))
+	require.NoError(t, db.Close())
+	_, err := os.Stat(tmp)
+	assert.True(t, os.IsNotExist(err), "temporary file removed")
+	_, err = os.Stat(stray)
+	assert.NoError(t, err, "other files kept")
+}

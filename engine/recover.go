@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/reldb/reldb/index"
@@ -268,6 +269,23 @@ const (
 	tmpSuffix      = ".tmp"
 )
 
+// snapshotName returns the file name of the snapshot of version v.
+func snapshotName(v uint64) string {
+	return fmt.Sprintf("%s%020d%s", snapshotPrefix, v, snapshotSuffix)
+}
+
+// isSnapshotName reports whether name is one snapshotName returns; other
+// files in the directory are left alone.
+func isSnapshotName(name string) bool {
+	rest, okPrefix := strings.CutPrefix(name, snapshotPrefix)
+	digits, okSuffix := strings.CutSuffix(rest, snapshotSuffix)
+	if !okPrefix || !okSuffix || len(digits) != 20 {
+		return false
+	}
+	_, err := strconv.ParseUint(digits, 10, 64)
+	return err == nil
+}
+
 // loadNewestSnapshot loads the snapshot file with the highest version, or
 // returns an empty store if there is none. It removes temporary files left
 // by an interrupted checkpoint, and older snapshot files left by one
@@ -280,15 +298,12 @@ func loadNewestSnapshot(dir string) (*store, error) {
 	var snaps []string
 	for _, de := range des {
 		name := de.Name()
-		if !strings.HasPrefix(name, snapshotPrefix) {
-			continue
-		}
 		switch {
-		case strings.HasSuffix(name, snapshotSuffix+tmpSuffix):
+		case isSnapshotName(strings.TrimSuffix(name, tmpSuffix)) && strings.HasSuffix(name, tmpSuffix):
 			if err := os.Remove(filepath.Join(dir, name)); err != nil {
 				return nil, err
 			}
-		case strings.HasSuffix(name, snapshotSuffix):
+		case isSnapshotName(name):
 			snaps = append(snaps, name) // ReadDir sorts by name: by version
 		}
 	}
