@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -129,4 +130,25 @@ func FuzzDecodeCommit(f *testing.F) {
 			require.ErrorIs(t, err, ErrCorrupt)
 		}
 	})
+}
+
+// TestAppendCatalog_CoversEveryField fails when a catalog struct gains or
+// loses a field: appendCatalog and decodeCatalog must then be taught it
+// (and commitFormat and snapshotFormat bumped if old files cannot be read
+// the same way), or a reopened database would silently lose it.
+func TestAppendCatalog_CoversEveryField(t *testing.T) {
+	tests := []struct {
+		typ    reflect.Type
+		fields int
+	}{
+		{reflect.TypeFor[tableDef](), 12},
+		{reflect.TypeFor[colDef](), 8},
+		{reflect.TypeFor[indexDef](), 5},
+		{reflect.TypeFor[fkDef](), 8},
+		{reflect.TypeFor[relation.FK](), 11},
+		{reflect.TypeFor[m2mDef](), 9},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.fields, tc.typ.NumField(), "%v changed: update appendCatalog and decodeCatalog", tc.typ)
+	}
 }
