@@ -86,7 +86,7 @@ func commitSeeds() [][]byte {
 		puts: [][]any{{int64(1), "a", nil, apd.New(5, -1), time.Unix(5, 0).UTC(), []byte("x"), true, 2.5}}}}})
 	cat, err := compileTable(Table{Name: "t", PrimaryKey: []string{"id"}, Columns: []Column{
 		{Name: "id", Type: Int, AutoIncrement: true}, {Name: "p", Type: Int, Default: int64(3)}},
-		Indexes: []Index{{Name: "t_p", Columns: []string{"p"}, Unique: true}}}, counter())
+		Indexes: []Index{{Name: "t_p", Columns: []string{"p"}, Unique: true}}}, treeCounter())
 	if err != nil {
 		panic(err)
 	}
@@ -99,7 +99,7 @@ func commitSeeds() [][]byte {
 	return out
 }
 
-func counter() func() txn.TreeID {
+func treeCounter() func() txn.TreeID {
 	n := txn.TreeID(0)
 	return func() txn.TreeID { n++; return n }
 }

@@ -145,7 +145,7 @@ func checkCrashState(t *testing.T, dir string, cycle int, acked map[int64]crashO
 	require.NoError(t, err, "cycle %d: reopen", cycle)
 	defer func() { require.NoError(t, db.Close()) }()
 	require.NoError(t, db.Check(), "cycle %d", cycle)
-	err = db.View(ctx, func(tx *engine.Tx) error {
+	err = db.View(durCtx, func(tx *engine.Tx) error {
 		present := map[int64]engine.Record{}
 		rows, err := tx.Query("commits").All()
 		if err != nil {
@@ -228,7 +228,7 @@ func crashChild(dir string) {
 	if err != nil {
 		fail(err)
 	}
-	err = db.Update(ctx, func(tx *engine.Tx) error {
+	err = db.Update(durCtx, func(tx *engine.Tx) error {
 		if _, err := tx.Table("commits"); err == nil {
 			return nil
 		}
@@ -238,7 +238,7 @@ func crashChild(dir string) {
 		fail(err)
 	}
 	var next int64
-	err = db.View(ctx, func(tx *engine.Tx) error {
+	err = db.View(durCtx, func(tx *engine.Tx) error {
 		rows, err := tx.Query("commits").All()
 		for _, r := range rows {
 			next = max(next, r.Get("id").(int64))
@@ -278,7 +278,7 @@ func crashChild(dir string) {
 				case p < 57:
 					kind, batch = "ddl", 0
 				}
-				err := db.Update(ctx, func(tx *engine.Tx) error { return crashTx(tx, rng, id, kind, batch) })
+				err := db.Update(durCtx, func(tx *engine.Tx) error { return crashTx(tx, rng, id, kind, batch) })
 				if err != nil && !errors.Is(err, engine.ErrConflict) {
 					fail(err)
 				}

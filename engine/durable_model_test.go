@@ -34,13 +34,13 @@ func TestDB_Open_Durable_Random(t *testing.T) {
 	opts := engine.Options{Dir: dir, CheckpointBytes: 8 << 10}
 	db, err := engine.Open(opts)
 	require.NoError(t, err)
-	require.NoError(t, db.Update(ctx, durSchema))
-	require.NoError(t, db.Update(ctx, durSeed))
+	require.NoError(t, db.Update(durCtx, durSchema))
+	require.NoError(t, db.Update(durCtx, durSeed))
 	reopens, ok := 0, 0
 	for i := range txns {
-		err := db.Update(ctx, func(tx *engine.Tx) error {
+		err := db.Update(durCtx, func(tx *engine.Tx) error {
 			for range 1 + rng.IntN(4) {
-				if randomStatement(tx, rng) == nil { // a failed statement changes nothing
+				if durRandomStatement(tx, rng) == nil { // a failed statement changes nothing
 					ok++
 				}
 			}
@@ -72,8 +72,8 @@ func TestDB_Open_Durable_Random(t *testing.T) {
 	t.Logf("%d transactions, %d statements that succeeded, %d reopens", txns, ok, reopens+1)
 }
 
-// randomStatement runs one random statement; it may fail.
-func randomStatement(tx *engine.Tx, rng *rand.Rand) error {
+// durRandomStatement runs one random statement; it may fail.
+func durRandomStatement(tx *engine.Tx, rng *rand.Rand) error {
 	n := func(k int) int64 { return rng.Int64N(int64(k)) }
 	email := func() any {
 		if rng.IntN(4) == 0 {
