@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/txn"
@@ -44,7 +43,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // commits beyond their usual wait.
 //
 // Checkpoint of an in-memory database does nothing. Returns ErrClosed after
-// Close, and the I/O error if writing fails (the log is then kept whole).
+// Close, the log's error once writing the log has failed, and the I/O error
+// if writing the snapshot fails (the log is then kept whole).
 func (db *DB) Checkpoint() error {
 	if db.closed.Load() {
 		return ErrClosed
@@ -56,11 +56,16 @@ func (db *DB) Checkpoint() error {
 	d.ckptMu.Lock()
 	defer d.ckptMu.Unlock()
 	d.mu.Lock()
-	closed := d.mu.closed
+	closed, broken := d.mu.closed, d.mu.err
 	d.mu.since = 0
 	d.mu.Unlock()
 	if closed {
 		return ErrClosed
+	}
+	if broken != nil {
+		// The log failed: memory may hold a commit the log lacks, whose
+		// Commit returned an error. Do not make it durable now.
+		return fmt.Errorf("checkpoint: %w", broken)
 	}
 	snap := db.oracle.Latest()
 	v := snap.Version()
@@ -69,7 +74,7 @@ func (db *DB) Checkpoint() error {
 	if err := d.wait(v); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	name := fmt.Sprintf("%s%020d%s", snapshotPrefix, v, snapshotSuffix)
+	name := snapshotName(v)
 	if _, err := writeSnapshot(d.dir, name, snap); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
@@ -171,7 +176,7 @@ func removeSnapshotsBefore(dir, name string) error {
 	}
 	for _, de := range des {
 		n := de.Name()
-		if strings.HasPrefix(n, snapshotPrefix) && strings.HasSuffix(n, snapshotSuffix) && n < name {
+		if isSnapshotName(n) && n < name {
 			if err := os.Remove(filepath.Join(dir, n)); err != nil {
 				return err
 			}
@@ -209,6 +214,7 @@ func decodeSnapshot(b []byte) (*store, error) {
 	}
 	d := newDec(body[head:])
 	s := newStore()
+	d.slab = &s.rows
 	s.version = d.uvarint()
 	defs := decodeCatalog(d)
 	if d.err != nil {

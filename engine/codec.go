@@ -130,6 +130,8 @@ type dec struct {
 	b   []byte // what is left
 	n   int    // the input's length, for offsets
 	err error
+	// slab, if set, provides row tuples.
+	slab *rowSlab
 }
 
 func newDec(b []byte) *dec { return &dec{b: b, n: len(b)} }
@@ -284,13 +286,18 @@ func (d *dec) value() any {
 	}
 }
 
-// row reads a row of at most maxCols values (each takes a byte at least).
+// row reads a row (each value takes a byte at least).
 func (d *dec) row() []any {
 	n := d.count(1)
 	if d.err != nil {
 		return nil
 	}
-	vals := make([]any, n)
+	var vals []any
+	if d.slab != nil {
+		vals = d.slab.alloc(n)
+	} else {
+		vals = make([]any, n)
+	}
 	for i := range vals {
 		vals[i] = d.value()
 	}

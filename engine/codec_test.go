@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -85,7 +86,7 @@ func commitSeeds() [][]byte {
 		puts: [][]any{{int64(1), "a", nil, apd.New(5, -1), time.Unix(5, 0).UTC(), []byte("x"), true, 2.5}}}}})
 	cat, err := compileTable(Table{Name: "t", PrimaryKey: []string{"id"}, Columns: []Column{
 		{Name: "id", Type: Int, AutoIncrement: true}, {Name: "p", Type: Int, Default: int64(3)}},
-		Indexes: []Index{{Name: "t_p", Columns: []string{"p"}, Unique: true}}}, counter())
+		Indexes: []Index{{Name: "t_p", Columns: []string{"p"}, Unique: true}}}, treeCounter())
 	if err != nil {
 		panic(err)
 	}
@@ -98,7 +99,7 @@ func commitSeeds() [][]byte {
 	return out
 }
 
-func counter() func() txn.TreeID {
+func treeCounter() func() txn.TreeID {
 	n := txn.TreeID(0)
 	return func() txn.TreeID { n++; return n }
 }
@@ -129,4 +130,25 @@ func FuzzDecodeCommit(f *testing.F) {
 			require.ErrorIs(t, err, ErrCorrupt)
 		}
 	})
+}
+
+// TestAppendCatalog_CoversEveryField fails when a catalog struct gains or
+// loses a field: appendCatalog and decodeCatalog must then be taught it
+// (and commitFormat and snapshotFormat bumped if old files cannot be read
+// the same way), or a reopened database would silently lose it.
+func TestAppendCatalog_CoversEveryField(t *testing.T) {
+	tests := []struct {
+		typ    reflect.Type
+		fields int
+	}{
+		{reflect.TypeFor[tableDef](), 12},
+		{reflect.TypeFor[colDef](), 8},
+		{reflect.TypeFor[indexDef](), 5},
+		{reflect.TypeFor[fkDef](), 8},
+		{reflect.TypeFor[relation.FK](), 11},
+		{reflect.TypeFor[m2mDef](), 9},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.fields, tc.typ.NumField(), "%v changed: update appendCatalog and decodeCatalog", tc.typ)
+	}
 }

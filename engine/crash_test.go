@@ -23,7 +23,8 @@ import (
 )
 
 // The crash test runs this test binary again as a child process
-// (crashChildEnv names its directory) that commits transactions and prints
+// (crashChildEnv names its directory; cycles rotate through the sync
+// modes) that commits transactions and prints
 // "ack <id> <kind> <batch>" once each commit has returned. The parent kills
 // it with SIGKILL at a random moment, reopens the directory itself and
 // checks what the child was promised:
@@ -41,6 +42,7 @@ const (
 	crashChildEnv  = "RELDB_CRASH_CHILD"
 	crashEnv       = "RELDB_CRASH"        // run the crash test
 	crashCyclesEnv = "RELDB_CRASH_CYCLES" // kill/reopen cycles; default 200
+	crashSyncEnv   = "RELDB_CRASH_SYNC"   // the child's sync mode
 	crashAccounts  = 8
 	crashBalance   = "1000.00"
 )
@@ -73,7 +75,10 @@ func TestCrash_KillAndReopen(t *testing.T) {
 	start := time.Now()
 	commits, checkpoints, lastSnap := 0, 0, ""
 	for cycle := range cycles {
-		ops := runCrashChild(t, dir, time.Duration(rng.IntN(40_000))*time.Microsecond)
+		// Every sync mode writes the record before Commit returns, so each
+		// must keep every acknowledged commit through a crash of the process.
+		mode := engine.SyncMode(cycle % 3)
+		ops := runCrashChild(t, dir, mode, time.Duration(rng.IntN(40_000))*time.Microsecond)
 		for _, op := range ops {
 			acked[op.id] = op
 		}
@@ -97,10 +102,10 @@ type crashOp struct {
 
 // runCrashChild starts a child on dir, lets it commit for about d after it
 // is ready, kills it, and returns the commits it acknowledged.
-func runCrashChild(t *testing.T, dir string, d time.Duration) []crashOp {
+func runCrashChild(t *testing.T, dir string, mode engine.SyncMode, d time.Duration) []crashOp {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrash_KillAndReopen$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir, crashSyncEnv+"="+strconv.Itoa(int(mode)))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -140,7 +145,7 @@ func checkCrashState(t *testing.T, dir string, cycle int, acked map[int64]crashO
 	require.NoError(t, err, "cycle %d: reopen", cycle)
 	defer func() { require.NoError(t, db.Close()) }()
 	require.NoError(t, db.Check(), "cycle %d", cycle)
-	err = db.View(ctx, func(tx *engine.Tx) error {
+	err = db.View(durCtx, func(tx *engine.Tx) error {
 		present := map[int64]engine.Record{}
 		rows, err := tx.Query("commits").All()
 		if err != nil {
@@ -215,11 +220,15 @@ func crashChild(dir string) {
 		fmt.Fprintln(os.Stderr, "crash child:", err)
 		os.Exit(2)
 	}
-	db, err := engine.Open(engine.Options{Dir: dir, CheckpointBytes: 16 << 10})
+	mode, err := strconv.Atoi(os.Getenv(crashSyncEnv))
 	if err != nil {
 		fail(err)
 	}
-	err = db.Update(ctx, func(tx *engine.Tx) error {
+	db, err := engine.Open(engine.Options{Dir: dir, CheckpointBytes: 16 << 10, Sync: engine.SyncMode(mode), SyncInterval: time.Millisecond})
+	if err != nil {
+		fail(err)
+	}
+	err = db.Update(durCtx, func(tx *engine.Tx) error {
 		if _, err := tx.Table("commits"); err == nil {
 			return nil
 		}
@@ -229,7 +238,7 @@ func crashChild(dir string) {
 		fail(err)
 	}
 	var next int64
-	err = db.View(ctx, func(tx *engine.Tx) error {
+	err = db.View(durCtx, func(tx *engine.Tx) error {
 		rows, err := tx.Query("commits").All()
 		for _, r := range rows {
 			next = max(next, r.Get("id").(int64))
@@ -269,7 +278,7 @@ func crashChild(dir string) {
 				case p < 57:
 					kind, batch = "ddl", 0
 				}
-				err := db.Update(ctx, func(tx *engine.Tx) error { return crashTx(tx, rng, id, kind, batch) })
+				err := db.Update(durCtx, func(tx *engine.Tx) error { return crashTx(tx, rng, id, kind, batch) })
 				if err != nil && !errors.Is(err, engine.ErrConflict) {
 					fail(err)
 				}

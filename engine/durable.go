@@ -286,8 +286,12 @@ type tableChanges struct {
 
 // decodeCommit decodes a record written by encodeCommit. It never panics;
 // a bad record is an error wrapping ErrCorrupt.
-func decodeCommit(b []byte) (*commitRecord, error) {
+func decodeCommit(b []byte) (*commitRecord, error) { return decodeCommitRows(b, nil) }
+
+// decodeCommitRows is decodeCommit taking row tuples from slab if not nil.
+func decodeCommitRows(b []byte, slab *rowSlab) (*commitRecord, error) {
 	d := newDec(b)
+	d.slab = slab
 	if f := d.byte(); d.err == nil && f != commitFormat {
 		return nil, fmt.Errorf("%w: unknown commit record format %d", ErrCorrupt, f)
 	}

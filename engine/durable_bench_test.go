@@ -26,7 +26,7 @@ func BenchmarkDB_Update_GroupCommit(b *testing.B) {
 			db, err := engine.Open(engine.Options{Dir: b.TempDir(), CheckpointBytes: -1, Sync: benchSync()})
 			require.NoError(b, err)
 			defer db.Close()
-			require.NoError(b, db.Update(ctx, func(tx *engine.Tx) error {
+			require.NoError(b, db.Update(durCtx, func(tx *engine.Tx) error {
 				return tx.CreateTable(engine.Table{Name: "events", PrimaryKey: []string{"id"}, Columns: []engine.Column{
 					{Name: "id", Type: engine.Int}, {Name: "body", Type: engine.Text}}})
 			}))
@@ -42,7 +42,7 @@ func BenchmarkDB_Update_GroupCommit(b *testing.B) {
 					defer wg.Done()
 					for i := g; i < b.N; i += n {
 						id := next.Add(1)
-						err := db.Update(ctx, func(tx *engine.Tx) error {
+						err := db.Update(durCtx, func(tx *engine.Tx) error {
 							_, err := tx.Insert("events", engine.Row{"id": id, "body": "event " + strconv.FormatInt(id, 10)})
 							return err
 						})
@@ -82,16 +82,16 @@ func BenchmarkDB_Open_Recover1M(b *testing.B) {
 			dir := b.TempDir()
 			db, err := engine.Open(engine.Options{Dir: dir, CheckpointBytes: -1, Sync: engine.SyncNone})
 			require.NoError(b, err)
-			require.NoError(b, db.Update(ctx, func(tx *engine.Tx) error {
+			require.NoError(b, db.Update(durCtx, func(tx *engine.Tx) error {
 				return tx.CreateTable(engine.Table{Name: "items", PrimaryKey: []string{"id"}, Columns: []engine.Column{
 					{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}, {Name: "price", Type: engine.Decimal, Precision: 10, Scale: 2},
 					{Name: "qty", Type: engine.Int}},
 					Indexes: []engine.Index{{Name: "items_name_idx", Columns: []string{"name"}}}})
 			}))
 			for lo := 0; lo < rows; lo += batch {
-				require.NoError(b, db.Update(ctx, func(tx *engine.Tx) error {
+				require.NoError(b, db.Update(durCtx, func(tx *engine.Tx) error {
 					for i := lo; i < lo+batch; i++ {
-						if _, err := tx.Insert("items", engine.Row{"id": i, "name": "item " + strconv.Itoa(i), "price": dec(strconv.Itoa(i%10000) + ".99"), "qty": i % 100}); err != nil {
+						if _, err := tx.Insert("items", engine.Row{"id": i, "name": "item " + strconv.Itoa(i), "price": durDec(strconv.Itoa(i%10000) + ".99"), "qty": i % 100}); err != nil {
 							return err
 						}
 					}

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var ctx = context.Background()
+var durCtx = context.Background()
 
 // durSchema creates the canonical schema: every relation kind, every
 // action, a deferrable relation, a composite key, decimals and times.
@@ -73,7 +73,7 @@ func durSchema(tx *engine.Tx) error {
 	return tx.CreateManyToMany(engine.ManyToMany{Left: "students", Right: "courses", Through: "enrollments", LeftAs: "courses", RightAs: "students"})
 }
 
-func dec(s string) *apd.Decimal {
+func durDec(s string) *apd.Decimal {
 	d, _, err := apd.NewFromString(s)
 	if err != nil {
 		panic(err)
@@ -92,8 +92,8 @@ func durSeed(tx *engine.Tx) error {
 		ins("publishers", engine.Row{"id": 1, "name": "Ace"}),
 		ins("authors", engine.Row{"name": "Le Guin", "born": time.Date(1929, 10, 21, 0, 0, 0, 0, time.UTC), "photo": []byte{0, 1, 2}}),
 		ins("authors", engine.Row{"name": "Butler"}),
-		ins("books", engine.Row{"id": 1, "author_id": 1, "publisher_id": 1, "title": "The Dispossessed", "price": dec("9.50"), "rating": 4.5}),
-		ins("books", engine.Row{"id": 2, "author_id": 1, "title": "The Lathe of Heaven", "price": dec("-0.10")}),
+		ins("books", engine.Row{"id": 1, "author_id": 1, "publisher_id": 1, "title": "The Dispossessed", "price": durDec("9.50"), "rating": 4.5}),
+		ins("books", engine.Row{"id": 2, "author_id": 1, "title": "The Lathe of Heaven", "price": durDec("-0.10")}),
 		ins("books", engine.Row{"id": 3, "author_id": 2, "publisher_id": 1, "title": "Kindred", "in_print": false}),
 		ins("tags", engine.Row{"name": "sf"}),
 		ins("tags", engine.Row{"name": "classic"}),
@@ -102,11 +102,11 @@ func durSeed(tx *engine.Tx) error {
 		ins("users", engine.Row{"id": 1, "email": "a@x"}),
 		ins("users", engine.Row{"id": 2, "email": nil}),
 		ins("profiles", engine.Row{"id": 1, "user_id": 1, "bio": "hi"}),
-		ins("orders", engine.Row{"id": 1, "user_id": 1, "total": dec("12.3400")}),
-		ins("orders", engine.Row{"id": 2, "user_id": 2, "total": dec("1E+3")}),
+		ins("orders", engine.Row{"id": 1, "user_id": 1, "total": durDec("12.3400")}),
+		ins("orders", engine.Row{"id": 2, "user_id": 2, "total": durDec("1E+3")}),
 		ins("students", engine.Row{"id": 1}),
 		ins("courses", engine.Row{"dept": "cs", "num": 101}),
-		ins("enrollments", engine.Row{"student_id": 1, "dept": "cs", "num": 101, "grade": dec("3.7")}),
+		ins("enrollments", engine.Row{"student_id": 1, "dept": "cs", "num": 101, "grade": durDec("3.7")}),
 	}
 	for _, err := range steps {
 		if err != nil {
@@ -121,7 +121,7 @@ func durSeed(tx *engine.Tx) error {
 func durState(t *testing.T, db *engine.DB) string {
 	t.Helper()
 	var b strings.Builder
-	err := db.View(ctx, func(tx *engine.Tx) error {
+	err := db.View(durCtx, func(tx *engine.Tx) error {
 		ddl, err := tx.DDL()
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func durState(t *testing.T, db *engine.DB) string {
 	return b.String()
 }
 
-func openDir(t *testing.T, dir string) *engine.DB {
+func durOpenDir(t *testing.T, dir string) *engine.DB {
 	t.Helper()
 	db, err := engine.Open(engine.Options{Dir: dir})
 	require.NoError(t, err)
@@ -218,9 +218,9 @@ func TestDB_Open_Durable_Reopen(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			db := openDir(t, dir)
+			db := durOpenDir(t, dir)
 			for i, step := range steps {
-				require.NoError(t, db.Update(ctx, step), "step %d", i)
+				require.NoError(t, db.Update(durCtx, step), "step %d", i)
 				if i+1 == tc.checkpoint {
 					require.NoError(t, db.Checkpoint())
 				}
@@ -229,11 +229,11 @@ func TestDB_Open_Durable_Reopen(t *testing.T) {
 			require.NoError(t, db.Check())
 			require.NoError(t, db.Close())
 
-			db = openDir(t, dir)
+			db = durOpenDir(t, dir)
 			assert.Equal(t, want, durState(t, db))
 			// Sequences and tree IDs continue where they stopped.
 			var id any
-			require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+			require.NoError(t, db.Update(durCtx, func(tx *engine.Tx) error {
 				r, err := tx.Insert("authors", engine.Row{"name": "Okorafor"})
 				id = r.ID()
 				if err != nil {
@@ -244,7 +244,7 @@ func TestDB_Open_Durable_Reopen(t *testing.T) {
 			assert.Equal(t, int64(9), id)
 			want = durState(t, db)
 			require.NoError(t, db.Close())
-			db = openDir(t, dir)
+			db = durOpenDir(t, dir)
 			assert.Equal(t, want, durState(t, db))
 			require.NoError(t, db.Close())
 		})
@@ -255,11 +255,11 @@ func TestDB_Open_Durable_Reopen(t *testing.T) {
 // a time and released by Close.
 func TestDB_Open_Durable_Locked(t *testing.T) {
 	dir := t.TempDir()
-	db := openDir(t, dir)
+	db := durOpenDir(t, dir)
 	_, err := engine.Open(engine.Options{Dir: dir})
 	require.ErrorIs(t, err, engine.ErrLocked)
 	require.NoError(t, db.Close())
-	db = openDir(t, dir)
+	db = durOpenDir(t, dir)
 	require.NoError(t, db.Close())
 }
 
@@ -267,10 +267,10 @@ func TestDB_Open_Durable_Locked(t *testing.T) {
 // directories 0700.
 func TestDB_Open_Durable_Permissions(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "db")
-	db := openDir(t, dir)
-	require.NoError(t, db.Update(ctx, durSchema))
+	db := durOpenDir(t, dir)
+	require.NoError(t, db.Update(durCtx, durSchema))
 	require.NoError(t, db.Checkpoint())
-	require.NoError(t, db.Update(ctx, durSeed))
+	require.NoError(t, db.Update(durCtx, durSeed))
 	require.NoError(t, db.Close())
 	n := 0
 	require.NoError(t, filepath.Walk(dir, func(path string, fi os.FileInfo, err error) error {
@@ -311,10 +311,10 @@ func TestDB_Checkpoint_Automatic(t *testing.T) {
 			opts := engine.Options{Dir: dir, Sync: mode, SyncInterval: time.Millisecond, CheckpointBytes: 4 << 10}
 			db, err := engine.Open(opts)
 			require.NoError(t, err)
-			require.NoError(t, db.Update(ctx, durSchema))
-			require.NoError(t, db.Update(ctx, durSeed))
+			require.NoError(t, db.Update(durCtx, durSchema))
+			require.NoError(t, db.Update(durCtx, durSeed))
 			for i := range 200 {
-				require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+				require.NoError(t, db.Update(durCtx, func(tx *engine.Tx) error {
 					_, err := tx.Insert("tags", engine.Row{"name": fmt.Sprintf("tag %03d with a longer name", i)})
 					return err
 				}))
@@ -347,15 +347,15 @@ func TestDB_Checkpoint_Automatic(t *testing.T) {
 // reopening.
 func TestDB_Checkpoint_ConcurrentWriters(t *testing.T) {
 	dir := t.TempDir()
-	db := openDir(t, dir)
-	require.NoError(t, db.Update(ctx, durSchema))
+	db := durOpenDir(t, dir)
+	require.NoError(t, db.Update(durCtx, durSchema))
 	const writers, each = 4, 30
 	errs := make(chan error, writers+1)
 	stop := make(chan struct{})
 	for w := range writers {
 		go func() {
 			for i := range each {
-				errs <- db.Update(ctx, func(tx *engine.Tx) error {
+				errs <- db.Update(durCtx, func(tx *engine.Tx) error {
 					_, err := tx.Insert("students", engine.Row{"id": w*1000 + i})
 					return err
 				})
@@ -387,10 +387,10 @@ func TestDB_Checkpoint_ConcurrentWriters(t *testing.T) {
 	assert.LessOrEqual(t, batches, records)
 	want := durState(t, db)
 	require.NoError(t, db.Close())
-	db = openDir(t, dir)
+	db = durOpenDir(t, dir)
 	assert.Equal(t, want, durState(t, db))
 	var n int
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(durCtx, func(tx *engine.Tx) error {
 		rows, err := tx.Query("students").All()
 		n = len(rows)
 		return err
@@ -402,20 +402,20 @@ func TestDB_Checkpoint_ConcurrentWriters(t *testing.T) {
 // TestDB_Close_Durable checks that a closed durable DB refuses work and that
 // Close and Checkpoint after Close are safe.
 func TestDB_Close_Durable(t *testing.T) {
-	db := openDir(t, t.TempDir())
-	tx, err := db.Begin(ctx, engine.TxOptions{})
+	db := durOpenDir(t, t.TempDir())
+	tx, err := db.Begin(durCtx, engine.TxOptions{})
 	require.NoError(t, err)
 	require.NoError(t, tx.CreateTable(engine.Table{Name: "t", PrimaryKey: []string{"k"}, Columns: []engine.Column{{Name: "k", Type: engine.Int}}}))
 	require.NoError(t, db.Close())
 	require.ErrorIs(t, tx.Commit(), engine.ErrClosed)
 	require.NoError(t, db.Close())
 	require.ErrorIs(t, db.Checkpoint(), engine.ErrClosed)
-	_, err = db.Begin(ctx, engine.TxOptions{})
+	_, err = db.Begin(durCtx, engine.TxOptions{})
 	require.ErrorIs(t, err, engine.ErrClosed)
 }
 
-// segments returns the log's segment files in order.
-func segments(t *testing.T, dir string) []string {
+// durSegments returns the log's segment files in order.
+func durSegments(t *testing.T, dir string) []string {
 	t.Helper()
 	segs, err := filepath.Glob(filepath.Join(dir, "wal", "0*"))
 	require.NoError(t, err)
@@ -423,8 +423,8 @@ func segments(t *testing.T, dir string) []string {
 	return segs
 }
 
-// copyDir copies a database directory (files and the wal directory).
-func copyDir(t *testing.T, src string) string {
+// durCopyDir copies a database directory (files and the wal directory).
+func durCopyDir(t *testing.T, src string) string {
 	t.Helper()
 	dst := t.TempDir()
 	require.NoError(t, filepath.Walk(src, func(path string, fi os.FileInfo, err error) error {
@@ -445,19 +445,19 @@ func copyDir(t *testing.T, src string) string {
 // opens as the state before it, and whole as the state after it.
 func TestDB_Open_Durable_TornTail(t *testing.T) {
 	dir := t.TempDir()
-	db := openDir(t, dir)
-	require.NoError(t, db.Update(ctx, durSchema))
-	require.NoError(t, db.Update(ctx, durSeed))
+	db := durOpenDir(t, dir)
+	require.NoError(t, db.Update(durCtx, durSchema))
+	require.NoError(t, db.Update(durCtx, durSeed))
 	before := durState(t, db)
 	require.NoError(t, db.Close())
-	segs := segments(t, dir)
+	segs := durSegments(t, dir)
 	require.Len(t, segs, 1)
 	fi, err := os.Stat(segs[0])
 	require.NoError(t, err)
 	cutFrom := fi.Size()
 
-	db = openDir(t, dir)
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { // a cascade: one record, many rows
+	db = durOpenDir(t, dir)
+	require.NoError(t, db.Update(durCtx, func(tx *engine.Tx) error { // a cascade: one record, many rows
 		return tx.Delete("authors", 1)
 	}))
 	after := durState(t, db)
@@ -469,7 +469,7 @@ func TestDB_Open_Durable_TornTail(t *testing.T) {
 	require.Greater(t, cutTo, cutFrom)
 
 	for off := cutFrom; off <= cutTo; off++ {
-		d := copyDir(t, dir)
+		d := durCopyDir(t, dir)
 		require.NoError(t, os.Truncate(filepath.Join(d, "wal", filepath.Base(segs[0])), off))
 		db, err := engine.Open(engine.Options{Dir: d})
 		require.NoError(t, err, "cut at %d", off)
@@ -480,7 +480,7 @@ func TestDB_Open_Durable_TornTail(t *testing.T) {
 		require.Equal(t, want, durState(t, db), "cut at %d", off)
 		require.NoError(t, db.Check())
 		// The repaired log takes new commits.
-		require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		require.NoError(t, db.Update(durCtx, func(tx *engine.Tx) error {
 			_, err := tx.Insert("tags", engine.Row{"name": "new"})
 			return err
 		}))
@@ -492,18 +492,18 @@ func TestDB_Open_Durable_TornTail(t *testing.T) {
 // is ErrCorrupt naming where it is, and that Open then changes nothing.
 func TestDB_Open_Durable_Corrupt(t *testing.T) {
 	dir := t.TempDir()
-	db := openDir(t, dir)
-	require.NoError(t, db.Update(ctx, durSchema))
-	require.NoError(t, db.Update(ctx, durSeed))
+	db := durOpenDir(t, dir)
+	require.NoError(t, db.Update(durCtx, durSchema))
+	require.NoError(t, db.Update(durCtx, durSeed))
 	require.NoError(t, db.Checkpoint())
 	for i := range 3 {
-		require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		require.NoError(t, db.Update(durCtx, func(tx *engine.Tx) error {
 			_, err := tx.Insert("students", engine.Row{"id": 100 + i})
 			return err
 		}))
 	}
 	require.NoError(t, db.Close())
-	segs := segments(t, dir)
+	segs := durSegments(t, dir)
 	require.Len(t, segs, 1)
 	snaps, err := filepath.Glob(filepath.Join(dir, "snapshot-*.reldb"))
 	require.NoError(t, err)
@@ -522,7 +522,7 @@ func TestDB_Open_Durable_Corrupt(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			d := copyDir(t, dir)
+			d := durCopyDir(t, dir)
 			path := filepath.Join(d, strings.TrimPrefix(tc.file, dir))
 			b, err := os.ReadFile(path)
 			require.NoError(t, err)
@@ -553,15 +553,15 @@ func TestWriteFuzzCorpus(t *testing.T) {
 		t.Skip("set RELDB_WRITE_CORPUS=1 to rewrite testdata/fuzz/FuzzDecodeCommit")
 	}
 	dir := t.TempDir()
-	db := openDir(t, dir)
-	require.NoError(t, db.Update(ctx, durSchema))
-	require.NoError(t, db.Update(ctx, durSeed))
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("authors", 1) }))
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+	db := durOpenDir(t, dir)
+	require.NoError(t, db.Update(durCtx, durSchema))
+	require.NoError(t, db.Update(durCtx, durSeed))
+	require.NoError(t, db.Update(durCtx, func(tx *engine.Tx) error { return tx.Delete("authors", 1) }))
+	require.NoError(t, db.Update(durCtx, func(tx *engine.Tx) error {
 		_, err := tx.Update("authors", 2, engine.Row{"id": 5, "name": "Octavia"})
 		return err
 	}))
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.DropTable("orders") }))
+	require.NoError(t, db.Update(durCtx, func(tx *engine.Tx) error { return tx.DropTable("orders") }))
 	require.NoError(t, db.Close())
 	l, err := wal.Open(filepath.Join(dir, "wal"), wal.Options{})
 	require.NoError(t, err)
@@ -578,4 +578,26 @@ func TestWriteFuzzCorpus(t *testing.T) {
 		body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", p)
 		require.NoError(t, os.WriteFile(filepath.Join(out, fmt.Sprintf("record-%d", i)), []byte(body), 0o644))
 	}
+}
+
+// TestDB_Open_Durable_LeftoverFiles checks that Open removes the temporary
+// file of an interrupted checkpoint and leaves files it does not own alone.
+func TestDB_Open_Durable_LeftoverFiles(t *testing.T) {
+	dir := t.TempDir()
+	db := durOpenDir(t, dir)
+	require.NoError(t, db.Update(durCtx, durSchema))
+	require.NoError(t, db.Checkpoint())
+	want := durState(t, db)
+	require.NoError(t, db.Close())
+	tmp := filepath.Join(dir, "snapshot-00000000000000000099.reldb.tmp")
+	stray := filepath.Join(dir, "snapshot-notes.reldb")
+	require.NoError(t, os.WriteFile(tmp, []byte("half a snapshot"), 0o600))
+	require.NoError(t, os.WriteFile(stray, []byte("mine"), 0o600))
+	db = durOpenDir(t, dir)
+	assert.Equal(t, want, durState(t, db))
+	require.NoError(t, db.Close())
+	_, err := os.Stat(tmp)
+	assert.True(t, os.IsNotExist(err), "temporary file removed")
+	_, err = os.Stat(stray)
+	assert.NoError(t, err, "other files kept")
 }

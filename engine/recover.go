@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/reldb/reldb/index"
@@ -19,6 +20,22 @@ type store struct {
 	trees     map[txn.TreeID]*index.Tree
 	defs      []*tableDef
 	byPrimary map[txn.TreeID]*tableDef
+
+	// Rows, keys and entries come from slabs: loading a million rows
+	// allocates thousands of chunks instead of millions of objects.
+	rows    rowSlab
+	keys    keyArena
+	entries []index.Entry
+	scratch []byte
+}
+
+// entry returns a stored entry carved from the store's slab.
+func (s *store) entry(key []byte, box *[]any) *index.Entry {
+	if len(s.entries) == cap(s.entries) {
+		s.entries = make([]index.Entry, 0, 1024)
+	}
+	s.entries = append(s.entries, index.Entry{Key: key, Val: box})
+	return &s.entries[len(s.entries)-1]
 }
 
 func newStore() *store {
@@ -92,19 +109,21 @@ func checkRow(t *tableDef, row []any) error {
 
 // insert stores a row in its table's primary tree and indexes.
 func (s *store) insert(t *tableDef, row []any) {
-	box := new([]any)
-	*box = row
-	k := t.pkKey(row)
-	s.trees[t.primary].Put(index.Entry{Key: k, Val: box})
+	box := s.rows.box(row)
+	s.scratch = appendCols(s.scratch[:0], row, t.pk)
+	k := s.keys.own(s.scratch)
+	s.trees[t.primary].PutEntry(s.entry(k, box))
 	for _, ix := range t.indexes {
-		s.trees[ix.tree].Put(index.Entry{Key: t.appendIndexKey(nil, ix, row, k), Val: box})
+		s.scratch = t.appendIndexKey(s.scratch[:0], ix, row, k)
+		s.trees[ix.tree].PutEntry(s.entry(s.keys.own(s.scratch), box))
 	}
 }
 
 // unindex removes a stored row's index entries.
 func (s *store) unindex(t *tableDef, row []any, pk []byte) {
 	for _, ix := range t.indexes {
-		s.trees[ix.tree].Delete(t.appendIndexKey(nil, ix, row, pk))
+		s.scratch = t.appendIndexKey(s.scratch[:0], ix, row, pk)
+		s.trees[ix.tree].DeleteEntry(s.scratch)
 	}
 }
 
@@ -132,8 +151,8 @@ func (s *store) apply(r *commitRecord) error {
 			if err := checkRow(t, row); err != nil {
 				return err
 			}
-			k := t.pkKey(row)
-			if e, ok := p.Get(k); ok {
+			s.scratch = appendCols(s.scratch[:0], row, t.pk)
+			if e, ok := p.Get(s.scratch); ok {
 				s.unindex(t, rowOf(e.Val), e.Key)
 			}
 		}
@@ -224,7 +243,7 @@ func openDurable(db *DB) (_ *durable, _ *store, err error) {
 			return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 		}
 		logged += int64(len(p))
-		rec, err := decodeCommit(p)
+		rec, err := decodeCommitRows(p, &s.rows)
 		if err == nil && rec.version > s.version+1 {
 			err = fmt.Errorf("%w: version %d follows version %d: records are missing", ErrCorrupt, rec.version, s.version)
 		}
@@ -250,6 +269,23 @@ const (
 	tmpSuffix      = ".tmp"
 )
 
+// snapshotName returns the file name of the snapshot of version v.
+func snapshotName(v uint64) string {
+	return fmt.Sprintf("%s%020d%s", snapshotPrefix, v, snapshotSuffix)
+}
+
+// isSnapshotName reports whether name is one snapshotName returns; other
+// files in the directory are left alone.
+func isSnapshotName(name string) bool {
+	rest, okPrefix := strings.CutPrefix(name, snapshotPrefix)
+	digits, okSuffix := strings.CutSuffix(rest, snapshotSuffix)
+	if !okPrefix || !okSuffix || len(digits) != 20 {
+		return false
+	}
+	_, err := strconv.ParseUint(digits, 10, 64)
+	return err == nil
+}
+
 // loadNewestSnapshot loads the snapshot file with the highest version, or
 // returns an empty store if there is none. It removes temporary files left
 // by an interrupted checkpoint, and older snapshot files left by one
@@ -262,15 +298,12 @@ func loadNewestSnapshot(dir string) (*store, error) {
 	var snaps []string
 	for _, de := range des {
 		name := de.Name()
-		if !strings.HasPrefix(name, snapshotPrefix) {
-			continue
-		}
 		switch {
-		case strings.HasSuffix(name, snapshotSuffix+tmpSuffix):
+		case isSnapshotName(strings.TrimSuffix(name, tmpSuffix)) && strings.HasSuffix(name, tmpSuffix):
 			if err := os.Remove(filepath.Join(dir, name)); err != nil {
 				return nil, err
 			}
-		case strings.HasSuffix(name, snapshotSuffix):
+		case isSnapshotName(name):
 			snaps = append(snaps, name) // ReadDir sorts by name: by version
 		}
 	}
