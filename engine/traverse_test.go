@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -12,6 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// trCtx is the context of the traversal tests.
+var trCtx = context.Background()
 
 // libraryDB opens the canonical schema with a small data set:
 //
@@ -43,7 +47,7 @@ func libraryDB(t testing.TB, opts engine.Options) *engine.DB {
 		engine.Table{Name: "enrollments", PrimaryKey: []string{"student_id", "course_id"}, Columns: []engine.Column{
 			{Name: "student_id", Type: engine.Int}, {Name: "course_id", Type: engine.Int}, {Name: "grade", Type: engine.Text}}},
 	)
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
 		for _, r := range []engine.Relation{
 			{Child: "books", Columns: []string{"author_id"}, Parent: "authors", ParentAs: "author", ChildrenAs: "books", OnDelete: engine.Cascade},
 			{Kind: engine.OneToOne, Child: "profiles", Columns: []string{"user_id"}, Parent: "users", ParentAs: "user", ChildrenAs: "profile", OnDelete: engine.Cascade},
@@ -132,7 +136,7 @@ func TestRecord_Related_Lazy(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s %v %s", tc.table, tc.key, tc.relation), func(t *testing.T) {
-			require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+			require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 				r, err := tx.Get(tc.table, tc.key)
 				require.NoError(t, err)
 				got, err := r.Related(tc.relation)
@@ -156,7 +160,7 @@ func TestRecord_Related_Lazy(t *testing.T) {
 // Record; a to-many one is refused.
 func TestRecord_RelatedOne(t *testing.T) {
 	db := libraryDB(t, engine.Options{})
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		u1, err := tx.Get("users", 1)
 		require.NoError(t, err)
 		p, err := u1.RelatedOne("profile")
@@ -187,7 +191,7 @@ func TestRecord_RelatedOne(t *testing.T) {
 // whatever the number of rows, and Related then reads without loading.
 func TestQuery_Prefetch_Levels(t *testing.T) {
 	db := libraryDB(t, engine.Options{})
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		authors, err := tx.Query("authors").Prefetch("books.tags", "books.reviews.user").All()
 		require.NoError(t, err)
 		require.Len(t, authors, 4)
@@ -244,7 +248,7 @@ func TestQuery_Prefetch_Options(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+			require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 				authors, err := tx.Query("authors").OrderBy("id", engine.Asc).PrefetchWith("books", tc.opts).All()
 				require.NoError(t, err)
 				var parts []string
@@ -260,7 +264,7 @@ func TestQuery_Prefetch_Options(t *testing.T) {
 		})
 	}
 	// Options on a many-to-many filter and order the targets.
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		b, err := tx.Query("books").Where(engine.Eq("id", 12)).
 			PrefetchWith("tags", engine.PrefetchOptions{OrderBy: []engine.SortKey{{Col: "name", Dir: engine.Asc}}, Limit: 1}).First()
 		require.NoError(t, err)
@@ -276,7 +280,7 @@ func TestQuery_Prefetch_Options(t *testing.T) {
 // TestQuery_Prefetch_BadInput: bad prefetch paths and options are errors.
 func TestQuery_Prefetch_BadInput(t *testing.T) {
 	db := libraryDB(t, engine.Options{})
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		_, err := tx.Query("authors").Prefetch("books.nope").All()
 		assert.ErrorIs(t, err, engine.ErrNoRelation)
 		assert.ErrorContains(t, err, `table "books" has no relation "nope"`)
@@ -296,7 +300,7 @@ func TestQuery_Prefetch_BadInput(t *testing.T) {
 // keys covering the table take one merge scan; both give the same rows.
 func TestQuery_Prefetch_AccessPath(t *testing.T) {
 	db := libraryDB(t, engine.Options{})
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
 		for a := 100; a < 200; a++ {
 			if _, err := tx.Insert("authors", engine.Row{"id": a, "name": "x"}); err != nil {
 				return err
@@ -320,7 +324,7 @@ func TestQuery_Prefetch_AccessPath(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var loads []engine.Load
-			require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+			require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 				tx.SetLoadHook(func(l engine.Load) { loads = append(loads, l) })
 				authors, err := tx.Query("authors").Where(tc.conds...).Prefetch("books").All()
 				require.NoError(t, err)
@@ -360,7 +364,7 @@ func TestRecord_Links_Payload(t *testing.T) {
 		}
 		return strings.Join(parts, ",")
 	}
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		s, err := tx.Get("students", 1)
 		require.NoError(t, err)
 		lazy, err := s.Links("courses")
@@ -410,7 +414,7 @@ func TestTx_FetchMode(t *testing.T) {
 		return books, tagErrs
 	}
 	// Database: peers for books, raise for tags.
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		books, tagErrs := walk(tx)
 		assert.Equal(t, 6, books)
 		assert.Equal(t, 6, tagErrs)
@@ -419,7 +423,7 @@ func TestTx_FetchMode(t *testing.T) {
 		return nil
 	}))
 	// Transaction: lazy; the relation setting still raises until removed.
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		tx.SetFetchMode(engine.FetchLazy)
 		_, tagErrs := walk(tx)
 		assert.Equal(t, 6, tagErrs)
@@ -435,7 +439,7 @@ func TestTx_FetchMode(t *testing.T) {
 		return nil
 	}))
 	// TxOptions: raise everything.
-	tx, err := db.Begin(ctx, engine.TxOptions{ReadOnly: true, FetchMode: engine.FetchRaise})
+	tx, err := db.Begin(trCtx, engine.TxOptions{ReadOnly: true, FetchMode: engine.FetchRaise})
 	require.NoError(t, err)
 	defer tx.Rollback()
 	a, err := tx.Get("authors", 1)
@@ -454,7 +458,7 @@ func TestTx_NPlusOne(t *testing.T) {
 		NPlusOneThreshold: 3,
 		OnReport:          func(r engine.Report) { reports = append(reports, r) },
 	}})
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		authors, err := tx.Query("authors").All()
 		require.NoError(t, err)
 		for _, a := range authors {
@@ -485,7 +489,7 @@ func TestTx_NPlusOne(t *testing.T) {
 func TestTx_Stats_UnusedPrefetch(t *testing.T) {
 	var reports []engine.Report
 	db := libraryDB(t, engine.Options{Traversal: engine.TraversalOptions{OnReport: func(r engine.Report) { reports = append(reports, r) }}})
-	tx, err := db.Begin(ctx, engine.TxOptions{ReadOnly: true})
+	tx, err := db.Begin(trCtx, engine.TxOptions{ReadOnly: true})
 	require.NoError(t, err)
 	authors, err := tx.Query("authors").Prefetch("books.tags").All()
 	require.NoError(t, err)
@@ -509,7 +513,7 @@ func TestTx_Stats_UnusedPrefetch(t *testing.T) {
 // writes, lazily and by prefetch.
 func TestTx_Related_OwnWrites(t *testing.T) {
 	db := libraryDB(t, engine.Options{})
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
 		_, err := tx.Insert("books", engine.Row{"id": 40, "author_id": 4, "title": "new"})
 		require.NoError(t, err)
 		err = tx.Delete("books", 11)
@@ -539,7 +543,7 @@ func TestQuery_Prefetch_MatchesLazy(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	db := libraryDB(t, engine.Options{})
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
 		for a := 100; a < 100+rng.IntN(60); a++ {
 			if _, err := tx.Insert("authors", engine.Row{"id": a}); err != nil {
 				return err
@@ -584,13 +588,13 @@ func TestQuery_Prefetch_MatchesLazy(t *testing.T) {
 	for table, ps := range paths {
 		for _, p := range ps {
 			var lazy, eager string
-			require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+			require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 				recs, err := tx.Query(table).All()
 				require.NoError(t, err)
 				lazy = walk(recs, strings.Split(p, "."))
 				return nil
 			}))
-			require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+			require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 				tx.SetFetchMode(engine.FetchRaise) // any load the prefetch missed fails
 				recs, err := tx.Query(table).Prefetch(p).All()
 				require.NoError(t, err)
@@ -608,7 +612,7 @@ func TestDB_Stats(t *testing.T) {
 	db := libraryDB(t, engine.Options{})
 	before := db.Stats()
 	for range 3 {
-		require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 			_, err := tx.Query("authors").Prefetch("books").All()
 			return err
 		}))

@@ -118,7 +118,7 @@ func TestRegister_Mismatch(t *testing.T) {
 	}
 	require.NoError(t, engine.Register[tTag](db, "tags"))
 	assert.ErrorIs(t, engine.Register[tTag](db, "authors"), engine.ErrExists)
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		_, err := engine.Get[tBook](tx, 10)
 		assert.ErrorIs(t, err, engine.ErrSchema, "an unregistered type")
 		_, err = engine.All[tTag](tx.Query("authors"))
@@ -132,7 +132,7 @@ func TestRegister_Mismatch(t *testing.T) {
 func TestTyped_Prefetch(t *testing.T) {
 	db := libraryDB(t, engine.Options{})
 	registerLibrary(t, db)
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		tx.SetFetchMode(engine.FetchRaise)
 		authors, err := engine.All[tAuthor](engine.QueryOf[tAuthor](tx).Prefetch("books.tags", "books.reviews.user.profile"))
 		require.NoError(t, err)
@@ -164,7 +164,7 @@ func TestTyped_Prefetch(t *testing.T) {
 func TestTyped_Related(t *testing.T) {
 	db := libraryDB(t, engine.Options{})
 	registerLibrary(t, db)
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		a, err := engine.Get[tAuthor](tx, 1)
 		require.NoError(t, err)
 		books, err := engine.Related[tBook](tx, a, "books")
@@ -200,14 +200,14 @@ func TestTyped_Write(t *testing.T) {
 		Amount *apd.Decimal
 		Rating float32
 	}
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
 		return tx.CreateTable(engine.Table{Name: "notes", PrimaryKey: []string{"id"}, Columns: []engine.Column{
 			{Name: "id", Type: engine.Int, AutoIncrement: true}, {Name: "body", Type: engine.Text, Default: "empty"},
 			{Name: "amount", Type: engine.Decimal, Precision: 10, Scale: 2}, {Name: "rating", Type: engine.Float}}})
 	}))
 	require.NoError(t, engine.Register[note](db, "notes"))
 	registerLibrary(t, db)
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
 		n := &note{Body: "hi", Amount: apd.New(12345, -3), Rating: 2.5}
 		require.NoError(t, engine.Insert(tx, n))
 		assert.Equal(t, int64(1), n.ID, "generated key copied back")
@@ -232,11 +232,11 @@ func TestTyped_Write(t *testing.T) {
 		return nil
 	}))
 	// NULL into a field that is not a pointer is an error, not a zero.
-	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
 		_, err := tx.Insert("books", engine.Row{"id": 98, "author_id": 1, "title": "no year"})
 		return err
 	}))
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		_, err := engine.Get[tBook](tx, 98)
 		assert.ErrorIs(t, err, engine.ErrType)
 		assert.ErrorContains(t, err, "field Year")
@@ -250,7 +250,7 @@ func TestTyped_Write(t *testing.T) {
 func TestTyped_Identity(t *testing.T) {
 	db := libraryDB(t, engine.Options{})
 	registerLibrary(t, db)
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		authors, err := engine.All[tAuthor](engine.QueryOf[tAuthor](tx).Prefetch("books"))
 		require.NoError(t, err)
 		b, err := engine.Get[tBook](tx, 12)
@@ -261,7 +261,7 @@ func TestTyped_Identity(t *testing.T) {
 		assert.Same(t, authors[1], again[0])
 		return nil
 	}))
-	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		tx.SetFetchMode(engine.FetchPeers)
 		authors, err := engine.All[tAuthor](engine.QueryOf[tAuthor](tx))
 		require.NoError(t, err)
