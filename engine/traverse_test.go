@@ -627,3 +627,64 @@ func TestDB_Stats(t *testing.T) {
 	}
 	assert.True(t, slices.Contains(names, "authors.books"))
 }
+
+// TestRecord_Related_CompositeKey: a two-column foreign key reads the same
+// lazily and by prefetch, through either access path; a key with a NULL
+// (MATCH SIMPLE) relates to nothing.
+func TestRecord_Related_CompositeKey(t *testing.T) {
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "shelves", PrimaryKey: []string{"room", "num"}, Columns: []engine.Column{
+			{Name: "room", Type: engine.Text}, {Name: "num", Type: engine.Int}}},
+		engine.Table{Name: "items", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "room", Type: engine.Text}, {Name: "num", Type: engine.Int}}},
+	)
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
+		if err := tx.CreateRelation(engine.Relation{Child: "items", Columns: []string{"room", "num"}, Parent: "shelves",
+			ParentAs: "shelf", ChildrenAs: "items"}); err != nil {
+			return err
+		}
+		for _, room := range []string{"a", "b"} {
+			for num := 1; num <= 3; num++ {
+				if _, err := tx.Insert("shelves", engine.Row{"room": room, "num": num}); err != nil {
+					return err
+				}
+			}
+		}
+		for id, it := range []engine.Row{{"room": "b", "num": 2}, {"room": "a", "num": 1}, {"room": "b", "num": 2}, {"room": nil, "num": 2}, {"room": "a", "num": 3}} {
+			it["id"] = id
+			if _, err := tx.Insert("items", it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	render := func(recs []engine.Record, rel string) string {
+		var parts []string
+		for _, r := range recs {
+			got, err := r.Related(rel)
+			require.NoError(t, err)
+			parts = append(parts, fmt.Sprintf("%v:[%s]", r.ID(), ids(got)))
+		}
+		return strings.Join(parts, " ")
+	}
+	for _, q := range []struct {
+		table, rel string
+		conds      []engine.Cond
+		want       string
+	}{
+		{"shelves", "items", nil, "[a 1]:[1] [a 2]:[] [a 3]:[4] [b 1]:[] [b 2]:[0,2] [b 3]:[]"},
+		{"shelves", "items", []engine.Cond{engine.Eq("room", "b"), engine.Eq("num", 2)}, "[b 2]:[0,2]"},
+		{"items", "shelf", nil, "0:[[b 2]] 1:[[a 1]] 2:[[b 2]] 3:[] 4:[[a 3]]"},
+	} {
+		require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+			recs, err := tx.Query(q.table).Where(q.conds...).All()
+			require.NoError(t, err)
+			assert.Equal(t, q.want, render(recs, q.rel), "lazy")
+			recs, err = tx.Query(q.table).Where(q.conds...).Prefetch(q.rel).All()
+			require.NoError(t, err)
+			tx.SetFetchMode(engine.FetchRaise)
+			assert.Equal(t, q.want, render(recs, q.rel), "prefetch")
+			return nil
+		}))
+	}
+}
