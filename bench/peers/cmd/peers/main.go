@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -55,20 +56,12 @@ func main1(reps int, budget time.Duration, authors int, run string) error {
 		if !only.MatchString(wl.Name) {
 			continue
 		}
-		med := make(map[string]float64)
-		for _, sys := range systems {
-			fmt.Fprintf(os.Stderr, "%-16s %-15s ", wl.Name, sys.Name)
-			ns, err := measure(wl, sys, f, reps, budget)
-			if errors.Is(err, peers.ErrUnsupported) {
-				fmt.Fprintln(os.Stderr, "-")
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("%s on %s: %w", wl.Name, sys.Name, err)
-			}
-			fmt.Fprintln(os.Stderr, format(ns))
-			med[sys.Name] = ns
+		fmt.Fprintf(os.Stderr, "%-16s", wl.Name)
+		med, err := measure(wl, systems, f, reps, budget)
+		if err != nil {
+			return fmt.Errorf("%s: %w", wl.Name, err)
 		}
+		fmt.Fprintln(os.Stderr)
 		fmt.Fprintln(w, row(wl, systems, med))
 	}
 	if err := w.Flush(); err != nil {
@@ -80,23 +73,52 @@ func main1(reps int, budget time.Duration, authors int, run string) error {
 	return nil
 }
 
-// measure prepares the workload on sys and returns the median of reps runs,
-// in nanoseconds per unit.
-func measure(wl peers.Workload, sys peers.System, f peers.Fixture, reps int, budget time.Duration) (float64, error) {
-	c, err := wl.Prepare(sys, f)
-	if err != nil {
-		return 0, err
+// measure prepares the workload on every system and returns each one's
+// median of reps runs, in nanoseconds per unit, by system name. The runs
+// are interleaved (one run of each system, reps times) with a garbage
+// collection before each, so that a burst of load on the machine, or the
+// garbage one system leaves, falls on no system in particular.
+func measure(wl peers.Workload, systems []peers.System, f peers.Fixture, reps int, budget time.Duration) (map[string]float64, error) {
+	cases := make(map[string]*peers.Case)
+	defer func() {
+		for _, c := range cases {
+			c.Close()
+		}
+	}()
+	for _, sys := range systems {
+		c, err := wl.Prepare(sys, f)
+		if errors.Is(err, peers.ErrUnsupported) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", sys.Name, err)
+		}
+		cases[sys.Name] = c
 	}
-	defer c.Close()
-	runs := make([]float64, reps)
-	next := 0
-	for r := range runs {
-		if runs[r], next, err = c.Run(budget, next); err != nil {
-			return 0, err
+	runs := make(map[string][]float64)
+	next := make(map[string]int)
+	for range reps {
+		fmt.Fprint(os.Stderr, ".")
+		for _, sys := range systems {
+			c, ok := cases[sys.Name]
+			if !ok {
+				continue
+			}
+			runtime.GC()
+			ns, n, err := c.Run(budget, next[sys.Name])
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", sys.Name, err)
+			}
+			next[sys.Name] = n
+			runs[sys.Name] = append(runs[sys.Name], ns)
 		}
 	}
-	slices.Sort(runs)
-	return runs[reps/2], nil
+	med := make(map[string]float64)
+	for name, r := range runs {
+		slices.Sort(r)
+		med[name] = r[len(r)/2]
+	}
+	return med, nil
 }
 
 // row renders one workload's line.
