@@ -277,17 +277,22 @@ func readers(sys System, f Fixture) (*Case, error) {
 			var stop atomic.Bool
 			var writes int
 			var werr error
-			done := make(chan struct{})
+			done, first := make(chan struct{}), make(chan struct{})
 			go func() {
 				defer close(done)
-				for w := 0; !stop.Load(); w++ {
+				for w := 0; w == 0 || !stop.Load(); w++ {
 					id := int64(w) * 131 % books
-					if werr = p.SetTitle(id, fmt.Sprintf("book %d rev %d", id, w)); werr != nil {
+					werr = p.SetTitle(id, fmt.Sprintf("book %d rev %d", id, w))
+					if w == 0 {
+						close(first)
+					}
+					if werr != nil {
 						return
 					}
 					writes++
 				}
 			}()
+			<-first // the readers start with the writer under way
 			return func() (int, error) {
 				stop.Store(true)
 				<-done
