@@ -123,3 +123,16 @@ func (f Fixture) Family(id, firstBook int64) Family {
 	}
 	return fam
 }
+
+// reached counts what a traversal's object graph holds: the authors, their
+// books and each book's tags, as reldb's walk counts through Related.
+func reached(authors []*Author) int {
+	n := len(authors)
+	for _, a := range authors {
+		n += len(a.Books)
+		for _, b := range a.Books {
+			n += len(b.Tags)
+		}
+	}
+	return n
+}

@@ -250,7 +250,6 @@ func (p *memdbPeer) Eager(n int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	rows := len(authors)
 	var books []*Book
 	for _, a := range authors {
 		it, err := txn.Get("books", "author", a.ID)
@@ -263,7 +262,6 @@ func (p *memdbPeer) Eager(n int) (int, error) {
 			books = append(books, &b)
 		}
 	}
-	rows += len(books)
 	tags := make(map[int64]*Tag)
 	for _, b := range books {
 		it, err := txn.Get("links", "book", b.ID)
@@ -278,7 +276,6 @@ func (p *memdbPeer) Eager(n int) (int, error) {
 				tags[id] = t
 			}
 			b.Tags = append(b.Tags, t)
-			rows++
 		}
 	}
 	for id, t := range tags {
@@ -288,7 +285,7 @@ func (p *memdbPeer) Eager(n int) (int, error) {
 		}
 		*t = *raw.(*Tag)
 	}
-	return rows, nil
+	return reached(authors), nil
 }
 
 func (p *memdbPeer) SetTitle(id int64, title string) error {

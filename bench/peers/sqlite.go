@@ -353,9 +353,8 @@ func (p *sqlitePeer) Eager(n int) (int, error) {
 	if err := rows.Close(); err != nil {
 		return 0, err
 	}
-	count := len(authors) + len(books)
 	if len(args) == 0 {
-		return count, nil
+		return reached(authors), nil
 	}
 	st, err = p.in("SELECT bt.book_id, t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id IN (?)", len(args))
 	if err != nil {
@@ -380,9 +379,8 @@ func (p *sqlitePeer) Eager(n int) (int, error) {
 		}
 		b := books[book]
 		b.Tags = append(b.Tags, tp)
-		count++
 	}
-	return count, rows.Err()
+	return reached(authors), rows.Err()
 }
 
 // Join reads the whole traversal in one query, authors LEFT JOIN books
@@ -398,7 +396,6 @@ func (p *sqlitePeer) Join(n int) (int, error) {
 	var a *Author
 	var b *Book
 	tags := make(map[int64]*Tag)
-	count := 0
 	for rows.Next() {
 		var aID int64
 		var aName string
@@ -411,7 +408,6 @@ func (p *sqlitePeer) Join(n int) (int, error) {
 			a = &Author{ID: aID, Name: aName}
 			authors = append(authors, a)
 			b = nil
-			count++
 		}
 		if !bID.Valid {
 			continue
@@ -419,7 +415,6 @@ func (p *sqlitePeer) Join(n int) (int, error) {
 		if b == nil || b.ID != bID.Int64 {
 			b = &Book{ID: bID.Int64, AuthorID: aID, Title: bTitle.String}
 			a.Books = append(a.Books, b)
-			count++
 		}
 		if !tID.Valid {
 			continue
@@ -430,9 +425,8 @@ func (p *sqlitePeer) Join(n int) (int, error) {
 			tags[tID.Int64] = t
 		}
 		b.Tags = append(b.Tags, t)
-		count++
 	}
-	return count, rows.Err()
+	return reached(authors), rows.Err()
 }
 
 func (p *sqlitePeer) Close() error { return p.db.Close() }
