@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,8 +50,9 @@ CREATE INDEX book_tags_tag_id ON book_tags (tag_id, book_id);
 // sqlitePeer is SQLite in memory with foreign_keys=ON, through
 // database/sql with every statement prepared once.
 type sqlitePeer struct {
-	db *sql.DB
-	st struct {
+	db  *sql.DB
+	dir string // the tmpfs directory of a shared database, removed by Close
+	st  struct {
 		insAuthor, insBook, insTag, insLink *sql.Stmt
 		get, children, del, setTitle        *sql.Stmt
 		authors, tagsOf, join               *sql.Stmt
@@ -65,20 +68,29 @@ var (
 	_ Joiner = (*sqlitePeer)(nil)
 )
 
-// openSQLite opens an empty in-memory database. With readers, it is one
-// database shared by readers+1 connections (the memdb VFS, with a busy
-// timeout: SQLite's locks serialize a writer's commit against readers);
-// otherwise it is one private ":memory:" database on one connection.
+// openSQLite opens an empty in-memory database. Without readers it is one
+// private ":memory:" database on one connection. With readers it is one
+// database shared by readers+1 connections: in WAL mode on a RAM-backed
+// tmpfs (/dev/shm) when there is one, where readers neither block nor are
+// blocked by the writer — SQLite's best for readers under a writer — and
+// otherwise in the memdb VFS, whose rollback-journal locks make readers
+// wait (in busy-handler sleeps) while the writer commits.
 func openSQLite(drv sqliteDriver, readers int) (Peer, error) {
 	params := "?_foreign_keys=1&_busy_timeout=10000" + drv.extra
 	dsn := ":memory:" + params
 	conns := 1
+	var dir string
 	if readers > 0 {
-		dsn = fmt.Sprintf("file:/peers-%d%s&vfs=memdb&_journal_mode=MEMORY&_synchronous=OFF", shared.Add(1), params)
 		conns = readers + 1
+		dsn = fmt.Sprintf("file:/peers-%d%s&vfs=memdb&_journal_mode=MEMORY&_synchronous=OFF", shared.Add(1), params)
+		if d, err := os.MkdirTemp("/dev/shm", "peers-"); err == nil {
+			dir = d
+			dsn = "file:" + filepath.Join(dir, "peers.db") + params + "&_journal_mode=WAL&_synchronous=OFF"
+		}
 	}
 	db, err := sql.Open(drv.name, dsn)
 	if err != nil {
+		os.RemoveAll(dir)
 		return nil, err
 	}
 	// Keep every connection open: a private :memory: database, or a
@@ -86,9 +98,9 @@ func openSQLite(drv sqliteDriver, readers int) (Peer, error) {
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
-	p := &sqlitePeer{db: db}
+	p := &sqlitePeer{db: db, dir: dir}
 	if err := p.init(); err != nil {
-		db.Close()
+		p.Close()
 		return nil, fmt.Errorf("%s: %w", drv.name, err)
 	}
 	return p, nil
@@ -101,6 +113,15 @@ func (p *sqlitePeer) init() error {
 	}
 	if fk != 1 {
 		return errors.New("peers: foreign_keys is off")
+	}
+	if p.dir != "" {
+		var mode string
+		if err := p.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+			return err
+		}
+		if mode != "wal" {
+			return fmt.Errorf("peers: journal_mode is %s, want wal", mode)
+		}
 	}
 	if _, err := p.db.Exec(sqliteSchema); err != nil {
 		return err
@@ -429,4 +450,10 @@ func (p *sqlitePeer) Join(n int) (int, error) {
 	return reached(authors), rows.Err()
 }
 
-func (p *sqlitePeer) Close() error { return p.db.Close() }
+func (p *sqlitePeer) Close() error {
+	err := p.db.Close()
+	if p.dir != "" {
+		err = errors.Join(err, os.RemoveAll(p.dir))
+	}
+	return err
+}
