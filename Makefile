@@ -5,7 +5,7 @@ FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 COUNT    ?= 1
 
-.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance crash
+.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance crash peers
 
 all: test
 
@@ -68,3 +68,8 @@ crash:
 
 demo:
 	$(GO) run ./cmd/reldb demo
+
+## peers: reldb against go-memdb and SQLite on the same workloads, one table
+## (bench/peers is its own module; SQLite's mattn driver needs cgo).
+peers:
+	cd bench/peers && $(GO) run ./cmd/peers

@@ -1,0 +1,166 @@
+// Command peers runs every workload of package peers on reldb, go-memdb and
+// SQLite (both drivers) in one process and prints one table: each system's
+// median time per unit over several runs, and each peer's time divided by
+// reldb's (above 1: reldb is ahead). SQLite's ratio uses the faster of its
+// two drivers for that workload.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/reldb/reldb/bench/peers"
+)
+
+func main() {
+	reps := flag.Int("reps", 5, "runs per workload and system; the median is reported")
+	budget := flag.Duration("budget", 200*time.Millisecond, "timed work per run")
+	authors := flag.Int("authors", peers.Standard.Authors, "authors of the library (10 books each, 3 of 50 tags per book)")
+	run := flag.String("run", "", "only workloads matching this regexp")
+	flag.Parse()
+	if err := main1(*reps, *budget, *authors, *run); err != nil {
+		fmt.Fprintln(os.Stderr, "peers:", err)
+		os.Exit(1)
+	}
+}
+
+func main1(reps int, budget time.Duration, authors int, run string) error {
+	if reps < 1 {
+		return errors.New("-reps must be at least 1")
+	}
+	only, err := regexp.Compile(run)
+	if err != nil {
+		return fmt.Errorf("-run: %w", err)
+	}
+	f := peers.Standard
+	f.Authors = authors
+	f.Traverse = min(f.Traverse, authors)
+	systems := peers.Systems()
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := []string{"workload", "unit"}
+	for _, s := range systems {
+		head = append(head, s.Name)
+	}
+	head = append(head, "memdb/reldb", "sqlite/reldb", "sqlite driver")
+	fmt.Fprintln(w, strings.Join(head, "\t")+"\t")
+	start := time.Now()
+	for _, wl := range peers.Workloads() {
+		if !only.MatchString(wl.Name) {
+			continue
+		}
+		fmt.Fprintf(os.Stderr, "%-16s", wl.Name)
+		med, err := measure(wl, systems, f, reps, budget)
+		if err != nil {
+			return fmt.Errorf("%s: %w", wl.Name, err)
+		}
+		fmt.Fprintln(os.Stderr)
+		fmt.Fprintln(w, row(wl, systems, med))
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Printf("\n%d authors × 10 books × 3 of 50 tags; traversals over %d authors; %d readers; median of %d runs of ~%v each; %v in all.\n",
+		f.Authors, f.Traverse, peers.Readers(), reps, budget, time.Since(start).Round(time.Second))
+	fmt.Println("Ratios are peer time / reldb time: above 1, reldb is ahead. eager-join's reldb figure is its prefetch.")
+	return nil
+}
+
+// measure prepares the workload on every system and returns each one's
+// median of reps runs, in nanoseconds per unit, by system name. The runs
+// are interleaved (one run of each system, reps times) with a garbage
+// collection before each, so that a burst of load on the machine, or the
+// garbage one system leaves, falls on no system in particular.
+func measure(wl peers.Workload, systems []peers.System, f peers.Fixture, reps int, budget time.Duration) (map[string]float64, error) {
+	cases := make(map[string]*peers.Case)
+	defer func() {
+		for _, c := range cases {
+			c.Close()
+		}
+	}()
+	for _, sys := range systems {
+		c, err := wl.Prepare(sys, f)
+		if errors.Is(err, peers.ErrUnsupported) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", sys.Name, err)
+		}
+		cases[sys.Name] = c
+	}
+	runs := make(map[string][]float64)
+	next := make(map[string]int)
+	for range reps {
+		fmt.Fprint(os.Stderr, ".")
+		for _, sys := range systems {
+			c, ok := cases[sys.Name]
+			if !ok {
+				continue
+			}
+			runtime.GC()
+			ns, n, err := c.Run(budget, next[sys.Name])
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", sys.Name, err)
+			}
+			next[sys.Name] = n
+			runs[sys.Name] = append(runs[sys.Name], ns)
+		}
+	}
+	med := make(map[string]float64)
+	for name, r := range runs {
+		slices.Sort(r)
+		med[name] = r[len(r)/2]
+	}
+	return med, nil
+}
+
+// row renders one workload's line.
+func row(wl peers.Workload, systems []peers.System, med map[string]float64) string {
+	cells := []string{wl.Name, wl.Unit}
+	for _, s := range systems {
+		cells = append(cells, cell(med, s.Name))
+	}
+	reldb, ok := med["reldb"]
+	ratio := func(peer float64, has bool) string {
+		if !ok || !has {
+			return "-"
+		}
+		return fmt.Sprintf("%.1f×", peer/reldb)
+	}
+	m, hasM := med["go-memdb"]
+	cells = append(cells, ratio(m, hasM))
+	best, driver := 0.0, "-"
+	for _, name := range []string{"sqlite-mattn", "sqlite-modernc"} {
+		if v, has := med[name]; has && (driver == "-" || v < best) {
+			best, driver = v, strings.TrimPrefix(name, "sqlite-")
+		}
+	}
+	cells = append(cells, ratio(best, driver != "-"), driver)
+	return strings.Join(cells, "\t") + "\t"
+}
+
+func cell(med map[string]float64, name string) string {
+	v, ok := med[name]
+	if !ok {
+		return "-"
+	}
+	return format(v)
+}
+
+// format prints nanoseconds with a unit that keeps three digits or so.
+func format(ns float64) string {
+	switch {
+	case ns >= 1e6:
+		return fmt.Sprintf("%.2f ms", ns/1e6)
+	case ns >= 1e3:
+		return fmt.Sprintf("%.2f µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.0f ns", ns)
+}

@@ -1,0 +1,65 @@
+package peers
+
+import "errors"
+
+// Peer is one system holding one library. Tables are named by their role
+// (authors, books, tags, links); each system names its junction its own way.
+// Methods other than Get and SetTitle are called from one goroutine at a
+// time.
+type Peer interface {
+	// Load inserts every row of d in one transaction, checking every
+	// foreign key, and returns how many rows it inserted.
+	Load(d *Data) (int, error)
+	// Count returns the number of rows of table: "authors", "books",
+	// "tags" or "links".
+	Count(table string) (int, error)
+	// Get returns the book with primary key id. Safe for concurrent use.
+	Get(id int64) (Book, error)
+	// Children returns the books of author id.
+	Children(author int64) ([]Book, error)
+	// Add inserts a family in one transaction, checking foreign keys.
+	Add(fam *Family) error
+	// Delete deletes author id in one transaction; the author's books and
+	// their links go with it (ON DELETE CASCADE).
+	Delete(author int64) error
+	// Lazy walks the authors with ids [0, n), then each one's books, then
+	// each book's tags, one query per access, and returns the rows it
+	// reached.
+	Lazy(n int) (int, error)
+	// Eager walks the same rows loading each level in one batch and
+	// returns the rows it reached.
+	Eager(n int) (int, error)
+	// SetTitle changes a book's title in one transaction. Safe for
+	// concurrent use with Get.
+	SetTitle(id int64, title string) error
+	// Close releases the peer.
+	Close() error
+}
+
+// Joiner is a peer that can also walk the traversal as one JOIN query.
+type Joiner interface {
+	Join(n int) (int, error)
+}
+
+// System opens empty peers with the library's schema.
+type System struct {
+	Name string
+	// Open returns an empty peer with the schema. readers is how many
+	// goroutines will call Get while one calls SetTitle; 0 means a single
+	// goroutine uses the peer.
+	Open func(readers int) (Peer, error)
+}
+
+// Systems is every system compared, reldb first.
+func Systems() []System {
+	return []System{
+		{Name: "reldb", Open: openReldb},
+		{Name: "go-memdb", Open: openMemdb},
+		{Name: "sqlite-mattn", Open: func(readers int) (Peer, error) { return openSQLite(mattn, readers) }},
+		{Name: "sqlite-modernc", Open: func(readers int) (Peer, error) { return openSQLite(modernc, readers) }},
+	}
+}
+
+// ErrUnsupported is returned by Workload.Prepare for a workload a system
+// has no way to run (a JOIN on go-memdb).
+var ErrUnsupported = errors.New("peers: workload not supported by this system")

@@ -1,0 +1,459 @@
+package peers
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	_ "github.com/mattn/go-sqlite3" // registers "sqlite3" (cgo)
+	_ "modernc.org/sqlite"          // registers "sqlite" (pure Go)
+)
+
+// sqliteDriver is one of the two SQLite drivers.
+type sqliteDriver struct {
+	name  string // database/sql driver name
+	extra string // driver-specific DSN parameters
+}
+
+var (
+	// mattn's connections are used by one goroutine at a time through
+	// database/sql, so SQLite's per-connection mutex is not needed.
+	mattn   = sqliteDriver{name: "sqlite3", extra: "&_mutex=no"}
+	modernc = sqliteDriver{name: "sqlite"}
+)
+
+// shared numbers the in-memory databases shared by several connections.
+var shared atomic.Int64
+
+const sqliteSchema = `
+CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE books (
+	id INTEGER PRIMARY KEY,
+	author_id INTEGER NOT NULL REFERENCES authors (id) ON DELETE CASCADE,
+	title TEXT
+);
+CREATE INDEX books_author_id ON books (author_id);
+CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE book_tags (
+	book_id INTEGER NOT NULL REFERENCES books (id) ON DELETE CASCADE,
+	tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+	PRIMARY KEY (book_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX book_tags_tag_id ON book_tags (tag_id, book_id);
+`
+
+// sqlitePeer is SQLite in memory with foreign_keys=ON, through
+// database/sql with every statement prepared once.
+type sqlitePeer struct {
+	db  *sql.DB
+	dir string // the tmpfs directory of a shared database, removed by Close
+	st  struct {
+		insAuthor, insBook, insTag, insLink *sql.Stmt
+		get, children, del, setTitle        *sql.Stmt
+		authors, tagsOf, join               *sql.Stmt
+	}
+	mu struct {
+		sync.Mutex
+		in map[string]*sql.Stmt // IN-list statements by query
+	}
+}
+
+var (
+	_ Peer   = (*sqlitePeer)(nil)
+	_ Joiner = (*sqlitePeer)(nil)
+)
+
+// openSQLite opens an empty in-memory database. Without readers it is one
+// private ":memory:" database on one connection. With readers it is one
+// database shared by readers+1 connections: in WAL mode on a RAM-backed
+// tmpfs (/dev/shm) when there is one, where readers neither block nor are
+// blocked by the writer — SQLite's best for readers under a writer — and
+// otherwise in the memdb VFS, whose rollback-journal locks make readers
+// wait (in busy-handler sleeps) while the writer commits.
+func openSQLite(drv sqliteDriver, readers int) (Peer, error) {
+	params := "?_foreign_keys=1&_busy_timeout=10000" + drv.extra
+	dsn := ":memory:" + params
+	conns := 1
+	var dir string
+	if readers > 0 {
+		conns = readers + 1
+		dsn = fmt.Sprintf("file:/peers-%d%s&vfs=memdb&_journal_mode=MEMORY&_synchronous=OFF", shared.Add(1), params)
+		if d, err := os.MkdirTemp("/dev/shm", "peers-"); err == nil {
+			dir = d
+			dsn = "file:" + filepath.Join(dir, "peers.db") + params + "&_journal_mode=WAL&_synchronous=OFF"
+		}
+	}
+	db, err := sql.Open(drv.name, dsn)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	// Keep every connection open: a private :memory: database, or a
+	// shared one without connections, would be gone.
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxLifetime(0)
+	p := &sqlitePeer{db: db, dir: dir}
+	if err := p.init(); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("%s: %w", drv.name, err)
+	}
+	return p, nil
+}
+
+func (p *sqlitePeer) init() error {
+	var fk int
+	if err := p.db.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil {
+		return err
+	}
+	if fk != 1 {
+		return errors.New("peers: foreign_keys is off")
+	}
+	if p.dir != "" {
+		var mode string
+		if err := p.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+			return err
+		}
+		if mode != "wal" {
+			return fmt.Errorf("peers: journal_mode is %s, want wal", mode)
+		}
+	}
+	if _, err := p.db.Exec(sqliteSchema); err != nil {
+		return err
+	}
+	const book = "SELECT id, author_id, title FROM books"
+	for _, s := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&p.st.insAuthor, "INSERT INTO authors (id, name) VALUES (?, ?)"},
+		{&p.st.insBook, "INSERT INTO books (id, author_id, title) VALUES (?, ?, ?)"},
+		{&p.st.insTag, "INSERT INTO tags (id, name) VALUES (?, ?)"},
+		{&p.st.insLink, "INSERT INTO book_tags (book_id, tag_id) VALUES (?, ?)"},
+		{&p.st.get, book + " WHERE id = ?"},
+		{&p.st.children, book + " WHERE author_id = ? ORDER BY id"},
+		{&p.st.del, "DELETE FROM authors WHERE id = ?"},
+		{&p.st.setTitle, "UPDATE books SET title = ? WHERE id = ?"},
+		{&p.st.authors, "SELECT id, name FROM authors WHERE id < ? ORDER BY id"},
+		{&p.st.tagsOf, "SELECT t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = ?"},
+		{&p.st.join, `SELECT a.id, a.name, b.id, b.title, t.id, t.name
+FROM authors a
+LEFT JOIN books b ON b.author_id = a.id
+LEFT JOIN book_tags bt ON bt.book_id = b.id
+LEFT JOIN tags t ON t.id = bt.tag_id
+WHERE a.id < ?
+ORDER BY a.id, b.id`},
+	} {
+		var err error
+		if *s.stmt, err = p.db.Prepare(s.sql); err != nil {
+			return fmt.Errorf("prepare %q: %w", s.sql, err)
+		}
+	}
+	p.mu.in = make(map[string]*sql.Stmt)
+	return nil
+}
+
+func (p *sqlitePeer) Load(d *Data) (int, error) {
+	tx, err := p.db.Begin()
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	n := 0
+	ins := tx.Stmt(p.st.insTag)
+	for _, t := range d.Tags {
+		if _, err := ins.Exec(t.ID, t.Name); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	a, b, l := tx.Stmt(p.st.insAuthor), tx.Stmt(p.st.insBook), tx.Stmt(p.st.insLink)
+	for i := range d.Families {
+		if err := addFamilySQL(a, b, l, &d.Families[i]); err != nil {
+			return 0, err
+		}
+		n += d.Families[i].Rows()
+	}
+	return n, tx.Commit()
+}
+
+func addFamilySQL(a, b, l *sql.Stmt, fam *Family) error {
+	if _, err := a.Exec(fam.Author.ID, fam.Author.Name); err != nil {
+		return err
+	}
+	for _, bk := range fam.Books {
+		if _, err := b.Exec(bk.ID, bk.AuthorID, bk.Title); err != nil {
+			return err
+		}
+	}
+	for _, lk := range fam.Links {
+		if _, err := l.Exec(lk.BookID, lk.TagID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *sqlitePeer) Count(table string) (int, error) {
+	if table == "links" {
+		table = "book_tags"
+	}
+	var n int
+	err := p.db.QueryRow("SELECT count(*) FROM " + table).Scan(&n)
+	return n, err
+}
+
+func (p *sqlitePeer) Get(id int64) (Book, error) {
+	var b Book
+	err := p.st.get.QueryRow(id).Scan(&b.ID, &b.AuthorID, &b.Title)
+	return b, err
+}
+
+func (p *sqlitePeer) Children(author int64) ([]Book, error) {
+	rows, err := p.st.children.Query(author)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var books []Book
+	for rows.Next() {
+		var b Book
+		if err := rows.Scan(&b.ID, &b.AuthorID, &b.Title); err != nil {
+			return nil, err
+		}
+		books = append(books, b)
+	}
+	return books, rows.Err()
+}
+
+func (p *sqlitePeer) Add(fam *Family) error {
+	tx, err := p.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := addFamilySQL(tx.Stmt(p.st.insAuthor), tx.Stmt(p.st.insBook), tx.Stmt(p.st.insLink), fam); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (p *sqlitePeer) Delete(author int64) error {
+	res, err := p.st.del.Exec(author)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.Join(err, fmt.Errorf("peers: deleted %d authors, want 1", n))
+	}
+	return nil
+}
+
+func (p *sqlitePeer) SetTitle(id int64, title string) error {
+	res, err := p.st.setTitle.Exec(title, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.Join(err, fmt.Errorf("peers: updated %d books, want 1", n))
+	}
+	return nil
+}
+
+// authors returns the authors with ids [0, n).
+func (p *sqlitePeer) authors(n int) ([]*Author, error) {
+	rows, err := p.st.authors.Query(n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var authors []*Author
+	for rows.Next() {
+		a := &Author{}
+		if err := rows.Scan(&a.ID, &a.Name); err != nil {
+			return nil, err
+		}
+		authors = append(authors, a)
+	}
+	return authors, rows.Err()
+}
+
+// Lazy runs one query for the authors, one per author for its books and
+// one per book for its tags (through the junction).
+func (p *sqlitePeer) Lazy(n int) (int, error) {
+	authors, err := p.authors(n)
+	if err != nil {
+		return 0, err
+	}
+	count := len(authors)
+	for _, a := range authors {
+		books, err := p.Children(a.ID)
+		if err != nil {
+			return 0, err
+		}
+		count += len(books)
+		for _, b := range books {
+			rows, err := p.st.tagsOf.Query(b.ID)
+			if err != nil {
+				return 0, err
+			}
+			for rows.Next() {
+				var t Tag
+				if err := rows.Scan(&t.ID, &t.Name); err != nil {
+					rows.Close()
+					return 0, err
+				}
+				count++
+			}
+			if err := rows.Close(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return count, nil
+}
+
+// in returns the prepared statement for query with its one "(?)" widened to
+// an IN list of n placeholders.
+func (p *sqlitePeer) in(query string, n int) (*sql.Stmt, error) {
+	q := strings.Replace(query, "(?)", "(?"+strings.Repeat(", ?", n-1)+")", 1)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s, ok := p.mu.in[q]; ok {
+		return s, nil
+	}
+	s, err := p.db.Prepare(q)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.in[q] = s
+	return s, nil
+}
+
+// Eager runs one query per level: the authors, their books with an IN
+// list of author ids, then the tags of those books joined through the
+// junction with an IN list of book ids, building the object graph with
+// one *Tag per tag.
+func (p *sqlitePeer) Eager(n int) (int, error) {
+	authors, err := p.authors(n)
+	if err != nil || len(authors) == 0 {
+		return len(authors), err
+	}
+	byID := make(map[int64]*Author, len(authors))
+	args := make([]any, len(authors))
+	for i, a := range authors {
+		byID[a.ID] = a
+		args[i] = a.ID
+	}
+	st, err := p.in("SELECT id, author_id, title FROM books WHERE author_id IN (?) ORDER BY author_id, id", len(args))
+	if err != nil {
+		return 0, err
+	}
+	rows, err := st.Query(args...)
+	if err != nil {
+		return 0, err
+	}
+	books := make(map[int64]*Book)
+	args = args[:0]
+	for rows.Next() {
+		b := &Book{}
+		if err := rows.Scan(&b.ID, &b.AuthorID, &b.Title); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		a := byID[b.AuthorID]
+		a.Books = append(a.Books, b)
+		books[b.ID] = b
+		args = append(args, b.ID)
+	}
+	if err := rows.Close(); err != nil {
+		return 0, err
+	}
+	if len(args) == 0 {
+		return reached(authors), nil
+	}
+	st, err = p.in("SELECT bt.book_id, t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id IN (?)", len(args))
+	if err != nil {
+		return 0, err
+	}
+	rows, err = st.Query(args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	tags := make(map[int64]*Tag)
+	for rows.Next() {
+		var book int64
+		var t Tag
+		if err := rows.Scan(&book, &t.ID, &t.Name); err != nil {
+			return 0, err
+		}
+		tp, ok := tags[t.ID]
+		if !ok {
+			tp = &t
+			tags[t.ID] = tp
+		}
+		b := books[book]
+		b.Tags = append(b.Tags, tp)
+	}
+	return reached(authors), rows.Err()
+}
+
+// Join reads the whole traversal in one query, authors LEFT JOIN books
+// LEFT JOIN junction LEFT JOIN tags, and builds the same object graph from
+// the flat rows.
+func (p *sqlitePeer) Join(n int) (int, error) {
+	rows, err := p.st.join.Query(n)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var authors []*Author
+	var a *Author
+	var b *Book
+	tags := make(map[int64]*Tag)
+	for rows.Next() {
+		var aID int64
+		var aName string
+		var bID, tID sql.NullInt64
+		var bTitle, tName sql.NullString
+		if err := rows.Scan(&aID, &aName, &bID, &bTitle, &tID, &tName); err != nil {
+			return 0, err
+		}
+		if a == nil || a.ID != aID {
+			a = &Author{ID: aID, Name: aName}
+			authors = append(authors, a)
+			b = nil
+		}
+		if !bID.Valid {
+			continue
+		}
+		if b == nil || b.ID != bID.Int64 {
+			b = &Book{ID: bID.Int64, AuthorID: aID, Title: bTitle.String}
+			a.Books = append(a.Books, b)
+		}
+		if !tID.Valid {
+			continue
+		}
+		t, ok := tags[tID.Int64]
+		if !ok {
+			t = &Tag{ID: tID.Int64, Name: tName.String}
+			tags[tID.Int64] = t
+		}
+		b.Tags = append(b.Tags, t)
+	}
+	return reached(authors), rows.Err()
+}
+
+func (p *sqlitePeer) Close() error {
+	err := p.db.Close()
+	if p.dir != "" {
+		err = errors.Join(err, os.RemoveAll(p.dir))
+	}
+	return err
+}
