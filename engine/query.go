@@ -144,12 +144,15 @@ func (q *Query) Offset(n int) *Query {
 
 // All returns every matching row.
 func (q *Query) All() ([]Record, error) {
-	var out []Record
-	err := q.run(func(r Record) bool {
-		out = append(out, r)
-		return true
-	})
-	return out, err
+	res, d, err := q.collect()
+	if err != nil || len(res.rows) == 0 {
+		return nil, err
+	}
+	out := make([]Record, len(res.rows))
+	for i, vals := range res.rows {
+		out[i] = Record{def: d, vals: vals, res: res, at: i}
+	}
+	return out, nil
 }
 
 // First returns the first matching row, or ErrNotFound when none matches.
@@ -653,31 +656,44 @@ func (p *plan) scan(tx *Tx, fn func(vals []any) bool) {
 	}
 }
 
+// run calls fn with each row of the query's result in order until fn
+// returns false. A reader's query without a prefetch streams from the
+// index when the index gives the order; every other query collects its
+// result first.
 func (q *Query) run(fn func(Record) bool) error {
+	if len(q.prefetch) > 0 || !q.tx.readOnly {
+		res, d, err := q.collect()
+		if err != nil {
+			return err
+		}
+		for i, vals := range res.rows {
+			if !fn(Record{def: d, vals: vals, res: res, at: i}) {
+				break
+			}
+		}
+		return nil
+	}
 	p, err := q.plan()
 	if err != nil {
 		return err
 	}
-	tx := q.tx
-	if q.limit == 0 {
-		tx.counted(LoadQuery, q.table, 0, 0)
+	if !p.sorted {
+		res, d, err := q.collectPlanned(p)
+		if err != nil {
+			return err
+		}
+		for i, vals := range res.rows {
+			if !fn(Record{def: d, vals: vals, res: res, at: i}) {
+				break
+			}
+		}
 		return nil
 	}
+	// Stream: a reader's trees do not change under the scan.
+	tx := q.tx
 	res := &result{tx: tx}
 	skip, left := q.offset, q.limit
-	// keep collects the rows the query returns into its result, which
-	// FetchPeers, the N+1 detector and prefetch work on.
-	keep := func(vals []any) bool {
-		if skip > 0 {
-			skip--
-			return true
-		}
-		res.rows = append(res.rows, vals)
-		left--
-		return left != 0
-	}
-	if p.sorted && tx.readOnly && len(q.prefetch) == 0 {
-		// Stream: a reader's trees do not change under the scan.
+	if left != 0 {
 		p.scan(tx, func(vals []any) bool {
 			if skip > 0 {
 				skip--
@@ -691,36 +707,50 @@ func (q *Query) run(fn func(Record) bool) error {
 			left--
 			return left != 0
 		})
-		tx.counted(LoadQuery, q.table, p.seeks(), len(res.rows))
-		return nil
 	}
-	// Collect before emitting: in a write transaction fn may write to the
-	// trees being scanned, which a B-tree iteration does not survive.
-	var rows [][]any
-	p.scan(tx, func(vals []any) bool {
-		rows = append(rows, vals)
-		return !p.sorted || q.limit < 0 || len(rows)-q.offset < q.limit
-	})
-	if !p.sorted {
-		sortRows(rows, p)
+	tx.counted(LoadQuery, q.table, p.seeks(), len(res.rows))
+	return nil
+}
+
+// collect runs the query into a result: the matching rows after ORDER BY,
+// OFFSET and LIMIT, with the prefetched relations loaded. One load, plus
+// one per prefetch level.
+func (q *Query) collect() (*result, *tableDef, error) {
+	p, err := q.plan()
+	if err != nil {
+		return nil, nil, err
 	}
-	for _, vals := range rows {
-		if !keep(vals) {
-			break
+	return q.collectPlanned(p)
+}
+
+func (q *Query) collectPlanned(p *plan) (*result, *tableDef, error) {
+	tx := q.tx
+	res := &result{tx: tx}
+	if q.limit != 0 {
+		// Collect before anything else runs: in a write transaction the
+		// caller may write to the trees being scanned, which a B-tree
+		// iteration does not survive.
+		rows := make([][]any, 0, 8)
+		p.scan(tx, func(vals []any) bool {
+			rows = append(rows, vals)
+			return !p.sorted || q.limit < 0 || len(rows)-q.offset < q.limit
+		})
+		if !p.sorted {
+			sortRows(rows, p)
 		}
+		rows = rows[min(q.offset, len(rows)):]
+		if q.limit >= 0 && len(rows) > q.limit {
+			rows = rows[:q.limit]
+		}
+		res.rows = rows
 	}
 	tx.counted(LoadQuery, q.table, p.seeks(), len(res.rows))
 	if len(q.prefetch) > 0 {
 		if err := tx.prefetch(res, p.d, q.prefetch); err != nil {
-			return fmt.Errorf("query %s: %w", q.table, err)
+			return nil, nil, fmt.Errorf("query %s: %w", q.table, err)
 		}
 	}
-	for i, vals := range res.rows {
-		if !fn(Record{def: p.d, vals: vals, res: res, at: i}) {
-			break
-		}
-	}
-	return nil
+	return res, p.d, nil
 }
 
 // seeks is how many index descents the plan's scan takes.
