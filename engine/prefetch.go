@@ -169,7 +169,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	keys, of := distinctKeys(s.rows, rel.src)
 	// g holds the related rows of every key; ends[k] is where key k's
 	// range ends (it starts where key k-1's ends).
-	g := &gather{ends: make([]int, len(keys))}
+	g := &gather{ends: make([]int, len(keys.enc))}
 	var path string
 	var seeks, read int
 	switch rel.dir {
@@ -185,7 +185,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 				g.add(k, row)
 			}
 		})
-		g.close(len(keys))
+		g.close(len(keys.enc))
 	case through:
 		path, seeks, read, err = tx.probeThrough(rel, keys, sp, g)
 	}
@@ -221,7 +221,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	default:
 		next.rows = make([][]any, 0, g.kept())
 	}
-	groupOf := make([][2]int, len(keys)) // [start, end) in recs
+	groupOf := make([][2]int, len(keys.enc)) // [start, end) in recs
 	start := 0
 	for k, end := range g.ends {
 		from := len(recs)
@@ -267,7 +267,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 		l.groups[i] = recs[r[0]:r[1]:r[1]]
 		l.start[i] = int32(r[0])
 	}
-	tx.countRel(rel, LoadBatch, to.name, len(keys), seeks, read, len(next.rows), path)
+	tx.countRel(rel, LoadBatch, to.name, len(keys.enc), seeks, read, len(next.rows), path)
 	return l, next, to, nil
 }
 
@@ -378,9 +378,9 @@ func permute[E any](s []E, idx []int, base int) {
 // probeThrough loads a many-to-many for sorted distinct source keys: the
 // junction rows of each key, then each distinct target once, and gathers
 // each key's targets that match the spec, in junction order.
-func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, g *gather) (path string, seeks, read int, err error) {
-	links := make([][]any, 0, 4*len(keys))
-	linkEnds := make([]int, len(keys))
+func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) (path string, seeks, read int, err error) {
+	links := make([][]any, 0, 4*len(keys.enc))
+	linkEnds := make([]int, len(keys.enc))
 	last := 0
 	domain := tx.t.Len(rel.near.parentTree)
 	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), rel.near.pkAt < 0, domain, func(k int, row []any) {
@@ -389,7 +389,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, g *gather
 		}
 		links = append(links, row)
 	})
-	for ; last < len(keys); last++ {
+	for ; last < len(keys.enc); last++ {
 		linkEnds[last] = len(links)
 	}
 	if err != nil {
@@ -397,7 +397,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, g *gather
 	}
 	read = len(links)
 	tkeys, tof := distinctKeys(links, rel.far.ChildCols)
-	targets := make([][]any, len(tkeys))
+	targets := make([][]any, len(tkeys.enc))
 	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, tx.t.Len(rel.far.parentTree), func(i int, row []any) {
 		read++
 		if matches(sp.conds, row) {
@@ -421,7 +421,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, g *gather
 	if every {
 		g.vias, g.target, g.n = links, tof, len(links)
 		copy(g.ends, linkEnds)
-		g.last = len(keys)
+		g.last = len(keys.enc)
 		return path, seeks + tseeks, read, nil
 	}
 	g.vias = make([][]any, 0, len(links))
@@ -435,7 +435,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys [][]byte, sp *batchSpec, g *gather
 		}
 		start = end
 	}
-	g.close(len(keys))
+	g.close(len(keys.enc))
 	return path, seeks + tseeks, read, nil
 }
 

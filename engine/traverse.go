@@ -683,47 +683,65 @@ const (
 const seekCost = 8
 
 // probe calls fn(i, row) for every entry of tree whose key starts with
-// keys[i], for sorted, distinct keys of ncols values each, in key order.
-// It returns the access path it took and the seeks. point says each key
-// matches at most one entry exactly (a primary key or a unique index).
+// keys.enc[i], for sorted, distinct keys of ncols values each, in key
+// order. It returns the access path it took and the seeks. point says each
+// key matches at most one entry exactly (a primary key or a unique index).
 //
 // The path is a join planner's choice. Seeking costs a seek per key plus
-// the entries that match; a merge scan over the keys' whole range reads
-// every entry in it, the matching ones and the rest. domain is how many
+// the entries that match; a merge scan reads the entries from the first
+// key on in order, matching them against the keys. domain is how many
 // distinct keys there could be (the referenced table's rows), so a key
-// matches about n/domain of the tree's n entries, and the scan reads about
-// n·(1 - k/domain) entries more than the seeks do: it wins when that is
-// less than k seeks.
-func (tx *Tx) probe(tree txn.TreeID, keys [][]byte, ncols int, point bool, domain int, fn func(i int, row []any)) (path string, seeks int, err error) {
-	if len(keys) == 0 {
+// matches about n/domain of the tree's n entries, and a scan of the keys'
+// whole range reads about n·(1 - k/domain) entries more than the seeks:
+// it wins when that is less than k seeks — or when the keys are dense
+// (consecutive integers, mostly), so that their range holds little else.
+// The merge scan gallops: after seekCost entries that match no key it
+// seeks to the next key instead of reading on, so a gap in the keys costs
+// at most about one seek.
+func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain int, fn func(i int, row []any)) (path string, seeks int, err error) {
+	enc := keys.enc
+	if len(enc) == 0 {
 		return pathSeek, 0, nil
 	}
-	k, n := len(keys), tx.t.Len(tree)
+	k, n := len(enc), tx.t.Len(tree)
 	domain = max(domain, k)
-	if k > 1 && n*(domain-k) <= k*seekCost*domain {
-		i := 0
-		tx.t.Scan(tree, keys[0], tx.prefixEnd(keys[len(keys)-1]), false, func(e index.Entry) bool {
-			n, serr := index.SkipValues(e.Key, ncols)
-			if serr != nil {
-				err = serr
-				return false
+	if k > 1 && (keys.dense || n*(domain-k) <= k*seekCost*domain) {
+		hi := tx.prefixEnd(enc[len(enc)-1])
+		for i := 0; i < len(enc) && err == nil; {
+			seeks++
+			gap, reseek := 0, false
+			tx.t.Scan(tree, enc[i], hi, false, func(e index.Entry) bool {
+				n, serr := index.SkipValues(e.Key, ncols)
+				if serr != nil {
+					err = serr
+					return false
+				}
+				prefix := e.Key[:n]
+				for i < len(enc) && string(enc[i]) < string(prefix) {
+					i++
+				}
+				if i == len(enc) {
+					return false
+				}
+				if string(enc[i]) == string(prefix) {
+					gap = 0
+					fn(i, rowOf(e.Val))
+					return true
+				}
+				if gap++; gap > seekCost {
+					reseek = true
+					return false
+				}
+				return true
+			})
+			if !reseek {
+				break
 			}
-			prefix := e.Key[:n]
-			for i < len(keys) && string(keys[i]) < string(prefix) {
-				i++
-			}
-			if i == len(keys) {
-				return false
-			}
-			if string(keys[i]) == string(prefix) {
-				fn(i, rowOf(e.Val))
-			}
-			return true
-		})
-		return pathScan, 1, err
+		}
+		return pathScan, seeks, err
 	}
 	var hi []byte
-	for i, k := range keys {
+	for i, k := range enc {
 		if point {
 			if e, ok := tx.t.Get(tree, k); ok {
 				fn(i, rowOf(e.Val))
@@ -736,7 +754,7 @@ func (tx *Tx) probe(tree txn.TreeID, keys [][]byte, ncols int, point bool, domai
 			return true
 		})
 	}
-	return pathSeek, len(keys), nil
+	return pathSeek, len(enc), nil
 }
 
 // rangeEnd returns the end of the range of keys that start with prefix
@@ -760,7 +778,7 @@ func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
 // non-NULL keys in order, and for each row the index of its key in them
 // (-1 for a key with a NULL). The keys are never modified afterwards, so a
 // write transaction may keep them in its read set.
-func distinctKeys(rows [][]any, cols []int) (keys [][]byte, of []int) {
+func distinctKeys(rows [][]any, cols []int) (keys keySet, of []int) {
 	if len(cols) == 1 {
 		if keys, of, ok := distinctInts(rows, cols[0]); ok {
 			return keys, of
@@ -798,17 +816,18 @@ func distinctKeys(rows [][]any, cols []int) (keys [][]byte, of []int) {
 		start = end
 	}
 	if sorted {
-		return all, of
+		return keySet{enc: all}, of
 	}
 	pos := make(map[string]int, len(all))
+	var uniq [][]byte
 	for _, k := range all {
 		if _, ok := pos[string(k)]; !ok {
-			pos[string(k)] = len(keys)
-			keys = append(keys, k)
+			pos[string(k)] = len(uniq)
+			uniq = append(uniq, k)
 		}
 	}
-	slices.SortFunc(keys, func(a, b []byte) int { return strings.Compare(string(a), string(b)) })
-	for i, k := range keys {
+	slices.SortFunc(uniq, func(a, b []byte) int { return strings.Compare(string(a), string(b)) })
+	for i, k := range uniq {
 		pos[string(k)] = i
 	}
 	for i, o := range of {
@@ -816,13 +835,21 @@ func distinctKeys(rows [][]any, cols []int) (keys [][]byte, of []int) {
 			of[i] = pos[string(all[o])]
 		}
 	}
-	return keys, of
+	return keySet{enc: uniq}, of
+}
+
+// keySet is the sorted, distinct keys of a batch, encoded; dense says they
+// are integers that fill at least half of the span between the first and
+// the last, so that little else lies in their range.
+type keySet struct {
+	enc   [][]byte
+	dense bool
 }
 
 // distinctInts is distinctKeys for one Int column, the common key: it
 // deduplicates and sorts the integers and encodes only the distinct ones.
 // ok is false when a value is not an int64.
-func distinctInts(rows [][]any, col int) (keys [][]byte, of []int, ok bool) {
+func distinctInts(rows [][]any, col int) (keys keySet, of []int, ok bool) {
 	of = make([]int, len(rows))
 	ints := make([]int64, 0, len(rows))
 	sorted := true
@@ -837,7 +864,7 @@ func distinctInts(rows [][]any, col int) (keys [][]byte, of []int, ok bool) {
 			of[i] = len(ints)
 			ints = append(ints, x)
 		default:
-			return nil, nil, false
+			return keySet{}, nil, false
 		}
 	}
 	uniq := ints
@@ -845,13 +872,14 @@ func distinctInts(rows [][]any, col int) (keys [][]byte, of []int, ok bool) {
 		uniq = dedupeInts(ints, of)
 	}
 	buf := make([]byte, 0, 9*len(uniq))
-	keys = make([][]byte, len(uniq))
+	enc := make([][]byte, len(uniq))
 	for i, x := range uniq {
 		start := len(buf)
 		buf = index.AppendInt(buf, x)
-		keys[i] = buf[start:len(buf):len(buf)]
+		enc[i] = buf[start:len(buf):len(buf)]
 	}
-	return keys, of, true
+	dense := len(uniq) > 1 && uint64(uniq[len(uniq)-1]-uniq[0]) < uint64(2*len(uniq))
+	return keySet{enc: enc, dense: dense}, of, true
 }
 
 // dedupeInts returns the distinct values of ints in order and points each

@@ -321,6 +321,9 @@ func TestQuery_Prefetch_AccessPath(t *testing.T) {
 	}{
 		{"one author seeks", []engine.Cond{engine.Eq("id", 150)}, "seek", 5},
 		{"every author scans", nil, "scan", 506},
+		// 50 consecutive ids but for a gap of 10 authors (50 books): dense
+		// enough to scan, and the scan seeks across the gap.
+		{"dense keys gallop over a gap", []engine.Cond{engine.In("id", galloping()...)}, "scan", 250},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var loads []engine.Load
@@ -343,6 +346,10 @@ func TestQuery_Prefetch_AccessPath(t *testing.T) {
 					assert.Equal(t, 1, rs.Seeks)
 				} else {
 					assert.Equal(t, 1, rs.Scans)
+				}
+				if tc.name == "dense keys gallop over a gap" {
+					query := len(galloping())
+					assert.Equal(t, query+2, tx.Stats().IndexSeeks, "one seek per IN value, then two for the scan")
 				}
 				return nil
 			}))
@@ -687,4 +694,15 @@ func TestRecord_Related_CompositeKey(t *testing.T) {
 			return nil
 		}))
 	}
+}
+
+// galloping returns author ids 100-129 and 140-159.
+func galloping() []any {
+	var ids []any
+	for a := 100; a < 160; a++ {
+		if a < 130 || a >= 140 {
+			ids = append(ids, a)
+		}
+	}
+	return ids
 }
