@@ -237,6 +237,17 @@ func (t *Txn) Scan(id TreeID, lo, hi []byte, reverse bool, fn func(index.Entry) 
 		}
 	}
 	r := t.readSet(id)
+	// A range that starts where the last one ended extends it, as when a
+	// cascade scans the children of consecutive keys one prefix after the
+	// other: one range to keep and to validate instead of many. The union
+	// of [a, b) and [b, c) is [a, c) only if c is past b (or open).
+	if n := len(r.ranges); n > 0 {
+		last := &r.ranges[n-1]
+		if last.hi != nil && bytes.Equal(last.hi, rg.lo) && (rg.hi == nil || bytes.Compare(rg.hi, rg.lo) > 0) {
+			last.hi = rg.hi
+			return
+		}
+	}
 	r.ranges = append(r.ranges, rg)
 }
 

@@ -369,6 +369,50 @@ func TestTxn_Scan_RangeConflicts(t *testing.T) {
 	}
 }
 
+// TestTxn_Scan_AdjacentRanges: scans of ranges that meet, which the read
+// set keeps as one, still conflict with a write anywhere in either and in
+// no gap; an empty or backward range after another does not shrink it.
+func TestTxn_Scan_AdjacentRanges(t *testing.T) {
+	tests := []struct {
+		name     string
+		scans    [][2]int // [lo, hi) each, in order; -1 is an open hi
+		write    int
+		conflict bool
+	}{
+		{"first of two", [][2]int{{10, 20}, {20, 30}}, 12, true},
+		{"at the seam", [][2]int{{10, 20}, {20, 30}}, 20, true},
+		{"second of two", [][2]int{{10, 20}, {20, 30}}, 29, true},
+		{"past both", [][2]int{{10, 20}, {20, 30}}, 30, false},
+		{"open second", [][2]int{{10, 20}, {20, -1}}, 1000, true},
+		{"three in a row", [][2]int{{10, 20}, {20, 30}, {30, 40}}, 35, true},
+		{"gap between", [][2]int{{10, 20}, {25, 30}}, 22, false},
+		{"empty after", [][2]int{{10, 20}, {20, 20}}, 15, true},
+		{"backward after", [][2]int{{10, 20}, {20, 15}}, 17, true},
+		{"backward after, beyond", [][2]int{{10, 20}, {20, 15}}, 20, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOracle(10, 15, 20, 25, 30)
+			tx := o.Begin(false)
+			for _, sc := range tc.scans {
+				var hi []byte
+				if sc[1] >= 0 {
+					hi = k(sc[1])
+				}
+				scanKeys(tx, treeA, k(sc[0]), hi, false, 0)
+			}
+			put(tx, treeB, 1, "mine")
+			commitOps(t, o, keyOp{n: tc.write})
+			_, err := tx.Commit()
+			if tc.conflict {
+				requireConflict(t, err, treeA, k(tc.write))
+			} else {
+				require.NoError(t, err)
+			}
+		})
+	}
+}
+
 // TestTxn_Scan_StoppedEarly: a scan that fn stops records only the part it
 // visited, up to and including the stop key: a write beyond the stop key
 // does not conflict, one in the visited part does.
