@@ -240,10 +240,14 @@ func (t *Txn) Scan(id TreeID, lo, hi []byte, reverse bool, fn func(index.Entry) 
 	// A range that starts where the last one ended extends it, as when a
 	// cascade scans the children of consecutive keys one prefix after the
 	// other: one range to keep and to validate instead of many. The union
-	// of [a, b) and [b, c) is [a, c) only if c is past b (or open).
+	// of [a, b) and [b, c) is [a, c) only if both are forward ranges: b
+	// past a (or a open) and c past b (or c open). An empty, backward
+	// [a, b) with b = c's start would otherwise swallow [b, c).
 	if n := len(r.ranges); n > 0 {
 		last := &r.ranges[n-1]
-		if last.hi != nil && bytes.Equal(last.hi, rg.lo) && (rg.hi == nil || bytes.Compare(rg.hi, rg.lo) > 0) {
+		if last.hi != nil && bytes.Equal(last.hi, rg.lo) &&
+			(last.lo == nil || bytes.Compare(last.lo, last.hi) < 0) &&
+			(rg.hi == nil || bytes.Compare(rg.hi, rg.lo) > 0) {
 			last.hi = rg.hi
 			return
 		}

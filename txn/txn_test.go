@@ -371,7 +371,8 @@ func TestTxn_Scan_RangeConflicts(t *testing.T) {
 
 // TestTxn_Scan_AdjacentRanges: scans of ranges that meet, which the read
 // set keeps as one, still conflict with a write anywhere in either and in
-// no gap; an empty or backward range after another does not shrink it.
+// no gap; an empty or backward range after another does not shrink it,
+// and one before another does not swallow it.
 func TestTxn_Scan_AdjacentRanges(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -389,6 +390,10 @@ func TestTxn_Scan_AdjacentRanges(t *testing.T) {
 		{"empty after", [][2]int{{10, 20}, {20, 20}}, 15, true},
 		{"backward after", [][2]int{{10, 20}, {20, 15}}, 17, true},
 		{"backward after, beyond", [][2]int{{10, 20}, {20, 15}}, 20, false},
+		// A backward range [30, 15) reads nothing; the range after it
+		// that starts at its end must not be folded into it.
+		{"after a backward one", [][2]int{{30, 15}, {15, 25}}, 20, true},
+		{"after an empty one", [][2]int{{15, 15}, {15, 25}}, 20, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
