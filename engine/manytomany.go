@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // ManyToMany declares a many-to-many relation between two tables through a
@@ -80,9 +81,11 @@ func (tx *Tx) createManyToMany(m ManyToMany) error {
 	}
 	def := &m2mDef{name: m.Name, left: m.Left, right: m.Right, leftAs: m.LeftAs, rightAs: m.RightAs, through: m.Through}
 	if _, err := tx.table(m.Through); err != nil {
-		if err := tx.generateJunction(m, left, right); err != nil {
+		names, err := tx.generateJunction(m, left, right)
+		if err != nil {
 			return err
 		}
+		m.LeftRelation, m.RightRelation = names[0], names[1]
 		def.generated = true
 	}
 	j, err := tx.table(m.Through)
@@ -121,18 +124,18 @@ func (tx *Tx) createManyToMany(m ManyToMany) error {
 }
 
 // generateJunction creates the junction table of a many-to-many relation
-// and its two cascading relations.
-func (tx *Tx) generateJunction(m ManyToMany, left, right *tableDef) error {
+// and its two cascading relations, and returns the relations' names.
+func (tx *Tx) generateJunction(m ManyToMany, left, right *tableDef) ([2]string, error) {
 	t := Table{Name: m.Through}
 	var leftCols, rightCols []string
-	for _, side := range []struct {
+	for i, side := range []struct {
 		d    *tableDef
 		cols *[]string
 	}{{left, &leftCols}, {right, &rightCols}} {
 		for _, p := range side.d.pk {
 			c := side.d.cols[p]
 			name := side.d.name + "_" + c.name
-			if side.d == right && m.Left == m.Right {
+			if i == 1 && m.Left == m.Right {
 				name = "related_" + c.name // a self-referencing relation needs two names
 			}
 			*side.cols = append(*side.cols, name)
@@ -142,17 +145,22 @@ func (tx *Tx) generateJunction(m ManyToMany, left, right *tableDef) error {
 	t.PrimaryKey = append(slices.Clone(leftCols), rightCols...)
 	t.Indexes = []Index{{Name: m.Through + "_reverse_idx", Columns: append(slices.Clone(rightCols), leftCols...)}}
 	if err := tx.CreateTable(t); err != nil {
-		return err
+		return [2]string{}, err
 	}
-	for _, r := range []Relation{
+	// Named as PostgreSQL would name them, and by name, since both lead
+	// to one table when the relation is self-referencing.
+	var names [2]string
+	for i, r := range []Relation{
 		{Child: m.Through, Columns: leftCols, Parent: m.Left, OnDelete: Cascade, OnUpdate: Cascade},
 		{Child: m.Through, Columns: rightCols, Parent: m.Right, OnDelete: Cascade, OnUpdate: Cascade},
 	} {
+		r.Name = m.Through + "_" + strings.Join(r.Columns, "_") + "_fkey"
 		if err := tx.CreateRelation(r); err != nil {
-			return err
+			return [2]string{}, err
 		}
+		names[i] = r.Name
 	}
-	return nil
+	return names, nil
 }
 
 // junctionRelation finds the junction's relation to parent: the named one,

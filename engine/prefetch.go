@@ -176,7 +176,9 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	case toParent, toChildren:
 		tree, point := rel.near.parentTree, true
 		if rel.dir == toChildren {
-			tree, point = rel.near.childTree, rel.near.pkAt < 0
+			// A child tree's keys start with the relation's columns and
+			// may go on (a longer unique index): always a prefix scan.
+			tree, point = rel.near.childTree, false
 		}
 		domain := tx.t.Len(rel.near.parentTree)
 		path, seeks, err = tx.probe(tree, keys, len(rel.src), point, domain, func(k int, row []any) {
@@ -383,7 +385,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) 
 	linkEnds := make([]int, len(keys.enc))
 	last := 0
 	domain := tx.t.Len(rel.near.parentTree)
-	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), rel.near.pkAt < 0, domain, func(k int, row []any) {
+	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), false /* point */, domain, func(k int, row []any) {
 		for ; last < k; last++ {
 			linkEnds[last] = len(links)
 		}

@@ -5,7 +5,6 @@ import (
 	"log"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/txn"
@@ -167,10 +166,11 @@ type result struct {
 	rels map[string]*loaded
 	// lazy counts lazy loads per relation from rows of this result.
 	lazy map[string]*lazyCount
-	// objs are the typed objects of the rows, by position, for objModel
-	// (the typed API's cache in front of its identity map).
-	objs     []unsafe.Pointer
-	objModel *model
+	// partial is set while the rows stream to a Query.Each callback.
+	partial bool
+	// typed are the typed API's objects of the rows, per model, in front
+	// of its identity map.
+	typed []typedObjs
 }
 
 // loaded is one relation loaded for every row of a result.
@@ -189,6 +189,15 @@ type loaded struct {
 	junction   *tableDef
 	prefetched bool // by a prefetch (not FetchPeers): reported if unused
 	used       bool
+}
+
+// markUsed notes that something read the relation, while the
+// transaction lives: records are read-only views after it ends, which
+// several goroutines may read at once.
+func (l *loaded) markUsed(tx *Tx) {
+	if !l.used && !tx.done.Load() {
+		l.used = true
+	}
 }
 
 type lazyCount struct {
@@ -428,7 +437,7 @@ func (r Record) related(name string) (*loaded, []Record, error) {
 	res := r.res
 	tx := res.tx
 	if l := res.rels[name]; l != nil {
-		l.used = true
+		l.markUsed(tx)
 		return l, nil, nil
 	}
 	rel, err := tx.resolve(r.def, name)
@@ -442,7 +451,9 @@ func (r Record) related(name string) (*loaded, []Record, error) {
 	case FetchRaise:
 		return nil, nil, fmt.Errorf("related %s from %s: %w", rel.key, r.def.renderPK(r.vals), ErrLazyLoad)
 	case FetchPeers:
-		if len(res.rows) > 1 {
+		// A result still streaming to Query.Each has only part of its
+		// rows: its peers are loaded one by one until it is whole.
+		if len(res.rows) > 1 && !res.partial {
 			l, _, _, err := tx.loadBatch(res, rel, nil)
 			if err != nil {
 				return nil, nil, err
@@ -451,7 +462,7 @@ func (r Record) related(name string) (*loaded, []Record, error) {
 				res.rels = map[string]*loaded{}
 			}
 			res.rels[name] = l
-			l.used = true
+			l.markUsed(tx)
 			return l, nil, nil
 		}
 	case FetchLog:
@@ -592,9 +603,10 @@ func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 		return nil, fmt.Errorf("related %s: %w", rel.key, err)
 	}
 	res := &result{tx: tx}
-	seeks := 1
+	seeks := 0
 	key, ok := tv.keyScratch(vals, rel.src)
 	if ok {
+		seeks = 1
 		key = tx.keepKey(key)
 		switch rel.dir {
 		case toParent:
@@ -614,27 +626,43 @@ func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 				links = append(links, rowOf(e.Val))
 				return true
 			})
+			// Two junction rows may lead to one target (an explicit
+			// junction with a key of its own): the result holds each
+			// target once, and both records point at it.
 			vias := &result{tx: tx, rows: make([][]any, 0, len(links))}
+			var targets []int // the result position of each linked target
 			for _, j := range links {
 				tk, ok := tv.keyScratch(j, rel.far.ChildCols)
 				if !ok {
 					continue
 				}
 				seeks++
-				if e, found := tx.t.Get(rel.far.parentTree, tx.keepKey(tk)); found {
-					res.rows = append(res.rows, rowOf(e.Val))
-					vias.rows = append(vias.rows, j)
+				e, found := tx.t.Get(rel.far.parentTree, tx.keepKey(tk))
+				if !found {
+					continue
 				}
+				row, at := rowOf(e.Val), len(res.rows)
+				for i, seen := range res.rows {
+					if &seen[0] == &row[0] {
+						at = i
+						break
+					}
+				}
+				if at == len(res.rows) {
+					res.rows = append(res.rows, row)
+				}
+				targets = append(targets, at)
+				vias.rows = append(vias.rows, j)
 			}
-			recs := make([]Record, len(res.rows), 2*len(res.rows))
-			for i, row := range res.rows {
-				recs[i] = Record{def: to, vals: row, res: res, at: i}
+			recs := make([]Record, len(targets), 2*len(targets))
+			for i, at := range targets {
+				recs[i] = Record{def: to, vals: res.rows[at], res: res, at: at}
 			}
 			for i, j := range vias.rows {
 				recs = append(recs, Record{def: junction, vals: j, res: vias, at: i})
 			}
-			tx.countRel(rel, LoadLazy, to.name, 1, seeks, len(links)+len(res.rows), len(res.rows), "")
-			return recs[:len(res.rows)], nil
+			tx.countRel(rel, LoadLazy, to.name, 1, seeks, len(links)+len(res.rows), len(targets), "")
+			return recs[:len(targets)], nil
 		}
 	}
 	recs := make([]Record, len(res.rows))
@@ -701,7 +729,7 @@ const seekCost = 8
 func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain int, fn func(i int, row []any)) (path string, seeks int, err error) {
 	enc := keys.enc
 	if len(enc) == 0 {
-		return pathSeek, 0, nil
+		return "", 0, nil
 	}
 	k, n := len(enc), tx.t.Len(tree)
 	domain = max(domain, k)

@@ -27,7 +27,8 @@ import (
 // the name the relation declared for this side: a pointer to a struct for
 // a relation to at most one row (a book's author, a user's profile), a
 // slice of pointers for one to many rows. Prefetching fills relation
-// fields; Related loads them lazily.
+// fields; Related loads the related objects lazily (returning them; the
+// field is left as it is).
 //
 // Column fields take the column's Go type, a type convertible to it (any
 // integer kind for Int, float32 for Float, apd.Decimal or *apd.Decimal for
@@ -81,10 +82,11 @@ func fastKindOf(t reflect.Type) fastKind {
 }
 
 type modelRel struct {
-	field int
-	name  string
-	many  bool         // a slice field
-	elem  reflect.Type // the struct type the relation leads to
+	field  int
+	name   string
+	target string       // the table the relation leads to
+	many   bool         // a slice field
+	elem   reflect.Type // the struct type the relation leads to
 }
 
 // Register maps the struct type T to a table of the latest schema,
@@ -117,7 +119,15 @@ func Register[T any](db *DB, table string) error {
 	if err != nil {
 		return fmt.Errorf("register %v: %w", typ, err)
 	}
-	db.models.LoadOrStore(typ, m)
+	for _, r := range m.rels {
+		if um, ok := db.models.Load(r.elem); ok && um.(*model).table != r.target {
+			return fmt.Errorf("register %v: field %s: %w: relation %q leads to table %q, and %v maps table %q",
+				typ, typ.Field(r.field).Name, ErrSchema, r.name, r.target, r.elem, um.(*model).table)
+		}
+	}
+	if got, loaded := db.models.LoadOrStore(typ, m); loaded && got.(*model).table != table {
+		return fmt.Errorf("register %v: %w: already mapped to table %q", typ, ErrExists, got.(*model).table)
+	}
 	return nil
 }
 
@@ -196,6 +206,14 @@ func relField(d *tableDef, f reflect.StructField, name string) (modelRel, error)
 		return r, fmt.Errorf("field %s: %w: a relation field is *Struct or []*Struct, not %v", f.Name, ErrSchema, f.Type)
 	}
 	r.elem = t.Elem()
+	switch rel.dir {
+	case toParent:
+		r.target = rel.near.Parent
+	case toChildren:
+		r.target = rel.near.Child
+	case through:
+		r.target = rel.far.Parent
+	}
 	if !r.many && !rel.one {
 		return r, fmt.Errorf("field %s: %w: relation %s may hold several rows; use a slice", f.Name, ErrSchema, rel.key)
 	}
@@ -297,7 +315,7 @@ type modelState struct {
 	// result. The map is built when a second result or a single row of
 	// the model is met.
 	objs map[*model]map[*any]unsafe.Pointer
-	sole map[*model]*result
+	sole map[*model]soleResult
 	// blocks finds the record of an object made from a result: objects
 	// are allocated in one block per result, ordered here by address.
 	// recs holds the rest: objects made one at a time or written.
@@ -313,6 +331,13 @@ type objBlock struct {
 	def  *tableDef
 	res  *result
 	at   []int
+}
+
+// soleResult is the one result a model's objects all come from so far,
+// with those objects by position.
+type soleResult struct {
+	res  *result
+	objs []unsafe.Pointer
 }
 
 func blockLess(a, b *objBlock) bool { return uintptr(a.base) < uintptr(b.base) }
@@ -348,7 +373,7 @@ func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
 func (tx *Tx) modelState() *modelState {
 	tv := tx.travState()
 	if tv.models == nil {
-		tv.models = &modelState{bindings: map[*model]*binding{}, objs: map[*model]map[*any]unsafe.Pointer{}, recs: map[unsafe.Pointer]Record{}, blocks: btree.NewG(8, blockLess), sole: map[*model]*result{}}
+		tv.models = &modelState{bindings: map[*model]*binding{}, objs: map[*model]map[*any]unsafe.Pointer{}, recs: map[unsafe.Pointer]Record{}, blocks: btree.NewG(8, blockLess), sole: map[*model]soleResult{}}
 	}
 	return tv.models
 }
@@ -361,10 +386,10 @@ func (ms *modelState) identities(m *model) map[*any]unsafe.Pointer {
 		return ids
 	}
 	ids = map[*any]unsafe.Pointer{}
-	if res := ms.sole[m]; res != nil {
-		ids = make(map[*any]unsafe.Pointer, len(res.rows))
-		for at, row := range res.rows {
-			ids[&row[0]] = res.objs[at]
+	if sole, ok := ms.sole[m]; ok {
+		ids = make(map[*any]unsafe.Pointer, len(sole.res.rows))
+		for at, row := range sole.res.rows {
+			ids[&row[0]] = sole.objs[at]
 		}
 		delete(ms.sole, m)
 	}
@@ -399,21 +424,24 @@ func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
 
 // objects returns the objects of every row of a result, by position,
 // making those of rows met for the first time — in one allocation — and
-// filling their relation fields from the relations loaded for the result,
-// level by level down a prefetch: a relation's objects are made once for
-// the level, and each row's slice is a window on one shared array.
+// filling relation fields from the relations loaded for the result, level
+// by level down a prefetch: a relation's objects are made once for the
+// level, and each row's slice is a window on one shared array. A field
+// already set (an object made earlier, from another result) is kept.
 func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
-	if res.objModel == b.m && len(res.objs) == len(res.rows) {
-		return res.objs, nil
+	if objs := res.objectsOf(b.m); objs != nil {
+		return objs, nil
 	}
 	ms := tx.modelState()
 	objs := make([]unsafe.Pointer, len(res.rows))
 	var fresh []int
 	var ids map[*any]unsafe.Pointer
-	if ms.objs[b.m] == nil && ms.sole[b.m] == nil {
-		// The model's first result: every row is new, and the result's
-		// objs serve as the identity map until another result comes.
-		ms.sole[b.m] = res
+	_, hasSole := ms.sole[b.m]
+	first := ms.objs[b.m] == nil && !hasSole
+	if first {
+		// The model's first result: every row is new (a result holds
+		// each row once), and its objects serve as the identity map
+		// until another result comes.
 		fresh = make([]int, len(res.rows))
 		for at := range fresh {
 			fresh[at] = at
@@ -431,41 +459,63 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 	if len(fresh) > 0 {
 		size := b.m.typ.Size()
 		block := reflect.MakeSlice(reflect.SliceOf(b.m.typ), len(fresh), len(fresh)).UnsafePointer()
+		for i, at := range fresh {
+			p := unsafe.Add(block, uintptr(i)*size)
+			if err := b.set(p, res.rows[at]); err != nil {
+				return nil, err // nothing is registered: the objects are garbage
+			}
+			objs[at] = p
+		}
 		if size > 0 {
 			ms.blocks.ReplaceOrInsert(&objBlock{base: block, size: size, def: b.d, res: res, at: fresh})
 		}
-		for i, at := range fresh {
-			p := unsafe.Add(block, uintptr(i)*size)
-			row := res.rows[at]
-			if err := b.set(p, row); err != nil {
-				return nil, err
-			}
-			objs[at] = p
-			if ids != nil {
-				ids[&row[0]] = p
+		if ids != nil {
+			for _, at := range fresh {
+				ids[&res.rows[at][0]] = objs[at]
 			}
 		}
 	}
-	res.objModel, res.objs = b.m, objs
+	if first {
+		ms.sole[b.m] = soleResult{res: res, objs: objs}
+	}
+	res.typed = append(res.typed, typedObjs{m: b.m, objs: objs})
 	for _, rel := range b.m.rels {
-		l := res.rels[rel.name]
-		if l == nil || len(fresh) == 0 {
-			continue
-		}
-		l.used = true
-		if err := tx.fillRelation(b, rel, l, objs, fresh); err != nil {
-			return nil, err
+		if l := res.rels[rel.name]; l != nil {
+			l.markUsed(tx)
+			if err := tx.fillRelation(b, rel, l, objs); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return objs, nil
 }
 
-// fillRelation sets a relation field of the fresh objects of a result
-// from the relation loaded for it.
-func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Pointer, fresh []int) error {
+// typedObjs are the objects of a result's rows for one model.
+type typedObjs struct {
+	m    *model
+	objs []unsafe.Pointer
+}
+
+// objectsOf returns the objects made of the result's rows for m, or nil.
+func (res *result) objectsOf(m *model) []unsafe.Pointer {
+	for _, t := range res.typed {
+		if t.m == m {
+			return t.objs
+		}
+	}
+	return nil
+}
+
+// fillRelation sets a relation field of a result's objects, where it is
+// not set yet, from the relation loaded for the result.
+func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Pointer) error {
+	field := b.m.typ.Field(rel.field)
 	um, ok := tx.db.models.Load(rel.elem)
 	if !ok {
-		return fmt.Errorf("%v field %s: %w: type %v is not registered (engine.Register)", b.m.typ, b.m.typ.Field(rel.field).Name, ErrSchema, rel.elem)
+		return fmt.Errorf("%v field %s: %w: type %v is not registered (engine.Register)", b.m.typ, field.Name, ErrSchema, rel.elem)
+	}
+	if to, _, err := tx.target(l.rel); err != nil || to.name != um.(*model).table {
+		return fmt.Errorf("%v field %s: %w: relation %s does not lead to table %q of type %v", b.m.typ, field.Name, ErrSchema, l.rel.key, um.(*model).table, rel.elem)
 	}
 	ub, err := tx.bind(um.(*model))
 	if err != nil {
@@ -475,11 +525,12 @@ func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Po
 	if err != nil {
 		return err
 	}
-	off := b.m.typ.Field(rel.field).Offset
+	off := field.Offset
 	if !rel.many {
-		for _, at := range fresh {
-			if g := l.groups[at]; len(g) > 0 {
-				*(*unsafe.Pointer)(unsafe.Add(objs[at], off)) = targets[g[0].at]
+		for at, p := range objs {
+			f := (*unsafe.Pointer)(unsafe.Add(p, off))
+			if g := l.groups[at]; len(g) > 0 && *f == nil {
+				*f = targets[g[0].at]
 			}
 		}
 		return nil
@@ -490,10 +541,11 @@ func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Po
 	for j, r := range l.recs {
 		flat[j] = targets[r.at]
 	}
-	for _, at := range fresh {
-		if n := len(l.groups[at]); n > 0 {
+	for at, p := range objs {
+		f := (*[]unsafe.Pointer)(unsafe.Add(p, off))
+		if n := len(l.groups[at]); n > 0 && len(*f) == 0 {
 			s := int(l.start[at])
-			*(*[]unsafe.Pointer)(unsafe.Add(objs[at], off)) = flat[s : s+n : s+n]
+			*f = flat[s : s+n : s+n]
 		}
 	}
 	return nil
@@ -658,6 +710,19 @@ func typed[T any](tx *Tx, v *T) (*binding, reflect.Value, error) {
 	return b, reflect.ValueOf(v).Elem(), nil
 }
 
+// wrote makes the object just written the object of the row version it
+// wrote, so reading the row again in the transaction returns it.
+func (tx *Tx) wrote(b *binding, p unsafe.Pointer, r Record) {
+	ms := tx.modelState()
+	// A write that ran referential actions stores a row of its own
+	// making: the identity map keys the stored one.
+	if e, ok := tx.t.Get(b.d.primary, b.d.pkKey(r.vals)); ok {
+		r.vals = rowOf(e.Val)
+	}
+	ms.remember(p, r)
+	ms.identities(b.m)[&r.vals[0]] = p
+}
+
 // Insert inserts an object of a registered type as a row of its table and
 // copies the stored row back into it (a generated key, defaults,
 // rounding). A zero auto-increment key is generated. It fails as
@@ -671,7 +736,7 @@ func Insert[T any](tx *Tx, v *T) error {
 	if err != nil {
 		return err
 	}
-	tx.modelState().remember(unsafe.Pointer(v), r)
+	tx.wrote(b, unsafe.Pointer(v), r)
 	return b.load(rv, r)
 }
 
@@ -692,7 +757,7 @@ func Update[T any](tx *Tx, v *T) error {
 	if err != nil {
 		return err
 	}
-	tx.modelState().remember(unsafe.Pointer(v), r)
+	tx.wrote(b, unsafe.Pointer(v), r)
 	return b.load(rv, r)
 }
 
