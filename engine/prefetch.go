@@ -198,15 +198,15 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 		g.arrange(sp)
 	}
 
-	// Materialize each distinct related row once. Through a junction a
+	// Place each distinct related row in next once. Through a junction a
 	// target may be related to many keys: g.target says which distinct
-	// target a row is, and it gets one record.
-	// When every gathered row is kept, the gathered slices serve as the
-	// results' rows as they are.
+	// target a row is, and it gets one place. When every gathered row is
+	// kept, the gathered slices serve as the results' rows as they are.
+	// Records are made from the places on the first Related (loaded.group).
 	all := g.keep == nil
 	next := &result{tx: tx}
-	recs := make([]Record, 0, g.kept())
-	var joins *result // through: the junction rows, in step with recs
+	ats := make([]int32, 0, g.kept()) // the related rows' places in next, all groups in order
+	var joins *result                 // through: the junction rows, in step with ats
 	var targetAt []int32
 	switch {
 	case rel.dir == through:
@@ -223,51 +223,41 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	default:
 		next.rows = make([][]any, 0, g.kept())
 	}
-	groupOf := make([][2]int, len(keys.enc)) // [start, end) in recs
+	groupOf := make([][2]int32, len(keys.enc)) // [start, end) in ats
 	start := 0
 	for k, end := range g.ends {
-		from := len(recs)
+		from := int32(len(ats))
 		for i := start; i < start+g.count(k); i++ {
-			var row []any
-			at := i
+			at := i // all kept and not through: next.rows is g.rows
 			switch {
 			case targetAt != nil:
 				t := g.target[i]
-				row = g.targetRows[t]
 				if targetAt[t] < 0 {
 					targetAt[t] = int32(len(next.rows))
-					next.rows = append(next.rows, row)
+					next.rows = append(next.rows, g.targetRows[t])
 				}
 				at = int(targetAt[t])
 				if !all {
 					joins.rows = append(joins.rows, g.vias[i])
 				}
-			case all:
-				row = g.rows[i]
-			default:
-				row = g.rows[i]
+			case !all:
 				at = len(next.rows)
-				next.rows = append(next.rows, row)
+				next.rows = append(next.rows, g.rows[i])
 			}
-			recs = append(recs, Record{def: to, vals: row, res: next, at: at})
+			ats = append(ats, int32(at))
 		}
-		groupOf[k] = [2]int{from, len(recs)}
+		groupOf[k] = [2]int32{from, int32(len(ats))}
 		start = end
 	}
-	l := &loaded{rel: rel, groups: make([][]Record, len(s.rows)), recs: recs, start: make([]int32, len(s.rows)), next: next}
+	l := &loaded{rel: rel, to: to, next: next, ats: ats, start: make([]int32, len(s.rows)), count: make([]int32, len(s.rows))}
 	if joins != nil {
 		l.joins, l.junction = joins, junction
 	}
 	for i, k := range of {
-		if k < 0 {
-			continue
+		if k >= 0 {
+			r := groupOf[k]
+			l.start[i], l.count[i] = r[0], r[1]-r[0]
 		}
-		r := groupOf[k]
-		if r[0] == r[1] {
-			continue
-		}
-		l.groups[i] = recs[r[0]:r[1]:r[1]]
-		l.start[i] = int32(r[0])
 	}
 	tx.countRel(rel, LoadBatch, to.name, len(keys.enc), seeks, read, len(next.rows), path)
 	return l, next, to, nil

@@ -176,13 +176,17 @@ type result struct {
 // loaded is one relation loaded for every row of a result.
 type loaded struct {
 	rel *travRel
-	// groups[i] are the rows related to row i of the source result: the
-	// range of recs that starts at start[i]. next is the result holding
-	// the distinct related rows.
-	groups [][]Record
+	// The rows related to row i of the source result are count[i] rows
+	// of next (the result holding the distinct related rows, of table to)
+	// at the places ats[start[i]:start[i]+count[i]].
+	to           *tableDef
+	next         *result
+	ats          []int32
+	start, count []int32
+	// recs and groups are their records, made on the first Related: the
+	// typed API never needs them.
 	recs   []Record
-	start  []int32
-	next   *result
+	groups [][]Record
 	// Through a junction, joins holds the junction rows in step with
 	// recs: Links makes their records when asked.
 	joins      *result
@@ -198,6 +202,24 @@ func (l *loaded) markUsed(tx *Tx) {
 	if !l.used && !tx.done.Load() {
 		l.used = true
 	}
+}
+
+// group returns the records related to row i of the source result.
+func (l *loaded) group(i int) []Record {
+	if l.groups == nil {
+		l.recs = make([]Record, len(l.ats))
+		for j, at := range l.ats {
+			l.recs[j] = Record{def: l.to, vals: l.next.rows[at], res: l.next, at: int(at)}
+		}
+		l.groups = make([][]Record, len(l.start))
+		for r := range l.groups {
+			if n := l.count[r]; n > 0 {
+				s := l.start[r]
+				l.groups[r] = l.recs[s : s+n : s+n]
+			}
+		}
+	}
+	return l.groups[i]
 }
 
 type lazyCount struct {
@@ -366,7 +388,7 @@ func (r Record) Related(name string) ([]Record, error) {
 		return nil, err
 	}
 	if l != nil {
-		return l.groups[r.at], nil
+		return l.group(r.at), nil
 	}
 	return recs, nil
 }
@@ -419,7 +441,7 @@ func (r Record) Links(name string) ([]Link, error) {
 		}
 		return links, nil
 	}
-	to := l.groups[r.at]
+	to := l.group(r.at)
 	links := make([]Link, len(to))
 	for i := range to {
 		at := int(l.start[r.at]) + i

@@ -529,21 +529,21 @@ func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Po
 	if !rel.many {
 		for at, p := range objs {
 			f := (*unsafe.Pointer)(unsafe.Add(p, off))
-			if g := l.groups[at]; len(g) > 0 && *f == nil {
-				*f = targets[g[0].at]
+			if l.count[at] > 0 && *f == nil {
+				*f = targets[l.ats[l.start[at]]]
 			}
 		}
 		return nil
 	}
-	// One array of pointers in the order of l.recs; a []*U field is
-	// laid out as a []unsafe.Pointer.
-	flat := make([]unsafe.Pointer, len(l.recs))
-	for j, r := range l.recs {
-		flat[j] = targets[r.at]
+	// One array of pointers in the order of l.ats; a []*U field is laid
+	// out as a []unsafe.Pointer.
+	flat := make([]unsafe.Pointer, len(l.ats))
+	for j, at := range l.ats {
+		flat[j] = targets[at]
 	}
 	for at, p := range objs {
 		f := (*[]unsafe.Pointer)(unsafe.Add(p, off))
-		if n := len(l.groups[at]); n > 0 && len(*f) == 0 {
+		if n := int(l.count[at]); n > 0 && len(*f) == 0 {
 			s := int(l.start[at])
 			*f = flat[s : s+n : s+n]
 		}
@@ -553,7 +553,8 @@ func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Po
 
 // set stores a row's values into the column fields of the object at p.
 func (b *binding) set(p unsafe.Pointer, vals []any) error {
-	for i, c := range b.m.cols {
+	for i := range b.m.cols {
+		c := &b.m.cols[i] // not a copy: this runs for every column of every object
 		if err := c.store(unsafe.Add(p, c.offset), vals[b.pos[i]]); err != nil {
 			return fmt.Errorf("%v field %s: %w", b.m.typ, b.m.typ.Field(c.field).Name, err)
 		}
