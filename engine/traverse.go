@@ -5,6 +5,7 @@ import (
 	"log"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/txn"
@@ -183,8 +184,10 @@ type loaded struct {
 	next         *result
 	ats          []int32
 	start, count []int32
-	// recs and groups are their records, made on the first Related: the
-	// typed API never needs them.
+	// recs and groups are their records, made once, on the first Related
+	// (the typed API never needs them); records of a finished transaction
+	// may be read from several goroutines, hence the Once.
+	once   sync.Once
 	recs   []Record
 	groups [][]Record
 	// Through a junction, joins holds the junction rows in step with
@@ -206,20 +209,22 @@ func (l *loaded) markUsed(tx *Tx) {
 
 // group returns the records related to row i of the source result.
 func (l *loaded) group(i int) []Record {
-	if l.groups == nil {
-		l.recs = make([]Record, len(l.ats))
-		for j, at := range l.ats {
-			l.recs[j] = Record{def: l.to, vals: l.next.rows[at], res: l.next, at: int(at)}
-		}
-		l.groups = make([][]Record, len(l.start))
-		for r := range l.groups {
-			if n := l.count[r]; n > 0 {
-				s := l.start[r]
-				l.groups[r] = l.recs[s : s+n : s+n]
-			}
+	l.once.Do(l.makeRecords)
+	return l.groups[i]
+}
+
+func (l *loaded) makeRecords() {
+	l.recs = make([]Record, len(l.ats))
+	for j, at := range l.ats {
+		l.recs[j] = Record{def: l.to, vals: l.next.rows[at], res: l.next, at: int(at)}
+	}
+	l.groups = make([][]Record, len(l.start))
+	for r := range l.groups {
+		if n := l.count[r]; n > 0 {
+			s := l.start[r]
+			l.groups[r] = l.recs[s : s+n : s+n]
 		}
 	}
-	return l.groups[i]
 }
 
 type lazyCount struct {
