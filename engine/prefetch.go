@@ -371,10 +371,11 @@ func permute[E any](s []E, idx []int, base int) {
 // junction rows of each key, then each distinct target once, and gathers
 // each key's targets that match the spec, in junction order.
 func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) (path string, seeks, read int, err error) {
-	links := make([][]any, 0, 4*len(keys.enc))
+	// Each key has about n/domain junction rows: room for that many.
+	domain := max(tx.t.Len(rel.near.parentTree), 1)
+	links := make([][]any, 0, len(keys.enc)*tx.t.Len(rel.near.childTree)/domain+16)
 	linkEnds := make([]int, len(keys.enc))
 	last := 0
-	domain := tx.t.Len(rel.near.parentTree)
 	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), false /* point */, domain, func(k int, row []any) {
 		for ; last < k; last++ {
 			linkEnds[last] = len(links)
