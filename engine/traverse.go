@@ -165,13 +165,27 @@ type result struct {
 	// rels holds the relations loaded for every row of the result, by
 	// relation name.
 	rels map[string]*loaded
-	// lazy counts lazy loads per relation from rows of this result.
-	lazy map[string]*lazyCount
+	// more holds what few results need; every Tx embeds a result for its
+	// loose rows, so the common part stays small.
+	more *resultMore
+}
+
+type resultMore struct {
 	// partial is set while the rows stream to a Query.Each callback.
 	partial bool
+	// lazy counts lazy loads per relation from rows of this result.
+	lazy map[string]*lazyCount
 	// typed are the typed API's objects of the rows, per model, in front
 	// of its identity map.
 	typed []typedObjs
+}
+
+// extra returns the result's rarely used part, making it on first use.
+func (res *result) extra() *resultMore {
+	if res.more == nil {
+		res.more = &resultMore{}
+	}
+	return res.more
 }
 
 // loaded is one relation loaded for every row of a result.
@@ -480,7 +494,7 @@ func (r Record) related(name string) (*loaded, []Record, error) {
 	case FetchPeers:
 		// A result still streaming to Query.Each has only part of its
 		// rows: its peers are loaded one by one until it is whole.
-		if len(res.rows) > 1 && !res.partial {
+		if len(res.rows) > 1 && (res.more == nil || !res.more.partial) {
 			l, _, _, err := tx.loadBatch(res, rel, nil)
 			if err != nil {
 				return nil, nil, err
@@ -516,13 +530,14 @@ func (res *result) countLazy(rel *travRel) {
 	if limit == 0 {
 		limit = 10
 	}
-	c := res.lazy[rel.name]
+	more := res.extra()
+	c := more.lazy[rel.name]
 	if c == nil {
 		c = &lazyCount{rel: rel.key}
-		if res.lazy == nil {
-			res.lazy = map[string]*lazyCount{}
+		if more.lazy == nil {
+			more.lazy = map[string]*lazyCount{}
 		}
-		res.lazy[rel.name] = c
+		more.lazy[rel.name] = c
 		tv := tx.travState()
 		tv.lazy = append(tv.lazy, c)
 	}

@@ -26,17 +26,17 @@ type Tx struct {
 	ctx      context.Context
 	t        txn.Txn
 	readOnly bool
-	managed  bool // begun by View or Update: Commit and Rollback panic
+	managed  bool      // begun by View or Update: Commit and Rollback panic
+	fetch    FetchMode // the transaction's fetch mode
 	done     atomic.Bool
 
 	cat *catalogCache // a reader's view of the catalog
 
 	// stats counts loads; trav is the traversal state, allocated on first
-	// use; fetch is the transaction's fetch mode; loose is the result of
-	// rows read one at a time (Get, Insert, Update), which have no peers.
+	// use; loose is the result of rows read one at a time (Get, Insert,
+	// Update), which have no peers.
 	stats txStats
 	trav  *travState
-	fetch FetchMode
 	loose result
 
 	// writeState is nil in a read-only transaction, which keeps a reader's

@@ -478,7 +478,8 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 	if first {
 		ms.sole[b.m] = soleResult{res: res, objs: objs}
 	}
-	res.typed = append(res.typed, typedObjs{m: b.m, objs: objs})
+	more := res.extra()
+	more.typed = append(more.typed, typedObjs{m: b.m, objs: objs})
 	for _, rel := range b.m.rels {
 		if l := res.rels[rel.name]; l != nil {
 			l.markUsed(tx)
@@ -498,7 +499,10 @@ type typedObjs struct {
 
 // objectsOf returns the objects made of the result's rows for m, or nil.
 func (res *result) objectsOf(m *model) []unsafe.Pointer {
-	for _, t := range res.typed {
+	if res.more == nil {
+		return nil
+	}
+	for _, t := range res.more.typed {
 		if t.m == m {
 			return t.objs
 		}
