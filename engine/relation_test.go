@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/reldb/reldb/engine"
@@ -548,4 +549,29 @@ func TestTx_PreviewUpdate_ShowsCascadedKeys(t *testing.T) {
 		assert.ErrorIs(t, err, engine.ErrNotFound)
 		return nil
 	}))
+}
+
+// TestTx_Update_NonKeyColumns: an update that leaves every relation key as
+// it was runs no referential check or action (the row is replaced), under
+// every action; changing a key still does.
+func TestTx_Update_NonKeyColumns(t *testing.T) {
+	for _, action := range []engine.Action{engine.NoAction, engine.Restrict, engine.Cascade, engine.SetNull, engine.SetDefault} {
+		t.Run(action.String(), func(t *testing.T) {
+			db := relDB(t, action, action)
+			require.NoError(t, db.Update(context.Background(), func(tx *engine.Tx) error {
+				if _, err := tx.Update("authors", 1, engine.Row{"name": "Ursula", "id": 1}); err != nil {
+					return err
+				}
+				_, err := tx.Update("books", 3, engine.Row{"title": "C", "author_id": 2})
+				return err
+			}))
+			want := strings.Replace(strings.Replace(relSeeded, "name=Le Guin", "name=Ursula", 1), "title=c", "title=C", 1)
+			assert.Equal(t, want, testutil.Dump(t, db))
+			err := db.Update(context.Background(), func(tx *engine.Tx) error {
+				_, err := tx.Update("books", 3, engine.Row{"title": "D", "author_id": 99})
+				return err
+			})
+			require.ErrorIs(t, err, engine.ErrForeignKey, "a changed child key is still checked")
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/txn"
 )
@@ -307,7 +308,7 @@ func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
 		d.advanceSeq(vals[d.autoInc].(int64))
 	}
 	mark := tx.t.Mark()
-	if len(d.refs) == 0 && len(d.fks) == 0 {
+	if relationKeysSame(d, old, vals) {
 		err = tx.replaceRow(d, old, pk, vals)
 	} else {
 		err = tx.runPlanned(d, pk, old, vals)
@@ -450,4 +451,41 @@ func (tx *Tx) Upsert(table string, row Row) (Record, error) {
 		return tx.Update(table, stored, row)
 	}
 	return tx.Insert(table, row)
+}
+
+// relationKeysSame reports whether an update leaves every relation's key
+// columns as they were — those it references as a child, those referenced
+// by its children — so that, as in PostgreSQL, no referential check or
+// action fires and the row is simply replaced. A decimal rewritten with
+// another scale (1.0 to 1.00) counts as changed, as it does for ON UPDATE.
+func relationKeysSame(d *tableDef, old, new []any) bool {
+	for _, fk := range d.fks {
+		for _, c := range fk.ChildCols {
+			if !sameImage(old[c], new[c]) {
+				return false
+			}
+		}
+	}
+	for _, fk := range d.refs {
+		for _, c := range fk.ParentCols {
+			if !sameImage(old[c], new[c]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameImage reports whether two stored values are the same image: equal,
+// and decimals of the same scale (sameStored compares them as keys).
+func sameImage(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	if x, ok := a.(*apd.Decimal); ok {
+		if y, ok := b.(*apd.Decimal); ok && x.Exponent != y.Exponent {
+			return false
+		}
+	}
+	return index.Compare(a, b) == 0
 }
