@@ -661,23 +661,11 @@ func (p *plan) scan(tx *Tx, fn func(vals []any) bool) {
 // index when the index gives the order; every other query collects its
 // result first.
 func (q *Query) run(fn func(Record) bool) error {
-	if len(q.prefetch) > 0 || !q.tx.readOnly {
-		res, d, err := q.collect()
-		if err != nil {
-			return err
-		}
-		for i, vals := range res.rows {
-			if !fn(Record{def: d, vals: vals, res: res, at: i}) {
-				break
-			}
-		}
-		return nil
-	}
 	p, err := q.plan()
 	if err != nil {
 		return err
 	}
-	if !p.sorted {
+	if len(q.prefetch) > 0 || !q.tx.readOnly || !p.sorted {
 		res, d, err := q.collectPlanned(p)
 		if err != nil {
 			return err
