@@ -130,9 +130,11 @@ type txStats struct {
 	loads, seeks, rows int
 }
 
-// dbStats accumulates the counters of ended transactions.
+// dbStats accumulates the counters of ended transactions. Seeks and rows
+// are kept as their excess over loads: a point read is one load, one seek
+// and one row, so it costs one atomic add instead of three.
 type dbStats struct {
-	loads, seeks, rows atomic.Int64
+	loads, extraSeeks, extraRows atomic.Int64
 	// mu guards the per-relation counters.
 	mu struct {
 		sync.Mutex
@@ -154,7 +156,8 @@ func (tx *Tx) Stats() Stats {
 // Stats returns the counters of every transaction that has ended since the
 // database was opened. Unused holds nothing here; see Tx.Stats.
 func (db *DB) Stats() Stats {
-	s := Stats{Loads: int(db.stats.loads.Load()), IndexSeeks: int(db.stats.seeks.Load()), RowsRead: int(db.stats.rows.Load())}
+	loads := db.stats.loads.Load()
+	s := Stats{Loads: int(loads), IndexSeeks: int(loads + db.stats.extraSeeks.Load()), RowsRead: int(loads + db.stats.extraRows.Load())}
 	db.stats.mu.Lock()
 	s.Relations = maps.Clone(db.stats.mu.relations)
 	db.stats.mu.Unlock()
@@ -187,10 +190,14 @@ func (tx *Tx) counted(kind LoadKind, table string, seeks, rows int) {
 // database's.
 func (tx *Tx) endStats() {
 	db := tx.db
-	if tx.stats.loads > 0 {
-		db.stats.loads.Add(int64(tx.stats.loads))
-		db.stats.seeks.Add(int64(tx.stats.seeks))
-		db.stats.rows.Add(int64(tx.stats.rows))
+	if l := tx.stats.loads; l > 0 {
+		db.stats.loads.Add(int64(l))
+		if d := tx.stats.seeks - l; d != 0 {
+			db.stats.extraSeeks.Add(int64(d))
+		}
+		if d := tx.stats.rows - l; d != 0 {
+			db.stats.extraRows.Add(int64(d))
+		}
 	}
 	tv := tx.trav
 	if tv == nil {

@@ -706,3 +706,22 @@ func galloping() []any {
 	}
 	return ids
 }
+
+// TestDB_Stats_PointReads: the database's seeks and rows add up for reads
+// that find a row, miss, and scan.
+func TestDB_Stats_PointReads(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	before := db.Stats()
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		_, err := tx.Get("authors", 1)
+		require.NoError(t, err)
+		_, err = tx.Get("authors", 99)
+		require.ErrorIs(t, err, engine.ErrNotFound)
+		_, err = tx.Query("books").All()
+		return err
+	}))
+	after := db.Stats()
+	assert.Equal(t, 3, after.Loads-before.Loads)
+	assert.Equal(t, 3, after.IndexSeeks-before.IndexSeeks, "two point reads, one range")
+	assert.Equal(t, 1+0+6, after.RowsRead-before.RowsRead)
+}
