@@ -35,9 +35,10 @@ type Tx struct {
 	// stats counts loads; trav is the traversal state, allocated on first
 	// use; loose is the result of rows read one at a time (Get, Insert,
 	// Update), which have no peers.
-	stats txStats
-	trav  *travState
-	loose result
+	stats  txStats
+	trav   *travState
+	loose  result
+	keyBuf [32]byte // lookup's encoding buffer
 
 	// writeState is nil in a read-only transaction, which keeps a reader's
 	// Tx small: View is on the hot path of every point read.

@@ -240,8 +240,11 @@ func (d *tableDef) appendKeyValue(buf []byte, i int, v any) ([]byte, bool, error
 
 // lookup finds a row by primary key, recording the read.
 func (tx *Tx) lookup(d *tableDef, key any) (vals []any, pk []byte, err error) {
-	var buf [32]byte
-	pk, ok, err := d.encodeKey(buf[:0], key)
+	// The key is encoded into the Tx's own buffer: a buffer on the stack
+	// would escape through txn.Get (a writer's read set keeps keys), which
+	// made every point read allocate. A reader keeps no key; a writer
+	// copies it to the arena below.
+	pk, ok, err := d.encodeKey(tx.keyBuf[:0], key)
 	if err != nil {
 		return nil, nil, err
 	}
