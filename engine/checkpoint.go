@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -19,14 +20,15 @@ import (
 //	magic "reldbsnp", format byte (snapshotFormat)
 //	uvarint version
 //	the catalog (appendCatalog)
-//	for each table, in catalog order: uvarint row count, then the rows
+//	for each table, in catalog order: uvarint auto-increment sequence
+//	(format 2 on), uvarint row count, then the rows
 //	CRC32C (Castagnoli) of everything before it, 4 bytes little-endian
 //
 // Indexes are not stored: loading rebuilds them from the rows.
 
 const (
 	snapshotMagic  = "reldbsnp"
-	snapshotFormat = 1
+	snapshotFormat = 2 // format 1 (no sequences) is still read
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -110,6 +112,7 @@ func writeSnapshot(dir, name string, snap *txn.Snapshot) (size int64, err error)
 	appendCatalog(&e, defs)
 	for _, t := range defs {
 		tree := snap.Tree(t.primary)
+		e.uvarint(uint64(max(t.seq.Load(), 0)))
 		e.uvarint(uint64(tree.Len()))
 		tree.Ascend(nil, nil, func(ent index.Entry) bool {
 			e.row(rowOf(ent.Val))
@@ -205,8 +208,9 @@ func decodeSnapshot(b []byte) (*store, error) {
 	if len(b) < head+4 || !bytes.Equal(b[:len(snapshotMagic)], []byte(snapshotMagic)) {
 		return nil, fmt.Errorf("%w: not a snapshot file", ErrCorrupt)
 	}
-	if b[len(snapshotMagic)] != snapshotFormat {
-		return nil, fmt.Errorf("%w: unknown snapshot format %d", ErrCorrupt, b[len(snapshotMagic)])
+	format := b[len(snapshotMagic)]
+	if format != 1 && format != snapshotFormat {
+		return nil, fmt.Errorf("%w: unknown snapshot format %d", ErrCorrupt, format)
 	}
 	body := b[:len(b)-4]
 	if want, got := binary.LittleEndian.Uint32(b[len(b)-4:]), crc32.Checksum(body, castagnoli); want != got {
@@ -224,6 +228,11 @@ func decodeSnapshot(b []byte) (*store, error) {
 		return nil, err
 	}
 	for _, t := range defs {
+		if format >= 2 {
+			if seq := int64(min(d.uvarint(), math.MaxInt64)); seq > t.seq.Load() {
+				t.seq.Store(seq)
+			}
+		}
 		n := d.count(1)
 		for range n {
 			row := d.row()

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -191,8 +192,13 @@ func (d *durable) flushAll() error {
 //	uvarint version
 //	bool: the catalog changed; if so, the whole new catalog (appendCatalog)
 //	uvarint number of tables with row changes, then for each:
-//	  uvarint primary tree ID, uvarint number of changes, then for each:
+//	  uvarint primary tree ID, uvarint the table's auto-increment sequence
+//	  (format 2 on), uvarint number of changes, then for each:
 //	  0x00 and the primary key (delete), or 0x01 and the new row (put)
+//
+// The sequence is logged because it is not transactional: replay must not
+// hand out again a key that was used and deleted (PostgreSQL never
+// reuses a sequence value either).
 //
 // Row changes are logical: a row's index entries are not logged but
 // derived again by replay, and cascades are already expanded into the
@@ -213,7 +219,7 @@ func (d *durable) encodeCommit(c *txn.Changes) []byte {
 		if _, ok := d.byPrimary[id]; !ok || len(keys) == 0 {
 			return // an index, or a dropped table
 		}
-		tc := tableChanges{primary: id}
+		tc := tableChanges{primary: id, seq: d.byPrimary[id].seq.Load()}
 		tree := c.Tree(id)
 		for _, k := range keys {
 			if ent, ok := tree.Get(k); ok {
@@ -242,6 +248,7 @@ func (r *commitRecord) appendTo(e *enc) {
 	e.uvarint(uint64(len(r.tables)))
 	for _, t := range r.tables {
 		e.uvarint(uint64(t.primary))
+		e.uvarint(uint64(max(t.seq, 0)))
 		e.uvarint(uint64(len(t.deletes) + len(t.puts)))
 		for _, k := range t.deletes {
 			e.byte(0)
@@ -267,8 +274,9 @@ func (d *durable) setCatalogTree(cat *index.Tree) {
 	})
 }
 
-// commitFormat is the version of the commit record layout.
-const commitFormat = 1
+// commitFormat is the version of the commit record layout. Format 1
+// records (no sequences) are still read.
+const commitFormat = 2
 
 // commitRecord is a decoded log record.
 type commitRecord struct {
@@ -280,6 +288,7 @@ type commitRecord struct {
 
 type tableChanges struct {
 	primary txn.TreeID
+	seq     int64    // the table's sequence when the commit was logged
 	deletes [][]byte // primary keys
 	puts    [][]any  // new rows
 }
@@ -292,7 +301,8 @@ func decodeCommit(b []byte) (*commitRecord, error) { return decodeCommitRows(b, 
 func decodeCommitRows(b []byte, slab *rowSlab) (*commitRecord, error) {
 	d := newDec(b)
 	d.slab = slab
-	if f := d.byte(); d.err == nil && f != commitFormat {
+	f := d.byte()
+	if d.err == nil && f != 1 && f != commitFormat {
 		return nil, fmt.Errorf("%w: unknown commit record format %d", ErrCorrupt, f)
 	}
 	r := &commitRecord{version: d.uvarint(), schema: d.bool()}
@@ -302,6 +312,9 @@ func decodeCommitRows(b []byte, slab *rowSlab) (*commitRecord, error) {
 	n := d.count(2)
 	for range n {
 		tc := tableChanges{primary: txn.TreeID(d.uvarint())}
+		if f >= 2 {
+			tc.seq = int64(min(d.uvarint(), math.MaxInt64))
+		}
 		m := d.count(2)
 		for range m {
 			switch op := d.byte(); op {

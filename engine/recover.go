@@ -27,6 +27,12 @@ type store struct {
 	keys    keyArena
 	entries []index.Entry
 	scratch []byte
+	pending []pendingIndex
+}
+
+type pendingIndex struct {
+	t  *tableDef
+	ix *indexDef
 }
 
 // entry returns a stored entry carved from the store's slab.
@@ -46,6 +52,7 @@ func newStore() *store {
 // tables get empty trees, and new indexes of existing tables are filled
 // from their rows. A table keeps its sequence.
 func (s *store) setCatalog(defs []*tableDef) error {
+	s.pending = s.pending[:0]
 	keep := map[txn.TreeID]bool{catalogTree: true}
 	for _, t := range defs {
 		keep[t.primary] = true
@@ -74,12 +81,8 @@ func (s *store) setCatalog(defs []*tableDef) error {
 			if s.trees[ix.tree] != nil {
 				continue
 			}
-			it := index.NewTree()
-			s.trees[ix.tree] = it
-			primary.Ascend(nil, nil, func(e index.Entry) bool {
-				it.Put(index.Entry{Key: t.appendIndexKey(nil, ix, rowOf(e.Val), e.Key), Val: e.Val})
-				return true
-			})
+			s.trees[ix.tree] = index.NewTree()
+			s.pending = append(s.pending, pendingIndex{t, ix})
 		}
 		cat.Put(index.Entry{Key: catalogKey(t.name), Val: t})
 		s.byPrimary[t.primary] = t
@@ -87,6 +90,20 @@ func (s *store) setCatalog(defs []*tableDef) error {
 	s.trees[catalogTree] = cat
 	s.defs = defs
 	return nil
+}
+
+// fillNew fills the index trees that setCatalog created empty, from the rows
+// as they are now.
+func (s *store) fillNew() {
+	for _, p := range s.pending {
+		t, ix := p.t, p.ix
+		it := s.trees[ix.tree]
+		s.trees[t.primary].Ascend(nil, nil, func(e index.Entry) bool {
+			it.Put(index.Entry{Key: t.appendIndexKey(nil, ix, rowOf(e.Val), e.Key), Val: e.Val})
+			return true
+		})
+	}
+	s.pending = s.pending[:0]
 }
 
 // checkRow reports a row that does not fit its table as corruption.
@@ -141,6 +158,9 @@ func (s *store) apply(r *commitRecord) error {
 		if t == nil {
 			return fmt.Errorf("%w: changes to tree %d, which is no table's", ErrCorrupt, tc.primary)
 		}
+		if tc.seq > t.seq.Load() {
+			t.seq.Store(tc.seq)
+		}
 		p := s.trees[t.primary]
 		for _, k := range tc.deletes {
 			if e, ok := p.Delete(k); ok {
@@ -163,6 +183,7 @@ func (s *store) apply(r *commitRecord) error {
 			s.insert(t, row)
 		}
 	}
+	s.fillNew()
 	s.version = r.version
 	return nil
 }
@@ -235,6 +256,11 @@ func openDurable(db *DB) (_ *durable, _ *store, err error) {
 	last, err := log.Last()
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	// The log starts at record 1 until a checkpoint truncates it; a log
+	// that starts later needs the snapshot that holds what came before.
+	if s.version == 0 && first > 1 {
+		return nil, nil, fmt.Errorf("open %s: %w: the log starts at record %d but no snapshot holds the records before it", dir, ErrCorrupt, first)
 	}
 	var logged int64
 	for i := first; i <= last; i++ {
