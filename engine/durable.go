@@ -19,6 +19,7 @@ import (
 
 // A durable database's directory holds:
 //
+//	RELDB                      says the directory is a reldb database
 //	LOCK                       flock'ed while a DB has the directory open
 //	wal/                       the log: one record per committed write transaction
 //	snapshot-<version>.reldb   the newest checkpoint (see checkpoint.go)
@@ -44,10 +45,12 @@ import (
 // own record comes later and can never survive without it.
 
 const (
-	lockName   = "LOCK"
-	walDirName = "wal"
-	dirPerm    = 0o700
-	filePerm   = 0o600
+	lockName     = "LOCK"
+	identityName = "RELDB"
+	identityText = "reldb database directory; do not edit the files here\n"
+	walDirName   = "wal"
+	dirPerm      = 0o700
+	filePerm     = 0o600
 )
 
 // durable is the durability machinery of a DB opened with Options.Dir.

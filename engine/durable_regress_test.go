@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/reldb/reldb/engine"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -439,4 +440,25 @@ func TestDurableRegress_Replay_UniqueIndexAfterFreeingDuplicate_AllowsDuplicate(
 		return rv2Ins(tx, "users", engine.Row{"id": 3, "email": "a"})
 	})
 	require.ErrorIs(t, err, engine.ErrUnique, "a second 'a' must violate users_email_key")
+}
+
+// Open refuses a directory that holds files but no database, writing
+// nothing into it; a missing or empty directory becomes a database.
+func TestDurableRegress_Open_ForeignDirectory(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o600))
+	_, err := engine.Open(engine.Options{Dir: dir})
+	require.ErrorIs(t, err, engine.ErrNotDatabase)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "nothing written")
+
+	empty := t.TempDir()
+	db, err := engine.Open(engine.Options{Dir: empty})
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	require.NoError(t, engine.ProbeDir(empty))
+	db, err = engine.Open(engine.Options{Dir: empty})
+	require.NoError(t, err, "a database reopens")
+	require.NoError(t, db.Close())
 }

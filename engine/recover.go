@@ -218,7 +218,7 @@ func (s *store) finish() uint64 {
 // nothing open.
 func openDurable(db *DB) (_ *durable, _ *store, err error) {
 	dir := db.opts.Dir
-	if err := os.MkdirAll(dir, dirPerm); err != nil {
+	if err := claimDir(dir); err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
 	lock, err := lockDir(dir)
@@ -346,4 +346,40 @@ func loadNewestSnapshot(dir string) (*store, error) {
 		errs = append(errs, os.Remove(filepath.Join(dir, old)))
 	}
 	return s, errors.Join(errs...)
+}
+
+// claimDir makes sure dir is a reldb database directory: one holding the
+// identity file, or a missing or empty one, which it makes a database by
+// writing that file. A directory holding anything else is refused with
+// ErrNotDatabase, so that a wrong path never has a log written into it.
+func claimDir(dir string) error {
+	if err := os.MkdirAll(dir, dirPerm); err != nil {
+		return err
+	}
+	id := filepath.Join(dir, identityName)
+	if info, err := os.Stat(id); err == nil && info.Mode().IsRegular() {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("%w: the directory holds files but no %s", ErrNotDatabase, identityName)
+	}
+	f, err := os.OpenFile(id, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(identityText)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = syncDir(dir)
+	}
+	return err
 }

@@ -9,8 +9,8 @@ import (
 	"strings"
 )
 
-// ErrNotDatabase is returned by ProbeDir for a directory that holds no
-// reldb database.
+// ErrNotDatabase is returned by ProbeDir, and by Open with Options.Dir,
+// for a directory that holds files but no reldb database.
 var ErrNotDatabase = errors.New("reldb: not a reldb database")
 
 // ProbeDir reports whether dir holds a durable reldb database, without
@@ -26,10 +26,10 @@ func ProbeDir(dir string) error {
 	if !info.IsDir() {
 		return fmt.Errorf("probe %s: %w: not a directory", dir, ErrNotDatabase)
 	}
-	if wal, err := os.Stat(filepath.Join(dir, walDirName)); err == nil && wal.IsDir() {
+	if id, err := os.Stat(filepath.Join(dir, identityName)); err == nil && id.Mode().IsRegular() {
 		return nil
 	}
-	return fmt.Errorf("probe %s: %w: no %s/ log directory", dir, ErrNotDatabase, walDirName)
+	return fmt.Errorf("probe %s: %w: no %s file", dir, ErrNotDatabase, identityName)
 }
 
 // Storage describes the files of a durable database.
@@ -43,6 +43,10 @@ type Storage struct {
 	// checkpoint; SnapshotBytes its size.
 	Snapshot      string
 	SnapshotBytes int64
+	// Repaired describes the torn final log record Open cut when it
+	// opened the database (a commit that was never acknowledged, or
+	// damage to the last record); empty if it cut nothing.
+	Repaired string
 }
 
 // Storage returns the sizes of the database's files as they are now; the
@@ -52,6 +56,9 @@ func (db *DB) Storage() (Storage, error) {
 		return Storage{}, nil
 	}
 	s := Storage{Dir: db.dur.dir}
+	if r, ok := db.dur.log.Recovery(); ok {
+		s.Repaired = fmt.Sprintf("cut %d bytes from the end of %s (record %d)", r.Dropped, r.Segment, r.Index)
+	}
 	err := filepath.WalkDir(filepath.Join(s.Dir, walDirName), func(path string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
 			return err

@@ -153,8 +153,20 @@ func repairTail(dir string) (Recovery, bool, error) {
 		}
 		return Recovery{}, false, fmt.Errorf("segment %s record %d: %w", path, tail.first+uint64(len(entries)), err)
 	}
+	// A power loss can leave a file longer than what was written, the rest
+	// zeros: from the first entry that is not a record, all zeros is a torn
+	// tail too. A record is never all zeros, so no sound entry is lost.
 	cut := -1
+	for i, e := range entries {
+		if _, err := DecodeRecord(e.frame); err != nil {
+			if allZero(data[e.start:]) {
+				cut, entries, rest = e.start, entries[:i], 0
+			}
+			break
+		}
+	}
 	switch {
+	case cut >= 0:
 	case rest > 0:
 		cut = len(data) - rest
 	case len(entries) > 0:
@@ -240,4 +252,14 @@ func checkEntries(path string, first uint64, entries []entry) error {
 		}
 	}
 	return nil
+}
+
+// allZero reports whether b holds only zero bytes.
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -12,10 +12,20 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return status
 	}
 	defer db.Close()
+	var problems []string
+	if st, err := db.Storage(); err != nil {
+		problems = append(problems, err.Error())
+	} else if st.Repaired != "" {
+		problems = append(problems, "the log's final record failed its checks and opening "+st.Repaired+
+			": an unacknowledged commit torn by a crash, or damage")
+	}
 	if err := db.Check(); err != nil {
+		problems = append(problems, strings.Split(err.Error(), "\n")...)
+	}
+	if len(problems) > 0 {
 		fmt.Fprintln(stdout, "problems:")
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stdout, "  %s\n", line)
+		for _, p := range problems {
+			fmt.Fprintf(stdout, "  %s\n", p)
 		}
 		return 1
 	}
