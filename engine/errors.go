@@ -81,6 +81,10 @@ var (
 	// ErrLocked is returned by Open when another DB, in this process or
 	// another, has the directory open.
 	ErrLocked = errors.New("reldb: database directory is locked")
+	// ErrTornTail is returned by Open with Options.NoRepair when the log
+	// ends in a torn or damaged record that Open would cut. It is
+	// wal.ErrTornTail.
+	ErrTornTail = wal.ErrTornTail
 )
 
 // SQLSTATE codes, as PostgreSQL reports them.

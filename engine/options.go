@@ -31,6 +31,10 @@ type Options struct {
 	// bytes of log have been written since the last one; 0 means 64 MiB,
 	// negative means never (DB.Checkpoint still works).
 	CheckpointBytes int64
+	// NoRepair makes Open fail with ErrTornTail, changing nothing, where it
+	// would cut a torn or damaged final log record (an unacknowledged
+	// commit, normally): for tools that only verify, such as reldb check.
+	NoRepair bool
 }
 
 // SyncMode says when a durable database makes a commit durable, that is,

@@ -236,7 +236,7 @@ func openDurable(db *DB) (_ *durable, _ *store, err error) {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
 	mode := map[SyncMode]wal.SyncMode{SyncEveryCommit: wal.SyncEveryCommit, SyncInterval: wal.SyncInterval, SyncNone: wal.SyncNone}[db.opts.Sync]
-	wo := wal.Options{SyncMode: mode}
+	wo := wal.Options{SyncMode: mode, NoRepair: db.opts.NoRepair}
 	if mode == wal.SyncInterval {
 		wo.Interval = db.opts.SyncInterval
 	}

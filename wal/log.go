@@ -18,6 +18,10 @@ var (
 	// ErrOutOfRange is returned by TruncateFront for an index past the end
 	// of the log.
 	ErrOutOfRange = errors.New("reldb: log index out of range")
+	// ErrTornTail is returned by Open with Options.NoRepair when the log
+	// ends in a torn or damaged final record, which Open would otherwise
+	// cut.
+	ErrTornTail = errors.New("reldb: log ends in a torn record")
 )
 
 // SyncMode says when Append makes records durable.
@@ -56,6 +60,9 @@ type Options struct {
 	// SegmentSize is the target size in bytes of a segment file; 0 means
 	// 20 MiB.
 	SegmentSize int
+	// NoRepair makes Open fail with ErrTornTail, changing nothing, where
+	// it would cut a torn final record: for tools that only verify.
+	NoRepair bool
 }
 
 const (
@@ -116,9 +123,12 @@ func Open(dir string, opts Options) (*Log, error) {
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
 	}
-	rec, repaired, err := repairTail(dir)
+	rec, repaired, err := repairTail(dir, !opts.NoRepair)
 	if err != nil {
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
+	}
+	if repaired && opts.NoRepair {
+		return nil, fmt.Errorf("wal: open %s: %w: record %d of %s (%d bytes at offset %d)", dir, ErrTornTail, rec.Index, rec.Segment, rec.Dropped, rec.Offset)
 	}
 	// tidwall writes its defaults into the Options it is given: a fresh one.
 	tw, err := tidwall.Open(dir, &tidwall.Options{

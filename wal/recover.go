@@ -130,7 +130,9 @@ func scanEntries(data []byte) (entries []entry, rest int, err error) {
 // incomplete or its record fails its checks: a torn write of the last batch,
 // which Append never acknowledged. Any other bad entry of that segment is
 // reported as an error wrapping ErrCorrupt and nothing is changed.
-func repairTail(dir string) (Recovery, bool, error) {
+//
+// With repair false it changes nothing and only reports what it would cut.
+func repairTail(dir string, repair bool) (Recovery, bool, error) {
 	segs, err := listSegments(dir)
 	if err != nil {
 		return Recovery{}, false, err
@@ -183,8 +185,10 @@ func repairTail(dir string) (Recovery, bool, error) {
 	if cut < 0 {
 		return Recovery{}, false, nil
 	}
-	if err := truncateFile(path, int64(cut)); err != nil {
-		return Recovery{}, false, err
+	if repair {
+		if err := truncateFile(path, int64(cut)); err != nil {
+			return Recovery{}, false, err
+		}
 	}
 	return Recovery{
 		Segment: path,

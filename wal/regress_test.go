@@ -24,3 +24,25 @@ func TestLog_Regress_Open_ZeroFilledTail(t *testing.T) {
 	defer l.Close()
 	requireRecords(t, l, 1, 3)
 }
+
+// With NoRepair, Open reports a torn tail as ErrTornTail and leaves the
+// file as it is; a normal Open then cuts it.
+func TestLog_Open_NoRepair(t *testing.T) {
+	dir := writeLog(t, 3, Options{})
+	segs := segmentPaths(t, dir)
+	last := segs[len(segs)-1]
+	b, err := os.ReadFile(last)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(last, b[:len(b)-3], 0o600)) // tear the last record
+
+	_, err = Open(dir, Options{NoRepair: true})
+	require.ErrorIs(t, err, ErrTornTail)
+	after, err := os.ReadFile(last)
+	require.NoError(t, err)
+	require.Len(t, after, len(b)-3, "nothing changed")
+
+	l, err := Open(dir, Options{})
+	require.NoError(t, err)
+	defer l.Close()
+	requireRecords(t, l, 1, 2)
+}

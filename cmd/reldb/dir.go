@@ -40,11 +40,17 @@ func dirCommand(name, summary string, args []string, stderr io.Writer) (*engine.
 		}
 		return nil, 2
 	}
-	db, err := engine.Open(engine.Options{Dir: dir, CheckpointBytes: -1})
+	// NoRepair: a tool that reads must not cut a torn final record, which
+	// the program that owns the database does when it next opens it.
+	db, err := engine.Open(engine.Options{Dir: dir, CheckpointBytes: -1, NoRepair: true})
 	if err != nil {
 		if errors.Is(err, engine.ErrLocked) {
 			fmt.Fprintf(stderr, "reldb %s: %s is in use by another process\n", name, dir)
 			return nil, 2
+		}
+		if errors.Is(err, engine.ErrTornTail) {
+			fmt.Fprintf(stderr, "reldb %s: %v (an unacknowledged commit cut short by a crash, or damage; opening the database to write cuts it)\n", name, err)
+			return nil, 1
 		}
 		fmt.Fprintf(stderr, "reldb %s: %v\n", name, err)
 		return nil, 1
