@@ -68,6 +68,30 @@ type Tag struct {
 	Name string
 }
 
+// CreateLibrarySchema creates the library's tables and relations in tx:
+// authors 1—N books (books.author_id, ON DELETE CASCADE) and books N—M
+// tags through the generated junction books_tags(books_id, tags_id),
+// which cascades from both sides.
+func CreateLibrarySchema(tx *engine.Tx) error {
+	for _, t := range []engine.Table{
+		{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
+		{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true}, {Name: "title", Type: engine.Text}}},
+		{Name: "tags", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
+	} {
+		if err := tx.CreateTable(t); err != nil {
+			return err
+		}
+	}
+	if err := tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors",
+		ParentAs: "author", ChildrenAs: "books", OnDelete: engine.Cascade}); err != nil {
+		return err
+	}
+	return tx.CreateManyToMany(engine.ManyToMany{Left: "books", Right: "tags", LeftAs: "tags", RightAs: "books"})
+}
+
 // OpenLibrary opens an in-memory database holding the library: tables,
 // relations (books.author_id → authors ON DELETE CASCADE, books N—M tags
 // through a generated junction), rows, and the typed models registered.
@@ -82,23 +106,7 @@ func OpenLibrary(l Library) (*engine.DB, error) {
 	}
 	ctx := context.Background()
 	err = db.Update(ctx, func(tx *engine.Tx) error {
-		for _, t := range []engine.Table{
-			{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-				{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
-			{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-				{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true}, {Name: "title", Type: engine.Text}}},
-			{Name: "tags", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-				{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
-		} {
-			if err := tx.CreateTable(t); err != nil {
-				return err
-			}
-		}
-		if err := tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors",
-			ParentAs: "author", ChildrenAs: "books", OnDelete: engine.Cascade}); err != nil {
-			return err
-		}
-		if err := tx.CreateManyToMany(engine.ManyToMany{Left: "books", Right: "tags", LeftAs: "tags", RightAs: "books"}); err != nil {
+		if err := CreateLibrarySchema(tx); err != nil {
 			return err
 		}
 		for t := range l.Tags {

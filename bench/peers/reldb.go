@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/reldb/reldb/bench"
 	"github.com/reldb/reldb/engine"
 )
 
@@ -23,24 +24,7 @@ func openReldb(int) (Peer, error) {
 	}
 	p := &reldbPeer{db: db, ctx: context.Background()}
 	err = db.Update(p.ctx, func(tx *engine.Tx) error {
-		for _, t := range []engine.Table{
-			{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-				{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
-			{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-				{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true}, {Name: "title", Type: engine.Text}}},
-			{Name: "tags", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-				{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
-		} {
-			if err := tx.CreateTable(t); err != nil {
-				return err
-			}
-		}
-		if err := tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors",
-			ParentAs: "author", ChildrenAs: "books", OnDelete: engine.Cascade}); err != nil {
-			return err
-		}
-		// The generated junction books_tags cascades from both sides.
-		return tx.CreateManyToMany(engine.ManyToMany{Left: "books", Right: "tags", LeftAs: "tags", RightAs: "books"})
+		return bench.CreateLibrarySchema(tx)
 	})
 	if err != nil {
 		return nil, err
