@@ -292,6 +292,7 @@ func TestDB_Open_Durable_BadOptions(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "db")
 	for _, opts := range []engine.Options{
 		{Dir: dir, Sync: engine.SyncMode(9)},
+		{Dir: dir, Sync: engine.SyncMode(-1)},
 		{Dir: dir, SyncInterval: -time.Second},
 	} {
 		_, err := engine.Open(opts)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/reldb/reldb/wal"
 	"time"
 )
 
@@ -38,8 +39,9 @@ type Options struct {
 }
 
 // SyncMode says when a durable database makes a commit durable, that is,
-// when its log record is forced to stable storage with fsync.
-type SyncMode uint8
+// when its log record is forced to stable storage with fsync. It is
+// wal.SyncMode: the engine hands it to the log as it is.
+type SyncMode = wal.SyncMode
 
 const (
 	// SyncEveryCommit (the default) syncs the log before Commit returns: an
@@ -47,34 +49,19 @@ const (
 	// machine. Concurrent committers share one write and one fsync (group
 	// commit), so the cost per commit falls as more goroutines commit; a
 	// single committer pays a whole fsync per commit.
-	SyncEveryCommit SyncMode = iota
+	SyncEveryCommit = wal.SyncEveryCommit
 	// SyncInterval writes the record before Commit returns and syncs every
 	// Options.SyncInterval: an acknowledged commit survives a crash of the
 	// process (the operating system has the write), but a power loss or
 	// kernel crash can lose the commits of the last interval — always a
 	// suffix of them, never one in the middle.
-	SyncInterval
+	SyncInterval = wal.SyncInterval
 	// SyncNone writes the record before Commit returns and leaves syncing to
 	// the operating system (and to Close and checkpoints): the fastest, and
 	// as safe as SyncInterval against a crash of the process, but a power
 	// loss can lose any amount of recent commits, again only a suffix.
-	SyncNone
+	SyncNone = wal.SyncNone
 )
-
-var _ fmt.Stringer = SyncEveryCommit
-
-// String returns the mode's name, or "SyncMode(n)".
-func (m SyncMode) String() string {
-	switch m {
-	case SyncEveryCommit:
-		return "SyncEveryCommit"
-	case SyncInterval:
-		return "SyncInterval"
-	case SyncNone:
-		return "SyncNone"
-	}
-	return fmt.Sprintf("SyncMode(%d)", uint8(m))
-}
 
 const defaultCheckpointBytes = 64 << 20
 
@@ -108,7 +95,7 @@ func (o *Options) validate() error {
 	if r.MaxBackoff < r.MinBackoff {
 		return fmt.Errorf("reldb: options: retry MaxBackoff %v is below MinBackoff %v", r.MaxBackoff, r.MinBackoff)
 	}
-	if o.Sync > SyncNone {
+	if o.Sync < SyncEveryCommit || o.Sync > SyncNone {
 		return fmt.Errorf("reldb: options: unknown sync mode %v", o.Sync)
 	}
 	if o.SyncInterval < 0 {

@@ -235,9 +235,8 @@ func openDurable(db *DB) (_ *durable, _ *store, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
-	mode := map[SyncMode]wal.SyncMode{SyncEveryCommit: wal.SyncEveryCommit, SyncInterval: wal.SyncInterval, SyncNone: wal.SyncNone}[db.opts.Sync]
-	wo := wal.Options{SyncMode: mode, NoRepair: db.opts.NoRepair}
-	if mode == wal.SyncInterval {
+	wo := wal.Options{SyncMode: db.opts.Sync, NoRepair: db.opts.NoRepair}
+	if db.opts.Sync == SyncInterval {
 		wo.Interval = db.opts.SyncInterval
 	}
 	log, err := wal.Open(filepath.Join(dir, walDirName), wo)

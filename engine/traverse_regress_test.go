@@ -416,19 +416,7 @@ func selfDB(t *testing.T) *engine.DB {
 // Defect 10 of the review, fixed: Self-referential relations: prefetch matches lazy, all paths.
 func TestRegress_SelfRelations_PrefetchMatchesLazy(t *testing.T) {
 	db := selfDB(t)
-	var walk func(recs []engine.Record, path []string) string
-	walk = func(recs []engine.Record, path []string) string {
-		if len(path) == 0 {
-			return ids(recs)
-		}
-		var parts []string
-		for _, r := range recs {
-			rel, err := r.Related(path[0])
-			require.NoError(t, err)
-			parts = append(parts, fmt.Sprintf("%v:(%s)", r.ID(), walk(rel, path[1:])))
-		}
-		return strings.Join(parts, " ")
-	}
+	walk := func(recs []engine.Record, path []string) string { return walkPath(t, recs, path) }
 	for _, p := range []string{"manager", "reports", "manager.reports", "reports.reports.manager", "following", "followers", "following.followers", "followers.manager.following"} {
 		for _, conds := range [][]engine.Cond{nil, {engine.Lt("id", 4)}, {engine.In("id", 5, 17, 29)}} {
 			var lazy, eager string
