@@ -355,8 +355,7 @@ func claimDir(dir string) error {
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return err
 	}
-	id := filepath.Join(dir, identityName)
-	if info, err := os.Stat(id); err == nil && info.Mode().IsRegular() {
+	if hasIdentity(dir) {
 		return nil
 	}
 	entries, err := os.ReadDir(dir)
@@ -366,7 +365,7 @@ func claimDir(dir string) error {
 	if len(entries) > 0 {
 		return fmt.Errorf("%w: the directory holds files but no %s", ErrNotDatabase, identityName)
 	}
-	f, err := os.OpenFile(id, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	f, err := os.OpenFile(filepath.Join(dir, identityName), os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
 	if err != nil {
 		return err
 	}
@@ -381,4 +380,10 @@ func claimDir(dir string) error {
 		err = syncDir(dir)
 	}
 	return err
+}
+
+// hasIdentity reports whether dir holds the file that marks a database.
+func hasIdentity(dir string) bool {
+	info, err := os.Stat(filepath.Join(dir, identityName))
+	return err == nil && info.Mode().IsRegular()
 }

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // ErrNotDatabase is returned by ProbeDir, and by Open with Options.Dir,
@@ -26,7 +25,7 @@ func ProbeDir(dir string) error {
 	if !info.IsDir() {
 		return fmt.Errorf("probe %s: %w: not a directory", dir, ErrNotDatabase)
 	}
-	if id, err := os.Stat(filepath.Join(dir, identityName)); err == nil && id.Mode().IsRegular() {
+	if hasIdentity(dir) {
 		return nil
 	}
 	return fmt.Errorf("probe %s: %w: no %s file", dir, ErrNotDatabase, identityName)
@@ -80,7 +79,7 @@ func (db *DB) Storage() (Storage, error) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, snapshotPrefix) && strings.HasSuffix(name, snapshotSuffix) && name > s.Snapshot {
+		if isSnapshotName(name) && name > s.Snapshot {
 			info, err := e.Info()
 			if err != nil {
 				return Storage{}, fmt.Errorf("storage of %s: %w", s.Dir, err)

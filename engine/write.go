@@ -7,8 +7,8 @@ import (
 	"math"
 	"sort"
 
-	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/relation"
 	"github.com/reldb/reldb/txn"
 )
 
@@ -464,31 +464,17 @@ func (tx *Tx) Upsert(table string, row Row) (Record, error) {
 func relationKeysSame(d *tableDef, old, new []any) bool {
 	for _, fk := range d.fks {
 		for _, c := range fk.ChildCols {
-			if !sameImage(old[c], new[c]) {
+			if !relation.SameValue(old[c], new[c]) {
 				return false
 			}
 		}
 	}
 	for _, fk := range d.refs {
 		for _, c := range fk.ParentCols {
-			if !sameImage(old[c], new[c]) {
+			if !relation.SameValue(old[c], new[c]) {
 				return false
 			}
 		}
 	}
 	return true
-}
-
-// sameImage reports whether two stored values are the same image: equal,
-// and decimals of the same scale (sameStored compares them as keys).
-func sameImage(a, b any) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	if x, ok := a.(*apd.Decimal); ok {
-		if y, ok := b.(*apd.Decimal); ok && x.Exponent != y.Exponent {
-			return false
-		}
-	}
-	return index.Compare(a, b) == 0
 }

@@ -192,7 +192,7 @@ func (p *Planner) Update(table string, pk []byte, old, new []any) (*Plan, error)
 	s := p.begin()
 	set := make(map[int]any)
 	for i := range new {
-		if !sameValue(old[i], new[i]) {
+		if !SameValue(old[i], new[i]) {
 			set[i] = new[i]
 		}
 	}
@@ -291,7 +291,7 @@ func (s *planState) addUpdate(h uint64, at int, table string, pk []byte, row []a
 	vals := slices.Clone(old)
 	changed := false
 	for c, v := range set {
-		if !sameValue(vals[c], v) {
+		if !SameValue(vals[c], v) {
 			vals[c] = v
 			changed = true
 		}
@@ -451,7 +451,10 @@ func (s *planState) expand(i int, ch change) error {
 	return nil
 }
 
-func sameValue(a, b any) bool {
+// SameValue reports whether two stored values are the same image: equal
+// as keys, and decimals of the same scale (1.0 and 1.00 differ, as
+// PostgreSQL sees a change between them). NULL equals only NULL.
+func SameValue(a, b any) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
@@ -479,7 +482,7 @@ func identicalValues(a, b []any) bool {
 		return false
 	}
 	for i := range a {
-		if !sameValue(a[i], b[i]) {
+		if !SameValue(a[i], b[i]) {
 			return false
 		}
 	}
