@@ -95,6 +95,18 @@ func (o *Options) validate() error {
 	if r.MaxBackoff < r.MinBackoff {
 		return fmt.Errorf("reldb: options: retry MaxBackoff %v is below MinBackoff %v", r.MaxBackoff, r.MinBackoff)
 	}
+	tr := &o.Traversal
+	if tr.NPlusOneThreshold == 0 {
+		tr.NPlusOneThreshold = 10
+	}
+	if tr.FetchMode > FetchLog {
+		return fmt.Errorf("reldb: options: unknown fetch mode %v", tr.FetchMode)
+	}
+	for rel, m := range tr.RelationModes {
+		if m > FetchLog {
+			return fmt.Errorf("reldb: options: relation %q: unknown fetch mode %v", rel, m)
+		}
+	}
 	if o.Sync < SyncEveryCommit || o.Sync > SyncNone {
 		return fmt.Errorf("reldb: options: unknown sync mode %v", o.Sync)
 	}

@@ -373,21 +373,13 @@ func permute[E any](s []E, idx []int, base int) {
 func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) (path string, seeks, read int, err error) {
 	// Each key has about n/domain junction rows: room for that many.
 	domain := max(tx.t.Len(rel.near.parentTree), 1)
-	links := make([][]any, 0, len(keys.enc)*tx.t.Len(rel.near.childTree)/domain+16)
-	linkEnds := make([]int, len(keys.enc))
-	last := 0
-	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), false /* point */, domain, func(k int, row []any) {
-		for ; last < k; last++ {
-			linkEnds[last] = len(links)
-		}
-		links = append(links, row)
-	})
-	for ; last < len(keys.enc); last++ {
-		linkEnds[last] = len(links)
-	}
+	jg := &gather{ends: make([]int, len(keys.enc)), rows: make([][]any, 0, len(keys.enc)*tx.t.Len(rel.near.childTree)/domain+16)}
+	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), false /* point */, domain, jg.add)
+	jg.close(len(keys.enc))
 	if err != nil {
 		return "", 0, 0, err
 	}
+	links, linkEnds := jg.rows, jg.ends
 	read = len(links)
 	tkeys, tof := distinctKeys(links, rel.far.ChildCols)
 	targets := make([][]any, len(tkeys.enc))

@@ -177,12 +177,17 @@ func (tx *Tx) SetLoadHook(fn func(Load)) func(Load) {
 
 // counted records a load of rows found with seeks index descents.
 func (tx *Tx) counted(kind LoadKind, table string, seeks, rows int) {
-	tx.stats.loads++
-	tx.stats.seeks += seeks
-	tx.stats.rows += rows
+	tx.tally(seeks, rows)
 	if tv := tx.trav; tv != nil && tv.hook != nil {
 		tv.hook(Load{Kind: kind, Table: table, Rows: rows, Caller: caller()})
 	}
+}
+
+// tally counts one load that took seeks index descents and read rows rows.
+func (tx *Tx) tally(seeks, rows int) {
+	tx.stats.loads++
+	tx.stats.seeks += seeks
+	tx.stats.rows += rows
 }
 
 // endStats runs once when the transaction ends: it reports what the

@@ -523,12 +523,9 @@ func (r Record) related(name string) (*loaded, []Record, error) {
 // detector.
 func (res *result) countLazy(rel *travRel) {
 	tx := res.tx
-	limit := tx.db.opts.Traversal.NPlusOneThreshold
+	limit := tx.db.opts.Traversal.NPlusOneThreshold // 0 became 10 in Open
 	if limit < 0 {
 		return
-	}
-	if limit == 0 {
-		limit = 10
 	}
 	more := res.extra()
 	c := more.lazy[rel.name]
@@ -576,26 +573,11 @@ func (tv *travState) finish(tx *Tx) {
 		tx.report(Report{Kind: ReportUnusedPrefetch, Relation: u, Count: 1})
 	}
 	limit := tx.db.opts.Traversal.NPlusOneThreshold
-	if limit == 0 {
-		limit = 10
-	}
 	for _, c := range tv.lazy {
 		if limit > 0 && c.n > limit {
 			tx.report(Report{Kind: ReportNPlusOne, Relation: c.rel, Count: c.n, Caller: c.caller})
 		}
 	}
-}
-
-// relStat returns the counters of a relation to update.
-func (tv *travState) relStat(key string) RelationStats {
-	return tv.relStats[key]
-}
-
-func (tv *travState) setRelStat(key string, s RelationStats) {
-	if tv.relStats == nil {
-		tv.relStats = map[string]RelationStats{}
-	}
-	tv.relStats[key] = s
 }
 
 // target returns the table a relation leads to, and for through the
@@ -626,7 +608,7 @@ func (tv *travState) keyScratch(vals []any, cols []int) ([]byte, bool) {
 	return tv.scratch, true
 }
 
-// ownKey makes a key the transaction may keep in its read set.
+// keepKey makes a key the transaction may keep in its read set.
 func (tx *Tx) keepKey(k []byte) []byte {
 	if tx.writeState == nil {
 		return k // a reader keeps no read set
@@ -718,11 +700,12 @@ func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 // countRel records a relation load: rowsRead rows read (junction rows
 // included) and related rows returned.
 func (tx *Tx) countRel(rel *travRel, kind LoadKind, table string, keys, seeks, rowsRead, related int, path string) {
-	tx.stats.loads++
-	tx.stats.seeks += seeks
-	tx.stats.rows += rowsRead
+	tx.tally(seeks, rowsRead)
 	tv := tx.travState()
-	s := tv.relStat(rel.key)
+	if tv.relStats == nil {
+		tv.relStats = map[string]RelationStats{}
+	}
+	s := tv.relStats[rel.key]
 	if kind == LoadBatch {
 		s.Batched++
 		switch path {
@@ -735,7 +718,7 @@ func (tx *Tx) countRel(rel *travRel, kind LoadKind, table string, keys, seeks, r
 		s.Single++
 	}
 	s.Rows += related
-	tv.setRelStat(rel.key, s)
+	tv.relStats[rel.key] = s
 	if tv.hook != nil {
 		tv.hook(Load{Kind: kind, Table: table, Relation: rel.key, Keys: keys, Rows: related, Path: path, Caller: caller()})
 	}

@@ -721,3 +721,14 @@ func walkPath(t *testing.T, recs []engine.Record, path []string) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// TestOpen_TraversalOptions: an unknown fetch mode is refused at Open.
+func TestOpen_TraversalOptions(t *testing.T) {
+	for _, tr := range []engine.TraversalOptions{
+		{FetchMode: engine.FetchMode(99)},
+		{RelationModes: map[string]engine.FetchMode{"authors.books": 42}},
+	} {
+		_, err := engine.Open(engine.Options{Traversal: tr})
+		assert.ErrorContains(t, err, "unknown fetch mode")
+	}
+}
