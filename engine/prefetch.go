@@ -134,8 +134,7 @@ type batchSpec struct {
 }
 
 func bindPrefetch(to *tableDef, rel *travRel, opts *PrefetchOptions) (*batchSpec, error) {
-	what := "prefetch " + rel.key
-	conds, err := bindConds(to, what, opts.Where)
+	conds, err := bindConds(to, "prefetch", rel.key, opts.Where)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +142,7 @@ func bindPrefetch(to *tableDef, rel *travRel, opts *PrefetchOptions) (*batchSpec
 	for _, k := range opts.OrderBy {
 		sp.order = append(sp.order, orderTerm{k.Col, k.Dir})
 	}
-	if sp.orderAt, err = bindOrder(to, what, sp.order); err != nil {
+	if sp.orderAt, err = bindOrder(to, "prefetch", rel.key, sp.order); err != nil {
 		return nil, err
 	}
 	return sp, nil

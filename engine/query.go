@@ -270,12 +270,11 @@ func (q *Query) plan() (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	what := "query " + q.table
-	conds, err := bindConds(d, what, q.conds)
+	conds, err := bindConds(d, "query", q.table, q.conds)
 	if err != nil {
 		return nil, err
 	}
-	orderAt, err := bindOrder(d, what, q.order)
+	orderAt, err := bindOrder(d, "query", q.table, q.order)
 	if err != nil {
 		return nil, err
 	}
@@ -289,19 +288,20 @@ func (q *Query) plan() (*plan, error) {
 }
 
 // bindConds checks conditions against a table and coerces their values to
-// the columns' types; what prefixes errors ("query books").
-func bindConds(d *tableDef, what string, in []Cond) ([]bound, error) {
+// the columns' types; verb and name prefix errors ("query books"), joined
+// only when there is one.
+func bindConds(d *tableDef, verb, name string, in []Cond) ([]bound, error) {
 	conds := make([]bound, len(in))
 	for i, c := range in {
 		pos, ok := d.colIdx[c.col]
 		if !ok {
-			return nil, fmt.Errorf("%s: %w: %q", what, ErrNoColumn, c.col)
+			return nil, fmt.Errorf("%s %s: %w: %q", verb, name, ErrNoColumn, c.col)
 		}
 		if c.op < opEq || c.op > opNotNull {
-			return nil, fmt.Errorf("%s: invalid condition on %q", what, c.col)
+			return nil, fmt.Errorf("%s %s: invalid condition on %q", verb, name, c.col)
 		}
 		if c.op != opIn && c.op != opIsNull && c.op != opNotNull && len(c.vals) != 1 {
-			return nil, fmt.Errorf("%s: condition %s on %q needs one value", what, opNames[c.op], c.col)
+			return nil, fmt.Errorf("%s %s: condition %s on %q needs one value", verb, name, opNames[c.op], c.col)
 		}
 		cmpCol := d.cols[pos]
 		cmpCol.precision, cmpCol.scale = 0, 0 // compare decimals exactly, unrounded
@@ -309,7 +309,7 @@ func bindConds(d *tableDef, what string, in []Cond) ([]bound, error) {
 		for _, v := range c.vals {
 			cv, err := coerce(&cmpCol, v)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", what, err)
+				return nil, fmt.Errorf("%s %s: %w", verb, name, err)
 			}
 			b.vals = append(b.vals, cv)
 		}
@@ -319,15 +319,15 @@ func bindConds(d *tableDef, what string, in []Cond) ([]bound, error) {
 }
 
 // bindOrder returns the column positions of ORDER BY terms.
-func bindOrder(d *tableDef, what string, order []orderTerm) ([]int, error) {
+func bindOrder(d *tableDef, verb, name string, order []orderTerm) ([]int, error) {
 	orderAt := make([]int, len(order))
 	for i, o := range order {
 		pos, ok := d.colIdx[o.col]
 		if !ok {
-			return nil, fmt.Errorf("%s: order by: %w: %q", what, ErrNoColumn, o.col)
+			return nil, fmt.Errorf("%s %s: order by: %w: %q", verb, name, ErrNoColumn, o.col)
 		}
 		if o.dir != Asc && o.dir != Desc {
-			return nil, fmt.Errorf("%s: order by %q: invalid direction %v", what, o.col, o.dir)
+			return nil, fmt.Errorf("%s %s: order by %q: invalid direction %v", verb, name, o.col, o.dir)
 		}
 		orderAt[i] = pos
 	}
