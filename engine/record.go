@@ -48,7 +48,7 @@ func (r Record) Get(col string) any {
 	if r.def == nil {
 		return nil
 	}
-	i, ok := r.def.colIdx[col]
+	i, ok := r.def.column(col)
 	if !ok {
 		return nil
 	}
@@ -60,7 +60,7 @@ func (r Record) Has(col string) bool {
 	if r.def == nil {
 		return false
 	}
-	_, ok := r.def.colIdx[col]
+	_, ok := r.def.column(col)
 	return ok
 }
 

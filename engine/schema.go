@@ -95,6 +95,26 @@ type indexDef struct {
 	tree    txn.TreeID
 }
 
+// column returns the position of the named column. Rows are read by column
+// name on every Record.Get, and tables are narrow: for a few columns,
+// comparing names (a length check, mostly) beats hashing the name.
+func (d *tableDef) column(name string) (int, bool) {
+	if len(d.cols) <= linearColumns {
+		for i := range d.cols {
+			if d.cols[i].name == name {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	i, ok := d.colIdx[name]
+	return i, ok
+}
+
+// linearColumns is the widest table whose columns column scans instead of
+// hashing.
+const linearColumns = 8
+
 func (d *tableDef) colNames(pos []int) []string {
 	names := make([]string, len(pos))
 	for i, p := range pos {

@@ -109,6 +109,19 @@ func (t *Tree) Get(key []byte) (Entry, bool) {
 	return *it.e, true
 }
 
+// GetWith is Get searching with probe, which it sets to key: a caller that
+// owns a long-lived Entry (a transaction) saves the pool round trip Get
+// makes. probe must not be in use by another search.
+func (t *Tree) GetWith(probe *Entry, key []byte) (Entry, bool) {
+	probe.Key = key
+	it, ok := t.bt.Get(makeItem(probe))
+	probe.Key = nil
+	if !ok {
+		return Entry{}, false
+	}
+	return *it.e, true
+}
+
 // probes recycles the entries that lookups and range bounds search with:
 // the B-tree takes items by value through a func value, so a probe on the
 // stack would escape and cost an allocation per search.
@@ -267,12 +280,18 @@ func (w *walk) stopped() ([]byte, bool) {
 // PrefixEnd returns the smallest key greater than every key that starts with
 // prefix, so [prefix, PrefixEnd(prefix)) is exactly the keys with that prefix.
 // It returns nil (no upper bound) when prefix is empty or all 0xFF bytes.
-func PrefixEnd(prefix []byte) []byte {
-	end := bytes.Clone(prefix)
-	for i := len(end) - 1; i >= 0; i-- {
-		if end[i] != 0xFF {
-			end[i]++
-			return end[:i+1]
+func PrefixEnd(prefix []byte) []byte { return AppendPrefixEnd(nil, prefix) }
+
+// AppendPrefixEnd appends PrefixEnd(prefix) to dst and returns it; when
+// PrefixEnd is nil it returns nil. prefix and dst's spare capacity must not
+// overlap.
+func AppendPrefixEnd(dst, prefix []byte) []byte {
+	for i := len(prefix) - 1; i >= 0; i-- {
+		if prefix[i] != 0xFF {
+			n := len(dst)
+			dst = append(dst, prefix[:i+1]...)
+			dst[n+i]++
+			return dst
 		}
 	}
 	return nil

@@ -24,6 +24,9 @@ type Txn struct {
 	// writer is nil in a read-only transaction, which keeps a reader small.
 	*writer
 	done bool
+	// probe is the entry Get searches the B-tree with: the transaction's
+	// own, since a Txn is not used concurrently.
+	probe index.Entry
 }
 
 // writer is the state only a write transaction has.
@@ -206,7 +209,7 @@ func (t *Txn) Get(id TreeID, key []byte) (index.Entry, bool) {
 	if tr == nil {
 		return index.Entry{}, false
 	}
-	return tr.Get(key)
+	return tr.GetWith(&t.probe, key)
 }
 
 // Scan calls fn for every entry of tree id with a key in [lo, hi), ascending
