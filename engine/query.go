@@ -15,7 +15,8 @@ import (
 type Cond struct {
 	col  string
 	op   condOp
-	vals []any
+	val  any   // the value of a comparison
+	vals []any // the values of In
 }
 
 type condOp uint8
@@ -34,19 +35,19 @@ const (
 var opNames = [...]string{opEq: "=", opLt: "<", opLe: "<=", opGt: ">", opGe: ">=", opIn: "IN", opIsNull: "IS NULL", opNotNull: "IS NOT NULL"}
 
 // Eq matches rows whose column equals v.
-func Eq(col string, v any) Cond { return Cond{col: col, op: opEq, vals: []any{v}} }
+func Eq(col string, v any) Cond { return Cond{col: col, op: opEq, val: v} }
 
 // Lt matches rows whose column is less than v.
-func Lt(col string, v any) Cond { return Cond{col: col, op: opLt, vals: []any{v}} }
+func Lt(col string, v any) Cond { return Cond{col: col, op: opLt, val: v} }
 
 // Le matches rows whose column is less than or equal to v.
-func Le(col string, v any) Cond { return Cond{col: col, op: opLe, vals: []any{v}} }
+func Le(col string, v any) Cond { return Cond{col: col, op: opLe, val: v} }
 
 // Gt matches rows whose column is greater than v.
-func Gt(col string, v any) Cond { return Cond{col: col, op: opGt, vals: []any{v}} }
+func Gt(col string, v any) Cond { return Cond{col: col, op: opGt, val: v} }
 
 // Ge matches rows whose column is greater than or equal to v.
-func Ge(col string, v any) Cond { return Cond{col: col, op: opGe, vals: []any{v}} }
+func Ge(col string, v any) Cond { return Cond{col: col, op: opGe, val: v} }
 
 // In matches rows whose column equals one of vals. NULLs in vals match
 // nothing, as in SQL.
@@ -96,6 +97,7 @@ type Query struct {
 	tx     *Tx
 	table  string
 	conds  []Cond
+	cond1  [1]Cond // conds' first storage: most queries have one
 	order  []orderTerm
 	limit  int
 	offset int
@@ -111,7 +113,9 @@ type orderTerm struct {
 
 // Query starts a query on a table.
 func (tx *Tx) Query(table string) *Query {
-	return &Query{tx: tx, table: table, limit: -1}
+	q := &Query{tx: tx, table: table, limit: -1}
+	q.conds = q.cond1[:0]
+	return q
 }
 
 // Where adds conditions; all conditions of a query must hold.
@@ -207,7 +211,8 @@ func (q *Query) Explain() (string, error) {
 type bound struct {
 	col  int
 	op   condOp
-	vals []any // coerced to the column's type
+	vals []any  // coerced to the column's type
+	one  [1]any // vals' storage for a comparison
 }
 
 type plan struct {
@@ -224,9 +229,51 @@ type plan struct {
 	orderAt []int // column positions of order
 	eqCols  int
 	ranged  bool
+	range1  [1]scanRange // ranges' storage for one range
 }
 
 type scanRange struct{ lo, hi []byte }
+
+// singlePrefix returns the key prefix of s's equality columns when each is
+// fixed to a single value, as eqValues would find it, and no range bounds
+// the next column.
+func singlePrefix(conds []bound, s shape) ([]byte, bool) {
+	if s.nranges != 1 || s.ranged {
+		return nil, false
+	}
+	var pre []byte
+	for _, col := range s.cols[:s.eqCols] {
+		v, ok := singleValue(conds, col)
+		if !ok {
+			return nil, false
+		}
+		if pre == nil {
+			pre = make([]byte, 0, 48) // the prefix, then its end
+		}
+		pre, _ = index.AppendValue(pre, v)
+	}
+	return pre, true
+}
+
+// singleValue returns the one value an Eq or IsNull condition fixes col
+// to: the condition eqValues would take.
+func singleValue(conds []bound, col int) (any, bool) {
+	for i := range conds {
+		c := &conds[i]
+		if c.col != col {
+			continue
+		}
+		switch c.op {
+		case opEq:
+			return c.vals[0], c.vals[0] != nil
+		case opIsNull:
+			return nil, true
+		case opIn:
+			return nil, false
+		}
+	}
+	return nil, false
+}
 
 func (p *plan) String() string {
 	var b strings.Builder
@@ -293,27 +340,36 @@ func (q *Query) plan() (*plan, error) {
 func bindConds(d *tableDef, verb, name string, in []Cond) ([]bound, error) {
 	conds := make([]bound, len(in))
 	for i, c := range in {
-		pos, ok := d.colIdx[c.col]
+		pos, ok := d.column(c.col)
 		if !ok {
 			return nil, fmt.Errorf("%s %s: %w: %q", verb, name, ErrNoColumn, c.col)
 		}
 		if c.op < opEq || c.op > opNotNull {
 			return nil, fmt.Errorf("%s %s: invalid condition on %q", verb, name, c.col)
 		}
-		if c.op != opIn && c.op != opIsNull && c.op != opNotNull && len(c.vals) != 1 {
-			return nil, fmt.Errorf("%s %s: condition %s on %q needs one value", verb, name, opNames[c.op], c.col)
-		}
 		cmpCol := d.cols[pos]
 		cmpCol.precision, cmpCol.scale = 0, 0 // compare decimals exactly, unrounded
-		b := bound{col: pos, op: c.op}
-		for _, v := range c.vals {
-			cv, err := coerce(&cmpCol, v)
+		b := &conds[i]
+		b.col, b.op = pos, c.op
+		switch c.op {
+		case opIsNull, opNotNull:
+		case opIn:
+			b.vals = make([]any, len(c.vals))
+			for j, v := range c.vals {
+				cv, err := coerce(&cmpCol, v)
+				if err != nil {
+					return nil, fmt.Errorf("%s %s: %w", verb, name, err)
+				}
+				b.vals[j] = cv
+			}
+		default:
+			cv, err := coerce(&cmpCol, c.val)
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", verb, name, err)
 			}
-			b.vals = append(b.vals, cv)
+			b.one[0] = cv
+			b.vals = b.one[:] // conds is not copied, so this stays put
 		}
-		conds[i] = b
 	}
 	return conds, nil
 }
@@ -322,7 +378,7 @@ func bindConds(d *tableDef, verb, name string, in []Cond) ([]bound, error) {
 func bindOrder(d *tableDef, verb, name string, order []orderTerm) ([]int, error) {
 	orderAt := make([]int, len(order))
 	for i, o := range order {
-		pos, ok := d.colIdx[o.col]
+		pos, ok := d.column(o.col)
 		if !ok {
 			return nil, fmt.Errorf("%s %s: order by: %w: %q", verb, name, ErrNoColumn, o.col)
 		}
@@ -464,6 +520,17 @@ func newPlan(d *tableDef, s shape, conds []bound, order []orderTerm, orderAt []i
 		p.name = s.ix.name
 	}
 	if s.empty {
+		return p
+	}
+	if pre, ok := singlePrefix(conds, s); ok {
+		// The common case, every equality column fixed to one value: one
+		// range, one buffer for both its ends.
+		r := scanRange{hi: index.AppendPrefixEnd(pre[len(pre):], pre)}
+		if len(pre) > 0 {
+			r.lo = pre[:len(pre):len(pre)]
+		}
+		p.range1[0] = r
+		p.ranges = p.range1[:]
 		return p
 	}
 	prefixes := [][]byte{nil}

@@ -173,8 +173,6 @@ type result struct {
 type resultMore struct {
 	// partial is set while the rows stream to a Query.Each callback.
 	partial bool
-	// lazy counts lazy loads per relation from rows of this result.
-	lazy map[string]*lazyCount
 	// typed are the typed API's objects of the rows, per model, in front
 	// of its identity map.
 	typed []typedObjs
@@ -241,10 +239,20 @@ func (l *loaded) makeRecords() {
 	}
 }
 
+// lazyCount counts the lazy loads of one relation from the rows of one
+// result, for the N+1 detector.
 type lazyCount struct {
 	rel    string
 	n      int
 	caller string // where the load that crossed the threshold ran
+}
+
+// lazyKey names a lazyCount: a result and a relation its rows have. A
+// result's rows share one table definition, which resolve maps each
+// relation name to one *travRel for the whole transaction.
+type lazyKey struct {
+	res *result
+	rel *travRel
 }
 
 // travState is a transaction's traversal state, allocated on first use.
@@ -256,13 +264,20 @@ type travState struct {
 	// prefetched lists prefetch levels, lazy the lazy counters, to report
 	// when the transaction ends.
 	prefetched []*loaded
-	lazy       []*lazyCount
+	lazy       []lazyCount       // in the order of their first load
+	lazyAt     map[lazyKey]int32 // where each lazy counter is
 	unused     []string
 	hook       func(Load)
 	scratch    []byte
-	hi         []byte      // a reader's reusable range end
-	models     *modelState // the typed API's identity map
-	finished   bool
+	hi         []byte // a reader's reusable range end
+	// rows, links and ats are loadOne's reusable buffers; collect is its
+	// scan callback, which appends to links (one closure per transaction
+	// instead of one per load).
+	rows, links [][]any
+	ats         []int
+	collect     func(index.Entry) bool
+	models      *modelState // the typed API's identity map
+	finished    bool
 }
 
 type relKey struct {
@@ -520,24 +535,26 @@ func (r Record) related(name string) (*loaded, []Record, error) {
 }
 
 // countLazy counts a lazy load of rel from a row of res, for the N+1
-// detector.
+// detector. The counters live in the transaction's traversal state, so
+// that counting allocates nothing per result.
 func (res *result) countLazy(rel *travRel) {
 	tx := res.tx
 	limit := tx.db.opts.Traversal.NPlusOneThreshold // 0 became 10 in Open
 	if limit < 0 {
 		return
 	}
-	more := res.extra()
-	c := more.lazy[rel.name]
-	if c == nil {
-		c = &lazyCount{rel: rel.key}
-		if more.lazy == nil {
-			more.lazy = map[string]*lazyCount{}
+	tv := tx.travState()
+	k := lazyKey{res, rel}
+	i, ok := tv.lazyAt[k]
+	if !ok {
+		if tv.lazyAt == nil {
+			tv.lazyAt = map[lazyKey]int32{}
 		}
-		more.lazy[rel.name] = c
-		tv := tx.travState()
-		tv.lazy = append(tv.lazy, c)
+		i = int32(len(tv.lazy))
+		tv.lazyAt[k] = i
+		tv.lazy = append(tv.lazy, lazyCount{rel: rel.key})
 	}
+	c := &tv.lazy[i]
 	c.n++
 	if c.n == limit+1 {
 		c.caller = caller()
@@ -620,81 +637,113 @@ func (tx *Tx) keepKey(k []byte) []byte {
 // (plus one per target row through a junction). For a through relation the
 // returned slice's capacity holds the junction rows after the targets,
 // which Links reads.
+//
+// A lazy traversal makes one load per access, so each costs few
+// allocations: the rows are gathered in the traversal's buffers, then
+// copied into one block per result.
 func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 	tv := tx.travState()
 	to, junction, err := tx.target(rel)
 	if err != nil {
 		return nil, fmt.Errorf("related %s: %w", rel.key, err)
 	}
-	res := &result{tx: tx}
-	seeks := 0
 	key, ok := tv.keyScratch(vals, rel.src)
-	if ok {
-		seeks = 1
-		key = tx.keepKey(key)
-		switch rel.dir {
-		case toParent:
-			if e, found := tx.t.Get(rel.near.parentTree, key); found {
-				res.rows = append(res.rows, rowOf(e.Val))
+	if !ok {
+		tx.countRel(rel, LoadLazy, to.name, 1, 0, 0, 0, "")
+		return []Record{}, nil
+	}
+	key = tx.keepKey(key)
+	switch rel.dir {
+	case toParent:
+		e, found := tx.t.Get(rel.near.parentTree, key)
+		if !found {
+			tx.countRel(rel, LoadLazy, to.name, 1, 1, 0, 0, "")
+			return []Record{}, nil
+		}
+		// One row: its result, row list and record in one allocation.
+		one := &struct {
+			res  result
+			rows [1][]any
+			recs [1]Record
+		}{}
+		row := rowOf(e.Val)
+		one.res = result{tx: tx, rows: one.rows[:]}
+		one.rows[0] = row
+		one.recs[0] = Record{def: to, vals: row, res: &one.res}
+		tx.countRel(rel, LoadLazy, to.name, 1, 1, 1, 1, "")
+		return one.recs[:], nil
+	case toChildren:
+		tv.scanLinks(tx, rel.near.childTree, key)
+		res := &result{tx: tx, rows: slices.Clone(tv.links)}
+		recs := make([]Record, len(res.rows))
+		for i, row := range res.rows {
+			recs[i] = Record{def: to, vals: row, res: res, at: i}
+		}
+		tx.countRel(rel, LoadLazy, to.name, 1, 1, len(recs), len(recs), "")
+		return recs, nil
+	}
+	// Through a junction: the junction rows, then a seek per target.
+	tv.scanLinks(tx, rel.near.childTree, key)
+	seeks := 1
+	targets, vias, ats := tv.rows[:0], tv.links[:0], tv.ats[:0]
+	for _, j := range tv.links {
+		tk, ok := tv.keyScratch(j, rel.far.ChildCols)
+		if !ok {
+			continue
+		}
+		seeks++
+		e, found := tx.t.Get(rel.far.parentTree, tx.keepKey(tk))
+		if !found {
+			continue
+		}
+		// Two junction rows may lead to one target (an explicit junction
+		// with a key of its own): the result holds each target once, and
+		// both records point at it.
+		row, at := rowOf(e.Val), len(targets)
+		for i, seen := range targets {
+			if &seen[0] == &row[0] {
+				at = i
+				break
 			}
-		case toChildren:
-			tv.hi = tx.rangeEnd(tv.hi, key)
-			tx.t.Scan(rel.near.childTree, key, tv.hi, false, func(e index.Entry) bool {
-				res.rows = append(res.rows, rowOf(e.Val))
-				return true
-			})
-		case through:
-			var links [][]any
-			tv.hi = tx.rangeEnd(tv.hi, key)
-			tx.t.Scan(rel.near.childTree, key, tv.hi, false, func(e index.Entry) bool {
-				links = append(links, rowOf(e.Val))
-				return true
-			})
-			// Two junction rows may lead to one target (an explicit
-			// junction with a key of its own): the result holds each
-			// target once, and both records point at it.
-			vias := &result{tx: tx, rows: make([][]any, 0, len(links))}
-			var targets []int // the result position of each linked target
-			for _, j := range links {
-				tk, ok := tv.keyScratch(j, rel.far.ChildCols)
-				if !ok {
-					continue
-				}
-				seeks++
-				e, found := tx.t.Get(rel.far.parentTree, tx.keepKey(tk))
-				if !found {
-					continue
-				}
-				row, at := rowOf(e.Val), len(res.rows)
-				for i, seen := range res.rows {
-					if &seen[0] == &row[0] {
-						at = i
-						break
-					}
-				}
-				if at == len(res.rows) {
-					res.rows = append(res.rows, row)
-				}
-				targets = append(targets, at)
-				vias.rows = append(vias.rows, j)
-			}
-			recs := make([]Record, len(targets), 2*len(targets))
-			for i, at := range targets {
-				recs[i] = Record{def: to, vals: res.rows[at], res: res, at: at}
-			}
-			for i, j := range vias.rows {
-				recs = append(recs, Record{def: junction, vals: j, res: vias, at: i})
-			}
-			tx.countRel(rel, LoadLazy, to.name, 1, seeks, len(links)+len(res.rows), len(targets), "")
-			return recs[:len(targets)], nil
+		}
+		if at == len(targets) {
+			targets = append(targets, row)
+		}
+		ats = append(ats, at)
+		vias = append(vias, j) // overwrites links already read
+	}
+	links := len(tv.links)
+	tv.rows, tv.ats = targets, ats
+	n, m := len(targets), len(ats)
+	pair := &struct{ res, vias result }{}
+	rows := make([][]any, n+m)
+	copy(rows, targets)
+	copy(rows[n:], vias)
+	pair.res = result{tx: tx, rows: rows[:n:n]}
+	pair.vias = result{tx: tx, rows: rows[n:]}
+	recs := make([]Record, m, 2*m)
+	for i, at := range ats {
+		recs[i] = Record{def: to, vals: targets[at], res: &pair.res, at: at}
+	}
+	for i, j := range pair.vias.rows {
+		recs = append(recs, Record{def: junction, vals: j, res: &pair.vias, at: i})
+	}
+	tx.countRel(rel, LoadLazy, to.name, 1, seeks, links+n, m, "")
+	return recs[:m], nil
+}
+
+// scanLinks reads the entries of tree whose key starts with key into
+// tv.links.
+func (tv *travState) scanLinks(tx *Tx, tree txn.TreeID, key []byte) {
+	if tv.collect == nil {
+		tv.collect = func(e index.Entry) bool {
+			tv.links = append(tv.links, rowOf(e.Val))
+			return true
 		}
 	}
-	recs := make([]Record, len(res.rows))
-	for i, row := range res.rows {
-		recs[i] = Record{def: to, vals: row, res: res, at: i}
-	}
-	tx.countRel(rel, LoadLazy, to.name, 1, seeks, len(res.rows), len(res.rows), "")
-	return recs, nil
+	tv.links = tv.links[:0]
+	tv.hi = tx.rangeEnd(tv.hi, key)
+	tx.t.Scan(tree, key, tv.hi, false, tv.collect)
 }
 
 // countRel records a relation load: rowsRead rows read (junction rows
@@ -817,14 +866,7 @@ func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
 	if tx.writeState != nil {
 		return tx.arena.prefixEnd(prefix)
 	}
-	for i := len(prefix) - 1; i >= 0; i-- {
-		if prefix[i] != 0xFF {
-			buf = append(buf[:0], prefix[:i+1]...)
-			buf[i]++
-			return buf
-		}
-	}
-	return nil
+	return index.AppendPrefixEnd(buf[:0], prefix)
 }
 
 // distinctKeys encodes the cols of every row and returns the distinct
