@@ -48,11 +48,35 @@ func (a *keyArena) prefixEnd(prefix []byte) []byte {
 // tree and of its indexes share one boxed tuple per row version.
 func rowOf(v any) []any { return *v.(*[]any) }
 
+// slab hands out slices of T carved from chunks, so that many small slices
+// cost an allocation per chunk instead of one each. A carved slice's
+// capacity is clipped, so appending to it copies; a chunk stays alive while
+// any slice carved from it does.
+type slab[T any] struct {
+	buf []T
+	max int // the largest chunk, in elements
+}
+
+// take returns a zeroed slice of n elements.
+func (s *slab[T]) take(n int) []T {
+	if n > s.max/8 {
+		return make([]T, n)
+	}
+	if cap(s.buf)-len(s.buf) < n {
+		// Chunks double from a few slices' worth, so a short transaction
+		// allocates little.
+		s.buf = make([]T, 0, min(max(2*cap(s.buf), 4*n), s.max))
+	}
+	start := len(s.buf)
+	s.buf = s.buf[:start+n]
+	return s.buf[start : start+n : start+n]
+}
+
 // rowSlab hands out row tuples and the boxes entries hold them by, carved
 // from chunks: a row costs no allocation of its own beyond its values. A
 // chunk stays alive while any row carved from it does.
 type rowSlab struct {
-	cells []any
+	cells slab[any]
 	boxes [][]any
 }
 
@@ -62,17 +86,10 @@ const rowSlabBoxes = 128
 // alloc returns a zeroed tuple of n values, from the slab when it is
 // small.
 func (s *rowSlab) alloc(n int) []any {
-	if n > rowSlabCells/8 {
-		return make([]any, n)
+	if s.cells.max == 0 {
+		s.cells.max = rowSlabCells
 	}
-	if cap(s.cells)-len(s.cells) < n {
-		// Chunks double from a few rows' worth, so a short transaction
-		// allocates little.
-		s.cells = make([]any, 0, min(max(2*cap(s.cells), 4*n), rowSlabCells))
-	}
-	start := len(s.cells)
-	s.cells = s.cells[:start+n]
-	return s.cells[start : start+n : start+n]
+	return s.cells.take(n)
 }
 
 // box returns the value tree entries hold for a tuple: a pointer, which an

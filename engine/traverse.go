@@ -275,9 +275,15 @@ type travState struct {
 	// instead of one per load).
 	rows, links [][]any
 	ats         []int
+	spread      []Record
 	collect     func(index.Entry) bool
-	models      *modelState // the typed API's identity map
-	finished    bool
+	// Lazy loads carve their results, row lists and records from slabs:
+	// a lazy walk makes thousands of small ones.
+	results  slab[result]
+	rowLists slab[[]any]
+	records  slab[Record]
+	models   *modelState // the typed API's identity map
+	finished bool
 }
 
 type relKey struct {
@@ -288,6 +294,9 @@ type relKey struct {
 func (tx *Tx) travState() *travState {
 	if tx.trav == nil {
 		tx.trav = &travState{mode: tx.fetch}
+		tx.trav.results.max = 64
+		tx.trav.rowLists.max = 1024
+		tx.trav.records.max = 1024
 	}
 	return tx.trav
 }
@@ -638,9 +647,9 @@ func (tx *Tx) keepKey(k []byte) []byte {
 // returned slice's capacity holds the junction rows after the targets,
 // which Links reads.
 //
-// A lazy traversal makes one load per access, so each costs few
-// allocations: the rows are gathered in the traversal's buffers, then
-// copied into one block per result.
+// A lazy traversal makes one load per access, so each must cost little:
+// the rows are gathered in the traversal's buffers, then copied into
+// slices carved from its slabs.
 func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 	tv := tx.travState()
 	to, junction, err := tx.target(rel)
@@ -660,25 +669,13 @@ func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 			tx.countRel(rel, LoadLazy, to.name, 1, 1, 0, 0, "")
 			return []Record{}, nil
 		}
-		// One row: its result, row list and record in one allocation.
-		one := &struct {
-			res  result
-			rows [1][]any
-			recs [1]Record
-		}{}
-		row := rowOf(e.Val)
-		one.res = result{tx: tx, rows: one.rows[:]}
-		one.rows[0] = row
-		one.recs[0] = Record{def: to, vals: row, res: &one.res}
+		tv.rows = append(tv.rows[:0], rowOf(e.Val))
+		recs := tv.lazyResult(tx, to, tv.rows, 1)
 		tx.countRel(rel, LoadLazy, to.name, 1, 1, 1, 1, "")
-		return one.recs[:], nil
+		return recs, nil
 	case toChildren:
 		tv.scanLinks(tx, rel.near.childTree, key)
-		res := &result{tx: tx, rows: slices.Clone(tv.links)}
-		recs := make([]Record, len(res.rows))
-		for i, row := range res.rows {
-			recs[i] = Record{def: to, vals: row, res: res, at: i}
-		}
+		recs := tv.lazyResult(tx, to, tv.links, len(tv.links))
 		tx.countRel(rel, LoadLazy, to.name, 1, 1, len(recs), len(recs), "")
 		return recs, nil
 	}
@@ -715,21 +712,41 @@ func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 	links := len(tv.links)
 	tv.rows, tv.ats = targets, ats
 	n, m := len(targets), len(ats)
-	pair := &struct{ res, vias result }{}
-	rows := make([][]any, n+m)
-	copy(rows, targets)
-	copy(rows[n:], vias)
-	pair.res = result{tx: tx, rows: rows[:n:n]}
-	pair.vias = result{tx: tx, rows: rows[n:]}
-	recs := make([]Record, m, 2*m)
-	for i, at := range ats {
-		recs[i] = Record{def: to, vals: targets[at], res: &pair.res, at: at}
+	recs := tv.lazyResult(tx, to, targets, 2*m)
+	if n < m {
+		// Some targets are linked twice: spread their records.
+		tv.spread = append(tv.spread[:0], recs[:n]...)
+		for i, at := range ats {
+			recs[i] = tv.spread[at]
+		}
 	}
-	for i, j := range pair.vias.rows {
-		recs = append(recs, Record{def: junction, vals: j, res: &pair.vias, at: i})
+	viaRes := tv.lazyRows(tx, vias)
+	for i, j := range viaRes.rows {
+		recs[m+i] = Record{def: junction, vals: j, res: viaRes, at: i}
 	}
 	tx.countRel(rel, LoadLazy, to.name, 1, seeks, links+n, m, "")
 	return recs[:m], nil
+}
+
+// lazyRows makes a result of a copy of rows.
+func (tv *travState) lazyRows(tx *Tx, rows [][]any) *result {
+	res := &tv.results.take(1)[0]
+	res.tx = tx
+	res.rows = tv.rowLists.take(len(rows))
+	copy(res.rows, rows)
+	return res
+}
+
+// lazyResult makes a result of a copy of rows, and records for them: a
+// slice of n ≥ len(rows) records of which the first len(rows) hold the
+// rows in order.
+func (tv *travState) lazyResult(tx *Tx, d *tableDef, rows [][]any, n int) []Record {
+	res := tv.lazyRows(tx, rows)
+	recs := tv.records.take(n)
+	for i, row := range res.rows {
+		recs[i] = Record{def: d, vals: row, res: res, at: i}
+	}
+	return recs
 }
 
 // scanLinks reads the entries of tree whose key starts with key into

@@ -560,3 +560,53 @@ func TestRegress_Typed_TwoModelsOneTable(t *testing.T) {
 		return nil
 	}))
 }
+
+// A lazy Links through an explicit junction whose rows lead to the same
+// target twice and then to another: every edge keeps its own target, and
+// both edges to one target share its row in the result.
+func TestRegress_LazyLinks_DuplicateThenOther(t *testing.T) {
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "students", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "courses", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "enrollments", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "student_id", Type: engine.Int}, {Name: "course_id", Type: engine.Int}}},
+	)
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
+		require.NoError(t, tx.CreateRelation(engine.Relation{Child: "enrollments", Columns: []string{"student_id"}, Parent: "students"}))
+		require.NoError(t, tx.CreateRelation(engine.Relation{Child: "enrollments", Columns: []string{"course_id"}, Parent: "courses"}))
+		require.NoError(t, tx.CreateManyToMany(engine.ManyToMany{Left: "students", Right: "courses", Through: "enrollments", LeftAs: "courses", RightAs: "students"}))
+		for _, r := range []engine.Row{
+			{"id": 1}, {"id": 2}, {"id": 3},
+		} {
+			_, err := tx.Insert("courses", r)
+			require.NoError(t, err)
+		}
+		_, err := tx.Insert("students", engine.Row{"id": 1})
+		require.NoError(t, err)
+		// Junction keys order the edges: course 2, course 2 again, course 3, course 1.
+		for i, c := range []int{2, 2, 3, 1} {
+			_, err := tx.Insert("enrollments", engine.Row{"id": i + 1, "student_id": 1, "course_id": c})
+			require.NoError(t, err)
+		}
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		s, err := tx.Get("students", 1)
+		require.NoError(t, err)
+		links, err := s.Links("courses")
+		require.NoError(t, err)
+		var edges []string
+		for _, l := range links {
+			edges = append(edges, fmt.Sprintf("%v:%v->%v", l.Via.Get("id"), l.Via.Get("course_id"), l.To.ID()))
+		}
+		assert.Equal(t, []string{"1:2->2", "2:2->2", "3:3->3", "4:1->1"}, edges)
+		to, err := s.Related("courses")
+		require.NoError(t, err)
+		var ids []any
+		for _, r := range to {
+			ids = append(ids, r.ID())
+		}
+		assert.Equal(t, []any{int64(2), int64(2), int64(3), int64(1)}, ids)
+		return nil
+	}))
+}
