@@ -213,6 +213,9 @@ type bound struct {
 	op   condOp
 	vals []any  // coerced to the column's type
 	one  [1]any // vals' storage for a comparison
+	// implied is set when the plan's key ranges already ensure the
+	// condition, which matches then skips.
+	implied bool
 }
 
 type plan struct {
@@ -237,27 +240,38 @@ type scanRange struct{ lo, hi []byte }
 // singlePrefix returns the key prefix of s's equality columns when each is
 // fixed to a single value, as eqValues would find it, and no range bounds
 // the next column.
+//
+// The conditions that fixed the columns are marked implied: every entry of
+// the prefix's range satisfies them, so the scan need not check them.
 func singlePrefix(conds []bound, s shape) ([]byte, bool) {
 	if s.nranges != 1 || s.ranged {
 		return nil, false
 	}
 	var pre []byte
 	for _, col := range s.cols[:s.eqCols] {
-		v, ok := singleValue(conds, col)
-		if !ok {
+		at := singleValue(conds, col)
+		if at < 0 {
 			return nil, false
+		}
+		var v any // nil for IsNull
+		if conds[at].op == opEq {
+			v = conds[at].vals[0]
 		}
 		if pre == nil {
 			pre = make([]byte, 0, 48) // the prefix, then its end
 		}
 		pre, _ = index.AppendValue(pre, v)
 	}
+	for _, col := range s.cols[:s.eqCols] {
+		conds[singleValue(conds, col)].implied = true
+	}
 	return pre, true
 }
 
-// singleValue returns the one value an Eq or IsNull condition fixes col
-// to: the condition eqValues would take.
-func singleValue(conds []bound, col int) (any, bool) {
+// singleValue returns the position of the condition eqValues would take
+// for col when it fixes col to one value (an Eq with a value, or IsNull),
+// or -1.
+func singleValue(conds []bound, col int) int {
 	for i := range conds {
 		c := &conds[i]
 		if c.col != col {
@@ -265,14 +279,17 @@ func singleValue(conds []bound, col int) (any, bool) {
 		}
 		switch c.op {
 		case opEq:
-			return c.vals[0], c.vals[0] != nil
+			if c.vals[0] == nil {
+				return -1
+			}
+			return i
 		case opIsNull:
-			return nil, true
+			return i
 		case opIn:
-			return nil, false
+			return -1
 		}
 	}
-	return nil, false
+	return -1
 }
 
 func (p *plan) String() string {
@@ -633,7 +650,11 @@ func tighter(a, b *bound, dir int) bool {
 
 // matches reports whether a row satisfies every condition.
 func matches(conds []bound, vals []any) bool {
-	for _, c := range conds {
+	for i := range conds {
+		c := &conds[i]
+		if c.implied {
+			continue
+		}
 		v := vals[c.col]
 		switch c.op {
 		case opIsNull:
@@ -787,7 +808,7 @@ func (q *Query) collectPlanned(p *plan) (*result, *tableDef, error) {
 		// Collect before anything else runs: in a write transaction the
 		// caller may write to the trees being scanned, which a B-tree
 		// iteration does not survive.
-		rows := make([][]any, 0, 8)
+		rows := make([][]any, 0, 16)
 		p.scan(tx, func(vals []any) bool {
 			rows = append(rows, vals)
 			return !p.sorted || q.limit < 0 || len(rows)-q.offset < q.limit
