@@ -121,7 +121,6 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 		return nil, err
 	}
 	tx := &Tx{db: db, ctx: ctx, readOnly: opts.ReadOnly, fetch: opts.FetchMode}
-	tx.loose.tx = tx
 	if !opts.ReadOnly {
 		tx.writeState = &writeState{}
 	}

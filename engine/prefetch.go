@@ -203,13 +203,13 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	// kept, the gathered slices serve as the results' rows as they are.
 	// Records are made from the places on the first Related (loaded.group).
 	all := g.keep == nil
-	next := &result{tx: tx}
+	next := &result{tx: tx, def: to}
 	ats := make([]int32, 0, g.kept()) // the related rows' places in next, all groups in order
 	var joins *result                 // through: the junction rows, in step with ats
 	var targetAt []int32
 	switch {
 	case rel.dir == through:
-		joins = &result{tx: tx, rows: g.vias}
+		joins = &result{tx: tx, def: junction, rows: g.vias}
 		if !all {
 			joins.rows = make([][]any, 0, g.kept())
 		}

@@ -108,7 +108,7 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := Change{Path: plan.Path(i), Table: op.Table, Key: Record{def: od, vals: op.Row}.ID(), Delete: op.Kind == relation.OpDelete}
+		c := Change{Path: plan.Path(i), Table: op.Table, Key: od.id(op.Row), Delete: op.Kind == relation.OpDelete}
 		if !c.Delete {
 			c.Set = Row{}
 			for col, v := range op.Set {

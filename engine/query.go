@@ -148,13 +148,13 @@ func (q *Query) Offset(n int) *Query {
 
 // All returns every matching row.
 func (q *Query) All() ([]Record, error) {
-	res, d, err := q.collect()
+	res, err := q.collect()
 	if err != nil || len(res.rows) == 0 {
 		return nil, err
 	}
 	out := make([]Record, len(res.rows))
-	for i, vals := range res.rows {
-		out[i] = Record{def: d, vals: vals, res: res, at: i}
+	for i := range res.rows {
+		out[i] = Record{res: res, at: i}
 	}
 	return out, nil
 }
@@ -754,12 +754,12 @@ func (q *Query) run(fn func(Record) bool) error {
 		return err
 	}
 	if len(q.prefetch) > 0 || !q.tx.readOnly || !p.sorted {
-		res, d, err := q.collectPlanned(p)
+		res, err := q.collectPlanned(p)
 		if err != nil {
 			return err
 		}
-		for i, vals := range res.rows {
-			if !fn(Record{def: d, vals: vals, res: res, at: i}) {
+		for i := range res.rows {
+			if !fn(Record{res: res, at: i}) {
 				break
 			}
 		}
@@ -768,7 +768,7 @@ func (q *Query) run(fn func(Record) bool) error {
 	// Stream: a reader's trees do not change under the scan. The result
 	// is partial until the scan ends, which FetchPeers must know.
 	tx := q.tx
-	res := &result{tx: tx, more: &resultMore{partial: true}}
+	res := &result{tx: tx, def: p.d, more: &resultMore{partial: true}}
 	defer func() { res.more.partial = false }()
 	skip, left := q.offset, q.limit
 	if left != 0 {
@@ -779,7 +779,7 @@ func (q *Query) run(fn func(Record) bool) error {
 			}
 			at := len(res.rows)
 			res.rows = append(res.rows, vals)
-			if !fn(Record{def: p.d, vals: vals, res: res, at: at}) {
+			if !fn(Record{res: res, at: at}) {
 				return false
 			}
 			left--
@@ -793,17 +793,17 @@ func (q *Query) run(fn func(Record) bool) error {
 // collect runs the query into a result: the matching rows after ORDER BY,
 // OFFSET and LIMIT, with the prefetched relations loaded. One load, plus
 // one per prefetch level.
-func (q *Query) collect() (*result, *tableDef, error) {
+func (q *Query) collect() (*result, error) {
 	p, err := q.plan()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	return q.collectPlanned(p)
 }
 
-func (q *Query) collectPlanned(p *plan) (*result, *tableDef, error) {
+func (q *Query) collectPlanned(p *plan) (*result, error) {
 	tx := q.tx
-	res := &result{tx: tx}
+	res := &result{tx: tx, def: p.d}
 	if q.limit != 0 {
 		// Collect before anything else runs: in a write transaction the
 		// caller may write to the trees being scanned, which a B-tree
@@ -825,10 +825,10 @@ func (q *Query) collectPlanned(p *plan) (*result, *tableDef, error) {
 	tx.counted(LoadQuery, q.table, p.seeks(), len(res.rows))
 	if len(q.prefetch) > 0 {
 		if err := tx.prefetch(res, p.d, q.prefetch); err != nil {
-			return nil, nil, fmt.Errorf("query %s: %w", q.table, err)
+			return nil, fmt.Errorf("query %s: %w", q.table, err)
 		}
 	}
-	return res, p.d, nil
+	return res, nil
 }
 
 // seeks is how many index descents the plan's scan takes.

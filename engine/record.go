@@ -22,45 +22,56 @@ type Key []any
 // knows the transaction and result it was read in, which Related uses to
 // traverse relations. The zero Record belongs to no table.
 type Record struct {
-	def  *tableDef
-	vals []any
 	// res is the result the record was read in and at its position there:
-	// how Related finds prefetched rows and loads lazily.
+	// the row is res.rows[at], of table res.def. That is also how Related
+	// finds prefetched rows and loads lazily. Records are made by the
+	// thousand in traversals, so they hold nothing else.
 	res *result
 	at  int
 }
 
+// def returns the record's table, nil for the zero Record.
+func (r Record) def() *tableDef {
+	if r.res == nil {
+		return nil
+	}
+	return r.res.def
+}
+
+// vals returns the record's stored values; r must not be zero.
+func (r Record) vals() []any { return r.res.rows[r.at] }
+
 // Table returns the name of the record's table.
 func (r Record) Table() string {
-	if r.def == nil {
+	if r.res == nil {
 		return ""
 	}
-	return r.def.name
+	return r.res.def.name
 }
 
 // IsZero reports whether r is the zero Record.
-func (r Record) IsZero() bool { return r.def == nil }
+func (r Record) IsZero() bool { return r.res == nil }
 
 // Get returns the value of a column, nil when it is NULL or when the table
 // has no such column (Has tells the two apart). []byte and *apd.Decimal
 // values are copies.
 func (r Record) Get(col string) any {
-	if r.def == nil {
+	if r.res == nil {
 		return nil
 	}
-	i, ok := r.def.column(col)
+	i, ok := r.res.def.column(col)
 	if !ok {
 		return nil
 	}
-	return exportValue(r.vals[i])
+	return exportValue(r.res.rows[r.at][i])
 }
 
 // Has reports whether the record's table has the column.
 func (r Record) Has(col string) bool {
-	if r.def == nil {
+	if r.res == nil {
 		return false
 	}
-	_, ok := r.def.column(col)
+	_, ok := r.res.def.column(col)
 	return ok
 }
 
@@ -68,35 +79,45 @@ func (r Record) Has(col string) bool {
 // for a composite one. It can be passed back to Tx.Get, Tx.Update and
 // Tx.Delete.
 func (r Record) ID() any {
-	if r.def == nil {
+	if r.res == nil {
 		return nil
 	}
-	if len(r.def.pk) == 1 {
-		return exportValue(r.vals[r.def.pk[0]])
+	return r.res.def.id(r.vals())
+}
+
+// id returns the primary key of a row of d as Record.ID does.
+func (d *tableDef) id(vals []any) any {
+	if len(d.pk) == 1 {
+		return exportValue(vals[d.pk[0]])
 	}
-	k := make(Key, len(r.def.pk))
-	for i, p := range r.def.pk {
-		k[i] = exportValue(r.vals[p])
+	k := make(Key, len(d.pk))
+	for i, p := range d.pk {
+		k[i] = exportValue(vals[p])
 	}
 	return k
 }
 
 // Columns returns the table's column names in declaration order.
 func (r Record) Columns() []string {
-	if r.def == nil {
+	if r.res == nil {
 		return nil
 	}
-	names := make([]string, len(r.def.cols))
-	for i := range r.def.cols {
-		names[i] = r.def.cols[i].name
+	d := r.res.def
+	names := make([]string, len(d.cols))
+	for i := range d.cols {
+		names[i] = d.cols[i].name
 	}
 	return names
 }
 
 // Values returns the column values in declaration order (a copy).
 func (r Record) Values() []any {
-	out := make([]any, len(r.vals))
-	for i, v := range r.vals {
+	if r.res == nil {
+		return []any{}
+	}
+	vals := r.vals()
+	out := make([]any, len(vals))
+	for i, v := range vals {
 		out[i] = exportValue(v)
 	}
 	return out
@@ -104,29 +125,31 @@ func (r Record) Values() []any {
 
 // Row returns the record as a Row (a copy).
 func (r Record) Row() Row {
-	if r.def == nil {
+	if r.res == nil {
 		return nil
 	}
-	row := make(Row, len(r.vals))
-	for i, v := range r.vals {
-		row[r.def.cols[i].name] = exportValue(v)
+	d, vals := r.res.def, r.vals()
+	row := make(Row, len(vals))
+	for i, v := range vals {
+		row[d.cols[i].name] = exportValue(v)
 	}
 	return row
 }
 
 // String renders the record as table(col=value, ...).
 func (r Record) String() string {
-	if r.def == nil {
+	if r.res == nil {
 		return "<zero record>"
 	}
+	d := r.res.def
 	var b strings.Builder
-	b.WriteString(r.def.name)
+	b.WriteString(d.name)
 	b.WriteByte('(')
-	for i, v := range r.vals {
+	for i, v := range r.vals() {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(r.def.cols[i].name)
+		b.WriteString(d.cols[i].name)
 		b.WriteByte('=')
 		b.WriteString(formatValue(v))
 	}

@@ -161,7 +161,11 @@ type travRel struct {
 // the rows of a result at once, and what the N+1 detector counts by.
 type result struct {
 	tx   *Tx
-	rows [][]any // nil for loose rows (Get, Insert): no peers
+	def  *tableDef // the table of the rows
+	rows [][]any
+	// loose is set for a result of rows read one at a time (Get, Insert,
+	// Update), which are no peers of each other.
+	loose bool
 	// rels holds the relations loaded for every row of the result, by
 	// relation name.
 	rels map[string]*loaded
@@ -228,7 +232,7 @@ func (l *loaded) group(i int) []Record {
 func (l *loaded) makeRecords() {
 	l.recs = make([]Record, len(l.ats))
 	for j, at := range l.ats {
-		l.recs[j] = Record{def: l.to, vals: l.next.rows[at], res: l.next, at: int(at)}
+		l.recs[j] = Record{res: l.next, at: int(at)}
 	}
 	l.groups = make([][]Record, len(l.start))
 	for r := range l.groups {
@@ -276,7 +280,9 @@ type travState struct {
 	rows, links [][]any
 	ats         []int
 	spread      []Record
-	collect     func(index.Entry) bool
+	// loose holds each table's current loose result (Tx.looseRecord).
+	loose   map[*tableDef]*result
+	collect func(index.Entry) bool
 	// Lazy loads carve their results, row lists and records from slabs:
 	// a lazy walk makes thousands of small ones.
 	results  slab[result]
@@ -441,8 +447,8 @@ func (r Record) Related(name string) ([]Record, error) {
 // when there is none. It loads like Related. Returns ErrSchema for a
 // relation that may hold several rows.
 func (r Record) RelatedOne(name string) (Record, error) {
-	if r.res != nil && r.def != nil {
-		rel, err := r.res.tx.resolve(r.def, name)
+	if r.res != nil {
+		rel, err := r.res.tx.resolve(r.res.def, name)
 		if err != nil {
 			return Record{}, err
 		}
@@ -462,10 +468,10 @@ func (r Record) RelatedOne(name string) (Record, error) {
 // enrollment's grade) it carries. It loads like Related. Returns ErrSchema
 // for a relation that is not many-to-many.
 func (r Record) Links(name string) ([]Link, error) {
-	if r.res == nil || r.def == nil {
+	if r.res == nil {
 		return nil, fmt.Errorf("reldb: links %q: the record was not read by a transaction", name)
 	}
-	rel, err := r.res.tx.resolve(r.def, name)
+	rel, err := r.res.tx.resolve(r.res.def, name)
 	if err != nil {
 		return nil, err
 	}
@@ -488,7 +494,7 @@ func (r Record) Links(name string) ([]Link, error) {
 	links := make([]Link, len(to))
 	for i := range to {
 		at := int(l.start[r.at]) + i
-		links[i] = Link{Via: Record{def: l.junction, vals: l.joins.rows[at], res: l.joins, at: at}, To: to[i]}
+		links[i] = Link{Via: Record{res: l.joins, at: at}, To: to[i]}
 	}
 	return links, nil
 }
@@ -496,7 +502,7 @@ func (r Record) Links(name string) ([]Link, error) {
 // related reads a relation from r: the loaded relation of r's result that
 // holds it, or the rows of a lazy load.
 func (r Record) related(name string) (*loaded, []Record, error) {
-	if r.res == nil || r.def == nil {
+	if r.res == nil {
 		return nil, nil, fmt.Errorf("reldb: related %q: the record was not read by a transaction", name)
 	}
 	res := r.res
@@ -505,7 +511,7 @@ func (r Record) related(name string) (*loaded, []Record, error) {
 		l.markUsed(tx)
 		return l, nil, nil
 	}
-	rel, err := tx.resolve(r.def, name)
+	rel, err := tx.resolve(res.def, name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -514,11 +520,11 @@ func (r Record) related(name string) (*loaded, []Record, error) {
 	}
 	switch tx.fetchMode(rel) {
 	case FetchRaise:
-		return nil, nil, fmt.Errorf("related %s from %s: %w", rel.key, r.def.renderPK(r.vals), ErrLazyLoad)
+		return nil, nil, fmt.Errorf("related %s from %s: %w", rel.key, res.def.renderPK(r.vals()), ErrLazyLoad)
 	case FetchPeers:
 		// A result still streaming to Query.Each has only part of its
 		// rows: its peers are loaded one by one until it is whole.
-		if len(res.rows) > 1 && (res.more == nil || !res.more.partial) {
+		if !res.loose && len(res.rows) > 1 && (res.more == nil || !res.more.partial) {
 			l, _, _, err := tx.loadBatch(res, rel, nil)
 			if err != nil {
 				return nil, nil, err
@@ -533,11 +539,11 @@ func (r Record) related(name string) (*loaded, []Record, error) {
 	case FetchLog:
 		tx.report(Report{Kind: ReportLazyLoad, Relation: rel.key, Count: 1, Caller: caller()})
 	}
-	recs, err := tx.loadOne(rel, r.vals)
+	recs, err := tx.loadOne(rel, r.vals())
 	if err != nil {
 		return nil, nil, err
 	}
-	if res.rows != nil {
+	if !res.loose {
 		res.countLazy(rel)
 	}
 	return nil, recs, nil
@@ -720,18 +726,18 @@ func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 			recs[i] = tv.spread[at]
 		}
 	}
-	viaRes := tv.lazyRows(tx, vias)
-	for i, j := range viaRes.rows {
-		recs[m+i] = Record{def: junction, vals: j, res: viaRes, at: i}
+	viaRes := tv.lazyRows(tx, junction, vias)
+	for i := range viaRes.rows {
+		recs[m+i] = Record{res: viaRes, at: i}
 	}
 	tx.countRel(rel, LoadLazy, to.name, 1, seeks, links+n, m, "")
 	return recs[:m], nil
 }
 
-// lazyRows makes a result of a copy of rows.
-func (tv *travState) lazyRows(tx *Tx, rows [][]any) *result {
+// lazyRows makes a result of a copy of rows, of table d.
+func (tv *travState) lazyRows(tx *Tx, d *tableDef, rows [][]any) *result {
 	res := &tv.results.take(1)[0]
-	res.tx = tx
+	res.tx, res.def = tx, d
 	res.rows = tv.rowLists.take(len(rows))
 	copy(res.rows, rows)
 	return res
@@ -741,10 +747,10 @@ func (tv *travState) lazyRows(tx *Tx, rows [][]any) *result {
 // slice of n ≥ len(rows) records of which the first len(rows) hold the
 // rows in order.
 func (tv *travState) lazyResult(tx *Tx, d *tableDef, rows [][]any, n int) []Record {
-	res := tv.lazyRows(tx, rows)
+	res := tv.lazyRows(tx, d, rows)
 	recs := tv.records.take(n)
-	for i, row := range res.rows {
-		recs[i] = Record{def: d, vals: row, res: res, at: i}
+	for i := range res.rows {
+		recs[i] = Record{res: res, at: i}
 	}
 	return recs
 }

@@ -33,12 +33,14 @@ type Tx struct {
 	cat *catalogCache // a reader's view of the catalog
 
 	// stats counts loads; trav is the traversal state, allocated on first
-	// use; loose is the result of rows read one at a time (Get, Insert,
-	// Update), which have no peers.
-	stats  txStats
-	trav   *travState
-	loose  result
-	keyBuf [32]byte // lookup's encoding buffer
+	// use. loose, looseRow and looseLast hold the rows read or written one
+	// at a time (see looseRecord).
+	stats     txStats
+	trav      *travState
+	loose     result
+	looseRow  [1][]any
+	looseLast *result
+	keyBuf    [32]byte // lookup's encoding buffer
 
 	// writeState is nil in a read-only transaction, which keeps a reader's
 	// Tx small: View is on the hot path of every point read.
@@ -472,3 +474,44 @@ func (tx *Tx) Table(name string) (Table, error) {
 // boxRow returns the value that a row's tree entries hold, sharing one box
 // between the primary tree and every index.
 func (tx *Tx) boxRow(vals []any) any { return tx.rows.box(vals) }
+
+// looseRecord returns a record of a row read or written alone (Get,
+// Insert, Update). Such rows are no peers of one another: loose results
+// are never loaded in batches. Still, a record reaches its row through a
+// result, so loose rows of a table share results whose row lists are
+// chunks, doubling up to maxLooseChunk rows; the first, of one row, is
+// embedded in the Tx, so that a point read allocates nothing for its
+// record.
+func (tx *Tx) looseRecord(d *tableDef, vals []any) Record {
+	res := tx.looseLast
+	if res == nil || res.def != d || len(res.rows) == cap(res.rows) {
+		res = tx.looseFor(d)
+		tx.looseLast = res
+	}
+	res.rows = append(res.rows, vals)
+	return Record{res: res, at: len(res.rows) - 1}
+}
+
+const maxLooseChunk = 1024
+
+// looseFor returns a loose result of table d with room for a row.
+func (tx *Tx) looseFor(d *tableDef) *result {
+	if tx.loose.def == nil {
+		tx.loose = result{tx: tx, def: d, loose: true, rows: tx.looseRow[:0]}
+		return &tx.loose
+	}
+	tv := tx.travState()
+	res := tv.loose[d]
+	if res == nil || len(res.rows) == cap(res.rows) {
+		n := 4
+		if res != nil {
+			n = min(2*cap(res.rows), maxLooseChunk)
+		}
+		res = &result{tx: tx, def: d, loose: true, rows: make([][]any, 0, n)}
+		if tv.loose == nil {
+			tv.loose = map[*tableDef]*result{}
+		}
+		tv.loose[d] = res
+	}
+	return res
+}

@@ -367,7 +367,7 @@ func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
 		return Record{}, false
 	}
 	at := found.at[i]
-	return Record{def: found.def, vals: found.res.rows[at], res: found.res, at: at}, true
+	return Record{res: found.res, at: at}, true
 }
 
 func (tx *Tx) modelState() *modelState {
@@ -401,7 +401,7 @@ func (ms *modelState) identities(m *model) map[*any]unsafe.Pointer {
 // time its row is met. A record of a result of several rows makes the
 // objects of the whole result (objects).
 func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
-	if r.res != nil && r.res.rows != nil {
+	if !r.res.loose {
 		objs, err := tx.objects(b, r.res)
 		if err != nil {
 			return nil, err
@@ -410,14 +410,15 @@ func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
 	}
 	ms := tx.modelState()
 	ids := ms.identities(b.m)
-	if p, ok := ids[&r.vals[0]]; ok {
+	vals := r.vals()
+	if p, ok := ids[&vals[0]]; ok {
 		return p, nil
 	}
 	p := reflect.New(b.m.typ).UnsafePointer()
-	if err := b.set(p, r.vals); err != nil {
+	if err := b.set(p, vals); err != nil {
 		return nil, err
 	}
-	ids[&r.vals[0]] = p
+	ids[&vals[0]] = p
 	ms.remember(p, r)
 	return p, nil
 }
@@ -674,7 +675,7 @@ func (b *binding) row(v reflect.Value, omitAuto bool) Row {
 // defaults, generated key and rounding the table applied.
 func (b *binding) load(v reflect.Value, r Record) error {
 	for i, c := range b.m.cols {
-		if err := setField(v.Field(c.field), c, r.vals[b.pos[i]]); err != nil {
+		if err := setField(v.Field(c.field), c, r.vals()[b.pos[i]]); err != nil {
 			return fmt.Errorf("%v field %s: %w", b.m.typ, b.m.typ.Field(c.field).Name, err)
 		}
 	}
@@ -684,7 +685,7 @@ func (b *binding) load(v reflect.Value, r Record) error {
 // record returns the record an object stands for: the one it was read
 // from in this transaction, or one made from its fields.
 func (tx *Tx) recordOf(b *binding, p unsafe.Pointer, v reflect.Value) (Record, error) {
-	if r, ok := tx.modelState().recordOfObject(p); ok && r.def == b.d {
+	if r, ok := tx.modelState().recordOfObject(p); ok && r.def() == b.d {
 		return r, nil
 	}
 	vals := make([]any, len(b.d.cols))
@@ -696,7 +697,7 @@ func (tx *Tx) recordOf(b *binding, p unsafe.Pointer, v reflect.Value) (Record, e
 		}
 		vals[b.pos[i]] = cv
 	}
-	return Record{def: b.d, vals: vals, res: &tx.loose}, nil
+	return tx.looseRecord(b.d, vals), nil
 }
 
 // typed prepares a typed call: the binding of T and the object's value.
@@ -721,11 +722,11 @@ func (tx *Tx) wrote(b *binding, p unsafe.Pointer, r Record) {
 	ms := tx.modelState()
 	// A write that ran referential actions stores a row of its own
 	// making: the identity map keys the stored one.
-	if e, ok := tx.t.Get(b.d.primary, b.d.pkKey(r.vals)); ok {
-		r.vals = rowOf(e.Val)
+	if e, ok := tx.t.Get(b.d.primary, b.d.pkKey(r.vals())); ok {
+		r = tx.looseRecord(b.d, rowOf(e.Val))
 	}
 	ms.remember(p, r)
-	ms.identities(b.m)[&r.vals[0]] = p
+	ms.identities(b.m)[&r.vals()[0]] = p
 }
 
 // Insert inserts an object of a registered type as a row of its table and

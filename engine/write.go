@@ -40,7 +40,7 @@ func (tx *Tx) Insert(table string, row Row) (Record, error) {
 			return Record{}, fmt.Errorf("insert into %s: %w", table, err)
 		}
 	}
-	return Record{def: d, vals: vals, res: &tx.loose}, nil
+	return tx.looseRecord(d, vals), nil
 }
 
 // newRow builds a stored row from an insert's values.
@@ -283,7 +283,7 @@ func (tx *Tx) Get(table string, key any) (Record, error) {
 		return Record{}, fmt.Errorf("get from %s: %w", table, err)
 	}
 	tx.counted(LoadGet, table, 1, 1)
-	return Record{def: d, vals: vals, res: &tx.loose}, nil
+	return tx.looseRecord(d, vals), nil
 }
 
 // Update changes the named columns of the row with the given primary key and
@@ -320,7 +320,7 @@ func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
 		tx.undo(mark)
 		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.renderPK(old), err)
 	}
-	return Record{def: d, vals: vals, res: &tx.loose}, nil
+	return tx.looseRecord(d, vals), nil
 }
 
 func (d *tableDef) renderPK(vals []any) string {
