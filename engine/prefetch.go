@@ -165,7 +165,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 			return nil, nil, nil, err
 		}
 	}
-	keys, of := distinctKeys(s.rows, rel.src)
+	keys, of := distinctKeys(s.rows, rel.src, &tx.travState().ints)
 	// g holds the related rows of every key; ends[k] is where key k's
 	// range ends (it starts where key k-1's ends).
 	g := &gather{ends: make([]int, len(keys.enc))}
@@ -380,7 +380,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) 
 	}
 	links, linkEnds := jg.rows, jg.ends
 	read = len(links)
-	tkeys, tof := distinctKeys(links, rel.far.ChildCols)
+	tkeys, tof := distinctKeys(links, rel.far.ChildCols, &tx.travState().ints)
 	targets := make([][]any, len(tkeys.enc))
 	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, tx.t.Len(rel.far.parentTree), func(i int, row []any) {
 		read++

@@ -200,12 +200,11 @@ type loaded struct {
 	next         *result
 	ats          []int32
 	start, count []int32
-	// recs and groups are their records, made once, on the first Related
-	// (the typed API never needs them); records of a finished transaction
-	// may be read from several goroutines, hence the Once.
-	once   sync.Once
-	recs   []Record
-	groups [][]Record
+	// recs are their records, made once, on the first Related (the typed
+	// API never needs them); records of a finished transaction may be read
+	// from several goroutines, hence the Once.
+	once sync.Once
+	recs []Record
 	// Through a junction, joins holds the junction rows in step with
 	// recs: Links makes their records when asked.
 	joins      *result
@@ -226,20 +225,18 @@ func (l *loaded) markUsed(tx *Tx) {
 // group returns the records related to row i of the source result.
 func (l *loaded) group(i int) []Record {
 	l.once.Do(l.makeRecords)
-	return l.groups[i]
+	n := l.count[i]
+	if n == 0 {
+		return nil
+	}
+	s := l.start[i]
+	return l.recs[s : s+n : s+n]
 }
 
 func (l *loaded) makeRecords() {
 	l.recs = make([]Record, len(l.ats))
 	for j, at := range l.ats {
 		l.recs[j] = Record{res: l.next, at: int(at)}
-	}
-	l.groups = make([][]Record, len(l.start))
-	for r := range l.groups {
-		if n := l.count[r]; n > 0 {
-			s := l.start[r]
-			l.groups[r] = l.recs[s : s+n : s+n]
-		}
 	}
 }
 
@@ -279,6 +276,7 @@ type travState struct {
 	// instead of one per load).
 	rows, links [][]any
 	ats         []int
+	ints        []int64 // distinctKeys' scratch
 	spread      []Record
 	// loose holds each table's current loose result (Tx.looseRecord).
 	loose   map[*tableDef]*result
@@ -896,9 +894,9 @@ func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
 // non-NULL keys in order, and for each row the index of its key in them
 // (-1 for a key with a NULL). The keys are never modified afterwards, so a
 // write transaction may keep them in its read set.
-func distinctKeys(rows [][]any, cols []int) (keys keySet, of []int) {
+func distinctKeys(rows [][]any, cols []int, scratch *[]int64) (keys keySet, of []int) {
 	if len(cols) == 1 {
-		if keys, of, ok := distinctInts(rows, cols[0]); ok {
+		if keys, of, ok := distinctInts(rows, cols[0], scratch); ok {
 			return keys, of
 		}
 	}
@@ -966,10 +964,15 @@ type keySet struct {
 
 // distinctInts is distinctKeys for one Int column, the common key: it
 // deduplicates and sorts the integers and encodes only the distinct ones.
-// ok is false when a value is not an int64.
-func distinctInts(rows [][]any, col int) (keys keySet, of []int, ok bool) {
+// ok is false when a value is not an int64. The integers are gathered in
+// *scratch, which it reuses and keeps no reference to.
+func distinctInts(rows [][]any, col int, scratch *[]int64) (keys keySet, of []int, ok bool) {
 	of = make([]int, len(rows))
-	ints := make([]int64, 0, len(rows))
+	ints := (*scratch)[:0]
+	if cap(ints) < len(rows) {
+		ints = make([]int64, 0, len(rows))
+	}
+	defer func() { *scratch = ints[:0] }()
 	sorted := true
 	for i, vals := range rows {
 		switch x := vals[col].(type) {
