@@ -430,7 +430,7 @@ func relationNames(d *tableDef) string {
 // Returns ErrNoRelation for an unknown name, ErrLazyLoad under FetchRaise,
 // ErrTxDone for a load after the transaction ended.
 func (r Record) Related(name string) ([]Record, error) {
-	l, recs, err := r.related(name)
+	l, recs, err := r.related(name, false)
 	if err != nil {
 		return nil, err
 	}
@@ -476,7 +476,7 @@ func (r Record) Links(name string) ([]Link, error) {
 	if rel.dir != through {
 		return nil, fmt.Errorf("%w: relation %s is not many-to-many; use Related", ErrSchema, rel.key)
 	}
-	l, recs, err := r.related(name)
+	l, recs, err := r.related(name, true)
 	if err != nil {
 		return nil, err
 	}
@@ -498,8 +498,9 @@ func (r Record) Links(name string) ([]Link, error) {
 }
 
 // related reads a relation from r: the loaded relation of r's result that
-// holds it, or the rows of a lazy load.
-func (r Record) related(name string) (*loaded, []Record, error) {
+// holds it, or the rows of a lazy load (with the junction records after
+// them, for links).
+func (r Record) related(name string, links bool) (*loaded, []Record, error) {
 	if r.res == nil {
 		return nil, nil, fmt.Errorf("reldb: related %q: the record was not read by a transaction", name)
 	}
@@ -537,7 +538,7 @@ func (r Record) related(name string) (*loaded, []Record, error) {
 	case FetchLog:
 		tx.report(Report{Kind: ReportLazyLoad, Relation: rel.key, Count: 1, Caller: caller()})
 	}
-	recs, err := tx.loadOne(rel, r.vals())
+	recs, err := tx.loadOne(rel, r.vals(), links)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -647,14 +648,14 @@ func (tx *Tx) keepKey(k []byte) []byte {
 }
 
 // loadOne lazily loads a relation for one row: one load and one index seek
-// (plus one per target row through a junction). For a through relation the
-// returned slice's capacity holds the junction rows after the targets,
-// which Links reads.
+// (plus one per target row through a junction). For a through relation and
+// links, the returned slice's capacity holds the junction rows after the
+// targets, which Links reads.
 //
 // A lazy traversal makes one load per access, so each must cost little:
 // the rows are gathered in the traversal's buffers, then copied into
 // slices carved from its slabs.
-func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
+func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 	tv := tx.travState()
 	to, junction, err := tx.target(rel)
 	if err != nil {
@@ -713,10 +714,14 @@ func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 		ats = append(ats, at)
 		vias = append(vias, j) // overwrites links already read
 	}
-	links := len(tv.links)
+	read := len(tv.links)
 	tv.rows, tv.ats = targets, ats
 	n, m := len(targets), len(ats)
-	recs := tv.lazyResult(tx, to, targets, 2*m)
+	room := m
+	if links {
+		room = 2 * m
+	}
+	recs := tv.lazyResult(tx, to, targets, room)
 	if n < m {
 		// Some targets are linked twice: spread their records.
 		tv.spread = append(tv.spread[:0], recs[:n]...)
@@ -724,11 +729,13 @@ func (tx *Tx) loadOne(rel *travRel, vals []any) ([]Record, error) {
 			recs[i] = tv.spread[at]
 		}
 	}
-	viaRes := tv.lazyRows(tx, junction, vias)
-	for i := range viaRes.rows {
-		recs[m+i] = Record{res: viaRes, at: i}
+	if links {
+		viaRes := tv.lazyRows(tx, junction, vias)
+		for i := range viaRes.rows {
+			recs[m+i] = Record{res: viaRes, at: i}
+		}
 	}
-	tx.countRel(rel, LoadLazy, to.name, 1, seeks, links+n, m, "")
+	tx.countRel(rel, LoadLazy, to.name, 1, seeks, read+n, m, "")
 	return recs[:m], nil
 }
 
