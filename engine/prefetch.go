@@ -134,7 +134,7 @@ type batchSpec struct {
 }
 
 func bindPrefetch(to *tableDef, rel *travRel, opts *PrefetchOptions) (*batchSpec, error) {
-	conds, err := bindConds(to, "prefetch", rel.key, opts.Where)
+	conds, err := bindConds(to, "prefetch", rel.key, opts.Where, nil)
 	if err != nil {
 		return nil, err
 	}

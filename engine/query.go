@@ -233,6 +233,15 @@ type plan struct {
 	eqCols  int
 	ranged  bool
 	range1  [1]scanRange // ranges' storage for one range
+	cond1   [1]bound     // conds' storage for one condition
+	// scan's state: its callback, made once, and what it calls or
+	// collects.
+	visit func(index.Entry) bool
+	fn    func(vals []any) bool
+	goOn  bool
+	rows  [][]any
+	stop  int
+	key   [48]byte // range1's storage: the prefix, then its end
 }
 
 type scanRange struct{ lo, hi []byte }
@@ -243,11 +252,11 @@ type scanRange struct{ lo, hi []byte }
 //
 // The conditions that fixed the columns are marked implied: every entry of
 // the prefix's range satisfies them, so the scan need not check them.
-func singlePrefix(conds []bound, s shape) ([]byte, bool) {
+func singlePrefix(conds []bound, s shape, buf []byte) ([]byte, bool) {
 	if s.nranges != 1 || s.ranged {
 		return nil, false
 	}
-	var pre []byte
+	pre := buf[:0]
 	for _, col := range s.cols[:s.eqCols] {
 		at := singleValue(conds, col)
 		if at < 0 {
@@ -256,9 +265,6 @@ func singlePrefix(conds []bound, s shape) ([]byte, bool) {
 		var v any // nil for IsNull
 		if conds[at].op == opEq {
 			v = conds[at].vals[0]
-		}
-		if pre == nil {
-			pre = make([]byte, 0, 48) // the prefix, then its end
 		}
 		pre, _ = index.AppendValue(pre, v)
 	}
@@ -334,7 +340,8 @@ func (q *Query) plan() (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	conds, err := bindConds(d, "query", q.table, q.conds)
+	p := new(plan)
+	conds, err := bindConds(d, "query", q.table, q.conds, p.cond1[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -348,14 +355,19 @@ func (q *Query) plan() (*plan, error) {
 			best = s
 		}
 	}
-	return newPlan(d, best, conds, q.order, orderAt), nil
+	p.init(d, best, conds, q.order, orderAt)
+	return p, nil
 }
 
 // bindConds checks conditions against a table and coerces their values to
 // the columns' types; verb and name prefix errors ("query books"), joined
-// only when there is one.
-func bindConds(d *tableDef, verb, name string, in []Cond) ([]bound, error) {
-	conds := make([]bound, len(in))
+// only when there is one. The bound conditions go in dst when it has room.
+func bindConds(d *tableDef, verb, name string, in []Cond, dst []bound) ([]bound, error) {
+	conds := dst[:0]
+	if cap(conds) < len(in) {
+		conds = make([]bound, 0, len(in))
+	}
+	conds = conds[:len(in)]
 	for i, c := range in {
 		pos, ok := d.column(c.col)
 		if !ok {
@@ -529,17 +541,18 @@ func (s *shape) orderedBy(conds []bound, order []orderTerm, orderAt []int) (sort
 	return true, reverse
 }
 
-// newPlan builds the key ranges of a shape.
-func newPlan(d *tableDef, s shape, conds []bound, order []orderTerm, orderAt []int) *plan {
-	p := &plan{d: d, ix: s.ix, name: d.pkName, cols: s.cols, conds: conds, order: order, orderAt: orderAt,
-		empty: s.empty, eqCols: s.eqCols, ranged: s.ranged, sorted: s.sorted, reverse: s.reverse}
+// init makes p the plan of a shape and builds its key ranges. p's own
+// storage (cond1, key) may already hold conds.
+func (p *plan) init(d *tableDef, s shape, conds []bound, order []orderTerm, orderAt []int) {
+	p.d, p.ix, p.name, p.cols, p.conds, p.order, p.orderAt = d, s.ix, d.pkName, s.cols, conds, order, orderAt
+	p.empty, p.eqCols, p.ranged, p.sorted, p.reverse = s.empty, s.eqCols, s.ranged, s.sorted, s.reverse
 	if s.ix != nil {
 		p.name = s.ix.name
 	}
 	if s.empty {
-		return p
+		return
 	}
-	if pre, ok := singlePrefix(conds, s); ok {
+	if pre, ok := singlePrefix(conds, s, p.key[:0]); ok {
 		// The common case, every equality column fixed to one value: one
 		// range, one buffer for both its ends.
 		r := scanRange{hi: index.AppendPrefixEnd(pre[len(pre):], pre)}
@@ -548,7 +561,7 @@ func newPlan(d *tableDef, s shape, conds []bound, order []orderTerm, orderAt []i
 		}
 		p.range1[0] = r
 		p.ranges = p.range1[:]
-		return p
+		return
 	}
 	prefixes := [][]byte{nil}
 	for _, col := range s.cols[:s.eqCols] {
@@ -591,7 +604,6 @@ func newPlan(d *tableDef, s shape, conds []bound, order []orderTerm, orderAt []i
 		}
 		p.ranges = append(p.ranges, r)
 	}
-	return p
 }
 
 // eqValues returns the sorted, distinct values that an Eq, In or IsNull
@@ -720,28 +732,41 @@ func (p *plan) scan(tx *Tx, fn func(vals []any) bool) {
 	if p.ix != nil {
 		tree = p.ix.tree
 	}
-	goOn := true
-	visit := func(e index.Entry) bool {
-		// Index entries carry their row, like the primary tree's: a write
-		// to a row rewrites its index entries too, so the range read also
-		// covers the rows it returns.
-		vals := rowOf(e.Val)
-		if !matches(p.conds, vals) {
-			return true
-		}
-		goOn = fn(vals)
-		return goOn
+	p.fn, p.goOn = fn, true
+	if p.visit == nil {
+		p.visit = p.visitEntry
 	}
 	for i := range p.ranges {
 		r := p.ranges[i]
 		if p.reverse {
 			r = p.ranges[len(p.ranges)-1-i]
 		}
-		tx.t.Scan(tree, r.lo, r.hi, p.reverse, visit)
-		if !goOn {
-			return
+		tx.t.Scan(tree, r.lo, r.hi, p.reverse, p.visit)
+		if !p.goOn {
+			break
 		}
 	}
+	p.fn = nil
+}
+
+// visitEntry is scan's callback: it hands a matching row to fn or, with
+// fn nil, collects it into rows (up to stop rows when stop ≥ 0), which
+// spares a collecting query a closure.
+func (p *plan) visitEntry(e index.Entry) bool {
+	// Index entries carry their row, like the primary tree's: a write to a
+	// row rewrites its index entries too, so the range read also covers
+	// the rows it returns.
+	vals := rowOf(e.Val)
+	if !matches(p.conds, vals) {
+		return true
+	}
+	if p.fn == nil {
+		p.rows = append(p.rows, vals)
+		p.goOn = p.stop < 0 || len(p.rows) < p.stop
+	} else {
+		p.goOn = p.fn(vals)
+	}
+	return p.goOn
 }
 
 // run calls fn with each row of the query's result in order until fn
@@ -808,11 +833,13 @@ func (q *Query) collectPlanned(p *plan) (*result, error) {
 		// Collect before anything else runs: in a write transaction the
 		// caller may write to the trees being scanned, which a B-tree
 		// iteration does not survive.
-		rows := make([][]any, 0, 16)
-		p.scan(tx, func(vals []any) bool {
-			rows = append(rows, vals)
-			return !p.sorted || q.limit < 0 || len(rows)-q.offset < q.limit
-		})
+		p.rows, p.stop = make([][]any, 0, 16), -1
+		if p.sorted && q.limit >= 0 {
+			p.stop = q.offset + q.limit
+		}
+		p.scan(tx, nil)
+		rows := p.rows
+		p.rows = nil
 		if !p.sorted {
 			sortRows(rows, p)
 		}
