@@ -3,12 +3,12 @@ package engine
 import (
 	"fmt"
 	"maps"
-	"math/rand/v2"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Stats counts what a transaction (Tx.Stats) or a database since Open
@@ -134,9 +134,9 @@ type txStats struct {
 // dbStats accumulates the counters of ended transactions. Seeks and rows
 // are kept as their excess over loads: a point read is one load, one seek
 // and one row, so it costs one atomic add instead of three. The counters
-// are spread over shards, each on its own cache line, picked at random per
-// transaction: with one shared line, concurrent readers would take turns
-// owning it on every point read.
+// are spread over shards, each on its own cache line (see shardOf): with
+// one shared line, concurrent readers would take turns owning it on every
+// point read.
 type dbStats struct {
 	shards [statShards]statShard
 	// mu guards the per-relation counters.
@@ -147,6 +147,14 @@ type dbStats struct {
 }
 
 const statShards = 8
+
+// shardOf picks a transaction's stats shard from its address: goroutines
+// on different processors allocate from different spans, and one
+// processor's successive transactions step through its span, so the
+// shards spread without a random number per transaction.
+func shardOf(tx *Tx) uintptr {
+	return uintptr(unsafe.Pointer(tx)) / unsafe.Sizeof(Tx{}) % statShards
+}
 
 type statShard struct {
 	loads, extraSeeks, extraRows atomic.Int64
@@ -213,7 +221,7 @@ func (tx *Tx) tally(seeks, rows int) {
 func (tx *Tx) endStats() {
 	db := tx.db
 	if l := tx.stats.loads; l > 0 {
-		sh := &db.stats.shards[rand.Uint32()%statShards]
+		sh := &db.stats.shards[shardOf(tx)]
 		sh.loads.Add(int64(l))
 		if d := tx.stats.seeks - l; d != 0 {
 			sh.extraSeeks.Add(int64(d))

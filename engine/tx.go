@@ -497,8 +497,9 @@ const maxLooseChunk = 1024
 // looseFor returns a loose result of table d with room for a row.
 func (tx *Tx) looseFor(d *tableDef) *result {
 	if tx.loose.def == nil {
-		tx.loose = result{tx: tx, def: d, loose: true, rows: tx.looseRow[:0]}
-		return &tx.loose
+		res := &tx.loose
+		res.tx, res.def, res.loose, res.rows = tx, d, true, tx.looseRow[:0]
+		return res
 	}
 	tv := tx.travState()
 	res := tv.loose[d]
