@@ -60,18 +60,15 @@ type link struct {
 }
 
 // NewOracle returns an oracle whose latest snapshot is version 0 holding the
-// given trees. The map is owned by the oracle afterwards.
+// given trees.
 func NewOracle(trees map[TreeID]*index.Tree) *Oracle { return NewOracleAt(0, trees) }
 
 // NewOracleAt is NewOracle with a latest snapshot of the given version, for
 // a database recovered from disk whose versions must continue where they
 // stopped.
 func NewOracleAt(version uint64, trees map[TreeID]*index.Tree) *Oracle {
-	if trees == nil {
-		trees = map[TreeID]*index.Tree{}
-	}
 	o := &Oracle{}
-	o.head.Store(&head{snap: &Snapshot{version: version, trees: trees}, tail: &link{}})
+	o.head.Store(&head{snap: &Snapshot{version: version, trees: treeSetOf(trees)}, tail: &link{}})
 	return o
 }
 

@@ -166,7 +166,7 @@ func (t *Txn) view(id TreeID) *index.Tree {
 			return l.tree
 		}
 	}
-	return t.snap.trees[id]
+	return t.snap.trees.get(id)
 }
 
 // Exists reports whether the transaction sees a tree with the given ID. The
@@ -271,7 +271,7 @@ func (t *Txn) writable(id TreeID) *index.Tree {
 		}
 		return l.tree
 	}
-	base := t.snap.trees[id]
+	base := t.snap.trees.get(id)
 	if base == nil {
 		panic("reldb: write to a tree that does not exist")
 	}
@@ -484,7 +484,7 @@ type Changes struct {
 	// Version is the version the commit will publish.
 	Version uint64
 	ws      *writeSet
-	trees   map[TreeID]*index.Tree
+	trees   *treeSet
 }
 
 // Each calls fn for every tree the commit wrote, in no particular order:
@@ -499,7 +499,7 @@ func (c *Changes) Each(fn func(id TreeID, whole bool, keys [][]byte)) {
 
 // Tree returns the tree id as the commit will publish it, or nil when the
 // commit leaves no such tree. Read it, never write it.
-func (c *Changes) Tree(id TreeID) *index.Tree { return c.trees[id] }
+func (c *Changes) Tree(id TreeID) *index.Tree { return c.trees.get(id) }
 
 // CommitWith is Commit that calls hook, when it is not nil, once the
 // commit is validated and before it is published, under the commit lock:
@@ -526,18 +526,11 @@ func (t *Txn) CommitWith(hook func(*Changes) error) (uint64, error) {
 			return 0, err
 		}
 	}
-	trees := make(map[TreeID]*index.Tree, len(h.snap.trees)+len(t.local))
-	for id, tr := range h.snap.trees {
-		trees[id] = tr
-	}
+	trees := editTrees(h.snap.trees)
 	if t.tail == h.tail {
 		// Nothing committed since our snapshot: publish our trees as they are.
 		for id, l := range t.local {
-			if l.tree == nil {
-				delete(trees, id)
-			} else {
-				trees[id] = l.tree
-			}
+			trees.set(id, l.tree) // nil: dropped
 		}
 	} else {
 		// Validation passed, so nobody touched our keys: apply our final
@@ -545,12 +538,10 @@ func (t *Txn) CommitWith(hook func(*Changes) error) (uint64, error) {
 		for id, w := range mine.byTree() {
 			l := t.local[id]
 			switch {
-			case w.whole && l.tree == nil:
-				delete(trees, id)
 			case w.whole:
-				trees[id] = l.tree
+				trees.set(id, l.tree) // nil: dropped
 			default:
-				c := o.clone(h.snap.trees[id])
+				c := o.clone(h.snap.trees.get(id))
 				for _, k := range w.keys {
 					if e, ok := l.tree.Get(k); ok {
 						c.Put(e)
@@ -558,13 +549,13 @@ func (t *Txn) CommitWith(hook func(*Changes) error) (uint64, error) {
 						c.Delete(k)
 					}
 				}
-				trees[id] = c
+				trees.set(id, c)
 			}
 		}
 	}
-	snap := &Snapshot{version: h.snap.version + 1, trees: trees}
+	snap := &Snapshot{version: h.snap.version + 1, trees: trees.out}
 	if hook != nil {
-		if err := hook(&Changes{Version: snap.version, ws: mine, trees: trees}); err != nil {
+		if err := hook(&Changes{Version: snap.version, ws: mine, trees: &snap.trees}); err != nil {
 			return 0, err
 		}
 	}
