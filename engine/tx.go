@@ -40,7 +40,7 @@ type Tx struct {
 	loose     result
 	looseRow  [1][]any
 	looseLast *result
-	keyBuf    [32]byte // lookup's encoding buffer
+	keyBuf    [24]byte // lookup's encoding buffer: room for two integers
 
 	// writeState is nil in a read-only transaction, which keeps a reader's
 	// Tx small: View is on the hot path of every point read.

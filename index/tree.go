@@ -182,95 +182,114 @@ func (t *Tree) DeleteEntry(key []byte) (old *Entry) {
 // the last one. If fn returned false, Ascend returns the key of the entry
 // it returned false for, and true.
 func (t *Tree) Ascend(lo, hi []byte, fn func(Entry) bool) (stop []byte, stopped bool) {
-	w := getWalk(fn)
-	defer putWalk(w)
-	switch {
-	case lo == nil && hi == nil:
-		t.bt.Ascend(w.visit)
-	case lo == nil:
-		h := getProbe(hi)
-		t.bt.AscendLessThan(makeItem(h), w.visit)
-		putProbe(h)
-	case hi == nil:
-		l := getProbe(lo)
-		t.bt.AscendGreaterOrEqual(makeItem(l), w.visit)
-		putProbe(l)
-	default:
-		l, h := getProbe(lo), getProbe(hi)
-		t.bt.AscendRange(makeItem(l), makeItem(h), w.visit)
-		putProbe(l)
-		putProbe(h)
-	}
-	return w.stopped()
+	w := GetWalker()
+	defer w.Release()
+	return t.AscendWith(w, lo, hi, fn)
 }
 
 // Descend calls fn for each entry with a key in [lo, hi), in descending order,
 // until fn returns false. Nil bounds are open as in Ascend, and the results
 // are Ascend's.
 func (t *Tree) Descend(lo, hi []byte, fn func(Entry) bool) (stop []byte, stopped bool) {
-	w := getWalk(fn)
-	defer putWalk(w)
+	w := GetWalker()
+	defer w.Release()
+	return t.DescendWith(w, lo, hi, fn)
+}
+
+// AscendWith is Ascend with the caller's Walker, which must not be in use
+// by another walk (a nested walk needs a Walker of its own).
+func (t *Tree) AscendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop []byte, stopped bool) {
+	w.start(fn)
+	defer w.reset()
+	switch {
+	case lo == nil && hi == nil:
+		t.bt.Ascend(w.visit)
+	case lo == nil:
+		t.bt.AscendLessThan(w.bound(&w.hiProbe, hi), w.visit)
+	case hi == nil:
+		t.bt.AscendGreaterOrEqual(w.bound(&w.loProbe, lo), w.visit)
+	default:
+		t.bt.AscendRange(w.bound(&w.loProbe, lo), w.bound(&w.hiProbe, hi), w.visit)
+	}
+	return w.stopped()
+}
+
+// DescendWith is Descend with the caller's Walker, as AscendWith.
+func (t *Tree) DescendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop []byte, stopped bool) {
+	w.start(fn)
+	defer w.reset()
 	w.lo, w.hi = lo, hi
 	if hi == nil {
 		t.bt.Descend(w.visitDown)
 	} else {
 		// DescendLessOrEqual includes hi itself; visitDown skips it, as
 		// the range is half-open.
-		h := getProbe(hi)
-		t.bt.DescendLessOrEqual(makeItem(h), w.visitDown)
-		putProbe(h)
+		t.bt.DescendLessOrEqual(w.bound(&w.hiProbe, hi), w.visitDown)
 	}
 	return w.stopped()
 }
 
-// walk is the state of one Ascend or Descend. The B-tree calls back
-// through a func value, so a closure made per walk would cost an
-// allocation or more; walks are pooled instead, each with its callbacks
-// made once, bound to it.
-type walk struct {
+// Walker is the state of one Ascend or Descend: the callbacks the B-tree
+// calls, bound to it, and the entries its bounds search with. The B-tree
+// calls back through a func value, so a closure made per walk would cost
+// an allocation or more. Walkers are pooled: Ascend and Descend take one
+// for each walk, while a caller that walks often and never concurrently (a
+// transaction) may take one with GetWalker, pass it to AscendWith and
+// DescendWith as often as it likes, and Release it when done.
+type Walker struct {
 	fn     func(Entry) bool
 	lo, hi []byte // Descend's bounds
 	stop   *Entry // the entry fn returned false for, if any
 	// visit calls fn and records where it stopped; visitDown also keeps
-	// to [lo, hi).
+	// to [lo, hi). Both are made on first use.
 	visit, visitDown func(item) bool
+	loProbe, hiProbe Entry
 }
 
-var walks = sync.Pool{New: func() any {
-	w := &walk{}
-	w.visit = func(it item) bool {
-		if !w.fn(*it.e) {
-			w.stop = it.e
-			return false
-		}
-		return true
-	}
-	w.visitDown = func(it item) bool {
-		if w.hi != nil && bytes.Equal(it.e.Key, w.hi) {
+var walks = sync.Pool{New: func() any { return new(Walker) }}
+
+func (w *Walker) start(fn func(Entry) bool) {
+	if w.visit == nil {
+		w.visit = func(it item) bool {
+			if !w.fn(*it.e) {
+				w.stop = it.e
+				return false
+			}
 			return true
 		}
-		if w.lo != nil && bytes.Compare(it.e.Key, w.lo) < 0 {
-			return false
+		w.visitDown = func(it item) bool {
+			if w.hi != nil && bytes.Equal(it.e.Key, w.hi) {
+				return true
+			}
+			if w.lo != nil && bytes.Compare(it.e.Key, w.lo) < 0 {
+				return false
+			}
+			return w.visit(it)
 		}
-		return w.visit(it)
 	}
-	return w
-}}
-
-func getWalk(fn func(Entry) bool) *walk {
-	w := walks.Get().(*walk)
-	w.fn = fn
-	return w
+	w.fn, w.stop = fn, nil
 }
 
-// putWalk returns w to the pool, dropping its references. It runs
-// deferred, so a panicking fn leaves no walk pointing at its caller.
-func putWalk(w *walk) {
+// bound returns the item a bound searches with, held by probe.
+func (w *Walker) bound(probe *Entry, key []byte) item {
+	probe.Key = key
+	return makeItem(probe)
+}
+
+// reset drops the walk's references. It runs deferred, so a panicking fn
+// leaves no walker pointing at its caller.
+func (w *Walker) reset() {
 	w.fn, w.lo, w.hi, w.stop = nil, nil, nil, nil
-	walks.Put(w)
+	w.loProbe.Key, w.hiProbe.Key = nil, nil
 }
 
-func (w *walk) stopped() ([]byte, bool) {
+// GetWalker returns a walker from the pool.
+func GetWalker() *Walker { return walks.Get().(*Walker) }
+
+// Release returns w to the pool; w must not be used afterwards.
+func (w *Walker) Release() { walks.Put(w) }
+
+func (w *Walker) stopped() ([]byte, bool) {
 	if w.stop == nil {
 		return nil, false
 	}

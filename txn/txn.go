@@ -24,9 +24,13 @@ type Txn struct {
 	// writer is nil in a read-only transaction, which keeps a reader small.
 	*writer
 	done bool
-	// probe is the entry Get searches the B-tree with: the transaction's
-	// own, since a Txn is not used concurrently.
+	// probe is the entry Get searches the B-tree with, and walk the
+	// walker Scan keeps between scans (a scan nested in another's callback
+	// takes one from the pool): the transaction's own, since a Txn is not
+	// used concurrently. The walker goes back to the pool when the
+	// transaction ends.
 	probe index.Entry
+	walk  *index.Walker
 }
 
 // writer is the state only a write transaction has.
@@ -222,10 +226,20 @@ func (t *Txn) Scan(id TreeID, lo, hi []byte, reverse bool, fn func(index.Entry) 
 	var last []byte
 	stopped := false
 	if tr := t.view(id); tr != nil {
+		w := t.walk
+		if w == nil {
+			w = index.GetWalker()
+		}
+		t.walk = nil // a scan nested in fn takes another
 		if reverse {
-			last, stopped = tr.Descend(lo, hi, fn)
+			last, stopped = tr.DescendWith(w, lo, hi, fn)
 		} else {
-			last, stopped = tr.Ascend(lo, hi, fn)
+			last, stopped = tr.AscendWith(w, lo, hi, fn)
+		}
+		if t.walk == nil && !t.done {
+			t.walk = w
+		} else {
+			w.Release()
 		}
 	}
 	if t.tail == nil {
@@ -407,6 +421,10 @@ func (t *Txn) Writes() int {
 func (t *Txn) Abort() {
 	t.done = true
 	t.writer = nil
+	if t.walk != nil {
+		t.walk.Release()
+		t.walk = nil
+	}
 }
 
 func (t *Txn) checkLive() {

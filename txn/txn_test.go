@@ -952,3 +952,44 @@ func TestTxn_Misuse_Panics(t *testing.T) {
 		})
 	}
 }
+
+// TestTxn_Scan_Nested: a scan inside another's callback, in either
+// direction, with bounds of its own, and a scan after both, each see their
+// own range: scans in progress never share a walker.
+func TestTxn_Scan_Nested(t *testing.T) {
+	o := newOracle(1, 2, 3, 4, 5, 6)
+	for _, readOnly := range []bool{true, false} {
+		tx := o.Begin(readOnly)
+		var got []string
+		tx.Scan(treeA, k(2), k(5), false, func(outer index.Entry) bool {
+			var inner []int64
+			tx.Scan(treeA, k(1), k(int(dk(outer.Key))), true, func(e index.Entry) bool {
+				inner = append(inner, dk(e.Key))
+				return true
+			})
+			_, ok := tx.Get(treeA, k(6))
+			got = append(got, fmt.Sprintf("%d:%v:%v", dk(outer.Key), inner, ok))
+			return true
+		})
+		assert.Equal(t, []string{"2:[1]:true", "3:[2 1]:true", "4:[3 2 1]:true"}, got, "read-only %v", readOnly)
+		assert.Equal(t, []int64{4, 5, 6}, scanKeys(tx, treeA, k(4), nil, false, 0))
+		tx.Abort()
+	}
+}
+
+// TestTxn_Scan_AbortInside: a transaction ended by a scan's callback ends
+// cleanly, and the scan stops reading nothing it should not.
+func TestTxn_Scan_AbortInside(t *testing.T) {
+	o := newOracle(1, 2, 3)
+	tx := o.Begin(true)
+	n := 0
+	tx.Scan(treeA, nil, nil, false, func(index.Entry) bool {
+		n++
+		tx.Abort()
+		return false
+	})
+	assert.Equal(t, 1, n)
+	assert.Panics(t, func() { tx.Scan(treeA, nil, nil, false, func(index.Entry) bool { return true }) })
+	// Another transaction scans with the pool as usual.
+	assert.Equal(t, []int64{1, 2, 3}, scanKeys(o.Begin(true), treeA, nil, nil, false, 0))
+}
