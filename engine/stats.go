@@ -166,7 +166,7 @@ type statShard struct {
 func (tx *Tx) Stats() Stats {
 	s := Stats{Loads: tx.stats.loads, IndexSeeks: tx.stats.seeks, RowsRead: tx.stats.rows}
 	if tv := tx.trav; tv != nil {
-		s.Relations = maps.Clone(tv.relStats)
+		s.Relations = relationStats(tv.relStats)
 		s.Unused = slices.Clone(tv.unused)
 	}
 	return s
@@ -244,7 +244,7 @@ func (tx *Tx) endStats() {
 	}
 	for k, v := range tv.relStats {
 		s := db.stats.mu.relations[k]
-		s.add(v)
+		s.add(*v)
 		db.stats.mu.relations[k] = s
 	}
 	db.stats.mu.Unlock()
@@ -268,4 +268,16 @@ func caller() string {
 			return ""
 		}
 	}
+}
+
+// relationStats copies a transaction's counters by relation.
+func relationStats(m map[string]*RelationStats) map[string]RelationStats {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]RelationStats, len(m))
+	for k, v := range m {
+		out[k] = *v
+	}
+	return out
 }

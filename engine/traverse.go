@@ -152,6 +152,11 @@ type travRel struct {
 	src []int
 	// one: at most one related row (to a parent, or a one-to-one's child).
 	one bool
+	// A travRel belongs to one transaction (see resolve). stats are its
+	// counters there, and to and junction its target tables, kept in a
+	// read-only transaction, whose catalog cannot change.
+	stats        *RelationStats
+	to, junction *tableDef
 }
 
 // result is a set of rows one load returned: a query's rows, a prefetch
@@ -260,7 +265,7 @@ type lazyKey struct {
 type travState struct {
 	mode     FetchMode
 	relModes map[string]FetchMode
-	relStats map[string]RelationStats
+	relStats map[string]*RelationStats
 	resolved map[relKey]*travRel
 	// prefetched lists prefetch levels, lazy the lazy counters, to report
 	// when the transaction ends.
@@ -614,6 +619,14 @@ func (tv *travState) finish(tx *Tx) {
 // target returns the table a relation leads to, and for through the
 // junction.
 func (tx *Tx) target(rel *travRel) (to, junction *tableDef, err error) {
+	if rel.to != nil {
+		return rel.to, rel.junction, nil
+	}
+	defer func() {
+		if err == nil && tx.readOnly {
+			rel.to, rel.junction = to, junction
+		}
+	}()
 	switch rel.dir {
 	case toParent:
 		to, err = tx.table(rel.near.Parent)
@@ -779,10 +792,18 @@ func (tv *travState) scanLinks(tx *Tx, tree txn.TreeID, key []byte) {
 func (tx *Tx) countRel(rel *travRel, kind LoadKind, table string, keys, seeks, rowsRead, related int, path string) {
 	tx.tally(seeks, rowsRead)
 	tv := tx.travState()
-	if tv.relStats == nil {
-		tv.relStats = map[string]RelationStats{}
+	s := rel.stats
+	if s == nil {
+		// Several travRels may share a key: one per table definition.
+		if s = tv.relStats[rel.key]; s == nil {
+			if tv.relStats == nil {
+				tv.relStats = map[string]*RelationStats{}
+			}
+			s = new(RelationStats)
+			tv.relStats[rel.key] = s
+		}
+		rel.stats = s
 	}
-	s := tv.relStats[rel.key]
 	if kind == LoadBatch {
 		s.Batched++
 		switch path {
@@ -795,7 +816,6 @@ func (tx *Tx) countRel(rel *travRel, kind LoadKind, table string, keys, seeks, r
 		s.Single++
 	}
 	s.Rows += related
-	tv.relStats[rel.key] = s
 	if tv.hook != nil {
 		tv.hook(Load{Kind: kind, Table: table, Relation: rel.key, Keys: keys, Rows: related, Path: path, Caller: caller()})
 	}
