@@ -32,8 +32,6 @@ const (
 	opNotNull
 )
 
-var opNames = [...]string{opEq: "=", opLt: "<", opLe: "<=", opGt: ">", opGe: ">=", opIn: "IN", opIsNull: "IS NULL", opNotNull: "IS NOT NULL"}
-
 // Eq matches rows whose column equals v.
 func Eq(col string, v any) Cond { return Cond{col: col, op: opEq, val: v} }
 
