@@ -57,6 +57,9 @@ type writeState struct {
 	rows    rowSlab  // row tuples and their boxes
 	scratch []byte   // reusable encoding buffer
 
+	// parents caches foreign-key parents found present, per relation.
+	parents []parentCache
+
 	// pending are deferred foreign-key checks, run at commit (or when
 	// SetConstraints makes their relation immediate).
 	pending []pendingCheck

@@ -1,0 +1,128 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/engine/internal/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// warmBooks inserts n books by author, numbered from first, so that the
+// transaction's foreign-key checks cache author as a present parent; it
+// requires that they did.
+func warmBooks(t *testing.T, tx *engine.Tx, first, n int, author int64) {
+	t.Helper()
+	for i := range n {
+		_, err := tx.Insert("books", engine.Row{"id": first + i, "author_id": author, "title": "warm"})
+		require.NoError(t, err)
+	}
+	require.Positive(t, engine.ParentCacheHits(tx), "the parent cache was not used")
+}
+
+// TestTx_Insert_CachedParentDeleted ensures a parent the foreign-key cache
+// holds, deleted later in the same transaction, lets no orphan in.
+func TestTx_Insert_CachedParentDeleted(t *testing.T) {
+	db := relDB(t, engine.Cascade, engine.NoAction)
+	err := db.Update(context.Background(), func(tx *engine.Tx) error {
+		warmBooks(t, tx, 100, 20, 1)
+		require.NoError(t, tx.Delete("authors", 1))
+		_, err := tx.Insert("books", engine.Row{"id": 200, "author_id": 1, "title": "orphan"})
+		require.ErrorIs(t, err, engine.ErrForeignKey)
+		_, err = tx.Insert("books", engine.Row{"id": 201, "author_id": 2, "title": "ok"})
+		return err
+	})
+	require.NoError(t, err)
+}
+
+// TestTx_Insert_CachedParentRolledBack ensures a parent inserted and cached
+// after a savepoint, then rolled back, is not taken as present.
+func TestTx_Insert_CachedParentRolledBack(t *testing.T) {
+	db := relDB(t, engine.Cascade, engine.NoAction)
+	tx, err := db.Begin(context.Background(), engine.TxOptions{})
+	require.NoError(t, err)
+	defer tx.Rollback()
+	sp, err := tx.Savepoint()
+	require.NoError(t, err)
+	_, err = tx.Insert("authors", engine.Row{"id": 9, "name": "gone"})
+	require.NoError(t, err)
+	warmBooks(t, tx, 100, 20, 9)
+	require.NoError(t, tx.RollbackTo(sp))
+	_, err = tx.Insert("books", engine.Row{"id": 200, "author_id": 9, "title": "orphan"})
+	require.ErrorIs(t, err, engine.ErrForeignKey)
+	require.NoError(t, tx.Commit())
+	assert.Equal(t, relSeeded, testutil.Dump(t, db))
+}
+
+// TestTx_Insert_CachedParentKeyUpdated ensures a cached parent whose key
+// an update changes is no longer found under the old key.
+func TestTx_Insert_CachedParentKeyUpdated(t *testing.T) {
+	db := relDB(t, engine.NoAction, engine.Cascade)
+	err := db.Update(context.Background(), func(tx *engine.Tx) error {
+		warmBooks(t, tx, 100, 20, 2)
+		_, err := tx.Update("authors", 2, engine.Row{"id": 7})
+		require.NoError(t, err)
+		_, err = tx.Insert("books", engine.Row{"id": 200, "author_id": 2, "title": "orphan"})
+		require.ErrorIs(t, err, engine.ErrForeignKey)
+		_, err = tx.Insert("books", engine.Row{"id": 201, "author_id": 7, "title": "ok"})
+		return err
+	})
+	require.NoError(t, err)
+}
+
+// TestTx_Insert_CachedSelfParentUndone ensures that a row which was its own
+// cached parent, undone because its statement failed on another foreign
+// key, is not found as a parent afterwards.
+func TestTx_Insert_CachedSelfParentUndone(t *testing.T) {
+	nodes := engine.Table{Name: "nodes", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "parent_id", Type: engine.Int}, {Name: "author_id", Type: engine.Int}}}
+	db := testutil.OpenDB(t, relAuthors(), nodes)
+	err := db.Update(context.Background(), func(tx *engine.Tx) error {
+		require.NoError(t, tx.CreateRelation(engine.Relation{Child: "nodes", Columns: []string{"parent_id"}, Parent: "nodes",
+			ParentAs: "parent", ChildrenAs: "children"}))
+		require.NoError(t, tx.CreateRelation(engine.Relation{Child: "nodes", Columns: []string{"author_id"}, Parent: "authors",
+			ParentAs: "author", ChildrenAs: "nodes"}))
+		_, err := tx.Insert("authors", engine.Row{"id": 1, "name": "a"})
+		return err
+	})
+	require.NoError(t, err)
+	err = db.Update(context.Background(), func(tx *engine.Tx) error {
+		for id := range 20 { // each its own parent, checked through the cache
+			_, err := tx.Insert("nodes", engine.Row{"id": id, "parent_id": id, "author_id": 1})
+			require.NoError(t, err)
+		}
+		// Node 50 finds itself as parent (and caches itself), then fails
+		// on its author: the statement is undone.
+		_, err := tx.Insert("nodes", engine.Row{"id": 50, "parent_id": 50, "author_id": 99})
+		require.ErrorIs(t, err, engine.ErrForeignKey)
+		require.Positive(t, engine.ParentCacheHits(tx))
+		_, err = tx.Insert("nodes", engine.Row{"id": 51, "parent_id": 50, "author_id": 1})
+		require.ErrorIs(t, err, engine.ErrForeignKey)
+		return nil
+	})
+	require.NoError(t, err)
+	err = db.View(context.Background(), func(tx *engine.Tx) error {
+		n, err := tx.Query("nodes").Count()
+		require.NoError(t, err)
+		assert.Equal(t, 20, n)
+		return nil
+	})
+	require.NoError(t, err)
+}
+
+// TestTx_Commit_CachedParentDeletedConcurrently ensures a transaction whose
+// foreign-key checks were answered by the cache still conflicts with a
+// concurrent transaction that deleted the parent and committed first.
+func TestTx_Commit_CachedParentDeletedConcurrently(t *testing.T) {
+	db := relDB(t, engine.Cascade, engine.NoAction)
+	tx := isoBegin(t, db, isoRW)
+	warmBooks(t, tx, 100, 20, 1)
+	err := db.Update(context.Background(), func(other *engine.Tx) error { return other.Delete("authors", 1) })
+	require.NoError(t, err)
+	warmBooks(t, tx, 200, 5, 1) // answered by the cache: no new read
+	isoRequireConflict(t, tx.Commit())
+	assert.Equal(t, "authors:\n  authors(id=0, name=unknown)\n  authors(id=2, name=Butler)\nbooks:\n  books(id=3, author_id=2, title=c)\n",
+		testutil.Dump(t, db))
+}
