@@ -126,3 +126,55 @@ func TestTx_Commit_CachedParentDeletedConcurrently(t *testing.T) {
 	assert.Equal(t, "authors:\n  authors(id=0, name=unknown)\n  authors(id=2, name=Butler)\nbooks:\n  books(id=3, author_id=2, title=c)\n",
 		testutil.Dump(t, db))
 }
+
+// TestTx_Insert_RememberedParentUndone ensures a parent that the
+// transaction inserted after its children's checks were cached — so the
+// insert itself fills the cache — is not taken as present once undone by
+// a rollback or a delete.
+func TestTx_Insert_RememberedParentUndone(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		undo func(tx *engine.Tx, sp engine.Savepoint) error
+	}{
+		{"rollback to savepoint", func(tx *engine.Tx, sp engine.Savepoint) error { return tx.RollbackTo(sp) }},
+		{"delete", func(tx *engine.Tx, _ engine.Savepoint) error { return tx.Delete("authors", 9) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := relDB(t, engine.Cascade, engine.NoAction)
+			tx := isoBegin(t, db, isoRW)
+			warmBooks(t, tx, 100, 20, 1)
+			sp, err := tx.Savepoint()
+			require.NoError(t, err)
+			_, err = tx.Insert("authors", engine.Row{"id": 9, "name": "new"})
+			require.NoError(t, err)
+			hits := engine.ParentCacheHits(tx)
+			_, err = tx.Insert("books", engine.Row{"id": 200, "author_id": 9, "title": "child"})
+			require.NoError(t, err)
+			require.Equal(t, hits+1, engine.ParentCacheHits(tx), "the inserted parent was not remembered")
+			require.NoError(t, tc.undo(tx, sp))
+			_, err = tx.Insert("books", engine.Row{"id": 201, "author_id": 9, "title": "orphan"})
+			require.ErrorIs(t, err, engine.ErrForeignKey)
+			require.NoError(t, tx.Commit())
+			require.NoError(t, db.Check())
+		})
+	}
+}
+
+// TestTx_Commit_RememberedParentInsertedConcurrently ensures children
+// checked against a parent this transaction inserted (no read recorded)
+// still conflict with a concurrent commit that wrote the same parent key.
+func TestTx_Commit_RememberedParentInsertedConcurrently(t *testing.T) {
+	db := relDB(t, engine.Cascade, engine.NoAction)
+	tx := isoBegin(t, db, isoRW)
+	warmBooks(t, tx, 100, 20, 1)
+	_, err := tx.Insert("authors", engine.Row{"id": 9, "name": "mine"})
+	require.NoError(t, err)
+	warmBooks(t, tx, 200, 3, 9)
+	err = db.Update(context.Background(), func(other *engine.Tx) error {
+		_, err := other.Insert("authors", engine.Row{"id": 9, "name": "theirs"})
+		return err
+	})
+	require.NoError(t, err)
+	isoRequireConflict(t, tx.Commit())
+	require.NoError(t, db.Check())
+}
