@@ -34,10 +34,9 @@ import (
 // fast path. Slots form two-way sets indexed by a hash of the encoded key;
 // a third key in a set evicts the older one.
 type parentCache struct {
-	fk     *fkDef
-	checks int          // lookups so far; the slots come after a few
-	hits   int          // checks answered by a slot (tests look)
-	slots  []parentSlot // nil until then, so a short transaction pays nothing
+	fk    *fkDef
+	hits  int          // checks answered by a slot (tests look)
+	slots []parentSlot // 2*parentSets
 }
 
 type parentSlot struct {
@@ -46,11 +45,12 @@ type parentSlot struct {
 }
 
 const (
-	// parentSets is the sets per relation, of two slots each: room for a
-	// few hundred parents in use at once (a tag table) in 4 KiB.
+	// parentSets is the sets per relation, of two slots each: room for
+	// about a hundred parents in use at once (a tag table) in 4 KiB.
 	parentSets = 64
-	// parentCacheAfter is the lookups of one relation after which a
-	// transaction starts caching its parents.
+	// parentCacheAfter is the foreign-key checks after which a
+	// transaction starts caching parents, so that a short one pays
+	// nothing for the cache.
 	parentCacheAfter = 8
 )
 
@@ -110,7 +110,7 @@ func (tx *Tx) parentCacheFor(fk *fkDef, add bool) *parentCache {
 	if !add {
 		return nil
 	}
-	tx.parents = append(tx.parents, parentCache{fk: fk})
+	tx.parents = append(tx.parents, parentCache{fk: fk, slots: make([]parentSlot, 2*parentSets)})
 	return &tx.parents[len(tx.parents)-1]
 }
 
@@ -131,21 +131,22 @@ func (tx *Tx) parentFound(fk *fkDef, row []any) bool {
 		}
 	}
 	tx.scratch = buf
-	pc := tx.parentCacheFor(fk, true)
+	var pc *parentCache
 	removals := tx.t.Removals()
-	if pc.slots != nil {
+	if tx.fkChecks < parentCacheAfter {
+		tx.fkChecks++
+	} else {
+		pc = tx.parentCacheFor(fk, true /* add */)
 		if pc.has(buf, removals) {
 			pc.hits++
 			return true
 		}
-	} else if pc.checks++; pc.checks >= parentCacheAfter {
-		pc.slots = make([]parentSlot, 2*parentSets)
 	}
 	key := tx.arena.own(buf) // the read set keeps it
 	if _, ok := tx.t.Get(fk.parentTree, key); !ok {
 		return false
 	}
-	if pc.slots != nil {
+	if pc != nil {
 		pc.add(key, removals)
 	}
 	return true
@@ -153,15 +154,15 @@ func (tx *Tx) parentFound(fk *fkDef, row []any) bool {
 
 // rememberParent caches a row that this transaction just inserted into d,
 // whose primary key is pk (immutable), as a present parent for each
-// relation referencing d's primary key whose children the transaction
-// checks often enough to cache (see parentCache for why that needs no
-// read). Loading parents and then their children checks no parent twice.
+// relation referencing d's primary key whose parents the transaction
+// already caches (see parentCache for why that needs no read). Loading
+// parents, then their children, looks no parent up.
 func (tx *Tx) rememberParent(d *tableDef, pk []byte) {
 	for _, fk := range d.refs {
 		if fk.parentTree != d.primary {
 			continue
 		}
-		if pc := tx.parentCacheFor(fk, false); pc != nil && pc.slots != nil {
+		if pc := tx.parentCacheFor(fk, false /* add */); pc != nil {
 			pc.add(pk, tx.t.Removals())
 		}
 	}
