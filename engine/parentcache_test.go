@@ -2,6 +2,9 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/reldb/reldb/engine"
@@ -177,4 +180,95 @@ func TestTx_Commit_RememberedParentInsertedConcurrently(t *testing.T) {
 	require.NoError(t, err)
 	isoRequireConflict(t, tx.Commit())
 	require.NoError(t, db.Check())
+}
+
+// TestTx_Insert_ParentCacheModel runs long random transactions of parent
+// inserts, deletes and key updates (cascading), child inserts and
+// savepoint rollbacks against a model of which parents exist, so that
+// the foreign-key checks run through the parent cache: every child insert
+// must succeed exactly when its parent exists.
+func TestTx_Insert_ParentCacheModel(t *testing.T) {
+	for seed := range uint64(20) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			db := relDB(t, engine.Cascade, engine.Cascade)
+			type state struct {
+				authors map[int64]bool
+				books   map[int64]int64 // id -> author_id
+			}
+			st := state{authors: map[int64]bool{0: true, 1: true, 2: true}, books: map[int64]int64{1: 1, 2: 1, 3: 2}}
+			clone := func(s state) state { return state{maps.Clone(s.authors), maps.Clone(s.books)} }
+			type saved struct {
+				sp engine.Savepoint
+				st state
+			}
+			var sps []saved
+			tx := isoBegin(t, db, isoRW)
+			nextBook := int64(100)
+			for op := range 3000 {
+				a := rng.Int64N(12)
+				switch r := rng.IntN(100); {
+				case r < 8:
+					_, err := tx.Insert("authors", engine.Row{"id": a, "name": "n"})
+					if st.authors[a] {
+						require.ErrorIs(t, err, engine.ErrUnique, "op %d", op)
+					} else {
+						require.NoError(t, err, "op %d", op)
+						st.authors[a] = true
+					}
+				case r < 13:
+					err := tx.Delete("authors", a)
+					if !st.authors[a] {
+						require.ErrorIs(t, err, engine.ErrNotFound, "op %d", op)
+						break
+					}
+					require.NoError(t, err, "op %d", op)
+					delete(st.authors, a)
+					maps.DeleteFunc(st.books, func(_, author int64) bool { return author == a })
+				case r < 17:
+					to := rng.Int64N(12)
+					_, err := tx.Update("authors", a, engine.Row{"id": to})
+					switch {
+					case !st.authors[a]:
+						require.ErrorIs(t, err, engine.ErrNotFound, "op %d", op)
+					case a != to && st.authors[to]:
+						require.ErrorIs(t, err, engine.ErrUnique, "op %d", op)
+					default:
+						require.NoError(t, err, "op %d", op)
+						delete(st.authors, a)
+						st.authors[to] = true
+						for id, author := range st.books {
+							if author == a {
+								st.books[id] = to
+							}
+						}
+					}
+				case r < 20:
+					sp, err := tx.Savepoint()
+					require.NoError(t, err)
+					sps = append(sps, saved{sp, clone(st)})
+				case r < 23 && len(sps) > 0:
+					i := rng.IntN(len(sps))
+					require.NoError(t, tx.RollbackTo(sps[i].sp), "op %d", op)
+					st = clone(sps[i].st)
+					sps = sps[:i+1]
+				default:
+					nextBook++
+					_, err := tx.Insert("books", engine.Row{"id": nextBook, "author_id": a, "title": "t"})
+					if st.authors[a] {
+						require.NoError(t, err, "op %d: author %d", op, a)
+						st.books[nextBook] = a
+					} else {
+						require.ErrorIs(t, err, engine.ErrForeignKey, "op %d: author %d", op, a)
+					}
+				}
+			}
+			require.Positive(t, engine.ParentCacheHits(tx))
+			n, err := tx.Query("books").Count()
+			require.NoError(t, err)
+			require.Equal(t, len(st.books), n)
+			require.NoError(t, tx.Commit())
+			require.NoError(t, db.Check())
+		})
+	}
 }
