@@ -10,3 +10,17 @@ func LogBatches(db *DB) (batches, records int64) {
 	defer db.dur.mu.Unlock()
 	return db.dur.mu.batches, db.dur.mu.records
 }
+
+// ParentCacheHits returns how many foreign-key checks of tx found their
+// parent in the transaction's parent cache, for tests that must know the
+// cache was exercised.
+func ParentCacheHits(tx *Tx) int {
+	if tx.writeState == nil {
+		return 0
+	}
+	n := 0
+	for _, pc := range tx.parents {
+		n += pc.hits
+	}
+	return n
+}

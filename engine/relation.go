@@ -344,6 +344,11 @@ func (tx *Tx) relationNamed(name string) *fkDef {
 // under fk, or defers the check; it returns a *ConstraintError
 // (ErrForeignKey) otherwise.
 func (tx *Tx) checkParent(child *tableDef, fk *fkDef, row []any) error {
+	// The common case first, without building the key's values: a key
+	// with no NULL, checked now, whose parent is there.
+	if !tx.deferred(fk) && tx.parentFound(fk, row) {
+		return nil
+	}
 	key, check, err := fk.ChildKey(row)
 	if err != nil {
 		return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.name,

@@ -59,6 +59,11 @@ type writeState struct {
 	rows    rowSlab  // row tuples and their boxes
 	scratch []byte   // reusable encoding buffer
 
+	// parents caches foreign-key parents known present, per relation,
+	// once fkChecks reached parentCacheAfter (see parentCache).
+	parents  []parentCache
+	fkChecks int
+
 	// pending are deferred foreign-key checks, run at commit (or when
 	// SetConstraints makes their relation immediate).
 	pending []pendingCheck

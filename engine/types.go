@@ -55,15 +55,21 @@ func coerce(c *colDef, v any) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
+	// A value already of the stored type is returned as given, not
+	// re-boxed: boxing an int64 or a string allocates, and a bulk insert
+	// would pay it for every column of every row.
 	switch c.typ {
 	case Int:
+		if _, ok := v.(int64); ok {
+			return v, nil
+		}
 		if i, ok := toInt64(v); ok {
 			return i, nil
 		}
 	case Float:
 		switch x := v.(type) {
 		case float64:
-			return x, nil
+			return v, nil
 		case float32:
 			return float64(x), nil
 		}
@@ -77,11 +83,11 @@ func coerce(c *colDef, v any) (any, error) {
 				return nil, &ConstraintError{Kind: ErrType, Table: c.table, Columns: []string{c.name}, SQLState: StateCharacterNotInRepertoire,
 					Detail: fmt.Sprintf("text must be valid UTF-8 without NUL bytes: %q", s)}
 			}
-			return s, nil
+			return v, nil
 		}
 	case Bool:
-		if b, ok := v.(bool); ok {
-			return b, nil
+		if _, ok := v.(bool); ok {
+			return v, nil
 		}
 	case Bytes:
 		if b, ok := v.([]byte); ok {

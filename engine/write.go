@@ -30,7 +30,8 @@ func (tx *Tx) Insert(table string, row Row) (Record, error) {
 		return Record{}, fmt.Errorf("insert into %s: %w", table, err)
 	}
 	mark := tx.t.Mark()
-	if err := tx.insertRow(d, vals); err != nil {
+	pk, err := tx.insertRow(d, vals)
+	if err != nil {
 		tx.undo(mark)
 		return Record{}, fmt.Errorf("insert into %s: %w", table, err)
 	}
@@ -39,6 +40,9 @@ func (tx *Tx) Insert(table string, row Row) (Record, error) {
 			tx.undo(mark)
 			return Record{}, fmt.Errorf("insert into %s: %w", table, err)
 		}
+	}
+	if len(d.refs) > 0 {
+		tx.rememberParent(d, pk)
 	}
 	return tx.looseRecord(d, vals), nil
 }
@@ -130,26 +134,26 @@ func (d *tableDef) checkNotNull(vals []any) error {
 	return nil
 }
 
-// insertRow stores a new row and its index entries. On error the caller
-// rolls back to its mark.
-func (tx *Tx) insertRow(d *tableDef, vals []any) error {
+// insertRow stores a new row and its index entries and returns its
+// primary key, immutable. On error the caller rolls back to its mark.
+func (tx *Tx) insertRow(d *tableDef, vals []any) ([]byte, error) {
 	tx.scratch = appendCols(tx.scratch[:0], vals, d.pk)
 	key := tx.arena.own(tx.scratch)
 	// Put first and look at what it replaced: one descent instead of a Get
 	// and a Put. A duplicate is undone by the caller's rollback.
 	row := tx.boxRow(vals) // shared by the primary and index entries
 	if _, existed := tx.t.Put(d.primary, index.Entry{Key: key, Val: row}); existed {
-		return tx.duplicate(d, d.primary, key, d.uniqueError(d.pkName, d.pk, vals))
+		return nil, tx.duplicate(d, d.primary, key, d.uniqueError(d.pkName, d.pk, vals))
 	}
 	for _, ix := range d.indexes {
 		// A unique index finds a duplicate the way the primary key does:
 		// its key is the indexed values, so the put replaces it.
 		ik := tx.indexKey(d, ix, vals, key)
 		if _, existed := tx.t.Put(ix.tree, index.Entry{Key: ik, Val: row}); existed {
-			return tx.duplicate(d, ix.tree, ik, d.uniqueError(ix.name, ix.cols, vals))
+			return nil, tx.duplicate(d, ix.tree, ik, d.uniqueError(ix.name, ix.cols, vals))
 		}
 	}
-	return nil
+	return key, nil
 }
 
 // indexKey returns a row's entry key in ix as an immutable key; pk is the

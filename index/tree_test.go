@@ -1,7 +1,10 @@
 package index
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -100,3 +103,40 @@ func TestTree_Ascend_Nested(t *testing.T) {
 	assert.Equal(t, keys[15], stop)
 	assert.Equal(t, 6*3, pairs, "outer rows 10..15, three inner rows each")
 }
+
+// TestTree_Order_PrefixBoundaries ensures the tree orders keys exactly as
+// bytes.Compare does around the inline prefix: keys shorter than, equal
+// to and longer than it, differing only in trailing zero bytes or only
+// past it.
+func TestTree_Order_PrefixBoundaries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var keys [][]byte
+	seen := map[string]bool{}
+	for range 5000 {
+		// A run of one byte up to past the prefix, then a short tail of
+		// few symbols: many keys share the whole inline prefix.
+		k := bytes.Repeat([]byte{[]byte{0, 7}[rng.IntN(2)]}, rng.IntN(inlinePrefix+3))
+		for range rng.IntN(4) {
+			k = append(k, []byte{0, 1, 0xFF}[rng.IntN(3)])
+		}
+		if !seen[string(k)] {
+			seen[string(k)] = true
+			keys = append(keys, k)
+		}
+	}
+	tr := NewTree()
+	for _, k := range keys {
+		tr.Put(Entry{Key: k})
+	}
+	slices.SortFunc(keys, bytes.Compare)
+	var got [][]byte
+	tr.Ascend(nil, nil, func(e Entry) bool { got = append(got, e.Key); return true })
+	require.Equal(t, keys, got)
+	for _, k := range keys {
+		_, ok := tr.Get(k)
+		require.True(t, ok, "%x", k)
+	}
+}
+
+// inlinePrefix is how many leading key bytes an item holds (see item).
+const inlinePrefix = 16

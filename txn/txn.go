@@ -42,6 +42,9 @@ type writer struct {
 	// treeOps holds, for each tree operation in log (oldest first), the
 	// local state it replaced (nil if none), which RollbackTo restores.
 	treeOps []*local
+	// removals counts the operations that may have taken a key out of a
+	// tree; see Removals.
+	removals uint64
 }
 
 // local is a transaction's own version of one tree.
@@ -323,6 +326,7 @@ func (t *Txn) Delete(id TreeID, key []byte) (index.Entry, bool) {
 		r.points = append(r.points, bytes.Clone(key))
 		return index.Entry{}, false
 	}
+	t.removals++
 	t.log.append(logRec{tree: id, old: p})
 	return *p, true
 }
@@ -350,6 +354,7 @@ func (t *Txn) DropTree(id TreeID) {
 	if t.view(id) == nil {
 		panic("reldb: drop of a tree that does not exist")
 	}
+	t.removals++
 	t.setLocal(id, &local{whole: true})
 }
 
@@ -380,6 +385,9 @@ func (t *Txn) RollbackTo(mark int) {
 	if mark < 0 || mark > t.log.len() {
 		panic("reldb: rollback to an invalid mark")
 	}
+	if mark < t.log.len() {
+		t.removals++ // an undone put takes its key out again
+	}
 	for i := t.log.len() - 1; i >= mark; i-- {
 		r := t.log.at(i)
 		key := r.key()
@@ -405,6 +413,19 @@ func (t *Txn) RollbackTo(mark int) {
 		}
 	}
 	t.log.truncate(mark)
+}
+
+// Removals returns a count that advances whenever the transaction may have
+// taken a key out of one of its trees: a Delete that removed an entry, a
+// RollbackTo that undid anything, a DropTree. Puts never advance it. So a
+// caller that saw a key present, and finds Removals unchanged since, knows
+// the key is still present in the transaction's view without looking again
+// (the first look is in the read set already). Zero for a reader.
+func (t *Txn) Removals() uint64 {
+	if t.writer == nil {
+		return 0
+	}
+	return t.removals
 }
 
 // Writes returns the number of undo records: zero means the transaction has

@@ -993,3 +993,27 @@ func TestTxn_Scan_AbortInside(t *testing.T) {
 	// Another transaction scans with the pool as usual.
 	assert.Equal(t, []int64{1, 2, 3}, scanKeys(o.Begin(true), treeA, nil, nil, false, 0))
 }
+
+// TestTxn_Removals ensures Removals advances on every operation that may
+// take a key out of a tree, and on nothing else.
+func TestTxn_Removals(t *testing.T) {
+	o := NewOracle(map[TreeID]*index.Tree{1: index.NewTree(), 2: index.NewTree()})
+	tx := o.Begin(false)
+	k := func(i int) []byte { b, _ := index.AppendKey(nil, int64(i)); return b }
+	require.Zero(t, tx.Removals())
+	mark := tx.Mark()
+	tx.Put(1, index.Entry{Key: k(1), Val: 1})
+	tx.Put(1, index.Entry{Key: k(1), Val: 2}) // a replacement keeps the key
+	tx.Get(1, k(1))
+	tx.Delete(1, k(9)) // nothing to remove
+	require.Zero(t, tx.Removals())
+	tx.Delete(1, k(1))
+	require.Equal(t, uint64(1), tx.Removals())
+	tx.RollbackTo(tx.Mark()) // nothing to undo
+	require.Equal(t, uint64(1), tx.Removals())
+	tx.RollbackTo(mark)
+	require.Equal(t, uint64(2), tx.Removals())
+	tx.DropTree(2)
+	require.Equal(t, uint64(3), tx.Removals())
+	require.Zero(t, o.Begin(true).Removals(), "a reader")
+}
