@@ -57,3 +57,39 @@ func TestReview_PrefetchedAfterTx_Concurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestReview_LooseRecordsHandedOff: records of rows read one at a time
+// are handed to another goroutine while the transaction reads on. A
+// record reads its row through its result's row list, which later point
+// reads appended to: a data race (go test -race) where a record used to
+// hold its row itself.
+func TestReview_LooseRecordsHandedOff(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		ch := make(chan engine.Record)
+		done := make(chan []any)
+		go func() {
+			var got []any
+			for r := range ch {
+				got = append(got, r.ID(), r.Get("name"))
+			}
+			done <- got
+		}()
+		var want []any
+		for i := range 40 {
+			id := i%4 + 1
+			table := "authors"
+			if i%3 == 0 {
+				table = "users"
+				id = i%2 + 1
+			}
+			r, err := tx.Get(table, id)
+			require.NoError(t, err)
+			want = append(want, r.ID(), r.Get("name"))
+			ch <- r
+		}
+		close(ch)
+		assert.Equal(t, want, <-done)
+		return nil
+	}))
+}
