@@ -354,13 +354,26 @@ func (tx *Tx) fetchMode(rel *travRel) FetchMode {
 
 // resolve finds the relation a table's rows know by name.
 func (tx *Tx) resolve(d *tableDef, name string) (*travRel, error) {
-	tv := tx.travState()
-	if r, ok := tv.resolved[relKey{d, name}]; ok {
-		return r, nil
+	// Once the transaction has ended its records may be read from several
+	// goroutines at once (RelatedOne and Links of prefetched relations
+	// resolve the name): the traversal state is only read then, and a
+	// relation not resolved before is resolved afresh, not cached.
+	done := tx.done.Load()
+	tv := tx.trav
+	if !done {
+		tv = tx.travState()
+	}
+	if tv != nil {
+		if r, ok := tv.resolved[relKey{d, name}]; ok {
+			return r, nil
+		}
 	}
 	r := resolveIn(d, name)
 	if r == nil {
 		return nil, fmt.Errorf("%w: table %q has no relation %q (it has %s)", ErrNoRelation, d.name, name, relationNames(d))
+	}
+	if done {
+		return r, nil
 	}
 	if tv.resolved == nil {
 		tv.resolved = map[relKey]*travRel{}

@@ -487,14 +487,22 @@ func (tx *Tx) boxRow(vals []any) any { return tx.rows.box(vals) }
 // chunks, doubling up to maxLooseChunk rows; the first, of one row, is
 // embedded in the Tx, so that a point read allocates nothing for its
 // record.
+//
+// A chunk is made at its full length and filled in place, its free
+// places nil (a stored row never is): adding a row writes only its own
+// place, never the slice the records read their rows through, so that a
+// record may be handed to another goroutine while the transaction reads
+// on, as when records held their rows themselves.
 func (tx *Tx) looseRecord(d *tableDef, vals []any) Record {
 	res := tx.looseLast
-	if res == nil || res.def != d || len(res.rows) == cap(res.rows) {
+	if res == nil || res.def != d || res.rows[len(res.rows)-1] != nil {
 		res = tx.looseFor(d)
 		tx.looseLast = res
 	}
-	res.rows = append(res.rows, vals)
-	return Record{res: res, at: len(res.rows) - 1}
+	rows := res.rows
+	at := sort.Search(len(rows), func(i int) bool { return rows[i] == nil })
+	rows[at] = vals
+	return Record{res: res, at: at}
 }
 
 const maxLooseChunk = 1024
@@ -503,17 +511,17 @@ const maxLooseChunk = 1024
 func (tx *Tx) looseFor(d *tableDef) *result {
 	if tx.loose.def == nil {
 		res := &tx.loose
-		res.tx, res.def, res.loose, res.rows = tx, d, true, tx.looseRow[:0]
+		res.tx, res.def, res.loose, res.rows = tx, d, true, tx.looseRow[:]
 		return res
 	}
 	tv := tx.travState()
 	res := tv.loose[d]
-	if res == nil || len(res.rows) == cap(res.rows) {
+	if res == nil || res.rows[len(res.rows)-1] != nil {
 		n := 4
 		if res != nil {
-			n = min(2*cap(res.rows), maxLooseChunk)
+			n = min(2*len(res.rows), maxLooseChunk)
 		}
-		res = &result{tx: tx, def: d, loose: true, rows: make([][]any, 0, n)}
+		res = &result{tx: tx, def: d, loose: true, rows: make([][]any, n)}
 		if tv.loose == nil {
 			tv.loose = map[*tableDef]*result{}
 		}
