@@ -21,6 +21,13 @@ type Key []any
 // transaction ends; Get returns copies of mutable values. A Record also
 // knows the transaction and result it was read in, which Related uses to
 // traverse relations. The zero Record belongs to no table.
+//
+// Once its transaction has ended, a Record may be read from several
+// goroutines at once: Get, Related and the rest (a lazy load then returns
+// ErrTxDone). While the transaction runs, records belong to it like the Tx
+// itself, with one exception: a record from Get, Insert or Update may be
+// handed to another goroutine to read its columns. A record streamed by
+// Query.Each is not safe to share until the query has returned.
 type Record struct {
 	// res is the result the record was read in and at its position there:
 	// the row is res.rows[at], of table res.def. That is also how Related

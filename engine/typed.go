@@ -866,6 +866,8 @@ func Find[T any](tx *Tx, conds ...Cond) ([]*T, error) {
 // Related returns the objects related to v by the named relation, as
 // Record.Related: prefetched ones without a load, else by v's fetch mode.
 // U is the related type: engine.Related[Book](tx, author, "books").
+// Like every typed call it uses the transaction's identity map, so it
+// belongs to the transaction's goroutine, even after the transaction ends.
 func Related[U, T any](tx *Tx, v *T, name string) ([]*U, error) {
 	b, rv, err := typed(tx, v)
 	if err != nil {
