@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/reldb/reldb/index"
 )
@@ -125,6 +126,10 @@ func (tx *Tx) prefetch(s *result, d *tableDef, nodes []*prefetchNode) error {
 	return nil
 }
 
+// intScratch recycles distinctKeys' integer buffers across transactions:
+// a prefetch level of thousands of rows needs one as long as the level.
+var intScratch = sync.Pool{New: func() any { return new([]int64) }}
+
 // batchSpec is PrefetchOptions bound to the related table.
 type batchSpec struct {
 	conds   []bound
@@ -165,28 +170,35 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 			return nil, nil, nil, err
 		}
 	}
-	keys, of := distinctKeys(s.rows, rel.src, &tx.travState().ints)
+	sc := intScratch.Get().(*[]int64)
+	keys, of := distinctKeys(s.rows, rel.src, sc)
+	intScratch.Put(sc)
 	// g holds the related rows of every key; ends[k] is where key k's
 	// range ends (it starts where key k-1's ends).
-	g := &gather{ends: make([]int, len(keys.enc))}
+	g := &gather{ends: make([]int, keys.len())}
 	var path string
 	var seeks, read int
 	switch rel.dir {
 	case toParent, toChildren:
 		tree, point := rel.near.parentTree, true
+		domain := tx.t.Len(rel.near.parentTree)
+		// Room for the rows expected: a parent per key, or each key's
+		// share of the children.
+		room := keys.len()
 		if rel.dir == toChildren {
 			// A child tree's keys start with the relation's columns and
 			// may go on (a longer unique index): always a prefix scan.
 			tree, point = rel.near.childTree, false
+			room = keys.len()*tx.t.Len(tree)/max(domain, 1) + 16
 		}
-		domain := tx.t.Len(rel.near.parentTree)
+		g.rows = make([][]any, 0, room)
 		path, seeks, err = tx.probe(tree, keys, len(rel.src), point, domain, func(k int, row []any) {
 			read++
 			if matches(sp.conds, row) {
 				g.add(k, row)
 			}
 		})
-		g.close(len(keys.enc))
+		g.close(keys.len())
 	case through:
 		path, seeks, read, err = tx.probeThrough(rel, keys, sp, g)
 	}
@@ -222,7 +234,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	default:
 		next.rows = make([][]any, 0, g.kept())
 	}
-	groupOf := make([][2]int32, len(keys.enc)) // [start, end) in ats
+	groupOf := make([][2]int32, keys.len()) // [start, end) in ats
 	start := 0
 	for k, end := range g.ends {
 		from := int32(len(ats))
@@ -258,7 +270,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 			l.start[i], l.count[i] = r[0], r[1]-r[0]
 		}
 	}
-	tx.countRel(rel, LoadBatch, to.name, len(keys.enc), seeks, read, len(next.rows), path)
+	tx.countRel(rel, LoadBatch, to.name, keys.len(), seeks, read, len(next.rows), path)
 	return l, next, to, nil
 }
 
@@ -268,7 +280,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 type gather struct {
 	rows       [][]any
 	vias       [][]any
-	target     []int
+	target     []int32
 	targetRows [][]any
 	// ends[k] is the end of key k's range in rows; keep[k], when set by
 	// arrange, how many of the range are kept.
@@ -286,7 +298,7 @@ func (g *gather) add(k int, row []any) {
 }
 
 // addTarget gathers target t of key k, reached by junction row via.
-func (g *gather) addTarget(k, t int, via []any) {
+func (g *gather) addTarget(k int, t int32, via []any) {
 	g.close(k)
 	g.target = append(g.target, t)
 	g.vias = append(g.vias, via)
@@ -372,16 +384,18 @@ func permute[E any](s []E, idx []int, base int) {
 func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) (path string, seeks, read int, err error) {
 	// Each key has about n/domain junction rows: room for that many.
 	domain := max(tx.t.Len(rel.near.parentTree), 1)
-	jg := &gather{ends: make([]int, len(keys.enc)), rows: make([][]any, 0, len(keys.enc)*tx.t.Len(rel.near.childTree)/domain+16)}
+	jg := &gather{ends: make([]int, keys.len()), rows: make([][]any, 0, keys.len()*tx.t.Len(rel.near.childTree)/domain+16)}
 	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), false /* point */, domain, jg.add)
-	jg.close(len(keys.enc))
+	jg.close(keys.len())
 	if err != nil {
 		return "", 0, 0, err
 	}
 	links, linkEnds := jg.rows, jg.ends
 	read = len(links)
-	tkeys, tof := distinctKeys(links, rel.far.ChildCols, &tx.travState().ints)
-	targets := make([][]any, len(tkeys.enc))
+	sc := intScratch.Get().(*[]int64)
+	tkeys, tof := distinctKeys(links, rel.far.ChildCols, sc)
+	intScratch.Put(sc)
+	targets := make([][]any, tkeys.len())
 	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, tx.t.Len(rel.far.parentTree), func(i int, row []any) {
 		read++
 		if matches(sp.conds, row) {
@@ -405,11 +419,11 @@ func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) 
 	if every {
 		g.vias, g.target, g.n = links, tof, len(links)
 		copy(g.ends, linkEnds)
-		g.last = len(keys.enc)
+		g.last = keys.len()
 		return path, seeks + tseeks, read, nil
 	}
 	g.vias = make([][]any, 0, len(links))
-	g.target = make([]int, 0, len(links))
+	g.target = make([]int32, 0, len(links))
 	start := 0
 	for k, end := range linkEnds {
 		for f := start; f < end; f++ {
@@ -419,7 +433,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) 
 		}
 		start = end
 	}
-	g.close(len(keys.enc))
+	g.close(keys.len())
 	return path, seeks + tseeks, read, nil
 }
 

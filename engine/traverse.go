@@ -281,7 +281,6 @@ type travState struct {
 	// instead of one per load).
 	rows, links [][]any
 	ats         []int
-	ints        []int64 // distinctKeys' scratch
 	spread      []Record
 	// loose holds each table's current loose result (Tx.looseRecord).
 	loose   map[*tableDef]*result
@@ -846,7 +845,7 @@ const (
 const seekCost = 8
 
 // probe calls fn(i, row) for every entry of tree whose key starts with
-// keys.enc[i], for sorted, distinct keys of ncols values each, in key
+// keys.key(i), for sorted, distinct keys of ncols values each, in key
 // order. It returns the access path it took and the seeks. point says each
 // key matches at most one entry exactly (a primary key or a unique index).
 //
@@ -862,31 +861,44 @@ const seekCost = 8
 // seeks to the next key instead of reading on, so a gap in the keys costs
 // at most about one seek.
 func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain int, fn func(i int, row []any)) (path string, seeks int, err error) {
-	enc := keys.enc
-	if len(enc) == 0 {
+	k, n := keys.len(), tx.t.Len(tree)
+	if k == 0 {
 		return "", 0, nil
 	}
-	k, n := len(enc), tx.t.Len(tree)
 	domain = max(domain, k)
 	if k > 1 && (keys.dense || n*(domain-k) <= k*seekCost*domain) {
-		hi := tx.prefixEnd(enc[len(enc)-1])
-		for i := 0; i < len(enc) && err == nil; {
+		// Fixed-width keys of one column: an entry whose key starts with
+		// the same tag starts with a key of that width.
+		width, tag := 0, byte(0)
+		if keys.width > 0 && ncols == 1 {
+			width, tag = keys.width, keys.fixed[0]
+		}
+		// The scan stops itself past the last key. A reader scans with no
+		// upper bound, which spares the B-tree a comparison per entry; a
+		// writer bounds it, so that its read set holds no more than the
+		// keys' range when the tree ends before a stop.
+		var hi []byte
+		if !tx.readOnly {
+			hi = tx.prefixEnd(keys.key(k - 1))
+		}
+		for i := 0; i < k && err == nil; {
 			seeks++
 			gap, reseek := 0, false
-			tx.t.Scan(tree, enc[i], hi, false, func(e index.Entry) bool {
-				n, serr := index.SkipValues(e.Key, ncols)
-				if serr != nil {
-					err = serr
+			tx.t.Scan(tree, keys.key(i), hi, false, func(e index.Entry) bool {
+				var n int
+				if width > 0 && len(e.Key) >= width && e.Key[0] == tag {
+					n = width
+				} else if n, err = index.SkipValues(e.Key, ncols); err != nil {
 					return false
 				}
 				prefix := e.Key[:n]
-				for i < len(enc) && string(enc[i]) < string(prefix) {
+				for i < k && string(keys.key(i)) < string(prefix) {
 					i++
 				}
-				if i == len(enc) {
+				if i == k {
 					return false
 				}
-				if string(enc[i]) == string(prefix) {
+				if string(keys.key(i)) == string(prefix) {
 					gap = 0
 					fn(i, rowOf(e.Val))
 					return true
@@ -904,20 +916,21 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 		return pathScan, seeks, err
 	}
 	var hi []byte
-	for i, k := range enc {
+	for i := range k {
+		key := keys.key(i)
 		if point {
-			if e, ok := tx.t.Get(tree, k); ok {
+			if e, ok := tx.t.Get(tree, key); ok {
 				fn(i, rowOf(e.Val))
 			}
 			continue
 		}
-		hi = tx.rangeEnd(hi, k)
-		tx.t.Scan(tree, k, hi, false, func(e index.Entry) bool {
+		hi = tx.rangeEnd(hi, key)
+		tx.t.Scan(tree, key, hi, false, func(e index.Entry) bool {
 			fn(i, rowOf(e.Val))
 			return true
 		})
 	}
-	return pathSeek, len(enc), nil
+	return pathSeek, k, nil
 }
 
 // rangeEnd returns the end of the range of keys that start with prefix
@@ -934,13 +947,13 @@ func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
 // non-NULL keys in order, and for each row the index of its key in them
 // (-1 for a key with a NULL). The keys are never modified afterwards, so a
 // write transaction may keep them in its read set.
-func distinctKeys(rows [][]any, cols []int, scratch *[]int64) (keys keySet, of []int) {
+func distinctKeys(rows [][]any, cols []int, scratch *[]int64) (keys keySet, of []int32) {
 	if len(cols) == 1 {
 		if keys, of, ok := distinctInts(rows, cols[0], scratch); ok {
 			return keys, of
 		}
 	}
-	of = make([]int, len(rows))
+	of = make([]int32, len(rows))
 	var buf []byte
 	ends := make([]int, 0, len(rows))
 	for i, vals := range rows {
@@ -955,7 +968,7 @@ func distinctKeys(rows [][]any, cols []int, scratch *[]int64) (keys keySet, of [
 		if !null {
 			buf = appendCols(buf, vals, cols)
 			ends = append(ends, len(buf))
-			of[i] = len(ends) - 1
+			of[i] = int32(len(ends) - 1)
 		}
 	}
 	// Slice the encodings out of buf and check whether they came in
@@ -988,7 +1001,7 @@ func distinctKeys(rows [][]any, cols []int, scratch *[]int64) (keys keySet, of [
 	}
 	for i, o := range of {
 		if o >= 0 {
-			of[i] = pos[string(all[o])]
+			of[i] = int32(pos[string(all[o])])
 		}
 	}
 	return keySet{enc: uniq}, of
@@ -997,17 +1010,43 @@ func distinctKeys(rows [][]any, cols []int, scratch *[]int64) (keys keySet, of [
 // keySet is the sorted, distinct keys of a batch, encoded; dense says they
 // are integers that fill at least half of the span between the first and
 // the last, so that little else lies in their range.
+//
+// Integer keys are kept back to back, width bytes each, in fixed: a
+// batch may have thousands, and a slice header apiece would triple their
+// size.
 type keySet struct {
 	enc   [][]byte
+	fixed []byte
+	width int
 	dense bool
 }
+
+// len returns the number of keys.
+func (k *keySet) len() int {
+	if k.width > 0 {
+		return len(k.fixed) / k.width
+	}
+	return len(k.enc)
+}
+
+// key returns key i.
+func (k *keySet) key(i int) []byte {
+	if k.width > 0 {
+		end := (i + 1) * k.width
+		return k.fixed[i*k.width : end : end]
+	}
+	return k.enc[i]
+}
+
+// intKeyWidth is the length of an encoded Int (index.AppendInt).
+const intKeyWidth = 9
 
 // distinctInts is distinctKeys for one Int column, the common key: it
 // deduplicates and sorts the integers and encodes only the distinct ones.
 // ok is false when a value is not an int64. The integers are gathered in
 // *scratch, which it reuses and keeps no reference to.
-func distinctInts(rows [][]any, col int, scratch *[]int64) (keys keySet, of []int, ok bool) {
-	of = make([]int, len(rows))
+func distinctInts(rows [][]any, col int, scratch *[]int64) (keys keySet, of []int32, ok bool) {
+	of = make([]int32, len(rows))
 	ints := (*scratch)[:0]
 	if cap(ints) < len(rows) {
 		ints = make([]int64, 0, len(rows))
@@ -1022,7 +1061,7 @@ func distinctInts(rows [][]any, col int, scratch *[]int64) (keys keySet, of []in
 			if n := len(ints); n > 0 && ints[n-1] >= x {
 				sorted = false
 			}
-			of[i] = len(ints)
+			of[i] = int32(len(ints))
 			ints = append(ints, x)
 		default:
 			return keySet{}, nil, false
@@ -1032,15 +1071,12 @@ func distinctInts(rows [][]any, col int, scratch *[]int64) (keys keySet, of []in
 	if !sorted {
 		uniq = dedupeInts(ints, of)
 	}
-	buf := make([]byte, 0, 9*len(uniq))
-	enc := make([][]byte, len(uniq))
-	for i, x := range uniq {
-		start := len(buf)
+	buf := make([]byte, 0, intKeyWidth*len(uniq))
+	for _, x := range uniq {
 		buf = index.AppendInt(buf, x)
-		enc[i] = buf[start:len(buf):len(buf)]
 	}
 	dense := len(uniq) > 1 && uint64(uniq[len(uniq)-1]-uniq[0]) < uint64(2*len(uniq))
-	return keySet{enc: enc, dense: dense}, of, true
+	return keySet{fixed: buf, width: intKeyWidth, dense: dense}, of, true
 }
 
 // dedupeInts returns the distinct values of ints in order and points each
@@ -1048,7 +1084,7 @@ func distinctInts(rows [][]any, col int, scratch *[]int64) (keys keySet, of []in
 // spanning a range not much wider than their count, such as the ids of a
 // small table reached through a junction, are counted in an array;
 // others are sorted.
-func dedupeInts(ints []int64, of []int) []int64 {
+func dedupeInts(ints []int64, of []int32) []int64 {
 	lo, hi := slices.Min(ints), slices.Max(ints)
 	if span := uint64(hi - lo); span < uint64(4*len(ints)) {
 		rank := make([]int32, span+1) // 1 + place among the distinct values; 0: absent
@@ -1064,7 +1100,7 @@ func dedupeInts(ints []int64, of []int) []int64 {
 		}
 		for i, o := range of {
 			if o >= 0 {
-				of[i] = int(rank[ints[o]-lo]) - 1
+				of[i] = rank[ints[o]-lo] - 1
 			}
 		}
 		return uniq
@@ -1074,7 +1110,8 @@ func dedupeInts(ints []int64, of []int) []int64 {
 	uniq = slices.Compact(uniq)
 	for i, o := range of {
 		if o >= 0 {
-			of[i], _ = slices.BinarySearch(uniq, ints[o])
+			j, _ := slices.BinarySearch(uniq, ints[o])
+			of[i] = int32(j)
 		}
 	}
 	return uniq
