@@ -37,26 +37,22 @@ type DB struct {
 // catalog tree is replaced by every schema change, so a cache built from a
 // tree is valid for every snapshot that holds that same tree.
 type catalogCache struct {
-	snap   *txn.Snapshot // the last snapshot it was found valid for
 	tree   *index.Tree
 	tables map[string]*tableDef
 }
 
 // catalogFor returns the cache for a snapshot's catalog tree, building it
-// when the schema has changed since the last one.
+// when the schema has changed since the last one. The cache is keyed by
+// the catalog tree alone, which only a schema change replaces: readers
+// under a busy writer see a new snapshot at almost every read, and storing
+// the cache for each would make them take turns owning its cache line.
 func (db *DB) catalogFor(snap *txn.Snapshot) *catalogCache {
-	c := db.catalog.Load()
-	if c != nil && c.snap == snap {
-		return c
-	}
 	tree := snap.Tree(catalogTree)
+	c := db.catalog.Load()
 	if c != nil && c.tree == tree {
-		// Same schema, newer data: remember the snapshot for the next reader.
-		c = &catalogCache{snap: snap, tree: tree, tables: c.tables}
-		db.catalog.Store(c)
 		return c
 	}
-	c = &catalogCache{snap: snap, tree: tree, tables: make(map[string]*tableDef, tree.Len())}
+	c = &catalogCache{tree: tree, tables: make(map[string]*tableDef, tree.Len())}
 	tree.Ascend(nil, nil, func(e index.Entry) bool {
 		d := e.Val.(*tableDef)
 		c.tables[d.name] = d
