@@ -169,8 +169,10 @@ type result struct {
 	def  *tableDef // the table of the rows
 	rows [][]any
 	// loose is set for a result of rows read one at a time (Get, Insert,
-	// Update), which are no peers of each other.
-	loose bool
+	// Update), which are no peers of each other; filled is how many of
+	// its rows are in place (see Tx.looseRecord).
+	loose  bool
+	filled int32
 	// rels holds the relations loaded for every row of the result, by
 	// relation name.
 	rels map[string]*loaded

@@ -488,20 +488,20 @@ func (tx *Tx) boxRow(vals []any) any { return tx.rows.box(vals) }
 // embedded in the Tx, so that a point read allocates nothing for its
 // record.
 //
-// A chunk is made at its full length and filled in place, its free
-// places nil (a stored row never is): adding a row writes only its own
-// place, never the slice the records read their rows through, so that a
-// record may be handed to another goroutine while the transaction reads
-// on, as when records held their rows themselves.
+// A chunk is made at its full length and filled in place, counting in
+// filled: adding a row writes only its own place, never the slice the
+// records read their rows through, so that a record may be handed to
+// another goroutine while the transaction reads on, as when records held
+// their rows themselves.
 func (tx *Tx) looseRecord(d *tableDef, vals []any) Record {
 	res := tx.looseLast
-	if res == nil || res.def != d || res.rows[len(res.rows)-1] != nil {
+	if res == nil || res.def != d || int(res.filled) == len(res.rows) {
 		res = tx.looseFor(d)
 		tx.looseLast = res
 	}
-	rows := res.rows
-	at := sort.Search(len(rows), func(i int) bool { return rows[i] == nil })
-	rows[at] = vals
+	at := int(res.filled)
+	res.rows[at] = vals
+	res.filled++
 	return Record{res: res, at: at}
 }
 
@@ -516,7 +516,7 @@ func (tx *Tx) looseFor(d *tableDef) *result {
 	}
 	tv := tx.travState()
 	res := tv.loose[d]
-	if res == nil || res.rows[len(res.rows)-1] != nil {
+	if res == nil || int(res.filled) == len(res.rows) {
 		n := 4
 		if res != nil {
 			n = min(2*len(res.rows), maxLooseChunk)
