@@ -171,7 +171,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 		}
 	}
 	sc := intScratch.Get().(*[]int64)
-	keys, of := distinctKeys(s.rows, rel.src, sc)
+	keys, of := distinctKeys(len(s.rows), func(i int) []any { return s.rows[i] }, rel.src, sc)
 	intScratch.Put(sc)
 	// g holds the related rows of every key; ends[k] is where key k's
 	// range ends (it starts where key k-1's ends).
@@ -192,7 +192,8 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 			room = keys.len()*tx.t.Len(tree)/max(domain, 1) + 16
 		}
 		g.rows = make([][]any, 0, room)
-		path, seeks, err = tx.probe(tree, keys, len(rel.src), point, domain, func(k int, row []any) {
+		path, seeks, err = tx.probe(tree, keys, len(rel.src), point, domain, func(k int, box *[]any) {
+			row := *box
 			read++
 			if matches(sp.conds, row) {
 				g.add(k, row)
@@ -217,13 +218,13 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	all := g.keep == nil
 	next := &result{tx: tx, def: to}
 	ats := make([]int32, 0, g.kept()) // the related rows' places in next, all groups in order
-	var joins *result                 // through: the junction rows, in step with ats
+	var vias []*[]any                 // through: the junction rows, in step with ats
 	var targetAt []int32
 	switch {
 	case rel.dir == through:
-		joins = &result{tx: tx, def: junction, rows: g.vias}
+		vias = g.vias
 		if !all {
-			joins.rows = make([][]any, 0, g.kept())
+			vias = make([]*[]any, 0, g.kept())
 		}
 		targetAt = make([]int32, len(g.targetRows))
 		for i := range targetAt {
@@ -249,7 +250,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 				}
 				at = int(targetAt[t])
 				if !all {
-					joins.rows = append(joins.rows, g.vias[i])
+					vias = append(vias, g.vias[i])
 				}
 			case !all:
 				at = len(next.rows)
@@ -261,8 +262,8 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 		start = end
 	}
 	l := &loaded{rel: rel, to: to, next: next, ats: ats, start: make([]int32, len(s.rows)), count: make([]int32, len(s.rows))}
-	if joins != nil {
-		l.joins, l.junction = joins, junction
+	if rel.dir == through {
+		l.vias, l.junction = vias, junction
 	}
 	for i, k := range of {
 		if k >= 0 {
@@ -279,7 +280,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 // by a junction row (vias[i]); otherwise rows holds it.
 type gather struct {
 	rows       [][]any
-	vias       [][]any
+	vias       []*[]any // through: the junction rows, boxed as stored
 	target     []int32
 	targetRows [][]any
 	// ends[k] is the end of key k's range in rows; keep[k], when set by
@@ -298,7 +299,7 @@ func (g *gather) add(k int, row []any) {
 }
 
 // addTarget gathers target t of key k, reached by junction row via.
-func (g *gather) addTarget(k int, t int32, via []any) {
+func (g *gather) addTarget(k int, t int32, via *[]any) {
 	g.close(k)
 	g.target = append(g.target, t)
 	g.vias = append(g.vias, via)
@@ -384,19 +385,26 @@ func permute[E any](s []E, idx []int, base int) {
 func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) (path string, seeks, read int, err error) {
 	// Each key has about n/domain junction rows: room for that many.
 	domain := max(tx.t.Len(rel.near.parentTree), 1)
-	jg := &gather{ends: make([]int, keys.len()), rows: make([][]any, 0, keys.len()*tx.t.Len(rel.near.childTree)/domain+16)}
-	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), false /* point */, domain, jg.add)
+	// The junction rows are gathered as the boxes the tree stores them in:
+	// a third of the size of slice headers, and Links alone needs more.
+	jg := &gather{ends: make([]int, keys.len()), vias: make([]*[]any, 0, keys.len()*tx.t.Len(rel.near.childTree)/domain+16)}
+	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), false /* point */, domain, func(k int, box *[]any) {
+		jg.close(k)
+		jg.vias = append(jg.vias, box)
+		jg.n++
+	})
 	jg.close(keys.len())
 	if err != nil {
 		return "", 0, 0, err
 	}
-	links, linkEnds := jg.rows, jg.ends
+	links, linkEnds := jg.vias, jg.ends
 	read = len(links)
 	sc := intScratch.Get().(*[]int64)
-	tkeys, tof := distinctKeys(links, rel.far.ChildCols, sc)
+	tkeys, tof := distinctKeys(len(links), func(i int) []any { return *links[i] }, rel.far.ChildCols, sc)
 	intScratch.Put(sc)
 	targets := make([][]any, tkeys.len())
-	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, tx.t.Len(rel.far.parentTree), func(i int, row []any) {
+	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, tx.t.Len(rel.far.parentTree), func(i int, box *[]any) {
+		row := *box
 		read++
 		if matches(sp.conds, row) {
 			targets[i] = row
@@ -422,7 +430,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) 
 		g.last = keys.len()
 		return path, seeks + tseeks, read, nil
 	}
-	g.vias = make([][]any, 0, len(links))
+	g.vias = make([]*[]any, 0, len(links))
 	g.target = make([]int32, 0, len(links))
 	start := 0
 	for k, end := range linkEnds {

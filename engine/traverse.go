@@ -212,10 +212,12 @@ type loaded struct {
 	// from several goroutines, hence the Once.
 	once sync.Once
 	recs []Record
-	// Through a junction, joins holds the junction rows in step with
-	// recs: Links makes their records when asked.
-	joins      *result
+	// Through a junction, vias holds the junction rows in step with recs;
+	// Links makes their result and records when first asked (joinsOnce).
+	vias       []*[]any
 	junction   *tableDef
+	joinsOnce  sync.Once
+	joins      *result
 	prefetched bool // by a prefetch (not FetchPeers): reported if unused
 	used       bool
 }
@@ -227,6 +229,19 @@ func (l *loaded) markUsed(tx *Tx) {
 	if !l.used && !tx.done.Load() {
 		l.used = true
 	}
+}
+
+// junctionRows returns the result of the junction rows, made on the first
+// call: only Links reads them.
+func (l *loaded) junctionRows(tx *Tx) *result {
+	l.joinsOnce.Do(func() {
+		rows := make([][]any, len(l.vias))
+		for i, b := range l.vias {
+			rows[i] = *b
+		}
+		l.joins = &result{tx: tx, def: l.junction, rows: rows}
+	})
+	return l.joins
 }
 
 // group returns the records related to row i of the source result.
@@ -511,7 +526,7 @@ func (r Record) Links(name string) ([]Link, error) {
 	links := make([]Link, len(to))
 	for i := range to {
 		at := int(l.start[r.at]) + i
-		links[i] = Link{Via: Record{res: l.joins, at: at}, To: to[i]}
+		links[i] = Link{Via: Record{res: l.junctionRows(r.res.tx), at: at}, To: to[i]}
 	}
 	return links, nil
 }
@@ -846,9 +861,10 @@ const (
 // missing cache on the way; a scan reads entries in order).
 const seekCost = 8
 
-// probe calls fn(i, row) for every entry of tree whose key starts with
+// probe calls fn(i, box) for every entry of tree whose key starts with
 // keys.key(i), for sorted, distinct keys of ncols values each, in key
-// order. It returns the access path it took and the seeks. point says each
+// order, with the box the entry holds its row in (see rowOf). It returns
+// the access path it took and the seeks. point says each
 // key matches at most one entry exactly (a primary key or a unique index).
 //
 // The path is a join planner's choice. Seeking costs a seek per key plus
@@ -862,7 +878,7 @@ const seekCost = 8
 // The merge scan gallops: after seekCost entries that match no key it
 // seeks to the next key instead of reading on, so a gap in the keys costs
 // at most about one seek.
-func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain int, fn func(i int, row []any)) (path string, seeks int, err error) {
+func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain int, fn func(i int, box *[]any)) (path string, seeks int, err error) {
 	k, n := keys.len(), tx.t.Len(tree)
 	if k == 0 {
 		return "", 0, nil
@@ -902,7 +918,7 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 				}
 				if string(keys.key(i)) == string(prefix) {
 					gap = 0
-					fn(i, rowOf(e.Val))
+					fn(i, e.Val.(*[]any))
 					return true
 				}
 				if gap++; gap > seekCost {
@@ -922,13 +938,13 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 		key := keys.key(i)
 		if point {
 			if e, ok := tx.t.Get(tree, key); ok {
-				fn(i, rowOf(e.Val))
+				fn(i, e.Val.(*[]any))
 			}
 			continue
 		}
 		hi = tx.rangeEnd(hi, key)
 		tx.t.Scan(tree, key, hi, false, func(e index.Entry) bool {
-			fn(i, rowOf(e.Val))
+			fn(i, e.Val.(*[]any))
 			return true
 		})
 	}
@@ -949,16 +965,17 @@ func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
 // non-NULL keys in order, and for each row the index of its key in them
 // (-1 for a key with a NULL). The keys are never modified afterwards, so a
 // write transaction may keep them in its read set.
-func distinctKeys(rows [][]any, cols []int, scratch *[]int64) (keys keySet, of []int32) {
+func distinctKeys(n int, row func(i int) []any, cols []int, scratch *[]int64) (keys keySet, of []int32) {
 	if len(cols) == 1 {
-		if keys, of, ok := distinctInts(rows, cols[0], scratch); ok {
+		if keys, of, ok := distinctInts(n, row, cols[0], scratch); ok {
 			return keys, of
 		}
 	}
-	of = make([]int32, len(rows))
+	of = make([]int32, n)
 	var buf []byte
-	ends := make([]int, 0, len(rows))
-	for i, vals := range rows {
+	ends := make([]int, 0, n)
+	for i := range n {
+		vals := row(i)
 		of[i] = -1
 		null := false
 		for _, c := range cols {
@@ -1047,16 +1064,16 @@ const intKeyWidth = 9
 // deduplicates and sorts the integers and encodes only the distinct ones.
 // ok is false when a value is not an int64. The integers are gathered in
 // *scratch, which it reuses and keeps no reference to.
-func distinctInts(rows [][]any, col int, scratch *[]int64) (keys keySet, of []int32, ok bool) {
-	of = make([]int32, len(rows))
+func distinctInts(n int, row func(i int) []any, col int, scratch *[]int64) (keys keySet, of []int32, ok bool) {
+	of = make([]int32, n)
 	ints := (*scratch)[:0]
-	if cap(ints) < len(rows) {
-		ints = make([]int64, 0, len(rows))
+	if cap(ints) < n {
+		ints = make([]int64, 0, n)
 	}
 	defer func() { *scratch = ints[:0] }()
 	sorted := true
-	for i, vals := range rows {
-		switch x := vals[col].(type) {
+	for i := range n {
+		switch x := row(i)[col].(type) {
 		case nil:
 			of[i] = -1
 		case int64:
