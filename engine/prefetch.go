@@ -171,7 +171,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 		}
 	}
 	sc := intScratch.Get().(*[]int64)
-	keys, of := distinctKeys(len(s.rows), func(i int) []any { return s.rows[i] }, rel.src, sc)
+	keys, of := distinctKeys(rowSource{rows: s.rows}, rel.src, sc)
 	intScratch.Put(sc)
 	// g holds the related rows of every key; ends[k] is where key k's
 	// range ends (it starts where key k-1's ends).
@@ -400,7 +400,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) 
 	links, linkEnds := jg.vias, jg.ends
 	read = len(links)
 	sc := intScratch.Get().(*[]int64)
-	tkeys, tof := distinctKeys(len(links), func(i int) []any { return *links[i] }, rel.far.ChildCols, sc)
+	tkeys, tof := distinctKeys(rowSource{boxes: links}, rel.far.ChildCols, sc)
 	intScratch.Put(sc)
 	targets := make([][]any, tkeys.len())
 	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, tx.t.Len(rel.far.parentTree), func(i int, box *[]any) {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"fmt"
 	"log"
 	"slices"
@@ -885,12 +886,6 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 	}
 	domain = max(domain, k)
 	if k > 1 && (keys.dense || n*(domain-k) <= k*seekCost*domain) {
-		// Fixed-width keys of one column: an entry whose key starts with
-		// the same tag starts with a key of that width.
-		width, tag := 0, byte(0)
-		if keys.width > 0 && ncols == 1 {
-			width, tag = keys.width, keys.fixed[0]
-		}
 		// The scan stops itself past the last key. A reader scans with no
 		// upper bound, which spares the B-tree a comparison per entry; a
 		// writer bounds it, so that its read set holds no more than the
@@ -899,33 +894,52 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 		if !tx.readOnly {
 			hi = tx.prefixEnd(keys.key(k - 1))
 		}
-		for i := 0; i < k && err == nil; {
+		// The merge: i is the first key not yet passed; gap counts the
+		// entries since the last match, up to a reseek.
+		i, gap, reseek := 0, 0, false
+		if keys.width > 0 && keys.width <= 16 && ncols == 1 {
+			// Fixed-width keys of one column, within the prefix every tree
+			// item holds inline: entries are matched without reading them
+			// or their keys, unless they match.
+			width, tag := keys.width, uint64(keys.fixed[0])<<56
+			for i < k && err == nil {
+				seeks++
+				gap, reseek = 0, false
+				tx.t.ScanPrefix(tree, keys.key(i), hi, func(p0, p1 uint64, e *index.Entry) bool {
+					if p0&(0xFF<<56) != tag {
+						// Another type (NULL) leads: compare the bytes.
+						return tx.probeStep(keys, &i, &gap, &reseek, e, ncols, &err, fn)
+					}
+					for {
+						c := comparePrefix(p0, p1, keys.fixed[i*width:(i+1)*width])
+						if c == 0 {
+							gap = 0
+							fn(i, e.Val.(*[]any))
+							return true
+						}
+						if c < 0 {
+							if gap++; gap > seekCost {
+								reseek = true
+								return false
+							}
+							return true
+						}
+						if i++; i == k {
+							return false
+						}
+					}
+				})
+				if !reseek {
+					break
+				}
+			}
+			return pathScan, seeks, err
+		}
+		for i < k && err == nil {
 			seeks++
-			gap, reseek := 0, false
+			gap, reseek = 0, false
 			tx.t.Scan(tree, keys.key(i), hi, false, func(e index.Entry) bool {
-				var n int
-				if width > 0 && len(e.Key) >= width && e.Key[0] == tag {
-					n = width
-				} else if n, err = index.SkipValues(e.Key, ncols); err != nil {
-					return false
-				}
-				prefix := e.Key[:n]
-				for i < k && string(keys.key(i)) < string(prefix) {
-					i++
-				}
-				if i == k {
-					return false
-				}
-				if string(keys.key(i)) == string(prefix) {
-					gap = 0
-					fn(i, e.Val.(*[]any))
-					return true
-				}
-				if gap++; gap > seekCost {
-					reseek = true
-					return false
-				}
-				return true
+				return tx.probeStep(keys, &i, &gap, &reseek, &e, ncols, &err, fn)
 			})
 			if !reseek {
 				break
@@ -951,6 +965,67 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 	return pathSeek, k, nil
 }
 
+// probeStep is one entry of probe's merge scan: it passes the keys
+// before the entry's key prefix, hands the entry on if its prefix is key
+// *i, and counts entries that match no key (gap) up to a reseek. It
+// returns whether the scan goes on.
+func (tx *Tx) probeStep(keys keySet, i, gap *int, reseek *bool, e *index.Entry, ncols int, err *error, fn func(i int, box *[]any)) bool {
+	n, serr := index.SkipValues(e.Key, ncols)
+	if serr != nil {
+		*err = serr
+		return false
+	}
+	prefix := e.Key[:n]
+	k := keys.len()
+	for *i < k && string(keys.key(*i)) < string(prefix) {
+		*i++
+	}
+	if *i == k {
+		return false
+	}
+	if string(keys.key(*i)) == string(prefix) {
+		*gap = 0
+		fn(*i, e.Val.(*[]any))
+		return true
+	}
+	if *gap++; *gap > seekCost {
+		*reseek = true
+		return false
+	}
+	return true
+}
+
+// comparePrefix compares a key's first 16 bytes, as two big-endian words
+// zero-padded past its end, with key of at most 16 bytes: the order of the
+// key's first len(key) bytes against key.
+func comparePrefix(p0, p1 uint64, key []byte) int {
+	var b [16]byte
+	copy(b[:], key)
+	k0, k1 := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+	if n := len(key); n < 16 {
+		// Only the key's length counts: mask the entry's bytes past it.
+		if n <= 8 {
+			p0 &= ^uint64(0) << (64 - 8*n)
+			p1 = 0
+		} else {
+			p1 &= ^uint64(0) << (128 - 8*n)
+		}
+	}
+	switch {
+	case p0 != k0:
+		if p0 < k0 {
+			return -1
+		}
+		return 1
+	case p1 != k1:
+		if p1 < k1 {
+			return -1
+		}
+		return 1
+	}
+	return 0
+}
+
 // rangeEnd returns the end of the range of keys that start with prefix
 // (index.PrefixEnd). A reader keeps no read set, so it reuses buf; a
 // writer's read set keeps the key, so it comes from the arena.
@@ -965,9 +1040,10 @@ func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
 // non-NULL keys in order, and for each row the index of its key in them
 // (-1 for a key with a NULL). The keys are never modified afterwards, so a
 // write transaction may keep them in its read set.
-func distinctKeys(n int, row func(i int) []any, cols []int, scratch *[]int64) (keys keySet, of []int32) {
+func distinctKeys(src rowSource, cols []int, scratch *[]int64) (keys keySet, of []int32) {
+	n := src.len()
 	if len(cols) == 1 {
-		if keys, of, ok := distinctInts(n, row, cols[0], scratch); ok {
+		if keys, of, ok := distinctInts(src, cols[0], scratch); ok {
 			return keys, of
 		}
 	}
@@ -975,7 +1051,7 @@ func distinctKeys(n int, row func(i int) []any, cols []int, scratch *[]int64) (k
 	var buf []byte
 	ends := make([]int, 0, n)
 	for i := range n {
-		vals := row(i)
+		vals := src.at(i)
 		of[i] = -1
 		null := false
 		for _, c := range cols {
@@ -1026,6 +1102,27 @@ func distinctKeys(n int, row func(i int) []any, cols []int, scratch *[]int64) (k
 	return keySet{enc: uniq}, of
 }
 
+// rowSource is the rows of a batch: values, or the boxes a tree holds
+// them in (see rowOf).
+type rowSource struct {
+	rows  [][]any
+	boxes []*[]any
+}
+
+func (s rowSource) len() int {
+	if s.boxes != nil {
+		return len(s.boxes)
+	}
+	return len(s.rows)
+}
+
+func (s rowSource) at(i int) []any {
+	if s.boxes != nil {
+		return *s.boxes[i]
+	}
+	return s.rows[i]
+}
+
 // keySet is the sorted, distinct keys of a batch, encoded; dense says they
 // are integers that fill at least half of the span between the first and
 // the last, so that little else lies in their range.
@@ -1064,7 +1161,8 @@ const intKeyWidth = 9
 // deduplicates and sorts the integers and encodes only the distinct ones.
 // ok is false when a value is not an int64. The integers are gathered in
 // *scratch, which it reuses and keeps no reference to.
-func distinctInts(n int, row func(i int) []any, col int, scratch *[]int64) (keys keySet, of []int32, ok bool) {
+func distinctInts(src rowSource, col int, scratch *[]int64) (keys keySet, of []int32, ok bool) {
+	n := src.len()
 	of = make([]int32, n)
 	ints := (*scratch)[:0]
 	if cap(ints) < n {
@@ -1073,7 +1171,7 @@ func distinctInts(n int, row func(i int) []any, col int, scratch *[]int64) (keys
 	defer func() { *scratch = ints[:0] }()
 	sorted := true
 	for i := range n {
-		switch x := row(i)[col].(type) {
+		switch x := src.at(i)[col].(type) {
 		case nil:
 			of[i] = -1
 		case int64:

@@ -214,6 +214,17 @@ func (t *Tree) AscendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop [
 	return w.stopped()
 }
 
+// AscendPrefixWith is AscendWith for a caller that can often decide on an
+// entry from its key's first 16 bytes: fn gets them as two big-endian
+// words (zero-padded past the key's end), which the tree holds inline,
+// and the entry, which it must not modify and need not read. A merge
+// scan matching keys of up to 16 bytes thus reads neither the entry nor
+// its key unless they match.
+func (t *Tree) AscendPrefixWith(w *Walker, lo, hi []byte, fn func(p0, p1 uint64, e *Entry) bool) (stop []byte, stopped bool) {
+	w.pfn = fn
+	return t.AscendWith(w, lo, hi, nil)
+}
+
 // DescendWith is Descend with the caller's Walker, as AscendWith.
 func (t *Tree) DescendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop []byte, stopped bool) {
 	w.start(fn)
@@ -244,6 +255,8 @@ type Walker struct {
 	// to [lo, hi). Both are made on first use.
 	visit, visitDown func(item) bool
 	loProbe, hiProbe Entry
+	// pfn, when set, is called by visit instead of fn (AscendPrefixWith).
+	pfn func(p0, p1 uint64, e *Entry) bool
 }
 
 var walks = sync.Pool{New: func() any { return new(Walker) }}
@@ -251,7 +264,13 @@ var walks = sync.Pool{New: func() any { return new(Walker) }}
 func (w *Walker) start(fn func(Entry) bool) {
 	if w.visit == nil {
 		w.visit = func(it item) bool {
-			if !w.fn(*it.e) {
+			var ok bool
+			if w.pfn != nil {
+				ok = w.pfn(it.p0, it.p1, it.e)
+			} else {
+				ok = w.fn(*it.e)
+			}
+			if !ok {
 				w.stop = it.e
 				return false
 			}
@@ -268,6 +287,9 @@ func (w *Walker) start(fn func(Entry) bool) {
 		}
 	}
 	w.fn, w.stop = fn, nil
+	if fn != nil {
+		w.pfn = nil
+	}
 }
 
 // bound returns the item a bound searches with, held by probe.
@@ -279,7 +301,7 @@ func (w *Walker) bound(probe *Entry, key []byte) item {
 // reset drops the walk's references. It runs deferred, so a panicking fn
 // leaves no walker pointing at its caller.
 func (w *Walker) reset() {
-	w.fn, w.lo, w.hi, w.stop = nil, nil, nil, nil
+	w.fn, w.pfn, w.lo, w.hi, w.stop = nil, nil, nil, nil, nil
 	w.loProbe.Key, w.hiProbe.Key = nil, nil
 }
 

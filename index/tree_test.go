@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -140,3 +141,35 @@ func TestTree_Order_PrefixBoundaries(t *testing.T) {
 
 // inlinePrefix is how many leading key bytes an item holds (see item).
 const inlinePrefix = 16
+
+// TestTree_AscendPrefixWith: the prefix words are each key's first 16
+// bytes, zero-padded, big-endian; entries come in order within [lo, hi);
+// a false return stops the walk and reports the entry's key.
+func TestTree_AscendPrefixWith(t *testing.T) {
+	tr := NewTree()
+	keys := [][]byte{{1}, {1, 2}, {2, 0, 0, 0, 0, 0, 0, 0, 9}, {3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}, {4}}
+	for _, k := range keys {
+		tr.Put(Entry{Key: k, Val: string(k)})
+	}
+	w := GetWalker()
+	defer w.Release()
+	var got [][]byte
+	stop, stopped := tr.AscendPrefixWith(w, []byte{1, 2}, []byte{4}, func(p0, p1 uint64, e *Entry) bool {
+		var pad [16]byte
+		copy(pad[:], e.Key)
+		require.Equal(t, binary.BigEndian.Uint64(pad[:8]), p0, "%x", e.Key)
+		require.Equal(t, binary.BigEndian.Uint64(pad[8:]), p1, "%x", e.Key)
+		got = append(got, e.Key)
+		return true
+	})
+	assert.Equal(t, keys[1:4], got)
+	assert.False(t, stopped)
+	assert.Nil(t, stop)
+	stop, stopped = tr.AscendPrefixWith(w, nil, nil, func(_, _ uint64, e *Entry) bool { return e.Key[0] < 2 })
+	assert.True(t, stopped)
+	assert.Equal(t, keys[2], stop)
+	// The walker serves a plain walk after a prefix walk.
+	n := 0
+	tr.AscendWith(w, nil, nil, func(Entry) bool { n++; return true })
+	assert.Equal(t, len(keys), n)
+}

@@ -225,6 +225,25 @@ func (t *Txn) Get(id TreeID, key []byte) (index.Entry, bool) {
 // stopped, keeping lo and hi, which the caller must not modify afterwards.
 // fn must not write to the tree being scanned.
 func (t *Txn) Scan(id TreeID, lo, hi []byte, reverse bool, fn func(index.Entry) bool) {
+	t.scan(id, lo, hi, reverse, func(tr *index.Tree, w *index.Walker) ([]byte, bool) {
+		if reverse {
+			return tr.DescendWith(w, lo, hi, fn)
+		}
+		return tr.AscendWith(w, lo, hi, fn)
+	})
+}
+
+// ScanPrefix is an ascending Scan whose fn gets each key's first 16 bytes
+// and the entry, as index.Tree.AscendPrefixWith; fn must not modify the
+// entry. It records what it read as Scan does.
+func (t *Txn) ScanPrefix(id TreeID, lo, hi []byte, fn func(p0, p1 uint64, e *index.Entry) bool) {
+	t.scan(id, lo, hi, false, func(tr *index.Tree, w *index.Walker) ([]byte, bool) {
+		return tr.AscendPrefixWith(w, lo, hi, fn)
+	})
+}
+
+// scan runs walk on tree id with a walker, and records the range read.
+func (t *Txn) scan(id TreeID, lo, hi []byte, reverse bool, walk func(*index.Tree, *index.Walker) ([]byte, bool)) {
 	t.checkLive()
 	var last []byte
 	stopped := false
@@ -234,11 +253,7 @@ func (t *Txn) Scan(id TreeID, lo, hi []byte, reverse bool, fn func(index.Entry) 
 			w = index.GetWalker()
 		}
 		t.walk = nil // a scan nested in fn takes another
-		if reverse {
-			last, stopped = tr.DescendWith(w, lo, hi, fn)
-		} else {
-			last, stopped = tr.AscendWith(w, lo, hi, fn)
-		}
+		last, stopped = walk(tr, w)
 		if t.walk == nil && !t.done {
 			t.walk = w
 		} else {
