@@ -113,10 +113,7 @@ func (tx *Tx) prefetch(s *result, d *tableDef, nodes []*prefetchNode) error {
 		l.prefetched = true
 		tv := tx.travState()
 		tv.prefetched = append(tv.prefetched, l)
-		if s.rels == nil {
-			s.rels = map[string]*loaded{}
-		}
-		s.rels[n.name] = l
+		s.setRel(n.name, l)
 		if len(n.kids) > 0 {
 			if err := tx.prefetch(next, to, n.kids); err != nil {
 				return err

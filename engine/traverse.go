@@ -176,7 +176,7 @@ type result struct {
 	filled int32
 	// rels holds the relations loaded for every row of the result, by
 	// relation name.
-	rels map[string]*loaded
+	rels *relSet
 	// more holds what few results need; every Tx embeds a result for its
 	// loose rows, so the common part stays small.
 	more *resultMore
@@ -191,6 +191,44 @@ type resultMore struct {
 }
 
 // extra returns the result's rarely used part, making it on first use.
+// relSet is the relations loaded for every row of a result, by the name
+// they are read by. A result has one or two, looked up on every Related of
+// its rows: a short list beats a map.
+type relSet struct {
+	names []string
+	rels  []*loaded
+}
+
+// get returns the relation loaded under name, or nil.
+func (s *relSet) get(name string) *loaded {
+	if s == nil {
+		return nil
+	}
+	for i, n := range s.names {
+		if n == name {
+			return s.rels[i]
+		}
+	}
+	return nil
+}
+
+// setRel records l as the relation loaded for res's rows under name.
+func (res *result) setRel(name string, l *loaded) {
+	s := res.rels
+	if s == nil {
+		s = &relSet{}
+		res.rels = s
+	}
+	for i, n := range s.names {
+		if n == name {
+			s.rels[i] = l
+			return
+		}
+	}
+	s.names = append(s.names, name)
+	s.rels = append(s.rels, l)
+}
+
 func (res *result) extra() *resultMore {
 	if res.more == nil {
 		res.more = &resultMore{}
@@ -541,7 +579,7 @@ func (r Record) related(name string, links bool) (*loaded, []Record, error) {
 	}
 	res := r.res
 	tx := res.tx
-	if l := res.rels[name]; l != nil {
+	if l := res.rels.get(name); l != nil {
 		l.markUsed(tx)
 		return l, nil, nil
 	}
@@ -563,10 +601,7 @@ func (r Record) related(name string, links bool) (*loaded, []Record, error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			if res.rels == nil {
-				res.rels = map[string]*loaded{}
-			}
-			res.rels[name] = l
+			res.setRel(name, l)
 			l.markUsed(tx)
 			return l, nil, nil
 		}

@@ -482,7 +482,7 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 	more := res.extra()
 	more.typed = append(more.typed, typedObjs{m: b.m, objs: objs})
 	for _, rel := range b.m.rels {
-		if l := res.rels[rel.name]; l != nil {
+		if l := res.rels.get(rel.name); l != nil {
 			l.markUsed(tx)
 			if err := tx.fillRelation(b, rel, l, objs); err != nil {
 				return nil, err
