@@ -2,23 +2,18 @@ package engine
 
 import (
 	"bytes"
-	"encoding/binary"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-// TestComparePrefix checks comparePrefix against bytes.Compare of the
-// key's first len(k) bytes, for keys short and long, equal and not, over
-// random bytes drawn from a small alphabet so that ties are common.
-func TestComparePrefix(t *testing.T) {
+// TestPrefixWords checks the merge scan's comparison on inline prefix
+// words (prefixWords, prefixMasks) against bytes.Compare of the entry key's
+// first len(key) bytes, zero-padded, for keys short and long, equal and
+// not, over bytes from a small alphabet so that ties are common.
+func TestPrefixWords(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	word := func(b []byte) (uint64, uint64) {
-		var pad [16]byte
-		copy(pad[:], b)
-		return binary.BigEndian.Uint64(pad[:8]), binary.BigEndian.Uint64(pad[8:])
-	}
 	sign := func(c int) int { return max(-1, min(1, c)) }
 	for range 20000 {
 		key := make([]byte, rng.IntN(17))
@@ -32,18 +27,22 @@ func TestComparePrefix(t *testing.T) {
 		if rng.IntN(2) == 0 && len(entry) >= len(key) {
 			copy(entry, key) // a match, or a longer key with the prefix
 		}
-		p0, p1 := word(entry)
-		prefix := entry
-		if len(prefix) > len(key) {
-			prefix = prefix[:len(key)]
+		var pad [24]byte
+		copy(pad[:], entry)
+		want := sign(bytes.Compare(pad[:len(key)], key))
+
+		first := entry[:min(len(entry), 16)]
+		p0, p1 := prefixWords(first)
+		m0, m1 := prefixMasks(len(key))
+		k0, k1 := prefixWords(key)
+		p0, p1 = p0&m0, p1&m1
+		got := 0
+		switch {
+		case p0 < k0 || (p0 == k0 && p1 < k1):
+			got = -1
+		case p0 != k0 || p1 != k1:
+			got = 1
 		}
-		want := bytes.Compare(prefix, key)
-		if len(entry) < len(key) && bytes.Equal(entry, key[:len(entry)]) {
-			// A shorter entry is zero-padded: it sorts as its padding.
-			var pad [16]byte
-			copy(pad[:], entry)
-			want = bytes.Compare(pad[:len(key)], key)
-		}
-		require.Equal(t, sign(want), comparePrefix(p0, p1, key), "entry %x key %x", entry, key)
+		require.Equal(t, want, got, "entry %x key %x", entry, key)
 	}
 }

@@ -937,22 +937,33 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 			// item holds inline: entries are matched without reading them
 			// or their keys, unless they match.
 			width, tag := keys.width, uint64(keys.fixed[0])<<56
+			// k0, k1 are key i as the tree's inline words, m0, m1 the
+			// masks of its width: set when i moves.
+			m0, m1 := prefixMasks(width)
+			var k0, k1 uint64
+			setKey := func() { k0, k1 = prefixWords(keys.fixed[i*width : (i+1)*width]) }
+			setKey()
 			for i < k && err == nil {
 				seeks++
 				gap, reseek = 0, false
 				tx.t.ScanPrefix(tree, keys.key(i), hi, func(p0, p1 uint64, e *index.Entry) bool {
 					if p0&(0xFF<<56) != tag {
 						// Another type (NULL) leads: compare the bytes.
-						return tx.probeStep(keys, &i, &gap, &reseek, e, ncols, &err, fn)
+						at := i
+						goOn := tx.probeStep(keys, &i, &gap, &reseek, e, ncols, &err, fn)
+						if i != at && i < k {
+							setKey()
+						}
+						return goOn
 					}
+					p0, p1 = p0&m0, p1&m1
 					for {
-						c := comparePrefix(p0, p1, keys.fixed[i*width:(i+1)*width])
-						if c == 0 {
+						if p0 == k0 && p1 == k1 {
 							gap = 0
 							fn(i, e.Val.(*[]any))
 							return true
 						}
-						if c < 0 {
+						if p0 < k0 || (p0 == k0 && p1 < k1) {
 							if gap++; gap > seekCost {
 								reseek = true
 								return false
@@ -962,6 +973,7 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 						if i++; i == k {
 							return false
 						}
+						setKey()
 					}
 				})
 				if !reseek {
@@ -1030,35 +1042,22 @@ func (tx *Tx) probeStep(keys keySet, i, gap *int, reseek *bool, e *index.Entry, 
 	return true
 }
 
-// comparePrefix compares a key's first 16 bytes, as two big-endian words
-// zero-padded past its end, with key of at most 16 bytes: the order of the
-// key's first len(key) bytes against key.
-func comparePrefix(p0, p1 uint64, key []byte) int {
+// prefixWords returns key, of at most 16 bytes, as the two big-endian
+// words a tree item holds its key's first 16 bytes in (zero-padded).
+func prefixWords(key []byte) (uint64, uint64) {
 	var b [16]byte
 	copy(b[:], key)
-	k0, k1 := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
-	if n := len(key); n < 16 {
-		// Only the key's length counts: mask the entry's bytes past it.
-		if n <= 8 {
-			p0 &= ^uint64(0) << (64 - 8*n)
-			p1 = 0
-		} else {
-			p1 &= ^uint64(0) << (128 - 8*n)
-		}
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+}
+
+// prefixMasks returns the masks that keep the first n ≤ 16 bytes of two
+// prefix words: an entry's key matches a key of n bytes when its masked
+// words equal the key's, and orders against it as they do.
+func prefixMasks(n int) (m0, m1 uint64) {
+	if n >= 8 {
+		return ^uint64(0), ^uint64(0) << (128 - 8*n)
 	}
-	switch {
-	case p0 != k0:
-		if p0 < k0 {
-			return -1
-		}
-		return 1
-	case p1 != k1:
-		if p1 < k1 {
-			return -1
-		}
-		return 1
-	}
-	return 0
+	return ^uint64(0) << (64 - 8*n), 0
 }
 
 // rangeEnd returns the end of the range of keys that start with prefix
