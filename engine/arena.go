@@ -1,5 +1,7 @@
 package engine
 
+import "github.com/reldb/reldb/index"
+
 // keyArena hands out key byte slices carved from large chunks, so that the
 // keys a write transaction stores in trees and read sets cost no allocation
 // each. A carved slice is never written again, and its capacity is clipped
@@ -34,14 +36,12 @@ func (a *keyArena) own(b []byte) []byte {
 // prefixEnd returns an immutable key just past every key that starts with
 // prefix, or nil when there is none (see index.PrefixEnd).
 func (a *keyArena) prefixEnd(prefix []byte) []byte {
-	for i := len(prefix) - 1; i >= 0; i-- {
-		if prefix[i] != 0xFF {
-			end := a.own(prefix[:i+1])
-			end[i]++
-			return end
-		}
+	var buf [64]byte
+	end := index.AppendPrefixEnd(buf[:0], prefix)
+	if end == nil {
+		return nil
 	}
-	return nil
+	return a.own(end)
 }
 
 // rowOf returns the row a tree entry holds. Entries of a table's primary

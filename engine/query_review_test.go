@@ -75,11 +75,6 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 		}
 		return r.id
 	}
-	type cond struct {
-		op  string
-		col string
-		v   []any
-	}
 	randVal := func(col string) any {
 		if rng.IntN(8) == 0 {
 			return nil
@@ -98,76 +93,57 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 		}
 		panic("type")
 	}
-	eval := func(c cond, r reviewRow) bool {
+	eval := func(c semFilter, r reviewRow) bool {
 		v := val(r, c.col)
 		switch c.op {
-		case "isnull":
+		case "NULL":
 			return v == nil
-		case "notnull":
+		case "NOTNULL":
 			return v != nil
 		}
 		if v == nil {
 			return false
 		}
-		if c.op == "in" {
-			for _, x := range c.v {
+		if c.op == "IN" {
+			for _, x := range c.vals {
 				if x != nil && cmpAny(v, x) == 0 {
 					return true
 				}
 			}
 			return false
 		}
-		x := c.v[0]
+		x := c.vals[0]
 		if x == nil {
 			return false
 		}
 		k := cmpAny(v, x)
 		switch c.op {
-		case "eq":
+		case "=":
 			return k == 0
-		case "lt":
+		case "<":
 			return k < 0
-		case "le":
+		case "<=":
 			return k <= 0
-		case "gt":
+		case ">":
 			return k > 0
-		case "ge":
+		case ">=":
 			return k >= 0
 		}
 		panic(c.op)
 	}
-	toCond := func(c cond) engine.Cond {
-		switch c.op {
-		case "eq":
-			return engine.Eq(c.col, c.v[0])
-		case "lt":
-			return engine.Lt(c.col, c.v[0])
-		case "le":
-			return engine.Le(c.col, c.v[0])
-		case "gt":
-			return engine.Gt(c.col, c.v[0])
-		case "ge":
-			return engine.Ge(c.col, c.v[0])
-		case "in":
-			return engine.In(c.col, c.v...)
-		case "isnull":
-			return engine.IsNull(c.col)
-		}
-		return engine.IsNotNull(c.col)
-	}
 	cols := []string{"id", "a2", "a", "b", "c"}
-	ops := []string{"eq", "eq", "eq", "lt", "le", "gt", "ge", "in", "isnull", "notnull"}
+	ops := []string{"=", "=", "=", "<", "<=", ">", ">=", "IN", "NULL", "NOTNULL"}
 	for iter := range 4000 {
-		var conds []cond
+		var conds []semFilter
 		for range rng.IntN(4) + 1 {
 			col := cols[rng.IntN(len(cols))]
-			c := cond{op: ops[rng.IntN(len(ops))], col: col}
+			c := semFilter{op: ops[rng.IntN(len(ops))], col: col}
 			n := 1
-			if c.op == "in" {
+			if c.op == "IN" {
 				n = rng.IntN(4)
 			}
 			for range n {
-				c.v = append(c.v, randVal(col))
+				c.vals = append(c.vals, randVal(col))
 			}
 			conds = append(conds, c)
 		}
@@ -233,7 +209,7 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 		}
 		var ec []engine.Cond
 		for _, c := range conds {
-			ec = append(ec, toCond(c))
+			ec = append(ec, c.cond())
 		}
 		dir := engine.Asc
 		if desc {

@@ -418,7 +418,7 @@ func (tx *Tx) scanChildren(c *childScan, fk *fkDef, key []any, fn func(pk []byte
 	if err != nil {
 		return err
 	}
-	tx.t.Scan(fk.childTree, prefix, tx.prefixEnd(prefix), false, c.visitFn)
+	tx.t.Scan(fk.childTree, prefix, tx.rangeEnd(nil, prefix), false, c.visitFn)
 	return c.err
 }
 
@@ -451,14 +451,6 @@ func (tx *Tx) ownKey(vals []any) ([]byte, error) {
 		return nil, err
 	}
 	return tx.arena.own(tx.scratch), nil
-}
-
-// prefixEnd is index.PrefixEnd, from the arena in a write transaction.
-func (tx *Tx) prefixEnd(prefix []byte) []byte {
-	if tx.writeState == nil {
-		return index.PrefixEnd(prefix)
-	}
-	return tx.arena.prefixEnd(prefix)
 }
 
 // reader adapts a Tx to relation.Reader for one plan, caching what the

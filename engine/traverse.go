@@ -927,7 +927,7 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 		// keys' range when the tree ends before a stop.
 		var hi []byte
 		if !tx.readOnly {
-			hi = tx.prefixEnd(keys.key(k - 1))
+			hi = tx.rangeEnd(nil, keys.key(k-1))
 		}
 		// The merge: i is the first key not yet passed; gap counts the
 		// entries since the last match, up to a reseek.

@@ -26,9 +26,12 @@ type zCourse struct {
 	ID int64
 }
 
-// Defect 7 of the review, fixed: A course linked twice to a student through an explicit junction is
-// two objects when loaded lazily (one when prefetched).
-func TestRegress_Typed_LazyThroughDuplicateTarget(t *testing.T) {
+// enrollmentDB opens a database of students, courses and an explicit
+// junction with a key of its own, enrollments, holding student 1, the
+// given courses, and an enrollment of student 1 in each course of links,
+// numbered from 1 in order.
+func enrollmentDB(t *testing.T, courses, links []int) *engine.DB {
+	t.Helper()
 	db := testutil.OpenDB(t,
 		engine.Table{Name: "students", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
 		engine.Table{Name: "courses", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
@@ -41,14 +44,23 @@ func TestRegress_Typed_LazyThroughDuplicateTarget(t *testing.T) {
 		require.NoError(t, tx.CreateManyToMany(engine.ManyToMany{Left: "students", Right: "courses", Through: "enrollments", LeftAs: "courses", RightAs: "students"}))
 		_, err := tx.Insert("students", engine.Row{"id": 1})
 		require.NoError(t, err)
-		_, err = tx.Insert("courses", engine.Row{"id": 2})
-		require.NoError(t, err)
-		_, err = tx.Insert("enrollments", engine.Row{"id": 1, "student_id": 1, "course_id": 2})
-		require.NoError(t, err)
-		_, err = tx.Insert("enrollments", engine.Row{"id": 2, "student_id": 1, "course_id": 2}) // retake
-		require.NoError(t, err)
+		for _, c := range courses {
+			_, err := tx.Insert("courses", engine.Row{"id": c})
+			require.NoError(t, err)
+		}
+		for i, c := range links {
+			_, err := tx.Insert("enrollments", engine.Row{"id": i + 1, "student_id": 1, "course_id": c})
+			require.NoError(t, err)
+		}
 		return nil
 	}))
+	return db
+}
+
+// Defect 7 of the review, fixed: A course linked twice to a student through an explicit junction is
+// two objects when loaded lazily (one when prefetched).
+func TestRegress_Typed_LazyThroughDuplicateTarget(t *testing.T) {
+	db := enrollmentDB(t, []int{2}, []int{2, 2}) // a retake
 	require.NoError(t, engine.Register[zStudent](db, "students"))
 	require.NoError(t, engine.Register[zCourse](db, "courses"))
 	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
@@ -565,31 +577,8 @@ func TestRegress_Typed_TwoModelsOneTable(t *testing.T) {
 // target twice and then to another: every edge keeps its own target, and
 // both edges to one target share its row in the result.
 func TestRegress_LazyLinks_DuplicateThenOther(t *testing.T) {
-	db := testutil.OpenDB(t,
-		engine.Table{Name: "students", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
-		engine.Table{Name: "courses", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
-		engine.Table{Name: "enrollments", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-			{Name: "id", Type: engine.Int}, {Name: "student_id", Type: engine.Int}, {Name: "course_id", Type: engine.Int}}},
-	)
-	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
-		require.NoError(t, tx.CreateRelation(engine.Relation{Child: "enrollments", Columns: []string{"student_id"}, Parent: "students"}))
-		require.NoError(t, tx.CreateRelation(engine.Relation{Child: "enrollments", Columns: []string{"course_id"}, Parent: "courses"}))
-		require.NoError(t, tx.CreateManyToMany(engine.ManyToMany{Left: "students", Right: "courses", Through: "enrollments", LeftAs: "courses", RightAs: "students"}))
-		for _, r := range []engine.Row{
-			{"id": 1}, {"id": 2}, {"id": 3},
-		} {
-			_, err := tx.Insert("courses", r)
-			require.NoError(t, err)
-		}
-		_, err := tx.Insert("students", engine.Row{"id": 1})
-		require.NoError(t, err)
-		// Junction keys order the edges: course 2, course 2 again, course 3, course 1.
-		for i, c := range []int{2, 2, 3, 1} {
-			_, err := tx.Insert("enrollments", engine.Row{"id": i + 1, "student_id": 1, "course_id": c})
-			require.NoError(t, err)
-		}
-		return nil
-	}))
+	// Junction keys order the edges: course 2, course 2 again, course 3, course 1.
+	db := enrollmentDB(t, []int{1, 2, 3}, []int{2, 2, 3, 1})
 	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 		s, err := tx.Get("students", 1)
 		require.NoError(t, err)

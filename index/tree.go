@@ -100,13 +100,9 @@ func (t *Tree) Len() int { return t.bt.Len() }
 
 // Get returns the entry stored under key and true, or false when there is none.
 func (t *Tree) Get(key []byte) (Entry, bool) {
-	probe := getProbe(key)
-	it, ok := t.bt.Get(makeItem(probe))
-	putProbe(probe)
-	if !ok {
-		return Entry{}, false
-	}
-	return *it.e, true
+	probe := probes.Get().(*Entry)
+	defer probes.Put(probe)
+	return t.GetWith(probe, key)
 }
 
 // GetWith is Get searching with probe, which it sets to key: a caller that
@@ -122,23 +118,10 @@ func (t *Tree) GetWith(probe *Entry, key []byte) (Entry, bool) {
 	return *it.e, true
 }
 
-// probes recycles the entries that lookups and range bounds search with:
+// probes recycles the entries that Get searches with:
 // the B-tree takes items by value through a func value, so a probe on the
 // stack would escape and cost an allocation per search.
 var probes = sync.Pool{New: func() any { return new(Entry) }}
-
-// getProbe returns a pooled entry holding key. The B-tree must be done
-// with it when it goes back with putProbe.
-func getProbe(key []byte) *Entry {
-	p := probes.Get().(*Entry)
-	p.Key = key
-	return p
-}
-
-func putProbe(p *Entry) {
-	p.Key = nil
-	probes.Put(p)
-}
 
 // Put stores e, replacing any entry with the same key. It returns the entry it
 // replaced and true, or false when the key was new. Put keeps e.Key: the caller
@@ -199,17 +182,23 @@ func (t *Tree) Descend(lo, hi []byte, fn func(Entry) bool) (stop []byte, stopped
 // AscendWith is Ascend with the caller's Walker, which must not be in use
 // by another walk (a nested walk needs a Walker of its own).
 func (t *Tree) AscendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop []byte, stopped bool) {
-	w.start(fn)
+	w.start()
+	w.fn = fn
 	defer w.reset()
+	return t.ascend(w, lo, hi, w.visit)
+}
+
+// ascend walks [lo, hi) calling visit, one of w's callbacks.
+func (t *Tree) ascend(w *Walker, lo, hi []byte, visit func(item) bool) (stop []byte, stopped bool) {
 	switch {
 	case lo == nil && hi == nil:
-		t.bt.Ascend(w.visit)
+		t.bt.Ascend(visit)
 	case lo == nil:
-		t.bt.AscendLessThan(w.bound(&w.hiProbe, hi), w.visit)
+		t.bt.AscendLessThan(w.bound(&w.hiProbe, hi), visit)
 	case hi == nil:
-		t.bt.AscendGreaterOrEqual(w.bound(&w.loProbe, lo), w.visit)
+		t.bt.AscendGreaterOrEqual(w.bound(&w.loProbe, lo), visit)
 	default:
-		t.bt.AscendRange(w.bound(&w.loProbe, lo), w.bound(&w.hiProbe, hi), w.visit)
+		t.bt.AscendRange(w.bound(&w.loProbe, lo), w.bound(&w.hiProbe, hi), visit)
 	}
 	return w.stopped()
 }
@@ -221,13 +210,16 @@ func (t *Tree) AscendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop [
 // scan matching keys of up to 16 bytes thus reads neither the entry nor
 // its key unless they match.
 func (t *Tree) AscendPrefixWith(w *Walker, lo, hi []byte, fn func(p0, p1 uint64, e *Entry) bool) (stop []byte, stopped bool) {
+	w.start()
 	w.pfn = fn
-	return t.AscendWith(w, lo, hi, nil)
+	defer w.reset()
+	return t.ascend(w, lo, hi, w.visitPrefix)
 }
 
 // DescendWith is Descend with the caller's Walker, as AscendWith.
 func (t *Tree) DescendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop []byte, stopped bool) {
-	w.start(fn)
+	w.start()
+	w.fn = fn
 	defer w.reset()
 	w.lo, w.hi = lo, hi
 	if hi == nil {
@@ -252,25 +244,27 @@ type Walker struct {
 	lo, hi []byte // Descend's bounds
 	stop   *Entry // the entry fn returned false for, if any
 	// visit calls fn and records where it stopped; visitDown also keeps
-	// to [lo, hi). Both are made on first use.
-	visit, visitDown func(item) bool
-	loProbe, hiProbe Entry
-	// pfn, when set, is called by visit instead of fn (AscendPrefixWith).
-	pfn func(p0, p1 uint64, e *Entry) bool
+	// to [lo, hi); visitPrefix calls pfn (AscendPrefixWith) instead. All
+	// are made on first use.
+	visit, visitDown, visitPrefix func(item) bool
+	pfn                           func(p0, p1 uint64, e *Entry) bool
+	loProbe, hiProbe              Entry
 }
 
 var walks = sync.Pool{New: func() any { return new(Walker) }}
 
-func (w *Walker) start(fn func(Entry) bool) {
+// start readies w for a walk, making its callbacks the first time.
+func (w *Walker) start() {
 	if w.visit == nil {
 		w.visit = func(it item) bool {
-			var ok bool
-			if w.pfn != nil {
-				ok = w.pfn(it.p0, it.p1, it.e)
-			} else {
-				ok = w.fn(*it.e)
+			if !w.fn(*it.e) {
+				w.stop = it.e
+				return false
 			}
-			if !ok {
+			return true
+		}
+		w.visitPrefix = func(it item) bool {
+			if !w.pfn(it.p0, it.p1, it.e) {
 				w.stop = it.e
 				return false
 			}
@@ -286,10 +280,7 @@ func (w *Walker) start(fn func(Entry) bool) {
 			return w.visit(it)
 		}
 	}
-	w.fn, w.stop = fn, nil
-	if fn != nil {
-		w.pfn = nil
-	}
+	w.stop = nil
 }
 
 // bound returns the item a bound searches with, held by probe.
