@@ -138,6 +138,9 @@ type txStats struct {
 // one shared line, concurrent readers would take turns owning it on every
 // point read.
 type dbStats struct {
+	// The pad keeps the shards, which ending transactions write, off the
+	// cache line of the DB fields that every transaction reads.
+	_      [64]byte
 	shards [statShards]statShard
 	// mu guards the per-relation counters.
 	mu struct {

@@ -76,13 +76,18 @@ func lessItem(a, b item) bool {
 //
 // A Tree is not safe for concurrent mutation. Reads may run concurrently with
 // each other and with a Clone of the same tree, but Clone itself modifies its
-// receiver's bookkeeping, so two Clones of one tree must not run at once:
-// callers that share trees (package txn) serialise their Clones.
+// receiver's bookkeeping, so two Clones of one tree must not run at once.
+// A tree shared between goroutines should be frozen instead (see Freeze):
+// any number of goroutines may Fork a frozen tree at once, and forking writes
+// nothing that its readers read.
 type Tree struct {
 	bt *btree.BTreeG[item]
 	// probe is the entry DeleteEntry searches with. Only a tree's single
 	// writer deletes, so it needs no pool.
 	probe *Entry
+	// frozen: no more writes; Fork may share the nodes without taking
+	// them from this tree's copy-on-write context.
+	frozen bool
 }
 
 // NewTree returns an empty tree.
@@ -94,6 +99,35 @@ func NewTree() *Tree {
 // is written next copies the nodes it changes, so a tree that is never written
 // again (a published snapshot) costs nothing to keep.
 func (t *Tree) Clone() *Tree { return &Tree{bt: t.bt.Clone()} }
+
+// Freeze makes t read-only: a later Put or Delete panics. Freeze is for a
+// tree about to be shared (package txn freezes every tree it publishes in a
+// snapshot); it must happen before the tree is shared, since it writes to t.
+func (t *Tree) Freeze() { t.frozen = true }
+
+// Frozen reports whether Freeze was called.
+func (t *Tree) Frozen() bool { return t.frozen }
+
+// Fork returns a writable copy of the frozen tree t in O(1): the copy
+// shares t's nodes and copies those it changes. Unlike Clone it writes
+// nothing to t — Clone moves its receiver to a new copy-on-write context,
+// which a frozen tree does not need because it never writes again — so
+// forks of one tree need no lock, and readers of t do not see the cache
+// line holding its root change under them at every fork. Fork panics if t
+// is not frozen.
+func (t *Tree) Fork() *Tree {
+	if !t.frozen {
+		panic("index: Fork of a tree that is not frozen")
+	}
+	bt := *t.bt // the receiver Clone rewrites is this private copy
+	return &Tree{bt: bt.Clone()}
+}
+
+func (t *Tree) checkWritable() {
+	if t.frozen {
+		panic("index: write to a frozen tree")
+	}
+}
 
 // Len returns the number of entries.
 func (t *Tree) Len() int { return t.bt.Len() }
@@ -136,6 +170,7 @@ func (t *Tree) Put(e Entry) (old Entry, replaced bool) {
 // PutEntry is Put without copies: the tree keeps the pointer e, and it
 // returns the pointer it replaced, or nil. *e must not change afterwards.
 func (t *Tree) PutEntry(e *Entry) (old *Entry) {
+	t.checkWritable()
 	it, _ := t.bt.ReplaceOrInsert(makeItem(e))
 	return it.e
 }
@@ -151,6 +186,7 @@ func (t *Tree) Delete(key []byte) (Entry, bool) {
 
 // DeleteEntry is Delete returning the removed entry's pointer, or nil.
 func (t *Tree) DeleteEntry(key []byte) (old *Entry) {
+	t.checkWritable()
 	if t.probe == nil {
 		t.probe = new(Entry)
 	}

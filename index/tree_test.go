@@ -173,3 +173,53 @@ func TestTree_AscendPrefixWith(t *testing.T) {
 	tr.AscendWith(w, nil, nil, func(Entry) bool { n++; return true })
 	assert.Equal(t, len(keys), n)
 }
+
+// TestTree_Fork ensures a fork of a frozen tree starts with its entries and
+// that writes to the fork never reach the frozen tree, however many forks
+// write at once; and that Fork of an unfrozen tree and writes to a frozen
+// one panic instead of sharing nodes that could change under a reader.
+func TestTree_Fork(t *testing.T) {
+	base, keys := treeOf(t, 2000) // several levels, so forks copy inner nodes
+	assert.Panics(t, func() { base.Fork() }, "fork of an unfrozen tree")
+	base.Freeze()
+	assert.Panics(t, func() { base.Put(Entry{Key: keys[0], Val: -1}) })
+	assert.Panics(t, func() { base.Delete(keys[1]) })
+
+	const forks = 4
+	done := make(chan *Tree, forks)
+	for f := range forks {
+		go func() {
+			c := base.Fork()
+			for i, k := range keys {
+				switch {
+				case i%forks == f:
+					c.Delete(k)
+				case i%3 == 0:
+					c.Put(Entry{Key: k, Val: -f})
+				}
+			}
+			done <- c
+		}()
+	}
+	for range forks {
+		c := <-done
+		assert.Equal(t, len(keys)-len(keys)/forks, c.Len())
+	}
+	require.Equal(t, len(keys), base.Len())
+	i := 0
+	base.Ascend(nil, nil, func(e Entry) bool {
+		assert.Equal(t, keys[i], e.Key)
+		assert.Equal(t, i, e.Val, "frozen tree's entry %d", i)
+		i++
+		return true
+	})
+	assert.Equal(t, len(keys), i)
+
+	// A fork is an ordinary tree: writable, and clonable.
+	c := base.Fork()
+	c.Put(Entry{Key: keys[5], Val: 50})
+	d := c.Clone()
+	d.Put(Entry{Key: keys[5], Val: 500})
+	e, _ := c.Get(keys[5])
+	assert.Equal(t, 50, e.Val)
+}

@@ -93,8 +93,12 @@ func editTrees(base treeSet) *treeSetEdit {
 	return e
 }
 
-// set puts t (nil: removes the tree) under id.
+// set puts t (nil: removes the tree) under id, freezing t: a tree in a
+// snapshot is shared and never written again; writers fork it.
 func (e *treeSetEdit) set(id TreeID, t *index.Tree) {
+	if t != nil && !t.Frozen() { // a frozen tree may have readers: no write
+		t.Freeze()
+	}
 	if e.out.get(id) == nil {
 		if t == nil {
 			return

@@ -327,6 +327,34 @@ func TestTxn_Commit_DisjointKeysRebase(t *testing.T) {
 	assert.Empty(t, contents(v0.Tree(treeB)))
 }
 
+// TestTxn_Commit_PublishesFrozenTrees ensures every tree a snapshot holds
+// is frozen, whichever way it got there (the oracle's first trees, a
+// commit's own trees, a rebase's fork of the latest), so that writers fork
+// published trees instead of cloning them and nothing writes to a tree
+// that readers share.
+func TestTxn_Commit_PublishesFrozenTrees(t *testing.T) {
+	o := newOracle(1, 2)
+	frozen := func(s *Snapshot) {
+		t.Helper()
+		s.Trees(func(id TreeID, tr *index.Tree) {
+			assert.True(t, tr.Frozen(), "version %d tree %d", s.Version(), id)
+		})
+	}
+	frozen(o.Latest())
+
+	t1, t2 := o.Begin(false), o.Begin(false)
+	put(t1, treeA, 3, "t1")
+	t1.CreateTree(treeC)
+	put(t1, treeC, 1, "t1")
+	put(t2, treeB, 4, "t2")
+	commit(t, t1) // publishes its own trees
+	frozen(o.Latest())
+	commit(t, t2) // rebased: forks the latest treeB
+	frozen(o.Latest())
+	assert.Equal(t, map[int64]any{4: "t2"}, latest(o, treeB))
+	assert.Equal(t, map[int64]any{1: 1, 2: 2, 3: "t1"}, latest(o, treeA))
+}
+
 // TestTxn_Scan_RangeConflicts: a scanned range conflicts with any later write
 // inside [lo, hi), including inserts of keys it never saw (phantoms), in
 // either direction, and with none outside it.
