@@ -11,7 +11,7 @@ func BenchmarkTree_Get(b *testing.B) {
 	for _, tc := range []struct {
 		n      int
 		stride int
-	}{{1_000, 7919}, {100_000, 7919}, {100_000, 1}} {
+	}{{1_000, 7919}, {10_000, 7919}, {100_000, 7919}, {100_000, 1}} {
 		b.Run(fmt.Sprintf("rows=%d/stride=%d", tc.n, tc.stride), func(b *testing.B) {
 			t := NewTree()
 			keys := make([][]byte, tc.n)
