@@ -73,39 +73,29 @@ func main1(reps int, budget time.Duration, authors int, run string) error {
 	return nil
 }
 
-// measure prepares the workload on every system and returns each one's
-// median of reps runs, in nanoseconds per unit, by system name. The runs
-// are interleaved (one run of each system, reps times) with a garbage
-// collection before each, so that a burst of load on the machine, or the
-// garbage one system leaves, falls on no system in particular.
+// measure runs the workload reps times on every system and returns each
+// one's median, in nanoseconds per unit, by system name. The runs are
+// interleaved (one run of each system, reps times), so that a burst of load
+// on the machine falls on no system in particular. Each run prepares its
+// system afresh and closes it after, with a garbage collection before the
+// timing starts: only the measured system's data is in the Go heap, as in
+// a program that embeds one of them, and no system's collections scan
+// another's data or collect its garbage.
 func measure(wl peers.Workload, systems []peers.System, f peers.Fixture, reps int, budget time.Duration) (map[string]float64, error) {
-	cases := make(map[string]*peers.Case)
-	defer func() {
-		for _, c := range cases {
-			c.Close()
-		}
-	}()
-	for _, sys := range systems {
-		c, err := wl.Prepare(sys, f)
-		if errors.Is(err, peers.ErrUnsupported) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", sys.Name, err)
-		}
-		cases[sys.Name] = c
-	}
 	runs := make(map[string][]float64)
 	next := make(map[string]int)
+	skip := make(map[string]bool)
 	for range reps {
 		fmt.Fprint(os.Stderr, ".")
 		for _, sys := range systems {
-			c, ok := cases[sys.Name]
-			if !ok {
+			if skip[sys.Name] {
 				continue
 			}
-			runtime.GC()
-			ns, n, err := c.Run(budget, next[sys.Name])
+			ns, n, err := runOnce(wl, sys, f, budget, next[sys.Name])
+			if errors.Is(err, peers.ErrUnsupported) {
+				skip[sys.Name] = true
+				continue
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", sys.Name, err)
 			}
@@ -119,6 +109,22 @@ func measure(wl peers.Workload, systems []peers.System, f peers.Fixture, reps in
 		med[name] = r[len(r)/2]
 	}
 	return med, nil
+}
+
+// runOnce prepares the workload on sys, runs it once from operation next,
+// and closes it.
+func runOnce(wl peers.Workload, sys peers.System, f peers.Fixture, budget time.Duration, next int) (ns float64, after int, err error) {
+	c, err := wl.Prepare(sys, f)
+	if err != nil {
+		return 0, next, err
+	}
+	defer func() {
+		if cerr := c.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close: %w", cerr)
+		}
+	}()
+	runtime.GC()
+	return c.Run(budget, next)
 }
 
 // row renders one workload's line.
