@@ -67,8 +67,8 @@ func main1(reps int, budget time.Duration, authors int, run string) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Printf("\n%d authors × 10 books × 3 of 50 tags; traversals over %d authors; %d readers; median of %d runs of ~%v each; %v in all.\n",
-		f.Authors, f.Traverse, peers.Readers(), reps, budget, time.Since(start).Round(time.Second))
+	fmt.Printf("\n%d authors × 10 books × 3 of 50 tags; traversals over %d authors; %d readers beside a writer committing %d times a second; median of %d runs of ~%v each; %v in all.\n",
+		f.Authors, f.Traverse, peers.Readers(), peers.WritesPerSecond, reps, budget, time.Since(start).Round(time.Second))
 	fmt.Println("Ratios are peer time / reldb time: above 1, reldb is ahead. eager-join's reldb figure is its prefetch.")
 	return nil
 }
