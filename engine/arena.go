@@ -72,16 +72,36 @@ func (s *slab[T]) take(n int) []T {
 	return s.buf[start : start+n : start+n]
 }
 
-// rowSlab hands out row tuples and the boxes entries hold them by, carved
-// from chunks: a row costs no allocation of its own beyond its values. A
-// chunk stays alive while any row carved from it does.
+// rowSlab hands out row tuples and the primary-tree entries that hold them,
+// carved from chunks: a row costs no allocation of its own beyond its
+// values. A chunk stays alive while any row carved from it does.
 type rowSlab struct {
-	cells slab[any]
-	boxes [][]any
+	cells   slab[any]
+	entries []rowEntry
+	chunks  int // entry chunks made
+}
+
+// rowEntry is a primary-tree entry with the box its value points to right
+// behind it: 64 bytes, one cache line when aligned, so that reading a row
+// through its entry does not miss the cache once more for the box.
+type rowEntry struct {
+	e   index.Entry
+	box []any
 }
 
 const rowSlabCells = 1024
-const rowSlabBoxes = 128
+
+// Entry chunks must start on a cache line. The Go allocator puts a
+// pointerful object of 513 bytes to 32 KiB 8 bytes past the start of its
+// slot (behind a header), so chunks are 4 or 8 entries (256 or 512 bytes,
+// aligned slots without a header) until a transaction has made
+// rowSlabSmall of them, then rowSlabEntries: 64 KiB, a large object, which
+// starts on a page. A small transaction keeps little more than its rows
+// alive, a bulk load allocates once per 1,024 rows.
+const (
+	rowSlabSmall   = 64
+	rowSlabEntries = 1024
+)
 
 // alloc returns a zeroed tuple of n values, from the slab when it is
 // small.
@@ -92,12 +112,22 @@ func (s *rowSlab) alloc(n int) []any {
 	return s.cells.take(n)
 }
 
-// box returns the value tree entries hold for a tuple: a pointer, which an
-// interface holds without allocating.
-func (s *rowSlab) box(vals []any) *[]any {
-	if len(s.boxes) == cap(s.boxes) {
-		s.boxes = make([][]any, 0, min(max(2*cap(s.boxes), 4), rowSlabBoxes))
+// entry returns a primary-tree entry holding vals under key. Its value is
+// the row's box, which the row's index entries share (see rowOf).
+func (s *rowSlab) entry(key []byte, vals []any) *index.Entry {
+	if len(s.entries) == cap(s.entries) {
+		n := 8
+		switch {
+		case s.chunks == 0:
+			n = 4
+		case s.chunks >= rowSlabSmall:
+			n = rowSlabEntries
+		}
+		s.entries = make([]rowEntry, 0, n)
+		s.chunks++
 	}
-	s.boxes = append(s.boxes, vals)
-	return &s.boxes[len(s.boxes)-1]
+	s.entries = append(s.entries, rowEntry{box: vals})
+	re := &s.entries[len(s.entries)-1]
+	re.e = index.Entry{Key: key, Val: &re.box}
+	return &re.e
 }

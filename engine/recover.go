@@ -126,10 +126,11 @@ func checkRow(t *tableDef, row []any) error {
 
 // insert stores a row in its table's primary tree and indexes.
 func (s *store) insert(t *tableDef, row []any) {
-	box := s.rows.box(row)
 	s.scratch = appendCols(s.scratch[:0], row, t.pk)
 	k := s.keys.own(s.scratch)
-	s.trees[t.primary].PutEntry(s.entry(k, box))
+	pe := s.rows.entry(k, row)
+	box := pe.Val.(*[]any)
+	s.trees[t.primary].PutEntry(pe)
 	for _, ix := range t.indexes {
 		s.scratch = t.appendIndexKey(s.scratch[:0], ix, row, k)
 		s.trees[ix.tree].PutEntry(s.entry(s.keys.own(s.scratch), box))

@@ -476,10 +476,6 @@ func (tx *Tx) Table(name string) (Table, error) {
 	return d.table(), nil
 }
 
-// boxRow returns the value that a row's tree entries hold, sharing one box
-// between the primary tree and every index.
-func (tx *Tx) boxRow(vals []any) any { return tx.rows.box(vals) }
-
 // looseRecord returns a record of a row read or written alone (Get,
 // Insert, Update). Such rows are no peers of one another: loose results
 // are never loaded in batches. Still, a record reaches its row through a

@@ -141,8 +141,9 @@ func (tx *Tx) insertRow(d *tableDef, vals []any) ([]byte, error) {
 	key := tx.arena.own(tx.scratch)
 	// Put first and look at what it replaced: one descent instead of a Get
 	// and a Put. A duplicate is undone by the caller's rollback.
-	row := tx.boxRow(vals) // shared by the primary and index entries
-	if _, existed := tx.t.Put(d.primary, index.Entry{Key: key, Val: row}); existed {
+	pe := tx.rows.entry(key, vals)
+	row := pe.Val // the box, shared by the index entries
+	if _, existed := tx.t.PutEntry(d.primary, pe); existed {
 		return nil, tx.duplicate(d, d.primary, key, d.uniqueError(d.pkName, d.pk, vals))
 	}
 	for _, ix := range d.indexes {
@@ -370,8 +371,9 @@ func (tx *Tx) replaceRow(d *tableDef, old []any, oldPK []byte, vals []any) error
 		}
 		tx.t.Delete(d.primary, oldPK)
 	}
-	row := tx.boxRow(vals)
-	tx.t.Put(d.primary, index.Entry{Key: pk, Val: row})
+	pe := tx.rows.entry(pk, vals)
+	row := pe.Val // the box, shared by the index entries
+	tx.t.PutEntry(d.primary, pe)
 	for _, ix := range d.indexes {
 		oldKey := tx.indexKey(d, ix, old, oldPK)
 		newKey := tx.indexKey(d, ix, vals, pk)

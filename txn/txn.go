@@ -319,8 +319,13 @@ func (t *Txn) writable(id TreeID) *index.Tree {
 // the entry replaced. The tree keeps e.Key and e.Val: neither may change
 // afterwards.
 func (t *Txn) Put(id TreeID, e index.Entry) (old index.Entry, replaced bool) {
+	return t.PutEntry(id, t.newEntry(e))
+}
+
+// PutEntry is Put of an entry the caller allocated: the tree keeps the
+// pointer e, and *e must not change afterwards.
+func (t *Txn) PutEntry(id TreeID, put *index.Entry) (old index.Entry, replaced bool) {
 	tr := t.writable(id)
-	put := t.newEntry(e)
 	p := tr.PutEntry(put)
 	t.log.append(logRec{tree: id, put: put, old: p})
 	if p == nil {
