@@ -9,9 +9,9 @@ import (
 )
 
 // TestRowSlab_EntryBesideBox ensures a primary entry's value is the box
-// right behind it in the same 64-byte, 64-byte-aligned slot, so that
-// reading a row through its entry touches one cache line for both; and
-// that the box holds the row and survives the slab growing.
+// right behind it in the same 64-byte, 64-byte-aligned slot, in chunks of
+// every size the slab makes, so that reading a row through its entry
+// touches one cache line for both; and that each box holds its own row.
 func TestRowSlab_EntryBesideBox(t *testing.T) {
 	require.Equal(t, uintptr(64), unsafe.Sizeof(rowEntry{}))
 	var s rowSlab

@@ -98,7 +98,14 @@ func NewTree() *Tree {
 // Clone returns a copy of t in O(1). Both trees share nodes lazily: whichever
 // is written next copies the nodes it changes, so a tree that is never written
 // again (a published snapshot) costs nothing to keep.
-func (t *Tree) Clone() *Tree { return &Tree{bt: t.bt.Clone()} }
+// Clone of a frozen tree would write to a tree that others share: it
+// returns a Fork instead.
+func (t *Tree) Clone() *Tree {
+	if t.frozen {
+		return t.Fork()
+	}
+	return &Tree{bt: t.bt.Clone()}
+}
 
 // Freeze makes t read-only: a later Put or Delete panics. Freeze is for a
 // tree about to be shared (package txn freezes every tree it publishes in a

@@ -175,9 +175,11 @@ func TestTree_AscendPrefixWith(t *testing.T) {
 }
 
 // TestTree_Fork ensures a fork of a frozen tree starts with its entries and
-// that writes to the fork never reach the frozen tree, however many forks
-// write at once; and that Fork of an unfrozen tree and writes to a frozen
-// one panic instead of sharing nodes that could change under a reader.
+// that writes to forks never reach the frozen tree, however many forks
+// write at once and while readers walk it; and that Fork of an unfrozen
+// tree and writes to a frozen one panic instead of sharing nodes that
+// could change under a reader. Run it with -race: a fork that wrote to the
+// frozen tree's header would race with the readers.
 func TestTree_Fork(t *testing.T) {
 	base, keys := treeOf(t, 2000) // several levels, so forks copy inner nodes
 	assert.Panics(t, func() { base.Fork() }, "fork of an unfrozen tree")
@@ -185,11 +187,54 @@ func TestTree_Fork(t *testing.T) {
 	assert.Panics(t, func() { base.Put(Entry{Key: keys[0], Val: -1}) })
 	assert.Panics(t, func() { base.Delete(keys[1]) })
 
-	const forks = 4
-	done := make(chan *Tree, forks)
+	// unchanged reports whether base still holds exactly key i → i.
+	unchanged := func() error {
+		i := 0
+		var err error
+		base.Ascend(nil, nil, func(e Entry) bool {
+			if i >= len(keys) || !bytes.Equal(e.Key, keys[i]) || e.Val != i {
+				err = fmt.Errorf("entry %d is %x → %v", i, e.Key, e.Val)
+				return false
+			}
+			i++
+			return true
+		})
+		if err == nil && i != len(keys) {
+			err = fmt.Errorf("%d entries, want %d", i, len(keys))
+		}
+		return err
+	}
+
+	const forks, readers = 4, 2
+	type forked struct {
+		f int
+		t *Tree
+	}
+	done := make(chan forked, forks)
+	stop := make(chan struct{})
+	errs := make(chan error, readers)
+	for range readers {
+		go func() {
+			for {
+				if err := unchanged(); err != nil {
+					errs <- err
+					return
+				}
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+			}
+		}()
+	}
 	for f := range forks {
 		go func() {
 			c := base.Fork()
+			if f%2 == 1 {
+				c = base.Clone() // of a frozen tree: a fork as well
+			}
 			for i, k := range keys {
 				switch {
 				case i%forks == f:
@@ -198,22 +243,30 @@ func TestTree_Fork(t *testing.T) {
 					c.Put(Entry{Key: k, Val: -f})
 				}
 			}
-			done <- c
+			done <- forked{f, c}
 		}()
 	}
 	for range forks {
-		c := <-done
-		assert.Equal(t, len(keys)-len(keys)/forks, c.Len())
+		fk := <-done
+		want := len(keys) - len(keys)/forks
+		assert.Equal(t, want, fk.t.Len())
+		for i, k := range keys {
+			e, ok := fk.t.Get(k)
+			switch {
+			case i%forks == fk.f:
+				assert.False(t, ok, "fork %d: key %d deleted", fk.f, i)
+			case i%3 == 0:
+				assert.Equal(t, -fk.f, e.Val, "fork %d: key %d", fk.f, i)
+			default:
+				assert.Equal(t, i, e.Val, "fork %d: key %d", fk.f, i)
+			}
+		}
 	}
-	require.Equal(t, len(keys), base.Len())
-	i := 0
-	base.Ascend(nil, nil, func(e Entry) bool {
-		assert.Equal(t, keys[i], e.Key)
-		assert.Equal(t, i, e.Val, "frozen tree's entry %d", i)
-		i++
-		return true
-	})
-	assert.Equal(t, len(keys), i)
+	close(stop)
+	for range readers {
+		assert.NoError(t, <-errs)
+	}
+	assert.NoError(t, unchanged())
 
 	// A fork is an ordinary tree: writable, and clonable.
 	c := base.Fork()

@@ -37,7 +37,9 @@ type Oracle struct {
 	// commit. It has a cache line of its own: if the commit lock shared it,
 	// each lock and unlock by a writer would take the line from every
 	// processor reading the head, and make readers under a busy writer
-	// miss several times per commit instead of once.
+	// miss several times per commit instead of once. The pads keep it off
+	// the line of whatever the allocator puts in front of the Oracle, too.
+	_    [cacheLine]byte
 	head atomic.Pointer[head]
 	_    [cacheLine - 8]byte
 
