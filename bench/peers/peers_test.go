@@ -52,6 +52,25 @@ func TestPeer_ForeignKeys(t *testing.T) {
 	}
 }
 
+// TestCase_CheckRate ensures a measured run fails when its background work
+// falls more than 10% short of the case's rate, and a run too short to
+// judge (no budget) does not.
+func TestCase_CheckRate(t *testing.T) {
+	c := &peers.Case{Rate: 1000}
+	assert.NoError(t, c.CheckRate(900, time.Second))
+	assert.ErrorContains(t, c.CheckRate(899, time.Second), "short of 1000 at 1000 a second")
+
+	slow := &peers.Case{
+		Op: func(int) (int, error) { time.Sleep(time.Millisecond); return 1, nil }, Want: 1, Units: 1,
+		Start: func() func() (int, error) { return func() (int, error) { return 1, nil } },
+		Rate:  1_000_000,
+	}
+	_, _, err := slow.Run(20*time.Millisecond, 0)
+	assert.ErrorContains(t, err, "short of")
+	_, _, err = slow.Run(0, 0)
+	assert.NoError(t, err)
+}
+
 // TestCase_Run_WrongCount ensures a count that differs from the wanted one
 // fails the run.
 func TestCase_Run_WrongCount(t *testing.T) {
@@ -91,11 +110,15 @@ var next int
 func runBench(b *testing.B, c *peers.Case, unit string) {
 	b.ReportAllocs()
 	if c.Start != nil {
+		began := time.Now()
 		stop := c.Start()
 		defer func() {
 			n, err := stop()
 			require.NoError(b, err)
 			require.Positive(b, n, "background writes")
+			if c.Rate > 0 {
+				require.NoError(b, c.CheckRate(n, time.Since(began)))
+			}
 		}()
 	}
 	b.ResetTimer()
