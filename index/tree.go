@@ -98,8 +98,9 @@ func NewTree() *Tree {
 // Clone returns a copy of t in O(1). Both trees share nodes lazily: whichever
 // is written next copies the nodes it changes, so a tree that is never written
 // again (a published snapshot) costs nothing to keep.
-// Clone of a frozen tree would write to a tree that others share: it
-// returns a Fork instead.
+//
+// Clone of a frozen tree returns a Fork: cloning it would write to a tree
+// that others share.
 func (t *Tree) Clone() *Tree {
 	if t.frozen {
 		return t.Fork()
