@@ -68,19 +68,25 @@ type Tag struct {
 	Name string
 }
 
-// CreateLibrarySchema creates the library's tables and relations in tx:
-// authors 1—N books (books.author_id, ON DELETE CASCADE) and books N—M
-// tags through the generated junction books_tags(books_id, tags_id),
-// which cascades from both sides.
-func CreateLibrarySchema(tx *engine.Tx) error {
-	for _, t := range []engine.Table{
+// LibraryTables returns the library's tables: authors(id, name),
+// books(id, author_id NOT NULL, title) and tags(id, name).
+func LibraryTables() []engine.Table {
+	return []engine.Table{
 		{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
 			{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
 		{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
 			{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true}, {Name: "title", Type: engine.Text}}},
 		{Name: "tags", PrimaryKey: []string{"id"}, Columns: []engine.Column{
 			{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
-	} {
+	}
+}
+
+// CreateLibrarySchema creates the library's tables and relations in tx:
+// authors 1—N books (books.author_id, ON DELETE CASCADE) and books N—M
+// tags through the generated junction books_tags(books_id, tags_id),
+// which cascades from both sides.
+func CreateLibrarySchema(tx *engine.Tx) error {
+	for _, t := range LibraryTables() {
 		if err := tx.CreateTable(t); err != nil {
 			return err
 		}

@@ -2,8 +2,9 @@ package engine
 
 import (
 	"fmt"
-	"github.com/reldb/reldb/wal"
 	"time"
+
+	"github.com/reldb/reldb/wal"
 )
 
 // Options configures a database. The zero value is a purely in-memory

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/reldb/reldb/index"
 )
@@ -123,10 +122,6 @@ func (tx *Tx) prefetch(s *result, d *tableDef, nodes []*prefetchNode) error {
 	return nil
 }
 
-// intScratch recycles distinctKeys' integer buffers across transactions:
-// a prefetch level of thousands of rows needs one as long as the level.
-var intScratch = sync.Pool{New: func() any { return new([]int64) }}
-
 // batchSpec is PrefetchOptions bound to the related table.
 type batchSpec struct {
 	conds   []bound
@@ -167,9 +162,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 			return nil, nil, nil, err
 		}
 	}
-	sc := intScratch.Get().(*[]int64)
-	keys, of := distinctKeys(rowSource{rows: s.rows}, rel.src, sc)
-	intScratch.Put(sc)
+	keys, of := distinctKeys(rowSource{rows: s.rows}, rel.src)
 	// g holds the related rows of every key; ends[k] is where key k's
 	// range ends (it starts where key k-1's ends).
 	g := &gather{ends: make([]int, keys.len())}
@@ -396,9 +389,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) 
 	}
 	links, linkEnds := jg.vias, jg.ends
 	read = len(links)
-	sc := intScratch.Get().(*[]int64)
-	tkeys, tof := distinctKeys(rowSource{boxes: links}, rel.far.ChildCols, sc)
-	intScratch.Put(sc)
+	tkeys, tof := distinctKeys(rowSource{boxes: links}, rel.far.ChildCols)
 	targets := make([][]any, tkeys.len())
 	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, tx.t.Len(rel.far.parentTree), func(i int, box *[]any) {
 		row := *box

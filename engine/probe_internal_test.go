@@ -5,11 +5,12 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/reldb/reldb/index"
 	"github.com/stretchr/testify/require"
 )
 
 // TestPrefixWords checks the merge scan's comparison on inline prefix
-// words (prefixWords, prefixMasks) against bytes.Compare of the entry key's
+// words (index.InlinePrefix, prefixMasks) against bytes.Compare of the entry key's
 // first len(key) bytes, zero-padded, for keys short and long, equal and
 // not, over bytes from a small alphabet so that ties are common.
 func TestPrefixWords(t *testing.T) {
@@ -31,10 +32,9 @@ func TestPrefixWords(t *testing.T) {
 		copy(pad[:], entry)
 		want := sign(bytes.Compare(pad[:len(key)], key))
 
-		first := entry[:min(len(entry), 16)]
-		p0, p1 := prefixWords(first)
+		p0, p1 := index.InlinePrefix(entry) // what the tree holds inline
 		m0, m1 := prefixMasks(len(key))
-		k0, k1 := prefixWords(key)
+		k0, k1 := index.InlinePrefix(key)
 		p0, p1 = p0&m0, p1&m1
 		got := 0
 		switch {

@@ -23,17 +23,12 @@ const (
 	rbAuthorBatch = 16 // authors per fixture transaction
 )
 
+// rbCascadeTables is the library's tables (bench.LibraryTables) and the
+// explicit junction book_tags.
 func rbCascadeTables() []engine.Table {
-	return []engine.Table{
-		{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-			{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
-		{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-			{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true}, {Name: "title", Type: engine.Text}}},
-		{Name: "tags", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-			{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
-		{Name: "book_tags", PrimaryKey: []string{"book_id", "tag_id"}, Columns: []engine.Column{
-			{Name: "book_id", Type: engine.Int}, {Name: "tag_id", Type: engine.Int}}},
-	}
+	return append(bench.LibraryTables(),
+		engine.Table{Name: "book_tags", PrimaryKey: []string{"book_id", "tag_id"}, Columns: []engine.Column{
+			{Name: "book_id", Type: engine.Int}, {Name: "tag_id", Type: engine.Int}}})
 }
 
 // rbCascadeDB opens the cascade schema with its tags and no authors.

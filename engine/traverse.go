@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/binary"
 	"fmt"
 	"log"
 	"slices"
@@ -190,7 +189,6 @@ type resultMore struct {
 	typed []typedObjs
 }
 
-// extra returns the result's rarely used part, making it on first use.
 // relSet is the relations loaded for every row of a result, by the name
 // they are read by. A result has one or two, looked up on every Related of
 // its rows: a short list beats a map.
@@ -229,6 +227,7 @@ func (res *result) setRel(name string, l *loaded) {
 	s.rels = append(s.rels, l)
 }
 
+// extra returns the result's rarely used part, making it on first use.
 func (res *result) extra() *resultMore {
 	if res.more == nil {
 		res.more = &resultMore{}
@@ -930,8 +929,14 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 			hi = tx.rangeEnd(nil, keys.key(k-1))
 		}
 		// The merge: i is the first key not yet passed; gap counts the
-		// entries since the last match, up to a reseek.
+		// entries since the last match, up to a reseek. scanFrom scans
+		// from key i on.
 		i, gap, reseek := 0, 0, false
+		scanFrom := func() {
+			tx.t.Scan(tree, keys.key(i), hi, false, func(e index.Entry) bool {
+				return tx.probeStep(keys, &i, &gap, &reseek, &e, ncols, &err, fn)
+			})
+		}
 		if keys.width > 0 && keys.width <= 16 && ncols == 1 {
 			// Fixed-width keys of one column, within the prefix every tree
 			// item holds inline: entries are matched without reading them
@@ -941,53 +946,44 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 			// masks of its width: set when i moves.
 			m0, m1 := prefixMasks(width)
 			var k0, k1 uint64
-			setKey := func() { k0, k1 = prefixWords(keys.fixed[i*width : (i+1)*width]) }
+			setKey := func() { k0, k1 = index.InlinePrefix(keys.fixed[i*width : (i+1)*width]) }
 			setKey()
-			for i < k && err == nil {
-				seeks++
-				gap, reseek = 0, false
-				tx.t.ScanPrefix(tree, keys.key(i), hi, func(p0, p1 uint64, e *index.Entry) bool {
-					if p0&(0xFF<<56) != tag {
-						// Another type (NULL) leads: compare the bytes.
-						at := i
-						goOn := tx.probeStep(keys, &i, &gap, &reseek, e, ncols, &err, fn)
-						if i != at && i < k {
-							setKey()
-						}
-						return goOn
-					}
-					p0, p1 = p0&m0, p1&m1
-					for {
-						if p0 == k0 && p1 == k1 {
-							gap = 0
-							fn(i, e.Val.(*[]any))
-							return true
-						}
-						if p0 < k0 || (p0 == k0 && p1 < k1) {
-							if gap++; gap > seekCost {
-								reseek = true
-								return false
-							}
-							return true
-						}
-						if i++; i == k {
-							return false
-						}
+			visit := func(p0, p1 uint64, e *index.Entry) bool {
+				if p0&(0xFF<<56) != tag {
+					// Another type (NULL) leads: compare the bytes.
+					at := i
+					goOn := tx.probeStep(keys, &i, &gap, &reseek, e, ncols, &err, fn)
+					if i != at && i < k {
 						setKey()
 					}
-				})
-				if !reseek {
-					break
+					return goOn
+				}
+				p0, p1 = p0&m0, p1&m1
+				for {
+					if p0 == k0 && p1 == k1 {
+						gap = 0
+						fn(i, e.Val.(*[]any))
+						return true
+					}
+					if p0 < k0 || (p0 == k0 && p1 < k1) {
+						if gap++; gap > seekCost {
+							reseek = true
+							return false
+						}
+						return true
+					}
+					if i++; i == k {
+						return false
+					}
+					setKey()
 				}
 			}
-			return pathScan, seeks, err
+			scanFrom = func() { tx.t.ScanPrefix(tree, keys.key(i), hi, visit) }
 		}
 		for i < k && err == nil {
 			seeks++
 			gap, reseek = 0, false
-			tx.t.Scan(tree, keys.key(i), hi, false, func(e index.Entry) bool {
-				return tx.probeStep(keys, &i, &gap, &reseek, &e, ncols, &err, fn)
-			})
+			scanFrom()
 			if !reseek {
 				break
 			}
@@ -1042,14 +1038,6 @@ func (tx *Tx) probeStep(keys keySet, i, gap *int, reseek *bool, e *index.Entry, 
 	return true
 }
 
-// prefixWords returns key, of at most 16 bytes, as the two big-endian
-// words a tree item holds its key's first 16 bytes in (zero-padded).
-func prefixWords(key []byte) (uint64, uint64) {
-	var b [16]byte
-	copy(b[:], key)
-	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
-}
-
 // prefixMasks returns the masks that keep the first n ≤ 16 bytes of two
 // prefix words: an entry's key matches a key of n bytes when its masked
 // words equal the key's, and orders against it as they do.
@@ -1074,10 +1062,10 @@ func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
 // non-NULL keys in order, and for each row the index of its key in them
 // (-1 for a key with a NULL). The keys are never modified afterwards, so a
 // write transaction may keep them in its read set.
-func distinctKeys(src rowSource, cols []int, scratch *[]int64) (keys keySet, of []int32) {
+func distinctKeys(src rowSource, cols []int) (keys keySet, of []int32) {
 	n := src.len()
 	if len(cols) == 1 {
-		if keys, of, ok := distinctInts(src, cols[0], scratch); ok {
+		if keys, of, ok := distinctInts(src, cols[0]); ok {
 			return keys, of
 		}
 	}
@@ -1194,15 +1182,19 @@ const intKeyWidth = 9
 // distinctInts is distinctKeys for one Int column, the common key: it
 // deduplicates and sorts the integers and encodes only the distinct ones.
 // ok is false when a value is not an int64. The integers are gathered in
-// *scratch, which it reuses and keeps no reference to.
-func distinctInts(src rowSource, col int, scratch *[]int64) (keys keySet, of []int32, ok bool) {
+// a buffer from intScratch, which it keeps no reference to.
+func distinctInts(src rowSource, col int) (keys keySet, of []int32, ok bool) {
 	n := src.len()
 	of = make([]int32, n)
+	scratch := intScratch.Get().(*[]int64)
 	ints := (*scratch)[:0]
 	if cap(ints) < n {
 		ints = make([]int64, 0, n)
 	}
-	defer func() { *scratch = ints[:0] }()
+	defer func() {
+		*scratch = ints[:0]
+		intScratch.Put(scratch)
+	}()
 	sorted := true
 	for i := range n {
 		switch x := src.at(i)[col].(type) {
@@ -1229,6 +1221,10 @@ func distinctInts(src rowSource, col int, scratch *[]int64) (keys keySet, of []i
 	dense := len(uniq) > 1 && uint64(uniq[len(uniq)-1]-uniq[0]) < uint64(2*len(uniq))
 	return keySet{fixed: buf, width: intKeyWidth, dense: dense}, of, true
 }
+
+// intScratch recycles distinctInts' integer buffers across transactions:
+// a prefetch level of thousands of rows needs one as long as the level.
+var intScratch = sync.Pool{New: func() any { return new([]int64) }}
 
 // dedupeInts returns the distinct values of ints in order and points each
 // of (an index into ints, or -1) at its value's place among them. Values

@@ -210,13 +210,11 @@ func TestRegress_RelatedAfterTxConcurrent(t *testing.T) {
 	}))
 	var wg sync.WaitGroup
 	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for _, r := range recs {
 				_, _ = r.Related("books")
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

@@ -32,9 +32,7 @@ func TestReview_PrefetchedAfterTx_Concurrent(t *testing.T) {
 	require.NotEmpty(t, books)
 	var wg sync.WaitGroup
 	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for _, b := range books {
 				a, err := b.RelatedOne("author")
 				if assert.NoError(t, err) {
@@ -53,7 +51,7 @@ func TestReview_PrefetchedAfterTx_Concurrent(t *testing.T) {
 					}
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

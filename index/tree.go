@@ -38,17 +38,20 @@ type item struct {
 
 func makeItem(e *Entry) item {
 	it := item{e: e}
-	k := e.Key
-	if len(k) >= 16 {
-		it.p0 = binary.BigEndian.Uint64(k)
-		it.p1 = binary.BigEndian.Uint64(k[8:])
-		return it
+	it.p0, it.p1 = InlinePrefix(e.Key)
+	return it
+}
+
+// InlinePrefix returns the first 16 bytes of key, zero-padded, as the two
+// big-endian words a tree item holds inline: the words AscendPrefixWith
+// hands its callback.
+func InlinePrefix(key []byte) (p0, p1 uint64) {
+	if len(key) >= 16 {
+		return binary.BigEndian.Uint64(key), binary.BigEndian.Uint64(key[8:])
 	}
 	var buf [16]byte
-	copy(buf[:], k)
-	it.p0 = binary.BigEndian.Uint64(buf[:])
-	it.p1 = binary.BigEndian.Uint64(buf[8:])
-	return it
+	copy(buf[:], key)
+	return binary.BigEndian.Uint64(buf[:]), binary.BigEndian.Uint64(buf[8:])
 }
 
 // lessItem orders items like bytes.Compare orders their keys: zero padding

@@ -102,7 +102,3 @@ func (o *Oracle) BeginInto(t *Txn, readOnly bool) {
 		t.writer = &writer{}
 	}
 }
-
-// clone returns a writable copy of a published tree. Published trees are
-// frozen, so forking one takes no lock and writes nothing to it.
-func (o *Oracle) clone(t *index.Tree) *index.Tree { return t.Fork() }

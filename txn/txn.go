@@ -310,7 +310,7 @@ func (t *Txn) writable(id TreeID) *index.Tree {
 	if t.local == nil {
 		t.local = make(map[TreeID]*local)
 	}
-	c := t.o.clone(base)
+	c := base.Fork() // published trees are frozen: no lock, nothing written to base
 	t.local[id] = &local{tree: c}
 	return c
 }
@@ -600,7 +600,7 @@ func (t *Txn) CommitWith(hook func(*Changes) error) (uint64, error) {
 			case w.whole:
 				trees.set(id, l.tree) // nil: dropped
 			default:
-				c := o.clone(h.snap.trees.get(id))
+				c := h.snap.trees.get(id).Fork()
 				for _, k := range w.keys {
 					if e, ok := l.tree.Get(k); ok {
 						c.Put(e)
