@@ -506,7 +506,7 @@ type confStmt struct {
 	key, set []confAssign
 	name     string   // savepoint
 	names    []string // set constraints; nil for all
-	deferred bool
+	mode     engine.ConstraintMode
 }
 
 type confAssign struct {
@@ -558,8 +558,9 @@ func confParseStmt(line string) (*confStmt, error) {
 		}
 		switch m := p.word(); m {
 		case "deferred":
-			s.deferred = true
+			s.mode = engine.Deferred
 		case "immediate":
+			s.mode = engine.Immediate
 		default:
 			p.fail("want deferred or immediate, got %q", m)
 		}
@@ -633,7 +634,7 @@ func (s *confStmt) sql() string {
 			which = strings.Join(q, ", ")
 		}
 		mode := "IMMEDIATE"
-		if s.deferred {
+		if s.mode == engine.Deferred {
 			mode = "DEFERRED"
 		}
 		return "SET CONSTRAINTS " + which + " " + mode
@@ -740,7 +741,7 @@ func (r *confRunner) reldb(s *confStmt) string {
 			r.sps = append(r.sps, confSavepoint{s.name, sp})
 		}
 	case confSetConstraints:
-		err = r.tx.SetConstraints(s.deferred, s.names...)
+		err = r.tx.SetConstraints(s.mode, s.names...)
 	default:
 		err = r.write(r.tx, s)
 	}

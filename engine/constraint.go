@@ -25,24 +25,51 @@ func (tx *Tx) deferred(fk *fkDef) bool {
 		return false
 	}
 	if m, ok := tx.modes[fk.Name]; ok {
-		return m
+		return m == Deferred
 	}
 	if tx.allMode != nil {
-		return *tx.allMode
+		return *tx.allMode == Deferred
 	}
 	return fk.InitiallyDeferred
 }
 
-// SetConstraints makes the NO ACTION checks of the named deferrable
-// relations (all of them when no name is given) deferred to commit or
-// immediate, like SQL's SET CONSTRAINTS. Making a relation immediate runs
+// ConstraintMode says when a deferrable relation's NO ACTION checks run.
+type ConstraintMode uint8
+
+const (
+	// Immediate runs the checks at the end of each statement.
+	Immediate ConstraintMode = iota
+	// Deferred runs the checks at commit.
+	Deferred
+)
+
+var _ fmt.Stringer = Deferred
+
+// String returns "IMMEDIATE" or "DEFERRED", as SQL spells them.
+func (m ConstraintMode) String() string {
+	switch m {
+	case Immediate:
+		return "IMMEDIATE"
+	case Deferred:
+		return "DEFERRED"
+	}
+	return fmt.Sprintf("ConstraintMode(%d)", uint8(m))
+}
+
+// SetConstraints sets the mode of the named deferrable relations (all of
+// them when no name is given): Deferred moves their NO ACTION checks to
+// commit, Immediate to the end of each statement, like SQL's
+// SET CONSTRAINTS. Making a relation immediate runs
 // its pending checks at once; if one fails, SetConstraints returns its
 // *ConstraintError and the checks stay pending. RESTRICT and the actions
 // (CASCADE, SET NULL, SET DEFAULT) are never deferred. Returns ErrSchema
 // for an unknown or non-deferrable relation name.
-func (tx *Tx) SetConstraints(deferred bool, names ...string) error {
+func (tx *Tx) SetConstraints(mode ConstraintMode, names ...string) error {
 	if err := tx.writable(); err != nil {
 		return err
+	}
+	if mode != Immediate && mode != Deferred {
+		return fmt.Errorf("set constraints: %w: unknown mode %v", ErrSchema, mode)
 	}
 	for _, n := range names {
 		fk := tx.relationNamed(n)
@@ -59,16 +86,16 @@ func (tx *Tx) SetConstraints(deferred bool, names ...string) error {
 	oldModes, oldAll := maps.Clone(tx.modes), tx.allMode
 	if len(names) == 0 {
 		tx.modes = nil
-		tx.allMode = &deferred
+		tx.allMode = &mode
 	} else {
 		if tx.modes == nil {
-			tx.modes = make(map[string]bool)
+			tx.modes = make(map[string]ConstraintMode)
 		}
 		for _, n := range names {
-			tx.modes[n] = deferred
+			tx.modes[n] = mode
 		}
 	}
-	if deferred {
+	if mode == Deferred {
 		return nil
 	}
 	if err := tx.runPending(func(fk *fkDef) bool { return !tx.deferred(fk) }); err != nil {

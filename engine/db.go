@@ -120,7 +120,11 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 	if !opts.ReadOnly {
 		tx.writeState = &writeState{}
 	}
-	db.oracle.BeginInto(&tx.t, opts.ReadOnly)
+	mode := txn.ReadWrite
+	if opts.ReadOnly {
+		mode = txn.ReadOnly
+	}
+	db.oracle.BeginInto(&tx.t, mode)
 	return tx, nil
 }
 

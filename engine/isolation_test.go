@@ -776,3 +776,80 @@ func TestTx_Commit_Isolation(t *testing.T) {
 		assert.ErrorIs(t, err, engine.ErrNotFound)
 	})
 }
+
+// TestUnique_FreedConcurrentlyIsNotAViolation ensures a value freed by a transaction that committed after this one's snapshot is not reported as a unique violation (PostgreSQL checks uniqueness against committed state: the insert succeeds; at worst a retryable 40001).
+func TestUnique_FreedConcurrentlyIsNotAViolation(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		free func(tx *engine.Tx) error
+		take engine.Row
+	}{
+		{"unique index", func(tx *engine.Tx) error {
+			_, err := tx.Update("items", 1, engine.Row{"code": "freed"})
+			return err
+		}, engine.Row{"id": 100, "code": "a"}},
+		{"primary key", func(tx *engine.Tx) error { return tx.Delete("items", 1) }, engine.Row{"id": 1, "code": "new"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := seedUniqueItems(t, 2)
+			attempts := 0
+			err := db.Update(bg, func(tx *engine.Tx) error {
+				attempts++
+				if attempts == 1 {
+					// Another transaction frees the value after tx began.
+					require.NoError(t, db.Update(bg, tc.free))
+				}
+				_, err := tx.Insert("items", tc.take)
+				return err
+			})
+			assert.NoError(t, err, "after %d attempt(s)", attempts)
+		})
+	}
+}
+
+// Read set: a write tx that read a relation conflicts with a concurrent
+// insert into it (lazy, seek prefetch, scan prefetch, through).
+func TestTx_ReadSet_Traversal(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		read func(tx *engine.Tx)
+	}{
+		{"lazy", func(tx *engine.Tx) {
+			a, _ := tx.Get("authors", 4)
+			_, err := a.Related("books")
+			require.NoError(t, err)
+		}},
+		{"seek", func(tx *engine.Tx) {
+			_, err := tx.Query("authors").Where(engine.Eq("id", 4)).Prefetch("books").All()
+			require.NoError(t, err)
+		}},
+		{"scan", func(tx *engine.Tx) {
+			_, err := tx.Query("authors").Prefetch("books").All()
+			require.NoError(t, err)
+		}},
+		{"peers", func(tx *engine.Tx) {
+			tx.SetFetchMode(engine.FetchPeers)
+			as, err := tx.Query("authors").All()
+			require.NoError(t, err)
+			for _, a := range as {
+				_, err := a.Related("books")
+				require.NoError(t, err)
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := libraryDB(t, engine.Options{})
+			tx, err := db.Begin(trCtx, engine.TxOptions{})
+			require.NoError(t, err)
+			defer tx.Rollback()
+			c.read(tx)
+			require.NoError(t, db.Update(trCtx, func(tx2 *engine.Tx) error {
+				_, err := tx2.Insert("books", engine.Row{"id": 40, "author_id": 4, "title": "x"})
+				return err
+			}))
+			_, err = tx.Insert("tags", engine.Row{"id": 9, "name": "z"})
+			require.NoError(t, err)
+			assert.ErrorIs(t, tx.Commit(), engine.ErrConflict)
+		})
+	}
+}

@@ -391,7 +391,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) 
 	read = len(links)
 	tkeys, tof := distinctKeys(rowSource{boxes: links}, rel.far.ChildCols)
 	targets := make([][]any, tkeys.len())
-	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true, tx.t.Len(rel.far.parentTree), func(i int, box *[]any) {
+	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true /* point */, tx.t.Len(rel.far.parentTree), func(i int, box *[]any) {
 		row := *box
 		read++
 		if matches(sp.conds, row) {

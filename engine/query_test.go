@@ -798,3 +798,16 @@ func TestOrder_String(t *testing.T) {
 	assert.Equal(t, "DESC", engine.Desc.String())
 	assert.Equal(t, "Order(7)", engine.Order(7).String())
 }
+
+// TestQuery_Offset_WithMaxLimit ensures Offset(k).Limit(math.MaxInt) returns every row after the first k, in write transactions too.
+func TestQuery_Offset_WithMaxLimit(t *testing.T) {
+	db := seedUniqueItems(t, 5)
+	for _, ro := range []bool{true, false} {
+		tx, err := db.Begin(bg, engine.TxOptions{ReadOnly: ro})
+		require.NoError(t, err)
+		recs, err := tx.Query("items").OrderBy("id", engine.Asc).Offset(1).Limit(math.MaxInt).All()
+		require.NoError(t, err)
+		assert.Len(t, recs, 4, "read-only=%v", ro)
+		require.NoError(t, tx.Rollback())
+	}
+}

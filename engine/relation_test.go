@@ -158,7 +158,7 @@ func TestTx_SetConstraints_Deferred(t *testing.T) {
 		return tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors", Deferrable: true})
 	}))
 	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
-		require.NoError(t, tx.SetConstraints(true))
+		require.NoError(t, tx.SetConstraints(engine.Deferred))
 		if _, err := tx.Insert("books", engine.Row{"id": 1, "author_id": 5}); err != nil {
 			return err
 		}
@@ -166,7 +166,7 @@ func TestTx_SetConstraints_Deferred(t *testing.T) {
 		return err
 	}))
 	err := db.Update(ctx, func(tx *engine.Tx) error {
-		require.NoError(t, tx.SetConstraints(true, "books_author_id_fkey"))
+		require.NoError(t, tx.SetConstraints(engine.Deferred, "books_author_id_fkey"))
 		_, err := tx.Insert("books", engine.Row{"id": 2, "author_id": 6})
 		return err
 	})

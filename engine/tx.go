@@ -67,10 +67,10 @@ type writeState struct {
 	// pending are deferred foreign-key checks, run at commit (or when
 	// SetConstraints makes their relation immediate).
 	pending []pendingCheck
-	// modes holds SetConstraints choices by relation name (true: deferred);
-	// allMode the last SetConstraints for all relations, if any.
-	modes   map[string]bool
-	allMode *bool
+	// modes holds SetConstraints choices by relation name; allMode the
+	// last SetConstraints for all relations, if any.
+	modes   map[string]ConstraintMode
+	allMode *ConstraintMode
 }
 
 // Savepoint marks a point in a transaction to roll back to. Get one from
@@ -241,8 +241,8 @@ func (tx *Tx) Savepoint() (Savepoint, error) {
 // that ran in the part rolled back).
 type savepointRecord struct {
 	sp      Savepoint
-	modes   map[string]bool
-	allMode *bool
+	modes   map[string]ConstraintMode
+	allMode *ConstraintMode
 	pending []pendingCheck
 }
 

@@ -1137,3 +1137,15 @@ func TestTx_Commit_CancelledContext(t *testing.T) {
 	assert.Equal(t, 1, runs)
 	assert.Equal(t, before, txDumpDB(t, db))
 }
+
+// TestTx_Savepoint_ReadOnly ensures a read-only transaction may take and roll back to savepoints, as PostgreSQL allows in a READ ONLY transaction.
+func TestTx_Savepoint_ReadOnly(t *testing.T) {
+	db := seedUniqueItems(t, 1)
+	require.NoError(t, db.View(bg, func(tx *engine.Tx) error {
+		sp, err := tx.Savepoint()
+		if err != nil {
+			return err
+		}
+		return tx.RollbackTo(sp)
+	}))
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/engine/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -274,6 +275,209 @@ func TestTyped_Identity(t *testing.T) {
 		assert.Equal(t, []int{3, 2, 1, 0}, got)
 		assert.Equal(t, 2, tx.Stats().Loads, "the authors, then every author's books in one batch")
 		assert.Equal(t, 1, tx.Stats().Relations["authors.books"].Batched)
+		return nil
+	}))
+}
+
+type zStudent struct {
+	ID      int64
+	Courses []*zCourse `rel:"courses"`
+}
+
+type zCourse struct {
+	ID int64
+}
+
+// enrollmentDB opens a database of students, courses and an explicit
+// junction with a key of its own, enrollments, holding student 1, the
+// given courses, and an enrollment of student 1 in each course of links,
+// numbered from 1 in order.
+func enrollmentDB(t *testing.T, courses, links []int) *engine.DB {
+	t.Helper()
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "students", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "courses", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "enrollments", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "student_id", Type: engine.Int}, {Name: "course_id", Type: engine.Int}}},
+	)
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
+		require.NoError(t, tx.CreateRelation(engine.Relation{Child: "enrollments", Columns: []string{"student_id"}, Parent: "students"}))
+		require.NoError(t, tx.CreateRelation(engine.Relation{Child: "enrollments", Columns: []string{"course_id"}, Parent: "courses"}))
+		require.NoError(t, tx.CreateManyToMany(engine.ManyToMany{Left: "students", Right: "courses", Through: "enrollments", LeftAs: "courses", RightAs: "students"}))
+		_, err := tx.Insert("students", engine.Row{"id": 1})
+		require.NoError(t, err)
+		for _, c := range courses {
+			_, err := tx.Insert("courses", engine.Row{"id": c})
+			require.NoError(t, err)
+		}
+		for i, c := range links {
+			_, err := tx.Insert("enrollments", engine.Row{"id": i + 1, "student_id": 1, "course_id": c})
+			require.NoError(t, err)
+		}
+		return nil
+	}))
+	return db
+}
+
+// TestTyped_LazyThroughDuplicateTarget ensures a course linked twice to a
+// student through an explicit junction is one object, loaded lazily as when
+// prefetched.
+func TestTyped_LazyThroughDuplicateTarget(t *testing.T) {
+	db := enrollmentDB(t, []int{2}, []int{2, 2}) // a retake
+	require.NoError(t, engine.Register[zStudent](db, "students"))
+	require.NoError(t, engine.Register[zCourse](db, "courses"))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		ss, err := engine.All[zStudent](engine.QueryOf[zStudent](tx).Prefetch("courses"))
+		require.NoError(t, err)
+		require.Len(t, ss[0].Courses, 2)
+		assert.Same(t, ss[0].Courses[0], ss[0].Courses[1], "prefetch: one object")
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		s, err := engine.Get[zStudent](tx, 1)
+		require.NoError(t, err)
+		cs, err := engine.Related[zCourse](tx, s, "courses")
+		require.NoError(t, err)
+		require.Len(t, cs, 2)
+		assert.Same(t, cs[0], cs[1], "lazy: one object per row")
+		return nil
+	}))
+}
+
+type zBadBook struct {
+	ID     int64
+	Author *tProfile `rel:"author"` // authors, not profiles
+}
+
+// TestTyped_RelationFieldWrongTable ensures Register refuses a relation
+// field whose element type maps another table, instead of failing at use.
+func TestTyped_RelationFieldWrongTable(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	err := engine.Register[zBadBook](db, "books")
+	if err != nil {
+		t.Logf("register refused: %v", err)
+		return
+	}
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		_, err := engine.All[zBadBook](engine.QueryOf[zBadBook](tx).Prefetch("author"))
+		assert.ErrorIs(t, err, engine.ErrSchema)
+		return nil
+	}))
+}
+
+type zEmp struct {
+	ID        int64
+	ManagerID *int64
+	Manager   *zEmp   `rel:"manager"`
+	Reports   []*zEmp `rel:"reports"`
+}
+
+// 3b. Within one query: employees 1..3, Prefetch("reports.manager"):
+// employees 2 and 3 are reports of 1, already objects of the top level, so
+// their Manager field (prefetched one level down) is never set.
+func TestTyped_SelfPrefetchFieldMissing(t *testing.T) {
+	db := selfDB(t)
+	require.NoError(t, engine.Register[zEmp](db, "emps"))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		tx.SetFetchMode(engine.FetchRaise)
+		es, err := engine.All[zEmp](engine.QueryOf[zEmp](tx).Where(engine.Lt("id", 4)).Prefetch("reports.manager"))
+		require.NoError(t, err)
+		require.Len(t, es[0].Reports, 3) // 2, 3, 4
+		for _, r := range es[0].Reports {
+			assert.Same(t, es[0], r.Manager, "manager of %d", r.ID)
+		}
+		return nil
+	}))
+}
+
+// TestTyped_All_FillsObjectMetBefore ensures All fills the relation
+// fields of an object met before the prefetching query.
+func TestTyped_All_FillsObjectMetBefore(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		a, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		authors, err := engine.All[tAuthor](engine.QueryOf[tAuthor](tx).Prefetch("books"))
+		require.NoError(t, err)
+		assert.Same(t, a, authors[0])
+		assert.Len(t, authors[0].Books, 3, "prefetched books")
+		return nil
+	}))
+}
+
+// TestTyped_Get_AfterConversionError ensures a conversion error in the first typed
+// result leaves the identity map usable: the next typed read works.
+func TestTyped_Get_AfterConversionError(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("books", engine.Row{"id": 98, "author_id": 1, "title": "no year"})
+		return err
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		_, err := engine.All[tBook](engine.QueryOf[tBook](tx))
+		require.ErrorIs(t, err, engine.ErrType)
+		b, err := engine.Get[tBook](tx, 10)
+		require.NoError(t, err)
+		assert.Equal(t, "Earthsea", b.Title)
+		return nil
+	}))
+}
+
+// TestTyped_IdentityAfterUpdate ensures a row read after a typed Update is
+// the same object.
+func TestTyped_IdentityAfterUpdate(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
+		a, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		a.Name = "Ursula"
+		require.NoError(t, engine.Update(tx, a))
+		again, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		assert.Same(t, a, again, "one object per row per transaction")
+		n := &tAuthor{ID: 50, Name: "new"}
+		require.NoError(t, engine.Insert(tx, n))
+		got, err := engine.Get[tAuthor](tx, 50)
+		require.NoError(t, err)
+		assert.Same(t, n, got, "inserted object")
+		return nil
+	}))
+}
+
+type tAuthorName struct {
+	Name string
+	ID   int64
+	Pad  [8]int64 `reldb:"-"`
+}
+
+type tBookAuthorName struct {
+	ID     int64
+	Author *tAuthorName `rel:"author"`
+}
+
+// TestTyped_TwoModelsOneTable ensures two types mapped to one table each
+// get objects of their own type from the identity map.
+func TestTyped_TwoModelsOneTable(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	require.NoError(t, engine.Register[tAuthorName](db, "authors"))
+	require.NoError(t, engine.Register[tBookAuthorName](db, "books"))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		// tBook.Author (tAuthor) is not filled: only Prefetch("author") on
+		// a tBookAuthorName query makes authors of model tAuthorName from l.next.
+		books, err := engine.All[tBook](engine.QueryOf[tBook](tx).Prefetch("author"))
+		require.NoError(t, err)
+		// Same result (l.next) now made into tAuthorName objects.
+		_, err = engine.Related[tAuthorName](tx, books[0], "author")
+		require.NoError(t, err)
+		a, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), a.ID) // reads a tAuthorName's Name pointer
+		assert.Empty(t, a.Books, "not prefetched: Books is never read from a tAuthorName object")
 		return nil
 	}))
 }

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -768,4 +769,68 @@ func TestRecord_Stable(t *testing.T) {
 		return err
 	})
 	assert.Equal(t, "a", r.Get("sku"))
+}
+
+var bg = context.Background()
+
+func uniqueItems() engine.Table {
+	return engine.Table{
+		Name: "items",
+		Columns: []engine.Column{
+			{Name: "id", Type: engine.Int, AutoIncrement: true},
+			{Name: "code", Type: engine.Text},
+			{Name: "n", Type: engine.Int},
+		},
+		PrimaryKey: []string{"id"},
+		Indexes:    []engine.Index{{Name: "items_code", Columns: []string{"code"}, Unique: true}},
+	}
+}
+
+func seedUniqueItems(t *testing.T, n int) *engine.DB {
+	t.Helper()
+	db := testutil.OpenDB(t, uniqueItems())
+	require.NoError(t, db.Update(bg, func(tx *engine.Tx) error {
+		for i := 1; i <= n; i++ {
+			if _, err := tx.Insert("items", engine.Row{"id": i, "code": string(rune('a' + i - 1)), "n": i * 10}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	return db
+}
+
+// TestTx_Insert_AutoIncrementNoWrapAfterMaxKey ensures a generated key never wraps to a negative value after an explicit math.MaxInt64 key (PostgreSQL: nextval fails with 2200H).
+func TestTx_Insert_AutoIncrementNoWrapAfterMaxKey(t *testing.T) {
+	db := testutil.OpenDB(t, uniqueItems())
+	require.NoError(t, db.Update(bg, func(tx *engine.Tx) error {
+		_, err := tx.Insert("items", engine.Row{"id": int64(math.MaxInt64), "code": "max"})
+		return err
+	}))
+	var got engine.Record
+	err := db.Update(bg, func(tx *engine.Tx) error {
+		var err error
+		got, err = tx.Insert("items", engine.Row{"code": "next"})
+		return err
+	})
+	if err == nil {
+		t.Fatalf("generated key after MaxInt64 is %v; want an error, not a wrapped key", got.ID())
+	}
+}
+
+// TestTx_Update_AutoIncrementKeyAdvancesSequence ensures a key moved by Update never collides with a later generated key, as Column.AutoIncrement promises.
+func TestTx_Update_AutoIncrementKeyAdvancesSequence(t *testing.T) {
+	db := seedUniqueItems(t, 1)
+	require.NoError(t, db.Update(bg, func(tx *engine.Tx) error {
+		_, err := tx.Update("items", 1, engine.Row{"id": 3})
+		return err
+	}))
+	require.NoError(t, db.Update(bg, func(tx *engine.Tx) error {
+		for _, c := range []string{"x", "y", "z"} {
+			if _, err := tx.Insert("items", engine.Row{"code": c}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
 }

@@ -15,8 +15,10 @@
 // The package knows nothing of transactions. Its invariants, which package
 // txn relies on:
 //   - a [Tree] handed to other goroutines (a published snapshot's tree) is
-//     never mutated again; writers Clone it first, and Clones of one tree are
-//     serialised by the caller;
+//     frozen first ([Tree.Freeze]) and never mutated again; writers Fork it,
+//     which writes nothing to the shared tree, so forks need no lock (a
+//     Clone of an unfrozen tree does write to it, and Clones of one tree
+//     must be serialised by the caller);
 //   - an [Entry] in a tree is immutable: neither its key bytes nor its value
 //     change after Put.
 package index

@@ -6,8 +6,8 @@
 // [index.Tree]s named by [TreeID]. Snapshots are immutable; readers take the
 // latest one with one atomic load and are never blocked.
 //
-// A write transaction ([Txn]) clones each tree the first time it writes to it
-// (O(1) copy-on-write) and records what it read: point keys and key ranges,
+// A write transaction ([Txn]) forks each tree the first time it writes to it
+// (O(1) copy-on-write, [index.Tree.Fork]) and records what it read: point keys and key ranges,
 // so that inserts into a range it scanned (phantoms) are seen. At commit,
 // under the [Oracle]'s commit lock, a transaction whose snapshot is still the
 // latest publishes its trees as they are. Otherwise it is validated against
@@ -18,8 +18,9 @@
 // commit point.
 //
 // Invariants:
-//   - a published tree is never mutated; it is cloned, under the oracle's
-//     clone lock, before anyone writes to it;
+//   - a published tree is frozen ([index.Tree.Freeze]) before its snapshot
+//     is published and never mutated afterwards; a writer forks it, which
+//     writes nothing to the shared tree and so needs no lock;
 //   - the chain of committed write sets is written only under the commit lock
 //     and read only under it;
 //   - keys passed to Put, Get and Scan are kept (by a tree or the read

@@ -247,7 +247,11 @@ func (r *modelRun) begin() {
 		points:   map[TreeID]map[int]bool{},
 		ranges:   map[TreeID][]mRange{},
 	}
-	m.tx = r.o.Begin(m.readOnly)
+	mode := ReadWrite
+	if m.readOnly {
+		mode = ReadOnly
+	}
+	m.tx = r.o.Begin(mode)
 	m.marks = []mMark{{pos: 0, state: m.state.clone()}}
 	require.Equal(r.t, uint64(m.begin), m.tx.Snapshot().Version())
 	r.active = append(r.active, m)

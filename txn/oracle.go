@@ -84,20 +84,43 @@ func NewOracleAt(version uint64, trees map[TreeID]*index.Tree) *Oracle {
 // Latest returns the most recently committed snapshot. It never blocks.
 func (o *Oracle) Latest() *Snapshot { return o.head.Load().snap }
 
-// Begin starts a transaction on the latest snapshot. A read-only transaction
-// records no read set and may not write.
-func (o *Oracle) Begin(readOnly bool) *Txn {
+// Mode says whether a transaction may write.
+type Mode uint8
+
+const (
+	// ReadWrite transactions record read and write sets and validate at
+	// commit.
+	ReadWrite Mode = iota
+	// ReadOnly transactions record no read set and may not write.
+	ReadOnly
+)
+
+var _ fmt.Stringer = ReadOnly
+
+// String returns "read-write" or "read-only".
+func (m Mode) String() string {
+	switch m {
+	case ReadWrite:
+		return "read-write"
+	case ReadOnly:
+		return "read-only"
+	}
+	return fmt.Sprintf("Mode(%d)", uint8(m))
+}
+
+// Begin starts a transaction on the latest snapshot, in the given mode.
+func (o *Oracle) Begin(mode Mode) *Txn {
 	t := new(Txn)
-	o.BeginInto(t, readOnly)
+	o.BeginInto(t, mode)
 	return t
 }
 
 // BeginInto is Begin into a Txn the caller allocated (for instance inside a
 // larger struct), which it overwrites.
-func (o *Oracle) BeginInto(t *Txn, readOnly bool) {
+func (o *Oracle) BeginInto(t *Txn, mode Mode) {
 	h := o.head.Load()
 	*t = Txn{o: o, snap: h.snap}
-	if !readOnly {
+	if mode != ReadOnly {
 		t.tail = h.tail
 		t.writer = &writer{}
 	}

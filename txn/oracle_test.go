@@ -24,7 +24,7 @@ func TestOracle_NewOracle_Empty(t *testing.T) {
 	snap.Trees(func(TreeID, *index.Tree) { n++ })
 	assert.Zero(t, n)
 
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	tx.CreateTree(treeA)
 	put(tx, treeA, 1, "x")
 	require.Equal(t, uint64(1), commit(t, tx))
@@ -52,10 +52,10 @@ func TestSnapshot_Trees(t *testing.T) {
 func TestOracle_Begin_Snapshot(t *testing.T) {
 	o := newOracle()
 	commitOps(t, o, keyOp{n: 1})
-	for _, readOnly := range []bool{false, true} {
-		tx := o.Begin(readOnly)
+	for _, mode := range []Mode{ReadWrite, ReadOnly} {
+		tx := o.Begin(mode)
 		assert.Same(t, o.Latest(), tx.Snapshot())
-		assert.Equal(t, readOnly, tx.ReadOnly())
+		assert.Equal(t, mode == ReadOnly, tx.ReadOnly())
 	}
 }
 
@@ -65,12 +65,12 @@ func TestOracle_Begin_Snapshot(t *testing.T) {
 func TestOracle_BeginInto_ResetsTxn(t *testing.T) {
 	o := newOracle(1)
 	var tx Txn
-	o.BeginInto(&tx, false)
+	o.BeginInto(&tx, ReadWrite)
 	get(&tx, treeA, 5)
 	put(&tx, treeA, 1, "first")
 	commit(t, &tx)
 
-	o.BeginInto(&tx, false)
+	o.BeginInto(&tx, ReadWrite)
 	assert.False(t, tx.ReadOnly())
 	assert.Same(t, o.Latest(), tx.Snapshot())
 	assert.Zero(t, tx.Writes())
@@ -82,7 +82,7 @@ func TestOracle_BeginInto_ResetsTxn(t *testing.T) {
 	assert.Equal(t, map[int64]any{1: "first", 5: "other", 6: "second"}, latest(o, treeA))
 
 	tx.Abort()
-	o.BeginInto(&tx, true)
+	o.BeginInto(&tx, ReadOnly)
 	assert.True(t, tx.ReadOnly())
 	v, ok := get(&tx, treeA, 6)
 	assert.True(t, ok)
@@ -102,52 +102,52 @@ func TestOracle_Latest_VersionPerWritingCommit(t *testing.T) {
 		wantReturn  uint64
 	}{
 		{"put", func(t *testing.T) (uint64, error) {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			put(tx, treeA, 2, 2)
 			return tx.Commit()
 		}, 1, 1},
 		{"read-only", func(t *testing.T) (uint64, error) {
-			tx := o.Begin(true)
+			tx := o.Begin(ReadOnly)
 			get(tx, treeA, 1)
 			return tx.Commit()
 		}, 1, 1},
 		{"writer that only read", func(t *testing.T) (uint64, error) {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			get(tx, treeA, 1)
 			scanKeys(tx, treeA, nil, nil, false, 0)
 			return tx.Commit()
 		}, 1, 1},
 		{"delete of a missing key", func(t *testing.T) (uint64, error) {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			tx.Delete(treeA, k(99))
 			return tx.Commit()
 		}, 1, 1},
 		{"everything rolled back", func(t *testing.T) (uint64, error) {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			put(tx, treeA, 3, 3)
 			tx.CreateTree(treeC)
 			tx.RollbackTo(0)
 			return tx.Commit()
 		}, 1, 1},
 		{"delete", func(t *testing.T) (uint64, error) {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			tx.Delete(treeA, k(2))
 			return tx.Commit()
 		}, 2, 2},
 		{"create tree", func(t *testing.T) (uint64, error) {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			tx.CreateTree(treeC)
 			return tx.Commit()
 		}, 3, 3},
 		{"rebased over two commits", func(t *testing.T) (uint64, error) {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			put(tx, treeB, 1, 1)
 			commitOps(t, o, keyOp{n: 10})
 			commitOps(t, o, keyOp{n: 11})
 			return tx.Commit()
 		}, 6, 6},
 		{"empty writer behind two commits returns its snapshot's version", func(t *testing.T) (uint64, error) {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			get(tx, treeA, 10)
 			commitOps(t, o, keyOp{n: 10})
 			commitOps(t, o, keyOp{n: 11})
@@ -165,7 +165,7 @@ func TestOracle_Latest_VersionPerWritingCommit(t *testing.T) {
 		}
 	}
 
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	put(tx, treeA, 12, 12)
 	commitOps(t, o, keyOp{n: 12})
 	before := o.Latest()
@@ -212,7 +212,7 @@ func TestOracle_Commit_NoLostUpdates(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(w), 1))
 			for i := 0; i < perWorker; {
 				n := rng.IntN(counters)
-				tx := o.Begin(false)
+				tx := o.Begin(ReadWrite)
 				e, ok := tx.Get(treeA, k(n))
 				if !assert.True(t, ok) {
 					return
@@ -274,7 +274,7 @@ func TestOracle_Latest_ReadersSeeConsistentSnapshots(t *testing.T) {
 			for i := 0; i < moves; {
 				from, to := rng.IntN(accounts), rng.IntN(accounts)
 				amount := rng.IntN(10)
-				tx := o.Begin(false)
+				tx := o.Begin(ReadWrite)
 				f, _ := tx.Get(treeA, k(from))
 				runtime.Gosched()
 				tx.Put(treeA, index.Entry{Key: k(from), Val: f.Val.(int) - amount})
@@ -304,7 +304,7 @@ func TestOracle_Latest_ReadersSeeConsistentSnapshots(t *testing.T) {
 					}
 				default:
 				}
-				tx := o.Begin(r%2 == 0) // half read-only, half writers that only read
+				tx := o.Begin(Mode(r % 2)) // half read-only, half writers that only read
 				v := tx.Snapshot().Version()
 				if !assert.GreaterOrEqual(t, v, last, "versions go backwards") {
 					return
@@ -350,7 +350,7 @@ func TestTxn_CommitWith_Hook(t *testing.T) {
 	base := o.Latest()
 
 	// Two writers on one snapshot: the second is re-applied on the first.
-	t1, t2 := o.Begin(false), o.Begin(false)
+	t1, t2 := o.Begin(ReadWrite), o.Begin(ReadWrite)
 	put(t1, treeA, 10, "a")
 	put(t2, treeB, 20, "b")
 	put(t2, treeB, 21, "c")
@@ -378,7 +378,7 @@ func TestTxn_CommitWith_Hook(t *testing.T) {
 	assert.Equal(t, v, o.Latest().Version())
 
 	// A failing hook publishes nothing.
-	t3 := o.Begin(false)
+	t3 := o.Begin(ReadWrite)
 	put(t3, treeA, 30, "x")
 	boom := errors.New("boom")
 	_, err = t3.CommitWith(func(*Changes) error { return boom })
@@ -388,7 +388,7 @@ func TestTxn_CommitWith_Hook(t *testing.T) {
 	assert.False(t, found)
 
 	// A commit that wrote nothing calls no hook.
-	t4 := o.Begin(false)
+	t4 := o.Begin(ReadWrite)
 	_, err = t4.CommitWith(func(*Changes) error { t.Fatal("hook called"); return nil })
 	require.NoError(t, err)
 }
@@ -397,7 +397,7 @@ func TestTxn_CommitWith_Hook(t *testing.T) {
 func TestOracle_NewOracleAt(t *testing.T) {
 	o := NewOracleAt(41, nil)
 	assert.Equal(t, uint64(41), o.Latest().Version())
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	tx.CreateTree(treeA)
 	assert.Equal(t, uint64(42), commit(t, tx))
 }

@@ -137,7 +137,7 @@ func (w keyOp) String() string {
 // commitOps commits ops to treeA in a fresh transaction.
 func commitOps(t *testing.T, o *Oracle, ops ...keyOp) uint64 {
 	t.Helper()
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	for _, w := range ops {
 		if w.del {
 			_, ok := tx.Delete(treeA, k(w.n))
@@ -152,18 +152,18 @@ func commitOps(t *testing.T, o *Oracle, ops ...keyOp) uint64 {
 // TestTxn_Get_SnapshotIsolation: a transaction sees exactly the commits made
 // before it began, through Get.
 func TestTxn_Get_SnapshotIsolation(t *testing.T) {
-	for _, readOnly := range []bool{false, true} {
-		t.Run(fmt.Sprintf("readOnly=%v", readOnly), func(t *testing.T) {
+	for _, mode := range []Mode{ReadWrite, ReadOnly} {
+		t.Run(mode.String(), func(t *testing.T) {
 			o := newOracle(1, 2)
-			before := o.Begin(readOnly)
+			before := o.Begin(mode)
 
-			w := o.Begin(false)
+			w := o.Begin(ReadWrite)
 			put(w, treeA, 1, "new")
 			w.Delete(treeA, k(2))
 			put(w, treeA, 3, "x")
 			commit(t, w)
 
-			after := o.Begin(readOnly)
+			after := o.Begin(mode)
 			for _, c := range []struct {
 				tx        *Txn
 				n         int
@@ -185,15 +185,15 @@ func TestTxn_Get_SnapshotIsolation(t *testing.T) {
 // before it began, through ascending and descending scans.
 func TestTxn_Scan_SnapshotIsolation(t *testing.T) {
 	o := newOracle(1, 2, 5)
-	before := o.Begin(true)
-	beforeW := o.Begin(false)
+	before := o.Begin(ReadOnly)
+	beforeW := o.Begin(ReadWrite)
 
-	w := o.Begin(false)
+	w := o.Begin(ReadWrite)
 	put(w, treeA, 3, "x")
 	w.Delete(treeA, k(2))
 	put(w, treeA, 5, "y")
 	commit(t, w)
-	after := o.Begin(true)
+	after := o.Begin(ReadOnly)
 
 	for _, tx := range []*Txn{before, beforeW} {
 		assert.Equal(t, []int64{1, 2, 5}, scanKeys(tx, treeA, nil, nil, false, 0))
@@ -210,7 +210,7 @@ func TestTxn_Scan_SnapshotIsolation(t *testing.T) {
 // reads and commits at its snapshot's version whatever was committed since.
 func TestTxn_Commit_ReadOnlyNeverConflicts(t *testing.T) {
 	o := newOracle(1, 2, 3)
-	ro := o.Begin(true)
+	ro := o.Begin(ReadOnly)
 	require.True(t, ro.ReadOnly())
 	get(ro, treeA, 1)
 	get(ro, treeC, 1)
@@ -243,7 +243,7 @@ func TestTxn_Commit_PointReadConflict(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o := newOracle(1, 2)
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			get(tx, treeA, tc.read)
 			put(tx, treeB, 1, "mine")
 			require.Equal(t, uint64(1), commitOps(t, o, tc.other))
@@ -262,7 +262,7 @@ func TestTxn_Commit_PointReadConflict(t *testing.T) {
 // does not conflict with a commit writing a neighbouring key.
 func TestTxn_Commit_ReadDisjointNoConflict(t *testing.T) {
 	o := newOracle(1, 2, 3)
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	get(tx, treeA, 2)
 	put(tx, treeB, 1, "mine")
 	commitOps(t, o, keyOp{n: 1}, keyOp{n: 3, del: true}, keyOp{n: 20})
@@ -278,7 +278,7 @@ func TestTxn_Commit_WriteWriteConflict(t *testing.T) {
 		for _, theirs := range []keyOp{{n: 1}, {n: 1, del: true}} {
 			t.Run(mine.String()+"/"+theirs.String(), func(t *testing.T) {
 				o := newOracle(1)
-				tx := o.Begin(false)
+				tx := o.Begin(ReadWrite)
 				if mine.del {
 					_, ok := tx.Delete(treeA, k(1))
 					require.True(t, ok)
@@ -303,13 +303,13 @@ func TestTxn_Commit_DisjointKeysRebase(t *testing.T) {
 	o := newOracle(1, 2, 3)
 	v0 := o.Latest()
 
-	t1 := o.Begin(false)
+	t1 := o.Begin(ReadWrite)
 	get(t1, treeA, 1)
 	put(t1, treeA, 1, "t1")
 	put(t1, treeA, 5, "t1")
 	put(t1, treeB, 10, "t1")
 
-	t2 := o.Begin(false)
+	t2 := o.Begin(ReadWrite)
 	get(t2, treeA, 2)
 	put(t2, treeA, 2, "t2")
 	t2.Delete(treeA, k(3))
@@ -342,7 +342,7 @@ func TestTxn_Commit_PublishesFrozenTrees(t *testing.T) {
 	}
 	frozen(o.Latest())
 
-	t1, t2 := o.Begin(false), o.Begin(false)
+	t1, t2 := o.Begin(ReadWrite), o.Begin(ReadWrite)
 	put(t1, treeA, 3, "t1")
 	t1.CreateTree(treeC)
 	put(t1, treeC, 1, "t1")
@@ -380,7 +380,7 @@ func TestTxn_Scan_RangeConflicts(t *testing.T) {
 		for _, tc := range tests {
 			t.Run(fmt.Sprintf("reverse=%v/%s", reverse, tc.name), func(t *testing.T) {
 				o := newOracle(10, 15, 19, 25)
-				tx := o.Begin(false)
+				tx := o.Begin(ReadWrite)
 				scanKeys(tx, treeA, k(tc.lo), k(tc.hi), reverse, 0)
 				put(tx, treeB, 1, "mine")
 				commitOps(t, o, tc.other)
@@ -426,7 +426,7 @@ func TestTxn_Scan_AdjacentRanges(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o := newOracle(10, 15, 20, 25, 30)
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			for _, sc := range tc.scans {
 				var hi []byte
 				if sc[1] >= 0 {
@@ -483,7 +483,7 @@ func TestTxn_Scan_StoppedEarly(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o := newOracle(10, 20, 30, 40, 50)
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			got := scanKeys(tx, treeA, kOpt(tc.lo), kOpt(tc.hi), tc.reverse, tc.limit)
 			require.Equal(t, tc.visited, got)
 			put(tx, treeB, 1, "mine")
@@ -505,7 +505,7 @@ func TestTxn_Scan_RecordsWholeRangeWhenNotStopped(t *testing.T) {
 	for _, reverse := range []bool{false, true} {
 		t.Run(fmt.Sprintf("reverse=%v", reverse), func(t *testing.T) {
 			o := newOracle(10, 20)
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			// fn would stop on a third entry, but there is none.
 			require.Len(t, scanKeys(tx, treeA, nil, nil, reverse, 3), 2)
 			put(tx, treeB, 1, "mine")
@@ -527,7 +527,7 @@ func TestTxn_Commit_ReadOfDeletedKey(t *testing.T) {
 	for name, read := range reads {
 		t.Run(name, func(t *testing.T) {
 			o := newOracle(1, 2, 3)
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			read(tx)
 			put(tx, treeA, 5, "mine")
 			commitOps(t, o, keyOp{n: 2, del: true})
@@ -555,7 +555,7 @@ func TestTxn_Commit_ValidatesWholeChain(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o := newOracle(1)
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			get(tx, treeA, 1)
 			put(tx, treeA, 2, "mine")
 			for _, n := range tc.chain {
@@ -579,8 +579,8 @@ func TestTxn_Commit_ValidatesWholeChain(t *testing.T) {
 // writes cannot both commit.
 func TestTxn_Commit_WriteSkew(t *testing.T) {
 	o := newOracle(1, 2)
-	t1 := o.Begin(false)
-	t2 := o.Begin(false)
+	t1 := o.Begin(ReadWrite)
+	t2 := o.Begin(ReadWrite)
 	get(t1, treeA, 1)
 	get(t1, treeA, 2)
 	put(t1, treeA, 1, "t1")
@@ -597,8 +597,8 @@ func TestTxn_Commit_WriteSkew(t *testing.T) {
 // two transactions could each miss the other's write: write skew).
 func TestTxn_Delete_MissingKeyIsRead(t *testing.T) {
 	o := newOracle()
-	t1 := o.Begin(false)
-	t2 := o.Begin(false)
+	t1 := o.Begin(ReadWrite)
+	t2 := o.Begin(ReadWrite)
 
 	_, found := t1.Delete(treeA, k(5)) // t1 sees no 5
 	require.False(t, found)
@@ -626,8 +626,8 @@ func TestTxn_RollbackTo_UndoneWriteStaysRead(t *testing.T) {
 	for name, write := range writes {
 		t.Run(name, func(t *testing.T) {
 			o := newOracle(5)
-			t1 := o.Begin(false)
-			t2 := o.Begin(false)
+			t1 := o.Begin(ReadWrite)
+			t2 := o.Begin(ReadWrite)
 
 			m := t1.Mark()
 			require.True(t, write(t1)) // t1 sees 5
@@ -650,7 +650,7 @@ func TestTxn_RollbackTo_UndoneWriteStaysRead(t *testing.T) {
 // by its creator until commit, then by transactions begun afterwards.
 func TestTxn_CreateTree_VisibleToOwnTxnUntilCommit(t *testing.T) {
 	o := newOracle()
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	tx.CreateTree(treeC)
 	put(tx, treeC, 1, "c")
 	assert.True(t, tx.Exists(treeC))
@@ -659,7 +659,7 @@ func TestTxn_CreateTree_VisibleToOwnTxnUntilCommit(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, "c", v)
 
-	other := o.Begin(false)
+	other := o.Begin(ReadWrite)
 	assert.False(t, other.Exists(treeC))
 	assert.Zero(t, other.Len(treeC))
 	assert.Nil(t, o.Latest().Tree(treeC))
@@ -669,7 +669,7 @@ func TestTxn_CreateTree_VisibleToOwnTxnUntilCommit(t *testing.T) {
 	_, ok = get(other, treeC, 1)
 	assert.False(t, ok)
 	assert.Equal(t, map[int64]any{1: "c"}, latest(o, treeC))
-	assert.True(t, o.Begin(true).Exists(treeC))
+	assert.True(t, o.Begin(ReadOnly).Exists(treeC))
 }
 
 // TestTxn_DropTree_VisibleToOwnTxnUntilCommit: a dropped tree disappears for
@@ -677,7 +677,7 @@ func TestTxn_CreateTree_VisibleToOwnTxnUntilCommit(t *testing.T) {
 func TestTxn_DropTree_VisibleToOwnTxnUntilCommit(t *testing.T) {
 	o := newOracle(1, 2)
 	v0 := o.Latest()
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	tx.DropTree(treeA)
 	assert.False(t, tx.Exists(treeA))
 	assert.Zero(t, tx.Len(treeA))
@@ -685,7 +685,7 @@ func TestTxn_DropTree_VisibleToOwnTxnUntilCommit(t *testing.T) {
 	assert.False(t, ok)
 	assert.Empty(t, scanKeys(tx, treeA, nil, nil, false, 0))
 
-	other := o.Begin(true)
+	other := o.Begin(ReadOnly)
 	require.Equal(t, uint64(1), commit(t, tx))
 	assert.True(t, other.Exists(treeA))
 	assert.Equal(t, map[int64]any{1: 1, 2: 2}, view(other, treeA))
@@ -699,7 +699,7 @@ func TestTxn_DropTree_VisibleToOwnTxnUntilCommit(t *testing.T) {
 func TestTxn_CreateTree_DropInSameTxn(t *testing.T) {
 	t.Run("create then drop", func(t *testing.T) {
 		o := newOracle(1)
-		tx := o.Begin(false)
+		tx := o.Begin(ReadWrite)
 		tx.CreateTree(treeC)
 		put(tx, treeC, 1, "c")
 		tx.DropTree(treeC)
@@ -710,7 +710,7 @@ func TestTxn_CreateTree_DropInSameTxn(t *testing.T) {
 	})
 	t.Run("drop then create", func(t *testing.T) {
 		o := newOracle(1, 2)
-		tx := o.Begin(false)
+		tx := o.Begin(ReadWrite)
 		put(tx, treeA, 3, "before drop")
 		tx.DropTree(treeA)
 		tx.CreateTree(treeA)
@@ -748,10 +748,10 @@ func TestTxn_Commit_TreeCreatedOrDroppedConflicts(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o := newOracle(1)
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			tc.mine(tx)
 			put(tx, treeB, 100, "mine")
-			other := o.Begin(false)
+			other := o.Begin(ReadWrite)
 			tc.theirs(other)
 			commit(t, other)
 			want := o.Latest()
@@ -775,7 +775,7 @@ func TestTxn_Commit_TreeCreatedOrDroppedConflicts(t *testing.T) {
 // commit publishes exactly the state at the mark.
 func TestTxn_RollbackTo_UndoesWrites(t *testing.T) {
 	o := newOracle(1, 2, 3)
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	put(tx, treeA, 4, 4)
 	put(tx, treeB, 7, 7)
 	wantA, wantB := view(tx, treeA), view(tx, treeB)
@@ -809,7 +809,7 @@ func TestTxn_RollbackTo_UndoesWrites(t *testing.T) {
 // written before it, and to an outer mark undoes both levels.
 func TestTxn_RollbackTo_Nested(t *testing.T) {
 	o := newOracle(1, 2)
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	m0 := tx.Mark()
 	put(tx, treeA, 10, 10)
 	m1 := tx.Mark()
@@ -842,7 +842,7 @@ func TestTxn_RollbackTo_Nested(t *testing.T) {
 // restoring the writes made to a tree before it was dropped.
 func TestTxn_RollbackTo_TreeOps(t *testing.T) {
 	o := newOracle(1)
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	put(tx, treeA, 7, 7)
 	m1 := tx.Mark()
 	tx.DropTree(treeA)
@@ -871,7 +871,7 @@ func TestTxn_RollbackTo_TreeOps(t *testing.T) {
 // that found its key, and per tree create or drop.
 func TestTxn_Writes_Count(t *testing.T) {
 	o := newOracle(1)
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	steps := []struct {
 		name string
 		op   func()
@@ -908,29 +908,29 @@ func TestTxn_Misuse_Panics(t *testing.T) {
 	}
 	ends := map[string]func(t *testing.T, o *Oracle) *Txn{
 		"committed": func(t *testing.T, o *Oracle) *Txn {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			put(tx, treeA, 1, 1)
 			commit(t, tx)
 			return tx
 		},
 		"committed empty": func(t *testing.T, o *Oracle) *Txn {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			commit(t, tx)
 			return tx
 		},
 		"committed read-only": func(t *testing.T, o *Oracle) *Txn {
-			tx := o.Begin(true)
+			tx := o.Begin(ReadOnly)
 			commit(t, tx)
 			return tx
 		},
 		"aborted": func(t *testing.T, o *Oracle) *Txn {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			put(tx, treeA, 1, 1)
 			tx.Abort()
 			return tx
 		},
 		"conflicted": func(t *testing.T, o *Oracle) *Txn {
-			tx := o.Begin(false)
+			tx := o.Begin(ReadWrite)
 			put(tx, treeA, 1, 1)
 			commitOps(t, o, keyOp{n: 1})
 			_, err := tx.Commit()
@@ -950,7 +950,7 @@ func TestTxn_Misuse_Panics(t *testing.T) {
 	for _, name := range []string{"Put", "Delete", "CreateTree", "DropTree"} {
 		t.Run("read-only/"+name, func(t *testing.T) {
 			o := newOracle(1)
-			tx := o.Begin(true)
+			tx := o.Begin(ReadOnly)
 			assert.Panics(t, func() { ops[name](tx) })
 			assert.Nil(t, tx.writer, "a refused write leaves nothing behind")
 			assert.Zero(t, tx.Writes())
@@ -975,7 +975,7 @@ func TestTxn_Misuse_Panics(t *testing.T) {
 	}
 	for name, op := range others {
 		t.Run(name, func(t *testing.T) {
-			tx := newOracle(1).Begin(false)
+			tx := newOracle(1).Begin(ReadWrite)
 			assert.Panics(t, func() { op(tx) })
 		})
 	}
@@ -986,8 +986,8 @@ func TestTxn_Misuse_Panics(t *testing.T) {
 // own range: scans in progress never share a walker.
 func TestTxn_Scan_Nested(t *testing.T) {
 	o := newOracle(1, 2, 3, 4, 5, 6)
-	for _, readOnly := range []bool{true, false} {
-		tx := o.Begin(readOnly)
+	for _, mode := range []Mode{ReadOnly, ReadWrite} {
+		tx := o.Begin(mode)
 		var got []string
 		tx.Scan(treeA, k(2), k(5), false, func(outer index.Entry) bool {
 			var inner []int64
@@ -999,7 +999,7 @@ func TestTxn_Scan_Nested(t *testing.T) {
 			got = append(got, fmt.Sprintf("%d:%v:%v", dk(outer.Key), inner, ok))
 			return true
 		})
-		assert.Equal(t, []string{"2:[1]:true", "3:[2 1]:true", "4:[3 2 1]:true"}, got, "read-only %v", readOnly)
+		assert.Equal(t, []string{"2:[1]:true", "3:[2 1]:true", "4:[3 2 1]:true"}, got, "mode %v", mode)
 		assert.Equal(t, []int64{4, 5, 6}, scanKeys(tx, treeA, k(4), nil, false, 0))
 		tx.Abort()
 	}
@@ -1009,7 +1009,7 @@ func TestTxn_Scan_Nested(t *testing.T) {
 // cleanly, and the scan stops reading nothing it should not.
 func TestTxn_Scan_AbortInside(t *testing.T) {
 	o := newOracle(1, 2, 3)
-	tx := o.Begin(true)
+	tx := o.Begin(ReadOnly)
 	n := 0
 	tx.Scan(treeA, nil, nil, false, func(index.Entry) bool {
 		n++
@@ -1019,14 +1019,14 @@ func TestTxn_Scan_AbortInside(t *testing.T) {
 	assert.Equal(t, 1, n)
 	assert.Panics(t, func() { tx.Scan(treeA, nil, nil, false, func(index.Entry) bool { return true }) })
 	// Another transaction scans with the pool as usual.
-	assert.Equal(t, []int64{1, 2, 3}, scanKeys(o.Begin(true), treeA, nil, nil, false, 0))
+	assert.Equal(t, []int64{1, 2, 3}, scanKeys(o.Begin(ReadOnly), treeA, nil, nil, false, 0))
 }
 
 // TestTxn_Removals ensures Removals advances on every operation that may
 // take a key out of a tree, and on nothing else.
 func TestTxn_Removals(t *testing.T) {
 	o := NewOracle(map[TreeID]*index.Tree{1: index.NewTree(), 2: index.NewTree()})
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	k := func(i int) []byte { b, _ := index.AppendKey(nil, int64(i)); return b }
 	require.Zero(t, tx.Removals())
 	mark := tx.Mark()
@@ -1043,5 +1043,5 @@ func TestTxn_Removals(t *testing.T) {
 	require.Equal(t, uint64(2), tx.Removals())
 	tx.DropTree(2)
 	require.Equal(t, uint64(3), tx.Removals())
-	require.Zero(t, o.Begin(true).Removals(), "a reader")
+	require.Zero(t, o.Begin(ReadOnly).Removals(), "a reader")
 }

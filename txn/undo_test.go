@@ -42,7 +42,7 @@ func TestUndoLog_TruncateAcrossChunks(t *testing.T) {
 // one log chunk holds, to a mark in the middle of a chunk.
 func TestTxn_RollbackTo_LargeLog(t *testing.T) {
 	o := NewOracle(map[TreeID]*index.Tree{1: index.NewTree()})
-	tx := o.Begin(false)
+	tx := o.Begin(ReadWrite)
 	key := func(i int) []byte { k, _ := index.AppendKey(nil, int64(i)); return k }
 	for i := range 1500 {
 		tx.Put(1, index.Entry{Key: key(i), Val: i})

@@ -12,14 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-type reviewRow struct {
+type modelRow struct {
 	id, a, b int64
 	an, bn   bool // NULL
 	c        string
 	cn       bool
 }
 
-// TestReview_QueryAgainstModel runs random queries — several conditions
+// TestQuery_AgainstModel runs random queries — several conditions
 // on one column, Eq and In with NULLs, IsNull on an index prefix, ranges,
 // a composite primary key, unique and plain indexes, Offset and Limit,
 // either order — in a reader (streamed when the index gives the order) and
@@ -27,15 +27,15 @@ type reviewRow struct {
 // over the rows with SQL semantics. It pins the planner's shortcuts: one
 // prefix for single-valued equality columns, and conditions that prefix
 // implies skipped by the row filter.
-func TestReview_QueryAgainstModel(t *testing.T) {
+func TestQuery_AgainstModel(t *testing.T) {
 	db := testutil.OpenDB(t, engine.Table{Name: "t", PrimaryKey: []string{"id", "a2"}, Columns: []engine.Column{
 		{Name: "id", Type: engine.Int}, {Name: "a2", Type: engine.Int}, {Name: "a", Type: engine.Int}, {Name: "b", Type: engine.Int}, {Name: "c", Type: engine.Text}},
 		Indexes: []engine.Index{{Name: "t_ab", Columns: []string{"a", "b"}}, {Name: "t_c", Columns: []string{"c"}, Unique: true}, {Name: "t_b", Columns: []string{"b"}}}})
 	rng := rand.New(rand.NewPCG(1, 2))
-	var rows []reviewRow
+	var rows []modelRow
 	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
 		for i := range 60 {
-			r := reviewRow{id: int64(i), a: rng.Int64N(4), b: rng.Int64N(4), an: rng.IntN(5) == 0, bn: rng.IntN(5) == 0, c: fmt.Sprint("c", i), cn: rng.IntN(3) == 0}
+			r := modelRow{id: int64(i), a: rng.Int64N(4), b: rng.Int64N(4), an: rng.IntN(5) == 0, bn: rng.IntN(5) == 0, c: fmt.Sprint("c", i), cn: rng.IntN(3) == 0}
 			row := engine.Row{"id": r.id, "a2": r.id % 3, "a": r.a, "b": r.b, "c": r.c}
 			if r.an {
 				row["a"] = nil
@@ -53,7 +53,7 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 		}
 		return nil
 	}))
-	val := func(r reviewRow, col string) any {
+	val := func(r modelRow, col string) any {
 		switch col {
 		case "a":
 			if r.an {
@@ -93,7 +93,7 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 		}
 		panic("type")
 	}
-	eval := func(c semFilter, r reviewRow) bool {
+	eval := func(c semFilter, r modelRow) bool {
 		v := val(r, c.col)
 		switch c.op {
 		case "NULL":
@@ -158,7 +158,7 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 		desc := rng.IntN(2) == 0
 		off, lim := rng.IntN(4), rng.IntN(6)-1
 		var want []int64
-		var matched []reviewRow
+		var matched []modelRow
 		for _, r := range rows {
 			ok := true
 			for _, c := range conds {
@@ -168,7 +168,7 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 				matched = append(matched, r)
 			}
 		}
-		slices.SortStableFunc(matched, func(x, y reviewRow) int {
+		slices.SortStableFunc(matched, func(x, y modelRow) int {
 			vx, vy := val(x, ocol), val(y, ocol)
 			k := 0
 			switch {
@@ -189,7 +189,7 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 			return cmp.Compare(x.id, y.id)
 		})
 		if mode == 1 {
-			slices.SortFunc(matched, func(x, y reviewRow) int {
+			slices.SortFunc(matched, func(x, y modelRow) int {
 				if desc {
 					return cmp.Compare(y.id, x.id)
 				}
@@ -197,7 +197,7 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 			})
 		}
 		if mode == 2 {
-			slices.SortFunc(matched, func(x, y reviewRow) int { return cmp.Compare(x.id, y.id) })
+			slices.SortFunc(matched, func(x, y modelRow) int { return cmp.Compare(x.id, y.id) })
 			off, lim = 0, -1
 		}
 		matched = matched[min(off, len(matched)):]
@@ -236,7 +236,7 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 		}
 		check := func(got []int64, what string) {
 			if !slices.Equal(want, got) {
-				q := explainReview(t, db, ec)
+				q := explainModel(t, db, ec)
 				t.Fatalf("iter %d %s: conds %v order %s desc %v off %d lim %d: want %v got %v (%s)", iter, what, conds, ocol, desc, off, lim, want, got, q)
 			}
 		}
@@ -245,7 +245,7 @@ func TestReview_QueryAgainstModel(t *testing.T) {
 	}
 }
 
-func explainReview(t *testing.T, db *engine.DB, ec []engine.Cond) string {
+func explainModel(t *testing.T, db *engine.DB, ec []engine.Cond) string {
 	var s string
 	_ = db.View(trCtx, func(tx *engine.Tx) error {
 		s, _ = tx.Query("t").Where(ec...).Explain()
