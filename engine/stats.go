@@ -284,3 +284,37 @@ func relationStats(m map[string]*RelationStats) map[string]RelationStats {
 	}
 	return out
 }
+
+// countRel records a relation load: rowsRead rows read (junction rows
+// included) and related rows returned.
+func (tx *Tx) countRel(rel *travRel, kind LoadKind, table string, keys, seeks, rowsRead, related int, path string) {
+	tx.tally(seeks, rowsRead)
+	tv := tx.travState()
+	s := rel.stats
+	if s == nil {
+		// Several travRels may share a key: one per table definition.
+		if s = tv.relStats[rel.key]; s == nil {
+			if tv.relStats == nil {
+				tv.relStats = map[string]*RelationStats{}
+			}
+			s = new(RelationStats)
+			tv.relStats[rel.key] = s
+		}
+		rel.stats = s
+	}
+	if kind == LoadBatch {
+		s.Batched++
+		switch path {
+		case pathSeek:
+			s.Seeks++
+		case pathScan:
+			s.Scans++
+		}
+	} else {
+		s.Single++
+	}
+	s.Rows += related
+	if tv.hook != nil {
+		tv.hook(Load{Kind: kind, Table: table, Relation: rel.key, Keys: keys, Rows: related, Path: path, Caller: caller()})
+	}
+}

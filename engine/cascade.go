@@ -1,0 +1,219 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/relation"
+)
+
+// reader adapts a Tx to relation.Reader for one plan, caching what the
+// planner asks for again and again.
+type reader struct {
+	tx       *Tx
+	incoming map[string][]*relation.FK
+	defs     map[*relation.FK]*fkDef
+	// scan serves every Children call not nested in another (the planner
+	// nests none).
+	scan childScan
+}
+
+// planner is a relation.Planner with the reader it reads through. The
+// database pools them (DB.planners) so that a statement reuses the
+// buffers of earlier plans instead of growing its own.
+type planner struct {
+	*relation.Planner
+	r reader
+}
+
+// getPlanner returns a planner reading through tx. Put it back with
+// putPlanner once the plan it returns is no longer used.
+func (tx *Tx) getPlanner() *planner {
+	p, _ := tx.db.planners.Get().(*planner)
+	if p == nil {
+		p = &planner{r: reader{incoming: map[string][]*relation.FK{}, defs: map[*relation.FK]*fkDef{}}}
+		p.r.scan.visitFn = p.r.scan.visit
+		p.Planner = relation.NewPlanner(&p.r)
+	}
+	p.r.tx = tx
+	return p
+}
+
+// putPlanner returns p to the pool. Its caches belong to one transaction's
+// view of the schema, so they are dropped.
+func (tx *Tx) putPlanner(p *planner) {
+	p.r.tx = nil
+	clear(p.r.incoming)
+	clear(p.r.defs)
+	tx.db.planners.Put(p)
+}
+
+func (r *reader) Incoming(table string) []*relation.FK {
+	if fks, ok := r.incoming[table]; ok {
+		return fks
+	}
+	d, err := r.tx.table(table)
+	if err != nil {
+		return nil
+	}
+	fks := make([]*relation.FK, len(d.refs))
+	for i, f := range d.refs {
+		fks[i] = f.FK
+		r.defs[f.FK] = f
+	}
+	r.incoming[table] = fks
+	return fks
+}
+
+func (r *reader) Children(fk *relation.FK, key []any, fn func(pk []byte, row []any) bool) error {
+	def, ok := r.defs[fk]
+	if !ok {
+		var err error
+		if def, err = r.tx.fkDef(fk); err != nil {
+			return err
+		}
+		r.defs[fk] = def
+	}
+	if r.scan.fn != nil {
+		return r.tx.children(def, key, fn) // nested in a scan: one of its own
+	}
+	return r.tx.scanChildren(&r.scan, def, key, fn)
+}
+
+func (r *reader) Default(table string, col int) any {
+	d, err := r.tx.table(table)
+	if err != nil {
+		return nil
+	}
+	return d.cols[col].def
+}
+
+// fkDef finds the compiled relation of a planner FK.
+func (tx *Tx) fkDef(fk *relation.FK) (*fkDef, error) {
+	d, err := tx.table(fk.Parent)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range d.refs {
+		if f.FK == fk {
+			return f, nil
+		}
+	}
+	return nil, fmt.Errorf("reldb: relation %q vanished from table %q", fk.Name, fk.Parent)
+}
+
+// execPlan applies a plan's row changes in order, then runs the checks the
+// statement owes: NO ACTION for every changed referenced key (or defers
+// them), and the parents of every row whose referencing columns changed.
+// On error the caller rolls the statement back.
+func (tx *Tx) execPlan(plan *relation.Plan) error {
+	type changed struct {
+		d   *tableDef
+		row []any
+		old []any
+	}
+	var updated []changed
+	var d *tableDef
+	for _, op := range plan.Ops {
+		if d == nil || d.name != op.Table { // ops come in runs of one table
+			var err error
+			if d, err = tx.table(op.Table); err != nil {
+				return err
+			}
+		}
+		// Each row has one op, so the row is still as the planner read it
+		// (and recorded the read): no second lookup.
+		cur, pk := op.Row, op.PK
+		if op.Kind == relation.OpDelete {
+			tx.deleteRow(d, cur, pk)
+			continue
+		}
+		vals := append([]any(nil), cur...)
+		for c, v := range op.Set {
+			// A value from the parent takes the child column's type
+			// modifiers, as PostgreSQL casts it (numeric scale).
+			cv, err := coerce(&d.cols[c], v)
+			if err != nil {
+				return err
+			}
+			vals[c] = cv
+		}
+		if err := d.checkNotNull(vals); err != nil {
+			return err
+		}
+		if err := tx.replaceRow(d, cur, pk, vals); err != nil {
+			return err
+		}
+		updated = append(updated, changed{d, vals, cur})
+	}
+	for _, c := range plan.NoAction {
+		fk, err := tx.fkDef(c.FK)
+		if err != nil {
+			return err
+		}
+		if tx.deferred(fk) {
+			tx.pending = append(tx.pending, pendingCheck{fk: fk, key: c.Key})
+			continue
+		}
+		// An immediate check was decided when its turn came in the plan;
+		// it is forgiven only if a parent holds the key again.
+		if c.Referenced && !tx.parentExists(fk, c.Key) {
+			return tx.stillReferenced(fk, c.Key, ErrForeignKey)
+		}
+	}
+	for _, u := range updated {
+		if err := tx.checkChangedParents(u.d, u.old, u.row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sameStored reports whether two stored values are equal as keys (NULL
+// equals only NULL).
+func sameStored(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return index.Compare(a, b) == 0
+}
+
+// restrictError converts the planner's RESTRICT refusal.
+func (tx *Tx) restrictError(re *relation.RestrictError) error {
+	fk, err := tx.fkDef(re.FK)
+	if err != nil {
+		return err
+	}
+	return tx.stillReferenced(fk, re.Key, ErrRestrict)
+}
+
+// runPlanned plans a delete (new == nil) or an update of one row and
+// executes the plan. On error the caller rolls the statement back.
+func (tx *Tx) runPlanned(d *tableDef, pk []byte, old, new []any) error {
+	p := tx.getPlanner()
+	defer tx.putPlanner(p)
+	plan, err := tx.plan(p, d, pk, old, new)
+	if err != nil {
+		return err
+	}
+	return tx.execPlan(plan)
+}
+
+// plan plans a delete (new == nil) or an update of one row with p; the
+// plan is valid until p plans again. A RESTRICT refusal comes back as the
+// *ConstraintError the statement returns.
+func (tx *Tx) plan(p *planner, d *tableDef, pk []byte, old, new []any) (*relation.Plan, error) {
+	var plan *relation.Plan
+	var err error
+	if new == nil {
+		plan, err = p.Delete(d.name, pk, old)
+	} else {
+		plan, err = p.Update(d.name, pk, old, new)
+	}
+	var re *relation.RestrictError
+	if errors.As(err, &re) {
+		return nil, tx.restrictError(re)
+	}
+	return plan, err
+}

@@ -1,0 +1,463 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"maps"
+
+	"github.com/reldb/reldb/index"
+)
+
+// checkParent verifies that a child row references an existing parent
+// under fk, or defers the check; it returns a *ConstraintError
+// (ErrForeignKey) otherwise.
+func (tx *Tx) checkParent(child *tableDef, fk *fkDef, row []any) error {
+	// The common case first, without building the key's values: a key
+	// with no NULL, checked now, whose parent is there.
+	if !tx.deferred(fk) && tx.parentFound(fk, row) {
+		return nil
+	}
+	key, check, err := fk.ChildKey(row)
+	if err != nil {
+		return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.name,
+			Columns: child.colNames(fk.ChildCols), Key: renderKey(child.colNames(fk.ChildCols), key),
+			SQLState: StateForeignKey, Detail: "MATCH FULL does not allow mixing of null and nonnull key values"}
+	}
+	if !check {
+		return nil
+	}
+	if tx.deferred(fk) {
+		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: child.pkKey(row)})
+		return nil
+	}
+	if tx.parentExists(fk, key) {
+		return nil
+	}
+	return parentMissing(child, fk, key)
+}
+
+func parentMissing(child *tableDef, fk *fkDef, key []any) error {
+	return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.name,
+		Columns: child.colNames(fk.ChildCols), Key: renderKey(child.colNames(fk.ChildCols), key), SQLState: StateForeignKey,
+		Detail: fmt.Sprintf("insert or update violates foreign key: key is not present in table %q", fk.Parent)}
+}
+
+// parentExists looks the referenced key up, recording the read so that a
+// concurrent delete of the parent conflicts with this transaction.
+func (tx *Tx) parentExists(fk *fkDef, key []any) bool {
+	enc, err := tx.ownKey(key)
+	if err != nil {
+		return false
+	}
+	_, ok := tx.t.Get(fk.parentTree, enc)
+	return ok
+}
+
+// children implements relation.Reader.Children over the transaction.
+func (tx *Tx) children(fk *fkDef, key []any, fn func(pk []byte, row []any) bool) error {
+	c := &childScan{}
+	c.visitFn = c.visit
+	return tx.scanChildren(c, fk, key, fn)
+}
+
+// childScan is the state of one scan of a foreign key's children: the
+// callback a tree scan calls, and what it needs. A reader keeps one, its
+// visitFn made once, so that the planner's many scans allocate nothing.
+type childScan struct {
+	fk      *fkDef
+	d       *tableDef // the child table, when fk.pkAt < 0
+	fn      func(pk []byte, row []any) bool
+	err     error
+	visitFn func(index.Entry) bool // c.visit, bound once
+}
+
+// scanChildren calls fn with the primary key and row of every child of
+// fk referencing key, in childTree order, scanning with c.
+func (tx *Tx) scanChildren(c *childScan, fk *fkDef, key []any, fn func(pk []byte, row []any) bool) error {
+	*c = childScan{fk: fk, fn: fn, visitFn: c.visitFn}
+	defer func() { c.fk, c.d, c.fn = nil, nil, nil }()
+	if fk.pkAt < 0 {
+		var err error
+		if c.d, err = tx.table(fk.Child); err != nil {
+			return err
+		}
+	}
+	prefix, err := tx.ownKey(key)
+	if err != nil {
+		return err
+	}
+	tx.t.Scan(fk.childTree, prefix, tx.rangeEnd(nil, prefix), false, c.visitFn)
+	return c.err
+}
+
+func (c *childScan) visit(e index.Entry) bool {
+	row := rowOf(e.Val)
+	pk := e.Key
+	switch {
+	case c.fk.pkAt < 0:
+		pk = c.d.pkKey(row)
+	case c.fk.pkAt > 0:
+		n, err := index.SkipValues(e.Key, c.fk.pkAt)
+		if err != nil {
+			c.err = err
+			return false
+		}
+		pk = e.Key[n:]
+	}
+	return c.fn(pk, row)
+}
+
+// pendingCheck is a deferred foreign-key check. With childPK set it checks
+// that the child row, if it still exists, references an existing parent;
+// otherwise that no child references key unless a parent holds it again.
+type pendingCheck struct {
+	fk      *fkDef
+	childPK []byte
+	key     []any
+}
+
+// deferred reports whether fk's NO ACTION checks wait for commit in this
+// transaction.
+func (tx *Tx) deferred(fk *fkDef) bool {
+	if !fk.Deferrable {
+		return false
+	}
+	if m, ok := tx.modes[fk.Name]; ok {
+		return m == Deferred
+	}
+	if tx.allMode != nil {
+		return *tx.allMode == Deferred
+	}
+	return fk.InitiallyDeferred
+}
+
+// ConstraintMode says when a deferrable relation's NO ACTION checks run.
+type ConstraintMode uint8
+
+const (
+	// Immediate runs the checks at the end of each statement.
+	Immediate ConstraintMode = iota
+	// Deferred runs the checks at commit.
+	Deferred
+)
+
+var _ fmt.Stringer = Deferred
+
+// String returns "IMMEDIATE" or "DEFERRED", as SQL spells them.
+func (m ConstraintMode) String() string {
+	switch m {
+	case Immediate:
+		return "IMMEDIATE"
+	case Deferred:
+		return "DEFERRED"
+	}
+	return fmt.Sprintf("ConstraintMode(%d)", uint8(m))
+}
+
+// SetConstraints sets the mode of the named deferrable relations (all of
+// them when no name is given): Deferred moves their NO ACTION checks to
+// commit, Immediate to the end of each statement, like SQL's
+// SET CONSTRAINTS. Making a relation immediate runs
+// its pending checks at once; if one fails, SetConstraints returns its
+// *ConstraintError and the checks stay pending. RESTRICT and the actions
+// (CASCADE, SET NULL, SET DEFAULT) are never deferred. Returns ErrSchema
+// for an unknown or non-deferrable relation name.
+func (tx *Tx) SetConstraints(mode ConstraintMode, names ...string) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	if mode != Immediate && mode != Deferred {
+		return fmt.Errorf("set constraints: %w: unknown mode %v", ErrSchema, mode)
+	}
+	for _, n := range names {
+		fk := tx.relationNamed(n)
+		if fk == nil {
+			return fmt.Errorf("set constraints: %w", &ConstraintError{Kind: ErrSchema, Constraint: n,
+				SQLState: StateUndefinedObject, Detail: "no such relation"})
+		}
+		if !fk.Deferrable {
+			return fmt.Errorf("set constraints: %w", &ConstraintError{Kind: ErrSchema, Constraint: n, Table: fk.Child,
+				SQLState: StateWrongObjectType, Detail: "the relation is not deferrable"})
+		}
+	}
+	// A failed SetConstraints changes nothing: keep the modes to restore.
+	oldModes, oldAll := maps.Clone(tx.modes), tx.allMode
+	if len(names) == 0 {
+		tx.modes = nil
+		tx.allMode = &mode
+	} else {
+		if tx.modes == nil {
+			tx.modes = make(map[string]ConstraintMode)
+		}
+		for _, n := range names {
+			tx.modes[n] = mode
+		}
+	}
+	if mode == Deferred {
+		return nil
+	}
+	if err := tx.runPending(func(fk *fkDef) bool { return !tx.deferred(fk) }); err != nil {
+		tx.modes, tx.allMode = oldModes, oldAll
+		return fmt.Errorf("set constraints: %w", err)
+	}
+	return nil
+}
+
+// runPending runs the pending checks whose relation which selects (all when
+// which is nil), dropping those that pass. It returns the first failure.
+func (tx *Tx) runPending(which func(*fkDef) bool) error {
+	keep := tx.pending[:0]
+	var first error
+	for _, c := range tx.pending {
+		if which != nil && !which(c.fk) {
+			keep = append(keep, c)
+			continue
+		}
+		if err := tx.runCheck(c); err != nil {
+			keep = append(keep, c)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	clear(tx.pending[len(keep):])
+	tx.pending = keep
+	return first
+}
+
+func (tx *Tx) runCheck(c pendingCheck) error {
+	child, err := tx.table(c.fk.Child)
+	if err != nil {
+		return nil // the table was dropped: nothing left to check
+	}
+	if c.childPK != nil {
+		e, ok := tx.t.Get(child.primary, c.childPK)
+		if !ok {
+			return nil // the row is gone
+		}
+		row := rowOf(e.Val)
+		key, check, err := c.fk.ChildKey(row)
+		if err != nil || !check {
+			return nil // checked when written
+		}
+		if !tx.parentExists(c.fk, key) {
+			return parentMissing(child, c.fk, key)
+		}
+		return nil
+	}
+	return tx.checkNoChildren(c.fk, c.key)
+}
+
+// checkNoChildren returns a *ConstraintError (ErrForeignKey) if a child row
+// still references key and no parent holds key.
+func (tx *Tx) checkNoChildren(fk *fkDef, key []any) error {
+	if tx.parentExists(fk, key) {
+		return nil
+	}
+	var found []any
+	if err := tx.children(fk, key, func(_ []byte, row []any) bool {
+		found = row
+		return false
+	}); err != nil {
+		return err
+	}
+	if found == nil {
+		return nil
+	}
+	return tx.stillReferenced(fk, key, ErrForeignKey)
+}
+
+// stillReferenced is PostgreSQL's "update or delete on table violates
+// foreign key constraint" error.
+func (tx *Tx) stillReferenced(fk *fkDef, key []any, kind error) error {
+	parent, _ := tx.table(fk.Parent)
+	cols := []string{}
+	if parent != nil {
+		cols = parent.colNames(fk.ParentCols)
+	}
+	return &ConstraintError{Kind: kind, Constraint: fk.Name, Table: fk.Parent, Columns: cols,
+		Key: renderKey(cols, key), SQLState: StateForeignKey,
+		Detail: fmt.Sprintf("update or delete: key is still referenced from table %q", fk.Child)}
+}
+
+// checkChangedParents checks the relations of a row whose referencing
+// columns changed.
+func (tx *Tx) checkChangedParents(d *tableDef, old, row []any) error {
+	for _, fk := range d.fks {
+		changed := false
+		for _, c := range fk.ChildCols {
+			if !sameStored(old[c], row[c]) {
+				changed = true
+				break
+			}
+		}
+		if changed {
+			if err := tx.checkParent(d, fk, row); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// parentCache remembers, for one relation, parent keys that this write
+// transaction knows to be present, so that checking a foreign key costs a
+// B-tree descent once per distinct parent instead of once per child row: a
+// bulk load checks the same author for each of its books and the same few
+// tags for thousands of junction rows.
+//
+// A key gets in two ways, and a hit answers "present" without looking:
+//
+//   - A lookup found it. That lookup went through txn.Txn.Get, which put
+//     the key in the read set, and a read set only grows during a
+//     transaction (even RollbackTo keeps reads). So a concurrent
+//     transaction that deletes the parent and commits first still makes
+//     this one conflict at commit, as if every child had looked it up.
+//   - This transaction inserted the parent (see rememberParent). Its write
+//     set holds the key then, and a concurrent commit that writes the key
+//     conflicts with that write; no read is needed.
+//
+// Within the transaction the parent tree can lose a key only by a removal
+// — a delete (a cascade's too), an update moving a key, a rollback of a
+// statement or savepoint undoing the parent's insert, a dropped tree — and
+// each advances txn.Txn.Removals. A slot keeps the count it was filled at
+// and is ignored once the count moved.
+//
+// Only present keys are cached: a missing parent is an error, never the
+// fast path. Slots form two-way sets indexed by a hash of the encoded key;
+// a third key in a set evicts the older one.
+type parentCache struct {
+	fk    *fkDef
+	hits  int          // checks answered by a slot (tests look)
+	slots []parentSlot // 2*parentSets
+}
+
+type parentSlot struct {
+	key      []byte // the encoded parent key, immutable (from the arena or a tree)
+	removals uint64 // txn.Txn.Removals when the key was known present
+}
+
+const (
+	// parentSets is the sets per relation, of two slots each: room for
+	// about a hundred parents in use at once (a tag table) in 4 KiB.
+	parentSets = 64
+	// parentCacheAfter is the foreign-key checks after which a
+	// transaction starts caching parents, so that a short one pays
+	// nothing for the cache.
+	parentCacheAfter = 8
+)
+
+// set returns the two slots key may occupy.
+func (pc *parentCache) set(key []byte) []parentSlot {
+	i := 2 * int(slotHash(key)>>(64-6)) // top 6 bits: parentSets = 64
+	return pc.slots[i : i+2 : i+2]
+}
+
+// has reports whether key is cached as present at the removal count.
+func (pc *parentCache) has(key []byte, removals uint64) bool {
+	s := pc.set(key)
+	return (s[0].removals == removals && bytes.Equal(s[0].key, key)) ||
+		(s[1].removals == removals && bytes.Equal(s[1].key, key))
+}
+
+// add caches key, immutable, as present at the removal count: into an
+// unusable slot of its set if there is one, else in place of the older.
+func (pc *parentCache) add(key []byte, removals uint64) {
+	s := pc.set(key)
+	switch {
+	case s[0].removals != removals || s[0].key == nil:
+		s[0] = parentSlot{key: key, removals: removals}
+	case s[1].removals != removals || s[1].key == nil:
+		s[1] = parentSlot{key: key, removals: removals}
+	default:
+		s[1] = s[0]
+		s[0] = parentSlot{key: key, removals: removals}
+	}
+}
+
+// slotHash mixes an encoded key's bytes, eight at a time; the top bits of
+// the result are well spread. Keys are at most a few dozen bytes. A
+// collision costs only a lookup.
+func slotHash(key []byte) uint64 {
+	const m = 0x9E3779B97F4A7C15
+	h := uint64(len(key))
+	for ; len(key) >= 8; key = key[8:] {
+		h = (h ^ binary.LittleEndian.Uint64(key)) * m
+		h ^= h >> 32
+	}
+	for _, b := range key {
+		h = (h ^ uint64(b)) * m
+	}
+	return h * m
+}
+
+// parentCacheFor returns the transaction's cache for fk, adding one if
+// add is set, else nil. Transactions check few relations, so a linear
+// search is the fastest lookup.
+func (tx *Tx) parentCacheFor(fk *fkDef, add bool) *parentCache {
+	for i := range tx.parents {
+		if tx.parents[i].fk == fk {
+			return &tx.parents[i]
+		}
+	}
+	if !add {
+		return nil
+	}
+	tx.parents = append(tx.parents, parentCache{fk: fk, slots: make([]parentSlot, 2*parentSets)})
+	return &tx.parents[len(tx.parents)-1]
+}
+
+// parentFound reports whether row's foreign key under fk has no NULL and
+// references a parent present in the transaction's view, recording the
+// read as parentExists does (or knowing it recorded; see parentCache).
+// false means "not shown": the caller takes the general path, which
+// handles NULLs, MATCH FULL, deferral and the error.
+func (tx *Tx) parentFound(fk *fkDef, row []any) bool {
+	buf := tx.scratch[:0]
+	for _, c := range fk.ChildCols {
+		if row[c] == nil {
+			return false
+		}
+		var err error
+		if buf, err = index.AppendValue(buf, row[c]); err != nil {
+			return false
+		}
+	}
+	tx.scratch = buf
+	var pc *parentCache
+	removals := tx.t.Removals()
+	if tx.fkChecks < parentCacheAfter {
+		tx.fkChecks++
+	} else {
+		pc = tx.parentCacheFor(fk, true /* add */)
+		if pc.has(buf, removals) {
+			pc.hits++
+			return true
+		}
+	}
+	key := tx.arena.own(buf) // the read set keeps it
+	if _, ok := tx.t.Get(fk.parentTree, key); !ok {
+		return false
+	}
+	if pc != nil {
+		pc.add(key, removals)
+	}
+	return true
+}
+
+// rememberParent caches a row that this transaction just inserted into d,
+// whose primary key is pk (immutable), as a present parent for each
+// relation referencing d's primary key whose parents the transaction
+// already caches (see parentCache for why that needs no read). Loading
+// parents, then their children, looks no parent up.
+func (tx *Tx) rememberParent(d *tableDef, pk []byte) {
+	for _, fk := range d.refs {
+		if fk.parentTree != d.primary {
+			continue
+		}
+		if pc := tx.parentCacheFor(fk, false /* add */); pc != nil {
+			pc.add(pk, tx.t.Removals())
+		}
+	}
+}

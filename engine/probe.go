@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/txn"
+)
+
+// Access paths of a batched load.
+const (
+	pathSeek = "seek"
+	pathScan = "scan"
+)
+
+// seekCost is how many index entries an ordered scan reads in the time
+// one seek takes, roughly (a seek descends 3-4 levels of degree-32 nodes,
+// missing cache on the way; a scan reads entries in order).
+const seekCost = 8
+
+// probe calls fn(i, box) for every entry of tree whose key starts with
+// keys.key(i), for sorted, distinct keys of ncols values each, in key
+// order, with the box the entry holds its row in (see rowOf). It returns
+// the access path it took and the seeks. point says each
+// key matches at most one entry exactly (a primary key or a unique index).
+//
+// The path is a join planner's choice. Seeking costs a seek per key plus
+// the entries that match; a merge scan reads the entries from the first
+// key on in order, matching them against the keys. domain is how many
+// distinct keys there could be (the referenced table's rows), so a key
+// matches about n/domain of the tree's n entries, and a scan of the keys'
+// whole range reads about n·(1 - k/domain) entries more than the seeks:
+// it wins when that is less than k seeks — or when the keys are dense
+// (consecutive integers, mostly), so that their range holds little else.
+// The merge scan gallops: after seekCost entries that match no key it
+// seeks to the next key instead of reading on, so a gap in the keys costs
+// at most about one seek.
+func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain int, fn func(i int, box *[]any)) (path string, seeks int, err error) {
+	k, n := keys.len(), tx.t.Len(tree)
+	if k == 0 {
+		return "", 0, nil
+	}
+	domain = max(domain, k)
+	if k > 1 && (keys.dense || n*(domain-k) <= k*seekCost*domain) {
+		// The scan stops itself past the last key. A reader scans with no
+		// upper bound, which spares the B-tree a comparison per entry; a
+		// writer bounds it, so that its read set holds no more than the
+		// keys' range when the tree ends before a stop.
+		var hi []byte
+		if !tx.readOnly {
+			hi = tx.rangeEnd(nil, keys.key(k-1))
+		}
+		// The merge: i is the first key not yet passed; gap counts the
+		// entries since the last match, up to a reseek. scanFrom scans
+		// from key i on.
+		i, gap, reseek := 0, 0, false
+		scanFrom := func() {
+			tx.t.Scan(tree, keys.key(i), hi, false, func(e index.Entry) bool {
+				return tx.probeStep(keys, &i, &gap, &reseek, &e, ncols, &err, fn)
+			})
+		}
+		if keys.width > 0 && keys.width <= 16 && ncols == 1 {
+			// Fixed-width keys of one column, within the prefix every tree
+			// item holds inline: entries are matched without reading them
+			// or their keys, unless they match.
+			width, tag := keys.width, uint64(keys.fixed[0])<<56
+			// k0, k1 are key i as the tree's inline words, m0, m1 the
+			// masks of its width: set when i moves.
+			m0, m1 := prefixMasks(width)
+			var k0, k1 uint64
+			setKey := func() { k0, k1 = index.InlinePrefix(keys.fixed[i*width : (i+1)*width]) }
+			setKey()
+			visit := func(p0, p1 uint64, e *index.Entry) bool {
+				if p0&(0xFF<<56) != tag {
+					// Another type (NULL) leads: compare the bytes.
+					at := i
+					goOn := tx.probeStep(keys, &i, &gap, &reseek, e, ncols, &err, fn)
+					if i != at && i < k {
+						setKey()
+					}
+					return goOn
+				}
+				p0, p1 = p0&m0, p1&m1
+				for {
+					if p0 == k0 && p1 == k1 {
+						gap = 0
+						fn(i, e.Val.(*[]any))
+						return true
+					}
+					if p0 < k0 || (p0 == k0 && p1 < k1) {
+						if gap++; gap > seekCost {
+							reseek = true
+							return false
+						}
+						return true
+					}
+					if i++; i == k {
+						return false
+					}
+					setKey()
+				}
+			}
+			scanFrom = func() { tx.t.ScanPrefix(tree, keys.key(i), hi, visit) }
+		}
+		for i < k && err == nil {
+			seeks++
+			gap, reseek = 0, false
+			scanFrom()
+			if !reseek {
+				break
+			}
+		}
+		return pathScan, seeks, err
+	}
+	var hi []byte
+	for i := range k {
+		key := keys.key(i)
+		if point {
+			if e, ok := tx.t.Get(tree, key); ok {
+				fn(i, e.Val.(*[]any))
+			}
+			continue
+		}
+		hi = tx.rangeEnd(hi, key)
+		tx.t.Scan(tree, key, hi, false, func(e index.Entry) bool {
+			fn(i, e.Val.(*[]any))
+			return true
+		})
+	}
+	return pathSeek, k, nil
+}
+
+// probeStep is one entry of probe's merge scan: it passes the keys
+// before the entry's key prefix, hands the entry on if its prefix is key
+// *i, and counts entries that match no key (gap) up to a reseek. It
+// returns whether the scan goes on.
+func (tx *Tx) probeStep(keys keySet, i, gap *int, reseek *bool, e *index.Entry, ncols int, err *error, fn func(i int, box *[]any)) bool {
+	n, serr := index.SkipValues(e.Key, ncols)
+	if serr != nil {
+		*err = serr
+		return false
+	}
+	prefix := e.Key[:n]
+	k := keys.len()
+	for *i < k && string(keys.key(*i)) < string(prefix) {
+		*i++
+	}
+	if *i == k {
+		return false
+	}
+	if string(keys.key(*i)) == string(prefix) {
+		*gap = 0
+		fn(*i, e.Val.(*[]any))
+		return true
+	}
+	if *gap++; *gap > seekCost {
+		*reseek = true
+		return false
+	}
+	return true
+}
+
+// prefixMasks returns the masks that keep the first n ≤ 16 bytes of two
+// prefix words: an entry's key matches a key of n bytes when its masked
+// words equal the key's, and orders against it as they do.
+func prefixMasks(n int) (m0, m1 uint64) {
+	if n >= 8 {
+		return ^uint64(0), ^uint64(0) << (128 - 8*n)
+	}
+	return ^uint64(0) << (64 - 8*n), 0
+}
+
+// rangeEnd returns the end of the range of keys that start with prefix
+// (index.PrefixEnd). A reader keeps no read set, so it reuses buf; a
+// writer's read set keeps the key, so it comes from the arena.
+func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
+	if tx.writeState != nil {
+		return tx.arena.prefixEnd(prefix)
+	}
+	return index.AppendPrefixEnd(buf[:0], prefix)
+}
