@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/relation"
 )
 
@@ -86,7 +87,7 @@ func (r *reader) Default(table string, col int) any {
 	if err != nil {
 		return nil
 	}
-	return d.cols[col].def
+	return d.cols[col].Default
 }
 
 // fkDef finds the compiled relation of a planner FK.
@@ -133,7 +134,7 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 		for c, v := range op.Set {
 			// A value from the parent takes the child column's type
 			// modifiers, as PostgreSQL casts it (numeric scale).
-			cv, err := coerce(&d.cols[c], v)
+			cv, err := catalog.Coerce(&d.cols[c], v)
 			if err != nil {
 				return err
 			}

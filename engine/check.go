@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 )
 
@@ -78,13 +79,13 @@ func checkTable(snap *txn.Snapshot, d *tableDef, report func(string, ...any)) {
 		for i := range d.cols {
 			c := &d.cols[i]
 			if vals[i] == nil {
-				if c.notNull {
-					report("table %q: key %x: NULL in NOT NULL column %q", d.name, e.Key, c.name)
+				if c.NotNull {
+					report("table %q: key %x: NULL in NOT NULL column %q", d.name, e.Key, c.Name)
 				}
 				continue
 			}
-			if got, err := coerce(c, vals[i]); err != nil || index.Compare(got, vals[i]) != 0 {
-				report("table %q: key %x: column %q holds %T %v", d.name, e.Key, c.name, vals[i], vals[i])
+			if got, err := catalog.Coerce(c, vals[i]); err != nil || index.Compare(got, vals[i]) != 0 {
+				report("table %q: key %x: column %q holds %T %v", d.name, e.Key, c.Name, vals[i], vals[i])
 			}
 		}
 		if !bytes.Equal(e.Key, d.pkKey(vals)) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/apd/v3"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/relation"
 	"github.com/reldb/reldb/txn"
 )
@@ -376,13 +377,13 @@ func appendCatalog(e *enc, defs []*tableDef) {
 		e.uvarint(uint64(d.primary))
 		e.uvarint(uint64(len(d.cols)))
 		for _, c := range d.cols {
-			e.str(c.name)
-			e.byte(byte(c.typ))
-			e.bool(c.notNull)
-			e.bool(c.autoInc)
-			e.uvarint(uint64(c.precision))
-			e.uvarint(uint64(c.scale))
-			e.value(c.def)
+			e.str(c.Name)
+			e.byte(byte(c.Type))
+			e.bool(c.NotNull)
+			e.bool(c.AutoInc)
+			e.uvarint(uint64(c.Precision))
+			e.uvarint(uint64(c.Scale))
+			e.value(c.Default)
 		}
 		e.ints(d.pk)
 		e.uvarint(uint64(len(d.indexes)))
@@ -483,23 +484,23 @@ func decodeCatalog(d *dec) []*tableDef {
 		ncols := d.count(8)
 		t.colIdx = make(map[string]int, ncols)
 		for i := range ncols {
-			c := colDef{table: t.name, name: d.str(), typ: Type(d.byte()), notNull: d.bool(), autoInc: d.bool()}
+			c := catalog.Column{Table: t.name, Name: d.str(), Type: Type(d.byte()), NotNull: d.bool(), AutoInc: d.bool()}
 			p, s := d.uvarint(), d.uvarint()
-			if p > math.MaxInt32 || s > p || !c.typ.valid() {
-				d.fail("table %q column %q: bad type", t.name, c.name)
+			if p > math.MaxInt32 || s > p || !c.Type.Valid() {
+				d.fail("table %q column %q: bad type", t.name, c.Name)
 			}
-			c.precision, c.scale = int(p), int(s)
-			c.def = d.value()
-			if c.def != nil && !valueFits(c.typ, c.def) {
-				d.fail("table %q column %q: default of type %T", t.name, c.name, c.def)
+			c.Precision, c.Scale = int(p), int(s)
+			c.Default = d.value()
+			if c.Default != nil && !valueFits(c.Type, c.Default) {
+				d.fail("table %q column %q: default of type %T", t.name, c.Name, c.Default)
 			}
-			if _, dup := t.colIdx[c.name]; dup {
-				d.fail("table %q: column %q twice", t.name, c.name)
+			if _, dup := t.colIdx[c.Name]; dup {
+				d.fail("table %q: column %q twice", t.name, c.Name)
 			}
-			if c.autoInc {
+			if c.AutoInc {
 				t.autoInc = i
 			}
-			t.colIdx[c.name] = i
+			t.colIdx[c.Name] = i
 			t.cols = append(t.cols, c)
 		}
 		if t.pk = d.ints(ncols); len(t.pk) == 0 {

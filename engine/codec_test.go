@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/apd/v3"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/relation"
 	"github.com/reldb/reldb/txn"
 	"github.com/stretchr/testify/assert"
@@ -142,7 +143,7 @@ func TestAppendCatalog_CoversEveryField(t *testing.T) {
 		fields int
 	}{
 		{reflect.TypeFor[tableDef](), 12},
-		{reflect.TypeFor[colDef](), 8},
+		{reflect.TypeFor[catalog.Column](), 8},
 		{reflect.TypeFor[indexDef](), 5},
 		{reflect.TypeFor[fkDef](), 8},
 		{reflect.TypeFor[relation.FK](), 11},

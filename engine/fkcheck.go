@@ -7,6 +7,7 @@ import (
 	"maps"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 )
 
 // checkParent verifies that a child row references an existing parent
@@ -21,7 +22,7 @@ func (tx *Tx) checkParent(child *tableDef, fk *fkDef, row []any) error {
 	key, check, err := fk.ChildKey(row)
 	if err != nil {
 		return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.name,
-			Columns: child.colNames(fk.ChildCols), Key: renderKey(child.colNames(fk.ChildCols), key),
+			Columns: child.colNames(fk.ChildCols), Key: catalog.RenderKey(child.colNames(fk.ChildCols), key),
 			SQLState: StateForeignKey, Detail: "MATCH FULL does not allow mixing of null and nonnull key values"}
 	}
 	if !check {
@@ -39,7 +40,7 @@ func (tx *Tx) checkParent(child *tableDef, fk *fkDef, row []any) error {
 
 func parentMissing(child *tableDef, fk *fkDef, key []any) error {
 	return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.name,
-		Columns: child.colNames(fk.ChildCols), Key: renderKey(child.colNames(fk.ChildCols), key), SQLState: StateForeignKey,
+		Columns: child.colNames(fk.ChildCols), Key: catalog.RenderKey(child.colNames(fk.ChildCols), key), SQLState: StateForeignKey,
 		Detail: fmt.Sprintf("insert or update violates foreign key: key is not present in table %q", fk.Parent)}
 }
 
@@ -277,7 +278,7 @@ func (tx *Tx) stillReferenced(fk *fkDef, key []any, kind error) error {
 		cols = parent.colNames(fk.ParentCols)
 	}
 	return &ConstraintError{Kind: kind, Constraint: fk.Name, Table: fk.Parent, Columns: cols,
-		Key: renderKey(cols, key), SQLState: StateForeignKey,
+		Key: catalog.RenderKey(cols, key), SQLState: StateForeignKey,
 		Detail: fmt.Sprintf("update or delete: key is still referenced from table %q", fk.Child)}
 }
 

@@ -134,12 +134,12 @@ func (tx *Tx) generateJunction(m ManyToMany, left, right *tableDef) ([2]string, 
 	}{{left, &leftCols}, {right, &rightCols}} {
 		for _, p := range side.d.pk {
 			c := side.d.cols[p]
-			name := side.d.name + "_" + c.name
+			name := side.d.name + "_" + c.Name
 			if i == 1 && m.Left == m.Right {
-				name = "related_" + c.name // a self-referencing relation needs two names
+				name = "related_" + c.Name // a self-referencing relation needs two names
 			}
 			*side.cols = append(*side.cols, name)
-			t.Columns = append(t.Columns, Column{Name: name, Type: c.typ, NotNull: true, Precision: c.precision, Scale: c.scale})
+			t.Columns = append(t.Columns, Column{Name: name, Type: c.Type, NotNull: true, Precision: c.Precision, Scale: c.Scale})
 		}
 	}
 	t.PrimaryKey = append(slices.Clone(leftCols), rightCols...)

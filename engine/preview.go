@@ -112,7 +112,7 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 		if !c.Delete {
 			c.Set = Row{}
 			for col, v := range op.Set {
-				c.Set[od.cols[col].name] = exportValue(v)
+				c.Set[od.cols[col].Name] = exportValue(v)
 			}
 		}
 		out.Changes = append(out.Changes, c)

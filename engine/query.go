@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 )
 
 // Cond is one filter of a query. Build conditions with Eq, Lt, Le, Gt, Ge,
@@ -375,7 +376,7 @@ func bindConds(d *tableDef, verb, name string, in []Cond, dst []bound) ([]bound,
 			return nil, fmt.Errorf("%s %s: invalid condition on %q", verb, name, c.col)
 		}
 		cmpCol := d.cols[pos]
-		cmpCol.precision, cmpCol.scale = 0, 0 // compare decimals exactly, unrounded
+		cmpCol.Precision, cmpCol.Scale = 0, 0 // compare decimals exactly, unrounded
 		b := &conds[i]
 		b.col, b.op = pos, c.op
 		switch c.op {
@@ -383,14 +384,14 @@ func bindConds(d *tableDef, verb, name string, in []Cond, dst []bound) ([]bound,
 		case opIn:
 			b.vals = make([]any, len(c.vals))
 			for j, v := range c.vals {
-				cv, err := coerce(&cmpCol, v)
+				cv, err := catalog.Coerce(&cmpCol, v)
 				if err != nil {
 					return nil, fmt.Errorf("%s %s: %w", verb, name, err)
 				}
 				b.vals[j] = cv
 			}
 		default:
-			cv, err := coerce(&cmpCol, c.val)
+			cv, err := catalog.Coerce(&cmpCol, c.val)
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", verb, name, err)
 			}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/apd/v3"
+	"github.com/reldb/reldb/internal/catalog"
 )
 
 // Row is a set of column values by name, used to insert and update rows and
@@ -112,7 +113,7 @@ func (r Record) Columns() []string {
 	d := r.res.def
 	names := make([]string, len(d.cols))
 	for i := range d.cols {
-		names[i] = d.cols[i].name
+		names[i] = d.cols[i].Name
 	}
 	return names
 }
@@ -138,7 +139,7 @@ func (r Record) Row() Row {
 	d, vals := r.res.def, r.vals()
 	row := make(Row, len(vals))
 	for i, v := range vals {
-		row[d.cols[i].name] = exportValue(v)
+		row[d.cols[i].Name] = exportValue(v)
 	}
 	return row
 }
@@ -156,9 +157,9 @@ func (r Record) String() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(d.cols[i].name)
+		b.WriteString(d.cols[i].Name)
 		b.WriteByte('=')
-		b.WriteString(formatValue(v))
+		b.WriteString(catalog.FormatValue(v))
 	}
 	b.WriteByte(')')
 	return b.String()

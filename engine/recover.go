@@ -112,8 +112,8 @@ func checkRow(t *tableDef, row []any) error {
 		return fmt.Errorf("%w: table %q: row of %d values, want %d", ErrCorrupt, t.name, len(row), len(t.cols))
 	}
 	for i, v := range row {
-		if !valueFits(t.cols[i].typ, v) {
-			return fmt.Errorf("%w: table %q column %q: value of type %T", ErrCorrupt, t.name, t.cols[i].name, v)
+		if !valueFits(t.cols[i].Type, v) {
+			return fmt.Errorf("%w: table %q column %q: value of type %T", ErrCorrupt, t.name, t.cols[i].Name, v)
 		}
 	}
 	for _, p := range t.pk {

@@ -152,8 +152,8 @@ func (tx *Tx) createRelation(r Relation) error {
 		return bad("%d columns reference %d", len(cols), len(refs))
 	}
 	for i := range cols {
-		if ct, pt := child.cols[cols[i]].typ, parent.cols[refs[i]].typ; ct != pt {
-			return bad("column %q is %s but references %q of type %s", child.cols[cols[i]].name, ct, parent.cols[refs[i]].name, pt)
+		if ct, pt := child.cols[cols[i]].Type, parent.cols[refs[i]].Type; ct != pt {
+			return bad("column %q is %s but references %q of type %s", child.cols[cols[i]].Name, ct, parent.cols[refs[i]].Name, pt)
 		}
 	}
 	for _, a := range []Action{r.OnDelete, r.OnUpdate} {
@@ -189,7 +189,7 @@ func (tx *Tx) createRelation(r Relation) error {
 		}
 		for _, c := range set {
 			if !slices.Contains(cols, c) {
-				return bad("set column %q is not a referencing column", child.cols[c].name)
+				return bad("set column %q is not a referencing column", child.cols[c].Name)
 			}
 		}
 		fk.SetCols = set
@@ -285,10 +285,10 @@ func lintActions(child *tableDef, fk *relation.FK) error {
 		for _, c := range cols {
 			col := &child.cols[c]
 			switch {
-			case a.action == SetNull && col.notNull:
-				return fmt.Errorf("ON %s SET NULL on NOT NULL column %q", a.on, col.name)
-			case a.action == SetDefault && col.notNull && col.def == nil:
-				return fmt.Errorf("ON %s SET DEFAULT on NOT NULL column %q without a default", a.on, col.name)
+			case a.action == SetNull && col.NotNull:
+				return fmt.Errorf("ON %s SET NULL on NOT NULL column %q", a.on, col.Name)
+			case a.action == SetDefault && col.NotNull && col.Default == nil:
+				return fmt.Errorf("ON %s SET DEFAULT on NOT NULL column %q without a default", a.on, col.Name)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 )
 
@@ -59,7 +60,7 @@ const catalogTree txn.TreeID = 0
 // a new tableDef; the old one stays valid for snapshots that hold it.
 type tableDef struct {
 	name    string
-	cols    []colDef
+	cols    []catalog.Column
 	colIdx  map[string]int
 	pk      []int // column positions of the primary key
 	pkName  string
@@ -77,16 +78,6 @@ type tableDef struct {
 	m2m []*m2mDef
 }
 
-type colDef struct {
-	table            string
-	name             string
-	typ              Type
-	notNull          bool
-	def              any // coerced default
-	autoInc          bool
-	precision, scale int
-}
-
 type indexDef struct {
 	name    string
 	cols    []int
@@ -101,7 +92,7 @@ type indexDef struct {
 func (d *tableDef) column(name string) (int, bool) {
 	if len(d.cols) <= linearColumns {
 		for i := range d.cols {
-			if d.cols[i].name == name {
+			if d.cols[i].Name == name {
 				return i, true
 			}
 		}
@@ -118,7 +109,7 @@ const linearColumns = 8
 func (d *tableDef) colNames(pos []int) []string {
 	names := make([]string, len(pos))
 	for i, p := range pos {
-		names[i] = d.cols[p].name
+		names[i] = d.cols[p].Name
 	}
 	return names
 }
@@ -186,24 +177,24 @@ func compileTable(t Table, next func() txn.TreeID) (*tableDef, error) {
 		if _, dup := d.colIdx[c.Name]; dup {
 			return nil, bad("column %q declared twice", c.Name)
 		}
-		if !c.Type.valid() {
+		if !c.Type.Valid() {
 			return nil, bad("column %q has invalid type %v", c.Name, c.Type)
 		}
 		if c.Precision < 0 || c.Scale < 0 || c.Scale > c.Precision || (c.Precision > 0 && c.Type != Decimal) {
 			return nil, bad("column %q: precision %d, scale %d: want 0 <= scale <= precision, on a decimal column", c.Name, c.Precision, c.Scale)
 		}
 		d.colIdx[c.Name] = i
-		d.cols = append(d.cols, colDef{table: t.Name, name: c.Name, typ: c.Type, notNull: c.NotNull, autoInc: c.AutoIncrement, precision: c.Precision, scale: c.Scale})
+		d.cols = append(d.cols, catalog.Column{Table: t.Name, Name: c.Name, Type: c.Type, NotNull: c.NotNull, AutoInc: c.AutoIncrement, Precision: c.Precision, Scale: c.Scale})
 		cd := &d.cols[i]
 		if c.Default != nil {
 			if c.AutoIncrement {
 				return nil, bad("column %q is auto-increment and has a default", c.Name)
 			}
-			v, err := coerce(cd, c.Default)
+			v, err := catalog.Coerce(cd, c.Default)
 			if err != nil {
 				return nil, fmt.Errorf("%w: table %q: column %q default: %w", ErrSchema, t.Name, c.Name, err)
 			}
-			cd.def = v
+			cd.Default = v
 		}
 	}
 	if len(t.PrimaryKey) == 0 {
@@ -214,14 +205,14 @@ func compileTable(t Table, next func() txn.TreeID) (*tableDef, error) {
 		return nil, fmt.Errorf("%w: table %q: primary key: %w", ErrSchema, t.Name, err)
 	}
 	for _, p := range d.pk {
-		d.cols[p].notNull = true // primary key columns are NOT NULL, as in SQL
+		d.cols[p].NotNull = true // primary key columns are NOT NULL, as in SQL
 	}
 	for i, c := range d.cols {
-		if !c.autoInc {
+		if !c.AutoInc {
 			continue
 		}
-		if len(d.pk) != 1 || d.pk[0] != i || c.typ != Int {
-			return nil, bad("auto-increment column %q must be the table's whole primary key and of type int", c.name)
+		if len(d.pk) != 1 || d.pk[0] != i || c.Type != Int {
+			return nil, bad("auto-increment column %q must be the table's whole primary key and of type int", c.Name)
 		}
 		d.autoInc = i
 	}
@@ -295,7 +286,7 @@ func (d *tableDef) clone() *tableDef {
 func (d *tableDef) table() Table {
 	t := Table{Name: d.name, PrimaryKey: d.colNames(d.pk)}
 	for _, c := range d.cols {
-		t.Columns = append(t.Columns, Column{Name: c.name, Type: c.typ, NotNull: c.notNull, Default: exportValue(c.def), AutoIncrement: c.autoInc, Precision: c.precision, Scale: c.scale})
+		t.Columns = append(t.Columns, Column{Name: c.Name, Type: c.Type, NotNull: c.NotNull, Default: exportValue(c.Default), AutoIncrement: c.AutoInc, Precision: c.Precision, Scale: c.Scale})
 	}
 	for _, ix := range d.indexes {
 		t.Indexes = append(t.Indexes, Index{Name: ix.name, Columns: d.colNames(ix.cols), Unique: ix.unique})

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 )
 
@@ -157,7 +158,7 @@ func (tx *Tx) conflictError(err error) error {
 				out.Table, out.Constraint = d.name, d.pkName
 				if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) == len(d.pk) {
 					out.Columns = d.colNames(d.pk)
-					out.Key = renderKey(out.Columns, vals)
+					out.Key = catalog.RenderKey(out.Columns, vals)
 				}
 			}
 			for _, ix := range d.indexes {
@@ -165,7 +166,7 @@ func (tx *Tx) conflictError(err error) error {
 					out.Table, out.Constraint = d.name, ix.name
 					if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) >= len(ix.cols) {
 						out.Columns = d.colNames(ix.cols)
-						out.Key = renderKey(out.Columns, vals[:len(ix.cols)])
+						out.Key = catalog.RenderKey(out.Columns, vals[:len(ix.cols)])
 					}
 				}
 			}

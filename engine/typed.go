@@ -11,6 +11,7 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/google/btree"
+	"github.com/reldb/reldb/internal/catalog"
 )
 
 // Typed models map Go structs to tables:
@@ -168,14 +169,14 @@ func (m *model) build(d *tableDef) error {
 			ft = ft.Elem()
 		}
 		c.kind = ft.Kind()
-		if !fieldHolds(ft, d.cols[pos].typ) {
-			return fmt.Errorf("field %s: %w: %v cannot hold column %q of type %s", f.Name, ErrType, f.Type, name, d.cols[pos].typ)
+		if !fieldHolds(ft, d.cols[pos].Type) {
+			return fmt.Errorf("field %s: %w: %v cannot hold column %q of type %s", f.Name, ErrType, f.Type, name, d.cols[pos].Type)
 		}
 		m.cols = append(m.cols, c)
 	}
 	for _, p := range d.pk {
-		if !m.hasCol(d.cols[p].name) {
-			return fmt.Errorf("%w: no field for primary key column %q of table %q", ErrSchema, d.cols[p].name, d.name)
+		if !m.hasCol(d.cols[p].Name) {
+			return fmt.Errorf("%w: no field for primary key column %q of table %q", ErrSchema, d.cols[p].Name, d.name)
 		}
 	}
 	return nil
@@ -691,7 +692,7 @@ func (tx *Tx) recordOf(b *binding, p unsafe.Pointer, v reflect.Value) (Record, e
 	vals := make([]any, len(b.d.cols))
 	row := b.row(v, false)
 	for i, c := range b.m.cols {
-		cv, err := coerce(&b.d.cols[b.pos[i]], row[c.name])
+		cv, err := catalog.Coerce(&b.d.cols[b.pos[i]], row[c.name])
 		if err != nil {
 			return Record{}, err
 		}

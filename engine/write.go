@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/relation"
 	"github.com/reldb/reldb/txn"
 )
@@ -52,13 +53,13 @@ func (d *tableDef) newRow(vals []any, row Row) ([]any, error) {
 	given := 0
 	for i := range d.cols {
 		c := &d.cols[i]
-		v, ok := row[c.name]
+		v, ok := row[c.Name]
 		if !ok {
-			vals[i] = c.def
+			vals[i] = c.Default
 			continue
 		}
 		given++
-		cv, err := coerce(c, v)
+		cv, err := catalog.Coerce(c, v)
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +93,7 @@ func (d *tableDef) nextID() (int64, error) {
 	for {
 		cur := d.seq.Load()
 		if cur == math.MaxInt64 {
-			return 0, &ConstraintError{Kind: ErrNumericOverflow, Table: d.name, Columns: []string{d.cols[d.autoInc].name},
+			return 0, &ConstraintError{Kind: ErrNumericOverflow, Table: d.name, Columns: []string{d.cols[d.autoInc].Name},
 				SQLState: StateSequenceLimit, Detail: "the sequence reached its maximum value"}
 		}
 		if d.seq.CompareAndSwap(cur, cur+1) {
@@ -126,9 +127,9 @@ func (d *tableDef) unknownColumn(row Row) error {
 
 func (d *tableDef) checkNotNull(vals []any) error {
 	for i := range d.cols {
-		if vals[i] == nil && d.cols[i].notNull {
-			return &ConstraintError{Kind: ErrNotNull, Table: d.name, Columns: []string{d.cols[i].name},
-				SQLState: StateNotNull, Detail: fmt.Sprintf("null value in column %q violates not-null constraint", d.cols[i].name)}
+		if vals[i] == nil && d.cols[i].NotNull {
+			return &ConstraintError{Kind: ErrNotNull, Table: d.name, Columns: []string{d.cols[i].Name},
+				SQLState: StateNotNull, Detail: fmt.Sprintf("null value in column %q violates not-null constraint", d.cols[i].Name)}
 		}
 	}
 	return nil
@@ -198,7 +199,7 @@ func (tx *Tx) duplicate(d *tableDef, id txn.TreeID, key []byte, dup error) error
 func (d *tableDef) uniqueError(constraint string, cols []int, vals []any) error {
 	names := d.colNames(cols)
 	return &ConstraintError{Kind: ErrUnique, Constraint: constraint, Table: d.name, Columns: names,
-		Key: renderKey(names, pick(vals, cols)), SQLState: StateUnique, Detail: "duplicate key value violates unique constraint"}
+		Key: catalog.RenderKey(names, pick(vals, cols)), SQLState: StateUnique, Detail: "duplicate key value violates unique constraint"}
 }
 
 // encodeKey encodes a primary key given by a caller (a bare value or a
@@ -228,14 +229,14 @@ func (d *tableDef) encodeKey(buf []byte, key any) (enc []byte, ok bool, err erro
 // its encoding.
 func (d *tableDef) appendKeyValue(buf []byte, i int, v any) ([]byte, bool, error) {
 	c := &d.cols[d.pk[i]]
-	if c.typ == Int {
+	if c.Type == Int {
 		// The common case, without boxing the coerced value.
-		if n, isInt := toInt64(v); isInt {
+		if n, isInt := catalog.ToInt64(v); isInt {
 			enc, err := index.AppendValue(buf, n)
 			return enc, true, err
 		}
 	}
-	cv, err := coerceExact(c, v)
+	cv, err := catalog.CoerceExact(c, v)
 	if err != nil || cv == nil {
 		return nil, false, err
 	}
@@ -261,7 +262,7 @@ func (tx *Tx) lookup(d *tableDef, key any) (vals []any, pk []byte, err error) {
 			return rowOf(e.Val), e.Key, nil
 		}
 	}
-	return nil, nil, fmt.Errorf("%w: key %s", ErrNotFound, renderKey(d.colNames(d.pk), keyParts(key)))
+	return nil, nil, fmt.Errorf("%w: key %s", ErrNotFound, catalog.RenderKey(d.colNames(d.pk), keyParts(key)))
 }
 
 func keyParts(key any) []any {
@@ -329,7 +330,7 @@ func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
 }
 
 func (d *tableDef) renderPK(vals []any) string {
-	return renderKey(d.colNames(d.pk), pick(vals, d.pk))
+	return catalog.RenderKey(d.colNames(d.pk), pick(vals, d.pk))
 }
 
 // applySet fills vals, of old's length, with old's values and set's
@@ -347,7 +348,7 @@ func (d *tableDef) applySet(vals, old []any, set Row) ([]any, error) {
 		if !ok {
 			return nil, fmt.Errorf("%w: %q", ErrNoColumn, name)
 		}
-		v, err := coerce(&d.cols[i], set[name])
+		v, err := catalog.Coerce(&d.cols[i], set[name])
 		if err != nil {
 			return nil, err
 		}
@@ -443,7 +444,7 @@ func (tx *Tx) Upsert(table string, row Row) (Record, error) {
 	// column), which is what ON CONFLICT compares.
 	kv := make([]any, len(d.cols))
 	for _, p := range d.pk {
-		v, err := coerce(&d.cols[p], row[d.cols[p].name])
+		v, err := catalog.Coerce(&d.cols[p], row[d.cols[p].Name])
 		if err != nil {
 			return Record{}, fmt.Errorf("upsert into %s: %w", table, err)
 		}

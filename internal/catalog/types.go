@@ -1,0 +1,292 @@
+package catalog
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cockroachdb/apd/v3"
+)
+
+// Type is a column's data type.
+type Type uint8
+
+// Column types. Each maps to one Go type in stored rows, which Record.Get
+// returns: Int int64, Float float64, Text string, Bool bool, Bytes []byte,
+// Time time.Time (UTC), Decimal *apd.Decimal. NULL is nil.
+const (
+	Int     Type = iota + 1 // int64; PostgreSQL bigint
+	Float                   // float64; PostgreSQL double precision
+	Text                    // string, valid UTF-8 without NUL; PostgreSQL text, compared byte-wise (C collation)
+	Bool                    // bool; PostgreSQL boolean
+	Bytes                   // []byte; PostgreSQL bytea
+	Time                    // time.Time in UTC, rounded to microseconds; PostgreSQL timestamptz
+	Decimal                 // *apd.Decimal, exact; PostgreSQL numeric(precision, scale)
+)
+
+var typeNames = [...]string{Int: "int", Float: "float", Text: "text", Bool: "bool", Bytes: "bytes", Time: "time", Decimal: "decimal"}
+
+// String returns the type's name, or "Type(n)" for an unknown value.
+func (t Type) String() string {
+	if int(t) < len(typeNames) && typeNames[t] != "" {
+		return typeNames[t]
+	}
+	return "Type(" + strconv.Itoa(int(t)) + ")"
+}
+
+func (t Type) Valid() bool { return t >= Int && t <= Decimal }
+
+// decimalCtx does the arithmetic of decimal coercion. Its precision is raised
+// per operation where a value needs more digits.
+var decimalCtx = apd.BaseContext.WithPrecision(1000)
+
+// coerce converts a Go value into the canonical stored form for column c:
+// int64, float64, string, bool, []byte (a private copy), time.Time (UTC) or
+// *apd.Decimal (a private copy, rounded to the column's scale). nil stays nil;
+// NOT NULL is checked by the caller. The error wraps ErrType or
+// ErrNumericOverflow.
+func Coerce(c *Column, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	// A value already of the stored type is returned as given, not
+	// re-boxed: boxing an int64 or a string allocates, and a bulk insert
+	// would pay it for every column of every row.
+	switch c.Type {
+	case Int:
+		if _, ok := v.(int64); ok {
+			return v, nil
+		}
+		if i, ok := ToInt64(v); ok {
+			return i, nil
+		}
+	case Float:
+		switch x := v.(type) {
+		case float64:
+			return v, nil
+		case float32:
+			return float64(x), nil
+		}
+		if i, ok := ToInt64(v); ok {
+			return float64(i), nil
+		}
+	case Text:
+		if s, ok := v.(string); ok {
+			if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+				// PostgreSQL text is UTF-8 without NUL.
+				return nil, &ConstraintError{Kind: ErrType, Table: c.Table, Columns: []string{c.Name}, SQLState: StateCharacterNotInRepertoire,
+					Detail: fmt.Sprintf("text must be valid UTF-8 without NUL bytes: %q", s)}
+			}
+			return v, nil
+		}
+	case Bool:
+		if _, ok := v.(bool); ok {
+			return v, nil
+		}
+	case Bytes:
+		if b, ok := v.([]byte); ok {
+			if b == nil {
+				return nil, nil
+			}
+			return append([]byte{}, b...), nil
+		}
+	case Time:
+		if t, ok := v.(time.Time); ok {
+			// PostgreSQL's timestamptz keeps microseconds, rounding the rest.
+			return t.UTC().Round(time.Microsecond), nil
+		}
+	case Decimal:
+		d, err := ToDecimal(v)
+		if err == nil && d == nil {
+			return nil, nil
+		}
+		if err == nil {
+			return c.FitDecimal(d)
+		}
+		if _, isPtr := v.(*apd.Decimal); isPtr || reflect.ValueOf(v).Kind() != reflect.Pointer {
+			return nil, fmt.Errorf("%w: column %q: %w", ErrType, c.Name, err)
+		}
+	}
+	// A pointer stands for what it points to, and a nil one for NULL; a
+	// named type (type ID int64) for its underlying value, as database/sql
+	// treats them.
+	rv := reflect.ValueOf(v)
+	for depth := 0; rv.Kind() == reflect.Pointer; depth++ {
+		if rv.IsNil() {
+			return nil, nil
+		}
+		if depth == maxPointerDepth {
+			return nil, fmt.Errorf("%w: column %q: %T points too deep", ErrType, c.Name, v)
+		}
+		rv = rv.Elem()
+	}
+	var base any
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		base = rv.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		base = rv.Uint()
+	case reflect.Float32, reflect.Float64:
+		base = rv.Float()
+	case reflect.String:
+		base = rv.String()
+	case reflect.Bool:
+		base = rv.Bool()
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			base = rv.Bytes()
+		}
+	case reflect.Struct:
+		if rv.CanInterface() {
+			switch x := rv.Interface().(type) {
+			case time.Time, apd.Decimal:
+				base = x
+			}
+		}
+	}
+	if base != nil && reflect.TypeOf(base) != reflect.TypeOf(v) {
+		return Coerce(c, base)
+	}
+	return nil, fmt.Errorf("%w: column %q is %s, got %T", ErrType, c.Name, c.Type, v)
+}
+
+// maxPointerDepth bounds how many pointers coerce follows (a pointer type
+// may point to itself).
+const maxPointerDepth = 8
+
+// coerceExact is coerce for comparisons: a decimal is converted without
+// rounding it to the column's scale, so that it compares as given (as
+// PostgreSQL compares numeric values in a WHERE clause).
+func CoerceExact(c *Column, v any) (any, error) {
+	if c.Type == Decimal && c.Precision > 0 {
+		exact := *c
+		exact.Precision, exact.Scale = 0, 0
+		return Coerce(&exact, v)
+	}
+	return Coerce(c, v)
+}
+
+func ToInt64(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case int:
+		return int64(x), true
+	case int32:
+		return int64(x), true
+	case int16:
+		return int64(x), true
+	case int8:
+		return int64(x), true
+	case uint8:
+		return int64(x), true
+	case uint16:
+		return int64(x), true
+	case uint32:
+		return int64(x), true
+	case uint:
+		if uint64(x) <= math.MaxInt64 {
+			return int64(x), true
+		}
+	case uint64:
+		if x <= math.MaxInt64 {
+			return int64(x), true
+		}
+	}
+	return 0, false
+}
+
+// toDecimal returns a private copy of v as a decimal, nil for a nil pointer,
+// or an error for a type that has no exact decimal form. Floats are refused:
+// a binary fraction is not the decimal the caller meant; pass a string.
+func ToDecimal(v any) (*apd.Decimal, error) {
+	switch x := v.(type) {
+	case *apd.Decimal:
+		if x == nil {
+			return nil, nil
+		}
+		return new(apd.Decimal).Set(x), nil
+	case apd.Decimal:
+		return new(apd.Decimal).Set(&x), nil
+	case string:
+		d, _, err := apd.NewFromString(strings.TrimSpace(x))
+		if err != nil {
+			return nil, fmt.Errorf("invalid decimal %q", x)
+		}
+		return d, nil
+	case float32, float64:
+		return nil, fmt.Errorf("float %v is not exact: pass a string or *apd.Decimal", x)
+	}
+	if i, ok := ToInt64(v); ok {
+		return apd.New(i, 0), nil
+	}
+	return nil, fmt.Errorf("got %T", v)
+}
+
+// fitDecimal applies numeric(precision, scale) the way PostgreSQL does: round
+// half away from zero to scale digits after the point, then refuse a value
+// with more than precision-scale digits before it. Without a precision the
+// value is kept as given, scale included. NaN fits any column; an infinity
+// fits only an unconstrained one.
+func (c *Column) FitDecimal(d *apd.Decimal) (any, error) {
+	if d.Form == apd.NaNSignaling {
+		d.Form = apd.NaN
+	}
+	if d.Form == apd.NaN || d.IsZero() {
+		d.Negative = false // PostgreSQL has no negative zero or signed NaN
+	}
+	if c.Precision == 0 || d.Form == apd.NaN {
+		return d, nil
+	}
+	overflow := func() error {
+		return &ConstraintError{
+			Kind: ErrNumericOverflow, Table: c.Table, Columns: []string{c.Name},
+			Key:      RenderKey([]string{c.Name}, []any{d}),
+			SQLState: StateNumericOverflow,
+			Detail:   fmt.Sprintf("a field with precision %d, scale %d must round to an absolute value less than 10^%d", c.Precision, c.Scale, c.Precision-c.Scale),
+		}
+	}
+	if d.Form == apd.Infinite {
+		return nil, overflow()
+	}
+	ctx := *decimalCtx
+	ctx.Rounding = apd.RoundHalfUp // apd rounds the magnitude: half away from zero
+	if need := uint32(d.NumDigits()) + uint32(max(int64(d.Exponent), -int64(d.Exponent))) + uint32(c.Scale) + 2; need > ctx.Precision {
+		ctx.Precision = need
+	}
+	r := new(apd.Decimal)
+	if _, err := ctx.Quantize(r, d, -int32(c.Scale)); err != nil {
+		return nil, overflow()
+	}
+	if r.IsZero() {
+		r.Negative = false // -0.004 rounds to 0.00, not -0.00
+	} else if r.NumDigits() > int64(c.Precision) {
+		return nil, overflow()
+	}
+	return r, nil
+}
+
+// formatValue renders a stored value for messages and dumps.
+func FormatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return x
+	case []byte:
+		return `\x` + fmt.Sprintf("%x", x)
+	case time.Time:
+		return x.Format(time.RFC3339Nano)
+	case *apd.Decimal:
+		return x.String()
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+var _ fmt.Stringer = Int
