@@ -24,6 +24,7 @@ func TestRun_ExitStatus(t *testing.T) {
 		{"no command", nil, 2, "", "usage: reldb"},
 		{"help", []string{"help"}, 0, "bench", ""},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"help unknown command", []string{"help", "frobnicate"}, 2, "", `reldb help: unknown command "frobnicate"`},
 		{"demo help", []string{"demo", "-h"}, 0, "", "usage: reldb demo"},
 		{"demo bad flag", []string{"demo", "-nope"}, 2, "", "flag provided but not defined"},
 		{"demo extra argument", []string{"demo", "x"}, 2, "", `unexpected argument "x"`},
@@ -43,6 +44,38 @@ func TestRun_ExitStatus(t *testing.T) {
 			assert.Contains(t, errOut.String(), tc.wantErr)
 		})
 	}
+}
+
+// TestRun_HelpCommand ensures 'reldb help COMMAND' prints that command's own
+// usage (and for bench its flags) on stdout, not the general usage, and
+// that an unknown command after help is one line and status 2.
+func TestRun_HelpCommand(t *testing.T) {
+	for _, c := range commands() {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			require.Equal(t, 0, run([]string{"help", c.name}, &out, &errOut))
+			assert.Contains(t, out.String(), "usage: reldb "+c.name)
+			assert.NotContains(t, out.String(), "commands:", "the general usage")
+			assert.Empty(t, errOut.String())
+		})
+	}
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"help", "bench"}, &out, &errOut))
+	for _, flag := range []string{"-sizes", "-depth", "-latency", "-api", "-reps", "-svg", "-json"} {
+		assert.Contains(t, out.String(), flag)
+	}
+
+	for _, args := range [][]string{{"help", "frobnicate"}, {"help", "bench", "demo"}} {
+		out.Reset()
+		errOut.Reset()
+		assert.Equal(t, 2, run(args, &out, &errOut), args)
+		assert.Empty(t, out.String())
+		assert.Equal(t, 1, strings.Count(errOut.String(), "\n"), "one line: %q", errOut.String())
+	}
+	assert.Contains(t, errOut.String(), "reldb help: want at most one command")
+	out.Reset()
+	require.Equal(t, 0, run([]string{"help", "help"}, &out, &errOut))
+	assert.Contains(t, out.String(), "commands:")
 }
 
 // TestDemo_Narrates checks that the demo runs clean and narrates what the
