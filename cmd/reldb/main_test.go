@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -96,9 +97,23 @@ func TestDemo_Narrates(t *testing.T) {
 		"Octavia E. Butler: Kindred [science fiction, classic]",
 		"loads: lazy 8 (1 + authors + books: the N+1 pattern), eager 3 (one per level)",
 		`one-to-one: Ursula K. Le Guin has profile "writes Ursula K. Le Guin"`,
+		`eager, Prefetch("books.tags"): the same 5 lines`,
+		"wrote 12 authors, 48 books and 96 book-tag links in one commit to ",
+		"reopened it from disk: 12 authors, 48 books; Frankenstein by Mary Shelley [gothic, 19th century]",
+		"loads   in memory  200µs per load",
 	} {
 		assert.True(t, strings.Contains(got, want), "demo output lacks %q:\n%s", want, got)
 	}
+	// The lists are printed once, the lazy walk's; the eager one is compared.
+	assert.Equal(t, 1, strings.Count(got, "Octavia E. Butler: Kindred"), got)
+	// Loads and both times for each mode: 1 + 12 authors + 48 books lazily,
+	// one per level eagerly.
+	assert.Regexp(t, `lazy, Related per row \(N\+1\) +61 +\S+s +\S+s\n`, got)
+	assert.Regexp(t, `eager, Prefetch\("books.tags"\) +3 +\S+s +\S+s\n`, got)
+	// The durable shelf's directory is gone afterwards.
+	m := regexp.MustCompile(`links in one commit to (\S+) \(log: \d+ bytes\), closed it`).FindStringSubmatch(got)
+	require.Len(t, m, 2, got)
+	assert.NoDirExists(t, m[1])
 }
 
 // TestBench_SVG: -svg writes a chart next to the table.
