@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	reldb demo    run a narrated demo on an in-memory database
+//	reldb demo    run a narrated demo, in memory and then on disk in a temporary directory
 //	reldb bench   time eager against lazy traversal at growing sizes
 //	reldb inspect DIR   print a durable database's schema, row counts and file sizes
 //	reldb check DIR     verify a durable database's checksums, indexes and relations
@@ -27,7 +27,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"demo", "run a narrated demo on an in-memory database", runDemo},
+		{"demo", "run a narrated demo, in memory and then on disk in a temporary directory", runDemo},
 		{"bench", "time eager against lazy traversal at growing sizes", runBench},
 		{"inspect", "print a durable database's schema, row counts and file sizes", runInspect},
 		{"check", "verify a durable database's checksums, indexes and relations", runCheck},
