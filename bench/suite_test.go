@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,14 +37,21 @@ func withoutTime(m bench.Measurement) bench.Measurement {
 	return m
 }
 
-// TestWriteSVG: the chart is well-formed XML with a line per mode.
+// TestWriteSVG: the chart is well-formed XML with a line per mode, says
+// which way is better, and labels every point with its loads.
 func TestWriteSVG(t *testing.T) {
 	ms := []bench.Measurement{
 		{Size: 10, Mode: "eager", NS: 20_000}, {Size: 1000, Mode: "eager", NS: 2_000_000},
 		{Size: 10, Mode: "lazy", NS: 60_000}, {Size: 1000, Mode: "lazy", NS: 9_000_000},
 	}
+	ms[0].Loads, ms[1].Loads, ms[2].Loads, ms[3].Loads = 3, 3, 111, 11_001
 	var buf bytes.Buffer
 	require.NoError(t, bench.WriteSVG(&buf, ms, "eager <vs> lazy"))
+	svg := buf.String()
+	assert.Contains(t, svg, "lower is better")
+	assert.Equal(t, 2, strings.Count(svg, ">3 loads<"), "eager's loads at each size")
+	assert.Contains(t, svg, ">111 loads<")
+	assert.Contains(t, svg, ">11,001 loads<")
 	dec := xml.NewDecoder(&buf)
 	lines := 0
 	for {

@@ -23,10 +23,13 @@ func TestWorkloads(t *testing.T) {
 				}
 				require.NoError(t, err)
 				defer func() { require.NoError(t, c.Close()) }()
-				ns, next, err := c.Run(0, 0)
+				out, err := c.Run(0, 0)
 				require.NoError(t, err)
-				assert.Positive(t, ns)
-				assert.Positive(t, next)
+				assert.Positive(t, out.NSPerUnit)
+				assert.Positive(t, out.Next)
+				if c.Rate > 0 {
+					assert.Positive(t, out.Rate, "the background work's achieved rate")
+				}
 			})
 		}
 	}
@@ -52,30 +55,33 @@ func TestPeer_ForeignKeys(t *testing.T) {
 	}
 }
 
-// TestCase_CheckRate ensures a measured run fails when its background work
-// falls more than 10% short of the case's rate, and a run too short to
-// judge (no budget) does not.
-func TestCase_CheckRate(t *testing.T) {
+// TestCase_Run_ShortRate ensures a run whose background work falls short
+// of the case's rate, as on a loaded machine, still succeeds and reports
+// the rate it achieved, which Short judges against a 10% margin.
+func TestCase_Run_ShortRate(t *testing.T) {
 	c := &peers.Case{Rate: 1000}
-	assert.NoError(t, c.CheckRate(900, time.Second))
-	assert.ErrorContains(t, c.CheckRate(899, time.Second), "short of 1000 at 1000 a second")
+	assert.False(t, c.Short(900))
+	assert.True(t, c.Short(899))
+	assert.False(t, (&peers.Case{}).Short(0), "a case without a rate is never short")
 
 	slow := &peers.Case{
 		Op: func(int) (int, error) { time.Sleep(time.Millisecond); return 1, nil }, Want: 1, Units: 1,
 		Start: func() func() (int, error) { return func() (int, error) { return 1, nil } },
 		Rate:  1_000_000,
 	}
-	_, _, err := slow.Run(20*time.Millisecond, 0)
-	assert.ErrorContains(t, err, "short of")
-	_, _, err = slow.Run(0, 0)
-	assert.NoError(t, err)
+	out, err := slow.Run(20*time.Millisecond, 0)
+	require.NoError(t, err)
+	assert.Positive(t, out.NSPerUnit)
+	assert.Positive(t, out.Rate)
+	assert.Less(t, out.Rate, 100.0, "one unit over at least 20ms")
+	assert.True(t, slow.Short(out.Rate))
 }
 
 // TestCase_Run_WrongCount ensures a count that differs from the wanted one
 // fails the run.
 func TestCase_Run_WrongCount(t *testing.T) {
 	c := &peers.Case{Op: func(int) (int, error) { return 9, nil }, Want: 10, Units: 1}
-	_, _, err := c.Run(time.Millisecond, 0)
+	_, err := c.Run(time.Millisecond, 0)
 	assert.ErrorContains(t, err, "counted 9, want 10")
 }
 
@@ -116,9 +122,9 @@ func runBench(b *testing.B, c *peers.Case, unit string) {
 			n, err := stop()
 			require.NoError(b, err)
 			require.Positive(b, n, "background writes")
-			if c.Rate > 0 {
-				require.NoError(b, c.CheckRate(n, time.Since(began)))
-			}
+			// A loaded machine gives a short rate, reported beside the
+			// figure, not a failure.
+			b.ReportMetric(float64(n)/time.Since(began).Seconds(), "background/s")
 		}()
 	}
 	b.ResetTimer()

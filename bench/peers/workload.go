@@ -27,9 +27,10 @@ type Case struct {
 	// be more than nothing.
 	Start func() (stop func() (int, error))
 	// Rate, if set, is how many units of background work a second Start's
-	// work must keep up: a measured run whose background work falls more
-	// than 10% short fails (see CheckRate) rather than report figures
-	// under a lighter load.
+	// work aims at. A run reports the rate it achieved beside its figure
+	// (Outcome.Rate): on a loaded machine the work can fall short (see
+	// Short), and the figure was then taken under a lighter load, which a
+	// report must say rather than fail.
 	Rate int
 	// Close releases the case's peer.
 	Close func() error
@@ -243,8 +244,9 @@ const readsPerReader = 500
 // faster commits (measured: reldb 84,000 commits a second, go-memdb
 // 47,000, SQLite 36,000-42,000, beside two readers on two cores), and
 // that extra work was charged to the system's reads. Every system
-// sustains this rate with room to spare; a measured run in which one falls
-// more than 10% short fails (Case.Rate).
+// sustains this rate with room to spare on an idle machine; on a loaded one
+// the writer can fall short, and the run reports the rate it achieved
+// (Outcome.Rate) so the figure is read as taken under a lighter load.
 const WritesPerSecond = 20_000
 
 // readers: Readers() goroutines each read books by primary key while one
@@ -336,35 +338,42 @@ func startWriter(write func(w int) error) (stop func() (int, error)) {
 	}
 }
 
-// CheckRate returns an error if n units of background work done over
-// elapsed fall more than 10% short of c.Rate a second.
-func (c *Case) CheckRate(n int, elapsed time.Duration) error {
-	want := elapsed.Seconds() * float64(c.Rate)
-	if float64(n) < 0.9*want {
-		return fmt.Errorf("peers: the background work did %d units in %v, short of %.0f at %d a second", n, elapsed.Round(time.Millisecond), want, c.Rate)
-	}
-	return nil
+// Short reports whether rate, units of background work a second, falls
+// more than 10% short of c.Rate: a figure taken beside it was taken under
+// a lighter load than the case aims at.
+func (c *Case) Short(rate float64) bool {
+	return c.Rate > 0 && rate < 0.9*float64(c.Rate)
+}
+
+// Outcome is what one run of a case measured.
+type Outcome struct {
+	// NSPerUnit is the timed work's nanoseconds per unit.
+	NSPerUnit float64
+	// Next is the next unused operation number.
+	Next int
+	// Rate is the units of background work done a second over the run, 0
+	// for a case without any.
+	Rate float64
 }
 
 // Run runs c's operations until about budget of timed work is done (at
-// least one operation) and returns the nanoseconds per unit. next is the first
-// operation number; Run returns the next unused one.
-func (c *Case) Run(budget time.Duration, next int) (nsPerUnit float64, after int, err error) {
+// least one operation) and returns the nanoseconds per unit. next is the
+// first operation number; the outcome's Next is the next unused one. A run
+// whose background work falls short of c.Rate does not fail: its outcome
+// says the rate it achieved.
+func (c *Case) Run(budget time.Duration, next int) (out Outcome, err error) {
 	if c.Start != nil {
 		began := time.Now()
 		stop := c.Start()
 		defer func() {
 			n, serr := stop()
+			out.Rate = float64(n) / time.Since(began).Seconds()
 			switch {
 			case err != nil:
 			case serr != nil:
 				err = fmt.Errorf("background: %w", serr)
 			case n == 0:
 				err = errors.New("peers: the background writer wrote nothing")
-			case budget > 0 && c.Rate > 0:
-				// A run without a budget (one operation, as the tests
-				// make) is too short to judge a rate by.
-				err = c.CheckRate(n, time.Since(began))
 			}
 		}()
 	}
@@ -384,13 +393,13 @@ func (c *Case) Run(budget time.Duration, next int) (nsPerUnit float64, after int
 		if c.Setup != nil {
 			// Time each operation alone: the setups between are untimed.
 			if err := c.Setup(i); err != nil {
-				return 0, i, fmt.Errorf("setup %d: %w", i, err)
+				return Outcome{Next: i}, fmt.Errorf("setup %d: %w", i, err)
 			}
 			start := time.Now()
 			n, err := c.Op(i)
 			timed += time.Since(start)
 			if err := check(n, err); err != nil {
-				return 0, i, err
+				return Outcome{Next: i}, err
 			}
 			i++
 			ops++
@@ -399,7 +408,7 @@ func (c *Case) Run(budget time.Duration, next int) (nsPerUnit float64, after int
 		start := time.Now()
 		for range batch {
 			if err := check(c.Op(i)); err != nil {
-				return 0, i, err
+				return Outcome{Next: i}, err
 			}
 			i++
 		}
@@ -408,8 +417,8 @@ func (c *Case) Run(budget time.Duration, next int) (nsPerUnit float64, after int
 	}
 	if c.Verify != nil {
 		if err := c.Verify(); err != nil {
-			return 0, i, fmt.Errorf("verify: %w", err)
+			return Outcome{Next: i}, fmt.Errorf("verify: %w", err)
 		}
 	}
-	return float64(timed.Nanoseconds()) / float64(ops*c.Units), i, nil
+	return Outcome{NSPerUnit: float64(timed.Nanoseconds()) / float64(ops*c.Units), Next: i}, nil
 }

@@ -21,10 +21,10 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	latency := fs.Duration("latency", 0, "simulated latency per load, e.g. 200us for a networked database")
 	api := fs.String("api", "dynamic", "API to traverse with: dynamic (records) or typed (structs)")
 	reps := fs.Int("reps", 3, "runs per measurement; the median is reported")
-	svg := fs.String("svg", "", "write a log-log chart of time against size to this file")
+	svg := fs.String("svg", "", "write a log-log chart of time against size, with each point's loads, to this file")
 	asJSON := fs.Bool("json", false, "print the results as one JSON array instead of a table")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: reldb bench [flags]\n\nTimes eager (one prefetch) against lazy (one load per access) traversal of\nauthors → books → tags at growing sizes, on an in-memory database.\n\nflags:")
+		fmt.Fprintln(stderr, "usage: reldb bench [flags]\n\nTimes eager (one prefetch) against lazy (one load per access) traversal of\nauthors → books → tags at growing sizes, on an in-memory database. A progress\nbar is drawn on stderr when it is a terminal.\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if status := parseFlags(fs, args, stderr); status >= 0 {
@@ -68,7 +68,11 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		chart = f
 		defer chart.Close()
 	}
-	ms, err := s.Run(progressBar(stderr))
+	var progress func(done, total int)
+	if isTerminal(stderr) {
+		progress = progressBar(stderr)
+	}
+	ms, err := s.Run(progress)
 	if err != nil {
 		fmt.Fprintf(stderr, "reldb bench: %v\n", err)
 		return 1
@@ -95,8 +99,21 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "reldb bench: -svg: %v\n", err)
 			return 1
 		}
+		fmt.Fprintf(stderr, "reldb bench: wrote the chart to %s\n", *svg)
 	}
 	return 0
+}
+
+// isTerminal reports whether w is a terminal (a character device), where a
+// progress bar that rewrites its line with \r reads well; in a log or a
+// pipe it would leave a line of bars.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // progressBar draws a bar on w, rewriting one line, and ends it when done.

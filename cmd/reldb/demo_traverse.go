@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/reldb/reldb/engine"
@@ -42,8 +43,16 @@ func demoTraversal(ctx context.Context, db *engine.DB, say func(string, ...any))
 		if err != nil {
 			return err
 		}
-		for i, b := range books {
-			for _, tag := range []int{1 + i%2, 3} {
+		// Tag ids: 1 fantasy, 2 science fiction, 3 classic.
+		tagsOf := map[string][]int{
+			"A Wizard of Earthsea":      {1, 3},
+			"The Left Hand of Darkness": {2, 3},
+			"The Dispossessed":          {2, 3},
+			"Kindred":                   {2, 3},
+			"Parable of the Sower":      {2},
+		}
+		for _, b := range books {
+			for _, tag := range tagsOf[fmt.Sprint(b.Get("title"))] {
 				if _, err := tx.Insert("books_tags", engine.Row{"books_id": b.ID(), "tags_id": tag}); err != nil {
 					return err
 				}
@@ -60,40 +69,50 @@ func demoTraversal(ctx context.Context, db *engine.DB, say func(string, ...any))
 	if err != nil {
 		return err
 	}
-	walk := func(tx *engine.Tx, q *engine.Query) error {
+	// walk returns a line per book: author, title and tags.
+	walk := func(q *engine.Query) ([]string, error) {
 		authors, err := q.All()
 		if err != nil {
-			return err
+			return nil, err
 		}
+		var lines []string
 		for _, a := range authors {
 			books, err := a.Related("books")
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for _, b := range books {
 				tags, err := b.Related("tags")
 				if err != nil {
-					return err
+					return nil, err
 				}
 				names := make([]string, len(tags))
 				for i, t := range tags {
 					names[i] = fmt.Sprint(t.Get("name"))
 				}
-				say("  %v: %v [%s]", a.Get("name"), b.Get("title"), strings.Join(names, ", "))
+				lines = append(lines, fmt.Sprintf("%v: %v [%s]", a.Get("name"), b.Get("title"), strings.Join(names, ", ")))
 			}
 		}
-		return nil
+		return lines, nil
 	}
 	return db.View(ctx, func(tx *engine.Tx) error {
 		say("lazy, one load per Related call:")
-		if err := walk(tx, tx.Query("authors")); err != nil {
+		lazyLines, err := walk(tx.Query("authors"))
+		if err != nil {
 			return err
+		}
+		for _, l := range lazyLines {
+			say("  %s", l)
 		}
 		lazy := tx.Stats().Loads
-		say("eager, Prefetch(\"books.tags\"):")
-		if err := walk(tx, tx.Query("authors").Prefetch("books.tags")); err != nil {
+		eagerLines, err := walk(tx.Query("authors").Prefetch("books.tags"))
+		if err != nil {
 			return err
 		}
+		if !slices.Equal(lazyLines, eagerLines) {
+			return fmt.Errorf("demo: eager walk found %q, lazy %q", eagerLines, lazyLines)
+		}
+		say("eager, Prefetch(\"books.tags\"): the same %d lines, the same code reading them", len(eagerLines))
 		st := tx.Stats()
 		say("loads: lazy %d (1 + authors + books: the N+1 pattern), eager %d (one per level)", lazy, st.Loads-lazy)
 		u, err := tx.Get("authors", 1)

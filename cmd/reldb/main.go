@@ -2,14 +2,14 @@
 //
 // Usage:
 //
-//	reldb demo    run a narrated demo on an in-memory database
+//	reldb demo    run a narrated demo, in memory and then on disk in a temporary directory
 //	reldb bench   time eager against lazy traversal at growing sizes
 //	reldb inspect DIR   print a durable database's schema, row counts and file sizes
 //	reldb check DIR     verify a durable database's checksums, indexes and relations
 //	reldb ddl DIR       print a durable database's schema as PostgreSQL DDL
-//	reldb help    print this help
+//	reldb help [COMMAND]   print this help, or a command's usage and flags
 //
-// Every command prints its flags with -h.
+// Every command also prints its usage and flags with -h.
 package main
 
 import (
@@ -27,7 +27,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"demo", "run a narrated demo on an in-memory database", runDemo},
+		{"demo", "run a narrated demo, in memory and then on disk in a temporary directory", runDemo},
 		{"bench", "time eager against lazy traversal at growing sizes", runBench},
 		{"inspect", "print a durable database's schema, row counts and file sizes", runInspect},
 		{"check", "verify a durable database's checksums, indexes and relations", runCheck},
@@ -42,7 +42,29 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "  %-8s %s\n", "help", "print this help")
+	fmt.Fprintf(w, "  %-8s %s\n", "help", "print this help; 'reldb help COMMAND' prints a command's flags")
+}
+
+// help prints the general usage, or with a command's name that command's
+// own usage and flags, to stdout.
+func help(args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 0 || args[0] == "help":
+		usage(stdout)
+		return 0
+	case len(args) > 1:
+		fmt.Fprintf(stderr, "reldb help: want at most one command, got %d arguments\n", len(args))
+		return 2
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			// Every command prints its usage where it writes errors when
+			// given -h, and returns 0: here that is stdout.
+			return c.run([]string{"-h"}, stdout, stdout)
+		}
+	}
+	fmt.Fprintf(stderr, "reldb help: unknown command %q (run 'reldb help')\n", args[0])
+	return 2
 }
 
 func main() {
@@ -58,8 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
-		usage(stdout)
-		return 0
+		return help(args[1:], stdout, stderr)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
