@@ -27,6 +27,9 @@ const (
 	// Class 40: transaction rollback.
 	SerializationFailure = "40001"
 
+	// Class XX: internal error.
+	InternalError = "XX000"
+
 	// Class 42: syntax error or access rule violation.
 	SyntaxError             = "42601"
 	InvalidColumnReference  = "42P10"
