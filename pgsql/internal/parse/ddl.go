@@ -382,6 +382,7 @@ var dropKinds = map[nodes.ObjectType]ir.ObjectKind{
 
 // objectNames names object types in 0A000 messages.
 var objectNames = map[nodes.ObjectType]string{
+	nodes.OBJECT_TABLE: "TABLE", nodes.OBJECT_INDEX: "INDEX", nodes.OBJECT_VIEW: "VIEW", nodes.OBJECT_COLUMN: "COLUMN",
 	nodes.OBJECT_SEQUENCE: "SEQUENCE", nodes.OBJECT_SCHEMA: "SCHEMA", nodes.OBJECT_FUNCTION: "FUNCTION",
 	nodes.OBJECT_TYPE: "TYPE", nodes.OBJECT_MATVIEW: "MATERIALIZED VIEW", nodes.OBJECT_EXTENSION: "EXTENSION",
 	nodes.OBJECT_TRIGGER: "TRIGGER", nodes.OBJECT_DOMAIN: "DOMAIN", nodes.OBJECT_ROLE: "ROLE",

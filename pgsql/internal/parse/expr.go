@@ -428,7 +428,35 @@ func (t *translator) funcCall(f *nodes.FuncCall) (ir.Expr, error) {
 	if out.OrderBy, err = t.orderBy(f.AggOrder, false /* ordinals */); err != nil {
 		return nil, err
 	}
+	if f.FuncFormat == int(nodes.COERCE_SQL_SYNTAX) && out.Schema == "pg_catalog" && trimFuncs[out.Name] && len(out.Args) > 1 {
+		if err := t.fixTrimArgs(out); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// trimFuncs are the functions TRIM(...) syntax maps to.
+var trimFuncs = map[string]bool{"btrim": true, "ltrim": true, "rtrim": true}
+
+// fixTrimArgs puts TRIM(chars FROM string) arguments in PostgreSQL's
+// order. PostgreSQL's grammar makes TRIM(chars FROM s) btrim(s, chars);
+// pgparser v0.2.0 makes it btrim(chars, s), while it keeps TRIM(s, chars)
+// as btrim(s, chars). The two cannot be told apart in its tree, so the
+// source's tokens decide: if every TRIM(...) with several arguments in the
+// text uses FROM, the characters argument moves back to the end; if none
+// does, the order is already right; a text mixing both is rejected.
+func (t *translator) fixTrimArgs(f *ir.Func) error {
+	withFrom, withComma := t.src.trimForms()
+	switch {
+	case withFrom && withComma:
+		e := unsupported("TRIM(characters FROM string) together with TRIM(string, characters) in one text")
+		e.Hint = "Use btrim, ltrim or rtrim(string, characters) instead."
+		return e
+	case withFrom:
+		f.Args = append(f.Args[1:], f.Args[0])
+	}
+	return nil
 }
 
 // valueFuncNames maps SQLValueFunction operators to their SQL names.

@@ -183,3 +183,47 @@ func (s *source) unusedParam(i int) *pgerr.Error {
 	p := s.params[i]
 	return pgerr.Syntax("syntax error at or near \"%s\"", s.sql[p.offset:p.end]).WithPosition(s.sql, p.offset)
 }
+
+// trimForms reports whether the text holds a TRIM(...) call using FROM
+// with something before it, and one with several comma-separated
+// arguments and no FROM.
+func (s *source) trimForms() (withFrom, withComma bool) {
+	for i := 0; i+1 < len(s.toks); i++ {
+		if s.toks[i].kind != tokIdent || !strings.EqualFold(s.sql[s.toks[i].start:s.toks[i].end], "trim") ||
+			s.sql[s.toks[i+1].start:s.toks[i+1].end] != "(" {
+			continue
+		}
+		depth, from, comma, before := 0, false, false, false
+		for j := i + 1; j < len(s.toks); j++ {
+			text := s.sql[s.toks[j].start:s.toks[j].end]
+			if s.toks[j].kind == tokPunct {
+				switch text {
+				case "(":
+					depth++
+					continue
+				case ")":
+					depth--
+				case ",":
+					comma = comma || depth == 1
+				}
+			}
+			if depth == 0 {
+				break
+			}
+			if depth == 1 && s.toks[j].kind == tokIdent && strings.EqualFold(text, "from") {
+				from = true
+			} else if depth >= 1 && !from && !(s.toks[j].kind == tokIdent && isTrimWhere(text)) {
+				before = true
+			}
+		}
+		withFrom = withFrom || from && before
+		withComma = withComma || comma && !from
+	}
+	return withFrom, withComma
+}
+
+// isTrimWhere reports whether text is one of TRIM's BOTH, LEADING or
+// TRAILING keywords.
+func isTrimWhere(text string) bool {
+	return strings.EqualFold(text, "both") || strings.EqualFold(text, "leading") || strings.EqualFold(text, "trailing")
+}
