@@ -1,0 +1,460 @@
+package ir
+
+import "strings"
+
+// CreateTable is CREATE TABLE [IF NOT EXISTS] name (columns, constraints).
+type CreateTable struct {
+	Table       QualName
+	IfNotExists bool
+	Columns     []ColumnDef
+	Constraints []Constraint // table constraints, in source order
+}
+
+// ColumnDef is a column definition, in CREATE TABLE or ALTER TABLE ADD
+// COLUMN. Column constraints other than NULL, NOT NULL, DEFAULT and
+// identity are in Constraints with Columns set to this column.
+type ColumnDef struct {
+	Name        string
+	Type        TypeName // serial types arrive as int2/int4/int8 with Identity
+	NotNull     bool     // NOT NULL, PRIMARY KEY, serial and identity set it
+	Default     Expr     // nil when absent
+	Identity    *Identity
+	Constraints []Constraint
+}
+
+// Identity marks a column whose values the database generates.
+type Identity struct {
+	Kind IdentityKind
+}
+
+func (c ColumnDef) String() string {
+	var b strings.Builder
+	b.WriteString(Ident(c.Name) + " " + c.Type.String())
+	if c.Identity != nil {
+		b.WriteString(" " + c.Identity.Kind.String())
+	}
+	if c.NotNull {
+		b.WriteString(" NOT NULL")
+	}
+	if c.Default != nil {
+		b.WriteString(" DEFAULT " + c.Default.String())
+	}
+	for _, k := range c.Constraints {
+		b.WriteString(" " + k.String())
+	}
+	return b.String()
+}
+
+// Constraint is a PRIMARY KEY, UNIQUE, CHECK or FOREIGN KEY constraint.
+type Constraint struct {
+	Name    string // "" when unnamed; the executor derives PostgreSQL's name
+	Kind    ConstraintKind
+	Columns []string // key columns (PK, UNIQUE) or referencing columns (FK)
+	Check   Expr     // CHECK expression
+
+	NullsNotDistinct bool // UNIQUE NULLS NOT DISTINCT
+
+	ForeignKey *ForeignKeyDef // set for ForeignKey
+
+	// Deferrable is true for DEFERRABLE and for INITIALLY DEFERRED, which
+	// implies it. Only UNIQUE, PRIMARY KEY and FOREIGN KEY can be deferrable.
+	Deferrable        bool
+	InitiallyDeferred bool
+}
+
+// ForeignKeyDef is the REFERENCES part of a foreign key.
+type ForeignKeyDef struct {
+	RefTable   QualName
+	RefColumns []string // empty: the referenced table's primary key
+	Match      MatchKind
+	OnDelete   RefAction
+	OnUpdate   RefAction
+	// OnDeleteColumns restricts ON DELETE SET NULL / SET DEFAULT to these
+	// columns (PostgreSQL 15+); empty means all referencing columns.
+	OnDeleteColumns []string
+}
+
+func (k Constraint) String() string {
+	var b strings.Builder
+	if k.Name != "" {
+		b.WriteString("CONSTRAINT " + Ident(k.Name) + " ")
+	}
+	switch k.Kind {
+	case Check:
+		b.WriteString("CHECK (" + exprString(k.Check) + ")")
+	case ForeignKey:
+		b.WriteString("FOREIGN KEY (" + idents(k.Columns) + ") REFERENCES " + k.ForeignKey.RefTable.String())
+		fk := k.ForeignKey
+		if len(fk.RefColumns) > 0 {
+			b.WriteString(" (" + idents(fk.RefColumns) + ")")
+		}
+		if fk.Match != MatchSimple {
+			b.WriteString(" " + fk.Match.String())
+		}
+		if fk.OnDelete != NoAction {
+			b.WriteString(" ON DELETE " + fk.OnDelete.String())
+			if len(fk.OnDeleteColumns) > 0 {
+				b.WriteString(" (" + idents(fk.OnDeleteColumns) + ")")
+			}
+		}
+		if fk.OnUpdate != NoAction {
+			b.WriteString(" ON UPDATE " + fk.OnUpdate.String())
+		}
+	default:
+		b.WriteString(k.Kind.String())
+		if k.NullsNotDistinct {
+			b.WriteString(" NULLS NOT DISTINCT")
+		}
+		b.WriteString(" (" + idents(k.Columns) + ")")
+	}
+	if k.Deferrable {
+		b.WriteString(" DEFERRABLE")
+	}
+	if k.InitiallyDeferred {
+		b.WriteString(" INITIALLY DEFERRED")
+	}
+	return b.String()
+}
+
+func (s *CreateTable) String() string {
+	var b strings.Builder
+	b.WriteString("CREATE TABLE ")
+	if s.IfNotExists {
+		b.WriteString("IF NOT EXISTS ")
+	}
+	b.WriteString(s.Table.String() + " (")
+	n := 0
+	for _, c := range s.Columns {
+		if n > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c.String())
+		n++
+	}
+	for _, k := range s.Constraints {
+		if n > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(k.String())
+		n++
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// IndexElem is one key of an index: a column or an expression.
+type IndexElem struct {
+	Column string // "" when Expr is set
+	Expr   Expr
+	Dir    SortDir
+	Nulls  NullsOrder
+}
+
+func (e IndexElem) String() string {
+	s := ""
+	if e.Expr != nil {
+		s = "(" + e.Expr.String() + ")"
+	} else {
+		s = Ident(e.Column)
+	}
+	if e.Dir != SortDefault {
+		s += " " + e.Dir.String()
+	}
+	if e.Nulls != NullsDefault {
+		s += " " + e.Nulls.String()
+	}
+	return s
+}
+
+// CreateIndex is CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS]
+// [name] ON table (elems). Only the btree method is accepted.
+type CreateIndex struct {
+	Name             string // "" when not written
+	Table            QualName
+	Unique           bool
+	NullsNotDistinct bool
+	IfNotExists      bool
+	Concurrently     bool
+	Elems            []IndexElem
+}
+
+func (s *CreateIndex) String() string {
+	var b strings.Builder
+	b.WriteString("CREATE ")
+	if s.Unique {
+		b.WriteString("UNIQUE ")
+	}
+	b.WriteString("INDEX ")
+	if s.Concurrently {
+		b.WriteString("CONCURRENTLY ")
+	}
+	if s.IfNotExists {
+		b.WriteString("IF NOT EXISTS ")
+	}
+	if s.Name != "" {
+		b.WriteString(Ident(s.Name) + " ")
+	}
+	b.WriteString("ON " + s.Table.String() + " (")
+	for i, e := range s.Elems {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(e.String())
+	}
+	b.WriteByte(')')
+	if s.NullsNotDistinct {
+		b.WriteString(" NULLS NOT DISTINCT")
+	}
+	return b.String()
+}
+
+// Drop is DROP TABLE / INDEX / VIEW [IF EXISTS] names [CASCADE].
+type Drop struct {
+	Kind     ObjectKind // ObjectTable, ObjectIndex or ObjectView
+	Names    []QualName
+	IfExists bool
+	Cascade  bool
+}
+
+func (s *Drop) String() string {
+	var b strings.Builder
+	b.WriteString("DROP " + s.Kind.String() + " ")
+	if s.IfExists {
+		b.WriteString("IF EXISTS ")
+	}
+	for i, n := range s.Names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(n.String())
+	}
+	if s.Cascade {
+		b.WriteString(" CASCADE")
+	}
+	return b.String()
+}
+
+// AlterTable is ALTER TABLE [IF EXISTS] name action, .... RENAME forms
+// arrive as a single RenameTable or RenameColumn action.
+type AlterTable struct {
+	Table    QualName
+	IfExists bool
+	Cmds     []AlterCmd
+}
+
+func (s *AlterTable) String() string {
+	var b strings.Builder
+	b.WriteString("ALTER TABLE ")
+	if s.IfExists {
+		b.WriteString("IF EXISTS ")
+	}
+	b.WriteString(s.Table.String() + " ")
+	for i, c := range s.Cmds {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c.String())
+	}
+	return b.String()
+}
+
+// AlterCmd is one ALTER TABLE action.
+type AlterCmd interface {
+	String() string
+	alterCmd()
+}
+
+// AddColumn is ADD COLUMN [IF NOT EXISTS] def.
+type AddColumn struct {
+	Column      ColumnDef
+	IfNotExists bool
+}
+
+// DropColumn is DROP COLUMN [IF EXISTS] name [CASCADE].
+type DropColumn struct {
+	Name     string
+	IfExists bool
+	Cascade  bool
+}
+
+// AddConstraint is ADD constraint.
+type AddConstraint struct {
+	Constraint Constraint
+}
+
+// DropConstraint is DROP CONSTRAINT [IF EXISTS] name [CASCADE].
+type DropConstraint struct {
+	Name     string
+	IfExists bool
+	Cascade  bool
+}
+
+// SetColumnDefault is ALTER COLUMN c SET DEFAULT e, or DROP DEFAULT when
+// Default is nil.
+type SetColumnDefault struct {
+	Column  string
+	Default Expr
+}
+
+// SetColumnNotNull is ALTER COLUMN c SET NOT NULL, or DROP NOT NULL when
+// NotNull is false.
+type SetColumnNotNull struct {
+	Column  string
+	NotNull bool
+}
+
+// RenameTable is RENAME TO name.
+type RenameTable struct {
+	NewName string
+}
+
+// RenameColumn is RENAME [COLUMN] old TO new.
+type RenameColumn struct {
+	Column, NewName string
+}
+
+// RenameConstraint is RENAME CONSTRAINT old TO new.
+type RenameConstraint struct {
+	Constraint, NewName string
+}
+
+func (c *AddColumn) String() string {
+	if c.IfNotExists {
+		return "ADD COLUMN IF NOT EXISTS " + c.Column.String()
+	}
+	return "ADD COLUMN " + c.Column.String()
+}
+
+func (c *DropColumn) String() string {
+	return "DROP COLUMN " + ifExists(c.IfExists) + Ident(c.Name) + cascade(c.Cascade)
+}
+
+func (c *AddConstraint) String() string { return "ADD " + c.Constraint.String() }
+
+func (c *DropConstraint) String() string {
+	return "DROP CONSTRAINT " + ifExists(c.IfExists) + Ident(c.Name) + cascade(c.Cascade)
+}
+
+func (c *SetColumnDefault) String() string {
+	if c.Default == nil {
+		return "ALTER COLUMN " + Ident(c.Column) + " DROP DEFAULT"
+	}
+	return "ALTER COLUMN " + Ident(c.Column) + " SET DEFAULT " + c.Default.String()
+}
+
+func (c *SetColumnNotNull) String() string {
+	if c.NotNull {
+		return "ALTER COLUMN " + Ident(c.Column) + " SET NOT NULL"
+	}
+	return "ALTER COLUMN " + Ident(c.Column) + " DROP NOT NULL"
+}
+
+func (c *RenameTable) String() string { return "RENAME TO " + Ident(c.NewName) }
+
+func (c *RenameColumn) String() string {
+	return "RENAME COLUMN " + Ident(c.Column) + " TO " + Ident(c.NewName)
+}
+
+func (c *RenameConstraint) String() string {
+	return "RENAME CONSTRAINT " + Ident(c.Constraint) + " TO " + Ident(c.NewName)
+}
+
+func ifExists(b bool) string {
+	if b {
+		return "IF EXISTS "
+	}
+	return ""
+}
+
+func cascade(b bool) string {
+	if b {
+		return " CASCADE"
+	}
+	return ""
+}
+
+// CreateView is CREATE [OR REPLACE] VIEW name [(columns)] AS query.
+type CreateView struct {
+	View      QualName
+	OrReplace bool
+	Columns   []string
+	Query     *Select
+}
+
+func (s *CreateView) String() string {
+	var b strings.Builder
+	b.WriteString("CREATE ")
+	if s.OrReplace {
+		b.WriteString("OR REPLACE ")
+	}
+	b.WriteString("VIEW " + s.View.String())
+	if len(s.Columns) > 0 {
+		b.WriteString(" (" + idents(s.Columns) + ")")
+	}
+	b.WriteString(" AS " + s.Query.String())
+	return b.String()
+}
+
+// Truncate is TRUNCATE [TABLE] names [RESTART IDENTITY] [CASCADE].
+type Truncate struct {
+	Tables          []QualName
+	RestartIdentity bool
+	Cascade         bool
+}
+
+func (s *Truncate) String() string {
+	parts := make([]string, len(s.Tables))
+	for i, t := range s.Tables {
+		parts[i] = t.String()
+	}
+	out := "TRUNCATE " + strings.Join(parts, ", ")
+	if s.RestartIdentity {
+		out += " RESTART IDENTITY"
+	}
+	return out + cascade(s.Cascade)
+}
+
+// CommentOn is COMMENT ON TABLE / VIEW / INDEX / COLUMN / CONSTRAINT ... IS
+// 'text' | NULL. For a column, Object names the table and Column the
+// column; for a constraint, Object names the table and Constraint it.
+type CommentOn struct {
+	Kind       ObjectKind
+	Object     QualName
+	Column     string
+	Constraint string
+	Comment    string
+	Null       bool // IS NULL: remove the comment
+}
+
+func (s *CommentOn) String() string {
+	target := s.Object.String()
+	switch s.Kind {
+	case ObjectColumn:
+		target += "." + Ident(s.Column)
+	case ObjectConstraint:
+		target = Ident(s.Constraint) + " ON " + target
+	}
+	val := "NULL"
+	if !s.Null {
+		val = quoteString(s.Comment)
+	}
+	return "COMMENT ON " + s.Kind.String() + " " + target + " IS " + val
+}
+
+func (*CreateTable) stmt() {}
+func (*CreateIndex) stmt() {}
+func (*Drop) stmt()        {}
+func (*AlterTable) stmt()  {}
+func (*CreateView) stmt()  {}
+func (*Truncate) stmt()    {}
+func (*CommentOn) stmt()   {}
+
+func (*AddColumn) alterCmd()        {}
+func (*DropColumn) alterCmd()       {}
+func (*AddConstraint) alterCmd()    {}
+func (*DropConstraint) alterCmd()   {}
+func (*SetColumnDefault) alterCmd() {}
+func (*SetColumnNotNull) alterCmd() {}
+func (*RenameTable) alterCmd()      {}
+func (*RenameColumn) alterCmd()     {}
+func (*RenameConstraint) alterCmd() {}

@@ -1,0 +1,460 @@
+package ir
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Expr is a scalar expression. The concrete types are the ones in this
+// file; the unexported method closes the set.
+type Expr interface {
+	String() string
+	expr()
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// exprs renders a comma-separated expression list.
+func exprs(list []Expr) string {
+	parts := make([]string, len(list))
+	for i, e := range list {
+		parts[i] = exprString(e)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// exprString renders e, or "<nil>" for a missing expression.
+func exprString(e Expr) string {
+	if e == nil {
+		return "<nil>"
+	}
+	return e.String()
+}
+
+// Const is a literal. Value holds the exact source text for numbers, the
+// decoded text for strings, "true"/"false" for booleans and "" for NULL.
+type Const struct {
+	Kind     ConstKind
+	Value    string
+	Location int
+}
+
+func (c *Const) String() string {
+	switch c.Kind {
+	case ConstNull:
+		return "NULL"
+	case ConstBool:
+		return strings.ToUpper(c.Value)
+	case ConstString:
+		return quoteString(c.Value)
+	case ConstBits:
+		if c.Value == "" {
+			return "B''"
+		}
+		return strings.ToUpper(c.Value[:1]) + quoteString(c.Value[1:])
+	default:
+		return c.Value
+	}
+}
+
+// Param is a positional parameter $N.
+type Param struct {
+	Number   int // N, 1-based
+	Location int // byte offset of the '$'
+}
+
+func (p *Param) String() string { return "$" + strconv.Itoa(p.Number) }
+
+// ColumnRef names a column, possibly qualified, or all columns (Star) of
+// one table or of the whole FROM clause.
+type ColumnRef struct {
+	Schema   string // "" unless written schema.table.column
+	Table    string // qualifier, "" when unqualified
+	Column   string // "" when Star
+	Star     bool   // t.* or *
+	Location int
+}
+
+func (c *ColumnRef) String() string {
+	var parts []string
+	if c.Schema != "" {
+		parts = append(parts, Ident(c.Schema))
+	}
+	if c.Table != "" {
+		parts = append(parts, Ident(c.Table))
+	}
+	if c.Star {
+		parts = append(parts, "*")
+	} else {
+		parts = append(parts, Ident(c.Column))
+	}
+	return strings.Join(parts, ".")
+}
+
+// Ordinal is a positional reference to the select list (ORDER BY 2,
+// GROUP BY 1). It appears only as an ORDER BY or GROUP BY item; range is
+// checked when the list is known.
+type Ordinal struct {
+	N int64
+}
+
+func (o *Ordinal) String() string { return itoa(o.N) }
+
+// Unary is a prefix operator application such as -x or NOT-less ~x.
+type Unary struct {
+	Op      string
+	Operand Expr
+}
+
+func (u *Unary) String() string { return "(" + u.Op + " " + exprString(u.Operand) + ")" }
+
+// Binary is an infix operator application; Op is the operator's name
+// ("=", "<>", "+", "||", "~~" is never produced: LIKE has its own node).
+type Binary struct {
+	Op          string
+	Left, Right Expr
+}
+
+func (b *Binary) String() string {
+	return "(" + exprString(b.Left) + " " + b.Op + " " + exprString(b.Right) + ")"
+}
+
+// Logic is AND or OR over two or more arguments.
+type Logic struct {
+	Op   LogicOp
+	Args []Expr
+}
+
+func (l *Logic) String() string {
+	parts := make([]string, len(l.Args))
+	for i, a := range l.Args {
+		parts[i] = exprString(a)
+	}
+	return "(" + strings.Join(parts, " "+l.Op.String()+" ") + ")"
+}
+
+// Not is logical negation.
+type Not struct {
+	Arg Expr
+}
+
+func (n *Not) String() string { return "(NOT " + exprString(n.Arg) + ")" }
+
+// IsNull is x IS NULL, or x IS NOT NULL when Not.
+type IsNull struct {
+	Arg Expr
+	Not bool
+}
+
+func (n *IsNull) String() string {
+	if n.Not {
+		return "(" + exprString(n.Arg) + " IS NOT NULL)"
+	}
+	return "(" + exprString(n.Arg) + " IS NULL)"
+}
+
+// IsBool is x IS [NOT] TRUE / FALSE / UNKNOWN.
+type IsBool struct {
+	Arg  Expr
+	Test BoolTest
+}
+
+func (n *IsBool) String() string { return "(" + exprString(n.Arg) + " " + n.Test.String() + ")" }
+
+// IsDistinct is a IS DISTINCT FROM b, or IS NOT DISTINCT FROM when Not.
+type IsDistinct struct {
+	Left, Right Expr
+	Not         bool
+}
+
+func (n *IsDistinct) String() string {
+	op := " IS DISTINCT FROM "
+	if n.Not {
+		op = " IS NOT DISTINCT FROM "
+	}
+	return "(" + exprString(n.Left) + op + exprString(n.Right) + ")"
+}
+
+// Between is x [NOT] BETWEEN [SYMMETRIC] lo AND hi.
+type Between struct {
+	Arg, Low, High Expr
+	Not, Symmetric bool
+}
+
+func (n *Between) String() string {
+	var b strings.Builder
+	b.WriteString("(" + exprString(n.Arg))
+	if n.Not {
+		b.WriteString(" NOT")
+	}
+	b.WriteString(" BETWEEN ")
+	if n.Symmetric {
+		b.WriteString("SYMMETRIC ")
+	}
+	b.WriteString(exprString(n.Low) + " AND " + exprString(n.High) + ")")
+	return b.String()
+}
+
+// InList is x [NOT] IN (a, b, ...). IN (subquery) is a [Quantified].
+type InList struct {
+	Arg  Expr
+	List []Expr
+	Not  bool
+}
+
+func (n *InList) String() string {
+	op := " IN ("
+	if n.Not {
+		op = " NOT IN ("
+	}
+	return "(" + exprString(n.Arg) + op + exprs(n.List) + "))"
+}
+
+// Quantified is x op ANY/ALL (array) or x op ANY/ALL (subquery); exactly
+// one of Array and Query is set. x IN (subquery) is = ANY (subquery), and
+// x NOT IN (subquery) is NOT (x = ANY (subquery)), as in PostgreSQL.
+type Quantified struct {
+	Left  Expr
+	Op    string
+	Quant Quantifier
+	Array Expr
+	Query *Select
+}
+
+func (n *Quantified) String() string {
+	rhs := ""
+	if n.Query != nil {
+		rhs = n.Query.String()
+	} else {
+		rhs = exprString(n.Array)
+	}
+	return "(" + exprString(n.Left) + " " + n.Op + " " + n.Quant.String() + " (" + rhs + "))"
+}
+
+// Exists is EXISTS (subquery).
+type Exists struct {
+	Query *Select
+}
+
+func (n *Exists) String() string { return "EXISTS (" + n.Query.String() + ")" }
+
+// Subquery is a scalar subquery: it yields one column and at most one row.
+type Subquery struct {
+	Query *Select
+}
+
+func (n *Subquery) String() string { return "(" + n.Query.String() + ")" }
+
+// Like is x [NOT] LIKE / ILIKE pattern [ESCAPE esc].
+type Like struct {
+	Arg, Pattern    Expr
+	Escape          Expr // nil when absent
+	Not             bool
+	CaseInsensitive bool // ILIKE
+}
+
+func (n *Like) String() string {
+	var b strings.Builder
+	b.WriteString("(" + exprString(n.Arg))
+	if n.Not {
+		b.WriteString(" NOT")
+	}
+	if n.CaseInsensitive {
+		b.WriteString(" ILIKE ")
+	} else {
+		b.WriteString(" LIKE ")
+	}
+	b.WriteString(exprString(n.Pattern))
+	if n.Escape != nil {
+		b.WriteString(" ESCAPE " + exprString(n.Escape))
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// When is one WHEN ... THEN ... arm of a [Case].
+type When struct {
+	Cond, Result Expr
+}
+
+// Case is CASE [arg] WHEN ... THEN ... [ELSE ...] END. With Arg set it is
+// the simple form: each Cond is compared with Arg for equality.
+type Case struct {
+	Arg   Expr // nil for the searched form
+	Whens []When
+	Else  Expr // nil when absent (NULL)
+}
+
+func (n *Case) String() string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	if n.Arg != nil {
+		b.WriteString(" " + exprString(n.Arg))
+	}
+	for _, w := range n.Whens {
+		b.WriteString(" WHEN " + exprString(w.Cond) + " THEN " + exprString(w.Result))
+	}
+	if n.Else != nil {
+		b.WriteString(" ELSE " + exprString(n.Else))
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+
+// Coalesce is COALESCE(args...).
+type Coalesce struct {
+	Args []Expr
+}
+
+func (n *Coalesce) String() string { return "COALESCE(" + exprs(n.Args) + ")" }
+
+// NullIf is NULLIF(a, b).
+type NullIf struct {
+	Left, Right Expr
+}
+
+func (n *NullIf) String() string {
+	return "NULLIF(" + exprString(n.Left) + ", " + exprString(n.Right) + ")"
+}
+
+// MinMax is GREATEST(args...) or LEAST(args...).
+type MinMax struct {
+	Op   MinMaxOp
+	Args []Expr
+}
+
+func (n *MinMax) String() string { return n.Op.String() + "(" + exprs(n.Args) + ")" }
+
+// Cast is CAST(x AS type), x::type and type 'literal'.
+type Cast struct {
+	Arg      Expr
+	Type     TypeName
+	Location int
+}
+
+func (n *Cast) String() string { return "CAST(" + exprString(n.Arg) + " AS " + n.Type.String() + ")" }
+
+// OrderItem is one ORDER BY item, in a query or inside an aggregate call.
+type OrderItem struct {
+	Expr  Expr // an *Ordinal for ORDER BY 2
+	Dir   SortDir
+	Nulls NullsOrder
+}
+
+func (o OrderItem) String() string {
+	s := exprString(o.Expr)
+	if o.Dir != SortDefault {
+		s += " " + o.Dir.String()
+	}
+	if o.Nulls != NullsDefault {
+		s += " " + o.Nulls.String()
+	}
+	return s
+}
+
+func orderItems(items []OrderItem) string {
+	parts := make([]string, len(items))
+	for i, o := range items {
+		parts[i] = o.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Func is a function or aggregate call. Syntax such as EXTRACT(f FROM x),
+// SUBSTRING(x FROM a FOR b), TRIM(...) and x AT TIME ZONE z arrives as the
+// pg_catalog function PostgreSQL's grammar maps it to (Schema
+// "pg_catalog", Name "extract", "substring", "btrim", "timezone", ...).
+type Func struct {
+	Schema   string // "" unless qualified
+	Name     string
+	Args     []Expr
+	Star     bool        // count(*)
+	Distinct bool        // count(DISTINCT x)
+	OrderBy  []OrderItem // string_agg(x, ',' ORDER BY y)
+	Location int
+}
+
+func (n *Func) String() string {
+	var b strings.Builder
+	if n.Schema != "" {
+		b.WriteString(Ident(n.Schema) + ".")
+	}
+	b.WriteString(Ident(n.Name) + "(")
+	if n.Star {
+		b.WriteByte('*')
+	}
+	if n.Distinct {
+		b.WriteString("DISTINCT ")
+	}
+	b.WriteString(exprs(n.Args))
+	if len(n.OrderBy) > 0 {
+		b.WriteString(" ORDER BY " + orderItems(n.OrderBy))
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// ValueFunc is one of the SQL-standard niladic functions written without
+// parentheses: CURRENT_DATE, CURRENT_TIME[(p)], CURRENT_TIMESTAMP[(p)],
+// LOCALTIME[(p)], LOCALTIMESTAMP[(p)], CURRENT_USER, SESSION_USER, USER,
+// CURRENT_ROLE, CURRENT_CATALOG, CURRENT_SCHEMA.
+type ValueFunc struct {
+	Name      string // lower case, e.g. "current_timestamp"
+	Precision int    // -1 when not written
+}
+
+func (n *ValueFunc) String() string {
+	s := strings.ToUpper(n.Name)
+	if n.Precision >= 0 {
+		s += "(" + strconv.Itoa(n.Precision) + ")"
+	}
+	return s
+}
+
+// Array is an ARRAY[...] constructor.
+type Array struct {
+	Elems []Expr
+}
+
+func (n *Array) String() string { return "ARRAY[" + exprs(n.Elems) + "]" }
+
+// Row is a row constructor, ROW(a, b) or (a, b).
+type Row struct {
+	Elems []Expr
+}
+
+func (n *Row) String() string { return "ROW(" + exprs(n.Elems) + ")" }
+
+// Default is the DEFAULT marker; it appears only as an INSERT VALUES item
+// or an UPDATE SET value.
+type Default struct{}
+
+func (n *Default) String() string { return "DEFAULT" }
+
+func (*Const) expr()      {}
+func (*Param) expr()      {}
+func (*ColumnRef) expr()  {}
+func (*Ordinal) expr()    {}
+func (*Unary) expr()      {}
+func (*Binary) expr()     {}
+func (*Logic) expr()      {}
+func (*Not) expr()        {}
+func (*IsNull) expr()     {}
+func (*IsBool) expr()     {}
+func (*IsDistinct) expr() {}
+func (*Between) expr()    {}
+func (*InList) expr()     {}
+func (*Quantified) expr() {}
+func (*Exists) expr()     {}
+func (*Subquery) expr()   {}
+func (*Like) expr()       {}
+func (*Case) expr()       {}
+func (*Coalesce) expr()   {}
+func (*NullIf) expr()     {}
+func (*MinMax) expr()     {}
+func (*Cast) expr()       {}
+func (*Func) expr()       {}
+func (*ValueFunc) expr()  {}
+func (*Array) expr()      {}
+func (*Row) expr()        {}
+func (*Default) expr()    {}

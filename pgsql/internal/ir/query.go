@@ -1,0 +1,242 @@
+package ir
+
+import "strings"
+
+// Select is a query: a SELECT, a VALUES list or a set operation, with the
+// clauses that apply to the whole (WITH, ORDER BY, LIMIT, OFFSET, locking).
+// Exactly one of three forms is used:
+//
+//   - a SELECT: Targets (and optionally Distinct, From, Where, GroupBy,
+//     Having);
+//   - a VALUES list: Values, every row of the same length;
+//   - a set operation: SetOp.
+type Select struct {
+	With *With // nil without WITH
+
+	Distinct bool
+	Targets  []Target
+	From     []FromItem
+	Where    Expr   // nil when absent
+	GroupBy  []Expr // an *Ordinal for GROUP BY 1
+	Having   Expr   // nil when absent
+
+	Values [][]Expr
+
+	SetOp *SetOp
+
+	OrderBy []OrderItem
+	Limit   Expr // nil when absent; LIMIT ALL is a NULL Const
+	Offset  Expr // nil when absent
+	Locking []Locking
+}
+
+// Target is one select-list or RETURNING item.
+type Target struct {
+	Expr  Expr   // a Star ColumnRef for * and t.*
+	Alias string // "" when no AS name was written
+}
+
+func (t Target) String() string {
+	if t.Alias == "" {
+		return exprString(t.Expr)
+	}
+	return exprString(t.Expr) + " AS " + Ident(t.Alias)
+}
+
+func targets(list []Target) string {
+	parts := make([]string, len(list))
+	for i, t := range list {
+		parts[i] = t.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// SetOp is Left UNION / INTERSECT / EXCEPT [ALL] Right.
+type SetOp struct {
+	Op          SetOpKind
+	All         bool
+	Left, Right *Select
+}
+
+// Locking is one FOR UPDATE / FOR SHARE clause.
+type Locking struct {
+	Strength LockStrength
+	Tables   []string // OF t1, t2; empty for every table
+	Wait     LockWait
+}
+
+func (l Locking) String() string {
+	s := l.Strength.String()
+	if len(l.Tables) > 0 {
+		s += " OF " + idents(l.Tables)
+	}
+	if l.Wait != LockWaitBlock {
+		s += " " + l.Wait.String()
+	}
+	return s
+}
+
+// With is a WITH [RECURSIVE] clause.
+type With struct {
+	Recursive bool
+	CTEs      []CTE
+}
+
+func (w *With) String() string {
+	var b strings.Builder
+	b.WriteString("WITH ")
+	if w.Recursive {
+		b.WriteString("RECURSIVE ")
+	}
+	for i, c := range w.CTEs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(Ident(c.Name))
+		if len(c.Columns) > 0 {
+			b.WriteString("(" + idents(c.Columns) + ")")
+		}
+		b.WriteString(" AS ")
+		if c.Materialize != MaterializeDefault {
+			b.WriteString(c.Materialize.String() + " ")
+		}
+		b.WriteString("(" + c.Query.String() + ")")
+	}
+	return b.String()
+}
+
+// CTE is one common table expression. Only SELECT queries are supported
+// as CTE bodies.
+type CTE struct {
+	Name        string
+	Columns     []string // optional column aliases
+	Query       *Select
+	Materialize Materialize
+}
+
+func (s *Select) String() string {
+	var b strings.Builder
+	if s.With != nil {
+		b.WriteString(s.With.String() + " ")
+	}
+	switch {
+	case s.SetOp != nil:
+		b.WriteString("(" + s.SetOp.Left.String() + ") " + s.SetOp.Op.String())
+		if s.SetOp.All {
+			b.WriteString(" ALL")
+		}
+		b.WriteString(" (" + s.SetOp.Right.String() + ")")
+	case s.Values != nil:
+		b.WriteString("VALUES ")
+		for i, row := range s.Values {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + exprs(row) + ")")
+		}
+	default:
+		b.WriteString("SELECT ")
+		if s.Distinct {
+			b.WriteString("DISTINCT ")
+		}
+		b.WriteString(targets(s.Targets))
+		if len(s.From) > 0 {
+			b.WriteString(" FROM " + fromItems(s.From))
+		}
+		if s.Where != nil {
+			b.WriteString(" WHERE " + s.Where.String())
+		}
+		if len(s.GroupBy) > 0 {
+			b.WriteString(" GROUP BY " + exprs(s.GroupBy))
+		}
+		if s.Having != nil {
+			b.WriteString(" HAVING " + s.Having.String())
+		}
+	}
+	if len(s.OrderBy) > 0 {
+		b.WriteString(" ORDER BY " + orderItems(s.OrderBy))
+	}
+	if s.Limit != nil {
+		b.WriteString(" LIMIT " + s.Limit.String())
+	}
+	if s.Offset != nil {
+		b.WriteString(" OFFSET " + s.Offset.String())
+	}
+	for _, l := range s.Locking {
+		b.WriteString(" " + l.String())
+	}
+	return b.String()
+}
+
+// FromItem is one item of a FROM (or USING, or UPDATE ... FROM) list.
+type FromItem interface {
+	String() string
+	fromItem()
+}
+
+func fromItems(list []FromItem) string {
+	parts := make([]string, len(list))
+	for i, f := range list {
+		parts[i] = f.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Alias is a table alias with optional column aliases.
+type Alias struct {
+	Name    string
+	Columns []string
+}
+
+func (a *Alias) String() string {
+	if a == nil {
+		return ""
+	}
+	s := " AS " + Ident(a.Name)
+	if len(a.Columns) > 0 {
+		s += "(" + idents(a.Columns) + ")"
+	}
+	return s
+}
+
+// TableRef is a table or view named in FROM.
+type TableRef struct {
+	Table    QualName
+	Alias    *Alias // nil without alias
+	Location int
+}
+
+func (t *TableRef) String() string { return t.Table.String() + t.Alias.String() }
+
+// SubqueryRef is a subquery in FROM; PostgreSQL 16+ makes its alias
+// optional.
+type SubqueryRef struct {
+	Query *Select
+	Alias *Alias
+}
+
+func (s *SubqueryRef) String() string { return "(" + s.Query.String() + ")" + s.Alias.String() }
+
+// Join is Left JOIN Right. An inner, left, right or full join has exactly
+// one of On and Using; a cross join has neither.
+type Join struct {
+	Kind        JoinKind
+	Left, Right FromItem
+	On          Expr
+	Using       []string
+}
+
+func (j *Join) String() string {
+	s := "(" + j.Left.String() + " " + j.Kind.String() + " " + j.Right.String()
+	if j.On != nil {
+		s += " ON " + j.On.String()
+	}
+	if len(j.Using) > 0 {
+		s += " USING (" + idents(j.Using) + ")"
+	}
+	return s + ")"
+}
+
+func (*TableRef) fromItem()    {}
+func (*SubqueryRef) fromItem() {}
+func (*Join) fromItem()        {}

@@ -1,0 +1,184 @@
+package ir
+
+import "strings"
+
+// Statement is one SQL statement. The concrete types are the statement
+// types of this package; the unexported method closes the set.
+type Statement interface {
+	String() string
+	stmt()
+}
+
+// SetClause is one column assignment of UPDATE or ON CONFLICT DO UPDATE.
+// SET (a, b) = (x, y) arrives as two clauses.
+type SetClause struct {
+	Column string
+	Value  Expr // may be *Default
+}
+
+func (s SetClause) String() string { return Ident(s.Column) + " = " + exprString(s.Value) }
+
+func setClauses(list []SetClause) string {
+	parts := make([]string, len(list))
+	for i, s := range list {
+		parts[i] = s.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Insert is INSERT INTO table [(columns)] source [ON CONFLICT ...]
+// [RETURNING ...]. The source is exactly one of: Values (rows whose items
+// may be *Default), Query, or DefaultValues.
+type Insert struct {
+	With          *With
+	Table         QualName
+	Alias         string
+	Columns       []string // empty: all columns in table order
+	Overriding    Overriding
+	Values        [][]Expr
+	Query         *Select
+	DefaultValues bool
+	OnConflict    *OnConflict
+	Returning     []Target
+}
+
+// OnConflict is an INSERT's ON CONFLICT clause. The conflict target is
+// Columns (inferring a unique index or constraint over exactly those
+// columns), Constraint (ON CONSTRAINT name) or neither (any conflict,
+// allowed only with DO NOTHING).
+type OnConflict struct {
+	Columns    []string
+	Constraint string
+	DoUpdate   bool        // false: DO NOTHING
+	Set        []SetClause // DO UPDATE SET; values may reference EXCLUDED
+	Where      Expr        // DO UPDATE ... WHERE, nil when absent
+}
+
+func (o *OnConflict) String() string {
+	var b strings.Builder
+	b.WriteString("ON CONFLICT")
+	if len(o.Columns) > 0 {
+		b.WriteString(" (" + idents(o.Columns) + ")")
+	}
+	if o.Constraint != "" {
+		b.WriteString(" ON CONSTRAINT " + Ident(o.Constraint))
+	}
+	if !o.DoUpdate {
+		b.WriteString(" DO NOTHING")
+		return b.String()
+	}
+	b.WriteString(" DO UPDATE SET " + setClauses(o.Set))
+	if o.Where != nil {
+		b.WriteString(" WHERE " + o.Where.String())
+	}
+	return b.String()
+}
+
+func (s *Insert) String() string {
+	var b strings.Builder
+	if s.With != nil {
+		b.WriteString(s.With.String() + " ")
+	}
+	b.WriteString("INSERT INTO " + s.Table.String())
+	if s.Alias != "" {
+		b.WriteString(" AS " + Ident(s.Alias))
+	}
+	if len(s.Columns) > 0 {
+		b.WriteString(" (" + idents(s.Columns) + ")")
+	}
+	if s.Overriding != OverridingNone {
+		b.WriteString(" " + s.Overriding.String())
+	}
+	switch {
+	case s.DefaultValues:
+		b.WriteString(" DEFAULT VALUES")
+	case s.Query != nil:
+		b.WriteString(" " + s.Query.String())
+	default:
+		b.WriteString(" VALUES ")
+		for i, row := range s.Values {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + exprs(row) + ")")
+		}
+	}
+	if s.OnConflict != nil {
+		b.WriteString(" " + s.OnConflict.String())
+	}
+	writeReturning(&b, s.Returning)
+	return b.String()
+}
+
+func writeReturning(b *strings.Builder, r []Target) {
+	if len(r) > 0 {
+		b.WriteString(" RETURNING " + targets(r))
+	}
+}
+
+// Update is UPDATE table [AS alias] SET ... [FROM ...] [WHERE ...]
+// [RETURNING ...].
+type Update struct {
+	With      *With
+	Table     QualName
+	Alias     string
+	Set       []SetClause
+	From      []FromItem
+	Where     Expr
+	Returning []Target
+}
+
+func (s *Update) String() string {
+	var b strings.Builder
+	if s.With != nil {
+		b.WriteString(s.With.String() + " ")
+	}
+	b.WriteString("UPDATE " + s.Table.String())
+	if s.Alias != "" {
+		b.WriteString(" AS " + Ident(s.Alias))
+	}
+	b.WriteString(" SET " + setClauses(s.Set))
+	if len(s.From) > 0 {
+		b.WriteString(" FROM " + fromItems(s.From))
+	}
+	if s.Where != nil {
+		b.WriteString(" WHERE " + s.Where.String())
+	}
+	writeReturning(&b, s.Returning)
+	return b.String()
+}
+
+// Delete is DELETE FROM table [AS alias] [USING ...] [WHERE ...]
+// [RETURNING ...].
+type Delete struct {
+	With      *With
+	Table     QualName
+	Alias     string
+	Using     []FromItem
+	Where     Expr
+	Returning []Target
+}
+
+func (s *Delete) String() string {
+	var b strings.Builder
+	if s.With != nil {
+		b.WriteString(s.With.String() + " ")
+	}
+	b.WriteString("DELETE FROM " + s.Table.String())
+	if s.Alias != "" {
+		b.WriteString(" AS " + Ident(s.Alias))
+	}
+	if len(s.Using) > 0 {
+		b.WriteString(" USING " + fromItems(s.Using))
+	}
+	if s.Where != nil {
+		b.WriteString(" WHERE " + s.Where.String())
+	}
+	writeReturning(&b, s.Returning)
+	return b.String()
+}
+
+func (*Select) stmt() {}
+func (*Insert) stmt() {}
+func (*Update) stmt() {}
+func (*Delete) stmt() {}

@@ -1,0 +1,620 @@
+package parse
+
+import (
+	"github.com/pgplex/pgparser/nodes"
+
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+func (t *translator) createTable(s *nodes.CreateStmt) (ir.Statement, error) {
+	switch {
+	case items(s.InhRelations) != nil:
+		return nil, unsupported("INHERITS")
+	case s.Partbound != nil:
+		return nil, unsupported("PARTITION OF")
+	case s.Partspec != nil:
+		return nil, unsupported("PARTITION BY")
+	case s.OfTypename != nil:
+		return nil, unsupported("CREATE TABLE OF type")
+	case items(s.Options) != nil:
+		return nil, unsupported("storage parameters (WITH)")
+	case s.OnCommit != nodes.ONCOMMIT_NOOP:
+		return nil, unsupported("ON COMMIT")
+	case s.Tablespacename != "":
+		return nil, unsupported("TABLESPACE")
+	case s.AccessMethod != "":
+		return nil, unsupported("table access method (USING)")
+	}
+	name, err := rangeVar(s.Relation)
+	if err != nil {
+		return nil, err
+	}
+	out := &ir.CreateTable{Table: name, IfNotExists: s.IfNotExists}
+	elems := append(append([]nodes.Node(nil), items(s.TableElts)...), items(s.Constraints)...)
+	for _, el := range elems {
+		switch el := el.(type) {
+		case *nodes.ColumnDef:
+			c, err := t.columnDef(el)
+			if err != nil {
+				return nil, err
+			}
+			out.Columns = append(out.Columns, c)
+		case *nodes.Constraint:
+			k, err := t.tableConstraint(el)
+			if err != nil {
+				return nil, err
+			}
+			out.Constraints = append(out.Constraints, k)
+		case *nodes.TableLikeClause:
+			return nil, unsupported("LIKE in CREATE TABLE")
+		default:
+			return nil, unsupportedf("table element %s", nodeName(el))
+		}
+	}
+	return out, nil
+}
+
+// columnDef translates a column definition and its column constraints.
+// Constraint attributes (DEFERRABLE, INITIALLY DEFERRED, ...) that the
+// grammar leaves as separate list items are applied to the constraint
+// before them, with PostgreSQL's checks.
+func (t *translator) columnDef(cd *nodes.ColumnDef) (ir.ColumnDef, error) {
+	switch {
+	case cd.CollClause != nil:
+		return ir.ColumnDef{}, unsupported("COLLATE")
+	case cd.Compression != "":
+		return ir.ColumnDef{}, unsupported("COMPRESSION")
+	case cd.StorageName != "" || cd.Storage != 0:
+		return ir.ColumnDef{}, unsupported("STORAGE")
+	case cd.Generated != 0:
+		return ir.ColumnDef{}, unsupported("generated column (GENERATED ALWAYS AS)")
+	case items(cd.Fdwoptions) != nil:
+		return ir.ColumnDef{}, unsupported("column OPTIONS")
+	}
+	typ, err := t.typeName(cd.TypeName)
+	if err != nil {
+		return ir.ColumnDef{}, err
+	}
+	out := ir.ColumnDef{Name: cd.Colname, Type: typ, NotNull: cd.IsNotNull}
+	if base, ok := serialTypes[typ.Name]; ok && typ.Schema == "" {
+		if typ.ArrayDims > 0 {
+			return ir.ColumnDef{}, unsupported("array of serial")
+		}
+		out.Type = ir.TypeName{Name: base, Location: typ.Location}
+		out.Identity = &ir.Identity{Kind: ir.IdentitySerial}
+		out.NotNull = true
+	}
+	if cd.RawDefault != nil {
+		if out.Default, err = t.expr(cd.RawDefault); err != nil {
+			return ir.ColumnDef{}, err
+		}
+	}
+	if cd.Identity != 0 {
+		out.Identity = &ir.Identity{Kind: identityKind(cd.Identity)}
+		out.NotNull = true
+	}
+	var sawNull, sawNotNull bool
+	attrs := attrState{}
+	for _, it := range items(cd.Constraints) {
+		k, ok := it.(*nodes.Constraint)
+		if !ok {
+			return ir.ColumnDef{}, pgerr.New(pgerr.InternalError, "unexpected %s in column constraints", nodeName(it))
+		}
+		var last *ir.Constraint
+		if n := len(out.Constraints); n > 0 && attrs.open {
+			last = &out.Constraints[n-1]
+		}
+		if handled, err := attrs.apply(k, last); handled || err != nil {
+			if err != nil {
+				return ir.ColumnDef{}, err
+			}
+			continue
+		}
+		attrs = attrState{}
+		switch k.Contype {
+		case nodes.CONSTR_NULL:
+			if sawNotNull {
+				return ir.ColumnDef{}, pgerr.Syntax("conflicting NULL/NOT NULL declarations for column \"%s\"", cd.Colname)
+			}
+			sawNull = true
+		case nodes.CONSTR_NOTNULL:
+			if sawNull {
+				return ir.ColumnDef{}, pgerr.Syntax("conflicting NULL/NOT NULL declarations for column \"%s\"", cd.Colname)
+			}
+			sawNotNull = true
+			out.NotNull = true
+		case nodes.CONSTR_DEFAULT:
+			if out.Default != nil {
+				return ir.ColumnDef{}, pgerr.Syntax("multiple default values specified for column \"%s\"", cd.Colname)
+			}
+			if out.Default, err = t.expr(k.RawExpr); err != nil {
+				return ir.ColumnDef{}, err
+			}
+		case nodes.CONSTR_IDENTITY:
+			if out.Identity != nil && out.Identity.Kind != ir.IdentitySerial {
+				return ir.ColumnDef{}, pgerr.Syntax("multiple identity specifications for column \"%s\"", cd.Colname)
+			}
+			if out.Identity != nil {
+				return ir.ColumnDef{}, pgerr.Syntax("both default and identity specified for column \"%s\"", cd.Colname)
+			}
+			if items(k.Options) != nil {
+				return ir.ColumnDef{}, unsupported("identity sequence options")
+			}
+			out.Identity = &ir.Identity{Kind: identityKind(k.GeneratedWhen)}
+			out.NotNull = true
+		case nodes.CONSTR_GENERATED:
+			return ir.ColumnDef{}, unsupported("generated column (GENERATED ALWAYS AS)")
+		default:
+			c, err := t.constraint(k, []string{cd.Colname})
+			if err != nil {
+				return ir.ColumnDef{}, err
+			}
+			out.Constraints = append(out.Constraints, c)
+			attrs.open = true
+		}
+	}
+	if out.Identity != nil && out.Default != nil {
+		return ir.ColumnDef{}, pgerr.Syntax("both default and identity specified for column \"%s\"", cd.Colname)
+	}
+	return out, nil
+}
+
+func identityKind(b byte) ir.IdentityKind {
+	if b == 'a' {
+		return ir.IdentityAlways
+	}
+	return ir.IdentityByDefault
+}
+
+// attrState follows constraint attribute items in a column's constraint
+// list, as PostgreSQL's transformConstraintAttrs does.
+type attrState struct {
+	open          bool // the previous item was a constraint attributes may follow
+	sawDeferrable bool
+	sawInitially  bool
+}
+
+// apply handles k if it is a constraint attribute, applying it to last
+// (nil when no constraint that takes attributes precedes it).
+func (a *attrState) apply(k *nodes.Constraint, last *ir.Constraint) (bool, error) {
+	var clause string
+	switch k.Contype {
+	case nodes.CONSTR_ATTR_DEFERRABLE:
+		clause = "DEFERRABLE"
+	case nodes.CONSTR_ATTR_NOT_DEFERRABLE:
+		clause = "NOT DEFERRABLE"
+	case nodes.CONSTR_ATTR_DEFERRED:
+		clause = "INITIALLY DEFERRED"
+	case nodes.CONSTR_ATTR_IMMEDIATE:
+		clause = "INITIALLY IMMEDIATE"
+	default:
+		return false, nil
+	}
+	if last == nil || last.Kind == ir.Check {
+		return true, pgerr.Syntax("misplaced %s clause", clause)
+	}
+	switch k.Contype {
+	case nodes.CONSTR_ATTR_DEFERRABLE, nodes.CONSTR_ATTR_NOT_DEFERRABLE:
+		if a.sawDeferrable {
+			return true, pgerr.Syntax("multiple DEFERRABLE/NOT DEFERRABLE clauses not allowed")
+		}
+		a.sawDeferrable = true
+		last.Deferrable = k.Contype == nodes.CONSTR_ATTR_DEFERRABLE
+		if !last.Deferrable && a.sawInitially && last.InitiallyDeferred {
+			return true, pgerr.Syntax("constraint declared INITIALLY DEFERRED must be DEFERRABLE")
+		}
+	default:
+		if a.sawInitially {
+			return true, pgerr.Syntax("multiple INITIALLY IMMEDIATE/DEFERRED clauses not allowed")
+		}
+		a.sawInitially = true
+		last.InitiallyDeferred = k.Contype == nodes.CONSTR_ATTR_DEFERRED
+		if last.InitiallyDeferred {
+			if a.sawDeferrable && !last.Deferrable {
+				return true, pgerr.Syntax("constraint declared INITIALLY DEFERRED must be DEFERRABLE")
+			}
+			last.Deferrable = true // INITIALLY DEFERRED implies DEFERRABLE
+		}
+	}
+	return true, nil
+}
+
+// tableConstraint translates a table constraint (or ALTER TABLE ADD
+// constraint), whose columns are written in it.
+func (t *translator) tableConstraint(k *nodes.Constraint) (ir.Constraint, error) {
+	switch k.Contype {
+	case nodes.CONSTR_PRIMARY, nodes.CONSTR_UNIQUE:
+		cols, err := strs(k.Keys)
+		if err != nil {
+			return ir.Constraint{}, err
+		}
+		return t.constraint(k, cols)
+	case nodes.CONSTR_FOREIGN:
+		cols, err := strs(k.FkAttrs)
+		if err != nil {
+			return ir.Constraint{}, err
+		}
+		return t.constraint(k, cols)
+	case nodes.CONSTR_NOTNULL:
+		return ir.Constraint{}, unsupported("table-level NOT NULL constraint")
+	}
+	return t.constraint(k, nil)
+}
+
+// refActions maps pgparser's action codes to IR actions.
+var refActions = map[byte]ir.RefAction{
+	0: ir.NoAction, 'a': ir.NoAction, 'r': ir.Restrict, 'c': ir.Cascade, 'n': ir.SetNull, 'd': ir.SetDefault,
+}
+
+// constraint translates a PRIMARY KEY, UNIQUE, CHECK or FOREIGN KEY
+// constraint over cols (the column itself for a column constraint).
+func (t *translator) constraint(k *nodes.Constraint, cols []string) (ir.Constraint, error) {
+	switch {
+	case k.IsNoInherit:
+		return ir.Constraint{}, unsupported("NO INHERIT")
+	case k.SkipValidation:
+		return ir.Constraint{}, unsupported("NOT VALID")
+	case items(k.Including) != nil:
+		return ir.Constraint{}, unsupported("INCLUDE")
+	case items(k.Options) != nil:
+		return ir.Constraint{}, unsupported("index storage parameters (WITH)")
+	case k.Indexname != "":
+		return ir.Constraint{}, unsupported("USING INDEX")
+	case k.Indexspace != "":
+		return ir.Constraint{}, unsupported("USING INDEX TABLESPACE")
+	case k.WhereClause != nil:
+		return ir.Constraint{}, unsupported("constraint WHERE clause")
+	}
+	out := ir.Constraint{Name: k.Conname, Columns: cols, Deferrable: k.Deferrable || k.Initdeferred, InitiallyDeferred: k.Initdeferred}
+	switch k.Contype {
+	case nodes.CONSTR_PRIMARY:
+		out.Kind = ir.PrimaryKey
+	case nodes.CONSTR_UNIQUE:
+		out.Kind = ir.Unique
+		out.NullsNotDistinct = k.NullsNotDistinct
+	case nodes.CONSTR_CHECK:
+		out.Kind = ir.Check
+		out.Columns = nil
+		if out.Deferrable {
+			return ir.Constraint{}, unsupported("DEFERRABLE on a CHECK constraint")
+		}
+		var err error
+		if out.Check, err = t.expr(k.RawExpr); err != nil {
+			return ir.Constraint{}, err
+		}
+	case nodes.CONSTR_FOREIGN:
+		out.Kind = ir.ForeignKey
+		fk, err := foreignKey(k)
+		if err != nil {
+			return ir.Constraint{}, err
+		}
+		out.ForeignKey = fk
+	case nodes.CONSTR_EXCLUSION:
+		return ir.Constraint{}, unsupported("EXCLUDE constraint")
+	default:
+		return ir.Constraint{}, unsupportedf("constraint of kind %d", k.Contype)
+	}
+	return out, nil
+}
+
+func foreignKey(k *nodes.Constraint) (*ir.ForeignKeyDef, error) {
+	if k.Pktable == nil {
+		return nil, pgerr.New(pgerr.InternalError, "foreign key without referenced table")
+	}
+	ref, err := rangeVar(k.Pktable)
+	if err != nil {
+		return nil, err
+	}
+	out := &ir.ForeignKeyDef{RefTable: ref}
+	if out.RefColumns, err = strs(k.PkAttrs); err != nil {
+		return nil, err
+	}
+	switch k.FkMatchtype {
+	case 0, 's':
+		out.Match = ir.MatchSimple
+	case 'f':
+		out.Match = ir.MatchFull
+	case 'p':
+		return nil, unsupported("MATCH PARTIAL")
+	default:
+		return nil, pgerr.New(pgerr.InternalError, "unknown MATCH type %q", k.FkMatchtype)
+	}
+	var ok bool
+	if out.OnDelete, ok = refActions[k.FkDelaction]; !ok {
+		return nil, pgerr.New(pgerr.InternalError, "unknown ON DELETE action %q", k.FkDelaction)
+	}
+	if out.OnUpdate, ok = refActions[k.FkUpdaction]; !ok {
+		return nil, pgerr.New(pgerr.InternalError, "unknown ON UPDATE action %q", k.FkUpdaction)
+	}
+	if out.OnDeleteColumns, err = strs(k.FkDelsetcols); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
+	switch {
+	case s.AccessMethod != "" && s.AccessMethod != "btree":
+		return nil, unsupportedf("index access method %s", s.AccessMethod)
+	case items(s.IndexIncludingParams) != nil:
+		return nil, unsupported("INCLUDE")
+	case s.WhereClause != nil:
+		return nil, unsupported("partial index (WHERE)")
+	case items(s.Options) != nil:
+		return nil, unsupported("index storage parameters (WITH)")
+	case s.TableSpace != "":
+		return nil, unsupported("TABLESPACE")
+	case items(s.ExcludeOpNames) != nil:
+		return nil, unsupported("EXCLUDE constraint")
+	}
+	table, err := rangeVar(s.Relation)
+	if err != nil {
+		return nil, err
+	}
+	out := &ir.CreateIndex{
+		Name: s.Idxname, Table: table, Unique: s.Unique, NullsNotDistinct: s.Nulls_not_distinct,
+		IfNotExists: s.IfNotExists, Concurrently: s.Concurrent,
+	}
+	for _, it := range items(s.IndexParams) {
+		ie, ok := it.(*nodes.IndexElem)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in index columns", nodeName(it))
+		}
+		if ie.Collation != nil || ie.Opclass != nil || ie.Opclassopts != nil {
+			return nil, unsupported("index COLLATE or operator class")
+		}
+		el := ir.IndexElem{Column: ie.Name, Dir: sortDir(ie.Ordering), Nulls: nullsOrder(ie.NullsOrdering)}
+		if ie.Expr != nil {
+			if el.Expr, err = t.expr(ie.Expr); err != nil {
+				return nil, err
+			}
+		}
+		out.Elems = append(out.Elems, el)
+	}
+	return out, nil
+}
+
+// dropKinds maps DROP object types to IR kinds.
+var dropKinds = map[nodes.ObjectType]ir.ObjectKind{
+	nodes.OBJECT_TABLE: ir.ObjectTable, nodes.OBJECT_INDEX: ir.ObjectIndex, nodes.OBJECT_VIEW: ir.ObjectView,
+}
+
+// objectNames names object types in 0A000 messages.
+var objectNames = map[nodes.ObjectType]string{
+	nodes.OBJECT_TABLE: "TABLE", nodes.OBJECT_INDEX: "INDEX", nodes.OBJECT_VIEW: "VIEW", nodes.OBJECT_COLUMN: "COLUMN",
+	nodes.OBJECT_SEQUENCE: "SEQUENCE", nodes.OBJECT_SCHEMA: "SCHEMA", nodes.OBJECT_FUNCTION: "FUNCTION",
+	nodes.OBJECT_TYPE: "TYPE", nodes.OBJECT_MATVIEW: "MATERIALIZED VIEW", nodes.OBJECT_EXTENSION: "EXTENSION",
+	nodes.OBJECT_TRIGGER: "TRIGGER", nodes.OBJECT_DOMAIN: "DOMAIN", nodes.OBJECT_ROLE: "ROLE",
+	nodes.OBJECT_DATABASE: "DATABASE", nodes.OBJECT_PROCEDURE: "PROCEDURE", nodes.OBJECT_FOREIGN_TABLE: "FOREIGN TABLE",
+}
+
+func objectName(o nodes.ObjectType) string {
+	if n, ok := objectNames[o]; ok {
+		return n
+	}
+	return "this object type"
+}
+
+func (t *translator) drop(s *nodes.DropStmt) (ir.Statement, error) {
+	kind, ok := dropKinds[nodes.ObjectType(s.RemoveType)]
+	if !ok {
+		return nil, unsupportedf("DROP %s", objectName(nodes.ObjectType(s.RemoveType)))
+	}
+	out := &ir.Drop{Kind: kind, IfExists: s.Missing_ok, Cascade: nodes.DropBehavior(s.Behavior) == nodes.DROP_CASCADE}
+	for _, it := range items(s.Objects) {
+		l, ok := it.(*nodes.List)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in DROP", nodeName(it))
+		}
+		name, err := qualName(l)
+		if err != nil {
+			return nil, err
+		}
+		out.Names = append(out.Names, name)
+	}
+	return out, nil
+}
+
+// alterNames names ALTER TABLE actions in 0A000 messages.
+var alterNames = map[nodes.AlterTableType]string{
+	nodes.AT_AlterColumnType:    "ALTER COLUMN ... TYPE",
+	nodes.AT_AddIdentity:        "ALTER COLUMN ... ADD GENERATED",
+	nodes.AT_SetIdentity:        "ALTER COLUMN ... SET GENERATED",
+	nodes.AT_DropIdentity:       "ALTER COLUMN ... DROP IDENTITY",
+	nodes.AT_SetExpression:      "ALTER COLUMN ... SET EXPRESSION",
+	nodes.AT_DropExpression:     "ALTER COLUMN ... DROP EXPRESSION",
+	nodes.AT_SetStatistics:      "ALTER COLUMN ... SET STATISTICS",
+	nodes.AT_AlterConstraint:    "ALTER CONSTRAINT",
+	nodes.AT_ValidateConstraint: "VALIDATE CONSTRAINT",
+	nodes.AT_ChangeOwner:        "OWNER TO",
+	nodes.AT_EnableTrig:         "ENABLE TRIGGER",
+	nodes.AT_DisableTrig:        "DISABLE TRIGGER",
+	nodes.AT_EnableRowSecurity:  "ENABLE ROW LEVEL SECURITY",
+	nodes.AT_AttachPartition:    "ATTACH PARTITION",
+	nodes.AT_DetachPartition:    "DETACH PARTITION",
+	nodes.AT_AddInherit:         "INHERIT",
+	nodes.AT_ReplicaIdentity:    "REPLICA IDENTITY",
+	nodes.AT_SetTableSpace:      "SET TABLESPACE",
+	nodes.AT_SetRelOptions:      "SET (storage parameters)",
+}
+
+func (t *translator) alterTable(s *nodes.AlterTableStmt) (ir.Statement, error) {
+	if nodes.ObjectType(s.ObjType) != nodes.OBJECT_TABLE {
+		return nil, unsupportedf("ALTER %s", objectName(nodes.ObjectType(s.ObjType)))
+	}
+	table, err := rangeVar(s.Relation)
+	if err != nil {
+		return nil, err
+	}
+	out := &ir.AlterTable{Table: table, IfExists: s.Missing_ok}
+	for _, it := range items(s.Cmds) {
+		c, ok := it.(*nodes.AlterTableCmd)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in ALTER TABLE", nodeName(it))
+		}
+		cmd, err := t.alterCmd(c)
+		if err != nil {
+			return nil, err
+		}
+		out.Cmds = append(out.Cmds, cmd)
+	}
+	return out, nil
+}
+
+func (t *translator) alterCmd(c *nodes.AlterTableCmd) (ir.AlterCmd, error) {
+	cascade := nodes.DropBehavior(c.Behavior) == nodes.DROP_CASCADE
+	switch nodes.AlterTableType(c.Subtype) {
+	case nodes.AT_AddColumn:
+		cd, ok := c.Def.(*nodes.ColumnDef)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "ADD COLUMN without a column")
+		}
+		col, err := t.columnDef(cd)
+		if err != nil {
+			return nil, err
+		}
+		return &ir.AddColumn{Column: col, IfNotExists: c.Missing_ok}, nil
+	case nodes.AT_DropColumn:
+		return &ir.DropColumn{Name: c.Name, IfExists: c.Missing_ok, Cascade: cascade}, nil
+	case nodes.AT_AddConstraint:
+		k, ok := c.Def.(*nodes.Constraint)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "ADD CONSTRAINT without a constraint")
+		}
+		con, err := t.tableConstraint(k)
+		if err != nil {
+			return nil, err
+		}
+		return &ir.AddConstraint{Constraint: con}, nil
+	case nodes.AT_DropConstraint:
+		return &ir.DropConstraint{Name: c.Name, IfExists: c.Missing_ok, Cascade: cascade}, nil
+	case nodes.AT_ColumnDefault:
+		def, err := t.optExpr(c.Def)
+		if err != nil {
+			return nil, err
+		}
+		return &ir.SetColumnDefault{Column: c.Name, Default: def}, nil
+	case nodes.AT_SetNotNull:
+		return &ir.SetColumnNotNull{Column: c.Name, NotNull: true}, nil
+	case nodes.AT_DropNotNull:
+		return &ir.SetColumnNotNull{Column: c.Name}, nil
+	}
+	if name, ok := alterNames[nodes.AlterTableType(c.Subtype)]; ok {
+		return nil, unsupportedf("ALTER TABLE ... %s", name)
+	}
+	return nil, unsupportedf("ALTER TABLE action %d", c.Subtype)
+}
+
+func (t *translator) rename(s *nodes.RenameStmt) (ir.Statement, error) {
+	if s.Relation == nil {
+		return nil, unsupportedf("ALTER %s ... RENAME", objectName(s.RenameType))
+	}
+	table, err := rangeVar(s.Relation)
+	if err != nil {
+		return nil, err
+	}
+	out := &ir.AlterTable{Table: table, IfExists: s.MissingOk}
+	switch {
+	case s.RenameType == nodes.OBJECT_TABLE:
+		out.Cmds = []ir.AlterCmd{&ir.RenameTable{NewName: s.Newname}}
+	case s.RenameType == nodes.OBJECT_COLUMN && s.RelationType == nodes.OBJECT_TABLE:
+		out.Cmds = []ir.AlterCmd{&ir.RenameColumn{Column: s.Subname, NewName: s.Newname}}
+	case s.RenameType == nodes.OBJECT_TABCONSTRAINT:
+		out.Cmds = []ir.AlterCmd{&ir.RenameConstraint{Constraint: s.Subname, NewName: s.Newname}}
+	default:
+		return nil, unsupportedf("ALTER %s ... RENAME", objectName(s.RenameType))
+	}
+	return out, nil
+}
+
+func (t *translator) createView(s *nodes.ViewStmt) (ir.Statement, error) {
+	switch {
+	case items(s.Options) != nil:
+		return nil, unsupported("view options (WITH)")
+	case s.WithCheckOption != 0:
+		return nil, unsupported("WITH CHECK OPTION")
+	}
+	name, err := rangeVar(s.View)
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := s.Query.(*nodes.SelectStmt)
+	if !ok {
+		return nil, unsupportedf("view query %s", nodeName(s.Query))
+	}
+	q, err := t.query(sel)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := strs(s.Aliases)
+	if err != nil {
+		return nil, err
+	}
+	return &ir.CreateView{View: name, OrReplace: s.Replace, Columns: cols, Query: q}, nil
+}
+
+func (t *translator) truncate(s *nodes.TruncateStmt) (ir.Statement, error) {
+	out := &ir.Truncate{RestartIdentity: s.RestartSeqs, Cascade: s.Behavior == nodes.DROP_CASCADE}
+	for _, it := range items(s.Relations) {
+		rv, ok := it.(*nodes.RangeVar)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in TRUNCATE", nodeName(it))
+		}
+		name, err := rangeVar(rv)
+		if err != nil {
+			return nil, err
+		}
+		out.Tables = append(out.Tables, name)
+	}
+	return out, nil
+}
+
+// commentKinds maps COMMENT ON object types to IR kinds.
+var commentKinds = map[nodes.ObjectType]ir.ObjectKind{
+	nodes.OBJECT_TABLE: ir.ObjectTable, nodes.OBJECT_VIEW: ir.ObjectView, nodes.OBJECT_INDEX: ir.ObjectIndex,
+	nodes.OBJECT_COLUMN: ir.ObjectColumn, nodes.OBJECT_TABCONSTRAINT: ir.ObjectConstraint,
+}
+
+// comment translates COMMENT ON. PostgreSQL treats an empty comment as
+// NULL (removing it), and pgparser cannot tell the two apart, so both
+// arrive with Null set.
+func (t *translator) comment(s *nodes.CommentStmt) (ir.Statement, error) {
+	kind, ok := commentKinds[s.Objtype]
+	if !ok {
+		return nil, unsupportedf("COMMENT ON %s", objectName(s.Objtype))
+	}
+	l, ok := s.Object.(*nodes.List)
+	if !ok {
+		return nil, pgerr.New(pgerr.InternalError, "unexpected %s in COMMENT ON", nodeName(s.Object))
+	}
+	parts, err := strs(l)
+	if err != nil {
+		return nil, err
+	}
+	out := &ir.CommentOn{Kind: kind, Comment: s.Comment, Null: s.Comment == ""}
+	if kind == ir.ObjectColumn || kind == ir.ObjectConstraint {
+		if len(parts) < 2 {
+			return nil, pgerr.Syntax("column name must be qualified")
+		}
+		last := parts[len(parts)-1]
+		parts = parts[:len(parts)-1]
+		if kind == ir.ObjectColumn {
+			out.Column = last
+		} else {
+			out.Constraint = last
+		}
+	}
+	if out.Object, err = qualName(&nodes.List{Items: stringNodes(parts)}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func stringNodes(parts []string) []nodes.Node {
+	out := make([]nodes.Node, len(parts))
+	for i, p := range parts {
+		out[i] = &nodes.String{Str: p}
+	}
+	return out
+}

@@ -1,0 +1,167 @@
+package parse
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// parseError parses sql and returns its *pgerr.Error, failing the test if
+// parsing succeeds or the error has another type.
+func parseError(t *testing.T, sql string) *pgerr.Error {
+	t.Helper()
+	stmts, err := Parse(sql)
+	require.Error(t, err, "parsed as %v", stmts)
+	var pe *pgerr.Error
+	require.ErrorAs(t, err, &pe)
+	return pe
+}
+
+// Ensure every unsupported construct is 0A000 naming it, never another IR.
+func TestParse_Unsupported(t *testing.T) {
+	tests := []struct{ sql, message string }{
+		{"MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE", "MERGE is not supported"},
+		{"COPY t FROM STDIN", "COPY is not supported"},
+		{"CREATE SEQUENCE s", "CREATE SEQUENCE is not supported"},
+		{"CREATE SCHEMA s", "CREATE SCHEMA is not supported"},
+		{`CREATE EXTENSION IF NOT EXISTS "uuid-ossp"`, "CREATE EXTENSION is not supported"},
+		{"CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql", "CREATE FUNCTION is not supported"},
+		{"PREPARE p AS SELECT 1", "PREPARE is not supported"},
+		{"DEALLOCATE ALL", "DEALLOCATE is not supported"},
+		{"LOCK TABLE t", "LOCK is not supported"},
+		{"VACUUM t", "VACUUM and ANALYZE is not supported"},
+		{"DISCARD ALL", "DISCARD is not supported"},
+		{"GRANT SELECT ON t TO u", "GRANT and REVOKE is not supported"},
+		{"CREATE TABLE t2 AS SELECT 1", "CREATE TABLE AS and SELECT INTO is not supported"},
+		{"SELECT 1 INTO t2", "SELECT INTO is not supported"},
+		{"DROP SEQUENCE s", "DROP SEQUENCE is not supported"},
+		{"CREATE TEMP TABLE t (a int)", "TEMPORARY table is not supported"},
+		{"CREATE UNLOGGED TABLE t (a int)", "UNLOGGED table is not supported"},
+		{"CREATE TABLE t (a int) INHERITS (p)", "INHERITS is not supported"},
+		{"CREATE TABLE t (a int) PARTITION BY RANGE (a)", "PARTITION BY is not supported"},
+		{"CREATE TABLE t (LIKE u)", "LIKE in CREATE TABLE is not supported"},
+		{"CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) STORED)", "generated column (GENERATED ALWAYS AS) is not supported"},
+		{"CREATE TABLE t (a text COLLATE \"C\")", "COLLATE is not supported"},
+		{"CREATE TABLE t (a int GENERATED ALWAYS AS IDENTITY (START WITH 10))", "identity sequence options is not supported"},
+		{"CREATE TABLE t (a int REFERENCES p MATCH PARTIAL)", "MATCH PARTIAL is not supported"},
+		{"CREATE TABLE t (a int, CHECK (a > 0) NO INHERIT)", "NO INHERIT is not supported"},
+		{"CREATE TABLE t (a int, CHECK (a > 0) DEFERRABLE)", "DEFERRABLE on a CHECK constraint is not supported"},
+		{"CREATE TABLE t (a int, EXCLUDE USING gist (a WITH =))", "EXCLUDE constraint is not supported"},
+		{"CREATE TABLE t (a int, PRIMARY KEY (a) INCLUDE (a))", "INCLUDE is not supported"},
+		{"ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID", "NOT VALID is not supported"},
+		{"CREATE INDEX i ON t USING gin (a)", "index access method gin is not supported"},
+		{"CREATE INDEX i ON t (a) WHERE a > 0", "partial index (WHERE) is not supported"},
+		{"CREATE INDEX i ON t (a) INCLUDE (b)", "INCLUDE is not supported"},
+		{"CREATE INDEX i ON t (a text_pattern_ops)", "index COLLATE or operator class is not supported"},
+		{"ALTER TABLE t ALTER COLUMN a TYPE bigint", "ALTER TABLE ... ALTER COLUMN ... TYPE is not supported"},
+		{"ALTER INDEX i RENAME TO j", "ALTER INDEX ... RENAME is not supported"},
+		{"CREATE VIEW v AS SELECT 1 WITH CHECK OPTION", "WITH CHECK OPTION is not supported"},
+		{"COMMENT ON SCHEMA s IS 'x'", "COMMENT ON SCHEMA is not supported"},
+		{"SELECT DISTINCT ON (a) a FROM t", "DISTINCT ON is not supported"},
+		{"SELECT sum(a) OVER () FROM t", "window function (OVER) is not supported"},
+		{"SELECT a FROM t WINDOW w AS (ORDER BY a)", "WINDOW clause is not supported"},
+		{"SELECT count(*) FILTER (WHERE a) FROM t", "aggregate FILTER is not supported"},
+		{"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a) FROM t", "WITHIN GROUP is not supported"},
+		{"SELECT a FROM t GROUP BY ROLLUP (a)", "GROUPING SETS, ROLLUP and CUBE is not supported"},
+		{"SELECT a FROM t GROUP BY DISTINCT a", "GROUP BY DISTINCT is not supported"},
+		{"SELECT * FROM t NATURAL JOIN u", "NATURAL JOIN is not supported"},
+		{"SELECT * FROM t, LATERAL (SELECT 1) x", "LATERAL is not supported"},
+		{"SELECT * FROM generate_series(1, 3)", "function in FROM is not supported"},
+		{"SELECT * FROM t TABLESAMPLE SYSTEM (10)", "TABLESAMPLE is not supported"},
+		{"SELECT * FROM t FETCH FIRST 1 ROWS WITH TIES", "FETCH FIRST ... WITH TIES is not supported"},
+		{"SELECT a SIMILAR TO 'x' FROM t", "SIMILAR TO is not supported"},
+		{"SELECT a[1] FROM t", "array subscript and field selection is not supported"},
+		{"SELECT ARRAY(SELECT 1)", "ARRAY(subquery) is not supported"},
+		{"SELECT a COLLATE \"C\" FROM t", "COLLATE is not supported"},
+		{"SELECT a OPERATOR(pg_catalog.+) b FROM t", ""},
+		{"SELECT a OPERATOR(s.+) b FROM t", "OPERATOR() syntax is not supported"},
+		{"SELECT f(x => 1)", "named function argument is not supported"},
+		{"SELECT f(VARIADIC ARRAY[1])", "VARIADIC is not supported"},
+		{"SELECT otherdb.s.t.c FROM t", "cross-database reference is not supported"},
+		{"WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "data-modifying statement in WITH is not supported"},
+		{"INSERT INTO t VALUES (1) ON CONFLICT (lower(a)) DO NOTHING", "ON CONFLICT on an expression is not supported"},
+		{"UPDATE t SET (a, b) = (SELECT 1, 2)", "multiple-column UPDATE from a subquery is not supported"},
+		{"UPDATE t SET a[1] = 2", "assignment to an array element or field is not supported"},
+		{"DELETE FROM t WHERE CURRENT OF c", "WHERE CURRENT OF is not supported"},
+		{"COMMIT AND CHAIN", "COMMIT AND CHAIN is not supported"},
+		{"PREPARE TRANSACTION 'x'", "two-phase commit is not supported"},
+		{"SELECT trim('x' FROM a), trim(a, 'y') FROM t", "TRIM(characters FROM string) together with TRIM(string, characters) in one text is not supported"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sql, func(t *testing.T) {
+			if tc.message == "" {
+				_, err := Parse(tc.sql)
+				require.NoError(t, err, "OPERATOR(pg_catalog.op) is the plain operator")
+				return
+			}
+			pe := parseError(t, tc.sql)
+			assert.Equal(t, pgerr.FeatureNotSupported, pe.Code)
+			assert.Equal(t, tc.message, pe.Message)
+		})
+	}
+}
+
+// Ensure syntax and lexical errors are 42601 with PostgreSQL's message and
+// a 1-based character position.
+func TestParse_SyntaxErrors(t *testing.T) {
+	tests := []struct {
+		name, sql, message string
+		position           int
+	}{
+		{"misspelt keyword", "SELECT * FORM t", `syntax error at or near "FORM"`, 10},
+		{"after multibyte text", "SELECT 'é', * FORM t", `syntax error at or near "FORM"`, 15},
+		{"end of input", "SELECT 1 +", "syntax error at end of input", 11},
+		{"end of input after space", "SELECT * FROM t WHERE ", "syntax error at end of input", 23},
+		{"second statement", "SELECT 1; SELEC 2", `syntax error at or near "SELEC"`, 11},
+		{"parameter as table", "SELECT * FROM $1", `syntax error at or near "$1"`, 15},
+		{"parameter as alias", "SELECT 1 $1", `syntax error at or near "$1"`, 10},
+		{"parameter as qualified column", "SELECT t.$2 FROM t", `syntax error at or near "$2"`, 10},
+		{"unterminated string", "SELECT 'abc", `unterminated quoted string at or near "'abc"`, 8},
+		{"unterminated escape string", `SELECT E'a\'`, `unterminated quoted string at or near "E'a\'"`, 8},
+		{"unterminated bit string", "SELECT B'01", `unterminated bit string literal at or near "B'01"`, 8},
+		{"unterminated hex string", "SELECT X'1F", `unterminated hexadecimal string literal at or near "X'1F"`, 8},
+		{"unterminated quoted identifier", `SELECT "abc`, `unterminated quoted identifier at or near ""abc"`, 8},
+		{"zero-length identifier", `SELECT ""`, `zero-length delimited identifier at or near """"`, 8},
+		{"unterminated dollar quote", "SELECT $x$abc", `unterminated dollar-quoted string at or near "$x$abc"`, 8},
+		{"unterminated comment", "SELECT 1 /* a /* b */", `unterminated /* comment at or near "/* a /* b */"`, 10},
+		{"trailing junk after number", "SELECT 123abc", `trailing junk after numeric literal at or near "123abc"`, 8},
+		{"trailing junk after parameter", "SELECT $1abc", `trailing junk after parameter at or near "$1abc"`, 8},
+		{"values of different lengths", "INSERT INTO t VALUES (1), (1, 2)", "VALUES lists must all be the same length", 0},
+		{"default outside values", "SELECT DEFAULT", "DEFAULT is not allowed in this context", 0},
+		{"default nested in values", "INSERT INTO t VALUES (DEFAULT + 1)", "DEFAULT is not allowed in this context", 0},
+		{"non-integer order by constant", "SELECT a FROM t ORDER BY 'a'", "non-integer constant in ORDER BY", 0},
+		{"misplaced deferrable", "CREATE TABLE t (a int CHECK (a > 0) NOT DEFERRABLE)", "misplaced NOT DEFERRABLE clause", 0},
+		{"conflicting null declarations", "CREATE TABLE t (a int NULL NOT NULL)", `conflicting NULL/NOT NULL declarations for column "a"`, 0},
+		{"two defaults", "CREATE TABLE t (a int DEFAULT 1 DEFAULT 2)", `multiple default values specified for column "a"`, 0},
+		{"do update without target", "INSERT INTO t VALUES (1) ON CONFLICT DO UPDATE SET a = 1", "ON CONFLICT DO UPDATE requires inference specification or constraint name", 0},
+		{"bad isolation level is a grammar error", "BEGIN ISOLATION LEVEL SOMETIMES", `syntax error at or near "SOMETIMES"`, 23},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pe := parseError(t, tc.sql)
+			assert.Equal(t, pgerr.SyntaxError, pe.Code)
+			assert.Equal(t, tc.message, pe.Message)
+			assert.Equal(t, tc.position, pe.Position)
+		})
+	}
+}
+
+// Ensure text PostgreSQL cannot receive is refused with 22021.
+func TestParse_InvalidEncoding(t *testing.T) {
+	for _, sql := range []string{"SELECT 'a\x00b'", "SELECT '\xff'"} {
+		pe := parseError(t, sql)
+		assert.Equal(t, pgerr.CharacterNotInRepertoire, pe.Code)
+	}
+}
+
+// Ensure empty and comment-only texts are zero statements, not errors.
+func TestParse_Empty(t *testing.T) {
+	for _, sql := range []string{"", "  ", ";", ";;", "-- only a comment", "/* c */ ;"} {
+		stmts, err := Parse(sql)
+		require.NoError(t, err, sql)
+		assert.Empty(t, stmts, sql)
+	}
+}

@@ -1,0 +1,183 @@
+package parse
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pgplex/pgparser/nodes"
+
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// translator turns pgparser nodes of one source into IR. It is used for
+// one Parse call and is not safe for concurrent use.
+type translator struct {
+	src  *source
+	used []bool // used[i]: parameter occurrence i became an ir.Param
+}
+
+func newTranslator(src *source) *translator {
+	return &translator{src: src, used: make([]bool, len(src.params))}
+}
+
+// unsupported is the 0A000 error for a construct; see pgerr.Unsupported.
+func unsupported(construct string) *pgerr.Error { return pgerr.Unsupported(construct) }
+
+// unsupportedf formats the construct's name.
+func unsupportedf(format string, args ...any) *pgerr.Error {
+	return pgerr.Unsupported(fmt.Sprintf(format, args...))
+}
+
+// nodeName is a node's Go type name without package, for messages about
+// nodes this layer does not know.
+func nodeName(n nodes.Node) string {
+	return strings.TrimPrefix(fmt.Sprintf("%T", n), "*nodes.")
+}
+
+// items returns a list's items; a nil list has none.
+func items(l *nodes.List) []nodes.Node {
+	if l == nil {
+		return nil
+	}
+	return l.Items
+}
+
+// strs returns the strings of a list of String nodes.
+func strs(l *nodes.List) ([]string, error) {
+	var out []string
+	for _, it := range items(l) {
+		s, ok := it.(*nodes.String)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in a name list", nodeName(it))
+		}
+		out = append(out, s.Str)
+	}
+	return out, nil
+}
+
+// qualName converts a dotted name list (schema.name) to a QualName.
+func qualName(l *nodes.List) (ir.QualName, error) {
+	parts, err := strs(l)
+	if err != nil {
+		return ir.QualName{}, err
+	}
+	switch len(parts) {
+	case 1:
+		return ir.QualName{Name: parts[0]}, nil
+	case 2:
+		return ir.QualName{Schema: parts[0], Name: parts[1]}, nil
+	case 3:
+		return ir.QualName{}, unsupported("cross-database reference")
+	}
+	return ir.QualName{}, pgerr.Syntax("improper qualified name (too many dotted names): %s", strings.Join(parts, "."))
+}
+
+// rangeVar converts a table name in a statement; temporary and unlogged
+// relations are not supported.
+func rangeVar(rv *nodes.RangeVar) (ir.QualName, error) {
+	if rv.Catalogname != "" {
+		return ir.QualName{}, unsupported("cross-database reference")
+	}
+	switch rv.Relpersistence {
+	case nodes.RELPERSISTENCE_TEMP:
+		return ir.QualName{}, unsupported("TEMPORARY table")
+	case nodes.RELPERSISTENCE_UNLOGGED:
+		return ir.QualName{}, unsupported("UNLOGGED table")
+	}
+	return ir.QualName{Schema: rv.Schemaname, Name: rv.Relname}, nil
+}
+
+// statement translates one top-level statement.
+func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
+	switch n := n.(type) {
+	case *nodes.SelectStmt:
+		return t.selectStmt(n)
+	case *nodes.InsertStmt:
+		return t.insert(n)
+	case *nodes.UpdateStmt:
+		return t.update(n)
+	case *nodes.DeleteStmt:
+		return t.delete(n)
+	case *nodes.CreateStmt:
+		return t.createTable(n)
+	case *nodes.IndexStmt:
+		return t.createIndex(n)
+	case *nodes.DropStmt:
+		return t.drop(n)
+	case *nodes.AlterTableStmt:
+		return t.alterTable(n)
+	case *nodes.RenameStmt:
+		return t.rename(n)
+	case *nodes.ViewStmt:
+		return t.createView(n)
+	case *nodes.TruncateStmt:
+		return t.truncate(n)
+	case *nodes.CommentStmt:
+		return t.comment(n)
+	case *nodes.TransactionStmt:
+		return t.transaction(n)
+	case *nodes.ConstraintsSetStmt:
+		return t.setConstraints(n)
+	case *nodes.VariableSetStmt:
+		return t.setVar(n)
+	case *nodes.VariableShowStmt:
+		return &ir.ShowVar{Name: strings.ToLower(n.Name)}, nil
+	case *nodes.ExplainStmt:
+		return t.explain(n)
+	case *nodes.RawStmt:
+		return t.statement(n.Stmt)
+	}
+	if name, ok := unsupportedStatements[nodeName(n)]; ok {
+		return nil, unsupported(name)
+	}
+	return nil, unsupportedf("%s statement", strings.TrimSuffix(nodeName(n), "Stmt"))
+}
+
+// unsupportedStatements names, as users write them, the statements
+// reldb's SQL layer rejects with 0A000.
+var unsupportedStatements = map[string]string{
+	"MergeStmt":                  "MERGE",
+	"CopyStmt":                   "COPY",
+	"CreateSeqStmt":              "CREATE SEQUENCE",
+	"AlterSeqStmt":               "ALTER SEQUENCE",
+	"CreateSchemaStmt":           "CREATE SCHEMA",
+	"CreateExtensionStmt":        "CREATE EXTENSION",
+	"CreateFunctionStmt":         "CREATE FUNCTION",
+	"DoStmt":                     "DO",
+	"CreateTrigStmt":             "CREATE TRIGGER",
+	"GrantStmt":                  "GRANT and REVOKE",
+	"GrantRoleStmt":              "GRANT and REVOKE",
+	"PrepareStmt":                "PREPARE",
+	"ExecuteStmt":                "EXECUTE",
+	"DeallocateStmt":             "DEALLOCATE",
+	"LockStmt":                   "LOCK",
+	"CreateTableAsStmt":          "CREATE TABLE AS and SELECT INTO",
+	"VacuumStmt":                 "VACUUM and ANALYZE",
+	"DiscardStmt":                "DISCARD",
+	"ListenStmt":                 "LISTEN",
+	"UnlistenStmt":               "UNLISTEN",
+	"NotifyStmt":                 "NOTIFY",
+	"DeclareCursorStmt":          "DECLARE CURSOR",
+	"FetchStmt":                  "FETCH and MOVE",
+	"ClosePortalStmt":            "CLOSE",
+	"CreateEnumStmt":             "CREATE TYPE",
+	"CompositeTypeStmt":          "CREATE TYPE",
+	"CreateRangeStmt":            "CREATE TYPE",
+	"DefineStmt":                 "CREATE AGGREGATE, OPERATOR and TYPE",
+	"CreateDomainStmt":           "CREATE DOMAIN",
+	"CallStmt":                   "CALL",
+	"CreateRoleStmt":             "CREATE ROLE",
+	"CreatedbStmt":               "CREATE DATABASE",
+	"DropdbStmt":                 "DROP DATABASE",
+	"ReindexStmt":                "REINDEX",
+	"ClusterStmt":                "CLUSTER",
+	"CheckPointStmt":             "CHECKPOINT",
+	"RefreshMatViewStmt":         "REFRESH MATERIALIZED VIEW",
+	"CreateForeignTableStmt":     "CREATE FOREIGN TABLE",
+	"AlterObjectSchemaStmt":      "ALTER ... SET SCHEMA",
+	"AlterOwnerStmt":             "ALTER ... OWNER TO",
+	"CreatePolicyStmt":           "CREATE POLICY",
+	"RuleStmt":                   "CREATE RULE",
+	"AlterDefaultPrivilegesStmt": "ALTER DEFAULT PRIVILEGES",
+}
