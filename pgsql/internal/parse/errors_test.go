@@ -88,6 +88,7 @@ func TestParse_Unsupported(t *testing.T) {
 		{"DELETE FROM t WHERE CURRENT OF c", "WHERE CURRENT OF is not supported"},
 		{"COMMIT AND CHAIN", "COMMIT AND CHAIN is not supported"},
 		{"PREPARE TRANSACTION 'x'", "two-phase commit is not supported"},
+		{"SELECT a FROM t LIMIT $1, $2", "LIMIT #,# syntax is not supported"},
 		{"SELECT trim('x' FROM a), trim(a, 'y') FROM t", "TRIM(characters FROM string) together with TRIM(string, characters) in one text is not supported"},
 	}
 	for _, tc := range tests {

@@ -38,6 +38,11 @@ func parse(sql string) ([]ir.Statement, *pgerr.Error) {
 	if err != nil {
 		return nil, src.syntaxError(err)
 	}
+	if off := src.limitComma(); off >= 0 {
+		e := pgerr.Unsupported("LIMIT #,# syntax").WithPosition(sql, off)
+		e.Hint = "Use separate LIMIT and OFFSET clauses."
+		return nil, e
+	}
 	t := newTranslator(src)
 	stmts := make([]ir.Statement, 0, len(raw))
 	for _, n := range raw {

@@ -227,3 +227,43 @@ func (s *source) trimForms() (withFrom, withComma bool) {
 func isTrimWhere(text string) bool {
 	return strings.EqualFold(text, "both") || strings.EqualFold(text, "leading") || strings.EqualFold(text, "trailing")
 }
+
+// limitStops are the keywords that may follow a LIMIT expression at the
+// same nesting level; a comma before any of them is LIMIT #,#.
+var limitStops = map[string]bool{
+	"offset": true, "for": true, "fetch": true, "returning": true, "on": true,
+	"union": true, "intersect": true, "except": true, "order": true, "window": true,
+}
+
+// limitComma returns the offset of a LIMIT written LIMIT #,# (MySQL's
+// LIMIT offset, count), which PostgreSQL rejects and pgparser v0.2.0
+// silently turns into LIMIT count OFFSET offset; -1 when there is none.
+func (s *source) limitComma() int {
+	for i, t := range s.toks {
+		if t.kind != tokIdent || !strings.EqualFold(s.sql[t.start:t.end], "limit") {
+			continue
+		}
+		depth := 0
+		for _, u := range s.toks[i+1:] {
+			text := s.sql[u.start:u.end]
+			if u.kind == tokIdent && depth == 0 && limitStops[strings.ToLower(text)] {
+				break
+			}
+			if u.kind != tokPunct {
+				continue
+			}
+			if text == "(" {
+				depth++
+			} else if text == ")" {
+				depth--
+			}
+			if depth < 0 || text == ";" && depth == 0 {
+				break
+			}
+			if text == "," && depth == 0 {
+				return t.start
+			}
+		}
+	}
+	return -1
+}
