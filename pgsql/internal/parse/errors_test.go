@@ -116,6 +116,8 @@ func TestParse_SyntaxErrors(t *testing.T) {
 		{"after multibyte text", "SELECT 'é', * FORM t", `syntax error at or near "FORM"`, 15},
 		{"end of input", "SELECT 1 +", "syntax error at end of input", 11},
 		{"end of input after space", "SELECT * FROM t WHERE ", "syntax error at end of input", 23},
+		{"string literal last", "SELECT 'a' 'b'", `syntax error at or near "'b'"`, 12},
+		{"line comment at the end", "SELECT 1 + -- c", "syntax error at end of input", 16},
 		{"second statement", "SELECT 1; SELEC 2", `syntax error at or near "SELEC"`, 11},
 		{"parameter as table", "SELECT * FROM $1", `syntax error at or near "$1"`, 15},
 		{"parameter as alias", "SELECT 1 $1", `syntax error at or near "$1"`, 10},

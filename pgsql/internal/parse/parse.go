@@ -32,9 +32,7 @@ func parse(sql string) ([]ir.Statement, *pgerr.Error) {
 	if perr != nil {
 		return nil, perr
 	}
-	// The newline lets syntaxError tell a failure at the last token from
-	// one at end of input.
-	raw, err := rawParse(src.text + "\n")
+	raw, err := rawParse(src.text + endMark)
 	if err != nil {
 		return nil, src.syntaxError(err)
 	}

@@ -142,13 +142,19 @@ func (s *source) toOrig(p int) int {
 	return p - delta
 }
 
+// endMark is appended to the text handed to pgparser so that syntaxError
+// can tell a failure at the last token from one at end of input: reading
+// end of input moves the lexer past the comment, while reading the last
+// token leaves it at most one byte (the space, which the lexer's look for a
+// string continuation may consume) past the text.
+const endMark = " /**/"
+
 // syntaxError turns pgparser's error into PostgreSQL's 42601 with a
 // best-effort position. pgparser reports the lexer's offset when the
 // grammar failed, which is the end of the token that could not be
 // shifted (or, after NOT, WITH, NULLS, WITHOUT and FORMAT, which make the
-// lexer look one token ahead, of the token after it). Parse appends a
-// newline to the text it hands over, so an offset past the text means the
-// failure came at end of input.
+// lexer look one token ahead, of the token after it). See endMark for how
+// end of input is recognised.
 func (s *source) syntaxError(err error) *pgerr.Error {
 	msg, pos := err.Error(), -1
 	if pe, ok := err.(*parser.ParseError); ok {
@@ -160,10 +166,10 @@ func (s *source) syntaxError(err error) *pgerr.Error {
 	if pos < 0 {
 		return pgerr.Syntax("%s", msg)
 	}
-	if pos > len(s.text) {
+	if pos > len(s.text)+1 {
 		return pgerr.Syntax("%s at end of input", msg).WithPosition(s.sql, len(s.sql))
 	}
-	orig := s.toOrig(pos)
+	orig := s.toOrig(min(pos, len(s.text)))
 	tok := -1
 	for i, t := range s.toks {
 		if t.end <= orig {
