@@ -34,10 +34,19 @@
 //     lexer offset pgparser reports: it names the token at which the
 //     grammar failed, except after NOT, WITH, NULLS, WITHOUT and FORMAT,
 //     where pgparser's one-token lookahead makes it name the next token.
+//     Errors raised while translating (0A000, and the grammar-level 42601
+//     checks PostgreSQL makes in its parser) point at the construct's
+//     keyword in the failing statement, or at the statement's start.
 //   - It does not apply column constraint attributes consistently
 //     (DEFERRABLE after a column REFERENCES is folded in, after CHECK it is
 //     a separate item); the translator applies them as PostgreSQL does and
-//     makes INITIALLY DEFERRED imply DEFERRABLE. Because pgparser keeps
-//     only two booleans, "NOT DEFERRABLE INITIALLY DEFERRED" in a table
-//     constraint is taken as deferrable where PostgreSQL rejects it.
+//     makes INITIALLY DEFERRED imply DEFERRABLE. Where pgparser folds the
+//     attributes itself (table constraints, a column's REFERENCES) it drops
+//     NOT DEFERRABLE, so "NOT DEFERRABLE INITIALLY DEFERRED" there is taken
+//     as deferrable where PostgreSQL rejects it.
+//   - It builds TRIM(chars FROM s) with its arguments reversed and accepts
+//     MySQL's LIMIT offset, count; both are corrected or rejected using
+//     the source's tokens (see fixTrimArgs and limitComma).
+//   - It drops unary plus (+x parses as x), which only matters for types
+//     without a unary + operator.
 package parse

@@ -43,10 +43,10 @@ func parse(sql string) ([]ir.Statement, *pgerr.Error) {
 	}
 	t := newTranslator(src)
 	stmts := make([]ir.Statement, 0, len(raw))
-	for _, n := range raw {
+	for i, n := range raw {
 		s, err := t.statement(n)
 		if err != nil {
-			return nil, asPgError(err)
+			return nil, src.locate(asPgError(err), i, len(raw))
 		}
 		stmts = append(stmts, s)
 	}
