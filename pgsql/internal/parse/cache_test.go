@@ -2,6 +2,7 @@ package parse
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -93,4 +94,29 @@ func BenchmarkParse(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkParse_BatchInsert measures what GORM's CreateInBatches sends:
+// one INSERT with many rows of parameters.
+func BenchmarkParse_BatchInsert(b *testing.B) {
+	for _, rows := range []int{10, 1000} {
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO "users" ("a","b","c","d","e") VALUES `)
+		for r := 0; r < rows; r++ {
+			if r > 0 {
+				sb.WriteByte(',')
+			}
+			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d)", 5*r+1, 5*r+2, 5*r+3, 5*r+4, 5*r+5)
+		}
+		sb.WriteString(` RETURNING "id"`)
+		sql := sb.String()
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := Parse(sql); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

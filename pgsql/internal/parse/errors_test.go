@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -132,6 +133,7 @@ func TestParse_SyntaxErrors(t *testing.T) {
 		{"unterminated comment", "SELECT 1 /* a /* b */", `unterminated /* comment at or near "/* a /* b */"`, 10},
 		{"trailing junk after number", "SELECT 123abc", `trailing junk after numeric literal at or near "123abc"`, 8},
 		{"trailing junk after parameter", "SELECT $1abc", `trailing junk after parameter at or near "$1abc"`, 8},
+		{"operator run too long", "SELECT 1 " + strings.Repeat("+", 64) + " 1", `operator too long at or near "` + strings.Repeat("+", 64) + `"`, 10},
 		{"values of different lengths", "INSERT INTO t VALUES (1), (1, 2)", "VALUES lists must all be the same length", 15},
 		{"default outside values", "SELECT DEFAULT", "DEFAULT is not allowed in this context", 8},
 		{"default nested in values", "INSERT INTO t VALUES (DEFAULT + 1)", "DEFAULT is not allowed in this context", 23},

@@ -266,6 +266,7 @@ func TestParse_Expressions(t *testing.T) {
 		{"a <> b", "(a <> b)"},
 		{"a != b", "(a <> b)"},
 		{"a / 2 % 3", "((a / 2) % 3)"},
+		{"1 ++ 1", "(1 + 1)"},
 		{"a AND b OR NOT c", "((a AND b) OR (NOT c))"},
 		{"a IS NULL", "(a IS NULL)"},
 		{"a IS NOT NULL", "(a IS NOT NULL)"},

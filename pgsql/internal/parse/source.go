@@ -28,6 +28,8 @@ type source struct {
 	prefix string  // marker prefix, chosen not to occur in any quoted identifier of sql
 	params []paramOcc
 	edits  []edit
+
+	trim *[2]bool // trimForms' result, computed on first use
 }
 
 // paramOcc is one occurrence of $N in the source.
@@ -194,6 +196,14 @@ func (s *source) unusedParam(i int) *pgerr.Error {
 // with something before it, and one with several comma-separated
 // arguments and no FROM.
 func (s *source) trimForms() (withFrom, withComma bool) {
+	if s.trim == nil {
+		from, comma := s.scanTrimForms()
+		s.trim = &[2]bool{from, comma}
+	}
+	return s.trim[0], s.trim[1]
+}
+
+func (s *source) scanTrimForms() (withFrom, withComma bool) {
 	for i := 0; i+1 < len(s.toks); i++ {
 		if s.toks[i].kind != tokIdent || !strings.EqualFold(s.sql[s.toks[i].start:s.toks[i].end], "trim") ||
 			s.sql[s.toks[i+1].start:s.toks[i+1].end] != "(" {
