@@ -16,7 +16,7 @@ type CreateTable struct {
 type ColumnDef struct {
 	Name        string
 	Type        TypeName // serial types arrive as int2/int4/int8 with Identity
-	NotNull     bool     // NOT NULL, PRIMARY KEY, serial and identity set it
+	NotNull     bool     // NOT NULL written, or implied by serial or identity (not by PRIMARY KEY: the planner applies that)
 	Default     Expr     // nil when absent
 	Identity    *Identity
 	Constraints []Constraint

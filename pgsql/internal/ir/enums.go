@@ -21,8 +21,8 @@ type ConstKind int
 const (
 	ConstNull    ConstKind = iota // NULL
 	ConstBool                     // TRUE or FALSE
-	ConstInteger                  // an integer literal that fits int64
-	ConstNumeric                  // any other numeric literal, exact text
+	ConstInteger                  // an integer literal that fits int64: int4 if it fits 32 bits, else int8
+	ConstNumeric                  // any other numeric literal (numeric), exact text
 	ConstString                   // a string literal (type unknown until resolved)
 	ConstBits                     // B'0101' or X'1F', Value holds "b0101" or "x1F"
 )

@@ -250,6 +250,8 @@ func TestParse_Expressions(t *testing.T) {
 		{"3.50", "3.50"},
 		{"1e10", "1e10"},
 		{"99999999999999999999", "99999999999999999999"},
+		{"-9223372036854775808", "-9223372036854775808"},
+		{"0x1F", "31"},
 		{"'it''s'", "'it''s'"},
 		{"E'a\\nb'", "'a\nb'"},
 		{"$$dollar$$", "'dollar'"},
@@ -364,6 +366,30 @@ func TestParse_Session(t *testing.T) {
 			"EXPLAIN SELECT 1; EXPLAIN ANALYZE SELECT 1; EXPLAIN (ANALYZE, COSTS OFF, FORMAT JSON) DELETE FROM t",
 			[]string{"EXPLAIN SELECT 1", "EXPLAIN (analyze) SELECT 1", "EXPLAIN (analyze, costs off, format json) DELETE FROM t"}},
 	})
+}
+
+// Ensure integer literals are integers whatever token the lexer made of
+// them, and only non-integers are numeric.
+func TestParse_IntegerLiterals(t *testing.T) {
+	tests := []struct {
+		lit  string
+		kind ir.ConstKind
+	}{
+		{"2147483648", ir.ConstInteger},
+		{"-9223372036854775808", ir.ConstInteger},
+		{"9223372036854775808", ir.ConstNumeric},
+		{"1.0", ir.ConstNumeric},
+		{"1e3", ir.ConstNumeric},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lit, func(t *testing.T) {
+			stmts, err := Parse("SELECT " + tc.lit)
+			require.NoError(t, err)
+			c := stmts[0].(*ir.Select).Targets[0].Expr.(*ir.Const)
+			assert.Equal(t, tc.kind, c.Kind)
+			assert.Equal(t, tc.lit, c.Value)
+		})
+	}
 }
 
 // Ensure an ORDER BY or GROUP BY integer is an ordinal node, not a constant.
