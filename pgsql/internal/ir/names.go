@@ -16,9 +16,11 @@ func (q QualName) String() string {
 }
 
 // Ident renders an identifier for the canonical form: bare when it is a
-// plain lower-case name, double-quoted (with quotes doubled) otherwise.
+// plain lower-case name that is not a reserved word, double-quoted (with
+// quotes doubled) otherwise, so the canonical form of a query reads back
+// as the same query.
 func Ident(s string) string {
-	if s != "" && plainIdent(s) {
+	if s != "" && plainIdent(s) && !reservedWords[s] {
 		return s
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
@@ -85,3 +87,25 @@ func (t TypeName) String() string {
 	}
 	return b.String()
 }
+
+// reservedWords are PostgreSQL's keywords that cannot stand bare as a
+// column name: the reserved ones and those reserved except as type or
+// function names.
+var reservedWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`
+		all analyse analyze and any array as asc asymmetric both case cast check
+		collate column constraint create current_catalog current_date current_role
+		current_time current_timestamp current_user default deferrable desc distinct
+		do else end except false fetch for foreign from grant group having in
+		initially intersect into lateral leading limit localtime localtimestamp not
+		null offset on only or order placing primary references returning select
+		session_user some symmetric system_user table then to trailing true union
+		unique user using variadic when where window with
+		authorization binary collation concurrently cross current_schema freeze full
+		ilike inner is isnull join left like natural notnull outer overlaps right
+		similar tablesample verbose`) {
+		m[w] = true
+	}
+	return m
+}()

@@ -17,6 +17,9 @@ func TestIdent_Quoting(t *testing.T) {
 		{"has space", `"has space"`},
 		{`q"uote`, `"q""uote"`},
 		{"", `""`},
+		{"user", `"user"`},
+		{"left", `"left"`},
+		{"time", "time"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {

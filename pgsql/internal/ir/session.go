@@ -123,7 +123,12 @@ type ShowVar struct {
 	Name string
 }
 
-func (s *ShowVar) String() string { return "SHOW " + Ident(s.Name) }
+func (s *ShowVar) String() string {
+	if s.Name == "all" {
+		return "SHOW ALL"
+	}
+	return "SHOW " + Ident(s.Name)
+}
 
 // ResetVar is RESET name, or RESET ALL when All.
 type ResetVar struct {

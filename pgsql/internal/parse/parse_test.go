@@ -361,7 +361,7 @@ func TestParse_Session(t *testing.T) {
 			[]string{"SET search_path TO 'public', 'app'", "SET LOCAL statement_timeout TO 5000", "SET timezone TO 'UTC'", "SET datestyle TO DEFAULT", "SET application_name TO 'x'"}},
 		{"show and reset",
 			"SHOW TimeZone; SHOW ALL; RESET search_path; RESET ALL",
-			[]string{"SHOW timezone", "SHOW all", "RESET search_path", "RESET ALL"}},
+			[]string{"SHOW timezone", "SHOW ALL", "RESET search_path", "RESET ALL"}},
 		{"explain",
 			"EXPLAIN SELECT 1; EXPLAIN ANALYZE SELECT 1; EXPLAIN (ANALYZE, COSTS OFF, FORMAT JSON) DELETE FROM t",
 			[]string{"EXPLAIN SELECT 1", "EXPLAIN (analyze) SELECT 1", "EXPLAIN (analyze, costs off, format json) DELETE FROM t"}},
