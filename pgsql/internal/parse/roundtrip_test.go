@@ -25,6 +25,7 @@ func TestParse_CanonicalRoundTrip(t *testing.T) {
 		"SELECT * FROM a JOIN b ON a.id = b.aid LEFT JOIN c USING (k) FULL JOIN d ON TRUE CROSS JOIN e, (SELECT 1) AS s(x) FOR UPDATE OF a SKIP LOCKED",
 		"SELECT a FROM t UNION SELECT b FROM u INTERSECT ALL SELECT c FROM v EXCEPT SELECT d FROM w ORDER BY 1 LIMIT ALL OFFSET $1",
 		"VALUES (1, 'a'), (2, NULL)",
+		"SELECT '1'::interval, '1'::interval day, '1'::interval day to second(3), '1'::interval(2), '1'::interval year to month",
 		"INSERT INTO t AS x (a, b) VALUES (1, DEFAULT), ($1, $2) ON CONFLICT (a) DO UPDATE SET b = excluded.b WHERE x.b IS NULL RETURNING *",
 		"INSERT INTO t DEFAULT VALUES",
 		"INSERT INTO t SELECT * FROM u ON CONFLICT ON CONSTRAINT t_pkey DO NOTHING",
