@@ -9,6 +9,44 @@
 // bounded LRU keyed by the text; [Split] and [ParamCount] cut a text into
 // statements and count the $N parameters without translating.
 //
+// # What translates
+//
+// Statements: SELECT (DISTINCT, joins INNER/LEFT/RIGHT/FULL/CROSS with ON
+// or USING, subqueries in FROM, WHERE, GROUP BY expressions and ordinals,
+// HAVING, ORDER BY with ASC/DESC and NULLS FIRST/LAST, LIMIT/OFFSET and
+// FETCH FIRST, UNION/INTERSECT/EXCEPT [ALL], WITH [RECURSIVE], FOR
+// UPDATE/SHARE), VALUES, INSERT (multi-row VALUES with DEFAULT, SELECT,
+// DEFAULT VALUES, ON CONFLICT, RETURNING), UPDATE (FROM, RETURNING, row
+// assignment), DELETE (USING, RETURNING), CREATE TABLE, CREATE INDEX,
+// CREATE VIEW, DROP TABLE/INDEX/VIEW, ALTER TABLE (columns, constraints,
+// defaults, NOT NULL, renames), TRUNCATE, COMMENT ON, BEGIN/START
+// TRANSACTION, COMMIT/END, ROLLBACK/ABORT, SAVEPOINT, RELEASE, ROLLBACK TO,
+// SET TRANSACTION, SET CONSTRAINTS, SET/SHOW/RESET, EXPLAIN.
+//
+// Expressions: literals, $N, column references, operators, AND/OR/NOT,
+// IS [NOT] NULL/TRUE/FALSE/UNKNOWN, IS [NOT] DISTINCT FROM, [NOT] BETWEEN
+// [SYMMETRIC], [NOT] IN (list or subquery), EXISTS, scalar subqueries,
+// ANY/SOME/ALL over arrays and subqueries, [NOT] LIKE/ILIKE [ESCAPE], CASE,
+// COALESCE, NULLIF, GREATEST, LEAST, CAST and ::, function and aggregate
+// calls (DISTINCT, *, ORDER BY inside), SQL-standard value functions,
+// ARRAY[...] and row constructors.
+//
+// # What is 0A000
+//
+// Anything else the grammar accepts, each with its own message; among
+// them: MERGE, COPY, sequences, schemas, extensions, functions, triggers,
+// GRANT, PREPARE/EXECUTE, LOCK, CREATE TABLE AS, temporary and unlogged
+// tables, INHERITS, partitioning, LIKE in CREATE TABLE, generated columns,
+// COLLATE, identity options, MATCH PARTIAL, EXCLUDE, NO INHERIT, NOT
+// VALID, INCLUDE, non-btree and partial indexes, ALTER COLUMN TYPE,
+// DISTINCT ON, window functions and WINDOW, FILTER, WITHIN GROUP, GROUPING
+// SETS/ROLLUP/CUBE, NATURAL JOIN, LATERAL, functions in FROM, TABLESAMPLE,
+// WITH TIES, SIMILAR TO, subscripts and field selection, ARRAY(subquery),
+// named and VARIADIC arguments, data-modifying WITH, ON CONFLICT on
+// expressions or with a predicate, UPDATE SET (...) = (SELECT ...), WHERE
+// CURRENT OF, AND CHAIN, two-phase commit and LIMIT #,#. The tests in
+// errors_test.go list each message.
+//
 // # Invariants
 //
 //   - Every error is a *pgerr.Error. A construct the IR cannot express is
