@@ -14,7 +14,10 @@
 // TABLE action implements [AlterCmd]. Each node's String method prints a
 // canonical, single-line, SQL-like form: names are quoted only when they
 // must be, operator expressions are fully parenthesised, and clauses appear
-// in a fixed order. Tests compare this form, EXPLAIN and debugging print it.
+// in a fixed order. Tests compare this form, EXPLAIN and debugging print it;
+// the canonical form of a query or DML statement is itself SQL that parses
+// back to the same statement. [Inspect] walks an expression within one
+// query level.
 //
 // # Invariants
 //

@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -10,25 +11,6 @@ import (
 type Expr interface {
 	String() string
 	expr()
-}
-
-func itoa(v int64) string { return strconv.FormatInt(v, 10) }
-
-// exprs renders a comma-separated expression list.
-func exprs(list []Expr) string {
-	parts := make([]string, len(list))
-	for i, e := range list {
-		parts[i] = exprString(e)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// exprString renders e, or "<nil>" for a missing expression.
-func exprString(e Expr) string {
-	if e == nil {
-		return "<nil>"
-	}
-	return e.String()
 }
 
 // Const is a literal. Value holds the exact source text for numbers, the
@@ -458,3 +440,114 @@ func (*ValueFunc) expr()  {}
 func (*Array) expr()      {}
 func (*Row) expr()        {}
 func (*Default) expr()    {}
+
+// ConstKind says which kind of literal a [Const] is.
+type ConstKind int
+
+// Literal kinds.
+const (
+	ConstNull    ConstKind = iota // NULL
+	ConstBool                     // TRUE or FALSE
+	ConstInteger                  // an integer literal that fits int64: int4 if it fits 32 bits, else int8
+	ConstNumeric                  // any other numeric literal (numeric), exact text
+	ConstString                   // a string literal (type unknown until resolved)
+	ConstBits                     // B'0101' or X'1F', Value holds "b0101" or "x1F"
+)
+
+func (k ConstKind) String() string {
+	return enumString("ConstKind", []string{"null", "bool", "integer", "numeric", "string", "bits"}, int(k))
+}
+
+// BoolTest is the test of an [IsBool] expression.
+type BoolTest int
+
+// Boolean tests.
+const (
+	IsTrue BoolTest = iota
+	IsNotTrue
+	IsFalse
+	IsNotFalse
+	IsUnknown
+	IsNotUnknown
+)
+
+func (t BoolTest) String() string {
+	return enumString("BoolTest", []string{"IS TRUE", "IS NOT TRUE", "IS FALSE", "IS NOT FALSE", "IS UNKNOWN", "IS NOT UNKNOWN"}, int(t))
+}
+
+// LogicOp is AND or OR.
+type LogicOp int
+
+// Logical operators.
+const (
+	And LogicOp = iota
+	Or
+)
+
+func (o LogicOp) String() string {
+	return enumString("LogicOp", []string{"AND", "OR"}, int(o))
+}
+
+// Quantifier is ANY (SOME) or ALL.
+type Quantifier int
+
+// Quantifiers.
+const (
+	Any Quantifier = iota
+	All
+)
+
+func (q Quantifier) String() string {
+	return enumString("Quantifier", []string{"ANY", "ALL"}, int(q))
+}
+
+// MinMaxOp is GREATEST or LEAST.
+type MinMaxOp int
+
+// GREATEST and LEAST.
+const (
+	Greatest MinMaxOp = iota
+	Least
+)
+
+func (o MinMaxOp) String() string {
+	return enumString("MinMaxOp", []string{"GREATEST", "LEAST"}, int(o))
+}
+
+// SortDir is the direction of an ORDER BY item or index column.
+type SortDir int
+
+// Sort directions; SortDefault is ASC but remembers that none was written.
+const (
+	SortDefault SortDir = iota
+	SortAsc
+	SortDesc
+)
+
+func (d SortDir) String() string {
+	return enumString("SortDir", []string{"", "ASC", "DESC"}, int(d))
+}
+
+// NullsOrder places NULLs in an ORDER BY item or index column.
+type NullsOrder int
+
+// NULLS placement; NullsDefault means last for ASC and first for DESC.
+const (
+	NullsDefault NullsOrder = iota
+	NullsFirst
+	NullsLast
+)
+
+func (n NullsOrder) String() string {
+	return enumString("NullsOrder", []string{"", "NULLS FIRST", "NULLS LAST"}, int(n))
+}
+
+var (
+	_ fmt.Stringer = ConstNull
+	_ fmt.Stringer = IsTrue
+	_ fmt.Stringer = And
+	_ fmt.Stringer = Any
+	_ fmt.Stringer = Greatest
+	_ fmt.Stringer = SortAsc
+	_ fmt.Stringer = NullsFirst
+)

@@ -1,6 +1,9 @@
 package ir
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Select is a query: a SELECT, a VALUES list or a set operation, with the
 // clauses that apply to the whole (WITH, ORDER BY, LIMIT, OFFSET, locking).
@@ -240,3 +243,84 @@ func (j *Join) String() string {
 func (*TableRef) fromItem()    {}
 func (*SubqueryRef) fromItem() {}
 func (*Join) fromItem()        {}
+
+// JoinKind is the kind of a [Join].
+type JoinKind int
+
+// Join kinds. A CROSS JOIN has neither ON nor USING.
+const (
+	JoinInner JoinKind = iota
+	JoinLeft
+	JoinRight
+	JoinFull
+	JoinCross
+)
+
+func (k JoinKind) String() string {
+	return enumString("JoinKind", []string{"JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", "CROSS JOIN"}, int(k))
+}
+
+// SetOpKind is the operator of a set operation.
+type SetOpKind int
+
+// Set operations.
+const (
+	Union SetOpKind = iota
+	Intersect
+	Except
+)
+
+func (k SetOpKind) String() string {
+	return enumString("SetOpKind", []string{"UNION", "INTERSECT", "EXCEPT"}, int(k))
+}
+
+// LockStrength is the strength of a FOR UPDATE / FOR SHARE clause.
+type LockStrength int
+
+// Row lock strengths, weakest first.
+const (
+	ForKeyShare LockStrength = iota
+	ForShare
+	ForNoKeyUpdate
+	ForUpdate
+)
+
+func (s LockStrength) String() string {
+	return enumString("LockStrength", []string{"FOR KEY SHARE", "FOR SHARE", "FOR NO KEY UPDATE", "FOR UPDATE"}, int(s))
+}
+
+// LockWait is what a locking clause does when a row is locked.
+type LockWait int
+
+// Wait policies.
+const (
+	LockWaitBlock LockWait = iota
+	LockNoWait
+	LockSkipLocked
+)
+
+func (w LockWait) String() string {
+	return enumString("LockWait", []string{"", "NOWAIT", "SKIP LOCKED"}, int(w))
+}
+
+// Materialize is a CTE's [NOT] MATERIALIZED hint.
+type Materialize int
+
+// Materialisation hints.
+const (
+	MaterializeDefault Materialize = iota
+	Materialized
+	NotMaterialized
+)
+
+func (m Materialize) String() string {
+	return enumString("Materialize", []string{"", "MATERIALIZED", "NOT MATERIALIZED"}, int(m))
+}
+
+var (
+	_ fmt.Stringer = JoinInner
+	_ fmt.Stringer = Union
+	_ fmt.Stringer = ForUpdate
+	_ fmt.Stringer = LockNoWait
+	_ fmt.Stringer = Materialized
+)

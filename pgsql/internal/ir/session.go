@@ -1,6 +1,9 @@
 package ir
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // TxModes are the transaction modes of BEGIN / START TRANSACTION and SET
 // TRANSACTION.
@@ -123,7 +126,12 @@ type ShowVar struct {
 	Name string
 }
 
-func (s *ShowVar) String() string { return "SHOW " + Ident(s.Name) }
+func (s *ShowVar) String() string {
+	if s.Name == "all" {
+		return "SHOW ALL"
+	}
+	return "SHOW " + Ident(s.Name)
+}
 
 // ResetVar is RESET name, or RESET ALL when All.
 type ResetVar struct {
@@ -179,3 +187,38 @@ func (*SetVar) stmt()           {}
 func (*ShowVar) stmt()          {}
 func (*ResetVar) stmt()         {}
 func (*Explain) stmt()          {}
+
+// Isolation is a transaction isolation level as written.
+type Isolation int
+
+// Isolation levels; IsolationDefault means none was given.
+const (
+	IsolationDefault Isolation = iota
+	ReadUncommitted
+	ReadCommitted
+	RepeatableRead
+	Serializable
+)
+
+func (l Isolation) String() string {
+	return enumString("Isolation", []string{"", "READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE"}, int(l))
+}
+
+// AccessMode is READ ONLY or READ WRITE as written.
+type AccessMode int
+
+// Access modes; AccessDefault means none was given.
+const (
+	AccessDefault AccessMode = iota
+	ReadWrite
+	ReadOnly
+)
+
+func (m AccessMode) String() string {
+	return enumString("AccessMode", []string{"", "READ WRITE", "READ ONLY"}, int(m))
+}
+
+var (
+	_ fmt.Stringer = Serializable
+	_ fmt.Stringer = ReadOnly
+)

@@ -1,6 +1,9 @@
 package ir
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Statement is one SQL statement. The concrete types are the statement
 // types of this package; the unexported method closes the set.
@@ -182,3 +185,21 @@ func (*Select) stmt() {}
 func (*Insert) stmt() {}
 func (*Update) stmt() {}
 func (*Delete) stmt() {}
+
+// Overriding is an INSERT's OVERRIDING clause.
+type Overriding int
+
+// OVERRIDING choices; OverridingNone means the clause is absent.
+const (
+	OverridingNone Overriding = iota
+	OverridingUserValue
+	OverridingSystemValue
+)
+
+func (o Overriding) String() string {
+	return enumString("Overriding", []string{"", "OVERRIDING USER VALUE", "OVERRIDING SYSTEM VALUE"}, int(o))
+}
+
+var (
+	_ fmt.Stringer = OverridingNone
+)

@@ -9,6 +9,44 @@
 // bounded LRU keyed by the text; [Split] and [ParamCount] cut a text into
 // statements and count the $N parameters without translating.
 //
+// # What translates
+//
+// Statements: SELECT (DISTINCT, joins INNER/LEFT/RIGHT/FULL/CROSS with ON
+// or USING, subqueries in FROM, WHERE, GROUP BY expressions and ordinals,
+// HAVING, ORDER BY with ASC/DESC and NULLS FIRST/LAST, LIMIT/OFFSET and
+// FETCH FIRST, UNION/INTERSECT/EXCEPT [ALL], WITH [RECURSIVE], FOR
+// UPDATE/SHARE), VALUES, INSERT (multi-row VALUES with DEFAULT, SELECT,
+// DEFAULT VALUES, ON CONFLICT, RETURNING), UPDATE (FROM, RETURNING, row
+// assignment), DELETE (USING, RETURNING), CREATE TABLE, CREATE INDEX,
+// CREATE VIEW, DROP TABLE/INDEX/VIEW, ALTER TABLE (columns, constraints,
+// defaults, NOT NULL, renames), TRUNCATE, COMMENT ON, BEGIN/START
+// TRANSACTION, COMMIT/END, ROLLBACK/ABORT, SAVEPOINT, RELEASE, ROLLBACK TO,
+// SET TRANSACTION, SET CONSTRAINTS, SET/SHOW/RESET, EXPLAIN.
+//
+// Expressions: literals, $N, column references, operators, AND/OR/NOT,
+// IS [NOT] NULL/TRUE/FALSE/UNKNOWN, IS [NOT] DISTINCT FROM, [NOT] BETWEEN
+// [SYMMETRIC], [NOT] IN (list or subquery), EXISTS, scalar subqueries,
+// ANY/SOME/ALL over arrays and subqueries, [NOT] LIKE/ILIKE [ESCAPE], CASE,
+// COALESCE, NULLIF, GREATEST, LEAST, CAST and ::, function and aggregate
+// calls (DISTINCT, *, ORDER BY inside), SQL-standard value functions,
+// ARRAY[...] and row constructors.
+//
+// # What is 0A000
+//
+// Anything else the grammar accepts, each with its own message; among
+// them: MERGE, COPY, sequences, schemas, extensions, functions, triggers,
+// GRANT, PREPARE/EXECUTE, LOCK, CREATE TABLE AS, temporary and unlogged
+// tables, INHERITS, partitioning, LIKE in CREATE TABLE, generated columns,
+// COLLATE, identity options, MATCH PARTIAL, EXCLUDE, NO INHERIT, NOT
+// VALID, INCLUDE, non-btree and partial indexes, ALTER COLUMN TYPE,
+// DISTINCT ON, window functions and WINDOW, FILTER, WITHIN GROUP, GROUPING
+// SETS/ROLLUP/CUBE, NATURAL JOIN, LATERAL, functions in FROM, TABLESAMPLE,
+// WITH TIES, SIMILAR TO, subscripts and field selection, ARRAY(subquery),
+// named and VARIADIC arguments, data-modifying WITH, ON CONFLICT on
+// expressions or with a predicate, UPDATE SET (...) = (SELECT ...), WHERE
+// CURRENT OF, AND CHAIN, two-phase commit and LIMIT #,#. The tests in
+// errors_test.go list each message.
+//
 // # Invariants
 //
 //   - Every error is a *pgerr.Error. A construct the IR cannot express is
@@ -34,10 +72,19 @@
 //     lexer offset pgparser reports: it names the token at which the
 //     grammar failed, except after NOT, WITH, NULLS, WITHOUT and FORMAT,
 //     where pgparser's one-token lookahead makes it name the next token.
+//     Errors raised while translating (0A000, and the grammar-level 42601
+//     checks PostgreSQL makes in its parser) point at the construct's
+//     keyword in the failing statement, or at the statement's start.
 //   - It does not apply column constraint attributes consistently
 //     (DEFERRABLE after a column REFERENCES is folded in, after CHECK it is
 //     a separate item); the translator applies them as PostgreSQL does and
-//     makes INITIALLY DEFERRED imply DEFERRABLE. Because pgparser keeps
-//     only two booleans, "NOT DEFERRABLE INITIALLY DEFERRED" in a table
-//     constraint is taken as deferrable where PostgreSQL rejects it.
+//     makes INITIALLY DEFERRED imply DEFERRABLE. Where pgparser folds the
+//     attributes itself (table constraints, a column's REFERENCES) it drops
+//     NOT DEFERRABLE, so "NOT DEFERRABLE INITIALLY DEFERRED" there is taken
+//     as deferrable where PostgreSQL rejects it.
+//   - It builds TRIM(chars FROM s) with its arguments reversed and accepts
+//     MySQL's LIMIT offset, count; both are corrected or rejected using
+//     the source's tokens (see fixTrimArgs and limitComma).
+//   - It drops unary plus (+x parses as x), which only matters for types
+//     without a unary + operator.
 package parse

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -88,6 +89,7 @@ func TestParse_Unsupported(t *testing.T) {
 		{"DELETE FROM t WHERE CURRENT OF c", "WHERE CURRENT OF is not supported"},
 		{"COMMIT AND CHAIN", "COMMIT AND CHAIN is not supported"},
 		{"PREPARE TRANSACTION 'x'", "two-phase commit is not supported"},
+		{"SELECT a FROM t LIMIT $1, $2", "LIMIT #,# syntax is not supported"},
 		{"SELECT trim('x' FROM a), trim(a, 'y') FROM t", "TRIM(characters FROM string) together with TRIM(string, characters) in one text is not supported"},
 	}
 	for _, tc := range tests {
@@ -115,6 +117,8 @@ func TestParse_SyntaxErrors(t *testing.T) {
 		{"after multibyte text", "SELECT 'é', * FORM t", `syntax error at or near "FORM"`, 15},
 		{"end of input", "SELECT 1 +", "syntax error at end of input", 11},
 		{"end of input after space", "SELECT * FROM t WHERE ", "syntax error at end of input", 23},
+		{"string literal last", "SELECT 'a' 'b'", `syntax error at or near "'b'"`, 12},
+		{"line comment at the end", "SELECT 1 + -- c", "syntax error at end of input", 16},
 		{"second statement", "SELECT 1; SELEC 2", `syntax error at or near "SELEC"`, 11},
 		{"parameter as table", "SELECT * FROM $1", `syntax error at or near "$1"`, 15},
 		{"parameter as alias", "SELECT 1 $1", `syntax error at or near "$1"`, 10},
@@ -129,14 +133,15 @@ func TestParse_SyntaxErrors(t *testing.T) {
 		{"unterminated comment", "SELECT 1 /* a /* b */", `unterminated /* comment at or near "/* a /* b */"`, 10},
 		{"trailing junk after number", "SELECT 123abc", `trailing junk after numeric literal at or near "123abc"`, 8},
 		{"trailing junk after parameter", "SELECT $1abc", `trailing junk after parameter at or near "$1abc"`, 8},
-		{"values of different lengths", "INSERT INTO t VALUES (1), (1, 2)", "VALUES lists must all be the same length", 0},
-		{"default outside values", "SELECT DEFAULT", "DEFAULT is not allowed in this context", 0},
-		{"default nested in values", "INSERT INTO t VALUES (DEFAULT + 1)", "DEFAULT is not allowed in this context", 0},
+		{"operator run too long", "SELECT 1 " + strings.Repeat("+", 64) + " 1", `operator too long at or near "` + strings.Repeat("+", 64) + `"`, 10},
+		{"values of different lengths", "INSERT INTO t VALUES (1), (1, 2)", "VALUES lists must all be the same length", 15},
+		{"default outside values", "SELECT DEFAULT", "DEFAULT is not allowed in this context", 8},
+		{"default nested in values", "INSERT INTO t VALUES (DEFAULT + 1)", "DEFAULT is not allowed in this context", 23},
 		{"non-integer order by constant", "SELECT a FROM t ORDER BY 'a'", "non-integer constant in ORDER BY", 0},
-		{"misplaced deferrable", "CREATE TABLE t (a int CHECK (a > 0) NOT DEFERRABLE)", "misplaced NOT DEFERRABLE clause", 0},
+		{"misplaced deferrable", "CREATE TABLE t (a int CHECK (a > 0) NOT DEFERRABLE)", "misplaced NOT DEFERRABLE clause", 37},
 		{"conflicting null declarations", "CREATE TABLE t (a int NULL NOT NULL)", `conflicting NULL/NOT NULL declarations for column "a"`, 0},
 		{"two defaults", "CREATE TABLE t (a int DEFAULT 1 DEFAULT 2)", `multiple default values specified for column "a"`, 0},
-		{"do update without target", "INSERT INTO t VALUES (1) ON CONFLICT DO UPDATE SET a = 1", "ON CONFLICT DO UPDATE requires inference specification or constraint name", 0},
+		{"do update without target", "INSERT INTO t VALUES (1) ON CONFLICT DO UPDATE SET a = 1", "ON CONFLICT DO UPDATE requires inference specification or constraint name", 29},
 		{"bad isolation level is a grammar error", "BEGIN ISOLATION LEVEL SOMETIMES", `syntax error at or near "SOMETIMES"`, 23},
 	}
 	for _, tc := range tests {
@@ -163,5 +168,26 @@ func TestParse_Empty(t *testing.T) {
 		stmts, err := Parse(sql)
 		require.NoError(t, err, sql)
 		assert.Empty(t, stmts, sql)
+	}
+}
+
+// Ensure errors found while translating point at their construct's
+// keyword in the right statement, or at the statement's start.
+func TestParse_ErrorPositions(t *testing.T) {
+	tests := []struct {
+		name, sql string
+		position  int
+	}{
+		{"keyword of the construct", "SELECT 1; SELECT * FROM t NATURAL JOIN u", 27},
+		{"keyword named by the table", "SELECT sum(a) OVER () FROM t", 15},
+		{"statement start", "SELECT 1;\n  CREATE SEQUENCE s", 13},
+		{"default keyword", "SELECT 1, DEFAULT", 11},
+		{"lower-case keyword", "select * from t, lateral (select 1) x", 18},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pe := parseError(t, tc.sql)
+			assert.Equal(t, tc.position, pe.Position, pe.Message)
+		})
 	}
 }

@@ -177,6 +177,12 @@ func constant(c *nodes.A_Const) (ir.Expr, error) {
 	case *nodes.Integer:
 		return &ir.Const{Kind: ir.ConstInteger, Value: strconv.FormatInt(v.Ival, 10), Location: loc}, nil
 	case *nodes.Float:
+		// An integer literal too large for the lexer's integer token, such
+		// as -9223372036854775808 (negated after lexing), is still an
+		// integer to PostgreSQL when the value fits int64.
+		if _, err := strconv.ParseInt(v.Fval, 10, 64); err == nil {
+			return &ir.Const{Kind: ir.ConstInteger, Value: v.Fval, Location: loc}, nil
+		}
 		return &ir.Const{Kind: ir.ConstNumeric, Value: v.Fval, Location: loc}, nil
 	case *nodes.String:
 		return &ir.Const{Kind: ir.ConstString, Value: v.Str, Location: loc}, nil

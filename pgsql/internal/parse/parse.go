@@ -32,18 +32,21 @@ func parse(sql string) ([]ir.Statement, *pgerr.Error) {
 	if perr != nil {
 		return nil, perr
 	}
-	// The newline lets syntaxError tell a failure at the last token from
-	// one at end of input.
-	raw, err := rawParse(src.text + "\n")
+	raw, err := rawParse(src.text + endMark)
 	if err != nil {
 		return nil, src.syntaxError(err)
 	}
+	if off := src.limitComma(); off >= 0 {
+		e := pgerr.Unsupported("LIMIT #,# syntax").WithPosition(sql, off)
+		e.Hint = "Use separate LIMIT and OFFSET clauses."
+		return nil, e
+	}
 	t := newTranslator(src)
 	stmts := make([]ir.Statement, 0, len(raw))
-	for _, n := range raw {
+	for i, n := range raw {
 		s, err := t.statement(n)
 		if err != nil {
-			return nil, asPgError(err)
+			return nil, src.locate(asPgError(err), i, len(raw))
 		}
 		stmts = append(stmts, s)
 	}

@@ -221,6 +221,9 @@ func TestParse_Select(t *testing.T) {
 			[]string{"SELECT a FROM t LIMIT $2 OFFSET $1"}},
 		{"fetch first is limit", "SELECT a FROM t FETCH FIRST 3 ROWS ONLY", []string{"SELECT a FROM t LIMIT 3"}},
 		{"limit all", "SELECT a FROM t LIMIT ALL", []string{"SELECT a FROM t LIMIT NULL"}},
+		{"commas near limit that are not LIMIT #,#",
+			"SELECT (SELECT a FROM t LIMIT 1), b FROM u LIMIT least(1, 2) FOR UPDATE OF u, v; WITH x AS (SELECT 1 LIMIT 1), y AS (SELECT 2) INSERT INTO t SELECT * FROM x LIMIT 1 ON CONFLICT (a, b) DO NOTHING",
+			[]string{"SELECT (SELECT a FROM t LIMIT 1), b FROM u LIMIT LEAST(1, 2) FOR UPDATE OF u, v", "WITH x AS (SELECT 1 LIMIT 1), y AS (SELECT 2) INSERT INTO t SELECT * FROM x LIMIT 1 ON CONFLICT (a, b) DO NOTHING"}},
 		{"set operations",
 			"SELECT a FROM t UNION SELECT b FROM u INTERSECT ALL SELECT c FROM v EXCEPT SELECT d FROM w ORDER BY 1 LIMIT 5",
 			[]string{"((SELECT a FROM t) UNION ((SELECT b FROM u) INTERSECT ALL (SELECT c FROM v))) EXCEPT (SELECT d FROM w) ORDER BY 1 LIMIT 5"}},
@@ -247,6 +250,8 @@ func TestParse_Expressions(t *testing.T) {
 		{"3.50", "3.50"},
 		{"1e10", "1e10"},
 		{"99999999999999999999", "99999999999999999999"},
+		{"-9223372036854775808", "-9223372036854775808"},
+		{"0x1F", "31"},
 		{"'it''s'", "'it''s'"},
 		{"E'a\\nb'", "'a\nb'"},
 		{"$$dollar$$", "'dollar'"},
@@ -263,6 +268,7 @@ func TestParse_Expressions(t *testing.T) {
 		{"a <> b", "(a <> b)"},
 		{"a != b", "(a <> b)"},
 		{"a / 2 % 3", "((a / 2) % 3)"},
+		{"1 ++ 1", "(1 + 1)"},
 		{"a AND b OR NOT c", "((a AND b) OR (NOT c))"},
 		{"a IS NULL", "(a IS NULL)"},
 		{"a IS NOT NULL", "(a IS NOT NULL)"},
@@ -355,11 +361,35 @@ func TestParse_Session(t *testing.T) {
 			[]string{"SET search_path TO 'public', 'app'", "SET LOCAL statement_timeout TO 5000", "SET timezone TO 'UTC'", "SET datestyle TO DEFAULT", "SET application_name TO 'x'"}},
 		{"show and reset",
 			"SHOW TimeZone; SHOW ALL; RESET search_path; RESET ALL",
-			[]string{"SHOW timezone", "SHOW all", "RESET search_path", "RESET ALL"}},
+			[]string{"SHOW timezone", "SHOW ALL", "RESET search_path", "RESET ALL"}},
 		{"explain",
 			"EXPLAIN SELECT 1; EXPLAIN ANALYZE SELECT 1; EXPLAIN (ANALYZE, COSTS OFF, FORMAT JSON) DELETE FROM t",
 			[]string{"EXPLAIN SELECT 1", "EXPLAIN (analyze) SELECT 1", "EXPLAIN (analyze, costs off, format json) DELETE FROM t"}},
 	})
+}
+
+// Ensure integer literals are integers whatever token the lexer made of
+// them, and only non-integers are numeric.
+func TestParse_IntegerLiterals(t *testing.T) {
+	tests := []struct {
+		lit  string
+		kind ir.ConstKind
+	}{
+		{"2147483648", ir.ConstInteger},
+		{"-9223372036854775808", ir.ConstInteger},
+		{"9223372036854775808", ir.ConstNumeric},
+		{"1.0", ir.ConstNumeric},
+		{"1e3", ir.ConstNumeric},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lit, func(t *testing.T) {
+			stmts, err := Parse("SELECT " + tc.lit)
+			require.NoError(t, err)
+			c := stmts[0].(*ir.Select).Targets[0].Expr.(*ir.Const)
+			assert.Equal(t, tc.kind, c.Kind)
+			assert.Equal(t, tc.lit, c.Value)
+		})
+	}
 }
 
 // Ensure an ORDER BY or GROUP BY integer is an ordinal node, not a constant.

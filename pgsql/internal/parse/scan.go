@@ -62,6 +62,13 @@ func (s *scanner) lexError(msg string, start int) *pgerr.Error {
 	return pgerr.Syntax("%s at or near \"%s\"", msg, s.src[start:]).WithPosition(s.src, start)
 }
 
+// maxOperatorLen caps a run of operator characters. PostgreSQL's limit is
+// NAMEDATALEN-1 = 63 bytes after it trims trailing + and - from a run, so
+// it accepts "1 +++ 1"; pgparser v0.2.0 does that trimming in time cubic
+// in the run's length (seconds for a few thousand characters), so a run
+// longer than the limit is refused before it reaches pgparser.
+const maxOperatorLen = 63
+
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
@@ -176,6 +183,9 @@ func (s *scanner) next() *pgerr.Error {
 				break
 			}
 			s.pos++
+		}
+		if s.pos-start > maxOperatorLen {
+			return pgerr.Syntax("operator too long at or near \"%s\"", s.src[start:s.pos]).WithPosition(s.src, start)
 		}
 		s.emit(tokOp, start)
 	case c == ':' && (c1 == ':' || c1 == '='):

@@ -28,6 +28,8 @@ type source struct {
 	prefix string  // marker prefix, chosen not to occur in any quoted identifier of sql
 	params []paramOcc
 	edits  []edit
+
+	trim *[2]bool // trimForms' result, computed on first use
 }
 
 // paramOcc is one occurrence of $N in the source.
@@ -91,28 +93,6 @@ func prepare(sql string) (*source, *pgerr.Error) {
 	return src, nil
 }
 
-// pgLexCheck runs pgparser's own lexer over sql and reports the first
-// lexical error it finds. pgparser's parser ignores its lexer's errors
-// and treats the failing point as end of input, so without this check
-// "SELECT 'abc" would parse as "SELECT".
-func pgLexCheck(sql string) *pgerr.Error {
-	lx := parser.NewLexer(sql)
-	for i := 0; i <= len(sql)+1; i++ {
-		tok := lx.NextToken()
-		if lx.Err != nil {
-			loc := tok.Loc
-			if loc < 0 || loc > len(sql) {
-				loc = len(sql)
-			}
-			return pgerr.Syntax("%s at or near \"%s\"", lx.Err.Error(), sql[loc:]).WithPosition(sql, loc)
-		}
-		if tok.Type == 0 {
-			return nil
-		}
-	}
-	return nil
-}
-
 // marker reports whether name is a parameter marker of this source and
 // which occurrence it stands for.
 func (s *source) marker(name string) (int, bool) {
@@ -142,13 +122,19 @@ func (s *source) toOrig(p int) int {
 	return p - delta
 }
 
+// endMark is appended to the text handed to pgparser so that syntaxError
+// can tell a failure at the last token from one at end of input: reading
+// end of input moves the lexer past the comment, while reading the last
+// token leaves it at most one byte (the space, which the lexer's look for a
+// string continuation may consume) past the text.
+const endMark = " /**/"
+
 // syntaxError turns pgparser's error into PostgreSQL's 42601 with a
 // best-effort position. pgparser reports the lexer's offset when the
 // grammar failed, which is the end of the token that could not be
 // shifted (or, after NOT, WITH, NULLS, WITHOUT and FORMAT, which make the
-// lexer look one token ahead, of the token after it). Parse appends a
-// newline to the text it hands over, so an offset past the text means the
-// failure came at end of input.
+// lexer look one token ahead, of the token after it). See endMark for how
+// end of input is recognised.
 func (s *source) syntaxError(err error) *pgerr.Error {
 	msg, pos := err.Error(), -1
 	if pe, ok := err.(*parser.ParseError); ok {
@@ -160,10 +146,10 @@ func (s *source) syntaxError(err error) *pgerr.Error {
 	if pos < 0 {
 		return pgerr.Syntax("%s", msg)
 	}
-	if pos > len(s.text) {
+	if pos > len(s.text)+1 {
 		return pgerr.Syntax("%s at end of input", msg).WithPosition(s.sql, len(s.sql))
 	}
-	orig := s.toOrig(pos)
+	orig := s.toOrig(min(pos, len(s.text)))
 	tok := -1
 	for i, t := range s.toks {
 		if t.end <= orig {
@@ -182,48 +168,4 @@ func (s *source) syntaxError(err error) *pgerr.Error {
 func (s *source) unusedParam(i int) *pgerr.Error {
 	p := s.params[i]
 	return pgerr.Syntax("syntax error at or near \"%s\"", s.sql[p.offset:p.end]).WithPosition(s.sql, p.offset)
-}
-
-// trimForms reports whether the text holds a TRIM(...) call using FROM
-// with something before it, and one with several comma-separated
-// arguments and no FROM.
-func (s *source) trimForms() (withFrom, withComma bool) {
-	for i := 0; i+1 < len(s.toks); i++ {
-		if s.toks[i].kind != tokIdent || !strings.EqualFold(s.sql[s.toks[i].start:s.toks[i].end], "trim") ||
-			s.sql[s.toks[i+1].start:s.toks[i+1].end] != "(" {
-			continue
-		}
-		depth, from, comma, before := 0, false, false, false
-		for j := i + 1; j < len(s.toks); j++ {
-			text := s.sql[s.toks[j].start:s.toks[j].end]
-			if s.toks[j].kind == tokPunct {
-				switch text {
-				case "(":
-					depth++
-					continue
-				case ")":
-					depth--
-				case ",":
-					comma = comma || depth == 1
-				}
-			}
-			if depth == 0 {
-				break
-			}
-			if depth == 1 && s.toks[j].kind == tokIdent && strings.EqualFold(text, "from") {
-				from = true
-			} else if depth >= 1 && !from && !(s.toks[j].kind == tokIdent && isTrimWhere(text)) {
-				before = true
-			}
-		}
-		withFrom = withFrom || from && before
-		withComma = withComma || comma && !from
-	}
-	return withFrom, withComma
-}
-
-// isTrimWhere reports whether text is one of TRIM's BOTH, LEADING or
-// TRAILING keywords.
-func isTrimWhere(text string) bool {
-	return strings.EqualFold(text, "both") || strings.EqualFold(text, "leading") || strings.EqualFold(text, "trailing")
 }

@@ -49,3 +49,26 @@ func TestError_WithPosition_Characters(t *testing.T) {
 	assert.Equal(t, 1, CharPosition(sql, 0))
 	assert.Equal(t, 0, orig.WithPosition(sql, len(sql)+5).Position)
 }
+
+// Ensure the common constructors carry PostgreSQL's code, wording and fields.
+func TestConstructors_PostgresWording(t *testing.T) {
+	tests := []struct {
+		err       *Error
+		code, msg string
+	}{
+		{UndefinedTableError("users"), UndefinedTable, `relation "users" does not exist`},
+		{UndefinedColumnError("nme"), UndefinedColumn, `column "nme" does not exist`},
+		{DuplicateTableError("users"), DuplicateTable, `relation "users" already exists`},
+		{InFailedTransactionError(), InFailedSQLTransaction, "current transaction is aborted, commands ignored until end of transaction block"},
+		{SerializationFailureError(), SerializationFailure, "could not serialize access due to concurrent update"},
+		{DivisionByZeroError(), DivisionByZero, "division by zero"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.code, func(t *testing.T) {
+			assert.Equal(t, tc.code, tc.err.Code)
+			assert.Equal(t, tc.msg, tc.err.Message)
+		})
+	}
+	assert.Equal(t, "users", UndefinedTableError("users").Table)
+	assert.Equal(t, "nme", UndefinedColumnError("nme").Column)
+}

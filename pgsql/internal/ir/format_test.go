@@ -17,6 +17,9 @@ func TestIdent_Quoting(t *testing.T) {
 		{"has space", `"has space"`},
 		{`q"uote`, `"q""uote"`},
 		{"", `""`},
+		{"user", `"user"`},
+		{"left", `"left"`},
+		{"time", "time"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -41,6 +44,8 @@ func TestString_Canonical(t *testing.T) {
 	}{
 		{"type with mods", TypeName{Name: "numeric", Mods: []int64{10, 2}}, "numeric(10, 2)"},
 		{"array type", TypeName{Name: "int4", ArrayDims: 1}, "int4[]"},
+		{"interval fields", TypeName{Name: "interval", Mods: []int64{intervalDay | intervalHour | intervalMinute | intervalSecond, 3}}, "interval day to second(3)"},
+		{"interval precision", TypeName{Name: "interval", Mods: []int64{intervalFullRange, 2}}, "interval(2)"},
 		{"string const", &Const{Kind: ConstString, Value: "it's"}, "'it''s'"},
 		{"bits const", &Const{Kind: ConstBits, Value: "x1F"}, "X'1F'"},
 		{"star", &ColumnRef{Table: "users", Star: true}, "users.*"},
