@@ -1,7 +1,7 @@
 package engine_test
 
 // The PostgreSQL conformance suite: every file in testdata/conformance is
-// played on reldb and on a real PostgreSQL server (engine/internal/pgserver)
+// played on reldb and on a real PostgreSQL server (internal/pgserver)
 // and the two are compared statement by statement — success, or the
 // error's SQLSTATE — and table by table. It runs only with
 // RELDB_CONFORMANCE=1 (`make conformance`); without PostgreSQL it skips,
@@ -91,9 +91,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reldb/reldb/engine"
-	"github.com/reldb/reldb/engine/internal/pgserver"
-	"github.com/reldb/reldb/engine/internal/scenario"
 	"github.com/reldb/reldb/engine/internal/testutil"
+	"github.com/reldb/reldb/internal/pgserver"
+	"github.com/reldb/reldb/internal/scenario"
 )
 
 const confDir = "testdata/conformance"

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/reldb/reldb/engine"
-	"github.com/reldb/reldb/engine/internal/pgserver"
 	"github.com/reldb/reldb/engine/internal/testutil"
+	"github.com/reldb/reldb/internal/pgserver"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/reldb/reldb/engine/internal/pgserver"
+	"github.com/reldb/reldb/internal/pgserver"
 )
 
 // shared is one server for the whole test binary, started by the first test
