@@ -14,7 +14,7 @@ import (
 type reader struct {
 	tx       *Tx
 	incoming map[string][]*relation.FK
-	defs     map[*relation.FK]*fkDef
+	defs     map[*relation.FK]*catalog.FK
 	// scan serves every Children call not nested in another (the planner
 	// nests none).
 	scan childScan
@@ -33,7 +33,7 @@ type planner struct {
 func (tx *Tx) getPlanner() *planner {
 	p, _ := tx.db.planners.Get().(*planner)
 	if p == nil {
-		p = &planner{r: reader{incoming: map[string][]*relation.FK{}, defs: map[*relation.FK]*fkDef{}}}
+		p = &planner{r: reader{incoming: map[string][]*relation.FK{}, defs: map[*relation.FK]*catalog.FK{}}}
 		p.r.scan.visitFn = p.r.scan.visit
 		p.Planner = relation.NewPlanner(&p.r)
 	}
@@ -58,8 +58,8 @@ func (r *reader) Incoming(table string) []*relation.FK {
 	if err != nil {
 		return nil
 	}
-	fks := make([]*relation.FK, len(d.refs))
-	for i, f := range d.refs {
+	fks := make([]*relation.FK, len(d.Refs))
+	for i, f := range d.Refs {
 		fks[i] = f.FK
 		r.defs[f.FK] = f
 	}
@@ -71,7 +71,7 @@ func (r *reader) Children(fk *relation.FK, key []any, fn func(pk []byte, row []a
 	def, ok := r.defs[fk]
 	if !ok {
 		var err error
-		if def, err = r.tx.fkDef(fk); err != nil {
+		if def, err = r.tx.compiledFK(fk); err != nil {
 			return err
 		}
 		r.defs[fk] = def
@@ -87,16 +87,16 @@ func (r *reader) Default(table string, col int) any {
 	if err != nil {
 		return nil
 	}
-	return d.cols[col].Default
+	return d.Cols[col].Default
 }
 
-// fkDef finds the compiled relation of a planner FK.
-func (tx *Tx) fkDef(fk *relation.FK) (*fkDef, error) {
+// compiledFK finds the compiled relation of a planner FK.
+func (tx *Tx) compiledFK(fk *relation.FK) (*catalog.FK, error) {
 	d, err := tx.table(fk.Parent)
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range d.refs {
+	for _, f := range d.Refs {
 		if f.FK == fk {
 			return f, nil
 		}
@@ -110,14 +110,14 @@ func (tx *Tx) fkDef(fk *relation.FK) (*fkDef, error) {
 // On error the caller rolls the statement back.
 func (tx *Tx) execPlan(plan *relation.Plan) error {
 	type changed struct {
-		d   *tableDef
+		d   *catalog.Table
 		row []any
 		old []any
 	}
 	var updated []changed
-	var d *tableDef
+	var d *catalog.Table
 	for _, op := range plan.Ops {
-		if d == nil || d.name != op.Table { // ops come in runs of one table
+		if d == nil || d.Name != op.Table { // ops come in runs of one table
 			var err error
 			if d, err = tx.table(op.Table); err != nil {
 				return err
@@ -134,13 +134,13 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 		for c, v := range op.Set {
 			// A value from the parent takes the child column's type
 			// modifiers, as PostgreSQL casts it (numeric scale).
-			cv, err := catalog.Coerce(&d.cols[c], v)
+			cv, err := catalog.Coerce(&d.Cols[c], v)
 			if err != nil {
 				return err
 			}
 			vals[c] = cv
 		}
-		if err := d.checkNotNull(vals); err != nil {
+		if err := d.CheckNotNull(vals); err != nil {
 			return err
 		}
 		if err := tx.replaceRow(d, cur, pk, vals); err != nil {
@@ -149,7 +149,7 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 		updated = append(updated, changed{d, vals, cur})
 	}
 	for _, c := range plan.NoAction {
-		fk, err := tx.fkDef(c.FK)
+		fk, err := tx.compiledFK(c.FK)
 		if err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func sameStored(a, b any) bool {
 
 // restrictError converts the planner's RESTRICT refusal.
 func (tx *Tx) restrictError(re *relation.RestrictError) error {
-	fk, err := tx.fkDef(re.FK)
+	fk, err := tx.compiledFK(re.FK)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (tx *Tx) restrictError(re *relation.RestrictError) error {
 
 // runPlanned plans a delete (new == nil) or an update of one row and
 // executes the plan. On error the caller rolls the statement back.
-func (tx *Tx) runPlanned(d *tableDef, pk []byte, old, new []any) error {
+func (tx *Tx) runPlanned(d *catalog.Table, pk []byte, old, new []any) error {
 	p := tx.getPlanner()
 	defer tx.putPlanner(p)
 	plan, err := tx.plan(p, d, pk, old, new)
@@ -204,13 +204,13 @@ func (tx *Tx) runPlanned(d *tableDef, pk []byte, old, new []any) error {
 // plan plans a delete (new == nil) or an update of one row with p; the
 // plan is valid until p plans again. A RESTRICT refusal comes back as the
 // *ConstraintError the statement returns.
-func (tx *Tx) plan(p *planner, d *tableDef, pk []byte, old, new []any) (*relation.Plan, error) {
+func (tx *Tx) plan(p *planner, d *catalog.Table, pk []byte, old, new []any) (*relation.Plan, error) {
 	var plan *relation.Plan
 	var err error
 	if new == nil {
-		plan, err = p.Delete(d.name, pk, old)
+		plan, err = p.Delete(d.Name, pk, old)
 	} else {
-		plan, err = p.Update(d.name, pk, old, new)
+		plan, err = p.Update(d.Name, pk, old, new)
 	}
 	var re *relation.RestrictError
 	if errors.As(err, &re) {

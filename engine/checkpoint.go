@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 )
 
@@ -105,14 +106,14 @@ func writeSnapshot(dir, name string, snap *txn.Snapshot) (size int64, err error)
 	h := crc32.New(castagnoli)
 	cw := &countWriter{w: io.MultiWriter(f, h)}
 	w := bufio.NewWriterSize(cw, 1<<20)
-	var defs []*tableDef
-	eachTable(snap, func(t *tableDef) { defs = append(defs, t) })
+	var defs []*catalog.Table
+	eachTable(snap, func(t *catalog.Table) { defs = append(defs, t) })
 	e := enc{b: append([]byte(snapshotMagic), snapshotFormat)}
 	e.uvarint(snap.Version())
 	appendCatalog(&e, defs)
 	for _, t := range defs {
-		tree := snap.Tree(t.primary)
-		e.uvarint(uint64(max(t.seq.Load(), 0)))
+		tree := snap.Tree(t.Primary)
+		e.uvarint(uint64(max(t.Seq.Load(), 0)))
 		e.uvarint(uint64(tree.Len()))
 		tree.Ascend(nil, nil, func(ent index.Entry) bool {
 			e.row(rowOf(ent.Val))
@@ -229,8 +230,8 @@ func decodeSnapshot(b []byte) (*store, error) {
 	}
 	for _, t := range defs {
 		if format >= 2 {
-			if seq := int64(min(d.uvarint(), math.MaxInt64)); seq > t.seq.Load() {
-				t.seq.Store(seq)
+			if seq := int64(min(d.uvarint(), math.MaxInt64)); seq > t.Seq.Load() {
+				t.Seq.Store(seq)
 			}
 		}
 		n := d.count(1)

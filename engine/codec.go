@@ -308,14 +308,14 @@ func (d *dec) row() []any {
 // appendCatalog appends the catalog: the tables in the order given (the
 // catalog tree's), with the relations and many-to-many relations they
 // share. Shared definitions are written once and referred to by number, so
-// decoding gives the tables one shared *fkDef per relation again.
-func appendCatalog(e *enc, defs []*tableDef) {
-	var fks []*fkDef
-	fkNum := map[*fkDef]int{}
-	var m2ms []*m2mDef
-	m2mNum := map[*m2mDef]int{}
+// decoding gives the tables one shared *catalog.FK per relation again.
+func appendCatalog(e *enc, defs []*catalog.Table) {
+	var fks []*catalog.FK
+	fkNum := map[*catalog.FK]int{}
+	var m2ms []*catalog.ManyToMany
+	m2mNum := map[*catalog.ManyToMany]int{}
 	for _, d := range defs {
-		for _, list := range [][]*fkDef{d.fks, d.refs} {
+		for _, list := range [][]*catalog.FK{d.FKs, d.Refs} {
 			for _, fk := range list {
 				if _, ok := fkNum[fk]; !ok {
 					fkNum[fk] = len(fks)
@@ -323,8 +323,8 @@ func appendCatalog(e *enc, defs []*tableDef) {
 				}
 			}
 		}
-		for _, m := range d.m2m {
-			for _, fk := range []*fkDef{m.toLeft, m.toRight} {
+		for _, m := range d.M2M {
+			for _, fk := range []*catalog.FK{m.ToLeft, m.ToRight} {
 				if _, ok := fkNum[fk]; !ok {
 					fkNum[fk] = len(fks)
 					fks = append(fks, fk)
@@ -338,7 +338,7 @@ func appendCatalog(e *enc, defs []*tableDef) {
 	}
 	e.uvarint(uint64(len(fks)))
 	for _, fk := range fks {
-		e.uvarint(fk.seq)
+		e.uvarint(fk.Seq)
 		e.str(fk.Name)
 		e.str(fk.Child)
 		e.str(fk.Parent)
@@ -351,32 +351,32 @@ func appendCatalog(e *enc, defs []*tableDef) {
 		e.byte(byte(fk.Match))
 		e.bool(fk.Deferrable)
 		e.bool(fk.InitiallyDeferred)
-		e.byte(byte(fk.kind))
-		e.str(fk.parentAs)
-		e.str(fk.childrenAs)
-		e.uvarint(uint64(fk.childTree))
-		e.uvarint(uint64(fk.parentTree))
-		e.varint(int64(fk.pkAt))
+		e.byte(byte(fk.Kind))
+		e.str(fk.ParentAs)
+		e.str(fk.ChildrenAs)
+		e.uvarint(uint64(fk.ChildTree))
+		e.uvarint(uint64(fk.ParentTree))
+		e.varint(int64(fk.PKAt))
 	}
 	e.uvarint(uint64(len(m2ms)))
 	for _, m := range m2ms {
-		e.str(m.name)
-		e.str(m.left)
-		e.str(m.right)
-		e.str(m.leftAs)
-		e.str(m.rightAs)
-		e.str(m.through)
-		e.uvarint(uint64(fkNum[m.toLeft]))
-		e.uvarint(uint64(fkNum[m.toRight]))
-		e.bool(m.generated)
+		e.str(m.Name)
+		e.str(m.Left)
+		e.str(m.Right)
+		e.str(m.LeftAs)
+		e.str(m.RightAs)
+		e.str(m.Through)
+		e.uvarint(uint64(fkNum[m.ToLeft]))
+		e.uvarint(uint64(fkNum[m.ToRight]))
+		e.bool(m.Generated)
 	}
 	e.uvarint(uint64(len(defs)))
 	for _, d := range defs {
-		e.str(d.name)
-		e.str(d.pkName)
-		e.uvarint(uint64(d.primary))
-		e.uvarint(uint64(len(d.cols)))
-		for _, c := range d.cols {
+		e.str(d.Name)
+		e.str(d.PKName)
+		e.uvarint(uint64(d.Primary))
+		e.uvarint(uint64(len(d.Cols)))
+		for _, c := range d.Cols {
 			e.str(c.Name)
 			e.byte(byte(c.Type))
 			e.bool(c.NotNull)
@@ -385,22 +385,22 @@ func appendCatalog(e *enc, defs []*tableDef) {
 			e.uvarint(uint64(c.Scale))
 			e.value(c.Default)
 		}
-		e.ints(d.pk)
-		e.uvarint(uint64(len(d.indexes)))
-		for _, ix := range d.indexes {
-			e.str(ix.name)
-			e.bool(ix.unique)
-			e.uvarint(uint64(ix.tree))
-			e.ints(ix.cols)
+		e.ints(d.PK)
+		e.uvarint(uint64(len(d.Indexes)))
+		for _, ix := range d.Indexes {
+			e.str(ix.Name)
+			e.bool(ix.Unique)
+			e.uvarint(uint64(ix.Tree))
+			e.ints(ix.Cols)
 		}
-		for _, list := range [][]*fkDef{d.fks, d.refs} {
+		for _, list := range [][]*catalog.FK{d.FKs, d.Refs} {
 			e.uvarint(uint64(len(list)))
 			for _, fk := range list {
 				e.uvarint(uint64(fkNum[fk]))
 			}
 		}
-		e.uvarint(uint64(len(d.m2m)))
-		for _, m := range d.m2m {
+		e.uvarint(uint64(len(d.M2M)))
+		for _, m := range d.M2M {
 			e.uvarint(uint64(m2mNum[m]))
 		}
 	}
@@ -410,12 +410,12 @@ func appendCatalog(e *enc, defs []*tableDef) {
 // relies on: positions within their tables, known types and actions, tree
 // IDs used once. The tables come back in the order written, with fresh
 // sequences (the caller carries sequences over).
-func decodeCatalog(d *dec) []*tableDef {
+func decodeCatalog(d *dec) []*catalog.Table {
 	nfk := d.count(16)
-	fks := make([]*fkDef, nfk)
+	fks := make([]*catalog.FK, nfk)
 	for i := range fks {
-		fk := &fkDef{FK: &relation.FK{}}
-		fk.seq = d.uvarint()
+		fk := &catalog.FK{FK: &relation.FK{}}
+		fk.Seq = d.uvarint()
 		fk.Name, fk.Child, fk.Parent = d.str(), d.str(), d.str()
 		// Positions are checked against the tables below.
 		fk.ChildCols = d.ints(math.MaxInt32)
@@ -428,21 +428,21 @@ func decodeCatalog(d *dec) []*tableDef {
 		}
 		fk.Match = relation.Match(d.byte())
 		fk.Deferrable, fk.InitiallyDeferred = d.bool(), d.bool()
-		fk.kind = RelationKind(d.byte())
-		fk.parentAs, fk.childrenAs = d.str(), d.str()
-		fk.childTree, fk.parentTree = txn.TreeID(d.uvarint()), txn.TreeID(d.uvarint())
+		fk.Kind = RelationKind(d.byte())
+		fk.ParentAs, fk.ChildrenAs = d.str(), d.str()
+		fk.ChildTree, fk.ParentTree = txn.TreeID(d.uvarint()), txn.TreeID(d.uvarint())
 		pkAt := d.varint()
 		if pkAt < -1 || pkAt > math.MaxInt32 {
 			d.fail("relation %q: bad key offset %d", fk.Name, pkAt)
 		}
-		fk.pkAt = int(pkAt)
+		fk.PKAt = int(pkAt)
 		if !fk.OnDelete.Valid() || !fk.OnUpdate.Valid() || (fk.Match != MatchSimple && fk.Match != MatchFull) ||
-			(fk.kind != OneToMany && fk.kind != OneToOne) || len(fk.ChildCols) != len(fk.ParentCols) || len(fk.ChildCols) == 0 {
+			(fk.Kind != OneToMany && fk.Kind != OneToOne) || len(fk.ChildCols) != len(fk.ParentCols) || len(fk.ChildCols) == 0 {
 			d.fail("relation %q: bad definition", fk.Name)
 		}
 		fks[i] = fk
 	}
-	fkAt := func() *fkDef {
+	fkAt := func() *catalog.FK {
 		i := d.uvarint()
 		if d.err == nil && i >= uint64(len(fks)) {
 			d.fail("relation number %d out of range", i)
@@ -453,19 +453,19 @@ func decodeCatalog(d *dec) []*tableDef {
 		return fks[i]
 	}
 	nm := d.count(9)
-	m2ms := make([]*m2mDef, nm)
+	m2ms := make([]*catalog.ManyToMany, nm)
 	for i := range m2ms {
-		m := &m2mDef{name: d.str(), left: d.str(), right: d.str(), leftAs: d.str(), rightAs: d.str(), through: d.str()}
-		m.toLeft, m.toRight = fkAt(), fkAt()
-		m.generated = d.bool()
+		m := &catalog.ManyToMany{Name: d.str(), Left: d.str(), Right: d.str(), LeftAs: d.str(), RightAs: d.str(), Through: d.str()}
+		m.ToLeft, m.ToRight = fkAt(), fkAt()
+		m.Generated = d.bool()
 		m2ms[i] = m
 	}
 	ntab := d.count(8)
 	if d.err != nil {
 		return nil
 	}
-	defs := make([]*tableDef, 0, ntab)
-	trees := map[txn.TreeID]bool{catalogTree: true}
+	defs := make([]*catalog.Table, 0, ntab)
+	trees := map[txn.TreeID]bool{catalog.CatalogTree: true}
 	useTree := func(id txn.TreeID) {
 		if trees[id] {
 			d.fail("tree %d used twice", id)
@@ -474,52 +474,52 @@ func decodeCatalog(d *dec) []*tableDef {
 	}
 	names := map[string]bool{}
 	for range ntab {
-		t := &tableDef{name: d.str(), pkName: d.str(), autoInc: -1, seq: new(atomic.Int64)}
-		if names[t.name] {
-			d.fail("table %q twice", t.name)
+		t := &catalog.Table{Name: d.str(), PKName: d.str(), AutoInc: -1, Seq: new(atomic.Int64)}
+		if names[t.Name] {
+			d.fail("table %q twice", t.Name)
 		}
-		names[t.name] = true
-		t.primary = txn.TreeID(d.uvarint())
-		useTree(t.primary)
+		names[t.Name] = true
+		t.Primary = txn.TreeID(d.uvarint())
+		useTree(t.Primary)
 		ncols := d.count(8)
-		t.colIdx = make(map[string]int, ncols)
+		t.ColIdx = make(map[string]int, ncols)
 		for i := range ncols {
-			c := catalog.Column{Table: t.name, Name: d.str(), Type: Type(d.byte()), NotNull: d.bool(), AutoInc: d.bool()}
+			c := catalog.Column{Table: t.Name, Name: d.str(), Type: Type(d.byte()), NotNull: d.bool(), AutoInc: d.bool()}
 			p, s := d.uvarint(), d.uvarint()
 			if p > math.MaxInt32 || s > p || !c.Type.Valid() {
-				d.fail("table %q column %q: bad type", t.name, c.Name)
+				d.fail("table %q column %q: bad type", t.Name, c.Name)
 			}
 			c.Precision, c.Scale = int(p), int(s)
 			c.Default = d.value()
 			if c.Default != nil && !valueFits(c.Type, c.Default) {
-				d.fail("table %q column %q: default of type %T", t.name, c.Name, c.Default)
+				d.fail("table %q column %q: default of type %T", t.Name, c.Name, c.Default)
 			}
-			if _, dup := t.colIdx[c.Name]; dup {
-				d.fail("table %q: column %q twice", t.name, c.Name)
+			if _, dup := t.ColIdx[c.Name]; dup {
+				d.fail("table %q: column %q twice", t.Name, c.Name)
 			}
 			if c.AutoInc {
-				t.autoInc = i
+				t.AutoInc = i
 			}
-			t.colIdx[c.Name] = i
-			t.cols = append(t.cols, c)
+			t.ColIdx[c.Name] = i
+			t.Cols = append(t.Cols, c)
 		}
-		if t.pk = d.ints(ncols); len(t.pk) == 0 {
-			d.fail("table %q: no primary key", t.name)
+		if t.PK = d.ints(ncols); len(t.PK) == 0 {
+			d.fail("table %q: no primary key", t.Name)
 		}
 		nix := d.count(4)
 		for range nix {
-			ix := &indexDef{name: d.str(), unique: d.bool(), tree: txn.TreeID(d.uvarint())}
-			useTree(ix.tree)
-			if ix.cols = d.ints(ncols); len(ix.cols) == 0 && d.err == nil {
-				d.fail("table %q index %q: no columns", t.name, ix.name)
+			ix := &catalog.Index{Name: d.str(), Unique: d.bool(), Tree: txn.TreeID(d.uvarint())}
+			useTree(ix.Tree)
+			if ix.Cols = d.ints(ncols); len(ix.Cols) == 0 && d.err == nil {
+				d.fail("table %q index %q: no columns", t.Name, ix.Name)
 			}
-			ix.keyCols = append(append([]int{}, ix.cols...), t.pk...)
-			if ix.unique {
-				ix.keyCols = append([]int{}, ix.cols...)
+			ix.KeyCols = append(append([]int{}, ix.Cols...), t.PK...)
+			if ix.Unique {
+				ix.KeyCols = append([]int{}, ix.Cols...)
 			}
-			t.indexes = append(t.indexes, ix)
+			t.Indexes = append(t.Indexes, ix)
 		}
-		for _, list := range []*[]*fkDef{&t.fks, &t.refs} {
+		for _, list := range []*[]*catalog.FK{&t.FKs, &t.Refs} {
 			n := d.count(1)
 			for range n {
 				*list = append(*list, fkAt())
@@ -534,7 +534,7 @@ func decodeCatalog(d *dec) []*tableDef {
 			if d.err != nil {
 				return nil
 			}
-			t.m2m = append(t.m2m, m2ms[i])
+			t.M2M = append(t.M2M, m2ms[i])
 		}
 		if d.err != nil {
 			return nil
@@ -542,9 +542,9 @@ func decodeCatalog(d *dec) []*tableDef {
 		defs = append(defs, t)
 	}
 	// Relations must fit the tables they join.
-	byName := make(map[string]*tableDef, len(defs))
+	byName := make(map[string]*catalog.Table, len(defs))
 	for _, t := range defs {
-		byName[t.name] = t
+		byName[t.Name] = t
 	}
 	for _, fk := range fks {
 		c, p := byName[fk.Child], byName[fk.Parent]
@@ -553,21 +553,21 @@ func decodeCatalog(d *dec) []*tableDef {
 			return nil
 		}
 		for _, x := range fk.ChildCols {
-			if x >= len(c.cols) {
+			if x >= len(c.Cols) {
 				d.fail("relation %q: column %d out of range", fk.Name, x)
 			}
 		}
 		for _, x := range fk.SetCols {
-			if x >= len(c.cols) {
+			if x >= len(c.Cols) {
 				d.fail("relation %q: column %d out of range", fk.Name, x)
 			}
 		}
 		for _, x := range fk.ParentCols {
-			if x >= len(p.cols) {
+			if x >= len(p.Cols) {
 				d.fail("relation %q: column %d out of range", fk.Name, x)
 			}
 		}
-		if !trees[fk.childTree] || !trees[fk.parentTree] {
+		if !trees[fk.ChildTree] || !trees[fk.ParentTree] {
 			d.fail("relation %q: unknown tree", fk.Name)
 		}
 	}

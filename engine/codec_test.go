@@ -91,12 +91,12 @@ func commitSeeds() [][]byte {
 	if err != nil {
 		panic(err)
 	}
-	fk := &fkDef{seq: 9, kind: OneToOne, childTree: 2, parentTree: 1}
+	fk := &catalog.FK{Seq: 9, Kind: catalog.OneToOne, ChildTree: 2, ParentTree: 1}
 	fk.FK = &relation.FK{Name: "t_p_fkey", Child: "t", Parent: "t", ChildCols: []int{1}, ParentCols: []int{0},
 		OnDelete: Cascade, SetCols: []int{}, Deferrable: true}
-	cat.fks, cat.refs = []*fkDef{fk}, []*fkDef{fk}
-	cat.m2m = []*m2mDef{{name: "m", left: "t", right: "t", through: "t", toLeft: fk, toRight: fk}}
-	add(&commitRecord{version: 2, schema: true, catalog: []*tableDef{cat}, tables: []tableChanges{{primary: cat.primary, puts: [][]any{{int64(1), int64(1)}}}}})
+	cat.FKs, cat.Refs = []*catalog.FK{fk}, []*catalog.FK{fk}
+	cat.M2M = []*catalog.ManyToMany{{Name: "m", Left: "t", Right: "t", Through: "t", ToLeft: fk, ToRight: fk}}
+	add(&commitRecord{version: 2, schema: true, catalog: []*catalog.Table{cat}, tables: []tableChanges{{primary: cat.Primary, puts: [][]any{{int64(1), int64(1)}}}}})
 	return out
 }
 
@@ -142,12 +142,12 @@ func TestAppendCatalog_CoversEveryField(t *testing.T) {
 		typ    reflect.Type
 		fields int
 	}{
-		{reflect.TypeFor[tableDef](), 12},
+		{reflect.TypeFor[catalog.Table](), 12},
 		{reflect.TypeFor[catalog.Column](), 8},
-		{reflect.TypeFor[indexDef](), 5},
-		{reflect.TypeFor[fkDef](), 8},
+		{reflect.TypeFor[catalog.Index](), 5},
+		{reflect.TypeFor[catalog.FK](), 8},
 		{reflect.TypeFor[relation.FK](), 11},
-		{reflect.TypeFor[m2mDef](), 9},
+		{reflect.TypeFor[catalog.ManyToMany](), 9},
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.fields, tc.typ.NumField(), "%v changed: update appendCatalog and decodeCatalog", tc.typ)

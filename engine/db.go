@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 )
 
@@ -38,7 +39,7 @@ type DB struct {
 // tree is valid for every snapshot that holds that same tree.
 type catalogCache struct {
 	tree   *index.Tree
-	tables map[string]*tableDef
+	tables map[string]*catalog.Table
 }
 
 // catalogFor returns the cache for a snapshot's catalog tree, building it
@@ -47,15 +48,15 @@ type catalogCache struct {
 // under a busy writer see a new snapshot at almost every read, and storing
 // the cache for each would make them take turns owning its cache line.
 func (db *DB) catalogFor(snap *txn.Snapshot) *catalogCache {
-	tree := snap.Tree(catalogTree)
+	tree := snap.Tree(catalog.CatalogTree)
 	c := db.catalog.Load()
 	if c != nil && c.tree == tree {
 		return c
 	}
-	c = &catalogCache{tree: tree, tables: make(map[string]*tableDef, tree.Len())}
+	c = &catalogCache{tree: tree, tables: make(map[string]*catalog.Table, tree.Len())}
 	tree.Ascend(nil, nil, func(e index.Entry) bool {
-		d := e.Val.(*tableDef)
-		c.tables[d.name] = d
+		d := e.Val.(*catalog.Table)
+		c.tables[d.Name] = d
 		return true
 	})
 	db.catalog.Store(c)
@@ -76,7 +77,7 @@ func Open(opts Options) (*DB, error) {
 	}
 	db := &DB{opts: opts}
 	if opts.Dir == "" {
-		db.oracle = txn.NewOracle(map[txn.TreeID]*index.Tree{catalogTree: index.NewTree()})
+		db.oracle = txn.NewOracle(map[txn.TreeID]*index.Tree{catalog.CatalogTree: index.NewTree()})
 		return db, nil
 	}
 	d, s, err := openDurable(db)

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 	"github.com/reldb/reldb/wal"
 )
@@ -64,8 +65,8 @@ type durable struct {
 	// Used only by logCommit, under the oracle's commit lock: the catalog
 	// as of the last commit, to find the table of a primary tree.
 	catTree   *index.Tree
-	catalog   []*tableDef
-	byPrimary map[txn.TreeID]*tableDef
+	catalog   []*catalog.Table
+	byPrimary map[txn.TreeID]*catalog.Table
 
 	// firstVersion and firstIndex map versions to log indexes: the record of
 	// version v is at index v - firstVersion + firstIndex. Set by Open.
@@ -209,20 +210,20 @@ func (d *durable) flushAll() error {
 //
 // REQUIRES: the oracle's commit lock held (it is the commit hook's).
 func (d *durable) encodeCommit(c *txn.Changes) []byte {
-	if cat := c.Tree(catalogTree); cat != d.catTree {
+	if cat := c.Tree(catalog.CatalogTree); cat != d.catTree {
 		d.setCatalogTree(cat)
 	}
 	r := commitRecord{version: c.Version}
 	size := 0
 	c.Each(func(id txn.TreeID, _ bool, keys [][]byte) {
-		if id == catalogTree {
+		if id == catalog.CatalogTree {
 			r.schema, r.catalog = true, d.catalog
 			return
 		}
 		if _, ok := d.byPrimary[id]; !ok || len(keys) == 0 {
 			return // an index, or a dropped table
 		}
-		tc := tableChanges{primary: id, seq: d.byPrimary[id].seq.Load()}
+		tc := tableChanges{primary: id, seq: d.byPrimary[id].Seq.Load()}
 		tree := c.Tree(id)
 		for _, k := range keys {
 			if ent, ok := tree.Get(k); ok {
@@ -268,11 +269,11 @@ func (r *commitRecord) appendTo(e *enc) {
 func (d *durable) setCatalogTree(cat *index.Tree) {
 	d.catTree = cat
 	d.catalog = d.catalog[:0]
-	d.byPrimary = make(map[txn.TreeID]*tableDef, cat.Len())
+	d.byPrimary = make(map[txn.TreeID]*catalog.Table, cat.Len())
 	cat.Ascend(nil, nil, func(e index.Entry) bool {
-		t := e.Val.(*tableDef)
+		t := e.Val.(*catalog.Table)
 		d.catalog = append(d.catalog, t)
-		d.byPrimary[t.primary] = t
+		d.byPrimary[t.Primary] = t
 		return true
 	})
 }
@@ -284,7 +285,7 @@ const commitFormat = 2
 // commitRecord is a decoded log record.
 type commitRecord struct {
 	version uint64
-	catalog []*tableDef // nil when the schema did not change
+	catalog []*catalog.Table // nil when the schema did not change
 	schema  bool
 	tables  []tableChanges
 }

@@ -13,7 +13,7 @@ import (
 // checkParent verifies that a child row references an existing parent
 // under fk, or defers the check; it returns a *ConstraintError
 // (ErrForeignKey) otherwise.
-func (tx *Tx) checkParent(child *tableDef, fk *fkDef, row []any) error {
+func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error {
 	// The common case first, without building the key's values: a key
 	// with no NULL, checked now, whose parent is there.
 	if !tx.deferred(fk) && tx.parentFound(fk, row) {
@@ -21,15 +21,15 @@ func (tx *Tx) checkParent(child *tableDef, fk *fkDef, row []any) error {
 	}
 	key, check, err := fk.ChildKey(row)
 	if err != nil {
-		return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.name,
-			Columns: child.colNames(fk.ChildCols), Key: catalog.RenderKey(child.colNames(fk.ChildCols), key),
+		return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.Name,
+			Columns: child.ColNames(fk.ChildCols), Key: catalog.RenderKey(child.ColNames(fk.ChildCols), key),
 			SQLState: StateForeignKey, Detail: "MATCH FULL does not allow mixing of null and nonnull key values"}
 	}
 	if !check {
 		return nil
 	}
 	if tx.deferred(fk) {
-		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: child.pkKey(row)})
+		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: child.PKKey(row)})
 		return nil
 	}
 	if tx.parentExists(fk, key) {
@@ -38,25 +38,25 @@ func (tx *Tx) checkParent(child *tableDef, fk *fkDef, row []any) error {
 	return parentMissing(child, fk, key)
 }
 
-func parentMissing(child *tableDef, fk *fkDef, key []any) error {
-	return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.name,
-		Columns: child.colNames(fk.ChildCols), Key: catalog.RenderKey(child.colNames(fk.ChildCols), key), SQLState: StateForeignKey,
+func parentMissing(child *catalog.Table, fk *catalog.FK, key []any) error {
+	return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.Name,
+		Columns: child.ColNames(fk.ChildCols), Key: catalog.RenderKey(child.ColNames(fk.ChildCols), key), SQLState: StateForeignKey,
 		Detail: fmt.Sprintf("insert or update violates foreign key: key is not present in table %q", fk.Parent)}
 }
 
 // parentExists looks the referenced key up, recording the read so that a
 // concurrent delete of the parent conflicts with this transaction.
-func (tx *Tx) parentExists(fk *fkDef, key []any) bool {
+func (tx *Tx) parentExists(fk *catalog.FK, key []any) bool {
 	enc, err := tx.ownKey(key)
 	if err != nil {
 		return false
 	}
-	_, ok := tx.t.Get(fk.parentTree, enc)
+	_, ok := tx.t.Get(fk.ParentTree, enc)
 	return ok
 }
 
 // children implements relation.Reader.Children over the transaction.
-func (tx *Tx) children(fk *fkDef, key []any, fn func(pk []byte, row []any) bool) error {
+func (tx *Tx) children(fk *catalog.FK, key []any, fn func(pk []byte, row []any) bool) error {
 	c := &childScan{}
 	c.visitFn = c.visit
 	return tx.scanChildren(c, fk, key, fn)
@@ -66,8 +66,8 @@ func (tx *Tx) children(fk *fkDef, key []any, fn func(pk []byte, row []any) bool)
 // callback a tree scan calls, and what it needs. A reader keeps one, its
 // visitFn made once, so that the planner's many scans allocate nothing.
 type childScan struct {
-	fk      *fkDef
-	d       *tableDef // the child table, when fk.pkAt < 0
+	fk      *catalog.FK
+	d       *catalog.Table // the child table, when fk.pkAt < 0
 	fn      func(pk []byte, row []any) bool
 	err     error
 	visitFn func(index.Entry) bool // c.visit, bound once
@@ -75,10 +75,10 @@ type childScan struct {
 
 // scanChildren calls fn with the primary key and row of every child of
 // fk referencing key, in childTree order, scanning with c.
-func (tx *Tx) scanChildren(c *childScan, fk *fkDef, key []any, fn func(pk []byte, row []any) bool) error {
+func (tx *Tx) scanChildren(c *childScan, fk *catalog.FK, key []any, fn func(pk []byte, row []any) bool) error {
 	*c = childScan{fk: fk, fn: fn, visitFn: c.visitFn}
 	defer func() { c.fk, c.d, c.fn = nil, nil, nil }()
-	if fk.pkAt < 0 {
+	if fk.PKAt < 0 {
 		var err error
 		if c.d, err = tx.table(fk.Child); err != nil {
 			return err
@@ -88,7 +88,7 @@ func (tx *Tx) scanChildren(c *childScan, fk *fkDef, key []any, fn func(pk []byte
 	if err != nil {
 		return err
 	}
-	tx.t.Scan(fk.childTree, prefix, tx.rangeEnd(nil, prefix), false, c.visitFn)
+	tx.t.Scan(fk.ChildTree, prefix, tx.rangeEnd(nil, prefix), false, c.visitFn)
 	return c.err
 }
 
@@ -96,10 +96,10 @@ func (c *childScan) visit(e index.Entry) bool {
 	row := rowOf(e.Val)
 	pk := e.Key
 	switch {
-	case c.fk.pkAt < 0:
-		pk = c.d.pkKey(row)
-	case c.fk.pkAt > 0:
-		n, err := index.SkipValues(e.Key, c.fk.pkAt)
+	case c.fk.PKAt < 0:
+		pk = c.d.PKKey(row)
+	case c.fk.PKAt > 0:
+		n, err := index.SkipValues(e.Key, c.fk.PKAt)
 		if err != nil {
 			c.err = err
 			return false
@@ -113,14 +113,14 @@ func (c *childScan) visit(e index.Entry) bool {
 // that the child row, if it still exists, references an existing parent;
 // otherwise that no child references key unless a parent holds it again.
 type pendingCheck struct {
-	fk      *fkDef
+	fk      *catalog.FK
 	childPK []byte
 	key     []any
 }
 
 // deferred reports whether fk's NO ACTION checks wait for commit in this
 // transaction.
-func (tx *Tx) deferred(fk *fkDef) bool {
+func (tx *Tx) deferred(fk *catalog.FK) bool {
 	if !fk.Deferrable {
 		return false
 	}
@@ -198,7 +198,7 @@ func (tx *Tx) SetConstraints(mode ConstraintMode, names ...string) error {
 	if mode == Deferred {
 		return nil
 	}
-	if err := tx.runPending(func(fk *fkDef) bool { return !tx.deferred(fk) }); err != nil {
+	if err := tx.runPending(func(fk *catalog.FK) bool { return !tx.deferred(fk) }); err != nil {
 		tx.modes, tx.allMode = oldModes, oldAll
 		return fmt.Errorf("set constraints: %w", err)
 	}
@@ -207,7 +207,7 @@ func (tx *Tx) SetConstraints(mode ConstraintMode, names ...string) error {
 
 // runPending runs the pending checks whose relation which selects (all when
 // which is nil), dropping those that pass. It returns the first failure.
-func (tx *Tx) runPending(which func(*fkDef) bool) error {
+func (tx *Tx) runPending(which func(*catalog.FK) bool) error {
 	keep := tx.pending[:0]
 	var first error
 	for _, c := range tx.pending {
@@ -233,7 +233,7 @@ func (tx *Tx) runCheck(c pendingCheck) error {
 		return nil // the table was dropped: nothing left to check
 	}
 	if c.childPK != nil {
-		e, ok := tx.t.Get(child.primary, c.childPK)
+		e, ok := tx.t.Get(child.Primary, c.childPK)
 		if !ok {
 			return nil // the row is gone
 		}
@@ -252,7 +252,7 @@ func (tx *Tx) runCheck(c pendingCheck) error {
 
 // checkNoChildren returns a *ConstraintError (ErrForeignKey) if a child row
 // still references key and no parent holds key.
-func (tx *Tx) checkNoChildren(fk *fkDef, key []any) error {
+func (tx *Tx) checkNoChildren(fk *catalog.FK, key []any) error {
 	if tx.parentExists(fk, key) {
 		return nil
 	}
@@ -271,11 +271,11 @@ func (tx *Tx) checkNoChildren(fk *fkDef, key []any) error {
 
 // stillReferenced is PostgreSQL's "update or delete on table violates
 // foreign key constraint" error.
-func (tx *Tx) stillReferenced(fk *fkDef, key []any, kind error) error {
+func (tx *Tx) stillReferenced(fk *catalog.FK, key []any, kind error) error {
 	parent, _ := tx.table(fk.Parent)
 	cols := []string{}
 	if parent != nil {
-		cols = parent.colNames(fk.ParentCols)
+		cols = parent.ColNames(fk.ParentCols)
 	}
 	return &ConstraintError{Kind: kind, Constraint: fk.Name, Table: fk.Parent, Columns: cols,
 		Key: catalog.RenderKey(cols, key), SQLState: StateForeignKey,
@@ -284,8 +284,8 @@ func (tx *Tx) stillReferenced(fk *fkDef, key []any, kind error) error {
 
 // checkChangedParents checks the relations of a row whose referencing
 // columns changed.
-func (tx *Tx) checkChangedParents(d *tableDef, old, row []any) error {
-	for _, fk := range d.fks {
+func (tx *Tx) checkChangedParents(d *catalog.Table, old, row []any) error {
+	for _, fk := range d.FKs {
 		changed := false
 		for _, c := range fk.ChildCols {
 			if !sameStored(old[c], row[c]) {
@@ -329,7 +329,7 @@ func (tx *Tx) checkChangedParents(d *tableDef, old, row []any) error {
 // fast path. Slots form two-way sets indexed by a hash of the encoded key;
 // a third key in a set evicts the older one.
 type parentCache struct {
-	fk    *fkDef
+	fk    *catalog.FK
 	hits  int          // checks answered by a slot (tests look)
 	slots []parentSlot // 2*parentSets
 }
@@ -396,7 +396,7 @@ func slotHash(key []byte) uint64 {
 // parentCacheFor returns the transaction's cache for fk, adding one if
 // add is set, else nil. Transactions check few relations, so a linear
 // search is the fastest lookup.
-func (tx *Tx) parentCacheFor(fk *fkDef, add bool) *parentCache {
+func (tx *Tx) parentCacheFor(fk *catalog.FK, add bool) *parentCache {
 	for i := range tx.parents {
 		if tx.parents[i].fk == fk {
 			return &tx.parents[i]
@@ -414,7 +414,7 @@ func (tx *Tx) parentCacheFor(fk *fkDef, add bool) *parentCache {
 // read as parentExists does (or knowing it recorded; see parentCache).
 // false means "not shown": the caller takes the general path, which
 // handles NULLs, MATCH FULL, deferral and the error.
-func (tx *Tx) parentFound(fk *fkDef, row []any) bool {
+func (tx *Tx) parentFound(fk *catalog.FK, row []any) bool {
 	buf := tx.scratch[:0]
 	for _, c := range fk.ChildCols {
 		if row[c] == nil {
@@ -438,7 +438,7 @@ func (tx *Tx) parentFound(fk *fkDef, row []any) bool {
 		}
 	}
 	key := tx.arena.own(buf) // the read set keeps it
-	if _, ok := tx.t.Get(fk.parentTree, key); !ok {
+	if _, ok := tx.t.Get(fk.ParentTree, key); !ok {
 		return false
 	}
 	if pc != nil {
@@ -452,9 +452,9 @@ func (tx *Tx) parentFound(fk *fkDef, row []any) bool {
 // relation referencing d's primary key whose parents the transaction
 // already caches (see parentCache for why that needs no read). Loading
 // parents, then their children, looks no parent up.
-func (tx *Tx) rememberParent(d *tableDef, pk []byte) {
-	for _, fk := range d.refs {
-		if fk.parentTree != d.primary {
+func (tx *Tx) rememberParent(d *catalog.Table, pk []byte) {
+	for _, fk := range d.Refs {
+		if fk.ParentTree != d.Primary {
 			continue
 		}
 		if pc := tx.parentCacheFor(fk, false /* add */); pc != nil {

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 )
 
 // distinctKeys encodes the cols of every row and returns the distinct
@@ -33,7 +34,7 @@ func distinctKeys(src rowSource, cols []int) (keys keySet, of []int32) {
 			}
 		}
 		if !null {
-			buf = appendCols(buf, vals, cols)
+			buf = catalog.AppendCols(buf, vals, cols)
 			ends = append(ends, len(buf))
 			of[i] = int32(len(ends) - 1)
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 )
 
 // Warning is a schema lint finding: legal, but likely not what was meant.
@@ -30,12 +31,12 @@ func (tx *Tx) Lint() ([]Warning, error) {
 	if err := tx.live(); err != nil {
 		return nil, err
 	}
-	defs := map[string]*tableDef{}
+	defs := map[string]*catalog.Table{}
 	var names []string
-	tx.t.Scan(catalogTree, nil, nil, false, func(e index.Entry) bool {
-		d := e.Val.(*tableDef)
-		defs[d.name] = d
-		names = append(names, d.name)
+	tx.t.Scan(catalog.CatalogTree, nil, nil, false, func(e index.Entry) bool {
+		d := e.Val.(*catalog.Table)
+		defs[d.Name] = d
+		names = append(names, d.Name)
 		return true
 	})
 	var warnings []Warning
@@ -54,7 +55,7 @@ func (tx *Tx) Lint() ([]Warning, error) {
 		for len(queue) > 0 {
 			t := queue[0]
 			queue = queue[1:]
-			for _, fk := range defs[t].refs {
+			for _, fk := range defs[t].Refs {
 				if fk.OnDelete != Cascade {
 					continue
 				}
@@ -71,7 +72,7 @@ func (tx *Tx) Lint() ([]Warning, error) {
 		// A reached table that another reached table refers to with a
 		// non-cascading action: two paths, two different outcomes.
 		for t := range reached {
-			for _, fk := range defs[t].refs {
+			for _, fk := range defs[t].Refs {
 				if fk.OnDelete == Cascade || fk.OnDelete == NoAction {
 					continue
 				}

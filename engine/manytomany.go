@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/reldb/reldb/internal/catalog"
 )
 
 // ManyToMany declares a many-to-many relation between two tables through a
@@ -29,17 +31,6 @@ type ManyToMany struct {
 	// and Right in an explicit junction; empty means the only relation from
 	// the junction to that table.
 	LeftRelation, RightRelation string
-}
-
-// m2mDef is a compiled many-to-many relation: the two relations of its
-// junction.
-type m2mDef struct {
-	name            string
-	left, right     string
-	leftAs, rightAs string
-	through         string
-	toLeft, toRight *fkDef
-	generated       bool
 }
 
 // CreateManyToMany declares a many-to-many relation, generating its
@@ -72,40 +63,40 @@ func (tx *Tx) createManyToMany(m ManyToMany) error {
 	if m.Through == "" {
 		m.Through = m.Left + "_" + m.Right
 	}
-	for _, d := range []*tableDef{left, right} {
-		for _, x := range d.m2m {
-			if x.name == m.Name {
+	for _, d := range []*catalog.Table{left, right} {
+		for _, x := range d.M2M {
+			if x.Name == m.Name {
 				return fmt.Errorf("%w: many-to-many relation %q", ErrExists, m.Name)
 			}
 		}
 	}
-	def := &m2mDef{name: m.Name, left: m.Left, right: m.Right, leftAs: m.LeftAs, rightAs: m.RightAs, through: m.Through}
+	def := &catalog.ManyToMany{Name: m.Name, Left: m.Left, Right: m.Right, LeftAs: m.LeftAs, RightAs: m.RightAs, Through: m.Through}
 	if _, err := tx.table(m.Through); err != nil {
 		names, err := tx.generateJunction(m, left, right)
 		if err != nil {
 			return err
 		}
 		m.LeftRelation, m.RightRelation = names[0], names[1]
-		def.generated = true
+		def.Generated = true
 	}
 	j, err := tx.table(m.Through)
 	if err != nil {
 		return err
 	}
-	if def.toLeft, err = junctionRelation(j, m.Left, m.LeftRelation); err != nil {
+	if def.ToLeft, err = junctionRelation(j, m.Left, m.LeftRelation); err != nil {
 		return err
 	}
-	if def.toRight, err = junctionRelation(j, m.Right, m.RightRelation); err != nil {
+	if def.ToRight, err = junctionRelation(j, m.Right, m.RightRelation); err != nil {
 		return err
 	}
-	if def.toLeft == def.toRight {
-		return fmt.Errorf("%w: both sides of %q use relation %q", ErrSchema, m.Name, def.toLeft.Name)
+	if def.ToLeft == def.ToRight {
+		return fmt.Errorf("%w: both sides of %q use relation %q", ErrSchema, m.Name, def.ToLeft.Name)
 	}
 	// Both directions are one prefix scan: the junction needs an index that
 	// starts with each side's columns.
-	for _, fk := range []*fkDef{def.toLeft, def.toRight} {
+	for _, fk := range []*catalog.FK{def.ToLeft, def.ToRight} {
 		if findIndexPrefix(j, fk.ChildCols) == 0 {
-			return fmt.Errorf("%w: junction %q has no index starting with %v", ErrSchema, j.name, j.colNames(fk.ChildCols))
+			return fmt.Errorf("%w: junction %q has no index starting with %v", ErrSchema, j.Name, j.ColNames(fk.ChildCols))
 		}
 	}
 	for _, name := range []string{m.Left, m.Right} {
@@ -113,8 +104,8 @@ func (tx *Tx) createManyToMany(m ManyToMany) error {
 		if err != nil {
 			return err
 		}
-		nd := d.clone()
-		nd.m2m = append(slices.Clip(nd.m2m), def)
+		nd := d.Clone()
+		nd.M2M = append(slices.Clip(nd.M2M), def)
 		tx.putTable(nd)
 		if m.Left == m.Right {
 			break // self-referencing: one table, one entry
@@ -125,16 +116,16 @@ func (tx *Tx) createManyToMany(m ManyToMany) error {
 
 // generateJunction creates the junction table of a many-to-many relation
 // and its two cascading relations, and returns the relations' names.
-func (tx *Tx) generateJunction(m ManyToMany, left, right *tableDef) ([2]string, error) {
+func (tx *Tx) generateJunction(m ManyToMany, left, right *catalog.Table) ([2]string, error) {
 	t := Table{Name: m.Through}
 	var leftCols, rightCols []string
 	for i, side := range []struct {
-		d    *tableDef
+		d    *catalog.Table
 		cols *[]string
 	}{{left, &leftCols}, {right, &rightCols}} {
-		for _, p := range side.d.pk {
-			c := side.d.cols[p]
-			name := side.d.name + "_" + c.Name
+		for _, p := range side.d.PK {
+			c := side.d.Cols[p]
+			name := side.d.Name + "_" + c.Name
 			if i == 1 && m.Left == m.Right {
 				name = "related_" + c.Name // a self-referencing relation needs two names
 			}
@@ -165,21 +156,21 @@ func (tx *Tx) generateJunction(m ManyToMany, left, right *tableDef) ([2]string, 
 
 // junctionRelation finds the junction's relation to parent: the named one,
 // or the only one.
-func junctionRelation(j *tableDef, parent, name string) (*fkDef, error) {
-	var found *fkDef
-	for _, fk := range j.fks {
+func junctionRelation(j *catalog.Table, parent, name string) (*catalog.FK, error) {
+	var found *catalog.FK
+	for _, fk := range j.FKs {
 		if fk.Parent != parent || (name != "" && fk.Name != name) {
 			continue
 		}
 		if found != nil && name == "" {
-			return nil, fmt.Errorf("%w: junction %q has several relations to %q: name one", ErrSchema, j.name, parent)
+			return nil, fmt.Errorf("%w: junction %q has several relations to %q: name one", ErrSchema, j.Name, parent)
 		}
 		if found == nil {
 			found = fk
 		}
 	}
 	if found == nil {
-		return nil, fmt.Errorf("%w: junction %q has no relation to %q", ErrSchema, j.name, parent)
+		return nil, fmt.Errorf("%w: junction %q has no relation to %q", ErrSchema, j.Name, parent)
 	}
 	return found, nil
 }
@@ -195,10 +186,10 @@ func (tx *Tx) ManyToManys(table string) ([]ManyToMany, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ManyToMany, 0, len(d.m2m))
-	for _, x := range d.m2m {
-		out = append(out, ManyToMany{Name: x.name, Left: x.left, Right: x.right, LeftAs: x.leftAs, RightAs: x.rightAs,
-			Through: x.through, LeftRelation: x.toLeft.Name, RightRelation: x.toRight.Name})
+	out := make([]ManyToMany, 0, len(d.M2M))
+	for _, x := range d.M2M {
+		out = append(out, ManyToMany{Name: x.Name, Left: x.Left, Right: x.Right, LeftAs: x.LeftAs, RightAs: x.RightAs,
+			Through: x.Through, LeftRelation: x.ToLeft.Name, RightRelation: x.ToRight.Name})
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 )
 
 // PrefetchOptions filters, orders and limits what one prefetched relation
@@ -99,7 +100,7 @@ func (q *Query) addPrefetch(path string, opts *PrefetchOptions) {
 }
 
 // prefetch runs a prefetch tree on the rows of a result of table d.
-func (tx *Tx) prefetch(s *result, d *tableDef, nodes []*prefetchNode) error {
+func (tx *Tx) prefetch(s *result, d *catalog.Table, nodes []*prefetchNode) error {
 	for _, n := range nodes {
 		rel, err := tx.resolve(d, n.name)
 		if err != nil {
@@ -130,7 +131,7 @@ type batchSpec struct {
 	limit   int
 }
 
-func bindPrefetch(to *tableDef, rel *travRel, opts *PrefetchOptions) (*batchSpec, error) {
+func bindPrefetch(to *catalog.Table, rel *travRel, opts *PrefetchOptions) (*batchSpec, error) {
 	conds, err := bindConds(to, "prefetch", rel.key, opts.Where, nil)
 	if err != nil {
 		return nil, err
@@ -151,7 +152,7 @@ func bindPrefetch(to *tableDef, rel *travRel, opts *PrefetchOptions) (*batchSpec
 //
 // Everything is kept in flat slices: a probe visits keys in order, so the
 // related rows of one key are contiguous, and a key's group is a range.
-func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded, *result, *tableDef, error) {
+func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded, *result, *catalog.Table, error) {
 	to, junction, err := tx.target(rel)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("prefetch %s: %w", rel.key, err)
@@ -170,15 +171,15 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	var seeks, read int
 	switch rel.dir {
 	case toParent, toChildren:
-		tree, point := rel.near.parentTree, true
-		domain := tx.t.Len(rel.near.parentTree)
+		tree, point := rel.near.ParentTree, true
+		domain := tx.t.Len(rel.near.ParentTree)
 		// Room for the rows expected: a parent per key, or each key's
 		// share of the children.
 		room := keys.len()
 		if rel.dir == toChildren {
 			// A child tree's keys start with the relation's columns and
 			// may go on (a longer unique index): always a prefix scan.
-			tree, point = rel.near.childTree, false
+			tree, point = rel.near.ChildTree, false
 			room = keys.len()*tx.t.Len(tree)/max(domain, 1) + 16
 		}
 		g.rows = make([][]any, 0, room)
@@ -261,7 +262,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 			l.start[i], l.count[i] = r[0], r[1]-r[0]
 		}
 	}
-	tx.countRel(rel, LoadBatch, to.name, keys.len(), seeks, read, len(next.rows), path)
+	tx.countRel(rel, LoadBatch, to.Name, keys.len(), seeks, read, len(next.rows), path)
 	return l, next, to, nil
 }
 
@@ -374,11 +375,11 @@ func permute[E any](s []E, idx []int, base int) {
 // each key's targets that match the spec, in junction order.
 func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) (path string, seeks, read int, err error) {
 	// Each key has about n/domain junction rows: room for that many.
-	domain := max(tx.t.Len(rel.near.parentTree), 1)
+	domain := max(tx.t.Len(rel.near.ParentTree), 1)
 	// The junction rows are gathered as the boxes the tree stores them in:
 	// a third of the size of slice headers, and Links alone needs more.
-	jg := &gather{ends: make([]int, keys.len()), vias: make([]*[]any, 0, keys.len()*tx.t.Len(rel.near.childTree)/domain+16)}
-	path, seeks, err = tx.probe(rel.near.childTree, keys, len(rel.src), false /* point */, domain, func(k int, box *[]any) {
+	jg := &gather{ends: make([]int, keys.len()), vias: make([]*[]any, 0, keys.len()*tx.t.Len(rel.near.ChildTree)/domain+16)}
+	path, seeks, err = tx.probe(rel.near.ChildTree, keys, len(rel.src), false /* point */, domain, func(k int, box *[]any) {
 		jg.close(k)
 		jg.vias = append(jg.vias, box)
 		jg.n++
@@ -391,7 +392,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) 
 	read = len(links)
 	tkeys, tof := distinctKeys(rowSource{boxes: links}, rel.far.ChildCols)
 	targets := make([][]any, tkeys.len())
-	_, tseeks, err := tx.probe(rel.far.parentTree, tkeys, len(rel.far.ChildCols), true /* point */, tx.t.Len(rel.far.parentTree), func(i int, box *[]any) {
+	_, tseeks, err := tx.probe(rel.far.ParentTree, tkeys, len(rel.far.ChildCols), true /* point */, tx.t.Len(rel.far.ParentTree), func(i int, box *[]any) {
 		row := *box
 		read++
 		if matches(sp.conds, row) {

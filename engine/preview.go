@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/relation"
 )
 
@@ -88,7 +89,7 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 	}
 	var vals []any // nil plans a delete
 	if set != nil {
-		if vals, err = d.applySet(make([]any, len(old)), old, set); err != nil {
+		if vals, err = d.ApplySet(make([]any, len(old)), old, set); err != nil {
 			return nil, fmt.Errorf("preview %s: %w", table, err)
 		}
 	}
@@ -108,11 +109,11 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := Change{Path: plan.Path(i), Table: op.Table, Key: od.id(op.Row), Delete: op.Kind == relation.OpDelete}
+		c := Change{Path: plan.Path(i), Table: op.Table, Key: od.ID(op.Row), Delete: op.Kind == relation.OpDelete}
 		if !c.Delete {
 			c.Set = Row{}
 			for col, v := range op.Set {
-				c.Set[od.cols[col].Name] = exportValue(v)
+				c.Set[od.Cols[col].Name] = catalog.ExportValue(v)
 			}
 		}
 		out.Changes = append(out.Changes, c)
@@ -120,7 +121,7 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 	// NO ACTION: the plan says whether a child still referenced the key
 	// when the check's turn came.
 	for _, check := range plan.NoAction {
-		fk, err := tx.fkDef(check.FK)
+		fk, err := tx.compiledFK(check.FK)
 		if err != nil {
 			return nil, err
 		}

@@ -218,8 +218,8 @@ type bound struct {
 }
 
 type plan struct {
-	d       *tableDef
-	ix      *indexDef // nil: the primary tree
+	d       *catalog.Table
+	ix      *catalog.Index // nil: the primary tree
 	name    string
 	cols    []int // the index's key columns (for a secondary index, then the primary key)
 	ranges  []scanRange
@@ -299,7 +299,7 @@ func singleValue(conds []bound, col int) int {
 
 func (p *plan) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "scan %s using %s", p.d.name, p.name)
+	fmt.Fprintf(&b, "scan %s using %s", p.d.Name, p.name)
 	switch {
 	case p.empty:
 		b.WriteString(" (no rows can match)")
@@ -349,7 +349,7 @@ func (q *Query) plan() (*plan, error) {
 		return nil, err
 	}
 	best := shapeOf(d, nil, conds, q.order, orderAt)
-	for _, ix := range d.indexes {
+	for _, ix := range d.Indexes {
 		if s := shapeOf(d, ix, conds, q.order, orderAt); s.better(&best) {
 			best = s
 		}
@@ -361,21 +361,21 @@ func (q *Query) plan() (*plan, error) {
 // bindConds checks conditions against a table and coerces their values to
 // the columns' types; verb and name prefix errors ("query books"), joined
 // only when there is one. The bound conditions go in dst when it has room.
-func bindConds(d *tableDef, verb, name string, in []Cond, dst []bound) ([]bound, error) {
+func bindConds(d *catalog.Table, verb, name string, in []Cond, dst []bound) ([]bound, error) {
 	conds := dst[:0]
 	if cap(conds) < len(in) {
 		conds = make([]bound, 0, len(in))
 	}
 	conds = conds[:len(in)]
 	for i, c := range in {
-		pos, ok := d.column(c.col)
+		pos, ok := d.Column(c.col)
 		if !ok {
 			return nil, fmt.Errorf("%s %s: %w: %q", verb, name, ErrNoColumn, c.col)
 		}
 		if c.op < opEq || c.op > opNotNull {
 			return nil, fmt.Errorf("%s %s: invalid condition on %q", verb, name, c.col)
 		}
-		cmpCol := d.cols[pos]
+		cmpCol := d.Cols[pos]
 		cmpCol.Precision, cmpCol.Scale = 0, 0 // compare decimals exactly, unrounded
 		b := &conds[i]
 		b.col, b.op = pos, c.op
@@ -403,10 +403,10 @@ func bindConds(d *tableDef, verb, name string, in []Cond, dst []bound) ([]bound,
 }
 
 // bindOrder returns the column positions of ORDER BY terms.
-func bindOrder(d *tableDef, verb, name string, order []orderTerm) ([]int, error) {
+func bindOrder(d *catalog.Table, verb, name string, order []orderTerm) ([]int, error) {
 	orderAt := make([]int, len(order))
 	for i, o := range order {
-		pos, ok := d.column(o.col)
+		pos, ok := d.Column(o.col)
 		if !ok {
 			return nil, fmt.Errorf("%s %s: order by: %w: %q", verb, name, ErrNoColumn, o.col)
 		}
@@ -422,14 +422,14 @@ func bindOrder(d *tableDef, verb, name string, order []orderTerm) ([]int, error)
 // building any key: the planner compares shapes and builds ranges only for
 // the winner.
 type shape struct {
-	ix      *indexDef // nil: the primary tree
-	cols    []int     // the index's key columns
-	eqCols  int       // leading columns fixed by Eq, In or IsNull
-	nranges int       // point prefixes those columns multiply into
-	empty   bool      // a condition can match nothing
-	ranged  bool      // a range condition bounds the next column
-	sorted  bool      // the scan yields rows in the requested order
-	reverse bool      // ... when run backward
+	ix      *catalog.Index // nil: the primary tree
+	cols    []int          // the index's key columns
+	eqCols  int            // leading columns fixed by Eq, In or IsNull
+	nranges int            // point prefixes those columns multiply into
+	empty   bool           // a condition can match nothing
+	ranged  bool           // a range condition bounds the next column
+	sorted  bool           // the scan yields rows in the requested order
+	reverse bool           // ... when run backward
 }
 
 // score ranks shapes: more equality columns, then a range, then no sort,
@@ -459,10 +459,10 @@ func (s *shape) better(than *shape) bool {
 const maxRanges = 1024
 
 // shapeOf works out how an index (nil: the primary tree) serves a query.
-func shapeOf(d *tableDef, ix *indexDef, conds []bound, order []orderTerm, orderAt []int) shape {
-	s := shape{ix: ix, cols: d.pk, nranges: 1}
+func shapeOf(d *catalog.Table, ix *catalog.Index, conds []bound, order []orderTerm, orderAt []int) shape {
+	s := shape{ix: ix, cols: d.PK, nranges: 1}
 	if ix != nil {
-		s.cols = ix.keyCols
+		s.cols = ix.KeyCols
 	}
 	for _, col := range s.cols {
 		n, ok := eqCount(conds, col)
@@ -542,11 +542,11 @@ func (s *shape) orderedBy(conds []bound, order []orderTerm, orderAt []int) (sort
 
 // init makes p the plan of a shape and builds its key ranges. p's own
 // storage (cond1, key) may already hold conds.
-func (p *plan) init(d *tableDef, s shape, conds []bound, order []orderTerm, orderAt []int) {
-	p.d, p.ix, p.name, p.cols, p.conds, p.order, p.orderAt = d, s.ix, d.pkName, s.cols, conds, order, orderAt
+func (p *plan) init(d *catalog.Table, s shape, conds []bound, order []orderTerm, orderAt []int) {
+	p.d, p.ix, p.name, p.cols, p.conds, p.order, p.orderAt = d, s.ix, d.PKName, s.cols, conds, order, orderAt
 	p.empty, p.eqCols, p.ranged, p.sorted, p.reverse = s.empty, s.eqCols, s.ranged, s.sorted, s.reverse
 	if s.ix != nil {
-		p.name = s.ix.name
+		p.name = s.ix.Name
 	}
 	if s.empty {
 		return
@@ -727,9 +727,9 @@ func (p *plan) scan(tx *Tx, fn func(vals []any) bool) {
 	if p.empty {
 		return
 	}
-	tree := p.d.primary
+	tree := p.d.Primary
 	if p.ix != nil {
-		tree = p.ix.tree
+		tree = p.ix.Tree
 	}
 	p.fn, p.goOn = fn, true
 	if p.visit == nil {

@@ -2,9 +2,7 @@ package engine
 
 import (
 	"strings"
-	"time"
 
-	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/internal/catalog"
 )
 
@@ -14,8 +12,9 @@ import (
 type Row map[string]any
 
 // Key is a composite primary key: the values of the key's columns in key
-// order. A single-column key is passed as the bare value.
-type Key []any
+// order, as in tx.Get("enrollments", engine.Key{studentID, courseID}). A
+// single-column key is passed as the bare value.
+type Key = catalog.Key
 
 // Record is a read-only view of one stored row. Stored rows are immutable
 // and shared by snapshots, so a Record stays valid and unchanged after its
@@ -39,7 +38,7 @@ type Record struct {
 }
 
 // def returns the record's table, nil for the zero Record.
-func (r Record) def() *tableDef {
+func (r Record) def() *catalog.Table {
 	if r.res == nil {
 		return nil
 	}
@@ -54,7 +53,7 @@ func (r Record) Table() string {
 	if r.res == nil {
 		return ""
 	}
-	return r.res.def.name
+	return r.res.def.Name
 }
 
 // IsZero reports whether r is the zero Record.
@@ -67,11 +66,11 @@ func (r Record) Get(col string) any {
 	if r.res == nil {
 		return nil
 	}
-	i, ok := r.res.def.column(col)
+	i, ok := r.res.def.Column(col)
 	if !ok {
 		return nil
 	}
-	return exportValue(r.res.rows[r.at][i])
+	return catalog.ExportValue(r.res.rows[r.at][i])
 }
 
 // Has reports whether the record's table has the column.
@@ -79,7 +78,7 @@ func (r Record) Has(col string) bool {
 	if r.res == nil {
 		return false
 	}
-	_, ok := r.res.def.column(col)
+	_, ok := r.res.def.Column(col)
 	return ok
 }
 
@@ -90,19 +89,7 @@ func (r Record) ID() any {
 	if r.res == nil {
 		return nil
 	}
-	return r.res.def.id(r.vals())
-}
-
-// id returns the primary key of a row of d as Record.ID does.
-func (d *tableDef) id(vals []any) any {
-	if len(d.pk) == 1 {
-		return exportValue(vals[d.pk[0]])
-	}
-	k := make(Key, len(d.pk))
-	for i, p := range d.pk {
-		k[i] = exportValue(vals[p])
-	}
-	return k
+	return r.res.def.ID(r.vals())
 }
 
 // Columns returns the table's column names in declaration order.
@@ -111,9 +98,9 @@ func (r Record) Columns() []string {
 		return nil
 	}
 	d := r.res.def
-	names := make([]string, len(d.cols))
-	for i := range d.cols {
-		names[i] = d.cols[i].Name
+	names := make([]string, len(d.Cols))
+	for i := range d.Cols {
+		names[i] = d.Cols[i].Name
 	}
 	return names
 }
@@ -126,7 +113,7 @@ func (r Record) Values() []any {
 	vals := r.vals()
 	out := make([]any, len(vals))
 	for i, v := range vals {
-		out[i] = exportValue(v)
+		out[i] = catalog.ExportValue(v)
 	}
 	return out
 }
@@ -139,7 +126,7 @@ func (r Record) Row() Row {
 	d, vals := r.res.def, r.vals()
 	row := make(Row, len(vals))
 	for i, v := range vals {
-		row[d.cols[i].Name] = exportValue(v)
+		row[d.Cols[i].Name] = catalog.ExportValue(v)
 	}
 	return row
 }
@@ -151,29 +138,16 @@ func (r Record) String() string {
 	}
 	d := r.res.def
 	var b strings.Builder
-	b.WriteString(d.name)
+	b.WriteString(d.Name)
 	b.WriteByte('(')
 	for i, v := range r.vals() {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(d.cols[i].Name)
+		b.WriteString(d.Cols[i].Name)
 		b.WriteByte('=')
 		b.WriteString(catalog.FormatValue(v))
 	}
 	b.WriteByte(')')
 	return b.String()
-}
-
-// exportValue copies the stored values a caller could mutate.
-func exportValue(v any) any {
-	switch x := v.(type) {
-	case []byte:
-		return append([]byte{}, x...)
-	case *apd.Decimal:
-		return new(apd.Decimal).Set(x)
-	case time.Time:
-		return x
-	}
-	return v
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 	"github.com/reldb/reldb/wal"
 )
@@ -18,8 +19,8 @@ import (
 type store struct {
 	version   uint64
 	trees     map[txn.TreeID]*index.Tree
-	defs      []*tableDef
-	byPrimary map[txn.TreeID]*tableDef
+	defs      []*catalog.Table
+	byPrimary map[txn.TreeID]*catalog.Table
 
 	// Rows, keys and entries come from slabs: loading a million rows
 	// allocates thousands of chunks instead of millions of objects.
@@ -31,8 +32,8 @@ type store struct {
 }
 
 type pendingIndex struct {
-	t  *tableDef
-	ix *indexDef
+	t  *catalog.Table
+	ix *catalog.Index
 }
 
 // entry returns a stored entry carved from the store's slab.
@@ -45,19 +46,19 @@ func (s *store) entry(key []byte, box *[]any) *index.Entry {
 }
 
 func newStore() *store {
-	return &store{trees: map[txn.TreeID]*index.Tree{catalogTree: index.NewTree()}, byPrimary: map[txn.TreeID]*tableDef{}}
+	return &store{trees: map[txn.TreeID]*index.Tree{catalog.CatalogTree: index.NewTree()}, byPrimary: map[txn.TreeID]*catalog.Table{}}
 }
 
 // setCatalog replaces the catalog: trees no table uses any more go, new
 // tables get empty trees, and new indexes of existing tables are filled
 // from their rows. A table keeps its sequence.
-func (s *store) setCatalog(defs []*tableDef) error {
+func (s *store) setCatalog(defs []*catalog.Table) error {
 	s.pending = s.pending[:0]
-	keep := map[txn.TreeID]bool{catalogTree: true}
+	keep := map[txn.TreeID]bool{catalog.CatalogTree: true}
 	for _, t := range defs {
-		keep[t.primary] = true
-		for _, ix := range t.indexes {
-			keep[ix.tree] = true
+		keep[t.Primary] = true
+		for _, ix := range t.Indexes {
+			keep[ix.Tree] = true
 		}
 	}
 	for id := range s.trees {
@@ -66,28 +67,28 @@ func (s *store) setCatalog(defs []*tableDef) error {
 		}
 	}
 	old := s.byPrimary
-	s.byPrimary = make(map[txn.TreeID]*tableDef, len(defs))
+	s.byPrimary = make(map[txn.TreeID]*catalog.Table, len(defs))
 	cat := index.NewTree()
 	for _, t := range defs {
-		if prev := old[t.primary]; prev != nil {
-			t.seq = prev.seq
+		if prev := old[t.Primary]; prev != nil {
+			t.Seq = prev.Seq
 		}
-		primary := s.trees[t.primary]
+		primary := s.trees[t.Primary]
 		if primary == nil {
 			primary = index.NewTree()
-			s.trees[t.primary] = primary
+			s.trees[t.Primary] = primary
 		}
-		for _, ix := range t.indexes {
-			if s.trees[ix.tree] != nil {
+		for _, ix := range t.Indexes {
+			if s.trees[ix.Tree] != nil {
 				continue
 			}
-			s.trees[ix.tree] = index.NewTree()
+			s.trees[ix.Tree] = index.NewTree()
 			s.pending = append(s.pending, pendingIndex{t, ix})
 		}
-		cat.Put(index.Entry{Key: catalogKey(t.name), Val: t})
-		s.byPrimary[t.primary] = t
+		cat.Put(index.Entry{Key: catalogKey(t.Name), Val: t})
+		s.byPrimary[t.Primary] = t
 	}
-	s.trees[catalogTree] = cat
+	s.trees[catalog.CatalogTree] = cat
 	s.defs = defs
 	return nil
 }
@@ -97,9 +98,9 @@ func (s *store) setCatalog(defs []*tableDef) error {
 func (s *store) fillNew() {
 	for _, p := range s.pending {
 		t, ix := p.t, p.ix
-		it := s.trees[ix.tree]
-		s.trees[t.primary].Ascend(nil, nil, func(e index.Entry) bool {
-			it.Put(index.Entry{Key: t.appendIndexKey(nil, ix, rowOf(e.Val), e.Key), Val: e.Val})
+		it := s.trees[ix.Tree]
+		s.trees[t.Primary].Ascend(nil, nil, func(e index.Entry) bool {
+			it.Put(index.Entry{Key: t.AppendIndexKey(nil, ix, rowOf(e.Val), e.Key), Val: e.Val})
 			return true
 		})
 	}
@@ -107,41 +108,41 @@ func (s *store) fillNew() {
 }
 
 // checkRow reports a row that does not fit its table as corruption.
-func checkRow(t *tableDef, row []any) error {
-	if len(row) != len(t.cols) {
-		return fmt.Errorf("%w: table %q: row of %d values, want %d", ErrCorrupt, t.name, len(row), len(t.cols))
+func checkRow(t *catalog.Table, row []any) error {
+	if len(row) != len(t.Cols) {
+		return fmt.Errorf("%w: table %q: row of %d values, want %d", ErrCorrupt, t.Name, len(row), len(t.Cols))
 	}
 	for i, v := range row {
-		if !valueFits(t.cols[i].Type, v) {
-			return fmt.Errorf("%w: table %q column %q: value of type %T", ErrCorrupt, t.name, t.cols[i].Name, v)
+		if !valueFits(t.Cols[i].Type, v) {
+			return fmt.Errorf("%w: table %q column %q: value of type %T", ErrCorrupt, t.Name, t.Cols[i].Name, v)
 		}
 	}
-	for _, p := range t.pk {
+	for _, p := range t.PK {
 		if row[p] == nil {
-			return fmt.Errorf("%w: table %q: NULL in the primary key", ErrCorrupt, t.name)
+			return fmt.Errorf("%w: table %q: NULL in the primary key", ErrCorrupt, t.Name)
 		}
 	}
 	return nil
 }
 
 // insert stores a row in its table's primary tree and indexes.
-func (s *store) insert(t *tableDef, row []any) {
-	s.scratch = appendCols(s.scratch[:0], row, t.pk)
+func (s *store) insert(t *catalog.Table, row []any) {
+	s.scratch = catalog.AppendCols(s.scratch[:0], row, t.PK)
 	k := s.keys.own(s.scratch)
 	pe := s.rows.entry(k, row)
 	box := pe.Val.(*[]any)
-	s.trees[t.primary].PutEntry(pe)
-	for _, ix := range t.indexes {
-		s.scratch = t.appendIndexKey(s.scratch[:0], ix, row, k)
-		s.trees[ix.tree].PutEntry(s.entry(s.keys.own(s.scratch), box))
+	s.trees[t.Primary].PutEntry(pe)
+	for _, ix := range t.Indexes {
+		s.scratch = t.AppendIndexKey(s.scratch[:0], ix, row, k)
+		s.trees[ix.Tree].PutEntry(s.entry(s.keys.own(s.scratch), box))
 	}
 }
 
 // unindex removes a stored row's index entries.
-func (s *store) unindex(t *tableDef, row []any, pk []byte) {
-	for _, ix := range t.indexes {
-		s.scratch = t.appendIndexKey(s.scratch[:0], ix, row, pk)
-		s.trees[ix.tree].DeleteEntry(s.scratch)
+func (s *store) unindex(t *catalog.Table, row []any, pk []byte) {
+	for _, ix := range t.Indexes {
+		s.scratch = t.AppendIndexKey(s.scratch[:0], ix, row, pk)
+		s.trees[ix.Tree].DeleteEntry(s.scratch)
 	}
 }
 
@@ -159,10 +160,10 @@ func (s *store) apply(r *commitRecord) error {
 		if t == nil {
 			return fmt.Errorf("%w: changes to tree %d, which is no table's", ErrCorrupt, tc.primary)
 		}
-		if tc.seq > t.seq.Load() {
-			t.seq.Store(tc.seq)
+		if tc.seq > t.Seq.Load() {
+			t.Seq.Store(tc.seq)
 		}
-		p := s.trees[t.primary]
+		p := s.trees[t.Primary]
 		for _, k := range tc.deletes {
 			if e, ok := p.Delete(k); ok {
 				s.unindex(t, rowOf(e.Val), e.Key)
@@ -172,7 +173,7 @@ func (s *store) apply(r *commitRecord) error {
 			if err := checkRow(t, row); err != nil {
 				return err
 			}
-			s.scratch = appendCols(s.scratch[:0], row, t.pk)
+			s.scratch = catalog.AppendCols(s.scratch[:0], row, t.PK)
 			if e, ok := p.Get(s.scratch); ok {
 				s.unindex(t, rowOf(e.Val), e.Key)
 			}
@@ -195,17 +196,17 @@ func (s *store) apply(r *commitRecord) error {
 func (s *store) finish() uint64 {
 	var top uint64
 	for _, t := range s.defs {
-		top = max(top, uint64(t.primary))
-		for _, ix := range t.indexes {
-			top = max(top, uint64(ix.tree))
+		top = max(top, uint64(t.Primary))
+		for _, ix := range t.Indexes {
+			top = max(top, uint64(ix.Tree))
 		}
-		for _, fk := range t.fks {
-			top = max(top, fk.seq)
+		for _, fk := range t.FKs {
+			top = max(top, fk.Seq)
 		}
-		if t.autoInc >= 0 {
-			s.trees[t.primary].Descend(nil, nil, func(e index.Entry) bool {
-				if id, ok := rowOf(e.Val)[t.autoInc].(int64); ok {
-					t.advanceSeq(id)
+		if t.AutoInc >= 0 {
+			s.trees[t.Primary].Descend(nil, nil, func(e index.Entry) bool {
+				if id, ok := rowOf(e.Val)[t.AutoInc].(int64); ok {
+					t.AdvanceSeq(id)
 				}
 				return false
 			})
@@ -285,7 +286,7 @@ func openDurable(db *DB) (_ *durable, _ *store, err error) {
 	d.mu.cond.L = &d.mu.Mutex
 	d.mu.queued, d.mu.written = s.version, s.version
 	d.mu.since = logged // the log left by earlier runs counts towards a checkpoint
-	d.setCatalogTree(s.trees[catalogTree])
+	d.setCatalogTree(s.trees[catalog.CatalogTree])
 	return d, s, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 )
 
@@ -30,7 +31,7 @@ type travRel struct {
 	dir  relDir
 	// near is the relation read: for through, the junction's relation to
 	// the source table; far is the junction's relation to the target.
-	near, far *fkDef
+	near, far *catalog.FK
 	// src are the source row's columns that make the lookup key.
 	src []int
 	// one: at most one related row (to a parent, or a one-to-one's child).
@@ -39,7 +40,7 @@ type travRel struct {
 	// counters there, and to and junction its target tables, kept in a
 	// read-only transaction, whose catalog cannot change.
 	stats        *RelationStats
-	to, junction *tableDef
+	to, junction *catalog.Table
 }
 
 // travState is a transaction's traversal state, allocated on first use.
@@ -64,7 +65,7 @@ type travState struct {
 	ats         []int
 	spread      []Record
 	// loose holds each table's current loose result (Tx.looseRecord).
-	loose   map[*tableDef]*result
+	loose   map[*catalog.Table]*result
 	collect func(index.Entry) bool
 	// Lazy loads carve their results, row lists and records from slabs:
 	// a lazy walk makes thousands of small ones.
@@ -76,7 +77,7 @@ type travState struct {
 }
 
 type relKey struct {
-	d    *tableDef
+	d    *catalog.Table
 	name string
 }
 
@@ -91,7 +92,7 @@ func (tx *Tx) travState() *travState {
 }
 
 // resolve finds the relation a table's rows know by name.
-func (tx *Tx) resolve(d *tableDef, name string) (*travRel, error) {
+func (tx *Tx) resolve(d *catalog.Table, name string) (*travRel, error) {
 	// Once the transaction has ended its records may be read from several
 	// goroutines at once (RelatedOne and Links of prefetched relations
 	// resolve the name): the traversal state is only read then, and a
@@ -108,7 +109,7 @@ func (tx *Tx) resolve(d *tableDef, name string) (*travRel, error) {
 	}
 	r := resolveIn(d, name)
 	if r == nil {
-		return nil, fmt.Errorf("%w: table %q has no relation %q (it has %s)", ErrNoRelation, d.name, name, relationNames(d))
+		return nil, fmt.Errorf("%w: table %q has no relation %q (it has %s)", ErrNoRelation, d.Name, name, relationNames(d))
 	}
 	if done {
 		return r, nil
@@ -120,48 +121,48 @@ func (tx *Tx) resolve(d *tableDef, name string) (*travRel, error) {
 	return r, nil
 }
 
-func resolveIn(d *tableDef, name string) *travRel {
-	key := d.name + "." + name
-	for _, fk := range d.fks {
-		if fk.parentAs == name {
+func resolveIn(d *catalog.Table, name string) *travRel {
+	key := d.Name + "." + name
+	for _, fk := range d.FKs {
+		if fk.ParentAs == name {
 			return &travRel{key: key, name: name, dir: toParent, near: fk, src: fk.ChildCols, one: true}
 		}
 	}
-	for _, fk := range d.refs {
-		if fk.childrenAs == name {
-			return &travRel{key: key, name: name, dir: toChildren, near: fk, src: fk.ParentCols, one: fk.kind == OneToOne}
+	for _, fk := range d.Refs {
+		if fk.ChildrenAs == name {
+			return &travRel{key: key, name: name, dir: toChildren, near: fk, src: fk.ParentCols, one: fk.Kind == OneToOne}
 		}
 	}
-	for _, m := range d.m2m {
+	for _, m := range d.M2M {
 		switch {
-		case m.left == d.name && m.leftAs == name:
-			return &travRel{key: key, name: name, dir: through, near: m.toLeft, far: m.toRight, src: m.toLeft.ParentCols}
-		case m.right == d.name && m.rightAs == name:
-			return &travRel{key: key, name: name, dir: through, near: m.toRight, far: m.toLeft, src: m.toRight.ParentCols}
+		case m.Left == d.Name && m.LeftAs == name:
+			return &travRel{key: key, name: name, dir: through, near: m.ToLeft, far: m.ToRight, src: m.ToLeft.ParentCols}
+		case m.Right == d.Name && m.RightAs == name:
+			return &travRel{key: key, name: name, dir: through, near: m.ToRight, far: m.ToLeft, src: m.ToRight.ParentCols}
 		}
 	}
 	return nil
 }
 
 // relationNames lists the names a table's rows can traverse.
-func relationNames(d *tableDef) string {
+func relationNames(d *catalog.Table) string {
 	var names []string
-	for _, fk := range d.fks {
-		if fk.parentAs != "" {
-			names = append(names, fk.parentAs)
+	for _, fk := range d.FKs {
+		if fk.ParentAs != "" {
+			names = append(names, fk.ParentAs)
 		}
 	}
-	for _, fk := range d.refs {
-		if fk.childrenAs != "" {
-			names = append(names, fk.childrenAs)
+	for _, fk := range d.Refs {
+		if fk.ChildrenAs != "" {
+			names = append(names, fk.ChildrenAs)
 		}
 	}
-	for _, m := range d.m2m {
-		if m.left == d.name && m.leftAs != "" {
-			names = append(names, m.leftAs)
+	for _, m := range d.M2M {
+		if m.Left == d.Name && m.LeftAs != "" {
+			names = append(names, m.LeftAs)
 		}
-		if m.right == d.name && m.rightAs != "" {
-			names = append(names, m.rightAs)
+		if m.Right == d.Name && m.RightAs != "" {
+			names = append(names, m.RightAs)
 		}
 	}
 	if len(names) == 0 {
@@ -275,7 +276,7 @@ func (r Record) related(name string, links bool) (*loaded, []Record, error) {
 	}
 	switch tx.fetchMode(rel) {
 	case FetchRaise:
-		return nil, nil, fmt.Errorf("related %s from %s: %w", rel.key, res.def.renderPK(r.vals()), ErrLazyLoad)
+		return nil, nil, fmt.Errorf("related %s from %s: %w", rel.key, res.def.RenderPK(r.vals()), ErrLazyLoad)
 	case FetchPeers:
 		// A result still streaming to Query.Each has only part of its
 		// rows: its peers are loaded one by one until it is whole.
@@ -330,7 +331,7 @@ func (res *result) countLazy(rel *travRel) {
 
 // target returns the table a relation leads to, and for through the
 // junction.
-func (tx *Tx) target(rel *travRel) (to, junction *tableDef, err error) {
+func (tx *Tx) target(rel *travRel) (to, junction *catalog.Table, err error) {
 	if rel.to != nil {
 		return rel.to, rel.junction, nil
 	}
@@ -360,7 +361,7 @@ func (tv *travState) keyScratch(vals []any, cols []int) ([]byte, bool) {
 			return nil, false
 		}
 	}
-	tv.scratch = appendCols(tv.scratch[:0], vals, cols)
+	tv.scratch = catalog.AppendCols(tv.scratch[:0], vals, cols)
 	return tv.scratch, true
 }
 
@@ -388,29 +389,29 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 	}
 	key, ok := tv.keyScratch(vals, rel.src)
 	if !ok {
-		tx.countRel(rel, LoadLazy, to.name, 1, 0, 0, 0, "")
+		tx.countRel(rel, LoadLazy, to.Name, 1, 0, 0, 0, "")
 		return []Record{}, nil
 	}
 	key = tx.keepKey(key)
 	switch rel.dir {
 	case toParent:
-		e, found := tx.t.Get(rel.near.parentTree, key)
+		e, found := tx.t.Get(rel.near.ParentTree, key)
 		if !found {
-			tx.countRel(rel, LoadLazy, to.name, 1, 1, 0, 0, "")
+			tx.countRel(rel, LoadLazy, to.Name, 1, 1, 0, 0, "")
 			return []Record{}, nil
 		}
 		tv.rows = append(tv.rows[:0], rowOf(e.Val))
 		recs := tv.lazyResult(tx, to, tv.rows, 1)
-		tx.countRel(rel, LoadLazy, to.name, 1, 1, 1, 1, "")
+		tx.countRel(rel, LoadLazy, to.Name, 1, 1, 1, 1, "")
 		return recs, nil
 	case toChildren:
-		tv.scanLinks(tx, rel.near.childTree, key)
+		tv.scanLinks(tx, rel.near.ChildTree, key)
 		recs := tv.lazyResult(tx, to, tv.links, len(tv.links))
-		tx.countRel(rel, LoadLazy, to.name, 1, 1, len(recs), len(recs), "")
+		tx.countRel(rel, LoadLazy, to.Name, 1, 1, len(recs), len(recs), "")
 		return recs, nil
 	}
 	// Through a junction: the junction rows, then a seek per target.
-	tv.scanLinks(tx, rel.near.childTree, key)
+	tv.scanLinks(tx, rel.near.ChildTree, key)
 	seeks := 1
 	targets, vias, ats := tv.rows[:0], tv.links[:0], tv.ats[:0]
 	for _, j := range tv.links {
@@ -419,7 +420,7 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 			continue
 		}
 		seeks++
-		e, found := tx.t.Get(rel.far.parentTree, tx.keepKey(tk))
+		e, found := tx.t.Get(rel.far.ParentTree, tx.keepKey(tk))
 		if !found {
 			continue
 		}
@@ -460,12 +461,12 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 			recs[m+i] = Record{res: viaRes, at: i}
 		}
 	}
-	tx.countRel(rel, LoadLazy, to.name, 1, seeks, read+n, m, "")
+	tx.countRel(rel, LoadLazy, to.Name, 1, seeks, read+n, m, "")
 	return recs[:m], nil
 }
 
 // lazyRows makes a result of a copy of rows, of table d.
-func (tv *travState) lazyRows(tx *Tx, d *tableDef, rows [][]any) *result {
+func (tv *travState) lazyRows(tx *Tx, d *catalog.Table, rows [][]any) *result {
 	res := &tv.results.take(1)[0]
 	res.tx, res.def = tx, d
 	res.rows = tv.rowLists.take(len(rows))
@@ -476,7 +477,7 @@ func (tv *travState) lazyRows(tx *Tx, d *tableDef, rows [][]any) *result {
 // lazyResult makes a result of a copy of rows, and records for them: a
 // slice of n ≥ len(rows) records of which the first len(rows) hold the
 // rows in order.
-func (tv *travState) lazyResult(tx *Tx, d *tableDef, rows [][]any, n int) []Record {
+func (tv *travState) lazyResult(tx *Tx, d *catalog.Table, rows [][]any, n int) []Record {
 	res := tv.lazyRows(tx, d, rows)
 	recs := tv.records.take(n)
 	for i := range res.rows {

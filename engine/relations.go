@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/relation"
 	"github.com/reldb/reldb/txn"
 )
@@ -35,30 +36,20 @@ const (
 	MatchFull   = relation.MatchFull
 )
 
-// RelationKind is the shape of a relation.
-type RelationKind uint8
+var _ fmt.Stringer = OneToOne
+
+// RelationKind is the shape of a relation: OneToMany or OneToOne. Its
+// String method returns "one-to-many" or "one-to-one".
+type RelationKind = catalog.RelationKind
 
 // Relation kinds.
 const (
 	// OneToMany: many child rows reference one parent row.
-	OneToMany RelationKind = iota
+	OneToMany = catalog.OneToMany
 	// OneToOne: at most one child row references a parent row; the
 	// foreign key's columns get a unique index.
-	OneToOne
+	OneToOne = catalog.OneToOne
 )
-
-var _ fmt.Stringer = OneToOne
-
-// String returns "one-to-many", "one-to-one", or "RelationKind(n)".
-func (k RelationKind) String() string {
-	switch k {
-	case OneToMany:
-		return "one-to-many"
-	case OneToOne:
-		return "one-to-one"
-	}
-	return fmt.Sprintf("RelationKind(%d)", uint8(k))
-}
 
 // Relation declares a foreign key from a child table to a parent table and
 // names it from both sides: a book has an "author", an author has "books".
@@ -88,24 +79,6 @@ type Relation struct {
 	// unless the transaction says otherwise. Actions other than NO ACTION
 	// run at once whatever the setting, as in PostgreSQL.
 	Deferrable, InitiallyDeferred bool
-}
-
-// fkDef is a compiled relation: the planner's FK plus how to find rows on
-// each side.
-type fkDef struct {
-	*relation.FK
-	seq                  uint64 // declaration order across the database
-	kind                 RelationKind
-	parentAs, childrenAs string
-	// childTree holds the child rows by a key that starts with the foreign
-	// key's columns (the primary tree or an index); parentTree finds a
-	// parent by the referenced columns.
-	childTree, parentTree txn.TreeID
-	// pkAt is how many encoded values precede the child's primary key in
-	// a childTree key: 0 when childTree is the primary tree, the index's
-	// column count for a non-unique index, -1 for a unique index (whose
-	// keys carry no primary key).
-	pkAt int
 }
 
 // CreateRelation declares a relation. The child's rows must already satisfy
@@ -138,13 +111,13 @@ func (tx *Tx) createRelation(r Relation) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s: %s", ErrSchema, where, fmt.Sprintf(format, args...))
 	}
-	cols, err := child.positions(r.Columns)
+	cols, err := child.Positions(r.Columns)
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrSchema, where, err)
 	}
-	refs := parent.pk
+	refs := parent.PK
 	if len(r.References) > 0 {
-		if refs, err = parent.positions(r.References); err != nil {
+		if refs, err = parent.Positions(r.References); err != nil {
 			return fmt.Errorf("%w: %s: references: %w", ErrSchema, where, err)
 		}
 	}
@@ -152,8 +125,8 @@ func (tx *Tx) createRelation(r Relation) error {
 		return bad("%d columns reference %d", len(cols), len(refs))
 	}
 	for i := range cols {
-		if ct, pt := child.cols[cols[i]].Type, parent.cols[refs[i]].Type; ct != pt {
-			return bad("column %q is %s but references %q of type %s", child.cols[cols[i]].Name, ct, parent.cols[refs[i]].Name, pt)
+		if ct, pt := child.Cols[cols[i]].Type, parent.Cols[refs[i]].Type; ct != pt {
+			return bad("column %q is %s but references %q of type %s", child.Cols[cols[i]].Name, ct, parent.Cols[refs[i]].Name, pt)
 		}
 	}
 	for _, a := range []Action{r.OnDelete, r.OnUpdate} {
@@ -183,13 +156,13 @@ func (tx *Tx) createRelation(r Relation) error {
 		if r.OnDelete != SetNull && r.OnDelete != SetDefault {
 			return bad("SetColumns needs ON DELETE SET NULL or SET DEFAULT, not %v", r.OnDelete)
 		}
-		set, err := child.positions(r.SetColumns)
+		set, err := child.Positions(r.SetColumns)
 		if err != nil {
 			return fmt.Errorf("%w: %s: set columns: %w", ErrSchema, where, err)
 		}
 		for _, c := range set {
 			if !slices.Contains(cols, c) {
-				return bad("set column %q is not a referencing column", child.cols[c].Name)
+				return bad("set column %q is not a referencing column", child.Cols[c].Name)
 			}
 		}
 		fk.SetCols = set
@@ -198,29 +171,29 @@ func (tx *Tx) createRelation(r Relation) error {
 	if err := lintActions(child, fk); err != nil {
 		return bad("%v", err)
 	}
-	def := &fkDef{FK: fk, seq: uint64(tx.db.newTreeID()), kind: r.Kind, parentAs: r.ParentAs, childrenAs: r.ChildrenAs}
+	def := &catalog.FK{FK: fk, Seq: uint64(tx.db.newTreeID()), Kind: r.Kind, ParentAs: r.ParentAs, ChildrenAs: r.ChildrenAs}
 	switch {
-	case slices.Equal(refs, parent.pk):
-		def.parentTree = parent.primary
+	case slices.Equal(refs, parent.PK):
+		def.ParentTree = parent.Primary
 	default:
-		for _, ix := range parent.indexes {
-			if ix.unique && slices.Equal(ix.cols, refs) {
-				def.parentTree = ix.tree
+		for _, ix := range parent.Indexes {
+			if ix.Unique && slices.Equal(ix.Cols, refs) {
+				def.ParentTree = ix.Tree
 			}
 		}
-		if def.parentTree == 0 {
+		if def.ParentTree == 0 {
 			return bad("there is no unique constraint matching the referenced columns of %q", r.Parent)
 		}
 	}
 
 	// The child side: an index whose key starts with the columns.
-	nc := child.clone()
+	nc := child.Clone()
 	if r.Kind == OneToOne {
-		def.childTree = findUniqueIndex(nc, cols)
+		def.ChildTree = findUniqueIndex(nc, cols)
 	} else {
-		def.childTree = findIndexPrefix(nc, cols)
+		def.ChildTree = findIndexPrefix(nc, cols)
 	}
-	if def.childTree == 0 {
+	if def.ChildTree == 0 {
 		ixName := r.Child + "_" + strings.Join(r.Columns, "_") + "_idx"
 		if r.Kind == OneToOne {
 			ixName = r.Child + "_" + strings.Join(r.Columns, "_") + "_key"
@@ -231,24 +204,24 @@ func (tx *Tx) createRelation(r Relation) error {
 		if nc, err = tx.table(r.Child); err != nil {
 			return err
 		}
-		nc = nc.clone()
-		def.childTree = nc.index(ixName).tree
+		nc = nc.Clone()
+		def.ChildTree = nc.Index(ixName).Tree
 	}
-	def.pkAt = 0
-	for _, ix := range nc.indexes {
-		if ix.tree == def.childTree {
-			def.pkAt = len(ix.cols)
-			if ix.unique {
-				def.pkAt = -1
+	def.PKAt = 0
+	for _, ix := range nc.Indexes {
+		if ix.Tree == def.ChildTree {
+			def.PKAt = len(ix.Cols)
+			if ix.Unique {
+				def.PKAt = -1
 			}
 		}
 	}
-	nc.fks = append(slices.Clip(nc.fks), def)
+	nc.FKs = append(slices.Clip(nc.FKs), def)
 	if r.Parent == r.Child {
-		nc.refs = append(slices.Clip(nc.refs), def)
+		nc.Refs = append(slices.Clip(nc.Refs), def)
 	} else {
-		np := parent.clone()
-		np.refs = append(slices.Clip(np.refs), def)
+		np := parent.Clone()
+		np.Refs = append(slices.Clip(np.Refs), def)
 		tx.putTable(np)
 	}
 	tx.putTable(nc)
@@ -256,7 +229,7 @@ func (tx *Tx) createRelation(r Relation) error {
 	// Existing rows must satisfy the new constraint now, deferrable or not
 	// (as ALTER TABLE ADD CONSTRAINT checks them).
 	var orphan error
-	tx.t.Scan(nc.primary, nil, nil, false, func(e index.Entry) bool {
+	tx.t.Scan(nc.Primary, nil, nil, false, func(e index.Entry) bool {
 		row := rowOf(e.Val)
 		key, check, err := def.ChildKey(row)
 		switch {
@@ -272,7 +245,7 @@ func (tx *Tx) createRelation(r Relation) error {
 
 // lintActions refuses SET NULL into a NOT NULL column, and SET DEFAULT
 // into a NOT NULL column without a default.
-func lintActions(child *tableDef, fk *relation.FK) error {
+func lintActions(child *catalog.Table, fk *relation.FK) error {
 	for _, a := range []struct {
 		action Action
 		cols   []int
@@ -283,7 +256,7 @@ func lintActions(child *tableDef, fk *relation.FK) error {
 			cols = fk.ChildCols
 		}
 		for _, c := range cols {
-			col := &child.cols[c]
+			col := &child.Cols[c]
 			switch {
 			case a.action == SetNull && col.NotNull:
 				return fmt.Errorf("ON %s SET NULL on NOT NULL column %q", a.on, col.Name)
@@ -298,13 +271,13 @@ func lintActions(child *tableDef, fk *relation.FK) error {
 // findIndexPrefix returns the tree whose keys start with cols: the primary
 // key or a non-unique index (a unique index's keys start with its columns
 // too), or 0.
-func findIndexPrefix(d *tableDef, cols []int) txn.TreeID {
-	if len(d.pk) >= len(cols) && slices.Equal(d.pk[:len(cols)], cols) {
-		return d.primary
+func findIndexPrefix(d *catalog.Table, cols []int) txn.TreeID {
+	if len(d.PK) >= len(cols) && slices.Equal(d.PK[:len(cols)], cols) {
+		return d.Primary
 	}
-	for _, ix := range d.indexes {
-		if len(ix.cols) >= len(cols) && slices.Equal(ix.cols[:len(cols)], cols) {
-			return ix.tree
+	for _, ix := range d.Indexes {
+		if len(ix.Cols) >= len(cols) && slices.Equal(ix.Cols[:len(cols)], cols) {
+			return ix.Tree
 		}
 	}
 	return 0
@@ -312,13 +285,13 @@ func findIndexPrefix(d *tableDef, cols []int) txn.TreeID {
 
 // findUniqueIndex returns the tree that makes cols unique: the primary key
 // or a unique index on exactly those columns, or 0.
-func findUniqueIndex(d *tableDef, cols []int) txn.TreeID {
-	if slices.Equal(d.pk, cols) {
-		return d.primary
+func findUniqueIndex(d *catalog.Table, cols []int) txn.TreeID {
+	if slices.Equal(d.PK, cols) {
+		return d.Primary
 	}
-	for _, ix := range d.indexes {
-		if ix.unique && slices.Equal(ix.cols, cols) {
-			return ix.tree
+	for _, ix := range d.Indexes {
+		if ix.Unique && slices.Equal(ix.Cols, cols) {
+			return ix.Tree
 		}
 	}
 	return 0
@@ -326,10 +299,10 @@ func findUniqueIndex(d *tableDef, cols []int) txn.TreeID {
 
 // relationNamed finds a relation by constraint name among the tables the
 // transaction sees.
-func (tx *Tx) relationNamed(name string) *fkDef {
-	var found *fkDef
-	tx.t.Scan(catalogTree, nil, nil, false, func(e index.Entry) bool {
-		for _, fk := range e.Val.(*tableDef).fks {
+func (tx *Tx) relationNamed(name string) *catalog.FK {
+	var found *catalog.FK
+	tx.t.Scan(catalog.CatalogTree, nil, nil, false, func(e index.Entry) bool {
+		for _, fk := range e.Val.(*catalog.Table).FKs {
 			if fk.Name == name {
 				found = fk
 				return false
@@ -356,14 +329,14 @@ func (tx *Tx) ownKey(vals []any) ([]byte, error) {
 
 var _ relation.Reader = (*reader)(nil)
 
-// relation returns the declaration a compiled relation came from, with
+// relationOf returns the declaration a compiled relation came from, with
 // its generated name and referenced columns filled in.
-func (fk *fkDef) relation(child, parent *tableDef) Relation {
-	r := Relation{Name: fk.Name, Kind: fk.kind, Child: fk.Child, Columns: child.colNames(fk.ChildCols),
-		Parent: fk.Parent, References: parent.colNames(fk.ParentCols), ParentAs: fk.parentAs, ChildrenAs: fk.childrenAs,
+func relationOf(fk *catalog.FK, child, parent *catalog.Table) Relation {
+	r := Relation{Name: fk.Name, Kind: fk.Kind, Child: fk.Child, Columns: child.ColNames(fk.ChildCols),
+		Parent: fk.Parent, References: parent.ColNames(fk.ParentCols), ParentAs: fk.ParentAs, ChildrenAs: fk.ChildrenAs,
 		OnDelete: fk.OnDelete, OnUpdate: fk.OnUpdate, Match: fk.Match, Deferrable: fk.Deferrable, InitiallyDeferred: fk.InitiallyDeferred}
 	if fk.SetCols != nil {
-		r.SetColumns = child.colNames(fk.SetCols)
+		r.SetColumns = child.ColNames(fk.SetCols)
 	}
 	return r
 }
@@ -376,10 +349,10 @@ func (tx *Tx) Relations(table string) ([]Relation, error) {
 	if err := tx.live(); err != nil {
 		return nil, err
 	}
-	var fks []*fkDef
+	var fks []*catalog.FK
 	if table == "" {
-		tx.t.Scan(catalogTree, nil, nil, false, func(e index.Entry) bool {
-			fks = append(fks, e.Val.(*tableDef).fks...)
+		tx.t.Scan(catalog.CatalogTree, nil, nil, false, func(e index.Entry) bool {
+			fks = append(fks, e.Val.(*catalog.Table).FKs...)
 			return true
 		})
 	} else {
@@ -387,15 +360,15 @@ func (tx *Tx) Relations(table string) ([]Relation, error) {
 		if err != nil {
 			return nil, err
 		}
-		fks = append(slices.Clone(d.fks), d.refs...)
+		fks = append(slices.Clone(d.FKs), d.Refs...)
 	}
-	slices.SortFunc(fks, func(a, b *fkDef) int { return cmp.Compare(a.seq, b.seq) })
+	slices.SortFunc(fks, func(a, b *catalog.FK) int { return cmp.Compare(a.Seq, b.Seq) })
 	fks = slices.Compact(fks) // a self-reference is on both sides
 	out := make([]Relation, 0, len(fks))
 	for _, fk := range fks {
 		child, parent := tx.tableOrNil(fk.Child), tx.tableOrNil(fk.Parent)
 		if child != nil && parent != nil {
-			out = append(out, fk.relation(child, parent))
+			out = append(out, relationOf(fk, child, parent))
 		}
 	}
 	return out, nil
@@ -415,17 +388,17 @@ func (tx *Tx) DropRelation(name string) error {
 	if err != nil {
 		return fmt.Errorf("drop relation: %w", err)
 	}
-	nc := child.clone()
-	nc.fks = slices.DeleteFunc(slices.Clone(child.fks), func(x *fkDef) bool { return x == fk })
+	nc := child.Clone()
+	nc.FKs = slices.DeleteFunc(slices.Clone(child.FKs), func(x *catalog.FK) bool { return x == fk })
 	if fk.Parent == fk.Child {
-		nc.refs = slices.DeleteFunc(slices.Clone(child.refs), func(x *fkDef) bool { return x == fk })
+		nc.Refs = slices.DeleteFunc(slices.Clone(child.Refs), func(x *catalog.FK) bool { return x == fk })
 	} else {
 		parent, err := tx.table(fk.Parent)
 		if err != nil {
 			return fmt.Errorf("drop relation: %w", err)
 		}
-		np := parent.clone()
-		np.refs = slices.DeleteFunc(slices.Clone(parent.refs), func(x *fkDef) bool { return x == fk })
+		np := parent.Clone()
+		np.Refs = slices.DeleteFunc(slices.Clone(parent.Refs), func(x *catalog.FK) bool { return x == fk })
 		tx.putTable(np)
 	}
 	tx.putTable(nc)

@@ -1,6 +1,10 @@
 package engine
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/reldb/reldb/internal/catalog"
+)
 
 // result is a set of rows one load returned: a query's rows, a prefetch
 // level's distinct rows, or the rows of one lazy access. A Record points to
@@ -9,7 +13,7 @@ import "sync"
 // the rows of a result at once, and what the N+1 detector counts by.
 type result struct {
 	tx   *Tx
-	def  *tableDef // the table of the rows
+	def  *catalog.Table // the table of the rows
 	rows [][]any
 	// loose is set for a result of rows read one at a time (Get, Insert,
 	// Update), which are no peers of each other; filled is how many of
@@ -84,7 +88,7 @@ type loaded struct {
 	// The rows related to row i of the source result are count[i] rows
 	// of next (the result holding the distinct related rows, of table to)
 	// at the places ats[start[i]:start[i]+count[i]].
-	to           *tableDef
+	to           *catalog.Table
 	next         *result
 	ats          []int32
 	start, count []int32
@@ -96,7 +100,7 @@ type loaded struct {
 	// Through a junction, vias holds the junction rows in step with recs;
 	// Links makes their result and records when first asked (joinsOnce).
 	vias       []*[]any
-	junction   *tableDef
+	junction   *catalog.Table
 	joinsOnce  sync.Once
 	joins      *result
 	prefetched bool // by a prefetch (not FetchPeers): reported if unused

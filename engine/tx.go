@@ -52,7 +52,7 @@ type Tx struct {
 type writeState struct {
 	// tables caches catalog lookups, each recorded once in the read set;
 	// cleared by schema changes and rollbacks.
-	tables     map[string]*tableDef
+	tables     map[string]*catalog.Table
 	savepoints []savepointRecord
 	spSeq      uint64
 
@@ -150,23 +150,23 @@ func (tx *Tx) conflictError(err error) error {
 	out := &ConstraintError{Kind: ErrConflict, SQLState: StateSerialization,
 		Detail: fmt.Sprintf("a transaction that committed first (version %d) changed what this one read or wrote", ce.Version)}
 	snap := tx.db.oracle.Latest()
-	if ce.Tree == catalogTree {
+	if ce.Tree == catalog.CatalogTree {
 		out.Table = "(catalog)"
 	} else {
-		eachTable(snap, func(d *tableDef) {
-			if d.primary == ce.Tree {
-				out.Table, out.Constraint = d.name, d.pkName
-				if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) == len(d.pk) {
-					out.Columns = d.colNames(d.pk)
+		eachTable(snap, func(d *catalog.Table) {
+			if d.Primary == ce.Tree {
+				out.Table, out.Constraint = d.Name, d.PKName
+				if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) == len(d.PK) {
+					out.Columns = d.ColNames(d.PK)
 					out.Key = catalog.RenderKey(out.Columns, vals)
 				}
 			}
-			for _, ix := range d.indexes {
-				if ix.tree == ce.Tree {
-					out.Table, out.Constraint = d.name, ix.name
-					if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) >= len(ix.cols) {
-						out.Columns = d.colNames(ix.cols)
-						out.Key = catalog.RenderKey(out.Columns, vals[:len(ix.cols)])
+			for _, ix := range d.Indexes {
+				if ix.Tree == ce.Tree {
+					out.Table, out.Constraint = d.Name, ix.Name
+					if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) >= len(ix.Cols) {
+						out.Columns = d.ColNames(ix.Cols)
+						out.Key = catalog.RenderKey(out.Columns, vals[:len(ix.Cols)])
 					}
 				}
 			}
@@ -279,7 +279,7 @@ func (tx *Tx) undo(mark int) {
 }
 
 // table resolves a table name in the transaction's view of the catalog.
-func (tx *Tx) table(name string) (*tableDef, error) {
+func (tx *Tx) table(name string) (*catalog.Table, error) {
 	if tx.readOnly {
 		if tx.cat == nil {
 			tx.cat = tx.db.catalogFor(tx.t.Snapshot())
@@ -292,13 +292,13 @@ func (tx *Tx) table(name string) (*tableDef, error) {
 	if d, ok := tx.tables[name]; ok {
 		return d, nil
 	}
-	e, ok := tx.t.Get(catalogTree, catalogKey(name))
+	e, ok := tx.t.Get(catalog.CatalogTree, catalogKey(name))
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)
 	}
-	d := e.Val.(*tableDef)
+	d := e.Val.(*catalog.Table)
 	if tx.tables == nil {
-		tx.tables = make(map[string]*tableDef)
+		tx.tables = make(map[string]*catalog.Table)
 	}
 	tx.tables[name] = d
 	return d, nil
@@ -309,16 +309,16 @@ func catalogKey(name string) []byte {
 	return k
 }
 
-func eachTable(snap *txn.Snapshot, fn func(*tableDef)) {
-	snap.Tree(catalogTree).Ascend(nil, nil, func(e index.Entry) bool {
-		fn(e.Val.(*tableDef))
+func eachTable(snap *txn.Snapshot, fn func(*catalog.Table)) {
+	snap.Tree(catalog.CatalogTree).Ascend(nil, nil, func(e index.Entry) bool {
+		fn(e.Val.(*catalog.Table))
 		return true
 	})
 }
 
 // putTable stores d in the catalog.
-func (tx *Tx) putTable(d *tableDef) {
-	tx.t.Put(catalogTree, index.Entry{Key: catalogKey(d.name), Val: d})
+func (tx *Tx) putTable(d *catalog.Table) {
+	tx.t.Put(catalog.CatalogTree, index.Entry{Key: catalogKey(d.Name), Val: d})
 	clear(tx.tables)
 }
 
@@ -333,12 +333,12 @@ func (tx *Tx) CreateTable(t Table) error {
 	if err != nil {
 		return fmt.Errorf("create table: %w", err)
 	}
-	if _, ok := tx.t.Get(catalogTree, catalogKey(t.Name)); ok {
+	if _, ok := tx.t.Get(catalog.CatalogTree, catalogKey(t.Name)); ok {
 		return fmt.Errorf("create table: %w: table %q", ErrExists, t.Name)
 	}
-	tx.t.CreateTree(d.primary)
-	for _, ix := range d.indexes {
-		tx.t.CreateTree(ix.tree)
+	tx.t.CreateTree(d.Primary)
+	for _, ix := range d.Indexes {
+		tx.t.CreateTree(ix.Tree)
 	}
 	tx.putTable(d)
 	return nil
@@ -354,13 +354,13 @@ func (tx *Tx) DropTable(name string) error {
 	if err != nil {
 		return fmt.Errorf("drop table: %w", err)
 	}
-	for _, fk := range d.refs {
+	for _, fk := range d.Refs {
 		if fk.Child != name {
 			return fmt.Errorf("drop table: %w: table %q is referenced by relation %q of table %q; drop the relation first", ErrSchema, name, fk.Name, fk.Child)
 		}
 	}
 	// Its own relations go with it: the parents forget them.
-	for _, fk := range d.fks {
+	for _, fk := range d.FKs {
 		if fk.Parent == name {
 			continue
 		}
@@ -368,17 +368,17 @@ func (tx *Tx) DropTable(name string) error {
 		if err != nil {
 			return fmt.Errorf("drop table: %w", err)
 		}
-		np := p.clone()
-		np.refs = slices.DeleteFunc(slices.Clone(p.refs), func(x *fkDef) bool { return x == fk })
+		np := p.Clone()
+		np.Refs = slices.DeleteFunc(slices.Clone(p.Refs), func(x *catalog.FK) bool { return x == fk })
 		// A dropped junction takes its many-to-many relations with it.
-		np.m2m = slices.DeleteFunc(slices.Clone(p.m2m), func(x *m2mDef) bool { return x.through == name })
+		np.M2M = slices.DeleteFunc(slices.Clone(p.M2M), func(x *catalog.ManyToMany) bool { return x.Through == name })
 		tx.putTable(np)
 	}
-	tx.t.DropTree(d.primary)
-	for _, ix := range d.indexes {
-		tx.t.DropTree(ix.tree)
+	tx.t.DropTree(d.Primary)
+	for _, ix := range d.Indexes {
+		tx.t.DropTree(ix.Tree)
 	}
-	tx.t.Delete(catalogTree, catalogKey(name))
+	tx.t.Delete(catalog.CatalogTree, catalogKey(name))
 	clear(tx.tables)
 	return nil
 }
@@ -395,18 +395,18 @@ func (tx *Tx) CreateIndex(table string, ix Index) error {
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	nd := d.clone()
-	id, err := nd.addIndex(ix, tx.db.newTreeID)
+	nd := d.Clone()
+	id, err := addIndex(nd, ix, tx.db.newTreeID)
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
 	mark := tx.t.Mark()
-	tx.t.CreateTree(id.tree)
+	tx.t.CreateTree(id.Tree)
 	var ferr error
-	tx.t.Scan(d.primary, nil, nil, false, func(e index.Entry) bool {
+	tx.t.Scan(d.Primary, nil, nil, false, func(e index.Entry) bool {
 		vals := rowOf(e.Val)
-		if _, existed := tx.t.Put(id.tree, index.Entry{Key: tx.indexKey(nd, id, vals, e.Key), Val: e.Val}); existed {
-			ferr = nd.uniqueError(id.name, id.cols, vals)
+		if _, existed := tx.t.Put(id.Tree, index.Entry{Key: tx.indexKey(nd, id, vals, e.Key), Val: e.Val}); existed {
+			ferr = nd.UniqueError(id.Name, id.Cols, vals)
 			return false
 		}
 		return true
@@ -429,23 +429,23 @@ func (tx *Tx) DropIndex(table, name string) error {
 	if err != nil {
 		return fmt.Errorf("drop index: %w", err)
 	}
-	ix := d.index(name)
+	ix := d.Index(name)
 	if ix == nil {
 		return fmt.Errorf("drop index: %w: %q on table %q", ErrNoIndex, name, table)
 	}
-	for _, fk := range append(slices.Clip(d.fks), d.refs...) {
-		if fk.childTree == ix.tree || fk.parentTree == ix.tree {
+	for _, fk := range append(slices.Clip(d.FKs), d.Refs...) {
+		if fk.ChildTree == ix.Tree || fk.ParentTree == ix.Tree {
 			return fmt.Errorf("drop index: %w: index %q on table %q serves relation %q", ErrSchema, name, table, fk.Name)
 		}
 	}
-	nd := d.clone()
-	nd.indexes = nd.indexes[:0]
-	for _, x := range d.indexes {
+	nd := d.Clone()
+	nd.Indexes = nd.Indexes[:0]
+	for _, x := range d.Indexes {
 		if x != ix {
-			nd.indexes = append(nd.indexes, x)
+			nd.Indexes = append(nd.Indexes, x)
 		}
 	}
-	tx.t.DropTree(ix.tree)
+	tx.t.DropTree(ix.Tree)
 	tx.putTable(nd)
 	return nil
 }
@@ -457,8 +457,8 @@ func (tx *Tx) Tables() ([]Table, error) {
 		return nil, err
 	}
 	var out []Table
-	tx.t.Scan(catalogTree, nil, nil, false, func(e index.Entry) bool {
-		out = append(out, e.Val.(*tableDef).table())
+	tx.t.Scan(catalog.CatalogTree, nil, nil, false, func(e index.Entry) bool {
+		out = append(out, tableOf(e.Val.(*catalog.Table)))
 		return true
 	})
 	return out, nil
@@ -474,7 +474,7 @@ func (tx *Tx) Table(name string) (Table, error) {
 	if err != nil {
 		return Table{}, err
 	}
-	return d.table(), nil
+	return tableOf(d), nil
 }
 
 // looseRecord returns a record of a row read or written alone (Get,
@@ -490,7 +490,7 @@ func (tx *Tx) Table(name string) (Table, error) {
 // records read their rows through, so that a record may be handed to
 // another goroutine while the transaction reads on, as when records held
 // their rows themselves.
-func (tx *Tx) looseRecord(d *tableDef, vals []any) Record {
+func (tx *Tx) looseRecord(d *catalog.Table, vals []any) Record {
 	res := tx.looseLast
 	if res == nil || res.def != d || int(res.filled) == len(res.rows) {
 		res = tx.looseFor(d)
@@ -505,7 +505,7 @@ func (tx *Tx) looseRecord(d *tableDef, vals []any) Record {
 const maxLooseChunk = 1024
 
 // looseFor returns a loose result of table d with room for a row.
-func (tx *Tx) looseFor(d *tableDef) *result {
+func (tx *Tx) looseFor(d *catalog.Table) *result {
 	if tx.loose.def == nil {
 		res := &tx.loose
 		res.tx, res.def, res.loose, res.rows = tx, d, true, tx.looseRow[:]
@@ -520,7 +520,7 @@ func (tx *Tx) looseFor(d *tableDef) *result {
 		}
 		res = &result{tx: tx, def: d, loose: true, rows: make([][]any, n)}
 		if tv.loose == nil {
-			tv.loose = map[*tableDef]*result{}
+			tv.loose = map[*catalog.Table]*result{}
 		}
 		tv.loose[d] = res
 	}

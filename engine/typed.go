@@ -133,7 +133,7 @@ func Register[T any](db *DB, table string) error {
 }
 
 // build maps the struct's fields to the table's columns and relations.
-func (m *model) build(d *tableDef) error {
+func (m *model) build(d *catalog.Table) error {
 	for i := range m.typ.NumField() {
 		f := m.typ.Field(i)
 		if !f.IsExported() {
@@ -158,9 +158,9 @@ func (m *model) build(d *tableDef) error {
 		if name == "" {
 			name = snakeCase(f.Name)
 		}
-		pos, ok := d.colIdx[name]
+		pos, ok := d.ColIdx[name]
 		if !ok {
-			return fmt.Errorf("field %s: %w: table %q has no column %q", f.Name, ErrNoColumn, d.name, name)
+			return fmt.Errorf("field %s: %w: table %q has no column %q", f.Name, ErrNoColumn, d.Name, name)
 		}
 		c := modelCol{field: i, offset: f.Offset, typ: f.Type, name: name, fast: fastKindOf(f.Type)}
 		ft := f.Type
@@ -169,14 +169,14 @@ func (m *model) build(d *tableDef) error {
 			ft = ft.Elem()
 		}
 		c.kind = ft.Kind()
-		if !fieldHolds(ft, d.cols[pos].Type) {
-			return fmt.Errorf("field %s: %w: %v cannot hold column %q of type %s", f.Name, ErrType, f.Type, name, d.cols[pos].Type)
+		if !fieldHolds(ft, d.Cols[pos].Type) {
+			return fmt.Errorf("field %s: %w: %v cannot hold column %q of type %s", f.Name, ErrType, f.Type, name, d.Cols[pos].Type)
 		}
 		m.cols = append(m.cols, c)
 	}
-	for _, p := range d.pk {
-		if !m.hasCol(d.cols[p].Name) {
-			return fmt.Errorf("%w: no field for primary key column %q of table %q", ErrSchema, d.cols[p].Name, d.name)
+	for _, p := range d.PK {
+		if !m.hasCol(d.Cols[p].Name) {
+			return fmt.Errorf("%w: no field for primary key column %q of table %q", ErrSchema, d.Cols[p].Name, d.Name)
 		}
 	}
 	return nil
@@ -192,11 +192,11 @@ func (m *model) hasCol(name string) bool {
 }
 
 // relField checks a relation field against the table's relations.
-func relField(d *tableDef, f reflect.StructField, name string) (modelRel, error) {
+func relField(d *catalog.Table, f reflect.StructField, name string) (modelRel, error) {
 	r := modelRel{name: name}
 	rel := resolveIn(d, name)
 	if rel == nil {
-		return r, fmt.Errorf("field %s: %w: table %q has no relation %q (it has %s)", f.Name, ErrNoRelation, d.name, name, relationNames(d))
+		return r, fmt.Errorf("field %s: %w: table %q has no relation %q (it has %s)", f.Name, ErrNoRelation, d.Name, name, relationNames(d))
 	}
 	t := f.Type
 	if t.Kind() == reflect.Slice {
@@ -277,7 +277,7 @@ func modelOf[T any](db *DB) (*model, error) {
 // binding is a model bound to one version of its table: column positions.
 type binding struct {
 	m   *model
-	d   *tableDef
+	d   *catalog.Table
 	pos []int // pos[i] is the column of m.cols[i]
 }
 
@@ -293,9 +293,9 @@ func (tx *Tx) bind(m *model) (*binding, error) {
 	}
 	b := &binding{m: m, d: d, pos: make([]int, len(m.cols))}
 	for i, c := range m.cols {
-		p, ok := d.colIdx[c.name]
+		p, ok := d.ColIdx[c.name]
 		if !ok {
-			return nil, fmt.Errorf("%v: %w: table %q has no column %q any more", m.typ, ErrNoColumn, d.name, c.name)
+			return nil, fmt.Errorf("%v: %w: table %q has no column %q any more", m.typ, ErrNoColumn, d.Name, c.name)
 		}
 		b.pos[i] = p
 	}
@@ -329,7 +329,7 @@ type modelState struct {
 type objBlock struct {
 	base unsafe.Pointer // the array; keeps it alive while the tx lives
 	size uintptr        // of one object
-	def  *tableDef
+	def  *catalog.Table
 	res  *result
 	at   []int
 }
@@ -520,7 +520,7 @@ func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Po
 	if !ok {
 		return fmt.Errorf("%v field %s: %w: type %v is not registered (engine.Register)", b.m.typ, field.Name, ErrSchema, rel.elem)
 	}
-	if to, _, err := tx.target(l.rel); err != nil || to.name != um.(*model).table {
+	if to, _, err := tx.target(l.rel); err != nil || to.Name != um.(*model).table {
 		return fmt.Errorf("%v field %s: %w: relation %s does not lead to table %q of type %v", b.m.typ, field.Name, ErrSchema, l.rel.key, um.(*model).table, rel.elem)
 	}
 	ub, err := tx.bind(um.(*model))
@@ -664,7 +664,7 @@ func (b *binding) row(v reflect.Value, omitAuto bool) Row {
 			}
 			f = f.Elem()
 		}
-		if omitAuto && b.pos[i] == b.d.autoInc && f.IsZero() {
+		if omitAuto && b.pos[i] == b.d.AutoInc && f.IsZero() {
 			continue
 		}
 		row[c.name] = f.Interface()
@@ -689,10 +689,10 @@ func (tx *Tx) recordOf(b *binding, p unsafe.Pointer, v reflect.Value) (Record, e
 	if r, ok := tx.modelState().recordOfObject(p); ok && r.def() == b.d {
 		return r, nil
 	}
-	vals := make([]any, len(b.d.cols))
+	vals := make([]any, len(b.d.Cols))
 	row := b.row(v, false)
 	for i, c := range b.m.cols {
-		cv, err := catalog.Coerce(&b.d.cols[b.pos[i]], row[c.name])
+		cv, err := catalog.Coerce(&b.d.Cols[b.pos[i]], row[c.name])
 		if err != nil {
 			return Record{}, err
 		}
@@ -723,7 +723,7 @@ func (tx *Tx) wrote(b *binding, p unsafe.Pointer, r Record) {
 	ms := tx.modelState()
 	// A write that ran referential actions stores a row of its own
 	// making: the identity map keys the stored one.
-	if e, ok := tx.t.Get(b.d.primary, b.d.pkKey(r.vals())); ok {
+	if e, ok := tx.t.Get(b.d.Primary, b.d.PKKey(r.vals())); ok {
 		r = tx.looseRecord(b.d, rowOf(e.Val))
 	}
 	ms.remember(p, r)
@@ -882,7 +882,7 @@ func Related[U, T any](tx *Tx, v *T, name string) ([]*U, error) {
 	if err != nil {
 		return nil, err
 	}
-	if to, _, err := tx.target(rel); err != nil || to.name != um.table {
+	if to, _, err := tx.target(rel); err != nil || to.Name != um.table {
 		return nil, fmt.Errorf("related %s: %w: type %v maps table %q, not the relation's", rel.key, ErrSchema, um.typ, um.table)
 	}
 	r, err := tx.recordOf(b, unsafe.Pointer(v), rv)

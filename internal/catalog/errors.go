@@ -81,7 +81,7 @@ func (e *ConstraintError) Error() string {
 // Unwrap returns Kind.
 func (e *ConstraintError) Unwrap() error { return e.Kind }
 
-// renderKey renders columns and values the way PostgreSQL's error details
+// RenderKey renders columns and values the way PostgreSQL's error details
 // do: (a, b)=(1, x).
 func RenderKey(cols []string, vals []any) string {
 	var b strings.Builder

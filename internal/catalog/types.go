@@ -38,13 +38,14 @@ func (t Type) String() string {
 	return "Type(" + strconv.Itoa(int(t)) + ")"
 }
 
+// Valid reports whether t is one of the column types.
 func (t Type) Valid() bool { return t >= Int && t <= Decimal }
 
 // decimalCtx does the arithmetic of decimal coercion. Its precision is raised
 // per operation where a value needs more digits.
 var decimalCtx = apd.BaseContext.WithPrecision(1000)
 
-// coerce converts a Go value into the canonical stored form for column c:
+// Coerce converts a Go value into the canonical stored form for column c:
 // int64, float64, string, bool, []byte (a private copy), time.Time (UTC) or
 // *apd.Decimal (a private copy, rounded to the column's scale). nil stays nil;
 // NOT NULL is checked by the caller. The error wraps ErrType or
@@ -158,7 +159,7 @@ func Coerce(c *Column, v any) (any, error) {
 // may point to itself).
 const maxPointerDepth = 8
 
-// coerceExact is coerce for comparisons: a decimal is converted without
+// CoerceExact is coerce for comparisons: a decimal is converted without
 // rounding it to the column's scale, so that it compares as given (as
 // PostgreSQL compares numeric values in a WHERE clause).
 func CoerceExact(c *Column, v any) (any, error) {
@@ -170,6 +171,7 @@ func CoerceExact(c *Column, v any) (any, error) {
 	return Coerce(c, v)
 }
 
+// ToInt64 returns v as an int64 when v is a Go integer that fits one.
 func ToInt64(v any) (int64, bool) {
 	switch x := v.(type) {
 	case int64:
@@ -200,7 +202,7 @@ func ToInt64(v any) (int64, bool) {
 	return 0, false
 }
 
-// toDecimal returns a private copy of v as a decimal, nil for a nil pointer,
+// ToDecimal returns a private copy of v as a decimal, nil for a nil pointer,
 // or an error for a type that has no exact decimal form. Floats are refused:
 // a binary fraction is not the decimal the caller meant; pass a string.
 func ToDecimal(v any) (*apd.Decimal, error) {
@@ -227,7 +229,7 @@ func ToDecimal(v any) (*apd.Decimal, error) {
 	return nil, fmt.Errorf("got %T", v)
 }
 
-// fitDecimal applies numeric(precision, scale) the way PostgreSQL does: round
+// FitDecimal applies numeric(precision, scale) the way PostgreSQL does: round
 // half away from zero to scale digits after the point, then refuse a value
 // with more than precision-scale digits before it. Without a precision the
 // value is kept as given, scale included. NaN fits any column; an infinity
@@ -270,7 +272,7 @@ func (c *Column) FitDecimal(d *apd.Decimal) (any, error) {
 	return r, nil
 }
 
-// formatValue renders a stored value for messages and dumps.
+// FormatValue renders a stored value for messages and dumps.
 func FormatValue(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -290,3 +292,16 @@ func FormatValue(v any) string {
 }
 
 var _ fmt.Stringer = Int
+
+// ExportValue copies the stored values a caller could mutate.
+func ExportValue(v any) any {
+	switch x := v.(type) {
+	case []byte:
+		return append([]byte{}, x...)
+	case *apd.Decimal:
+		return new(apd.Decimal).Set(x)
+	case time.Time:
+		return x
+	}
+	return v
+}

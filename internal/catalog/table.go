@@ -1,0 +1,152 @@
+package catalog
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sync/atomic"
+
+	"github.com/reldb/reldb/txn"
+)
+
+// Column is a compiled column of a Table.
+type Column struct {
+	Table            string // the table's name, for error messages
+	Name             string // the column's name
+	Type             Type   // the stored type
+	NotNull          bool   // NULL is refused (primary key columns always)
+	Default          any    // the coerced default, or nil for NULL
+	AutoInc          bool   // takes the table's sequence when an insert omits it
+	Precision, Scale int    // numeric(Precision, Scale) for a Decimal; 0, 0: unconstrained
+}
+
+// Table is the immutable compiled form of an engine.Table. A schema change makes
+// a new Table; the old one stays valid for snapshots that hold it.
+type Table struct {
+	Name    string
+	Cols    []Column       // in declaration order; a row's values are in the same order
+	ColIdx  map[string]int // column name -> position
+	PK      []int          // column positions of the primary key
+	PKName  string         // the primary key constraint's name, <table>_pkey
+	Primary txn.TreeID     // the tree of rows by encoded primary key
+	Indexes []*Index       // secondary indexes, unique constraints among them
+	AutoInc int            // position of the auto-increment column, or -1
+	// Seq is the table's sequence, shared by every version of the def. It
+	// is not transactional (like PostgreSQL's nextval).
+	Seq *atomic.Int64
+	// FKs are the relations this table references (it is their child), in
+	// declaration order: Refs are those that reference it (it is their
+	// parent). A relation's *FK is shared by both tables' defs.
+	FKs, Refs []*FK
+	// M2M are the many-to-many relations this table is a side of.
+	M2M []*ManyToMany
+}
+
+// Index is a compiled secondary index of a Table; see AppendIndexKey for
+// its key layout.
+type Index struct {
+	Name    string
+	Cols    []int      // positions of the indexed columns, in key order
+	KeyCols []int      // the columns the planner may seek on: Cols, then the primary key if not unique
+	Unique  bool       // a unique constraint; NULLs are distinct
+	Tree    txn.TreeID // the tree holding the index's entries
+}
+
+// Column returns the position of the named column. Rows are read by column
+// name on every Record.Get, and tables are narrow: for a few columns,
+// comparing names (a length check, mostly) beats hashing the name.
+func (d *Table) Column(name string) (int, bool) {
+	if len(d.Cols) <= linearColumns {
+		for i := range d.Cols {
+			if d.Cols[i].Name == name {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	i, ok := d.ColIdx[name]
+	return i, ok
+}
+
+// linearColumns is the widest table whose columns column scans instead of
+// hashing.
+const linearColumns = 8
+
+// ColNames returns the names of the columns at positions pos.
+func (d *Table) ColNames(pos []int) []string {
+	names := make([]string, len(pos))
+	for i, p := range pos {
+		names[i] = d.Cols[p].Name
+	}
+	return names
+}
+
+// Positions resolves column names, refusing unknown and repeated ones.
+func (d *Table) Positions(names []string) ([]int, error) {
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no columns")
+	}
+	pos := make([]int, len(names))
+	for i, n := range names {
+		p, ok := d.ColIdx[n]
+		if !ok {
+			return nil, fmt.Errorf("%w: %q", ErrNoColumn, n)
+		}
+		if slices.Contains(pos[:i], p) {
+			return nil, fmt.Errorf("column %q repeated", n)
+		}
+		pos[i] = p
+	}
+	return pos, nil
+}
+
+// Index returns the secondary index named name, or nil.
+func (d *Table) Index(name string) *Index {
+	for _, ix := range d.Indexes {
+		if ix.Name == name {
+			return ix
+		}
+	}
+	return nil
+}
+
+// Clone returns a copy of d that can be changed without affecting d.
+func (d *Table) Clone() *Table {
+	c := *d
+	c.Indexes = slices.Clone(d.Indexes)
+	return &c
+}
+
+// ID returns the primary key of a row of d as Record.ID does.
+func (d *Table) ID(vals []any) any {
+	if len(d.PK) == 1 {
+		return ExportValue(vals[d.PK[0]])
+	}
+	k := make(Key, len(d.PK))
+	for i, p := range d.PK {
+		k[i] = ExportValue(vals[p])
+	}
+	return k
+}
+
+// NextID takes the next value of the table's sequence. Like PostgreSQL's
+// nextval it fails, with SQLSTATE 2200H, once the sequence is exhausted.
+func (d *Table) NextID() (int64, error) {
+	for {
+		cur := d.Seq.Load()
+		if cur == math.MaxInt64 {
+			return 0, &ConstraintError{Kind: ErrNumericOverflow, Table: d.Name, Columns: []string{d.Cols[d.AutoInc].Name},
+				SQLState: StateSequenceLimit, Detail: "the sequence reached its maximum value"}
+		}
+		if d.Seq.CompareAndSwap(cur, cur+1) {
+			return cur + 1, nil
+		}
+	}
+}
+
+// AdvanceSeq moves the sequence past an explicit key, so that generated
+// keys never collide with it.
+func (d *Table) AdvanceSeq(id int64) {
+	for cur := d.Seq.Load(); id > cur && !d.Seq.CompareAndSwap(cur, id); cur = d.Seq.Load() {
+	}
+}
