@@ -404,3 +404,9 @@ func (tx *Tx) DropRelation(name string) error {
 	tx.putTable(nc)
 	return nil
 }
+
+// tableOrNil returns the named table's definition, or nil.
+func (tx *Tx) tableOrNil(name string) *catalog.Table {
+	d, _ := tx.table(name)
+	return d
+}

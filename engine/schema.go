@@ -1,10 +1,6 @@
 package engine
 
 import (
-	"fmt"
-	"slices"
-	"sync/atomic"
-
 	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 )
@@ -54,91 +50,21 @@ type Index struct {
 
 // compileTable validates t and compiles it, allocating tree IDs from next.
 func compileTable(t Table, next func() txn.TreeID) (*catalog.Table, error) {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: table %q: %s", ErrSchema, t.Name, fmt.Sprintf(format, args...))
-	}
-	if t.Name == "" {
-		return nil, fmt.Errorf("%w: table has no name", ErrSchema)
-	}
-	if len(t.Columns) == 0 {
-		return nil, bad("no columns")
-	}
-	d := &catalog.Table{Name: t.Name, ColIdx: make(map[string]int, len(t.Columns)), AutoInc: -1, PKName: t.Name + "_pkey", Seq: new(atomic.Int64)}
+	cols := make([]catalog.Column, len(t.Columns))
 	for i, c := range t.Columns {
-		if c.Name == "" {
-			return nil, bad("column %d has no name", i)
-		}
-		if _, dup := d.ColIdx[c.Name]; dup {
-			return nil, bad("column %q declared twice", c.Name)
-		}
-		if !c.Type.Valid() {
-			return nil, bad("column %q has invalid type %v", c.Name, c.Type)
-		}
-		if c.Precision < 0 || c.Scale < 0 || c.Scale > c.Precision || (c.Precision > 0 && c.Type != Decimal) {
-			return nil, bad("column %q: precision %d, scale %d: want 0 <= scale <= precision, on a decimal column", c.Name, c.Precision, c.Scale)
-		}
-		d.ColIdx[c.Name] = i
-		d.Cols = append(d.Cols, catalog.Column{Table: t.Name, Name: c.Name, Type: c.Type, NotNull: c.NotNull, AutoInc: c.AutoIncrement, Precision: c.Precision, Scale: c.Scale})
-		cd := &d.Cols[i]
-		if c.Default != nil {
-			if c.AutoIncrement {
-				return nil, bad("column %q is auto-increment and has a default", c.Name)
-			}
-			v, err := catalog.Coerce(cd, c.Default)
-			if err != nil {
-				return nil, fmt.Errorf("%w: table %q: column %q default: %w", ErrSchema, t.Name, c.Name, err)
-			}
-			cd.Default = v
-		}
+		cols[i] = catalog.Column{Name: c.Name, Type: c.Type, NotNull: c.NotNull, Default: c.Default,
+			AutoInc: c.AutoIncrement, Precision: c.Precision, Scale: c.Scale}
 	}
-	if len(t.PrimaryKey) == 0 {
-		return nil, bad("no primary key")
+	d, err := catalog.NewTable(t.Name, cols, t.PrimaryKey, next)
+	if err != nil {
+		return nil, err
 	}
-	var err error
-	if d.PK, err = d.Positions(t.PrimaryKey); err != nil {
-		return nil, fmt.Errorf("%w: table %q: primary key: %w", ErrSchema, t.Name, err)
-	}
-	for _, p := range d.PK {
-		d.Cols[p].NotNull = true // primary key columns are NOT NULL, as in SQL
-	}
-	for i, c := range d.Cols {
-		if !c.AutoInc {
-			continue
-		}
-		if len(d.PK) != 1 || d.PK[0] != i || c.Type != Int {
-			return nil, bad("auto-increment column %q must be the table's whole primary key and of type int", c.Name)
-		}
-		d.AutoInc = i
-	}
-	d.Primary = next()
 	for _, ix := range t.Indexes {
-		if _, err := addIndex(d, ix, next); err != nil {
+		if _, err := d.AddIndex(ix.Name, ix.Columns, ix.Unique, next); err != nil {
 			return nil, err
 		}
 	}
 	return d, nil
-}
-
-// addIndex compiles ix into d (which must not be published yet).
-func addIndex(d *catalog.Table, ix Index, next func() txn.TreeID) (*catalog.Index, error) {
-	if ix.Name == "" {
-		return nil, fmt.Errorf("%w: table %q: index has no name", ErrSchema, d.Name)
-	}
-	if ix.Name == d.PKName || d.Index(ix.Name) != nil {
-		return nil, fmt.Errorf("%w: index %q on table %q", ErrExists, ix.Name, d.Name)
-	}
-	pos, err := d.Positions(ix.Columns)
-	if err != nil {
-		return nil, fmt.Errorf("%w: table %q: index %q: %w", ErrSchema, d.Name, ix.Name, err)
-	}
-	id := &catalog.Index{Name: ix.Name, Cols: pos, KeyCols: append(slices.Clone(pos), d.PK...), Unique: ix.Unique, Tree: next()}
-	if ix.Unique {
-		// A unique index's keys end with the primary key only for rows
-		// with a NULL (see appendIndexKey): the planner may not seek on it.
-		id.KeyCols = slices.Clone(pos)
-	}
-	d.Indexes = append(d.Indexes, id)
-	return id, nil
 }
 
 // tableOf returns the declaration d was compiled from.

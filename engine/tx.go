@@ -396,7 +396,7 @@ func (tx *Tx) CreateIndex(table string, ix Index) error {
 		return fmt.Errorf("create index: %w", err)
 	}
 	nd := d.Clone()
-	id, err := addIndex(nd, ix, tx.db.newTreeID)
+	id, err := nd.AddIndex(ix.Name, ix.Columns, ix.Unique, tx.db.newTreeID)
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
@@ -456,12 +456,24 @@ func (tx *Tx) Tables() ([]Table, error) {
 	if err := tx.live(); err != nil {
 		return nil, err
 	}
-	var out []Table
-	tx.t.Scan(catalog.CatalogTree, nil, nil, false, func(e index.Entry) bool {
-		out = append(out, tableOf(e.Val.(*catalog.Table)))
+	defs := tx.allTables()
+	out := make([]Table, len(defs))
+	for i, d := range defs {
+		out[i] = tableOf(d)
+	}
+	return out, nil
+}
+
+// allTables returns the definition of every table the transaction sees, in
+// name order. A writer records the scan in its read set, so a concurrent
+// schema change conflicts with it.
+func (tx *Tx) allTables() []*catalog.Table {
+	var defs []*catalog.Table
+	tx.t.Scan(catalog.CatalogTree, nil, nil, false /* reverse */, func(e index.Entry) bool {
+		defs = append(defs, e.Val.(*catalog.Table))
 		return true
 	})
-	return out, nil
+	return defs
 }
 
 // Table returns the declaration of one table. Returns ErrNoTable if there is

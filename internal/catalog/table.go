@@ -150,3 +150,94 @@ func (d *Table) AdvanceSeq(id int64) {
 	for cur := d.Seq.Load(); id > cur && !d.Seq.CompareAndSwap(cur, id); cur = d.Seq.Load() {
 	}
 }
+
+// NewTable validates and compiles a table named name with the given
+// columns (their Table field is set here and their Default is coerced to
+// the column's type) and primary key, allocating tree IDs from next.
+// Returns an error wrapping ErrSchema for an invalid definition.
+func NewTable(name string, cols []Column, primaryKey []string, next func() txn.TreeID) (*Table, error) {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: table %q: %s", ErrSchema, name, fmt.Sprintf(format, args...))
+	}
+	if name == "" {
+		return nil, fmt.Errorf("%w: table has no name", ErrSchema)
+	}
+	if len(cols) == 0 {
+		return nil, bad("no columns")
+	}
+	d := &Table{Name: name, ColIdx: make(map[string]int, len(cols)), AutoInc: -1, PKName: name + "_pkey", Seq: new(atomic.Int64)}
+	for i, c := range cols {
+		if c.Name == "" {
+			return nil, bad("column %d has no name", i)
+		}
+		if _, dup := d.ColIdx[c.Name]; dup {
+			return nil, bad("column %q declared twice", c.Name)
+		}
+		if !c.Type.Valid() {
+			return nil, bad("column %q has invalid type %v", c.Name, c.Type)
+		}
+		if c.Precision < 0 || c.Scale < 0 || c.Scale > c.Precision || (c.Precision > 0 && c.Type != Decimal) {
+			return nil, bad("column %q: precision %d, scale %d: want 0 <= scale <= precision, on a decimal column", c.Name, c.Precision, c.Scale)
+		}
+		d.ColIdx[c.Name] = i
+		c.Table, c.Default = name, nil
+		d.Cols = append(d.Cols, c)
+		cd := &d.Cols[i]
+		if def := cols[i].Default; def != nil {
+			if c.AutoInc {
+				return nil, bad("column %q is auto-increment and has a default", c.Name)
+			}
+			v, err := Coerce(cd, def)
+			if err != nil {
+				return nil, fmt.Errorf("%w: table %q: column %q default: %w", ErrSchema, name, c.Name, err)
+			}
+			cd.Default = v
+		}
+	}
+	if len(primaryKey) == 0 {
+		return nil, bad("no primary key")
+	}
+	var err error
+	if d.PK, err = d.Positions(primaryKey); err != nil {
+		return nil, fmt.Errorf("%w: table %q: primary key: %w", ErrSchema, name, err)
+	}
+	for _, p := range d.PK {
+		d.Cols[p].NotNull = true // primary key columns are NOT NULL, as in SQL
+	}
+	for i, c := range d.Cols {
+		if !c.AutoInc {
+			continue
+		}
+		if len(d.PK) != 1 || d.PK[0] != i || c.Type != Int {
+			return nil, bad("auto-increment column %q must be the table's whole primary key and of type int", c.Name)
+		}
+		d.AutoInc = i
+	}
+	d.Primary = next()
+	return d, nil
+}
+
+// AddIndex compiles a secondary index named name over the columns cols
+// into d, which must not be published yet, allocating its tree from next.
+// Returns an error wrapping ErrSchema for an invalid index, ErrExists for a
+// name d already uses.
+func (d *Table) AddIndex(name string, cols []string, unique bool, next func() txn.TreeID) (*Index, error) {
+	if name == "" {
+		return nil, fmt.Errorf("%w: table %q: index has no name", ErrSchema, d.Name)
+	}
+	if name == d.PKName || d.Index(name) != nil {
+		return nil, fmt.Errorf("%w: index %q on table %q", ErrExists, name, d.Name)
+	}
+	pos, err := d.Positions(cols)
+	if err != nil {
+		return nil, fmt.Errorf("%w: table %q: index %q: %w", ErrSchema, d.Name, name, err)
+	}
+	id := &Index{Name: name, Cols: pos, KeyCols: append(slices.Clone(pos), d.PK...), Unique: unique, Tree: next()}
+	if unique {
+		// A unique index's keys end with the primary key only for rows
+		// with a NULL (see AppendIndexKey): the planner may not seek on it.
+		id.KeyCols = slices.Clone(pos)
+	}
+	d.Indexes = append(d.Indexes, id)
+	return id, nil
+}

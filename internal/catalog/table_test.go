@@ -1,0 +1,69 @@
+package catalog
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reldb/reldb/txn"
+)
+
+func treeIDs() func() txn.TreeID {
+	var n txn.TreeID
+	return func() txn.TreeID { n++; return n }
+}
+
+// TestNewTable_Invalid ensures every invalid definition is ErrSchema and a
+// valid one compiles with NOT NULL primary key columns and a coerced default.
+func TestNewTable_Invalid(t *testing.T) {
+	id := Column{Name: "id", Type: Int, AutoInc: true}
+	tests := []struct {
+		name string
+		cols []Column
+		pk   []string
+	}{
+		{"no columns", nil, []string{"id"}},
+		{"unnamed column", []Column{{Type: Int}}, []string{"id"}},
+		{"column twice", []Column{id, id}, []string{"id"}},
+		{"invalid type", []Column{{Name: "id"}}, []string{"id"}},
+		{"scale above precision", []Column{id, {Name: "p", Type: Decimal, Precision: 2, Scale: 3}}, []string{"id"}},
+		{"precision on int", []Column{id, {Name: "p", Type: Int, Precision: 2}}, []string{"id"}},
+		{"default of the wrong type", []Column{id, {Name: "n", Type: Int, Default: "x"}}, []string{"id"}},
+		{"no primary key", []Column{id}, nil},
+		{"unknown key column", []Column{id}, []string{"nope"}},
+		{"auto-increment outside the key", []Column{{Name: "k", Type: Text}, id}, []string{"k"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := NewTable("books", tc.cols, tc.pk, treeIDs())
+			require.ErrorIs(t, err, ErrSchema)
+		})
+	}
+	d, err := NewTable("books", []Column{{Name: "isbn", Type: Text}, {Name: "copies", Type: Int, Default: 1}}, []string{"isbn"}, treeIDs())
+	require.NoError(t, err)
+	assert.True(t, d.Cols[0].NotNull, "primary key columns are NOT NULL")
+	assert.Equal(t, int64(1), d.Cols[1].Default)
+	assert.Equal(t, "books", d.Cols[1].Table)
+	assert.Equal(t, "books_pkey", d.PKName)
+}
+
+// TestTable_AddIndex ensures a unique index is seekable on its columns
+// alone, a plain one on its columns then the primary key, and a taken name
+// is ErrExists.
+func TestTable_AddIndex(t *testing.T) {
+	next := treeIDs()
+	d, err := NewTable("books", []Column{{Name: "id", Type: Int}, {Name: "title", Type: Text}}, []string{"id"}, next)
+	require.NoError(t, err)
+	u, err := d.AddIndex("books_title_key", []string{"title"}, true, next)
+	require.NoError(t, err)
+	assert.Equal(t, []int{1}, u.KeyCols)
+	p, err := d.AddIndex("books_title_idx", []string{"title"}, false, next)
+	require.NoError(t, err)
+	assert.Equal(t, []int{1, 0}, p.KeyCols)
+	_, err = d.AddIndex("books_pkey", []string{"title"}, false, next)
+	require.ErrorIs(t, err, ErrExists)
+	_, err = d.AddIndex("books_x", []string{"nope"}, false, next)
+	require.ErrorIs(t, err, ErrSchema)
+	require.ErrorIs(t, err, ErrNoColumn)
+}
