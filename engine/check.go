@@ -22,7 +22,7 @@ func checkSnapshot(snap *txn.Snapshot) error {
 		}
 	}
 	used := map[txn.TreeID]string{catalog.CatalogTree: "catalog"}
-	eachTable(snap, func(d *catalog.Table) {
+	catalog.EachTable(snap, func(d *catalog.Table) {
 		for _, id := range append([]txn.TreeID{d.Primary}, treesOf(d)...) {
 			if other, dup := used[id]; dup {
 				report("table %q: tree %d also used by %s", d.Name, id, other)

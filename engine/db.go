@@ -11,6 +11,7 @@ import (
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/catalog"
+	"github.com/reldb/reldb/internal/durable"
 	"github.com/reldb/reldb/txn"
 )
 
@@ -31,7 +32,7 @@ type DB struct {
 	// updates with.
 	planners sync.Pool
 	// dur is nil for an in-memory database.
-	dur *durable
+	dur *durable.Store
 }
 
 // catalogCache maps table names to definitions for one catalog tree. The
@@ -80,13 +81,15 @@ func Open(opts Options) (*DB, error) {
 		db.oracle = txn.NewOracle(map[txn.TreeID]*index.Tree{catalog.CatalogTree: index.NewTree()})
 		return db, nil
 	}
-	d, s, err := openDurable(db)
+	d, s, err := durable.Open(durable.Config{Dir: opts.Dir, Sync: opts.Sync, SyncInterval: opts.SyncInterval,
+		NoRepair: opts.NoRepair, CheckpointBytes: opts.CheckpointBytes,
+		Latest: func() *txn.Snapshot { return db.oracle.Latest() }})
 	if err != nil {
 		return nil, err
 	}
 	db.dur = d
-	db.nextTree.Store(s.finish())
-	db.oracle = txn.NewOracleAt(s.version, s.trees)
+	db.nextTree.Store(s.Finish())
+	db.oracle = txn.NewOracleAt(s.Version, s.Trees)
 	return db, nil
 }
 
@@ -99,7 +102,7 @@ func (db *DB) Close() error {
 	if db.closed.Swap(true) || db.dur == nil {
 		return nil
 	}
-	return db.dur.close()
+	return db.dur.Close()
 }
 
 func (db *DB) newTreeID() txn.TreeID { return txn.TreeID(db.nextTree.Add(1)) }

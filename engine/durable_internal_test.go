@@ -3,10 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -27,9 +23,7 @@ func TestDurable_LogFailure_Sticky(t *testing.T) {
 	version := db.oracle.Latest().Version()
 
 	boom := errors.New("disk on fire")
-	db.dur.mu.Lock()
-	db.dur.mu.err = boom
-	db.dur.mu.Unlock()
+	db.dur.BreakLog(boom)
 
 	for range 2 {
 		err = db.Update(ctx, func(tx *Tx) error {
@@ -45,47 +39,4 @@ func TestDurable_LogFailure_Sticky(t *testing.T) {
 		return nil
 	}))
 	require.ErrorIs(t, db.Checkpoint(), boom)
-}
-
-// TestIsSnapshotName checks which files recovery takes for snapshots.
-func TestIsSnapshotName(t *testing.T) {
-	tests := []struct {
-		name string
-		want bool
-	}{
-		{snapshotName(0), true},
-		{snapshotName(1<<64 - 1), true},
-		{"snapshot-00000000000000000001.reldb", true},
-		{"snapshot-00000000000000000001.reldb.tmp", false},
-		{"snapshot-foo.reldb", false},
-		{"snapshot-0000000000000000001.reldb", false},
-		{"xsnapshot-00000000000000000001.reldb", false},
-		{"snapshot-0000000000000000000x.reldb", false},
-		{"LOCK", false},
-	}
-	for _, tc := range tests {
-		assert.Equal(t, tc.want, isSnapshotName(tc.name), tc.name)
-	}
-}
-
-// TestDecodeCommit_Format1: records written before sequences were logged
-// (the v1-* fuzz seeds, real records) still decode, with no sequence.
-func TestDecodeCommit_Format1(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzDecodeCommit", "v1-record-*"))
-	require.NoError(t, err)
-	require.NotEmpty(t, paths)
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		require.NoError(t, err)
-		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-		lit := strings.TrimSuffix(strings.TrimPrefix(lines[len(lines)-1], "[]byte("), ")")
-		raw, err := strconv.Unquote(lit)
-		require.NoError(t, err, p)
-		require.Equal(t, byte(1), raw[0], "%s is a format-1 record", p)
-		r, err := decodeCommit([]byte(raw))
-		require.NoError(t, err, p)
-		for _, tc := range r.tables {
-			require.Zero(t, tc.seq, p)
-		}
-	}
 }

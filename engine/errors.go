@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/reldb/reldb/internal/catalog"
+	"github.com/reldb/reldb/internal/durable"
 	"github.com/reldb/reldb/txn"
 	"github.com/reldb/reldb/wal"
 )
@@ -105,18 +106,22 @@ var (
 	// ErrLazyLoad is returned under FetchRaise when a relation that was not
 	// prefetched is read from a record.
 	ErrLazyLoad = errors.New("reldb: lazy load refused")
-	// ErrClosed is returned when the database has been closed.
-	ErrClosed = errors.New("reldb: database is closed")
 
 	// Durability and integrity.
+
+	// ErrClosed is returned when the database has been closed.
+	ErrClosed = durable.ErrClosed
+	// ErrLocked is returned by Open when another DB, in this process or
+	// another, has the directory open.
+	ErrLocked = durable.ErrLocked
+	// ErrNotDatabase is returned by ProbeDir, and by Open with Options.Dir,
+	// for a directory that holds files but no reldb database.
+	ErrNotDatabase = durable.ErrNotDatabase
 
 	// ErrCorrupt is returned when stored data fails a consistency check
 	// (DB.Check), or when Open finds a damaged log record or snapshot file
 	// (the error names the file and record). It is wal.ErrCorrupt.
 	ErrCorrupt = wal.ErrCorrupt
-	// ErrLocked is returned by Open when another DB, in this process or
-	// another, has the directory open.
-	ErrLocked = errors.New("reldb: database directory is locked")
 	// ErrTornTail is returned by Open with Options.NoRepair when the log
 	// ends in a torn or damaged record that Open would cut. It is
 	// wal.ErrTornTail.

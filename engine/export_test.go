@@ -6,9 +6,7 @@ func LogBatches(db *DB) (batches, records int64) {
 	if db.dur == nil {
 		return 0, 0
 	}
-	db.dur.mu.Lock()
-	defer db.dur.mu.Unlock()
-	return db.dur.mu.batches, db.dur.mu.records
+	return db.dur.BatchCounts()
 }
 
 // ParentCacheHits returns how many foreign-key checks of tx found their

@@ -93,7 +93,7 @@ func (tx *Tx) scanChildren(c *childScan, fk *catalog.FK, key []any, fn func(pk [
 }
 
 func (c *childScan) visit(e index.Entry) bool {
-	row := rowOf(e.Val)
+	row := catalog.RowOf(e.Val)
 	pk := e.Key
 	switch {
 	case c.fk.PKAt < 0:
@@ -237,7 +237,7 @@ func (tx *Tx) runCheck(c pendingCheck) error {
 		if !ok {
 			return nil // the row is gone
 		}
-		row := rowOf(e.Val)
+		row := catalog.RowOf(e.Val)
 		key, check, err := c.fk.ChildKey(row)
 		if err != nil || !check {
 			return nil // checked when written
@@ -437,7 +437,7 @@ func (tx *Tx) parentFound(fk *catalog.FK, row []any) bool {
 			return true
 		}
 	}
-	key := tx.arena.own(buf) // the read set keeps it
+	key := tx.arena.Own(buf) // the read set keeps it
 	if _, ok := tx.t.Get(fk.ParentTree, key); !ok {
 		return false
 	}

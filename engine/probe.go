@@ -173,7 +173,7 @@ func prefixMasks(n int) (m0, m1 uint64) {
 // writer's read set keeps the key, so it comes from the arena.
 func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
 	if tx.writeState != nil {
-		return tx.arena.prefixEnd(prefix)
+		return tx.arena.PrefixEnd(prefix)
 	}
 	return index.AppendPrefixEnd(buf[:0], prefix)
 }

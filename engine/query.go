@@ -755,7 +755,7 @@ func (p *plan) visitEntry(e index.Entry) bool {
 	// Index entries carry their row, like the primary tree's: a write to a
 	// row rewrites its index entries too, so the range read also covers
 	// the rows it returns.
-	vals := rowOf(e.Val)
+	vals := catalog.RowOf(e.Val)
 	if !matches(p.conds, vals) {
 		return true
 	}

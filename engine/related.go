@@ -69,9 +69,9 @@ type travState struct {
 	collect func(index.Entry) bool
 	// Lazy loads carve their results, row lists and records from slabs:
 	// a lazy walk makes thousands of small ones.
-	results  slab[result]
-	rowLists slab[[]any]
-	records  slab[Record]
+	results  catalog.Slab[result]
+	rowLists catalog.Slab[[]any]
+	records  catalog.Slab[Record]
 	models   *modelState // the typed API's identity map
 	finished bool
 }
@@ -84,9 +84,9 @@ type relKey struct {
 func (tx *Tx) travState() *travState {
 	if tx.trav == nil {
 		tx.trav = &travState{mode: tx.fetch}
-		tx.trav.results.max = 64
-		tx.trav.rowLists.max = 1024
-		tx.trav.records.max = 1024
+		tx.trav.results.Max = 64
+		tx.trav.rowLists.Max = 1024
+		tx.trav.records.Max = 1024
 	}
 	return tx.trav
 }
@@ -370,7 +370,7 @@ func (tx *Tx) keepKey(k []byte) []byte {
 	if tx.writeState == nil {
 		return k // a reader keeps no read set
 	}
-	return tx.arena.own(k)
+	return tx.arena.Own(k)
 }
 
 // loadOne lazily loads a relation for one row: one load and one index seek
@@ -400,7 +400,7 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 			tx.countRel(rel, LoadLazy, to.Name, 1, 1, 0, 0, "")
 			return []Record{}, nil
 		}
-		tv.rows = append(tv.rows[:0], rowOf(e.Val))
+		tv.rows = append(tv.rows[:0], catalog.RowOf(e.Val))
 		recs := tv.lazyResult(tx, to, tv.rows, 1)
 		tx.countRel(rel, LoadLazy, to.Name, 1, 1, 1, 1, "")
 		return recs, nil
@@ -427,7 +427,7 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 		// Two junction rows may lead to one target (an explicit junction
 		// with a key of its own): the result holds each target once, and
 		// both records point at it.
-		row, at := rowOf(e.Val), len(targets)
+		row, at := catalog.RowOf(e.Val), len(targets)
 		for i, seen := range targets {
 			if &seen[0] == &row[0] {
 				at = i
@@ -467,9 +467,9 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 
 // lazyRows makes a result of a copy of rows, of table d.
 func (tv *travState) lazyRows(tx *Tx, d *catalog.Table, rows [][]any) *result {
-	res := &tv.results.take(1)[0]
+	res := &tv.results.Take(1)[0]
 	res.tx, res.def = tx, d
-	res.rows = tv.rowLists.take(len(rows))
+	res.rows = tv.rowLists.Take(len(rows))
 	copy(res.rows, rows)
 	return res
 }
@@ -479,7 +479,7 @@ func (tv *travState) lazyRows(tx *Tx, d *catalog.Table, rows [][]any) *result {
 // rows in order.
 func (tv *travState) lazyResult(tx *Tx, d *catalog.Table, rows [][]any, n int) []Record {
 	res := tv.lazyRows(tx, d, rows)
-	recs := tv.records.take(n)
+	recs := tv.records.Take(n)
 	for i := range res.rows {
 		recs[i] = Record{res: res, at: i}
 	}
@@ -491,7 +491,7 @@ func (tv *travState) lazyResult(tx *Tx, d *catalog.Table, rows [][]any, n int) [
 func (tv *travState) scanLinks(tx *Tx, tree txn.TreeID, key []byte) {
 	if tv.collect == nil {
 		tv.collect = func(e index.Entry) bool {
-			tv.links = append(tv.links, rowOf(e.Val))
+			tv.links = append(tv.links, catalog.RowOf(e.Val))
 			return true
 		}
 	}

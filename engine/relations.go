@@ -230,7 +230,7 @@ func (tx *Tx) createRelation(r Relation) error {
 	// (as ALTER TABLE ADD CONSTRAINT checks them).
 	var orphan error
 	tx.t.Scan(nc.Primary, nil, nil, false, func(e index.Entry) bool {
-		row := rowOf(e.Val)
+		row := catalog.RowOf(e.Val)
 		key, check, err := def.ChildKey(row)
 		switch {
 		case err != nil:
@@ -324,7 +324,7 @@ func (tx *Tx) ownKey(vals []any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tx.arena.own(tx.scratch), nil
+	return tx.arena.Own(tx.scratch), nil
 }
 
 var _ relation.Reader = (*reader)(nil)

@@ -56,9 +56,9 @@ type writeState struct {
 	savepoints []savepointRecord
 	spSeq      uint64
 
-	arena   keyArena // immutable keys for trees and read sets
-	rows    rowSlab  // row tuples and their boxes
-	scratch []byte   // reusable encoding buffer
+	arena   catalog.KeyArena // immutable keys for trees and read sets
+	rows    catalog.RowSlab  // row tuples and their boxes
+	scratch []byte           // reusable encoding buffer
 
 	// parents caches foreign-key parents known present, per relation,
 	// once fkChecks reached parentCacheAfter (see parentCache).
@@ -128,17 +128,17 @@ func (tx *Tx) commit() error {
 }
 
 // commitDurable commits, queueing the log record under the commit lock,
-// and returns once the record is written (see durable.go).
+// and returns once the record is written (see internal/durable).
 func (tx *Tx) commitDurable() error {
 	wrote := tx.t.Writes() > 0
-	v, err := tx.t.CommitWith(tx.db.dur.hook)
+	v, err := tx.t.CommitWith(tx.db.dur.Hook)
 	if err != nil {
 		return tx.conflictError(err)
 	}
 	if !wrote {
 		return nil
 	}
-	return tx.db.dur.wait(v)
+	return tx.db.dur.Wait(v)
 }
 
 // conflictError turns txn's conflict into a ConstraintError naming the table.
@@ -153,7 +153,7 @@ func (tx *Tx) conflictError(err error) error {
 	if ce.Tree == catalog.CatalogTree {
 		out.Table = "(catalog)"
 	} else {
-		eachTable(snap, func(d *catalog.Table) {
+		catalog.EachTable(snap, func(d *catalog.Table) {
 			if d.Primary == ce.Tree {
 				out.Table, out.Constraint = d.Name, d.PKName
 				if vals, err := index.DecodeKey(ce.Key); err == nil && len(vals) == len(d.PK) {
@@ -292,7 +292,7 @@ func (tx *Tx) table(name string) (*catalog.Table, error) {
 	if d, ok := tx.tables[name]; ok {
 		return d, nil
 	}
-	e, ok := tx.t.Get(catalog.CatalogTree, catalogKey(name))
+	e, ok := tx.t.Get(catalog.CatalogTree, catalog.CatalogKey(name))
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)
 	}
@@ -304,21 +304,9 @@ func (tx *Tx) table(name string) (*catalog.Table, error) {
 	return d, nil
 }
 
-func catalogKey(name string) []byte {
-	k, _ := index.AppendValue(nil, name)
-	return k
-}
-
-func eachTable(snap *txn.Snapshot, fn func(*catalog.Table)) {
-	snap.Tree(catalog.CatalogTree).Ascend(nil, nil, func(e index.Entry) bool {
-		fn(e.Val.(*catalog.Table))
-		return true
-	})
-}
-
 // putTable stores d in the catalog.
 func (tx *Tx) putTable(d *catalog.Table) {
-	tx.t.Put(catalog.CatalogTree, index.Entry{Key: catalogKey(d.Name), Val: d})
+	tx.t.Put(catalog.CatalogTree, index.Entry{Key: catalog.CatalogKey(d.Name), Val: d})
 	clear(tx.tables)
 }
 
@@ -333,7 +321,7 @@ func (tx *Tx) CreateTable(t Table) error {
 	if err != nil {
 		return fmt.Errorf("create table: %w", err)
 	}
-	if _, ok := tx.t.Get(catalog.CatalogTree, catalogKey(t.Name)); ok {
+	if _, ok := tx.t.Get(catalog.CatalogTree, catalog.CatalogKey(t.Name)); ok {
 		return fmt.Errorf("create table: %w: table %q", ErrExists, t.Name)
 	}
 	tx.t.CreateTree(d.Primary)
@@ -378,7 +366,7 @@ func (tx *Tx) DropTable(name string) error {
 	for _, ix := range d.Indexes {
 		tx.t.DropTree(ix.Tree)
 	}
-	tx.t.Delete(catalog.CatalogTree, catalogKey(name))
+	tx.t.Delete(catalog.CatalogTree, catalog.CatalogKey(name))
 	clear(tx.tables)
 	return nil
 }
@@ -404,7 +392,7 @@ func (tx *Tx) CreateIndex(table string, ix Index) error {
 	tx.t.CreateTree(id.Tree)
 	var ferr error
 	tx.t.Scan(d.Primary, nil, nil, false, func(e index.Entry) bool {
-		vals := rowOf(e.Val)
+		vals := catalog.RowOf(e.Val)
 		if _, existed := tx.t.Put(id.Tree, index.Entry{Key: tx.indexKey(nd, id, vals, e.Key), Val: e.Val}); existed {
 			ferr = nd.UniqueError(id.Name, id.Cols, vals)
 			return false

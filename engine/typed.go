@@ -724,7 +724,7 @@ func (tx *Tx) wrote(b *binding, p unsafe.Pointer, r Record) {
 	// A write that ran referential actions stores a row of its own
 	// making: the identity map keys the stored one.
 	if e, ok := tx.t.Get(b.d.Primary, b.d.PKKey(r.vals())); ok {
-		r = tx.looseRecord(b.d, rowOf(e.Val))
+		r = tx.looseRecord(b.d, catalog.RowOf(e.Val))
 	}
 	ms.remember(p, r)
 	ms.identities(b.m)[&r.vals()[0]] = p

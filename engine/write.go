@@ -24,7 +24,7 @@ func (tx *Tx) Insert(table string, row Row) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("insert: %w", err)
 	}
-	vals, err := d.NewRow(tx.rows.alloc(len(d.Cols)), row)
+	vals, err := d.NewRow(tx.rows.Alloc(len(d.Cols)), row)
 	if err != nil {
 		return Record{}, fmt.Errorf("insert into %s: %w", table, err)
 	}
@@ -50,10 +50,10 @@ func (tx *Tx) Insert(table string, row Row) (Record, error) {
 // primary key, immutable. On error the caller rolls back to its mark.
 func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 	tx.scratch = catalog.AppendCols(tx.scratch[:0], vals, d.PK)
-	key := tx.arena.own(tx.scratch)
+	key := tx.arena.Own(tx.scratch)
 	// Put first and look at what it replaced: one descent instead of a Get
 	// and a Put. A duplicate is undone by the caller's rollback.
-	pe := tx.rows.entry(key, vals)
+	pe := tx.rows.Entry(key, vals)
 	row := pe.Val // the box, shared by the index entries
 	if _, existed := tx.t.PutEntry(d.Primary, pe); existed {
 		return nil, tx.duplicate(d, d.Primary, key, d.UniqueError(d.PKName, d.PK, vals))
@@ -73,7 +73,7 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 // row's primary key.
 func (tx *Tx) indexKey(d *catalog.Table, ix *catalog.Index, vals []any, pk []byte) []byte {
 	tx.scratch = d.AppendIndexKey(tx.scratch[:0], ix, vals, pk)
-	return tx.arena.own(tx.scratch)
+	return tx.arena.Own(tx.scratch)
 }
 
 // duplicate decides what a key found taken means. PostgreSQL checks
@@ -119,10 +119,10 @@ func (tx *Tx) lookup(d *catalog.Table, key any) (vals []any, pk []byte, err erro
 	}
 	if ok {
 		if !tx.readOnly {
-			pk = tx.arena.own(pk) // the read set keeps it
+			pk = tx.arena.Own(pk) // the read set keeps it
 		}
 		if e, found := tx.t.Get(d.Primary, pk); found {
-			return rowOf(e.Val), e.Key, nil
+			return catalog.RowOf(e.Val), e.Key, nil
 		}
 	}
 	return nil, nil, fmt.Errorf("%w: key %s", ErrNotFound, catalog.RenderKey(d.ColNames(d.PK), catalog.KeyParts(key)))
@@ -165,7 +165,7 @@ func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("update %s: %w", table, err)
 	}
-	vals, err := d.ApplySet(tx.rows.alloc(len(old)), old, set)
+	vals, err := d.ApplySet(tx.rows.Alloc(len(old)), old, set)
 	if err != nil {
 		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.RenderPK(old), err)
 	}
@@ -191,13 +191,13 @@ func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) 
 	tx.scratch = catalog.AppendCols(tx.scratch[:0], vals, d.PK)
 	pk := oldPK
 	if !bytes.Equal(tx.scratch, oldPK) {
-		pk = tx.arena.own(tx.scratch)
+		pk = tx.arena.Own(tx.scratch)
 		if _, exists := tx.t.Get(d.Primary, pk); exists {
 			return tx.duplicate(d, d.Primary, pk, d.UniqueError(d.PKName, d.PK, vals))
 		}
 		tx.t.Delete(d.Primary, oldPK)
 	}
-	pe := tx.rows.entry(pk, vals)
+	pe := tx.rows.Entry(pk, vals)
 	row := pe.Val // the box, shared by the index entries
 	tx.t.PutEntry(d.Primary, pe)
 	for _, ix := range d.Indexes {

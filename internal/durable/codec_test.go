@@ -1,4 +1,4 @@
-package engine
+package durable
 
 import (
 	"math"
@@ -85,15 +85,18 @@ func commitSeeds() [][]byte {
 	add(&commitRecord{version: 1})
 	add(&commitRecord{version: 7, tables: []tableChanges{{primary: 3, deletes: [][]byte{{0x12, 1}},
 		puts: [][]any{{int64(1), "a", nil, apd.New(5, -1), time.Unix(5, 0).UTC(), []byte("x"), true, 2.5}}}}})
-	cat, err := compileTable(Table{Name: "t", PrimaryKey: []string{"id"}, Columns: []Column{
-		{Name: "id", Type: Int, AutoIncrement: true}, {Name: "p", Type: Int, Default: int64(3)}},
-		Indexes: []Index{{Name: "t_p", Columns: []string{"p"}, Unique: true}}}, treeCounter())
+	next := treeCounter()
+	cat, err := catalog.NewTable("t", []catalog.Column{
+		{Name: "id", Type: catalog.Int, AutoInc: true}, {Name: "p", Type: catalog.Int, Default: int64(3)}}, []string{"id"}, next)
 	if err != nil {
+		panic(err)
+	}
+	if _, err := cat.AddIndex("t_p", []string{"p"}, true, next); err != nil {
 		panic(err)
 	}
 	fk := &catalog.FK{Seq: 9, Kind: catalog.OneToOne, ChildTree: 2, ParentTree: 1}
 	fk.FK = &relation.FK{Name: "t_p_fkey", Child: "t", Parent: "t", ChildCols: []int{1}, ParentCols: []int{0},
-		OnDelete: Cascade, SetCols: []int{}, Deferrable: true}
+		OnDelete: relation.Cascade, SetCols: []int{}, Deferrable: true}
 	cat.FKs, cat.Refs = []*catalog.FK{fk}, []*catalog.FK{fk}
 	cat.M2M = []*catalog.ManyToMany{{Name: "m", Left: "t", Right: "t", Through: "t", ToLeft: fk, ToRight: fk}}
 	add(&commitRecord{version: 2, schema: true, catalog: []*catalog.Table{cat}, tables: []tableChanges{{primary: cat.Primary, puts: [][]any{{int64(1), int64(1)}}}}})

@@ -1,4 +1,4 @@
-package engine
+package durable
 
 import (
 	"encoding/binary"
@@ -48,16 +48,21 @@ const (
 type enc struct{ b []byte }
 
 func (e *enc) uvarint(u uint64) { e.b = binary.AppendUvarint(e.b, u) }
-func (e *enc) varint(i int64)   { e.b = binary.AppendVarint(e.b, i) }
-func (e *enc) byte(c byte)      { e.b = append(e.b, c) }
+
+func (e *enc) varint(i int64) { e.b = binary.AppendVarint(e.b, i) }
+
+func (e *enc) byte(c byte) { e.b = append(e.b, c) }
+
 func (e *enc) str(s string) {
 	e.uvarint(uint64(len(s)))
 	e.b = append(e.b, s...)
 }
+
 func (e *enc) bytes(p []byte) {
 	e.uvarint(uint64(len(p)))
 	e.b = append(e.b, p...)
 }
+
 func (e *enc) bool(v bool) {
 	if v {
 		e.byte(1)
@@ -65,6 +70,7 @@ func (e *enc) bool(v bool) {
 		e.byte(0)
 	}
 }
+
 func (e *enc) ints(xs []int) {
 	e.uvarint(uint64(len(xs)))
 	for _, x := range xs {
@@ -132,7 +138,7 @@ type dec struct {
 	n   int    // the input's length, for offsets
 	err error
 	// slab, if set, provides row tuples.
-	slab *rowSlab
+	slab *catalog.RowSlab
 }
 
 func newDec(b []byte) *dec { return &dec{b: b, n: len(b)} }
@@ -295,7 +301,7 @@ func (d *dec) row() []any {
 	}
 	var vals []any
 	if d.slab != nil {
-		vals = d.slab.alloc(n)
+		vals = d.slab.Alloc(n)
 	} else {
 		vals = make([]any, n)
 	}
@@ -428,7 +434,7 @@ func decodeCatalog(d *dec) []*catalog.Table {
 		}
 		fk.Match = relation.Match(d.byte())
 		fk.Deferrable, fk.InitiallyDeferred = d.bool(), d.bool()
-		fk.Kind = RelationKind(d.byte())
+		fk.Kind = catalog.RelationKind(d.byte())
 		fk.ParentAs, fk.ChildrenAs = d.str(), d.str()
 		fk.ChildTree, fk.ParentTree = txn.TreeID(d.uvarint()), txn.TreeID(d.uvarint())
 		pkAt := d.varint()
@@ -436,8 +442,8 @@ func decodeCatalog(d *dec) []*catalog.Table {
 			d.fail("relation %q: bad key offset %d", fk.Name, pkAt)
 		}
 		fk.PKAt = int(pkAt)
-		if !fk.OnDelete.Valid() || !fk.OnUpdate.Valid() || (fk.Match != MatchSimple && fk.Match != MatchFull) ||
-			(fk.Kind != OneToMany && fk.Kind != OneToOne) || len(fk.ChildCols) != len(fk.ParentCols) || len(fk.ChildCols) == 0 {
+		if !fk.OnDelete.Valid() || !fk.OnUpdate.Valid() || (fk.Match != relation.MatchSimple && fk.Match != relation.MatchFull) ||
+			(fk.Kind != catalog.OneToMany && fk.Kind != catalog.OneToOne) || len(fk.ChildCols) != len(fk.ParentCols) || len(fk.ChildCols) == 0 {
 			d.fail("relation %q: bad definition", fk.Name)
 		}
 		fks[i] = fk
@@ -484,7 +490,7 @@ func decodeCatalog(d *dec) []*catalog.Table {
 		ncols := d.count(8)
 		t.ColIdx = make(map[string]int, ncols)
 		for i := range ncols {
-			c := catalog.Column{Table: t.Name, Name: d.str(), Type: Type(d.byte()), NotNull: d.bool(), AutoInc: d.bool()}
+			c := catalog.Column{Table: t.Name, Name: d.str(), Type: catalog.Type(d.byte()), NotNull: d.bool(), AutoInc: d.bool()}
 			p, s := d.uvarint(), d.uvarint()
 			if p > math.MaxInt32 || s > p || !c.Type.Valid() {
 				d.fail("table %q column %q: bad type", t.Name, c.Name)
@@ -579,24 +585,24 @@ func decodeCatalog(d *dec) []*catalog.Table {
 
 // valueFits reports whether a decoded value has the Go type that columns of
 // type t store.
-func valueFits(t Type, v any) bool {
+func valueFits(t catalog.Type, v any) bool {
 	switch v.(type) {
 	case nil:
 		return true
 	case int64:
-		return t == Int
+		return t == catalog.Int
 	case float64:
-		return t == Float
+		return t == catalog.Float
 	case string:
-		return t == Text
+		return t == catalog.Text
 	case bool:
-		return t == Bool
+		return t == catalog.Bool
 	case []byte:
-		return t == Bytes
+		return t == catalog.Bytes
 	case time.Time:
-		return t == Time
+		return t == catalog.Time
 	case *apd.Decimal:
-		return t == Decimal
+		return t == catalog.Decimal
 	}
 	return false
 }

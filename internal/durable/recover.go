@@ -1,4 +1,4 @@
-package engine
+package durable
 
 import (
 	"errors"
@@ -14,18 +14,19 @@ import (
 	"github.com/reldb/reldb/wal"
 )
 
-// store is a state under reconstruction by recovery: trees nobody else
-// sees yet, so they are changed in place.
-type store struct {
-	version   uint64
-	trees     map[txn.TreeID]*index.Tree
+// Recovered is a state under reconstruction by recovery: trees nobody else
+// sees yet, so they are changed in place. Open returns it finished, for
+// the caller to build its oracle on.
+type Recovered struct {
+	Version   uint64                     // the version of the last recovered commit
+	Trees     map[txn.TreeID]*index.Tree // every table's and index's tree, and the catalog's
 	defs      []*catalog.Table
 	byPrimary map[txn.TreeID]*catalog.Table
 
 	// Rows, keys and entries come from slabs: loading a million rows
 	// allocates thousands of chunks instead of millions of objects.
-	rows    rowSlab
-	keys    keyArena
+	rows    catalog.RowSlab
+	keys    catalog.KeyArena
 	entries []index.Entry
 	scratch []byte
 	pending []pendingIndex
@@ -37,7 +38,7 @@ type pendingIndex struct {
 }
 
 // entry returns a stored entry carved from the store's slab.
-func (s *store) entry(key []byte, box *[]any) *index.Entry {
+func (s *Recovered) entry(key []byte, box *[]any) *index.Entry {
 	if len(s.entries) == cap(s.entries) {
 		s.entries = make([]index.Entry, 0, 1024)
 	}
@@ -45,14 +46,14 @@ func (s *store) entry(key []byte, box *[]any) *index.Entry {
 	return &s.entries[len(s.entries)-1]
 }
 
-func newStore() *store {
-	return &store{trees: map[txn.TreeID]*index.Tree{catalog.CatalogTree: index.NewTree()}, byPrimary: map[txn.TreeID]*catalog.Table{}}
+func newStore() *Recovered {
+	return &Recovered{Trees: map[txn.TreeID]*index.Tree{catalog.CatalogTree: index.NewTree()}, byPrimary: map[txn.TreeID]*catalog.Table{}}
 }
 
 // setCatalog replaces the catalog: trees no table uses any more go, new
 // tables get empty trees, and new indexes of existing tables are filled
 // from their rows. A table keeps its sequence.
-func (s *store) setCatalog(defs []*catalog.Table) error {
+func (s *Recovered) setCatalog(defs []*catalog.Table) error {
 	s.pending = s.pending[:0]
 	keep := map[txn.TreeID]bool{catalog.CatalogTree: true}
 	for _, t := range defs {
@@ -61,9 +62,9 @@ func (s *store) setCatalog(defs []*catalog.Table) error {
 			keep[ix.Tree] = true
 		}
 	}
-	for id := range s.trees {
+	for id := range s.Trees {
 		if !keep[id] {
-			delete(s.trees, id)
+			delete(s.Trees, id)
 		}
 	}
 	old := s.byPrimary
@@ -73,34 +74,34 @@ func (s *store) setCatalog(defs []*catalog.Table) error {
 		if prev := old[t.Primary]; prev != nil {
 			t.Seq = prev.Seq
 		}
-		primary := s.trees[t.Primary]
+		primary := s.Trees[t.Primary]
 		if primary == nil {
 			primary = index.NewTree()
-			s.trees[t.Primary] = primary
+			s.Trees[t.Primary] = primary
 		}
 		for _, ix := range t.Indexes {
-			if s.trees[ix.Tree] != nil {
+			if s.Trees[ix.Tree] != nil {
 				continue
 			}
-			s.trees[ix.Tree] = index.NewTree()
+			s.Trees[ix.Tree] = index.NewTree()
 			s.pending = append(s.pending, pendingIndex{t, ix})
 		}
-		cat.Put(index.Entry{Key: catalogKey(t.Name), Val: t})
+		cat.Put(index.Entry{Key: catalog.CatalogKey(t.Name), Val: t})
 		s.byPrimary[t.Primary] = t
 	}
-	s.trees[catalog.CatalogTree] = cat
+	s.Trees[catalog.CatalogTree] = cat
 	s.defs = defs
 	return nil
 }
 
 // fillNew fills the index trees that setCatalog created empty, from the rows
 // as they are now.
-func (s *store) fillNew() {
+func (s *Recovered) fillNew() {
 	for _, p := range s.pending {
 		t, ix := p.t, p.ix
-		it := s.trees[ix.Tree]
-		s.trees[t.Primary].Ascend(nil, nil, func(e index.Entry) bool {
-			it.Put(index.Entry{Key: t.AppendIndexKey(nil, ix, rowOf(e.Val), e.Key), Val: e.Val})
+		it := s.Trees[ix.Tree]
+		s.Trees[t.Primary].Ascend(nil, nil, func(e index.Entry) bool {
+			it.Put(index.Entry{Key: t.AppendIndexKey(nil, ix, catalog.RowOf(e.Val), e.Key), Val: e.Val})
 			return true
 		})
 	}
@@ -126,30 +127,30 @@ func checkRow(t *catalog.Table, row []any) error {
 }
 
 // insert stores a row in its table's primary tree and indexes.
-func (s *store) insert(t *catalog.Table, row []any) {
+func (s *Recovered) insert(t *catalog.Table, row []any) {
 	s.scratch = catalog.AppendCols(s.scratch[:0], row, t.PK)
-	k := s.keys.own(s.scratch)
-	pe := s.rows.entry(k, row)
+	k := s.keys.Own(s.scratch)
+	pe := s.rows.Entry(k, row)
 	box := pe.Val.(*[]any)
-	s.trees[t.Primary].PutEntry(pe)
+	s.Trees[t.Primary].PutEntry(pe)
 	for _, ix := range t.Indexes {
 		s.scratch = t.AppendIndexKey(s.scratch[:0], ix, row, k)
-		s.trees[ix.Tree].PutEntry(s.entry(s.keys.own(s.scratch), box))
+		s.Trees[ix.Tree].PutEntry(s.entry(s.keys.Own(s.scratch), box))
 	}
 }
 
 // unindex removes a stored row's index entries.
-func (s *store) unindex(t *catalog.Table, row []any, pk []byte) {
+func (s *Recovered) unindex(t *catalog.Table, row []any, pk []byte) {
 	for _, ix := range t.Indexes {
 		s.scratch = t.AppendIndexKey(s.scratch[:0], ix, row, pk)
-		s.trees[ix.Tree].DeleteEntry(s.scratch)
+		s.Trees[ix.Tree].DeleteEntry(s.scratch)
 	}
 }
 
 // apply replays one commit: the schema first (so rows go to the indexes of
 // the new schema), then every removal and then every insertion, so that a
 // unique value moving from one row to another never meets itself.
-func (s *store) apply(r *commitRecord) error {
+func (s *Recovered) apply(r *commitRecord) error {
 	if r.schema {
 		if err := s.setCatalog(r.catalog); err != nil {
 			return err
@@ -163,10 +164,10 @@ func (s *store) apply(r *commitRecord) error {
 		if tc.seq > t.Seq.Load() {
 			t.Seq.Store(tc.seq)
 		}
-		p := s.trees[t.Primary]
+		p := s.Trees[t.Primary]
 		for _, k := range tc.deletes {
 			if e, ok := p.Delete(k); ok {
-				s.unindex(t, rowOf(e.Val), e.Key)
+				s.unindex(t, catalog.RowOf(e.Val), e.Key)
 			}
 		}
 		for _, row := range tc.puts {
@@ -175,7 +176,7 @@ func (s *store) apply(r *commitRecord) error {
 			}
 			s.scratch = catalog.AppendCols(s.scratch[:0], row, t.PK)
 			if e, ok := p.Get(s.scratch); ok {
-				s.unindex(t, rowOf(e.Val), e.Key)
+				s.unindex(t, catalog.RowOf(e.Val), e.Key)
 			}
 		}
 	}
@@ -186,14 +187,14 @@ func (s *store) apply(r *commitRecord) error {
 		}
 	}
 	s.fillNew()
-	s.version = r.version
+	s.Version = r.version
 	return nil
 }
 
-// finish returns the largest tree or relation ID in use, for the DB's
+// Finish returns the largest tree or relation ID in use, for the DB's
 // counter, and moves every auto-increment sequence past its table's
 // largest key.
-func (s *store) finish() uint64 {
+func (s *Recovered) Finish() uint64 {
 	var top uint64
 	for _, t := range s.defs {
 		top = max(top, uint64(t.Primary))
@@ -204,8 +205,8 @@ func (s *store) finish() uint64 {
 			top = max(top, fk.Seq)
 		}
 		if t.AutoInc >= 0 {
-			s.trees[t.Primary].Descend(nil, nil, func(e index.Entry) bool {
-				if id, ok := rowOf(e.Val)[t.AutoInc].(int64); ok {
+			s.Trees[t.Primary].Descend(nil, nil, func(e index.Entry) bool {
+				if id, ok := catalog.RowOf(e.Val)[t.AutoInc].(int64); ok {
 					t.AdvanceSeq(id)
 				}
 				return false
@@ -215,11 +216,11 @@ func (s *store) finish() uint64 {
 	return top
 }
 
-// openDurable locks and recovers the directory of opts: the newest
+// Open locks and recovers the directory of cfg: the newest
 // snapshot file, then every later record of the log. On error it leaves
 // nothing open.
-func openDurable(db *DB) (_ *durable, _ *store, err error) {
-	dir := db.opts.Dir
+func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
+	dir := cfg.Dir
 	if err := claimDir(dir); err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
@@ -237,9 +238,9 @@ func openDurable(db *DB) (_ *durable, _ *store, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
-	wo := wal.Options{SyncMode: db.opts.Sync, NoRepair: db.opts.NoRepair}
-	if db.opts.Sync == SyncInterval {
-		wo.Interval = db.opts.SyncInterval
+	wo := wal.Options{SyncMode: cfg.Sync, NoRepair: cfg.NoRepair}
+	if cfg.Sync == wal.SyncInterval {
+		wo.Interval = cfg.SyncInterval
 	}
 	log, err := wal.Open(filepath.Join(dir, walDirName), wo)
 	if err != nil {
@@ -260,7 +261,7 @@ func openDurable(db *DB) (_ *durable, _ *store, err error) {
 	}
 	// The log starts at record 1 until a checkpoint truncates it; a log
 	// that starts later needs the snapshot that holds what came before.
-	if s.version == 0 && first > 1 {
+	if s.Version == 0 && first > 1 {
 		return nil, nil, fmt.Errorf("open %s: %w: the log starts at record %d but no snapshot holds the records before it", dir, ErrCorrupt, first)
 	}
 	var logged int64
@@ -271,22 +272,22 @@ func openDurable(db *DB) (_ *durable, _ *store, err error) {
 		}
 		logged += int64(len(p))
 		rec, err := decodeCommitRows(p, &s.rows)
-		if err == nil && rec.version > s.version+1 {
-			err = fmt.Errorf("%w: version %d follows version %d: records are missing", ErrCorrupt, rec.version, s.version)
+		if err == nil && rec.version > s.Version+1 {
+			err = fmt.Errorf("%w: version %d follows version %d: records are missing", ErrCorrupt, rec.version, s.Version)
 		}
-		if err == nil && rec.version == s.version+1 {
+		if err == nil && rec.version == s.Version+1 {
 			err = s.apply(rec)
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("open %s: log record %d: %w", dir, i, err)
 		}
 	}
-	d := &durable{db: db, dir: dir, log: log, lock: lock, firstVersion: s.version, firstIndex: last}
-	d.hook = d.logCommit
+	d := &Store{cfg: cfg, dir: dir, log: log, lock: lock, firstVersion: s.Version, firstIndex: last}
+	d.Hook = d.logCommit
 	d.mu.cond.L = &d.mu.Mutex
-	d.mu.queued, d.mu.written = s.version, s.version
+	d.mu.queued, d.mu.written = s.Version, s.Version
 	d.mu.since = logged // the log left by earlier runs counts towards a checkpoint
-	d.setCatalogTree(s.trees[catalog.CatalogTree])
+	d.setCatalogTree(s.Trees[catalog.CatalogTree])
 	return d, s, nil
 }
 
@@ -317,7 +318,7 @@ func isSnapshotName(name string) bool {
 // returns an empty store if there is none. It removes temporary files left
 // by an interrupted checkpoint, and older snapshot files left by one
 // interrupted after its rename.
-func loadNewestSnapshot(dir string) (*store, error) {
+func loadNewestSnapshot(dir string) (*Recovered, error) {
 	des, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err

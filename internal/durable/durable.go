@@ -1,4 +1,4 @@
-package engine
+package durable
 
 import (
 	"cmp"
@@ -11,39 +11,13 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 	"github.com/reldb/reldb/wal"
 )
-
-// A durable database's directory holds:
-//
-//	RELDB                      says the directory is a reldb database
-//	LOCK                       flock'ed while a DB has the directory open
-//	wal/                       the log: one record per committed write transaction
-//	snapshot-<version>.reldb   the newest checkpoint (see checkpoint.go)
-//
-// Commit path. txn calls durable.logCommit under the oracle's commit lock,
-// after validation and before publishing: it encodes the commit's record
-// and queues it, so the queue is in commit (version) order. Once Commit
-// has published and released the commit lock, the committer calls wait:
-// the first waiter to find no flush in progress becomes the leader, takes
-// the whole queue and appends it to the log in one write followed by one
-// fsync (wal.Log.Append); the others wait for it and find their record
-// written, or lead the next batch. So concurrent committers share a write
-// and an fsync (group commit) while no lock is held across I/O.
-//
-// A commit is visible to other transactions from the moment it publishes,
-// which can be before its record is durable. That is safe for what the log
-// promises: records are written in version order and a batch is written
-// whole before the next, so the log on disk is always a prefix of the
-// commit order, and a crash loses only a suffix of commits, none of which
-// had been acknowledged (Commit had not returned). A reader may see such a
-// commit before the crash, as with PostgreSQL's synchronous_commit=off for
-// the commits of others; a writer that read it commits after it, so its
-// own record comes later and can never survive without it.
 
 const (
 	lockName     = "LOCK"
@@ -54,13 +28,28 @@ const (
 	filePerm     = 0o600
 )
 
-// durable is the durability machinery of a DB opened with Options.Dir.
-type durable struct {
-	db   *DB
+// Config is what the durability machinery needs from a database.
+type Config struct {
+	Dir             string        // the database's directory, created if missing
+	Sync            wal.SyncMode  // when a commit is made durable
+	SyncInterval    time.Duration // with SyncInterval; 0 means the log's default
+	NoRepair        bool          // refuse a torn log tail instead of cutting it
+	CheckpointBytes int64         // checkpoint in the background after this much log; <= 0 never
+	// Latest returns the latest committed snapshot, which a checkpoint
+	// writes. It is called only after Open returns.
+	Latest func() *txn.Snapshot
+}
+
+// Store is the durability machinery of a database opened with a
+// directory. It is safe for concurrent use.
+type Store struct {
+	cfg  Config
 	dir  string
 	log  *wal.Log
 	lock *os.File
-	hook func(*txn.Changes) error // logCommit, bound once
+	// Hook is the commit hook to pass to txn.Txn.CommitWith: it queues
+	// the commit's record under the commit lock; Wait then writes it.
+	Hook func(*txn.Changes) error
 
 	// Used only by logCommit, under the oracle's commit lock: the catalog
 	// as of the last commit, to find the table of a primary tree.
@@ -97,7 +86,7 @@ type durable struct {
 
 // logCommit is the commit hook: it encodes c as a record and queues it.
 // Runs under the oracle's commit lock, so it must not block on I/O.
-func (d *durable) logCommit(c *txn.Changes) error {
+func (d *Store) logCommit(c *txn.Changes) error {
 	rec := d.encodeCommit(c)
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -112,10 +101,10 @@ func (d *durable) logCommit(c *txn.Changes) error {
 	return nil
 }
 
-// wait returns once the record of version v is in the log (and synced, with
+// Wait returns once the record of version v is in the log (and synced, with
 // SyncEveryCommit), leading the write of a batch if no one is. Returns the
 // error that broke the log if it never got there.
-func (d *durable) wait(v uint64) error {
+func (d *Store) Wait(v uint64) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for d.mu.written < v {
@@ -147,7 +136,7 @@ func (d *durable) wait(v uint64) error {
 // write.
 //
 // REQUIRES: d.mu held, d.mu.leading set by the caller.
-func (d *durable) flushLocked() {
+func (d *Store) flushLocked() {
 	batch, upto := d.mu.queue, d.mu.queued
 	d.mu.queue, d.mu.spare = d.mu.spare[:0], nil
 	d.mu.Unlock()
@@ -169,13 +158,13 @@ func (d *durable) flushLocked() {
 	clear(batch)
 	d.mu.spare = batch[:0]
 	d.mu.cond.Broadcast()
-	if err == nil && d.db.opts.CheckpointBytes > 0 && d.mu.since >= d.db.opts.CheckpointBytes && !d.mu.closed &&
+	if err == nil && d.cfg.CheckpointBytes > 0 && d.mu.since >= d.cfg.CheckpointBytes && !d.mu.closed &&
 		d.ckptRunning.CompareAndSwap(false, true) {
 		d.bg.Add(1)
 		go func() {
 			defer d.bg.Done()
 			defer d.ckptRunning.Store(false)
-			if err := d.db.Checkpoint(); err != nil && !errors.Is(err, ErrClosed) {
+			if err := d.Checkpoint(); err != nil && !errors.Is(err, ErrClosed) {
 				d.ckptErr.Store(&err)
 			}
 		}()
@@ -183,11 +172,11 @@ func (d *durable) flushLocked() {
 }
 
 // flushAll writes everything queued.
-func (d *durable) flushAll() error {
+func (d *Store) flushAll() error {
 	d.mu.Lock()
 	v := d.mu.queued
 	d.mu.Unlock()
-	return d.wait(v)
+	return d.Wait(v)
 }
 
 // encodeCommit returns the log record of a commit:
@@ -209,7 +198,7 @@ func (d *durable) flushAll() error {
 // write set, so replay runs no actions.
 //
 // REQUIRES: the oracle's commit lock held (it is the commit hook's).
-func (d *durable) encodeCommit(c *txn.Changes) []byte {
+func (d *Store) encodeCommit(c *txn.Changes) []byte {
 	if cat := c.Tree(catalog.CatalogTree); cat != d.catTree {
 		d.setCatalogTree(cat)
 	}
@@ -227,7 +216,7 @@ func (d *durable) encodeCommit(c *txn.Changes) []byte {
 		tree := c.Tree(id)
 		for _, k := range keys {
 			if ent, ok := tree.Get(k); ok {
-				tc.puts = append(tc.puts, rowOf(ent.Val))
+				tc.puts = append(tc.puts, catalog.RowOf(ent.Val))
 			} else {
 				tc.deletes = append(tc.deletes, k)
 			}
@@ -266,7 +255,7 @@ func (r *commitRecord) appendTo(e *enc) {
 }
 
 // setCatalogTree remembers the catalog of the latest commit.
-func (d *durable) setCatalogTree(cat *index.Tree) {
+func (d *Store) setCatalogTree(cat *index.Tree) {
 	d.catTree = cat
 	d.catalog = d.catalog[:0]
 	d.byPrimary = make(map[txn.TreeID]*catalog.Table, cat.Len())
@@ -302,7 +291,7 @@ type tableChanges struct {
 func decodeCommit(b []byte) (*commitRecord, error) { return decodeCommitRows(b, nil) }
 
 // decodeCommitRows is decodeCommit taking row tuples from slab if not nil.
-func decodeCommitRows(b []byte, slab *rowSlab) (*commitRecord, error) {
+func decodeCommitRows(b []byte, slab *catalog.RowSlab) (*commitRecord, error) {
 	d := newDec(b)
 	d.slab = slab
 	f := d.byte()
@@ -355,9 +344,9 @@ func lockDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
-// close flushes the queue and closes the log and the lock. Commits that
+// Close flushes the queue and closes the log and the lock. Commits that
 // reach the hook afterwards fail with ErrClosed.
-func (d *durable) close() error {
+func (d *Store) Close() error {
 	d.mu.Lock()
 	d.mu.closed = true
 	d.mu.Unlock()
@@ -373,4 +362,20 @@ func (d *durable) close() error {
 		return fmt.Errorf("close: %w", err)
 	}
 	return nil
+}
+
+// BatchCounts returns how many batches have been written to the log and
+// how many records they held.
+func (d *Store) BatchCounts() (batches, records int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.mu.batches, d.mu.records
+}
+
+// BreakLog marks the log failed with err, as a failed write does: every
+// later commit and checkpoint fails with it. For tests of that path.
+func (d *Store) BreakLog(err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.mu.err = err
 }

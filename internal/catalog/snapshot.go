@@ -1,0 +1,21 @@
+package catalog
+
+import (
+	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/txn"
+)
+
+// EachTable calls fn for every table of snap, in name order. It reads the
+// snapshot directly: nothing is recorded in a read set.
+func EachTable(snap *txn.Snapshot, fn func(*Table)) {
+	snap.Tree(CatalogTree).Ascend(nil, nil, func(e index.Entry) bool {
+		fn(e.Val.(*Table))
+		return true
+	})
+}
+
+// CatalogKey returns the key of the table named name in CatalogTree.
+func CatalogKey(name string) []byte {
+	k, _ := index.AppendValue(nil, name)
+	return k
+}
