@@ -12,17 +12,24 @@
 //     record is acknowledged exactly when its Append returns.
 //   - Only an unacknowledged tail may be repaired. tidwall writes to the last
 //     segment file only and syncs a segment before starting the next, so a
-//     crash can tear only the final entry of the last segment. [Open] drops
-//     that entry, and only that one, when it is incomplete or its record
-//     fails its checks, by cutting the file back to the end of the last
-//     sound entry ([Log.Recovery] reports it). Every other damaged entry, in
-//     any segment, makes Open fail with an error wrapping [ErrCorrupt] that
-//     names the segment file and the record index. An incomplete final entry
-//     whose present bytes contradict its length prefix is corruption too.
-//   - Consequence: damage to the last acknowledged record that looks exactly
-//     like a torn write of it (the record is complete but fails its
-//     checksum) cannot be told apart and is dropped. Damage that spans more
-//     than the final entry, such as a torn multi-record batch whose earlier
-//     records also fail, is reported as ErrCorrupt rather than guessed at.
+//     crash can tear only the final entry of the last segment. A torn entry
+//     is incomplete (its length prefix or its frame cut short) or
+//     zero-filled to the end of the file (a power loss after the file grew
+//     but before its data reached the disk). [Open] drops that entry, and
+//     only that one, by cutting the file back to the end of the last sound
+//     entry ([Log.Recovery] reports it). An incomplete final entry whose
+//     present bytes contradict its length prefix is corruption, not a tear.
+//   - A complete final entry that fails its checks is damage, not a torn
+//     write: the record may have been acknowledged. With
+//     [Options.RefuseDamagedTail] Open fails with an error wrapping
+//     [ErrCorrupt]; without it Open cuts the record as before and reports it
+//     through [Recovery.Damaged]. Every other damaged entry, in any segment,
+//     makes Open fail with an error wrapping ErrCorrupt that names the
+//     segment file and the record index, whatever the options.
+//   - Known limit: a power loss on a file system that can expose a grown
+//     file before all its new data (ext4 data=writeback, for one) can leave
+//     an unacknowledged final record complete by its length but partly
+//     zero. That is indistinguishable from damage: RefuseDamagedTail
+//     refuses it too, and the caller opens once without it to drop it.
 //   - Files are created with mode 0600 and directories with mode 0700.
 package wal

@@ -19,8 +19,9 @@ var (
 	// of the log.
 	ErrOutOfRange = errors.New("reldb: log index out of range")
 	// ErrTornTail is returned by Open with Options.NoRepair when the log
-	// ends in a torn or damaged final record, which Open would otherwise
-	// cut.
+	// ends in a final record that Open would otherwise cut: a torn one, or,
+	// without Options.RefuseDamagedTail, a damaged one (the error then also
+	// wraps ErrCorrupt).
 	ErrTornTail = errors.New("reldb: log ends in a torn record")
 )
 
@@ -60,9 +61,21 @@ type Options struct {
 	// SegmentSize is the target size in bytes of a segment file; 0 means
 	// 20 MiB.
 	SegmentSize int
-	// NoRepair makes Open fail with ErrTornTail, changing nothing, where
-	// it would cut a torn final record: for tools that only verify.
+	// NoRepair makes Open change nothing: where it would cut the final
+	// record it fails with ErrTornTail instead. For tools that only verify.
 	NoRepair bool
+	// RefuseDamagedTail makes Open fail, changing nothing, with an error
+	// wrapping ErrCorrupt that names the segment file and the record, when
+	// the final record is complete (its length prefix and its frame are all
+	// there) but fails its checksum or other checks. A torn write leaves an
+	// incomplete or zero-filled entry, never a complete one, so such a
+	// record is damage to a record that may have been acknowledged, and
+	// cutting it loses a commit. Callers that promise no silent loss set
+	// it. Without it Open cuts the record as it cuts a torn one, and says
+	// so only through Log.Recovery (Recovery.Damaged) and, with NoRepair,
+	// an error wrapping both ErrTornTail and ErrCorrupt: the behaviour of
+	// callers written before the two were told apart.
+	RefuseDamagedTail bool
 }
 
 const (
@@ -102,8 +115,11 @@ type Log struct {
 // reads the whole log: O(size of the log).
 //
 // Returns an error wrapping ErrCorrupt, naming the segment file and record
-// index, if any record other than an unacknowledged torn tail is damaged.
-// Returns an error if opts is invalid.
+// index, if any record other than an unacknowledged torn tail is damaged,
+// including a complete final record that fails its checks when
+// opts.RefuseDamagedTail is set. Returns an error wrapping ErrTornTail with
+// opts.NoRepair where it would cut the final record. Returns an error if
+// opts is invalid.
 func Open(dir string, opts Options) (*Log, error) {
 	switch opts.SyncMode {
 	case SyncEveryCommit, SyncNone:
@@ -123,11 +139,15 @@ func Open(dir string, opts Options) (*Log, error) {
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
 	}
-	rec, repaired, err := repairTail(dir, !opts.NoRepair)
+	rec, repaired, err := repairTail(dir, tailPolicy{cut: !opts.NoRepair, damaged: !opts.RefuseDamagedTail})
 	if err != nil {
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
 	}
 	if repaired && opts.NoRepair {
+		if rec.Damaged {
+			return nil, fmt.Errorf("wal: open %s: %w: %w: record %d of %s is complete but fails its checks (%d bytes at offset %d)",
+				dir, ErrTornTail, ErrCorrupt, rec.Index, rec.Segment, rec.Dropped, rec.Offset)
+		}
 		return nil, fmt.Errorf("wal: open %s: %w: record %d of %s (%d bytes at offset %d)", dir, ErrTornTail, rec.Index, rec.Segment, rec.Dropped, rec.Offset)
 	}
 	// tidwall writes its defaults into the Options it is given: a fresh one.
@@ -155,7 +175,9 @@ func Open(dir string, opts Options) (*Log, error) {
 	return l, nil
 }
 
-// Recovery reports the torn tail Open cut from the log, if it cut one.
+// Recovery reports the final entry Open cut from the log, if it cut one:
+// a torn tail, or, without Options.RefuseDamagedTail, a damaged final
+// record (Recovery.Damaged).
 func (l *Log) Recovery() (Recovery, bool) {
 	return l.recovery, l.repaired
 }
