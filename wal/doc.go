@@ -31,5 +31,18 @@
 //     an unacknowledged final record complete by its length but partly
 //     zero. That is indistinguishable from damage: RefuseDamagedTail
 //     refuses it too, and the caller opens once without it to drop it.
+//   - Directory entries are durable before they are relied on: tidwall never
+//     syncs the log directory, so wal does, through a small file system seam
+//     a test can observe and fail: after Open (which may create the
+//     directory, syncing its parents too, or the first segment file, or
+//     finish an interrupted truncation), whenever an Append starts a segment
+//     file (before it returns; it knows when from tidwall's rollover rule,
+//     without a system call), and after TruncateFront. A failed directory
+//     sync is sticky, like a failed write.
+//   - Known limit: inside TruncateFront tidwall renames its .START file into
+//     place and removes old segment files with no directory sync in between;
+//     wal syncs once after. A file system that persists the removals but not
+//     the earlier rename could lose the truncated segment; journaling file
+//     systems commit them in order.
 //   - Files are created with mode 0600 and directories with mode 0700.
 package wal
