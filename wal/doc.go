@@ -12,17 +12,37 @@
 //     record is acknowledged exactly when its Append returns.
 //   - Only an unacknowledged tail may be repaired. tidwall writes to the last
 //     segment file only and syncs a segment before starting the next, so a
-//     crash can tear only the final entry of the last segment. [Open] drops
-//     that entry, and only that one, when it is incomplete or its record
-//     fails its checks, by cutting the file back to the end of the last
-//     sound entry ([Log.Recovery] reports it). Every other damaged entry, in
-//     any segment, makes Open fail with an error wrapping [ErrCorrupt] that
-//     names the segment file and the record index. An incomplete final entry
-//     whose present bytes contradict its length prefix is corruption too.
-//   - Consequence: damage to the last acknowledged record that looks exactly
-//     like a torn write of it (the record is complete but fails its
-//     checksum) cannot be told apart and is dropped. Damage that spans more
-//     than the final entry, such as a torn multi-record batch whose earlier
-//     records also fail, is reported as ErrCorrupt rather than guessed at.
+//     crash can tear only the final entry of the last segment. A torn entry
+//     is incomplete (its length prefix or its frame cut short) or
+//     zero-filled to the end of the file (a power loss after the file grew
+//     but before its data reached the disk). [Open] drops that entry, and
+//     only that one, by cutting the file back to the end of the last sound
+//     entry ([Log.Recovery] reports it). An incomplete final entry whose
+//     present bytes contradict its length prefix is corruption, not a tear.
+//   - A complete final entry that fails its checks is damage, not a torn
+//     write: the record may have been acknowledged. With
+//     [Options.RefuseDamagedTail] Open fails with an error wrapping
+//     [ErrCorrupt]; without it Open cuts the record as before and reports it
+//     through [Recovery.Damaged]. Every other damaged entry, in any segment,
+//     makes Open fail with an error wrapping ErrCorrupt that names the
+//     segment file and the record index, whatever the options.
+//   - Known limit: a power loss on a file system that can expose a grown
+//     file before all its new data (ext4 data=writeback, for one) can leave
+//     an unacknowledged final record complete by its length but partly
+//     zero. That is indistinguishable from damage: RefuseDamagedTail
+//     refuses it too, and the caller opens once without it to drop it.
+//   - Directory entries are durable before they are relied on: tidwall never
+//     syncs the log directory, so wal does, through a small file system seam
+//     a test can observe and fail: after Open (which may create the
+//     directory, syncing its parents too, or the first segment file, or
+//     finish an interrupted truncation), whenever an Append starts a segment
+//     file (before it returns; it knows when from tidwall's rollover rule,
+//     without a system call), and after TruncateFront. A failed directory
+//     sync is sticky, like a failed write.
+//   - Known limit: inside TruncateFront tidwall renames its .START file into
+//     place and removes old segment files with no directory sync in between;
+//     wal syncs once after. A file system that persists the removals but not
+//     the earlier rename could lose the truncated segment; journaling file
+//     systems commit them in order.
 //   - Files are created with mode 0600 and directories with mode 0700.
 package wal

@@ -3,7 +3,6 @@ package wal
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
@@ -19,8 +18,9 @@ var (
 	// of the log.
 	ErrOutOfRange = errors.New("reldb: log index out of range")
 	// ErrTornTail is returned by Open with Options.NoRepair when the log
-	// ends in a torn or damaged final record, which Open would otherwise
-	// cut.
+	// ends in a final record that Open would otherwise cut: a torn one, or,
+	// without Options.RefuseDamagedTail, a damaged one (the error then also
+	// wraps ErrCorrupt).
 	ErrTornTail = errors.New("reldb: log ends in a torn record")
 )
 
@@ -60,9 +60,25 @@ type Options struct {
 	// SegmentSize is the target size in bytes of a segment file; 0 means
 	// 20 MiB.
 	SegmentSize int
-	// NoRepair makes Open fail with ErrTornTail, changing nothing, where
-	// it would cut a torn final record: for tools that only verify.
+	// NoRepair makes Open change nothing: where it would cut the final
+	// record it fails with ErrTornTail instead. For tools that only verify.
 	NoRepair bool
+	// RefuseDamagedTail makes Open fail, changing nothing, with an error
+	// wrapping ErrCorrupt that names the segment file and the record, when
+	// the final record is complete (its length prefix and its frame are all
+	// there) but fails its checksum or other checks. A torn write leaves an
+	// incomplete or zero-filled entry, never a complete one, so such a
+	// record is damage to a record that may have been acknowledged, and
+	// cutting it loses a commit. Callers that promise no silent loss set
+	// it. Without it Open cuts the record as it cuts a torn one, and says
+	// so only through Log.Recovery (Recovery.Damaged) and, with NoRepair,
+	// an error wrapping both ErrTornTail and ErrCorrupt: the behaviour of
+	// callers written before the two were told apart.
+	RefuseDamagedTail bool
+
+	// fs is the file system seam for tests; nil means the operating
+	// system's.
+	fs fileSystem
 }
 
 const (
@@ -75,9 +91,15 @@ const (
 // serialised and each is atomic with respect to readers, which see every
 // record of an Append that has returned. A Log must be closed; after Close
 // every method returns ErrClosed.
+//
+// Besides its segment files, a Log keeps their directory durable: it syncs
+// the directory when Open creates it or a segment file, when Append starts a
+// segment file (before Append returns, in every sync mode), and after
+// TruncateFront; an Append that stays within its segment never does.
 type Log struct {
 	dir      string
 	mode     SyncMode
+	fs       fileSystem
 	recovery Recovery
 	repaired bool
 	tw       *tidwall.Log // internally locked; reads go to it directly
@@ -91,19 +113,24 @@ type Log struct {
 		err    error // sticky: a failed write or sync; reopen to recover
 		batch  tidwall.Batch
 		frame  []byte
+		segs   segmentModel // when tidwall starts a segment file
 	}
 	stop chan struct{} // closed by Close to end the SyncInterval loop
 	done chan struct{} // closed when that loop has returned
 }
 
 // Open opens the log in dir, creating dir (mode 0700) and its segment files
-// (mode 0600) if needed. It repairs a torn final entry in the last segment
+// (mode 0600) if needed, and syncs dir and the parent of each directory it
+// created. It repairs a torn final entry in the last segment
 // (see [Log.Recovery]) and then checks the checksum of every record, so it
 // reads the whole log: O(size of the log).
 //
 // Returns an error wrapping ErrCorrupt, naming the segment file and record
-// index, if any record other than an unacknowledged torn tail is damaged.
-// Returns an error if opts is invalid.
+// index, if any record other than an unacknowledged torn tail is damaged,
+// including a complete final record that fails its checks when
+// opts.RefuseDamagedTail is set. Returns an error wrapping ErrTornTail with
+// opts.NoRepair where it would cut the final record. Returns an error if
+// opts is invalid, and the error if a directory sync fails.
 func Open(dir string, opts Options) (*Log, error) {
 	switch opts.SyncMode {
 	case SyncEveryCommit, SyncNone:
@@ -120,20 +147,32 @@ func Open(dir string, opts Options) (*Log, error) {
 	if opts.SegmentSize < 0 {
 		return nil, fmt.Errorf("wal: open %s: negative segment size %d", dir, opts.SegmentSize)
 	}
-	if err := os.MkdirAll(dir, dirPerm); err != nil {
+	fsys := opts.fs
+	if fsys == nil {
+		fsys = osFS{}
+	}
+	if err := makeDir(fsys, dir); err != nil {
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
 	}
-	rec, repaired, err := repairTail(dir, !opts.NoRepair)
+	rec, repaired, err := repairTail(dir, tailPolicy{cut: !opts.NoRepair, damaged: !opts.RefuseDamagedTail})
 	if err != nil {
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
 	}
 	if repaired && opts.NoRepair {
+		if rec.Damaged {
+			return nil, fmt.Errorf("wal: open %s: %w: %w: record %d of %s is complete but fails its checks (%d bytes at offset %d)",
+				dir, ErrTornTail, ErrCorrupt, rec.Index, rec.Segment, rec.Dropped, rec.Offset)
+		}
 		return nil, fmt.Errorf("wal: open %s: %w: record %d of %s (%d bytes at offset %d)", dir, ErrTornTail, rec.Index, rec.Segment, rec.Dropped, rec.Offset)
+	}
+	segSize := opts.SegmentSize
+	if segSize == 0 {
+		segSize = tidwallSegmentSize
 	}
 	// tidwall writes its defaults into the Options it is given: a fresh one.
 	tw, err := tidwall.Open(dir, &tidwall.Options{
 		NoSync:      opts.SyncMode != SyncEveryCommit,
-		SegmentSize: opts.SegmentSize,
+		SegmentSize: segSize,
 		LogFormat:   tidwall.Binary,
 		AllowEmpty:  true,
 		DirPerms:    dirPerm,
@@ -146,7 +185,21 @@ func Open(dir string, opts Options) (*Log, error) {
 		tw.Close()
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
 	}
-	l := &Log{dir: dir, mode: opts.SyncMode, recovery: rec, repaired: repaired, tw: tw}
+	// tidwall may have created the first segment file or finished an
+	// interrupted truncation, and an earlier process may have died between
+	// creating a segment file and syncing the directory: sync it once before
+	// any record is acknowledged in those files.
+	if err := fsys.SyncDir(dir); err != nil {
+		tw.Close()
+		return nil, fmt.Errorf("wal: open %s: sync directory: %w", dir, err)
+	}
+	tail, err := tailSize(dir)
+	if err != nil {
+		tw.Close()
+		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
+	}
+	l := &Log{dir: dir, mode: opts.SyncMode, fs: fsys, recovery: rec, repaired: repaired, tw: tw}
+	l.mu.segs = segmentModel{limit: segSize, tail: tail}
 	if opts.SyncMode == SyncInterval {
 		l.stop = make(chan struct{})
 		l.done = make(chan struct{})
@@ -155,7 +208,9 @@ func Open(dir string, opts Options) (*Log, error) {
 	return l, nil
 }
 
-// Recovery reports the torn tail Open cut from the log, if it cut one.
+// Recovery reports the final entry Open cut from the log, if it cut one:
+// a torn tail, or, without Options.RefuseDamagedTail, a damaged final
+// record (Recovery.Damaged).
 func (l *Log) Recovery() (Recovery, bool) {
 	return l.recovery, l.repaired
 }
@@ -178,7 +233,9 @@ func wrapTidwall(err error) error {
 // Append writes payloads as consecutive records, in one batch, and returns
 // the index of the last one (the current last index if payloads is empty).
 // With SyncEveryCommit the batch is durable when Append returns; otherwise
-// see SyncMode. Payloads are copied.
+// see SyncMode. If the batch starts a segment file, Append also syncs the
+// log's directory before it returns, in every sync mode. Payloads are
+// copied.
 //
 // Returns ErrClosed after Close. Returns an error, and writes nothing, if a
 // payload exceeds MaxPayload. If a write or sync fails the Log refuses every
@@ -212,6 +269,12 @@ func (l *Log) Append(payloads ...[]byte) (last uint64, err error) {
 		return 0, fmt.Errorf("wal: append records %d-%d: %w", last+1, last+uint64(len(payloads)), l.mu.err)
 	}
 	l.mu.dirty = l.mode != SyncEveryCommit
+	if l.mu.segs.addRecords(payloads) {
+		if err := l.fs.SyncDir(l.dir); err != nil {
+			l.mu.err = fmt.Errorf("sync directory %s: %w", l.dir, err)
+			return 0, fmt.Errorf("wal: append records %d-%d: %w", last+1, last+uint64(len(payloads)), l.mu.err)
+		}
+	}
 	return last + uint64(len(payloads)), nil
 }
 
@@ -267,9 +330,12 @@ func (l *Log) Last() (uint64, error) {
 // TruncateFront removes every record before index, so that index becomes the
 // first; index Last()+1 empties the log. An index at or before First does
 // nothing. The truncation is crash-safe: a crash leaves the log either as it
-// was or truncated.
+// was or truncated; it is durable when TruncateFront returns, which syncs
+// the log's directory.
 //
-// Returns ErrOutOfRange if index > Last()+1, and ErrClosed after Close.
+// Returns ErrOutOfRange if index > Last()+1, and ErrClosed after Close. If
+// the directory sync fails the Log refuses every later Append, Sync and
+// TruncateFront with that error, as for a failed write.
 func (l *Log) TruncateFront(index uint64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -293,6 +359,17 @@ func (l *Log) TruncateFront(index uint64) error {
 	if err := l.tw.TruncateFront(index); err != nil {
 		return fmt.Errorf("wal: truncate front to %d: %w", index, wrapTidwall(err))
 	}
+	if err := l.fs.SyncDir(l.dir); err != nil {
+		l.mu.err = fmt.Errorf("sync directory %s: %w", l.dir, err)
+		return fmt.Errorf("wal: truncate front to %d: %w", index, l.mu.err)
+	}
+	// Truncating inside the tail segment shortens it.
+	tail, err := tailSize(l.dir)
+	if err != nil {
+		l.mu.err = err
+		return fmt.Errorf("wal: truncate front to %d: %w", index, err)
+	}
+	l.mu.segs.tail = tail
 	return nil
 }
 

@@ -185,9 +185,10 @@ func TestLog_Open_Reopen(t *testing.T) {
 	}
 }
 
-// Ensure cutting the last entry at any byte offset reopens with exactly the
-// records before it, reports the repair, and leaves a log that appends and
-// reopens normally.
+// Ensure cutting the last entry at any byte offset is a torn write, never
+// damage, even with RefuseDamagedTail: Open reopens with exactly the records
+// before it, reports the repair, and leaves a log that appends and reopens
+// normally; NoRepair reports ErrTornTail alone.
 func TestLog_Open_TornTailEveryOffset(t *testing.T) {
 	const n = 5
 	dir := writeLog(t, n, Options{})
@@ -201,7 +202,15 @@ func TestLog_Open_TornTailEveryOffset(t *testing.T) {
 			d := copyDir(t, dir)
 			seg := filepath.Join(d, filepath.Base(paths[0]))
 			require.NoError(t, os.Truncate(seg, int64(cut)))
-			l := openLog(t, d, Options{})
+			vl, err := Open(d, Options{NoRepair: true, RefuseDamagedTail: true})
+			if cut != start && cut != end {
+				require.ErrorIs(t, err, ErrTornTail)
+				assert.NotErrorIs(t, err, ErrCorrupt, "a torn write is not damage")
+			} else {
+				require.NoError(t, err)
+				require.NoError(t, vl.Close())
+			}
+			l := openLog(t, d, Options{RefuseDamagedTail: true})
 			want := uint64(n - 1)
 			if cut == end {
 				want = n
@@ -222,20 +231,106 @@ func TestLog_Open_TornTailEveryOffset(t *testing.T) {
 	}
 }
 
-// Ensure a complete final entry that fails its checksum is dropped as a
-// torn write.
-func TestLog_Open_FinalRecordChecksum(t *testing.T) {
-	dir := writeLog(t, 3, Options{})
-	seg := segmentPaths(t, dir)[0]
-	b, err := os.ReadFile(seg)
+// flipCopy copies the log in dir, flips bit of byte off in the file named
+// seg, and returns the copy's directory and the damaged file's path.
+func flipCopy(t *testing.T, dir, seg string, off, bit int) (string, string) {
+	t.Helper()
+	d := copyDir(t, dir)
+	path := filepath.Join(d, filepath.Base(seg))
+	b, err := os.ReadFile(path)
 	require.NoError(t, err)
-	b[len(b)-1] ^= 0x01
-	require.NoError(t, os.WriteFile(seg, b, 0o600))
-	l := openLog(t, dir, Options{})
-	requireRecords(t, l, 1, 2)
-	rec, ok := l.Recovery()
-	require.True(t, ok)
-	assert.Equal(t, uint64(3), rec.Index)
+	b[off] ^= 1 << bit
+	require.NoError(t, os.WriteFile(path, b, 0o600))
+	return d, path
+}
+
+// Ensure a bit flip anywhere in the final entry, length prefix included, is
+// never taken for a torn write: with RefuseDamagedTail Open fails with
+// ErrCorrupt naming the segment file and the record, and changes nothing,
+// with or without NoRepair.
+func TestLog_Open_DamagedFinalRecordEveryBit(t *testing.T) {
+	const n = 5
+	for _, segSize := range []int{0, 64} {
+		t.Run(fmt.Sprintf("segsize=%d", segSize), func(t *testing.T) {
+			dir := writeLog(t, n, Options{SegmentSize: segSize})
+			paths := segmentPaths(t, dir)
+			seg := paths[len(paths)-1]
+			bounds := entryBounds(t, seg)
+			require.NotEmpty(t, bounds)
+			last := bounds[len(bounds)-1]
+			for off := last[0]; off < last[1]; off++ {
+				for bit := range 8 {
+					for _, noRepair := range []bool{false, true} {
+						d, path := flipCopy(t, dir, seg, off, bit)
+						before, err := os.ReadFile(path)
+						require.NoError(t, err)
+						l, err := Open(d, Options{SegmentSize: segSize, NoRepair: noRepair, RefuseDamagedTail: true})
+						if l != nil {
+							l.Close()
+						}
+						require.ErrorIs(t, err, ErrCorrupt, "offset %d bit %d", off, bit)
+						assert.NotErrorIs(t, err, ErrTornTail, "offset %d bit %d", off, bit)
+						assert.Contains(t, err.Error(), path)
+						assert.Regexp(t, `record [0-9]+`, err.Error())
+						after, err := os.ReadFile(path)
+						require.NoError(t, err)
+						require.Equal(t, before, after, "offset %d bit %d: a corrupt log is not modified", off, bit)
+					}
+				}
+			}
+		})
+	}
+}
+
+// Ensure a flip in the checksum or payload of the final record is refused
+// with RefuseDamagedTail, naming that record; that otherwise, for
+// compatibility, Open drops it but reports it as damage (and NoRepair as
+// both ErrTornTail and ErrCorrupt, changing nothing); and that the repaired
+// log appends and reopens.
+func TestLog_Open_DamagedFinalRecord(t *testing.T) {
+	const n = 5
+	dir := writeLog(t, n, Options{})
+	seg := segmentPaths(t, dir)[0]
+	bounds := entryBounds(t, seg)
+	start, end := bounds[n-1][0], bounds[n-1][1]
+	for _, tc := range []struct {
+		name string
+		off  int
+	}{
+		{"checksum", start + 1 + 1},
+		{"payload first byte", start + 1 + recordHeaderSize},
+		{"payload last byte", end - 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, path := flipCopy(t, dir, seg, tc.off, 3)
+			_, err := Open(d, Options{RefuseDamagedTail: true})
+			require.ErrorIs(t, err, ErrCorrupt)
+			assert.NotErrorIs(t, err, ErrTornTail)
+			assert.Contains(t, err.Error(), fmt.Sprintf("segment %s record %d", path, n))
+			assert.Contains(t, err.Error(), "checksum mismatch")
+
+			_, err = Open(d, Options{NoRepair: true})
+			require.ErrorIs(t, err, ErrTornTail)
+			require.ErrorIs(t, err, ErrCorrupt)
+			fi, err := os.Stat(path)
+			require.NoError(t, err)
+			require.Equal(t, int64(end), fi.Size(), "NoRepair changes nothing")
+
+			l := openLog(t, d, Options{})
+			requireRecords(t, l, 1, n-1)
+			rec, ok := l.Recovery()
+			require.True(t, ok)
+			assert.Equal(t, Recovery{Segment: path, Index: n, Offset: int64(start), Dropped: int64(end - start), Damaged: true}, rec)
+			last, err := l.Append(payload(n))
+			require.NoError(t, err)
+			require.Equal(t, uint64(n), last)
+			require.NoError(t, l.Close())
+			l = openLog(t, d, Options{RefuseDamagedTail: true})
+			requireRecords(t, l, 1, n)
+			_, ok = l.Recovery()
+			assert.False(t, ok)
+		})
+	}
 }
 
 // Ensure a damaged record anywhere but the final entry fails Open with
@@ -446,22 +541,29 @@ func TestLog_Open_InterruptedTruncateFront(t *testing.T) {
 	requireRecords(t, l, 4, 10)
 }
 
-// A tail of zero bytes (the file grew but its data blocks were never
-// written: what a power loss leaves after an unsynced append) holds no
-// acknowledged record; Open should cut it like any torn tail.
+// Ensure a tail of zero bytes of any length (the file grew but its data
+// blocks were never written: what a power loss leaves after an unsynced
+// append) is cut like any torn tail, never reported as damage, even with
+// RefuseDamagedTail.
 func TestLog_Open_ZeroFilledTail(t *testing.T) {
-	dir := writeLog(t, 3, Options{})
-	segs := segmentPaths(t, dir)
-	f, err := os.OpenFile(segs[len(segs)-1], os.O_WRONLY|os.O_APPEND, 0)
-	require.NoError(t, err)
-	_, err = f.Write(make([]byte, 64))
-	require.NoError(t, err)
-	require.NoError(t, f.Close())
+	for _, size := range []int{1, 2, recordHeaderSize, recordHeaderSize + 1, 64, 4096} {
+		t.Run(fmt.Sprintf("zeros=%d", size), func(t *testing.T) {
+			dir := writeLog(t, 3, Options{})
+			segs := segmentPaths(t, dir)
+			f, err := os.OpenFile(segs[len(segs)-1], os.O_WRONLY|os.O_APPEND, 0)
+			require.NoError(t, err)
+			_, err = f.Write(make([]byte, size))
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
 
-	l, err := Open(dir, Options{})
-	require.NoError(t, err)
-	defer l.Close()
-	requireRecords(t, l, 1, 3)
+			l := openLog(t, dir, Options{RefuseDamagedTail: true})
+			requireRecords(t, l, 1, 3)
+			rec, ok := l.Recovery()
+			require.True(t, ok)
+			assert.False(t, rec.Damaged)
+			assert.Equal(t, int64(size), rec.Dropped)
+		})
+	}
 }
 
 // With NoRepair, Open reports a torn tail as ErrTornTail and leaves the

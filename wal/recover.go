@@ -23,12 +23,23 @@ import (
 // tidwall appends to the last segment only, and syncs a segment before it
 // starts the next one, so only the last segment can end in a torn entry.
 
-// Recovery describes the torn tail Open cut from the log.
+// Recovery describes the final entry Open cut from the log.
 type Recovery struct {
 	Segment string // path of the repaired segment file
-	Index   uint64 // index the dropped, never acknowledged, entry would have had
+	Index   uint64 // index the dropped entry would have had
 	Offset  int64  // new length of the segment file
 	Dropped int64  // bytes cut from the end of the segment file
+	// Damaged is true when the dropped entry was complete but failed its
+	// checks, which Options.RefuseDamagedTail forbids: unlike a torn write,
+	// that record may have been acknowledged, so a commit may be lost.
+	// False for a torn (incomplete or zero-filled) tail, which never was.
+	Damaged bool
+}
+
+// tailPolicy says what repairTail may do with the end of the last segment.
+type tailPolicy struct {
+	cut     bool // cut what it may drop; false only reports it
+	damaged bool // a complete final entry that fails its checks may be dropped
 }
 
 // segmentFile is one file of the log directory.
@@ -126,13 +137,18 @@ func scanEntries(data []byte) (entries []entry, rest int, err error) {
 }
 
 // repairTail cuts the torn final entry, if any, from the last segment of the
-// log in dir. Only the final entry may be dropped, and only when it is
-// incomplete or its record fails its checks: a torn write of the last batch,
-// which Append never acknowledged. Any other bad entry of that segment is
-// reported as an error wrapping ErrCorrupt and nothing is changed.
+// log in dir. Only the final entry may be dropped, and only when it is torn:
+// incomplete (its length prefix or its frame cut short), or zero-filled from
+// its first byte to the end of the file. That is a torn write of the last
+// batch, which Append never acknowledged. A final entry that is complete by
+// its length prefix but fails its record checks is damage to a record that
+// may have been acknowledged: it is dropped only with p.damaged, and
+// otherwise reported as an error wrapping ErrCorrupt. Any other bad entry of
+// that segment is reported as an error wrapping ErrCorrupt. On error nothing
+// is changed.
 //
-// With repair false it changes nothing and only reports what it would cut.
-func repairTail(dir string, repair bool) (Recovery, bool, error) {
+// With p.cut false it changes nothing and only reports what it would cut.
+func repairTail(dir string, p tailPolicy) (Recovery, bool, error) {
 	segs, err := listSegments(dir)
 	if err != nil {
 		return Recovery{}, false, err
@@ -158,7 +174,7 @@ func repairTail(dir string, repair bool) (Recovery, bool, error) {
 	// A power loss can leave a file longer than what was written, the rest
 	// zeros: from the first entry that is not a record, all zeros is a torn
 	// tail too. A record is never all zeros, so no sound entry is lost.
-	cut := -1
+	cut, damaged := -1, false
 	for i, e := range entries {
 		if _, err := DecodeRecord(e.frame); err != nil {
 			if allZero(data[e.start:]) {
@@ -174,7 +190,16 @@ func repairTail(dir string, repair bool) (Recovery, bool, error) {
 	case len(entries) > 0:
 		last := entries[len(entries)-1]
 		if _, err := DecodeRecord(last.frame); err != nil {
-			cut = last.start
+			// Complete but unsound: damage, not a torn write. An earlier
+			// bad entry is reported first.
+			if err := checkEntries(path, tail.first, entries[:len(entries)-1]); err != nil {
+				return Recovery{}, false, err
+			}
+			if !p.damaged {
+				return Recovery{}, false, fmt.Errorf("segment %s record %d: %w (the final record is complete, so this is damage, not a torn write)",
+					path, tail.first+uint64(len(entries)-1), err)
+			}
+			cut, damaged = last.start, true
 			entries = entries[:len(entries)-1]
 		}
 	}
@@ -185,7 +210,7 @@ func repairTail(dir string, repair bool) (Recovery, bool, error) {
 	if cut < 0 {
 		return Recovery{}, false, nil
 	}
-	if repair {
+	if p.cut {
 		if err := truncateFile(path, int64(cut)); err != nil {
 			return Recovery{}, false, err
 		}
@@ -195,6 +220,7 @@ func repairTail(dir string, repair bool) (Recovery, bool, error) {
 		Index:   tail.first + uint64(len(entries)),
 		Offset:  int64(cut),
 		Dropped: int64(len(data) - cut),
+		Damaged: damaged,
 	}, true, nil
 }
 
