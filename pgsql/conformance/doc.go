@@ -24,8 +24,9 @@
 // The input of exec and query is SQL: statements, each one or more lines,
 // the last of which ends with ";". Blank lines between statements are
 // ignored; a -- comment is part of the statement it precedes. Several
-// statements on one line, psql meta-commands (a backslash outside quotes)
-// and COPY FROM STDIN are not allowed.
+// statements on one line, an unterminated quote or unbalanced parentheses
+// (psql would read on into the next statement), psql meta-commands (a backslash outside quotes) and
+// COPY FROM STDIN are not allowed.
 //
 // exec — runs the statements in order and prints one line per statement:
 // its command tag as PostgreSQL sends it (CREATE TABLE, INSERT 0 3, UPDATE
