@@ -63,9 +63,10 @@ fuzz:
 	done
 
 ## conformance: the relation scenarios on reldb and on a throwaway PostgreSQL
-## server (Debian's postgresql package), compared statement by statement.
+## server (Debian's postgresql package), compared statement by statement; and
+## the SQL corpus (pgsql/conformance) checked against that server.
 conformance:
-	RELDB_CONFORMANCE=1 $(GO) test -count=1 -run TestConformance ./engine
+	RELDB_CONFORMANCE=1 $(GO) test -count=1 -run 'TestConformance|TestCorpus' ./engine ./pgsql/conformance
 
 ## crash: the crash test — a child process commits, is killed with SIGKILL
 ## at random moments, and the parent reopens and checks every acknowledged

@@ -82,7 +82,7 @@ func Open(opts Options) (*DB, error) {
 		return db, nil
 	}
 	d, s, err := durable.Open(durable.Config{Dir: opts.Dir, Sync: opts.Sync, SyncInterval: opts.SyncInterval,
-		NoRepair: opts.NoRepair, CheckpointBytes: opts.CheckpointBytes,
+		NoRepair: opts.NoRepair, RepairDamagedTail: opts.RepairDamagedTail, CheckpointBytes: opts.CheckpointBytes,
 		Latest: func() *txn.Snapshot { return db.oracle.Latest() }})
 	if err != nil {
 		return nil, err

@@ -37,6 +37,15 @@ type Options struct {
 	// would cut a torn or damaged final log record (an unacknowledged
 	// commit, normally): for tools that only verify, such as reldb check.
 	NoRepair bool
+	// RepairDamagedTail lets Open cut a final log record that is complete
+	// but fails its checksum — damage, not a torn write — and with it a
+	// commit that may have been acknowledged; Storage.Repaired then says
+	// so. By default Open refuses such a log with an error wrapping
+	// ErrCorrupt that names the file and record, changing nothing, so that
+	// no acknowledged commit is lost without an error. A torn final record
+	// (cut short by a crash before its commit was acknowledged) is cut
+	// either way, unless NoRepair.
+	RepairDamagedTail bool
 }
 
 // SyncMode says when a durable database makes a commit durable, that is,

@@ -380,3 +380,45 @@ func TestOpen_Recovery_ForeignDirectory(t *testing.T) {
 	require.NoError(t, err, "a database reopens")
 	require.NoError(t, db.Close())
 }
+
+// TestOpen_Recovery_DamagedFinalRecord ensures a final log record that is
+// complete but fails its checksum — a bit flip, not a crash — makes Open
+// fail with ErrCorrupt and change nothing, since its commit was
+// acknowledged; RepairDamagedTail cuts it and Storage says what was cut.
+func TestOpen_Recovery_DamagedFinalRecord(t *testing.T) {
+	dir := t.TempDir()
+	db := openDurableItems(t, dir)
+	require.NoError(t, db.Update(bg, createItems))
+	for _, name := range []string{"first", "last"} {
+		require.NoError(t, db.Update(bg, func(tx *engine.Tx) error {
+			_, err := tx.Insert("items", engine.Row{"name": name})
+			return err
+		}))
+	}
+	require.NoError(t, db.Close())
+	segs, err := filepath.Glob(filepath.Join(dir, "wal", "0*"))
+	require.NoError(t, err)
+	last := segs[len(segs)-1]
+	b, err := os.ReadFile(last)
+	require.NoError(t, err)
+	b[len(b)-2] ^= 0x40 // inside the payload of the last commit
+	require.NoError(t, os.WriteFile(last, b, 0o600))
+
+	_, err = engine.Open(engine.Options{Dir: dir})
+	require.ErrorIs(t, err, engine.ErrCorrupt)
+	after, err := os.ReadFile(last)
+	require.NoError(t, err)
+	assert.Equal(t, b, after, "a refused Open changes nothing")
+
+	db, err = engine.Open(engine.Options{Dir: dir, RepairDamagedTail: true})
+	require.NoError(t, err)
+	defer db.Close()
+	st, err := db.Storage()
+	require.NoError(t, err)
+	assert.Contains(t, st.Repaired, "damage")
+	require.NoError(t, db.View(bg, func(tx *engine.Tx) error {
+		n, err := tx.Query("items").Count()
+		assert.Equal(t, 1, n, "the damaged commit is gone, the one before it stays")
+		return err
+	}))
+}

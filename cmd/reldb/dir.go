@@ -48,8 +48,12 @@ func dirCommand(name, summary string, args []string, stderr io.Writer) (*engine.
 			fmt.Fprintf(stderr, "reldb %s: %s is in use by another process\n", name, dir)
 			return nil, 2
 		}
+		if errors.Is(err, engine.ErrCorrupt) {
+			fmt.Fprintf(stderr, "reldb %s: %v (damage, not a crash: restore the directory from a backup, or open it with Options.RepairDamagedTail to cut the record and lose its commit)\n", name, err)
+			return nil, 1
+		}
 		if errors.Is(err, engine.ErrTornTail) {
-			fmt.Fprintf(stderr, "reldb %s: %v (an unacknowledged commit cut short by a crash, or damage; opening the database to write cuts it)\n", name, err)
+			fmt.Fprintf(stderr, "reldb %s: %v (an unacknowledged commit cut short by a crash; opening the database to write cuts it)\n", name, err)
 			return nil, 1
 		}
 		fmt.Fprintf(stderr, "reldb %s: %v\n", name, err)

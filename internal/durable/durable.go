@@ -30,11 +30,14 @@ const (
 
 // Config is what the durability machinery needs from a database.
 type Config struct {
-	Dir             string        // the database's directory, created if missing
-	Sync            wal.SyncMode  // when a commit is made durable
-	SyncInterval    time.Duration // with SyncInterval; 0 means the log's default
-	NoRepair        bool          // refuse a torn log tail instead of cutting it
-	CheckpointBytes int64         // checkpoint in the background after this much log; <= 0 never
+	Dir          string        // the database's directory, created if missing
+	Sync         wal.SyncMode  // when a commit is made durable
+	SyncInterval time.Duration // with SyncInterval; 0 means the log's default
+	NoRepair     bool          // refuse a torn log tail instead of cutting it
+	// RepairDamagedTail cuts a complete final record whose checksum fails
+	// instead of refusing the log with ErrCorrupt.
+	RepairDamagedTail bool
+	CheckpointBytes   int64 // checkpoint in the background after this much log; <= 0 never
 	// Latest returns the latest committed snapshot, which a checkpoint
 	// writes. It is called only after Open returns.
 	Latest func() *txn.Snapshot

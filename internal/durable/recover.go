@@ -3,6 +3,7 @@ package durable
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -238,7 +239,7 @@ func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
-	wo := wal.Options{SyncMode: cfg.Sync, NoRepair: cfg.NoRepair}
+	wo := wal.Options{SyncMode: cfg.Sync, NoRepair: cfg.NoRepair, RefuseDamagedTail: !cfg.RepairDamagedTail}
 	if cfg.Sync == wal.SyncInterval {
 		wo.Interval = cfg.SyncInterval
 	}
@@ -355,8 +356,16 @@ func loadNewestSnapshot(dir string) (*Recovered, error) {
 // writing that file. A directory holding anything else is refused with
 // ErrNotDatabase, so that a wrong path never has a log written into it.
 func claimDir(dir string) error {
+	_, statErr := os.Stat(dir)
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return err
+	}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		// A new directory survives a power loss only once its parent's
+		// entry for it is synced.
+		if err := syncDir(filepath.Dir(filepath.Clean(dir))); err != nil {
+			return err
+		}
 	}
 	if hasIdentity(dir) {
 		return nil

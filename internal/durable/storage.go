@@ -44,6 +44,11 @@ func (d *Store) Storage() (Storage, error) {
 	s := Storage{Dir: d.dir}
 	if r, ok := d.log.Recovery(); ok {
 		s.Repaired = fmt.Sprintf("cut %d bytes from the end of %s (record %d)", r.Dropped, r.Segment, r.Index)
+		if r.Damaged {
+			s.Repaired += ": a complete record that failed its checksum (damage): its commit may have been acknowledged"
+		} else {
+			s.Repaired += ": a torn record (a commit never acknowledged)"
+		}
 	}
 	err := filepath.WalkDir(filepath.Join(s.Dir, walDirName), func(path string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
