@@ -2,10 +2,9 @@ package engine
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
-	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/access"
 	"github.com/reldb/reldb/internal/catalog"
 )
 
@@ -123,24 +122,16 @@ func (tx *Tx) prefetch(s *result, d *catalog.Table, nodes []*prefetchNode) error
 	return nil
 }
 
-// batchSpec is PrefetchOptions bound to the related table.
-type batchSpec struct {
-	conds   []bound
-	order   []orderTerm
-	orderAt []int
-	limit   int
-}
-
-func bindPrefetch(to *catalog.Table, rel *travRel, opts *PrefetchOptions) (*batchSpec, error) {
+func bindPrefetch(to *catalog.Table, rel *travRel, opts *PrefetchOptions) (*access.BatchSpec, error) {
 	conds, err := bindConds(to, "prefetch", rel.key, opts.Where, nil)
 	if err != nil {
 		return nil, err
 	}
-	sp := &batchSpec{conds: conds, limit: opts.Limit}
+	sp := &access.BatchSpec{Conds: conds, Limit: opts.Limit}
 	for _, k := range opts.OrderBy {
-		sp.order = append(sp.order, orderTerm{k.Col, k.Dir})
+		sp.Order = append(sp.Order, access.OrderTerm{Col: k.Col, Dir: k.Dir})
 	}
-	if sp.orderAt, err = bindOrder(to, "prefetch", rel.key, sp.order); err != nil {
+	if sp.OrderAt, err = bindOrder(to, "prefetch", rel.key, sp.Order); err != nil {
 		return nil, err
 	}
 	return sp, nil
@@ -157,16 +148,16 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("prefetch %s: %w", rel.key, err)
 	}
-	sp := &batchSpec{}
+	sp := &access.BatchSpec{}
 	if opts != nil {
 		if sp, err = bindPrefetch(to, rel, opts); err != nil {
 			return nil, nil, nil, err
 		}
 	}
-	keys, of := distinctKeys(rowSource{rows: s.rows}, rel.src)
+	keys, of := access.DistinctKeys(access.RowSource{Rows: s.rows}, rel.src)
 	// g holds the related rows of every key; ends[k] is where key k's
 	// range ends (it starts where key k-1's ends).
-	g := &gather{ends: make([]int, keys.len())}
+	g := &access.Gather{Ends: make([]int, keys.Len())}
 	var path string
 	var seeks, read int
 	switch rel.dir {
@@ -175,30 +166,30 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 		domain := tx.t.Len(rel.near.ParentTree)
 		// Room for the rows expected: a parent per key, or each key's
 		// share of the children.
-		room := keys.len()
+		room := keys.Len()
 		if rel.dir == toChildren {
 			// A child tree's keys start with the relation's columns and
 			// may go on (a longer unique index): always a prefix scan.
 			tree, point = rel.near.ChildTree, false
-			room = keys.len()*tx.t.Len(tree)/max(domain, 1) + 16
+			room = keys.Len()*tx.t.Len(tree)/max(domain, 1) + 16
 		}
-		g.rows = make([][]any, 0, room)
-		path, seeks, err = tx.probe(tree, keys, len(rel.src), point, domain, func(k int, box *[]any) {
+		g.Rows = make([][]any, 0, room)
+		path, seeks, err = tx.reader().Probe(tree, keys, len(rel.src), point, domain, func(k int, box *[]any) {
 			row := *box
 			read++
-			if matches(sp.conds, row) {
-				g.add(k, row)
+			if access.Matches(sp.Conds, row) {
+				g.Add(k, row)
 			}
 		})
-		g.close(keys.len())
+		g.Close(keys.Len())
 	case through:
 		path, seeks, read, err = tx.probeThrough(rel, keys, sp, g)
 	}
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("prefetch %s: %w", rel.key, err)
 	}
-	if len(sp.order) > 0 || sp.limit > 0 {
-		g.arrange(sp)
+	if len(sp.Order) > 0 || sp.Limit > 0 {
+		g.Arrange(sp)
 	}
 
 	// Place each distinct related row in next once. Through a junction a
@@ -206,46 +197,46 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	// target a row is, and it gets one place. When every gathered row is
 	// kept, the gathered slices serve as the results' rows as they are.
 	// Records are made from the places on the first Related (loaded.group).
-	all := g.keep == nil
+	all := g.Keep == nil
 	next := &result{tx: tx, def: to}
-	ats := make([]int32, 0, g.kept()) // the related rows' places in next, all groups in order
+	ats := make([]int32, 0, g.Kept()) // the related rows' places in next, all groups in order
 	var vias []*[]any                 // through: the junction rows, in step with ats
 	var targetAt []int32
 	switch {
 	case rel.dir == through:
-		vias = g.vias
+		vias = g.Vias
 		if !all {
-			vias = make([]*[]any, 0, g.kept())
+			vias = make([]*[]any, 0, g.Kept())
 		}
-		targetAt = make([]int32, len(g.targetRows))
+		targetAt = make([]int32, len(g.TargetRows))
 		for i := range targetAt {
 			targetAt[i] = -1
 		}
 	case all:
-		next.rows = g.rows
+		next.rows = g.Rows
 	default:
-		next.rows = make([][]any, 0, g.kept())
+		next.rows = make([][]any, 0, g.Kept())
 	}
-	groupOf := make([][2]int32, keys.len()) // [start, end) in ats
+	groupOf := make([][2]int32, keys.Len()) // [start, end) in ats
 	start := 0
-	for k, end := range g.ends {
+	for k, end := range g.Ends {
 		from := int32(len(ats))
-		for i := start; i < start+g.count(k); i++ {
+		for i := start; i < start+g.Count(k); i++ {
 			at := i // all kept and not through: next.rows is g.rows
 			switch {
 			case targetAt != nil:
-				t := g.target[i]
+				t := g.Target[i]
 				if targetAt[t] < 0 {
 					targetAt[t] = int32(len(next.rows))
-					next.rows = append(next.rows, g.targetRows[t])
+					next.rows = append(next.rows, g.TargetRows[t])
 				}
 				at = int(targetAt[t])
 				if !all {
-					vias = append(vias, g.vias[i])
+					vias = append(vias, g.Vias[i])
 				}
 			case !all:
 				at = len(next.rows)
-				next.rows = append(next.rows, g.rows[i])
+				next.rows = append(next.rows, g.Rows[i])
 			}
 			ats = append(ats, int32(at))
 		}
@@ -262,147 +253,43 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 			l.start[i], l.count[i] = r[0], r[1]-r[0]
 		}
 	}
-	tx.countRel(rel, LoadBatch, to.Name, keys.len(), seeks, read, len(next.rows), path)
+	tx.countRel(rel, LoadBatch, to.Name, keys.Len(), seeks, read, len(next.rows), path)
 	return l, next, to, nil
-}
-
-// gather collects the related rows of sorted keys, added in key order.
-// Through a junction, a row is a target (target[i] of targetRows) reached
-// by a junction row (vias[i]); otherwise rows holds it.
-type gather struct {
-	rows       [][]any
-	vias       []*[]any // through: the junction rows, boxed as stored
-	target     []int32
-	targetRows [][]any
-	// ends[k] is the end of key k's range in rows; keep[k], when set by
-	// arrange, how many of the range are kept.
-	ends []int
-	keep []int
-	last int // the key added last
-	n    int // rows gathered
-}
-
-// add gathers a row of key k.
-func (g *gather) add(k int, row []any) {
-	g.close(k)
-	g.rows = append(g.rows, row)
-	g.n++
-}
-
-// addTarget gathers target t of key k, reached by junction row via.
-func (g *gather) addTarget(k int, t int32, via *[]any) {
-	g.close(k)
-	g.target = append(g.target, t)
-	g.vias = append(g.vias, via)
-	g.n++
-}
-
-// row returns gathered row i.
-func (g *gather) row(i int) []any {
-	if g.targetRows != nil {
-		return g.targetRows[g.target[i]]
-	}
-	return g.rows[i]
-}
-
-// close ends the ranges of keys [last, n).
-func (g *gather) close(n int) {
-	for ; g.last < n; g.last++ {
-		g.ends[g.last] = g.n
-	}
-}
-
-// count is how many rows of key k are kept.
-func (g *gather) count(k int) int {
-	if g.keep != nil {
-		return g.keep[k]
-	}
-	start := 0
-	if k > 0 {
-		start = g.ends[k-1]
-	}
-	return g.ends[k] - start
-}
-
-// kept is how many rows are kept in all.
-func (g *gather) kept() int {
-	if g.keep == nil {
-		return g.n
-	}
-	n := 0
-	for _, c := range g.keep {
-		n += c
-	}
-	return n
-}
-
-// arrange orders each key's range and applies the per-key limit.
-func (g *gather) arrange(sp *batchSpec) {
-	g.keep = make([]int, len(g.ends))
-	start := 0
-	for k, end := range g.ends {
-		if len(sp.order) > 0 && end-start > 1 {
-			idx := make([]int, end-start)
-			for i := range idx {
-				idx[i] = start + i
-			}
-			slices.SortStableFunc(idx, func(a, b int) int { return compareRows(g.row(a), g.row(b), sp.order, sp.orderAt) })
-			if g.targetRows != nil {
-				permute(g.vias[start:end], idx, start)
-				permute(g.target[start:end], idx, start)
-			} else {
-				permute(g.rows[start:end], idx, start)
-			}
-		}
-		g.keep[k] = end - start
-		if sp.limit > 0 {
-			g.keep[k] = min(g.keep[k], sp.limit)
-		}
-		start = end
-	}
-}
-
-// permute reorders s so that s[i] is the old s[idx[i]-base].
-func permute[E any](s []E, idx []int, base int) {
-	old := slices.Clone(s)
-	for i, j := range idx {
-		s[i] = old[j-base]
-	}
 }
 
 // probeThrough loads a many-to-many for sorted distinct source keys: the
 // junction rows of each key, then each distinct target once, and gathers
 // each key's targets that match the spec, in junction order.
-func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) (path string, seeks, read int, err error) {
+func (tx *Tx) probeThrough(rel *travRel, keys access.KeySet, sp *access.BatchSpec, g *access.Gather) (path string, seeks, read int, err error) {
 	// Each key has about n/domain junction rows: room for that many.
 	domain := max(tx.t.Len(rel.near.ParentTree), 1)
 	// The junction rows are gathered as the boxes the tree stores them in:
 	// a third of the size of slice headers, and Links alone needs more.
-	jg := &gather{ends: make([]int, keys.len()), vias: make([]*[]any, 0, keys.len()*tx.t.Len(rel.near.ChildTree)/domain+16)}
-	path, seeks, err = tx.probe(rel.near.ChildTree, keys, len(rel.src), false /* point */, domain, func(k int, box *[]any) {
-		jg.close(k)
-		jg.vias = append(jg.vias, box)
-		jg.n++
+	jg := &access.Gather{Ends: make([]int, keys.Len()), Vias: make([]*[]any, 0, keys.Len()*tx.t.Len(rel.near.ChildTree)/domain+16)}
+	path, seeks, err = tx.reader().Probe(rel.near.ChildTree, keys, len(rel.src), false /* point */, domain, func(k int, box *[]any) {
+		jg.Close(k)
+		jg.Vias = append(jg.Vias, box)
+		jg.N++
 	})
-	jg.close(keys.len())
+	jg.Close(keys.Len())
 	if err != nil {
 		return "", 0, 0, err
 	}
-	links, linkEnds := jg.vias, jg.ends
+	links, linkEnds := jg.Vias, jg.Ends
 	read = len(links)
-	tkeys, tof := distinctKeys(rowSource{boxes: links}, rel.far.ChildCols)
-	targets := make([][]any, tkeys.len())
-	_, tseeks, err := tx.probe(rel.far.ParentTree, tkeys, len(rel.far.ChildCols), true /* point */, tx.t.Len(rel.far.ParentTree), func(i int, box *[]any) {
+	tkeys, tof := access.DistinctKeys(access.RowSource{Boxes: links}, rel.far.ChildCols)
+	targets := make([][]any, tkeys.Len())
+	_, tseeks, err := tx.reader().Probe(rel.far.ParentTree, tkeys, len(rel.far.ChildCols), true /* point */, tx.t.Len(rel.far.ParentTree), func(i int, box *[]any) {
 		row := *box
 		read++
-		if matches(sp.conds, row) {
+		if access.Matches(sp.Conds, row) {
 			targets[i] = row
 		}
 	})
 	if err != nil {
 		return "", 0, 0, err
 	}
-	g.targetRows = targets
+	g.TargetRows = targets
 	// Usually every junction row leads to a target that matches: then
 	// the junction rows and their target numbers are the gathered rows as
 	// they are.
@@ -414,36 +301,22 @@ func (tx *Tx) probeThrough(rel *travRel, keys keySet, sp *batchSpec, g *gather) 
 		}
 	}
 	if every {
-		g.vias, g.target, g.n = links, tof, len(links)
-		copy(g.ends, linkEnds)
-		g.last = keys.len()
+		g.Vias, g.Target, g.N = links, tof, len(links)
+		copy(g.Ends, linkEnds)
+		g.Last = keys.Len()
 		return path, seeks + tseeks, read, nil
 	}
-	g.vias = make([]*[]any, 0, len(links))
-	g.target = make([]int32, 0, len(links))
+	g.Vias = make([]*[]any, 0, len(links))
+	g.Target = make([]int32, 0, len(links))
 	start := 0
 	for k, end := range linkEnds {
 		for f := start; f < end; f++ {
 			if t := tof[f]; t >= 0 && targets[t] != nil {
-				g.addTarget(k, t, links[f])
+				g.AddTarget(k, t, links[f])
 			}
 		}
 		start = end
 	}
-	g.close(keys.len())
+	g.Close(keys.Len())
 	return path, seeks + tseeks, read, nil
-}
-
-// compareRows orders two rows by ORDER BY terms.
-func compareRows(a, b []any, order []orderTerm, orderAt []int) int {
-	for i, col := range orderAt {
-		c := index.Compare(a[col], b[col])
-		if order[i].dir == Desc {
-			c = -c
-		}
-		if c != 0 {
-			return c
-		}
-	}
-	return 0
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/reldb/reldb/internal/access"
 )
 
 // Stats counts what a transaction (Tx.Stats) or a database since Open
@@ -305,9 +307,9 @@ func (tx *Tx) countRel(rel *travRel, kind LoadKind, table string, keys, seeks, r
 	if kind == LoadBatch {
 		s.Batched++
 		switch path {
-		case pathSeek:
+		case access.PathSeek:
 			s.Seeks++
-		case pathScan:
+		case access.PathScan:
 			s.Scans++
 		}
 	} else {

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/access"
 	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 )
@@ -525,4 +526,13 @@ func (tx *Tx) looseFor(d *catalog.Table) *result {
 		tv.loose[d] = res
 	}
 	return res
+}
+
+// reader returns the access-path reader of the transaction's trees.
+func (tx *Tx) reader() access.Reader {
+	r := access.Reader{T: &tx.t}
+	if tx.writeState != nil {
+		r.Arena = &tx.arena
+	}
+	return r
 }

@@ -1,4 +1,4 @@
-package engine
+package access
 
 import (
 	"slices"
@@ -9,11 +9,11 @@ import (
 	"github.com/reldb/reldb/internal/catalog"
 )
 
-// distinctKeys encodes the cols of every row and returns the distinct
+// DistinctKeys encodes the cols of every row and returns the distinct
 // non-NULL keys in order, and for each row the index of its key in them
 // (-1 for a key with a NULL). The keys are never modified afterwards, so a
 // write transaction may keep them in its read set.
-func distinctKeys(src rowSource, cols []int) (keys keySet, of []int32) {
+func DistinctKeys(src RowSource, cols []int) (keys KeySet, of []int32) {
 	n := src.len()
 	if len(cols) == 1 {
 		if keys, of, ok := distinctInts(src, cols[0]); ok {
@@ -53,7 +53,7 @@ func distinctKeys(src rowSource, cols []int) (keys keySet, of []int32) {
 		start = end
 	}
 	if sorted {
-		return keySet{enc: all}, of
+		return KeySet{enc: all}, of
 	}
 	pos := make(map[string]int, len(all))
 	var uniq [][]byte
@@ -72,46 +72,46 @@ func distinctKeys(src rowSource, cols []int) (keys keySet, of []int32) {
 			of[i] = int32(pos[string(all[o])])
 		}
 	}
-	return keySet{enc: uniq}, of
+	return KeySet{enc: uniq}, of
 }
 
-// rowSource is the rows of a batch: values, or the boxes a tree holds
+// RowSource is the rows of a batch: values, or the boxes a tree holds
 // them in (see rowOf).
-type rowSource struct {
-	rows  [][]any
-	boxes []*[]any
+type RowSource struct {
+	Rows  [][]any  // the rows, when not boxed
+	Boxes []*[]any // the rows as a tree holds them, when set
 }
 
-func (s rowSource) len() int {
-	if s.boxes != nil {
-		return len(s.boxes)
+func (s RowSource) len() int {
+	if s.Boxes != nil {
+		return len(s.Boxes)
 	}
-	return len(s.rows)
+	return len(s.Rows)
 }
 
-func (s rowSource) at(i int) []any {
-	if s.boxes != nil {
-		return *s.boxes[i]
+func (s RowSource) at(i int) []any {
+	if s.Boxes != nil {
+		return *s.Boxes[i]
 	}
-	return s.rows[i]
+	return s.Rows[i]
 }
 
-// keySet is the sorted, distinct keys of a batch, encoded; dense says they
+// KeySet is the sorted, distinct keys of a batch, encoded; dense says they
 // are integers that fill at least half of the span between the first and
 // the last, so that little else lies in their range.
 //
 // Integer keys are kept back to back, width bytes each, in fixed: a
 // batch may have thousands, and a slice header apiece would triple their
 // size.
-type keySet struct {
+type KeySet struct {
 	enc   [][]byte
 	fixed []byte
 	width int
 	dense bool
 }
 
-// len returns the number of keys.
-func (k *keySet) len() int {
+// Len returns the number of keys.
+func (k *KeySet) Len() int {
 	if k.width > 0 {
 		return len(k.fixed) / k.width
 	}
@@ -119,7 +119,7 @@ func (k *keySet) len() int {
 }
 
 // key returns key i.
-func (k *keySet) key(i int) []byte {
+func (k *KeySet) key(i int) []byte {
 	if k.width > 0 {
 		end := (i + 1) * k.width
 		return k.fixed[i*k.width : end : end]
@@ -127,24 +127,24 @@ func (k *keySet) key(i int) []byte {
 	return k.enc[i]
 }
 
-// intKeyWidth is the length of an encoded Int (index.AppendInt).
-const intKeyWidth = 9
+// IntKeyWidth is the length of an encoded Int (index.AppendInt).
+const IntKeyWidth = 9
 
 // distinctInts is distinctKeys for one Int column, the common key: it
 // deduplicates and sorts the integers and encodes only the distinct ones.
 // ok is false when a value is not an int64. The integers are gathered in
 // a buffer from intScratch, which it keeps no reference to.
-func distinctInts(src rowSource, col int) (keys keySet, of []int32, ok bool) {
+func distinctInts(src RowSource, col int) (keys KeySet, of []int32, ok bool) {
 	n := src.len()
 	of = make([]int32, n)
-	scratch := intScratch.Get().(*[]int64)
+	scratch := IntScratch.Get().(*[]int64)
 	ints := (*scratch)[:0]
 	if cap(ints) < n {
 		ints = make([]int64, 0, n)
 	}
 	defer func() {
 		*scratch = ints[:0]
-		intScratch.Put(scratch)
+		IntScratch.Put(scratch)
 	}()
 	sorted := true
 	for i := range n {
@@ -158,24 +158,24 @@ func distinctInts(src rowSource, col int) (keys keySet, of []int32, ok bool) {
 			of[i] = int32(len(ints))
 			ints = append(ints, x)
 		default:
-			return keySet{}, nil, false
+			return KeySet{}, nil, false
 		}
 	}
 	uniq := ints
 	if !sorted {
 		uniq = dedupeInts(ints, of)
 	}
-	buf := make([]byte, 0, intKeyWidth*len(uniq))
+	buf := make([]byte, 0, IntKeyWidth*len(uniq))
 	for _, x := range uniq {
 		buf = index.AppendInt(buf, x)
 	}
 	dense := len(uniq) > 1 && uint64(uniq[len(uniq)-1]-uniq[0]) < uint64(2*len(uniq))
-	return keySet{fixed: buf, width: intKeyWidth, dense: dense}, of, true
+	return KeySet{fixed: buf, width: IntKeyWidth, dense: dense}, of, true
 }
 
-// intScratch recycles distinctInts' integer buffers across transactions:
+// IntScratch recycles distinctInts' integer buffers across transactions:
 // a prefetch level of thousands of rows needs one as long as the level.
-var intScratch = sync.Pool{New: func() any { return new([]int64) }}
+var IntScratch = sync.Pool{New: func() any { return new([]int64) }}
 
 // dedupeInts returns the distinct values of ints in order and points each
 // of (an index into ints, or -1) at its value's place among them. Values

@@ -1,4 +1,4 @@
-package engine
+package access
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 )
 
 // TestPrefixWords checks the merge scan's comparison on inline prefix
-// words (index.InlinePrefix, prefixMasks) against bytes.Compare of the entry key's
+// words (index.InlinePrefix, PrefixMasks) against bytes.Compare of the entry key's
 // first len(key) bytes, zero-padded, for keys short and long, equal and
 // not, over bytes from a small alphabet so that ties are common.
 func TestPrefixWords(t *testing.T) {

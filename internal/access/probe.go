@@ -1,22 +1,29 @@
-package engine
+package access
 
 import (
 	"github.com/reldb/reldb/index"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
 )
 
+// Reader reads a transaction's trees along the access paths below.
+type Reader struct {
+	T     *txn.Txn          // the transaction whose trees are read
+	Arena *catalog.KeyArena // a writer's key arena; nil in a read-only transaction
+}
+
 // Access paths of a batched load.
 const (
-	pathSeek = "seek"
-	pathScan = "scan"
+	PathSeek = "seek"
+	PathScan = "scan"
 )
 
-// seekCost is how many index entries an ordered scan reads in the time
+// SeekCost is how many index entries an ordered scan reads in the time
 // one seek takes, roughly (a seek descends 3-4 levels of degree-32 nodes,
 // missing cache on the way; a scan reads entries in order).
-const seekCost = 8
+const SeekCost = 8
 
-// probe calls fn(i, box) for every entry of tree whose key starts with
+// Probe calls fn(i, box) for every entry of tree whose key starts with
 // keys.key(i), for sorted, distinct keys of ncols values each, in key
 // order, with the box the entry holds its row in (see rowOf). It returns
 // the access path it took and the seeks. point says each
@@ -33,28 +40,28 @@ const seekCost = 8
 // The merge scan gallops: after seekCost entries that match no key it
 // seeks to the next key instead of reading on, so a gap in the keys costs
 // at most about one seek.
-func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain int, fn func(i int, box *[]any)) (path string, seeks int, err error) {
-	k, n := keys.len(), tx.t.Len(tree)
+func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domain int, fn func(i int, box *[]any)) (path string, seeks int, err error) {
+	k, n := keys.Len(), r.T.Len(tree)
 	if k == 0 {
 		return "", 0, nil
 	}
 	domain = max(domain, k)
-	if k > 1 && (keys.dense || n*(domain-k) <= k*seekCost*domain) {
-		// The scan stops itself past the last key. A reader scans with no
+	if k > 1 && (keys.dense || n*(domain-k) <= k*SeekCost*domain) {
+		// The scan stops itself past the last key. A treeReader scans with no
 		// upper bound, which spares the B-tree a comparison per entry; a
 		// writer bounds it, so that its read set holds no more than the
 		// keys' range when the tree ends before a stop.
 		var hi []byte
-		if !tx.readOnly {
-			hi = tx.rangeEnd(nil, keys.key(k-1))
+		if r.Arena != nil {
+			hi = r.RangeEnd(nil, keys.key(k-1))
 		}
 		// The merge: i is the first key not yet passed; gap counts the
 		// entries since the last match, up to a reseek. scanFrom scans
 		// from key i on.
 		i, gap, reseek := 0, 0, false
 		scanFrom := func() {
-			tx.t.Scan(tree, keys.key(i), hi, false, func(e index.Entry) bool {
-				return tx.probeStep(keys, &i, &gap, &reseek, &e, ncols, &err, fn)
+			r.T.Scan(tree, keys.key(i), hi, false, func(e index.Entry) bool {
+				return r.probeStep(keys, &i, &gap, &reseek, &e, ncols, &err, fn)
 			})
 		}
 		if keys.width > 0 && keys.width <= 16 && ncols == 1 {
@@ -72,7 +79,7 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 				if p0&(0xFF<<56) != tag {
 					// Another type (NULL) leads: compare the bytes.
 					at := i
-					goOn := tx.probeStep(keys, &i, &gap, &reseek, e, ncols, &err, fn)
+					goOn := r.probeStep(keys, &i, &gap, &reseek, e, ncols, &err, fn)
 					if i != at && i < k {
 						setKey()
 					}
@@ -86,7 +93,7 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 						return true
 					}
 					if p0 < k0 || (p0 == k0 && p1 < k1) {
-						if gap++; gap > seekCost {
+						if gap++; gap > SeekCost {
 							reseek = true
 							return false
 						}
@@ -98,7 +105,7 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 					setKey()
 				}
 			}
-			scanFrom = func() { tx.t.ScanPrefix(tree, keys.key(i), hi, visit) }
+			scanFrom = func() { r.T.ScanPrefix(tree, keys.key(i), hi, visit) }
 		}
 		for i < k && err == nil {
 			seeks++
@@ -108,38 +115,38 @@ func (tx *Tx) probe(tree txn.TreeID, keys keySet, ncols int, point bool, domain 
 				break
 			}
 		}
-		return pathScan, seeks, err
+		return PathScan, seeks, err
 	}
 	var hi []byte
 	for i := range k {
 		key := keys.key(i)
 		if point {
-			if e, ok := tx.t.Get(tree, key); ok {
+			if e, ok := r.T.Get(tree, key); ok {
 				fn(i, e.Val.(*[]any))
 			}
 			continue
 		}
-		hi = tx.rangeEnd(hi, key)
-		tx.t.Scan(tree, key, hi, false, func(e index.Entry) bool {
+		hi = r.RangeEnd(hi, key)
+		r.T.Scan(tree, key, hi, false, func(e index.Entry) bool {
 			fn(i, e.Val.(*[]any))
 			return true
 		})
 	}
-	return pathSeek, k, nil
+	return PathSeek, k, nil
 }
 
 // probeStep is one entry of probe's merge scan: it passes the keys
 // before the entry's key prefix, hands the entry on if its prefix is key
 // *i, and counts entries that match no key (gap) up to a reseek. It
 // returns whether the scan goes on.
-func (tx *Tx) probeStep(keys keySet, i, gap *int, reseek *bool, e *index.Entry, ncols int, err *error, fn func(i int, box *[]any)) bool {
+func (r Reader) probeStep(keys KeySet, i, gap *int, reseek *bool, e *index.Entry, ncols int, err *error, fn func(i int, box *[]any)) bool {
 	n, serr := index.SkipValues(e.Key, ncols)
 	if serr != nil {
 		*err = serr
 		return false
 	}
 	prefix := e.Key[:n]
-	k := keys.len()
+	k := keys.Len()
 	for *i < k && string(keys.key(*i)) < string(prefix) {
 		*i++
 	}
@@ -151,7 +158,7 @@ func (tx *Tx) probeStep(keys keySet, i, gap *int, reseek *bool, e *index.Entry, 
 		fn(*i, e.Val.(*[]any))
 		return true
 	}
-	if *gap++; *gap > seekCost {
+	if *gap++; *gap > SeekCost {
 		*reseek = true
 		return false
 	}
@@ -168,12 +175,12 @@ func prefixMasks(n int) (m0, m1 uint64) {
 	return ^uint64(0) << (64 - 8*n), 0
 }
 
-// rangeEnd returns the end of the range of keys that start with prefix
-// (index.PrefixEnd). A reader keeps no read set, so it reuses buf; a
+// RangeEnd returns the end of the range of keys that start with prefix
+// (index.PrefixEnd). A treeReader keeps no read set, so it reuses buf; a
 // writer's read set keeps the key, so it comes from the arena.
-func (tx *Tx) rangeEnd(buf, prefix []byte) []byte {
-	if tx.writeState != nil {
-		return tx.arena.PrefixEnd(prefix)
+func (r Reader) RangeEnd(buf, prefix []byte) []byte {
+	if r.Arena != nil {
+		return r.Arena.PrefixEnd(prefix)
 	}
 	return index.AppendPrefixEnd(buf[:0], prefix)
 }
