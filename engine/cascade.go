@@ -50,6 +50,7 @@ func (tx *Tx) putPlanner(p *planner) {
 	tx.db.planners.Put(p)
 }
 
+// Incoming implements relation.Reader: the relations referencing table.
 func (r *reader) Incoming(table string) []*relation.FK {
 	if fks, ok := r.incoming[table]; ok {
 		return fks
@@ -67,6 +68,7 @@ func (r *reader) Incoming(table string) []*relation.FK {
 	return fks
 }
 
+// Children implements relation.Reader: the rows referencing key through fk.
 func (r *reader) Children(fk *relation.FK, key []any, fn func(pk []byte, row []any) bool) error {
 	def, ok := r.defs[fk]
 	if !ok {
@@ -82,6 +84,7 @@ func (r *reader) Children(fk *relation.FK, key []any, fn func(pk []byte, row []a
 	return r.tx.scanChildren(&r.scan, def, key, fn)
 }
 
+// Default implements relation.Reader: the default of a column.
 func (r *reader) Default(table string, col int) any {
 	d, err := r.tx.table(table)
 	if err != nil {

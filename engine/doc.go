@@ -99,10 +99,30 @@
 // and a report of prefetched relations nothing read go to
 // [TraversalOptions].OnReport.
 //
+// # Typed models
+//
 // Structs map to tables with [Register]; [Insert], [Update], [Delete],
 // [Get], [Find] and [All] work on them, All filling relation fields down
 // the prefetch paths, and [Related] loads one lazily. Each row is one
-// object per transaction.
+// object per transaction. [Register] gives the mapping rules:
+//
+//	type Author struct {
+//		ID    int64   // column id
+//		Name  string  // column name
+//		Born  *int64  // column born; nil is NULL
+//		Books []*Book `rel:"books"` // the relation named books
+//	}
+//
+// # Values
+//
+// Each [Type] stores one Go type, which [Record.Get] returns: Int int64,
+// Float float64, Text string, Bool bool, Bytes []byte, Time time.Time (UTC),
+// Decimal *apd.Decimal (github.com/cockroachdb/apd/v3). On input a column
+// also takes the Go values that convert exactly: any integer type for Int
+// and Decimal, float32, a decimal string such as "12.50" for Decimal, a
+// pointer to any of them (nil is NULL) and named types over them. A
+// decimal reads without importing apd: fmt.Sprint(r.Get("price")) or
+// r.Get("price").(fmt.Stringer).String() give its exact text, "12.50".
 //
 // # Durability
 //
@@ -138,8 +158,10 @@
 // [Options.CheckpointBytes] of log. Recovery time is proportional to the
 // snapshot plus the log after it. A torn last log record (a crash in the
 // middle of a write that was never acknowledged) is cut off at Open; damage
-// anywhere else, in the log or in the snapshot file, makes Open fail with
-// [ErrCorrupt] naming the file and record, and changes nothing. Files are
+// — a complete record whose checksum fails, the last one included, or a
+// damaged snapshot file — makes Open fail with [ErrCorrupt] naming the
+// file and record, and changes nothing ([Options.RepairDamagedTail] cuts a
+// damaged last record instead, losing its commit). Files are
 // created with mode 0600, directories 0700. [DB.Close] writes what is
 // queued, syncs and releases the directory.
 //

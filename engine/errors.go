@@ -56,20 +56,21 @@ var (
 
 // SQLSTATE codes, as PostgreSQL reports them.
 const (
-	StateNotNull                  = catalog.StateNotNull
-	StateForeignKey               = catalog.StateForeignKey
-	StateUnique                   = catalog.StateUnique
-	StateSerialization            = catalog.StateSerialization
-	StateNumericOverflow          = catalog.StateNumericOverflow
-	StateSequenceLimit            = catalog.StateSequenceLimit
-	StateCharacterNotInRepertoire = catalog.StateCharacterNotInRepertoire
-	StateReadOnly                 = catalog.StateReadOnly
-	StateDuplicateObject          = catalog.StateDuplicateObject
-	StateUndefinedObject          = catalog.StateUndefinedObject
-	StateWrongObjectType          = catalog.StateWrongObjectType
-	StateDatatypeMismatch         = catalog.StateDatatypeMismatch
-	StateUndefinedTable           = catalog.StateUndefinedTable
-	StateUndefinedColumn          = catalog.StateUndefinedColumn
+	StateNotNull                   = catalog.StateNotNull
+	StateForeignKey                = catalog.StateForeignKey
+	StateUnique                    = catalog.StateUnique
+	StateSerialization             = catalog.StateSerialization
+	StateNumericOverflow           = catalog.StateNumericOverflow
+	StateSequenceLimit             = catalog.StateSequenceLimit
+	StateCharacterNotInRepertoire  = catalog.StateCharacterNotInRepertoire
+	StateReadOnly                  = catalog.StateReadOnly
+	StateDuplicateObject           = catalog.StateDuplicateObject
+	StateUndefinedObject           = catalog.StateUndefinedObject
+	StateWrongObjectType           = catalog.StateWrongObjectType
+	StateDatatypeMismatch          = catalog.StateDatatypeMismatch
+	StateInvalidTextRepresentation = catalog.StateInvalidTextRepresentation
+	StateUndefinedTable            = catalog.StateUndefinedTable
+	StateUndefinedColumn           = catalog.StateUndefinedColumn
 )
 
 // ConstraintError describes a statement refused by a constraint: which kind

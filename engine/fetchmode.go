@@ -31,6 +31,8 @@ const (
 
 var _ fmt.Stringer = FetchPeers
 
+// String returns the mode's name ("lazy", "peers", ...), or
+// "FetchMode(n)" for an unknown value.
 func (m FetchMode) String() string {
 	switch m {
 	case FetchDefault:
@@ -84,6 +86,8 @@ const (
 
 var _ fmt.Stringer = ReportNPlusOne
 
+// String returns "n+1", "lazy load", "unused prefetch", or
+// "ReportKind(n)" for an unknown value.
 func (k ReportKind) String() string {
 	switch k {
 	case ReportNPlusOne:
@@ -98,7 +102,7 @@ func (k ReportKind) String() string {
 
 // Report is something the traversal noticed (TraversalOptions.OnReport).
 type Report struct {
-	Kind ReportKind
+	Kind ReportKind // what was noticed
 	// Relation is "table.relation".
 	Relation string
 	// Count is how many lazy loads ran (ReportNPlusOne), else 1.

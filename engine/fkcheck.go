@@ -22,8 +22,9 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 	key, check, err := fk.ChildKey(row)
 	if err != nil {
 		return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.Name,
-			Columns: child.ColNames(fk.ChildCols), Key: catalog.RenderKey(child.ColNames(fk.ChildCols), key),
-			SQLState: StateForeignKey, Detail: "MATCH FULL does not allow mixing of null and nonnull key values"}
+			Columns: child.ColNames(fk.ChildCols), Key: catalog.RenderKey(child.ColNames(fk.ChildCols), key), SQLState: StateForeignKey,
+			Message: fmt.Sprintf("insert or update on table %q violates foreign key constraint %q", child.Name, fk.Name),
+			Detail:  "MATCH FULL does not allow mixing of null and nonnull key values"}
 	}
 	if !check {
 		return nil
@@ -39,9 +40,11 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 }
 
 func parentMissing(child *catalog.Table, fk *catalog.FK, key []any) error {
+	k := catalog.RenderKey(child.ColNames(fk.ChildCols), key)
 	return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.Name,
-		Columns: child.ColNames(fk.ChildCols), Key: catalog.RenderKey(child.ColNames(fk.ChildCols), key), SQLState: StateForeignKey,
-		Detail: fmt.Sprintf("insert or update violates foreign key: key is not present in table %q", fk.Parent)}
+		Columns: child.ColNames(fk.ChildCols), Key: k, SQLState: StateForeignKey,
+		Message: fmt.Sprintf("insert or update on table %q violates foreign key constraint %q", child.Name, fk.Name),
+		Detail:  fmt.Sprintf("key %s is not present in table %q", k, fk.Parent)}
 }
 
 // parentExists looks the referenced key up, recording the read so that a
@@ -175,11 +178,11 @@ func (tx *Tx) SetConstraints(mode ConstraintMode, names ...string) error {
 		fk := tx.relationNamed(n)
 		if fk == nil {
 			return fmt.Errorf("set constraints: %w", &ConstraintError{Kind: ErrSchema, Constraint: n,
-				SQLState: StateUndefinedObject, Detail: "no such relation"})
+				SQLState: StateUndefinedObject, Message: fmt.Sprintf("constraint %q does not exist", n)})
 		}
 		if !fk.Deferrable {
 			return fmt.Errorf("set constraints: %w", &ConstraintError{Kind: ErrSchema, Constraint: n, Table: fk.Child,
-				SQLState: StateWrongObjectType, Detail: "the relation is not deferrable"})
+				SQLState: StateWrongObjectType, Message: fmt.Sprintf("constraint %q is not deferrable", n)})
 		}
 	}
 	// A failed SetConstraints changes nothing: keep the modes to restore.
@@ -277,9 +280,12 @@ func (tx *Tx) stillReferenced(fk *catalog.FK, key []any, kind error) error {
 	if parent != nil {
 		cols = parent.ColNames(fk.ParentCols)
 	}
-	return &ConstraintError{Kind: kind, Constraint: fk.Name, Table: fk.Parent, Columns: cols,
-		Key: catalog.RenderKey(cols, key), SQLState: StateForeignKey,
-		Detail: fmt.Sprintf("update or delete: key is still referenced from table %q", fk.Child)}
+	k := catalog.RenderKey(cols, key)
+	// As PostgreSQL's, the error's table is the referencing one: the
+	// constraint belongs to it.
+	return &ConstraintError{Kind: kind, Constraint: fk.Name, Table: fk.Child, Columns: cols, Key: k, SQLState: StateForeignKey,
+		Message: fmt.Sprintf("update or delete on table %q violates foreign key constraint %q on table %q", fk.Parent, fk.Name, fk.Child),
+		Detail:  fmt.Sprintf("key %s is still referenced from table %q", k, fk.Child)}
 }
 
 // checkChangedParents checks the relations of a row whose referencing

@@ -18,10 +18,10 @@ import (
 type ManyToMany struct {
 	// Name names the relation; empty means <left>_<right>.
 	Name string
-	// Left and Right are the related tables; LeftAs names the right-hand
-	// rows as seen from a left row ("tags"), RightAs the left-hand rows as
-	// seen from a right row ("books").
-	Left, Right     string
+	// Left and Right are the related tables.
+	Left, Right string
+	// LeftAs names the right-hand rows as seen from a left row ("tags"),
+	// RightAs the left-hand rows as seen from a right row ("books").
 	LeftAs, RightAs string
 	// Through is the junction table. If no table of that name exists, one
 	// is generated, with columns <left>_<pk column> and <right>_<pk column>;

@@ -25,8 +25,8 @@ type PrefetchOptions struct {
 
 // SortKey is one key of PrefetchOptions.OrderBy.
 type SortKey struct {
-	Col string
-	Dir Order
+	Col string // the related table's column
+	Dir Order  // Asc or Desc
 }
 
 // prefetchNode is one relation of a query's prefetch tree: paths sharing a

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/reldb/reldb/internal/catalog"
@@ -30,16 +31,16 @@ type Change struct {
 	// Path names the relations followed from the statement's own row to
 	// this one, outermost first; empty for the statement's own row.
 	Path   []string
-	Table  string
-	Key    any  // the row's primary key: a value, or a Key when composite
-	Delete bool // deleted; otherwise updated with Set
-	Set    Row
+	Table  string // the row's table
+	Key    any    // the row's primary key: a value, or a Key when composite
+	Delete bool   // deleted; otherwise updated with Set
+	Set    Row    // the columns an update changes, with their new values
 }
 
 // Group is the changes reached through one relation path.
 type Group struct {
-	Path    string // relation names joined by " > "; "" for the statement's row
-	Changes []Change
+	Path    string   // relation names joined by " > "; "" for the statement's row
+	Changes []Change // in the order the statement would make them
 }
 
 // Groups returns the changes grouped by relation path, in the order each
@@ -130,4 +131,63 @@ func (tx *Tx) preview(table string, key any, set Row) (*Preview, error) {
 		}
 	}
 	return out, nil
+}
+
+// String renders the change as one line: "delete books key 10", or
+// "update orders key 5 set user_id = NULL".
+func (c Change) String() string {
+	var b strings.Builder
+	if c.Delete {
+		fmt.Fprintf(&b, "delete %s key %s", c.Table, formatKey(c.Key))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "update %s key %s set ", c.Table, formatKey(c.Key))
+	cols := make([]string, 0, len(c.Set))
+	for col := range c.Set {
+		cols = append(cols, col)
+	}
+	slices.Sort(cols)
+	for i, col := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s = %s", col, catalog.FormatValue(c.Set[col]))
+	}
+	return b.String()
+}
+
+// String renders the plan as it reads: the statement's own row, then each
+// row a relation reaches, indented under the relation path that reaches
+// it, then the refusals:
+//
+//	delete authors key 1
+//	  books_author_id_fkey: delete books key 10
+//	  books_author_id_fkey > reviews_book_id_fkey: delete reviews key 100
+//	refused: reldb: update or delete on table "books" violates ...
+func (p *Preview) String() string {
+	var b strings.Builder
+	for _, c := range p.Changes {
+		if len(c.Path) > 0 {
+			fmt.Fprintf(&b, "  %s: ", strings.Join(c.Path, " > "))
+		}
+		b.WriteString(c.String())
+		b.WriteByte('\n')
+	}
+	for _, err := range p.Refusals {
+		fmt.Fprintf(&b, "refused: %v\n", err)
+	}
+	return b.String()
+}
+
+// formatKey renders a primary key: a bare value, or (a, b) for a Key.
+func formatKey(key any) string {
+	k, ok := key.(Key)
+	if !ok {
+		return catalog.FormatValue(key)
+	}
+	parts := make([]string, len(k))
+	for i, v := range k {
+		parts[i] = catalog.FormatValue(v)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }

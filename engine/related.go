@@ -12,7 +12,8 @@ import (
 // Link is one edge of a many-to-many relation: the junction row (with its
 // payload, such as an enrollment's grade) and the row it leads to.
 type Link struct {
-	Via, To Record
+	Via Record // the junction row
+	To  Record // the row on the other side
 }
 
 // relDir is the direction a relation is read in.

@@ -57,6 +57,8 @@ type Relation struct {
 	// Name is the constraint's name; empty means <child>_<columns>_fkey,
 	// as PostgreSQL names it.
 	Name string
+	// Kind is OneToMany (the default) or OneToOne, which adds a unique
+	// index on the child's columns.
 	Kind RelationKind
 	// Child and Columns are the referencing table and columns.
 	Child   string
@@ -69,11 +71,16 @@ type Relation struct {
 	// ParentAs names the parent as seen from a child row ("author");
 	// ChildrenAs names the children as seen from a parent row ("books").
 	ParentAs, ChildrenAs string
-	OnDelete, OnUpdate   Action
+	// OnDelete and OnUpdate are the actions when a referenced parent row
+	// is deleted or its referenced key updated: NoAction (the default),
+	// Restrict, Cascade, SetNull or SetDefault, as PostgreSQL's.
+	OnDelete, OnUpdate Action
 	// SetColumns limits ON DELETE SET NULL / SET DEFAULT to some of
 	// Columns (PostgreSQL 15); empty means all of them.
 	SetColumns []string
-	Match      Match
+	// Match is MatchSimple (the default: a key with any NULL is not
+	// checked) or MatchFull (all NULL or none).
+	Match Match
 	// Deferrable lets a transaction defer the NO ACTION checks of this
 	// relation to commit (Tx.SetConstraints); InitiallyDeferred defers them
 	// unless the transaction says otherwise. Actions other than NO ACTION

@@ -7,8 +7,8 @@ import (
 
 // Table declares a table: its ordered columns, primary key and indexes.
 type Table struct {
-	Name    string
-	Columns []Column
+	Name    string   // the table's name, unique in the database
+	Columns []Column // in order: a row's values come in this order
 	// PrimaryKey lists the primary key's columns, in key order. Every table
 	// has one; its columns are NOT NULL.
 	PrimaryKey []string
@@ -18,9 +18,9 @@ type Table struct {
 
 // Column declares one column.
 type Column struct {
-	Name    string
-	Type    Type
-	NotNull bool
+	Name    string // the column's name, unique in the table
+	Type    Type   // Int, Float, Text, Bool, Bytes, Time or Decimal; see Type
+	NotNull bool   // refuse NULL (ErrNotNull, SQLSTATE 23502)
 	// Default is used when an insert does not name the column: a constant of
 	// the column's type, or nil for NULL. An insert that names the column
 	// with a nil value stores NULL, as in SQL.
@@ -43,9 +43,9 @@ type Column struct {
 // distinct (PostgreSQL semantics): rows with a NULL in any indexed column
 // never conflict.
 type Index struct {
-	Name    string
-	Columns []string
-	Unique  bool
+	Name    string   // the index's name, unique in the table (and not <table>_pkey)
+	Columns []string // the indexed columns, in key order
+	Unique  bool     // a unique constraint: ErrUnique, SQLSTATE 23505, on a duplicate
 }
 
 // compileTable validates t and compiles it, allocating tree IDs from next.

@@ -20,7 +20,11 @@ import (
 // nothing. The counters are what an N+1 pattern inflates and what tests
 // bound (package reltest).
 type Stats struct {
-	// Loads is the number of loads.
+	// Loads counts reads that went to the tables, each the equivalent of
+	// one query a SQL client would send: a Get, a Query run, a lazy
+	// Related call that was not prefetched, and one per level of a
+	// prefetch (however many rows it covers). A page whose Loads grows
+	// with its rows has the N+1 pattern.
 	Loads int
 	// IndexSeeks counts B-tree descents: point lookups and the start of
 	// each range scanned.
@@ -76,6 +80,8 @@ const (
 
 var _ fmt.Stringer = LoadLazy
 
+// String returns "get", "query", "lazy", "batch", or "LoadKind(n)" for
+// an unknown value.
 func (k LoadKind) String() string {
 	switch k {
 	case LoadGet:
@@ -92,7 +98,7 @@ func (k LoadKind) String() string {
 
 // Load describes one load, for a hook installed with Tx.SetLoadHook.
 type Load struct {
-	Kind LoadKind
+	Kind LoadKind // what kind of read: a Get, a Query, a lazy or a batched relation load
 	// Table is the table read; Relation is "table.relation" for a lazy or
 	// batched relation load and empty otherwise.
 	Table, Relation string

@@ -642,7 +642,7 @@ func TestTx_Insert_FailedStatementAtomic(t *testing.T) {
 		{"insert NULL primary key", insert(engine.Row{"id": nil, "name": "x"}), engine.ErrNotNull, "23502"},
 		{"insert wrong type", insert(engine.Row{"id": 5, "name": "x", "age": "old"}), engine.ErrType, "42804"},
 		{"insert float into decimal", insert(engine.Row{"id": 5, "name": "x", "rating": 4.5}), engine.ErrType, "42804"},
-		{"insert invalid decimal", insert(engine.Row{"id": 5, "name": "x", "rating": "four"}), engine.ErrType, "42804"},
+		{"insert invalid decimal", insert(engine.Row{"id": 5, "name": "x", "rating": "four"}), engine.ErrType, "22P02"},
 		{"insert numeric overflow", insert(engine.Row{"id": 5, "name": "x", "rating": "1000.00"}), engine.ErrNumericOverflow, "22003"},
 		{"insert numeric overflow after rounding", insert(engine.Row{"id": 5, "name": "x", "rating": "999.995"}), engine.ErrNumericOverflow, "22003"},
 		{"insert unknown column", insert(engine.Row{"id": 5, "name": "x", "nope": 1}), engine.ErrNoColumn, "42703"},

@@ -14,28 +14,6 @@ import (
 	"github.com/reldb/reldb/internal/catalog"
 )
 
-// Typed models map Go structs to tables:
-//
-//	type Author struct {
-//		ID    int64   `reldb:"id"`
-//		Name  string  `reldb:"name"`
-//		Books []*Book `rel:"books"`
-//	}
-//
-// Every exported field is a column, named by its `reldb` tag or else by
-// its name in snake_case (AuthorID is author_id); `reldb:"-"` leaves a
-// field out. A field with a `rel` tag holds a relation of the table, by
-// the name the relation declared for this side: a pointer to a struct for
-// a relation to at most one row (a book's author, a user's profile), a
-// slice of pointers for one to many rows. Prefetching fills relation
-// fields; Related loads the related objects lazily (returning them; the
-// field is left as it is).
-//
-// Column fields take the column's Go type, a type convertible to it (any
-// integer kind for Int, float32 for Float, apd.Decimal or *apd.Decimal for
-// Decimal), or a pointer to one of those, where nil is NULL. Reading NULL
-// into a field that is not a pointer is an error.
-
 // model is a struct type's mapping, computed once by Register.
 type model struct {
 	typ   reflect.Type
@@ -90,10 +68,31 @@ type modelRel struct {
 	elem   reflect.Type // the struct type the relation leads to
 }
 
-// Register maps the struct type T to a table of the latest schema,
-// checking every field against it: each column field must name a column
-// whose type it can hold, each relation field a relation of the table of
-// matching cardinality. The mapping is computed once; a type that does
+// Register maps the struct type T to a table of the latest schema:
+//
+//	type Author struct {
+//		ID    int64   `reldb:"id"`
+//		Name  string  `reldb:"name"`
+//		Books []*Book `rel:"books"`
+//	}
+//
+// Every exported field is a column, named by its `reldb` tag or else by
+// its name in snake_case (AuthorID is author_id); `reldb:"-"` leaves a
+// field out. A field with a `rel` tag holds a relation of the table, by
+// the name the relation declared for this side: a pointer to a struct for
+// a relation to at most one row (a book's author, a user's profile), a
+// slice of pointers for one to many rows. Prefetching fills relation
+// fields; Related loads the related objects lazily (returning them; the
+// field is left as it is).
+//
+// Column fields take the column's Go type, a type convertible to it (any
+// integer kind for Int, float32 for Float, apd.Decimal or *apd.Decimal for
+// Decimal), or a pointer to one of those, where nil is NULL. Reading NULL
+// into a field that is not a pointer is an error.
+//
+// Register checks every field against the table: each column field must
+// name a column whose type it can hold, each relation field a relation of
+// the table of matching cardinality. The mapping is computed once; a type that does
 // not match the schema is an error here (ErrNoColumn, ErrNoRelation,
 // ErrType or ErrSchema), never a panic later. Registering the same type
 // again with the same table does nothing; with another table it returns

@@ -216,9 +216,16 @@ func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) 
 	return nil
 }
 
-// Delete removes the row with the given primary key and its index entries.
-// Returns ErrNotFound if there is no such row; the transaction is unchanged
-// then.
+// Delete removes the row with the given primary key and its index entries,
+// and runs the referential actions of the relations that reference it:
+// CASCADE deletes the referencing rows (and theirs, transitively), SET NULL
+// and SET DEFAULT change them. A RESTRICT relation with a referencing row
+// refuses the delete with ErrRestrict; a NO ACTION relation refuses it with
+// ErrForeignKey at the end of the statement (at commit when deferred); both
+// are a *ConstraintError with SQLSTATE 23503 naming the referencing table.
+// Returns ErrNotFound if there is no such row. After any error the
+// transaction is exactly as before the call. Tx.PreviewDelete shows what a
+// delete would change without changing it.
 func (tx *Tx) Delete(table string, key any) error {
 	if err := tx.writable(); err != nil {
 		return err

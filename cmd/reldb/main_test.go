@@ -91,7 +91,7 @@ func TestDemo_Narrates(t *testing.T) {
 		"The Dispossessed (1974)",
 		"SQLSTATE 23505",
 		"after rollback to savepoint: 2 books",
-		"delete Butler (Kindred has a review): delete from authors key (id)=(2): reldb: restrict violation",
+		"delete Butler (Kindred has a review): delete from authors key (id)=(2): reldb: update or delete on table \"books\" violates foreign key constraint \"reviews_book_id_fkey\" on table \"reviews\"",
 		"her 3 books cascade away, 2 books left",
 		"balance 100.00 - 10.00 - 10.00 = 80.00",
 		"Octavia E. Butler: Kindred [science fiction, classic]",

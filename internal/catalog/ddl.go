@@ -55,7 +55,7 @@ var pgTypes = [...]string{Int: "bigint", Float: "double precision", Text: "text"
 func writeCreateTable(b *strings.Builder, d *Table) {
 	fmt.Fprintf(b, "CREATE TABLE %s (\n", quoteIdent(d.Name))
 	for _, c := range d.Cols {
-		fmt.Fprintf(b, "    %s %s", quoteIdent(c.Name), pgTypes[c.Type])
+		fmt.Fprintf(b, "    %s %s", quoteIdent(c.Name), c.Type.SQLName())
 		if c.Type == Decimal && c.Precision > 0 {
 			fmt.Fprintf(b, "(%d, %d)", c.Precision, c.Scale)
 		}

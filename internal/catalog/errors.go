@@ -26,20 +26,21 @@ var (
 
 // SQLSTATE codes, as PostgreSQL reports them.
 const (
-	StateNotNull                  = "23502"
-	StateForeignKey               = "23503"
-	StateUnique                   = "23505"
-	StateSerialization            = "40001"
-	StateNumericOverflow          = "22003"
-	StateSequenceLimit            = "2200H"
-	StateCharacterNotInRepertoire = "22021"
-	StateReadOnly                 = "25006"
-	StateDuplicateObject          = "42P07"
-	StateUndefinedObject          = "42704"
-	StateWrongObjectType          = "42809"
-	StateDatatypeMismatch         = "42804"
-	StateUndefinedTable           = "42P01"
-	StateUndefinedColumn          = "42703"
+	StateNotNull                   = "23502"
+	StateForeignKey                = "23503"
+	StateUnique                    = "23505"
+	StateSerialization             = "40001"
+	StateNumericOverflow           = "22003"
+	StateSequenceLimit             = "2200H"
+	StateCharacterNotInRepertoire  = "22021"
+	StateReadOnly                  = "25006"
+	StateDuplicateObject           = "42P07"
+	StateUndefinedObject           = "42704"
+	StateWrongObjectType           = "42809"
+	StateDatatypeMismatch          = "42804"
+	StateInvalidTextRepresentation = "22P02"
+	StateUndefinedTable            = "42P01"
+	StateUndefinedColumn           = "42703"
 )
 
 // ConstraintError describes a statement refused by a constraint: which kind
@@ -53,12 +54,25 @@ type ConstraintError struct {
 	Columns    []string // columns of the constraint
 	Key        string   // the offending values rendered like (author_id)=(7)
 	SQLState   string   // PostgreSQL error code, e.g. "23505"
-	Detail     string   // optional extra explanation
+	Message    string   // what PostgreSQL's message says, e.g. `duplicate key value violates unique constraint "authors_name_key"`
+	Detail     string   // what PostgreSQL's DETAIL says, e.g. "key (name)=(Le Guin) already exists"
 }
 
-// Error names the kind, constraint, table and key.
+// Error returns "reldb: " and the message, then the detail, then the
+// SQLSTATE: one sentence, as PostgreSQL's message and DETAIL read. An
+// error made without a Message names the kind, constraint, table and key.
 func (e *ConstraintError) Error() string {
 	var b strings.Builder
+	if e.Message != "" {
+		b.WriteString("reldb: ")
+		b.WriteString(e.Message)
+		if e.Detail != "" {
+			b.WriteString(": ")
+			b.WriteString(e.Detail)
+		}
+		fmt.Fprintf(&b, " (SQLSTATE %s)", e.SQLState)
+		return b.String()
+	}
 	b.WriteString(e.Kind.Error())
 	if e.Constraint != "" {
 		fmt.Fprintf(&b, " on constraint %q", e.Constraint)

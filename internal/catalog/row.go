@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // NewRow builds a stored row from an insert's values.
@@ -65,8 +66,9 @@ func (d *Table) UnknownColumn(row map[string]any) error {
 func (d *Table) CheckNotNull(vals []any) error {
 	for i := range d.Cols {
 		if vals[i] == nil && d.Cols[i].NotNull {
-			return &ConstraintError{Kind: ErrNotNull, Table: d.Name, Columns: []string{d.Cols[i].Name},
-				SQLState: StateNotNull, Detail: fmt.Sprintf("null value in column %q violates not-null constraint", d.Cols[i].Name)}
+			return &ConstraintError{Kind: ErrNotNull, Table: d.Name, Columns: []string{d.Cols[i].Name}, SQLState: StateNotNull,
+				Message: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", d.Cols[i].Name, d.Name),
+				Detail:  "failing row contains " + renderRow(vals)}
 		}
 	}
 	return nil
@@ -76,8 +78,10 @@ func (d *Table) CheckNotNull(vals []any) error {
 // vals in the unique constraint named constraint over cols.
 func (d *Table) UniqueError(constraint string, cols []int, vals []any) error {
 	names := d.ColNames(cols)
-	return &ConstraintError{Kind: ErrUnique, Constraint: constraint, Table: d.Name, Columns: names,
-		Key: RenderKey(names, Pick(vals, cols)), SQLState: StateUnique, Detail: "duplicate key value violates unique constraint"}
+	key := RenderKey(names, Pick(vals, cols))
+	return &ConstraintError{Kind: ErrUnique, Constraint: constraint, Table: d.Name, Columns: names, Key: key, SQLState: StateUnique,
+		Message: fmt.Sprintf("duplicate key value violates unique constraint %q", constraint),
+		Detail:  fmt.Sprintf("key %s already exists", key)}
 }
 
 // ApplySet fills vals, of old's length, with old's values and set's
@@ -105,4 +109,23 @@ func (d *Table) ApplySet(vals, old []any, set map[string]any) ([]any, error) {
 		return nil, err
 	}
 	return vals, nil
+}
+
+// renderRow renders a row's values as PostgreSQL's "failing row contains"
+// detail does: (1, null, Le Guin).
+func renderRow(vals []any) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if v == nil {
+			b.WriteString("null")
+		} else {
+			b.WriteString(FormatValue(v))
+		}
+	}
+	b.WriteByte(')')
+	return b.String()
 }

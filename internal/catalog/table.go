@@ -136,7 +136,7 @@ func (d *Table) NextID() (int64, error) {
 		cur := d.Seq.Load()
 		if cur == math.MaxInt64 {
 			return 0, &ConstraintError{Kind: ErrNumericOverflow, Table: d.Name, Columns: []string{d.Cols[d.AutoInc].Name},
-				SQLState: StateSequenceLimit, Detail: "the sequence reached its maximum value"}
+				SQLState: StateSequenceLimit, Message: fmt.Sprintf("nextval: reached maximum value of sequence of %s.%s", d.Name, d.Cols[d.AutoInc].Name)}
 		}
 		if d.Seq.CompareAndSwap(cur, cur+1) {
 			return cur + 1, nil
@@ -174,6 +174,9 @@ func NewTable(name string, cols []Column, primaryKey []string, next func() txn.T
 			return nil, bad("column %q declared twice", c.Name)
 		}
 		if !c.Type.Valid() {
+			if c.Type == 0 {
+				return nil, bad("column %q has no type: set Column.Type (Int, Float, Text, Bool, Bytes, Time or Decimal)", c.Name)
+			}
 			return nil, bad("column %q has invalid type %v", c.Name, c.Type)
 		}
 		if c.Precision < 0 || c.Scale < 0 || c.Scale > c.Precision || (c.Precision > 0 && c.Type != Decimal) {

@@ -80,7 +80,8 @@ func Coerce(c *Column, v any) (any, error) {
 			if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
 				// PostgreSQL text is UTF-8 without NUL.
 				return nil, &ConstraintError{Kind: ErrType, Table: c.Table, Columns: []string{c.Name}, SQLState: StateCharacterNotInRepertoire,
-					Detail: fmt.Sprintf("text must be valid UTF-8 without NUL bytes: %q", s)}
+					Message: fmt.Sprintf("invalid text for column %q of table %q", c.Name, c.Table),
+					Detail:  fmt.Sprintf("text must be valid UTF-8 without NUL bytes, as PostgreSQL's; got %q", s)}
 			}
 			return v, nil
 		}
@@ -107,6 +108,10 @@ func Coerce(c *Column, v any) (any, error) {
 		}
 		if err == nil {
 			return c.FitDecimal(d)
+		}
+		if s, isString := v.(string); isString {
+			return nil, &ConstraintError{Kind: ErrType, Table: c.Table, Columns: []string{c.Name}, SQLState: StateInvalidTextRepresentation,
+				Message: fmt.Sprintf("invalid input syntax for type numeric: %q", s)}
 		}
 		if _, isPtr := v.(*apd.Decimal); isPtr || reflect.ValueOf(v).Kind() != reflect.Pointer {
 			return nil, fmt.Errorf("%w: column %q: %w", ErrType, c.Name, err)
@@ -152,7 +157,8 @@ func Coerce(c *Column, v any) (any, error) {
 	if base != nil && reflect.TypeOf(base) != reflect.TypeOf(v) {
 		return Coerce(c, base)
 	}
-	return nil, fmt.Errorf("%w: column %q is %s, got %T", ErrType, c.Name, c.Type, v)
+	return nil, &ConstraintError{Kind: ErrType, Table: c.Table, Columns: []string{c.Name}, SQLState: StateDatatypeMismatch,
+		Message: fmt.Sprintf("column %q of table %q is of type %s, but the value is a Go %T", c.Name, c.Table, c.Type.SQLName(), v)}
 }
 
 // maxPointerDepth bounds how many pointers coerce follows (a pointer type
@@ -247,9 +253,9 @@ func (c *Column) FitDecimal(d *apd.Decimal) (any, error) {
 	overflow := func() error {
 		return &ConstraintError{
 			Kind: ErrNumericOverflow, Table: c.Table, Columns: []string{c.Name},
-			Key:      RenderKey([]string{c.Name}, []any{d}),
 			SQLState: StateNumericOverflow,
-			Detail:   fmt.Sprintf("a field with precision %d, scale %d must round to an absolute value less than 10^%d", c.Precision, c.Scale, c.Precision-c.Scale),
+			Message:  fmt.Sprintf("numeric field overflow in column %q of table %q", c.Name, c.Table),
+			Detail:   fmt.Sprintf("a field with precision %d, scale %d must round to an absolute value less than 10^%d; %s does not", c.Precision, c.Scale, c.Precision-c.Scale, d),
 		}
 	}
 	if d.Form == apd.Infinite {
@@ -304,4 +310,14 @@ func ExportValue(v any) any {
 		return x
 	}
 	return v
+}
+
+// SQLName returns the PostgreSQL name of the type (bigint, double
+// precision, text, boolean, bytea, timestamptz, numeric), or its String
+// for an unknown type.
+func (t Type) SQLName() string {
+	if t.Valid() {
+		return pgTypes[t]
+	}
+	return t.String()
 }
