@@ -168,7 +168,8 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return ctx.Err()
+			// Say both: the context ended, while retrying a conflict.
+			return fmt.Errorf("%w, retrying after attempt %d failed: %w", ctx.Err(), attempt, err)
 		case <-timer.C:
 		}
 		backoff = min(2*backoff, r.MaxBackoff)

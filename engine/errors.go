@@ -52,6 +52,11 @@ var (
 	// ErrNumericOverflow is returned when a decimal does not fit its column's
 	// precision and scale. SQLSTATE 22003.
 	ErrNumericOverflow = catalog.ErrNumericOverflow
+	// ErrInvalidArgument is returned when a call gets an argument outside
+	// its domain: a negative Offset, a sort direction other than Asc or
+	// Desc, a constraint mode other than Immediate or Deferred, a Cond not
+	// built by Eq, Lt, In and the others.
+	ErrInvalidArgument = catalog.ErrInvalidArgument
 )
 
 // SQLSTATE codes, as PostgreSQL reports them.
@@ -68,6 +73,7 @@ const (
 	StateUndefinedObject           = catalog.StateUndefinedObject
 	StateWrongObjectType           = catalog.StateWrongObjectType
 	StateDatatypeMismatch          = catalog.StateDatatypeMismatch
+	StateDatetimeOverflow          = catalog.StateDatetimeOverflow
 	StateInvalidTextRepresentation = catalog.StateInvalidTextRepresentation
 	StateUndefinedTable            = catalog.StateUndefinedTable
 	StateUndefinedColumn           = catalog.StateUndefinedColumn

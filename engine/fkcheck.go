@@ -172,7 +172,7 @@ func (tx *Tx) SetConstraints(mode ConstraintMode, names ...string) error {
 		return err
 	}
 	if mode != Immediate && mode != Deferred {
-		return fmt.Errorf("set constraints: %w: unknown mode %v", ErrSchema, mode)
+		return fmt.Errorf("set constraints: %w: unknown mode %v (want Immediate or Deferred)", ErrInvalidArgument, mode)
 	}
 	for _, n := range names {
 		fk := tx.relationNamed(n)

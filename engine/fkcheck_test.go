@@ -69,11 +69,11 @@ func TestRollbackTo_RestoresSetConstraints(t *testing.T) {
 }
 
 // TestSetConstraints_UnknownMode ensures a mode other than Immediate and
-// Deferred is refused with ErrSchema and changes nothing.
+// Deferred is refused with ErrInvalidArgument and changes nothing.
 func TestSetConstraints_UnknownMode(t *testing.T) {
 	db := deferrableDB(t, true, false)
 	tx := semBegin(t, db)
-	require.ErrorIs(t, tx.SetConstraints(engine.ConstraintMode(7)), engine.ErrSchema)
+	require.ErrorIs(t, tx.SetConstraints(engine.ConstraintMode(7)), engine.ErrInvalidArgument)
 	assert.Equal(t, "ConstraintMode(7)", engine.ConstraintMode(7).String())
 	assert.Equal(t, "DEFERRED", engine.Deferred.String())
 	// Still immediate: deleting a referenced author fails at once.

@@ -59,6 +59,8 @@ func (tx *Tx) createManyToMany(m ManyToMany) error {
 	}
 	if m.Name == "" {
 		m.Name = m.Left + "_" + m.Right
+	} else if err := catalog.CheckName("many-to-many relation", m.Name); err != nil {
+		return err
 	}
 	if m.Through == "" {
 		m.Through = m.Left + "_" + m.Right

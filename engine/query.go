@@ -108,7 +108,7 @@ func (q *Query) Limit(n int) *Query {
 // Offset skips the first n rows (after sorting).
 func (q *Query) Offset(n int) *Query {
 	if n < 0 {
-		q.err = fmt.Errorf("query %s: negative offset %d", q.table, n)
+		q.err = fmt.Errorf("query %s: %w: negative offset %d", q.table, ErrInvalidArgument, n)
 	}
 	q.offset = n
 	return q
@@ -209,12 +209,12 @@ func bindConds(d *catalog.Table, verb, name string, in []Cond, dst []access.Boun
 	}
 	conds = conds[:len(in)]
 	for i, c := range in {
+		if c.op < access.OpEq || c.op > access.OpNotNull {
+			return nil, fmt.Errorf("%s %s: %w: invalid condition on %q (build conditions with Eq, Lt, In, ...)", verb, name, ErrInvalidArgument, c.col)
+		}
 		pos, ok := d.Column(c.col)
 		if !ok {
 			return nil, fmt.Errorf("%s %s: %w: %q", verb, name, ErrNoColumn, c.col)
-		}
-		if c.op < access.OpEq || c.op > access.OpNotNull {
-			return nil, fmt.Errorf("%s %s: invalid condition on %q", verb, name, c.col)
 		}
 		cmpCol := d.Cols[pos]
 		cmpCol.Precision, cmpCol.Scale = 0, 0 // compare decimals exactly, unrounded
@@ -252,7 +252,7 @@ func bindOrder(d *catalog.Table, verb, name string, order []access.OrderTerm) ([
 			return nil, fmt.Errorf("%s %s: order by: %w: %q", verb, name, ErrNoColumn, o.Col)
 		}
 		if o.Dir != Asc && o.Dir != Desc {
-			return nil, fmt.Errorf("%s %s: order by %q: invalid direction %v", verb, name, o.Col, o.Dir)
+			return nil, fmt.Errorf("%s %s: order by %q: %w: invalid direction %v (want Asc or Desc)", verb, name, o.Col, ErrInvalidArgument, o.Dir)
 		}
 		orderAt[i] = pos
 	}

@@ -152,7 +152,11 @@ func (tx *Tx) createRelation(r Relation) error {
 	}
 	name := r.Name
 	if name == "" {
+		// Generated, as PostgreSQL generates it (which shortens what
+		// passes 63 bytes; reldb keeps it whole).
 		name = r.Child + "_" + strings.Join(r.Columns, "_") + "_fkey"
+	} else if err := catalog.CheckName("relation", name); err != nil {
+		return fmt.Errorf("%s: %w", where, err)
 	}
 	if tx.relationNamed(name) != nil {
 		return fmt.Errorf("%w: relation %q", ErrExists, name)

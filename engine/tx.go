@@ -90,7 +90,8 @@ type Savepoint struct {
 // written then, and the caller may retry from the start; ctx.Err() when the
 // transaction's context is done; ErrTxDone when the transaction has already
 // ended. Commit of a read-only transaction just ends it.
-// Commit panics inside View or Update, which commit for you.
+// Commit panics inside View or Update, which commit for you; on a Tx kept
+// after View or Update returned it returns ErrTxDone.
 //
 // In a durable database (Options.Dir) Commit returns once the transaction's
 // log record is written and, with SyncEveryCommit, synced. It returns
@@ -98,7 +99,7 @@ type Savepoint struct {
 // written it returns that error, and the commit may then be visible in
 // memory without being durable (see the package doc's Durability section).
 func (tx *Tx) Commit() error {
-	if tx.managed {
+	if tx.managed && !tx.done.Load() {
 		panic("reldb: Commit called inside DB.View or DB.Update")
 	}
 	return tx.commit()
@@ -179,9 +180,10 @@ func (tx *Tx) conflictError(err error) error {
 // Rollback discards the transaction's writes and ends it. On a transaction
 // that has already ended it does nothing and returns nil, so
 // `defer tx.Rollback()` is always safe. Rollback panics inside View or
-// Update, which end the transaction for you.
+// Update, which end the transaction for you (after they return it is a
+// no-op, as on any ended transaction).
 func (tx *Tx) Rollback() error {
-	if tx.managed {
+	if tx.managed && !tx.done.Load() {
 		panic("reldb: Rollback called inside DB.View or DB.Update")
 	}
 	tx.rollback()

@@ -375,6 +375,23 @@ func TestDB_Update_CommitPanics(t *testing.T) {
 	}
 }
 
+// TestDB_View_KeptTxEnded ensures a Tx kept after View or Update returned
+// is ended, not managed: Commit returns ErrTxDone and Rollback nil, instead
+// of panicking.
+func TestDB_View_KeptTxEnded(t *testing.T) {
+	ctx := context.Background()
+	db := txSeeded(t)
+	var viewed, updated *engine.Tx
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error { viewed = tx; return nil }))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { updated = tx; return nil }))
+	for _, tx := range []*engine.Tx{viewed, updated} {
+		require.NotPanics(t, func() {
+			require.ErrorIs(t, tx.Commit(), engine.ErrTxDone)
+			require.NoError(t, tx.Rollback())
+		})
+	}
+}
+
 // TestDB_Update_PanicRollsBack ensures a panic in Update's function
 // propagates out of Update, without a retry, and nothing it wrote is
 // committed.
@@ -532,6 +549,7 @@ func TestDB_Update_CancelDuringBackoff(t *testing.T) {
 	cancel()
 	err := <-done
 	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, engine.ErrConflict, "the error still says Update was retrying a conflict")
 	assert.Equal(t, 1, runs)
 	assert.Equal(t, int64(10), txCommittedCounter(t, db))
 }

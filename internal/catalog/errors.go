@@ -22,6 +22,7 @@ var (
 	ErrForeignKey      = errors.New("reldb: foreign key violation")
 	ErrRestrict        = errors.New("reldb: restrict violation")
 	ErrNumericOverflow = errors.New("reldb: numeric field overflow")
+	ErrInvalidArgument = errors.New("reldb: invalid argument")
 )
 
 // SQLSTATE codes, as PostgreSQL reports them.
@@ -39,6 +40,7 @@ const (
 	StateWrongObjectType           = "42809"
 	StateDatatypeMismatch          = "42804"
 	StateInvalidTextRepresentation = "22P02"
+	StateDatetimeOverflow          = "22008"
 	StateUndefinedTable            = "42P01"
 	StateUndefinedColumn           = "42703"
 )

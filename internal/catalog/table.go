@@ -159,8 +159,8 @@ func NewTable(name string, cols []Column, primaryKey []string, next func() txn.T
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: table %q: %s", ErrSchema, name, fmt.Sprintf(format, args...))
 	}
-	if name == "" {
-		return nil, fmt.Errorf("%w: table has no name", ErrSchema)
+	if err := CheckName("table", name); err != nil {
+		return nil, err
 	}
 	if len(cols) == 0 {
 		return nil, bad("no columns")
@@ -169,6 +169,9 @@ func NewTable(name string, cols []Column, primaryKey []string, next func() txn.T
 	for i, c := range cols {
 		if c.Name == "" {
 			return nil, bad("column %d has no name", i)
+		}
+		if err := CheckName("column", c.Name); err != nil {
+			return nil, fmt.Errorf("table %q: %w", name, err)
 		}
 		if _, dup := d.ColIdx[c.Name]; dup {
 			return nil, bad("column %q declared twice", c.Name)
@@ -179,8 +182,8 @@ func NewTable(name string, cols []Column, primaryKey []string, next func() txn.T
 			}
 			return nil, bad("column %q has invalid type %v", c.Name, c.Type)
 		}
-		if c.Precision < 0 || c.Scale < 0 || c.Scale > c.Precision || (c.Precision > 0 && c.Type != Decimal) {
-			return nil, bad("column %q: precision %d, scale %d: want 0 <= scale <= precision, on a decimal column", c.Name, c.Precision, c.Scale)
+		if c.Precision < 0 || c.Scale < 0 || c.Scale > c.Precision || c.Precision > MaxPrecision || (c.Precision > 0 && c.Type != Decimal) {
+			return nil, bad("column %q: precision %d, scale %d: want 0 <= scale <= precision <= 1000, on a decimal column", c.Name, c.Precision, c.Scale)
 		}
 		d.ColIdx[c.Name] = i
 		c.Table, c.Default = name, nil
@@ -225,8 +228,8 @@ func NewTable(name string, cols []Column, primaryKey []string, next func() txn.T
 // Returns an error wrapping ErrSchema for an invalid index, ErrExists for a
 // name d already uses.
 func (d *Table) AddIndex(name string, cols []string, unique bool, next func() txn.TreeID) (*Index, error) {
-	if name == "" {
-		return nil, fmt.Errorf("%w: table %q: index has no name", ErrSchema, d.Name)
+	if err := CheckName("index", name); err != nil {
+		return nil, fmt.Errorf("table %q: %w", d.Name, err)
 	}
 	if name == d.PKName || d.Index(name) != nil {
 		return nil, fmt.Errorf("%w: index %q on table %q", ErrExists, name, d.Name)

@@ -98,8 +98,15 @@ func Coerce(c *Column, v any) (any, error) {
 		}
 	case Time:
 		if t, ok := v.(time.Time); ok {
-			// PostgreSQL's timestamptz keeps microseconds, rounding the rest.
-			return t.UTC().Round(time.Microsecond), nil
+			// PostgreSQL's timestamptz keeps microseconds, rounding the rest,
+			// from 4713 BC to 294276 AD.
+			t = t.UTC().Round(time.Microsecond)
+			if t.Before(minTime) || t.After(maxTime) {
+				return nil, &ConstraintError{Kind: ErrType, Table: c.Table, Columns: []string{c.Name}, SQLState: StateDatetimeOverflow,
+					Message: fmt.Sprintf("timestamp out of range for column %q of table %q: %v", c.Name, c.Table, t),
+					Detail:  "PostgreSQL's timestamptz holds 4713 BC to 294276 AD"}
+			}
+			return t, nil
 		}
 	case Decimal:
 		d, err := ToDecimal(v)
@@ -217,8 +224,14 @@ func ToDecimal(v any) (*apd.Decimal, error) {
 		if x == nil {
 			return nil, nil
 		}
+		if x.Coeff.Sign() < 0 {
+			return nil, fmt.Errorf("malformed decimal: negative coefficient (the sign belongs in Negative)")
+		}
 		return new(apd.Decimal).Set(x), nil
 	case apd.Decimal:
+		if x.Coeff.Sign() < 0 {
+			return nil, fmt.Errorf("malformed decimal: negative coefficient (the sign belongs in Negative)")
+		}
 		return new(apd.Decimal).Set(&x), nil
 	case string:
 		d, _, err := apd.NewFromString(strings.TrimSpace(x))
@@ -320,4 +333,33 @@ func (t Type) SQLName() string {
 		return pgTypes[t]
 	}
 	return t.String()
+}
+
+// The range of PostgreSQL's timestamptz: 4713-11-24 BC (year -4712 in Go's
+// proleptic Gregorian calendar) to the end of 294276 AD.
+var (
+	minTime = time.Date(-4712, time.November, 24, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(294276, time.December, 31, 23, 59, 59, 999999000, time.UTC)
+)
+
+// MaxNameLen is PostgreSQL's NAMEDATALEN-1: longer identifiers are
+// truncated there, so two names that differ after 63 bytes would collide.
+const MaxNameLen = 63
+
+// MaxPrecision is the largest numeric precision PostgreSQL declares.
+const MaxPrecision = 1000
+
+// CheckName returns an error wrapping ErrSchema unless name is a name
+// PostgreSQL would keep as given: not empty, at most MaxNameLen bytes,
+// valid UTF-8 without NUL. what says what is named ("table", "column").
+func CheckName(what, name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("%w: %s has no name", ErrSchema, what)
+	case len(name) > MaxNameLen:
+		return fmt.Errorf("%w: %s name %q is %d bytes; PostgreSQL keeps %d", ErrSchema, what, name, len(name), MaxNameLen)
+	case !utf8.ValidString(name) || strings.IndexByte(name, 0) >= 0:
+		return fmt.Errorf("%w: %s name %q must be valid UTF-8 without NUL", ErrSchema, what, name)
+	}
+	return nil
 }

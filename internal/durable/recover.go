@@ -115,8 +115,24 @@ func checkRow(t *catalog.Table, row []any) error {
 		return fmt.Errorf("%w: table %q: row of %d values, want %d", ErrCorrupt, t.Name, len(row), len(t.Cols))
 	}
 	for i, v := range row {
-		if !valueFits(t.Cols[i].Type, v) {
-			return fmt.Errorf("%w: table %q column %q: value of type %T", ErrCorrupt, t.Name, t.Cols[i].Name, v)
+		c := &t.Cols[i]
+		if v == nil {
+			if c.NotNull {
+				return fmt.Errorf("%w: table %q column %q: NULL in a NOT NULL column", ErrCorrupt, t.Name, c.Name)
+			}
+			continue
+		}
+		if !valueFits(c.Type, v) {
+			return fmt.Errorf("%w: table %q column %q: value of type %T", ErrCorrupt, t.Name, c.Name, v)
+		}
+		// A decoded value must be what a write would have stored: valid
+		// text, a time in range, a decimal at its column's scale.
+		got, err := catalog.Coerce(c, v)
+		if err == nil && (index.Compare(got, v) != 0 || catalog.FormatValue(got) != catalog.FormatValue(v)) {
+			err = fmt.Errorf("not in stored form: %s, stored as %s", catalog.FormatValue(v), catalog.FormatValue(got))
+		}
+		if err != nil {
+			return fmt.Errorf("%w: table %q column %q: %w", ErrCorrupt, t.Name, c.Name, err)
 		}
 	}
 	for _, p := range t.PK {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cockroachdb/apd/v3"
+	"github.com/reldb/reldb/internal/catalog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -51,5 +53,45 @@ func TestDecodeCommit_Format1(t *testing.T) {
 		for _, tc := range r.tables {
 			require.Zero(t, tc.seq, p)
 		}
+	}
+}
+
+// TestRecovered_Apply_ValidatesContent ensures a record whose checksum is
+// fine but whose content no write could have made — NUL in text, a decimal
+// off its column's scale, NULL in a NOT NULL column, a row of the wrong
+// width — is ErrCorrupt at recovery instead of opening into a state only
+// DB.Check rejects.
+func TestRecovered_Apply_ValidatesContent(t *testing.T) {
+	next := treeCounter()
+	tbl, err := catalog.NewTable("t", []catalog.Column{
+		{Name: "id", Type: catalog.Int}, {Name: "s", Type: catalog.Text},
+		{Name: "d", Type: catalog.Decimal, Precision: 5, Scale: 2}, {Name: "n", Type: catalog.Int, NotNull: true}},
+		[]string{"id"}, next)
+	require.NoError(t, err)
+	good := []any{int64(1), "ok", apd.New(125, -2), int64(7)}
+	tests := []struct {
+		name string
+		row  []any
+		ok   bool
+	}{
+		{"a row a write makes", good, true},
+		{"NUL in text", []any{int64(1), "a\x00b", nil, int64(7)}, false},
+		{"invalid UTF-8", []any{int64(1), "\xff", nil, int64(7)}, false},
+		{"decimal off its scale", []any{int64(1), nil, apd.New(1255, -3), int64(7)}, false},
+		{"decimal not at its scale", []any{int64(1), nil, apd.New(12, -1), int64(7)}, false},
+		{"NULL in a NOT NULL column", []any{int64(1), nil, nil, nil}, false},
+		{"row too short", []any{int64(1), nil, nil}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore()
+			require.NoError(t, s.apply(&commitRecord{version: 1, schema: true, catalog: []*catalog.Table{tbl}}))
+			err := s.apply(&commitRecord{version: 2, tables: []tableChanges{{primary: tbl.Primary, puts: [][]any{tc.row}}}})
+			if tc.ok {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrCorrupt)
+		})
 	}
 }
