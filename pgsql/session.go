@@ -109,6 +109,12 @@ func (s *Session) Exec(ctx context.Context, sql string, args ...any) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
+	return s.execParsed(ctx, stmts, sql, args)
+}
+
+// execParsed is Exec of statements already parsed from sql.
+func (s *Session) execParsed(ctx context.Context, stmts []ir.Statement, sql string, args []any) (Result, error) {
+	var err error
 	if len(args) > 0 && len(stmts) > 1 {
 		return Result{}, pgerr.Syntax("cannot insert multiple commands into a prepared statement")
 	}
