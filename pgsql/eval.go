@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -418,7 +419,7 @@ func commonType(a, b sqlType, ctx string) (sqlType, error) {
 		return typText, nil
 	case a.kind == b.kind:
 		return sqlType{kind: a.kind}, nil
-	case (a.kind == kTimestamp || a.kind == kTimestamptz) && (b.kind == kTimestamp || b.kind == kTimestamptz):
+	case timeKind(a) && timeKind(b):
 		return sqlType{kind: kTimestamptz}, nil
 	}
 	return a, pgerr.New(pgerr.DatatypeMismatch, "%s types %s and %s cannot be matched", ctx, a, b)
@@ -628,6 +629,9 @@ func arith(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error
 	if err != nil {
 		return nil, lt, err
 	}
+	if timeKind(lt) || timeKind(rt) {
+		return nil, typUnknown, pgerr.Unsupported("date and time arithmetic")
+	}
 	if !isNumber(lt) || !isNumber(rt) {
 		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s %s %s", lt, op, rt)
 	}
@@ -801,14 +805,13 @@ func concat(l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
 	if l == nil || r == nil {
 		return nil, typText, nil
 	}
-	if (lt.kind == kBytea) != (rt.kind == kBytea) && lt.kind != kUnknown && rt.kind != kUnknown {
-		return nil, typText, pgerr.Unsupported("|| between bytea and another type")
+	if !lt.isText() && lt.kind != kUnknown && !rt.isText() && rt.kind != kUnknown {
+		return nil, typText, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s || %s", lt, rt)
 	}
 	if lt.kind == kBytea || rt.kind == kBytea {
 		return nil, typText, pgerr.Unsupported("bytea ||")
 	}
-	ls, _ := Column{typ: lt}.Format(l)
-	rs, _ := Column{typ: rt}.Format(r)
+	ls, rs := textOf(l, lt), textOf(r, rt)
 	if lt.kind == kBpchar {
 		ls = strings.TrimRight(ls, " ")
 	}
@@ -827,12 +830,15 @@ func cast(v any, from, to sqlType, explicit bool) (any, error) {
 	var err error
 	switch {
 	case from.kind == kUnknown:
+		if explicit && to.length > 0 && to.isText() && utf8.RuneCountInString(v.(string)) > to.length {
+			v = string([]rune(v.(string))[:to.length])
+		}
 		if v, err = parseText(to, v.(string)); err != nil {
 			return nil, err
 		}
 	case to.isText():
 		if !from.isText() {
-			v, _ = Column{typ: from}.Format(v)
+			v = textOf(v, from)
 		} else if from.kind == kBpchar && to.kind != kBpchar {
 			v = strings.TrimRight(v.(string), " ")
 		}
@@ -918,7 +924,7 @@ func cast(v any, from, to sqlType, explicit bool) (any, error) {
 			return nil, castError(from, to)
 		}
 	default:
-		same := from.kind == to.kind || (from.kind == kTimestamp || from.kind == kTimestamptz) && (to.kind == kTimestamp || to.kind == kTimestamptz)
+		same := from.kind == to.kind || timeKind(from) && timeKind(to)
 		if same && to.kind == kDate {
 			v = v.(time.Time).Truncate(24 * time.Hour)
 		}
@@ -959,4 +965,18 @@ func castError(from, to sqlType) *pgerr.Error {
 
 func assignMismatch(from, to sqlType) *pgerr.Error {
 	return pgerr.New(pgerr.DatatypeMismatch, "column is of type %s but expression is of type %s", to, from)
+}
+
+func timeKind(t sqlType) bool {
+	return t.kind == kTimestamp || t.kind == kTimestamptz || t.kind == kDate
+}
+
+// textOf is a value's text as the cast to text gives it: PostgreSQL's
+// output format, except that booleans read true and false.
+func textOf(v any, t sqlType) string {
+	if b, ok := v.(bool); ok {
+		return strconv.FormatBool(b)
+	}
+	s, _ := Column{typ: t}.Format(v)
+	return s
 }

@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -265,6 +266,9 @@ func parseText(t sqlType, s string) (any, error) {
 	case kDate:
 		v, err := parseTime(sqlType{kind: kTimestamp}, trimmed)
 		if err != nil {
+			if pgerr.Code(err) == "22008" {
+				return nil, err
+			}
 			return nil, invalidInput(t, s)
 		}
 		return v.(time.Time).Truncate(24 * time.Hour), nil
@@ -302,7 +306,12 @@ func parseTime(t sqlType, s string) (any, error) {
 		body = strings.TrimSpace(body[:i])
 	}
 	for _, l := range timeLayouts {
-		if v, err := time.Parse(l, body); err == nil {
+		v, err := time.Parse(l, body)
+		var pe *time.ParseError
+		if errors.As(err, &pe) && strings.Contains(pe.Message, "out of range") {
+			return nil, pgerr.New("22008", "date/time field value out of range: %q", s)
+		}
+		if err == nil {
 			if t.kind == kTimestamptz {
 				v = v.Add(-time.Duration(off) * time.Second)
 			}
