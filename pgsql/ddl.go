@@ -1,0 +1,392 @@
+package pgsql
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// tableName returns the unqualified name of a table in the public schema.
+func tableName(q ir.QualName) (string, error) {
+	if q.Schema != "" && q.Schema != "public" {
+		return "", pgerr.Unsupported("schema " + q.Schema)
+	}
+	return q.Name, nil
+}
+
+func exists(tx *engine.Tx, table string) bool {
+	_, err := tx.Table(table)
+	return err == nil
+}
+
+// createTable is CREATE TABLE: an engine table whose primary key is the
+// SQL one, a unique index per UNIQUE constraint (named <table>_<cols>_key,
+// as PostgreSQL names it), and an engine relation per foreign key (named
+// as PostgreSQL names the constraint, <table>_<cols>_fkey). The Go API
+// sees the relation under two names: the parent as the referencing column
+// without its _id suffix (author_id: "author"; otherwise the constraint
+// name), the children as the child table's name.
+func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error) {
+	res := Result{Tag: "CREATE TABLE"}
+	name, err := tableName(st.Table)
+	if err != nil {
+		return res, err
+	}
+	if exists(tx, name) {
+		if st.IfNotExists {
+			return res, nil
+		}
+		return res, pgerr.DuplicateTableError(name)
+	}
+	t := engine.Table{Name: name}
+	types := make(map[string]sqlType, len(st.Columns))
+	var cons []ir.Constraint
+	var serial []string
+	for _, cd := range st.Columns {
+		if _, dup := types[cd.Name]; dup {
+			return res, &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" specified more than once`}
+		}
+		typ, err := typeOf(cd.Type)
+		if err != nil {
+			return res, err
+		}
+		types[cd.Name] = typ
+		col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.prec, Scale: typ.scale}
+		if cd.Identity != nil {
+			if cd.Identity.Kind == ir.IdentityAlways {
+				return res, pgerr.Unsupported("GENERATED ALWAYS AS IDENTITY")
+			}
+			col.AutoIncrement = true
+			serial = append(serial, cd.Name)
+		}
+		if cd.Default != nil {
+			v, err := constantDefault(cd.Default, typ)
+			if err != nil {
+				return res, err
+			}
+			col.Default = v
+		}
+		t.Columns = append(t.Columns, col)
+		cons = append(cons, cd.Constraints...)
+	}
+	cons = append(cons, st.Constraints...)
+	var fks []ir.Constraint
+	for _, k := range cons {
+		for _, c := range k.Columns {
+			if _, ok := types[c]; !ok {
+				return res, pgerr.UndefinedColumnError(c)
+			}
+		}
+		switch k.Kind {
+		case ir.PrimaryKey:
+			if t.PrimaryKey != nil {
+				return res, &Error{Code: pgerr.InvalidTableDefinition, Message: `multiple primary keys for table "` + name + `" are not allowed`}
+			}
+			if k.Deferrable {
+				return res, pgerr.Unsupported("DEFERRABLE PRIMARY KEY")
+			}
+			t.PrimaryKey = k.Columns
+		case ir.Unique:
+			if k.Deferrable || k.NullsNotDistinct {
+				return res, pgerr.Unsupported(strings.TrimSpace(k.String()))
+			}
+			ixName := k.Name
+			if ixName == "" {
+				ixName = name + "_" + strings.Join(k.Columns, "_") + "_key"
+			}
+			t.Indexes = append(t.Indexes, engine.Index{Name: ixName, Columns: k.Columns, Unique: true})
+		case ir.Check:
+			return res, pgerr.Unsupported("CHECK constraint")
+		case ir.ForeignKey:
+			fks = append(fks, k)
+		}
+	}
+	if t.PrimaryKey == nil {
+		return res, pgerr.Unsupported("table without a primary key")
+	}
+	for _, c := range serial {
+		if !slices.Equal(t.PrimaryKey, []string{c}) {
+			return res, pgerr.Unsupported("serial or identity column " + c + " that is not the whole primary key")
+		}
+	}
+	for i := range t.Columns {
+		if slices.Contains(t.PrimaryKey, t.Columns[i].Name) {
+			t.Columns[i].NotNull = true
+		}
+	}
+	// A unique constraint on exactly the primary key's columns adds
+	// nothing the key does not already enforce.
+	t.Indexes = slices.DeleteFunc(t.Indexes, func(ix engine.Index) bool { return slices.Equal(ix.Columns, t.PrimaryKey) })
+	if err := tx.CreateTable(t); err != nil {
+		return res, err
+	}
+	s.decls.set(name, types)
+	for _, k := range fks {
+		if err := s.createRelation(tx, name, t, k); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// createRelation declares a foreign key of table child as an engine
+// relation.
+func (s *Session) createRelation(tx *engine.Tx, child string, t engine.Table, k ir.Constraint) error {
+	fk := k.ForeignKey
+	parent, err := tableName(fk.RefTable)
+	if err != nil {
+		return err
+	}
+	if parent != child && !exists(tx, parent) {
+		return pgerr.UndefinedTableError(parent)
+	}
+	if err := s.checkReferences(tx, parent, child, t, k); err != nil {
+		return err
+	}
+	if fk.OnDelete == ir.SetNull || fk.OnUpdate == ir.SetNull {
+		for _, c := range t.Columns {
+			if c.NotNull && slices.Contains(k.Columns, c.Name) {
+				return pgerr.Unsupported("SET NULL action on NOT NULL column " + c.Name)
+			}
+		}
+	}
+	r := engine.Relation{
+		Name: k.Name, Kind: engine.OneToMany, Child: child, Columns: k.Columns,
+		Parent: parent, References: fk.RefColumns,
+		OnDelete: action(fk.OnDelete), OnUpdate: action(fk.OnUpdate), SetColumns: fk.OnDeleteColumns,
+		Deferrable: k.Deferrable, InitiallyDeferred: k.InitiallyDeferred,
+		ChildrenAs: child,
+	}
+	if fk.Match == ir.MatchFull {
+		r.Match = engine.MatchFull
+	}
+	r.ParentAs = k.Name
+	if r.ParentAs == "" {
+		r.ParentAs = child + "_" + strings.Join(k.Columns, "_") + "_fkey"
+	}
+	if len(k.Columns) == 1 && strings.HasSuffix(k.Columns[0], "_id") && len(k.Columns[0]) > 3 {
+		r.ParentAs = strings.TrimSuffix(k.Columns[0], "_id")
+	}
+	if err := tx.CreateRelation(r); err != nil {
+		if errors.Is(err, engine.ErrSchema) {
+			return &Error{Code: "42830", Message: err.Error()}
+		}
+		return err
+	}
+	return nil
+}
+
+// checkReferences reports the errors PostgreSQL reports for a foreign
+// key's columns before the engine sees it: 42703 for a referenced column
+// that does not exist, 42804 for columns of different types.
+func (s *Session) checkReferences(tx *engine.Tx, parent, child string, t engine.Table, k ir.Constraint) error {
+	var pcols []engine.Column
+	var pkey []string
+	if parent == child {
+		pcols, pkey = t.Columns, t.PrimaryKey
+	} else {
+		ts, err := s.schemaOf(tx, parent)
+		if err != nil {
+			return err
+		}
+		pcols, pkey = ts.def.Columns, ts.def.PrimaryKey
+	}
+	refs := k.ForeignKey.RefColumns
+	if len(refs) == 0 {
+		refs = pkey
+	}
+	if len(refs) != len(k.Columns) {
+		return &Error{Code: "42830", Message: "number of referencing and referenced columns for foreign key disagree"}
+	}
+	for i, r := range refs {
+		j := slices.IndexFunc(pcols, func(c engine.Column) bool { return c.Name == r })
+		if j < 0 {
+			return pgerr.UndefinedColumnError(r)
+		}
+		c := slices.IndexFunc(t.Columns, func(c engine.Column) bool { return c.Name == k.Columns[i] })
+		if t.Columns[c].Type != pcols[j].Type {
+			return &Error{Code: pgerr.DatatypeMismatch, Message: `foreign key constraint cannot be implemented`,
+				Detail: `Key columns "` + k.Columns[i] + `" and "` + r + `" are of incompatible types.`}
+		}
+	}
+	return nil
+}
+
+func action(a ir.RefAction) engine.Action {
+	switch a {
+	case ir.Restrict:
+		return engine.Restrict
+	case ir.Cascade:
+		return engine.Cascade
+	case ir.SetNull:
+		return engine.SetNull
+	case ir.SetDefault:
+		return engine.SetDefault
+	}
+	return engine.NoAction
+}
+
+// constantDefault evaluates a DEFAULT expression, which must be constant
+// in this slice, as a value of the column's type.
+func constantDefault(e ir.Expr, typ sqlType) (any, error) {
+	ev := &evaluator{}
+	v, t, err := ev.eval(e)
+	if err != nil {
+		if pgerr.Code(err) == pgerr.FeatureNotSupported {
+			return nil, pgerr.Unsupported("DEFAULT " + e.String())
+		}
+		return nil, err
+	}
+	return cast(v, t, typ, false /* explicit */)
+}
+
+// createIndex is CREATE [UNIQUE] INDEX over columns. An unnamed index is
+// named <table>_<cols>_idx (_key when unique), as PostgreSQL names it.
+func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error) {
+	res := Result{Tag: "CREATE INDEX"}
+	table, err := tableName(st.Table)
+	if err != nil {
+		return res, err
+	}
+	ts, err := s.schemaOf(tx, table)
+	if err != nil {
+		return res, err
+	}
+	if st.NullsNotDistinct {
+		return res, pgerr.Unsupported("NULLS NOT DISTINCT")
+	}
+	ix := engine.Index{Name: st.Name, Unique: st.Unique}
+	for _, e := range st.Elems {
+		if e.Expr != nil {
+			return res, pgerr.Unsupported("index on an expression")
+		}
+		if _, err := ts.column(e.Column); err != nil {
+			return res, pgerr.UndefinedColumnError(e.Column)
+		}
+		ix.Columns = append(ix.Columns, e.Column)
+	}
+	if ix.Name == "" {
+		suffix := "_idx"
+		if st.Unique {
+			suffix = "_key"
+		}
+		ix.Name = table + "_" + strings.Join(ix.Columns, "_") + suffix
+		for i := 1; indexExists(tx, ix.Name); i++ {
+			ix.Name = table + "_" + strings.Join(ix.Columns, "_") + suffix + itoa(i)
+		}
+	} else if indexExists(tx, ix.Name) || exists(tx, ix.Name) {
+		if st.IfNotExists {
+			return res, nil
+		}
+		return res, pgerr.DuplicateTableError(ix.Name)
+	}
+	if err := tx.CreateIndex(table, ix); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// indexTable returns the table that has the index named name.
+func indexTable(tx *engine.Tx, name string) (string, bool) {
+	tables, err := tx.Tables()
+	if err != nil {
+		return "", false
+	}
+	for _, t := range tables {
+		if t.Name+"_pkey" == name {
+			return t.Name, true
+		}
+		for _, ix := range t.Indexes {
+			if ix.Name == name {
+				return t.Name, true
+			}
+		}
+	}
+	return "", false
+}
+
+func indexExists(tx *engine.Tx, name string) bool {
+	_, ok := indexTable(tx, name)
+	return ok
+}
+
+// drop is DROP TABLE and DROP INDEX. Tables named together are dropped
+// together, so one may reference another; a table still referenced from
+// outside the list is 2BP01, and CASCADE is 0A000 in this slice.
+func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
+	switch st.Kind {
+	case ir.ObjectTable:
+		return s.dropTables(tx, st)
+	case ir.ObjectIndex:
+		res := Result{Tag: "DROP INDEX"}
+		if st.Cascade {
+			return res, pgerr.Unsupported("DROP INDEX CASCADE")
+		}
+		for _, q := range st.Names {
+			name, err := tableName(q)
+			if err != nil {
+				return res, err
+			}
+			table, ok := indexTable(tx, name)
+			if !ok {
+				if st.IfExists {
+					continue
+				}
+				return res, &Error{Code: pgerr.UndefinedObject, Message: `index "` + name + `" does not exist`}
+			}
+			if err := tx.DropIndex(table, name); err != nil {
+				if errors.Is(err, engine.ErrSchema) {
+					return res, &Error{Code: "2BP01", Message: "cannot drop index " + name + " because other objects depend on it"}
+				}
+				return res, err
+			}
+		}
+		return res, nil
+	}
+	return Result{}, pgerr.Unsupported("DROP " + st.Kind.String())
+}
+
+func (s *Session) dropTables(tx *engine.Tx, st *ir.Drop) (Result, error) {
+	res := Result{Tag: "DROP TABLE"}
+	if st.Cascade {
+		return res, pgerr.Unsupported("DROP TABLE CASCADE")
+	}
+	var names []string
+	for _, q := range st.Names {
+		name, err := tableName(q)
+		if err != nil {
+			return res, err
+		}
+		if !exists(tx, name) {
+			if st.IfExists {
+				continue
+			}
+			return res, pgerr.UndefinedTableError(name)
+		}
+		names = append(names, name)
+	}
+	// Drop children before their parents: retry the refused ones while
+	// dropping others makes progress.
+	for len(names) > 0 {
+		var refused []string
+		var last error
+		for _, n := range names {
+			if err := tx.DropTable(n); err != nil {
+				if !errors.Is(err, engine.ErrSchema) {
+					return res, err
+				}
+				refused, last = append(refused, n), err
+			}
+		}
+		if len(refused) == len(names) {
+			return res, &Error{Code: "2BP01", Message: "cannot drop table " + refused[0] + " because other objects depend on it",
+				Detail: last.Error(), Hint: "Use DROP ... CASCADE to drop the dependent objects too."}
+		}
+		names = refused
+	}
+	return res, nil
+}

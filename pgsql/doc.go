@@ -1,0 +1,41 @@
+// Package pgsql is reldb's PostgreSQL dialect: a [Session] that parses SQL
+// (a real PostgreSQL grammar, translated into reldb's statement IR) and
+// runs it on an engine.DB with PostgreSQL's session rules, and a
+// database/sql driver named "reldb" on top of it.
+//
+// Tables made in SQL are ordinary engine tables and foreign keys are
+// engine relations, so SQL and the Go API work on the same data.
+//
+// # Supported in this slice
+//
+// CREATE TABLE (smallint, integer, bigint, serial, bigserial, numeric(p,s),
+// real, double precision, text, varchar(n), char(n), boolean, bytea,
+// timestamp, timestamptz; PRIMARY KEY, NOT NULL, UNIQUE, constant DEFAULT,
+// REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action, MATCH
+// FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
+// EXISTS]; INSERT … VALUES (multi-row, DEFAULT, RETURNING); UPDATE … SET …
+// WHERE and DELETE … WHERE (with RETURNING); SELECT over at most one table
+// with expressions, WHERE, ORDER BY, LIMIT / OFFSET and count; BEGIN /
+// START TRANSACTION, COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK
+// TO and SET CONSTRAINTS.
+//
+// Everything else is an *Error with SQLSTATE 0A000 naming the construct,
+// never a different answer: among others tables without a primary key,
+// CHECK, joins, subqueries, GROUP BY and aggregates other than count,
+// DISTINCT, set operations, WITH, ON CONFLICT, INSERT … SELECT, ALTER
+// TABLE, views, LIKE and CASE.
+//
+// # Caveats
+//
+// Writes go through the engine row by row, so a foreign key is checked
+// after each row of a statement, not at its end (see dml.go). A serial
+// column is the engine's auto-increment key: an explicit larger value
+// advances the sequence, which PostgreSQL's does not.
+//
+// # Errors
+//
+// Every error a statement returns is an [*Error] (pgerr's type) carrying
+// the SQLSTATE PostgreSQL would send; constraint failures from the engine
+// are mapped with engine.SQLState and PostgreSQL's wording for the common
+// ones.
+package pgsql

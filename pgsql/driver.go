@@ -1,0 +1,338 @@
+package pgsql
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/parse"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// DriverName is the name the database/sql driver is registered under.
+const DriverName = "reldb"
+
+func init() {
+	sql.Register(DriverName, Driver{})
+}
+
+// Driver is the database/sql driver. sql.Open("reldb", "") opens a fresh,
+// private in-memory database for that sql.DB, closed with it; other DSNs
+// are refused in this version. To run SQL on a database the Go API also
+// uses, open it with sql.OpenDB(pgsql.NewConnector(db)).
+type Driver struct{}
+
+var (
+	_ driver.Driver        = Driver{}
+	_ driver.DriverContext = Driver{}
+)
+
+// Open opens a connection to a new private database; database/sql calls
+// OpenConnector instead, so that one sql.DB shares one database.
+func (d Driver) Open(dsn string) (driver.Conn, error) {
+	c, err := d.OpenConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return c.Connect(context.Background())
+}
+
+// OpenConnector returns a Connector on a fresh in-memory database for the
+// empty DSN.
+func (Driver) OpenConnector(dsn string) (driver.Connector, error) {
+	if dsn != "" {
+		return nil, errors.New(`pgsql: unsupported DSN: only "" (a private in-memory database) is supported`)
+	}
+	db, err := engine.Open(engine.Options{})
+	if err != nil {
+		return nil, err
+	}
+	c := NewConnector(db)
+	c.owned = true
+	return c, nil
+}
+
+// Connector connects database/sql to one engine.DB. Its connections share
+// a parse cache. It is safe for concurrent use.
+type Connector struct {
+	db    *engine.DB
+	cache *parse.Cache
+	owned bool // the DB was opened for this connector: Close closes it
+}
+
+var (
+	_ driver.Connector = (*Connector)(nil)
+	_ io.Closer        = (*Connector)(nil)
+)
+
+// NewConnector returns a Connector on db, for sql.OpenDB: SQL then runs on
+// the same tables and relations as the Go API. Closing the sql.DB leaves
+// db open.
+func NewConnector(db *engine.DB) *Connector {
+	return &Connector{db: db, cache: parse.NewCache(0)}
+}
+
+// Connect opens a connection: one Session.
+func (c *Connector) Connect(context.Context) (driver.Conn, error) {
+	return &conn{s: newSession(c.db, c.cache)}, nil
+}
+
+// Driver returns the reldb Driver.
+func (c *Connector) Driver() driver.Driver { return Driver{} }
+
+// Close closes the database if the connector opened it (the "" DSN).
+func (c *Connector) Close() error {
+	if c.owned {
+		return c.db.Close()
+	}
+	return nil
+}
+
+// conn is a database/sql connection: one Session.
+type conn struct {
+	s *Session
+}
+
+var (
+	_ driver.Conn               = (*conn)(nil)
+	_ driver.ConnPrepareContext = (*conn)(nil)
+	_ driver.ConnBeginTx        = (*conn)(nil)
+	_ driver.ExecerContext      = (*conn)(nil)
+	_ driver.QueryerContext     = (*conn)(nil)
+	_ driver.NamedValueChecker  = (*conn)(nil)
+	_ driver.Pinger             = (*conn)(nil)
+	_ driver.SessionResetter    = (*conn)(nil)
+	_ driver.Validator          = (*conn)(nil)
+)
+
+func (c *conn) Prepare(query string) (driver.Stmt, error) {
+	return c.PrepareContext(context.Background(), query)
+}
+
+// PrepareContext parses query once; executions reuse the statements.
+func (c *conn) PrepareContext(_ context.Context, query string) (driver.Stmt, error) {
+	stmts, err := c.s.cache.Parse(query)
+	if err != nil {
+		return nil, err
+	}
+	return &stmt{c: c, sql: query, stmts: stmts}, nil
+}
+
+func (c *conn) Close() error { return c.s.Close() }
+
+func (c *conn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+// BeginTx starts a transaction. Every isolation level up to SERIALIZABLE
+// is accepted and runs serializable; ReadOnly makes a read-only one.
+func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if sql.IsolationLevel(opts.Isolation) > sql.LevelSerializable {
+		return nil, pgerr.Unsupported("isolation level " + sql.IsolationLevel(opts.Isolation).String())
+	}
+	b := &ir.Begin{}
+	if opts.ReadOnly {
+		b.Modes.Access = ir.ReadOnly
+	}
+	if _, err := c.s.run(ctx, b, "BEGIN", nil); err != nil {
+		return nil, err
+	}
+	return &tx{c: c}, nil
+}
+
+func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	vals, err := values(args)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.s.Exec(ctx, query, vals...)
+	if err != nil {
+		return nil, err
+	}
+	return result(res.RowsAffected), nil
+}
+
+func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	vals, err := values(args)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.s.Exec(ctx, query, vals...)
+	if err != nil {
+		return nil, err
+	}
+	return &rows{res: res}, nil
+}
+
+// CheckNamedValue accepts the argument types the session binds and
+// converts others as database/sql's default converter does.
+func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
+	switch v := nv.Value.(type) {
+	case nil, int64, float64, string, []byte, bool, time.Time, *apd.Decimal:
+		return nil
+	case apd.Decimal:
+		nv.Value = &v
+		return nil
+	}
+	v, err := driver.DefaultParameterConverter.ConvertValue(nv.Value)
+	if err != nil {
+		return err
+	}
+	nv.Value = v
+	return nil
+}
+
+func (c *conn) Ping(context.Context) error { return nil }
+
+// ResetSession ends a transaction a client left open.
+func (c *conn) ResetSession(context.Context) error {
+	c.s.endTx()
+	return nil
+}
+
+func (c *conn) IsValid() bool { return true }
+
+func values(args []driver.NamedValue) ([]any, error) {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if a.Name != "" {
+			return nil, errors.New("pgsql: named arguments are not supported; use $1, $2, ...")
+		}
+		out[i] = a.Value
+	}
+	return out, nil
+}
+
+type result int64
+
+func (r result) LastInsertId() (int64, error) {
+	return 0, errors.New("pgsql: LastInsertId is not supported; use RETURNING")
+}
+
+func (r result) RowsAffected() (int64, error) { return int64(r), nil }
+
+// stmt is a prepared statement: the text parsed once.
+type stmt struct {
+	c     *conn
+	sql   string
+	stmts []ir.Statement
+}
+
+var (
+	_ driver.StmtExecContext  = (*stmt)(nil)
+	_ driver.StmtQueryContext = (*stmt)(nil)
+)
+
+func (s *stmt) Close() error  { return nil }
+func (s *stmt) NumInput() int { return -1 }
+
+func (s *stmt) Exec(args []driver.Value) (driver.Result, error) {
+	return s.ExecContext(context.Background(), named(args))
+}
+
+func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
+	return s.QueryContext(context.Background(), named(args))
+}
+
+func named(args []driver.Value) []driver.NamedValue {
+	out := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		out[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	return out
+}
+
+func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	vals, err := values(args)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.c.s.execParsed(ctx, s.stmts, s.sql, vals)
+	if err != nil {
+		return nil, err
+	}
+	return result(res.RowsAffected), nil
+}
+
+func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	vals, err := values(args)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.c.s.execParsed(ctx, s.stmts, s.sql, vals)
+	if err != nil {
+		return nil, err
+	}
+	return &rows{res: res}, nil
+}
+
+// tx is a database/sql transaction: the session's explicit one.
+type tx struct {
+	c *conn
+}
+
+// Commit commits; a transaction aborted by an error rolls back instead,
+// and Commit then returns 25P02.
+func (t *tx) Commit() error {
+	res, err := t.c.s.commit()
+	if err != nil {
+		return err
+	}
+	if res.Tag == "ROLLBACK" {
+		return &Error{Code: pgerr.InFailedSQLTransaction, Message: "commit unexpectedly resulted in rollback"}
+	}
+	return nil
+}
+
+func (t *tx) Rollback() error {
+	t.c.s.endTx()
+	return nil
+}
+
+// rows iterates a materialised result.
+type rows struct {
+	res Result
+	at  int
+}
+
+var _ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+
+func (r *rows) Columns() []string {
+	names := make([]string, len(r.res.Columns))
+	for i, c := range r.res.Columns {
+		names[i] = c.Name
+	}
+	return names
+}
+
+// ColumnTypeDatabaseTypeName returns PostgreSQL's type name in upper case,
+// as pgx's stdlib does (INT4, TEXT, NUMERIC, TIMESTAMPTZ).
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
+	return strings.ToUpper(r.res.Columns[i].TypeName())
+}
+
+func (r *rows) Close() error { return nil }
+
+// Next copies the next row into dest; numerics arrive as their decimal
+// text, as PostgreSQL's text format sends them.
+func (r *rows) Next(dest []driver.Value) error {
+	if r.at >= len(r.res.Rows) {
+		return io.EOF
+	}
+	for i, v := range r.res.Rows[r.at] {
+		if d, ok := v.(*apd.Decimal); ok {
+			v, _ = r.res.Columns[i].Format(d)
+		}
+		dest[i] = v
+	}
+	r.at++
+	return nil
+}

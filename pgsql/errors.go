@@ -1,0 +1,67 @@
+package pgsql
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// Error is a SQL error in PostgreSQL's shape: Code is the SQLSTATE, and
+// Message, Detail, Hint, Position, Schema, Table, Column and Constraint are
+// what PostgreSQL's ErrorResponse carries. Every error the SQL layer
+// returns for a statement is an *Error (check with errors.As).
+type Error = pgerr.Error
+
+func errorIs(err, target error) bool { return errors.Is(err, target) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// toError maps an error from the engine (or the SQL layer) onto an
+// *Error: the engine's SQLSTATE and, for the common constraint failures,
+// PostgreSQL's wording.
+func toError(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	var ce *engine.ConstraintError
+	if errors.As(err, &ce) {
+		e := &Error{Code: ce.SQLState, Message: ce.Error(), Table: ce.Table, Constraint: ce.Constraint}
+		if len(ce.Columns) == 1 {
+			e.Column = ce.Columns[0]
+		}
+		switch ce.SQLState {
+		case pgerr.UniqueViolation:
+			e.Message = `duplicate key value violates unique constraint "` + ce.Constraint + `"`
+			if ce.Key != "" {
+				e.Detail = "Key " + ce.Key + " already exists."
+			}
+		case pgerr.NotNullViolation:
+			e.Message = `null value in column "` + e.Column + `" of relation "` + ce.Table + `" violates not-null constraint`
+		case pgerr.ForeignKeyViolation:
+			e.Message = `foreign key constraint "` + ce.Constraint + `" is violated on table "` + ce.Table + `"`
+			e.Detail = ce.Detail
+		case pgerr.NumericValueOutOfRange:
+			e.Message = "numeric field overflow"
+		}
+		return e
+	}
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &Error{Code: "57014", Message: "canceling statement due to user request"}
+	case errors.Is(err, engine.ErrReadOnly):
+		return &Error{Code: "25006", Message: "cannot execute this statement in a read-only transaction"}
+	case errors.Is(err, engine.ErrConflict):
+		return pgerr.SerializationFailureError()
+	}
+	if code := engine.SQLState(err); code != "" {
+		return &Error{Code: code, Message: err.Error()}
+	}
+	return &Error{Code: pgerr.InternalError, Message: err.Error()}
+}

@@ -1,0 +1,982 @@
+package pgsql
+
+import (
+	"bytes"
+	"cmp"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// The evaluator computes scalar expressions one row at a time with
+// PostgreSQL's typing and NULL semantics, for the expressions this slice
+// supports: constants, parameters, column references, arithmetic on
+// integers, numerics and floats, comparisons, AND / OR / NOT, IS [NOT]
+// NULL, IN lists, BETWEEN, IS [NOT] DISTINCT FROM, COALESCE, NULLIF, casts
+// and a few functions. Anything else is 0A000.
+//
+// Values are Go values: int64 (smallint, integer, bigint), *apd.Decimal,
+// float64, string, bool, []byte, time.Time, and nil for NULL. Each
+// evaluation also returns the value's SQL type; an untyped literal or text
+// parameter has kind kUnknown until an operator or column gives it one.
+
+// scope binds column references to one table's current row.
+type scope struct {
+	ts    *tableSchema
+	alias string // the name the table is referred to by
+	row   []any
+}
+
+// evaluator evaluates expressions against bound parameters and an
+// optional row scope.
+type evaluator struct {
+	params []any
+	sc     *scope // nil without FROM
+}
+
+// decimalCtx does numeric arithmetic; divisions set their own scale.
+var decimalCtx = apd.BaseContext.WithPrecision(2000)
+
+func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
+	switch e := e.(type) {
+	case *ir.Const:
+		return constant(e)
+	case *ir.Param:
+		return ev.param(e)
+	case *ir.ColumnRef:
+		return ev.column(e)
+	case *ir.Unary:
+		return ev.unary(e)
+	case *ir.Binary:
+		l, lt, err := ev.eval(e.Left)
+		if err != nil {
+			return nil, lt, err
+		}
+		r, rt, err := ev.eval(e.Right)
+		if err != nil {
+			return nil, rt, err
+		}
+		return binary(e.Op, l, lt, r, rt)
+	case *ir.Logic:
+		return ev.logic(e)
+	case *ir.Not:
+		v, err := ev.boolean(e.Arg, "NOT")
+		if err != nil || v == nil {
+			return nil, typBool, err
+		}
+		return !v.(bool), typBool, nil
+	case *ir.IsNull:
+		v, _, err := ev.eval(e.Arg)
+		if err != nil {
+			return nil, typBool, err
+		}
+		return (v == nil) != e.Not, typBool, nil
+	case *ir.IsBool:
+		return ev.isBool(e)
+	case *ir.IsDistinct:
+		l, lt, err := ev.eval(e.Left)
+		if err != nil {
+			return nil, typBool, err
+		}
+		r, rt, err := ev.eval(e.Right)
+		if err != nil {
+			return nil, typBool, err
+		}
+		if l == nil || r == nil {
+			return (l == nil && r == nil) == e.Not, typBool, nil
+		}
+		eq, _, err := binary("=", l, lt, r, rt)
+		if err != nil {
+			return nil, typBool, err
+		}
+		return eq.(bool) == e.Not, typBool, nil
+	case *ir.InList:
+		return ev.inList(e)
+	case *ir.Between:
+		if e.Symmetric {
+			return nil, typBool, pgerr.Unsupported("BETWEEN SYMMETRIC")
+		}
+		and := &ir.Logic{Op: ir.And, Args: []ir.Expr{&ir.Binary{Op: ">=", Left: e.Arg, Right: e.Low}, &ir.Binary{Op: "<=", Left: e.Arg, Right: e.High}}}
+		if e.Not {
+			return ev.eval(&ir.Not{Arg: and})
+		}
+		return ev.eval(and)
+	case *ir.Coalesce:
+		return ev.coalesce(e.Args)
+	case *ir.NullIf:
+		l, lt, err := ev.eval(e.Left)
+		if err != nil || l == nil {
+			return nil, lt, err
+		}
+		r, rt, err := ev.eval(e.Right)
+		if err != nil {
+			return nil, lt, err
+		}
+		if r != nil {
+			eq, _, err := binary("=", l, lt, r, rt)
+			if err != nil {
+				return nil, lt, err
+			}
+			if eq.(bool) {
+				return nil, lt, nil
+			}
+		}
+		return l, lt, nil
+	case *ir.Cast:
+		v, t, err := ev.eval(e.Arg)
+		if err != nil {
+			return nil, t, err
+		}
+		to, err := typeOf(e.Type)
+		if err != nil {
+			return nil, to, err
+		}
+		v, err = cast(v, t, to, true /* explicit */)
+		return v, to, err
+	case *ir.Func:
+		return ev.call(e)
+	}
+	return nil, typUnknown, pgerr.Unsupported(exprName(e))
+}
+
+// exprName names an unsupported expression for its 0A000.
+func exprName(e ir.Expr) string {
+	switch e := e.(type) {
+	case *ir.Subquery, *ir.Exists, *ir.Quantified:
+		return "subquery expression"
+	case *ir.Like:
+		return "LIKE"
+	case *ir.Case:
+		return "CASE"
+	case *ir.MinMax:
+		return e.Op.String()
+	case *ir.ValueFunc:
+		return strings.ToUpper(e.Name)
+	case *ir.Array:
+		return "ARRAY"
+	case *ir.Row:
+		return "row constructor"
+	case *ir.Default:
+		return "DEFAULT in this position"
+	case *ir.Ordinal:
+		return "ordinal reference"
+	}
+	return "expression " + e.String()
+}
+
+func constant(c *ir.Const) (any, sqlType, error) {
+	switch c.Kind {
+	case ir.ConstNull:
+		return nil, typUnknown, nil
+	case ir.ConstBool:
+		return c.Value == "true", typBool, nil
+	case ir.ConstInteger:
+		v, err := parseText(typInt8, c.Value)
+		if err != nil {
+			return nil, typInt8, err
+		}
+		if checkInt(typInt4, v.(int64)) == nil {
+			return v, typInt4, nil
+		}
+		return v, typInt8, nil
+	case ir.ConstNumeric:
+		v, err := parseText(typNumeric, c.Value)
+		return v, typNumeric, err
+	case ir.ConstString:
+		return c.Value, typUnknown, nil
+	}
+	return nil, typUnknown, pgerr.Unsupported("bit string literal")
+}
+
+// param returns an argument with the SQL type a client would bind it as:
+// strings stay untyped, so that a column or operator gives them a type.
+func (ev *evaluator) param(p *ir.Param) (any, sqlType, error) {
+	if p.Number > len(ev.params) {
+		return nil, typUnknown, pgerr.New("08P01", "bind message supplies %d parameters, but prepared statement requires at least %d", len(ev.params), p.Number)
+	}
+	switch v := ev.params[p.Number-1].(type) {
+	case nil:
+		return nil, typUnknown, nil
+	case int64:
+		return v, typInt8, nil
+	case float64:
+		return v, typFloat8, nil
+	case string:
+		return v, typUnknown, nil
+	case bool:
+		return v, typBool, nil
+	case []byte:
+		return v, sqlType{kind: kBytea}, nil
+	case time.Time:
+		return v.UTC().Round(time.Microsecond), sqlType{kind: kTimestamptz}, nil
+	case *apd.Decimal:
+		return v, typNumeric, nil
+	default:
+		return nil, typUnknown, pgerr.New(pgerr.DatatypeMismatch, "unsupported parameter type %T", v)
+	}
+}
+
+func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
+	if c.Star {
+		return nil, typUnknown, pgerr.Unsupported("* in this position")
+	}
+	if ev.sc == nil {
+		return nil, typUnknown, pgerr.UndefinedColumnError(c.Column)
+	}
+	if c.Table != "" && c.Table != ev.sc.alias {
+		return nil, typUnknown, pgerr.New(pgerr.UndefinedTable, "missing FROM-clause entry for table %q", c.Table)
+	}
+	i, ok := ev.sc.ts.index[c.Column]
+	if !ok {
+		return nil, typUnknown, pgerr.UndefinedColumnError(c.Column)
+	}
+	return ev.sc.row[i], ev.sc.ts.types[i], nil
+}
+
+func (ev *evaluator) unary(u *ir.Unary) (any, sqlType, error) {
+	v, t, err := ev.eval(u.Operand)
+	if err != nil {
+		return nil, t, err
+	}
+	if t.kind == kUnknown && v != nil {
+		if v, err = parseText(typNumeric, v.(string)); err != nil {
+			return nil, t, err
+		}
+		t = typNumeric
+	}
+	switch u.Op {
+	case "+":
+		if isNumber(t) {
+			return v, t, nil
+		}
+	case "-":
+		if !isNumber(t) {
+			break
+		}
+		if v == nil {
+			return nil, t, nil
+		}
+		switch x := v.(type) {
+		case int64:
+			if x == math.MinInt64 {
+				return nil, t, outOfRange(t)
+			}
+			return -x, t, checkInt(t, -x)
+		case float64:
+			return -x, t, nil
+		case *apd.Decimal:
+			return new(apd.Decimal).Neg(x), t, nil
+		}
+	}
+	return nil, t, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s %s", u.Op, t)
+}
+
+func isNumber(t sqlType) bool {
+	return t.isInt() || t.kind == kNumeric || t.kind == kFloat4 || t.kind == kFloat8
+}
+
+// boolean evaluates e as a condition: a bool or nil.
+func (ev *evaluator) boolean(e ir.Expr, ctx string) (any, error) {
+	v, t, err := ev.eval(e)
+	if err != nil {
+		return nil, err
+	}
+	if t.kind == kUnknown && v != nil {
+		return parseText(typBool, v.(string))
+	}
+	if t.kind != kBool && t.kind != kUnknown {
+		return nil, pgerr.New(pgerr.DatatypeMismatch, "argument of %s must be type boolean, not type %s", ctx, t)
+	}
+	return v, nil
+}
+
+func (ev *evaluator) logic(l *ir.Logic) (any, sqlType, error) {
+	sawNull := false
+	for _, a := range l.Args {
+		v, err := ev.boolean(a, l.Op.String())
+		if err != nil {
+			return nil, typBool, err
+		}
+		switch {
+		case v == nil:
+			sawNull = true
+		case v.(bool) == (l.Op == ir.Or):
+			return l.Op == ir.Or, typBool, nil
+		}
+	}
+	if sawNull {
+		return nil, typBool, nil
+	}
+	return l.Op == ir.And, typBool, nil
+}
+
+func (ev *evaluator) isBool(e *ir.IsBool) (any, sqlType, error) {
+	v, err := ev.boolean(e.Arg, e.Test.String())
+	if err != nil {
+		return nil, typBool, err
+	}
+	var out bool
+	switch e.Test {
+	case ir.IsTrue, ir.IsNotTrue:
+		out = v == true
+	case ir.IsFalse, ir.IsNotFalse:
+		out = v == false
+	default:
+		out = v == nil
+	}
+	if e.Test == ir.IsNotTrue || e.Test == ir.IsNotFalse || e.Test == ir.IsNotUnknown {
+		out = !out
+	}
+	return out, typBool, nil
+}
+
+func (ev *evaluator) inList(e *ir.InList) (any, sqlType, error) {
+	l, lt, err := ev.eval(e.Arg)
+	if err != nil {
+		return nil, typBool, err
+	}
+	sawNull := l == nil
+	found := false
+	for _, x := range e.List {
+		r, rt, err := ev.eval(x)
+		if err != nil {
+			return nil, typBool, err
+		}
+		if l == nil || r == nil {
+			sawNull = true
+			continue
+		}
+		eq, _, err := binary("=", l, lt, r, rt)
+		if err != nil {
+			return nil, typBool, err
+		}
+		if eq.(bool) {
+			found = true
+			break
+		}
+	}
+	switch {
+	case found:
+		return !e.Not, typBool, nil
+	case sawNull:
+		return nil, typBool, nil
+	}
+	return e.Not, typBool, nil
+}
+
+func (ev *evaluator) coalesce(args []ir.Expr) (any, sqlType, error) {
+	var vals []any
+	var types []sqlType
+	for _, a := range args {
+		v, t, err := ev.eval(a)
+		if err != nil {
+			return nil, t, err
+		}
+		vals, types = append(vals, v), append(types, t)
+	}
+	to := types[0]
+	for _, t := range types[1:] {
+		var err error
+		if to, err = commonType(to, t, "COALESCE"); err != nil {
+			return nil, to, err
+		}
+	}
+	for i, v := range vals {
+		if v != nil {
+			out, err := cast(v, types[i], to, false /* explicit */)
+			return out, to, err
+		}
+	}
+	return nil, to, nil
+}
+
+// commonType is the type two branches of COALESCE (or a comparison)
+// resolve to.
+func commonType(a, b sqlType, ctx string) (sqlType, error) {
+	switch {
+	case a.kind == kUnknown:
+		return b, nil
+	case b.kind == kUnknown:
+		return a, nil
+	case a.isInt() && b.isInt():
+		return sqlType{kind: max(a.kind, b.kind)}, nil
+	case isNumber(a) && isNumber(b):
+		if a.kind == kFloat4 || a.kind == kFloat8 || b.kind == kFloat4 || b.kind == kFloat8 {
+			return typFloat8, nil
+		}
+		return typNumeric, nil
+	case a.isText() && b.isText():
+		if a.kind == b.kind && a.kind == kBpchar {
+			return sqlType{kind: kBpchar}, nil
+		}
+		return typText, nil
+	case a.kind == b.kind:
+		return sqlType{kind: a.kind}, nil
+	case timeKind(a) && timeKind(b):
+		return sqlType{kind: kTimestamptz}, nil
+	}
+	return a, pgerr.New(pgerr.DatatypeMismatch, "%s types %s and %s cannot be matched", ctx, a, b)
+}
+
+func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
+	if f.Schema != "" && f.Schema != "pg_catalog" || f.Distinct || len(f.OrderBy) > 0 || f.Star {
+		return nil, typUnknown, pgerr.Unsupported("function " + f.String())
+	}
+	if isAggregate(f.Name) {
+		return nil, typUnknown, pgerr.Unsupported("aggregate " + f.Name + " in this position")
+	}
+	var vals []any
+	var types []sqlType
+	for _, a := range f.Args {
+		v, t, err := ev.eval(a)
+		if err != nil {
+			return nil, t, err
+		}
+		vals, types = append(vals, v), append(types, t)
+	}
+	one := len(vals) == 1
+	switch {
+	case (f.Name == "upper" || f.Name == "lower") && one && (types[0].isText() || types[0].kind == kUnknown):
+		if vals[0] == nil {
+			return nil, typText, nil
+		}
+		s := vals[0].(string)
+		if types[0].kind == kBpchar {
+			s = strings.TrimRight(s, " ")
+		}
+		if f.Name == "upper" {
+			return strings.ToUpper(s), typText, nil
+		}
+		return strings.ToLower(s), typText, nil
+	case f.Name == "octet_length" && one && (types[0].isText() || types[0].kind == kUnknown):
+		if vals[0] == nil {
+			return nil, typInt4, nil
+		}
+		return int64(len(vals[0].(string))), typInt4, nil
+	case (f.Name == "length" || f.Name == "char_length") && one && (types[0].isText() || types[0].kind == kUnknown):
+		if vals[0] == nil {
+			return nil, typInt4, nil
+		}
+		s := vals[0].(string)
+		if types[0].kind == kBpchar {
+			s = strings.TrimRight(s, " ")
+		}
+		return int64(utf8.RuneCountInString(s)), typInt4, nil
+	case f.Name == "abs" && one && isNumber(types[0]):
+		switch x := vals[0].(type) {
+		case nil:
+			return nil, types[0], nil
+		case int64:
+			if x < 0 {
+				return binary("-", int64(0), types[0], x, types[0])
+			}
+			return x, types[0], nil
+		case float64:
+			return math.Abs(x), types[0], nil
+		case *apd.Decimal:
+			return new(apd.Decimal).Abs(x), types[0], nil
+		}
+	}
+	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)
+}
+
+func isAggregate(name string) bool {
+	switch name {
+	case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "string_agg", "array_agg", "every":
+		return true
+	}
+	return false
+}
+
+// binary applies an infix operator with PostgreSQL's NULL rules: an
+// untyped side takes the other side's type; NULL in gives NULL out.
+func binary(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	switch op {
+	case "=", "<>", "!=", "<", "<=", ">", ">=":
+		return compareOp(op, l, lt, r, rt)
+	case "+", "-", "*", "/", "%":
+		return arith(op, l, lt, r, rt)
+	case "||":
+		return concat(l, lt, r, rt)
+	}
+	return nil, typUnknown, pgerr.Unsupported("operator " + op)
+}
+
+// unify converts both sides of a comparison to one type.
+func unify(l any, lt sqlType, r any, rt sqlType, op string) (any, any, sqlType, error) {
+	var err error
+	switch {
+	case lt.kind == kUnknown && rt.kind == kUnknown:
+		return l, r, typText, nil
+	case lt.kind == kUnknown:
+		if l != nil {
+			l, err = parseText(rt, l.(string))
+		}
+		return l, r, rt, err
+	case rt.kind == kUnknown:
+		if r != nil {
+			r, err = parseText(lt, r.(string))
+		}
+		return l, r, lt, err
+	}
+	t, err := commonType(lt, rt, "")
+	if err != nil {
+		return nil, nil, t, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s %s %s", lt, op, rt)
+	}
+	if l, err = cast(l, lt, t, false); err != nil {
+		return nil, nil, t, err
+	}
+	r, err = cast(r, rt, t, false)
+	return l, r, t, err
+}
+
+func compareOp(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	// char(n) compares without its padding, also against text.
+	if lt.kind == kBpchar && l != nil {
+		l = strings.TrimRight(l.(string), " ")
+	}
+	if rt.kind == kBpchar && r != nil {
+		r = strings.TrimRight(r.(string), " ")
+	}
+	if lt.kind == kBpchar && rt.kind == kUnknown && r != nil {
+		r = strings.TrimRight(r.(string), " ")
+	}
+	if rt.kind == kBpchar && lt.kind == kUnknown && l != nil {
+		l = strings.TrimRight(l.(string), " ")
+	}
+	l, r, _, err := unify(l, lt, r, rt, op)
+	if err != nil || l == nil || r == nil {
+		return nil, typBool, err
+	}
+	c := compareValues(l, r)
+	switch op {
+	case "=":
+		return c == 0, typBool, nil
+	case "<>", "!=":
+		return c != 0, typBool, nil
+	case "<":
+		return c < 0, typBool, nil
+	case "<=":
+		return c <= 0, typBool, nil
+	case ">":
+		return c > 0, typBool, nil
+	}
+	return c >= 0, typBool, nil
+}
+
+// compareValues orders two non-NULL values of one type. NaN sorts above
+// every other float, as in PostgreSQL.
+func compareValues(a, b any) int {
+	switch x := a.(type) {
+	case int64:
+		return cmp.Compare(x, b.(int64))
+	case float64:
+		y := b.(float64)
+		switch {
+		case math.IsNaN(x) && math.IsNaN(y):
+			return 0
+		case math.IsNaN(x):
+			return 1
+		case math.IsNaN(y):
+			return -1
+		}
+		return cmp.Compare(x, y)
+	case *apd.Decimal:
+		return x.Cmp(b.(*apd.Decimal))
+	case string:
+		return strings.Compare(x, b.(string))
+	case bool:
+		y := b.(bool)
+		switch {
+		case x == y:
+			return 0
+		case !x:
+			return -1
+		}
+		return 1
+	case []byte:
+		return bytes.Compare(x, b.([]byte))
+	case time.Time:
+		return x.Compare(b.(time.Time))
+	}
+	return 0
+}
+
+func arith(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	var err error
+	// An untyped literal takes the other side's type (integer for two).
+	switch {
+	case lt.kind == kUnknown && rt.kind == kUnknown:
+		return nil, typUnknown, pgerr.New("42725", "operator is not unique: unknown %s unknown", op)
+	case lt.kind == kUnknown:
+		lt = rt
+		if l != nil {
+			l, err = parseText(lt, l.(string))
+		}
+	case rt.kind == kUnknown:
+		rt = lt
+		if r != nil {
+			r, err = parseText(rt, r.(string))
+		}
+	}
+	if err != nil {
+		return nil, lt, err
+	}
+	if timeKind(lt) || timeKind(rt) {
+		return nil, typUnknown, pgerr.Unsupported("date and time arithmetic")
+	}
+	if !isNumber(lt) || !isNumber(rt) {
+		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s %s %s", lt, op, rt)
+	}
+	t, _ := commonType(lt, rt, "")
+	if t.kind == kFloat8 && lt.kind == kFloat4 && rt.kind == kFloat4 {
+		t = sqlType{kind: kFloat4}
+	}
+	if t.kind == kFloat8 && op == "%" {
+		return nil, t, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s %% %s", lt, rt)
+	}
+	if l == nil || r == nil {
+		return nil, t, nil
+	}
+	if l, err = cast(l, lt, t, false); err != nil {
+		return nil, t, err
+	}
+	if r, err = cast(r, rt, t, false); err != nil {
+		return nil, t, err
+	}
+	switch t.kind {
+	case kInt2, kInt4, kInt8:
+		v, err := intArith(op, l.(int64), r.(int64), t)
+		return v, t, err
+	case kFloat4, kFloat8:
+		v, err := floatArith(op, l.(float64), r.(float64))
+		return v, t, err
+	}
+	v, err := decimalArith(op, l.(*apd.Decimal), r.(*apd.Decimal))
+	return v, t, err
+}
+
+func intArith(op string, a, b int64, t sqlType) (any, error) {
+	var v int64
+	switch op {
+	case "+":
+		v = a + b
+		if (a > 0 && b > 0 && v < 0) || (a < 0 && b < 0 && v >= 0) {
+			return nil, outOfRange(t)
+		}
+	case "-":
+		v = a - b
+		if (a >= 0 && b < 0 && v < 0) || (a < 0 && b > 0 && v >= 0) {
+			return nil, outOfRange(t)
+		}
+	case "*":
+		v = a * b
+		if a != 0 && (v/a != b || (a == -1 && b == math.MinInt64) || (b == -1 && a == math.MinInt64)) {
+			return nil, outOfRange(t)
+		}
+	case "/", "%":
+		if b == 0 {
+			return nil, pgerr.DivisionByZeroError()
+		}
+		if b == -1 {
+			if op == "%" {
+				return int64(0), nil
+			}
+			if a == math.MinInt64 {
+				return nil, outOfRange(t)
+			}
+			v = -a
+		} else if op == "/" {
+			v = a / b
+		} else {
+			v = a % b
+		}
+	}
+	return v, checkInt(t, v)
+}
+
+func floatArith(op string, a, b float64) (any, error) {
+	var v float64
+	switch op {
+	case "+":
+		v = a + b
+	case "-":
+		v = a - b
+	case "*":
+		v = a * b
+	case "/":
+		if b == 0 {
+			return nil, pgerr.DivisionByZeroError()
+		}
+		v = a / b
+	}
+	if math.IsInf(v, 0) && !math.IsInf(a, 0) && !math.IsInf(b, 0) {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value out of range: overflow")
+	}
+	return v, nil
+}
+
+func decimalArith(op string, a, b *apd.Decimal) (any, error) {
+	d := new(apd.Decimal)
+	var err error
+	switch op {
+	case "+":
+		_, err = decimalCtx.Add(d, a, b)
+	case "-":
+		_, err = decimalCtx.Sub(d, a, b)
+	case "*":
+		_, err = decimalCtx.Mul(d, a, b)
+	case "/":
+		if b.IsZero() {
+			return nil, pgerr.DivisionByZeroError()
+		}
+		return divide(a, b)
+	case "%":
+		if b.IsZero() {
+			return nil, pgerr.DivisionByZeroError()
+		}
+		_, err = decimalCtx.Rem(d, a, b)
+	}
+	if err != nil {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+	}
+	return d, nil
+}
+
+// divide divides numerics at the scale PostgreSQL chooses
+// (select_div_scale): at least 16 significant digits, and no fewer
+// decimals than either operand shows.
+func divide(a, b *apd.Decimal) (any, error) {
+	w1, f1 := numericWeight(a)
+	w2, f2 := numericWeight(b)
+	qweight := w1 - w2
+	if f1 <= f2 {
+		qweight--
+	}
+	rscale := 16 - qweight*4
+	rscale = max(rscale, displayScale(a), displayScale(b), 0)
+	rscale = min(rscale, 1000)
+	q := new(apd.Decimal)
+	if _, err := decimalCtx.Quo(q, a, b); err != nil {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+	}
+	ctx := decimalCtx
+	ctx.Rounding = apd.RoundHalfUp
+	out := new(apd.Decimal)
+	if _, err := ctx.Quantize(out, q, int32(-rscale)); err != nil {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+	}
+	return out, nil
+}
+
+// displayScale is a numeric's count of decimal digits after the point.
+func displayScale(d *apd.Decimal) int { return max(0, -int(d.Exponent)) }
+
+// numericWeight returns the weight of d's first non-zero base-10000 digit
+// and that digit, as PostgreSQL's numeric stores them (0, 0 for zero).
+func numericWeight(d *apd.Decimal) (weight, first int) {
+	if d.IsZero() {
+		return 0, 0
+	}
+	abs := new(apd.Decimal).Abs(d)
+	adj := int(abs.NumDigits()) + int(abs.Exponent) - 1 // exponent of the first digit
+	weight = adj / 4
+	if adj < 0 && adj%4 != 0 {
+		weight--
+	}
+	shifted := new(apd.Decimal).Set(abs)
+	shifted.Exponent -= int32(4 * weight)
+	ctx := decimalCtx
+	ctx.Rounding = apd.RoundDown
+	i := new(apd.Decimal)
+	_, _ = ctx.Quantize(i, shifted, 0)
+	n, _ := i.Int64()
+	return weight, int(n)
+}
+
+func concat(l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	if l == nil || r == nil {
+		return nil, typText, nil
+	}
+	if !lt.isText() && lt.kind != kUnknown && !rt.isText() && rt.kind != kUnknown {
+		return nil, typText, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s || %s", lt, rt)
+	}
+	if lt.kind == kBytea || rt.kind == kBytea {
+		return nil, typText, pgerr.Unsupported("bytea ||")
+	}
+	ls, rs := textOf(l, lt), textOf(r, rt)
+	if lt.kind == kBpchar {
+		ls = strings.TrimRight(ls, " ")
+	}
+	if rt.kind == kBpchar {
+		rs = strings.TrimRight(rs, " ")
+	}
+	return ls + rs, typText, nil
+}
+
+// cast converts v of type from to type to. An explicit cast (CAST, ::)
+// truncates varchar and char silently; an assignment reports 22001.
+func cast(v any, from, to sqlType, explicit bool) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var err error
+	switch {
+	case from.kind == kUnknown:
+		if explicit && to.length > 0 && to.isText() && utf8.RuneCountInString(v.(string)) > to.length {
+			v = string([]rune(v.(string))[:to.length])
+		}
+		if v, err = parseText(to, v.(string)); err != nil {
+			return nil, err
+		}
+	case to.isText():
+		if !from.isText() {
+			v = textOf(v, from)
+		} else if from.kind == kBpchar && to.kind != kBpchar {
+			v = strings.TrimRight(v.(string), " ")
+		}
+		if explicit && to.length > 0 && utf8.RuneCountInString(v.(string)) > to.length {
+			v = string([]rune(v.(string))[:to.length])
+		}
+	case to.isInt():
+		switch x := v.(type) {
+		case int64:
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) >= 9.3e18 {
+				return nil, outOfRange(to)
+			}
+			v = int64(math.RoundToEven(x))
+		case *apd.Decimal:
+			ctx := decimalCtx
+			ctx.Rounding = apd.RoundHalfUp
+			i := new(apd.Decimal)
+			if _, err := ctx.Quantize(i, x, 0); err != nil {
+				return nil, outOfRange(to)
+			}
+			n, err := i.Int64()
+			if err != nil {
+				return nil, outOfRange(to)
+			}
+			v = n
+		case string:
+			if !explicit {
+				return nil, assignMismatch(from, to)
+			}
+			if v, err = parseText(to, x); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, castError(from, to)
+		}
+	case to.kind == kNumeric:
+		switch x := v.(type) {
+		case int64:
+			v = apd.New(x, 0)
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, pgerr.Unsupported("numeric NaN or Infinity")
+			}
+			d, _, err := apd.NewFromString(formatFloat(x, 64))
+			if err != nil {
+				return nil, castError(from, to)
+			}
+			v = d
+		case *apd.Decimal:
+		case string:
+			if !explicit {
+				return nil, assignMismatch(from, to)
+			}
+			if v, err = parseText(to, x); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, castError(from, to)
+		}
+		if to.prec > 0 {
+			return fitNumeric(v.(*apd.Decimal), to)
+		}
+	case to.kind == kFloat4 || to.kind == kFloat8:
+		switch x := v.(type) {
+		case int64:
+			v = float64(x)
+		case *apd.Decimal:
+			f, err := x.Float64()
+			if err != nil {
+				return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value out of range: overflow")
+			}
+			v = f
+		case float64:
+		case string:
+			if !explicit {
+				return nil, assignMismatch(from, to)
+			}
+			if v, err = parseText(to, x); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, castError(from, to)
+		}
+	default:
+		same := from.kind == to.kind || timeKind(from) && timeKind(to)
+		if same && to.kind == kDate {
+			v = v.(time.Time).Truncate(24 * time.Hour)
+		}
+		if s, ok := v.(string); ok && explicit {
+			if v, err = parseText(to, s); err != nil {
+				return nil, err
+			}
+		} else if !same {
+			if !explicit {
+				return nil, assignMismatch(from, to)
+			}
+			return nil, castError(from, to)
+		}
+	}
+	return fit(to, v)
+}
+
+// fitNumeric rounds d to t's scale and refuses more integer digits than
+// its precision allows (22003), as numeric(p, s) does.
+func fitNumeric(d *apd.Decimal, t sqlType) (any, error) {
+	ctx := decimalCtx
+	ctx.Rounding = apd.RoundHalfUp
+	out := new(apd.Decimal)
+	if _, err := ctx.Quantize(out, d, int32(-t.scale)); err != nil {
+		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "numeric field overflow")
+	}
+	if !out.IsZero() && int(out.NumDigits())+int(out.Exponent) > t.prec-t.scale {
+		e := pgerr.New(pgerr.NumericValueOutOfRange, "numeric field overflow")
+		e.Detail = "A field with precision " + itoa(t.prec) + ", scale " + itoa(t.scale) + " must round to an absolute value less than 10^" + itoa(t.prec-t.scale) + "."
+		return nil, e
+	}
+	return out, nil
+}
+
+func castError(from, to sqlType) *pgerr.Error {
+	return pgerr.New("42846", "cannot cast type %s to %s", from, to)
+}
+
+func assignMismatch(from, to sqlType) *pgerr.Error {
+	return pgerr.New(pgerr.DatatypeMismatch, "column is of type %s but expression is of type %s", to, from)
+}
+
+func timeKind(t sqlType) bool {
+	return t.kind == kTimestamp || t.kind == kTimestamptz || t.kind == kDate
+}
+
+// textOf is a value's text as the cast to text gives it: PostgreSQL's
+// output format, except that booleans read true and false.
+func textOf(v any, t sqlType) string {
+	if b, ok := v.(bool); ok {
+		return strconv.FormatBool(b)
+	}
+	s, _ := Column{typ: t}.Format(v)
+	return s
+}

@@ -1,0 +1,560 @@
+package pgsql
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// target is one output column: its expression, name and (once known)
+// type.
+type target struct {
+	expr ir.Expr
+	name string
+	typ  sqlType
+}
+
+func columnsOf(ts []target) []Column {
+	cols := make([]Column, len(ts))
+	for i, t := range ts {
+		cols[i] = Column{Name: t.name, typ: t.typ}
+	}
+	return cols
+}
+
+// expandTargets expands * and names each target as PostgreSQL does: the
+// alias, else the column or function name, else ?column?.
+func expandTargets(sc *scope, list []ir.Target) ([]target, error) {
+	var out []target
+	for _, t := range list {
+		if c, ok := t.Expr.(*ir.ColumnRef); ok && c.Star {
+			if sc == nil {
+				return nil, pgerr.Syntax("SELECT * with no tables specified is not valid")
+			}
+			if c.Table != "" && c.Table != sc.alias {
+				return nil, pgerr.New(pgerr.UndefinedTable, "missing FROM-clause entry for table %q", c.Table)
+			}
+			for i, col := range sc.ts.def.Columns {
+				out = append(out, target{expr: &ir.ColumnRef{Column: col.Name}, name: col.Name, typ: sc.ts.types[i]})
+			}
+			continue
+		}
+		out = append(out, target{expr: t.Expr, name: targetName(t)})
+	}
+	return out, nil
+}
+
+func targetName(t ir.Target) string {
+	if t.Alias != "" {
+		return t.Alias
+	}
+	switch e := t.Expr.(type) {
+	case *ir.ColumnRef:
+		return e.Column
+	case *ir.Func:
+		return e.Name
+	case *ir.Cast:
+		if _, ok := e.Arg.(*ir.Const); !ok {
+			return targetName(ir.Target{Expr: e.Arg})
+		}
+		return map[string]string{"int4": "int4", "int8": "int8", "bpchar": "bpchar"}[e.Type.Name] + orColumn(e.Type.Name)
+	case *ir.Coalesce:
+		return "coalesce"
+	case *ir.NullIf:
+		return "nullif"
+	}
+	return "?column?"
+}
+
+func orColumn(name string) string {
+	switch name {
+	case "int4", "int8", "bpchar":
+		return ""
+	}
+	return name
+}
+
+// scan returns the rows of a table that satisfy where, reading them
+// through the engine's planner: the conditions it can use (a column
+// compared with a constant or parameter of the column's own type, IS
+// [NOT] NULL, IN lists of such values, ANDed) choose an index, and every
+// row is checked against the whole condition by the evaluator.
+func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evaluator) ([][]any, error) {
+	q := tx.Query(ts.def.Name)
+	if where != nil {
+		q.Where(pushdown(ts, alias, where, ev)...)
+	}
+	recs, err := q.All()
+	if err != nil {
+		return nil, err
+	}
+	sc := &scope{ts: ts, alias: alias}
+	rowEv := &evaluator{params: ev.params, sc: sc}
+	var rows [][]any
+	for _, r := range recs {
+		sc.row = r.Values()
+		if where != nil {
+			ok, err := rowEv.boolean(where, "WHERE")
+			if err != nil {
+				return nil, err
+			}
+			if ok != true {
+				continue
+			}
+		}
+		rows = append(rows, sc.row)
+	}
+	if where != nil && len(recs) == 0 {
+		// Still type-check the condition, as PostgreSQL does before it
+		// reads a row.
+		sc.row = make([]any, len(ts.def.Columns))
+		if _, err := rowEv.boolean(where, "WHERE"); err != nil && pgerr.Code(err) != pgerr.DivisionByZero && pgerr.Code(err) != pgerr.NumericValueOutOfRange {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// pushdown returns the engine conditions equivalent to some of where's
+// conjuncts.
+func pushdown(ts *tableSchema, alias string, where ir.Expr, ev *evaluator) []engine.Cond {
+	conj := []ir.Expr{where}
+	if l, ok := where.(*ir.Logic); ok && l.Op == ir.And {
+		conj = l.Args
+	}
+	var out []engine.Cond
+	for _, e := range conj {
+		switch e := e.(type) {
+		case *ir.Binary:
+			col, val, op, ok := colConst(ts, alias, e, ev)
+			if !ok {
+				continue
+			}
+			switch op {
+			case "=":
+				out = append(out, engine.Eq(col, val))
+			case "<":
+				out = append(out, engine.Lt(col, val))
+			case "<=":
+				out = append(out, engine.Le(col, val))
+			case ">":
+				out = append(out, engine.Gt(col, val))
+			case ">=":
+				out = append(out, engine.Ge(col, val))
+			}
+		case *ir.IsNull:
+			if i, ok := pushColumn(ts, alias, e.Arg); ok {
+				if e.Not {
+					out = append(out, engine.IsNotNull(ts.def.Columns[i].Name))
+				} else {
+					out = append(out, engine.IsNull(ts.def.Columns[i].Name))
+				}
+			}
+		case *ir.InList:
+			i, ok := pushColumn(ts, alias, e.Arg)
+			if !ok || e.Not {
+				continue
+			}
+			var vals []any
+			for _, x := range e.List {
+				v, ok := pushValue(ts.types[i], x, ev)
+				if !ok {
+					vals = nil
+					break
+				}
+				vals = append(vals, v)
+			}
+			if vals != nil {
+				out = append(out, engine.In(ts.def.Columns[i].Name, vals...))
+			}
+		}
+	}
+	return out
+}
+
+// pushColumn reports whether e is a column of the table whose values the
+// engine compares exactly as SQL does.
+func pushColumn(ts *tableSchema, alias string, e ir.Expr) (int, bool) {
+	c, ok := e.(*ir.ColumnRef)
+	if !ok || c.Star || (c.Table != "" && c.Table != alias) {
+		return 0, false
+	}
+	i, ok := ts.index[c.Column]
+	if !ok {
+		return 0, false
+	}
+	switch ts.types[i].kind {
+	case kInt2, kInt4, kInt8, kText, kVarchar, kBool:
+		return i, true
+	}
+	return 0, false
+}
+
+// pushValue evaluates a constant or parameter to a non-NULL value of the
+// column's type family, with no conversion that could change a
+// comparison.
+func pushValue(t sqlType, e ir.Expr, ev *evaluator) (any, bool) {
+	switch e.(type) {
+	case *ir.Const, *ir.Param:
+	default:
+		return nil, false
+	}
+	v, vt, err := ev.eval(e)
+	if err != nil || v == nil {
+		return nil, false
+	}
+	switch {
+	case vt.kind == kUnknown:
+		v, err = parseText(t, v.(string))
+		return v, err == nil
+	case t.isInt() && vt.isInt(), t.isText() && vt.isText(), t.kind == kBool && vt.kind == kBool:
+		return v, true
+	}
+	return nil, false
+}
+
+func colConst(ts *tableSchema, alias string, b *ir.Binary, ev *evaluator) (string, any, string, bool) {
+	flip := map[string]string{"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+	op, ok := flip[b.Op]
+	if !ok {
+		return "", nil, "", false
+	}
+	if i, ok := pushColumn(ts, alias, b.Left); ok {
+		if v, ok := pushValue(ts.types[i], b.Right, ev); ok {
+			return ts.def.Columns[i].Name, v, b.Op, true
+		}
+	}
+	if i, ok := pushColumn(ts, alias, b.Right); ok {
+		if v, ok := pushValue(ts.types[i], b.Left, ev); ok {
+			return ts.def.Columns[i].Name, v, op, true
+		}
+	}
+	return "", nil, "", false
+}
+
+// query is SELECT over at most one table: targets, WHERE, count
+// aggregates without GROUP BY, ORDER BY, LIMIT and OFFSET.
+func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, error) {
+	switch {
+	case st.With != nil:
+		return Result{}, pgerr.Unsupported("WITH")
+	case st.SetOp != nil:
+		return Result{}, pgerr.Unsupported(st.SetOp.Op.String())
+	case st.Values != nil:
+		return Result{}, pgerr.Unsupported("VALUES")
+	case len(st.Locking) > 0:
+		return Result{}, pgerr.Unsupported(st.Locking[0].Strength.String())
+	case st.Distinct:
+		return Result{}, pgerr.Unsupported("DISTINCT")
+	case len(st.GroupBy) > 0:
+		return Result{}, pgerr.Unsupported("GROUP BY")
+	case st.Having != nil:
+		return Result{}, pgerr.Unsupported("HAVING")
+	case len(st.From) > 1:
+		return Result{}, pgerr.Unsupported("FROM with several tables")
+	}
+	var sc *scope
+	var rows [][]any
+	if len(st.From) == 1 {
+		ref, ok := st.From[0].(*ir.TableRef)
+		if !ok {
+			if _, join := st.From[0].(*ir.Join); join {
+				return Result{}, pgerr.Unsupported("JOIN")
+			}
+			return Result{}, pgerr.Unsupported("subquery in FROM")
+		}
+		if ref.Alias != nil && len(ref.Alias.Columns) > 0 {
+			return Result{}, pgerr.Unsupported("column aliases in FROM")
+		}
+		name, err := tableName(ref.Table)
+		if err != nil {
+			return Result{}, err
+		}
+		ts, err := s.schemaOf(tx, name)
+		if err != nil {
+			return Result{}, err
+		}
+		sc = &scope{ts: ts, alias: name}
+		if ref.Alias != nil {
+			sc.alias = ref.Alias.Name
+		}
+		if rows, err = scan(tx, ts, sc.alias, st.Where, ev); err != nil {
+			return Result{}, err
+		}
+	} else {
+		ok := true
+		if st.Where != nil {
+			v, err := ev.boolean(st.Where, "WHERE")
+			if err != nil {
+				return Result{}, err
+			}
+			ok = v == true
+		}
+		if ok {
+			rows = [][]any{nil}
+		}
+	}
+	targets, err := expandTargets(sc, st.Targets)
+	if err != nil {
+		return Result{}, err
+	}
+	agg, err := aggregates(targets)
+	if err != nil {
+		return Result{}, err
+	}
+	rowEv := &evaluator{params: ev.params}
+	if sc != nil {
+		rowEv.sc = &scope{ts: sc.ts, alias: sc.alias}
+	}
+	var out [][]any
+	var keys [][]any // ORDER BY keys per output row
+	order, err := orderTerms(st.OrderBy, targets)
+	if err != nil {
+		return Result{}, err
+	}
+	if agg {
+		row, err := aggregateRow(targets, rows, rowEv)
+		if err != nil {
+			return Result{}, err
+		}
+		out = [][]any{row}
+		if len(order) > 0 {
+			return Result{}, pgerr.Unsupported("ORDER BY with aggregates")
+		}
+	} else {
+		for _, r := range rows {
+			if rowEv.sc != nil {
+				rowEv.sc.row = r
+			}
+			vals := make([]any, len(targets))
+			for i := range targets {
+				v, t, err := rowEv.eval(targets[i].expr)
+				if err != nil {
+					return Result{}, err
+				}
+				vals[i] = v
+				if targets[i].typ.kind == kUnknown {
+					targets[i].typ = t
+				}
+			}
+			k := make([]any, len(order))
+			for i, o := range order {
+				if o.target >= 0 {
+					k[i] = vals[o.target]
+					continue
+				}
+				v, _, err := rowEv.eval(o.expr)
+				if err != nil {
+					return Result{}, err
+				}
+				k[i] = v
+			}
+			out = append(out, vals)
+			keys = append(keys, k)
+		}
+		if len(order) > 0 {
+			if err := sortRows(out, keys, order, targets, rowEv); err != nil {
+				return Result{}, err
+			}
+		}
+	}
+	if out, err = limitRows(out, st, ev); err != nil {
+		return Result{}, err
+	}
+	if out == nil {
+		out = [][]any{}
+	}
+	return Result{Tag: "SELECT " + strconv.Itoa(len(out)), Columns: columnsOf(targets), Rows: out, RowsAffected: int64(len(out))}, nil
+}
+
+// aggregates reports whether the targets are aggregates (count only, in
+// this slice); mixing them with plain columns needs GROUP BY.
+func aggregates(targets []target) (bool, error) {
+	n := 0
+	for _, t := range targets {
+		if f, ok := t.expr.(*ir.Func); ok && isAggregate(f.Name) && f.Schema == "" {
+			if f.Name != "count" || f.Distinct || len(f.OrderBy) > 0 || (!f.Star && len(f.Args) != 1) {
+				return false, pgerr.Unsupported("aggregate " + f.String())
+			}
+			n++
+		}
+	}
+	if n > 0 && n < len(targets) {
+		return false, pgerr.Unsupported("aggregates mixed with other targets")
+	}
+	return n > 0, nil
+}
+
+func aggregateRow(targets []target, rows [][]any, ev *evaluator) ([]any, error) {
+	out := make([]any, len(targets))
+	for i := range targets {
+		f := targets[i].expr.(*ir.Func)
+		targets[i].typ = typInt8
+		n := int64(0)
+		for _, r := range rows {
+			if ev.sc != nil {
+				ev.sc.row = r
+			}
+			if f.Star {
+				n++
+				continue
+			}
+			v, _, err := ev.eval(f.Args[0])
+			if err != nil {
+				return nil, err
+			}
+			if v != nil {
+				n++
+			}
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// orderTerm is one ORDER BY item resolved: an output column (target >= 0)
+// or an expression over the row.
+type orderTerm struct {
+	target     int
+	expr       ir.Expr
+	desc       bool
+	nullsFirst bool
+}
+
+func orderTerms(items []ir.OrderItem, targets []target) ([]orderTerm, error) {
+	var out []orderTerm
+	for _, it := range items {
+		o := orderTerm{target: -1, expr: it.Expr, desc: it.Dir == ir.SortDesc}
+		o.nullsFirst = o.desc
+		switch it.Nulls {
+		case ir.NullsFirst:
+			o.nullsFirst = true
+		case ir.NullsLast:
+			o.nullsFirst = false
+		}
+		switch e := it.Expr.(type) {
+		case *ir.Ordinal:
+			if e.N < 1 || int(e.N) > len(targets) {
+				return nil, pgerr.New("42P10", "ORDER BY position %d is not in select list", e.N)
+			}
+			o.target = int(e.N - 1)
+		case *ir.ColumnRef:
+			// An output column name wins over an input column, as in
+			// PostgreSQL, when unqualified.
+			if e.Table == "" {
+				for i, t := range targets {
+					if t.name == e.Column {
+						o.target = i
+						break
+					}
+				}
+			}
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// sortRows sorts rows by their keys, stably, NULLs placed per term.
+func sortRows(rows, keys [][]any, order []orderTerm, targets []target, ev *evaluator) error {
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	var sortErr error
+	slices.SortStableFunc(idx, func(a, b int) int {
+		for i, o := range order {
+			x, y := keys[a][i], keys[b][i]
+			var c int
+			switch {
+			case x == nil && y == nil:
+				c = 0
+			case x == nil || y == nil:
+				c = 1
+				if (x == nil) == o.nullsFirst {
+					c = -1
+				}
+				if c != 0 {
+					return c
+				}
+			default:
+				if sameKind(x, y) {
+					c = compareValues(x, y)
+				} else {
+					sortErr = pgerr.Unsupported("ORDER BY over mixed types")
+				}
+				if o.desc {
+					c = -c
+				}
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	if sortErr != nil {
+		return sortErr
+	}
+	sorted := make([][]any, len(rows))
+	for i, j := range idx {
+		sorted[i] = rows[j]
+	}
+	copy(rows, sorted)
+	return nil
+}
+
+func sameKind(a, b any) bool {
+	switch a.(type) {
+	case int64:
+		_, ok := b.(int64)
+		return ok
+	case string:
+		_, ok := b.(string)
+		return ok
+	}
+	return true
+}
+
+// limitRows applies OFFSET and LIMIT, whose values may be parameters.
+func limitRows(rows [][]any, st *ir.Select, ev *evaluator) ([][]any, error) {
+	count := func(e ir.Expr, what, code string) (int64, bool, error) {
+		if e == nil {
+			return 0, false, nil
+		}
+		v, t, err := ev.eval(e)
+		if err != nil {
+			return 0, false, err
+		}
+		if v == nil {
+			return 0, false, nil
+		}
+		v, err = cast(v, t, typInt8, false /* explicit */)
+		if err != nil {
+			return 0, false, err
+		}
+		n := v.(int64)
+		if n < 0 {
+			return 0, false, pgerr.New(code, "%s must not be negative", what)
+		}
+		return n, true, nil
+	}
+	off, ok, err := count(st.Offset, "OFFSET", "2201X")
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		rows = rows[min(int64(len(rows)), off):]
+	}
+	lim, ok, err := count(st.Limit, "LIMIT", "2201W")
+	if err != nil {
+		return nil, err
+	}
+	if ok && lim < int64(len(rows)) {
+		rows = rows[:lim]
+	}
+	return rows, nil
+}

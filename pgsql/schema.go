@@ -1,0 +1,118 @@
+package pgsql
+
+import (
+	"runtime"
+	"sync"
+	"weak"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// The engine stores a column's storage type (Int, Text, Time, ...), not
+// the SQL type it was declared with (integer or bigint, varchar(20) or
+// text, timestamp or timestamptz). The SQL layer keeps those declarations
+// beside each DB, keyed by table and column; the engine's table stays the
+// authority on what exists. A declaration is recorded when CREATE TABLE
+// runs, so a table created in a transaction that rolls back leaves a stale
+// entry, which is harmless: it is consulted only for a table the engine
+// has, and replaced when a table of that name is created again. Columns
+// declared through the Go API get the SQL type of their storage type
+// (defaultType).
+
+// declarations are the SQL column types of one DB's tables.
+type declarations struct {
+	// mu guards tables.
+	mu     sync.Mutex
+	tables map[string]map[string]sqlType // table -> column -> type
+}
+
+var registry struct {
+	mu  sync.Mutex
+	dbs map[weak.Pointer[engine.DB]]*declarations
+}
+
+// declsOf returns the declarations kept for db, creating them on first
+// use. They are dropped when db is garbage collected.
+func declsOf(db *engine.DB) *declarations {
+	key := weak.Make(db)
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	if d, ok := registry.dbs[key]; ok {
+		return d
+	}
+	if registry.dbs == nil {
+		registry.dbs = make(map[weak.Pointer[engine.DB]]*declarations)
+	}
+	d := &declarations{tables: make(map[string]map[string]sqlType)}
+	registry.dbs[key] = d
+	runtime.AddCleanup(db, func(k weak.Pointer[engine.DB]) {
+		registry.mu.Lock()
+		delete(registry.dbs, k)
+		registry.mu.Unlock()
+	}, key)
+	return d
+}
+
+func (d *declarations) set(table string, cols map[string]sqlType) {
+	d.mu.Lock()
+	d.tables[table] = cols
+	d.mu.Unlock()
+}
+
+// tableSchema is what statements need of a table: its engine definition
+// and each column's SQL type, in column order.
+type tableSchema struct {
+	def   engine.Table
+	types []sqlType
+	index map[string]int // column name -> position
+}
+
+// schemaOf resolves a table in tx: 42P01 if it does not exist.
+func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
+	def, err := tx.Table(name)
+	if err != nil {
+		if errorIs(err, engine.ErrNoTable) {
+			return nil, pgerr.UndefinedTableError(name)
+		}
+		return nil, err
+	}
+	ts := &tableSchema{def: def, types: make([]sqlType, len(def.Columns)), index: make(map[string]int, len(def.Columns))}
+	s.decls.mu.Lock()
+	declared := s.decls.tables[name]
+	s.decls.mu.Unlock()
+	for i, c := range def.Columns {
+		t, ok := declared[c.Name]
+		if !ok || t.engineType() != c.Type {
+			t = defaultType(c)
+		}
+		ts.types[i] = t
+		ts.index[c.Name] = i
+	}
+	return ts, nil
+}
+
+// column returns a column's position, or 42703.
+func (ts *tableSchema) column(name string) (int, error) {
+	i, ok := ts.index[name]
+	if !ok {
+		e := pgerr.UndefinedColumnError(name)
+		e.Message = `column "` + name + `" of relation "` + ts.def.Name + `" does not exist`
+		e.Table = ts.def.Name
+		return 0, e
+	}
+	return i, nil
+}
+
+// key returns the engine key of a row: its primary key value, or an
+// engine.Key for a composite one.
+func (ts *tableSchema) key(vals []any) any {
+	if len(ts.def.PrimaryKey) == 1 {
+		return vals[ts.index[ts.def.PrimaryKey[0]]]
+	}
+	k := make(engine.Key, len(ts.def.PrimaryKey))
+	for i, c := range ts.def.PrimaryKey {
+		k[i] = vals[ts.index[c]]
+	}
+	return k
+}

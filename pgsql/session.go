@@ -1,0 +1,394 @@
+package pgsql
+
+import (
+	"context"
+	"strings"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/parse"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// Result is what one statement returned.
+type Result struct {
+	// Tag is the command tag PostgreSQL sends: "CREATE TABLE", "INSERT 0 3",
+	// "UPDATE 2", "SELECT 1", "ROLLBACK" (also for the COMMIT of a failed
+	// transaction).
+	Tag string
+	// Columns describe the returned rows; nil when the statement returns
+	// none (it is not a query and has no RETURNING).
+	Columns []Column
+	// Rows are the returned rows, one Go value per column: int64, float64,
+	// string, bool, []byte, time.Time (UTC), *apd.Decimal, or nil for NULL.
+	Rows [][]any
+	// RowsAffected counts the rows a write statement inserted, updated or
+	// deleted itself (rows changed by cascades are not counted), or the
+	// rows a query returned.
+	RowsAffected int64
+	// Warnings are the warnings PostgreSQL would send with the result,
+	// such as 25P01 for a COMMIT outside a transaction.
+	Warnings []*Error
+}
+
+// Column is a result column: its name and its type.
+type Column struct {
+	Name string
+	typ  sqlType
+}
+
+// TypeName returns the column's PostgreSQL type name as pg_type names it
+// (int4, int8, numeric, text, varchar, bpchar, bool, bytea, timestamptz,
+// ...), or "text" for an untyped literal.
+func (c Column) TypeName() string {
+	if c.typ.kind == kUnknown {
+		return "text"
+	}
+	return kindNames[c.typ.kind]
+}
+
+// Session is one SQL session over a DB, with PostgreSQL's session rules:
+// outside BEGIN each statement is its own transaction; inside one, the
+// first error aborts it and every later statement fails with 25P02 until
+// ROLLBACK (or ROLLBACK TO a savepoint), and COMMIT of an aborted
+// transaction rolls back. Isolation levels are accepted and all run
+// serializable, the engine's only level: a lost race is 40001.
+//
+// A Session is not safe for concurrent use; open one per connection.
+// Sessions of one DB may run concurrently.
+type Session struct {
+	db    *engine.DB
+	cache *parse.Cache
+	decls *declarations
+
+	tx         *engine.Tx // the explicit transaction, nil outside one
+	failed     bool       // the explicit transaction is aborted
+	savepoints []savepoint
+}
+
+type savepoint struct {
+	name string
+	sp   engine.Savepoint
+}
+
+// NewSession returns a session over db.
+func NewSession(db *engine.DB) *Session {
+	return newSession(db, parse.NewCache(0))
+}
+
+func newSession(db *engine.DB, cache *parse.Cache) *Session {
+	return &Session{db: db, cache: cache, decls: declsOf(db)}
+}
+
+// InTransaction reports whether an explicit transaction is open (aborted
+// or not).
+func (s *Session) InTransaction() bool { return s.tx != nil }
+
+// Close ends the session, rolling back a transaction still open.
+func (s *Session) Close() error {
+	s.endTx()
+	return nil
+}
+
+func (s *Session) endTx() {
+	if s.tx != nil {
+		_ = s.tx.Rollback()
+	}
+	s.tx, s.failed, s.savepoints = nil, false, nil
+}
+
+// Exec runs the statements of sql, with args bound to $1, $2, ... (int64,
+// float64, string, []byte, bool, time.Time, *apd.Decimal or nil), and
+// returns the last statement's result. Statements run one after the other
+// and the first error stops them. Every error is an *Error.
+//
+// Arguments may be given only to a text holding one statement (42601), as
+// PostgreSQL's extended protocol requires.
+func (s *Session) Exec(ctx context.Context, sql string, args ...any) (Result, error) {
+	stmts, err := s.cache.Parse(sql)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.execParsed(ctx, stmts, sql, args)
+}
+
+// execParsed is Exec of statements already parsed from sql.
+func (s *Session) execParsed(ctx context.Context, stmts []ir.Statement, sql string, args []any) (Result, error) {
+	var err error
+	if len(args) > 0 && len(stmts) > 1 {
+		return Result{}, pgerr.Syntax("cannot insert multiple commands into a prepared statement")
+	}
+	var res Result
+	for _, st := range stmts {
+		if res, err = s.run(ctx, st, sql, args); err != nil {
+			return Result{}, err
+		}
+	}
+	if len(stmts) == 0 {
+		return Result{Tag: ""}, nil
+	}
+	return res, nil
+}
+
+// run runs one statement under the session's transaction rules.
+func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []any) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, toError(err)
+	}
+	switch st := st.(type) {
+	case *ir.Begin:
+		return s.begin(ctx, st, sql)
+	case *ir.Commit:
+		return s.commit()
+	case *ir.Rollback:
+		if s.tx == nil {
+			return Result{Tag: "ROLLBACK", Warnings: []*Error{noTransaction()}}, nil
+		}
+		s.endTx()
+		return Result{Tag: "ROLLBACK"}, nil
+	case *ir.RollbackTo:
+		return s.rollbackTo(st.Name)
+	}
+	if s.failed {
+		return Result{}, pgerr.InFailedTransactionError()
+	}
+	switch st := st.(type) {
+	case *ir.Savepoint:
+		return s.savepoint(st.Name)
+	case *ir.ReleaseSavepoint:
+		return s.release(st.Name)
+	case *ir.SetConstraints:
+		return s.setConstraints(st)
+	case *ir.SetTransaction:
+		return Result{Tag: "SET"}, nil
+	}
+	if s.tx != nil {
+		res, err := s.statement(s.tx, st, args)
+		if err != nil {
+			s.failed = true
+			return Result{}, toError(err)
+		}
+		return res, nil
+	}
+	_, query := st.(*ir.Select)
+	tx, err := s.db.Begin(ctx, engine.TxOptions{ReadOnly: query})
+	if err != nil {
+		return Result{}, toError(err)
+	}
+	res, err := s.statement(tx, st, args)
+	if err != nil {
+		_ = tx.Rollback()
+		return Result{}, toError(err)
+	}
+	if err := tx.Commit(); err != nil {
+		_ = tx.Rollback()
+		return Result{}, toError(err)
+	}
+	return res, nil
+}
+
+func noTransaction() *Error {
+	return &Error{Code: pgerr.NoActiveSQLTransaction, Message: "there is no transaction in progress"}
+}
+
+func (s *Session) begin(ctx context.Context, st *ir.Begin, sql string) (Result, error) {
+	tag := "BEGIN"
+	if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(stripComments(sql))), "START") {
+		tag = "START TRANSACTION"
+	}
+	if s.tx != nil {
+		if s.failed {
+			return Result{}, pgerr.InFailedTransactionError()
+		}
+		return Result{Tag: tag, Warnings: []*Error{{Code: pgerr.ActiveSQLTransaction, Message: "there is already a transaction in progress"}}}, nil
+	}
+	tx, err := s.db.Begin(ctx, engine.TxOptions{ReadOnly: st.Modes.Access == ir.ReadOnly})
+	if err != nil {
+		return Result{}, toError(err)
+	}
+	s.tx = tx
+	return Result{Tag: tag}, nil
+}
+
+// stripComments drops the leading -- comments of a statement's text.
+func stripComments(sql string) string {
+	for {
+		sql = strings.TrimSpace(sql)
+		if !strings.HasPrefix(sql, "--") {
+			return sql
+		}
+		_, rest, ok := strings.Cut(sql, "\n")
+		if !ok {
+			return ""
+		}
+		sql = rest
+	}
+}
+
+func (s *Session) commit() (Result, error) {
+	switch {
+	case s.tx == nil:
+		return Result{Tag: "COMMIT", Warnings: []*Error{noTransaction()}}, nil
+	case s.failed:
+		s.endTx()
+		return Result{Tag: "ROLLBACK"}, nil
+	}
+	tx := s.tx
+	s.tx, s.failed, s.savepoints = nil, false, nil
+	if err := tx.Commit(); err != nil {
+		_ = tx.Rollback()
+		return Result{}, toError(err)
+	}
+	return Result{Tag: "COMMIT"}, nil
+}
+
+func inBlockOnly(what string) *Error {
+	return &Error{Code: pgerr.NoActiveSQLTransaction, Message: what + " can only be used in transaction blocks"}
+}
+
+func (s *Session) savepoint(name string) (Result, error) {
+	if s.tx == nil {
+		return Result{}, inBlockOnly("SAVEPOINT")
+	}
+	sp, err := s.tx.Savepoint()
+	if err != nil {
+		return Result{}, toError(err)
+	}
+	s.savepoints = append(s.savepoints, savepoint{name: name, sp: sp})
+	return Result{Tag: "SAVEPOINT"}, nil
+}
+
+// findSavepoint returns the position of the newest savepoint named name.
+func (s *Session) findSavepoint(name string) (int, error) {
+	for i := len(s.savepoints) - 1; i >= 0; i-- {
+		if s.savepoints[i].name == name {
+			return i, nil
+		}
+	}
+	return 0, &Error{Code: "3B001", Message: "savepoint \"" + name + "\" does not exist"}
+}
+
+func (s *Session) release(name string) (Result, error) {
+	if s.tx == nil {
+		return Result{}, inBlockOnly("RELEASE SAVEPOINT")
+	}
+	i, err := s.findSavepoint(name)
+	if err != nil {
+		s.failed = true
+		return Result{}, err
+	}
+	s.savepoints = s.savepoints[:i]
+	return Result{Tag: "RELEASE"}, nil
+}
+
+func (s *Session) rollbackTo(name string) (Result, error) {
+	if s.tx == nil {
+		return Result{}, inBlockOnly("ROLLBACK TO SAVEPOINT")
+	}
+	i, err := s.findSavepoint(name)
+	if err != nil {
+		s.failed = true
+		return Result{}, err
+	}
+	if err := s.tx.RollbackTo(s.savepoints[i].sp); err != nil {
+		return Result{}, toError(err)
+	}
+	s.savepoints = s.savepoints[:i+1]
+	s.failed = false
+	return Result{Tag: "ROLLBACK"}, nil
+}
+
+// setConstraints is SET CONSTRAINTS. Outside a transaction it does nothing
+// and warns, as PostgreSQL does.
+func (s *Session) setConstraints(st *ir.SetConstraints) (Result, error) {
+	res := Result{Tag: "SET CONSTRAINTS"}
+	if s.tx == nil {
+		res.Warnings = []*Error{inBlockOnly("SET CONSTRAINTS")}
+		return res, nil
+	}
+	mode := engine.Immediate
+	if st.Deferred {
+		mode = engine.Deferred
+	}
+	var names []string
+	if !st.All {
+		rels, err := s.tx.Relations("")
+		if err != nil {
+			return res, s.fail(err)
+		}
+		for _, n := range st.Names {
+			i := -1
+			for j, r := range rels {
+				if r.Name == n.Name {
+					i = j
+				}
+			}
+			if i < 0 {
+				return res, s.fail(&Error{Code: pgerr.UndefinedObject, Message: `constraint "` + n.Name + `" does not exist`})
+			}
+			if !rels[i].Deferrable {
+				return res, s.fail(&Error{Code: "42809", Message: `constraint "` + n.Name + `" is not deferrable`})
+			}
+			names = append(names, n.Name)
+		}
+	}
+	if err := s.tx.SetConstraints(mode, names...); err != nil {
+		return res, s.fail(err)
+	}
+	return res, nil
+}
+
+// fail aborts the explicit transaction and returns err as an *Error.
+func (s *Session) fail(err error) error {
+	s.failed = true
+	return toError(err)
+}
+
+// statement runs a statement other than transaction control in tx.
+func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result, error) {
+	ev := &evaluator{params: args}
+	switch st := st.(type) {
+	case *ir.CreateTable:
+		return s.createTable(tx, st)
+	case *ir.CreateIndex:
+		return s.createIndex(tx, st)
+	case *ir.Drop:
+		return s.drop(tx, st)
+	case *ir.Insert:
+		return s.insert(tx, st, ev)
+	case *ir.Update:
+		return s.update(tx, st, ev)
+	case *ir.Delete:
+		return s.delete(tx, st, ev)
+	case *ir.Select:
+		return s.query(tx, st, ev)
+	}
+	return Result{}, pgerr.Unsupported(statementName(st))
+}
+
+// statementName names a statement kind for its 0A000.
+func statementName(st ir.Statement) string {
+	switch st.(type) {
+	case *ir.AlterTable:
+		return "ALTER TABLE"
+	case *ir.CreateView:
+		return "CREATE VIEW"
+	case *ir.Truncate:
+		return "TRUNCATE"
+	case *ir.CommentOn:
+		return "COMMENT ON"
+	case *ir.SetVar:
+		return "SET"
+	case *ir.ShowVar:
+		return "SHOW"
+	case *ir.ResetVar:
+		return "RESET"
+	case *ir.Explain:
+		return "EXPLAIN"
+	}
+	s := st.String()
+	if i := strings.IndexByte(s, ' '); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
