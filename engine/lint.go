@@ -14,9 +14,10 @@ type Warning = catalog.Warning
 // to its own table: fine for a tree, surprising elsewhere) and for tables
 // that one delete reaches both by CASCADE and by a relation that sets NULL,
 // sets a default or restricts (which action wins depends on the order the
-// relations were declared). Declarations that can never work — SET NULL on
-// a NOT NULL column, SET DEFAULT without a default — are refused by
-// CreateRelation instead.
+// relations were declared), and for actions that fail whenever they run —
+// SET NULL on a NOT NULL column, SET DEFAULT on a NOT NULL column without
+// a default — which CreateRelation accepts, as PostgreSQL does, and which
+// fail with ErrNotNull (23502) when a delete or update reaches them.
 func (tx *Tx) Lint() ([]Warning, error) {
 	if err := tx.live(); err != nil {
 		return nil, err

@@ -314,13 +314,10 @@ func TestTx_CreateRelation_Invalid(t *testing.T) {
 		{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true}, {Name: "title", Type: engine.Text}}})
 	ctx := context.Background()
 	for name, r := range map[string]engine.Relation{
-		"unknown parent":          {Child: "books", Columns: []string{"author_id"}, Parent: "nope"},
-		"unknown column":          {Child: "books", Columns: []string{"nope"}, Parent: "authors"},
-		"type mismatch":           {Child: "books", Columns: []string{"title"}, Parent: "authors"},
-		"not unique":              {Child: "books", Columns: []string{"author_id"}, Parent: "authors", References: []string{"name"}},
-		"set null on not null":    {Child: "books", Columns: []string{"author_id"}, Parent: "authors", OnDelete: engine.SetNull},
-		"set default no default":  {Child: "books", Columns: []string{"author_id"}, Parent: "authors", OnUpdate: engine.SetDefault},
-		"deferred not deferrable": {Child: "books", Columns: []string{"author_id"}, Parent: "authors", InitiallyDeferred: true},
+		"unknown parent": {Child: "books", Columns: []string{"author_id"}, Parent: "nope"},
+		"unknown column": {Child: "books", Columns: []string{"nope"}, Parent: "authors"},
+		"type mismatch":  {Child: "books", Columns: []string{"title"}, Parent: "authors"},
+		"not unique":     {Child: "books", Columns: []string{"author_id"}, Parent: "authors", References: []string{"name"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := db.Update(ctx, func(tx *engine.Tx) error { return tx.CreateRelation(r) })
@@ -574,4 +571,40 @@ func TestTx_Update_NonKeyColumns(t *testing.T) {
 			require.ErrorIs(t, err, engine.ErrForeignKey, "a changed child key is still checked")
 		})
 	}
+}
+
+// TestTx_CreateRelation_FailingActionAccepted ensures a declaration
+// PostgreSQL accepts loads here too: SET NULL on a NOT NULL column is
+// accepted (Lint warns), and a delete that reaches it fails with 23502 and
+// changes nothing; INITIALLY DEFERRED implies DEFERRABLE.
+func TestTx_CreateRelation_FailingActionAccepted(t *testing.T) {
+	db := testutil.OpenDB(t, relAuthors(), engine.Table{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true}, {Name: "title", Type: engine.Text}}})
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors",
+			OnDelete: engine.SetNull, InitiallyDeferred: true}); err != nil {
+			return err
+		}
+		if _, err := tx.Insert("authors", engine.Row{"id": 1, "name": "Le Guin"}); err != nil {
+			return err
+		}
+		_, err := tx.Insert("books", engine.Row{"id": 1, "author_id": 1})
+		return err
+	}))
+	seeded := testutil.Dump(t, db)
+	err := db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("authors", 1) })
+	require.ErrorIs(t, err, engine.ErrNotNull)
+	assert.Equal(t, "23502", engine.SQLState(err))
+	assert.Equal(t, seeded, testutil.Dump(t, db))
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		ws, err := tx.Lint()
+		require.NoError(t, err)
+		require.Len(t, ws, 1)
+		assert.Contains(t, ws[0].Message, "SET NULL on NOT NULL column")
+		rs, err := tx.Relations("books")
+		require.NoError(t, err)
+		assert.True(t, rs[0].Deferrable, "INITIALLY DEFERRED implies DEFERRABLE")
+		return nil
+	}))
 }

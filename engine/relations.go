@@ -83,7 +83,8 @@ type Relation struct {
 	Match Match
 	// Deferrable lets a transaction defer the NO ACTION checks of this
 	// relation to commit (Tx.SetConstraints); InitiallyDeferred defers them
-	// unless the transaction says otherwise. Actions other than NO ACTION
+	// unless the transaction says otherwise, and implies Deferrable (as
+	// INITIALLY DEFERRED does in PostgreSQL). Actions other than NO ACTION
 	// run at once whatever the setting, as in PostgreSQL.
 	Deferrable, InitiallyDeferred bool
 }
@@ -147,8 +148,8 @@ func (tx *Tx) createRelation(r Relation) error {
 	if r.Kind != OneToMany && r.Kind != OneToOne {
 		return bad("invalid kind %v", r.Kind)
 	}
-	if r.InitiallyDeferred && !r.Deferrable {
-		return bad("initially deferred but not deferrable")
+	if r.InitiallyDeferred {
+		r.Deferrable = true // as in PostgreSQL, INITIALLY DEFERRED implies DEFERRABLE
 	}
 	name := r.Name
 	if name == "" {
@@ -177,10 +178,6 @@ func (tx *Tx) createRelation(r Relation) error {
 			}
 		}
 		fk.SetCols = set
-	}
-	// Lint what can never work, as PostgreSQL does at the first delete.
-	if err := lintActions(child, fk); err != nil {
-		return bad("%v", err)
 	}
 	def := &catalog.FK{FK: fk, Seq: uint64(tx.db.newTreeID()), Kind: r.Kind, ParentAs: r.ParentAs, ChildrenAs: r.ChildrenAs}
 	switch {
@@ -252,31 +249,6 @@ func (tx *Tx) createRelation(r Relation) error {
 		return orphan == nil
 	})
 	return orphan
-}
-
-// lintActions refuses SET NULL into a NOT NULL column, and SET DEFAULT
-// into a NOT NULL column without a default.
-func lintActions(child *catalog.Table, fk *relation.FK) error {
-	for _, a := range []struct {
-		action Action
-		cols   []int
-		on     string
-	}{{fk.OnDelete, fk.SetCols, "DELETE"}, {fk.OnUpdate, nil, "UPDATE"}} {
-		cols := a.cols
-		if cols == nil {
-			cols = fk.ChildCols
-		}
-		for _, c := range cols {
-			col := &child.Cols[c]
-			switch {
-			case a.action == SetNull && col.NotNull:
-				return fmt.Errorf("ON %s SET NULL on NOT NULL column %q", a.on, col.Name)
-			case a.action == SetDefault && col.NotNull && col.Default == nil:
-				return fmt.Errorf("ON %s SET DEFAULT on NOT NULL column %q without a default", a.on, col.Name)
-			}
-		}
-	}
-	return nil
 }
 
 // findIndexPrefix returns the tree whose keys start with cols: the primary

@@ -204,7 +204,7 @@ func values(args []driver.NamedValue) ([]any, error) {
 	out := make([]any, len(args))
 	for i, a := range args {
 		if a.Name != "" {
-			return nil, errors.New("pgsql: named arguments are not supported; use $1, $2, ...")
+			return nil, errors.New("pgsql: named arguments are not supported: use $1, $2 and so on")
 		}
 		out[i] = a.Value
 	}

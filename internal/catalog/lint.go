@@ -74,6 +74,42 @@ func Lint(tables []*Table) []Warning {
 			}
 		}
 	}
+	for _, d := range tables {
+		for _, fk := range d.FKs {
+			if w, ok := failingAction(d, fk.FK); ok {
+				add(w)
+			}
+		}
+	}
 	slices.SortFunc(warnings, func(a, b Warning) int { return strings.Compare(a.String(), b.String()) })
 	return warnings
+}
+
+// failingAction reports an action that fails whenever it runs: SET NULL
+// into a NOT NULL column, or SET DEFAULT into a NOT NULL column without a
+// default. PostgreSQL accepts both declarations and fails with 23502 at
+// the first delete or update that reaches them; so does reldb.
+func failingAction(child *Table, fk *relation.FK) (Warning, bool) {
+	for _, a := range []struct {
+		action relation.Action
+		cols   []int
+		on     string
+	}{{fk.OnDelete, fk.SetCols, "DELETE"}, {fk.OnUpdate, nil, "UPDATE"}} {
+		cols := a.cols
+		if cols == nil {
+			cols = fk.ChildCols
+		}
+		for _, c := range cols {
+			col := &child.Cols[c]
+			switch {
+			case a.action == relation.SetNull && col.NotNull:
+				return Warning{Relations: []string{fk.Name}, Message: fmt.Sprintf(
+					"ON %s SET NULL on NOT NULL column %q of %q: it fails whenever it runs", a.on, col.Name, child.Name)}, true
+			case a.action == relation.SetDefault && col.NotNull && col.Default == nil:
+				return Warning{Relations: []string{fk.Name}, Message: fmt.Sprintf(
+					"ON %s SET DEFAULT on NOT NULL column %q of %q without a default: it fails whenever it runs", a.on, col.Name, child.Name)}, true
+			}
+		}
+	}
+	return Warning{}, false
 }
