@@ -107,6 +107,11 @@ var (
 	// committed first wrote something this one read or wrote. DB.Update
 	// retries on it. SQLSTATE 40001.
 	ErrConflict = txn.ErrConflict
+	// ErrTxBusy is returned when a write statement or Commit is called on
+	// a transaction while another goroutine runs a write statement on it.
+	// A Tx is not safe for concurrent use; this catches the mistake before
+	// anything is written.
+	ErrTxBusy = errors.New("reldb: transaction is in use by another goroutine")
 	// ErrNoSavepoint is returned by RollbackTo when the savepoint was already
 	// rolled back past, or belongs to another transaction.
 	ErrNoSavepoint = errors.New("reldb: no such savepoint")

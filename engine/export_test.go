@@ -22,3 +22,12 @@ func ParentCacheHits(tx *Tx) int {
 	}
 	return n
 }
+
+// EnterStatement starts a write statement on tx as another goroutine's
+// would, for tests of concurrent misuse; release ends it.
+func EnterStatement(tx *Tx) (release func(), err error) {
+	if err := tx.enter(); err != nil {
+		return nil, err
+	}
+	return tx.leave, nil
+}

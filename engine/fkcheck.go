@@ -168,9 +168,10 @@ func (m ConstraintMode) String() string {
 // (CASCADE, SET NULL, SET DEFAULT) are never deferred. Returns ErrSchema
 // for an unknown or non-deferrable relation name.
 func (tx *Tx) SetConstraints(mode ConstraintMode, names ...string) error {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return err
 	}
+	defer tx.leave()
 	if mode != Immediate && mode != Deferred {
 		return fmt.Errorf("set constraints: %w: unknown mode %v (want Immediate or Deferred)", ErrInvalidArgument, mode)
 	}

@@ -37,9 +37,10 @@ type ManyToMany struct {
 // junction table when Through names no table. Returns ErrNoTable,
 // ErrSchema or ErrExists for a bad declaration, changing nothing.
 func (tx *Tx) CreateManyToMany(m ManyToMany) error {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return err
 	}
+	defer tx.leave()
 	mark := tx.t.Mark()
 	if err := tx.createManyToMany(m); err != nil {
 		tx.undo(mark)
@@ -137,7 +138,7 @@ func (tx *Tx) generateJunction(m ManyToMany, left, right *catalog.Table) ([2]str
 	}
 	t.PrimaryKey = append(slices.Clone(leftCols), rightCols...)
 	t.Indexes = []Index{{Name: m.Through + "_reverse_idx", Columns: append(slices.Clone(rightCols), leftCols...)}}
-	if err := tx.CreateTable(t); err != nil {
+	if err := tx.createTableStmt(t); err != nil {
 		return [2]string{}, err
 	}
 	// Named as PostgreSQL would name them, and by name, since both lead
@@ -148,7 +149,7 @@ func (tx *Tx) generateJunction(m ManyToMany, left, right *catalog.Table) ([2]str
 		{Child: m.Through, Columns: rightCols, Parent: m.Right, OnDelete: Cascade, OnUpdate: Cascade},
 	} {
 		r.Name = m.Through + "_" + strings.Join(r.Columns, "_") + "_fkey"
-		if err := tx.CreateRelation(r); err != nil {
+		if err := tx.createRelationStmt(r); err != nil {
 			return [2]string{}, err
 		}
 		names[i] = r.Name

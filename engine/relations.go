@@ -95,9 +95,15 @@ type Relation struct {
 // ErrSchema or ErrExists for a bad declaration, and a *ConstraintError
 // (ErrForeignKey) naming an orphan row, changing nothing.
 func (tx *Tx) CreateRelation(r Relation) error {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return err
 	}
+	defer tx.leave()
+	return tx.createRelationStmt(r)
+}
+
+// createRelationStmt is CreateRelation inside a statement the caller entered.
+func (tx *Tx) createRelationStmt(r Relation) error {
 	mark := tx.t.Mark()
 	if err := tx.createRelation(r); err != nil {
 		tx.undo(mark)
@@ -206,7 +212,7 @@ func (tx *Tx) createRelation(r Relation) error {
 		if r.Kind == OneToOne {
 			ixName = r.Child + "_" + strings.Join(r.Columns, "_") + "_key"
 		}
-		if err := tx.CreateIndex(r.Child, Index{Name: ixName, Columns: r.Columns, Unique: r.Kind == OneToOne}); err != nil {
+		if err := tx.createIndexStmt(r.Child, Index{Name: ixName, Columns: r.Columns, Unique: r.Kind == OneToOne}); err != nil {
 			return err
 		}
 		if nc, err = tx.table(r.Child); err != nil {
@@ -360,9 +366,10 @@ func (tx *Tx) Relations(table string) ([]Relation, error) {
 // DropRelation removes a relation by name; its index stays. Returns
 // ErrSchema when there is no such relation.
 func (tx *Tx) DropRelation(name string) error {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return err
 	}
+	defer tx.leave()
 	fk := tx.relationNamed(name)
 	if fk == nil {
 		return fmt.Errorf("drop relation: %w: no relation %q", ErrSchema, name)

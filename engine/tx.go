@@ -51,6 +51,8 @@ type Tx struct {
 
 // writeState is the part of a Tx that only writers use.
 type writeState struct {
+	// busy is set while a write statement runs (see enter).
+	busy atomic.Bool
 	// tables caches catalog lookups, each recorded once in the read set;
 	// cleared by schema changes and rollbacks.
 	tables     map[string]*catalog.Table
@@ -106,6 +108,14 @@ func (tx *Tx) Commit() error {
 }
 
 func (tx *Tx) commit() error {
+	if !tx.readOnly {
+		// A statement still running in another goroutine: committing now
+		// could publish half of it.
+		if !tx.busy.CompareAndSwap(false, true) {
+			return ErrTxBusy
+		}
+		defer tx.leave()
+	}
 	if !tx.done.CompareAndSwap(false, true) {
 		return ErrTxDone
 	}
@@ -222,6 +232,24 @@ func (tx *Tx) writable() error {
 	return nil
 }
 
+// enter starts a write statement: the transaction must be writable and
+// not inside another statement. A Tx is not safe for concurrent use; a
+// second goroutine's statement fails here with ErrTxBusy, before it reads
+// or writes anything, instead of corrupting the first one's trees. Every
+// enter is paired with a leave.
+func (tx *Tx) enter() error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	if !tx.busy.CompareAndSwap(false, true) {
+		return ErrTxBusy
+	}
+	return nil
+}
+
+// leave ends the statement enter started.
+func (tx *Tx) leave() { tx.busy.Store(false) }
+
 // Savepoint marks the transaction's current state. RollbackTo(sp) returns
 // to it, undoing every write and every SetConstraints made since, as SQL's
 // ROLLBACK TO SAVEPOINT. Savepoints nest and cost O(1) (plus a copy of the
@@ -317,9 +345,15 @@ func (tx *Tx) putTable(d *catalog.Table) {
 // this transaction at once and to others after Commit. Returns ErrSchema
 // for an invalid declaration, ErrExists if the name is taken.
 func (tx *Tx) CreateTable(t Table) error {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return err
 	}
+	defer tx.leave()
+	return tx.createTableStmt(t)
+}
+
+// createTableStmt is CreateTable inside a statement the caller entered.
+func (tx *Tx) createTableStmt(t Table) error {
 	d, err := compileTable(t, tx.db.newTreeID)
 	if err != nil {
 		return fmt.Errorf("create table: %w", err)
@@ -338,9 +372,10 @@ func (tx *Tx) CreateTable(t Table) error {
 // DropTable removes a table, its rows and its indexes. Returns ErrNoTable if
 // there is no such table.
 func (tx *Tx) DropTable(name string) error {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return err
 	}
+	defer tx.leave()
 	d, err := tx.table(name)
 	if err != nil {
 		return fmt.Errorf("drop table: %w", err)
@@ -379,9 +414,15 @@ func (tx *Tx) DropTable(name string) error {
 // *ConstraintError (ErrUnique) if a unique index would hold duplicates —
 // nothing is changed then.
 func (tx *Tx) CreateIndex(table string, ix Index) error {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return err
 	}
+	defer tx.leave()
+	return tx.createIndexStmt(table, ix)
+}
+
+// createIndexStmt is CreateIndex inside a statement the caller entered.
+func (tx *Tx) createIndexStmt(table string, ix Index) error {
 	d, err := tx.table(table)
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
@@ -413,9 +454,10 @@ func (tx *Tx) CreateIndex(table string, ix Index) error {
 // DropIndex removes an index from a table. Returns ErrNoTable or ErrNoIndex
 // when either does not exist.
 func (tx *Tx) DropIndex(table, name string) error {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return err
 	}
+	defer tx.leave()
 	d, err := tx.table(table)
 	if err != nil {
 		return fmt.Errorf("drop index: %w", err)

@@ -1167,3 +1167,34 @@ func TestTx_Savepoint_ReadOnly(t *testing.T) {
 		return tx.RollbackTo(sp)
 	}))
 }
+
+// TestTx_ConcurrentUse_Busy ensures a write statement or Commit on a Tx
+// while another goroutine's statement runs fails with ErrTxBusy before it
+// writes anything, and the Tx works again once that statement ends;
+// statements that nest (Upsert, CreateManyToMany) are not mistaken for
+// concurrent use.
+func TestTx_ConcurrentUse_Busy(t *testing.T) {
+	ctx := context.Background()
+	db := txSeeded(t)
+	tx, err := db.Begin(ctx, engine.TxOptions{})
+	require.NoError(t, err)
+	defer tx.Rollback()
+	release, err := engine.EnterStatement(tx) // another goroutine's statement
+	require.NoError(t, err)
+	_, err = tx.Insert("tags", engine.Row{"id": 50, "label": "busy"})
+	require.ErrorIs(t, err, engine.ErrTxBusy)
+	require.ErrorIs(t, tx.Delete("tags", 1), engine.ErrTxBusy)
+	require.ErrorIs(t, tx.CreateTable(engine.Table{Name: "x", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}}), engine.ErrTxBusy)
+	require.ErrorIs(t, tx.Commit(), engine.ErrTxBusy)
+	release()
+	_, err = tx.Upsert("tags", engine.Row{"id": 50, "label": "free"})
+	require.NoError(t, err, "Upsert nests Insert: not concurrent use")
+	require.NoError(t, tx.Commit())
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		r, err := tx.Get("tags", 50)
+		if err == nil {
+			assert.Equal(t, "free", r.Get("label"))
+		}
+		return err
+	}))
+}

@@ -17,9 +17,15 @@ import (
 // *ConstraintError for ErrNotNull, ErrUnique (the primary key or a unique
 // index) or ErrNumericOverflow; the transaction is unchanged then.
 func (tx *Tx) Insert(table string, row Row) (Record, error) {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return Record{}, err
 	}
+	defer tx.leave()
+	return tx.insertStmt(table, row)
+}
+
+// insertStmt is Insert inside a statement the caller entered.
+func (tx *Tx) insertStmt(table string, row Row) (Record, error) {
 	d, err := tx.table(table)
 	if err != nil {
 		return Record{}, fmt.Errorf("insert: %w", err)
@@ -154,9 +160,15 @@ func (tx *Tx) Get(table string, key any) (Record, error) {
 // ErrType for bad input, and a *ConstraintError for ErrNotNull, ErrUnique or
 // ErrNumericOverflow; the transaction is unchanged then.
 func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return Record{}, err
 	}
+	defer tx.leave()
+	return tx.updateStmt(table, key, set)
+}
+
+// updateStmt is Update inside a statement the caller entered.
+func (tx *Tx) updateStmt(table string, key any, set Row) (Record, error) {
 	d, err := tx.table(table)
 	if err != nil {
 		return Record{}, fmt.Errorf("update: %w", err)
@@ -227,9 +239,10 @@ func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) 
 // transaction is exactly as before the call. Tx.PreviewDelete shows what a
 // delete would change without changing it.
 func (tx *Tx) Delete(table string, key any) error {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return err
 	}
+	defer tx.leave()
 	d, err := tx.table(table)
 	if err != nil {
 		return fmt.Errorf("delete: %w", err)
@@ -265,9 +278,10 @@ func (tx *Tx) deleteRow(d *catalog.Table, old []any, pk []byte) {
 // inserted (generating the key if it is auto-increment). Errors are as for
 // Insert and Update.
 func (tx *Tx) Upsert(table string, row Row) (Record, error) {
-	if err := tx.writable(); err != nil {
+	if err := tx.enter(); err != nil {
 		return Record{}, err
 	}
+	defer tx.leave()
 	d, err := tx.table(table)
 	if err != nil {
 		return Record{}, fmt.Errorf("upsert: %w", err)
@@ -281,18 +295,18 @@ func (tx *Tx) Upsert(table string, row Row) (Record, error) {
 			return Record{}, fmt.Errorf("upsert into %s: %w", table, err)
 		}
 		if v == nil {
-			return tx.Insert(table, row) // no key yet: generated, or refused by Insert
+			return tx.insertStmt(table, row) // no key yet: generated, or refused by Insert
 		}
 		kv[p] = v
 	}
 	if _, exists := tx.t.Get(d.Primary, d.PKKey(kv)); exists {
 		stored := Key(catalog.Pick(kv, d.PK))
 		if len(stored) == 1 {
-			return tx.Update(table, stored[0], row)
+			return tx.updateStmt(table, stored[0], row)
 		}
-		return tx.Update(table, stored, row)
+		return tx.updateStmt(table, stored, row)
 	}
-	return tx.Insert(table, row)
+	return tx.insertStmt(table, row)
 }
 
 // relationKeysSame reports whether an update leaves every relation's key
