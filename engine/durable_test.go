@@ -259,6 +259,10 @@ func TestDB_Open_Durable_Locked(t *testing.T) {
 	db := durOpenDir(t, dir)
 	_, err := engine.Open(engine.Options{Dir: dir})
 	require.ErrorIs(t, err, engine.ErrLocked)
+	// Deleting the LOCK file (tidying up) must not let a second DB in.
+	require.NoError(t, os.Remove(filepath.Join(dir, "LOCK")))
+	_, err = engine.Open(engine.Options{Dir: dir})
+	require.ErrorIs(t, err, engine.ErrLocked, "the lock is on the directory, not on a file a user can delete")
 	require.NoError(t, db.Close())
 	db = durOpenDir(t, dir)
 	require.NoError(t, db.Close())

@@ -20,7 +20,7 @@
 // A durable database's directory holds:
 //
 //	RELDB                      says the directory is a reldb database
-//	LOCK                       flock'ed while a DB has the directory open
+//	LOCK                       a marker: the directory itself is flock'ed while a DB has it open
 //	wal/                       the log: one record per committed write transaction
 //	snapshot-<version>.reldb   the newest checkpoint (see checkpoint.go)
 //

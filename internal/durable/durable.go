@@ -333,17 +333,28 @@ func decodeCommitRows(b []byte, slab *catalog.RowSlab) (*commitRecord, error) {
 	return r, nil
 }
 
-// lockDir takes the directory's lock file.
+// lockDir takes the directory's lock.
+//
+// The lock is on the directory itself, not on a file in it: a file can be
+// deleted by someone tidying up, which would let a second process open the
+// database beside the first (both acknowledging commits, only one's
+// surviving). The LOCK file is still created, for tools that look for it.
 func lockDir(dir string) (*os.File, error) {
-	path := filepath.Join(dir, lockName)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, filePerm)
+	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err
 	}
 	if err := flock(f); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%w: %s: %w", ErrLocked, path, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrLocked, dir, err)
 	}
+	lf, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, filePerm)
+	if err != nil {
+		_ = unlock(f)
+		f.Close()
+		return nil, err
+	}
+	lf.Close()
 	return f, nil
 }
 
