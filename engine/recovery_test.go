@@ -422,3 +422,39 @@ func TestOpen_Recovery_DamagedFinalRecord(t *testing.T) {
 		return err
 	}))
 }
+
+// TestOpen_Recovery_LogRemovedAfterCheckpoint ensures a log removed after
+// a checkpoint — commit, checkpoint, commit ten more, delete wal/ — makes
+// Open fail with ErrCorrupt instead of opening the older state silently.
+func TestOpen_Recovery_LogRemovedAfterCheckpoint(t *testing.T) {
+	for _, after := range []int{0, 10} {
+		t.Run(fmt.Sprintf("commits after the checkpoint=%d", after), func(t *testing.T) {
+			dir := t.TempDir()
+			db := openDurableItems(t, dir)
+			require.NoError(t, db.Update(bg, createItems))
+			require.NoError(t, db.Checkpoint())
+			for i := range after {
+				require.NoError(t, db.Update(bg, func(tx *engine.Tx) error {
+					_, err := tx.Insert("items", engine.Row{"name": fmt.Sprint(i)})
+					return err
+				}))
+			}
+			require.NoError(t, db.Close())
+			require.NoError(t, os.RemoveAll(filepath.Join(dir, "wal")))
+			_, err := engine.Open(engine.Options{Dir: dir})
+			require.ErrorIs(t, err, engine.ErrCorrupt)
+			assert.ErrorContains(t, err, "the log was removed or cut short")
+		})
+	}
+	// A checkpoint with the log intact reopens, however often.
+	dir := t.TempDir()
+	db := openDurableItems(t, dir)
+	require.NoError(t, db.Update(bg, createItems))
+	require.NoError(t, db.Checkpoint())
+	require.NoError(t, db.Close())
+	for range 2 {
+		db = openDurableItems(t, dir)
+		require.NoError(t, db.Checkpoint())
+		require.NoError(t, db.Close())
+	}
+}

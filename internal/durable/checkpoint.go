@@ -20,6 +20,8 @@ import (
 //
 //	magic "reldbsnp", format byte (snapshotFormat)
 //	uvarint version
+//	uvarint the log index of that version's record (format 3 on): the log
+//	must hold records up to it, or it was removed or cut short
 //	the catalog (appendCatalog)
 //	for each table, in catalog order: uvarint auto-increment sequence
 //	(format 2 on), uvarint row count, then the rows
@@ -28,7 +30,7 @@ import (
 // Indexes are not stored: loading rebuilds them from the rows.
 const (
 	snapshotMagic  = "reldbsnp"
-	snapshotFormat = 2 // format 1 (no sequences) is still read
+	snapshotFormat = 3 // formats 1 (no sequences) and 2 (no log index) are still read
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -58,7 +60,7 @@ func (d *Store) Checkpoint() error {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	name := snapshotName(v)
-	if _, err := writeSnapshot(d.dir, name, snap); err != nil {
+	if _, err := writeSnapshot(d.dir, name, snap, v-d.firstVersion+d.firstIndex); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	if err := removeSnapshotsBefore(d.dir, name); err != nil {
@@ -71,7 +73,7 @@ func (d *Store) Checkpoint() error {
 }
 
 // writeSnapshot writes snap to dir/name atomically and returns its size.
-func writeSnapshot(dir, name string, snap *txn.Snapshot) (size int64, err error) {
+func writeSnapshot(dir, name string, snap *txn.Snapshot, logIndex uint64) (size int64, err error) {
 	tmp := filepath.Join(dir, name+tmpSuffix)
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, filePerm)
 	if err != nil {
@@ -90,6 +92,7 @@ func writeSnapshot(dir, name string, snap *txn.Snapshot) (size int64, err error)
 	catalog.EachTable(snap, func(t *catalog.Table) { defs = append(defs, t) })
 	e := enc{b: append([]byte(snapshotMagic), snapshotFormat)}
 	e.uvarint(snap.Version())
+	e.uvarint(logIndex)
 	appendCatalog(&e, defs)
 	for _, t := range defs {
 		tree := snap.Tree(t.Primary)
@@ -192,7 +195,7 @@ func decodeSnapshot(b []byte) (*Recovered, error) {
 		return nil, fmt.Errorf("%w: not a snapshot file", ErrCorrupt)
 	}
 	format := b[len(snapshotMagic)]
-	if format != 1 && format != snapshotFormat {
+	if format < 1 || format > snapshotFormat {
 		return nil, fmt.Errorf("%w: unknown snapshot format %d", ErrCorrupt, format)
 	}
 	body := b[:len(b)-4]
@@ -203,6 +206,9 @@ func decodeSnapshot(b []byte) (*Recovered, error) {
 	s := newStore()
 	d.slab = &s.rows
 	s.Version = d.uvarint()
+	if format >= 3 {
+		s.logIndex = d.uvarint()
+	}
 	defs := decodeCatalog(d)
 	if d.err != nil {
 		return nil, d.err

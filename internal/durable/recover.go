@@ -19,8 +19,11 @@ import (
 // sees yet, so they are changed in place. Open returns it finished, for
 // the caller to build its oracle on.
 type Recovered struct {
-	Version   uint64                     // the version of the last recovered commit
-	Trees     map[txn.TreeID]*index.Tree // every table's and index's tree, and the catalog's
+	Version uint64                     // the version of the last recovered commit
+	Trees   map[txn.TreeID]*index.Tree // every table's and index's tree, and the catalog's
+	// logIndex is the log index of the snapshot's version (0 without a
+	// snapshot, or from a snapshot of format 2 or older).
+	logIndex  uint64
 	defs      []*catalog.Table
 	byPrimary map[txn.TreeID]*catalog.Table
 
@@ -278,6 +281,12 @@ func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
 	}
 	// The log starts at record 1 until a checkpoint truncates it; a log
 	// that starts later needs the snapshot that holds what came before.
+	// A snapshot records how far the log went when it was taken: a log
+	// that ends before that was removed or cut short, and the commits
+	// after the snapshot went with it.
+	if s.logIndex > 0 && last < s.logIndex {
+		return nil, nil, fmt.Errorf("open %s: %w: the log ends at record %d, but the snapshot of version %d was taken at record %d: the log was removed or cut short, and the commits logged after the snapshot are lost", dir, ErrCorrupt, last, s.Version, s.logIndex)
+	}
 	if s.Version == 0 && first > 1 {
 		return nil, nil, fmt.Errorf("open %s: %w: the log starts at record %d but no snapshot holds the records before it", dir, ErrCorrupt, first)
 	}
