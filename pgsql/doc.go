@@ -14,14 +14,15 @@
 // REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action, MATCH
 // FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; INSERT … VALUES (multi-row, DEFAULT, RETURNING); UPDATE … SET …
-// WHERE and DELETE … WHERE (with RETURNING); SELECT over at most one table
-// with expressions, WHERE, ORDER BY, LIMIT / OFFSET and count; BEGIN /
+// WHERE and DELETE … WHERE (with RETURNING); SELECT over tables joined with
+// commas, [INNER] / LEFT / RIGHT / FULL / CROSS JOIN … ON / USING (not FULL
+// … USING), with expressions, WHERE, ORDER BY, LIMIT / OFFSET and count; BEGIN /
 // START TRANSACTION, COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK
 // TO and SET CONSTRAINTS.
 //
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others tables without a primary key,
-// CHECK, joins, subqueries, GROUP BY and aggregates other than count,
+// CHECK, NATURAL and FULL … USING joins, subqueries, GROUP BY and aggregates other than count,
 // DISTINCT, set operations, WITH, ON CONFLICT, INSERT … SELECT, ALTER
 // TABLE, views, LIKE and CASE.
 //

@@ -34,11 +34,30 @@ func expandTargets(sc *scope, list []ir.Target) ([]target, error) {
 			if sc == nil {
 				return nil, pgerr.Syntax("SELECT * with no tables specified is not valid")
 			}
-			if c.Table != "" && c.Table != sc.alias {
-				return nil, pgerr.New(pgerr.UndefinedTable, "missing FROM-clause entry for table %q", c.Table)
+			if c.Table == "" {
+				for _, i := range sc.star() {
+					b, j := sc.at(i)
+					col := b.ts.def.Columns[j].Name
+					ref := &ir.ColumnRef{Table: b.alias, Column: col}
+					if p, ok := sc.using[col]; ok && p == i {
+						ref = &ir.ColumnRef{Column: col}
+					}
+					out = append(out, target{expr: ref, name: col, typ: b.ts.types[j]})
+				}
+				continue
 			}
-			for i, col := range sc.ts.def.Columns {
-				out = append(out, target{expr: &ir.ColumnRef{Column: col.Name}, name: col.Name, typ: sc.ts.types[i]})
+			found := false
+			for _, b := range sc.rels {
+				if b.alias != c.Table {
+					continue
+				}
+				found = true
+				for j, col := range b.ts.def.Columns {
+					out = append(out, target{expr: &ir.ColumnRef{Table: b.alias, Column: col.Name}, name: col.Name, typ: b.ts.types[j]})
+				}
+			}
+			if !found {
+				return nil, pgerr.New(pgerr.UndefinedTable, "missing FROM-clause entry for table %q", c.Table)
 			}
 			continue
 		}
@@ -91,7 +110,7 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 	if err != nil {
 		return nil, err
 	}
-	sc := &scope{ts: ts, alias: alias}
+	sc := newScope(ts, alias)
 	rowEv := &evaluator{params: ev.params, sc: sc}
 	var rows [][]any
 	for _, r := range recs {
@@ -253,35 +272,12 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		return Result{}, pgerr.Unsupported("GROUP BY")
 	case st.Having != nil:
 		return Result{}, pgerr.Unsupported("HAVING")
-	case len(st.From) > 1:
-		return Result{}, pgerr.Unsupported("FROM with several tables")
 	}
 	var sc *scope
 	var rows [][]any
-	if len(st.From) == 1 {
-		ref, ok := st.From[0].(*ir.TableRef)
-		if !ok {
-			if _, join := st.From[0].(*ir.Join); join {
-				return Result{}, pgerr.Unsupported("JOIN")
-			}
-			return Result{}, pgerr.Unsupported("subquery in FROM")
-		}
-		if ref.Alias != nil && len(ref.Alias.Columns) > 0 {
-			return Result{}, pgerr.Unsupported("column aliases in FROM")
-		}
-		name, err := tableName(ref.Table)
-		if err != nil {
-			return Result{}, err
-		}
-		ts, err := s.schemaOf(tx, name)
-		if err != nil {
-			return Result{}, err
-		}
-		sc = &scope{ts: ts, alias: name}
-		if ref.Alias != nil {
-			sc.alias = ref.Alias.Name
-		}
-		if rows, err = scan(tx, ts, sc.alias, st.Where, ev); err != nil {
+	if len(st.From) > 0 {
+		var err error
+		if sc, rows, err = s.from(tx, st.From, st.Where, ev); err != nil {
 			return Result{}, err
 		}
 	} else {
@@ -305,10 +301,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	rowEv := &evaluator{params: ev.params}
-	if sc != nil {
-		rowEv.sc = &scope{ts: sc.ts, alias: sc.alias}
-	}
+	rowEv := &evaluator{params: ev.params, sc: sc}
 	var out [][]any
 	var keys [][]any // ORDER BY keys per output row
 	order, err := orderTerms(st.OrderBy, targets)
