@@ -128,7 +128,8 @@ func (sc *scope) typeAt(i int) sqlType {
 // optional row scope.
 type evaluator struct {
 	params []any
-	sc     *scope // nil without FROM
+	sc     *scope                // nil without FROM
+	aggs   map[*ir.Func]aggValue // the current group's aggregate results, when grouping
 }
 
 // decimalCtx does numeric arithmetic; divisions set their own scale.
@@ -513,10 +514,16 @@ func commonType(a, b sqlType, ctx string) (sqlType, error) {
 }
 
 func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
+	if r, ok := ev.aggs[f]; ok {
+		return r.v, r.t, nil
+	}
 	if f.Schema != "" && f.Schema != "pg_catalog" || f.Distinct || len(f.OrderBy) > 0 || f.Star {
 		return nil, typUnknown, pgerr.Unsupported("function " + f.String())
 	}
-	if isAggregate(f.Name) {
+	if r, ok := ev.aggs[f]; ok {
+		return r.v, r.t, nil
+	}
+	if f.Schema == "" && isAggregate(f.Name) {
 		return nil, typUnknown, pgerr.Unsupported("aggregate " + f.Name + " in this position")
 	}
 	var vals []any

@@ -3,6 +3,7 @@ package pgsql
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -266,12 +267,11 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		return Result{}, pgerr.Unsupported("VALUES")
 	case len(st.Locking) > 0:
 		return Result{}, pgerr.Unsupported(st.Locking[0].Strength.String())
-	case st.Distinct:
-		return Result{}, pgerr.Unsupported("DISTINCT")
-	case len(st.GroupBy) > 0:
-		return Result{}, pgerr.Unsupported("GROUP BY")
-	case st.Having != nil:
-		return Result{}, pgerr.Unsupported("HAVING")
+	}
+	if st.Where != nil {
+		if err := noAggregates(st.Where, "WHERE"); err != nil {
+			return Result{}, err
+		}
 	}
 	var sc *scope
 	var rows [][]any
@@ -297,61 +297,73 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	agg, err := aggregates(targets)
-	if err != nil {
-		return Result{}, err
-	}
 	rowEv := &evaluator{params: ev.params, sc: sc}
-	var out [][]any
-	var keys [][]any // ORDER BY keys per output row
 	order, err := orderTerms(st.OrderBy, targets)
 	if err != nil {
 		return Result{}, err
 	}
-	if agg {
-		row, err := aggregateRow(targets, rows, rowEv)
-		if err != nil {
+	if st.Distinct {
+		if err := distinctOrder(order, targets); err != nil {
 			return Result{}, err
 		}
-		out = [][]any{row}
-		if len(order) > 0 {
-			return Result{}, pgerr.Unsupported("ORDER BY with aggregates")
+	}
+	groups, isGrouped, err := grouped(st, targets, order, sc, rows, rowEv)
+	if err != nil {
+		return Result{}, err
+	}
+	if isGrouped {
+		rows = make([][]any, len(groups))
+		for i, g := range groups {
+			rows[i] = g.row
 		}
-	} else {
-		for _, r := range rows {
-			if rowEv.sc != nil {
-				rowEv.sc.row = r
-			}
-			vals := make([]any, len(targets))
-			for i := range targets {
-				v, t, err := rowEv.eval(targets[i].expr)
-				if err != nil {
-					return Result{}, err
-				}
-				vals[i] = v
-				if targets[i].typ.kind == kUnknown {
-					targets[i].typ = t
-				}
-			}
-			k := make([]any, len(order))
-			for i, o := range order {
-				if o.target >= 0 {
-					k[i] = vals[o.target]
-					continue
-				}
-				v, _, err := rowEv.eval(o.expr)
-				if err != nil {
-					return Result{}, err
-				}
-				k[i] = v
-			}
-			out = append(out, vals)
-			keys = append(keys, k)
+	}
+	var out [][]any
+	var keys [][]any // ORDER BY keys per output row
+	seen := map[string]bool{}
+	for i, r := range rows {
+		setRow(rowEv, r)
+		if isGrouped {
+			rowEv.aggs = groups[i].aggs
 		}
-		if len(order) > 0 {
-			if err := sortRows(out, keys, order, targets, rowEv); err != nil {
+		vals := make([]any, len(targets))
+		for i := range targets {
+			v, t, err := rowEv.eval(targets[i].expr)
+			if err != nil {
 				return Result{}, err
 			}
+			vals[i] = v
+			if targets[i].typ.kind == kUnknown {
+				targets[i].typ = t
+			}
+		}
+		if st.Distinct {
+			var k strings.Builder
+			for _, v := range vals {
+				k.WriteString(valueKey(v))
+			}
+			if seen[k.String()] {
+				continue
+			}
+			seen[k.String()] = true
+		}
+		k := make([]any, len(order))
+		for i, o := range order {
+			if o.target >= 0 {
+				k[i] = vals[o.target]
+				continue
+			}
+			v, _, err := rowEv.eval(o.expr)
+			if err != nil {
+				return Result{}, err
+			}
+			k[i] = v
+		}
+		out = append(out, vals)
+		keys = append(keys, k)
+	}
+	if len(order) > 0 {
+		if err := sortRows(out, keys, order, targets, rowEv); err != nil {
+			return Result{}, err
 		}
 	}
 	if out, err = limitRows(out, st, ev); err != nil {
@@ -363,49 +375,24 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	return Result{Tag: "SELECT " + strconv.Itoa(len(out)), Columns: columnsOf(targets), Rows: out, RowsAffected: int64(len(out))}, nil
 }
 
-// aggregates reports whether the targets are aggregates (count only, in
-// this slice); mixing them with plain columns needs GROUP BY.
-func aggregates(targets []target) (bool, error) {
-	n := 0
-	for _, t := range targets {
-		if f, ok := t.expr.(*ir.Func); ok && isAggregate(f.Name) && f.Schema == "" {
-			if f.Name != "count" || f.Distinct || len(f.OrderBy) > 0 || (!f.Star && len(f.Args) != 1) {
-				return false, pgerr.Unsupported("aggregate " + f.String())
-			}
-			n++
+// distinctOrder points each ORDER BY expression of a SELECT DISTINCT at
+// the output column it repeats: 42P10 if it is none.
+func distinctOrder(order []orderTerm, targets []target) error {
+	for i, o := range order {
+		if o.target >= 0 {
+			continue
 		}
-	}
-	if n > 0 && n < len(targets) {
-		return false, pgerr.Unsupported("aggregates mixed with other targets")
-	}
-	return n > 0, nil
-}
-
-func aggregateRow(targets []target, rows [][]any, ev *evaluator) ([]any, error) {
-	out := make([]any, len(targets))
-	for i := range targets {
-		f := targets[i].expr.(*ir.Func)
-		targets[i].typ = typInt8
-		n := int64(0)
-		for _, r := range rows {
-			if ev.sc != nil {
-				ev.sc.row = r
-			}
-			if f.Star {
-				n++
-				continue
-			}
-			v, _, err := ev.eval(f.Args[0])
-			if err != nil {
-				return nil, err
-			}
-			if v != nil {
-				n++
+		for j, t := range targets {
+			if t.expr.String() == o.expr.String() {
+				order[i].target = j
+				break
 			}
 		}
-		out[i] = n
+		if order[i].target < 0 {
+			return pgerr.New(pgerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // orderTerm is one ORDER BY item resolved: an output column (target >= 0)

@@ -126,7 +126,7 @@ func TestSession_Exec_Statements(t *testing.T) {
 		{"subquery in FROM", "SELECT * FROM (SELECT 1) s", nil, "ERROR 0A000"},
 		{"check", "CREATE TABLE c (id integer PRIMARY KEY CHECK (id > 0))", nil, "ERROR 0A000"},
 		{"no primary key", "CREATE TABLE c (id integer)", nil, "ERROR 0A000"},
-		{"group by", "SELECT author_id, count(*) FROM books GROUP BY author_id", nil, "ERROR 0A000"},
+		{"array_agg", "SELECT author_id, array_agg(id) FROM books GROUP BY author_id", nil, "ERROR 0A000"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
