@@ -15,8 +15,7 @@
 // FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; INSERT … VALUES (multi-row, DEFAULT, RETURNING); UPDATE … SET …
 // WHERE and DELETE … WHERE (with RETURNING); SELECT over tables joined with
-// commas, [INNER] / LEFT / RIGHT / FULL / CROSS JOIN … ON / USING (not FULL
-// … USING), with expressions, WHERE, GROUP BY (expressions and
+// commas, [INNER] / LEFT / RIGHT / FULL / CROSS JOIN … ON / USING, with expressions, WHERE, GROUP BY (expressions and
 // ordinals), HAVING, the aggregates count, sum, avg, min, max, bool_and,
 // bool_or, every and string_agg (with DISTINCT or ORDER BY), SELECT
 // DISTINCT, ORDER BY and LIMIT / OFFSET; BEGIN /
@@ -25,7 +24,7 @@
 //
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others tables without a primary key,
-// CHECK, NATURAL and FULL … USING joins, subqueries, aggregates other
+// CHECK, NATURAL joins, subqueries, aggregates other
 // than those above, DISTINCT ON, set operations, WITH, ON CONFLICT, INSERT … SELECT, ALTER
 // TABLE, views, LIKE and CASE.
 //

@@ -30,10 +30,11 @@ import (
 // scope binds column references to the current row of one table or of
 // several joined ones: rels say which slice of row each table owns.
 type scope struct {
-	rels  []binding
-	using map[string]int // an unqualified USING column -> its position in row
-	stars []int          // the positions * expands to; nil for all, in order
-	row   []any
+	rels   []binding
+	using  map[string]int // an unqualified USING column -> its position in row
+	stars  []int          // the positions * expands to; nil for all, in order
+	merged []mergedColumn // a FULL JOIN's USING columns, the last of rels
+	row    []any
 }
 
 // binding is one table of a scope: its name in the query and where its

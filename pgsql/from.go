@@ -147,6 +147,23 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 		cond = on
 	}
 	lw, rw := left.sc.width(), rsc.width()
+	// finish appends the merged USING columns of a FULL JOIN to a row.
+	finish := func(row []any) ([]any, error) {
+		for _, m := range sc.merged {
+			v, t := row[m.left], m.lt
+			if v == nil {
+				v, t = row[m.right], m.rt
+			}
+			if v != nil {
+				var err error
+				if v, err = cast(v, t, m.typ, false /* explicit */); err != nil {
+					return nil, err
+				}
+			}
+			row = append(row, v)
+		}
+		return row, nil
+	}
 	var lookup func(lrow []any) ([][]any, error)
 	if right == nil {
 		lookup, err = innerLookup(tx, left.sc, rsc, cond, ev)
@@ -169,7 +186,7 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 		}
 		matched := false
 		for j, r := range cands {
-			row := make([]any, 0, lw+rw)
+			row := make([]any, 0, lw+rw+len(sc.merged))
 			row = append(append(row, l...), r...)
 			if cond != nil {
 				sc.row = row
@@ -185,21 +202,32 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 			if rmatched != nil {
 				rmatched[j] = true
 			}
+			if row, err = finish(row); err != nil {
+				return nil, err
+			}
 			out = append(out, row)
 		}
 		if !matched && (kind == ir.JoinLeft || kind == ir.JoinFull) {
-			out = append(out, append(append(make([]any, 0, lw+rw), l...), make([]any, rw)...))
+			row, err := finish(append(append(make([]any, 0, lw+rw), l...), make([]any, rw)...))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, row)
 		}
 	}
 	if kind == ir.JoinRight || kind == ir.JoinFull {
 		for j, r := range right.rows {
 			if !rmatched[j] {
-				out = append(out, append(make([]any, lw, lw+rw), r...))
+				row, err := finish(append(make([]any, lw, lw+rw), r...))
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, row)
 			}
 		}
 	}
 	if len(out) == 0 && cond != nil {
-		sc.row = make([]any, lw+rw)
+		sc.row = make([]any, sc.width())
 		if _, err := rowEv.boolean(cond, "JOIN/ON"); err != nil && pgerr.Code(err) != pgerr.DivisionByZero && pgerr.Code(err) != pgerr.NumericValueOutOfRange {
 			return nil, err
 		}
@@ -230,11 +258,9 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 		sc.using[k] = v + lw
 	}
 	var conds []ir.Expr
+	var merged []mergedColumn
 	hidden := map[int]bool{}
 	for _, name := range using {
-		if kind == ir.JoinFull {
-			return nil, nil, pgerr.Unsupported("FULL JOIN … USING")
-		}
 		li, _, err := l.resolve(&ir.ColumnRef{Column: name})
 		if err != nil {
 			return nil, nil, err
@@ -247,6 +273,15 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 		keep := li
 		if kind == ir.JoinRight {
 			keep = ri
+		}
+		if kind == ir.JoinFull {
+			lt, rt := l.typeAt(li), r.typeAt(ri-lw)
+			t, err := commonType(lt, rt, "JOIN/USING")
+			if err != nil {
+				return nil, nil, err
+			}
+			merged = append(merged, mergedColumn{name: name, typ: t, left: li, right: ri, lt: lt, rt: rt})
+			keep = -len(merged) // placed after the right side below
 		}
 		sc.using[name] = keep
 		sc.stars = append(sc.stars, keep)
@@ -261,6 +296,24 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 	for _, i := range r.star() {
 		if !hidden[i+lw] {
 			sc.stars = append(sc.stars, i+lw)
+		}
+	}
+	if merged != nil {
+		// FULL JOIN's USING columns are COALESCE(left, right): a table of
+		// their own after both sides, that no qualified name reaches.
+		ts := &tableSchema{index: map[string]int{}}
+		for i, m := range merged {
+			ts.def.Columns = append(ts.def.Columns, engine.Column{Name: m.name})
+			ts.types = append(ts.types, m.typ)
+			ts.index[m.name] = i
+			sc.using[m.name] = lw + r.width() + i
+		}
+		sc.rels = append(sc.rels, binding{ts: ts, off: lw + r.width()})
+		sc.merged = merged
+		for i, p := range sc.stars {
+			if p < 0 {
+				sc.stars[i] = lw + r.width() - p - 1
+			}
 		}
 	}
 	switch len(conds) {
@@ -345,4 +398,13 @@ func indexed(ts *tableSchema, i int) bool {
 		}
 	}
 	return false
+}
+
+// mergedColumn is a USING column of a FULL JOIN: the left value, else the
+// right one, in their common type.
+type mergedColumn struct {
+	name        string
+	typ         sqlType
+	left, right int // row positions of the two sides' columns
+	lt, rt      sqlType
 }

@@ -1,9 +1,11 @@
 package pgsql_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Ensure joins combine rows as PostgreSQL does, outer joins filling NULLs.
@@ -30,4 +32,24 @@ func TestSession_Exec_Joins(t *testing.T) {
 	assert.Equal(t, "ERROR 42702", outcome(t, s, "SELECT id FROM authors JOIN books ON author_id = authors.id"))
 	assert.Equal(t, "ERROR 42P01", outcome(t, s, "SELECT x.id FROM authors a JOIN books b ON b.author_id = a.id"))
 	assert.Equal(t, "ERROR 42712", outcome(t, s, "SELECT 1 FROM authors a JOIN books a ON true"))
+}
+
+// Ensure USING names the joined column once, merged for a FULL JOIN.
+func TestSession_Exec_JoinUsing(t *testing.T) {
+	s := newSession(t)
+	for _, q := range []string{
+		"CREATE TABLE l (k integer PRIMARY KEY, a text)",
+		"CREATE TABLE r (k bigint PRIMARY KEY, b text)",
+		"INSERT INTO l VALUES (1, 'l1'), (2, 'l2')",
+		"INSERT INTO r VALUES (2, 'r2'), (3, 'r3')",
+	} {
+		_, err := s.Exec(context.Background(), q)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, [][]string{{"2", "l2", "r2"}}, texts(t, s, "SELECT * FROM l JOIN r USING (k)"))
+	assert.Equal(t, [][]string{{"1", "l1", "NULL"}, {"2", "l2", "r2"}}, texts(t, s, "SELECT * FROM l LEFT JOIN r USING (k) ORDER BY k"))
+	assert.Equal(t, [][]string{{"2", "l2", "r2"}, {"3", "NULL", "r3"}}, texts(t, s, "SELECT * FROM l RIGHT JOIN r USING (k) ORDER BY k"))
+	assert.Equal(t, [][]string{{"1", "l1", "NULL", "1", "NULL"}, {"2", "l2", "r2", "2", "2"}, {"3", "NULL", "r3", "NULL", "3"}},
+		texts(t, s, "SELECT k, a, b, l.k, r.k FROM l FULL JOIN r USING (k) ORDER BY k"))
+	assert.Equal(t, [][]string{{"3"}}, texts(t, s, "SELECT count(*) FROM l FULL JOIN r USING (k)"))
 }

@@ -208,6 +208,9 @@ func checkGrouped(exprs, keys []ir.Expr, sc *scope) error {
 			return true
 		}
 		b, _ := sc.at(i)
+		if len(b.ts.def.PrimaryKey) == 0 {
+			return false
+		}
 		for _, pk := range b.ts.def.PrimaryKey {
 			if !pos[b.off+b.ts.index[pk]] {
 				return false
