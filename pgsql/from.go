@@ -358,6 +358,11 @@ func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator
 			if err != nil {
 				continue
 			}
+			if oc.Table == "" {
+				if _, _, err := inner.resolve(oc); err == nil {
+					continue // ambiguous: leave it to the evaluator
+				}
+			}
 			it := b.ts.types[ic]
 			if !(it.isInt() && ot.isInt() || it.kind != kBpchar && ot.kind != kBpchar && it.isText() && ot.isText() || it.kind == kBool && ot.kind == kBool) {
 				continue
