@@ -134,7 +134,7 @@ func newReturning(ts *tableSchema, alias string, list []ir.Target) (*returning, 
 	if len(list) == 0 {
 		return nil, nil
 	}
-	sc := &scope{ts: ts, alias: alias}
+	sc := newScope(ts, alias)
 	targets, err := expandTargets(sc, list)
 	if err != nil {
 		return nil, err
@@ -208,7 +208,7 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 		return Result{}, err
 	}
 	res := Result{}
-	sc := &scope{ts: ts, alias: alias}
+	sc := newScope(ts, alias)
 	rowEv := &evaluator{params: ev.params, sc: sc}
 	for _, old := range rows {
 		sc.row = old

@@ -14,15 +14,19 @@
 // REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action, MATCH
 // FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; INSERT … VALUES (multi-row, DEFAULT, RETURNING); UPDATE … SET …
-// WHERE and DELETE … WHERE (with RETURNING); SELECT over at most one table
-// with expressions, WHERE, ORDER BY, LIMIT / OFFSET and count; BEGIN /
-// START TRANSACTION, COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK
+// WHERE and DELETE … WHERE (with RETURNING); SELECT over tables joined
+// with commas and [INNER] / LEFT / RIGHT / FULL / CROSS JOIN … ON / USING,
+// with expressions, WHERE, GROUP BY (expressions and ordinals), HAVING, the
+// aggregates count, sum, avg, min, max, bool_and, bool_or, every and
+// string_agg (with DISTINCT or ORDER BY), SELECT DISTINCT, ORDER BY and
+// LIMIT / OFFSET; BEGIN / START TRANSACTION, COMMIT / END, ROLLBACK,
+// SAVEPOINT, RELEASE, ROLLBACK
 // TO and SET CONSTRAINTS.
 //
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others tables without a primary key,
-// CHECK, joins, subqueries, GROUP BY and aggregates other than count,
-// DISTINCT, set operations, WITH, ON CONFLICT, INSERT … SELECT, ALTER
+// CHECK, NATURAL joins, subqueries, aggregates other
+// than those above, DISTINCT ON, set operations, WITH, ON CONFLICT, INSERT … SELECT, ALTER
 // TABLE, views, LIKE and CASE.
 //
 // # Caveats

@@ -27,18 +27,110 @@ import (
 // evaluation also returns the value's SQL type; an untyped literal or text
 // parameter has kind kUnknown until an operator or column gives it one.
 
-// scope binds column references to one table's current row.
+// scope binds column references to the current row of one table or of
+// several joined ones: rels say which slice of row each table owns.
 type scope struct {
+	rels   []binding
+	using  map[string]int // an unqualified USING column -> its position in row
+	stars  []int          // the positions * expands to; nil for all, in order
+	merged []mergedColumn // a FULL JOIN's USING columns, the last of rels
+	row    []any
+}
+
+// binding is one table of a scope: its name in the query and where its
+// columns start in the scope's row.
+type binding struct {
 	ts    *tableSchema
-	alias string // the name the table is referred to by
-	row   []any
+	alias string
+	off   int
+}
+
+// newScope returns the scope of one table referred to as alias.
+func newScope(ts *tableSchema, alias string) *scope {
+	return &scope{rels: []binding{{ts: ts, alias: alias}}}
+}
+
+// width is the number of columns of the scope's row.
+func (sc *scope) width() int {
+	n := 0
+	for _, b := range sc.rels {
+		n += len(b.ts.def.Columns)
+	}
+	return n
+}
+
+// resolve returns the row position and type of a column reference: 42P01
+// for an unknown table, 42703 for an unknown column and 42702 for a name
+// that more than one table has.
+func (sc *scope) resolve(c *ir.ColumnRef) (int, sqlType, error) {
+	if c.Table == "" {
+		if i, ok := sc.using[c.Column]; ok {
+			return i, sc.typeAt(i), nil
+		}
+	}
+	found, pos, tableSeen := 0, 0, false
+	var typ sqlType
+	for _, b := range sc.rels {
+		if c.Table != "" && c.Table != b.alias {
+			continue
+		}
+		tableSeen = true
+		if i, ok := b.ts.index[c.Column]; ok {
+			found++
+			pos, typ = b.off+i, b.ts.types[i]
+		}
+	}
+	switch {
+	case c.Table != "" && !tableSeen:
+		return 0, typUnknown, pgerr.New(pgerr.UndefinedTable, "missing FROM-clause entry for table %q", c.Table)
+	case found == 0:
+		return 0, typUnknown, pgerr.UndefinedColumnError(c.Column)
+	case found > 1:
+		return 0, typUnknown, pgerr.New(pgerr.AmbiguousColumn, "column reference %q is ambiguous", c.Column)
+	}
+	return pos, typ, nil
+}
+
+// star returns the row positions * expands to.
+func (sc *scope) star() []int {
+	if sc.stars != nil {
+		return sc.stars
+	}
+	out := make([]int, sc.width())
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// at returns the table binding and column position of row position i.
+func (sc *scope) at(i int) (binding, int) {
+	for _, b := range sc.rels {
+		if i < b.off+len(b.ts.types) {
+			return b, i - b.off
+		}
+	}
+	panic("reldb: row position out of range")
+}
+
+// aliasAt returns the name of the table owning row position i.
+func (sc *scope) aliasAt(i int) string {
+	b, _ := sc.at(i)
+	return b.alias
+}
+
+// typeAt returns the type of the column at row position i.
+func (sc *scope) typeAt(i int) sqlType {
+	b, j := sc.at(i)
+	return b.ts.types[j]
 }
 
 // evaluator evaluates expressions against bound parameters and an
 // optional row scope.
 type evaluator struct {
 	params []any
-	sc     *scope // nil without FROM
+	sc     *scope                // nil without FROM
+	aggs   map[*ir.Func]aggValue // the current group's aggregate results, when grouping
 }
 
 // decimalCtx does numeric arithmetic; divisions set their own scale.
@@ -230,14 +322,11 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 	if ev.sc == nil {
 		return nil, typUnknown, pgerr.UndefinedColumnError(c.Column)
 	}
-	if c.Table != "" && c.Table != ev.sc.alias {
-		return nil, typUnknown, pgerr.New(pgerr.UndefinedTable, "missing FROM-clause entry for table %q", c.Table)
+	i, t, err := ev.sc.resolve(c)
+	if err != nil {
+		return nil, t, err
 	}
-	i, ok := ev.sc.ts.index[c.Column]
-	if !ok {
-		return nil, typUnknown, pgerr.UndefinedColumnError(c.Column)
-	}
-	return ev.sc.row[i], ev.sc.ts.types[i], nil
+	return ev.sc.row[i], t, nil
 }
 
 func (ev *evaluator) unary(u *ir.Unary) (any, sqlType, error) {
@@ -426,10 +515,16 @@ func commonType(a, b sqlType, ctx string) (sqlType, error) {
 }
 
 func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
+	if r, ok := ev.aggs[f]; ok {
+		return r.v, r.t, nil
+	}
 	if f.Schema != "" && f.Schema != "pg_catalog" || f.Distinct || len(f.OrderBy) > 0 || f.Star {
 		return nil, typUnknown, pgerr.Unsupported("function " + f.String())
 	}
-	if isAggregate(f.Name) {
+	if r, ok := ev.aggs[f]; ok {
+		return r.v, r.t, nil
+	}
+	if f.Schema == "" && isAggregate(f.Name) {
 		return nil, typUnknown, pgerr.Unsupported("aggregate " + f.Name + " in this position")
 	}
 	var vals []any

@@ -3,6 +3,7 @@ package pgsql
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -34,11 +35,30 @@ func expandTargets(sc *scope, list []ir.Target) ([]target, error) {
 			if sc == nil {
 				return nil, pgerr.Syntax("SELECT * with no tables specified is not valid")
 			}
-			if c.Table != "" && c.Table != sc.alias {
-				return nil, pgerr.New(pgerr.UndefinedTable, "missing FROM-clause entry for table %q", c.Table)
+			if c.Table == "" {
+				for _, i := range sc.star() {
+					b, j := sc.at(i)
+					col := b.ts.def.Columns[j].Name
+					ref := &ir.ColumnRef{Table: b.alias, Column: col}
+					if p, ok := sc.using[col]; ok && p == i {
+						ref = &ir.ColumnRef{Column: col}
+					}
+					out = append(out, target{expr: ref, name: col, typ: b.ts.types[j]})
+				}
+				continue
 			}
-			for i, col := range sc.ts.def.Columns {
-				out = append(out, target{expr: &ir.ColumnRef{Column: col.Name}, name: col.Name, typ: sc.ts.types[i]})
+			found := false
+			for _, b := range sc.rels {
+				if b.alias != c.Table {
+					continue
+				}
+				found = true
+				for j, col := range b.ts.def.Columns {
+					out = append(out, target{expr: &ir.ColumnRef{Table: b.alias, Column: col.Name}, name: col.Name, typ: b.ts.types[j]})
+				}
+			}
+			if !found {
+				return nil, pgerr.New(pgerr.UndefinedTable, "missing FROM-clause entry for table %q", c.Table)
 			}
 			continue
 		}
@@ -91,7 +111,7 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 	if err != nil {
 		return nil, err
 	}
-	sc := &scope{ts: ts, alias: alias}
+	sc := newScope(ts, alias)
 	rowEv := &evaluator{params: ev.params, sc: sc}
 	var rows [][]any
 	for _, r := range recs {
@@ -247,41 +267,17 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		return Result{}, pgerr.Unsupported("VALUES")
 	case len(st.Locking) > 0:
 		return Result{}, pgerr.Unsupported(st.Locking[0].Strength.String())
-	case st.Distinct:
-		return Result{}, pgerr.Unsupported("DISTINCT")
-	case len(st.GroupBy) > 0:
-		return Result{}, pgerr.Unsupported("GROUP BY")
-	case st.Having != nil:
-		return Result{}, pgerr.Unsupported("HAVING")
-	case len(st.From) > 1:
-		return Result{}, pgerr.Unsupported("FROM with several tables")
+	}
+	if st.Where != nil {
+		if err := noAggregates(st.Where, "WHERE"); err != nil {
+			return Result{}, err
+		}
 	}
 	var sc *scope
 	var rows [][]any
-	if len(st.From) == 1 {
-		ref, ok := st.From[0].(*ir.TableRef)
-		if !ok {
-			if _, join := st.From[0].(*ir.Join); join {
-				return Result{}, pgerr.Unsupported("JOIN")
-			}
-			return Result{}, pgerr.Unsupported("subquery in FROM")
-		}
-		if ref.Alias != nil && len(ref.Alias.Columns) > 0 {
-			return Result{}, pgerr.Unsupported("column aliases in FROM")
-		}
-		name, err := tableName(ref.Table)
-		if err != nil {
-			return Result{}, err
-		}
-		ts, err := s.schemaOf(tx, name)
-		if err != nil {
-			return Result{}, err
-		}
-		sc = &scope{ts: ts, alias: name}
-		if ref.Alias != nil {
-			sc.alias = ref.Alias.Name
-		}
-		if rows, err = scan(tx, ts, sc.alias, st.Where, ev); err != nil {
+	if len(st.From) > 0 {
+		var err error
+		if sc, rows, err = s.from(tx, st.From, st.Where, ev); err != nil {
 			return Result{}, err
 		}
 	} else {
@@ -301,64 +297,73 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	agg, err := aggregates(targets)
-	if err != nil {
-		return Result{}, err
-	}
-	rowEv := &evaluator{params: ev.params}
-	if sc != nil {
-		rowEv.sc = &scope{ts: sc.ts, alias: sc.alias}
-	}
-	var out [][]any
-	var keys [][]any // ORDER BY keys per output row
+	rowEv := &evaluator{params: ev.params, sc: sc}
 	order, err := orderTerms(st.OrderBy, targets)
 	if err != nil {
 		return Result{}, err
 	}
-	if agg {
-		row, err := aggregateRow(targets, rows, rowEv)
-		if err != nil {
+	if st.Distinct {
+		if err := distinctOrder(order, targets); err != nil {
 			return Result{}, err
 		}
-		out = [][]any{row}
-		if len(order) > 0 {
-			return Result{}, pgerr.Unsupported("ORDER BY with aggregates")
+	}
+	groups, isGrouped, err := grouped(st, targets, order, sc, rows, rowEv)
+	if err != nil {
+		return Result{}, err
+	}
+	if isGrouped {
+		rows = make([][]any, len(groups))
+		for i, g := range groups {
+			rows[i] = g.row
 		}
-	} else {
-		for _, r := range rows {
-			if rowEv.sc != nil {
-				rowEv.sc.row = r
-			}
-			vals := make([]any, len(targets))
-			for i := range targets {
-				v, t, err := rowEv.eval(targets[i].expr)
-				if err != nil {
-					return Result{}, err
-				}
-				vals[i] = v
-				if targets[i].typ.kind == kUnknown {
-					targets[i].typ = t
-				}
-			}
-			k := make([]any, len(order))
-			for i, o := range order {
-				if o.target >= 0 {
-					k[i] = vals[o.target]
-					continue
-				}
-				v, _, err := rowEv.eval(o.expr)
-				if err != nil {
-					return Result{}, err
-				}
-				k[i] = v
-			}
-			out = append(out, vals)
-			keys = append(keys, k)
+	}
+	var out [][]any
+	var keys [][]any // ORDER BY keys per output row
+	seen := map[string]bool{}
+	for i, r := range rows {
+		setRow(rowEv, r)
+		if isGrouped {
+			rowEv.aggs = groups[i].aggs
 		}
-		if len(order) > 0 {
-			if err := sortRows(out, keys, order, targets, rowEv); err != nil {
+		vals := make([]any, len(targets))
+		for i := range targets {
+			v, t, err := rowEv.eval(targets[i].expr)
+			if err != nil {
 				return Result{}, err
 			}
+			vals[i] = v
+			if targets[i].typ.kind == kUnknown {
+				targets[i].typ = t
+			}
+		}
+		if st.Distinct {
+			var k strings.Builder
+			for _, v := range vals {
+				k.WriteString(valueKey(v))
+			}
+			if seen[k.String()] {
+				continue
+			}
+			seen[k.String()] = true
+		}
+		k := make([]any, len(order))
+		for i, o := range order {
+			if o.target >= 0 {
+				k[i] = vals[o.target]
+				continue
+			}
+			v, _, err := rowEv.eval(o.expr)
+			if err != nil {
+				return Result{}, err
+			}
+			k[i] = v
+		}
+		out = append(out, vals)
+		keys = append(keys, k)
+	}
+	if len(order) > 0 {
+		if err := sortRows(out, keys, order, targets, rowEv); err != nil {
+			return Result{}, err
 		}
 	}
 	if out, err = limitRows(out, st, ev); err != nil {
@@ -370,49 +375,24 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	return Result{Tag: "SELECT " + strconv.Itoa(len(out)), Columns: columnsOf(targets), Rows: out, RowsAffected: int64(len(out))}, nil
 }
 
-// aggregates reports whether the targets are aggregates (count only, in
-// this slice); mixing them with plain columns needs GROUP BY.
-func aggregates(targets []target) (bool, error) {
-	n := 0
-	for _, t := range targets {
-		if f, ok := t.expr.(*ir.Func); ok && isAggregate(f.Name) && f.Schema == "" {
-			if f.Name != "count" || f.Distinct || len(f.OrderBy) > 0 || (!f.Star && len(f.Args) != 1) {
-				return false, pgerr.Unsupported("aggregate " + f.String())
-			}
-			n++
+// distinctOrder points each ORDER BY expression of a SELECT DISTINCT at
+// the output column it repeats: 42P10 if it is none.
+func distinctOrder(order []orderTerm, targets []target) error {
+	for i, o := range order {
+		if o.target >= 0 {
+			continue
 		}
-	}
-	if n > 0 && n < len(targets) {
-		return false, pgerr.Unsupported("aggregates mixed with other targets")
-	}
-	return n > 0, nil
-}
-
-func aggregateRow(targets []target, rows [][]any, ev *evaluator) ([]any, error) {
-	out := make([]any, len(targets))
-	for i := range targets {
-		f := targets[i].expr.(*ir.Func)
-		targets[i].typ = typInt8
-		n := int64(0)
-		for _, r := range rows {
-			if ev.sc != nil {
-				ev.sc.row = r
-			}
-			if f.Star {
-				n++
-				continue
-			}
-			v, _, err := ev.eval(f.Args[0])
-			if err != nil {
-				return nil, err
-			}
-			if v != nil {
-				n++
+		for j, t := range targets {
+			if t.expr.String() == o.expr.String() {
+				order[i].target = j
+				break
 			}
 		}
-		out[i] = n
+		if order[i].target < 0 {
+			return pgerr.New(pgerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // orderTerm is one ORDER BY item resolved: an output column (target >= 0)

@@ -1,0 +1,415 @@
+package pgsql
+
+import (
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// The FROM clause is read into memory as rows over a scope: one table is
+// scanned through the engine's planner with WHERE pushed down (scan);
+// several tables and joins are combined by nested loops (join), looking
+// the inner table up through the engine when the join condition is an
+// equality on one of its indexed columns, and WHERE is checked on the
+// combined rows.
+
+// source is the rows a FROM item produces, with the scope naming their
+// columns. Its rows have len(sc.width()) values.
+type source struct {
+	sc   *scope
+	rows [][]any
+}
+
+// from reads the FROM clause and applies WHERE.
+func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *evaluator) (*scope, [][]any, error) {
+	if len(items) == 1 {
+		if ref, ok := items[0].(*ir.TableRef); ok {
+			ts, alias, err := s.tableRef(tx, ref)
+			if err != nil {
+				return nil, nil, err
+			}
+			rows, err := scan(tx, ts, alias, where, ev)
+			if err != nil {
+				return nil, nil, err
+			}
+			return newScope(ts, alias), rows, nil
+		}
+	}
+	var src *source
+	for _, it := range items {
+		next, err := s.fromItem(tx, it, ev)
+		if err != nil {
+			return nil, nil, err
+		}
+		if src == nil {
+			src = next
+			continue
+		}
+		if src, err = s.join(tx, src, ir.JoinCross, nil /* on */, nil /* using */, next, nil /* ref */, ev); err != nil {
+			return nil, nil, err
+		}
+	}
+	if where == nil {
+		return src.sc, src.rows, nil
+	}
+	rowEv := &evaluator{params: ev.params, sc: src.sc}
+	var rows [][]any
+	for _, r := range src.rows {
+		src.sc.row = r
+		ok, err := rowEv.boolean(where, "WHERE")
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok == true {
+			rows = append(rows, r)
+		}
+	}
+	if len(src.rows) == 0 {
+		// Type-check the condition, as PostgreSQL does before it reads a row.
+		src.sc.row = make([]any, src.sc.width())
+		if _, err := rowEv.boolean(where, "WHERE"); err != nil && pgerr.Code(err) != pgerr.DivisionByZero && pgerr.Code(err) != pgerr.NumericValueOutOfRange {
+			return nil, nil, err
+		}
+	}
+	return src.sc, rows, nil
+}
+
+// tableRef resolves a table named in FROM and the name it goes by.
+func (s *Session) tableRef(tx *engine.Tx, ref *ir.TableRef) (*tableSchema, string, error) {
+	if ref.Alias != nil && len(ref.Alias.Columns) > 0 {
+		return nil, "", pgerr.Unsupported("column aliases in FROM")
+	}
+	name, err := tableName(ref.Table)
+	if err != nil {
+		return nil, "", err
+	}
+	ts, err := s.schemaOf(tx, name)
+	if err != nil {
+		return nil, "", err
+	}
+	alias := name
+	if ref.Alias != nil {
+		alias = ref.Alias.Name
+	}
+	return ts, alias, nil
+}
+
+// fromItem reads one FROM item.
+func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator) (*source, error) {
+	switch it := it.(type) {
+	case *ir.TableRef:
+		ts, alias, err := s.tableRef(tx, it)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := scan(tx, ts, alias, nil /* where */, ev)
+		if err != nil {
+			return nil, err
+		}
+		return &source{sc: newScope(ts, alias), rows: rows}, nil
+	case *ir.Join:
+		left, err := s.fromItem(tx, it.Left, ev)
+		if err != nil {
+			return nil, err
+		}
+		ref, _ := it.Right.(*ir.TableRef)
+		var right *source
+		if ref == nil || it.Kind == ir.JoinRight || it.Kind == ir.JoinFull {
+			ref = nil
+			if right, err = s.fromItem(tx, it.Right, ev); err != nil {
+				return nil, err
+			}
+		}
+		return s.join(tx, left, it.Kind, it.On, it.Using, right, ref, ev)
+	}
+	return nil, pgerr.Unsupported("subquery in FROM")
+}
+
+// join joins left with right by a nested loop. When right is nil, ref
+// names the inner table, which is read per outer row: through an engine
+// lookup on an equality of the join condition, else whole.
+func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr, using []string, right *source, ref *ir.TableRef, ev *evaluator) (*source, error) {
+	var rsc *scope
+	if right != nil {
+		rsc = right.sc
+	} else {
+		ts, alias, err := s.tableRef(tx, ref)
+		if err != nil {
+			return nil, err
+		}
+		rsc = newScope(ts, alias)
+	}
+	sc, cond, err := joinScope(left.sc, rsc, kind, using)
+	if err != nil {
+		return nil, err
+	}
+	if on != nil {
+		cond = on
+	}
+	lw, rw := left.sc.width(), rsc.width()
+	// finish appends the merged USING columns of a FULL JOIN to a row.
+	finish := func(row []any) ([]any, error) {
+		for _, m := range sc.merged {
+			v, t := row[m.left], m.lt
+			if v == nil {
+				v, t = row[m.right], m.rt
+			}
+			if v != nil {
+				var err error
+				if v, err = cast(v, t, m.typ, false /* explicit */); err != nil {
+					return nil, err
+				}
+			}
+			row = append(row, v)
+		}
+		return row, nil
+	}
+	var lookup func(lrow []any) ([][]any, error)
+	if right == nil {
+		lookup, err = innerLookup(tx, left.sc, rsc, cond, ev)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		lookup = func([]any) ([][]any, error) { return right.rows, nil }
+	}
+	rowEv := &evaluator{params: ev.params, sc: sc}
+	var rmatched []bool
+	if right != nil {
+		rmatched = make([]bool, len(right.rows))
+	}
+	var out [][]any
+	for _, l := range left.rows {
+		cands, err := lookup(l)
+		if err != nil {
+			return nil, err
+		}
+		matched := false
+		for j, r := range cands {
+			row := make([]any, 0, lw+rw+len(sc.merged))
+			row = append(append(row, l...), r...)
+			if cond != nil {
+				sc.row = row
+				ok, err := rowEv.boolean(cond, "JOIN/ON")
+				if err != nil {
+					return nil, err
+				}
+				if ok != true {
+					continue
+				}
+			}
+			matched = true
+			if rmatched != nil {
+				rmatched[j] = true
+			}
+			if row, err = finish(row); err != nil {
+				return nil, err
+			}
+			out = append(out, row)
+		}
+		if !matched && (kind == ir.JoinLeft || kind == ir.JoinFull) {
+			row, err := finish(append(append(make([]any, 0, lw+rw), l...), make([]any, rw)...))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, row)
+		}
+	}
+	if kind == ir.JoinRight || kind == ir.JoinFull {
+		for j, r := range right.rows {
+			if !rmatched[j] {
+				row, err := finish(append(make([]any, lw, lw+rw), r...))
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, row)
+			}
+		}
+	}
+	if len(out) == 0 && cond != nil {
+		sc.row = make([]any, sc.width())
+		if _, err := rowEv.boolean(cond, "JOIN/ON"); err != nil && pgerr.Code(err) != pgerr.DivisionByZero && pgerr.Code(err) != pgerr.NumericValueOutOfRange {
+			return nil, err
+		}
+	}
+	return &source{sc: sc, rows: out}, nil
+}
+
+// joinScope returns the scope of left joined with right and, for USING,
+// the equalities it stands for. A USING column is named once, unqualified:
+// the left table's for inner and left joins, the right's for a right join.
+func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, error) {
+	lw := l.width()
+	sc := &scope{using: map[string]int{}}
+	sc.rels = append(sc.rels, l.rels...)
+	for _, b := range r.rels {
+		for _, x := range sc.rels {
+			if x.alias == b.alias {
+				return nil, nil, pgerr.New("42712", "table name %q specified more than once", b.alias)
+			}
+		}
+		b.off += lw
+		sc.rels = append(sc.rels, b)
+	}
+	for k, v := range l.using {
+		sc.using[k] = v
+	}
+	for k, v := range r.using {
+		sc.using[k] = v + lw
+	}
+	var conds []ir.Expr
+	var merged []mergedColumn
+	hidden := map[int]bool{}
+	for _, name := range using {
+		li, _, err := l.resolve(&ir.ColumnRef{Column: name})
+		if err != nil {
+			return nil, nil, err
+		}
+		ri, _, err := r.resolve(&ir.ColumnRef{Column: name})
+		if err != nil {
+			return nil, nil, err
+		}
+		ri += lw
+		keep := li
+		if kind == ir.JoinRight {
+			keep = ri
+		}
+		if kind == ir.JoinFull {
+			lt, rt := l.typeAt(li), r.typeAt(ri-lw)
+			t, err := commonType(lt, rt, "JOIN/USING")
+			if err != nil {
+				return nil, nil, err
+			}
+			merged = append(merged, mergedColumn{name: name, typ: t, left: li, right: ri, lt: lt, rt: rt})
+			keep = -len(merged) // placed after the right side below
+		}
+		sc.using[name] = keep
+		sc.stars = append(sc.stars, keep)
+		hidden[li], hidden[ri] = true, true
+		conds = append(conds, &ir.Binary{Op: "=", Left: &ir.ColumnRef{Table: l.aliasAt(li), Column: name}, Right: &ir.ColumnRef{Table: r.aliasAt(ri - lw), Column: name}})
+	}
+	for _, i := range l.star() {
+		if !hidden[i] {
+			sc.stars = append(sc.stars, i)
+		}
+	}
+	for _, i := range r.star() {
+		if !hidden[i+lw] {
+			sc.stars = append(sc.stars, i+lw)
+		}
+	}
+	if merged != nil {
+		// FULL JOIN's USING columns are COALESCE(left, right): a table of
+		// their own after both sides, that no qualified name reaches.
+		ts := &tableSchema{index: map[string]int{}}
+		for i, m := range merged {
+			ts.def.Columns = append(ts.def.Columns, engine.Column{Name: m.name})
+			ts.types = append(ts.types, m.typ)
+			ts.index[m.name] = i
+			sc.using[m.name] = lw + r.width() + i
+		}
+		sc.rels = append(sc.rels, binding{ts: ts, off: lw + r.width()})
+		sc.merged = merged
+		for i, p := range sc.stars {
+			if p < 0 {
+				sc.stars[i] = lw + r.width() - p - 1
+			}
+		}
+	}
+	switch len(conds) {
+	case 0:
+		return sc, nil, nil
+	case 1:
+		return sc, conds[0], nil
+	}
+	return sc, &ir.Logic{Op: ir.And, Args: conds}, nil
+}
+
+// innerLookup returns a function reading the inner table's candidate rows
+// for an outer row: through engine.Eq when cond has a conjunct equating an
+// indexed column of the inner table with a column of the outer side of the
+// same type family, else the whole table, read once.
+func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator) (func([]any) ([][]any, error), error) {
+	b := inner.rels[0]
+	conj := []ir.Expr{cond}
+	if l, ok := cond.(*ir.Logic); ok && l.Op == ir.And {
+		conj = l.Args
+	}
+	for _, e := range conj {
+		eq, ok := e.(*ir.Binary)
+		if !ok || eq.Op != "=" {
+			continue
+		}
+		for _, side := range [][2]ir.Expr{{eq.Left, eq.Right}, {eq.Right, eq.Left}} {
+			ic, ok := pushColumn(b.ts, b.alias, side[0])
+			if !ok || !indexed(b.ts, ic) {
+				continue
+			}
+			if c := side[0].(*ir.ColumnRef); c.Table == "" {
+				if _, _, err := outer.resolve(c); err == nil {
+					continue // ambiguous: leave it to the evaluator
+				}
+			}
+			oc, ok := side[1].(*ir.ColumnRef)
+			if !ok || oc.Star {
+				continue
+			}
+			oi, ot, err := outer.resolve(oc)
+			if err != nil {
+				continue
+			}
+			if oc.Table == "" {
+				if _, _, err := inner.resolve(oc); err == nil {
+					continue // ambiguous: leave it to the evaluator
+				}
+			}
+			it := b.ts.types[ic]
+			if !(it.isInt() && ot.isInt() || it.kind != kBpchar && ot.kind != kBpchar && it.isText() && ot.isText() || it.kind == kBool && ot.kind == kBool) {
+				continue
+			}
+			col := b.ts.def.Columns[ic].Name
+			return func(o []any) ([][]any, error) {
+				if o[oi] == nil {
+					return nil, nil
+				}
+				recs, err := tx.Query(b.ts.def.Name).Where(engine.Eq(col, o[oi])).All()
+				if err != nil {
+					return nil, err
+				}
+				rows := make([][]any, len(recs))
+				for i, r := range recs {
+					rows[i] = r.Values()
+				}
+				return rows, nil
+			}, nil
+		}
+	}
+	rows, err := scan(tx, b.ts, b.alias, nil /* where */, ev)
+	if err != nil {
+		return nil, err
+	}
+	return func([]any) ([][]any, error) { return rows, nil }, nil
+}
+
+// indexed reports whether column i leads the primary key or an index.
+func indexed(ts *tableSchema, i int) bool {
+	name := ts.def.Columns[i].Name
+	if ts.def.PrimaryKey[0] == name {
+		return true
+	}
+	for _, x := range ts.def.Indexes {
+		if x.Columns[0] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// mergedColumn is a USING column of a FULL JOIN: the left value, else the
+// right one, in their common type.
+type mergedColumn struct {
+	name        string
+	typ         sqlType
+	left, right int // row positions of the two sides' columns
+	lt, rt      sqlType
+}

@@ -1,0 +1,458 @@
+package pgsql
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// Grouping splits the rows of a SELECT into groups by the GROUP BY keys
+// (one group of every row when there is no GROUP BY but an aggregate or
+// HAVING), computes each aggregate call over every group, and keeps the
+// groups HAVING accepts. A group is then evaluated as its first row, with
+// the aggregate calls bound to their results: a column outside an
+// aggregate must be a GROUP BY key, or belong to a table whose primary key
+// is grouped, else 42803.
+
+// aggValue is the result of one aggregate call over one group.
+type aggValue struct {
+	v any
+	t sqlType
+}
+
+// group is one output row's input: a representative row and the values of
+// the aggregate calls.
+type group struct {
+	row  []any
+	aggs map[*ir.Func]aggValue
+}
+
+// aggCalls returns the aggregate calls of e at this query level.
+func aggCalls(e ir.Expr) []*ir.Func {
+	var out []*ir.Func
+	ir.Inspect(e, func(x ir.Expr) bool {
+		if f, ok := x.(*ir.Func); ok && f.Schema == "" && isAggregate(f.Name) {
+			out = append(out, f)
+			return false
+		}
+		return true
+	})
+	return out
+}
+
+// noAggregates returns 42803 if e holds an aggregate call.
+func noAggregates(e ir.Expr, clause string) error {
+	if len(aggCalls(e)) > 0 {
+		return pgerr.New(pgerr.GroupingError, "aggregate functions are not allowed in %s", clause)
+	}
+	return nil
+}
+
+// grouped reports whether st groups its rows, and returns the groups.
+func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows [][]any, ev *evaluator) ([]group, bool, error) {
+	var calls []*ir.Func
+	var exprs []ir.Expr // everything evaluated per group
+	for _, t := range targets {
+		exprs = append(exprs, t.expr)
+	}
+	if st.Having != nil {
+		exprs = append(exprs, st.Having)
+	}
+	for _, o := range order {
+		if o.target < 0 {
+			exprs = append(exprs, o.expr)
+		}
+	}
+	for _, e := range exprs {
+		calls = append(calls, aggCalls(e)...)
+	}
+	if len(calls) == 0 && len(st.GroupBy) == 0 && st.Having == nil {
+		return nil, false, nil
+	}
+	for _, f := range calls {
+		for _, a := range f.Args {
+			if err := noAggregates(a, "aggregate function calls"); err != nil {
+				return nil, false, pgerr.New(pgerr.GroupingError, "aggregate function calls cannot be nested")
+			}
+		}
+	}
+	keys, err := groupKeys(st.GroupBy, targets, sc)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := checkGrouped(exprs, keys, sc); err != nil {
+		return nil, false, err
+	}
+	// Split the rows.
+	type bucket struct{ rows [][]any }
+	var order2 []*bucket
+	byKey := map[string]*bucket{}
+	for _, r := range rows {
+		setRow(ev, r)
+		var k strings.Builder
+		for _, e := range keys {
+			v, _, err := ev.eval(e)
+			if err != nil {
+				return nil, false, err
+			}
+			k.WriteString(valueKey(v))
+		}
+		b, ok := byKey[k.String()]
+		if !ok {
+			b = &bucket{}
+			byKey[k.String()] = b
+			order2 = append(order2, b)
+		}
+		b.rows = append(b.rows, r)
+	}
+	if len(keys) == 0 && len(order2) == 0 {
+		order2 = []*bucket{{}}
+	}
+	var out []group
+	for _, b := range order2 {
+		g := group{aggs: map[*ir.Func]aggValue{}}
+		if len(b.rows) > 0 {
+			g.row = b.rows[0]
+		} else if sc != nil {
+			g.row = make([]any, sc.width())
+		}
+		for _, f := range calls {
+			v, t, err := aggregate(f, b.rows, g.row, ev)
+			if err != nil {
+				return nil, false, err
+			}
+			g.aggs[f] = aggValue{v, t}
+		}
+		if st.Having != nil {
+			setRow(ev, g.row)
+			ev.aggs = g.aggs
+			ok, err := ev.boolean(st.Having, "HAVING")
+			ev.aggs = nil
+			if err != nil {
+				return nil, false, err
+			}
+			if ok != true {
+				continue
+			}
+		}
+		out = append(out, g)
+	}
+	return out, true, nil
+}
+
+func setRow(ev *evaluator, r []any) {
+	if ev.sc != nil {
+		ev.sc.row = r
+	}
+}
+
+// groupKeys resolves GROUP BY items: an ordinal or an output column name
+// that is no input column stands for that target's expression.
+func groupKeys(items []ir.Expr, targets []target, sc *scope) ([]ir.Expr, error) {
+	var out []ir.Expr
+	for _, e := range items {
+		switch x := e.(type) {
+		case *ir.Ordinal:
+			if x.N < 1 || int(x.N) > len(targets) {
+				return nil, pgerr.New(pgerr.InvalidColumnReference, "GROUP BY position %d is not in select list", x.N)
+			}
+			e = targets[x.N-1].expr
+		case *ir.ColumnRef:
+			if x.Table == "" && !x.Star {
+				if sc == nil {
+					e = nil
+				} else if _, _, err := sc.resolve(x); err != nil {
+					e = nil
+				}
+				if e == nil {
+					for _, t := range targets {
+						if t.name == x.Column {
+							e = t.expr
+							break
+						}
+					}
+					if e == nil {
+						return nil, pgerr.UndefinedColumnError(x.Column)
+					}
+				}
+			}
+		}
+		if err := noAggregates(e, "GROUP BY"); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// checkGrouped returns 42803 for a column used outside an aggregate that
+// is neither a GROUP BY key nor covered by a grouped primary key.
+func checkGrouped(exprs, keys []ir.Expr, sc *scope) error {
+	texts := map[string]bool{}
+	pos := map[int]bool{}
+	for _, k := range keys {
+		texts[k.String()] = true
+		if c, ok := k.(*ir.ColumnRef); ok && sc != nil {
+			if i, _, err := sc.resolve(c); err == nil {
+				pos[i] = true
+			}
+		}
+	}
+	covered := func(i int) bool {
+		if pos[i] {
+			return true
+		}
+		b, _ := sc.at(i)
+		if len(b.ts.def.PrimaryKey) == 0 {
+			return false
+		}
+		for _, pk := range b.ts.def.PrimaryKey {
+			if !pos[b.off+b.ts.index[pk]] {
+				return false
+			}
+		}
+		return true
+	}
+	var err error
+	for _, e := range exprs {
+		ir.Inspect(e, func(x ir.Expr) bool {
+			if err != nil || texts[x.String()] {
+				return false
+			}
+			switch x := x.(type) {
+			case *ir.Func:
+				if x.Schema == "" && isAggregate(x.Name) {
+					return false
+				}
+			case *ir.ColumnRef:
+				if sc == nil || x.Star {
+					return false
+				}
+				i, _, rerr := sc.resolve(x)
+				if rerr != nil {
+					err = rerr
+					return false
+				}
+				if !covered(i) {
+					err = pgerr.New(pgerr.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", x.String())
+				}
+			}
+			return true
+		})
+	}
+	return err
+}
+
+// valueKey is a value's identity for grouping and DISTINCT: equal SQL
+// values, NULLs included, give equal keys.
+func valueKey(v any) string {
+	var s string
+	switch x := v.(type) {
+	case nil:
+		return "N;"
+	case *apd.Decimal:
+		r := new(apd.Decimal)
+		r.Reduce(x)
+		s = "d" + r.Text('f')
+	case float64:
+		s = "f" + strconv.FormatFloat(x, 'g', -1, 64)
+	case []byte:
+		s = fmt.Sprintf("b%x", x)
+	default:
+		s = fmt.Sprintf("%T%v", v, v)
+	}
+	return strconv.Itoa(len(s)) + ":" + s
+}
+
+// aggregate computes one aggregate call over a group's rows; empty is a
+// row of NULLs to type its argument when there are no rows.
+func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlType, error) {
+	nargs := 1
+	switch f.Name {
+	case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every":
+	case "string_agg":
+		nargs = 2
+	default:
+		return nil, typUnknown, pgerr.Unsupported("aggregate " + f.Name)
+	}
+	if f.Star {
+		if f.Name != "count" {
+			return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s(*) does not exist", f.Name)
+		}
+		return int64(len(rows)), typInt8, nil
+	}
+	if len(f.Args) != nargs {
+		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s does not exist", f.String())
+	}
+	if f.Distinct && len(f.OrderBy) > 0 {
+		return nil, typUnknown, pgerr.Unsupported("aggregate with DISTINCT and ORDER BY")
+	}
+	if len(f.OrderBy) > 0 {
+		order, err := orderTerms(f.OrderBy, nil)
+		if err != nil {
+			return nil, typUnknown, err
+		}
+		keys := make([][]any, len(rows))
+		for i, r := range rows {
+			setRow(ev, r)
+			for _, o := range order {
+				v, _, err := ev.eval(o.expr)
+				if err != nil {
+					return nil, typUnknown, err
+				}
+				keys[i] = append(keys[i], v)
+			}
+		}
+		rows = append([][]any(nil), rows...)
+		if err := sortRows(rows, keys, order, nil, ev); err != nil {
+			return nil, typUnknown, err
+		}
+	}
+	// The argument's values, NULLs skipped, and its type.
+	var vals, delims []any
+	setRow(ev, empty)
+	_, typ, err := ev.eval(f.Args[0])
+	if err != nil && len(rows) == 0 && pgerr.Code(err) != pgerr.DivisionByZero {
+		return nil, typUnknown, err
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		setRow(ev, r)
+		v, t, err := ev.eval(f.Args[0])
+		if err != nil {
+			return nil, typUnknown, err
+		}
+		typ = t
+		if v == nil {
+			continue
+		}
+		if f.Distinct {
+			k := valueKey(v)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		if nargs == 2 {
+			d, _, err := ev.eval(f.Args[1])
+			if err != nil {
+				return nil, typUnknown, err
+			}
+			delims = append(delims, d)
+		}
+		vals = append(vals, v)
+	}
+	return fold(f.Name, typ, vals, delims)
+}
+
+// fold reduces an aggregate's non-NULL values with PostgreSQL's result
+// types: count is bigint; sum of smallint or integer is bigint, of bigint
+// or numeric numeric; avg of an integer or numeric is numeric; min and max
+// keep the argument's type.
+func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
+	if t.kind == kUnknown && name != "count" {
+		t = typText
+		if name != "string_agg" && name != "min" && name != "max" {
+			return nil, t, pgerr.Unsupported("aggregate " + name + " of an untyped value")
+		}
+	}
+	switch name {
+	case "count":
+		return int64(len(vals)), typInt8, nil
+	case "sum", "avg":
+		rt := t
+		switch {
+		case t.isInt() && name == "sum" && t.kind != kInt8:
+			rt = typInt8
+		case t.isInt() || t.kind == kNumeric:
+			rt = typNumeric
+		case t.kind == kFloat4 && name == "avg":
+			rt = typFloat8
+		case t.kind != kFloat4 && t.kind != kFloat8:
+			return nil, t, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", name, t)
+		}
+		if len(vals) == 0 {
+			return nil, rt, nil
+		}
+		if t.kind == kFloat4 || t.kind == kFloat8 {
+			s := 0.0
+			for _, v := range vals {
+				s += v.(float64)
+			}
+			if name == "avg" {
+				s /= float64(len(vals))
+			}
+			return s, rt, nil
+		}
+		sum := new(apd.Decimal)
+		for _, v := range vals {
+			d, ok := v.(*apd.Decimal)
+			if !ok {
+				d = apd.New(v.(int64), 0)
+			}
+			if _, err := decimalCtx.Add(sum, sum, d); err != nil {
+				return nil, rt, err
+			}
+		}
+		if name == "avg" {
+			v, err := divide(sum, apd.New(int64(len(vals)), 0))
+			return v, rt, err
+		}
+		if rt.kind == kInt8 {
+			n, err := sum.Int64()
+			if err != nil {
+				return nil, rt, outOfRange(rt)
+			}
+			return n, rt, nil
+		}
+		return sum, rt, nil
+	case "min", "max":
+		var best any
+		for _, v := range vals {
+			if best == nil {
+				best = v
+				continue
+			}
+			c := compareValues(v, best)
+			if (name == "min" && c < 0) || (name == "max" && c > 0) {
+				best = v
+			}
+		}
+		return best, t, nil
+	case "bool_and", "bool_or", "every":
+		if t.kind != kBool {
+			return nil, typBool, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", name, t)
+		}
+		if len(vals) == 0 {
+			return nil, typBool, nil
+		}
+		and := name != "bool_or"
+		for _, v := range vals {
+			if v.(bool) != and {
+				return !and, typBool, nil
+			}
+		}
+		return and, typBool, nil
+	case "string_agg":
+		if !t.isText() {
+			return nil, typText, pgerr.Unsupported("string_agg of " + t.String())
+		}
+		if len(vals) == 0 {
+			return nil, typText, nil
+		}
+		var b strings.Builder
+		for i, v := range vals {
+			if i > 0 && delims[i] != nil {
+				b.WriteString(delims[i].(string))
+			}
+			b.WriteString(v.(string))
+		}
+		return b.String(), typText, nil
+	}
+	return nil, typUnknown, pgerr.Unsupported("aggregate " + name)
+}
