@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -1197,4 +1198,42 @@ func TestTx_ConcurrentUse_Busy(t *testing.T) {
 		}
 		return err
 	}))
+}
+
+// TestTx_KeptRecord_DoesNotPinCommits ensures a Record kept from a write
+// transaction does not keep every later commit's write set alive: the heap
+// stays flat over thousands of later commits.
+func TestTx_KeptRecord_DoesNotPinCommits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("commits 20,000 transactions")
+	}
+	ctx := context.Background()
+	db := txSeeded(t)
+	var kept engine.Record
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		var err error
+		kept, err = tx.Insert("tags", engine.Row{"id": 1000, "label": "kept"})
+		return err
+	}))
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	commits := func(n int) {
+		for i := range n {
+			require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+				_, err := tx.Upsert("tags", engine.Row{"id": 2000, "label": strings.Repeat("x", 512) + fmt.Sprint(i)})
+				return err
+			}))
+		}
+	}
+	commits(1000) // warm up pools and trees
+	before := heap()
+	commits(20000)
+	after := heap()
+	assert.Equal(t, "kept", kept.Get("label"))
+	// 20,000 write sets of over 512 bytes each would be more than 10 MB.
+	assert.Less(t, int64(after)-int64(before), int64(4<<20), "heap grew from %d to %d bytes", before, after)
 }

@@ -462,11 +462,21 @@ func (t *Txn) Writes() int {
 func (t *Txn) Abort() {
 	t.done = true
 	t.writer = nil
+	if t.tail != nil {
+		// The chain of later commits hangs off tail: a finished Txn that
+		// something still references (a Record, a Tx kept by mistake) must
+		// not keep every write set committed since it began.
+		t.tail = endedTail
+	}
 	if t.walk != nil {
 		t.walk.Release()
 		t.walk = nil
 	}
 }
+
+// endedTail stands for the tail of a finished write transaction: not nil,
+// so ReadOnly still says false, and linked to nothing.
+var endedTail = &link{}
 
 func (t *Txn) checkLive() {
 	if t.done {
