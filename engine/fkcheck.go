@@ -124,6 +124,9 @@ type pendingCheck struct {
 // deferred reports whether fk's NO ACTION checks wait for commit in this
 // transaction.
 func (tx *Tx) deferred(fk *catalog.FK) bool {
+	if tx.writeState != nil && tx.stmtChecks {
+		return true // to the end of the statement (InsertRows)
+	}
 	if !fk.Deferrable {
 		return false
 	}

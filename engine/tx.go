@@ -53,6 +53,9 @@ type Tx struct {
 type writeState struct {
 	// busy is set while a write statement runs (see enter).
 	busy atomic.Bool
+	// stmtChecks holds a multi-row statement's foreign-key checks to its
+	// end (see InsertRows).
+	stmtChecks bool
 	// tables caches catalog lookups, each recorded once in the read set;
 	// cleared by schema changes and rollbacks.
 	tables     map[string]*catalog.Table

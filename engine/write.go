@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/catalog"
@@ -50,6 +51,41 @@ func (tx *Tx) insertStmt(table string, row Row) (Record, error) {
 		tx.rememberParent(d, pk)
 	}
 	return tx.looseRecord(d, vals), nil
+}
+
+// InsertRows inserts rows into table as one statement, the way SQL's
+// multi-row INSERT does: each row is checked as Insert checks it, except
+// that foreign keys are checked once every row is in, so a row may
+// reference one inserted after it in the same call (a self-referencing
+// table loaded children first). It returns the stored rows, in order. On
+// any error nothing is inserted and the transaction is as before the call:
+// a *ConstraintError names the offending row's key.
+func (tx *Tx) InsertRows(table string, rows ...Row) ([]Record, error) {
+	if err := tx.enter(); err != nil {
+		return nil, err
+	}
+	defer tx.leave()
+	mark, pending := tx.t.Mark(), slices.Clone(tx.pending)
+	fail := func(err error) ([]Record, error) {
+		tx.stmtChecks = false
+		tx.undo(mark)
+		tx.pending = pending
+		return nil, err
+	}
+	tx.stmtChecks = true
+	recs := make([]Record, 0, len(rows))
+	for _, row := range rows {
+		r, err := tx.insertStmt(table, row)
+		if err != nil {
+			return fail(err)
+		}
+		recs = append(recs, r)
+	}
+	tx.stmtChecks = false
+	if err := tx.runPending(func(fk *catalog.FK) bool { return !tx.deferred(fk) }); err != nil {
+		return fail(fmt.Errorf("insert into %s: %w", table, err))
+	}
+	return recs, nil
 }
 
 // insertRow stores a new row and its index entries and returns its

@@ -834,3 +834,34 @@ func TestTx_Update_AutoIncrementKeyAdvancesSequence(t *testing.T) {
 		return nil
 	}))
 }
+
+// TestTx_InsertRows_StatementLevelChecks ensures a multi-row insert checks
+// foreign keys at the end of the statement, as PostgreSQL does: a row may
+// reference one inserted after it; an orphan fails the whole statement and
+// inserts nothing.
+func TestTx_InsertRows_StatementLevelChecks(t *testing.T) {
+	ctx := context.Background()
+	db := testutil.OpenDB(t, engine.Table{Name: "employees", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "boss_id", Type: engine.Int}}})
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		return tx.CreateRelation(engine.Relation{Child: "employees", Columns: []string{"boss_id"}, Parent: "employees"})
+	}))
+	tx, err := db.Begin(ctx, engine.TxOptions{})
+	require.NoError(t, err)
+	defer tx.Rollback()
+	_, err = tx.Insert("employees", engine.Row{"id": 2, "boss_id": 1})
+	require.ErrorIs(t, err, engine.ErrForeignKey, "one row at a time, the boss must come first")
+	recs, err := tx.InsertRows("employees", engine.Row{"id": 2, "boss_id": 1}, engine.Row{"id": 1})
+	require.NoError(t, err, "one statement: checked at its end")
+	require.Len(t, recs, 2)
+	assert.Equal(t, int64(2), recs[0].ID())
+	assert.Equal(t, int64(1), recs[1].ID())
+	_, err = tx.InsertRows("employees", engine.Row{"id": 3, "boss_id": 1}, engine.Row{"id": 4, "boss_id": 99})
+	require.ErrorIs(t, err, engine.ErrForeignKey)
+	n, err := tx.Query("employees").Count()
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "the failed statement inserted nothing")
+	_, err = tx.InsertRows("employees", engine.Row{"id": 5}, engine.Row{"id": 5})
+	require.ErrorIs(t, err, engine.ErrUnique)
+	require.NoError(t, tx.Commit())
+}
