@@ -70,6 +70,10 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	if err != nil {
 		return res, err
 	}
+	// Every row is built first and inserted as one engine statement, so
+	// foreign keys are checked at the end of the statement, as PostgreSQL
+	// checks them: a row may reference one listed after it.
+	built := make([]engine.Row, 0, len(rows))
 	for _, exprs := range rows {
 		if len(exprs) > len(cols) {
 			return res, pgerr.Syntax("INSERT has more expressions than target columns")
@@ -92,10 +96,13 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 			}
 			row[ts.def.Columns[col].Name] = v
 		}
-		rec, err := tx.Insert(table, row)
-		if err != nil {
-			return res, err
-		}
+		built = append(built, row)
+	}
+	recs, err := tx.InsertRows(table, built...)
+	if err != nil {
+		return res, err
+	}
+	for _, rec := range recs {
 		if err := ret.add(ev, rec.Values()); err != nil {
 			return res, err
 		}
