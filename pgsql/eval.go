@@ -131,6 +131,7 @@ type evaluator struct {
 	params []any
 	sc     *scope                // nil without FROM
 	aggs   map[*ir.Func]aggValue // the current group's aggregate results, when grouping
+	q      *queryEnv             // subqueries' context; nil where there are none
 }
 
 // decimalCtx does numeric arithmetic; divisions set their own scale.
@@ -234,6 +235,18 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 		return v, to, err
 	case *ir.Func:
 		return ev.call(e)
+	case *ir.Subquery:
+		return ev.scalarSubquery(e)
+	case *ir.Exists:
+		res, err := ev.subquery(e.Query)
+		if err != nil {
+			return nil, typBool, err
+		}
+		return len(res.Rows) > 0, typBool, nil
+	case *ir.Quantified:
+		if e.Query != nil {
+			return ev.quantified(e)
+		}
 	}
 	return nil, typUnknown, pgerr.Unsupported(exprName(e))
 }
@@ -319,14 +332,18 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 	if c.Star {
 		return nil, typUnknown, pgerr.Unsupported("* in this position")
 	}
-	if ev.sc == nil {
-		return nil, typUnknown, pgerr.UndefinedColumnError(c.Column)
+	var err error = pgerr.UndefinedColumnError(c.Column)
+	if ev.sc != nil {
+		i, t, rerr := ev.sc.resolve(c)
+		if rerr == nil {
+			return ev.sc.row[i], t, nil
+		}
+		err = rerr
 	}
-	i, t, err := ev.sc.resolve(c)
-	if err != nil {
-		return nil, t, err
+	if v, t, ok := ev.outerColumn(c, err); ok {
+		return v, t, nil
 	}
-	return ev.sc.row[i], t, nil
+	return nil, typUnknown, err
 }
 
 func (ev *evaluator) unary(u *ir.Unary) (any, sqlType, error) {

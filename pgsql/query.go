@@ -112,7 +112,7 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 		return nil, err
 	}
 	sc := newScope(ts, alias)
-	rowEv := &evaluator{params: ev.params, sc: sc}
+	rowEv := ev.with(sc)
 	var rows [][]any
 	for _, r := range recs {
 		sc.row = r.Values()
@@ -297,7 +297,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	rowEv := &evaluator{params: ev.params, sc: sc}
+	rowEv := ev.with(sc)
 	order, err := orderTerms(st.OrderBy, targets)
 	if err != nil {
 		return Result{}, err
