@@ -260,7 +260,7 @@ func colConst(ts *tableSchema, alias string, b *ir.Binary, ev *evaluator) (strin
 func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, error) {
 	switch {
 	case st.With != nil:
-		return Result{}, pgerr.Unsupported("WITH")
+		return s.with(tx, st, ev)
 	case len(st.Locking) > 0:
 		return Result{}, pgerr.Unsupported(st.Locking[0].Strength.String())
 	case st.SetOp != nil, st.Values != nil:

@@ -19,7 +19,7 @@ type queryEnv struct {
 	tx    *engine.Tx
 	outer *evaluator // the enclosing query's evaluator; nil at the top
 	ctes  *cteEnv    // the WITH queries in scope
-	corr  bool       // set when a column was found in an enclosing query
+	corr  *bool      // set when a column was found in an enclosing query
 	cache map[cacheKey]Result
 }
 
@@ -48,7 +48,9 @@ func (ev *evaluator) outerColumn(c *ir.ColumnRef, err error) (any, sqlType, bool
 	if oerr != nil {
 		return nil, typUnknown, false
 	}
-	ev.q.corr = true
+	if ev.q.corr != nil {
+		*ev.q.corr = true
+	}
 	return v, t, true
 }
 
@@ -61,12 +63,12 @@ func (ev *evaluator) subquery(st *ir.Select) (Result, error) {
 	if res, ok := ev.q.cache[key]; ok {
 		return res, nil
 	}
-	child := &evaluator{params: ev.params, q: &queryEnv{s: ev.q.s, tx: ev.q.tx, outer: ev, ctes: ev.q.ctes, cache: ev.q.cache}}
+	child := &evaluator{params: ev.params, q: &queryEnv{s: ev.q.s, tx: ev.q.tx, outer: ev, ctes: ev.q.ctes, corr: new(bool), cache: ev.q.cache}}
 	res, err := ev.q.s.query(ev.q.tx, st, child)
 	if err != nil {
 		return Result{}, err
 	}
-	if !child.q.corr {
+	if !*child.q.corr {
 		ev.q.cache[key] = res
 	}
 	return res, nil
