@@ -193,10 +193,11 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 	case *ir.InList:
 		return ev.inList(e)
 	case *ir.Between:
+		var and ir.Expr = &ir.Logic{Op: ir.And, Args: []ir.Expr{&ir.Binary{Op: ">=", Left: e.Arg, Right: e.Low}, &ir.Binary{Op: "<=", Left: e.Arg, Right: e.High}}}
 		if e.Symmetric {
-			return nil, typBool, pgerr.Unsupported("BETWEEN SYMMETRIC")
+			swapped := &ir.Logic{Op: ir.And, Args: []ir.Expr{&ir.Binary{Op: ">=", Left: e.Arg, Right: e.High}, &ir.Binary{Op: "<=", Left: e.Arg, Right: e.Low}}}
+			and = &ir.Logic{Op: ir.Or, Args: []ir.Expr{and, swapped}}
 		}
-		and := &ir.Logic{Op: ir.And, Args: []ir.Expr{&ir.Binary{Op: ">=", Left: e.Arg, Right: e.Low}, &ir.Binary{Op: "<=", Left: e.Arg, Right: e.High}}}
 		if e.Not {
 			return ev.eval(&ir.Not{Arg: and})
 		}
@@ -237,6 +238,12 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 		return ev.call(e)
 	case *ir.Subquery:
 		return ev.scalarSubquery(e)
+	case *ir.Case:
+		return ev.caseExpr(e)
+	case *ir.MinMax:
+		return ev.minMax(e)
+	case *ir.Like:
+		return ev.like(e)
 	case *ir.Exists:
 		res, err := ev.subquery(e.Query)
 		if err != nil {
