@@ -118,7 +118,7 @@ func (ev *evaluator) minMax(e *ir.MinMax) (any, sqlType, error) {
 
 // like is [NOT] LIKE / ILIKE with PostgreSQL's patterns: % any run, _ one
 // character, the escape character (backslash unless ESCAPE says, none for
-// ESCAPE ”) quoting the next one.
+// an empty ESCAPE) quoting the next one.
 func (ev *evaluator) like(e *ir.Like) (any, sqlType, error) {
 	var vals [3]any
 	for i, x := range []ir.Expr{e.Arg, e.Pattern, e.Escape} {

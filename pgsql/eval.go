@@ -603,6 +603,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 			return new(apd.Decimal).Abs(x), types[0], nil
 		}
 	}
+	if v, t, ok, err := scalarFunc(f.Name, vals, types); ok {
+		return v, t, err
+	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)
 }
 
