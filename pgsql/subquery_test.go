@@ -20,6 +20,9 @@ func TestSession_Exec_Subqueries(t *testing.T) {
 		{"SELECT 5 > ALL (SELECT id FROM authors), 2 = ANY (SELECT id FROM authors), 3 NOT IN (SELECT NULL::int)", [][]string{{"t", "t", "NULL"}}},
 		{"SELECT 1 > ALL (SELECT id FROM authors WHERE false), 1 = ANY (SELECT id FROM authors WHERE false)", [][]string{{"t", "f"}}},
 		{"SELECT v.x, n FROM (SELECT id, name FROM authors) AS v(x, n) WHERE v.x > 1", [][]string{{"2", "Butler"}}},
+		{"SELECT a.id, (SELECT max(b.id) + a.id FROM books b) FROM authors a ORDER BY 1", [][]string{{"1", "21"}, {"2", "22"}}},
+		{"SELECT id FROM authors a WHERE 2 = (SELECT count(*) FROM books WHERE author_id = a.id)", [][]string{{"1"}}},
+		{"UPDATE books b SET price = (SELECT id FROM authors WHERE id = b.author_id) RETURNING id, price", [][]string{{"10", "1.00"}, {"11", "1.00"}, {"20", "2.00"}}},
 		{"SELECT s.a FROM (SELECT author_id AS a FROM books) s GROUP BY s.a ORDER BY 1", [][]string{{"1"}, {"2"}}},
 	}
 	for _, tc := range tests {
