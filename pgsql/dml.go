@@ -155,7 +155,7 @@ func (r *returning) add(ev *evaluator, row []any) error {
 	}
 	r.sc.row = row
 	out := make([]any, len(r.targets))
-	rowEv := &evaluator{params: ev.params, sc: r.sc}
+	rowEv := ev.with(r.sc)
 	for i, t := range r.targets {
 		v, typ, err := rowEv.eval(t.expr)
 		if err != nil {
@@ -216,7 +216,7 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	}
 	res := Result{}
 	sc := newScope(ts, alias)
-	rowEv := &evaluator{params: ev.params, sc: sc}
+	rowEv := ev.with(sc)
 	for _, old := range rows {
 		sc.row = old
 		set := engine.Row{}

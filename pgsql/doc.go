@@ -14,20 +14,26 @@
 // REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action, MATCH
 // FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; INSERT … VALUES (multi-row, DEFAULT, RETURNING); UPDATE … SET …
-// WHERE and DELETE … WHERE (with RETURNING); SELECT over tables joined
+// WHERE and DELETE … WHERE (with RETURNING); SELECT over tables, subqueries
+// in FROM (with column aliases), VALUES lists and WITH queries, joined
 // with commas and [INNER] / LEFT / RIGHT / FULL / CROSS JOIN … ON / USING,
 // with expressions, WHERE, GROUP BY (expressions and ordinals), HAVING, the
 // aggregates count, sum, avg, min, max, bool_and, bool_or, every and
 // string_agg (with DISTINCT or ORDER BY), SELECT DISTINCT, ORDER BY and
-// LIMIT / OFFSET; BEGIN / START TRANSACTION, COMMIT / END, ROLLBACK,
-// SAVEPOINT, RELEASE, ROLLBACK
-// TO and SET CONSTRAINTS.
+// LIMIT / OFFSET; UNION / INTERSECT / EXCEPT [ALL]; WITH and WITH
+// RECURSIVE; scalar, IN, EXISTS and ANY / ALL subqueries, correlated or
+// not; CASE, LIKE / ILIKE, GREATEST / LEAST, BETWEEN SYMMETRIC and the
+// functions round, trunc, floor, ceil, mod, abs, substr, trim, replace,
+// concat and concat_ws; BEGIN / START TRANSACTION, COMMIT / END,
+// ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET CONSTRAINTS.
 //
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others tables without a primary key,
-// CHECK, NATURAL joins, subqueries, aggregates other
-// than those above, DISTINCT ON, set operations, WITH, ON CONFLICT, INSERT … SELECT, ALTER
-// TABLE, views, LIKE and CASE.
+// CHECK, NATURAL joins, LATERAL, aggregates other than those above,
+// DISTINCT ON, WITH on INSERT / UPDATE / DELETE, ON CONFLICT, INSERT …
+// SELECT, ALTER TABLE, views, date and time functions, ORDER BY
+// expressions over a set operation, and a recursive query of more than a
+// million rows (PostgreSQL would stop early only under an outer LIMIT).
 //
 // # Caveats
 //

@@ -131,6 +131,7 @@ type evaluator struct {
 	params []any
 	sc     *scope                // nil without FROM
 	aggs   map[*ir.Func]aggValue // the current group's aggregate results, when grouping
+	q      *queryEnv             // subqueries' context; nil where there are none
 }
 
 // decimalCtx does numeric arithmetic; divisions set their own scale.
@@ -192,10 +193,11 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 	case *ir.InList:
 		return ev.inList(e)
 	case *ir.Between:
+		var and ir.Expr = &ir.Logic{Op: ir.And, Args: []ir.Expr{&ir.Binary{Op: ">=", Left: e.Arg, Right: e.Low}, &ir.Binary{Op: "<=", Left: e.Arg, Right: e.High}}}
 		if e.Symmetric {
-			return nil, typBool, pgerr.Unsupported("BETWEEN SYMMETRIC")
+			swapped := &ir.Logic{Op: ir.And, Args: []ir.Expr{&ir.Binary{Op: ">=", Left: e.Arg, Right: e.High}, &ir.Binary{Op: "<=", Left: e.Arg, Right: e.Low}}}
+			and = &ir.Logic{Op: ir.Or, Args: []ir.Expr{and, swapped}}
 		}
-		and := &ir.Logic{Op: ir.And, Args: []ir.Expr{&ir.Binary{Op: ">=", Left: e.Arg, Right: e.Low}, &ir.Binary{Op: "<=", Left: e.Arg, Right: e.High}}}
 		if e.Not {
 			return ev.eval(&ir.Not{Arg: and})
 		}
@@ -234,6 +236,24 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 		return v, to, err
 	case *ir.Func:
 		return ev.call(e)
+	case *ir.Subquery:
+		return ev.scalarSubquery(e)
+	case *ir.Case:
+		return ev.caseExpr(e)
+	case *ir.MinMax:
+		return ev.minMax(e)
+	case *ir.Like:
+		return ev.like(e)
+	case *ir.Exists:
+		res, err := ev.subquery(e.Query)
+		if err != nil {
+			return nil, typBool, err
+		}
+		return len(res.Rows) > 0, typBool, nil
+	case *ir.Quantified:
+		if e.Query != nil {
+			return ev.quantified(e)
+		}
 	}
 	return nil, typUnknown, pgerr.Unsupported(exprName(e))
 }
@@ -319,14 +339,18 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 	if c.Star {
 		return nil, typUnknown, pgerr.Unsupported("* in this position")
 	}
-	if ev.sc == nil {
-		return nil, typUnknown, pgerr.UndefinedColumnError(c.Column)
+	var err error = pgerr.UndefinedColumnError(c.Column)
+	if ev.sc != nil {
+		i, t, rerr := ev.sc.resolve(c)
+		if rerr == nil {
+			return ev.sc.row[i], t, nil
+		}
+		err = rerr
 	}
-	i, t, err := ev.sc.resolve(c)
-	if err != nil {
-		return nil, t, err
+	if v, t, ok := ev.outerColumn(c, err); ok {
+		return v, t, nil
 	}
-	return ev.sc.row[i], t, nil
+	return nil, typUnknown, err
 }
 
 func (ev *evaluator) unary(u *ir.Unary) (any, sqlType, error) {
@@ -578,6 +602,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 		case *apd.Decimal:
 			return new(apd.Decimal).Abs(x), types[0], nil
 		}
+	}
+	if v, t, ok, err := scalarFunc(f.Name, vals, types); ok {
+		return v, t, err
 	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)
 }

@@ -23,7 +23,7 @@ type source struct {
 // from reads the FROM clause and applies WHERE.
 func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *evaluator) (*scope, [][]any, error) {
 	if len(items) == 1 {
-		if ref, ok := items[0].(*ir.TableRef); ok {
+		if ref, ok := items[0].(*ir.TableRef); ok && !isCTE(ev, ref) {
 			ts, alias, err := s.tableRef(tx, ref)
 			if err != nil {
 				return nil, nil, err
@@ -52,7 +52,7 @@ func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *ev
 	if where == nil {
 		return src.sc, src.rows, nil
 	}
-	rowEv := &evaluator{params: ev.params, sc: src.sc}
+	rowEv := ev.with(src.sc)
 	var rows [][]any
 	for _, r := range src.rows {
 		src.sc.row = r
@@ -98,6 +98,17 @@ func (s *Session) tableRef(tx *engine.Tx, ref *ir.TableRef) (*tableSchema, strin
 func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator) (*source, error) {
 	switch it := it.(type) {
 	case *ir.TableRef:
+		if c, ok := ev.cte(it); ok {
+			alias := c.name
+			if it.Alias != nil {
+				alias = it.Alias.Name
+			}
+			ts, rows, err := derived(Result{Columns: columnsOfTable(c.ts), Rows: c.rows}, it.Alias)
+			if err != nil {
+				return nil, err
+			}
+			return &source{sc: newScope(ts, alias), rows: rows}, nil
+		}
 		ts, alias, err := s.tableRef(tx, it)
 		if err != nil {
 			return nil, err
@@ -114,15 +125,43 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator) (*sourc
 		}
 		ref, _ := it.Right.(*ir.TableRef)
 		var right *source
-		if ref == nil || it.Kind == ir.JoinRight || it.Kind == ir.JoinFull {
+		if ref == nil || isCTE(ev, ref) || it.Kind == ir.JoinRight || it.Kind == ir.JoinFull {
 			ref = nil
 			if right, err = s.fromItem(tx, it.Right, ev); err != nil {
 				return nil, err
 			}
 		}
 		return s.join(tx, left, it.Kind, it.On, it.Using, right, ref, ev)
+	case *ir.SubqueryRef:
+		res, err := ev.subquery(it.Query)
+		if err != nil {
+			return nil, err
+		}
+		ts, rows, err := derived(res, it.Alias)
+		if err != nil {
+			return nil, err
+		}
+		alias := ""
+		if it.Alias != nil {
+			alias = it.Alias.Name
+		}
+		return &source{sc: newScope(ts, alias), rows: rows}, nil
 	}
-	return nil, pgerr.Unsupported("subquery in FROM")
+	return nil, pgerr.Unsupported("FROM item " + it.String())
+}
+
+func isCTE(ev *evaluator, ref *ir.TableRef) bool {
+	_, ok := ev.cte(ref)
+	return ok
+}
+
+// columnsOfTable returns a table's columns as a result's.
+func columnsOfTable(ts *tableSchema) []Column {
+	cols := make([]Column, len(ts.def.Columns))
+	for i, c := range ts.def.Columns {
+		cols[i] = Column{Name: c.Name, typ: ts.types[i]}
+	}
+	return cols
 }
 
 // join joins left with right by a nested loop. When right is nil, ref
@@ -173,7 +212,7 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 	} else {
 		lookup = func([]any) ([][]any, error) { return right.rows, nil }
 	}
-	rowEv := &evaluator{params: ev.params, sc: sc}
+	rowEv := ev.with(sc)
 	var rmatched []bool
 	if right != nil {
 		rmatched = make([]bool, len(right.rows))

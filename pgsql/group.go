@@ -85,7 +85,7 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 	if err != nil {
 		return nil, false, err
 	}
-	if err := checkGrouped(exprs, keys, sc); err != nil {
+	if err := checkGrouped(exprs, keys, sc, ev); err != nil {
 		return nil, false, err
 	}
 	// Split the rows.
@@ -191,8 +191,9 @@ func groupKeys(items []ir.Expr, targets []target, sc *scope) ([]ir.Expr, error) 
 }
 
 // checkGrouped returns 42803 for a column used outside an aggregate that
-// is neither a GROUP BY key nor covered by a grouped primary key.
-func checkGrouped(exprs, keys []ir.Expr, sc *scope) error {
+// is neither a GROUP BY key nor covered by a grouped primary key. A
+// column of an enclosing query is one value for the whole group.
+func checkGrouped(exprs, keys []ir.Expr, sc *scope, ev *evaluator) error {
 	texts := map[string]bool{}
 	pos := map[int]bool{}
 	for _, k := range keys {
@@ -235,7 +236,9 @@ func checkGrouped(exprs, keys []ir.Expr, sc *scope) error {
 				}
 				i, _, rerr := sc.resolve(x)
 				if rerr != nil {
-					err = rerr
+					if _, _, ok := ev.outerColumn(x, rerr); !ok {
+						err = rerr
+					}
 					return false
 				}
 				if !covered(i) {

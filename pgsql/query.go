@@ -112,7 +112,7 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 		return nil, err
 	}
 	sc := newScope(ts, alias)
-	rowEv := &evaluator{params: ev.params, sc: sc}
+	rowEv := ev.with(sc)
 	var rows [][]any
 	for _, r := range recs {
 		sc.row = r.Values()
@@ -260,13 +260,22 @@ func colConst(ts *tableSchema, alias string, b *ir.Binary, ev *evaluator) (strin
 func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, error) {
 	switch {
 	case st.With != nil:
-		return Result{}, pgerr.Unsupported("WITH")
-	case st.SetOp != nil:
-		return Result{}, pgerr.Unsupported(st.SetOp.Op.String())
-	case st.Values != nil:
-		return Result{}, pgerr.Unsupported("VALUES")
+		return s.with(tx, st, ev)
 	case len(st.Locking) > 0:
 		return Result{}, pgerr.Unsupported(st.Locking[0].Strength.String())
+	case st.SetOp != nil, st.Values != nil:
+		var ts []target
+		var rows [][]any
+		var err error
+		if st.SetOp != nil {
+			ts, rows, err = s.setOp(tx, st, ev)
+		} else {
+			ts, rows, err = s.values(st, ev)
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		return output(st, ts, rows, ev)
 	}
 	if st.Where != nil {
 		if err := noAggregates(st.Where, "WHERE"); err != nil {
@@ -297,7 +306,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	rowEv := &evaluator{params: ev.params, sc: sc}
+	rowEv := ev.with(sc)
 	order, err := orderTerms(st.OrderBy, targets)
 	if err != nil {
 		return Result{}, err
@@ -361,6 +370,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		out = append(out, vals)
 		keys = append(keys, k)
 	}
+	if len(out) == 0 {
+		probeTypes(targets, sc, rowEv)
+	}
 	if len(order) > 0 {
 		if err := sortRows(out, keys, order, targets, rowEv); err != nil {
 			return Result{}, err
@@ -373,6 +385,23 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		out = [][]any{}
 	}
 	return Result{Tag: "SELECT " + strconv.Itoa(len(out)), Columns: columnsOf(targets), Rows: out, RowsAffected: int64(len(out))}, nil
+}
+
+// probeTypes gives the targets of a query without rows their types, by
+// evaluating them over a row of NULLs, as PostgreSQL types its output
+// columns before it reads a row. A target that fails stays untyped.
+func probeTypes(targets []target, sc *scope, ev *evaluator) {
+	if sc != nil {
+		sc.row = make([]any, sc.width())
+	}
+	for i := range targets {
+		if targets[i].typ.kind != kUnknown {
+			continue
+		}
+		if _, t, err := ev.eval(targets[i].expr); err == nil {
+			targets[i].typ = t
+		}
+	}
 }
 
 // distinctOrder points each ORDER BY expression of a SELECT DISTINCT at

@@ -346,7 +346,7 @@ func (s *Session) fail(err error) error {
 
 // statement runs a statement other than transaction control in tx.
 func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result, error) {
-	ev := &evaluator{params: args}
+	ev := &evaluator{params: args, q: &queryEnv{s: s, tx: tx, cache: map[cacheKey]Result{}}}
 	switch st := st.(type) {
 	case *ir.CreateTable:
 		return s.createTable(tx, st)

@@ -1,0 +1,205 @@
+package pgsql
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// Conditional expressions: CASE, GREATEST / LEAST and [NOT] LIKE /
+// ILIKE. CASE evaluates only the branch it chooses, as PostgreSQL does,
+// so a failing branch that is not taken raises nothing; the other
+// branches are still evaluated for their types, errors ignored, so that
+// the result has the type of all of them.
+
+func (ev *evaluator) caseExpr(e *ir.Case) (any, sqlType, error) {
+	var arg any
+	var argT sqlType
+	if e.Arg != nil {
+		var err error
+		if arg, argT, err = ev.eval(e.Arg); err != nil {
+			return nil, argT, err
+		}
+	}
+	chosen := e.Else
+	for _, w := range e.Whens {
+		var hit any
+		var err error
+		if e.Arg != nil {
+			c, ct, cerr := ev.eval(w.Cond)
+			if cerr != nil {
+				return nil, typUnknown, cerr
+			}
+			hit, _, err = binary("=", arg, argT, c, ct)
+		} else {
+			hit, err = ev.boolean(w.Cond, "CASE/WHEN")
+		}
+		if err != nil {
+			return nil, typUnknown, err
+		}
+		if hit == true {
+			chosen = w.Result
+			break
+		}
+	}
+	var v any
+	t := typUnknown
+	if chosen != nil {
+		var err error
+		if v, t, err = ev.eval(chosen); err != nil {
+			return nil, t, err
+		}
+	}
+	results := []ir.Expr{e.Else}
+	for _, w := range e.Whens {
+		results = append(results, w.Result)
+	}
+	to := t
+	for _, r := range results {
+		if r == nil || r == chosen {
+			continue
+		}
+		if _, rt, err := ev.eval(r); err == nil {
+			if to, err = commonType(to, rt, "CASE"); err != nil {
+				return nil, to, err
+			}
+		}
+	}
+	if to.kind == kUnknown {
+		to = typText
+	}
+	v, err := cast(v, t, to, false /* explicit */)
+	return v, to, err
+}
+
+// minMax is GREATEST or LEAST: NULLs are ignored, NULL if all are.
+func (ev *evaluator) minMax(e *ir.MinMax) (any, sqlType, error) {
+	vals := make([]any, len(e.Args))
+	types := make([]sqlType, len(e.Args))
+	to := typUnknown
+	for i, a := range e.Args {
+		v, t, err := ev.eval(a)
+		if err != nil {
+			return nil, t, err
+		}
+		vals[i], types[i] = v, t
+		if to, err = commonType(to, t, e.Op.String()); err != nil {
+			return nil, to, err
+		}
+	}
+	if to.kind == kUnknown {
+		to = typText
+	}
+	var best any
+	for i, v := range vals {
+		v, err := cast(v, types[i], to, false /* explicit */)
+		if err != nil || v == nil {
+			if err != nil {
+				return nil, to, err
+			}
+			continue
+		}
+		if to.kind == kBpchar {
+			v = strings.TrimRight(v.(string), " ")
+		}
+		if best == nil {
+			best = v
+			continue
+		}
+		c := compareValues(v, best)
+		if (e.Op == ir.Greatest && c > 0) || (e.Op == ir.Least && c < 0) {
+			best = v
+		}
+	}
+	return best, to, nil
+}
+
+// like is [NOT] LIKE / ILIKE with PostgreSQL's patterns: % any run, _ one
+// character, the escape character (backslash unless ESCAPE says, none for
+// an empty ESCAPE) quoting the next one.
+func (ev *evaluator) like(e *ir.Like) (any, sqlType, error) {
+	var vals [3]any
+	for i, x := range []ir.Expr{e.Arg, e.Pattern, e.Escape} {
+		if x == nil {
+			continue
+		}
+		v, t, err := ev.eval(x)
+		if err != nil {
+			return nil, typBool, err
+		}
+		if v == nil {
+			return nil, typBool, nil
+		}
+		if !t.isText() && t.kind != kUnknown {
+			return nil, typBool, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s ~~ text", t)
+		}
+		s := v.(string)
+		if t.kind == kBpchar {
+			s = strings.TrimRight(s, " ")
+		}
+		vals[i] = s
+	}
+	esc := '\\'
+	if e.Escape != nil {
+		switch s := vals[2].(string); utf8.RuneCountInString(s) {
+		case 0:
+			esc = -1
+		case 1:
+			esc, _ = utf8.DecodeRuneInString(s)
+		default:
+			return nil, typBool, pgerr.New("22019", "invalid escape string")
+		}
+	}
+	s, p := vals[0].(string), vals[1].(string)
+	if e.CaseInsensitive {
+		s, p = strings.ToLower(s), strings.ToLower(p)
+	}
+	ok, err := likeMatch([]rune(s), []rune(p), esc)
+	if err != nil {
+		return nil, typBool, err
+	}
+	return ok != e.Not, typBool, nil
+}
+
+// likeMatch matches s against the LIKE pattern p.
+func likeMatch(s, p []rune, esc rune) (bool, error) {
+	for len(p) > 0 {
+		switch c := p[0]; {
+		case c == esc:
+			if len(p) == 1 {
+				return false, pgerr.New("22025", "LIKE pattern must not end with escape character")
+			}
+			if len(s) == 0 || s[0] != p[1] {
+				return false, nil
+			}
+			s, p = s[1:], p[2:]
+		case c == '%':
+			for len(p) > 0 && p[0] == '%' {
+				p = p[1:]
+			}
+			if len(p) == 0 {
+				return true, nil
+			}
+			for i := 0; i <= len(s); i++ {
+				ok, err := likeMatch(s[i:], p, esc)
+				if err != nil || ok {
+					return ok, err
+				}
+			}
+			return false, nil
+		case c == '_':
+			if len(s) == 0 {
+				return false, nil
+			}
+			s, p = s[1:], p[1:]
+		default:
+			if len(s) == 0 || s[0] != c {
+				return false, nil
+			}
+			s, p = s[1:], p[1:]
+		}
+	}
+	return len(s) == 0, nil
+}

@@ -1,0 +1,32 @@
+package pgsql_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// Ensure CASE, GREATEST / LEAST, LIKE / ILIKE and BETWEEN SYMMETRIC give
+// PostgreSQL's values and errors.
+func TestSession_Exec_Conditionals(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want []string
+	}{
+		{"SELECT CASE WHEN 1 > 2 THEN 'a' WHEN NULL THEN 'b' ELSE 'c' END, CASE 2 WHEN 1 THEN 'x' END, CASE WHEN true THEN 1 ELSE 2.5 END", []string{"c", "NULL", "1"}},
+		{"SELECT CASE WHEN true THEN 0 ELSE 1 / 0 END", []string{"0"}},
+		{"SELECT GREATEST(1, NULL, 2.5), LEAST('b', 'a'), GREATEST(NULL::int, NULL)", []string{"2.5", "a", "NULL"}},
+		{"SELECT 'abc' LIKE 'a%', 'abc' LIKE '_b', 'ABC' ILIKE 'a_c', 'a%' LIKE 'a\\%', '5%' LIKE '5!%' ESCAPE '!', NULL LIKE 'a'", []string{"t", "f", "t", "t", "t", "NULL"}},
+		{"SELECT 5 BETWEEN SYMMETRIC 10 AND 1, 5 NOT BETWEEN SYMMETRIC 1 AND 4", []string{"t", "t"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sql, func(t *testing.T) {
+			s := newSession(t)
+			assert.Equal(t, [][]string{tc.want}, texts(t, s, tc.sql))
+		})
+	}
+	s := newSession(t)
+	assert.Equal(t, "ERROR 22025", outcome(t, s, "SELECT 'a' LIKE 'a\\'"))
+	assert.Equal(t, "ERROR 42804", outcome(t, s, "SELECT CASE WHEN true THEN 1 ELSE true END"))
+	assert.Equal(t, "ERROR 42804", outcome(t, s, "SELECT GREATEST(1, 'a'::text)"))
+}

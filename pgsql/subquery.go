@@ -1,0 +1,153 @@
+package pgsql
+
+import (
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// Subqueries run through Session.query with an evaluator whose queryEnv
+// links it to the evaluator of the enclosing query: a column the
+// subquery's own FROM does not have is looked up there, on the enclosing
+// query's current row, which makes the subquery correlated. A subquery
+// that read no enclosing column gives the same rows for every outer row,
+// so its result is kept for the rest of the statement.
+
+// queryEnv is what the evaluators of one query level share.
+type queryEnv struct {
+	s     *Session
+	tx    *engine.Tx
+	outer *evaluator // the enclosing query's evaluator; nil at the top
+	ctes  *cteEnv    // the WITH queries in scope
+	corr  *bool      // set when a column was found in an enclosing query
+	cache map[cacheKey]Result
+}
+
+// cacheKey identifies an uncorrelated subquery's result: the same query
+// text may see different WITH bindings (a recursive CTE's iterations).
+type cacheKey struct {
+	q    *ir.Select
+	ctes *cteEnv
+}
+
+// with returns an evaluator over sc in ev's context.
+func (ev *evaluator) with(sc *scope) *evaluator {
+	return &evaluator{params: ev.params, sc: sc, q: ev.q}
+}
+
+// outerColumn resolves c in the enclosing queries when err says this
+// level does not have it.
+func (ev *evaluator) outerColumn(c *ir.ColumnRef, err error) (any, sqlType, bool) {
+	if ev.q == nil || ev.q.outer == nil {
+		return nil, typUnknown, false
+	}
+	if code := pgerr.Code(err); code != pgerr.UndefinedColumn && code != pgerr.UndefinedTable {
+		return nil, typUnknown, false
+	}
+	v, t, oerr := ev.q.outer.column(c)
+	if oerr != nil {
+		return nil, typUnknown, false
+	}
+	if ev.q.corr != nil {
+		*ev.q.corr = true
+	}
+	return v, t, true
+}
+
+// subquery runs st as a subquery of ev's query.
+func (ev *evaluator) subquery(st *ir.Select) (Result, error) {
+	if ev.q == nil {
+		return Result{}, pgerr.Unsupported("subquery in this position")
+	}
+	key := cacheKey{st, ev.q.ctes}
+	if res, ok := ev.q.cache[key]; ok {
+		return res, nil
+	}
+	child := &evaluator{params: ev.params, q: &queryEnv{s: ev.q.s, tx: ev.q.tx, outer: ev, ctes: ev.q.ctes, corr: new(bool), cache: ev.q.cache}}
+	res, err := ev.q.s.query(ev.q.tx, st, child)
+	if err != nil {
+		return Result{}, err
+	}
+	if !*child.q.corr {
+		ev.q.cache[key] = res
+	}
+	return res, nil
+}
+
+// scalarSubquery is (SELECT ...) as a value: NULL without rows, 21000
+// with more than one.
+func (ev *evaluator) scalarSubquery(e *ir.Subquery) (any, sqlType, error) {
+	res, err := ev.subquery(e.Query)
+	if err != nil {
+		return nil, typUnknown, err
+	}
+	if len(res.Columns) != 1 {
+		return nil, typUnknown, pgerr.New(pgerr.SyntaxError, "subquery must return only one column")
+	}
+	t := res.Columns[0].typ
+	switch len(res.Rows) {
+	case 0:
+		return nil, t, nil
+	case 1:
+		return res.Rows[0][0], t, nil
+	}
+	return nil, t, pgerr.New("21000", "more than one row returned by a subquery used as an expression")
+}
+
+// quantified is x op ANY / ALL (subquery), and so IN (subquery): true,
+// false or NULL as the comparisons with each row combine.
+func (ev *evaluator) quantified(e *ir.Quantified) (any, sqlType, error) {
+	l, lt, err := ev.eval(e.Left)
+	if err != nil {
+		return nil, typBool, err
+	}
+	res, err := ev.subquery(e.Query)
+	if err != nil {
+		return nil, typBool, err
+	}
+	if len(res.Columns) != 1 {
+		return nil, typBool, pgerr.New(pgerr.SyntaxError, "subquery has too many columns")
+	}
+	all := e.Quant == ir.All
+	sawNull := false
+	for _, r := range res.Rows {
+		v, _, err := binary(e.Op, l, lt, r[0], res.Columns[0].typ)
+		if err != nil {
+			return nil, typBool, err
+		}
+		b, ok := v.(bool)
+		switch {
+		case v == nil:
+			sawNull = true
+		case !ok:
+			return nil, typBool, pgerr.New(pgerr.DatatypeMismatch, "op ANY/ALL (array) requires operator to yield boolean")
+		case b != all:
+			return b, typBool, nil
+		}
+	}
+	if sawNull {
+		return nil, typBool, nil
+	}
+	return all, typBool, nil
+}
+
+// derived turns a query's result into a table for FROM, renaming its
+// first columns to the alias's column names.
+func derived(res Result, alias *ir.Alias) (*tableSchema, [][]any, error) {
+	ts := &tableSchema{index: map[string]int{}}
+	if alias != nil && len(alias.Columns) > len(res.Columns) {
+		return nil, nil, pgerr.New(pgerr.InvalidColumnReference, "table %q has %d columns available but %d columns specified", alias.Name, len(res.Columns), len(alias.Columns))
+	}
+	for i, c := range res.Columns {
+		name := c.Name
+		if alias != nil && i < len(alias.Columns) {
+			name = alias.Columns[i]
+		}
+		ts.def.Columns = append(ts.def.Columns, engine.Column{Name: name})
+		ts.types = append(ts.types, c.typ)
+		if _, dup := ts.index[name]; !dup {
+			ts.index[name] = i
+		}
+	}
+	return ts, res.Rows, nil
+}
