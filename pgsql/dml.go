@@ -186,10 +186,15 @@ type returning struct {
 }
 
 func newReturning(ts *tableSchema, alias string, list []ir.Target) (*returning, error) {
+	return returningOver(newScope(ts, alias), list)
+}
+
+// returningOver is newReturning over the rows of sc: the target table's
+// joined with an UPDATE's FROM or a DELETE's USING.
+func returningOver(sc *scope, list []ir.Target) (*returning, error) {
 	if len(list) == 0 {
 		return nil, nil
 	}
-	sc := newScope(ts, alias)
 	targets, err := expandTargets(sc, list)
 	if err != nil {
 		return nil, err
@@ -229,12 +234,36 @@ func (r *returning) finish(res *Result) {
 	}
 }
 
+// targetRows returns the rows of an UPDATE's or DELETE's target table
+// that satisfy where, each joined with the first row of the other tables
+// (UPDATE's FROM, DELETE's USING) it matches, as PostgreSQL uses one of
+// them; the target's columns lead each row of the scope returned.
+func (s *Session) targetRows(tx *engine.Tx, ts *tableSchema, alias string, others []ir.FromItem, where ir.Expr, ev *evaluator) (*scope, [][]any, error) {
+	if len(others) == 0 {
+		rows, err := scan(tx, ts, alias, where, ev)
+		return newScope(ts, alias), rows, err
+	}
+	target := &ir.TableRef{Table: ir.QualName{Name: ts.def.Name}, Alias: &ir.Alias{Name: alias}}
+	sc, joined, err := s.from(tx, append([]ir.FromItem{target}, others...), where, ev)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[string]bool{}
+	var rows [][]any
+	for _, r := range joined {
+		id := ts.rowID(r[:len(ts.types)])
+		if !seen[id] {
+			seen[id] = true
+			rows = append(rows, r)
+		}
+	}
+	return sc, rows, nil
+}
+
 func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, error) {
 	switch {
 	case st.With != nil:
 		return Result{}, pgerr.Unsupported("WITH in UPDATE")
-	case len(st.From) > 0:
-		return Result{}, pgerr.Unsupported("UPDATE ... FROM")
 	}
 	table, err := tableName(st.Table)
 	if err != nil {
@@ -254,19 +283,19 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 			return Result{}, err
 		}
 	}
-	ret, err := newReturning(ts, alias, st.Returning)
+	sc, rows, err := s.targetRows(tx, ts, alias, st.From, st.Where, ev)
 	if err != nil {
 		return Result{}, err
 	}
-	rows, err := scan(tx, ts, alias, st.Where, ev)
+	ret, err := returningOver(sc, st.Returning)
 	if err != nil {
 		return Result{}, err
 	}
 	res := Result{}
-	sc := newScope(ts, alias)
 	rowEv := ev.with(sc)
-	for _, old := range rows {
-		sc.row = old
+	for _, joined := range rows {
+		sc.row = joined
+		old := joined[:len(ts.types)]
 		set := engine.Row{}
 		for i, clause := range st.Set {
 			col := cols[i]
@@ -294,7 +323,7 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 		if err := s.checkRow(ts, rec.Values(), ev); err != nil {
 			return res, err
 		}
-		if err := ret.add(ev, rec.Values()); err != nil {
+		if err := ret.add(ev, append(rec.Values(), joined[len(ts.types):]...)); err != nil {
 			return res, err
 		}
 		res.RowsAffected++
@@ -308,8 +337,6 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 	switch {
 	case st.With != nil:
 		return Result{}, pgerr.Unsupported("WITH in DELETE")
-	case len(st.Using) > 0:
-		return Result{}, pgerr.Unsupported("DELETE ... USING")
 	}
 	table, err := tableName(st.Table)
 	if err != nil {
@@ -323,17 +350,17 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 	if st.Alias != "" {
 		alias = st.Alias
 	}
-	ret, err := newReturning(ts, alias, st.Returning)
+	sc, rows, err := s.targetRows(tx, ts, alias, st.Using, st.Where, ev)
 	if err != nil {
 		return Result{}, err
 	}
-	rows, err := scan(tx, ts, alias, st.Where, ev)
+	ret, err := returningOver(sc, st.Returning)
 	if err != nil {
 		return Result{}, err
 	}
 	res := Result{}
 	for _, old := range rows {
-		err := tx.Delete(table, ts.key(old))
+		err := tx.Delete(table, ts.key(old[:len(ts.types)]))
 		if err != nil && !errors.Is(err, engine.ErrNotFound) {
 			return res, err
 		}

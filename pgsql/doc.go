@@ -15,8 +15,8 @@
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
 // ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING / DO UPDATE SET …
-// [WHERE …] and RETURNING; UPDATE … SET … WHERE and DELETE … WHERE (with
-// RETURNING); SELECT over tables, subqueries in FROM (with column aliases),
+// [WHERE …] and RETURNING; UPDATE … SET … [FROM …] WHERE and DELETE …
+// [USING …] WHERE (with RETURNING); SELECT over tables, subqueries in FROM (with column aliases),
 // VALUES lists and WITH queries, joined with commas and [INNER] / LEFT /
 // RIGHT / FULL / CROSS JOIN … ON / USING, with expressions, WHERE, GROUP BY
 // (expressions and ordinals), HAVING, the aggregates count, sum, avg, min,
