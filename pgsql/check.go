@@ -13,7 +13,8 @@ import (
 // (schema.go), not in the engine: SQL INSERT and UPDATE check them, the
 // Go API (Tx.Insert, Update, Upsert) does not. A row is checked as
 // stored, after the engine wrote it; a failure fails the statement, whose
-// writes the transaction then discards.
+// writes the transaction then discards. Rows a foreign key's ON DELETE /
+// ON UPDATE action changes are not checked, where PostgreSQL checks them.
 
 // check is one CHECK constraint of a table.
 type check struct {
