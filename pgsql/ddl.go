@@ -99,8 +99,6 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 				ixName = name + "_" + strings.Join(k.Columns, "_") + "_key"
 			}
 			t.Indexes = append(t.Indexes, engine.Index{Name: ixName, Columns: k.Columns, Unique: true})
-		case ir.Check:
-			return res, pgerr.Unsupported("CHECK constraint")
 		case ir.ForeignKey:
 			fks = append(fks, k)
 		}
@@ -121,10 +119,28 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	// A unique constraint on exactly the primary key's columns adds
 	// nothing the key does not already enforce.
 	t.Indexes = slices.DeleteFunc(t.Indexes, func(ix engine.Index) bool { return slices.Equal(ix.Columns, t.PrimaryKey) })
+	taken := []string{name + "_pkey"}
+	for _, ix := range t.Indexes {
+		taken = append(taken, ix.Name)
+	}
+	for _, k := range fks {
+		taken = append(taken, k.Name)
+	}
+	checks, err := tableChecks(name, cons, taken)
+	if err != nil {
+		return res, err
+	}
 	if err := tx.CreateTable(t); err != nil {
 		return res, err
 	}
-	s.decls.set(name, types)
+	s.decls.set(name, types, checks)
+	ts, err := s.schemaOf(tx, name)
+	if err != nil {
+		return res, err
+	}
+	if err := validateChecks(ts, checks); err != nil {
+		return res, err
+	}
 	for _, k := range fks {
 		if err := s.createRelation(tx, name, t, k); err != nil {
 			return res, err

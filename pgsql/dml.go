@@ -9,12 +9,13 @@ import (
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
 )
 
-// Writes go through the engine one row at a time (Tx.Insert, Update,
-// Delete), so foreign keys are checked after each row rather than at the
-// end of the statement: a multi-row statement that is valid only as a
-// whole (a self-referencing INSERT listing the child first, a DELETE of a
-// parent and its NO ACTION child together) fails where PostgreSQL
-// succeeds. An error anywhere fails the statement; the transaction it ran
+// UPDATE and DELETE go through the engine one row at a time (Tx.Update,
+// Delete), as does INSERT … ON CONFLICT (upsert.go), so foreign keys are
+// checked after each row rather than at the end of the statement: a
+// multi-row statement that is valid only as a whole (a DELETE of a parent
+// and its NO ACTION child together) fails where PostgreSQL succeeds. A
+// plain INSERT writes its rows as one engine statement (Tx.InsertRows),
+// which checks them at its end. An error anywhere fails the statement; the transaction it ran
 // in is then rolled back (autocommit) or aborted (inside BEGIN), so its
 // partial effect is never seen.
 
@@ -22,10 +23,6 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	switch {
 	case st.With != nil:
 		return Result{}, pgerr.Unsupported("WITH in INSERT")
-	case st.Query != nil:
-		return Result{}, pgerr.Unsupported("INSERT ... SELECT")
-	case st.OnConflict != nil:
-		return Result{}, pgerr.Unsupported("ON CONFLICT")
 	case st.Overriding != ir.OverridingNone:
 		return Result{}, pgerr.Unsupported(st.Overriding.String())
 	}
@@ -60,26 +57,74 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 			cols = append(cols, i)
 		}
 	}
-	rows := st.Values
-	if st.DefaultValues {
-		rows = [][]ir.Expr{nil}
-		cols = nil
-	}
 	res := Result{}
 	ret, err := newReturning(ts, alias, st.Returning)
 	if err != nil {
 		return res, err
 	}
-	// Every row is built first and inserted as one engine statement, so
-	// foreign keys are checked at the end of the statement, as PostgreSQL
-	// checks them: a row may reference one listed after it.
-	built := make([]engine.Row, 0, len(rows))
-	for _, exprs := range rows {
-		if len(exprs) > len(cols) {
-			return res, pgerr.Syntax("INSERT has more expressions than target columns")
+	built, err := s.insertSource(tx, st, ts, cols, ev)
+	if err != nil {
+		return res, err
+	}
+	if st.OnConflict != nil {
+		if err := s.upsert(tx, st, ts, alias, built, ret, ev, &res); err != nil {
+			return res, err
 		}
-		if len(exprs) < len(cols) && len(st.Columns) > 0 {
-			return res, pgerr.Syntax("INSERT has more target columns than expressions")
+	} else {
+		// Every row is inserted as one engine statement, so foreign keys
+		// are checked at the end of the statement, as PostgreSQL checks
+		// them: a row may reference one listed after it.
+		recs, err := tx.InsertRows(table, built...)
+		if err != nil {
+			return res, err
+		}
+		for _, rec := range recs {
+			if err := s.checkRow(ts, rec.Values(), ev); err != nil {
+				return res, err
+			}
+			if err := ret.add(ev, rec.Values()); err != nil {
+				return res, err
+			}
+			res.RowsAffected++
+		}
+	}
+	res.Tag = "INSERT 0 " + strconv.FormatInt(res.RowsAffected, 10)
+	ret.finish(&res)
+	return res, nil
+}
+
+// insertSource returns the rows an INSERT proposes, each value cast to
+// its column's type: its VALUES lists, its query's rows or one row of
+// defaults.
+func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, cols []int, ev *evaluator) ([]engine.Row, error) {
+	if st.DefaultValues {
+		return []engine.Row{{}}, nil
+	}
+	if st.Query != nil {
+		res, err := s.query(tx, st.Query, ev)
+		if err != nil {
+			return nil, err
+		}
+		if err := insertArity(len(res.Columns), len(cols), len(st.Columns) > 0); err != nil {
+			return nil, err
+		}
+		built := make([]engine.Row, 0, len(res.Rows))
+		for _, vals := range res.Rows {
+			row := engine.Row{}
+			for j, v := range vals {
+				col := cols[j]
+				if row[ts.def.Columns[col].Name], err = assign(v, res.Columns[j].typ, ts, col); err != nil {
+					return nil, err
+				}
+			}
+			built = append(built, row)
+		}
+		return built, nil
+	}
+	built := make([]engine.Row, 0, len(st.Values))
+	for _, exprs := range st.Values {
+		if err := insertArity(len(exprs), len(cols), len(st.Columns) > 0); err != nil {
+			return nil, err
 		}
 		row := engine.Row{}
 		for j, e := range exprs {
@@ -89,28 +134,28 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 			col := cols[j]
 			v, t, err := ev.eval(e)
 			if err != nil {
-				return res, err
+				return nil, err
 			}
 			if v, err = assign(v, t, ts, col); err != nil {
-				return res, err
+				return nil, err
 			}
 			row[ts.def.Columns[col].Name] = v
 		}
 		built = append(built, row)
 	}
-	recs, err := tx.InsertRows(table, built...)
-	if err != nil {
-		return res, err
+	return built, nil
+}
+
+// insertArity is 42601 when a row has more values than there are target
+// columns, or fewer than an explicit column list names.
+func insertArity(values, cols int, listed bool) error {
+	if values > cols {
+		return pgerr.Syntax("INSERT has more expressions than target columns")
 	}
-	for _, rec := range recs {
-		if err := ret.add(ev, rec.Values()); err != nil {
-			return res, err
-		}
-		res.RowsAffected++
+	if values < cols && listed {
+		return pgerr.Syntax("INSERT has more target columns than expressions")
 	}
-	res.Tag = "INSERT 0 " + strconv.FormatInt(res.RowsAffected, 10)
-	ret.finish(&res)
-	return res, nil
+	return nil
 }
 
 // assign converts a value for storage in column col: an assignment cast
@@ -119,8 +164,11 @@ func assign(v any, t sqlType, ts *tableSchema, col int) (any, error) {
 	out, err := cast(v, t, ts.types[col], false /* explicit */)
 	if err != nil {
 		var pe *Error
-		if errors.As(err, &pe) && pe.Code == pgerr.DatatypeMismatch {
+		// A type with no assignment cast to the column's (42846 for an
+		// explicit cast) is 42804 in an assignment, as PostgreSQL words it.
+		if errors.As(err, &pe) && (pe.Code == pgerr.DatatypeMismatch || pe.Code == "42846") {
 			c := *pe
+			c.Code = pgerr.DatatypeMismatch
 			c.Message = `column "` + ts.def.Columns[col].Name + `" is of type ` + ts.types[col].String() + " but expression is of type " + t.String()
 			c.Column = ts.def.Columns[col].Name
 			return nil, &c
@@ -138,10 +186,15 @@ type returning struct {
 }
 
 func newReturning(ts *tableSchema, alias string, list []ir.Target) (*returning, error) {
+	return returningOver(newScope(ts, alias), list)
+}
+
+// returningOver is newReturning over the rows of sc: the target table's
+// joined with an UPDATE's FROM or a DELETE's USING.
+func returningOver(sc *scope, list []ir.Target) (*returning, error) {
 	if len(list) == 0 {
 		return nil, nil
 	}
-	sc := newScope(ts, alias)
 	targets, err := expandTargets(sc, list)
 	if err != nil {
 		return nil, err
@@ -181,12 +234,36 @@ func (r *returning) finish(res *Result) {
 	}
 }
 
+// targetRows returns the rows of an UPDATE's or DELETE's target table
+// that satisfy where, each joined with the first row of the other tables
+// (UPDATE's FROM, DELETE's USING) it matches, as PostgreSQL uses one of
+// them; the target's columns lead each row of the scope returned.
+func (s *Session) targetRows(tx *engine.Tx, ts *tableSchema, alias string, others []ir.FromItem, where ir.Expr, ev *evaluator) (*scope, [][]any, error) {
+	if len(others) == 0 {
+		rows, err := scan(tx, ts, alias, where, ev)
+		return newScope(ts, alias), rows, err
+	}
+	target := &ir.TableRef{Table: ir.QualName{Name: ts.def.Name}, Alias: &ir.Alias{Name: alias}}
+	sc, joined, err := s.from(tx, append([]ir.FromItem{target}, others...), where, ev)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[string]bool{}
+	var rows [][]any
+	for _, r := range joined {
+		id := ts.rowID(r[:len(ts.types)])
+		if !seen[id] {
+			seen[id] = true
+			rows = append(rows, r)
+		}
+	}
+	return sc, rows, nil
+}
+
 func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, error) {
 	switch {
 	case st.With != nil:
 		return Result{}, pgerr.Unsupported("WITH in UPDATE")
-	case len(st.From) > 0:
-		return Result{}, pgerr.Unsupported("UPDATE ... FROM")
 	}
 	table, err := tableName(st.Table)
 	if err != nil {
@@ -206,19 +283,19 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 			return Result{}, err
 		}
 	}
-	ret, err := newReturning(ts, alias, st.Returning)
+	sc, rows, err := s.targetRows(tx, ts, alias, st.From, st.Where, ev)
 	if err != nil {
 		return Result{}, err
 	}
-	rows, err := scan(tx, ts, alias, st.Where, ev)
+	ret, err := returningOver(sc, st.Returning)
 	if err != nil {
 		return Result{}, err
 	}
 	res := Result{}
-	sc := newScope(ts, alias)
 	rowEv := ev.with(sc)
-	for _, old := range rows {
-		sc.row = old
+	for _, joined := range rows {
+		sc.row = joined
+		old := joined[:len(ts.types)]
 		set := engine.Row{}
 		for i, clause := range st.Set {
 			col := cols[i]
@@ -243,7 +320,10 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 		if err != nil {
 			return res, err
 		}
-		if err := ret.add(ev, rec.Values()); err != nil {
+		if err := s.checkRow(ts, rec.Values(), ev); err != nil {
+			return res, err
+		}
+		if err := ret.add(ev, append(rec.Values(), joined[len(ts.types):]...)); err != nil {
 			return res, err
 		}
 		res.RowsAffected++
@@ -257,8 +337,6 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 	switch {
 	case st.With != nil:
 		return Result{}, pgerr.Unsupported("WITH in DELETE")
-	case len(st.Using) > 0:
-		return Result{}, pgerr.Unsupported("DELETE ... USING")
 	}
 	table, err := tableName(st.Table)
 	if err != nil {
@@ -272,17 +350,17 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 	if st.Alias != "" {
 		alias = st.Alias
 	}
-	ret, err := newReturning(ts, alias, st.Returning)
+	sc, rows, err := s.targetRows(tx, ts, alias, st.Using, st.Where, ev)
 	if err != nil {
 		return Result{}, err
 	}
-	rows, err := scan(tx, ts, alias, st.Where, ev)
+	ret, err := returningOver(sc, st.Returning)
 	if err != nil {
 		return Result{}, err
 	}
 	res := Result{}
 	for _, old := range rows {
-		err := tx.Delete(table, ts.key(old))
+		err := tx.Delete(table, ts.key(old[:len(ts.types)]))
 		if err != nil && !errors.Is(err, engine.ErrNotFound) {
 			return res, err
 		}

@@ -3,44 +3,50 @@
 // runs it on an engine.DB with PostgreSQL's session rules, and a
 // database/sql driver named "reldb" on top of it.
 //
-// Tables made in SQL are ordinary engine tables and foreign keys are
-// engine relations, so SQL and the Go API work on the same data.
+// Tables made in SQL are ordinary engine tables and foreign keys are engine
+// relations, so SQL and the Go API work on the same data.
 //
 // # Supported in this slice
 //
 // CREATE TABLE (smallint, integer, bigint, serial, bigserial, numeric(p,s),
 // real, double precision, text, varchar(n), char(n), boolean, bytea,
 // timestamp, timestamptz; PRIMARY KEY, NOT NULL, UNIQUE, constant DEFAULT,
-// REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action, MATCH
-// FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
-// EXISTS]; INSERT … VALUES (multi-row, DEFAULT, RETURNING); UPDATE … SET …
-// WHERE and DELETE … WHERE (with RETURNING); SELECT over tables, subqueries
-// in FROM (with column aliases), VALUES lists and WITH queries, joined
-// with commas and [INNER] / LEFT / RIGHT / FULL / CROSS JOIN … ON / USING,
-// with expressions, WHERE, GROUP BY (expressions and ordinals), HAVING, the
-// aggregates count, sum, avg, min, max, bool_and, bool_or, every and
-// string_agg (with DISTINCT or ORDER BY), SELECT DISTINCT, ORDER BY and
-// LIMIT / OFFSET; UNION / INTERSECT / EXCEPT [ALL]; WITH and WITH
-// RECURSIVE; scalar, IN, EXISTS and ANY / ALL subqueries, correlated or
-// not; CASE, LIKE / ILIKE, GREATEST / LEAST, BETWEEN SYMMETRIC and the
-// functions round, trunc, floor, ceil, mod, abs, substr, trim, replace,
-// concat and concat_ws; BEGIN / START TRANSACTION, COMMIT / END,
-// ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET CONSTRAINTS.
+// CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
+// MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
+// EXISTS]; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
+// ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING / DO UPDATE SET …
+// [WHERE …] and RETURNING; UPDATE … SET … [FROM …] WHERE and DELETE …
+// [USING …] WHERE (with RETURNING); SELECT over tables, subqueries in FROM (with column aliases),
+// VALUES lists and WITH queries, joined with commas and [INNER] / LEFT /
+// RIGHT / FULL / CROSS JOIN … ON / USING, with expressions, WHERE, GROUP BY
+// (expressions and ordinals), HAVING, the aggregates count, sum, avg, min,
+// max, bool_and, bool_or, every and string_agg (with DISTINCT or ORDER BY),
+// SELECT DISTINCT, ORDER BY and LIMIT / OFFSET; UNION / INTERSECT / EXCEPT
+// [ALL]; WITH and WITH RECURSIVE; scalar, IN, EXISTS and ANY / ALL
+// subqueries, correlated or not; CASE, LIKE / ILIKE, GREATEST / LEAST,
+// BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
+// substr, trim, replace, concat and concat_ws; BEGIN / START TRANSACTION,
+// COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET
+// CONSTRAINTS.
 //
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
-// never a different answer: among others tables without a primary key,
-// CHECK, NATURAL joins, LATERAL, aggregates other than those above,
-// DISTINCT ON, WITH on INSERT / UPDATE / DELETE, ON CONFLICT, INSERT …
-// SELECT, ALTER TABLE, views, date and time functions, ORDER BY
-// expressions over a set operation, and a recursive query of more than a
-// million rows (PostgreSQL would stop early only under an outer LIMIT).
+// never a different answer: among others tables without a primary key, a
+// subquery in CHECK, NATURAL joins, LATERAL, aggregates other than those
+// above, DISTINCT ON, WITH on INSERT / UPDATE / DELETE, ALTER TABLE, views,
+// date and time functions, ORDER BY expressions over a set operation, and a
+// recursive query of more than a million rows (PostgreSQL would stop early
+// only under an outer LIMIT).
 //
 // # Caveats
 //
-// Writes go through the engine row by row, so a foreign key is checked
-// after each row of a statement, not at its end (see dml.go). A serial
-// column is the engine's auto-increment key: an explicit larger value
-// advances the sequence, which PostgreSQL's does not.
+// UPDATE, DELETE and INSERT … ON CONFLICT write through the engine row by
+// row, so there a foreign key is checked after each row of a statement, not
+// at its end (see dml.go); a plain INSERT checks at its end. CHECK
+// constraints are kept by pgsql, not the engine: the Go API does not check
+// them (see check.go). A serial column is the engine's auto-increment key:
+// an explicit larger value advances the sequence, which PostgreSQL's does
+// not, and a row ON CONFLICT skips or turns into an update takes no value
+// from it, where PostgreSQL's takes one.
 //
 // # Errors
 //

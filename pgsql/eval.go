@@ -43,6 +43,9 @@ type binding struct {
 	ts    *tableSchema
 	alias string
 	off   int
+	// qualified is set for a table whose columns are found only when
+	// qualified with its name, as ON CONFLICT's EXCLUDED.
+	qualified bool
 }
 
 // newScope returns the scope of one table referred to as alias.
@@ -71,7 +74,7 @@ func (sc *scope) resolve(c *ir.ColumnRef) (int, sqlType, error) {
 	found, pos, tableSeen := 0, 0, false
 	var typ sqlType
 	for _, b := range sc.rels {
-		if c.Table != "" && c.Table != b.alias {
+		if c.Table != "" && c.Table != b.alias || c.Table == "" && b.qualified {
 			continue
 		}
 		tableSeen = true

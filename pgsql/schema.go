@@ -6,6 +6,7 @@ import (
 	"weak"
 
 	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
 )
 
@@ -18,13 +19,17 @@ import (
 // entry, which is harmless: it is consulted only for a table the engine
 // has, and replaced when a table of that name is created again. Columns
 // declared through the Go API get the SQL type of their storage type
-// (defaultType).
+// (defaultType). CHECK constraints are kept the same way (check.go); a
+// stale set is harmless for the same reason, except that a table the Go
+// API creates under the name of a dropped SQL table inherits its checks
+// when their columns still resolve.
 
 // declarations are the SQL column types of one DB's tables.
 type declarations struct {
-	// mu guards tables.
+	// mu guards tables and checks.
 	mu     sync.Mutex
 	tables map[string]map[string]sqlType // table -> column -> type
+	checks map[string][]check            // table -> CHECK constraints, by name
 }
 
 var registry struct {
@@ -44,7 +49,7 @@ func declsOf(db *engine.DB) *declarations {
 	if registry.dbs == nil {
 		registry.dbs = make(map[weak.Pointer[engine.DB]]*declarations)
 	}
-	d := &declarations{tables: make(map[string]map[string]sqlType)}
+	d := &declarations{tables: make(map[string]map[string]sqlType), checks: make(map[string][]check)}
 	registry.dbs[key] = d
 	runtime.AddCleanup(db, func(k weak.Pointer[engine.DB]) {
 		registry.mu.Lock()
@@ -54,18 +59,20 @@ func declsOf(db *engine.DB) *declarations {
 	return d
 }
 
-func (d *declarations) set(table string, cols map[string]sqlType) {
+func (d *declarations) set(table string, cols map[string]sqlType, checks []check) {
 	d.mu.Lock()
 	d.tables[table] = cols
+	d.checks[table] = checks
 	d.mu.Unlock()
 }
 
 // tableSchema is what statements need of a table: its engine definition
 // and each column's SQL type, in column order.
 type tableSchema struct {
-	def   engine.Table
-	types []sqlType
-	index map[string]int // column name -> position
+	def    engine.Table
+	types  []sqlType
+	index  map[string]int // column name -> position
+	checks []check        // CHECK constraints, by name
 }
 
 // schemaOf resolves a table in tx: 42P01 if it does not exist.
@@ -80,6 +87,7 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 	ts := &tableSchema{def: def, types: make([]sqlType, len(def.Columns)), index: make(map[string]int, len(def.Columns))}
 	s.decls.mu.Lock()
 	declared := s.decls.tables[name]
+	checks := s.decls.checks[name]
 	s.decls.mu.Unlock()
 	for i, c := range def.Columns {
 		t, ok := declared[c.Name]
@@ -88,6 +96,19 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 		}
 		ts.types[i] = t
 		ts.index[c.Name] = i
+	}
+	for _, c := range checks {
+		resolves := true
+		ir.Inspect(c.expr, func(x ir.Expr) bool {
+			if r, ok := x.(*ir.ColumnRef); ok {
+				_, found := ts.index[r.Column]
+				resolves = resolves && found
+			}
+			return true
+		})
+		if resolves {
+			ts.checks = append(ts.checks, c)
+		}
 	}
 	return ts, nil
 }

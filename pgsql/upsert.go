@@ -1,0 +1,212 @@
+package pgsql
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// INSERT … ON CONFLICT runs row by row, as PostgreSQL does: each proposed
+// row is looked up through its arbiters (the unique constraints the
+// conflict target names, or all of them for a bare DO NOTHING) among the
+// rows stored so far, this statement's included. A row with no conflict
+// is inserted; a conflicting one is skipped (DO NOTHING) or updates the
+// row it conflicts with (DO UPDATE, when its WHERE holds), with EXCLUDED
+// naming the proposed row. A row inserted or updated earlier in the same
+// statement may not be updated again (21000). Because rows are written
+// one at a time, foreign keys are checked after each row here.
+
+// arbiter is a unique constraint an ON CONFLICT clause checks.
+type arbiter struct {
+	name string
+	cols []string
+}
+
+// arbiters returns the unique constraints oc names: 42P10 when columns
+// match none, 42704 for an unknown constraint name.
+func arbiters(ts *tableSchema, oc *ir.OnConflict) ([]arbiter, error) {
+	all := []arbiter{{name: ts.def.Name + "_pkey", cols: ts.def.PrimaryKey}}
+	for _, ix := range ts.def.Indexes {
+		if ix.Unique {
+			all = append(all, arbiter{name: ix.Name, cols: ix.Columns})
+		}
+	}
+	switch {
+	case oc.Constraint != "":
+		for _, a := range all {
+			if a.name == oc.Constraint {
+				return []arbiter{a}, nil
+			}
+		}
+		return nil, &Error{Code: pgerr.UndefinedObject, Message: `constraint "` + oc.Constraint + `" for table "` + ts.def.Name + `" does not exist`}
+	case len(oc.Columns) > 0:
+		want := slices.Clone(oc.Columns)
+		for _, c := range want {
+			if _, err := ts.column(c); err != nil {
+				return nil, pgerr.UndefinedColumnError(c)
+			}
+		}
+		slices.Sort(want)
+		want = slices.Compact(want)
+		var out []arbiter
+		for _, a := range all {
+			have := slices.Clone(a.cols)
+			slices.Sort(have)
+			if slices.Equal(have, want) {
+				out = append(out, a)
+			}
+		}
+		if len(out) == 0 {
+			return nil, &Error{Code: "42P10", Message: "there is no unique or exclusion constraint matching the ON CONFLICT specification"}
+		}
+		return out, nil
+	}
+	return all, nil
+}
+
+// conflicting returns the stored row that row conflicts with on one of
+// the arbiters. A NULL in an arbiter's columns conflicts with nothing.
+func conflicting(tx *engine.Tx, ts *tableSchema, arbs []arbiter, row []any) ([]any, bool, error) {
+	for _, a := range arbs {
+		conds := make([]engine.Cond, 0, len(a.cols))
+		for _, c := range a.cols {
+			v := row[ts.index[c]]
+			if v == nil {
+				conds = nil
+				break
+			}
+			conds = append(conds, engine.Eq(c, v))
+		}
+		if conds == nil {
+			continue
+		}
+		recs, err := tx.Query(ts.def.Name).Where(conds...).Limit(1).All()
+		if err != nil {
+			return nil, false, err
+		}
+		if len(recs) > 0 {
+			return recs[0].Values(), true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// rowID identifies a stored row by its primary key, for the set of rows a
+// statement has written.
+func (ts *tableSchema) rowID(vals []any) string {
+	var b strings.Builder
+	for _, c := range ts.def.PrimaryKey {
+		i := ts.index[c]
+		text, _ := Column{typ: ts.types[i]}.Format(vals[i])
+		b.WriteString(text)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// proposed returns row with every column it omits set to its default: the
+// row EXCLUDED names.
+func (ts *tableSchema) proposed(row engine.Row) []any {
+	vals := make([]any, len(ts.def.Columns))
+	for i, c := range ts.def.Columns {
+		v, ok := row[c.Name]
+		if !ok {
+			v = c.Default
+		}
+		vals[i] = v
+	}
+	return vals
+}
+
+// upsert inserts built under st's ON CONFLICT clause, adding the rows it
+// writes to res and ret.
+func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias string, built []engine.Row, ret *returning, ev *evaluator, res *Result) error {
+	oc := st.OnConflict
+	arbs, err := arbiters(ts, oc)
+	if err != nil {
+		return err
+	}
+	var cols []int
+	for _, sc := range oc.Set {
+		i, err := ts.column(sc.Column)
+		if err != nil {
+			return err
+		}
+		cols = append(cols, i)
+	}
+	sc := &scope{rels: []binding{{ts: ts, alias: alias}, {ts: ts, alias: "excluded", off: len(ts.types), qualified: true}}}
+	rowEv := ev.with(sc)
+	written := map[string]bool{}
+	for _, row := range built {
+		prop := ts.proposed(row)
+		old, found, err := conflicting(tx, ts, arbs, prop)
+		if err != nil {
+			return err
+		}
+		if !found {
+			rec, err := tx.Insert(ts.def.Name, row)
+			if err != nil {
+				return err
+			}
+			if err := s.wrote(ts, rec.Values(), written, ret, ev, res); err != nil {
+				return err
+			}
+			continue
+		}
+		if !oc.DoUpdate {
+			continue
+		}
+		if written[ts.rowID(old)] {
+			return &Error{Code: "21000", Message: "ON CONFLICT DO UPDATE command cannot affect row a second time",
+				Hint: "Ensure that no rows proposed for insertion within the same command have duplicate constrained values."}
+		}
+		sc.row = append(slices.Clone(old), prop...)
+		if oc.Where != nil {
+			ok, err := rowEv.boolean(oc.Where, "WHERE")
+			if err != nil {
+				return err
+			}
+			if ok != true {
+				continue
+			}
+		}
+		set := engine.Row{}
+		for i, clause := range oc.Set {
+			col := cols[i]
+			name := ts.def.Columns[col].Name
+			if _, ok := clause.Value.(*ir.Default); ok {
+				set[name] = ts.def.Columns[col].Default
+				continue
+			}
+			v, t, err := rowEv.eval(clause.Value)
+			if err != nil {
+				return err
+			}
+			if set[name], err = assign(v, t, ts, col); err != nil {
+				return err
+			}
+		}
+		rec, err := tx.Update(ts.def.Name, ts.key(old), set)
+		if err != nil {
+			return err
+		}
+		if err := s.wrote(ts, rec.Values(), written, ret, ev, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// wrote records a row an upsert inserted or updated: it checks the
+// table's CHECK constraints, remembers the row and returns it.
+func (s *Session) wrote(ts *tableSchema, vals []any, written map[string]bool, ret *returning, ev *evaluator, res *Result) error {
+	if err := s.checkRow(ts, vals, ev); err != nil {
+		return err
+	}
+	written[ts.rowID(vals)] = true
+	res.RowsAffected++
+	return ret.add(ev, vals)
+}
