@@ -473,6 +473,8 @@ func TestTx_Commit_Isolation(t *testing.T) {
 		require.NoError(t, t1.Commit())
 		ce := isoRequireConflict(t, t2.Commit())
 		assert.Equal(t, "accounts", ce.Table, "the conflict names the table")
+		assert.Contains(t, ce.Error(), "could not serialize access")
+		assert.Contains(t, ce.Error(), `of table "accounts"`, "the message says where")
 		got, err := isoView(t, db, 2)
 		require.NoError(t, err)
 		assert.Equal(t, int64(30), got)

@@ -163,7 +163,8 @@ func (tx *Tx) conflictError(err error) error {
 		return err
 	}
 	out := &ConstraintError{Kind: ErrConflict, SQLState: StateSerialization,
-		Detail: fmt.Sprintf("a transaction that committed first (version %d) changed what this one read or wrote", ce.Version)}
+		Message: "could not serialize access due to a concurrent update",
+		Detail:  fmt.Sprintf("a transaction that committed first (version %d) changed what this one read or wrote", ce.Version)}
 	snap := tx.db.oracle.Latest()
 	if ce.Tree == catalog.CatalogTree {
 		out.Table = "(catalog)"
@@ -186,6 +187,11 @@ func (tx *Tx) conflictError(err error) error {
 				}
 			}
 		})
+	}
+	if out.Key != "" {
+		out.Detail = fmt.Sprintf("key %s of table %q was changed by a transaction that committed first (version %d)", out.Key, out.Table, ce.Version)
+	} else if out.Table != "" {
+		out.Detail = fmt.Sprintf("table %q was changed by a transaction that committed first (version %d)", out.Table, ce.Version)
 	}
 	return out
 }

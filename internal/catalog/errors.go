@@ -62,29 +62,25 @@ type ConstraintError struct {
 
 // Error returns "reldb: " and the message, then the detail, then the
 // SQLSTATE: one sentence, as PostgreSQL's message and DETAIL read. An
-// error made without a Message names the kind, constraint, table and key.
+// error made without a Message (by code outside reldb) reads as its
+// kind, constraint, table and key instead.
 func (e *ConstraintError) Error() string {
 	var b strings.Builder
 	if e.Message != "" {
 		b.WriteString("reldb: ")
 		b.WriteString(e.Message)
-		if e.Detail != "" {
-			b.WriteString(": ")
-			b.WriteString(e.Detail)
+	} else {
+		b.WriteString(e.Kind.Error())
+		if e.Constraint != "" {
+			fmt.Fprintf(&b, " on constraint %q", e.Constraint)
 		}
-		fmt.Fprintf(&b, " (SQLSTATE %s)", e.SQLState)
-		return b.String()
-	}
-	b.WriteString(e.Kind.Error())
-	if e.Constraint != "" {
-		fmt.Fprintf(&b, " on constraint %q", e.Constraint)
-	}
-	if e.Table != "" {
-		fmt.Fprintf(&b, " of table %q", e.Table)
-	}
-	if e.Key != "" {
-		b.WriteString(": key ")
-		b.WriteString(e.Key)
+		if e.Table != "" {
+			fmt.Fprintf(&b, " of table %q", e.Table)
+		}
+		if e.Key != "" {
+			b.WriteString(": key ")
+			b.WriteString(e.Key)
+		}
 	}
 	if e.Detail != "" {
 		b.WriteString(": ")
