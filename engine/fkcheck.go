@@ -91,7 +91,7 @@ func (tx *Tx) scanChildren(c *childScan, fk *catalog.FK, key []any, fn func(pk [
 	if err != nil {
 		return err
 	}
-	tx.t.Scan(fk.ChildTree, prefix, tx.reader().RangeEnd(nil, prefix), false, c.visitFn)
+	tx.t.Scan(fk.ChildTree, prefix, tx.paths().RangeEnd(nil, prefix), false, c.visitFn)
 	return c.err
 }
 

@@ -174,7 +174,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 			room = keys.Len()*tx.t.Len(tree)/max(domain, 1) + 16
 		}
 		g.Rows = make([][]any, 0, room)
-		path, seeks, err = tx.reader().Probe(tree, keys, len(rel.src), point, domain, func(k int, box *[]any) {
+		path, seeks, err = tx.paths().Probe(tree, keys, len(rel.src), point, domain, func(k int, box *[]any) {
 			row := *box
 			read++
 			if access.Matches(sp.Conds, row) {
@@ -266,7 +266,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys access.KeySet, sp *access.BatchSpe
 	// The junction rows are gathered as the boxes the tree stores them in:
 	// a third of the size of slice headers, and Links alone needs more.
 	jg := &access.Gather{Ends: make([]int, keys.Len()), Vias: make([]*[]any, 0, keys.Len()*tx.t.Len(rel.near.ChildTree)/domain+16)}
-	path, seeks, err = tx.reader().Probe(rel.near.ChildTree, keys, len(rel.src), false /* point */, domain, func(k int, box *[]any) {
+	path, seeks, err = tx.paths().Probe(rel.near.ChildTree, keys, len(rel.src), false /* point */, domain, func(k int, box *[]any) {
 		jg.Close(k)
 		jg.Vias = append(jg.Vias, box)
 		jg.N++
@@ -279,7 +279,7 @@ func (tx *Tx) probeThrough(rel *travRel, keys access.KeySet, sp *access.BatchSpe
 	read = len(links)
 	tkeys, tof := access.DistinctKeys(access.RowSource{Boxes: links}, rel.far.ChildCols)
 	targets := make([][]any, tkeys.Len())
-	_, tseeks, err := tx.reader().Probe(rel.far.ParentTree, tkeys, len(rel.far.ChildCols), true /* point */, tx.t.Len(rel.far.ParentTree), func(i int, box *[]any) {
+	_, tseeks, err := tx.paths().Probe(rel.far.ParentTree, tkeys, len(rel.far.ChildCols), true /* point */, tx.t.Len(rel.far.ParentTree), func(i int, box *[]any) {
 		row := *box
 		read++
 		if access.Matches(sp.Conds, row) {

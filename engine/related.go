@@ -497,6 +497,6 @@ func (tv *travState) scanLinks(tx *Tx, tree txn.TreeID, key []byte) {
 		}
 	}
 	tv.links = tv.links[:0]
-	tv.hi = tx.reader().RangeEnd(tv.hi, key)
+	tv.hi = tx.paths().RangeEnd(tv.hi, key)
 	tx.t.Scan(tree, key, tv.hi, false, tv.collect)
 }

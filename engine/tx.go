@@ -581,8 +581,9 @@ func (tx *Tx) looseFor(d *catalog.Table) *result {
 	return res
 }
 
-// reader returns the access-path reader of the transaction's trees.
-func (tx *Tx) reader() access.Reader {
+// paths returns the reader of the transaction's trees along the planner's
+// access paths (not to be confused with reader, the relation planner's view).
+func (tx *Tx) paths() access.Reader {
 	r := access.Reader{T: &tx.t}
 	if tx.writeState != nil {
 		r.Arena = &tx.arena
