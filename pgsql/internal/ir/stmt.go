@@ -79,13 +79,7 @@ func (o *OnConflict) String() string {
 
 func (s *Insert) String() string {
 	var b strings.Builder
-	if s.With != nil {
-		b.WriteString(s.With.String() + " ")
-	}
-	b.WriteString("INSERT INTO " + s.Table.String())
-	if s.Alias != "" {
-		b.WriteString(" AS " + Ident(s.Alias))
-	}
+	writeTarget(&b, s.With, "INSERT INTO", s.Table, s.Alias)
 	if len(s.Columns) > 0 {
 		b.WriteString(" (" + idents(s.Columns) + ")")
 	}
@@ -113,6 +107,27 @@ func (s *Insert) String() string {
 	return b.String()
 }
 
+// writeTarget writes the "[WITH ...] VERB table [AS alias]" head that
+// INSERT, UPDATE and DELETE share.
+func writeTarget(b *strings.Builder, w *With, verb string, table QualName, alias string) {
+	if w != nil {
+		b.WriteString(w.String() + " ")
+	}
+	b.WriteString(verb + " " + table.String())
+	if alias != "" {
+		b.WriteString(" AS " + Ident(alias))
+	}
+}
+
+// writeWhereReturning writes the optional WHERE and RETURNING clauses that
+// end UPDATE and DELETE.
+func writeWhereReturning(b *strings.Builder, where Expr, r []Target) {
+	if where != nil {
+		b.WriteString(" WHERE " + where.String())
+	}
+	writeReturning(b, r)
+}
+
 func writeReturning(b *strings.Builder, r []Target) {
 	if len(r) > 0 {
 		b.WriteString(" RETURNING " + targets(r))
@@ -133,21 +148,12 @@ type Update struct {
 
 func (s *Update) String() string {
 	var b strings.Builder
-	if s.With != nil {
-		b.WriteString(s.With.String() + " ")
-	}
-	b.WriteString("UPDATE " + s.Table.String())
-	if s.Alias != "" {
-		b.WriteString(" AS " + Ident(s.Alias))
-	}
+	writeTarget(&b, s.With, "UPDATE", s.Table, s.Alias)
 	b.WriteString(" SET " + setClauses(s.Set))
 	if len(s.From) > 0 {
 		b.WriteString(" FROM " + fromItems(s.From))
 	}
-	if s.Where != nil {
-		b.WriteString(" WHERE " + s.Where.String())
-	}
-	writeReturning(&b, s.Returning)
+	writeWhereReturning(&b, s.Where, s.Returning)
 	return b.String()
 }
 
@@ -164,20 +170,11 @@ type Delete struct {
 
 func (s *Delete) String() string {
 	var b strings.Builder
-	if s.With != nil {
-		b.WriteString(s.With.String() + " ")
-	}
-	b.WriteString("DELETE FROM " + s.Table.String())
-	if s.Alias != "" {
-		b.WriteString(" AS " + Ident(s.Alias))
-	}
+	writeTarget(&b, s.With, "DELETE FROM", s.Table, s.Alias)
 	if len(s.Using) > 0 {
 		b.WriteString(" USING " + fromItems(s.Using))
 	}
-	if s.Where != nil {
-		b.WriteString(" WHERE " + s.Where.String())
-	}
-	writeReturning(&b, s.Returning)
+	writeWhereReturning(&b, s.Where, s.Returning)
 	return b.String()
 }
 

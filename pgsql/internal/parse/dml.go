@@ -26,12 +26,39 @@ func target(rv *nodes.RangeVar) (ir.QualName, string, error) {
 	return name, a, nil
 }
 
-// optWith translates an optional WITH clause of a data-modifying statement.
-func (t *translator) optWith(w *nodes.WithClause) (*ir.With, error) {
-	if w == nil {
-		return nil, nil
+// dmlHead translates the optional WITH clause and the target table that
+// INSERT, UPDATE and DELETE share, in that order.
+func (t *translator) dmlHead(w *nodes.WithClause, rel *nodes.RangeVar) (*ir.With, ir.QualName, string, error) {
+	var with *ir.With
+	if w != nil {
+		var err error
+		if with, err = t.with(w); err != nil {
+			return nil, ir.QualName{}, "", err
+		}
 	}
-	return t.with(w)
+	table, alias, err := target(rel)
+	if err != nil {
+		return nil, ir.QualName{}, "", err
+	}
+	return with, table, alias, nil
+}
+
+// dmlTail translates the FROM (UPDATE) or USING (DELETE) list, the WHERE
+// clause and the RETURNING list, in that order.
+func (t *translator) dmlTail(from *nodes.List, where nodes.Node, returning *nodes.List) ([]ir.FromItem, ir.Expr, []ir.Target, error) {
+	f, err := t.fromList(from)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	w, err := t.optExpr(where)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, err := t.targets(returning)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return f, w, r, nil
 }
 
 // columnNames translates an INSERT column list (ResTargets with names).
@@ -60,10 +87,7 @@ func plainValues(s *nodes.SelectStmt) bool {
 func (t *translator) insert(s *nodes.InsertStmt) (ir.Statement, error) {
 	out := &ir.Insert{}
 	var err error
-	if out.With, err = t.optWith(s.WithClause); err != nil {
-		return nil, err
-	}
-	if out.Table, out.Alias, err = target(s.Relation); err != nil {
+	if out.With, out.Table, out.Alias, err = t.dmlHead(s.WithClause, s.Relation); err != nil {
 		return nil, err
 	}
 	if out.Columns, err = columnNames(s.Cols); err != nil {
@@ -187,22 +211,13 @@ func (t *translator) setClauses(l *nodes.List) ([]ir.SetClause, error) {
 func (t *translator) update(s *nodes.UpdateStmt) (ir.Statement, error) {
 	out := &ir.Update{}
 	var err error
-	if out.With, err = t.optWith(s.WithClause); err != nil {
-		return nil, err
-	}
-	if out.Table, out.Alias, err = target(s.Relation); err != nil {
+	if out.With, out.Table, out.Alias, err = t.dmlHead(s.WithClause, s.Relation); err != nil {
 		return nil, err
 	}
 	if out.Set, err = t.setClauses(s.TargetList); err != nil {
 		return nil, err
 	}
-	if out.From, err = t.fromList(s.FromClause); err != nil {
-		return nil, err
-	}
-	if out.Where, err = t.optExpr(s.WhereClause); err != nil {
-		return nil, err
-	}
-	if out.Returning, err = t.targets(s.ReturningList); err != nil {
+	if out.From, out.Where, out.Returning, err = t.dmlTail(s.FromClause, s.WhereClause, s.ReturningList); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -211,19 +226,10 @@ func (t *translator) update(s *nodes.UpdateStmt) (ir.Statement, error) {
 func (t *translator) delete(s *nodes.DeleteStmt) (ir.Statement, error) {
 	out := &ir.Delete{}
 	var err error
-	if out.With, err = t.optWith(s.WithClause); err != nil {
+	if out.With, out.Table, out.Alias, err = t.dmlHead(s.WithClause, s.Relation); err != nil {
 		return nil, err
 	}
-	if out.Table, out.Alias, err = target(s.Relation); err != nil {
-		return nil, err
-	}
-	if out.Using, err = t.fromList(s.UsingClause); err != nil {
-		return nil, err
-	}
-	if out.Where, err = t.optExpr(s.WhereClause); err != nil {
-		return nil, err
-	}
-	if out.Returning, err = t.targets(s.ReturningList); err != nil {
+	if out.Using, out.Where, out.Returning, err = t.dmlTail(s.UsingClause, s.WhereClause, s.ReturningList); err != nil {
 		return nil, err
 	}
 	return out, nil

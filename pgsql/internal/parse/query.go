@@ -90,6 +90,10 @@ func (t *translator) setOp(s *nodes.SelectStmt, out *ir.Select) error {
 // valuesRows translates VALUES rows; with defaults, a DEFAULT item is
 // allowed (INSERT ... VALUES). Rows must all have the same length.
 func (t *translator) valuesRows(l *nodes.List, defaults bool) ([][]ir.Expr, error) {
+	item := t.expr
+	if defaults {
+		item = t.value
+	}
 	rows := [][]ir.Expr{}
 	for _, it := range items(l) {
 		rl, ok := it.(*nodes.List)
@@ -98,13 +102,7 @@ func (t *translator) valuesRows(l *nodes.List, defaults bool) ([][]ir.Expr, erro
 		}
 		var row []ir.Expr
 		for _, v := range items(rl) {
-			var e ir.Expr
-			var err error
-			if defaults {
-				e, err = t.value(v)
-			} else {
-				e, err = t.expr(v)
-			}
+			e, err := item(v)
 			if err != nil {
 				return nil, err
 			}
