@@ -19,6 +19,60 @@ import (
 // in is then rolled back (autocommit) or aborted (inside BEGIN), so its
 // partial effect is never seen.
 
+// target resolves the table an INSERT, UPDATE or DELETE writes: its name,
+// its schema and the name its rows go by in the statement (alias, or the
+// table's own name when alias is empty).
+func (s *Session) target(tx *engine.Tx, q ir.QualName, alias string) (string, *tableSchema, string, error) {
+	table, err := tableName(q)
+	if err != nil {
+		return "", nil, "", err
+	}
+	ts, err := s.schemaOf(tx, table)
+	if err != nil {
+		return "", nil, "", err
+	}
+	if alias == "" {
+		alias = table
+	}
+	return table, ts, alias, nil
+}
+
+// setColumns resolves the columns a SET list (UPDATE, ON CONFLICT DO
+// UPDATE) assigns, in its order.
+func (ts *tableSchema) setColumns(set []ir.SetClause) ([]int, error) {
+	cols := make([]int, len(set))
+	for i, sc := range set {
+		c, err := ts.column(sc.Column)
+		if err != nil {
+			return nil, err
+		}
+		cols[i] = c
+	}
+	return cols, nil
+}
+
+// setRow evaluates a SET list against the row ev is positioned on; cols
+// are its columns, from setColumns.
+func (ts *tableSchema) setRow(ev *evaluator, set []ir.SetClause, cols []int) (engine.Row, error) {
+	row := engine.Row{}
+	for i, clause := range set {
+		col := cols[i]
+		name := ts.def.Columns[col].Name
+		if _, ok := clause.Value.(*ir.Default); ok {
+			row[name] = ts.def.Columns[col].Default
+			continue
+		}
+		v, t, err := ev.eval(clause.Value)
+		if err != nil {
+			return nil, err
+		}
+		if row[name], err = assign(v, t, ts, col); err != nil {
+			return nil, err
+		}
+	}
+	return row, nil
+}
+
 func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, error) {
 	switch {
 	case st.With != nil:
@@ -26,17 +80,9 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	case st.Overriding != ir.OverridingNone:
 		return Result{}, pgerr.Unsupported(st.Overriding.String())
 	}
-	table, err := tableName(st.Table)
+	table, ts, alias, err := s.target(tx, st.Table, st.Alias)
 	if err != nil {
 		return Result{}, err
-	}
-	ts, err := s.schemaOf(tx, table)
-	if err != nil {
-		return Result{}, err
-	}
-	alias := table
-	if st.Alias != "" {
-		alias = st.Alias
 	}
 	var cols []int
 	if len(st.Columns) == 0 {
@@ -261,27 +307,16 @@ func (s *Session) targetRows(tx *engine.Tx, ts *tableSchema, alias string, other
 }
 
 func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, error) {
-	switch {
-	case st.With != nil:
+	if st.With != nil {
 		return Result{}, pgerr.Unsupported("WITH in UPDATE")
 	}
-	table, err := tableName(st.Table)
+	table, ts, alias, err := s.target(tx, st.Table, st.Alias)
 	if err != nil {
 		return Result{}, err
 	}
-	ts, err := s.schemaOf(tx, table)
+	cols, err := ts.setColumns(st.Set)
 	if err != nil {
 		return Result{}, err
-	}
-	alias := table
-	if st.Alias != "" {
-		alias = st.Alias
-	}
-	cols := make([]int, len(st.Set))
-	for i, sc := range st.Set {
-		if cols[i], err = ts.column(sc.Column); err != nil {
-			return Result{}, err
-		}
 	}
 	sc, rows, err := s.targetRows(tx, ts, alias, st.From, st.Where, ev)
 	if err != nil {
@@ -296,21 +331,9 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	for _, joined := range rows {
 		sc.row = joined
 		old := joined[:len(ts.types)]
-		set := engine.Row{}
-		for i, clause := range st.Set {
-			col := cols[i]
-			name := ts.def.Columns[col].Name
-			if _, ok := clause.Value.(*ir.Default); ok {
-				set[name] = ts.def.Columns[col].Default
-				continue
-			}
-			v, t, err := rowEv.eval(clause.Value)
-			if err != nil {
-				return res, err
-			}
-			if set[name], err = assign(v, t, ts, col); err != nil {
-				return res, err
-			}
+		set, err := ts.setRow(rowEv, st.Set, cols)
+		if err != nil {
+			return res, err
 		}
 		rec, err := tx.Update(table, ts.key(old), set)
 		if errors.Is(err, engine.ErrNotFound) {
@@ -334,21 +357,12 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 }
 
 func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, error) {
-	switch {
-	case st.With != nil:
+	if st.With != nil {
 		return Result{}, pgerr.Unsupported("WITH in DELETE")
 	}
-	table, err := tableName(st.Table)
+	table, ts, alias, err := s.target(tx, st.Table, st.Alias)
 	if err != nil {
 		return Result{}, err
-	}
-	ts, err := s.schemaOf(tx, table)
-	if err != nil {
-		return Result{}, err
-	}
-	alias := table
-	if st.Alias != "" {
-		alias = st.Alias
 	}
 	sc, rows, err := s.targetRows(tx, ts, alias, st.Using, st.Where, ev)
 	if err != nil {

@@ -378,13 +378,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			return Result{}, err
 		}
 	}
-	if out, err = limitRows(out, st, ev); err != nil {
-		return Result{}, err
-	}
-	if out == nil {
-		out = [][]any{}
-	}
-	return Result{Tag: "SELECT " + strconv.Itoa(len(out)), Columns: columnsOf(targets), Rows: out, RowsAffected: int64(len(out))}, nil
+	return selectResult(st, out, targets, ev)
 }
 
 // probeTypes gives the targets of a query without rows their types, by
@@ -526,6 +520,20 @@ func sameKind(a, b any) bool {
 		return ok
 	}
 	return true
+}
+
+// selectResult applies st's OFFSET and LIMIT to rows and makes them the
+// result of a SELECT with targets: the tail a plain query and a set
+// operation share.
+func selectResult(st *ir.Select, rows [][]any, targets []target, ev *evaluator) (Result, error) {
+	rows, err := limitRows(rows, st, ev)
+	if err != nil {
+		return Result{}, err
+	}
+	if rows == nil {
+		rows = [][]any{}
+	}
+	return Result{Tag: "SELECT " + strconv.Itoa(len(rows)), Columns: columnsOf(targets), Rows: rows, RowsAffected: int64(len(rows))}, nil
 }
 
 // limitRows applies OFFSET and LIMIT, whose values may be parameters.

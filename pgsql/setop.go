@@ -188,13 +188,7 @@ func output(st *ir.Select, targets []target, rows [][]any, ev *evaluator) (Resul
 			return Result{}, err
 		}
 	}
-	if rows, err = limitRows(rows, st, ev); err != nil {
-		return Result{}, err
-	}
-	if rows == nil {
-		rows = [][]any{}
-	}
-	return Result{Tag: "SELECT " + strconv.Itoa(len(rows)), Columns: columnsOf(targets), Rows: rows, RowsAffected: int64(len(rows))}, nil
+	return selectResult(st, rows, targets, ev)
 }
 
 func setName(st *ir.Select) string {

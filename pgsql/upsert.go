@@ -129,13 +129,9 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 	if err != nil {
 		return err
 	}
-	var cols []int
-	for _, sc := range oc.Set {
-		i, err := ts.column(sc.Column)
-		if err != nil {
-			return err
-		}
-		cols = append(cols, i)
+	cols, err := ts.setColumns(oc.Set)
+	if err != nil {
+		return err
 	}
 	sc := &scope{rels: []binding{{ts: ts, alias: alias}, {ts: ts, alias: "excluded", off: len(ts.types), qualified: true}}}
 	rowEv := ev.with(sc)
@@ -173,21 +169,9 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 				continue
 			}
 		}
-		set := engine.Row{}
-		for i, clause := range oc.Set {
-			col := cols[i]
-			name := ts.def.Columns[col].Name
-			if _, ok := clause.Value.(*ir.Default); ok {
-				set[name] = ts.def.Columns[col].Default
-				continue
-			}
-			v, t, err := rowEv.eval(clause.Value)
-			if err != nil {
-				return err
-			}
-			if set[name], err = assign(v, t, ts, col); err != nil {
-				return err
-			}
+		set, err := ts.setRow(rowEv, oc.Set, cols)
+		if err != nil {
+			return err
 		}
 		rec, err := tx.Update(ts.def.Name, ts.key(old), set)
 		if err != nil {
