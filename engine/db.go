@@ -28,6 +28,7 @@ type DB struct {
 	catalog atomic.Pointer[catalogCache]
 	stats   dbStats  // counters of ended transactions
 	models  sync.Map // reflect.Type -> *model (Register)
+	ext     sync.Map // key -> state of a layer above the engine (Extension)
 	// planners pools the *planner values statements plan deletes and key
 	// updates with.
 	planners sync.Pool
@@ -187,6 +188,15 @@ func (db *DB) updateOnce(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	return tx.commit()
+}
+
+// Now returns the database's current time: Options.Clock's, or else
+// time.Now's.
+func (db *DB) Now() time.Time {
+	if db.opts.Clock != nil {
+		return db.opts.Clock()
+	}
+	return time.Now()
 }
 
 // Check verifies the latest committed snapshot: every row is well-formed and

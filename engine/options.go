@@ -17,6 +17,12 @@ type Options struct {
 	// detector.
 	Traversal TraversalOptions
 
+	// Clock, if set, is the database's clock, read by DB.Now instead of
+	// time.Now: the SQL layer's now() and current_timestamp read it, so a
+	// test can fix or step time (reldbtest.Clock). It must be safe for
+	// concurrent use.
+	Clock func() time.Time
+
 	// Dir makes the database durable: Open recovers it from this directory
 	// (creating it, mode 0700, if needed) and locks the directory against
 	// other processes; every committed write transaction is appended to a

@@ -1,9 +1,8 @@
 package pgsql
 
 import (
-	"runtime"
+	"maps"
 	"sync"
-	"weak"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -32,31 +31,24 @@ type declarations struct {
 	checks map[string][]check            // table -> CHECK constraints, by name
 }
 
-var registry struct {
-	mu  sync.Mutex
-	dbs map[weak.Pointer[engine.DB]]*declarations
+// declsKey is the engine.DB extension key of the declarations.
+type declsKey struct{}
+
+// declsOf returns the declarations kept with db, creating them on first
+// use; they live as long as db, and a fork of db (engine.DB.Fork) gets a
+// copy.
+func declsOf(db *engine.DB) *declarations {
+	return db.Extension(declsKey{}, func() any {
+		return &declarations{tables: make(map[string]map[string]sqlType), checks: make(map[string][]check)}
+	}).(*declarations)
 }
 
-// declsOf returns the declarations kept for db, creating them on first
-// use. They are dropped when db is garbage collected.
-func declsOf(db *engine.DB) *declarations {
-	key := weak.Make(db)
-	registry.mu.Lock()
-	defer registry.mu.Unlock()
-	if d, ok := registry.dbs[key]; ok {
-		return d
-	}
-	if registry.dbs == nil {
-		registry.dbs = make(map[weak.Pointer[engine.DB]]*declarations)
-	}
-	d := &declarations{tables: make(map[string]map[string]sqlType), checks: make(map[string][]check)}
-	registry.dbs[key] = d
-	runtime.AddCleanup(db, func(k weak.Pointer[engine.DB]) {
-		registry.mu.Lock()
-		delete(registry.dbs, k)
-		registry.mu.Unlock()
-	}, key)
-	return d
+// Fork copies the declarations for a forked DB. Each table's entries are
+// replaced whole by set, never changed in place, so they are shared.
+func (d *declarations) Fork() any {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return &declarations{tables: maps.Clone(d.tables), checks: maps.Clone(d.checks)}
 }
 
 func (d *declarations) set(table string, cols map[string]sqlType, checks []check) {

@@ -81,6 +81,21 @@ func NewOracleAt(version uint64, trees map[TreeID]*index.Tree) *Oracle {
 	return o
 }
 
+// NewOracleFrom returns an oracle whose latest snapshot is s, at s's
+// version, with the trees of replace put over s's (a nil tree removes one).
+// It is how a database forks: the new oracle shares s's frozen trees, and
+// writers on either side fork the trees they change, so the two never see
+// each other's commits. O(len(replace)) beyond sharing s.
+func NewOracleFrom(s *Snapshot, replace map[TreeID]*index.Tree) *Oracle {
+	e := editTrees(s.trees)
+	for id, t := range replace {
+		e.set(id, t)
+	}
+	o := &Oracle{}
+	o.head.Store(&head{snap: &Snapshot{version: s.version, trees: e.out}, tail: &link{}})
+	return o
+}
+
 // Latest returns the most recently committed snapshot. It never blocks.
 func (o *Oracle) Latest() *Snapshot { return o.head.Load().snap }
 

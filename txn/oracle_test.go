@@ -402,4 +402,37 @@ func TestOracle_NewOracleAt(t *testing.T) {
 	assert.Equal(t, uint64(42), commit(t, tx))
 }
 
+// TestOracle_NewOracleFrom_Independent: an oracle forked from a snapshot
+// starts at its version and trees, with the replaced ones swapped in, and
+// commits on either side are invisible to the other, even when both
+// write the same keys of the same shared tree at once.
+func TestOracle_NewOracleFrom_Independent(t *testing.T) {
+	src := newOracle(1, 2)
+	c := index.NewTree()
+	c.Put(index.Entry{Key: k(9), Val: 9})
+	fork := NewOracleFrom(src.Latest(), map[TreeID]*index.Tree{treeB: nil, treeC: c})
+	assert.Equal(t, src.Latest().Version(), fork.Latest().Version())
+	assert.Nil(t, fork.Latest().Tree(treeB))
+	assert.Equal(t, map[int64]any{9: 9}, latest(fork, treeC))
+	assert.NotNil(t, src.Latest().Tree(treeB), "the source keeps the tree the fork removed")
+
+	var wg sync.WaitGroup
+	for _, o := range []*Oracle{src, fork} {
+		wg.Go(func() {
+			for i := range 200 {
+				tx := o.Begin(ReadWrite)
+				put(tx, treeA, i%5, o == fork)
+				if _, err := tx.Commit(); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, o := range []*Oracle{src, fork} {
+		want := o == fork
+		assert.Equal(t, map[int64]any{0: want, 1: want, 2: want, 3: want, 4: want}, latest(o, treeA))
+	}
+}
+
 func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
