@@ -46,6 +46,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	types := make(map[string]sqlType, len(st.Columns))
 	var cons []ir.Constraint
 	var serial []string
+	var defaults map[string]ir.Expr
 	for _, cd := range st.Columns {
 		if _, dup := types[cd.Name]; dup {
 			return res, &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" specified more than once`}
@@ -63,7 +64,16 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			col.AutoIncrement = true
 			serial = append(serial, cd.Name)
 		}
-		if cd.Default != nil {
+		switch {
+		case cd.Default != nil && usesClock(cd.Default):
+			if err := s.checkDefault(cd.Name, cd.Default, typ); err != nil {
+				return res, err
+			}
+			if defaults == nil {
+				defaults = map[string]ir.Expr{}
+			}
+			defaults[cd.Name] = cd.Default
+		case cd.Default != nil:
 			v, err := constantDefault(cd.Default, typ)
 			if err != nil {
 				return res, err
@@ -133,7 +143,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if err := tx.CreateTable(t); err != nil {
 		return res, err
 	}
-	s.decls.set(name, types, checks)
+	s.decls.set(name, &tableDecl{types: types, checks: checks, defaults: defaults})
 	ts, err := s.schemaOf(tx, name)
 	if err != nil {
 		return res, err

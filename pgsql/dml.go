@@ -59,7 +59,11 @@ func (ts *tableSchema) setRow(ev *evaluator, set []ir.SetClause, cols []int) (en
 		col := cols[i]
 		name := ts.def.Columns[col].Name
 		if _, ok := clause.Value.(*ir.Default); ok {
-			row[name] = ts.def.Columns[col].Default
+			v, err := ts.defaultValue(col, ev)
+			if err != nil {
+				return nil, err
+			}
+			row[name] = v
 			continue
 		}
 		v, t, err := ev.eval(clause.Value)
@@ -110,6 +114,9 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	}
 	built, err := s.insertSource(tx, st, ts, cols, ev)
 	if err != nil {
+		return res, err
+	}
+	if err := ts.fillDefaults(built, ev); err != nil {
 		return res, err
 	}
 	if st.OnConflict != nil {

@@ -10,7 +10,7 @@
 //
 // CREATE TABLE (smallint, integer, bigint, serial, bigserial, numeric(p,s),
 // real, double precision, text, varchar(n), char(n), boolean, bytea,
-// timestamp, timestamptz; PRIMARY KEY, NOT NULL, UNIQUE, constant DEFAULT,
+// timestamp, timestamptz; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
@@ -25,7 +25,10 @@
 // [ALL]; WITH and WITH RECURSIVE; scalar, IN, EXISTS and ANY / ALL
 // subqueries, correlated or not; CASE, LIKE / ILIKE, GREATEST / LEAST,
 // BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
-// substr, trim, replace, concat and concat_ws; BEGIN / START TRANSACTION,
+// substr, trim, replace, concat and concat_ws; now(), current_timestamp,
+// transaction_timestamp(), statement_timestamp(), clock_timestamp(),
+// localtimestamp and current_date, which read the database's clock
+// (engine.Options.Clock); BEGIN / START TRANSACTION,
 // COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET
 // CONSTRAINTS.
 //
@@ -33,7 +36,7 @@
 // never a different answer: among others tables without a primary key, a
 // subquery in CHECK, NATURAL joins, LATERAL, aggregates other than those
 // above, DISTINCT ON, WITH on INSERT / UPDATE / DELETE, ALTER TABLE, views,
-// date and time functions, ORDER BY expressions over a set operation, and a
+// other date and time functions, ORDER BY expressions over a set operation, and a
 // recursive query of more than a million rows (PostgreSQL would stop early
 // only under an outer LIMIT).
 //

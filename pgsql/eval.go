@@ -239,6 +239,8 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 		return v, to, err
 	case *ir.Func:
 		return ev.call(e)
+	case *ir.ValueFunc:
+		return ev.valueFunc(e)
 	case *ir.Subquery:
 		return ev.scalarSubquery(e)
 	case *ir.Case:
@@ -553,6 +555,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	}
 	if f.Schema == "" && isAggregate(f.Name) {
 		return nil, typUnknown, pgerr.Unsupported("aggregate " + f.Name + " in this position")
+	}
+	if v, t, ok, err := ev.clockFunc(f.Name, len(f.Args)); ok {
+		return v, t, err
 	}
 	var vals []any
 	var types []sqlType

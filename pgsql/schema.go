@@ -23,12 +23,21 @@ import (
 // API creates under the name of a dropped SQL table inherits its checks
 // when their columns still resolve.
 
-// declarations are the SQL column types of one DB's tables.
+// declarations are what the SQL layer knows of one DB's tables beyond
+// the engine's definitions.
 type declarations struct {
-	// mu guards tables and checks.
-	mu     sync.Mutex
-	tables map[string]map[string]sqlType // table -> column -> type
-	checks map[string][]check            // table -> CHECK constraints, by name
+	mu     sync.Mutex            // guards tables
+	tables map[string]*tableDecl // by table name
+}
+
+// tableDecl is what CREATE TABLE declared of one table that the engine
+// does not keep. It is replaced whole, never changed in place.
+type tableDecl struct {
+	types  map[string]sqlType // column -> declared type
+	checks []check            // CHECK constraints, by name
+	// defaults are the DEFAULTs that read the clock, by column, evaluated
+	// at each insert (constant ones are the engine column's Default).
+	defaults map[string]ir.Expr
 }
 
 // declsKey is the engine.DB extension key of the declarations.
@@ -39,23 +48,31 @@ type declsKey struct{}
 // copy.
 func declsOf(db *engine.DB) *declarations {
 	return db.Extension(declsKey{}, func() any {
-		return &declarations{tables: make(map[string]map[string]sqlType), checks: make(map[string][]check)}
+		return &declarations{tables: make(map[string]*tableDecl)}
 	}).(*declarations)
 }
 
-// Fork copies the declarations for a forked DB. Each table's entries are
-// replaced whole by set, never changed in place, so they are shared.
+// Fork copies the declarations for a forked DB, sharing each table's
+// (they are immutable).
 func (d *declarations) Fork() any {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return &declarations{tables: maps.Clone(d.tables), checks: maps.Clone(d.checks)}
+	return &declarations{tables: maps.Clone(d.tables)}
 }
 
-func (d *declarations) set(table string, cols map[string]sqlType, checks []check) {
+func (d *declarations) set(table string, td *tableDecl) {
 	d.mu.Lock()
-	d.tables[table] = cols
-	d.checks[table] = checks
+	d.tables[table] = td
 	d.mu.Unlock()
+}
+
+func (d *declarations) get(table string) *tableDecl {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if td := d.tables[table]; td != nil {
+		return td
+	}
+	return &tableDecl{}
 }
 
 // tableSchema is what statements need of a table: its engine definition
@@ -65,6 +82,9 @@ type tableSchema struct {
 	types  []sqlType
 	index  map[string]int // column name -> position
 	checks []check        // CHECK constraints, by name
+	// defaults are the DEFAULTs that read the clock, by column position;
+	// nil when the table has none.
+	defaults []ir.Expr
 }
 
 // schemaOf resolves a table in tx: 42P01 if it does not exist.
@@ -77,19 +97,22 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 		return nil, err
 	}
 	ts := &tableSchema{def: def, types: make([]sqlType, len(def.Columns)), index: make(map[string]int, len(def.Columns))}
-	s.decls.mu.Lock()
-	declared := s.decls.tables[name]
-	checks := s.decls.checks[name]
-	s.decls.mu.Unlock()
+	td := s.decls.get(name)
 	for i, c := range def.Columns {
-		t, ok := declared[c.Name]
+		t, ok := td.types[c.Name]
 		if !ok || t.engineType() != c.Type {
 			t = defaultType(c)
 		}
 		ts.types[i] = t
 		ts.index[c.Name] = i
+		if e := td.defaults[c.Name]; e != nil && ok && c.Default == nil {
+			if ts.defaults == nil {
+				ts.defaults = make([]ir.Expr, len(def.Columns))
+			}
+			ts.defaults[i] = e
+		}
 	}
-	for _, c := range checks {
+	for _, c := range td.checks {
 		resolves := true
 		ir.Inspect(c.expr, func(x ir.Expr) bool {
 			if r, ok := x.(*ir.ColumnRef); ok {

@@ -3,6 +3,7 @@ package pgsql
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -61,9 +62,13 @@ type Session struct {
 	cache *parse.Cache
 	decls *declarations
 
-	tx         *engine.Tx // the explicit transaction, nil outside one
-	failed     bool       // the explicit transaction is aborted
-	savepoints []savepoint
+	tx *engine.Tx // the explicit transaction, nil outside one
+	// txStart and stmtStart are the database clock's time at the start of
+	// the current transaction and statement: now() and
+	// statement_timestamp() (clock.go).
+	txStart, stmtStart time.Time
+	failed             bool // the explicit transaction is aborted
+	savepoints         []savepoint
 }
 
 type savepoint struct {
@@ -134,6 +139,10 @@ func (s *Session) execParsed(ctx context.Context, stmts []ir.Statement, sql stri
 func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []any) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, toError(err)
+	}
+	s.stmtStart = s.db.Now()
+	if s.tx == nil {
+		s.txStart = s.stmtStart
 	}
 	switch st := st.(type) {
 	case *ir.Begin:
