@@ -63,9 +63,28 @@ func (Driver) OpenConnector(dsn string) (driver.Connector, error) {
 // Connector connects database/sql to one engine.DB. Its connections share
 // a parse cache. It is safe for concurrent use.
 type Connector struct {
-	db    *engine.DB
-	cache *parse.Cache
-	owned bool // the DB was opened for this connector: Close closes it
+	db        *engine.DB
+	cache     *parse.Cache
+	owned     bool // the DB was opened for this connector: Close closes it
+	intercept Interceptor
+}
+
+// Interceptor runs around every statement text a connection executes for
+// database/sql (Exec, Query and prepared statements; not the BEGIN,
+// COMMIT and ROLLBACK of sql.Tx): sql is the text and args its arguments,
+// and next runs it. An Interceptor may observe the statement, delay it,
+// or fail it by returning an error without calling next — then, inside a
+// transaction, the transaction is aborted as if the statement had failed
+// (later statements get 25P02 until ROLLBACK). It runs on the calling
+// goroutine and must be safe for concurrent use by several connections.
+// reldbtest counts statements and injects faults with one.
+type Interceptor func(ctx context.Context, sql string, args []any, next func() (Result, error)) (Result, error)
+
+// Intercept makes every connection made after it run its statements
+// through i, and returns c. Call it before the Connector is used.
+func (c *Connector) Intercept(i Interceptor) *Connector {
+	c.intercept = i
+	return c
 }
 
 var (
@@ -82,7 +101,7 @@ func NewConnector(db *engine.DB) *Connector {
 
 // Connect opens a connection: one Session.
 func (c *Connector) Connect(context.Context) (driver.Conn, error) {
-	return &conn{s: newSession(c.db, c.cache)}, nil
+	return &conn{s: newSession(c.db, c.cache), intercept: c.intercept}, nil
 }
 
 // Driver returns the reldb Driver.
@@ -98,7 +117,38 @@ func (c *Connector) Close() error {
 
 // conn is a database/sql connection: one Session.
 type conn struct {
-	s *Session
+	s         *Session
+	intercept Interceptor // nil: none
+}
+
+// exec runs the statements stmts parsed from sql (nil: parse sql), through
+// the connector's Interceptor if it has one.
+func (c *conn) exec(ctx context.Context, sql string, stmts []ir.Statement, args []driver.NamedValue) (Result, error) {
+	vals, err := values(args)
+	if err != nil {
+		return Result{}, err
+	}
+	run := func() (Result, error) {
+		if stmts == nil {
+			return c.s.Exec(ctx, sql, vals...)
+		}
+		return c.s.execParsed(ctx, stmts, sql, vals)
+	}
+	if c.intercept == nil {
+		return run()
+	}
+	ran := false
+	res, err := c.intercept(ctx, sql, vals, func() (Result, error) {
+		ran = true
+		return run()
+	})
+	if err != nil && !ran {
+		if c.s.tx != nil {
+			c.s.failed = true
+		}
+		err = toError(err)
+	}
+	return res, err
 }
 
 var (
@@ -149,11 +199,7 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	vals, err := values(args)
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.s.Exec(ctx, query, vals...)
+	res, err := c.exec(ctx, query, nil, args)
 	if err != nil {
 		return nil, err
 	}
@@ -161,11 +207,7 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	vals, err := values(args)
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.s.Exec(ctx, query, vals...)
+	res, err := c.exec(ctx, query, nil, args)
 	if err != nil {
 		return nil, err
 	}
@@ -251,11 +293,7 @@ func named(args []driver.Value) []driver.NamedValue {
 }
 
 func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	vals, err := values(args)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.c.s.execParsed(ctx, s.stmts, s.sql, vals)
+	res, err := s.c.exec(ctx, s.sql, s.stmts, args)
 	if err != nil {
 		return nil, err
 	}
@@ -263,11 +301,7 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 }
 
 func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	vals, err := values(args)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.c.s.execParsed(ctx, s.stmts, s.sql, vals)
+	res, err := s.c.exec(ctx, s.sql, s.stmts, args)
 	if err != nil {
 		return nil, err
 	}

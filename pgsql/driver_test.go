@@ -87,3 +87,53 @@ func TestDriver_Transactions(t *testing.T) {
 	_, err = sql.Open("reldb", "somewhere")
 	assert.Error(t, err, "only the empty DSN is supported in this version")
 }
+
+// Ensure an Interceptor sees every statement database/sql sends (plain,
+// prepared, in a transaction) with its arguments, and that failing one
+// without running it leaves the data unchanged and aborts the transaction
+// it is in, as a failed statement would.
+func TestConnector_Intercept(t *testing.T) {
+	edb, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	defer edb.Close()
+	var seen []string
+	var lastArgs []any
+	c := pgsql.NewConnector(edb).Intercept(func(ctx context.Context, sql string, args []any, next func() (pgsql.Result, error)) (pgsql.Result, error) {
+		seen = append(seen, sql)
+		lastArgs = args
+		if sql == "INSERT INTO t VALUES (99)" {
+			return pgsql.Result{}, &pgsql.Error{Code: "40001", Message: "injected"}
+		}
+		return next()
+	})
+	db := sql.OpenDB(c)
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	_, err = db.Exec("CREATE TABLE t (id integer PRIMARY KEY)")
+	require.NoError(t, err)
+	st, err := db.Prepare("INSERT INTO t VALUES ($1)")
+	require.NoError(t, err)
+	_, err = st.Exec(1)
+	require.NoError(t, err)
+	assert.Equal(t, []any{int64(1)}, lastArgs)
+	require.NoError(t, st.Close())
+
+	tx, err := db.Begin()
+	require.NoError(t, err)
+	_, err = tx.Exec("INSERT INTO t VALUES (2)")
+	require.NoError(t, err)
+	_, err = tx.Exec("INSERT INTO t VALUES (99)")
+	var pe *pgsql.Error
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "40001", pe.Code)
+	_, err = tx.Exec("INSERT INTO t VALUES (3)")
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "25P02", pe.Code, "the injected failure aborted the transaction")
+	require.Error(t, tx.Commit())
+
+	var n int
+	require.NoError(t, db.QueryRow("SELECT count(*) FROM t").Scan(&n))
+	assert.Equal(t, 1, n)
+	assert.Equal(t, []string{"CREATE TABLE t (id integer PRIMARY KEY)", "INSERT INTO t VALUES ($1)", "INSERT INTO t VALUES (2)",
+		"INSERT INTO t VALUES (99)", "INSERT INTO t VALUES (3)", "SELECT count(*) FROM t"}, seen)
+}
