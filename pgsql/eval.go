@@ -897,7 +897,7 @@ func divide(a, b *apd.Decimal) (any, error) {
 	if _, err := decimalCtx.Quo(q, a, b); err != nil {
 		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
 	}
-	ctx := decimalCtx
+	ctx := *decimalCtx
 	ctx.Rounding = apd.RoundHalfUp
 	out := new(apd.Decimal)
 	if _, err := ctx.Quantize(out, q, int32(-rscale)); err != nil {
@@ -923,7 +923,7 @@ func numericWeight(d *apd.Decimal) (weight, first int) {
 	}
 	shifted := new(apd.Decimal).Set(abs)
 	shifted.Exponent -= int32(4 * weight)
-	ctx := decimalCtx
+	ctx := *decimalCtx
 	ctx.Rounding = apd.RoundDown
 	i := new(apd.Decimal)
 	_, _ = ctx.Quantize(i, shifted, 0)
@@ -984,7 +984,7 @@ func cast(v any, from, to sqlType, explicit bool) (any, error) {
 			}
 			v = int64(math.RoundToEven(x))
 		case *apd.Decimal:
-			ctx := decimalCtx
+			ctx := *decimalCtx
 			ctx.Rounding = apd.RoundHalfUp
 			i := new(apd.Decimal)
 			if _, err := ctx.Quantize(i, x, 0); err != nil {
@@ -1075,7 +1075,7 @@ func cast(v any, from, to sqlType, explicit bool) (any, error) {
 // fitNumeric rounds d to t's scale and refuses more integer digits than
 // its precision allows (22003), as numeric(p, s) does.
 func fitNumeric(d *apd.Decimal, t sqlType) (any, error) {
-	ctx := decimalCtx
+	ctx := *decimalCtx
 	ctx.Rounding = apd.RoundHalfUp
 	out := new(apd.Decimal)
 	if _, err := ctx.Quantize(out, d, int32(-t.scale)); err != nil {

@@ -164,7 +164,7 @@ func roundFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, er
 		}
 		return math.Ceil(x), t, true, nil
 	}
-	ctx := decimalCtx
+	ctx := *decimalCtx
 	switch name {
 	case "round":
 		ctx.Rounding = apd.RoundHalfUp

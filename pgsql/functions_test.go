@@ -1,9 +1,15 @@
 package pgsql_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql"
 )
 
 // Ensure the numeric and string functions give PostgreSQL's values,
@@ -30,4 +36,32 @@ func TestSession_Exec_Functions(t *testing.T) {
 	assert.Equal(t, "ERROR 22011", outcome(t, s, "SELECT substr('abc', 1, -1)"))
 	assert.Equal(t, "ERROR 22012", outcome(t, s, "SELECT mod(5, 0)"))
 	assert.Equal(t, "ERROR 0A000", outcome(t, s, "SELECT initcap('a')"))
+}
+
+// Ensure sessions rounding numerics at once do not share a decimal
+// context: round and trunc each use their own rounding mode (run with
+// -race; they once wrote one context shared by every session).
+func TestSession_Exec_RoundingConcurrent(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	var wg sync.WaitGroup
+	for _, q := range []struct{ sql, want string }{
+		{"SELECT round(2.5::numeric), round(-2.5::numeric)", "3|-3"},
+		{"SELECT trunc(2.5::numeric), trunc(-2.5::numeric)", "2|-2"},
+	} {
+		s := pgsql.NewSession(db)
+		wg.Go(func() {
+			for range 200 {
+				res, err := s.Exec(context.Background(), q.sql)
+				if !assert.NoError(t, err) {
+					return
+				}
+				a, _ := res.Columns[0].Format(res.Rows[0][0])
+				b, _ := res.Columns[1].Format(res.Rows[0][1])
+				assert.Equal(t, q.want, a+"|"+b)
+			}
+		})
+	}
+	wg.Wait()
 }
