@@ -143,7 +143,11 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if err := tx.CreateTable(t); err != nil {
 		return res, err
 	}
-	s.decls.set(name, &tableDecl{types: types, checks: checks, defaults: defaults})
+	indexes := map[string]indexOrigin{}
+	for _, ix := range t.Indexes {
+		indexes[ix.Name] = byConstraint
+	}
+	s.decls.set(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes})
 	ts, err := s.schemaOf(tx, name)
 	if err != nil {
 		return res, err
@@ -295,16 +299,22 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 		}
 		ix.Columns = append(ix.Columns, e.Column)
 	}
-	if ix.Name == "" {
+	named := ix.Name != ""
+	if !named {
 		suffix := "_idx"
 		if st.Unique {
 			suffix = "_key"
 		}
 		ix.Name = table + "_" + strings.Join(ix.Columns, "_") + suffix
-		for i := 1; indexExists(tx, ix.Name); i++ {
+		for i := 1; indexExists(tx, ix.Name) && !s.adoptable(tx, table, ix); i++ {
 			ix.Name = table + "_" + strings.Join(ix.Columns, "_") + suffix + itoa(i)
 		}
-	} else if indexExists(tx, ix.Name) || exists(tx, ix.Name) {
+	}
+	if s.adoptable(tx, table, ix) {
+		s.decls.declareIndex(table, ix.Name, byAdoption)
+		return res, nil
+	}
+	if named && (indexExists(tx, ix.Name) || exists(tx, ix.Name)) {
 		if st.IfNotExists {
 			return res, nil
 		}
@@ -313,7 +323,38 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 	if err := tx.CreateIndex(table, ix); err != nil {
 		return res, err
 	}
+	s.decls.declareIndex(table, ix.Name, byCreateIndex)
 	return res, nil
+}
+
+// adoptable reports whether ix names an index the engine made for a
+// foreign key of table, on the same columns: CREATE INDEX then takes it
+// over instead of failing, since in PostgreSQL it would not exist.
+func (s *Session) adoptable(tx *engine.Tx, table string, ix engine.Index) bool {
+	if !s.implicitIndex(table, ix.Name) {
+		return false
+	}
+	def, err := tx.Table(table)
+	if err != nil {
+		return false
+	}
+	for _, have := range def.Indexes {
+		if have.Name == ix.Name {
+			return have.Unique == ix.Unique && slices.Equal(have.Columns, ix.Columns)
+		}
+	}
+	return false
+}
+
+// implicitIndex reports whether the index name of table is one SQL does
+// not see: a table made in SQL, an index SQL did not declare.
+func (s *Session) implicitIndex(table, name string) bool {
+	td := s.decls.get(table)
+	if td.types == nil || name == table+"_pkey" {
+		return false
+	}
+	_, declared := td.indexes[name]
+	return !declared
 }
 
 // indexTable returns the table that has the index named name.
@@ -358,6 +399,9 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 				return res, err
 			}
 			table, ok := indexTable(tx, name)
+			if ok && s.implicitIndex(table, name) {
+				ok = false
+			}
 			if !ok {
 				if st.IfExists {
 					continue
@@ -365,11 +409,18 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 				return res, &Error{Code: pgerr.UndefinedObject, Message: `index "` + name + `" does not exist`}
 			}
 			if err := tx.DropIndex(table, name); err != nil {
+				if errors.Is(err, engine.ErrSchema) && s.decls.get(table).indexes[name] == byAdoption {
+					// The foreign key still needs it: SQL forgets it
+					// instead, as if it were dropped.
+					s.decls.declareIndex(table, name, 0)
+					continue
+				}
 				if errors.Is(err, engine.ErrSchema) {
 					return res, &Error{Code: "2BP01", Message: "cannot drop index " + name + " because other objects depend on it"}
 				}
 				return res, err
 			}
+			s.decls.declareIndex(table, name, 0)
 		}
 		return res, nil
 	}

@@ -38,7 +38,21 @@ type tableDecl struct {
 	// defaults are the DEFAULTs that read the clock, by column, evaluated
 	// at each insert (constant ones are the engine column's Default).
 	defaults map[string]ir.Expr
+	// indexes are the table's indexes SQL declared, by name. The engine
+	// also makes an index for each foreign key that has none; SQL does not
+	// see those (PostgreSQL makes none), and CREATE INDEX of the same
+	// columns under that name adopts it (Session.adoptable).
+	indexes map[string]indexOrigin
 }
+
+// indexOrigin is how SQL came to know an index.
+type indexOrigin uint8
+
+const (
+	byConstraint  indexOrigin = iota + 1 // UNIQUE in CREATE TABLE
+	byCreateIndex                        // CREATE INDEX
+	byAdoption                           // CREATE INDEX of a foreign key's index
+)
 
 // declsKey is the engine.DB extension key of the declarations.
 type declsKey struct{}
@@ -64,6 +78,28 @@ func (d *declarations) set(table string, td *tableDecl) {
 	d.mu.Lock()
 	d.tables[table] = td
 	d.mu.Unlock()
+}
+
+// declareIndex records (origin != 0) or forgets (0) an index of an SQL
+// table, replacing the table's declaration.
+func (d *declarations) declareIndex(table, name string, origin indexOrigin) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	old := d.tables[table]
+	if old == nil {
+		return // a table the Go API made: every index is visible
+	}
+	td := *old
+	td.indexes = maps.Clone(old.indexes)
+	if td.indexes == nil {
+		td.indexes = map[string]indexOrigin{}
+	}
+	if origin == 0 {
+		delete(td.indexes, name)
+	} else {
+		td.indexes[name] = origin
+	}
+	d.tables[table] = &td
 }
 
 func (d *declarations) get(table string) *tableDecl {
