@@ -61,7 +61,7 @@ func (Driver) OpenConnector(dsn string) (driver.Connector, error) {
 }
 
 // Connector connects database/sql to one engine.DB. Its connections share
-// a parse cache. It is safe for concurrent use.
+// the DB's parse cache. It is safe for concurrent use.
 type Connector struct {
 	db        *engine.DB
 	cache     *parse.Cache
@@ -96,7 +96,7 @@ var (
 // the same tables and relations as the Go API. Closing the sql.DB leaves
 // db open.
 func NewConnector(db *engine.DB) *Connector {
-	return &Connector{db: db, cache: parse.NewCache(0)}
+	return &Connector{db: db, cache: parseCacheOf(db)}
 }
 
 // Connect opens a connection: one Session.

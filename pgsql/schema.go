@@ -6,6 +6,7 @@ import (
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/parse"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
 )
 
@@ -53,6 +54,20 @@ const (
 	byCreateIndex                        // CREATE INDEX
 	byAdoption                           // CREATE INDEX of a foreign key's index
 )
+
+// parseCache is a DB's parse cache, shared by its sessions and by its
+// forks: parsing depends on the text alone, so every fork of a test
+// template starts with the statements the others parsed.
+type parseCache struct{ *parse.Cache }
+
+// Fork shares the cache with the fork.
+func (c parseCache) Fork() any { return c }
+
+type parseCacheKey struct{}
+
+func parseCacheOf(db *engine.DB) *parse.Cache {
+	return db.Extension(parseCacheKey{}, func() any { return parseCache{parse.NewCache(0)} }).(parseCache).Cache
+}
 
 // declsKey is the engine.DB extension key of the declarations.
 type declsKey struct{}

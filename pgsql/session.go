@@ -78,7 +78,7 @@ type savepoint struct {
 
 // NewSession returns a session over db.
 func NewSession(db *engine.DB) *Session {
-	return newSession(db, parse.NewCache(0))
+	return newSession(db, parseCacheOf(db))
 }
 
 func newSession(db *engine.DB, cache *parse.Cache) *Session {

@@ -44,7 +44,7 @@ func NewCache(size int) *Cache {
 		size = DefaultCacheSize
 	}
 	c := &Cache{capacity: size}
-	c.mu.entries = make(map[string]*list.Element, size)
+	c.mu.entries = make(map[string]*list.Element) // grows with use: most sessions send few texts
 	c.mu.order = list.New()
 	return c
 }
