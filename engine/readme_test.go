@@ -180,26 +180,26 @@ func Example_readme() {
 }
 
 // TestREADME_CodeBlocks ensures every ```go block of README.md is part of
-// Example_readme (or, for the SQL section, pgsql's Example), line for
-// line, so that a README snippet that no longer compiles or runs fails the
+// Example_readme (or, for the SQL sections, pgsql's and reldbtest's
+// examples, which engine's tests must not import), line for line, so that a README snippet that no longer compiles or runs fails the
 // tests.
 func TestREADME_CodeBlocks(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
 	require.NoError(t, err)
-	var example []string
-	// The SQL section's block is pgsql's Example (engine's tests must not
-	// import pgsql).
-	for _, path := range []string{"readme_test.go", filepath.Join("..", "pgsql", "example_test.go")} {
+	// A block is an example's body (one tab less) or top-level code.
+	var example, raw []string
+	for _, path := range []string{"readme_test.go", filepath.Join("..", "pgsql", "example_test.go"), filepath.Join("..", "reldbtest", "example_test.go")} {
 		src, err := os.ReadFile(path)
 		require.NoError(t, err)
 		for _, l := range strings.Split(string(src), "\n") {
 			example = append(example, strings.TrimPrefix(l, "\t"))
+			raw = append(raw, l)
 		}
 	}
-	code := strings.Join(example, "\n")
+	code, top := strings.Join(example, "\n"), strings.Join(raw, "\n")
 	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
 	require.NotEmpty(t, blocks, "README.md has Go blocks")
 	for _, b := range blocks {
-		require.Contains(t, code, b[1], "README block not in Example_readme:\n%s", b[1])
+		require.True(t, strings.Contains(code, b[1]) || strings.Contains(top, b[1]), "README block not in Example_readme or the packages' examples:\n%s", b[1])
 	}
 }
