@@ -22,16 +22,17 @@ var clockFuncs = map[string]bool{
 	"now": true, "transaction_timestamp": true, "statement_timestamp": true, "clock_timestamp": true,
 }
 
-// usesClock reports whether e reads the current time: such a DEFAULT is
-// evaluated at each insert, not once at CREATE TABLE.
-func usesClock(e ir.Expr) bool {
+// volatile reports whether e reads the current time or draws a random
+// value: such a DEFAULT is evaluated at each insert, not once at CREATE
+// TABLE.
+func volatile(e ir.Expr) bool {
 	found := false
 	ir.Inspect(e, func(x ir.Expr) bool {
 		switch x := x.(type) {
 		case *ir.ValueFunc:
 			found = found || x.Name == "current_timestamp" || x.Name == "localtimestamp" || x.Name == "current_date"
 		case *ir.Func:
-			found = found || clockFuncs[x.Name] && (x.Schema == "" || x.Schema == "pg_catalog")
+			found = found || (clockFuncs[x.Name] || x.Name == "gen_random_uuid") && (x.Schema == "" || x.Schema == "pg_catalog")
 		}
 		return !found
 	})
@@ -93,7 +94,7 @@ func (ev *evaluator) valueFunc(e *ir.ValueFunc) (any, sqlType, error) {
 // typTimestamptz is timestamp with time zone, the type of now().
 var typTimestamptz = sqlType{kind: kTimestamptz}
 
-// checkDefault type-checks a column's DEFAULT that reads the clock by
+// checkDefault type-checks a column's volatile DEFAULT (see volatile) by
 // evaluating it once: CREATE TABLE fails, as PostgreSQL's does, when its
 // value cannot be assigned to the column.
 func (s *Session) checkDefault(column string, e ir.Expr, typ sqlType) error {
@@ -114,8 +115,8 @@ func (s *Session) checkDefault(column string, e ir.Expr, typ sqlType) error {
 	return nil
 }
 
-// fillDefaults gives each row the value of every DEFAULT that reads the
-// clock for a column the row does not set; the engine fills the others.
+// fillDefaults gives each row the value of every volatile DEFAULT for a
+// column the row does not set; the engine fills the others.
 func (ts *tableSchema) fillDefaults(rows []engine.Row, ev *evaluator) error {
 	for col, e := range ts.defaults {
 		if e == nil {

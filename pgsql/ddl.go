@@ -65,7 +65,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			serial = append(serial, cd.Name)
 		}
 		switch {
-		case cd.Default != nil && usesClock(cd.Default):
+		case cd.Default != nil && volatile(cd.Default):
 			if err := s.checkDefault(cd.Name, cd.Default, typ); err != nil {
 				return res, err
 			}

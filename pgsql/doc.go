@@ -10,7 +10,7 @@
 //
 // CREATE TABLE (smallint, integer, bigint, serial, bigserial, numeric(p,s),
 // real, double precision, text, varchar(n), char(n), boolean, bytea,
-// timestamp, timestamptz; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
+// timestamp, timestamptz, date, uuid; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
@@ -28,7 +28,8 @@
 // substr, trim, replace, concat and concat_ws; now(), current_timestamp,
 // transaction_timestamp(), statement_timestamp(), clock_timestamp(),
 // localtimestamp and current_date, which read the database's clock
-// (engine.Options.Clock); BEGIN / START TRANSACTION,
+// (engine.Options.Clock); gen_random_uuid(), from a per-database stream
+// SeedRandom can fix; BEGIN / START TRANSACTION,
 // COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET
 // CONSTRAINTS.
 //

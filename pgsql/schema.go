@@ -36,7 +36,7 @@ type declarations struct {
 type tableDecl struct {
 	types  map[string]sqlType // column -> declared type
 	checks []check            // CHECK constraints, by name
-	// defaults are the DEFAULTs that read the clock, by column, evaluated
+	// defaults are the volatile DEFAULTs (clock, random), by column, evaluated
 	// at each insert (constant ones are the engine column's Default).
 	defaults map[string]ir.Expr
 	// indexes are the table's indexes SQL declared, by name. The engine
@@ -133,7 +133,7 @@ type tableSchema struct {
 	types  []sqlType
 	index  map[string]int // column name -> position
 	checks []check        // CHECK constraints, by name
-	// defaults are the DEFAULTs that read the clock, by column position;
+	// defaults are the volatile DEFAULTs (clock, random), by column position;
 	// nil when the table has none.
 	defaults []ir.Expr
 }

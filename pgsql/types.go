@@ -36,6 +36,7 @@ const (
 	kTimestamp               // timestamp without time zone
 	kTimestamptz             // timestamp with time zone
 	kDate                    // date
+	kUUID                    // uuid, stored as text in canonical form (uuid.go)
 )
 
 // sqlType is a column's or an expression's SQL type: the kind and its
@@ -47,7 +48,7 @@ type sqlType struct {
 	prec, scale int
 }
 
-var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date"}
+var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid"}
 
 // String returns PostgreSQL's internal type name with its modifiers, as
 // pg_catalog's format_type would name it briefly (int4, varchar(20)).
@@ -127,6 +128,8 @@ func typeOf(tn ir.TypeName) (sqlType, error) {
 		return sqlType{kind: kTimestamptz}, nil
 	case "date":
 		return sqlType{kind: kDate}, nil
+	case "uuid":
+		return typUUID, nil
 	}
 	return sqlType{}, pgerr.Unsupported("type " + tn.String())
 }
@@ -198,7 +201,7 @@ func checkInt(t sqlType, v int64) error {
 
 func invalidInput(t sqlType, s string) *pgerr.Error {
 	name := map[kind]string{kInt2: "smallint", kInt4: "integer", kInt8: "bigint", kNumeric: "numeric", kFloat4: "real",
-		kFloat8: "double precision", kBool: "boolean", kBytea: "bytea", kTimestamp: "timestamp", kTimestamptz: "timestamp with time zone", kDate: "date"}[t.kind]
+		kFloat8: "double precision", kBool: "boolean", kBytea: "bytea", kTimestamp: "timestamp", kTimestamptz: "timestamp with time zone", kDate: "date", kUUID: "uuid"}[t.kind]
 	return pgerr.New(pgerr.InvalidTextRepresentation, "invalid input syntax for type %s: %q", name, s)
 }
 
@@ -263,6 +266,8 @@ func parseText(t sqlType, s string) (any, error) {
 		return []byte(s), nil
 	case kTimestamp, kTimestamptz:
 		return parseTime(t, trimmed)
+	case kUUID:
+		return parseUUID(s)
 	case kDate:
 		v, err := parseTime(sqlType{kind: kTimestamp}, trimmed)
 		if err != nil {

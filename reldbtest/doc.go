@@ -41,7 +41,9 @@
 //     golden files.
 //
 // Sequences (serial columns) restart at the template's values in every
-// fork, so generated keys are the same in every test.
+// fork, and gen_random_uuid() continues the template's fixed-seed stream
+// (WithSeed picks another), so generated keys are the same in every test
+// and every run.
 //
 // The package lives beside engine and pgsql rather than under engine:
 // it is a test double for SQL code, built on the SQL layer, while

@@ -3,6 +3,7 @@ package reldbtest
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 type handle struct {
 	eng   *engine.DB
 	clock *Clock
+	seed  *[32]byte // WithSeed's; nil: continue the template's stream
 
 	mu        sync.Mutex
 	faults    []*faultState
@@ -41,6 +43,18 @@ type Option func(*handle)
 // now() and DEFAULT now() give start until the test moves it.
 func WithClock(start time.Time) Option {
 	return func(h *handle) { h.clock.Set(start) }
+}
+
+// WithSeed seeds the database's gen_random_uuid() stream. Without it each
+// fork continues the template's stream, which starts from a fixed seed, so
+// a test draws the same uuids on every run; a different seed gives a
+// different, equally repeatable stream.
+func WithSeed(seed uint64) Option {
+	return func(h *handle) {
+		var s [32]byte
+		binary.LittleEndian.PutUint64(s[:], seed)
+		h.seed = &s
+	}
 }
 
 // New returns a fresh database for the test: a fork of tmpl, which is
@@ -81,6 +95,9 @@ func NewEngine(t testing.TB, tmpl *Template, opts ...Option) *engine.DB {
 	eng, err := tmpl.db.Fork(engine.Options{Clock: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if h.seed != nil {
+		pgsql.SeedRandom(eng, *h.seed)
 	}
 	clocks.Store(eng, h.clock)
 	t.Cleanup(func() {

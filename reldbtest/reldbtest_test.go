@@ -328,3 +328,26 @@ users:
 	assert.True(t, reldbtest.Changed(t, db, func() {}).Empty())
 	assert.Equal(t, "no changes\n", reldbtest.Changed(t, db, func() {}).String())
 }
+
+// TestNew_UUIDs: gen_random_uuid() repeats in every fork and every run;
+// WithSeed picks another repeatable stream.
+func TestNew_UUIDs(t *testing.T) {
+	tm := reldbtest.NewTemplate(reldbtest.SQL(`CREATE TABLE keys (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), n integer);
+		INSERT INTO keys (n) VALUES (1)`))
+	draw := func(db *sql.DB) (fixture, fresh string) {
+		require.NoError(t, db.QueryRow(`SELECT id FROM keys WHERE n = 1`).Scan(&fixture))
+		require.NoError(t, db.QueryRow(`INSERT INTO keys (n) VALUES (2) RETURNING id`).Scan(&fresh))
+		return fixture, fresh
+	}
+	f1, a := draw(reldbtest.New(t, tm))
+	f2, b := draw(reldbtest.New(t, tm))
+	assert.Equal(t, a, b)
+	assert.Equal(t, f1, f2)
+	// The fixed seed's stream: the same in every run of the test binary.
+	// (The first draw type-checks the DEFAULT at CREATE TABLE.)
+	assert.Equal(t, "1bfb1fa3-7c41-411e-a46a-dd6a48d89474", f1)
+	_, c := draw(reldbtest.New(t, tm, reldbtest.WithSeed(7)))
+	_, d := draw(reldbtest.New(t, tm, reldbtest.WithSeed(7)))
+	assert.Equal(t, c, d)
+	assert.NotEqual(t, a, c)
+}

@@ -66,6 +66,9 @@ func build(steps []Step) (*engine.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// gen_random_uuid() draws from a fixed stream: the template's fixtures
+	// get the same uuids in every run, and every fork continues alike.
+	pgsql.SeedRandom(db, [32]byte{})
 	sqlDB := sql.OpenDB(pgsql.NewConnector(db))
 	defer sqlDB.Close()
 	// One connection, so that a step's session state (an open
