@@ -83,7 +83,7 @@ func Open(opts Options) (*DB, error) {
 		return db, nil
 	}
 	d, s, err := durable.Open(durable.Config{Dir: opts.Dir, Sync: opts.Sync, SyncInterval: opts.SyncInterval,
-		NoRepair: opts.NoRepair, RepairDamagedTail: opts.RepairDamagedTail, CheckpointBytes: opts.CheckpointBytes,
+		NoRepair: opts.NoRepair, RepairDamagedTail: opts.RepairDamagedTail, CheckpointBytes: opts.CheckpointBytes, ReadOnly: opts.ReadOnly,
 		Latest: func() *txn.Snapshot { return db.oracle.Latest() }})
 	if err != nil {
 		return nil, err
@@ -113,13 +113,18 @@ func (db *DB) newTreeID() txn.TreeID { return txn.TreeID(db.nextTree.Add(1)) }
 // A write transaction is serializable: Commit fails with ErrConflict if a
 // transaction that committed in between wrote what it read or wrote. ctx
 // bounds the transaction: once it is done, Commit rolls back and returns
-// ctx.Err(). Returns ErrClosed after Close.
+// ctx.Err(). Returns ErrClosed after Close, and an error wrapping
+// ErrReadOnly for a write transaction on a database opened with
+// Options.ReadOnly.
 func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 	if db.closed.Load() {
 		return nil, ErrClosed
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if !opts.ReadOnly && db.opts.ReadOnly {
+		return nil, errReadOnlyDB
 	}
 	tx := &Tx{db: db, ctx: ctx, readOnly: opts.ReadOnly, fetch: opts.FetchMode}
 	if !opts.ReadOnly {
@@ -189,6 +194,10 @@ func (db *DB) updateOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	return tx.commit()
 }
+
+// errReadOnlyDB is what writing to a database opened with Options.ReadOnly
+// returns.
+var errReadOnlyDB = fmt.Errorf("%w: the database was opened with Options.ReadOnly", ErrReadOnly)
 
 // Now returns the database's current time: Options.Clock's, or else
 // time.Now's.

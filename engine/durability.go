@@ -40,7 +40,8 @@ func (db *DB) Storage() (Storage, error) {
 // after Options.CheckpointBytes of log. O(rows) time; it does not block
 // commits beyond their usual wait.
 //
-// Checkpoint of an in-memory database does nothing. Returns ErrClosed after
+// Checkpoint of an in-memory database does nothing; of one opened with
+// Options.ReadOnly, it returns an error wrapping ErrReadOnly. Returns ErrClosed after
 // Close, the log's error once writing the log has failed, and the I/O error
 // if writing the snapshot fails (the log is then kept whole).
 func (db *DB) Checkpoint() error {
@@ -49,6 +50,9 @@ func (db *DB) Checkpoint() error {
 	}
 	if db.dur == nil {
 		return nil
+	}
+	if db.opts.ReadOnly {
+		return errReadOnlyDB
 	}
 	return db.dur.Checkpoint()
 }

@@ -39,6 +39,14 @@ type Options struct {
 	// bytes of log have been written since the last one; 0 means 64 MiB,
 	// negative means never (DB.Checkpoint still works).
 	CheckpointBytes int64
+	// ReadOnly opens the durable database in Dir for reading only, on
+	// read-only media too: Open writes nothing (no directory, lock file,
+	// repair or cleanup; a torn final log record is skipped in memory and
+	// left on disk), it shares the directory's lock with other read-only
+	// opens but not with a writer, write transactions fail at Begin with
+	// ErrReadOnly, and Checkpoint returns ErrReadOnly. Requires Dir.
+	// reldb's inspect, check and ddl commands open this way.
+	ReadOnly bool
 	// NoRepair makes Open fail with ErrTornTail, changing nothing, where it
 	// would cut a torn or damaged final log record (an unacknowledged
 	// commit, normally): for tools that only verify, such as reldb check.
@@ -134,6 +142,9 @@ func (o *Options) validate() error {
 	}
 	if o.CheckpointBytes == 0 {
 		o.CheckpointBytes = defaultCheckpointBytes
+	}
+	if o.ReadOnly && o.Dir == "" {
+		return fmt.Errorf("%w: options: ReadOnly needs Dir: an in-memory database is always writable", ErrInvalidArgument)
 	}
 	return nil
 }

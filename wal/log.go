@@ -22,6 +22,9 @@ var (
 	// without Options.RefuseDamagedTail, a damaged one (the error then also
 	// wraps ErrCorrupt).
 	ErrTornTail = errors.New("reldb: log ends in a torn record")
+	// ErrReadOnly is returned by Append, TruncateFront and Sync on a log
+	// opened with Options.ReadOnly.
+	ErrReadOnly = errors.New("reldb: log opened read-only")
 )
 
 // SyncMode says when Append makes records durable.
@@ -75,6 +78,13 @@ type Options struct {
 	// an error wrapping both ErrTornTail and ErrCorrupt: the behaviour of
 	// callers written before the two were told apart.
 	RefuseDamagedTail bool
+	// ReadOnly opens the log without writing anything, on read-only media
+	// too: the directory is not created (a missing one is an empty log),
+	// a torn final record is left on disk and skipped (Log.Recovery
+	// reports it), an interrupted truncation is an error, and every record
+	// is read into memory. Append, TruncateFront and Sync return
+	// ErrReadOnly. SyncMode and Interval must be zero.
+	ReadOnly bool
 
 	// fs is the file system seam for tests; nil means the operating
 	// system's.
@@ -103,6 +113,7 @@ type Log struct {
 	recovery Recovery
 	repaired bool
 	tw       *tidwall.Log // internally locked; reads go to it directly
+	ro       *roLog       // the records of a read-only log; tw is nil then
 
 	// mu serialises Append, TruncateFront, Sync and Close, and guards the
 	// fields below.
@@ -146,6 +157,9 @@ func Open(dir string, opts Options) (*Log, error) {
 	}
 	if opts.SegmentSize < 0 {
 		return nil, fmt.Errorf("wal: open %s: negative segment size %d", dir, opts.SegmentSize)
+	}
+	if opts.ReadOnly {
+		return openReadOnly(dir, opts)
 	}
 	fsys := opts.fs
 	if fsys == nil {
@@ -246,6 +260,9 @@ func (l *Log) Append(payloads ...[]byte) (last uint64, err error) {
 	if err := l.usableLocked(); err != nil {
 		return 0, fmt.Errorf("wal: append: %w", err)
 	}
+	if l.ro != nil {
+		return 0, fmt.Errorf("wal: append: %w", ErrReadOnly)
+	}
 	last, err = l.tw.LastIndex()
 	if err != nil {
 		return 0, fmt.Errorf("wal: append: %w", wrapTidwall(err))
@@ -294,6 +311,9 @@ func (l *Log) usableLocked() error {
 // Returns ErrNotFound if index is outside [First, Last], ErrClosed after
 // Close, and an error wrapping ErrCorrupt if the record fails its checks.
 func (l *Log) Read(index uint64) ([]byte, error) {
+	if l.ro != nil {
+		return l.ro.read(l, index)
+	}
 	frame, err := l.tw.Read(index)
 	if err != nil {
 		return nil, fmt.Errorf("wal: read record %d: %w", index, wrapTidwall(err))
@@ -309,6 +329,9 @@ func (l *Log) Read(index uint64) ([]byte, error) {
 // Last()+1, the index the next Append will use. Returns ErrClosed after
 // Close.
 func (l *Log) First() (uint64, error) {
+	if l.ro != nil {
+		return l.ro.firstIndex(l)
+	}
 	i, err := l.tw.FirstIndex()
 	if err != nil {
 		return 0, fmt.Errorf("wal: first index: %w", wrapTidwall(err))
@@ -320,6 +343,9 @@ func (l *Log) First() (uint64, error) {
 // First()-1 once TruncateFront has removed every record. Returns ErrClosed
 // after Close.
 func (l *Log) Last() (uint64, error) {
+	if l.ro != nil {
+		return l.ro.lastIndex(l)
+	}
 	i, err := l.tw.LastIndex()
 	if err != nil {
 		return 0, fmt.Errorf("wal: last index: %w", wrapTidwall(err))
@@ -341,6 +367,9 @@ func (l *Log) TruncateFront(index uint64) error {
 	defer l.mu.Unlock()
 	if err := l.usableLocked(); err != nil {
 		return fmt.Errorf("wal: truncate front to %d: %w", index, err)
+	}
+	if l.ro != nil {
+		return fmt.Errorf("wal: truncate front to %d: %w", index, ErrReadOnly)
 	}
 	first, err := l.tw.FirstIndex()
 	if err != nil {
@@ -379,6 +408,9 @@ func (l *Log) Sync() error {
 	defer l.mu.Unlock()
 	if err := l.usableLocked(); err != nil {
 		return fmt.Errorf("wal: sync: %w", err)
+	}
+	if l.ro != nil {
+		return fmt.Errorf("wal: sync: %w", ErrReadOnly)
 	}
 	if err := l.syncLocked(); err != nil {
 		return fmt.Errorf("wal: sync: %w", err)
@@ -433,6 +465,9 @@ func (l *Log) Close() error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.ro != nil {
+		return nil
+	}
 	// tidwall's Close syncs the tail segment.
 	if err := l.tw.Close(); err != nil {
 		return fmt.Errorf("wal: close: %w", wrapTidwall(err))

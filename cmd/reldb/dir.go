@@ -40,9 +40,11 @@ func dirCommand(name, summary string, args []string, stderr io.Writer) (*engine.
 		}
 		return nil, 2
 	}
-	// NoRepair: a tool that reads must not cut a torn final record, which
-	// the program that owns the database does when it next opens it.
-	db, err := engine.Open(engine.Options{Dir: dir, CheckpointBytes: -1, NoRepair: true})
+	// ReadOnly: a tool that reads writes nothing, works on read-only media
+	// and runs beside other readers. NoRepair: it reports a torn final
+	// record, which the program that owns the database cuts when it next
+	// opens it.
+	db, err := engine.Open(engine.Options{Dir: dir, ReadOnly: true, NoRepair: true})
 	if err != nil {
 		if errors.Is(err, engine.ErrLocked) {
 			fmt.Fprintf(stderr, "reldb %s: %s is in use by another process\n", name, dir)

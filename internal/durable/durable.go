@@ -38,6 +38,11 @@ type Config struct {
 	// instead of refusing the log with ErrCorrupt.
 	RepairDamagedTail bool
 	CheckpointBytes   int64 // checkpoint in the background after this much log; <= 0 never
+	// ReadOnly opens without writing: the directory must already be a
+	// database, it is locked shared (against writers, not other readers),
+	// a torn log tail is skipped rather than cut, leftover files are left,
+	// and commits and checkpoints fail with ErrReadOnly.
+	ReadOnly bool
 	// Latest returns the latest committed snapshot, which a checkpoint
 	// writes. It is called only after Open returns.
 	Latest func() *txn.Snapshot
@@ -339,10 +344,17 @@ func decodeCommitRows(b []byte, slab *catalog.RowSlab) (*commitRecord, error) {
 // deleted by someone tidying up, which would let a second process open the
 // database beside the first (both acknowledging commits, only one's
 // surviving). The LOCK file is still created, for tools that look for it.
-func lockDir(dir string) (*os.File, error) {
+func lockDir(dir string, readOnly bool) (*os.File, error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err
+	}
+	if readOnly {
+		if err := flockShared(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%w: %s: %w", ErrLocked, dir, err)
+		}
+		return f, nil
 	}
 	if err := flock(f); err != nil {
 		f.Close()

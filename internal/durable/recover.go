@@ -241,10 +241,17 @@ func (s *Recovered) Finish() uint64 {
 // nothing open.
 func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
 	dir := cfg.Dir
-	if err := claimDir(dir); err != nil {
+	if cfg.ReadOnly {
+		if !hasIdentity(dir) {
+			if _, err := os.Stat(dir); err != nil {
+				return nil, nil, fmt.Errorf("open %s read-only: %w", dir, err)
+			}
+			return nil, nil, fmt.Errorf("open %s read-only: %w: no %s", dir, ErrNotDatabase, identityName)
+		}
+	} else if err := claimDir(dir); err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
-	lock, err := lockDir(dir)
+	lock, err := lockDir(dir, cfg.ReadOnly)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
@@ -254,13 +261,16 @@ func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
 			lock.Close()
 		}
 	}()
-	s, err := loadNewestSnapshot(dir)
+	s, err := loadNewestSnapshot(dir, cfg.ReadOnly)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
 	wo := wal.Options{SyncMode: cfg.Sync, NoRepair: cfg.NoRepair, RefuseDamagedTail: !cfg.RepairDamagedTail}
 	if cfg.Sync == wal.SyncInterval {
 		wo.Interval = cfg.SyncInterval
+	}
+	if cfg.ReadOnly {
+		wo = wal.Options{ReadOnly: true, NoRepair: cfg.NoRepair, RefuseDamagedTail: !cfg.RepairDamagedTail}
 	}
 	log, err := wal.Open(filepath.Join(dir, walDirName), wo)
 	if err != nil {
@@ -341,10 +351,10 @@ func isSnapshotName(name string) bool {
 }
 
 // loadNewestSnapshot loads the snapshot file with the highest version, or
-// returns an empty store if there is none. It removes temporary files left
-// by an interrupted checkpoint, and older snapshot files left by one
-// interrupted after its rename.
-func loadNewestSnapshot(dir string) (*Recovered, error) {
+// returns an empty store if there is none. Unless readOnly, it removes
+// temporary files left by an interrupted checkpoint, and older snapshot
+// files left by one interrupted after its rename.
+func loadNewestSnapshot(dir string, readOnly bool) (*Recovered, error) {
 	des, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -354,6 +364,9 @@ func loadNewestSnapshot(dir string) (*Recovered, error) {
 		name := de.Name()
 		switch {
 		case isSnapshotName(strings.TrimSuffix(name, tmpSuffix)) && strings.HasSuffix(name, tmpSuffix):
+			if readOnly {
+				continue
+			}
 			if err := os.Remove(filepath.Join(dir, name)); err != nil {
 				return nil, err
 			}
@@ -368,6 +381,9 @@ func loadNewestSnapshot(dir string) (*Recovered, error) {
 	s, err := readSnapshot(filepath.Join(dir, newest))
 	if err != nil {
 		return nil, err
+	}
+	if readOnly {
+		return s, nil
 	}
 	var errs []error
 	for _, old := range snaps[:len(snaps)-1] {
