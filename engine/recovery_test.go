@@ -423,6 +423,51 @@ func TestOpen_Recovery_DamagedFinalRecord(t *testing.T) {
 	}))
 }
 
+// TestOpen_Recovery_LogRemovedBeforeCheckpoint ensures a log removed or
+// emptied before any checkpoint — ten commits, then wal/ deleted or its
+// segments removed — fails Open with ErrCorrupt instead of opening an
+// empty database, while a database that never committed opens empty.
+func TestOpen_Recovery_LogRemovedBeforeCheckpoint(t *testing.T) {
+	for _, how := range []string{"directory", "segments"} {
+		t.Run(how, func(t *testing.T) {
+			dir := t.TempDir()
+			db := openDurableItems(t, dir)
+			require.NoError(t, db.Update(bg, createItems))
+			for i := range 10 {
+				require.NoError(t, db.Update(bg, func(tx *engine.Tx) error {
+					_, err := tx.Insert("items", engine.Row{"name": fmt.Sprint(i)})
+					return err
+				}))
+			}
+			require.NoError(t, db.Close())
+			if how == "directory" {
+				require.NoError(t, os.RemoveAll(filepath.Join(dir, "wal")))
+			} else {
+				segs, err := filepath.Glob(filepath.Join(dir, "wal", "0*"))
+				require.NoError(t, err)
+				require.NotEmpty(t, segs)
+				for _, s := range segs {
+					require.NoError(t, os.Remove(s))
+				}
+			}
+			for _, ro := range []bool{false, true} {
+				_, err := engine.Open(engine.Options{Dir: dir, ReadOnly: ro})
+				require.ErrorIs(t, err, engine.ErrCorrupt, "read-only %v", ro)
+				assert.ErrorContains(t, err, "the log was removed")
+			}
+		})
+	}
+	// Never committed: new, not damaged, however often reopened.
+	dir := t.TempDir()
+	for range 2 {
+		db := openDurableItems(t, dir)
+		require.NoError(t, db.Close())
+	}
+	require.NoError(t, os.RemoveAll(filepath.Join(dir, "wal")))
+	db := openDurableItems(t, dir)
+	require.NoError(t, db.Close())
+}
+
 // TestOpen_Recovery_LogRemovedAfterCheckpoint ensures a log removed after
 // a checkpoint — commit, checkpoint, commit ten more, delete wal/ — makes
 // Open fail with ErrCorrupt instead of opening the older state silently.

@@ -24,8 +24,13 @@ const (
 	identityName = "RELDB"
 	identityText = "reldb database directory; do not edit the files here\n"
 	walDirName   = "wal"
-	dirPerm      = 0o700
-	filePerm     = 0o600
+	// loggedName is a file written once the log has first held a record:
+	// a directory with it, no snapshot and an empty or missing log has
+	// lost its commits, where one without it is merely new.
+	loggedName = "LOGGED"
+	loggedText = "reldb: this database's log has held commits; an empty log here means they were lost\n"
+	dirPerm    = 0o700
+	filePerm   = 0o600
 )
 
 // Config is what the durability machinery needs from a database.
@@ -68,6 +73,9 @@ type Store struct {
 	// firstVersion and firstIndex map versions to log indexes: the record of
 	// version v is at index v - firstVersion + firstIndex. Set by Open.
 	firstVersion, firstIndex uint64
+	// logged says the LOGGED file exists. Only the batch leader reads or
+	// sets it after Open, and leaders take turns under mu.
+	logged bool
 
 	mu struct {
 		sync.Mutex
@@ -153,6 +161,14 @@ func (d *Store) flushLocked() {
 		n += int64(len(r))
 	}
 	_, err := d.log.Append(batch...)
+	if err == nil && !d.logged {
+		// After the first batch is in the log and before it is
+		// acknowledged: a crash in between leaves a log without the mark,
+		// which is never mistaken for a lost one.
+		if err = markLogged(d.dir); err == nil {
+			d.logged = true
+		}
+	}
 	d.mu.Lock()
 	d.mu.leading = false
 	if err != nil {
@@ -177,6 +193,25 @@ func (d *Store) flushLocked() {
 			}
 		}()
 	}
+}
+
+// markLogged writes the LOGGED file durably.
+func markLogged(dir string) error {
+	if err := os.WriteFile(filepath.Join(dir, loggedName), []byte(loggedText), filePerm); err != nil {
+		return err
+	}
+	f, err := os.Open(filepath.Join(dir, loggedName))
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return syncDir(dir)
 }
 
 // flushAll writes everything queued.

@@ -300,6 +300,11 @@ func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
 	if s.Version == 0 && first > 1 {
 		return nil, nil, fmt.Errorf("open %s: %w: the log starts at record %d but no snapshot holds the records before it", dir, ErrCorrupt, first)
 	}
+	_, statErr := os.Stat(filepath.Join(dir, loggedName))
+	marked := statErr == nil
+	if marked && s.Version == 0 && last == 0 {
+		return nil, nil, fmt.Errorf("open %s: %w: the log is empty or missing, but %s says it held commits and no snapshot holds them: the log was removed, and its commits are lost", dir, ErrCorrupt, loggedName)
+	}
 	var logged int64
 	for i := first; i <= last; i++ {
 		p, err := log.Read(i)
@@ -318,7 +323,7 @@ func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
 			return nil, nil, fmt.Errorf("open %s: log record %d: %w", dir, i, err)
 		}
 	}
-	d := &Store{cfg: cfg, dir: dir, log: log, lock: lock, firstVersion: s.Version, firstIndex: last}
+	d := &Store{cfg: cfg, dir: dir, log: log, lock: lock, firstVersion: s.Version, firstIndex: last, logged: marked}
 	d.Hook = d.logCommit
 	d.mu.cond.L = &d.mu.Mutex
 	d.mu.queued, d.mu.written = s.Version, s.Version
