@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/reldb/reldb/index"
 )
@@ -485,47 +486,42 @@ func (t *Txn) checkLive() {
 }
 
 // writeSet is what a commit changed: its undo log, frozen, from which the
-// per-tree key sets are built the first time someone needs them — a
+// per-tree sorted key sets are built the first time someone needs them — a
 // concurrent transaction validating against this commit, or the commit
 // itself re-applying its writes to a newer snapshot. Most commits are never
-// looked at again, so they pay nothing for it. Guarded by Oracle.commitMu
-// once published.
+// looked at again, so they pay nothing for it. Once published it is read
+// by validators with and without the commit lock: the sets are built once,
+// under once, and never change after.
 type writeSet struct {
 	log   undoLog
-	trees map[TreeID]*treeWrites // nil until byTree builds it
+	once  sync.Once
+	trees map[TreeID]*treeWrites // built by byTree
 }
 
 type treeWrites struct {
 	whole bool     // the tree was created or dropped
-	keys  [][]byte // written keys, in log order until sortedKeys sorts them
-	// sorted is set once keys are sorted and unique.
-	sorted bool
+	keys  [][]byte // written keys, sorted and without duplicates
 }
 
 // sortedKeys returns the written keys sorted and without duplicates.
-func (w *treeWrites) sortedKeys() [][]byte {
-	if !w.sorted {
-		slices.SortFunc(w.keys, bytes.Compare)
-		w.keys = slices.CompactFunc(w.keys, bytes.Equal)
-		w.sorted = true
-	}
-	return w.keys
-}
+func (w *treeWrites) sortedKeys() [][]byte { return w.keys }
 
 // byTree returns the written keys grouped by tree.
 func (ws *writeSet) byTree() map[TreeID]*treeWrites {
-	if ws.trees != nil {
-		return ws.trees
-	}
-	ws.trees = make(map[TreeID]*treeWrites)
+	ws.once.Do(ws.build)
+	return ws.trees
+}
+
+func (ws *writeSet) build() {
+	trees := make(map[TreeID]*treeWrites)
 	var w *treeWrites
 	var last TreeID
 	for i := 0; i < ws.log.len(); i++ {
 		r := ws.log.at(i)
 		if w == nil || r.tree != last {
-			if w = ws.trees[r.tree]; w == nil {
+			if w = trees[r.tree]; w == nil {
 				w = &treeWrites{}
-				ws.trees[r.tree] = w
+				trees[r.tree] = w
 			}
 			last = r.tree
 		}
@@ -535,7 +531,11 @@ func (ws *writeSet) byTree() map[TreeID]*treeWrites {
 			w.keys = append(w.keys, key)
 		}
 	}
-	return ws.trees
+	for _, w := range trees {
+		slices.SortFunc(w.keys, bytes.Compare)
+		w.keys = slices.CompactFunc(w.keys, bytes.Equal)
+	}
+	ws.trees = trees
 }
 
 // Commit publishes the transaction's writes as a new snapshot and returns its
@@ -587,10 +587,31 @@ func (t *Txn) CommitWith(hook func(*Changes) error) (uint64, error) {
 	t.log = undoLog{} // the write set owns it now
 
 	o := t.o
+	// Validate against the commits published so far without the commit
+	// lock: a link is complete once a head past it is published (the
+	// atomic load orders the link's fields before us), and never changes
+	// after. A transaction that ran long has many commits to check; doing
+	// it here keeps the lock, which every committer needs, for the few
+	// that publish meanwhile.
+	// Commits keep publishing meanwhile: catch up again while a pass found
+	// many, a bounded number of times.
+	from := t.tail
+	for pass := 0; pass < 8; pass++ {
+		n := 0
+		for seen := o.head.Load().tail; from != seen; from = from.next {
+			if err := t.validate(mine, from); err != nil {
+				return 0, err
+			}
+			n++
+		}
+		if n <= 16 {
+			break
+		}
+	}
 	o.commitMu.Lock()
 	defer o.commitMu.Unlock()
 	h := o.head.Load()
-	for l := t.tail; l.next != nil; l = l.next {
+	for l := from; l.next != nil; l = l.next {
 		if err := t.validate(mine, l); err != nil {
 			return 0, err
 		}
