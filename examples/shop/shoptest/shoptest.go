@@ -14,6 +14,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,10 +25,10 @@ import (
 
 // Fixture keys (testdata/fixtures.sql).
 const (
-	ann, bob                   = 1, 2 // users; Ann has orders 1 and 2, Bob none
-	tea, mug, teapot, cup      = 1, 2, 3, 4
-	teaStock, teapotStock      = 100, 1
-	fixtureOrders, fixtureUser = 2, 2 // rows in orders and users
+	ann, bob                    = 1, 2 // users; Ann has orders 1 and 2, Bob none
+	tea, mug, teapot, cup       = 1, 2, 3, 4
+	teaStock, teapotStock       = 100, 1
+	fixtureOrders, fixtureUsers = 2, 2 // rows in orders and users
 )
 
 // Run runs the suite's tests as parallel subtests of t. newDB must return
@@ -77,8 +78,8 @@ func testCreateUser(t *testing.T, db *sql.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.ID != fixtureUser+1 {
-		t.Errorf("id = %d, want %d (the next from the sequence)", u.ID, fixtureUser+1)
+	if u.ID != fixtureUsers+1 {
+		t.Errorf("id = %d, want %d (the next from the sequence)", u.ID, fixtureUsers+1)
 	}
 	if u.CreatedAt.IsZero() {
 		t.Error("created_at not returned")
@@ -92,8 +93,8 @@ func testCreateUserDuplicateEmail(t *testing.T, db *sql.DB) {
 	if !errors.Is(err, shop.ErrEmailTaken) {
 		t.Fatalf("err = %v, want ErrEmailTaken", err)
 	}
-	if n := count(t, db, `SELECT count(*) FROM users`); n != fixtureUser {
-		t.Errorf("%d users, want %d", n, fixtureUser)
+	if n := count(t, db, `SELECT count(*) FROM users`); n != fixtureUsers {
+		t.Errorf("%d users, want %d", n, fixtureUsers)
 	}
 }
 
@@ -132,7 +133,7 @@ func testDeleteUserCascade(t *testing.T, db *sql.DB) {
 		query string
 		want  int
 	}{
-		{`SELECT count(*) FROM users`, fixtureUser - 1},
+		{`SELECT count(*) FROM users`, fixtureUsers - 1},
 		{`SELECT count(*) FROM orders`, 0},
 		{`SELECT count(*) FROM order_items`, 0},
 		{`SELECT count(*) FROM products`, 4},
@@ -251,7 +252,7 @@ func testPlaceOrderRetries(t *testing.T, db *sql.DB) {
 	if id == 0 {
 		t.FailNow()
 	}
-	if n := countShape(stmts, "INSERT INTO orders"); n != 3 {
+	if n := countPrefix(stmts, "INSERT INTO orders"); n != 3 {
 		t.Errorf("INSERT INTO orders ran %d times, want 3 (two failures, one success):\n%s", n, reldbtest.Report(stmts))
 	}
 	if n := count(t, db, `SELECT count(*) FROM orders WHERE user_id = $1`, bob); n != 1 {
@@ -370,11 +371,11 @@ func stock(t *testing.T, db *sql.DB, product int64) int {
 	return count(t, db, `SELECT stock FROM products WHERE id = $1`, product)
 }
 
-// countShape counts the statements that start with prefix.
-func countShape(stmts []reldbtest.Statement, prefix string) int {
+// countPrefix counts the statements that start with prefix.
+func countPrefix(stmts []reldbtest.Statement, prefix string) int {
 	n := 0
 	for _, s := range stmts {
-		if len(s.SQL) >= len(prefix) && s.SQL[:len(prefix)] == prefix {
+		if strings.HasPrefix(s.SQL, prefix) {
 			n++
 		}
 	}
