@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
@@ -19,6 +20,19 @@ func errorIs(err, target error) bool { return errors.Is(err, target) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// sentence turns an engine error's detail ("key (a)=(1) is ...") into
+// PostgreSQL's DETAIL form: capitalized, ending in a period.
+func sentence(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
 // toError maps an error from the engine (or the SQL layer) onto an
 // *Error: the engine's SQLSTATE and, for the common constraint failures,
 // PostgreSQL's wording.
@@ -33,9 +47,6 @@ func toError(err error) *Error {
 	var ce *engine.ConstraintError
 	if errors.As(err, &ce) {
 		e := &Error{Code: ce.SQLState, Message: ce.Error(), Table: ce.Table, Constraint: ce.Constraint}
-		if len(ce.Columns) == 1 {
-			e.Column = ce.Columns[0]
-		}
 		switch ce.SQLState {
 		case pgerr.UniqueViolation:
 			e.Message = `duplicate key value violates unique constraint "` + ce.Constraint + `"`
@@ -43,10 +54,18 @@ func toError(err error) *Error {
 				e.Detail = "Key " + ce.Key + " already exists."
 			}
 		case pgerr.NotNullViolation:
+			// The one constraint error whose ErrorResponse names a column.
+			if len(ce.Columns) == 1 {
+				e.Column = ce.Columns[0]
+			}
 			e.Message = `null value in column "` + e.Column + `" of relation "` + ce.Table + `" violates not-null constraint`
 		case pgerr.ForeignKeyViolation:
-			e.Message = `foreign key constraint "` + ce.Constraint + `" is violated on table "` + ce.Table + `"`
-			e.Detail = ce.Detail
+			// The engine words both directions as PostgreSQL does; its
+			// detail is a Go error's, lower-case and without a period.
+			if ce.Message != "" {
+				e.Message = ce.Message
+			}
+			e.Detail = sentence(ce.Detail)
 		case pgerr.NumericValueOutOfRange:
 			e.Message = "numeric field overflow"
 		}
