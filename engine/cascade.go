@@ -195,6 +195,8 @@ func (tx *Tx) restrictError(re *relation.RestrictError) error {
 // runPlanned plans a delete (new == nil) or an update of one row and
 // executes the plan. On error the caller rolls the statement back.
 func (tx *Tx) runPlanned(d *catalog.Table, pk []byte, old, new []any) error {
+	tx.t.EnterIntegrity() // the referential actions' reads are validated under every isolation level
+	defer tx.t.LeaveIntegrity()
 	p := tx.getPlanner()
 	defer tx.putPlanner(p)
 	plan, err := tx.plan(p, d, pk, old, new)

@@ -134,7 +134,15 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 	if opts.ReadOnly {
 		mode = txn.ReadOnly
 	}
+	switch opts.Isolation {
+	case Serializable, RepeatableRead:
+	default:
+		return nil, fmt.Errorf("%w: unknown isolation level %v", ErrInvalidArgument, opts.Isolation)
+	}
 	db.oracle.BeginInto(&tx.t, mode)
+	if opts.Isolation == RepeatableRead {
+		tx.t.SetIsolation(txn.SnapshotIsolation)
+	}
 	return tx, nil
 }
 

@@ -14,6 +14,8 @@ import (
 // under fk, or defers the check; it returns a *ConstraintError
 // (ErrForeignKey) otherwise.
 func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error {
+	tx.t.EnterIntegrity() // validated under every isolation level
+	defer tx.t.LeaveIntegrity()
 	// The common case first, without building the key's values: a key
 	// with no NULL, checked now, whose parent is there.
 	if !tx.deferred(fk) && tx.parentFound(fk, row) {
@@ -215,6 +217,8 @@ func (tx *Tx) SetConstraints(mode ConstraintMode, names ...string) error {
 // runPending runs the pending checks whose relation which selects (all when
 // which is nil), dropping those that pass. It returns the first failure.
 func (tx *Tx) runPending(which func(*catalog.FK) bool) error {
+	tx.t.EnterIntegrity() // validated under every isolation level
+	defer tx.t.LeaveIntegrity()
 	keep := tx.pending[:0]
 	var first error
 	for _, c := range tx.pending {
@@ -295,6 +299,8 @@ func (tx *Tx) stillReferenced(fk *catalog.FK, key []any, kind error) error {
 // checkChangedParents checks the relations of a row whose referencing
 // columns changed.
 func (tx *Tx) checkChangedParents(d *catalog.Table, old, row []any) error {
+	tx.t.EnterIntegrity() // validated under every isolation level
+	defer tx.t.LeaveIntegrity()
 	for _, fk := range d.FKs {
 		changed := false
 		for _, c := range fk.ChildCols {

@@ -157,4 +157,35 @@ type TxOptions struct {
 	// FetchMode overrides the database's fetch mode for the transaction;
 	// FetchDefault keeps it.
 	FetchMode FetchMode
+	// Isolation is the write transaction's isolation level; the zero value
+	// is Serializable.
+	Isolation Isolation
+}
+
+// Isolation is a transaction isolation level, as PostgreSQL defines them.
+type Isolation uint8
+
+const (
+	// Serializable transactions behave as if they ran one at a time: a
+	// commit fails with ErrConflict (40001) if a transaction that committed
+	// after it began wrote anything it read or wrote. The default.
+	Serializable Isolation = iota
+	// RepeatableRead transactions read one snapshot and fail with
+	// ErrConflict only when a transaction that committed after it began
+	// wrote a row they also wrote, or changed what a constraint check of
+	// theirs read (a parent a new child references, the children of a
+	// deleted parent, the schema). Write skew is possible, as under
+	// PostgreSQL's REPEATABLE READ. Unlike PostgreSQL's, the conflict is
+	// reported at Commit, not at the statement that wrote the row.
+	RepeatableRead
+)
+
+var isolationNames = [...]string{Serializable: "serializable", RepeatableRead: "repeatable read"}
+
+// String returns the level's name as SQL spells it, in lower case.
+func (i Isolation) String() string {
+	if int(i) < len(isolationNames) {
+		return isolationNames[i]
+	}
+	return fmt.Sprintf("Isolation(%d)", uint8(i))
 }

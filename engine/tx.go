@@ -332,7 +332,11 @@ func (tx *Tx) table(name string) (*catalog.Table, error) {
 	if d, ok := tx.tables[name]; ok {
 		return d, nil
 	}
+	// The schema is read for integrity: a concurrent schema change fails
+	// the commit under every isolation level.
+	tx.t.EnterIntegrity()
 	e, ok := tx.t.Get(catalog.CatalogTree, catalog.CatalogKey(name))
+	tx.t.LeaveIntegrity()
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)
 	}

@@ -436,3 +436,67 @@ func TestOracle_NewOracleFrom_Independent(t *testing.T) {
 }
 
 func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
+
+// TestTxn_SnapshotIsolation: under snapshot isolation a transaction fails
+// only for a write-write conflict or a changed integrity read; write skew
+// commits (as PostgreSQL's REPEATABLE READ allows), where serializable
+// transactions refuse it.
+func TestTxn_SnapshotIsolation(t *testing.T) {
+	skew := func(iso Isolation) (error, error) {
+		o := newOracle(1, 2)
+		a, b := o.Begin(ReadWrite), o.Begin(ReadWrite)
+		a.SetIsolation(iso)
+		b.SetIsolation(iso)
+		get(a, treeA, 1)
+		put(a, treeA, 2, "a")
+		get(b, treeA, 2)
+		put(b, treeA, 1, "b")
+		_, errA := a.Commit()
+		_, errB := b.Commit()
+		return errA, errB
+	}
+	errA, errB := skew(SnapshotIsolation)
+	assert.NoError(t, errA)
+	assert.NoError(t, errB, "write skew commits under snapshot isolation")
+	errA, errB = skew(Serializable)
+	assert.NoError(t, errA)
+	assert.ErrorIs(t, errB, ErrConflict, "and not under serializable")
+
+	// Two writes of one key: the second committer fails.
+	o := newOracle(1)
+	a, b := o.Begin(ReadWrite), o.Begin(ReadWrite)
+	a.SetIsolation(SnapshotIsolation)
+	b.SetIsolation(SnapshotIsolation)
+	put(a, treeA, 1, "a")
+	put(b, treeA, 1, "b")
+	commit(t, a)
+	_, err := b.Commit()
+	assert.ErrorIs(t, err, ErrConflict)
+
+	// An integrity read that a later commit changed fails the commit; the
+	// same read outside EnterIntegrity does not.
+	for _, integrity := range []bool{true, false} {
+		o := newOracle(1)
+		c := o.Begin(ReadWrite)
+		c.SetIsolation(SnapshotIsolation)
+		if integrity {
+			c.EnterIntegrity()
+		}
+		get(c, treeA, 1)
+		scanKeys(c, treeA, nil, nil, false, 0)
+		if integrity {
+			c.LeaveIntegrity()
+		}
+		put(c, treeB, 1, "child")
+		d := o.Begin(ReadWrite)
+		_, ok := d.Delete(treeA, k(1))
+		require.True(t, ok)
+		commit(t, d)
+		_, err := c.Commit()
+		if integrity {
+			assert.ErrorIs(t, err, ErrConflict)
+		} else {
+			assert.NoError(t, err)
+		}
+	}
+}

@@ -38,6 +38,11 @@ type Txn struct {
 type writer struct {
 	local   map[TreeID]*local
 	reads   map[TreeID]*readSet
+	// iso says which reads are recorded and validated: all of them
+	// (Serializable), or only those made between EnterIntegrity and
+	// LeaveIntegrity (SnapshotIsolation), integrity counting the nesting.
+	iso       Isolation
+	integrity int
 	log     undoLog
 	entries []index.Entry // slab the entries this transaction puts come from
 	// treeOps holds, for each tree operation in log (oldest first), the
@@ -192,6 +197,53 @@ func (t *Txn) Len(id TreeID) int {
 	return 0
 }
 
+// Isolation says which of a write transaction's reads its commit
+// validates. Writes are always validated: two transactions that wrote the
+// same key never both commit.
+type Isolation uint8
+
+const (
+	// Serializable validates every read: the commit fails if a transaction
+	// that committed after the snapshot wrote anything it read.
+	Serializable Isolation = iota
+	// SnapshotIsolation validates only the reads made for integrity
+	// (between EnterIntegrity and LeaveIntegrity, such as foreign-key
+	// checks): the transaction reads one snapshot and fails only for a
+	// write-write conflict or a broken integrity read, so write skew is
+	// possible, as under PostgreSQL's REPEATABLE READ.
+	SnapshotIsolation
+)
+
+// SetIsolation sets which reads the transaction records and validates.
+// Call it right after Begin, before any read; a read-only transaction
+// ignores it.
+func (t *Txn) SetIsolation(i Isolation) {
+	if t.writer != nil {
+		t.iso = i
+	}
+}
+
+// EnterIntegrity starts a stretch of reads that are validated under every
+// isolation: what a constraint check read must not have changed when the
+// transaction commits. Pair it with LeaveIntegrity; stretches nest.
+func (t *Txn) EnterIntegrity() {
+	if t.writer != nil {
+		t.integrity++
+	}
+}
+
+// LeaveIntegrity ends the stretch EnterIntegrity began.
+func (t *Txn) LeaveIntegrity() {
+	if t.writer != nil {
+		t.integrity--
+	}
+}
+
+// recording reports whether a read now goes into the read set.
+func (t *Txn) recording() bool {
+	return t.tail != nil && (t.iso == Serializable || t.integrity > 0)
+}
+
 func (t *Txn) readSet(id TreeID) *readSet {
 	r := t.reads[id]
 	if r == nil {
@@ -209,7 +261,7 @@ func (t *Txn) readSet(id TreeID) *readSet {
 // keeps it there: the caller must not modify key afterwards.
 func (t *Txn) Get(id TreeID, key []byte) (index.Entry, bool) {
 	t.checkLive()
-	if t.tail != nil {
+	if t.recording() {
 		r := t.readSet(id)
 		r.points = append(r.points, key)
 	}
@@ -261,7 +313,7 @@ func (t *Txn) scan(id TreeID, lo, hi []byte, reverse bool, walk func(*index.Tree
 			w.Release()
 		}
 	}
-	if t.tail == nil {
+	if !t.recording() {
 		return
 	}
 	rg := keyRange{lo: lo, hi: hi}
