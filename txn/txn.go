@@ -36,15 +36,15 @@ type Txn struct {
 
 // writer is the state only a write transaction has.
 type writer struct {
-	local   map[TreeID]*local
-	reads   map[TreeID]*readSet
+	local map[TreeID]*local
+	reads map[TreeID]*readSet
 	// iso says which reads are recorded and validated: all of them
 	// (Serializable), or only those made between EnterIntegrity and
 	// LeaveIntegrity (SnapshotIsolation), integrity counting the nesting.
 	iso       Isolation
 	integrity int
-	log     undoLog
-	entries []index.Entry // slab the entries this transaction puts come from
+	log       undoLog
+	entries   []index.Entry // slab the entries this transaction puts come from
 	// treeOps holds, for each tree operation in log (oldest first), the
 	// local state it replaced (nil if none), which RollbackTo restores.
 	treeOps []*local
