@@ -417,6 +417,35 @@ func TestTx_Alter_Durable(t *testing.T) {
 	require.NoError(t, db2.Check())
 }
 
+// TestTx_Alter_DurableSequence checks that a table rebuilt by AddColumn
+// keeps its sequence across a reopen even when it is empty, so that keys
+// are not reused, as a PostgreSQL sequence never reuses them.
+func TestTx_Alter_DurableSequence(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db := alterSchema(t, engine.Options{Dir: dir})
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.Delete("authors", 1); err != nil {
+			return err
+		}
+		return tx.Delete("authors", 2)
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		return tx.AddColumn("authors", engine.Column{Name: "country", Type: engine.Text})
+	}))
+	require.NoError(t, db.Close())
+	db2, err := engine.Open(engine.Options{Dir: dir})
+	require.NoError(t, err)
+	defer db2.Close()
+	require.NoError(t, db2.Update(ctx, func(tx *engine.Tx) error {
+		r, err := tx.Insert("authors", engine.Row{"name": "Jemisin"})
+		if err == nil {
+			assert.Equal(t, int64(3), r.ID())
+		}
+		return err
+	}))
+}
+
 type alterAuthor struct {
 	ID   int64
 	Name string
