@@ -6,7 +6,9 @@
 //
 // [Open] returns a [DB]. Tables are declared with [Table], [Column] and
 // [Index] and created inside a transaction ([Tx.CreateTable]); schema changes
-// are versioned with the data. Rows go in as a [Row] (column name to Go
+// are versioned with the data. Existing tables change with [Tx.AddColumn],
+// [Tx.DropColumn], [Tx.RenameColumn], [Tx.RenameTable], [Tx.SetDefault],
+// [Tx.SetNotNull] and the others of ALTER TABLE, each transactional. Rows go in as a [Row] (column name to Go
 // value) and come out as a [Record], a read-only view of the stored row.
 // [Tx.Query] selects rows with conditions ([Eq], [Lt], [In], [IsNull], ...),
 // ORDER BY and LIMIT, using an index when one matches.

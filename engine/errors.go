@@ -77,6 +77,9 @@ const (
 	StateInvalidTextRepresentation = catalog.StateInvalidTextRepresentation
 	StateUndefinedTable            = catalog.StateUndefinedTable
 	StateUndefinedColumn           = catalog.StateUndefinedColumn
+	StateDuplicateColumn           = catalog.StateDuplicateColumn
+	StateDependentObjects          = catalog.StateDependentObjects
+	StateObjectInUse               = catalog.StateObjectInUse
 )
 
 // ConstraintError describes a statement refused by a constraint: which kind

@@ -147,7 +147,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	for _, ix := range t.Indexes {
 		indexes[ix.Name] = byConstraint
 	}
-	s.decls.set(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes})
+	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes})
 	ts, err := s.schemaOf(tx, name)
 	if err != nil {
 		return res, err
@@ -311,7 +311,7 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 		}
 	}
 	if s.adoptable(tx, table, ix) {
-		s.decls.declareIndex(table, ix.Name, byAdoption)
+		s.declareIndex(table, ix.Name, byAdoption)
 		return res, nil
 	}
 	if named && (indexExists(tx, ix.Name) || exists(tx, ix.Name)) {
@@ -323,7 +323,7 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 	if err := tx.CreateIndex(table, ix); err != nil {
 		return res, err
 	}
-	s.decls.declareIndex(table, ix.Name, byCreateIndex)
+	s.declareIndex(table, ix.Name, byCreateIndex)
 	return res, nil
 }
 
@@ -349,7 +349,7 @@ func (s *Session) adoptable(tx *engine.Tx, table string, ix engine.Index) bool {
 // implicitIndex reports whether the index name of table is one SQL does
 // not see: a table made in SQL, an index SQL did not declare.
 func (s *Session) implicitIndex(table, name string) bool {
-	td := s.decls.get(table)
+	td := s.decl(table)
 	if td.types == nil || name == table+"_pkey" {
 		return false
 	}
@@ -409,10 +409,10 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 				return res, &Error{Code: pgerr.UndefinedObject, Message: `index "` + name + `" does not exist`}
 			}
 			if err := tx.DropIndex(table, name); err != nil {
-				if errors.Is(err, engine.ErrSchema) && s.decls.get(table).indexes[name] == byAdoption {
+				if errors.Is(err, engine.ErrSchema) && s.decl(table).indexes[name] == byAdoption {
 					// The foreign key still needs it: SQL forgets it
 					// instead, as if it were dropped.
-					s.decls.declareIndex(table, name, 0)
+					s.declareIndex(table, name, 0)
 					continue
 				}
 				if errors.Is(err, engine.ErrSchema) {
@@ -420,7 +420,7 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 				}
 				return res, err
 			}
-			s.decls.declareIndex(table, name, 0)
+			s.declareIndex(table, name, 0)
 		}
 		return res, nil
 	}

@@ -13,7 +13,13 @@
 // timestamp, timestamptz, date, uuid; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
-// EXISTS]; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
+// EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
+// NULL, DEFAULT, UNIQUE, CHECK, REFERENCES), DROP COLUMN [IF EXISTS]
+// [CASCADE], ADD CONSTRAINT (FOREIGN KEY, UNIQUE, CHECK; existing rows are
+// checked), DROP CONSTRAINT [IF EXISTS] [CASCADE], RENAME TO, RENAME
+// COLUMN, RENAME CONSTRAINT, ALTER COLUMN SET / DROP DEFAULT, SET / DROP
+// NOT NULL, and ALTER COLUMN TYPE between types stored alike (integer to
+// bigint, varchar(n) to text or varchar(m)) when every value fits; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
 // ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING / DO UPDATE SET …
 // [WHERE …] and RETURNING; UPDATE … SET … [FROM …] WHERE and DELETE …
 // [USING …] WHERE (with RETURNING); SELECT over tables, subqueries in FROM (with column aliases),
@@ -36,7 +42,10 @@
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others tables without a primary key, a
 // subquery in CHECK, NATURAL joins, LATERAL, aggregates other than those
-// above, DISTINCT ON, WITH on INSERT / UPDATE / DELETE, ALTER TABLE, views,
+// above, DISTINCT ON, WITH on INSERT / UPDATE / DELETE, views, ALTER
+// COLUMN TYPE that changes how values are stored (or has USING), adding,
+// dropping or renaming a primary key or its columns, serial or identity
+// columns in ADD COLUMN, ALTER TABLE's other actions (OWNER, triggers, ...),
 // other date and time functions, ORDER BY expressions over a set operation, and a
 // recursive query of more than a million rows (PostgreSQL would stop early
 // only under an outer LIMIT).
@@ -50,7 +59,11 @@
 // them (see check.go). A serial column is the engine's auto-increment key:
 // an explicit larger value advances the sequence, which PostgreSQL's does
 // not, and a row ON CONFLICT skips or turns into an update takes no value
-// from it, where PostgreSQL's takes one.
+// from it, where PostgreSQL's takes one. ADD COLUMN and DROP COLUMN
+// rewrite every row of the table (see engine.Tx.AddColumn); an ALTER TABLE
+// of a table with deferred foreign-key checks pending is 55006, as in
+// PostgreSQL, and so is one of the table those checks reference, where
+// PostgreSQL lets it pass.
 //
 // # Errors
 //

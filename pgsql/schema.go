@@ -14,15 +14,17 @@ import (
 // the SQL type it was declared with (integer or bigint, varchar(20) or
 // text, timestamp or timestamptz). The SQL layer keeps those declarations
 // beside each DB, keyed by table and column; the engine's table stays the
-// authority on what exists. A declaration is recorded when CREATE TABLE
-// runs, so a table created in a transaction that rolls back leaves a stale
-// entry, which is harmless: it is consulted only for a table the engine
-// has, and replaced when a table of that name is created again. Columns
-// declared through the Go API get the SQL type of their storage type
-// (defaultType). CHECK constraints are kept the same way (check.go); a
-// stale set is harmless for the same reason, except that a table the Go
-// API creates under the name of a dropped SQL table inherits its checks
-// when their columns still resolve.
+// authority on what exists. Declarations change with the transactions
+// that change them: a session keeps its transaction's changes apart
+// (Session.declTx, restored by ROLLBACK TO) and publishes them when the
+// transaction commits, so a CREATE TABLE or ALTER TABLE that rolls back
+// leaves the declarations as they were. Columns declared through the Go
+// API get the SQL type of their storage type (defaultType). CHECK
+// constraints are kept the same way (check.go). DROP TABLE leaves the
+// table's entry, which is harmless: it is consulted only for a table the
+// engine has, and replaced when a table of that name is created again,
+// except that a table the Go API creates under the name of a dropped SQL
+// table inherits its checks when their columns still resolve.
 
 // declarations are what the SQL layer knows of one DB's tables beyond
 // the engine's definitions.
@@ -89,19 +91,71 @@ func (d *declarations) Fork() any {
 	return &declarations{tables: maps.Clone(d.tables)}
 }
 
-func (d *declarations) set(table string, td *tableDecl) {
+// publish runs commit, which commits the transaction that made changes,
+// and publishes changes (a nil declaration removes the table's) if it
+// succeeds. Readers wait meanwhile, so that none sees the engine's new
+// schema with the old declarations.
+func (d *declarations) publish(changes map[string]*tableDecl, commit func() error) error {
 	d.mu.Lock()
-	d.tables[table] = td
-	d.mu.Unlock()
+	defer d.mu.Unlock()
+	if err := commit(); err != nil {
+		return err
+	}
+	for table, td := range changes {
+		if td == nil {
+			delete(d.tables, table)
+		} else {
+			d.tables[table] = td
+		}
+	}
+	return nil
+}
+
+func (d *declarations) get(table string) *tableDecl {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if td := d.tables[table]; td != nil {
+		return td
+	}
+	return &tableDecl{}
+}
+
+// decl returns the declaration of table as the session's transaction sees
+// it: its own changes, else the published declarations.
+func (s *Session) decl(table string) *tableDecl {
+	if td, ok := s.declTx[table]; ok {
+		if td == nil {
+			return &tableDecl{}
+		}
+		return td
+	}
+	return s.decls.get(table)
+}
+
+// setDecl replaces the declaration of table (nil removes it) in the
+// session's transaction; commitTx publishes it.
+func (s *Session) setDecl(table string, td *tableDecl) {
+	if s.declTx == nil {
+		s.declTx = map[string]*tableDecl{}
+	}
+	s.declTx[table] = td
+}
+
+// commitTx commits tx, publishing the declarations its statements changed.
+func (s *Session) commitTx(tx *engine.Tx) error {
+	changes := s.declTx
+	s.declTx = nil
+	if len(changes) == 0 {
+		return tx.Commit()
+	}
+	return s.decls.publish(changes, tx.Commit)
 }
 
 // declareIndex records (origin != 0) or forgets (0) an index of an SQL
 // table, replacing the table's declaration.
-func (d *declarations) declareIndex(table, name string, origin indexOrigin) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	old := d.tables[table]
-	if old == nil {
+func (s *Session) declareIndex(table, name string, origin indexOrigin) {
+	old := s.decl(table)
+	if old.types == nil {
 		return // a table the Go API made: every index is visible
 	}
 	td := *old
@@ -114,16 +168,7 @@ func (d *declarations) declareIndex(table, name string, origin indexOrigin) {
 	} else {
 		td.indexes[name] = origin
 	}
-	d.tables[table] = &td
-}
-
-func (d *declarations) get(table string) *tableDecl {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if td := d.tables[table]; td != nil {
-		return td
-	}
-	return &tableDecl{}
+	s.setDecl(table, &td)
 }
 
 // tableSchema is what statements need of a table: its engine definition
@@ -148,7 +193,7 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 		return nil, err
 	}
 	ts := &tableSchema{def: def, types: make([]sqlType, len(def.Columns)), index: make(map[string]int, len(def.Columns))}
-	td := s.decls.get(name)
+	td := s.decl(name)
 	for i, c := range def.Columns {
 		t, ok := td.types[c.Name]
 		if !ok || t.engineType() != c.Type {

@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"time"
 
@@ -69,11 +70,15 @@ type Session struct {
 	txStart, stmtStart time.Time
 	failed             bool // the explicit transaction is aborted
 	savepoints         []savepoint
+	// declTx holds the declarations the transaction changed, by table (nil
+	// for a removed one); commitTx publishes them (schema.go).
+	declTx map[string]*tableDecl
 }
 
 type savepoint struct {
-	name string
-	sp   engine.Savepoint
+	name  string
+	sp    engine.Savepoint
+	decls map[string]*tableDecl // declTx when the savepoint was taken
 }
 
 // NewSession returns a session over db.
@@ -99,7 +104,7 @@ func (s *Session) endTx() {
 	if s.tx != nil {
 		_ = s.tx.Rollback()
 	}
-	s.tx, s.failed, s.savepoints = nil, false, nil
+	s.tx, s.failed, s.savepoints, s.declTx = nil, false, nil, nil
 }
 
 // Exec runs the statements of sql, with args bound to $1, $2, ... (int64,
@@ -187,9 +192,10 @@ func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []a
 	res, err := s.statement(tx, st, args)
 	if err != nil {
 		_ = tx.Rollback()
+		s.declTx = nil
 		return Result{}, toError(err)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := s.commitTx(tx); err != nil {
 		_ = tx.Rollback()
 		return Result{}, toError(err)
 	}
@@ -244,7 +250,7 @@ func (s *Session) commit() (Result, error) {
 	}
 	tx := s.tx
 	s.tx, s.failed, s.savepoints = nil, false, nil
-	if err := tx.Commit(); err != nil {
+	if err := s.commitTx(tx); err != nil {
 		_ = tx.Rollback()
 		return Result{}, toError(err)
 	}
@@ -263,7 +269,7 @@ func (s *Session) savepoint(name string) (Result, error) {
 	if err != nil {
 		return Result{}, toError(err)
 	}
-	s.savepoints = append(s.savepoints, savepoint{name: name, sp: sp})
+	s.savepoints = append(s.savepoints, savepoint{name: name, sp: sp, decls: maps.Clone(s.declTx)})
 	return Result{Tag: "SAVEPOINT"}, nil
 }
 
@@ -303,6 +309,7 @@ func (s *Session) rollbackTo(name string) (Result, error) {
 		return Result{}, toError(err)
 	}
 	s.savepoints = s.savepoints[:i+1]
+	s.declTx = maps.Clone(s.savepoints[i].decls)
 	s.failed = false
 	return Result{Tag: "ROLLBACK"}, nil
 }
@@ -363,6 +370,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.createIndex(tx, st)
 	case *ir.Drop:
 		return s.drop(tx, st)
+	case *ir.AlterTable:
+		return s.alterTable(tx, st)
 	case *ir.Insert:
 		return s.insert(tx, st, ev)
 	case *ir.Update:
@@ -378,8 +387,6 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 // statementName names a statement kind for its 0A000.
 func statementName(st ir.Statement) string {
 	switch st.(type) {
-	case *ir.AlterTable:
-		return "ALTER TABLE"
 	case *ir.CreateView:
 		return "CREATE VIEW"
 	case *ir.Truncate:

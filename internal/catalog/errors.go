@@ -43,6 +43,9 @@ const (
 	StateDatetimeOverflow          = "22008"
 	StateUndefinedTable            = "42P01"
 	StateUndefinedColumn           = "42703"
+	StateDuplicateColumn           = "42701"
+	StateDependentObjects          = "2BP01"
+	StateObjectInUse               = "55006"
 )
 
 // ConstraintError describes a statement refused by a constraint: which kind

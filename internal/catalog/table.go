@@ -170,35 +170,15 @@ func NewTable(name string, cols []Column, primaryKey []string, next func() txn.T
 		if c.Name == "" {
 			return nil, bad("column %d has no name", i)
 		}
-		if err := CheckName("column", c.Name); err != nil {
-			return nil, fmt.Errorf("table %q: %w", name, err)
-		}
 		if _, dup := d.ColIdx[c.Name]; dup {
 			return nil, bad("column %q declared twice", c.Name)
 		}
-		if !c.Type.Valid() {
-			if c.Type == 0 {
-				return nil, bad("column %q has no type: set Column.Type (Int, Float, Text, Bool, Bytes, Time or Decimal)", c.Name)
-			}
-			return nil, bad("column %q has invalid type %v", c.Name, c.Type)
-		}
-		if c.Precision < 0 || c.Scale < 0 || c.Scale > c.Precision || c.Precision > MaxPrecision || (c.Precision > 0 && c.Type != Decimal) {
-			return nil, bad("column %q: precision %d, scale %d: want 0 <= scale <= precision <= 1000, on a decimal column", c.Name, c.Precision, c.Scale)
+		cd, err := CompileColumn(name, c)
+		if err != nil {
+			return nil, err
 		}
 		d.ColIdx[c.Name] = i
-		c.Table, c.Default = name, nil
-		d.Cols = append(d.Cols, c)
-		cd := &d.Cols[i]
-		if def := cols[i].Default; def != nil {
-			if c.AutoInc {
-				return nil, bad("column %q is auto-increment and has a default", c.Name)
-			}
-			v, err := Coerce(cd, def)
-			if err != nil {
-				return nil, fmt.Errorf("%w: table %q: column %q default: %w", ErrSchema, name, c.Name, err)
-			}
-			cd.Default = v
-		}
+		d.Cols = append(d.Cols, cd)
 	}
 	if len(primaryKey) == 0 {
 		return nil, bad("no primary key")
@@ -221,6 +201,43 @@ func NewTable(name string, cols []Column, primaryKey []string, next func() txn.T
 	}
 	d.Primary = next()
 	return d, nil
+}
+
+// CompileColumn validates a column of the table named table and returns it
+// compiled: its Table field set and its Default coerced to its type.
+// Returns an error wrapping ErrSchema for an invalid column.
+func CompileColumn(table string, c Column) (Column, error) {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: table %q: %s", ErrSchema, table, fmt.Sprintf(format, args...))
+	}
+	if c.Name == "" {
+		return Column{}, bad("a column has no name")
+	}
+	if err := CheckName("column", c.Name); err != nil {
+		return Column{}, fmt.Errorf("table %q: %w", table, err)
+	}
+	if !c.Type.Valid() {
+		if c.Type == 0 {
+			return Column{}, bad("column %q has no type: set Column.Type (Int, Float, Text, Bool, Bytes, Time or Decimal)", c.Name)
+		}
+		return Column{}, bad("column %q has invalid type %v", c.Name, c.Type)
+	}
+	if c.Precision < 0 || c.Scale < 0 || c.Scale > c.Precision || c.Precision > MaxPrecision || (c.Precision > 0 && c.Type != Decimal) {
+		return Column{}, bad("column %q: precision %d, scale %d: want 0 <= scale <= precision <= 1000, on a decimal column", c.Name, c.Precision, c.Scale)
+	}
+	def := c.Default
+	c.Table, c.Default = table, nil
+	if def != nil {
+		if c.AutoInc {
+			return Column{}, bad("column %q is auto-increment and has a default", c.Name)
+		}
+		v, err := Coerce(&c, def)
+		if err != nil {
+			return Column{}, fmt.Errorf("%w: table %q: column %q default: %w", ErrSchema, table, c.Name, err)
+		}
+		c.Default = v
+	}
+	return c, nil
 }
 
 // AddIndex compiles a secondary index named name over the columns cols

@@ -56,7 +56,8 @@ func newStore() *Recovered {
 
 // setCatalog replaces the catalog: trees no table uses any more go, new
 // tables get empty trees, and new indexes of existing tables are filled
-// from their rows. A table keeps its sequence.
+// from their rows. A table keeps its sequence, also when it moved to new
+// trees under the same name.
 func (s *Recovered) setCatalog(defs []*catalog.Table) error {
 	s.pending = s.pending[:0]
 	keep := map[txn.TreeID]bool{catalog.CatalogTree: true}
@@ -72,10 +73,20 @@ func (s *Recovered) setCatalog(defs []*catalog.Table) error {
 		}
 	}
 	old := s.byPrimary
+	oldByName := make(map[string]*catalog.Table, len(old))
+	for _, t := range old {
+		oldByName[t.Name] = t
+	}
 	s.byPrimary = make(map[txn.TreeID]*catalog.Table, len(defs))
 	cat := index.NewTree()
 	for _, t := range defs {
 		if prev := old[t.Primary]; prev != nil {
+			t.Seq = prev.Seq
+		} else if prev := oldByName[t.Name]; prev != nil && !keep[prev.Primary] {
+			// Rebuilt into new trees (ADD or DROP COLUMN): the sequence
+			// goes on, even when no row carried its value in the record.
+			// A table dropped and created again in one commit inherits it
+			// too, which leaves a gap in its keys, never a repeat.
 			t.Seq = prev.Seq
 		}
 		primary := s.Trees[t.Primary]

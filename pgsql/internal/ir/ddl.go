@@ -306,6 +306,13 @@ type SetColumnNotNull struct {
 	NotNull bool
 }
 
+// SetColumnType is ALTER COLUMN c [SET DATA] TYPE t [USING e].
+type SetColumnType struct {
+	Column string
+	Type   TypeName
+	Using  Expr // nil when absent
+}
+
 // RenameTable is RENAME TO name.
 type RenameTable struct {
 	NewName string
@@ -350,6 +357,14 @@ func (c *SetColumnNotNull) String() string {
 		return "ALTER COLUMN " + Ident(c.Column) + " SET NOT NULL"
 	}
 	return "ALTER COLUMN " + Ident(c.Column) + " DROP NOT NULL"
+}
+
+func (c *SetColumnType) String() string {
+	s := "ALTER COLUMN " + Ident(c.Column) + " TYPE " + c.Type.String()
+	if c.Using != nil {
+		s += " USING " + c.Using.String()
+	}
+	return s
 }
 
 func (c *RenameTable) String() string { return "RENAME TO " + Ident(c.NewName) }
@@ -458,6 +473,7 @@ func (*AddConstraint) alterCmd()    {}
 func (*DropConstraint) alterCmd()   {}
 func (*SetColumnDefault) alterCmd() {}
 func (*SetColumnNotNull) alterCmd() {}
+func (*SetColumnType) alterCmd()    {}
 func (*RenameTable) alterCmd()      {}
 func (*RenameColumn) alterCmd()     {}
 func (*RenameConstraint) alterCmd() {}

@@ -418,7 +418,6 @@ func (t *translator) drop(s *nodes.DropStmt) (ir.Statement, error) {
 
 // alterNames names ALTER TABLE actions in 0A000 messages.
 var alterNames = map[nodes.AlterTableType]string{
-	nodes.AT_AlterColumnType:    "ALTER COLUMN ... TYPE",
 	nodes.AT_AddIdentity:        "ALTER COLUMN ... ADD GENERATED",
 	nodes.AT_SetIdentity:        "ALTER COLUMN ... SET GENERATED",
 	nodes.AT_DropIdentity:       "ALTER COLUMN ... DROP IDENTITY",
@@ -499,6 +498,24 @@ func (t *translator) alterCmd(c *nodes.AlterTableCmd) (ir.AlterCmd, error) {
 		return &ir.SetColumnNotNull{Column: c.Name, NotNull: true}, nil
 	case nodes.AT_DropNotNull:
 		return &ir.SetColumnNotNull{Column: c.Name}, nil
+	case nodes.AT_AlterColumnType:
+		cd, ok := c.Def.(*nodes.ColumnDef)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "ALTER COLUMN ... TYPE without a type")
+		}
+		if cd.CollClause != nil {
+			return nil, unsupported("COLLATE")
+		}
+		typ, err := t.typeName(cd.TypeName)
+		if err != nil {
+			return nil, err
+		}
+		// pgparser v0.2.0 drops the USING expression: refuse a text that
+		// has one rather than alter without it.
+		if t.src.hasKeyword("using") {
+			return nil, unsupported("ALTER TABLE ... ALTER COLUMN ... TYPE ... USING")
+		}
+		return &ir.SetColumnType{Column: c.Name, Type: typ}, nil
 	}
 	if name, ok := alterNames[nodes.AlterTableType(c.Subtype)]; ok {
 		return nil, unsupportedf("ALTER TABLE ... %s", name)

@@ -169,3 +169,14 @@ func (s *source) unusedParam(i int) *pgerr.Error {
 	p := s.params[i]
 	return pgerr.Syntax("syntax error at or near \"%s\"", s.sql[p.offset:p.end]).WithPosition(s.sql, p.offset)
 }
+
+// hasKeyword reports whether the text holds the keyword kw (lower case)
+// outside literals, comments and quoted identifiers.
+func (s *source) hasKeyword(kw string) bool {
+	for _, tk := range s.toks {
+		if tk.kind == tokIdent && strings.EqualFold(s.sql[tk.start:tk.end], kw) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,695 @@
+package pgsql
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/parse"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// ALTER TABLE runs its actions in order, each through the engine's schema
+// changes (engine/alter.go), and keeps the SQL declarations (schema.go)
+// in step: declared types, CHECK constraints, clock DEFAULTs and which
+// indexes SQL declared follow renames, additions and drops. The whole
+// statement is atomic: an action that fails fails the statement, whose
+// changes the transaction then discards.
+//
+// Constraints are what PostgreSQL calls them: a foreign key is an engine
+// relation, a UNIQUE constraint a unique engine index that SQL declared as
+// a constraint, a CHECK a declaration. Not supported (0A000): ADD or DROP
+// of a primary key, dropping a primary key column, DEFAULT changes of an
+// identity column, ALTER COLUMN ... TYPE other than to a type with the
+// same storage that every value already fits, and the actions the parser
+// rejects (OWNER, ENABLE TRIGGER, ...).
+
+// alterTable is ALTER TABLE.
+func (s *Session) alterTable(tx *engine.Tx, st *ir.AlterTable) (Result, error) {
+	res := Result{Tag: "ALTER TABLE"}
+	name, err := tableName(st.Table)
+	if err != nil {
+		return res, err
+	}
+	if !exists(tx, name) {
+		if st.IfExists {
+			return res, nil
+		}
+		return res, pgerr.UndefinedTableError(name)
+	}
+	a := &alteration{s: s, tx: tx, table: name}
+	for _, c := range st.Cmds {
+		if err := a.run(c); err != nil {
+			return res, alterError(err)
+		}
+	}
+	return res, nil
+}
+
+// alteration is one ALTER TABLE statement under way.
+type alteration struct {
+	s     *Session
+	tx    *engine.Tx
+	table string
+}
+
+func (a *alteration) run(c ir.AlterCmd) error {
+	switch c := c.(type) {
+	case *ir.AddColumn:
+		return a.addColumn(c)
+	case *ir.DropColumn:
+		return a.dropColumn(c)
+	case *ir.AddConstraint:
+		return a.addConstraint(c.Constraint)
+	case *ir.DropConstraint:
+		return a.dropConstraint(c)
+	case *ir.SetColumnDefault:
+		return a.setDefault(c)
+	case *ir.SetColumnNotNull:
+		return a.setNotNull(c)
+	case *ir.SetColumnType:
+		return a.setType(c)
+	case *ir.RenameTable:
+		return a.renameTable(c.NewName)
+	case *ir.RenameColumn:
+		return a.renameColumn(c)
+	case *ir.RenameConstraint:
+		return a.renameConstraint(c)
+	}
+	return pgerr.Unsupported("ALTER TABLE " + c.String())
+}
+
+// alterError maps the engine's schema-change errors onto PostgreSQL's
+// messages; toError handles the rest.
+func alterError(err error) error {
+	var ce *engine.ConstraintError
+	if errors.As(err, &ce) {
+		switch ce.SQLState {
+		case engine.StateNotNull, engine.StateDuplicateColumn, engine.StateDependentObjects, engine.StateObjectInUse:
+			e := &Error{Code: ce.SQLState, Message: ce.Message, Table: ce.Table, Constraint: ce.Constraint}
+			if len(ce.Columns) == 1 {
+				e.Column = ce.Columns[0]
+			}
+			return e
+		}
+	}
+	return err
+}
+
+// schema returns the table as the alteration has left it so far.
+func (a *alteration) schema() (*tableSchema, error) { return a.s.schemaOf(a.tx, a.table) }
+
+// decl returns a copy of the table's declaration to change and store with
+// setDecl.
+func (a *alteration) decl() *tableDecl {
+	td := *a.s.decl(a.table)
+	td.types = maps.Clone(td.types)
+	td.defaults = maps.Clone(td.defaults)
+	td.indexes = maps.Clone(td.indexes)
+	td.checks = slices.Clone(td.checks)
+	if td.types == nil {
+		// A table the Go API made: its columns get their storage's types,
+		// and every index is visible, as before.
+		td.types = map[string]sqlType{}
+		ts, err := a.schema()
+		if err == nil {
+			for i, c := range ts.def.Columns {
+				td.types[c.Name] = ts.types[i]
+			}
+			td.indexes = map[string]indexOrigin{}
+			for _, ix := range ts.def.Indexes {
+				td.indexes[ix.Name] = byCreateIndex
+			}
+		}
+	}
+	return &td
+}
+
+func (a *alteration) noColumn(name string) *Error {
+	e := pgerr.UndefinedColumnError(name)
+	e.Message = `column "` + name + `" of relation "` + a.table + `" does not exist`
+	e.Table = a.table
+	return e
+}
+
+func (a *alteration) noConstraint(name string) *Error {
+	return &Error{Code: pgerr.UndefinedObject, Message: `constraint "` + name + `" of relation "` + a.table + `" does not exist`, Table: a.table}
+}
+
+// addColumn is ADD COLUMN: the engine column, its declaration, then its
+// constraints as ADD CONSTRAINT would add them.
+func (a *alteration) addColumn(c *ir.AddColumn) error {
+	cd := c.Column
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	if _, ok := ts.index[cd.Name]; ok {
+		if c.IfNotExists {
+			return nil
+		}
+		return &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" of relation "` + a.table + `" already exists`, Table: a.table}
+	}
+	typ, err := typeOf(cd.Type)
+	if err != nil {
+		return err
+	}
+	if cd.Identity != nil {
+		return pgerr.Unsupported("ADD COLUMN of a serial or identity column")
+	}
+	col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.prec, Scale: typ.scale}
+	var clock ir.Expr
+	switch {
+	case cd.Default != nil && usesClock(cd.Default):
+		if err := a.s.checkDefault(cd.Name, cd.Default, typ); err != nil {
+			return err
+		}
+		// Existing rows get the value now, as in PostgreSQL; later
+		// inserts read the clock.
+		v, t, err := (&evaluator{q: &queryEnv{s: a.s, tx: a.tx}}).eval(cd.Default)
+		if err != nil {
+			return err
+		}
+		if col.Default, err = cast(v, t, typ, false /* explicit */); err != nil {
+			return err
+		}
+		clock = cd.Default
+	case cd.Default != nil:
+		if col.Default, err = constantDefault(cd.Default, typ); err != nil {
+			return err
+		}
+	}
+	for _, k := range cd.Constraints {
+		if k.Kind == ir.PrimaryKey {
+			return pgerr.Unsupported("ADD COLUMN ... PRIMARY KEY")
+		}
+	}
+	td := a.decl()
+	if err := a.tx.AddColumn(a.table, col); err != nil {
+		return err
+	}
+	if clock != nil {
+		if err := a.tx.SetDefault(a.table, cd.Name, nil); err != nil {
+			return err
+		}
+		if td.defaults == nil {
+			td.defaults = map[string]ir.Expr{}
+		}
+		td.defaults[cd.Name] = clock
+	}
+	td.types[cd.Name] = typ
+	a.s.setDecl(a.table, td)
+	for _, k := range cd.Constraints {
+		if err := a.addConstraint(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropColumn is DROP COLUMN: the engine drops the indexes and foreign keys
+// over the column; the CHECK constraints that read it go too. A column
+// another foreign key references needs CASCADE, which drops that key.
+func (a *alteration) dropColumn(c *ir.DropColumn) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	if _, ok := ts.index[c.Name]; !ok {
+		if c.IfExists {
+			return nil
+		}
+		return a.noColumn(c.Name)
+	}
+	if slices.Contains(ts.def.PrimaryKey, c.Name) {
+		return pgerr.Unsupported("dropping a primary key column")
+	}
+	rels, err := a.tx.Relations(a.table)
+	if err != nil {
+		return err
+	}
+	for _, r := range rels {
+		if r.Parent != a.table || !slices.Contains(r.References, c.Name) {
+			continue
+		}
+		if !c.Cascade {
+			return &Error{Code: "2BP01", Message: `cannot drop column ` + c.Name + ` of table ` + a.table + ` because other objects depend on it`,
+				Detail: `constraint ` + r.Name + ` on table ` + r.Child + ` depends on column ` + c.Name + ` of table ` + a.table,
+				Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
+		}
+		if err := a.tx.DropRelation(r.Name); err != nil {
+			return err
+		}
+	}
+	td := a.decl()
+	if err := a.tx.DropColumn(a.table, c.Name); err != nil {
+		return err
+	}
+	delete(td.types, c.Name)
+	delete(td.defaults, c.Name)
+	td.checks = slices.DeleteFunc(td.checks, func(k check) bool { return mentions(k.expr, c.Name) })
+	def, err := a.tx.Table(a.table)
+	if err != nil {
+		return err
+	}
+	for name := range td.indexes {
+		if !slices.ContainsFunc(def.Indexes, func(ix engine.Index) bool { return ix.Name == name }) {
+			delete(td.indexes, name)
+		}
+	}
+	a.s.setDecl(a.table, td)
+	return nil
+}
+
+// mentions reports whether e reads column col.
+func mentions(e ir.Expr, col string) bool {
+	found := false
+	ir.Inspect(e, func(x ir.Expr) bool {
+		if r, ok := x.(*ir.ColumnRef); ok && r.Column == col {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// constraintNames returns the names of the table's constraints and
+// indexes (one namespace in PostgreSQL's eyes, near enough).
+func (a *alteration) constraintNames(ts *tableSchema) ([]string, error) {
+	names := []string{a.table + "_pkey"}
+	for _, ix := range ts.def.Indexes {
+		names = append(names, ix.Name)
+	}
+	rels, err := a.tx.Relations(a.table)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rels {
+		if r.Child == a.table {
+			names = append(names, r.Name)
+		}
+	}
+	for _, k := range a.s.decl(a.table).checks {
+		names = append(names, k.name)
+	}
+	return names, nil
+}
+
+// addConstraint is ADD CONSTRAINT, and a column constraint of ADD COLUMN:
+// each checks the rows already there.
+func (a *alteration) addConstraint(k ir.Constraint) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	for _, c := range k.Columns {
+		if _, err := ts.column(c); err != nil {
+			return err
+		}
+	}
+	taken, err := a.constraintNames(ts)
+	if err != nil {
+		return err
+	}
+	if k.Name != "" && slices.Contains(taken, k.Name) {
+		return &Error{Code: pgerr.DuplicateObject, Message: `constraint "` + k.Name + `" for relation "` + a.table + `" already exists`}
+	}
+	switch k.Kind {
+	case ir.PrimaryKey:
+		return &Error{Code: pgerr.InvalidTableDefinition, Message: `multiple primary keys for table "` + a.table + `" are not allowed`}
+	case ir.Unique:
+		return a.addUnique(k)
+	case ir.Check:
+		return a.addCheck(ts, k, taken)
+	case ir.ForeignKey:
+		return a.s.createRelation(a.tx, a.table, ts.def, k)
+	}
+	return pgerr.Unsupported("ADD " + k.String())
+}
+
+func (a *alteration) addUnique(k ir.Constraint) error {
+	if k.Deferrable || k.NullsNotDistinct {
+		return pgerr.Unsupported(strings.TrimSpace(k.String()))
+	}
+	name := k.Name
+	if name == "" {
+		base := a.table + "_" + strings.Join(k.Columns, "_") + "_key"
+		name = base
+		for i := 1; indexExists(a.tx, name) || exists(a.tx, name); i++ {
+			name = base + itoa(i)
+		}
+	} else if indexExists(a.tx, name) || exists(a.tx, name) {
+		return pgerr.DuplicateTableError(name)
+	}
+	if err := a.tx.CreateIndex(a.table, engine.Index{Name: name, Columns: k.Columns, Unique: true}); err != nil {
+		return err
+	}
+	a.s.declareIndex(a.table, name, byConstraint)
+	return nil
+}
+
+func (a *alteration) addCheck(ts *tableSchema, k ir.Constraint, taken []string) error {
+	checks, err := tableChecks(a.table, []ir.Constraint{k}, taken)
+	if err != nil {
+		return err
+	}
+	if err := validateChecks(ts, checks); err != nil {
+		return err
+	}
+	ts.checks = checks
+	ev := &evaluator{q: &queryEnv{s: a.s, tx: a.tx, cache: map[cacheKey]Result{}}}
+	err = a.tx.Query(a.table).Each(func(r engine.Record) error {
+		if err := a.s.checkRow(ts, r.Values(), ev); err != nil {
+			if pgerr.Code(err) == pgerr.CheckViolation {
+				return &Error{Code: pgerr.CheckViolation, Message: `check constraint "` + checks[0].name + `" of relation "` + a.table + `" is violated by some row`,
+					Table: a.table, Constraint: checks[0].name}
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	td := a.decl()
+	td.checks = append(td.checks, checks...)
+	slices.SortFunc(td.checks, func(x, y check) int { return strings.Compare(x.name, y.name) })
+	a.s.setDecl(a.table, td)
+	return nil
+}
+
+// dropConstraint is DROP CONSTRAINT: a foreign key (with the index the
+// engine made for it), a UNIQUE constraint (its index), or a CHECK.
+func (a *alteration) dropConstraint(c *ir.DropConstraint) error {
+	if c.Name == a.table+"_pkey" {
+		return pgerr.Unsupported("dropping a primary key")
+	}
+	rels, err := a.tx.Relations(a.table)
+	if err != nil {
+		return err
+	}
+	for _, r := range rels {
+		if r.Child == a.table && r.Name == c.Name {
+			return a.dropForeignKey(r)
+		}
+	}
+	td := a.decl()
+	if td.indexes[c.Name] == byConstraint {
+		return a.dropUnique(c, rels)
+	}
+	if i := slices.IndexFunc(td.checks, func(k check) bool { return k.name == c.Name }); i >= 0 {
+		td.checks = slices.Delete(td.checks, i, i+1)
+		a.s.setDecl(a.table, td)
+		return nil
+	}
+	if c.IfExists {
+		return nil
+	}
+	return a.noConstraint(c.Name)
+}
+
+// dropForeignKey drops a relation and the index the engine made for it,
+// which SQL never saw.
+func (a *alteration) dropForeignKey(r engine.Relation) error {
+	if err := a.tx.DropRelation(r.Name); err != nil {
+		return err
+	}
+	name := a.table + "_" + strings.Join(r.Columns, "_") + "_idx"
+	if !a.s.implicitIndex(a.table, name) || !indexExists(a.tx, name) {
+		return nil
+	}
+	if err := a.tx.DropIndex(a.table, name); err != nil && !errors.Is(err, engine.ErrSchema) && !errors.Is(err, engine.ErrNoIndex) {
+		return err // ErrSchema: another foreign key uses it too
+	}
+	return nil
+}
+
+// dropUnique drops a UNIQUE constraint's index. Foreign keys that
+// reference its columns depend on it: 2BP01 without CASCADE.
+func (a *alteration) dropUnique(c *ir.DropConstraint, rels []engine.Relation) error {
+	def, err := a.tx.Table(a.table)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(def.Indexes, func(ix engine.Index) bool { return ix.Name == c.Name })
+	if i < 0 {
+		return a.noConstraint(c.Name)
+	}
+	for _, r := range rels {
+		if r.Parent != a.table || !slices.Equal(r.References, def.Indexes[i].Columns) {
+			continue
+		}
+		if !c.Cascade {
+			return &Error{Code: "2BP01", Message: `cannot drop constraint ` + c.Name + ` on table ` + a.table + ` because other objects depend on it`,
+				Detail: `constraint ` + r.Name + ` on table ` + r.Child + ` depends on index ` + c.Name,
+				Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
+		}
+		if err := a.tx.DropRelation(r.Name); err != nil {
+			return err
+		}
+	}
+	if err := a.tx.DropIndex(a.table, c.Name); err != nil {
+		if errors.Is(err, engine.ErrSchema) {
+			// A foreign key of this table finds its rows through it.
+			return pgerr.Unsupported("dropping a UNIQUE constraint whose index a foreign key of the table uses")
+		}
+		return err
+	}
+	a.s.declareIndex(a.table, c.Name, 0)
+	return nil
+}
+
+// setDefault is ALTER COLUMN SET DEFAULT / DROP DEFAULT.
+func (a *alteration) setDefault(c *ir.SetColumnDefault) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	i, ok := ts.index[c.Column]
+	if !ok {
+		return a.noColumn(c.Column)
+	}
+	if ts.def.Columns[i].AutoIncrement {
+		return pgerr.Unsupported("changing the DEFAULT of a serial or identity column")
+	}
+	var v any
+	var clock ir.Expr
+	switch {
+	case c.Default != nil && usesClock(c.Default):
+		if err := a.s.checkDefault(c.Column, c.Default, ts.types[i]); err != nil {
+			return err
+		}
+		clock = c.Default
+	case c.Default != nil:
+		if v, err = constantDefault(c.Default, ts.types[i]); err != nil {
+			return err
+		}
+	}
+	if err := a.tx.SetDefault(a.table, c.Column, v); err != nil {
+		return err
+	}
+	td := a.decl()
+	if td.defaults == nil {
+		td.defaults = map[string]ir.Expr{}
+	}
+	delete(td.defaults, c.Column)
+	if clock != nil {
+		td.defaults[c.Column] = clock
+	}
+	a.s.setDecl(a.table, td)
+	return nil
+}
+
+// setNotNull is ALTER COLUMN SET NOT NULL / DROP NOT NULL.
+func (a *alteration) setNotNull(c *ir.SetColumnNotNull) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	if _, ok := ts.index[c.Column]; !ok {
+		return a.noColumn(c.Column)
+	}
+	if c.NotNull {
+		return a.tx.SetNotNull(a.table, c.Column)
+	}
+	if slices.Contains(ts.def.PrimaryKey, c.Column) {
+		return &Error{Code: pgerr.InvalidTableDefinition, Message: `column "` + c.Column + `" is in a primary key`}
+	}
+	return a.tx.DropNotNull(a.table, c.Column)
+}
+
+// setType is ALTER COLUMN TYPE to a type stored as the column already is
+// (integer to bigint, varchar(n) to text or to varchar(m)) when every
+// value fits unchanged: the declaration changes, the rows do not. Values
+// that do not fit fail as an assignment would (22001, 22003).
+func (a *alteration) setType(c *ir.SetColumnType) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	i, ok := ts.index[c.Column]
+	if !ok {
+		return a.noColumn(c.Column)
+	}
+	typ, err := typeOf(c.Type)
+	if err != nil {
+		return err
+	}
+	col := ts.def.Columns[i]
+	if c.Using != nil || typ.engineType() != col.Type || typ.prec != col.Precision || typ.scale != col.Scale {
+		return pgerr.Unsupported("ALTER COLUMN ... TYPE that changes how the column is stored")
+	}
+	from := ts.types[i]
+	err = a.tx.Query(a.table).Each(func(r engine.Record) error {
+		v := r.Values()[i]
+		if v == nil {
+			return nil
+		}
+		got, err := cast(v, from, typ, false /* explicit */)
+		if err != nil {
+			return err
+		}
+		if text, _ := (Column{typ: typ}).Format(got); text != func() string { t, _ := (Column{typ: from}).Format(v); return t }() {
+			return pgerr.Unsupported("ALTER COLUMN ... TYPE that changes stored values")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	td := a.decl()
+	td.types[c.Column] = typ
+	a.s.setDecl(a.table, td)
+	return nil
+}
+
+// renameTable is RENAME TO: the declaration moves with the table.
+func (a *alteration) renameTable(newName string) error {
+	if exists(a.tx, newName) || indexExists(a.tx, newName) {
+		return pgerr.DuplicateTableError(newName)
+	}
+	td := a.decl()
+	if err := a.tx.RenameTable(a.table, newName); err != nil {
+		return err
+	}
+	a.s.setDecl(a.table, nil)
+	a.s.setDecl(newName, td)
+	a.table = newName
+	return nil
+}
+
+// renameColumn is RENAME COLUMN: the declaration, clock DEFAULT and CHECK
+// constraints follow the column.
+func (a *alteration) renameColumn(c *ir.RenameColumn) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	if _, ok := ts.index[c.Column]; !ok {
+		return a.noColumn(c.Column)
+	}
+	if _, ok := ts.index[c.NewName]; ok {
+		return &Error{Code: pgerr.DuplicateColumn, Message: `column "` + c.NewName + `" of relation "` + a.table + `" already exists`}
+	}
+	td := a.decl()
+	if err := a.tx.RenameColumn(a.table, c.Column, c.NewName); err != nil {
+		return err
+	}
+	if t, ok := td.types[c.Column]; ok {
+		delete(td.types, c.Column)
+		td.types[c.NewName] = t
+	}
+	if e, ok := td.defaults[c.Column]; ok {
+		delete(td.defaults, c.Column)
+		td.defaults[c.NewName] = e
+	}
+	for i, k := range td.checks {
+		if !mentions(k.expr, c.Column) {
+			continue
+		}
+		e, err := renameRefs(k.expr, c.Column, c.NewName)
+		if err != nil {
+			return err
+		}
+		td.checks[i].expr = e
+	}
+	a.s.setDecl(a.table, td)
+	return nil
+}
+
+// renameRefs returns a copy of e that reads column to where it read from.
+// Parsed expressions are shared (the parse cache), so the copy is parsed
+// afresh from e's text, and only the copy is changed.
+func renameRefs(e ir.Expr, from, to string) (ir.Expr, error) {
+	stmts, err := parse.Parse("SELECT " + e.String())
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := stmts[0].(*ir.Select)
+	if !ok || len(sel.Targets) != 1 {
+		return nil, pgerr.New(pgerr.InternalError, "re-parsing %s", e)
+	}
+	out := sel.Targets[0].Expr
+	ir.Inspect(out, func(x ir.Expr) bool {
+		if r, ok := x.(*ir.ColumnRef); ok && r.Column == from {
+			r.Column = to
+		}
+		return true
+	})
+	return out, nil
+}
+
+// renameConstraint is RENAME CONSTRAINT of a foreign key, a UNIQUE
+// constraint (its index is renamed too, as in PostgreSQL) or a CHECK.
+func (a *alteration) renameConstraint(c *ir.RenameConstraint) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	taken, err := a.constraintNames(ts)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(taken, c.Constraint) {
+		return a.noConstraint(c.Constraint)
+	}
+	if slices.Contains(taken, c.NewName) {
+		return &Error{Code: pgerr.DuplicateObject, Message: `constraint "` + c.NewName + `" for relation "` + a.table + `" already exists`}
+	}
+	if c.Constraint == a.table+"_pkey" {
+		return pgerr.Unsupported("renaming a primary key constraint")
+	}
+	rels, err := a.tx.Relations(a.table)
+	if err != nil {
+		return err
+	}
+	for _, r := range rels {
+		if r.Child == a.table && r.Name == c.Constraint {
+			return a.tx.RenameRelation(c.Constraint, c.NewName)
+		}
+	}
+	td := a.decl()
+	if td.indexes[c.Constraint] == byConstraint {
+		if indexExists(a.tx, c.NewName) || exists(a.tx, c.NewName) {
+			return pgerr.DuplicateTableError(c.NewName)
+		}
+		if err := a.tx.RenameIndex(a.table, c.Constraint, c.NewName); err != nil {
+			return err
+		}
+		delete(td.indexes, c.Constraint)
+		td.indexes[c.NewName] = byConstraint
+		a.s.setDecl(a.table, td)
+		return nil
+	}
+	if i := slices.IndexFunc(td.checks, func(k check) bool { return k.name == c.Constraint }); i >= 0 {
+		td.checks[i].name = c.NewName
+		slices.SortFunc(td.checks, func(x, y check) int { return strings.Compare(x.name, y.name) })
+		a.s.setDecl(a.table, td)
+		return nil
+	}
+	// An index SQL did not declare as a constraint (CREATE INDEX).
+	return a.noConstraint(c.Constraint)
+}
