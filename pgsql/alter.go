@@ -163,7 +163,7 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 	col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.prec, Scale: typ.scale}
 	var clock ir.Expr
 	switch {
-	case cd.Default != nil && usesClock(cd.Default):
+	case cd.Default != nil && volatile(cd.Default):
 		if err := a.s.checkDefault(cd.Name, cd.Default, typ); err != nil {
 			return err
 		}
@@ -478,7 +478,7 @@ func (a *alteration) setDefault(c *ir.SetColumnDefault) error {
 	var v any
 	var clock ir.Expr
 	switch {
-	case c.Default != nil && usesClock(c.Default):
+	case c.Default != nil && volatile(c.Default):
 		if err := a.s.checkDefault(c.Column, c.Default, ts.types[i]); err != nil {
 			return err
 		}
