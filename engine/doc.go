@@ -37,6 +37,9 @@
 // began. If one of them wrote something it read or wrote, Commit returns
 // [ErrConflict] and nothing is written: the result is serializable. Update
 // retries on conflict with a bounded, jittered backoff ([RetryPolicy]).
+// [TxOptions].Isolation = [RepeatableRead] validates only writes and the
+// reads of constraint checks instead, as PostgreSQL's REPEATABLE READ: write
+// skew is then possible, lost updates and orphans are not.
 //
 // Each statement is atomic: one that fails leaves the transaction as it was.
 // [Tx.Savepoint] and [Tx.RollbackTo] undo part of a transaction.

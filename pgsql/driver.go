@@ -182,13 +182,24 @@ func (c *conn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
-// BeginTx starts a transaction. Every isolation level up to SERIALIZABLE
-// is accepted and runs serializable; ReadOnly makes a read-only one.
+// BeginTx starts a transaction: LevelRepeatableRead and LevelSnapshot
+// run as REPEATABLE READ, the other levels up to LevelSerializable as
+// serializable (see Session); ReadOnly makes a read-only one.
 func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	if sql.IsolationLevel(opts.Isolation) > sql.LevelSerializable {
+	b := &ir.Begin{}
+	switch sql.IsolationLevel(opts.Isolation) {
+	case sql.LevelDefault:
+	case sql.LevelReadUncommitted:
+		b.Modes.Isolation = ir.ReadUncommitted
+	case sql.LevelReadCommitted:
+		b.Modes.Isolation = ir.ReadCommitted
+	case sql.LevelRepeatableRead, sql.LevelSnapshot:
+		b.Modes.Isolation = ir.RepeatableRead
+	case sql.LevelSerializable:
+		b.Modes.Isolation = ir.Serializable
+	default:
 		return nil, pgerr.Unsupported("isolation level " + sql.IsolationLevel(opts.Isolation).String())
 	}
-	b := &ir.Begin{}
 	if opts.ReadOnly {
 		b.Modes.Access = ir.ReadOnly
 	}

@@ -53,8 +53,9 @@ func (c Column) TypeName() string {
 // outside BEGIN each statement is its own transaction; inside one, the
 // first error aborts it and every later statement fails with 25P02 until
 // ROLLBACK (or ROLLBACK TO a savepoint), and COMMIT of an aborted
-// transaction rolls back. Isolation levels are accepted and all run
-// serializable, the engine's only level: a lost race is 40001.
+// transaction rolls back. REPEATABLE READ runs as the engine's
+// RepeatableRead; the other levels run serializable, so a lost race there
+// is 40001 where PostgreSQL's READ COMMITTED would wait for the row.
 //
 // A Session is not safe for concurrent use; open one per connection.
 // Sessions of one DB may run concurrently.
@@ -64,6 +65,10 @@ type Session struct {
 	decls *declarations
 
 	tx *engine.Tx // the explicit transaction, nil outside one
+	// txFresh says no statement has run in the explicit transaction yet,
+	// so SET TRANSACTION may still change txOpts, the modes it began with.
+	txFresh bool
+	txOpts  engine.TxOptions
 	// txStart and stmtStart are the database clock's time at the start of
 	// the current transaction and statement: now() and
 	// statement_timestamp() (clock.go).
@@ -174,9 +179,10 @@ func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []a
 	case *ir.SetConstraints:
 		return s.setConstraints(st)
 	case *ir.SetTransaction:
-		return Result{Tag: "SET"}, nil
+		return s.setTransaction(ctx, st)
 	}
 	if s.tx != nil {
+		s.txFresh = false
 		res, err := s.statement(s.tx, st, args)
 		if err != nil {
 			s.failed = true
@@ -217,12 +223,66 @@ func (s *Session) begin(ctx context.Context, st *ir.Begin, sql string) (Result, 
 		}
 		return Result{Tag: tag, Warnings: []*Error{{Code: pgerr.ActiveSQLTransaction, Message: "there is already a transaction in progress"}}}, nil
 	}
-	tx, err := s.db.Begin(ctx, engine.TxOptions{ReadOnly: st.Modes.Access == ir.ReadOnly})
+	opts := txOptions(st.Modes, engine.TxOptions{})
+	tx, err := s.db.Begin(ctx, opts)
 	if err != nil {
 		return Result{}, toError(err)
 	}
-	s.tx = tx
+	s.tx, s.txFresh, s.txOpts = tx, true, opts
 	return Result{Tag: tag}, nil
+}
+
+// txOptions applies the modes of BEGIN or SET TRANSACTION to opts.
+// REPEATABLE READ is the engine's RepeatableRead. SERIALIZABLE, READ
+// COMMITTED and READ UNCOMMITTED run serializable: stricter than
+// PostgreSQL's READ COMMITTED, whose concurrent updates of one row wait
+// instead of failing with 40001 (row locks are not there yet).
+func txOptions(m ir.TxModes, opts engine.TxOptions) engine.TxOptions {
+	switch m.Access {
+	case ir.ReadOnly:
+		opts.ReadOnly = true
+	case ir.ReadWrite:
+		opts.ReadOnly = false
+	}
+	switch m.Isolation {
+	case ir.RepeatableRead:
+		opts.Isolation = engine.RepeatableRead
+	case ir.IsolationDefault:
+	default:
+		opts.Isolation = engine.Serializable
+	}
+	return opts
+}
+
+// setTransaction is SET TRANSACTION: outside a transaction block it warns
+// and does nothing, after the block's first query it is 25001, as in
+// PostgreSQL; before, it begins the block's transaction again with the
+// new modes (nothing has happened in it yet).
+func (s *Session) setTransaction(ctx context.Context, st *ir.SetTransaction) (Result, error) {
+	res := Result{Tag: "SET"}
+	if s.tx == nil {
+		res.Warnings = []*Error{inBlockOnly("SET TRANSACTION")}
+		return res, nil
+	}
+	if !s.txFresh {
+		if st.Modes.Isolation != ir.IsolationDefault {
+			return res, s.fail(&Error{Code: "25001", Message: "SET TRANSACTION ISOLATION LEVEL must be called before any query"})
+		}
+		if st.Modes.Access != ir.AccessDefault {
+			// PostgreSQL allows READ ONLY later, and READ WRITE only while
+			// nothing was written: reldb's engine fixes the mode at begin.
+			return res, s.fail(pgerr.Unsupported("SET TRANSACTION READ ONLY / READ WRITE after the first query"))
+		}
+		return res, nil
+	}
+	opts := txOptions(st.Modes, s.txOpts)
+	tx, err := s.db.Begin(ctx, opts)
+	if err != nil {
+		return res, s.fail(err)
+	}
+	_ = s.tx.Rollback()
+	s.tx, s.txOpts = tx, opts
+	return res, nil
 }
 
 // stripComments drops the leading -- comments of a statement's text.
