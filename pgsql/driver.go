@@ -237,6 +237,11 @@ func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
 	}
 	v, err := driver.DefaultParameterConverter.ConvertValue(nv.Value)
 	if err != nil {
+		// A slice binds to x = ANY($n).
+		if elems, ok := sliceArg(nv.Value); ok {
+			nv.Value = elems
+			return nil
+		}
 		return err
 	}
 	nv.Value = v

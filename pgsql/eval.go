@@ -259,6 +259,7 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 		if e.Query != nil {
 			return ev.quantified(e)
 		}
+		return ev.quantifiedArray(e)
 	}
 	return nil, typUnknown, pgerr.Unsupported(exprName(e))
 }
