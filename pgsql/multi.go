@@ -1,0 +1,114 @@
+package pgsql
+
+import (
+	"context"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/parse"
+)
+
+// A text of several statements runs as PostgreSQL's simple query protocol
+// runs one: outside BEGIN, its statements share one implicit transaction
+// that commits after the last statement and rolls back at the first error,
+// so either all of them take effect or none. BEGIN inside the text turns
+// the implicit block into an ordinary transaction that stays open; COMMIT
+// or ROLLBACK inside it ends the block (with PostgreSQL's warning that no
+// transaction was in progress) and the next statement starts a new one.
+// SAVEPOINT in an implicit block is 25P01, as there.
+
+// TxStatus is a session's transaction state as ReadyForQuery reports it.
+type TxStatus byte
+
+// The states a session is in between statements.
+const (
+	TxIdle   TxStatus = 'I' // no explicit transaction
+	TxActive TxStatus = 'T' // in a transaction block
+	TxFailed TxStatus = 'E' // in a failed transaction block, until ROLLBACK
+)
+
+// String returns the state's name.
+func (t TxStatus) String() string {
+	switch t {
+	case TxIdle:
+		return "idle"
+	case TxActive:
+		return "in transaction"
+	case TxFailed:
+		return "in failed transaction"
+	}
+	return "TxStatus(" + itoa(int(t)) + ")"
+}
+
+// TxStatus returns the session's transaction state.
+func (s *Session) TxStatus() TxStatus {
+	switch {
+	case s.tx == nil || s.implicit:
+		return TxIdle
+	case s.failed:
+		return TxFailed
+	}
+	return TxActive
+}
+
+// ExecEach runs the statements of sql, without arguments, as PostgreSQL's
+// simple query protocol does, and calls fn with each statement's result
+// as soon as it has one. The first error, from a statement or from fn,
+// stops the rest and is returned; statements of an implicit block that
+// ran before it are then rolled back, although fn has seen their results
+// (as a client of PostgreSQL has). A text without statements calls fn
+// never and returns nil. Every error from a statement is an *Error.
+func (s *Session) ExecEach(ctx context.Context, sql string, fn func(Result) error) error {
+	stmts, err := s.cache.Parse(sql)
+	if err != nil {
+		return err
+	}
+	return s.execEach(ctx, stmts, sql, nil, fn)
+}
+
+// execEach is ExecEach over statements already parsed from sql, with
+// args for a single statement.
+func (s *Session) execEach(ctx context.Context, stmts []ir.Statement, sql string, args []any, fn func(Result) error) error {
+	texts := statementTexts(sql, len(stmts))
+	multi := len(stmts) > 1
+	for i, st := range stmts {
+		if multi && s.tx == nil {
+			tx, err := s.db.Begin(ctx, engine.TxOptions{})
+			if err != nil {
+				return toError(err)
+			}
+			s.tx, s.implicit = tx, true
+		}
+		res, err := s.run(ctx, st, texts[i], args)
+		if err == nil {
+			err = fn(res)
+		}
+		if err != nil {
+			if s.implicit {
+				s.endTx()
+			}
+			return err
+		}
+	}
+	if s.implicit {
+		s.implicit = false
+		if _, err := s.commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// statementTexts returns the text of each of the n statements parsed from
+// sql, or sql itself for each when they cannot be told apart.
+func statementTexts(sql string, n int) []string {
+	out := make([]string, n)
+	spans, err := parse.Split(sql)
+	for i := range out {
+		out[i] = sql
+		if err == nil && len(spans) == n {
+			out[i] = sql[spans[i].Start:spans[i].End]
+		}
+	}
+	return out
+}
