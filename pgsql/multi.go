@@ -15,7 +15,10 @@ import (
 // the implicit block into an ordinary transaction that stays open; COMMIT
 // or ROLLBACK inside it ends the block (with PostgreSQL's warning that no
 // transaction was in progress) and the next statement starts a new one.
-// SAVEPOINT in an implicit block is 25P01, as there.
+// SAVEPOINT in an implicit block is 25P01, as there. The block's
+// transaction begins at its first write: a query before it runs on its
+// own, read-only, since it has no effect to roll back (and so never fails
+// a commit with 40001).
 
 // TxStatus is a session's transaction state as ReadyForQuery reports it.
 type TxStatus byte
@@ -66,16 +69,42 @@ func (s *Session) ExecEach(ctx context.Context, sql string, fn func(Result) erro
 	return s.execEach(ctx, stmts, sql, nil, fn)
 }
 
+// StartImplicit opens an implicit block, as the extended query protocol
+// has one from each Sync to the next: the writes of the statements run
+// until EndImplicit commit together, and the first error rolls back all
+// of them. An explicit BEGIN inside it makes its transaction explicit.
+// Queries that come before the block's first write run on their own, as
+// they have no effect to roll back.
+func (s *Session) StartImplicit() { s.block = true }
+
+// EndImplicit closes the block StartImplicit opened, committing what it
+// wrote; a commit that fails is returned as an *Error (40001, or a
+// deferred constraint) and leaves nothing written.
+func (s *Session) EndImplicit() error {
+	s.block = false
+	if !s.implicit {
+		return nil
+	}
+	s.implicit = false
+	if _, err := s.commit(); err != nil {
+		return err
+	}
+	return nil
+}
+
 // execEach is ExecEach over statements already parsed from sql, with
 // args for a single statement.
 func (s *Session) execEach(ctx context.Context, stmts []ir.Statement, sql string, args []any, fn func(Result) error) error {
 	texts := statementTexts(sql, len(stmts))
-	multi := len(stmts) > 1
+	own := len(stmts) > 1 && !s.block
+	if own {
+		s.StartImplicit()
+	}
 	for i, st := range stmts {
-		if multi && s.tx == nil {
+		if s.block && s.tx == nil && writes(st) {
 			tx, err := s.db.Begin(ctx, engine.TxOptions{})
 			if err != nil {
-				return toError(err)
+				return s.endBlock(own, toError(err))
 			}
 			s.tx, s.implicit = tx, true
 		}
@@ -87,16 +116,35 @@ func (s *Session) execEach(ctx context.Context, stmts []ir.Statement, sql string
 			if s.implicit {
 				s.endTx()
 			}
-			return err
+			return s.endBlock(own, err)
 		}
 	}
-	if s.implicit {
-		s.implicit = false
-		if _, err := s.commit(); err != nil {
-			return err
-		}
+	if own {
+		return s.EndImplicit()
 	}
 	return nil
+}
+
+// endBlock closes the implicit block execEach opened (own) after err.
+func (s *Session) endBlock(own bool, err error) error {
+	if own {
+		s.block = false
+	}
+	return err
+}
+
+// writes reports whether st needs the implicit block's transaction: it
+// is not a query (which has no effect to roll back) nor transaction
+// control (which works on the session's transaction itself).
+func writes(st ir.Statement) bool {
+	switch st := st.(type) {
+	case *ir.Select:
+		return len(st.Locking) > 0
+	case *ir.Begin, *ir.Commit, *ir.Rollback, *ir.RollbackTo, *ir.Savepoint, *ir.ReleaseSavepoint,
+		*ir.SetConstraints, *ir.SetTransaction:
+		return false
+	}
+	return true
 }
 
 // statementTexts returns the text of each of the n statements parsed from

@@ -62,3 +62,22 @@ func TestSession_ExecEach(t *testing.T) {
 		})
 	}
 }
+
+// Ensure the writes between StartImplicit and EndImplicit commit together
+// and an error rolls all of them back, as between two Syncs.
+func TestSession_StartImplicit(t *testing.T) {
+	s := newSession(t)
+	s.StartImplicit()
+	outcome(t, s, `INSERT INTO books (id) VALUES (1)`)
+	assert.Equal(t, [][]string{{"4"}}, texts(t, s, `SELECT count(*) FROM books`), "the block sees its writes")
+	assert.Equal(t, "ERROR 23505", outcome(t, s, `INSERT INTO books (id) VALUES (1)`))
+	require.NoError(t, s.EndImplicit())
+	assert.Equal(t, [][]string{{"3"}}, texts(t, s, `SELECT count(*) FROM books`))
+
+	s.StartImplicit()
+	outcome(t, s, `INSERT INTO books (id) VALUES (1)`)
+	outcome(t, s, `INSERT INTO books (id) VALUES (2)`)
+	assert.Equal(t, pgsql.TxIdle, s.TxStatus())
+	require.NoError(t, s.EndImplicit())
+	assert.Equal(t, [][]string{{"5"}}, texts(t, s, `SELECT count(*) FROM books`))
+}

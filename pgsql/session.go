@@ -63,7 +63,8 @@ type Session struct {
 
 	tx         *engine.Tx // the explicit transaction, nil outside one
 	failed     bool       // the explicit transaction is aborted
-	implicit   bool       // tx is the implicit block of a multi-statement text (multi.go)
+	implicit   bool       // tx is the implicit block's (multi.go)
+	block      bool       // statements run in an implicit block (multi.go)
 	savepoints []savepoint
 }
 
