@@ -102,7 +102,8 @@ func (s *Session) execEach(ctx context.Context, stmts []ir.Statement, sql string
 	}
 	for i, st := range stmts {
 		if s.block && s.tx == nil && writes(st) {
-			tx, err := s.db.Begin(ctx, engine.TxOptions{})
+			// The block outlives this statement, as BEGIN's transaction does.
+			tx, err := s.db.Begin(context.WithoutCancel(ctx), engine.TxOptions{})
 			if err != nil {
 				return s.endBlock(own, toError(err))
 			}

@@ -211,7 +211,10 @@ func (s *Session) begin(ctx context.Context, st *ir.Begin, sql string) (Result, 
 		}
 		return Result{Tag: tag, Warnings: []*Error{{Code: pgerr.ActiveSQLTransaction, Message: "there is already a transaction in progress"}}}, nil
 	}
-	tx, err := s.db.Begin(ctx, engine.TxOptions{ReadOnly: st.Modes.Access == ir.ReadOnly})
+	// The transaction outlives this statement: its context is not the
+	// statement's, which a caller (a wire server) cancels when the
+	// statement ends.
+	tx, err := s.db.Begin(context.WithoutCancel(ctx), engine.TxOptions{ReadOnly: st.Modes.Access == ir.ReadOnly})
 	if err != nil {
 		return Result{}, toError(err)
 	}
