@@ -87,7 +87,7 @@ type Server struct {
 	mu struct {
 		sync.Mutex
 		dbs       map[string]*engine.DB
-		owned     map[string]bool // the databases the server opened, which Close closes
+		owned     map[string]bool  // the databases the server opened, which Close closes
 		conns     map[uint32]*conn // by process ID, once started up
 		open      map[net.Conn]struct{}
 		listeners []net.Listener
