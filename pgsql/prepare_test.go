@@ -99,6 +99,9 @@ func TestSession_Prepare_InFailedTransaction(t *testing.T) {
 	assert.Equal(t, pgsql.TxIdle, s.TxStatus())
 	_, err = s.Prepare(ctx, `SELECT 1; SELECT 2`, nil)
 	assert.Equal(t, "42601", errCode(t, err))
+	_, err = s.Prepare(ctx, `SELECT $0`, nil)
+	assert.Equal(t, "42P02", errCode(t, err), "no parameter $0")
+	assert.Equal(t, "ERROR 42P02", outcome(t, s, `SELECT $0`, int64(1)))
 }
 
 func errCode(t *testing.T, err error) string {

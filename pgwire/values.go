@@ -121,7 +121,11 @@ func decodeBinary(oid uint32, b []byte) (any, error) {
 		if us == math.MaxInt64 || us == math.MinInt64 {
 			return nil, fmt.Errorf("infinite timestamps are not supported")
 		}
-		return pgEpoch.Add(time.Duration(us/1e6) * time.Second).Add(time.Duration(us%1e6) * time.Microsecond), nil
+		sec, frac := us/1e6, us%1e6
+		if frac < 0 {
+			sec, frac = sec-1, frac+1e6
+		}
+		return time.Unix(pgEpoch.Unix()+sec, frac*1000).UTC(), nil
 	case pgsql.OIDDate:
 		if err := need(4); err != nil {
 			return nil, err
@@ -130,7 +134,7 @@ func decodeBinary(oid uint32, b []byte) (any, error) {
 		if days == math.MaxInt32 || days == math.MinInt32 {
 			return nil, fmt.Errorf("infinite dates are not supported")
 		}
-		return pgEpoch.AddDate(0, 0, int(days)), nil
+		return time.Unix(pgEpoch.Unix()+int64(days)*86400, 0).UTC(), nil
 	case pgsql.OIDNumeric:
 		return decodeNumeric(b)
 	case 0, pgsql.OIDText, pgsql.OIDVarchar, pgsql.OIDBpchar, pgsql.OIDUnknown:
@@ -190,13 +194,20 @@ func appendBinary(dst []byte, oid uint32, v any) ([]byte, error) {
 	case time.Time:
 		switch oid {
 		case pgsql.OIDTimestamp, pgsql.OIDTimestamptz:
-			us := x.Sub(pgEpoch).Microseconds()
-			if x.Before(pgEpoch.AddDate(-290000, 0, 0)) || x.After(pgEpoch.AddDate(290000, 0, 0)) {
+			sec := x.Unix() - pgEpoch.Unix()
+			if sec > math.MaxInt64/1_000_000-1 || sec < math.MinInt64/1_000_000+1 {
 				return nil, &pgsql.Error{Code: "22008", Message: "timestamp out of range"}
 			}
+			us := sec*1e6 + int64(x.Nanosecond()/1000)
 			return binary.BigEndian.AppendUint64(dst, uint64(us)), nil
 		case pgsql.OIDDate:
-			days := int64(math.Floor(x.Sub(pgEpoch).Hours() / 24))
+			days := (x.Unix() - pgEpoch.Unix()) / 86400
+			if x.Unix() < pgEpoch.Unix() && (x.Unix()-pgEpoch.Unix())%86400 != 0 {
+				days-- // floor
+			}
+			if days > math.MaxInt32-1 || days < math.MinInt32+1 {
+				return nil, &pgsql.Error{Code: "22008", Message: "date out of range"}
+			}
 			return binary.BigEndian.AppendUint32(dst, uint32(int32(days))), nil
 		}
 	case *apd.Decimal:
