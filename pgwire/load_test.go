@@ -90,7 +90,7 @@ func (c *client) exec(sql string, args ...string) string {
 	if err := c.fe.Flush(); err != nil {
 		return fmt.Sprint("flush: ", err)
 	}
-	row, last := "", ""
+	row, last, failed := "", "", ""
 	for {
 		msg, err := c.fe.Receive()
 		if err != nil {
@@ -102,8 +102,11 @@ func (c *client) exec(sql string, args ...string) string {
 		case *pgproto3.CommandComplete:
 			last = describeMsg(m)
 		case *pgproto3.ErrorResponse:
-			return "ERROR " + m.Code
+			failed = "ERROR " + m.Code
 		case *pgproto3.ReadyForQuery:
+			if failed != "" {
+				return failed
+			}
 			if row != "" {
 				return row
 			}
