@@ -96,8 +96,13 @@ func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 		}
 		defer func() { _ = tx.Rollback() }()
 	}
-	in := &inferrer{s: s, tx: tx, types: types}
+	in := &inferrer{s: s, tx: tx, sql: sql, types: types}
 	in.statement(p.stmt)
+	if in.err != nil {
+		// PostgreSQL reports an unknown column at Parse; running the query
+		// below would not, over an empty table.
+		return nil, in.err
+	}
 	if p.columns, err = s.describeColumns(ctx, tx, p.stmt, len(p.params)); err != nil {
 		return nil, err
 	}
@@ -199,13 +204,19 @@ func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Stat
 type inferrer struct {
 	s     *Session
 	tx    *engine.Tx
+	sql   string
 	types []sqlType
+	err   error // the first column a query names that no table has
 }
 
 // inferScope is the tables a query level sees, and the levels around it.
+// It is complete when its FROM list is tables only, all of which exist,
+// and so are the levels around it: then a column none of them has does
+// not exist.
 type inferScope struct {
-	tables []inferTable
-	outer  *inferScope
+	tables   []inferTable
+	outer    *inferScope
+	complete bool
 }
 
 type inferTable struct {
@@ -222,6 +233,16 @@ func (in *inferrer) set(e ir.Expr, t sqlType) {
 	if in.types[p.Number-1].kind == kUnknown {
 		in.types[p.Number-1] = sqlType{kind: t.kind}
 	}
+}
+
+// operandType is the type a parameter compared with e takes: e's, except
+// that varchar compares as text (it has no operators of its own).
+func (in *inferrer) operandType(sc *inferScope, e ir.Expr) sqlType {
+	t := in.typeOf(sc, e)
+	if t.kind == kVarchar {
+		return typText
+	}
+	return t
 }
 
 // typeOf returns e's type where it is evident without evaluating it.
@@ -363,7 +384,13 @@ func (in *inferrer) query(outer *inferScope, st *ir.Select) {
 		in.query(outer, st.SetOp.Right)
 	}
 	sc := &inferScope{outer: outer}
-	in.from(sc, st.From)
+	sc.complete = in.from(sc, st.From) && st.With == nil && (outer == nil || outer.complete)
+	if sc.complete {
+		for _, t := range st.Targets {
+			in.checkColumns(sc, t.Expr)
+		}
+		in.checkColumns(sc, st.Where)
+	}
 	for _, row := range st.Values {
 		for _, e := range row {
 			in.expr(sc, e)
@@ -385,23 +412,31 @@ func (in *inferrer) query(outer *inferScope, st *ir.Select) {
 }
 
 // from adds the tables of a FROM list to sc and infers over their join
-// conditions and subqueries.
-func (in *inferrer) from(sc *inferScope, items []ir.FromItem) {
+// conditions and subqueries. It reports whether the list is tables only,
+// all of which exist.
+func (in *inferrer) from(sc *inferScope, items []ir.FromItem) bool {
+	complete := true
 	var on []ir.Expr
 	var walk func(it ir.FromItem)
 	walk = func(it ir.FromItem) {
 		switch it := it.(type) {
 		case *ir.TableRef:
 			ts, alias, err := in.s.tableRef(in.tx, it)
-			if err == nil {
-				sc.tables = append(sc.tables, inferTable{alias: alias, ts: ts})
+			if err != nil {
+				complete = false
+				return
 			}
+			sc.tables = append(sc.tables, inferTable{alias: alias, ts: ts})
 		case *ir.Join:
 			walk(it.Left)
 			walk(it.Right)
 			on = append(on, it.On)
+			complete = complete && len(it.Using) == 0
 		case *ir.SubqueryRef:
+			complete = false
 			in.query(sc.outer, it.Query)
+		default:
+			complete = false
 		}
 	}
 	for _, it := range items {
@@ -410,6 +445,44 @@ func (in *inferrer) from(sc *inferScope, items []ir.FromItem) {
 	for _, e := range on {
 		in.expr(sc, e)
 	}
+	return complete
+}
+
+// checkColumns records, as in.err, the first column e names that no
+// table of the complete scope sc has: 42703, or 42P01 for a qualifier
+// that names no table.
+func (in *inferrer) checkColumns(sc *inferScope, e ir.Expr) {
+	ir.Inspect(e, func(x ir.Expr) bool {
+		c, ok := x.(*ir.ColumnRef)
+		if !ok || in.err != nil || c.Schema != "" {
+			return in.err == nil
+		}
+		tableSeen := c.Table == ""
+		for s := sc; s != nil; s = s.outer {
+			for _, t := range s.tables {
+				if c.Table != "" && c.Table != t.alias {
+					continue
+				}
+				tableSeen = true
+				if _, ok := t.ts.index[c.Column]; ok || c.Star {
+					return true
+				}
+			}
+		}
+		var err *pgerr.Error
+		switch {
+		case !tableSeen:
+			err = pgerr.New(pgerr.UndefinedTable, "missing FROM-clause entry for table %q", c.Table)
+		case c.Star:
+			return true
+		case c.Table != "":
+			err = pgerr.New(pgerr.UndefinedColumn, "column %s.%s does not exist", c.Table, c.Column)
+		default:
+			err = pgerr.UndefinedColumnError(c.Column)
+		}
+		in.err = err.WithPosition(in.sql, c.Location)
+		return false
+	})
 }
 
 func (in *inferrer) targets(sc *inferScope, list []ir.Target) {
@@ -428,22 +501,22 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 				in.set(x.Right, typText)
 				break
 			}
-			in.set(x.Left, in.typeOf(sc, x.Right))
-			in.set(x.Right, in.typeOf(sc, x.Left))
+			in.set(x.Left, in.operandType(sc, x.Right))
+			in.set(x.Right, in.operandType(sc, x.Left))
 		case *ir.IsDistinct:
-			in.set(x.Left, in.typeOf(sc, x.Right))
-			in.set(x.Right, in.typeOf(sc, x.Left))
+			in.set(x.Left, in.operandType(sc, x.Right))
+			in.set(x.Right, in.operandType(sc, x.Left))
 		case *ir.InList:
-			t := in.typeOf(sc, x.Arg)
+			t := in.operandType(sc, x.Arg)
 			for _, y := range x.List {
 				in.set(y, t)
 				if t.kind == kUnknown {
-					t = in.typeOf(sc, y)
+					t = in.operandType(sc, y)
 				}
 			}
 			in.set(x.Arg, t)
 		case *ir.Between:
-			t := in.typeOf(sc, x.Arg)
+			t := in.operandType(sc, x.Arg)
 			in.set(x.Low, t)
 			in.set(x.High, t)
 		case *ir.Like:
@@ -462,7 +535,7 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 			if x.Query != nil {
 				in.query(sc, x.Query)
 				if x.Query.SetOp == nil && len(x.Query.Targets) == 1 {
-					in.set(x.Left, in.typeOf(&inferScope{outer: sc}, x.Query.Targets[0].Expr))
+					in.set(x.Left, in.operandType(&inferScope{outer: sc}, x.Query.Targets[0].Expr))
 				}
 			}
 		}

@@ -32,6 +32,13 @@ func errorResponse(severity string, e *pgsql.Error) *pgproto3.ErrorResponse {
 	if schema == "" && e.Table != "" {
 		schema = "public" // reldb's tables are all in PostgreSQL's default schema
 	}
+	column := e.Column
+	if e.Code != "23502" {
+		// PostgreSQL sends the column of a not-null violation only (a key
+		// violation names its constraint, an unknown column its message);
+		// pgsql's errors carry it more often.
+		column = ""
+	}
 	return &pgproto3.ErrorResponse{
 		Severity:            severity,
 		SeverityUnlocalized: severity,
@@ -42,7 +49,7 @@ func errorResponse(severity string, e *pgsql.Error) *pgproto3.ErrorResponse {
 		Position:            int32(e.Position),
 		SchemaName:          schema,
 		TableName:           e.Table,
-		ColumnName:          e.Column,
+		ColumnName:          column,
 		ConstraintName:      e.Constraint,
 	}
 }

@@ -176,7 +176,9 @@ func (c *conn) execute(m *pgproto3.Execute) {
 		return
 	}
 	p.next += len(rows)
-	if p.next < len(p.res.Rows) {
+	if m.MaxRows > 0 && len(rows) == int(m.MaxRows) {
+		// The limit reached: suspended, even if no row is left, as
+		// PostgreSQL finds out only at the next Execute.
 		c.send(&pgproto3.PortalSuspended{}, 0)
 		return
 	}
