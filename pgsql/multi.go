@@ -92,6 +92,21 @@ func (s *Session) EndImplicit() error {
 	return nil
 }
 
+// Fail ends a statement that failed outside pgsql (a wire server's COPY
+// that read a bad row) as a statement's error ends: an implicit block is
+// rolled back and closed, an explicit transaction is aborted (25P02 until
+// ROLLBACK). It returns err as an *Error.
+func (s *Session) Fail(err error) error {
+	s.block = false
+	switch {
+	case s.implicit:
+		s.endTx()
+	case s.tx != nil:
+		s.failed = true
+	}
+	return toError(err)
+}
+
 // execEach is ExecEach over statements already parsed from sql, with
 // args for a single statement.
 func (s *Session) execEach(ctx context.Context, stmts []ir.Statement, sql string, args []any, fn func(Result) error) error {

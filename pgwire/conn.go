@@ -283,6 +283,11 @@ func (c *conn) cancelRunning() {
 func (c *conn) simpleQuery(sql string) {
 	delete(c.stmts, "")
 	delete(c.portals, "")
+	if c.tryCopy(sql) {
+		c.readyForQuery()
+		_ = c.flush()
+		return
+	}
 	ctx, done := c.statementContext()
 	n := 0
 	err := c.sess.ExecEach(ctx, sql, func(res pgsql.Result) error {

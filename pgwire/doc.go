@@ -36,7 +36,11 @@
 // the messages between two Syncs run in one implicit block.
 // Parameters and results go in text or binary format, per parameter and
 // per column, for int2, int4, int8, float4, float8, numeric, text, varchar,
-// bpchar, bool, bytea, date, timestamp and timestamptz. ReadyForQuery
+// bpchar, bool, bytea, date, timestamp and timestamptz. COPY table
+// [(columns)] FROM STDIN, in text or binary format (pgx's CopyFrom,
+// lib/pq's CopyIn, psql's \copy), loads all rows or none, and COPY table
+// | (query) TO STDOUT sends text; they are served by this package over
+// pgsql's INSERT and SELECT, as a Query message of its own. ReadyForQuery
 // carries the session's true state (I, T or E); errors and warnings carry
 // every field of pgsql.Error.
 //
@@ -55,7 +59,8 @@
 // over a huge result holds it in memory. Describing a prepared query runs
 // it once with NULL parameters, read-only and rolled back, to learn its
 // column types. Cancelling interrupts a statement between statements of a
-// message and before each one starts, not in the middle of one. COPY, the
-// function call message, TLS and GSSAPI are not supported; the catalog
+// message and before each one starts, not in the middle of one. COPY's
+// CSV format and options, COPY TO in binary, the function call message,
+// TLS and GSSAPI are not supported; the catalog
 // (pg_catalog, information_schema) comes with a later change.
 package pgwire

@@ -52,6 +52,16 @@ func FuzzServeConn(f *testing.F) {
 		&pgproto3.Sync{},
 	))
 	f.Add(encode(f, &pgproto3.Bind{PreparedStatement: "missing"}, &pgproto3.Execute{}, &pgproto3.Sync{}))
+	f.Add(encode(f,
+		&pgproto3.Query{String: "CREATE TABLE c (id int PRIMARY KEY, b bytea)"},
+		&pgproto3.Query{String: "COPY c FROM STDIN BINARY"},
+		&pgproto3.CopyData{Data: append([]byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00"), 2, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 1, 7, 0xff, 0xff)},
+		&pgproto3.CopyDone{},
+		&pgproto3.Query{String: "COPY c FROM STDIN"},
+		&pgproto3.CopyData{Data: []byte("2\t\\x01\n")},
+		&pgproto3.CopyDone{},
+		&pgproto3.Query{String: "COPY c TO STDOUT"},
+	))
 	f.Add([]byte{'B', 0, 0, 0, 9, 'x', 0, 0, 0, 0})
 	f.Add([]byte{'Q', 0xff, 0xff, 0xff, 0xff})
 	startup := encode(f, &pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersion30, Parameters: map[string]string{"user": "fuzz"}})

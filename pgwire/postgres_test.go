@@ -122,6 +122,41 @@ var wireScenarios = []struct {
 		},
 		q(`SELECT * FROM v ORDER BY i4`),
 	}},
+	{"copy", []exchange{
+		q(`CREATE TABLE t (id int PRIMARY KEY, name text, n numeric(6,2), at timestamptz)`),
+		{
+			&pgproto3.Query{String: `COPY t (id, name, n, at) FROM STDIN`},
+			&pgproto3.CopyData{Data: []byte("1\ta\\tb\t1.5\t2024-01-02 03:04:05+00\n2\t\\N\t")},
+			&pgproto3.CopyData{Data: []byte("\\N\t\\N\n")},
+			&pgproto3.CopyDone{},
+		},
+		{
+			&pgproto3.Query{String: `copy "t" from stdin`},
+			&pgproto3.CopyData{Data: []byte("3\tc\t3\t\\N\n1\tdup\t1\t\\N\n")},
+			&pgproto3.CopyDone{},
+		},
+		{
+			&pgproto3.Query{String: `COPY t FROM STDIN`},
+			&pgproto3.CopyData{Data: []byte("4\td\n")},
+			&pgproto3.CopyDone{},
+		},
+		{
+			&pgproto3.Query{String: `COPY t FROM STDIN`},
+			&pgproto3.CopyData{Data: []byte("5\te\t5\t\\N\n")},
+			&pgproto3.CopyFail{Message: "client gave up"},
+		},
+		q(`COPY t TO STDOUT`),
+		q(`COPY (SELECT id, name FROM t WHERE id > 1) TO STDOUT`),
+		q(`BEGIN`),
+		{
+			&pgproto3.Query{String: `COPY t (id) FROM STDIN`},
+			&pgproto3.CopyData{Data: []byte("6\n7\n")},
+			&pgproto3.CopyDone{},
+		},
+		q(`SELECT count(*) FROM t`),
+		q(`ROLLBACK`),
+		q(`SELECT count(*) FROM t`),
+	}},
 	{"foreign key error fields", []exchange{
 		q(`CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int PRIMARY KEY, a_id int CONSTRAINT b_a_fk REFERENCES a)`),
 		q(`INSERT INTO b VALUES (1, 7)`),

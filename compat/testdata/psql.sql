@@ -12,3 +12,8 @@ SELECT count(*) AS books_left FROM books;
 ROLLBACK;
 SELECT count(*) AS books FROM books;
 SELECT 1 AS one; SELECT 2 AS two;
+COPY authors (name) FROM STDIN;
+Tiptree
+Delany
+\.
+COPY (SELECT id, name FROM authors ORDER BY id) TO STDOUT;
