@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -29,7 +30,8 @@ const flushAt = 64 << 10
 // Only its own goroutine touches it, except cancel, under mu.
 type conn struct {
 	srv    *Server
-	nc     net.Conn
+	nc     net.Conn // a *tls.Conn once encrypted
+	tls    bool
 	be     *pgproto3.Backend
 	pid    uint32
 	secret []byte
@@ -88,7 +90,11 @@ func (c *conn) startup() bool {
 			return false
 		}
 		switch m := msg.(type) {
-		case *pgproto3.SSLRequest, *pgproto3.GSSEncRequest:
+		case *pgproto3.SSLRequest:
+			if !c.startTLS() {
+				return false
+			}
+		case *pgproto3.GSSEncRequest:
 			if _, err := c.nc.Write([]byte{'N'}); err != nil {
 				return false
 			}
@@ -159,6 +165,29 @@ func (c *conn) startup() bool {
 	c.be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: c.secret})
 	c.readyForQuery()
 	return c.flush() == nil
+}
+
+// startTLS answers an SSLRequest: 'S' and a TLS handshake when the server
+// has a certificate and the connection is not encrypted yet, else 'N'.
+// It reports whether the connection goes on.
+func (c *conn) startTLS() bool {
+	if c.srv.opts.TLS == nil || c.tls {
+		_, err := c.nc.Write([]byte{'N'})
+		return err == nil
+	}
+	if _, err := c.nc.Write([]byte{'S'}); err != nil {
+		return false
+	}
+	tc := tls.Server(c.nc, c.srv.opts.TLS)
+	if err := tc.Handshake(); err != nil {
+		return false
+	}
+	// A new reader: bytes the client sent in clear after its SSLRequest
+	// are dropped, not taken as encrypted (CVE-2021-23214).
+	c.nc, c.tls = tc, true
+	c.be = pgproto3.NewBackend(tc, tc)
+	c.be.SetMaxBodyLen(c.srv.opts.MaxMessageSize)
+	return true
 }
 
 func isUTF8(enc string) bool {

@@ -20,7 +20,8 @@
 //
 // # Protocol
 //
-// Startup refuses SSL and GSS encryption ('N'), authenticates by trust or,
+// Startup answers SSLRequest with TLS when Options.TLS is set ('N'
+// otherwise), refuses GSS encryption, authenticates by trust or,
 // when Options.Users is set, by SCRAM-SHA-256 or a cleartext password,
 // reports the ParameterStatus values clients rely on (server_version,
 // client_encoding UTF8, DateStyle ISO, TimeZone UTC, integer_datetimes,
@@ -60,7 +61,7 @@
 // it once with NULL parameters, read-only and rolled back, to learn its
 // column types. Cancelling interrupts a statement between statements of a
 // message and before each one starts, not in the middle of one. COPY's
-// CSV format and options, COPY TO in binary, the function call message,
-// TLS and GSSAPI are not supported; the catalog
+// CSV format and options, COPY TO in binary, the function call message
+// and GSSAPI are not supported; the catalog
 // (pg_catalog, information_schema) comes with a later change.
 package pgwire

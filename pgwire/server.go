@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -38,6 +39,10 @@ type Options struct {
 	// bytes; 0 means 64 MiB. A larger message closes its connection with
 	// SQLSTATE 08P01.
 	MaxMessageSize int
+	// TLS, when set, lets a client that asks (SSLRequest) encrypt its
+	// connection with it; nil answers every SSLRequest with 'N'. Clients
+	// that do not ask still connect in clear.
+	TLS *tls.Config
 	// Open opens the database of a name the first time a client asks for
 	// it; nil opens one with engine.Open (in Dir/<name> when Dir is set).
 	// The caller closes what Open returns, after Server.Close.

@@ -33,6 +33,8 @@ func TestRun_ExitStatus(t *testing.T) {
 		{"serve help", []string{"serve", "-h"}, 0, "", "usage: reldb serve"},
 		{"serve extra argument", []string{"serve", "x"}, 2, "", `unexpected argument "x"`},
 		{"serve bad addr", []string{"serve", "-addr", "nope"}, 1, "", "reldb serve:"},
+		{"serve cert without key", []string{"serve", "-tls-cert", "c.pem"}, 2, "", "-tls-cert and -tls-key go together"},
+		{"serve missing cert", []string{"serve", "-tls-cert", "/nonexistent/c.pem", "-tls-key", "/nonexistent/k.pem"}, 2, "", "reldb serve:"},
 		{"bench json", []string{"bench", "-sizes", "2,3", "-reps", "1", "-json"}, 0, `{"size":3,"mode":"lazy","loads":34,"rows":123,`, ""},
 		{"bench table", []string{"bench", "-sizes", "2", "-reps", "1", "-depth", "1", "-api", "typed", "-latency", "1us"}, 0, "lazy/eager", ""},
 		{"bench bad size", []string{"bench", "-sizes", "10,zero"}, 2, "", `-sizes: "zero" is not a positive number`},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +22,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	user := fs.String("user", "reldb", "the user -password is for")
 	password := fs.String("password", "", "require this password (SCRAM-SHA-256) from -user; empty accepts any user without one")
 	maxConns := fs.Int("max-conns", 100, "connections served at once")
+	certFile := fs.String("tls-cert", "", "PEM certificate file: clients that ask (sslmode=require) get TLS")
+	keyFile := fs.String("tls-key", "", "PEM private key file of -tls-cert")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: reldb serve [flags]\n\nServes reldb over the PostgreSQL protocol until interrupted: psql, pgx, lib/pq\nand other PostgreSQL clients connect to it. Each database name a client asks\nfor is its own database, made on first use. It prints the address it listens\non and a connection URL.\n\nflags:")
 		fs.PrintDefaults()
@@ -33,6 +36,18 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts := pgwire.Options{Dir: *dir, MaxConns: *maxConns}
+	if (*certFile == "") != (*keyFile == "") {
+		fmt.Fprintln(stderr, "reldb serve: -tls-cert and -tls-key go together")
+		return 2
+	}
+	if *certFile != "" {
+		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "reldb serve: %v\n", err)
+			return 2
+		}
+		opts.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	if *password != "" {
 		opts.Users = map[string]string{*user: *password}
 	}
