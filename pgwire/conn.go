@@ -38,6 +38,7 @@ type conn struct {
 
 	user, database string
 	sess           *pgsql.Session
+	done           chan struct{} // closed once the connection is served to its end
 
 	stmts   map[string]*statement // prepared statements by name; "" is the unnamed one
 	portals map[string]*portal
@@ -59,7 +60,8 @@ func (s *Server) serveConn(nc net.Conn) {
 		return
 	}
 	defer s.closed(nc)
-	c := &conn{srv: s, nc: nc, be: pgproto3.NewBackend(nc, nc), stmts: map[string]*statement{}, portals: map[string]*portal{}}
+	c := &conn{srv: s, nc: nc, be: pgproto3.NewBackend(nc, nc), stmts: map[string]*statement{}, portals: map[string]*portal{}, done: make(chan struct{})}
+	defer close(c.done)
 	c.be.SetMaxBodyLen(s.opts.MaxMessageSize)
 	if !c.startup() {
 		return
@@ -312,7 +314,7 @@ func (c *conn) cancelRunning() {
 func (c *conn) simpleQuery(sql string) {
 	delete(c.stmts, "")
 	delete(c.portals, "")
-	if c.tryCopy(sql) {
+	if c.tryCopy(sql) || c.tryDatabase(sql) {
 		c.readyForQuery()
 		_ = c.flush()
 		return

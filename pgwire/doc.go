@@ -14,9 +14,11 @@
 //     serves the connection over an in-memory pipe.
 //
 // Each database name a client starts up with is its own engine.DB, opened
-// on first use: in memory, or in Options.Dir/<name>. Connections are
-// served concurrently, each with its own session over the shared
-// database.
+// on first use: in memory, or in Options.Dir/<name>. CREATE DATABASE
+// makes one ahead of time (TEMPLATE template0 or template1 only) and
+// DROP DATABASE [IF EXISTS] name [WITH (FORCE)] removes one, closing its
+// connections when forced. Connections are served concurrently, each with
+// its own session over the shared database.
 //
 // # Protocol
 //

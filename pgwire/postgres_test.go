@@ -157,6 +157,15 @@ var wireScenarios = []struct {
 		q(`ROLLBACK`),
 		q(`SELECT count(*) FROM t`),
 	}},
+	{"create and drop database", []exchange{
+		q(`CREATE DATABASE wire_made`),
+		q(`CREATE DATABASE "wire_made"`),
+		q(`DROP DATABASE IF EXISTS wire_never`),
+		q(`DROP DATABASE wire_never`),
+		q(`BEGIN`), q(`DROP DATABASE wire_made`), q(`ROLLBACK`),
+		q(`DROP DATABASE wire_made WITH (FORCE)`),
+		q(`DROP DATABASE IF EXISTS wire_made`),
+	}},
 	{"foreign key error fields", []exchange{
 		q(`CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int PRIMARY KEY, a_id int CONSTRAINT b_a_fk REFERENCES a)`),
 		q(`INSERT INTO b VALUES (1, 7)`),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"io"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -345,4 +346,27 @@ func TestServer_Authentication(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Ensure DROP DATABASE refuses a database in use, closes its connections
+// WITH (FORCE), removes its directory, and a later connection to the name
+// finds a new, empty database.
+func TestServer_DropDatabase(t *testing.T) {
+	dir := t.TempDir()
+	s := newServer(t, Options{Dir: dir})
+	admin, _ := connect(t, s, "admin")
+	assert.Equal(t, []string{"CommandComplete CREATE DATABASE", "ReadyForQuery I"}, admin.query(`CREATE DATABASE shop`))
+	user, _ := connect(t, s, "shop")
+	user.query(`CREATE TABLE t (id int PRIMARY KEY)`)
+	assert.DirExists(t, filepath.Join(dir, "shop"))
+
+	assert.Equal(t, []string{"ERROR 55006", "ReadyForQuery I"}, admin.query(`DROP DATABASE shop`))
+	assert.Equal(t, []string{"ERROR 55006", "ReadyForQuery I"}, user.query(`DROP DATABASE shop`), "the current database")
+	assert.Equal(t, []string{"CommandComplete DROP DATABASE", "ReadyForQuery I"}, admin.query(`DROP DATABASE shop WITH (FORCE)`))
+	_, err := user.fe.Receive()
+	assert.Error(t, err, "the forced connection is closed")
+	assert.NoDirExists(t, filepath.Join(dir, "shop"))
+
+	again, _ := connect(t, s, "shop")
+	assert.Equal(t, "ERROR 42P01", again.query(`SELECT * FROM t`)[0])
 }
