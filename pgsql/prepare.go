@@ -87,7 +87,8 @@ func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 	switch p.stmt.(type) {
 	case *ir.Select, *ir.Insert, *ir.Update, *ir.Delete:
 	default:
-		return p, finishParams(p, types)
+		setParams(p, types)
+		return p, nil
 	}
 	tx := s.tx
 	if tx == nil {
@@ -106,15 +107,15 @@ func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 	if p.columns, err = s.describeColumns(ctx, tx, p.stmt, len(p.params)); err != nil {
 		return nil, err
 	}
-	return p, finishParams(p, types)
+	setParams(p, types)
+	return p, nil
 }
 
-// finishParams fills p's parameter OIDs from types, text where unknown.
-func finishParams(p *Prepared, types []sqlType) error {
+// setParams fills p's parameter OIDs from types, text where unknown.
+func setParams(p *Prepared, types []sqlType) {
 	for i, t := range types {
 		p.params[i] = kindOIDs[t.kind]
 	}
-	return nil
 }
 
 // exitsTransaction reports whether st may run in an aborted transaction.

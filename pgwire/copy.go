@@ -266,17 +266,9 @@ func (in *copyIn) receive(c *conn) error {
 		case *pgproto3.Flush, *pgproto3.Sync:
 			// Ignored during COPY, as PostgreSQL does.
 		default:
-			return protocolError("unexpected message type 0x%02x during COPY from stdin", msgType(msg))
+			return protocolError("unexpected message %T during COPY from stdin", msg)
 		}
 	}
-}
-
-func msgType(msg pgproto3.FrontendMessage) byte {
-	b, err := msg.Encode(nil)
-	if err != nil || len(b) == 0 {
-		return 0
-	}
-	return b[0]
 }
 
 // data takes one CopyData's bytes.

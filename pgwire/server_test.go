@@ -190,11 +190,9 @@ func TestServer_Extended_BinaryFormats(t *testing.T) {
 	c, _ := connect(t, s, "db")
 	c.query(`CREATE TABLE v (i2 smallint, i4 int PRIMARY KEY, i8 bigint, f4 real, f8 float8, n numeric(10,3), t text, vc varchar(5), bc char(3), b bool, by bytea, ts timestamp, tz timestamptz)`)
 	at := time.Date(2024, 2, 29, 13, 14, 15, 123456000, time.UTC)
-	cols := []pgsql.Column{}
 	c.send(&pgproto3.Parse{Name: "ins", Query: `INSERT INTO v VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`}, &pgproto3.Describe{ObjectType: 'S', Name: "ins"}, &pgproto3.Sync{})
 	got := c.untilReady()
 	assert.Equal(t, "ParameterDescription [21 23 20 700 701 1700 25 1043 1042 16 17 1114 1184]", got[1])
-	_ = cols
 	vals := []any{int64(-7), int64(42), int64(1) << 40, float64(float32(1.5)), 2.25, mustDecimal(t, "-1234.5"), "héllo", "abc", "xy", true, []byte{0, 1, 255}, at, at}
 	oids := []uint32{21, 23, 20, 700, 701, 1700, 25, 1043, 1042, 16, 17, 1114, 1184}
 	params := make([][]byte, len(vals))
@@ -369,4 +367,16 @@ func TestServer_DropDatabase(t *testing.T) {
 
 	again, _ := connect(t, s, "shop")
 	assert.Equal(t, "ERROR 42P01", again.query(`SELECT * FROM t`)[0])
+}
+
+// Ensure a client asking for protocol 3.2 is told the server speaks 3.0
+// and which protocol options it does not know, and goes on.
+func TestServer_Startup_NegotiatesProtocol(t *testing.T) {
+	s := newServer(t, Options{})
+	c := dial(t, s)
+	c.send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersion32, Parameters: map[string]string{"user": "u", "_pq_.future": "on"}})
+	msg, err := c.fe.Receive()
+	require.NoError(t, err)
+	assert.Equal(t, &pgproto3.NegotiateProtocolVersion{NewestMinorProtocol: 0, UnrecognizedOptions: []string{"_pq_.future"}}, msg)
+	assert.Equal(t, "ReadyForQuery I", last(c.untilReady()))
 }
