@@ -203,3 +203,24 @@ func TestPgx_ContextCancel(t *testing.T) {
 	var one int
 	require.NoError(t, conn.QueryRow(context.Background(), `SELECT 1`).Scan(&one))
 }
+
+// Ensure a statement pgx cached before its table changed shape fails
+// with PostgreSQL's "cached plan must not change result type", on which
+// pgx drops it, and the next query prepares it anew.
+func TestPgx_CachedStatementAfterSchemaChange(t *testing.T) {
+	conn, _ := connectPgx(t)
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, `CREATE TABLE shapes (id int PRIMARY KEY); INSERT INTO shapes VALUES (1)`)
+	require.NoError(t, err)
+	var id int32
+	require.NoError(t, conn.QueryRow(ctx, `SELECT * FROM shapes WHERE id = $1`, 1).Scan(&id))
+	_, err = conn.Exec(ctx, `DROP TABLE shapes; CREATE TABLE shapes (id int PRIMARY KEY, name text); INSERT INTO shapes VALUES (1, 'one')`)
+	require.NoError(t, err)
+	var name string
+	err = conn.QueryRow(ctx, `SELECT * FROM shapes WHERE id = $1`, 1).Scan(&id, &name)
+	var pgErr *pgconn.PgError
+	require.ErrorAs(t, err, &pgErr)
+	assert.Equal(t, "0A000", pgErr.Code)
+	require.NoError(t, conn.QueryRow(ctx, `SELECT * FROM shapes WHERE id = $1`, 1).Scan(&id, &name))
+	assert.Equal(t, "one", name)
+}

@@ -320,6 +320,8 @@ func (ev *evaluator) param(p *ir.Param) (any, sqlType, error) {
 		return nil, typUnknown, pgerr.New("08P01", "bind message supplies %d parameters, but prepared statement requires at least %d", len(ev.params), p.Number)
 	}
 	switch v := ev.params[p.Number-1].(type) {
+	case typedArg: // from ExecPrepared and Prepare (prepare.go)
+		return v.v, v.t, nil
 	case nil:
 		return nil, typUnknown, nil
 	case int64:

@@ -2,6 +2,9 @@ package pgsql
 
 import (
 	"context"
+	"time"
+
+	"github.com/cockroachdb/apd/v3"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -17,7 +20,62 @@ type Prepared struct {
 	sql     string
 	stmt    ir.Statement // nil for a text without statements
 	params  []uint32
+	types   []sqlType // the parameters' types, kUnknown where untyped
 	columns []Column
+}
+
+// typedArg is an argument with the type of the parameter it is bound to,
+// so that $1 has the same type when the statement is described (a NULL of
+// that type) and when it runs, as PostgreSQL types a parameter once, at
+// Parse. An untyped parameter's argument goes unwrapped: a string stays
+// unknown, typed by its context.
+type typedArg struct {
+	v any
+	t sqlType
+}
+
+// typedArgs wraps args in the types of their parameters. An argument of
+// another Go type than its parameter's (a string for an integer) goes
+// unwrapped, to be converted by its context as Exec's arguments are.
+func typedArgs(types []sqlType, args []any) []any {
+	out := make([]any, len(args))
+	for i, v := range args {
+		out[i] = v
+		if i < len(types) && types[i].kind != kUnknown {
+			if w, ok := typed(v, types[i]); ok {
+				out[i] = w
+			}
+		}
+	}
+	return out
+}
+
+// typed wraps v as a value of type t, if it is one.
+func typed(v any, t sqlType) (typedArg, bool) {
+	ok := false
+	switch x := v.(type) {
+	case nil:
+		ok = true
+	case int64:
+		ok = t.isInt() && checkInt(t, x) == nil
+	case float64:
+		ok = t.kind == kFloat4 || t.kind == kFloat8
+		if t.kind == kFloat4 {
+			v = float64(float32(x))
+		}
+	case *apd.Decimal:
+		ok = t.kind == kNumeric
+	case string:
+		ok = t.isText()
+	case bool:
+		ok = t.kind == kBool
+	case []byte:
+		ok = t.kind == kBytea
+	case time.Time:
+		ok = timeKind(t)
+		v = x.UTC().Round(time.Microsecond)
+	}
+	return typedArg{v: v, t: t}, ok
 }
 
 // Empty reports whether the text held no statement (only blanks or
@@ -104,15 +162,17 @@ func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 		// below would not, over an empty table.
 		return nil, in.err
 	}
-	if p.columns, err = s.describeColumns(ctx, tx, p.stmt, len(p.params)); err != nil {
+	setParams(p, types)
+	if p.columns, err = s.describeColumns(ctx, tx, p.stmt, p.types); err != nil {
 		return nil, err
 	}
-	setParams(p, types)
 	return p, nil
 }
 
-// setParams fills p's parameter OIDs from types, text where unknown.
+// setParams fills p's parameter types and OIDs from types, text where
+// unknown.
 func setParams(p *Prepared, types []sqlType) {
+	p.types = types
 	for i, t := range types {
 		p.params[i] = kindOIDs[t.kind]
 	}
@@ -138,7 +198,7 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, args []any) (Re
 		return Result{}, pgerr.New("08P01", "bind message supplies %d parameters, but prepared statement requires %d", len(args), len(p.params))
 	}
 	var res Result
-	err := s.execEach(ctx, []ir.Statement{p.stmt}, p.sql, args, func(r Result) error {
+	err := s.execEach(ctx, []ir.Statement{p.stmt}, p.sql, typedArgs(p.types, args), func(r Result) error {
 		res = r
 		return nil
 	})
@@ -146,13 +206,13 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, args []any) (Re
 }
 
 // describeColumns returns the columns st returns, nil when it returns no
-// rows. A query is run with NULL parameters over none of its tables' rows
+// rows. A query is run with NULL parameters (of their types) over none of its tables' rows
 // (emptied) and its result dropped (in a savepoint rolled back to, inside
 // an explicit transaction); the
 // RETURNING list of a write is typed over a row of NULLs of the target
 // table, without writing.
-func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Statement, nparams int) ([]Column, error) {
-	args := make([]any, nparams)
+func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Statement, types []sqlType) ([]Column, error) {
+	args := typedArgs(types, make([]any, len(types)))
 	ev := &evaluator{params: args, q: &queryEnv{s: s, tx: tx, cache: map[cacheKey]Result{}}}
 	var table ir.QualName
 	var alias string

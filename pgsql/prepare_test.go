@@ -3,6 +3,7 @@ package pgsql_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -109,4 +110,21 @@ func errCode(t *testing.T, err error) string {
 	var pe *pgsql.Error
 	require.ErrorAs(t, err, &pe)
 	return pe.Code
+}
+
+// Ensure a parameter has its prepared type when described and when run,
+// so that the columns Prepare describes are those ExecPrepared returns.
+func TestSession_ExecPrepared_TypedParams(t *testing.T) {
+	s := newSession(t)
+	ctx := context.Background()
+	p, err := s.Prepare(ctx, `SELECT $1, $2, $3`, []uint32{pgsql.OIDInt4, pgsql.OIDTimestamp, 0})
+	require.NoError(t, err)
+	res, err := s.ExecPrepared(ctx, p, []any{int64(5), time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), "x"})
+	require.NoError(t, err)
+	for i, c := range res.Columns {
+		assert.Equal(t, p.Columns()[i].OID(), c.OID(), "column %d", i)
+	}
+	assert.Equal(t, []uint32{pgsql.OIDInt4, pgsql.OIDTimestamp, pgsql.OIDText}, []uint32{res.Columns[0].OID(), res.Columns[1].OID(), res.Columns[2].OID()})
+	_, err = s.ExecPrepared(ctx, p, []any{"6", nil, nil})
+	require.NoError(t, err, "an argument of another Go type is converted by its context")
 }

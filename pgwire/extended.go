@@ -137,6 +137,14 @@ func (c *conn) run(p *portal) bool {
 		c.fail(err)
 		return false
 	}
+	if want := p.stmt.prep.Columns(); want != nil && !sameNames(want, res.Columns) {
+		// The tables changed since Parse (a column added, say): a client
+		// decoding rows by the statement's description would misread
+		// them. PostgreSQL's error, on which pgx drops its cached
+		// statement; what the statement did is undone with it.
+		c.fail(c.sess.Fail(&pgsql.Error{Code: "0A000", Message: "cached plan must not change result type"}))
+		return false
+	}
 	if res.Columns != nil {
 		if err := checkFormats(p.formats, len(res.Columns), "result"); err != nil {
 			c.fail(err)
@@ -144,6 +152,19 @@ func (c *conn) run(p *portal) bool {
 		}
 	}
 	p.ran, p.res = true, res
+	return true
+}
+
+// sameNames reports whether a and b are columns of the same names.
+func sameNames(a, b []pgsql.Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name {
+			return false
+		}
+	}
 	return true
 }
 
