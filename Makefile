@@ -5,7 +5,7 @@ FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 COUNT    ?= 1
 
-.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance crash peers
+.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance crash peers compat
 
 all: test
 
@@ -82,3 +82,8 @@ demo:
 ## (bench/peers is its own module; SQLite's mattn driver needs cgo).
 peers:
 	cd bench/peers && $(GO) run ./cmd/peers
+
+## compat: pgx, pgxpool, lib/pq and psql against reldb's PostgreSQL server
+## (compat is its own module, so those clients stay out of go.mod).
+compat:
+	cd compat && $(GO) vet ./... && $(GO) test -race -count=1 ./...

@@ -5,6 +5,7 @@ go 1.26
 require (
 	github.com/cockroachdb/apd/v3 v3.2.3
 	github.com/google/btree v1.1.3
+	github.com/jackc/pgx/v5 v5.13.0
 	github.com/pgplex/pgparser v0.2.0
 	github.com/stretchr/testify v1.12.1
 	github.com/tidwall/wal v1.2.1

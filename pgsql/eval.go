@@ -316,10 +316,15 @@ func constant(c *ir.Const) (any, sqlType, error) {
 // param returns an argument with the SQL type a client would bind it as:
 // strings stay untyped, so that a column or operator gives them a type.
 func (ev *evaluator) param(p *ir.Param) (any, sqlType, error) {
+	if p.Number < 1 {
+		return nil, typUnknown, pgerr.New("42P02", "there is no parameter $%d", p.Number)
+	}
 	if p.Number > len(ev.params) {
 		return nil, typUnknown, pgerr.New("08P01", "bind message supplies %d parameters, but prepared statement requires at least %d", len(ev.params), p.Number)
 	}
 	switch v := ev.params[p.Number-1].(type) {
+	case typedArg: // from ExecPrepared and Prepare (prepare.go)
+		return v.v, v.t, nil
 	case nil:
 		return nil, typUnknown, nil
 	case int64:

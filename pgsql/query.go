@@ -77,8 +77,10 @@ func targetName(t ir.Target) string {
 	case *ir.Func:
 		return e.Name
 	case *ir.Cast:
-		if _, ok := e.Arg.(*ir.Const); !ok {
-			return targetName(ir.Target{Expr: e.Arg})
+		// The operand's name, if it has one, else the type's, as
+		// PostgreSQL's FigureColname does ($1::int4 is int4).
+		if name := targetName(ir.Target{Expr: e.Arg}); name != "?column?" {
+			return name
 		}
 		return map[string]string{"int4": "int4", "int8": "int8", "bpchar": "bpchar"}[e.Type.Name] + orColumn(e.Type.Name)
 	case *ir.Coalesce:

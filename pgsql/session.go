@@ -65,6 +65,9 @@ type Session struct {
 	decls *declarations
 
 	tx *engine.Tx // the explicit transaction, nil outside one
+	// implicit says tx is an implicit block's, block that statements run
+	// in an implicit block (multi.go).
+	implicit, block bool
 	// txFresh says no statement has run in the explicit transaction yet,
 	// so SET TRANSACTION may still change txOpts, the modes it began with.
 	txFresh bool
@@ -97,7 +100,7 @@ func newSession(db *engine.DB, cache *parse.Cache) *Session {
 
 // InTransaction reports whether an explicit transaction is open (aborted
 // or not).
-func (s *Session) InTransaction() bool { return s.tx != nil }
+func (s *Session) InTransaction() bool { return s.tx != nil && !s.implicit }
 
 // Close ends the session, rolling back a transaction still open.
 func (s *Session) Close() error {
@@ -109,13 +112,15 @@ func (s *Session) endTx() {
 	if s.tx != nil {
 		_ = s.tx.Rollback()
 	}
-	s.tx, s.failed, s.savepoints, s.declTx = nil, false, nil, nil
+	s.tx, s.failed, s.implicit, s.savepoints, s.declTx = nil, false, false, nil, nil
 }
 
 // Exec runs the statements of sql, with args bound to $1, $2, ... (int64,
 // float64, string, []byte, bool, time.Time, *apd.Decimal or nil), and
 // returns the last statement's result. Statements run one after the other
-// and the first error stops them. Every error is an *Error.
+// and the first error stops them; several statements outside BEGIN run in
+// one implicit transaction, as in PostgreSQL's simple query protocol (see
+// ExecEach). Every error is an *Error.
 //
 // Arguments may be given only to a text holding one statement (42601), as
 // PostgreSQL's extended protocol requires.
@@ -129,20 +134,18 @@ func (s *Session) Exec(ctx context.Context, sql string, args ...any) (Result, er
 
 // execParsed is Exec of statements already parsed from sql.
 func (s *Session) execParsed(ctx context.Context, stmts []ir.Statement, sql string, args []any) (Result, error) {
-	var err error
 	if len(args) > 0 && len(stmts) > 1 {
 		return Result{}, pgerr.Syntax("cannot insert multiple commands into a prepared statement")
 	}
-	var res Result
-	for _, st := range stmts {
-		if res, err = s.run(ctx, st, sql, args); err != nil {
-			return Result{}, err
-		}
+	var last Result
+	err := s.execEach(ctx, stmts, sql, args, func(res Result) error {
+		last = res
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
 	}
-	if len(stmts) == 0 {
-		return Result{Tag: ""}, nil
-	}
-	return res, nil
+	return last, nil
 }
 
 // run runs one statement under the session's transaction rules.
@@ -160,7 +163,8 @@ func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []a
 	case *ir.Commit:
 		return s.commit()
 	case *ir.Rollback:
-		if s.tx == nil {
+		if s.tx == nil || s.implicit {
+			s.endTx()
 			return Result{Tag: "ROLLBACK", Warnings: []*Error{noTransaction()}}, nil
 		}
 		s.endTx()
@@ -217,14 +221,23 @@ func (s *Session) begin(ctx context.Context, st *ir.Begin, sql string) (Result, 
 	if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(stripComments(sql))), "START") {
 		tag = "START TRANSACTION"
 	}
+	if s.implicit {
+		// BEGIN inside a multi-statement text turns its implicit block
+		// into an explicit transaction, as PostgreSQL does.
+		s.implicit = false
+		return Result{Tag: tag}, nil
+	}
 	if s.tx != nil {
 		if s.failed {
 			return Result{}, pgerr.InFailedTransactionError()
 		}
 		return Result{Tag: tag, Warnings: []*Error{{Code: pgerr.ActiveSQLTransaction, Message: "there is already a transaction in progress"}}}, nil
 	}
+	// The transaction outlives this statement: its context is not the
+	// statement's, which a caller (a wire server) cancels when the
+	// statement ends.
 	opts := txOptions(st.Modes, engine.TxOptions{})
-	tx, err := s.db.Begin(ctx, opts)
+	tx, err := s.db.Begin(context.WithoutCancel(ctx), opts)
 	if err != nil {
 		return Result{}, toError(err)
 	}
@@ -308,11 +321,14 @@ func (s *Session) commit() (Result, error) {
 		s.endTx()
 		return Result{Tag: "ROLLBACK"}, nil
 	}
-	tx := s.tx
-	s.tx, s.failed, s.savepoints = nil, false, nil
+	tx, implicit := s.tx, s.implicit
+	s.tx, s.failed, s.implicit, s.savepoints = nil, false, false, nil
 	if err := s.commitTx(tx); err != nil {
 		_ = tx.Rollback()
 		return Result{}, toError(err)
+	}
+	if implicit {
+		return Result{Tag: "COMMIT", Warnings: []*Error{noTransaction()}}, nil
 	}
 	return Result{Tag: "COMMIT"}, nil
 }
@@ -322,7 +338,7 @@ func inBlockOnly(what string) *Error {
 }
 
 func (s *Session) savepoint(name string) (Result, error) {
-	if s.tx == nil {
+	if s.tx == nil || s.implicit {
 		return Result{}, inBlockOnly("SAVEPOINT")
 	}
 	sp, err := s.tx.Savepoint()
@@ -344,7 +360,7 @@ func (s *Session) findSavepoint(name string) (int, error) {
 }
 
 func (s *Session) release(name string) (Result, error) {
-	if s.tx == nil {
+	if s.tx == nil || s.implicit {
 		return Result{}, inBlockOnly("RELEASE SAVEPOINT")
 	}
 	i, err := s.findSavepoint(name)
@@ -357,7 +373,7 @@ func (s *Session) release(name string) (Result, error) {
 }
 
 func (s *Session) rollbackTo(name string) (Result, error) {
-	if s.tx == nil {
+	if s.tx == nil || s.implicit {
 		return Result{}, inBlockOnly("ROLLBACK TO SAVEPOINT")
 	}
 	i, err := s.findSavepoint(name)

@@ -7,6 +7,7 @@
 //	reldb inspect DIR   print a durable database's schema, row counts and file sizes
 //	reldb check DIR     verify a durable database's checksums, indexes and relations
 //	reldb ddl DIR       print a durable database's schema as PostgreSQL DDL
+//	reldb serve   serve databases over the PostgreSQL protocol (psql, pgx, lib/pq)
 //	reldb help [COMMAND]   print this help, or a command's usage and flags
 //
 // Every command also prints its usage and flags with -h.
@@ -32,6 +33,7 @@ func commands() []command {
 		{"inspect", "print a durable database's schema, row counts and file sizes", runInspect},
 		{"check", "verify a durable database's checksums, indexes and relations", runCheck},
 		{"ddl", "print a durable database's schema as PostgreSQL DDL", runDDL},
+		{"serve", "serve databases over the PostgreSQL protocol (psql, pgx, lib/pq)", runServe},
 	}
 }
 

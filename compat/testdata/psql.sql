@@ -1,0 +1,19 @@
+-- psql against reldb serve: create, insert, select, a foreign-key error,
+-- a transaction rolled back.
+CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
+CREATE TABLE books (id serial PRIMARY KEY, author_id int NOT NULL REFERENCES authors ON DELETE CASCADE, title text NOT NULL, price numeric(6,2));
+INSERT INTO authors (name) VALUES ('Le Guin'), ('Butler') RETURNING id, name;
+INSERT INTO books (author_id, title, price) VALUES (1, 'The Dispossessed', 9.99), (2, 'Kindred', 12.50);
+SELECT a.name, b.title, b.price FROM authors a JOIN books b ON b.author_id = a.id ORDER BY b.title;
+INSERT INTO books (author_id, title) VALUES (99, 'orphan');
+BEGIN;
+DELETE FROM authors WHERE name = 'Butler';
+SELECT count(*) AS books_left FROM books;
+ROLLBACK;
+SELECT count(*) AS books FROM books;
+SELECT 1 AS one; SELECT 2 AS two;
+COPY authors (name) FROM STDIN;
+Tiptree
+Delany
+\.
+COPY (SELECT id, name FROM authors ORDER BY id) TO STDOUT;

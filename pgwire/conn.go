@@ -1,0 +1,391 @@
+package pgwire
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/reldb/reldb/pgsql"
+)
+
+// ServerVersion is the server_version a client is told: the PostgreSQL
+// version whose behaviour reldb follows, then reldb's name.
+const ServerVersion = "15.0 (reldb)"
+
+// startupTimeout bounds how long a client may take to start up.
+const startupTimeout = 30 * time.Second
+
+// flushAt is how much output a connection buffers before it writes
+// without waiting for Sync.
+const flushAt = 64 << 10
+
+// conn is one client connection: its protocol state and its session.
+// Only its own goroutine touches it, except cancel, under mu.
+type conn struct {
+	srv    *Server
+	nc     net.Conn // a *tls.Conn once encrypted
+	tls    bool
+	be     *pgproto3.Backend
+	pid    uint32
+	secret []byte
+
+	user, database string
+	sess           *pgsql.Session
+	done           chan struct{} // closed once the connection is served to its end
+
+	stmts   map[string]*statement // prepared statements by name; "" is the unnamed one
+	portals map[string]*portal
+	// skipping is set by an error in an extended-protocol message: the
+	// messages up to the next Sync are ignored.
+	skipping bool
+	pending  int // bytes sent to be but not yet flushed, roughly
+	writeErr error
+
+	// mu guards cancel.
+	mu     sync.Mutex
+	cancel context.CancelFunc // the running statement's, nil between statements
+}
+
+// serveConn serves nc to its end and closes it.
+func (s *Server) serveConn(nc net.Conn) {
+	defer nc.Close()
+	if !s.opened(nc) {
+		return
+	}
+	defer s.closed(nc)
+	c := &conn{srv: s, nc: nc, be: pgproto3.NewBackend(nc, nc), stmts: map[string]*statement{}, portals: map[string]*portal{}, done: make(chan struct{})}
+	defer close(c.done)
+	c.be.SetMaxBodyLen(s.opts.MaxMessageSize)
+	if !c.startup() {
+		return
+	}
+	defer s.unregister(c)
+	defer c.sess.Close() // rolls back a transaction left open
+	c.loop()
+}
+
+// fatal sends a FATAL error and flushes; the caller then closes.
+func (c *conn) fatal(e *pgsql.Error) {
+	c.be.Send(errorResponse("FATAL", e))
+	_ = c.be.Flush()
+}
+
+// startup runs the startup phase: SSL and GSS encryption refused,
+// a cancel request served, then the startup message, authentication and
+// the session's parameters. It reports whether the connection goes on.
+func (c *conn) startup() bool {
+	_ = c.nc.SetReadDeadline(time.Now().Add(startupTimeout))
+	var sm *pgproto3.StartupMessage
+	for sm == nil {
+		msg, err := c.be.ReceiveStartupMessage()
+		if err != nil {
+			if !isClosed(err) {
+				c.fatal(protocolError("invalid startup packet: %v", err))
+			}
+			return false
+		}
+		switch m := msg.(type) {
+		case *pgproto3.SSLRequest:
+			if !c.startTLS() {
+				return false
+			}
+		case *pgproto3.GSSEncRequest:
+			if _, err := c.nc.Write([]byte{'N'}); err != nil {
+				return false
+			}
+		case *pgproto3.CancelRequest:
+			c.srv.cancel(m.ProcessID, m.SecretKey)
+			return false
+		case *pgproto3.StartupMessage:
+			sm = m
+		}
+	}
+	_ = c.nc.SetReadDeadline(time.Time{})
+	if sm.ProtocolVersion != pgproto3.ProtocolVersion30 {
+		// We speak 3.0; tell a client asking for 3.2 so, with the
+		// protocol options it asked for that we do not know.
+		var unknown []string
+		for k := range sm.Parameters {
+			if strings.HasPrefix(k, "_pq_.") {
+				unknown = append(unknown, k)
+			}
+		}
+		c.be.Send(&pgproto3.NegotiateProtocolVersion{NewestMinorProtocol: 0, UnrecognizedOptions: unknown})
+	}
+	c.user = sm.Parameters["user"]
+	if c.user == "" {
+		c.fatal(&pgsql.Error{Code: "28000", Message: "no PostgreSQL user name specified in startup packet"})
+		return false
+	}
+	c.database = sm.Parameters["database"]
+	if c.database == "" {
+		c.database = c.user
+	}
+	if enc := sm.Parameters["client_encoding"]; enc != "" && !isUTF8(enc) {
+		c.fatal(&pgsql.Error{Code: "22023", Message: `invalid value for parameter "client_encoding": "` + enc + `"`, Hint: "reldb speaks UTF8 only."})
+		return false
+	}
+	if !c.srv.register(c) {
+		c.fatal(&pgsql.Error{Code: "53300", Message: "sorry, too many clients already"})
+		return false
+	}
+	if !c.authenticate() {
+		c.srv.unregister(c)
+		return false
+	}
+	db, err := c.srv.DB(c.database)
+	if err != nil {
+		c.fatal(&pgsql.Error{Code: "3D000", Message: `database "` + c.database + `" does not exist`, Detail: err.Error()})
+		c.srv.unregister(c)
+		return false
+	}
+	c.sess = pgsql.NewSession(db)
+	c.be.Send(&pgproto3.AuthenticationOk{})
+	appName := sm.Parameters["application_name"]
+	for _, p := range [][2]string{
+		{"server_version", ServerVersion},
+		{"server_encoding", "UTF8"},
+		{"client_encoding", "UTF8"},
+		{"DateStyle", "ISO, MDY"},
+		{"IntervalStyle", "postgres"},
+		{"TimeZone", "UTC"},
+		{"integer_datetimes", "on"},
+		{"standard_conforming_strings", "on"},
+		{"is_superuser", "on"},
+		{"session_authorization", c.user},
+		{"application_name", appName},
+	} {
+		c.be.Send(&pgproto3.ParameterStatus{Name: p[0], Value: p[1]})
+	}
+	c.be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: c.secret})
+	c.readyForQuery()
+	return c.flush() == nil
+}
+
+// startTLS answers an SSLRequest: 'S' and a TLS handshake when the server
+// has a certificate and the connection is not encrypted yet, else 'N'.
+// It reports whether the connection goes on.
+func (c *conn) startTLS() bool {
+	if c.srv.opts.TLS == nil || c.tls {
+		_, err := c.nc.Write([]byte{'N'})
+		return err == nil
+	}
+	if _, err := c.nc.Write([]byte{'S'}); err != nil {
+		return false
+	}
+	tc := tls.Server(c.nc, c.srv.opts.TLS)
+	if err := tc.Handshake(); err != nil {
+		return false
+	}
+	// A new reader: bytes the client sent in clear after its SSLRequest
+	// are dropped, not taken as encrypted (CVE-2021-23214).
+	c.nc, c.tls = tc, true
+	c.be = pgproto3.NewBackend(tc, tc)
+	c.be.SetMaxBodyLen(c.srv.opts.MaxMessageSize)
+	return true
+}
+
+func isUTF8(enc string) bool {
+	switch strings.ToUpper(strings.Trim(enc, `'"`)) {
+	case "UTF8", "UTF-8", "UNICODE":
+		return true
+	}
+	return false
+}
+
+// isClosed reports whether err means the client went away.
+func isClosed(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe)
+}
+
+// loop serves messages until the client terminates or breaks the
+// protocol.
+func (c *conn) loop() {
+	for c.writeErr == nil {
+		msg, err := c.be.Receive()
+		if err != nil {
+			if !isClosed(err) {
+				c.fatal(protocolError("invalid message: %v", err))
+			}
+			return
+		}
+		if _, ok := msg.(*pgproto3.Terminate); ok {
+			return
+		}
+		if c.skipping {
+			if _, ok := msg.(*pgproto3.Sync); !ok {
+				continue
+			}
+		}
+		switch m := msg.(type) {
+		case *pgproto3.Query:
+			c.simpleQuery(m.String)
+		case *pgproto3.Parse:
+			c.parse(m)
+		case *pgproto3.Bind:
+			c.bind(m)
+		case *pgproto3.Describe:
+			c.describe(m)
+		case *pgproto3.Execute:
+			c.execute(m)
+		case *pgproto3.Close:
+			c.close(m)
+		case *pgproto3.Sync:
+			c.sync()
+		case *pgproto3.Flush:
+			_ = c.flush()
+		case *pgproto3.CopyData, *pgproto3.CopyDone, *pgproto3.CopyFail:
+			// Ignored outside COPY, as PostgreSQL does.
+		case *pgproto3.FunctionCall:
+			c.fail(&pgsql.Error{Code: "0A000", Message: "the function call protocol message is not supported"})
+		default:
+			c.fatal(protocolError("unexpected message %T", msg))
+			return
+		}
+	}
+}
+
+// send queues a message, flushing when much is queued.
+func (c *conn) send(msg pgproto3.BackendMessage, size int) {
+	c.be.Send(msg)
+	c.pending += size
+	if c.pending >= flushAt {
+		_ = c.flush()
+	}
+}
+
+func (c *conn) flush() error {
+	c.pending = 0
+	if err := c.be.Flush(); err != nil {
+		c.writeErr = err
+		return err
+	}
+	return nil
+}
+
+func (c *conn) readyForQuery() {
+	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(c.sess.TxStatus())})
+}
+
+// fail reports err for an extended-protocol message: an ErrorResponse,
+// then every message up to the next Sync is skipped.
+func (c *conn) fail(err error) {
+	c.be.Send(errorResponse("ERROR", asSQLError(err)))
+	c.skipping = true
+}
+
+// statementContext returns the context a statement runs under, which a
+// CancelRequest or the server's Close cancels, and the function that
+// ends it.
+func (c *conn) statementContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(c.srv.ctx)
+	c.mu.Lock()
+	c.cancel = cancel
+	c.mu.Unlock()
+	if c.srv.beforeRun != nil {
+		c.srv.beforeRun(ctx)
+	}
+	return ctx, func() {
+		c.mu.Lock()
+		c.cancel = nil
+		c.mu.Unlock()
+		cancel()
+	}
+}
+
+// cancelRunning cancels the statement running, if any.
+func (c *conn) cancelRunning() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
+// simpleQuery runs a Query message: each statement's rows in text, its
+// warnings and its tag, then ReadyForQuery.
+func (c *conn) simpleQuery(sql string) {
+	delete(c.stmts, "")
+	delete(c.portals, "")
+	if c.tryCopy(sql) || c.tryDatabase(sql) {
+		c.readyForQuery()
+		_ = c.flush()
+		return
+	}
+	ctx, done := c.statementContext()
+	n := 0
+	err := c.sess.ExecEach(ctx, sql, func(res pgsql.Result) error {
+		n++
+		if res.Columns != nil {
+			c.send(rowDescription(res.Columns, nil), 0)
+		}
+		if err := c.sendRows(res.Columns, nil, res.Rows); err != nil {
+			return err
+		}
+		c.complete(res, res.Tag)
+		return c.writeErr
+	})
+	done()
+	switch {
+	case err != nil:
+		c.be.Send(errorResponse("ERROR", asSQLError(err)))
+	case n == 0:
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+	}
+	c.readyForQuery()
+	_ = c.flush()
+}
+
+// complete sends a statement's warnings and its CommandComplete.
+func (c *conn) complete(res pgsql.Result, tag string) {
+	for _, w := range res.Warnings {
+		c.send(noticeResponse(w), 0)
+	}
+	c.send(&pgproto3.CommandComplete{CommandTag: []byte(tag)}, 0)
+}
+
+// rowDescription describes cols with result formats formats (Bind's).
+func rowDescription(cols []pgsql.Column, formats []int16) *pgproto3.RowDescription {
+	fields := make([]pgproto3.FieldDescription, len(cols))
+	for i, col := range cols {
+		fields[i] = pgproto3.FieldDescription{
+			Name:         []byte(col.Name),
+			DataTypeOID:  col.OID(),
+			DataTypeSize: col.TypeSize(),
+			TypeModifier: col.TypeModifier(),
+			Format:       formatAt(formats, i),
+		}
+	}
+	return &pgproto3.RowDescription{Fields: fields}
+}
+
+// sendRows sends rows as DataRows, column i in format formatAt(formats, i).
+func (c *conn) sendRows(cols []pgsql.Column, formats []int16, rows [][]any) error {
+	for _, row := range rows {
+		values := make([][]byte, len(row))
+		size := 0
+		for i, v := range row {
+			if v == nil {
+				continue
+			}
+			b, err := appendValue(nil, cols[i], formatAt(formats, i), v)
+			if err != nil {
+				return err
+			}
+			if b == nil {
+				b = []byte{}
+			}
+			values[i] = b
+			size += len(b) + 4
+		}
+		c.send(&pgproto3.DataRow{Values: values}, size)
+	}
+	return nil
+}

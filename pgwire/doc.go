@@ -1,0 +1,69 @@
+// Package pgwire serves reldb over PostgreSQL's frontend/backend protocol,
+// version 3, so that pgx, lib/pq, psql and other PostgreSQL clients talk to
+// a reldb database unchanged. Messages are read and written with pgx's
+// pgproto3; everything SQL goes through a pgsql.Session per connection.
+//
+// # Starting a server
+//
+// Three ways, all over one [Server]:
+//
+//   - the command line: reldb serve [-addr 127.0.0.1:5432] [-dir DIR];
+//   - a test on a loopback port: srv, _ := pgwire.Listen("", pgwire.Options{})
+//     and connect to srv.DSN("mydb");
+//   - a test without a port: set pgx's config.DialFunc = srv.Dial, which
+//     serves the connection over an in-memory pipe.
+//
+// Each database name a client starts up with is its own engine.DB, opened
+// on first use: in memory, or in Options.Dir/<name>. CREATE DATABASE
+// makes one ahead of time (TEMPLATE template0 or template1 only) and
+// DROP DATABASE [IF EXISTS] name [WITH (FORCE)] removes one, closing its
+// connections when forced. Connections are served concurrently, each with
+// its own session over the shared database.
+//
+// # Protocol
+//
+// Startup answers SSLRequest with TLS when Options.TLS is set ('N'
+// otherwise), refuses GSS encryption, authenticates by trust or,
+// when Options.Users is set, by SCRAM-SHA-256 or a cleartext password,
+// reports the ParameterStatus values clients rely on (server_version,
+// client_encoding UTF8, DateStyle ISO, TimeZone UTC, integer_datetimes,
+// standard_conforming_strings) and a BackendKeyData whose CancelRequest
+// cancels the statement running.
+//
+// The simple query protocol runs every statement of a message, each
+// answered with its own RowDescription, DataRows and CommandComplete, in
+// one implicit transaction. The extended protocol has named and unnamed
+// statements and portals, Describe of both (parameter OIDs inferred by
+// pgsql.Session.Prepare), Execute with a row limit and PortalSuspended,
+// Close, Flush, Sync and, after an error, skipping to the next Sync;
+// the messages between two Syncs run in one implicit block.
+// Parameters and results go in text or binary format, per parameter and
+// per column, for int2, int4, int8, float4, float8, numeric, text, varchar,
+// bpchar, bool, bytea, date, timestamp and timestamptz. COPY table
+// [(columns)] FROM STDIN, in text or binary format (pgx's CopyFrom,
+// lib/pq's CopyIn, psql's \copy), loads all rows or none, and COPY table
+// | (query) TO STDOUT sends text; they are served by this package over
+// pgsql's INSERT and SELECT, as a Query message of its own. ReadyForQuery
+// carries the session's true state (I, T or E); errors and warnings carry
+// every field of pgsql.Error.
+//
+// # Limits
+//
+// Options.MaxConns bounds the connections (53300 beyond it) and
+// Options.MaxMessageSize one message (08P01, closing that connection).
+// A malformed message closes its own connection with a FATAL 08P01 and
+// touches no other; a client that goes away inside a transaction has it
+// rolled back.
+//
+// # Caveats
+//
+// A portal that returns rows runs whole at its first Describe or Execute
+// and keeps its rows, which Execute sends a row limit at a time: a cursor
+// over a huge result holds it in memory. Describing a prepared query runs
+// it once with NULL parameters, read-only and rolled back, to learn its
+// column types. Cancelling interrupts a statement between statements of a
+// message and before each one starts, not in the middle of one. COPY's
+// CSV format and options, COPY TO in binary, the function call message
+// and GSSAPI are not supported; the catalog
+// (pg_catalog, information_schema) comes with a later change.
+package pgwire

@@ -1,0 +1,346 @@
+package pgwire
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"github.com/reldb/reldb/pgsql"
+)
+
+// Values cross the wire in PostgreSQL's text format (what pgsql's
+// Column.Format prints and ParseParam reads) or its binary format, which
+// this file encodes and decodes: big-endian integers and IEEE floats,
+// bool as one byte, text and bytea as their bytes, timestamps as int64
+// microseconds and dates as int32 days since 2000-01-01, and numeric as
+// base-10000 digits with a weight, sign and display scale.
+
+// pgEpoch is the zero of PostgreSQL's binary timestamps and dates.
+var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Format codes of Bind's parameters and results.
+const (
+	textFormat   int16 = 0
+	binaryFormat int16 = 1
+)
+
+// formatAt returns the format of item i of n under codes, as Bind gives
+// them: none means all text, one applies to all, else one per item.
+func formatAt(codes []int16, i int) int16 {
+	switch len(codes) {
+	case 0:
+		return textFormat
+	case 1:
+		return codes[0]
+	}
+	return codes[i]
+}
+
+// checkFormats returns an error if codes do not fit n items or hold a
+// code other than 0 and 1.
+func checkFormats(codes []int16, n int, what string) error {
+	if len(codes) > 1 && len(codes) != n {
+		return protocolError("bind message has %d %s formats but %d %ss", len(codes), what, n, what)
+	}
+	for _, c := range codes {
+		if c != textFormat && c != binaryFormat {
+			return &pgsql.Error{Code: "22023", Message: "unsupported format code: " + strconv.Itoa(int(c))}
+		}
+	}
+	return nil
+}
+
+// decodeParam reads parameter i (0-based) of type oid from data in
+// format f as the Go value pgsql takes; nil data is NULL.
+func decodeParam(oid uint32, f int16, data []byte, i int) (any, error) {
+	if data == nil {
+		return nil, nil
+	}
+	if f == textFormat {
+		return pgsql.ParseParam(oid, string(data))
+	}
+	v, err := decodeBinary(oid, data)
+	if err != nil {
+		return nil, &pgsql.Error{Code: "22P03", Message: fmt.Sprintf("incorrect binary data format in bind parameter %d", i+1), Detail: err.Error()}
+	}
+	return v, nil
+}
+
+// decodeBinary reads a value of type oid in binary format.
+func decodeBinary(oid uint32, b []byte) (any, error) {
+	need := func(n int) error {
+		if len(b) != n {
+			return fmt.Errorf("expected %d bytes, got %d", n, len(b))
+		}
+		return nil
+	}
+	switch oid {
+	case pgsql.OIDInt2:
+		if err := need(2); err != nil {
+			return nil, err
+		}
+		return int64(int16(binary.BigEndian.Uint16(b))), nil
+	case pgsql.OIDInt4:
+		if err := need(4); err != nil {
+			return nil, err
+		}
+		return int64(int32(binary.BigEndian.Uint32(b))), nil
+	case pgsql.OIDInt8:
+		if err := need(8); err != nil {
+			return nil, err
+		}
+		return int64(binary.BigEndian.Uint64(b)), nil
+	case pgsql.OIDFloat4:
+		if err := need(4); err != nil {
+			return nil, err
+		}
+		return float64(math.Float32frombits(binary.BigEndian.Uint32(b))), nil
+	case pgsql.OIDFloat8:
+		if err := need(8); err != nil {
+			return nil, err
+		}
+		return math.Float64frombits(binary.BigEndian.Uint64(b)), nil
+	case pgsql.OIDBool:
+		if err := need(1); err != nil {
+			return nil, err
+		}
+		return b[0] != 0, nil
+	case pgsql.OIDBytea:
+		return append([]byte{}, b...), nil
+	case pgsql.OIDTimestamp, pgsql.OIDTimestamptz:
+		if err := need(8); err != nil {
+			return nil, err
+		}
+		us := int64(binary.BigEndian.Uint64(b))
+		if us == math.MaxInt64 || us == math.MinInt64 {
+			return nil, fmt.Errorf("infinite timestamps are not supported")
+		}
+		sec, frac := us/1e6, us%1e6
+		if frac < 0 {
+			sec, frac = sec-1, frac+1e6
+		}
+		return time.Unix(pgEpoch.Unix()+sec, frac*1000).UTC(), nil
+	case pgsql.OIDDate:
+		if err := need(4); err != nil {
+			return nil, err
+		}
+		days := int32(binary.BigEndian.Uint32(b))
+		if days == math.MaxInt32 || days == math.MinInt32 {
+			return nil, fmt.Errorf("infinite dates are not supported")
+		}
+		return time.Unix(pgEpoch.Unix()+int64(days)*86400, 0).UTC(), nil
+	case pgsql.OIDNumeric:
+		return decodeNumeric(b)
+	case 0, pgsql.OIDText, pgsql.OIDVarchar, pgsql.OIDBpchar, pgsql.OIDUnknown:
+		if !utf8.Valid(b) {
+			return nil, fmt.Errorf("invalid UTF-8")
+		}
+		return string(b), nil
+	}
+	return nil, fmt.Errorf("binary format of type %d is not supported", oid)
+}
+
+// appendValue appends v, a value of column c, in format f. NULL is the
+// caller's (a length of -1).
+func appendValue(dst []byte, c pgsql.Column, f int16, v any) ([]byte, error) {
+	if f == textFormat {
+		text, _ := c.Format(v)
+		return append(dst, text...), nil
+	}
+	return appendBinary(dst, c.OID(), v)
+}
+
+// appendBinary appends v in the binary format of type oid.
+func appendBinary(dst []byte, oid uint32, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case int64:
+		switch oid {
+		case pgsql.OIDInt2:
+			return binary.BigEndian.AppendUint16(dst, uint16(int16(x))), nil
+		case pgsql.OIDInt4:
+			return binary.BigEndian.AppendUint32(dst, uint32(int32(x))), nil
+		case pgsql.OIDInt8:
+			return binary.BigEndian.AppendUint64(dst, uint64(x)), nil
+		}
+	case float64:
+		switch oid {
+		case pgsql.OIDFloat4:
+			return binary.BigEndian.AppendUint32(dst, math.Float32bits(float32(x))), nil
+		case pgsql.OIDFloat8:
+			return binary.BigEndian.AppendUint64(dst, math.Float64bits(x)), nil
+		}
+	case bool:
+		if oid == pgsql.OIDBool {
+			if x {
+				return append(dst, 1), nil
+			}
+			return append(dst, 0), nil
+		}
+	case string:
+		switch oid {
+		case pgsql.OIDText, pgsql.OIDVarchar, pgsql.OIDBpchar, pgsql.OIDUnknown:
+			return append(dst, x...), nil
+		}
+	case []byte:
+		if oid == pgsql.OIDBytea {
+			return append(dst, x...), nil
+		}
+	case time.Time:
+		switch oid {
+		case pgsql.OIDTimestamp, pgsql.OIDTimestamptz:
+			sec := x.Unix() - pgEpoch.Unix()
+			if sec > math.MaxInt64/1_000_000-1 || sec < math.MinInt64/1_000_000+1 {
+				return nil, &pgsql.Error{Code: "22008", Message: "timestamp out of range"}
+			}
+			us := sec*1e6 + int64(x.Nanosecond()/1000)
+			return binary.BigEndian.AppendUint64(dst, uint64(us)), nil
+		case pgsql.OIDDate:
+			days := (x.Unix() - pgEpoch.Unix()) / 86400
+			if x.Unix() < pgEpoch.Unix() && (x.Unix()-pgEpoch.Unix())%86400 != 0 {
+				days-- // floor
+			}
+			if days > math.MaxInt32-1 || days < math.MinInt32+1 {
+				return nil, &pgsql.Error{Code: "22008", Message: "date out of range"}
+			}
+			return binary.BigEndian.AppendUint32(dst, uint32(int32(days))), nil
+		}
+	case *apd.Decimal:
+		if oid == pgsql.OIDNumeric {
+			return appendNumeric(dst, x), nil
+		}
+	}
+	return nil, &pgsql.Error{Code: "XX000", Message: fmt.Sprintf("cannot send %T as binary type %d", v, oid)}
+}
+
+// Numeric's binary sign words.
+const (
+	numericPos = 0x0000
+	numericNeg = 0x4000
+	numericNaN = 0xC000
+)
+
+// appendNumeric appends d in numeric's binary format: int16 digit count,
+// int16 weight (the power of 10000 of the first digit), uint16 sign,
+// int16 display scale, then the base-10000 digits.
+func appendNumeric(dst []byte, d *apd.Decimal) []byte {
+	if d.Form != apd.Finite {
+		dst = binary.BigEndian.AppendUint64(dst, 0)
+		binary.BigEndian.PutUint16(dst[len(dst)-4:], numericNaN)
+		return dst
+	}
+	coef := d.Coeff.String()
+	exp := int(d.Exponent)
+	scale := max(0, -exp)
+	var intPart, frac string
+	switch {
+	case exp >= 0:
+		intPart = coef + strings.Repeat("0", exp)
+	case len(coef) > -exp:
+		intPart, frac = coef[:len(coef)+exp], coef[len(coef)+exp:]
+	default:
+		intPart, frac = "0", strings.Repeat("0", -exp-len(coef))+coef
+	}
+	if pad := len(intPart) % 4; pad != 0 {
+		intPart = strings.Repeat("0", 4-pad) + intPart
+	}
+	if pad := len(frac) % 4; pad != 0 {
+		frac += strings.Repeat("0", 4-pad)
+	}
+	all := intPart + frac
+	digits := make([]uint16, 0, len(all)/4)
+	for i := 0; i < len(all); i += 4 {
+		n, _ := strconv.Atoi(all[i : i+4])
+		digits = append(digits, uint16(n))
+	}
+	weight := len(intPart)/4 - 1
+	for len(digits) > 0 && digits[0] == 0 {
+		digits = digits[1:]
+		weight--
+	}
+	for len(digits) > 0 && digits[len(digits)-1] == 0 {
+		digits = digits[:len(digits)-1]
+	}
+	sign := uint16(numericPos)
+	if d.Negative && len(digits) > 0 {
+		sign = numericNeg
+	}
+	if len(digits) == 0 {
+		weight = 0
+	}
+	dst = binary.BigEndian.AppendUint16(dst, uint16(len(digits)))
+	dst = binary.BigEndian.AppendUint16(dst, uint16(int16(weight)))
+	dst = binary.BigEndian.AppendUint16(dst, sign)
+	dst = binary.BigEndian.AppendUint16(dst, uint16(scale))
+	for _, g := range digits {
+		dst = binary.BigEndian.AppendUint16(dst, g)
+	}
+	return dst
+}
+
+// maxNumericDigits bounds what decodeNumeric accepts, as PostgreSQL's
+// numeric does (131072 digits before the point, 16383 after).
+const maxNumericDigits = 131072/4 + 16383/4 + 2
+
+// decodeNumeric reads numeric's binary format.
+func decodeNumeric(b []byte) (*apd.Decimal, error) {
+	if len(b) < 8 {
+		return nil, fmt.Errorf("numeric too short")
+	}
+	n := int(binary.BigEndian.Uint16(b))
+	weight := int(int16(binary.BigEndian.Uint16(b[2:])))
+	sign := binary.BigEndian.Uint16(b[4:])
+	scale := int(binary.BigEndian.Uint16(b[6:]))
+	if len(b) != 8+2*n {
+		return nil, fmt.Errorf("numeric has %d digits but %d bytes", n, len(b)-8)
+	}
+	switch sign {
+	case numericNaN:
+		return &apd.Decimal{Form: apd.NaN}, nil
+	case numericPos, numericNeg:
+	default:
+		return nil, fmt.Errorf("invalid numeric sign %#x", sign)
+	}
+	if n > maxNumericDigits || scale > 16383 || weight > 131072/4 || weight < -16383/4-n {
+		return nil, fmt.Errorf("numeric out of range")
+	}
+	var sb strings.Builder
+	if sign == numericNeg {
+		sb.WriteByte('-')
+	}
+	group := func(i int) string {
+		if i < 0 || i >= n {
+			return "0000"
+		}
+		return fmt.Sprintf("%04d", binary.BigEndian.Uint16(b[8+2*i:]))
+	}
+	for i := 0; i < n; i++ {
+		if binary.BigEndian.Uint16(b[8+2*i:]) > 9999 {
+			return nil, fmt.Errorf("invalid numeric digit")
+		}
+	}
+	if weight < 0 {
+		sb.WriteByte('0')
+	}
+	for i := 0; i <= weight; i++ {
+		sb.WriteString(group(i))
+	}
+	var frac strings.Builder
+	for i := weight + 1; frac.Len() < scale; i++ {
+		frac.WriteString(group(i))
+	}
+	if scale > 0 {
+		sb.WriteByte('.')
+		sb.WriteString(frac.String()[:scale])
+	}
+	d, _, err := apd.NewFromString(sb.String())
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
