@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgproto3"
 
+	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql"
 )
 
@@ -68,12 +69,12 @@ func (c *conn) createDatabase(name, opts string) *pgsql.Error {
 	if c.sess.TxStatus() != pgsql.TxIdle {
 		return c.failTx(&pgsql.Error{Code: "25001", Message: "CREATE DATABASE cannot run inside a transaction block"})
 	}
+	s := c.srv
 	if m := templateRE.FindStringSubmatch(opts); m != nil {
 		if t := identName(m[1]); t != "template0" && t != "template1" {
-			return &pgsql.Error{Code: "0A000", Message: "CREATE DATABASE ... TEMPLATE " + t + " is not supported"}
+			return s.forkDatabase(name, t)
 		}
 	}
-	s := c.srv
 	s.mu.Lock()
 	_, exists := s.mu.dbs[name]
 	s.mu.Unlock()
@@ -83,6 +84,45 @@ func (c *conn) createDatabase(name, opts string) *pgsql.Error {
 	if _, err := s.DB(name); err != nil {
 		return &pgsql.Error{Code: "58000", Message: err.Error()}
 	}
+	return nil
+}
+
+// forkDatabase is CREATE DATABASE name TEMPLATE tmpl: an O(tables) fork
+// of tmpl's committed state (engine.DB.Fork), in memory. As in
+// PostgreSQL, the template must exist and have no connections, this one
+// included. A server with a directory refuses it: a fork is not durable.
+func (s *Server) forkDatabase(name, tmpl string) *pgsql.Error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mu.closed {
+		return &pgsql.Error{Code: "57P01", Message: ErrServerClosed.Error()}
+	}
+	src, ok := s.mu.dbs[tmpl]
+	if !ok {
+		return &pgsql.Error{Code: "3D000", Message: `template database "` + tmpl + `" does not exist`}
+	}
+	if _, exists := s.mu.dbs[name]; exists {
+		return &pgsql.Error{Code: "42P04", Message: `database "` + name + `" already exists`}
+	}
+	users := 0
+	for _, o := range s.mu.conns {
+		if o.database == tmpl {
+			users++
+		}
+	}
+	if users > 0 {
+		return &pgsql.Error{Code: "55006", Message: `source database "` + tmpl + `" is being accessed by other users`,
+			Detail: fmt.Sprintf("There %s %d other %s using the database.", plural(users, "is", "are"), users, plural(users, "session", "sessions"))}
+	}
+	if s.opts.Dir != "" || s.opts.Open != nil {
+		return &pgsql.Error{Code: "0A000", Message: "CREATE DATABASE ... TEMPLATE on a server with a directory or its own Open is not supported: a fork lives in memory"}
+	}
+	db, err := src.Fork(engine.Options{})
+	if err != nil {
+		return &pgsql.Error{Code: "58000", Message: err.Error()}
+	}
+	s.mu.dbs[name] = db
+	s.mu.owned[name] = true
 	return nil
 }
 

@@ -15,7 +15,7 @@
 //
 // Each database name a client starts up with is its own engine.DB, opened
 // on first use: in memory, or in Options.Dir/<name>. CREATE DATABASE
-// makes one ahead of time (TEMPLATE template0 or template1 only) and
+// makes one ahead of time (TEMPLATE another makes an O(1) in-memory fork of it) and
 // DROP DATABASE [IF EXISTS] name [WITH (FORCE)] removes one, closing its
 // connections when forced. Connections are served concurrently, each with
 // its own session over the shared database.

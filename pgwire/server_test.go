@@ -380,3 +380,32 @@ func TestServer_Startup_NegotiatesProtocol(t *testing.T) {
 	assert.Equal(t, &pgproto3.NegotiateProtocolVersion{NewestMinorProtocol: 0, UnrecognizedOptions: []string{"_pq_.future"}}, msg)
 	assert.Equal(t, "ReadyForQuery I", last(c.untilReady()))
 }
+
+// Ensure CREATE DATABASE ... TEMPLATE forks the template's committed state,
+// independent of it afterwards, refusing while anyone is connected to the
+// template (as PostgreSQL does) and on a server with a directory.
+func TestServer_CreateDatabaseTemplate(t *testing.T) {
+	s := newServer(t, Options{})
+	admin, _ := connect(t, s, "admin")
+	tmpl, _ := connect(t, s, "tmpl")
+	tmpl.query(`CREATE TABLE t (id serial PRIMARY KEY, v text)`)
+	tmpl.query(`INSERT INTO t (v) VALUES ('a'), ('b')`)
+	assert.Equal(t, "ERROR 55006", admin.query(`CREATE DATABASE test1 TEMPLATE tmpl`)[0], "the template has a connection")
+	tmpl.send(&pgproto3.Terminate{})
+	require.Eventually(t, func() bool {
+		return admin.query(`CREATE DATABASE test1 TEMPLATE tmpl`)[0] == "CommandComplete CREATE DATABASE"
+	}, 5*time.Second, 10*time.Millisecond)
+	assert.Equal(t, "ERROR 42P04", admin.query(`CREATE DATABASE test1 TEMPLATE tmpl`)[0])
+	assert.Equal(t, "ERROR 3D000", admin.query(`CREATE DATABASE test2 TEMPLATE nowhere`)[0])
+
+	test1, _ := connect(t, s, "test1")
+	assert.Contains(t, test1.query(`INSERT INTO t (v) VALUES ('c') RETURNING id`), "DataRow 3", "the sequence continues from the template's")
+	test1.query(`DELETE FROM t WHERE id = 1`)
+	again, _ := connect(t, s, "tmpl")
+	assert.Contains(t, again.query(`SELECT count(*) FROM t`), "DataRow 2", "the template is untouched")
+
+	durable := newServer(t, Options{Dir: t.TempDir()})
+	d, _ := connect(t, durable, "admin")
+	d.query(`CREATE DATABASE src`)
+	assert.Equal(t, "ERROR 0A000", d.query(`CREATE DATABASE copy TEMPLATE src`)[0])
+}
