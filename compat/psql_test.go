@@ -15,10 +15,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var rewrite = flag.Bool("rewrite", false, "rewrite testdata/*.out from this run's output")
+var rewrite = flag.Bool("rewrite", false, "rewrite testdata/*.golden from this run's output")
 
 // Ensure psql (Debian's postgresql-client) works against `reldb serve`:
-// the output of testdata/psql.sql is testdata/psql.out.
+// the output of testdata/psql.sql is testdata/psql.golden.
 func TestPsql_Script(t *testing.T) {
 	psql, err := exec.LookPath("psql")
 	if err != nil {
@@ -51,7 +51,7 @@ func TestPsql_Script(t *testing.T) {
 	require.NoError(t, serve.Process.Signal(syscall.SIGTERM))
 	require.NoError(t, serve.Wait(), "reldb serve exits 0 on SIGTERM")
 
-	golden := filepath.Join("testdata", "psql.out")
+	golden := filepath.Join("testdata", "psql.golden")
 	if *rewrite {
 		require.NoError(t, os.WriteFile(golden, []byte(text), 0o644))
 	}
