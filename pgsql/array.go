@@ -95,7 +95,11 @@ func (ev *evaluator) arrayOperand(x ir.Expr) (elems []any, et sqlType, null bool
 		if x.Number > len(ev.params) {
 			break // ev.eval reports it
 		}
-		switch v := ev.params[x.Number-1].(type) {
+		arg := ev.params[x.Number-1]
+		if ta, ok := arg.(typedArg); ok {
+			arg = ta.v
+		}
+		switch v := arg.(type) {
 		case nil:
 			return nil, typUnknown, true, nil
 		case string:
@@ -104,7 +108,7 @@ func (ev *evaluator) arrayOperand(x ir.Expr) (elems []any, et sqlType, null bool
 		case []any:
 			return arrayParam(v)
 		}
-		return nil, typUnknown, false, pgerr.New(pgerr.DatatypeMismatch, "ANY/ALL of parameter $%d of type %T: want a slice or an array literal", x.Number, ev.params[x.Number-1])
+		return nil, typUnknown, false, pgerr.New(pgerr.DatatypeMismatch, "ANY/ALL of parameter $%d of type %T: want a slice or an array literal", x.Number, arg)
 	case *ir.Const:
 		if x.Kind == ir.ConstNull {
 			return nil, typUnknown, true, nil

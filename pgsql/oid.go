@@ -27,6 +27,7 @@ const (
 	OIDTimestamp   uint32 = 1114
 	OIDTimestamptz uint32 = 1184
 	OIDNumeric     uint32 = 1700
+	OIDUUID        uint32 = 2950
 )
 
 // kindOIDs maps each kind onto its OID; an untyped value is text, as
@@ -35,6 +36,49 @@ var kindOIDs = [...]uint32{
 	kUnknown: OIDText, kInt2: OIDInt2, kInt4: OIDInt4, kInt8: OIDInt8, kNumeric: OIDNumeric,
 	kFloat4: OIDFloat4, kFloat8: OIDFloat8, kText: OIDText, kVarchar: OIDVarchar, kBpchar: OIDBpchar,
 	kBool: OIDBool, kBytea: OIDBytea, kTimestamp: OIDTimestamp, kTimestamptz: OIDTimestamptz, kDate: OIDDate,
+	kUUID: OIDUUID,
+}
+
+// arrayOIDs maps each kind onto the OID of its one-dimensional array type
+// (int8[] is 1016), for the parameters of ANY and ALL.
+var arrayOIDs = [...]uint32{
+	kUnknown: 1009, kInt2: 1005, kInt4: 1007, kInt8: 1016, kNumeric: 1231,
+	kFloat4: 1021, kFloat8: 1022, kText: 1009, kVarchar: 1015, kBpchar: 1014,
+	kBool: 1000, kBytea: 1001, kTimestamp: 1115, kTimestamptz: 1185, kDate: 1182,
+	kUUID: 2951,
+}
+
+// oidOf returns the OID of t, an array type's for an array.
+func oidOf(t sqlType) uint32 {
+	if t.array {
+		return arrayOIDs[t.kind]
+	}
+	return kindOIDs[t.kind]
+}
+
+// typeOfOID maps an OID onto a type: a scalar of this slice, a
+// one-dimensional array of one, or unknown for 0 and 705; ok is false for
+// any other.
+func typeOfOID(oid uint32) (sqlType, bool) {
+	if k, ok := kindOf(oid); ok {
+		return sqlType{kind: k}, true
+	}
+	for k, o := range arrayOIDs {
+		if o == oid && kind(k) != kUnknown {
+			return sqlType{kind: kind(k), array: true}, true
+		}
+	}
+	return sqlType{}, false
+}
+
+// ArrayElemOID returns the element type's OID of array type oid, or false
+// when oid is not an array type of this slice.
+func ArrayElemOID(oid uint32) (uint32, bool) {
+	t, ok := typeOfOID(oid)
+	if !ok || !t.array {
+		return 0, false
+	}
+	return kindOIDs[t.kind], true
 }
 
 // kindOf maps an OID back onto a kind; ok is false for a type outside
@@ -64,6 +108,8 @@ func (c Column) TypeSize() int16 {
 		return 4
 	case kInt8, kFloat8, kTimestamp, kTimestamptz:
 		return 8
+	case kUUID:
+		return 16
 	}
 	return -1
 }
@@ -89,6 +135,23 @@ func (c Column) TypeModifier() int32 {
 // 22003, as PostgreSQL's input functions report them; a type outside this
 // slice is 0A000.
 func ParseParam(oid uint32, s string) (any, error) {
+	if elem, ok := ArrayElemOID(oid); ok {
+		// An array parameter, for ANY / ALL: its literal's elements, each
+		// read as the element type.
+		items, err := parseArrayText(s)
+		if err != nil {
+			return nil, err
+		}
+		for i, it := range items {
+			if it == nil {
+				continue
+			}
+			if items[i], err = ParseParam(elem, it.(string)); err != nil {
+				return nil, err
+			}
+		}
+		return items, nil
+	}
 	k, ok := kindOf(oid)
 	if !ok {
 		return nil, pgerr.Unsupported("parameter type with OID " + itoa(int(oid)))

@@ -136,11 +136,11 @@ func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 	}
 	types := make([]sqlType, len(p.params))
 	for i, oid := range paramOIDs {
-		k, ok := kindOf(oid)
+		t, ok := typeOfOID(oid)
 		if !ok {
 			return nil, pgerr.Unsupported("parameter type with OID " + itoa(int(oid)))
 		}
-		types[i] = sqlType{kind: k}
+		types[i] = t
 	}
 	switch p.stmt.(type) {
 	case *ir.Select, *ir.Insert, *ir.Update, *ir.Delete:
@@ -174,7 +174,7 @@ func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 func setParams(p *Prepared, types []sqlType) {
 	p.types = types
 	for i, t := range types {
-		p.params[i] = kindOIDs[t.kind]
+		p.params[i] = oidOf(t)
 	}
 }
 
@@ -335,7 +335,7 @@ func (in *inferrer) set(e ir.Expr, t sqlType) {
 		return
 	}
 	if in.types[p.Number-1].kind == kUnknown {
-		in.types[p.Number-1] = sqlType{kind: t.kind}
+		in.types[p.Number-1] = sqlType{kind: t.kind, array: t.array}
 	}
 }
 
@@ -628,7 +628,14 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 			in.set(x.Pattern, typText)
 			in.set(x.Escape, typText)
 		case *ir.Cast:
-			if t, err := typeOf(x.Type); err == nil {
+			if x.Type.ArrayDims == 1 {
+				scalar := x.Type
+				scalar.ArrayDims = 0
+				if t, err := typeOf(scalar); err == nil {
+					t.array = true
+					in.set(x.Arg, t)
+				}
+			} else if t, err := typeOf(x.Type); err == nil {
 				in.set(x.Arg, t)
 			}
 		case *ir.Subquery:
@@ -636,6 +643,13 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 		case *ir.Exists:
 			in.query(sc, x.Query)
 		case *ir.Quantified:
+			if x.Query == nil {
+				// x = ANY($1): an array of x's type.
+				if t := in.operandType(sc, x.Left); t.kind != kUnknown {
+					t.array = true
+					in.set(x.Array, t)
+				}
+			}
 			if x.Query != nil {
 				in.query(sc, x.Query)
 				if x.Query.SetOp == nil && len(x.Query.Targets) == 1 {

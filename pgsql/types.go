@@ -46,6 +46,9 @@ type sqlType struct {
 	kind        kind
 	length      int
 	prec, scale int
+	// array marks a one-dimensional array of the type: only a parameter
+	// of ANY / ALL has one (array.go).
+	array bool
 }
 
 var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid"}

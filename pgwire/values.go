@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"strconv"
@@ -137,13 +138,92 @@ func decodeBinary(oid uint32, b []byte) (any, error) {
 		return time.Unix(pgEpoch.Unix()+int64(days)*86400, 0).UTC(), nil
 	case pgsql.OIDNumeric:
 		return decodeNumeric(b)
+	case pgsql.OIDUUID:
+		if err := need(16); err != nil {
+			return nil, err
+		}
+		h := hex.EncodeToString(b)
+		return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
 	case 0, pgsql.OIDText, pgsql.OIDVarchar, pgsql.OIDBpchar, pgsql.OIDUnknown:
 		if !utf8.Valid(b) {
 			return nil, fmt.Errorf("invalid UTF-8")
 		}
 		return string(b), nil
 	}
+	if elem, ok := pgsql.ArrayElemOID(oid); ok {
+		return decodeArray(elem, b)
+	}
 	return nil, fmt.Errorf("binary format of type %d is not supported", oid)
+}
+
+// decodeArray reads a one-dimensional array in binary format: the number
+// of dimensions, a has-nulls flag, the element type, each dimension's
+// length and lower bound, then each element as a length (-1 for NULL) and
+// its bytes in elem's binary format.
+func decodeArray(elem uint32, b []byte) ([]any, error) {
+	word := func() (int32, error) {
+		if len(b) < 4 {
+			return 0, fmt.Errorf("array data cut short")
+		}
+		v := int32(binary.BigEndian.Uint32(b))
+		b = b[4:]
+		return v, nil
+	}
+	ndim, err := word()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := word(); err != nil { // has nulls
+		return nil, err
+	}
+	et, err := word()
+	if err != nil {
+		return nil, err
+	}
+	if uint32(et) != elem {
+		return nil, fmt.Errorf("array of element type %d, want %d", uint32(et), elem)
+	}
+	switch ndim {
+	case 0:
+		if len(b) != 0 {
+			return nil, fmt.Errorf("%d bytes after an empty array", len(b))
+		}
+		return []any{}, nil
+	case 1:
+	default:
+		return nil, fmt.Errorf("arrays of %d dimensions are not supported", ndim)
+	}
+	n, err := word()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := word(); err != nil { // lower bound
+		return nil, err
+	}
+	if n < 0 || int(n) > len(b)/4 {
+		return nil, fmt.Errorf("array of %d elements in %d bytes", n, len(b))
+	}
+	out := make([]any, n)
+	for i := range out {
+		size, err := word()
+		if err != nil {
+			return nil, err
+		}
+		if size == -1 {
+			continue
+		}
+		if size < 0 || int(size) > len(b) {
+			return nil, fmt.Errorf("array element of %d bytes in %d", size, len(b))
+		}
+		if out[i], err = decodeBinary(elem, b[:size]); err != nil {
+			return nil, fmt.Errorf("array element %d: %w", i+1, err)
+		}
+		b = b[size:]
+	}
+	if len(b) != 0 {
+		return nil, fmt.Errorf("%d bytes after the array", len(b))
+	}
+	return out, nil
 }
 
 // appendValue appends v, a value of column c, in format f. NULL is the
@@ -186,6 +266,11 @@ func appendBinary(dst []byte, oid uint32, v any) ([]byte, error) {
 		switch oid {
 		case pgsql.OIDText, pgsql.OIDVarchar, pgsql.OIDBpchar, pgsql.OIDUnknown:
 			return append(dst, x...), nil
+		case pgsql.OIDUUID:
+			raw, err := hex.DecodeString(strings.ReplaceAll(x, "-", ""))
+			if err == nil && len(raw) == 16 {
+				return append(dst, raw...), nil
+			}
 		}
 	case []byte:
 		if oid == pgsql.OIDBytea {
