@@ -125,6 +125,10 @@ func (ev *evaluator) arrayOperand(x ir.Expr) (elems []any, et sqlType, null bool
 	if v == nil {
 		return nil, t, true, nil
 	}
+	if elems, ok := v.([]any); ok && t.array {
+		t.array = false
+		return elems, t, false, nil
+	}
 	return nil, t, false, pgerr.New(pgerr.DatatypeMismatch, "op ANY/ALL (array) requires array on right side")
 }
 
@@ -271,4 +275,31 @@ func sliceArg(v any) ([]any, bool) {
 		}
 	}
 	return out, true
+}
+
+// formatArray is the text output of a one-dimensional array value of
+// column c's (array) type: {1,2}, {a,"b c",NULL}.
+func (c Column) formatArray(elems []any) string {
+	elem := Column{Name: c.Name, typ: c.typ}
+	elem.typ.array = false
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, v := range elems {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		text, null := elem.Format(v)
+		switch {
+		case null:
+			b.WriteString("NULL")
+		case text == "" || strings.EqualFold(text, "NULL") || strings.ContainsAny(text, "{},\"\\ \t\n"):
+			b.WriteByte('"')
+			b.WriteString(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(text))
+			b.WriteByte('"')
+		default:
+			b.WriteString(text)
+		}
+	}
+	b.WriteByte('}')
+	return b.String()
 }

@@ -71,6 +71,9 @@ func (ev *evaluator) valueFunc(e *ir.ValueFunc) (any, sqlType, error) {
 	case "current_date":
 		t = sqlType{kind: kDate}
 	default:
+		if v, t, ok := ev.catalogValueFunc(e.Name); ok {
+			return v, t, nil
+		}
 		return nil, typUnknown, pgerr.Unsupported(exprName(e))
 	}
 	if ev.q == nil {

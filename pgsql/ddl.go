@@ -12,6 +12,11 @@ import (
 
 // tableName returns the unqualified name of a table in the public schema.
 func tableName(q ir.QualName) (string, error) {
+	if q.Schema == "pg_catalog" || q.Schema == "information_schema" {
+		if err := catalogWriteError(q); err != nil {
+			return "", err
+		}
+	}
 	if q.Schema != "" && q.Schema != "public" {
 		return "", pgerr.Unsupported("schema " + q.Schema)
 	}

@@ -227,6 +227,9 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 		}
 		return l, lt, nil
 	case *ir.Cast:
+		if v, t, ok, err := ev.catalogCast(e); ok {
+			return v, t, err
+		}
 		v, t, err := ev.eval(e.Arg)
 		if err != nil {
 			return nil, t, err
@@ -623,6 +626,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := scalarFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := ev.catalogFunc(f.Name, vals, types); ok {
+		return v, t, err
+	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)
 }
 
@@ -644,6 +650,8 @@ func binary(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, erro
 		return arith(op, l, lt, r, rt)
 	case "||":
 		return concat(l, lt, r, rt)
+	case "~", "~*", "!~", "!~*":
+		return regexOp(op, l, lt, r, rt)
 	}
 	return nil, typUnknown, pgerr.Unsupported("operator " + op)
 }

@@ -23,7 +23,7 @@ type source struct {
 // from reads the FROM clause and applies WHERE.
 func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *evaluator) (*scope, [][]any, error) {
 	if len(items) == 1 {
-		if ref, ok := items[0].(*ir.TableRef); ok && !isCTE(ev, ref) {
+		if ref, ok := items[0].(*ir.TableRef); ok && !isCTE(ev, ref) && !isCatalog(ev, ref) {
 			ts, alias, err := s.tableRef(tx, ref)
 			if err != nil {
 				return nil, nil, err
@@ -109,6 +109,9 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator) (*sourc
 			}
 			return &source{sc: newScope(ts, alias), rows: rows}, nil
 		}
+		if src, ok, err := s.catalogSource(tx, it); ok {
+			return src, err
+		}
 		ts, alias, err := s.tableRef(tx, it)
 		if err != nil {
 			return nil, err
@@ -125,7 +128,7 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator) (*sourc
 		}
 		ref, _ := it.Right.(*ir.TableRef)
 		var right *source
-		if ref == nil || isCTE(ev, ref) || it.Kind == ir.JoinRight || it.Kind == ir.JoinFull {
+		if ref == nil || isCTE(ev, ref) || isCatalog(ev, ref) || it.Kind == ir.JoinRight || it.Kind == ir.JoinFull {
 			ref = nil
 			if right, err = s.fromItem(tx, it.Right, ev); err != nil {
 				return nil, err

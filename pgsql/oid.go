@@ -94,11 +94,14 @@ func kindOf(oid uint32) (kind, bool) {
 
 // OID returns the pg_type OID of the column's type (text, 25, for an
 // untyped literal).
-func (c Column) OID() uint32 { return kindOIDs[c.typ.kind] }
+func (c Column) OID() uint32 { return oidOf(c.typ) }
 
 // TypeSize returns pg_type.typlen of the column's type: its fixed width in
 // bytes, or -1 for a variable-width type. A RowDescription carries it.
 func (c Column) TypeSize() int16 {
+	if c.typ.array {
+		return -1
+	}
 	switch c.typ.kind {
 	case kBool:
 		return 1

@@ -83,6 +83,8 @@ func targetName(t ir.Target) string {
 			return name
 		}
 		return map[string]string{"int4": "int4", "int8": "int8", "bpchar": "bpchar"}[e.Type.Name] + orColumn(e.Type.Name)
+	case *ir.ValueFunc:
+		return e.Name
 	case *ir.Coalesce:
 		return "coalesce"
 	case *ir.NullIf:

@@ -185,6 +185,9 @@ type tableSchema struct {
 
 // schemaOf resolves a table in tx: 42P01 if it does not exist.
 func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
+	if err := catalogWriteError(ir.QualName{Name: name}); err != nil {
+		return nil, err // a statement other than SELECT naming the catalog
+	}
 	def, err := tx.Table(name)
 	if err != nil {
 		if errorIs(err, engine.ErrNoTable) {

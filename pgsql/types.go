@@ -409,6 +409,8 @@ func (c Column) Format(v any) (text string, null bool) {
 		return x.UTC().Format("2006-01-02 15:04:05.999999") + "+00", false
 	case string:
 		return x, false
+	case []any:
+		return c.formatArray(x), false
 	}
 	return fmt.Sprint(v), false
 }

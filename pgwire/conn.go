@@ -146,6 +146,7 @@ func (c *conn) startup() bool {
 		c.srv.unregister(c)
 		return false
 	}
+	pgsql.SetDatabaseInfo(db, c.database, c.srv.databaseNames)
 	c.sess = pgsql.NewSession(db)
 	c.be.Send(&pgproto3.AuthenticationOk{})
 	appName := sm.Parameters["application_name"]

@@ -390,3 +390,15 @@ func (s *Server) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// databaseNames returns the names of the databases open on the server,
+// for pg_database.
+func (s *Server) databaseNames() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := make([]string, 0, len(s.mu.dbs))
+	for name := range s.mu.dbs {
+		names = append(names, name)
+	}
+	return names
+}

@@ -239,6 +239,10 @@ func appendValue(dst []byte, c pgsql.Column, f int16, v any) ([]byte, error) {
 // appendBinary appends v in the binary format of type oid.
 func appendBinary(dst []byte, oid uint32, v any) ([]byte, error) {
 	switch x := v.(type) {
+	case []any:
+		if elem, ok := pgsql.ArrayElemOID(oid); ok {
+			return appendBinaryArray(dst, elem, x)
+		}
 	case int64:
 		switch oid {
 		case pgsql.OIDInt2:
@@ -428,4 +432,42 @@ func decodeNumeric(b []byte) (*apd.Decimal, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// appendBinaryArray appends a one-dimensional array of element type elem
+// in binary format: dimensions, a NULL flag, the element type, the length
+// and lower bound, then each element with its length (-1 for NULL).
+func appendBinaryArray(dst []byte, elem uint32, elems []any) ([]byte, error) {
+	hasNull := uint32(0)
+	for _, v := range elems {
+		if v == nil {
+			hasNull = 1
+		}
+	}
+	ndim := uint32(1)
+	if len(elems) == 0 {
+		ndim = 0
+	}
+	dst = binary.BigEndian.AppendUint32(dst, ndim)
+	dst = binary.BigEndian.AppendUint32(dst, hasNull)
+	dst = binary.BigEndian.AppendUint32(dst, elem)
+	if ndim == 0 {
+		return dst, nil
+	}
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(elems)))
+	dst = binary.BigEndian.AppendUint32(dst, 1)
+	for _, v := range elems {
+		if v == nil {
+			dst = binary.BigEndian.AppendUint32(dst, 0xffffffff)
+			continue
+		}
+		at := len(dst)
+		dst = append(dst, 0, 0, 0, 0)
+		var err error
+		if dst, err = appendBinary(dst, elem, v); err != nil {
+			return nil, err
+		}
+		binary.BigEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
+	}
+	return dst, nil
 }

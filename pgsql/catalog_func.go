@@ -1,0 +1,591 @@
+package pgsql
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// The functions, casts and operators clients use on the catalog:
+// current_schema(), current_database(), version(), format_type(),
+// pg_get_constraintdef(), pg_get_indexdef(), pg_get_expr(),
+// pg_table_is_visible(), pg_get_userbyid(), obj_description() and
+// col_description() (reldb keeps no comments: NULL), the casts to regclass
+// and the other reg* types, and the regular-expression operators ~, ~*,
+// !~ and !~*.
+//
+// regclass is not a type of its own: 'name'::regclass (text in) is the
+// table's oid, a bigint, which compares with oid columns; oid::regclass
+// (a number in) is the relation's name, text, as PostgreSQL prints a
+// regclass. The advisory lock functions are per-session counters that
+// never wait: pg_advisory_lock always succeeds at once, even when another
+// session holds the key, and pg_advisory_unlock reports whether this
+// session held it.
+
+const (
+	serverVersion    = "15.0 (reldb)"
+	serverVersionNum = "150000"
+)
+
+// catalogValueFunc is CURRENT_SCHEMA, CURRENT_USER, SESSION_USER, USER,
+// CURRENT_ROLE and CURRENT_CATALOG; ok is false for another name.
+func (ev *evaluator) catalogValueFunc(name string) (any, sqlType, bool) {
+	switch name {
+	case "current_schema":
+		return "public", typText, true
+	case "current_user", "session_user", "user", "current_role":
+		return ownerName, typText, true
+	case "current_catalog":
+		if ev.q == nil {
+			return "reldb", typText, true
+		}
+		db, _ := databaseInfoOf(ev.q.s.db).get()
+		return db, typText, true
+	}
+	return nil, typUnknown, false
+}
+
+// catalogFunc computes the catalog functions; ok is false for a name and
+// arguments it does not know.
+func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok bool, err error) {
+	null := false
+	for _, v := range vals {
+		null = null || v == nil
+	}
+	n := len(vals)
+	switch {
+	case name == "current_schema" && n == 0:
+		return "public", typText, true, nil
+	case (name == "current_database" || name == "current_catalog") && n == 0:
+		v, t, _ := ev.catalogValueFunc("current_catalog")
+		return v, t, true, nil
+	case (name == "current_user" || name == "session_user") && n == 0:
+		return ownerName, typText, true, nil
+	case name == "version" && n == 0:
+		return "PostgreSQL " + serverVersion + ", compiled by Go, 64-bit", typText, true, nil
+	case name == "pg_backend_pid" && n == 0:
+		return int64(1), typInt4, true, nil
+	case name == "current_setting" && (n == 1 || n == 2):
+		if null {
+			return nil, typText, true, nil
+		}
+		want := strings.ToLower(vals[0].(string))
+		for _, s := range settings {
+			if strings.ToLower(s[0]) == want {
+				return s[1], typText, true, nil
+			}
+		}
+		if n == 2 && vals[1] == true {
+			return nil, typText, true, nil
+		}
+		return nil, typText, true, pgerr.New("42704", "unrecognized configuration parameter %q", vals[0])
+	case name == "format_type" && n == 2:
+		if vals[0] == nil {
+			return nil, typText, true, nil
+		}
+		oid, err1 := asInt(vals[0], types[0])
+		mod := int64(-1)
+		if vals[1] != nil {
+			mod, err = asInt(vals[1], types[1])
+		}
+		if err1 != nil || err != nil {
+			return nil, typText, true, castError(types[0], typInt8)
+		}
+		return formatType(oid, mod), typText, true, nil
+	case name == "pg_get_userbyid" && n == 1:
+		if null {
+			return nil, typText, true, nil
+		}
+		return ownerName, typText, true, nil
+	case (name == "obj_description" || name == "col_description" || name == "shobj_description") && (n == 1 || n == 2):
+		return nil, typText, true, nil
+	case name == "pg_get_expr" && (n == 2 || n == 3):
+		if null {
+			return nil, typText, true, nil
+		}
+		return vals[0], typText, true, nil
+	case name == "pg_table_is_visible" && n == 1:
+		if null {
+			return nil, typBool, true, nil
+		}
+		oid, err := asInt(vals[0], types[0])
+		if err != nil {
+			return nil, typBool, true, err
+		}
+		snap, err := ev.catalog()
+		if err != nil {
+			return nil, typBool, true, err
+		}
+		return snap.relationName(oid) != "", typBool, true, nil
+	case name == "pg_relation_is_publishable" && n == 1:
+		return false, typBool, true, nil
+	case (name == "pg_get_constraintdef" && (n == 1 || n == 2)) || (name == "pg_get_indexdef" && (n == 1 || n == 3)):
+		if null {
+			return nil, typText, true, nil
+		}
+		oid, err := asInt(vals[0], types[0])
+		if err != nil {
+			return nil, typText, true, err
+		}
+		snap, err := ev.catalog()
+		if err != nil {
+			return nil, typText, true, err
+		}
+		if name == "pg_get_constraintdef" {
+			if con := snap.conByOID[oid]; con != nil {
+				return constraintDef(con), typText, true, nil
+			}
+			return nil, typText, true, nil
+		}
+		ix := snap.indexes[oid]
+		if ix == nil {
+			return nil, typText, true, nil
+		}
+		if n == 3 {
+			col, err := asInt(vals[1], types[1])
+			if err != nil {
+				return nil, typText, true, err
+			}
+			if col > 0 {
+				if int(col) > len(ix.columns) {
+					return "", typText, true, nil
+				}
+				return ident(ix.columns[col-1]), typText, true, nil
+			}
+		}
+		return indexDef(ix), typText, true, nil
+	case name == "pg_get_serial_sequence" && n == 2:
+		if null {
+			return nil, typText, true, nil
+		}
+		snap, err := ev.catalog()
+		if err != nil {
+			return nil, typText, true, err
+		}
+		t := snap.byName[strings.TrimPrefix(vals[0].(string), "public.")]
+		if t == nil {
+			return nil, typText, true, pgerr.UndefinedTableError(vals[0].(string))
+		}
+		i, ok := t.ts.index[vals[1].(string)]
+		if !ok {
+			return nil, typText, true, pgerr.UndefinedColumnError(vals[1].(string))
+		}
+		if !t.ts.def.Columns[i].AutoIncrement {
+			return nil, typText, true, nil
+		}
+		return "public." + ident(t.name()+"_"+vals[1].(string)+"_seq"), typText, true, nil
+	case strings.HasPrefix(name, "pg_advisory") || strings.HasPrefix(name, "pg_try_advisory"):
+		return ev.advisoryLock(name, vals, types)
+	}
+	return nil, typUnknown, false, nil
+}
+
+// asInt reads an integer argument, or an untyped one as an integer.
+func asInt(v any, t sqlType) (int64, error) {
+	x, err := cast(v, t, typInt8, true /* explicit */)
+	if err != nil {
+		return 0, err
+	}
+	return x.(int64), nil
+}
+
+// catalog returns the schema snapshot of the evaluator's transaction.
+func (ev *evaluator) catalog() (*catalogSnapshot, error) {
+	if ev.q == nil || ev.q.tx == nil {
+		return nil, pgerr.Unsupported("catalog functions in this position")
+	}
+	return ev.q.s.catalogSnapshot(ev.q.tx)
+}
+
+// relationName returns the name of the table, index or sequence with oid,
+// or "".
+func (c *catalogSnapshot) relationName(oid int64) string {
+	if t := c.byOID[oid]; t != nil {
+		return t.name()
+	}
+	if ix := c.indexes[oid]; ix != nil {
+		return ix.name
+	}
+	for _, t := range c.tables {
+		for _, seq := range t.sequences() {
+			if objectOID("S", seq) == oid {
+				return seq
+			}
+		}
+	}
+	return ""
+}
+
+// relationOID returns the oid of the table, index or sequence named name,
+// or 0.
+func (c *catalogSnapshot) relationOID(name string) int64 {
+	if t := c.byName[name]; t != nil {
+		return t.oid
+	}
+	for _, t := range c.tables {
+		for _, ix := range t.indexes {
+			if ix.name == name {
+				return ix.oid
+			}
+		}
+		for _, seq := range t.sequences() {
+			if seq == name {
+				return objectOID("S", seq)
+			}
+		}
+	}
+	return 0
+}
+
+// typeByOID finds a built-in type's row.
+func typeByOID(oid int64) (name string, elem int64, ok bool) {
+	for _, b := range builtinTypes {
+		if b.oid == oid {
+			return b.name, b.elem, true
+		}
+	}
+	return "", 0, false
+}
+
+// formatType is format_type(oid, typmod).
+func formatType(oid, mod int64) string {
+	if k, ok := kindOf(uint32(oid)); ok && oid != 0 && oid != int64(OIDUnknown) {
+		t := sqlType{kind: k}
+		if mod >= 4 {
+			switch k {
+			case kVarchar, kBpchar:
+				t.length = int(mod - 4)
+			case kNumeric:
+				t.prec, t.scale = int((mod-4)>>16), int((mod-4)&0xffff)
+			}
+		}
+		return formatTypeName(t, true)
+	}
+	if oid == 0 {
+		return "-"
+	}
+	if name, elem, ok := typeByOID(oid); ok {
+		switch {
+		case strings.HasPrefix(name, "_") && elem != 0:
+			return formatType(elem, mod) + "[]"
+		case name == "char":
+			return `"char"`
+		case name == "unknown":
+			return "unknown"
+		}
+		return name
+	}
+	return "???"
+}
+
+// formatTypeName is format_type's name of t: with its modifiers when
+// mods is set.
+func formatTypeName(t sqlType, mods bool) string {
+	var name string
+	switch t.kind {
+	case kVarchar:
+		name = "character varying"
+	case kBpchar:
+		name = "character"
+	case kNumeric:
+		name = "numeric"
+	default:
+		name = sqlDataType(t)
+	}
+	if mods {
+		switch {
+		case (t.kind == kVarchar || t.kind == kBpchar) && t.length > 0:
+			name += "(" + strconv.Itoa(t.length) + ")"
+		case t.kind == kNumeric && t.prec > 0:
+			name += "(" + strconv.Itoa(t.prec) + "," + strconv.Itoa(t.scale) + ")"
+		}
+	}
+	return name
+}
+
+// catalogCast casts to the object identifier types and the catalog's
+// other types: ok is false when e's type is none of them.
+func (ev *evaluator) catalogCast(e *ir.Cast) (any, sqlType, bool, error) {
+	if e.Type.Schema != "" && e.Type.Schema != "pg_catalog" || e.Type.ArrayDims > 0 {
+		return nil, typUnknown, false, nil
+	}
+	switch e.Type.Name {
+	case "regclass", "regtype", "regnamespace", "regproc", "regprocedure", "regrole", "oid", "name", "char", "xid":
+	default:
+		return nil, typUnknown, false, nil
+	}
+	if e.Type.Name == "char" && len(e.Type.Mods) > 0 {
+		return nil, typUnknown, false, nil // char(n) is bpchar
+	}
+	v, t, err := ev.eval(e.Arg)
+	if err != nil {
+		return nil, typUnknown, true, err
+	}
+	switch e.Type.Name {
+	case "name", "char":
+		if v == nil {
+			return nil, typText, true, nil
+		}
+		s := textOf(v, t)
+		if e.Type.Name == "char" && s != "" {
+			s = string([]rune(s)[:1])
+		}
+		if e.Type.Name == "name" && len(s) > 63 {
+			s = s[:63]
+		}
+		return s, typText, true, nil
+	case "oid", "xid":
+		if v == nil {
+			return nil, typInt8, true, nil
+		}
+		x, err := cast(v, t, typInt8, true /* explicit */)
+		return x, typInt8, true, err
+	}
+	if t.isInt() {
+		// A number in: the object's name out, as a reg* type prints.
+		if v == nil {
+			return nil, typText, true, nil
+		}
+		return ev.regName(e.Type.Name, v.(int64)), typText, true, nil
+	}
+	if v == nil {
+		return nil, typInt8, true, nil
+	}
+	if !t.isText() && t.kind != kUnknown {
+		return nil, typInt8, true, castError(t, typInt8)
+	}
+	oid, err := ev.regOID(e.Type.Name, v.(string))
+	return oid, typInt8, true, err
+}
+
+// regName is the text of oid as a value of reg type typ.
+func (ev *evaluator) regName(typ string, oid int64) string {
+	switch typ {
+	case "regclass":
+		if snap, err := ev.catalog(); err == nil {
+			if name := snap.relationName(oid); name != "" {
+				return ident(name)
+			}
+		}
+	case "regtype":
+		if oid != 0 {
+			if s := formatType(oid, -1); s != "???" {
+				return s
+			}
+		}
+	case "regnamespace":
+		switch oid {
+		case oidPgCatalog:
+			return "pg_catalog"
+		case oidPublic:
+			return "public"
+		case oidInformationSchema:
+			return "information_schema"
+		}
+	case "regrole":
+		if oid == oidOwner {
+			return ownerName
+		}
+	}
+	if oid == 0 && typ != "regnamespace" {
+		return "-"
+	}
+	return strconv.FormatInt(oid, 10)
+}
+
+// regOID reads the text s as a value of reg type typ: a number, or an
+// object's name (42P01 / 42704 when there is none).
+func (ev *evaluator) regOID(typ, s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, nil
+	}
+	schema, name := splitQualified(s)
+	switch typ {
+	case "regclass":
+		snap, err := ev.catalog()
+		if err != nil {
+			return 0, err
+		}
+		if schema == "" || schema == "public" {
+			if oid := snap.relationOID(name); oid != 0 {
+				return oid, nil
+			}
+		}
+		return 0, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", s)
+	case "regnamespace":
+		switch name {
+		case "pg_catalog":
+			return oidPgCatalog, nil
+		case "public":
+			return oidPublic, nil
+		case "information_schema":
+			return oidInformationSchema, nil
+		}
+		return 0, pgerr.New("3F000", "schema %q does not exist", s)
+	case "regtype":
+		tn := ir.TypeName{Name: name}
+		if t, err := typeOf(tn); err == nil {
+			return int64(oidOf(t)), nil
+		}
+		for _, b := range builtinTypes {
+			if b.name == name {
+				return b.oid, nil
+			}
+		}
+		return 0, pgerr.New("42704", "type %q does not exist", s)
+	case "regrole":
+		if name == ownerName {
+			return oidOwner, nil
+		}
+		return 0, pgerr.New("42704", "role %q does not exist", s)
+	}
+	return 0, pgerr.New("42883", "function %q does not exist", s)
+}
+
+// regexOp is ~ (match), ~* (match, ignoring case), !~ and !~*. Go's RE2
+// syntax stands in for PostgreSQL's advanced regular expressions; the
+// patterns clients send (anchors, groups, classes, alternation) read the
+// same in both.
+func regexOp(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	for _, t := range []sqlType{lt, rt} {
+		if !t.isText() && t.kind != kUnknown {
+			return nil, typBool, pgerr.New("42883", "operator does not exist: %s %s %s", lt, op, rt)
+		}
+	}
+	if l == nil || r == nil {
+		return nil, typBool, nil
+	}
+	pattern := r.(string)
+	if strings.HasSuffix(op, "*") {
+		pattern = "(?i)" + pattern
+	}
+	re, err := compileRegex(pattern)
+	if err != nil {
+		return nil, typBool, pgerr.New("2201B", "invalid regular expression: %s", err.Error())
+	}
+	s := l.(string)
+	if lt.kind == kBpchar {
+		s = strings.TrimRight(s, " ")
+	}
+	return re.MatchString(s) != strings.HasPrefix(op, "!"), typBool, nil
+}
+
+var regexCache sync.Map // pattern -> *regexp.Regexp
+
+func compileRegex(pattern string) (*regexp.Regexp, error) {
+	if re, ok := regexCache.Load(pattern); ok {
+		return re.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	regexCache.Store(pattern, re)
+	return re, nil
+}
+
+// advisoryLocks counts the session-level advisory locks each session
+// holds, per DB.
+type advisoryLocks struct {
+	mu   sync.Mutex
+	held map[*Session]map[[2]int64]int
+}
+
+type advisoryLocksKey struct{}
+
+// advisoryLock is pg_advisory_lock and its kin, on one bigint key or two
+// integer keys: the lock functions return void (pg_try_* true) and the
+// unlock functions whether the session held the lock. Transaction-level
+// locks (pg_advisory_xact_lock) are not counted: they end with the
+// transaction and cannot be unlocked.
+func (ev *evaluator) advisoryLock(name string, vals []any, types []sqlType) (any, sqlType, bool, error) {
+	if ev.q == nil || (len(vals) != 1 && len(vals) != 2 && name != "pg_advisory_unlock_all") {
+		return nil, typUnknown, false, nil
+	}
+	var key [2]int64
+	for i, v := range vals {
+		if v == nil {
+			return nil, typBool, true, nil
+		}
+		k, err := asInt(v, types[i])
+		if err != nil {
+			return nil, typBool, true, err
+		}
+		key[i] = k
+	}
+	locks := ev.q.s.db.Extension(advisoryLocksKey{}, func() any {
+		return &advisoryLocks{held: map[*Session]map[[2]int64]int{}}
+	}).(*advisoryLocks)
+	locks.mu.Lock()
+	defer locks.mu.Unlock()
+	mine := locks.held[ev.q.s]
+	shared := strings.Contains(name, "_shared")
+	name = strings.TrimSuffix(name, "_shared")
+	_ = shared
+	switch name {
+	case "pg_advisory_lock", "pg_try_advisory_lock":
+		if mine == nil {
+			mine = map[[2]int64]int{}
+			locks.held[ev.q.s] = mine
+		}
+		mine[key]++
+		if name == "pg_try_advisory_lock" {
+			return true, typBool, true, nil
+		}
+		return "", typText, true, nil
+	case "pg_advisory_xact_lock":
+		return "", typText, true, nil
+	case "pg_try_advisory_xact_lock":
+		return true, typBool, true, nil
+	case "pg_advisory_unlock":
+		if mine[key] == 0 {
+			return false, typBool, true, nil
+		}
+		if mine[key]--; mine[key] == 0 {
+			delete(mine, key)
+		}
+		if len(mine) == 0 {
+			delete(locks.held, ev.q.s)
+		}
+		return true, typBool, true, nil
+	case "pg_advisory_unlock_all":
+		delete(locks.held, ev.q.s)
+		return "", typText, true, nil
+	}
+	return nil, typUnknown, false, nil
+}
+
+// splitQualified splits a possibly schema-qualified, possibly quoted name
+// as the reg* input functions read it: unquoted parts fold to lower case.
+func splitQualified(s string) (schema, name string) {
+	var parts []string
+	var b strings.Builder
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' && quoted && i+1 < len(s) && s[i+1] == '"':
+			b.WriteByte('"')
+			i++
+		case c == '"':
+			quoted = !quoted
+		case c == '.' && !quoted:
+			parts = append(parts, b.String())
+			b.Reset()
+		case !quoted:
+			b.WriteString(strings.ToLower(string(c)))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	parts = append(parts, b.String())
+	if len(parts) == 1 {
+		return "", parts[0]
+	}
+	return parts[len(parts)-2], parts[len(parts)-1]
+}

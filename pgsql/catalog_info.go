@@ -1,0 +1,275 @@
+package pgsql
+
+import (
+	"strconv"
+	"strings"
+)
+
+// information_schema's views, row by row, for the database's own tables
+// (schema public). Columns a row leaves out are NULL.
+
+func yesNo(b bool) string {
+	if b {
+		return "YES"
+	}
+	return "NO"
+}
+
+func isSchemata(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, n := range []string{"pg_toast", "pg_catalog", "public", "information_schema"} {
+		out = append(out, map[string]any{"catalog_name": c.db, "schema_name": n, "schema_owner": ownerName})
+	}
+	return out
+}
+
+func isTables(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, t := range c.tables {
+		out = append(out, map[string]any{"table_catalog": c.db, "table_schema": "public", "table_name": t.name(),
+			"table_type": "BASE TABLE", "is_insertable_into": "YES", "is_typed": "NO"})
+	}
+	return out
+}
+
+// sqlDataType is information_schema's data_type of t.
+func sqlDataType(t sqlType) string {
+	switch t.kind {
+	case kInt2:
+		return "smallint"
+	case kInt4:
+		return "integer"
+	case kInt8:
+		return "bigint"
+	case kFloat4:
+		return "real"
+	case kFloat8:
+		return "double precision"
+	case kVarchar:
+		return "character varying"
+	case kBpchar:
+		return "character"
+	case kBool:
+		return "boolean"
+	case kTimestamp:
+		return "timestamp without time zone"
+	case kTimestamptz:
+		return "timestamp with time zone"
+	}
+	return kindNames[t.kind] // numeric, text, bytea, date, uuid
+}
+
+func isColumns(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, t := range c.tables {
+		for i, col := range t.ts.def.Columns {
+			typ := t.ts.types[i]
+			m := map[string]any{
+				"table_catalog": c.db, "table_schema": "public", "table_name": t.name(), "column_name": col.Name,
+				"ordinal_position": int64(i + 1), "is_nullable": yesNo(!col.NotNull), "data_type": sqlDataType(typ),
+				"udt_catalog": c.db, "udt_schema": "pg_catalog", "udt_name": kindNames[typ.kind],
+				"dtd_identifier": strconv.Itoa(i + 1), "is_self_referencing": "NO", "is_identity": "NO",
+				"identity_cycle": "NO", "is_generated": "NEVER", "is_updatable": "YES",
+			}
+			if def, ok := columnDefault(t, i); ok {
+				m["column_default"] = def
+			}
+			switch {
+			case typ.kind == kVarchar || typ.kind == kBpchar:
+				if typ.length > 0 {
+					m["character_maximum_length"] = int64(typ.length)
+					m["character_octet_length"] = int64(typ.length * 4)
+				} else {
+					m["character_octet_length"] = int64(1073741824)
+				}
+			case typ.kind == kText:
+				m["character_octet_length"] = int64(1073741824)
+			case typ.isInt():
+				m["numeric_precision"] = map[kind]int64{kInt2: 16, kInt4: 32, kInt8: 64}[typ.kind]
+				m["numeric_precision_radix"], m["numeric_scale"] = int64(2), int64(0)
+			case typ.kind == kFloat4 || typ.kind == kFloat8:
+				m["numeric_precision"] = map[kind]int64{kFloat4: 24, kFloat8: 53}[typ.kind]
+				m["numeric_precision_radix"] = int64(2)
+			case typ.kind == kNumeric:
+				m["numeric_precision_radix"] = int64(10)
+				if typ.prec > 0 {
+					m["numeric_precision"], m["numeric_scale"] = int64(typ.prec), int64(typ.scale)
+				}
+			case typ.kind == kTimestamp || typ.kind == kTimestamptz:
+				m["datetime_precision"] = int64(6)
+			case typ.kind == kDate:
+				m["datetime_precision"] = int64(0)
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// columnDefault is the text of column i's default as PostgreSQL
+// deparses it (pg_get_expr of pg_attrdef.adbin), and whether it has one.
+func columnDefault(t *catalogTable, i int) (string, bool) {
+	col := t.ts.def.Columns[i]
+	typ := t.ts.types[i]
+	switch {
+	case col.AutoIncrement:
+		return "nextval('" + strings.ReplaceAll(ident(t.name()+"_"+col.Name+"_seq"), "'", "''") + "'::regclass)", true
+	case t.ts.defaults != nil && t.ts.defaults[i] != nil:
+		return t.ts.defaults[i].String(), true
+	case col.Default == nil:
+		return "", false
+	}
+	text, _ := Column{typ: typ}.Format(col.Default)
+	quoted := "'" + strings.ReplaceAll(text, "'", "''") + "'::"
+	switch typ.kind {
+	case kBool:
+		return strconv.FormatBool(col.Default == true), true
+	case kInt2, kInt4, kInt8, kNumeric, kFloat4, kFloat8:
+		if !strings.HasPrefix(text, "-") && !strings.ContainsAny(text, "NI") {
+			return text, true
+		}
+		return quoted + formatTypeName(typ, false), true
+	case kBpchar:
+		return quoted + "bpchar", true
+	}
+	return quoted + formatTypeName(typ, false), true
+}
+
+// constraintType is information_schema's name of a constraint kind.
+func constraintType(kind string) string {
+	return map[string]string{"p": "PRIMARY KEY", "u": "UNIQUE", "f": "FOREIGN KEY", "c": "CHECK"}[kind]
+}
+
+func isTableConstraints(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, t := range c.tables {
+		for _, con := range t.cons {
+			m := map[string]any{"constraint_catalog": c.db, "constraint_schema": "public", "constraint_name": con.name,
+				"table_catalog": c.db, "table_schema": "public", "table_name": t.name(),
+				"constraint_type": constraintType(con.kind), "is_deferrable": "NO", "initially_deferred": "NO",
+				"enforced": "YES"}
+			if con.kind == "f" {
+				m["is_deferrable"] = yesNo(con.fk.Deferrable || con.fk.InitiallyDeferred)
+				m["initially_deferred"] = yesNo(con.fk.InitiallyDeferred)
+			}
+			if con.kind == "p" || con.kind == "u" {
+				m["nulls_distinct"] = "YES"
+			}
+			out = append(out, m)
+		}
+		// PostgreSQL lists each NOT NULL column as a CHECK constraint.
+		for _, n := range notNullConstraints(t) {
+			out = append(out, map[string]any{"constraint_catalog": c.db, "constraint_schema": "public",
+				"constraint_name": n[0], "table_catalog": c.db, "table_schema": "public", "table_name": t.name(),
+				"constraint_type": "CHECK", "is_deferrable": "NO", "initially_deferred": "NO", "enforced": "YES"})
+		}
+	}
+	return out
+}
+
+// notNullConstraints returns the names information_schema gives t's NOT
+// NULL columns (<namespace oid>_<table oid>_<attnum>_not_null) and their
+// check clauses.
+func notNullConstraints(t *catalogTable) [][2]string {
+	var out [][2]string
+	for i, col := range t.ts.def.Columns {
+		if col.NotNull {
+			name := strconv.FormatInt(oidPublic, 10) + "_" + strconv.FormatInt(t.oid, 10) + "_" + strconv.Itoa(i+1) + "_not_null"
+			out = append(out, [2]string{name, ident(col.Name) + " IS NOT NULL"})
+		}
+	}
+	return out
+}
+
+func isKeyColumnUsage(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, con := range c.cons {
+		if con.kind == "c" {
+			continue
+		}
+		for i, col := range con.cols {
+			m := map[string]any{"constraint_catalog": c.db, "constraint_schema": "public", "constraint_name": con.name,
+				"table_catalog": c.db, "table_schema": "public", "table_name": con.table.name(), "column_name": col,
+				"ordinal_position": int64(i + 1)}
+			if con.kind == "f" {
+				m["position_in_unique_constraint"] = int64(i + 1)
+				if ix := referencedIndex(con); ix != nil {
+					for j, rc := range ix.columns {
+						if rc == con.refs[i] {
+							m["position_in_unique_constraint"] = int64(j + 1)
+						}
+					}
+				}
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func isConstraintColumnUsage(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, con := range c.cons {
+		table, cols := con.table, con.cols
+		switch con.kind {
+		case "f":
+			table, cols = con.ref, con.refs
+		case "c":
+			cols = checkColumns(con)
+		}
+		for _, col := range cols {
+			out = append(out, map[string]any{"table_catalog": c.db, "table_schema": "public", "table_name": table.name(),
+				"column_name": col, "constraint_catalog": c.db, "constraint_schema": "public", "constraint_name": con.name})
+		}
+	}
+	return out
+}
+
+func isReferentialConstraints(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, con := range c.cons {
+		if con.kind != "f" {
+			continue
+		}
+		m := map[string]any{"constraint_catalog": c.db, "constraint_schema": "public", "constraint_name": con.name,
+			"match_option": "NONE", "update_rule": con.fk.OnUpdate.String(), "delete_rule": con.fk.OnDelete.String()}
+		if strings.Contains(strings.ToUpper(con.fk.Match.String()), "FULL") {
+			m["match_option"] = "FULL"
+		}
+		if ix := referencedIndex(con); ix != nil && ix.constraint != nil {
+			m["unique_constraint_catalog"], m["unique_constraint_schema"], m["unique_constraint_name"] = c.db, "public", ix.constraint.name
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func isCheckConstraints(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, t := range c.tables {
+		for _, con := range t.cons {
+			if con.kind == "c" {
+				out = append(out, map[string]any{"constraint_catalog": c.db, "constraint_schema": "public",
+					"constraint_name": con.name, "check_clause": parenthesized(con.check)})
+			}
+		}
+		for _, n := range notNullConstraints(t) {
+			out = append(out, map[string]any{"constraint_catalog": c.db, "constraint_schema": "public",
+				"constraint_name": n[0], "check_clause": n[1]})
+		}
+	}
+	return out
+}
+
+func isSequences(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, t := range c.tables {
+		for _, seq := range t.sequences() {
+			out = append(out, map[string]any{"sequence_catalog": c.db, "sequence_schema": "public", "sequence_name": seq,
+				"data_type": "bigint", "numeric_precision": int64(64), "numeric_precision_radix": int64(2),
+				"numeric_scale": int64(0), "start_value": "1", "minimum_value": "1",
+				"maximum_value": "9223372036854775807", "increment": "1", "cycle_option": "NO"})
+		}
+	}
+	return out
+}
