@@ -5,6 +5,7 @@ go 1.26
 replace github.com/reldb/reldb => ../
 
 require (
+	github.com/golang-migrate/migrate/v4 v4.20.1
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/lib/pq v1.12.3
 	github.com/reldb/reldb v0.0.0-00010101000000-000000000000

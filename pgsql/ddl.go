@@ -388,7 +388,8 @@ func indexExists(tx *engine.Tx, name string) bool {
 
 // drop is DROP TABLE and DROP INDEX. Tables named together are dropped
 // together, so one may reference another; a table still referenced from
-// outside the list is 2BP01, and CASCADE is 0A000 in this slice.
+// outside the list is 2BP01 unless CASCADE drops its foreign keys; DROP
+// INDEX CASCADE is 0A000 in this slice.
 func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 	switch st.Kind {
 	case ir.ObjectTable:
@@ -434,9 +435,6 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 
 func (s *Session) dropTables(tx *engine.Tx, st *ir.Drop) (Result, error) {
 	res := Result{Tag: "DROP TABLE"}
-	if st.Cascade {
-		return res, pgerr.Unsupported("DROP TABLE CASCADE")
-	}
 	var names []string
 	for _, q := range st.Names {
 		name, err := tableName(q)
@@ -450,6 +448,21 @@ func (s *Session) dropTables(tx *engine.Tx, st *ir.Drop) (Result, error) {
 			return res, pgerr.UndefinedTableError(name)
 		}
 		names = append(names, name)
+	}
+	if st.Cascade {
+		// CASCADE drops the foreign keys of other tables that reference
+		// these (PostgreSQL's only dependents of a table here).
+		rels, err := tx.Relations("")
+		if err != nil {
+			return res, err
+		}
+		for _, r := range rels {
+			if slices.Contains(names, r.Parent) && !slices.Contains(names, r.Child) {
+				if err := tx.DropRelation(r.Name); err != nil {
+					return res, err
+				}
+			}
+		}
 	}
 	// Drop children before their parents: retry the refused ones while
 	// dropping others makes progress.

@@ -456,6 +456,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.delete(tx, st, ev)
 	case *ir.Select:
 		return s.query(tx, st, ev)
+	case *ir.Truncate:
+		return s.truncate(tx, st) // truncate.go
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }

@@ -1,5 +1,6 @@
 -- psql against reldb serve: create, insert, select, a foreign-key error,
--- a transaction rolled back.
+-- a transaction rolled back, and psql's \dt, \di and \d, which read the
+-- catalog.
 CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
 CREATE TABLE books (id serial PRIMARY KEY, author_id int NOT NULL REFERENCES authors ON DELETE CASCADE, title text NOT NULL, price numeric(6,2));
 INSERT INTO authors (name) VALUES ('Le Guin'), ('Butler') RETURNING id, name;
@@ -17,3 +18,7 @@ Tiptree
 Delany
 \.
 COPY (SELECT id, name FROM authors ORDER BY id) TO STDOUT;
+CREATE INDEX books_title_idx ON books (title);
+\dt
+\di
+\d

@@ -156,6 +156,18 @@ func (t *translator) expr(n nodes.Node) (ir.Expr, error) {
 	case *nodes.A_Indirection:
 		return nil, unsupported("array subscript and field selection")
 	case *nodes.CollateClause:
+		// reldb compares text bytewise, which is the C collation's
+		// order; catalog queries name the default one (psql's \d).
+		names, err := strs(n.Collname)
+		if err != nil {
+			return nil, err
+		}
+		switch strings.ToLower(names[len(names)-1]) {
+		case "default", "c", "posix":
+			if len(names) == 1 || len(names) == 2 && names[0] == "pg_catalog" {
+				return t.expr(n.Arg)
+			}
+		}
 		return nil, unsupported("COLLATE")
 	case *nodes.GroupingFunc:
 		return nil, unsupported("GROUPING")

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/pgplex/pgparser/nodes"
@@ -13,12 +14,25 @@ import (
 // tree: the one call into its grammar, the check of its lexer, and the
 // source-text checks for constructs it builds wrongly (see the package doc).
 
+// collateDefault matches COLLATE schema.default, capturing what precedes
+// the keyword.
+var collateDefault = regexp.MustCompile(`(?i)(\bCOLLATE\s+[a-z_][a-z0-9_]*\s*\.\s*)default\b`)
+
 // rawParse runs pgparser over text and returns its statement nodes. It is
 // the only place that calls the grammar.
 func rawParse(text string) ([]nodes.Node, error) {
 	list, err := parser.Parse(text)
 	if err != nil {
-		return nil, err
+		// pgparser reads COLLATE pg_catalog.default, which psql sends,
+		// as a syntax error: its grammar wants the keyword quoted.
+		fixed := collateDefault.ReplaceAllString(text, `${1}"default"`)
+		if fixed == text {
+			return nil, err
+		}
+		if list, err = parser.Parse(fixed); err != nil {
+			_, err = parser.Parse(text)
+			return nil, err
+		}
 	}
 	if list == nil {
 		return nil, nil
