@@ -3,6 +3,8 @@ package pgsql
 import (
 	"strconv"
 	"strings"
+
+	"github.com/cockroachdb/apd/v3"
 )
 
 // information_schema's views, row by row, for the database's own tables
@@ -120,6 +122,14 @@ func columnDefault(t *catalogTable, i int) (string, bool) {
 		return "", false
 	}
 	text, _ := Column{typ: typ}.Format(col.Default)
+	if d, ok := col.Default.(*apd.Decimal); ok {
+		// The engine keeps the value rounded to the column's scale, not
+		// the literal: print it without trailing zeros (0, not 0.00),
+		// as the common literals were written.
+		var r apd.Decimal
+		r.Reduce(d)
+		text, _ = Column{typ: typNumeric}.Format(&r)
+	}
 	quoted := "'" + strings.ReplaceAll(text, "'", "''") + "'::"
 	switch typ.kind {
 	case kBool:

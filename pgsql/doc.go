@@ -37,7 +37,22 @@
 // (engine.Options.Clock); gen_random_uuid(), from a per-database stream
 // SeedRandom can fix; BEGIN / START TRANSACTION,
 // COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET
-// CONSTRAINTS.
+// CONSTRAINTS; TRUNCATE and DROP TABLE … CASCADE (which drops the
+// foreign keys referencing the tables).
+//
+// # Catalog
+//
+// A read-only pg_catalog (pg_namespace, pg_class, pg_attribute, pg_type,
+// pg_index, pg_indexes, pg_constraint, pg_attrdef, pg_tables, pg_database,
+// pg_settings, pg_am, pg_roles, pg_sequence and, empty, the others psql
+// reads) and information_schema (tables, columns, table_constraints,
+// key_column_usage, constraint_column_usage, referential_constraints,
+// check_constraints, sequences, schemata; views is empty), computed from
+// the schema at query time, with current_schema(), current_database(),
+// version(), format_type(), pg_get_constraintdef(), pg_get_indexdef(),
+// pg_table_is_visible(), the reg* casts, the regex operators ~ ~* !~ !~*,
+// and session advisory locks that never wait. See catalog.go for what it
+// describes and how oid, name and arrays are typed.
 //
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others tables without a primary key, a
