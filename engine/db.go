@@ -34,6 +34,8 @@ type DB struct {
 	planners sync.Pool
 	// dur is nil for an in-memory database.
 	dur *durable.Store
+	// locks are the row locks of ReadCommitted transactions.
+	locks lockTable
 }
 
 // catalogCache maps table names to definitions for one catalog tree. The
@@ -126,7 +128,7 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 	if !opts.ReadOnly && db.opts.ReadOnly {
 		return nil, errReadOnlyDB
 	}
-	tx := &Tx{db: db, ctx: ctx, readOnly: opts.ReadOnly, fetch: opts.FetchMode}
+	tx := &Tx{db: db, ctx: ctx, readOnly: opts.ReadOnly, iso: opts.Isolation, fetch: opts.FetchMode}
 	if !opts.ReadOnly {
 		tx.writeState = &writeState{}
 	}
@@ -135,13 +137,16 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 		mode = txn.ReadOnly
 	}
 	switch opts.Isolation {
-	case Serializable, RepeatableRead:
+	case Serializable, RepeatableRead, ReadCommitted:
 	default:
 		return nil, fmt.Errorf("%w: unknown isolation level %v", ErrInvalidArgument, opts.Isolation)
 	}
 	db.oracle.BeginInto(&tx.t, mode)
-	if opts.Isolation == RepeatableRead {
+	if opts.Isolation != Serializable {
 		tx.t.SetIsolation(txn.SnapshotIsolation)
+	}
+	if opts.Isolation == ReadCommitted && !opts.ReadOnly {
+		tx.rc = true
 	}
 	return tx, nil
 }
@@ -172,8 +177,9 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	backoff := r.MinBackoff
 	for attempt := 1; ; attempt++ {
 		err := db.updateOnce(ctx, fn)
-		if err == nil || !errors.Is(err, ErrConflict) || attempt >= r.MaxAttempts {
-			if err != nil && errors.Is(err, ErrConflict) && attempt > 1 {
+		retry := errors.Is(err, ErrConflict) || errors.Is(err, ErrDeadlock)
+		if err == nil || !retry || attempt >= r.MaxAttempts {
+			if err != nil && retry && attempt > 1 {
 				return fmt.Errorf("after %d attempts: %w", attempt, err)
 			}
 			return err

@@ -152,6 +152,8 @@ func SQLState(err error) string {
 		return ce.SQLState
 	case errors.Is(err, ErrConflict):
 		return catalog.StateSerialization
+	case errors.Is(err, ErrDeadlock):
+		return "40P01"
 	case errors.Is(err, ErrType):
 		return catalog.StateDatatypeMismatch
 	case errors.Is(err, ErrNoTable):

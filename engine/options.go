@@ -178,9 +178,15 @@ const (
 	// PostgreSQL's REPEATABLE READ. Unlike PostgreSQL's, the conflict is
 	// reported at Commit, not at the statement that wrote the row.
 	RepeatableRead
+	// ReadCommitted transactions read the latest committed state at the
+	// start of each statement and lock the rows they write, waiting for a
+	// concurrent writer of a row instead of failing, as PostgreSQL's READ
+	// COMMITTED does; see LockRow and BeginStatement. Only the reads of
+	// constraint checks are validated at commit.
+	ReadCommitted
 )
 
-var isolationNames = [...]string{Serializable: "serializable", RepeatableRead: "repeatable read"}
+var isolationNames = [...]string{Serializable: "serializable", RepeatableRead: "repeatable read", ReadCommitted: "read committed"}
 
 // String returns the level's name as SQL spells it, in lower case.
 func (i Isolation) String() string {

@@ -182,6 +182,9 @@ func (q *Query) plan() (*access.Plan, error) {
 	if err := q.tx.live(); err != nil {
 		return nil, err
 	}
+	if err := q.tx.statement(); err != nil {
+		return nil, err
+	}
 	d, err := q.tx.table(q.table)
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)

@@ -28,6 +28,7 @@ type Tx struct {
 	ctx      context.Context
 	t        txn.Txn
 	readOnly bool
+	iso      Isolation
 	managed  bool      // begun by View or Update: Commit and Rollback panic
 	fetch    FetchMode // the transaction's fetch mode
 	done     atomic.Bool
@@ -56,6 +57,13 @@ type writeState struct {
 	// stmtChecks holds a multi-row statement's foreign-key checks to its
 	// end (see InsertRows).
 	stmtChecks bool
+	// rc marks a ReadCommitted transaction; held are the row locks it
+	// holds and stmtHeld says BeginStatement fixed its state
+	// (readcommitted.go).
+	rc       bool
+	held     []lockKey
+	stmtHeld bool
+	stmtCtx  context.Context
 	// tables caches catalog lookups, each recorded once in the read set;
 	// cleared by schema changes and rollbacks.
 	tables     map[string]*catalog.Table
@@ -123,6 +131,11 @@ func (tx *Tx) commit() error {
 		return ErrTxDone
 	}
 	defer tx.endStats()
+	if tx.writeState != nil {
+		// Row locks end with the transaction, however it ends: after the
+		// commit is published, or when it fails.
+		defer tx.db.locks.releaseAll(tx)
+	}
 	if err := tx.ctx.Err(); err != nil {
 		tx.t.Abort()
 		return err
@@ -136,7 +149,11 @@ func (tx *Tx) commit() error {
 	if tx.db.dur != nil {
 		return tx.commitDurable()
 	}
-	if _, err := tx.t.Commit(); err != nil {
+	var hook func(*txn.Changes) error
+	if !tx.readOnly && !tx.rc && tx.db.locks.n.Load() > 0 {
+		hook = func(c *txn.Changes) error { return tx.db.locks.checkWrites(tx, c) }
+	}
+	if _, err := tx.t.CommitWith(hook); err != nil {
 		return tx.conflictError(err)
 	}
 	return nil
@@ -146,7 +163,16 @@ func (tx *Tx) commit() error {
 // and returns once the record is written (see internal/durable).
 func (tx *Tx) commitDurable() error {
 	wrote := tx.t.Writes() > 0
-	v, err := tx.t.CommitWith(tx.db.dur.Hook)
+	hook := tx.db.dur.Hook
+	if !tx.readOnly && !tx.rc {
+		hook = func(c *txn.Changes) error {
+			if err := tx.db.locks.checkWrites(tx, c); err != nil {
+				return err
+			}
+			return tx.db.dur.Hook(c)
+		}
+	}
+	v, err := tx.t.CommitWith(hook)
 	if err != nil {
 		return tx.conflictError(err)
 	}
@@ -213,6 +239,9 @@ func (tx *Tx) rollback() {
 	if tx.done.CompareAndSwap(false, true) {
 		tx.t.Abort()
 		tx.endStats()
+		if tx.writeState != nil {
+			tx.db.locks.releaseAll(tx)
+		}
 	}
 }
 
@@ -252,6 +281,10 @@ func (tx *Tx) enter() error {
 	}
 	if !tx.busy.CompareAndSwap(false, true) {
 		return ErrTxBusy
+	}
+	if err := tx.statement(); err != nil {
+		tx.busy.Store(false)
+		return err
 	}
 	return nil
 }

@@ -95,6 +95,13 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 	key := tx.arena.Own(tx.scratch)
 	// Put first and look at what it replaced: one descent instead of a Get
 	// and a Put. A duplicate is undone by the caller's rollback.
+	if tx.rc {
+		// Wait for a concurrent inserter of the key; a row it committed is
+		// then a duplicate.
+		if _, err := tx.lockRow(d, key); err != nil {
+			return nil, err
+		}
+	}
 	pe := tx.rows.Entry(key, vals)
 	row := pe.Val // the box, shared by the index entries
 	if _, existed := tx.t.PutEntry(d.Primary, pe); existed {
@@ -177,6 +184,9 @@ func (tx *Tx) Get(table string, key any) (Record, error) {
 	if err := tx.live(); err != nil {
 		return Record{}, err
 	}
+	if err := tx.statement(); err != nil {
+		return Record{}, err
+	}
 	d, err := tx.table(table)
 	if err != nil {
 		return Record{}, fmt.Errorf("get: %w", err)
@@ -188,6 +198,21 @@ func (tx *Tx) Get(table string, key any) (Record, error) {
 	}
 	tx.counted(LoadGet, table, 1, 1)
 	return tx.looseRecord(d, vals), nil
+}
+
+// lockLookup locks the row a statement found at pk under ReadCommitted and,
+// if its latest committed version differs from the one found, looks it
+// up again in the newer state (ErrNotFound if it is gone).
+func (tx *Tx) lockLookup(d *catalog.Table, table string, key any, pk []byte, old []any) (*catalog.Table, []any, []byte, error) {
+	moved, err := tx.lockRow(d, pk)
+	if err != nil || !moved {
+		return d, old, pk, err
+	}
+	if d, err = tx.table(table); err != nil {
+		return nil, nil, nil, err
+	}
+	old, pk, err = tx.lookup(d, key)
+	return d, old, pk, err
 }
 
 // Update changes the named columns of the row with the given primary key and
@@ -210,6 +235,9 @@ func (tx *Tx) updateStmt(table string, key any, set Row) (Record, error) {
 		return Record{}, fmt.Errorf("update: %w", err)
 	}
 	old, pk, err := tx.lookup(d, key)
+	if err == nil {
+		d, old, pk, err = tx.lockLookup(d, table, key, pk, old)
+	}
 	if err != nil {
 		return Record{}, fmt.Errorf("update %s: %w", table, err)
 	}
@@ -284,6 +312,9 @@ func (tx *Tx) Delete(table string, key any) error {
 		return fmt.Errorf("delete: %w", err)
 	}
 	old, pk, err := tx.lookup(d, key)
+	if err == nil {
+		d, old, pk, err = tx.lockLookup(d, table, key, pk, old)
+	}
 	if err != nil {
 		return fmt.Errorf("delete from %s: %w", table, err)
 	}
@@ -334,6 +365,19 @@ func (tx *Tx) Upsert(table string, row Row) (Record, error) {
 			return tx.insertStmt(table, row) // no key yet: generated, or refused by Insert
 		}
 		kv[p] = v
+	}
+	if tx.rc {
+		// Lock the key first: a concurrent inserter's row, once committed,
+		// is then updated rather than a duplicate.
+		moved, err := tx.lockRow(d, d.PKKey(kv))
+		if err != nil {
+			return Record{}, fmt.Errorf("upsert into %s: %w", table, err)
+		}
+		if moved {
+			if d, err = tx.table(table); err != nil {
+				return Record{}, fmt.Errorf("upsert: %w", err)
+			}
+		}
 	}
 	if _, exists := tx.t.Get(d.Primary, d.PKKey(kv)); exists {
 		stored := Key(catalog.Pick(kv, d.PK))

@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"errors"
+	"reflect"
 	"strconv"
 
 	"github.com/reldb/reldb/engine"
@@ -313,6 +314,41 @@ func (s *Session) targetRows(tx *engine.Tx, ts *tableSchema, alias string, other
 	return sc, rows, nil
 }
 
+// recheck locks a target row of UPDATE or DELETE under READ COMMITTED
+// and returns it as it now is (joined with the rest of its FROM / USING
+// row), and whether the statement still applies to it: a row a concurrent
+// transaction changed meanwhile is waited for, then its new version is
+// checked against WHERE again, and a row it deleted is skipped — as
+// PostgreSQL re-checks updated rows. Other levels get the row as found.
+func (s *Session) recheck(tx *engine.Tx, table string, ts *tableSchema, sc *scope, joined []any, where ir.Expr, ev *evaluator) ([]any, bool, error) {
+	if tx.Isolation() != engine.ReadCommitted || tx.ReadOnly() {
+		return joined, true, nil
+	}
+	old := joined[:len(ts.types)]
+	rec, err := tx.LockRow(table, ts.key(old))
+	if errors.Is(err, engine.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	cur := rec.Values()
+	if reflect.DeepEqual(old, cur) {
+		return joined, true, nil
+	}
+	row := append(append(make([]any, 0, len(joined)), cur...), joined[len(ts.types):]...)
+	if where == nil {
+		return row, true, nil
+	}
+	sc.row = row
+	v, _, err := ev.with(sc).eval(where)
+	if err != nil {
+		return nil, false, err
+	}
+	still, _ := v.(bool)
+	return row, still, nil
+}
+
 func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, error) {
 	if st.With != nil {
 		return Result{}, pgerr.Unsupported("WITH in UPDATE")
@@ -336,6 +372,13 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	res := Result{}
 	rowEv := ev.with(sc)
 	for _, joined := range rows {
+		joined, ok, err := s.recheck(tx, table, ts, sc, joined, st.Where, ev)
+		if err != nil {
+			return res, err
+		}
+		if !ok {
+			continue
+		}
 		sc.row = joined
 		old := joined[:len(ts.types)]
 		set, err := ts.setRow(rowEv, st.Set, cols)
@@ -381,7 +424,14 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 	}
 	res := Result{}
 	for _, old := range rows {
-		err := tx.Delete(table, ts.key(old[:len(ts.types)]))
+		old, ok, err := s.recheck(tx, table, ts, sc, old, st.Where, ev)
+		if err != nil {
+			return res, err
+		}
+		if !ok {
+			continue
+		}
+		err = tx.Delete(table, ts.key(old[:len(ts.types)]))
 		if err != nil && !errors.Is(err, engine.ErrNotFound) {
 			return res, err
 		}

@@ -3,7 +3,6 @@ package pgsql
 import (
 	"context"
 
-	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
 	"github.com/reldb/reldb/pgsql/internal/parse"
 )
@@ -118,7 +117,7 @@ func (s *Session) execEach(ctx context.Context, stmts []ir.Statement, sql string
 	for i, st := range stmts {
 		if s.block && s.tx == nil && writes(st) {
 			// The block outlives this statement, as BEGIN's transaction does.
-			tx, err := s.db.Begin(context.WithoutCancel(ctx), engine.TxOptions{})
+			tx, err := s.db.Begin(context.WithoutCancel(ctx), sessionTxOptions)
 			if err != nil {
 				return s.endBlock(own, toError(err))
 			}

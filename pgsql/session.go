@@ -53,9 +53,10 @@ func (c Column) TypeName() string {
 // outside BEGIN each statement is its own transaction; inside one, the
 // first error aborts it and every later statement fails with 25P02 until
 // ROLLBACK (or ROLLBACK TO a savepoint), and COMMIT of an aborted
-// transaction rolls back. REPEATABLE READ runs as the engine's
-// RepeatableRead; the other levels run serializable, so a lost race there
-// is 40001 where PostgreSQL's READ COMMITTED would wait for the row.
+// transaction rolls back. Isolation levels are the engine's: READ
+// COMMITTED (the default, as in PostgreSQL; concurrent updates of one row
+// wait for each other), REPEATABLE READ and SERIALIZABLE (a lost race is
+// 40001).
 //
 // A Session is not safe for concurrent use; open one per connection.
 // Sessions of one DB may run concurrently.
@@ -187,7 +188,7 @@ func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []a
 	}
 	if s.tx != nil {
 		s.txFresh = false
-		res, err := s.statement(s.tx, st, args)
+		res, err := s.inStatement(ctx, s.tx, st, args)
 		if err != nil {
 			s.failed = true
 			return Result{}, toError(err)
@@ -195,11 +196,13 @@ func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []a
 		return res, nil
 	}
 	_, query := st.(*ir.Select)
-	tx, err := s.db.Begin(ctx, engine.TxOptions{ReadOnly: query})
+	opts := sessionTxOptions
+	opts.ReadOnly = query
+	tx, err := s.db.Begin(ctx, opts)
 	if err != nil {
 		return Result{}, toError(err)
 	}
-	res, err := s.statement(tx, st, args)
+	res, err := s.inStatement(ctx, tx, st, args)
 	if err != nil {
 		_ = tx.Rollback()
 		s.declTx = nil
@@ -236,7 +239,7 @@ func (s *Session) begin(ctx context.Context, st *ir.Begin, sql string) (Result, 
 	// The transaction outlives this statement: its context is not the
 	// statement's, which a caller (a wire server) cancels when the
 	// statement ends.
-	opts := txOptions(st.Modes, engine.TxOptions{})
+	opts := txOptions(st.Modes, sessionTxOptions)
 	tx, err := s.db.Begin(context.WithoutCancel(ctx), opts)
 	if err != nil {
 		return Result{}, toError(err)
@@ -245,11 +248,9 @@ func (s *Session) begin(ctx context.Context, st *ir.Begin, sql string) (Result, 
 	return Result{Tag: tag}, nil
 }
 
-// txOptions applies the modes of BEGIN or SET TRANSACTION to opts.
-// REPEATABLE READ is the engine's RepeatableRead. SERIALIZABLE, READ
-// COMMITTED and READ UNCOMMITTED run serializable: stricter than
-// PostgreSQL's READ COMMITTED, whose concurrent updates of one row wait
-// instead of failing with 40001 (row locks are not there yet).
+// txOptions applies the modes of BEGIN or SET TRANSACTION to opts: each
+// level is the engine's of that name, and READ UNCOMMITTED is READ
+// COMMITTED, as in PostgreSQL.
 func txOptions(m ir.TxModes, opts engine.TxOptions) engine.TxOptions {
 	switch m.Access {
 	case ir.ReadOnly:
@@ -260,12 +261,17 @@ func txOptions(m ir.TxModes, opts engine.TxOptions) engine.TxOptions {
 	switch m.Isolation {
 	case ir.RepeatableRead:
 		opts.Isolation = engine.RepeatableRead
-	case ir.IsolationDefault:
-	default:
+	case ir.Serializable:
 		opts.Isolation = engine.Serializable
+	case ir.ReadCommitted, ir.ReadUncommitted:
+		opts.Isolation = engine.ReadCommitted
 	}
 	return opts
 }
+
+// sessionTxOptions are the modes a transaction takes when nothing says
+// otherwise: PostgreSQL's default, READ COMMITTED.
+var sessionTxOptions = engine.TxOptions{Isolation: engine.ReadCommitted}
 
 // setTransaction is SET TRANSACTION: outside a transaction block it warns
 // and does nothing, after the block's first query it is 25001, as in
@@ -434,6 +440,16 @@ func (s *Session) setConstraints(st *ir.SetConstraints) (Result, error) {
 func (s *Session) fail(err error) error {
 	s.failed = true
 	return toError(err)
+}
+
+// inStatement runs a statement in the session's transaction, which, under
+// READ COMMITTED, takes the latest committed state for it.
+func (s *Session) inStatement(ctx context.Context, tx *engine.Tx, st ir.Statement, args []any) (Result, error) {
+	if err := tx.BeginStatement(ctx); err != nil {
+		return Result{}, err
+	}
+	defer tx.EndStatement()
+	return s.statement(tx, st, args)
 }
 
 // statement runs a statement other than transaction control in tx.

@@ -500,3 +500,68 @@ func TestTxn_SnapshotIsolation(t *testing.T) {
 		}
 	}
 }
+
+// TestTxn_Refresh: a refresh shows the transaction what committed since
+// it began, keeping its own writes; it fails, changing nothing, if a
+// commit it skips wrote what it wrote or read; and after it the commit
+// validates only against later commits.
+func TestTxn_Refresh(t *testing.T) {
+	o := newOracle(1, 2, 3)
+	a := o.Begin(ReadWrite)
+	a.SetIsolation(SnapshotIsolation)
+	put(a, treeA, 1, "mine")
+	get(a, treeA, 2) // not validated under snapshot isolation
+	other := o.Begin(ReadWrite)
+	put(other, treeA, 2, "theirs")
+	put(other, treeA, 4, "new")
+	commit(t, other)
+	v, _ := get(a, treeA, 4)
+	assert.Nil(t, v, "before the refresh, a sees its snapshot")
+	require.NoError(t, a.Refresh())
+	v, _ = get(a, treeA, 4)
+	assert.Equal(t, "new", v)
+	v, _ = get(a, treeA, 1)
+	assert.Equal(t, "mine", v)
+	commit(t, a)
+	assert.Equal(t, map[int64]any{1: "mine", 2: "theirs", 3: 3, 4: "new"}, latest(o, treeA))
+
+	// A skipped commit that wrote a key this one wrote: conflict, and the
+	// transaction is as it was.
+	b := o.Begin(ReadWrite)
+	b.SetIsolation(SnapshotIsolation)
+	put(b, treeA, 3, "b")
+	c := o.Begin(ReadWrite)
+	put(c, treeA, 3, "c")
+	commit(t, c)
+	assert.ErrorIs(t, b.Refresh(), ErrConflict)
+	v, _ = get(b, treeA, 3)
+	assert.Equal(t, "b", v)
+	b.Abort()
+
+	// Serializable: a read the skipped commit changed is a conflict too.
+	s := o.Begin(ReadWrite)
+	get(s, treeA, 1)
+	put(s, treeB, 1, "x")
+	w := o.Begin(ReadWrite)
+	put(w, treeA, 1, "changed")
+	commit(t, w)
+	assert.ErrorIs(t, s.Refresh(), ErrConflict)
+	s.Abort()
+
+	// After a refresh, only later commits are validated against.
+	r := o.Begin(ReadWrite)
+	r.SetIsolation(SnapshotIsolation)
+	put(r, treeA, 7, "r")
+	w = o.Begin(ReadWrite)
+	put(w, treeA, 8, "w")
+	commit(t, w)
+	require.NoError(t, r.Refresh())
+	rollbackMark := r.Mark()
+	put(r, treeA, 8, "r8")
+	r.RollbackTo(rollbackMark)
+	v, _ = get(r, treeA, 8)
+	assert.Equal(t, "w", v, "a rollback after the refresh restores the refreshed value")
+	commit(t, r)
+	assert.Equal(t, "r", latest(o, treeA)[7])
+	assert.Equal(t, "w", latest(o, treeA)[8])
+}

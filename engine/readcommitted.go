@@ -1,0 +1,289 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/reldb/reldb/internal/catalog"
+	"github.com/reldb/reldb/txn"
+)
+
+// READ COMMITTED, as PostgreSQL has it, on top of the engine's optimistic
+// MVCC:
+//
+//   - Each statement reads the latest committed state: a ReadCommitted
+//     transaction refreshes its snapshot (txn.Txn.Refresh, which keeps its
+//     own writes) at the start of every statement — every Tx method call,
+//     or, for the SQL layer, every BeginStatement.
+//   - A row it updates, deletes or inserts is locked first (exclusive, by
+//     table and primary key, until the transaction ends). A row locked by
+//     another live transaction is waited for; if, once the lock is ours,
+//     the row's latest committed version is not the one the statement saw,
+//     the transaction refreshes again and works on the new version (the
+//     SQL layer re-checks its WHERE on it, as PostgreSQL's EvalPlanQual
+//     does). So concurrent updates of one row serialize instead of failing.
+//   - A wait that would close a cycle fails at once with ErrDeadlock
+//     (40P01); waits end with the transaction's context.
+//   - Reads are not validated at commit, except those of constraint checks
+//     (a child's parent, a deleted parent's children, the schema), which
+//     fail the commit with ErrConflict instead of leaving an orphan.
+//
+// Serializable and RepeatableRead transactions take no locks. A commit of
+// theirs that would change a row a ReadCommitted transaction holds locked
+// fails with ErrConflict, so the lock holder's work is never lost.
+//
+// Not yet as in PostgreSQL: rows changed by a cascade are not locked (a
+// concurrent change to one is a conflict at commit), nor are unique-index
+// values (two concurrent inserts of one value conflict at commit, where
+// PostgreSQL's second one waits and fails with 23505), and foreign-key
+// checks take no key-share lock on the parent.
+
+// ErrDeadlock is returned when waiting for a row lock would wait forever:
+// the holder is waiting, directly or through others, for a lock this
+// transaction holds. SQLSTATE 40P01. DB.Update retries it like
+// ErrConflict.
+var ErrDeadlock = errors.New("reldb: deadlock detected")
+
+// lockKey names a locked row: its table's primary tree and primary key.
+type lockKey struct {
+	tree txn.TreeID
+	key  string
+}
+
+// rowLock is a held lock; released is closed when its owner lets go.
+type rowLock struct {
+	owner    *Tx
+	released chan struct{}
+}
+
+// lockTable holds the row locks of a DB's ReadCommitted transactions.
+type lockTable struct {
+	mu    sync.Mutex
+	locks map[lockKey]*rowLock
+	waits map[*Tx]*rowLock // the lock each waiting transaction waits for
+	n     atomic.Int64     // locks held: zero lets other commits skip the check
+}
+
+// acquire takes the lock on k for tx, waiting while another transaction
+// holds it. It reports whether tx already held it.
+func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey) (already bool, err error) {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	for {
+		l := lt.locks[k]
+		if l == nil {
+			if lt.locks == nil {
+				lt.locks = make(map[lockKey]*rowLock)
+				lt.waits = make(map[*Tx]*rowLock)
+			}
+			lt.locks[k] = &rowLock{owner: tx, released: make(chan struct{})}
+			lt.n.Add(1)
+			tx.held = append(tx.held, k)
+			return false, nil
+		}
+		if l.owner == tx {
+			return true, nil
+		}
+		if lt.cycle(tx, l.owner) {
+			return false, fmt.Errorf("%w: waiting for a row of table tree %d held by a transaction that waits for this one", ErrDeadlock, k.tree)
+		}
+		lt.waits[tx] = l
+		lt.mu.Unlock()
+		select {
+		case <-l.released:
+			lt.mu.Lock()
+			delete(lt.waits, tx)
+		case <-ctx.Done():
+			lt.mu.Lock()
+			delete(lt.waits, tx)
+			return false, ctx.Err()
+		}
+	}
+}
+
+// cycle reports whether owner waits, directly or through others, for a
+// lock tx holds. REQUIRES: lt.mu held.
+func (lt *lockTable) cycle(tx, owner *Tx) bool {
+	for o, steps := owner, 0; o != nil && steps <= len(lt.waits); steps++ {
+		if o == tx {
+			return true
+		}
+		w := lt.waits[o]
+		if w == nil {
+			return false
+		}
+		o = w.owner
+	}
+	return false
+}
+
+// releaseAll lets go of every lock tx holds.
+func (lt *lockTable) releaseAll(tx *Tx) {
+	if len(tx.held) == 0 {
+		return
+	}
+	lt.mu.Lock()
+	for _, k := range tx.held {
+		if l := lt.locks[k]; l != nil && l.owner == tx {
+			delete(lt.locks, k)
+			close(l.released)
+			lt.n.Add(-1)
+		}
+	}
+	lt.mu.Unlock()
+	tx.held = nil
+}
+
+// checkWrites returns a conflict if a commit of tx (which takes no locks)
+// changes a row another transaction holds locked. It runs under the
+// commit lock, from the commit hook.
+func (lt *lockTable) checkWrites(tx *Tx, c *txn.Changes) error {
+	if lt.n.Load() == 0 {
+		return nil
+	}
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	var err error
+	c.Each(func(id txn.TreeID, whole bool, keys [][]byte) {
+		for _, k := range keys {
+			if err != nil {
+				return
+			}
+			if l := lt.locks[lockKey{id, string(k)}]; l != nil && l.owner != tx {
+				err = &txn.ConflictError{Tree: id, Key: append([]byte(nil), k...), Version: c.Version}
+			}
+		}
+	})
+	return err
+}
+
+// BeginStatement starts a statement of several calls, for a layer such as
+// SQL whose one statement makes many: a ReadCommitted transaction takes
+// the latest committed state now, and keeps it through the calls until
+// EndStatement instead of refreshing at each (a row it must lock that
+// changed meanwhile still refreshes it). A row-lock wait in the statement
+// ends when ctx does, as well as with the transaction's context. Other
+// isolation levels ignore it. Statements do not nest.
+func (tx *Tx) BeginStatement(ctx context.Context) error {
+	if err := tx.live(); err != nil {
+		return err
+	}
+	if tx.writeState == nil || !tx.rc {
+		return nil
+	}
+	tx.stmtCtx = ctx
+	tx.stmtHeld = false
+	if err := tx.refresh(); err != nil {
+		return err
+	}
+	tx.stmtHeld = true
+	return nil
+}
+
+// EndStatement ends the statement BeginStatement began.
+func (tx *Tx) EndStatement() {
+	if tx.writeState != nil {
+		tx.stmtHeld, tx.stmtCtx = false, nil
+	}
+}
+
+// waitContext is what a lock wait of the transaction ends with: the
+// statement's context within BeginStatement, else the transaction's.
+func (tx *Tx) waitContext() (context.Context, context.CancelFunc) {
+	if tx.stmtCtx == nil {
+		return tx.ctx, func() {}
+	}
+	ctx, cancel := context.WithCancel(tx.stmtCtx)
+	stop := context.AfterFunc(tx.ctx, cancel)
+	return ctx, func() { stop(); cancel() }
+}
+
+// statement starts a Tx method's statement: a ReadCommitted transaction
+// outside BeginStatement refreshes.
+func (tx *Tx) statement() error {
+	if tx.writeState == nil || !tx.rc || tx.stmtHeld {
+		return nil
+	}
+	return tx.refresh()
+}
+
+// refresh moves the transaction onto the latest committed state.
+func (tx *Tx) refresh() error {
+	if err := tx.t.Refresh(); err != nil {
+		return tx.conflictError(err)
+	}
+	clear(tx.tables)
+	tx.cat = nil
+	return nil
+}
+
+// lockRow locks the row at pk of d for writing, under ReadCommitted. It
+// reports whether the transaction moved to a newer state to see the row's
+// latest committed version, after which the caller must look it up again.
+func (tx *Tx) lockRow(d *catalog.Table, pk []byte) (moved bool, err error) {
+	if !tx.rc {
+		return false, nil
+	}
+	ctx, done := tx.waitContext()
+	already, err := tx.db.locks.acquire(ctx, tx, lockKey{d.Primary, string(pk)})
+	done()
+	if err != nil || already {
+		return false, err
+	}
+	var latest, seen any
+	if tr := tx.db.oracle.Latest().Tree(d.Primary); tr != nil {
+		if e, ok := tr.Get(pk); ok {
+			latest = e.Val
+		}
+	}
+	if e, ok := tx.t.Get(d.Primary, pk); ok {
+		seen = e.Val
+	}
+	if latest == seen {
+		return false, nil
+	}
+	return true, tx.refresh()
+}
+
+// LockRow locks the row of table with primary key key for update, as
+// SELECT ... FOR UPDATE does, and returns its latest committed version
+// (with this transaction's own changes): under ReadCommitted it waits for
+// a transaction that holds the row, and moves the transaction onto a
+// newer state if the row changed since its statement began. Under the
+// other levels it returns the row as the transaction sees it; their commit
+// validation protects it instead. Returns ErrNotFound if there is no such
+// row (any more).
+func (tx *Tx) LockRow(table string, key any) (Record, error) {
+	if err := tx.enter(); err != nil {
+		return Record{}, err
+	}
+	defer tx.leave()
+	d, err := tx.table(table)
+	if err != nil {
+		return Record{}, fmt.Errorf("lock row: %w", err)
+	}
+	vals, pk, err := tx.lookup(d, key)
+	if err != nil {
+		return Record{}, fmt.Errorf("lock row of %s: %w", table, err)
+	}
+	moved, err := tx.lockRow(d, pk)
+	if err != nil {
+		return Record{}, fmt.Errorf("lock row of %s: %w", table, err)
+	}
+	if moved {
+		if d, err = tx.table(table); err != nil {
+			return Record{}, fmt.Errorf("lock row: %w", err)
+		}
+		if vals, _, err = tx.lookup(d, key); err != nil {
+			return Record{}, fmt.Errorf("lock row of %s: %w", table, err)
+		}
+	}
+	return tx.looseRecord(d, vals), nil
+}
+
+// Isolation returns the transaction's isolation level (a read-only
+// transaction reports the level it was begun with).
+func (tx *Tx) Isolation() Isolation { return tx.iso }
