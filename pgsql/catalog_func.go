@@ -21,10 +21,7 @@ import (
 // regclass is not a type of its own: 'name'::regclass (text in) is the
 // table's oid, a bigint, which compares with oid columns; oid::regclass
 // (a number in) is the relation's name, text, as PostgreSQL prints a
-// regclass. The advisory lock functions are per-session counters that
-// never wait: pg_advisory_lock always succeeds at once, even when another
-// session holds the key, and pg_advisory_unlock reports whether this
-// session held it.
+// regclass. The advisory lock functions are in advisory.go.
 
 const (
 	serverVersion    = "15.0 (reldb)"
@@ -498,77 +495,6 @@ func compileRegex(pattern string) (*regexp.Regexp, error) {
 	}
 	regexCache.Store(pattern, re)
 	return re, nil
-}
-
-// advisoryLocks counts the session-level advisory locks each session
-// holds, per DB.
-type advisoryLocks struct {
-	mu   sync.Mutex
-	held map[*Session]map[[2]int64]int
-}
-
-type advisoryLocksKey struct{}
-
-// advisoryLock is pg_advisory_lock and its kin, on one bigint key or two
-// integer keys: the lock functions return void (pg_try_* true) and the
-// unlock functions whether the session held the lock. Transaction-level
-// locks (pg_advisory_xact_lock) are not counted: they end with the
-// transaction and cannot be unlocked.
-func (ev *evaluator) advisoryLock(name string, vals []any, types []sqlType) (any, sqlType, bool, error) {
-	if ev.q == nil || (len(vals) != 1 && len(vals) != 2 && name != "pg_advisory_unlock_all") {
-		return nil, typUnknown, false, nil
-	}
-	var key [2]int64
-	for i, v := range vals {
-		if v == nil {
-			return nil, typBool, true, nil
-		}
-		k, err := asInt(v, types[i])
-		if err != nil {
-			return nil, typBool, true, err
-		}
-		key[i] = k
-	}
-	locks := ev.q.s.db.Extension(advisoryLocksKey{}, func() any {
-		return &advisoryLocks{held: map[*Session]map[[2]int64]int{}}
-	}).(*advisoryLocks)
-	locks.mu.Lock()
-	defer locks.mu.Unlock()
-	mine := locks.held[ev.q.s]
-	shared := strings.Contains(name, "_shared")
-	name = strings.TrimSuffix(name, "_shared")
-	_ = shared
-	switch name {
-	case "pg_advisory_lock", "pg_try_advisory_lock":
-		if mine == nil {
-			mine = map[[2]int64]int{}
-			locks.held[ev.q.s] = mine
-		}
-		mine[key]++
-		if name == "pg_try_advisory_lock" {
-			return true, typBool, true, nil
-		}
-		return "", typText, true, nil
-	case "pg_advisory_xact_lock":
-		return "", typText, true, nil
-	case "pg_try_advisory_xact_lock":
-		return true, typBool, true, nil
-	case "pg_advisory_unlock":
-		if mine[key] == 0 {
-			return false, typBool, true, nil
-		}
-		if mine[key]--; mine[key] == 0 {
-			delete(mine, key)
-		}
-		if len(mine) == 0 {
-			delete(locks.held, ev.q.s)
-		}
-		return true, typBool, true, nil
-	case "pg_advisory_unlock_all":
-		delete(locks.held, ev.q.s)
-		return "", typText, true, nil
-	}
-	return nil, typUnknown, false, nil
 }
 
 // splitQualified splits a possibly schema-qualified, possibly quoted name

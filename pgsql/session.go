@@ -77,8 +77,13 @@ type Session struct {
 	// the current transaction and statement: now() and
 	// statement_timestamp() (clock.go).
 	txStart, stmtStart time.Time
-	failed             bool // the explicit transaction is aborted
-	savepoints         []savepoint
+	// stmtCtx is the running statement's context, which an advisory lock
+	// wait ends with; advisory says the session has taken advisory locks,
+	// whose transaction-level ones end with each transaction (advisory.go).
+	stmtCtx    context.Context
+	advisory   bool
+	failed     bool // the explicit transaction is aborted
+	savepoints []savepoint
 	// declTx holds the declarations the transaction changed, by table (nil
 	// for a removed one); commitTx publishes them (schema.go).
 	declTx map[string]*tableDecl
@@ -106,10 +111,21 @@ func (s *Session) InTransaction() bool { return s.tx != nil && !s.implicit }
 // Close ends the session, rolling back a transaction still open.
 func (s *Session) Close() error {
 	s.endTx()
+	if s.advisory {
+		advisoryOf(s).release(s, false)
+	}
 	return nil
 }
 
+// releaseXactLocks ends the transaction-level advisory locks.
+func (s *Session) releaseXactLocks() {
+	if s.advisory {
+		advisoryOf(s).release(s, true)
+	}
+}
+
 func (s *Session) endTx() {
+	s.releaseXactLocks()
 	if s.tx != nil {
 		_ = s.tx.Rollback()
 	}
@@ -157,6 +173,13 @@ func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []a
 	s.stmtStart = s.db.Now()
 	if s.tx == nil {
 		s.txStart = s.stmtStart
+	}
+	s.stmtCtx = ctx
+	defer func() { s.stmtCtx = nil }()
+	if s.tx == nil && s.advisory {
+		// A statement outside a transaction block is a transaction of its
+		// own: its transaction-level advisory locks end with it.
+		defer s.releaseXactLocks()
 	}
 	switch st := st.(type) {
 	case *ir.Begin:
@@ -329,6 +352,7 @@ func (s *Session) commit() (Result, error) {
 	}
 	tx, implicit := s.tx, s.implicit
 	s.tx, s.failed, s.implicit, s.savepoints = nil, false, false, nil
+	defer s.releaseXactLocks()
 	if err := s.commitTx(tx); err != nil {
 		_ = tx.Rollback()
 		return Result{}, toError(err)
