@@ -40,6 +40,10 @@
 // [TxOptions].Isolation = [RepeatableRead] validates only writes and the
 // reads of constraint checks instead, as PostgreSQL's REPEATABLE READ: write
 // skew is then possible, lost updates and orphans are not.
+// [ReadCommitted] reads the latest committed state at each statement and
+// locks the rows it writes: concurrent writers of one row wait for each
+// other instead of failing ([Tx.LockRow], [ErrDeadlock]), as under
+// PostgreSQL's READ COMMITTED, the SQL layer's default.
 //
 // Each statement is atomic: one that fails leaves the transaction as it was.
 // [Tx.Savepoint] and [Tx.RollbackTo] undo part of a transaction.

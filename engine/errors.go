@@ -154,6 +154,8 @@ func SQLState(err error) string {
 		return catalog.StateSerialization
 	case errors.Is(err, ErrDeadlock):
 		return "40P01"
+	case errors.Is(err, ErrLockNotAvailable):
+		return "55P03"
 	case errors.Is(err, ErrType):
 		return catalog.StateDatatypeMismatch
 	case errors.Is(err, ErrNoTable):

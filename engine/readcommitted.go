@@ -47,6 +47,10 @@ import (
 // ErrConflict.
 var ErrDeadlock = errors.New("reldb: deadlock detected")
 
+// ErrLockNotAvailable is returned by TryLockRow when another transaction
+// holds the row. SQLSTATE 55P03.
+var ErrLockNotAvailable = errors.New("reldb: could not obtain lock on row")
+
 // lockKey names a locked row: its table's primary tree and primary key.
 type lockKey struct {
 	tree txn.TreeID
@@ -69,7 +73,7 @@ type lockTable struct {
 
 // acquire takes the lock on k for tx, waiting while another transaction
 // holds it. It reports whether tx already held it.
-func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey) (already bool, err error) {
+func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, wait bool) (already bool, err error) {
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	for {
@@ -86,6 +90,9 @@ func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey) (already bo
 		}
 		if l.owner == tx {
 			return true, nil
+		}
+		if !wait {
+			return false, ErrLockNotAvailable
 		}
 		if lt.cycle(tx, l.owner) {
 			return false, fmt.Errorf("%w: waiting for a row of table tree %d held by a transaction that waits for this one", ErrDeadlock, k.tree)
@@ -224,11 +231,17 @@ func (tx *Tx) refresh() error {
 // reports whether the transaction moved to a newer state to see the row's
 // latest committed version, after which the caller must look it up again.
 func (tx *Tx) lockRow(d *catalog.Table, pk []byte) (moved bool, err error) {
+	return tx.lockRowWait(d, pk, true)
+}
+
+// lockRowWait is lockRow; without wait, a row another transaction holds
+// is ErrLockNotAvailable at once.
+func (tx *Tx) lockRowWait(d *catalog.Table, pk []byte, wait bool) (moved bool, err error) {
 	if !tx.rc {
 		return false, nil
 	}
 	ctx, done := tx.waitContext()
-	already, err := tx.db.locks.acquire(ctx, tx, lockKey{d.Primary, string(pk)})
+	already, err := tx.db.locks.acquire(ctx, tx, lockKey{d.Primary, string(pk)}, wait)
 	done()
 	if err != nil || already {
 		return false, err
@@ -257,6 +270,17 @@ func (tx *Tx) lockRow(d *catalog.Table, pk []byte) (moved bool, err error) {
 // validation protects it instead. Returns ErrNotFound if there is no such
 // row (any more).
 func (tx *Tx) LockRow(table string, key any) (Record, error) {
+	return tx.lockRowStmt(table, key, true)
+}
+
+// TryLockRow is LockRow without waiting: a row another transaction holds
+// is ErrLockNotAvailable (55P03), as FOR UPDATE NOWAIT reports it; the
+// SQL layer's SKIP LOCKED skips it.
+func (tx *Tx) TryLockRow(table string, key any) (Record, error) {
+	return tx.lockRowStmt(table, key, false)
+}
+
+func (tx *Tx) lockRowStmt(table string, key any, wait bool) (Record, error) {
 	if err := tx.enter(); err != nil {
 		return Record{}, err
 	}
@@ -269,7 +293,7 @@ func (tx *Tx) LockRow(table string, key any) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("lock row of %s: %w", table, err)
 	}
-	moved, err := tx.lockRow(d, pk)
+	moved, err := tx.lockRowWait(d, pk, wait)
 	if err != nil {
 		return Record{}, fmt.Errorf("lock row of %s: %w", table, err)
 	}

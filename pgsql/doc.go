@@ -35,10 +35,14 @@
 // transaction_timestamp(), statement_timestamp(), clock_timestamp(),
 // localtimestamp and current_date, which read the database's clock
 // (engine.Options.Clock); gen_random_uuid(), from a per-database stream
-// SeedRandom can fix; BEGIN / START TRANSACTION,
+// SeedRandom can fix; BEGIN / START TRANSACTION
+// with ISOLATION LEVEL (READ COMMITTED, the default, REPEATABLE READ and
+// SERIALIZABLE, as engine.Isolation defines them) and SET TRANSACTION,
 // COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET
-// CONSTRAINTS; TRUNCATE and DROP TABLE … CASCADE (which drops the
-// foreign keys referencing the tables).
+// CONSTRAINTS; SELECT … FOR UPDATE / FOR NO KEY UPDATE [OF t] [NOWAIT |
+// SKIP LOCKED] over one table; the advisory lock functions; TRUNCATE and
+// DROP TABLE … CASCADE (which drops the foreign keys referencing the
+// tables).
 //
 // # Catalog
 //

@@ -123,3 +123,47 @@ func TestSession_ReadCommitted(t *testing.T) {
 	assert.Equal(t, []string{"UPDATE 0"}, <-done, "row 2 no longer matches, row 3 is gone")
 	assert.Equal(t, [][]string{{"1", "90"}, {"2", "2"}}, texts(t, setup, `SELECT id, balance FROM accounts ORDER BY id`))
 }
+
+// Ensure SELECT ... FOR UPDATE locks the rows it returns under READ
+// COMMITTED: another session's FOR UPDATE waits (NOWAIT: 55P03), SKIP
+// LOCKED with LIMIT hands each session its own row as a job queue needs,
+// and only the rows LIMIT keeps are locked.
+func TestSession_SelectForUpdate(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	setup := pgsql.NewSession(db)
+	require.Equal(t, "CREATE TABLE", outcome(t, setup, `CREATE TABLE jobs (id integer PRIMARY KEY, state text NOT NULL)`))
+	require.Equal(t, "INSERT 0 3", outcome(t, setup, `INSERT INTO jobs VALUES (1, 'new'), (2, 'new'), (3, 'new')`))
+
+	a, b := pgsql.NewSession(db), pgsql.NewSession(db)
+	require.Equal(t, "BEGIN", outcome(t, a, "BEGIN"))
+	require.Equal(t, "BEGIN", outcome(t, b, "BEGIN"))
+	take := `SELECT id FROM jobs WHERE state = 'new' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`
+	assert.Equal(t, [][]string{{"1"}}, texts(t, a, take))
+	assert.Equal(t, [][]string{{"2"}}, texts(t, b, take), "the row a holds is skipped")
+	assert.Equal(t, "ERROR 55P03", outcome(t, setup, `SELECT id FROM jobs WHERE id = 1 FOR UPDATE NOWAIT`))
+	assert.Equal(t, [][]string{{"3"}}, texts(t, setup, `SELECT id FROM jobs WHERE id = 3 FOR UPDATE NOWAIT`), "LIMIT 1 locked one row each")
+
+	require.Equal(t, "UPDATE 1", outcome(t, a, `UPDATE jobs SET state = 'done' WHERE id = 1`))
+	waited := make(chan [][]string, 1)
+	c := pgsql.NewSession(db)
+	go func() {
+		res, err := c.Exec(context.Background(), `SELECT id, state FROM jobs WHERE id = 1 AND state = 'new' FOR UPDATE`)
+		if !assert.NoError(t, err) {
+			waited <- nil
+			return
+		}
+		waited <- [][]string{{res.Tag}}
+	}()
+	select {
+	case <-waited:
+		t.Fatal("FOR UPDATE did not wait for the row a holds")
+	case <-time.After(20 * time.Millisecond):
+	}
+	require.Equal(t, "COMMIT", outcome(t, a, "COMMIT"))
+	assert.Equal(t, [][]string{{"SELECT 0"}}, <-waited, "the row's new version no longer matches")
+	require.Equal(t, "COMMIT", outcome(t, b, "COMMIT"))
+	assert.Equal(t, "ERROR 0A000", outcome(t, setup, `SELECT count(*) FROM jobs FOR UPDATE`))
+	assert.Equal(t, "ERROR 0A000", outcome(t, setup, `SELECT * FROM jobs FOR SHARE`))
+}

@@ -265,8 +265,8 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	switch {
 	case st.With != nil:
 		return s.with(tx, st, ev)
-	case len(st.Locking) > 0:
-		return Result{}, pgerr.Unsupported(st.Locking[0].Strength.String())
+	case len(st.Locking) > 0 && (st.SetOp != nil || st.Values != nil || len(st.From) == 0):
+		return Result{}, pgerr.Unsupported(st.Locking[0].Strength.String() + " without a table")
 	case st.SetOp != nil, st.Values != nil:
 		var ts []target
 		var rows [][]any
@@ -314,6 +314,11 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	order, err := orderTerms(st.OrderBy, targets)
 	if err != nil {
 		return Result{}, err
+	}
+	if len(st.Locking) > 0 {
+		if rows, err = s.lockedRows(tx, st, sc, rows, targets, order, rowEv); err != nil {
+			return Result{}, err
+		}
 	}
 	if st.Distinct {
 		if err := distinctOrder(order, targets); err != nil {

@@ -218,7 +218,8 @@ func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []a
 		}
 		return res, nil
 	}
-	_, query := st.(*ir.Select)
+	sel, query := st.(*ir.Select)
+	query = query && len(sel.Locking) == 0 // FOR UPDATE takes locks: a writer
 	opts := sessionTxOptions
 	opts.ReadOnly = query
 	tx, err := s.db.Begin(ctx, opts)
