@@ -173,10 +173,21 @@ func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
 // not call Commit or Rollback (they panic). A panic in fn rolls back and
 // propagates. While waiting, Update returns ctx.Err() once ctx is done.
 func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.UpdateWith(ctx, TxOptions{}, fn)
+}
+
+// UpdateWith is Update with a write transaction begun with opts, for an
+// isolation level other than Serializable; opts.ReadOnly is
+// ErrInvalidArgument (use View). A ReadCommitted transaction rarely needs
+// a retry (see ReadCommitted), a deadlock is retried like a conflict.
+func (db *DB) UpdateWith(ctx context.Context, opts TxOptions, fn func(tx *Tx) error) error {
+	if opts.ReadOnly {
+		return fmt.Errorf("%w: UpdateWith of a read-only transaction: use View", ErrInvalidArgument)
+	}
 	r := db.opts.Retry
 	backoff := r.MinBackoff
 	for attempt := 1; ; attempt++ {
-		err := db.updateOnce(ctx, fn)
+		err := db.updateOnce(ctx, opts, fn)
 		retry := errors.Is(err, ErrConflict) || errors.Is(err, ErrDeadlock)
 		if err == nil || !retry || attempt >= r.MaxAttempts {
 			if err != nil && retry && attempt > 1 {
@@ -196,8 +207,8 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 }
 
-func (db *DB) updateOnce(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.Begin(ctx, TxOptions{})
+func (db *DB) updateOnce(ctx context.Context, opts TxOptions, fn func(tx *Tx) error) error {
+	tx, err := db.Begin(ctx, opts)
 	if err != nil {
 		return err
 	}

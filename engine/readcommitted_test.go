@@ -234,3 +234,25 @@ func TestReadCommitted_InsertWaitsForInserter(t *testing.T) {
 	err = <-done
 	assert.ErrorIs(t, err, engine.ErrUnique)
 }
+
+// TestDB_UpdateWith: Update at another isolation level, retried as Update
+// is; a read-only one is refused.
+func TestDB_UpdateWith(t *testing.T) {
+	db := isoSeeded(t, engine.Options{})
+	for _, iso := range []engine.Isolation{engine.RepeatableRead, engine.ReadCommitted} {
+		require.NoError(t, db.UpdateWith(context.Background(), engine.TxOptions{Isolation: iso}, func(tx *engine.Tx) error {
+			assert.Equal(t, iso, tx.Isolation())
+			r, err := tx.LockRow("accounts", 3)
+			if err != nil {
+				return err
+			}
+			_, err = tx.Update("accounts", 3, engine.Row{"balance": r.Get("balance").(int64) + 1})
+			return err
+		}))
+	}
+	b, err := isoView(t, db, 3)
+	require.NoError(t, err)
+	assert.Equal(t, int64(32), b)
+	err = db.UpdateWith(context.Background(), engine.TxOptions{ReadOnly: true}, func(*engine.Tx) error { return nil })
+	assert.ErrorIs(t, err, engine.ErrInvalidArgument)
+}
