@@ -59,7 +59,7 @@ func WithSeed(seed uint64) Option {
 
 // New returns a fresh database for the test: a fork of tmpl, which is
 // built first if it has not been (a build error fails the test). Every
-// call gets its own database, in about ten microseconds however much the
+// call gets its own database, in about twenty microseconds however much the
 // template holds, so tests may run with t.Parallel(): nothing one does is
 // seen by another, or by the template. Sequences start where the
 // template's stood, so every test gets the same generated keys.
