@@ -146,7 +146,9 @@ func (lt *lockTable) releaseAll(tx *Tx) {
 
 // checkWrites returns a conflict if a commit of tx (which takes no locks)
 // changes a row another transaction holds locked. It runs under the
-// commit lock, from the commit hook.
+// commit lock, from the commit hook of every lockless write transaction:
+// a lock taken after it returns waits (Oracle.Barrier) for the commit to
+// publish, so the lock holder reads what it wrote.
 func (lt *lockTable) checkWrites(tx *Tx, c *txn.Changes) error {
 	if lt.n.Load() == 0 {
 		return nil
@@ -246,6 +248,10 @@ func (tx *Tx) lockRowWait(d *catalog.Table, pk []byte, wait bool) (moved bool, e
 	if err != nil || already {
 		return false, err
 	}
+	// A lockless commit that changes this row either saw the lock and
+	// failed, or validated before the lock was taken: wait for it to
+	// publish, so that the latest state below includes it.
+	tx.db.oracle.Barrier()
 	var latest, seen any
 	if tr := tx.db.oracle.Latest().Tree(d.Primary); tr != nil {
 		if e, ok := tr.Get(pk); ok {

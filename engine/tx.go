@@ -150,7 +150,9 @@ func (tx *Tx) commit() error {
 		return tx.commitDurable()
 	}
 	var hook func(*txn.Changes) error
-	if !tx.readOnly && !tx.rc && tx.db.locks.n.Load() > 0 {
+	if !tx.readOnly && !tx.rc {
+		// Decided under the commit lock, not here: a lock taken meanwhile
+		// must be seen.
 		hook = func(c *txn.Changes) error { return tx.db.locks.checkWrites(tx, c) }
 	}
 	if _, err := tx.t.CommitWith(hook); err != nil {

@@ -96,6 +96,16 @@ func NewOracleFrom(s *Snapshot, replace map[TreeID]*index.Tree) *Oracle {
 	return o
 }
 
+// Barrier waits for the commit in progress, if any, to publish or fail:
+// a snapshot taken after Barrier returns includes every commit that
+// validated before Barrier was called. It takes the commit lock, so it
+// is for rare events (a row lock's first acquisition), not reads.
+func (o *Oracle) Barrier() {
+	o.commitMu.Lock()
+	//lint:ignore SA2001 an empty critical section is the point: it waits for the holder
+	o.commitMu.Unlock()
+}
+
 // Latest returns the most recently committed snapshot. It never blocks.
 func (o *Oracle) Latest() *Snapshot { return o.head.Load().snap }
 
