@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
@@ -199,14 +200,34 @@ func (tx *Tx) EndStatement() {
 	}
 }
 
-// waitContext is what a lock wait of the transaction ends with: the
-// statement's context within BeginStatement, else the transaction's.
-func (tx *Tx) waitContext() (context.Context, context.CancelFunc) {
-	if tx.stmtCtx == nil {
-		return tx.ctx, func() {}
+// SetLockTimeout bounds each row-lock wait of the transaction: one that
+// lasts longer fails with ErrLockNotAvailable (55P03), as PostgreSQL's
+// lock_timeout does. 0 means no bound.
+func (tx *Tx) SetLockTimeout(d time.Duration) {
+	if tx.writeState != nil {
+		tx.lockTimeout = d
 	}
-	ctx, cancel := context.WithCancel(tx.stmtCtx)
+}
+
+// errLockTimeout is the cause a lock wait's context ends with when the
+// lock timeout passes.
+var errLockTimeout = errors.New("lock timeout")
+
+// waitContext is what a lock wait of the transaction ends with: the
+// statement's context within BeginStatement, else the transaction's, and
+// the lock timeout.
+func (tx *Tx) waitContext() (context.Context, context.CancelFunc) {
+	base := tx.ctx
+	if tx.stmtCtx != nil {
+		base = tx.stmtCtx
+	}
+	ctx, cancel := context.WithCancel(base)
 	stop := context.AfterFunc(tx.ctx, cancel)
+	if tx.lockTimeout > 0 {
+		var cancelT context.CancelFunc
+		ctx, cancelT = context.WithTimeoutCause(ctx, tx.lockTimeout, errLockTimeout)
+		return ctx, func() { cancelT(); stop(); cancel() }
+	}
 	return ctx, func() { stop(); cancel() }
 }
 
@@ -244,6 +265,9 @@ func (tx *Tx) lockRowWait(d *catalog.Table, pk []byte, wait bool) (moved bool, e
 	}
 	ctx, done := tx.waitContext()
 	already, err := tx.db.locks.acquire(ctx, tx, lockKey{d.Primary, string(pk)}, wait)
+	if err != nil && context.Cause(ctx) == errLockTimeout {
+		err = fmt.Errorf("%w: lock timeout", ErrLockNotAvailable)
+	}
 	done()
 	if err != nil || already {
 		return false, err

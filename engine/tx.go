@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"sync/atomic"
+	"time"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/access"
@@ -60,10 +61,11 @@ type writeState struct {
 	// rc marks a ReadCommitted transaction; held are the row locks it
 	// holds and stmtHeld says BeginStatement fixed its state
 	// (readcommitted.go).
-	rc       bool
-	held     []lockKey
-	stmtHeld bool
-	stmtCtx  context.Context
+	rc          bool
+	held        []lockKey
+	stmtHeld    bool
+	stmtCtx     context.Context
+	lockTimeout time.Duration
 	// tables caches catalog lookups, each recorded once in the read set;
 	// cleared by schema changes and rollbacks.
 	tables     map[string]*catalog.Table

@@ -70,16 +70,27 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if null {
 			return nil, typText, true, nil
 		}
-		want := strings.ToLower(vals[0].(string))
-		for _, s := range settings {
-			if strings.ToLower(s[0]) == want {
-				return s[1], typText, true, nil
+		if ev.q != nil {
+			if v, ok := ev.q.s.setting(vals[0].(string)); ok {
+				return v, typText, true, nil
 			}
+		} else if _, v, ok := settingDefault(strings.ToLower(vals[0].(string))); ok {
+			return v, typText, true, nil
 		}
 		if n == 2 && vals[1] == true {
 			return nil, typText, true, nil
 		}
 		return nil, typText, true, pgerr.New("42704", "unrecognized configuration parameter %q", vals[0])
+	case name == "set_config" && n == 3 && ev.q != nil:
+		if vals[0] == nil || vals[2] == nil {
+			return nil, typText, true, nil
+		}
+		value, _ := vals[1].(string)
+		if err := ev.q.s.setSetting(vals[0].(string), value, vals[2] == true, vals[1] == nil); err != nil {
+			return nil, typText, true, err
+		}
+		v, _ := ev.q.s.setting(vals[0].(string))
+		return v, typText, true, nil
 	case name == "format_type" && n == 2:
 		if vals[0] == nil {
 			return nil, typText, true, nil

@@ -117,7 +117,7 @@ func (s *Session) execEach(ctx context.Context, stmts []ir.Statement, sql string
 	for i, st := range stmts {
 		if s.block && s.tx == nil && writes(st) {
 			// The block outlives this statement, as BEGIN's transaction does.
-			tx, err := s.db.Begin(context.WithoutCancel(ctx), sessionTxOptions)
+			tx, err := s.db.Begin(context.WithoutCancel(ctx), s.defaultOpts())
 			if err != nil {
 				return s.endBlock(own, toError(err))
 			}

@@ -80,10 +80,15 @@ type Session struct {
 	// stmtCtx is the running statement's context, which an advisory lock
 	// wait ends with; advisory says the session has taken advisory locks,
 	// whose transaction-level ones end with each transaction (advisory.go).
-	stmtCtx    context.Context
-	advisory   bool
-	failed     bool // the explicit transaction is aborted
-	savepoints []savepoint
+	stmtCtx  context.Context
+	advisory bool
+	// vars are the run-time parameters SET changed, by lower-case name;
+	// localSaved and txSaved hold the values to restore when the
+	// transaction ends (SET LOCAL) or rolls back (SET) (settings.go).
+	vars                map[string]string
+	localSaved, txSaved map[string]*string
+	failed              bool // the explicit transaction is aborted
+	savepoints          []savepoint
 	// declTx holds the declarations the transaction changed, by table (nil
 	// for a removed one); commitTx publishes them (schema.go).
 	declTx map[string]*tableDecl
@@ -126,6 +131,16 @@ func (s *Session) releaseXactLocks() {
 
 func (s *Session) endTx() {
 	s.releaseXactLocks()
+	// A rolled-back transaction takes its SETs with it, as in PostgreSQL.
+	s.endLocalSettings()
+	for k, v := range s.txSaved {
+		if v == nil {
+			delete(s.vars, k)
+		} else {
+			s.vars[k] = *v
+		}
+	}
+	s.txSaved = nil
 	if s.tx != nil {
 		_ = s.tx.Rollback()
 	}
@@ -170,6 +185,17 @@ func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []a
 	if err := ctx.Err(); err != nil {
 		return Result{}, toError(err)
 	}
+	ctx, cancel := s.statementContext(ctx)
+	defer cancel()
+	res, err := s.runIn(ctx, st, sql, args)
+	if err != nil && ctx.Err() != nil && context.Cause(ctx) == errStatementTimeout {
+		return res, &Error{Code: "57014", Message: "canceling statement due to statement timeout"}
+	}
+	return res, err
+}
+
+// runIn is run within the statement's context.
+func (s *Session) runIn(ctx context.Context, st ir.Statement, sql string, args []any) (Result, error) {
 	s.stmtStart = s.db.Now()
 	if s.tx == nil {
 		s.txStart = s.stmtStart
@@ -208,6 +234,12 @@ func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []a
 		return s.setConstraints(st)
 	case *ir.SetTransaction:
 		return s.setTransaction(ctx, st)
+	case *ir.SetVar, *ir.ShowVar, *ir.ResetVar:
+		res, err := s.settingStatement(st)
+		if err != nil && s.tx != nil {
+			s.failed = true
+		}
+		return res, toErrorOrNil(err)
 	}
 	if s.tx != nil {
 		s.txFresh = false
@@ -220,7 +252,7 @@ func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []a
 	}
 	sel, query := st.(*ir.Select)
 	query = query && len(sel.Locking) == 0 // FOR UPDATE takes locks: a writer
-	opts := sessionTxOptions
+	opts := s.defaultOpts()
 	opts.ReadOnly = query
 	tx, err := s.db.Begin(ctx, opts)
 	if err != nil {
@@ -263,7 +295,7 @@ func (s *Session) begin(ctx context.Context, st *ir.Begin, sql string) (Result, 
 	// The transaction outlives this statement: its context is not the
 	// statement's, which a caller (a wire server) cancels when the
 	// statement ends.
-	opts := txOptions(st.Modes, sessionTxOptions)
+	opts := txOptions(st.Modes, s.defaultOpts())
 	tx, err := s.db.Begin(context.WithoutCancel(ctx), opts)
 	if err != nil {
 		return Result{}, toError(err)
@@ -354,6 +386,8 @@ func (s *Session) commit() (Result, error) {
 	tx, implicit := s.tx, s.implicit
 	s.tx, s.failed, s.implicit, s.savepoints = nil, false, false, nil
 	defer s.releaseXactLocks()
+	s.endLocalSettings()
+	s.txSaved = nil
 	if err := s.commitTx(tx); err != nil {
 		_ = tx.Rollback()
 		return Result{}, toError(err)
@@ -470,6 +504,7 @@ func (s *Session) fail(err error) error {
 // inStatement runs a statement in the session's transaction, which, under
 // READ COMMITTED, takes the latest committed state for it.
 func (s *Session) inStatement(ctx context.Context, tx *engine.Tx, st ir.Statement, args []any) (Result, error) {
+	tx.SetLockTimeout(s.settingDuration("lock_timeout"))
 	if err := tx.BeginStatement(ctx); err != nil {
 		return Result{}, err
 	}
