@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/catalog"
@@ -16,6 +17,13 @@ import (
 func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error {
 	tx.t.EnterIntegrity() // validated under every isolation level
 	defer tx.t.LeaveIntegrity()
+	if tx.rc && !tx.deferred(fk) {
+		if key, check, err := fk.ChildKey(row); err == nil && check {
+			if err := tx.lockParent(fk, key); err != nil {
+				return err
+			}
+		}
+	}
 	// The common case first, without building the key's values: a key
 	// with no NULL, checked now, whose parent is there.
 	if !tx.deferred(fk) && tx.parentFound(fk, row) {
@@ -39,6 +47,26 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 		return nil
 	}
 	return parentMissing(child, fk, key)
+}
+
+// lockParent takes the key-share lock on the parent row a new or changed
+// child row references, under ReadCommitted, as PostgreSQL's foreign-key
+// check does: a concurrent delete of the parent then waits for this
+// transaction, and a parent deleted by a transaction that committed first
+// is seen (the transaction moves to the latest state), so the check
+// fails with 23503 at the statement. Only for a relation to the parent's
+// primary key; the others rely on the commit's validation of the check.
+func (tx *Tx) lockParent(fk *catalog.FK, key []any) error {
+	parent, err := tx.table(fk.Parent)
+	if err != nil || !slices.Equal(fk.ParentCols, parent.PK) {
+		return nil
+	}
+	pos := make([]int, len(key))
+	for i := range pos {
+		pos[i] = i
+	}
+	_, err = tx.lockRowMode(parent, catalog.AppendCols(nil, key, pos), false, true)
+	return err
 }
 
 func parentMissing(child *catalog.Table, fk *catalog.FK, key []any) error {

@@ -36,11 +36,20 @@ import (
 // theirs that would change a row a ReadCommitted transaction holds locked
 // fails with ErrConflict, so the lock holder's work is never lost.
 //
+// A new or changed child row takes a key-share (shared) lock on its
+// parent's row, as PostgreSQL's foreign-key check does: a delete of the
+// parent waits for the child's transaction and then sees the child, and a
+// child waits for a parent's delete and then fails with 23503. A
+// transaction that waited for a lock, or found its row changed, or locks a
+// parent row exclusively, moves to the latest state first.
+//
 // Not yet as in PostgreSQL: rows changed by a cascade are not locked (a
 // concurrent change to one is a conflict at commit), nor are unique-index
 // values (two concurrent inserts of one value conflict at commit, where
-// PostgreSQL's second one waits and fails with 23505), and foreign-key
-// checks take no key-share lock on the parent.
+// PostgreSQL's second one waits and fails with 23505); an update of a
+// parent's non-key columns takes an exclusive lock, so it waits for
+// children's key-share locks where PostgreSQL's would not; key-share locks
+// are taken for relations to a parent's primary key only.
 
 // ErrDeadlock is returned when waiting for a row lock would wait forever:
 // the holder is waiting, directly or through others, for a lock this
@@ -58,10 +67,31 @@ type lockKey struct {
 	key  string
 }
 
-// rowLock is a held lock; released is closed when its owner lets go.
+// rowLock is a held lock: one exclusive owner, or shared holders (a
+// foreign-key check's key-share lock on a parent). released is closed,
+// and replaced, whenever a holder lets go, waking the waiters to look
+// again.
 type rowLock struct {
 	owner    *Tx
+	shared   map[*Tx]struct{}
 	released chan struct{}
+}
+
+// blockers returns the holders a request of tx in the given mode must
+// wait for.
+func (l *rowLock) blockers(tx *Tx, exclusive bool) []*Tx {
+	var out []*Tx
+	if l.owner != nil && l.owner != tx {
+		out = append(out, l.owner)
+	}
+	if exclusive {
+		for h := range l.shared {
+			if h != tx {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
 }
 
 // lockTable holds the row locks of a DB's ReadCommitted transactions.
@@ -72,9 +102,12 @@ type lockTable struct {
 	n     atomic.Int64     // locks held: zero lets other commits skip the check
 }
 
-// acquire takes the lock on k for tx, waiting while another transaction
-// holds it. It reports whether tx already held it.
-func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, wait bool) (already bool, err error) {
+// acquire takes the lock on k for tx, exclusive or shared, waiting while
+// other transactions hold it in a conflicting mode (or failing with
+// ErrLockNotAvailable, without wait). A shared holder that asks for it
+// exclusive upgrades when it is the only holder. It reports whether tx
+// already held it in that mode or a stronger one.
+func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, exclusive, wait bool) (already, waited bool, err error) {
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	for {
@@ -84,48 +117,84 @@ func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, wait bool) 
 				lt.locks = make(map[lockKey]*rowLock)
 				lt.waits = make(map[*Tx]*rowLock)
 			}
-			lt.locks[k] = &rowLock{owner: tx, released: make(chan struct{})}
+			l = &rowLock{released: make(chan struct{})}
+			lt.locks[k] = l
 			lt.n.Add(1)
-			tx.held = append(tx.held, k)
-			return false, nil
 		}
-		if l.owner == tx {
-			return true, nil
+		_, isShared := l.shared[tx]
+		switch {
+		case l.owner == tx, !exclusive && isShared:
+			return true, waited, nil
+		}
+		blockers := l.blockers(tx, exclusive)
+		if len(blockers) == 0 {
+			if !isShared {
+				tx.held = append(tx.held, k)
+			}
+			if exclusive {
+				l.owner = tx
+				delete(l.shared, tx)
+			} else {
+				if l.shared == nil {
+					l.shared = make(map[*Tx]struct{})
+				}
+				l.shared[tx] = struct{}{}
+			}
+			return false, waited, nil
 		}
 		if !wait {
-			return false, ErrLockNotAvailable
+			lt.dropIfEmpty(k, l)
+			return false, false, ErrLockNotAvailable
 		}
-		if lt.cycle(tx, l.owner) {
-			return false, fmt.Errorf("%w: waiting for a row of table tree %d held by a transaction that waits for this one", ErrDeadlock, k.tree)
+		for _, b := range blockers {
+			if lt.waitsFor(b, tx, len(lt.waits)+1) {
+				lt.dropIfEmpty(k, l)
+				return false, false, fmt.Errorf("%w: waiting for a row of table tree %d held by a transaction that waits for this one", ErrDeadlock, k.tree)
+			}
 		}
 		lt.waits[tx] = l
+		ch := l.released
 		lt.mu.Unlock()
+		waited = true
 		select {
-		case <-l.released:
+		case <-ch:
 			lt.mu.Lock()
 			delete(lt.waits, tx)
 		case <-ctx.Done():
 			lt.mu.Lock()
 			delete(lt.waits, tx)
-			return false, ctx.Err()
+			return false, true, ctx.Err()
 		}
 	}
 }
 
-// cycle reports whether owner waits, directly or through others, for a
-// lock tx holds. REQUIRES: lt.mu held.
-func (lt *lockTable) cycle(tx, owner *Tx) bool {
-	for o, steps := owner, 0; o != nil && steps <= len(lt.waits); steps++ {
-		if o == tx {
+// waitsFor reports whether from waits, directly or through others, for
+// a lock that to holds. depth bounds the search. REQUIRES: lt.mu held.
+func (lt *lockTable) waitsFor(from, to *Tx, depth int) bool {
+	if depth < 0 {
+		return false
+	}
+	if from == to {
+		return true
+	}
+	l := lt.waits[from]
+	if l == nil {
+		return false
+	}
+	for _, h := range l.blockers(from, true) {
+		if lt.waitsFor(h, to, depth-1) {
 			return true
 		}
-		w := lt.waits[o]
-		if w == nil {
-			return false
-		}
-		o = w.owner
 	}
 	return false
+}
+
+// dropIfEmpty removes a lock nobody holds. REQUIRES: lt.mu held.
+func (lt *lockTable) dropIfEmpty(k lockKey, l *rowLock) {
+	if l.owner == nil && len(l.shared) == 0 {
+		delete(lt.locks, k)
+		lt.n.Add(-1)
+	}
 }
 
 // releaseAll lets go of every lock tx holds.
@@ -135,11 +204,17 @@ func (lt *lockTable) releaseAll(tx *Tx) {
 	}
 	lt.mu.Lock()
 	for _, k := range tx.held {
-		if l := lt.locks[k]; l != nil && l.owner == tx {
-			delete(lt.locks, k)
-			close(l.released)
-			lt.n.Add(-1)
+		l := lt.locks[k]
+		if l == nil {
+			continue
 		}
+		if l.owner == tx {
+			l.owner = nil
+		}
+		delete(l.shared, tx)
+		close(l.released)
+		l.released = make(chan struct{})
+		lt.dropIfEmpty(k, l)
 	}
 	lt.mu.Unlock()
 	tx.held = nil
@@ -162,7 +237,7 @@ func (lt *lockTable) checkWrites(tx *Tx, c *txn.Changes) error {
 			if err != nil {
 				return
 			}
-			if l := lt.locks[lockKey{id, string(k)}]; l != nil && l.owner != tx {
+			if l := lt.locks[lockKey{id, string(k)}]; l != nil && len(l.blockers(tx, true)) > 0 {
 				err = &txn.ConflictError{Tree: id, Key: append([]byte(nil), k...), Version: c.Version}
 			}
 		}
@@ -260,11 +335,16 @@ func (tx *Tx) lockRow(d *catalog.Table, pk []byte) (moved bool, err error) {
 // lockRowWait is lockRow; without wait, a row another transaction holds
 // is ErrLockNotAvailable at once.
 func (tx *Tx) lockRowWait(d *catalog.Table, pk []byte, wait bool) (moved bool, err error) {
+	return tx.lockRowMode(d, pk, true, wait)
+}
+
+// lockRowMode is lockRowWait, exclusive or shared.
+func (tx *Tx) lockRowMode(d *catalog.Table, pk []byte, exclusive, wait bool) (moved bool, err error) {
 	if !tx.rc {
 		return false, nil
 	}
 	ctx, done := tx.waitContext()
-	already, err := tx.db.locks.acquire(ctx, tx, lockKey{d.Primary, string(pk)}, wait)
+	already, waited, err := tx.db.locks.acquire(ctx, tx, lockKey{d.Primary, string(pk)}, exclusive, wait)
 	if err != nil && context.Cause(ctx) == errLockTimeout {
 		err = fmt.Errorf("%w: lock timeout", ErrLockNotAvailable)
 	}
@@ -282,10 +362,15 @@ func (tx *Tx) lockRowWait(d *catalog.Table, pk []byte, wait bool) (moved bool, e
 			latest = e.Val
 		}
 	}
-	if e, ok := tx.t.Get(d.Primary, pk); ok {
+	if e, ok := tx.t.Peek(d.Primary, pk); ok {
 		seen = e.Val
 	}
-	if latest == seen {
+	// A lock waited for, or a row that changed, means another transaction
+	// committed something this one must see; so does locking a parent row
+	// exclusively, whose referential check must see the children other
+	// transactions committed since the statement began, as PostgreSQL's
+	// does.
+	if latest == seen && !waited && !(exclusive && len(d.Refs) > 0 && tx.t.Behind()) {
 		return false, nil
 	}
 	return true, tx.refresh()

@@ -256,3 +256,65 @@ func TestDB_UpdateWith(t *testing.T) {
 	err = db.UpdateWith(context.Background(), engine.TxOptions{ReadOnly: true}, func(*engine.Tx) error { return nil })
 	assert.ErrorIs(t, err, engine.ErrInvalidArgument)
 }
+
+// TestReadCommitted_ForeignKeyLocks: a child insert takes a key-share lock
+// on its parent, as PostgreSQL's check does: a parent delete waits for the
+// child's transaction and then fails as the child is there (RESTRICT); a
+// child insert waits for a parent delete and then fails with 23503 at the
+// statement, not at commit; two children of one parent do not block each
+// other.
+func TestReadCommitted_ForeignKeyLocks(t *testing.T) {
+	open := func(t *testing.T) *engine.DB {
+		db := testutil.OpenDB(t,
+			engine.Table{Name: "parents", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+			engine.Table{Name: "kids", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}, {Name: "parent_id", Type: engine.Int}}})
+		require.NoError(t, db.Update(context.Background(), func(tx *engine.Tx) error {
+			if err := tx.CreateRelation(engine.Relation{Child: "kids", Columns: []string{"parent_id"}, Parent: "parents", OnDelete: engine.Restrict}); err != nil {
+				return err
+			}
+			_, err := tx.Insert("parents", engine.Row{"id": 1})
+			return err
+		}))
+		return db
+	}
+	t.Run("delete waits for the child", func(t *testing.T) {
+		db := open(t)
+		child := isoBegin(t, db, isoRC)
+		_, err := child.Insert("kids", engine.Row{"id": 1, "parent_id": 1})
+		require.NoError(t, err)
+		other := isoBegin(t, db, isoRC)
+		_, err = other.Insert("kids", engine.Row{"id": 2, "parent_id": 1})
+		require.NoError(t, err, "key-share locks do not block each other")
+		require.NoError(t, other.Rollback())
+		del := isoBegin(t, db, isoRC)
+		done := make(chan error, 1)
+		go func() { done <- del.Delete("parents", 1) }()
+		select {
+		case err := <-done:
+			t.Fatalf("the delete did not wait: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+		require.NoError(t, child.Commit())
+		assert.ErrorIs(t, <-done, engine.ErrRestrict)
+		assert.NoError(t, db.Check())
+	})
+	t.Run("child waits for the delete", func(t *testing.T) {
+		db := open(t)
+		del := isoBegin(t, db, isoRC)
+		require.NoError(t, del.Delete("parents", 1))
+		child := isoBegin(t, db, isoRC)
+		done := make(chan error, 1)
+		go func() {
+			_, err := child.Insert("kids", engine.Row{"id": 1, "parent_id": 1})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			t.Fatalf("the child insert did not wait: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+		require.NoError(t, del.Commit())
+		assert.ErrorIs(t, <-done, engine.ErrForeignKey, "at the statement")
+		assert.NoError(t, db.Check())
+	})
+}

@@ -272,6 +272,17 @@ func (t *Txn) Get(id TreeID, key []byte) (index.Entry, bool) {
 	return tr.GetWith(&t.probe, key)
 }
 
+// Peek is Get without recording the read under any isolation: for
+// looking at a key whose protection is elsewhere (a row lock).
+func (t *Txn) Peek(id TreeID, key []byte) (index.Entry, bool) {
+	t.checkLive()
+	tr := t.view(id)
+	if tr == nil {
+		return index.Entry{}, false
+	}
+	return tr.GetWith(&t.probe, key)
+}
+
 // Scan calls fn for every entry of tree id with a key in [lo, hi), ascending
 // or (reverse) descending, until fn returns false. A writer records the part
 // of the range it actually visited: all of it, or up to the key where fn
@@ -643,6 +654,12 @@ func (t *Txn) Refresh() error {
 	}
 	t.snap, t.tail, t.reads = h.snap, h.tail, nil
 	return nil
+}
+
+// Behind reports whether something committed since the transaction's
+// snapshot (or its last Refresh).
+func (t *Txn) Behind() bool {
+	return t.o.head.Load().snap != t.snap
 }
 
 // Commit publishes the transaction's writes as a new snapshot and returns its
