@@ -125,3 +125,63 @@ func TestIsolation_MixedLevelsModel(t *testing.T) {
 		assert.Positive(t, perLevel[l], fmt.Sprintf("%v transfers committed", l))
 	}
 }
+
+// TestIsolation_ForeignKeysModel races child inserts against parent
+// deletes and re-inserts at random isolation levels: whatever commits,
+// no child is ever left without its parent (Check), and every operation
+// either commits or fails with a constraint error or a retried conflict.
+func TestIsolation_ForeignKeysModel(t *testing.T) {
+	const parents, workers, ops = 4, 8, 120
+	db := testutil.OpenDBWith(t, engine.Options{Retry: engine.RetryPolicy{MaxAttempts: 1 << 16}},
+		engine.Table{Name: "p", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "c", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int, AutoIncrement: true}, {Name: "p_id", Type: engine.Int, NotNull: true}}})
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateRelation(engine.Relation{Child: "c", Columns: []string{"p_id"}, Parent: "p", OnDelete: engine.Cascade}); err != nil {
+			return err
+		}
+		for id := range parents {
+			if _, err := tx.Insert("p", engine.Row{"id": id}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	levels := []engine.Isolation{engine.Serializable, engine.RepeatableRead, engine.ReadCommitted}
+	var wg sync.WaitGroup
+	for w := range workers {
+		rng := rand.New(rand.NewPCG(uint64(w), 7))
+		wg.Go(func() {
+			for range ops {
+				iso := levels[rng.IntN(len(levels))]
+				pid := rng.IntN(parents)
+				op := rng.IntN(3)
+				err := db.UpdateWith(ctx, engine.TxOptions{Isolation: iso}, func(tx *engine.Tx) error {
+					switch op {
+					case 0:
+						_, err := tx.Insert("c", engine.Row{"p_id": pid})
+						return err
+					case 1:
+						return tx.Delete("p", pid)
+					default:
+						_, err := tx.Insert("p", engine.Row{"id": pid})
+						return err
+					}
+				})
+				if err != nil && !errors.Is(err, engine.ErrForeignKey) && !errors.Is(err, engine.ErrNotFound) && !errors.Is(err, engine.ErrUnique) {
+					t.Errorf("%v op %d on parent %d: %v", iso, op, pid, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assert.NoError(t, db.Check(), "no orphan, no broken index")
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		return tx.Query("c").Each(func(r engine.Record) error {
+			_, err := tx.Get("p", r.Get("p_id"))
+			assert.NoError(t, err, "child %v has its parent", r.ID())
+			return nil
+		})
+	}))
+}
