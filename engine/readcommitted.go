@@ -43,10 +43,12 @@ import (
 // transaction that waited for a lock, or found its row changed, or locks a
 // parent row exclusively, moves to the latest state first.
 //
+// A unique index value an insert or update writes is locked too, so a
+// second inserter of one value waits and then fails with 23505, as in
+// PostgreSQL.
+//
 // Not yet as in PostgreSQL: rows changed by a cascade are not locked (a
-// concurrent change to one is a conflict at commit), nor are unique-index
-// values (two concurrent inserts of one value conflict at commit, where
-// PostgreSQL's second one waits and fails with 23505); an update of a
+// concurrent change to one is a conflict at commit); an update of a
 // parent's non-key columns takes an exclusive lock, so it waits for
 // children's key-share locks where PostgreSQL's would not; key-share locks
 // are taken for relations to a parent's primary key only.
@@ -340,11 +342,31 @@ func (tx *Tx) lockRowWait(d *catalog.Table, pk []byte, wait bool) (moved bool, e
 
 // lockRowMode is lockRowWait, exclusive or shared.
 func (tx *Tx) lockRowMode(d *catalog.Table, pk []byte, exclusive, wait bool) (moved bool, err error) {
+	return tx.lockTreeKey(d.Primary, pk, exclusive, wait, exclusive && len(d.Refs) > 0)
+}
+
+// lockUnique takes the value lock on a unique index key a statement is
+// about to write, under ReadCommitted: a concurrent inserter of the same
+// value is waited for, and if it committed the transaction moves to the
+// latest state, where the write finds the duplicate (23505), as
+// PostgreSQL's second inserter does.
+func (tx *Tx) lockUnique(ix *catalog.Index, key []byte) error {
+	if !tx.rc || !ix.Unique {
+		return nil
+	}
+	_, err := tx.lockTreeKey(ix.Tree, key, true, true, false)
+	return err
+}
+
+// lockTreeKey locks key of tree: a table's primary key, or a unique
+// index's value. parent says the row is a parent locked exclusively, whose
+// referential checks must see the latest children.
+func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, exclusive, wait, parent bool) (moved bool, err error) {
 	if !tx.rc {
 		return false, nil
 	}
 	ctx, done := tx.waitContext()
-	already, waited, err := tx.db.locks.acquire(ctx, tx, lockKey{d.Primary, string(pk)}, exclusive, wait)
+	already, waited, err := tx.db.locks.acquire(ctx, tx, lockKey{tree, string(key)}, exclusive, wait)
 	if err != nil && context.Cause(ctx) == errLockTimeout {
 		err = fmt.Errorf("%w: lock timeout", ErrLockNotAvailable)
 	}
@@ -357,12 +379,12 @@ func (tx *Tx) lockRowMode(d *catalog.Table, pk []byte, exclusive, wait bool) (mo
 	// publish, so that the latest state below includes it.
 	tx.db.oracle.Barrier()
 	var latest, seen any
-	if tr := tx.db.oracle.Latest().Tree(d.Primary); tr != nil {
-		if e, ok := tr.Get(pk); ok {
+	if tr := tx.db.oracle.Latest().Tree(tree); tr != nil {
+		if e, ok := tr.Get(key); ok {
 			latest = e.Val
 		}
 	}
-	if e, ok := tx.t.Peek(d.Primary, pk); ok {
+	if e, ok := tx.t.Peek(tree, key); ok {
 		seen = e.Val
 	}
 	// A lock waited for, or a row that changed, means another transaction
@@ -370,7 +392,7 @@ func (tx *Tx) lockRowMode(d *catalog.Table, pk []byte, exclusive, wait bool) (mo
 	// exclusively, whose referential check must see the children other
 	// transactions committed since the statement began, as PostgreSQL's
 	// does.
-	if latest == seen && !waited && !(exclusive && len(d.Refs) > 0 && tx.t.Behind()) {
+	if latest == seen && !waited && !(parent && tx.t.Behind()) {
 		return false, nil
 	}
 	return true, tx.refresh()

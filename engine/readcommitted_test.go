@@ -318,3 +318,38 @@ func TestReadCommitted_ForeignKeyLocks(t *testing.T) {
 		assert.NoError(t, db.Check())
 	})
 }
+
+// TestReadCommitted_UniqueValueWaits: a second insert of a unique value
+// waits for the first inserter; if it commits, the second fails with
+// 23505 at the statement; if it rolls back, the second goes through.
+func TestReadCommitted_UniqueValueWaits(t *testing.T) {
+	for _, first := range []string{"commit", "rollback"} {
+		t.Run(first, func(t *testing.T) {
+			db := testutil.OpenDB(t, isoAccounts())
+			a := isoBegin(t, db, isoRC)
+			_, err := a.Insert("accounts", engine.Row{"id": 1, "owner": "sam", "balance": 1})
+			require.NoError(t, err)
+			b := isoBegin(t, db, isoRC)
+			done := make(chan error, 1)
+			go func() {
+				_, err := b.Insert("accounts", engine.Row{"id": 2, "owner": "sam", "balance": 2})
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				t.Fatalf("the second insert did not wait: %v", err)
+			case <-time.After(20 * time.Millisecond):
+			}
+			if first == "commit" {
+				require.NoError(t, a.Commit())
+				err := <-done
+				assert.ErrorIs(t, err, engine.ErrUnique)
+				assert.Equal(t, "23505", engine.SQLState(err))
+				return
+			}
+			require.NoError(t, a.Rollback())
+			require.NoError(t, <-done)
+			require.NoError(t, b.Commit())
+		})
+	}
+}

@@ -111,6 +111,9 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 		// A unique index finds a duplicate the way the primary key does:
 		// its key is the indexed values, so the put replaces it.
 		ik := tx.indexKey(d, ix, vals, key)
+		if err := tx.lockUnique(ix, ik); err != nil {
+			return nil, err
+		}
 		if _, existed := tx.t.Put(ix.Tree, index.Entry{Key: ik, Val: row}); existed {
 			return nil, tx.duplicate(d, ix.Tree, ik, d.UniqueError(ix.Name, ix.Cols, vals))
 		}
@@ -285,6 +288,9 @@ func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) 
 			continue
 		}
 		tx.t.Delete(ix.Tree, oldKey)
+		if err := tx.lockUnique(ix, newKey); err != nil {
+			return err
+		}
 		if _, existed := tx.t.Put(ix.Tree, index.Entry{Key: newKey, Val: row}); existed {
 			return tx.duplicate(d, ix.Tree, newKey, d.UniqueError(ix.Name, ix.Cols, vals))
 		}
