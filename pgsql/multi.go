@@ -124,7 +124,7 @@ func (s *Session) execEach(ctx context.Context, stmts []ir.Statement, sql string
 			s.tx, s.implicit = tx, true
 			s.txStart = s.db.Now() // now() for the whole block
 		}
-		res, err := s.run(ctx, st, texts[i], args)
+		res, err := s.runIntercepted(ctx, st, texts[i], args)
 		if err == nil {
 			err = fn(res)
 		}
@@ -175,4 +175,37 @@ func statementTexts(sql string, n int) []string {
 		}
 	}
 	return out
+}
+
+// Intercept makes the session run each statement through i (see
+// Interceptor), as a Connector's connections do: for a server's sessions
+// (pgwire.Options.Intercept). Call it before the session runs anything.
+func (s *Session) Intercept(i Interceptor) { s.intercept = i }
+
+// runIntercepted is run through the session's Interceptor, if it has one.
+// A statement the interceptor fails without running fails as a statement
+// does: its explicit transaction is aborted.
+func (s *Session) runIntercepted(ctx context.Context, st ir.Statement, sql string, args []any) (Result, error) {
+	if s.intercept == nil {
+		return s.run(ctx, st, sql, args)
+	}
+	shown := make([]any, len(args))
+	for i, a := range args {
+		if ta, ok := a.(typedArg); ok {
+			a = ta.v
+		}
+		shown[i] = a
+	}
+	ran := false
+	res, err := s.intercept(ctx, sql, shown, func() (Result, error) {
+		ran = true
+		return s.run(ctx, st, sql, args)
+	})
+	if err != nil && !ran {
+		if s.tx != nil && !s.implicit {
+			s.failed = true
+		}
+		err = toError(err)
+	}
+	return res, err
 }

@@ -87,7 +87,8 @@ type Session struct {
 	// transaction ends (SET LOCAL) or rolls back (SET) (settings.go).
 	vars                map[string]string
 	localSaved, txSaved map[string]*string
-	failed              bool // the explicit transaction is aborted
+	intercept           Interceptor // nil: none (multi.go)
+	failed              bool        // the explicit transaction is aborted
 	savepoints          []savepoint
 	// declTx holds the declarations the transaction changed, by table (nil
 	// for a removed one); commitTx publishes them (schema.go).

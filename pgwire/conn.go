@@ -148,6 +148,9 @@ func (c *conn) startup() bool {
 	}
 	pgsql.SetDatabaseInfo(db, c.database, c.srv.databaseNames)
 	c.sess = pgsql.NewSession(db)
+	if c.srv.opts.Intercept != nil {
+		c.sess.Intercept(c.srv.opts.Intercept)
+	}
 	c.be.Send(&pgproto3.AuthenticationOk{})
 	appName := sm.Parameters["application_name"]
 	for _, p := range [][2]string{

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql"
 )
 
 // Options configure a Server. The zero value serves in-memory databases
@@ -47,6 +48,10 @@ type Options struct {
 	// it; nil opens one with engine.Open (in Dir/<name> when Dir is set).
 	// The caller closes what Open returns, after Server.Close.
 	Open func(name string) (*engine.DB, error)
+	// Intercept, when set, runs around every statement of every session
+	// (pgsql.Session.Intercept): reldbtest counts and fails statements
+	// sent over the wire with it.
+	Intercept pgsql.Interceptor
 }
 
 // AuthMethod is how a server asks for a password.

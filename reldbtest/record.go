@@ -13,10 +13,11 @@ import (
 
 // Statement is one statement text a database ran for the code under test.
 type Statement struct {
-	SQL      string
-	Args     []any
-	Caller   string // file:line of the call that sent it (see Record)
-	Err      error  // what it returned; nil on success
+	SQL    string
+	Args   []any
+	Caller string // file:line of the call that sent it (see Record); "" over the wire
+
+	Err      error // what it returned; nil on success
 	Duration time.Duration
 }
 
@@ -176,7 +177,7 @@ func Shape(sql string) string {
 // path from the application to the driver.
 var libraryPrefixes = []string{
 	"database/sql.", "runtime.", "testing.",
-	"github.com/reldb/reldb/pgsql.", "github.com/reldb/reldb/pgsql/internal/", "github.com/reldb/reldb/reldbtest.",
+	"github.com/reldb/reldb/pgsql.", "github.com/reldb/reldb/pgsql/internal/", "github.com/reldb/reldb/pgwire.", "github.com/reldb/reldb/reldbtest.",
 	"github.com/jmoiron/sqlx", "gorm.io/", "github.com/jackc/pgx", "github.com/lib/pq",
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql"
 	"github.com/reldb/reldb/pgwire"
 )
 
@@ -30,22 +31,22 @@ func (w *WireServer) Dial(ctx context.Context, network, addr string) (net.Conn, 
 }
 
 // Wire serves db, a *sql.DB from New, over PostgreSQL's wire protocol
-// until the test ends: connections through it see what db sees. Record,
-// Inject and FailNext observe only statements sent through db; a
-// statement sent over the wire is not counted or failed by them.
+// until the test ends: connections through it see what db sees, and
+// Record, Inject and FailNext apply to their statements as to db's.
 func Wire(t testing.TB, db *sql.DB) *WireServer {
 	t.Helper()
-	return wire(t, Engine(db))
+	return wire(t, Engine(db), lookup(db).intercept)
 }
 
-// WireEngine is Wire for an engine.DB from NewEngine.
+// WireEngine is Wire for an engine.DB from NewEngine (whose statements
+// nothing records).
 func WireEngine(t testing.TB, db *engine.DB) *WireServer {
 	t.Helper()
-	return wire(t, db)
+	return wire(t, db, nil)
 }
 
-func wire(t testing.TB, eng *engine.DB) *WireServer {
-	srv, err := pgwire.Listen("", pgwire.Options{Open: func(string) (*engine.DB, error) { return eng, nil }})
+func wire(t testing.TB, eng *engine.DB, intercept pgsql.Interceptor) *WireServer {
+	srv, err := pgwire.Listen("", pgwire.Options{Open: func(string) (*engine.DB, error) { return eng, nil }, Intercept: intercept})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,3 +70,54 @@ func TestWire(t *testing.T) {
 	defer mem2.Close()
 	assert.Equal(t, []string{"2"}, queryOver(t, mem2, `SELECT count(*) FROM users`))
 }
+
+// TestWire_RecordAndInject: statements sent over the wire are recorded
+// and failed like those sent through the *sql.DB.
+func TestWire_RecordAndInject(t *testing.T) {
+	db := reldbtest.New(t, tmpl)
+	w := reldbtest.Wire(t, db)
+	mem, err := w.Dial(context.Background(), "tcp", "")
+	require.NoError(t, err)
+	defer mem.Close()
+	stmts := reldbtest.Record(db, func() {
+		assert.Equal(t, []string{"2"}, queryOver(t, mem, `SELECT count(*) FROM users`))
+	})
+	require.Len(t, stmts, 1)
+	assert.Equal(t, `SELECT count(*) FROM users`, stmts[0].SQL)
+	assert.Empty(t, stmts[0].Caller, "a client's file:line is not known over the wire")
+
+	reldbtest.FailNext(db, "FROM users", "40001")
+	mem2, err := w.Dial(context.Background(), "tcp", "")
+	require.NoError(t, err)
+	defer mem2.Close()
+	fe := startup(t, mem2)
+	fe.Send(&pgproto3.Query{String: `SELECT count(*) FROM users`})
+	require.NoError(t, fe.Flush())
+	var code string
+	for {
+		msg, err := fe.Receive()
+		require.NoError(t, err)
+		if e, ok := msg.(*pgproto3.ErrorResponse); ok {
+			code = e.Code
+		}
+		if _, ok := msg.(*pgproto3.ReadyForQuery); ok {
+			break
+		}
+	}
+	assert.Equal(t, "40001", code)
+}
+
+// startup starts a PostgreSQL session on nc.
+func startup(t *testing.T, nc net.Conn) *pgproto3.Frontend {
+	t.Helper()
+	fe := pgproto3.NewFrontend(nc, nc)
+	fe.Send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersion30, Parameters: map[string]string{"user": "reldb", "database": "reldbtest"}})
+	require.NoError(t, fe.Flush())
+	for {
+		msg, err := fe.Receive()
+		require.NoError(t, err)
+		if _, ok := msg.(*pgproto3.ReadyForQuery); ok {
+			return fe
+		}
+	}
+}
