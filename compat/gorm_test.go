@@ -33,9 +33,9 @@ type gormUser struct {
 func (gormUser) TableName() string { return "gorm_users" }
 
 type gormProfile struct {
-	ID     uint `gorm:"primaryKey"`
-	UserID uint `gorm:"uniqueIndex;not null"`
-	Bio    string
+	ID     uint   `gorm:"primaryKey"`
+	UserID uint   `gorm:"uniqueIndex;not null"`
+	Bio    string `gorm:"comment:what the user says of themselves"`
 }
 
 func (gormProfile) TableName() string { return "gorm_profiles" }

@@ -110,6 +110,7 @@ func (a *alteration) decl() *tableDecl {
 	td.defaults = maps.Clone(td.defaults)
 	td.indexes = maps.Clone(td.indexes)
 	td.checks = slices.Clone(td.checks)
+	td.comments = maps.Clone(td.comments)
 	if td.types == nil {
 		// A table the Go API made: its columns get their storage's types,
 		// and every index is visible, as before.
@@ -605,6 +606,10 @@ func (a *alteration) renameColumn(c *ir.RenameColumn) error {
 	if e, ok := td.defaults[c.Column]; ok {
 		delete(td.defaults, c.Column)
 		td.defaults[c.NewName] = e
+	}
+	if text, ok := td.comments[c.Column]; ok {
+		delete(td.comments, c.Column)
+		td.comments[c.NewName] = text
 	}
 	for i, k := range td.checks {
 		if !mentions(k.expr, c.Column) {

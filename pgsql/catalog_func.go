@@ -14,7 +14,7 @@ import (
 // current_schema(), current_database(), version(), format_type(),
 // pg_get_constraintdef(), pg_get_indexdef(), pg_get_expr(),
 // pg_table_is_visible(), pg_get_userbyid(), obj_description() and
-// col_description() (reldb keeps no comments: NULL), the casts to regclass
+// col_description() (COMMENT ON's texts, comment.go), the casts to regclass
 // and the other reg* types, and the regular-expression operators ~, ~*,
 // !~ and !~*.
 //
@@ -109,7 +109,38 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			return nil, typText, true, nil
 		}
 		return ownerName, typText, true, nil
-	case (name == "obj_description" || name == "col_description" || name == "shobj_description") && (n == 1 || n == 2):
+	case (name == "obj_description" || name == "col_description") && (n == 1 || n == 2):
+		if null || ev.q == nil || (name == "col_description" && n != 2) {
+			return nil, typText, true, nil
+		}
+		oid, err := asInt(vals[0], types[0])
+		if err != nil {
+			return nil, typText, true, err
+		}
+		c, err := ev.catalog()
+		if err != nil {
+			return nil, typText, true, err
+		}
+		t := c.byOID[oid]
+		if t == nil || t.decl == nil {
+			return nil, typText, true, nil
+		}
+		key := ""
+		if name == "col_description" {
+			attnum, err := asInt(vals[1], types[1])
+			if err != nil {
+				return nil, typText, true, err
+			}
+			if attnum < 1 || int(attnum) > len(t.ts.def.Columns) {
+				return nil, typText, true, nil
+			}
+			key = t.ts.def.Columns[attnum-1].Name
+		}
+		if text, ok := t.decl.comments[key]; ok {
+			return text, typText, true, nil
+		}
+		return nil, typText, true, nil
+	case name == "shobj_description" && n == 2:
 		return nil, typText, true, nil
 	case name == "pg_get_expr" && (n == 2 || n == 3):
 		if null {

@@ -14,22 +14,23 @@ type catalogRowsFunc = func(c *catalogSnapshot) []map[string]any
 // catalogRows computes each catalog relation's rows, by schema.name;
 // relations without an entry are empty.
 var catalogRows = map[string]catalogRowsFunc{
-	"pg_catalog.pg_namespace":  pgNamespace,
-	"pg_catalog.pg_class":      pgClass,
-	"pg_catalog.pg_attribute":  pgAttribute,
-	"pg_catalog.pg_type":       pgType,
-	"pg_catalog.pg_index":      pgIndex,
-	"pg_catalog.pg_indexes":    pgIndexes,
-	"pg_catalog.pg_constraint": pgConstraint,
-	"pg_catalog.pg_database":   pgDatabase,
-	"pg_catalog.pg_settings":   pgSettings,
-	"pg_catalog.pg_tables":     pgTables,
-	"pg_catalog.pg_attrdef":    pgAttrdef,
-	"pg_catalog.pg_am":         pgAm,
-	"pg_catalog.pg_roles":      pgRoles,
-	"pg_catalog.pg_user":       pgUser,
-	"pg_catalog.pg_sequence":   pgSequence,
-	"pg_catalog.pg_sequences":  pgSequences,
+	"pg_catalog.pg_namespace":   pgNamespace,
+	"pg_catalog.pg_class":       pgClass,
+	"pg_catalog.pg_attribute":   pgAttribute,
+	"pg_catalog.pg_type":        pgType,
+	"pg_catalog.pg_index":       pgIndex,
+	"pg_catalog.pg_indexes":     pgIndexes,
+	"pg_catalog.pg_constraint":  pgConstraint,
+	"pg_catalog.pg_database":    pgDatabase,
+	"pg_catalog.pg_settings":    pgSettings,
+	"pg_catalog.pg_tables":      pgTables,
+	"pg_catalog.pg_attrdef":     pgAttrdef,
+	"pg_catalog.pg_description": pgDescription,
+	"pg_catalog.pg_am":          pgAm,
+	"pg_catalog.pg_roles":       pgRoles,
+	"pg_catalog.pg_user":        pgUser,
+	"pg_catalog.pg_sequence":    pgSequence,
+	"pg_catalog.pg_sequences":   pgSequences,
 
 	"information_schema.schemata":                isSchemata,
 	"information_schema.tables":                  isTables,
@@ -547,4 +548,24 @@ func checkColumns(con *catalogConstraint) []string {
 		}
 	}
 	return cols
+}
+
+// pgDescription lists COMMENT ON's comments: a table's with objsubid 0,
+// a column's with its attnum; classoid is pg_class's (1259).
+func pgDescription(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, t := range c.tables {
+		if t.decl == nil {
+			continue
+		}
+		if text, ok := t.decl.comments[""]; ok {
+			out = append(out, map[string]any{"objoid": t.oid, "classoid": int64(1259), "objsubid": int64(0), "description": text})
+		}
+		for i, col := range t.ts.def.Columns {
+			if text, ok := t.decl.comments[col.Name]; ok {
+				out = append(out, map[string]any{"objoid": t.oid, "classoid": int64(1259), "objsubid": int64(i + 1), "description": text})
+			}
+		}
+	}
+	return out
 }

@@ -46,6 +46,9 @@ type tableDecl struct {
 	// see those (PostgreSQL makes none), and CREATE INDEX of the same
 	// columns under that name adopts it (Session.adoptable).
 	indexes map[string]indexOrigin
+	// comments are COMMENT ON's texts: the table's under "", a column's
+	// under its name (comment.go).
+	comments map[string]string
 }
 
 // indexOrigin is how SQL came to know an index.

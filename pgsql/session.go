@@ -535,6 +535,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.query(tx, st, ev)
 	case *ir.Truncate:
 		return s.truncate(tx, st) // truncate.go
+	case *ir.CommentOn:
+		return s.commentOn(tx, st) // comment.go
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }
