@@ -36,6 +36,9 @@ type DB struct {
 	dur *durable.Store
 	// locks are the row locks of ReadCommitted transactions.
 	locks lockTable
+	// writers are the open write transactions and when each began
+	// (longtx.go).
+	writers sync.Map
 }
 
 // catalogCache maps table names to definitions for one catalog tree. The
@@ -147,6 +150,10 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 	}
 	if opts.Isolation == ReadCommitted && !opts.ReadOnly {
 		tx.rc = true
+	}
+	if !opts.ReadOnly {
+		tx.began = time.Now()
+		db.writers.Store(tx, tx.began)
 	}
 	return tx, nil
 }

@@ -156,6 +156,8 @@ func SQLState(err error) string {
 		return "40P01"
 	case errors.Is(err, ErrLockNotAvailable):
 		return "55P03"
+	case errors.Is(err, ErrTxTooOld):
+		return "25P04"
 	case errors.Is(err, ErrType):
 		return catalog.StateDatatypeMismatch
 	case errors.Is(err, ErrNoTable):

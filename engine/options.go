@@ -17,6 +17,13 @@ type Options struct {
 	// detector.
 	Traversal TraversalOptions
 
+	// MaxWriteTxAge, when positive, bounds how long a write transaction may
+	// stay open: past it, its next statement or Commit fails with
+	// ErrTxTooOld (25P04) and it is rolled back. An open write transaction
+	// keeps every write set committed since it began; DB.Transactions
+	// shows the open ones. Zero means no limit.
+	MaxWriteTxAge time.Duration
+
 	// Clock, if set, is the database's clock, read by DB.Now instead of
 	// time.Now: the SQL layer's now() and current_timestamp read it, so a
 	// test can fix or step time (reldbtest.Clock). It must be safe for
@@ -142,6 +149,9 @@ func (o *Options) validate() error {
 	}
 	if o.CheckpointBytes == 0 {
 		o.CheckpointBytes = defaultCheckpointBytes
+	}
+	if o.MaxWriteTxAge < 0 {
+		return fmt.Errorf("%w: options: negative MaxWriteTxAge %v", ErrInvalidArgument, o.MaxWriteTxAge)
 	}
 	if o.ReadOnly && o.Dir == "" {
 		return fmt.Errorf("%w: options: ReadOnly needs Dir: an in-memory database is always writable", ErrInvalidArgument)

@@ -66,6 +66,7 @@ type writeState struct {
 	stmtHeld    bool
 	stmtCtx     context.Context
 	lockTimeout time.Duration
+	began       time.Time // when it began, for Options.MaxWriteTxAge
 	// tables caches catalog lookups, each recorded once in the read set;
 	// cleared by schema changes and rollbacks.
 	tables     map[string]*catalog.Table
@@ -128,6 +129,9 @@ func (tx *Tx) commit() error {
 			return ErrTxBusy
 		}
 		defer tx.leave()
+		if err := tx.checkAge(); err != nil {
+			return err
+		}
 	}
 	if !tx.done.CompareAndSwap(false, true) {
 		return ErrTxDone
@@ -137,6 +141,7 @@ func (tx *Tx) commit() error {
 		// Row locks end with the transaction, however it ends: after the
 		// commit is published, or when it fails.
 		defer tx.db.locks.releaseAll(tx)
+		defer tx.db.writers.Delete(tx)
 	}
 	if err := tx.ctx.Err(); err != nil {
 		tx.t.Abort()
@@ -245,6 +250,7 @@ func (tx *Tx) rollback() {
 		tx.endStats()
 		if tx.writeState != nil {
 			tx.db.locks.releaseAll(tx)
+			tx.db.writers.Delete(tx)
 		}
 	}
 }
@@ -285,6 +291,10 @@ func (tx *Tx) enter() error {
 	}
 	if !tx.busy.CompareAndSwap(false, true) {
 		return ErrTxBusy
+	}
+	if err := tx.checkAge(); err != nil {
+		tx.busy.Store(false)
+		return err
 	}
 	if err := tx.statement(); err != nil {
 		tx.busy.Store(false)
