@@ -1,6 +1,7 @@
 package pgsql
 
 import (
+	"errors"
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
@@ -410,6 +411,24 @@ func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator
 				continue
 			}
 			col := b.ts.def.Columns[ic].Name
+			if pk := b.ts.def.PrimaryKey; len(pk) == 1 && pk[0] == col {
+				// The inner side's primary key: one point lookup per outer
+				// row, without planning a query for each.
+				table := b.ts.def.Name
+				return func(o []any) ([][]any, error) {
+					if o[oi] == nil {
+						return nil, nil
+					}
+					r, err := tx.Get(table, o[oi])
+					if errors.Is(err, engine.ErrNotFound) {
+						return nil, nil
+					}
+					if err != nil {
+						return nil, err
+					}
+					return [][]any{r.Values()}, nil
+				}, nil
+			}
 			return func(o []any) ([][]any, error) {
 				if o[oi] == nil {
 					return nil, nil
