@@ -2,7 +2,6 @@ package pgsql
 
 import (
 	"errors"
-	"reflect"
 	"strconv"
 
 	"github.com/reldb/reldb/engine"
@@ -314,39 +313,14 @@ func (s *Session) targetRows(tx *engine.Tx, ts *tableSchema, alias string, other
 	return sc, rows, nil
 }
 
-// recheck locks a target row of UPDATE or DELETE under READ COMMITTED
-// and returns it as it now is (joined with the rest of its FROM / USING
-// row), and whether the statement still applies to it: a row a concurrent
-// transaction changed meanwhile is waited for, then its new version is
-// checked against WHERE again, and a row it deleted is skipped — as
-// PostgreSQL re-checks updated rows. Other levels get the row as found.
+// recheck locks a target row of UPDATE or DELETE under READ COMMITTED,
+// waiting for a holder, and re-checks it (see relock); other levels get
+// the row as found.
 func (s *Session) recheck(tx *engine.Tx, table string, ts *tableSchema, sc *scope, joined []any, where ir.Expr, ev *evaluator) ([]any, bool, error) {
 	if tx.Isolation() != engine.ReadCommitted || tx.ReadOnly() {
 		return joined, true, nil
 	}
-	old := joined[:len(ts.types)]
-	rec, err := tx.LockRow(table, ts.key(old))
-	if errors.Is(err, engine.ErrNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	cur := rec.Values()
-	if reflect.DeepEqual(old, cur) {
-		return joined, true, nil
-	}
-	row := append(append(make([]any, 0, len(joined)), cur...), joined[len(ts.types):]...)
-	if where == nil {
-		return row, true, nil
-	}
-	sc.row = row
-	v, _, err := ev.with(sc).eval(where)
-	if err != nil {
-		return nil, false, err
-	}
-	still, _ := v.(bool)
-	return row, still, nil
+	return s.relock(tx, table, ts, sc, joined, where, ev, true)
 }
 
 func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, error) {

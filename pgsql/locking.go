@@ -74,60 +74,71 @@ func (s *Session) lockedRows(tx *engine.Tx, st *ir.Select, sc *scope, rows [][]a
 	}
 	// Rows beyond OFFSET + LIMIT are not returned, so not locked.
 	want := int64(-1)
-	if st.Limit != nil {
-		lim, err := exprCount(st.Limit, ev)
+	if lim, ok, err := limitCount(st.Limit, "LIMIT", "2201W", ev); err != nil {
+		return nil, err
+	} else if ok {
+		off, _, err := limitCount(st.Offset, "OFFSET", "2201X", ev)
 		if err != nil {
 			return nil, err
 		}
-		off, err := exprCount(st.Offset, ev)
-		if err != nil {
-			return nil, err
-		}
-		if lim >= 0 {
-			want = max(off, 0) + lim
-		}
+		want = off + lim
 	}
 	var kept [][]any
 	for _, r := range rows {
 		if want >= 0 && int64(len(kept)) >= want {
 			break
 		}
-		key := ts.key(r[:len(ts.types)])
-		var rec engine.Record
-		if lk.Wait == ir.LockWaitBlock {
-			rec, err = tx.LockRow(table, key)
-		} else {
-			rec, err = tx.TryLockRow(table, key)
-		}
+		r, ok, err := s.relock(tx, table, ts, sc, r, st.Where, ev, lk.Wait == ir.LockWaitBlock)
 		switch {
-		case errors.Is(err, engine.ErrNotFound):
-			continue
 		case errors.Is(err, engine.ErrLockNotAvailable) && lk.Wait == ir.LockSkipLocked:
 			continue
 		case errors.Is(err, engine.ErrLockNotAvailable):
 			return nil, pgerr.New("55P03", `could not obtain lock on row in relation "%s"`, table)
 		case err != nil:
 			return nil, err
+		case ok:
+			kept = append(kept, r)
 		}
-		cur := rec.Values()
-		if !reflect.DeepEqual(r[:len(ts.types)], cur) {
-			// Changed by a transaction that held it: its new version must
-			// still match.
-			r = append(append(make([]any, 0, len(r)), cur...), r[len(ts.types):]...)
-			if st.Where != nil {
-				sc.row = r
-				v, _, err := ev.eval(st.Where)
-				if err != nil {
-					return nil, err
-				}
-				if v != true {
-					continue
-				}
-			}
-		}
-		kept = append(kept, r)
 	}
 	return kept, nil
+}
+
+// relock locks the table row at the start of row (the rest of it comes
+// from FROM / USING), waiting for a holder or not (ErrLockNotAvailable),
+// and returns the row as it now is and whether the statement still
+// applies to it: a version another transaction committed meanwhile must
+// still match where, and a row it deleted is skipped — PostgreSQL's
+// re-check of updated rows. Outside READ COMMITTED the engine takes no
+// lock and the row comes back as found.
+func (s *Session) relock(tx *engine.Tx, table string, ts *tableSchema, sc *scope, row []any, where ir.Expr, ev *evaluator, wait bool) ([]any, bool, error) {
+	old := row[:len(ts.types)]
+	var rec engine.Record
+	var err error
+	if wait {
+		rec, err = tx.LockRow(table, ts.key(old))
+	} else {
+		rec, err = tx.TryLockRow(table, ts.key(old))
+	}
+	if errors.Is(err, engine.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	cur := rec.Values()
+	if reflect.DeepEqual(old, cur) {
+		return row, true, nil
+	}
+	row = append(append(make([]any, 0, len(row)), cur...), row[len(ts.types):]...)
+	if where == nil {
+		return row, true, nil
+	}
+	sc.row = row
+	v, _, err := ev.with(sc).eval(where)
+	if err != nil {
+		return nil, false, err
+	}
+	return row, v == true, nil
 }
 
 // hasAggregate reports whether a target calls an aggregate function.
@@ -142,21 +153,4 @@ func hasAggregate(targets []target) bool {
 		})
 	}
 	return found
-}
-
-// exprCount evaluates a LIMIT or OFFSET expression: -1 when absent or
-// NULL (no bound); errors as limitRows reports them.
-func exprCount(e ir.Expr, ev *evaluator) (int64, error) {
-	if e == nil {
-		return -1, nil
-	}
-	v, t, err := ev.eval(e)
-	if err != nil || v == nil {
-		return -1, err
-	}
-	v, err = cast(v, t, typInt8, false /* explicit */)
-	if err != nil {
-		return -1, err
-	}
-	return v.(int64), nil
 }

@@ -547,35 +547,14 @@ func selectResult(st *ir.Select, rows [][]any, targets []target, ev *evaluator) 
 
 // limitRows applies OFFSET and LIMIT, whose values may be parameters.
 func limitRows(rows [][]any, st *ir.Select, ev *evaluator) ([][]any, error) {
-	count := func(e ir.Expr, what, code string) (int64, bool, error) {
-		if e == nil {
-			return 0, false, nil
-		}
-		v, t, err := ev.eval(e)
-		if err != nil {
-			return 0, false, err
-		}
-		if v == nil {
-			return 0, false, nil
-		}
-		v, err = cast(v, t, typInt8, false /* explicit */)
-		if err != nil {
-			return 0, false, err
-		}
-		n := v.(int64)
-		if n < 0 {
-			return 0, false, pgerr.New(code, "%s must not be negative", what)
-		}
-		return n, true, nil
-	}
-	off, ok, err := count(st.Offset, "OFFSET", "2201X")
+	off, ok, err := limitCount(st.Offset, "OFFSET", "2201X", ev)
 	if err != nil {
 		return nil, err
 	}
 	if ok {
 		rows = rows[min(int64(len(rows)), off):]
 	}
-	lim, ok, err := count(st.Limit, "LIMIT", "2201W")
+	lim, ok, err := limitCount(st.Limit, "LIMIT", "2201W", ev)
 	if err != nil {
 		return nil, err
 	}
@@ -583,4 +562,25 @@ func limitRows(rows [][]any, st *ir.Select, ev *evaluator) ([][]any, error) {
 		rows = rows[:lim]
 	}
 	return rows, nil
+}
+
+// limitCount evaluates a LIMIT or OFFSET expression; ok is false when it
+// is absent or NULL (no bound), and a negative value is code.
+func limitCount(e ir.Expr, what, code string, ev *evaluator) (int64, bool, error) {
+	if e == nil {
+		return 0, false, nil
+	}
+	v, t, err := ev.eval(e)
+	if err != nil || v == nil {
+		return 0, false, err
+	}
+	v, err = cast(v, t, typInt8, false /* explicit */)
+	if err != nil {
+		return 0, false, err
+	}
+	n := v.(int64)
+	if n < 0 {
+		return 0, false, pgerr.New(code, "%s must not be negative", what)
+	}
+	return n, true, nil
 }
