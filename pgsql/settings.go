@@ -43,8 +43,8 @@ func settingDefault(lower string) (name, value string, ok bool) {
 // does not show.
 var extraSettings = [][2]string{
 	{"lock_timeout", "0"}, {"idle_in_transaction_session_timeout", "0"}, {"extra_float_digits", "1"},
-	{"bytea_output", "hex"}, {"row_security", "on"}, {"synchronous_commit", "on"}, {"intervalstyle", "postgres"},
-	{"timezone_abbreviations", "Default"}, {"datestyle", "ISO, MDY"}, {"default_transaction_read_only", "off"},
+	{"bytea_output", "hex"}, {"row_security", "on"}, {"synchronous_commit", "on"},
+	{"timezone_abbreviations", "Default"}, {"default_transaction_read_only", "off"},
 	{"transaction_read_only", "off"}, {"check_function_bodies", "on"}, {"client_min_messages", "notice"},
 	{"xmloption", "content"}, {"work_mem", "4MB"}, {"jit", "off"},
 }
@@ -177,8 +177,6 @@ func checkSetting(lower, v string) (string, error) {
 			return "serializable", nil
 		}
 		return "", pgerr.New("22023", "invalid value for parameter %q: %q", lower, v)
-	case "search_path":
-		return v, nil
 	}
 	return v, nil
 }
@@ -211,10 +209,12 @@ func durationSetting(v string) (time.Duration, error) {
 	return time.Duration(n * float64(scale)), nil
 }
 
-// settingDuration is a time parameter's value, 0 for none.
+// settingDuration is a time parameter's value, 0 for none. Every
+// statement reads two, so it looks at what SET stored only (their
+// defaults are 0), never the list of defaults.
 func (s *Session) settingDuration(lower string) time.Duration {
-	v, _ := s.setting(lower)
-	if v == "0" || v == "" {
+	v, ok := s.vars[lower]
+	if !ok || v == "0" {
 		return 0
 	}
 	d, err := time.ParseDuration(v)
