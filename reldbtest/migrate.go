@@ -2,6 +2,7 @@ package reldbtest
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io/fs"
 	"path"
@@ -87,7 +88,7 @@ func readMigrations(fsys fs.FS, dir string) ([]migration, error) {
 		}
 		slices.SortStableFunc(migs, func(a, b migration) int {
 			if a.version != b.version {
-				return cmpInt(a.version, b.version)
+				return cmp.Compare(a.version, b.version)
 			}
 			return strings.Compare(a.name, b.name)
 		})
@@ -99,16 +100,6 @@ func readMigrations(fsys fs.FS, dir string) ([]migration, error) {
 	}
 	// Plain files are already in name order: fs.ReadDir sorts by name.
 	return migs, nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // leadingVersion returns the decimal number a file name starts with, or

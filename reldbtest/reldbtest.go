@@ -69,9 +69,8 @@ func WithSeed(seed uint64) Option {
 // it to control and observe the database. It is closed when the test ends.
 func New(t testing.TB, tmpl *Template, opts ...Option) *sql.DB {
 	t.Helper()
-	eng := NewEngine(t, tmpl, opts...)
-	h := &handle{eng: eng, clock: clockOf(eng)}
-	db := sql.OpenDB(pgsql.NewConnector(eng).Intercept(h.intercept))
+	h := fork(t, tmpl, opts)
+	db := sql.OpenDB(pgsql.NewConnector(h.eng).Intercept(h.intercept))
 	handles.Store(db, h)
 	t.Cleanup(func() {
 		handles.Delete(db)
@@ -84,6 +83,13 @@ func New(t testing.TB, tmpl *Template, opts ...Option) *sql.DB {
 // engine.DB, closed when the test ends. SQL and the Go API may be mixed on
 // it through pgsql.NewConnector.
 func NewEngine(t testing.TB, tmpl *Template, opts ...Option) *engine.DB {
+	t.Helper()
+	return fork(t, tmpl, opts).eng
+}
+
+// fork builds tmpl if needed and forks it with opts, closing the fork
+// when the test ends.
+func fork(t testing.TB, tmpl *Template, opts []Option) *handle {
 	t.Helper()
 	if err := tmpl.Build(); err != nil {
 		t.Fatal(err)
@@ -99,20 +105,9 @@ func NewEngine(t testing.TB, tmpl *Template, opts ...Option) *engine.DB {
 	if h.seed != nil {
 		pgsql.SeedRandom(eng, *h.seed)
 	}
-	clocks.Store(eng, h.clock)
-	t.Cleanup(func() {
-		clocks.Delete(eng)
-		_ = eng.Close()
-	})
-	return eng
-}
-
-// clocks maps each engine.DB from NewEngine to its clock.
-var clocks sync.Map
-
-func clockOf(eng *engine.DB) *Clock {
-	c, _ := clocks.Load(eng)
-	return c.(*Clock)
+	h.eng = eng
+	t.Cleanup(func() { _ = eng.Close() })
+	return h
 }
 
 // Engine returns the engine.DB beneath a *sql.DB from New, to check what
