@@ -264,21 +264,8 @@ func TestDB_UpdateWith(t *testing.T) {
 // statement, not at commit; two children of one parent do not block each
 // other.
 func TestReadCommitted_ForeignKeyLocks(t *testing.T) {
-	open := func(t *testing.T) *engine.DB {
-		db := testutil.OpenDB(t,
-			engine.Table{Name: "parents", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
-			engine.Table{Name: "kids", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}, {Name: "parent_id", Type: engine.Int}}})
-		require.NoError(t, db.Update(context.Background(), func(tx *engine.Tx) error {
-			if err := tx.CreateRelation(engine.Relation{Child: "kids", Columns: []string{"parent_id"}, Parent: "parents", OnDelete: engine.Restrict}); err != nil {
-				return err
-			}
-			_, err := tx.Insert("parents", engine.Row{"id": 1})
-			return err
-		}))
-		return db
-	}
 	t.Run("delete waits for the child", func(t *testing.T) {
-		db := open(t)
+		db := isoParentKid(t)
 		child := isoBegin(t, db, isoRC)
 		_, err := child.Insert("kids", engine.Row{"id": 1, "parent_id": 1})
 		require.NoError(t, err)
@@ -299,7 +286,7 @@ func TestReadCommitted_ForeignKeyLocks(t *testing.T) {
 		assert.NoError(t, db.Check())
 	})
 	t.Run("child waits for the delete", func(t *testing.T) {
-		db := open(t)
+		db := isoParentKid(t)
 		del := isoBegin(t, db, isoRC)
 		require.NoError(t, del.Delete("parents", 1))
 		child := isoBegin(t, db, isoRC)

@@ -87,21 +87,8 @@ func TestRepeatableRead_Snapshot(t *testing.T) {
 // PostgreSQL's RI check does), never leaving an orphan; and a parent
 // deleted under RepeatableRead while a child was added fails the same way.
 func TestRepeatableRead_ForeignKey(t *testing.T) {
-	open := func(t *testing.T) *engine.DB {
-		db := testutil.OpenDB(t,
-			engine.Table{Name: "parents", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
-			engine.Table{Name: "kids", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}, {Name: "parent_id", Type: engine.Int}}})
-		require.NoError(t, db.Update(context.Background(), func(tx *engine.Tx) error {
-			if err := tx.CreateRelation(engine.Relation{Child: "kids", Columns: []string{"parent_id"}, Parent: "parents", OnDelete: engine.Restrict}); err != nil {
-				return err
-			}
-			_, err := tx.Insert("parents", engine.Row{"id": 1})
-			return err
-		}))
-		return db
-	}
 	t.Run("child after the parent's delete", func(t *testing.T) {
-		db := open(t)
+		db := isoParentKid(t)
 		rr := isoBegin(t, db, isoRR)
 		_, err := rr.Insert("kids", engine.Row{"id": 1, "parent_id": 1})
 		require.NoError(t, err)
@@ -110,7 +97,7 @@ func TestRepeatableRead_ForeignKey(t *testing.T) {
 		assert.NoError(t, db.Check())
 	})
 	t.Run("parent delete beside a new child", func(t *testing.T) {
-		db := open(t)
+		db := isoParentKid(t)
 		rr := isoBegin(t, db, isoRR)
 		require.NoError(t, rr.Delete("parents", 1))
 		require.NoError(t, db.Update(context.Background(), func(tx *engine.Tx) error {
@@ -129,4 +116,21 @@ func TestBegin_UnknownIsolation(t *testing.T) {
 	_, err := db.Begin(context.Background(), engine.TxOptions{Isolation: 9})
 	assert.ErrorIs(t, err, engine.ErrInvalidArgument)
 	assert.Equal(t, "Isolation(9)", engine.Isolation(9).String())
+}
+
+// isoParentKid opens a database with parents(id) holding row 1 and
+// kids(id, parent_id) referencing it ON DELETE RESTRICT.
+func isoParentKid(t *testing.T) *engine.DB {
+	t.Helper()
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "parents", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "kids", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}, {Name: "parent_id", Type: engine.Int}}})
+	require.NoError(t, db.Update(context.Background(), func(tx *engine.Tx) error {
+		if err := tx.CreateRelation(engine.Relation{Child: "kids", Columns: []string{"parent_id"}, Parent: "parents", OnDelete: engine.Restrict}); err != nil {
+			return err
+		}
+		_, err := tx.Insert("parents", engine.Row{"id": 1})
+		return err
+	}))
+	return db
 }
