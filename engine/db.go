@@ -36,9 +36,8 @@ type DB struct {
 	dur *durable.Store
 	// locks are the row locks of ReadCommitted transactions.
 	locks lockTable
-	// writers are the open write transactions and when each began
-	// (longtx.go).
-	writers sync.Map
+	// writers are the open write transactions (longtx.go).
+	writers writerList
 }
 
 // catalogCache maps table names to definitions for one catalog tree. The
@@ -153,7 +152,7 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 	}
 	if !opts.ReadOnly {
 		tx.began = time.Now()
-		db.writers.Store(tx, tx.began)
+		db.writers.add(tx)
 	}
 	return tx, nil
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -33,14 +34,50 @@ type TransactionStats struct {
 func (db *DB) Transactions() TransactionStats {
 	var s TransactionStats
 	now := time.Now()
-	db.writers.Range(func(_, v any) bool {
+	db.writers.mu.Lock()
+	defer db.writers.mu.Unlock()
+	for tx := db.writers.head; tx != nil; tx = tx.nextW {
 		s.OpenWrites++
-		if age := now.Sub(v.(time.Time)); age > s.Oldest {
+		if age := now.Sub(tx.began); age > s.Oldest {
 			s.Oldest = age
 		}
-		return true
-	})
+	}
 	return s
+}
+
+// writerList links the open write transactions through their own fields,
+// so that tracking one costs a short lock and no allocation.
+type writerList struct {
+	mu   sync.Mutex
+	head *Tx
+}
+
+func (l *writerList) add(tx *Tx) {
+	l.mu.Lock()
+	tx.nextW, tx.listed = l.head, true
+	if l.head != nil {
+		l.head.prevW = tx
+	}
+	l.head = tx
+	l.mu.Unlock()
+}
+
+// remove unlinks tx; a second call does nothing.
+func (l *writerList) remove(tx *Tx) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !tx.listed {
+		return
+	}
+	if tx.prevW != nil {
+		tx.prevW.nextW = tx.nextW
+	} else {
+		l.head = tx.nextW
+	}
+	if tx.nextW != nil {
+		tx.nextW.prevW = tx.prevW
+	}
+	tx.prevW, tx.nextW, tx.listed = nil, nil, false
 }
 
 // checkAge fails a write transaction older than the limit, rolling it

@@ -67,6 +67,9 @@ type writeState struct {
 	stmtCtx     context.Context
 	lockTimeout time.Duration
 	began       time.Time // when it began, for Options.MaxWriteTxAge
+	// prevW and nextW link the open write transactions (writerList).
+	prevW, nextW *Tx
+	listed       bool
 	// tables caches catalog lookups, each recorded once in the read set;
 	// cleared by schema changes and rollbacks.
 	tables     map[string]*catalog.Table
@@ -141,7 +144,7 @@ func (tx *Tx) commit() error {
 		// Row locks end with the transaction, however it ends: after the
 		// commit is published, or when it fails.
 		defer tx.db.locks.releaseAll(tx)
-		defer tx.db.writers.Delete(tx)
+		defer tx.db.writers.remove(tx)
 	}
 	if err := tx.ctx.Err(); err != nil {
 		tx.t.Abort()
@@ -250,7 +253,7 @@ func (tx *Tx) rollback() {
 		tx.endStats()
 		if tx.writeState != nil {
 			tx.db.locks.releaseAll(tx)
-			tx.db.writers.Delete(tx)
+			tx.db.writers.remove(tx)
 		}
 	}
 }
