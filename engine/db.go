@@ -34,8 +34,11 @@ type DB struct {
 	planners sync.Pool
 	// dur is nil for an in-memory database.
 	dur *durable.Store
-	// locks are the row locks of ReadCommitted transactions.
-	locks lockTable
+	// locks are the row locks of ReadCommitted transactions;
+	// locklessHook is the commit hook of the other write transactions,
+	// made once at Open: the lock check, then the log's hook if durable.
+	locks        lockTable
+	locklessHook func(*txn.Changes) error
 	// writers are the open write transactions (longtx.go).
 	writers writerList
 }
@@ -82,6 +85,7 @@ func Open(opts Options) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{opts: opts}
+	db.locklessHook = db.checkLockless
 	if opts.Dir == "" {
 		db.oracle = txn.NewOracle(map[txn.TreeID]*index.Tree{catalog.CatalogTree: index.NewTree()})
 		return db, nil
@@ -96,6 +100,18 @@ func Open(opts Options) (*DB, error) {
 	db.nextTree.Store(s.Finish())
 	db.oracle = txn.NewOracleAt(s.Version, s.Trees)
 	return db, nil
+}
+
+// checkLockless is locklessHook: the row-lock check of a lockless
+// commit, then the log's hook of a durable database.
+func (db *DB) checkLockless(c *txn.Changes) error {
+	if err := db.locks.checkWrites(c); err != nil {
+		return err
+	}
+	if db.dur != nil {
+		return db.dur.Hook(c)
+	}
+	return nil
 }
 
 // Close closes the database. Transactions still open keep their snapshot;

@@ -45,6 +45,7 @@ func (db *DB) Fork(opts Options) (*DB, error) {
 		return true
 	})
 	f := &DB{opts: opts}
+	f.locklessHook = f.checkLockless
 	f.nextTree.Store(db.nextTree.Load())
 	f.oracle = txn.NewOracleFrom(snap, map[txn.TreeID]*index.Tree{catalog.CatalogTree: cat})
 	db.models.Range(func(k, v any) bool {

@@ -222,12 +222,13 @@ func (lt *lockTable) releaseAll(tx *Tx) {
 	tx.held = nil
 }
 
-// checkWrites returns a conflict if a commit of tx (which takes no locks)
-// changes a row another transaction holds locked. It runs under the
-// commit lock, from the commit hook of every lockless write transaction:
-// a lock taken after it returns waits (Oracle.Barrier) for the commit to
-// publish, so the lock holder reads what it wrote.
-func (lt *lockTable) checkWrites(tx *Tx, c *txn.Changes) error {
+// checkWrites returns a conflict if the commit of a lockless transaction
+// (Serializable, RepeatableRead: it holds no lock) changes a row any
+// transaction holds locked. It runs under the commit lock, as the commit
+// hook of every lockless write transaction (DB.locklessHook): a lock taken
+// after it returns waits (Oracle.Barrier) for the commit to publish, so
+// the lock holder reads what it wrote.
+func (lt *lockTable) checkWrites(c *txn.Changes) error {
 	if lt.n.Load() == 0 {
 		return nil
 	}
@@ -239,7 +240,7 @@ func (lt *lockTable) checkWrites(tx *Tx, c *txn.Changes) error {
 			if err != nil {
 				return
 			}
-			if l := lt.locks[lockKey{id, string(k)}]; l != nil && len(l.blockers(tx, true)) > 0 {
+			if l := lt.locks[lockKey{id, string(k)}]; l != nil && len(l.blockers(nil, true)) > 0 {
 				err = &txn.ConflictError{Tree: id, Key: append([]byte(nil), k...), Version: c.Version}
 			}
 		}

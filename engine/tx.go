@@ -161,9 +161,9 @@ func (tx *Tx) commit() error {
 	}
 	var hook func(*txn.Changes) error
 	if !tx.readOnly && !tx.rc {
-		// Decided under the commit lock, not here: a lock taken meanwhile
-		// must be seen.
-		hook = func(c *txn.Changes) error { return tx.db.locks.checkWrites(tx, c) }
+		// The check runs under the commit lock, not here: a lock taken
+		// meanwhile must be seen.
+		hook = tx.db.locklessHook
 	}
 	if _, err := tx.t.CommitWith(hook); err != nil {
 		return tx.conflictError(err)
@@ -177,12 +177,7 @@ func (tx *Tx) commitDurable() error {
 	wrote := tx.t.Writes() > 0
 	hook := tx.db.dur.Hook
 	if !tx.readOnly && !tx.rc {
-		hook = func(c *txn.Changes) error {
-			if err := tx.db.locks.checkWrites(tx, c); err != nil {
-				return err
-			}
-			return tx.db.dur.Hook(c)
-		}
+		hook = tx.db.locklessHook
 	}
 	v, err := tx.t.CommitWith(hook)
 	if err != nil {

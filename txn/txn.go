@@ -32,6 +32,8 @@ type Txn struct {
 	// transaction ends.
 	probe index.Entry
 	walk  *index.Walker
+	// changes is the argument CommitWith passes its hook.
+	changes Changes
 }
 
 // writer is the state only a write transaction has.
@@ -769,7 +771,12 @@ func (t *Txn) CommitWith(hook func(*Changes) error) (uint64, error) {
 	}
 	snap := &Snapshot{version: h.snap.version + 1, trees: trees.out}
 	if hook != nil {
-		if err := hook(&Changes{Version: snap.version, ws: mine, trees: &snap.trees}); err != nil {
+		// The Txn's own Changes: a hook's argument escapes, and a commit
+		// should not allocate for it.
+		t.changes = Changes{Version: snap.version, ws: mine, trees: &snap.trees}
+		err := hook(&t.changes)
+		t.changes = Changes{}
+		if err != nil {
 			return 0, err
 		}
 	}
