@@ -1,7 +1,12 @@
 package engine
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
+	"time"
+
+	"github.com/cockroachdb/apd/v3"
 
 	"github.com/reldb/reldb/internal/catalog"
 )
@@ -150,4 +155,116 @@ func (r Record) String() string {
 	}
 	b.WriteByte(')')
 	return b.String()
+}
+
+// Scan copies the record's column values, in declaration order (as
+// Columns lists them), into the variables dest points to, one per column;
+// a nil dest skips its column. It reads by position, with no lookup by
+// name, and allocates nothing for numbers, text, booleans, times and
+// decimals whose coefficient fits 128 bits:
+//
+//	var id, authorID int64
+//	var title string
+//	var price apd.Decimal
+//	err := r.Scan(&id, &authorID, &title, &price)
+//
+// A dest is a pointer to the column's Go type (see Type) or to a type
+// Register accepts for it: *int64 and the other integer kinds (checked for
+// overflow), *float64, *float32, *string, *bool, *time.Time, *[]byte (the
+// bytes are copied, reusing the slice's capacity; NULL is nil), *apd.Decimal (Set into
+// it); a pointer to a pointer of those, set to nil for NULL; or *any,
+// which receives what Get returns. NULL into a variable that cannot hold
+// it, a dest of the wrong type or count, fails with ErrType naming the
+// column, and leaves the variables before it written.
+func (r Record) Scan(dest ...any) error {
+	if r.res == nil {
+		return fmt.Errorf("scan: %w: the zero Record has no columns", ErrType)
+	}
+	d, vals := r.res.def, r.vals()
+	if len(dest) != len(vals) {
+		return fmt.Errorf("scan %s: %w: %d destinations for %d columns", d.Name, ErrType, len(dest), len(vals))
+	}
+	for i, v := range vals {
+		if dest[i] == nil {
+			continue
+		}
+		if err := scanValue(dest[i], v, d.Cols[i].Type); err != nil {
+			return fmt.Errorf("scan %s column %q: %w", d.Name, d.Cols[i].Name, err)
+		}
+	}
+	return nil
+}
+
+// scanValue stores the stored value v, of a column of type typ, into
+// *dest.
+func scanValue(dest, v any, typ Type) error {
+	switch p := dest.(type) {
+	case *int64:
+		if x, ok := v.(int64); ok {
+			*p = x
+			return nil
+		}
+	case *string:
+		if x, ok := v.(string); ok {
+			*p = x
+			return nil
+		}
+	case *apd.Decimal:
+		if x, ok := v.(*apd.Decimal); ok {
+			p.Set(x)
+			return nil
+		}
+	case *float64:
+		if x, ok := v.(float64); ok {
+			*p = x
+			return nil
+		}
+	case *bool:
+		if x, ok := v.(bool); ok {
+			*p = x
+			return nil
+		}
+	case *time.Time:
+		if x, ok := v.(time.Time); ok {
+			*p = x
+			return nil
+		}
+	case *[]byte:
+		switch x := v.(type) {
+		case []byte:
+			*p = append((*p)[:0], x...)
+			return nil
+		case nil:
+			*p = nil
+			return nil
+		}
+	case *any:
+		*p = catalog.ExportValue(v)
+		return nil
+	}
+	f := reflect.ValueOf(dest)
+	if f.Kind() != reflect.Pointer || f.IsNil() {
+		return fmt.Errorf("%w: destination %T is not a non-nil pointer", ErrType, dest)
+	}
+	f = f.Elem()
+	if f.Kind() == reflect.Pointer {
+		if v == nil {
+			f.SetZero()
+			return nil
+		}
+		// Scan into a fresh value, so that a failure leaves *dest as it was.
+		n := reflect.New(f.Type().Elem())
+		if err := scanValue(n.Interface(), v, typ); err != nil {
+			return err
+		}
+		f.Set(n)
+		return nil
+	}
+	if v == nil {
+		return fmt.Errorf("%w: NULL into %v", ErrType, f.Type())
+	}
+	if !fieldHolds(f.Type(), typ) {
+		return fmt.Errorf("%w: %T into %v", ErrType, v, f.Type())
+	}
+	return setField(f, modelCol{kind: f.Kind()}, v)
 }

@@ -3,8 +3,11 @@ package engine_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/engine/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -92,4 +95,107 @@ func TestRecord_LooseRecordsHandedOff(t *testing.T) {
 		assert.Equal(t, want, <-done)
 		return nil
 	}))
+}
+
+// scanTable has a column of every type, each nullable but the key.
+var scanTable = engine.Table{Name: "vals", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+	{Name: "id", Type: engine.Int}, {Name: "n", Type: engine.Int}, {Name: "f", Type: engine.Float},
+	{Name: "s", Type: engine.Text}, {Name: "b", Type: engine.Bool}, {Name: "raw", Type: engine.Bytes},
+	{Name: "at", Type: engine.Time}, {Name: "d", Type: engine.Decimal, Precision: 10, Scale: 2},
+}}
+
+func TestRecord_Scan(t *testing.T) {
+	db := testutil.OpenDB(t, scanTable)
+	when := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	var full, nulls engine.Record
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
+		var err error
+		full, err = tx.Insert("vals", engine.Row{"id": 1, "n": 300, "f": 1.5, "s": "x", "b": true,
+			"raw": []byte{1, 2}, "at": when, "d": "12.34"})
+		require.NoError(t, err)
+		nulls, err = tx.Insert("vals", engine.Row{"id": 2})
+		return err
+	}))
+
+	t.Run("every column into its own type", func(t *testing.T) {
+		var (
+			id, n int64
+			f     float64
+			s     string
+			b     bool
+			raw   = make([]byte, 0, 8)
+			at    time.Time
+			d     apd.Decimal
+		)
+		require.NoError(t, full.Scan(&id, &n, &f, &s, &b, &raw, &at, &d))
+		assert.Equal(t, []any{int64(1), int64(300), 1.5, "x", true, []byte{1, 2}, when, "12.34"},
+			[]any{id, n, f, s, b, raw, at, d.String()})
+		raw[0] = 9
+		assert.Equal(t, []byte{1, 2}, full.Get("raw"), "the bytes are a copy")
+	})
+	t.Run("other integer kinds, pointers, any and skips", func(t *testing.T) {
+		var (
+			n   int16
+			f   float32
+			s   *string
+			d   *apd.Decimal
+			raw any
+		)
+		require.NoError(t, full.Scan(nil, &n, &f, &s, nil, &raw, nil, &d))
+		assert.Equal(t, int16(300), n)
+		assert.Equal(t, float32(1.5), f)
+		require.NotNil(t, s)
+		assert.Equal(t, "x", *s)
+		assert.Equal(t, "12.34", d.String())
+		assert.Equal(t, []byte{1, 2}, raw)
+	})
+	t.Run("NULL into pointers, bytes and any", func(t *testing.T) {
+		s, d, raw, at := new(string), new(apd.Decimal), []byte{1}, any(1)
+		require.NoError(t, nulls.Scan(nil, nil, nil, &s, nil, &raw, &at, &d))
+		assert.Nil(t, s)
+		assert.Nil(t, d)
+		assert.Nil(t, raw)
+		assert.Nil(t, at)
+	})
+
+	for _, c := range []struct {
+		name string
+		r    *engine.Record
+		dest func() []any
+		msg  string
+	}{
+		{"too few", &full, func() []any { return []any{new(int64)} }, "1 destinations for 8 columns"},
+		{"NULL into a value", &nulls, func() []any { return []any{nil, new(int64), nil, nil, nil, nil, nil, nil} }, `column "n"`},
+		{"wrong type", &full, func() []any { return []any{nil, new(string), nil, nil, nil, nil, nil, nil} }, `column "n": reldb: type mismatch: int64 into string`},
+		{"overflow", &full, func() []any { return []any{nil, new(int8), nil, nil, nil, nil, nil, nil} }, "300 overflows int8"},
+		{"not a pointer", &full, func() []any { return []any{int64(0), nil, nil, nil, nil, nil, nil, nil} }, "not a non-nil pointer"},
+		{"decimal into float", &full, func() []any { return []any{nil, nil, nil, nil, nil, nil, nil, new(float64)} }, `column "d"`},
+		{"zero record", &engine.Record{}, func() []any { return nil }, "zero Record"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.r.Scan(c.dest()...)
+			require.ErrorIs(t, err, engine.ErrType)
+			assert.Contains(t, err.Error(), c.msg)
+		})
+	}
+}
+
+// Scanning numbers, text and a small decimal allocates nothing.
+func TestRecord_ScanAllocs(t *testing.T) {
+	db := testutil.OpenDB(t, scanTable)
+	var r engine.Record
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
+		var err error
+		r, err = tx.Insert("vals", engine.Row{"id": 1, "n": 300, "s": "x", "d": "12.34"})
+		return err
+	}))
+	var id, n int64
+	var s string
+	var d apd.Decimal
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := r.Scan(&id, &n, nil, &s, nil, nil, nil, &d); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Zero(t, allocs)
 }
