@@ -73,7 +73,6 @@ type travState struct {
 	results  catalog.Slab[result]
 	rowLists catalog.Slab[[]any]
 	records  catalog.Slab[Record]
-	models   *modelState // the typed API's identity map
 	finished bool
 }
 

@@ -44,7 +44,8 @@ type Tx struct {
 	loose     result
 	looseRow  [1][]any
 	looseLast *result
-	keyBuf    [24]byte // lookup's encoding buffer: room for two integers
+	models    *modelState // the typed API's identity map, made on first use
+	keyBuf    [24]byte    // lookup's encoding buffer: room for two integers
 
 	// writeState is nil in a read-only transaction, which keeps a reader's
 	// Tx small: View is on the hot path of every point read.

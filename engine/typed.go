@@ -1,16 +1,19 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unsafe"
 
 	"github.com/cockroachdb/apd/v3"
-	"github.com/google/btree"
 	"github.com/reldb/reldb/internal/catalog"
 )
 
@@ -20,6 +23,9 @@ type model struct {
 	table string
 	cols  []modelCol
 	rels  []modelRel
+	// bound is the binding made last, reused while the table's
+	// definition is the same (Tx.bind).
+	bound atomic.Pointer[binding]
 }
 
 type modelCol struct {
@@ -42,6 +48,8 @@ const (
 	fastFloat64
 	fastBool
 	fastTime
+	fastInt
+	fastDecimal
 )
 
 func fastKindOf(t reflect.Type) fastKind {
@@ -56,6 +64,12 @@ func fastKindOf(t reflect.Type) fastKind {
 		return fastBool
 	case reflect.TypeFor[time.Time]():
 		return fastTime
+	case reflect.TypeFor[int]():
+		if strconv.IntSize == 64 {
+			return fastInt
+		}
+	case reflect.TypeFor[apd.Decimal]():
+		return fastDecimal
 	}
 	return slow
 }
@@ -280,14 +294,15 @@ type binding struct {
 	pos []int // pos[i] is the column of m.cols[i]
 }
 
-// bind binds a model to the transaction's version of its table.
+// bind binds a model to the transaction's version of its table. A binding
+// depends only on the model and the table definition, which is immutable,
+// so the model keeps its last one for every transaction to reuse.
 func (tx *Tx) bind(m *model) (*binding, error) {
 	d, err := tx.table(m.table)
 	if err != nil {
 		return nil, err
 	}
-	ms := tx.modelState()
-	if b, ok := ms.bindings[m]; ok && b.d == d {
+	if b := m.bound.Load(); b != nil && b.d == d {
 		return b, nil
 	}
 	b := &binding{m: m, d: d, pos: make([]int, len(m.cols))}
@@ -298,14 +313,17 @@ func (tx *Tx) bind(m *model) (*binding, error) {
 		}
 		b.pos[i] = p
 	}
-	ms.bindings[m] = b
+	m.bound.Store(b)
 	return b, nil
 }
 
 // modelState is a transaction's identity map: each stored row is one
-// object per transaction and type.
+// object per transaction and type. Every part is made when first needed:
+// a transaction that reads one object (a point get) makes none of them.
 type modelState struct {
-	bindings map[*model]*binding
+	// one is the first object made from a single row while nothing else
+	// is in the map; a second one moves it into objs and recs (spill).
+	one looseObj
 	// objs maps a stored row (its first value's address identifies the
 	// row version) to its object, per model; recs maps an object back to
 	// the record it was made from.
@@ -317,17 +335,30 @@ type modelState struct {
 	objs map[*model]map[*any]unsafe.Pointer
 	sole map[*model]soleResult
 	// blocks finds the record of an object made from a result: objects
-	// are allocated in one block per result, ordered here by address.
-	// recs holds the rest: objects made one at a time or written.
-	blocks *btree.BTreeG[*objBlock]
+	// are allocated in one block per result. Blocks are appended as they
+	// are made and sorted by address when an object is looked up
+	// (sorted says how many are in order). recs holds the rest: objects
+	// made one at a time or written.
+	blocks []*objBlock
+	sorted int
 	recs   map[unsafe.Pointer]Record
 }
 
+// looseObj is an object made from one row, of model m, whose row's first
+// value is at key, read as r.
+type looseObj struct {
+	m   *model
+	key *any
+	p   unsafe.Pointer
+	r   Record
+}
+
 // objBlock is the objects made from rows of one result, in one array:
-// object i is row at[i] of res.
+// object i is row at[i] of res, or row i when at is nil.
 type objBlock struct {
 	base unsafe.Pointer // the array; keeps it alive while the tx lives
 	size uintptr        // of one object
+	n    int            // objects in the array
 	def  *catalog.Table
 	res  *result
 	at   []int
@@ -340,58 +371,92 @@ type soleResult struct {
 	objs []unsafe.Pointer
 }
 
-func blockLess(a, b *objBlock) bool { return uintptr(a.base) < uintptr(b.base) }
+// empty reports whether no object has been made.
+func (ms *modelState) empty() bool {
+	return ms.one.m == nil && ms.objs == nil && ms.sole == nil && ms.blocks == nil && ms.recs == nil
+}
+
+// spill moves the object in ms.one into the maps.
+func (ms *modelState) spill() {
+	if ms.one.m == nil {
+		return
+	}
+	o := ms.one
+	ms.one = looseObj{}
+	ms.identities(o.m)[o.key] = o.p
+	ms.remember(o.p, o.r)
+}
 
 // remember notes the record an object stands for.
 func (ms *modelState) remember(p unsafe.Pointer, r Record) {
+	if ms.recs == nil {
+		ms.recs = map[unsafe.Pointer]Record{}
+	}
 	ms.recs[p] = r
 }
 
 // recordOfObject returns the record an object was made from or written
 // as in this transaction.
 func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
+	if ms.one.m != nil && ms.one.p == p {
+		return ms.one.r, true
+	}
 	if r, ok := ms.recs[p]; ok {
 		return r, true
 	}
-	var found *objBlock
-	ms.blocks.DescendLessOrEqual(&objBlock{base: p}, func(b *objBlock) bool {
-		found = b
-		return false
+	if ms.sorted < len(ms.blocks) {
+		slices.SortFunc(ms.blocks, func(a, b *objBlock) int { return cmp.Compare(uintptr(a.base), uintptr(b.base)) })
+		ms.sorted = len(ms.blocks)
+	}
+	// The last block that starts at or before p.
+	i, _ := slices.BinarySearchFunc(ms.blocks, uintptr(p), func(b *objBlock, t uintptr) int {
+		if uintptr(b.base) <= t {
+			return -1
+		}
+		return 1
 	})
-	if found == nil {
+	if i == 0 {
 		return Record{}, false
 	}
+	found := ms.blocks[i-1]
 	off := uintptr(p) - uintptr(found.base)
-	i := int(off / found.size)
-	if i >= len(found.at) || off%found.size != 0 {
+	k := int(off / found.size)
+	if k >= found.n || off%found.size != 0 {
 		return Record{}, false
 	}
-	at := found.at[i]
-	return Record{res: found.res, at: at}, true
+	if found.at != nil {
+		k = found.at[k]
+	}
+	return Record{res: found.res, at: k}, true
 }
 
+// modelState returns the transaction's identity map, made on first use.
 func (tx *Tx) modelState() *modelState {
-	tv := tx.travState()
-	if tv.models == nil {
-		tv.models = &modelState{bindings: map[*model]*binding{}, objs: map[*model]map[*any]unsafe.Pointer{}, recs: map[unsafe.Pointer]Record{}, blocks: btree.NewG(8, blockLess), sole: map[*model]soleResult{}}
+	if tx.models == nil {
+		tx.models = &modelState{}
 	}
-	return tv.models
+	return tx.models
 }
 
 // identities returns a model's identity map, building it from its sole
 // result if there is one.
 func (ms *modelState) identities(m *model) map[*any]unsafe.Pointer {
+	ms.spill()
 	ids := ms.objs[m]
 	if ids != nil {
 		return ids
 	}
-	ids = map[*any]unsafe.Pointer{}
 	if sole, ok := ms.sole[m]; ok {
 		ids = make(map[*any]unsafe.Pointer, len(sole.res.rows))
 		for at, row := range sole.res.rows {
 			ids[&row[0]] = sole.objs[at]
 		}
 		delete(ms.sole, m)
+	} else {
+		ids = map[*any]unsafe.Pointer{}
+	}
+	if ms.objs == nil {
+		ms.objs = map[*model]map[*any]unsafe.Pointer{}
 	}
 	ms.objs[m] = ids
 	return ids
@@ -409,16 +474,27 @@ func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
 		return objs[r.at], nil
 	}
 	ms := tx.modelState()
-	ids := ms.identities(b.m)
 	vals := r.vals()
-	if p, ok := ids[&vals[0]]; ok {
-		return p, nil
+	key := &vals[0]
+	if ms.one.m == b.m && ms.one.key == key {
+		return ms.one.p, nil
+	}
+	var ids map[*any]unsafe.Pointer
+	if !ms.empty() {
+		ids = ms.identities(b.m)
+		if p, ok := ids[key]; ok {
+			return p, nil
+		}
 	}
 	p := reflect.New(b.m.typ).UnsafePointer()
 	if err := b.set(p, vals); err != nil {
 		return nil, err
 	}
-	ids[&vals[0]] = p
+	if ids == nil {
+		ms.one = looseObj{m: b.m, key: key, p: p, r: r}
+		return p, nil
+	}
+	ids[key] = p
 	ms.remember(p, r)
 	return p, nil
 }
@@ -434,20 +510,14 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 		return objs, nil
 	}
 	ms := tx.modelState()
+	ms.spill()
 	objs := make([]unsafe.Pointer, len(res.rows))
 	var fresh []int
 	var ids map[*any]unsafe.Pointer
 	_, hasSole := ms.sole[b.m]
 	first := ms.objs[b.m] == nil && !hasSole
-	if first {
-		// The model's first result: every row is new (a result holds
-		// each row once), and its objects serve as the identity map
-		// until another result comes.
-		fresh = make([]int, len(res.rows))
-		for at := range fresh {
-			fresh[at] = at
-		}
-	} else {
+	n := len(res.rows)
+	if !first {
 		ids = ms.identities(b.m)
 		for at, row := range res.rows {
 			if p, ok := ids[&row[0]]; ok {
@@ -456,11 +526,19 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 				fresh = append(fresh, at)
 			}
 		}
+		n = len(fresh)
 	}
-	if len(fresh) > 0 {
+	// The model's first result: every row is new (a result holds each
+	// row once), fresh stays nil for "every row, in order", and its
+	// objects serve as the identity map until another result comes.
+	if n > 0 {
 		size := b.m.typ.Size()
-		block := reflect.MakeSlice(reflect.SliceOf(b.m.typ), len(fresh), len(fresh)).UnsafePointer()
-		for i, at := range fresh {
+		block := reflect.MakeSlice(reflect.SliceOf(b.m.typ), n, n).UnsafePointer()
+		for i := range n {
+			at := i
+			if fresh != nil {
+				at = fresh[i]
+			}
 			p := unsafe.Add(block, uintptr(i)*size)
 			if err := b.set(p, res.rows[at]); err != nil {
 				return nil, err // nothing is registered: the objects are garbage
@@ -468,7 +546,7 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 			objs[at] = p
 		}
 		if size > 0 {
-			ms.blocks.ReplaceOrInsert(&objBlock{base: block, size: size, def: b.d, res: res, at: fresh})
+			ms.blocks = append(ms.blocks, &objBlock{base: block, size: size, n: n, def: b.d, res: res, at: fresh})
 		}
 		if ids != nil {
 			for _, at := range fresh {
@@ -477,6 +555,9 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 		}
 	}
 	if first {
+		if ms.sole == nil {
+			ms.sole = map[*model]soleResult{}
+		}
 		ms.sole[b.m] = soleResult{res: res, objs: objs}
 	}
 	more := res.extra()
@@ -594,6 +675,18 @@ func (c *modelCol) store(p unsafe.Pointer, v any) error {
 	case fastTime:
 		if x, ok := v.(time.Time); ok {
 			*(*time.Time)(p) = x
+			return nil
+		}
+	case fastInt:
+		if x, ok := v.(int64); ok {
+			*(*int)(p) = int(x)
+			return nil
+		}
+	case fastDecimal:
+		// Set copies into the field's own storage: no allocation for
+		// a coefficient that fits apd's inline words.
+		if x, ok := v.(*apd.Decimal); ok {
+			(*apd.Decimal)(p).Set(x)
 			return nil
 		}
 	}
