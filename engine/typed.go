@@ -23,6 +23,8 @@ type model struct {
 	table string
 	cols  []modelCol
 	rels  []modelRel
+	// newArray allocates an array of n T, the model's type.
+	newArray func(n int) unsafe.Pointer
 	// bound is the binding made last, reused while the table's
 	// definition is the same (Tx.bind).
 	bound atomic.Pointer[binding]
@@ -122,7 +124,9 @@ func Register[T any](db *DB, table string) error {
 		}
 		return nil
 	}
-	m := &model{typ: typ, table: table}
+	m := &model{typ: typ, table: table, newArray: func(n int) unsafe.Pointer {
+		return unsafe.Pointer(unsafe.SliceData(make([]T, n)))
+	}}
 	err := db.View(context.Background(), func(tx *Tx) error {
 		d, err := tx.table(table)
 		if err != nil {
@@ -333,13 +337,13 @@ type modelState struct {
 	// result. The map is built when a second result or a single row of
 	// the model is met.
 	objs map[*model]map[*any]unsafe.Pointer
-	sole map[*model]soleResult
+	sole []soleResult
 	// blocks finds the record of an object made from a result: objects
 	// are allocated in one block per result. Blocks are appended as they
 	// are made and sorted by address when an object is looked up
 	// (sorted says how many are in order). recs holds the rest: objects
 	// made one at a time or written.
-	blocks []*objBlock
+	blocks []objBlock
 	sorted int
 	recs   map[unsafe.Pointer]Record
 }
@@ -367,6 +371,7 @@ type objBlock struct {
 // soleResult is the one result a model's objects all come from so far,
 // with those objects by position.
 type soleResult struct {
+	m    *model
 	res  *result
 	objs []unsafe.Pointer
 }
@@ -405,11 +410,11 @@ func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
 		return r, true
 	}
 	if ms.sorted < len(ms.blocks) {
-		slices.SortFunc(ms.blocks, func(a, b *objBlock) int { return cmp.Compare(uintptr(a.base), uintptr(b.base)) })
+		slices.SortFunc(ms.blocks, func(a, b objBlock) int { return cmp.Compare(uintptr(a.base), uintptr(b.base)) })
 		ms.sorted = len(ms.blocks)
 	}
 	// The last block that starts at or before p.
-	i, _ := slices.BinarySearchFunc(ms.blocks, uintptr(p), func(b *objBlock, t uintptr) int {
+	i, _ := slices.BinarySearchFunc(ms.blocks, uintptr(p), func(b objBlock, t uintptr) int {
 		if uintptr(b.base) <= t {
 			return -1
 		}
@@ -418,7 +423,7 @@ func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
 	if i == 0 {
 		return Record{}, false
 	}
-	found := ms.blocks[i-1]
+	found := &ms.blocks[i-1]
 	off := uintptr(p) - uintptr(found.base)
 	k := int(off / found.size)
 	if k >= found.n || off%found.size != 0 {
@@ -438,6 +443,17 @@ func (tx *Tx) modelState() *modelState {
 	return tx.models
 }
 
+// soleOf returns where m's sole result is in ms.sole, or -1. A
+// transaction uses few models: a short list beats a map.
+func (ms *modelState) soleOf(m *model) int {
+	for i := range ms.sole {
+		if ms.sole[i].m == m {
+			return i
+		}
+	}
+	return -1
+}
+
 // identities returns a model's identity map, building it from its sole
 // result if there is one.
 func (ms *modelState) identities(m *model) map[*any]unsafe.Pointer {
@@ -446,12 +462,13 @@ func (ms *modelState) identities(m *model) map[*any]unsafe.Pointer {
 	if ids != nil {
 		return ids
 	}
-	if sole, ok := ms.sole[m]; ok {
+	if i := ms.soleOf(m); i >= 0 {
+		sole := ms.sole[i]
 		ids = make(map[*any]unsafe.Pointer, len(sole.res.rows))
 		for at, row := range sole.res.rows {
 			ids[&row[0]] = sole.objs[at]
 		}
-		delete(ms.sole, m)
+		ms.sole = slices.Delete(ms.sole, i, i+1)
 	} else {
 		ids = map[*any]unsafe.Pointer{}
 	}
@@ -514,8 +531,7 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 	objs := make([]unsafe.Pointer, len(res.rows))
 	var fresh []int
 	var ids map[*any]unsafe.Pointer
-	_, hasSole := ms.sole[b.m]
-	first := ms.objs[b.m] == nil && !hasSole
+	first := ms.objs[b.m] == nil && ms.soleOf(b.m) < 0
 	n := len(res.rows)
 	if !first {
 		ids = ms.identities(b.m)
@@ -533,7 +549,7 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 	// objects serve as the identity map until another result comes.
 	if n > 0 {
 		size := b.m.typ.Size()
-		block := reflect.MakeSlice(reflect.SliceOf(b.m.typ), n, n).UnsafePointer()
+		block := b.m.newArray(n)
 		for i := range n {
 			at := i
 			if fresh != nil {
@@ -546,7 +562,7 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 			objs[at] = p
 		}
 		if size > 0 {
-			ms.blocks = append(ms.blocks, &objBlock{base: block, size: size, n: n, def: b.d, res: res, at: fresh})
+			ms.blocks = append(ms.blocks, objBlock{base: block, size: size, n: n, def: b.d, res: res, at: fresh})
 		}
 		if ids != nil {
 			for _, at := range fresh {
@@ -555,13 +571,9 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 		}
 	}
 	if first {
-		if ms.sole == nil {
-			ms.sole = map[*model]soleResult{}
-		}
-		ms.sole[b.m] = soleResult{res: res, objs: objs}
+		ms.sole = append(ms.sole, soleResult{m: b.m, res: res, objs: objs})
 	}
-	more := res.extra()
-	more.typed = append(more.typed, typedObjs{m: b.m, objs: objs})
+	res.extra().addTyped(typedObjs{m: b.m, objs: objs})
 	for _, rel := range b.m.rels {
 		if l := res.rels.get(rel.name); l != nil {
 			l.markUsed(tx)
@@ -584,7 +596,11 @@ func (res *result) objectsOf(m *model) []unsafe.Pointer {
 	if res.more == nil {
 		return nil
 	}
-	for _, t := range res.more.typed {
+	more := res.more
+	if more.typed1.m == m {
+		return more.typed1.objs
+	}
+	for _, t := range more.typed {
 		if t.m == m {
 			return t.objs
 		}
