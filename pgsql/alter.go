@@ -148,6 +148,9 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 	if err != nil {
 		return err
 	}
+	if err := systemColumnError(cd.Name); err != nil {
+		return err
+	}
 	if _, ok := ts.index[cd.Name]; ok {
 		if c.IfNotExists {
 			return nil
@@ -219,6 +222,9 @@ func (a *alteration) dropColumn(c *ir.DropColumn) error {
 	if err != nil {
 		return err
 	}
+	if systemColumns[c.Name] {
+		return pgerr.New(pgerr.FeatureNotSupported, "cannot drop system column %q", c.Name)
+	}
 	if _, ok := ts.index[c.Name]; !ok {
 		if c.IfExists {
 			return nil
@@ -280,7 +286,10 @@ func mentions(e ir.Expr, col string) bool {
 // constraintNames returns the names of the table's constraints and
 // indexes (one namespace in PostgreSQL's eyes, near enough).
 func (a *alteration) constraintNames(ts *tableSchema) ([]string, error) {
-	names := []string{a.table + "_pkey"}
+	var names []string
+	if ts.hasKey() {
+		names = append(names, a.table+"_pkey")
+	}
 	for _, ix := range ts.def.Indexes {
 		names = append(names, ix.Name)
 	}
@@ -320,6 +329,9 @@ func (a *alteration) addConstraint(k ir.Constraint) error {
 	}
 	switch k.Kind {
 	case ir.PrimaryKey:
+		if !ts.hasKey() {
+			return pgerr.Unsupported("ADD PRIMARY KEY to a table created without one")
+		}
 		return &Error{Code: pgerr.InvalidTableDefinition, Message: `multiple primary keys for table "` + a.table + `" are not allowed`}
 	case ir.Unique:
 		return a.addUnique(k)
@@ -386,7 +398,13 @@ func (a *alteration) addCheck(ts *tableSchema, k ir.Constraint, taken []string) 
 // engine made for it), a UNIQUE constraint (its index), or a CHECK.
 func (a *alteration) dropConstraint(c *ir.DropConstraint) error {
 	if c.Name == a.table+"_pkey" {
-		return pgerr.Unsupported("dropping a primary key")
+		ts, err := a.schema()
+		if err != nil {
+			return err
+		}
+		if ts.hasKey() {
+			return pgerr.Unsupported("dropping a primary key")
+		}
 	}
 	rels, err := a.tx.Relations(a.table)
 	if err != nil {
@@ -589,8 +607,14 @@ func (a *alteration) renameColumn(c *ir.RenameColumn) error {
 	if err != nil {
 		return err
 	}
+	if systemColumns[c.Column] {
+		return pgerr.New(pgerr.FeatureNotSupported, "cannot rename system column %q", c.Column)
+	}
 	if _, ok := ts.index[c.Column]; !ok {
 		return a.noColumn(c.Column)
+	}
+	if err := systemColumnError(c.NewName); err != nil {
+		return err
 	}
 	if _, ok := ts.index[c.NewName]; ok {
 		return &Error{Code: pgerr.DuplicateColumn, Message: `column "` + c.NewName + `" of relation "` + a.table + `" already exists`}

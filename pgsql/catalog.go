@@ -314,13 +314,16 @@ func (s *Session) catalogSnapshot(tx *engine.Tx) (*catalogSnapshot, error) {
 		if err != nil {
 			return nil, err
 		}
+		ts = ts.visible()
 		t := &catalogTable{oid: objectOID("r", def.Name), ts: ts, decl: s.decl(def.Name)}
 		c.tables = append(c.tables, t)
 		c.byOID[t.oid] = t
 		c.byName[def.Name] = t
-		pk := &catalogIndex{name: def.Name + "_pkey", table: t, columns: def.PrimaryKey, unique: true, primary: true}
-		t.indexes = append(t.indexes, pk)
-		c.addConstraint(t, &catalogConstraint{name: pk.name, kind: "p", cols: pk.columns, index: pk})
+		if len(ts.def.PrimaryKey) > 0 {
+			pk := &catalogIndex{name: def.Name + "_pkey", table: t, columns: ts.def.PrimaryKey, unique: true, primary: true}
+			t.indexes = append(t.indexes, pk)
+			c.addConstraint(t, &catalogConstraint{name: pk.name, kind: "p", cols: pk.columns, index: pk})
+		}
 		var named []*catalogIndex
 		for _, ix := range def.Indexes {
 			origin, declared := t.decl.indexes[ix.Name]

@@ -53,6 +53,9 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	var serial []string
 	var defaults map[string]ir.Expr
 	for _, cd := range st.Columns {
+		if err := systemColumnError(cd.Name); err != nil {
+			return res, err
+		}
 		if _, dup := types[cd.Name]; dup {
 			return res, &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" specified more than once`}
 		}
@@ -118,9 +121,6 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			fks = append(fks, k)
 		}
 	}
-	if t.PrimaryKey == nil {
-		return res, pgerr.Unsupported("table without a primary key")
-	}
 	for _, c := range serial {
 		if !slices.Equal(t.PrimaryKey, []string{c}) {
 			return res, pgerr.Unsupported("serial or identity column " + c + " that is not the whole primary key")
@@ -130,6 +130,11 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		if slices.Contains(t.PrimaryKey, t.Columns[i].Name) {
 			t.Columns[i].NotNull = true
 		}
+	}
+	if t.PrimaryKey == nil {
+		// The engine needs a key: the hidden row identity (schema.go).
+		t.Columns = append(t.Columns, engine.Column{Name: rowIDColumn, Type: engine.Int, NotNull: true, AutoIncrement: true})
+		t.PrimaryKey = []string{rowIDColumn}
 	}
 	// A unique constraint on exactly the primary key's columns adds
 	// nothing the key does not already enforce.
@@ -219,19 +224,24 @@ func (s *Session) createRelation(tx *engine.Tx, child string, t engine.Table, k 
 // key's columns before the engine sees it: 42703 for a referenced column
 // that does not exist, 42804 for columns of different types.
 func (s *Session) checkReferences(tx *engine.Tx, parent, child string, t engine.Table, k ir.Constraint) error {
-	var pcols []engine.Column
-	var pkey []string
-	if parent == child {
-		pcols, pkey = t.Columns, t.PrimaryKey
-	} else {
+	pdef := t
+	if parent != child {
 		ts, err := s.schemaOf(tx, parent)
 		if err != nil {
 			return err
 		}
-		pcols, pkey = ts.def.Columns, ts.def.PrimaryKey
+		pdef = ts.def
+	}
+	pcols, pkey := pdef.Columns, pdef.PrimaryKey
+	if _, hidden := rowIdentity(pdef); hidden {
+		pcols = slices.DeleteFunc(slices.Clone(pcols), func(c engine.Column) bool { return c.Name == rowIDColumn })
+		pkey = nil
 	}
 	refs := k.ForeignKey.RefColumns
 	if len(refs) == 0 {
+		if pkey == nil {
+			return &Error{Code: pgerr.UndefinedObject, Message: `there is no primary key for referenced table "` + parent + `"`}
+		}
 		refs = pkey
 	}
 	if len(refs) != len(k.Columns) {

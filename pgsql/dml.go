@@ -42,6 +42,9 @@ func (s *Session) target(tx *engine.Tx, q ir.QualName, alias string) (string, *t
 func (ts *tableSchema) setColumns(set []ir.SetClause) ([]int, error) {
 	cols := make([]int, len(set))
 	for i, sc := range set {
+		if systemColumns[sc.Column] {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "cannot assign to system column %q", sc.Column)
+		}
 		c, err := ts.column(sc.Column)
 		if err != nil {
 			return nil, err
@@ -90,9 +93,7 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	}
 	var cols []int
 	if len(st.Columns) == 0 {
-		for i := range ts.def.Columns {
-			cols = append(cols, i)
-		}
+		cols = ts.visibleColumns()
 	} else {
 		seen := map[int]bool{}
 		for _, c := range st.Columns {

@@ -209,7 +209,7 @@ func checkGrouped(exprs, keys []ir.Expr, sc *scope, ev *evaluator) error {
 			return true
 		}
 		b, _ := sc.at(i)
-		if len(b.ts.def.PrimaryKey) == 0 {
+		if !b.ts.hasKey() {
 			return false
 		}
 		for _, pk := range b.ts.def.PrimaryKey {

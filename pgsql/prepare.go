@@ -275,7 +275,7 @@ func (s *Session) emptied(tx *engine.Tx, st *ir.Select) *ir.Select {
 				return it
 			}
 			ts, alias, err := s.tableRef(tx, it)
-			if err != nil || len(ts.def.PrimaryKey) == 0 {
+			if err != nil || !ts.hasKey() {
 				return it
 			}
 			none := &ir.Select{

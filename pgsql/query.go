@@ -54,6 +54,9 @@ func expandTargets(sc *scope, list []ir.Target) ([]target, error) {
 				}
 				found = true
 				for j, col := range b.ts.def.Columns {
+					if b.ts.isHidden(j) {
+						continue
+					}
 					out = append(out, target{expr: &ir.ColumnRef{Table: b.alias, Column: col.Name}, name: col.Name, typ: b.ts.types[j]})
 				}
 			}
