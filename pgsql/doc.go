@@ -62,8 +62,9 @@
 // describes and how oid, name and arrays are typed.
 //
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
-// never a different answer: among others tables without a primary key, a
-// subquery in CHECK, NATURAL joins, LATERAL, aggregates other than those
+// never a different answer: among others a subquery in CHECK, the system
+// columns (ctid, xmin, ...), ADD PRIMARY KEY on a table created without
+// one, NATURAL joins, LATERAL, aggregates other than those
 // above, DISTINCT ON, WITH on INSERT / UPDATE / DELETE, views, ALTER
 // COLUMN TYPE that changes how values are stored (or has USING), adding,
 // dropping or renaming a primary key or its columns, serial or identity
@@ -71,6 +72,19 @@
 // other date and time functions, ORDER BY expressions over a set operation, and a
 // recursive query of more than a million rows (PostgreSQL would stop early
 // only under an outer LIMIT).
+//
+// # Tables without a primary key
+//
+// The engine keys every table; PostgreSQL does not require a key. A table
+// CREATE TABLE declares without a PRIMARY KEY gets a hidden column ctid
+// (after PostgreSQL's row identity of that name) as its primary key: a
+// bigint the engine's sequence fills, one per row, so identical rows are
+// separate rows. SQL never shows it: not in *, RETURNING *, an INSERT
+// without a column list or the catalogs (which describe the table with
+// its declared columns and no primary key), and no statement may name it
+// (no user column can be called ctid, as in PostgreSQL). The Go API sees
+// the table as it is stored: ctid is an ordinary auto-increment Int
+// primary key, which Get, Update and Delete take and Insert fills.
 //
 // # Caveats
 //
