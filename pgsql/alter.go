@@ -35,6 +35,9 @@ func (s *Session) alterTable(tx *engine.Tx, st *ir.AlterTable) (Result, error) {
 		return res, err
 	}
 	if !exists(tx, name) {
+		if _, _, view := s.viewNamed(tx, st.Table); view {
+			return res, alterViewError(name, st.Cmds[0])
+		}
 		if st.IfExists {
 			return res, nil
 		}
@@ -42,11 +45,60 @@ func (s *Session) alterTable(tx *engine.Tx, st *ir.AlterTable) (Result, error) {
 	}
 	a := &alteration{s: s, tx: tx, table: name}
 	for _, c := range st.Cmds {
+		if _, rename := c.(*ir.RenameTable); rename && len(s.dependents(tx, []string{a.table})) > 0 {
+			return res, pgerr.Unsupported("renaming a table a view reads")
+		}
 		if err := a.run(c); err != nil {
 			return res, alterError(err)
 		}
+		if err := a.checkViews(c); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
+}
+
+// alterViewError is the error of ALTER TABLE naming a view: renaming one
+// is not supported, and the other actions are not for views (42809).
+func alterViewError(name string, c ir.AlterCmd) error {
+	switch c.(type) {
+	case *ir.RenameTable, *ir.RenameColumn:
+		return pgerr.Unsupported("ALTER TABLE ... RENAME of a view")
+	}
+	action, _, _ := strings.Cut(c.String(), " ")
+	if _, ok := c.(*ir.AddColumn); ok {
+		action = "ADD COLUMN"
+	}
+	return &Error{Code: "42809", Message: "ALTER action " + action + ` cannot be performed on relation "` + name + `"`,
+		Detail: "This operation is not supported for views."}
+}
+
+// checkViews probes the views that read the table after action c changed
+// it (view.go): a view that no longer runs, or whose columns change type,
+// refuses the change as PostgreSQL would have refused it, except that
+// DROP COLUMN ... CASCADE drops such views.
+func (a *alteration) checkViews(c ir.AlterCmd) error {
+	broken := a.s.brokenViews(a.tx, a.table)
+	if len(broken) == 0 {
+		return nil
+	}
+	switch c := c.(type) {
+	case *ir.DropColumn:
+		if !c.Cascade {
+			return &Error{Code: "2BP01", Message: "cannot drop column " + c.Name + " of table " + a.table + " because other objects depend on it",
+				Detail: "view " + broken[0] + " depends on column " + c.Name + " of table " + a.table,
+				Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
+		}
+		drop := append(a.s.dependents(a.tx, broken), broken...)
+		for _, n := range drop {
+			a.s.setDecl(n, nil)
+		}
+		return nil
+	case *ir.SetColumnType:
+		return &Error{Code: pgerr.FeatureNotSupported, Message: "cannot alter type of a column used by a view or rule",
+			Detail: "view " + broken[0] + " depends on column \"" + c.Column + "\""}
+	}
+	return pgerr.Unsupported("ALTER TABLE " + c.String() + ", which view " + broken[0] + " would not survive,")
 }
 
 // alteration is one ALTER TABLE statement under way.
@@ -587,7 +639,7 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 
 // renameTable is RENAME TO: the declaration moves with the table.
 func (a *alteration) renameTable(newName string) error {
-	if exists(a.tx, newName) || indexExists(a.tx, newName) {
+	if a.s.relationExists(a.tx, newName) {
 		return pgerr.DuplicateTableError(newName)
 	}
 	td := a.decl()

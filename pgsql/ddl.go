@@ -41,7 +41,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if err != nil {
 		return res, err
 	}
-	if exists(tx, name) {
+	if _, _, view := s.viewNamed(tx, st.Table); exists(tx, name) || view {
 		if st.IfNotExists {
 			return res, nil
 		}
@@ -182,6 +182,9 @@ func (s *Session) createRelation(tx *engine.Tx, child string, t engine.Table, k 
 		return err
 	}
 	if parent != child && !exists(tx, parent) {
+		if _, _, ok := s.viewNamed(tx, fk.RefTable); ok {
+			return &Error{Code: "42809", Message: `referenced relation "` + parent + `" is not a table`}
+		}
 		return pgerr.UndefinedTableError(parent)
 	}
 	if err := s.checkReferences(tx, parent, child, t, k); err != nil {
@@ -329,7 +332,7 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 		s.declareIndex(table, ix.Name, byAdoption)
 		return res, nil
 	}
-	if named && (indexExists(tx, ix.Name) || exists(tx, ix.Name)) {
+	if named && s.relationExists(tx, ix.Name) {
 		if st.IfNotExists {
 			return res, nil
 		}
@@ -404,6 +407,8 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 	switch st.Kind {
 	case ir.ObjectTable:
 		return s.dropTables(tx, st)
+	case ir.ObjectView:
+		return s.dropViews(tx, st) // view.go
 	case ir.ObjectIndex:
 		res := Result{Tag: "DROP INDEX"}
 		if st.Cascade {
@@ -417,6 +422,9 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 			table, ok := indexTable(tx, name)
 			if ok && s.implicitIndex(table, name) {
 				ok = false
+			}
+			if _, _, view := s.viewNamed(tx, q); !ok && view {
+				return res, &Error{Code: "42809", Message: `"` + name + `" is not an index`, Hint: "Use DROP VIEW to remove a view."}
 			}
 			if !ok {
 				if st.IfExists {
@@ -452,12 +460,18 @@ func (s *Session) dropTables(tx *engine.Tx, st *ir.Drop) (Result, error) {
 			return res, err
 		}
 		if !exists(tx, name) {
+			if _, _, view := s.viewNamed(tx, q); view {
+				return res, &Error{Code: "42809", Message: `"` + name + `" is not a table`, Hint: "Use DROP VIEW to remove a view."}
+			}
 			if st.IfExists {
 				continue
 			}
 			return res, pgerr.UndefinedTableError(name)
 		}
 		names = append(names, name)
+	}
+	if err := s.dropDependentViews(tx, names, st.Cascade); err != nil {
+		return res, err
 	}
 	if st.Cascade {
 		// CASCADE drops the foreign keys of other tables that reference

@@ -50,6 +50,9 @@ type tableDecl struct {
 	// comments are COMMENT ON's texts: the table's under "", a column's
 	// under its name (comment.go).
 	comments map[string]string
+	// view is set when the name is a view's, which has nothing else but
+	// comments (view.go).
+	view *viewDef
 }
 
 // indexOrigin is how SQL came to know an index.
@@ -280,6 +283,9 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 	}
 	def, err := tx.Table(name)
 	if err != nil {
+		if _, _, ok := s.viewNamed(tx, ir.QualName{Name: name}); ok && errorIs(err, engine.ErrNoTable) {
+			return nil, notATable(name)
+		}
 		if errorIs(err, engine.ErrNoTable) {
 			return nil, pgerr.UndefinedTableError(name)
 		}
