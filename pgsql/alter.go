@@ -35,6 +35,9 @@ func (s *Session) alterTable(tx *engine.Tx, st *ir.AlterTable) (Result, error) {
 		return res, err
 	}
 	if !exists(tx, name) {
+		if _, _, view := s.viewNamed(tx, st.Table); view {
+			return res, alterViewError(name, st.Cmds[0])
+		}
 		if st.IfExists {
 			return res, nil
 		}
@@ -42,11 +45,60 @@ func (s *Session) alterTable(tx *engine.Tx, st *ir.AlterTable) (Result, error) {
 	}
 	a := &alteration{s: s, tx: tx, table: name}
 	for _, c := range st.Cmds {
+		if _, rename := c.(*ir.RenameTable); rename && len(s.dependents(tx, []string{a.table})) > 0 {
+			return res, pgerr.Unsupported("renaming a table a view reads")
+		}
 		if err := a.run(c); err != nil {
 			return res, alterError(err)
 		}
+		if err := a.checkViews(c); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
+}
+
+// alterViewError is the error of ALTER TABLE naming a view: renaming one
+// is not supported, and the other actions are not for views (42809).
+func alterViewError(name string, c ir.AlterCmd) error {
+	switch c.(type) {
+	case *ir.RenameTable, *ir.RenameColumn:
+		return pgerr.Unsupported("ALTER TABLE ... RENAME of a view")
+	}
+	action, _, _ := strings.Cut(c.String(), " ")
+	if _, ok := c.(*ir.AddColumn); ok {
+		action = "ADD COLUMN"
+	}
+	return &Error{Code: "42809", Message: "ALTER action " + action + ` cannot be performed on relation "` + name + `"`,
+		Detail: "This operation is not supported for views."}
+}
+
+// checkViews probes the views that read the table after action c changed
+// it (view.go): a view that no longer runs, or whose columns change type,
+// refuses the change as PostgreSQL would have refused it, except that
+// DROP COLUMN ... CASCADE drops such views.
+func (a *alteration) checkViews(c ir.AlterCmd) error {
+	broken := a.s.brokenViews(a.tx, a.table)
+	if len(broken) == 0 {
+		return nil
+	}
+	switch c := c.(type) {
+	case *ir.DropColumn:
+		if !c.Cascade {
+			return &Error{Code: "2BP01", Message: "cannot drop column " + c.Name + " of table " + a.table + " because other objects depend on it",
+				Detail: "view " + broken[0] + " depends on column " + c.Name + " of table " + a.table,
+				Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
+		}
+		drop := append(a.s.dependents(a.tx, broken), broken...)
+		for _, n := range drop {
+			a.s.setDecl(n, nil)
+		}
+		return nil
+	case *ir.SetColumnType:
+		return &Error{Code: pgerr.FeatureNotSupported, Message: "cannot alter type of a column used by a view or rule",
+			Detail: "view " + broken[0] + " depends on column \"" + c.Column + "\""}
+	}
+	return pgerr.Unsupported("ALTER TABLE " + c.String() + ", which view " + broken[0] + " would not survive,")
 }
 
 // alteration is one ALTER TABLE statement under way.
@@ -148,6 +200,9 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 	if err != nil {
 		return err
 	}
+	if err := systemColumnError(cd.Name); err != nil {
+		return err
+	}
 	if _, ok := ts.index[cd.Name]; ok {
 		if c.IfNotExists {
 			return nil
@@ -219,6 +274,9 @@ func (a *alteration) dropColumn(c *ir.DropColumn) error {
 	if err != nil {
 		return err
 	}
+	if systemColumns[c.Name] {
+		return pgerr.New(pgerr.FeatureNotSupported, "cannot drop system column %q", c.Name)
+	}
 	if _, ok := ts.index[c.Name]; !ok {
 		if c.IfExists {
 			return nil
@@ -280,7 +338,10 @@ func mentions(e ir.Expr, col string) bool {
 // constraintNames returns the names of the table's constraints and
 // indexes (one namespace in PostgreSQL's eyes, near enough).
 func (a *alteration) constraintNames(ts *tableSchema) ([]string, error) {
-	names := []string{a.table + "_pkey"}
+	var names []string
+	if ts.hasKey() {
+		names = append(names, a.table+"_pkey")
+	}
 	for _, ix := range ts.def.Indexes {
 		names = append(names, ix.Name)
 	}
@@ -320,6 +381,9 @@ func (a *alteration) addConstraint(k ir.Constraint) error {
 	}
 	switch k.Kind {
 	case ir.PrimaryKey:
+		if !ts.hasKey() {
+			return pgerr.Unsupported("ADD PRIMARY KEY to a table created without one")
+		}
 		return &Error{Code: pgerr.InvalidTableDefinition, Message: `multiple primary keys for table "` + a.table + `" are not allowed`}
 	case ir.Unique:
 		return a.addUnique(k)
@@ -386,7 +450,13 @@ func (a *alteration) addCheck(ts *tableSchema, k ir.Constraint, taken []string) 
 // engine made for it), a UNIQUE constraint (its index), or a CHECK.
 func (a *alteration) dropConstraint(c *ir.DropConstraint) error {
 	if c.Name == a.table+"_pkey" {
-		return pgerr.Unsupported("dropping a primary key")
+		ts, err := a.schema()
+		if err != nil {
+			return err
+		}
+		if ts.hasKey() {
+			return pgerr.Unsupported("dropping a primary key")
+		}
 	}
 	rels, err := a.tx.Relations(a.table)
 	if err != nil {
@@ -569,7 +639,7 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 
 // renameTable is RENAME TO: the declaration moves with the table.
 func (a *alteration) renameTable(newName string) error {
-	if exists(a.tx, newName) || indexExists(a.tx, newName) {
+	if a.s.relationExists(a.tx, newName) {
 		return pgerr.DuplicateTableError(newName)
 	}
 	td := a.decl()
@@ -589,8 +659,14 @@ func (a *alteration) renameColumn(c *ir.RenameColumn) error {
 	if err != nil {
 		return err
 	}
+	if systemColumns[c.Column] {
+		return pgerr.New(pgerr.FeatureNotSupported, "cannot rename system column %q", c.Column)
+	}
 	if _, ok := ts.index[c.Column]; !ok {
 		return a.noColumn(c.Column)
+	}
+	if err := systemColumnError(c.NewName); err != nil {
+		return err
 	}
 	if _, ok := ts.index[c.NewName]; ok {
 		return &Error{Code: pgerr.DuplicateColumn, Message: `column "` + c.NewName + `" of relation "` + a.table + `" already exists`}

@@ -257,6 +257,7 @@ type catalogSnapshot struct {
 	db        string   // current_database()
 	databases []string // pg_database
 	tables    []*catalogTable
+	views     []*catalogTable // view set, by name
 	byOID     map[int64]*catalogTable
 	byName    map[string]*catalogTable
 	cons      []*catalogConstraint
@@ -271,6 +272,12 @@ type catalogTable struct {
 	decl    *tableDecl
 	indexes []*catalogIndex // the primary key's first, then by name
 	cons    []*catalogConstraint
+	view    *viewDef // set for a view, which has no indexes or constraints
+}
+
+// relations returns the tables, then the views.
+func (c *catalogSnapshot) relations() []*catalogTable {
+	return append(slices.Clip(c.tables), c.views...)
 }
 
 func (t *catalogTable) name() string { return t.ts.def.Name }
@@ -314,13 +321,16 @@ func (s *Session) catalogSnapshot(tx *engine.Tx) (*catalogSnapshot, error) {
 		if err != nil {
 			return nil, err
 		}
+		ts = ts.visible()
 		t := &catalogTable{oid: objectOID("r", def.Name), ts: ts, decl: s.decl(def.Name)}
 		c.tables = append(c.tables, t)
 		c.byOID[t.oid] = t
 		c.byName[def.Name] = t
-		pk := &catalogIndex{name: def.Name + "_pkey", table: t, columns: def.PrimaryKey, unique: true, primary: true}
-		t.indexes = append(t.indexes, pk)
-		c.addConstraint(t, &catalogConstraint{name: pk.name, kind: "p", cols: pk.columns, index: pk})
+		if len(ts.def.PrimaryKey) > 0 {
+			pk := &catalogIndex{name: def.Name + "_pkey", table: t, columns: ts.def.PrimaryKey, unique: true, primary: true}
+			t.indexes = append(t.indexes, pk)
+			c.addConstraint(t, &catalogConstraint{name: pk.name, kind: "p", cols: pk.columns, index: pk})
+		}
 		var named []*catalogIndex
 		for _, ix := range def.Indexes {
 			origin, declared := t.decl.indexes[ix.Name]
@@ -362,6 +372,19 @@ func (s *Session) catalogSnapshot(tx *engine.Tx) (*catalogSnapshot, error) {
 			name = r.Child + "_" + strings.Join(r.Columns, "_") + "_fkey"
 		}
 		c.addConstraint(t, &catalogConstraint{name: name, kind: "f", cols: r.Columns, fk: r, ref: p, refs: refs})
+	}
+	for _, name := range s.viewNames(tx) {
+		v, _, _ := s.viewNamed(tx, ir.QualName{Name: name})
+		ts := &tableSchema{def: engine.Table{Name: name}, index: map[string]int{}}
+		for i, col := range v.columns {
+			ts.def.Columns = append(ts.def.Columns, engine.Column{Name: col.Name})
+			ts.types = append(ts.types, col.typ)
+			ts.index[col.Name] = i
+		}
+		t := &catalogTable{oid: objectOID("r", name), ts: ts, decl: s.decl(name), view: v}
+		c.views = append(c.views, t)
+		c.byOID[t.oid] = t
+		c.byName[name] = t
 	}
 	for _, t := range c.tables {
 		slices.SortStableFunc(t.cons, func(a, b *catalogConstraint) int { return strings.Compare(a.name, b.name) })

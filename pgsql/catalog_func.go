@@ -104,6 +104,28 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			return nil, typText, true, castError(types[0], typInt8)
 		}
 		return formatType(oid, mod), typText, true, nil
+	case name == "pg_get_viewdef" && (n == 1 || n == 2):
+		if null || ev.q == nil {
+			return nil, typText, true, nil
+		}
+		c, err := ev.catalog()
+		if err != nil {
+			return nil, typText, true, err
+		}
+		var t *catalogTable
+		if types[0].isText() {
+			t = c.byName[strings.TrimPrefix(vals[0].(string), "public.")]
+		} else {
+			oid, err := asInt(vals[0], types[0])
+			if err != nil {
+				return nil, typText, true, err
+			}
+			t = c.byOID[oid]
+		}
+		if t == nil || t.view == nil {
+			return nil, typText, true, nil
+		}
+		return viewDefinition(t.view), typText, true, nil
 	case name == "pg_get_userbyid" && n == 1:
 		if null {
 			return nil, typText, true, nil

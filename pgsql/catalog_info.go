@@ -31,6 +31,22 @@ func isTables(c *catalogSnapshot) []map[string]any {
 		out = append(out, map[string]any{"table_catalog": c.db, "table_schema": "public", "table_name": t.name(),
 			"table_type": "BASE TABLE", "is_insertable_into": "YES", "is_typed": "NO"})
 	}
+	for _, v := range c.views {
+		out = append(out, map[string]any{"table_catalog": c.db, "table_schema": "public", "table_name": v.name(),
+			"table_type": "VIEW", "is_insertable_into": "NO", "is_typed": "NO"})
+	}
+	return out
+}
+
+// isViews lists the views; none is updatable through reldb.
+func isViews(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, v := range c.views {
+		out = append(out, map[string]any{"table_catalog": c.db, "table_schema": "public", "table_name": v.name(),
+			"view_definition": viewDefinition(v.view), "check_option": "NONE", "is_updatable": "NO",
+			"is_insertable_into": "NO", "is_trigger_updatable": "NO", "is_trigger_deletable": "NO",
+			"is_trigger_insertable_into": "NO"})
+	}
 	return out
 }
 
@@ -63,7 +79,7 @@ func sqlDataType(t sqlType) string {
 
 func isColumns(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
-	for _, t := range c.tables {
+	for _, t := range c.relations() {
 		for i, col := range t.ts.def.Columns {
 			typ := t.ts.types[i]
 			m := map[string]any{
@@ -71,7 +87,7 @@ func isColumns(c *catalogSnapshot) []map[string]any {
 				"ordinal_position": int64(i + 1), "is_nullable": yesNo(!col.NotNull), "data_type": sqlDataType(typ),
 				"udt_catalog": c.db, "udt_schema": "pg_catalog", "udt_name": kindNames[typ.kind],
 				"dtd_identifier": strconv.Itoa(i + 1), "is_self_referencing": "NO", "is_identity": "NO",
-				"identity_cycle": "NO", "is_generated": "NEVER", "is_updatable": "YES",
+				"identity_cycle": "NO", "is_generated": "NEVER", "is_updatable": yesNo(t.view == nil),
 			}
 			if def, ok := columnDefault(t, i); ok {
 				m["column_default"] = def

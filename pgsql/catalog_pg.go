@@ -24,6 +24,7 @@ var catalogRows = map[string]catalogRowsFunc{
 	"pg_catalog.pg_database":    pgDatabase,
 	"pg_catalog.pg_settings":    pgSettings,
 	"pg_catalog.pg_tables":      pgTables,
+	"pg_catalog.pg_views":       pgViews,
 	"pg_catalog.pg_attrdef":     pgAttrdef,
 	"pg_catalog.pg_description": pgDescription,
 	"pg_catalog.pg_am":          pgAm,
@@ -41,6 +42,7 @@ var catalogRows = map[string]catalogRowsFunc{
 	"information_schema.referential_constraints": isReferentialConstraints,
 	"information_schema.check_constraints":       isCheckConstraints,
 	"information_schema.sequences":               isSequences,
+	"information_schema.views":                   isViews,
 }
 
 // ownerName is the role that owns every object: the bootstrap superuser.
@@ -95,6 +97,21 @@ func pgClass(c *catalogSnapshot) []map[string]any {
 			out = append(out, classRow(objectOID("S", seq), seq, "S", 3, map[string]any{"relfrozenxid": nil, "relminmxid": nil}))
 		}
 	}
+	for _, v := range c.views {
+		out = append(out, classRow(v.oid, v.name(), "v", len(v.ts.def.Columns), map[string]any{
+			"reltype": objectOID("t", v.name()), "relfilenode": int64(0), "relhasrules": true,
+		}))
+	}
+	return out
+}
+
+// pgViews lists the views with their definitions.
+func pgViews(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, v := range c.views {
+		out = append(out, map[string]any{"schemaname": "public", "viewname": v.name(), "viewowner": ownerName,
+			"definition": viewDefinition(v.view)})
+	}
 	return out
 }
 
@@ -134,7 +151,7 @@ func pgAttribute(c *catalogSnapshot) []map[string]any {
 			"attinhcount": int64(0), "attcollation": coll,
 		}
 	}
-	for _, t := range c.tables {
+	for _, t := range c.relations() {
 		for i, col := range t.ts.def.Columns {
 			_, hasDef := columnDefault(t, i)
 			out = append(out, attr(t.oid, i+1, col.Name, t.ts.types[i], col.NotNull, hasDef))
@@ -554,7 +571,7 @@ func checkColumns(con *catalogConstraint) []string {
 // a column's with its attnum; classoid is pg_class's (1259).
 func pgDescription(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
-	for _, t := range c.tables {
+	for _, t := range c.relations() {
 		if t.decl == nil {
 			continue
 		}

@@ -41,7 +41,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if err != nil {
 		return res, err
 	}
-	if exists(tx, name) {
+	if _, _, view := s.viewNamed(tx, st.Table); exists(tx, name) || view {
 		if st.IfNotExists {
 			return res, nil
 		}
@@ -53,6 +53,9 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	var serial []string
 	var defaults map[string]ir.Expr
 	for _, cd := range st.Columns {
+		if err := systemColumnError(cd.Name); err != nil {
+			return res, err
+		}
 		if _, dup := types[cd.Name]; dup {
 			return res, &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" specified more than once`}
 		}
@@ -118,9 +121,6 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			fks = append(fks, k)
 		}
 	}
-	if t.PrimaryKey == nil {
-		return res, pgerr.Unsupported("table without a primary key")
-	}
 	for _, c := range serial {
 		if !slices.Equal(t.PrimaryKey, []string{c}) {
 			return res, pgerr.Unsupported("serial or identity column " + c + " that is not the whole primary key")
@@ -130,6 +130,11 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		if slices.Contains(t.PrimaryKey, t.Columns[i].Name) {
 			t.Columns[i].NotNull = true
 		}
+	}
+	if t.PrimaryKey == nil {
+		// The engine needs a key: the hidden row identity (schema.go).
+		t.Columns = append(t.Columns, engine.Column{Name: rowIDColumn, Type: engine.Int, NotNull: true, AutoIncrement: true})
+		t.PrimaryKey = []string{rowIDColumn}
 	}
 	// A unique constraint on exactly the primary key's columns adds
 	// nothing the key does not already enforce.
@@ -177,6 +182,9 @@ func (s *Session) createRelation(tx *engine.Tx, child string, t engine.Table, k 
 		return err
 	}
 	if parent != child && !exists(tx, parent) {
+		if _, _, ok := s.viewNamed(tx, fk.RefTable); ok {
+			return &Error{Code: "42809", Message: `referenced relation "` + parent + `" is not a table`}
+		}
 		return pgerr.UndefinedTableError(parent)
 	}
 	if err := s.checkReferences(tx, parent, child, t, k); err != nil {
@@ -219,19 +227,24 @@ func (s *Session) createRelation(tx *engine.Tx, child string, t engine.Table, k 
 // key's columns before the engine sees it: 42703 for a referenced column
 // that does not exist, 42804 for columns of different types.
 func (s *Session) checkReferences(tx *engine.Tx, parent, child string, t engine.Table, k ir.Constraint) error {
-	var pcols []engine.Column
-	var pkey []string
-	if parent == child {
-		pcols, pkey = t.Columns, t.PrimaryKey
-	} else {
+	pdef := t
+	if parent != child {
 		ts, err := s.schemaOf(tx, parent)
 		if err != nil {
 			return err
 		}
-		pcols, pkey = ts.def.Columns, ts.def.PrimaryKey
+		pdef = ts.def
+	}
+	pcols, pkey := pdef.Columns, pdef.PrimaryKey
+	if _, hidden := rowIdentity(pdef); hidden {
+		pcols = slices.DeleteFunc(slices.Clone(pcols), func(c engine.Column) bool { return c.Name == rowIDColumn })
+		pkey = nil
 	}
 	refs := k.ForeignKey.RefColumns
 	if len(refs) == 0 {
+		if pkey == nil {
+			return &Error{Code: pgerr.UndefinedObject, Message: `there is no primary key for referenced table "` + parent + `"`}
+		}
 		refs = pkey
 	}
 	if len(refs) != len(k.Columns) {
@@ -319,7 +332,7 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 		s.declareIndex(table, ix.Name, byAdoption)
 		return res, nil
 	}
-	if named && (indexExists(tx, ix.Name) || exists(tx, ix.Name)) {
+	if named && s.relationExists(tx, ix.Name) {
 		if st.IfNotExists {
 			return res, nil
 		}
@@ -394,6 +407,8 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 	switch st.Kind {
 	case ir.ObjectTable:
 		return s.dropTables(tx, st)
+	case ir.ObjectView:
+		return s.dropViews(tx, st) // view.go
 	case ir.ObjectIndex:
 		res := Result{Tag: "DROP INDEX"}
 		if st.Cascade {
@@ -407,6 +422,9 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 			table, ok := indexTable(tx, name)
 			if ok && s.implicitIndex(table, name) {
 				ok = false
+			}
+			if _, _, view := s.viewNamed(tx, q); !ok && view {
+				return res, &Error{Code: "42809", Message: `"` + name + `" is not an index`, Hint: "Use DROP VIEW to remove a view."}
 			}
 			if !ok {
 				if st.IfExists {
@@ -442,12 +460,18 @@ func (s *Session) dropTables(tx *engine.Tx, st *ir.Drop) (Result, error) {
 			return res, err
 		}
 		if !exists(tx, name) {
+			if _, _, view := s.viewNamed(tx, q); view {
+				return res, &Error{Code: "42809", Message: `"` + name + `" is not a table`, Hint: "Use DROP VIEW to remove a view."}
+			}
 			if st.IfExists {
 				continue
 			}
 			return res, pgerr.UndefinedTableError(name)
 		}
 		names = append(names, name)
+	}
+	if err := s.dropDependentViews(tx, names, st.Cascade); err != nil {
+		return res, err
 	}
 	if st.Cascade {
 		// CASCADE drops the foreign keys of other tables that reference

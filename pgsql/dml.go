@@ -37,11 +37,23 @@ func (s *Session) target(tx *engine.Tx, q ir.QualName, alias string) (string, *t
 	return table, ts, alias, nil
 }
 
+// writeTarget is target for a statement (verb) writing rows: a view is
+// 0A000, PostgreSQL's automatically updatable views being unsupported.
+func (s *Session) writeTarget(tx *engine.Tx, verb string, q ir.QualName, alias string) (string, *tableSchema, string, error) {
+	if _, name, ok := s.viewNamed(tx, q); ok {
+		return "", nil, "", viewWriteError(verb, name)
+	}
+	return s.target(tx, q, alias)
+}
+
 // setColumns resolves the columns a SET list (UPDATE, ON CONFLICT DO
 // UPDATE) assigns, in its order.
 func (ts *tableSchema) setColumns(set []ir.SetClause) ([]int, error) {
 	cols := make([]int, len(set))
 	for i, sc := range set {
+		if systemColumns[sc.Column] {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "cannot assign to system column %q", sc.Column)
+		}
 		c, err := ts.column(sc.Column)
 		if err != nil {
 			return nil, err
@@ -84,15 +96,13 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	case st.Overriding != ir.OverridingNone:
 		return Result{}, pgerr.Unsupported(st.Overriding.String())
 	}
-	table, ts, alias, err := s.target(tx, st.Table, st.Alias)
+	table, ts, alias, err := s.writeTarget(tx, "INSERT", st.Table, st.Alias)
 	if err != nil {
 		return Result{}, err
 	}
 	var cols []int
 	if len(st.Columns) == 0 {
-		for i := range ts.def.Columns {
-			cols = append(cols, i)
-		}
+		cols = ts.visibleColumns()
 	} else {
 		seen := map[int]bool{}
 		for _, c := range st.Columns {
@@ -327,7 +337,7 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	if st.With != nil {
 		return Result{}, pgerr.Unsupported("WITH in UPDATE")
 	}
-	table, ts, alias, err := s.target(tx, st.Table, st.Alias)
+	table, ts, alias, err := s.writeTarget(tx, "UPDATE", st.Table, st.Alias)
 	if err != nil {
 		return Result{}, err
 	}
@@ -384,7 +394,7 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 	if st.With != nil {
 		return Result{}, pgerr.Unsupported("WITH in DELETE")
 	}
-	table, ts, alias, err := s.target(tx, st.Table, st.Alias)
+	table, ts, alias, err := s.writeTarget(tx, "DELETE", st.Table, st.Alias)
 	if err != nil {
 		return Result{}, err
 	}

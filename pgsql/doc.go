@@ -54,7 +54,8 @@
 // pg_settings, pg_am, pg_roles, pg_sequence and, empty, the others psql
 // reads) and information_schema (tables, columns, table_constraints,
 // key_column_usage, constraint_column_usage, referential_constraints,
-// check_constraints, sequences, schemata; views is empty), computed from
+// check_constraints, sequences, schemata, views; pg_views and
+// pg_get_viewdef() for views, which pg_class lists with relkind v), computed from
 // the schema at query time, with current_schema(), current_database(),
 // version(), format_type(), pg_get_constraintdef(), pg_get_indexdef(),
 // pg_table_is_visible(), the reg* casts, the regex operators ~ ~* !~ !~*,
@@ -62,15 +63,45 @@
 // describes and how oid, name and arrays are typed.
 //
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
-// never a different answer: among others tables without a primary key, a
-// subquery in CHECK, NATURAL joins, LATERAL, aggregates other than those
-// above, DISTINCT ON, WITH on INSERT / UPDATE / DELETE, views, ALTER
+// never a different answer: among others a subquery in CHECK, the system
+// columns (ctid, xmin, ...), ADD PRIMARY KEY on a table created without
+// one, NATURAL joins, LATERAL, aggregates other than those
+// above, DISTINCT ON, WITH on INSERT / UPDATE / DELETE, INSERT, UPDATE or DELETE
+// through a view (PostgreSQL's automatically updatable views), ALTER
 // COLUMN TYPE that changes how values are stored (or has USING), adding,
 // dropping or renaming a primary key or its columns, serial or identity
 // columns in ADD COLUMN, ALTER TABLE's other actions (OWNER, triggers, ...),
 // other date and time functions, ORDER BY expressions over a set operation, and a
 // recursive query of more than a million rows (PostgreSQL would stop early
 // only under an outer LIMIT).
+//
+// # Views
+//
+// CREATE [OR REPLACE] VIEW name [(columns)] AS SELECT … and DROP VIEW [IF
+// EXISTS] … [CASCADE]: a view is read wherever a table can be (joins,
+// subqueries, WHERE), by running its query afresh in the reader's
+// transaction. Its columns, and the columns each * of its query stands
+// for, are fixed when it is made, as in PostgreSQL. Dropping a table or
+// view another view reads is 2BP01 unless CASCADE drops that view; an
+// ALTER TABLE that would break a view is refused as PostgreSQL refuses it
+// (DROP COLUMN 2BP01, ALTER COLUMN TYPE 0A000), except that renaming a
+// table a view reads is 0A000 (PostgreSQL lets the view follow). Views
+// are SQL's: the engine and the Go API do not see them; they are kept with
+// the SQL declarations, so CREATE VIEW and DROP VIEW roll back with their
+// transaction and a fork of the DB keeps its views (see view.go).
+//
+// # Tables without a primary key
+//
+// The engine keys every table; PostgreSQL does not require a key. A table
+// CREATE TABLE declares without a PRIMARY KEY gets a hidden column ctid
+// (after PostgreSQL's row identity of that name) as its primary key: a
+// bigint the engine's sequence fills, one per row, so identical rows are
+// separate rows. SQL never shows it: not in *, RETURNING *, an INSERT
+// without a column list or the catalogs (which describe the table with
+// its declared columns and no primary key), and no statement may name it
+// (no user column can be called ctid, as in PostgreSQL). The Go API sees
+// the table as it is stored: ctid is an ordinary auto-increment Int
+// primary key, which Get, Update and Delete take and Insert fills.
 //
 // # Caveats
 //

@@ -71,13 +71,14 @@ func (sc *scope) resolve(c *ir.ColumnRef) (int, sqlType, error) {
 			return i, sc.typeAt(i), nil
 		}
 	}
-	found, pos, tableSeen := 0, 0, false
+	found, pos, tableSeen, baseSeen := 0, 0, false, false
 	var typ sqlType
 	for _, b := range sc.rels {
 		if c.Table != "" && c.Table != b.alias || c.Table == "" && b.qualified {
 			continue
 		}
 		tableSeen = true
+		baseSeen = baseSeen || b.ts.pk != nil
 		if i, ok := b.ts.index[c.Column]; ok {
 			found++
 			pos, typ = b.off+i, b.ts.types[i]
@@ -86,6 +87,9 @@ func (sc *scope) resolve(c *ir.ColumnRef) (int, sqlType, error) {
 	switch {
 	case c.Table != "" && !tableSeen:
 		return 0, typUnknown, pgerr.New(pgerr.UndefinedTable, "missing FROM-clause entry for table %q", c.Table)
+	case found == 0 && baseSeen && systemColumns[c.Column]:
+		// PostgreSQL reads a table's system columns; reldb has none.
+		return 0, typUnknown, pgerr.Unsupported("system column " + c.Column)
 	case found == 0:
 		return 0, typUnknown, pgerr.UndefinedColumnError(c.Column)
 	case found > 1:
@@ -99,9 +103,13 @@ func (sc *scope) star() []int {
 	if sc.stars != nil {
 		return sc.stars
 	}
-	out := make([]int, sc.width())
-	for i := range out {
-		out[i] = i
+	out := make([]int, 0, sc.width())
+	for _, b := range sc.rels {
+		for j := range b.ts.types {
+			if !b.ts.isHidden(j) {
+				out = append(out, b.off+j)
+			}
+		}
 	}
 	return out
 }

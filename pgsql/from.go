@@ -24,7 +24,7 @@ type source struct {
 // from reads the FROM clause and applies WHERE.
 func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *evaluator) (*scope, [][]any, error) {
 	if len(items) == 1 {
-		if ref, ok := items[0].(*ir.TableRef); ok && !isCTE(ev, ref) && !isCatalog(ev, ref) {
+		if ref, ok := items[0].(*ir.TableRef); ok && !isCTE(ev, ref) && !isCatalog(ev, ref) && !s.isView(tx, ev, ref) {
 			ts, alias, err := s.tableRef(tx, ref)
 			if err != nil {
 				return nil, nil, err
@@ -113,6 +113,9 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator) (*sourc
 		if src, ok, err := s.catalogSource(tx, it); ok {
 			return src, err
 		}
+		if v, name, ok := s.viewNamed(tx, it.Table); ok {
+			return s.viewSource(tx, name, v, it, ev)
+		}
 		ts, alias, err := s.tableRef(tx, it)
 		if err != nil {
 			return nil, err
@@ -129,7 +132,7 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator) (*sourc
 		}
 		ref, _ := it.Right.(*ir.TableRef)
 		var right *source
-		if ref == nil || isCTE(ev, ref) || isCatalog(ev, ref) || it.Kind == ir.JoinRight || it.Kind == ir.JoinFull {
+		if ref == nil || isCTE(ev, ref) || isCatalog(ev, ref) || s.isView(tx, ev, ref) || it.Kind == ir.JoinRight || it.Kind == ir.JoinFull {
 			ref = nil
 			if right, err = s.fromItem(tx, it.Right, ev); err != nil {
 				return nil, err
@@ -208,12 +211,15 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 		return row, nil
 	}
 	var lookup func(lrow []any) ([][]any, error)
-	if right == nil {
+	switch {
+	case right == nil && ev.probing():
+		lookup = func([]any) ([][]any, error) { return nil, nil }
+	case right == nil:
 		lookup, err = innerLookup(tx, left.sc, rsc, cond, ev)
 		if err != nil {
 			return nil, err
 		}
-	} else {
+	default:
 		lookup = func([]any) ([][]any, error) { return right.rows, nil }
 	}
 	rowEv := ev.with(sc)

@@ -145,6 +145,24 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 	return out, true, nil
 }
 
+// probeAggs returns the aggregates of targets computed over no rows, with
+// which a view's probe (view.go) types a grouped query that has no group.
+func probeAggs(targets []target, sc *scope, ev *evaluator) map[*ir.Func]aggValue {
+	aggs := map[*ir.Func]aggValue{}
+	var row []any
+	if sc != nil {
+		row = make([]any, sc.width())
+	}
+	for _, t := range targets {
+		for _, f := range aggCalls(t.expr) {
+			if v, typ, err := aggregate(f, nil /* rows */, row, ev); err == nil {
+				aggs[f] = aggValue{v, typ}
+			}
+		}
+	}
+	return aggs
+}
+
 func setRow(ev *evaluator, r []any) {
 	if ev.sc != nil {
 		ev.sc.row = r
@@ -209,7 +227,7 @@ func checkGrouped(exprs, keys []ir.Expr, sc *scope, ev *evaluator) error {
 			return true
 		}
 		b, _ := sc.at(i)
-		if len(b.ts.def.PrimaryKey) == 0 {
+		if !b.ts.hasKey() {
 			return false
 		}
 		for _, pk := range b.ts.def.PrimaryKey {

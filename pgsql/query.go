@@ -54,6 +54,9 @@ func expandTargets(sc *scope, list []ir.Target) ([]target, error) {
 				}
 				found = true
 				for j, col := range b.ts.def.Columns {
+					if b.ts.isHidden(j) {
+						continue
+					}
 					out = append(out, target{expr: &ir.ColumnRef{Table: b.alias, Column: col.Name}, name: col.Name, typ: b.ts.types[j]})
 				}
 			}
@@ -111,9 +114,12 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 	if where != nil {
 		q.Where(pushdown(ts, alias, where, ev)...)
 	}
-	recs, err := q.All()
-	if err != nil {
-		return nil, err
+	var recs []engine.Record
+	if !ev.probing() {
+		var err error
+		if recs, err = q.All(); err != nil {
+			return nil, err
+		}
 	}
 	sc := newScope(ts, alias)
 	rowEv := ev.with(sc)
@@ -306,7 +312,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			rows = [][]any{nil}
 		}
 	}
-	targets, err := expandTargets(sc, st.Targets)
+	targets, err := ev.expandTargets(sc, st.Targets)
 	if err != nil {
 		return Result{}, err
 	}
@@ -316,6 +322,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		return Result{}, err
 	}
 	if len(st.Locking) > 0 {
+		if ref, ok := st.From[0].(*ir.TableRef); ok && s.isView(tx, ev, ref) {
+			return Result{}, pgerr.Unsupported(st.Locking[0].Strength.String() + " on a view")
+		}
 		if rows, err = s.lockedRows(tx, st, sc, rows, targets, order, rowEv); err != nil {
 			return Result{}, err
 		}
@@ -380,7 +389,12 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		keys = append(keys, k)
 	}
 	if len(out) == 0 {
-		probeTypes(targets, sc, rowEv)
+		if isGrouped && ev.probing() {
+			rowEv.aggs = probeAggs(targets, sc, rowEv)
+		}
+		if err := probeTypes(targets, sc, rowEv); err != nil {
+			return Result{}, err
+		}
 	}
 	if len(order) > 0 {
 		if err := sortRows(out, keys, order, targets, rowEv); err != nil {
@@ -392,8 +406,10 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 
 // probeTypes gives the targets of a query without rows their types, by
 // evaluating them over a row of NULLs, as PostgreSQL types its output
-// columns before it reads a row. A target that fails stays untyped.
-func probeTypes(targets []target, sc *scope, ev *evaluator) {
+// columns before it reads a row. A target that fails stays untyped, except
+// in a view's probe (view.go), which reports what PostgreSQL's analysis
+// of the query would: a name or type error, or 0A000.
+func probeTypes(targets []target, sc *scope, ev *evaluator) error {
 	if sc != nil {
 		sc.row = make([]any, sc.width())
 	}
@@ -401,10 +417,16 @@ func probeTypes(targets []target, sc *scope, ev *evaluator) {
 		if targets[i].typ.kind != kUnknown {
 			continue
 		}
-		if _, t, err := ev.eval(targets[i].expr); err == nil {
-			targets[i].typ = t
+		_, t, err := ev.eval(targets[i].expr)
+		if err != nil {
+			if code := pgerr.Code(err); ev.probing() && (strings.HasPrefix(code, "42") || code == pgerr.FeatureNotSupported) {
+				return err
+			}
+			continue
 		}
+		targets[i].typ = t
 	}
+	return nil
 }
 
 // distinctOrder points each ORDER BY expression of a SELECT DISTINCT at

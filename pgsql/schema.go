@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"maps"
+	"slices"
 	"sync"
 
 	"github.com/reldb/reldb/engine"
@@ -49,6 +50,9 @@ type tableDecl struct {
 	// comments are COMMENT ON's texts: the table's under "", a column's
 	// under its name (comment.go).
 	comments map[string]string
+	// view is set when the name is a view's, which has nothing else but
+	// comments (view.go).
+	view *viewDef
 }
 
 // indexOrigin is how SQL came to know an index.
@@ -179,11 +183,97 @@ func (s *Session) declareIndex(table, name string, origin indexOrigin) {
 type tableSchema struct {
 	def    engine.Table
 	types  []sqlType
-	index  map[string]int // column name -> position
+	index  map[string]int // column name -> position; never the row identity
 	checks []check        // CHECK constraints, by name
 	// defaults are the volatile DEFAULTs (clock, random), by column position;
 	// nil when the table has none.
 	defaults []ir.Expr
+	// pk are the positions of the primary key's columns.
+	pk []int
+	// hidden is 1 + the position of the table's hidden row identity
+	// (rowIdentity), or 0 when its primary key is its own.
+	hidden int
+}
+
+// The engine requires a primary key; PostgreSQL does not. A table SQL
+// creates without one gets a hidden column, ctid, as its primary key: a
+// bigint the engine's sequence fills (Column.AutoIncrement), standing for
+// PostgreSQL's physical row identity of that name. SQL never shows it: *
+// and INSERT without a column list skip it, no name resolves to it, and
+// the catalogs describe the table without it and without a primary key.
+// No user column can take the name: ctid is one of PostgreSQL's system
+// column names, which CREATE TABLE, ADD COLUMN and RENAME refuse (42701).
+// The Go API sees ctid as the ordinary key column it is.
+const rowIDColumn = "ctid"
+
+// systemColumns are PostgreSQL's system column names, which no user column
+// may take.
+var systemColumns = map[string]bool{"ctid": true, "xmin": true, "cmin": true, "xmax": true, "cmax": true, "tableoid": true}
+
+// systemColumnError is 42701 for a user column named as a system column.
+func systemColumnError(name string) error {
+	if !systemColumns[name] {
+		return nil
+	}
+	return &Error{Code: pgerr.DuplicateColumn, Message: `column name "` + name + `" conflicts with a system column name`}
+}
+
+// rowIdentity reports whether def's primary key is the hidden row
+// identity: the auto-increment Int column ctid alone.
+func rowIdentity(def engine.Table) (int, bool) {
+	if len(def.PrimaryKey) != 1 || def.PrimaryKey[0] != rowIDColumn {
+		return 0, false
+	}
+	for i, c := range def.Columns {
+		if c.Name == rowIDColumn {
+			return i, c.Type == engine.Int && c.AutoIncrement
+		}
+	}
+	return 0, false
+}
+
+// isHidden reports whether column i is the hidden row identity.
+func (ts *tableSchema) isHidden(i int) bool { return ts.hidden > 0 && i == ts.hidden-1 }
+
+// hasKey reports whether the table has a primary key of its own, which
+// SQL sees.
+func (ts *tableSchema) hasKey() bool { return len(ts.def.PrimaryKey) > 0 && ts.hidden == 0 }
+
+// visibleColumns returns the positions of the columns SQL sees, in order.
+func (ts *tableSchema) visibleColumns() []int {
+	out := make([]int, 0, len(ts.types))
+	for i := range ts.types {
+		if !ts.isHidden(i) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// visible returns the table as SQL's catalogs describe it: without the
+// hidden row identity and, then, without a primary key.
+func (ts *tableSchema) visible() *tableSchema {
+	if ts.hidden == 0 {
+		return ts
+	}
+	v := *ts
+	v.def.PrimaryKey = nil
+	v.def.Columns = nil
+	v.types = nil
+	v.index = make(map[string]int, len(ts.index))
+	v.pk, v.hidden = nil, 0
+	if ts.defaults != nil {
+		v.defaults = nil
+	}
+	for _, i := range ts.visibleColumns() {
+		v.index[ts.def.Columns[i].Name] = len(v.types)
+		v.def.Columns = append(v.def.Columns, ts.def.Columns[i])
+		v.types = append(v.types, ts.types[i])
+		if ts.defaults != nil {
+			v.defaults = append(v.defaults, ts.defaults[i])
+		}
+	}
+	return &v
 }
 
 // schemaOf resolves a table in tx: 42P01 if it does not exist.
@@ -193,6 +283,9 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 	}
 	def, err := tx.Table(name)
 	if err != nil {
+		if _, _, ok := s.viewNamed(tx, ir.QualName{Name: name}); ok && errorIs(err, engine.ErrNoTable) {
+			return nil, notATable(name)
+		}
 		if errorIs(err, engine.ErrNoTable) {
 			return nil, pgerr.UndefinedTableError(name)
 		}
@@ -200,19 +293,27 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 	}
 	ts := &tableSchema{def: def, types: make([]sqlType, len(def.Columns)), index: make(map[string]int, len(def.Columns))}
 	td := s.decl(name)
+	if i, ok := rowIdentity(def); ok {
+		ts.hidden = i + 1
+	}
 	for i, c := range def.Columns {
 		t, ok := td.types[c.Name]
 		if !ok || t.engineType() != c.Type {
 			t = defaultType(c)
 		}
 		ts.types[i] = t
-		ts.index[c.Name] = i
+		if !ts.isHidden(i) {
+			ts.index[c.Name] = i
+		}
 		if e := td.defaults[c.Name]; e != nil && ok && c.Default == nil {
 			if ts.defaults == nil {
 				ts.defaults = make([]ir.Expr, len(def.Columns))
 			}
 			ts.defaults[i] = e
 		}
+	}
+	for _, c := range def.PrimaryKey {
+		ts.pk = append(ts.pk, slices.IndexFunc(def.Columns, func(col engine.Column) bool { return col.Name == c }))
 	}
 	for _, c := range td.checks {
 		resolves := true
@@ -245,12 +346,12 @@ func (ts *tableSchema) column(name string) (int, error) {
 // key returns the engine key of a row: its primary key value, or an
 // engine.Key for a composite one.
 func (ts *tableSchema) key(vals []any) any {
-	if len(ts.def.PrimaryKey) == 1 {
-		return vals[ts.index[ts.def.PrimaryKey[0]]]
+	if len(ts.pk) == 1 {
+		return vals[ts.pk[0]]
 	}
-	k := make(engine.Key, len(ts.def.PrimaryKey))
-	for i, c := range ts.def.PrimaryKey {
-		k[i] = vals[ts.index[c]]
+	k := make(engine.Key, len(ts.pk))
+	for i, p := range ts.pk {
+		k[i] = vals[p]
 	}
 	return k
 }

@@ -537,6 +537,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.truncate(tx, st) // truncate.go
 	case *ir.CommentOn:
 		return s.commentOn(tx, st) // comment.go
+	case *ir.CreateView:
+		return s.createView(tx, st) // view.go
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }

@@ -21,6 +21,7 @@ type queryEnv struct {
 	ctes  *cteEnv    // the WITH queries in scope
 	corr  *bool      // set when a column was found in an enclosing query
 	cache map[cacheKey]Result
+	view  *viewRun // the run of the view whose query this is; nil outside one (view.go)
 }
 
 // cacheKey identifies an uncorrelated subquery's result: the same query
@@ -63,7 +64,7 @@ func (ev *evaluator) subquery(st *ir.Select) (Result, error) {
 	if res, ok := ev.q.cache[key]; ok {
 		return res, nil
 	}
-	child := &evaluator{params: ev.params, q: &queryEnv{s: ev.q.s, tx: ev.q.tx, outer: ev, ctes: ev.q.ctes, corr: new(bool), cache: ev.q.cache}}
+	child := &evaluator{params: ev.params, q: &queryEnv{s: ev.q.s, tx: ev.q.tx, outer: ev, ctes: ev.q.ctes, corr: new(bool), cache: ev.q.cache, view: ev.q.view}}
 	res, err := ev.q.s.query(ev.q.tx, st, child)
 	if err != nil {
 		return Result{}, err

@@ -28,7 +28,10 @@ type arbiter struct {
 // arbiters returns the unique constraints oc names: 42P10 when columns
 // match none, 42704 for an unknown constraint name.
 func arbiters(ts *tableSchema, oc *ir.OnConflict) ([]arbiter, error) {
-	all := []arbiter{{name: ts.def.Name + "_pkey", cols: ts.def.PrimaryKey}}
+	var all []arbiter
+	if ts.hasKey() {
+		all = append(all, arbiter{name: ts.def.Name + "_pkey", cols: ts.def.PrimaryKey})
+	}
 	for _, ix := range ts.def.Indexes {
 		if ix.Unique {
 			all = append(all, arbiter{name: ix.Name, cols: ix.Columns})
@@ -98,8 +101,7 @@ func conflicting(tx *engine.Tx, ts *tableSchema, arbs []arbiter, row []any) ([]a
 // statement has written.
 func (ts *tableSchema) rowID(vals []any) string {
 	var b strings.Builder
-	for _, c := range ts.def.PrimaryKey {
-		i := ts.index[c]
+	for _, i := range ts.pk {
 		text, _ := Column{typ: ts.types[i]}.Format(vals[i])
 		b.WriteString(text)
 		b.WriteByte(0)
