@@ -44,7 +44,7 @@
 // WITH TIES, SIMILAR TO, subscripts and field selection, ARRAY(subquery),
 // named and VARIADIC arguments, data-modifying WITH, ON CONFLICT on
 // expressions or with a predicate, UPDATE SET (...) = (SELECT ...), WHERE
-// CURRENT OF, AND CHAIN, two-phase commit and LIMIT #,#. The tests in
+// CURRENT OF, AND CHAIN and two-phase commit. The tests in
 // errors_test.go list each message.
 //
 // # Invariants

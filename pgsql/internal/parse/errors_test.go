@@ -90,7 +90,6 @@ func TestParse_Unsupported(t *testing.T) {
 		{"DELETE FROM t WHERE CURRENT OF c", "WHERE CURRENT OF is not supported"},
 		{"COMMIT AND CHAIN", "COMMIT AND CHAIN is not supported"},
 		{"PREPARE TRANSACTION 'x'", "two-phase commit is not supported"},
-		{"SELECT a FROM t LIMIT $1, $2", "LIMIT #,# syntax is not supported"},
 		{"SELECT trim('x' FROM a), trim(a, 'y') FROM t", "TRIM(characters FROM string) together with TRIM(string, characters) in one text is not supported"},
 	}
 	for _, tc := range tests {
@@ -133,6 +132,9 @@ func TestParse_SyntaxErrors(t *testing.T) {
 		{"unterminated dollar quote", "SELECT $x$abc", `unterminated dollar-quoted string at or near "$x$abc"`, 8},
 		{"unterminated comment", "SELECT 1 /* a /* b */", `unterminated /* comment at or near "/* a /* b */"`, 10},
 		{"trailing junk after number", "SELECT 123abc", `trailing junk after numeric literal at or near "123abc"`, 8},
+		{"underscore at the end of a number", "SELECT 0_", `trailing junk after numeric literal at or near "0_"`, 8},
+		{"two underscores in a number", "SELECT 1__2", `trailing junk after numeric literal at or near "1__2"`, 8},
+		{"underscore before a point", "SELECT 1_.5", `trailing junk after numeric literal at or near "1_"`, 8},
 		{"trailing junk after parameter", "SELECT $1abc", `trailing junk after parameter at or near "$1abc"`, 8},
 		{"operator run too long", "SELECT 1 " + strings.Repeat("+", 64) + " 1", `operator too long at or near "` + strings.Repeat("+", 64) + `"`, 10},
 		{"values of different lengths", "INSERT INTO t VALUES (1), (1, 2)", "VALUES lists must all be the same length", 15},
@@ -143,6 +145,7 @@ func TestParse_SyntaxErrors(t *testing.T) {
 		{"conflicting null declarations", "CREATE TABLE t (a int NULL NOT NULL)", `conflicting NULL/NOT NULL declarations for column "a"`, 0},
 		{"two defaults", "CREATE TABLE t (a int DEFAULT 1 DEFAULT 2)", `multiple default values specified for column "a"`, 0},
 		{"do update without target", "INSERT INTO t VALUES (1) ON CONFLICT DO UPDATE SET a = 1", "ON CONFLICT DO UPDATE requires inference specification or constraint name", 29},
+		{"limit with a comma", "SELECT a FROM t LIMIT $1, $2", "LIMIT #,# syntax is not supported", 17},
 		{"bad isolation level is a grammar error", "BEGIN ISOLATION LEVEL SOMETIMES", `syntax error at or near "SOMETIMES"`, 23},
 	}
 	for _, tc := range tests {

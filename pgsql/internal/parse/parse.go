@@ -37,7 +37,9 @@ func parse(sql string) ([]ir.Statement, *pgerr.Error) {
 		return nil, src.syntaxError(err)
 	}
 	if off := src.limitComma(); off >= 0 {
-		e := pgerr.Unsupported("LIMIT #,# syntax").WithPosition(sql, off)
+		// PostgreSQL's grammar refuses it as a syntax error, not as a
+		// feature it lacks.
+		e := pgerr.Syntax("LIMIT #,# syntax is not supported").WithPosition(sql, off)
 		e.Hint = "Use separate LIMIT and OFFSET clauses."
 		return nil, e
 	}

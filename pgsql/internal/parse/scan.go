@@ -176,6 +176,9 @@ func (s *scanner) next() *pgerr.Error {
 		s.emit(tokIdent, start)
 	case isDigit(c) || c == '.' && isDigit(c1):
 		s.number()
+		if err := s.underscores(start); err != nil {
+			return err
+		}
 		s.emit(tokNumber, start)
 	case isOpChar(c):
 		for s.pos < len(s.src) && isOpChar(s.src[s.pos]) {
@@ -304,6 +307,32 @@ func (s *scanner) dollar(start int) *pgerr.Error {
 		}
 		s.pos++
 	}
+}
+
+// underscores checks the underscores of the number just scanned from
+// start: PostgreSQL allows one only between two digits (or after a radix
+// prefix, as in 0x_1F), and reads any other as the start of an identifier
+// run into the number. pgparser accepts them anywhere ("0_", "1__2").
+func (s *scanner) underscores(start int) *pgerr.Error {
+	num := s.src[start:s.pos]
+	digit := isDigit
+	if len(num) > 2 && num[0] == '0' && num[1]|0x20 >= 'b' && num[1]|0x20 <= 'x' && !isDigit(num[1]) {
+		digit = func(c byte) bool { return isDigit(c) || c|0x20 >= 'a' && c|0x20 <= 'f' }
+	}
+	for i := 0; i < len(num); i++ {
+		if num[i] != '_' {
+			continue
+		}
+		before := i > 0 && (digit(num[i-1]) || i == 2 && !isDigit(num[1]))
+		if !before || i+1 >= len(num) || !digit(num[i+1]) {
+			end := start + i
+			for end < len(s.src) && isIdentCont(s.src[end]) {
+				end++
+			}
+			return pgerr.Syntax("trailing junk after numeric literal at or near \"%s\"", s.src[start:end]).WithPosition(s.src, start)
+		}
+	}
+	return nil
 }
 
 // number scans a numeric literal loosely: digits, underscores, radix
