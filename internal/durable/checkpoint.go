@@ -122,6 +122,7 @@ func writeSnapshot(dir, name string, snap *txn.Snapshot, logIndex uint64) (size 
 	if err := f.Sync(); err != nil {
 		return 0, err
 	}
+	fileSynced(tmp, cw.n+4)
 	if err := f.Close(); err != nil {
 		return 0, err
 	}
@@ -153,6 +154,9 @@ func syncDir(dir string) error {
 	err = f.Sync()
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		dirSynced(dir)
 	}
 	return err
 }

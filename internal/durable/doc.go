@@ -15,6 +15,7 @@
 //     none of them acknowledged;
 //   - a snapshot file is written to a temporary name, synced, renamed and
 //     the directory synced before the log in front of it is truncated;
+//   - crash tests may observe every sync through [Hooks].
 //   - decoding never panics: damage is an error wrapping ErrCorrupt.
 //
 // A durable database's directory holds:

@@ -211,6 +211,7 @@ func markLogged(dir string) error {
 	if err != nil {
 		return err
 	}
+	fileSynced(filepath.Join(dir, loggedName), int64(len(loggedText)))
 	return syncDir(dir)
 }
 
