@@ -14,6 +14,7 @@ import (
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
+	"github.com/reldb/reldb/wal"
 )
 
 // A snapshot file holds one committed state, all of it:
@@ -58,6 +59,14 @@ func (d *Store) Checkpoint() error {
 	// them can go (and a snapshot of v is only ever read with them gone).
 	if err := d.Wait(v); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
+	}
+	// And durable, in every sync mode, before the snapshot that says the
+	// log reaches them: a power loss that kept the snapshot and lost them
+	// would make the log look cut short.
+	if d.cfg.Sync != wal.SyncEveryCommit {
+		if err := d.log.Sync(); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
 	}
 	name := snapshotName(v)
 	if _, err := writeSnapshot(d.dir, name, snap, v-d.firstVersion+d.firstIndex); err != nil {
