@@ -5,7 +5,7 @@ FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 COUNT    ?= 1
 
-.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance crash peers compat
+.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance crash crash-power soak peers compat
 
 all: test
 
@@ -74,6 +74,22 @@ conformance:
 CRASH_CYCLES ?= 200
 crash:
 	RELDB_CRASH=1 RELDB_CRASH_CYCLES=$(CRASH_CYCLES) $(GO) test -count=1 -timeout 5m -v -run '^TestCrash_KillAndReopen$$' ./engine
+
+## crash-power: the crash test simulating a power loss: after each kill the
+## directory is rolled back to what the child had fsynced (files cut to their
+## synced length, directory entries to their last sync; see
+## engine/crash_power_test.go), and every commit acknowledged under
+## SyncEveryCommit must be there. About 0.3 s a cycle.
+CRASH_POWER_CYCLES ?= 60
+crash-power:
+	RELDB_CRASH=1 RELDB_CRASH_MODE=power RELDB_CRASH_CYCLES=$(CRASH_POWER_CYCLES) $(GO) test -count=1 -timeout 10m -v -run '^TestCrash_KillAndReopen$$' ./engine
+
+## soak: the soak test (engine/soak_test.go) for SOAK: a mixed workload on a
+## durable database in phases with reopens, checking invariants and that the
+## heap stays bounded. `make test` runs it for 4s; RELDB_SOAK lengthens it.
+SOAK ?= 20s
+soak:
+	RELDB_SOAK=$(SOAK) $(GO) test -race -count=1 -timeout 30m -v -run '^TestSoak$$' ./engine
 
 demo:
 	$(GO) run ./cmd/reldb demo

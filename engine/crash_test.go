@@ -18,6 +18,7 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/internal/durable"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -38,6 +39,9 @@ import (
 //
 // Each transaction writes its own row in "commits", so "is it there" is one
 // lookup. Batches cascade to their items on delete; amounts are decimals.
+//
+// With RELDB_CRASH_MODE=power (make crash-power) each kill is followed by a
+// simulated power loss; see crash_power_test.go.
 const (
 	crashChildEnv  = "RELDB_CRASH_CHILD"
 	crashEnv       = "RELDB_CRASH"        // run the crash test
@@ -68,19 +72,33 @@ func TestCrash_KillAndReopen(t *testing.T) {
 		seed, err = strconv.ParseUint(s, 10, 64)
 		require.NoError(t, err)
 	}
-	t.Logf("seed %d (RELDB_CRASH_SEED), %d cycles", seed, cycles)
+	power := os.Getenv(crashModeEnv) == "power"
+	if m := os.Getenv(crashModeEnv); m != "" && m != "kill" && !power {
+		t.Fatalf("%s=%q: want kill or power", crashModeEnv, m)
+	}
+	t.Logf("seed %d (RELDB_CRASH_SEED), %d cycles, power loss %v", seed, cycles, power)
 	rng := rand.New(rand.NewPCG(seed, seed))
-	dir := t.TempDir()
+	tmp := t.TempDir()
+	dir, keep := filepath.Join(tmp, "db"), filepath.Join(tmp, "keep")
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	require.NoError(t, os.Mkdir(keep, 0o700))
 	acked := map[int64]crashOp{}
 	start := time.Now()
 	commits, checkpoints, lastSnap := 0, 0, ""
+	var pst powerStats
 	for cycle := range cycles {
 		// Every sync mode writes the record before Commit returns, so each
-		// must keep every acknowledged commit through a crash of the process.
+		// must keep every acknowledged commit through a crash of the
+		// process; through a power loss only SyncEveryCommit must.
 		mode := engine.SyncMode(cycle % 3)
-		ops := runCrashChild(t, dir, mode, time.Duration(rng.IntN(40_000))*time.Microsecond)
-		for _, op := range ops {
-			acked[op.id] = op
+		ops, plog := runCrashChild(t, dir, keep, power, mode, time.Duration(rng.IntN(40_000))*time.Microsecond)
+		if power {
+			powerLoss(t, dir, keep, plog, rng, &pst)
+		}
+		if !power || mode == engine.SyncEveryCommit {
+			for _, op := range ops {
+				acked[op.id] = op
+			}
 		}
 		commits += len(ops)
 		checkCrashState(t, dir, cycle, acked)
@@ -92,6 +110,9 @@ func TestCrash_KillAndReopen(t *testing.T) {
 		}
 	}
 	t.Logf("%d cycles, %d acknowledged commits, %d checkpoints seen, %v", cycles, commits, checkpoints, time.Since(start).Round(time.Millisecond))
+	if power {
+		t.Logf("power losses cut %d bytes from %d files and changed %d directory entries", pst.bytesCut, pst.filesCut, pst.entriesChanged)
+	}
 }
 
 type crashOp struct {
@@ -101,19 +122,31 @@ type crashOp struct {
 }
 
 // runCrashChild starts a child on dir, lets it commit for about d after it
-// is ready, kills it, and returns the commits it acknowledged.
-func runCrashChild(t *testing.T, dir string, mode engine.SyncMode, d time.Duration) []crashOp {
+// is ready, kills it, and returns the commits it acknowledged and, with
+// power, what it reported durable (keep is its keep directory).
+func runCrashChild(t *testing.T, dir, keep string, power bool, mode engine.SyncMode, d time.Duration) ([]crashOp, *powerLog) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrash_KillAndReopen$", "-test.count=1")
 	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir, crashSyncEnv+"="+strconv.Itoa(int(mode)))
+	if power {
+		cmd.Env = append(cmd.Env, crashKeepEnv+"="+keep)
+	}
+	plog := newPowerLog()
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
 	r := bufio.NewReader(out)
-	line, err := r.ReadString('\n')
-	require.NoError(t, err, "child did not start")
-	require.Equal(t, "ready\n", line)
+	for {
+		line, err := r.ReadString('\n')
+		require.NoError(t, err, "child did not start")
+		if line == "ready\n" {
+			break
+		}
+		ok, err := plog.parse(strings.Fields(line))
+		require.NoError(t, err)
+		require.True(t, ok, "child said %q", line)
+	}
 	timer := time.AfterFunc(d, func() { _ = cmd.Process.Signal(syscall.SIGKILL) })
 	var ops []crashOp
 	for {
@@ -123,6 +156,10 @@ func runCrashChild(t *testing.T, dir string, mode engine.SyncMode, d time.Durati
 			break
 		}
 		f := strings.Fields(line)
+		if ok, err := plog.parse(f); ok {
+			require.NoError(t, err)
+			continue
+		}
 		require.Len(t, f, 4, "child said %q", line)
 		require.Equal(t, "ack", f[0], "child said %q", line)
 		id, err1 := strconv.ParseInt(f[1], 10, 64)
@@ -135,7 +172,7 @@ func runCrashChild(t *testing.T, dir string, mode engine.SyncMode, d time.Durati
 	err = cmd.Wait()
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee, "the child must die by the signal, not exit")
-	return ops
+	return ops, plog
 }
 
 // checkCrashState reopens dir and checks it against the acknowledged ops.
@@ -224,6 +261,20 @@ func crashChild(dir string) {
 	if err != nil {
 		fail(err)
 	}
+	var mu sync.Mutex // one write per line, so a line is never interleaved
+	say := func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, err := os.Stdout.WriteString(s); err != nil {
+			os.Exit(3)
+		}
+	}
+	if keep := os.Getenv(crashKeepEnv); keep != "" {
+		o := newPowerObserver(dir, keep, say, fail)
+		o.start()
+		// Segments of 4 KiB: checkpoints every 16 KiB truncate several.
+		durable.SetHooks(&durable.Hooks{Observer: o, SegmentSize: 4 << 10})
+	}
 	db, err := engine.Open(engine.Options{Dir: dir, CheckpointBytes: 16 << 10, Sync: engine.SyncMode(mode), SyncInterval: time.Millisecond})
 	if err != nil {
 		fail(err)
@@ -247,14 +298,6 @@ func crashChild(dir string) {
 	})
 	if err != nil {
 		fail(err)
-	}
-	var mu sync.Mutex // one write per line, so a line is never interleaved
-	say := func(s string) {
-		mu.Lock()
-		defer mu.Unlock()
-		if _, err := os.Stdout.WriteString(s); err != nil {
-			os.Exit(3)
-		}
 	}
 	say("ready\n")
 	var idMu sync.Mutex

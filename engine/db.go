@@ -41,6 +41,8 @@ type DB struct {
 	locklessHook func(*txn.Changes) error
 	// writers are the open write transactions (longtx.go).
 	writers writerList
+	// turn is the commit turn of writers that kept losing (priority.go).
+	turn commitTurn
 }
 
 // catalogCache maps table names to definitions for one catalog tree. The
@@ -190,7 +192,10 @@ func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
 // Update runs fn in a write transaction and commits it if fn returns nil. If
 // the commit (or fn) fails with ErrConflict, Update rolls back, waits a
 // jittered, doubling backoff and runs fn again in a new transaction, up to
-// Options.Retry.MaxAttempts times; it returns the last error. So fn may run
+// Options.Retry.MaxAttempts times; it returns the last error. After three
+// failed attempts it takes the commit turn (see priority.go): other write
+// transactions wait to commit until it is done, so a long transaction is
+// not starved by a stream of short ones. So fn may run
 // several times and must have no effects outside the transaction. fn must
 // not call Commit or Rollback (they panic). A panic in fn rolls back and
 // propagates. While waiting, Update returns ctx.Err() once ctx is done.
@@ -208,7 +213,17 @@ func (db *DB) UpdateWith(ctx context.Context, opts TxOptions, fn func(tx *Tx) er
 	}
 	r := db.opts.Retry
 	backoff := r.MinBackoff
+	var release func() // the commit turn, once taken
+	defer func() {
+		if release != nil {
+			release()
+		}
+	}()
 	for attempt := 1; ; attempt++ {
+		if attempt > priorityAfter && release == nil {
+			// Lost priorityAfter times: no commit but ours from now on.
+			ctx, release = db.turn.take(ctx)
+		}
 		err := db.updateOnce(ctx, opts, fn)
 		retry := errors.Is(err, ErrConflict) || errors.Is(err, ErrDeadlock)
 		if err == nil || !retry || attempt >= r.MaxAttempts {

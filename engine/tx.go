@@ -157,6 +157,17 @@ func (tx *Tx) commit() error {
 			return fmt.Errorf("commit: %w", err)
 		}
 	}
+	if !tx.readOnly {
+		// Wait while a writer that kept losing has the commit turn.
+		release, err := tx.db.turn.enter(tx)
+		if err != nil {
+			tx.t.Abort()
+			return err
+		}
+		if release != nil {
+			defer release()
+		}
+	}
 	if tx.db.dur != nil {
 		return tx.commitDurable()
 	}

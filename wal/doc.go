@@ -44,5 +44,12 @@
 //     wal syncs once after. A file system that persists the removals but not
 //     the earlier rename could lose the truncated segment; journaling file
 //     systems commit them in order.
+//   - Each segment file reaches the first record of the next: a log with a
+//     segment file missing between two others is corruption (tidwall would
+//     find no record of it, and panic reading one).
+//   - What the log makes durable it can report, as it does, to an
+//     [Options.Observer] (a [SyncObserver]): the synced length of each
+//     segment file and each directory sync. Crash tests that simulate a
+//     power loss use it to learn what one would keep.
 //   - Files are created with mode 0600 and directories with mode 0700.
 package wal

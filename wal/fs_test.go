@@ -221,3 +221,68 @@ func TestLog_PowerLoss_DirectoryEntries(t *testing.T) {
 		})
 	}
 }
+
+// recordingObserver is a SyncObserver that records what it is told.
+type recordingObserver struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (o *recordingObserver) FileSynced(path string, size int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.events = append(o.events, fmt.Sprintf("file %s %d", filepath.Base(path), size))
+}
+
+func (o *recordingObserver) DirSynced(dir string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.events = append(o.events, "dir "+filepath.Base(dir))
+}
+
+func (o *recordingObserver) take() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	e := o.events
+	o.events = nil
+	return e
+}
+
+// Ensure the observer hears of each durable step as the log takes it: the
+// tail's synced length after each Append with SyncEveryCommit, each segment
+// tidwall finished and the directory when a segment file is started, the
+// new first segment and the directory after TruncateFront; and with
+// SyncNone nothing of the tail until Sync.
+func TestLog_Observer(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "log")
+	obs := &recordingObserver{}
+	l := openLog(t, dir, Options{SegmentSize: 64, Observer: obs})
+	assert.Equal(t, []string{"dir " + filepath.Base(filepath.Dir(dir)), "dir log"}, obs.take(), "open: the new directory and its first segment")
+
+	frame := int64(1 + recordHeaderSize + len(payload(1))) // uvarint prefix, header, payload
+	_, err := l.Append(payload(1))
+	require.NoError(t, err)
+	assert.Equal(t, []string{fmt.Sprintf("file 00000000000000000001 %d", frame)}, obs.take())
+	_, err = l.Append(payload(2), payload(3), payload(4))
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		fmt.Sprintf("file 00000000000000000001 %d", 4*frame), // full: 4*21 >= 64
+		"file 00000000000000000005 0",
+		"dir log",
+	}, obs.take())
+	require.NoError(t, l.TruncateFront(4))
+	assert.Equal(t, []string{fmt.Sprintf("file 00000000000000000004 %d", frame), "dir log"}, obs.take())
+	require.NoError(t, l.Close())
+	obs.take()
+
+	l = openLog(t, dir, Options{SegmentSize: 64, SyncMode: SyncNone, Observer: obs})
+	obs.take()
+	_, err = l.Append(payload(5))
+	require.NoError(t, err)
+	assert.Empty(t, obs.take(), "SyncNone: nothing synced")
+	require.NoError(t, l.Sync())
+	assert.Equal(t, []string{
+		fmt.Sprintf("file 00000000000000000004 %d", frame),
+		fmt.Sprintf("file 00000000000000000005 %d", frame),
+	}, obs.take())
+}

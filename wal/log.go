@@ -3,6 +3,7 @@ package wal
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -85,6 +86,9 @@ type Options struct {
 	// is read into memory. Append, TruncateFront and Sync return
 	// ErrReadOnly. SyncMode and Interval must be zero.
 	ReadOnly bool
+	// Observer, if not nil, is told what the log makes durable, as it
+	// does (see SyncObserver): for crash tests that simulate a power loss.
+	Observer SyncObserver
 
 	// fs is the file system seam for tests; nil means the operating
 	// system's.
@@ -110,6 +114,7 @@ type Log struct {
 	dir      string
 	mode     SyncMode
 	fs       fileSystem
+	obs      SyncObserver // nil unless Options.Observer
 	recovery Recovery
 	repaired bool
 	tw       *tidwall.Log // internally locked; reads go to it directly
@@ -165,6 +170,9 @@ func Open(dir string, opts Options) (*Log, error) {
 	if fsys == nil {
 		fsys = osFS{}
 	}
+	if opts.Observer != nil {
+		fsys = observedFS{fsys, opts.Observer}
+	}
 	if err := makeDir(fsys, dir); err != nil {
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
 	}
@@ -178,6 +186,9 @@ func Open(dir string, opts Options) (*Log, error) {
 				dir, ErrTornTail, ErrCorrupt, rec.Index, rec.Segment, rec.Dropped, rec.Offset)
 		}
 		return nil, fmt.Errorf("wal: open %s: %w: record %d of %s (%d bytes at offset %d)", dir, ErrTornTail, rec.Index, rec.Segment, rec.Dropped, rec.Offset)
+	}
+	if repaired && opts.Observer != nil {
+		opts.Observer.FileSynced(rec.Segment, rec.Offset) // truncateFile synced the cut
 	}
 	segSize := opts.SegmentSize
 	if segSize == 0 {
@@ -212,7 +223,7 @@ func Open(dir string, opts Options) (*Log, error) {
 		tw.Close()
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
 	}
-	l := &Log{dir: dir, mode: opts.SyncMode, fs: fsys, recovery: rec, repaired: repaired, tw: tw}
+	l := &Log{dir: dir, mode: opts.SyncMode, fs: fsys, obs: opts.Observer, recovery: rec, repaired: repaired, tw: tw}
 	l.mu.segs = segmentModel{limit: segSize, tail: tail}
 	if opts.SyncMode == SyncInterval {
 		l.stop = make(chan struct{})
@@ -286,7 +297,14 @@ func (l *Log) Append(payloads ...[]byte) (last uint64, err error) {
 		return 0, fmt.Errorf("wal: append records %d-%d: %w", last+1, last+uint64(len(payloads)), l.mu.err)
 	}
 	l.mu.dirty = l.mode != SyncEveryCommit
-	if l.mu.segs.addRecords(payloads) {
+	created := l.mu.segs.addRecords(payloads)
+	if l.obs != nil && (created || l.mode == SyncEveryCommit) {
+		// tidwall synced the tail with SyncEveryCommit, and each segment
+		// before a new one in every mode; the new tail is synced only
+		// with SyncEveryCommit.
+		l.observeSegments(l.mode == SyncEveryCommit)
+	}
+	if created {
 		if err := l.fs.SyncDir(l.dir); err != nil {
 			l.mu.err = fmt.Errorf("sync directory %s: %w", l.dir, err)
 			return 0, fmt.Errorf("wal: append records %d-%d: %w", last+1, last+uint64(len(payloads)), l.mu.err)
@@ -388,6 +406,13 @@ func (l *Log) TruncateFront(index uint64) error {
 	if err := l.tw.TruncateFront(index); err != nil {
 		return fmt.Errorf("wal: truncate front to %d: %w", index, wrapTidwall(err))
 	}
+	// tidwall wrote the new first segment to a temporary file and synced
+	// it before renaming it into place.
+	if l.obs != nil {
+		if segs, err := listSegments(l.dir); err == nil && len(segs) > 0 {
+			observeFiles(l.obs, filepath.Join(l.dir, segs[0].name))
+		}
+	}
 	if err := l.fs.SyncDir(l.dir); err != nil {
 		l.mu.err = fmt.Errorf("sync directory %s: %w", l.dir, err)
 		return fmt.Errorf("wal: truncate front to %d: %w", index, l.mu.err)
@@ -427,6 +452,7 @@ func (l *Log) syncLocked() error {
 		return l.mu.err
 	}
 	l.mu.dirty = false
+	l.observeSegments(true)
 	return nil
 }
 
@@ -472,6 +498,7 @@ func (l *Log) Close() error {
 	if err := l.tw.Close(); err != nil {
 		return fmt.Errorf("wal: close: %w", wrapTidwall(err))
 	}
+	l.observeSegments(true)
 	if l.mu.err != nil {
 		return fmt.Errorf("wal: close: %w", l.mu.err)
 	}

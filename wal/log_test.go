@@ -587,3 +587,36 @@ func TestLog_Open_NoRepair(t *testing.T) {
 	defer l.Close()
 	requireRecords(t, l, 1, 2)
 }
+
+// Ensure a log missing a segment file between two others is refused with
+// ErrCorrupt naming the missing records, and does not panic: tidwall finds a
+// record's segment by the file names alone. A power loss that dropped an
+// unsynced directory entry, or a user tidying files, leaves such a log.
+func TestLog_Open_MissingMiddleSegment(t *testing.T) {
+	dir := writeLog(t, 40, Options{SegmentSize: 64})
+	segs := segmentPaths(t, dir)
+	require.Greater(t, len(segs), 3)
+	require.NoError(t, os.Remove(segs[1]))
+	_, err := Open(dir, Options{SegmentSize: 64})
+	require.ErrorIs(t, err, ErrCorrupt)
+	assert.Contains(t, err.Error(), "are missing")
+	assert.Contains(t, err.Error(), segs[0])
+}
+
+// Ensure a segment that also holds the first records of the next is
+// accepted, as a truncation interrupted on a file system that persisted its
+// steps out of order leaves it: the copy and the original agree.
+func TestLog_Open_OverlappingSegments(t *testing.T) {
+	dir := writeLog(t, 20, Options{})
+	orig := segmentPaths(t, dir)
+	require.Len(t, orig, 1)
+	b, err := os.ReadFile(orig[0])
+	require.NoError(t, err)
+	l := openLog(t, dir, Options{})
+	require.NoError(t, l.TruncateFront(12))
+	require.NoError(t, l.Close())
+	// The removal of the old segment was lost, its copy's rename kept.
+	require.NoError(t, os.WriteFile(orig[0], b, 0o600))
+	l = openLog(t, dir, Options{})
+	requireRecords(t, l, 1, 20)
+}

@@ -242,15 +242,21 @@ func truncateFile(path string, size int64) error {
 }
 
 // verifySegments checks every entry of every segment file in dir, once
-// tidwall has resolved interrupted truncations. Returns an error wrapping
-// ErrCorrupt that names the segment file and the record index of the first
-// bad entry.
+// tidwall has resolved interrupted truncations, and that each segment
+// reaches the first record of the next: tidwall finds a record by the
+// names of the files alone, and panics reading one a missing segment file
+// held. Returns an error wrapping ErrCorrupt that names the segment file
+// and the record index of the first bad or missing entry.
+//
+// A segment that holds records the next one starts with is accepted: a
+// truncation copies them into a new file before it removes the old one,
+// and a file system that persists those steps out of order can leave both.
 func verifySegments(dir string) error {
 	segs, err := listSegments(dir)
 	if err != nil {
 		return err
 	}
-	for _, s := range segs {
+	for i, s := range segs {
 		path := filepath.Join(dir, s.name)
 		if s.kind != "" {
 			return fmt.Errorf("segment %s: %w: unresolved truncation file", path, ErrCorrupt)
@@ -268,6 +274,12 @@ func verifySegments(dir string) error {
 		}
 		if err != nil {
 			return fmt.Errorf("segment %s record %d: %w", path, s.first+uint64(len(entries)), err)
+		}
+		if i+1 < len(segs) {
+			if end, next := s.first+uint64(len(entries)), segs[i+1].first; end < next {
+				return fmt.Errorf("segment %s: %w: it ends before record %d and the next segment file starts at record %d: records %d-%d are missing",
+					path, ErrCorrupt, end, next, end, next-1)
+			}
 		}
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/txn"
+	"github.com/reldb/reldb/wal"
 )
 
 // A snapshot file holds one committed state, all of it:
@@ -58,6 +59,14 @@ func (d *Store) Checkpoint() error {
 	// them can go (and a snapshot of v is only ever read with them gone).
 	if err := d.Wait(v); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
+	}
+	// And durable, in every sync mode, before the snapshot that says the
+	// log reaches them: a power loss that kept the snapshot and lost them
+	// would make the log look cut short.
+	if d.cfg.Sync != wal.SyncEveryCommit {
+		if err := d.log.Sync(); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
 	}
 	name := snapshotName(v)
 	if _, err := writeSnapshot(d.dir, name, snap, v-d.firstVersion+d.firstIndex); err != nil {
@@ -122,6 +131,7 @@ func writeSnapshot(dir, name string, snap *txn.Snapshot, logIndex uint64) (size 
 	if err := f.Sync(); err != nil {
 		return 0, err
 	}
+	fileSynced(tmp, cw.n+4)
 	if err := f.Close(); err != nil {
 		return 0, err
 	}
@@ -153,6 +163,9 @@ func syncDir(dir string) error {
 	err = f.Sync()
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		dirSynced(dir)
 	}
 	return err
 }

@@ -14,7 +14,13 @@
 //     whole before the next), so a crash loses only a suffix of commits,
 //     none of them acknowledged;
 //   - a snapshot file is written to a temporary name, synced, renamed and
-//     the directory synced before the log in front of it is truncated;
+//     the directory synced before the log in front of it is truncated, and
+//     only once the log records it covers are synced, in every sync mode
+//     (the snapshot names the last of them, and a log found to end before
+//     it is refused as cut short);
+//   - the LOGGED mark is written only once the first batch is synced, in
+//     every sync mode, for the same reason;
+//   - crash tests may observe every sync through [Hooks].
 //   - decoding never panics: damage is an error wrapping ErrCorrupt.
 //
 // A durable database's directory holds:

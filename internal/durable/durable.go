@@ -164,8 +164,17 @@ func (d *Store) flushLocked() {
 	if err == nil && !d.logged {
 		// After the first batch is in the log and before it is
 		// acknowledged: a crash in between leaves a log without the mark,
-		// which is never mistaken for a lost one.
-		if err = markLogged(d.dir); err == nil {
+		// which is never mistaken for a lost one. The batch must be durable
+		// before the mark is, in every sync mode: a power loss that kept
+		// the mark and lost an unsynced batch would make the log look
+		// removed.
+		if d.cfg.Sync != wal.SyncEveryCommit {
+			err = d.log.Sync()
+		}
+		if err == nil {
+			err = markLogged(d.dir)
+		}
+		if err == nil {
 			d.logged = true
 		}
 	}
@@ -211,6 +220,7 @@ func markLogged(dir string) error {
 	if err != nil {
 		return err
 	}
+	fileSynced(filepath.Join(dir, loggedName), int64(len(loggedText)))
 	return syncDir(dir)
 }
 

@@ -276,7 +276,8 @@ func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %w", dir, err)
 	}
-	wo := wal.Options{SyncMode: cfg.Sync, NoRepair: cfg.NoRepair, RefuseDamagedTail: !cfg.RepairDamagedTail}
+	wo := wal.Options{SyncMode: cfg.Sync, NoRepair: cfg.NoRepair, RefuseDamagedTail: !cfg.RepairDamagedTail,
+		Observer: syncObserver(), SegmentSize: segmentSize()}
 	if cfg.Sync == wal.SyncInterval {
 		wo.Interval = cfg.SyncInterval
 	}
@@ -441,6 +442,9 @@ func claimDir(dir string) error {
 	_, err = f.WriteString(identityText)
 	if err == nil {
 		err = f.Sync()
+	}
+	if err == nil {
+		fileSynced(filepath.Join(dir, identityName), int64(len(identityText)))
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
