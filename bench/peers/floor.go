@@ -3,6 +3,7 @@ package peers
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -226,21 +227,28 @@ func prefix(tree *btree.BTreeG[pair], k int64, fn func(p pair) bool) {
 	tree.AscendRange(pair{k, math.MinInt64}, pair{k + 1, math.MinInt64}, fn)
 }
 
+// keys returns the second columns of the pairs of tree whose first
+// column is k, appended to buf.
+func keys(tree *btree.BTreeG[pair], k int64, buf []int64) []int64 {
+	prefix(tree, k, func(p pair) bool { buf = append(buf, p[1]); return true })
+	return buf
+}
+
 // children appends copies of the books of author to books: the
 // foreign-key index's range, then each book by key.
 func (t *floorTables) children(author int64, books []Book) ([]Book, error) {
-	var err error
-	prefix(t.bookAuthors, author, func(k pair) bool {
-		it, ok := t.books.Get(bookItem{id: k[1]})
+	var buf [16]int64
+	ids := keys(t.bookAuthors, author, buf[:0])
+	books = slices.Grow(books, len(ids))
+	for _, id := range ids {
+		it, ok := t.books.Get(bookItem{id: id})
 		if !ok {
-			err = fmt.Errorf("peers: index names missing book %d", k[1])
-			return false
+			return nil, fmt.Errorf("peers: index names missing book %d", id)
 		}
 		books = append(books, Book{})
 		copyBook(&books[len(books)-1], it.row)
-		return true
-	})
-	return books, err
+	}
+	return books, nil
 }
 
 func (p *floorPeer) Children(author int64) ([]Book, error) {
@@ -259,12 +267,9 @@ func (p *floorPeer) Delete(author int64) error {
 		if _, ok := t.authors.Delete(authorItem{id: author}); !ok {
 			return fmt.Errorf("peers: no author %d", author)
 		}
-		var books, tags []int64
-		prefix(t.bookAuthors, author, func(k pair) bool { books = append(books, k[1]); return true })
-		for _, b := range books {
-			tags = tags[:0]
-			prefix(t.links, b, func(k pair) bool { tags = append(tags, k[1]); return true })
-			for _, tg := range tags {
+		var bbuf, tbuf [16]int64
+		for _, b := range keys(t.bookAuthors, author, bbuf[:0]) {
+			for _, tg := range keys(t.links, b, tbuf[:0]) {
 				t.links.Delete(pair{b, tg})
 				t.linkTags.Delete(pair{tg, b})
 			}
@@ -288,25 +293,25 @@ func (t *floorTables) authorsBelow(n int) []*Author {
 // hangTags hangs a book's tags on it through the junction's key, a copy
 // per access, or through shared when it is not nil.
 func (t *floorTables) hangTags(b *Book, shared map[int64]*Tag) error {
-	var err error
-	prefix(t.links, b.ID, func(k pair) bool {
-		if tg, ok := shared[k[1]]; ok {
-			b.Tags = append(b.Tags, tg)
-			return true
+	var buf [16]int64
+	ids := keys(t.links, b.ID, buf[:0])
+	b.Tags = make([]*Tag, len(ids))
+	for i, id := range ids {
+		if tg, ok := shared[id]; ok {
+			b.Tags[i] = tg
+			continue
 		}
-		it, ok := t.tags.Get(tagItem{id: k[1]})
+		it, ok := t.tags.Get(tagItem{id: id})
 		if !ok {
-			err = fmt.Errorf("peers: dangling link %v", k)
-			return false
+			return fmt.Errorf("peers: dangling link (%d, %d)", b.ID, id)
 		}
 		tg := &Tag{ID: it.row.ID, Name: it.row.Name}
 		if shared != nil {
-			shared[tg.ID] = tg
+			shared[id] = tg
 		}
-		b.Tags = append(b.Tags, tg)
-		return true
-	})
-	return err
+		b.Tags[i] = tg
+	}
+	return nil
 }
 
 func (p *floorPeer) Lazy(n int) ([]*Author, error) {
