@@ -12,8 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestWorkloads runs every workload once on every system at a tiny size:
-// each operation's count is checked, and so is each peer's state after.
+// TestWorkloads runs every workload a few times on every system at a tiny
+// size: each operation's count is checked, its result by value, and each
+// peer's state after.
 func TestWorkloads(t *testing.T) {
 	for _, w := range peers.Workloads() {
 		for _, sys := range peers.Systems() {
@@ -238,6 +239,9 @@ func runBench(b *testing.B, c *peers.Case, unit string) {
 		next++
 	}
 	b.StopTimer()
+	if c.Check != nil {
+		require.NoError(b, c.Check(next-1))
+	}
 	if c.Verify != nil {
 		require.NoError(b, c.Verify())
 	}
