@@ -94,10 +94,13 @@ soak:
 demo:
 	$(GO) run ./cmd/reldb demo
 
-## peers: reldb against go-memdb and SQLite on the same workloads, one table
-## (bench/peers is its own module; SQLite's mattn driver needs cgo).
+## peers: reldb (dynamic and typed API) against go-memdb and SQLite on the
+## same workloads, with the bare google/btree floor and memory per row: one
+## table of medians of interleaved runs, ratios and the machine's load
+## (bench/peers is its own module; SQLite's mattn driver needs cgo). A few
+## minutes; `make peers PEERSFLAGS=-quick` for a quick, noisy pass.
 peers:
-	cd bench/peers && $(GO) run ./cmd/peers
+	cd bench/peers && $(GO) run ./cmd/peers $(PEERSFLAGS)
 
 ## compat: pgx, pgxpool, lib/pq and psql against reldb's PostgreSQL server
 ## (compat is its own module, so those clients stay out of go.mod).

@@ -1,15 +1,33 @@
-// Package peers runs reldb's workloads on reldb and on its peers — SQLite in
-// memory through two drivers (github.com/mattn/go-sqlite3, cgo, and
-// modernc.org/sqlite, pure Go) and github.com/hashicorp/go-memdb — so that
-// reldb's figures have something to be measured against.
+// Package peers runs reldb's workloads on reldb — through its dynamic API
+// and its typed API — and on its peers: SQLite in memory through two
+// drivers (github.com/mattn/go-sqlite3, cgo, and modernc.org/sqlite, pure
+// Go) and github.com/hashicorp/go-memdb; and on a floor, the same
+// operations on bare github.com/google/btree trees with the same keys, to
+// show how far reldb is from the structure it is built on.
 //
 // It is its own Go module so that reldb's go.mod never depends on SQLite or
-// go-memdb. Every system loads the same library (authors 1—N books N—M tags
-// through a junction with ON DELETE CASCADE), checks foreign keys (SQLite
-// with foreign_keys=ON; go-memdb by hand in the same transaction) and runs
-// each [Workload] through a [Peer]. Every operation's result count is
-// checked: a wrong count is an error, not a fast figure.
+// go-memdb. The comparison is meant to be fair before it is evidence:
 //
-// `make peers` (cmd/peers) prints one table of medians and peer/reldb
-// ratios; `go test -bench .` here gives BenchmarkPeers/<workload>/<system>.
+//   - Every system loads the same library (authors 1—N books N—M tags
+//     through a junction with ON DELETE CASCADE; books carry a
+//     numeric(10,2) price) and checks foreign keys (SQLite with
+//     foreign_keys=ON; go-memdb and the floor by hand in the same
+//     transaction).
+//   - Book ids are scattered over the key space, so one author's rows lie
+//     all over every tree; the cascade deletes existing authors and adds
+//     them back untimed, so tables shrink and grow. "/contiguous"
+//     workloads keep the old, kinder shape.
+//   - Every read returns every column of every row as Go values — the
+//     price as an exact apd.Decimal — and every traversal builds the same
+//     Author→Books→Tags objects. Results are checked by value against what
+//     the generator made (Case.Check, untimed); a wrong count or value
+//     fails the run.
+//   - Each peer is used the fastest way its docs recommend: go-memdb with
+//     hand-written indexers, SQLite with statements prepared once.
+//   - A loaded machine gives noisy figures, never a failed run.
+//
+// `make peers` (cmd/peers) prints one table of medians of interleaved runs,
+// ratios to the best peer, the floor and the machine's load, then the
+// memory each system holds per row (MeasureMemory). `go test -bench .`
+// here gives BenchmarkPeers/<workload>/<system>.
 package peers

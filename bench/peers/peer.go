@@ -4,8 +4,10 @@ import "errors"
 
 // Peer is one system holding one library. Tables are named by their role
 // (authors, books, tags, links); each system names its junction its own way.
-// Methods other than Get and SetTitle are called from one goroutine at a
-// time.
+//
+// Every read returns fully materialized rows — every column, the price as
+// an exact apd.Decimal — that the caller owns. Methods other than Get and
+// SetTitle are called from one goroutine at a time.
 type Peer interface {
 	// Load inserts every row of d in one transaction, checking every
 	// foreign key, and returns how many rows it inserted.
@@ -15,20 +17,20 @@ type Peer interface {
 	Count(table string) (int, error)
 	// Get returns the book with primary key id. Safe for concurrent use.
 	Get(id int64) (Book, error)
-	// Children returns the books of author id.
+	// Children returns the books of author id, in any order.
 	Children(author int64) ([]Book, error)
 	// Add inserts a family in one transaction, checking foreign keys.
 	Add(fam *Family) error
 	// Delete deletes author id in one transaction; the author's books and
 	// their links go with it (ON DELETE CASCADE).
 	Delete(author int64) error
-	// Lazy walks the authors with ids [0, n), then each one's books, then
-	// each book's tags, one query per access, and returns the rows it
-	// reached.
-	Lazy(n int) (int, error)
-	// Eager walks the same rows loading each level in one batch and
-	// returns the rows it reached.
-	Eager(n int) (int, error)
+	// Lazy reads the authors with ids [0, n), then each one's books, then
+	// each book's tags, one query per access, and returns the object
+	// graph: Author.Books, Book.Tags.
+	Lazy(n int) ([]*Author, error)
+	// Eager builds the same graph loading each level in one batch; a tag
+	// shared by several books may be one object.
+	Eager(n int) ([]*Author, error)
 	// SetTitle changes a book's title in one transaction. Safe for
 	// concurrent use with Get.
 	SetTitle(id int64, title string) error
@@ -36,9 +38,10 @@ type Peer interface {
 	Close() error
 }
 
-// Joiner is a peer that can also walk the traversal as one JOIN query.
+// Joiner is a peer that can also build the traversal's graph from one
+// JOIN query.
 type Joiner interface {
-	Join(n int) (int, error)
+	Join(n int) ([]*Author, error)
 }
 
 // System opens empty peers with the library's schema.
@@ -48,15 +51,25 @@ type System struct {
 	// goroutines will call Get while one calls SetTitle; 0 means a single
 	// goroutine uses the peer.
 	Open func(readers int) (Peer, error)
+	// Floor marks the bare-structure floor: google/btree trees with the
+	// same keys and no engine. It is printed apart and is nobody's peer.
+	Floor bool
+	// JoinIsEager makes the eager-join workload run Eager on a system
+	// without a Joiner (reldb's prefetch, the floor's batched walk)
+	// instead of skipping it.
+	JoinIsEager bool
 }
 
-// Systems is every system compared, reldb first.
+// Systems is every system compared: reldb's two APIs first, then its
+// peers, then the floor.
 func Systems() []System {
 	return []System{
-		{Name: "reldb", Open: openReldb},
+		{Name: "reldb", Open: openReldb, JoinIsEager: true},
+		{Name: "reldb-typed", Open: openReldbTyped, JoinIsEager: true},
 		{Name: "go-memdb", Open: openMemdb},
 		{Name: "sqlite-mattn", Open: func(readers int) (Peer, error) { return openSQLite(mattn, readers) }},
 		{Name: "sqlite-modernc", Open: func(readers int) (Peer, error) { return openSQLite(modernc, readers) }},
+		{Name: "btree-floor", Open: openFloor, Floor: true, JoinIsEager: true},
 	}
 }
 

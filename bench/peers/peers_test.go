@@ -6,13 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/bench/peers"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// TestWorkloads runs every workload once on every system at a tiny size:
-// each operation's count is checked, and so is each peer's state after.
+// TestWorkloads runs every workload a few times on every system at a tiny
+// size: each operation's count is checked, its result by value, and each
+// peer's state after.
 func TestWorkloads(t *testing.T) {
 	for _, w := range peers.Workloads() {
 		for _, sys := range peers.Systems() {
@@ -23,12 +25,16 @@ func TestWorkloads(t *testing.T) {
 				}
 				require.NoError(t, err)
 				defer func() { require.NoError(t, c.Close()) }()
-				out, err := c.Run(0, 0)
-				require.NoError(t, err)
-				assert.Positive(t, out.NSPerUnit)
-				assert.Positive(t, out.Next)
-				if c.Rate > 0 {
-					assert.Positive(t, out.Rate, "the background work's achieved rate")
+				next := 0
+				for range 3 { // several runs: a cascade restores what it deleted
+					out, err := c.Run(0, next)
+					require.NoError(t, err)
+					assert.Positive(t, out.NSPerUnit)
+					assert.Greater(t, out.Next, next)
+					if c.Rate > 0 {
+						assert.Positive(t, out.Rate, "the background work's achieved rate")
+					}
+					next = out.Next
 				}
 			})
 		}
@@ -43,7 +49,7 @@ func TestPeer_ForeignKeys(t *testing.T) {
 			p, err := sys.Open(0)
 			require.NoError(t, err)
 			defer p.Close()
-			fam := peers.Tiny.Family(1, 10)
+			fam := peers.Tiny.Family(1)
 			fam.Books[3].AuthorID = 2 // no such author
 			assert.Error(t, p.Add(&fam))
 			for _, table := range []string{"authors", "books", "links"} {
@@ -51,6 +57,98 @@ func TestPeer_ForeignKeys(t *testing.T) {
 				require.NoError(t, err)
 				assert.Zero(t, n, "%s after a refused insert", table)
 			}
+		})
+	}
+}
+
+// corrupt wraps a system so that its reads return a book whose price is
+// off by a cent.
+func corrupt(sys peers.System) peers.System {
+	return peers.System{Name: sys.Name + "-corrupt", Open: func(readers int) (peers.Peer, error) {
+		p, err := sys.Open(readers)
+		return corruptPeer{p}, err
+	}}
+}
+
+type corruptPeer struct{ peers.Peer }
+
+func (p corruptPeer) Get(id int64) (peers.Book, error) {
+	b, err := p.Peer.Get(id)
+	var cent apd.Decimal
+	cent.SetFinite(1, -2)
+	_, aerr := apd.BaseContext.Add(&b.Price, &b.Price, &cent)
+	return b, errors.Join(err, aerr)
+}
+
+func (p corruptPeer) Children(author int64) ([]peers.Book, error) {
+	books, err := p.Peer.Children(author)
+	if len(books) > 0 {
+		books[0].Title += "!"
+	}
+	return books, err
+}
+
+// TestCase_Run_ChecksValues ensures a result with the right number of rows
+// but a wrong value fails the run.
+func TestCase_Run_ChecksValues(t *testing.T) {
+	floor := peers.Systems()[len(peers.Systems())-1]
+	require.True(t, floor.Floor)
+	for _, w := range peers.Workloads() {
+		if w.Name != "point-lookup" && w.Name != "children" {
+			continue
+		}
+		t.Run(w.Name, func(t *testing.T) {
+			c, err := w.Prepare(corrupt(floor), peers.Tiny)
+			require.NoError(t, err)
+			defer c.Close()
+			_, err = c.Run(0, 1)
+			assert.ErrorContains(t, err, "want")
+		})
+	}
+}
+
+// TestFixture_Family_Scattered ensures book ids are a permutation of
+// [0, Books) with each author's books apart, and contiguous ones are
+// not.
+func TestFixture_Family_Scattered(t *testing.T) {
+	f := peers.Standard
+	seen := make([]bool, f.Books())
+	for a := range int64(f.Authors) {
+		fam := f.Family(a)
+		for j, b := range fam.Books {
+			require.False(t, seen[b.ID], "book %d twice", b.ID)
+			seen[b.ID] = true
+			if j > 0 {
+				d := b.ID - fam.Books[j-1].ID
+				assert.Greater(t, d*d, int64(f.BooksPerAuthor*f.BooksPerAuthor), "author %d's books %d apart", a, d)
+			}
+		}
+	}
+	f.Contiguous = true
+	fam := f.Family(7)
+	assert.Equal(t, int64(70), fam.Books[0].ID)
+	assert.Equal(t, int64(79), fam.Books[9].ID)
+}
+
+// TestMeasureMemory ensures every system's memory is measured, and that a
+// library takes some.
+func TestMeasureMemory(t *testing.T) {
+	for _, sys := range peers.Systems() {
+		t.Run(sys.Name, func(t *testing.T) {
+			m, err := peers.MeasureMemory(sys, peers.Tiny)
+			require.NoError(t, err)
+			assert.Equal(t, peers.Tiny.Rows(), m.Rows)
+			switch sys.Name {
+			case "sqlite-mattn":
+				assert.Equal(t, "sqlite3_memory_used", m.OwnHow, "SQLite's own accounting, through cgo")
+				assert.Positive(t, m.Own)
+			case "sqlite-modernc":
+				assert.Equal(t, "page_count*page_size", m.OwnHow)
+				assert.Positive(t, m.Own)
+			default:
+				assert.Empty(t, m.OwnHow)
+			}
+			assert.Positive(t, m.PerRow())
 		})
 	}
 }
@@ -141,6 +239,9 @@ func runBench(b *testing.B, c *peers.Case, unit string) {
 		next++
 	}
 	b.StopTimer()
+	if c.Check != nil {
+		require.NoError(b, c.Check(next-1))
+	}
 	if c.Verify != nil {
 		require.NoError(b, c.Verify())
 	}

@@ -4,12 +4,47 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/reldb/reldb/bench"
+	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/engine"
 )
 
-// reldbPeer is reldb through its dynamic API: Records, Query, Prefetch,
-// Related.
+// reldbTables is the library in reldb: authors(id, name), books(id,
+// author_id NOT NULL, title, price numeric(10,2)), tags(id, name). It is
+// defined here rather than taken from package bench, whose engine
+// benchmarks keep their three-column books.
+func reldbTables() []engine.Table {
+	return []engine.Table{
+		{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
+		{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true},
+			{Name: "title", Type: engine.Text}, {Name: "price", Type: engine.Decimal, Precision: 10, Scale: 2}}},
+		{Name: "tags", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}},
+	}
+}
+
+// createReldbSchema creates the tables and relations: books.author_id →
+// authors ON DELETE CASCADE (indexed (author_id, id)), books N—M tags
+// through the generated junction books_tags(books_id, tags_id), keyed
+// (books_id, tags_id) and indexed (tags_id, books_id), cascading from both
+// sides.
+func createReldbSchema(tx *engine.Tx) error {
+	for _, t := range reldbTables() {
+		if err := tx.CreateTable(t); err != nil {
+			return err
+		}
+	}
+	if err := tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors",
+		ParentAs: "author", ChildrenAs: "books", OnDelete: engine.Cascade}); err != nil {
+		return err
+	}
+	return tx.CreateManyToMany(engine.ManyToMany{Left: "books", Right: "tags", LeftAs: "tags", RightAs: "books"})
+}
+
+// reldbPeer is reldb through its dynamic API, as its package doc shows it:
+// Tx.Insert with Rows, Tx.Get, Query with Where and Prefetch,
+// Record.Related, and Record.Get by column name to read values.
 type reldbPeer struct {
 	db  *engine.DB
 	ctx context.Context
@@ -17,19 +52,24 @@ type reldbPeer struct {
 
 var _ Peer = (*reldbPeer)(nil)
 
-func openReldb(int) (Peer, error) {
+func openReldbDB() (*engine.DB, error) {
 	db, err := engine.Open(engine.Options{})
 	if err != nil {
 		return nil, err
 	}
-	p := &reldbPeer{db: db, ctx: context.Background()}
-	err = db.Update(p.ctx, func(tx *engine.Tx) error {
-		return bench.CreateLibrarySchema(tx)
-	})
+	if err := db.Update(context.Background(), createReldbSchema); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openReldb(int) (Peer, error) {
+	db, err := openReldbDB()
 	if err != nil {
 		return nil, err
 	}
-	return p, nil
+	return &reldbPeer{db: db, ctx: context.Background()}, nil
 }
 
 func (p *reldbPeer) Load(d *Data) (int, error) {
@@ -57,8 +97,9 @@ func insertFamily(tx *engine.Tx, fam *Family) error {
 	if _, err := tx.Insert("authors", engine.Row{"id": fam.Author.ID, "name": fam.Author.Name}); err != nil {
 		return err
 	}
-	for _, b := range fam.Books {
-		if _, err := tx.Insert("books", engine.Row{"id": b.ID, "author_id": b.AuthorID, "title": b.Title}); err != nil {
+	for i := range fam.Books {
+		b := &fam.Books[i]
+		if _, err := tx.Insert("books", engine.Row{"id": b.ID, "author_id": b.AuthorID, "title": b.Title, "price": &b.Price}); err != nil {
 			return err
 		}
 	}
@@ -83,8 +124,37 @@ func (p *reldbPeer) Count(table string) (int, error) {
 	return n, err
 }
 
-func bookOf(r engine.Record) Book {
-	return Book{ID: r.Get("id").(int64), AuthorID: r.Get("author_id").(int64), Title: r.Get("title").(string)}
+// readBook reads every column of a book record. Record.Get returns a
+// fresh copy of a decimal, which Set copies again into the Book.
+func readBook(r engine.Record, b *Book) error {
+	id, ok1 := r.Get("id").(int64)
+	author, ok2 := r.Get("author_id").(int64)
+	title, ok3 := r.Get("title").(string)
+	price, ok4 := r.Get("price").(*apd.Decimal)
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return fmt.Errorf("peers: unexpected book %v", r)
+	}
+	b.ID, b.AuthorID, b.Title = id, author, title
+	b.Price.Set(price)
+	return nil
+}
+
+func readAuthor(r engine.Record) (*Author, error) {
+	id, ok1 := r.Get("id").(int64)
+	name, ok2 := r.Get("name").(string)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("peers: unexpected author %v", r)
+	}
+	return &Author{ID: id, Name: name}, nil
+}
+
+func readTag(r engine.Record) (*Tag, error) {
+	id, ok1 := r.Get("id").(int64)
+	name, ok2 := r.Get("name").(string)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("peers: unexpected tag %v", r)
+	}
+	return &Tag{ID: id, Name: name}, nil
 }
 
 func (p *reldbPeer) Get(id int64) (Book, error) {
@@ -94,8 +164,7 @@ func (p *reldbPeer) Get(id int64) (Book, error) {
 		if err != nil {
 			return err
 		}
-		b = bookOf(r)
-		return nil
+		return readBook(r, &b)
 	})
 	return b, err
 }
@@ -109,7 +178,9 @@ func (p *reldbPeer) Children(author int64) ([]Book, error) {
 		}
 		books = make([]Book, len(recs))
 		for i, r := range recs {
-			books[i] = bookOf(r)
+			if err := readBook(r, &books[i]); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -124,41 +195,71 @@ func (p *reldbPeer) Delete(author int64) error {
 	return p.db.Update(p.ctx, func(tx *engine.Tx) error { return tx.Delete("authors", author) })
 }
 
-func (p *reldbPeer) Lazy(n int) (int, error) { return p.walk(n, false) }
+func (p *reldbPeer) Lazy(n int) ([]*Author, error) { return p.walk(n, false) }
 
-func (p *reldbPeer) Eager(n int) (int, error) { return p.walk(n, true) }
+func (p *reldbPeer) Eager(n int) ([]*Author, error) { return p.walk(n, true) }
 
 // walk reads authors [0, n) and follows books and tags with Related: a load
-// per access, or none after Prefetch("books.tags").
-func (p *reldbPeer) walk(n int, prefetch bool) (int, error) {
-	rows := 0
+// per access, or none after Prefetch("books.tags"). Prefetched, a tag
+// shared by several books is one *Tag, as a prefetch loads it once.
+func (p *reldbPeer) walk(n int, prefetch bool) ([]*Author, error) {
+	var authors []*Author
 	err := p.db.View(p.ctx, func(tx *engine.Tx) error {
 		q := tx.Query("authors").Where(engine.Lt("id", n))
+		var tags map[int64]*Tag
 		if prefetch {
 			q = q.Prefetch("books.tags")
+			tags = make(map[int64]*Tag)
 		}
-		authors, err := q.All()
+		recs, err := q.All()
 		if err != nil {
 			return err
 		}
-		rows = len(authors)
-		for _, a := range authors {
-			books, err := a.Related("books")
+		authors = make([]*Author, len(recs))
+		for i, ar := range recs {
+			a, err := readAuthor(ar)
 			if err != nil {
 				return err
 			}
-			rows += len(books)
-			for _, b := range books {
-				tags, err := b.Related("tags")
+			authors[i] = a
+			brs, err := ar.Related("books")
+			if err != nil {
+				return err
+			}
+			books := make([]Book, len(brs))
+			a.Books = make([]*Book, len(brs))
+			for j, br := range brs {
+				b := &books[j]
+				if err := readBook(br, b); err != nil {
+					return err
+				}
+				a.Books[j] = b
+				trs, err := br.Related("tags")
 				if err != nil {
 					return err
 				}
-				rows += len(tags)
+				b.Tags = make([]*Tag, len(trs))
+				for k, tr := range trs {
+					if tags != nil {
+						if t, ok := tags[tr.Get("id").(int64)]; ok {
+							b.Tags[k] = t
+							continue
+						}
+					}
+					t, err := readTag(tr)
+					if err != nil {
+						return err
+					}
+					if tags != nil {
+						tags[t.ID] = t
+					}
+					b.Tags[k] = t
+				}
 			}
 		}
 		return nil
 	})
-	return rows, err
+	return authors, err
 }
 
 func (p *reldbPeer) SetTitle(id int64, title string) error {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/cockroachdb/apd/v3"
 	_ "github.com/mattn/go-sqlite3" // registers "sqlite3" (cgo)
 	_ "modernc.org/sqlite"          // registers "sqlite" (pure Go)
 )
@@ -18,12 +19,15 @@ import (
 type sqliteDriver struct {
 	name  string // database/sql driver name
 	extra string // driver-specific DSN parameters
+	// memoryUsed returns the driver's sqlite3_memory_used(), or -1.
+	memoryUsed func() int64
 }
 
 var (
 	// mattn's connections are used by one goroutine at a time through
-	// database/sql, so SQLite's per-connection mutex is not needed.
-	mattn   = sqliteDriver{name: "sqlite3", extra: "&_mutex=no"}
+	// database/sql, so SQLite's per-connection mutex is not needed
+	// (modernc has no such parameter).
+	mattn   = sqliteDriver{name: "sqlite3", extra: "&_mutex=no", memoryUsed: mattnMemoryUsed}
 	modernc = sqliteDriver{name: "sqlite"}
 )
 
@@ -35,9 +39,10 @@ CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT);
 CREATE TABLE books (
 	id INTEGER PRIMARY KEY,
 	author_id INTEGER NOT NULL REFERENCES authors (id) ON DELETE CASCADE,
-	title TEXT
+	title TEXT,
+	price_cents INTEGER -- numeric(10,2) as exact cents
 );
-CREATE INDEX books_author_id ON books (author_id);
+CREATE INDEX books_author_id ON books (author_id); -- SQLite appends the rowid: (author_id, id)
 CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);
 CREATE TABLE book_tags (
 	book_id INTEGER NOT NULL REFERENCES books (id) ON DELETE CASCADE,
@@ -48,28 +53,42 @@ CREATE INDEX book_tags_tag_id ON book_tags (tag_id, book_id);
 `
 
 // sqlitePeer is SQLite in memory with foreign_keys=ON, through
-// database/sql with every statement prepared once.
+// database/sql with every statement prepared once and reused (database/sql
+// keeps each one prepared on every connection it ran on; Tx.Stmt reuses
+// the connection's).
+//
+// The price, numeric(10,2), is stored as INTEGER cents and read back with
+// apd.Decimal.SetFinite(cents, -2): exact, and the fastest exact way
+// SQLite has, with no text to format on write or parse on read (a TEXT
+// decimal would cost a string and an apd parse per row). SQLite's own
+// NUMERIC affinity would store 12.50 as a REAL, which is not exact.
 type sqlitePeer struct {
-	db  *sql.DB
-	dir string // the tmpfs directory of a shared database, removed by Close
-	st  struct {
+	db         *sql.DB
+	dir        string // the tmpfs directory of a shared database, removed by Close
+	memoryUsed func() int64
+	st         struct {
 		insAuthor, insBook, insTag, insLink *sql.Stmt
 		get, children, del, setTitle        *sql.Stmt
 		authors, tagsOf, join               *sql.Stmt
 	}
 	mu struct {
 		sync.Mutex
-		in map[string]*sql.Stmt // IN-list statements by query
+		in map[inKey]*sql.Stmt // IN-list statements
 	}
 }
 
 var (
-	_ Peer   = (*sqlitePeer)(nil)
-	_ Joiner = (*sqlitePeer)(nil)
+	_ Peer      = (*sqlitePeer)(nil)
+	_ Joiner    = (*sqlitePeer)(nil)
+	_ ownMemory = (*sqlitePeer)(nil)
 )
 
 // openSQLite opens an empty in-memory database. Without readers it is one
-// private ":memory:" database on one connection. With readers it is one
+// private ":memory:" database on one connection (a pool of one: each
+// connection to ":memory:" is a database of its own), with the in-memory
+// rollback journal (journal_mode=MEMORY, ":memory:"'s only journal but
+// OFF, which would make ROLLBACK undefined) and synchronous=OFF (nothing to
+// sync). With readers it is one
 // database shared by readers+1 connections: in WAL mode on a RAM-backed
 // tmpfs (/dev/shm) when there is one, where readers neither block nor are
 // blocked by the writer — SQLite's best for readers under a writer — and
@@ -77,7 +96,7 @@ var (
 // wait (in busy-handler sleeps) while the writer commits.
 func openSQLite(drv sqliteDriver, readers int) (Peer, error) {
 	params := "?_foreign_keys=1&_busy_timeout=10000" + drv.extra
-	dsn := ":memory:" + params
+	dsn := ":memory:" + params + "&_journal_mode=MEMORY&_synchronous=OFF"
 	conns := 1
 	var dir string
 	if readers > 0 {
@@ -98,7 +117,7 @@ func openSQLite(drv sqliteDriver, readers int) (Peer, error) {
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
-	p := &sqlitePeer{db: db, dir: dir}
+	p := &sqlitePeer{db: db, dir: dir, memoryUsed: drv.memoryUsed}
 	if err := p.init(); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("%s: %w", drv.name, err)
@@ -126,22 +145,22 @@ func (p *sqlitePeer) init() error {
 	if _, err := p.db.Exec(sqliteSchema); err != nil {
 		return err
 	}
-	const book = "SELECT id, author_id, title FROM books"
+	const book = "SELECT id, author_id, title, price_cents FROM books"
 	for _, s := range []struct {
 		stmt **sql.Stmt
 		sql  string
 	}{
 		{&p.st.insAuthor, "INSERT INTO authors (id, name) VALUES (?, ?)"},
-		{&p.st.insBook, "INSERT INTO books (id, author_id, title) VALUES (?, ?, ?)"},
+		{&p.st.insBook, "INSERT INTO books (id, author_id, title, price_cents) VALUES (?, ?, ?, ?)"},
 		{&p.st.insTag, "INSERT INTO tags (id, name) VALUES (?, ?)"},
 		{&p.st.insLink, "INSERT INTO book_tags (book_id, tag_id) VALUES (?, ?)"},
 		{&p.st.get, book + " WHERE id = ?"},
-		{&p.st.children, book + " WHERE author_id = ? ORDER BY id"},
+		{&p.st.children, book + " WHERE author_id = ?"},
 		{&p.st.del, "DELETE FROM authors WHERE id = ?"},
 		{&p.st.setTitle, "UPDATE books SET title = ? WHERE id = ?"},
 		{&p.st.authors, "SELECT id, name FROM authors WHERE id < ? ORDER BY id"},
 		{&p.st.tagsOf, "SELECT t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = ?"},
-		{&p.st.join, `SELECT a.id, a.name, b.id, b.title, t.id, t.name
+		{&p.st.join, `SELECT a.id, a.name, b.id, b.title, b.price_cents, t.id, t.name
 FROM authors a
 LEFT JOIN books b ON b.author_id = a.id
 LEFT JOIN book_tags bt ON bt.book_id = b.id
@@ -154,7 +173,7 @@ ORDER BY a.id, b.id`},
 			return fmt.Errorf("prepare %q: %w", s.sql, err)
 		}
 	}
-	p.mu.in = make(map[string]*sql.Stmt)
+	p.mu.in = make(map[inKey]*sql.Stmt)
 	return nil
 }
 
@@ -186,8 +205,13 @@ func addFamilySQL(a, b, l *sql.Stmt, fam *Family) error {
 	if _, err := a.Exec(fam.Author.ID, fam.Author.Name); err != nil {
 		return err
 	}
-	for _, bk := range fam.Books {
-		if _, err := b.Exec(bk.ID, bk.AuthorID, bk.Title); err != nil {
+	for i := range fam.Books {
+		bk := &fam.Books[i]
+		cents, err := centsOf(&bk.Price)
+		if err != nil {
+			return err
+		}
+		if _, err := b.Exec(bk.ID, bk.AuthorID, bk.Title, cents); err != nil {
 			return err
 		}
 	}
@@ -208,28 +232,51 @@ func (p *sqlitePeer) Count(table string) (int, error) {
 	return n, err
 }
 
+// centsOf returns a price with two digits after the point as cents.
+func centsOf(d *apd.Decimal) (int64, error) {
+	if d.Form != apd.Finite || d.Exponent != -2 || !d.Coeff.IsInt64() {
+		return 0, fmt.Errorf("peers: price %s is not numeric(10,2)", d)
+	}
+	c := d.Coeff.Int64()
+	if d.Negative {
+		c = -c
+	}
+	return c, nil
+}
+
+// scanBook scans the columns id, author_id, title, price_cents.
+func scanBook(s interface{ Scan(...any) error }, b *Book) error {
+	var cents int64
+	if err := s.Scan(&b.ID, &b.AuthorID, &b.Title, &cents); err != nil {
+		return err
+	}
+	b.Price.SetFinite(cents, -2)
+	return nil
+}
+
 func (p *sqlitePeer) Get(id int64) (Book, error) {
 	var b Book
-	err := p.st.get.QueryRow(id).Scan(&b.ID, &b.AuthorID, &b.Title)
+	err := scanBook(p.st.get.QueryRow(id), &b)
 	return b, err
 }
 
-func (p *sqlitePeer) Children(author int64) ([]Book, error) {
+// children appends the books of author to books.
+func (p *sqlitePeer) children(author int64, books []Book) ([]Book, error) {
 	rows, err := p.st.children.Query(author)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var books []Book
 	for rows.Next() {
-		var b Book
-		if err := rows.Scan(&b.ID, &b.AuthorID, &b.Title); err != nil {
+		books = append(books, Book{})
+		if err := scanBook(rows, &books[len(books)-1]); err != nil {
 			return nil, err
 		}
-		books = append(books, b)
 	}
 	return books, rows.Err()
 }
+
+func (p *sqlitePeer) Children(author int64) ([]Book, error) { return p.children(author, nil) }
 
 func (p *sqlitePeer) Add(fam *Family) error {
 	tx, err := p.db.Begin()
@@ -284,54 +331,72 @@ func (p *sqlitePeer) authors(n int) ([]*Author, error) {
 }
 
 // Lazy runs one query for the authors, one per author for its books and
-// one per book for its tags (through the junction).
-func (p *sqlitePeer) Lazy(n int) (int, error) {
+// one per book for its tags (through the junction), building the graph.
+func (p *sqlitePeer) Lazy(n int) ([]*Author, error) {
 	authors, err := p.authors(n)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	count := len(authors)
 	for _, a := range authors {
-		books, err := p.Children(a.ID)
+		books, err := p.children(a.ID, nil)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		count += len(books)
-		for _, b := range books {
+		a.Books = make([]*Book, len(books))
+		for i := range books {
+			b := &books[i]
+			a.Books[i] = b
 			rows, err := p.st.tagsOf.Query(b.ID)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			for rows.Next() {
-				var t Tag
+				t := &Tag{}
 				if err := rows.Scan(&t.ID, &t.Name); err != nil {
 					rows.Close()
-					return 0, err
+					return nil, err
 				}
-				count++
+				b.Tags = append(b.Tags, t)
 			}
 			if err := rows.Close(); err != nil {
-				return 0, err
+				return nil, err
 			}
 		}
 	}
-	return count, nil
+	return authors, nil
 }
 
-// in returns the prepared statement for query with its one "(?)" widened to
-// an IN list of n placeholders.
-func (p *sqlitePeer) in(query string, n int) (*sql.Stmt, error) {
-	q := strings.Replace(query, "(?)", "(?"+strings.Repeat(", ?", n-1)+")", 1)
+// inKey names an IN-list statement: which query, how many placeholders.
+type inKey struct {
+	query int
+	n     int
+}
+
+// The IN-list queries of Eager.
+const (
+	inBooks = iota
+	inTags
+)
+
+var inQueries = [...]string{
+	inBooks: "SELECT id, author_id, title, price_cents FROM books WHERE author_id IN (?)",
+	inTags:  "SELECT bt.book_id, t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id IN (?)",
+}
+
+// in returns the prepared statement of query with its one "(?)" widened
+// to an IN list of n placeholders, preparing it the first time.
+func (p *sqlitePeer) in(query, n int) (*sql.Stmt, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if s, ok := p.mu.in[q]; ok {
+	if s, ok := p.mu.in[inKey{query, n}]; ok {
 		return s, nil
 	}
+	q := strings.Replace(inQueries[query], "(?)", "(?"+strings.Repeat(", ?", n-1)+")", 1)
 	s, err := p.db.Prepare(q)
 	if err != nil {
 		return nil, err
 	}
-	p.mu.in[q] = s
+	p.mu.in[inKey{query, n}] = s
 	return s, nil
 }
 
@@ -339,10 +404,10 @@ func (p *sqlitePeer) in(query string, n int) (*sql.Stmt, error) {
 // list of author ids, then the tags of those books joined through the
 // junction with an IN list of book ids, building the object graph with
 // one *Tag per tag.
-func (p *sqlitePeer) Eager(n int) (int, error) {
+func (p *sqlitePeer) Eager(n int) ([]*Author, error) {
 	authors, err := p.authors(n)
 	if err != nil || len(authors) == 0 {
-		return len(authors), err
+		return authors, err
 	}
 	byID := make(map[int64]*Author, len(authors))
 	args := make([]any, len(authors))
@@ -350,21 +415,21 @@ func (p *sqlitePeer) Eager(n int) (int, error) {
 		byID[a.ID] = a
 		args[i] = a.ID
 	}
-	st, err := p.in("SELECT id, author_id, title FROM books WHERE author_id IN (?) ORDER BY author_id, id", len(args))
+	st, err := p.in(inBooks, len(args))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	rows, err := st.Query(args...)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	books := make(map[int64]*Book)
 	args = args[:0]
 	for rows.Next() {
 		b := &Book{}
-		if err := rows.Scan(&b.ID, &b.AuthorID, &b.Title); err != nil {
+		if err := scanBook(rows, b); err != nil {
 			rows.Close()
-			return 0, err
+			return nil, err
 		}
 		a := byID[b.AuthorID]
 		a.Books = append(a.Books, b)
@@ -372,18 +437,18 @@ func (p *sqlitePeer) Eager(n int) (int, error) {
 		args = append(args, b.ID)
 	}
 	if err := rows.Close(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if len(args) == 0 {
-		return reached(authors), nil
+		return authors, nil
 	}
-	st, err = p.in("SELECT bt.book_id, t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id IN (?)", len(args))
+	st, err = p.in(inTags, len(args))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	rows, err = st.Query(args...)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer rows.Close()
 	tags := make(map[int64]*Tag)
@@ -391,7 +456,7 @@ func (p *sqlitePeer) Eager(n int) (int, error) {
 		var book int64
 		var t Tag
 		if err := rows.Scan(&book, &t.ID, &t.Name); err != nil {
-			return 0, err
+			return nil, err
 		}
 		tp, ok := tags[t.ID]
 		if !ok {
@@ -401,16 +466,16 @@ func (p *sqlitePeer) Eager(n int) (int, error) {
 		b := books[book]
 		b.Tags = append(b.Tags, tp)
 	}
-	return reached(authors), rows.Err()
+	return authors, rows.Err()
 }
 
 // Join reads the whole traversal in one query, authors LEFT JOIN books
 // LEFT JOIN junction LEFT JOIN tags, and builds the same object graph from
 // the flat rows.
-func (p *sqlitePeer) Join(n int) (int, error) {
+func (p *sqlitePeer) Join(n int) ([]*Author, error) {
 	rows, err := p.st.join.Query(n)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer rows.Close()
 	var authors []*Author
@@ -420,10 +485,10 @@ func (p *sqlitePeer) Join(n int) (int, error) {
 	for rows.Next() {
 		var aID int64
 		var aName string
-		var bID, tID sql.NullInt64
+		var bID, bCents, tID sql.NullInt64
 		var bTitle, tName sql.NullString
-		if err := rows.Scan(&aID, &aName, &bID, &bTitle, &tID, &tName); err != nil {
-			return 0, err
+		if err := rows.Scan(&aID, &aName, &bID, &bTitle, &bCents, &tID, &tName); err != nil {
+			return nil, err
 		}
 		if a == nil || a.ID != aID {
 			a = &Author{ID: aID, Name: aName}
@@ -435,6 +500,7 @@ func (p *sqlitePeer) Join(n int) (int, error) {
 		}
 		if b == nil || b.ID != bID.Int64 {
 			b = &Book{ID: bID.Int64, AuthorID: aID, Title: bTitle.String}
+			b.Price.SetFinite(bCents.Int64, -2)
 			a.Books = append(a.Books, b)
 		}
 		if !tID.Valid {
@@ -447,7 +513,7 @@ func (p *sqlitePeer) Join(n int) (int, error) {
 		}
 		b.Tags = append(b.Tags, t)
 	}
-	return reached(authors), rows.Err()
+	return authors, rows.Err()
 }
 
 func (p *sqlitePeer) Close() error {

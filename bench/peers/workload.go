@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,11 @@ type Case struct {
 	// Units is how many units (rows, reads) one operation is; the figure
 	// reported is time per unit.
 	Units int
+	// Check, if set, checks by value the result of operation i, the last
+	// one run; it runs untimed after each timed batch of operations, so
+	// that every system's timed work is the same: materializing the
+	// result, not checking it.
+	Check func(i int) error
 	// Verify, if set, checks the peer's state after a run of operations.
 	Verify func() error
 	// Start, if set, starts background work before a run of operations;
@@ -45,8 +51,17 @@ type Workload struct {
 	Prepare func(sys System, f Fixture) (*Case, error)
 }
 
-// Workloads is every workload, in table order.
+// Workloads is every workload, in table order. The "/contiguous" rows are
+// the old shape, each author's books numbered consecutively and the
+// cascade deleting fresh authors at the right edge of every tree: kept to
+// show what scattered data costs.
 func Workloads() []Workload {
+	contiguous := func(prepare func(System, Fixture) (*Case, error)) func(System, Fixture) (*Case, error) {
+		return func(sys System, f Fixture) (*Case, error) {
+			f.Contiguous = true
+			return prepare(sys, f)
+		}
+	}
 	return []Workload{
 		{Name: "bulk-load", Unit: "row", Prepare: bulkLoad},
 		{Name: "point-lookup", Unit: "op", Prepare: pointLookup},
@@ -56,23 +71,28 @@ func Workloads() []Workload {
 		{Name: "eager-traversal", Unit: "op", Prepare: eager},
 		{Name: "eager-join", Unit: "op", Prepare: join},
 		{Name: "readers+writer", Unit: "read", Prepare: readers},
+		{Name: "children/contiguous", Unit: "op", Prepare: contiguous(children)},
+		{Name: "cascade-delete/contiguous", Unit: "op", Prepare: contiguous(cascadeFresh)},
+		{Name: "eager-traversal/contiguous", Unit: "op", Prepare: contiguous(eager)},
 	}
 }
 
-// loaded opens a peer of sys holding f's library.
-func loaded(sys System, f Fixture, readers int) (Peer, error) {
+// loaded opens a peer of sys holding f's library, and returns the results
+// the workloads must find in it.
+func loaded(sys System, f Fixture, readers int) (Peer, *expected, error) {
 	if err := f.validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p, err := sys.Open(readers)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := p.Load(f.Generate()); err != nil {
+	d := f.Generate()
+	if _, err := p.Load(d); err != nil {
 		p.Close()
-		return nil, fmt.Errorf("%s: load: %w", sys.Name, err)
+		return nil, nil, fmt.Errorf("%s: load: %w", sys.Name, err)
 	}
-	return p, nil
+	return p, f.expect(d), nil
 }
 
 // counts checks the row counts of every table.
@@ -92,6 +112,22 @@ func counts(p Peer, f Fixture) error {
 	return nil
 }
 
+// checkChildren checks the books of author a by value.
+func checkChildren(p Peer, e *expected, a int64) error {
+	books, err := p.Children(a)
+	if err != nil {
+		return err
+	}
+	return checkSum(fmt.Sprintf("books of author %d", a), sumBooks(books), e.children[a])
+}
+
+func checkSum(what string, got, want Sum) error {
+	if got != want {
+		return fmt.Errorf("peers: %s: got %v, want %v", what, got, want)
+	}
+	return nil
+}
+
 // bulkLoad: every operation loads the whole library into a new, empty peer
 // (opened untimed) in one transaction with foreign-key checks.
 func bulkLoad(sys System, f Fixture) (*Case, error) {
@@ -99,6 +135,7 @@ func bulkLoad(sys System, f Fixture) (*Case, error) {
 		return nil, err
 	}
 	d := f.Generate()
+	e := f.expect(d)
 	var p Peer
 	closePeer := func() error {
 		if p == nil {
@@ -117,65 +154,146 @@ func bulkLoad(sys System, f Fixture) (*Case, error) {
 			p, err = sys.Open(0)
 			return err
 		},
-		Op:     func(int) (int, error) { return p.Load(d) },
-		Want:   f.Rows(),
-		Units:  f.Rows(),
-		Verify: func() error { return counts(p, f) },
-		Close:  closePeer,
+		Op:    func(int) (int, error) { return p.Load(d) },
+		Check: func(i int) error { return checkChildren(p, e, int64(i)%int64(f.Authors)) },
+		Want:  f.Rows(),
+		Units: f.Rows(),
+		Verify: func() error {
+			if err := counts(p, f); err != nil {
+				return err
+			}
+			return checkChildren(p, e, int64(f.Authors-1))
+		},
+		Close: closePeer,
 	}, nil
 }
 
 // pointLookup reads one book by primary key.
 func pointLookup(sys System, f Fixture) (*Case, error) {
-	p, err := loaded(sys, f, 0)
+	p, e, err := loaded(sys, f, 0)
 	if err != nil {
 		return nil, err
 	}
 	books := int64(f.Books())
-	per := int64(f.BooksPerAuthor)
+	id := func(i int) int64 { return int64(i) * 7919 % books }
+	var last Book
 	return &Case{
 		Op: func(i int) (int, error) {
-			id := int64(i) * 7919 % books
-			b, err := p.Get(id)
-			if err != nil || b.ID != id || b.AuthorID != id/per {
+			b, err := p.Get(id(i))
+			if err != nil {
 				return 0, err
 			}
+			last = b
 			return 1, nil
 		},
-		Want: 1, Units: 1, Close: p.Close,
+		Check: func(i int) error { return sameBook(&last, &e.books[id(i)], false) },
+		Want:  1, Units: 1, Close: p.Close,
 	}, nil
 }
 
 // children reads the books of one author.
 func children(sys System, f Fixture) (*Case, error) {
-	p, err := loaded(sys, f, 0)
+	p, e, err := loaded(sys, f, 0)
 	if err != nil {
 		return nil, err
 	}
 	authors := int64(f.Authors)
+	author := func(i int) int64 { return int64(i) * 31 % authors }
+	var last []Book
 	return &Case{
 		Op: func(i int) (int, error) {
-			books, err := p.Children(int64(i) * 31 % authors)
+			books, err := p.Children(author(i))
+			last = books
 			return len(books), err
+		},
+		Check: func(i int) error {
+			return checkSum(fmt.Sprintf("books of author %d", author(i)), sumBooks(last), e.children[author(i)])
 		},
 		Want: f.BooksPerAuthor, Units: 1, Close: p.Close,
 	}, nil
 }
 
-// cascadeDelete deletes an author with its books and their links. Each
-// operation deletes a fresh author inserted untimed just before it, so the
-// library is the same after every run: Verify checks that every cascade
-// happened.
+// cascadeDelete deletes an author of the library with its books and their
+// links: with scattered ids, a family whose rows lie all over every tree.
+// Operation i deletes author i*31 mod Authors; the setup before the next
+// operation checks that the cascade removed every row of the family
+// (untimed) and inserts the family again, so the library keeps its size
+// and every author exists when its turn comes.
 func cascadeDelete(sys System, f Fixture) (*Case, error) {
-	p, err := loaded(sys, f, 0)
+	p, e, err := loaded(sys, f, 0)
+	if err != nil {
+		return nil, err
+	}
+	authors := int64(f.Authors)
+	author := func(i int) int64 { return int64(i) * 31 % authors }
+	deleted := int64(-1)
+	restore := func() error {
+		if deleted < 0 {
+			return nil
+		}
+		fam := f.Family(deleted)
+		if err := gone(p, &fam); err != nil {
+			return err
+		}
+		deleted = -1
+		if err := p.Add(&fam); err != nil {
+			return fmt.Errorf("add author %d again: %w", fam.Author.ID, err)
+		}
+		return nil
+	}
+	return &Case{
+		Setup: func(int) error { return restore() },
+		Op: func(i int) (int, error) {
+			if err := p.Delete(author(i)); err != nil {
+				return 0, err
+			}
+			deleted = author(i)
+			return 1, nil
+		},
+		Want: 1, Units: 1,
+		Verify: func() error {
+			if err := restore(); err != nil {
+				return err
+			}
+			if err := counts(p, f); err != nil {
+				return err
+			}
+			return checkChildren(p, e, author(0))
+		},
+		Close: p.Close,
+	}, nil
+}
+
+// gone checks that a deleted family left nothing behind: no books of the
+// author, none of its books by key.
+func gone(p Peer, fam *Family) error {
+	books, err := p.Children(fam.Author.ID)
+	if err != nil {
+		return err
+	}
+	if len(books) > 0 {
+		return fmt.Errorf("peers: author %d deleted, %d books left", fam.Author.ID, len(books))
+	}
+	if _, err := p.Get(fam.Books[0].ID); err == nil {
+		return fmt.Errorf("peers: author %d deleted, book %d left", fam.Author.ID, fam.Books[0].ID)
+	}
+	return nil
+}
+
+// cascadeFresh is the old cascade shape: each operation deletes a fresh
+// author inserted untimed just before it, with ids above the library's,
+// so its rows sit together at the right edge of every tree.
+func cascadeFresh(sys System, f Fixture) (*Case, error) {
+	p, _, err := loaded(sys, f, 0)
 	if err != nil {
 		return nil, err
 	}
 	const base = 1 << 40 // ids above the fixture's
 	per := int64(f.BooksPerAuthor)
+	var fam Family
 	return &Case{
 		Setup: func(i int) error {
-			fam := f.Family(base+int64(i), base+int64(i)*per)
+			fam = f.freshFamily(base+int64(i), base+int64(i)*per)
 			return p.Add(&fam)
 		},
 		Op: func(i int) (int, error) {
@@ -184,51 +302,71 @@ func cascadeDelete(sys System, f Fixture) (*Case, error) {
 			}
 			return 1, nil
 		},
-		Want: 1, Units: 1,
+		Check: func(int) error { return gone(p, &fam) },
+		Want:  1, Units: 1,
 		Verify: func() error { return counts(p, f) },
 		Close:  p.Close,
 	}, nil
 }
 
+// traversal is a case that builds the graph of f.Traverse authors with
+// walk. One walk runs untimed first, and is checked: whatever a system
+// prepares or caches on first use (SQLite's IN-list statements) is ready
+// before the timing starts, on every system alike.
+func traversal(p Peer, f Fixture, e *expected, walk func(n int) ([]*Author, error)) (*Case, error) {
+	warm, err := walk(f.Traverse)
+	if err == nil {
+		err = checkSum("traversal", sumGraph(warm), e.traversal)
+	}
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	var last []*Author
+	return &Case{
+		Op: func(int) (int, error) {
+			authors, err := walk(f.Traverse)
+			last = authors
+			return len(authors), err
+		},
+		Check: func(int) error { return checkSum("traversal", sumGraph(last), e.traversal) },
+		Want:  f.Traverse, Units: 1, Close: p.Close,
+	}, nil
+}
+
 // lazy walks f.Traverse authors → books → tags one query per access.
 func lazy(sys System, f Fixture) (*Case, error) {
-	p, err := loaded(sys, f, 0)
+	p, e, err := loaded(sys, f, 0)
 	if err != nil {
 		return nil, err
 	}
-	return &Case{
-		Op:   func(int) (int, error) { return p.Lazy(f.Traverse) },
-		Want: f.TraversalRows(), Units: 1, Close: p.Close,
-	}, nil
+	return traversal(p, f, e, p.Lazy)
 }
 
 // eager walks the same rows one batch per level.
 func eager(sys System, f Fixture) (*Case, error) {
-	p, err := loaded(sys, f, 0)
+	p, e, err := loaded(sys, f, 0)
 	if err != nil {
 		return nil, err
 	}
-	return &Case{
-		Op:   func(int) (int, error) { return p.Eager(f.Traverse) },
-		Want: f.TraversalRows(), Units: 1, Close: p.Close,
-	}, nil
+	return traversal(p, f, e, p.Eager)
 }
 
 // join walks the same rows in one JOIN query; reldb's figure is its
-// prefetch, since reldb has no JOIN.
+// prefetch, since reldb's Go API has no JOIN.
 func join(sys System, f Fixture) (*Case, error) {
-	p, err := loaded(sys, f, 0)
+	p, e, err := loaded(sys, f, 0)
 	if err != nil {
 		return nil, err
 	}
-	op := func(int) (int, error) { return p.Eager(f.Traverse) }
 	if j, ok := p.(Joiner); ok {
-		op = func(int) (int, error) { return j.Join(f.Traverse) }
-	} else if sys.Name != "reldb" {
+		return traversal(p, f, e, j.Join)
+	}
+	if !sys.JoinIsEager {
 		p.Close()
 		return nil, ErrUnsupported
 	}
-	return &Case{Op: op, Want: f.TraversalRows(), Units: 1, Close: p.Close}, nil
+	return traversal(p, f, e, p.Eager)
 }
 
 // Readers is how many goroutines read in the readers+writer workload: one
@@ -251,26 +389,29 @@ const WritesPerSecond = 20_000
 
 // readers: Readers() goroutines each read books by primary key while one
 // writer changes book titles, one row per transaction, WritesPerSecond
-// times a second. The figure is wall time per read over all readers.
+// times a second. The figure is wall time per read over all readers. Each
+// read's key is checked; each reader's last book is checked by value
+// after the operation.
 func readers(sys System, f Fixture) (*Case, error) {
 	r := Readers()
-	p, err := loaded(sys, f, r)
+	p, e, err := loaded(sys, f, r)
 	if err != nil {
 		return nil, err
 	}
 	books := int64(f.Books())
-	per := int64(f.BooksPerAuthor)
-	read := func(seed int64) (int, error) {
+	id := func(seed, j int64) int64 { return (seed + j*7919) % books }
+	last := make([]Book, r)
+	read := func(g int, seed int64) (int, error) {
 		found := 0
 		for j := range int64(readsPerReader) {
-			id := (seed + j*7919) % books
-			b, err := p.Get(id)
+			b, err := p.Get(id(seed, j))
 			if err != nil {
 				return found, err
 			}
-			if b.ID == id && b.AuthorID == id/per {
+			if b.ID == id(seed, j) {
 				found++
 			}
+			last[g] = b
 		}
 		return found, nil
 	}
@@ -281,7 +422,7 @@ func readers(sys System, f Fixture) (*Case, error) {
 			errs := make([]error, r)
 			for g := range r {
 				wg.Go(func() {
-					n, err := read(int64(i*r + g))
+					n, err := read(g, int64(i*r+g))
 					found.Add(int64(n))
 					errs[g] = err
 				})
@@ -289,11 +430,19 @@ func readers(sys System, f Fixture) (*Case, error) {
 			wg.Wait()
 			return int(found.Load()), errors.Join(errs...)
 		},
+		Check: func(i int) error {
+			for g := range r {
+				if err := sameBook(&last[g], &e.books[id(int64(i*r+g), readsPerReader-1)], true); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 		Want: r * readsPerReader, Units: r * readsPerReader,
 		Start: func() func() (int, error) {
 			return startWriter(func(w int) error {
 				id := int64(w) * 131 % books
-				return p.SetTitle(id, fmt.Sprintf("book %d rev %d", id, w))
+				return p.SetTitle(id, e.books[id].Title+" rev "+strconv.Itoa(w))
 			})
 		},
 		Rate:  WritesPerSecond,
@@ -401,6 +550,11 @@ func (c *Case) Run(budget time.Duration, next int) (out Outcome, err error) {
 			if err := check(n, err); err != nil {
 				return Outcome{Next: i}, err
 			}
+			if c.Check != nil {
+				if err := c.Check(i); err != nil {
+					return Outcome{Next: i}, fmt.Errorf("operation %d: %w", i, err)
+				}
+			}
 			i++
 			ops++
 			continue
@@ -414,6 +568,11 @@ func (c *Case) Run(budget time.Duration, next int) (out Outcome, err error) {
 		}
 		timed += time.Since(start)
 		ops += batch
+		if c.Check != nil {
+			if err := c.Check(i - 1); err != nil {
+				return Outcome{Next: i}, fmt.Errorf("operation %d: %w", i-1, err)
+			}
+		}
 	}
 	if c.Verify != nil {
 		if err := c.Verify(); err != nil {

@@ -1,11 +1,15 @@
-// Command peers runs every workload of package peers on reldb, go-memdb and
-// SQLite (both drivers) in one process and prints one table: each system's
-// median time per unit over several runs, and each peer's time divided by
-// reldb's (above 1: reldb is ahead). SQLite's ratio uses the faster of its
-// two drivers for that workload. Under readers+writer, a writer row gives
-// the commit rate the paced writer achieved beside each system's readers:
-// a loaded machine gives noisy figures and a starred short rate, never a
-// failed run.
+// Command peers runs every workload of package peers on reldb (dynamic and
+// typed API), go-memdb and SQLite (both drivers) in one process, and on the
+// bare-structure floor, and prints one table: each system's median time
+// per unit over interleaved runs, the best peer's time divided by each
+// reldb API's (above 1: reldb is ahead), the typed API's time over the
+// dynamic one's, and reldb's time over the floor's (how far reldb is from
+// google/btree alone on the same keys). Under readers+writer, a writer row
+// gives the commit rate the paced writer achieved beside each system's
+// readers: a loaded machine gives noisy figures and a starred short rate,
+// never a failed run. The machine's load average is printed with the
+// table. A second table gives the bytes each system holds per row at
+// -memrows rows.
 package main
 
 import (
@@ -23,36 +27,65 @@ import (
 	"github.com/reldb/reldb/bench/peers"
 )
 
+// config is the command's flags.
+type config struct {
+	reps    int
+	budget  time.Duration
+	authors int
+	run     string
+	memRows int
+}
+
 func main() {
-	reps := flag.Int("reps", 5, "runs per workload and system; the median is reported")
-	budget := flag.Duration("budget", 200*time.Millisecond, "timed work per run")
-	authors := flag.Int("authors", peers.Standard.Authors, "authors of the library (10 books each, 3 of 50 tags per book)")
-	run := flag.String("run", "", "only workloads matching this regexp")
+	var c config
+	flag.IntVar(&c.reps, "reps", 5, "interleaved runs per workload and system; the median is reported")
+	flag.DurationVar(&c.budget, "budget", 200*time.Millisecond, "timed work per run")
+	flag.IntVar(&c.authors, "authors", peers.Standard.Authors, "authors of the library (10 books each, 3 of 50 tags per book)")
+	flag.StringVar(&c.run, "run", "", "only workloads matching this regexp")
+	flag.IntVar(&c.memRows, "memrows", peers.MemoryRows, "rows of the memory measurement (0: skip it)")
+	quick := flag.Bool("quick", false, "a quick pass: 2 runs of 10ms, 100 authors, 20,000 rows of memory (noisy; for tests)")
 	flag.Parse()
-	if err := main1(*reps, *budget, *authors, *run); err != nil {
+	if *quick {
+		c.reps, c.budget, c.authors, c.memRows = 2, 10*time.Millisecond, 100, 20_000
+	}
+	if err := main1(c); err != nil {
 		fmt.Fprintln(os.Stderr, "peers:", err)
 		os.Exit(1)
 	}
 }
 
-func main1(reps int, budget time.Duration, authors int, run string) error {
-	if reps < 1 {
+// loadAverage returns the one-minute load average, or "?".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
+}
+
+func main1(c config) error {
+	if c.reps < 1 {
 		return errors.New("-reps must be at least 1")
 	}
-	only, err := regexp.Compile(run)
+	only, err := regexp.Compile(c.run)
 	if err != nil {
 		return fmt.Errorf("-run: %w", err)
 	}
 	f := peers.Standard
-	f.Authors = authors
-	f.Traverse = min(f.Traverse, authors)
+	f.Authors = c.authors
+	f.Traverse = min(f.Traverse, c.authors)
 	systems := peers.Systems()
+	loadStart := loadAverage()
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := []string{"workload", "unit"}
 	for _, s := range systems {
 		head = append(head, s.Name)
 	}
-	head = append(head, "memdb/reldb", "sqlite/reldb", "sqlite driver")
+	head = append(head, "best peer", "best/reldb", "best/typed", "typed/reldb", "reldb/floor")
 	fmt.Fprintln(w, strings.Join(head, "\t")+"\t")
 	start := time.Now()
 	short := false
@@ -60,8 +93,8 @@ func main1(reps int, budget time.Duration, authors int, run string) error {
 		if !only.MatchString(wl.Name) {
 			continue
 		}
-		fmt.Fprintf(os.Stderr, "%-16s", wl.Name)
-		res, err := measure(wl, systems, f, reps, budget)
+		fmt.Fprintf(os.Stderr, "%-28s", wl.Name)
+		res, err := measure(wl, systems, f, c.reps, c.budget)
 		if err != nil {
 			return fmt.Errorf("%s: %w", wl.Name, err)
 		}
@@ -80,10 +113,55 @@ func main1(reps int, budget time.Duration, authors int, run string) error {
 		fmt.Printf("\n* The writer fell more than 10%% short of %d commits a second beside that system's readers: this\n"+
 			"  machine is loaded, and that read figure was taken under a lighter write load than the others'.\n", peers.WritesPerSecond)
 	}
-	fmt.Printf("\n%d authors × 10 books × 3 of 50 tags; traversals over %d authors; %d readers beside a writer committing %d times a second; median of %d runs of ~%v each; %v in all.\n",
-		f.Authors, f.Traverse, peers.Readers(), peers.WritesPerSecond, reps, budget, time.Since(start).Round(time.Second))
-	fmt.Println("Ratios are peer time / reldb time: above 1, reldb is ahead. eager-join's reldb figure is its prefetch.")
-	fmt.Println("The writer row is the median rate the paced writer achieved beside each system's readers.")
+	shape := "scattered book ids"
+	fmt.Printf("\n%d authors × 10 books × 3 of 50 tags (%s; /contiguous: consecutive); traversals over %d authors;\n"+
+		"%d readers beside a writer committing %d times a second; median of %d interleaved runs of ~%v each; %v in all.\n",
+		f.Authors, shape, f.Traverse, peers.Readers(), peers.WritesPerSecond, c.reps, c.budget, time.Since(start).Round(time.Second))
+	fmt.Printf("Machine: %d CPUs, GOMAXPROCS %d, load average %s at the start, %s at the end.\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), loadStart, loadAverage())
+	fmt.Println("best peer is the fastest of go-memdb and SQLite (either driver). best/reldb and best/typed: above 1, reldb is ahead.")
+	fmt.Println("typed/reldb: the typed API's time over the dynamic one's. reldb/floor: reldb's time over bare google/btree's,")
+	fmt.Println("the same operations on the same keys with no engine (no snapshots, except under readers+writer).")
+	fmt.Println("eager-join: SQLite runs one JOIN; reldb, go-memdb and the floor have no JOIN and run their batched eager walk (go-memdb: -).")
+	if c.memRows > 0 {
+		return memory(systems, f.WithRows(c.memRows))
+	}
+	return nil
+}
+
+// memory measures and prints the bytes per row of every system.
+func memory(systems []peers.System, f peers.Fixture) error {
+	fmt.Printf("\nMemory held per row, %d rows (%d authors, %d books, %d tags, %d junction rows):\n",
+		f.Rows(), f.Authors, f.Books(), f.Tags, f.Links())
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "system\tGo heap B/row\town B/row\ttotal B/row\tvs reldb\town memory measured as\t")
+	var reldb float64
+	for _, sys := range systems {
+		fmt.Fprintf(os.Stderr, "memory %-21s", sys.Name)
+		m, err := peers.MeasureMemory(sys, f)
+		fmt.Fprintln(os.Stderr)
+		if err != nil {
+			return fmt.Errorf("memory: %s: %w", sys.Name, err)
+		}
+		if sys.Name == "reldb" {
+			reldb = m.PerRow()
+		}
+		own, how := "-", "-"
+		if m.OwnHow != "" {
+			own, how = fmt.Sprintf("%.0f", float64(m.Own)/float64(m.Rows)), m.OwnHow
+		}
+		ratio := "-"
+		if reldb > 0 {
+			ratio = fmt.Sprintf("%.2f×", m.PerRow()/reldb)
+		}
+		fmt.Fprintf(w, "%s\t%.0f\t%s\t%.0f\t%s\t%s\t\n", sys.Name, float64(m.GoHeap)/float64(m.Rows), own, m.PerRow(), ratio, how)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Println("Go heap: growth of live heap (MemStats.HeapAlloc after two GCs) from before opening to after loading, the generated rows dropped.")
+	fmt.Println("own: memory outside the Go heap by the system's own count: mattn's sqlite3_memory_used (page cache with headers,")
+	fmt.Println("schema, statements); modernc's SQLite has memory statistics compiled out, so its figure is page_count*page_size, a lower bound.")
 	return nil
 }
 
@@ -183,7 +261,7 @@ func rateRow(systems []peers.System, m measured) (line string, short bool) {
 			cells = append(cells, fmt.Sprintf("%.0f", r))
 		}
 	}
-	cells = append(cells, "", "", "")
+	cells = append(cells, "", "", "", "", "")
 	return strings.Join(cells, "\t") + "\t", short
 }
 
@@ -193,22 +271,26 @@ func row(wl peers.Workload, systems []peers.System, med map[string]float64) stri
 	for _, s := range systems {
 		cells = append(cells, cell(med, s.Name))
 	}
-	reldb, ok := med["reldb"]
-	ratio := func(peer float64, has bool) string {
-		if !ok || !has {
+	best, bestName := 0.0, "-"
+	var floor float64
+	for _, s := range systems {
+		v, ok := med[s.Name]
+		switch {
+		case !ok:
+		case s.Floor:
+			floor = v
+		case !strings.HasPrefix(s.Name, "reldb") && (bestName == "-" || v < best):
+			best, bestName = v, s.Name
+		}
+	}
+	ratio := func(num, den float64) string {
+		if num == 0 || den == 0 {
 			return "-"
 		}
-		return fmt.Sprintf("%.1f×", peer/reldb)
+		return fmt.Sprintf("%.2f×", num/den)
 	}
-	m, hasM := med["go-memdb"]
-	cells = append(cells, ratio(m, hasM))
-	best, driver := 0.0, "-"
-	for _, name := range []string{"sqlite-mattn", "sqlite-modernc"} {
-		if v, has := med[name]; has && (driver == "-" || v < best) {
-			best, driver = v, strings.TrimPrefix(name, "sqlite-")
-		}
-	}
-	cells = append(cells, ratio(best, driver != "-"), driver)
+	reldb, typed := med["reldb"], med["reldb-typed"]
+	cells = append(cells, bestName, ratio(best, reldb), ratio(best, typed), ratio(typed, reldb), ratio(reldb, floor))
 	return strings.Join(cells, "\t") + "\t"
 }
 
