@@ -5,7 +5,7 @@ FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 COUNT    ?= 1
 
-.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance crash crash-power soak peers compat
+.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance crash crash-power soak peers compat parsecheck parsecheck-fuzz
 
 all: test
 
@@ -101,6 +101,15 @@ demo:
 ## minutes; `make peers PEERSFLAGS=-quick` for a quick, noisy pass.
 peers:
 	cd bench/peers && $(GO) run ./cmd/peers $(PEERSFLAGS)
+
+## parsecheck: reldb's SQL parser against PostgreSQL's own (pg_query_go,
+## cgo) on the corpus and corner cases; FUZZTIME of differential fuzzing
+## with `make parsecheck-fuzz`. Its own module keeps cgo out of go.mod.
+parsecheck:
+	cd pgsql/parsecheck && CGO_ENABLED=1 $(GO) vet ./... && CGO_ENABLED=1 $(GO) test -count=1 ./...
+
+parsecheck-fuzz:
+	cd pgsql/parsecheck && CGO_ENABLED=1 $(GO) test -run '^$$' -fuzz FuzzAcceptReject -fuzztime $(FUZZTIME) .
 
 ## compat: pgx, pgxpool, lib/pq and psql against reldb's PostgreSQL server
 ## (compat is its own module, so those clients stay out of go.mod).
