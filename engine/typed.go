@@ -783,12 +783,55 @@ func (b *binding) row(v reflect.Value, omitAuto bool) Row {
 // load copies a stored row back into an object's column fields: the
 // defaults, generated key and rounding the table applied.
 func (b *binding) load(v reflect.Value, r Record) error {
-	for i, c := range b.m.cols {
-		if err := setField(v.Field(c.field), c, r.vals()[b.pos[i]]); err != nil {
-			return fmt.Errorf("%v field %s: %w", b.m.typ, b.m.typ.Field(c.field).Name, err)
-		}
+	return b.set(v.Addr().UnsafePointer(), r.vals())
+}
+
+// newRow builds the stored row of a new object, as Table.NewRow builds
+// one from a Row, without the map: column fields by position, coerced to
+// their columns, a zero auto-increment key left for the sequence, other
+// columns their defaults.
+func (b *binding) newRow(vals []any, v reflect.Value) ([]any, error) {
+	d := b.d
+	for i := range d.Cols {
+		vals[i] = d.Cols[i].Default
 	}
-	return nil
+	for i, c := range b.m.cols {
+		f := v.Field(c.field)
+		pos := b.pos[i]
+		if c.ptr {
+			if f.IsNil() {
+				vals[pos] = nil
+				continue
+			}
+			f = f.Elem()
+		}
+		if pos == d.AutoInc && f.IsZero() {
+			vals[pos] = nil
+			continue
+		}
+		cv, err := catalog.Coerce(&d.Cols[pos], fieldValue(f, c))
+		if err != nil {
+			return nil, err
+		}
+		vals[pos] = cv
+	}
+	return d.FinishRow(vals)
+}
+
+// fieldValue returns a column field's value, boxed: the common types
+// without reflect's Interface, which copies an apd.Decimal into a box.
+func fieldValue(f reflect.Value, c modelCol) any {
+	switch c.fast {
+	case fastInt64, fastInt:
+		return f.Int()
+	case fastString:
+		return f.String()
+	case fastDecimal:
+		// Coerce copies the decimal it stores; the field's own address
+		// saves a box of the struct.
+		return f.Addr().Interface().(*apd.Decimal)
+	}
+	return f.Interface()
 }
 
 // record returns the record an object stands for: the one it was read
@@ -847,7 +890,7 @@ func Insert[T any](tx *Tx, v *T) error {
 	if err != nil {
 		return fmt.Errorf("insert: %w", err)
 	}
-	r, err := tx.Insert(b.m.table, b.row(rv, true))
+	r, err := tx.insertObject(b, rv)
 	if err != nil {
 		return err
 	}

@@ -481,3 +481,41 @@ func TestTyped_TwoModelsOneTable(t *testing.T) {
 		return nil
 	}))
 }
+
+// An inserted object's fields are copied into the stored row: changing
+// the object afterwards, its decimal included, changes nothing stored,
+// and the stored row is copied back into the object (key, rounding).
+func TestTyped_InsertCopiesFields(t *testing.T) {
+	type item struct {
+		ID    int64       `reldb:"id"`
+		Name  string      `reldb:"name"`
+		Price apd.Decimal `reldb:"price"`
+		Qty   int         `reldb:"qty"`
+	}
+	db := testutil.OpenDB(t, engine.Table{Name: "items", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int, AutoIncrement: true}, {Name: "name", Type: engine.Text, NotNull: true},
+		{Name: "price", Type: engine.Decimal, Precision: 6, Scale: 2}, {Name: "qty", Type: engine.Int},
+		{Name: "note", Type: engine.Text, Default: "none"}}})
+	require.NoError(t, engine.Register[item](db, "items"))
+	it := &item{Name: "pen", Qty: 3}
+	it.Price.SetString("1.005")
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error { return engine.Insert(tx, it) }))
+	assert.Equal(t, int64(1), it.ID, "the generated key is copied back")
+	assert.Equal(t, "1.01", it.Price.String(), "the stored, rounded price is copied back")
+	it.Price.SetString("9.99")
+	it.Name = "changed"
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		r, err := tx.Get("items", 1)
+		require.NoError(t, err)
+		assert.Equal(t, "items(id=1, name=pen, price=1.01, qty=3, note=none)", r.String())
+		return nil
+	}))
+	bad := &item{}
+	err := db.Update(trCtx, func(tx *engine.Tx) error { return engine.Insert(tx, bad) })
+	require.NoError(t, err, "an empty name is not NULL")
+	big := &item{Name: "big"}
+	big.Price.SetString("12345.5")
+	err = db.Update(trCtx, func(tx *engine.Tx) error { return engine.Insert(tx, big) })
+	require.ErrorIs(t, err, engine.ErrNumericOverflow)
+	assert.Zero(t, big.ID, "a failed insert leaves the object as it was")
+}

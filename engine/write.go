@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/reldb/reldb/index"
@@ -35,6 +36,28 @@ func (tx *Tx) insertStmt(table string, row Row) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("insert into %s: %w", table, err)
 	}
+	return tx.insertVals(d, vals)
+}
+
+// insertObject is Insert of a typed object: its row built from the
+// fields by position (binding.newRow), not through a Row.
+func (tx *Tx) insertObject(b *binding, v reflect.Value) (Record, error) {
+	if err := tx.enter(); err != nil {
+		return Record{}, err
+	}
+	defer tx.leave()
+	d := b.d
+	vals, err := b.newRow(tx.rows.Alloc(len(d.Cols)), v)
+	if err != nil {
+		return Record{}, fmt.Errorf("insert into %s: %w", d.Name, err)
+	}
+	return tx.insertVals(d, vals)
+}
+
+// insertVals stores the new row vals of table d, built and checked, with
+// its index entries, and checks its foreign keys.
+func (tx *Tx) insertVals(d *catalog.Table, vals []any) (Record, error) {
+	table := d.Name
 	mark := tx.t.Mark()
 	pk, err := tx.insertRow(d, vals)
 	if err != nil {

@@ -28,6 +28,14 @@ func (d *Table) NewRow(vals []any, row map[string]any) ([]any, error) {
 			return nil, err
 		}
 	}
+	return d.FinishRow(vals)
+}
+
+// FinishRow completes a new row whose given values are in place, coerced,
+// and whose other columns hold their defaults: it generates the
+// auto-increment key where it is NULL (or advances the sequence past a
+// given one) and checks NOT NULL.
+func (d *Table) FinishRow(vals []any) ([]any, error) {
 	if d.AutoInc >= 0 {
 		if vals[d.AutoInc] == nil {
 			id, err := d.NextID()
