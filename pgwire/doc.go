@@ -27,8 +27,13 @@
 // when Options.Users is set, by SCRAM-SHA-256 or a cleartext password,
 // reports the ParameterStatus values clients rely on (server_version,
 // client_encoding UTF8, DateStyle ISO, TimeZone UTC, integer_datetimes,
-// standard_conforming_strings) and a BackendKeyData whose CancelRequest
-// cancels the statement running.
+// standard_conforming_strings) and a BackendKeyData. A CancelRequest
+// (on a connection of its own, closed without a reply, as PostgreSQL
+// does) with a session's process ID and secret key cancels the statement
+// that session is running: it fails with 57014, inside a transaction
+// block aborting it. It reaches a statement waiting for a row lock or an
+// advisory lock and one looping over many rows; a request with a wrong
+// key, or for a session running nothing, does nothing.
 //
 // The simple query protocol runs every statement of a message, each
 // answered with its own RowDescription, DataRows and CommandComplete, in
@@ -61,8 +66,7 @@
 // and keeps its rows, which Execute sends a row limit at a time: a cursor
 // over a huge result holds it in memory. Describing a prepared query runs
 // it once with NULL parameters, read-only and rolled back, to learn its
-// column types. Cancelling interrupts a statement between statements of a
-// message and before each one starts, not in the middle of one. COPY's
+// column types. COPY's
 // CSV format and options, COPY TO in binary, the function call message
 // and GSSAPI are not supported; the catalog
 // (pg_catalog, information_schema) comes with a later change.
