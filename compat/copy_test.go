@@ -1,11 +1,14 @@
 package compat
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/lib/pq"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,4 +65,60 @@ func TestPq_CopyIn(t *testing.T) {
 		names = append(names, n)
 	}
 	assert.Equal(t, []string{"Le Guin", "Butler", "tab\there", `back\slash`}, names)
+}
+
+// Ensure pgconn's CopyFrom and CopyTo carry CSV both ways: quoted fields
+// with delimiters, quotes and newlines, NULL against the empty string, a
+// header, and the end marker.
+func TestPgconn_CopyCSV(t *testing.T) {
+	conn, _ := connectPgx(t)
+	ctx := context.Background()
+	pc := conn.PgConn()
+	in := "name,id\r\n" +
+		"\"Le Guin, Ursula\",1\r\n" +
+		"\"say \"\"hi\"\"\",2\r\n" +
+		"\"two\r\nlines\",3\r\n" +
+		"\"\",4\r\n" +
+		"\\.\r\n"
+	tag, err := pc.CopyFrom(ctx, strings.NewReader(in), `COPY authors (name, id) FROM STDIN WITH (FORMAT csv, HEADER match)`)
+	require.NoError(t, err)
+	assert.Equal(t, "COPY 4", tag.String())
+
+	var out bytes.Buffer
+	tag, err = pc.CopyTo(ctx, &out, `COPY (SELECT id, name, NULL::text AS none FROM authors ORDER BY id) TO STDOUT WITH CSV HEADER FORCE QUOTE name`)
+	require.NoError(t, err)
+	assert.Equal(t, "COPY 4", tag.String())
+	assert.Equal(t, "id,name,none\n"+
+		"1,\"Le Guin, Ursula\",\n"+
+		"2,\"say \"\"hi\"\"\",\n"+
+		"3,\"two\r\nlines\",\n"+
+		"4,\"\",\n", out.String())
+
+	_, err = pc.CopyFrom(ctx, strings.NewReader("5,\"open\n"), `COPY authors (id, name) FROM STDIN (FORMAT csv)`)
+	var pe *pgconn.PgError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "22P04", pe.Code)
+	assert.Equal(t, "unterminated CSV quoted field", pe.Message)
+	assert.Equal(t, "COPY authors, line 1: \"5,\"open\n\"", pe.Where)
+}
+
+// Ensure COPY TO in binary format reads back through COPY FROM in binary
+// format: the same rows, NULLs included.
+func TestPgconn_CopyBinaryRoundTrip(t *testing.T) {
+	conn, _ := connectPgx(t)
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, `INSERT INTO kinds VALUES (-7, 42, 1099511627776, 1.5, 2.25, 1234.5, 'héllo', 'abc', 'xy', true, '\x00ff', '2024-02-29 13:14:15.123456', '2024-02-29 13:14:15.123456+00'), (NULL, 43, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	tag, err := conn.PgConn().CopyTo(ctx, &out, `COPY kinds TO STDOUT (FORMAT binary)`)
+	require.NoError(t, err)
+	assert.Equal(t, "COPY 2", tag.String())
+	_, err = conn.Exec(ctx, `CREATE TABLE kinds2 (i2 smallint, i4 int PRIMARY KEY, i8 bigint, f4 real, f8 double precision, n numeric(10,3), t text, vc varchar(5), bc char(3), b boolean, by bytea, ts timestamp, tz timestamptz)`)
+	require.NoError(t, err)
+	tag, err = conn.PgConn().CopyFrom(ctx, &out, `COPY kinds2 FROM STDIN BINARY`)
+	require.NoError(t, err)
+	assert.Equal(t, "COPY 2", tag.String())
+	var same bool
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) = 2 FROM kinds a JOIN kinds2 b ON a.i4 = b.i4 AND a.i2 IS NOT DISTINCT FROM b.i2 AND a.n IS NOT DISTINCT FROM b.n AND a.t IS NOT DISTINCT FROM b.t AND a.by IS NOT DISTINCT FROM b.by AND a.tz IS NOT DISTINCT FROM b.tz AND a.bc IS NOT DISTINCT FROM b.bc`).Scan(&same))
+	assert.True(t, same)
 }

@@ -55,7 +55,12 @@ func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *ev
 	}
 	rowEv := ev.with(src.sc)
 	var rows [][]any
-	for _, r := range src.rows {
+	for i, r := range src.rows {
+		if i%interruptEvery == interruptEvery-1 {
+			if err := ev.interrupted(); err != nil {
+				return nil, nil, err
+			}
+		}
 		src.sc.row = r
 		ok, err := rowEv.boolean(where, "WHERE")
 		if err != nil {
@@ -228,13 +233,24 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 		rmatched = make([]bool, len(right.rows))
 	}
 	var out [][]any
+	steps := 0 // left rows and pairs tried, for interrupted
 	for _, l := range left.rows {
+		if steps++; steps%interruptEvery == 0 {
+			if err := ev.interrupted(); err != nil {
+				return nil, err
+			}
+		}
 		cands, err := lookup(l)
 		if err != nil {
 			return nil, err
 		}
 		matched := false
 		for j, r := range cands {
+			if steps++; steps%interruptEvery == 0 {
+				if err := ev.interrupted(); err != nil {
+					return nil, err
+				}
+			}
 			row := make([]any, 0, lw+rw+len(sc.merged))
 			row = append(append(row, l...), r...)
 			if cond != nil {

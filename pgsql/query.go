@@ -124,7 +124,12 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 	sc := newScope(ts, alias)
 	rowEv := ev.with(sc)
 	var rows [][]any
-	for _, r := range recs {
+	for i, r := range recs {
+		if i%interruptEvery == interruptEvery-1 {
+			if err := ev.interrupted(); err != nil {
+				return nil, err
+			}
+		}
 		sc.row = r.Values()
 		if where != nil {
 			ok, err := rowEv.boolean(where, "WHERE")

@@ -184,6 +184,10 @@ func (s *Session) execParsed(ctx context.Context, stmts []ir.Statement, sql stri
 // run runs one statement under the session's transaction rules.
 func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []any) (Result, error) {
 	if err := ctx.Err(); err != nil {
+		if s.tx != nil && !s.implicit {
+			// Cancelled as it starts: it fails, and so aborts the block.
+			s.failed = true
+		}
 		return Result{}, toError(err)
 	}
 	ctx, cancel := s.statementContext(ctx)

@@ -120,6 +120,9 @@ func (s *Session) recursive(tx *engine.Tx, c ir.CTE, ev *evaluator) (Result, err
 	}
 	all := keep(left.Rows)
 	for work := all; len(work) > 0; {
+		if err := ev.interrupted(); err != nil {
+			return Result{}, err
+		}
 		right, err := s.query(tx, op.Right, ev.withCTEs(&cteEnv{name: c.Name, ts: ts, rows: work, parent: ev.q.ctes}))
 		if err != nil {
 			return Result{}, err

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,12 +17,13 @@ import (
 )
 
 // COPY is served by the wire layer over pgsql statements, as pgsql's
-// grammar has no COPY: COPY table [(columns)] FROM STDIN, in text or binary
-// format, inserts each row through a prepared multi-row INSERT, all in one
-// implicit block (or in the open transaction), so a bad row leaves nothing
-// behind; COPY table [(columns)] | (query) TO STDOUT, in text format,
-// sends the rows of the matching SELECT. Only a Query message holding
-// nothing but the COPY statement is taken for one.
+// grammar has no COPY: COPY table [(columns)] FROM STDIN, in text, CSV or
+// binary format, inserts each row through a prepared multi-row INSERT, all
+// in one implicit block (or in the open transaction), so a bad row leaves
+// nothing behind; COPY table [(columns)] | (query) TO STDOUT, in any of
+// the three, sends the rows of the matching SELECT. Only a Query message
+// holding nothing but the COPY statement is taken for one. The options
+// (copy_options.go) and the formats (copy_format.go) are PostgreSQL's.
 
 var (
 	copyFromRE = regexp.MustCompile(`(?is)^\s*copy\s+(` + identRE + `(?:\s*\.\s*` + identRE + `)?)\s*(?:\(([^()]*)\))?\s*from\s+stdin\b\s*(.*?)\s*;?\s*$`)
@@ -28,20 +31,6 @@ var (
 )
 
 const identRE = `(?:"(?:[^"]|"")+"|[\pL_][\pL\pN_$]*)`
-
-// copyFormat reads COPY's options: BINARY, or WITH (FORMAT text|binary);
-// anything else (CSV, delimiters, ...) is 0A000.
-func copyFormat(opts string) (int16, error) {
-	o := strings.ToLower(strings.Join(strings.Fields(opts), " "))
-	o = strings.TrimPrefix(o, "with ")
-	switch o {
-	case "", "(format text)", "(format 'text')", "text":
-		return textFormat, nil
-	case "binary", "(format binary)", "(format 'binary')":
-		return binaryFormat, nil
-	}
-	return 0, &pgsql.Error{Code: "0A000", Message: "COPY option " + strings.TrimSpace(opts) + " is not supported"}
-}
 
 // tryCopy runs sql if it is a COPY from STDIN or to STDOUT, reporting
 // whether it was one; the caller sends ReadyForQuery.
@@ -60,13 +49,99 @@ func (c *conn) tryCopy(sql string) bool {
 	return false
 }
 
-// copyTo sends the rows of table (or of query) as COPY's text format.
-func (c *conn) copyTo(table, cols, query, opts string) {
-	if f, err := copyFormat(opts); err != nil || f != textFormat {
-		if err == nil {
-			err = &pgsql.Error{Code: "0A000", Message: "COPY TO in binary format is not supported"}
+// relationName is the name PostgreSQL's COPY messages give a table named
+// as ref: its last part, unquoted or folded to lower case.
+func relationName(ref string) string {
+	name := ""
+	for s := strings.TrimSpace(ref); s != ""; {
+		if s[0] == '"' {
+			v, n, ok := scanQuoted(s, '"', false /* escapes */)
+			if !ok {
+				return s
+			}
+			name, s = v, s[n:]
+		} else {
+			i := strings.IndexByte(s, '.')
+			if i < 0 {
+				i = len(s)
+			}
+			name, s = strings.ToLower(strings.TrimSpace(s[:i])), s[i:]
 		}
-		c.be.Send(errorResponse("ERROR", asSQLError(err)))
+		s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "."))
+	}
+	return name
+}
+
+// copyError is an error in COPY FROM's data with its CONTEXT line.
+type copyError struct {
+	err   *pgsql.Error
+	where string
+}
+
+func (e *copyError) Error() string { return e.err.Error() }
+func (e *copyError) Unwrap() error { return e.err }
+
+// whereOf is the CONTEXT line err carries, if any.
+func whereOf(err error) string {
+	var ce *copyError
+	if errors.As(err, &ce) {
+		return ce.where
+	}
+	return ""
+}
+
+// sendError sends err as an ErrorResponse with where as its CONTEXT.
+func (c *conn) sendError(err error, where string) {
+	e := errorResponse("ERROR", asSQLError(err))
+	e.Where = where
+	c.be.Send(e)
+}
+
+// checkForced returns the indexes among cols of the columns an option
+// names (FORCE_QUOTE and the like), or PostgreSQL's error for a name that
+// is not among them: 42P10 for a column of the table the COPY does not
+// list, 42703 for one the table does not have (all: its columns; nil for
+// a query).
+func checkForced(option string, names []string, cols, all []string, rel string) ([]bool, error) {
+	if names == nil {
+		return nil, nil
+	}
+	flags := make([]bool, len(cols))
+	for _, n := range names {
+		i := slices.Index(cols, n)
+		if i >= 0 {
+			flags[i] = true
+			continue
+		}
+		if all != nil && slices.Contains(all, n) {
+			return nil, &pgsql.Error{Code: "42P10", Message: option + ` column "` + n + `" not referenced by COPY`}
+		}
+		if rel == "" {
+			return nil, &pgsql.Error{Code: "42703", Message: `column "` + n + `" does not exist`}
+		}
+		return nil, &pgsql.Error{Code: "42703", Message: `column "` + n + `" of relation "` + rel + `" does not exist`}
+	}
+	return flags, nil
+}
+
+// tableColumns returns the names of table's columns.
+func (c *conn) tableColumns(ctx context.Context, table string) ([]string, error) {
+	p, err := c.sess.Prepare(ctx, "SELECT * FROM "+table, nil)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, col := range p.Columns() {
+		names = append(names, col.Name)
+	}
+	return names, nil
+}
+
+// copyTo sends the rows of table (or of query) in the format opts asks.
+func (c *conn) copyTo(table, cols, query, optText string) {
+	o, err := parseCopyOptions(optText, false /* from */)
+	if err != nil {
+		c.sendError(err, "")
 		return
 	}
 	if query == "" {
@@ -79,82 +154,143 @@ func (c *conn) copyTo(table, cols, query, opts string) {
 	ctx, done := c.statementContext()
 	defer done()
 	var res pgsql.Result
-	err := c.sess.ExecEach(ctx, query, func(r pgsql.Result) error {
+	err = c.sess.ExecEach(ctx, query, func(r pgsql.Result) error {
 		res = r
 		return nil
 	})
 	if err == nil && res.Columns == nil {
 		err = &pgsql.Error{Code: "42601", Message: "COPY query must have a RETURNING clause or return rows"}
 	}
+	var names []string
+	for _, col := range res.Columns {
+		names = append(names, col.Name)
+	}
+	var force []bool
+	if err == nil && !o.forceQuoteAll {
+		var all []string
+		rel := ""
+		if table != "" {
+			rel = relationName(table)
+			all, err = c.tableColumns(ctx, table)
+		}
+		if err == nil {
+			force, err = checkForced("FORCE_QUOTE", o.forceQuote, names, all, rel)
+		}
+	}
 	if err != nil {
-		c.be.Send(errorResponse("ERROR", asSQLError(err)))
+		c.sendError(err, "")
 		return
 	}
-	c.send(&pgproto3.CopyOutResponse{OverallFormat: 0, ColumnFormatCodes: make([]uint16, len(res.Columns))}, 0)
+	format := textFormat
+	if o.kind == copyBinary {
+		format = binaryFormat
+	}
+	formats := make([]uint16, len(res.Columns))
+	for i := range formats {
+		formats[i] = uint16(format)
+	}
+	c.send(&pgproto3.CopyOutResponse{OverallFormat: byte(format), ColumnFormatCodes: formats}, 0)
 	var line []byte
-	for _, row := range res.Rows {
-		line = line[:0]
-		for i, v := range row {
+	if o.kind == copyBinary {
+		// The signature goes out with the first row, as PostgreSQL's.
+		line = append(line, binarySignature...)
+		line = binary.BigEndian.AppendUint32(line, 0) // flags
+		line = binary.BigEndian.AppendUint32(line, 0) // header extension
+	} else if o.header != headerNone {
+		for i, n := range names {
 			if i > 0 {
-				line = append(line, '\t')
+				line = append(line, o.delim)
 			}
-			text, null := res.Columns[i].Format(v)
-			if null {
-				line = append(line, `\N`...)
-				continue
+			if o.kind == copyCSV {
+				line = appendCSV(line, n, o, false /* force */, len(names) == 1)
+			} else {
+				line = appendText(line, n, o.delim)
 			}
-			line = appendCopyEscaped(line, text)
 		}
 		line = append(line, '\n')
-		c.send(&pgproto3.CopyData{Data: append([]byte(nil), line...)}, len(line))
+	}
+	if len(line) > 0 && o.kind != copyBinary {
+		c.send(&pgproto3.CopyData{Data: line}, len(line))
+		line = nil
+	}
+	for _, row := range res.Rows {
+		if o.kind == copyBinary {
+			line = binary.BigEndian.AppendUint16(line, uint16(len(row)))
+		}
+		for i, v := range row {
+			if o.kind == copyBinary {
+				if v == nil {
+					line = binary.BigEndian.AppendUint32(line, 0xffffffff)
+					continue
+				}
+				at := len(line)
+				line = append(line, 0, 0, 0, 0)
+				if line, err = appendBinary(line, res.Columns[i].OID(), v); err != nil {
+					c.sendError(err, "")
+					return
+				}
+				binary.BigEndian.PutUint32(line[at:], uint32(len(line)-at-4))
+				continue
+			}
+			if i > 0 {
+				line = append(line, o.delim)
+			}
+			text, null := res.Columns[i].Format(v)
+			switch {
+			case null:
+				line = append(line, o.null...)
+			case o.kind == copyCSV:
+				line = appendCSV(line, text, o, o.forceQuoteAll || force != nil && force[i], len(row) == 1)
+			default:
+				line = appendText(line, text, o.delim)
+			}
+		}
+		if o.kind != copyBinary {
+			line = append(line, '\n')
+		}
+		c.send(&pgproto3.CopyData{Data: line}, len(line))
+		line = nil
+	}
+	if o.kind == copyBinary {
+		line = append(line, 0xff, 0xff)
+		c.send(&pgproto3.CopyData{Data: line}, len(line))
 	}
 	c.send(&pgproto3.CopyDone{}, 0)
 	c.send(&pgproto3.CommandComplete{CommandTag: []byte("COPY " + strconv.Itoa(len(res.Rows)))}, 0)
-}
-
-// appendCopyEscaped appends s with COPY text format's escapes.
-func appendCopyEscaped(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			dst = append(dst, `\\`...)
-		case '\t':
-			dst = append(dst, `\t`...)
-		case '\n':
-			dst = append(dst, `\n`...)
-		case '\r':
-			dst = append(dst, `\r`...)
-		default:
-			dst = append(dst, s[i])
-		}
-	}
-	return dst
 }
 
 // copyBatch is how many rows one INSERT of a COPY FROM carries at most.
 const copyBatch = 256
 
 // copyFrom receives rows from the client and inserts them into table.
-func (c *conn) copyFrom(table, cols, opts string) {
-	format, err := copyFormat(opts)
+func (c *conn) copyFrom(table, cols, optText string) {
+	o, err := parseCopyOptions(optText, true /* from */)
 	if err != nil {
-		c.be.Send(errorResponse("ERROR", asSQLError(err)))
+		c.sendError(err, "")
 		return
 	}
 	ctx, done := c.statementContext()
 	defer done()
-	in, err := c.newCopyIn(ctx, table, cols, format)
+	in, err := c.newCopyIn(ctx, table, cols, o)
 	if err != nil {
-		c.be.Send(errorResponse("ERROR", asSQLError(err)))
+		c.sendError(err, "")
 		return
 	}
-	c.send(&pgproto3.CopyInResponse{OverallFormat: byte(format), ColumnFormatCodes: make([]uint16, len(in.oids))}, 0)
+	format := textFormat
+	if o.kind == copyBinary {
+		format = binaryFormat
+	}
+	formats := make([]uint16, len(in.oids))
+	for i := range formats {
+		formats[i] = uint16(format)
+	}
+	c.send(&pgproto3.CopyInResponse{OverallFormat: byte(format), ColumnFormatCodes: formats}, 0)
 	if c.flush() != nil {
 		return
 	}
 	failed := in.receive(c)
-	if failed == nil && !in.ended && in.format == binaryFormat && len(in.buf) > 0 {
-		failed = &pgsql.Error{Code: "22P04", Message: "unexpected EOF in COPY data"}
+	if failed == nil && !in.ended && o.kind == copyBinary && len(in.buf) > 0 {
+		failed = badCopy("unexpected EOF in COPY data")
 	}
 	if failed == nil {
 		failed = in.flush()
@@ -162,10 +298,13 @@ func (c *conn) copyFrom(table, cols, opts string) {
 	if failed == nil {
 		failed = c.sess.EndImplicit()
 	} else {
+		where := whereOf(failed)
 		failed = c.sess.Fail(failed) // nothing of the COPY stays
+		c.sendError(failed, where)
+		return
 	}
 	if failed != nil {
-		c.be.Send(errorResponse("ERROR", asSQLError(failed)))
+		c.sendError(failed, "")
 		return
 	}
 	c.send(&pgproto3.CommandComplete{CommandTag: []byte("COPY " + strconv.Itoa(in.count))}, 0)
@@ -175,19 +314,24 @@ func (c *conn) copyFrom(table, cols, opts string) {
 type copyIn struct {
 	ctx    context.Context
 	sess   *pgsql.Session
-	format int16
+	opts   *copyOptions
+	rel    string   // the table's name, for CONTEXT lines
 	insert string   // INSERT INTO table (columns) VALUES, without the rows
-	width  int      // the number of columns
+	names  []string // the columns
 	oids   []uint32 // the columns' types
 	stmts  map[int]*pgsql.Prepared
 	rows   []any // the arguments of the rows not yet inserted
 	count  int
-	buf    []byte // data received and not yet decoded
-	header bool   // the binary header was read
-	ended  bool   // the end marker was read
+
+	notNull, null []bool // FORCE_NOT_NULL and FORCE_NULL, by column
+
+	lines  lineReader // text and CSV
+	buf    []byte     // binary data received and not yet decoded
+	header bool       // the header (binary, or HEADER's line) was read
+	ended  bool       // the end marker was read
 }
 
-func (c *conn) newCopyIn(ctx context.Context, table, cols string, format int16) (*copyIn, error) {
+func (c *conn) newCopyIn(ctx context.Context, table, cols string, o *copyOptions) (*copyIn, error) {
 	list := strings.TrimSpace(cols)
 	if list == "" {
 		list = "*"
@@ -196,12 +340,26 @@ func (c *conn) newCopyIn(ctx context.Context, table, cols string, format int16) 
 	if err != nil {
 		return nil, err
 	}
-	var names []string
+	var quoted, names []string
 	for _, col := range probe.Columns() {
-		names = append(names, `"`+strings.ReplaceAll(col.Name, `"`, `""`)+`"`)
+		names = append(names, col.Name)
+		quoted = append(quoted, `"`+strings.ReplaceAll(col.Name, `"`, `""`)+`"`)
 	}
-	in := &copyIn{ctx: ctx, sess: c.sess, format: format, stmts: map[int]*pgsql.Prepared{}, width: len(names),
-		insert: "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES "}
+	in := &copyIn{ctx: ctx, sess: c.sess, opts: o, rel: relationName(table), stmts: map[int]*pgsql.Prepared{}, names: names,
+		insert: "INSERT INTO " + table + " (" + strings.Join(quoted, ", ") + ") VALUES ",
+		lines:  lineReader{csv: o.kind == copyCSV, quote: o.quote, escape: o.escape}}
+	if o.forceNotNull != nil || o.forceNull != nil {
+		all, err := c.tableColumns(ctx, table)
+		if err != nil {
+			return nil, err
+		}
+		if in.notNull, err = checkForced("FORCE_NOT_NULL", o.forceNotNull, names, all, in.rel); err != nil {
+			return nil, err
+		}
+		if in.null, err = checkForced("FORCE_NULL", o.forceNull, names, all, in.rel); err != nil {
+			return nil, err
+		}
+	}
 	one, err := in.prepare(1)
 	if err != nil {
 		return nil, err
@@ -216,7 +374,7 @@ func (in *copyIn) prepare(n int) (*pgsql.Prepared, error) {
 	if p, ok := in.stmts[n]; ok {
 		return p, nil
 	}
-	width := in.width
+	width := len(in.names)
 	var b strings.Builder
 	b.WriteString(in.insert)
 	for r := range n {
@@ -254,11 +412,11 @@ func (in *copyIn) receive(c *conn) error {
 		switch m := msg.(type) {
 		case *pgproto3.CopyData:
 			if failed == nil {
-				failed = in.data(m.Data)
+				failed = in.data(m.Data, false /* eof */)
 			}
 		case *pgproto3.CopyDone:
-			if failed == nil && len(in.buf) > 0 && !in.ended && in.format == textFormat {
-				failed = in.line(in.buf) // a last line without its newline
+			if failed == nil && in.opts.kind != copyBinary {
+				failed = in.data(nil, true /* eof */)
 			}
 			return failed
 		case *pgproto3.CopyFail:
@@ -271,83 +429,104 @@ func (in *copyIn) receive(c *conn) error {
 	}
 }
 
-// data takes one CopyData's bytes.
-func (in *copyIn) data(b []byte) error {
-	in.buf = append(in.buf, b...)
-	if in.format == binaryFormat {
+// data takes one CopyData's bytes, or the end of the data (eof).
+func (in *copyIn) data(b []byte, eof bool) error {
+	if in.opts.kind == copyBinary {
+		in.buf = append(in.buf, b...)
 		return in.binaryRows()
 	}
-	for {
-		i := bytes.IndexByte(in.buf, '\n')
-		if i < 0 {
+	if in.ended {
+		return nil // PostgreSQL ignores what follows the end marker
+	}
+	in.lines.buf = append(in.lines.buf, b...)
+	for !in.ended {
+		line, marker, more, err := in.lines.next(eof)
+		if err != nil {
+			return &copyError{err: err.(*pgsql.Error), where: copyContext(in.rel, in.lines.lineno+1, "", nil, nil)}
+		}
+		if more {
 			return nil
 		}
-		line := in.buf[:i]
-		in.buf = in.buf[i+1:]
+		if marker {
+			in.ended = true
+			if len(line) == 0 {
+				in.lines.buf = nil
+				return nil
+			}
+		}
 		if err := in.line(line); err != nil {
 			return err
 		}
+		if in.ended {
+			in.lines.buf = nil
+		}
 	}
+	return nil
 }
 
-// line decodes one row of COPY's text format.
+// line decodes one line of the text or CSV format: the header, or a row.
 func (in *copyIn) line(line []byte) error {
-	if in.ended {
+	o := in.opts
+	lineErr := func(e *pgsql.Error) error {
+		return &copyError{err: e, where: copyContext(in.rel, in.lines.lineno, "", nil, line)}
+	}
+	var fields []copyField
+	if o.kind == copyCSV {
+		var err error
+		if fields, err = splitCSV(line, o.delim, o.quote, o.escape, o.null); err != nil {
+			return lineErr(err.(*pgsql.Error))
+		}
+	} else {
+		fields = splitText(line, o.delim, o.null)
+	}
+	if !in.header && o.header != headerNone {
+		in.header = true
+		if o.header == headerMatch {
+			return in.matchHeader(fields, lineErr)
+		}
 		return nil
 	}
-	s := strings.TrimSuffix(string(line), "\r")
-	if s == `\.` {
-		in.ended = true
-		return nil
+	if len(fields) > len(in.names) {
+		return lineErr(badCopy("extra data after last expected column"))
 	}
-	fields := strings.Split(s, "\t")
-	if len(fields) != len(in.oids) {
-		return &pgsql.Error{Code: "22P04", Message: fmt.Sprintf("row %d has %d columns, expected %d", in.count+len(in.rows)/max(1, len(in.oids))+1, len(fields), len(in.oids))}
-	}
-	for i, f := range fields {
-		if f == `\N` {
+	for i, name := range in.names {
+		if i >= len(fields) {
+			return lineErr(badCopy(`missing data for column "` + name + `"`))
+		}
+		f := fields[i]
+		switch {
+		case f.null && in.notNull != nil && in.notNull[i]:
+			f = copyField{value: o.null}
+		case !f.null && in.null != nil && in.null[i] && f.value == o.null:
+			f = copyField{null: true}
+		}
+		if f.null {
 			in.rows = append(in.rows, nil)
 			continue
 		}
-		v, err := pgsql.ParseParam(in.oids[i], unescapeCopy(f))
+		v, err := pgsql.ParseParam(in.oids[i], f.value)
 		if err != nil {
-			return err
+			return &copyError{err: asSQLError(err), where: copyContext(in.rel, in.lines.lineno, name, &f.value, nil)}
 		}
 		in.rows = append(in.rows, v)
 	}
 	return in.maybeFlush()
 }
 
-// unescapeCopy undoes COPY text format's backslash escapes.
-func unescapeCopy(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
+// matchHeader checks HEADER MATCH's line names the columns, in order.
+func (in *copyIn) matchHeader(fields []copyField, lineErr func(*pgsql.Error) error) error {
+	if len(fields) != len(in.names) {
+		return lineErr(badCopy(fmt.Sprintf("wrong number of fields in header line: got %d, expected %d", len(fields), len(in.names))))
 	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		i++
-		switch s[i] {
-		case 'n':
-			b.WriteByte('\n')
-		case 't':
-			b.WriteByte('\t')
-		case 'r':
-			b.WriteByte('\r')
-		case 'b':
-			b.WriteByte('\b')
-		case 'f':
-			b.WriteByte('\f')
-		case 'v':
-			b.WriteByte('\v')
-		default:
-			b.WriteByte(s[i])
+	for i, f := range fields {
+		switch {
+		case f.null:
+			return lineErr(badCopy(fmt.Sprintf(`column name mismatch in header line field %d: got null value ("%s"), expected "%s"`, i+1, in.opts.null, in.names[i])))
+		case f.value != in.names[i]:
+			return lineErr(badCopy(fmt.Sprintf(`column name mismatch in header line field %d: got "%s", expected "%s"`, i+1, f.value, in.names[i])))
 		}
 	}
-	return b.String()
+	return nil
 }
 
 // binarySignature starts COPY's binary format.
@@ -360,7 +539,7 @@ func (in *copyIn) binaryRows() error {
 			return nil
 		}
 		if !bytes.Equal(in.buf[:len(binarySignature)], binarySignature) {
-			return &pgsql.Error{Code: "22P04", Message: "COPY file signature not recognized"}
+			return badCopy("COPY file signature not recognized")
 		}
 		ext := int(binary.BigEndian.Uint32(in.buf[len(binarySignature)+4:]))
 		if ext < 0 || len(in.buf) < len(binarySignature)+8+ext {
@@ -377,7 +556,7 @@ func (in *copyIn) binaryRows() error {
 			return nil
 		}
 		if n != len(in.oids) {
-			return &pgsql.Error{Code: "22P04", Message: fmt.Sprintf("row field count is %d, expected %d", n, len(in.oids))}
+			return badCopy(fmt.Sprintf("row field count is %d, expected %d", n, len(in.oids)))
 		}
 		pos, row := 2, make([]any, 0, n)
 		for i := range n {
@@ -391,7 +570,7 @@ func (in *copyIn) binaryRows() error {
 				continue
 			}
 			if size < 0 {
-				return &pgsql.Error{Code: "22P04", Message: "invalid field size"}
+				return badCopy("invalid field size")
 			}
 			if len(in.buf) < pos+size {
 				return nil

@@ -27,8 +27,13 @@
 // when Options.Users is set, by SCRAM-SHA-256 or a cleartext password,
 // reports the ParameterStatus values clients rely on (server_version,
 // client_encoding UTF8, DateStyle ISO, TimeZone UTC, integer_datetimes,
-// standard_conforming_strings) and a BackendKeyData whose CancelRequest
-// cancels the statement running.
+// standard_conforming_strings) and a BackendKeyData. A CancelRequest
+// (on a connection of its own, closed without a reply, as PostgreSQL
+// does) with a session's process ID and secret key cancels the statement
+// that session is running: it fails with 57014, inside a transaction
+// block aborting it. It reaches a statement waiting for a row lock or an
+// advisory lock and one looping over many rows; a request with a wrong
+// key, or for a session running nothing, does nothing.
 //
 // The simple query protocol runs every statement of a message, each
 // answered with its own RowDescription, DataRows and CommandComplete, in
@@ -40,11 +45,14 @@
 // Parameters and results go in text or binary format, per parameter and
 // per column, for int2, int4, int8, float4, float8, numeric, text, varchar,
 // bpchar, bool, bytea, date, timestamp and timestamptz. COPY table
-// [(columns)] FROM STDIN, in text or binary format (pgx's CopyFrom,
-// lib/pq's CopyIn, psql's \copy), loads all rows or none, and COPY table
-// | (query) TO STDOUT sends text; they are served by this package over
-// pgsql's INSERT and SELECT, as a Query message of its own. ReadyForQuery
-// carries the session's true state (I, T or E); errors and warnings carry
+// [(columns)] FROM STDIN (pgx's CopyFrom, lib/pq's CopyIn, psql's \copy)
+// loads all rows or none, and COPY table [(columns)] | (query) TO STDOUT
+// sends rows, in text, CSV or binary format, with PostgreSQL's options in
+// both syntaxes (WITH (FORMAT csv, HEADER match, DELIMITER ';', NULL 'x',
+// QUOTE, ESCAPE, FORCE_QUOTE, FORCE_NOT_NULL, FORCE_NULL) and WITH CSV
+// HEADER ...), its quoting, end marker, messages and CONTEXT lines; COPY
+// is served by this package over pgsql's INSERT and SELECT, as a Query
+// message of its own. ReadyForQuery carries the session's true state (I, T or E); errors and warnings carry
 // every field of pgsql.Error.
 //
 // # Limits
@@ -61,9 +69,7 @@
 // and keeps its rows, which Execute sends a row limit at a time: a cursor
 // over a huge result holds it in memory. Describing a prepared query runs
 // it once with NULL parameters, read-only and rolled back, to learn its
-// column types. Cancelling interrupts a statement between statements of a
-// message and before each one starts, not in the middle of one. COPY's
-// CSV format and options, COPY TO in binary, the function call message
-// and GSSAPI are not supported; the catalog
-// (pg_catalog, information_schema) comes with a later change.
+// column types. An error that COPY FROM's INSERT reports (a duplicate key,
+// a NOT NULL) has no CONTEXT line, as rows go in by batches. The function
+// call message and GSSAPI are not supported.
 package pgwire

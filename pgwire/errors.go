@@ -28,8 +28,12 @@ func asSQLError(err error) *pgsql.Error {
 // errorResponse is the ErrorResponse (or, with severity WARNING or NOTICE,
 // the NoticeResponse fields) carrying every field of e.
 func errorResponse(severity string, e *pgsql.Error) *pgproto3.ErrorResponse {
-	schema := e.Schema
-	if schema == "" && e.Table != "" {
+	schema, table := e.Schema, e.Table
+	if e.Code == "42P01" {
+		// PostgreSQL names a missing relation in the message only.
+		schema, table = "", ""
+	}
+	if schema == "" && table != "" {
 		schema = "public" // reldb's tables are all in PostgreSQL's default schema
 	}
 	column := e.Column
@@ -48,7 +52,7 @@ func errorResponse(severity string, e *pgsql.Error) *pgproto3.ErrorResponse {
 		Hint:                e.Hint,
 		Position:            int32(e.Position),
 		SchemaName:          schema,
-		TableName:           e.Table,
+		TableName:           table,
 		ColumnName:          column,
 		ConstraintName:      e.Constraint,
 	}

@@ -177,7 +177,19 @@ var wireScenarios = []struct {
 // fields are compared, not their wording).
 func TestWire_MatchesPostgres(t *testing.T) {
 	pg := pgserver.StartTB(t, pgserver.Options{})
-	for i, sc := range wireScenarios {
+	type scenario struct {
+		name      string
+		exchanges []exchange
+		messages  bool // compare errors' wording too: message, detail, hint, context
+	}
+	var all []scenario
+	for _, sc := range wireScenarios {
+		all = append(all, scenario{sc.name, sc.exchanges, false})
+	}
+	for _, sc := range copyScenarios {
+		all = append(all, scenario{sc.name, sc.exchanges, true})
+	}
+	for i, sc := range all {
 		t.Run(sc.name, func(t *testing.T) {
 			ctx := context.Background()
 			db := fmt.Sprintf("wire%d", i)
@@ -193,7 +205,7 @@ func TestWire_MatchesPostgres(t *testing.T) {
 			for j, ex := range sc.exchanges {
 				want.send(ex...)
 				got.send(ex...)
-				assert.Equal(t, transcript(t, want), transcript(t, got), "exchange %d", j)
+				assert.Equal(t, transcript(t, want, sc.messages), transcript(t, got, sc.messages), "exchange %d", j)
 			}
 		})
 	}
@@ -232,8 +244,9 @@ func binaryBind(stmt string, vals ...any) *pgproto3.Bind {
 }
 
 // transcript reads answers up to ReadyForQuery in detail: binary values
-// in hex, errors with their SQLSTATE and fields.
-func transcript(t *testing.T, c *client) []string {
+// in hex, errors with their SQLSTATE and fields (and, with messages,
+// their wording), COPY's data as quoted bytes.
+func transcript(t *testing.T, c *client, messages bool) []string {
 	t.Helper()
 	var out []string
 	for {
@@ -256,6 +269,15 @@ func transcript(t *testing.T, c *client) []string {
 			line = "DataRow " + strings.Join(v, "|")
 		case *pgproto3.ErrorResponse:
 			line = fmt.Sprintf("%s %s schema=%s table=%s column=%s constraint=%s", m.Severity, m.Code, m.SchemaName, m.TableName, m.ColumnName, m.ConstraintName)
+			if messages {
+				line += fmt.Sprintf(" message=%q detail=%q hint=%q context=%q", m.Message, m.Detail, m.Hint, m.Where)
+			}
+		case *pgproto3.CopyData:
+			line = fmt.Sprintf("CopyData %q", m.Data)
+		case *pgproto3.CopyOutResponse:
+			line = fmt.Sprint("CopyOutResponse ", m.OverallFormat, m.ColumnFormatCodes)
+		case *pgproto3.CopyInResponse:
+			line = fmt.Sprint("CopyInResponse ", m.OverallFormat, m.ColumnFormatCodes)
 		case *pgproto3.RowDescription:
 			var f []string
 			for _, d := range m.Fields {
