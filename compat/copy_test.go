@@ -122,3 +122,21 @@ func TestPgconn_CopyBinaryRoundTrip(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) = 2 FROM kinds a JOIN kinds2 b ON a.i4 = b.i4 AND a.i2 IS NOT DISTINCT FROM b.i2 AND a.n IS NOT DISTINCT FROM b.n AND a.t IS NOT DISTINCT FROM b.t AND a.by IS NOT DISTINCT FROM b.by AND a.tz IS NOT DISTINCT FROM b.tz AND a.bc IS NOT DISTINCT FROM b.bc`).Scan(&same))
 	assert.True(t, same)
 }
+
+// Ensure COPY on a table without a primary key moves only its declared
+// columns, both ways: the hidden row identity stays hidden, and duplicate
+// rows stay separate rows.
+func TestPgconn_CopyTableWithoutKey(t *testing.T) {
+	conn, _ := connectPgx(t)
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, "CREATE TABLE events (kind text, n integer)")
+	require.NoError(t, err)
+	pc := conn.PgConn()
+	tag, err := pc.CopyFrom(ctx, strings.NewReader("a\t1\na\t1\nb\t\\N\n"), `COPY events FROM STDIN`)
+	require.NoError(t, err)
+	assert.Equal(t, "COPY 3", tag.String())
+	var out bytes.Buffer
+	_, err = pc.CopyTo(ctx, &out, `COPY events TO STDOUT WITH (FORMAT csv, HEADER)`)
+	require.NoError(t, err)
+	assert.Equal(t, "kind,n\na,1\na,1\nb,\n", out.String())
+}
