@@ -56,6 +56,22 @@ func Example_readme() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	err = db.View(ctx, func(tx *engine.Tx) error {
+		a, err := tx.Get("authors", 1)
+		if err != nil {
+			return err
+		}
+		var id int64
+		var name string
+		if err := a.Scan(&id, &name); err != nil { // every column, in order
+			return err
+		}
+		fmt.Println(id, name) // 1 Ursula K. Le Guin
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	// README: Relations
 	err = db.Update(ctx, func(tx *engine.Tx) error {
 		for _, t := range []engine.Table{
@@ -172,6 +188,7 @@ func Example_readme() {
 		log.Fatal(err)
 	}
 	// Output:
+	// 1 Ursula K. Le Guin
 	// 1 Ursula K. Le Guin
 	// Ursula K. Le Guin / A Wizard of Earthsea / fantasy
 	// Ursula K. Le Guin / The Dispossessed / science fiction
