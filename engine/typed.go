@@ -346,6 +346,10 @@ type modelState struct {
 	blocks []objBlock
 	sorted int
 	recs   map[unsafe.Pointer]Record
+	// blocks0 and sole0 are the first storage of blocks and sole: a
+	// transaction that reads a result or two needs no more.
+	blocks0 [2]objBlock
+	sole0   [2]soleResult
 }
 
 // looseObj is an object made from one row, of model m, whose row's first
@@ -378,7 +382,7 @@ type soleResult struct {
 
 // empty reports whether no object has been made.
 func (ms *modelState) empty() bool {
-	return ms.one.m == nil && ms.objs == nil && ms.sole == nil && ms.blocks == nil && ms.recs == nil
+	return ms.one.m == nil && ms.objs == nil && len(ms.sole) == 0 && len(ms.blocks) == 0 && ms.recs == nil
 }
 
 // spill moves the object in ms.one into the maps.
@@ -438,7 +442,9 @@ func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
 // modelState returns the transaction's identity map, made on first use.
 func (tx *Tx) modelState() *modelState {
 	if tx.models == nil {
-		tx.models = &modelState{}
+		ms := &modelState{}
+		ms.blocks, ms.sole = ms.blocks0[:0], ms.sole0[:0]
+		tx.models = ms
 	}
 	return tx.models
 }
