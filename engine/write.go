@@ -203,21 +203,6 @@ func (tx *Tx) Get(table string, key any) (Record, error) {
 	return tx.looseRecord(d, vals), nil
 }
 
-// lockLookup locks the row a statement found at pk under ReadCommitted and,
-// if its latest committed version differs from the one found, looks it
-// up again in the newer state (ErrNotFound if it is gone).
-func (tx *Tx) lockLookup(d *catalog.Table, table string, key any, pk []byte, old []any) (*catalog.Table, []any, []byte, error) {
-	moved, err := tx.lockRow(d, pk)
-	if err != nil || !moved {
-		return d, old, pk, err
-	}
-	if d, err = tx.table(table); err != nil {
-		return nil, nil, nil, err
-	}
-	old, pk, err = tx.lookup(d, key)
-	return d, old, pk, err
-}
-
 // Update changes the named columns of the row with the given primary key and
 // returns the row as stored. Any column may change, the primary key
 // included. Returns ErrNotFound if there is no such row, ErrNoColumn or
@@ -239,7 +224,7 @@ func (tx *Tx) updateStmt(table string, key any, set Row) (Record, error) {
 	}
 	old, pk, err := tx.lookup(d, key)
 	if err == nil {
-		d, old, pk, err = tx.lockLookup(d, table, key, pk, old)
+		d, old, pk, err = tx.lockUpdated(d, table, key, pk, old, set)
 	}
 	if err != nil {
 		return Record{}, fmt.Errorf("update %s: %w", table, err)
@@ -319,7 +304,7 @@ func (tx *Tx) Delete(table string, key any) error {
 	}
 	old, pk, err := tx.lookup(d, key)
 	if err == nil {
-		d, old, pk, err = tx.lockLookup(d, table, key, pk, old)
+		d, old, pk, err = tx.lockLookup(d, table, key, pk, old, ForUpdate)
 	}
 	if err != nil {
 		return fmt.Errorf("delete from %s: %w", table, err)
