@@ -38,9 +38,17 @@ import (
 //     (a child's parent, a deleted parent's children, the schema), which
 //     fail the commit with ErrConflict instead of leaving an orphan.
 //
-// Serializable and RepeatableRead transactions take no locks. A commit of
-// theirs that would change a row a ReadCommitted transaction holds locked
-// fails with ErrConflict, so the lock holder's work is never lost.
+// RepeatableRead transactions take the same row locks (not the
+// key-share locks of foreign-key checks, whose reads their commit
+// validates) but keep their snapshot: a row that changed since it, found
+// on taking its lock (at once, or after waiting for the transaction that
+// changed it to commit), fails the statement with ErrConflict (40001), as
+// PostgreSQL's REPEATABLE READ does; a key inserted since is a unique
+// violation.
+//
+// Serializable transactions take no locks. A commit of theirs that would
+// change a row another transaction holds locked fails with ErrConflict,
+// so the lock holder's work is never lost.
 //
 // A new or changed child row takes a key-share lock on its parent's row,
 // as PostgreSQL's foreign-key check does: a delete of the parent, or an
@@ -202,7 +210,8 @@ type lockWait struct {
 	mode LockStrength
 }
 
-// lockTable holds the row locks of a DB's ReadCommitted transactions.
+// lockTable holds the row locks of a DB's ReadCommitted and
+// RepeatableRead transactions.
 type lockTable struct {
 	mu    sync.Mutex
 	locks map[lockKey]*rowLock
@@ -450,7 +459,7 @@ func (tx *Tx) lockRowMode(d *catalog.Table, pk []byte, mode LockStrength, wait b
 // latest state, where the write finds the duplicate (23505), as
 // PostgreSQL's second inserter does.
 func (tx *Tx) lockUnique(ix *catalog.Index, key []byte) error {
-	if !tx.rc || !ix.Unique {
+	if !tx.locking() || !ix.Unique {
 		return nil
 	}
 	_, err := tx.lockTreeKey(ix.Tree, key, ForUpdate, true, false /* parent */)
@@ -462,7 +471,7 @@ func (tx *Tx) lockUnique(ix *catalog.Index, key []byte) error {
 // it or change its key, whose referential checks must see the latest
 // children.
 func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, parent bool) (moved bool, err error) {
-	if !tx.rc {
+	if !tx.locking() {
 		return false, nil
 	}
 	ctx, done := tx.waitContext()
@@ -478,14 +487,25 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 	// failed, or validated before the lock was taken: wait for it to
 	// publish, so that the latest state below includes it.
 	tx.db.oracle.Barrier()
+	latestSnap := tx.db.oracle.Latest()
 	var latest, seen any
-	if tr := tx.db.oracle.Latest().Tree(tree); tr != nil {
+	if tr := latestSnap.Tree(tree); tr != nil {
 		if e, ok := tr.Get(key); ok {
 			latest = e.Val
 		}
 	}
 	if e, ok := tx.t.Peek(tree, key); ok {
 		seen = e.Val
+	}
+	if !tx.rc {
+		// RepeatableRead keeps its snapshot: a row another transaction
+		// changed since is a serialization failure now, as PostgreSQL
+		// reports it, rather than at commit. A key that appeared since
+		// is left to the caller (an insert's unique violation).
+		if latest != seen && seen != nil {
+			return false, tx.conflictError(&txn.ConflictError{Tree: tree, Key: []byte(key), Version: latestSnap.Version()})
+		}
+		return false, nil
 	}
 	// A lock waited for, or a row that changed, means another transaction
 	// committed something this one must see; so does locking a parent row
@@ -496,6 +516,32 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 		return false, nil
 	}
 	return true, tx.refresh()
+}
+
+// locking reports whether the transaction takes row locks:
+// ReadCommitted and RepeatableRead writers do, Serializable ones and
+// readers do not.
+func (tx *Tx) locking() bool {
+	return tx.writeState != nil && (tx.rc || tx.iso == RepeatableRead)
+}
+
+// appeared reports whether key, absent from a RepeatableRead
+// transaction's snapshot, was committed to tree since: a value it is
+// about to insert that a concurrent transaction inserted first, a unique
+// violation as in PostgreSQL.
+func (tx *Tx) appeared(tree txn.TreeID, key []byte) bool {
+	if tx.rc || !tx.locking() {
+		return false
+	}
+	if _, ok := tx.t.Peek(tree, key); ok {
+		return false
+	}
+	tr := tx.db.oracle.Latest().Tree(tree)
+	if tr == nil {
+		return false
+	}
+	_, ok := tr.Get(key)
+	return ok
 }
 
 // lockLookup locks the row a statement found at pk under ReadCommitted,
@@ -520,7 +566,7 @@ func (tx *Tx) lockLookup(d *catalog.Table, table string, key any, pk []byte, old
 // lock was waited for may need the stronger mode after all. It returns
 // the row as lockLookup does.
 func (tx *Tx) lockUpdated(d *catalog.Table, table string, key any, pk []byte, old []any, set Row) (*catalog.Table, []any, []byte, error) {
-	if !tx.rc {
+	if !tx.locking() {
 		return d, old, pk, nil
 	}
 	held := LockStrength(0)
@@ -578,13 +624,25 @@ func keyChanged(d *catalog.Table, old, vals []any) bool {
 //
 // REQUIRES: runPlanned's integrity stretch, the only one open.
 func (tx *Tx) lockedPlan(p *planner, d *catalog.Table, pk []byte, old, new []any) (*relation.Plan, error) {
-	if tx.rc {
+	switch {
+	case tx.rc:
 		tx.t.LeaveIntegrity()
 		err := tx.lockPlanned(p, d, pk, old, new)
 		tx.t.EnterIntegrity()
 		if err != nil {
 			return nil, err
 		}
+	case tx.locking():
+		// RepeatableRead never moves: a changed row is a serialization
+		// failure, so one plan, locked, will do.
+		plan, err := tx.plan(p, d, pk, old, new)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.lockPlan(plan); err != nil {
+			return nil, err
+		}
+		return plan, nil
 	}
 	return tx.plan(p, d, pk, old, new)
 }
@@ -666,8 +724,10 @@ func (tx *Tx) TryLockRow(table string, key any) (Record, error) {
 // LockStrength), and moves the transaction onto a newer state if the row
 // changed since its statement began. The lock lasts until the
 // transaction ends; asking again for a weaker mode keeps the stronger
-// one. Under the other levels it takes no lock and returns the row as the
-// transaction sees it; their commit validation protects it instead.
+// one. Under RepeatableRead it locks too, but a row changed since the
+// transaction's snapshot is ErrConflict (40001) instead. Under
+// Serializable it takes no lock and returns the row as the transaction
+// sees it; its commit validation protects it instead.
 // Returns ErrNotFound if there is no such row (any more), ErrDeadlock if
 // the wait would never end, and ErrInvalidArgument for an unknown mode.
 func (tx *Tx) LockRowFor(table string, key any, mode LockStrength) (Record, error) {

@@ -95,11 +95,14 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 	key := tx.arena.Own(tx.scratch)
 	// Put first and look at what it replaced: one descent instead of a Get
 	// and a Put. A duplicate is undone by the caller's rollback.
-	if tx.rc {
+	if tx.locking() {
 		// Wait for a concurrent inserter of the key; a row it committed is
 		// then a duplicate.
 		if _, err := tx.lockRow(d, key); err != nil {
 			return nil, err
+		}
+		if tx.appeared(d.Primary, key) {
+			return nil, d.UniqueError(d.PKName, d.PK, vals)
 		}
 	}
 	pe := tx.rows.Entry(key, vals)
@@ -113,6 +116,9 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 		ik := tx.indexKey(d, ix, vals, key)
 		if err := tx.lockUnique(ix, ik); err != nil {
 			return nil, err
+		}
+		if ix.Unique && tx.appeared(ix.Tree, ik) {
+			return nil, d.UniqueError(ix.Name, ix.Cols, vals)
 		}
 		if _, existed := tx.t.Put(ix.Tree, index.Entry{Key: ik, Val: row}); existed {
 			return nil, tx.duplicate(d, ix.Tree, ik, d.UniqueError(ix.Name, ix.Cols, vals))
@@ -275,6 +281,9 @@ func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) 
 		tx.t.Delete(ix.Tree, oldKey)
 		if err := tx.lockUnique(ix, newKey); err != nil {
 			return err
+		}
+		if ix.Unique && tx.appeared(ix.Tree, newKey) {
+			return d.UniqueError(ix.Name, ix.Cols, vals)
 		}
 		if _, existed := tx.t.Put(ix.Tree, index.Entry{Key: newKey, Val: row}); existed {
 			return tx.duplicate(d, ix.Tree, newKey, d.UniqueError(ix.Name, ix.Cols, vals))

@@ -313,11 +313,12 @@ func (s *Session) targetRows(tx *engine.Tx, ts *tableSchema, alias string, other
 	return sc, rows, nil
 }
 
-// recheck locks a target row of UPDATE or DELETE under READ COMMITTED
-// in mode, waiting for a holder, and re-checks it (see relock); other
-// levels get the row as found.
+// recheck locks a target row of UPDATE or DELETE in mode, waiting for a
+// holder, and re-checks it (see relock): under READ COMMITTED a row
+// changed meanwhile is re-read, under REPEATABLE READ it is 40001;
+// SERIALIZABLE gets the row as found.
 func (s *Session) recheck(tx *engine.Tx, table string, ts *tableSchema, sc *scope, joined []any, where ir.Expr, ev *evaluator, mode engine.LockStrength) ([]any, bool, error) {
-	if tx.Isolation() != engine.ReadCommitted || tx.ReadOnly() {
+	if tx.Isolation() == engine.Serializable || tx.ReadOnly() {
 		return joined, true, nil
 	}
 	return s.relock(tx, table, ts, sc, joined, where, ev, mode, true)

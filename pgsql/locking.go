@@ -17,8 +17,9 @@ import (
 // each worker of a job queue its own row. Under READ COMMITTED a row
 // another transaction holds in a conflicting mode is waited for (NOWAIT:
 // 55P03; SKIP LOCKED: left out) and then re-checked against WHERE in its
-// new version, as UPDATE does; the other levels take no locks and rely on
-// their commit validation. UPDATE locks its rows FOR NO KEY UPDATE (the
+// new version, as UPDATE does; REPEATABLE READ locks too, but a row
+// changed since its snapshot is 40001; SERIALIZABLE takes no locks and
+// relies on its commit validation. UPDATE locks its rows FOR NO KEY UPDATE (the
 // engine takes FOR UPDATE once a key column changes), DELETE FOR UPDATE.
 // Several locking clauses, joins, grouping, DISTINCT and set operations
 // with a locking clause are 0A000.

@@ -165,3 +165,145 @@ func TestSession_RowLockModes(t *testing.T) {
 		}
 	})
 }
+
+// rrStep is one statement of a REPEATABLE READ scenario: by the
+// repeatable-read session (other false) or by a second session.
+type rrStep struct {
+	other bool
+	sql   string
+}
+
+// rrScenarios are interleavings of a REPEATABLE READ transaction with a
+// concurrent one, with the SQLSTATE of each step ("" for success), as
+// PostgreSQL reports them: a row changed by a transaction that committed
+// after the snapshot is 40001 at the UPDATE, DELETE or locking SELECT that
+// touches it; a row only locked meanwhile, or changed by a transaction
+// that rolled back, is not; a key inserted meanwhile is 23505; a row a
+// live transaction changed is waited for (55P03 at the lock timeout).
+var rrScenarios = []struct {
+	name  string
+	steps []rrStep
+	want  []string
+}{
+	{"update after a committed update", []rrStep{
+		{false, `SELECT count(*) FROM parents`},
+		{true, `UPDATE parents SET name = 'other' WHERE id = 1`},
+		{false, `UPDATE parents SET name = 'rr' WHERE id = 1`},
+	}, []string{"", "", "40001"}},
+	{"delete after a committed update", []rrStep{
+		{false, `SELECT count(*) FROM parents`},
+		{true, `UPDATE parents SET name = 'other' WHERE id = 1`},
+		{false, `DELETE FROM parents WHERE id = 1`},
+	}, []string{"", "", "40001"}},
+	{"locking select after a committed update", []rrStep{
+		{false, `SELECT count(*) FROM parents`},
+		{true, `UPDATE parents SET name = 'other' WHERE id = 1`},
+		{false, `SELECT id FROM parents WHERE id = 1 FOR SHARE`},
+	}, []string{"", "", "40001"}},
+	{"update after another row's update", []rrStep{
+		{false, `SELECT count(*) FROM parents`},
+		{true, `UPDATE parents SET name = 'other' WHERE id = 2`},
+		{false, `UPDATE parents SET name = 'rr' WHERE id = 1`},
+	}, []string{"", "", ""}},
+	{"update after a committed lock", []rrStep{
+		{false, `SELECT count(*) FROM parents`},
+		{true, `BEGIN`},
+		{true, `SELECT id FROM parents WHERE id = 1 FOR UPDATE`},
+		{true, `COMMIT`},
+		{false, `UPDATE parents SET name = 'rr' WHERE id = 1`},
+	}, []string{"", "", "", "", ""}},
+	{"update after a rolled back update", []rrStep{
+		{false, `SELECT count(*) FROM parents`},
+		{true, `BEGIN`},
+		{true, `UPDATE parents SET name = 'other' WHERE id = 1`},
+		{true, `ROLLBACK`},
+		{false, `UPDATE parents SET name = 'rr' WHERE id = 1`},
+	}, []string{"", "", "", "", ""}},
+	{"update waits for a live update", []rrStep{
+		{false, `SELECT count(*) FROM parents`},
+		{true, `BEGIN`},
+		{true, `UPDATE parents SET name = 'other' WHERE id = 1`},
+		{false, `UPDATE parents SET name = 'rr' WHERE id = 1`},
+	}, []string{"", "", "", "55P03"}},
+	{"insert of a key committed since", []rrStep{
+		{false, `SELECT count(*) FROM parents`},
+		{true, `INSERT INTO parents VALUES (4, 'd', 'dan')`},
+		{false, `INSERT INTO parents VALUES (4, 'e', 'eve')`},
+	}, []string{"", "", "23505"}},
+	{"insert of a unique value committed since", []rrStep{
+		{false, `SELECT count(*) FROM parents`},
+		{true, `INSERT INTO parents VALUES (4, 'd', 'dan')`},
+		{false, `INSERT INTO parents VALUES (5, 'd', 'eve')`},
+	}, []string{"", "", "23505"}},
+}
+
+// TestSession_RepeatableReadFailsAtStatement ensures REPEATABLE READ
+// reports a concurrent update at the statement that meets it, as
+// PostgreSQL does (rrScenarios), and checks the scenarios on a real
+// PostgreSQL when one is installed.
+func TestSession_RepeatableReadFailsAtStatement(t *testing.T) {
+	ctx := context.Background()
+	for _, sc := range rrScenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			db, err := engine.Open(engine.Options{})
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = db.Close() })
+			setup := pgsql.NewSession(db)
+			for _, stmt := range rowLockSchema {
+				require.NotContains(t, outcome(t, setup, stmt), "ERROR", stmt)
+			}
+			rr, other := pgsql.NewSession(db), pgsql.NewSession(db)
+			require.Equal(t, "BEGIN", outcome(t, rr, "BEGIN ISOLATION LEVEL REPEATABLE READ"))
+			require.Equal(t, "SET", outcome(t, rr, "SET LOCAL lock_timeout = '20ms'"))
+			var got []string
+			for _, st := range sc.steps {
+				s := rr
+				if st.other {
+					s = other
+				}
+				code := ""
+				if _, err := s.Exec(ctx, st.sql); err != nil {
+					var pe *pgsql.Error
+					require.ErrorAs(t, err, &pe)
+					code = pe.Code
+				}
+				got = append(got, code)
+			}
+			assert.Equal(t, sc.want, got)
+		})
+	}
+
+	t.Run("postgresql", func(t *testing.T) {
+		srv := pgserver.StartTB(t, pgserver.Options{})
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute) // a deadlock guard
+		defer cancel()
+		for i, sc := range rrScenarios {
+			dbName := fmt.Sprintf("rr%d", i)
+			require.NoError(t, srv.CreateDatabase(ctx, dbName))
+			res, err := srv.Exec(ctx, dbName, append([]string{`CREATE EXTENSION dblink`}, rowLockSchema...))
+			require.NoError(t, err)
+			for _, r := range res {
+				require.NoError(t, r.Err())
+			}
+			stmts := []string{fmt.Sprintf(`SELECT dblink_connect('h', '%s')`, srv.ConnString(dbName)),
+				`BEGIN ISOLATION LEVEL REPEATABLE READ`, `SET LOCAL lock_timeout = '20ms'`}
+			for _, st := range sc.steps {
+				switch {
+				case !st.other:
+					stmts = append(stmts, st.sql)
+				case strings.HasPrefix(st.sql, "SELECT"):
+					stmts = append(stmts, fmt.Sprintf(`SELECT count(*) FROM dblink('h', $q$%s$q$) AS t(id integer)`, st.sql))
+				default:
+					stmts = append(stmts, fmt.Sprintf(`SELECT dblink_exec('h', $q$%s$q$)`, st.sql))
+				}
+			}
+			res, err = srv.Exec(ctx, dbName, append(stmts, `ROLLBACK`))
+			require.NoError(t, err)
+			var got []string
+			for _, r := range res[3 : 3+len(sc.steps)] {
+				got = append(got, r.SQLState)
+			}
+			assert.Equal(t, sc.want, got, "PostgreSQL: %s", sc.name)
+		}
+	})
+}
