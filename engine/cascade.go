@@ -199,7 +199,7 @@ func (tx *Tx) runPlanned(d *catalog.Table, pk []byte, old, new []any) error {
 	defer tx.t.LeaveIntegrity()
 	p := tx.getPlanner()
 	defer tx.putPlanner(p)
-	plan, err := tx.plan(p, d, pk, old, new)
+	plan, err := tx.lockedPlan(p, d, pk, old, new)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,9 @@
 // retries on conflict with a bounded, jittered backoff ([RetryPolicy]).
 // [TxOptions].Isolation = [RepeatableRead] validates only writes and the
 // reads of constraint checks instead, as PostgreSQL's REPEATABLE READ: write
-// skew is then possible, lost updates and orphans are not.
+// skew is then possible, lost updates and orphans are not; it locks the
+// rows it writes, and writing a row changed since its snapshot fails at
+// once.
 // [ReadCommitted] reads the latest committed state at each statement and
 // locks the rows it writes: concurrent writers of one row wait for each
 // other instead of failing ([Tx.LockRow], [ErrDeadlock]), as under

@@ -31,3 +31,9 @@ func EnterStatement(tx *Tx) (release func(), err error) {
 	}
 	return tx.leave, nil
 }
+
+// LockWaiting reports whether tx is waiting for a row lock now, so that a
+// test can tell a blocked statement from a slow one without a timer.
+func LockWaiting(tx *Tx) bool {
+	return tx.writeState != nil && tx.db.locks.waiting(tx)
+}

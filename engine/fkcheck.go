@@ -17,16 +17,10 @@ import (
 func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error {
 	tx.t.EnterIntegrity() // validated under every isolation level
 	defer tx.t.LeaveIntegrity()
-	if tx.rc && !tx.deferred(fk) {
-		if key, check, err := fk.ChildKey(row); err == nil && check {
-			if err := tx.lockParent(fk, key); err != nil {
-				return err
-			}
-		}
-	}
 	// The common case first, without building the key's values: a key
-	// with no NULL, checked now, whose parent is there.
-	if !tx.deferred(fk) && tx.parentFound(fk, row) {
+	// with no NULL, checked now, whose parent is there. ReadCommitted
+	// locks the parent instead (see parentPresent).
+	if !tx.rc && !tx.deferred(fk) && tx.parentFound(fk, row) {
 		return nil
 	}
 	key, check, err := fk.ChildKey(row)
@@ -43,30 +37,61 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: child.PKKey(row)})
 		return nil
 	}
-	if tx.parentExists(fk, key) {
+	found, err := tx.parentPresent(fk, key)
+	if err != nil {
+		return err
+	}
+	if found {
 		return nil
 	}
 	return parentMissing(child, fk, key)
 }
 
+// parentPresent reports whether a parent holds key under fk, for a check
+// made now. Under ReadCommitted it first takes the parent row's key-share
+// lock (see lockParent); the lock, not the commit's validation, then
+// keeps the parent from going away or changing its key, so the read is
+// not recorded: an update of the parent's other columns that commits
+// meanwhile does not fail this transaction, as in PostgreSQL. Otherwise
+// the read is recorded (parentExists).
+func (tx *Tx) parentPresent(fk *catalog.FK, key []any) (bool, error) {
+	if tx.rc {
+		locked, err := tx.lockParent(fk, key)
+		if err != nil {
+			return false, err
+		}
+		if locked {
+			enc, err := tx.ownKey(key)
+			if err != nil {
+				return false, nil
+			}
+			_, ok := tx.t.Peek(fk.ParentTree, enc)
+			return ok, nil
+		}
+	}
+	return tx.parentExists(fk, key), nil
+}
+
 // lockParent takes the key-share lock on the parent row a new or changed
 // child row references, under ReadCommitted, as PostgreSQL's foreign-key
-// check does: a concurrent delete of the parent then waits for this
-// transaction, and a parent deleted by a transaction that committed first
-// is seen (the transaction moves to the latest state), so the check
-// fails with 23503 at the statement. Only for a relation to the parent's
-// primary key; the others rely on the commit's validation of the check.
-func (tx *Tx) lockParent(fk *catalog.FK, key []any) error {
+// check does: a concurrent delete of the parent, or an update of its key,
+// then waits for this transaction (an update of its other columns does
+// not), and a parent deleted by a transaction that committed first is
+// seen (the transaction moves to the latest state), so the check fails
+// with 23503 at the statement. It reports whether it locked: only for a
+// relation to the parent's primary key; the others rely on the commit's
+// validation of the check.
+func (tx *Tx) lockParent(fk *catalog.FK, key []any) (bool, error) {
 	parent, err := tx.table(fk.Parent)
 	if err != nil || !slices.Equal(fk.ParentCols, parent.PK) {
-		return nil
+		return false, nil
 	}
 	pos := make([]int, len(key))
 	for i := range pos {
 		pos[i] = i
 	}
-	_, err = tx.lockRowMode(parent, catalog.AppendCols(nil, key, pos), false, true)
-	return err
+	_, err = tx.lockRowMode(parent, catalog.AppendCols(nil, key, pos), ForKeyShare, true)
+	return err == nil, err
 }
 
 func parentMissing(child *catalog.Table, fk *catalog.FK, key []any) error {
@@ -281,7 +306,15 @@ func (tx *Tx) runCheck(c pendingCheck) error {
 		if err != nil || !check {
 			return nil // checked when written
 		}
-		if !tx.parentExists(c.fk, key) {
+		// A check at the end of its statement locks the parent as an
+		// immediate one does; one deferred to commit only reads.
+		found := false
+		if tx.deferred(c.fk) {
+			found = tx.parentExists(c.fk, key)
+		} else if found, err = tx.parentPresent(c.fk, key); err != nil {
+			return err
+		}
+		if !found {
 			return parentMissing(child, c.fk, key)
 		}
 		return nil

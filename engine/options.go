@@ -185,8 +185,11 @@ const (
 	// wrote a row they also wrote, or changed what a constraint check of
 	// theirs read (a parent a new child references, the children of a
 	// deleted parent, the schema). Write skew is possible, as under
-	// PostgreSQL's REPEATABLE READ. Unlike PostgreSQL's, the conflict is
-	// reported at Commit, not at the statement that wrote the row.
+	// PostgreSQL's REPEATABLE READ. As PostgreSQL's, they lock the rows
+	// they write (waiting for a concurrent writer to end), and a row that
+	// a transaction which committed after they began had changed fails
+	// the statement that writes or locks it (Update, Delete, LockRowFor)
+	// with ErrConflict at once; the others are reported at Commit.
 	RepeatableRead
 	// ReadCommitted transactions read the latest committed state at the
 	// start of each statement and lock the rows they write, waiting for a

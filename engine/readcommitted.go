@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/reldb/reldb/internal/catalog"
+	"github.com/reldb/reldb/relation"
 	"github.com/reldb/reldb/txn"
 )
 
@@ -19,39 +21,54 @@ import (
 //     transaction refreshes its snapshot (txn.Txn.Refresh, which keeps its
 //     own writes) at the start of every statement — every Tx method call,
 //     or, for the SQL layer, every BeginStatement.
-//   - A row it updates, deletes or inserts is locked first (exclusive, by
-//     table and primary key, until the transaction ends). A row locked by
-//     another live transaction is waited for; if, once the lock is ours,
-//     the row's latest committed version is not the one the statement saw,
-//     the transaction refreshes again and works on the new version (the
-//     SQL layer re-checks its WHERE on it, as PostgreSQL's EvalPlanQual
-//     does). So concurrent updates of one row serialize instead of failing.
+//   - A row it updates, deletes or inserts is locked first (by table and
+//     primary key, until the transaction ends), in PostgreSQL's modes (see
+//     LockStrength): FOR NO KEY UPDATE for an update that leaves the key
+//     columns alone, FOR UPDATE for a delete, a key update or an insert.
+//     So are the rows its cascades delete or update (lockedPlan). A row
+//     locked by another live transaction in a conflicting mode is waited
+//     for; if, once the lock is ours, the row's latest committed version
+//     is not the one the statement saw, the transaction refreshes again
+//     and works on the new version (the SQL layer re-checks its WHERE on
+//     it, as PostgreSQL's EvalPlanQual does). So concurrent updates of one
+//     row serialize instead of failing.
 //   - A wait that would close a cycle fails at once with ErrDeadlock
 //     (40P01); waits end with the transaction's context.
 //   - Reads are not validated at commit, except those of constraint checks
 //     (a child's parent, a deleted parent's children, the schema), which
 //     fail the commit with ErrConflict instead of leaving an orphan.
 //
-// Serializable and RepeatableRead transactions take no locks. A commit of
-// theirs that would change a row a ReadCommitted transaction holds locked
-// fails with ErrConflict, so the lock holder's work is never lost.
+// RepeatableRead transactions take the same row locks (not the
+// key-share locks of foreign-key checks, whose reads their commit
+// validates) but keep their snapshot: a row that changed since it, found
+// on taking its lock (at once, or after waiting for the transaction that
+// changed it to commit), fails the statement with ErrConflict (40001), as
+// PostgreSQL's REPEATABLE READ does; a key inserted since is a unique
+// violation.
 //
-// A new or changed child row takes a key-share (shared) lock on its
-// parent's row, as PostgreSQL's foreign-key check does: a delete of the
-// parent waits for the child's transaction and then sees the child, and a
-// child waits for a parent's delete and then fails with 23503. A
-// transaction that waited for a lock, or found its row changed, or locks a
-// parent row exclusively, moves to the latest state first.
+// Serializable transactions take no locks. A commit of theirs that would
+// change a row another transaction holds locked fails with ErrConflict,
+// so the lock holder's work is never lost.
+//
+// A new or changed child row takes a key-share lock on its parent's row,
+// as PostgreSQL's foreign-key check does: a delete of the parent, or an
+// update of its key, waits for the child's transaction and then sees the
+// child, and a child waits for a parent's delete and then fails with
+// 23503; an update of the parent's other columns and the child's insert
+// do not wait for each other. A transaction that waited for a lock, or
+// found its row changed, or locks a parent row FOR UPDATE, moves to the
+// latest state first.
 //
 // A unique index value an insert or update writes is locked too, so a
 // second inserter of one value waits and then fails with 23505, as in
 // PostgreSQL.
 //
-// Not yet as in PostgreSQL: rows changed by a cascade are not locked (a
-// concurrent change to one is a conflict at commit); an update of a
-// parent's non-key columns takes an exclusive lock, so it waits for
-// children's key-share locks where PostgreSQL's would not; key-share locks
-// are taken for relations to a parent's primary key only.
+// Not yet as in PostgreSQL: key-share locks are taken for relations to a
+// parent's primary key only; a lockless commit fails on any row a
+// ReadCommitted transaction holds, whatever the mode (PostgreSQL's
+// REPEATABLE READ updater of a non-key column would not wait for a
+// key-share lock); lock waits are not queued fairly, so a steady stream of
+// compatible lockers can keep a FOR UPDATE waiting.
 
 // ErrDeadlock is returned when waiting for a row lock would wait forever:
 // the holder is waiting, directly or through others, for a lock this
@@ -59,9 +76,60 @@ import (
 // ErrConflict.
 var ErrDeadlock = errors.New("reldb: deadlock detected")
 
-// ErrLockNotAvailable is returned by TryLockRow when another transaction
-// holds the row. SQLSTATE 55P03.
+// ErrLockNotAvailable is returned by TryLockRow and TryLockRowFor when
+// another transaction holds the row in a conflicting mode, and by a lock
+// wait that outlasts Tx.SetLockTimeout. SQLSTATE 55P03.
 var ErrLockNotAvailable = errors.New("reldb: could not obtain lock on row")
+
+// LockStrength is the mode of a row lock: PostgreSQL's four row-level
+// lock modes, weakest first. Two transactions may hold one row at once
+// unless their modes conflict:
+//
+//	                 ForKeyShare  ForShare  ForNoKeyUpdate  ForUpdate
+//	ForKeyShare                                                X
+//	ForShare                                      X            X
+//	ForNoKeyUpdate                    X           X            X
+//	ForUpdate             X           X           X            X
+//
+// Under ReadCommitted an update that leaves the row's key columns (its
+// primary key and the columns of its unique indexes) as they were takes
+// ForNoKeyUpdate; a delete, or an update that changes a key column, takes
+// ForUpdate; a foreign-key check takes ForKeyShare on the parent row. So
+// a child insert and an update of its parent's other columns do not wait
+// for each other, while a delete of the parent waits for the child's
+// transaction, as in PostgreSQL.
+type LockStrength uint8
+
+// The row lock modes, as SELECT's locking clauses name them.
+const (
+	ForKeyShare LockStrength = iota + 1
+	ForShare
+	ForNoKeyUpdate
+	ForUpdate
+)
+
+var _ fmt.Stringer = ForUpdate
+
+// String returns the mode as SQL's locking clause spells it, such as
+// "FOR NO KEY UPDATE".
+func (s LockStrength) String() string {
+	switch s {
+	case ForKeyShare:
+		return "FOR KEY SHARE"
+	case ForShare:
+		return "FOR SHARE"
+	case ForNoKeyUpdate:
+		return "FOR NO KEY UPDATE"
+	case ForUpdate:
+		return "FOR UPDATE"
+	}
+	return fmt.Sprintf("LockStrength(%d)", uint8(s))
+}
+
+// conflicts reports whether locks of modes s and o on one row, held by
+// two transactions, conflict. With the modes numbered 1 to 4 weakest
+// first, the table above is exactly "their sum exceeds 4".
+func (s LockStrength) conflicts(o LockStrength) bool { return s+o > 4 }
 
 // lockKey names a locked row: its table's primary tree and primary key.
 type lockKey struct {
@@ -69,47 +137,94 @@ type lockKey struct {
 	key  string
 }
 
-// rowLock is a held lock: one exclusive owner, or shared holders (a
-// foreign-key check's key-share lock on a parent). released is closed,
-// and replaced, whenever a holder lets go, waking the waiters to look
-// again.
+// lockHolder is a transaction holding a row lock, in the strongest mode
+// it asked for: each mode's conflicts include those of the weaker ones,
+// so the strongest one stands for all.
+type lockHolder struct {
+	tx   *Tx
+	mode LockStrength
+}
+
+// rowLock is a held lock: its holders, of compatible modes. released is
+// closed, and replaced, whenever a holder lets go, waking the waiters to
+// look again.
 type rowLock struct {
-	owner    *Tx
-	shared   map[*Tx]struct{}
+	holders  []lockHolder
+	one      [1]lockHolder // holders' first backing array: most locks have one holder
 	released chan struct{}
+}
+
+// modeOf returns the mode tx holds the lock in, 0 if none.
+func (l *rowLock) modeOf(tx *Tx) LockStrength {
+	for _, h := range l.holders {
+		if h.tx == tx {
+			return h.mode
+		}
+	}
+	return 0
 }
 
 // blockers returns the holders a request of tx in the given mode must
 // wait for.
-func (l *rowLock) blockers(tx *Tx, exclusive bool) []*Tx {
+func (l *rowLock) blockers(tx *Tx, mode LockStrength) []*Tx {
 	var out []*Tx
-	if l.owner != nil && l.owner != tx {
-		out = append(out, l.owner)
-	}
-	if exclusive {
-		for h := range l.shared {
-			if h != tx {
-				out = append(out, h)
-			}
+	for _, h := range l.holders {
+		if h.tx != tx && h.mode.conflicts(mode) {
+			out = append(out, h.tx)
 		}
 	}
 	return out
 }
 
-// lockTable holds the row locks of a DB's ReadCommitted transactions.
+// grant records tx as holding the lock in mode, upgrading the mode it
+// holds if any.
+func (l *rowLock) grant(tx *Tx, mode LockStrength) {
+	for i := range l.holders {
+		if l.holders[i].tx == tx {
+			l.holders[i].mode = mode
+			return
+		}
+	}
+	if l.holders == nil {
+		l.holders = l.one[:0]
+	}
+	l.holders = append(l.holders, lockHolder{tx, mode})
+}
+
+// drop removes tx from the holders.
+func (l *rowLock) drop(tx *Tx) {
+	for i := range l.holders {
+		if l.holders[i].tx == tx {
+			last := len(l.holders) - 1
+			l.holders[i] = l.holders[last]
+			l.holders[last] = lockHolder{}
+			l.holders = l.holders[:last]
+			return
+		}
+	}
+}
+
+// lockWait is what a waiting transaction waits for: a lock, in a mode.
+type lockWait struct {
+	l    *rowLock
+	mode LockStrength
+}
+
+// lockTable holds the row locks of a DB's ReadCommitted and
+// RepeatableRead transactions.
 type lockTable struct {
 	mu    sync.Mutex
 	locks map[lockKey]*rowLock
-	waits map[*Tx]*rowLock // the lock each waiting transaction waits for
+	waits map[*Tx]lockWait // what each waiting transaction waits for
 	n     atomic.Int64     // locks held: zero lets other commits skip the check
 }
 
-// acquire takes the lock on k for tx, exclusive or shared, waiting while
-// other transactions hold it in a conflicting mode (or failing with
-// ErrLockNotAvailable, without wait). A shared holder that asks for it
-// exclusive upgrades when it is the only holder. It reports whether tx
-// already held it in that mode or a stronger one.
-func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, exclusive, wait bool) (already, waited bool, err error) {
+// acquire takes the lock on k for tx in mode, waiting while other
+// transactions hold it in a conflicting mode (or failing with
+// ErrLockNotAvailable, without wait). A holder that asks for a stronger
+// mode upgrades once no other holder conflicts with it. It reports
+// whether tx already held it in that mode or a stronger one.
+func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, mode LockStrength, wait bool) (already, waited bool, err error) {
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	for {
@@ -117,31 +232,22 @@ func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, exclusive, 
 		if l == nil {
 			if lt.locks == nil {
 				lt.locks = make(map[lockKey]*rowLock)
-				lt.waits = make(map[*Tx]*rowLock)
+				lt.waits = make(map[*Tx]lockWait)
 			}
 			l = &rowLock{released: make(chan struct{})}
 			lt.locks[k] = l
 			lt.n.Add(1)
 		}
-		_, isShared := l.shared[tx]
-		switch {
-		case l.owner == tx, !exclusive && isShared:
+		held := l.modeOf(tx)
+		if held >= mode {
 			return true, waited, nil
 		}
-		blockers := l.blockers(tx, exclusive)
+		blockers := l.blockers(tx, mode)
 		if len(blockers) == 0 {
-			if !isShared {
+			if held == 0 {
 				tx.held = append(tx.held, k)
 			}
-			if exclusive {
-				l.owner = tx
-				delete(l.shared, tx)
-			} else {
-				if l.shared == nil {
-					l.shared = make(map[*Tx]struct{})
-				}
-				l.shared[tx] = struct{}{}
-			}
+			l.grant(tx, mode)
 			return false, waited, nil
 		}
 		if !wait {
@@ -154,7 +260,7 @@ func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, exclusive, 
 				return false, false, fmt.Errorf("%w: waiting for a row of table tree %d held by a transaction that waits for this one", ErrDeadlock, k.tree)
 			}
 		}
-		lt.waits[tx] = l
+		lt.waits[tx] = lockWait{l, mode}
 		ch := l.released
 		lt.mu.Unlock()
 		waited = true
@@ -179,11 +285,11 @@ func (lt *lockTable) waitsFor(from, to *Tx, depth int) bool {
 	if from == to {
 		return true
 	}
-	l := lt.waits[from]
-	if l == nil {
+	w, ok := lt.waits[from]
+	if !ok {
 		return false
 	}
-	for _, h := range l.blockers(from, true) {
+	for _, h := range w.l.blockers(from, w.mode) {
 		if lt.waitsFor(h, to, depth-1) {
 			return true
 		}
@@ -191,9 +297,17 @@ func (lt *lockTable) waitsFor(from, to *Tx, depth int) bool {
 	return false
 }
 
+// waiting reports whether tx waits for a lock now.
+func (lt *lockTable) waiting(tx *Tx) bool {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	_, ok := lt.waits[tx]
+	return ok
+}
+
 // dropIfEmpty removes a lock nobody holds. REQUIRES: lt.mu held.
 func (lt *lockTable) dropIfEmpty(k lockKey, l *rowLock) {
-	if l.owner == nil && len(l.shared) == 0 {
+	if len(l.holders) == 0 {
 		delete(lt.locks, k)
 		lt.n.Add(-1)
 	}
@@ -210,10 +324,7 @@ func (lt *lockTable) releaseAll(tx *Tx) {
 		if l == nil {
 			continue
 		}
-		if l.owner == tx {
-			l.owner = nil
-		}
-		delete(l.shared, tx)
+		l.drop(tx)
 		close(l.released)
 		l.released = make(chan struct{})
 		lt.dropIfEmpty(k, l)
@@ -240,7 +351,7 @@ func (lt *lockTable) checkWrites(c *txn.Changes) error {
 			if err != nil {
 				return
 			}
-			if l := lt.locks[lockKey{id, string(k)}]; l != nil && len(l.blockers(nil, true)) > 0 {
+			if l := lt.locks[lockKey{id, string(k)}]; l != nil && len(l.holders) > 0 {
 				err = &txn.ConflictError{Tree: id, Key: append([]byte(nil), k...), Version: c.Version}
 			}
 		}
@@ -328,22 +439,18 @@ func (tx *Tx) refresh() error {
 	return nil
 }
 
-// lockRow locks the row at pk of d for writing, under ReadCommitted. It
-// reports whether the transaction moved to a newer state to see the row's
-// latest committed version, after which the caller must look it up again.
+// lockRow locks the row at pk of d for a delete or an insert (ForUpdate),
+// under ReadCommitted. It reports whether the transaction moved to a
+// newer state to see the row's latest committed version, after which the
+// caller must look it up again.
 func (tx *Tx) lockRow(d *catalog.Table, pk []byte) (moved bool, err error) {
-	return tx.lockRowWait(d, pk, true)
+	return tx.lockRowMode(d, pk, ForUpdate, true)
 }
 
-// lockRowWait is lockRow; without wait, a row another transaction holds
-// is ErrLockNotAvailable at once.
-func (tx *Tx) lockRowWait(d *catalog.Table, pk []byte, wait bool) (moved bool, err error) {
-	return tx.lockRowMode(d, pk, true, wait)
-}
-
-// lockRowMode is lockRowWait, exclusive or shared.
-func (tx *Tx) lockRowMode(d *catalog.Table, pk []byte, exclusive, wait bool) (moved bool, err error) {
-	return tx.lockTreeKey(d.Primary, pk, exclusive, wait, exclusive && len(d.Refs) > 0)
+// lockRowMode is lockRow in mode; without wait, a row another transaction
+// holds in a conflicting mode is ErrLockNotAvailable at once.
+func (tx *Tx) lockRowMode(d *catalog.Table, pk []byte, mode LockStrength, wait bool) (moved bool, err error) {
+	return tx.lockTreeKey(d.Primary, pk, mode, wait, mode == ForUpdate && len(d.Refs) > 0)
 }
 
 // lockUnique takes the value lock on a unique index key a statement is
@@ -352,22 +459,23 @@ func (tx *Tx) lockRowMode(d *catalog.Table, pk []byte, exclusive, wait bool) (mo
 // latest state, where the write finds the duplicate (23505), as
 // PostgreSQL's second inserter does.
 func (tx *Tx) lockUnique(ix *catalog.Index, key []byte) error {
-	if !tx.rc || !ix.Unique {
+	if !tx.locking() || !ix.Unique {
 		return nil
 	}
-	_, err := tx.lockTreeKey(ix.Tree, key, true, true, false)
+	_, err := tx.lockTreeKey(ix.Tree, key, ForUpdate, true, false /* parent */)
 	return err
 }
 
-// lockTreeKey locks key of tree: a table's primary key, or a unique
-// index's value. parent says the row is a parent locked exclusively, whose
-// referential checks must see the latest children.
-func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, exclusive, wait, parent bool) (moved bool, err error) {
-	if !tx.rc {
+// lockTreeKey locks key of tree in mode: a table's primary key, or a
+// unique index's value. parent says the row is a parent locked to delete
+// it or change its key, whose referential checks must see the latest
+// children.
+func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, parent bool) (moved bool, err error) {
+	if !tx.locking() {
 		return false, nil
 	}
 	ctx, done := tx.waitContext()
-	already, waited, err := tx.db.locks.acquire(ctx, tx, lockKey{tree, string(key)}, exclusive, wait)
+	already, waited, err := tx.db.locks.acquire(ctx, tx, lockKey{tree, string(key)}, mode, wait)
 	if err != nil && context.Cause(ctx) == errLockTimeout {
 		err = fmt.Errorf("%w: lock timeout", ErrLockNotAvailable)
 	}
@@ -379,8 +487,9 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, exclusive, wait, parent b
 	// failed, or validated before the lock was taken: wait for it to
 	// publish, so that the latest state below includes it.
 	tx.db.oracle.Barrier()
+	latestSnap := tx.db.oracle.Latest()
 	var latest, seen any
-	if tr := tx.db.oracle.Latest().Tree(tree); tr != nil {
+	if tr := latestSnap.Tree(tree); tr != nil {
 		if e, ok := tr.Get(key); ok {
 			latest = e.Val
 		}
@@ -388,37 +497,254 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, exclusive, wait, parent b
 	if e, ok := tx.t.Peek(tree, key); ok {
 		seen = e.Val
 	}
+	if !tx.rc {
+		// RepeatableRead keeps its snapshot: a row another transaction
+		// changed since is a serialization failure now, as PostgreSQL
+		// reports it, rather than at commit. A key that appeared since
+		// is left to the caller (an insert's unique violation).
+		if latest != seen && seen != nil {
+			return false, tx.conflictError(&txn.ConflictError{Tree: tree, Key: []byte(key), Version: latestSnap.Version()})
+		}
+		return false, nil
+	}
 	// A lock waited for, or a row that changed, means another transaction
 	// committed something this one must see; so does locking a parent row
-	// exclusively, whose referential check must see the children other
-	// transactions committed since the statement began, as PostgreSQL's
-	// does.
+	// to delete it or change its key, whose referential check must see the
+	// children other transactions committed since the statement began, as
+	// PostgreSQL's does.
 	if latest == seen && !waited && !(parent && tx.t.Behind()) {
 		return false, nil
 	}
 	return true, tx.refresh()
 }
 
+// locking reports whether the transaction takes row locks:
+// ReadCommitted and RepeatableRead writers do, Serializable ones and
+// readers do not.
+func (tx *Tx) locking() bool {
+	return tx.writeState != nil && (tx.rc || tx.iso == RepeatableRead)
+}
+
+// appeared reports whether key, absent from a RepeatableRead
+// transaction's snapshot, was committed to tree since: a value it is
+// about to insert that a concurrent transaction inserted first, a unique
+// violation as in PostgreSQL.
+func (tx *Tx) appeared(tree txn.TreeID, key []byte) bool {
+	if tx.rc || !tx.locking() {
+		return false
+	}
+	if _, ok := tx.t.Peek(tree, key); ok {
+		return false
+	}
+	tr := tx.db.oracle.Latest().Tree(tree)
+	if tr == nil {
+		return false
+	}
+	_, ok := tr.Get(key)
+	return ok
+}
+
+// lockLookup locks the row a statement found at pk under ReadCommitted,
+// in mode, and, if its latest committed version differs from the one
+// found, looks it up again in the newer state (ErrNotFound if it is gone).
+func (tx *Tx) lockLookup(d *catalog.Table, table string, key any, pk []byte, old []any, mode LockStrength) (*catalog.Table, []any, []byte, error) {
+	moved, err := tx.lockRowMode(d, pk, mode, true)
+	if err != nil || !moved {
+		return d, old, pk, err
+	}
+	if d, err = tx.table(table); err != nil {
+		return nil, nil, nil, err
+	}
+	old, pk, err = tx.lookup(d, key)
+	return d, old, pk, err
+}
+
+// lockUpdated locks the row an update of set will change, under
+// ReadCommitted, in the mode PostgreSQL's UPDATE takes: ForNoKeyUpdate
+// when the key columns keep their values, ForUpdate when one changes —
+// decided on the row's latest version, so a row that changed while the
+// lock was waited for may need the stronger mode after all. It returns
+// the row as lockLookup does.
+func (tx *Tx) lockUpdated(d *catalog.Table, table string, key any, pk []byte, old []any, set Row) (*catalog.Table, []any, []byte, error) {
+	if !tx.locking() {
+		return d, old, pk, nil
+	}
+	held := LockStrength(0)
+	for {
+		mode := ForNoKeyUpdate
+		if vals, err := d.ApplySet(make([]any, len(old)), old, set); err == nil && keyChanged(d, old, vals) {
+			mode = ForUpdate
+		} // else the update fails on its own, or changes no key
+		if mode <= held {
+			return d, old, pk, nil
+		}
+		var err error
+		if d, old, pk, err = tx.lockLookup(d, table, key, pk, old, mode); err != nil {
+			return d, old, pk, err
+		}
+		held = mode
+	}
+}
+
+// keyChanged reports whether an update from old to vals changes a key
+// column of d: one of its primary key or of a unique index, the columns
+// PostgreSQL's FOR KEY SHARE protects.
+func keyChanged(d *catalog.Table, old, vals []any) bool {
+	for _, c := range d.PK {
+		if !sameStored(old[c], vals[c]) {
+			return true
+		}
+	}
+	for _, ix := range d.Indexes {
+		if !ix.Unique {
+			continue
+		}
+		for _, c := range ix.Cols {
+			if !sameStored(old[c], vals[c]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lockedPlan is tx.plan for a ReadCommitted transaction: it first locks
+// every row the plan changes — a cascade's deletes ForUpdate, its updates
+// ForNoKeyUpdate or ForUpdate as an UPDATE's — waiting for their holders
+// as the statement's own row does. If a lock shows that another
+// transaction committed meanwhile, the transaction moves to the latest
+// state and plans again: a child a concurrent transaction re-pointed is
+// left alone, one it deleted is gone, one it added is in. Locks taken for
+// an earlier plan stay held to the transaction's end, as PostgreSQL's
+// do. Those plans read without recording (a move would find its own
+// stale reads in conflict); once the rows are locked, the plan returned
+// is made again with its reads recorded, for the commit to validate
+// against lockless writers. Other isolation levels plan once and lock
+// nothing.
+//
+// REQUIRES: runPlanned's integrity stretch, the only one open.
+func (tx *Tx) lockedPlan(p *planner, d *catalog.Table, pk []byte, old, new []any) (*relation.Plan, error) {
+	switch {
+	case tx.rc:
+		tx.t.LeaveIntegrity()
+		err := tx.lockPlanned(p, d, pk, old, new)
+		tx.t.EnterIntegrity()
+		if err != nil {
+			return nil, err
+		}
+	case tx.locking():
+		// RepeatableRead never moves: a changed row is a serialization
+		// failure, so one plan, locked, will do.
+		plan, err := tx.plan(p, d, pk, old, new)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.lockPlan(plan); err != nil {
+			return nil, err
+		}
+		return plan, nil
+	}
+	return tx.plan(p, d, pk, old, new)
+}
+
+// lockPlanned plans and locks the plan's rows until a plan's rows are
+// all locked without moving the transaction.
+func (tx *Tx) lockPlanned(p *planner, d *catalog.Table, pk []byte, old, new []any) error {
+	for {
+		plan, err := tx.plan(p, d, pk, old, new)
+		if err != nil {
+			return err
+		}
+		moved, err := tx.lockPlan(plan)
+		if err != nil || !moved {
+			return err
+		}
+	}
+}
+
+// lockPlan locks the rows of plan in its order, stopping at the first
+// lock that moved the transaction to a newer state.
+func (tx *Tx) lockPlan(plan *relation.Plan) (moved bool, err error) {
+	var d *catalog.Table
+	for i := range plan.Ops {
+		op := &plan.Ops[i]
+		if d == nil || d.Name != op.Table {
+			if d, err = tx.table(op.Table); err != nil {
+				return false, err
+			}
+		}
+		mode := ForUpdate
+		if op.Kind == relation.OpUpdate && !setChangesKey(d, op.Row, op.Set) {
+			mode = ForNoKeyUpdate
+		}
+		if moved, err = tx.lockRowMode(d, op.PK, mode, true); err != nil || moved {
+			return moved, err
+		}
+	}
+	return false, nil
+}
+
+// setChangesKey reports whether a plan's update of row to the values in
+// set (by column position) changes a key column (see keyChanged).
+func setChangesKey(d *catalog.Table, row []any, set map[int]any) bool {
+	for c, v := range set {
+		if sameStored(row[c], v) {
+			continue
+		}
+		if slices.Contains(d.PK, c) {
+			return true
+		}
+		for _, ix := range d.Indexes {
+			if ix.Unique && slices.Contains(ix.Cols, c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // LockRow locks the row of table with primary key key for update, as
-// SELECT ... FOR UPDATE does, and returns its latest committed version
-// (with this transaction's own changes): under ReadCommitted it waits for
-// a transaction that holds the row, and moves the transaction onto a
-// newer state if the row changed since its statement began. Under the
-// other levels it returns the row as the transaction sees it; their commit
-// validation protects it instead. Returns ErrNotFound if there is no such
-// row (any more).
+// SELECT ... FOR UPDATE does; it is LockRowFor with ForUpdate.
 func (tx *Tx) LockRow(table string, key any) (Record, error) {
-	return tx.lockRowStmt(table, key, true)
+	return tx.lockRowStmt(table, key, ForUpdate, true)
 }
 
 // TryLockRow is LockRow without waiting: a row another transaction holds
 // is ErrLockNotAvailable (55P03), as FOR UPDATE NOWAIT reports it; the
 // SQL layer's SKIP LOCKED skips it.
 func (tx *Tx) TryLockRow(table string, key any) (Record, error) {
-	return tx.lockRowStmt(table, key, false)
+	return tx.lockRowStmt(table, key, ForUpdate, false)
 }
 
-func (tx *Tx) lockRowStmt(table string, key any, wait bool) (Record, error) {
+// LockRowFor locks the row of table with primary key key in the given
+// mode, as SELECT ... FOR UPDATE / FOR NO KEY UPDATE / FOR SHARE / FOR KEY
+// SHARE does, and returns its latest committed version (with this
+// transaction's own changes): under ReadCommitted it waits for
+// transactions that hold the row in a conflicting mode (see
+// LockStrength), and moves the transaction onto a newer state if the row
+// changed since its statement began. The lock lasts until the
+// transaction ends; asking again for a weaker mode keeps the stronger
+// one. Under RepeatableRead it locks too, but a row changed since the
+// transaction's snapshot is ErrConflict (40001) instead. Under
+// Serializable it takes no lock and returns the row as the transaction
+// sees it; its commit validation protects it instead.
+// Returns ErrNotFound if there is no such row (any more), ErrDeadlock if
+// the wait would never end, and ErrInvalidArgument for an unknown mode.
+func (tx *Tx) LockRowFor(table string, key any, mode LockStrength) (Record, error) {
+	return tx.lockRowStmt(table, key, mode, true)
+}
+
+// TryLockRowFor is LockRowFor without waiting: a row another transaction
+// holds in a conflicting mode is ErrLockNotAvailable (55P03), as NOWAIT
+// reports it.
+func (tx *Tx) TryLockRowFor(table string, key any, mode LockStrength) (Record, error) {
+	return tx.lockRowStmt(table, key, mode, false)
+}
+
+func (tx *Tx) lockRowStmt(table string, key any, mode LockStrength, wait bool) (Record, error) {
+	if mode < ForKeyShare || mode > ForUpdate {
+		return Record{}, fmt.Errorf("lock row of %s: %w: unknown lock mode %v", table, ErrInvalidArgument, mode)
+	}
 	if err := tx.enter(); err != nil {
 		return Record{}, err
 	}
@@ -431,7 +757,7 @@ func (tx *Tx) lockRowStmt(table string, key any, wait bool) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("lock row of %s: %w", table, err)
 	}
-	moved, err := tx.lockRowWait(d, pk, wait)
+	moved, err := tx.lockRowMode(d, pk, mode, wait)
 	if err != nil {
 		return Record{}, fmt.Errorf("lock row of %s: %w", table, err)
 	}

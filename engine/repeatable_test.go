@@ -47,21 +47,79 @@ func TestRepeatableRead_WriteSkew(t *testing.T) {
 }
 
 // TestRepeatableRead_LostUpdate: two transactions that write one row
-// cannot both commit; the second fails with 40001 and the first's write
-// stands. Each keeps reading its own snapshot meanwhile.
+// cannot both commit. As in PostgreSQL, the second update waits for the
+// first transaction; once that commits, the update fails with 40001 at
+// the statement (not at commit) and the first's write stands; had it
+// rolled back, the update would go ahead.
 func TestRepeatableRead_LostUpdate(t *testing.T) {
-	db := isoSeeded(t, engine.Options{})
-	a, b := isoBegin(t, db, isoRR), isoBegin(t, db, isoRR)
-	for _, tx := range []*engine.Tx{a, b} {
-		_, err := tx.Update("accounts", 4, engine.Row{"balance": isoBalance(t, tx, 4) - 10})
-		require.NoError(t, err)
+	for _, end := range []string{"commit", "rollback"} {
+		t.Run(end, func(t *testing.T) {
+			db := isoSeeded(t, engine.Options{})
+			a, b := isoBegin(t, db, isoRR), isoBegin(t, db, isoRR)
+			_, err := a.Update("accounts", 4, engine.Row{"balance": isoBalance(t, a, 4) - 10})
+			require.NoError(t, err)
+			seen := isoBalance(t, b, 4)
+			done := startWaiting(t, b, func() error {
+				_, err := b.Update("accounts", 4, engine.Row{"balance": seen - 10})
+				return err
+			})
+			if end == "rollback" {
+				require.NoError(t, a.Rollback())
+				require.NoError(t, <-done)
+				require.NoError(t, b.Commit())
+			} else {
+				require.NoError(t, a.Commit())
+				isoRequireConflict(t, <-done)
+				assert.Equal(t, int64(100), isoBalance(t, b, 4), "b keeps reading its snapshot")
+				require.NoError(t, b.Rollback())
+			}
+			got, err := isoView(t, db, 4)
+			require.NoError(t, err)
+			assert.Equal(t, int64(90), got)
+		})
 	}
-	require.NoError(t, a.Commit())
-	assert.Equal(t, int64(90), isoBalance(t, b, 4), "b reads its own write")
-	isoRequireConflict(t, b.Commit())
-	got, err := isoView(t, db, 4)
-	require.NoError(t, err)
-	assert.Equal(t, int64(90), got)
+}
+
+// TestRepeatableRead_ChangedSinceSnapshot: updating, deleting or locking a
+// row that a transaction committed after the snapshot changed fails with
+// 40001 at the statement, as PostgreSQL's REPEATABLE READ does; a row only
+// locked meanwhile, or changed by a transaction that rolled back, does
+// not.
+func TestRepeatableRead_ChangedSinceSnapshot(t *testing.T) {
+	steps := []struct {
+		name string
+		run  func(tx *engine.Tx) error
+	}{
+		{"update", func(tx *engine.Tx) error {
+			_, err := tx.Update("accounts", 2, engine.Row{"balance": 1})
+			return err
+		}},
+		{"delete", func(tx *engine.Tx) error { return tx.Delete("accounts", 2) }},
+		{"lock", func(tx *engine.Tx) error {
+			_, err := tx.LockRowFor("accounts", 2, engine.ForKeyShare)
+			return err
+		}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			db := isoSeeded(t, engine.Options{})
+			rr := isoBegin(t, db, isoRR)
+			require.NoError(t, db.Update(context.Background(), func(tx *engine.Tx) error {
+				_, err := tx.Update("accounts", 2, engine.Row{"balance": 21})
+				return err
+			}))
+			isoRequireConflict(t, st.run(rr))
+			require.NoError(t, rr.Rollback())
+
+			rr = isoBegin(t, db, isoRR)
+			locker := isoBegin(t, db, isoRC)
+			_, err := locker.LockRowFor("accounts", 2, engine.ForShare)
+			require.NoError(t, err)
+			require.NoError(t, locker.Rollback())
+			assert.NoError(t, st.run(rr), "a lock alone changes nothing")
+			require.NoError(t, rr.Commit())
+		})
+	}
 }
 
 // TestRepeatableRead_Snapshot: reads repeat: a row committed by another

@@ -172,7 +172,7 @@ func (tx *Tx) commit() error {
 		return tx.commitDurable()
 	}
 	var hook func(*txn.Changes) error
-	if !tx.readOnly && !tx.rc {
+	if !tx.readOnly && !tx.locking() {
 		// The check runs under the commit lock, not here: a lock taken
 		// meanwhile must be seen.
 		hook = tx.db.locklessHook
@@ -188,7 +188,7 @@ func (tx *Tx) commit() error {
 func (tx *Tx) commitDurable() error {
 	wrote := tx.t.Writes() > 0
 	hook := tx.db.dur.Hook
-	if !tx.readOnly && !tx.rc {
+	if !tx.readOnly && !tx.locking() {
 		hook = tx.db.locklessHook
 	}
 	v, err := tx.t.CommitWith(hook)

@@ -118,11 +118,14 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 	key := tx.arena.Own(tx.scratch)
 	// Put first and look at what it replaced: one descent instead of a Get
 	// and a Put. A duplicate is undone by the caller's rollback.
-	if tx.rc {
+	if tx.locking() {
 		// Wait for a concurrent inserter of the key; a row it committed is
 		// then a duplicate.
 		if _, err := tx.lockRow(d, key); err != nil {
 			return nil, err
+		}
+		if tx.appeared(d.Primary, key) {
+			return nil, d.UniqueError(d.PKName, d.PK, vals)
 		}
 	}
 	pe := tx.rows.Entry(key, vals)
@@ -136,6 +139,9 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 		ik := tx.indexKey(d, ix, vals, key)
 		if err := tx.lockUnique(ix, ik); err != nil {
 			return nil, err
+		}
+		if ix.Unique && tx.appeared(ix.Tree, ik) {
+			return nil, d.UniqueError(ix.Name, ix.Cols, vals)
 		}
 		if _, existed := tx.t.Put(ix.Tree, index.Entry{Key: ik, Val: row}); existed {
 			return nil, tx.duplicate(d, ix.Tree, ik, d.UniqueError(ix.Name, ix.Cols, vals))
@@ -226,21 +232,6 @@ func (tx *Tx) Get(table string, key any) (Record, error) {
 	return tx.looseRecord(d, vals), nil
 }
 
-// lockLookup locks the row a statement found at pk under ReadCommitted and,
-// if its latest committed version differs from the one found, looks it
-// up again in the newer state (ErrNotFound if it is gone).
-func (tx *Tx) lockLookup(d *catalog.Table, table string, key any, pk []byte, old []any) (*catalog.Table, []any, []byte, error) {
-	moved, err := tx.lockRow(d, pk)
-	if err != nil || !moved {
-		return d, old, pk, err
-	}
-	if d, err = tx.table(table); err != nil {
-		return nil, nil, nil, err
-	}
-	old, pk, err = tx.lookup(d, key)
-	return d, old, pk, err
-}
-
 // Update changes the named columns of the row with the given primary key and
 // returns the row as stored. Any column may change, the primary key
 // included. Returns ErrNotFound if there is no such row, ErrNoColumn or
@@ -262,7 +253,7 @@ func (tx *Tx) updateStmt(table string, key any, set Row) (Record, error) {
 	}
 	old, pk, err := tx.lookup(d, key)
 	if err == nil {
-		d, old, pk, err = tx.lockLookup(d, table, key, pk, old)
+		d, old, pk, err = tx.lockUpdated(d, table, key, pk, old, set)
 	}
 	if err != nil {
 		return Record{}, fmt.Errorf("update %s: %w", table, err)
@@ -314,6 +305,9 @@ func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) 
 		if err := tx.lockUnique(ix, newKey); err != nil {
 			return err
 		}
+		if ix.Unique && tx.appeared(ix.Tree, newKey) {
+			return d.UniqueError(ix.Name, ix.Cols, vals)
+		}
 		if _, existed := tx.t.Put(ix.Tree, index.Entry{Key: newKey, Val: row}); existed {
 			return tx.duplicate(d, ix.Tree, newKey, d.UniqueError(ix.Name, ix.Cols, vals))
 		}
@@ -342,7 +336,7 @@ func (tx *Tx) Delete(table string, key any) error {
 	}
 	old, pk, err := tx.lookup(d, key)
 	if err == nil {
-		d, old, pk, err = tx.lockLookup(d, table, key, pk, old)
+		d, old, pk, err = tx.lockLookup(d, table, key, pk, old, ForUpdate)
 	}
 	if err != nil {
 		return fmt.Errorf("delete from %s: %w", table, err)

@@ -323,14 +323,15 @@ func (s *Session) targetRows(tx *engine.Tx, ts *tableSchema, alias string, other
 	return sc, rows, nil
 }
 
-// recheck locks a target row of UPDATE or DELETE under READ COMMITTED,
-// waiting for a holder, and re-checks it (see relock); other levels get
-// the row as found.
-func (s *Session) recheck(tx *engine.Tx, table string, ts *tableSchema, sc *scope, joined []any, where ir.Expr, ev *evaluator) ([]any, bool, error) {
-	if tx.Isolation() != engine.ReadCommitted || tx.ReadOnly() {
+// recheck locks a target row of UPDATE or DELETE in mode, waiting for a
+// holder, and re-checks it (see relock): under READ COMMITTED a row
+// changed meanwhile is re-read, under REPEATABLE READ it is 40001;
+// SERIALIZABLE gets the row as found.
+func (s *Session) recheck(tx *engine.Tx, table string, ts *tableSchema, sc *scope, joined []any, where ir.Expr, ev *evaluator, mode engine.LockStrength) ([]any, bool, error) {
+	if tx.Isolation() == engine.Serializable || tx.ReadOnly() {
 		return joined, true, nil
 	}
-	return s.relock(tx, table, ts, sc, joined, where, ev, true)
+	return s.relock(tx, table, ts, sc, joined, where, ev, mode, true)
 }
 
 func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, error) {
@@ -356,7 +357,7 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	res := Result{}
 	rowEv := ev.with(sc)
 	for _, joined := range rows {
-		joined, ok, err := s.recheck(tx, table, ts, sc, joined, st.Where, ev)
+		joined, ok, err := s.recheck(tx, table, ts, sc, joined, st.Where, ev, engine.ForNoKeyUpdate)
 		if err != nil {
 			return res, err
 		}
@@ -408,7 +409,7 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 	}
 	res := Result{}
 	for _, old := range rows {
-		old, ok, err := s.recheck(tx, table, ts, sc, old, st.Where, ev)
+		old, ok, err := s.recheck(tx, table, ts, sc, old, st.Where, ev, engine.ForUpdate)
 		if err != nil {
 			return res, err
 		}

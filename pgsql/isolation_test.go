@@ -52,10 +52,13 @@ func TestSession_Isolation(t *testing.T) {
 	a, b := pgsql.NewSession(db), pgsql.NewSession(db)
 	for _, s := range []*pgsql.Session{a, b} {
 		require.Equal(t, "BEGIN", outcome(t, s, "BEGIN ISOLATION LEVEL REPEATABLE READ"))
-		require.Equal(t, "UPDATE 1", outcome(t, s, `UPDATE doctors SET on_call = NOT on_call WHERE id = 1`))
+		require.Equal(t, [][]string{{"1"}}, texts(t, s, `SELECT count(*) FROM doctors WHERE id = 1`))
 	}
+	require.Equal(t, "UPDATE 1", outcome(t, a, `UPDATE doctors SET on_call = NOT on_call WHERE id = 1`))
 	require.Equal(t, "COMMIT", outcome(t, a, "COMMIT"))
-	assert.Equal(t, "ERROR 40001", outcome(t, b, "COMMIT"), "a lost update is refused")
+	assert.Equal(t, "ERROR 40001", outcome(t, b, `UPDATE doctors SET on_call = NOT on_call WHERE id = 1`),
+		"a lost update is refused at the statement, as in PostgreSQL")
+	require.Equal(t, "ROLLBACK", outcome(t, b, "ROLLBACK"))
 
 	// database/sql's levels.
 	sqlDB := sql.OpenDB(pgsql.NewConnector(setup(t)))
@@ -165,5 +168,5 @@ func TestSession_SelectForUpdate(t *testing.T) {
 	assert.Equal(t, [][]string{{"SELECT 0"}}, <-waited, "the row's new version no longer matches")
 	require.Equal(t, "COMMIT", outcome(t, b, "COMMIT"))
 	assert.Equal(t, "ERROR 0A000", outcome(t, setup, `SELECT count(*) FROM jobs FOR UPDATE`))
-	assert.Equal(t, "ERROR 0A000", outcome(t, setup, `SELECT * FROM jobs FOR SHARE`))
+	assert.Equal(t, "SELECT 3", outcome(t, setup, `SELECT * FROM jobs FOR SHARE`))
 }

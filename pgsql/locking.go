@@ -9,23 +9,34 @@ import (
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
 )
 
-// SELECT ... FOR UPDATE / FOR NO KEY UPDATE [OF t] [NOWAIT | SKIP LOCKED]
-// over one table: the rows the query returns are locked for the rest of
-// the transaction, in ORDER BY order and only as many as LIMIT and OFFSET
-// keep, so `FOR UPDATE SKIP LOCKED LIMIT 1` hands each worker of a job
-// queue its own row. Under READ COMMITTED a row another transaction
-// holds is waited for (NOWAIT: 55P03; SKIP LOCKED: left out) and then
-// re-checked against WHERE in its new version, as UPDATE does; the other
-// levels take no locks and rely on their commit validation. FOR SHARE and
-// FOR KEY SHARE, joins, grouping, DISTINCT and set operations with a
-// locking clause are 0A000.
+// SELECT ... FOR UPDATE / FOR NO KEY UPDATE / FOR SHARE / FOR KEY SHARE
+// [OF t] [NOWAIT | SKIP LOCKED] over one table: the rows the query returns
+// are locked in that mode (engine.LockStrength, PostgreSQL's conflict
+// table) for the rest of the transaction, in ORDER BY order and only as
+// many as LIMIT and OFFSET keep, so `FOR UPDATE SKIP LOCKED LIMIT 1` hands
+// each worker of a job queue its own row. Under READ COMMITTED a row
+// another transaction holds in a conflicting mode is waited for (NOWAIT:
+// 55P03; SKIP LOCKED: left out) and then re-checked against WHERE in its
+// new version, as UPDATE does; REPEATABLE READ locks too, but a row
+// changed since its snapshot is 40001; SERIALIZABLE takes no locks and
+// relies on its commit validation. UPDATE locks its rows FOR NO KEY UPDATE (the
+// engine takes FOR UPDATE once a key column changes), DELETE FOR UPDATE.
+// Several locking clauses, joins, grouping, DISTINCT and set operations
+// with a locking clause are 0A000.
+
+// lockStrengths maps a locking clause's strength to the engine's mode.
+var lockStrengths = map[ir.LockStrength]engine.LockStrength{
+	ir.ForKeyShare: engine.ForKeyShare, ir.ForShare: engine.ForShare,
+	ir.ForNoKeyUpdate: engine.ForNoKeyUpdate, ir.ForUpdate: engine.ForUpdate,
+}
 
 // lockedRows locks the rows of a locking SELECT and returns those it
 // keeps, in their order. rows are the table's rows that passed WHERE.
 func (s *Session) lockedRows(tx *engine.Tx, st *ir.Select, sc *scope, rows [][]any, targets []target, order []orderTerm, ev *evaluator) ([][]any, error) {
 	lk := st.Locking[0]
+	mode, known := lockStrengths[lk.Strength]
 	switch {
-	case len(st.Locking) > 1, lk.Strength == ir.ForShare, lk.Strength == ir.ForKeyShare:
+	case len(st.Locking) > 1, !known:
 		return nil, pgerr.Unsupported(lk.String())
 	case len(st.GroupBy) > 0, st.Having != nil, st.Distinct, hasAggregate(targets):
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "%s is not allowed with GROUP BY, aggregate functions or DISTINCT", lk.Strength)
@@ -88,7 +99,7 @@ func (s *Session) lockedRows(tx *engine.Tx, st *ir.Select, sc *scope, rows [][]a
 		if want >= 0 && int64(len(kept)) >= want {
 			break
 		}
-		r, ok, err := s.relock(tx, table, ts, sc, r, st.Where, ev, lk.Wait == ir.LockWaitBlock)
+		r, ok, err := s.relock(tx, table, ts, sc, r, st.Where, ev, mode, lk.Wait == ir.LockWaitBlock)
 		switch {
 		case errors.Is(err, engine.ErrLockNotAvailable) && lk.Wait == ir.LockSkipLocked:
 			continue
@@ -104,20 +115,21 @@ func (s *Session) lockedRows(tx *engine.Tx, st *ir.Select, sc *scope, rows [][]a
 }
 
 // relock locks the table row at the start of row (the rest of it comes
-// from FROM / USING), waiting for a holder or not (ErrLockNotAvailable),
+// from FROM / USING) in mode, waiting for a holder or not
+// (ErrLockNotAvailable),
 // and returns the row as it now is and whether the statement still
 // applies to it: a version another transaction committed meanwhile must
 // still match where, and a row it deleted is skipped — PostgreSQL's
 // re-check of updated rows. Outside READ COMMITTED the engine takes no
 // lock and the row comes back as found.
-func (s *Session) relock(tx *engine.Tx, table string, ts *tableSchema, sc *scope, row []any, where ir.Expr, ev *evaluator, wait bool) ([]any, bool, error) {
+func (s *Session) relock(tx *engine.Tx, table string, ts *tableSchema, sc *scope, row []any, where ir.Expr, ev *evaluator, mode engine.LockStrength, wait bool) ([]any, bool, error) {
 	old := row[:len(ts.types)]
 	var rec engine.Record
 	var err error
 	if wait {
-		rec, err = tx.LockRow(table, ts.key(old))
+		rec, err = tx.LockRowFor(table, ts.key(old), mode)
 	} else {
-		rec, err = tx.TryLockRow(table, ts.key(old))
+		rec, err = tx.TryLockRowFor(table, ts.key(old), mode)
 	}
 	if errors.Is(err, engine.ErrNotFound) {
 		return nil, false, nil

@@ -123,7 +123,7 @@ func TestSession_Exec_Statements(t *testing.T) {
 		{"cascade not counted", "DELETE FROM authors WHERE id = 1", nil, "DELETE 1"},
 		{"drop referenced", "DROP TABLE authors", nil, "ERROR 2BP01"},
 		{"drop together", "DROP TABLE authors, books", nil, "DROP TABLE"},
-		{"locking", "SELECT id FROM authors FOR SHARE", nil, "ERROR 0A000"},
+		{"locking", "SELECT id FROM authors FOR SHARE FOR UPDATE", nil, "ERROR 0A000"},
 		{"check subquery", "CREATE TABLE c (id integer PRIMARY KEY CHECK (id > (SELECT 1)))", nil, "ERROR 0A000"},
 		{"array_agg", "SELECT author_id, array_agg(id) FROM books GROUP BY author_id", nil, "ERROR 0A000"},
 	}
