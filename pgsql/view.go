@@ -410,8 +410,7 @@ func (s *Session) brokenViews(tx *engine.Tx, table string) []string {
 func tablesRead(st *ir.Select, ctes []string) []string {
 	found := map[string]bool{}
 	var sel func(st *ir.Select, ctes []string)
-	var expr func(e ir.Expr, ctes []string)
-	expr = func(e ir.Expr, ctes []string) {
+	expr := func(e ir.Expr, ctes []string) {
 		ir.Inspect(e, func(x ir.Expr) bool {
 			switch x := x.(type) {
 			case *ir.Subquery:
