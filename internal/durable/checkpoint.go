@@ -222,7 +222,7 @@ func decodeSnapshot(b []byte) (*Recovered, error) {
 	if format >= 3 {
 		s.logIndex = d.uvarint()
 	}
-	defs := decodeCatalog(d)
+	defs := decodeCatalog(d, false)
 	if d.err != nil {
 		return nil, d.err
 	}

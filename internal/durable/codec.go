@@ -415,8 +415,10 @@ func appendCatalog(e *enc, defs []*catalog.Table) {
 // decodeCatalog reads what appendCatalog wrote and checks what the engine
 // relies on: positions within their tables, known types and actions, tree
 // IDs used once. The tables come back in the order written, with fresh
-// sequences (the caller carries sequences over).
-func decodeCatalog(d *dec) []*catalog.Table {
+// sequences (the caller carries sequences over). A partial catalog (the
+// tables one commit changed) may have relations to tables it does not
+// hold: those are not checked.
+func decodeCatalog(d *dec, partial bool) []*catalog.Table {
 	nfk := d.count(16)
 	fks := make([]*catalog.FK, nfk)
 	for i := range fks {
@@ -547,40 +549,51 @@ func decodeCatalog(d *dec) []*catalog.Table {
 		}
 		defs = append(defs, t)
 	}
-	// Relations must fit the tables they join.
+	if partial {
+		return defs // the caller checks relations against the whole catalog
+	}
 	byName := make(map[string]*catalog.Table, len(defs))
 	for _, t := range defs {
 		byName[t.Name] = t
 	}
-	for _, fk := range fks {
-		c, p := byName[fk.Child], byName[fk.Parent]
-		if c == nil || p == nil {
-			d.fail("relation %q joins unknown tables", fk.Name)
-			return nil
-		}
-		for _, x := range fk.ChildCols {
-			if x >= len(c.Cols) {
-				d.fail("relation %q: column %d out of range", fk.Name, x)
-			}
-		}
-		for _, x := range fk.SetCols {
-			if x >= len(c.Cols) {
-				d.fail("relation %q: column %d out of range", fk.Name, x)
-			}
-		}
-		for _, x := range fk.ParentCols {
-			if x >= len(p.Cols) {
-				d.fail("relation %q: column %d out of range", fk.Name, x)
-			}
-		}
-		if !trees[fk.ChildTree] || !trees[fk.ParentTree] {
-			d.fail("relation %q: unknown tree", fk.Name)
-		}
+	if err := checkRelations(fks, byName, trees); err != "" {
+		d.fail("%s", err)
 	}
 	if d.err != nil {
 		return nil
 	}
 	return defs
+}
+
+// checkRelations checks that relations fit the tables they join, found
+// by name in byName: both exist, the relation's columns are theirs and
+// its trees are among trees. It returns what is wrong, or "".
+func checkRelations(fks []*catalog.FK, byName map[string]*catalog.Table, trees map[txn.TreeID]bool) string {
+	for _, fk := range fks {
+		c, p := byName[fk.Child], byName[fk.Parent]
+		if c == nil || p == nil {
+			return fmt.Sprintf("relation %q joins unknown tables", fk.Name)
+		}
+		for _, x := range fk.ChildCols {
+			if x >= len(c.Cols) {
+				return fmt.Sprintf("relation %q: column %d out of range", fk.Name, x)
+			}
+		}
+		for _, x := range fk.SetCols {
+			if x >= len(c.Cols) {
+				return fmt.Sprintf("relation %q: column %d out of range", fk.Name, x)
+			}
+		}
+		for _, x := range fk.ParentCols {
+			if x >= len(p.Cols) {
+				return fmt.Sprintf("relation %q: column %d out of range", fk.Name, x)
+			}
+		}
+		if !trees[fk.ChildTree] || !trees[fk.ParentTree] {
+			return fmt.Sprintf("relation %q: unknown tree", fk.Name)
+		}
+	}
+	return ""
 }
 
 // valueFits reports whether a decoded value has the Go type that columns of

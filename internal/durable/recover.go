@@ -1,11 +1,13 @@
 package durable
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -157,6 +159,117 @@ func checkRow(t *catalog.Table, row []any) error {
 	return nil
 }
 
+// mergeCatalog returns the catalog after a schema change logged as what
+// changed (format 3): the current tables less those dropped, with those
+// created or changed put in, in key order. The relations and many-to-many
+// relations a changed table shares with an unchanged one are made one
+// again, the changed table's copy standing for both, and the result is
+// checked as decodeCatalog checks a whole catalog: every tree used once,
+// every relation between tables that exist.
+func (s *Recovered) mergeCatalog(dropped []string, changed []*catalog.Table) ([]*catalog.Table, error) {
+	byName := make(map[string]*catalog.Table, len(s.defs)+len(changed))
+	for _, t := range s.defs {
+		byName[t.Name] = t
+	}
+	for _, name := range dropped {
+		if byName[name] == nil {
+			return nil, fmt.Errorf("%w: schema change drops table %q, which does not exist", ErrCorrupt, name)
+		}
+		delete(byName, name)
+	}
+	fks := map[uint64]*catalog.FK{}
+	m2ms := map[string]*catalog.ManyToMany{}
+	isNew := make(map[*catalog.Table]bool, len(changed))
+	for _, t := range changed {
+		byName[t.Name] = t
+		isNew[t] = true
+		for _, list := range [][]*catalog.FK{t.FKs, t.Refs} {
+			for _, fk := range list {
+				fks[fk.Seq] = fk
+			}
+		}
+		for _, m := range t.M2M {
+			m2ms[m.Name] = m
+		}
+	}
+	defs := make([]*catalog.Table, 0, len(byName))
+	for _, t := range byName {
+		if !isNew[t] {
+			t = relink(t, fks, m2ms)
+		}
+		defs = append(defs, t)
+	}
+	slices.SortFunc(defs, func(a, b *catalog.Table) int {
+		return bytes.Compare(catalog.CatalogKey(a.Name), catalog.CatalogKey(b.Name))
+	})
+	trees := map[txn.TreeID]bool{catalog.CatalogTree: true}
+	use := func(id txn.TreeID, table string) error {
+		if trees[id] {
+			return fmt.Errorf("%w: tree %d of table %q is used twice", ErrCorrupt, id, table)
+		}
+		trees[id] = true
+		return nil
+	}
+	var all []*catalog.FK
+	seen := map[*catalog.FK]bool{}
+	for _, t := range defs {
+		if err := use(t.Primary, t.Name); err != nil {
+			return nil, err
+		}
+		for _, ix := range t.Indexes {
+			if err := use(ix.Tree, t.Name); err != nil {
+				return nil, err
+			}
+		}
+		for _, list := range [][]*catalog.FK{t.FKs, t.Refs} {
+			for _, fk := range list {
+				if !seen[fk] {
+					seen[fk] = true
+					all = append(all, fk)
+				}
+			}
+		}
+	}
+	if err := checkRelations(all, byName, trees); err != "" {
+		return nil, fmt.Errorf("%w: schema change: %s", ErrCorrupt, err)
+	}
+	return defs, nil
+}
+
+// relink returns t with the relations and many-to-many relations found in
+// fks (by sequence) and m2ms (by name) in place of its own copies: a copy
+// of t if any was replaced, t itself if none was.
+func relink(t *catalog.Table, fks map[uint64]*catalog.FK, m2ms map[string]*catalog.ManyToMany) *catalog.Table {
+	var out *catalog.Table
+	own := func() *catalog.Table {
+		if out == nil {
+			c := *t
+			c.FKs, c.Refs, c.M2M = slices.Clone(t.FKs), slices.Clone(t.Refs), slices.Clone(t.M2M)
+			out = &c
+		}
+		return out
+	}
+	for i, fk := range t.FKs {
+		if n := fks[fk.Seq]; n != nil && n != fk {
+			own().FKs[i] = n
+		}
+	}
+	for i, fk := range t.Refs {
+		if n := fks[fk.Seq]; n != nil && n != fk {
+			own().Refs[i] = n
+		}
+	}
+	for i, m := range t.M2M {
+		if n := m2ms[m.Name]; n != nil && n != m {
+			own().M2M[i] = n
+		}
+	}
+	if out == nil {
+		return t
+	}
+	return out
+}
+
 // insert stores a row in its table's primary tree and indexes.
 func (s *Recovered) insert(t *catalog.Table, row []any) {
 	s.scratch = catalog.AppendCols(s.scratch[:0], row, t.PK)
@@ -183,7 +296,14 @@ func (s *Recovered) unindex(t *catalog.Table, row []any, pk []byte) {
 // unique value moving from one row to another never meets itself.
 func (s *Recovered) apply(r *commitRecord) error {
 	if r.schema {
-		if err := s.setCatalog(r.catalog); err != nil {
+		defs := r.catalog
+		if r.delta {
+			var err error
+			if defs, err = s.mergeCatalog(r.dropped, r.changed); err != nil {
+				return err
+			}
+		}
+		if err := s.setCatalog(defs); err != nil {
 			return err
 		}
 	}
@@ -340,7 +460,7 @@ func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
 	d.mu.cond.L = &d.mu.Mutex
 	d.mu.queued, d.mu.written = s.Version, s.Version
 	d.mu.since = logged // the log left by earlier runs counts towards a checkpoint
-	d.setCatalogTree(s.Trees[catalog.CatalogTree])
+	d.setCatalogTree(s.Trees[catalog.CatalogTree], nil)
 	return d, s, nil
 }
 
