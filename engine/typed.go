@@ -327,7 +327,10 @@ func (tx *Tx) bind(m *model) (*binding, error) {
 type modelState struct {
 	// one is the first object made from a single row while nothing else
 	// is in the map; a second one moves it into objs and recs (spill).
-	one looseObj
+	// written are the objects written (Insert, Update), waiting likewise
+	// until a read needs the maps.
+	one     looseObj
+	written []looseObj
 	// objs maps a stored row (its first value's address identifies the
 	// row version) to its object, per model; recs maps an object back to
 	// the record it was made from.
@@ -382,18 +385,24 @@ type soleResult struct {
 
 // empty reports whether no object has been made.
 func (ms *modelState) empty() bool {
-	return ms.one.m == nil && ms.objs == nil && len(ms.sole) == 0 && len(ms.blocks) == 0 && ms.recs == nil
+	return ms.one.m == nil && len(ms.written) == 0 && ms.objs == nil && len(ms.sole) == 0 && len(ms.blocks) == 0 && ms.recs == nil
 }
 
-// spill moves the object in ms.one into the maps.
+// spill moves the objects in ms.one and ms.written into the maps.
 func (ms *modelState) spill() {
-	if ms.one.m == nil {
+	if ms.one.m == nil && len(ms.written) == 0 {
 		return
 	}
-	o := ms.one
-	ms.one = looseObj{}
-	ms.identities(o.m)[o.key] = o.p
-	ms.remember(o.p, o.r)
+	one, written := ms.one, ms.written
+	ms.one, ms.written = looseObj{}, nil
+	if one.m != nil {
+		ms.identities(one.m)[one.key] = one.p
+		ms.remember(one.p, one.r)
+	}
+	for _, o := range written {
+		ms.identities(o.m)[o.key] = o.p
+		ms.remember(o.p, o.r)
+	}
 }
 
 // remember notes the record an object stands for.
@@ -410,6 +419,7 @@ func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
 	if ms.one.m != nil && ms.one.p == p {
 		return ms.one.r, true
 	}
+	ms.spill()
 	if r, ok := ms.recs[p]; ok {
 		return r, true
 	}
@@ -876,15 +886,20 @@ func typed[T any](tx *Tx, v *T) (*binding, reflect.Value, error) {
 
 // wrote makes the object just written the object of the row version it
 // wrote, so reading the row again in the transaction returns it.
-func (tx *Tx) wrote(b *binding, p unsafe.Pointer, r Record) {
+//
+// An insert's record holds the row as stored. An update's may not: one
+// that ran referential actions stores a row of their making, so refetch
+// says to look the stored one up. The object waits in a list until a read
+// needs the identity map (spill): a bulk insert of objects makes no map.
+func (tx *Tx) wrote(b *binding, p unsafe.Pointer, r Record, refetch bool) {
 	ms := tx.modelState()
-	// A write that ran referential actions stores a row of its own
-	// making: the identity map keys the stored one.
-	if e, ok := tx.t.Get(b.d.Primary, b.d.PKKey(r.vals())); ok {
-		r = tx.looseRecord(b.d, catalog.RowOf(e.Val))
+	if refetch {
+		tx.scratch = catalog.AppendCols(tx.scratch[:0], r.vals(), b.d.PK)
+		if e, ok := tx.t.Get(b.d.Primary, tx.scratch); ok {
+			r = tx.looseRecord(b.d, catalog.RowOf(e.Val))
+		}
 	}
-	ms.remember(p, r)
-	ms.identities(b.m)[&r.vals()[0]] = p
+	ms.written = append(ms.written, looseObj{m: b.m, key: &r.vals()[0], p: p, r: r})
 }
 
 // Insert inserts an object of a registered type as a row of its table and
@@ -900,7 +915,7 @@ func Insert[T any](tx *Tx, v *T) error {
 	if err != nil {
 		return err
 	}
-	tx.wrote(b, unsafe.Pointer(v), r)
+	tx.wrote(b, unsafe.Pointer(v), r, false)
 	return b.load(rv, r)
 }
 
@@ -921,7 +936,7 @@ func Update[T any](tx *Tx, v *T) error {
 	if err != nil {
 		return err
 	}
-	tx.wrote(b, unsafe.Pointer(v), r)
+	tx.wrote(b, unsafe.Pointer(v), r, true)
 	return b.load(rv, r)
 }
 
