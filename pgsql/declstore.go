@@ -80,12 +80,17 @@ var declTableDef = engine.Table{
 // that sessions' first DDL statements do not race to create it.
 func loadDecls(db *engine.DB) *declarations {
 	d := &declarations{tables: make(map[string]*tableDecl)}
-	if st, err := db.Storage(); err == nil && st.Dir != "" {
-		d.durable = true
+	st, err := db.Storage()
+	if err != nil {
+		// Whether to write the declarations is unknown: write none, and
+		// run no statement.
+		d.err = toError(err)
+		return d
 	}
+	d.durable = st.Dir != ""
 	ctx := context.Background()
 	found := false
-	err := db.View(ctx, func(tx *engine.Tx) error {
+	err = db.View(ctx, func(tx *engine.Tx) error {
 		if _, err := tx.Table(declTable); err != nil {
 			if errors.Is(err, engine.ErrNoTable) {
 				return nil

@@ -444,3 +444,33 @@ func declCrashChild(t *testing.T, dir string) {
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGKILL))
 	select {} // the signal ends the process
 }
+
+// Ensure a durable database opened read-only gets its declarations, and
+// one where SQL never ran opens read-only without them.
+func TestSession_Declarations_ReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	db := openDurable(t, dir)
+	require.NoError(t, db.Update(context.Background(), func(tx *engine.Tx) error {
+		return tx.CreateTable(engine.Table{Name: "plain", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}})
+	}))
+	require.NoError(t, db.Close())
+	ro, err := engine.Open(engine.Options{Dir: dir, ReadOnly: true})
+	require.NoError(t, err)
+	runAll(t, ro, [][2]string{{`SELECT * FROM plain`, "SELECT 0"}, {`CREATE TABLE t (id integer PRIMARY KEY)`, "ERROR 25006"}})
+	require.NoError(t, ro.Close())
+
+	db = openDurable(t, dir)
+	runAll(t, db, [][2]string{
+		{`CREATE TABLE t (id integer PRIMARY KEY, name varchar(3) CHECK (name <> 'no'))`, "CREATE TABLE"},
+		{`CREATE VIEW v AS SELECT name FROM t`, "CREATE VIEW"},
+	})
+	require.NoError(t, db.Close())
+	ro, err = engine.Open(engine.Options{Dir: dir, ReadOnly: true})
+	require.NoError(t, err)
+	defer ro.Close()
+	runAll(t, ro, [][2]string{{`SELECT * FROM v`, "SELECT 0"}, {`INSERT INTO t VALUES (1, 'x')`, "ERROR 25006"}})
+	s := pgsql.NewSession(ro)
+	defer s.Close()
+	assert.Equal(t, [][]string{{"character varying", "3"}},
+		texts(t, s, `SELECT data_type, character_maximum_length FROM information_schema.columns WHERE table_name = 't' AND column_name = 'name'`))
+}
