@@ -15,5 +15,5 @@ func (tx *Tx) DDL() (string, error) {
 	if err := tx.live(); err != nil {
 		return "", err
 	}
-	return catalog.DDL(tx.allTables()), nil
+	return catalog.DDL(tx.userTables()), nil
 }

@@ -176,6 +176,14 @@
 // created with mode 0600, directories 0700. [DB.Close] writes what is
 // queued, syncs and releases the directory.
 //
+// Reserved names: tables whose names begin with pg_reldb_ belong to
+// reldb's own layers. The SQL layer (package pgsql) keeps one in a durable
+// database, pg_reldb_declarations, holding what SQL declared beyond the
+// engine's catalog (declared types, CHECK constraints, volatile defaults,
+// comments, views), written in the transaction of the DDL that made it.
+// [Tx.Tables], [Tx.DDL] and [Tx.Lint] leave such tables out; do not create,
+// change or drop them through the Go API.
+//
 // # Errors
 //
 // Errors wrap sentinels for errors.Is ([ErrNotFound], [ErrConflict],

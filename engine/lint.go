@@ -22,5 +22,5 @@ func (tx *Tx) Lint() ([]Warning, error) {
 	if err := tx.live(); err != nil {
 		return nil, err
 	}
-	return catalog.Lint(tx.allTables()), nil
+	return catalog.Lint(tx.userTables()), nil
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -554,12 +555,13 @@ func (tx *Tx) DropIndex(table, name string) error {
 }
 
 // Tables returns the declarations of every table the transaction sees, in
-// name order.
+// name order, except reldb's own (names beginning with pg_reldb_; see
+// "Reserved names" in the package doc).
 func (tx *Tx) Tables() ([]Table, error) {
 	if err := tx.live(); err != nil {
 		return nil, err
 	}
-	defs := tx.allTables()
+	defs := tx.userTables()
 	out := make([]Table, len(defs))
 	for i, d := range defs {
 		out[i] = tableOf(d)
@@ -577,6 +579,16 @@ func (tx *Tx) allTables() []*catalog.Table {
 		return true
 	})
 	return defs
+}
+
+// reservedPrefix begins the names of the tables reldb's layers above the
+// engine keep in a database (the SQL layer's declarations).
+const reservedPrefix = "pg_reldb_"
+
+// userTables is allTables without reldb's own tables, for what lists the
+// schema to users (Tables, DDL, Lint).
+func (tx *Tx) userTables() []*catalog.Table {
+	return slices.DeleteFunc(tx.allTables(), func(d *catalog.Table) bool { return strings.HasPrefix(d.Name, reservedPrefix) })
 }
 
 // Table returns the declaration of one table. Returns ErrNoTable if there is

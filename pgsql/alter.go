@@ -639,6 +639,9 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 
 // renameTable is RENAME TO: the declaration moves with the table.
 func (a *alteration) renameTable(newName string) error {
+	if err := reservedNameError(newName); err != nil {
+		return err
+	}
 	if a.s.relationExists(a.tx, newName) {
 		return pgerr.DuplicateTableError(newName)
 	}

@@ -23,7 +23,12 @@ func tableName(q ir.QualName) (string, error) {
 	return q.Name, nil
 }
 
+// exists reports whether SQL sees a table named table in tx: reldb's own
+// tables it never sees (reservedName).
 func exists(tx *engine.Tx, table string) bool {
+	if reservedName(table) {
+		return false
+	}
 	_, err := tx.Table(table)
 	return err == nil
 }
@@ -39,6 +44,9 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	res := Result{Tag: "CREATE TABLE"}
 	name, err := tableName(st.Table)
 	if err != nil {
+		return res, err
+	}
+	if err := reservedNameError(name); err != nil {
 		return res, err
 	}
 	if _, _, view := s.viewNamed(tx, st.Table); exists(tx, name) || view {

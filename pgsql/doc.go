@@ -90,6 +90,30 @@
 // the SQL declarations, so CREATE VIEW and DROP VIEW roll back with their
 // transaction and a fork of the DB keeps its views (see view.go).
 //
+// # Declarations and durability
+//
+// The engine's catalog holds tables, columns with their storage types,
+// keys, indexes and relations; SQL declares more: each column's SQL type
+// (varchar(40), int4, timestamptz, uuid, ...), CHECK constraints, DEFAULTs
+// that read the clock or draw a uuid, which indexes SQL sees, COMMENT ON
+// texts, and views. pgsql keeps these declarations with the DB, changed in
+// the transaction of the DDL that made them. On a durable DB (opened with
+// engine.Options.Dir) they are also written, in that same engine
+// transaction, to an engine table named pg_reldb_declarations (one row per
+// table or view, its declaration in a versioned encoding whose
+// expressions are the IR's canonical SQL text), so they are as durable as
+// the tables: a committed CREATE TABLE, ALTER TABLE, CREATE VIEW or
+// COMMENT survives Close and a crash, and one rolled back leaves nothing.
+// A session reads them back the first time it uses a reopened DB; one that
+// cannot be read fails every statement with XX001 (data_corrupted) naming
+// it, rather than run with a different schema. SQL never sees that table
+// (42P01), no catalog lists it, and names beginning with pg_reldb_ are
+// reserved for reldb (CREATE TABLE or VIEW or RENAME TO such a name is
+// 42939). Through the Go API, engine.Tx.Tables, DDL and Lint leave it out;
+// Tx.Table and queries reach it by name: do not change it. An in-memory DB
+// keeps its declarations in memory only, and a fork (engine.DB.Fork)
+// carries a copy of them.
+//
 // # Tables without a primary key
 //
 // The engine keys every table; PostgreSQL does not require a key. A table

@@ -115,6 +115,9 @@ func (s *Session) Prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 }
 
 func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (*Prepared, error) {
+	if s.decls.err != nil {
+		return nil, s.decls.err // the declarations could not be read back
+	}
 	stmts, err := s.cache.Parse(sql)
 	if err != nil {
 		return nil, err

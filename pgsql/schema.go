@@ -19,7 +19,10 @@ import (
 // that change them: a session keeps its transaction's changes apart
 // (Session.declTx, restored by ROLLBACK TO) and publishes them when the
 // transaction commits, so a CREATE TABLE or ALTER TABLE that rolls back
-// leaves the declarations as they were. Columns declared through the Go
+// leaves the declarations as they were. A durable DB also writes them,
+// in the committing transaction, to an engine table of its own, from
+// which they are read back when the DB is opened again (declstore.go).
+// Columns declared through the Go
 // API get the SQL type of their storage type (defaultType). CHECK
 // constraints are kept the same way (check.go). DROP TABLE leaves the
 // table's entry, which is harmless: it is consulted only for a table the
@@ -32,6 +35,12 @@ import (
 type declarations struct {
 	mu     sync.Mutex            // guards tables
 	tables map[string]*tableDecl // by table name
+	// durable says the DB is durable: commits write the declarations they
+	// change into declTable (declstore.go).
+	durable bool
+	// err is set when the declarations could not be read back (XX001):
+	// every statement fails with it.
+	err *Error
 }
 
 // tableDecl is what CREATE TABLE declared of one table that the engine
@@ -81,21 +90,20 @@ func parseCacheOf(db *engine.DB) *parse.Cache {
 // declsKey is the engine.DB extension key of the declarations.
 type declsKey struct{}
 
-// declsOf returns the declarations kept with db, creating them on first
-// use; they live as long as db, and a fork of db (engine.DB.Fork) gets a
-// copy.
+// declsOf returns the declarations kept with db, reading them on first
+// use from what a durable db stored (loadDecls); they live as long as db,
+// and a fork of db (engine.DB.Fork) gets a copy.
 func declsOf(db *engine.DB) *declarations {
-	return db.Extension(declsKey{}, func() any {
-		return &declarations{tables: make(map[string]*tableDecl)}
-	}).(*declarations)
+	return db.Extension(declsKey{}, func() any { return loadDecls(db) }).(*declarations)
 }
 
 // Fork copies the declarations for a forked DB, sharing each table's
-// (they are immutable).
+// (they are immutable). The fork is in memory: it keeps its declarations
+// there and writes none.
 func (d *declarations) Fork() any {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return &declarations{tables: maps.Clone(d.tables)}
+	return &declarations{tables: maps.Clone(d.tables), err: d.err}
 }
 
 // publish runs commit, which commits the transaction that made changes,
@@ -148,12 +156,19 @@ func (s *Session) setDecl(table string, td *tableDecl) {
 	s.declTx[table] = td
 }
 
-// commitTx commits tx, publishing the declarations its statements changed.
+// commitTx commits tx, publishing the declarations its statements
+// changed; a durable DB's are written into declTable in tx first, so that
+// they commit with it or not at all. The caller rolls tx back on error.
 func (s *Session) commitTx(tx *engine.Tx) error {
 	changes := s.declTx
 	s.declTx = nil
 	if len(changes) == 0 {
 		return tx.Commit()
+	}
+	if s.decls.durable {
+		if err := storeDecls(tx, changes); err != nil {
+			return err
+		}
 	}
 	return s.decls.publish(changes, tx.Commit)
 }
@@ -276,10 +291,14 @@ func (ts *tableSchema) visible() *tableSchema {
 	return &v
 }
 
-// schemaOf resolves a table in tx: 42P01 if it does not exist.
+// schemaOf resolves a table in tx: 42P01 if it does not exist, or is one
+// of reldb's own (reservedName).
 func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 	if err := catalogWriteError(ir.QualName{Name: name}); err != nil {
 		return nil, err // a statement other than SELECT naming the catalog
+	}
+	if reservedName(name) {
+		return nil, pgerr.UndefinedTableError(name)
 	}
 	def, err := tx.Table(name)
 	if err != nil {

@@ -183,6 +183,9 @@ func (s *Session) execParsed(ctx context.Context, stmts []ir.Statement, sql stri
 
 // run runs one statement under the session's transaction rules.
 func (s *Session) run(ctx context.Context, st ir.Statement, sql string, args []any) (Result, error) {
+	if s.decls.err != nil {
+		return Result{}, s.decls.err // the declarations could not be read back
+	}
 	if err := ctx.Err(); err != nil {
 		if s.tx != nil && !s.implicit {
 			// Cancelled as it starts: it fails, and so aborts the block.

@@ -195,6 +195,9 @@ func (s *Session) createView(tx *engine.Tx, st *ir.CreateView) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if err := reservedNameError(name); err != nil {
+		return res, err
+	}
 	old, _, replacing := s.viewNamed(tx, ir.QualName{Name: name})
 	switch {
 	case exists(tx, name) && st.OrReplace:

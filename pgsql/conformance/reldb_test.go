@@ -106,6 +106,55 @@ var reldbSupported = map[string][]int{
 // TestCorpus_Reldb plays the corpus on reldb and requires the supported
 // blocks to match; it logs the match counts of every file.
 func TestCorpus_Reldb(t *testing.T) {
+	summary := playCorpus(t, newReldb, nil)
+	t.Log("reldb on the PostgreSQL corpus:\n" + strings.Join(summary, "\n"))
+}
+
+// TestCorpus_ReldbReopened plays the corpus on a durable database that is
+// closed and opened again before every block, so every block after the
+// first runs on what the one before left on disk: the SQL declarations
+// (types, CHECK constraints, defaults, indexes, comments, views) as well
+// as the rows. The supported blocks must match as on an in-memory
+// database, but for reopenedExceptions.
+func TestCorpus_ReldbReopened(t *testing.T) {
+	playCorpus(t, newReldbReopened, reopenedExceptions)
+}
+
+// reopenedExceptions are the supported blocks that differ when the
+// database is reopened before each: the engine logs a table's sequence
+// with a commit only, so a serial value a failed INSERT took is handed
+// out again after Open, where PostgreSQL never hands it out again.
+var reopenedExceptions = map[string][]int{"writes_insert.txt": {79}}
+
+// newReldbReopened returns a Conn on a fresh durable database in a
+// temporary directory, closed and opened again before each session.
+func newReldbReopened(t *testing.T) Conn {
+	dir := t.TempDir()
+	db, err := engine.Open(engine.Options{Dir: dir})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return Sessions(func(context.Context) (Session, error) {
+		if err := db.Close(); err != nil {
+			return nil, err
+		}
+		if db, err = engine.Open(engine.Options{Dir: dir}); err != nil {
+			return nil, err
+		}
+		return &reldbSession{s: pgsql.NewSession(db)}, nil
+	}, func(context.Context) error {
+		if err := db.Close(); err != nil {
+			return err
+		}
+		dir = t.TempDir()
+		db, err = engine.Open(engine.Options{Dir: dir})
+		return err
+	})
+}
+
+// playCorpus plays every corpus file on a Conn of its own from open,
+// fails for each supported block that does not match but those in
+// except, and returns the match counts of each file.
+func playCorpus(t *testing.T, open func(*testing.T) Conn, except map[string][]int) []string {
 	paths, err := filepath.Glob(filepath.Join("testdata", "*.txt"))
 	require.NoError(t, err)
 	sort.Strings(paths)
@@ -114,7 +163,7 @@ func TestCorpus_Reldb(t *testing.T) {
 		file := filepath.Base(path)
 		cases, err := scenario.ParseFile(path)
 		require.NoError(t, err)
-		conn := newReldb(t)
+		conn := open(t)
 		var stmts, stmtsOK, blocks, blocksOK int
 		var matched []int
 		for _, c := range cases {
@@ -134,7 +183,7 @@ func TestCorpus_Reldb(t *testing.T) {
 			} else if os.Getenv("RELDB_CORPUS_DIFF") != "" {
 				t.Logf("%s:%d differs\ninput:\n%s\nwant:\n%s\ngot:\n%s", file, c.Line, c.Input, c.Expected, got)
 			}
-			if !same && slices.Contains(reldbSupported[file], c.Line) {
+			if !same && slices.Contains(reldbSupported[file], c.Line) && !slices.Contains(except[file], c.Line) {
 				t.Errorf("%s:%d: supported block no longer matches PostgreSQL\nwant:\n%s\ngot:\n%s", file, c.Line, c.Expected, got)
 			}
 		}
@@ -143,7 +192,7 @@ func TestCorpus_Reldb(t *testing.T) {
 			t.Logf("%s matching blocks: %v", file, matched)
 		}
 	}
-	t.Log("reldb on the PostgreSQL corpus:\n" + strings.Join(summary, "\n"))
+	return summary
 }
 
 // compareStatements counts a block's statements and those whose output
