@@ -349,10 +349,14 @@ type modelState struct {
 	blocks []objBlock
 	sorted int
 	recs   map[unsafe.Pointer]Record
-	// blocks0 and sole0 are the first storage of blocks and sole: a
-	// transaction that reads a result or two needs no more.
-	blocks0 [2]objBlock
-	sole0   [2]soleResult
+}
+
+// firstResults is the first storage of a modelState's blocks and sole,
+// made with the first result's objects: a transaction that reads a result
+// or two needs no more, and one that reads single rows needs none.
+type firstResults struct {
+	blocks [2]objBlock
+	sole   [2]soleResult
 }
 
 // looseObj is an object made from one row, of model m, whose row's first
@@ -452,9 +456,7 @@ func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
 // modelState returns the transaction's identity map, made on first use.
 func (tx *Tx) modelState() *modelState {
 	if tx.models == nil {
-		ms := &modelState{}
-		ms.blocks, ms.sole = ms.blocks0[:0], ms.sole0[:0]
-		tx.models = ms
+		tx.models = &modelState{}
 	}
 	return tx.models
 }
@@ -544,6 +546,10 @@ func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
 	}
 	ms := tx.modelState()
 	ms.spill()
+	if cap(ms.blocks) == 0 {
+		f := new(firstResults)
+		ms.blocks, ms.sole = f.blocks[:0], f.sole[:0]
+	}
 	objs := make([]unsafe.Pointer, len(res.rows))
 	var fresh []int
 	var ids map[*any]unsafe.Pointer
