@@ -66,6 +66,7 @@ func Systems() []System {
 	return []System{
 		{Name: "reldb", Open: openReldb, JoinIsEager: true},
 		{Name: "reldb-typed", Open: openReldbTyped, JoinIsEager: true},
+		{Name: "reldb-sql", Open: openReldbSQL},
 		{Name: "go-memdb", Open: openMemdb},
 		{Name: "sqlite-mattn", Open: func(readers int) (Peer, error) { return openSQLite(mattn, readers) }},
 		{Name: "sqlite-modernc", Open: func(readers int) (Peer, error) { return openSQLite(modernc, readers) }},

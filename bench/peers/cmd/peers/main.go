@@ -85,7 +85,7 @@ func main1(c config) error {
 	for _, s := range systems {
 		head = append(head, s.Name)
 	}
-	head = append(head, "best peer", "best/reldb", "best/typed", "typed/reldb", "reldb/floor")
+	head = append(head, "best peer", "best/reldb", "best/typed", "best/sql", "typed/reldb", "reldb/floor")
 	fmt.Fprintln(w, strings.Join(head, "\t")+"\t")
 	start := time.Now()
 	short := false
@@ -119,7 +119,7 @@ func main1(c config) error {
 		f.Authors, shape, f.Traverse, peers.Readers(), peers.WritesPerSecond, c.reps, c.budget, time.Since(start).Round(time.Second))
 	fmt.Printf("Machine: %d CPUs, GOMAXPROCS %d, load average %s at the start, %s at the end.\n",
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), loadStart, loadAverage())
-	fmt.Println("best peer is the fastest of go-memdb and SQLite (either driver). best/reldb and best/typed: above 1, reldb is ahead.")
+	fmt.Println("best peer is the fastest of go-memdb and SQLite (either driver). best/reldb, best/typed and best/sql: above 1, reldb (its dynamic API, typed API, SQL through database/sql) is ahead.")
 	fmt.Println("typed/reldb: the typed API's time over the dynamic one's. reldb/floor: reldb's time over bare google/btree's,")
 	fmt.Println("the same operations on the same keys with no engine (no snapshots, except under readers+writer).")
 	fmt.Println("eager-join: SQLite runs one JOIN; reldb, go-memdb and the floor have no JOIN and run their batched eager walk (go-memdb: -).")
@@ -261,7 +261,7 @@ func rateRow(systems []peers.System, m measured) (line string, short bool) {
 			cells = append(cells, fmt.Sprintf("%.0f", r))
 		}
 	}
-	cells = append(cells, "", "", "", "", "")
+	cells = append(cells, "", "", "", "", "", "")
 	return strings.Join(cells, "\t") + "\t", short
 }
 
@@ -289,8 +289,8 @@ func row(wl peers.Workload, systems []peers.System, med map[string]float64) stri
 		}
 		return fmt.Sprintf("%.2f×", num/den)
 	}
-	reldb, typed := med["reldb"], med["reldb-typed"]
-	cells = append(cells, bestName, ratio(best, reldb), ratio(best, typed), ratio(typed, reldb), ratio(reldb, floor))
+	reldb, typed, viaSQL := med["reldb"], med["reldb-typed"], med["reldb-sql"]
+	cells = append(cells, bestName, ratio(best, reldb), ratio(best, typed), ratio(best, viaSQL), ratio(typed, reldb), ratio(reldb, floor))
 	return strings.Join(cells, "\t") + "\t"
 }
 
