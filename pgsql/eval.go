@@ -361,13 +361,16 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 	if c.Star {
 		return nil, typUnknown, pgerr.Unsupported("* in this position")
 	}
-	var err error = pgerr.UndefinedColumnError(c.Column)
+	var err error
 	if ev.sc != nil {
 		i, t, rerr := ev.sc.resolve(c)
 		if rerr == nil {
 			return ev.sc.row[i], t, nil
 		}
 		err = rerr
+	} else {
+		// Made only on a miss: this runs for every column of every row.
+		err = pgerr.UndefinedColumnError(c.Column)
 	}
 	if v, t, ok := ev.outerColumn(c, err); ok {
 		return v, t, nil

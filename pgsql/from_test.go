@@ -53,3 +53,39 @@ func TestSession_Exec_JoinUsing(t *testing.T) {
 		texts(t, s, "SELECT k, a, b, l.k, r.k FROM l FULL JOIN r USING (k) ORDER BY k"))
 	assert.Equal(t, [][]string{{"3"}}, texts(t, s, "SELECT count(*) FROM l FULL JOIN r USING (k)"))
 }
+
+// Ensure a WHERE condition on the leftmost table of a join chain, which
+// filters that table before the join, gives the rows the full WHERE over
+// the joined rows gives: with NULL-extended rows of LEFT JOIN, conditions
+// on the other side (never pushed), an alias, a parameter, and a RIGHT
+// JOIN above (nothing pushed).
+func TestSession_Exec_JoinWhereOnLeftTable(t *testing.T) {
+	s := newSession(t)
+	_, err := s.Exec(context.Background(), `INSERT INTO authors VALUES (3, 'Jemisin')`)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name, sql string
+		args      []any
+		want      [][]string
+	}{
+		{"left join keeps the author with no books",
+			`SELECT a.id, b.id FROM authors a LEFT JOIN books b ON b.author_id = a.id WHERE a.id >= 2 ORDER BY a.id, b.id`, nil,
+			[][]string{{"2", "20"}, {"3", "NULL"}}},
+		{"a parameter and a condition on the right side",
+			`SELECT a.id, b.id FROM authors a LEFT JOIN books b ON b.author_id = a.id WHERE a.id < $1 AND b.id IS NULL ORDER BY a.id`, []any{int64(4)},
+			[][]string{{"3", "NULL"}}},
+		{"two joins, the table's own name",
+			`SELECT authors.name, b.id, b2.id FROM authors JOIN books b ON b.author_id = authors.id JOIN books b2 ON b2.id = b.id WHERE authors.id = 1 AND authors.name <> 'x' ORDER BY b.id`, nil,
+			[][]string{{"Le Guin", "10", "10"}, {"Le Guin", "11", "11"}}},
+		{"an OR across both sides is not pushed",
+			`SELECT a.id, b.id FROM authors a LEFT JOIN books b ON b.author_id = a.id WHERE a.id = 3 OR b.id = 10 ORDER BY a.id`, nil,
+			[][]string{{"1", "10"}, {"3", "NULL"}}},
+		{"a right join above keeps every book",
+			`SELECT a.id, b.id FROM authors a RIGHT JOIN books b ON b.author_id = a.id AND a.id = 1 WHERE a.id IS NULL ORDER BY b.id`, nil,
+			[][]string{{"NULL", "20"}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, texts(t, s, c.sql, c.args...))
+		})
+	}
+}
