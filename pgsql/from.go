@@ -158,6 +158,8 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator) (*sourc
 			alias = it.Alias.Name
 		}
 		return &source{sc: newScope(ts, alias), rows: rows}, nil
+	case *ir.FuncRef:
+		return s.funcSource(it, ev)
 	}
 	return nil, pgerr.Unsupported("FROM item " + it.String())
 }

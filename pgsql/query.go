@@ -92,6 +92,14 @@ func targetName(t ir.Target) string {
 		return "coalesce"
 	case *ir.NullIf:
 		return "nullif"
+	case *ir.Array:
+		return "array"
+	case *ir.Subquery:
+		if e.Array {
+			return "array"
+		}
+	case *ir.Subscript:
+		return targetName(ir.Target{Expr: e.Arg})
 	}
 	return "?column?"
 }
@@ -291,6 +299,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			return Result{}, err
 		}
 		return output(st, ts, rows, ev)
+	}
+	if srf, ok := srfQuery(st); ok {
+		st = srf
 	}
 	if st.Where != nil {
 		if err := noAggregates(st.Where, "WHERE"); err != nil {
