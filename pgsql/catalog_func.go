@@ -218,7 +218,7 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 				return ident(ix.columns[col-1]), typText, true, nil
 			}
 		}
-		return indexDef(ix), typText, true, nil
+		return indexDef(ix, n != 3 || vals[2] != true), typText, true, nil
 	case name == "pg_get_serial_sequence" && n == 2:
 		if null {
 			return nil, typText, true, nil

@@ -305,20 +305,25 @@ func pgIndexes(c *catalogSnapshot) []map[string]any {
 	for _, t := range c.tables {
 		for _, ix := range t.indexes {
 			out = append(out, map[string]any{"schemaname": "public", "tablename": t.name(), "indexname": ix.name,
-				"indexdef": indexDef(ix)})
+				"indexdef": indexDef(ix, true /* qualified */)})
 		}
 	}
 	return out
 }
 
-// indexDef is pg_get_indexdef's text of an index.
-func indexDef(ix *catalogIndex) string {
+// indexDef is pg_get_indexdef's text of ix: with the table's schema when
+// qualified, else (the pretty form) without, as public is on the path.
+func indexDef(ix *catalogIndex, qualified bool) string {
 	var b strings.Builder
 	b.WriteString("CREATE ")
 	if ix.unique {
 		b.WriteString("UNIQUE ")
 	}
-	b.WriteString("INDEX " + ident(ix.name) + " ON public." + ident(ix.table.name()) + " USING btree (")
+	b.WriteString("INDEX " + ident(ix.name) + " ON ")
+	if qualified {
+		b.WriteString("public.")
+	}
+	b.WriteString(ident(ix.table.name()) + " USING btree (")
 	for i, col := range ix.columns {
 		if i > 0 {
 			b.WriteString(", ")
