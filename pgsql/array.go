@@ -12,10 +12,11 @@ import (
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
 )
 
-// Arrays exist in this slice only as the right side of ANY and ALL:
+// Arrays are one-dimensional. They are the right side of ANY and ALL:
 // x = ANY(ARRAY[1, 2]), x = ANY($1) with a Go slice or an array literal's
 // text such as lib/pq's pq.Array sends, and x = ANY($1::bigint[]) as sqlc
-// writes it. An array column, or an array anywhere else, is 0A000.
+// writes it; values in expressions (below); and the catalog's array
+// columns. A table column of an array type is 0A000.
 
 // quantifiedArray is x op ANY / ALL (array).
 func (ev *evaluator) quantifiedArray(e *ir.Quantified) (any, sqlType, error) {
@@ -302,4 +303,345 @@ func (c Column) formatArray(elems []any) string {
 	}
 	b.WriteByte('}')
 	return b.String()
+}
+
+// Array values beyond ANY and ALL: ARRAY(subquery), a[i], the catalog's
+// array columns, array || array (or element), comparison of arrays, casts
+// of arrays to array types, unnest in FROM (srf.go), and array_to_string,
+// array_lower, array_upper, array_length and cardinality. An array value
+// is a []any of its elements, one-dimensional; its sqlType has array set
+// and the element's kind. An array of arrays is 0A000.
+
+// arrayValue is ARRAY[...]: the elements in their common type (text for
+// untyped literals).
+func (ev *evaluator) arrayValue(e *ir.Array) (any, sqlType, error) {
+	for _, el := range e.Elems {
+		if _, ok := el.(*ir.Array); ok {
+			return nil, typUnknown, pgerr.Unsupported("multidimensional ARRAY")
+		}
+	}
+	elems, et, _, err := ev.arrayOperand(e)
+	if err != nil {
+		return nil, et, err
+	}
+	if et.array {
+		return nil, et, pgerr.Unsupported("array of arrays")
+	}
+	if et.kind == kUnknown {
+		et = typText
+		for i, x := range elems {
+			if elems[i], err = cast(x, typUnknown, et, false); err != nil {
+				return nil, et, err
+			}
+		}
+	}
+	if elems == nil {
+		elems = []any{}
+	}
+	et.array = true
+	return elems, et, nil
+}
+
+// arraySubquery is ARRAY(subquery): the single column's values, in the
+// order of the rows, as an array; an empty array for no rows.
+func (ev *evaluator) arraySubquery(e *ir.Subquery) (any, sqlType, error) {
+	res, err := ev.subquery(e.Query)
+	if err != nil {
+		return nil, typUnknown, err
+	}
+	if len(res.Columns) != 1 {
+		return nil, typUnknown, pgerr.New(pgerr.SyntaxError, "subquery must return only one column")
+	}
+	t := res.Columns[0].typ
+	if t.array {
+		return nil, t, pgerr.Unsupported("ARRAY(subquery) of arrays")
+	}
+	if t.kind == kUnknown {
+		t = typText
+	}
+	out := make([]any, len(res.Rows))
+	for i, r := range res.Rows {
+		out[i] = r[0]
+	}
+	t.array, t.vector = true, false
+	return out, t, nil
+}
+
+// subscript is a[i]: the element at i (from 1, or from 0 for the
+// catalog's vector types), NULL when i is out of range or either side is
+// NULL.
+func (ev *evaluator) subscript(e *ir.Subscript) (any, sqlType, error) {
+	a, at, err := ev.eval(e.Arg)
+	if err != nil {
+		return nil, at, err
+	}
+	if !at.array {
+		return nil, at, pgerr.New(pgerr.DatatypeMismatch, "cannot subscript type %s because it does not support subscripting", formatTypeName(at, false))
+	}
+	et := at
+	et.array, et.vector = false, false
+	i, it, err := ev.eval(e.Index)
+	if err != nil {
+		return nil, et, err
+	}
+	if i == nil || a == nil {
+		return nil, et, nil
+	}
+	switch {
+	case it.kind == kUnknown:
+		if i, err = parseText(typInt4, i.(string)); err != nil {
+			return nil, et, err
+		}
+	case !it.isInt() || it.array:
+		return nil, et, pgerr.New(pgerr.DatatypeMismatch, "array subscript must have type integer")
+	}
+	n := i.(int64)
+	if !at.vector {
+		n--
+	}
+	elems := a.([]any)
+	if n < 0 || n >= int64(len(elems)) {
+		return nil, et, nil
+	}
+	return elems[n], et, nil
+}
+
+// arrayConcat is ||: array || array (of one element type), array ||
+// element and element || array. A NULL array is an empty one.
+func arrayConcat(l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	elem := func(t sqlType) sqlType { t.array, t.vector = false, false; return t }
+	var et sqlType
+	switch {
+	case lt.array && rt.array:
+		et = elem(lt)
+		if elem(rt).kind != et.kind {
+			var err error
+			if et, err = commonType(et, elem(rt), "||"); err != nil {
+				return nil, et, err
+			}
+		}
+	case lt.array:
+		et = elem(lt)
+	default:
+		et = elem(rt)
+	}
+	part := func(v any, t sqlType) ([]any, error) {
+		if t.kind == kUnknown && v != nil {
+			if t.array {
+				return v.([]any), nil
+			}
+			// An untyped literal beside an array is an array literal.
+			elems, err := parseArrayText(v.(string))
+			if err != nil {
+				return nil, err
+			}
+			for i, x := range elems {
+				if elems[i], err = cast(x, typeOfValue(x, et), et, false); err != nil {
+					return nil, err
+				}
+			}
+			return elems, nil
+		}
+		if !t.array {
+			x, err := cast(v, t, et, false)
+			return []any{x}, err
+		}
+		if v == nil {
+			return nil, nil
+		}
+		out := make([]any, 0, len(v.([]any)))
+		for _, x := range v.([]any) {
+			y, err := cast(x, elem(t), et, false)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, y)
+		}
+		return out, nil
+	}
+	a, err := part(l, lt)
+	if err != nil {
+		return nil, et, err
+	}
+	b, err := part(r, rt)
+	if err != nil {
+		return nil, et, err
+	}
+	at := et
+	at.array = true
+	if l == nil && r == nil && lt.array && rt.array {
+		return nil, at, nil
+	}
+	return append(append([]any{}, a...), b...), at, nil
+}
+
+// arrayCompare compares two arrays element by element, then by length, as
+// PostgreSQL orders arrays (a NULL element after any other); an untyped
+// side is read as an array literal of the other's element type.
+func arrayCompare(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	if l == nil || r == nil {
+		return nil, typBool, nil
+	}
+	et := lt
+	if !lt.array {
+		et = rt
+	}
+	et.array, et.vector = false, false
+	read := func(v any, t sqlType) ([]any, error) {
+		if t.array {
+			return v.([]any), nil
+		}
+		if t.kind != kUnknown {
+			return nil, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s %s %s", lt, op, rt)
+		}
+		elems, err := parseArrayText(v.(string))
+		if err != nil {
+			return nil, err
+		}
+		for i, x := range elems {
+			if elems[i], err = cast(x, typeOfValue(x, et), et, false); err != nil {
+				return nil, err
+			}
+		}
+		return elems, nil
+	}
+	a, err := read(l, lt)
+	if err != nil {
+		return nil, typBool, err
+	}
+	b, err := read(r, rt)
+	if err != nil {
+		return nil, typBool, err
+	}
+	c := 0
+	for i := 0; i < len(a) && i < len(b) && c == 0; i++ {
+		switch {
+		case a[i] == nil && b[i] == nil:
+		case a[i] == nil:
+			c = 1
+		case b[i] == nil:
+			c = -1
+		default:
+			c = compareValues(a[i], b[i])
+		}
+	}
+	if c == 0 {
+		c = len(a) - len(b)
+	}
+	switch op {
+	case "=":
+		return c == 0, typBool, nil
+	case "<>", "!=":
+		return c != 0, typBool, nil
+	case "<":
+		return c < 0, typBool, nil
+	case "<=":
+		return c <= 0, typBool, nil
+	case ">":
+		return c > 0, typBool, nil
+	}
+	return c >= 0, typBool, nil
+}
+
+// arrayCast is CAST(x AS t[]): an array's elements, or an untyped array
+// literal's, each cast to t.
+func arrayCast(v any, from sqlType, to ir.TypeName) (any, sqlType, error) {
+	if to.ArrayDims != 1 {
+		return nil, typUnknown, pgerr.Unsupported("array type " + to.String())
+	}
+	scalar := to
+	scalar.ArrayDims = 0
+	var et sqlType
+	switch scalar.Name {
+	case "oid", "regclass", "regtype", "regnamespace", "regrole", "regproc", "xid":
+		et = typInt8
+	default:
+		var err error
+		if et, err = typeOf(scalar); err != nil {
+			return nil, et, err
+		}
+	}
+	at := et
+	at.array = true
+	if v == nil {
+		return nil, at, nil
+	}
+	var elems []any
+	from2 := from
+	switch {
+	case from.array:
+		elems = v.([]any)
+		from2.array, from2.vector = false, false
+	case from.kind == kUnknown || from.isText():
+		var err error
+		if elems, err = parseArrayText(v.(string)); err != nil {
+			return nil, at, err
+		}
+		from2 = typUnknown
+	default:
+		return nil, at, pgerr.New("42846", "cannot cast type %s to %s", formatTypeName(from, false), to.String())
+	}
+	out := make([]any, len(elems))
+	for i, x := range elems {
+		var err error
+		if out[i], err = cast(x, typeOfValue(x, from2), et, true /* explicit */); err != nil {
+			return nil, at, err
+		}
+	}
+	return out, at, nil
+}
+
+// arrayFunc computes the array functions; ok is false for a name and
+// arguments it does not know.
+func arrayFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok bool, err error) {
+	n := len(vals)
+	switch {
+	case name == "array_to_string" && (n == 2 || n == 3) && types[0].array:
+		if vals[0] == nil || vals[1] == nil {
+			return nil, typText, true, nil
+		}
+		elem := Column{typ: types[0]}
+		elem.typ.array, elem.typ.vector = false, false
+		var parts []string
+		for _, x := range vals[0].([]any) {
+			if x == nil {
+				if n == 3 && vals[2] != nil {
+					parts = append(parts, textOf(vals[2], types[2]))
+				}
+				continue
+			}
+			text, _ := elem.Format(x)
+			parts = append(parts, text)
+		}
+		return strings.Join(parts, textOf(vals[1], types[1])), typText, true, nil
+	case (name == "array_lower" || name == "array_upper" || name == "array_length") && n == 2 && types[0].array:
+		if vals[0] == nil || vals[1] == nil {
+			return nil, typInt4, true, nil
+		}
+		dim, err := asInt(vals[1], types[1])
+		if err != nil {
+			return nil, typInt4, true, err
+		}
+		elems := vals[0].([]any)
+		if dim != 1 || len(elems) == 0 {
+			return nil, typInt4, true, nil
+		}
+		lower := int64(1)
+		if types[0].vector {
+			lower = 0
+		}
+		switch name {
+		case "array_lower":
+			return lower, typInt4, true, nil
+		case "array_upper":
+			return lower + int64(len(elems)) - 1, typInt4, true, nil
+		}
+		return int64(len(elems)), typInt4, true, nil
+	case name == "cardinality" && n == 1 && types[0].array:
+		if vals[0] == nil {
+			return nil, typInt4, true, nil
+		}
+		return int64(len(vals[0].([]any))), typInt4, true, nil
+	}
+	return nil, typUnknown, false, nil
 }

@@ -177,6 +177,7 @@ func catalogColumnType(name string) sqlType {
 		t = typText
 	}
 	t.array = array
+	t.vector = name == "int2vector" || name == "oidvector"
 	return t
 }
 

@@ -30,6 +30,7 @@ var catalogSpecs = [...]struct{ schema, name, columns string }{
 	{"pg_catalog", "pg_publication", "oid:oid,pubname:name,pubowner:oid,puballtables:boolean,pubinsert:boolean,pubupdate:boolean,pubdelete:boolean,pubtruncate:boolean,pubviaroot:boolean"},
 	{"pg_catalog", "pg_publication_rel", "oid:oid,prpubid:oid,prrelid:oid,prqual:pg_node_tree,prattrs:int2vector"},
 	{"pg_catalog", "pg_publication_namespace", "oid:oid,pnpubid:oid,pnnspid:oid"},
+	{"pg_catalog", "pg_rewrite", "oid:oid,rulename:name,ev_class:oid,ev_type:\"char\",ev_enabled:\"char\",is_instead:boolean,ev_qual:pg_node_tree,ev_action:pg_node_tree"},
 	{"pg_catalog", "pg_views", "schemaname:name,viewname:name,viewowner:name,definition:text"},
 	{"pg_catalog", "pg_matviews", "schemaname:name,matviewname:name,matviewowner:name,tablespace:name,hasindexes:boolean,ispopulated:boolean,definition:text"},
 	{"pg_catalog", "pg_proc", "oid:oid,proname:name,pronamespace:oid,proowner:oid,prolang:oid,procost:real,prorows:real,provariadic:oid,prosupport:regproc,prokind:\"char\",prosecdef:boolean,proleakproof:boolean,proisstrict:boolean,proretset:boolean,provolatile:\"char\",proparallel:\"char\",pronargs:smallint,pronargdefaults:smallint,prorettype:oid,proargtypes:oidvector,proallargtypes:oid[],proargmodes:\"char\"[],proargnames:text[],proargdefaults:pg_node_tree,protrftypes:oid[],prosrc:text,probin:text,prosqlbody:pg_node_tree,proconfig:text[],proacl:aclitem[]"},

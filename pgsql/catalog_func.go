@@ -182,17 +182,6 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			return nil, typBool, true, err
 		}
 		return snap.relationName(oid) != "", typBool, true, nil
-	case name == "pg_partition_ancestors" && n == 1:
-		// Without partitions a relation's only ancestor is itself.
-		if null {
-			return nil, typInt8, true, nil
-		}
-		if types[0].kind == kUnknown || types[0].isText() {
-			oid, err := ev.regOID("regclass", vals[0].(string))
-			return oid, typInt8, true, err
-		}
-		oid, err := asInt(vals[0], types[0])
-		return oid, typInt8, true, err
 	case name == "pg_relation_is_publishable" && n == 1:
 		return false, typBool, true, nil
 	case (name == "pg_get_constraintdef" && (n == 1 || n == 2)) || (name == "pg_get_indexdef" && (n == 1 || n == 3)):
@@ -229,7 +218,7 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 				return ident(ix.columns[col-1]), typText, true, nil
 			}
 		}
-		return indexDef(ix), typText, true, nil
+		return indexDef(ix, n != 3 || vals[2] != true), typText, true, nil
 	case name == "pg_get_serial_sequence" && n == 2:
 		if null {
 			return nil, typText, true, nil

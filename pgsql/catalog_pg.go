@@ -126,6 +126,18 @@ func hasForeignKeys(c *catalogSnapshot, t *catalogTable) bool {
 	return false
 }
 
+// typStorage is a built-in type's typstorage: p for a fixed-size type, m
+// for numeric, x for another variable-length one.
+func typStorage(name string, length int64) string {
+	switch {
+	case length > 0:
+		return "p"
+	case name == "numeric":
+		return "m"
+	}
+	return "x"
+}
+
 func pgAttribute(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
 	attr := func(rel int64, num int, name string, typ sqlType, notNull, hasDef bool) map[string]any {
@@ -139,7 +151,10 @@ func pgAttribute(c *catalogSnapshot) []map[string]any {
 			align = "i"
 		}
 		storage := "p"
-		if col.TypeSize() < 0 {
+		switch {
+		case typ.kind == kNumeric && !typ.array:
+			storage = "m" // numeric is stored inline, compressed, as PostgreSQL's typstorage main
+		case col.TypeSize() < 0:
 			storage = "x"
 		}
 		return map[string]any{
@@ -240,7 +255,7 @@ func pgType(c *catalogSnapshot) []map[string]any {
 			"typisdefined": true, "typdelim": delim, "typrelid": int64(0), "typsubscript": "-", "typelem": b.elem,
 			"typarray": b.arr, "typinput": b.name + "in", "typoutput": b.name + "out", "typreceive": b.name + "recv",
 			"typsend": b.name + "send", "typmodin": "-", "typmodout": "-", "typanalyze": "-", "typalign": b.align,
-			"typstorage": map[bool]string{true: "p", false: "x"}[b.len > 0], "typnotnull": false, "typbasetype": int64(0),
+			"typstorage": typStorage(b.name, b.len), "typnotnull": false, "typbasetype": int64(0),
 			"typtypmod": int64(-1), "typndims": int64(0), "typcollation": b.coll,
 		})
 	}
@@ -290,20 +305,25 @@ func pgIndexes(c *catalogSnapshot) []map[string]any {
 	for _, t := range c.tables {
 		for _, ix := range t.indexes {
 			out = append(out, map[string]any{"schemaname": "public", "tablename": t.name(), "indexname": ix.name,
-				"indexdef": indexDef(ix)})
+				"indexdef": indexDef(ix, true /* qualified */)})
 		}
 	}
 	return out
 }
 
-// indexDef is pg_get_indexdef's text of an index.
-func indexDef(ix *catalogIndex) string {
+// indexDef is pg_get_indexdef's text of ix: with the table's schema when
+// qualified, else (the pretty form) without, as public is on the path.
+func indexDef(ix *catalogIndex, qualified bool) string {
 	var b strings.Builder
 	b.WriteString("CREATE ")
 	if ix.unique {
 		b.WriteString("UNIQUE ")
 	}
-	b.WriteString("INDEX " + ident(ix.name) + " ON public." + ident(ix.table.name()) + " USING btree (")
+	b.WriteString("INDEX " + ident(ix.name) + " ON ")
+	if qualified {
+		b.WriteString("public.")
+	}
+	b.WriteString(ident(ix.table.name()) + " USING btree (")
 	for i, col := range ix.columns {
 		if i > 0 {
 			b.WriteString(", ")

@@ -242,6 +242,9 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 		if err != nil {
 			return nil, t, err
 		}
+		if e.Type.ArrayDims > 0 {
+			return arrayCast(v, t, e.Type)
+		}
 		to, err := typeOf(e.Type)
 		if err != nil {
 			return nil, to, err
@@ -253,7 +256,14 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 	case *ir.ValueFunc:
 		return ev.valueFunc(e)
 	case *ir.Subquery:
+		if e.Array {
+			return ev.arraySubquery(e)
+		}
 		return ev.scalarSubquery(e)
+	case *ir.Subscript:
+		return ev.subscript(e)
+	case *ir.Array:
+		return ev.arrayValue(e)
 	case *ir.Case:
 		return ev.caseExpr(e)
 	case *ir.MinMax:
@@ -576,6 +586,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if f.Schema == "" && isAggregate(f.Name) {
 		return nil, typUnknown, pgerr.Unsupported("aggregate " + f.Name + " in this position")
 	}
+	if setReturning(f) {
+		return nil, typUnknown, pgerr.Unsupported("set-returning function " + f.Name + " in this position")
+	}
 	if v, t, ok, err := ev.clockFunc(f.Name, len(f.Args)); ok {
 		return v, t, err
 	}
@@ -634,6 +647,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 			return new(apd.Decimal).Abs(x), types[0], nil
 		}
 	}
+	if v, t, ok, err := arrayFunc(f.Name, vals, types); ok {
+		return v, t, err
+	}
 	if v, t, ok, err := scalarFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
@@ -660,6 +676,9 @@ func binary(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, erro
 	case "+", "-", "*", "/", "%":
 		return arith(op, l, lt, r, rt)
 	case "||":
+		if lt.array || rt.array {
+			return arrayConcat(l, lt, r, rt)
+		}
 		return concat(l, lt, r, rt)
 	case "~", "~*", "!~", "!~*":
 		return regexOp(op, l, lt, r, rt)
@@ -708,6 +727,9 @@ func compareOp(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, e
 	}
 	if rt.kind == kBpchar && lt.kind == kUnknown && l != nil {
 		l = strings.TrimRight(l.(string), " ")
+	}
+	if lt.array || rt.array {
+		return arrayCompare(op, l, lt, r, rt)
 	}
 	l, r, _, err := unify(l, lt, r, rt, op)
 	if err != nil || l == nil || r == nil {

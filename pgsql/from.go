@@ -240,6 +240,8 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator, pushed 
 			alias = it.Alias.Name
 		}
 		return &source{sc: newScope(ts, alias), rows: rows}, nil
+	case *ir.FuncRef:
+		return s.funcSource(it, ev)
 	}
 	return nil, pgerr.Unsupported("FROM item " + it.String())
 }

@@ -74,34 +74,58 @@ func targetName(t ir.Target) string {
 	if t.Alias != "" {
 		return t.Alias
 	}
-	switch e := t.Expr.(type) {
-	case *ir.ColumnRef:
-		return e.Column
-	case *ir.Func:
-		return e.Name
-	case *ir.Cast:
-		// The operand's name, if it has one, else the type's, as
-		// PostgreSQL's FigureColname does ($1::int4 is int4).
-		if name := targetName(ir.Target{Expr: e.Arg}); name != "?column?" {
-			return name
-		}
-		return map[string]string{"int4": "int4", "int8": "int8", "bpchar": "bpchar"}[e.Type.Name] + orColumn(e.Type.Name)
-	case *ir.ValueFunc:
-		return e.Name
-	case *ir.Coalesce:
-		return "coalesce"
-	case *ir.NullIf:
-		return "nullif"
-	}
-	return "?column?"
+	name, _ := figureName(t.Expr)
+	return name
 }
 
-func orColumn(name string) string {
-	switch name {
-	case "int4", "int8", "bpchar":
-		return ""
+// figureName names an unaliased output column as PostgreSQL's
+// FigureColname does, with the strength of the choice: 2 for a name
+// taken from a column, function or keyword, 1 for a type's name or
+// "case", 0 for none ("?column?"). A cast or CASE keeps its operand's (its
+// ELSE's) name unless that is weaker than its own.
+func figureName(e ir.Expr) (string, int) {
+	switch e := e.(type) {
+	case *ir.ColumnRef:
+		return e.Column, 2
+	case *ir.Func:
+		return e.Name, 2
+	case *ir.Cast:
+		if name, strength := figureName(e.Arg); strength > 1 {
+			return name, strength
+		}
+		return e.Type.Name, 1
+	case *ir.ValueFunc:
+		return e.Name, 2
+	case *ir.Coalesce:
+		return "coalesce", 2
+	case *ir.NullIf:
+		return "nullif", 2
+	case *ir.Array:
+		return "array", 2
+	case *ir.Exists:
+		return "exists", 2
+	case *ir.Subquery:
+		if e.Array {
+			return "array", 2
+		}
+		q := e.Query
+		for q.SetOp != nil {
+			q = q.SetOp.Left
+		}
+		if len(q.Targets) > 0 {
+			if c, ok := q.Targets[0].Expr.(*ir.ColumnRef); !ok || !c.Star {
+				return targetName(q.Targets[0]), 2 // the subquery's column's name
+			}
+		}
+	case *ir.Subscript:
+		return figureName(e.Arg)
+	case *ir.Case:
+		if name, strength := figureName(e.Else); strength > 1 {
+			return name, strength
+		}
+		return "case", 1
 	}
-	return name
+	return "?column?", 0
 }
 
 // scan returns the rows of a table that satisfy where, reading them
@@ -291,6 +315,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			return Result{}, err
 		}
 		return output(st, ts, rows, ev)
+	}
+	if srf, ok := srfQuery(st); ok {
+		st = srf
 	}
 	if st.Where != nil {
 		if err := noAggregates(st.Where, "WHERE"); err != nil {

@@ -46,9 +46,11 @@ type sqlType struct {
 	kind        kind
 	length      int
 	prec, scale int
-	// array marks a one-dimensional array of the type: only a parameter
-	// of ANY / ALL has one (array.go).
+	// array marks a one-dimensional array of the type (array.go).
 	array bool
+	// vector marks an array whose subscripts start at 0, as the catalog's
+	// int2vector and oidvector columns' do; others start at 1.
+	vector bool
 }
 
 var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid"}

@@ -22,3 +22,19 @@ CREATE INDEX books_title_idx ON books (title);
 \dt
 \di
 \d
+-- \d of a table (indexes, check and foreign-key constraints, references
+-- both ways), with \d+; a keyless table; a view; an index. PostgreSQL 15
+-- prints the same but for the owner (its user) and the view definition,
+-- which it deparses: " SELECT books.id,\n    books.title\n   FROM books\n
+--  WHERE books.price < 10::numeric;" where reldb prints the view's query.
+CREATE TABLE notes (body text, n int DEFAULT 1 CHECK (n > 0));
+CREATE VIEW cheap_books AS SELECT id, title FROM books WHERE price < 10;
+COMMENT ON COLUMN books.title IS 'the title';
+\d books
+\d+ books
+\d authors
+\d notes
+\d cheap_books
+\d+ cheap_books
+\d books_title_idx
+\d authors_pkey

@@ -220,12 +220,28 @@ type Exists struct {
 
 func (n *Exists) String() string { return "EXISTS (" + n.Query.String() + ")" }
 
-// Subquery is a scalar subquery: it yields one column and at most one row.
+// Subquery is a scalar subquery: it yields one column and at most one
+// row. With Array it is ARRAY(subquery): one column and any number of
+// rows, collected into an array in row order.
 type Subquery struct {
 	Query *Select
+	Array bool
 }
 
-func (n *Subquery) String() string { return "(" + n.Query.String() + ")" }
+func (n *Subquery) String() string {
+	if n.Array {
+		return "ARRAY(" + n.Query.String() + ")"
+	}
+	return "(" + n.Query.String() + ")"
+}
+
+// Subscript is Arg[Index], one element of an array (from 1); slices are
+// not represented.
+type Subscript struct {
+	Arg, Index Expr
+}
+
+func (n *Subscript) String() string { return "(" + n.Arg.String() + ")[" + n.Index.String() + "]" }
 
 // Like is x [NOT] LIKE / ILIKE pattern [ESCAPE esc].
 type Like struct {
@@ -429,6 +445,7 @@ func (*InList) expr()     {}
 func (*Quantified) expr() {}
 func (*Exists) expr()     {}
 func (*Subquery) expr()   {}
+func (*Subscript) expr()  {}
 func (*Like) expr()       {}
 func (*Case) expr()       {}
 func (*Coalesce) expr()   {}

@@ -73,6 +73,9 @@ func Inspect(e Expr, fn func(Expr) bool) {
 		each(n.Elems)
 	case *Row:
 		each(n.Elems)
+	case *Subscript:
+		Inspect(n.Arg, fn)
+		Inspect(n.Index, fn)
 	}
 	// Const, Param, ColumnRef, Ordinal, ValueFunc, Default, Exists and
 	// Subquery have no subexpressions at this level.

@@ -240,9 +240,28 @@ func (j *Join) String() string {
 	return s + ")"
 }
 
+// FuncRef is a function call in FROM: a set-returning function such as
+// generate_series or unnest, whose rows are the item's, or any other
+// function, read as one row. With Ordinality, a bigint column numbering
+// the rows from 1 follows the function's columns (WITH ORDINALITY).
+type FuncRef struct {
+	Func       *Func
+	Ordinality bool
+	Alias      *Alias // nil without alias
+}
+
+func (f *FuncRef) String() string {
+	s := f.Func.String()
+	if f.Ordinality {
+		s += " WITH ORDINALITY"
+	}
+	return s + f.Alias.String()
+}
+
 func (*TableRef) fromItem()    {}
 func (*SubqueryRef) fromItem() {}
 func (*Join) fromItem()        {}
+func (*FuncRef) fromItem()     {}
 
 // JoinKind is the kind of a [Join].
 type JoinKind int

@@ -154,7 +154,7 @@ func (t *translator) expr(n nodes.Node) (ir.Expr, error) {
 	case *nodes.SetToDefault:
 		return nil, errDefaultContext()
 	case *nodes.A_Indirection:
-		return nil, unsupported("array subscript and field selection")
+		return t.indirection(n)
 	case *nodes.CollateClause:
 		// reldb compares text bytewise, which is the C collation's
 		// order; catalog queries name the default one (psql's \d).
@@ -177,6 +177,30 @@ func (t *translator) expr(n nodes.Node) (ir.Expr, error) {
 		return nil, pgerr.Syntax("syntax error at or near \"*\"")
 	}
 	return nil, unsupportedf("expression %s", nodeName(n))
+}
+
+// indirection translates array subscripts, a[i] and a[i][j]; slices
+// (a[1:2]) and field selection ((r).f, (r).*) are 0A000.
+func (t *translator) indirection(n *nodes.A_Indirection) (ir.Expr, error) {
+	out, err := t.expr(n.Arg)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items(n.Indirection) {
+		ix, ok := it.(*nodes.A_Indices)
+		if !ok {
+			return nil, unsupported("field selection")
+		}
+		if ix.IsSlice {
+			return nil, unsupported("array slice")
+		}
+		index, err := t.expr(ix.Uidx)
+		if err != nil {
+			return nil, err
+		}
+		out = &ir.Subscript{Arg: out, Index: index}
+	}
+	return out, nil
 }
 
 // constant translates a literal, keeping numbers' exact text.
@@ -385,7 +409,7 @@ func (t *translator) subLink(s *nodes.SubLink) (ir.Expr, error) {
 		}
 		return &ir.Quantified{Left: left, Op: op, Quant: quant, Query: q}, nil
 	case nodes.ARRAY_SUBLINK:
-		return nil, unsupported("ARRAY(subquery)")
+		return &ir.Subquery{Query: q, Array: true}, nil
 	}
 	return nil, unsupported("row comparison with a subquery")
 }

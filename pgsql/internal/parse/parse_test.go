@@ -242,6 +242,13 @@ func TestParse_Select(t *testing.T) {
 		{"other lock strengths", "SELECT * FROM t FOR NO KEY UPDATE FOR KEY SHARE", []string{"SELECT * FROM t FOR NO KEY UPDATE FOR KEY SHARE"}},
 		{"values query", "VALUES (1, 'a'), (2, NULL)", []string{"VALUES (1, 'a'), (2, NULL)"}},
 		{"values in from", "SELECT * FROM (VALUES (1), (2)) AS v(x)", []string{"SELECT * FROM (VALUES (1), (2)) AS v(x)"}},
+		{"function in from", "SELECT s FROM pg_catalog.generate_series(1, 3) s", []string{"SELECT s FROM pg_catalog.generate_series(1, 3) AS s"}},
+		{"function in from with ordinality",
+			"SELECT * FROM unnest($1) WITH ORDINALITY AS a(x, n), t",
+			[]string{"SELECT * FROM unnest($1) WITH ORDINALITY AS a(x, n), t"}},
+		{"array subquery and subscripts",
+			"SELECT ARRAY(SELECT a FROM t ORDER BY 1), (x)[1], y[i][2] FROM u",
+			[]string{"SELECT ARRAY(SELECT a FROM t ORDER BY 1), (x)[1], ((y)[i])[2] FROM u"}},
 	})
 }
 

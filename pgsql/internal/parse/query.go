@@ -344,13 +344,61 @@ func (t *translator) fromItem(n nodes.Node) (ir.FromItem, error) {
 	case *nodes.JoinExpr:
 		return t.join(n)
 	case *nodes.RangeFunction:
-		return nil, unsupported("function in FROM")
+		return t.rangeFunction(n)
 	case *nodes.RangeTableSample:
 		return nil, unsupported("TABLESAMPLE")
 	case *nodes.RangeTableFunc:
 		return nil, unsupported("XMLTABLE")
 	}
 	return nil, unsupportedf("FROM item %s", nodeName(n))
+}
+
+// rangeFunction translates a function call in FROM, with WITH
+// ORDINALITY and an alias; LATERAL, ROWS FROM and column definition lists
+// are 0A000.
+func (t *translator) rangeFunction(n *nodes.RangeFunction) (ir.FromItem, error) {
+	switch {
+	case n.Lateral:
+		return nil, unsupported("LATERAL")
+	case n.IsRowsfrom:
+		return nil, unsupported("ROWS FROM")
+	case n.Coldeflist != nil:
+		return nil, unsupported("column definition list in FROM")
+	}
+	fns := items(n.Functions)
+	if len(fns) != 1 {
+		return nil, unsupported("ROWS FROM")
+	}
+	pair := items(asList(fns[0]))
+	if len(pair) == 0 {
+		return nil, pgerr.New(pgerr.InternalError, "empty function in FROM")
+	}
+	if len(pair) > 1 && pair[1] != nil && len(items(asList(pair[1]))) > 0 {
+		return nil, unsupported("column definition list in FROM")
+	}
+	fc, ok := pair[0].(*nodes.FuncCall)
+	if !ok {
+		return nil, unsupportedf("%s in FROM", nodeName(pair[0]))
+	}
+	e, err := t.funcCall(fc)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := e.(*ir.Func)
+	if !ok {
+		return nil, unsupportedf("%s in FROM", e.String())
+	}
+	a, err := alias(n.Alias)
+	if err != nil {
+		return nil, err
+	}
+	return &ir.FuncRef{Func: f, Ordinality: n.Ordinality, Alias: a}, nil
+}
+
+// asList returns n as a list, or nil.
+func asList(n nodes.Node) *nodes.List {
+	l, _ := n.(*nodes.List)
+	return l
 }
 
 func (t *translator) join(j *nodes.JoinExpr) (ir.FromItem, error) {

@@ -1,0 +1,196 @@
+package pgsql
+
+import (
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// Functions in FROM, as PostgreSQL reads them. A set-returning function
+// gives the item its rows: generate_series(start, stop [, step]) over
+// integers, unnest(array), and pg_partition_ancestors(regclass), which
+// has no rows here since reldb has no partitions (PostgreSQL returns none
+// for a relation that is not a partition or partitioned). Any other
+// function is read as one row holding its value. The item has one column,
+// named by the alias's first column name, else by the alias, else by the
+// function (relid for pg_partition_ancestors); WITH ORDINALITY appends a
+// bigint column, ordinality, numbering the rows from 1.
+//
+// A FROM item is computed once per evaluation of its query, before any
+// other item's rows: its arguments may name an outer query's columns, but
+// not another item of the same FROM (that would be LATERAL, which is
+// 0A000). A set-returning function elsewhere is 0A000, but for a SELECT
+// of one such call without FROM, which is the same as reading it in FROM.
+
+// setReturning reports whether a function name is one of the
+// set-returning functions above.
+func setReturning(f *ir.Func) bool {
+	if f.Schema != "" && f.Schema != "pg_catalog" {
+		return false
+	}
+	switch f.Name {
+	case "generate_series", "unnest", "pg_partition_ancestors":
+		return true
+	}
+	return false
+}
+
+// funcSource reads a function in FROM.
+func (s *Session) funcSource(it *ir.FuncRef, ev *evaluator) (*source, error) {
+	f := it.Func
+	col := Column{Name: f.Name}
+	var vals []any
+	if setReturning(f) {
+		if f.Distinct || len(f.OrderBy) > 0 || f.Star {
+			return nil, pgerr.Unsupported("function " + f.String())
+		}
+		args := make([]any, len(f.Args))
+		types := make([]sqlType, len(f.Args))
+		for i, a := range f.Args {
+			var err error
+			if args[i], types[i], err = ev.eval(a); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		switch f.Name {
+		case "generate_series":
+			vals, col.typ, err = generateSeries(args, types)
+		case "unnest":
+			vals, col.typ, err = unnest(args, types)
+		case "pg_partition_ancestors":
+			col.Name, col.typ = "relid", typInt8
+			if len(args) != 1 {
+				err = pgerr.New(pgerr.UndefinedFunction, "function pg_partition_ancestors with %d arguments does not exist", len(args))
+			} else if s, ok := args[0].(string); ok {
+				_, err = ev.regOID("regclass", s) // a name must name a relation
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		v, t, err := ev.call(f)
+		if err != nil {
+			return nil, err
+		}
+		vals, col.typ = []any{v}, t
+	}
+	if col.typ.kind == kUnknown {
+		col.typ = typText
+	}
+	if it.Alias != nil && col.Name == f.Name {
+		col.Name = it.Alias.Name // a function of a scalar type takes the alias's name
+	}
+	res := Result{Columns: []Column{col}, Rows: make([][]any, len(vals))}
+	if it.Ordinality {
+		res.Columns = append(res.Columns, Column{Name: "ordinality", typ: typInt8})
+	}
+	for i, v := range vals {
+		res.Rows[i] = []any{v}
+		if it.Ordinality {
+			res.Rows[i] = append(res.Rows[i], int64(i+1))
+		}
+	}
+	ts, rows, err := derived(res, it.Alias)
+	if err != nil {
+		return nil, err
+	}
+	alias := f.Name
+	if it.Alias != nil {
+		alias = it.Alias.Name
+	}
+	return &source{sc: newScope(ts, alias), rows: rows}, nil
+}
+
+// maxSeries bounds the rows one generate_series may make, so that a typo
+// cannot exhaust memory.
+const maxSeries = 10_000_000
+
+// generateSeries is generate_series(start, stop [, step]) over integers:
+// int4 when every argument is, else int8; no rows when an argument is
+// NULL; 22023 for a zero step.
+func generateSeries(args []any, types []sqlType) ([]any, sqlType, error) {
+	if len(args) != 2 && len(args) != 3 {
+		return nil, typInt8, pgerr.New(pgerr.UndefinedFunction, "function generate_series with %d arguments does not exist", len(args))
+	}
+	t := typInt4
+	for i, at := range types {
+		switch {
+		case at.kind == kUnknown && args[i] == nil:
+		case at.kind == kUnknown:
+			e := pgerr.New("42725", "function generate_series(unknown, ...) is not unique")
+			e.Hint = "Could not choose a best candidate function. You might need to add explicit type casts."
+			return nil, t, e
+		case at.isInt() && !at.array:
+			if at.kind == kInt8 {
+				t = typInt8
+			}
+		default:
+			return nil, t, pgerr.Unsupported("generate_series over " + formatTypeName(at, false))
+		}
+	}
+	ints := make([]int64, 3)
+	ints[2] = 1
+	for i, v := range args {
+		if v == nil {
+			return nil, t, nil
+		}
+		ints[i] = v.(int64)
+	}
+	start, stop, step := ints[0], ints[1], ints[2]
+	if step == 0 {
+		return nil, t, pgerr.New("22023", "step size cannot equal zero")
+	}
+	var out []any
+	for x := start; step > 0 && x <= stop || step < 0 && x >= stop; x += step {
+		if len(out) == maxSeries {
+			return nil, t, pgerr.New("54000", "generate_series would return more than %d rows", maxSeries)
+		}
+		out = append(out, x)
+		if step > 0 && x > (1<<63-1)-step || step < 0 && x < -(1<<63)-step {
+			break // the next value would overflow: the series ends here
+		}
+	}
+	return out, t, nil
+}
+
+// unnest is unnest(array): the elements in order; none for a NULL array.
+func unnest(args []any, types []sqlType) ([]any, sqlType, error) {
+	if len(args) != 1 {
+		return nil, typUnknown, pgerr.Unsupported("unnest of several arrays")
+	}
+	t := types[0]
+	switch {
+	case t.kind == kUnknown && args[0] != nil:
+		e := pgerr.New("42725", "function unnest(unknown) is not unique")
+		e.Hint = "Could not choose a best candidate function. You might need to add explicit type casts."
+		return nil, t, e
+	case t.kind != kUnknown && !t.array:
+		return nil, t, pgerr.New(pgerr.UndefinedFunction, "function unnest(%s) does not exist", formatTypeName(t, false))
+	}
+	t.array, t.vector = false, false
+	if args[0] == nil {
+		return nil, t, nil
+	}
+	return args[0].([]any), t, nil
+}
+
+// srfQuery rewrites SELECT f(...) [AS a], with no FROM and f
+// set-returning, as a SELECT from f; ok is false for any other query.
+func srfQuery(st *ir.Select) (*ir.Select, bool) {
+	if len(st.From) > 0 || len(st.Targets) != 1 || st.Distinct || st.GroupBy != nil || st.Having != nil {
+		return nil, false
+	}
+	f, ok := st.Targets[0].Expr.(*ir.Func)
+	if !ok || !setReturning(f) {
+		return nil, false
+	}
+	name := st.Targets[0].Alias
+	if name == "" {
+		name = f.Name
+	}
+	out := *st
+	out.From = []ir.FromItem{&ir.FuncRef{Func: f, Alias: &ir.Alias{Name: f.Name, Columns: []string{name}}}}
+	out.Targets = []ir.Target{{Expr: &ir.ColumnRef{Table: f.Name, Column: name}, Alias: st.Targets[0].Alias}}
+	return &out, true
+}
