@@ -147,6 +147,8 @@ func TestParse_SyntaxErrors(t *testing.T) {
 		{"conflicting null declarations", "CREATE TABLE t (a int NULL NOT NULL)", `conflicting NULL/NOT NULL declarations for column "a"`, 0},
 		{"two defaults", "CREATE TABLE t (a int DEFAULT 1 DEFAULT 2)", `multiple default values specified for column "a"`, 0},
 		{"do update without target", "INSERT INTO t VALUES (1) ON CONFLICT DO UPDATE SET a = 1", "ON CONFLICT DO UPDATE requires inference specification or constraint name", 29},
+		{"subscript straight after ARRAY[]", "SELECT ARRAY[1, 2][1]", `syntax error at or near "["`, 19},
+		{"subscript straight after ARRAY()", "SELECT ARRAY(SELECT 1)[1]", `syntax error at or near "["`, 23},
 		{"limit with a comma", "SELECT a FROM t LIMIT $1, $2", "LIMIT #,# syntax is not supported", 17},
 		{"bad isolation level is a grammar error", "BEGIN ISOLATION LEVEL SOMETIMES", `syntax error at or near "SOMETIMES"`, 23},
 	}

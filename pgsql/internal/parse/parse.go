@@ -36,6 +36,9 @@ func parse(sql string) ([]ir.Statement, *pgerr.Error) {
 	if err != nil {
 		return nil, src.syntaxError(err)
 	}
+	if off := src.arraySubscript(); off >= 0 {
+		return nil, pgerr.Syntax(`syntax error at or near "["`).WithPosition(sql, off)
+	}
 	if off := src.limitComma(); off >= 0 {
 		// PostgreSQL's grammar refuses it as a syntax error, not as a
 		// feature it lacks.

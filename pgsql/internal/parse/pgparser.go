@@ -124,6 +124,42 @@ var limitStops = map[string]bool{
 // limitComma returns the offset of a LIMIT written LIMIT #,# (MySQL's
 // LIMIT offset, count), which PostgreSQL rejects and pgparser v0.2.0
 // silently turns into LIMIT count OFFSET offset; -1 when there is none.
+// arraySubscript returns the byte offset of a subscript written straight
+// after an ARRAY constructor, ARRAY[1, 2][1] or ARRAY(SELECT 1)[1], which
+// PostgreSQL's grammar refuses (the constructor must be parenthesized to
+// be subscripted) and pgparser accepts; or -1.
+func (s *source) arraySubscript() int {
+	for i, t := range s.toks {
+		if t.kind != tokIdent || !strings.EqualFold(s.sql[t.start:t.end], "array") || i+1 >= len(s.toks) {
+			continue
+		}
+		open := s.toks[i+1]
+		if open.kind != tokPunct || (s.sql[open.start:open.end] != "[" && s.sql[open.start:open.end] != "(") {
+			continue
+		}
+		depth := 0
+		for j := i + 1; j < len(s.toks); j++ {
+			u := s.toks[j]
+			if u.kind != tokPunct {
+				continue
+			}
+			switch s.sql[u.start:u.end] {
+			case "[", "(":
+				depth++
+			case "]", ")":
+				depth--
+			}
+			if depth == 0 {
+				if j+1 < len(s.toks) && s.toks[j+1].kind == tokPunct && s.sql[s.toks[j+1].start:s.toks[j+1].end] == "[" {
+					return s.toks[j+1].start
+				}
+				break
+			}
+		}
+	}
+	return -1
+}
+
 func (s *source) limitComma() int {
 	for i, t := range s.toks {
 		if t.kind != tokIdent || !strings.EqualFold(s.sql[t.start:t.end], "limit") {
