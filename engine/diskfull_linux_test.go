@@ -105,6 +105,8 @@ type diskFullResult struct {
 	snapAfter string          // the newest snapshot after that failure
 	closed    *diskFullEvent  // what Close returned
 	died      bool            // the child died of SIGXFSZ
+	reopened  bool            // the child reopened after the log failed, and committed
+	repaired  string          // what that reopen cut (Storage.Repaired)
 	fails     map[int64]bool  // ids of failed commits
 	lines     []string        // for failure messages
 	ckptLater []diskFullEvent // checkpoints tried after the first failure
@@ -135,8 +137,8 @@ func TestDB_DiskFull(t *testing.T) {
 				plan := diskFullPlan{Sync: mode, Target: "log", Slack: slack, Writers: 1, Warm: 20}
 				res := runDiskFullChild(t, dir, plan)
 				checkLogFailed(t, res)
-				st, _ := checkDiskFullState(t, dir, res, true /* exact */)
-				assert.Contains(t, st.Repaired, "torn", "Open cut the record the failed write tore")
+				checkDiskFullState(t, dir, res, true /* exact */)
+				assert.Contains(t, res.repaired, "torn", "reopening cut the record the failed write tore")
 			}
 		})
 		t.Run("checkpoint/"+mode.String(), func(t *testing.T) {
@@ -181,8 +183,9 @@ func TestDB_DiskFull(t *testing.T) {
 		dir := t.TempDir()
 		res := runDiskFullChild(t, dir, diskFullPlan{Sync: engine.SyncEveryCommit, Target: "log", Writers: 1, Warm: 5})
 		checkLogFailed(t, res)
-		st, _ := checkDiskFullState(t, dir, res, true /* exact */)
-		assert.Empty(t, st.Repaired, "nothing was written past the limit")
+		checkDiskFullState(t, dir, res, true /* exact */)
+		assert.True(t, res.reopened)
+		assert.Empty(t, res.repaired, "nothing was written past the limit")
 	})
 
 	runs := 6
@@ -234,6 +237,9 @@ func TestDB_DiskFull(t *testing.T) {
 			if res.refused != nil {
 				assert.True(t, res.refused.logFailed, "a later commit is refused with ErrLogFailed: %s", res.refused.msg)
 			}
+			if res.reopened {
+				assert.NotContains(t, res.repaired, "damage", "a short write is a torn record, not damage")
+			}
 			if res.ckptFail != nil {
 				assert.True(t, res.ckptFail.efbig || res.ckptFail.logFailed, "a checkpoint fails with EFBIG, or because the log did: %s", res.ckptFail.msg)
 			}
@@ -262,6 +268,8 @@ func checkLogFailed(t *testing.T, res *diskFullResult) {
 	assert.GreaterOrEqual(t, res.viewed, len(res.acked), "reads see every acknowledged commit")
 	require.NotNil(t, res.closed)
 	assert.True(t, res.closed.logFailed, "Close says the log failed: %s", res.closed.msg)
+	assert.True(t, res.reopened, "the child reopened and committed again")
+	assert.NotContains(t, res.repaired, "damage", "a short write is a torn record, not damage")
 }
 
 // checkCheckpointFailed checks what a child whose checkpoint failed saw.
@@ -392,6 +400,8 @@ func runDiskFullChild(t *testing.T, dir string, plan diskFullPlan) *diskFullResu
 			if len(g) > 1 {
 				res.snapAfter = g[1]
 			}
+		case "reopened":
+			res.reopened, res.repaired = true, rest
 		case "conflict":
 		case "done":
 			done = true
@@ -564,7 +574,13 @@ func diskFullChild(dir string) {
 	} else {
 		signal.Ignore(syscall.SIGXFSZ)
 	}
-	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: uint64(limit), Max: uint64(limit)}); err != nil {
+	var rlim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &rlim); err != nil {
+		fail(err)
+	}
+	room := rlim.Cur // restored once space is "freed"
+	rlim.Cur = uint64(limit)
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &rlim); err != nil {
 		fail(err)
 	}
 	say("limit %d", limit)
@@ -693,6 +709,29 @@ func diskFullChild(dir string) {
 		}
 	}
 	event("close", 0, db.Close())
+	if logFailed {
+		// Space freed, the same process reopens, as ErrLogFailed says,
+		// and commits again.
+		rlim.Cur = room
+		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &rlim); err != nil {
+			fail(err)
+		}
+		db, err = engine.Open(engine.Options{Dir: dir, Sync: plan.Sync, SyncInterval: time.Millisecond, CheckpointBytes: ckptBytes})
+		if err != nil {
+			fail(fmt.Errorf("reopen after the log failed: %w", err))
+		}
+		st, err := db.Storage()
+		if err != nil {
+			fail(err)
+		}
+		if err := commit(); err != nil {
+			fail(fmt.Errorf("commit after reopening: %w", err))
+		}
+		if err := db.Close(); err != nil {
+			fail(fmt.Errorf("close after reopening: %w", err))
+		}
+		say("reopened %s", st.Repaired)
+	}
 	say("done")
 	os.Exit(0)
 }
