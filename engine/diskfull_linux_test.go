@@ -107,6 +107,7 @@ type diskFullResult struct {
 	died      bool            // the child died of SIGXFSZ
 	reopened  bool            // the child reopened after the log failed, and committed
 	repaired  string          // what that reopen cut (Storage.Repaired)
+	segGone   []string        // log segments a failed checkpoint removed
 	fails     map[int64]bool  // ids of failed commits
 	lines     []string        // for failure messages
 	ckptLater []diskFullEvent // checkpoints tried after the first failure
@@ -281,6 +282,7 @@ func checkCheckpointFailed(t *testing.T, res *diskFullResult) {
 	assert.False(t, res.tmpLeft, "the failed checkpoint removed its temporary file")
 	require.NotEmpty(t, res.snapshots, "a checkpoint succeeded before the limit")
 	assert.Equal(t, res.snapshots[len(res.snapshots)-1], res.snapAfter, "the previous snapshot is kept")
+	assert.Empty(t, res.segGone, "a failed checkpoint keeps the log whole")
 	assert.Empty(t, res.failed, "commits go on after a failed checkpoint")
 	for _, c := range res.ckptLater {
 		assert.True(t, c.efbig, "a later checkpoint fails the same way: %s", c.msg)
@@ -400,6 +402,8 @@ func runDiskFullChild(t *testing.T, dir string, plan diskFullPlan) *diskFullResu
 			if len(g) > 1 {
 				res.snapAfter = g[1]
 			}
+		case "segment":
+			res.segGone = append(res.segGone, rest)
 		case "reopened":
 			res.reopened, res.repaired = true, rest
 		case "conflict":
@@ -548,9 +552,9 @@ func diskFullChild(dir string) {
 	var size int64
 	switch plan.Target {
 	case "log":
-		segs, err := filepath.Glob(filepath.Join(dir, "wal", strings.Repeat("[0-9]", 20)))
-		if err != nil || len(segs) == 0 {
-			fail(fmt.Errorf("no log segment: %v", err))
+		segs := logSegments(dir)
+		if len(segs) == 0 {
+			fail(errors.New("no log segment"))
 		}
 		fi, err := os.Stat(slices.Max(segs))
 		if err != nil {
@@ -652,6 +656,7 @@ func diskFullChild(dir string) {
 			if logFailed {
 				break
 			}
+			segsBefore := logSegments(dir)
 			err := db.Checkpoint()
 			switch {
 			case err == nil:
@@ -674,6 +679,13 @@ func diskFullChild(dir string) {
 					left = "tmp"
 				}
 				say("after %s %s", left, st.Snapshot)
+				if plan.Auto == 0 { // else a background checkpoint may have run meanwhile
+					for _, seg := range segsBefore {
+						if _, err := os.Stat(seg); err != nil {
+							say("segment %s", err)
+						}
+					}
+				}
 				stateMu.Lock()
 				ckptFail, count = err, 0
 				stateMu.Unlock()
@@ -751,4 +763,10 @@ func defaultSIGXFSZ() error {
 		return fmt.Errorf("rt_sigaction(SIGXFSZ): %w", errno)
 	}
 	return nil
+}
+
+// logSegments returns the paths of the log's segment files in dir.
+func logSegments(dir string) []string {
+	segs, _ := filepath.Glob(filepath.Join(dir, "wal", strings.Repeat("[0-9]", 20)))
+	return segs
 }
