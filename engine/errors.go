@@ -132,6 +132,15 @@ var (
 	// ErrNotDatabase is returned by ProbeDir, and by Open with Options.Dir,
 	// for a directory that holds files but no reldb database.
 	ErrNotDatabase = durable.ErrNotDatabase
+	// ErrLogFailed is returned by a commit whose log record could not be
+	// written or synced (a full disk, an I/O error), and from then on by
+	// every commit, checkpoint and Close of that DB: what the log holds is
+	// no longer known, so nothing more is acknowledged. The error also
+	// wraps the operating system's. Reads go on, and may see the failed
+	// commits, which are in memory but not durable; Close and Open the
+	// database again to go on writing (Open cuts a torn last record, as
+	// after a crash).
+	ErrLogFailed = durable.ErrLogFailed
 
 	// ErrCorrupt is returned when stored data fails a consistency check
 	// (DB.Check), or when Open finds a damaged log record or snapshot file

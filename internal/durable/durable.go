@@ -86,7 +86,7 @@ type Store struct {
 		written uint64   // version of the last record the log holds (synced per the sync mode)
 		leading bool     // a leader is writing a batch
 		closed  bool
-		err     error // sticky: a failed log write; every later commit fails
+		err     error // sticky: a failed log write, wrapping ErrLogFailed; every later commit fails
 		// since counts the bytes logged since the last checkpoint began.
 		since int64
 		// batches and records count the writes to the log and the records
@@ -181,7 +181,7 @@ func (d *Store) flushLocked() {
 	d.mu.Lock()
 	d.mu.leading = false
 	if err != nil {
-		d.mu.err = fmt.Errorf("commit: %w", err)
+		d.mu.err = fmt.Errorf("commit: %w: %w", ErrLogFailed, err)
 	} else {
 		d.mu.written = upto
 		d.mu.since += n
@@ -518,9 +518,10 @@ func (d *Store) BatchCounts() (batches, records int64) {
 }
 
 // BreakLog marks the log failed with err, as a failed write does: every
-// later commit and checkpoint fails with it. For tests of that path.
+// later commit and checkpoint fails with an error wrapping ErrLogFailed and
+// err. For tests of that path.
 func (d *Store) BreakLog(err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.mu.err = err
+	d.mu.err = fmt.Errorf("%w: %w", ErrLogFailed, err)
 }

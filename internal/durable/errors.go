@@ -12,6 +12,7 @@ var (
 	ErrClosed      = errors.New("reldb: database is closed")
 	ErrLocked      = errors.New("reldb: database directory is locked")
 	ErrNotDatabase = errors.New("reldb: not a reldb database")
+	ErrLogFailed   = errors.New("reldb: writing the log failed; close and reopen the database")
 	ErrCorrupt     = wal.ErrCorrupt
 	ErrTornTail    = wal.ErrTornTail
 )
