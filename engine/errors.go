@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"syscall"
 
 	"github.com/reldb/reldb/internal/catalog"
 	"github.com/reldb/reldb/internal/durable"
@@ -167,6 +168,13 @@ func SQLState(err error) string {
 		return "55P03"
 	case errors.Is(err, ErrTxTooOld):
 		return "25P04"
+	case errors.Is(err, ErrLogFailed):
+		// As PostgreSQL classes a failed write: disk_full for ENOSPC,
+		// io_error otherwise.
+		if errors.Is(err, syscall.ENOSPC) {
+			return "53100"
+		}
+		return "58030"
 	case errors.Is(err, ErrType):
 		return catalog.StateDatatypeMismatch
 	case errors.Is(err, ErrNoTable):

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -1236,4 +1237,12 @@ func TestTx_KeptRecord_DoesNotPinCommits(t *testing.T) {
 	assert.Equal(t, "kept", kept.Get("label"))
 	// 20,000 write sets of over 512 bytes each would be more than 10 MB.
 	assert.Less(t, int64(after)-int64(before), int64(4<<20), "heap grew from %d to %d bytes", before, after)
+}
+
+// A failed log write has PostgreSQL's SQLSTATE for a failed write:
+// disk_full when the disk is full, io_error otherwise.
+func TestSQLState_LogFailed(t *testing.T) {
+	assert.Equal(t, "53100", engine.SQLState(fmt.Errorf("commit: %w: %w", engine.ErrLogFailed, syscall.ENOSPC)))
+	assert.Equal(t, "58030", engine.SQLState(fmt.Errorf("commit: %w: %w", engine.ErrLogFailed, syscall.EFBIG)))
+	assert.Equal(t, "", engine.SQLState(syscall.ENOSPC), "a write error that is not the log's")
 }
