@@ -24,6 +24,11 @@ func (ev *evaluator) quantifiedArray(e *ir.Quantified) (any, sqlType, error) {
 	if err != nil {
 		return nil, typBool, err
 	}
+	if set := ev.anySet(e); set != nil {
+		if r, ok := set.test(l, lt); ok {
+			return r, typBool, nil
+		}
+	}
 	elems, et, null, err := ev.arrayOperand(e.Array)
 	if err != nil || null {
 		return nil, typBool, err
@@ -49,6 +54,99 @@ func (ev *evaluator) quantifiedArray(e *ir.Quantified) (any, sqlType, error) {
 		return nil, typBool, nil
 	}
 	return all, typBool, nil
+}
+
+// anySet is the values of the array of x = ANY ($n), made once per
+// statement: a query that tests every row against a parameter array of a
+// thousand ids compared each row with each id, one interpreted comparison
+// at a time.
+type anySet struct {
+	et      sqlType
+	ints    map[int64]struct{}
+	strs    map[string]struct{}
+	sawNull bool // the array has a NULL element
+}
+
+// anySet returns e's value set, or nil when e is not = ANY over a
+// parameter array of integers or text.
+func (ev *evaluator) anySet(e *ir.Quantified) *anySet {
+	if e.Op != "=" || e.Quant != ir.Any || ev.q == nil {
+		return nil
+	}
+	if _, ok := e.Array.(*ir.Param); !ok {
+		return nil
+	}
+	if set, ok := ev.q.anySets[e]; ok {
+		return set
+	}
+	var set *anySet
+	elems, et, null, err := ev.arrayOperand(e.Array)
+	if err == nil && !null && (et.isInt() || et.isText()) {
+		set = &anySet{et: et}
+		if et.isInt() {
+			set.ints = make(map[int64]struct{}, len(elems))
+		} else {
+			set.strs = make(map[string]struct{}, len(elems))
+		}
+		for _, v := range elems {
+			switch v := v.(type) {
+			case nil:
+				set.sawNull = true
+			case int64:
+				if set.ints == nil {
+					set = nil
+				} else {
+					set.ints[v] = struct{}{}
+				}
+			case string:
+				if set.strs == nil {
+					set = nil
+				} else {
+					set.strs[v] = struct{}{}
+				}
+			default:
+				set = nil
+			}
+			if set == nil {
+				break
+			}
+		}
+	}
+	if ev.q.anySets == nil {
+		ev.q.anySets = map[*ir.Quantified]*anySet{}
+	}
+	ev.q.anySets[e] = set
+	return set
+}
+
+// test gives l = ANY (the set) with SQL's NULL rules, or false for ok
+// when l is of a type the set cannot answer for (binary then decides).
+func (set *anySet) test(l any, lt sqlType) (r any, ok bool) {
+	if l == nil {
+		return nil, true
+	}
+	found := false
+	switch v := l.(type) {
+	case int64:
+		if set.ints == nil || !lt.isInt() {
+			return nil, false
+		}
+		_, found = set.ints[v]
+	case string:
+		if set.strs == nil || !lt.isText() {
+			return nil, false
+		}
+		_, found = set.strs[v]
+	default:
+		return nil, false
+	}
+	switch {
+	case found:
+		return true, true
+	case set.sawNull:
+		return nil, true
+	}
+	return false, true
 }
 
 // arrayOperand evaluates the array of ANY / ALL: its elements and their

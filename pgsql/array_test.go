@@ -47,6 +47,13 @@ func TestAnyArrayParameters(t *testing.T) {
 	assert.Equal(t, []int64{}, ids(`SELECT id FROM items WHERE id = ANY($1)`, []int64{}))
 	assert.Equal(t, []int64{}, ids(`SELECT id FROM items WHERE id = ANY($1)`, nil), "a NULL array matches nothing")
 	assert.Equal(t, []int64{}, ids(`SELECT id FROM items WHERE id <> ALL($1)`, "{1,NULL}"), "NULL elements make <> ALL unknown")
+	// = ANY over a parameter array is answered from a set made once per
+	// statement: the same three-valued answers, in a join and in NOT.
+	assert.Equal(t, []int64{1}, ids(`SELECT id FROM items WHERE id = ANY($1) ORDER BY id`, "{1,NULL}"))
+	assert.Equal(t, []int64{}, ids(`SELECT id FROM items WHERE NOT (id = ANY($1))`, "{1,NULL}"), "unknown for every row but 1, false for 1")
+	assert.Equal(t, []int64{2, 3, 4}, ids(`SELECT id FROM items WHERE NOT (id = ANY($1)) ORDER BY id`, []int64{1}))
+	assert.Equal(t, []int64{2, 4}, ids(`SELECT i.id FROM items i JOIN items j ON j.id = i.id WHERE i.id = ANY($1) AND j.name = ANY($2) ORDER BY i.id`,
+		[]int64{2, 3, 4}, []string{"b", "d"}))
 
 	_, err = db.Query(`SELECT id FROM items WHERE id = ANY($1)`, "{1,x}")
 	var pe *pgsql.Error

@@ -170,7 +170,11 @@ func onlyColumnsOf(e ir.Expr, name string) bool {
 				ok = false
 			}
 			any = true
-		case *ir.Subquery, *ir.Exists, *ir.Func, *ir.ValueFunc, *ir.Quantified:
+		case *ir.Quantified:
+			if x.Query != nil {
+				ok = false // x op ANY (subquery)
+			}
+		case *ir.Subquery, *ir.Exists, *ir.Func, *ir.ValueFunc:
 			ok = false
 		}
 		return ok

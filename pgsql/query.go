@@ -229,9 +229,69 @@ func pushdown(ts *tableSchema, alias string, where ir.Expr, ev *evaluator) []eng
 			if vals != nil {
 				out = append(out, engine.In(ts.def.Columns[i].Name, vals...))
 			}
+		case *ir.Quantified:
+			if c, ok := pushAny(ts, alias, e, ev); ok {
+				out = append(out, c)
+			}
 		}
 	}
 	return out
+}
+
+// pushAny turns column = ANY (array) into the engine's In over the
+// array's values, when the array is a parameter or an ARRAY[...] of
+// constants and parameters whose values have the column's type: the
+// scan then seeks each value through an index instead of testing every
+// row. NULL elements are left out (they match no row); the condition is
+// still checked on each row.
+func pushAny(ts *tableSchema, alias string, e *ir.Quantified, ev *evaluator) (engine.Cond, bool) {
+	if e.Op != "=" || e.Quant != ir.Any || e.Query != nil {
+		return engine.Cond{}, false
+	}
+	i, ok := pushColumn(ts, alias, e.Left)
+	if !ok {
+		return engine.Cond{}, false
+	}
+	switch a := e.Array.(type) {
+	case *ir.Param:
+	case *ir.Array:
+		for _, el := range a.Elems {
+			switch el.(type) {
+			case *ir.Const, *ir.Param:
+			default:
+				return engine.Cond{}, false
+			}
+		}
+	default:
+		return engine.Cond{}, false
+	}
+	elems, et, null, err := ev.arrayOperand(e.Array)
+	if err != nil || null {
+		return engine.Cond{}, false
+	}
+	t := ts.types[i]
+	vals := make([]any, 0, len(elems))
+	for _, v := range elems {
+		switch {
+		case v == nil:
+			continue
+		case et.kind == kUnknown:
+			s, ok := v.(string)
+			if !ok {
+				return engine.Cond{}, false
+			}
+			pv, err := parseText(t, s)
+			if err != nil {
+				return engine.Cond{}, false
+			}
+			v = pv
+		case t.isInt() && et.isInt(), t.isText() && et.isText(), t.kind == kBool && et.kind == kBool:
+		default:
+			return engine.Cond{}, false
+		}
+		vals = append(vals, v)
+	}
+	return engine.In(ts.def.Columns[i].Name, vals...), true
 }
 
 // pushColumn reports whether e is a column of the table whose values the

@@ -22,6 +22,8 @@ type queryEnv struct {
 	corr  *bool      // set when a column was found in an enclosing query
 	cache map[cacheKey]Result
 	view  *viewRun // the run of the view whose query this is; nil outside one (view.go)
+	// anySets holds the value sets of = ANY (parameter) (array.go).
+	anySets map[*ir.Quantified]*anySet
 }
 
 // cacheKey identifies an uncorrelated subquery's result: the same query
