@@ -604,6 +604,26 @@ func (tx *Tx) Table(name string) (Table, error) {
 	return tableOf(d), nil
 }
 
+// TableVersion identifies one version of a table's definition: a table's
+// definition is never changed in place, every schema change makes a new
+// version, so two TableVersions are equal exactly when they stand for the
+// same definition. Layers above the engine key what they derive from a
+// definition by it (package pgsql caches its view of a table so).
+type TableVersion struct{ d *catalog.Table }
+
+// TableVersion returns the version of a table's definition the
+// transaction sees. Returns ErrNoTable if there is no such table.
+func (tx *Tx) TableVersion(name string) (TableVersion, error) {
+	if err := tx.live(); err != nil {
+		return TableVersion{}, err
+	}
+	d, err := tx.table(name)
+	if err != nil {
+		return TableVersion{}, err
+	}
+	return TableVersion{d}, nil
+}
+
 // looseRecord returns a record of a row read or written alone (Get,
 // Insert, Update). Such rows are no peers of one another: loose results
 // are never loaded in batches. Still, a record reaches its row through a

@@ -196,3 +196,33 @@ func TestSession_Exec_AlterTableVisibility(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, db.Check())
 }
+
+// Ensure a session sees each version of a table it has read before: its
+// view of a table is cached by the table's definition and declarations,
+// so a change, a rolled-back change and a change by another session all
+// show at once.
+func TestSession_SchemaFollowsChanges(t *testing.T) {
+	s := newSession(t)
+	cols := func() string {
+		t.Helper()
+		res, err := s.Exec(context.Background(), `SELECT * FROM authors ORDER BY id LIMIT 1`)
+		require.NoError(t, err)
+		names := []string{}
+		for _, c := range res.Columns {
+			names = append(names, c.Name)
+		}
+		return strings.Join(names, ",")
+	}
+	assert.Equal(t, "id,name", cols())
+	require.Equal(t, "ALTER TABLE", outcome(t, s, `ALTER TABLE authors ADD COLUMN born integer`))
+	assert.Equal(t, "id,name,born", cols())
+	require.Equal(t, "BEGIN", outcome(t, s, `BEGIN`))
+	require.Equal(t, "ALTER TABLE", outcome(t, s, `ALTER TABLE authors DROP COLUMN born`))
+	assert.Equal(t, "id,name", cols())
+	require.Equal(t, "ROLLBACK", outcome(t, s, `ROLLBACK`))
+	assert.Equal(t, "id,name,born", cols())
+	require.Equal(t, "ALTER TABLE", outcome(t, s, `ALTER TABLE authors ALTER COLUMN name TYPE varchar(40)`))
+	assert.Equal(t, "INSERT 0 1", outcome(t, s, `INSERT INTO authors (id, name) VALUES (9, 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')`), "the new length applies")
+	require.Equal(t, "ALTER TABLE", outcome(t, s, `ALTER TABLE authors ADD CONSTRAINT born_past CHECK (born < 2100)`))
+	assert.Equal(t, "ERROR 23514", outcome(t, s, `INSERT INTO authors (id, name, born) VALUES (10, 'y', 3000)`), "the new CHECK applies")
+}

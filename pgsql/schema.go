@@ -300,7 +300,7 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 	if reservedName(name) {
 		return nil, pgerr.UndefinedTableError(name)
 	}
-	def, err := tx.Table(name)
+	version, err := tx.TableVersion(name)
 	if err != nil {
 		if _, _, ok := s.viewNamed(tx, ir.QualName{Name: name}); ok && errorIs(err, engine.ErrNoTable) {
 			return nil, notATable(name)
@@ -310,8 +310,44 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 		}
 		return nil, err
 	}
-	ts := &tableSchema{def: def, types: make([]sqlType, len(def.Columns)), index: make(map[string]int, len(def.Columns))}
 	td := s.decl(name)
+	key := schemaKey{version, td}
+	if ts, ok := s.schemas[key]; ok {
+		c := *ts // callers may set a field of theirs (ALTER's checks)
+		return &c, nil
+	}
+	ts, err := s.buildSchema(tx, name, td)
+	if err != nil {
+		return nil, err
+	}
+	if s.schemas == nil || len(s.schemas) >= maxSchemas {
+		s.schemas = make(map[schemaKey]*tableSchema)
+	}
+	s.schemas[key] = ts
+	c := *ts
+	return &c, nil
+}
+
+// schemaKey is what a table's schema is derived from: the engine's
+// definition and the SQL declarations, both replaced whole when they
+// change, never changed in place.
+type schemaKey struct {
+	version engine.TableVersion
+	decl    *tableDecl
+}
+
+// maxSchemas bounds a session's schema cache: past it the cache starts
+// again.
+const maxSchemas = 256
+
+// buildSchema derives table name's schema from its definition and
+// declaration td.
+func (s *Session) buildSchema(tx *engine.Tx, name string, td *tableDecl) (*tableSchema, error) {
+	def, err := tx.Table(name)
+	if err != nil {
+		return nil, err
+	}
+	ts := &tableSchema{def: def, types: make([]sqlType, len(def.Columns)), index: make(map[string]int, len(def.Columns))}
 	if i, ok := rowIdentity(def); ok {
 		ts.hidden = i + 1
 	}

@@ -64,6 +64,8 @@ type Session struct {
 	db    *engine.DB
 	cache *parse.Cache
 	decls *declarations
+	// schemas caches schemaOf's results (schema.go).
+	schemas map[schemaKey]*tableSchema
 
 	tx *engine.Tx // the explicit transaction, nil outside one
 	// implicit says tx is an implicit block's, block that statements run
