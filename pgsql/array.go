@@ -2,7 +2,9 @@ package pgsql
 
 import (
 	"fmt"
+	"iter"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,9 +35,16 @@ func (ev *evaluator) quantifiedArray(e *ir.Quantified) (any, sqlType, error) {
 	if err != nil || null {
 		return nil, typBool, err
 	}
+	return quantify(e, l, lt, slices.Values(elems), et)
+}
+
+// quantify is l op ANY / ALL (vals), values of type et: true, false or
+// NULL as the comparisons combine under SQL's three-valued logic. It
+// serves both the array and the subquery forms.
+func quantify(e *ir.Quantified, l any, lt sqlType, vals iter.Seq[any], et sqlType) (any, sqlType, error) {
 	all := e.Quant == ir.All
 	sawNull := false
-	for _, v := range elems {
+	for v := range vals {
 		r, _, err := binary(e.Op, l, lt, v, et)
 		if err != nil {
 			return nil, typBool, err

@@ -111,27 +111,14 @@ func (ev *evaluator) quantified(e *ir.Quantified) (any, sqlType, error) {
 	if len(res.Columns) != 1 {
 		return nil, typBool, pgerr.New(pgerr.SyntaxError, "subquery has too many columns")
 	}
-	all := e.Quant == ir.All
-	sawNull := false
-	for _, r := range res.Rows {
-		v, _, err := binary(e.Op, l, lt, r[0], res.Columns[0].typ)
-		if err != nil {
-			return nil, typBool, err
-		}
-		b, ok := v.(bool)
-		switch {
-		case v == nil:
-			sawNull = true
-		case !ok:
-			return nil, typBool, pgerr.New(pgerr.DatatypeMismatch, "op ANY/ALL (array) requires operator to yield boolean")
-		case b != all:
-			return b, typBool, nil
+	first := func(yield func(any) bool) {
+		for _, r := range res.Rows {
+			if !yield(r[0]) {
+				return
+			}
 		}
 	}
-	if sawNull {
-		return nil, typBool, nil
-	}
-	return all, typBool, nil
+	return quantify(e, l, lt, first, res.Columns[0].typ)
 }
 
 // derived turns a query's result into a table for FROM, renaming its
