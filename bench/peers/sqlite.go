@@ -63,15 +63,10 @@ CREATE INDEX book_tags_tag_id ON book_tags (tag_id, book_id);
 // decimal would cost a string and an apd parse per row). SQLite's own
 // NUMERIC affinity would store 12.50 as a REAL, which is not exact.
 type sqlitePeer struct {
-	db         *sql.DB
+	sqlLibrary
 	dir        string // the tmpfs directory of a shared database, removed by Close
 	memoryUsed func() int64
-	st         struct {
-		insAuthor, insBook, insTag, insLink *sql.Stmt
-		get, children, del, setTitle        *sql.Stmt
-		authors, tagsOf, join               *sql.Stmt
-	}
-	mu struct {
+	mu         struct {
 		sync.Mutex
 		in map[inKey]*sql.Stmt // IN-list statements
 	}
@@ -117,7 +112,9 @@ func openSQLite(drv sqliteDriver, readers int) (Peer, error) {
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
-	p := &sqlitePeer{db: db, dir: dir, memoryUsed: drv.memoryUsed}
+	p := &sqlitePeer{dir: dir, memoryUsed: drv.memoryUsed}
+	p.db, p.scanBook = db, scanBook
+	p.priceArg = func(d *apd.Decimal) (any, error) { return centsOf(d) }
 	if err := p.init(); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("%s: %w", drv.name, err)
@@ -146,10 +143,7 @@ func (p *sqlitePeer) init() error {
 		return err
 	}
 	const book = "SELECT id, author_id, title, price_cents FROM books"
-	for _, s := range []struct {
-		stmt **sql.Stmt
-		sql  string
-	}{
+	err := p.prepare([]preparedSQL{
 		{&p.st.insAuthor, "INSERT INTO authors (id, name) VALUES (?, ?)"},
 		{&p.st.insBook, "INSERT INTO books (id, author_id, title, price_cents) VALUES (?, ?, ?, ?)"},
 		{&p.st.insTag, "INSERT INTO tags (id, name) VALUES (?, ?)"},
@@ -167,69 +161,12 @@ LEFT JOIN book_tags bt ON bt.book_id = b.id
 LEFT JOIN tags t ON t.id = bt.tag_id
 WHERE a.id < ?
 ORDER BY a.id, b.id`},
-	} {
-		var err error
-		if *s.stmt, err = p.db.Prepare(s.sql); err != nil {
-			return fmt.Errorf("prepare %q: %w", s.sql, err)
-		}
+	})
+	if err != nil {
+		return err
 	}
 	p.mu.in = make(map[inKey]*sql.Stmt)
 	return nil
-}
-
-func (p *sqlitePeer) Load(d *Data) (int, error) {
-	tx, err := p.db.Begin()
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	n := 0
-	ins := tx.Stmt(p.st.insTag)
-	for _, t := range d.Tags {
-		if _, err := ins.Exec(t.ID, t.Name); err != nil {
-			return 0, err
-		}
-		n++
-	}
-	a, b, l := tx.Stmt(p.st.insAuthor), tx.Stmt(p.st.insBook), tx.Stmt(p.st.insLink)
-	for i := range d.Families {
-		if err := addFamilySQL(a, b, l, &d.Families[i]); err != nil {
-			return 0, err
-		}
-		n += d.Families[i].Rows()
-	}
-	return n, tx.Commit()
-}
-
-func addFamilySQL(a, b, l *sql.Stmt, fam *Family) error {
-	if _, err := a.Exec(fam.Author.ID, fam.Author.Name); err != nil {
-		return err
-	}
-	for i := range fam.Books {
-		bk := &fam.Books[i]
-		cents, err := centsOf(&bk.Price)
-		if err != nil {
-			return err
-		}
-		if _, err := b.Exec(bk.ID, bk.AuthorID, bk.Title, cents); err != nil {
-			return err
-		}
-	}
-	for _, lk := range fam.Links {
-		if _, err := l.Exec(lk.BookID, lk.TagID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (p *sqlitePeer) Count(table string) (int, error) {
-	if table == "links" {
-		table = "book_tags"
-	}
-	var n int
-	err := p.db.QueryRow("SELECT count(*) FROM " + table).Scan(&n)
-	return n, err
 }
 
 // centsOf returns a price with two digits after the point as cents.
@@ -252,118 +189,6 @@ func scanBook(s interface{ Scan(...any) error }, b *Book) error {
 	}
 	b.Price.SetFinite(cents, -2)
 	return nil
-}
-
-func (p *sqlitePeer) Get(id int64) (Book, error) {
-	var b Book
-	err := scanBook(p.st.get.QueryRow(id), &b)
-	return b, err
-}
-
-// children appends the books of author to books.
-func (p *sqlitePeer) children(author int64, books []Book) ([]Book, error) {
-	rows, err := p.st.children.Query(author)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		books = append(books, Book{})
-		if err := scanBook(rows, &books[len(books)-1]); err != nil {
-			return nil, err
-		}
-	}
-	return books, rows.Err()
-}
-
-func (p *sqlitePeer) Children(author int64) ([]Book, error) { return p.children(author, nil) }
-
-func (p *sqlitePeer) Add(fam *Family) error {
-	tx, err := p.db.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := addFamilySQL(tx.Stmt(p.st.insAuthor), tx.Stmt(p.st.insBook), tx.Stmt(p.st.insLink), fam); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-func (p *sqlitePeer) Delete(author int64) error {
-	res, err := p.st.del.Exec(author)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return errors.Join(err, fmt.Errorf("peers: deleted %d authors, want 1", n))
-	}
-	return nil
-}
-
-func (p *sqlitePeer) SetTitle(id int64, title string) error {
-	res, err := p.st.setTitle.Exec(title, id)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return errors.Join(err, fmt.Errorf("peers: updated %d books, want 1", n))
-	}
-	return nil
-}
-
-// authors returns the authors with ids [0, n).
-func (p *sqlitePeer) authors(n int) ([]*Author, error) {
-	rows, err := p.st.authors.Query(n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var authors []*Author
-	for rows.Next() {
-		a := &Author{}
-		if err := rows.Scan(&a.ID, &a.Name); err != nil {
-			return nil, err
-		}
-		authors = append(authors, a)
-	}
-	return authors, rows.Err()
-}
-
-// Lazy runs one query for the authors, one per author for its books and
-// one per book for its tags (through the junction), building the graph.
-func (p *sqlitePeer) Lazy(n int) ([]*Author, error) {
-	authors, err := p.authors(n)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range authors {
-		books, err := p.children(a.ID, nil)
-		if err != nil {
-			return nil, err
-		}
-		a.Books = make([]*Book, len(books))
-		for i := range books {
-			b := &books[i]
-			a.Books[i] = b
-			rows, err := p.st.tagsOf.Query(b.ID)
-			if err != nil {
-				return nil, err
-			}
-			for rows.Next() {
-				t := &Tag{}
-				if err := rows.Scan(&t.ID, &t.Name); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				b.Tags = append(b.Tags, t)
-			}
-			if err := rows.Close(); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return authors, nil
 }
 
 // inKey names an IN-list statement: which query, how many placeholders.
@@ -423,50 +248,21 @@ func (p *sqlitePeer) Eager(n int) ([]*Author, error) {
 	if err != nil {
 		return nil, err
 	}
-	books := make(map[int64]*Book)
+	books, ids, err := p.eagerBooks(rows, byID)
+	if err != nil || len(ids) == 0 {
+		return authors, err
+	}
 	args = args[:0]
-	for rows.Next() {
-		b := &Book{}
-		if err := scanBook(rows, b); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		a := byID[b.AuthorID]
-		a.Books = append(a.Books, b)
-		books[b.ID] = b
-		args = append(args, b.ID)
+	for _, id := range ids {
+		args = append(args, id)
 	}
-	if err := rows.Close(); err != nil {
+	if st, err = p.in(inTags, len(args)); err != nil {
 		return nil, err
 	}
-	if len(args) == 0 {
-		return authors, nil
-	}
-	st, err = p.in(inTags, len(args))
-	if err != nil {
+	if rows, err = st.Query(args...); err != nil {
 		return nil, err
 	}
-	rows, err = st.Query(args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	tags := make(map[int64]*Tag)
-	for rows.Next() {
-		var book int64
-		var t Tag
-		if err := rows.Scan(&book, &t.ID, &t.Name); err != nil {
-			return nil, err
-		}
-		tp, ok := tags[t.ID]
-		if !ok {
-			tp = &t
-			tags[t.ID] = tp
-		}
-		b := books[book]
-		b.Tags = append(b.Tags, tp)
-	}
-	return authors, rows.Err()
+	return authors, eagerTags(rows, books)
 }
 
 // Join reads the whole traversal in one query, authors LEFT JOIN books
