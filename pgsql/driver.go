@@ -119,24 +119,29 @@ func (c *Connector) Close() error {
 type conn struct {
 	s         *Session
 	intercept Interceptor // nil: none
+	// args holds a statement's arguments while it runs; database/sql uses
+	// a connection for one statement at a time.
+	args []any
 }
 
 // exec runs the statements stmts parsed from sql (nil: parse sql), through
 // the connector's Interceptor if it has one.
 func (c *conn) exec(ctx context.Context, sql string, stmts []ir.Statement, args []driver.NamedValue) (Result, error) {
-	vals, err := values(args)
+	if c.intercept == nil {
+		vals, err := values(c.args[:0], args)
+		if err != nil {
+			return Result{}, err
+		}
+		c.args = vals
+		defer clear(vals) // keep no argument reachable after its statement
+		return c.run(ctx, sql, stmts, vals)
+	}
+	// An Interceptor may keep its arguments.
+	vals, err := values(nil, args)
 	if err != nil {
 		return Result{}, err
 	}
-	run := func() (Result, error) {
-		if stmts == nil {
-			return c.s.Exec(ctx, sql, vals...)
-		}
-		return c.s.execParsed(ctx, stmts, sql, vals)
-	}
-	if c.intercept == nil {
-		return run()
-	}
+	run := func() (Result, error) { return c.run(ctx, sql, stmts, vals) }
 	ran := false
 	res, err := c.intercept(ctx, sql, vals, func() (Result, error) {
 		ran = true
@@ -149,6 +154,14 @@ func (c *conn) exec(ctx context.Context, sql string, stmts []ir.Statement, args 
 		err = toError(err)
 	}
 	return res, err
+}
+
+// run runs the statements stmts parsed from sql (nil: parse sql).
+func (c *conn) run(ctx context.Context, sql string, stmts []ir.Statement, vals []any) (Result, error) {
+	if stmts == nil {
+		return c.s.Exec(ctx, sql, vals...)
+	}
+	return c.s.execParsed(ctx, stmts, sql, vals)
 }
 
 var (
@@ -258,13 +271,13 @@ func (c *conn) ResetSession(context.Context) error {
 
 func (c *conn) IsValid() bool { return true }
 
-func values(args []driver.NamedValue) ([]any, error) {
-	out := make([]any, len(args))
-	for i, a := range args {
+// values appends the values of args to out.
+func values(out []any, args []driver.NamedValue) ([]any, error) {
+	for _, a := range args {
 		if a.Name != "" {
 			return nil, errors.New("pgsql: named arguments are not supported: use $1, $2 and so on")
 		}
-		out[i] = a.Value
+		out = append(out, a.Value)
 	}
 	return out, nil
 }

@@ -17,7 +17,13 @@ func (ev *evaluator) interrupted() error {
 	if ev == nil || ev.q == nil || ev.q.s == nil {
 		return nil
 	}
-	ctx := ev.q.s.stmtCtx
+	return ev.q.s.interrupted()
+}
+
+// interrupted returns the running statement's context's error once it is
+// cancelled.
+func (s *Session) interrupted() error {
+	ctx := s.stmtCtx
 	if ctx == nil {
 		return nil
 	}

@@ -66,6 +66,12 @@ type Session struct {
 	decls *declarations
 	// schemas caches schemaOf's results (schema.go).
 	schemas map[schemaKey]*tableSchema
+	// simple caches the plans of simple SELECTs, nil for a statement that
+	// is not one (simple.go).
+	simple map[*ir.Select]*simplePlan
+	// noSimple turns simple plans off, for tests that compare them with
+	// the general executor.
+	noSimple bool
 
 	tx *engine.Tx // the explicit transaction, nil outside one
 	// implicit says tx is an implicit block's, block that statements run
@@ -524,6 +530,11 @@ func (s *Session) inStatement(ctx context.Context, tx *engine.Tx, st ir.Statemen
 
 // statement runs a statement other than transaction control in tx.
 func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result, error) {
+	if sel, ok := st.(*ir.Select); ok {
+		if res, ok, err := s.simpleSelect(tx, sel, args); ok {
+			return res, err
+		}
+	}
 	ev := &evaluator{params: args, q: &queryEnv{s: s, tx: tx, cache: map[cacheKey]Result{}}}
 	switch st := st.(type) {
 	case *ir.CreateTable:

@@ -1,0 +1,443 @@
+package pgsql
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+)
+
+// Most of what an application sends is a simple query: some columns of one
+// table, the rows whose columns equal parameters, perhaps ordered and
+// limited — sqlc's GetAuthor, ListBooksByAuthor. A session plans such a
+// SELECT once, into a simplePlan, and runs the plan straight through the
+// engine's query, without the evaluator's per-row work: the engine's
+// equality on an integer, text or boolean column is SQL's, so no row needs
+// checking again, and the output is the row's own values.
+//
+// The plan is kept per statement while the table's definition and SQL
+// declarations are those it was made for (schemaKey). A statement that is
+// not simple, and a run whose arguments the plan cannot take as they are (a
+// NULL, a value of another type than its column's), goes to the general
+// executor, which gives the same answer by the longer road; a test runs
+// the conformance corpus both ways (simple_test.go).
+
+// simplePlan is a simple SELECT planned for one table schema.
+type simplePlan struct {
+	key   schemaKey
+	table string
+	// cols are the table's columns in output order; whole says they are
+	// every column of the stored row, in its order.
+	cols    []int
+	whole   bool
+	columns []Column
+	conds   []simpleCond
+	order   []simpleOrder
+	// limit and offset are nil when absent.
+	limit, offset *simpleValue
+	// point says conds is one equality on the whole primary key, and
+	// there is no ORDER BY or OFFSET: a lookup of at most one row.
+	point bool
+}
+
+// simpleCond is column = value.
+type simpleCond struct {
+	col  string
+	t    sqlType // the column's
+	v    simpleValue
+	kind simpleKind
+}
+
+// simpleKind is the family of an equality's column, which its value must
+// have: the engine compares these exactly as SQL does.
+type simpleKind uint8
+
+const (
+	simpleInt simpleKind = iota
+	simpleText
+	simpleBool
+)
+
+// simpleValue is a parameter ($param) or a constant (param 0, val).
+type simpleValue struct {
+	param int
+	val   any
+}
+
+type simpleOrder struct {
+	col string
+	dir engine.Order
+}
+
+// maxSimplePlans bounds a session's plan cache: past it the cache starts
+// again.
+const maxSimplePlans = 256
+
+// simpleSelect runs st through its simple plan when it has one that the
+// arguments fit; ok is false when the general executor must run it.
+func (s *Session) simpleSelect(tx *engine.Tx, st *ir.Select, args []any) (res Result, ok bool, err error) {
+	if s.noSimple {
+		return Result{}, false, nil
+	}
+	p, found := s.simple[st]
+	if found && p != nil {
+		version, verr := tx.TableVersion(p.table)
+		if verr != nil || (schemaKey{version, s.decl(p.table)}) != p.key {
+			found = false
+		}
+	}
+	if !found {
+		p = s.planSimple(tx, st)
+		if s.simple == nil || len(s.simple) >= maxSimplePlans {
+			s.simple = make(map[*ir.Select]*simplePlan)
+		}
+		s.simple[st] = p
+	}
+	if p == nil {
+		return Result{}, false, nil
+	}
+	return p.run(s, tx, args)
+}
+
+// planSimple returns st's simple plan, or nil when st is not simple.
+func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
+	if st.With != nil || st.Distinct || len(st.GroupBy) > 0 || st.Having != nil ||
+		st.Values != nil || st.SetOp != nil || len(st.Locking) > 0 || len(st.From) != 1 {
+		return nil
+	}
+	ref, ok := st.From[0].(*ir.TableRef)
+	if !ok || (ref.Alias != nil && len(ref.Alias.Columns) > 0) {
+		return nil
+	}
+	if _, isCat, err := catalogRelationNamed(ref.Table); isCat || err != nil {
+		return nil
+	}
+	name, err := tableName(ref.Table)
+	if err != nil || reservedName(name) {
+		return nil
+	}
+	version, err := tx.TableVersion(name)
+	if err != nil {
+		return nil // the general executor says why
+	}
+	key := schemaKey{version, s.decl(name)}
+	ts, err := s.schemaOf(tx, name)
+	if err != nil {
+		return nil
+	}
+	alias := name
+	if ref.Alias != nil {
+		alias = ref.Alias.Name
+	}
+	p := &simplePlan{key: key, table: name}
+	// column resolves a column reference to the table's column position.
+	column := func(e ir.Expr) (int, bool) {
+		c, ok := e.(*ir.ColumnRef)
+		if !ok || c.Star || (c.Table != "" && c.Table != alias) {
+			return 0, false
+		}
+		i, ok := ts.index[c.Column]
+		return i, ok
+	}
+	for _, t := range st.Targets {
+		if c, ok := t.Expr.(*ir.ColumnRef); ok && c.Star {
+			if c.Table != "" && c.Table != alias {
+				return nil
+			}
+			for _, i := range ts.visibleColumns() {
+				p.cols = append(p.cols, i)
+				p.columns = append(p.columns, Column{Name: ts.def.Columns[i].Name, typ: ts.types[i]})
+			}
+			continue
+		}
+		i, ok := column(t.Expr)
+		if !ok {
+			return nil
+		}
+		p.cols = append(p.cols, i)
+		p.columns = append(p.columns, Column{Name: targetName(t), typ: ts.types[i]})
+	}
+	if len(p.cols) == 0 {
+		return nil
+	}
+	p.whole = len(p.cols) == len(ts.def.Columns)
+	for i, c := range p.cols {
+		p.whole = p.whole && c == i
+	}
+	if st.Where != nil {
+		conj := []ir.Expr{st.Where}
+		if l, ok := st.Where.(*ir.Logic); ok && l.Op == ir.And {
+			conj = l.Args
+		}
+		for _, e := range conj {
+			b, ok := e.(*ir.Binary)
+			if !ok || b.Op != "=" {
+				return nil
+			}
+			col, val := b.Left, b.Right
+			if _, ok := column(col); !ok {
+				col, val = val, col
+			}
+			i, ok := column(col)
+			if !ok {
+				return nil
+			}
+			c := simpleCond{col: ts.def.Columns[i].Name, t: ts.types[i]}
+			switch c.t.kind {
+			case kInt2, kInt4, kInt8:
+				c.kind = simpleInt
+			case kText, kVarchar:
+				c.kind = simpleText
+			case kBool:
+				c.kind = simpleBool
+			default:
+				return nil
+			}
+			if c.v, ok = simpleOperand(val); !ok {
+				return nil
+			}
+			if c.v.param == 0 {
+				v, ok := c.fit(c.v.val)
+				if !ok {
+					return nil
+				}
+				c.v.val = v
+			}
+			p.conds = append(p.conds, c)
+		}
+	}
+	for _, o := range st.OrderBy {
+		// Only NOT NULL columns, where the engine's order is SQL's
+		// whatever NULLS FIRST or LAST says, and integer or boolean
+		// ones; an output column's name wins over an input column's.
+		var i int
+		switch e := o.Expr.(type) {
+		case *ir.Ordinal:
+			if e.N < 1 || int(e.N) > len(p.cols) {
+				return nil
+			}
+			i = p.cols[e.N-1]
+		case *ir.ColumnRef:
+			named := -1
+			if e.Table == "" {
+				for j, c := range p.columns {
+					if c.Name == e.Column {
+						if named >= 0 {
+							return nil // ambiguous: the general executor's error
+						}
+						named = p.cols[j]
+					}
+				}
+			}
+			if named >= 0 {
+				i = named
+			} else if i, ok = column(e); !ok {
+				return nil
+			}
+		default:
+			return nil
+		}
+		switch ts.types[i].kind {
+		case kInt2, kInt4, kInt8, kBool:
+		default:
+			return nil
+		}
+		if !ts.def.Columns[i].NotNull {
+			return nil
+		}
+		dir := engine.Asc
+		if o.Dir == ir.SortDesc {
+			dir = engine.Desc
+		}
+		p.order = append(p.order, simpleOrder{col: ts.def.Columns[i].Name, dir: dir})
+	}
+	for _, lim := range []struct {
+		e   ir.Expr
+		dst **simpleValue
+	}{{st.Limit, &p.limit}, {st.Offset, &p.offset}} {
+		if lim.e == nil {
+			continue
+		}
+		v, ok := simpleOperand(lim.e)
+		if !ok {
+			return nil
+		}
+		if v.param == 0 {
+			n, ok := v.val.(int64)
+			if !ok || n < 0 {
+				return nil
+			}
+		}
+		*lim.dst = &v
+	}
+	p.point = len(p.conds) == 1 && len(ts.pk) == 1 && ts.hidden == 0 &&
+		p.conds[0].col == ts.def.Columns[ts.pk[0]].Name && p.offset == nil
+	return p
+}
+
+// simpleOperand returns a parameter, or an integer or string constant (as
+// int64, or as the untyped string, which a column types).
+func simpleOperand(e ir.Expr) (simpleValue, bool) {
+	switch e := e.(type) {
+	case *ir.Param:
+		return simpleValue{param: e.Number}, e.Number >= 1
+	case *ir.Const:
+		switch e.Kind {
+		case ir.ConstInteger:
+			n, err := parseText(typInt8, e.Value)
+			return simpleValue{val: n}, err == nil
+		case ir.ConstString:
+			return simpleValue{val: e.Value}, true
+		}
+	}
+	return simpleValue{}, false
+}
+
+// fit returns v as a value the engine compares with the column exactly as
+// SQL compares them, if it is one: a non-NULL value of the column's family,
+// an untyped string converted to the column's type as PostgreSQL would.
+func (c *simpleCond) fit(v any) (any, bool) {
+	if a, ok := v.(typedArg); ok {
+		v = a.v
+		switch {
+		case a.t.kind == kUnknown:
+		case c.kind == simpleInt && a.t.isInt(), c.kind == simpleText && a.t.isText(), c.kind == simpleBool && a.t.kind == kBool:
+			return v, v != nil
+		default:
+			return nil, false
+		}
+	}
+	switch x := v.(type) {
+	case int64:
+		return v, c.kind == simpleInt
+	case bool:
+		return v, c.kind == simpleBool
+	case string:
+		// A string argument or literal is untyped: the column types it.
+		pv, err := parseText(c.t, x)
+		return pv, err == nil
+	}
+	return nil, false
+}
+
+// arg returns the value of v for a run with args; ok is false when it is
+// not there or not usable as it is.
+func (v *simpleValue) arg(args []any) (any, bool) {
+	if v.param == 0 {
+		return v.val, true
+	}
+	if v.param > len(args) {
+		return nil, false
+	}
+	return args[v.param-1], true
+}
+
+// count returns a LIMIT or OFFSET's value, if it is a non-negative integer.
+func (v *simpleValue) count(args []any) (int, bool) {
+	a, ok := v.arg(args)
+	if !ok {
+		return 0, false
+	}
+	if t, ok := a.(typedArg); ok {
+		if !t.t.isInt() {
+			return 0, false
+		}
+		a = t.v
+	}
+	n, ok := a.(int64)
+	if !ok || n < 0 || int64(int(n)) != n {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// run runs the plan with args; ok is false when the arguments do not fit
+// it, and the general executor must run the statement.
+func (p *simplePlan) run(s *Session, tx *engine.Tx, args []any) (Result, bool, error) {
+	limit := -1
+	if p.limit != nil {
+		n, ok := p.limit.count(args)
+		if !ok {
+			return Result{}, false, nil
+		}
+		limit = n
+	}
+	if p.point {
+		key, ok := p.conds[0].value(args)
+		if !ok {
+			return Result{}, false, nil
+		}
+		if limit == 0 {
+			return p.result([][]any{}), true, nil
+		}
+		r, err := tx.Get(p.table, key)
+		switch {
+		case errors.Is(err, engine.ErrNotFound):
+			return p.result([][]any{}), true, nil
+		case err != nil:
+			return Result{}, true, err
+		}
+		return p.result([][]any{p.output(r)}), true, nil
+	}
+	q := tx.Query(p.table)
+	for i := range p.conds {
+		v, ok := p.conds[i].value(args)
+		if !ok {
+			return Result{}, false, nil
+		}
+		q.Where(engine.Eq(p.conds[i].col, v))
+	}
+	for _, o := range p.order {
+		q.OrderBy(o.col, o.dir)
+	}
+	if p.offset != nil {
+		n, ok := p.offset.count(args)
+		if !ok {
+			return Result{}, false, nil
+		}
+		q.Offset(n)
+	}
+	q.Limit(limit)
+	rows := [][]any{}
+	err := q.Each(func(r engine.Record) error {
+		if len(rows)%interruptEvery == interruptEvery-1 {
+			if err := s.interrupted(); err != nil {
+				return err
+			}
+		}
+		rows = append(rows, p.output(r))
+		return nil
+	})
+	if err != nil {
+		return Result{}, true, err
+	}
+	return p.result(rows), true, nil
+}
+
+// value returns the condition's value for a run with args, if the plan
+// can take it.
+func (c *simpleCond) value(args []any) (any, bool) {
+	v, ok := c.v.arg(args)
+	if ok && c.v.param != 0 {
+		v, ok = c.fit(v)
+	}
+	return v, ok
+}
+
+// output returns the plan's output columns of r.
+func (p *simplePlan) output(r engine.Record) []any {
+	vals := r.Values()
+	if p.whole {
+		return vals
+	}
+	out := make([]any, len(p.cols))
+	for i, c := range p.cols {
+		out[i] = vals[c]
+	}
+	return out
+}
+
+func (p *simplePlan) result(rows [][]any) Result {
+	return Result{Tag: "SELECT " + strconv.Itoa(len(rows)), Columns: p.columns, Rows: rows, RowsAffected: int64(len(rows))}
+}
