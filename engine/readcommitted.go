@@ -224,7 +224,12 @@ type lockTable struct {
 // ErrLockNotAvailable, without wait). A holder that asks for a stronger
 // mode upgrades once no other holder conflicts with it. It reports
 // whether tx already held it in that mode or a stronger one.
-func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, mode LockStrength, wait bool) (already, waited bool, err error) {
+func (lt *lockTable) acquire(tx *Tx, k lockKey, mode LockStrength, wait bool) (already, waited bool, err error) {
+	// The context a wait ends with is made on the first wait: most locks
+	// are free, and the context costs five allocations.
+	var ctx context.Context
+	done := func() {}
+	defer func() { done() }()
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	for {
@@ -263,6 +268,9 @@ func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, mode LockSt
 		lt.waits[tx] = lockWait{l, mode}
 		ch := l.released
 		lt.mu.Unlock()
+		if ctx == nil {
+			ctx, done = tx.waitContext()
+		}
 		waited = true
 		select {
 		case <-ch:
@@ -271,6 +279,9 @@ func (lt *lockTable) acquire(ctx context.Context, tx *Tx, k lockKey, mode LockSt
 		case <-ctx.Done():
 			lt.mu.Lock()
 			delete(lt.waits, tx)
+			if context.Cause(ctx) == errLockTimeout {
+				return false, true, fmt.Errorf("%w: lock timeout", ErrLockNotAvailable)
+			}
 			return false, true, ctx.Err()
 		}
 	}
@@ -474,12 +485,7 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 	if !tx.locking() {
 		return false, nil
 	}
-	ctx, done := tx.waitContext()
-	already, waited, err := tx.db.locks.acquire(ctx, tx, lockKey{tree, string(key)}, mode, wait)
-	if err != nil && context.Cause(ctx) == errLockTimeout {
-		err = fmt.Errorf("%w: lock timeout", ErrLockNotAvailable)
-	}
-	done()
+	already, waited, err := tx.db.locks.acquire(tx, lockKey{tree, string(key)}, mode, wait)
 	if err != nil || already {
 		return false, err
 	}
