@@ -86,11 +86,11 @@ func (tx *Tx) lockParent(fk *catalog.FK, key []any) (bool, error) {
 	if err != nil || !slices.Equal(fk.ParentCols, parent.PK) {
 		return false, nil
 	}
-	pos := make([]int, len(key))
-	for i := range pos {
-		pos[i] = i
+	enc, err := tx.ownKey(key)
+	if err != nil {
+		return false, nil // a key that cannot be encoded finds no parent to lock
 	}
-	_, err = tx.lockRowMode(parent, catalog.AppendCols(nil, key, pos), ForKeyShare, true)
+	_, err = tx.lockRowMode(parent, enc, ForKeyShare, true)
 	return err == nil, err
 }
 

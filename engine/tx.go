@@ -392,8 +392,16 @@ func (tx *Tx) table(name string) (*catalog.Table, error) {
 	}
 	// The schema is read for integrity: a concurrent schema change fails
 	// the commit under every isolation level.
+	var key []byte
+	if tx.writeState != nil {
+		// From the arena: the read set keeps it.
+		var buf [64]byte
+		key = tx.arena.Own(index.AppendString(buf[:0], name))
+	} else {
+		key = catalog.CatalogKey(name)
+	}
 	tx.t.EnterIntegrity()
-	e, ok := tx.t.Get(catalog.CatalogTree, catalog.CatalogKey(name))
+	e, ok := tx.t.Get(catalog.CatalogTree, key)
 	tx.t.LeaveIntegrity()
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)

@@ -118,6 +118,14 @@ func AppendInt(dst []byte, x int64) []byte {
 	return binary.BigEndian.AppendUint64(dst, uint64(x)^signBit)
 }
 
+// AppendString appends the encoding of a string: AppendValue for a
+// string without boxing it in an interface.
+func AppendString(dst []byte, s string) []byte {
+	dst = slices.Grow(dst, len(s)+3)
+	dst = append(dst, tagText)
+	return appendEscapedString(dst, s)
+}
+
 // AppendValue allocates nothing beyond growing dst, except for decimals whose
 // coefficient does not fit a uint64.
 func AppendValue(dst []byte, v any) ([]byte, error) {
@@ -145,9 +153,7 @@ func AppendValue(dst []byte, v any) ([]byte, error) {
 		dst = binary.BigEndian.AppendUint64(dst, uint64(x.Unix())^signBit)
 		return binary.BigEndian.AppendUint32(dst, uint32(x.Nanosecond())), nil
 	case string:
-		dst = slices.Grow(dst, len(x)+3)
-		dst = append(dst, tagText)
-		return appendEscapedString(dst, x), nil
+		return AppendString(dst, x), nil
 	case []byte:
 		dst = slices.Grow(dst, len(x)+3)
 		dst = append(dst, tagBytes)
