@@ -425,7 +425,7 @@ func (a *alteration) addCheck(ts *tableSchema, k ir.Constraint, taken []string) 
 		return err
 	}
 	ts.checks = checks
-	ev := &evaluator{q: &queryEnv{s: a.s, tx: a.tx, cache: map[cacheKey]Result{}}}
+	ev := &evaluator{q: &queryEnv{s: a.s, tx: a.tx}}
 	err = a.tx.Query(a.table).Each(func(r engine.Record) error {
 		if err := a.s.checkRow(ts, r.Values(), ev); err != nil {
 			if pgerr.Code(err) == pgerr.CheckViolation {

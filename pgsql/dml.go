@@ -142,11 +142,14 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 			return res, err
 		}
 		for _, rec := range recs {
-			if err := s.checkRow(ts, rec.Values(), ev); err != nil {
-				return res, err
-			}
-			if err := ret.add(ev, rec.Values()); err != nil {
-				return res, err
+			if len(ts.checks) > 0 || ret != nil {
+				vals := rec.Values()
+				if err := s.checkRow(ts, vals, ev); err != nil {
+					return res, err
+				}
+				if err := ret.add(ev, vals); err != nil {
+					return res, err
+				}
 			}
 			res.RowsAffected++
 		}
@@ -249,6 +252,9 @@ type returning struct {
 }
 
 func newReturning(ts *tableSchema, alias string, list []ir.Target) (*returning, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
 	return returningOver(newScope(ts, alias), list)
 }
 

@@ -216,7 +216,7 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, args []any) (Re
 // table, without writing.
 func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Statement, types []sqlType) ([]Column, error) {
 	args := typedArgs(types, make([]any, len(types)))
-	ev := &evaluator{params: args, q: &queryEnv{s: s, tx: tx, cache: map[cacheKey]Result{}}}
+	ev := &evaluator{params: args, q: &queryEnv{s: s, tx: tx}}
 	var table ir.QualName
 	var alias string
 	var list []ir.Target

@@ -535,7 +535,13 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 			return res, err
 		}
 	}
-	ev := &evaluator{params: args, q: &queryEnv{s: s, tx: tx, cache: map[cacheKey]Result{}}}
+	// The statement's evaluator and its environment, in one allocation.
+	env := &struct {
+		ev evaluator
+		q  queryEnv
+	}{q: queryEnv{s: s, tx: tx}}
+	env.ev = evaluator{params: args, q: &env.q}
+	ev := &env.ev
 	switch st := st.(type) {
 	case *ir.CreateTable:
 		return s.createTable(tx, st)

@@ -17,11 +17,11 @@ import (
 type queryEnv struct {
 	s     *Session
 	tx    *engine.Tx
-	outer *evaluator // the enclosing query's evaluator; nil at the top
-	ctes  *cteEnv    // the WITH queries in scope
-	corr  *bool      // set when a column was found in an enclosing query
-	cache map[cacheKey]Result
-	view  *viewRun // the run of the view whose query this is; nil outside one (view.go)
+	outer *evaluator          // the enclosing query's evaluator; nil at the top
+	ctes  *cteEnv             // the WITH queries in scope
+	corr  *bool               // set when a column was found in an enclosing query
+	cache map[cacheKey]Result // nil until the first subquery runs
+	view  *viewRun            // the run of the view whose query this is; nil outside one (view.go)
 	// anySets holds the value sets of = ANY (parameter) (array.go).
 	anySets map[*ir.Quantified]*anySet
 }
@@ -65,6 +65,11 @@ func (ev *evaluator) subquery(st *ir.Select) (Result, error) {
 	key := cacheKey{st, ev.q.ctes}
 	if res, ok := ev.q.cache[key]; ok {
 		return res, nil
+	}
+	if ev.q.cache == nil {
+		// Made on the first subquery, and shared with the subqueries'
+		// environments.
+		ev.q.cache = make(map[cacheKey]Result)
 	}
 	child := &evaluator{params: ev.params, q: &queryEnv{s: ev.q.s, tx: ev.q.tx, outer: ev, ctes: ev.q.ctes, corr: new(bool), cache: ev.q.cache, view: ev.q.view}}
 	res, err := ev.q.s.query(ev.q.tx, st, child)

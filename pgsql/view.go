@@ -154,7 +154,7 @@ func (s *Session) runView(tx *engine.Tx, name string, v *viewDef, probe bool, de
 		return Result{}, pgerr.New("42P17", "infinite recursion detected in rules for relation %q", name)
 	}
 	run := &viewRun{stars: v.stars, probe: probe, depth: depth + 1}
-	ev := &evaluator{q: &queryEnv{s: s, tx: tx, cache: map[cacheKey]Result{}, view: run}}
+	ev := &evaluator{q: &queryEnv{s: s, tx: tx, view: run}}
 	res, err := s.query(tx, v.query, ev)
 	if err != nil {
 		return Result{}, err
@@ -230,7 +230,7 @@ func (s *Session) createView(tx *engine.Tx, st *ir.CreateView) (Result, error) {
 // named by names (then by the query).
 func (s *Session) describeView(tx *engine.Tx, name string, query *ir.Select, names []string) (*viewDef, error) {
 	run := &viewRun{recorded: map[*ir.ColumnRef][]starColumn{}, probe: true}
-	ev := &evaluator{q: &queryEnv{s: s, tx: tx, cache: map[cacheKey]Result{}, view: run}}
+	ev := &evaluator{q: &queryEnv{s: s, tx: tx, view: run}}
 	res, err := s.query(tx, query, ev)
 	if err != nil {
 		return nil, err
