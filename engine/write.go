@@ -88,27 +88,60 @@ func (tx *Tx) InsertRows(table string, rows ...Row) ([]Record, error) {
 		return nil, err
 	}
 	defer tx.leave()
-	mark, pending := tx.t.Mark(), slices.Clone(tx.pending)
-	fail := func(err error) ([]Record, error) {
-		tx.stmtChecks = false
-		tx.undo(mark)
-		tx.pending = pending
+	recs := make([]Record, 0, len(rows))
+	err := tx.statementChecks(func() error {
+		for _, row := range rows {
+			r, err := tx.insertStmt(table, row)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, r)
+		}
+		return nil
+	}, func(err error) error { return fmt.Errorf("insert into %s: %w", table, err) })
+	if err != nil {
 		return nil, err
 	}
-	tx.stmtChecks = true
-	recs := make([]Record, 0, len(rows))
-	for _, row := range rows {
-		r, err := tx.insertStmt(table, row)
-		if err != nil {
-			return fail(err)
-		}
-		recs = append(recs, r)
-	}
-	tx.stmtChecks = false
-	if err := tx.runPending(func(fk *catalog.FK) bool { return !tx.deferred(fk) }); err != nil {
-		return fail(fmt.Errorf("insert into %s: %w", table, err))
-	}
 	return recs, nil
+}
+
+// Statement runs fn, which writes through tx, as one statement, the way SQL
+// runs an UPDATE or DELETE of many rows: the NO ACTION checks of foreign
+// keys (those not deferred to commit) wait until fn returns, so a statement
+// may delete or rekey a referenced row when it also deletes or repoints the
+// rows that reference it (DELETE of every row of a self-referencing
+// table), and a row may reference one written after it. RESTRICT is still
+// checked at once, and the actions (CASCADE, SET NULL, SET DEFAULT) run as
+// each write is made. When fn or a check fails, every write of fn is
+// undone and the error returned. A Statement inside another (or inside
+// InsertRows) leaves its checks to the outer one.
+func (tx *Tx) Statement(fn func() error) error {
+	if err := tx.writable(); err != nil {
+		return err
+	}
+	return tx.statementChecks(fn, func(err error) error { return fmt.Errorf("statement: %w", err) })
+}
+
+// statementChecks runs fn with the NO ACTION checks held to its end
+// (InsertRows, Statement); wrap wraps a failed check's error. On failure
+// the writes and the checks fn added are undone.
+func (tx *Tx) statementChecks(fn func() error, wrap func(error) error) error {
+	outer := tx.stmtChecks
+	mark, pending := tx.t.Mark(), slices.Clone(tx.pending)
+	tx.stmtChecks = true
+	err := fn()
+	tx.stmtChecks = outer
+	if err == nil && !outer {
+		if err = tx.runPending(func(fk *catalog.FK) bool { return !tx.deferred(fk) }); err != nil {
+			err = wrap(err)
+		}
+	}
+	if err != nil {
+		tx.undo(mark)
+		tx.pending = pending
+		return err
+	}
+	return nil
 }
 
 // insertRow stores a new row and its index entries and returns its

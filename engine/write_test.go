@@ -865,3 +865,110 @@ func TestTx_InsertRows_StatementLevelChecks(t *testing.T) {
 	require.ErrorIs(t, err, engine.ErrUnique)
 	require.NoError(t, tx.Commit())
 }
+
+// TestTx_Statement_ChecksAtItsEnd: the NO ACTION checks of a Statement's
+// writes run when it ends, as SQL's UPDATE and DELETE of many rows check
+// them; RESTRICT is checked at once; a failed Statement undoes its writes.
+func TestTx_Statement_ChecksAtItsEnd(t *testing.T) {
+	ctx := context.Background()
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "employees", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "boss_id", Type: engine.Int}}},
+		engine.Table{Name: "teams", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+		engine.Table{Name: "members", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "team_id", Type: engine.Int}}})
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateRelation(engine.Relation{Child: "employees", Columns: []string{"boss_id"}, Parent: "employees"}); err != nil {
+			return err
+		}
+		return tx.CreateRelation(engine.Relation{Child: "members", Columns: []string{"team_id"}, Parent: "teams", OnDelete: engine.Restrict})
+	}))
+	tx, err := db.Begin(ctx, engine.TxOptions{})
+	require.NoError(t, err)
+	defer tx.Rollback()
+	_, err = tx.InsertRows("employees", engine.Row{"id": 1}, engine.Row{"id": 2, "boss_id": 1}, engine.Row{"id": 3, "boss_id": 2})
+	require.NoError(t, err)
+	count := func(table string) int {
+		t.Helper()
+		n, err := tx.Query(table).Count()
+		require.NoError(t, err)
+		return n
+	}
+
+	// Row by row, the boss cannot go first.
+	require.ErrorIs(t, tx.Delete("employees", 1), engine.ErrForeignKey)
+	// Rekey every row, boss references too: each reference holds at the end.
+	require.NoError(t, tx.Statement(func() error {
+		for id := int64(1); id <= 3; id++ {
+			set := engine.Row{"id": id + 10}
+			if id > 1 {
+				set["boss_id"] = id + 9
+			}
+			if _, err := tx.Update("employees", id, set); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	r, err := tx.Get("employees", 13)
+	require.NoError(t, err)
+	assert.Equal(t, int64(12), r.Get("boss_id"))
+
+	// A statement that leaves a reference dangling fails at its end, and
+	// its writes are undone.
+	err = tx.Statement(func() error {
+		if err := tx.Delete("employees", 11); err != nil {
+			return err
+		}
+		return tx.Delete("employees", 13)
+	})
+	var ce *engine.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	assert.ErrorIs(t, err, engine.ErrForeignKey)
+	assert.Equal(t, "23503", ce.SQLState)
+	assert.Equal(t, 3, count("employees"), "the failed statement deleted nothing")
+
+	// Every row, in any order: nothing is referenced at the end.
+	require.NoError(t, tx.Statement(func() error {
+		for _, id := range []int64{11, 12, 13} {
+			if err := tx.Delete("employees", id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	assert.Equal(t, 0, count("employees"))
+
+	// RESTRICT does not wait for the end of the statement.
+	_, err = tx.Insert("teams", engine.Row{"id": 1})
+	require.NoError(t, err)
+	_, err = tx.Insert("members", engine.Row{"id": 1, "team_id": 1})
+	require.NoError(t, err)
+	err = tx.Statement(func() error {
+		if err := tx.Delete("teams", 1); err != nil {
+			return err
+		}
+		return tx.Delete("members", 1)
+	})
+	require.ErrorIs(t, err, engine.ErrRestrict)
+	assert.Equal(t, 1, count("teams"))
+	assert.Equal(t, 1, count("members"))
+
+	// Nested statements leave their checks to the outer one.
+	require.NoError(t, tx.Statement(func() error {
+		if _, err := tx.InsertRows("employees", engine.Row{"id": 21, "boss_id": 20}); err != nil {
+			return err
+		}
+		return tx.Statement(func() error {
+			_, err := tx.Insert("employees", engine.Row{"id": 20})
+			return err
+		})
+	}))
+	assert.Equal(t, 2, count("employees"))
+	require.NoError(t, tx.Commit())
+
+	ro, err := db.Begin(ctx, engine.TxOptions{ReadOnly: true})
+	require.NoError(t, err)
+	defer ro.Rollback()
+	assert.ErrorIs(t, ro.Statement(func() error { return nil }), engine.ErrReadOnly)
+}
