@@ -362,35 +362,47 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	}
 	res := Result{}
 	rowEv := ev.with(sc)
-	for _, joined := range rows {
-		joined, ok, err := s.recheck(tx, table, ts, sc, joined, st.Where, ev, engine.ForNoKeyUpdate)
-		if err != nil {
-			return res, err
+	// One engine statement: foreign keys are checked at its end, as
+	// PostgreSQL checks NO ACTION, so a statement may rekey a referenced
+	// row along with the rows referencing it.
+	err = tx.Statement(func() error {
+		for _, joined := range rows {
+			joined, ok, err := s.recheck(tx, table, ts, sc, joined, st.Where, ev, engine.ForNoKeyUpdate)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			sc.row = joined
+			old := joined[:len(ts.types)]
+			set, err := ts.setRow(rowEv, st.Set, cols)
+			if err != nil {
+				return err
+			}
+			rec, err := tx.Update(table, ts.key(old), set)
+			if errors.Is(err, engine.ErrNotFound) {
+				// A cascade earlier in the statement removed the row.
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			vals := rec.Values()
+			if err := s.checkRow(ts, vals, ev); err != nil {
+				return err
+			}
+			if ret != nil {
+				if err := ret.add(ev, append(vals, joined[len(ts.types):]...)); err != nil {
+					return err
+				}
+			}
+			res.RowsAffected++
 		}
-		if !ok {
-			continue
-		}
-		sc.row = joined
-		old := joined[:len(ts.types)]
-		set, err := ts.setRow(rowEv, st.Set, cols)
-		if err != nil {
-			return res, err
-		}
-		rec, err := tx.Update(table, ts.key(old), set)
-		if errors.Is(err, engine.ErrNotFound) {
-			// A cascade earlier in the statement removed the row.
-			continue
-		}
-		if err != nil {
-			return res, err
-		}
-		if err := s.checkRow(ts, rec.Values(), ev); err != nil {
-			return res, err
-		}
-		if err := ret.add(ev, append(rec.Values(), joined[len(ts.types):]...)); err != nil {
-			return res, err
-		}
-		res.RowsAffected++
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
 	}
 	res.Tag = "UPDATE " + strconv.FormatInt(res.RowsAffected, 10)
 	ret.finish(&res)
@@ -414,25 +426,34 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 		return Result{}, err
 	}
 	res := Result{}
-	for _, old := range rows {
-		old, ok, err := s.recheck(tx, table, ts, sc, old, st.Where, ev, engine.ForUpdate)
-		if err != nil {
-			return res, err
+	// One engine statement: foreign keys are checked at its end, as
+	// PostgreSQL checks NO ACTION, so DELETE FROM a self-referencing table
+	// may remove a referenced row before the rows referencing it.
+	err = tx.Statement(func() error {
+		for _, old := range rows {
+			old, ok, err := s.recheck(tx, table, ts, sc, old, st.Where, ev, engine.ForUpdate)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			err = tx.Delete(table, ts.key(old[:len(ts.types)]))
+			if err != nil && !errors.Is(err, engine.ErrNotFound) {
+				return err
+			}
+			// A row a cascade earlier in the statement removed still
+			// counts: PostgreSQL deletes it in the statement's own scan,
+			// before the cascades run.
+			if err := ret.add(ev, old); err != nil {
+				return err
+			}
+			res.RowsAffected++
 		}
-		if !ok {
-			continue
-		}
-		err = tx.Delete(table, ts.key(old[:len(ts.types)]))
-		if err != nil && !errors.Is(err, engine.ErrNotFound) {
-			return res, err
-		}
-		// A row a cascade earlier in the statement removed still counts:
-		// PostgreSQL deletes it in the statement's own scan, before the
-		// cascades run.
-		if err := ret.add(ev, old); err != nil {
-			return res, err
-		}
-		res.RowsAffected++
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
 	}
 	res.Tag = "DELETE " + strconv.FormatInt(res.RowsAffected, 10)
 	ret.finish(&res)
