@@ -130,7 +130,9 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 		return res, err
 	}
 	if st.OnConflict != nil {
-		if err := s.upsert(tx, st, ts, alias, built, ret, ev, &res); err != nil {
+		// One engine statement, foreign keys checked at its end.
+		err := tx.Statement(func() error { return s.upsert(tx, st, ts, alias, built, ret, ev, &res) })
+		if err != nil {
 			return res, err
 		}
 	} else {
