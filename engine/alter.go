@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -456,10 +457,16 @@ func copyFK(fk *catalog.FK) *catalog.FK {
 // simple: the commit's catalog names trees that hold only rows of the new
 // shape.
 func (tx *Tx) rebuild(d, nd *catalog.Table, colMap []int, reshape func(old []any) []any) error {
-	var ok bool
-	if nd.PK, ok = mapColumns(d.PK, colMap); !ok {
+	pk, ok := mapColumns(d.PK, colMap)
+	if !ok {
 		return fmt.Errorf("%w: table %q: the primary key loses a column", ErrSchema, d.Name)
 	}
+	return tx.rebuildKeyed(d, nd, colMap, pk, reshape)
+}
+
+// rebuildKeyed is rebuild with the primary key pk (positions in nd).
+func (tx *Tx) rebuildKeyed(d, nd *catalog.Table, colMap, pk []int, reshape func(old []any) []any) error {
+	nd.PK = pk
 	nd.AutoInc = -1
 	if d.AutoInc >= 0 {
 		nd.AutoInc = colMap[d.AutoInc]
@@ -511,6 +518,91 @@ func (tx *Tx) rebuild(d, nd *catalog.Table, colMap []int, reshape func(old []any
 	tx.putTable(nd)
 	tx.rewire(fks, nil)
 	return nil
+}
+
+// SetPrimaryKey makes columns the primary key of table in place of the
+// key it has, under the constraint name name ("" for <table>_pkey), as
+// SQL's ALTER TABLE … ADD PRIMARY KEY on a table whose key is a hidden row
+// identity: every row is rekeyed and every index rebuilt (O(rows ×
+// indexes)), and the columns become NOT NULL. The old key's columns stay,
+// as ordinary columns (drop them with DropColumn), and so does the
+// table's sequence.
+//
+// Returns ErrNoTable; ErrNoColumn; ErrSchema for no column, a column named
+// twice, or a relation that references the old key; a *ConstraintError
+// with ErrNotNull (23502) if a row holds NULL in one of the columns, or
+// ErrUnique (23505) if two rows share a key; ErrExists if name is an
+// index's. On error the table is unchanged.
+func (tx *Tx) SetPrimaryKey(table, name string, columns ...string) error {
+	return tx.alter("set primary key", func() error {
+		d, err := tx.alterable(table)
+		if err != nil {
+			return err
+		}
+		if len(columns) == 0 {
+			return fmt.Errorf("%w: table %q: a primary key needs a column", ErrSchema, table)
+		}
+		pk := make([]int, len(columns))
+		for i, c := range columns {
+			p, ok := d.ColIdx[c]
+			if !ok {
+				return fmt.Errorf("%w: %q of table %q", ErrNoColumn, c, table)
+			}
+			if slices.Contains(pk[:i], p) {
+				return fmt.Errorf("%w: table %q: column %q appears twice in the primary key", ErrSchema, table, c)
+			}
+			pk[i] = p
+		}
+		if name == "" {
+			name = table + "_pkey"
+		}
+		if d.Index(name) != nil {
+			return fmt.Errorf("%w: index %q on table %q", ErrExists, name, table)
+		}
+		for _, fk := range d.Refs {
+			if slices.Equal(fk.ParentCols, d.PK) {
+				return fmt.Errorf("%w: relation %q references the primary key of table %q", ErrSchema, fk.Name, table)
+			}
+		}
+		var nullErr error
+		tx.t.Scan(d.Primary, nil, nil, false /* reverse */, func(e index.Entry) bool {
+			vals := catalog.RowOf(e.Val)
+			for _, p := range pk {
+				if vals[p] == nil {
+					nullErr = &ConstraintError{Kind: ErrNotNull, Table: table, Columns: []string{d.Cols[p].Name}, SQLState: StateNotNull,
+						Message: fmt.Sprintf("column %q of relation %q contains null values", d.Cols[p].Name, table)}
+					return false
+				}
+			}
+			return true
+		})
+		if nullErr != nil {
+			return nullErr
+		}
+		nd := d.Clone()
+		nd.Cols = slices.Clone(d.Cols)
+		for _, p := range pk {
+			nd.Cols[p].NotNull = true
+		}
+		nd.PKName = name
+		colMap := make([]int, len(d.Cols))
+		for i := range colMap {
+			colMap[i] = i
+		}
+		n := len(d.Cols)
+		err = tx.rebuildKeyed(d, nd, colMap, pk, func(old []any) []any {
+			vals := tx.rows.Alloc(n)
+			copy(vals, old)
+			return vals
+		})
+		var ce *ConstraintError
+		if errors.As(err, &ce) && ce.Kind == ErrUnique {
+			return &ConstraintError{Kind: ErrUnique, Constraint: name, Table: table, Columns: columns, Key: ce.Key, SQLState: StateUnique,
+				Message: fmt.Sprintf("could not create unique index %q", name),
+				Detail:  fmt.Sprintf("Key %s is duplicated.", ce.Key)}
+		}
+		return err
+	})
 }
 
 // remapFK returns relation fk of table d as it is for nd (see rebuild), or

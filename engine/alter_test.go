@@ -473,3 +473,100 @@ func TestTx_Alter_TypedModels(t *testing.T) {
 		return nil
 	}))
 }
+
+// TestTx_SetPrimaryKey rekeys a table whose key is a row identity, as
+// SQL's ADD PRIMARY KEY on a table made without one: the rows, indexes
+// and relations follow, bad data is refused with the table unchanged, and
+// the change survives a reopen.
+func TestTx_SetPrimaryKey(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := engine.Open(engine.Options{Dir: dir})
+	require.NoError(t, err)
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateTable(engine.Table{Name: "codes", PrimaryKey: []string{"rowid"}, Columns: []engine.Column{
+			{Name: "rowid", Type: engine.Int, AutoIncrement: true}, {Name: "code", Type: engine.Text}, {Name: "n", Type: engine.Int}},
+			Indexes: []engine.Index{{Name: "codes_n", Columns: []string{"n"}}}}); err != nil {
+			return err
+		}
+		for _, r := range []engine.Row{{"code": "b", "n": 2}, {"code": "a", "n": 1}, {"code": "c", "n": 2}} {
+			if _, err := tx.Insert("codes", r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateTable(engine.Table{Name: "uses", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int}, {Name: "code_row", Type: engine.Int}}}); err != nil {
+			return err
+		}
+		return tx.CreateRelation(engine.Relation{Name: "uses_code", Child: "uses", Columns: []string{"code_row"}, Parent: "codes"})
+	}))
+	err = db.Update(ctx, func(tx *engine.Tx) error { return tx.SetPrimaryKey("codes", "", "code") })
+	require.ErrorIs(t, err, engine.ErrSchema, "a relation references the old key")
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.DropTable("uses") }))
+
+	before := testutil.Dump(t, db)
+	for _, c := range []struct {
+		name string
+		cols []string
+		want error
+	}{
+		{"", nil, engine.ErrSchema},
+		{"", []string{"nope"}, engine.ErrNoColumn},
+		{"", []string{"code", "code"}, engine.ErrSchema},
+		{"codes_n", []string{"code"}, engine.ErrExists},
+		{"", []string{"n"}, engine.ErrUnique},
+	} {
+		err := db.Update(ctx, func(tx *engine.Tx) error { return tx.SetPrimaryKey("codes", c.name, c.cols...) })
+		require.ErrorIs(t, err, c.want, "%v", c.cols)
+	}
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("codes", engine.Row{"n": 3})
+		return err
+	}))
+	err = db.Update(ctx, func(tx *engine.Tx) error { return tx.SetPrimaryKey("codes", "", "code") })
+	var ce *engine.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, engine.StateNotNull, ce.SQLState)
+	assert.Equal(t, []string{"code"}, ce.Columns)
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("codes", 4) }))
+	assert.Equal(t, before, testutil.Dump(t, db), "refused changes left the table as it was")
+
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.SetPrimaryKey("codes", "codes_pk", "code"); err != nil {
+			return err
+		}
+		return tx.DropColumn("codes", "rowid")
+	}))
+	check := func(db *engine.DB) {
+		t.Helper()
+		require.NoError(t, db.Check())
+		require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+			def, err := tx.Table("codes")
+			require.NoError(t, err)
+			assert.Equal(t, []string{"code"}, def.PrimaryKey)
+			assert.Equal(t, "codes_pk", def.PrimaryKeyName)
+			assert.True(t, def.Columns[0].NotNull)
+			r, err := tx.Get("codes", "a")
+			require.NoError(t, err)
+			assert.Equal(t, int64(1), r.Get("n"))
+			n, err := tx.Query("codes").Where(engine.Eq("n", 2)).Count()
+			assert.Equal(t, 2, n, "the index was rebuilt")
+			return err
+		}))
+		err := db.Update(ctx, func(tx *engine.Tx) error {
+			_, err := tx.Insert("codes", engine.Row{"code": "a", "n": 9})
+			return err
+		})
+		require.ErrorAs(t, err, &ce)
+		assert.Equal(t, "codes_pk", ce.Constraint)
+	}
+	check(db)
+	require.NoError(t, db.Close())
+	db2, err := engine.Open(engine.Options{Dir: dir})
+	require.NoError(t, err)
+	defer db2.Close()
+	check(db2)
+}

@@ -12,6 +12,9 @@ type Table struct {
 	// PrimaryKey lists the primary key's columns, in key order. Every table
 	// has one; its columns are NOT NULL.
 	PrimaryKey []string
+	// PrimaryKeyName names the primary key constraint, as errors and SQL's
+	// catalogs show it; "" means <table>_pkey.
+	PrimaryKeyName string
 	// Indexes are secondary indexes; Unique ones are unique constraints.
 	Indexes []Index
 }
@@ -59,6 +62,9 @@ func compileTable(t Table, next func() txn.TreeID) (*catalog.Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.PrimaryKeyName != "" {
+		d.PKName = t.PrimaryKeyName
+	}
 	for _, ix := range t.Indexes {
 		if _, err := d.AddIndex(ix.Name, ix.Columns, ix.Unique, next); err != nil {
 			return nil, err
@@ -70,6 +76,9 @@ func compileTable(t Table, next func() txn.TreeID) (*catalog.Table, error) {
 // tableOf returns the declaration d was compiled from.
 func tableOf(d *catalog.Table) Table {
 	t := Table{Name: d.Name, PrimaryKey: d.ColNames(d.PK)}
+	if d.PKName != d.Name+"_pkey" {
+		t.PrimaryKeyName = d.PKName
+	}
 	for _, c := range d.Cols {
 		t.Columns = append(t.Columns, Column{Name: c.Name, Type: c.Type, NotNull: c.NotNull, Default: catalog.ExportValue(c.Default), AutoIncrement: c.AutoInc, Precision: c.Precision, Scale: c.Scale})
 	}

@@ -340,7 +340,7 @@ func mentions(e ir.Expr, col string) bool {
 func (a *alteration) constraintNames(ts *tableSchema) ([]string, error) {
 	var names []string
 	if ts.hasKey() {
-		names = append(names, a.table+"_pkey")
+		names = append(names, pkName(ts.def))
 	}
 	for _, ix := range ts.def.Indexes {
 		names = append(names, ix.Name)
@@ -372,6 +372,9 @@ func (a *alteration) addConstraint(k ir.Constraint) error {
 			return err
 		}
 	}
+	if err := repeatedColumn(k); err != nil {
+		return err
+	}
 	taken, err := a.constraintNames(ts)
 	if err != nil {
 		return err
@@ -382,7 +385,7 @@ func (a *alteration) addConstraint(k ir.Constraint) error {
 	switch k.Kind {
 	case ir.PrimaryKey:
 		if !ts.hasKey() {
-			return pgerr.Unsupported("ADD PRIMARY KEY to a table created without one")
+			return a.addPrimaryKey(k)
 		}
 		return &Error{Code: pgerr.InvalidTableDefinition, Message: `multiple primary keys for table "` + a.table + `" are not allowed`}
 	case ir.Unique:
@@ -393,6 +396,43 @@ func (a *alteration) addConstraint(k ir.Constraint) error {
 		return a.s.createRelation(a.tx, a.table, ts.def, k)
 	}
 	return pgerr.Unsupported("ADD " + k.String())
+}
+
+// addPrimaryKey gives a table created without a primary key one: the
+// engine rekeys its rows by the columns, which become NOT NULL, and the
+// hidden row identity that was its key goes (see rowIDColumn). This is
+// how pg_dump's output declares every primary key.
+func (a *alteration) addPrimaryKey(k ir.Constraint) error {
+	if k.Deferrable {
+		return pgerr.Unsupported("DEFERRABLE primary key")
+	}
+	// The hidden key's own name is free: it goes.
+	own := a.table + "_pkey"
+	taken := func(name string) bool { return name != own && (indexExists(a.tx, name) || exists(a.tx, name)) }
+	name := k.Name
+	if name == "" {
+		name = own
+		for i := 1; taken(name); i++ {
+			name = own + itoa(i)
+		}
+	} else if taken(name) {
+		return pgerr.DuplicateTableError(name)
+	}
+	if err := a.tx.SetPrimaryKey(a.table, name, k.Columns...); err != nil {
+		// PostgreSQL words these as the building of the key's index.
+		var ce *engine.ConstraintError
+		if errors.As(err, &ce) && (errors.Is(err, engine.ErrUnique) || errors.Is(err, engine.ErrNotNull)) {
+			e := &Error{Code: ce.SQLState, Message: ce.Message, Detail: sentence(ce.Detail), Table: ce.Table}
+			if errors.Is(err, engine.ErrUnique) {
+				e.Constraint = name
+			} else if len(ce.Columns) == 1 {
+				e.Column = ce.Columns[0]
+			}
+			return e
+		}
+		return err
+	}
+	return a.tx.DropColumn(a.table, rowIDColumn)
 }
 
 func (a *alteration) addUnique(k ir.Constraint) error {
@@ -449,14 +489,12 @@ func (a *alteration) addCheck(ts *tableSchema, k ir.Constraint, taken []string) 
 // dropConstraint is DROP CONSTRAINT: a foreign key (with the index the
 // engine made for it), a UNIQUE constraint (its index), or a CHECK.
 func (a *alteration) dropConstraint(c *ir.DropConstraint) error {
-	if c.Name == a.table+"_pkey" {
-		ts, err := a.schema()
-		if err != nil {
-			return err
-		}
-		if ts.hasKey() {
-			return pgerr.Unsupported("dropping a primary key")
-		}
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	if ts.hasKey() && c.Name == pkName(ts.def) {
+		return pgerr.Unsupported("dropping a primary key")
 	}
 	rels, err := a.tx.Relations(a.table)
 	if err != nil {
@@ -743,7 +781,7 @@ func (a *alteration) renameConstraint(c *ir.RenameConstraint) error {
 	if slices.Contains(taken, c.NewName) {
 		return &Error{Code: pgerr.DuplicateObject, Message: `constraint "` + c.NewName + `" for relation "` + a.table + `" already exists`}
 	}
-	if c.Constraint == a.table+"_pkey" {
+	if ts.hasKey() && c.Constraint == pkName(ts.def) {
 		return pgerr.Unsupported("renaming a primary key constraint")
 	}
 	rels, err := a.tx.Relations(a.table)

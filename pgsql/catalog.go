@@ -328,7 +328,7 @@ func (s *Session) catalogSnapshot(tx *engine.Tx) (*catalogSnapshot, error) {
 		c.byOID[t.oid] = t
 		c.byName[def.Name] = t
 		if len(ts.def.PrimaryKey) > 0 {
-			pk := &catalogIndex{name: def.Name + "_pkey", table: t, columns: ts.def.PrimaryKey, unique: true, primary: true}
+			pk := &catalogIndex{name: pkName(ts.def), table: t, columns: ts.def.PrimaryKey, unique: true, primary: true}
 			t.indexes = append(t.indexes, pk)
 			c.addConstraint(t, &catalogConstraint{name: pk.name, kind: "p", cols: pk.columns, index: pk})
 		}

@@ -107,6 +107,9 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 				return res, pgerr.UndefinedColumnError(c)
 			}
 		}
+		if err := repeatedColumn(k); err != nil {
+			return res, err
+		}
 		switch k.Kind {
 		case ir.PrimaryKey:
 			if t.PrimaryKey != nil {
@@ -115,7 +118,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			if k.Deferrable {
 				return res, pgerr.Unsupported("DEFERRABLE PRIMARY KEY")
 			}
-			t.PrimaryKey = k.Columns
+			t.PrimaryKey, t.PrimaryKeyName = k.Columns, k.Name
 		case ir.Unique:
 			if k.Deferrable || k.NullsNotDistinct {
 				return res, pgerr.Unsupported(strings.TrimSpace(k.String()))
@@ -147,7 +150,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	// A unique constraint on exactly the primary key's columns adds
 	// nothing the key does not already enforce.
 	t.Indexes = slices.DeleteFunc(t.Indexes, func(ix engine.Index) bool { return slices.Equal(ix.Columns, t.PrimaryKey) })
-	taken := []string{name + "_pkey"}
+	taken := []string{pkName(t)}
 	for _, ix := range t.Indexes {
 		taken = append(taken, ix.Name)
 	}
@@ -383,6 +386,25 @@ func (s *Session) implicitIndex(table, name string) bool {
 	return !declared
 }
 
+// repeatedColumn is 42701 for a PRIMARY KEY or UNIQUE constraint that
+// names a column twice.
+func repeatedColumn(k ir.Constraint) error {
+	what := "primary key"
+	switch k.Kind {
+	case ir.PrimaryKey:
+	case ir.Unique:
+		what = "unique"
+	default:
+		return nil
+	}
+	for i, c := range k.Columns {
+		if slices.Contains(k.Columns[:i], c) {
+			return &Error{Code: pgerr.DuplicateColumn, Message: `column "` + c + `" appears twice in ` + what + ` constraint`}
+		}
+	}
+	return nil
+}
+
 // indexTable returns the table that has the index named name.
 func indexTable(tx *engine.Tx, name string) (string, bool) {
 	tables, err := tx.Tables()
@@ -390,7 +412,7 @@ func indexTable(tx *engine.Tx, name string) (string, bool) {
 		return "", false
 	}
 	for _, t := range tables {
-		if t.Name+"_pkey" == name {
+		if pkName(t) == name {
 			return t.Name, true
 		}
 		for _, ix := range t.Indexes {

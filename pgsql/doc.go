@@ -64,12 +64,11 @@
 //
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others a subquery in CHECK, the system
-// columns (ctid, xmin, ...), ADD PRIMARY KEY on a table created without
-// one, NATURAL joins, LATERAL, aggregates other than those
+// columns (ctid, xmin, ...), NATURAL joins, LATERAL, aggregates other than those
 // above, DISTINCT ON, WITH on INSERT / UPDATE / DELETE, INSERT, UPDATE or DELETE
 // through a view (PostgreSQL's automatically updatable views), ALTER
-// COLUMN TYPE that changes how values are stored (or has USING), adding,
-// dropping or renaming a primary key or its columns, serial or identity
+// COLUMN TYPE that changes how values are stored (or has USING), dropping
+// or renaming a primary key or its columns, serial or identity
 // columns in ADD COLUMN, ALTER TABLE's other actions (OWNER, triggers, ...),
 // other date and time functions, ORDER BY expressions over a set operation, and a
 // recursive query of more than a million rows (PostgreSQL would stop early
@@ -125,13 +124,17 @@
 // its declared columns and no primary key), and no statement may name it
 // (no user column can be called ctid, as in PostgreSQL). The Go API sees
 // the table as it is stored: ctid is an ordinary auto-increment Int
-// primary key, which Get, Update and Delete take and Insert fills.
+// primary key, which Get, Update and Delete take and Insert fills. ALTER
+// TABLE … ADD PRIMARY KEY, as pg_dump declares every key, rekeys the table
+// by its columns (engine.Tx.SetPrimaryKey) and ctid goes.
 //
 // # Caveats
 //
-// UPDATE, DELETE and INSERT … ON CONFLICT write through the engine row by
-// row, so there a foreign key is checked after each row of a statement, not
-// at its end (see dml.go); a plain INSERT checks at its end. CHECK
+// A foreign key's NO ACTION check runs at the end of each statement, as in
+// PostgreSQL (engine.Tx.Statement). RESTRICT refuses at the row, where
+// PostgreSQL checks it at the end of the statement too: the two differ in
+// which constraint an error names when several fail, and when a cascade
+// later in the statement removes the referencing row. CHECK
 // constraints are kept by pgsql, not the engine: the Go API does not check
 // them (see check.go). A serial column is the engine's auto-increment key:
 // an explicit larger value advances the sequence, which PostgreSQL's does

@@ -291,6 +291,14 @@ func (ts *tableSchema) visible() *tableSchema {
 	return &v
 }
 
+// pkName returns the name of the primary key constraint of def.
+func pkName(def engine.Table) string {
+	if def.PrimaryKeyName != "" {
+		return def.PrimaryKeyName
+	}
+	return def.Name + "_pkey"
+}
+
 // schemaOf resolves a table in tx: 42P01 if it does not exist, or is one
 // of reldb's own (reservedName).
 func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {

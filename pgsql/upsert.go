@@ -30,7 +30,7 @@ type arbiter struct {
 func arbiters(ts *tableSchema, oc *ir.OnConflict) ([]arbiter, error) {
 	var all []arbiter
 	if ts.hasKey() {
-		all = append(all, arbiter{name: ts.def.Name + "_pkey", cols: ts.def.PrimaryKey})
+		all = append(all, arbiter{name: pkName(ts.def), cols: ts.def.PrimaryKey})
 	}
 	for _, ix := range ts.def.Indexes {
 		if ix.Unique {
