@@ -1,10 +1,13 @@
 package pgsql
 
 import (
+	"context"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/reldb/reldb/pgsql/internal/ir"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
@@ -241,8 +244,41 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		return "public." + ident(t.name()+"_"+vals[1].(string)+"_seq"), typText, true, nil
 	case strings.HasPrefix(name, "pg_advisory") || strings.HasPrefix(name, "pg_try_advisory"):
 		return ev.advisoryLock(name, vals, types)
+	case name == "pg_sleep" && len(vals) == 1:
+		return ev.sleep(vals[0], types[0])
 	}
 	return nil, typUnknown, false, nil
+}
+
+// sleep is pg_sleep(seconds): it waits, until the statement is cancelled
+// (57014, as a CancelRequest or statement_timeout ends it), and returns
+// void, which reldb types as an empty text, as it does the advisory lock
+// functions'.
+func (ev *evaluator) sleep(v any, t sqlType) (any, sqlType, bool, error) {
+	if v == nil {
+		return nil, typText, true, nil // strict
+	}
+	x, err := cast(v, t, typFloat8, false /* explicit */)
+	if err != nil {
+		return nil, typText, true, err
+	}
+	secs := x.(float64)
+	if !(secs > 0) { // negative, zero or NaN: no wait
+		return "", typText, true, nil
+	}
+	ctx := context.Background()
+	if ev.q != nil && ev.q.s != nil && ev.q.s.stmtCtx != nil {
+		ctx = ev.q.s.stmtCtx
+	}
+	d := time.Duration(min(secs, float64(math.MaxInt64/int64(time.Second))) * float64(time.Second))
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return "", typText, true, nil
+	case <-ctx.Done():
+		return nil, typText, true, ctx.Err()
+	}
 }
 
 // asInt reads an integer argument, or an untyped one as an integer.

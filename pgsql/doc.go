@@ -40,7 +40,7 @@
 // SERIALIZABLE, as engine.Isolation defines them) and SET TRANSACTION,
 // COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET
 // CONSTRAINTS; SELECT … FOR UPDATE / FOR NO KEY UPDATE [OF t] [NOWAIT |
-// SKIP LOCKED] over one table; the advisory lock functions; SET [LOCAL],
+// SKIP LOCKED] over one table; the advisory lock functions; pg_sleep; SET [LOCAL],
 // SHOW, RESET, set_config and current_setting for the parameters clients
 // send (statement_timeout and lock_timeout honoured; a time zone other than
 // UTC is 0A000); TRUNCATE and

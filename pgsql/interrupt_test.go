@@ -95,3 +95,30 @@ func TestSession_Interrupt_CancelledBeforeStart(t *testing.T) {
 	assert.Equal(t, "ROLLBACK", outcome(t, s, `ROLLBACK`))
 	assert.Equal(t, "SELECT 1", outcome(t, s, `SELECT 1`))
 }
+
+// TestSession_PgSleep: pg_sleep waits, returns void (an empty text here),
+// is strict, and ends with its statement: a cancelled one is 57014 and so
+// is one past statement_timeout.
+func TestSession_PgSleep(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	ctx := context.Background()
+	s := pgsql.NewSession(db)
+
+	res, err := s.Exec(ctx, "SELECT pg_sleep(0.001), pg_sleep(NULL), pg_sleep(-1)")
+	require.NoError(t, err)
+	assert.Equal(t, [][]any{{"", nil, ""}}, res.Rows)
+
+	_, err = s.Exec(newTripCtx(), "SELECT pg_sleep(3600)")
+	var pe *pgsql.Error
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "57014", pe.Code)
+
+	_, err = s.Exec(ctx, "SET statement_timeout = 10")
+	require.NoError(t, err)
+	_, err = s.Exec(ctx, "SELECT pg_sleep(3600)")
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "57014", pe.Code)
+	assert.Equal(t, "canceling statement due to statement timeout", pe.Message)
+}
