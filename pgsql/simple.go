@@ -41,12 +41,13 @@ type simplePlan struct {
 	point bool
 }
 
-// simpleCond is column = value.
+// simpleCond is column = value, or column = ANY (parameter) when any.
 type simpleCond struct {
 	col  string
 	t    sqlType // the column's
 	v    simpleValue
 	kind simpleKind
+	any  bool
 }
 
 // simpleKind is the family of an equality's column, which its value must
@@ -171,11 +172,26 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 			conj = l.Args
 		}
 		for _, e := range conj {
-			b, ok := e.(*ir.Binary)
-			if !ok || b.Op != "=" {
+			var col, val ir.Expr
+			isAny := false
+			switch e := e.(type) {
+			case *ir.Binary:
+				if e.Op != "=" {
+					return nil
+				}
+				col, val = e.Left, e.Right
+			case *ir.Quantified:
+				// column = ANY ($n), with a slice: the eager walk's IN.
+				if e.Op != "=" || e.Quant != ir.Any || e.Query != nil {
+					return nil
+				}
+				if _, ok := e.Array.(*ir.Param); !ok {
+					return nil
+				}
+				col, val, isAny = e.Left, e.Array, true
+			default:
 				return nil
 			}
-			col, val := b.Left, b.Right
 			if _, ok := column(col); !ok {
 				col, val = val, col
 			}
@@ -183,7 +199,7 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 			if !ok {
 				return nil
 			}
-			c := simpleCond{col: ts.def.Columns[i].Name, t: ts.types[i]}
+			c := simpleCond{col: ts.def.Columns[i].Name, t: ts.types[i], any: isAny}
 			switch c.t.kind {
 			case kInt2, kInt4, kInt8:
 				c.kind = simpleInt
@@ -271,7 +287,7 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 		}
 		*lim.dst = &v
 	}
-	p.point = len(p.conds) == 1 && len(ts.pk) == 1 && ts.hidden == 0 &&
+	p.point = len(p.conds) == 1 && !p.conds[0].any && len(ts.pk) == 1 && ts.hidden == 0 &&
 		p.conds[0].col == ts.def.Columns[ts.pk[0]].Name && p.offset == nil
 	return p
 }
@@ -382,11 +398,20 @@ func (p *simplePlan) run(s *Session, tx *engine.Tx, args []any) (Result, bool, e
 	}
 	q := tx.Query(p.table)
 	for i := range p.conds {
-		v, ok := p.conds[i].value(args)
+		c := &p.conds[i]
+		if c.any {
+			vals, ok := c.values(args)
+			if !ok {
+				return Result{}, false, nil
+			}
+			q.Where(engine.In(c.col, vals...))
+			continue
+		}
+		v, ok := c.value(args)
 		if !ok {
 			return Result{}, false, nil
 		}
-		q.Where(engine.Eq(p.conds[i].col, v))
+		q.Where(engine.Eq(c.col, v))
 	}
 	for _, o := range p.order {
 		q.OrderBy(o.col, o.dir)
@@ -413,6 +438,39 @@ func (p *simplePlan) run(s *Session, tx *engine.Tx, args []any) (Result, bool, e
 		return Result{}, true, err
 	}
 	return p.result(rows), true, nil
+}
+
+// values returns the elements of an = ANY condition's slice argument, if
+// the plan can take every one as it is (no NULL, each of the column's
+// family); the engine's In is then the condition.
+func (c *simpleCond) values(args []any) ([]any, bool) {
+	v, ok := c.v.arg(args)
+	if !ok {
+		return nil, false
+	}
+	if a, ok := v.(typedArg); ok {
+		v = a.v
+	}
+	elems, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	for _, e := range elems {
+		switch e.(type) {
+		case int64:
+			ok = c.kind == simpleInt
+		case string:
+			ok = c.kind == simpleText
+		case bool:
+			ok = c.kind == simpleBool
+		default:
+			ok = false
+		}
+		if !ok {
+			return nil, false
+		}
+	}
+	return elems, true
 }
 
 // value returns the condition's value for a run with args, if the plan
