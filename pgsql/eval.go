@@ -362,6 +362,8 @@ func (ev *evaluator) param(p *ir.Param) (any, sqlType, error) {
 		return v.UTC().Round(time.Microsecond), sqlType{kind: kTimestamptz}, nil
 	case *apd.Decimal:
 		return v, typNumeric, nil
+	case Interval:
+		return v, typInterval, nil
 	default:
 		return nil, typUnknown, pgerr.New(pgerr.DatatypeMismatch, "unsupported parameter type %T", v)
 	}
@@ -375,6 +377,10 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 	if ev.sc != nil {
 		i, t, rerr := ev.sc.resolve(c)
 		if rerr == nil {
+			if t.kind == kInterval {
+				v, err := storedInterval(ev.sc.row[i])
+				return v, t, err
+			}
 			return ev.sc.row[i], t, nil
 		}
 		err = rerr
@@ -785,6 +791,8 @@ func compareValues(a, b any) int {
 		return bytes.Compare(x, b.([]byte))
 	case time.Time:
 		return x.Compare(b.(time.Time))
+	case Interval:
+		return compareIntervals(x, b.(Interval))
 	}
 	return 0
 }
@@ -809,7 +817,7 @@ func arith(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error
 	if err != nil {
 		return nil, lt, err
 	}
-	if timeKind(lt) || timeKind(rt) {
+	if timeKind(lt) || timeKind(rt) || lt.kind == kInterval || rt.kind == kInterval {
 		return nil, typUnknown, pgerr.Unsupported("date and time arithmetic")
 	}
 	if !isNumber(lt) || !isNumber(rt) {

@@ -74,6 +74,8 @@ func typed(v any, t sqlType) (typedArg, bool) {
 	case time.Time:
 		ok = timeKind(t)
 		v = x.UTC().Round(time.Microsecond)
+	case Interval:
+		ok = t.kind == kInterval
 	}
 	return typedArg{v: v, t: t}, ok
 }
