@@ -399,6 +399,10 @@ func (ev *evaluator) unary(u *ir.Unary) (any, sqlType, error) {
 	if err != nil {
 		return nil, t, err
 	}
+	if t.kind == kInterval && u.Op == "-" {
+		v, err := negateInterval(v)
+		return v, t, err
+	}
 	if t.kind == kUnknown && v != nil {
 		if v, err = parseText(typNumeric, v.(string)); err != nil {
 			return nil, t, err
@@ -798,6 +802,9 @@ func compareValues(a, b any) int {
 }
 
 func arith(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	if v, t, ok, err := timeArith(op, l, lt, r, rt); ok {
+		return v, t, err
+	}
 	var err error
 	// An untyped literal takes the other side's type (integer for two).
 	switch {
@@ -816,9 +823,6 @@ func arith(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error
 	}
 	if err != nil {
 		return nil, lt, err
-	}
-	if timeKind(lt) || timeKind(rt) || lt.kind == kInterval || rt.kind == kInterval {
-		return nil, typUnknown, pgerr.Unsupported("date and time arithmetic")
 	}
 	if !isNumber(lt) || !isNumber(rt) {
 		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s %s %s", lt, op, rt)

@@ -214,7 +214,11 @@ func checkInt(t sqlType, v int64) error {
 func invalidInput(t sqlType, s string) *pgerr.Error {
 	name := map[kind]string{kInt2: "smallint", kInt4: "integer", kInt8: "bigint", kNumeric: "numeric", kFloat4: "real",
 		kFloat8: "double precision", kBool: "boolean", kBytea: "bytea", kTimestamp: "timestamp", kTimestamptz: "timestamp with time zone", kDate: "date", kUUID: "uuid", kInterval: "interval"}[t.kind]
-	return pgerr.New(pgerr.InvalidTextRepresentation, "invalid input syntax for type %s: %q", name, s)
+	code := pgerr.InvalidTextRepresentation
+	if timeKind(t) || t.kind == kInterval {
+		code = "22007" // invalid_datetime_format
+	}
+	return pgerr.New(code, "invalid input syntax for type %s: %q", name, s)
 }
 
 // parseText reads s, a string literal or text parameter, as a value of
