@@ -666,6 +666,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := ev.catalogFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := ev.dateFunc(f.Name, vals, types); ok {
+		return v, t, err
+	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)
 }
 

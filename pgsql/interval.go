@@ -443,7 +443,8 @@ func parseIntervalIn(s string, mask int) (Interval, error) {
 				return bad()
 			}
 			if u == unitAgo {
-				ago = true
+				// Like a unit, ago types the number before it: as none.
+				ago, unit = true, unitNone
 				continue
 			}
 			if unitMasks[u] == 0 {
