@@ -314,3 +314,22 @@ func negateInterval(v any) (any, error) {
 	}
 	return iv.negate()
 }
+
+// paramBeside is the type a parameter takes as the operand of op beside
+// one of type other (on the left when otherLeft): other's, but for the
+// date and time operators the type unknownOperand gives a literal there
+// (timestamptz_col + $1 is an interval), and none where PostgreSQL could
+// not choose.
+func paramBeside(op string, other sqlType, otherLeft bool) sqlType {
+	switch op {
+	case "+", "-", "*", "/":
+		if !other.array && isDateTime(other) {
+			t, err := unknownOperand(op, other, otherLeft)
+			if err != nil {
+				return typUnknown
+			}
+			return t
+		}
+	}
+	return other
+}

@@ -610,8 +610,8 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 				in.set(x.Right, typText)
 				break
 			}
-			in.set(x.Left, in.operandType(sc, x.Right))
-			in.set(x.Right, in.operandType(sc, x.Left))
+			in.set(x.Left, paramBeside(x.Op, in.operandType(sc, x.Right), false /* other left */))
+			in.set(x.Right, paramBeside(x.Op, in.operandType(sc, x.Left), true /* other left */))
 		case *ir.IsDistinct:
 			in.set(x.Left, in.operandType(sc, x.Right))
 			in.set(x.Right, in.operandType(sc, x.Left))
