@@ -444,8 +444,11 @@ func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 				best = v
 				continue
 			}
+			// On a tie the later value wins, as in PostgreSQL's smaller and
+			// larger functions: it shows for equal values that print
+			// differently (1.0 and 1.00, '1 mon' and '30 days').
 			c := compareValues(v, best)
-			if (name == "min" && c < 0) || (name == "max" && c > 0) {
+			if (name == "min" && c <= 0) || (name == "max" && c >= 0) {
 				best = v
 			}
 		}
