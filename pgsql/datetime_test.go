@@ -119,6 +119,8 @@ func TestSession_Exec_DateFunctions(t *testing.T) {
 			[]string{"1 mon 1 day", "-1 mons -1 days", "43 years 9 mons 27 days", "1 year 21:29:44.5"}, []string{"interval"}},
 		{"SELECT make_date(2024, 2, 29), make_timestamp(2024, 2, 29, 13, 14, 15.5), make_timestamptz(2024, 2, 29, 13, 14, 15.5, 'Asia/Tokyo'), make_interval(1, 2, 3, 4, 5, 6, 7.5), to_timestamp(1709212455.5)",
 			[]string{"2024-02-29", "2024-02-29 13:14:15.5", "2024-02-29 04:14:15.5+00", "1 year 2 mons 25 days 05:06:07.5", "2024-02-29 13:14:15.5+00"}, []string{"date", "timestamp", "timestamptz", "interval", "timestamptz"}},
+		{"SELECT make_interval(days => 3), make_interval(1, secs => 1.5), make_interval(hours => 2, mins => 30)",
+			[]string{"3 days", "1 year 00:00:01.5", "02:30:00"}, []string{"interval"}},
 		{"SELECT justify_hours(interval '50 hours'), justify_days(interval '35 days'), justify_interval(interval '1 mon -1 hour'), justify_interval(interval '-1 mon 1 hour')",
 			[]string{"2 days 02:00:00", "1 mon 5 days", "29 days 23:00:00", "-29 days -23:00:00"}, nil},
 		{"SELECT timestamptz '2024-02-29 23:14:15+00' AT TIME ZONE 'Asia/Tokyo', timestamp '2024-07-01 12:00' AT TIME ZONE 'America/New_York', timestamptz '2024-02-29 23:14:15+00' AT TIME ZONE 'UTC'",
@@ -170,6 +172,11 @@ func TestSession_Exec_DateFunctionErrors(t *testing.T) {
 		{"SELECT make_date(0, 1, 1)", "ERROR 22008"},
 		{"SELECT make_timestamp(2024, 1, 1, 23, 60, 0)", "ERROR 22008"},
 		{"SELECT to_timestamp('NaN'::float8)", "ERROR 22008"},
+		{"SELECT make_interval(days => 3, days => 4)", "ERROR 42601"},
+		{"SELECT make_interval(days => 3, 4)", "ERROR 42601"},
+		{"SELECT make_interval(foo => 3)", "ERROR 42883"},
+		{"SELECT make_interval(1, years => 2)", "ERROR 42883"},
+		{"SELECT lower(x => 'a')", "ERROR 0A000"},
 	}
 	s := newSession(t)
 	for _, tc := range tests {
