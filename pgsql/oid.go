@@ -135,9 +135,10 @@ func (c Column) TypeModifier() int32 {
 // type oid, as the Go value Exec takes: a string for text types and for an
 // unknown type (0 or 705: the statement's context types it), else the
 // type's value (int64 for the integers, float64, *apd.Decimal, bool,
-// []byte, time.Time). A malformed value is 22P02 and an out-of-range one
-// 22003, as PostgreSQL's input functions report them; a type outside this
-// slice is 0A000.
+// []byte, time.Time, Interval). A malformed value is 22P02 (22007 for a
+// date, timestamp or interval) and an out-of-range one 22003, as
+// PostgreSQL's input functions report them; a type outside this slice is
+// 0A000.
 func ParseParam(oid uint32, s string) (any, error) {
 	if elem, ok := ArrayElemOID(oid); ok {
 		// An array parameter, for ANY / ALL: its literal's elements, each
