@@ -498,6 +498,11 @@ var makeIntervalParams = []string{"years", "months", "weeks", "days", "hours", "
 // whose every parameter defaults to zero, so make_interval(days => 3)
 // becomes make_interval(0, 0, 0, 3). Any other function is 0A000.
 func (t *translator) namedArgs(f *ir.Func, named []*nodes.NamedArgExpr) error {
+	for j, na := range named {
+		if slices.ContainsFunc(named[:j], func(o *nodes.NamedArgExpr) bool { return o.Name == na.Name }) {
+			return pgerr.Syntax("argument name %q used more than once", na.Name)
+		}
+	}
 	if f.Name != "make_interval" || f.Schema != "" && f.Schema != "pg_catalog" {
 		return unsupported("named function argument")
 	}
@@ -507,10 +512,7 @@ func (t *translator) namedArgs(f *ir.Func, named []*nodes.NamedArgExpr) error {
 	slots := make([]ir.Expr, len(makeIntervalParams))
 	copy(slots, f.Args)
 	last := len(f.Args) - 1
-	for j, na := range named {
-		if slices.ContainsFunc(named[:j], func(o *nodes.NamedArgExpr) bool { return o.Name == na.Name }) {
-			return pgerr.Syntax("argument name %q used more than once", na.Name)
-		}
+	for _, na := range named {
 		i := slices.Index(makeIntervalParams, na.Name)
 		if i < 0 || slots[i] != nil {
 			return pgerr.New(pgerr.UndefinedFunction, "function make_interval(%s => ...) does not exist", na.Name)
