@@ -30,11 +30,15 @@ import (
 // compare, so an interval column cannot be in a key or an index (0A000).
 
 // Interval is a value of SQL type interval, as Exec returns it and as a
-// parameter may pass it.
+// parameter may pass it: PostgreSQL's three fields, each with its own
+// sign ('-1 days +02:00:00' is Days -1, Micros 7200000000). Its String
+// method prints PostgreSQL's text output. Two Intervals whose fields
+// differ may be equal in SQL ('1 mon' = '30 days'); compare them in SQL,
+// not with ==.
 type Interval struct {
-	Months int32
-	Days   int32
-	Micros int64
+	Months int32 // calendar months; a year is 12
+	Days   int32 // calendar days
+	Micros int64 // the time, in microseconds
 }
 
 // Time units in microseconds.
