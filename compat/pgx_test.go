@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -223,4 +224,62 @@ func TestPgx_CachedStatementAfterSchemaChange(t *testing.T) {
 	assert.Equal(t, "0A000", pgErr.Code)
 	require.NoError(t, conn.QueryRow(ctx, `SELECT * FROM shapes WHERE id = $1`, 1).Scan(&id, &name))
 	assert.Equal(t, "one", name)
+}
+
+// Ensure pgx reads and writes intervals in each execution mode: binary
+// (int64 microseconds, int32 days, int32 months) after a described
+// statement, text otherwise, into pgtype.Interval, time.Duration and
+// string, and that now() - $1::interval and date arithmetic work.
+func TestPgx_Interval(t *testing.T) {
+	modes := []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeCacheDescribe, pgx.QueryExecModeDescribeExec, pgx.QueryExecModeExec, pgx.QueryExecModeSimpleProtocol}
+	for _, mode := range modes {
+		t.Run(mode.String(), func(t *testing.T) {
+			conn, _ := connectPgx(t)
+			ctx := context.Background()
+			_, err := conn.Exec(ctx, `CREATE TABLE jobs (id int PRIMARY KEY, every interval, started timestamptz)`)
+			require.NoError(t, err)
+			at := time.Date(2024, 1, 31, 12, 0, 0, 0, time.UTC)
+			_, err = conn.Exec(ctx, `INSERT INTO jobs VALUES ($1, $2, $3), ($4, $5, $6)`, mode,
+				1, pgtype.Interval{Months: 14, Days: -3, Microseconds: 14706500000, Valid: true}, at,
+				2, 90*time.Minute, at)
+			require.NoError(t, err)
+
+			var iv pgtype.Interval
+			var text string
+			require.NoError(t, conn.QueryRow(ctx, `SELECT every, every::text FROM jobs WHERE id = $1`, mode, 1).Scan(&iv, &text))
+			assert.Equal(t, pgtype.Interval{Months: 14, Days: -3, Microseconds: 14706500000, Valid: true}, iv)
+			assert.Equal(t, "1 year 2 mons -3 days +04:05:06.5", text)
+
+			var d time.Duration
+			var next time.Time
+			require.NoError(t, conn.QueryRow(ctx, `SELECT every, started + every FROM jobs WHERE id = $1`, mode, 2).Scan(&d, &next))
+			assert.Equal(t, 90*time.Minute, d)
+			assert.True(t, at.Add(90*time.Minute).Equal(next), "started + every is %v", next)
+
+			var n int
+			require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM jobs WHERE started > now() - $1::interval AND every < interval '1 day'`, mode, 24*time.Hour*365*100).Scan(&n))
+			assert.Equal(t, 1, n)
+
+			var day time.Time
+			var part float64
+			require.NoError(t, conn.QueryRow(ctx, `SELECT date_trunc('month', started) + interval '1 month', extract(epoch FROM every) FROM jobs WHERE id = 2`, mode).Scan(&day, &part))
+			assert.True(t, time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC).Equal(day), "date_trunc + interval is %v", day)
+			assert.Equal(t, 5400.0, part)
+		})
+	}
+}
+
+// Ensure a parameter added to a timestamp column is described as an
+// interval, as PostgreSQL infers it, so pgx sends a time.Duration.
+func TestPgx_IntervalParameterInferred(t *testing.T) {
+	conn, _ := connectPgx(t)
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, `INSERT INTO kinds (i4, ts) VALUES (1, '2024-01-31 12:00')`)
+	require.NoError(t, err)
+	var next time.Time
+	require.NoError(t, conn.QueryRow(ctx, `SELECT ts + $1 FROM kinds WHERE i4 = 1`, 36*time.Hour).Scan(&next))
+	assert.Equal(t, time.Date(2024, 2, 1, 24, 0, 0, 0, time.UTC), next)
+	sd, err := conn.Prepare(ctx, "shift", `SELECT ts - $1, $2 * interval '1 hour', ts - $3 FROM kinds`)
+	require.NoError(t, err)
+	assert.Equal(t, []uint32{1114, 701, 1114}, sd.ParamOIDs)
 }

@@ -209,7 +209,7 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 		}
 		return &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" of relation "` + a.table + `" already exists`, Table: a.table}
 	}
-	typ, err := typeOf(cd.Type)
+	typ, err := columnType(cd.Type)
 	if err != nil {
 		return err
 	}
@@ -449,6 +449,17 @@ func (a *alteration) addUnique(k ir.Constraint) error {
 	} else if indexExists(a.tx, name) || exists(a.tx, name) {
 		return pgerr.DuplicateTableError(name)
 	}
+	if ts, err := a.schema(); err == nil {
+		types := map[string]sqlType{}
+		for _, c := range k.Columns {
+			if i, ok := ts.index[c]; ok {
+				types[c] = ts.types[i]
+			}
+		}
+		if err := keyTypes(k.Columns, types); err != nil {
+			return err
+		}
+	}
 	if err := a.tx.CreateIndex(a.table, engine.Index{Name: name, Columns: k.Columns, Unique: true}); err != nil {
 		return err
 	}
@@ -643,7 +654,7 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 	if !ok {
 		return a.noColumn(c.Column)
 	}
-	typ, err := typeOf(c.Type)
+	typ, err := columnType(c.Type)
 	if err != nil {
 		return err
 	}

@@ -113,7 +113,7 @@ func isColumns(c *catalogSnapshot) []map[string]any {
 				if typ.prec > 0 {
 					m["numeric_precision"], m["numeric_scale"] = int64(typ.prec), int64(typ.scale)
 				}
-			case typ.kind == kTimestamp || typ.kind == kTimestamptz:
+			case typ.kind == kTimestamp || typ.kind == kTimestamptz || typ.kind == kInterval:
 				m["datetime_precision"] = int64(6)
 			case typ.kind == kDate:
 				m["datetime_precision"] = int64(0)

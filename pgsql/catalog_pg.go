@@ -232,6 +232,8 @@ var builtinTypes = []struct {
 	{1182, "_date", -1, false, "A", false, 1082, 0, "i", 0},
 	{1184, "timestamptz", 8, true, "D", true, 0, 1185, "d", 0},
 	{1185, "_timestamptz", -1, false, "A", false, 1184, 0, "d", 0},
+	{1186, "interval", 16, false, "T", true, 0, 1187, "d", 0},
+	{1187, "_interval", -1, false, "A", false, 1186, 0, "d", 0},
 	{1231, "_numeric", -1, false, "A", false, 1700, 0, "i", 0},
 	{1700, "numeric", -1, false, "N", false, 0, 1231, "i", 0},
 	{2205, "regclass", 4, true, "N", false, 0, 2210, "i", 0},

@@ -67,7 +67,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		if _, dup := types[cd.Name]; dup {
 			return res, &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" specified more than once`}
 		}
-		typ, err := typeOf(cd.Type)
+		typ, err := columnType(cd.Type)
 		if err != nil {
 			return res, err
 		}
@@ -130,6 +130,14 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			t.Indexes = append(t.Indexes, engine.Index{Name: ixName, Columns: k.Columns, Unique: true})
 		case ir.ForeignKey:
 			fks = append(fks, k)
+		}
+	}
+	if err := keyTypes(t.PrimaryKey, types); err != nil {
+		return res, err
+	}
+	for _, ix := range t.Indexes {
+		if err := keyTypes(ix.Columns, types); err != nil {
+			return res, err
 		}
 	}
 	for _, c := range serial {
@@ -300,7 +308,8 @@ func constantDefault(e ir.Expr, typ sqlType) (any, error) {
 		}
 		return nil, err
 	}
-	return cast(v, t, typ, false /* explicit */)
+	v, err = cast(v, t, typ, false /* explicit */)
+	return storedValue(typ, v), err
 }
 
 // createIndex is CREATE [UNIQUE] INDEX over columns. An unnamed index is
@@ -325,6 +334,9 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 		}
 		if _, err := ts.column(e.Column); err != nil {
 			return res, pgerr.UndefinedColumnError(e.Column)
+		}
+		if err := keyTypes([]string{e.Column}, map[string]sqlType{e.Column: ts.types[ts.index[e.Column]]}); err != nil {
+			return res, err
 		}
 		ix.Columns = append(ix.Columns, e.Column)
 	}

@@ -227,7 +227,8 @@ func insertArity(values, cols int, listed bool) error {
 }
 
 // assign converts a value for storage in column col: an assignment cast
-// to the column's SQL type (range, length and precision checks).
+// to the column's SQL type (range, length and precision checks), in the
+// form the engine stores (storedValue).
 func assign(v any, t sqlType, ts *tableSchema, col int) (any, error) {
 	out, err := cast(v, t, ts.types[col], false /* explicit */)
 	if err != nil {
@@ -243,7 +244,7 @@ func assign(v any, t sqlType, ts *tableSchema, col int) (any, error) {
 		}
 		return nil, err
 	}
-	return out, nil
+	return storedValue(ts.types[col], out), nil
 }
 
 // returning evaluates a RETURNING list over the rows a statement wrote.

@@ -10,7 +10,7 @@
 //
 // CREATE TABLE (smallint, integer, bigint, serial, bigserial, numeric(p,s),
 // real, double precision, text, varchar(n), char(n), boolean, bytea,
-// timestamp, timestamptz, date, uuid; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
+// timestamp, timestamptz, date, interval, uuid; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
@@ -34,7 +34,14 @@
 // substr, trim, replace, concat and concat_ws; now(), current_timestamp,
 // transaction_timestamp(), statement_timestamp(), clock_timestamp(),
 // localtimestamp and current_date, which read the database's clock
-// (engine.Options.Clock); gen_random_uuid(), from a per-database stream
+// (engine.Options.Clock); date and time arithmetic with PostgreSQL's
+// operators (timestamp ± interval clamping to the month's end, date ±
+// integer, timestamp - timestamp, interval * number, ...), extract
+// (numeric) and date_part (double precision) of every field, date_trunc
+// (with a time zone), age, make_date, make_timestamp[tz], make_interval
+// (also with named arguments), to_timestamp(seconds), justify_hours,
+// justify_days, justify_interval and AT TIME ZONE (see datetime.go,
+// datefuncs.go and interval.go); gen_random_uuid(), from a per-database stream
 // SeedRandom can fix; BEGIN / START TRANSACTION
 // with ISOLATION LEVEL (READ COMMITTED, the default, REPEATABLE READ and
 // SERIALIZABLE, as engine.Isolation defines them) and SET TRANSACTION,
@@ -70,7 +77,10 @@
 // COLUMN TYPE that changes how values are stored (or has USING), dropping
 // or renaming a primary key or its columns, serial or identity
 // columns in ADD COLUMN, ALTER TABLE's other actions (OWNER, triggers, ...),
-// other date and time functions, ORDER BY expressions over a set operation, and a
+// other date and time functions (to_char, date_bin, ...) and types (time,
+// timetz), infinite or BC dates and timestamps, an interval column in a
+// key or an index or with modifiers (interval day, interval(3)), ORDER BY
+// expressions over a set operation, and a
 // recursive query of more than a million rows (PostgreSQL would stop early
 // only under an outer LIMIT).
 //
@@ -127,6 +137,18 @@
 // primary key, which Get, Update and Delete take and Insert fills. ALTER
 // TABLE … ADD PRIMARY KEY, as pg_dump declares every key, rekeys the table
 // by its columns (engine.Tx.SetPrimaryKey) and ctid goes.
+//
+// # Dates, times and intervals
+//
+// The session's TimeZone is UTC, so timestamptz and timestamp values are
+// UTC time.Time values and their arithmetic is the same. An interval is
+// an [Interval]: PostgreSQL's months, days and microseconds, compared by
+// a span of 30-day months and 24-hour days, printed in the postgres
+// IntervalStyle. An interval column is stored in the engine as a Text
+// column holding that output text (the Go API reads "1 day 02:00:00"),
+// which reads back to the same fields; because the engine would order
+// and compare that text, not the intervals, an interval column cannot be
+// in a key or an index (0A000).
 //
 // # Caveats
 //

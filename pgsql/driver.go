@@ -384,15 +384,16 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 
 func (r *rows) Close() error { return nil }
 
-// Next copies the next row into dest; numerics arrive as their decimal
-// text, as PostgreSQL's text format sends them.
+// Next copies the next row into dest; numerics and intervals arrive as
+// their text, as PostgreSQL's text format sends them.
 func (r *rows) Next(dest []driver.Value) error {
 	if r.at >= len(r.res.Rows) {
 		return io.EOF
 	}
 	for i, v := range r.res.Rows[r.at] {
-		if d, ok := v.(*apd.Decimal); ok {
-			v, _ = r.res.Columns[i].Format(d)
+		switch v.(type) {
+		case *apd.Decimal, Interval:
+			v, _ = r.res.Columns[i].Format(v)
 		}
 		dest[i] = v
 	}

@@ -362,6 +362,8 @@ func (ev *evaluator) param(p *ir.Param) (any, sqlType, error) {
 		return v.UTC().Round(time.Microsecond), sqlType{kind: kTimestamptz}, nil
 	case *apd.Decimal:
 		return v, typNumeric, nil
+	case Interval:
+		return v, typInterval, nil
 	default:
 		return nil, typUnknown, pgerr.New(pgerr.DatatypeMismatch, "unsupported parameter type %T", v)
 	}
@@ -375,6 +377,10 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 	if ev.sc != nil {
 		i, t, rerr := ev.sc.resolve(c)
 		if rerr == nil {
+			if t.kind == kInterval {
+				v, err := storedInterval(ev.sc.row[i])
+				return v, t, err
+			}
 			return ev.sc.row[i], t, nil
 		}
 		err = rerr
@@ -392,6 +398,10 @@ func (ev *evaluator) unary(u *ir.Unary) (any, sqlType, error) {
 	v, t, err := ev.eval(u.Operand)
 	if err != nil {
 		return nil, t, err
+	}
+	if t.kind == kInterval && u.Op == "-" {
+		v, err := negateInterval(v)
+		return v, t, err
 	}
 	if t.kind == kUnknown && v != nil {
 		if v, err = parseText(typNumeric, v.(string)); err != nil {
@@ -656,6 +666,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := ev.catalogFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := ev.dateFunc(f.Name, vals, types); ok {
+		return v, t, err
+	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)
 }
 
@@ -785,11 +798,16 @@ func compareValues(a, b any) int {
 		return bytes.Compare(x, b.([]byte))
 	case time.Time:
 		return x.Compare(b.(time.Time))
+	case Interval:
+		return compareIntervals(x, b.(Interval))
 	}
 	return 0
 }
 
 func arith(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	if v, t, ok, err := timeArith(op, l, lt, r, rt); ok {
+		return v, t, err
+	}
 	var err error
 	// An untyped literal takes the other side's type (integer for two).
 	switch {
@@ -808,9 +826,6 @@ func arith(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error
 	}
 	if err != nil {
 		return nil, lt, err
-	}
-	if timeKind(lt) || timeKind(rt) {
-		return nil, typUnknown, pgerr.Unsupported("date and time arithmetic")
 	}
 	if !isNumber(lt) || !isNumber(rt) {
 		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s %s %s", lt, op, rt)

@@ -284,6 +284,8 @@ func valueKey(v any) string {
 		s = "f" + strconv.FormatFloat(x, 'g', -1, 64)
 	case []byte:
 		s = fmt.Sprintf("b%x", x)
+	case Interval:
+		s = "i" + intervalKey(x)
 	default:
 		s = fmt.Sprintf("%T%v", v, v)
 	}
@@ -374,7 +376,7 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 // fold reduces an aggregate's non-NULL values with PostgreSQL's result
 // types: count is bigint; sum of smallint or integer is bigint, of bigint
 // or numeric numeric; avg of an integer or numeric is numeric; min and max
-// keep the argument's type.
+// keep the argument's type; sum and avg of intervals are intervals.
 func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 	if t.kind == kUnknown && name != "count" {
 		t = typText
@@ -386,6 +388,9 @@ func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 	case "count":
 		return int64(len(vals)), typInt8, nil
 	case "sum", "avg":
+		if t.kind == kInterval {
+			return foldIntervals(name, vals)
+		}
 		rt := t
 		switch {
 		case t.isInt() && name == "sum" && t.kind != kInt8:
@@ -439,8 +444,11 @@ func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 				best = v
 				continue
 			}
+			// On a tie the later value wins, as in PostgreSQL's smaller and
+			// larger functions: it shows for equal values that print
+			// differently (1.0 and 1.00, '1 mon' and '30 days').
 			c := compareValues(v, best)
-			if (name == "min" && c < 0) || (name == "max" && c > 0) {
+			if (name == "min" && c <= 0) || (name == "max" && c >= 0) {
 				best = v
 			}
 		}

@@ -26,6 +26,7 @@ const (
 	OIDDate        uint32 = 1082
 	OIDTimestamp   uint32 = 1114
 	OIDTimestamptz uint32 = 1184
+	OIDInterval    uint32 = 1186
 	OIDNumeric     uint32 = 1700
 	OIDUUID        uint32 = 2950
 )
@@ -36,7 +37,7 @@ var kindOIDs = [...]uint32{
 	kUnknown: OIDText, kInt2: OIDInt2, kInt4: OIDInt4, kInt8: OIDInt8, kNumeric: OIDNumeric,
 	kFloat4: OIDFloat4, kFloat8: OIDFloat8, kText: OIDText, kVarchar: OIDVarchar, kBpchar: OIDBpchar,
 	kBool: OIDBool, kBytea: OIDBytea, kTimestamp: OIDTimestamp, kTimestamptz: OIDTimestamptz, kDate: OIDDate,
-	kUUID: OIDUUID,
+	kUUID: OIDUUID, kInterval: OIDInterval,
 }
 
 // arrayOIDs maps each kind onto the OID of its one-dimensional array type
@@ -45,7 +46,7 @@ var arrayOIDs = [...]uint32{
 	kUnknown: 1009, kInt2: 1005, kInt4: 1007, kInt8: 1016, kNumeric: 1231,
 	kFloat4: 1021, kFloat8: 1022, kText: 1009, kVarchar: 1015, kBpchar: 1014,
 	kBool: 1000, kBytea: 1001, kTimestamp: 1115, kTimestamptz: 1185, kDate: 1182,
-	kUUID: 2951,
+	kUUID: 2951, kInterval: 1187,
 }
 
 // oidOf returns the OID of t, an array type's for an array.
@@ -111,7 +112,7 @@ func (c Column) TypeSize() int16 {
 		return 4
 	case kInt8, kFloat8, kTimestamp, kTimestamptz:
 		return 8
-	case kUUID:
+	case kUUID, kInterval:
 		return 16
 	}
 	return -1
@@ -134,9 +135,10 @@ func (c Column) TypeModifier() int32 {
 // type oid, as the Go value Exec takes: a string for text types and for an
 // unknown type (0 or 705: the statement's context types it), else the
 // type's value (int64 for the integers, float64, *apd.Decimal, bool,
-// []byte, time.Time). A malformed value is 22P02 and an out-of-range one
-// 22003, as PostgreSQL's input functions report them; a type outside this
-// slice is 0A000.
+// []byte, time.Time, Interval). A malformed value is 22P02 (22007 for a
+// date, timestamp or interval) and an out-of-range one 22003, as
+// PostgreSQL's input functions report them; a type outside this slice is
+// 0A000.
 func ParseParam(oid uint32, s string) (any, error) {
 	if elem, ok := ArrayElemOID(oid); ok {
 		// An array parameter, for ANY / ALL: its literal's elements, each

@@ -74,6 +74,8 @@ func typed(v any, t sqlType) (typedArg, bool) {
 	case time.Time:
 		ok = timeKind(t)
 		v = x.UTC().Round(time.Microsecond)
+	case Interval:
+		ok = t.kind == kInterval
 	}
 	return typedArg{v: v, t: t}, ok
 }
@@ -608,8 +610,8 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 				in.set(x.Right, typText)
 				break
 			}
-			in.set(x.Left, in.operandType(sc, x.Right))
-			in.set(x.Right, in.operandType(sc, x.Left))
+			in.set(x.Left, paramBeside(x.Op, in.operandType(sc, x.Right), false /* other left */))
+			in.set(x.Right, paramBeside(x.Op, in.operandType(sc, x.Left), true /* other left */))
 		case *ir.IsDistinct:
 			in.set(x.Left, in.operandType(sc, x.Right))
 			in.set(x.Right, in.operandType(sc, x.Left))

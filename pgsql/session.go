@@ -22,7 +22,8 @@ type Result struct {
 	// none (it is not a query and has no RETURNING).
 	Columns []Column
 	// Rows are the returned rows, one Go value per column: int64, float64,
-	// string, bool, []byte, time.Time (UTC), *apd.Decimal, or nil for NULL.
+	// string, bool, []byte, time.Time (UTC), *apd.Decimal, Interval, or
+	// nil for NULL.
 	Rows [][]any
 	// RowsAffected counts the rows a write statement inserted, updated or
 	// deleted itself (rows changed by cascades are not counted), or the
@@ -157,7 +158,8 @@ func (s *Session) endTx() {
 }
 
 // Exec runs the statements of sql, with args bound to $1, $2, ... (int64,
-// float64, string, []byte, bool, time.Time, *apd.Decimal or nil), and
+// float64, string, []byte, bool, time.Time, *apd.Decimal, Interval or
+// nil), and
 // returns the last statement's result. Statements run one after the other
 // and the first error stops them; several statements outside BEGIN run in
 // one implicit transaction, as in PostgreSQL's simple query protocol (see

@@ -147,13 +147,16 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 				return nil
 			}
 			for _, i := range ts.visibleColumns() {
+				if !storedAsIs(ts.types[i]) {
+					return nil
+				}
 				p.cols = append(p.cols, i)
 				p.columns = append(p.columns, Column{Name: ts.def.Columns[i].Name, typ: ts.types[i]})
 			}
 			continue
 		}
 		i, ok := column(t.Expr)
-		if !ok {
+		if !ok || !storedAsIs(ts.types[i]) {
 			return nil
 		}
 		p.cols = append(p.cols, i)
@@ -291,6 +294,11 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 		p.conds[0].col == ts.def.Columns[ts.pk[0]].Name && p.offset == nil
 	return p
 }
+
+// storedAsIs reports whether a column of type t stores its SQL values as
+// they are, as the evaluator's column reads them; an interval is stored as
+// its text and decoded on reading (interval.go).
+func storedAsIs(t sqlType) bool { return t.kind != kInterval }
 
 // simpleOperand returns a parameter, or an integer or string constant (as
 // int64, or as the untyped string, which a column types).

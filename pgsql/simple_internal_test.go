@@ -19,6 +19,8 @@ CREATE TABLE authors (id bigint PRIMARY KEY, name text NOT NULL, country varchar
 CREATE TABLE books (id int PRIMARY KEY, author_id bigint NOT NULL REFERENCES authors (id), title text, price numeric(8,2), pages smallint);
 CREATE INDEX books_author ON books (author_id);
 CREATE TABLE notes (body text, n int NOT NULL);
+CREATE TABLE spans (id int PRIMARY KEY, span interval);
+INSERT INTO spans VALUES (1, '1 day 2 hours');
 INSERT INTO authors VALUES (1, 'Le Guin', 'US', true, 3), (2, 'Butler', 'US', false, 1), (3, 'Lem', 'PL', true, 2), (4, 'Tokarczuk', NULL, true, 2);
 INSERT INTO books VALUES (10, 1, 'Earthsea', 9.50, 200), (11, 1, 'Dispossessed', 12.00, NULL), (12, 3, 'Solaris', NULL, 204), (13, 3, 'Fiasco', 8.25, 322), (14, 2, NULL, 5.00, 100);
 INSERT INTO notes VALUES ('a', 1), (NULL, 2), ('a', 3);
@@ -95,6 +97,8 @@ func TestSimplePlan_SameAsGeneral(t *testing.T) {
 		{"SELECT id FROM authors WHERE nosuch = 1", nil, false},
 		{"SELECT b.id FROM authors WHERE id = 1", nil, false},
 		{"SELECT ctid FROM notes", nil, false},
+		{"SELECT * FROM spans WHERE id = 1", nil, false},
+		{"SELECT span FROM spans WHERE id = 1", nil, false},
 	} {
 		t.Run(c.sql, func(t *testing.T) {
 			got, gotErr := fast.Exec(ctx, c.sql, c.args...)

@@ -37,6 +37,7 @@ const (
 	kTimestamptz             // timestamp with time zone
 	kDate                    // date
 	kUUID                    // uuid, stored as text in canonical form (uuid.go)
+	kInterval                // interval, stored as text in its output form (interval.go)
 )
 
 // sqlType is a column's or an expression's SQL type: the kind and its
@@ -53,7 +54,11 @@ type sqlType struct {
 	vector bool
 }
 
-var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid"}
+// An interval's modifiers (interval day to second(3)) are kept in length
+// and prec: length holds the field mask as the grammar gives it, prec the
+// seconds precision plus one; 0 means none.
+
+var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid", "interval"}
 
 // String returns PostgreSQL's internal type name with its modifiers, as
 // pg_catalog's format_type would name it briefly (int4, varchar(20)).
@@ -135,6 +140,8 @@ func typeOf(tn ir.TypeName) (sqlType, error) {
 		return sqlType{kind: kDate}, nil
 	case "uuid":
 		return typUUID, nil
+	case "interval":
+		return intervalType(tn)
 	}
 	return sqlType{}, pgerr.Unsupported("type " + tn.String())
 }
@@ -206,8 +213,12 @@ func checkInt(t sqlType, v int64) error {
 
 func invalidInput(t sqlType, s string) *pgerr.Error {
 	name := map[kind]string{kInt2: "smallint", kInt4: "integer", kInt8: "bigint", kNumeric: "numeric", kFloat4: "real",
-		kFloat8: "double precision", kBool: "boolean", kBytea: "bytea", kTimestamp: "timestamp", kTimestamptz: "timestamp with time zone", kDate: "date", kUUID: "uuid"}[t.kind]
-	return pgerr.New(pgerr.InvalidTextRepresentation, "invalid input syntax for type %s: %q", name, s)
+		kFloat8: "double precision", kBool: "boolean", kBytea: "bytea", kTimestamp: "timestamp", kTimestamptz: "timestamp with time zone", kDate: "date", kUUID: "uuid", kInterval: "interval"}[t.kind]
+	code := pgerr.InvalidTextRepresentation
+	if timeKind(t) || t.kind == kInterval {
+		code = "22007" // invalid_datetime_format
+	}
+	return pgerr.New(code, "invalid input syntax for type %s: %q", name, s)
 }
 
 // parseText reads s, a string literal or text parameter, as a value of
@@ -273,6 +284,8 @@ func parseText(t sqlType, s string) (any, error) {
 		return parseTime(t, trimmed)
 	case kUUID:
 		return parseUUID(s)
+	case kInterval:
+		return parseIntervalTyped(s, t)
 	case kDate:
 		v, err := parseTime(sqlType{kind: kTimestamp}, trimmed)
 		if err != nil {
@@ -369,6 +382,12 @@ func fit(t sqlType, v any) (any, error) {
 			return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value out of range: overflow")
 		}
 		return float64(float32(f)), nil
+	case kInterval:
+		iv, err := asInterval(v)
+		if err != nil {
+			return nil, err
+		}
+		return fitInterval(iv, t), nil
 	}
 	return v, nil
 }
@@ -411,6 +430,8 @@ func (c Column) Format(v any) (text string, null bool) {
 		return x.UTC().Format("2006-01-02 15:04:05.999999") + "+00", false
 	case string:
 		return x, false
+	case Interval:
+		return x.String(), false
 	case []any:
 		return c.formatArray(x), false
 	}

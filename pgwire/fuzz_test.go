@@ -81,7 +81,7 @@ func FuzzDecodeBinary(f *testing.F) {
 	f.Add(uint8(5), []byte{0, 1, 0xff, 0xfe, 0, 0, 0, 8, 0, 5})
 	f.Add(uint8(11), []byte{0, 0, 0, 0, 0, 0, 0, 1})
 	oids := []uint32{pgsql.OIDInt2, pgsql.OIDInt4, pgsql.OIDInt8, pgsql.OIDFloat4, pgsql.OIDFloat8, pgsql.OIDNumeric,
-		pgsql.OIDText, pgsql.OIDVarchar, pgsql.OIDBool, pgsql.OIDBytea, pgsql.OIDTimestamp, pgsql.OIDTimestamptz, pgsql.OIDDate}
+		pgsql.OIDText, pgsql.OIDVarchar, pgsql.OIDBool, pgsql.OIDBytea, pgsql.OIDTimestamp, pgsql.OIDTimestamptz, pgsql.OIDDate, pgsql.OIDInterval}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		oid := oids[int(which)%len(oids)]
 		v, err := decodeBinary(oid, data)

@@ -188,13 +188,14 @@ func TestServer_Extended_ErrorSkipsToSync(t *testing.T) {
 func TestServer_Extended_BinaryFormats(t *testing.T) {
 	s := newServer(t, Options{})
 	c, _ := connect(t, s, "db")
-	c.query(`CREATE TABLE v (i2 smallint, i4 int PRIMARY KEY, i8 bigint, f4 real, f8 float8, n numeric(10,3), t text, vc varchar(5), bc char(3), b bool, by bytea, ts timestamp, tz timestamptz)`)
+	c.query(`CREATE TABLE v (i2 smallint, i4 int PRIMARY KEY, i8 bigint, f4 real, f8 float8, n numeric(10,3), t text, vc varchar(5), bc char(3), b bool, by bytea, ts timestamp, tz timestamptz, iv interval)`)
 	at := time.Date(2024, 2, 29, 13, 14, 15, 123456000, time.UTC)
-	c.send(&pgproto3.Parse{Name: "ins", Query: `INSERT INTO v VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`}, &pgproto3.Describe{ObjectType: 'S', Name: "ins"}, &pgproto3.Sync{})
+	c.send(&pgproto3.Parse{Name: "ins", Query: `INSERT INTO v VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`}, &pgproto3.Describe{ObjectType: 'S', Name: "ins"}, &pgproto3.Sync{})
 	got := c.untilReady()
-	assert.Equal(t, "ParameterDescription [21 23 20 700 701 1700 25 1043 1042 16 17 1114 1184]", got[1])
-	vals := []any{int64(-7), int64(42), int64(1) << 40, float64(float32(1.5)), 2.25, mustDecimal(t, "-1234.5"), "héllo", "abc", "xy", true, []byte{0, 1, 255}, at, at}
-	oids := []uint32{21, 23, 20, 700, 701, 1700, 25, 1043, 1042, 16, 17, 1114, 1184}
+	assert.Equal(t, "ParameterDescription [21 23 20 700 701 1700 25 1043 1042 16 17 1114 1184 1186]", got[1])
+	vals := []any{int64(-7), int64(42), int64(1) << 40, float64(float32(1.5)), 2.25, mustDecimal(t, "-1234.5"), "héllo", "abc", "xy", true, []byte{0, 1, 255}, at, at,
+		pgsql.Interval{Months: -14, Days: 3, Micros: 14706500000}}
+	oids := []uint32{21, 23, 20, 700, 701, 1700, 25, 1043, 1042, 16, 17, 1114, 1184, 1186}
 	params := make([][]byte, len(vals))
 	for i, v := range vals {
 		b, err := appendBinary(nil, oids[i], v)
@@ -229,7 +230,7 @@ func TestServer_Extended_BinaryFormats(t *testing.T) {
 		assert.Equal(t, want[i], v, "column %d", i)
 	}
 	text := c.query(`SELECT * FROM v`)
-	assert.Equal(t, `DataRow -7|42|1099511627776|1.5|2.25|-1234.500|héllo|abc|xy |t|\x0001ff|2024-02-29 13:14:15.123456|2024-02-29 13:14:15.123456+00`, text[1])
+	assert.Equal(t, `DataRow -7|42|1099511627776|1.5|2.25|-1234.500|héllo|abc|xy |t|\x0001ff|2024-02-29 13:14:15.123456|2024-02-29 13:14:15.123456+00|-1 years -2 mons +3 days 04:05:06.5`, text[1])
 }
 
 // Ensure a foreign-key error carries every field of the SQL error.

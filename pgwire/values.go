@@ -19,7 +19,8 @@ import (
 // Column.Format prints and ParseParam reads) or its binary format, which
 // this file encodes and decodes: big-endian integers and IEEE floats,
 // bool as one byte, text and bytea as their bytes, timestamps as int64
-// microseconds and dates as int32 days since 2000-01-01, and numeric as
+// microseconds and dates as int32 days since 2000-01-01, intervals as
+// int64 microseconds, int32 days and int32 months, and numeric as
 // base-10000 digits with a weight, sign and display scale.
 
 // pgEpoch is the zero of PostgreSQL's binary timestamps and dates.
@@ -138,6 +139,15 @@ func decodeBinary(oid uint32, b []byte) (any, error) {
 		return time.Unix(pgEpoch.Unix()+int64(days)*86400, 0).UTC(), nil
 	case pgsql.OIDNumeric:
 		return decodeNumeric(b)
+	case pgsql.OIDInterval:
+		if err := need(16); err != nil {
+			return nil, err
+		}
+		return pgsql.Interval{
+			Micros: int64(binary.BigEndian.Uint64(b)),
+			Days:   int32(binary.BigEndian.Uint32(b[8:])),
+			Months: int32(binary.BigEndian.Uint32(b[12:])),
+		}, nil
 	case pgsql.OIDUUID:
 		if err := need(16); err != nil {
 			return nil, err
@@ -275,6 +285,17 @@ func appendBinary(dst []byte, oid uint32, v any) ([]byte, error) {
 			if err == nil && len(raw) == 16 {
 				return append(dst, raw...), nil
 			}
+		case pgsql.OIDInterval:
+			// An interval as a table stores it: its text.
+			if iv, err := pgsql.ParseParam(oid, x); err == nil {
+				return appendBinary(dst, oid, iv)
+			}
+		}
+	case pgsql.Interval:
+		if oid == pgsql.OIDInterval {
+			dst = binary.BigEndian.AppendUint64(dst, uint64(x.Micros))
+			dst = binary.BigEndian.AppendUint32(dst, uint32(x.Days))
+			return binary.BigEndian.AppendUint32(dst, uint32(x.Months)), nil
 		}
 	case []byte:
 		if oid == pgsql.OIDBytea {

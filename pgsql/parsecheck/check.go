@@ -64,6 +64,8 @@ var Known = map[string]string{
 	"non-integer constant in ORDER BY":                       "PostgreSQL's parse analysis (findTargetlistEntrySQL92), 42601",
 	"conflicting NULL/NOT NULL declarations":                 "PostgreSQL's parse analysis (transformColumnDefinition), 42601",
 	"multiple default values specified":                      "PostgreSQL's parse analysis (transformColumnDefinition), 42601",
+	"argument name":                                          "PostgreSQL's parse analysis (ParseFuncOrColumn: argument name used more than once), 42601",
+	"positional argument cannot follow named argument":       "PostgreSQL's parse analysis (ParseFuncOrColumn), 42601",
 	"trailing junk after parameter":                          "PostgreSQL 15's lexer, which the corpus server runs; libpg_query 17 reads $1abc as $1 and an alias",
 }
 

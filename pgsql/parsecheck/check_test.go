@@ -191,6 +191,8 @@ func TestKnown_StillDiffer(t *testing.T) {
 		"conflicting NULL/NOT NULL declarations":                 "CREATE TABLE t (a int NULL NOT NULL)",
 		"multiple default values specified":                      "CREATE TABLE t (a int DEFAULT 1 DEFAULT 2)",
 		"trailing junk after parameter":                          "SELECT $1abc",
+		"argument name":                                          "SELECT make_interval(days => 1, days => 2)",
+		"positional argument cannot follow named argument":       "SELECT make_interval(days => 1, 2)",
 	}
 	for prefix := range Known {
 		sql, ok := examples[prefix]

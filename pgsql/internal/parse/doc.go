@@ -42,7 +42,8 @@
 // DISTINCT ON, window functions and WINDOW, FILTER, WITHIN GROUP, GROUPING
 // SETS/ROLLUP/CUBE, NATURAL JOIN, LATERAL, functions in FROM, TABLESAMPLE,
 // WITH TIES, SIMILAR TO, subscripts and field selection, ARRAY(subquery),
-// named and VARIADIC arguments, data-modifying WITH, ON CONFLICT on
+// VARIADIC arguments and named ones (but make_interval's, put in their
+// positions with zeros between), data-modifying WITH, ON CONFLICT on
 // expressions or with a predicate, UPDATE SET (...) = (SELECT ...), WHERE
 // CURRENT OF, AND CHAIN and two-phase commit. The tests in
 // errors_test.go list each message.

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -457,15 +458,25 @@ func (t *translator) funcCall(f *nodes.FuncCall) (ir.Expr, error) {
 		return nil, err
 	}
 	out := &ir.Func{Schema: name.Schema, Name: name.Name, Star: f.AggStar, Distinct: f.AggDistinct, Location: int(f.Location)}
+	var named []*nodes.NamedArgExpr
 	for _, a := range items(f.Args) {
-		if _, ok := a.(*nodes.NamedArgExpr); ok {
-			return nil, unsupported("named function argument")
+		if na, ok := a.(*nodes.NamedArgExpr); ok {
+			named = append(named, na)
+			continue
+		}
+		if len(named) > 0 {
+			return nil, pgerr.Syntax("positional argument cannot follow named argument")
 		}
 		e, err := t.expr(a)
 		if err != nil {
 			return nil, err
 		}
 		out.Args = append(out.Args, e)
+	}
+	if len(named) > 0 {
+		if err := t.namedArgs(out, named); err != nil {
+			return nil, err
+		}
 	}
 	if out.OrderBy, err = t.orderBy(f.AggOrder, false /* ordinals */); err != nil {
 		return nil, err
@@ -476,6 +487,49 @@ func (t *translator) funcCall(f *nodes.FuncCall) (ir.Expr, error) {
 		}
 	}
 	return out, nil
+}
+
+// makeIntervalParams are make_interval's parameters, each defaulting to
+// zero.
+var makeIntervalParams = []string{"years", "months", "weeks", "days", "hours", "mins", "secs"}
+
+// namedArgs puts named arguments in their positions. The IR has no named
+// arguments; the one function that takes them here is make_interval,
+// whose every parameter defaults to zero, so make_interval(days => 3)
+// becomes make_interval(0, 0, 0, 3). Any other function is 0A000.
+func (t *translator) namedArgs(f *ir.Func, named []*nodes.NamedArgExpr) error {
+	for j, na := range named {
+		if slices.ContainsFunc(named[:j], func(o *nodes.NamedArgExpr) bool { return o.Name == na.Name }) {
+			return pgerr.Syntax("argument name %q used more than once", na.Name)
+		}
+	}
+	if f.Name != "make_interval" || f.Schema != "" && f.Schema != "pg_catalog" {
+		return unsupported("named function argument")
+	}
+	if len(f.Args) >= len(makeIntervalParams) {
+		return pgerr.New(pgerr.UndefinedFunction, "function make_interval with %d arguments does not exist", len(f.Args)+len(named))
+	}
+	slots := make([]ir.Expr, len(makeIntervalParams))
+	copy(slots, f.Args)
+	last := len(f.Args) - 1
+	for _, na := range named {
+		i := slices.Index(makeIntervalParams, na.Name)
+		if i < 0 || slots[i] != nil {
+			return pgerr.New(pgerr.UndefinedFunction, "function make_interval(%s => ...) does not exist", na.Name)
+		}
+		e, err := t.expr(na.Arg)
+		if err != nil {
+			return err
+		}
+		slots[i], last = e, max(last, i)
+	}
+	for i := range slots[:last+1] {
+		if slots[i] == nil {
+			slots[i] = &ir.Const{Kind: ir.ConstInteger, Value: "0", Location: -1}
+		}
+	}
+	f.Args = slots[:last+1]
+	return nil
 }
 
 // trimFuncs are the functions TRIM(...) syntax maps to.
