@@ -365,16 +365,23 @@ func (p *Plan) init(d *catalog.Table, s shape, conds []Bound, order []OrderTerm,
 		}
 		p.ranges = append(p.ranges, r)
 	}
+	// Every entry of a range has its equality columns at one of the values
+	// the range was built from: the conditions that gave them need no
+	// check per row (an In of many values would cost a comparison with
+	// each).
+	for _, col := range s.cols[:s.eqCols] {
+		if i := eqCond(conds, col); i >= 0 {
+			conds[i].implied = true
+		}
+	}
 }
 
 // eqValues returns the sorted, distinct values that an Eq, In or IsNull
 // condition fixes col to, and whether there is such a condition. An empty
 // list means no row can match.
 func eqValues(conds []Bound, col int) ([]any, bool) {
-	for _, c := range conds {
-		if c.Col != col {
-			continue
-		}
+	if i := eqCond(conds, col); i >= 0 {
+		c := &conds[i]
 		switch c.Op {
 		case OpEq, OpIn:
 			var vals []any
@@ -390,6 +397,17 @@ func eqValues(conds []Bound, col int) ([]any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// eqCond returns the position of the Eq, In or IsNull condition that fixes
+// col (the first), or -1.
+func eqCond(conds []Bound, col int) int {
+	for i := range conds {
+		if c := &conds[i]; c.Col == col && (c.Op == OpEq || c.Op == OpIn || c.Op == OpIsNull) {
+			return i
+		}
+	}
+	return -1
 }
 
 // rangeBounds returns the tightest lower (Gt/Ge) and upper (Lt/Le) bounds on
