@@ -52,7 +52,8 @@
 // send (statement_timeout and lock_timeout honoured; a time zone other than
 // UTC is 0A000); TRUNCATE and
 // DROP TABLE … CASCADE (which drops the foreign keys referencing the
-// tables).
+// tables); VACUUM and ANALYZE, which check their tables and do nothing else
+// (reldb keeps no statistics and no dead rows).
 //
 // # Catalog
 //

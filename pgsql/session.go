@@ -259,6 +259,10 @@ func (s *Session) runIn(ctx context.Context, st ir.Statement, sql string, args [
 		}
 		return res, toErrorOrNil(err)
 	}
+	if m, ok := st.(*ir.Maintenance); ok && m.Vacuum && s.tx != nil {
+		s.failed = true
+		return Result{}, vacuumInBlock()
+	}
 	if s.tx != nil {
 		s.txFresh = false
 		res, err := s.inStatement(ctx, s.tx, st, args)
@@ -563,6 +567,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.query(tx, st, ev)
 	case *ir.Truncate:
 		return s.truncate(tx, st) // truncate.go
+	case *ir.Maintenance:
+		return s.maintenance(tx, st) // maintenance.go
 	case *ir.CommentOn:
 		return s.commentOn(tx, st) // comment.go
 	case *ir.CreateView:

@@ -432,6 +432,41 @@ func (s *Truncate) String() string {
 	return out + cascade(s.Cascade)
 }
 
+// Maintenance is VACUUM or ANALYZE [table [(columns)], ...]; no Tables
+// means every table.
+type Maintenance struct {
+	Vacuum bool // VACUUM, else ANALYZE
+	Tables []MaintenanceTarget
+}
+
+// MaintenanceTarget is one table of VACUUM or ANALYZE, with the columns
+// named for it.
+type MaintenanceTarget struct {
+	Table   QualName
+	Columns []string
+}
+
+func (s *Maintenance) String() string {
+	out := "ANALYZE"
+	if s.Vacuum {
+		out = "VACUUM"
+	}
+	for i, t := range s.Tables {
+		if i > 0 {
+			out += ","
+		}
+		out += " " + t.Table.String()
+		if len(t.Columns) > 0 {
+			cols := make([]string, len(t.Columns))
+			for j, c := range t.Columns {
+				cols[j] = Ident(c)
+			}
+			out += " (" + strings.Join(cols, ", ") + ")"
+		}
+	}
+	return out
+}
+
 // CommentOn is COMMENT ON TABLE / VIEW / INDEX / COLUMN / CONSTRAINT ... IS
 // 'text' | NULL. For a column, Object names the table and Column the
 // column; for a constraint, Object names the table and Constraint it.
@@ -465,6 +500,7 @@ func (*Drop) stmt()        {}
 func (*AlterTable) stmt()  {}
 func (*CreateView) stmt()  {}
 func (*Truncate) stmt()    {}
+func (*Maintenance) stmt() {}
 func (*CommentOn) stmt()   {}
 
 func (*AddColumn) alterCmd()        {}

@@ -587,6 +587,28 @@ func (t *translator) truncate(s *nodes.TruncateStmt) (ir.Statement, error) {
 	return out, nil
 }
 
+// maintenance translates VACUUM and ANALYZE; their options change nothing
+// reldb does, so they are not kept.
+func (t *translator) maintenance(s *nodes.VacuumStmt) (ir.Statement, error) {
+	out := &ir.Maintenance{Vacuum: s.IsVacuumCmd}
+	for _, it := range items(s.Rels) {
+		vr, ok := it.(*nodes.VacuumRelation)
+		if !ok || vr.Relation == nil {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in VACUUM or ANALYZE", nodeName(it))
+		}
+		name, err := rangeVar(vr.Relation)
+		if err != nil {
+			return nil, err
+		}
+		cols, err := strs(vr.VaCols)
+		if err != nil {
+			return nil, err
+		}
+		out.Tables = append(out.Tables, ir.MaintenanceTarget{Table: name, Columns: cols})
+	}
+	return out, nil
+}
+
 // commentKinds maps COMMENT ON object types to IR kinds.
 var commentKinds = map[nodes.ObjectType]ir.ObjectKind{
 	nodes.OBJECT_TABLE: ir.ObjectTable, nodes.OBJECT_VIEW: ir.ObjectView, nodes.OBJECT_INDEX: ir.ObjectIndex,

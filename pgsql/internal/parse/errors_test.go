@@ -33,7 +33,6 @@ func TestParse_Unsupported(t *testing.T) {
 		{"PREPARE p AS SELECT 1", "PREPARE is not supported"},
 		{"DEALLOCATE ALL", "DEALLOCATE is not supported"},
 		{"LOCK TABLE t", "LOCK is not supported"},
-		{"VACUUM t", "VACUUM and ANALYZE is not supported"},
 		{"DISCARD ALL", "DISCARD is not supported"},
 		{"GRANT SELECT ON t TO u", "GRANT and REVOKE is not supported"},
 		{"CREATE TABLE t2 AS SELECT 1", "CREATE TABLE AS and SELECT INTO is not supported"},

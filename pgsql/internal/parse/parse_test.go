@@ -159,6 +159,7 @@ func TestParse_DDL(t *testing.T) {
 			"CREATE VIEW v AS SELECT a FROM t; CREATE OR REPLACE VIEW s.v (x, y) AS SELECT a, b FROM t",
 			[]string{"CREATE VIEW v AS SELECT a FROM t", "CREATE OR REPLACE VIEW s.v (x, y) AS SELECT a, b FROM t"}},
 		{"truncate", "TRUNCATE TABLE a, b RESTART IDENTITY CASCADE; TRUNCATE c", []string{"TRUNCATE a, b RESTART IDENTITY CASCADE", "TRUNCATE c"}},
+		{"vacuum and analyze", "VACUUM; ANALYZE a; VACUUM (FULL, ANALYZE) a (x, y), b", []string{"VACUUM", "ANALYZE a", "VACUUM a (x, y), b"}},
 		{"comments",
 			"COMMENT ON TABLE s.t IS 'people'; COMMENT ON COLUMN t.c IS 'it''s'; COMMENT ON INDEX i IS NULL; COMMENT ON CONSTRAINT fk ON t IS 'x'; COMMENT ON VIEW v IS ''",
 			[]string{"COMMENT ON TABLE s.t IS 'people'", "COMMENT ON COLUMN t.c IS 'it''s'", "COMMENT ON INDEX i IS NULL", "COMMENT ON CONSTRAINT fk ON t IS 'x'", "COMMENT ON VIEW v IS NULL"}},

@@ -113,6 +113,8 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.createView(n)
 	case *nodes.TruncateStmt:
 		return t.truncate(n)
+	case *nodes.VacuumStmt:
+		return t.maintenance(n)
 	case *nodes.CommentStmt:
 		return t.comment(n)
 	case *nodes.TransactionStmt:
@@ -153,7 +155,6 @@ var unsupportedStatements = map[string]string{
 	"DeallocateStmt":             "DEALLOCATE",
 	"LockStmt":                   "LOCK",
 	"CreateTableAsStmt":          "CREATE TABLE AS and SELECT INTO",
-	"VacuumStmt":                 "VACUUM and ANALYZE",
 	"DiscardStmt":                "DISCARD",
 	"ListenStmt":                 "LISTEN",
 	"UnlistenStmt":               "UNLISTEN",
