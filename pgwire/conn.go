@@ -48,6 +48,18 @@ type conn struct {
 	pending  int // bytes sent to be but not yet flushed, roughly
 	writeErr error
 
+	// out holds the messages sent most often, reused for every one:
+	// Send encodes a message into the backend's write buffer at once and
+	// keeps nothing of it, so one of each serves the whole connection
+	// without an allocation per row or per statement.
+	out struct {
+		row      pgproto3.DataRow
+		rowBytes []byte // the values of row, back to back
+		ends     []int  // where each value of row ends in rowBytes; -1 for NULL
+		complete pgproto3.CommandComplete
+		ready    pgproto3.ReadyForQuery
+	}
+
 	// mu guards cancel.
 	mu     sync.Mutex
 	cancel context.CancelFunc // the running statement's, nil between statements
@@ -275,7 +287,8 @@ func (c *conn) flush() error {
 }
 
 func (c *conn) readyForQuery() {
-	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(c.sess.TxStatus())})
+	c.out.ready.TxStatus = byte(c.sess.TxStatus())
+	c.be.Send(&c.out.ready)
 }
 
 // fail reports err for an extended-protocol message: an ErrorResponse,
@@ -352,7 +365,8 @@ func (c *conn) complete(res pgsql.Result, tag string) {
 	for _, w := range res.Warnings {
 		c.send(noticeResponse(w), 0)
 	}
-	c.send(&pgproto3.CommandComplete{CommandTag: []byte(tag)}, 0)
+	c.out.complete.CommandTag = append(c.out.complete.CommandTag[:0], tag...)
+	c.send(&c.out.complete, 0)
 }
 
 // rowDescription describes cols with result formats formats (Bind's).
@@ -370,26 +384,49 @@ func rowDescription(cols []pgsql.Column, formats []int16) *pgproto3.RowDescripti
 	return &pgproto3.RowDescription{Fields: fields}
 }
 
+// maxRowBuffer is the largest row buffer a connection keeps between
+// rows: a larger one, grown for a big value, is dropped after its row.
+const maxRowBuffer = 64 << 10
+
 // sendRows sends rows as DataRows, column i in format formatAt(formats, i).
+// Each row's values are appended back to back to one buffer, which the
+// next row reuses.
 func (c *conn) sendRows(cols []pgsql.Column, formats []int16, rows [][]any) error {
+	o := &c.out
 	for _, row := range rows {
-		values := make([][]byte, len(row))
-		size := 0
+		if o.rowBytes == nil {
+			o.rowBytes = make([]byte, 0, 1024) // not nil: an empty value is not NULL
+		}
+		buf, ends := o.rowBytes[:0], o.ends[:0]
 		for i, v := range row {
 			if v == nil {
+				ends = append(ends, -1)
 				continue
 			}
-			b, err := appendValue(nil, cols[i], formatAt(formats, i), v)
-			if err != nil {
+			var err error
+			if buf, err = appendValue(buf, cols[i], formatAt(formats, i), v); err != nil {
 				return err
 			}
-			if b == nil {
-				b = []byte{}
-			}
-			values[i] = b
-			size += len(b) + 4
+			ends = append(ends, len(buf))
 		}
-		c.send(&pgproto3.DataRow{Values: values}, size)
+		values := o.row.Values[:0]
+		start := 0
+		for _, end := range ends {
+			if end < 0 {
+				values = append(values, nil)
+				continue
+			}
+			values = append(values, buf[start:end:end])
+			start = end
+		}
+		o.row.Values = values
+		c.send(&o.row, len(buf)+4*len(values))
+		o.ends = ends
+		o.rowBytes = buf
+		if cap(buf) > maxRowBuffer {
+			o.rowBytes = nil
+		}
 	}
+	clear(o.row.Values) // keep no value alive
 	return nil
 }
