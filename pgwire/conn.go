@@ -60,9 +60,18 @@ type conn struct {
 		ready    pgproto3.ReadyForQuery
 	}
 
-	// mu guards cancel.
-	mu     sync.Mutex
-	cancel context.CancelFunc // the running statement's, nil between statements
+	// mu guards the context statements run under, which a CancelRequest
+	// cancels from another goroutine.
+	mu struct {
+		sync.Mutex
+		// ctx is the context of every statement of the connection until
+		// one is canceled; the next statement gets a new one. One per
+		// statement cost three allocations and a registration with the
+		// server's context each time.
+		ctx     context.Context
+		cancel  context.CancelFunc // ctx's; called when the connection ends
+		running bool               // a statement runs under ctx
+	}
 }
 
 // serveConn serves nc to its end and closes it.
@@ -79,6 +88,7 @@ func (s *Server) serveConn(nc net.Conn) {
 		return
 	}
 	defer s.unregister(c)
+	defer c.endContext()
 	defer c.sess.Close() // rolls back a transaction left open
 	c.loop()
 }
@@ -298,31 +308,46 @@ func (c *conn) fail(err error) {
 	c.skipping = true
 }
 
-// statementContext returns the context a statement runs under, which a
-// CancelRequest or the server's Close cancels, and the function that
-// ends it.
-func (c *conn) statementContext() (context.Context, func()) {
-	ctx, cancel := context.WithCancel(c.srv.ctx)
+// statementContext starts a statement and returns the context it runs
+// under, which a CancelRequest or the server's Close cancels. The caller
+// ends the statement with endStatement.
+func (c *conn) statementContext() context.Context {
 	c.mu.Lock()
-	c.cancel = cancel
+	if c.mu.ctx == nil || c.mu.ctx.Err() != nil {
+		c.mu.ctx, c.mu.cancel = context.WithCancel(c.srv.ctx)
+	}
+	c.mu.running = true
+	ctx := c.mu.ctx
 	c.mu.Unlock()
 	if c.srv.beforeRun != nil {
 		c.srv.beforeRun(ctx)
 	}
-	return ctx, func() {
-		c.mu.Lock()
-		c.cancel = nil
-		c.mu.Unlock()
-		cancel()
-	}
+	return ctx
+}
+
+// endStatement ends the statement statementContext started: a
+// CancelRequest from now on reaches nothing.
+func (c *conn) endStatement() {
+	c.mu.Lock()
+	c.mu.running = false
+	c.mu.Unlock()
 }
 
 // cancelRunning cancels the statement running, if any.
 func (c *conn) cancelRunning() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cancel != nil {
-		c.cancel()
+	if c.mu.running {
+		c.mu.cancel()
+	}
+}
+
+// endContext releases the statements' context when the connection ends.
+func (c *conn) endContext() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mu.cancel != nil {
+		c.mu.cancel()
 	}
 }
 
@@ -336,7 +361,7 @@ func (c *conn) simpleQuery(sql string) {
 		_ = c.flush()
 		return
 	}
-	ctx, done := c.statementContext()
+	ctx := c.statementContext()
 	n := 0
 	err := c.sess.ExecEach(ctx, sql, func(res pgsql.Result) error {
 		n++
@@ -349,7 +374,7 @@ func (c *conn) simpleQuery(sql string) {
 		c.complete(res, res.Tag)
 		return c.writeErr
 	})
-	done()
+	c.endStatement()
 	switch {
 	case err != nil:
 		c.be.Send(errorResponse("ERROR", asSQLError(err)))
