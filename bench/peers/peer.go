@@ -61,8 +61,9 @@ type System struct {
 	// Server is set on a wire system, one a client reaches over
 	// PostgreSQL's wire protocol (reldb's pgwire server, PostgreSQL): it
 	// starts or finds the system's server, makes an empty database on it
-	// and returns a connection string to that database and a function
-	// that drops it. Open connects to such a database.
+	// (on PostgreSQL, a schema of its own) and returns a connection string
+	// to it and a function that drops it. Open connects to such a
+	// database.
 	Server func() (dsn string, release func() error, err error)
 }
 

@@ -251,6 +251,7 @@ func BenchmarkPeers(b *testing.B) {
 					if c, err = w.Prepare(sys, peers.Standard); errors.Is(err, peers.ErrUnsupported) {
 						b.Skip(err)
 					}
+					pgserver.SkipOrFatal(b, unavailable(err))
 					require.NoError(b, err)
 				}
 				runBench(b, c, w.Unit)
