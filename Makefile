@@ -96,9 +96,11 @@ demo:
 
 ## peers: reldb (dynamic and typed API) against go-memdb and SQLite on the
 ## same workloads, with the bare google/btree floor and memory per row: one
-## table of medians of interleaved runs, ratios and the machine's load
-## (bench/peers is its own module; SQLite's mattn driver needs cgo). A few
-## minutes; `make peers PEERSFLAGS=-quick` for a quick, noisy pass.
+## table of medians of interleaved runs, ratios and the machine's load; and
+## reldb's pgwire server against PostgreSQL (fsync off, when installed),
+## both through pgx over loopback, in a table of their own (bench/peers is
+## its own module; SQLite's mattn driver needs cgo). About ten minutes;
+## `make peers PEERSFLAGS=-quick` for a quick, noisy pass.
 peers:
 	cd bench/peers && $(GO) run ./cmd/peers $(PEERSFLAGS)
 

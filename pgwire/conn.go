@@ -48,9 +48,30 @@ type conn struct {
 	pending  int // bytes sent to be but not yet flushed, roughly
 	writeErr error
 
-	// mu guards cancel.
-	mu     sync.Mutex
-	cancel context.CancelFunc // the running statement's, nil between statements
+	// out holds the messages sent most often, reused for every one:
+	// Send encodes a message into the backend's write buffer at once and
+	// keeps nothing of it, so one of each serves the whole connection
+	// without an allocation per row or per statement.
+	out struct {
+		row      pgproto3.DataRow
+		rowBytes []byte // the values of row, back to back
+		ends     []int  // where each value of row ends in rowBytes; -1 for NULL
+		complete pgproto3.CommandComplete
+		ready    pgproto3.ReadyForQuery
+	}
+
+	// mu guards the context statements run under, which a CancelRequest
+	// cancels from another goroutine.
+	mu struct {
+		sync.Mutex
+		// ctx is the context of every statement of the connection until
+		// one is canceled; the next statement gets a new one. One per
+		// statement cost three allocations and a registration with the
+		// server's context each time.
+		ctx     context.Context
+		cancel  context.CancelFunc // ctx's; called when the connection ends
+		running bool               // a statement runs under ctx
+	}
 }
 
 // serveConn serves nc to its end and closes it.
@@ -67,6 +88,7 @@ func (s *Server) serveConn(nc net.Conn) {
 		return
 	}
 	defer s.unregister(c)
+	defer c.endContext()
 	defer c.sess.Close() // rolls back a transaction left open
 	c.loop()
 }
@@ -275,7 +297,8 @@ func (c *conn) flush() error {
 }
 
 func (c *conn) readyForQuery() {
-	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(c.sess.TxStatus())})
+	c.out.ready.TxStatus = byte(c.sess.TxStatus())
+	c.be.Send(&c.out.ready)
 }
 
 // fail reports err for an extended-protocol message: an ErrorResponse,
@@ -285,31 +308,46 @@ func (c *conn) fail(err error) {
 	c.skipping = true
 }
 
-// statementContext returns the context a statement runs under, which a
-// CancelRequest or the server's Close cancels, and the function that
-// ends it.
-func (c *conn) statementContext() (context.Context, func()) {
-	ctx, cancel := context.WithCancel(c.srv.ctx)
+// statementContext starts a statement and returns the context it runs
+// under, which a CancelRequest or the server's Close cancels. The caller
+// ends the statement with endStatement.
+func (c *conn) statementContext() context.Context {
 	c.mu.Lock()
-	c.cancel = cancel
+	if c.mu.ctx == nil || c.mu.ctx.Err() != nil {
+		c.mu.ctx, c.mu.cancel = context.WithCancel(c.srv.ctx)
+	}
+	c.mu.running = true
+	ctx := c.mu.ctx
 	c.mu.Unlock()
 	if c.srv.beforeRun != nil {
 		c.srv.beforeRun(ctx)
 	}
-	return ctx, func() {
-		c.mu.Lock()
-		c.cancel = nil
-		c.mu.Unlock()
-		cancel()
-	}
+	return ctx
+}
+
+// endStatement ends the statement statementContext started: a
+// CancelRequest from now on reaches nothing.
+func (c *conn) endStatement() {
+	c.mu.Lock()
+	c.mu.running = false
+	c.mu.Unlock()
 }
 
 // cancelRunning cancels the statement running, if any.
 func (c *conn) cancelRunning() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.cancel != nil {
-		c.cancel()
+	if c.mu.running {
+		c.mu.cancel()
+	}
+}
+
+// endContext releases the statements' context when the connection ends.
+func (c *conn) endContext() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mu.cancel != nil {
+		c.mu.cancel()
 	}
 }
 
@@ -323,7 +361,7 @@ func (c *conn) simpleQuery(sql string) {
 		_ = c.flush()
 		return
 	}
-	ctx, done := c.statementContext()
+	ctx := c.statementContext()
 	n := 0
 	err := c.sess.ExecEach(ctx, sql, func(res pgsql.Result) error {
 		n++
@@ -336,7 +374,7 @@ func (c *conn) simpleQuery(sql string) {
 		c.complete(res, res.Tag)
 		return c.writeErr
 	})
-	done()
+	c.endStatement()
 	switch {
 	case err != nil:
 		c.be.Send(errorResponse("ERROR", asSQLError(err)))
@@ -352,7 +390,8 @@ func (c *conn) complete(res pgsql.Result, tag string) {
 	for _, w := range res.Warnings {
 		c.send(noticeResponse(w), 0)
 	}
-	c.send(&pgproto3.CommandComplete{CommandTag: []byte(tag)}, 0)
+	c.out.complete.CommandTag = append(c.out.complete.CommandTag[:0], tag...)
+	c.send(&c.out.complete, 0)
 }
 
 // rowDescription describes cols with result formats formats (Bind's).
@@ -370,26 +409,49 @@ func rowDescription(cols []pgsql.Column, formats []int16) *pgproto3.RowDescripti
 	return &pgproto3.RowDescription{Fields: fields}
 }
 
+// maxRowBuffer is the largest row buffer a connection keeps between
+// rows: a larger one, grown for a big value, is dropped after its row.
+const maxRowBuffer = 64 << 10
+
 // sendRows sends rows as DataRows, column i in format formatAt(formats, i).
+// Each row's values are appended back to back to one buffer, which the
+// next row reuses.
 func (c *conn) sendRows(cols []pgsql.Column, formats []int16, rows [][]any) error {
+	o := &c.out
 	for _, row := range rows {
-		values := make([][]byte, len(row))
-		size := 0
+		if o.rowBytes == nil {
+			o.rowBytes = make([]byte, 0, 1024) // not nil: an empty value is not NULL
+		}
+		buf, ends := o.rowBytes[:0], o.ends[:0]
 		for i, v := range row {
 			if v == nil {
+				ends = append(ends, -1)
 				continue
 			}
-			b, err := appendValue(nil, cols[i], formatAt(formats, i), v)
-			if err != nil {
+			var err error
+			if buf, err = appendValue(buf, cols[i], formatAt(formats, i), v); err != nil {
 				return err
 			}
-			if b == nil {
-				b = []byte{}
-			}
-			values[i] = b
-			size += len(b) + 4
+			ends = append(ends, len(buf))
 		}
-		c.send(&pgproto3.DataRow{Values: values}, size)
+		values := o.row.Values[:0]
+		start := 0
+		for _, end := range ends {
+			if end < 0 {
+				values = append(values, nil)
+				continue
+			}
+			values = append(values, buf[start:end:end])
+			start = end
+		}
+		o.row.Values = values
+		c.send(&o.row, len(buf)+4*len(values))
+		o.ends = ends
+		o.rowBytes = buf
+		if cap(buf) > maxRowBuffer {
+			o.rowBytes = nil
+		}
 	}
+	clear(o.row.Values) // keep no value alive
 	return nil
 }

@@ -151,8 +151,8 @@ func (c *conn) copyTo(table, cols, query, optText string) {
 		}
 		query = "SELECT " + list + " FROM " + table
 	}
-	ctx, done := c.statementContext()
-	defer done()
+	ctx := c.statementContext()
+	defer c.endStatement()
 	var res pgsql.Result
 	err = c.sess.ExecEach(ctx, query, func(r pgsql.Result) error {
 		res = r
@@ -269,8 +269,8 @@ func (c *conn) copyFrom(table, cols, optText string) {
 		c.sendError(err, "")
 		return
 	}
-	ctx, done := c.statementContext()
-	defer done()
+	ctx := c.statementContext()
+	defer c.endStatement()
 	in, err := c.newCopyIn(ctx, table, cols, o)
 	if err != nil {
 		c.sendError(err, "")

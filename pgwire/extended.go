@@ -41,9 +41,9 @@ func (c *conn) parse(m *pgproto3.Parse) {
 			return
 		}
 	}
-	ctx, done := c.statementContext()
+	ctx := c.statementContext()
 	prep, err := c.sess.Prepare(ctx, m.Query, m.ParameterOIDs)
-	done()
+	c.endStatement()
 	if err != nil {
 		c.fail(err)
 		return
@@ -130,9 +130,9 @@ func (c *conn) run(p *portal) bool {
 		return true
 	}
 	c.sess.StartImplicit()
-	ctx, done := c.statementContext()
+	ctx := c.statementContext()
 	res, err := c.sess.ExecPrepared(ctx, p.stmt.prep, p.args)
-	done()
+	c.endStatement()
 	if err != nil {
 		c.fail(err)
 		return false

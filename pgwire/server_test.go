@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -92,6 +93,29 @@ func TestServer_SimpleQuery_MultiStatement(t *testing.T) {
 	assert.Equal(t, []string{"RowDescription count:20/0", "DataRow 2", "CommandComplete SELECT 1", "ReadyForQuery I"}, c.query(`SELECT count(*) FROM t`))
 	assert.Equal(t, []string{"EmptyQueryResponse", "ReadyForQuery I"}, c.query(` -- nothing`))
 	assert.Equal(t, []string{"Notice WARNING 25P01", "CommandComplete COMMIT", "ReadyForQuery I"}, c.query(`COMMIT`))
+}
+
+// Ensure an empty value stays apart from NULL in every row, also after a
+// row too big for the buffer a connection keeps between rows.
+func TestServer_DataRow_EmptyIsNotNull(t *testing.T) {
+	s := newServer(t, Options{})
+	c, _ := connect(t, s, "db")
+	assert.Equal(t, []string{
+		"RowDescription a:25/0 b:25/0 c:25/0",
+		"DataRow |NULL|z",
+		"CommandComplete SELECT 1",
+		"ReadyForQuery I",
+	}, c.query(`SELECT ''::text AS a, NULL::text AS b, 'z'::text AS c`))
+	big := strings.Repeat("x", maxRowBuffer+1)
+	assert.Equal(t, []string{
+		"RowDescription v:25/0",
+		"DataRow " + big,
+		"DataRow ",
+		"DataRow NULL",
+		"DataRow y",
+		"CommandComplete SELECT 4",
+		"ReadyForQuery I",
+	}, c.query(`SELECT v FROM (VALUES (1, '`+big+`'), (2, ''), (3, NULL), (4, 'y')) AS t(k, v) ORDER BY k`))
 }
 
 // Ensure ReadyForQuery reports the true transaction state: idle, in a

@@ -344,6 +344,66 @@ func appendNumeric(dst []byte, d *apd.Decimal) []byte {
 		binary.BigEndian.PutUint16(dst[len(dst)-4:], numericNaN)
 		return dst
 	}
+	if out, ok := appendSmallNumeric(dst, d); ok {
+		return out
+	}
+	return appendNumericDigits(dst, d)
+}
+
+// appendSmallNumeric is appendNumeric for a finite d whose coefficient,
+// times 1000, fits in a uint64 and whose exponent is within ±1000 (every
+// price, every count): the base-10000 digits are taken from the
+// coefficient by division, without formatting it. It reports false, and
+// appends nothing, for any other d.
+func appendSmallNumeric(dst []byte, d *apd.Decimal) ([]byte, bool) {
+	if !d.Coeff.IsUint64() || d.Exponent < -1000 || d.Exponent > 1000 {
+		return dst, false
+	}
+	v := d.Coeff.Uint64()
+	if v > math.MaxUint64/1000 {
+		return dst, false
+	}
+	exp := int(d.Exponent)
+	scale := max(0, -exp)
+	// Scale v by 10^pad so that its exponent, exp-pad, is a multiple of
+	// 4: then its base-10000 digits are the number's, the last
+	// (pad-exp)/4 of them after the point.
+	pad := ((exp % 4) + 4) % 4
+	for range pad {
+		v *= 10
+	}
+	groupExp := (exp - pad) / 4 // the power of 10000 of v's last digit
+	var digits [6]uint16        // v < 10^23, so at most 6 digits; least significant first
+	n := 0
+	for ; v > 0; v /= 10000 {
+		digits[n] = uint16(v % 10000)
+		n++
+	}
+	weight := n - 1 + groupExp
+	low := 0 // trailing zero digits are not sent
+	for low < n && digits[low] == 0 {
+		low++
+	}
+	sign := uint16(numericPos)
+	if d.Negative && n > 0 {
+		sign = numericNeg
+	}
+	if n == 0 {
+		weight = 0
+	}
+	dst = binary.BigEndian.AppendUint16(dst, uint16(n-low))
+	dst = binary.BigEndian.AppendUint16(dst, uint16(int16(weight)))
+	dst = binary.BigEndian.AppendUint16(dst, sign)
+	dst = binary.BigEndian.AppendUint16(dst, uint16(scale))
+	for i := n - 1; i >= low; i-- {
+		dst = binary.BigEndian.AppendUint16(dst, digits[i])
+	}
+	return dst, true
+}
+
+// appendNumericDigits is appendNumeric for any finite d, through the
+// decimal digits of its coefficient.
+func appendNumericDigits(dst []byte, d *apd.Decimal) []byte {
 	coef := d.Coeff.String()
 	exp := int(d.Exponent)
 	scale := max(0, -exp)

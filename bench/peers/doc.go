@@ -5,6 +5,15 @@
 // operations on bare github.com/google/btree trees with the same keys, to
 // show how far reldb is from the structure it is built on.
 //
+// Two wire systems run the same workloads as a client of a server does:
+// through pgx's native API (github.com/jackc/pgx/v5) over loopback TCP,
+// "reldb-wire" on reldb's pgwire server in this process, "postgres" on a
+// real PostgreSQL (internal/pgserver: a throwaway server, fsync off; where
+// PostgreSQL is not installed its Open returns ErrUnavailable and the
+// command leaves it out). Both are one Go type, pgxLibrary, sending the
+// same SQL; a "connect" workload times connection setup to the first
+// query's answer on them.
+//
 // It is its own Go module so that reldb's go.mod never depends on SQLite or
 // go-memdb. The comparison is meant to be fair before it is evidence:
 //
@@ -23,11 +32,13 @@
 //     the generator made (Case.Check, untimed); a wrong count or value
 //     fails the run.
 //   - Each peer is used the fastest way its docs recommend: go-memdb with
-//     hand-written indexers, SQLite with statements prepared once.
+//     hand-written indexers, SQLite with statements prepared once, pgx
+//     with its statement cache, CopyFrom, Batch and = ANY($1).
 //   - A loaded machine gives noisy figures, never a failed run.
 //
 // `make peers` (cmd/peers) prints one table of medians of interleaved runs,
-// ratios to the best peer, the floor and the machine's load, then the
-// memory each system holds per row (MeasureMemory). `go test -bench .`
+// ratios to the best peer, the floor and the machine's load, a second one
+// of the wire systems with PostgreSQL's time over reldb's, then the
+// memory each in-process system holds per row (MeasureMemory). `go test -bench .`
 // here gives BenchmarkPeers/<workload>/<system>.
 package peers

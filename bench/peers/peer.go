@@ -58,10 +58,25 @@ type System struct {
 	// without a Joiner (reldb's prefetch, the floor's batched walk)
 	// instead of skipping it.
 	JoinIsEager bool
+	// Server is set on a wire system, one a client reaches over
+	// PostgreSQL's wire protocol (reldb's pgwire server, PostgreSQL): it
+	// starts or finds the system's server, makes an empty database on it
+	// (on PostgreSQL, a schema of its own) and returns a connection string
+	// to it and a function that drops it. Open connects to such a
+	// database.
+	Server func() (dsn string, release func() error, err error)
 }
 
+// Wire reports whether the system is reached over PostgreSQL's wire
+// protocol: reldb-wire and postgres, compared with each other apart from
+// the in-process systems.
+func (s System) Wire() bool { return s.Server != nil }
+
 // Systems is every system compared: reldb's two APIs first, then its
-// peers, then the floor.
+// in-process peers, then the floor, then the wire systems: reldb's pgwire
+// server and PostgreSQL, both through pgx over loopback TCP. The postgres
+// system's Open returns an error wrapping ErrUnavailable where PostgreSQL
+// is not installed.
 func Systems() []System {
 	return []System{
 		{Name: "reldb", Open: openReldb, JoinIsEager: true},
@@ -71,7 +86,15 @@ func Systems() []System {
 		{Name: "sqlite-mattn", Open: func(readers int) (Peer, error) { return openSQLite(mattn, readers) }},
 		{Name: "sqlite-modernc", Open: func(readers int) (Peer, error) { return openSQLite(modernc, readers) }},
 		{Name: "btree-floor", Open: openFloor, Floor: true, JoinIsEager: true},
+		{Name: "reldb-wire", Open: openReldbWire, Server: reldbWireServer},
+		{Name: "postgres", Open: openPostgres, Server: postgresServer},
 	}
+}
+
+// settler is a peer with work to do after a load and before the
+// workloads read, untimed: PostgreSQL's ANALYZE.
+type settler interface {
+	settle() error
 }
 
 // ErrUnsupported is returned by Workload.Prepare for a workload a system

@@ -3,11 +3,13 @@ package peers_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/reldb/reldb/bench/peers"
+	"github.com/reldb/reldb/internal/pgserver"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,6 +25,7 @@ func TestWorkloads(t *testing.T) {
 				if errors.Is(err, peers.ErrUnsupported) {
 					t.Skip(err)
 				}
+				pgserver.SkipOrFatal(t, unavailable(err))
 				require.NoError(t, err)
 				defer func() { require.NoError(t, c.Close()) }()
 				next := 0
@@ -47,6 +50,7 @@ func TestPeer_ForeignKeys(t *testing.T) {
 	for _, sys := range peers.Systems() {
 		t.Run(sys.Name, func(t *testing.T) {
 			p, err := sys.Open(0)
+			pgserver.SkipOrFatal(t, unavailable(err))
 			require.NoError(t, err)
 			defer p.Close()
 			fam := peers.Tiny.Family(1)
@@ -59,6 +63,52 @@ func TestPeer_ForeignKeys(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPeer_Prices ensures every system stores and returns a price
+// exactly, with its two digits after the point: zero, negative, trailing
+// zeros and the largest numeric(10,2). Over the wire a zero comes back
+// as 0, on PostgreSQL too: pgx's binary numeric decoding drops the scale
+// of a zero (pgtype.Numeric{Int: 0, Exp: 0}). No price of the library is
+// zero.
+func TestPeer_Prices(t *testing.T) {
+	prices := []string{"0.00", "-0.50", "12.50", "1.00", "-99999999.99", "99999999.99"}
+	for _, sys := range peers.Systems() {
+		t.Run(sys.Name, func(t *testing.T) {
+			p, err := sys.Open(0)
+			pgserver.SkipOrFatal(t, unavailable(err))
+			require.NoError(t, err)
+			defer p.Close()
+			d := peers.Tiny.Generate()
+			d.Families = d.Families[:1]
+			fam := &d.Families[0]
+			for i, s := range prices {
+				_, _, err := fam.Books[i].Price.SetString(s)
+				require.NoError(t, err)
+			}
+			_, err = p.Load(d)
+			require.NoError(t, err)
+			for i, s := range prices {
+				b, err := p.Get(fam.Books[i].ID)
+				require.NoError(t, err)
+				if sys.Wire() && s == "0.00" {
+					assert.True(t, b.Price.IsZero(), "got %s, want %s", &b.Price, s)
+					continue
+				}
+				assert.Equal(t, s, b.Price.String())
+				assert.Equal(t, int32(-2), b.Price.Exponent, "exponent of %s", s)
+			}
+		})
+	}
+}
+
+// unavailable returns err if it says a system cannot run here
+// (PostgreSQL is not installed), for pgserver.SkipOrFatal; else nil.
+func unavailable(err error) error {
+	if errors.Is(err, peers.ErrUnavailable) {
+		return err
+	}
+	return nil
 }
 
 // corrupt wraps a system so that its reads return a book whose price is
@@ -91,8 +141,9 @@ func (p corruptPeer) Children(author int64) ([]peers.Book, error) {
 // TestCase_Run_ChecksValues ensures a result with the right number of rows
 // but a wrong value fails the run.
 func TestCase_Run_ChecksValues(t *testing.T) {
-	floor := peers.Systems()[len(peers.Systems())-1]
-	require.True(t, floor.Floor)
+	i := slices.IndexFunc(peers.Systems(), func(s peers.System) bool { return s.Floor })
+	require.GreaterOrEqual(t, i, 0)
+	floor := peers.Systems()[i]
 	for _, w := range peers.Workloads() {
 		if w.Name != "point-lookup" && w.Name != "children" {
 			continue
@@ -130,10 +181,14 @@ func TestFixture_Family_Scattered(t *testing.T) {
 	assert.Equal(t, int64(79), fam.Books[9].ID)
 }
 
-// TestMeasureMemory ensures every system's memory is measured, and that a
-// library takes some.
+// TestMeasureMemory ensures every in-process system's memory is measured,
+// and that a library takes some. The wire systems have none to measure:
+// PostgreSQL's is another process's.
 func TestMeasureMemory(t *testing.T) {
 	for _, sys := range peers.Systems() {
+		if sys.Wire() {
+			continue
+		}
 		t.Run(sys.Name, func(t *testing.T) {
 			m, err := peers.MeasureMemory(sys, peers.Tiny)
 			require.NoError(t, err)
@@ -196,6 +251,7 @@ func BenchmarkPeers(b *testing.B) {
 					if c, err = w.Prepare(sys, peers.Standard); errors.Is(err, peers.ErrUnsupported) {
 						b.Skip(err)
 					}
+					pgserver.SkipOrFatal(b, unavailable(err))
 					require.NoError(b, err)
 				}
 				runBench(b, c, w.Unit)

@@ -1,45 +1,33 @@
 package peers_test
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"os"
-	"sync"
 	"sync/atomic"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 
+	"github.com/reldb/reldb/bench/peers"
 	"github.com/reldb/reldb/internal/pgserver"
 )
 
-// pg is the PostgreSQL server the tests and benchmarks of this package
-// share: started on first use, stopped by TestMain.
-var pg struct {
-	once sync.Once
-	srv  *pgserver.Server
-	err  error
-}
-
-// postgres returns the shared server, starting it on first use. It skips
-// the test when PostgreSQL is not installed, except under CI=true, where
-// it fails it (pgserver.SkipOrFatal).
+// postgres returns the PostgreSQL server the tests, the benchmarks and the
+// postgres system of this package share (peers.Postgres), starting it on
+// first use. It skips the test when PostgreSQL is not installed, except
+// under CI=true, where it fails it (pgserver.SkipOrFatal).
 func postgres(tb testing.TB) *pgserver.Server {
 	tb.Helper()
-	pg.once.Do(func() {
-		pg.srv, pg.err = pgserver.Start(context.Background(), pgserver.Options{})
-	})
-	pgserver.SkipOrFatal(tb, pg.err)
-	return pg.srv
+	srv, err := peers.Postgres()
+	pgserver.SkipOrFatal(tb, err)
+	return srv
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if pg.srv != nil {
-		if err := pg.srv.Close(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-		}
+	if err := peers.StopPostgres(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 	}
 	os.Exit(code)
 }

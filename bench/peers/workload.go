@@ -54,7 +54,8 @@ type Workload struct {
 // Workloads is every workload, in table order. The "/contiguous" rows are
 // the old shape, each author's books numbered consecutively and the
 // cascade deleting fresh authors at the right edge of every tree: kept to
-// show what scattered data costs.
+// show what scattered data costs. "connect" is connection setup to the
+// first query's answer, for the wire systems only.
 func Workloads() []Workload {
 	contiguous := func(prepare func(System, Fixture) (*Case, error)) func(System, Fixture) (*Case, error) {
 		return func(sys System, f Fixture) (*Case, error) {
@@ -74,6 +75,7 @@ func Workloads() []Workload {
 		{Name: "children/contiguous", Unit: "op", Prepare: contiguous(children)},
 		{Name: "cascade-delete/contiguous", Unit: "op", Prepare: contiguous(cascadeFresh)},
 		{Name: "eager-traversal/contiguous", Unit: "op", Prepare: contiguous(eager)},
+		{Name: "connect", Unit: "conn", Prepare: connect},
 	}
 }
 
@@ -91,6 +93,12 @@ func loaded(sys System, f Fixture, readers int) (Peer, *expected, error) {
 	if _, err := p.Load(d); err != nil {
 		p.Close()
 		return nil, nil, fmt.Errorf("%s: load: %w", sys.Name, err)
+	}
+	if s, ok := p.(settler); ok {
+		if err := s.settle(); err != nil {
+			p.Close()
+			return nil, nil, fmt.Errorf("%s: after the load: %w", sys.Name, err)
+		}
 	}
 	return p, f.expect(d), nil
 }

@@ -1,6 +1,7 @@
 // Command peers runs every workload of package peers on reldb (dynamic and
-// typed API), go-memdb and SQLite (both drivers) in one process, and on the
-// bare-structure floor, and prints one table: each system's median time
+// typed API, and SQL through database/sql), go-memdb and SQLite (both
+// drivers) in one process, and on the bare-structure floor, and prints one
+// table: each system's median time
 // per unit over interleaved runs, the best peer's time divided by each
 // reldb API's (above 1: reldb is ahead), the typed API's time over the
 // dynamic one's, and reldb's time over the floor's (how far reldb is from
@@ -8,8 +9,12 @@
 // gives the commit rate the paced writer achieved beside each system's
 // readers: a loaded machine gives noisy figures and a starred short rate,
 // never a failed run. The machine's load average is printed with the
-// table. A second table gives the bytes each system holds per row at
-// -memrows rows.
+// table. A second table compares the wire systems, run interleaved with
+// the others: the same workloads through pgx over loopback TCP on reldb's
+// pgwire server and on PostgreSQL (fsync off; left out with a note where
+// it is not installed), with PostgreSQL's time over reldb's, plus
+// connection setup to the first query's answer. A third table gives the
+// bytes each in-process system holds per row at -memrows rows.
 package main
 
 import (
@@ -78,15 +83,38 @@ func main1(c config) error {
 	f := peers.Standard
 	f.Authors = c.authors
 	f.Traverse = min(f.Traverse, c.authors)
-	systems := peers.Systems()
+	defer func() {
+		if err := peers.StopPostgres(); err != nil {
+			fmt.Fprintln(os.Stderr, "peers: stop postgres:", err)
+		}
+	}()
+	systems, notes, err := available(peers.Systems())
+	if err != nil {
+		return err
+	}
+	var local, wire []peers.System
+	for _, s := range systems {
+		if s.Wire() {
+			wire = append(wire, s)
+		} else {
+			local = append(local, s)
+		}
+	}
 	loadStart := loadAverage()
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := []string{"workload", "unit"}
-	for _, s := range systems {
+	for _, s := range local {
 		head = append(head, s.Name)
 	}
 	head = append(head, "best peer", "best/reldb", "best/typed", "best/sql", "typed/reldb", "reldb/floor")
 	fmt.Fprintln(w, strings.Join(head, "\t")+"\t")
+	ww := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head = []string{"workload", "unit"}
+	for _, s := range wire {
+		head = append(head, s.Name)
+	}
+	head = append(head, "reldb-sql", "postgres/reldb-wire", "reldb-wire/reldb-sql")
+	fmt.Fprintln(ww, strings.Join(head, "\t")+"\t")
 	start := time.Now()
 	short := false
 	for _, wl := range peers.Workloads() {
@@ -99,11 +127,21 @@ func main1(c config) error {
 			return fmt.Errorf("%s: %w", wl.Name, err)
 		}
 		fmt.Fprintln(os.Stderr)
-		fmt.Fprintln(w, row(wl, systems, res.ns))
-		if res.target > 0 {
-			line, s := rateRow(systems, res)
-			fmt.Fprintln(w, line)
-			short = short || s
+		if ran(res, local) {
+			fmt.Fprintln(w, row(wl, local, res.ns))
+			if res.target > 0 {
+				line, s := rateRow(local, res, 6)
+				fmt.Fprintln(w, line)
+				short = short || s
+			}
+		}
+		if ran(res, wire) {
+			fmt.Fprintln(ww, wireRow(wl, wire, res.ns))
+			if res.target > 0 {
+				line, s := rateRow(wire, res, 3)
+				fmt.Fprintln(ww, line)
+				short = short || s
+			}
 		}
 	}
 	if err := w.Flush(); err != nil {
@@ -111,7 +149,8 @@ func main1(c config) error {
 	}
 	if short {
 		fmt.Printf("\n* The writer fell more than 10%% short of %d commits a second beside that system's readers: this\n"+
-			"  machine is loaded, and that read figure was taken under a lighter write load than the others'.\n", peers.WritesPerSecond)
+			"  machine is loaded, or the system is slower to commit, and that read figure was taken under a lighter\n"+
+			"  write load than the others'.\n", peers.WritesPerSecond)
 	}
 	shape := "scattered book ids"
 	fmt.Printf("\n%d authors × 10 books × 3 of 50 tags (%s; /contiguous: consecutive); traversals over %d authors;\n"+
@@ -123,10 +162,59 @@ func main1(c config) error {
 	fmt.Println("typed/reldb: the typed API's time over the dynamic one's. reldb/floor: reldb's time over bare google/btree's,")
 	fmt.Println("the same operations on the same keys with no engine (no snapshots, except under readers+writer).")
 	fmt.Println("eager-join: SQLite runs one JOIN; reldb, go-memdb and the floor have no JOIN and run their batched eager walk (go-memdb: -).")
+	if len(wire) > 0 {
+		fmt.Println("\nOver the wire: the same workloads through pgx's native API (cached prepared statements, CopyFrom, Batch,")
+		fmt.Println("= ANY($1)) over loopback TCP, on reldb's pgwire server in this process and on PostgreSQL (fsync off), interleaved")
+		fmt.Println("with the runs above:")
+		if err := ww.Flush(); err != nil {
+			return err
+		}
+		fmt.Println("postgres/reldb-wire: above 1, reldb's server is ahead (the goal is 3× on every workload). reldb-wire/reldb-sql:")
+		fmt.Println("what the wire and pgx cost over reldb's SQL in process through database/sql. connect: pgx.ConnectConfig")
+		fmt.Println("to SELECT 1's answer, a new connection each time (the goal is under 1 ms); eager-join is one JOIN on both.")
+	}
+	for _, n := range notes {
+		fmt.Println(n)
+	}
 	if c.memRows > 0 {
-		return memory(systems, f.WithRows(c.memRows))
+		return memory(local, f.WithRows(c.memRows))
 	}
 	return nil
+}
+
+// available returns the systems that can run here, and a note for each
+// that cannot (PostgreSQL not installed), which is left out rather than
+// failing the run. It starts the wire systems' servers to find out.
+func available(systems []peers.System) ([]peers.System, []string, error) {
+	var ok []peers.System
+	var notes []string
+	for _, s := range systems {
+		if s.Server != nil {
+			_, release, err := s.Server()
+			if errors.Is(err, peers.ErrUnavailable) {
+				notes = append(notes, fmt.Sprintf("\n%s: not run, unavailable here: %v", s.Name, err))
+				continue
+			}
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", s.Name, err)
+			}
+			if err := release(); err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", s.Name, err)
+			}
+		}
+		ok = append(ok, s)
+	}
+	return ok, notes, nil
+}
+
+// ran reports whether any of systems has a figure in m.
+func ran(m measured, systems []peers.System) bool {
+	for _, s := range systems {
+		if _, ok := m.ns[s.Name]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // memory measures and prints the bytes per row of every system.
@@ -245,9 +333,9 @@ func runOnce(wl peers.Workload, sys peers.System, f peers.Fixture, budget time.D
 }
 
 // rateRow renders the background work's achieved rates under its
-// workload's line, a star on each that fell short, and reports whether
-// any did.
-func rateRow(systems []peers.System, m measured) (line string, short bool) {
+// workload's line, a star on each that fell short, then blank cells for
+// the line's ratio columns, and reports whether any fell short.
+func rateRow(systems []peers.System, m measured, ratios int) (line string, short bool) {
 	cells := []string{"writer", "commit/s"}
 	for _, s := range systems {
 		r, ok := m.rate[s.Name]
@@ -261,7 +349,9 @@ func rateRow(systems []peers.System, m measured) (line string, short bool) {
 			cells = append(cells, fmt.Sprintf("%.0f", r))
 		}
 	}
-	cells = append(cells, "", "", "", "", "", "")
+	for range ratios {
+		cells = append(cells, "")
+	}
 	return strings.Join(cells, "\t") + "\t", short
 }
 
@@ -283,15 +373,30 @@ func row(wl peers.Workload, systems []peers.System, med map[string]float64) stri
 			best, bestName = v, s.Name
 		}
 	}
-	ratio := func(num, den float64) string {
-		if num == 0 || den == 0 {
-			return "-"
-		}
-		return fmt.Sprintf("%.2f×", num/den)
-	}
 	reldb, typed, viaSQL := med["reldb"], med["reldb-typed"], med["reldb-sql"]
 	cells = append(cells, bestName, ratio(best, reldb), ratio(best, typed), ratio(best, viaSQL), ratio(typed, reldb), ratio(reldb, floor))
 	return strings.Join(cells, "\t") + "\t"
+}
+
+// wireRow renders one workload's line of the wire table: the wire
+// systems, reldb-sql for reference, and the ratios.
+func wireRow(wl peers.Workload, systems []peers.System, med map[string]float64) string {
+	cells := []string{wl.Name, wl.Unit}
+	for _, s := range systems {
+		cells = append(cells, cell(med, s.Name))
+	}
+	cells = append(cells, cell(med, "reldb-sql"))
+	wire := med["reldb-wire"]
+	cells = append(cells, ratio(med["postgres"], wire), ratio(wire, med["reldb-sql"]))
+	return strings.Join(cells, "\t") + "\t"
+}
+
+// ratio renders num/den, or "-" without one of them.
+func ratio(num, den float64) string {
+	if num == 0 || den == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f×", num/den)
 }
 
 func cell(med map[string]float64, name string) string {
