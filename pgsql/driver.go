@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"io"
+	"math"
+	"reflect"
 	"strings"
 	"time"
 
@@ -366,7 +368,77 @@ type rows struct {
 	at  int
 }
 
-var _ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+var (
+	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ driver.RowsColumnTypeLength           = (*rows)(nil)
+	_ driver.RowsColumnTypePrecisionScale   = (*rows)(nil)
+	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
+)
+
+// The ColumnType methods answer as pgx's stdlib does from a
+// RowDescription, which carries a column's type OID and modifier but not
+// whether it may be NULL: so there is no ColumnTypeNullable, and
+// database/sql reports nullability as unknown, as it does for PostgreSQL.
+
+// ColumnTypeLength returns the length of a text, bytea, varchar or char
+// column, math.MaxInt64 when it is unbounded; ok is false for other types.
+func (r *rows) ColumnTypeLength(i int) (int64, bool) {
+	c := r.res.Columns[i]
+	switch c.OID() {
+	case OIDText, OIDBytea:
+		return math.MaxInt64, true
+	case OIDVarchar, OIDBpchar:
+		if m := c.TypeModifier(); m >= 4 {
+			return int64(m - 4), true
+		}
+		return math.MaxInt64, true
+	}
+	return 0, false
+}
+
+// ColumnTypePrecisionScale returns a numeric(p, s) column's precision and
+// scale, and 0 and 6 (microseconds) for timestamps and intervals; ok is
+// false for an unconstrained numeric and for other types.
+func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
+	c := r.res.Columns[i]
+	switch c.OID() {
+	case OIDNumeric:
+		m := c.TypeModifier()
+		if m < 4 {
+			return 0, 0, false
+		}
+		m -= 4
+		return int64(m >> 16 & 0xffff), int64(m & 0xffff), true
+	case OIDTimestamp, OIDTimestamptz, OIDInterval:
+		return 0, 6, true
+	}
+	return 0, 0, false
+}
+
+// ColumnTypeScanType returns the Go type a column's values scan into.
+func (r *rows) ColumnTypeScanType(i int) reflect.Type {
+	switch r.res.Columns[i].OID() {
+	case OIDFloat8:
+		return reflect.TypeFor[float64]()
+	case OIDFloat4:
+		return reflect.TypeFor[float32]()
+	case OIDInt8:
+		return reflect.TypeFor[int64]()
+	case OIDInt4:
+		return reflect.TypeFor[int32]()
+	case OIDInt2:
+		return reflect.TypeFor[int16]()
+	case OIDBool:
+		return reflect.TypeFor[bool]()
+	case OIDNumeric:
+		return reflect.TypeFor[float64]()
+	case OIDDate, OIDTimestamp, OIDTimestamptz:
+		return reflect.TypeFor[time.Time]()
+	case OIDBytea:
+		return reflect.TypeFor[[]byte]()
+	}
+	return reflect.TypeFor[string]()
+}
 
 func (r *rows) Columns() []string {
 	names := make([]string, len(r.res.Columns))
