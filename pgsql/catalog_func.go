@@ -116,8 +116,12 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			return nil, typText, true, err
 		}
 		var t *catalogTable
-		if types[0].isText() {
-			t = c.byName[strings.TrimPrefix(vals[0].(string), "public.")]
+		if types[0].isText() || types[0].kind == kUnknown {
+			// pg_get_viewdef(text) looks the name up as a regclass does.
+			name := vals[0].(string)
+			if t = c.byName[strings.TrimPrefix(name, "public.")]; t == nil {
+				return nil, typText, true, pgerr.UndefinedTableError(name)
+			}
 		} else {
 			oid, err := asInt(vals[0], types[0])
 			if err != nil {
