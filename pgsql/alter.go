@@ -45,9 +45,6 @@ func (s *Session) alterTable(tx *engine.Tx, st *ir.AlterTable) (Result, error) {
 	}
 	a := &alteration{s: s, tx: tx, table: name}
 	for _, c := range st.Cmds {
-		if _, rename := c.(*ir.RenameTable); rename && len(s.dependents(tx, []string{a.table})) > 0 {
-			return res, pgerr.Unsupported("renaming a table a view reads")
-		}
 		if err := a.run(c); err != nil {
 			return res, alterError(err)
 		}
@@ -700,6 +697,9 @@ func (a *alteration) renameTable(newName string) error {
 	}
 	a.s.setDecl(a.table, nil)
 	a.s.setDecl(newName, td)
+	if err := a.s.renameInViews(a.tx, a.table, newName); err != nil {
+		return err
+	}
 	a.table = newName
 	return nil
 }

@@ -103,6 +103,20 @@ func TestSession_Declarations_SurviveReopen(t *testing.T) {
 			},
 		},
 		{
+			name: "view over a renamed table",
+			before: [][2]string{
+				{`CREATE TABLE drafts (id integer PRIMARY KEY, title text)`, "CREATE TABLE"},
+				{`INSERT INTO drafts VALUES (1, 'a'), (2, 'b')`, "INSERT 0 2"},
+				{`CREATE VIEW titles AS SELECT drafts.title AS t, * FROM drafts WHERE drafts.id > 1`, "CREATE VIEW"},
+				{`ALTER TABLE drafts RENAME TO papers`, "ALTER TABLE"},
+			},
+			after: [][2]string{
+				{`CREATE TABLE drafts (id integer)`, "CREATE TABLE"},
+				{`DROP TABLE papers`, "ERROR 2BP01"},
+			},
+			queries: []query{{`SELECT * FROM titles`, [][]string{{"b", "2", "b"}}}},
+		},
+		{
 			name: "comments",
 			before: [][2]string{
 				{`CREATE TABLE notes (id integer PRIMARY KEY, body text)`, "CREATE TABLE"},

@@ -29,8 +29,8 @@ import (
 // CASCADE. A change to a table (ALTER TABLE) probes its views again; one
 // that no longer runs, or whose column types change, refuses the change
 // as PostgreSQL does (2BP01 for DROP COLUMN, dropped with CASCADE; 0A000
-// for ALTER COLUMN TYPE), and renaming a table a view reads is 0A000 (the
-// view names it). INSERT, UPDATE and DELETE through a view are 0A000.
+// for ALTER COLUMN TYPE); renaming a table a view reads renames it in the
+// view (renameInViews). INSERT, UPDATE and DELETE through a view are 0A000.
 
 // viewDef is a view: its query and what CREATE VIEW found it to return.
 // It is immutable.
@@ -412,6 +412,19 @@ func (s *Session) brokenViews(tx *engine.Tx, table string) []string {
 // tables of the same name.
 func tablesRead(st *ir.Select, ctes []string) []string {
 	found := map[string]bool{}
+	eachTableRef(st, ctes, func(ref *ir.TableRef) { found[ref.Table.Name] = true })
+	out := make([]string, 0, len(found))
+	for n := range found {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// eachTableRef calls fn with each reference of st, at any depth, to a
+// table or view of the database: not to a WITH query (ctes are those in
+// scope), the catalog, or another schema.
+func eachTableRef(st *ir.Select, ctes []string, fn func(*ir.TableRef)) {
 	var sel func(st *ir.Select, ctes []string)
 	expr := func(e ir.Expr, ctes []string) {
 		ir.Inspect(e, func(x ir.Expr) bool {
@@ -437,7 +450,7 @@ func tablesRead(st *ir.Select, ctes []string) []string {
 			if _, ok, _ := catalogRelationNamed(q); ok {
 				return
 			}
-			found[q.Name] = true
+			fn(it)
 		case *ir.SubqueryRef:
 			sel(it.Query, ctes)
 		case *ir.Join:
@@ -485,12 +498,47 @@ func tablesRead(st *ir.Select, ctes []string) []string {
 		}
 	}
 	sel(st, ctes)
-	out := make([]string, 0, len(found))
-	for n := range found {
-		out = append(out, n)
+}
+
+// renameInViews makes the views that read table old read it as new:
+// PostgreSQL's views hold the table, not its name, and follow a rename.
+// Each such view's query is read back afresh from its text (the IR may be
+// shared with the parse cache), and every reference to old in it names
+// new, under the alias old where it had none, so that columns qualified
+// with the old name still resolve. The views stay what they were: the
+// same columns, and their * stand for the same columns.
+func (s *Session) renameInViews(tx *engine.Tx, old, new string) error {
+	for _, name := range s.viewNames(tx) {
+		v, _, _ := s.viewNamed(tx, ir.QualName{Name: name})
+		if v == nil || !slices.Contains(v.deps, old) {
+			continue
+		}
+		rec, err := encodeView(v)
+		if err != nil {
+			return err
+		}
+		fresh, err := decodeView(rec)
+		if err != nil {
+			return err
+		}
+		eachTableRef(fresh.query, nil, func(ref *ir.TableRef) {
+			if ref.Table.Name != old {
+				return
+			}
+			ref.Table.Name = new
+			if ref.Alias == nil {
+				ref.Alias = &ir.Alias{Name: old}
+			}
+		})
+		fresh.deps = tablesRead(fresh.query, nil)
+		if _, err := encodeView(fresh); err != nil {
+			return err
+		}
+		td := *s.decl(name)
+		td.view = fresh
+		s.setDecl(name, &td)
 	}
-	slices.Sort(out)
-	return out
+	return nil
 }
 
 // expandTargets is expandTargets within a view's run: each * takes the
