@@ -94,8 +94,8 @@
 // for, are fixed when it is made, as in PostgreSQL. Dropping a table or
 // view another view reads is 2BP01 unless CASCADE drops that view; an
 // ALTER TABLE that would break a view is refused as PostgreSQL refuses it
-// (DROP COLUMN 2BP01, ALTER COLUMN TYPE 0A000), except that renaming a
-// table a view reads is 0A000 (PostgreSQL lets the view follow). Views
+// (DROP COLUMN 2BP01, ALTER COLUMN TYPE 0A000), and a view follows a
+// rename of a table it reads, as PostgreSQL's do. Views
 // are SQL's: the engine and the Go API do not see them; they are kept with
 // the SQL declarations, so CREATE VIEW and DROP VIEW roll back with their
 // transaction and a fork of the DB keeps its views (see view.go).
