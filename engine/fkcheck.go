@@ -86,7 +86,9 @@ func (tx *Tx) lockParent(fk *catalog.FK, key []any) (bool, error) {
 	if err != nil || !slices.Equal(fk.ParentCols, parent.PK) {
 		return false, nil
 	}
-	enc, err := tx.ownKey(key)
+	// Not from the arena: nothing keeps the key (the lock table copies it),
+	// and an arena chunk lives as long as any stored key in it.
+	enc, err := index.AppendKey(nil, key...)
 	if err != nil {
 		return false, nil // a key that cannot be encoded finds no parent to lock
 	}

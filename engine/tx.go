@@ -75,6 +75,7 @@ type writeState struct {
 	// tables caches catalog lookups, each recorded once in the read set;
 	// cleared by schema changes and rollbacks.
 	tables     map[string]*catalog.Table
+	catKeys    map[string][]byte // catalog keys of the names table looked up
 	savepoints []savepointRecord
 	spSeq      uint64
 
@@ -392,13 +393,15 @@ func (tx *Tx) table(name string) (*catalog.Table, error) {
 	}
 	// The schema is read for integrity: a concurrent schema change fails
 	// the commit under every isolation level.
-	var key []byte
-	if tx.writeState != nil {
-		// From the arena: the read set keeps it.
-		var buf [64]byte
-		key = tx.arena.Own(index.AppendString(buf[:0], name))
-	} else {
+	// Each name's key is made once per transaction: the read set keeps
+	// the keys, and under READ COMMITTED every statement looks again.
+	key, ok := tx.catKeys[name]
+	if !ok {
 		key = catalog.CatalogKey(name)
+		if tx.catKeys == nil {
+			tx.catKeys = make(map[string][]byte)
+		}
+		tx.catKeys[name] = key
 	}
 	tx.t.EnterIntegrity()
 	e, ok := tx.t.Get(catalog.CatalogTree, key)
