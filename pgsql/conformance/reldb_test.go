@@ -40,6 +40,11 @@ func (r *reldbSession) Exec(ctx context.Context, sql string) (Result, error) {
 		}
 		return Result{SQLState: pe.Code}, nil
 	}
+	return resultOf(res), nil
+}
+
+// resultOf converts a successful pgsql.Result.
+func resultOf(res pgsql.Result) Result {
 	out := Result{Tag: res.Tag}
 	for _, w := range res.Warnings {
 		out.Warnings = append(out.Warnings, w.Code)
@@ -58,7 +63,7 @@ func (r *reldbSession) Exec(ctx context.Context, sql string) (Result, error) {
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (r *reldbSession) Close() error { return r.s.Close() }
