@@ -100,6 +100,8 @@ func figureName(e ir.Expr) (string, int) {
 		return "coalesce", 2
 	case *ir.NullIf:
 		return "nullif", 2
+	case *ir.MinMax:
+		return strings.ToLower(e.Op.String()), 2
 	case *ir.Array:
 		return "array", 2
 	case *ir.Exists:
