@@ -2,6 +2,8 @@ package pgsql
 
 import (
 	"errors"
+	"fmt"
+
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
@@ -461,7 +463,10 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 			ts.index[m.name] = i
 			sc.using[m.name] = lw + r.width() + i
 		}
-		sc.rels = append(sc.rels, binding{ts: ts, off: lw + r.width()})
+		// Its name is one no SQL name spells (a NUL byte) and no other
+		// join's: an enclosing join's USING condition names these columns
+		// by it, and an enclosing FULL JOIN adds a table of its own.
+		sc.rels = append(sc.rels, binding{ts: ts, alias: fmt.Sprintf("\x00using %p", ts), off: lw + r.width()})
 		sc.merged = merged
 		for i, p := range sc.stars {
 			if p < 0 {
