@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -310,8 +311,15 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 	if len(f.Args) != nargs {
 		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s does not exist", f.String())
 	}
-	if f.Distinct && len(f.OrderBy) > 0 {
-		return nil, typUnknown, pgerr.Unsupported("aggregate with DISTINCT and ORDER BY")
+	if f.Distinct {
+		// The distinct values are sorted, so each ORDER BY expression
+		// must be an argument; the rows are sorted below, and the first
+		// of equal values is kept.
+		for _, o := range f.OrderBy {
+			if !slices.ContainsFunc(f.Args, func(a ir.Expr) bool { return a.String() == o.Expr.String() }) {
+				return nil, typUnknown, pgerr.New(pgerr.InvalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list")
+			}
+		}
 	}
 	if len(f.OrderBy) > 0 {
 		order, err := orderTerms(f.OrderBy, nil)
