@@ -130,6 +130,7 @@ func roundFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, er
 	t := types[0]
 	switch {
 	case t.kind == kNumeric:
+		t = typNumeric // of the argument's scale or the places asked, not numeric(p,s)
 	case places && (t.isInt() || t.kind == kUnknown):
 		t = typNumeric
 	case t.isInt() || t.kind == kUnknown || t.kind == kFloat4 || t.kind == kFloat8:
