@@ -147,7 +147,8 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 }
 
 // probeAggs returns the aggregates of targets computed over no rows, with
-// which a view's probe (view.go) types a grouped query that has no group.
+// which a grouped query that has no group, or a view's probe (view.go),
+// types its output columns.
 func probeAggs(targets []target, sc *scope, ev *evaluator) map[*ir.Func]aggValue {
 	aggs := map[*ir.Func]aggValue{}
 	var row []any

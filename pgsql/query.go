@@ -483,7 +483,8 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		keys = append(keys, k)
 	}
 	if len(out) == 0 {
-		if isGrouped && ev.probing() {
+		if isGrouped {
+			// No group, or HAVING kept none: type the aggregates over no rows.
 			rowEv.aggs = probeAggs(targets, sc, rowEv)
 		}
 		if err := probeTypes(targets, sc, rowEv); err != nil {
