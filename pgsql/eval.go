@@ -656,6 +656,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := ev.catalogFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if scalarFuncName(f.Name) {
+		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, typeList(types))
+	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)
 }
 

@@ -16,6 +16,28 @@ import (
 // take text. A NULL argument gives NULL, except to concat and concat_ws,
 // which skip it.
 
+// scalarFuncName reports whether name is a scalar function reldb has:
+// called with arguments it does not take, it does not exist (42883),
+// rather than being unsupported.
+func scalarFuncName(name string) bool {
+	switch name {
+	case "upper", "lower", "length", "char_length", "octet_length", "abs",
+		"round", "trunc", "floor", "ceil", "ceiling", "mod", "concat", "concat_ws",
+		"substr", "substring", "btrim", "ltrim", "rtrim", "replace":
+		return true
+	}
+	return false
+}
+
+// typeList is a function's argument types as a 42883 message lists them.
+func typeList(types []sqlType) string {
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = t.String()
+	}
+	return strings.Join(names, ", ")
+}
+
 // scalarFunc computes the function name over evaluated arguments; ok is
 // false for a name and arguments it does not know.
 func scalarFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok bool, err error) {
@@ -192,6 +214,9 @@ func roundFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, er
 // non-NULL argument in its text output form.
 func concatFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, error) {
 	sep := ""
+	if len(vals) == 0 {
+		return nil, typUnknown, false, nil // concat() does not exist
+	}
 	if name == "concat_ws" {
 		if len(vals) < 1 {
 			return nil, typUnknown, false, nil
