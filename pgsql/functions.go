@@ -188,6 +188,22 @@ func roundFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, er
 		return math.Ceil(x), t, true, nil
 	}
 	ctx := *decimalCtx
+	if name != "round" && name != "trunc" {
+		// Quantize would round 0.01 toward the floor to 0: it drops the
+		// digits it rounds away when none is left. Floor and Ceil don't.
+		f := ctx.Floor
+		if name != "floor" {
+			f = ctx.Ceil
+		}
+		out := new(apd.Decimal)
+		if _, err := f(out, v.(*apd.Decimal)); err != nil {
+			return nil, t, true, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+		}
+		if out.IsZero() {
+			out.Negative = false // -0.5 rounds up to 0, not -0
+		}
+		return out, t, true, nil
+	}
 	switch name {
 	case "round":
 		ctx.Rounding = apd.RoundHalfUp
