@@ -12,7 +12,8 @@ import (
 // Scalar functions on numbers and strings, with PostgreSQL's argument and
 // result types: round, trunc, floor, ceil and ceiling take numeric or
 // double precision (an integer is read as double precision, the preferred
-// numeric type); mod takes two integers or numerics; the string functions
+// numeric type), and round and trunc to a number of places only numeric
+// (an integer is read as numeric there); mod takes two integers or numerics; the string functions
 // take text. A NULL argument gives NULL, except to concat and concat_ws,
 // which skip it.
 
@@ -155,6 +156,8 @@ func roundFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, er
 		t = typNumeric // of the argument's scale or the places asked, not numeric(p,s)
 	case places && (t.isInt() || t.kind == kUnknown):
 		t = typNumeric
+	case places:
+		return nil, typUnknown, false, nil // no round(double precision, integer)
 	case t.isInt() || t.kind == kUnknown || t.kind == kFloat4 || t.kind == kFloat8:
 		t = typFloat8
 	default:
