@@ -145,6 +145,13 @@ type rqRel struct {
 type rqCol struct {
 	ref  string // how it is named: "a3.k", or "k"
 	kind rqKind
+	// base is set for a table's column: PostgreSQL cannot fold it to a
+	// constant when it plans, as it can a derived table's or a WITH
+	// query's column (see baseCol).
+	base bool
+	// key is set for a GROUP BY expression (not a column): a subquery
+	// may not name it (see qualified).
+	key bool
 }
 
 // rqOut is an output column of a FROM item, by its unqualified name.
@@ -619,17 +626,13 @@ func (g *Random) grouped(from rqFrom, outer []rqCol, want []rqKind, where string
 	var keys []rqCol
 	var keySQL []string
 	for n := g.between(0, 2); n > 0; n-- {
-		var key rqCol
+		c := pick(g, from.cols)
+		if c.kind == kNumX {
+			continue
+		}
+		key := c
 		if g.chance(0.25) {
-			k := pick(g, []rqKind{kInt, kText, kBool, kNum})
-			e := g.expr(&rqCtx{cols: from.cols}, k, 1)
-			key = rqCol{ref: "(" + e + ")", kind: k}
-		} else {
-			c := pick(g, from.cols)
-			if c.kind == kNumX {
-				continue
-			}
-			key = c
+			key = g.keyExpr(c)
 		}
 		keys = append(keys, key)
 		keySQL = append(keySQL, key.ref)
@@ -645,6 +648,25 @@ func (g *Random) grouped(from rqFrom, outer []rqCol, want []rqKind, where string
 		q.sql += " HAVING " + g.expr(hctx, kBool, 2)
 	}
 	return q
+}
+
+// keyExpr is an expression over column c to group by. It names c, so
+// that it is no constant (GROUP BY 1 is an ordinal, GROUP BY TRUE an
+// error).
+func (g *Random) keyExpr(c rqCol) rqCol {
+	var k rqCol
+	switch c.kind {
+	case kInt:
+		k = pick(g, []rqCol{{ref: "(" + c.ref + " % 3)", kind: kInt}, {ref: "(" + c.ref + " > 2)", kind: kBool}, {ref: "abs(" + c.ref + ")", kind: kInt}})
+	case kNum:
+		k = pick(g, []rqCol{{ref: "round(" + c.ref + ", 1)", kind: kNumX}, {ref: "(" + c.ref + " < 0)", kind: kBool}, {ref: "(" + c.ref + " * 2)", kind: kNum}})
+	case kText:
+		k = pick(g, []rqCol{{ref: "upper(" + c.ref + ")", kind: kText}, {ref: "substr(" + c.ref + ", 1, 1)", kind: kText}, {ref: "length(" + c.ref + ")", kind: kInt}})
+	default:
+		k = rqCol{ref: "(" + c.ref + " IS NOT TRUE)", kind: kBool}
+	}
+	k.key = true
+	return k
 }
 
 // fromClause is one or two comma-separated join chains.
@@ -780,25 +802,25 @@ func (g *Random) fromItem(outer []rqCol) rqFrom {
 	switch x := g.intn(100); {
 	case x < 12 && len(g.ctes) > 0:
 		c := pick(g, g.ctes)
-		return g.named(c.name, c.cols)
+		return g.named(c.name, c.cols, false /* base */)
 	case x < 20 && g.depth == 0:
 		return g.derived(outer)
 	case x < 28:
 		return g.valuesItem()
 	}
 	t := pick(g, g.tables)
-	return g.named(t.name, t.cols)
+	return g.named(t.name, t.cols, true /* base */)
 }
 
 // named is a table or WITH query under a new alias.
-func (g *Random) named(name string, cols []rqColDef) rqFrom {
+func (g *Random) named(name string, cols []rqColDef, base bool) rqFrom {
 	a := g.alias("a")
 	f := rqFrom{sql: name + " AS " + a}
 	if g.chance(0.1) {
 		f.sql = name + " " + a
 	}
 	for _, c := range cols {
-		f.cols = append(f.cols, rqCol{ref: a + "." + c.name, kind: c.kind})
+		f.cols = append(f.cols, rqCol{ref: a + "." + c.name, kind: c.kind, base: base})
 		f.out = append(f.out, rqOut{name: c.name, kind: c.kind})
 	}
 	return f
@@ -868,6 +890,22 @@ func colsOf(cols []rqCol, k rqKind) []rqCol {
 	return out
 }
 
+// baseCol returns a table column of ctx of kind k, if it has one: the
+// operand of a failing expression, which PostgreSQL would otherwise fold
+// and fail when it plans, whether or not a row reaches it.
+func baseCol(g *Random, ctx *rqCtx, k rqKind) (string, bool) {
+	var cs []rqCol
+	for _, c := range colsOf(ctx.cols, k) {
+		if c.base {
+			cs = append(cs, c)
+		}
+	}
+	if len(cs) == 0 {
+		return "", false
+	}
+	return pick(g, cs).ref, true
+}
+
 // leaf is a column of kind k, a literal, or an aggregate.
 func (g *Random) leaf(ctx *rqCtx, k rqKind) string {
 	if ctx.agg != nil && g.chance(0.4) {
@@ -875,11 +913,6 @@ func (g *Random) leaf(ctx *rqCtx, k rqKind) string {
 	}
 	if cs := colsOf(ctx.cols, k); len(cs) > 0 && g.chance(0.8) {
 		return pick(g, cs).ref
-	}
-	if k == kNumX {
-		if cs := colsOf(ctx.cols, kInt); len(cs) > 0 && g.chance(0.3) {
-			return pick(g, cs).ref
-		}
 	}
 	if g.chance(0.08) {
 		return "NULL::" + sqlTypeOf(k)
@@ -909,7 +942,7 @@ func (g *Random) literal(k rqKind) string {
 	case kNum:
 		return pick(g, rqNums)
 	case kNumX:
-		return pick(g, []string{"0.5", "1.125", "3", "-2.5", "0.333", "7.0"})
+		return pick(g, []string{"0.5", "1.125", "3.000", "-2.5", "0.333", "7.0"})
 	case kText:
 		return quote(pick(g, rqTexts))
 	}
@@ -946,7 +979,7 @@ func (g *Random) common(ctx *rqCtx, k rqKind, d int) string {
 		simple := g.chance(0.3)
 		var operandKind rqKind
 		if simple {
-			operandKind = pick(g, []rqKind{kInt, kText, kBool})
+			operandKind = g.kindOf(ctx.cols, kInt, kText, kBool)
 			b.WriteString(" " + g.expr(ctx, operandKind, d-1))
 		}
 		for n := g.between(1, 2); n > 0; n-- {
@@ -989,15 +1022,14 @@ func (g *Random) intExpr(ctx *rqCtx, d int) string {
 	case 1:
 		return "(" + g.expr(ctx, kInt, d-1) + " - " + g.expr(ctx, kInt, d-1) + ")"
 	case 2:
-		if cs := colsOf(ctx.cols, kInt); ctx.risky && len(cs) > 0 && g.chance(0.1) {
-			// A column, so that PostgreSQL cannot fold it when it plans.
-			return "(" + pick(g, cs).ref + " * 2147483647)"
+		if c, ok := baseCol(g, ctx, kInt); ctx.risky && ok && g.chance(0.1) {
+			return "(" + c + " * 2147483647)"
 		}
 		return "(" + g.expr(ctx, kInt, d-1) + " * " + strconv.Itoa(g.between(-3, 3)) + ")"
 	case 3:
 		op := pick(g, []string{" / ", " % "})
-		if cs := colsOf(ctx.cols, kInt); ctx.risky && len(cs) > 0 && g.chance(0.3) {
-			return "(" + g.expr(ctx, kInt, d-1) + op + pick(g, cs).ref + ")"
+		if c, ok := baseCol(g, ctx, kInt); ctx.risky && ok && g.chance(0.3) {
+			return "(" + g.expr(ctx, kInt, d-1) + op + c + ")"
 		}
 		return "(" + g.expr(ctx, kInt, d-1) + op + "NULLIF(" + g.expr(ctx, kInt, d-1) + ", 0))"
 	case 4:
@@ -1042,8 +1074,8 @@ func (g *Random) numxExpr(ctx *rqCtx, d int) string {
 	case 0, 1:
 		return g.numExpr(ctx, d)
 	case 2:
-		if cs := colsOf(ctx.cols, kNum); ctx.risky && len(cs) > 0 && g.chance(0.3) {
-			return "(" + g.expr(ctx, kNumX, d-1) + " / " + pick(g, cs).ref + ")"
+		if c, ok := baseCol(g, ctx, kNum); ctx.risky && ok && g.chance(0.3) {
+			return "(" + g.expr(ctx, kNumX, d-1) + " / " + c + ")"
 		}
 		return "(" + g.expr(ctx, kNumX, d-1) + " / NULLIF(" + g.expr(ctx, pick(g, []rqKind{kNumX, kInt}), d-1) + ", 0))"
 	case 3:
@@ -1094,7 +1126,7 @@ func (g *Random) textExpr(ctx *rqCtx, d int) string {
 func (g *Random) boolExpr(ctx *rqCtx, d int) string {
 	switch g.intn(16) {
 	case 0, 1, 2:
-		k := pick(g, []rqKind{kInt, kInt, kNumX, kText, kText, kBool})
+		k := g.kindOf(ctx.cols, kInt, kNumX, kText, kBool)
 		op := pick(g, []string{" = ", " <> ", " < ", " <= ", " > ", " >= ", " != "})
 		right := g.expr(ctx, k, d-1)
 		if g.chance(0.05) {
@@ -1107,16 +1139,16 @@ func (g *Random) boolExpr(ctx *rqCtx, d int) string {
 	case 4:
 		return "NOT " + g.expr(ctx, kBool, d-1)
 	case 5:
-		return "(" + g.expr(ctx, g.anyKind(), d-1) + pick(g, []string{" IS NULL", " IS NOT NULL"}) + ")"
+		return "(" + g.expr(ctx, g.kindOf(ctx.cols, kInt, kNum, kNumX, kText, kBool), d-1) + pick(g, []string{" IS NULL", " IS NOT NULL"}) + ")"
 	case 6:
-		k := g.anyKind()
+		k := g.kindOf(ctx.cols, kInt, kNum, kNumX, kText, kBool)
 		return "(" + g.expr(ctx, k, d-1) + pick(g, []string{" IS DISTINCT FROM ", " IS NOT DISTINCT FROM "}) + g.expr(ctx, k, d-1) + ")"
 	case 7:
-		k := pick(g, []rqKind{kInt, kNumX, kText})
+		k := g.kindOf(ctx.cols, kInt, kNumX, kText)
 		return "(" + g.expr(ctx, k, d-1) + pick(g, []string{" BETWEEN ", " NOT BETWEEN ", " BETWEEN SYMMETRIC "}) +
 			g.expr(ctx, k, d-1) + " AND " + g.expr(ctx, k, d-1) + ")"
 	case 8:
-		k := pick(g, []rqKind{kInt, kNumX, kText})
+		k := g.kindOf(ctx.cols, kInt, kNumX, kText)
 		var list []string
 		for n := g.between(1, 4); n > 0; n-- {
 			if g.chance(0.15) {
@@ -1132,7 +1164,7 @@ func (g *Random) boolExpr(ctx *rqCtx, d int) string {
 	case 10:
 		return "(" + g.expr(ctx, kBool, d-1) + pick(g, []string{" IS TRUE", " IS NOT TRUE", " IS FALSE", " IS NOT FALSE", " IS UNKNOWN", " IS NOT UNKNOWN"}) + ")"
 	case 11:
-		k := pick(g, []rqKind{kInt, kText, kNumX})
+		k := g.kindOf(ctx.cols, kInt, kNumX, kText)
 		var list []string
 		for n := g.between(1, 3); n > 0; n-- {
 			if g.chance(0.15) {
@@ -1151,8 +1183,23 @@ func (g *Random) boolExpr(ctx *rqCtx, d int) string {
 	return g.common(ctx, kBool, d)
 }
 
-func (g *Random) anyKind() rqKind {
-	return pick(g, []rqKind{kInt, kNum, kNumX, kText, kBool})
+// kindOf picks one of choices, usually one that cols has a column of, so
+// that expressions name columns more often than they compare constants.
+func (g *Random) kindOf(cols []rqCol, choices ...rqKind) rqKind {
+	if g.chance(0.75) {
+		var ks []rqKind
+		for _, c := range cols {
+			for _, k := range choices {
+				if c.kind == k || k == kNumX && c.kind == kNum {
+					ks = append(ks, k)
+				}
+			}
+		}
+		if len(ks) > 0 {
+			return pick(g, ks)
+		}
+	}
+	return pick(g, choices)
 }
 
 // aggregate is an aggregate call of kind k over ctx.agg.
@@ -1168,7 +1215,7 @@ func (g *Random) aggregate(ctx *rqCtx, k rqKind) string {
 		case 0:
 			return "count(*)"
 		case 1:
-			return "count(" + distinct + g.expr(arg, g.anyKind().stable(), 1) + ")"
+			return "count(" + distinct + g.expr(arg, g.kindOf(arg.cols, kInt, kNum, kText, kBool), 1) + ")"
 		case 2:
 			return "sum(" + distinct + g.expr(arg, kInt, 1) + ")"
 		}
@@ -1179,7 +1226,7 @@ func (g *Random) aggregate(ctx *rqCtx, k rqKind) string {
 		if g.chance(0.3) && distinct == "" {
 			return "sum(" + g.expr(arg, kNumX, 1) + ")"
 		}
-		return "avg(" + distinct + g.expr(arg, pick(g, []rqKind{kInt, kNum}), 1) + ")"
+		return "avg(" + distinct + g.expr(arg, g.kindOf(arg.cols, kInt, kNum), 1) + ")"
 	case kText:
 		if g.chance(0.4) {
 			return pick(g, []string{"min(", "max("}) + distinct + g.expr(arg, kText, 1) + ")"
@@ -1207,23 +1254,25 @@ func (g *Random) subqueryExpr(ctx *rqCtx, k rqKind) string {
 			q := g.queryExpr(outer, nil, false)
 			return pick(g, []string{"EXISTS (", "NOT EXISTS ("}) + q.sql + ")"
 		case 1:
-			ek := pick(g, []rqKind{kInt, kText, kNum})
+			ek := g.kindOf(ctx.cols, kInt, kText, kNum)
 			q := g.queryExpr(outer, []rqKind{ek}, false)
 			return "(" + g.expr(ctx, ek, 1) + pick(g, []string{" IN (", " NOT IN ("}) + q.sql + "))"
 		}
-		ek := pick(g, []rqKind{kInt, kText, kNum})
+		ek := g.kindOf(ctx.cols, kInt, kText, kNum)
 		q := g.queryExpr(outer, []rqKind{ek}, false)
 		return "(" + g.expr(ctx, ek, 1) + pick(g, []string{" = ", " <> ", " < ", " >= "}) + pick(g, []string{"ANY", "ALL", "SOME"}) + " (" + q.sql + "))"
 	}
 	return "(" + g.scalarSubquery(outer, k) + ")"
 }
 
-// qualified drops the unqualified names from cols: a subquery naming
-// them could mean its own columns.
+// qualified returns the columns of cols a subquery may name: not the
+// unqualified ones, which could mean its own columns, and not GROUP BY
+// expressions, which PostgreSQL does not match inside a subquery (42803:
+// the subquery uses an ungrouped column).
 func qualified(cols []rqCol) []rqCol {
 	var out []rqCol
 	for _, c := range cols {
-		if strings.Contains(c.ref, ".") && !strings.HasPrefix(c.ref, "(") {
+		if strings.Contains(c.ref, ".") && !c.key {
 			out = append(out, c)
 		}
 	}

@@ -112,7 +112,10 @@ func TestRandomQueries(t *testing.T) {
 	start := time.Now()
 	var seeds, queries, mismatches int
 	errorsBy := map[string]int{}
+	example := map[string]string{} // a query per SQLSTATE, for -v
+	var last time.Duration         // the last seed's run, to end within the budget
 	for seed := cfg.seed; ; seed++ {
+		began := time.Now()
 		c := newRQCase(seed, cfg.queries)
 		got := runReldb(t, c)
 		if pg != nil {
@@ -120,18 +123,27 @@ func TestRandomQueries(t *testing.T) {
 			require.NoError(t, err, "seed %d", seed)
 			mismatches += compareRQ(t, c, want, got)
 		}
-		for _, r := range got[len(c.setup):] {
+		for i, r := range got[len(c.setup):] {
 			if r.SQLState != "" {
 				errorsBy[r.SQLState]++
+				if _, ok := example[r.SQLState]; !ok {
+					example[r.SQLState] = fmt.Sprintf("seed %d query %d: %s (%s)", seed, i, c.queries[i].SQL, r.msg)
+				}
 			}
 		}
 		seeds++
 		queries += len(c.queries)
-		if cfg.replay || mismatches >= rqMaxMismatches || time.Since(start) >= cfg.budget {
+		last = time.Since(began)
+		if cfg.replay || mismatches >= rqMaxMismatches || time.Since(start)+last > cfg.budget {
 			break
 		}
 	}
 	t.Logf("%d seeds, %d queries in %v; reldb errors by SQLSTATE: %v", seeds, queries, time.Since(start).Round(time.Millisecond), errorsBy)
+	if testing.Verbose() {
+		for code, q := range example {
+			t.Logf("%s: %s", code, q)
+		}
+	}
 }
 
 // runPostgres runs the setup and the queries in one psql session.
