@@ -419,7 +419,16 @@ func (g *Random) withClause(outer []rqCol) string {
 	defer func() { g.depth-- }()
 	n := g.between(1, 2)
 	var parts []string
+	recursive := false
 	for i := 0; i < n; i++ {
+		if g.chance(0.15) {
+			name := g.alias("r")
+			part, cols := g.recursiveQuery(name)
+			parts = append(parts, part)
+			g.ctes = append(g.ctes, &rqRel{name: name, cols: cols})
+			recursive = true
+			continue
+		}
 		q := g.queryExpr(outer, g.randomKinds(g.between(1, 3), false), false)
 		name := g.alias("w")
 		rel := &rqRel{name: name}
@@ -438,7 +447,36 @@ func (g *Random) withClause(outer []rqCol) string {
 		parts = append(parts, head+" AS ("+q.sql+")")
 		g.ctes = append(g.ctes, rel)
 	}
+	if recursive {
+		return "WITH RECURSIVE " + strings.Join(parts, ", ") + " "
+	}
 	return "WITH " + strings.Join(parts, ", ") + " "
+}
+
+// recursiveQuery is a recursive WITH query named name, and its columns:
+// a count, a string grown row by row, or a walk down a table's parent_id
+// tree (which has no cycle: a row's parent is an earlier row).
+func (g *Random) recursiveQuery(name string) (string, []rqColDef) {
+	var tree *rqTable
+	for _, t := range g.tables {
+		if slices.ContainsFunc(t.cols, func(c rqColDef) bool { return c.name == "parent_id" }) {
+			tree = t
+		}
+	}
+	union := pick(g, []string{"UNION ALL", "UNION"})
+	switch {
+	case tree != nil && g.chance(0.5):
+		a, b, r := g.alias("a"), g.alias("a"), g.alias("a")
+		return fmt.Sprintf("%s (id, k) AS (SELECT %s.id, 0 FROM %s AS %s WHERE %s.parent_id IS NULL %s SELECT %s.id, %s.k + 1 FROM %s AS %s JOIN %s AS %s ON %s.parent_id = %s.id)",
+				name, a, tree.name, a, a, union, b, r, tree.name, b, name, r, b, r),
+			[]rqColDef{{name: "id", kind: kInt}, {name: "k", kind: kInt}}
+	case g.chance(0.5):
+		return fmt.Sprintf("%s (k, s) AS (SELECT 1, %s::text %s SELECT k + 1, s || %s FROM %s WHERE k < %d)",
+				name, g.literal(kText), union, g.literal(kText), name, g.between(0, 5)),
+			[]rqColDef{{name: "k", kind: kInt}, {name: "s", kind: kText}}
+	}
+	return fmt.Sprintf("%s (k) AS (SELECT %d %s SELECT k + %d FROM %s WHERE k < %d)",
+		name, g.between(-2, 3), union, g.between(1, 2), name, g.between(0, 9)), []rqColDef{{name: "k", kind: kInt}}
 }
 
 // outNames names output columns of the given kinds: the first of a kind
@@ -562,7 +600,7 @@ func (g *Random) selectCore(outer []rqCol, want []rqKind, risky, free bool) rqSe
 	if g.chance(0.05) {
 		// No FROM.
 		ctx := &rqCtx{cols: outer, risky: risky}
-		return g.items(ctx, want, false)
+		return g.items(ctx, want, false, nil)
 	}
 	from := g.fromClause(outer)
 	cols := append(slices.Clone(from.cols), outer...)
@@ -587,7 +625,7 @@ func (g *Random) selectCore(outer []rqCol, want []rqKind, risky, free bool) rqSe
 			q.names = append(q.names, o.name)
 		}
 	} else {
-		q = g.items(&rqCtx{cols: cols, risky: risky}, want, false)
+		q = g.items(&rqCtx{cols: cols, risky: risky}, want, false, nil)
 		q.sql += " FROM " + from.sql + where
 	}
 	if distinct {
@@ -597,13 +635,16 @@ func (g *Random) selectCore(outer []rqCol, want []rqKind, risky, free bool) rqSe
 }
 
 // items is "SELECT e AS c0, …" over ctx.
-func (g *Random) items(ctx *rqCtx, want []rqKind, aggs bool) rqSelect {
+// aggs allows aggregates; preset fixes some items' expressions.
+func (g *Random) items(ctx *rqCtx, want []rqKind, aggs bool, preset map[int]string) rqSelect {
 	q := rqSelect{kinds: want}
 	var list []string
 	aliases := outNames(want)
 	for i, k := range want {
 		var e string
-		if aggs && g.chance(0.5) {
+		if p, ok := preset[i]; ok {
+			e = p
+		} else if aggs && g.chance(0.5) {
 			e = g.aggregate(ctx, k)
 		} else {
 			e = g.expr(ctx, k, g.between(0, 2-min(g.depth, 1)))
@@ -637,8 +678,35 @@ func (g *Random) grouped(from rqFrom, outer []rqCol, want []rqKind, where string
 		keys = append(keys, key)
 		keySQL = append(keySQL, key.ref)
 	}
-	ctx := &rqCtx{cols: append(slices.Clone(keys), outer...), agg: from.cols, risky: risky}
-	q := g.items(ctx, want, true)
+	cols := append(slices.Clone(keys), outer...)
+	for _, k := range keys {
+		// Grouped by a table's primary key, its other columns are grouped
+		// too (PostgreSQL's functional dependency). Not for a subquery:
+		// key keeps them out of one.
+		if k.base && !k.key && strings.HasSuffix(k.ref, ".id") {
+			prefix := strings.TrimSuffix(k.ref, "id")
+			for _, c := range from.cols {
+				if strings.HasPrefix(c.ref, prefix) && c.ref != k.ref {
+					c.key = true
+					cols = append(cols, c)
+				}
+			}
+		}
+	}
+	// Sometimes GROUP BY names a key by its position in the select list.
+	var preset map[int]string
+	if len(keys) > 0 && g.chance(0.2) {
+		j := g.intn(len(keys))
+		for i, k := range want {
+			if k == keys[j].kind {
+				preset = map[int]string{i: keys[j].ref}
+				keySQL[j] = strconv.Itoa(i + 1)
+				break
+			}
+		}
+	}
+	ctx := &rqCtx{cols: cols, agg: from.cols, risky: risky}
+	q := g.items(ctx, want, true, preset)
 	q.sql += " FROM " + from.sql + where
 	if len(keys) > 0 {
 		q.sql += " GROUP BY " + strings.Join(keySQL, ", ")
@@ -830,8 +898,15 @@ func (g *Random) named(name string, cols []rqColDef, base bool) rqFrom {
 func (g *Random) derived(outer []rqCol) rqFrom {
 	g.depth++
 	// A derived table cannot see its query's other FROM items; it can see
-	// enclosing queries' columns.
+	// enclosing queries' columns, and its own WITH queries.
+	ctes := g.ctes
+	var with string
+	if g.chance(0.1) {
+		with = g.withClause(outer)
+	}
 	q := g.queryExpr(outer, nil, false)
+	q.sql = with + q.sql
+	g.ctes = ctes
 	g.depth--
 	a := g.alias("d")
 	f := rqFrom{}
@@ -1252,6 +1327,11 @@ func (g *Random) subqueryExpr(ctx *rqCtx, k rqKind) string {
 		switch g.intn(3) {
 		case 0:
 			q := g.queryExpr(outer, nil, false)
+			if !q.total && g.chance(0.2) {
+				// Whether rows exist past an OFFSET does not depend on
+				// their order.
+				q.sql += pick(g, []string{" LIMIT 1", " OFFSET 1", " OFFSET 2", " LIMIT 0"})
+			}
 			return pick(g, []string{"EXISTS (", "NOT EXISTS ("}) + q.sql + ")"
 		case 1:
 			ek := g.kindOf(ctx.cols, kInt, kText, kNum)
