@@ -61,7 +61,8 @@ func scalarFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok 
 	null := false
 	for i, v := range vals {
 		if i > 0 && (name == "substr" || name == "substring") {
-			if !types[i].isInt() && types[i].kind != kUnknown {
+			// substr(text, integer [, integer]): a bigint is not cast down.
+			if !types[i].isInt() && types[i].kind != kUnknown || types[i].kind == kInt8 {
 				return nil, typUnknown, false, nil
 			}
 			continue
@@ -165,7 +166,7 @@ func roundFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, er
 	}
 	var scale int64
 	if places {
-		if !types[1].isInt() && types[1].kind != kUnknown {
+		if !types[1].isInt() && types[1].kind != kUnknown || types[1].kind == kInt8 {
 			return nil, typUnknown, false, nil
 		}
 		n, err := cast(vals[1], types[1], typInt4, false /* explicit */)
