@@ -12,42 +12,58 @@ package conformance
 //
 //   - Order. A query's rows are compared as a multiset unless its ORDER BY
 //     lists every output column, and LIMIT and OFFSET come only with such
-//     an ORDER BY; a scalar subquery is an aggregate (one row) or ends in
-//     ORDER BY its one column LIMIT 1.
+//     an ORDER BY (or under EXISTS, whose answer does not depend on which
+//     rows are kept); a scalar subquery is an aggregate (one row) or ends
+//     in ORDER BY its one column LIMIT 1.
 //   - Numeric scale. 1.5 and 1.50 are equal but print differently, so a
 //     value that is deduplicated, grouped, set-combined, sorted under a
 //     LIMIT, or chosen by min, max, GREATEST or LEAST is a numeric of a
 //     fixed scale (kNum: columns are numeric(6,2)); quotients, averages
 //     and mixed-scale values (kNumX) appear only where every value is
-//     printed as computed.
+//     printed as computed. Numbers are integers or numeric, never double
+//     precision (round(int) is one), whose text PostgreSQL and Go print
+//     differently and for which round(x, n) does not exist.
 //   - Errors whose occurrence depends on the plan. PostgreSQL evaluates a
 //     WHERE or ON condition wherever its plan puts it (pushed below a
 //     join, before or after another condition) and AND and OR in any
-//     order, so an expression that can fail appears only in the select
-//     list of a query without LIMIT, outside AND and OR ("risky"): a
-//     division by a column (22012), int4 overflow (22003). Elsewhere a
-//     divisor is wrapped in NULLIF(…, 0) and values stay small.
-//   - string_agg orders by its argument, so its result is determined.
+//     order, and folds constant expressions, a derived table's constant
+//     columns included, when it plans, failing even if no row would reach
+//     them. So an expression that can fail (22012 division by zero, 22003
+//     int4 overflow) appears only in the select list of a query without
+//     LIMIT, outside AND and OR ("risky"), with a table's column as the
+//     operand that fails. Elsewhere a divisor is wrapped in NULLIF(…, 0)
+//     and values stay small.
+//   - string_agg orders by its argument, so its result is determined; a
+//     literal argument is cast to text, or DISTINCT would not find the
+//     ORDER BY among the arguments (42P10).
 //   - FULL JOIN … ON has only equalities of columns: PostgreSQL refuses
 //     other conditions (0A000, merge- or hash-joinable conditions only).
 //   - An aggregate's arguments use only the subquery's own columns: an
 //     aggregate over outer columns belongs to the outer query, a rule
 //     this generator does not model.
+//   - A GROUP BY expression names a column (GROUP BY 1 would be an
+//     ordinal, GROUP BY TRUE an error), and a subquery does not name a
+//     GROUP BY expression: PostgreSQL does not match one inside a
+//     subquery (42803, the subquery uses an ungrouped column).
+//   - substr's position is cast to integer: substr(text, bigint) does not
+//     exist (42883) and count(*) is a bigint.
 //
 // Constructs reldb reports as unsupported (0A000) are not generated, so
 // that the comparison stays meaningful: aggregate FILTER, row
 // constructors ((a, b) = (c, d)), window functions, NATURAL joins,
 // LATERAL, DISTINCT ON, GROUPING SETS.
 //
-// Known differences from PostgreSQL that reldb cannot fix locally, also
+// A known difference from PostgreSQL that reldb cannot fix locally, also
 // not generated:
 //
 //   - Type errors. PostgreSQL resolves types when it plans (42883 for
-//     text = integer, 22P02 for integer = 'x', even over an empty table);
-//     reldb types values as it evaluates them, so it reports such an error
-//     only when a row reaches the expression. Deliberately mistyped
-//     expressions are generated only in the select list of a query
-//     without FROM, where the expression is evaluated once.
+//     text = integer, 22P02 for integer = 'x', 42883 for round(x, bigint),
+//     even over an empty table); reldb types values as it evaluates them,
+//     so it reports such an error only when a row reaches the expression:
+//     SELECT a.s = 1 FROM t0 a WHERE false is 42883 on PostgreSQL and an
+//     empty result on reldb. Deliberately mistyped expressions are
+//     generated only as the select list of a query without FROM, which is
+//     evaluated once.
 
 import (
 	"fmt"
@@ -681,13 +697,11 @@ func (g *Random) grouped(from rqFrom, outer []rqCol, want []rqKind, where string
 	cols := append(slices.Clone(keys), outer...)
 	for _, k := range keys {
 		// Grouped by a table's primary key, its other columns are grouped
-		// too (PostgreSQL's functional dependency). Not for a subquery:
-		// key keeps them out of one.
+		// too (PostgreSQL's functional dependency), in subqueries as well.
 		if k.base && !k.key && strings.HasSuffix(k.ref, ".id") {
 			prefix := strings.TrimSuffix(k.ref, "id")
 			for _, c := range from.cols {
 				if strings.HasPrefix(c.ref, prefix) && c.ref != k.ref {
-					c.key = true
 					cols = append(cols, c)
 				}
 			}
