@@ -519,14 +519,22 @@ func (ev *evaluator) inList(e *ir.InList) (any, sqlType, error) {
 	return e.Not, typBool, nil
 }
 
+// coalesce is COALESCE(args...). Every argument is evaluated, for its
+// type, but PostgreSQL stops at the first that is not NULL: a data error
+// (class 22, a division by zero) in an argument after it is not one.
 func (ev *evaluator) coalesce(args []ir.Expr) (any, sqlType, error) {
 	var vals []any
 	var types []sqlType
+	found := false
 	for _, a := range args {
 		v, t, err := ev.eval(a)
 		if err != nil {
+			if found && strings.HasPrefix(pgerr.Code(err), "22") {
+				continue
+			}
 			return nil, t, err
 		}
+		found = found || v != nil
 		vals, types = append(vals, v), append(types, t)
 	}
 	to := types[0]
