@@ -98,18 +98,23 @@ func (ev *evaluator) scalarSubquery(e *ir.Subquery) (any, sqlType, error) {
 }
 
 // quantified is x op ANY / ALL (subquery), and so IN (subquery): true,
-// false or NULL as the comparisons with each row combine.
+// false or NULL as the comparisons with each row combine. As in
+// PostgreSQL, x is evaluated only if the subquery returns a row: over no
+// rows ANY is false and ALL true, and x cannot fail.
 func (ev *evaluator) quantified(e *ir.Quantified) (any, sqlType, error) {
-	l, lt, err := ev.eval(e.Left)
-	if err != nil {
-		return nil, typBool, err
-	}
 	res, err := ev.subquery(e.Query)
 	if err != nil {
 		return nil, typBool, err
 	}
 	if len(res.Columns) != 1 {
 		return nil, typBool, pgerr.New(pgerr.SyntaxError, "subquery has too many columns")
+	}
+	if len(res.Rows) == 0 {
+		return e.Quant == ir.All, typBool, nil
+	}
+	l, lt, err := ev.eval(e.Left)
+	if err != nil {
+		return nil, typBool, err
 	}
 	first := func(yield func(any) bool) {
 		for _, r := range res.Rows {
