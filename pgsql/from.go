@@ -307,7 +307,7 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 	}
 	var lookup func(lrow []any) ([][]any, error)
 	switch {
-	case right == nil && ev.probing():
+	case right == nil && ev.readsNoRows():
 		lookup = func([]any) ([][]any, error) { return nil, nil }
 	case right == nil:
 		lookup, err = innerLookup(tx, left.sc, rsc, cond, ev)

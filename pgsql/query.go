@@ -141,7 +141,7 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 		q.Where(pushdown(ts, alias, where, ev)...)
 	}
 	var recs []engine.Record
-	if !ev.probing() {
+	if !ev.readsNoRows() {
 		var err error
 		if recs, err = q.All(); err != nil {
 			return nil, err

@@ -22,6 +22,10 @@ type queryEnv struct {
 	corr  *bool      // set when a column was found in an enclosing query
 	cache map[cacheKey]Result
 	view  *viewRun // the run of the view whose query this is; nil outside one (view.go)
+	// describe is set when Prepare runs the query for its column types
+	// (prepare.go): every table read returns no rows, so describing a
+	// query costs about as much as running it on empty tables.
+	describe bool
 	// anySets holds the value sets of = ANY (parameter) (array.go).
 	anySets map[*ir.Quantified]*anySet
 }
@@ -66,7 +70,7 @@ func (ev *evaluator) subquery(st *ir.Select) (Result, error) {
 	if res, ok := ev.q.cache[key]; ok {
 		return res, nil
 	}
-	child := &evaluator{params: ev.params, q: &queryEnv{s: ev.q.s, tx: ev.q.tx, outer: ev, ctes: ev.q.ctes, corr: new(bool), cache: ev.q.cache, view: ev.q.view}}
+	child := &evaluator{params: ev.params, q: &queryEnv{s: ev.q.s, tx: ev.q.tx, outer: ev, ctes: ev.q.ctes, corr: new(bool), cache: ev.q.cache, view: ev.q.view, describe: ev.q.describe}}
 	res, err := ev.q.s.query(ev.q.tx, st, child)
 	if err != nil {
 		return Result{}, err
