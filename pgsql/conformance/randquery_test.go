@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,15 +164,19 @@ func runPostgres(pg *PostgreSQL, c rqCase) ([]Result, error) {
 	return res[2:], nil
 }
 
-// rqResult is reldb's result of a statement, with its error message.
+// rqResult is reldb's result of a statement, with its error message and
+// its columns' types.
 type rqResult struct {
 	Result
-	msg string
+	msg   string
+	types []string
 }
 
 // runReldb runs the setup and the queries in one session on a fresh
-// in-memory database. It fails the test if a statement panics, hangs, or
-// fails with an error that is not a *pgsql.Error.
+// in-memory database, each query both as a simple query and prepared
+// (Prepare, then ExecPrepared, as the extended protocol and the driver
+// run it), which must agree. It fails the test if a statement panics,
+// hangs, or fails with an error that is not a *pgsql.Error.
 func runReldb(t *testing.T, c rqCase) []rqResult {
 	t.Helper()
 	db, err := engine.Open(engine.Options{})
@@ -185,18 +190,31 @@ func runReldb(t *testing.T, c rqCase) []rqResult {
 		stmts = append(stmts, q.SQL)
 	}
 	for i, stmt := range stmts {
-		r, err := execGuarded(s, stmt)
+		r, err := execGuarded(s, stmt, false /* prepared */)
 		if err != nil {
 			t.Fatalf("seed %d statement %d: %v\n%s", c.seed, i, err, c.describe(stmt))
 		}
 		out = append(out, r)
+		if i < len(c.setup) {
+			continue
+		}
+		p, err := execGuarded(s, stmt, true /* prepared */)
+		if err != nil {
+			t.Fatalf("seed %d statement %d, prepared: %v\n%s", c.seed, i, err, c.describe(stmt))
+		}
+		ordered := c.queries[i-len(c.setup)].Ordered
+		if ps, rs := table(p.Result, ordered), table(r.Result, ordered); ps != rs || !slices.Equal(p.types, r.types) {
+			t.Errorf("seed %d query %d: prepared, reldb differs from its simple query (replay: RELDB_RANDQUERY_SEED=%d)\n%s\nsimple query %v:\n%s\nprepared %v:\n%s",
+				c.seed, i-len(c.setup), c.seed, c.describe(stmt), r.types, indent(rs+r.msg), p.types, indent(ps+p.msg))
+		}
 	}
 	return out
 }
 
 // execGuarded runs one statement with a deadline, turning a panic, a hang
-// or an error of another type than *pgsql.Error into an error.
-func execGuarded(s *pgsql.Session, stmt string) (rqResult, error) {
+// or an error of another type than *pgsql.Error into an error. Prepared,
+// its types are those Prepare described.
+func execGuarded(s *pgsql.Session, stmt string, prepared bool) (rqResult, error) {
 	type answer struct {
 		r   rqResult
 		err error
@@ -210,11 +228,27 @@ func execGuarded(s *pgsql.Session, stmt string) (rqResult, error) {
 				done <- answer{err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
 			}
 		}()
-		res, err := s.Exec(ctx, stmt)
+		var res pgsql.Result
+		var cols []pgsql.Column
+		var err error
+		if prepared {
+			var p *pgsql.Prepared
+			if p, err = s.Prepare(ctx, stmt, nil); err == nil {
+				cols = p.Columns()
+				res, err = s.ExecPrepared(ctx, p, nil)
+			}
+		} else {
+			res, err = s.Exec(ctx, stmt)
+			cols = res.Columns
+		}
 		var pe *pgsql.Error
 		switch {
 		case err == nil:
-			done <- answer{r: rqResult{Result: resultOf(res)}}
+			r := rqResult{Result: resultOf(res)}
+			for _, c := range cols {
+				r.types = append(r.types, c.TypeName())
+			}
+			done <- answer{r: r}
 		case errors.As(err, &pe):
 			done <- answer{r: rqResult{Result: Result{SQLState: pe.Code}, msg: pe.Message}}
 		default:
