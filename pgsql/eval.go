@@ -33,7 +33,7 @@ type scope struct {
 	rels   []binding
 	using  map[string]int // an unqualified USING column -> its position in row
 	stars  []int          // the positions * expands to; nil for all, in order
-	merged []mergedColumn // a FULL JOIN's USING columns, the last of rels
+	merged []mergedColumn // a FULL (or RIGHT) JOIN's USING columns, the last of rels
 	row    []any
 }
 
@@ -569,10 +569,10 @@ func commonType(a, b sqlType, ctx string) (sqlType, error) {
 		}
 		return typNumeric, nil
 	case a.isText() && b.isText():
-		if a.kind == b.kind && a.kind == kBpchar {
-			return sqlType{kind: kBpchar}, nil
-		}
-		return typText, nil
+		// text, varchar and char convert to one another implicitly, so
+		// PostgreSQL's select_common_type keeps the first: COALESCE(c, t)
+		// of a char(n) c is char, padded; COALESCE(t, c) is text.
+		return sqlType{kind: a.kind}, nil
 	case a.kind == b.kind:
 		return sqlType{kind: a.kind}, nil
 	case timeKind(a) && timeKind(b):
@@ -733,10 +733,11 @@ func compareOp(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, e
 	if rt.kind == kBpchar && r != nil {
 		r = strings.TrimRight(r.(string), " ")
 	}
-	if lt.kind == kBpchar && rt.kind == kUnknown && r != nil {
+	// Against an untyped literal or a varchar, char's own = applies.
+	if lt.kind == kBpchar && (rt.kind == kUnknown || rt.kind == kVarchar) && r != nil {
 		r = strings.TrimRight(r.(string), " ")
 	}
-	if rt.kind == kBpchar && lt.kind == kUnknown && l != nil {
+	if rt.kind == kBpchar && (lt.kind == kUnknown || lt.kind == kVarchar) && l != nil {
 		l = strings.TrimRight(l.(string), " ")
 	}
 	if lt.array || rt.array {

@@ -438,6 +438,19 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 			merged = append(merged, mergedColumn{name: name, typ: t, left: li, right: ri, lt: lt, rt: rt})
 			keep = -len(merged) // placed after the right side below
 		}
+		if kind == ir.JoinRight {
+			// The right side's column, of the common type: a text column
+			// USING a char(n) one drops the padding.
+			lt, rt := l.typeAt(li), r.typeAt(ri-lw)
+			t, err := commonType(lt, rt, "JOIN/USING")
+			if err != nil {
+				return nil, nil, err
+			}
+			if t.kind != rt.kind {
+				merged = append(merged, mergedColumn{name: name, typ: t, left: ri, right: ri, lt: rt, rt: rt})
+				keep = -len(merged)
+			}
+		}
 		sc.using[name] = keep
 		sc.stars = append(sc.stars, keep)
 		hidden[li], hidden[ri] = true, true
@@ -454,8 +467,9 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 		}
 	}
 	if merged != nil {
-		// FULL JOIN's USING columns are COALESCE(left, right): a table of
-		// their own after both sides, that no qualified name reaches.
+		// FULL JOIN's USING columns are COALESCE(left, right), a RIGHT
+		// JOIN's that change type the right side's: a table of their own
+		// after both sides, that no qualified name reaches.
 		ts := &tableSchema{index: map[string]int{}}
 		for i, m := range merged {
 			ts.def.Columns = append(ts.def.Columns, engine.Column{Name: m.name})
@@ -582,7 +596,8 @@ func indexed(ts *tableSchema, i int) bool {
 }
 
 // mergedColumn is a USING column of a FULL JOIN: the left value, else the
-// right one, in their common type.
+// right one, in their common type; or of a RIGHT JOIN, whose left and
+// right are both the right side's column.
 type mergedColumn struct {
 	name        string
 	typ         sqlType

@@ -480,7 +480,11 @@ func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 			if i > 0 && delims[i] != nil {
 				b.WriteString(delims[i].(string))
 			}
-			b.WriteString(v.(string))
+			s := v.(string)
+			if t.kind == kBpchar {
+				s = strings.TrimRight(s, " ") // string_agg takes text
+			}
+			b.WriteString(s)
 		}
 		return b.String(), typText, nil
 	}
