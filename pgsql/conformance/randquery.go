@@ -261,13 +261,15 @@ func (g *Random) genSchema() {
 			case kInt:
 				c.sqlType = pick(g, []string{"integer", "integer", "bigint", "smallint"})
 			case kText:
-				c.sqlType = pick(g, []string{"text", "text", "varchar(10)"})
+				// char(3) pads to 3 and ignores trailing blanks when it
+				// compares: the texts all fit.
+				c.sqlType = pick(g, []string{"text", "text", "text", "varchar(10)", "varchar(10)", "char(3)"})
 			case kNum:
 				c.sqlType = "numeric(6,2)"
 			case kBool:
 				c.sqlType = "boolean"
 			}
-			c.unique = nk.kind == kText && g.chance(0.1)
+			c.unique = nk.kind == kText && c.sqlType != "char(3)" && g.chance(0.1)
 			t.cols = append(t.cols, c)
 		}
 		g.tables = append(g.tables, t)
