@@ -65,9 +65,13 @@ func (ev *evaluator) caseExpr(e *ir.Case) (any, sqlType, error) {
 		}
 		rt := t
 		if r != chosen {
+			// A branch not taken may fail (1 / 0); see failedType.
 			var err error
 			if _, rt, err = ev.eval(r); err != nil {
-				continue
+				var ok bool
+				if rt, ok = failedType(r, rt); !ok {
+					continue
+				}
 			}
 		}
 		var err error

@@ -521,7 +521,8 @@ func (ev *evaluator) inList(e *ir.InList) (any, sqlType, error) {
 
 // coalesce is COALESCE(args...). Every argument is evaluated, for its
 // type, but PostgreSQL stops at the first that is not NULL: a data error
-// (class 22, a division by zero) in an argument after it is not one.
+// (class 22, a division by zero) in an argument after it is not one (see
+// failedType for its type).
 func (ev *evaluator) coalesce(args []ir.Expr) (any, sqlType, error) {
 	var vals []any
 	var types []sqlType
@@ -530,6 +531,9 @@ func (ev *evaluator) coalesce(args []ir.Expr) (any, sqlType, error) {
 		v, t, err := ev.eval(a)
 		if err != nil {
 			if found && strings.HasPrefix(pgerr.Code(err), "22") {
+				if t, ok := failedType(a, t); ok {
+					vals, types = append(vals, nil), append(types, t)
+				}
 				continue
 			}
 			return nil, t, err
@@ -551,6 +555,22 @@ func (ev *evaluator) coalesce(args []ir.Expr) (any, sqlType, error) {
 		}
 	}
 	return nil, to, nil
+}
+
+// failedType is the type of e, whose evaluation failed reporting type t,
+// when t can be trusted: an arithmetic operator's, which is its result's
+// or an operand's, a number either way. Other expressions report the type
+// of whatever part failed, which may be no type e could have.
+func failedType(e ir.Expr, t sqlType) (sqlType, bool) {
+	b, ok := e.(*ir.Binary)
+	if !ok || t.kind == kUnknown {
+		return t, false
+	}
+	switch b.Op {
+	case "+", "-", "*", "/", "%":
+		return t, true
+	}
+	return t, false
 }
 
 // commonType is the type two branches of COALESCE (or a comparison)
