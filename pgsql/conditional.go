@@ -149,7 +149,9 @@ func (ev *evaluator) like(e *ir.Like) (any, sqlType, error) {
 			return nil, typBool, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s ~~ text", t)
 		}
 		s := v.(string)
-		if t.kind == kBpchar {
+		if t.kind == kBpchar && i > 0 {
+			// char(n) LIKE matches the padded value; a char pattern is
+			// read as text, without its padding.
 			s = strings.TrimRight(s, " ")
 		}
 		vals[i] = s

@@ -216,13 +216,26 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 	case *ir.Coalesce:
 		return ev.coalesce(e.Args)
 	case *ir.NullIf:
+		// Both sides are evaluated, as in PostgreSQL, even when the left
+		// is NULL.
 		l, lt, err := ev.eval(e.Left)
-		if err != nil || l == nil {
+		if err != nil {
 			return nil, lt, err
 		}
 		r, rt, err := ev.eval(e.Right)
 		if err != nil {
 			return nil, lt, err
+		}
+		if lt.kind == kBpchar && rt.kind == kText {
+			// = of char and text is text's, and NULLIF returns its left
+			// operand as = took it: text, without the padding.
+			lt = typText
+			if l != nil {
+				l = strings.TrimRight(l.(string), " ")
+			}
+		}
+		if l == nil {
+			return nil, lt, nil
 		}
 		if r != nil {
 			eq, _, err := binary("=", l, lt, r, rt)
@@ -577,10 +590,12 @@ func failedType(e ir.Expr, t sqlType) (sqlType, bool) {
 // resolve to.
 func commonType(a, b sqlType, ctx string) (sqlType, error) {
 	switch {
+	// An untyped literal takes the other's type, without its modifier:
+	// COALESCE('a', c) of a char(3) c is char, and 'a' is not padded.
 	case a.kind == kUnknown:
-		return b, nil
+		return sqlType{kind: b.kind, array: b.array, vector: b.vector}, nil
 	case b.kind == kUnknown:
-		return a, nil
+		return sqlType{kind: a.kind, array: a.array, vector: a.vector}, nil
 	case a.isInt() && b.isInt():
 		return sqlType{kind: max(a.kind, b.kind)}, nil
 	case isNumber(a) && isNumber(b):
