@@ -97,11 +97,11 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 		setRow(ev, r)
 		var k strings.Builder
 		for _, e := range keys {
-			v, _, err := ev.eval(e)
+			v, t, err := ev.eval(e)
 			if err != nil {
 				return nil, false, err
 			}
-			k.WriteString(valueKey(v))
+			k.WriteString(typedKey(v, t))
 		}
 		b, ok := byKey[k.String()]
 		if !ok {
@@ -271,6 +271,16 @@ func checkGrouped(exprs, keys []ir.Expr, sc *scope, ev *evaluator) error {
 	return err
 }
 
+// typedKey is valueKey for a value of type t: char values that differ
+// only in trailing blanks are equal, as char compares them (a char
+// without a length holds values of any padding).
+func typedKey(v any, t sqlType) string {
+	if s, ok := v.(string); ok && t.kind == kBpchar {
+		v = strings.TrimRight(s, " ")
+	}
+	return valueKey(v)
+}
+
 // valueKey is a value's identity for grouping and DISTINCT: equal SQL
 // values, NULLs included, give equal keys.
 func valueKey(v any) string {
@@ -362,7 +372,7 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 			continue
 		}
 		if f.Distinct {
-			k := valueKey(v)
+			k := typedKey(v, t)
 			if seen[k] {
 				continue
 			}

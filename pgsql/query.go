@@ -459,8 +459,8 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		}
 		if st.Distinct {
 			var k strings.Builder
-			for _, v := range vals {
-				k.WriteString(valueKey(v))
+			for i, v := range vals {
+				k.WriteString(typedKey(v, targets[i].typ))
 			}
 			if seen[k.String()] {
 				continue
