@@ -22,6 +22,11 @@ func (ev *evaluator) caseExpr(e *ir.Case) (any, sqlType, error) {
 		if arg, argT, err = ev.eval(e.Arg); err != nil {
 			return nil, argT, err
 		}
+		if argT.kind == kUnknown {
+			// PostgreSQL makes an untyped literal CASE operand text:
+			// CASE 'b ' WHEN c compares as text, with the blank.
+			argT = typText
+		}
 	}
 	chosen := e.Else
 	for _, w := range e.Whens {
