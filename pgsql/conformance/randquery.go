@@ -15,14 +15,17 @@ package conformance
 //     an ORDER BY (or under EXISTS, whose answer does not depend on which
 //     rows are kept); a scalar subquery is an aggregate (one row) or ends
 //     in ORDER BY its one column LIMIT 1.
-//   - Numeric scale. 1.5 and 1.50 are equal but print differently, so a
-//     value that is deduplicated, grouped, set-combined, sorted under a
-//     LIMIT, or chosen by min, max, GREATEST or LEAST is a numeric of a
-//     fixed scale (kNum: columns are numeric(6,2)); quotients, averages
-//     and mixed-scale values (kNumX) appear only where every value is
-//     printed as computed. Numbers are integers or numeric, never double
-//     precision (round(int) is one), whose text PostgreSQL and Go print
-//     differently and for which round(x, n) does not exist.
+//   - Equal values that print differently. 1.5 and 1.50 are equal
+//     numerics, 'ab' and 'ab ' equal chars, so a value that is
+//     deduplicated, grouped, set-combined, sorted under a LIMIT, or
+//     chosen by min or max could print either way. There a numeric has a
+//     fixed scale (kNum: columns are numeric(6,2)) and a string is text
+//     (kText); quotients, averages and mixed-scale values (kNumX), and
+//     char(3) columns and expressions of type char (kChar) appear only
+//     where every value is printed as computed, or converted to text.
+//     Numbers are integers or numeric, never double precision (round(int)
+//     is one), whose text PostgreSQL and Go print differently and for
+//     which round(x, n) does not exist.
 //   - Errors whose occurrence depends on the plan. PostgreSQL evaluates a
 //     WHERE or ON condition wherever its plan puts it (pushed below a
 //     join, before or after another condition) and AND and OR in any
@@ -106,6 +109,11 @@ const (
 	kNumX               // numeric of any scale (a kNum is one too)
 	kText               // text or varchar
 	kBool               // boolean
+	// kChar is char(3), and expressions of type char: values equal
+	// without their trailing blanks print differently ('ab' and 'ab '
+	// as char), so like kNumX it is kept from deduplication, grouping,
+	// set operations, sorting under a LIMIT, min and max.
+	kChar
 )
 
 var _ fmt.Stringer = kInt
@@ -122,15 +130,20 @@ func (k rqKind) String() string {
 		return "text"
 	case kBool:
 		return "bool"
+	case kChar:
+		return "char"
 	}
 	return "rqKind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// stable is the kind itself, or kNum for kNumX: a kind whose equal values
-// print alike.
+// stable is the kind itself, or kNum for kNumX and kText for kChar: a
+// kind whose equal values print alike.
 func (k rqKind) stable() rqKind {
-	if k == kNumX {
+	switch k {
+	case kNumX:
 		return kNum
+	case kChar:
+		return kText
 	}
 	return k
 }
@@ -269,7 +282,10 @@ func (g *Random) genSchema() {
 			case kBool:
 				c.sqlType = "boolean"
 			}
-			c.unique = nk.kind == kText && c.sqlType != "char(3)" && g.chance(0.1)
+			if c.sqlType == "char(3)" {
+				c.kind = kChar
+			}
+			c.unique = c.kind == kText && g.chance(0.1)
 			t.cols = append(t.cols, c)
 		}
 		g.tables = append(g.tables, t)
@@ -385,7 +401,7 @@ func (g *Random) alias(prefix string) string {
 func (g *Random) randomKinds(n int, stable bool) []rqKind {
 	ks := make([]rqKind, n)
 	for i := range ks {
-		k := pick(g, []rqKind{kInt, kInt, kNum, kNumX, kText, kText, kBool})
+		k := pick(g, []rqKind{kInt, kInt, kNum, kNumX, kText, kText, kBool, kChar})
 		if stable {
 			k = k.stable()
 		}
@@ -686,7 +702,9 @@ func (g *Random) grouped(from rqFrom, outer []rqCol, want []rqKind, where string
 	var keySQL []string
 	for n := g.between(0, 2); n > 0; n-- {
 		c := pick(g, from.cols)
-		if c.kind == kNumX {
+		if c.kind == kNumX || c.kind == kChar && !c.base {
+			// Equal values that print differently: the group's would be
+			// either. A table's char(3) column pads all alike.
 			continue
 		}
 		key := c
@@ -744,7 +762,7 @@ func (g *Random) keyExpr(c rqCol) rqCol {
 		k = pick(g, []rqCol{{ref: "(" + c.ref + " % 3)", kind: kInt}, {ref: "(" + c.ref + " > 2)", kind: kBool}, {ref: "abs(" + c.ref + ")", kind: kInt}})
 	case kNum:
 		k = pick(g, []rqCol{{ref: "round(" + c.ref + ", 1)", kind: kNumX}, {ref: "(" + c.ref + " < 0)", kind: kBool}, {ref: "(" + c.ref + " * 2)", kind: kNum}})
-	case kText:
+	case kText, kChar:
 		k = pick(g, []rqCol{{ref: "upper(" + c.ref + ")", kind: kText}, {ref: "substr(" + c.ref + ", 1, 1)", kind: kText}, {ref: "length(" + c.ref + ")", kind: kInt}})
 	default:
 		k = rqCol{ref: "(" + c.ref + " IS NOT TRUE)", kind: kBool}
@@ -1021,6 +1039,8 @@ func sqlTypeOf(k rqKind) string {
 		return "numeric"
 	case kText:
 		return "text"
+	case kChar:
+		return "char(3)"
 	}
 	return "boolean"
 }
@@ -1034,7 +1054,7 @@ func (g *Random) literal(k rqKind) string {
 		return pick(g, rqNums)
 	case kNumX:
 		return pick(g, []string{"0.5", "1.125", "3.000", "-2.5", "0.333", "7.0"})
-	case kText:
+	case kText, kChar:
 		return quote(pick(g, rqTexts))
 	}
 	return pick(g, []string{"TRUE", "FALSE"})
@@ -1057,6 +1077,11 @@ func (g *Random) expr(ctx *rqCtx, k rqKind, d int) string {
 		return g.numxExpr(ctx, d)
 	case kText:
 		return g.textExpr(ctx, d)
+	case kChar:
+		if g.chance(0.3) {
+			return pick(g, []string{"GREATEST(", "LEAST("}) + g.expr(ctx, kChar, d-1) + ", " + g.expr(ctx, kChar, d-1) + ")"
+		}
+		return g.common(ctx, kChar, d)
 	}
 	return g.boolExpr(ctx, d)
 }
@@ -1188,9 +1213,9 @@ func (g *Random) numxExpr(ctx *rqCtx, d int) string {
 func (g *Random) textExpr(ctx *rqCtx, d int) string {
 	switch g.intn(12) {
 	case 0, 1:
-		return "(" + g.expr(ctx, kText, d-1) + " || " + g.expr(ctx, kText, d-1) + ")"
+		return "(" + g.expr(ctx, g.kindOf(ctx.cols, kText, kChar), d-1) + " || " + g.expr(ctx, kText, d-1) + ")"
 	case 2:
-		return pick(g, []string{"upper(", "lower(", "btrim(", "ltrim(", "rtrim("}) + g.expr(ctx, kText, d-1) + ")"
+		return pick(g, []string{"upper(", "lower(", "btrim(", "ltrim(", "rtrim("}) + g.expr(ctx, g.kindOf(ctx.cols, kText, kChar), d-1) + ")"
 	case 3:
 		// substr takes an integer, not a bigint: cast the position.
 		pos := "CAST(" + g.expr(ctx, kInt, d-1) + " AS integer)"
@@ -1207,7 +1232,7 @@ func (g *Random) textExpr(ctx *rqCtx, d int) string {
 		}
 		return "concat_ws(" + g.literal(kText) + ", " + strings.Join(args, ", ") + ")"
 	case 6:
-		return "CAST(" + g.expr(ctx, pick(g, []rqKind{kInt, kNumX, kBool}), d-1) + " AS text)"
+		return "CAST(" + g.expr(ctx, pick(g, []rqKind{kInt, kNumX, kBool, kChar}), d-1) + " AS text)"
 	case 7:
 		return pick(g, []string{"GREATEST(", "LEAST("}) + g.expr(ctx, kText, d-1) + ", " + g.expr(ctx, kText, d-1) + ")"
 	}
@@ -1217,9 +1242,12 @@ func (g *Random) textExpr(ctx *rqCtx, d int) string {
 func (g *Random) boolExpr(ctx *rqCtx, d int) string {
 	switch g.intn(16) {
 	case 0, 1, 2:
-		k := g.kindOf(ctx.cols, kInt, kNumX, kText, kBool)
+		k := g.kindOf(ctx.cols, kInt, kNumX, kText, kBool, kChar)
 		op := pick(g, []string{" = ", " <> ", " < ", " <= ", " > ", " >= ", " != "})
 		right := g.expr(ctx, k, d-1)
+		if k == kChar && g.chance(0.3) {
+			right = g.expr(ctx, kText, d-1) // char against text compares as text
+		}
 		if g.chance(0.05) {
 			right = "NULL"
 		}
@@ -1230,16 +1258,16 @@ func (g *Random) boolExpr(ctx *rqCtx, d int) string {
 	case 4:
 		return "NOT " + g.expr(ctx, kBool, d-1)
 	case 5:
-		return "(" + g.expr(ctx, g.kindOf(ctx.cols, kInt, kNum, kNumX, kText, kBool), d-1) + pick(g, []string{" IS NULL", " IS NOT NULL"}) + ")"
+		return "(" + g.expr(ctx, g.kindOf(ctx.cols, kInt, kNum, kNumX, kText, kBool, kChar), d-1) + pick(g, []string{" IS NULL", " IS NOT NULL"}) + ")"
 	case 6:
-		k := g.kindOf(ctx.cols, kInt, kNum, kNumX, kText, kBool)
+		k := g.kindOf(ctx.cols, kInt, kNum, kNumX, kText, kBool, kChar)
 		return "(" + g.expr(ctx, k, d-1) + pick(g, []string{" IS DISTINCT FROM ", " IS NOT DISTINCT FROM "}) + g.expr(ctx, k, d-1) + ")"
 	case 7:
-		k := g.kindOf(ctx.cols, kInt, kNumX, kText)
+		k := g.kindOf(ctx.cols, kInt, kNumX, kText, kChar)
 		return "(" + g.expr(ctx, k, d-1) + pick(g, []string{" BETWEEN ", " NOT BETWEEN ", " BETWEEN SYMMETRIC "}) +
 			g.expr(ctx, k, d-1) + " AND " + g.expr(ctx, k, d-1) + ")"
 	case 8:
-		k := g.kindOf(ctx.cols, kInt, kNumX, kText)
+		k := g.kindOf(ctx.cols, kInt, kNumX, kText, kChar)
 		var list []string
 		for n := g.between(1, 4); n > 0; n-- {
 			if g.chance(0.15) {
@@ -1251,7 +1279,7 @@ func (g *Random) boolExpr(ctx *rqCtx, d int) string {
 		return "(" + g.expr(ctx, k, d-1) + pick(g, []string{" IN (", " NOT IN ("}) + strings.Join(list, ", ") + "))"
 	case 9:
 		pat := pick(g, []string{"a%", "%b", "_", "%", "a\\_%", "%A%", "", "a_", "%a%b%", "\\%"})
-		return "(" + g.expr(ctx, kText, d-1) + pick(g, []string{" LIKE ", " NOT LIKE ", " ILIKE ", " NOT ILIKE "}) + quote(pat) + ")"
+		return "(" + g.expr(ctx, g.kindOf(ctx.cols, kText, kChar), d-1) + pick(g, []string{" LIKE ", " NOT LIKE ", " ILIKE ", " NOT ILIKE "}) + quote(pat) + ")"
 	case 10:
 		return "(" + g.expr(ctx, kBool, d-1) + pick(g, []string{" IS TRUE", " IS NOT TRUE", " IS FALSE", " IS NOT FALSE", " IS UNKNOWN", " IS NOT UNKNOWN"}) + ")"
 	case 11:
@@ -1318,11 +1346,13 @@ func (g *Random) aggregate(ctx *rqCtx, k rqKind) string {
 			return "sum(" + g.expr(arg, kNumX, 1) + ")"
 		}
 		return "avg(" + distinct + g.expr(arg, g.kindOf(arg.cols, kInt, kNum), 1) + ")"
-	case kText:
+	case kText, kChar:
+		// min and max of char could return either of two equal values;
+		// string_agg takes text, so a char argument loses its padding.
 		if g.chance(0.4) {
 			return pick(g, []string{"min(", "max("}) + distinct + g.expr(arg, kText, 1) + ")"
 		}
-		e := g.expr(arg, kText, 1)
+		e := g.expr(arg, g.kindOf(arg.cols, kText, kChar), 1)
 		if strings.HasPrefix(e, "'") {
 			// An untyped literal would be text as the argument but not in
 			// ORDER BY, which PostgreSQL refuses with DISTINCT (42P10).
