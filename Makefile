@@ -5,7 +5,7 @@ FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 COUNT    ?= 1
 
-.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance crash crash-power soak peers compat parsecheck parsecheck-fuzz
+.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance randquery crash crash-power soak peers compat parsecheck parsecheck-fuzz
 
 all: test
 
@@ -63,10 +63,18 @@ fuzz:
 	done
 
 ## conformance: the relation scenarios on reldb and on a throwaway PostgreSQL
-## server (Debian's postgresql package), compared statement by statement; and
-## the SQL corpus (pgsql/conformance) checked against that server.
+## server (Debian's postgresql package), compared statement by statement; the
+## SQL corpus (pgsql/conformance) checked against that server; and random
+## queries on both for RANDQUERY_TIME (pgsql/conformance/randquery.go).
+RANDQUERY_TIME ?= 25s
 conformance:
-	RELDB_CONFORMANCE=1 $(GO) test -count=1 -run 'TestConformance|TestCorpus' ./engine ./pgsql/conformance
+	RELDB_CONFORMANCE=1 RELDB_RANDQUERY_TIME=$(RANDQUERY_TIME) $(GO) test -count=1 -run 'TestConformance|TestCorpus|TestRandomQueries' ./engine ./pgsql/conformance
+
+## randquery: random queries on reldb and PostgreSQL for RANDQUERY_LONG, from
+## a new seed each run (RELDB_RANDQUERY_SEED=n replays one seed).
+RANDQUERY_LONG ?= 10m
+randquery:
+	RELDB_CONFORMANCE=1 RELDB_RANDQUERY_TIME=$(RANDQUERY_LONG) $(GO) test -count=1 -timeout 0 -v -run '^TestRandomQueries$$' ./pgsql/conformance
 
 ## crash: the crash test — a child process commits, is killed with SIGKILL
 ## at random moments, and the parent reopens and checks every acknowledged

@@ -562,6 +562,9 @@ func regexOp(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, err
 		return nil, typBool, nil
 	}
 	pattern := r.(string)
+	if rt.kind == kBpchar {
+		pattern = strings.TrimRight(pattern, " ") // read as text
+	}
 	if strings.HasSuffix(op, "*") {
 		pattern = "(?i)" + pattern
 	}
@@ -569,11 +572,8 @@ func regexOp(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, err
 	if err != nil {
 		return nil, typBool, pgerr.New("2201B", "invalid regular expression: %s", err.Error())
 	}
-	s := l.(string)
-	if lt.kind == kBpchar {
-		s = strings.TrimRight(s, " ")
-	}
-	return re.MatchString(s) != strings.HasPrefix(op, "!"), typBool, nil
+	// char(n) ~ pattern matches the padded value, as PostgreSQL's does.
+	return re.MatchString(l.(string)) != strings.HasPrefix(op, "!"), typBool, nil
 }
 
 var regexCache sync.Map // pattern -> *regexp.Regexp

@@ -22,6 +22,11 @@ func (ev *evaluator) caseExpr(e *ir.Case) (any, sqlType, error) {
 		if arg, argT, err = ev.eval(e.Arg); err != nil {
 			return nil, argT, err
 		}
+		if argT.kind == kUnknown {
+			// PostgreSQL makes an untyped literal CASE operand text:
+			// CASE 'b ' WHEN c compares as text, with the blank.
+			argT = typText
+		}
 	}
 	chosen := e.Else
 	for _, w := range e.Whens {
@@ -52,19 +57,31 @@ func (ev *evaluator) caseExpr(e *ir.Case) (any, sqlType, error) {
 			return nil, t, err
 		}
 	}
+	// The result type is the common type of ELSE and the THENs, in
+	// that order, as PostgreSQL resolves it.
 	results := []ir.Expr{e.Else}
 	for _, w := range e.Whens {
 		results = append(results, w.Result)
 	}
-	to := t
+	to := typUnknown
 	for _, r := range results {
-		if r == nil || r == chosen {
+		if r == nil {
 			continue
 		}
-		if _, rt, err := ev.eval(r); err == nil {
-			if to, err = commonType(to, rt, "CASE"); err != nil {
-				return nil, to, err
+		rt := t
+		if r != chosen {
+			// A branch not taken may fail (1 / 0); see failedType.
+			var err error
+			if _, rt, err = ev.eval(r); err != nil {
+				var ok bool
+				if rt, ok = failedType(r, rt); !ok {
+					continue
+				}
 			}
+		}
+		var err error
+		if to, err = commonType(to, rt, "CASE"); err != nil {
+			return nil, to, err
 		}
 	}
 	if to.kind == kUnknown {
@@ -92,7 +109,7 @@ func (ev *evaluator) minMax(e *ir.MinMax) (any, sqlType, error) {
 	if to.kind == kUnknown {
 		to = typText
 	}
-	var best any
+	var best, bestKey any
 	for i, v := range vals {
 		v, err := cast(v, types[i], to, false /* explicit */)
 		if err != nil || v == nil {
@@ -101,16 +118,17 @@ func (ev *evaluator) minMax(e *ir.MinMax) (any, sqlType, error) {
 			}
 			continue
 		}
+		key := v // char(n) compares without its padding, keeps it
 		if to.kind == kBpchar {
-			v = strings.TrimRight(v.(string), " ")
+			key = strings.TrimRight(v.(string), " ")
 		}
 		if best == nil {
-			best = v
+			best, bestKey = v, key
 			continue
 		}
-		c := compareValues(v, best)
+		c := compareValues(key, bestKey)
 		if (e.Op == ir.Greatest && c > 0) || (e.Op == ir.Least && c < 0) {
-			best = v
+			best, bestKey = v, key
 		}
 	}
 	return best, to, nil
@@ -136,7 +154,9 @@ func (ev *evaluator) like(e *ir.Like) (any, sqlType, error) {
 			return nil, typBool, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s ~~ text", t)
 		}
 		s := v.(string)
-		if t.kind == kBpchar {
+		if t.kind == kBpchar && i > 0 {
+			// char(n) LIKE matches the padded value; a char pattern is
+			// read as text, without its padding.
 			s = strings.TrimRight(s, " ")
 		}
 		vals[i] = s

@@ -1,9 +1,11 @@
 package pgsql_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Ensure CASE, GREATEST / LEAST, LIKE / ILIKE and BETWEEN SYMMETRIC give
@@ -29,4 +31,24 @@ func TestSession_Exec_Conditionals(t *testing.T) {
 	assert.Equal(t, "ERROR 22025", outcome(t, s, "SELECT 'a' LIKE 'a\\'"))
 	assert.Equal(t, "ERROR 42804", outcome(t, s, "SELECT CASE WHEN true THEN 1 ELSE true END"))
 	assert.Equal(t, "ERROR 42804", outcome(t, s, "SELECT GREATEST(1, 'a'::text)"))
+}
+
+// Ensure COALESCE does not fail on an argument past its first non-NULL
+// one, nor CASE on a branch it does not take, which PostgreSQL does not
+// evaluate; and that an arithmetic argument's type still counts: the
+// column is bigint here, as when no row is read.
+func TestSession_Exec_UnevaluatedBranches(t *testing.T) {
+	s := newSession(t)
+	for _, sql := range []string{
+		"SELECT COALESCE(x, 1 % y) FROM (VALUES (1, 0::bigint)) AS v (x, y)",
+		"SELECT CASE WHEN x > 0 THEN x ELSE 1 % y END FROM (VALUES (1, 0::bigint)) AS v (x, y)",
+	} {
+		res, err := s.Exec(context.Background(), sql)
+		require.NoError(t, err, sql)
+		assert.Equal(t, "int8", res.Columns[0].TypeName(), sql)
+		assert.Equal(t, [][]string{{"1"}}, texts(t, s, sql))
+	}
+	// A failure elsewhere reports a part's type, which does not count.
+	assert.Equal(t, [][]string{{"x", "x"}}, texts(t, s, "SELECT COALESCE('x', upper(substr('abc', 1 / 0))), CASE WHEN true THEN 'x' ELSE upper(substr('abc', 1 / 0)) END"))
+	assert.Equal(t, "ERROR 22012", outcome(t, s, "SELECT COALESCE(NULL, 1 / 0)"))
 }

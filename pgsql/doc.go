@@ -26,7 +26,7 @@
 // VALUES lists and WITH queries, joined with commas and [INNER] / LEFT /
 // RIGHT / FULL / CROSS JOIN … ON / USING, with expressions, WHERE, GROUP BY
 // (expressions and ordinals), HAVING, the aggregates count, sum, avg, min,
-// max, bool_and, bool_or, every and string_agg (with DISTINCT or ORDER BY),
+// max, bool_and, bool_or, every and string_agg (with DISTINCT, ORDER BY or both),
 // SELECT DISTINCT, ORDER BY and LIMIT / OFFSET; UNION / INTERSECT / EXCEPT
 // [ALL]; WITH and WITH RECURSIVE; scalar, IN, EXISTS and ANY / ALL
 // subqueries, correlated or not; CASE, LIKE / ILIKE, GREATEST / LEAST,

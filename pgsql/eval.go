@@ -33,7 +33,7 @@ type scope struct {
 	rels   []binding
 	using  map[string]int // an unqualified USING column -> its position in row
 	stars  []int          // the positions * expands to; nil for all, in order
-	merged []mergedColumn // a FULL JOIN's USING columns, the last of rels
+	merged []mergedColumn // a FULL (or RIGHT) JOIN's USING columns, the last of rels
 	row    []any
 }
 
@@ -216,13 +216,26 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 	case *ir.Coalesce:
 		return ev.coalesce(e.Args)
 	case *ir.NullIf:
+		// Both sides are evaluated, as in PostgreSQL, even when the left
+		// is NULL.
 		l, lt, err := ev.eval(e.Left)
-		if err != nil || l == nil {
+		if err != nil {
 			return nil, lt, err
 		}
 		r, rt, err := ev.eval(e.Right)
 		if err != nil {
 			return nil, lt, err
+		}
+		if lt.kind == kBpchar && rt.kind == kText {
+			// = of char and text is text's, and NULLIF returns its left
+			// operand as = took it: text, without the padding.
+			lt = typText
+			if l != nil {
+				l = strings.TrimRight(l.(string), " ")
+			}
+		}
+		if l == nil {
+			return nil, lt, nil
 		}
 		if r != nil {
 			eq, _, err := binary("=", l, lt, r, rt)
@@ -529,14 +542,26 @@ func (ev *evaluator) inList(e *ir.InList) (any, sqlType, error) {
 	return e.Not, typBool, nil
 }
 
+// coalesce is COALESCE(args...). Every argument is evaluated, for its
+// type, but PostgreSQL stops at the first that is not NULL: a data error
+// (class 22, a division by zero) in an argument after it is not one (see
+// failedType for its type).
 func (ev *evaluator) coalesce(args []ir.Expr) (any, sqlType, error) {
 	var vals []any
 	var types []sqlType
+	found := false
 	for _, a := range args {
 		v, t, err := ev.eval(a)
 		if err != nil {
+			if found && strings.HasPrefix(pgerr.Code(err), "22") {
+				if t, ok := failedType(a, t); ok {
+					vals, types = append(vals, nil), append(types, t)
+				}
+				continue
+			}
 			return nil, t, err
 		}
+		found = found || v != nil
 		vals, types = append(vals, v), append(types, t)
 	}
 	to := types[0]
@@ -555,14 +580,32 @@ func (ev *evaluator) coalesce(args []ir.Expr) (any, sqlType, error) {
 	return nil, to, nil
 }
 
+// failedType is the type of e, whose evaluation failed reporting type t,
+// when t can be trusted: an arithmetic operator's, which is its result's
+// or an operand's, a number either way. Other expressions report the type
+// of whatever part failed, which may be no type e could have.
+func failedType(e ir.Expr, t sqlType) (sqlType, bool) {
+	b, ok := e.(*ir.Binary)
+	if !ok || t.kind == kUnknown {
+		return t, false
+	}
+	switch b.Op {
+	case "+", "-", "*", "/", "%":
+		return t, true
+	}
+	return t, false
+}
+
 // commonType is the type two branches of COALESCE (or a comparison)
 // resolve to.
 func commonType(a, b sqlType, ctx string) (sqlType, error) {
 	switch {
+	// An untyped literal takes the other's type, without its modifier:
+	// COALESCE('a', c) of a char(3) c is char, and 'a' is not padded.
 	case a.kind == kUnknown:
-		return b, nil
+		return sqlType{kind: b.kind, array: b.array, vector: b.vector}, nil
 	case b.kind == kUnknown:
-		return a, nil
+		return sqlType{kind: a.kind, array: a.array, vector: a.vector}, nil
 	case a.isInt() && b.isInt():
 		return sqlType{kind: max(a.kind, b.kind)}, nil
 	case isNumber(a) && isNumber(b):
@@ -571,10 +614,10 @@ func commonType(a, b sqlType, ctx string) (sqlType, error) {
 		}
 		return typNumeric, nil
 	case a.isText() && b.isText():
-		if a.kind == b.kind && a.kind == kBpchar {
-			return sqlType{kind: kBpchar}, nil
-		}
-		return typText, nil
+		// text, varchar and char convert to one another implicitly, so
+		// PostgreSQL's select_common_type keeps the first: COALESCE(c, t)
+		// of a char(n) c is char, padded; COALESCE(t, c) is text.
+		return sqlType{kind: a.kind}, nil
 	case a.kind == b.kind:
 		return sqlType{kind: a.kind}, nil
 	case timeKind(a) && timeKind(b):
@@ -669,6 +712,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := ev.dateFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if scalarFuncName(f.Name) {
+		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, typeList(types))
+	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)
 }
 
@@ -735,10 +781,11 @@ func compareOp(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, e
 	if rt.kind == kBpchar && r != nil {
 		r = strings.TrimRight(r.(string), " ")
 	}
-	if lt.kind == kBpchar && rt.kind == kUnknown && r != nil {
+	// Against an untyped literal or a varchar, char's own = applies.
+	if lt.kind == kBpchar && (rt.kind == kUnknown || rt.kind == kVarchar) && r != nil {
 		r = strings.TrimRight(r.(string), " ")
 	}
-	if rt.kind == kBpchar && lt.kind == kUnknown && l != nil {
+	if rt.kind == kBpchar && (lt.kind == kUnknown || lt.kind == kVarchar) && l != nil {
 		l = strings.TrimRight(l.(string), " ")
 	}
 	if lt.array || rt.array {

@@ -2,6 +2,8 @@ package pgsql
 
 import (
 	"errors"
+	"fmt"
+
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
@@ -305,7 +307,7 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 	}
 	var lookup func(lrow []any) ([][]any, error)
 	switch {
-	case right == nil && ev.probing():
+	case right == nil && ev.readsNoRows():
 		lookup = func([]any) ([][]any, error) { return nil, nil }
 	case right == nil:
 		lookup, err = innerLookup(tx, left.sc, rsc, cond, ev)
@@ -436,6 +438,19 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 			merged = append(merged, mergedColumn{name: name, typ: t, left: li, right: ri, lt: lt, rt: rt})
 			keep = -len(merged) // placed after the right side below
 		}
+		if kind == ir.JoinRight {
+			// The right side's column, of the common type: a text column
+			// USING a char(n) one drops the padding.
+			lt, rt := l.typeAt(li), r.typeAt(ri-lw)
+			t, err := commonType(lt, rt, "JOIN/USING")
+			if err != nil {
+				return nil, nil, err
+			}
+			if t.kind != rt.kind {
+				merged = append(merged, mergedColumn{name: name, typ: t, left: ri, right: ri, lt: rt, rt: rt})
+				keep = -len(merged)
+			}
+		}
 		sc.using[name] = keep
 		sc.stars = append(sc.stars, keep)
 		hidden[li], hidden[ri] = true, true
@@ -452,8 +467,9 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 		}
 	}
 	if merged != nil {
-		// FULL JOIN's USING columns are COALESCE(left, right): a table of
-		// their own after both sides, that no qualified name reaches.
+		// FULL JOIN's USING columns are COALESCE(left, right), a RIGHT
+		// JOIN's that change type the right side's: a table of their own
+		// after both sides, that no qualified name reaches.
 		ts := &tableSchema{index: map[string]int{}}
 		for i, m := range merged {
 			ts.def.Columns = append(ts.def.Columns, engine.Column{Name: m.name})
@@ -461,7 +477,10 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 			ts.index[m.name] = i
 			sc.using[m.name] = lw + r.width() + i
 		}
-		sc.rels = append(sc.rels, binding{ts: ts, off: lw + r.width()})
+		// Its name is one no SQL name spells (a NUL byte) and no other
+		// join's: an enclosing join's USING condition names these columns
+		// by it, and an enclosing FULL JOIN adds a table of its own.
+		sc.rels = append(sc.rels, binding{ts: ts, alias: fmt.Sprintf("\x00using %p", ts), off: lw + r.width()})
 		sc.merged = merged
 		for i, p := range sc.stars {
 			if p < 0 {
@@ -577,7 +596,8 @@ func indexed(ts *tableSchema, i int) bool {
 }
 
 // mergedColumn is a USING column of a FULL JOIN: the left value, else the
-// right one, in their common type.
+// right one, in their common type; or of a RIGHT JOIN, whose left and
+// right are both the right side's column.
 type mergedColumn struct {
 	name        string
 	typ         sqlType

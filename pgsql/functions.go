@@ -12,9 +12,32 @@ import (
 // Scalar functions on numbers and strings, with PostgreSQL's argument and
 // result types: round, trunc, floor, ceil and ceiling take numeric or
 // double precision (an integer is read as double precision, the preferred
-// numeric type); mod takes two integers or numerics; the string functions
+// numeric type), and round and trunc to a number of places only numeric
+// (an integer is read as numeric there); mod takes two integers or numerics; the string functions
 // take text. A NULL argument gives NULL, except to concat and concat_ws,
 // which skip it.
+
+// scalarFuncName reports whether name is a scalar function reldb has:
+// called with arguments it does not take, it does not exist (42883),
+// rather than being unsupported.
+func scalarFuncName(name string) bool {
+	switch name {
+	case "upper", "lower", "length", "char_length", "octet_length", "abs",
+		"round", "trunc", "floor", "ceil", "ceiling", "mod", "concat", "concat_ws",
+		"substr", "substring", "btrim", "ltrim", "rtrim", "replace":
+		return true
+	}
+	return false
+}
+
+// typeList is a function's argument types as a 42883 message lists them.
+func typeList(types []sqlType) string {
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = t.String()
+	}
+	return strings.Join(names, ", ")
+}
 
 // scalarFunc computes the function name over evaluated arguments; ok is
 // false for a name and arguments it does not know.
@@ -38,7 +61,8 @@ func scalarFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok 
 	null := false
 	for i, v := range vals {
 		if i > 0 && (name == "substr" || name == "substring") {
-			if !types[i].isInt() && types[i].kind != kUnknown {
+			// substr(text, integer [, integer]): a bigint is not cast down.
+			if !types[i].isInt() && types[i].kind != kUnknown || types[i].kind == kInt8 {
 				return nil, typUnknown, false, nil
 			}
 			continue
@@ -130,8 +154,11 @@ func roundFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, er
 	t := types[0]
 	switch {
 	case t.kind == kNumeric:
+		t = typNumeric // of the argument's scale or the places asked, not numeric(p,s)
 	case places && (t.isInt() || t.kind == kUnknown):
 		t = typNumeric
+	case places:
+		return nil, typUnknown, false, nil // no round(double precision, integer)
 	case t.isInt() || t.kind == kUnknown || t.kind == kFloat4 || t.kind == kFloat8:
 		t = typFloat8
 	default:
@@ -139,7 +166,7 @@ func roundFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, er
 	}
 	var scale int64
 	if places {
-		if !types[1].isInt() && types[1].kind != kUnknown {
+		if !types[1].isInt() && types[1].kind != kUnknown || types[1].kind == kInt8 {
 			return nil, typUnknown, false, nil
 		}
 		n, err := cast(vals[1], types[1], typInt4, false /* explicit */)
@@ -165,6 +192,22 @@ func roundFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, er
 		return math.Ceil(x), t, true, nil
 	}
 	ctx := *decimalCtx
+	if name != "round" && name != "trunc" {
+		// Quantize would round 0.01 toward the floor to 0: it drops the
+		// digits it rounds away when none is left. Floor and Ceil don't.
+		f := ctx.Floor
+		if name != "floor" {
+			f = ctx.Ceil
+		}
+		out := new(apd.Decimal)
+		if _, err := f(out, v.(*apd.Decimal)); err != nil {
+			return nil, t, true, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+		}
+		if out.IsZero() {
+			out.Negative = false // -0.5 rounds up to 0, not -0
+		}
+		return out, t, true, nil
+	}
 	switch name {
 	case "round":
 		ctx.Rounding = apd.RoundHalfUp
@@ -191,6 +234,9 @@ func roundFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, er
 // non-NULL argument in its text output form.
 func concatFunc(name string, vals []any, types []sqlType) (any, sqlType, bool, error) {
 	sep := ""
+	if len(vals) == 0 {
+		return nil, typUnknown, false, nil // concat() does not exist
+	}
 	if name == "concat_ws" {
 		if len(vals) < 1 {
 			return nil, typUnknown, false, nil

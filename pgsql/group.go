@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,11 +97,11 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 		setRow(ev, r)
 		var k strings.Builder
 		for _, e := range keys {
-			v, _, err := ev.eval(e)
+			v, t, err := ev.eval(e)
 			if err != nil {
 				return nil, false, err
 			}
-			k.WriteString(valueKey(v))
+			k.WriteString(typedKey(v, t))
 		}
 		b, ok := byKey[k.String()]
 		if !ok {
@@ -146,7 +147,8 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 }
 
 // probeAggs returns the aggregates of targets computed over no rows, with
-// which a view's probe (view.go) types a grouped query that has no group.
+// which a grouped query that has no group, or a view's probe (view.go),
+// types its output columns.
 func probeAggs(targets []target, sc *scope, ev *evaluator) map[*ir.Func]aggValue {
 	aggs := map[*ir.Func]aggValue{}
 	var row []any
@@ -269,6 +271,16 @@ func checkGrouped(exprs, keys []ir.Expr, sc *scope, ev *evaluator) error {
 	return err
 }
 
+// typedKey is valueKey for a value of type t: char values that differ
+// only in trailing blanks are equal, as char compares them (a char
+// without a length holds values of any padding).
+func typedKey(v any, t sqlType) string {
+	if s, ok := v.(string); ok && t.kind == kBpchar {
+		v = strings.TrimRight(s, " ")
+	}
+	return valueKey(v)
+}
+
 // valueKey is a value's identity for grouping and DISTINCT: equal SQL
 // values, NULLs included, give equal keys.
 func valueKey(v any) string {
@@ -312,8 +324,15 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 	if len(f.Args) != nargs {
 		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s does not exist", f.String())
 	}
-	if f.Distinct && len(f.OrderBy) > 0 {
-		return nil, typUnknown, pgerr.Unsupported("aggregate with DISTINCT and ORDER BY")
+	if f.Distinct {
+		// The distinct values are sorted, so each ORDER BY expression
+		// must be an argument; the rows are sorted below, and the first
+		// of equal values is kept.
+		for _, o := range f.OrderBy {
+			if !slices.ContainsFunc(f.Args, func(a ir.Expr) bool { return a.String() == o.Expr.String() }) {
+				return nil, typUnknown, pgerr.New(pgerr.InvalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list")
+			}
+		}
 	}
 	if len(f.OrderBy) > 0 {
 		order, err := orderTerms(f.OrderBy, nil)
@@ -355,7 +374,7 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 			continue
 		}
 		if f.Distinct {
-			k := valueKey(v)
+			k := typedKey(v, t)
 			if seen[k] {
 				continue
 			}
@@ -479,7 +498,11 @@ func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 			if i > 0 && delims[i] != nil {
 				b.WriteString(delims[i].(string))
 			}
-			b.WriteString(v.(string))
+			s := v.(string)
+			if t.kind == kBpchar {
+				s = strings.TrimRight(s, " ") // string_agg takes text
+			}
+			b.WriteString(s)
 		}
 		return b.String(), typText, nil
 	}

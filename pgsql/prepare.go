@@ -211,14 +211,15 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, args []any) (Re
 }
 
 // describeColumns returns the columns st returns, nil when it returns no
-// rows. A query is run with NULL parameters (of their types) over none of its tables' rows
-// (emptied) and its result dropped (in a savepoint rolled back to, inside
-// an explicit transaction); the
+// rows. A query is run with NULL parameters (of their types) over none of
+// its tables' rows (queryEnv.describe: each table read returns none) and
+// its result dropped (in a savepoint rolled back to, inside an explicit
+// transaction); the
 // RETURNING list of a write is typed over a row of NULLs of the target
 // table, without writing.
 func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Statement, types []sqlType) ([]Column, error) {
 	args := typedArgs(types, make([]any, len(types)))
-	ev := &evaluator{params: args, q: &queryEnv{s: s, tx: tx}}
+	ev := &evaluator{params: args, q: &queryEnv{s: s, tx: tx, describe: true}}
 	var table ir.QualName
 	var alias string
 	var list []ir.Target
@@ -234,7 +235,7 @@ func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Stat
 			}
 			defer func() { _ = tx.RollbackTo(sp) }()
 		}
-		res, err := s.query(tx, s.emptied(tx, st), ev)
+		res, err := s.query(tx, st, ev)
 		if err != nil {
 			return nil, toError(err)
 		}
@@ -260,48 +261,6 @@ func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Stat
 	}
 	_ = probeTypes(targets, sc, ev.with(sc)) // not a view's probe: never fails
 	return columnsOf(targets), nil
-}
-
-// emptied returns st reading, in place of each table of its FROM clause,
-// none of that table's rows: a subquery selecting the rows whose primary
-// key is NULL, which the engine answers from the key's index without a
-// scan. Describing a query then costs about as much as on empty tables,
-// not one full run. st itself is returned when it has WITH (a name in
-// FROM may be a CTE) or nothing to replace.
-func (s *Session) emptied(tx *engine.Tx, st *ir.Select) *ir.Select {
-	if st.With != nil || st.SetOp != nil || len(st.From) == 0 {
-		return st
-	}
-	var empty func(it ir.FromItem) ir.FromItem
-	empty = func(it ir.FromItem) ir.FromItem {
-		switch it := it.(type) {
-		case *ir.TableRef:
-			if it.Alias != nil && len(it.Alias.Columns) > 0 {
-				return it
-			}
-			ts, alias, err := s.tableRef(tx, it)
-			if err != nil || !ts.hasKey() {
-				return it
-			}
-			none := &ir.Select{
-				Targets: []ir.Target{{Expr: &ir.ColumnRef{Star: true}}},
-				From:    []ir.FromItem{it},
-				Where:   &ir.IsNull{Arg: &ir.ColumnRef{Column: ts.def.PrimaryKey[0]}},
-			}
-			return &ir.SubqueryRef{Query: none, Alias: &ir.Alias{Name: alias}}
-		case *ir.Join:
-			j := *it
-			j.Left, j.Right = empty(it.Left), empty(it.Right)
-			return &j
-		}
-		return it
-	}
-	out := *st
-	out.From = make([]ir.FromItem, len(st.From))
-	for i, it := range st.From {
-		out.From[i] = empty(it)
-	}
-	return &out
 }
 
 // inferrer gives parameters the types their context implies, the obvious

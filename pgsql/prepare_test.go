@@ -26,6 +26,9 @@ func TestSession_Prepare_Describe(t *testing.T) {
 		// varchar has no operators: a parameter compared with one is text.
 		{`DELETE FROM books b WHERE b.author_id = (SELECT id FROM authors WHERE name = $1)`, []uint32{pgsql.OIDText}, nil},
 		{`SELECT $1, $2::int8, count(*) FROM authors a JOIN books b ON b.author_id = a.id WHERE a.name LIKE $3`, []uint32{pgsql.OIDText, pgsql.OIDInt8, pgsql.OIDText}, []string{"?column?:25", "int8:20", "count:20"}},
+		// Grouped by the primary key, the table's other columns are too.
+		{`SELECT a.name, count(b.id) FROM authors a LEFT JOIN books b ON b.author_id = a.id GROUP BY a.id`, []uint32{}, []string{"name:1043", "count:20"}},
+		{`WITH x AS (SELECT id FROM authors WHERE id > $1) SELECT id FROM x UNION SELECT author_id FROM books`, []uint32{pgsql.OIDInt4}, []string{"id:23"}},
 		{`BEGIN`, []uint32{}, nil},
 	}
 	for _, tc := range tests {

@@ -100,6 +100,8 @@ func figureName(e ir.Expr) (string, int) {
 		return "coalesce", 2
 	case *ir.NullIf:
 		return "nullif", 2
+	case *ir.MinMax:
+		return strings.ToLower(e.Op.String()), 2
 	case *ir.Array:
 		return "array", 2
 	case *ir.Exists:
@@ -139,7 +141,7 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 		q.Where(pushdown(ts, alias, where, ev)...)
 	}
 	var recs []engine.Record
-	if !ev.probing() {
+	if !ev.readsNoRows() {
 		var err error
 		if recs, err = q.All(); err != nil {
 			return nil, err
@@ -457,8 +459,8 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		}
 		if st.Distinct {
 			var k strings.Builder
-			for _, v := range vals {
-				k.WriteString(valueKey(v))
+			for i, v := range vals {
+				k.WriteString(typedKey(v, targets[i].typ))
 			}
 			if seen[k.String()] {
 				continue
@@ -481,7 +483,8 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		keys = append(keys, k)
 	}
 	if len(out) == 0 {
-		if isGrouped && ev.probing() {
+		if isGrouped {
+			// No group, or HAVING kept none: type the aggregates over no rows.
 			rowEv.aggs = probeAggs(targets, sc, rowEv)
 		}
 		if err := probeTypes(targets, sc, rowEv); err != nil {

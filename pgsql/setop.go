@@ -113,18 +113,18 @@ func (s *Session) setOp(tx *engine.Tx, st *ir.Select, ev *evaluator) ([]target, 
 	case ir.Union:
 		out = rows
 		if !op.All {
-			out = distinctRows(out)
+			out = distinctRows(out, targets)
 		}
 	case ir.Intersect, ir.Except:
 		counts := map[string]int{}
 		for _, row := range r {
-			counts[rowKey(row)]++
+			counts[rowKey(row, targets)]++
 		}
 		if !op.All {
-			l = distinctRows(l)
+			l = distinctRows(l, targets)
 		}
 		for _, row := range l {
-			k := rowKey(row)
+			k := rowKey(row, targets)
 			in := counts[k] > 0
 			if in && op.All {
 				counts[k]--
@@ -137,21 +137,26 @@ func (s *Session) setOp(tx *engine.Tx, st *ir.Select, ev *evaluator) ([]target, 
 	return targets, out, nil
 }
 
-// rowKey is a row's identity for DISTINCT and set operations.
-func rowKey(row []any) string {
+// rowKey is a row's identity for DISTINCT and set operations, its
+// columns of the targets' types (untyped when targets is nil).
+func rowKey(row []any, targets []target) string {
 	var k strings.Builder
-	for _, v := range row {
-		k.WriteString(valueKey(v))
+	for i, v := range row {
+		if targets != nil {
+			k.WriteString(typedKey(v, targets[i].typ))
+		} else {
+			k.WriteString(valueKey(v))
+		}
 	}
 	return k.String()
 }
 
 // distinctRows keeps the first of each set of equal rows.
-func distinctRows(rows [][]any) [][]any {
+func distinctRows(rows [][]any, targets []target) [][]any {
 	seen := map[string]bool{}
 	var out [][]any
 	for _, r := range rows {
-		k := rowKey(r)
+		k := rowKey(r, targets)
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, r)

@@ -22,6 +22,10 @@ type queryEnv struct {
 	corr  *bool               // set when a column was found in an enclosing query
 	cache map[cacheKey]Result // nil until the first subquery runs
 	view  *viewRun            // the run of the view whose query this is; nil outside one (view.go)
+	// describe is set when Prepare runs the query for its column types
+	// (prepare.go): every table read returns no rows, so describing a
+	// query costs about as much as running it on empty tables.
+	describe bool
 	// anySets holds the value sets of = ANY (parameter) (array.go).
 	anySets map[*ir.Quantified]*anySet
 }
@@ -71,7 +75,7 @@ func (ev *evaluator) subquery(st *ir.Select) (Result, error) {
 		// environments.
 		ev.q.cache = make(map[cacheKey]Result)
 	}
-	child := &evaluator{params: ev.params, q: &queryEnv{s: ev.q.s, tx: ev.q.tx, outer: ev, ctes: ev.q.ctes, corr: new(bool), cache: ev.q.cache, view: ev.q.view}}
+	child := &evaluator{params: ev.params, q: &queryEnv{s: ev.q.s, tx: ev.q.tx, outer: ev, ctes: ev.q.ctes, corr: new(bool), cache: ev.q.cache, view: ev.q.view, describe: ev.q.describe}}
 	res, err := ev.q.s.query(ev.q.tx, st, child)
 	if err != nil {
 		return Result{}, err
@@ -103,18 +107,23 @@ func (ev *evaluator) scalarSubquery(e *ir.Subquery) (any, sqlType, error) {
 }
 
 // quantified is x op ANY / ALL (subquery), and so IN (subquery): true,
-// false or NULL as the comparisons with each row combine.
+// false or NULL as the comparisons with each row combine. As in
+// PostgreSQL, x is evaluated only if the subquery returns a row: over no
+// rows ANY is false and ALL true, and x cannot fail.
 func (ev *evaluator) quantified(e *ir.Quantified) (any, sqlType, error) {
-	l, lt, err := ev.eval(e.Left)
-	if err != nil {
-		return nil, typBool, err
-	}
 	res, err := ev.subquery(e.Query)
 	if err != nil {
 		return nil, typBool, err
 	}
 	if len(res.Columns) != 1 {
 		return nil, typBool, pgerr.New(pgerr.SyntaxError, "subquery has too many columns")
+	}
+	if len(res.Rows) == 0 {
+		return e.Quant == ir.All, typBool, nil
+	}
+	l, lt, err := ev.eval(e.Left)
+	if err != nil {
+		return nil, typBool, err
 	}
 	first := func(yield func(any) bool) {
 		for _, r := range res.Rows {

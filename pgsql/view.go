@@ -74,6 +74,12 @@ func (ev *evaluator) probing() bool {
 	return ev != nil && ev.q != nil && ev.q.view != nil && ev.q.view.probe
 }
 
+// readsNoRows reports whether ev's table reads return no rows: in a
+// view's probe, or when Prepare describes the query.
+func (ev *evaluator) readsNoRows() bool {
+	return ev.probing() || ev != nil && ev.q != nil && ev.q.describe
+}
+
 // viewNamed returns the view q names as the session's transaction sees it.
 func (s *Session) viewNamed(tx *engine.Tx, q ir.QualName) (*viewDef, string, bool) {
 	if q.Schema != "" && q.Schema != "public" {

@@ -111,7 +111,7 @@ func (s *Session) recursive(tx *engine.Tx, c ir.CTE, ev *evaluator) (Result, err
 		}
 		var out [][]any
 		for _, r := range rows {
-			if k := rowKey(r); !seen[k] {
+			if k := rowKey(r, targets); !seen[k] {
 				seen[k] = true
 				out = append(out, r)
 			}

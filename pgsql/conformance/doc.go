@@ -83,6 +83,20 @@
 // row count, which is right for SELECT, VALUES, TABLE and WITH … SELECT, so
 // the corpus uses no other row-returning statements (SHOW, EXPLAIN, FETCH).
 //
+// # Random queries
+//
+// [Random] generates, from a seed, a small database (tables related by
+// foreign keys, with NULLs and duplicate values) and random SELECT queries
+// over it: joins of every kind, subqueries, aggregates, set operations,
+// WITH. TestRandomQueries runs them on reldb and, with
+// RELDB_CONFORMANCE=1, on PostgreSQL, and compares the outcomes as the
+// corpus does (SQLSTATE, column names, rows as a multiset unless the
+// query's ORDER BY fixes their order); without PostgreSQL it checks only
+// that reldb answers every query without a panic or a hang. A mismatch
+// is reported with its seed, which replays it (RELDB_RANDQUERY_SEED=n);
+// make conformance runs it for RANDQUERY_TIME, make randquery for longer.
+// randquery.go lists what the generator avoids, and why.
+//
 // # Recording
 //
 // Expected outputs come only from PostgreSQL:
