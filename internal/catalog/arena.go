@@ -97,14 +97,15 @@ const rowSlabCells = 1024
 // pointerful object of 513 bytes to 32 KiB 8 bytes past the start of its
 // slot (behind a header), so chunks are 4 or 8 entries (256 or 512 bytes,
 // aligned slots without a header) until a transaction has made
-// rowSlabSmall of them, then rowSlabEntries: just over 32 KiB, the
-// smallest large object, which starts on a page. A small transaction keeps
-// little more than its rows alive, a bulk load allocates once per 520
-// rows, and a chunk that one live row keeps is not much bigger than the
-// 512-entry chunks entries came in before.
+// rowSlabSmall of them, then rowSlabEntries: a large object, which starts
+// on a page and takes whole pages (8 KiB), so its size is a multiple of a
+// page: 640 entries, 40 KiB. (520 entries, 33,280 bytes, took 40 KiB all
+// the same: a fifth of a bulk load's entry memory was the unused tail of
+// each chunk.) A small transaction keeps little more than its rows alive,
+// a bulk load allocates once per 640 rows.
 const (
 	rowSlabSmall   = 64
-	rowSlabEntries = 520 // 33,280 bytes
+	rowSlabEntries = 640 // 40,960 bytes, five pages
 )
 
 // alloc returns a zeroed tuple of n values, from the slab when it is
