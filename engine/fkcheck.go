@@ -516,7 +516,7 @@ func (tx *Tx) parentFound(fk *catalog.FK, row []any) bool {
 			return true
 		}
 	}
-	key := tx.arena.Own(buf) // the read set keeps it
+	key := tx.readKeys.Own(buf) // the read set keeps it
 	if _, ok := tx.t.Get(fk.ParentTree, key); !ok {
 		return false
 	}

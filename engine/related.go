@@ -370,7 +370,7 @@ func (tx *Tx) keepKey(k []byte) []byte {
 	if tx.writeState == nil {
 		return k // a reader keeps no read set
 	}
-	return tx.arena.Own(k)
+	return tx.readKeys.Own(k)
 }
 
 // loadOne lazily loads a relation for one row: one load and one index seek

@@ -303,7 +303,7 @@ func (tx *Tx) relationNamed(name string) *catalog.FK {
 }
 
 // ownKey encodes values as an immutable key, which reads may keep in the
-// read set: from the arena in a write transaction.
+// read set: from the read-key arena in a write transaction.
 func (tx *Tx) ownKey(vals []any) ([]byte, error) {
 	if tx.writeState == nil {
 		return index.AppendKey(nil, vals...)
@@ -313,7 +313,7 @@ func (tx *Tx) ownKey(vals []any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tx.arena.Own(tx.scratch), nil
+	return tx.readKeys.Own(tx.scratch), nil
 }
 
 var _ relation.Reader = (*reader)(nil)

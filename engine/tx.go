@@ -79,9 +79,15 @@ type writeState struct {
 	savepoints []savepointRecord
 	spSeq      uint64
 
-	arena   catalog.KeyArena // immutable keys for trees and read sets
-	rows    catalog.RowSlab  // row tuples and their boxes
-	scratch []byte           // reusable encoding buffer
+	// arena holds the keys the trees keep, readKeys those only the read
+	// set and the transaction's caches keep: apart, so that the keys a
+	// write transaction reads (a foreign-key check's parent key, a
+	// lookup's key) are not kept alive after it ends by the chunks they
+	// share with stored keys.
+	arena    catalog.KeyArena
+	readKeys catalog.KeyArena
+	rows     catalog.RowSlab // row tuples and their boxes
+	scratch  []byte          // reusable encoding buffer
 
 	// parents caches foreign-key parents known present, per relation,
 	// once fkChecks reached parentCacheAfter (see parentCache).
@@ -690,7 +696,7 @@ func (tx *Tx) looseFor(d *catalog.Table) *result {
 func (tx *Tx) paths() access.Reader {
 	r := access.Reader{T: &tx.t}
 	if tx.writeState != nil {
-		r.Arena = &tx.arena
+		r.Arena = &tx.readKeys
 	}
 	return r
 }

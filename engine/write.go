@@ -226,14 +226,14 @@ func (tx *Tx) lookup(d *catalog.Table, key any) (vals []any, pk []byte, err erro
 	// The key is encoded into the Tx's own buffer: a buffer on the stack
 	// would escape through txn.Get (a writer's read set keeps keys), which
 	// made every point read allocate. A reader keeps no key; a writer
-	// copies it to the arena below.
+	// copies it to its read-key arena below.
 	pk, ok, err := d.EncodeKey(tx.keyBuf[:0], key)
 	if err != nil {
 		return nil, nil, err
 	}
 	if ok {
 		if !tx.readOnly {
-			pk = tx.arena.Own(pk) // the read set keeps it
+			pk = tx.readKeys.Own(pk) // the read set keeps it
 		}
 		if e, found := tx.t.Get(d.Primary, pk); found {
 			return catalog.RowOf(e.Val), e.Key, nil
