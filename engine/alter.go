@@ -480,10 +480,7 @@ func (tx *Tx) rebuildKeyed(d, nd *catalog.Table, colMap, pk []int, reshape func(
 			continue // over a dropped column: it goes with it
 		}
 		nix := &catalog.Index{Name: ix.Name, Cols: cols, Unique: ix.Unique, Tree: tx.db.newTreeID()}
-		nix.KeyCols = append(slices.Clone(cols), nd.PK...)
-		if ix.Unique {
-			nix.KeyCols = slices.Clone(cols)
-		}
+		nd.LayOut(nix)
 		trees[ix.Tree] = nix.Tree
 		nd.Indexes = append(nd.Indexes, nix)
 	}
@@ -651,15 +648,7 @@ func (tx *Tx) remapFK(fk *catalog.FK, d, nd *catalog.Table, colMap []int, trees 
 		}
 		n.ChildTree = ix.Tree
 	}
-	n.PKAt = 0
-	for _, ix := range nd.Indexes {
-		if ix.Tree == n.ChildTree {
-			n.PKAt = len(ix.Cols)
-			if ix.Unique {
-				n.PKAt = -1
-			}
-		}
-	}
+	n.PKAt = nd.PKAt(n.ChildTree)
 	return n, nil
 }
 

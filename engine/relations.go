@@ -221,15 +221,7 @@ func (tx *Tx) createRelation(r Relation) error {
 		nc = nc.Clone()
 		def.ChildTree = nc.Index(ixName).Tree
 	}
-	def.PKAt = 0
-	for _, ix := range nc.Indexes {
-		if ix.Tree == def.ChildTree {
-			def.PKAt = len(ix.Cols)
-			if ix.Unique {
-				def.PKAt = -1
-			}
-		}
-	}
+	def.PKAt = nc.PKAt(def.ChildTree)
 	nc.FKs = append(slices.Clip(nc.FKs), def)
 	if r.Parent == r.Child {
 		nc.Refs = append(slices.Clip(nc.Refs), def)

@@ -8,9 +8,9 @@
 // the leading columns of an index is a byte prefix of every key that starts
 // with those values. Package engine stores a table's primary tree as the
 // encoded primary key mapped to the row, and each index as the encoded
-// indexed columns (followed by the encoded primary key, except in a unique
-// index whose values hold no NULL) mapped to the same row, so a scan of an
-// index needs no second lookup.
+// indexed columns (followed by the primary key's other columns, except in a
+// unique index whose values hold no NULL) mapped to the same row, so a scan
+// of an index needs no second lookup.
 //
 // The package knows nothing of transactions. Its invariants, which package
 // txn relies on:

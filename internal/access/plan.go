@@ -70,7 +70,7 @@ type Plan struct {
 	D       *catalog.Table // the table
 	ix      *catalog.Index // nil: the primary tree
 	name    string
-	cols    []int // the index's key columns (for a secondary index, then the primary key)
+	cols    []int // the index's key columns (for a secondary index, then the primary key's others)
 	ranges  []scanRange
 	empty   bool // a condition can match nothing
 	reverse bool

@@ -12,9 +12,10 @@
 //     names to *Table in every snapshot;
 //   - the key layout: a table's primary tree maps the encoded primary key
 //     to the row ([Table.PKKey]); an index maps the encoded indexed
-//     columns, then the primary key unless the index is unique and holds
-//     no NULL, to the same row ([Table.AppendIndexKey]); callers' keys are
-//     coerced and encoded by [Table.EncodeKey];
+//     columns, then the primary key's columns it lacks unless the index
+//     is unique and holds no NULL, to the same row ([Table.LayOut],
+//     [Table.AppendIndexKey]); callers' keys are coerced and encoded by
+//     [Table.EncodeKey];
 //   - building and checking rows for writes ([Table.NewRow],
 //     [Table.ApplySet], [Table.CheckNotNull]) and the table's sequence;
 //   - the sentinel errors of definitions, values and constraints, the

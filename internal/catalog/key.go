@@ -37,22 +37,33 @@ func (d *Table) PKKey(vals []any) []byte { return AppendCols(nil, vals, d.PK) }
 
 // AppendIndexKey appends a row's entry key in ix, whose primary key is pk.
 //
-// A non-unique index's key is the indexed columns, then the primary key, so
-// that equal values still make distinct keys. A unique index's key is the
-// indexed columns alone — a second row with the same values has the same
-// key, so inserting it finds the first — except when one of them is NULL:
-// NULLs are distinct, so such a key carries the primary key too.
+// A non-unique index's key is the indexed columns, then the primary key's
+// other columns (ix.Tail), so that equal values still make distinct keys;
+// when the indexed columns hold none of the primary key's, that is the
+// encoded primary key itself. A unique index's key is the indexed columns
+// alone — a second row with the same values has the same key, so inserting
+// it finds the first — except when one of them is NULL: NULLs are
+// distinct, so such a key carries the tail too.
 func (d *Table) AppendIndexKey(dst []byte, ix *Index, vals []any, pk []byte) []byte {
 	dst = AppendCols(dst, vals, ix.Cols)
 	if ix.Unique {
 		for _, p := range ix.Cols {
 			if vals[p] == nil {
-				return append(dst, pk...)
+				return d.appendTail(dst, ix, vals, pk)
 			}
 		}
 		return dst
 	}
-	return append(dst, pk...)
+	return d.appendTail(dst, ix, vals, pk)
+}
+
+// appendTail appends the primary key columns of ix.Tail: pk when that is
+// all of them.
+func (d *Table) appendTail(dst []byte, ix *Index, vals []any, pk []byte) []byte {
+	if len(ix.Tail) == len(d.PK) {
+		return append(dst, pk...)
+	}
+	return AppendCols(dst, vals, ix.Tail)
 }
 
 // Key is a composite primary key: the values of the key's columns in key

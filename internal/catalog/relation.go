@@ -42,9 +42,8 @@ type FK struct {
 	// parent by the referenced columns.
 	ChildTree, ParentTree txn.TreeID
 	// PKAt is how many encoded values precede the child's primary key in
-	// a ChildTree key: 0 when ChildTree is the primary tree, the index's
-	// column count for a non-unique index, -1 for a unique index (whose
-	// keys carry no primary key).
+	// a ChildTree key, or -1 when the key does not end with it (see
+	// Table.PKAt).
 	PKAt int
 }
 

@@ -47,9 +47,50 @@ type Table struct {
 type Index struct {
 	Name    string
 	Cols    []int      // positions of the indexed columns, in key order
-	KeyCols []int      // the columns the planner may seek on: Cols, then the primary key if not unique
+	KeyCols []int      // the columns the planner may seek on: Cols, then Tail if not unique
 	Unique  bool       // a unique constraint; NULLs are distinct
 	Tree    txn.TreeID // the tree holding the index's entries
+	// Tail is the primary key's columns that Cols lacks, in primary key
+	// order: what an entry's key holds after Cols to tell rows apart. Set
+	// by LayOut.
+	Tail []int
+}
+
+// LayOut sets the key layout of ix, whose Name, Cols and Unique are set,
+// from d's primary key: Tail and KeyCols.
+//
+// The primary key's columns that Cols already holds are not repeated: a
+// junction's reverse index (right, left) over a primary key (left, right)
+// has keys of two values, not four. Rows with equal Cols agree on those
+// columns, so the tail orders them as the whole primary key would.
+func (d *Table) LayOut(ix *Index) {
+	ix.Tail = nil
+	for _, c := range d.PK {
+		if !slices.Contains(ix.Cols, c) {
+			ix.Tail = append(ix.Tail, c)
+		}
+	}
+	ix.KeyCols = slices.Clone(ix.Cols)
+	if !ix.Unique {
+		ix.KeyCols = append(ix.KeyCols, ix.Tail...)
+	}
+}
+
+// PKAt returns how many encoded values precede a row's primary key in the
+// keys of tree, the primary tree or one of d's indexes: 0 for the primary
+// tree, the index's column count when its keys end with the whole primary
+// key, and -1 when they do not (a unique index, or one over some of the
+// primary key's columns).
+func (d *Table) PKAt(tree txn.TreeID) int {
+	for _, ix := range d.Indexes {
+		if ix.Tree == tree {
+			if ix.Unique || len(ix.Tail) != len(d.PK) {
+				return -1
+			}
+			return len(ix.Cols)
+		}
+	}
+	return 0
 }
 
 // Column returns the position of the named column. Rows are read by column
@@ -255,12 +296,10 @@ func (d *Table) AddIndex(name string, cols []string, unique bool, next func() tx
 	if err != nil {
 		return nil, fmt.Errorf("%w: table %q: index %q: %w", ErrSchema, d.Name, name, err)
 	}
-	id := &Index{Name: name, Cols: pos, KeyCols: append(slices.Clone(pos), d.PK...), Unique: unique, Tree: next()}
-	if unique {
-		// A unique index's keys end with the primary key only for rows
-		// with a NULL (see AppendIndexKey): the planner may not seek on it.
-		id.KeyCols = slices.Clone(pos)
-	}
+	// A unique index's keys end with the primary key only for rows with a
+	// NULL (see AppendIndexKey): the planner may not seek on it.
+	id := &Index{Name: name, Cols: pos, Unique: unique, Tree: next()}
+	d.LayOut(id)
 	d.Indexes = append(d.Indexes, id)
 	return id, nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/txn"
 )
 
@@ -66,4 +67,40 @@ func TestTable_AddIndex(t *testing.T) {
 	_, err = d.AddIndex("books_x", []string{"nope"}, false, next)
 	require.ErrorIs(t, err, ErrSchema)
 	require.ErrorIs(t, err, ErrNoColumn)
+}
+
+// TestTable_LayOut_PrimaryKeyColumnsOnce ensures an index key holds each
+// primary key column once: a junction's reverse index (right, left) has
+// keys of its two values, with no primary key after them, and a row's
+// primary key is not a suffix of them (PKAt -1); an index over other
+// columns ends with the whole primary key (PKAt its column count).
+func TestTable_LayOut_PrimaryKeyColumnsOnce(t *testing.T) {
+	next := treeIDs()
+	d, err := NewTable("books_tags", []Column{{Name: "books_id", Type: Int}, {Name: "tags_id", Type: Int}, {Name: "note", Type: Text}},
+		[]string{"books_id", "tags_id"}, next)
+	require.NoError(t, err)
+	rev, err := d.AddIndex("books_tags_tags_id_books_id_idx", []string{"tags_id", "books_id"}, false, next)
+	require.NoError(t, err)
+	byTag, err := d.AddIndex("books_tags_tags_id_idx", []string{"tags_id"}, false, next)
+	require.NoError(t, err)
+	byNote, err := d.AddIndex("books_tags_note_idx", []string{"note"}, false, next)
+	require.NoError(t, err)
+
+	row := []any{int64(7), int64(3), "n"}
+	pk := d.PKKey(row)
+	want := func(vals ...any) []byte {
+		k, err := index.AppendKey(nil, vals...)
+		require.NoError(t, err)
+		return k
+	}
+	assert.Equal(t, want(int64(3), int64(7)), d.AppendIndexKey(nil, rev, row, pk))
+	assert.Equal(t, []int{1, 0}, rev.KeyCols)
+	assert.Equal(t, -1, d.PKAt(rev.Tree))
+	assert.Equal(t, want(int64(3), int64(7)), d.AppendIndexKey(nil, byTag, row, pk), "tags_id once, then books_id")
+	assert.Equal(t, []int{1, 0}, byTag.KeyCols)
+	assert.Equal(t, -1, d.PKAt(byTag.Tree))
+	assert.Equal(t, want("n", int64(7), int64(3)), d.AppendIndexKey(nil, byNote, row, pk))
+	assert.Equal(t, []int{2, 0, 1}, byNote.KeyCols)
+	assert.Equal(t, 1, d.PKAt(byNote.Tree))
+	assert.Equal(t, 0, d.PKAt(d.Primary))
 }

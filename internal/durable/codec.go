@@ -521,16 +521,22 @@ func decodeCatalog(d *dec, partial bool) []*catalog.Table {
 			if ix.Cols = d.ints(ncols); len(ix.Cols) == 0 && d.err == nil {
 				d.fail("table %q index %q: no columns", t.Name, ix.Name)
 			}
-			ix.KeyCols = append(append([]int{}, ix.Cols...), t.PK...)
-			if ix.Unique {
-				ix.KeyCols = append([]int{}, ix.Cols...)
-			}
+			t.LayOut(ix)
 			t.Indexes = append(t.Indexes, ix)
 		}
 		for _, list := range []*[]*catalog.FK{&t.FKs, &t.Refs} {
 			n := d.count(1)
 			for range n {
 				*list = append(*list, fkAt())
+			}
+		}
+		// The offset of the primary key in the child's keys follows from
+		// the index's layout, which recovery rebuilds; a snapshot written
+		// before index keys stopped repeating primary key columns holds
+		// the old layout's offset.
+		for _, fk := range t.FKs {
+			if fk != nil {
+				fk.PKAt = t.PKAt(fk.ChildTree)
 			}
 		}
 		n := d.count(1)
