@@ -67,12 +67,11 @@ func checkTable(snap *txn.Snapshot, d *catalog.Table, report func(string, ...any
 		}
 	}
 	primary.Ascend(nil, nil, func(e index.Entry) bool {
-		boxed, ok := e.Val.(*[]any)
 		var vals []any
-		if ok {
-			vals = *boxed
+		if e.Val != nil {
+			vals = *e.Val
 		}
-		if !ok || len(vals) != len(d.Cols) {
+		if e.Val == nil || len(vals) != len(d.Cols) {
 			report("table %q: key %x: malformed row %v", d.Name, e.Key, e.Val)
 			return true
 		}
@@ -124,8 +123,4 @@ func checkTable(snap *txn.Snapshot, d *catalog.Table, report func(string, ...any
 
 // sameRow reports whether two entry values hold the same stored row (the
 // same boxed tuple, not merely equal values).
-func sameRow(a, b any) bool {
-	x, ok1 := a.(*[]any)
-	y, ok2 := b.(*[]any)
-	return ok1 && ok2 && x == y
-}
+func sameRow(a, b *[]any) bool { return a != nil && a == b }

@@ -66,7 +66,7 @@ func (db *DB) catalogFor(snap *txn.Snapshot) *catalogCache {
 	}
 	c = &catalogCache{tree: tree, tables: make(map[string]*catalog.Table, tree.Len())}
 	tree.Ascend(nil, nil, func(e index.Entry) bool {
-		d := e.Val.(*catalog.Table)
+		d := catalog.TableOf(e.Val)
 		c.tables[d.Name] = d
 		return true
 	})

@@ -38,10 +38,10 @@ func (db *DB) Fork(opts Options) (*DB, error) {
 	// each forked table gets its own, starting where db's stands now.
 	cat := index.NewTree()
 	snap.Tree(catalog.CatalogTree).Ascend(nil, nil, func(e index.Entry) bool {
-		d := *e.Val.(*catalog.Table)
+		d := *catalog.TableOf(e.Val)
 		d.Seq = new(atomic.Int64)
-		d.Seq.Store(e.Val.(*catalog.Table).Seq.Load())
-		cat.Put(index.Entry{Key: e.Key, Val: &d})
+		d.Seq.Store(catalog.TableOf(e.Val).Seq.Load())
+		cat.Put(index.Entry{Key: e.Key, Val: catalog.TableVal(&d)})
 		return true
 	})
 	f := &DB{opts: opts}

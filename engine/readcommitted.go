@@ -494,7 +494,7 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 	// publish, so that the latest state below includes it.
 	tx.db.oracle.Barrier()
 	latestSnap := tx.db.oracle.Latest()
-	var latest, seen any
+	var latest, seen *[]any
 	if tr := latestSnap.Tree(tree); tr != nil {
 		if e, ok := tr.Get(key); ok {
 			latest = e.Val

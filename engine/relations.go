@@ -283,7 +283,7 @@ func findUniqueIndex(d *catalog.Table, cols []int) txn.TreeID {
 func (tx *Tx) relationNamed(name string) *catalog.FK {
 	var found *catalog.FK
 	tx.t.Scan(catalog.CatalogTree, nil, nil, false, func(e index.Entry) bool {
-		for _, fk := range e.Val.(*catalog.Table).FKs {
+		for _, fk := range catalog.TableOf(e.Val).FKs {
 			if fk.Name == name {
 				found = fk
 				return false
@@ -333,7 +333,7 @@ func (tx *Tx) Relations(table string) ([]Relation, error) {
 	var fks []*catalog.FK
 	if table == "" {
 		tx.t.Scan(catalog.CatalogTree, nil, nil, false, func(e index.Entry) bool {
-			fks = append(fks, e.Val.(*catalog.Table).FKs...)
+			fks = append(fks, catalog.TableOf(e.Val).FKs...)
 			return true
 		})
 	} else {

@@ -415,7 +415,7 @@ func (tx *Tx) table(name string) (*catalog.Table, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)
 	}
-	d := e.Val.(*catalog.Table)
+	d := catalog.TableOf(e.Val)
 	if tx.tables == nil {
 		tx.tables = make(map[string]*catalog.Table)
 	}
@@ -425,7 +425,7 @@ func (tx *Tx) table(name string) (*catalog.Table, error) {
 
 // putTable stores d in the catalog.
 func (tx *Tx) putTable(d *catalog.Table) {
-	tx.t.Put(catalog.CatalogTree, index.Entry{Key: catalog.CatalogKey(d.Name), Val: d})
+	tx.t.Put(catalog.CatalogTree, index.Entry{Key: catalog.CatalogKey(d.Name), Val: catalog.TableVal(d)})
 	clear(tx.tables)
 }
 
@@ -592,7 +592,7 @@ func (tx *Tx) Tables() ([]Table, error) {
 func (tx *Tx) allTables() []*catalog.Table {
 	var defs []*catalog.Table
 	tx.t.Scan(catalog.CatalogTree, nil, nil, false /* reverse */, func(e index.Entry) bool {
-		defs = append(defs, e.Val.(*catalog.Table))
+		defs = append(defs, catalog.TableOf(e.Val))
 		return true
 	})
 	return defs

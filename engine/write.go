@@ -162,8 +162,8 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 		}
 	}
 	pe := tx.rows.Entry(key, vals)
-	row := pe.Val // the box, shared by the index entries
-	if _, existed := tx.t.PutEntry(d.Primary, pe); existed {
+	row := pe.Val() // the box, shared by the index entries
+	if _, existed := tx.t.PutItem(d.Primary, pe); existed {
 		return nil, tx.duplicate(d, d.Primary, key, d.UniqueError(d.PKName, d.PK, vals))
 	}
 	for _, ix := range d.Indexes {
@@ -324,8 +324,8 @@ func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) 
 		tx.t.Delete(d.Primary, oldPK)
 	}
 	pe := tx.rows.Entry(pk, vals)
-	row := pe.Val // the box, shared by the index entries
-	tx.t.PutEntry(d.Primary, pe)
+	row := pe.Val() // the box, shared by the index entries
+	tx.t.PutItem(d.Primary, pe)
 	for _, ix := range d.Indexes {
 		oldKey := tx.indexKey(d, ix, old, oldPK)
 		newKey := tx.indexKey(d, ix, vals, pk)

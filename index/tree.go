@@ -1,9 +1,9 @@
 package index
 
 import (
-	"bytes"
 	"encoding/binary"
 	"sync"
+	"unsafe"
 
 	"github.com/google/btree"
 )
@@ -15,35 +15,74 @@ import (
 // take about 1.5 KiB.
 const degree = 32
 
-// Entry is one item of a Tree: an encoded key and the value stored under it.
-// Package engine stores a table's row as Val, in its primary tree and in
-// each of its indexes.
-// Entries held by a published tree are immutable: neither Key nor Val may be
-// modified once the entry is put.
+// Entry is one entry of a Tree as its readers see it: an encoded key and
+// the row stored under it. Package engine stores a table's row, a tuple of
+// values, in its primary tree and in each of its indexes; other trees box
+// what they hold the same way (the catalog's table definitions).
+// Entries held by a published tree are immutable: neither Key nor the row
+// Val points to may be modified once the entry is put.
 type Entry struct {
 	Key []byte
-	Val any
+	Val *[]any
 }
 
-// item is what the B-tree holds: a pointer to the entry and the first 16
-// bytes of its key as two big-endian integers, zero-padded. Most comparisons
-// are decided by the inline prefix without following a pointer, which keeps
-// a lookup within the cache lines of the nodes it visits; and a 24-byte item
-// is cheap for the B-tree to copy (measured: a 56-byte item with the entry
-// inline made lookups twice as slow).
-type item struct {
+// Item is an entry as a tree holds it: 24 bytes, the key as a string
+// header, which has no capacity word, and the row as a pointer. A tree keeps
+// a pointer to each of its items, which a writer may allocate as it likes
+// (package txn carves them from chunks, package engine puts a row's primary
+// item beside the row's box); an item must not change once it is put.
+type Item struct {
+	key string
+	val *[]any
+}
+
+// Set makes it the entry key → val. key is kept, not copied: it must not
+// change afterwards.
+func (it *Item) Set(key []byte, val *[]any) {
+	it.key, it.val = keyString(key), val
+}
+
+// Key returns the item's key, which must not be modified.
+func (it *Item) Key() []byte { return keyBytes(it.key) }
+
+// Val returns the item's row.
+func (it *Item) Val() *[]any { return it.val }
+
+// Entry returns the item as an Entry.
+func (it *Item) Entry() Entry { return Entry{Key: keyBytes(it.key), Val: it.val} }
+
+// keyString returns the bytes of key as a string without copying them:
+// keys are immutable once put.
+func keyString(key []byte) string { return unsafe.String(unsafe.SliceData(key), len(key)) }
+
+// keyBytes returns the bytes of a key held as a string, without copying;
+// an empty key is an empty slice, not nil (a nil bound means none).
+func keyBytes(key string) []byte {
+	if len(key) == 0 {
+		return []byte{}
+	}
+	return unsafe.Slice(unsafe.StringData(key), len(key))
+}
+
+// elem is what the B-tree holds: a pointer to the item and the first 16
+// bytes of its key as two big-endian integers, zero-padded. Most
+// comparisons are decided by the inline prefix without following a
+// pointer, which keeps a lookup within the cache lines of the nodes it
+// visits; and a 24-byte element is cheap for the B-tree to copy (measured:
+// a 56-byte element with the entry inline made lookups twice as slow).
+type elem struct {
 	p0, p1 uint64
-	e      *Entry
+	e      *Item
 }
 
-func makeItem(e *Entry) item {
-	it := item{e: e}
-	it.p0, it.p1 = InlinePrefix(e.Key)
-	return it
+func makeElem(it *Item) elem {
+	el := elem{e: it}
+	el.p0, el.p1 = inlinePrefix(it.key)
+	return el
 }
 
 // InlinePrefix returns the first 16 bytes of key, zero-padded, as the two
-// big-endian words a tree item holds inline: the words AscendPrefixWith
+// big-endian words a tree element holds inline: the words AscendPrefixWith
 // hands its callback.
 func InlinePrefix(key []byte) (p0, p1 uint64) {
 	if len(key) >= 16 {
@@ -54,10 +93,20 @@ func InlinePrefix(key []byte) (p0, p1 uint64) {
 	return binary.BigEndian.Uint64(buf[:]), binary.BigEndian.Uint64(buf[8:])
 }
 
-// lessItem orders items like bytes.Compare orders their keys: zero padding
-// keeps the prefix order consistent with the byte order, and equal prefixes
-// fall back to the whole keys.
-func lessItem(a, b item) bool {
+func inlinePrefix(key string) (p0, p1 uint64) {
+	if len(key) >= 16 {
+		b := unsafe.Slice(unsafe.StringData(key), 16)
+		return binary.BigEndian.Uint64(b), binary.BigEndian.Uint64(b[8:])
+	}
+	var buf [16]byte
+	copy(buf[:], key)
+	return binary.BigEndian.Uint64(buf[:]), binary.BigEndian.Uint64(buf[8:])
+}
+
+// lessElem orders elements like bytes.Compare orders their keys: zero
+// padding keeps the prefix order consistent with the byte order, and equal
+// prefixes fall back to the whole keys.
+func lessElem(a, b elem) bool {
 	if a.p0 != b.p0 {
 		return a.p0 < b.p0
 	}
@@ -66,11 +115,11 @@ func lessItem(a, b item) bool {
 	}
 	// Equal prefixes: keys of at most 16 bytes are equal up to the shorter
 	// one's length and zero-padded beyond it, so the shorter sorts first.
-	la, lb := len(a.e.Key), len(b.e.Key)
+	la, lb := len(a.e.key), len(b.e.key)
 	if la <= 16 && lb <= 16 {
 		return la < lb
 	}
-	return bytes.Compare(a.e.Key, b.e.Key) < 0
+	return a.e.key < b.e.key
 }
 
 // Tree is an ordered map from byte-string keys to values, kept in a
@@ -84,10 +133,10 @@ func lessItem(a, b item) bool {
 // any number of goroutines may Fork a frozen tree at once, and forking writes
 // nothing that its readers read.
 type Tree struct {
-	bt *btree.BTreeG[item]
-	// probe is the entry DeleteEntry searches with. Only a tree's single
+	bt *btree.BTreeG[elem]
+	// probe is the item DeleteItem searches with. Only a tree's single
 	// writer deletes, so it needs no pool.
-	probe *Entry
+	probe *Item
 	// frozen: no more writes; Fork may share the nodes without taking
 	// them from this tree's copy-on-write context.
 	frozen bool
@@ -95,7 +144,7 @@ type Tree struct {
 
 // NewTree returns an empty tree.
 func NewTree() *Tree {
-	return &Tree{bt: btree.NewG(degree, lessItem)}
+	return &Tree{bt: btree.NewG(degree, lessElem)}
 }
 
 // Clone returns a copy of t in O(1). Both trees share nodes lazily: whichever
@@ -145,66 +194,68 @@ func (t *Tree) Len() int { return t.bt.Len() }
 
 // Get returns the entry stored under key and true, or false when there is none.
 func (t *Tree) Get(key []byte) (Entry, bool) {
-	probe := probes.Get().(*Entry)
+	probe := probes.Get().(*Item)
 	defer probes.Put(probe)
 	return t.GetWith(probe, key)
 }
 
 // GetWith is Get searching with probe, which it sets to key: a caller that
-// owns a long-lived Entry (a transaction) saves the pool round trip Get
+// owns a long-lived Item (a transaction) saves the pool round trip Get
 // makes. probe must not be in use by another search.
-func (t *Tree) GetWith(probe *Entry, key []byte) (Entry, bool) {
-	probe.Key = key
-	it, ok := t.bt.Get(makeItem(probe))
-	probe.Key = nil
+func (t *Tree) GetWith(probe *Item, key []byte) (Entry, bool) {
+	probe.key = keyString(key)
+	el, ok := t.bt.Get(makeElem(probe))
+	probe.key = ""
 	if !ok {
 		return Entry{}, false
 	}
-	return *it.e, true
+	return el.e.Entry(), true
 }
 
-// probes recycles the entries that Get searches with:
-// the B-tree takes items by value through a func value, so a probe on the
-// stack would escape and cost an allocation per search.
-var probes = sync.Pool{New: func() any { return new(Entry) }}
+// probes recycles the items that Get searches with:
+// the B-tree takes elements by value through a func value, so a probe on
+// the stack would escape and cost an allocation per search.
+var probes = sync.Pool{New: func() any { return new(Item) }}
 
 // Put stores e, replacing any entry with the same key. It returns the entry it
 // replaced and true, or false when the key was new. Put keeps e.Key: the caller
 // must not modify it afterwards.
 func (t *Tree) Put(e Entry) (old Entry, replaced bool) {
-	if p := t.PutEntry(&e); p != nil {
-		return *p, true
+	it := new(Item)
+	it.Set(e.Key, e.Val)
+	if p := t.PutItem(it); p != nil {
+		return p.Entry(), true
 	}
 	return Entry{}, false
 }
 
-// PutEntry is Put without copies: the tree keeps the pointer e, and it
-// returns the pointer it replaced, or nil. *e must not change afterwards.
-func (t *Tree) PutEntry(e *Entry) (old *Entry) {
+// PutItem is Put without copies: the tree keeps the pointer it, and it
+// returns the pointer it replaced, or nil. *it must not change afterwards.
+func (t *Tree) PutItem(it *Item) (old *Item) {
 	t.checkWritable()
-	it, _ := t.bt.ReplaceOrInsert(makeItem(e))
-	return it.e
+	el, _ := t.bt.ReplaceOrInsert(makeElem(it))
+	return el.e
 }
 
 // Delete removes the entry stored under key and returns it, or returns false
 // when there was none.
 func (t *Tree) Delete(key []byte) (Entry, bool) {
-	if p := t.DeleteEntry(key); p != nil {
-		return *p, true
+	if p := t.DeleteItem(key); p != nil {
+		return p.Entry(), true
 	}
 	return Entry{}, false
 }
 
-// DeleteEntry is Delete returning the removed entry's pointer, or nil.
-func (t *Tree) DeleteEntry(key []byte) (old *Entry) {
+// DeleteItem is Delete returning the removed item's pointer, or nil.
+func (t *Tree) DeleteItem(key []byte) (old *Item) {
 	t.checkWritable()
 	if t.probe == nil {
-		t.probe = new(Entry)
+		t.probe = new(Item)
 	}
-	t.probe.Key = key
-	it, _ := t.bt.Delete(makeItem(t.probe))
-	t.probe.Key = nil
-	return it.e
+	t.probe.key = keyString(key)
+	el, _ := t.bt.Delete(makeElem(t.probe))
+	t.probe.key = ""
+	return el.e
 }
 
 // Ascend calls fn for each entry with a key in [lo, hi), in ascending order,
@@ -236,7 +287,7 @@ func (t *Tree) AscendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop [
 }
 
 // ascend walks [lo, hi) calling visit, one of w's callbacks.
-func (t *Tree) ascend(w *Walker, lo, hi []byte, visit func(item) bool) (stop []byte, stopped bool) {
+func (t *Tree) ascend(w *Walker, lo, hi []byte, visit func(elem) bool) (stop []byte, stopped bool) {
 	switch {
 	case lo == nil && hi == nil:
 		t.bt.Ascend(visit)
@@ -253,10 +304,10 @@ func (t *Tree) ascend(w *Walker, lo, hi []byte, visit func(item) bool) (stop []b
 // AscendPrefixWith is AscendWith for a caller that can often decide on an
 // entry from its key's first 16 bytes: fn gets them as two big-endian
 // words (zero-padded past the key's end), which the tree holds inline,
-// and the entry, which it must not modify and need not read. A merge
-// scan matching keys of up to 16 bytes thus reads neither the entry nor
+// and the item, which it must not modify and need not read. A merge
+// scan matching keys of up to 16 bytes thus reads neither the item nor
 // its key unless they match.
-func (t *Tree) AscendPrefixWith(w *Walker, lo, hi []byte, fn func(p0, p1 uint64, e *Entry) bool) (stop []byte, stopped bool) {
+func (t *Tree) AscendPrefixWith(w *Walker, lo, hi []byte, fn func(p0, p1 uint64, it *Item) bool) (stop []byte, stopped bool) {
 	w.start()
 	w.pfn = fn
 	defer w.reset()
@@ -289,13 +340,13 @@ func (t *Tree) DescendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop 
 type Walker struct {
 	fn     func(Entry) bool
 	lo, hi []byte // Descend's bounds
-	stop   *Entry // the entry fn returned false for, if any
+	stop   *Item  // the item fn returned false for, if any
 	// visit calls fn and records where it stopped; visitDown also keeps
 	// to [lo, hi); visitPrefix calls pfn (AscendPrefixWith) instead. All
 	// are made on first use.
-	visit, visitDown, visitPrefix func(item) bool
-	pfn                           func(p0, p1 uint64, e *Entry) bool
-	loProbe, hiProbe              Entry
+	visit, visitDown, visitPrefix func(elem) bool
+	pfn                           func(p0, p1 uint64, it *Item) bool
+	loProbe, hiProbe              Item
 }
 
 var walks = sync.Pool{New: func() any { return new(Walker) }}
@@ -303,44 +354,44 @@ var walks = sync.Pool{New: func() any { return new(Walker) }}
 // start readies w for a walk, making its callbacks the first time.
 func (w *Walker) start() {
 	if w.visit == nil {
-		w.visit = func(it item) bool {
-			if !w.fn(*it.e) {
-				w.stop = it.e
+		w.visit = func(el elem) bool {
+			if !w.fn(el.e.Entry()) {
+				w.stop = el.e
 				return false
 			}
 			return true
 		}
-		w.visitPrefix = func(it item) bool {
-			if !w.pfn(it.p0, it.p1, it.e) {
-				w.stop = it.e
+		w.visitPrefix = func(el elem) bool {
+			if !w.pfn(el.p0, el.p1, el.e) {
+				w.stop = el.e
 				return false
 			}
 			return true
 		}
-		w.visitDown = func(it item) bool {
-			if w.hi != nil && bytes.Equal(it.e.Key, w.hi) {
+		w.visitDown = func(el elem) bool {
+			if w.hi != nil && el.e.key == string(w.hi) {
 				return true
 			}
-			if w.lo != nil && bytes.Compare(it.e.Key, w.lo) < 0 {
+			if w.lo != nil && el.e.key < string(w.lo) {
 				return false
 			}
-			return w.visit(it)
+			return w.visit(el)
 		}
 	}
 	w.stop = nil
 }
 
-// bound returns the item a bound searches with, held by probe.
-func (w *Walker) bound(probe *Entry, key []byte) item {
-	probe.Key = key
-	return makeItem(probe)
+// bound returns the element a bound searches with, held by probe.
+func (w *Walker) bound(probe *Item, key []byte) elem {
+	probe.key = keyString(key)
+	return makeElem(probe)
 }
 
 // reset drops the walk's references. It runs deferred, so a panicking fn
 // leaves no walker pointing at its caller.
 func (w *Walker) reset() {
 	w.fn, w.pfn, w.lo, w.hi, w.stop = nil, nil, nil, nil, nil
-	w.loProbe.Key, w.hiProbe.Key = nil, nil
+	w.loProbe.key, w.hiProbe.key = "", ""
 }
 
 // GetWalker returns a walker from the pool.
@@ -353,7 +404,7 @@ func (w *Walker) stopped() ([]byte, bool) {
 	if w.stop == nil {
 		return nil, false
 	}
-	return w.stop.Key, true
+	return w.stop.Key(), true
 }
 
 // PrefixEnd returns the smallest key greater than every key that starts with

@@ -22,7 +22,7 @@ func treeOf(t *testing.T, n int) (*Tree, [][]byte) {
 		k, err := AppendKey(nil, int64(i))
 		require.NoError(t, err)
 		keys[i] = k
-		tr.Put(Entry{Key: k, Val: i})
+		tr.Put(Entry{Key: k, Val: box(i)})
 	}
 	return tr, keys
 }
@@ -50,8 +50,8 @@ func TestTree_AscendDescend_Ranges(t *testing.T) {
 			}
 			visit := func(got *[]int) func(Entry) bool {
 				return func(e Entry) bool {
-					*got = append(*got, e.Val.(int))
-					return e.Val.(int) != tc.stopAt
+					*got = append(*got, unbox(e).(int))
+					return unbox(e).(int) != tc.stopAt
 				}
 			}
 			var up, down, wantUp, wantDown []int
@@ -91,10 +91,10 @@ func TestTree_Ascend_Nested(t *testing.T) {
 	tr, keys := treeOf(t, 100)
 	var pairs int
 	stop, stopped := tr.Ascend(keys[10], keys[20], func(outer Entry) bool {
-		i := outer.Val.(int)
+		i := unbox(outer).(int)
 		inner, innerStopped := tr.Descend(nil, keys[i], func(e Entry) bool {
 			pairs++
-			return e.Val.(int) > i-3 // stop at i-3
+			return unbox(e).(int) > i-3 // stop at i-3
 		})
 		require.True(t, innerStopped)
 		require.Equal(t, keys[i-3], inner)
@@ -116,7 +116,7 @@ func TestTree_Order_PrefixBoundaries(t *testing.T) {
 	for range 5000 {
 		// A run of one byte up to past the prefix, then a short tail of
 		// few symbols: many keys share the whole inline prefix.
-		k := bytes.Repeat([]byte{[]byte{0, 7}[rng.IntN(2)]}, rng.IntN(inlinePrefix+3))
+		k := bytes.Repeat([]byte{[]byte{0, 7}[rng.IntN(2)]}, rng.IntN(inlineLen+3))
 		for range rng.IntN(4) {
 			k = append(k, []byte{0, 1, 0xFF}[rng.IntN(3)])
 		}
@@ -139,8 +139,12 @@ func TestTree_Order_PrefixBoundaries(t *testing.T) {
 	}
 }
 
-// inlinePrefix is how many leading key bytes an item holds (see item).
-const inlinePrefix = 16
+// inlineLen is how many leading key bytes an element holds (see elem).
+const inlineLen = 16
+
+// box and unbox hold a test's value in a tree entry as rows are held.
+func box(v any) *[]any  { return &[]any{v} }
+func unbox(e Entry) any { return (*e.Val)[0] }
 
 // TestTree_AscendPrefixWith: the prefix words are each key's first 16
 // bytes, zero-padded, big-endian; entries come in order within [lo, hi);
@@ -149,23 +153,24 @@ func TestTree_AscendPrefixWith(t *testing.T) {
 	tr := NewTree()
 	keys := [][]byte{{1}, {1, 2}, {2, 0, 0, 0, 0, 0, 0, 0, 9}, {3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}, {4}}
 	for _, k := range keys {
-		tr.Put(Entry{Key: k, Val: string(k)})
+		tr.Put(Entry{Key: k, Val: box(string(k))})
 	}
 	w := GetWalker()
 	defer w.Release()
 	var got [][]byte
-	stop, stopped := tr.AscendPrefixWith(w, []byte{1, 2}, []byte{4}, func(p0, p1 uint64, e *Entry) bool {
+	stop, stopped := tr.AscendPrefixWith(w, []byte{1, 2}, []byte{4}, func(p0, p1 uint64, it *Item) bool {
 		var pad [16]byte
-		copy(pad[:], e.Key)
-		require.Equal(t, binary.BigEndian.Uint64(pad[:8]), p0, "%x", e.Key)
-		require.Equal(t, binary.BigEndian.Uint64(pad[8:]), p1, "%x", e.Key)
-		got = append(got, e.Key)
+		copy(pad[:], it.Key())
+		require.Equal(t, binary.BigEndian.Uint64(pad[:8]), p0, "%x", it.Key())
+		require.Equal(t, binary.BigEndian.Uint64(pad[8:]), p1, "%x", it.Key())
+		assert.Equal(t, string(it.Key()), unbox(it.Entry()))
+		got = append(got, it.Key())
 		return true
 	})
 	assert.Equal(t, keys[1:4], got)
 	assert.False(t, stopped)
 	assert.Nil(t, stop)
-	stop, stopped = tr.AscendPrefixWith(w, nil, nil, func(_, _ uint64, e *Entry) bool { return e.Key[0] < 2 })
+	stop, stopped = tr.AscendPrefixWith(w, nil, nil, func(_, _ uint64, it *Item) bool { return it.Key()[0] < 2 })
 	assert.True(t, stopped)
 	assert.Equal(t, keys[2], stop)
 	// The walker serves a plain walk after a prefix walk.
@@ -184,7 +189,7 @@ func TestTree_Fork(t *testing.T) {
 	base, keys := treeOf(t, 2000) // several levels, so forks copy inner nodes
 	assert.Panics(t, func() { base.Fork() }, "fork of an unfrozen tree")
 	base.Freeze()
-	assert.Panics(t, func() { base.Put(Entry{Key: keys[0], Val: -1}) })
+	assert.Panics(t, func() { base.Put(Entry{Key: keys[0], Val: box(-1)}) })
 	assert.Panics(t, func() { base.Delete(keys[1]) })
 
 	// unchanged reports whether base still holds exactly key i → i.
@@ -192,8 +197,8 @@ func TestTree_Fork(t *testing.T) {
 		i := 0
 		var err error
 		base.Ascend(nil, nil, func(e Entry) bool {
-			if i >= len(keys) || !bytes.Equal(e.Key, keys[i]) || e.Val != i {
-				err = fmt.Errorf("entry %d is %x → %v", i, e.Key, e.Val)
+			if i >= len(keys) || !bytes.Equal(e.Key, keys[i]) || unbox(e) != i {
+				err = fmt.Errorf("entry %d is %x → %v", i, e.Key, unbox(e))
 				return false
 			}
 			i++
@@ -240,7 +245,7 @@ func TestTree_Fork(t *testing.T) {
 				case i%forks == f:
 					c.Delete(k)
 				case i%3 == 0:
-					c.Put(Entry{Key: k, Val: -f})
+					c.Put(Entry{Key: k, Val: box(-f)})
 				}
 			}
 			done <- forked{f, c}
@@ -256,9 +261,9 @@ func TestTree_Fork(t *testing.T) {
 			case i%forks == fk.f:
 				assert.False(t, ok, "fork %d: key %d deleted", fk.f, i)
 			case i%3 == 0:
-				assert.Equal(t, -fk.f, e.Val, "fork %d: key %d", fk.f, i)
+				assert.Equal(t, -fk.f, unbox(e), "fork %d: key %d", fk.f, i)
 			default:
-				assert.Equal(t, i, e.Val, "fork %d: key %d", fk.f, i)
+				assert.Equal(t, i, unbox(e), "fork %d: key %d", fk.f, i)
 			}
 		}
 	}
@@ -270,9 +275,9 @@ func TestTree_Fork(t *testing.T) {
 
 	// A fork is an ordinary tree: writable, and clonable.
 	c := base.Fork()
-	c.Put(Entry{Key: keys[5], Val: 50})
+	c.Put(Entry{Key: keys[5], Val: box(50)})
 	d := c.Clone()
-	d.Put(Entry{Key: keys[5], Val: 500})
+	d.Put(Entry{Key: keys[5], Val: box(500)})
 	e, _ := c.Get(keys[5])
-	assert.Equal(t, 50, e.Val)
+	assert.Equal(t, 50, unbox(e))
 }

@@ -18,8 +18,8 @@ func ExampleOracle() {
 
 	reader := o.Begin(txn.ReadOnly)
 	w1, w2 := o.Begin(txn.ReadWrite), o.Begin(txn.ReadWrite)
-	w1.Put(accounts, index.Entry{Key: key, Val: 100})
-	w2.Put(accounts, index.Entry{Key: key, Val: 200})
+	w1.Put(accounts, index.Entry{Key: key, Val: &[]any{100}})
+	w2.Put(accounts, index.Entry{Key: key, Val: &[]any{200}})
 	if _, err := w1.Commit(); err != nil {
 		log.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func ExampleOracle() {
 	_, found := reader.Get(accounts, key)
 	fmt.Println("old reader sees alice:", found)
 	e, _ := o.Begin(txn.ReadOnly).Get(accounts, key)
-	fmt.Println("new reader sees:", e.Val)
+	fmt.Println("new reader sees:", (*e.Val)[0])
 	// Output:
 	// second writer: true
 	// old reader sees alice: false

@@ -193,7 +193,7 @@ func newModelRun(t *testing.T, rng *rand.Rand) *modelRun {
 		for n := range modelKeys {
 			if rng.IntN(3) == 0 {
 				r.nextVal++
-				tr.Put(index.Entry{Key: k(n), Val: r.nextVal})
+				tr.Put(index.Entry{Key: k(n), Val: box(r.nextVal)})
 				r.committed[id][n] = r.nextVal
 			}
 		}
@@ -312,10 +312,10 @@ func (r *modelRun) get(m *mTxn) bool {
 	id, n := r.randTree(), r.randKey()
 	e, ok := m.tx.Get(id, k(n))
 	v, want := m.state[id][n]
-	r.logf("txn %d: get %d/%d -> %v %v", m.id, id, n, e.Val, ok)
+	r.logf("txn %d: get %d/%d -> %v %v", m.id, id, n, unbox(e), ok)
 	require.Equal(r.t, want, ok, "get %d/%d", id, n)
 	if ok {
-		require.Equal(r.t, v, e.Val, "get %d/%d", id, n)
+		require.Equal(r.t, v, unbox(e), "get %d/%d", id, n)
 	}
 	m.readPoint(id, n)
 	return true
@@ -327,12 +327,12 @@ func (r *modelRun) put(m *mTxn) bool {
 		return false
 	}
 	r.nextVal++
-	old, replaced := m.tx.Put(id, index.Entry{Key: k(n), Val: r.nextVal})
+	old, replaced := m.tx.Put(id, index.Entry{Key: k(n), Val: box(r.nextVal)})
 	v, want := m.state[id][n]
-	r.logf("txn %d: put %d/%d=%d -> %v %v", m.id, id, n, r.nextVal, old.Val, replaced)
+	r.logf("txn %d: put %d/%d=%d -> %v %v", m.id, id, n, r.nextVal, unbox(old), replaced)
 	require.Equal(r.t, want, replaced, "put %d/%d", id, n)
 	if replaced {
-		require.Equal(r.t, v, old.Val, "put %d/%d", id, n)
+		require.Equal(r.t, v, unbox(old), "put %d/%d", id, n)
 	}
 	m.state[id][n] = r.nextVal
 	m.log = append(m.log, mLogRec{tree: id, n: n})
@@ -346,10 +346,10 @@ func (r *modelRun) del(m *mTxn) bool {
 	}
 	old, found := m.tx.Delete(id, k(n))
 	v, want := m.state[id][n]
-	r.logf("txn %d: delete %d/%d -> %v %v", m.id, id, n, old.Val, found)
+	r.logf("txn %d: delete %d/%d -> %v %v", m.id, id, n, unbox(old), found)
 	require.Equal(r.t, want, found, "delete %d/%d", id, n)
 	if found {
-		require.Equal(r.t, v, old.Val, "delete %d/%d", id, n)
+		require.Equal(r.t, v, unbox(old), "delete %d/%d", id, n)
 		delete(m.state[id], n)
 		m.log = append(m.log, mLogRec{tree: id, n: n})
 	} else {
@@ -369,7 +369,7 @@ func (r *modelRun) scan(m *mTxn) bool {
 	var gotVals []any
 	m.tx.Scan(id, kOpt(lo), kOpt(hi), reverse, func(e index.Entry) bool {
 		got = append(got, int(dk(e.Key)))
-		gotVals = append(gotVals, e.Val)
+		gotVals = append(gotVals, unbox(e))
 		return limit == 0 || len(got) < limit
 	})
 	r.logf("txn %d: scan %d [%s, %s) reverse=%v limit=%d -> %v", m.id, id, fmtBound(lo), fmtBound(hi), reverse, limit, got)

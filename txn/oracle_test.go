@@ -195,7 +195,7 @@ func TestOracle_Commit_NoLostUpdates(t *testing.T) {
 	const workers, perWorker, counters = 8, 150, 6
 	a := index.NewTree()
 	for i := range counters {
-		a.Put(index.Entry{Key: k(i), Val: 0})
+		a.Put(index.Entry{Key: k(i), Val: box(0)})
 	}
 	// treeB holds one key per worker, written now and then, so that some
 	// commits rebase over others that touched a different tree.
@@ -218,9 +218,9 @@ func TestOracle_Commit_NoLostUpdates(t *testing.T) {
 					return
 				}
 				runtime.Gosched() // let others commit between read and write
-				tx.Put(treeA, index.Entry{Key: k(n), Val: e.Val.(int) + 1})
+				tx.Put(treeA, index.Entry{Key: k(n), Val: box(unbox(e).(int) + 1)})
 				if i%10 == 0 {
-					tx.Put(treeB, index.Entry{Key: k(w), Val: i})
+					tx.Put(treeB, index.Entry{Key: k(w), Val: box(i)})
 				}
 				_, err := tx.Commit()
 				switch {
@@ -258,7 +258,7 @@ func TestOracle_Latest_ReadersSeeConsistentSnapshots(t *testing.T) {
 	const writers, readers, moves, accounts, initial = 4, 4, 150, 8, 100
 	a := index.NewTree()
 	for i := range accounts {
-		a.Put(index.Entry{Key: k(i), Val: initial})
+		a.Put(index.Entry{Key: k(i), Val: box(initial)})
 	}
 	o := NewOracle(map[TreeID]*index.Tree{treeA: a})
 	const total = accounts * initial
@@ -277,9 +277,9 @@ func TestOracle_Latest_ReadersSeeConsistentSnapshots(t *testing.T) {
 				tx := o.Begin(ReadWrite)
 				f, _ := tx.Get(treeA, k(from))
 				runtime.Gosched()
-				tx.Put(treeA, index.Entry{Key: k(from), Val: f.Val.(int) - amount})
+				tx.Put(treeA, index.Entry{Key: k(from), Val: box(unbox(f).(int) - amount)})
 				g, _ := tx.Get(treeA, k(to)) // sees the put above when from == to
-				tx.Put(treeA, index.Entry{Key: k(to), Val: g.Val.(int) + amount})
+				tx.Put(treeA, index.Entry{Key: k(to), Val: box(unbox(g).(int) + amount)})
 				_, err := tx.Commit()
 				if err == nil {
 					i++
@@ -311,11 +311,11 @@ func TestOracle_Latest_ReadersSeeConsistentSnapshots(t *testing.T) {
 				}
 				last = v
 				asc, desc, points := 0, 0, 0
-				tx.Scan(treeA, nil, nil, false, func(e index.Entry) bool { asc += e.Val.(int); return true })
-				tx.Scan(treeA, nil, nil, true, func(e index.Entry) bool { desc += e.Val.(int); return true })
+				tx.Scan(treeA, nil, nil, false, func(e index.Entry) bool { asc += unbox(e).(int); return true })
+				tx.Scan(treeA, nil, nil, true, func(e index.Entry) bool { desc += unbox(e).(int); return true })
 				for n := range accounts {
 					e, _ := tx.Get(treeA, k(n))
-					points += e.Val.(int)
+					points += unbox(e).(int)
 				}
 				_, err := tx.Commit()
 				ok := assert.NoError(t, err) &&
@@ -409,7 +409,7 @@ func TestOracle_NewOracleAt(t *testing.T) {
 func TestOracle_NewOracleFrom_Independent(t *testing.T) {
 	src := newOracle(1, 2)
 	c := index.NewTree()
-	c.Put(index.Entry{Key: k(9), Val: 9})
+	c.Put(index.Entry{Key: k(9), Val: box(9)})
 	fork := NewOracleFrom(src.Latest(), map[TreeID]*index.Tree{treeB: nil, treeC: c})
 	assert.Equal(t, src.Latest().Version(), fork.Latest().Version())
 	assert.Nil(t, fork.Latest().Tree(treeB))

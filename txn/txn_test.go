@@ -40,20 +40,30 @@ func dk(b []byte) int64 {
 func newOracle(keys ...int) *Oracle {
 	a := index.NewTree()
 	for _, n := range keys {
-		a.Put(index.Entry{Key: k(n), Val: n})
+		a.Put(index.Entry{Key: k(n), Val: box(n)})
 	}
 	return NewOracle(map[TreeID]*index.Tree{treeA: a, treeB: index.NewTree()})
 }
 
 // put stores v under k(n) in tree id.
 func put(tx *Txn, id TreeID, n int, v any) (index.Entry, bool) {
-	return tx.Put(id, index.Entry{Key: k(n), Val: v})
+	return tx.Put(id, index.Entry{Key: k(n), Val: box(v)})
+}
+
+// box and unbox hold a test's value in an entry as a row is held.
+func box(v any) *[]any { return &[]any{v} }
+
+func unbox(e index.Entry) any {
+	if e.Val == nil {
+		return nil
+	}
+	return (*e.Val)[0]
 }
 
 // get returns the value under k(n) in tree id as tx sees it.
 func get(tx *Txn, id TreeID, n int) (any, bool) {
 	e, ok := tx.Get(id, k(n))
-	return e.Val, ok
+	return unbox(e), ok
 }
 
 // commit commits tx and requires success.
@@ -88,7 +98,7 @@ func contents(tr *index.Tree) map[int64]any {
 	}
 	m := map[int64]any{}
 	tr.Ascend(nil, nil, func(e index.Entry) bool {
-		m[dk(e.Key)] = e.Val
+		m[dk(e.Key)] = unbox(e)
 		return true
 	})
 	return m
@@ -1030,8 +1040,8 @@ func TestTxn_Removals(t *testing.T) {
 	k := func(i int) []byte { b, _ := index.AppendKey(nil, int64(i)); return b }
 	require.Zero(t, tx.Removals())
 	mark := tx.Mark()
-	tx.Put(1, index.Entry{Key: k(1), Val: 1})
-	tx.Put(1, index.Entry{Key: k(1), Val: 2}) // a replacement keeps the key
+	tx.Put(1, index.Entry{Key: k(1), Val: box(1)})
+	tx.Put(1, index.Entry{Key: k(1), Val: box(2)}) // a replacement keeps the key
 	tx.Get(1, k(1))
 	tx.Delete(1, k(9)) // nothing to remove
 	require.Zero(t, tx.Removals())

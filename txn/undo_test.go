@@ -45,14 +45,14 @@ func TestTxn_RollbackTo_LargeLog(t *testing.T) {
 	tx := o.Begin(ReadWrite)
 	key := func(i int) []byte { k, _ := index.AppendKey(nil, int64(i)); return k }
 	for i := range 1500 {
-		tx.Put(1, index.Entry{Key: key(i), Val: i})
+		tx.Put(1, index.Entry{Key: key(i), Val: box(i)})
 	}
 	mark := tx.Mark()
 	for i := range 3000 {
 		if i%2 == 0 {
 			tx.Delete(1, key(i%1500))
 		} else {
-			tx.Put(1, index.Entry{Key: key(i), Val: -i})
+			tx.Put(1, index.Entry{Key: key(i), Val: box(-i)})
 		}
 	}
 	tx.RollbackTo(mark)
@@ -60,7 +60,7 @@ func TestTxn_RollbackTo_LargeLog(t *testing.T) {
 	for i := range 1500 {
 		e, ok := tx.Get(1, key(i))
 		require.True(t, ok)
-		require.Equal(t, i, e.Val)
+		require.Equal(t, i, unbox(e))
 	}
 	_, err := tx.Commit()
 	require.NoError(t, err)

@@ -61,7 +61,7 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 		i, gap, reseek := 0, 0, false
 		scanFrom := func() {
 			r.T.Scan(tree, keys.key(i), hi, false, func(e index.Entry) bool {
-				return r.probeStep(keys, &i, &gap, &reseek, &e, ncols, &err, fn)
+				return r.probeStep(keys, &i, &gap, &reseek, e.Key, e.Val, ncols, &err, fn)
 			})
 		}
 		if keys.width > 0 && keys.width <= 16 && ncols == 1 {
@@ -75,11 +75,11 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 			var k0, k1 uint64
 			setKey := func() { k0, k1 = index.InlinePrefix(keys.fixed[i*width : (i+1)*width]) }
 			setKey()
-			visit := func(p0, p1 uint64, e *index.Entry) bool {
+			visit := func(p0, p1 uint64, it *index.Item) bool {
 				if p0&(0xFF<<56) != tag {
 					// Another type (NULL) leads: compare the bytes.
 					at := i
-					goOn := r.probeStep(keys, &i, &gap, &reseek, e, ncols, &err, fn)
+					goOn := r.probeStep(keys, &i, &gap, &reseek, it.Key(), it.Val(), ncols, &err, fn)
 					if i != at && i < k {
 						setKey()
 					}
@@ -89,7 +89,7 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 				for {
 					if p0 == k0 && p1 == k1 {
 						gap = 0
-						fn(i, e.Val.(*[]any))
+						fn(i, it.Val())
 						return true
 					}
 					if p0 < k0 || (p0 == k0 && p1 < k1) {
@@ -122,13 +122,13 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 		key := keys.key(i)
 		if point {
 			if e, ok := r.T.Get(tree, key); ok {
-				fn(i, e.Val.(*[]any))
+				fn(i, e.Val)
 			}
 			continue
 		}
 		hi = r.RangeEnd(hi, key)
 		r.T.Scan(tree, key, hi, false, func(e index.Entry) bool {
-			fn(i, e.Val.(*[]any))
+			fn(i, e.Val)
 			return true
 		})
 	}
@@ -139,13 +139,13 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 // before the entry's key prefix, hands the entry on if its prefix is key
 // *i, and counts entries that match no key (gap) up to a reseek. It
 // returns whether the scan goes on.
-func (r Reader) probeStep(keys KeySet, i, gap *int, reseek *bool, e *index.Entry, ncols int, err *error, fn func(i int, box *[]any)) bool {
-	n, serr := index.SkipValues(e.Key, ncols)
+func (r Reader) probeStep(keys KeySet, i, gap *int, reseek *bool, key []byte, box *[]any, ncols int, err *error, fn func(i int, box *[]any)) bool {
+	n, serr := index.SkipValues(key, ncols)
 	if serr != nil {
 		*err = serr
 		return false
 	}
-	prefix := e.Key[:n]
+	prefix := key[:n]
 	k := keys.Len()
 	for *i < k && string(keys.key(*i)) < string(prefix) {
 		*i++
@@ -155,7 +155,7 @@ func (r Reader) probeStep(keys KeySet, i, gap *int, reseek *bool, e *index.Entry
 	}
 	if string(keys.key(*i)) == string(prefix) {
 		*gap = 0
-		fn(*i, e.Val.(*[]any))
+		fn(*i, box)
 		return true
 	}
 	if *gap++; *gap > SeekCost {

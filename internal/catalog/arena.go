@@ -46,9 +46,9 @@ func (a *KeyArena) PrefixEnd(prefix []byte) []byte {
 	return a.Own(end)
 }
 
-// rowOf returns the row a tree entry holds. Entries of a table's primary
+// RowOf returns the row a tree entry holds. Entries of a table's primary
 // tree and of its indexes share one boxed tuple per row version.
-func RowOf(v any) []any { return *v.(*[]any) }
+func RowOf(v *[]any) []any { return *v }
 
 // slab hands out slices of T carved from chunks, so that many small slices
 // cost an allocation per chunk instead of one each. A carved slice's
@@ -74,41 +74,35 @@ func (s *Slab[T]) Take(n int) []T {
 	return s.buf[start : start+n : start+n]
 }
 
-// rowSlab hands out row tuples and the primary-tree entries that hold them,
+// RowSlab hands out row tuples and the primary-tree items that hold them,
 // carved from chunks: a row costs no allocation of its own beyond its
 // values. A chunk stays alive while any row carved from it does.
 type RowSlab struct {
 	cells   Slab[any]
 	entries []RowEntry
-	chunks  int // entry chunks made
 }
 
-// rowEntry is a primary-tree entry with the box its value points to right
-// behind it: 64 bytes, one cache line when aligned, so that reading a row
-// through its entry does not miss the cache once more for the box.
+// RowEntry is a primary-tree item with the box its value points to right
+// behind it: 48 bytes, so that reading a row through its item finds the
+// box in the same cache line or the next.
 type RowEntry struct {
-	e   index.Entry
+	it  index.Item
 	box []any
 }
 
 const rowSlabCells = 1024
 
-// Entry chunks must start on a cache line. The Go allocator puts a
-// pointerful object of 513 bytes to 32 KiB 8 bytes past the start of its
-// slot (behind a header), so chunks are 4 or 8 entries (256 or 512 bytes,
-// aligned slots without a header) until a transaction has made
-// rowSlabSmall of them, then rowSlabEntries: a large object, which starts
-// on a page and takes whole pages (8 KiB), so its size is a multiple of a
-// page: 640 entries, 40 KiB. (520 entries, 33,280 bytes, took 40 KiB all
-// the same: a fifth of a bulk load's entry memory was the unused tail of
-// each chunk.) A small transaction keeps little more than its rows alive,
-// a bulk load allocates once per 640 rows.
+// Entry chunks double from 2 entries, so that a transaction that writes a
+// row or two keeps little more than its rows alive, to rowSlabEntries: a
+// large object, which takes whole 8 KiB pages, so its size is all but a
+// multiple of a page: 853 entries, 40,944 of the 40,960 bytes of five
+// pages. A bulk load allocates once per 853 rows.
 const (
-	rowSlabSmall   = 64
-	rowSlabEntries = 640 // 40,960 bytes, five pages
+	rowSlabFirst   = 2
+	rowSlabEntries = 853
 )
 
-// alloc returns a zeroed tuple of n values, from the slab when it is
+// Alloc returns a zeroed tuple of n values, from the slab when it is
 // small.
 func (s *RowSlab) Alloc(n int) []any {
 	if s.cells.Max == 0 {
@@ -117,22 +111,14 @@ func (s *RowSlab) Alloc(n int) []any {
 	return s.cells.Take(n)
 }
 
-// entry returns a primary-tree entry holding vals under key. Its value is
-// the row's box, which the row's index entries share (see rowOf).
-func (s *RowSlab) Entry(key []byte, vals []any) *index.Entry {
+// Entry returns a primary-tree item holding vals under key. Its value is
+// the row's box, which the row's index entries share (see RowOf).
+func (s *RowSlab) Entry(key []byte, vals []any) *index.Item {
 	if len(s.entries) == cap(s.entries) {
-		n := 8
-		switch {
-		case s.chunks == 0:
-			n = 4
-		case s.chunks >= rowSlabSmall:
-			n = rowSlabEntries
-		}
-		s.entries = make([]RowEntry, 0, n)
-		s.chunks++
+		s.entries = make([]RowEntry, 0, min(max(2*cap(s.entries), rowSlabFirst), rowSlabEntries))
 	}
 	s.entries = append(s.entries, RowEntry{box: vals})
 	re := &s.entries[len(s.entries)-1]
-	re.e = index.Entry{Key: key, Val: &re.box}
-	return &re.e
+	re.it.Set(key, &re.box)
+	return &re.it
 }

@@ -349,7 +349,7 @@ func (d *Store) setCatalogTree(cat *index.Tree, keys [][]byte) (dropped []string
 	if old == nil || len(keys) == 0 || d.byPrimary == nil {
 		d.byPrimary = make(map[txn.TreeID]*catalog.Table, cat.Len())
 		cat.Ascend(nil, nil, func(e index.Entry) bool {
-			t := e.Val.(*catalog.Table)
+			t := catalog.TableOf(e.Val)
 			changed = append(changed, t)
 			d.byPrimary[t.Primary] = t
 			return true
@@ -360,16 +360,16 @@ func (d *Store) setCatalogTree(cat *index.Tree, keys [][]byte) (dropped []string
 	for _, k := range keys {
 		prev, had := old.Get(k)
 		if had {
-			delete(d.byPrimary, prev.Val.(*catalog.Table).Primary)
+			delete(d.byPrimary, catalog.TableOf(prev.Val).Primary)
 		}
 		e, ok := cat.Get(k)
 		if !ok {
 			if had {
-				dropped = append(dropped, prev.Val.(*catalog.Table).Name)
+				dropped = append(dropped, catalog.TableOf(prev.Val).Name)
 			}
 			continue
 		}
-		t := e.Val.(*catalog.Table)
+		t := catalog.TableOf(e.Val)
 		changed = append(changed, t)
 		d.byPrimary[t.Primary] = t
 	}
