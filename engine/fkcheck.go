@@ -13,7 +13,9 @@ import (
 
 // checkParent verifies that a child row references an existing parent
 // under fk, or defers the check; it returns a *ConstraintError
-// (ErrForeignKey) otherwise.
+// (ErrForeignKey) otherwise. row is a row version this transaction wrote
+// and has not published: its foreign key values may be replaced by the
+// parent's equal ones (see shareParentValues).
 func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error {
 	tx.t.EnterIntegrity() // validated under every isolation level
 	defer tx.t.LeaveIntegrity()
@@ -25,10 +27,7 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 	}
 	key, check, err := fk.ChildKey(row)
 	if err != nil {
-		return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.Name,
-			Columns: child.ColNames(fk.ChildCols), Key: catalog.RenderKey(child.ColNames(fk.ChildCols), key), SQLState: StateForeignKey,
-			Message: fmt.Sprintf("insert or update on table %q violates foreign key constraint %q", child.Name, fk.Name),
-			Detail:  "MATCH FULL does not allow mixing of null and nonnull key values"}
+		return matchFullError(child, fk, key)
 	}
 	if !check {
 		return nil
@@ -45,6 +44,15 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 		return nil
 	}
 	return parentMissing(child, fk, key)
+}
+
+// matchFullError is the error of a MATCH FULL foreign key key whose
+// values are partly NULL.
+func matchFullError(child *catalog.Table, fk *catalog.FK, key []any) error {
+	return &ConstraintError{Kind: ErrForeignKey, Constraint: fk.Name, Table: child.Name,
+		Columns: child.ColNames(fk.ChildCols), Key: catalog.RenderKey(child.ColNames(fk.ChildCols), key), SQLState: StateForeignKey,
+		Message: fmt.Sprintf("insert or update on table %q violates foreign key constraint %q", child.Name, fk.Name),
+		Detail:  "MATCH FULL does not allow mixing of null and nonnull key values"}
 }
 
 // parentPresent reports whether a parent holds key under fk, for a check
@@ -416,6 +424,7 @@ type parentCache struct {
 type parentSlot struct {
 	key      []byte // the encoded parent key, immutable (from the arena or a tree)
 	removals uint64 // txn.Txn.Removals when the key was known present
+	row      []any  // the parent row found under key (see shareParentValues)
 }
 
 const (
@@ -434,25 +443,33 @@ func (pc *parentCache) set(key []byte) []parentSlot {
 	return pc.slots[i : i+2 : i+2]
 }
 
-// has reports whether key is cached as present at the removal count.
-func (pc *parentCache) has(key []byte, removals uint64) bool {
-	s := pc.set(key)
-	return (s[0].removals == removals && bytes.Equal(s[0].key, key)) ||
-		(s[1].removals == removals && bytes.Equal(s[1].key, key))
-}
-
-// add caches key, immutable, as present at the removal count: into an
-// unusable slot of its set if there is one, else in place of the older.
-func (pc *parentCache) add(key []byte, removals uint64) {
+// has returns the parent row cached under key at the removal count, or
+// false when key is not cached as present.
+func (pc *parentCache) has(key []byte, removals uint64) ([]any, bool) {
 	s := pc.set(key)
 	switch {
+	case s[0].removals == removals && bytes.Equal(s[0].key, key):
+		return s[0].row, true
+	case s[1].removals == removals && bytes.Equal(s[1].key, key):
+		return s[1].row, true
+	}
+	return nil, false
+}
+
+// add caches key, immutable, as present at the removal count with the
+// parent row found under it: into an unusable slot of its set if there is
+// one, else in place of the older.
+func (pc *parentCache) add(key []byte, removals uint64, row []any) {
+	s := pc.set(key)
+	slot := parentSlot{key: key, removals: removals, row: row}
+	switch {
 	case s[0].removals != removals || s[0].key == nil:
-		s[0] = parentSlot{key: key, removals: removals}
+		s[0] = slot
 	case s[1].removals != removals || s[1].key == nil:
-		s[1] = parentSlot{key: key, removals: removals}
+		s[1] = slot
 	default:
 		s[1] = s[0]
-		s[0] = parentSlot{key: key, removals: removals}
+		s[0] = slot
 	}
 }
 
@@ -492,7 +509,9 @@ func (tx *Tx) parentCacheFor(fk *catalog.FK, add bool) *parentCache {
 // references a parent present in the transaction's view, recording the
 // read as parentExists does (or knowing it recorded; see parentCache).
 // false means "not shown": the caller takes the general path, which
-// handles NULLs, MATCH FULL, deferral and the error.
+// handles NULLs, MATCH FULL, deferral and the error. When it finds the
+// parent, row's foreign key values become the parent's (see
+// shareParentValues).
 func (tx *Tx) parentFound(fk *catalog.FK, row []any) bool {
 	buf := tx.scratch[:0]
 	for _, c := range fk.ChildCols {
@@ -511,33 +530,66 @@ func (tx *Tx) parentFound(fk *catalog.FK, row []any) bool {
 		tx.fkChecks++
 	} else {
 		pc = tx.parentCacheFor(fk, true /* add */)
-		if pc.has(buf, removals) {
+		if parent, ok := pc.has(buf, removals); ok {
 			pc.hits++
+			shareParentValues(fk, row, parent)
 			return true
 		}
 	}
 	key := tx.readKeys.Own(buf) // the read set keeps it
-	if _, ok := tx.t.Get(fk.ParentTree, key); !ok {
+	e, ok := tx.t.Get(fk.ParentTree, key)
+	if !ok {
 		return false
 	}
+	parent := catalog.RowOf(e.Val)
 	if pc != nil {
-		pc.add(key, removals)
+		pc.add(key, removals, parent)
 	}
+	shareParentValues(fk, row, parent)
 	return true
 }
 
-// rememberParent caches a row that this transaction just inserted into d,
-// whose primary key is pk (immutable), as a present parent for each
+// shareParentValues makes the foreign key values of row, a new row version
+// no one else has seen, the very values of its parent row: equal ones,
+// since their keys are equal, but held in the parent's memory, so that the
+// child's own copies (a boxed int64, a string) are freed. A junction row
+// references its book by the book's own boxed id, and the 8 bytes of its
+// box are not kept once per child. Only types whose equal keys are equal
+// values are shared: Int, Text and Bytes (not a decimal, whose key drops
+// its scale, nor a time, whose key drops its location).
+func shareParentValues(fk *catalog.FK, row, parent []any) {
+	for i, c := range fk.ChildCols {
+		pv := parent[fk.ParentCols[i]]
+		switch pv.(type) {
+		case int64:
+			_, ok := row[c].(int64)
+			if ok {
+				row[c] = pv // the interface itself: converting v back would box it anew
+			}
+		case string:
+			if _, ok := row[c].(string); ok {
+				row[c] = pv
+			}
+		case []byte:
+			if _, ok := row[c].([]byte); ok {
+				row[c] = pv
+			}
+		}
+	}
+}
+
+// rememberParent caches row, which this transaction just inserted into d,
+// under the primary key pk (immutable), as a present parent for each
 // relation referencing d's primary key whose parents the transaction
 // already caches (see parentCache for why that needs no read). Loading
 // parents, then their children, looks no parent up.
-func (tx *Tx) rememberParent(d *catalog.Table, pk []byte) {
+func (tx *Tx) rememberParent(d *catalog.Table, pk []byte, row []any) {
 	for _, fk := range d.Refs {
 		if fk.ParentTree != d.Primary {
 			continue
 		}
 		if pc := tx.parentCacheFor(fk, false /* add */); pc != nil {
-			pc.add(pk, tx.t.Removals())
+			pc.add(pk, tx.t.Removals(), row)
 		}
 	}
 }

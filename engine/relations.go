@@ -240,7 +240,7 @@ func (tx *Tx) createRelation(r Relation) error {
 		key, check, err := def.ChildKey(row)
 		switch {
 		case err != nil:
-			orphan = tx.checkParent(nc, def, row) // reports the MATCH FULL error
+			orphan = matchFullError(nc, def, key)
 		case check && !tx.parentExists(def, key):
 			orphan = parentMissing(nc, def, key)
 		}

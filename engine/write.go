@@ -71,7 +71,7 @@ func (tx *Tx) insertVals(d *catalog.Table, vals []any) (Record, error) {
 		}
 	}
 	if len(d.Refs) > 0 {
-		tx.rememberParent(d, pk)
+		tx.rememberParent(d, pk, vals)
 	}
 	return tx.looseRecord(d, vals), nil
 }

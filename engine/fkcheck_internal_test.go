@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"context"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reldb/reldb/internal/catalog"
+)
+
+// dataOf returns the data word of an interface value: where a boxed value
+// lives.
+func dataOf(v any) uintptr { return uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]) }
+
+// boxInt boxes n anew at run time (a constant's box is static, and shared).
+//
+//go:noinline
+func boxInt(n int64) any { return n }
+
+// storedRow returns the row stored under key in table, read from the
+// latest snapshot's primary tree.
+func storedRow(t *testing.T, db *DB, table string, key any) []any {
+	t.Helper()
+	snap := db.oracle.Latest()
+	var d *catalog.Table
+	catalog.EachTable(snap, func(td *catalog.Table) {
+		if td.Name == table {
+			d = td
+		}
+	})
+	require.NotNil(t, d, table)
+	k, ok, err := d.EncodeKey(nil, key)
+	require.True(t, ok)
+	require.NoError(t, err)
+	e, found := snap.Tree(d.Primary).Get(k)
+	require.True(t, found)
+	return catalog.RowOf(e.Val)
+}
+
+// TestTx_Insert_SharesParentValues ensures a child row's foreign key
+// values are its parent's own: the child's int64 and string boxes are
+// dropped for the parent's, equal, ones, whether the parent was looked up
+// or came from the transaction's parent cache; and that values whose keys
+// drop part of them (a decimal's scale) are left alone.
+func TestTx_Insert_SharesParentValues(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+		for _, tb := range []Table{
+			{Name: "authors", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
+			{Name: "langs", PrimaryKey: []string{"code"}, Columns: []Column{{Name: "code", Type: Text}}},
+			{Name: "prices", PrimaryKey: []string{"p"}, Columns: []Column{{Name: "p", Type: Decimal, Precision: 10, Scale: 2}}},
+			{Name: "books", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int},
+				{Name: "author_id", Type: Int}, {Name: "lang", Type: Text}, {Name: "p", Type: Decimal, Precision: 10, Scale: 2}}},
+		} {
+			if err := tx.CreateTable(tb); err != nil {
+				return err
+			}
+		}
+		for _, r := range []Relation{
+			{Child: "books", Columns: []string{"author_id"}, Parent: "authors", ParentAs: "author", ChildrenAs: "books"},
+			{Child: "books", Columns: []string{"lang"}, Parent: "langs", ParentAs: "language", ChildrenAs: "books"},
+			{Child: "books", Columns: []string{"p"}, Parent: "prices", ParentAs: "price", ChildrenAs: "books"},
+		} {
+			if err := tx.CreateRelation(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.Insert("authors", Row{"id": boxInt(1000)}); err != nil {
+			return err
+		}
+		if _, err := tx.Insert("langs", Row{"code": "en"}); err != nil {
+			return err
+		}
+		_, err := tx.Insert("prices", Row{"p": "9.5"})
+		return err
+	}))
+	const books = 2 * parentCacheAfter // past the checks the parent cache waits for
+	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+		for i := range int64(books) {
+			lang := string([]byte("en")) // a string of the child's own
+			if _, err := tx.Insert("books", Row{"id": i, "author_id": boxInt(1000), "lang": lang, "p": "9.50"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	author, lang, price := storedRow(t, db, "authors", int64(1000)), storedRow(t, db, "langs", "en"), storedRow(t, db, "prices", "9.5")
+	for i := range int64(books) {
+		b := storedRow(t, db, "books", i)
+		assert.Equal(t, dataOf(author[0]), dataOf(b[1]), "book %d: author_id is the author's id", i)
+		assert.Same(t, unsafe.StringData(lang[0].(string)), unsafe.StringData(b[2].(string)), "book %d: lang is the language's code", i)
+		assert.NotEqual(t, dataOf(price[0]), dataOf(b[3]), "book %d: a decimal keeps its own scale", i)
+		assert.Equal(t, "9.50", catalog.FormatValue(b[3]))
+	}
+}
