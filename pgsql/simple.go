@@ -89,6 +89,8 @@ func (s *Session) simpleSelect(tx *engine.Tx, st *ir.Select, args []any) (res Re
 		}
 	}
 	if !found {
+		// A statement found not simple is remembered as nil and stays
+		// with the general executor, even if its table changes.
 		p = s.planSimple(tx, st)
 		if s.simple == nil || len(s.simple) >= maxSimplePlans {
 			s.simple = make(map[*ir.Select]*simplePlan)
