@@ -234,6 +234,17 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 				l = strings.TrimRight(l.(string), " ")
 			}
 		}
+		if lt.kind == kUnknown {
+			// An untyped literal takes the other side's type, or text.
+			to := typText
+			if rt.kind != kUnknown {
+				to = sqlType{kind: rt.kind}
+			}
+			if l, err = cast(l, lt, to, false /* explicit */); err != nil {
+				return nil, to, err
+			}
+			lt = to
+		}
 		if l == nil {
 			return nil, lt, nil
 		}
