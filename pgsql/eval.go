@@ -572,6 +572,9 @@ func (ev *evaluator) coalesce(args []ir.Expr) (any, sqlType, error) {
 			return nil, to, err
 		}
 	}
+	if to.kind == kUnknown {
+		to = typText // as PostgreSQL resolves COALESCE of untyped literals
+	}
 	for i, v := range vals {
 		if v != nil {
 			out, err := cast(v, types[i], to, false /* explicit */)
