@@ -234,6 +234,17 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 				l = strings.TrimRight(l.(string), " ")
 			}
 		}
+		if lt.kind == kUnknown {
+			// An untyped literal takes the other side's type, or text.
+			to := typText
+			if rt.kind != kUnknown {
+				to = sqlType{kind: rt.kind}
+			}
+			if l, err = cast(l, lt, to, false /* explicit */); err != nil {
+				return nil, to, err
+			}
+			lt = to
+		}
 		if l == nil {
 			return nil, lt, nil
 		}
@@ -570,6 +581,9 @@ func (ev *evaluator) coalesce(args []ir.Expr) (any, sqlType, error) {
 		if to, err = commonType(to, t, "COALESCE"); err != nil {
 			return nil, to, err
 		}
+	}
+	if to.kind == kUnknown {
+		to = typText // as PostgreSQL resolves COALESCE of untyped literals
 	}
 	for i, v := range vals {
 		if v != nil {

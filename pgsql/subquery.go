@@ -136,7 +136,8 @@ func (ev *evaluator) quantified(e *ir.Quantified) (any, sqlType, error) {
 }
 
 // derived turns a query's result into a table for FROM, renaming its
-// first columns to the alias's column names.
+// first columns to the alias's column names. Untyped columns are text,
+// as PostgreSQL resolves a subquery's or WITH query's output.
 func derived(res Result, alias *ir.Alias) (*tableSchema, [][]any, error) {
 	ts := &tableSchema{index: map[string]int{}}
 	if alias != nil && len(alias.Columns) > len(res.Columns) {
@@ -148,7 +149,12 @@ func derived(res Result, alias *ir.Alias) (*tableSchema, [][]any, error) {
 			name = alias.Columns[i]
 		}
 		ts.def.Columns = append(ts.def.Columns, engine.Column{Name: name})
-		ts.types = append(ts.types, c.typ)
+		t := c.typ
+		if t.kind == kUnknown {
+			// An untyped literal's column is text outside its query.
+			t = typText
+		}
+		ts.types = append(ts.types, t)
 		if _, dup := ts.index[name]; !dup {
 			ts.index[name] = i
 		}

@@ -5,6 +5,8 @@ package conformance
 // skips without one, except in CI, where it fails, like the corpus);
 // without it, it runs the queries on reldb alone and checks only that
 // every one returns a result or a *pgsql.Error, without a panic or a hang.
+// Either way reldb runs each query twice, as a simple query and prepared
+// (Prepare, ExecPrepared), and the two must agree, column types included.
 //
 //	RELDB_RANDQUERY_TIME=2m      how long to run (default 25 s with
 //	                             PostgreSQL, 2 s on reldb alone)
