@@ -37,3 +37,12 @@ func EnterStatement(tx *Tx) (release func(), err error) {
 func LockWaiting(tx *Tx) bool {
 	return tx.writeState != nil && tx.db.locks.waiting(tx)
 }
+
+// ReadSetSize returns how many reads tx has recorded for validation at
+// commit.
+func ReadSetSize(tx *Tx) int {
+	if tx.writeState == nil {
+		return 0
+	}
+	return tx.t.ReadSetSize()
+}

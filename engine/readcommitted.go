@@ -442,8 +442,15 @@ func (tx *Tx) statement() error {
 
 // refresh moves the transaction onto the latest committed state.
 func (tx *Tx) refresh() error {
+	before := tx.t.Snapshot()
 	if err := tx.t.Refresh(); err != nil {
 		return tx.conflictError(err)
+	}
+	if tx.t.Snapshot() == before {
+		// Nothing committed since: the cached schema is still what the
+		// transaction sees, and its catalog reads are still in the read
+		// set. Looking again would add them to it once per statement.
+		return nil
 	}
 	clear(tx.tables)
 	tx.cat = nil

@@ -108,6 +108,32 @@ func TestReadCommitted_StatementSnapshot(t *testing.T) {
 	assert.Equal(t, int64(6), b)
 }
 
+// TestReadCommitted_SchemaReadsRecordedOnce: a long ReadCommitted
+// transaction records its catalog reads once, not once per statement, as
+// long as nothing commits; a commit by another transaction makes the next
+// statement read the schema again.
+func TestReadCommitted_SchemaReadsRecordedOnce(t *testing.T) {
+	db := isoSeeded(t, engine.Options{})
+	rc := isoBegin(t, db, isoRC)
+	_, err := rc.Update("accounts", 1, engine.Row{"balance": 6})
+	require.NoError(t, err)
+	first := engine.ReadSetSize(rc)
+	for i := range 100 {
+		_, err := rc.Update("accounts", 1, engine.Row{"balance": i})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, first, engine.ReadSetSize(rc), "100 more statements on the same table")
+
+	require.NoError(t, db.Update(context.Background(), func(tx *engine.Tx) error {
+		_, err := tx.Insert("accounts", engine.Row{"id": 5, "owner": "eve", "balance": 7})
+		return err
+	}))
+	_, err = rc.Update("accounts", 2, engine.Row{"balance": 1})
+	require.NoError(t, err)
+	assert.Positive(t, engine.ReadSetSize(rc), "the schema read again after a commit")
+	require.NoError(t, rc.Commit())
+}
+
 // TestReadCommitted_WaitsAndRechecks: an update of a row another
 // transaction holds waits for it; if it commits, the update applies to
 // the new version; if it rolls back, to the old one; if it deleted the

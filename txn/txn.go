@@ -283,6 +283,17 @@ func (t *Txn) Get(id TreeID, key []byte) (index.Entry, bool) {
 	return tr.GetWith(&t.probe, key)
 }
 
+// ReadSetSize returns how many point reads and ranges the transaction
+// has recorded for validation, over every tree: what its commit will
+// check against the transactions that committed since its snapshot.
+func (t *Txn) ReadSetSize() int {
+	n := 0
+	for _, r := range t.reads {
+		n += len(r.points) + len(r.ranges)
+	}
+	return n
+}
+
 // Peek is Get without recording the read under any isolation: for
 // looking at a key whose protection is elsewhere (a row lock).
 func (t *Txn) Peek(id TreeID, key []byte) (index.Entry, bool) {
