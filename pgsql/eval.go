@@ -35,7 +35,24 @@ type scope struct {
 	stars  []int          // the positions * expands to; nil for all, in order
 	merged []mergedColumn // a FULL (or RIGHT) JOIN's USING columns, the last of rels
 	row    []any
+	// resolved remembers the first column references resolved, for the
+	// evaluation of the same expression on every row: a reference is a
+	// pointer into the statement's tree, found here by a short scan
+	// rather than by name in every table of the scope. A scope's tables
+	// do not change once it is made.
+	resolved []resolvedColumn
 }
+
+// resolvedColumn is a column reference a scope resolved.
+type resolvedColumn struct {
+	ref *ir.ColumnRef
+	pos int
+	typ sqlType
+}
+
+// maxResolved bounds a scope's resolved references: past it, the others
+// are resolved by name each time.
+const maxResolved = 16
 
 // binding is one table of a scope: its name in the query and where its
 // columns start in the scope's row.
@@ -66,6 +83,20 @@ func (sc *scope) width() int {
 // for an unknown table, 42703 for an unknown column and 42702 for a name
 // that more than one table has.
 func (sc *scope) resolve(c *ir.ColumnRef) (int, sqlType, error) {
+	for i := range sc.resolved {
+		if r := &sc.resolved[i]; r.ref == c {
+			return r.pos, r.typ, nil
+		}
+	}
+	pos, typ, err := sc.resolveName(c)
+	if err == nil && len(sc.resolved) < maxResolved {
+		sc.resolved = append(sc.resolved, resolvedColumn{c, pos, typ})
+	}
+	return pos, typ, err
+}
+
+// resolveName is resolve without the scope's memory.
+func (sc *scope) resolveName(c *ir.ColumnRef) (int, sqlType, error) {
 	if c.Table == "" {
 		if i, ok := sc.using[c.Column]; ok {
 			return i, sc.typeAt(i), nil

@@ -3,6 +3,7 @@ package pgsql
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -306,11 +307,12 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 		return row, nil
 	}
 	var lookup func(lrow []any) ([][]any, error)
+	check := cond // what each joined row is checked against
 	switch {
 	case right == nil && ev.readsNoRows():
 		lookup = func([]any) ([][]any, error) { return nil, nil }
 	case right == nil:
-		lookup, err = innerLookup(tx, left.sc, rsc, cond, ev)
+		lookup, check, err = innerLookup(tx, left.sc, rsc, cond, ev)
 		if err != nil {
 			return nil, err
 		}
@@ -343,9 +345,9 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 			}
 			row := make([]any, 0, lw+rw+len(sc.merged))
 			row = append(append(row, l...), r...)
-			if cond != nil {
+			if check != nil {
 				sc.row = row
-				ok, err := rowEv.boolean(cond, "JOIN/ON")
+				ok, err := rowEv.boolean(check, "JOIN/ON")
 				if err != nil {
 					return nil, err
 				}
@@ -500,14 +502,28 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 // innerLookup returns a function reading the inner table's candidate rows
 // for an outer row: through engine.Eq when cond has a conjunct equating an
 // indexed column of the inner table with a column of the outer side of the
-// same type family, else the whole table, read once.
-func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator) (func([]any) ([][]any, error), error) {
+// same type family, else the whole table, read once. It also returns what
+// is left of cond for each candidate to be checked against: the engine
+// compares integers, texts and booleans exactly as SQL's = does, so the
+// conjunct a lookup answers holds for every row it returns and is not
+// evaluated again.
+func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator) (func([]any) ([][]any, error), ir.Expr, error) {
 	b := inner.rels[0]
 	conj := []ir.Expr{cond}
 	if l, ok := cond.(*ir.Logic); ok && l.Op == ir.And {
 		conj = l.Args
 	}
-	for _, e := range conj {
+	// rest is cond without its conjunct i.
+	rest := func(i int) ir.Expr {
+		switch len(conj) {
+		case 1:
+			return nil
+		case 2:
+			return conj[1-i]
+		}
+		return &ir.Logic{Op: ir.And, Args: append(slices.Clip(conj[:i]), conj[i+1:]...)}
+	}
+	for n, e := range conj {
 		eq, ok := e.(*ir.Binary)
 		if !ok || eq.Op != "=" {
 			continue
@@ -556,7 +572,7 @@ func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator
 						return nil, err
 					}
 					return [][]any{r.Values()}, nil
-				}, nil
+				}, rest(n), nil
 			}
 			return func(o []any) ([][]any, error) {
 				if o[oi] == nil {
@@ -571,14 +587,14 @@ func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator
 					rows[i] = r.Values()
 				}
 				return rows, nil
-			}, nil
+			}, rest(n), nil
 		}
 	}
 	rows, err := scan(tx, b.ts, b.alias, nil /* where */, ev)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return func([]any) ([][]any, error) { return rows, nil }, nil
+	return func([]any) ([][]any, error) { return rows, nil }, cond, nil
 }
 
 // indexed reports whether column i leads the primary key or an index.

@@ -89,3 +89,32 @@ func TestSession_Exec_JoinWhereOnLeftTable(t *testing.T) {
 		})
 	}
 }
+
+// Ensure the conditions an index lookup or a pushed-down scan answers
+// exactly are not needed again, and the others still filter: WHERE and ON
+// mixing pushed integer, text and IN conditions with a text range (pushed
+// but rechecked), a NOT IN, a numeric comparison and an expression the
+// engine cannot take.
+func TestSession_Exec_PushedConditionsAndTheRest(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want [][]string
+	}{
+		{"SELECT id FROM books WHERE author_id = 1 AND price > 9.99 ORDER BY id", [][]string{}},
+		{"SELECT id FROM books WHERE author_id = 1 AND id + 0 = 11", [][]string{{"11"}}},
+		{"SELECT id FROM books WHERE id >= 11 AND id < 20 AND author_id IN (1, 2)", [][]string{{"11"}}},
+		{"SELECT id FROM books WHERE id IN (10, 20) AND id NOT IN (20) AND author_id IS NOT NULL", [][]string{{"10"}}},
+		{"SELECT id FROM authors WHERE name > 'C' AND name < 'M' AND id = 1", [][]string{{"1"}}},
+		{"SELECT id FROM authors WHERE name >= 'M' AND id = 1", [][]string{}},
+		{"SELECT b.id FROM authors a JOIN books b ON b.author_id = a.id AND b.id <> 10 WHERE a.id = 1", [][]string{{"11"}}},
+		{"SELECT b.id FROM authors a JOIN books b ON b.author_id = a.id AND a.name = 'Butler' ORDER BY 1", [][]string{{"20"}}},
+		{"SELECT a.id, b.id FROM authors a LEFT JOIN books b ON b.author_id = a.id AND b.price < 0 ORDER BY 1", [][]string{{"1", "NULL"}, {"2", "NULL"}}},
+		{"SELECT a.name FROM books b JOIN authors a ON a.id = b.author_id AND a.id = b.author_id + 0 WHERE b.id = 20", [][]string{{"Butler"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sql, func(t *testing.T) {
+			s := newSession(t)
+			assert.Equal(t, tc.want, texts(t, s, tc.sql))
+		})
+	}
+}

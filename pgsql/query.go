@@ -137,8 +137,11 @@ func figureName(e ir.Expr) (string, int) {
 // row is checked against the whole condition by the evaluator.
 func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evaluator) ([][]any, error) {
 	q := tx.Query(ts.def.Name)
+	check := where // what each row is checked against
 	if where != nil {
-		q.Where(pushdown(ts, alias, where, ev)...)
+		var conds []engine.Cond
+		conds, check = pushdown(ts, alias, where, ev)
+		q.Where(conds...)
 	}
 	var recs []engine.Record
 	if !ev.readsNoRows() {
@@ -157,8 +160,8 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 			}
 		}
 		sc.row = r.Values()
-		if where != nil {
-			ok, err := rowEv.boolean(where, "WHERE")
+		if check != nil {
+			ok, err := rowEv.boolean(check, "WHERE")
 			if err != nil {
 				return nil, err
 			}
@@ -180,19 +183,29 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 }
 
 // pushdown returns the engine conditions equivalent to some of where's
-// conjuncts.
-func pushdown(ts *tableSchema, alias string, where ir.Expr, ev *evaluator) []engine.Cond {
+// conjuncts, and the rest of where: the conjuncts a row the engine returns
+// may still fail. The engine compares integers, texts and booleans as SQL
+// does for equality, IN, = ANY and IS [NOT] NULL, and integers also for
+// order, so those conjuncts hold for every row it returns; a text range is
+// pushed (it narrows the scan) but checked again.
+func pushdown(ts *tableSchema, alias string, where ir.Expr, ev *evaluator) ([]engine.Cond, ir.Expr) {
 	conj := []ir.Expr{where}
 	if l, ok := where.(*ir.Logic); ok && l.Op == ir.And {
 		conj = l.Args
 	}
 	var out []engine.Cond
+	var rest []ir.Expr
 	for _, e := range conj {
+		n := len(out)
+		exact := true
 		switch e := e.(type) {
 		case *ir.Binary:
 			col, val, op, ok := colConst(ts, alias, e, ev)
 			if !ok {
-				continue
+				break
+			}
+			if _, isInt := val.(int64); op != "=" && !isInt {
+				exact = false
 			}
 			switch op {
 			case "=":
@@ -217,7 +230,7 @@ func pushdown(ts *tableSchema, alias string, where ir.Expr, ev *evaluator) []eng
 		case *ir.InList:
 			i, ok := pushColumn(ts, alias, e.Arg)
 			if !ok || e.Not {
-				continue
+				break
 			}
 			var vals []any
 			for _, x := range e.List {
@@ -236,8 +249,19 @@ func pushdown(ts *tableSchema, alias string, where ir.Expr, ev *evaluator) []eng
 				out = append(out, c)
 			}
 		}
+		if len(out) == n || !exact {
+			rest = append(rest, e)
+		}
 	}
-	return out
+	switch len(rest) {
+	case 0:
+		return out, nil
+	case 1:
+		return out, rest[0]
+	case len(conj):
+		return out, where
+	}
+	return out, &ir.Logic{Op: ir.And, Args: rest}
 }
 
 // pushAny turns column = ANY (array) into the engine's In over the
