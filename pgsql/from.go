@@ -41,8 +41,10 @@ func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *ev
 	}
 	var src *source
 	var pushed map[*ir.TableRef]ir.Expr
+	check := where // what each joined row is checked against
 	if len(items) == 1 && where != nil {
 		pushed = s.pushIntoJoin(tx, items[0], where, ev)
+		check = s.notAnswered(tx, where, pushed, ev)
 	}
 	for _, it := range items {
 		next, err := s.fromItem(tx, it, ev, pushed)
@@ -62,14 +64,20 @@ func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *ev
 	}
 	rowEv := ev.with(src.sc)
 	var rows [][]any
+	if check == nil {
+		rows = src.rows
+	}
 	for i, r := range src.rows {
+		if check == nil {
+			break
+		}
 		if i%interruptEvery == interruptEvery-1 {
 			if err := ev.interrupted(); err != nil {
 				return nil, nil, err
 			}
 		}
 		src.sc.row = r
-		ok, err := rowEv.boolean(where, "WHERE")
+		ok, err := rowEv.boolean(check, "WHERE")
 		if err != nil {
 			return nil, nil, err
 		}
@@ -159,6 +167,57 @@ func (s *Session) pushIntoJoin(tx *engine.Tx, it ir.FromItem, where ir.Expr, ev 
 		return map[*ir.TableRef]ir.Expr{ref: keep[0]}
 	}
 	return map[*ir.TableRef]ir.Expr{ref: &ir.Logic{Op: ir.And, Args: keep}}
+}
+
+// notAnswered returns where without the conjuncts pushed into a join's
+// leftmost table that the scan of that table answers exactly (pushdown):
+// the joined rows carry that table's values unchanged, so those conjuncts
+// hold for each of them. nil when none is left.
+func (s *Session) notAnswered(tx *engine.Tx, where ir.Expr, pushed map[*ir.TableRef]ir.Expr, ev *evaluator) ir.Expr {
+	if len(pushed) != 1 {
+		return where
+	}
+	var ref *ir.TableRef
+	var p ir.Expr
+	for ref, p = range pushed {
+	}
+	ts, alias, err := s.tableRef(tx, ref)
+	if err != nil {
+		return where
+	}
+	_, rest := pushdown(ts, alias, p, ev)
+	answered := conjuncts(p)
+	for _, r := range conjuncts(rest) {
+		answered = slices.DeleteFunc(answered, func(e ir.Expr) bool { return e == r })
+	}
+	if len(answered) == 0 {
+		return where
+	}
+	var left []ir.Expr
+	for _, c := range conjuncts(where) {
+		if !slices.Contains(answered, c) {
+			left = append(left, c)
+		}
+	}
+	switch len(left) {
+	case 0:
+		return nil
+	case 1:
+		return left[0]
+	}
+	return &ir.Logic{Op: ir.And, Args: left}
+}
+
+// conjuncts returns the operands of e's top-level AND, or e alone; none
+// for nil.
+func conjuncts(e ir.Expr) []ir.Expr {
+	if e == nil {
+		return nil
+	}
+	if l, ok := e.(*ir.Logic); ok && l.Op == ir.And {
+		return slices.Clone(l.Args)
+	}
+	return []ir.Expr{e}
 }
 
 // onlyColumnsOf reports whether e reads columns and only columns

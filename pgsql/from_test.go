@@ -110,6 +110,10 @@ func TestSession_Exec_PushedConditionsAndTheRest(t *testing.T) {
 		{"SELECT b.id FROM authors a JOIN books b ON b.author_id = a.id AND a.name = 'Butler' ORDER BY 1", [][]string{{"20"}}},
 		{"SELECT a.id, b.id FROM authors a LEFT JOIN books b ON b.author_id = a.id AND b.price < 0 ORDER BY 1", [][]string{{"1", "NULL"}, {"2", "NULL"}}},
 		{"SELECT a.name FROM books b JOIN authors a ON a.id = b.author_id AND a.id = b.author_id + 0 WHERE b.id = 20", [][]string{{"Butler"}}},
+		{"SELECT a.id, b.id FROM authors a LEFT JOIN books b ON b.author_id = a.id WHERE a.id = 1 AND b.id > 10 ORDER BY 2", [][]string{{"1", "11"}}},
+		{"SELECT a.id, b.id FROM authors a LEFT JOIN books b ON b.author_id = a.id WHERE a.id >= 1 AND a.name < 'C'", [][]string{{"2", "20"}}},
+		{"SELECT a.id, b.id FROM authors a LEFT JOIN books b ON b.author_id = a.id WHERE a.id = 2 AND b.id IS NULL", [][]string{}},
+		{"SELECT a.id, b.id FROM authors a JOIN books b ON b.author_id = a.id WHERE a.id IN (1, 2) AND b.id + a.id = 12 AND a.id < 2", [][]string{{"1", "11"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
