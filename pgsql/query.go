@@ -462,6 +462,31 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			rows[i] = g.row
 		}
 	}
+	// direct holds, for each target that is a column of the row as it is
+	// stored, its position in the row: copied, not evaluated.
+	var direct []int
+	if sc != nil && !isGrouped {
+		for i, t := range targets {
+			c, ok := t.expr.(*ir.ColumnRef)
+			if !ok || c.Star {
+				continue
+			}
+			pos, typ, err := sc.resolve(c)
+			if err != nil || !storedAsIs(typ) {
+				continue
+			}
+			if direct == nil {
+				direct = make([]int, len(targets))
+				for j := range direct {
+					direct[j] = -1
+				}
+			}
+			direct[i] = pos
+			if targets[i].typ.kind == kUnknown {
+				targets[i].typ = typ
+			}
+		}
+	}
 	var out [][]any
 	var keys [][]any // ORDER BY keys per output row
 	seen := map[string]bool{}
@@ -470,8 +495,14 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		if isGrouped {
 			rowEv.aggs = groups[i].aggs
 		}
-		vals := make([]any, len(targets))
+		// A row's output values and its ORDER BY keys share an allocation.
+		buf := make([]any, len(targets)+len(order))
+		vals := buf[:len(targets):len(targets)]
 		for i := range targets {
+			if direct != nil && direct[i] >= 0 {
+				vals[i] = r[direct[i]]
+				continue
+			}
 			v, t, err := rowEv.eval(targets[i].expr)
 			if err != nil {
 				return Result{}, err
@@ -491,7 +522,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			}
 			seen[k.String()] = true
 		}
-		k := make([]any, len(order))
+		k := buf[len(targets):]
 		for i, o := range order {
 			if o.target >= 0 {
 				k[i] = vals[o.target]
