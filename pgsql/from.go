@@ -40,11 +40,9 @@ func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *ev
 		}
 	}
 	var src *source
-	var pushed map[*ir.TableRef]ir.Expr
-	check := where // what each joined row is checked against
+	var pushed *pushedWhere
 	if len(items) == 1 && where != nil {
 		pushed = s.pushIntoJoin(tx, items[0], where, ev)
-		check = s.notAnswered(tx, where, pushed, ev)
 	}
 	for _, it := range items {
 		next, err := s.fromItem(tx, it, ev, pushed)
@@ -62,6 +60,7 @@ func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *ev
 	if where == nil {
 		return src.sc, src.rows, nil
 	}
+	check := pushed.notAnswered(where) // what each joined row is checked against
 	rowEv := ev.with(src.sc)
 	var rows [][]any
 	if check == nil {
@@ -124,7 +123,7 @@ func (s *Session) tableRef(tx *engine.Tx, ref *ir.TableRef) (*tableSchema, strin
 // (through the engine's planner, using an index where one fits) changes
 // nothing but the work: WHERE a.id < $1 over a LEFT JOIN chain scans the
 // authors it keeps, not every author.
-func (s *Session) pushIntoJoin(tx *engine.Tx, it ir.FromItem, where ir.Expr, ev *evaluator) map[*ir.TableRef]ir.Expr {
+func (s *Session) pushIntoJoin(tx *engine.Tx, it ir.FromItem, where ir.Expr, ev *evaluator) *pushedWhere {
 	j, ok := it.(*ir.Join)
 	if !ok {
 		return nil
@@ -164,30 +163,30 @@ func (s *Session) pushIntoJoin(tx *engine.Tx, it ir.FromItem, where ir.Expr, ev 
 	case 0:
 		return nil
 	case 1:
-		return map[*ir.TableRef]ir.Expr{ref: keep[0]}
+		return &pushedWhere{ref: ref, where: keep[0]}
 	}
-	return map[*ir.TableRef]ir.Expr{ref: &ir.Logic{Op: ir.And, Args: keep}}
+	return &pushedWhere{ref: ref, where: &ir.Logic{Op: ir.And, Args: keep}}
 }
 
-// notAnswered returns where without the conjuncts pushed into a join's
-// leftmost table that the scan of that table answers exactly (pushdown):
-// the joined rows carry that table's values unchanged, so those conjuncts
-// hold for each of them. nil when none is left.
-func (s *Session) notAnswered(tx *engine.Tx, where ir.Expr, pushed map[*ir.TableRef]ir.Expr, ev *evaluator) ir.Expr {
-	if len(pushed) != 1 {
+// pushedWhere is the part of WHERE pushed into the scan of a join's
+// leftmost table (pushIntoJoin), and, once the table is scanned, the part
+// of it the scan did not answer exactly (pushdown).
+type pushedWhere struct {
+	ref         *ir.TableRef
+	where, rest ir.Expr
+	scanned     bool
+}
+
+// notAnswered returns where without the conjuncts the scan of the
+// join's leftmost table answered exactly: the joined rows carry that
+// table's values unchanged, so those conjuncts hold for each of them. nil
+// when none is left.
+func (pw *pushedWhere) notAnswered(where ir.Expr) ir.Expr {
+	if pw == nil || !pw.scanned {
 		return where
 	}
-	var ref *ir.TableRef
-	var p ir.Expr
-	for ref, p = range pushed {
-	}
-	ts, alias, err := s.tableRef(tx, ref)
-	if err != nil {
-		return where
-	}
-	_, rest := pushdown(ts, alias, p, ev)
-	answered := conjuncts(p)
-	for _, r := range conjuncts(rest) {
+	answered := conjuncts(pw.where)
+	for _, r := range conjuncts(pw.rest) {
 		answered = slices.DeleteFunc(answered, func(e ir.Expr) bool { return e == r })
 	}
 	if len(answered) == 0 {
@@ -249,7 +248,7 @@ func onlyColumnsOf(e ir.Expr, name string) bool {
 // pushed holds, for some base tables, conditions of the WHERE clause to
 // scan them with (pushIntoJoin); WHERE is still applied to the joined
 // rows in full.
-func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator, pushed map[*ir.TableRef]ir.Expr) (*source, error) {
+func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator, pushed *pushedWhere) (*source, error) {
 	switch it := it.(type) {
 	case *ir.TableRef:
 		if c, ok := ev.cte(it); ok {
@@ -273,7 +272,13 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator, pushed 
 		if err != nil {
 			return nil, err
 		}
-		rows, err := scan(tx, ts, alias, pushed[it], ev)
+		var rows [][]any
+		if pushed != nil && pushed.ref == it {
+			rows, pushed.rest, err = scanRest(tx, ts, alias, pushed.where, ev)
+			pushed.scanned = err == nil
+		} else {
+			rows, err = scan(tx, ts, alias, nil /* where */, ev)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -456,7 +461,10 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 // the left table's for inner and left joins, the right's for a right join.
 func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, error) {
 	lw := l.width()
-	sc := &scope{using: map[string]int{}}
+	sc := &scope{rels: make([]binding, 0, len(l.rels)+len(r.rels)+1)}
+	if len(l.using)+len(r.using)+len(using) > 0 {
+		sc.using = make(map[string]int, len(l.using)+len(r.using)+len(using))
+	}
 	sc.rels = append(sc.rels, l.rels...)
 	for _, b := range r.rels {
 		for _, x := range sc.rels {
@@ -475,7 +483,10 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 	}
 	var conds []ir.Expr
 	var merged []mergedColumn
-	hidden := map[int]bool{}
+	var hidden map[int]bool
+	if len(using) > 0 {
+		hidden = map[int]bool{}
+	}
 	for _, name := range using {
 		li, _, err := l.resolve(&ir.ColumnRef{Column: name})
 		if err != nil {
@@ -517,14 +528,19 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 		hidden[li], hidden[ri] = true, true
 		conds = append(conds, &ir.Binary{Op: "=", Left: &ir.ColumnRef{Table: l.aliasAt(li), Column: name}, Right: &ir.ColumnRef{Table: r.aliasAt(ri - lw), Column: name}})
 	}
-	for _, i := range l.star() {
-		if !hidden[i] {
-			sc.stars = append(sc.stars, i)
+	// Without USING, * is every visible column of each side in order,
+	// which a nil stars says; a side that is itself a join with USING
+	// has its own list.
+	if len(using) > 0 || l.stars != nil || r.stars != nil {
+		for _, i := range l.star() {
+			if !hidden[i] {
+				sc.stars = append(sc.stars, i)
+			}
 		}
-	}
-	for _, i := range r.star() {
-		if !hidden[i+lw] {
-			sc.stars = append(sc.stars, i+lw)
+		for _, i := range r.star() {
+			if !hidden[i+lw] {
+				sc.stars = append(sc.stars, i+lw)
+			}
 		}
 	}
 	if merged != nil {

@@ -136,6 +136,13 @@ func figureName(e ir.Expr) (string, int) {
 // [NOT] NULL, IN lists of such values, ANDed) choose an index, and every
 // row is checked against the whole condition by the evaluator.
 func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evaluator) ([][]any, error) {
+	rows, _, err := scanRest(tx, ts, alias, where, ev)
+	return rows, err
+}
+
+// scanRest is scan, also returning the part of where the engine did not
+// answer exactly (pushdown), which it checked on each row.
+func scanRest(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evaluator) ([][]any, ir.Expr, error) {
 	q := tx.Query(ts.def.Name)
 	check := where // what each row is checked against
 	if where != nil {
@@ -147,7 +154,7 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 	if !ev.readsNoRows() {
 		var err error
 		if recs, err = q.All(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	sc := newScope(ts, alias)
@@ -156,14 +163,14 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 	for i, r := range recs {
 		if i%interruptEvery == interruptEvery-1 {
 			if err := ev.interrupted(); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		sc.row = r.Values()
 		if check != nil {
 			ok, err := rowEv.boolean(check, "WHERE")
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if ok != true {
 				continue
@@ -176,10 +183,10 @@ func scan(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *evalu
 		// reads a row.
 		sc.row = make([]any, len(ts.def.Columns))
 		if _, err := rowEv.boolean(where, "WHERE"); err != nil && pgerr.Code(err) != pgerr.DivisionByZero && pgerr.Code(err) != pgerr.NumericValueOutOfRange {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return rows, nil
+	return rows, check, nil
 }
 
 // pushdown returns the engine conditions equivalent to some of where's
