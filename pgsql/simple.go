@@ -39,6 +39,9 @@ type simplePlan struct {
 	// point says conds is one equality on the whole primary key, and
 	// there is no ORDER BY or OFFSET: a lookup of at most one row.
 	point bool
+	// join is set for a join of table with a second one looked up by its
+	// primary key (simplejoin.go); cols are then unused.
+	join *simpleJoin
 }
 
 // simpleCond is column = value, or column = ANY (parameter) when any.
@@ -86,6 +89,9 @@ func (s *Session) simpleSelect(tx *engine.Tx, st *ir.Select, args []any) (res Re
 		version, verr := tx.TableVersion(p.table)
 		if verr != nil || (schemaKey{version, s.decl(p.table)}) != p.key {
 			found = false
+		} else if p.join != nil {
+			version, verr := tx.TableVersion(p.join.table)
+			found = verr == nil && (schemaKey{version, s.decl(p.join.table)}) == p.join.key
 		}
 	}
 	if !found {
@@ -108,6 +114,9 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 	if st.With != nil || st.Distinct || len(st.GroupBy) > 0 || st.Having != nil ||
 		st.Values != nil || st.SetOp != nil || len(st.Locking) > 0 || len(st.From) != 1 {
 		return nil
+	}
+	if j, ok := st.From[0].(*ir.Join); ok {
+		return s.planSimpleJoin(tx, st, j)
 	}
 	ref, ok := st.From[0].(*ir.TableRef)
 	if !ok || (ref.Alias != nil && len(ref.Alias.Columns) > 0) {
@@ -171,62 +180,8 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 	for i, c := range p.cols {
 		p.whole = p.whole && c == i
 	}
-	if st.Where != nil {
-		conj := []ir.Expr{st.Where}
-		if l, ok := st.Where.(*ir.Logic); ok && l.Op == ir.And {
-			conj = l.Args
-		}
-		for _, e := range conj {
-			var col, val ir.Expr
-			isAny := false
-			switch e := e.(type) {
-			case *ir.Binary:
-				if e.Op != "=" {
-					return nil
-				}
-				col, val = e.Left, e.Right
-			case *ir.Quantified:
-				// column = ANY ($n), with a slice: the eager walk's IN.
-				if e.Op != "=" || e.Quant != ir.Any || e.Query != nil {
-					return nil
-				}
-				if _, ok := e.Array.(*ir.Param); !ok {
-					return nil
-				}
-				col, val, isAny = e.Left, e.Array, true
-			default:
-				return nil
-			}
-			if _, ok := column(col); !ok {
-				col, val = val, col
-			}
-			i, ok := column(col)
-			if !ok {
-				return nil
-			}
-			c := simpleCond{col: ts.def.Columns[i].Name, t: ts.types[i], any: isAny}
-			switch c.t.kind {
-			case kInt2, kInt4, kInt8:
-				c.kind = simpleInt
-			case kText, kVarchar:
-				c.kind = simpleText
-			case kBool:
-				c.kind = simpleBool
-			default:
-				return nil
-			}
-			if c.v, ok = simpleOperand(val); !ok {
-				return nil
-			}
-			if c.v.param == 0 {
-				v, ok := c.fit(c.v.val)
-				if !ok {
-					return nil
-				}
-				c.v.val = v
-			}
-			p.conds = append(p.conds, c)
-		}
+	if p.conds, ok = simpleConds(st.Where, ts, column); !ok {
+		return nil
 	}
 	for _, o := range st.OrderBy {
 		// Only NOT NULL columns, where the engine's order is SQL's
@@ -381,6 +336,9 @@ func (v *simpleValue) count(args []any) (int, bool) {
 // run runs the plan with args; ok is false when the arguments do not fit
 // it, and the general executor must run the statement.
 func (p *simplePlan) run(s *Session, tx *engine.Tx, args []any) (Result, bool, error) {
+	if p.join != nil {
+		return p.runJoin(s, tx, args)
+	}
 	limit := -1
 	if p.limit != nil {
 		n, ok := p.limit.count(args)
@@ -508,4 +466,71 @@ func (p *simplePlan) output(r engine.Record) []any {
 
 func (p *simplePlan) result(rows [][]any) Result {
 	return Result{Tag: "SELECT " + strconv.Itoa(len(rows)), Columns: p.columns, Rows: rows, RowsAffected: int64(len(rows))}
+}
+
+// simpleConds returns the conditions of where for a simple plan over ts,
+// whose columns column resolves: each conjunct column = value or column =
+// ANY ($n) on an integer, text or boolean column. ok is false when where
+// has any other conjunct.
+func simpleConds(where ir.Expr, ts *tableSchema, column func(ir.Expr) (int, bool)) ([]simpleCond, bool) {
+	if where == nil {
+		return nil, true
+	}
+	conj := []ir.Expr{where}
+	if l, ok := where.(*ir.Logic); ok && l.Op == ir.And {
+		conj = l.Args
+	}
+	var conds []simpleCond
+	for _, e := range conj {
+		var col, val ir.Expr
+		isAny := false
+		switch e := e.(type) {
+		case *ir.Binary:
+			if e.Op != "=" {
+				return nil, false
+			}
+			col, val = e.Left, e.Right
+		case *ir.Quantified:
+			// column = ANY ($n), with a slice: the eager walk's IN.
+			if e.Op != "=" || e.Quant != ir.Any || e.Query != nil {
+				return nil, false
+			}
+			if _, ok := e.Array.(*ir.Param); !ok {
+				return nil, false
+			}
+			col, val, isAny = e.Left, e.Array, true
+		default:
+			return nil, false
+		}
+		if _, ok := column(col); !ok {
+			col, val = val, col
+		}
+		i, ok := column(col)
+		if !ok {
+			return nil, false
+		}
+		c := simpleCond{col: ts.def.Columns[i].Name, t: ts.types[i], any: isAny}
+		switch c.t.kind {
+		case kInt2, kInt4, kInt8:
+			c.kind = simpleInt
+		case kText, kVarchar:
+			c.kind = simpleText
+		case kBool:
+			c.kind = simpleBool
+		default:
+			return nil, false
+		}
+		if c.v, ok = simpleOperand(val); !ok {
+			return nil, false
+		}
+		if c.v.param == 0 {
+			v, ok := c.fit(c.v.val)
+			if !ok {
+				return nil, false
+			}
+			c.v.val = v
+		}
+		conds = append(conds, c)
+	}
+	return conds, true
 }

@@ -3,6 +3,8 @@ package pgsql
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cockroachdb/apd/v3"
@@ -186,4 +188,84 @@ func render(r Result) string {
 		out += "; tag " + r.Tag
 	}
 	return out
+}
+
+// TestSimpleJoin_SameAsGeneral: a join planned as a simple plan with a
+// join part gives the rows, column names and types, or the SQLSTATE the
+// general executor gives (rows compared in any order, as neither query
+// orders them), and the plan is used where the case says so.
+func TestSimpleJoin_SameAsGeneral(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	ctx := context.Background()
+	fast, slow := NewSession(db), NewSession(db)
+	slow.noSimple = true
+	_, err = fast.Exec(ctx, simpleSchema+`
+CREATE TABLE tags (id int PRIMARY KEY, name text NOT NULL);
+CREATE TABLE book_tags (book_id int REFERENCES books, tag_id int REFERENCES tags, PRIMARY KEY (book_id, tag_id));
+CREATE TABLE small (id smallint PRIMARY KEY, x text);
+INSERT INTO tags VALUES (1, 'sf'), (2, 'classic'), (3, 'polish');
+INSERT INTO book_tags VALUES (10, 1), (10, 2), (11, 1), (12, 1), (12, 3), (13, 3);
+INSERT INTO small VALUES (1, 'one'), (3, 'three'), (200, 'two hundred');
+`)
+	require.NoError(t, err)
+
+	for _, c := range []struct {
+		sql    string
+		args   []any
+		simple bool
+	}{
+		{"SELECT t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = $1", []any{int64(10)}, true},
+		{"SELECT t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = $1", []any{int64(14)}, true},
+		{"SELECT bt.book_id, t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = ANY($1)", []any{[]any{int64(10), int64(12)}}, true},
+		{"SELECT * FROM tags INNER JOIN book_tags ON book_tags.tag_id = tags.id WHERE book_tags.book_id = ANY($1)", []any{[]any{int64(11), int64(13)}}, true},
+		{"SELECT b.id, a.name AS author FROM books b JOIN authors a ON a.id = b.author_id WHERE b.author_id = $1", []any{int64(3)}, true},
+		{"SELECT a.name, b.title FROM authors a JOIN books b ON b.author_id = a.id WHERE b.id = $1", []any{int64(14)}, true},
+		{"SELECT * FROM books JOIN authors ON authors.id = books.author_id", nil, true},
+		{"SELECT books.*, name FROM books JOIN authors ON author_id = authors.id WHERE active = true", nil, false},
+		{"SELECT title, name FROM books JOIN authors ON author_id = authors.id WHERE title = $1", []any{"Solaris"}, true},
+		{"SELECT s.x, b.id FROM books b JOIN small s ON s.id = b.pages", nil, true},
+		{"SELECT s.x FROM authors a JOIN small s ON s.id = a.id", nil, false},
+		{"SELECT n.body, a.name FROM notes n JOIN authors a ON a.id = n.n", nil, true},
+		// Arguments the plan does not take.
+		{"SELECT t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = $1", []any{"ten"}, true},
+		{"SELECT t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = $1", []any{nil}, true},
+		// Not simple.
+		{"SELECT id FROM books b JOIN authors a ON a.id = b.author_id", nil, false},
+		{"SELECT b.id FROM books b JOIN authors b ON b.id = b.author_id", nil, false},
+		{"SELECT b.id FROM books b LEFT JOIN authors a ON a.id = b.author_id", nil, false},
+		{"SELECT b.id FROM books b JOIN authors a ON a.id = b.author_id AND a.active", nil, false},
+		{"SELECT b.id FROM books b JOIN authors a ON a.id = b.author_id WHERE a.name = $1", []any{"Lem"}, false},
+		{"SELECT b.id FROM books b JOIN authors a ON a.id = b.author_id WHERE b.id = $1 AND a.id = $2", []any{int64(10), int64(1)}, false},
+		{"SELECT b.id FROM books b JOIN authors a ON a.id = b.author_id ORDER BY 1", nil, false},
+		{"SELECT b.id FROM books b JOIN authors a ON a.id = b.author_id LIMIT 1", nil, false},
+		{"SELECT b.id FROM books b JOIN authors a ON a.name = b.title", nil, false},
+		{"SELECT b.id + 1 FROM books b JOIN authors a ON a.id = b.author_id", nil, false},
+		{"SELECT b.id FROM books b JOIN authors a USING (id)", nil, false},
+		{"SELECT x.id FROM books b JOIN authors a ON a.id = b.author_id", nil, false},
+	} {
+		t.Run(c.sql, func(t *testing.T) {
+			got, gotErr := fast.Exec(ctx, c.sql, c.args...)
+			want, wantErr := slow.Exec(ctx, c.sql, c.args...)
+			if wantErr != nil {
+				require.Error(t, gotErr)
+				assert.Equal(t, pgerr.Code(wantErr), pgerr.Code(gotErr), "%v", gotErr)
+			} else {
+				require.NoError(t, gotErr)
+				assert.Equal(t, renderSorted(want), renderSorted(got))
+			}
+			stmts, err := fast.cache.Parse(c.sql)
+			require.NoError(t, err)
+			p := fast.simple[stmts[0].(*ir.Select)]
+			assert.Equal(t, c.simple, p != nil, "simple plan")
+		})
+	}
+}
+
+// renderSorted is render with the rows in sorted order.
+func renderSorted(r Result) string {
+	parts := strings.Split(render(r), ";")
+	slices.Sort(parts[1:])
+	return strings.Join(parts, ";")
 }
