@@ -149,10 +149,7 @@ func (s *Session) pushIntoJoin(tx *engine.Tx, it ir.FromItem, where ir.Expr, ev 
 		}
 		name = ref.Alias.Name
 	}
-	conj := []ir.Expr{where}
-	if l, ok := where.(*ir.Logic); ok && l.Op == ir.And {
-		conj = l.Args
-	}
+	conj := conjuncts(where)
 	var keep []ir.Expr
 	for _, c := range conj {
 		if onlyColumnsOf(c, name) {
@@ -207,16 +204,24 @@ func (pw *pushedWhere) notAnswered(where ir.Expr) ir.Expr {
 	return &ir.Logic{Op: ir.And, Args: left}
 }
 
-// conjuncts returns the operands of e's top-level AND, or e alone; none
-// for nil.
+// conjuncts returns the operands of e's ANDs, nested ones flattened
+// (a AND b AND c is parsed as (a AND b) AND c), or e alone; none for nil.
+// The slice is the caller's.
 func conjuncts(e ir.Expr) []ir.Expr {
+	return appendConjuncts(nil, e)
+}
+
+func appendConjuncts(dst []ir.Expr, e ir.Expr) []ir.Expr {
 	if e == nil {
-		return nil
+		return dst
 	}
 	if l, ok := e.(*ir.Logic); ok && l.Op == ir.And {
-		return slices.Clone(l.Args)
+		for _, a := range l.Args {
+			dst = appendConjuncts(dst, a)
+		}
+		return dst
 	}
-	return []ir.Expr{e}
+	return append(dst, e)
 }
 
 // onlyColumnsOf reports whether e reads columns and only columns
@@ -584,10 +589,7 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 // evaluated again.
 func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator) (func([]any) ([][]any, error), ir.Expr, error) {
 	b := inner.rels[0]
-	conj := []ir.Expr{cond}
-	if l, ok := cond.(*ir.Logic); ok && l.Op == ir.And {
-		conj = l.Args
-	}
+	conj := conjuncts(cond)
 	// rest is cond without its conjunct i.
 	rest := func(i int) ir.Expr {
 		switch len(conj) {

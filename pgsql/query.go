@@ -196,10 +196,7 @@ func scanRest(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *e
 // order, so those conjuncts hold for every row it returns; a text range is
 // pushed (it narrows the scan) but checked again.
 func pushdown(ts *tableSchema, alias string, where ir.Expr, ev *evaluator) ([]engine.Cond, ir.Expr) {
-	conj := []ir.Expr{where}
-	if l, ok := where.(*ir.Logic); ok && l.Op == ir.And {
-		conj = l.Args
-	}
+	conj := conjuncts(where)
 	var out []engine.Cond
 	var rest []ir.Expr
 	for _, e := range conj {

@@ -44,9 +44,12 @@ type simplePlan struct {
 	join *simpleJoin
 }
 
-// simpleCond is column = value, or column = ANY (parameter) when any.
+// simpleCond is column op value, or column = ANY (parameter) when any.
+// op is "=", or for an integer column also "<", "<=", ">" or ">=", which
+// the engine compares exactly as SQL does.
 type simpleCond struct {
 	col  string
+	op   string
 	t    sqlType // the column's
 	v    simpleValue
 	kind simpleKind
@@ -247,7 +250,7 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 		}
 		*lim.dst = &v
 	}
-	p.point = len(p.conds) == 1 && !p.conds[0].any && len(ts.pk) == 1 && ts.hidden == 0 &&
+	p.point = len(p.conds) == 1 && !p.conds[0].any && p.conds[0].op == "=" && len(ts.pk) == 1 && ts.hidden == 0 &&
 		p.conds[0].col == ts.def.Columns[ts.pk[0]].Name && p.offset == nil
 	return p
 }
@@ -364,22 +367,9 @@ func (p *simplePlan) run(s *Session, tx *engine.Tx, args []any) (Result, bool, e
 		}
 		return p.result([][]any{p.output(r)}), true, nil
 	}
-	q := tx.Query(p.table)
-	for i := range p.conds {
-		c := &p.conds[i]
-		if c.any {
-			vals, ok := c.values(args)
-			if !ok {
-				return Result{}, false, nil
-			}
-			q.Where(engine.In(c.col, vals...))
-			continue
-		}
-		v, ok := c.value(args)
-		if !ok {
-			return Result{}, false, nil
-		}
-		q.Where(engine.Eq(c.col, v))
+	q, ok := p.query(tx, args)
+	if !ok {
+		return Result{}, false, nil
 	}
 	for _, o := range p.order {
 		q.OrderBy(o.col, o.dir)
@@ -406,6 +396,40 @@ func (p *simplePlan) run(s *Session, tx *engine.Tx, args []any) (Result, bool, e
 		return Result{}, true, err
 	}
 	return p.result(rows), true, nil
+}
+
+// query returns the engine query of the plan's table with its conditions
+// for a run with args; ok is false when the arguments do not fit them.
+func (p *simplePlan) query(tx *engine.Tx, args []any) (*engine.Query, bool) {
+	q := tx.Query(p.table)
+	for i := range p.conds {
+		c := &p.conds[i]
+		if c.any {
+			vals, ok := c.values(args)
+			if !ok {
+				return nil, false
+			}
+			q.Where(engine.In(c.col, vals...))
+			continue
+		}
+		v, ok := c.value(args)
+		if !ok {
+			return nil, false
+		}
+		switch c.op {
+		case "<":
+			q.Where(engine.Lt(c.col, v))
+		case "<=":
+			q.Where(engine.Le(c.col, v))
+		case ">":
+			q.Where(engine.Gt(c.col, v))
+		case ">=":
+			q.Where(engine.Ge(c.col, v))
+		default:
+			q.Where(engine.Eq(c.col, v))
+		}
+	}
+	return q, true
 }
 
 // values returns the elements of an = ANY condition's slice argument, if
@@ -472,24 +496,25 @@ func (p *simplePlan) result(rows [][]any) Result {
 // whose columns column resolves: each conjunct column = value or column =
 // ANY ($n) on an integer, text or boolean column. ok is false when where
 // has any other conjunct.
+// flippedOp is each comparison a simple plan takes, with its operands
+// swapped.
+var flippedOp = map[string]string{"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
 func simpleConds(where ir.Expr, ts *tableSchema, column func(ir.Expr) (int, bool)) ([]simpleCond, bool) {
 	if where == nil {
 		return nil, true
 	}
-	conj := []ir.Expr{where}
-	if l, ok := where.(*ir.Logic); ok && l.Op == ir.And {
-		conj = l.Args
-	}
+	conj := conjuncts(where)
 	var conds []simpleCond
 	for _, e := range conj {
 		var col, val ir.Expr
-		isAny := false
+		isAny, op := false, "="
 		switch e := e.(type) {
 		case *ir.Binary:
-			if e.Op != "=" {
+			if _, ok := flippedOp[e.Op]; !ok {
 				return nil, false
 			}
-			col, val = e.Left, e.Right
+			col, val, op = e.Left, e.Right, e.Op
 		case *ir.Quantified:
 			// column = ANY ($n), with a slice: the eager walk's IN.
 			if e.Op != "=" || e.Quant != ir.Any || e.Query != nil {
@@ -503,13 +528,13 @@ func simpleConds(where ir.Expr, ts *tableSchema, column func(ir.Expr) (int, bool
 			return nil, false
 		}
 		if _, ok := column(col); !ok {
-			col, val = val, col
+			col, val, op = val, col, flippedOp[op]
 		}
 		i, ok := column(col)
 		if !ok {
 			return nil, false
 		}
-		c := simpleCond{col: ts.def.Columns[i].Name, t: ts.types[i], any: isAny}
+		c := simpleCond{col: ts.def.Columns[i].Name, op: op, t: ts.types[i], any: isAny}
 		switch c.t.kind {
 		case kInt2, kInt4, kInt8:
 			c.kind = simpleInt
@@ -519,6 +544,9 @@ func simpleConds(where ir.Expr, ts *tableSchema, column func(ir.Expr) (int, bool
 			c.kind = simpleBool
 		default:
 			return nil, false
+		}
+		if op != "=" && c.kind != simpleInt {
+			return nil, false // a text's order is its collation's
 		}
 		if c.v, ok = simpleOperand(val); !ok {
 			return nil, false

@@ -219,22 +219,9 @@ func (s *Session) planSimpleJoin(tx *engine.Tx, st *ir.Select, j *ir.Join) *simp
 // runJoin runs a plan with a join part; ok is false when the arguments do
 // not fit it.
 func (p *simplePlan) runJoin(s *Session, tx *engine.Tx, args []any) (Result, bool, error) {
-	q := tx.Query(p.table)
-	for i := range p.conds {
-		c := &p.conds[i]
-		if c.any {
-			vals, ok := c.values(args)
-			if !ok {
-				return Result{}, false, nil
-			}
-			q.Where(engine.In(c.col, vals...))
-			continue
-		}
-		v, ok := c.value(args)
-		if !ok {
-			return Result{}, false, nil
-		}
-		q.Where(engine.Eq(c.col, v))
+	q, ok := p.query(tx, args)
+	if !ok {
+		return Result{}, false, nil
 	}
 	var drivers [][]any
 	err := q.Each(func(r engine.Record) error {
