@@ -131,12 +131,6 @@ func (s LockStrength) String() string {
 // first, the table above is exactly "their sum exceeds 4".
 func (s LockStrength) conflicts(o LockStrength) bool { return s+o > 4 }
 
-// lockKey names a locked row: its table's primary tree and primary key.
-type lockKey struct {
-	tree txn.TreeID
-	key  string
-}
-
 // lockHolder is a transaction holding a row lock, in the strongest mode
 // it asked for: each mode's conflicts include those of the weaker ones,
 // so the strongest one stands for all.
@@ -145,10 +139,13 @@ type lockHolder struct {
 	mode LockStrength
 }
 
-// rowLock is a held lock: its holders, of compatible modes. released is
-// closed, and replaced, whenever a holder lets go, waking the waiters to
-// look again.
+// rowLock is a held lock on one key of one tree (a table's primary tree,
+// or a unique index's): its holders, of compatible modes. released is
+// made by the first waiter and closed, and dropped, whenever a holder lets
+// go, waking the waiters to look again; most locks are never waited for.
 type rowLock struct {
+	tree     txn.TreeID
+	key      string
 	holders  []lockHolder
 	one      [1]lockHolder // holders' first backing array: most locks have one holder
 	released chan struct{}
@@ -213,18 +210,51 @@ type lockWait struct {
 // lockTable holds the row locks of a DB's ReadCommitted and
 // RepeatableRead transactions.
 type lockTable struct {
-	mu    sync.Mutex
-	locks map[lockKey]*rowLock
+	mu sync.Mutex
+	// locks holds the locks by tree, then by key: looking a []byte key up
+	// in a map keyed by string allocates nothing, which a lookup by a
+	// struct of tree and string key would only do at twice the cost.
+	locks map[txn.TreeID]map[string]*rowLock
 	waits map[*Tx]lockWait // what each waiting transaction waits for
+	slab  []rowLock        // the next locks to hand out (see newLock)
 	n     atomic.Int64     // locks held: zero lets other commits skip the check
 }
 
-// acquire takes the lock on k for tx in mode, waiting while other
-// transactions hold it in a conflicting mode (or failing with
+// lockSlab is how many rowLocks newLock allocates at once. A slab lives
+// while any of its locks is in the table; a bulk load takes tens of
+// thousands.
+const lockSlab = 32
+
+// newLock returns a new lock on key of tree, in the table.
+// REQUIRES: lt.mu held.
+func (lt *lockTable) newLock(tree txn.TreeID, key []byte) *rowLock {
+	if lt.locks == nil {
+		lt.locks = make(map[txn.TreeID]map[string]*rowLock)
+		lt.waits = make(map[*Tx]lockWait)
+	}
+	m := lt.locks[tree]
+	if m == nil {
+		m = make(map[string]*rowLock)
+		lt.locks[tree] = m
+	}
+	if len(lt.slab) == 0 {
+		lt.slab = make([]rowLock, lockSlab)
+	}
+	l := &lt.slab[0]
+	lt.slab = lt.slab[1:]
+	l.tree, l.key = tree, string(key)
+	m[l.key] = l
+	lt.n.Add(1)
+	return l
+}
+
+// acquire takes the lock on key of tree for tx in mode, waiting while
+// other transactions hold it in a conflicting mode (or failing with
 // ErrLockNotAvailable, without wait). A holder that asks for a stronger
 // mode upgrades once no other holder conflicts with it. It reports
-// whether tx already held it in that mode or a stronger one.
-func (lt *lockTable) acquire(tx *Tx, k lockKey, mode LockStrength, wait bool) (already, waited bool, err error) {
+// whether tx already held it in that mode or a stronger one. The lock
+// table keeps a copy of key.
+func (lt *lockTable) acquire(tx *Tx, tree txn.TreeID, key []byte, mode LockStrength, wait bool) (already, waited bool, err error) {
 	// The context a wait ends with is made on the first wait: most locks
 	// are free, and the context costs five allocations.
 	var ctx context.Context
@@ -233,15 +263,9 @@ func (lt *lockTable) acquire(tx *Tx, k lockKey, mode LockStrength, wait bool) (a
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	for {
-		l := lt.locks[k]
+		l := lt.locks[tree][string(key)]
 		if l == nil {
-			if lt.locks == nil {
-				lt.locks = make(map[lockKey]*rowLock)
-				lt.waits = make(map[*Tx]lockWait)
-			}
-			l = &rowLock{released: make(chan struct{})}
-			lt.locks[k] = l
-			lt.n.Add(1)
+			l = lt.newLock(tree, key)
 		}
 		held := l.modeOf(tx)
 		if held >= mode {
@@ -250,22 +274,25 @@ func (lt *lockTable) acquire(tx *Tx, k lockKey, mode LockStrength, wait bool) (a
 		blockers := l.blockers(tx, mode)
 		if len(blockers) == 0 {
 			if held == 0 {
-				tx.held = append(tx.held, k)
+				tx.held = append(tx.held, l)
 			}
 			l.grant(tx, mode)
 			return false, waited, nil
 		}
 		if !wait {
-			lt.dropIfEmpty(k, l)
+			lt.dropIfEmpty(l)
 			return false, false, ErrLockNotAvailable
 		}
 		for _, b := range blockers {
 			if lt.waitsFor(b, tx, len(lt.waits)+1) {
-				lt.dropIfEmpty(k, l)
-				return false, false, fmt.Errorf("%w: waiting for a row of table tree %d held by a transaction that waits for this one", ErrDeadlock, k.tree)
+				lt.dropIfEmpty(l)
+				return false, false, fmt.Errorf("%w: waiting for a row of table tree %d held by a transaction that waits for this one", ErrDeadlock, tree)
 			}
 		}
 		lt.waits[tx] = lockWait{l, mode}
+		if l.released == nil {
+			l.released = make(chan struct{})
+		}
 		ch := l.released
 		lt.mu.Unlock()
 		if ctx == nil {
@@ -316,10 +343,11 @@ func (lt *lockTable) waiting(tx *Tx) bool {
 	return ok
 }
 
-// dropIfEmpty removes a lock nobody holds. REQUIRES: lt.mu held.
-func (lt *lockTable) dropIfEmpty(k lockKey, l *rowLock) {
+// dropIfEmpty removes a lock nobody holds from the table; a waiter
+// that wakes looks the key up again. REQUIRES: lt.mu held.
+func (lt *lockTable) dropIfEmpty(l *rowLock) {
 	if len(l.holders) == 0 {
-		delete(lt.locks, k)
+		delete(lt.locks[l.tree], l.key)
 		lt.n.Add(-1)
 	}
 }
@@ -330,15 +358,13 @@ func (lt *lockTable) releaseAll(tx *Tx) {
 		return
 	}
 	lt.mu.Lock()
-	for _, k := range tx.held {
-		l := lt.locks[k]
-		if l == nil {
-			continue
-		}
+	for _, l := range tx.held {
 		l.drop(tx)
-		close(l.released)
-		l.released = make(chan struct{})
-		lt.dropIfEmpty(k, l)
+		if l.released != nil {
+			close(l.released)
+			l.released = nil
+		}
+		lt.dropIfEmpty(l)
 	}
 	lt.mu.Unlock()
 	tx.held = nil
@@ -362,7 +388,7 @@ func (lt *lockTable) checkWrites(c *txn.Changes) error {
 			if err != nil {
 				return
 			}
-			if l := lt.locks[lockKey{id, string(k)}]; l != nil && len(l.holders) > 0 {
+			if l := lt.locks[id][string(k)]; l != nil && len(l.holders) > 0 {
 				err = &txn.ConflictError{Tree: id, Key: append([]byte(nil), k...), Version: c.Version}
 			}
 		}
@@ -492,7 +518,7 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 	if !tx.locking() {
 		return false, nil
 	}
-	already, waited, err := tx.db.locks.acquire(tx, lockKey{tree, string(key)}, mode, wait)
+	already, waited, err := tx.db.locks.acquire(tx, tree, key, mode, wait)
 	if err != nil || already {
 		return false, err
 	}

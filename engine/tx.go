@@ -64,7 +64,7 @@ type writeState struct {
 	// holds and stmtHeld says BeginStatement fixed its state
 	// (readcommitted.go).
 	rc          bool
-	held        []lockKey
+	held        []*rowLock
 	stmtHeld    bool
 	stmtCtx     context.Context
 	lockTimeout time.Duration
