@@ -15,8 +15,9 @@ import (
 // under fk, or defers the check; it returns a *ConstraintError
 // (ErrForeignKey) otherwise. row is a row version this transaction wrote
 // and has not published: its foreign key values may be replaced by the
-// parent's equal ones (see shareParentValues).
-func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error {
+// parent's equal ones (see shareParentValues). pk is the row's primary
+// key, immutable, or nil to have it encoded if a deferred check needs it.
+func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any, pk []byte) error {
 	tx.t.EnterIntegrity() // validated under every isolation level
 	defer tx.t.LeaveIntegrity()
 	// The common case first, without building the key's values: a key
@@ -25,7 +26,7 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 	if !tx.rc && !tx.deferred(fk) && tx.parentFound(fk, row) {
 		return nil
 	}
-	key, check, err := fk.ChildKey(row)
+	key, check, err := tx.childKey(fk, row)
 	if err != nil {
 		return matchFullError(child, fk, key)
 	}
@@ -33,7 +34,10 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 		return nil
 	}
 	if tx.deferred(fk) {
-		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: child.PKKey(row)})
+		if pk == nil {
+			pk = child.PKKey(row)
+		}
+		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: pk})
 		return nil
 	}
 	found, err := tx.parentPresent(fk, key)
@@ -44,6 +48,13 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 		return nil
 	}
 	return parentMissing(child, fk, key)
+}
+
+// childKey is fk.ChildKey of row in the transaction's buffer: valid until
+// the next call, so the errors made from it render it at once.
+func (tx *Tx) childKey(fk *catalog.FK, row []any) (key []any, check bool, err error) {
+	tx.fkVals, check, err = fk.ChildKeyInto(tx.fkVals, row)
+	return tx.fkVals, check, err
 }
 
 // matchFullError is the error of a MATCH FULL foreign key key whose
@@ -64,15 +75,11 @@ func matchFullError(child *catalog.Table, fk *catalog.FK, key []any) error {
 // the read is recorded (parentExists).
 func (tx *Tx) parentPresent(fk *catalog.FK, key []any) (bool, error) {
 	if tx.rc {
-		locked, err := tx.lockParent(fk, key)
+		enc, locked, err := tx.lockParent(fk, key)
 		if err != nil {
 			return false, err
 		}
 		if locked {
-			enc, err := tx.ownKey(key)
-			if err != nil {
-				return false, nil
-			}
 			_, ok := tx.t.Peek(fk.ParentTree, enc)
 			return ok, nil
 		}
@@ -88,20 +95,21 @@ func (tx *Tx) parentPresent(fk *catalog.FK, key []any) (bool, error) {
 // seen (the transaction moves to the latest state), so the check fails
 // with 23503 at the statement. It reports whether it locked: only for a
 // relation to the parent's primary key; the others rely on the commit's
-// validation of the check.
-func (tx *Tx) lockParent(fk *catalog.FK, key []any) (bool, error) {
+// validation of the check. enc is the parent's encoded key, valid until
+// the next call.
+func (tx *Tx) lockParent(fk *catalog.FK, key []any) (enc []byte, locked bool, err error) {
 	parent, err := tx.table(fk.Parent)
 	if err != nil || !slices.Equal(fk.ParentCols, parent.PK) {
-		return false, nil
+		return nil, false, nil
 	}
-	// Not from the arena: nothing keeps the key (the lock table copies it),
-	// and an arena chunk lives as long as any stored key in it.
-	enc, err := index.AppendKey(nil, key...)
-	if err != nil {
-		return false, nil // a key that cannot be encoded finds no parent to lock
+	// In a buffer of the transaction's, not the arena: nothing keeps the
+	// key (the lock table copies it), and an arena chunk lives as long as
+	// any stored key in it.
+	if tx.fkKey, err = index.AppendKey(tx.fkKey[:0], key...); err != nil {
+		return nil, false, nil // a key that cannot be encoded finds no parent to lock
 	}
-	_, err = tx.lockRowMode(parent, enc, ForKeyShare, true)
-	return err == nil, err
+	_, err = tx.lockRowMode(parent, tx.fkKey, ForKeyShare, true)
+	return tx.fkKey, err == nil, err
 }
 
 func parentMissing(child *catalog.Table, fk *catalog.FK, key []any) error {
@@ -312,7 +320,7 @@ func (tx *Tx) runCheck(c pendingCheck) error {
 			return nil // the row is gone
 		}
 		row := catalog.RowOf(e.Val)
-		key, check, err := c.fk.ChildKey(row)
+		key, check, err := tx.childKey(c.fk, row)
 		if err != nil || !check {
 			return nil // checked when written
 		}
@@ -381,7 +389,7 @@ func (tx *Tx) checkChangedParents(d *catalog.Table, old, row []any) error {
 			}
 		}
 		if changed {
-			if err := tx.checkParent(d, fk, row); err != nil {
+			if err := tx.checkParent(d, fk, row, nil /* pk */); err != nil {
 				return err
 			}
 		}

@@ -88,6 +88,10 @@ type writeState struct {
 	readKeys catalog.KeyArena
 	rows     catalog.RowSlab // row tuples and their boxes
 	scratch  []byte          // reusable encoding buffer
+	// fkVals and fkKey hold a foreign key's values and its encoded parent
+	// key while a check looks at them (childKey, lockParent).
+	fkVals []any
+	fkKey  []byte
 
 	// parents caches foreign-key parents known present, per relation,
 	// once fkChecks reached parentCacheAfter (see parentCache).
