@@ -526,6 +526,13 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 	// failed, or validated before the lock was taken: wait for it to
 	// publish, so that the latest state below includes it.
 	tx.db.oracle.Barrier()
+	if tx.rc && !waited && !tx.t.Behind() {
+		// Nothing committed since the transaction's state: the row's
+		// latest committed version is the one it sees, under its own
+		// changes, and there are no children it does not see. (Looking,
+		// it would find only its own change, and moving would not move.)
+		return false, nil
+	}
 	latestSnap := tx.db.oracle.Latest()
 	var latest, seen *[]any
 	if tr := latestSnap.Tree(tree); tr != nil {
