@@ -68,48 +68,66 @@ func matchFullError(child *catalog.Table, fk *catalog.FK, key []any) error {
 
 // parentPresent reports whether a parent holds key under fk, for a check
 // made now. Under ReadCommitted it first takes the parent row's key-share
-// lock (see lockParent); the lock, not the commit's validation, then
-// keeps the parent from going away or changing its key, so the read is
-// not recorded: an update of the parent's other columns that commits
-// meanwhile does not fail this transaction, as in PostgreSQL. Otherwise
-// the read is recorded (parentExists).
+// lock (see parentLocked); otherwise the read is recorded (parentExists).
 func (tx *Tx) parentPresent(fk *catalog.FK, key []any) (bool, error) {
 	if tx.rc {
-		enc, locked, err := tx.lockParent(fk, key)
-		if err != nil {
-			return false, err
-		}
-		if locked {
-			_, ok := tx.t.Peek(fk.ParentTree, enc)
-			return ok, nil
-		}
+		return tx.parentLocked(fk, key)
 	}
 	return tx.parentExists(fk, key), nil
 }
 
-// lockParent takes the key-share lock on the parent row a new or changed
-// child row references, under ReadCommitted, as PostgreSQL's foreign-key
-// check does: a concurrent delete of the parent, or an update of its key,
-// then waits for this transaction (an update of its other columns does
-// not), and a parent deleted by a transaction that committed first is
-// seen (the transaction moves to the latest state), so the check fails
-// with 23503 at the statement. It reports whether it locked: only for a
-// relation to the parent's primary key; the others rely on the commit's
-// validation of the check. enc is the parent's encoded key, valid until
-// the next call.
-func (tx *Tx) lockParent(fk *catalog.FK, key []any) (enc []byte, locked bool, err error) {
+// parentLocked is parentPresent under ReadCommitted. It takes the
+// key-share lock on the parent row a new or changed child row
+// references, as PostgreSQL's foreign-key check does: a concurrent
+// delete of the parent, or an update of its key, then waits for this
+// transaction (an update of its other columns does not), and a parent
+// deleted by a transaction that committed first is seen (the transaction
+// moves to the latest state), so the check fails with 23503 at the
+// statement. The lock, not the commit's validation, then keeps the parent
+// from going away or changing its key, so the read is not recorded: an
+// update of the parent's other columns that commits meanwhile does not
+// fail this transaction, as in PostgreSQL.
+//
+// Only a relation to the parent's primary key is locked; the others rely
+// on the commit's validation of the check (parentExists).
+//
+// A parent found under its lock joins the transaction's parent cache,
+// which then answers for it without locking or looking again: the lock
+// lasts to the transaction's end, so only the transaction itself can take
+// the key away, which the cache notices (see parentCache). Under
+// ReadCommitted the cache holds only such keys: these, and the parents
+// the transaction inserted, locked by the insert (rememberParent).
+func (tx *Tx) parentLocked(fk *catalog.FK, key []any) (bool, error) {
+	// In a buffer of the transaction's, not the arena: nothing keeps the
+	// key unless the cache does (the lock table copies a key it keeps),
+	// and an arena chunk lives as long as any stored key in it.
+	enc, err := index.AppendKey(tx.fkKey[:0], key...)
+	if err != nil {
+		return false, nil // a key that cannot be encoded finds no parent
+	}
+	tx.fkKey = enc
+	var pc *parentCache
+	if tx.fkChecks < parentCacheAfter {
+		tx.fkChecks++
+	} else {
+		pc = tx.parentCacheFor(fk, true /* add */)
+		if _, ok := pc.has(enc, tx.t.Removals()); ok {
+			pc.hits++
+			return true, nil
+		}
+	}
 	parent, err := tx.table(fk.Parent)
 	if err != nil || !slices.Equal(fk.ParentCols, parent.PK) {
-		return nil, false, nil
+		return tx.parentExists(fk, key), nil
 	}
-	// In a buffer of the transaction's, not the arena: nothing keeps the
-	// key (the lock table copies it), and an arena chunk lives as long as
-	// any stored key in it.
-	if tx.fkKey, err = index.AppendKey(tx.fkKey[:0], key...); err != nil {
-		return nil, false, nil // a key that cannot be encoded finds no parent to lock
+	if _, err := tx.lockRowMode(parent, enc, ForKeyShare, true); err != nil {
+		return false, err
 	}
-	_, err = tx.lockRowMode(parent, tx.fkKey, ForKeyShare, true)
-	return tx.fkKey, err == nil, err
+	e, ok := tx.t.Peek(fk.ParentTree, enc)
+	if ok && pc != nil {
+		pc.add(tx.readKeys.Own(enc), tx.t.Removals(), catalog.RowOf(e.Val))
+	}
+	return ok, nil
 }
 
 func parentMissing(child *catalog.Table, fk *catalog.FK, key []any) error {
@@ -403,7 +421,7 @@ func (tx *Tx) checkChangedParents(d *catalog.Table, old, row []any) error {
 // bulk load checks the same author for each of its books and the same few
 // tags for thousands of junction rows.
 //
-// A key gets in two ways, and a hit answers "present" without looking:
+// A key gets in three ways, and a hit answers "present" without looking:
 //
 //   - A lookup found it. That lookup went through txn.Txn.Get, which put
 //     the key in the read set, and a read set only grows during a
@@ -412,7 +430,12 @@ func (tx *Tx) checkChangedParents(d *catalog.Table, old, row []any) error {
 //     this one conflict at commit, as if every child had looked it up.
 //   - This transaction inserted the parent (see rememberParent). Its write
 //     set holds the key then, and a concurrent commit that writes the key
-//     conflicts with that write; no read is needed.
+//     conflicts with that write; no read is needed. Under ReadCommitted
+//     the insert also locked the row.
+//   - Under ReadCommitted, the transaction found it holding its key-share
+//     lock (parentLocked), which no other transaction's delete or key
+//     update gets past until this one ends, and which makes a lockless
+//     commit that writes the row fail.
 //
 // Within the transaction the parent tree can lose a key only by a removal
 // — a delete (a cascade's too), an update moving a key, a rollback of a

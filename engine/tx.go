@@ -89,7 +89,7 @@ type writeState struct {
 	rows     catalog.RowSlab // row tuples and their boxes
 	scratch  []byte          // reusable encoding buffer
 	// fkVals and fkKey hold a foreign key's values and its encoded parent
-	// key while a check looks at them (childKey, lockParent).
+	// key while a check looks at them (childKey, parentLocked).
 	fkVals []any
 	fkKey  []byte
 
