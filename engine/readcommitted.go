@@ -145,7 +145,7 @@ type lockHolder struct {
 // go, waking the waiters to look again; most locks are never waited for.
 type rowLock struct {
 	tree     txn.TreeID
-	key      string
+	key      lockKey
 	holders  []lockHolder
 	one      [1]lockHolder // holders' first backing array: most locks have one holder
 	released chan struct{}
@@ -210,14 +210,78 @@ type lockWait struct {
 // lockTable holds the row locks of a DB's ReadCommitted and
 // RepeatableRead transactions.
 type lockTable struct {
-	mu sync.Mutex
-	// locks holds the locks by tree, then by key: looking a []byte key up
-	// in a map keyed by string allocates nothing, which a lookup by a
-	// struct of tree and string key would only do at twice the cost.
-	locks map[txn.TreeID]map[string]*rowLock
+	mu    sync.Mutex
+	locks map[txn.TreeID]*treeLocks
 	waits map[*Tx]lockWait // what each waiting transaction waits for
 	slab  []rowLock        // the next locks to hand out (see newLock)
 	n     atomic.Int64     // locks held: zero lets other commits skip the check
+}
+
+// treeLocks holds the locks on the keys of one tree. A bulk load holds
+// tens of thousands, one per row it inserted: a key short enough, as
+// those of one or two integers are, is held in the map's own slots, so
+// that a lock costs no string of its own and growing the map, or
+// comparing a key, reads no memory outside it.
+type treeLocks struct {
+	short map[shortKey]*rowLock
+	long  map[string]*rowLock
+}
+
+// shortKey is a key of up to len(b) bytes, held inline; unused bytes
+// are zero, so equal keys are equal values.
+type shortKey struct {
+	n uint8
+	b [23]byte
+}
+
+// lockKey is a lock's key as its tree's table holds it: in short, or
+// in long when it does not fit there.
+type lockKey struct {
+	short shortKey
+	long  string
+}
+
+// keyOf returns key as the lock table holds it.
+func keyOf(key []byte) lockKey {
+	var k lockKey
+	if len(key) <= len(k.short.b) {
+		k.short.n = uint8(len(key))
+		copy(k.short.b[:], key)
+	} else {
+		k.long = string(key)
+	}
+	return k
+}
+
+// get returns the lock on key, or nil.
+func (tl *treeLocks) get(key []byte) *rowLock {
+	if tl == nil {
+		return nil
+	}
+	if len(key) <= len(shortKey{}.b) {
+		k := shortKey{n: uint8(len(key))}
+		copy(k.b[:], key)
+		return tl.short[k]
+	}
+	return tl.long[string(key)]
+}
+
+// put adds l under its key.
+func (tl *treeLocks) put(l *rowLock) {
+	if l.key.long == "" {
+		tl.short[l.key.short] = l
+	} else {
+		tl.long[l.key.long] = l
+	}
+}
+
+// remove takes l's key out.
+func (tl *treeLocks) remove(l *rowLock) {
+	if l.key.long == "" {
+		delete(tl.short, l.key.short)
+	} else {
+		delete(tl.long, l.key.long)
+	}
 }
 
 // lockSlab is how many rowLocks newLock allocates at once. A slab lives
@@ -229,21 +293,21 @@ const lockSlab = 32
 // REQUIRES: lt.mu held.
 func (lt *lockTable) newLock(tree txn.TreeID, key []byte) *rowLock {
 	if lt.locks == nil {
-		lt.locks = make(map[txn.TreeID]map[string]*rowLock)
+		lt.locks = make(map[txn.TreeID]*treeLocks)
 		lt.waits = make(map[*Tx]lockWait)
 	}
-	m := lt.locks[tree]
-	if m == nil {
-		m = make(map[string]*rowLock)
-		lt.locks[tree] = m
+	tl := lt.locks[tree]
+	if tl == nil {
+		tl = &treeLocks{short: make(map[shortKey]*rowLock), long: make(map[string]*rowLock)}
+		lt.locks[tree] = tl
 	}
 	if len(lt.slab) == 0 {
 		lt.slab = make([]rowLock, lockSlab)
 	}
 	l := &lt.slab[0]
 	lt.slab = lt.slab[1:]
-	l.tree, l.key = tree, string(key)
-	m[l.key] = l
+	l.tree, l.key = tree, keyOf(key)
+	tl.put(l)
 	lt.n.Add(1)
 	return l
 }
@@ -263,7 +327,7 @@ func (lt *lockTable) acquire(tx *Tx, tree txn.TreeID, key []byte, mode LockStren
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	for {
-		l := lt.locks[tree][string(key)]
+		l := lt.locks[tree].get(key)
 		if l == nil {
 			l = lt.newLock(tree, key)
 		}
@@ -347,7 +411,7 @@ func (lt *lockTable) waiting(tx *Tx) bool {
 // that wakes looks the key up again. REQUIRES: lt.mu held.
 func (lt *lockTable) dropIfEmpty(l *rowLock) {
 	if len(l.holders) == 0 {
-		delete(lt.locks[l.tree], l.key)
+		lt.locks[l.tree].remove(l)
 		lt.n.Add(-1)
 	}
 }
@@ -388,7 +452,7 @@ func (lt *lockTable) checkWrites(c *txn.Changes) error {
 			if err != nil {
 				return
 			}
-			if l := lt.locks[id][string(k)]; l != nil && len(l.holders) > 0 {
+			if l := lt.locks[id].get(k); l != nil && len(l.holders) > 0 {
 				err = &txn.ConflictError{Tree: id, Key: append([]byte(nil), k...), Version: c.Version}
 			}
 		}
