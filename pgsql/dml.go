@@ -155,6 +155,9 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 		if err != nil {
 			return res, err
 		}
+		if len(built) > 0 {
+			s.giveBackRow(built[0]) // the engine keeps nothing of it
+		}
 		for _, rec := range recs {
 			if len(ts.checks) > 0 || ret != nil {
 				vals := rec.Values()
@@ -218,7 +221,7 @@ func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, co
 		if err := insertArity(len(exprs), len(cols), len(st.Columns) > 0); err != nil {
 			return nil, err
 		}
-		row := engine.Row{}
+		row := s.takeRow()
 		for j, e := range exprs {
 			if _, ok := e.(*ir.Default); ok {
 				continue
@@ -237,6 +240,30 @@ func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, co
 	}
 	return built, nil
 }
+
+// takeRow returns an empty row to build an INSERT's row in: the
+// session's spare one if it has it, else a new one.
+func (s *Session) takeRow() engine.Row {
+	if row := s.spareRow; row != nil {
+		s.spareRow = nil
+		return row
+	}
+	return engine.Row{}
+}
+
+// giveBackRow keeps row, which nothing refers to any more, as the
+// session's spare one, emptied: a prepared INSERT run many times builds
+// each of its rows in one map.
+func (s *Session) giveBackRow(row engine.Row) {
+	if s.spareRow == nil && len(row) <= maxSpareRow {
+		clear(row)
+		s.spareRow = row
+	}
+}
+
+// maxSpareRow is the most columns a row kept as the spare one may have
+// had: clearing a map costs as much as the most entries it ever held.
+const maxSpareRow = 64
 
 // insertArity is 42601 when a row has more values than there are target
 // columns, or fewer than an explicit column list names.
