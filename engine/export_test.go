@@ -38,6 +38,10 @@ func LockWaiting(tx *Tx) bool {
 	return tx.writeState != nil && tx.db.locks.waiting(tx)
 }
 
+// LockedRows returns how many rows (and unique values) the lock table
+// holds locked now, by any transaction.
+func LockedRows(db *DB) int64 { return db.locks.n.Load() }
+
 // ReadSetSize returns how many reads tx has recorded for validation at
 // commit.
 func ReadSetSize(tx *Tx) int {

@@ -15,8 +15,9 @@ import (
 // under fk, or defers the check; it returns a *ConstraintError
 // (ErrForeignKey) otherwise. row is a row version this transaction wrote
 // and has not published: its foreign key values may be replaced by the
-// parent's equal ones (see shareParentValues).
-func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error {
+// parent's equal ones (see shareParentValues). pk is the row's primary
+// key, immutable, or nil to have it encoded if a deferred check needs it.
+func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any, pk []byte) error {
 	tx.t.EnterIntegrity() // validated under every isolation level
 	defer tx.t.LeaveIntegrity()
 	// The common case first, without building the key's values: a key
@@ -25,7 +26,7 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 	if !tx.rc && !tx.deferred(fk) && tx.parentFound(fk, row) {
 		return nil
 	}
-	key, check, err := fk.ChildKey(row)
+	key, check, err := tx.childKey(fk, row)
 	if err != nil {
 		return matchFullError(child, fk, key)
 	}
@@ -33,7 +34,10 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 		return nil
 	}
 	if tx.deferred(fk) {
-		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: child.PKKey(row)})
+		if pk == nil {
+			pk = child.PKKey(row)
+		}
+		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: pk})
 		return nil
 	}
 	found, err := tx.parentPresent(fk, key)
@@ -44,6 +48,13 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 		return nil
 	}
 	return parentMissing(child, fk, key)
+}
+
+// childKey is fk.ChildKey of row in the transaction's buffer: valid until
+// the next call, so the errors made from it render it at once.
+func (tx *Tx) childKey(fk *catalog.FK, row []any) (key []any, check bool, err error) {
+	tx.fkVals, check, err = fk.ChildKeyInto(tx.fkVals, row)
+	return tx.fkVals, check, err
 }
 
 // matchFullError is the error of a MATCH FULL foreign key key whose
@@ -57,51 +68,66 @@ func matchFullError(child *catalog.Table, fk *catalog.FK, key []any) error {
 
 // parentPresent reports whether a parent holds key under fk, for a check
 // made now. Under ReadCommitted it first takes the parent row's key-share
-// lock (see lockParent); the lock, not the commit's validation, then
-// keeps the parent from going away or changing its key, so the read is
-// not recorded: an update of the parent's other columns that commits
-// meanwhile does not fail this transaction, as in PostgreSQL. Otherwise
-// the read is recorded (parentExists).
+// lock (see parentLocked); otherwise the read is recorded (parentExists).
 func (tx *Tx) parentPresent(fk *catalog.FK, key []any) (bool, error) {
 	if tx.rc {
-		locked, err := tx.lockParent(fk, key)
-		if err != nil {
-			return false, err
-		}
-		if locked {
-			enc, err := tx.ownKey(key)
-			if err != nil {
-				return false, nil
-			}
-			_, ok := tx.t.Peek(fk.ParentTree, enc)
-			return ok, nil
-		}
+		return tx.parentLocked(fk, key)
 	}
 	return tx.parentExists(fk, key), nil
 }
 
-// lockParent takes the key-share lock on the parent row a new or changed
-// child row references, under ReadCommitted, as PostgreSQL's foreign-key
-// check does: a concurrent delete of the parent, or an update of its key,
-// then waits for this transaction (an update of its other columns does
-// not), and a parent deleted by a transaction that committed first is
-// seen (the transaction moves to the latest state), so the check fails
-// with 23503 at the statement. It reports whether it locked: only for a
-// relation to the parent's primary key; the others rely on the commit's
-// validation of the check.
-func (tx *Tx) lockParent(fk *catalog.FK, key []any) (bool, error) {
+// parentLocked is parentPresent under ReadCommitted. It takes the
+// key-share lock on the parent row a new or changed child row
+// references, as PostgreSQL's foreign-key check does: a concurrent
+// delete of the parent, or an update of its key, then waits for this
+// transaction (an update of its other columns does not), and a parent
+// deleted by a transaction that committed first is seen (the transaction
+// moves to the latest state), so the check fails with 23503 at the
+// statement. The lock, not the commit's validation, then keeps the parent
+// from going away or changing its key, so the read is not recorded: an
+// update of the parent's other columns that commits meanwhile does not
+// fail this transaction, as in PostgreSQL.
+//
+// Only a relation to the parent's primary key is locked; the others rely
+// on the commit's validation of the check (parentExists).
+//
+// A parent found under its lock joins the transaction's parent cache,
+// which then answers for it without locking or looking again: the lock
+// lasts to the transaction's end, so only the transaction itself can take
+// the key away, which the cache notices (see parentCache). Under
+// ReadCommitted the cache holds only such keys: these, and the parents
+// the transaction inserted, locked by the insert (rememberParent).
+func (tx *Tx) parentLocked(fk *catalog.FK, key []any) (bool, error) {
+	// In a buffer of the transaction's, not the arena: nothing keeps the
+	// key unless the cache does (the lock table copies a key it keeps),
+	// and an arena chunk lives as long as any stored key in it.
+	enc, err := index.AppendKey(tx.fkKey[:0], key...)
+	if err != nil {
+		return false, nil // a key that cannot be encoded finds no parent
+	}
+	tx.fkKey = enc
+	var pc *parentCache
+	if tx.fkChecks < parentCacheAfter {
+		tx.fkChecks++
+	} else {
+		pc = tx.parentCacheFor(fk, true /* add */)
+		if _, ok := pc.has(enc, tx.t.Removals()); ok {
+			pc.hits++
+			return true, nil
+		}
+	}
 	parent, err := tx.table(fk.Parent)
 	if err != nil || !slices.Equal(fk.ParentCols, parent.PK) {
-		return false, nil
+		return tx.parentExists(fk, key), nil
 	}
-	// Not from the arena: nothing keeps the key (the lock table copies it),
-	// and an arena chunk lives as long as any stored key in it.
-	enc, err := index.AppendKey(nil, key...)
-	if err != nil {
-		return false, nil // a key that cannot be encoded finds no parent to lock
+	if _, err := tx.lockRowMode(parent, enc, ForKeyShare, true); err != nil {
+		return false, err
 	}
-	_, err = tx.lockRowMode(parent, enc, ForKeyShare, true)
-	return err == nil, err
+	e, ok := tx.t.Peek(fk.ParentTree, enc)
+	if ok && pc != nil {
+		pc.add(tx.readKeys.Own(enc), tx.t.Removals(), catalog.RowOf(e.Val))
+	}
+	return ok, nil
 }
 
 func parentMissing(child *catalog.Table, fk *catalog.FK, key []any) error {
@@ -312,7 +338,7 @@ func (tx *Tx) runCheck(c pendingCheck) error {
 			return nil // the row is gone
 		}
 		row := catalog.RowOf(e.Val)
-		key, check, err := c.fk.ChildKey(row)
+		key, check, err := tx.childKey(c.fk, row)
 		if err != nil || !check {
 			return nil // checked when written
 		}
@@ -381,7 +407,7 @@ func (tx *Tx) checkChangedParents(d *catalog.Table, old, row []any) error {
 			}
 		}
 		if changed {
-			if err := tx.checkParent(d, fk, row); err != nil {
+			if err := tx.checkParent(d, fk, row, nil /* pk */); err != nil {
 				return err
 			}
 		}
@@ -395,7 +421,7 @@ func (tx *Tx) checkChangedParents(d *catalog.Table, old, row []any) error {
 // bulk load checks the same author for each of its books and the same few
 // tags for thousands of junction rows.
 //
-// A key gets in two ways, and a hit answers "present" without looking:
+// A key gets in three ways, and a hit answers "present" without looking:
 //
 //   - A lookup found it. That lookup went through txn.Txn.Get, which put
 //     the key in the read set, and a read set only grows during a
@@ -404,7 +430,12 @@ func (tx *Tx) checkChangedParents(d *catalog.Table, old, row []any) error {
 //     this one conflict at commit, as if every child had looked it up.
 //   - This transaction inserted the parent (see rememberParent). Its write
 //     set holds the key then, and a concurrent commit that writes the key
-//     conflicts with that write; no read is needed.
+//     conflicts with that write; no read is needed. Under ReadCommitted
+//     the insert also locked the row.
+//   - Under ReadCommitted, the transaction found it holding its key-share
+//     lock (parentLocked), which no other transaction's delete or key
+//     update gets past until this one ends, and which makes a lockless
+//     commit that writes the row fail.
 //
 // Within the transaction the parent tree can lose a key only by a removal
 // — a delete (a cascade's too), an update moving a key, a rollback of a

@@ -102,3 +102,48 @@ func TestTx_Insert_SharesParentValues(t *testing.T) {
 		assert.Equal(t, "9.50", catalog.FormatValue(b[3]))
 	}
 }
+
+// TestTx_Insert_FailedRowLeavesNoPendingCheck ensures that a row refused
+// by one of its foreign keys leaves behind no deferred check of another:
+// the failed statement changes nothing, its pending checks included,
+// whether it inserts one row or several.
+func TestTx_Insert_FailedRowLeavesNoPendingCheck(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+		for _, tb := range []Table{
+			{Name: "as", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
+			{Name: "bs", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
+			{Name: "kids", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int},
+				{Name: "a_id", Type: Int}, {Name: "b_id", Type: Int}}},
+		} {
+			if err := tx.CreateTable(tb); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateRelation(Relation{Child: "kids", Columns: []string{"a_id"}, Parent: "as",
+			Deferrable: true, InitiallyDeferred: true}); err != nil {
+			return err
+		}
+		return tx.CreateRelation(Relation{Child: "kids", Columns: []string{"b_id"}, Parent: "bs"})
+	}))
+	for _, iso := range []Isolation{Serializable, ReadCommitted} {
+		t.Run(iso.String(), func(t *testing.T) {
+			tx, err := db.Begin(ctx, TxOptions{Isolation: iso})
+			require.NoError(t, err)
+			defer tx.Rollback()
+			orphan := Row{"id": 1, "a_id": 7, "b_id": 8} // a deferred, b not
+			_, err = tx.Insert("kids", orphan)
+			require.ErrorIs(t, err, ErrForeignKey)
+			assert.Empty(t, tx.pending, "Insert")
+			_, err = tx.InsertRows("kids", orphan)
+			require.ErrorIs(t, err, ErrForeignKey)
+			assert.Empty(t, tx.pending, "InsertRows of one row")
+			_, err = tx.InsertRows("kids", Row{"id": 2, "a_id": 7}, orphan)
+			require.ErrorIs(t, err, ErrForeignKey)
+			assert.Empty(t, tx.pending, "InsertRows of two rows")
+		})
+	}
+}

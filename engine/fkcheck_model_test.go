@@ -25,54 +25,71 @@ func warmBooks(t *testing.T, tx *engine.Tx, first, n int, author int64) {
 	require.Positive(t, engine.ParentCacheHits(tx), "the parent cache was not used")
 }
 
+// cacheIsolations are the isolation levels whose foreign-key checks use
+// the parent cache, each filling it its own way (see parentCache).
+var cacheIsolations = []struct {
+	name string
+	opts engine.TxOptions
+}{{"serializable", isoRW}, {"read committed", isoRC}}
+
 // TestTx_Insert_CachedParentDeleted ensures a parent the foreign-key cache
 // holds, deleted later in the same transaction, lets no orphan in.
 func TestTx_Insert_CachedParentDeleted(t *testing.T) {
-	db := relDB(t, engine.Cascade, engine.NoAction)
-	err := db.Update(context.Background(), func(tx *engine.Tx) error {
-		warmBooks(t, tx, 100, 20, 1)
-		require.NoError(t, tx.Delete("authors", 1))
-		_, err := tx.Insert("books", engine.Row{"id": 200, "author_id": 1, "title": "orphan"})
-		require.ErrorIs(t, err, engine.ErrForeignKey)
-		_, err = tx.Insert("books", engine.Row{"id": 201, "author_id": 2, "title": "ok"})
-		return err
-	})
-	require.NoError(t, err)
+	for _, iso := range cacheIsolations {
+		t.Run(iso.name, func(t *testing.T) {
+			db := relDB(t, engine.Cascade, engine.NoAction)
+			err := db.UpdateWith(context.Background(), iso.opts, func(tx *engine.Tx) error {
+				warmBooks(t, tx, 100, 20, 1)
+				require.NoError(t, tx.Delete("authors", 1))
+				_, err := tx.Insert("books", engine.Row{"id": 200, "author_id": 1, "title": "orphan"})
+				require.ErrorIs(t, err, engine.ErrForeignKey)
+				_, err = tx.Insert("books", engine.Row{"id": 201, "author_id": 2, "title": "ok"})
+				return err
+			})
+			require.NoError(t, err)
+		})
+	}
 }
 
 // TestTx_Insert_CachedParentRolledBack ensures a parent inserted and cached
 // after a savepoint, then rolled back, is not taken as present.
 func TestTx_Insert_CachedParentRolledBack(t *testing.T) {
-	db := relDB(t, engine.Cascade, engine.NoAction)
-	tx, err := db.Begin(context.Background(), engine.TxOptions{})
-	require.NoError(t, err)
-	defer tx.Rollback()
-	sp, err := tx.Savepoint()
-	require.NoError(t, err)
-	_, err = tx.Insert("authors", engine.Row{"id": 9, "name": "gone"})
-	require.NoError(t, err)
-	warmBooks(t, tx, 100, 20, 9)
-	require.NoError(t, tx.RollbackTo(sp))
-	_, err = tx.Insert("books", engine.Row{"id": 200, "author_id": 9, "title": "orphan"})
-	require.ErrorIs(t, err, engine.ErrForeignKey)
-	require.NoError(t, tx.Commit())
-	assert.Equal(t, relSeeded, testutil.Dump(t, db))
+	for _, iso := range cacheIsolations {
+		t.Run(iso.name, func(t *testing.T) {
+			db := relDB(t, engine.Cascade, engine.NoAction)
+			tx := isoBegin(t, db, iso.opts)
+			sp, err := tx.Savepoint()
+			require.NoError(t, err)
+			_, err = tx.Insert("authors", engine.Row{"id": 9, "name": "gone"})
+			require.NoError(t, err)
+			warmBooks(t, tx, 100, 20, 9)
+			require.NoError(t, tx.RollbackTo(sp))
+			_, err = tx.Insert("books", engine.Row{"id": 200, "author_id": 9, "title": "orphan"})
+			require.ErrorIs(t, err, engine.ErrForeignKey)
+			require.NoError(t, tx.Commit())
+			assert.Equal(t, relSeeded, testutil.Dump(t, db))
+		})
+	}
 }
 
 // TestTx_Insert_CachedParentKeyUpdated ensures a cached parent whose key
 // an update changes is no longer found under the old key.
 func TestTx_Insert_CachedParentKeyUpdated(t *testing.T) {
-	db := relDB(t, engine.NoAction, engine.Cascade)
-	err := db.Update(context.Background(), func(tx *engine.Tx) error {
-		warmBooks(t, tx, 100, 20, 2)
-		_, err := tx.Update("authors", 2, engine.Row{"id": 7})
-		require.NoError(t, err)
-		_, err = tx.Insert("books", engine.Row{"id": 200, "author_id": 2, "title": "orphan"})
-		require.ErrorIs(t, err, engine.ErrForeignKey)
-		_, err = tx.Insert("books", engine.Row{"id": 201, "author_id": 7, "title": "ok"})
-		return err
-	})
-	require.NoError(t, err)
+	for _, iso := range cacheIsolations {
+		t.Run(iso.name, func(t *testing.T) {
+			db := relDB(t, engine.NoAction, engine.Cascade)
+			err := db.UpdateWith(context.Background(), iso.opts, func(tx *engine.Tx) error {
+				warmBooks(t, tx, 100, 20, 2)
+				_, err := tx.Update("authors", 2, engine.Row{"id": 7})
+				require.NoError(t, err)
+				_, err = tx.Insert("books", engine.Row{"id": 200, "author_id": 2, "title": "orphan"})
+				require.ErrorIs(t, err, engine.ErrForeignKey)
+				_, err = tx.Insert("books", engine.Row{"id": 201, "author_id": 7, "title": "ok"})
+				return err
+			})
+			require.NoError(t, err)
+		})
+	}
 }
 
 // TestTx_Insert_CachedSelfParentUndone ensures that a row which was its own
@@ -142,24 +159,26 @@ func TestTx_Insert_RememberedParentUndone(t *testing.T) {
 		{"rollback to savepoint", func(tx *engine.Tx, sp engine.Savepoint) error { return tx.RollbackTo(sp) }},
 		{"delete", func(tx *engine.Tx, _ engine.Savepoint) error { return tx.Delete("authors", 9) }},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			db := relDB(t, engine.Cascade, engine.NoAction)
-			tx := isoBegin(t, db, isoRW)
-			warmBooks(t, tx, 100, 20, 1)
-			sp, err := tx.Savepoint()
-			require.NoError(t, err)
-			_, err = tx.Insert("authors", engine.Row{"id": 9, "name": "new"})
-			require.NoError(t, err)
-			hits := engine.ParentCacheHits(tx)
-			_, err = tx.Insert("books", engine.Row{"id": 200, "author_id": 9, "title": "child"})
-			require.NoError(t, err)
-			require.Equal(t, hits+1, engine.ParentCacheHits(tx), "the inserted parent was not remembered")
-			require.NoError(t, tc.undo(tx, sp))
-			_, err = tx.Insert("books", engine.Row{"id": 201, "author_id": 9, "title": "orphan"})
-			require.ErrorIs(t, err, engine.ErrForeignKey)
-			require.NoError(t, tx.Commit())
-			require.NoError(t, db.Check())
-		})
+		for _, iso := range cacheIsolations {
+			t.Run(tc.name+", "+iso.name, func(t *testing.T) {
+				db := relDB(t, engine.Cascade, engine.NoAction)
+				tx := isoBegin(t, db, iso.opts)
+				warmBooks(t, tx, 100, 20, 1)
+				sp, err := tx.Savepoint()
+				require.NoError(t, err)
+				_, err = tx.Insert("authors", engine.Row{"id": 9, "name": "new"})
+				require.NoError(t, err)
+				hits := engine.ParentCacheHits(tx)
+				_, err = tx.Insert("books", engine.Row{"id": 200, "author_id": 9, "title": "child"})
+				require.NoError(t, err)
+				require.Equal(t, hits+1, engine.ParentCacheHits(tx), "the inserted parent was not remembered")
+				require.NoError(t, tc.undo(tx, sp))
+				_, err = tx.Insert("books", engine.Row{"id": 201, "author_id": 9, "title": "orphan"})
+				require.ErrorIs(t, err, engine.ErrForeignKey)
+				require.NoError(t, tx.Commit())
+				require.NoError(t, db.Check())
+			})
+		}
 	}
 }
 
@@ -189,7 +208,8 @@ func TestTx_Commit_RememberedParentInsertedConcurrently(t *testing.T) {
 // must succeed exactly when its parent exists.
 func TestTx_Insert_ParentCacheModel(t *testing.T) {
 	for seed := range uint64(20) {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+		iso := cacheIsolations[seed%2]
+		t.Run(fmt.Sprint(seed, " ", iso.name), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 7))
 			db := relDB(t, engine.Cascade, engine.Cascade)
 			type state struct {
@@ -203,7 +223,7 @@ func TestTx_Insert_ParentCacheModel(t *testing.T) {
 				st state
 			}
 			var sps []saved
-			tx := isoBegin(t, db, isoRW)
+			tx := isoBegin(t, db, iso.opts)
 			nextBook := int64(100)
 			for op := range 3000 {
 				a := rng.Int64N(12)
@@ -271,4 +291,24 @@ func TestTx_Insert_ParentCacheModel(t *testing.T) {
 			require.NoError(t, db.Check())
 		})
 	}
+}
+
+// TestReadCommitted_CachedParentStaysLocked ensures that under
+// ReadCommitted a parent the foreign-key cache answers for is one the
+// transaction holds locked: a concurrent delete of it waits for the
+// transaction to end, then cascades to every child, those checked through
+// the cache included, as in PostgreSQL.
+func TestReadCommitted_CachedParentStaysLocked(t *testing.T) {
+	db := relDB(t, engine.Cascade, engine.NoAction)
+	tx, deleter := isoBegin(t, db, isoRC), isoBegin(t, db, isoRC)
+	warmBooks(t, tx, 100, 20, 1)
+	done := startWaiting(t, deleter, func() error { return deleter.Delete("authors", 1) })
+	hits := engine.ParentCacheHits(tx)
+	warmBooks(t, tx, 200, 5, 1)
+	require.Equal(t, hits+5, engine.ParentCacheHits(tx), "answered by the cache")
+	require.NoError(t, tx.Commit())
+	require.NoError(t, <-done)
+	require.NoError(t, deleter.Commit())
+	assert.Equal(t, "authors:\n  authors(id=0, name=unknown)\n  authors(id=2, name=Butler)\nbooks:\n  books(id=3, author_id=2, title=c)\n",
+		testutil.Dump(t, db))
 }

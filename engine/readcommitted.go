@@ -131,12 +131,6 @@ func (s LockStrength) String() string {
 // first, the table above is exactly "their sum exceeds 4".
 func (s LockStrength) conflicts(o LockStrength) bool { return s+o > 4 }
 
-// lockKey names a locked row: its table's primary tree and primary key.
-type lockKey struct {
-	tree txn.TreeID
-	key  string
-}
-
 // lockHolder is a transaction holding a row lock, in the strongest mode
 // it asked for: each mode's conflicts include those of the weaker ones,
 // so the strongest one stands for all.
@@ -145,10 +139,13 @@ type lockHolder struct {
 	mode LockStrength
 }
 
-// rowLock is a held lock: its holders, of compatible modes. released is
-// closed, and replaced, whenever a holder lets go, waking the waiters to
-// look again.
+// rowLock is a held lock on one key of one tree (a table's primary tree,
+// or a unique index's): its holders, of compatible modes. released is
+// made by the first waiter and closed, and dropped, whenever a holder lets
+// go, waking the waiters to look again; most locks are never waited for.
 type rowLock struct {
+	tree     txn.TreeID
+	key      lockKey
 	holders  []lockHolder
 	one      [1]lockHolder // holders' first backing array: most locks have one holder
 	released chan struct{}
@@ -214,17 +211,114 @@ type lockWait struct {
 // RepeatableRead transactions.
 type lockTable struct {
 	mu    sync.Mutex
-	locks map[lockKey]*rowLock
+	locks map[txn.TreeID]*treeLocks
 	waits map[*Tx]lockWait // what each waiting transaction waits for
+	slab  []rowLock        // the next locks to hand out (see newLock)
 	n     atomic.Int64     // locks held: zero lets other commits skip the check
 }
 
-// acquire takes the lock on k for tx in mode, waiting while other
-// transactions hold it in a conflicting mode (or failing with
+// treeLocks holds the locks on the keys of one tree. A bulk load holds
+// tens of thousands, one per row it inserted: a key short enough, as
+// those of one or two integers are, is held in the map's own slots, so
+// that a lock costs no string of its own and growing the map, or
+// comparing a key, reads no memory outside it.
+type treeLocks struct {
+	short map[shortKey]*rowLock
+	long  map[string]*rowLock
+}
+
+// shortKey is a key of up to len(b) bytes, held inline; unused bytes
+// are zero, so equal keys are equal values.
+type shortKey struct {
+	n uint8
+	b [23]byte
+}
+
+// lockKey is a lock's key as its tree's table holds it: in short, or
+// in long when it does not fit there.
+type lockKey struct {
+	short shortKey
+	long  string
+}
+
+// keyOf returns key as the lock table holds it.
+func keyOf(key []byte) lockKey {
+	var k lockKey
+	if len(key) <= len(k.short.b) {
+		k.short.n = uint8(len(key))
+		copy(k.short.b[:], key)
+	} else {
+		k.long = string(key)
+	}
+	return k
+}
+
+// get returns the lock on key, or nil.
+func (tl *treeLocks) get(key []byte) *rowLock {
+	if tl == nil {
+		return nil
+	}
+	if len(key) <= len(shortKey{}.b) {
+		k := shortKey{n: uint8(len(key))}
+		copy(k.b[:], key)
+		return tl.short[k]
+	}
+	return tl.long[string(key)]
+}
+
+// put adds l under its key.
+func (tl *treeLocks) put(l *rowLock) {
+	if l.key.long == "" {
+		tl.short[l.key.short] = l
+	} else {
+		tl.long[l.key.long] = l
+	}
+}
+
+// remove takes l's key out.
+func (tl *treeLocks) remove(l *rowLock) {
+	if l.key.long == "" {
+		delete(tl.short, l.key.short)
+	} else {
+		delete(tl.long, l.key.long)
+	}
+}
+
+// lockSlab is how many rowLocks newLock allocates at once. A slab lives
+// while any of its locks is in the table; a bulk load takes tens of
+// thousands.
+const lockSlab = 32
+
+// newLock returns a new lock on key of tree, in the table.
+// REQUIRES: lt.mu held.
+func (lt *lockTable) newLock(tree txn.TreeID, key []byte) *rowLock {
+	if lt.locks == nil {
+		lt.locks = make(map[txn.TreeID]*treeLocks)
+		lt.waits = make(map[*Tx]lockWait)
+	}
+	tl := lt.locks[tree]
+	if tl == nil {
+		tl = &treeLocks{short: make(map[shortKey]*rowLock), long: make(map[string]*rowLock)}
+		lt.locks[tree] = tl
+	}
+	if len(lt.slab) == 0 {
+		lt.slab = make([]rowLock, lockSlab)
+	}
+	l := &lt.slab[0]
+	lt.slab = lt.slab[1:]
+	l.tree, l.key = tree, keyOf(key)
+	tl.put(l)
+	lt.n.Add(1)
+	return l
+}
+
+// acquire takes the lock on key of tree for tx in mode, waiting while
+// other transactions hold it in a conflicting mode (or failing with
 // ErrLockNotAvailable, without wait). A holder that asks for a stronger
 // mode upgrades once no other holder conflicts with it. It reports
-// whether tx already held it in that mode or a stronger one.
-func (lt *lockTable) acquire(tx *Tx, k lockKey, mode LockStrength, wait bool) (already, waited bool, err error) {
+// whether tx already held it in that mode or a stronger one. The lock
+// table keeps a copy of key.
+func (lt *lockTable) acquire(tx *Tx, tree txn.TreeID, key []byte, mode LockStrength, wait bool) (already, waited bool, err error) {
 	// The context a wait ends with is made on the first wait: most locks
 	// are free, and the context costs five allocations.
 	var ctx context.Context
@@ -233,15 +327,9 @@ func (lt *lockTable) acquire(tx *Tx, k lockKey, mode LockStrength, wait bool) (a
 	lt.mu.Lock()
 	defer lt.mu.Unlock()
 	for {
-		l := lt.locks[k]
+		l := lt.locks[tree].get(key)
 		if l == nil {
-			if lt.locks == nil {
-				lt.locks = make(map[lockKey]*rowLock)
-				lt.waits = make(map[*Tx]lockWait)
-			}
-			l = &rowLock{released: make(chan struct{})}
-			lt.locks[k] = l
-			lt.n.Add(1)
+			l = lt.newLock(tree, key)
 		}
 		held := l.modeOf(tx)
 		if held >= mode {
@@ -250,22 +338,25 @@ func (lt *lockTable) acquire(tx *Tx, k lockKey, mode LockStrength, wait bool) (a
 		blockers := l.blockers(tx, mode)
 		if len(blockers) == 0 {
 			if held == 0 {
-				tx.held = append(tx.held, k)
+				tx.held = append(tx.held, l)
 			}
 			l.grant(tx, mode)
 			return false, waited, nil
 		}
 		if !wait {
-			lt.dropIfEmpty(k, l)
+			lt.dropIfEmpty(l)
 			return false, false, ErrLockNotAvailable
 		}
 		for _, b := range blockers {
 			if lt.waitsFor(b, tx, len(lt.waits)+1) {
-				lt.dropIfEmpty(k, l)
-				return false, false, fmt.Errorf("%w: waiting for a row of table tree %d held by a transaction that waits for this one", ErrDeadlock, k.tree)
+				lt.dropIfEmpty(l)
+				return false, false, fmt.Errorf("%w: waiting for a row of table tree %d held by a transaction that waits for this one", ErrDeadlock, tree)
 			}
 		}
 		lt.waits[tx] = lockWait{l, mode}
+		if l.released == nil {
+			l.released = make(chan struct{})
+		}
 		ch := l.released
 		lt.mu.Unlock()
 		if ctx == nil {
@@ -316,10 +407,11 @@ func (lt *lockTable) waiting(tx *Tx) bool {
 	return ok
 }
 
-// dropIfEmpty removes a lock nobody holds. REQUIRES: lt.mu held.
-func (lt *lockTable) dropIfEmpty(k lockKey, l *rowLock) {
+// dropIfEmpty removes a lock nobody holds from the table; a waiter
+// that wakes looks the key up again. REQUIRES: lt.mu held.
+func (lt *lockTable) dropIfEmpty(l *rowLock) {
 	if len(l.holders) == 0 {
-		delete(lt.locks, k)
+		lt.locks[l.tree].remove(l)
 		lt.n.Add(-1)
 	}
 }
@@ -330,15 +422,13 @@ func (lt *lockTable) releaseAll(tx *Tx) {
 		return
 	}
 	lt.mu.Lock()
-	for _, k := range tx.held {
-		l := lt.locks[k]
-		if l == nil {
-			continue
-		}
+	for _, l := range tx.held {
 		l.drop(tx)
-		close(l.released)
-		l.released = make(chan struct{})
-		lt.dropIfEmpty(k, l)
+		if l.released != nil {
+			close(l.released)
+			l.released = nil
+		}
+		lt.dropIfEmpty(l)
 	}
 	lt.mu.Unlock()
 	tx.held = nil
@@ -362,7 +452,7 @@ func (lt *lockTable) checkWrites(c *txn.Changes) error {
 			if err != nil {
 				return
 			}
-			if l := lt.locks[lockKey{id, string(k)}]; l != nil && len(l.holders) > 0 {
+			if l := lt.locks[id].get(k); l != nil && len(l.holders) > 0 {
 				err = &txn.ConflictError{Tree: id, Key: append([]byte(nil), k...), Version: c.Version}
 			}
 		}
@@ -492,7 +582,7 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 	if !tx.locking() {
 		return false, nil
 	}
-	already, waited, err := tx.db.locks.acquire(tx, lockKey{tree, string(key)}, mode, wait)
+	already, waited, err := tx.db.locks.acquire(tx, tree, key, mode, wait)
 	if err != nil || already {
 		return false, err
 	}
@@ -500,6 +590,13 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 	// failed, or validated before the lock was taken: wait for it to
 	// publish, so that the latest state below includes it.
 	tx.db.oracle.Barrier()
+	if tx.rc && !waited && !tx.t.Behind() {
+		// Nothing committed since the transaction's state: the row's
+		// latest committed version is the one it sees, under its own
+		// changes, and there are no children it does not see. (Looking,
+		// it would find only its own change, and moving would not move.)
+		return false, nil
+	}
 	latestSnap := tx.db.oracle.Latest()
 	var latest, seen *[]any
 	if tr := latestSnap.Tree(tree); tr != nil {

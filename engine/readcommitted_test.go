@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -334,18 +335,23 @@ func TestReadCommitted_ForeignKeyLocks(t *testing.T) {
 
 // TestReadCommitted_UniqueValueWaits: a second insert of a unique value
 // waits for the first inserter; if it commits, the second fails with
-// 23505 at the statement; if it rolls back, the second goes through.
+// 23505 at the statement; if it rolls back, the second goes through. A
+// value too long for the lock table to hold inline waits the same.
 func TestReadCommitted_UniqueValueWaits(t *testing.T) {
-	for _, first := range []string{"commit", "rollback"} {
-		t.Run(first, func(t *testing.T) {
+	for _, tc := range []struct{ first, owner string }{
+		{"commit", "sam"}, {"rollback", "sam"},
+		{"commit", strings.Repeat("samantha ", 5)}, {"rollback", strings.Repeat("samantha ", 5)},
+	} {
+		first := tc.first
+		t.Run(fmt.Sprintf("%s, %d-byte value", first, len(tc.owner)), func(t *testing.T) {
 			db := testutil.OpenDB(t, isoAccounts())
 			a := isoBegin(t, db, isoRC)
-			_, err := a.Insert("accounts", engine.Row{"id": 1, "owner": "sam", "balance": 1})
+			_, err := a.Insert("accounts", engine.Row{"id": 1, "owner": tc.owner, "balance": 1})
 			require.NoError(t, err)
 			b := isoBegin(t, db, isoRC)
 			done := make(chan error, 1)
 			go func() {
-				_, err := b.Insert("accounts", engine.Row{"id": 2, "owner": "sam", "balance": 2})
+				_, err := b.Insert("accounts", engine.Row{"id": 2, "owner": tc.owner, "balance": 2})
 				done <- err
 			}()
 			select {

@@ -395,3 +395,31 @@ func TestReadCommitted_CascadeLocks(t *testing.T) {
 		})
 	}
 }
+
+// TestTx_LockRowFor_ReleaseWakesWaiter ensures that a row lock lasts
+// while any holder does: a waiter for a mode that conflicts with two
+// shared holders waits for both, is woken by the last release, and the
+// lock table forgets every lock once its holders have ended.
+func TestTx_LockRowFor_ReleaseWakesWaiter(t *testing.T) {
+	db := rowLockFamily(t)
+	a, b, c := isoBegin(t, db, isoRC), isoBegin(t, db, isoRC), isoBegin(t, db, isoRC)
+	for _, tx := range []*engine.Tx{a, b} {
+		_, err := tx.LockRowFor("parents", 1, engine.ForKeyShare)
+		require.NoError(t, err)
+	}
+	_, err := b.LockRowFor("parents", 2, engine.ForUpdate)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), engine.LockedRows(db))
+
+	done := startWaiting(t, c, func() error {
+		_, err := c.LockRowFor("parents", 1, engine.ForUpdate)
+		return err
+	})
+	require.NoError(t, a.Commit())
+	assert.Equal(t, int64(2), engine.LockedRows(db), "b still holds both rows")
+	require.NoError(t, b.Rollback())
+	require.NoError(t, <-done)
+	assert.Equal(t, int64(1), engine.LockedRows(db), "c holds row 1")
+	require.NoError(t, c.Commit())
+	assert.Equal(t, int64(0), engine.LockedRows(db))
+}

@@ -64,7 +64,7 @@ type writeState struct {
 	// holds and stmtHeld says BeginStatement fixed its state
 	// (readcommitted.go).
 	rc          bool
-	held        []lockKey
+	held        []*rowLock
 	stmtHeld    bool
 	stmtCtx     context.Context
 	lockTimeout time.Duration
@@ -88,6 +88,10 @@ type writeState struct {
 	readKeys catalog.KeyArena
 	rows     catalog.RowSlab // row tuples and their boxes
 	scratch  []byte          // reusable encoding buffer
+	// fkVals and fkKey hold a foreign key's values and its encoded parent
+	// key while a check looks at them (childKey, parentLocked).
+	fkVals []any
+	fkKey  []byte
 
 	// parents caches foreign-key parents known present, per relation,
 	// once fkChecks reached parentCacheAfter (see parentCache).

@@ -225,21 +225,25 @@ func TestRecord_Get_BytesCopy(t *testing.T) {
 }
 
 // TestRecord_Get_DecimalCopy ensures a stored decimal is private: changing
-// the *apd.Decimal given to Insert or returned by Get does not change it.
+// the *apd.Decimal given to Insert or returned by Get does not change it,
+// in an unconstrained column or a numeric(5,2) one it already fits.
 func TestRecord_Get_DecimalCopy(t *testing.T) {
 	db := testutil.OpenDB(t, semValues())
-	in := semDec("1.25")
+	in, inN := semDec("1.25"), semDec("1.25")
 	semUpdate(t, db, func(tx *engine.Tx) error {
-		r, err := tx.Insert("vals", engine.Row{"id": 1, "d": in})
+		r, err := tx.Insert("vals", engine.Row{"id": 1, "d": in, "n": inN})
 		require.NoError(t, err)
 		in.SetInt64(9)
+		inN.SetInt64(9)
 		r.Get("d").(*apd.Decimal).SetInt64(9)
+		r.Get("n").(*apd.Decimal).SetInt64(9)
 		return nil
 	})
 	semView(t, db, func(tx *engine.Tx) error {
 		r, err := tx.Get("vals", 1)
 		require.NoError(t, err)
 		assert.Equal(t, "1.25", r.Get("d").(*apd.Decimal).String())
+		assert.Equal(t, "1.25", r.Get("n").(*apd.Decimal).String())
 		return nil
 	})
 }

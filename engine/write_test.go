@@ -863,6 +863,19 @@ func TestTx_InsertRows_StatementLevelChecks(t *testing.T) {
 	assert.Equal(t, 2, n, "the failed statement inserted nothing")
 	_, err = tx.InsertRows("employees", engine.Row{"id": 5}, engine.Row{"id": 5})
 	require.ErrorIs(t, err, engine.ErrUnique)
+
+	// One row is checked as Insert checks it: it may reference itself,
+	// and an orphan fails the statement.
+	_, err = tx.InsertRows("employees", engine.Row{"id": 6, "boss_id": 6})
+	require.NoError(t, err)
+	_, err = tx.InsertRows("employees", engine.Row{"id": 7, "boss_id": 99})
+	var ce *engine.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	assert.ErrorIs(t, err, engine.ErrForeignKey)
+	assert.Equal(t, "23503", ce.SQLState)
+	assert.Equal(t, "(boss_id)=(99)", ce.Key)
+	_, err = tx.Get("employees", 7)
+	require.ErrorIs(t, err, engine.ErrNotFound, "the failed statement inserted nothing")
 	require.NoError(t, tx.Commit())
 }
 

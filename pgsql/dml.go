@@ -27,7 +27,9 @@ func (s *Session) target(tx *engine.Tx, q ir.QualName, alias string) (string, *t
 	if err != nil {
 		return "", nil, "", err
 	}
-	ts, err := s.schemaOf(tx, table)
+	// INSERT, UPDATE and DELETE change nothing in the schema: the shared
+	// one will do, without a copy per statement.
+	ts, err := s.sharedSchema(tx, table)
 	if err != nil {
 		return "", nil, "", err
 	}
@@ -122,7 +124,8 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	if err != nil {
 		return res, err
 	}
-	built, err := s.insertSource(tx, st, ts, cols, ev)
+	var one [1]engine.Row // a VALUES list of one row, the common case, is built here
+	built, err := s.insertSource(tx, st, ts, cols, ev, one[:0])
 	if err != nil {
 		return res, err
 	}
@@ -138,10 +141,22 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	} else {
 		// Every row is inserted as one engine statement, so foreign keys
 		// are checked at the end of the statement, as PostgreSQL checks
-		// them: a row may reference one listed after it.
-		recs, err := tx.InsertRows(table, built...)
+		// them: a row may reference one listed after it. One row is
+		// checked as Insert checks it, which finds the same (see
+		// engine.Tx.InsertRows), and needs no slice for its record.
+		var recs []engine.Record
+		var rec [1]engine.Record
+		if len(built) == 1 {
+			rec[0], err = tx.Insert(table, built[0])
+			recs = rec[:]
+		} else {
+			recs, err = tx.InsertRows(table, built...)
+		}
 		if err != nil {
 			return res, err
+		}
+		if len(built) > 0 {
+			s.giveBackRow(built[0]) // the engine keeps nothing of it
 		}
 		for _, rec := range recs {
 			if len(ts.checks) > 0 || ret != nil {
@@ -156,15 +171,24 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 			res.RowsAffected++
 		}
 	}
-	res.Tag = "INSERT 0 " + strconv.FormatInt(res.RowsAffected, 10)
+	res.Tag = insertTag(res.RowsAffected)
 	ret.finish(&res)
 	return res, nil
 }
 
+// insertTag is the command tag of an INSERT of n rows; that of one row,
+// the common case, made once.
+func insertTag(n int64) string {
+	if n == 1 {
+		return "INSERT 0 1"
+	}
+	return "INSERT 0 " + strconv.FormatInt(n, 10)
+}
+
 // insertSource returns the rows an INSERT proposes, each value cast to
 // its column's type: its VALUES lists, its query's rows or one row of
-// defaults.
-func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, cols []int, ev *evaluator) ([]engine.Row, error) {
+// defaults. VALUES rows are appended to dst when it has room for them.
+func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, cols []int, ev *evaluator, dst []engine.Row) ([]engine.Row, error) {
 	if st.DefaultValues {
 		return []engine.Row{{}}, nil
 	}
@@ -189,12 +213,15 @@ func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, co
 		}
 		return built, nil
 	}
-	built := make([]engine.Row, 0, len(st.Values))
+	built := dst[:0]
+	if cap(built) < len(st.Values) {
+		built = make([]engine.Row, 0, len(st.Values))
+	}
 	for _, exprs := range st.Values {
 		if err := insertArity(len(exprs), len(cols), len(st.Columns) > 0); err != nil {
 			return nil, err
 		}
-		row := engine.Row{}
+		row := s.takeRow()
 		for j, e := range exprs {
 			if _, ok := e.(*ir.Default); ok {
 				continue
@@ -213,6 +240,30 @@ func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, co
 	}
 	return built, nil
 }
+
+// takeRow returns an empty row to build an INSERT's row in: the
+// session's spare one if it has it, else a new one.
+func (s *Session) takeRow() engine.Row {
+	if row := s.spareRow; row != nil {
+		s.spareRow = nil
+		return row
+	}
+	return engine.Row{}
+}
+
+// giveBackRow keeps row, which nothing refers to any more, as the
+// session's spare one, emptied: a prepared INSERT run many times builds
+// each of its rows in one map.
+func (s *Session) giveBackRow(row engine.Row) {
+	if s.spareRow == nil && len(row) <= maxSpareRow {
+		clear(row)
+		s.spareRow = row
+	}
+}
+
+// maxSpareRow is the most columns a row kept as the spare one may have
+// had: clearing a map costs as much as the most entries it ever held.
+const maxSpareRow = 64
 
 // insertArity is 42601 when a row has more values than there are target
 // columns, or fewer than an explicit column list names.

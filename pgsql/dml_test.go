@@ -33,3 +33,23 @@ func TestSession_Exec_UpdateFromDeleteUsing(t *testing.T) {
 	assert.Equal(t, [][]string{{"20", "Butler"}}, texts(t, s, "DELETE FROM books USING authors WHERE authors.id = books.author_id AND authors.id = 2 RETURNING books.id, authors.name"))
 	assert.Equal(t, [][]string{{"10", "Le Guin"}, {"11", "Le Guin"}}, texts(t, s, "UPDATE books SET price = 2 FROM authors a WHERE a.id = author_id RETURNING books.id, a.name"))
 }
+
+// Ensure each INSERT's row holds only its own values: one statement's
+// columns (given, defaulted, or left over from a failed insert) never
+// reach the next one's row, though the session builds them in one map.
+func TestSession_Exec_InsertRowsAreTheirOwn(t *testing.T) {
+	s := newSession(t)
+	steps := []struct{ sql, want string }{
+		{"INSERT INTO books (id, author_id, price) VALUES (30, 1, 1.50)", "INSERT 0 1"},
+		{"INSERT INTO books (id) VALUES (31)", "INSERT 0 1"},
+		{"INSERT INTO books (id, author_id, price) VALUES (32, 99, 2.50)", "ERROR 23503"},
+		{"INSERT INTO books (id) VALUES (33)", "INSERT 0 1"},
+		{"INSERT INTO books (id, author_id) VALUES (34, 2), (35, 1)", "INSERT 0 2"},
+		{"INSERT INTO books (id) VALUES (36)", "INSERT 0 1"},
+	}
+	for _, st := range steps {
+		assert.Equal(t, st.want, outcome(t, s, st.sql), st.sql)
+	}
+	assert.Equal(t, "30 1 1.50|31 NULL 9.99|33 NULL 9.99|34 2 9.99|35 1 9.99|36 NULL 9.99",
+		joinRows(texts(t, s, "SELECT id, author_id, price FROM books WHERE id >= 30 ORDER BY id")))
+}

@@ -300,8 +300,19 @@ func pkName(def engine.Table) string {
 }
 
 // schemaOf resolves a table in tx: 42P01 if it does not exist, or is one
-// of reldb's own (reservedName).
+// of reldb's own (reservedName). The schema is the caller's own copy.
 func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
+	ts, err := s.sharedSchema(tx, name)
+	if err != nil {
+		return nil, err
+	}
+	c := *ts // callers may set a field of theirs (ALTER's checks)
+	return &c, nil
+}
+
+// sharedSchema is schemaOf for a caller that changes nothing in the
+// schema: it is the session's cached one, shared.
+func (s *Session) sharedSchema(tx *engine.Tx, name string) (*tableSchema, error) {
 	if err := catalogWriteError(ir.QualName{Name: name}); err != nil {
 		return nil, err // a statement other than SELECT naming the catalog
 	}
@@ -321,8 +332,7 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 	td := s.decl(name)
 	key := schemaKey{version, td}
 	if ts, ok := s.schemas[key]; ok {
-		c := *ts // callers may set a field of theirs (ALTER's checks)
-		return &c, nil
+		return ts, nil
 	}
 	ts, err := s.buildSchema(tx, name, td)
 	if err != nil {
@@ -332,8 +342,7 @@ func (s *Session) schemaOf(tx *engine.Tx, name string) (*tableSchema, error) {
 		s.schemas = make(map[schemaKey]*tableSchema)
 	}
 	s.schemas[key] = ts
-	c := *ts
-	return &c, nil
+	return ts, nil
 }
 
 // schemaKey is what a table's schema is derived from: the engine's

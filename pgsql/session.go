@@ -102,6 +102,9 @@ type Session struct {
 	// declTx holds the declarations the transaction changed, by table (nil
 	// for a removed one); commitTx publishes them (schema.go).
 	declTx map[string]*tableDecl
+	// spareRow is an empty row an INSERT builds its first VALUES row in,
+	// and gives back once the engine is done with it (dml.go), or nil.
+	spareRow engine.Row
 }
 
 type savepoint struct {

@@ -38,7 +38,14 @@ func (fk *FK) ParentKey(row []any) []any { return pick(row, fk.ParentCols) }
 // rule: MATCH SIMPLE skips a key with any NULL, MATCH FULL skips an all-NULL
 // key and refuses a partly NULL one with a *MatchError.
 func (fk *FK) ChildKey(row []any) (key []any, check bool, err error) {
-	key = pick(row, fk.ChildCols)
+	return fk.ChildKeyInto(nil, row)
+}
+
+// ChildKeyInto is ChildKey with the key in buf's memory, reused when
+// large enough, for a caller that keeps neither the key nor the error
+// past the next call.
+func (fk *FK) ChildKeyInto(buf, row []any) (key []any, check bool, err error) {
+	key = pickInto(buf, row, fk.ChildCols)
 	nulls := 0
 	for _, v := range key {
 		if v == nil {

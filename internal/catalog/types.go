@@ -274,6 +274,14 @@ func (c *Column) FitDecimal(d *apd.Decimal) (any, error) {
 	if d.Form == apd.Infinite {
 		return nil, overflow()
 	}
+	if d.Exponent == -int32(c.Scale) {
+		// Already at the column's scale, as a value the SQL layer cast to
+		// the column's type is: rounding would copy it unchanged.
+		if d.NumDigits() > int64(c.Precision) {
+			return nil, overflow()
+		}
+		return d, nil
+	}
 	ctx := *decimalCtx
 	ctx.Rounding = apd.RoundHalfUp // apd rounds the magnitude: half away from zero
 	if need := uint32(d.NumDigits()) + uint32(max(int64(d.Exponent), -int64(d.Exponent))) + uint32(c.Scale) + 2; need > ctx.Precision {
