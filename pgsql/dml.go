@@ -141,13 +141,17 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 		// them: a row may reference one listed after it.
 		recs, err := tx.InsertRows(table, built...)
 		if err != nil {
+			var re *engine.RowError
+			if errors.As(err, &re) {
+				return res, toError(err).AtRow(re.Index+1, 0)
+			}
 			return res, err
 		}
-		for _, rec := range recs {
+		for i, rec := range recs {
 			if len(ts.checks) > 0 || ret != nil {
 				vals := rec.Values()
 				if err := s.checkRow(ts, vals, ev); err != nil {
-					return res, err
+					return res, toError(err).AtRow(i+1, 0)
 				}
 				if err := ret.add(ev, vals); err != nil {
 					return res, err
@@ -190,7 +194,7 @@ func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, co
 		return built, nil
 	}
 	built := make([]engine.Row, 0, len(st.Values))
-	for _, exprs := range st.Values {
+	for i, exprs := range st.Values {
 		if err := insertArity(len(exprs), len(cols), len(st.Columns) > 0); err != nil {
 			return nil, err
 		}
@@ -205,7 +209,7 @@ func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, co
 				return nil, err
 			}
 			if v, err = assign(v, t, ts, col); err != nil {
-				return nil, err
+				return nil, toError(err).AtRow(i+1, j+1)
 			}
 			row[ts.def.Columns[col].Name] = v
 		}
