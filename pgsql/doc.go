@@ -65,7 +65,9 @@
 // reads) and information_schema (tables, columns, table_constraints,
 // key_column_usage, constraint_column_usage, referential_constraints,
 // check_constraints, sequences, schemata, views; pg_views and
-// pg_get_viewdef() for views, which pg_class lists with relkind v), computed from
+// pg_get_viewdef() for views, which pg_class lists with relkind v, their
+// definitions deparsed as PostgreSQL 15 deparses them for the usual view
+// queries, see viewdef.go), computed from
 // the schema at query time, with current_schema(), current_database(),
 // version(), format_type(), pg_get_constraintdef(), pg_get_indexdef(),
 // pg_table_is_visible(), the reg* casts, the regex operators ~ ~* !~ !~*,
