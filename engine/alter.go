@@ -222,7 +222,8 @@ func (tx *Tx) RenameTable(table, newName string) error {
 }
 
 // RenameIndex renames an index (a unique constraint among them) of a
-// table.
+// table, or its primary key (Table.PrimaryKeyName), as SQL's ALTER INDEX
+// … RENAME and RENAME CONSTRAINT do.
 //
 // Returns ErrNoTable; ErrNoIndex; ErrSchema for an invalid name;
 // ErrExists if the table has an index (or primary key) of that name.
@@ -233,7 +234,7 @@ func (tx *Tx) RenameIndex(table, name, newName string) error {
 			return err
 		}
 		ix := d.Index(name)
-		if ix == nil {
+		if ix == nil && name != d.PKName {
 			return fmt.Errorf("%w: %q on table %q", ErrNoIndex, name, table)
 		}
 		if err := catalog.CheckName("index", newName); err != nil {
@@ -246,9 +247,13 @@ func (tx *Tx) RenameIndex(table, name, newName string) error {
 			return fmt.Errorf("%w: index %q on table %q", ErrExists, newName, table)
 		}
 		nd := d.Clone()
-		nix := *ix
-		nix.Name = newName
-		nd.Indexes[slices.Index(nd.Indexes, ix)] = &nix
+		if ix == nil {
+			nd.PKName = newName
+		} else {
+			nix := *ix
+			nix.Name = newName
+			nd.Indexes[slices.Index(nd.Indexes, ix)] = &nix
+		}
 		tx.putTable(nd)
 		return nil
 	})
@@ -468,8 +473,10 @@ func (tx *Tx) rebuild(d, nd *catalog.Table, colMap []int, reshape func(old []any
 func (tx *Tx) rebuildKeyed(d, nd *catalog.Table, colMap, pk []int, reshape func(old []any) []any) error {
 	nd.PK = pk
 	nd.AutoInc = -1
-	if d.AutoInc >= 0 {
-		nd.AutoInc = colMap[d.AutoInc]
+	for i := range nd.Cols {
+		if nd.Cols[i].AutoInc {
+			nd.AutoInc = i
+		}
 	}
 	trees := map[txn.TreeID]txn.TreeID{d.Primary: tx.db.newTreeID()}
 	nd.Primary = trees[d.Primary]
@@ -484,12 +491,17 @@ func (tx *Tx) rebuildKeyed(d, nd *catalog.Table, colMap, pk []int, reshape func(
 		trees[ix.Tree] = nix.Tree
 		nd.Indexes = append(nd.Indexes, nix)
 	}
+	// A new key (SetPrimaryKey, DropPrimaryKey) orders the primary tree
+	// differently: a relation that found its child rows through it needs
+	// another index.
+	oldPK, kept := mapColumns(d.PK, colMap)
+	rekeyed := !kept || !slices.Equal(oldPK, pk)
 	fks := map[*catalog.FK]*catalog.FK{}
 	for _, fk := range append(slices.Clip(d.FKs), d.Refs...) {
 		if _, done := fks[fk]; done {
 			continue // a self-reference is on both sides
 		}
-		n, err := tx.remapFK(fk, d, nd, colMap, trees)
+		n, err := tx.remapFK(fk, d, nd, colMap, trees, rekeyed)
 		if err != nil {
 			return err
 		}
@@ -602,10 +614,76 @@ func (tx *Tx) SetPrimaryKey(table, name string, columns ...string) error {
 	})
 }
 
+// DropPrimaryKey replaces the primary key of table by a new column named
+// rowID, an auto-increment Int that numbers the rows in the order of the
+// old key, as SQL's ALTER TABLE … DROP CONSTRAINT <table>_pkey leaves a
+// table keyed by a hidden row identity: every row is rekeyed and every
+// index rebuilt (O(rows × indexes)). The old key's columns stay, as
+// ordinary columns that are still NOT NULL (as in PostgreSQL), and the
+// table's sequence goes on past the rows numbered. A relation of the
+// table whose rows it found through the old key gets an index of its
+// own. The key's constraint name goes back to <table>_pkey.
+//
+// Returns ErrNoTable; a *ConstraintError with ErrExists (SQLSTATE 42701)
+// if the table has a column named rowID; ErrSchema for an invalid name,
+// a relation that references the primary key (drop it first with
+// DropRelation, which is what SQL's CASCADE does), or a key with an
+// auto-increment column, which only a primary key can be. On error the
+// table is unchanged.
+func (tx *Tx) DropPrimaryKey(table, rowID string) error {
+	return tx.alter("drop primary key", func() error {
+		d, err := tx.alterable(table)
+		if err != nil {
+			return err
+		}
+		if _, ok := d.ColIdx[rowID]; ok {
+			return &ConstraintError{Kind: ErrExists, Table: table, Columns: []string{rowID}, SQLState: StateDuplicateColumn,
+				Message: fmt.Sprintf("column %q of relation %q already exists", rowID, table)}
+		}
+		if d.AutoInc >= 0 {
+			return fmt.Errorf("%w: table %q: column %q auto-increments, which only a primary key can", ErrSchema, table, d.Cols[d.AutoInc].Name)
+		}
+		for _, fk := range d.Refs {
+			if fk.ParentTree == d.Primary {
+				return fmt.Errorf("%w: relation %q references the primary key of table %q", ErrSchema, fk.Name, table)
+			}
+		}
+		col, err := catalog.CompileColumn(table, catalog.Column{Name: rowID, Type: catalog.Int, NotNull: true, AutoInc: true})
+		if err != nil {
+			return err
+		}
+		n := len(d.Cols)
+		nd := cloneColumns(d)
+		nd.Cols = append(nd.Cols, col)
+		nd.ColIdx[rowID] = n
+		nd.PKName = table + "_pkey"
+		colMap := make([]int, n)
+		for i := range colMap {
+			colMap[i] = i
+		}
+		var rows int64
+		err = tx.rebuildKeyed(d, nd, colMap, []int{n}, func(old []any) []any {
+			rows++
+			vals := tx.rows.Alloc(n + 1)
+			copy(vals, old)
+			vals[n] = rows
+			return vals
+		})
+		if err != nil {
+			return err
+		}
+		// The sequence is not transactional: if the transaction rolls
+		// back, it has only skipped values.
+		nd.AdvanceSeq(rows)
+		return nil
+	})
+}
+
 // remapFK returns relation fk of table d as it is for nd (see rebuild), or
 // nil if it goes with a dropped column. A relation whose child index went
-// gets another that starts with its columns, or a new one.
-func (tx *Tx) remapFK(fk *catalog.FK, d, nd *catalog.Table, colMap []int, trees map[txn.TreeID]txn.TreeID) (*catalog.FK, error) {
+// (or was the primary tree, when nd is rekeyed) gets another that starts
+// with its columns, or a new one.
+func (tx *Tx) remapFK(fk *catalog.FK, d, nd *catalog.Table, colMap []int, trees map[txn.TreeID]txn.TreeID, rekeyed bool) (*catalog.FK, error) {
 	n := copyFK(fk)
 	if fk.Parent == d.Name {
 		cols, ok := mapColumns(fk.ParentCols, colMap)
@@ -626,11 +704,12 @@ func (tx *Tx) remapFK(fk *catalog.FK, d, nd *catalog.Table, colMap []int, trees 
 	if fk.SetCols != nil {
 		n.SetCols, _ = mapColumns(fk.SetCols, colMap)
 	}
-	if t, ok := trees[fk.ChildTree]; ok {
+	if t, ok := trees[fk.ChildTree]; ok && !(rekeyed && fk.ChildTree == d.Primary) {
 		n.ChildTree = t
+		n.PKAt = nd.PKAt(t) // a new key changes where it sits in an index's keys
 		return n, nil
 	}
-	// Its index was over a dropped column too.
+	// Its index was over a dropped column too, or was the old key's.
 	if fk.Kind == catalog.OneToOne {
 		n.ChildTree = findUniqueIndex(nd, cols)
 	} else {

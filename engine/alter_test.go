@@ -570,3 +570,139 @@ func TestTx_SetPrimaryKey(t *testing.T) {
 	defer db2.Close()
 	check(db2)
 }
+
+// TestTx_DropPrimaryKey: the key's columns stay, NOT NULL, with
+// duplicates allowed; the rows are numbered by a new auto-increment
+// column that the next insert continues; a relation that found its child
+// rows through the old key gets an index of its own; refused drops leave
+// the table as it was; all of it survives a reopen.
+func TestTx_DropPrimaryKey(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := engine.Open(engine.Options{Dir: dir})
+	require.NoError(t, err)
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		for _, tb := range []engine.Table{
+			{Name: "students", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}},
+			{Name: "courses", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int, AutoIncrement: true}}},
+			{Name: "grades", PrimaryKey: []string{"student_id", "course"}, PrimaryKeyName: "grades_pk", Columns: []engine.Column{
+				{Name: "student_id", Type: engine.Int}, {Name: "course", Type: engine.Text}, {Name: "grade", Type: engine.Int}},
+				Indexes: []engine.Index{{Name: "grades_grade", Columns: []string{"grade"}}}},
+			{Name: "notes", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+				{Name: "id", Type: engine.Int}, {Name: "student_id", Type: engine.Int}, {Name: "course", Type: engine.Text}}},
+		} {
+			if err := tx.CreateTable(tb); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateRelation(engine.Relation{Name: "grades_student", Child: "grades", Columns: []string{"student_id"}, Parent: "students", OnDelete: engine.Cascade}); err != nil {
+			return err
+		}
+		if err := tx.CreateRelation(engine.Relation{Name: "notes_grade", Child: "notes", Columns: []string{"student_id", "course"}, Parent: "grades"}); err != nil {
+			return err
+		}
+		for _, r := range []struct {
+			table string
+			row   engine.Row
+		}{
+			{"students", engine.Row{"id": 1}}, {"students", engine.Row{"id": 2}},
+			{"grades", engine.Row{"student_id": 2, "course": "b", "grade": 5}},
+			{"grades", engine.Row{"student_id": 1, "course": "a", "grade": 4}},
+			{"grades", engine.Row{"student_id": 1, "course": "b", "grade": 5}},
+		} {
+			if _, err := tx.Insert(r.table, r.row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+
+	before := testutil.Dump(t, db)
+	for _, c := range []struct {
+		table, rowID string
+		want         error
+	}{
+		{"nope", "ctid", engine.ErrNoTable},
+		{"grades", "grade", engine.ErrExists},
+		{"grades", "", engine.ErrSchema},
+		{"grades", "ctid", engine.ErrSchema},  // notes_grade references the key
+		{"courses", "ctid", engine.ErrSchema}, // an auto-increment key
+	} {
+		err := db.Update(ctx, func(tx *engine.Tx) error { return tx.DropPrimaryKey(c.table, c.rowID) })
+		require.ErrorIs(t, err, c.want, "%s %q", c.table, c.rowID)
+	}
+	assert.Equal(t, before, testutil.Dump(t, db), "refused drops left the tables as they were")
+
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.DropRelation("notes_grade"); err != nil {
+			return err
+		}
+		return tx.DropPrimaryKey("grades", "ctid")
+	}))
+	check := func(db *engine.DB, rows int) {
+		t.Helper()
+		require.NoError(t, db.Check())
+		require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+			def, err := tx.Table("grades")
+			require.NoError(t, err)
+			assert.Equal(t, []string{"ctid"}, def.PrimaryKey)
+			assert.Empty(t, def.PrimaryKeyName, "the default, grades_pkey")
+			assert.Equal(t, engine.Column{Name: "ctid", Type: engine.Int, NotNull: true, AutoIncrement: true}, def.Columns[3])
+			assert.True(t, def.Columns[0].NotNull && def.Columns[1].NotNull, "the old key's columns stay NOT NULL")
+			r, err := tx.Get("grades", int64(1))
+			require.NoError(t, err)
+			assert.Equal(t, []any{int64(1), "a"}, []any{r.Get("student_id"), r.Get("course")}, "rows are numbered in the old key's order")
+			n, err := tx.Query("grades").Where(engine.Eq("grade", 5)).Count()
+			require.NoError(t, err)
+			assert.Equal(t, rows-1, n, "the index was rebuilt")
+			n, err = tx.Query("grades").Where(engine.Eq("student_id", 1)).Count()
+			require.NoError(t, err)
+			assert.Equal(t, rows-1, n, "the relation's child rows are found")
+			return nil
+		}))
+	}
+	check(db, 3)
+	var id any
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		r, err := tx.Insert("grades", engine.Row{"student_id": 1, "course": "a", "grade": 5})
+		id = r.ID()
+		return err
+	}), "a duplicate of the old key is allowed")
+	assert.Equal(t, int64(4), id, "the sequence goes on past the numbered rows")
+	check(db, 4)
+	require.NoError(t, db.Close())
+	db, err = engine.Open(engine.Options{Dir: dir})
+	require.NoError(t, err)
+	defer db.Close()
+	check(db, 4)
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("students", 1) }))
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		n, err := tx.Query("grades").Count()
+		assert.Equal(t, 1, n, "the cascade found student 1's grades")
+		return err
+	}))
+}
+
+// TestTx_RenameIndex_PrimaryKey: the primary key's constraint name is
+// renamed like an index's, and names no index can take after.
+func TestTx_RenameIndex_PrimaryKey(t *testing.T) {
+	ctx := context.Background()
+	db := testutil.OpenDB(t, engine.Table{Name: "t", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "v", Type: engine.Int}},
+		Indexes: []engine.Index{{Name: "t_v", Columns: []string{"v"}}}})
+	err := db.Update(ctx, func(tx *engine.Tx) error { return tx.RenameIndex("t", "t_pkey", "t_v") })
+	require.ErrorIs(t, err, engine.ErrExists)
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.RenameIndex("t", "t_pkey", "t_key") }))
+	err = db.Update(ctx, func(tx *engine.Tx) error { return tx.RenameIndex("t", "t_v", "t_key") })
+	require.ErrorIs(t, err, engine.ErrExists)
+	err = db.Update(ctx, func(tx *engine.Tx) error {
+		if _, err := tx.Insert("t", engine.Row{"id": 1}); err != nil {
+			return err
+		}
+		_, err := tx.Insert("t", engine.Row{"id": 1})
+		return err
+	})
+	var ce *engine.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "t_key", ce.Constraint)
+}

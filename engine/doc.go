@@ -176,6 +176,13 @@
 // created with mode 0600, directories 0700. [DB.Close] writes what is
 // queued, syncs and releases the directory.
 //
+// A sequence is not transactional: values taken by a transaction that
+// rolled back are gone, and each commit logs the sequences of the tables
+// it wrote. Close logs the sequences that moved since (by rollbacks
+// only), so a value is never handed out twice across Close and Open, as
+// PostgreSQL never hands one out twice; after a crash, values taken since
+// the last commit that logged the table may be handed out again.
+//
 // Reserved names: tables whose names begin with pg_reldb_ belong to
 // reldb's own layers. The SQL layer (package pgsql) keeps one in a durable
 // database, pg_reldb_declarations, holding what SQL declared beyond the

@@ -420,6 +420,66 @@ func TestDB_Close_Durable(t *testing.T) {
 	require.ErrorIs(t, err, engine.ErrClosed)
 }
 
+// TestDB_Close_Durable_SequenceOfRollback checks that a sequence value
+// taken by a transaction that rolled back is not handed out again after
+// Close and Open, as PostgreSQL never hands out a sequence value twice,
+// and that a Close with no such value adds nothing to the log.
+func TestDB_Close_Durable_SequenceOfRollback(t *testing.T) {
+	for _, checkpoint := range []bool{false, true} {
+		t.Run(fmt.Sprintf("checkpoint=%v", checkpoint), func(t *testing.T) {
+			dir := t.TempDir()
+			db := durOpenDir(t, dir)
+			require.NoError(t, db.Update(durCtx, durSchema))
+			insert := func(db *engine.DB) (id any, err error) {
+				err = db.Update(durCtx, func(tx *engine.Tx) error {
+					r, err := tx.Insert("authors", engine.Row{"name": "x"})
+					if err == nil {
+						id = r.ID()
+					}
+					return err
+				})
+				return id, err
+			}
+			id, err := insert(db)
+			require.NoError(t, err)
+			assert.Equal(t, int64(1), id)
+			if checkpoint {
+				require.NoError(t, db.Checkpoint())
+			}
+			tx, err := db.Begin(durCtx, engine.TxOptions{})
+			require.NoError(t, err)
+			for range 2 {
+				_, err = tx.Insert("authors", engine.Row{"name": "rolled back"})
+				require.NoError(t, err)
+			}
+			require.NoError(t, tx.Rollback())
+			require.NoError(t, db.Close())
+
+			db = durOpenDir(t, dir)
+			size := durLogSize(t, dir)
+			require.NoError(t, db.Close())
+			db = durOpenDir(t, dir)
+			assert.Equal(t, size, durLogSize(t, dir), "a Close with no sequence to log writes nothing")
+			id, err = insert(db)
+			require.NoError(t, err)
+			assert.Equal(t, int64(4), id, "values 2 and 3 were taken by the rolled-back transaction")
+			require.NoError(t, db.Close())
+		})
+	}
+}
+
+// durLogSize returns the total size of the log's segment files.
+func durLogSize(t *testing.T, dir string) int64 {
+	t.Helper()
+	var n int64
+	for _, seg := range durSegments(t, dir) {
+		fi, err := os.Stat(seg)
+		require.NoError(t, err)
+		n += fi.Size()
+	}
+	return n
+}
+
 // durSegments returns the log's segment files in order.
 func durSegments(t *testing.T, dir string) []string {
 	t.Helper()

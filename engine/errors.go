@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"strconv"
 	"syscall"
 
 	"github.com/reldb/reldb/internal/catalog"
@@ -98,6 +99,18 @@ const (
 //   - SQLState string: PostgreSQL's error code, e.g. "23505";
 //   - Detail string: an optional explanation.
 type ConstraintError = catalog.ConstraintError
+
+// RowError is the error of one row of a call that writes several
+// ([Tx.InsertRows]): Index is the row's position among them (0-based),
+// Err what failed. It unwraps to Err, so errors.Is and errors.As see the
+// cause (a *ConstraintError, say) through it.
+type RowError struct {
+	Index int
+	Err   error
+}
+
+func (e *RowError) Error() string { return "row " + strconv.Itoa(e.Index) + ": " + e.Err.Error() }
+func (e *RowError) Unwrap() error { return e.Err }
 
 // Transaction and durability errors.
 var (

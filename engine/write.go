@@ -84,7 +84,9 @@ func (tx *Tx) insertVals(d *catalog.Table, vals []any) (Record, error) {
 // reference one inserted after it in the same call (a self-referencing
 // table loaded children first). It returns the stored rows, in order. On
 // any error nothing is inserted and the transaction is as before the call:
-// a *ConstraintError names the offending row's key.
+// a *ConstraintError names the offending row's key, and an error of one
+// row (all but a foreign key checked at the end) is a *RowError saying
+// which.
 func (tx *Tx) InsertRows(table string, rows ...Row) ([]Record, error) {
 	if err := tx.enter(); err != nil {
 		return nil, err
@@ -97,16 +99,19 @@ func (tx *Tx) InsertRows(table string, rows ...Row) ([]Record, error) {
 		// row, the common case, comes here.
 		r, err := tx.insertStmt(table, rows[0])
 		if err != nil {
+			if !errors.Is(err, ErrForeignKey) {
+				err = &RowError{Index: 0, Err: err}
+			}
 			return nil, err
 		}
 		return []Record{r}, nil
 	}
 	recs := make([]Record, 0, len(rows))
 	err := tx.statementChecks(func() error {
-		for _, row := range rows {
+		for i, row := range rows {
 			r, err := tx.insertStmt(table, row)
 			if err != nil {
-				return err
+				return &RowError{Index: i, Err: err}
 			}
 			recs = append(recs, r)
 		}

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -877,6 +878,46 @@ func TestTx_InsertRows_StatementLevelChecks(t *testing.T) {
 	_, err = tx.Get("employees", 7)
 	require.ErrorIs(t, err, engine.ErrNotFound, "the failed statement inserted nothing")
 	require.NoError(t, tx.Commit())
+}
+
+// TestTx_InsertRows_RowError: a row's own failure names the row (a
+// *RowError that unwraps to the cause); a foreign key checked at the end
+// names none.
+func TestTx_InsertRows_RowError(t *testing.T) {
+	ctx := context.Background()
+	db := testutil.OpenDB(t, engine.Table{Name: "employees", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "boss_id", Type: engine.Int}, {Name: "name", Type: engine.Text, NotNull: true}}})
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		return tx.CreateRelation(engine.Relation{Child: "employees", Columns: []string{"boss_id"}, Parent: "employees"})
+	}))
+	tests := []struct {
+		name    string
+		rows    []engine.Row
+		wantErr error
+		index   int // -1: no *RowError
+	}{
+		{"unique", []engine.Row{{"id": 1, "name": "a"}, {"id": 2, "name": "b"}, {"id": 1, "name": "c"}}, engine.ErrUnique, 2},
+		{"not null", []engine.Row{{"id": 1, "name": "a"}, {"id": 2}}, engine.ErrNotNull, 1},
+		{"foreign key at the end", []engine.Row{{"id": 1, "name": "a", "boss_id": 9}, {"id": 2, "name": "b"}}, engine.ErrForeignKey, -1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tx, err := db.Begin(ctx, engine.TxOptions{})
+			require.NoError(t, err)
+			defer tx.Rollback()
+			_, err = tx.InsertRows("employees", tc.rows...)
+			require.ErrorIs(t, err, tc.wantErr)
+			var ce *engine.ConstraintError
+			assert.ErrorAs(t, err, &ce, "the cause is seen through the RowError")
+			var re *engine.RowError
+			if tc.index < 0 {
+				assert.False(t, errors.As(err, &re), "%v", err)
+				return
+			}
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, tc.index, re.Index)
+		})
+	}
 }
 
 // TestTx_Statement_ChecksAtItsEnd: the NO ACTION checks of a Statement's

@@ -21,11 +21,14 @@ import (
 //
 // Constraints are what PostgreSQL calls them: a foreign key is an engine
 // relation, a UNIQUE constraint a unique engine index that SQL declared as
-// a constraint, a CHECK a declaration. Not supported (0A000): ADD or DROP
-// of a primary key, dropping a primary key column, DEFAULT changes of an
-// identity column, ALTER COLUMN ... TYPE other than to a type with the
-// same storage that every value already fits, and the actions the parser
-// rejects (OWNER, ENABLE TRIGGER, ...).
+// a constraint, a CHECK a declaration, a primary key the engine's key
+// (dropping it keys the table by its hidden row identity again, see
+// rowIDColumn). Not supported (0A000): ADD PRIMARY KEY to a table that has
+// one, dropping a primary key column or a serial or identity column's
+// primary key, DEFAULT changes of an identity column, ALTER COLUMN ...
+// TYPE other than to a type with the same storage that every value
+// already fits, and the actions the parser rejects (OWNER, ENABLE
+// TRIGGER, ...).
 
 // alterTable is ALTER TABLE.
 func (s *Session) alterTable(tx *engine.Tx, st *ir.AlterTable) (Result, error) {
@@ -187,6 +190,13 @@ func (a *alteration) noColumn(name string) *Error {
 
 func (a *alteration) noConstraint(name string) *Error {
 	return &Error{Code: pgerr.UndefinedObject, Message: `constraint "` + name + `" of relation "` + a.table + `" does not exist`, Table: a.table}
+}
+
+// noRenamedConstraint is noConstraint as RENAME CONSTRAINT words it.
+func (a *alteration) noRenamedConstraint(name string) *Error {
+	e := a.noConstraint(name)
+	e.Message = `constraint "` + name + `" for table "` + a.table + `" does not exist`
+	return e
 }
 
 // addColumn is ADD COLUMN: the engine column, its declaration, then its
@@ -494,19 +504,20 @@ func (a *alteration) addCheck(ts *tableSchema, k ir.Constraint, taken []string) 
 	return nil
 }
 
-// dropConstraint is DROP CONSTRAINT: a foreign key (with the index the
-// engine made for it), a UNIQUE constraint (its index), or a CHECK.
+// dropConstraint is DROP CONSTRAINT: the primary key, a foreign key (with
+// the index the engine made for it), a UNIQUE constraint (its index), or a
+// CHECK.
 func (a *alteration) dropConstraint(c *ir.DropConstraint) error {
 	ts, err := a.schema()
 	if err != nil {
 		return err
 	}
-	if ts.hasKey() && c.Name == pkName(ts.def) {
-		return pgerr.Unsupported("dropping a primary key")
-	}
 	rels, err := a.tx.Relations(a.table)
 	if err != nil {
 		return err
+	}
+	if ts.hasKey() && c.Name == pkName(ts.def) {
+		return a.dropPrimaryKey(c, ts, rels)
 	}
 	for _, r := range rels {
 		if r.Child == a.table && r.Name == c.Name {
@@ -528,6 +539,34 @@ func (a *alteration) dropConstraint(c *ir.DropConstraint) error {
 	return a.noConstraint(c.Name)
 }
 
+// dropPrimaryKey drops the primary key: the table is keyed by a hidden row
+// identity again, as a table created without a key is, and the key's
+// columns stay NOT NULL, as in PostgreSQL. Foreign keys that reference the
+// key depend on it: 2BP01 without CASCADE. The key of a serial or
+// identity column is the engine's auto-increment key, which cannot be
+// anything but the primary key: 0A000.
+func (a *alteration) dropPrimaryKey(c *ir.DropConstraint, ts *tableSchema, rels []engine.Relation) error {
+	for _, p := range ts.pk {
+		if ts.def.Columns[p].AutoIncrement {
+			return pgerr.Unsupported("dropping the primary key of a serial or identity column")
+		}
+	}
+	for _, r := range rels {
+		if r.Parent != a.table || !slices.Equal(r.References, ts.def.PrimaryKey) {
+			continue
+		}
+		if !c.Cascade {
+			return &Error{Code: "2BP01", Message: `cannot drop constraint ` + c.Name + ` on table ` + a.table + ` because other objects depend on it`,
+				Detail: `constraint ` + r.Name + ` on table ` + r.Child + ` depends on index ` + c.Name,
+				Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
+		}
+		if err := a.tx.DropRelation(r.Name); err != nil {
+			return err
+		}
+	}
+	return a.tx.DropPrimaryKey(a.table, rowIDColumn)
+}
+
 // dropForeignKey drops a relation and the index the engine made for it,
 // which SQL never saw.
 func (a *alteration) dropForeignKey(r engine.Relation) error {
@@ -535,7 +574,7 @@ func (a *alteration) dropForeignKey(r engine.Relation) error {
 		return err
 	}
 	name := a.table + "_" + strings.Join(r.Columns, "_") + "_idx"
-	if !a.s.implicitIndex(a.table, name) || !indexExists(a.tx, name) {
+	if !a.s.implicitIndex(a.tx, a.table, name) || !indexExists(a.tx, name) {
 		return nil
 	}
 	if err := a.tx.DropIndex(a.table, name); err != nil && !errors.Is(err, engine.ErrSchema) && !errors.Is(err, engine.ErrNoIndex) {
@@ -787,13 +826,21 @@ func (a *alteration) renameConstraint(c *ir.RenameConstraint) error {
 		return err
 	}
 	if !slices.Contains(taken, c.Constraint) {
-		return a.noConstraint(c.Constraint)
+		return a.noRenamedConstraint(c.Constraint)
+	}
+	// A primary key's or UNIQUE constraint's index is renamed with it,
+	// first, as PostgreSQL does: the name must be free among relations
+	// (42P07), then among the table's constraints (42710).
+	td := a.decl()
+	withIndex := (ts.hasKey() && c.Constraint == pkName(ts.def)) || td.indexes[c.Constraint] == byConstraint
+	if withIndex && a.s.relationExists(a.tx, c.NewName) {
+		return pgerr.DuplicateTableError(c.NewName)
 	}
 	if slices.Contains(taken, c.NewName) {
 		return &Error{Code: pgerr.DuplicateObject, Message: `constraint "` + c.NewName + `" for relation "` + a.table + `" already exists`}
 	}
-	if ts.hasKey() && c.Constraint == pkName(ts.def) {
-		return pgerr.Unsupported("renaming a primary key constraint")
+	if withIndex {
+		return a.renameIndex(c.Constraint, c.NewName)
 	}
 	rels, err := a.tx.Relations(a.table)
 	if err != nil {
@@ -804,19 +851,6 @@ func (a *alteration) renameConstraint(c *ir.RenameConstraint) error {
 			return a.tx.RenameRelation(c.Constraint, c.NewName)
 		}
 	}
-	td := a.decl()
-	if td.indexes[c.Constraint] == byConstraint {
-		if indexExists(a.tx, c.NewName) || exists(a.tx, c.NewName) {
-			return pgerr.DuplicateTableError(c.NewName)
-		}
-		if err := a.tx.RenameIndex(a.table, c.Constraint, c.NewName); err != nil {
-			return err
-		}
-		delete(td.indexes, c.Constraint)
-		td.indexes[c.NewName] = byConstraint
-		a.s.setDecl(a.table, td)
-		return nil
-	}
 	if i := slices.IndexFunc(td.checks, func(k check) bool { return k.name == c.Constraint }); i >= 0 {
 		td.checks[i].name = c.NewName
 		slices.SortFunc(td.checks, func(x, y check) int { return strings.Compare(x.name, y.name) })
@@ -824,5 +858,72 @@ func (a *alteration) renameConstraint(c *ir.RenameConstraint) error {
 		return nil
 	}
 	// An index SQL did not declare as a constraint (CREATE INDEX).
-	return a.noConstraint(c.Constraint)
+	return a.noRenamedConstraint(c.Constraint)
+}
+
+// renameIndex renames an index of the table: one CREATE INDEX made, a
+// UNIQUE constraint's or the primary key's (whose constraint is renamed
+// with it). PostgreSQL's indexes share one namespace with tables and
+// views: a name any of them has is 42P07, the index's own included.
+func (a *alteration) renameIndex(name, newName string) error {
+	if a.s.relationExists(a.tx, newName) {
+		return pgerr.DuplicateTableError(newName)
+	}
+	td := a.decl()
+	if err := a.tx.RenameIndex(a.table, name, newName); err != nil {
+		return err
+	}
+	if origin, ok := td.indexes[name]; ok {
+		delete(td.indexes, name)
+		td.indexes[newName] = origin
+	}
+	a.s.setDecl(a.table, td)
+	return nil
+}
+
+// renameIndexStmt is ALTER INDEX ... RENAME TO. Like PostgreSQL's, it
+// renames a table named in place of an index as well.
+func (s *Session) renameIndexStmt(tx *engine.Tx, st *ir.RenameIndex) (Result, error) {
+	res := Result{Tag: "ALTER INDEX"}
+	name, err := tableName(st.Index)
+	if err != nil {
+		return res, err
+	}
+	if exists(tx, name) {
+		a := &alteration{s: s, tx: tx, table: name}
+		if err := a.renameTable(st.NewName); err != nil {
+			return res, alterError(err)
+		}
+		return res, nil
+	}
+	if _, _, view := s.viewNamed(tx, st.Index); view {
+		return res, alterViewError(name, &ir.RenameTable{NewName: st.NewName})
+	}
+	table, ok := s.visibleIndexTable(tx, name)
+	if !ok {
+		if st.IfExists {
+			return res, nil
+		}
+		return res, pgerr.UndefinedTableError(name)
+	}
+	a := &alteration{s: s, tx: tx, table: table}
+	return res, a.renameIndex(name, st.NewName)
+}
+
+// visibleIndexTable returns the table of the index SQL sees under name:
+// not a keyless table's hidden key, nor an index the engine made for a
+// foreign key.
+func (s *Session) visibleIndexTable(tx *engine.Tx, name string) (string, bool) {
+	table, ok := indexTable(tx, name)
+	if !ok {
+		return "", false
+	}
+	ts, err := s.schemaOf(tx, table)
+	if err != nil {
+		return "", false
+	}
+	if name == pkName(ts.def) {
+		return table, ts.hasKey()
+	}
+	return table, !s.implicitIndex(tx, table, name)
 }

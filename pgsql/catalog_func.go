@@ -132,7 +132,16 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if t == nil || t.view == nil {
 			return nil, typText, true, nil
 		}
-		return viewDefinition(t.view), typText, true, nil
+		if n == 2 {
+			// pg_get_viewdef(view, pretty); a wrap column in place of
+			// pretty is not supported, and shows the query's own text.
+			pretty, isBool := vals[1].(bool)
+			if !isBool {
+				return viewDefinition(t.view), typText, true, nil
+			}
+			return c.viewDefinition(t.view, pretty), typText, true, nil
+		}
+		return c.viewDefinition(t.view, false /* pretty */), typText, true, nil
 	case name == "pg_get_userbyid" && n == 1:
 		if null {
 			return nil, typText, true, nil

@@ -43,7 +43,7 @@ func isViews(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
 	for _, v := range c.views {
 		out = append(out, map[string]any{"table_catalog": c.db, "table_schema": "public", "table_name": v.name(),
-			"view_definition": viewDefinition(v.view), "check_option": "NONE", "is_updatable": "NO",
+			"view_definition": c.viewDefinition(v.view, false /* pretty */), "check_option": "NONE", "is_updatable": "NO",
 			"is_insertable_into": "NO", "is_trigger_updatable": "NO", "is_trigger_deletable": "NO",
 			"is_trigger_insertable_into": "NO"})
 	}

@@ -110,7 +110,7 @@ func pgViews(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
 	for _, v := range c.views {
 		out = append(out, map[string]any{"schemaname": "public", "viewname": v.name(), "viewowner": ownerName,
-			"definition": viewDefinition(v.view)})
+			"definition": c.viewDefinition(v.view, false /* pretty */)})
 	}
 	return out
 }

@@ -126,13 +126,13 @@ func (ts *tableSchema) fillDefaults(rows []engine.Row, ev *evaluator) error {
 			continue
 		}
 		name := ts.def.Columns[col].Name
-		for _, row := range rows {
+		for i, row := range rows {
 			if _, set := row[name]; set {
 				continue
 			}
 			v, err := ts.defaultValue(col, ev)
 			if err != nil {
-				return err
+				return toError(err).AtRow(i+1, 0)
 			}
 			row[name] = v
 		}

@@ -372,7 +372,7 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 // foreign key of table, on the same columns: CREATE INDEX then takes it
 // over instead of failing, since in PostgreSQL it would not exist.
 func (s *Session) adoptable(tx *engine.Tx, table string, ix engine.Index) bool {
-	if !s.implicitIndex(table, ix.Name) {
+	if !s.implicitIndex(tx, table, ix.Name) {
 		return false
 	}
 	def, err := tx.Table(table)
@@ -388,10 +388,14 @@ func (s *Session) adoptable(tx *engine.Tx, table string, ix engine.Index) bool {
 }
 
 // implicitIndex reports whether the index name of table is one SQL does
-// not see: a table made in SQL, an index SQL did not declare.
-func (s *Session) implicitIndex(table, name string) bool {
+// not see: a table made in SQL, an index SQL did not declare, which is not
+// the table's primary key.
+func (s *Session) implicitIndex(tx *engine.Tx, table, name string) bool {
 	td := s.decl(table)
 	if td.types == nil || name == table+"_pkey" {
+		return false
+	}
+	if def, err := tx.Table(table); err == nil && name == pkName(def) {
 		return false
 	}
 	_, declared := td.indexes[name]
@@ -462,7 +466,7 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 				return res, err
 			}
 			table, ok := indexTable(tx, name)
-			if ok && s.implicitIndex(table, name) {
+			if ok && s.implicitIndex(tx, table, name) {
 				ok = false
 			}
 			if _, _, view := s.viewNamed(tx, q); !ok && view {

@@ -153,16 +153,25 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 			recs, err = tx.InsertRows(table, built...)
 		}
 		if err != nil {
+			var re *engine.RowError
+			if errors.As(err, &re) {
+				return res, toError(err).AtRow(re.Index+1, 0)
+			}
+			if len(built) == 1 && !errors.Is(err, engine.ErrForeignKey) {
+				// Insert's error is its one row's; a foreign key is
+				// checked as at the statement's end, naming no row.
+				return res, toError(err).AtRow(1, 0)
+			}
 			return res, err
 		}
 		if len(built) > 0 {
 			s.giveBackRow(built[0]) // the engine keeps nothing of it
 		}
-		for _, rec := range recs {
+		for i, rec := range recs {
 			if len(ts.checks) > 0 || ret != nil {
 				vals := rec.Values()
 				if err := s.checkRow(ts, vals, ev); err != nil {
-					return res, err
+					return res, toError(err).AtRow(i+1, 0)
 				}
 				if err := ret.add(ev, vals); err != nil {
 					return res, err
@@ -217,7 +226,7 @@ func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, co
 	if cap(built) < len(st.Values) {
 		built = make([]engine.Row, 0, len(st.Values))
 	}
-	for _, exprs := range st.Values {
+	for i, exprs := range st.Values {
 		if err := insertArity(len(exprs), len(cols), len(st.Columns) > 0); err != nil {
 			return nil, err
 		}
@@ -232,7 +241,7 @@ func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, co
 				return nil, err
 			}
 			if v, err = assign(v, t, ts, col); err != nil {
-				return nil, err
+				return nil, toError(err).AtRow(i+1, j+1)
 			}
 			row[ts.def.Columns[col].Name] = v
 		}

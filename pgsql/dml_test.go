@@ -1,9 +1,14 @@
 package pgsql_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reldb/reldb/pgsql"
 )
 
 // Ensure UPDATE … FROM and DELETE … USING join the target with the other
@@ -52,4 +57,38 @@ func TestSession_Exec_InsertRowsAreTheirOwn(t *testing.T) {
 	}
 	assert.Equal(t, "30 1 1.50|31 NULL 9.99|33 NULL 9.99|34 2 9.99|35 1 9.99|36 NULL 9.99",
 		joinRows(texts(t, s, "SELECT id, author_id, price FROM books WHERE id >= 30 ORDER BY id")))
+}
+
+// Ensure an error of one row of a multi-row INSERT says which row (and
+// which column, for a value that does not fit it), for COPY's CONTEXT
+// line; a foreign key checked at the statement's end names none.
+func TestSession_Exec_InsertErrorRow(t *testing.T) {
+	tests := []struct {
+		name     string
+		sql      string
+		code     string
+		row, col int
+	}{
+		{"unique", "INSERT INTO authors VALUES (3, 'a'), (4, 'b'), (1, 'c')", "23505", 3, 0},
+		{"not null", "INSERT INTO authors VALUES (3, 'a'), (4, NULL)", "23502", 2, 0},
+		{"too long", "INSERT INTO authors (name, id) VALUES ('a', 3), ('" + strings.Repeat("x", 21) + "', 4)", "22001", 2, 1},
+		{"check", "INSERT INTO priced VALUES (1, 1), (2, -1)", "23514", 2, 0},
+		{"foreign key", "INSERT INTO books (id, author_id) VALUES (30, 1), (31, 9)", "23503", 0, 0},
+		{"one row", "INSERT INTO authors VALUES (1, 'c')", "23505", 1, 0},
+		{"one row too long", "INSERT INTO authors VALUES (3, '" + strings.Repeat("x", 21) + "')", "22001", 1, 2},
+		{"one row's foreign key", "INSERT INTO books (id, author_id) VALUES (31, 9)", "23503", 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSession(t)
+			_, err := s.Exec(context.Background(), "CREATE TABLE priced (id int PRIMARY KEY, n int CHECK (n > 0))")
+			require.NoError(t, err)
+			_, err = s.Exec(context.Background(), tc.sql)
+			var pe *pgsql.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.code, pe.Code)
+			row, col := pe.Row()
+			assert.Equal(t, []int{tc.row, tc.col}, []int{row, col})
+		})
+	}
 }

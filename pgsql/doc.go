@@ -15,11 +15,13 @@
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
 // NULL, DEFAULT, UNIQUE, CHECK, REFERENCES), DROP COLUMN [IF EXISTS]
-// [CASCADE], ADD CONSTRAINT (FOREIGN KEY, UNIQUE, CHECK; existing rows are
-// checked), DROP CONSTRAINT [IF EXISTS] [CASCADE], RENAME TO, RENAME
-// COLUMN, RENAME CONSTRAINT, ALTER COLUMN SET / DROP DEFAULT, SET / DROP
-// NOT NULL, and ALTER COLUMN TYPE between types stored alike (integer to
-// bigint, varchar(n) to text or varchar(m)) when every value fits; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
+// [CASCADE], ADD CONSTRAINT (PRIMARY KEY on a table without one, FOREIGN
+// KEY, UNIQUE, CHECK; existing rows are checked), DROP CONSTRAINT [IF
+// EXISTS] [CASCADE] (the primary key too), RENAME TO, RENAME COLUMN,
+// RENAME CONSTRAINT, ALTER COLUMN SET / DROP DEFAULT, SET / DROP NOT NULL,
+// and ALTER COLUMN TYPE between types stored alike (integer to bigint,
+// varchar(n) to text or varchar(m)) when every value fits; ALTER INDEX [IF
+// EXISTS] … RENAME TO; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
 // ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING / DO UPDATE SET …
 // [WHERE …] and RETURNING; UPDATE … SET … [FROM …] WHERE and DELETE …
 // [USING …] WHERE (with RETURNING); SELECT over tables, subqueries in FROM (with column aliases),
@@ -63,7 +65,9 @@
 // reads) and information_schema (tables, columns, table_constraints,
 // key_column_usage, constraint_column_usage, referential_constraints,
 // check_constraints, sequences, schemata, views; pg_views and
-// pg_get_viewdef() for views, which pg_class lists with relkind v), computed from
+// pg_get_viewdef() for views, which pg_class lists with relkind v, their
+// definitions deparsed as PostgreSQL 15 deparses them for the usual view
+// queries, see viewdef.go), computed from
 // the schema at query time, with current_schema(), current_database(),
 // version(), format_type(), pg_get_constraintdef(), pg_get_indexdef(),
 // pg_table_is_visible(), the reg* casts, the regex operators ~ ~* !~ !~*,
@@ -76,7 +80,8 @@
 // above, DISTINCT ON, WITH on INSERT / UPDATE / DELETE, INSERT, UPDATE or DELETE
 // through a view (PostgreSQL's automatically updatable views), ALTER
 // COLUMN TYPE that changes how values are stored (or has USING), dropping
-// or renaming a primary key or its columns, serial or identity
+// a primary key column or the primary key of a serial or identity column
+// (which is the engine's auto-increment key), serial or identity
 // columns in ADD COLUMN, ALTER TABLE's other actions (OWNER, triggers, ...),
 // other date and time functions (to_char, date_bin, ...) and types (time,
 // timetz), infinite or BC dates and timestamps, an interval column in a

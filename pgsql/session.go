@@ -560,6 +560,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.drop(tx, st)
 	case *ir.AlterTable:
 		return s.alterTable(tx, st)
+	case *ir.RenameIndex:
+		return s.renameIndexStmt(tx, st) // alter.go
 	case *ir.Insert:
 		return s.insert(tx, st, ev)
 	case *ir.Update:

@@ -119,6 +119,21 @@ func TestSession_Exec_Views_Catalog(t *testing.T) {
 	assert.Equal(t, [][]string{{"every title"}}, texts(t, s, "SELECT obj_description('titles'::regclass)"))
 }
 
+// Ensure a view's definition is deparsed as PostgreSQL 15 deparses it
+// (pretty for pg_get_viewdef(v, true), with every operator in parentheses
+// otherwise), and that a query outside what viewdef deparses shows its
+// own canonical text, which reads back as the same query.
+func TestSession_Exec_Views_Definition(t *testing.T) {
+	_, s := newViewSession(t)
+	require.Equal(t, "CREATE VIEW", outcome(t, s, "CREATE VIEW cheap AS SELECT id AS book FROM books WHERE id < 10 AND title <> 'x'"))
+	require.Equal(t, "CREATE VIEW", outcome(t, s, "CREATE VIEW cased AS SELECT CASE WHEN id > 1 THEN 'a' END AS c FROM books"))
+	assert.Equal(t, [][]string{
+		{" SELECT books.id AS book\n   FROM books\n  WHERE books.id < 10 AND books.title <> 'x'::text;"},
+		{" SELECT books.id AS book\n   FROM books\n  WHERE ((books.id < 10) AND (books.title <> 'x'::text));"},
+		{" SELECT CASE WHEN (id > 1) THEN 'a' END AS c FROM books;"},
+	}, texts(t, s, "SELECT pg_get_viewdef('cheap', true) UNION ALL SELECT definition FROM pg_views WHERE viewname = 'cheap' UNION ALL SELECT pg_get_viewdef('cased', true)"))
+}
+
 // Ensure a fork keeps the views of its origin, and views made in either
 // afterwards stay in it.
 func TestSession_Exec_Views_Fork(t *testing.T) {

@@ -322,6 +322,12 @@ type copyIn struct {
 	stmts  map[int]*pgsql.Prepared
 	rows   []any // the arguments of the rows not yet inserted
 	count  int
+	// sources says where each row not yet inserted came from, for the
+	// CONTEXT line of an error the INSERT raises for it; text holds their
+	// lines (text and CSV).
+	sources []rowSource
+	text    []byte
+	tuples  int // binary tuples read
 
 	notNull, null []bool // FORCE_NOT_NULL and FORCE_NULL, by column
 
@@ -464,20 +470,22 @@ func (in *copyIn) data(b []byte, eof bool) error {
 	return nil
 }
 
+// rowSource is where a row of COPY FROM came from: its line (the tuple's
+// number in the binary format), and for text and CSV the end of the line
+// in copyIn.text, which starts where the previous row's ends.
+type rowSource struct {
+	lineno, end int
+}
+
 // line decodes one line of the text or CSV format: the header, or a row.
 func (in *copyIn) line(line []byte) error {
 	o := in.opts
 	lineErr := func(e *pgsql.Error) error {
 		return &copyError{err: e, where: copyContext(in.rel, in.lines.lineno, "", nil, line)}
 	}
-	var fields []copyField
-	if o.kind == copyCSV {
-		var err error
-		if fields, err = splitCSV(line, o.delim, o.quote, o.escape, o.null); err != nil {
-			return lineErr(err.(*pgsql.Error))
-		}
-	} else {
-		fields = splitText(line, o.delim, o.null)
+	fields, err := in.split(line)
+	if err != nil {
+		return lineErr(err.(*pgsql.Error))
 	}
 	if !in.header && o.header != headerNone {
 		in.header = true
@@ -493,13 +501,7 @@ func (in *copyIn) line(line []byte) error {
 		if i >= len(fields) {
 			return lineErr(badCopy(`missing data for column "` + name + `"`))
 		}
-		f := fields[i]
-		switch {
-		case f.null && in.notNull != nil && in.notNull[i]:
-			f = copyField{value: o.null}
-		case !f.null && in.null != nil && in.null[i] && f.value == o.null:
-			f = copyField{null: true}
-		}
+		f := in.field(fields, i)
 		if f.null {
 			in.rows = append(in.rows, nil)
 			continue
@@ -510,7 +512,30 @@ func (in *copyIn) line(line []byte) error {
 		}
 		in.rows = append(in.rows, v)
 	}
+	in.text = append(in.text, line...)
+	in.sources = append(in.sources, rowSource{lineno: in.lines.lineno, end: len(in.text)})
 	return in.maybeFlush()
+}
+
+// split splits a line of the text or CSV format into its fields.
+func (in *copyIn) split(line []byte) ([]copyField, error) {
+	o := in.opts
+	if o.kind == copyCSV {
+		return splitCSV(line, o.delim, o.quote, o.escape, o.null)
+	}
+	return splitText(line, o.delim, o.null), nil
+}
+
+// field is the i'th field of a row, after FORCE_NOT_NULL and FORCE_NULL.
+func (in *copyIn) field(fields []copyField, i int) copyField {
+	f := fields[i]
+	switch {
+	case f.null && in.notNull != nil && in.notNull[i]:
+		f = copyField{value: in.opts.null}
+	case !f.null && in.null != nil && in.null[i] && f.value == in.opts.null:
+		f = copyField{null: true}
+	}
+	return f
 }
 
 // matchHeader checks HEADER MATCH's line names the columns, in order.
@@ -555,8 +580,9 @@ func (in *copyIn) binaryRows() error {
 			in.buf = nil
 			return nil
 		}
+		lineno := in.tuples + 1
 		if n != len(in.oids) {
-			return badCopy(fmt.Sprintf("row field count is %d, expected %d", n, len(in.oids)))
+			return &copyError{err: badCopy(fmt.Sprintf("row field count is %d, expected %d", n, len(in.oids))), where: binaryContext(in.rel, lineno, "")}
 		}
 		pos, row := 2, make([]any, 0, n)
 		for i := range n {
@@ -570,20 +596,23 @@ func (in *copyIn) binaryRows() error {
 				continue
 			}
 			if size < 0 {
-				return badCopy("invalid field size")
+				return &copyError{err: badCopy("invalid field size"), where: binaryContext(in.rel, lineno, in.names[i])}
 			}
 			if len(in.buf) < pos+size {
 				return nil
 			}
 			v, err := decodeBinary(in.oids[i], in.buf[pos:pos+size])
 			if err != nil {
-				return &pgsql.Error{Code: "22P03", Message: fmt.Sprintf("incorrect binary data format in COPY column %d", i+1), Detail: err.Error()}
+				return &copyError{err: &pgsql.Error{Code: "22P03", Message: fmt.Sprintf("incorrect binary data format in COPY column %d", i+1), Detail: err.Error()},
+					where: binaryContext(in.rel, lineno, in.names[i])}
 			}
 			row = append(row, v)
 			pos += size
 		}
 		in.buf = in.buf[pos:]
+		in.tuples++
 		in.rows = append(in.rows, row...)
+		in.sources = append(in.sources, rowSource{lineno: lineno})
 		if err := in.maybeFlush(); err != nil {
 			return err
 		}
@@ -607,17 +636,63 @@ func (in *copyIn) batch() int {
 // flush inserts the rows received.
 func (in *copyIn) flush() error {
 	width := max(1, len(in.oids))
-	for len(in.rows) > 0 {
+	for done := 0; len(in.rows) > 0; {
 		n := min(len(in.rows)/width, in.batch())
 		p, err := in.prepare(n)
 		if err != nil {
 			return err
 		}
 		if _, err := in.sess.ExecPrepared(in.ctx, p, in.rows[:n*width]); err != nil {
-			return err
+			return in.rowError(err, done)
 		}
 		in.rows = in.rows[n*width:]
 		in.count += n
+		done += n
 	}
+	in.sources, in.text = in.sources[:0], in.text[:0]
 	return nil
+}
+
+// rowError gives err, an error of the INSERT of the rows from the
+// done'th of those not yet inserted, the CONTEXT line PostgreSQL gives
+// it. PostgreSQL checks a row's values and its NOT NULL and CHECK
+// constraints as it reads the row, so their errors show the line, or the
+// column and its value; but it inserts rows in batches and checks unique
+// indexes then, when the line is gone, so a unique violation shows the
+// line's number only; and foreign keys are checked once the COPY is
+// done, without a CONTEXT.
+func (in *copyIn) rowError(err error, done int) error {
+	e := asSQLError(err)
+	row, col := e.Row()
+	if row <= 0 || done+row-1 >= len(in.sources) {
+		return err
+	}
+	i := done + row - 1
+	src := in.sources[i]
+	if in.opts.kind == copyBinary {
+		name := ""
+		if col > 0 {
+			name = in.names[col-1]
+		}
+		return &copyError{err: e, where: binaryContext(in.rel, src.lineno, name)}
+	}
+	start := 0
+	if i > 0 {
+		start = in.sources[i-1].end
+	}
+	line := in.text[start:src.end]
+	switch {
+	case e.Code == "23505":
+		return &copyError{err: e, where: copyContext(in.rel, src.lineno, "", nil, nil)}
+	case col > 0 && col <= len(in.names):
+		fields, serr := in.split(line)
+		if serr == nil && col <= len(fields) {
+			var value *string // nil: null input
+			if f := in.field(fields, col-1); !f.null {
+				value = &f.value
+			}
+			return &copyError{err: e, where: copyContext(in.rel, src.lineno, in.names[col-1], value, nil)}
+		}
+	}
+	return &copyError{err: e, where: copyContext(in.rel, src.lineno, "", nil, line)}
 }

@@ -428,6 +428,16 @@ func copyContext(table string, lineno int, column string, value *string, line []
 	return where
 }
 
+// binaryContext is the CONTEXT line of an error in the binary format's
+// tuple lineno (1-based), in column if not "": PostgreSQL shows no data.
+func binaryContext(table string, lineno int, column string) string {
+	where := "COPY " + table + ", line " + strconv.Itoa(lineno)
+	if column != "" {
+		where += ", column " + column
+	}
+	return where
+}
+
 // limitPrintout shortens s to PostgreSQL's 100 characters and "...".
 func limitPrintout(s string) string {
 	const limit = 100

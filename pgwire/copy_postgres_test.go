@@ -1,6 +1,12 @@
 package pgwire
 
-import "github.com/jackc/pgx/v5/pgproto3"
+import (
+	"encoding/binary"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+)
 
 // copyStdin is a COPY FROM STDIN with its data, one CopyData per chunk.
 func copyStdin(sql string, chunks ...string) exchange {
@@ -71,6 +77,23 @@ var copyScenarios = []struct {
 		copyStdin(`COPY t FROM STDIN (FORMAT csv)`, "1,\"a\"x\"b\",c\n"),
 		q(`SELECT count(*) FROM t`),
 	}},
+	{"errors inserting the rows", []exchange{
+		q(`CREATE TABLE p (id int PRIMARY KEY)`),
+		q(`CREATE TABLE t (id int PRIMARY KEY, s varchar(3), n int CHECK (n > 0), p int REFERENCES p)`),
+		q(`INSERT INTO p VALUES (1); INSERT INTO t VALUES (100, 'x', 1, 1)`),
+		copyStdin(`COPY t FROM STDIN`, "1\ta\t1\t\\N\n2\tabcd\t1\t\\N\n"),
+		copyStdin(`COPY t FROM STDIN`, "1\ta\t1\t\\N\n2\tb\t0\t\\N\n"),
+		copyStdin(`COPY t FROM STDIN`, "1\ta\t1\t\\N\n1\tb\t1\t\\N\n"),
+		copyStdin(`COPY t FROM STDIN`, "1\ta\t1\t\\N\n2\tb\t1\t\\N\n100\tc\t1\t1\n"),
+		copyStdin(`COPY t FROM STDIN`, "1\ta\t1\t1\n2\tb\t1\t7\n"),
+		copyStdin(`COPY t (n, id) FROM STDIN (FORMAT csv)`, "1,1\n-1,2\n"),
+		copyStdin(`COPY t (id, s) FROM STDIN (FORMAT csv)`, "1,\"ab\"\n2,\"a\nbcd\"\n"),
+		copyStdin(`COPY t (id) FROM STDIN`, copyLines(1000, 1297, "")+"1007\n"),
+		copyStdin(`COPY t (id, n) FROM STDIN`, copyLines(1000, 1299, "\t1")+"1300\t-5\n"),
+		copyStdin(`COPY t (id) FROM STDIN (FORMAT binary)`, binaryRows([][]int32{{1}, {2}, {1}})),
+		copyStdin(`COPY t (id) FROM STDIN (FORMAT binary)`, binaryRows([][]int32{{1}, {2, 3}})),
+		q(`SELECT count(*) FROM t`),
+	}},
 	{"copy options errors", []exchange{
 		q(`CREATE TABLE t (id int PRIMARY KEY, a text)`),
 		q(`COPY t TO STDOUT WITH (FORMAT xml)`),
@@ -111,4 +134,29 @@ var copyScenarios = []struct {
 		q(`COPY t TO STDOUT WITH (DELIMITER '|')`),
 		q(`COPY t TO STDOUT (DELIMITER E'\x01')`),
 	}},
+}
+
+// copyLines is the text format's lines of the ids from to to, each
+// followed by rest.
+func copyLines(from, to int, rest string) string {
+	var b strings.Builder
+	for id := from; id <= to; id++ {
+		b.WriteString(strconv.Itoa(id) + rest + "\n")
+	}
+	return b.String()
+}
+
+// binaryRows is the binary format's data of rows of int values.
+func binaryRows(rows [][]int32) string {
+	b := []byte("PGCOPY\n\xff\r\n\x00")
+	b = binary.BigEndian.AppendUint32(b, 0) // flags
+	b = binary.BigEndian.AppendUint32(b, 0) // header extension
+	for _, row := range rows {
+		b = binary.BigEndian.AppendUint16(b, uint16(len(row)))
+		for _, v := range row {
+			b = binary.BigEndian.AppendUint32(b, 4)
+			b = binary.BigEndian.AppendUint32(b, uint32(v))
+		}
+	}
+	return string(binary.BigEndian.AppendUint16(b, 0xffff))
 }

@@ -69,7 +69,11 @@
 // and keeps its rows, which Execute sends a row limit at a time: a cursor
 // over a huge result holds it in memory. Describing a prepared query runs
 // it once with NULL parameters, read-only and rolled back, to learn its
-// column types. An error that COPY FROM's INSERT reports (a duplicate key,
-// a NOT NULL) has no CONTEXT line, as rows go in by batches. The function
+// column types. COPY FROM inserts its rows in batches, each a multi-row
+// INSERT whose errors say which row failed (pgsql.Error.Row), so that a
+// duplicate key, a NOT NULL or CHECK violation or a value too long for its
+// column has PostgreSQL's CONTEXT line; a foreign key is checked at the
+// end of each batch, where PostgreSQL checks it at the end of the COPY, so
+// a row may reference a later row only within its batch. The function
 // call message and GSSAPI are not supported.
 package pgwire

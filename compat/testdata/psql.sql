@@ -23,12 +23,12 @@ CREATE INDEX books_title_idx ON books (title);
 \di
 \d
 -- \d of a table (indexes, check and foreign-key constraints, references
--- both ways), with \d+; a keyless table; a view; an index. PostgreSQL 15
--- prints the same but for the owner (its user) and the view definition,
--- which it deparses: " SELECT books.id,\n    books.title\n   FROM books\n
---  WHERE books.price < 10::numeric;" where reldb prints the view's query.
+-- both ways), with \d+; a keyless table; views, with their definitions
+-- deparsed as PostgreSQL deparses them; an index. PostgreSQL 15 prints
+-- the same but for the owner (its user).
 CREATE TABLE notes (body text, n int DEFAULT 1 CHECK (n > 0));
 CREATE VIEW cheap_books AS SELECT id, title FROM books WHERE price < 10;
+CREATE VIEW author_books AS SELECT a.name AS author, count(b.id) AS books FROM authors a LEFT JOIN books b ON b.author_id = a.id WHERE a.name <> 'nobody' GROUP BY a.name ORDER BY 2 DESC;
 COMMENT ON COLUMN books.title IS 'the title';
 \d books
 \d+ books
@@ -36,5 +36,6 @@ COMMENT ON COLUMN books.title IS 'the title';
 \d notes
 \d cheap_books
 \d+ cheap_books
+\d+ author_books
 \d books_title_idx
 \d authors_pkey

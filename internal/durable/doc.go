@@ -27,7 +27,8 @@
 //
 //	RELDB                      says the directory is a reldb database
 //	LOCK                       a marker: the directory itself is flock'ed while a DB has it open
-//	wal/                       the log: one record per committed write transaction
+//	wal/                       the log: one record per committed write transaction, and
+//	                           one of sequences Close wrote (see Store.encodeSequences)
 //	snapshot-<version>.reldb   the newest checkpoint (see checkpoint.go)
 //
 // Commit path. txn calls Store.logCommit (the Hook) under the oracle's commit lock,

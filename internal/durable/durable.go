@@ -65,10 +65,21 @@ type Store struct {
 	// the commit's record under the commit lock; Wait then writes it.
 	Hook func(*txn.Changes) error
 
-	// Used only by logCommit, under the oracle's commit lock: the catalog
-	// as of the last commit, to find the table of a primary tree.
-	catTree   *index.Tree
-	byPrimary map[txn.TreeID]*catalog.Table
+	// enc covers what logCommit keeps between commits, which it uses
+	// under the oracle's commit lock and Close uses once: the catalog as
+	// of the last commit, to find the table of a primary tree, and the
+	// sequence values the log holds.
+	enc struct {
+		sync.Mutex
+		catTree   *index.Tree
+		byPrimary map[txn.TreeID]*catalog.Table
+		// seqs is each table's sequence as the log (or the snapshot it
+		// starts from) holds it, keyed by the sequence, which every
+		// version of a table's def shares: Close logs those that moved
+		// past it.
+		seqs    map[*atomic.Int64]int64
+		closing bool // Close has logged the sequences: no commit may follow
+	}
 
 	// firstVersion and firstIndex map versions to log indexes: the record of
 	// version v is at index v - firstVersion + firstIndex. Set by Open.
@@ -103,6 +114,11 @@ type Store struct {
 // logCommit is the commit hook: it encodes c as a record and queues it.
 // Runs under the oracle's commit lock, so it must not block on I/O.
 func (d *Store) logCommit(c *txn.Changes) error {
+	d.enc.Lock()
+	defer d.enc.Unlock()
+	if d.enc.closing {
+		return ErrClosed
+	}
 	rec := d.encodeCommit(c)
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -256,10 +272,14 @@ func (d *Store) flushAll() error {
 // derived again by replay, and cascades are already expanded into the
 // write set, so replay runs no actions.
 //
-// REQUIRES: the oracle's commit lock held (it is the commit hook's).
+// A sequence moves without a commit when a transaction that took values
+// from it rolls back; Close logs it then (see encodeSequences).
+//
+// REQUIRES: the oracle's commit lock held (it is the commit hook's), and
+// d.enc.
 func (d *Store) encodeCommit(c *txn.Changes) []byte {
 	r := commitRecord{version: c.Version}
-	if cat := c.Tree(catalog.CatalogTree); cat != d.catTree {
+	if cat := c.Tree(catalog.CatalogTree); cat != d.enc.catTree {
 		var keys [][]byte
 		c.Each(func(id txn.TreeID, whole bool, k [][]byte) {
 			if id == catalog.CatalogTree && !whole {
@@ -275,10 +295,12 @@ func (d *Store) encodeCommit(c *txn.Changes) []byte {
 	}
 	size := 0
 	c.Each(func(id txn.TreeID, _ bool, keys [][]byte) {
-		if _, ok := d.byPrimary[id]; !ok || len(keys) == 0 {
+		t, ok := d.enc.byPrimary[id]
+		if !ok || len(keys) == 0 {
 			return // the catalog, an index, or a dropped table
 		}
-		tc := tableChanges{primary: id, seq: d.byPrimary[id].Seq.Load()}
+		tc := tableChanges{primary: id, seq: t.Seq.Load()}
+		d.enc.seqs[t.Seq] = tc.seq
 		tree := c.Tree(id)
 		for _, k := range keys {
 			if ent, ok := tree.Get(k); ok {
@@ -292,6 +314,35 @@ func (d *Store) encodeCommit(c *txn.Changes) []byte {
 	})
 	slices.SortFunc(r.tables, func(a, b tableChanges) int { return cmp.Compare(a.primary, b.primary) })
 	e := enc{b: make([]byte, 0, 32+64*size)}
+	r.appendTo(&e)
+	return e.b
+}
+
+// encodeSequences returns the record that logs the sequences that moved
+// past what the log holds, or nil if none did (or the store is read-only,
+// or its log failed). The record is a commit record (see encodeCommit) of
+// version, the last version logged, with no schema section and, for each
+// such table, its sequence and no row changes. Replay applies the
+// sequences of a record whose version is the one just recovered, and
+// earlier readers of the log, which skip a record of a version they have,
+// ignore it.
+//
+// REQUIRES: d.enc and d.mu held.
+func (d *Store) encodeSequences(version uint64) []byte {
+	if d.cfg.ReadOnly || d.mu.err != nil {
+		return nil
+	}
+	r := commitRecord{version: version}
+	for id, t := range d.enc.byPrimary {
+		if seq := t.Seq.Load(); t.AutoInc >= 0 && seq > d.enc.seqs[t.Seq] {
+			r.tables = append(r.tables, tableChanges{primary: id, seq: seq})
+		}
+	}
+	if len(r.tables) == 0 {
+		return nil
+	}
+	slices.SortFunc(r.tables, func(a, b tableChanges) int { return cmp.Compare(a.primary, b.primary) })
+	e := enc{b: make([]byte, 0, 16+8*len(r.tables))}
 	r.appendTo(&e)
 	return e.b
 }
@@ -343,15 +394,17 @@ func (r *commitRecord) appendTo(e *enc) {
 // created or changed, in key order, and true; or, with no earlier catalog
 // or no keys to go by, every table of cat and false: the record then logs
 // the whole catalog.
+//
+// REQUIRES: d.enc held, or d not yet shared.
 func (d *Store) setCatalogTree(cat *index.Tree, keys [][]byte) (dropped []string, changed []*catalog.Table, delta bool) {
-	old := d.catTree
-	d.catTree = cat
-	if old == nil || len(keys) == 0 || d.byPrimary == nil {
-		d.byPrimary = make(map[txn.TreeID]*catalog.Table, cat.Len())
+	old := d.enc.catTree
+	d.enc.catTree = cat
+	if old == nil || len(keys) == 0 || d.enc.byPrimary == nil {
+		d.enc.byPrimary = make(map[txn.TreeID]*catalog.Table, cat.Len())
 		cat.Ascend(nil, nil, func(e index.Entry) bool {
 			t := catalog.TableOf(e.Val)
 			changed = append(changed, t)
-			d.byPrimary[t.Primary] = t
+			d.enc.byPrimary[t.Primary] = t
 			return true
 		})
 		return nil, changed, false
@@ -360,18 +413,19 @@ func (d *Store) setCatalogTree(cat *index.Tree, keys [][]byte) (dropped []string
 	for _, k := range keys {
 		prev, had := old.Get(k)
 		if had {
-			delete(d.byPrimary, catalog.TableOf(prev.Val).Primary)
+			delete(d.enc.byPrimary, catalog.TableOf(prev.Val).Primary)
 		}
 		e, ok := cat.Get(k)
 		if !ok {
 			if had {
 				dropped = append(dropped, catalog.TableOf(prev.Val).Name)
+				delete(d.enc.seqs, catalog.TableOf(prev.Val).Seq)
 			}
 			continue
 		}
 		t := catalog.TableOf(e.Val)
 		changed = append(changed, t)
-		d.byPrimary[t.Primary] = t
+		d.enc.byPrimary[t.Primary] = t
 	}
 	return dropped, changed, true
 }
@@ -491,14 +545,29 @@ func lockDir(dir string, readOnly bool) (*os.File, error) {
 
 // Close flushes the queue and closes the log and the lock. Commits that
 // reach the hook afterwards fail with ErrClosed.
+//
+// Close also logs the sequences that moved since the log last held them
+// (values taken by transactions that rolled back), so that Open does not
+// hand those values out again; see encodeSequences.
 func (d *Store) Close() error {
+	d.enc.Lock()
+	d.enc.closing = true
 	d.mu.Lock()
 	d.mu.closed = true
+	seqs := d.encodeSequences(d.mu.queued)
 	d.mu.Unlock()
+	d.enc.Unlock()
 	errs := []error{d.flushAll()}
 	d.bg.Wait()
 	d.ckptMu.Lock()
 	defer d.ckptMu.Unlock()
+	if seqs != nil && errs[0] == nil {
+		// Every queued record is written and no commit can follow, so
+		// nothing else appends to the log now.
+		if _, err := d.log.Append(seqs); err != nil {
+			errs = append(errs, fmt.Errorf("log sequences: %w", err))
+		}
+	}
 	errs = append(errs, d.log.Close(), unlock(d.lock), d.lock.Close())
 	if p := d.ckptErr.Load(); p != nil {
 		errs = append(errs, fmt.Errorf("background checkpoint: %w", *p))

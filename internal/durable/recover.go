@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/catalog"
@@ -345,6 +346,23 @@ func (s *Recovered) apply(r *commitRecord) error {
 	return nil
 }
 
+// applySequences replays the sequences of a record of the version just
+// recovered: those Close logged (see Store.encodeSequences), or those of
+// a commit that a snapshot already holds, which cannot be ahead of it. A
+// sequence only moves forward.
+func (s *Recovered) applySequences(r *commitRecord) error {
+	for _, tc := range r.tables {
+		t := s.byPrimary[tc.primary]
+		if t == nil {
+			return fmt.Errorf("%w: sequence of tree %d, which is no table's", ErrCorrupt, tc.primary)
+		}
+		if tc.seq > t.Seq.Load() {
+			t.Seq.Store(tc.seq)
+		}
+	}
+	return nil
+}
+
 // Finish returns the largest tree or relation ID in use, for the DB's
 // counter, and moves every auto-increment sequence past its table's
 // largest key.
@@ -451,8 +469,13 @@ func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
 		if err == nil && rec.version > s.Version+1 {
 			err = fmt.Errorf("%w: version %d follows version %d: records are missing", ErrCorrupt, rec.version, s.Version)
 		}
-		if err == nil && rec.version == s.Version+1 {
+		switch {
+		case err != nil:
+		case rec.version == s.Version+1:
 			err = s.apply(rec)
+		case rec.version == s.Version:
+			// The sequences Close logged, or a commit the snapshot holds.
+			err = s.applySequences(rec)
 		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("open %s: log record %d: %w", dir, i, err)
@@ -463,6 +486,10 @@ func Open(cfg Config) (_ *Store, _ *Recovered, err error) {
 	d.mu.cond.L = &d.mu.Mutex
 	d.mu.queued, d.mu.written = s.Version, s.Version
 	d.mu.since = logged // the log left by earlier runs counts towards a checkpoint
+	d.enc.seqs = make(map[*atomic.Int64]int64, len(s.defs))
+	for _, t := range s.defs {
+		d.enc.seqs[t.Seq] = t.Seq.Load()
+	}
 	d.setCatalogTree(s.Trees[catalog.CatalogTree], nil)
 	return d, s, nil
 }

@@ -391,6 +391,17 @@ func cascade(b bool) string {
 	return ""
 }
 
+// RenameIndex is ALTER INDEX [IF EXISTS] name RENAME TO new.
+type RenameIndex struct {
+	Index    QualName
+	IfExists bool
+	NewName  string
+}
+
+func (s *RenameIndex) String() string {
+	return "ALTER INDEX " + ifExists(s.IfExists) + s.Index.String() + " RENAME TO " + Ident(s.NewName)
+}
+
 // CreateView is CREATE [OR REPLACE] VIEW name [(columns)] AS query.
 type CreateView struct {
 	View      QualName
@@ -498,6 +509,7 @@ func (*CreateTable) stmt() {}
 func (*CreateIndex) stmt() {}
 func (*Drop) stmt()        {}
 func (*AlterTable) stmt()  {}
+func (*RenameIndex) stmt() {}
 func (*CreateView) stmt()  {}
 func (*Truncate) stmt()    {}
 func (*Maintenance) stmt() {}

@@ -531,6 +531,9 @@ func (t *translator) rename(s *nodes.RenameStmt) (ir.Statement, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.RenameType == nodes.OBJECT_INDEX {
+		return &ir.RenameIndex{Index: table, IfExists: s.MissingOk, NewName: s.Newname}, nil
+	}
 	out := &ir.AlterTable{Table: table, IfExists: s.MissingOk}
 	switch {
 	case s.RenameType == nodes.OBJECT_TABLE:

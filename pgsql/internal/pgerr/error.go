@@ -22,7 +22,29 @@ type Error struct {
 	Table      string // table concerned, if any
 	Column     string // column concerned, if any
 	Constraint string // constraint concerned, if any
+
+	// row and column say which row of an INSERT's VALUES the error was
+	// raised for, and which of its target columns; see AtRow.
+	row, column int
 }
+
+// AtRow returns a copy of e that says it was raised for the row'th row
+// (1-based) of an INSERT's VALUES, and for its column'th target column
+// (1-based), or 0 for the row as a whole: a value that does not fit its
+// column, a constraint one row violates. The location is not an
+// ErrorResponse field; it is what package pgwire needs for the CONTEXT
+// line of a COPY FROM, whose rows it inserts as a multi-row INSERT. (A
+// test that compares whole errors can compare e.AtRow(0, 0) instead.)
+func (e *Error) AtRow(row, column int) *Error {
+	c := *e
+	c.row, c.column = row, column
+	return &c
+}
+
+// Row returns where e was raised, as AtRow set it: the row (0 when no one
+// row is to blame, as for a foreign key checked at the statement's end)
+// and the column (0 for the whole row).
+func (e *Error) Row() (row, column int) { return e.row, e.column }
 
 // Error formats the error as "pgsql: <message> (SQLSTATE <code>)", the shape
 // pgx gives PostgreSQL errors with our package prefix in front, so logs say
