@@ -398,27 +398,30 @@ func (ev *evaluator) param(p *ir.Param) (any, sqlType, error) {
 	if p.Number > len(ev.params) {
 		return nil, typUnknown, pgerr.New("08P01", "bind message supplies %d parameters, but prepared statement requires at least %d", len(ev.params), p.Number)
 	}
-	switch v := ev.params[p.Number-1].(type) {
+	// The argument is returned as it came, not boxed again: an integer
+	// put back into an interface is an allocation per use.
+	a := ev.params[p.Number-1]
+	switch v := a.(type) {
 	case typedArg: // from ExecPrepared and Prepare (prepare.go)
 		return v.v, v.t, nil
 	case nil:
 		return nil, typUnknown, nil
 	case int64:
-		return v, typInt8, nil
+		return a, typInt8, nil
 	case float64:
-		return v, typFloat8, nil
+		return a, typFloat8, nil
 	case string:
-		return v, typUnknown, nil
+		return a, typUnknown, nil
 	case bool:
-		return v, typBool, nil
+		return a, typBool, nil
 	case []byte:
-		return v, sqlType{kind: kBytea}, nil
+		return a, sqlType{kind: kBytea}, nil
 	case time.Time:
 		return v.UTC().Round(time.Microsecond), sqlType{kind: kTimestamptz}, nil
 	case *apd.Decimal:
-		return v, typNumeric, nil
+		return a, typNumeric, nil
 	case Interval:
-		return v, typInterval, nil
+		return a, typInterval, nil
 	default:
 		return nil, typUnknown, pgerr.New(pgerr.DatatypeMismatch, "unsupported parameter type %T", v)
 	}
