@@ -152,7 +152,7 @@ func (tx *Tx) commit() error {
 	if tx.writeState != nil {
 		// Row locks end with the transaction, however it ends: after the
 		// commit is published, or when it fails.
-		defer tx.db.locks.releaseAll(tx)
+		defer tx.db.locks.end(tx)
 		defer tx.db.writers.remove(tx)
 	}
 	if err := tx.ctx.Err(); err != nil {
@@ -267,7 +267,7 @@ func (tx *Tx) rollback() {
 		tx.t.Abort()
 		tx.endStats()
 		if tx.writeState != nil {
-			tx.db.locks.releaseAll(tx)
+			tx.db.locks.end(tx)
 			tx.db.writers.remove(tx)
 		}
 	}
