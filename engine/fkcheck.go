@@ -33,14 +33,17 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any) error
 		return nil
 	}
 	if tx.deferred(fk) {
-		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: child.PKKey(row)})
+		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: child.PKKey(row), stmt: !tx.deferredToCommit(fk)})
 		return nil
 	}
-	found, err := tx.parentPresent(fk, key)
+	parent, found, err := tx.parentPresent(fk, key)
 	if err != nil {
 		return err
 	}
 	if found {
+		if parent != nil {
+			shareParentValues(fk, row, parent)
+		}
 		return nil
 	}
 	return parentMissing(child, fk, key)
@@ -61,23 +64,28 @@ func matchFullError(child *catalog.Table, fk *catalog.FK, key []any) error {
 // keeps the parent from going away or changing its key, so the read is
 // not recorded: an update of the parent's other columns that commits
 // meanwhile does not fail this transaction, as in PostgreSQL. Otherwise
-// the read is recorded (parentExists).
-func (tx *Tx) parentPresent(fk *catalog.FK, key []any) (bool, error) {
+// the read is recorded (parentExists). A parent row found under the lock
+// is returned too (nil otherwise), so that a new child row may share its
+// values (shareParentValues).
+func (tx *Tx) parentPresent(fk *catalog.FK, key []any) (parent []any, found bool, err error) {
 	if tx.rc {
 		locked, err := tx.lockParent(fk, key)
 		if err != nil {
-			return false, err
+			return nil, false, err
 		}
 		if locked {
 			enc, err := tx.ownKey(key)
 			if err != nil {
-				return false, nil
+				return nil, false, nil
 			}
-			_, ok := tx.t.Peek(fk.ParentTree, enc)
-			return ok, nil
+			e, ok := tx.t.Peek(fk.ParentTree, enc)
+			if !ok {
+				return nil, false, nil
+			}
+			return catalog.RowOf(e.Val), true, nil
 		}
 	}
-	return tx.parentExists(fk, key), nil
+	return nil, tx.parentExists(fk, key), nil
 }
 
 // lockParent takes the key-share lock on the parent row a new or changed
@@ -184,6 +192,11 @@ type pendingCheck struct {
 	fk      *catalog.FK
 	childPK []byte
 	key     []any
+	// stmt marks a check of a child row held to the end of the statement
+	// that wrote it (not to commit): no record of the row has left the
+	// statement when it runs, so the row may still share its parent's
+	// values (shareParentValues).
+	stmt bool
 }
 
 // deferred reports whether fk's NO ACTION checks wait for commit in this
@@ -192,6 +205,12 @@ func (tx *Tx) deferred(fk *catalog.FK) bool {
 	if tx.writeState != nil && tx.stmtChecks {
 		return true // to the end of the statement (InsertRows)
 	}
+	return tx.deferredToCommit(fk)
+}
+
+// deferredToCommit is deferred outside a statement's checks: whether
+// the relation's mode defers its checks to commit.
+func (tx *Tx) deferredToCommit(fk *catalog.FK) bool {
 	if !fk.Deferrable {
 		return false
 	}
@@ -319,13 +338,20 @@ func (tx *Tx) runCheck(c pendingCheck) error {
 		// A check at the end of its statement locks the parent as an
 		// immediate one does; one deferred to commit only reads.
 		found := false
+		var parent []any
 		if tx.deferred(c.fk) {
 			found = tx.parentExists(c.fk, key)
-		} else if found, err = tx.parentPresent(c.fk, key); err != nil {
+		} else if parent, found, err = tx.parentPresent(c.fk, key); err != nil {
 			return err
 		}
 		if !found {
 			return parentMissing(child, c.fk, key)
+		}
+		if parent != nil && c.stmt {
+			// The row is a version the statement wrote, which nothing
+			// outside it sees yet: it may share its parent's values as a
+			// row checked at once does (checkParent).
+			shareParentValues(c.fk, row, parent)
 		}
 		return nil
 	}
