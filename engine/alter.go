@@ -710,11 +710,7 @@ func (tx *Tx) remapFK(fk *catalog.FK, d, nd *catalog.Table, colMap []int, trees 
 		return n, nil
 	}
 	// Its index was over a dropped column too, or was the old key's.
-	if fk.Kind == catalog.OneToOne {
-		n.ChildTree = findUniqueIndex(nd, cols)
-	} else {
-		n.ChildTree = findIndexPrefix(nd, cols)
-	}
+	n.ChildTree = childTreeFor(nd, fk.Kind, cols)
 	if n.ChildTree == 0 {
 		names := nd.ColNames(cols)
 		name := nd.Name + "_" + strings.Join(names, "_") + "_idx"

@@ -37,14 +37,17 @@ func (tx *Tx) checkParent(child *catalog.Table, fk *catalog.FK, row []any, pk []
 		if pk == nil {
 			pk = child.PKKey(row)
 		}
-		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: pk})
+		tx.pending = append(tx.pending, pendingCheck{fk: fk, childPK: pk, stmt: !tx.deferredToCommit(fk)})
 		return nil
 	}
-	found, err := tx.parentPresent(fk, key)
+	parent, found, err := tx.parentPresent(fk, key)
 	if err != nil {
 		return err
 	}
 	if found {
+		if parent != nil {
+			shareParentValues(fk, row, parent)
+		}
 		return nil
 	}
 	return parentMissing(child, fk, key)
@@ -69,11 +72,13 @@ func matchFullError(child *catalog.Table, fk *catalog.FK, key []any) error {
 // parentPresent reports whether a parent holds key under fk, for a check
 // made now. Under ReadCommitted it first takes the parent row's key-share
 // lock (see parentLocked); otherwise the read is recorded (parentExists).
-func (tx *Tx) parentPresent(fk *catalog.FK, key []any) (bool, error) {
+// A parent row found under the lock is returned too (nil otherwise), so
+// that a new child row may share its values (shareParentValues).
+func (tx *Tx) parentPresent(fk *catalog.FK, key []any) (parent []any, found bool, err error) {
 	if tx.rc {
 		return tx.parentLocked(fk, key)
 	}
-	return tx.parentExists(fk, key), nil
+	return nil, tx.parentExists(fk, key), nil
 }
 
 // parentLocked is parentPresent under ReadCommitted. It takes the
@@ -97,13 +102,13 @@ func (tx *Tx) parentPresent(fk *catalog.FK, key []any) (bool, error) {
 // the key away, which the cache notices (see parentCache). Under
 // ReadCommitted the cache holds only such keys: these, and the parents
 // the transaction inserted, locked by the insert (rememberParent).
-func (tx *Tx) parentLocked(fk *catalog.FK, key []any) (bool, error) {
+func (tx *Tx) parentLocked(fk *catalog.FK, key []any) (parent []any, found bool, err error) {
 	// In a buffer of the transaction's, not the arena: nothing keeps the
 	// key unless the cache does (the lock table copies a key it keeps),
 	// and an arena chunk lives as long as any stored key in it.
 	enc, err := index.AppendKey(tx.fkKey[:0], key...)
 	if err != nil {
-		return false, nil // a key that cannot be encoded finds no parent
+		return nil, false, nil // a key that cannot be encoded finds no parent
 	}
 	tx.fkKey = enc
 	var pc *parentCache
@@ -111,23 +116,27 @@ func (tx *Tx) parentLocked(fk *catalog.FK, key []any) (bool, error) {
 		tx.fkChecks++
 	} else {
 		pc = tx.parentCacheFor(fk, true /* add */)
-		if _, ok := pc.has(enc, tx.t.Removals()); ok {
+		if row, ok := pc.has(enc, tx.t.Removals()); ok {
 			pc.hits++
-			return true, nil
+			return row, true, nil
 		}
 	}
-	parent, err := tx.table(fk.Parent)
-	if err != nil || !slices.Equal(fk.ParentCols, parent.PK) {
-		return tx.parentExists(fk, key), nil
+	d, err := tx.table(fk.Parent)
+	if err != nil || !slices.Equal(fk.ParentCols, d.PK) {
+		return nil, tx.parentExists(fk, key), nil
 	}
-	if _, err := tx.lockRowMode(parent, enc, ForKeyShare, true); err != nil {
-		return false, err
+	if _, err := tx.lockRowMode(d, enc, ForKeyShare, true); err != nil {
+		return nil, false, err
 	}
 	e, ok := tx.t.Peek(fk.ParentTree, enc)
-	if ok && pc != nil {
-		pc.add(tx.readKeys.Own(enc), tx.t.Removals(), catalog.RowOf(e.Val))
+	if !ok {
+		return nil, false, nil
 	}
-	return ok, nil
+	row := catalog.RowOf(e.Val)
+	if pc != nil {
+		pc.add(tx.readKeys.Own(enc), tx.t.Removals(), row)
+	}
+	return row, true, nil
 }
 
 func parentMissing(child *catalog.Table, fk *catalog.FK, key []any) error {
@@ -210,6 +219,11 @@ type pendingCheck struct {
 	fk      *catalog.FK
 	childPK []byte
 	key     []any
+	// stmt marks a check of a child row held to the end of the statement
+	// that wrote it (not to commit): no record of the row has left the
+	// statement when it runs, so the row may still share its parent's
+	// values (shareParentValues).
+	stmt bool
 }
 
 // deferred reports whether fk's NO ACTION checks wait for commit in this
@@ -218,6 +232,12 @@ func (tx *Tx) deferred(fk *catalog.FK) bool {
 	if tx.writeState != nil && tx.stmtChecks {
 		return true // to the end of the statement (InsertRows)
 	}
+	return tx.deferredToCommit(fk)
+}
+
+// deferredToCommit is deferred outside a statement's checks: whether
+// the relation's mode defers its checks to commit.
+func (tx *Tx) deferredToCommit(fk *catalog.FK) bool {
 	if !fk.Deferrable {
 		return false
 	}
@@ -345,13 +365,20 @@ func (tx *Tx) runCheck(c pendingCheck) error {
 		// A check at the end of its statement locks the parent as an
 		// immediate one does; one deferred to commit only reads.
 		found := false
+		var parent []any
 		if tx.deferred(c.fk) {
 			found = tx.parentExists(c.fk, key)
-		} else if found, err = tx.parentPresent(c.fk, key); err != nil {
+		} else if parent, found, err = tx.parentPresent(c.fk, key); err != nil {
 			return err
 		}
 		if !found {
 			return parentMissing(child, c.fk, key)
+		}
+		if parent != nil && c.stmt {
+			// The row is a version the statement wrote, which nothing
+			// outside it sees yet: it may share its parent's values as a
+			// row checked at once does (checkParent).
+			shareParentValues(c.fk, row, parent)
 		}
 		return nil
 	}

@@ -147,3 +147,48 @@ func TestTx_Insert_FailedRowLeavesNoPendingCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestTx_InsertRows_ReadCommittedSharesParentValues ensures that under
+// ReadCommitted, where a statement's checks lock the parent at its end
+// (the SQL layer's inserts), a child row written by the statement still
+// takes its parent's values; and that one whose check is deferred to
+// commit, whose records the caller already holds, keeps its own.
+func TestTx_InsertRows_ReadCommittedSharesParentValues(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+		for _, tb := range []Table{
+			{Name: "authors", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
+			{Name: "books", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}, {Name: "author_id", Type: Int}}},
+			{Name: "notes", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}, {Name: "author_id", Type: Int}}},
+		} {
+			if err := tx.CreateTable(tb); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateRelation(Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors"}); err != nil {
+			return err
+		}
+		return tx.CreateRelation(Relation{Child: "notes", Columns: []string{"author_id"}, Parent: "authors", Deferrable: true, InitiallyDeferred: true})
+	}))
+	tx, err := db.Begin(ctx, TxOptions{Isolation: ReadCommitted})
+	require.NoError(t, err)
+	defer tx.Rollback()
+	_, err = tx.Insert("authors", Row{"id": boxInt(1000)})
+	require.NoError(t, err)
+	_, err = tx.InsertRows("books", Row{"id": 1, "author_id": boxInt(1000)}, Row{"id": 2, "author_id": boxInt(1000)})
+	require.NoError(t, err)
+	_, err = tx.InsertRows("notes", Row{"id": 1, "author_id": boxInt(1000)})
+	require.NoError(t, err)
+	require.NoError(t, tx.Commit())
+
+	author := storedRow(t, db, "authors", int64(1000))
+	for _, id := range []int64{1, 2} {
+		assert.Equal(t, dataOf(author[0]), dataOf(storedRow(t, db, "books", id)[1]), "book %d: author_id is the author's id", id)
+	}
+	note := storedRow(t, db, "notes", int64(1))
+	assert.NotEqual(t, dataOf(author[0]), dataOf(note[1]), "a check deferred to commit leaves the row alone")
+	assert.Equal(t, int64(1000), note[1])
+}

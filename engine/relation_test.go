@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -220,6 +221,48 @@ func TestTx_DropTable_Referenced(t *testing.T) {
 	require.ErrorIs(t, err, engine.ErrSchema, "the relation's index stays")
 	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.DropTable("books") }))
 	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("authors", 1) }), "no relation left to act")
+}
+
+// TestTx_DropIndex_RelationMoves checks that the index a relation made
+// may go once another index starts with the relation's columns: the
+// relation then finds its children by that one (traversal, prefetch,
+// checks and cascades), which in turn stays while it is the only one.
+func TestTx_DropIndex_RelationMoves(t *testing.T) {
+	db := relDB(t, engine.Cascade, engine.NoAction)
+	ctx := context.Background()
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.CreateIndex("books", engine.Index{Name: "books_by_author", Columns: []string{"author_id", "title"}}); err != nil {
+			return err
+		}
+		return tx.DropIndex("books", "books_author_id_idx")
+	}))
+	require.NoError(t, db.View(ctx, func(tx *engine.Tx) error {
+		tb, err := tx.Table("books")
+		require.NoError(t, err)
+		assert.Equal(t, []engine.Index{{Name: "books_by_author", Columns: []string{"author_id", "title"}}}, tb.Indexes)
+		authors, err := tx.Query("authors").OrderBy("id", engine.Asc).Prefetch("books").All()
+		require.NoError(t, err)
+		var titles []string
+		for _, a := range authors {
+			books, err := a.Related("books")
+			require.NoError(t, err)
+			for _, b := range books {
+				titles = append(titles, fmt.Sprint(a.ID(), b.Get("title")))
+			}
+		}
+		assert.Equal(t, []string{"1a", "1b", "2c"}, titles)
+		return nil
+	}))
+	err := db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("books", engine.Row{"id": 9, "author_id": 7, "title": "x"})
+		return err
+	})
+	require.ErrorIs(t, err, engine.ErrForeignKey)
+	err = db.Update(ctx, func(tx *engine.Tx) error { return tx.DropIndex("books", "books_by_author") })
+	require.ErrorIs(t, err, engine.ErrSchema, "the relation's only index stays")
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error { return tx.Delete("authors", 1) }))
+	assert.Equal(t, "authors:\n  authors(id=0, name=unknown)\n  authors(id=2, name=Butler)\nbooks:\n  books(id=3, author_id=2, title=c)\n",
+		testutil.Dump(t, db))
 }
 
 // TestTx_Delete_RestrictDeepInCascade checks that a RESTRICT met anywhere in

@@ -202,11 +202,7 @@ func (tx *Tx) createRelation(r Relation) error {
 
 	// The child side: an index whose key starts with the columns.
 	nc := child.Clone()
-	if r.Kind == OneToOne {
-		def.ChildTree = findUniqueIndex(nc, cols)
-	} else {
-		def.ChildTree = findIndexPrefix(nc, cols)
-	}
+	def.ChildTree = childTreeFor(nc, r.Kind, cols)
 	if def.ChildTree == 0 {
 		ixName := r.Child + "_" + strings.Join(r.Columns, "_") + "_idx"
 		if r.Kind == OneToOne {
@@ -247,6 +243,17 @@ func (tx *Tx) createRelation(r Relation) error {
 		return orphan == nil
 	})
 	return orphan
+}
+
+// childTreeFor returns the tree that finds the child rows of a relation
+// of kind over cols of d: for OneToOne, the one that makes them unique
+// (findUniqueIndex), else one whose keys start with them
+// (findIndexPrefix); or 0.
+func childTreeFor(d *catalog.Table, kind RelationKind, cols []int) txn.TreeID {
+	if kind == OneToOne {
+		return findUniqueIndex(d, cols)
+	}
+	return findIndexPrefix(d, cols)
 }
 
 // findIndexPrefix returns the tree whose keys start with cols: the primary

@@ -156,7 +156,7 @@ func (tx *Tx) commit() error {
 	if tx.writeState != nil {
 		// Row locks end with the transaction, however it ends: after the
 		// commit is published, or when it fails.
-		defer tx.db.locks.releaseAll(tx)
+		defer tx.db.locks.end(tx)
 		defer tx.db.writers.remove(tx)
 	}
 	if err := tx.ctx.Err(); err != nil {
@@ -271,7 +271,7 @@ func (tx *Tx) rollback() {
 		tx.t.Abort()
 		tx.endStats()
 		if tx.writeState != nil {
-			tx.db.locks.releaseAll(tx)
+			tx.db.locks.end(tx)
 			tx.db.writers.remove(tx)
 		}
 	}
@@ -543,8 +543,14 @@ func (tx *Tx) createIndexStmt(table string, ix Index) error {
 	return nil
 }
 
-// DropIndex removes an index from a table. Returns ErrNoTable or ErrNoIndex
-// when either does not exist.
+// DropIndex removes an index from a table. An index that a relation finds
+// its child rows by may go when another index, or the primary key, starts
+// with the relation's columns (for a OneToOne relation: is unique on
+// exactly them): the relation finds them by that one from then on.
+// Returns ErrNoTable or ErrNoIndex when either does not exist, and
+// ErrSchema, changing nothing, for an index a relation still needs: the
+// only one that finds its child rows, or the unique index its parent side
+// references.
 func (tx *Tx) DropIndex(table, name string) error {
 	if err := tx.enter(); err != nil {
 		return err
@@ -558,11 +564,6 @@ func (tx *Tx) DropIndex(table, name string) error {
 	if ix == nil {
 		return fmt.Errorf("drop index: %w: %q on table %q", ErrNoIndex, name, table)
 	}
-	for _, fk := range append(slices.Clip(d.FKs), d.Refs...) {
-		if fk.ChildTree == ix.Tree || fk.ParentTree == ix.Tree {
-			return fmt.Errorf("drop index: %w: index %q on table %q serves relation %q", ErrSchema, name, table, fk.Name)
-		}
-	}
 	nd := d.Clone()
 	nd.Indexes = nd.Indexes[:0]
 	for _, x := range d.Indexes {
@@ -570,8 +571,27 @@ func (tx *Tx) DropIndex(table, name string) error {
 			nd.Indexes = append(nd.Indexes, x)
 		}
 	}
+	moved := map[*catalog.FK]*catalog.FK{}
+	for _, fk := range append(slices.Clip(d.FKs), d.Refs...) {
+		if fk.ParentTree == ix.Tree {
+			return fmt.Errorf("drop index: %w: index %q on table %q serves relation %q", ErrSchema, name, table, fk.Name)
+		}
+		if fk.ChildTree != ix.Tree {
+			continue
+		}
+		tree := childTreeFor(nd, fk.Kind, fk.ChildCols)
+		if tree == 0 {
+			return fmt.Errorf("drop index: %w: index %q on table %q serves relation %q", ErrSchema, name, table, fk.Name)
+		}
+		n := copyFK(fk)
+		n.ChildTree, n.PKAt = tree, nd.PKAt(tree)
+		moved[fk] = n
+	}
 	tx.t.DropTree(ix.Tree)
 	tx.putTable(nd)
+	if len(moved) > 0 {
+		tx.rewire(moved, nil /* rename */)
+	}
 	return nil
 }
 

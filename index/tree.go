@@ -189,6 +189,25 @@ func (t *Tree) checkWritable() {
 	}
 }
 
+// Compact returns a tree, not frozen, that holds t's items in fewer
+// bytes: a tree written in ascending key order, as a bulk load writes its
+// primary keys, keeps half-empty nodes. google/btree splits a full node
+// in the middle; the lower half stays in the node, whose items slice grew
+// by append to room for 64, and the upper half moves to a new slice of
+// exactly its 31 items. Compact inserts t's items into a new tree from
+// the last to the first, so that every node but those on the left edge
+// is an upper half, 31 of 32 places filled: the items take 24.8 bytes per
+// entry instead of up to 49.5. It takes O(n log n) time and n/31 new
+// nodes; t is not changed.
+func (t *Tree) Compact() *Tree {
+	c := NewTree()
+	t.bt.Descend(func(el elem) bool {
+		c.bt.ReplaceOrInsert(el)
+		return true
+	})
+	return c
+}
+
 // Len returns the number of entries.
 func (t *Tree) Len() int { return t.bt.Len() }
 

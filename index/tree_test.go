@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -280,4 +281,55 @@ func TestTree_Fork(t *testing.T) {
 	d.Put(Entry{Key: keys[5], Val: box(500)})
 	e, _ := c.Get(keys[5])
 	assert.Equal(t, 50, unbox(e))
+}
+
+// liveBytes returns the bytes of live heap objects after a collection.
+func liveBytes() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// TestTree_Compact ensures a compacted tree holds the same entries, in
+// order, as writable as any, in at most 60% of the bytes a tree written
+// in ascending order takes (its nodes half empty), and leaves its source
+// unchanged.
+func TestTree_Compact(t *testing.T) {
+	const n = 100_000
+	items := make([]Item, n)
+	for i := range items {
+		k, err := AppendKey(nil, int64(i))
+		require.NoError(t, err)
+		items[i].Set(k, box(i))
+	}
+	base := liveBytes()
+	asc := NewTree()
+	for i := range items {
+		asc.PutItem(&items[i])
+	}
+	ascBytes := liveBytes() - base
+	c := asc.Compact()
+	compactBytes := liveBytes() - base - ascBytes
+	t.Logf("compact %d bytes, ascending %d", compactBytes, ascBytes)
+	assert.Less(t, float64(compactBytes), 0.6*float64(ascBytes))
+
+	for _, tr := range []*Tree{asc, c} {
+		require.Equal(t, n, tr.Len())
+		i := 0
+		tr.Ascend(nil, nil, func(e Entry) bool {
+			require.Equal(t, items[i].Key(), e.Key)
+			require.Same(t, items[i].Val(), e.Val)
+			i++
+			return true
+		})
+		require.Equal(t, n, i)
+	}
+	assert.False(t, c.Frozen())
+	c.Delete(items[0].Key())
+	c.Put(Entry{Key: []byte{0xff}, Val: box(-1)})
+	assert.Equal(t, n, c.Len())
+	assert.Equal(t, n, asc.Len())
+	runtime.KeepAlive(items)
 }

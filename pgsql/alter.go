@@ -568,17 +568,25 @@ func (a *alteration) dropPrimaryKey(c *ir.DropConstraint, ts *tableSchema, rels 
 }
 
 // dropForeignKey drops a relation and the index the engine made for it,
-// which SQL never saw.
+// which SQL never saw: named <table>_<columns>_idx, or that with a number
+// after it for one DROP INDEX hid (hideChildIndex).
 func (a *alteration) dropForeignKey(r engine.Relation) error {
 	if err := a.tx.DropRelation(r.Name); err != nil {
 		return err
 	}
-	name := a.table + "_" + strings.Join(r.Columns, "_") + "_idx"
-	if !a.s.implicitIndex(a.tx, a.table, name) || !indexExists(a.tx, name) {
-		return nil
+	base := implicitIndexName(a.table, r.Columns)
+	def, err := a.tx.Table(a.table)
+	if err != nil {
+		return err
 	}
-	if err := a.tx.DropIndex(a.table, name); err != nil && !errors.Is(err, engine.ErrSchema) && !errors.Is(err, engine.ErrNoIndex) {
-		return err // ErrSchema: another foreign key uses it too
+	for _, ix := range def.Indexes {
+		name := ix.Name
+		if !strings.HasPrefix(name, base) || strings.Trim(name[len(base):], "0123456789") != "" || !a.s.implicitIndex(a.tx, a.table, name) {
+			continue
+		}
+		if err := a.tx.DropIndex(a.table, name); err != nil && !errors.Is(err, engine.ErrSchema) && !errors.Is(err, engine.ErrNoIndex) {
+			return err // ErrSchema: another foreign key uses it too
+		}
 	}
 	return nil
 }

@@ -365,7 +365,40 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 		return res, err
 	}
 	s.declareIndex(table, ix.Name, byCreateIndex)
-	return res, nil
+	return res, s.dropCoveredImplicit(tx, table, ix)
+}
+
+// dropCoveredImplicit drops the indexes the engine made for foreign keys
+// of table that ix, just created, makes redundant: those whose columns
+// start ix's. The engine moves their relations to ix (or another index
+// that starts with their columns), so the table keeps one tree where
+// PostgreSQL has one index, instead of two holding the same entries: a
+// schema that declares its foreign keys' indexes, as PostgreSQL needs it
+// to, costs no more than one whose engine made them.
+func (s *Session) dropCoveredImplicit(tx *engine.Tx, table string, ix engine.Index) error {
+	def, err := tx.Table(table)
+	if err != nil {
+		return err
+	}
+	rels, err := tx.Relations(table)
+	if err != nil {
+		return err
+	}
+	for _, x := range def.Indexes {
+		if x.Name == ix.Name || x.Unique || !s.implicitIndex(tx, table, x.Name) ||
+			len(x.Columns) > len(ix.Columns) || !slices.Equal(x.Columns, ix.Columns[:len(x.Columns)]) {
+			continue
+		}
+		if !slices.ContainsFunc(rels, func(r engine.Relation) bool {
+			return r.Child == table && len(r.Columns) <= len(x.Columns) && slices.Equal(r.Columns, x.Columns[:len(r.Columns)])
+		}) {
+			continue // not one the engine made for a foreign key
+		}
+		if err := tx.DropIndex(table, x.Name); err != nil && !errors.Is(err, engine.ErrSchema) {
+			return err
+		}
+	}
+	return nil
 }
 
 // adoptable reports whether ix names an index the engine made for a
@@ -400,6 +433,12 @@ func (s *Session) implicitIndex(tx *engine.Tx, table, name string) bool {
 	}
 	_, declared := td.indexes[name]
 	return !declared
+}
+
+// implicitIndexName is the name the engine gives the index it makes for a
+// foreign key of table over cols.
+func implicitIndexName(table string, cols []string) string {
+	return table + "_" + strings.Join(cols, "_") + "_idx"
 }
 
 // repeatedColumn is 42701 for a PRIMARY KEY or UNIQUE constraint that
@@ -485,6 +524,14 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 					s.declareIndex(table, name, 0)
 					continue
 				}
+				if errors.Is(err, engine.ErrSchema) && s.decl(table).indexes[name] == byCreateIndex {
+					if hid, herr := s.hideChildIndex(tx, table, name); herr != nil || hid {
+						if herr != nil {
+							return res, herr
+						}
+						continue
+					}
+				}
 				if errors.Is(err, engine.ErrSchema) {
 					return res, &Error{Code: "2BP01", Message: "cannot drop index " + name + " because other objects depend on it"}
 				}
@@ -495,6 +542,51 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 		return res, nil
 	}
 	return Result{}, pgerr.Unsupported("DROP " + st.Kind.String())
+}
+
+// hideChildIndex is DROP INDEX of an index declared by CREATE INDEX that
+// the engine keeps because a foreign key of table finds its rows by it
+// (it took the place of the index the engine made, dropCoveredImplicit).
+// PostgreSQL drops it; reldb renames it to a name of its own, as the
+// index it made for the foreign key would be named, and SQL forgets it,
+// so that the name is free again. It reports false, changing nothing,
+// for an index a foreign key references (its parent side), which
+// PostgreSQL refuses to drop too.
+func (s *Session) hideChildIndex(tx *engine.Tx, table, name string) (bool, error) {
+	def, err := tx.Table(table)
+	if err != nil {
+		return false, err
+	}
+	i := slices.IndexFunc(def.Indexes, func(ix engine.Index) bool { return ix.Name == name })
+	if i < 0 {
+		return false, nil
+	}
+	ix := def.Indexes[i]
+	rels, err := tx.Relations(table)
+	if err != nil {
+		return false, err
+	}
+	if ix.Unique && slices.ContainsFunc(rels, func(r engine.Relation) bool {
+		return r.Parent == table && slices.Equal(r.References, ix.Columns)
+	}) {
+		return false, nil
+	}
+	j := slices.IndexFunc(rels, func(r engine.Relation) bool {
+		return r.Child == table && len(r.Columns) <= len(ix.Columns) && slices.Equal(r.Columns, ix.Columns[:len(r.Columns)])
+	})
+	if j < 0 {
+		return false, nil
+	}
+	base := implicitIndexName(table, rels[j].Columns)
+	hidden := base
+	for i := 1; indexExists(tx, hidden) || s.relationExists(tx, hidden); i++ {
+		hidden = base + itoa(i)
+	}
+	if err := tx.RenameIndex(table, name, hidden); err != nil {
+		return false, err
+	}
+	s.declareIndex(table, name, 0)
+	return true, nil
 }
 
 func (s *Session) dropTables(tx *engine.Tx, st *ir.Drop) (Result, error) {

@@ -364,8 +364,8 @@ func (s *Recovered) applySequences(r *commitRecord) error {
 }
 
 // Finish returns the largest tree or relation ID in use, for the DB's
-// counter, and moves every auto-increment sequence past its table's
-// largest key.
+// counter, moves every auto-increment sequence past its table's largest
+// key, and compacts the large trees.
 func (s *Recovered) Finish() uint64 {
 	var top uint64
 	for _, t := range s.defs {
@@ -385,8 +385,19 @@ func (s *Recovered) Finish() uint64 {
 			})
 		}
 	}
+	// A snapshot file's rows, and the index entries made from them, went
+	// in in ascending key order, which leaves the nodes half empty.
+	for id, tr := range s.Trees {
+		if tr.Len() >= compactLen {
+			s.Trees[id] = tr.Compact()
+		}
+	}
 	return top
 }
+
+// compactLen is the fewest entries of a recovered tree that Finish
+// compacts (index.Tree.Compact).
+const compactLen = 4096
 
 // Open locks and recovers the directory of cfg: the newest
 // snapshot file, then every later record of the log. On error it leaves
