@@ -15,9 +15,7 @@
 // one of them wrote a key it read or wrote, it fails with [ErrConflict];
 // if none did, its writes are re-applied to the latest trees and published.
 // This is serializable: the transaction behaves as if it ran entirely at its
-// commit point. A tree a transaction wrote mostly itself, with thousands of
-// puts (a bulk load), is compacted before it is published
-// ([index.Tree.Compact]): its items are the same, its nodes fuller.
+// commit point.
 //
 // Invariants:
 //   - a published tree is frozen ([index.Tree.Freeze]) before its snapshot

@@ -61,9 +61,6 @@ type local struct {
 	// whole is set when the tree was created or dropped by this transaction:
 	// it replaces the snapshot's tree as a whole instead of key by key.
 	whole bool
-	// puts counts the entries the transaction put into tree (undone ones
-	// too): a tree mostly written by it is compacted at commit.
-	puts int
 }
 
 // logRec is one undo record: a key write, or a tree created or dropped. A
@@ -381,10 +378,7 @@ func (t *Txn) scan(id TreeID, lo, hi []byte, reverse bool, walk func(*index.Tree
 
 // writable returns the transaction's private copy of tree id, cloning the
 // snapshot's tree on first use.
-func (t *Txn) writable(id TreeID) *index.Tree { return t.writableLocal(id).tree }
-
-// writableLocal is writable returning the transaction's state of the tree.
-func (t *Txn) writableLocal(id TreeID) *local {
+func (t *Txn) writable(id TreeID) *index.Tree {
 	t.checkLive()
 	if t.tail == nil {
 		panic("reldb: write in a read-only transaction")
@@ -393,7 +387,7 @@ func (t *Txn) writableLocal(id TreeID) *local {
 		if l.tree == nil {
 			panic("reldb: write to a dropped tree")
 		}
-		return l
+		return l.tree
 	}
 	base := t.snap.trees.get(id)
 	if base == nil {
@@ -402,9 +396,9 @@ func (t *Txn) writableLocal(id TreeID) *local {
 	if t.local == nil {
 		t.local = make(map[TreeID]*local)
 	}
-	l := &local{tree: base.Fork()} // published trees are frozen: no lock, nothing written to base
-	t.local[id] = l
-	return l
+	c := base.Fork() // published trees are frozen: no lock, nothing written to base
+	t.local[id] = &local{tree: c}
+	return c
 }
 
 // Put stores e in tree id, replacing any entry with the same key, and returns
@@ -417,9 +411,7 @@ func (t *Txn) Put(id TreeID, e index.Entry) (old index.Entry, replaced bool) {
 // PutItem is Put of an item the caller allocated: the tree keeps the
 // pointer put, and *put must not change afterwards.
 func (t *Txn) PutItem(id TreeID, put *index.Item) (old index.Entry, replaced bool) {
-	l := t.writableLocal(id)
-	l.puts++
-	p := l.tree.PutItem(put)
+	p := t.writable(id).PutItem(put)
 	t.log.append(logRec{tree: id, put: put, old: p})
 	if p == nil {
 		return index.Entry{}, false
@@ -761,7 +753,6 @@ func (t *Txn) CommitWith(hook func(*Changes) error) (uint64, error) {
 			break
 		}
 	}
-	t.compact()
 	o.commitMu.Lock()
 	defer o.commitMu.Unlock()
 	h := o.head.Load()
@@ -812,25 +803,6 @@ func (t *Txn) CommitWith(hook func(*Changes) error) (uint64, error) {
 	h.tail.version, h.tail.writes, h.tail.next = snap.version, mine, next
 	o.head.Store(&head{snap: snap, tail: next})
 	return snap.version, nil
-}
-
-// compactPuts is the fewest puts into a tree for which commit compacts
-// it.
-const compactPuts = 4096
-
-// compact replaces each tree the transaction wrote mostly itself, with
-// at least compactPuts puts, by a compact copy (index.Tree.Compact): a
-// bulk load writes its keys in ascending order, which leaves the B-tree's
-// nodes half empty, and the published tree would keep them so for its
-// life. The trees are the transaction's own, and the copies hold the same
-// items, so nothing else changes; it runs before the commit lock, costing
-// the committer alone some 0.35 µs per entry.
-func (t *Txn) compact() {
-	for _, l := range t.local {
-		if l.tree != nil && l.puts >= compactPuts && 2*l.puts >= l.tree.Len() {
-			l.tree = l.tree.Compact()
-		}
-	}
 }
 
 // validate checks the transaction against one later commit.

@@ -365,53 +365,6 @@ func TestTxn_Commit_PublishesFrozenTrees(t *testing.T) {
 	assert.Equal(t, map[int64]any{1: 1, 2: 2, 3: "t1"}, latest(o, treeA))
 }
 
-// TestTxn_Commit_CompactsBulkWrites ensures a commit publishes a
-// compacted copy of each tree the transaction mostly wrote itself with
-// thousands of puts (a bulk load), holding the same entries, whether it
-// publishes its own trees or rebases onto a later commit; and keeps a
-// tree it wrote a little as it is.
-func TestTxn_Commit_CompactsBulkWrites(t *testing.T) {
-	for _, rebase := range []bool{false, true} {
-		t.Run(fmt.Sprintf("rebase=%v", rebase), func(t *testing.T) {
-			o := newOracle(1, 2)
-			bulk := o.Begin(ReadWrite)
-			want := map[int64]any{1: 1, 2: 2}
-			for n := 10; n < 10+compactPuts; n++ {
-				put(bulk, treeB, n, n)
-			}
-			put(bulk, treeA, 3, "bulk")
-			want[3] = "bulk"
-			bulk.CreateTree(treeC)
-			for n := range compactPuts {
-				put(bulk, treeC, n, n)
-			}
-			few, many, made := bulk.local[treeA].tree, bulk.local[treeB].tree, bulk.local[treeC].tree
-			if rebase {
-				other := o.Begin(ReadWrite)
-				put(other, treeA, 4, "other")
-				want[4] = "other"
-				commit(t, other)
-			}
-			commit(t, bulk)
-			snap := o.Latest()
-			if !rebase {
-				assert.Same(t, few, snap.Tree(treeA), "a few puts: published as it is")
-				assert.NotSame(t, many, snap.Tree(treeB), "compacted")
-			}
-			assert.NotSame(t, made, snap.Tree(treeC), "compacted")
-			assert.Equal(t, want, latest(o, treeA))
-			for _, id := range []TreeID{treeB, treeC} {
-				got := latest(o, id)
-				assert.Len(t, got, compactPuts)
-				assert.True(t, snap.Tree(id).Frozen())
-			}
-		})
-	}
-}
-
-// TestTxn_Scan_RangeConflicts: a scanned range conflicts with any later write
-// inside [lo, hi), including inserts of keys it never saw (phantoms), in
-// either direction, and with none outside it.
 func TestTxn_Scan_RangeConflicts(t *testing.T) {
 	tests := []struct {
 		name     string
