@@ -192,10 +192,16 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 	case *ir.Binary:
 		l, lt, err := ev.eval(e.Left)
 		if err != nil {
+			if t, ok := ev.foldedNull(e.Op, e.Right, err); ok {
+				return nil, t, nil
+			}
 			return nil, lt, err
 		}
 		r, rt, err := ev.eval(e.Right)
 		if err != nil {
+			if l == nil && constantExpr(e.Left) && dataException(err) {
+				return nil, foldedType(e.Op, lt), nil
+			}
 			return nil, rt, err
 		}
 		return binary(e.Op, l, lt, r, rt)
@@ -450,6 +456,55 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 		return v, t, nil
 	}
 	return nil, typUnknown, err
+}
+
+// PostgreSQL folds constant expressions when it plans a query, and an
+// operator (all of binary's are strict) with a constant NULL operand
+// folds to NULL without its other operand ever being evaluated: so
+// NULL::numeric / (a / b) is NULL even where b is 0. reldb evaluates
+// operands in order; when one fails with a data exception (class 22:
+// division by zero, out of range, bad input) beside a constant operand
+// that is NULL, the result is the NULL PostgreSQL's plan gives. A type
+// error (class 42) is still an error, as it is when PostgreSQL plans.
+
+// foldedNull reports whether other, the operand of op beside one that
+// failed with err, is a constant NULL, and the type of the folded result.
+func (ev *evaluator) foldedNull(op string, other ir.Expr, err error) (sqlType, bool) {
+	if !dataException(err) || !constantExpr(other) {
+		return typUnknown, false
+	}
+	v, t, oerr := ev.eval(other)
+	if oerr != nil || v != nil {
+		return typUnknown, false
+	}
+	return foldedType(op, t), true
+}
+
+// foldedType is the type of op folded to NULL, knowing one operand's
+// type t: the operator's over two of t, else t.
+func foldedType(op string, t sqlType) sqlType {
+	if _, ft, err := binary(op, nil, t, nil, t); err == nil {
+		return ft
+	}
+	return t
+}
+
+// dataException reports whether err is one of SQL's data exceptions.
+func dataException(err error) bool { return strings.HasPrefix(pgerr.Code(err), "22") }
+
+// constantExpr reports whether e is made of constants alone, as
+// PostgreSQL folds when it plans: no column, parameter, subquery or
+// function call.
+func constantExpr(e ir.Expr) bool {
+	ok := true
+	ir.Inspect(e, func(x ir.Expr) bool {
+		switch x.(type) {
+		case *ir.ColumnRef, *ir.Param, *ir.Subquery, *ir.Exists, *ir.Quantified, *ir.Func, *ir.ValueFunc:
+			ok = false
+		}
+		return ok
+	})
+	return ok
 }
 
 func (ev *evaluator) unary(u *ir.Unary) (any, sqlType, error) {
