@@ -395,7 +395,8 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 // fold reduces an aggregate's non-NULL values with PostgreSQL's result
 // types: count is bigint; sum of smallint or integer is bigint, of bigint
 // or numeric numeric; avg of an integer or numeric is numeric; min and max
-// keep the argument's type; sum and avg of intervals are intervals.
+// keep the argument's type, but varchar's is text; sum and avg of
+// intervals are intervals.
 func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 	if t.kind == kUnknown && name != "count" {
 		t = typText
@@ -471,7 +472,10 @@ func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 				best = v
 			}
 		}
-		return best, t, nil
+		// PostgreSQL has no min or max of varchar: its argument is taken
+		// as text, and so is the result, which then compares as text does
+		// with a char(n) (padding counts), not as char(n).
+		return best, minMaxType(t), nil
 	case "bool_and", "bool_or", "every":
 		if t.kind != kBool {
 			return nil, typBool, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", name, t)

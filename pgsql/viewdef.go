@@ -720,8 +720,8 @@ var viewFuncs = map[string]func(t sqlType) (sqlType, bool){
 		return sqlType{}, false
 	},
 	"avg":   func(t sqlType) (sqlType, bool) { return typNumeric, t.isInt() || t.kind == kNumeric },
-	"min":   func(t sqlType) (sqlType, bool) { return t, t.isInt() || t.kind == kNumeric || t.isText() },
-	"max":   func(t sqlType) (sqlType, bool) { return t, t.isInt() || t.kind == kNumeric || t.isText() },
+	"min":   func(t sqlType) (sqlType, bool) { return minMaxType(t), t.isInt() || t.kind == kNumeric || t.isText() },
+	"max":   func(t sqlType) (sqlType, bool) { return minMaxType(t), t.isInt() || t.kind == kNumeric || t.isText() },
 	"upper": func(t sqlType) (sqlType, bool) { return typText, t.kind == kText },
 	"lower": func(t sqlType) (sqlType, bool) { return typText, t.kind == kText },
 }
@@ -837,3 +837,12 @@ var colNameKeywords = func() map[string]bool {
 	}
 	return m
 }()
+
+// minMaxType is the type of min or max of a t: varchar's is text, as
+// PostgreSQL has no varchar version of either.
+func minMaxType(t sqlType) sqlType {
+	if t.kind == kVarchar && !t.array {
+		return typText
+	}
+	return t
+}
