@@ -89,13 +89,7 @@ func (s *Session) simpleSelect(tx *engine.Tx, st *ir.Select, args []any) (res Re
 	}
 	p, found := s.simple[st]
 	if found && p != nil {
-		version, verr := tx.TableVersion(p.table)
-		if verr != nil || (schemaKey{version, s.decl(p.table)}) != p.key {
-			found = false
-		} else if p.join != nil {
-			version, verr := tx.TableVersion(p.join.table)
-			found = verr == nil && (schemaKey{version, s.decl(p.join.table)}) == p.join.key
-		}
+		found = s.stillKey(tx, p.table, p.key) && (p.join == nil || s.stillKey(tx, p.join.table, p.join.key))
 	}
 	if !found {
 		// A statement found not simple is remembered as nil and stays
@@ -112,6 +106,13 @@ func (s *Session) simpleSelect(tx *engine.Tx, st *ir.Select, args []any) (res Re
 	return p.run(s, tx, args)
 }
 
+// stillKey reports whether table's definition and declarations are still
+// those of key, which a plan over it was made for.
+func (s *Session) stillKey(tx *engine.Tx, table string, key schemaKey) bool {
+	version, err := tx.TableVersion(table)
+	return err == nil && (schemaKey{version, s.decl(table)}) == key
+}
+
 // planSimple returns st's simple plan, or nil when st is not simple.
 func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 	if st.With != nil || st.Distinct || len(st.GroupBy) > 0 || st.Having != nil ||
@@ -121,31 +122,12 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 	if j, ok := st.From[0].(*ir.Join); ok {
 		return s.planSimpleJoin(tx, st, j)
 	}
-	ref, ok := st.From[0].(*ir.TableRef)
-	if !ok || (ref.Alias != nil && len(ref.Alias.Columns) > 0) {
+	t, ok := s.simpleTable(tx, st.From[0])
+	if !ok {
 		return nil
 	}
-	if _, isCat, err := catalogRelationNamed(ref.Table); isCat || err != nil {
-		return nil
-	}
-	name, err := tableName(ref.Table)
-	if err != nil || reservedName(name) {
-		return nil
-	}
-	version, err := tx.TableVersion(name)
-	if err != nil {
-		return nil // the general executor says why
-	}
-	key := schemaKey{version, s.decl(name)}
-	ts, err := s.schemaOf(tx, name)
-	if err != nil {
-		return nil
-	}
-	alias := name
-	if ref.Alias != nil {
-		alias = ref.Alias.Name
-	}
-	p := &simplePlan{key: key, table: name}
+	ts, alias := t.ts, t.alias
+	p := &simplePlan{key: t.key, table: t.name}
 	// column resolves a column reference to the table's column position.
 	column := func(e ir.Expr) (int, bool) {
 		c, ok := e.(*ir.ColumnRef)
@@ -253,6 +235,44 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 	p.point = len(p.conds) == 1 && !p.conds[0].any && p.conds[0].op == "=" && len(ts.pk) == 1 && ts.hidden == 0 &&
 		p.conds[0].col == ts.def.Columns[ts.pk[0]].Name && p.offset == nil
 	return p
+}
+
+// simpleTable is a base table a simple plan reads: its name, the name it
+// goes by in the query, its schema and the key the plan is kept under.
+type simpleTable struct {
+	name, alias string
+	ts          *tableSchema
+	key         schemaKey
+}
+
+// simpleTable resolves a FROM item that is a base table, without column
+// aliases, for a simple plan; ok is false for anything else (a catalog
+// relation, a view, an unknown name: the general executor says why).
+func (s *Session) simpleTable(tx *engine.Tx, it ir.FromItem) (simpleTable, bool) {
+	ref, ok := it.(*ir.TableRef)
+	if !ok || (ref.Alias != nil && len(ref.Alias.Columns) > 0) {
+		return simpleTable{}, false
+	}
+	if _, isCat, err := catalogRelationNamed(ref.Table); isCat || err != nil {
+		return simpleTable{}, false
+	}
+	name, err := tableName(ref.Table)
+	if err != nil || reservedName(name) {
+		return simpleTable{}, false
+	}
+	version, err := tx.TableVersion(name)
+	if err != nil {
+		return simpleTable{}, false
+	}
+	ts, err := s.schemaOf(tx, name)
+	if err != nil {
+		return simpleTable{}, false
+	}
+	alias := name
+	if ref.Alias != nil {
+		alias = ref.Alias.Name
+	}
+	return simpleTable{name: name, alias: alias, ts: ts, key: schemaKey{version, s.decl(name)}}, true
 }
 
 // storedAsIs reports whether a column of type t stores its SQL values as

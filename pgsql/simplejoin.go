@@ -45,45 +45,18 @@ type joinOut struct {
 	pos    int
 }
 
-// joinSide is one table of a join being planned.
-type joinSide struct {
-	name, alias string
-	ts          *tableSchema
-	key         schemaKey
-}
-
 // planSimpleJoin returns the simple plan of st, whose FROM is j, or nil.
 func (s *Session) planSimpleJoin(tx *engine.Tx, st *ir.Select, j *ir.Join) *simplePlan {
 	if j.Kind != ir.JoinInner || len(j.Using) > 0 || j.On == nil ||
 		len(st.OrderBy) > 0 || st.Limit != nil || st.Offset != nil {
 		return nil
 	}
-	var sides [2]joinSide
+	var sides [2]simpleTable
 	for i, it := range []ir.FromItem{j.Left, j.Right} {
-		ref, ok := it.(*ir.TableRef)
-		if !ok || (ref.Alias != nil && len(ref.Alias.Columns) > 0) {
+		var ok bool
+		if sides[i], ok = s.simpleTable(tx, it); !ok {
 			return nil
 		}
-		if _, isCat, err := catalogRelationNamed(ref.Table); isCat || err != nil {
-			return nil
-		}
-		name, err := tableName(ref.Table)
-		if err != nil || reservedName(name) {
-			return nil
-		}
-		version, err := tx.TableVersion(name)
-		if err != nil {
-			return nil
-		}
-		ts, err := s.schemaOf(tx, name)
-		if err != nil {
-			return nil
-		}
-		alias := name
-		if ref.Alias != nil {
-			alias = ref.Alias.Name
-		}
-		sides[i] = joinSide{name: name, alias: alias, ts: ts, key: schemaKey{version, s.decl(name)}}
 	}
 	if sides[0].alias == sides[1].alias {
 		return nil // 42712, the general executor's
