@@ -156,13 +156,10 @@ func (s *Session) pushIntoJoin(tx *engine.Tx, it ir.FromItem, where ir.Expr, ev 
 			keep = append(keep, c)
 		}
 	}
-	switch len(keep) {
-	case 0:
+	if len(keep) == 0 {
 		return nil
-	case 1:
-		return &pushedWhere{ref: ref, where: keep[0]}
 	}
-	return &pushedWhere{ref: ref, where: &ir.Logic{Op: ir.And, Args: keep}}
+	return &pushedWhere{ref: ref, where: conjunction(keep)}
 }
 
 // pushedWhere is the part of WHERE pushed into the scan of a join's
@@ -195,13 +192,7 @@ func (pw *pushedWhere) notAnswered(where ir.Expr) ir.Expr {
 			left = append(left, c)
 		}
 	}
-	switch len(left) {
-	case 0:
-		return nil
-	case 1:
-		return left[0]
-	}
-	return &ir.Logic{Op: ir.And, Args: left}
+	return conjunction(left)
 }
 
 // conjuncts returns the operands of e's ANDs, nested ones flattened
@@ -209,6 +200,17 @@ func (pw *pushedWhere) notAnswered(where ir.Expr) ir.Expr {
 // The slice is the caller's.
 func conjuncts(e ir.Expr) []ir.Expr {
 	return appendConjuncts(nil, e)
+}
+
+// conjunction is the AND of es: nil for none, the one alone.
+func conjunction(es []ir.Expr) ir.Expr {
+	switch len(es) {
+	case 0:
+		return nil
+	case 1:
+		return es[0]
+	}
+	return &ir.Logic{Op: ir.And, Args: es}
 }
 
 func appendConjuncts(dst []ir.Expr, e ir.Expr) []ir.Expr {
@@ -570,13 +572,7 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 			}
 		}
 	}
-	switch len(conds) {
-	case 0:
-		return sc, nil, nil
-	case 1:
-		return sc, conds[0], nil
-	}
-	return sc, &ir.Logic{Op: ir.And, Args: conds}, nil
+	return sc, conjunction(conds), nil
 }
 
 // innerLookup returns a function reading the inner table's candidate rows
@@ -591,15 +587,7 @@ func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator
 	b := inner.rels[0]
 	conj := conjuncts(cond)
 	// rest is cond without its conjunct i.
-	rest := func(i int) ir.Expr {
-		switch len(conj) {
-		case 1:
-			return nil
-		case 2:
-			return conj[1-i]
-		}
-		return &ir.Logic{Op: ir.And, Args: append(slices.Clip(conj[:i]), conj[i+1:]...)}
-	}
+	rest := func(i int) ir.Expr { return conjunction(slices.Delete(slices.Clone(conj), i, i+1)) }
 	for n, e := range conj {
 		eq, ok := e.(*ir.Binary)
 		if !ok || eq.Op != "=" {

@@ -257,15 +257,10 @@ func pushdown(ts *tableSchema, alias string, where ir.Expr, ev *evaluator) ([]en
 			rest = append(rest, e)
 		}
 	}
-	switch len(rest) {
-	case 0:
-		return out, nil
-	case 1:
-		return out, rest[0]
-	case len(conj):
+	if len(rest) == len(conj) {
 		return out, where
 	}
-	return out, &ir.Logic{Op: ir.And, Args: rest}
+	return out, conjunction(rest)
 }
 
 // pushAny turns column = ANY (array) into the engine's In over the
