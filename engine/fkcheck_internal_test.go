@@ -40,6 +40,29 @@ func storedRow(t *testing.T, db *DB, table string, key any) []any {
 	return catalog.RowOf(e.Val)
 }
 
+// schemaDB opens an in-memory DB, closed when the test ends, with tables
+// and relations.
+func schemaDB(t *testing.T, tables []Table, rels []Relation) *DB {
+	t.Helper()
+	db, err := Open(Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	require.NoError(t, db.Update(context.Background(), func(tx *Tx) error {
+		for _, tb := range tables {
+			if err := tx.CreateTable(tb); err != nil {
+				return err
+			}
+		}
+		for _, r := range rels {
+			if err := tx.CreateRelation(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	return db
+}
+
 // TestTx_Insert_SharesParentValues ensures a child row's foreign key
 // values are its parent's own: the child's int64 and string boxes are
 // dropped for the parent's, equal, ones, whether the parent was looked up
@@ -47,32 +70,17 @@ func storedRow(t *testing.T, db *DB, table string, key any) []any {
 // drop part of them (a decimal's scale) are left alone.
 func TestTx_Insert_SharesParentValues(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(Options{})
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
-		for _, tb := range []Table{
-			{Name: "authors", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
-			{Name: "langs", PrimaryKey: []string{"code"}, Columns: []Column{{Name: "code", Type: Text}}},
-			{Name: "prices", PrimaryKey: []string{"p"}, Columns: []Column{{Name: "p", Type: Decimal, Precision: 10, Scale: 2}}},
-			{Name: "books", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int},
-				{Name: "author_id", Type: Int}, {Name: "lang", Type: Text}, {Name: "p", Type: Decimal, Precision: 10, Scale: 2}}},
-		} {
-			if err := tx.CreateTable(tb); err != nil {
-				return err
-			}
-		}
-		for _, r := range []Relation{
-			{Child: "books", Columns: []string{"author_id"}, Parent: "authors", ParentAs: "author", ChildrenAs: "books"},
-			{Child: "books", Columns: []string{"lang"}, Parent: "langs", ParentAs: "language", ChildrenAs: "books"},
-			{Child: "books", Columns: []string{"p"}, Parent: "prices", ParentAs: "price", ChildrenAs: "books"},
-		} {
-			if err := tx.CreateRelation(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}))
+	db := schemaDB(t, []Table{
+		{Name: "authors", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
+		{Name: "langs", PrimaryKey: []string{"code"}, Columns: []Column{{Name: "code", Type: Text}}},
+		{Name: "prices", PrimaryKey: []string{"p"}, Columns: []Column{{Name: "p", Type: Decimal, Precision: 10, Scale: 2}}},
+		{Name: "books", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int},
+			{Name: "author_id", Type: Int}, {Name: "lang", Type: Text}, {Name: "p", Type: Decimal, Precision: 10, Scale: 2}}},
+	}, []Relation{
+		{Child: "books", Columns: []string{"author_id"}, Parent: "authors", ParentAs: "author", ChildrenAs: "books"},
+		{Child: "books", Columns: []string{"lang"}, Parent: "langs", ParentAs: "language", ChildrenAs: "books"},
+		{Child: "books", Columns: []string{"p"}, Parent: "prices", ParentAs: "price", ChildrenAs: "books"},
+	})
 	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
 		if _, err := tx.Insert("authors", Row{"id": boxInt(1000)}); err != nil {
 			return err
@@ -109,26 +117,15 @@ func TestTx_Insert_SharesParentValues(t *testing.T) {
 // whether it inserts one row or several.
 func TestTx_Insert_FailedRowLeavesNoPendingCheck(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(Options{})
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
-		for _, tb := range []Table{
-			{Name: "as", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
-			{Name: "bs", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
-			{Name: "kids", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int},
-				{Name: "a_id", Type: Int}, {Name: "b_id", Type: Int}}},
-		} {
-			if err := tx.CreateTable(tb); err != nil {
-				return err
-			}
-		}
-		if err := tx.CreateRelation(Relation{Child: "kids", Columns: []string{"a_id"}, Parent: "as",
-			Deferrable: true, InitiallyDeferred: true}); err != nil {
-			return err
-		}
-		return tx.CreateRelation(Relation{Child: "kids", Columns: []string{"b_id"}, Parent: "bs"})
-	}))
+	db := schemaDB(t, []Table{
+		{Name: "as", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
+		{Name: "bs", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
+		{Name: "kids", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int},
+			{Name: "a_id", Type: Int}, {Name: "b_id", Type: Int}}},
+	}, []Relation{
+		{Child: "kids", Columns: []string{"a_id"}, Parent: "as", Deferrable: true, InitiallyDeferred: true},
+		{Child: "kids", Columns: []string{"b_id"}, Parent: "bs"},
+	})
 	for _, iso := range []Isolation{Serializable, ReadCommitted} {
 		t.Run(iso.String(), func(t *testing.T) {
 			tx, err := db.Begin(ctx, TxOptions{Isolation: iso})
@@ -155,24 +152,14 @@ func TestTx_Insert_FailedRowLeavesNoPendingCheck(t *testing.T) {
 // commit, whose records the caller already holds, keeps its own.
 func TestTx_InsertRows_ReadCommittedSharesParentValues(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(Options{})
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
-		for _, tb := range []Table{
-			{Name: "authors", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
-			{Name: "books", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}, {Name: "author_id", Type: Int}}},
-			{Name: "notes", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}, {Name: "author_id", Type: Int}}},
-		} {
-			if err := tx.CreateTable(tb); err != nil {
-				return err
-			}
-		}
-		if err := tx.CreateRelation(Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors"}); err != nil {
-			return err
-		}
-		return tx.CreateRelation(Relation{Child: "notes", Columns: []string{"author_id"}, Parent: "authors", Deferrable: true, InitiallyDeferred: true})
-	}))
+	db := schemaDB(t, []Table{
+		{Name: "authors", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
+		{Name: "books", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}, {Name: "author_id", Type: Int}}},
+		{Name: "notes", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}, {Name: "author_id", Type: Int}}},
+	}, []Relation{
+		{Child: "books", Columns: []string{"author_id"}, Parent: "authors"},
+		{Child: "notes", Columns: []string{"author_id"}, Parent: "authors", Deferrable: true, InitiallyDeferred: true},
+	})
 	tx, err := db.Begin(ctx, TxOptions{Isolation: ReadCommitted})
 	require.NoError(t, err)
 	defer tx.Rollback()
