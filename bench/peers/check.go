@@ -145,3 +145,46 @@ func sameBook(got, want *Book, revised bool) error {
 	}
 	return nil
 }
+
+// joinGraph builds the traversal's graph from the rows of its LEFT JOIN
+// query (author, book, tag, ordered by author and book), one row at a
+// time, with one *Tag per tag: the part of each SQL system's Join that
+// does not depend on its driver's types.
+type joinGraph struct {
+	authors []*Author
+	a       *Author
+	b       *Book
+	tags    map[int64]*Tag
+}
+
+// row adds a row: an author, and a book and a tag unless the outer joins
+// left them NULL (bOK, tOK false). It returns the book when the row
+// starts a new one, whose price the caller then sets from its column.
+func (g *joinGraph) row(aID int64, aName string, bID int64, bOK bool, bTitle string, tID int64, tOK bool, tName string) (newBook *Book) {
+	if g.a == nil || g.a.ID != aID {
+		g.a = &Author{ID: aID, Name: aName}
+		g.authors = append(g.authors, g.a)
+		g.b = nil
+	}
+	if !bOK {
+		return nil
+	}
+	if g.b == nil || g.b.ID != bID {
+		g.b = &Book{ID: bID, AuthorID: aID, Title: bTitle}
+		g.a.Books = append(g.a.Books, g.b)
+		newBook = g.b
+	}
+	if !tOK {
+		return newBook
+	}
+	t, ok := g.tags[tID]
+	if !ok {
+		if g.tags == nil {
+			g.tags = make(map[int64]*Tag)
+		}
+		t = &Tag{ID: tID, Name: tName}
+		g.tags[tID] = t
+	}
+	g.b.Tags = append(g.b.Tags, t)
+	return newBook
+}

@@ -274,10 +274,7 @@ func (p *sqlitePeer) Join(n int) ([]*Author, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var authors []*Author
-	var a *Author
-	var b *Book
-	tags := make(map[int64]*Tag)
+	var g joinGraph
 	for rows.Next() {
 		var aID int64
 		var aName string
@@ -286,30 +283,11 @@ func (p *sqlitePeer) Join(n int) ([]*Author, error) {
 		if err := rows.Scan(&aID, &aName, &bID, &bTitle, &bCents, &tID, &tName); err != nil {
 			return nil, err
 		}
-		if a == nil || a.ID != aID {
-			a = &Author{ID: aID, Name: aName}
-			authors = append(authors, a)
-			b = nil
-		}
-		if !bID.Valid {
-			continue
-		}
-		if b == nil || b.ID != bID.Int64 {
-			b = &Book{ID: bID.Int64, AuthorID: aID, Title: bTitle.String}
+		if b := g.row(aID, aName, bID.Int64, bID.Valid, bTitle.String, tID.Int64, tID.Valid, tName.String); b != nil {
 			b.Price.SetFinite(bCents.Int64, -2)
-			a.Books = append(a.Books, b)
 		}
-		if !tID.Valid {
-			continue
-		}
-		t, ok := tags[tID.Int64]
-		if !ok {
-			t = &Tag{ID: tID.Int64, Name: tName.String}
-			tags[tID.Int64] = t
-		}
-		b.Tags = append(b.Tags, t)
 	}
-	return authors, rows.Err()
+	return g.authors, rows.Err()
 }
 
 func (p *sqlitePeer) Close() error {
