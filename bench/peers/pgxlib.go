@@ -283,15 +283,7 @@ func (p *pgxLibrary) authors(n int) ([]*Author, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var authors []*Author
-	for rows.Next() {
-		a := &Author{}
-		if err := rows.Scan(&a.ID, &a.Name); err != nil {
-			return nil, err
-		}
-		authors = append(authors, a)
-	}
-	return authors, rows.Err()
+	return scanAuthors(rows)
 }
 
 // Lazy runs one query for the authors, one per author for its books and

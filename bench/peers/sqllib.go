@@ -164,15 +164,7 @@ func (p *sqlLibrary) authors(n int) ([]*Author, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var authors []*Author
-	for rows.Next() {
-		a := &Author{}
-		if err := rows.Scan(&a.ID, &a.Name); err != nil {
-			return nil, err
-		}
-		authors = append(authors, a)
-	}
-	return authors, rows.Err()
+	return scanAuthors(rows)
 }
 
 // Lazy runs one query for the authors, one per author for its books and
@@ -250,4 +242,24 @@ func eagerTags(rows *sql.Rows, books map[int64]*Book) error {
 		b.Tags = append(b.Tags, tp)
 	}
 	return rows.Err()
+}
+
+// rowScanner is what scanAuthors reads: database/sql's rows and pgx's.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanAuthors reads rows of (id, name) into authors.
+func scanAuthors(rows rowScanner) ([]*Author, error) {
+	var authors []*Author
+	for rows.Next() {
+		a := &Author{}
+		if err := rows.Scan(&a.ID, &a.Name); err != nil {
+			return nil, err
+		}
+		authors = append(authors, a)
+	}
+	return authors, rows.Err()
 }
