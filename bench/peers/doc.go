@@ -3,7 +3,9 @@
 // drivers (github.com/mattn/go-sqlite3, cgo, and modernc.org/sqlite, pure
 // Go) and github.com/hashicorp/go-memdb; and on a floor, the same
 // operations on bare github.com/google/btree trees with the same keys, to
-// show how far reldb is from the structure it is built on.
+// show how far reldb is from the structure it is built on; and on a
+// snapshot floor, the same trees publishing a copy-on-write snapshot
+// after every write as an engine whose readers never wait must.
 //
 // Two wire systems run the same workloads as a client of a server does:
 // through pgx's native API (github.com/jackc/pgx/v5) over loopback TCP,

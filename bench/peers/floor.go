@@ -77,24 +77,36 @@ func (t *floorTables) clone() *floorTables {
 // its trees in place. With readers, the writer changes trees of its own
 // and publishes a clone after each write (O(1), copy-on-write), which
 // readers load atomically: they never block, as in reldb.
+//
+// The snapshot floor publishes a clone after each write whether or not
+// anyone reads: the least any engine pays whose readers never block and
+// never wait, reldb's promise. Its next write copies every node it
+// changes, so it is the floor for reldb's writes, and the gap between
+// the two floors is what copy-on-write itself costs.
 type floorPeer struct {
-	w       *floorTables // the writer's trees
-	cur     atomic.Pointer[floorTables]
-	readers bool
-	mu      sync.Mutex // serializes writers
+	w         *floorTables // the writer's trees
+	cur       atomic.Pointer[floorTables]
+	snapshots bool
+	mu        sync.Mutex // serializes writers
 }
 
 var _ Peer = (*floorPeer)(nil)
 
 func openFloor(readers int) (Peer, error) {
-	p := &floorPeer{w: newFloorTables(), readers: readers > 0}
+	p := &floorPeer{w: newFloorTables(), snapshots: readers > 0}
+	p.publish()
+	return p, nil
+}
+
+func openSnapshotFloor(int) (Peer, error) {
+	p := &floorPeer{w: newFloorTables(), snapshots: true}
 	p.publish()
 	return p, nil
 }
 
 // publish makes the writer's trees the state readers see.
 func (p *floorPeer) publish() {
-	if p.readers {
+	if p.snapshots {
 		p.cur.Store(p.w.clone())
 	} else {
 		p.cur.Store(p.w)

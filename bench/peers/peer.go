@@ -86,6 +86,7 @@ func Systems() []System {
 		{Name: "sqlite-mattn", Open: func(readers int) (Peer, error) { return openSQLite(mattn, readers) }},
 		{Name: "sqlite-modernc", Open: func(readers int) (Peer, error) { return openSQLite(modernc, readers) }},
 		{Name: "btree-floor", Open: openFloor, Floor: true, JoinIsEager: true},
+		{Name: "snapshot-floor", Open: openSnapshotFloor, Floor: true, JoinIsEager: true},
 		{Name: "reldb-wire", Open: openReldbWire, Server: reldbWireServer},
 		{Name: "postgres", Open: openPostgres, Server: postgresServer},
 	}
