@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,8 +28,15 @@ var ErrBadKey = errors.New("reldb: malformed key")
 // in at their sort position without renumbering. NULL's tag is the largest
 // byte so that NULL sorts after every value (PostgreSQL's NULLS LAST).
 const (
-	tagBool    byte = 0x10
+	tagBool byte = 0x10
+	// tagInt is Int's place among the types: an Int's own tag is one of
+	// intNegTag-8 … intNegTag (negative) or intTag … intTag+8 (zero and
+	// positive), and tagInt itself, between them, is no key's first
+	// byte. It was the tag of the fixed 8-byte form, which the write-ahead
+	// log's older records still hold (see UpgradeLegacyKey).
 	tagInt     byte = 0x20
+	intNegTag  byte = tagInt - 1 // -1; -256 … -2 one byte below; and so on
+	intTag     byte = tagInt + 1 // 0; 1 … 255 one byte above; and so on
 	tagFloat   byte = 0x30
 	tagDecimal byte = 0x40
 	tagTime    byte = 0x50
@@ -85,7 +93,15 @@ const (
 // of different types order by tag. After the tag:
 //
 //   - Bool: 0x00 for false, 0x01 for true.
-//   - Int: 8 bytes big-endian of uint64(v) with the sign bit flipped.
+//   - Int: as few bytes as hold the value, big-endian, after a tag that
+//     says how many and the sign: a non-negative v that needs n bytes
+//     (0 for zero, 8 at most) has tag intTag+n and its n low bytes; a
+//     negative v whose complement ^v needs n bytes has tag intNegTag-n and
+//     its n low bytes. A longer encoding of the same sign holds a larger
+//     magnitude, so the tags order the lengths and the bytes order the
+//     values of one length. Small integers, most keys, take 2 to 4 bytes
+//     instead of 9, and a two-integer key fits the 16 bytes a tree
+//     compares inline.
 //   - Float: 8 bytes big-endian of the IEEE 754 bits with the sign bit flipped
 //     for a non-negative value and all bits flipped for a negative one. As in
 //     PostgreSQL's float8, -0 is encoded as +0 (they are equal), and every NaN
@@ -114,8 +130,67 @@ const (
 // AppendInt appends the encoding of an integer: AppendValue for an int64
 // without boxing it in an interface.
 func AppendInt(dst []byte, x int64) []byte {
-	dst = append(dst, tagInt)
-	return binary.BigEndian.AppendUint64(dst, uint64(x)^signBit)
+	var tag byte
+	var n int
+	if x >= 0 {
+		n = (bits.Len64(uint64(x)) + 7) / 8
+		tag = intTag + byte(n)
+	} else {
+		n = (bits.Len64(^uint64(x)) + 7) / 8
+		tag = intNegTag - byte(n)
+	}
+	var buf [9]byte
+	buf[0] = tag
+	binary.BigEndian.PutUint64(buf[1:], uint64(x))
+	dst = append(dst, tag)
+	return append(dst, buf[9-n:]...)
+}
+
+// IntKeyLen returns the length of AppendInt's encoding of x.
+func IntKeyLen(x int64) int {
+	u := uint64(x)
+	if x < 0 {
+		u = ^u
+	}
+	return 1 + (bits.Len64(u)+7)/8
+}
+
+// intWidth returns the number of bytes after the tag of an Int whose tag
+// is t, and whether t is an Int's tag.
+func intWidth(t byte) (int, bool) {
+	switch {
+	case t >= intTag && t <= intTag+8:
+		return int(t - intTag), true
+	case t <= intNegTag && t >= intNegTag-8:
+		return int(intNegTag - t), true
+	}
+	return 0, false
+}
+
+// IsIntTag reports whether b, the first byte of an encoded value, is the
+// tag of an Int.
+func IsIntTag(b byte) bool {
+	_, ok := intWidth(b)
+	return ok
+}
+
+// decodeInt decodes the Int whose tag is t from body, which holds at
+// least the n bytes after the tag; ok is false if they are not the
+// shortest form of their value.
+func decodeInt(t byte, body []byte, n int) (x int64, ok bool) {
+	var u uint64
+	for _, c := range body[:n] {
+		u = u<<8 | uint64(c)
+	}
+	if t >= intTag {
+		// The shortest form: no leading zero byte, and at 8 bytes a value
+		// that is still non-negative.
+		return int64(u), n == 0 || body[0] != 0 && (n < 8 || body[0] < 0x80)
+	}
+	if n < 8 {
+		u |= ^uint64(0) << (8 * n)
+	}
+	return int64(u), n == 0 || body[0] != 0xFF && (n < 8 || body[0] >= 0x80)
 }
 
 // AppendString appends the encoding of a string: AppendValue for a
@@ -469,6 +544,16 @@ func decodeValue(b []byte, off int) (any, []byte, error) {
 		return nil, nil, badKey(off, "missing type tag")
 	}
 	body := b[1:]
+	if n, ok := intWidth(b[0]); ok {
+		if len(body) < n {
+			return nil, nil, badKey(off, "truncated int")
+		}
+		x, ok := decodeInt(b[0], body, n)
+		if !ok {
+			return nil, nil, badKey(off+1, "non-canonical int")
+		}
+		return x, body[n:], nil
+	}
 	switch b[0] {
 	case tagNull:
 		return nil, body, nil
@@ -480,11 +565,6 @@ func decodeValue(b []byte, off int) (any, []byte, error) {
 			return nil, nil, badKey(off+1, "invalid bool")
 		}
 		return body[0] == 1, body[1:], nil
-	case tagInt:
-		if len(body) < 8 {
-			return nil, nil, badKey(off, "truncated int")
-		}
-		return int64(binary.BigEndian.Uint64(body) ^ signBit), body[8:], nil
 	case tagFloat:
 		if len(body) < 8 {
 			return nil, nil, badKey(off, "truncated float")
@@ -661,4 +741,32 @@ func decodeDecimal(b []byte, off int) (any, []byte, error) {
 		return nil, nil, badKey(off, "invalid decimal digits") // unreachable: digits are ASCII digits
 	}
 	return d, body[end+1:], nil
+}
+
+// UpgradeLegacyKey returns key re-encoded in the current form. Before
+// Ints took as few bytes as hold them, an Int was tagInt and 8 bytes
+// big-endian with the sign bit flipped; the write-ahead log's records of
+// that time name the rows they delete by such keys. Values of other types
+// are copied as they are. It returns an error wrapping ErrBadKey if key is
+// not a key of either form.
+func UpgradeLegacyKey(key []byte) ([]byte, error) {
+	var vals []any
+	for off := 0; off < len(key); {
+		b := key[off:]
+		if b[0] == tagInt {
+			if len(b) < 9 {
+				return nil, badKey(off, "truncated int")
+			}
+			vals = append(vals, int64(binary.BigEndian.Uint64(b[1:])^signBit))
+			off += 9
+			continue
+		}
+		v, rest, err := decodeValue(b, off)
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, v)
+		off = len(key) - len(rest)
+	}
+	return AppendKey(nil, vals...)
 }

@@ -3,8 +3,11 @@ package index
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -343,7 +346,7 @@ func TestDecodeValue_Decimal(t *testing.T) {
 // the offset, never a panic.
 func TestDecodeValue_Malformed(t *testing.T) {
 	exp := func(e int64, neg bool) []byte {
-		b := enc(t, e)[1:]
+		b := binary.BigEndian.AppendUint64(nil, uint64(e)^signBit)
 		if neg {
 			for i := range b {
 				b[i] = ^b[i]
@@ -361,7 +364,14 @@ func TestDecodeValue_Malformed(t *testing.T) {
 		{"unknown tag between types", []byte{0x11}},
 		{"truncated bool", []byte{tagBool}},
 		{"bool 2", []byte{tagBool, 2}},
-		{"truncated int", []byte{tagInt, 1, 2, 3}},
+		{"truncated int", []byte{intTag + 4, 1, 2, 3}},
+		{"truncated negative int", []byte{intNegTag - 2, 1}},
+		{"legacy fixed-width int", []byte{tagInt, 0x80, 0, 0, 0, 0, 0, 0, 1}},
+		{"int leading zero", []byte{intTag + 2, 0, 5}},
+		{"int zero with a byte", []byte{intTag + 1, 0}},
+		{"int of 8 bytes above MaxInt64", []byte{intTag + 8, 0x80, 0, 0, 0, 0, 0, 0, 0}},
+		{"negative int leading 0xff", []byte{intNegTag - 2, 0xff, 0}},
+		{"negative int of 8 bytes not negative", []byte{intNegTag - 8, 0x7f, 0, 0, 0, 0, 0, 0, 0}},
 		{"truncated float", []byte{tagFloat, 0x80}},
 		{"float -0", []byte{tagFloat, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
 		{"float other NaN", []byte{tagFloat, 0xff, 0xf8, 0, 0, 0, 0, 0, 0}},
@@ -388,7 +398,7 @@ func TestDecodeValue_Malformed(t *testing.T) {
 		{"decimal exponent too small", cat([]byte{tagDecimal, decPos}, exp(math.MinInt32, false), []byte{11, 0})},
 		{"decimal exponent too large", cat([]byte{tagDecimal, decPos}, exp(math.MaxInt64, false), []byte{11, 0})},
 		{"decimal exponent beyond padding", cat([]byte{tagDecimal, decPos}, exp(math.MaxInt32+maxDecimalPad+2, false), []byte{11, 0})},
-		{"second value truncated", cat(enc(t, int64(1)), []byte{tagInt, 0})},
+		{"second value truncated", cat(enc(t, int64(1)), []byte{intTag + 2, 0})},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -407,8 +417,8 @@ func TestDecodeValue_Malformed(t *testing.T) {
 			assert.Nil(t, rest)
 		})
 	}
-	_, err := DecodeKey(cat(enc(t, int64(1)), []byte{tagInt, 0}))
-	assert.ErrorContains(t, err, "offset 9", "offset within the whole key")
+	_, err := DecodeKey(cat(enc(t, int64(1)), []byte{intTag + 2, 0}))
+	assert.ErrorContains(t, err, "offset 2", "offset within the whole key")
 
 	// The largest exponent that padding still covers decodes.
 	v, _, err := DecodeValue(cat([]byte{tagDecimal, decPos}, exp(math.MaxInt32+maxDecimalPad+1, false), []byte{11, 0}))
@@ -706,4 +716,72 @@ func BenchmarkCompare(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestAppendInt_LengthsAndOrder ensures integers at every byte-length
+// boundary encode in as few bytes as hold them, order as numbers, decode
+// back and are measured by IntKeyLen and SkipValues.
+func TestAppendInt_LengthsAndOrder(t *testing.T) {
+	var vals []int64
+	for n := 0; n < 8; n++ {
+		edge := int64(1) << (8 * n) // the first value needing n+1 bytes
+		vals = append(vals, edge-1, edge, edge+1, -edge, -edge-1, -edge+1)
+	}
+	vals = append(vals, math.MaxInt64, math.MaxInt64-1, math.MinInt64, math.MinInt64+1, 0, 1, -1, 1000, -1000)
+	slices.Sort(vals)
+	vals = slices.Compact(vals)
+	var prev []byte
+	for _, v := range vals {
+		key := AppendInt(nil, v)
+		u := uint64(v)
+		if v < 0 {
+			u = ^u
+		}
+		want := 1 + (64-bits.LeadingZeros64(u)+7)/8
+		assert.Len(t, key, want, "%d", v)
+		assert.Equal(t, want, IntKeyLen(v), "%d", v)
+		assert.True(t, IsIntTag(key[0]), "%d", v)
+		if prev != nil {
+			assert.Negative(t, bytes.Compare(prev, key), "%d after its predecessor", v)
+		}
+		prev = key
+		got, rest, err := DecodeValue(key)
+		require.NoError(t, err, "%d", v)
+		assert.Equal(t, v, got)
+		assert.Empty(t, rest)
+		w, err := SkipValues(append(key, tagNull), 1)
+		require.NoError(t, err)
+		assert.Equal(t, len(key), w, "%d", v)
+	}
+	// Most keys are small: an id below 2^24 takes 4 bytes and a pair of
+	// them fits the 16 bytes a tree element holds inline.
+	assert.Len(t, AppendInt(nil, 1<<24-1), 4)
+	assert.Equal(t, []byte{intTag}, AppendInt(nil, 0))
+	assert.Equal(t, []byte{intNegTag}, AppendInt(nil, -1))
+}
+
+// TestUpgradeLegacyKey ensures a key whose Ints are in the old fixed
+// 8-byte form becomes the current encoding of the same values, and that
+// a current key or garbage is not mistaken for one.
+func TestUpgradeLegacyKey(t *testing.T) {
+	legacyInt := func(x int64) []byte {
+		return binary.BigEndian.AppendUint64([]byte{tagInt}, uint64(x)^signBit)
+	}
+	var old []byte
+	old = append(old, legacyInt(42)...)
+	old = AppendString(old, "x")
+	old = append(old, legacyInt(-7)...)
+	got, err := UpgradeLegacyKey(old)
+	require.NoError(t, err)
+	assert.Equal(t, enc(t, int64(42), "x", int64(-7)), got)
+
+	cur := enc(t, int64(1), nil, 2.5)
+	got, err = UpgradeLegacyKey(cur)
+	require.NoError(t, err)
+	assert.Equal(t, cur, got, "a current key is kept")
+
+	_, err = UpgradeLegacyKey([]byte{tagInt, 0x80, 0})
+	assert.ErrorIs(t, err, ErrBadKey)
+	_, err = UpgradeLegacyKey([]byte{0x05})
+	assert.ErrorIs(t, err, ErrBadKey)
 }

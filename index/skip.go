@@ -28,12 +28,18 @@ func valueWidth(b []byte) (int, error) {
 		return 0, fmt.Errorf("missing type tag")
 	}
 	fixed := 0
+	if n, ok := intWidth(b[0]); ok {
+		if len(b) < 1+n {
+			return 0, fmt.Errorf("truncated value")
+		}
+		return 1 + n, nil
+	}
 	switch b[0] {
 	case tagNull:
 		return 1, nil
 	case tagBool:
 		fixed = 1
-	case tagInt, tagFloat:
+	case tagFloat:
 		fixed = 8
 	case tagTime:
 		fixed = 12

@@ -100,35 +100,36 @@ func (s RowSource) at(i int) []any {
 // are integers that fill at least half of the span between the first and
 // the last, so that little else lies in their range.
 //
-// Integer keys are kept back to back, width bytes each, in fixed: a
-// batch may have thousands, and a slice header apiece would triple their
-// size.
+// Integer keys are kept back to back in packed, key i ending at ends[i]:
+// a batch may have thousands, and a slice header apiece would be several
+// times their size.
 type KeySet struct {
-	enc   [][]byte
-	fixed []byte
-	width int
-	dense bool
+	enc    [][]byte
+	packed []byte
+	ends   []int32 // non-nil for integer keys
+	dense  bool
 }
 
 // Len returns the number of keys.
 func (k *KeySet) Len() int {
-	if k.width > 0 {
-		return len(k.fixed) / k.width
+	if k.ends != nil {
+		return len(k.ends)
 	}
 	return len(k.enc)
 }
 
 // key returns key i.
 func (k *KeySet) key(i int) []byte {
-	if k.width > 0 {
-		end := (i + 1) * k.width
-		return k.fixed[i*k.width : end : end]
+	if k.ends != nil {
+		start := int32(0)
+		if i > 0 {
+			start = k.ends[i-1]
+		}
+		end := k.ends[i]
+		return k.packed[start:end:end]
 	}
 	return k.enc[i]
 }
-
-// IntKeyWidth is the length of an encoded Int (index.AppendInt).
-const IntKeyWidth = 9
 
 // distinctInts is distinctKeys for one Int column, the common key: it
 // deduplicates and sorts the integers and encodes only the distinct ones.
@@ -165,12 +166,18 @@ func distinctInts(src RowSource, col int) (keys KeySet, of []int32, ok bool) {
 	if !sorted {
 		uniq = dedupeInts(ints, of)
 	}
-	buf := make([]byte, 0, IntKeyWidth*len(uniq))
+	size := 0
 	for _, x := range uniq {
+		size += index.IntKeyLen(x)
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int32, len(uniq))
+	for i, x := range uniq {
 		buf = index.AppendInt(buf, x)
+		ends[i] = int32(len(buf))
 	}
 	dense := len(uniq) > 1 && uint64(uniq[len(uniq)-1]-uniq[0]) < uint64(2*len(uniq))
-	return KeySet{fixed: buf, width: IntKeyWidth, dense: dense}, of, true
+	return KeySet{packed: buf, ends: ends, dense: dense}, of, true
 }
 
 // IntScratch recycles distinctInts' integer buffers across transactions:

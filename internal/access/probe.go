@@ -64,19 +64,24 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 				return r.probeStep(keys, &i, &gap, &reseek, e.Key, e.Val, ncols, &err, fn)
 			})
 		}
-		if keys.width > 0 && keys.width <= 16 && ncols == 1 {
-			// Fixed-width keys of one column, within the prefix every tree
-			// item holds inline: entries are matched without reading them
-			// or their keys, unless they match.
-			width, tag := keys.width, uint64(keys.fixed[0])<<56
+		if keys.ends != nil && ncols == 1 {
+			// Integer keys of one column, within the prefix every tree
+			// item holds inline (at most 9 bytes of 16): entries are
+			// matched without reading them or their keys, unless they
+			// match. An entry's first bytes, as many as key i has, equal
+			// key i when its first value is key i (an encoded value is
+			// never a prefix of another) and order as the values do.
 			// k0, k1 are key i as the tree's inline words, m0, m1 the
-			// masks of its width: set when i moves.
-			m0, m1 := prefixMasks(width)
-			var k0, k1 uint64
-			setKey := func() { k0, k1 = index.InlinePrefix(keys.fixed[i*width : (i+1)*width]) }
+			// masks of its length: set when i moves.
+			var k0, k1, m0, m1 uint64
+			setKey := func() {
+				key := keys.key(i)
+				k0, k1 = index.InlinePrefix(key)
+				m0, m1 = prefixMasks(len(key))
+			}
 			setKey()
 			visit := func(p0, p1 uint64, it *index.Item) bool {
-				if p0&(0xFF<<56) != tag {
+				if !index.IsIntTag(byte(p0 >> 56)) {
 					// Another type (NULL) leads: compare the bytes.
 					at := i
 					goOn := r.probeStep(keys, &i, &gap, &reseek, it.Key(), it.Val(), ncols, &err, fn)
@@ -85,8 +90,9 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 					}
 					return goOn
 				}
-				p0, p1 = p0&m0, p1&m1
 				for {
+					// Masked to key i's length, which changes with i.
+					p0, p1 := p0&m0, p1&m1
 					if p0 == k0 && p1 == k1 {
 						gap = 0
 						fn(i, it.Val())

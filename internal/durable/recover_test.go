@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cockroachdb/apd/v3"
+	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/catalog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -94,4 +95,41 @@ func TestRecovered_Apply_ValidatesContent(t *testing.T) {
 			require.ErrorIs(t, err, ErrCorrupt)
 		})
 	}
+}
+
+// TestDecodeCommit_Format3LegacyKeys: a format-3 record names the rows it
+// deletes by primary keys whose integers are in the old fixed 8-byte
+// form; decoding gives the current keys, which the trees hold, and a key
+// that is neither form is ErrCorrupt.
+func TestDecodeCommit_Format3LegacyKeys(t *testing.T) {
+	legacy := []byte{0x20, 0x80, 0, 0, 0, 0, 0, 0, 0x2a} // 42
+	record := func(key []byte) []byte {
+		e := &enc{}
+		e.byte(3)
+		e.uvarint(7) // version
+		e.byte(noSchema)
+		e.uvarint(1) // one table
+		e.uvarint(5) // its primary tree
+		e.uvarint(0) // sequence
+		e.uvarint(1) // one change
+		e.byte(0)
+		e.bytes(key)
+		return e.b
+	}
+	r, err := decodeCommit(record(legacy))
+	require.NoError(t, err)
+	require.Len(t, r.tables, 1)
+	want, err := index.AppendKey(nil, int64(42))
+	require.NoError(t, err)
+	assert.Equal(t, [][]byte{want}, r.tables[0].deletes)
+
+	_, err = decodeCommit(record([]byte{0x20, 0x80}))
+	assert.ErrorIs(t, err, ErrCorrupt)
+
+	// A format-4 record keeps its keys as they are.
+	cur := record(want)
+	cur[0] = commitFormat
+	r, err = decodeCommit(cur)
+	require.NoError(t, err)
+	assert.Equal(t, [][]byte{want}, r.tables[0].deletes)
 }
