@@ -809,6 +809,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := scalarFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := textFunc(f.Name, vals, types); ok {
+		return v, t, err
+	}
 	if v, t, ok, err := ev.catalogFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}

@@ -27,7 +27,8 @@ func scalarFuncName(name string) bool {
 		"substr", "substring", "btrim", "ltrim", "rtrim", "replace":
 		return true
 	}
-	return false
+	_, ok := textFuncArgs[name]
+	return ok
 }
 
 // typeList is a function's argument types as a 42883 message lists them.
