@@ -210,6 +210,32 @@ func TestTx_Insert_Errors(t *testing.T) {
 	}
 }
 
+// TestTx_Insert_NotNullFailingRow ensures a NOT NULL violation carries
+// the row it refused, defaults applied, in column order: what a SQL
+// layer renders as PostgreSQL's "Failing row contains".
+func TestTx_Insert_NotNullFailingRow(t *testing.T) {
+	db := semSeededItems(t)
+	tx := semBegin(t, db)
+	defer tx.Rollback()
+	_, err := tx.Insert("items", engine.Row{"id": 1})
+	var ce *engine.ConstraintError
+	require.ErrorAs(t, err, &ce)
+	tb, err := tx.Table("items")
+	require.NoError(t, err)
+	require.Len(t, ce.Row, len(tb.Columns))
+	for i, c := range tb.Columns {
+		switch c.Name {
+		case "id":
+			assert.Equal(t, int64(1), ce.Row[i])
+		case "sku":
+			assert.Nil(t, ce.Row[i])
+		case "qty":
+			assert.Equal(t, int64(0), ce.Row[i], "the default is applied")
+		}
+	}
+	assert.Contains(t, ce.Detail, "failing row contains (1, ")
+}
+
 // TestTx_Insert_UniqueNulls ensures NULLs are distinct in unique indexes, as
 // in PostgreSQL: rows with a NULL in any indexed column never conflict.
 func TestTx_Insert_UniqueNulls(t *testing.T) {

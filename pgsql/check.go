@@ -1,10 +1,13 @@
 package pgsql
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
 )
@@ -113,15 +116,62 @@ func (s *Session) checkRow(ts *tableSchema, vals []any, ev *evaluator) error {
 	return nil
 }
 
-// failingRow renders a row as PostgreSQL's "Failing row contains" does.
+// failingRow renders a row as PostgreSQL's "Failing row contains" does:
+// the columns SQL sees, each in its type's text form cut to 64 bytes (at
+// a character boundary) and "..." when longer, NULL as null.
 func failingRow(ts *tableSchema, vals []any) string {
-	parts := make([]string, len(vals))
+	parts := make([]string, 0, len(vals))
 	for i, v := range vals {
+		if i >= len(ts.types) || ts.isHidden(i) {
+			continue
+		}
 		text, null := Column{typ: ts.types[i]}.Format(v)
 		if null {
 			text = "null"
 		}
-		parts[i] = text
+		parts = append(parts, clipField(text))
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// maxFieldLen is how many bytes of a value PostgreSQL's error details
+// show before cutting it short.
+const maxFieldLen = 64
+
+// clipField cuts text to at most maxFieldLen bytes, not inside a
+// character, and marks the cut with "...".
+func clipField(text string) string {
+	if len(text) <= maxFieldLen {
+		return text
+	}
+	n := maxFieldLen
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	return text[:n] + "..."
+}
+
+// failingRowDetail gives a NOT NULL violation of a statement in tx its
+// DETAIL, "Failing row contains (...).", rendered with the column types
+// of the table the engine named; err is returned unchanged when it is
+// not one or the table cannot be read.
+func (s *Session) failingRowDetail(tx *engine.Tx, err error) error {
+	var ce *engine.ConstraintError
+	var pe *Error
+	if errors.As(err, &pe) && pe.FailingRow() == nil {
+		return err
+	}
+	if pe == nil {
+		if !errors.As(err, &ce) || ce.Row == nil {
+			return err
+		}
+		pe = toError(err)
+	}
+	ts, serr := s.sharedSchema(tx, pe.Table)
+	if serr != nil {
+		return err
+	}
+	c := pe.WithFailingRow(nil)
+	c.Detail = "Failing row contains " + failingRow(ts, pe.FailingRow()) + "."
+	return c
 }

@@ -59,6 +59,9 @@ func toError(err error) *Error {
 				e.Column = ce.Columns[0]
 			}
 			e.Message = `null value in column "` + e.Column + `" of relation "` + ce.Table + `" violates not-null constraint`
+			if ce.Row != nil {
+				e = e.WithFailingRow(ce.Row)
+			}
 		case pgerr.ForeignKeyViolation:
 			// The engine words both directions as PostgreSQL does; its
 			// detail is a Go error's, lower-case and without a period.

@@ -534,7 +534,11 @@ func (s *Session) inStatement(ctx context.Context, tx *engine.Tx, st ir.Statemen
 		return Result{}, err
 	}
 	defer tx.EndStatement()
-	return s.statement(tx, st, args)
+	res, err := s.statement(tx, st, args)
+	if err != nil {
+		err = s.failingRowDetail(tx, err)
+	}
+	return res, err
 }
 
 // statement runs a statement other than transaction control in tx.

@@ -61,6 +61,11 @@ type ConstraintError struct {
 	SQLState   string   // PostgreSQL error code, e.g. "23505"
 	Message    string   // what PostgreSQL's message says, e.g. `duplicate key value violates unique constraint "authors_name_key"`
 	Detail     string   // what PostgreSQL's DETAIL says, e.g. "key (name)=(Le Guin) already exists"
+	// Row is the failing row of a NOT NULL violation, a copy of its
+	// values in column order, which Detail renders; nil for other
+	// errors. A SQL layer renders it again with its columns' types, as
+	// PostgreSQL's "Failing row contains" does.
+	Row []any
 }
 
 // Error returns "reldb: " and the message, then the detail, then the

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -76,7 +77,7 @@ func (d *Table) CheckNotNull(vals []any) error {
 		if vals[i] == nil && d.Cols[i].NotNull {
 			return &ConstraintError{Kind: ErrNotNull, Table: d.Name, Columns: []string{d.Cols[i].Name}, SQLState: StateNotNull,
 				Message: fmt.Sprintf("null value in column %q of relation %q violates not-null constraint", d.Cols[i].Name, d.Name),
-				Detail:  "failing row contains " + renderRow(vals)}
+				Detail:  "failing row contains " + renderRow(vals), Row: slices.Clone(vals)}
 		}
 	}
 	return nil

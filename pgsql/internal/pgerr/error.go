@@ -26,7 +26,23 @@ type Error struct {
 	// row and column say which row of an INSERT's VALUES the error was
 	// raised for, and which of its target columns; see AtRow.
 	row, column int
+	// failing is the row of a NOT NULL violation, for the DETAIL the
+	// SQL layer renders once it knows the table's column types; see
+	// WithFailingRow.
+	failing []any
 }
+
+// WithFailingRow returns a copy of e that carries vals, the row a NOT
+// NULL constraint refused (nil: none), for the "Failing row contains"
+// DETAIL that whoever knows the table's column types writes.
+func (e *Error) WithFailingRow(vals []any) *Error {
+	c := *e
+	c.failing = vals
+	return &c
+}
+
+// FailingRow returns the row WithFailingRow gave e, or nil.
+func (e *Error) FailingRow() []any { return e.failing }
 
 // AtRow returns a copy of e that says it was raised for the row'th row
 // (1-based) of an INSERT's VALUES, and for its column'th target column
