@@ -328,9 +328,10 @@ type modelState struct {
 	// one is the first object made from a single row while nothing else
 	// is in the map; a second one moves it into objs and recs (spill).
 	// written are the objects written (Insert, Update), waiting likewise
-	// until a read needs the maps.
+	// until a read needs the maps: a word per row, in step with the loose
+	// results that hold the rows written.
 	one     looseObj
-	written []looseObj
+	written []writtenObjs
 	// objs maps a stored row (its first value's address identifies the
 	// row version) to its object, per model; recs maps an object back to
 	// the record it was made from.
@@ -368,6 +369,15 @@ type looseObj struct {
 	r   Record
 }
 
+// writtenObjs are objects of model m written in a transaction whose
+// stored rows are in the loose result res: objs[at] is the object of row
+// at, or nil for a row no object of m wrote.
+type writtenObjs struct {
+	m    *model
+	res  *result
+	objs []unsafe.Pointer
+}
+
 // objBlock is the objects made from rows of one result, in one array:
 // object i is row at[i] of res, or row i when at is nil.
 type objBlock struct {
@@ -403,9 +413,16 @@ func (ms *modelState) spill() {
 		ms.identities(one.m)[one.key] = one.p
 		ms.remember(one.p, one.r)
 	}
-	for _, o := range written {
-		ms.identities(o.m)[o.key] = o.p
-		ms.remember(o.p, o.r)
+	// In the order written: a later version of an object's row replaces
+	// the earlier one as its record.
+	for _, w := range written {
+		ids := ms.identities(w.m)
+		for at, p := range w.objs {
+			if p != nil {
+				ids[&w.res.rows[at][0]] = p
+				ms.remember(p, Record{res: w.res, at: at})
+			}
+		}
 	}
 }
 
@@ -905,7 +922,25 @@ func (tx *Tx) wrote(b *binding, p unsafe.Pointer, r Record, refetch bool) {
 			r = tx.looseRecord(b.d, catalog.RowOf(e.Val))
 		}
 	}
-	ms.written = append(ms.written, looseObj{m: b.m, key: &r.vals()[0], p: p, r: r})
+	ms.noteWritten(b.m, r, p)
+}
+
+// noteWritten records p as the object of model m written as r, a loose
+// record. Writes interleave a few tables, whose loose results fill one
+// after the other, so the list is searched from its end, a few places
+// back: a result met again further back gets a second list, which spill
+// reads in order all the same.
+func (ms *modelState) noteWritten(m *model, r Record, p unsafe.Pointer) {
+	const lookBack = 8
+	for i := len(ms.written) - 1; i >= max(0, len(ms.written)-lookBack); i-- {
+		if w := &ms.written[i]; w.m == m && w.res == r.res {
+			w.objs[r.at] = p
+			return
+		}
+	}
+	w := writtenObjs{m: m, res: r.res, objs: make([]unsafe.Pointer, len(r.res.rows))}
+	w.objs[r.at] = p
+	ms.written = append(ms.written, w)
 }
 
 // Insert inserts an object of a registered type as a row of its table and
