@@ -639,3 +639,86 @@ func TestTyped_Insert_IdentityAcrossTables(t *testing.T) {
 		return nil
 	}))
 }
+
+// TestTyped_Identity_AcrossPaths ensures a row is one object whichever way
+// it is reached again in a transaction: a relation read lazily twice, the
+// prefetched books of one author read with Related, a book got before a
+// lazy read of its author's books, and every book of two queries.
+func TestTyped_Identity_AcrossPaths(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
+		for id := 100; id < 400; id++ { // enough rows to grow the identity table
+			if _, err := tx.Insert("books", engine.Row{"id": id, "author_id": 3, "title": fmt.Sprint("b", id), "year": id}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		a, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		first, err := engine.Related[tBook](tx, a, "books")
+		require.NoError(t, err)
+		again, err := engine.Related[tBook](tx, a, "books")
+		require.NoError(t, err)
+		require.Len(t, again, 3)
+		for i := range first {
+			assert.Same(t, first[i], again[i], "lazy twice, book %d", first[i].ID)
+		}
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		authors, err := engine.All[tAuthor](engine.QueryOf[tAuthor](tx).Prefetch("books"))
+		require.NoError(t, err)
+		books, err := engine.Related[tBook](tx, authors[1], "books")
+		require.NoError(t, err, "prefetched: no load")
+		require.Len(t, books, 2)
+		assert.Same(t, authors[1].Books[0], books[0])
+		assert.Same(t, authors[1].Books[1], books[1])
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		b, err := engine.Get[tBook](tx, 11)
+		require.NoError(t, err)
+		a, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		books, err := engine.Related[tBook](tx, a, "books")
+		require.NoError(t, err)
+		require.Len(t, books, 3)
+		var found bool
+		for _, x := range books {
+			if x.ID == 11 {
+				assert.Same(t, b, x, "the book got before")
+				found = true
+			} else {
+				assert.NotSame(t, b, x)
+			}
+			assert.Equal(t, int64(1), x.AuthorID)
+		}
+		assert.True(t, found)
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		all, err := engine.Find[tBook](tx)
+		require.NoError(t, err)
+		some, err := engine.Find[tBook](tx, engine.Gt("year", 150))
+		require.NoError(t, err)
+		all2, err := engine.Find[tBook](tx)
+		require.NoError(t, err)
+		require.Len(t, all, 306)
+		byID := map[int64]*tBook{}
+		for i, b := range all {
+			byID[b.ID] = b
+			assert.Same(t, b, all2[i])
+		}
+		require.NotEmpty(t, some)
+		for _, b := range some {
+			assert.Same(t, byID[b.ID], b, "book %d", b.ID)
+			if b.ID >= 100 {
+				assert.Equal(t, int(b.ID), b.Year, "values of the row")
+			}
+		}
+		return nil
+	}))
+}
