@@ -631,19 +631,24 @@ func Get[T any](tx *Tx, key any) (*T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get: %w", err)
 	}
-	r, err := tx.Get(m.table, key)
-	if err != nil {
+	// Tx.Get's steps, with the table looked up once, by the binding.
+	if err := tx.live(); err != nil {
 		return nil, err
 	}
-	return objectOf[T](tx, m, r)
-}
-
-func objectOf[T any](tx *Tx, m *model, r Record) (*T, error) {
+	if err := tx.statement(); err != nil {
+		return nil, err
+	}
 	b, err := tx.bind(m)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("get: %w", err)
 	}
-	p, err := tx.objectOfRecord(b, r)
+	vals, _, err := tx.lookup(b.d, key)
+	if err != nil {
+		tx.counted(LoadGet, m.table, 1, 0)
+		return nil, fmt.Errorf("get from %s: %w", m.table, err)
+	}
+	tx.counted(LoadGet, m.table, 1, 1)
+	p, err := tx.objectOfRecord(b, tx.looseRecord(b.d, vals))
 	if err != nil {
 		return nil, err
 	}
@@ -723,7 +728,15 @@ func All[T any](q *Query) ([]*T, error) {
 
 // Find returns the objects of a registered type whose rows match conds.
 func Find[T any](tx *Tx, conds ...Cond) ([]*T, error) {
-	return All[T](QueryOf[T](tx).Where(conds...))
+	m, err := modelOf[T](tx.db)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	recs, err := tx.Query(m.table).Where(conds...).All()
+	if err != nil {
+		return nil, err
+	}
+	return objectsOf[T](tx, m, recs)
 }
 
 // Related returns the objects related to v by the named relation, as

@@ -45,10 +45,17 @@ type modelState struct {
 
 // firstResults is the first storage of a modelState's blocks and sole,
 // made with the first result's objects: a transaction that reads a result
-// or two needs no more, and one that reads single rows needs none.
+// or two needs no more, and one that reads single rows needs none. A
+// transaction whose first typed read is a result makes its modelState
+// with them, in one allocation (withFirst).
 type firstResults struct {
 	blocks [2]objBlock
 	sole   [2]soleResult
+}
+
+type withFirst struct {
+	ms    modelState
+	first firstResults
 }
 
 // looseObj is an object made from one row, of model m, whose row's first
@@ -364,7 +371,12 @@ func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
 //
 // REQUIRES: len(dst) == len(res.rows).
 func (tx *Tx) objects(b *binding, res *result, dst []unsafe.Pointer) error {
-	ms := tx.modelState()
+	if tx.models == nil {
+		w := new(withFirst)
+		w.ms.blocks, w.ms.sole = w.first.blocks[:0], w.first.sole[:0]
+		tx.models = &w.ms
+	}
+	ms := tx.models
 	ms.spill()
 	ids := ms.idsOf(b.m)
 	sole := -1
