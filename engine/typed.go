@@ -559,6 +559,7 @@ func (tx *Tx) wrote(b *binding, p unsafe.Pointer, r Record, refetch bool) {
 // reads in order all the same.
 func (ms *modelState) noteWritten(m *model, r Record, p unsafe.Pointer) {
 	const lookBack = 8
+	ms.maps()
 	for i := len(ms.written) - 1; i >= max(0, len(ms.written)-lookBack); i-- {
 		if w := &ms.written[i]; w.m == m && w.res == r.res {
 			w.objs[r.at] = p

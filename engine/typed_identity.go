@@ -20,14 +20,22 @@ import (
 
 // modelState is a transaction's identity map. Every part is made when
 // first needed: a transaction that reads one object (a point get) makes
-// none of them.
+// only the few words of one.
 type modelState struct {
 	// one is the first object made from a single row while nothing else
-	// is in the map; a second one moves it into ids and recs (spill).
-	// written are the objects written (Insert, Update), waiting likewise
+	// is in the map; a second one moves it into the maps (spill).
+	one looseObj
+	// maps holds the rest, made with the second object, the first
+	// result or the first write.
+	*modelMaps
+}
+
+// modelMaps is the part of a modelState that a transaction of one object
+// does without.
+type modelMaps struct {
+	// written are the objects written (Insert, Update), waiting like one
 	// until a read needs the maps: a word per row, in step with the loose
 	// results that hold the rows written.
-	one     looseObj
 	written []writtenObjs
 	// ids is the identity table of each model that has one. While a
 	// model's objects all come from one result, that result's block is
@@ -43,6 +51,14 @@ type modelState struct {
 	recs   map[unsafe.Pointer]Record
 }
 
+// maps returns ms.modelMaps, made on first use.
+func (ms *modelState) maps() *modelMaps {
+	if ms.modelMaps == nil {
+		ms.modelMaps = &modelMaps{}
+	}
+	return ms.modelMaps
+}
+
 // firstResults is the first storage of a modelState's blocks and sole,
 // made with the first result's objects: a transaction that reads a result
 // or two needs no more, and one that reads single rows needs none. A
@@ -55,6 +71,7 @@ type firstResults struct {
 
 type withFirst struct {
 	ms    modelState
+	maps  modelMaps
 	first firstResults
 }
 
@@ -106,16 +123,18 @@ type modelIDs struct {
 
 // empty reports whether no object has been made.
 func (ms *modelState) empty() bool {
-	return ms.one.m == nil && len(ms.written) == 0 && len(ms.ids) == 0 && len(ms.sole) == 0 && len(ms.blocks) == 0 && ms.recs == nil
+	mm := ms.modelMaps
+	return ms.one.m == nil && (mm == nil || len(mm.written) == 0 && len(mm.ids) == 0 && len(mm.sole) == 0 && len(mm.blocks) == 0 && mm.recs == nil)
 }
 
 // spill moves the objects in ms.one and ms.written into the maps.
 func (ms *modelState) spill() {
-	if ms.one.m == nil && len(ms.written) == 0 {
+	if ms.one.m == nil && (ms.modelMaps == nil || len(ms.written) == 0) {
 		return
 	}
-	one, written := ms.one, ms.written
-	ms.one, ms.written = looseObj{}, nil
+	mm := ms.maps()
+	one, written := ms.one, mm.written
+	ms.one, mm.written = looseObj{}, nil
 	if one.m != nil {
 		ms.identities(one.m).put(one.key, one.p)
 		ms.remember(one.p, one.r)
@@ -135,6 +154,7 @@ func (ms *modelState) spill() {
 
 // remember notes the record an object stands for.
 func (ms *modelState) remember(p unsafe.Pointer, r Record) {
+	ms.maps()
 	if ms.recs == nil {
 		ms.recs = map[unsafe.Pointer]Record{}
 	}
@@ -144,6 +164,7 @@ func (ms *modelState) remember(p unsafe.Pointer, r Record) {
 // addBlock adds a result's block of objects, in address order: blocks are
 // mostly allocated at rising addresses, so this is mostly an append.
 func (ms *modelState) addBlock(blk objBlock) {
+	ms.maps()
 	if cap(ms.blocks) == 0 {
 		f := new(firstResults)
 		ms.blocks, ms.sole = f.blocks[:0], f.sole[:0]
@@ -162,6 +183,9 @@ func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
 		return ms.one.r, true
 	}
 	ms.spill()
+	if ms.modelMaps == nil {
+		return Record{}, false
+	}
 	if r, ok := ms.recs[p]; ok {
 		return r, true
 	}
@@ -198,6 +222,9 @@ func (tx *Tx) modelState() *modelState {
 // soleOf returns where m's sole result is in ms.sole, or -1. A
 // transaction uses few models: a short list beats a map.
 func (ms *modelState) soleOf(m *model) int {
+	if ms.modelMaps == nil {
+		return -1
+	}
 	for i := range ms.sole {
 		if ms.sole[i].m == m {
 			return i
@@ -208,6 +235,9 @@ func (ms *modelState) soleOf(m *model) int {
 
 // idsOf returns m's identity table, or nil if it has none yet.
 func (ms *modelState) idsOf(m *model) *rowObjects {
+	if ms.modelMaps == nil {
+		return nil
+	}
 	for i := range ms.ids {
 		if ms.ids[i].m == m {
 			return ms.ids[i].ids
@@ -232,7 +262,8 @@ func (ms *modelState) identities(m *model) *rowObjects {
 		}
 		ms.sole = slices.Delete(ms.sole, i, i+1)
 	}
-	ms.ids = append(ms.ids, modelIDs{m: m, ids: ids})
+	mm := ms.maps()
+	mm.ids = append(mm.ids, modelIDs{m: m, ids: ids})
 	return ids
 }
 
@@ -373,7 +404,8 @@ func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
 func (tx *Tx) objects(b *binding, res *result, dst []unsafe.Pointer) error {
 	if tx.models == nil {
 		w := new(withFirst)
-		w.ms.blocks, w.ms.sole = w.first.blocks[:0], w.first.sole[:0]
+		w.maps.blocks, w.maps.sole = w.first.blocks[:0], w.first.sole[:0]
+		w.ms.modelMaps = &w.maps
 		tx.models = &w.ms
 	}
 	ms := tx.models
@@ -442,7 +474,7 @@ func (tx *Tx) objects(b *binding, res *result, dst []unsafe.Pointer) error {
 			// The model's first result: every row is new (a result
 			// holds each row once), and its block serves as the
 			// identity map until another result comes.
-			ms.sole = append(ms.sole, soleResult{m: b.m, block: blk})
+			ms.sole = append(ms.sole, soleResult{m: b.m, block: blk}) // addBlock made the maps
 		}
 	}
 	for _, rel := range b.m.rels {
