@@ -60,13 +60,13 @@ func (ms *modelState) maps() *modelMaps {
 }
 
 // firstResults is the first storage of a modelState's blocks and sole,
-// made with the first result's objects: a transaction that reads a result
-// or two needs no more, and one that reads single rows needs none. A
+// made with the first result's objects: a transaction that reads one
+// result needs no more, and one that reads single rows needs none. A
 // transaction whose first typed read is a result makes its modelState
-// with them, in one allocation (withFirst).
+// with them, in one allocation of 256 bytes (withFirst).
 type firstResults struct {
-	blocks [2]objBlock
-	sole   [2]soleResult
+	blocks [1]objBlock
+	sole   [1]soleResult
 }
 
 type withFirst struct {
@@ -98,9 +98,16 @@ type writtenObjs struct {
 type objBlock struct {
 	base unsafe.Pointer // the array; keeps it alive while the tx lives
 	size uintptr        // of one object
-	n    int            // objects in the array
 	res  *result
 	at   []int
+}
+
+// len returns the number of objects in the block.
+func (blk *objBlock) len() int {
+	if blk.at != nil {
+		return len(blk.at)
+	}
+	return len(blk.res.rows)
 }
 
 // object returns the block's object i.
@@ -202,7 +209,7 @@ func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
 	found := &ms.blocks[i-1]
 	off := uintptr(p) - uintptr(found.base)
 	k := int(off / found.size)
-	if k >= found.n || off%found.size != 0 {
+	if k >= found.len() || off%found.size != 0 {
 		return Record{}, false
 	}
 	if found.at != nil {
@@ -256,7 +263,7 @@ func (ms *modelState) identities(m *model) *rowObjects {
 	ids := new(rowObjects)
 	if i := ms.soleOf(m); i >= 0 {
 		blk := &ms.sole[i].block
-		ids.grow(blk.n)
+		ids.grow(blk.len())
 		for at, row := range blk.res.rows {
 			ids.put(&row[0], blk.object(at))
 		}
@@ -449,7 +456,7 @@ func (tx *Tx) objects(b *binding, res *result, dst []unsafe.Pointer) error {
 		}
 	}
 	if n > 0 {
-		blk := objBlock{base: b.m.newArray(n), size: b.m.typ.Size(), n: n, res: res, at: fresh}
+		blk := objBlock{base: b.m.newArray(n), size: b.m.typ.Size(), res: res, at: fresh}
 		for i := range n {
 			at := i
 			if fresh != nil {
