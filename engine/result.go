@@ -31,10 +31,6 @@ type result struct {
 type resultMore struct {
 	// partial is set while the rows stream to a Query.Each callback.
 	partial bool
-	// typed1 and typed are the typed API's objects of the rows, per
-	// model, in front of its identity map: the first model's in typed1.
-	typed1 typedObjs
-	typed  []typedObjs
 }
 
 // relSet is the relations loaded for every row of a result, by the name
@@ -73,15 +69,6 @@ func (res *result) setRel(name string, l *loaded) {
 	}
 	s.names = append(s.names, name)
 	s.rels = append(s.rels, l)
-}
-
-// addTyped records the objects made of the result's rows for a model.
-func (more *resultMore) addTyped(t typedObjs) {
-	if more.typed1.m == nil {
-		more.typed1 = t
-		return
-	}
-	more.typed = append(more.typed, t)
 }
 
 // extra returns the result's rarely used part, making it on first use.

@@ -1,11 +1,9 @@
 package engine
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -321,360 +319,6 @@ func (tx *Tx) bind(m *model) (*binding, error) {
 	return b, nil
 }
 
-// modelState is a transaction's identity map: each stored row is one
-// object per transaction and type. Every part is made when first needed:
-// a transaction that reads one object (a point get) makes none of them.
-type modelState struct {
-	// one is the first object made from a single row while nothing else
-	// is in the map; a second one moves it into objs and recs (spill).
-	// written are the objects written (Insert, Update), waiting likewise
-	// until a read needs the maps.
-	one     looseObj
-	written []looseObj
-	// objs maps a stored row (its first value's address identifies the
-	// row version) to its object, per model; recs maps an object back to
-	// the record it was made from.
-	//
-	// While a model's objects all come from one result, the result's own
-	// objs are the identity map and objs has no entry: sole names that
-	// result. The map is built when a second result or a single row of
-	// the model is met.
-	objs map[*model]map[*any]unsafe.Pointer
-	sole []soleResult
-	// blocks finds the record of an object made from a result: objects
-	// are allocated in one block per result. Blocks are appended as they
-	// are made and sorted by address when an object is looked up
-	// (sorted says how many are in order). recs holds the rest: objects
-	// made one at a time or written.
-	blocks []objBlock
-	sorted int
-	recs   map[unsafe.Pointer]Record
-}
-
-// firstResults is the first storage of a modelState's blocks and sole,
-// made with the first result's objects: a transaction that reads a result
-// or two needs no more, and one that reads single rows needs none.
-type firstResults struct {
-	blocks [2]objBlock
-	sole   [2]soleResult
-}
-
-// looseObj is an object made from one row, of model m, whose row's first
-// value is at key, read as r.
-type looseObj struct {
-	m   *model
-	key *any
-	p   unsafe.Pointer
-	r   Record
-}
-
-// objBlock is the objects made from rows of one result, in one array:
-// object i is row at[i] of res, or row i when at is nil.
-type objBlock struct {
-	base unsafe.Pointer // the array; keeps it alive while the tx lives
-	size uintptr        // of one object
-	n    int            // objects in the array
-	def  *catalog.Table
-	res  *result
-	at   []int
-}
-
-// soleResult is the one result a model's objects all come from so far,
-// with those objects by position.
-type soleResult struct {
-	m    *model
-	res  *result
-	objs []unsafe.Pointer
-}
-
-// empty reports whether no object has been made.
-func (ms *modelState) empty() bool {
-	return ms.one.m == nil && len(ms.written) == 0 && ms.objs == nil && len(ms.sole) == 0 && len(ms.blocks) == 0 && ms.recs == nil
-}
-
-// spill moves the objects in ms.one and ms.written into the maps.
-func (ms *modelState) spill() {
-	if ms.one.m == nil && len(ms.written) == 0 {
-		return
-	}
-	one, written := ms.one, ms.written
-	ms.one, ms.written = looseObj{}, nil
-	if one.m != nil {
-		ms.identities(one.m)[one.key] = one.p
-		ms.remember(one.p, one.r)
-	}
-	for _, o := range written {
-		ms.identities(o.m)[o.key] = o.p
-		ms.remember(o.p, o.r)
-	}
-}
-
-// remember notes the record an object stands for.
-func (ms *modelState) remember(p unsafe.Pointer, r Record) {
-	if ms.recs == nil {
-		ms.recs = map[unsafe.Pointer]Record{}
-	}
-	ms.recs[p] = r
-}
-
-// recordOfObject returns the record an object was made from or written
-// as in this transaction.
-func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
-	if ms.one.m != nil && ms.one.p == p {
-		return ms.one.r, true
-	}
-	ms.spill()
-	if r, ok := ms.recs[p]; ok {
-		return r, true
-	}
-	if ms.sorted < len(ms.blocks) {
-		slices.SortFunc(ms.blocks, func(a, b objBlock) int { return cmp.Compare(uintptr(a.base), uintptr(b.base)) })
-		ms.sorted = len(ms.blocks)
-	}
-	// The last block that starts at or before p.
-	i, _ := slices.BinarySearchFunc(ms.blocks, uintptr(p), func(b objBlock, t uintptr) int {
-		if uintptr(b.base) <= t {
-			return -1
-		}
-		return 1
-	})
-	if i == 0 {
-		return Record{}, false
-	}
-	found := &ms.blocks[i-1]
-	off := uintptr(p) - uintptr(found.base)
-	k := int(off / found.size)
-	if k >= found.n || off%found.size != 0 {
-		return Record{}, false
-	}
-	if found.at != nil {
-		k = found.at[k]
-	}
-	return Record{res: found.res, at: k}, true
-}
-
-// modelState returns the transaction's identity map, made on first use.
-func (tx *Tx) modelState() *modelState {
-	if tx.models == nil {
-		tx.models = &modelState{}
-	}
-	return tx.models
-}
-
-// soleOf returns where m's sole result is in ms.sole, or -1. A
-// transaction uses few models: a short list beats a map.
-func (ms *modelState) soleOf(m *model) int {
-	for i := range ms.sole {
-		if ms.sole[i].m == m {
-			return i
-		}
-	}
-	return -1
-}
-
-// identities returns a model's identity map, building it from its sole
-// result if there is one.
-func (ms *modelState) identities(m *model) map[*any]unsafe.Pointer {
-	ms.spill()
-	ids := ms.objs[m]
-	if ids != nil {
-		return ids
-	}
-	if i := ms.soleOf(m); i >= 0 {
-		sole := ms.sole[i]
-		ids = make(map[*any]unsafe.Pointer, len(sole.res.rows))
-		for at, row := range sole.res.rows {
-			ids[&row[0]] = sole.objs[at]
-		}
-		ms.sole = slices.Delete(ms.sole, i, i+1)
-	} else {
-		ids = map[*any]unsafe.Pointer{}
-	}
-	if ms.objs == nil {
-		ms.objs = map[*model]map[*any]unsafe.Pointer{}
-	}
-	ms.objs[m] = ids
-	return ids
-}
-
-// objectOfRecord returns the object of one record, making it the first
-// time its row is met. A record of a result of several rows makes the
-// objects of the whole result (objects).
-func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
-	if !r.res.loose {
-		objs, err := tx.objects(b, r.res)
-		if err != nil {
-			return nil, err
-		}
-		return objs[r.at], nil
-	}
-	ms := tx.modelState()
-	vals := r.vals()
-	key := &vals[0]
-	if ms.one.m == b.m && ms.one.key == key {
-		return ms.one.p, nil
-	}
-	var ids map[*any]unsafe.Pointer
-	if !ms.empty() {
-		ids = ms.identities(b.m)
-		if p, ok := ids[key]; ok {
-			return p, nil
-		}
-	}
-	p := reflect.New(b.m.typ).UnsafePointer()
-	if err := b.set(p, vals); err != nil {
-		return nil, err
-	}
-	if ids == nil {
-		ms.one = looseObj{m: b.m, key: key, p: p, r: r}
-		return p, nil
-	}
-	ids[key] = p
-	ms.remember(p, r)
-	return p, nil
-}
-
-// objects returns the objects of every row of a result, by position,
-// making those of rows met for the first time — in one allocation — and
-// filling relation fields from the relations loaded for the result, level
-// by level down a prefetch: a relation's objects are made once for the
-// level, and each row's slice is a window on one shared array. A field
-// already set (an object made earlier, from another result) is kept.
-func (tx *Tx) objects(b *binding, res *result) ([]unsafe.Pointer, error) {
-	if objs := res.objectsOf(b.m); objs != nil {
-		return objs, nil
-	}
-	ms := tx.modelState()
-	ms.spill()
-	if cap(ms.blocks) == 0 {
-		f := new(firstResults)
-		ms.blocks, ms.sole = f.blocks[:0], f.sole[:0]
-	}
-	objs := make([]unsafe.Pointer, len(res.rows))
-	var fresh []int
-	var ids map[*any]unsafe.Pointer
-	first := ms.objs[b.m] == nil && ms.soleOf(b.m) < 0
-	n := len(res.rows)
-	if !first {
-		ids = ms.identities(b.m)
-		for at, row := range res.rows {
-			if p, ok := ids[&row[0]]; ok {
-				objs[at] = p
-			} else {
-				fresh = append(fresh, at)
-			}
-		}
-		n = len(fresh)
-	}
-	// The model's first result: every row is new (a result holds each
-	// row once), fresh stays nil for "every row, in order", and its
-	// objects serve as the identity map until another result comes.
-	if n > 0 {
-		size := b.m.typ.Size()
-		block := b.m.newArray(n)
-		for i := range n {
-			at := i
-			if fresh != nil {
-				at = fresh[i]
-			}
-			p := unsafe.Add(block, uintptr(i)*size)
-			if err := b.set(p, res.rows[at]); err != nil {
-				return nil, err // nothing is registered: the objects are garbage
-			}
-			objs[at] = p
-		}
-		if size > 0 {
-			ms.blocks = append(ms.blocks, objBlock{base: block, size: size, n: n, def: b.d, res: res, at: fresh})
-		}
-		if ids != nil {
-			for _, at := range fresh {
-				ids[&res.rows[at][0]] = objs[at]
-			}
-		}
-	}
-	if first {
-		ms.sole = append(ms.sole, soleResult{m: b.m, res: res, objs: objs})
-	}
-	res.extra().addTyped(typedObjs{m: b.m, objs: objs})
-	for _, rel := range b.m.rels {
-		if l := res.rels.get(rel.name); l != nil {
-			l.markUsed(tx)
-			if err := tx.fillRelation(b, rel, l, objs); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return objs, nil
-}
-
-// typedObjs are the objects of a result's rows for one model.
-type typedObjs struct {
-	m    *model
-	objs []unsafe.Pointer
-}
-
-// objectsOf returns the objects made of the result's rows for m, or nil.
-func (res *result) objectsOf(m *model) []unsafe.Pointer {
-	if res.more == nil {
-		return nil
-	}
-	more := res.more
-	if more.typed1.m == m {
-		return more.typed1.objs
-	}
-	for _, t := range more.typed {
-		if t.m == m {
-			return t.objs
-		}
-	}
-	return nil
-}
-
-// fillRelation sets a relation field of a result's objects, where it is
-// not set yet, from the relation loaded for the result.
-func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Pointer) error {
-	field := b.m.typ.Field(rel.field)
-	um, ok := tx.db.models.Load(rel.elem)
-	if !ok {
-		return fmt.Errorf("%v field %s: %w: type %v is not registered (engine.Register)", b.m.typ, field.Name, ErrSchema, rel.elem)
-	}
-	if to, _, err := tx.target(l.rel); err != nil || to.Name != um.(*model).table {
-		return fmt.Errorf("%v field %s: %w: relation %s does not lead to table %q of type %v", b.m.typ, field.Name, ErrSchema, l.rel.key, um.(*model).table, rel.elem)
-	}
-	ub, err := tx.bind(um.(*model))
-	if err != nil {
-		return err
-	}
-	targets, err := tx.objects(ub, l.next)
-	if err != nil {
-		return err
-	}
-	off := field.Offset
-	if !rel.many {
-		for at, p := range objs {
-			f := (*unsafe.Pointer)(unsafe.Add(p, off))
-			if l.count[at] > 0 && *f == nil {
-				*f = targets[l.ats[l.start[at]]]
-			}
-		}
-		return nil
-	}
-	// One array of pointers in the order of l.ats; a []*U field is laid
-	// out as a []unsafe.Pointer.
-	flat := make([]unsafe.Pointer, len(l.ats))
-	for j, at := range l.ats {
-		flat[j] = targets[at]
-	}
-	for at, p := range objs {
-		f := (*[]unsafe.Pointer)(unsafe.Add(p, off))
-		if n := int(l.count[at]); n > 0 && len(*f) == 0 {
-			s := int(l.start[at])
-			*f = flat[s : s+n : s+n]
-		}
-	}
-	return nil
-}
-
 // set stores a row's values into the column fields of the object at p.
 func (b *binding) set(p unsafe.Pointer, vals []any) error {
 	for i := range b.m.cols {
@@ -905,7 +549,26 @@ func (tx *Tx) wrote(b *binding, p unsafe.Pointer, r Record, refetch bool) {
 			r = tx.looseRecord(b.d, catalog.RowOf(e.Val))
 		}
 	}
-	ms.written = append(ms.written, looseObj{m: b.m, key: &r.vals()[0], p: p, r: r})
+	ms.noteWritten(b.m, r, p)
+}
+
+// noteWritten records p as the object of model m written as r, a loose
+// record. Writes interleave a few tables, whose loose results fill one
+// after the other, so the list is searched from its end, a few places
+// back: a result met again further back gets a second list, which spill
+// reads in order all the same.
+func (ms *modelState) noteWritten(m *model, r Record, p unsafe.Pointer) {
+	const lookBack = 8
+	ms.maps()
+	for i := len(ms.written) - 1; i >= max(0, len(ms.written)-lookBack); i-- {
+		if w := &ms.written[i]; w.m == m && w.res == r.res {
+			w.objs[r.at] = p
+			return
+		}
+	}
+	w := writtenObjs{m: m, res: r.res, objs: make([]unsafe.Pointer, len(r.res.rows))}
+	w.objs[r.at] = p
+	ms.written = append(ms.written, w)
 }
 
 // Insert inserts an object of a registered type as a row of its table and
@@ -969,26 +632,33 @@ func Get[T any](tx *Tx, key any) (*T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get: %w", err)
 	}
-	r, err := tx.Get(m.table, key)
-	if err != nil {
+	// Tx.Get's steps, with the table looked up once, by the binding.
+	if err := tx.live(); err != nil {
 		return nil, err
 	}
-	return objectOf[T](tx, m, r)
-}
-
-func objectOf[T any](tx *Tx, m *model, r Record) (*T, error) {
+	if err := tx.statement(); err != nil {
+		return nil, err
+	}
 	b, err := tx.bind(m)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("get: %w", err)
 	}
-	p, err := tx.objectOfRecord(b, r)
+	vals, _, err := tx.lookup(b.d, key)
+	if err != nil {
+		tx.counted(LoadGet, m.table, 1, 0)
+		return nil, fmt.Errorf("get from %s: %w", m.table, err)
+	}
+	tx.counted(LoadGet, m.table, 1, 1)
+	p, err := tx.objectOfRecord(b, tx.looseRecord(b.d, vals))
 	if err != nil {
 		return nil, err
 	}
 	return (*T)(p), nil
 }
 
-// objectsOf returns the objects of records that share one result.
+// objectsOf returns the objects of records. Records that are every row of
+// a result, in order (a query's, a lazy relation's), have their objects
+// made straight into the slice returned; others are looked up one by one.
 func objectsOf[T any](tx *Tx, m *model, recs []Record) ([]*T, error) {
 	out := make([]*T, len(recs))
 	if len(recs) == 0 {
@@ -998,6 +668,14 @@ func objectsOf[T any](tx *Tx, m *model, recs []Record) ([]*T, error) {
 	if err != nil {
 		return nil, err
 	}
+	if res := recs[0].res; !res.loose && len(res.rows) == len(recs) && wholeResult(recs) {
+		// A *T is laid out as an unsafe.Pointer.
+		dst := unsafe.Slice((*unsafe.Pointer)(unsafe.Pointer(unsafe.SliceData(out))), len(out))
+		if err := tx.objects(b, res, dst); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
 	for i, r := range recs {
 		p, err := tx.objectOfRecord(b, r)
 		if err != nil {
@@ -1006,6 +684,18 @@ func objectsOf[T any](tx *Tx, m *model, recs []Record) ([]*T, error) {
 		out[i] = (*T)(p)
 	}
 	return out, nil
+}
+
+// wholeResult reports whether record i is row i of the first record's
+// result, for every i.
+func wholeResult(recs []Record) bool {
+	res := recs[0].res
+	for i, r := range recs {
+		if r.res != res || r.at != i {
+			return false
+		}
+	}
+	return true
 }
 
 // QueryOf starts a query on the table of a registered type; run it with
@@ -1039,7 +729,15 @@ func All[T any](q *Query) ([]*T, error) {
 
 // Find returns the objects of a registered type whose rows match conds.
 func Find[T any](tx *Tx, conds ...Cond) ([]*T, error) {
-	return All[T](QueryOf[T](tx).Where(conds...))
+	m, err := modelOf[T](tx.db)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	recs, err := tx.Query(m.table).Where(conds...).All()
+	if err != nil {
+		return nil, err
+	}
+	return objectsOf[T](tx, m, recs)
 }
 
 // Related returns the objects related to v by the named relation, as

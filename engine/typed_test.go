@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/cockroachdb/apd/v3"
@@ -518,4 +519,206 @@ func TestTyped_InsertCopiesFields(t *testing.T) {
 	err = db.Update(trCtx, func(tx *engine.Tx) error { return engine.Insert(tx, big) })
 	require.ErrorIs(t, err, engine.ErrNumericOverflow)
 	assert.Zero(t, big.ID, "a failed insert leaves the object as it was")
+}
+
+type (
+	wRow0 struct{ ID, N int64 }
+	wRow1 wRow0
+	wRow2 wRow0
+	wRow3 wRow0
+	wRow4 wRow0
+	wRow5 wRow0
+	wRow6 wRow0
+	wRow7 wRow0
+	wRow8 wRow0
+	wRow9 wRow0
+	wRowA wRow0
+)
+
+// wTable is one of the tables of TestTyped_Insert_IdentityAcrossTables,
+// with an insert and a get of its model.
+type wTable struct {
+	insert func(tx *engine.Tx, id, n int64) (any, error)
+	get    func(tx *engine.Tx, id int64) (any, int64, error)
+	update func(tx *engine.Tx, obj any, n int64) error
+}
+
+func wTableOf[T ~struct{ ID, N int64 }](t *testing.T, db *engine.DB, name string) wTable {
+	require.NoError(t, engine.Register[T](db, name))
+	return wTable{
+		insert: func(tx *engine.Tx, id, n int64) (any, error) {
+			v := &T{ID: id, N: n}
+			return v, engine.Insert(tx, v)
+		},
+		get: func(tx *engine.Tx, id int64) (any, int64, error) {
+			v, err := engine.Get[T](tx, id)
+			if err != nil {
+				return nil, 0, err
+			}
+			return v, wRow0(*v).N, nil
+		},
+		update: func(tx *engine.Tx, obj any, n int64) error {
+			v := obj.(*T)
+			*v = T(wRow0{ID: wRow0(*v).ID, N: n})
+			return engine.Update(tx, v)
+		},
+	}
+}
+
+// TestTyped_Insert_IdentityAcrossTables ensures every object inserted in
+// a transaction that writes many tables in turn (more than the identity
+// map's written list looks back over) is the object a later Get of its
+// row returns, and that an object written twice is found with its last
+// values.
+func TestTyped_Insert_IdentityAcrossTables(t *testing.T) {
+	var tables []engine.Table
+	for k := range 11 {
+		tables = append(tables, engine.Table{Name: fmt.Sprintf("w%d", k), PrimaryKey: []string{"id"},
+			Columns: []engine.Column{{Name: "id", Type: engine.Int}, {Name: "n", Type: engine.Int}}})
+	}
+	db := testutil.OpenDB(t, tables...)
+	ws := []wTable{wTableOf[wRow0](t, db, "w0"), wTableOf[wRow1](t, db, "w1"), wTableOf[wRow2](t, db, "w2"),
+		wTableOf[wRow3](t, db, "w3"), wTableOf[wRow4](t, db, "w4"), wTableOf[wRow5](t, db, "w5"),
+		wTableOf[wRow6](t, db, "w6"), wTableOf[wRow7](t, db, "w7"), wTableOf[wRow8](t, db, "w8"),
+		wTableOf[wRow9](t, db, "w9"), wTableOf[wRowA](t, db, "w10")}
+	const perTable = 300
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
+		objs := make([][]any, len(ws))
+		for id := range int64(perTable) {
+			for k, w := range ws {
+				v, err := w.insert(tx, id, id)
+				require.NoError(t, err)
+				objs[k] = append(objs[k], v)
+			}
+			if id%7 == 3 { // a second write of an earlier object, in a later result
+				for k, w := range ws {
+					require.NoError(t, w.update(tx, objs[k][id/2], 1000+id))
+				}
+			}
+			if id == 100 || id == 250 { // a new key, twice: found by the last
+				v := objs[0][9].(*wRow0)
+				v.ID = 10000 + id
+				require.NoError(t, engine.Update(tx, v))
+			}
+		}
+		for k, w := range ws {
+			for id := range int64(perTable) {
+				if k == 0 && id == 9 {
+					continue
+				}
+				got, n, err := w.get(tx, id)
+				require.NoError(t, err)
+				require.Same(t, objs[k][id], got, "table w%d row %d", k, id)
+				want := id
+				for u := range int64(perTable) {
+					if u%7 == 3 && u/2 == id {
+						want = 1000 + u // the last update of this row
+					}
+				}
+				require.Equal(t, want, n, "table w%d row %d", k, id)
+			}
+		}
+		// An update after the identity map is built finds the row it read.
+		require.NoError(t, ws[0].update(tx, objs[0][5], -5))
+		got, n, err := ws[0].get(tx, 5)
+		require.NoError(t, err)
+		assert.Same(t, objs[0][5], got)
+		assert.Equal(t, int64(-5), n)
+		// Delete finds the row by the key it was last written with.
+		require.NoError(t, engine.Delete(tx, objs[0][9].(*wRow0)))
+		for _, id := range []int64{9, 10100, 10250} {
+			_, err = tx.Get("w0", id)
+			assert.ErrorIs(t, err, engine.ErrNotFound, "w0 row %d", id)
+		}
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		r, err := tx.Get("w10", 1)
+		require.NoError(t, err)
+		assert.Equal(t, int64(1003), r.Get("n"), "row 1's last update, by the object Get found")
+		return nil
+	}))
+}
+
+// TestTyped_Identity_AcrossPaths ensures a row is one object whichever way
+// it is reached again in a transaction: a relation read lazily twice, the
+// prefetched books of one author read with Related, a book got before a
+// lazy read of its author's books, and every book of two queries.
+func TestTyped_Identity_AcrossPaths(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
+		for id := 100; id < 400; id++ { // enough rows to grow the identity table
+			if _, err := tx.Insert("books", engine.Row{"id": id, "author_id": 3, "title": fmt.Sprint("b", id), "year": id}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		a, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		first, err := engine.Related[tBook](tx, a, "books")
+		require.NoError(t, err)
+		again, err := engine.Related[tBook](tx, a, "books")
+		require.NoError(t, err)
+		require.Len(t, again, 3)
+		for i := range first {
+			assert.Same(t, first[i], again[i], "lazy twice, book %d", first[i].ID)
+		}
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		authors, err := engine.All[tAuthor](engine.QueryOf[tAuthor](tx).Prefetch("books"))
+		require.NoError(t, err)
+		books, err := engine.Related[tBook](tx, authors[1], "books")
+		require.NoError(t, err, "prefetched: no load")
+		require.Len(t, books, 2)
+		assert.Same(t, authors[1].Books[0], books[0])
+		assert.Same(t, authors[1].Books[1], books[1])
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		b, err := engine.Get[tBook](tx, 11)
+		require.NoError(t, err)
+		a, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		books, err := engine.Related[tBook](tx, a, "books")
+		require.NoError(t, err)
+		require.Len(t, books, 3)
+		var found bool
+		for _, x := range books {
+			if x.ID == 11 {
+				assert.Same(t, b, x, "the book got before")
+				found = true
+			} else {
+				assert.NotSame(t, b, x)
+			}
+			assert.Equal(t, int64(1), x.AuthorID)
+		}
+		assert.True(t, found)
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		all, err := engine.Find[tBook](tx)
+		require.NoError(t, err)
+		some, err := engine.Find[tBook](tx, engine.Gt("year", 150))
+		require.NoError(t, err)
+		all2, err := engine.Find[tBook](tx)
+		require.NoError(t, err)
+		require.Len(t, all, 306)
+		byID := map[int64]*tBook{}
+		for i, b := range all {
+			byID[b.ID] = b
+			assert.Same(t, b, all2[i])
+		}
+		require.NotEmpty(t, some)
+		for _, b := range some {
+			assert.Same(t, byID[b.ID], b, "book %d", b.ID)
+			if b.ID >= 100 {
+				assert.Equal(t, int(b.ID), b.Year, "values of the row")
+			}
+		}
+		return nil
+	}))
 }
