@@ -350,7 +350,9 @@ func (a *alteration) constraintNames(ts *tableSchema) ([]string, error) {
 		names = append(names, pkName(ts.def))
 	}
 	for _, ix := range ts.def.Indexes {
-		names = append(names, ix.Name)
+		if !a.s.implicitIndex(a.tx, a.table, ix.Name) { // no constraint's, nor a relation SQL sees
+			names = append(names, ix.Name)
+		}
 	}
 	rels, err := a.tx.Relations(a.table)
 	if err != nil {
@@ -415,7 +417,7 @@ func (a *alteration) addPrimaryKey(k ir.Constraint) error {
 	}
 	// The hidden key's own name is free: it goes.
 	own := a.table + "_pkey"
-	taken := func(name string) bool { return name != own && (indexExists(a.tx, name) || exists(a.tx, name)) }
+	taken := func(name string) bool { return name != own && a.s.relationExists(a.tx, name) }
 	name := k.Name
 	if name == "" {
 		name = own
@@ -424,6 +426,9 @@ func (a *alteration) addPrimaryKey(k ir.Constraint) error {
 		}
 	} else if taken(name) {
 		return pgerr.DuplicateTableError(name)
+	}
+	if err := a.s.vacateImplicit(a.tx, name); err != nil {
+		return err
 	}
 	if err := a.tx.SetPrimaryKey(a.table, name, k.Columns...); err != nil {
 		// PostgreSQL words these as the building of the key's index.
@@ -450,11 +455,14 @@ func (a *alteration) addUnique(k ir.Constraint) error {
 	if name == "" {
 		base := a.table + "_" + strings.Join(k.Columns, "_") + "_key"
 		name = base
-		for i := 1; indexExists(a.tx, name) || exists(a.tx, name); i++ {
+		for i := 1; a.s.relationExists(a.tx, name); i++ {
 			name = base + itoa(i)
 		}
-	} else if indexExists(a.tx, name) || exists(a.tx, name) {
+	} else if a.s.relationExists(a.tx, name) {
 		return pgerr.DuplicateTableError(name)
+	}
+	if err := a.s.vacateImplicit(a.tx, name); err != nil {
+		return err
 	}
 	if ts, err := a.schema(); err == nil {
 		types := map[string]sqlType{}
@@ -844,6 +852,11 @@ func (a *alteration) renameConstraint(c *ir.RenameConstraint) error {
 	if withIndex && a.s.relationExists(a.tx, c.NewName) {
 		return pgerr.DuplicateTableError(c.NewName)
 	}
+	if withIndex {
+		if err := a.s.vacateImplicit(a.tx, c.NewName); err != nil {
+			return err
+		}
+	}
 	if slices.Contains(taken, c.NewName) {
 		return &Error{Code: pgerr.DuplicateObject, Message: `constraint "` + c.NewName + `" for relation "` + a.table + `" already exists`}
 	}
@@ -876,6 +889,9 @@ func (a *alteration) renameConstraint(c *ir.RenameConstraint) error {
 func (a *alteration) renameIndex(name, newName string) error {
 	if a.s.relationExists(a.tx, newName) {
 		return pgerr.DuplicateTableError(newName)
+	}
+	if err := a.s.vacateImplicit(a.tx, newName); err != nil {
+		return err
 	}
 	td := a.decl()
 	if err := a.tx.RenameIndex(a.table, name, newName); err != nil {

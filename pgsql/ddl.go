@@ -49,7 +49,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if err := reservedNameError(name); err != nil {
 		return res, err
 	}
-	if _, _, view := s.viewNamed(tx, st.Table); exists(tx, name) || view {
+	if s.relationExists(tx, name) {
 		if st.IfNotExists {
 			return res, nil
 		}
@@ -347,13 +347,16 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 			suffix = "_key"
 		}
 		ix.Name = table + "_" + strings.Join(ix.Columns, "_") + suffix
-		for i := 1; indexExists(tx, ix.Name) && !s.adoptable(tx, table, ix); i++ {
+		for i := 1; indexExists(tx, ix.Name) && !s.adoptable(tx, table, ix) && !s.isImplicit(tx, ix.Name); i++ {
 			ix.Name = table + "_" + strings.Join(ix.Columns, "_") + suffix + itoa(i)
 		}
 	}
 	if s.adoptable(tx, table, ix) {
 		s.declareIndex(table, ix.Name, byAdoption)
 		return res, nil
+	}
+	if err := s.vacateImplicit(tx, ix.Name); err != nil {
+		return res, err
 	}
 	if named && s.relationExists(tx, ix.Name) {
 		if st.IfNotExists {
@@ -433,6 +436,29 @@ func (s *Session) implicitIndex(tx *engine.Tx, table, name string) bool {
 	}
 	_, declared := td.indexes[name]
 	return !declared
+}
+
+// isImplicit reports whether name is an index the engine made for a
+// foreign key, on whichever table.
+func (s *Session) isImplicit(tx *engine.Tx, name string) bool {
+	table, ok := indexTable(tx, name)
+	return ok && s.implicitIndex(tx, table, name)
+}
+
+// vacateImplicit renames the index the engine made for a foreign key
+// under name, if there is one, to a name no relation has: SQL never sees
+// such an index, and in PostgreSQL, which makes none, the name is free
+// for an index or constraint of the user's.
+func (s *Session) vacateImplicit(tx *engine.Tx, name string) error {
+	table, ok := indexTable(tx, name)
+	if !ok || !s.implicitIndex(tx, table, name) {
+		return nil
+	}
+	free := name + "1"
+	for i := 2; indexExists(tx, free) || s.relationExists(tx, free); i++ {
+		free = name + itoa(i)
+	}
+	return tx.RenameIndex(table, name, free)
 }
 
 // implicitIndexName is the name the engine gives the index it makes for a

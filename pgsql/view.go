@@ -135,10 +135,12 @@ func (s *Session) viewNames(tx *engine.Tx) []string {
 }
 
 // relationExists reports whether name is taken in the relation namespace
-// PostgreSQL shares between tables, views and indexes.
+// PostgreSQL shares between tables, views and indexes, as SQL sees it:
+// an index the engine made for a foreign key takes no name there (see
+// vacateImplicit).
 func (s *Session) relationExists(tx *engine.Tx, name string) bool {
 	_, _, view := s.viewNamed(tx, ir.QualName{Name: name})
-	return exists(tx, name) || indexExists(tx, name) || view
+	return exists(tx, name) || indexExists(tx, name) && !s.isImplicit(tx, name) || view
 }
 
 // notATable is 42809 for a view named where a table is required.
