@@ -844,6 +844,15 @@ func (ev *evaluator) sequenceArg(v any, t sqlType) (string, *seqDef, error) {
 	if s.relationExists(ev.q.tx, name) {
 		return "", nil, notASequence(name)
 	}
+	if snap, err := ev.catalog(); err == nil {
+		for _, q := range snap.seqs {
+			if q.name == name && q.auto != nil {
+				// The engine's own sequence of a serial primary key.
+				return "", nil, pgerr.Unsupported("sequence functions on " + name + ", the sequence of serial primary key " +
+					q.def.ownerTable + "." + q.def.ownerColumn)
+			}
+		}
+	}
 	return "", nil, pgerr.UndefinedTableError(name)
 }
 

@@ -59,7 +59,7 @@ func TestSequence_Functions_Errors(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
 	s := pgsql.NewSession(db)
-	execSeq(t, s, "CREATE SEQUENCE s MAXVALUE 2", "CREATE TABLE t (id integer PRIMARY KEY)")
+	execSeq(t, s, "CREATE SEQUENCE s MAXVALUE 2", "CREATE TABLE t (id integer PRIMARY KEY)", "CREATE TABLE k (id serial PRIMARY KEY)")
 	tests := []struct{ sql, code string }{
 		{"SELECT currval('s')", "55000"},
 		{"SELECT lastval()", "55000"},
@@ -69,6 +69,7 @@ func TestSequence_Functions_Errors(t *testing.T) {
 		{"CREATE SEQUENCE bad INCREMENT 0", "22023"},
 		{"SELECT nextval('s'), nextval('s'), nextval('s')", "2200H"},
 		{"INSERT INTO s VALUES (1)", "0A000"},
+		{"SELECT setval('k_id_seq', 5)", "0A000"}, // the engine's sequence of a serial key
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
