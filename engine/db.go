@@ -120,12 +120,19 @@ func (db *DB) checkLockless(c *txn.Changes) error {
 // new ones fail with ErrClosed. A durable database writes what is queued,
 // waits for a background checkpoint, closes the log (syncing it) and
 // releases the directory; a commit that reaches the log after Close began
-// fails with ErrClosed. Closing twice is harmless.
+// fails with ErrClosed. Closing twice is harmless. Before anything
+// closes, each Extension state that implements Closer writes what it
+// keeps (extclose.go); its error is returned after the log is closed.
 func (db *DB) Close() error {
-	if db.closed.Swap(true) || db.dur == nil {
+	if db.closed.Load() || db.dur == nil {
+		db.closed.Store(true)
 		return nil
 	}
-	return db.dur.Close()
+	err := db.closeExtensions()
+	if db.closed.Swap(true) {
+		return nil
+	}
+	return errors.Join(err, db.dur.Close())
 }
 
 func (db *DB) newTreeID() txn.TreeID { return txn.TreeID(db.nextTree.Add(1)) }

@@ -221,13 +221,13 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 		return err
 	}
 	if cd.Identity != nil {
-		return pgerr.Unsupported("ADD COLUMN of a serial or identity column")
+		return a.addSerialColumn(cd, typ)
 	}
 	col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.prec, Scale: typ.scale}
 	var clock ir.Expr
 	switch {
 	case cd.Default != nil && volatile(cd.Default):
-		if err := a.s.checkDefault(cd.Name, cd.Default, typ); err != nil {
+		if err := a.s.checkDefault(a.tx, cd.Name, cd.Default, typ); err != nil {
 			return err
 		}
 		// Existing rows get the value now, as in PostgreSQL; later
@@ -327,6 +327,7 @@ func (a *alteration) dropColumn(c *ir.DropColumn) error {
 		}
 	}
 	a.s.setDecl(a.table, td)
+	a.s.dropOwnedSequences(a.tx, a.table, c.Name) // sequence.go
 	return nil
 }
 
@@ -651,7 +652,7 @@ func (a *alteration) setDefault(c *ir.SetColumnDefault) error {
 	var clock ir.Expr
 	switch {
 	case c.Default != nil && volatile(c.Default):
-		if err := a.s.checkDefault(c.Column, c.Default, ts.types[i]); err != nil {
+		if err := a.s.checkDefault(a.tx, c.Column, c.Default, ts.types[i]); err != nil {
 			return err
 		}
 		clock = c.Default

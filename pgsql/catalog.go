@@ -264,6 +264,7 @@ type catalogSnapshot struct {
 	cons      []*catalogConstraint
 	conByOID  map[int64]*catalogConstraint
 	indexes   map[int64]*catalogIndex
+	seqs      []*catalogSeq // by name
 }
 
 // catalogTable is a table with what the catalog says of it.
@@ -390,6 +391,7 @@ func (s *Session) catalogSnapshot(tx *engine.Tx) (*catalogSnapshot, error) {
 	for _, t := range c.tables {
 		slices.SortStableFunc(t.cons, func(a, b *catalogConstraint) int { return strings.Compare(a.name, b.name) })
 	}
+	c.seqs = s.catalogSequences(tx, c) // sequence_catalog.go
 	return c, nil
 }
 
@@ -402,18 +404,6 @@ func (c *catalogSnapshot) addConstraint(t *catalogTable, con *catalogConstraint)
 	t.cons = append(t.cons, con)
 	c.cons = append(c.cons, con)
 	c.conByOID[con.oid] = con
-}
-
-// sequences returns the serial sequences of t: its auto-increment
-// columns', named <table>_<column>_seq.
-func (t *catalogTable) sequences() []string {
-	var out []string
-	for _, col := range t.ts.def.Columns {
-		if col.AutoIncrement {
-			out = append(out, t.name()+"_"+col.Name+"_seq")
-		}
-	}
-	return out
 }
 
 // attnum returns the position (from 1) of column name in t, or 0.

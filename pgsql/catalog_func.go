@@ -251,10 +251,11 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if !ok {
 			return nil, typText, true, pgerr.UndefinedColumnError(vals[1].(string))
 		}
-		if !t.ts.def.Columns[i].AutoIncrement {
+		seq, ok := snap.serialSequence(t, t.ts.def.Columns[i].Name) // sequence_catalog.go
+		if !ok {
 			return nil, typText, true, nil
 		}
-		return "public." + ident(t.name()+"_"+vals[1].(string)+"_seq"), typText, true, nil
+		return "public." + ident(seq), typText, true, nil
 	case strings.HasPrefix(name, "pg_advisory") || strings.HasPrefix(name, "pg_try_advisory"):
 		return ev.advisoryLock(name, vals, types)
 	case name == "pg_sleep" && len(vals) == 1:
@@ -320,11 +321,9 @@ func (c *catalogSnapshot) relationName(oid int64) string {
 	if ix := c.indexes[oid]; ix != nil {
 		return ix.name
 	}
-	for _, t := range c.tables {
-		for _, seq := range t.sequences() {
-			if objectOID("S", seq) == oid {
-				return seq
-			}
+	for _, q := range c.seqs {
+		if q.oid == oid {
+			return q.name
 		}
 	}
 	return ""
@@ -342,10 +341,10 @@ func (c *catalogSnapshot) relationOID(name string) int64 {
 				return ix.oid
 			}
 		}
-		for _, seq := range t.sequences() {
-			if seq == name {
-				return objectOID("S", seq)
-			}
+	}
+	for _, q := range c.seqs {
+		if q.name == name {
+			return q.oid
 		}
 	}
 	return 0

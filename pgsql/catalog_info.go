@@ -133,6 +133,9 @@ func columnDefault(t *catalogTable, i int) (string, bool) {
 	case col.AutoIncrement:
 		return "nextval('" + strings.ReplaceAll(ident(t.name()+"_"+col.Name+"_seq"), "'", "''") + "'::regclass)", true
 	case t.ts.defaults != nil && t.ts.defaults[i] != nil:
+		if text, ok := sequenceDefaultText(t.ts.defaults[i]); ok { // sequence.go
+			return text, true
+		}
 		return t.ts.defaults[i].String(), true
 	case col.Default == nil:
 		return "", false
@@ -289,13 +292,22 @@ func isCheckConstraints(c *catalogSnapshot) []map[string]any {
 
 func isSequences(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
-	for _, t := range c.tables {
-		for _, seq := range t.sequences() {
-			out = append(out, map[string]any{"sequence_catalog": c.db, "sequence_schema": "public", "sequence_name": seq,
-				"data_type": "bigint", "numeric_precision": int64(64), "numeric_precision_radix": int64(2),
-				"numeric_scale": int64(0), "start_value": "1", "minimum_value": "1",
-				"maximum_value": "9223372036854775807", "increment": "1", "cycle_option": "NO"})
+	for _, q := range c.seqs {
+		bits := int64(64)
+		switch q.def.typ.kind {
+		case kInt2:
+			bits = 16
+		case kInt4:
+			bits = 32
 		}
+		yes := "NO"
+		if q.def.cycle {
+			yes = "YES"
+		}
+		out = append(out, map[string]any{"sequence_catalog": c.db, "sequence_schema": "public", "sequence_name": q.name,
+			"data_type": sqlDataType(q.def.typ), "numeric_precision": bits, "numeric_precision_radix": int64(2),
+			"numeric_scale": int64(0), "start_value": strconv.FormatInt(q.def.start, 10), "minimum_value": strconv.FormatInt(q.def.min, 10),
+			"maximum_value": strconv.FormatInt(q.def.max, 10), "increment": strconv.FormatInt(q.def.incr, 10), "cycle_option": yes})
 	}
 	return out
 }

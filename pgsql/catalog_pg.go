@@ -93,9 +93,9 @@ func pgClass(c *catalogSnapshot) []map[string]any {
 		for _, ix := range t.indexes {
 			out = append(out, classRow(ix.oid, ix.name, "i", len(ix.columns), map[string]any{"relam": oidBtree}))
 		}
-		for _, seq := range t.sequences() {
-			out = append(out, classRow(objectOID("S", seq), seq, "S", 3, map[string]any{"relfrozenxid": nil, "relminmxid": nil}))
-		}
+	}
+	for _, q := range c.seqs {
+		out = append(out, classRow(q.oid, q.name, "S", 3, map[string]any{"relfrozenxid": nil, "relminmxid": nil}))
 	}
 	for _, v := range c.views {
 		out = append(out, classRow(v.oid, v.name(), "v", len(v.ts.def.Columns), map[string]any{
@@ -538,24 +538,26 @@ func pgUser(c *catalogSnapshot) []map[string]any {
 
 func pgSequence(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
-	for _, t := range c.tables {
-		for _, seq := range t.sequences() {
-			out = append(out, map[string]any{"seqrelid": objectOID("S", seq), "seqtypid": int64(OIDInt8),
-				"seqstart": int64(1), "seqincrement": int64(1), "seqmax": int64(1<<63 - 1), "seqmin": int64(1),
-				"seqcache": int64(1), "seqcycle": false})
-		}
+	for _, q := range c.seqs {
+		out = append(out, map[string]any{"seqrelid": q.oid, "seqtypid": int64(oidOf(q.def.typ)),
+			"seqstart": q.def.start, "seqincrement": q.def.incr, "seqmax": q.def.max, "seqmin": q.def.min,
+			"seqcache": q.def.cache, "seqcycle": q.def.cycle})
 	}
 	return out
 }
 
+// pgSequences is pg_sequences; last_value is NULL for a sequence nextval
+// has not been called on (or whose value setval made not called).
 func pgSequences(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
-	for _, t := range c.tables {
-		for _, seq := range t.sequences() {
-			out = append(out, map[string]any{"schemaname": "public", "sequencename": seq, "sequenceowner": ownerName,
-				"data_type": "bigint", "start_value": int64(1), "min_value": int64(1), "max_value": int64(1<<63 - 1),
-				"increment_by": int64(1), "cycle": false, "cache_size": int64(1)})
+	for _, q := range c.seqs {
+		m := map[string]any{"schemaname": "public", "sequencename": q.name, "sequenceowner": ownerName,
+			"data_type": sqlDataType(q.def.typ), "start_value": q.def.start, "min_value": q.def.min, "max_value": q.def.max,
+			"increment_by": q.def.incr, "cycle": q.def.cycle, "cache_size": q.def.cache}
+		if last, called := q.value(c); called {
+			m["last_value"] = last
 		}
+		out = append(out, m)
 	}
 	return out
 }

@@ -22,8 +22,8 @@ var clockFuncs = map[string]bool{
 	"now": true, "transaction_timestamp": true, "statement_timestamp": true, "clock_timestamp": true,
 }
 
-// volatile reports whether e reads the current time or draws a random
-// value: such a DEFAULT is evaluated at each insert, not once at CREATE
+// volatile reports whether e reads the current time, draws a random
+// value or calls a sequence function: such a DEFAULT is evaluated at each insert, not once at CREATE
 // TABLE.
 func volatile(e ir.Expr) bool {
 	found := false
@@ -32,7 +32,7 @@ func volatile(e ir.Expr) bool {
 		case *ir.ValueFunc:
 			found = found || x.Name == "current_timestamp" || x.Name == "localtimestamp" || x.Name == "current_date"
 		case *ir.Func:
-			found = found || (clockFuncs[x.Name] || x.Name == "gen_random_uuid") && (x.Schema == "" || x.Schema == "pg_catalog")
+			found = found || (clockFuncs[x.Name] || x.Name == "gen_random_uuid" || sequenceFuncs[x.Name]) && (x.Schema == "" || x.Schema == "pg_catalog")
 		}
 		return !found
 	})
@@ -100,7 +100,10 @@ var typTimestamptz = sqlType{kind: kTimestamptz}
 // checkDefault type-checks a column's volatile DEFAULT (see volatile) by
 // evaluating it once: CREATE TABLE fails, as PostgreSQL's does, when its
 // value cannot be assigned to the column.
-func (s *Session) checkDefault(column string, e ir.Expr, typ sqlType) error {
+func (s *Session) checkDefault(tx *engine.Tx, column string, e ir.Expr, typ sqlType) error {
+	if callsSequence(e) {
+		return s.checkSequenceDefault(tx, column, e, typ) // sequence.go
+	}
 	v, t, err := (&evaluator{q: &queryEnv{s: s}}).eval(e)
 	if err != nil {
 		if pgerr.Code(err) == pgerr.FeatureNotSupported {

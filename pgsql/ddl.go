@@ -82,7 +82,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		}
 		switch {
 		case cd.Default != nil && volatile(cd.Default):
-			if err := s.checkDefault(cd.Name, cd.Default, typ); err != nil {
+			if err := s.checkDefault(tx, cd.Name, cd.Default, typ); err != nil {
 				return res, err
 			}
 			if defaults == nil {
@@ -141,9 +141,19 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		}
 	}
 	for _, c := range serial {
-		if !slices.Equal(t.PrimaryKey, []string{c}) {
-			return res, pgerr.Unsupported("serial or identity column " + c + " that is not the whole primary key")
+		if slices.Equal(t.PrimaryKey, []string{c}) {
+			continue // the engine's sequence
 		}
+		i := slices.IndexFunc(t.Columns, func(col engine.Column) bool { return col.Name == c })
+		t.Columns[i].AutoIncrement = false
+		e, err := s.declareSerial(tx, name, c, types[c]) // serial.go
+		if err != nil {
+			return res, err
+		}
+		if defaults == nil {
+			defaults = map[string]ir.Expr{}
+		}
+		defaults[c] = e
 	}
 	for i := range t.Columns {
 		if slices.Contains(t.PrimaryKey, t.Columns[i].Name) {
@@ -520,6 +530,8 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 		return s.dropTables(tx, st)
 	case ir.ObjectView:
 		return s.dropViews(tx, st) // view.go
+	case ir.ObjectSequence:
+		return s.dropSequences(tx, st) // sequence.go
 	case ir.ObjectIndex:
 		res := Result{Tag: "DROP INDEX"}
 		if st.Cascade {
@@ -627,6 +639,9 @@ func (s *Session) dropTables(tx *engine.Tx, st *ir.Drop) (Result, error) {
 			if _, _, view := s.viewNamed(tx, q); view {
 				return res, &Error{Code: "42809", Message: `"` + name + `" is not a table`, Hint: "Use DROP VIEW to remove a view."}
 			}
+			if s.isSequence(tx, name) {
+				return res, &Error{Code: "42809", Message: `"` + name + `" is not a table`, Hint: "Use DROP SEQUENCE to remove a sequence."}
+			}
 			if st.IfExists {
 				continue
 			}
@@ -670,6 +685,9 @@ func (s *Session) dropTables(tx *engine.Tx, st *ir.Drop) (Result, error) {
 				Detail: last.Error(), Hint: "Use DROP ... CASCADE to drop the dependent objects too."}
 		}
 		names = refused
+	}
+	for _, n := range st.Names {
+		s.dropOwnedSequences(tx, n.Name, "")
 	}
 	return res, nil
 }

@@ -165,6 +165,23 @@ type declRecord struct {
 	Indexes  map[string]string `json:"indexes"`
 	Comments map[string]string `json:"comments"`
 	View     *viewRecord       `json:"view"`
+	Sequence *seqRecord        `json:"sequence"`
+}
+
+// seqRecord is a sequence's definition as stored (sequence.go).
+type seqRecord struct {
+	UID         string `json:"uid"`
+	Key         string `json:"key"`
+	Restart     int64  `json:"restart"`
+	Type        string `json:"type"`
+	Start       int64  `json:"start"`
+	Increment   int64  `json:"increment"`
+	Min         int64  `json:"min"`
+	Max         int64  `json:"max"`
+	Cache       int64  `json:"cache"`
+	Cycle       bool   `json:"cycle"`
+	OwnerTable  string `json:"owner_table"`
+	OwnerColumn string `json:"owner_column"`
 }
 
 type checkRecord struct {
@@ -246,6 +263,10 @@ func encodeDecl(td *tableDecl) (string, error) {
 		}
 		rec.View = v
 	}
+	if q := td.seq; q != nil {
+		rec.Sequence = &seqRecord{UID: q.uid, Key: q.key, Restart: q.restart, Type: encodeType(q.typ), Start: q.start,
+			Increment: q.incr, Min: q.min, Max: q.max, Cache: q.cache, Cycle: q.cycle, OwnerTable: q.ownerTable, OwnerColumn: q.ownerColumn}
+	}
 	b, err := json.Marshal(rec)
 	return string(b), err
 }
@@ -311,6 +332,14 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 			return nil, err
 		}
 		td.view = v
+	}
+	if q := rec.Sequence; q != nil {
+		t, err := decodeType(q.Type)
+		if err != nil || !t.isInt() || t.array || q.Increment == 0 || q.Min >= q.Max || q.UID == "" || q.Key == "" {
+			return nil, fmt.Errorf("bad sequence %+v", *q)
+		}
+		td.seq = &seqDef{uid: q.UID, key: q.Key, restart: q.Restart, typ: t, start: q.Start, incr: q.Increment,
+			min: q.Min, max: q.Max, cache: q.Cache, cycle: q.Cycle, ownerTable: q.OwnerTable, ownerColumn: q.OwnerColumn}
 	}
 	return td, nil
 }

@@ -62,6 +62,9 @@ type tableDecl struct {
 	// view is set when the name is a view's, which has nothing else but
 	// comments (view.go).
 	view *viewDef
+	// seq is set when the name is a sequence's, which has nothing else
+	// (sequence.go).
+	seq *seqDef
 }
 
 // indexOrigin is how SQL came to know an index.
@@ -323,6 +326,9 @@ func (s *Session) sharedSchema(tx *engine.Tx, name string) (*tableSchema, error)
 	if err != nil {
 		if _, _, ok := s.viewNamed(tx, ir.QualName{Name: name}); ok && errorIs(err, engine.ErrNoTable) {
 			return nil, notATable(name)
+		}
+		if s.isSequence(tx, name) && errorIs(err, engine.ErrNoTable) {
+			return nil, pgerr.Unsupported("sequence " + name + " used as a table")
 		}
 		if errorIs(err, engine.ErrNoTable) {
 			return nil, pgerr.UndefinedTableError(name)

@@ -105,6 +105,8 @@ type Session struct {
 	// spareRow is an empty row an INSERT builds its first VALUES row in,
 	// and gives back once the engine is done with it (dml.go), or nil.
 	spareRow engine.Row
+	// seqs are currval's and lastval's values (sequence.go).
+	seqs seqSession
 }
 
 type savepoint struct {
@@ -582,6 +584,10 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.commentOn(tx, st) // comment.go
 	case *ir.CreateView:
 		return s.createView(tx, st) // view.go
+	case *ir.CreateSequence:
+		return s.createSequence(tx, st) // sequence.go
+	case *ir.AlterSequence:
+		return s.alterSequence(tx, st)
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }

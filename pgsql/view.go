@@ -140,7 +140,8 @@ func (s *Session) viewNames(tx *engine.Tx) []string {
 // vacateImplicit).
 func (s *Session) relationExists(tx *engine.Tx, name string) bool {
 	_, _, view := s.viewNamed(tx, ir.QualName{Name: name})
-	return exists(tx, name) || indexExists(tx, name) && !s.isImplicit(tx, name) || view
+	_, seq := s.sequenceNamed(tx, name)
+	return exists(tx, name) || indexExists(tx, name) && !s.isImplicit(tx, name) || view || seq
 }
 
 // notATable is 42809 for a view named where a table is required.
@@ -210,7 +211,7 @@ func (s *Session) createView(tx *engine.Tx, st *ir.CreateView) (Result, error) {
 	switch {
 	case exists(tx, name) && st.OrReplace:
 		return res, &Error{Code: "42809", Message: `"` + name + `" is not a view`}
-	case exists(tx, name) || indexExists(tx, name) || replacing && !st.OrReplace:
+	case exists(tx, name) || indexExists(tx, name) || s.isSequence(tx, name) || replacing && !st.OrReplace:
 		return res, pgerr.DuplicateTableError(name)
 	}
 	if len(st.Query.Locking) > 0 {

@@ -211,9 +211,9 @@ func (s *CreateIndex) String() string {
 	return b.String()
 }
 
-// Drop is DROP TABLE / INDEX / VIEW [IF EXISTS] names [CASCADE].
+// Drop is DROP TABLE / INDEX / VIEW / SEQUENCE [IF EXISTS] names [CASCADE].
 type Drop struct {
-	Kind     ObjectKind // ObjectTable, ObjectIndex or ObjectView
+	Kind     ObjectKind // ObjectTable, ObjectIndex, ObjectView or ObjectSequence
 	Names    []QualName
 	IfExists bool
 	Cascade  bool
@@ -536,10 +536,11 @@ const (
 	ObjectView
 	ObjectColumn
 	ObjectConstraint
+	ObjectSequence
 )
 
 func (k ObjectKind) String() string {
-	return enumString("ObjectKind", []string{"TABLE", "INDEX", "VIEW", "COLUMN", "CONSTRAINT"}, int(k))
+	return enumString("ObjectKind", []string{"TABLE", "INDEX", "VIEW", "COLUMN", "CONSTRAINT", "SEQUENCE"}, int(k))
 }
 
 // ConstraintKind is the kind of a table or column [Constraint].

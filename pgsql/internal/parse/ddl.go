@@ -378,6 +378,7 @@ func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
 // dropKinds maps DROP object types to IR kinds.
 var dropKinds = map[nodes.ObjectType]ir.ObjectKind{
 	nodes.OBJECT_TABLE: ir.ObjectTable, nodes.OBJECT_INDEX: ir.ObjectIndex, nodes.OBJECT_VIEW: ir.ObjectView,
+	nodes.OBJECT_SEQUENCE: ir.ObjectSequence,
 }
 
 // objectNames names object types in 0A000 messages.

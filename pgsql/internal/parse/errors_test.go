@@ -26,7 +26,7 @@ func TestParse_Unsupported(t *testing.T) {
 	tests := []struct{ sql, message string }{
 		{"MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE", "MERGE is not supported"},
 		{"COPY t FROM STDIN", "COPY is not supported"},
-		{"CREATE SEQUENCE s", "CREATE SEQUENCE is not supported"},
+		{"CREATE SEQUENCE s SEQUENCE NAME t", "SEQUENCE NAME option is not supported"},
 		{"CREATE SCHEMA s", "CREATE SCHEMA is not supported"},
 		{`CREATE EXTENSION IF NOT EXISTS "uuid-ossp"`, "CREATE EXTENSION is not supported"},
 		{"CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql", "CREATE FUNCTION is not supported"},
@@ -37,7 +37,7 @@ func TestParse_Unsupported(t *testing.T) {
 		{"GRANT SELECT ON t TO u", "GRANT and REVOKE is not supported"},
 		{"CREATE TABLE t2 AS SELECT 1", "CREATE TABLE AS and SELECT INTO is not supported"},
 		{"SELECT 1 INTO t2", "SELECT INTO is not supported"},
-		{"DROP SEQUENCE s", "DROP SEQUENCE is not supported"},
+		{"DROP TYPE s", "DROP TYPE is not supported"},
 		{"CREATE TEMP TABLE t (a int)", "TEMPORARY table is not supported"},
 		{"CREATE UNLOGGED TABLE t (a int)", "UNLOGGED table is not supported"},
 		{"CREATE TABLE t (a int) INHERITS (p)", "INHERITS is not supported"},
@@ -188,7 +188,7 @@ func TestParse_ErrorPositions(t *testing.T) {
 	}{
 		{"keyword of the construct", "SELECT 1; SELECT * FROM t NATURAL JOIN u", 27},
 		{"keyword named by the table", "SELECT sum(a) OVER () FROM t", 15},
-		{"statement start", "SELECT 1;\n  CREATE SEQUENCE s", 13},
+		{"statement start", "SELECT 1;\n  CREATE SCHEMA s", 13},
 		{"default keyword", "SELECT 1, DEFAULT", 11},
 		{"lower-case keyword", "select * from t, lateral (select 1) x", 18},
 	}

@@ -127,6 +127,10 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return &ir.ShowVar{Name: strings.ToLower(n.Name)}, nil
 	case *nodes.ExplainStmt:
 		return t.explain(n)
+	case *nodes.CreateSeqStmt:
+		return t.createSequence(n) // sequence.go
+	case *nodes.AlterSeqStmt:
+		return t.alterSequence(n)
 	case *nodes.RawStmt:
 		return t.statement(n.Stmt)
 	}
@@ -141,8 +145,6 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 var unsupportedStatements = map[string]string{
 	"MergeStmt":                  "MERGE",
 	"CopyStmt":                   "COPY",
-	"CreateSeqStmt":              "CREATE SEQUENCE",
-	"AlterSeqStmt":               "ALTER SEQUENCE",
 	"CreateSchemaStmt":           "CREATE SCHEMA",
 	"CreateExtensionStmt":        "CREATE EXTENSION",
 	"CreateFunctionStmt":         "CREATE FUNCTION",

@@ -12,6 +12,7 @@ const (
 	DivisionByZero            = "22012"
 	CharacterNotInRepertoire  = "22021"
 	InvalidTextRepresentation = "22P02"
+	InvalidParameterValue     = "22023"
 
 	// Class 23: integrity constraint violation.
 	NotNullViolation    = "23502"
