@@ -753,6 +753,7 @@ func (a *alteration) renameTable(newName string) error {
 	}
 	a.s.setDecl(a.table, nil)
 	a.s.setDecl(newName, td)
+	a.s.moveOwnedSequences(a.table, "", newName, "")
 	if err := a.s.renameInViews(a.tx, a.table, newName); err != nil {
 		return err
 	}
@@ -783,6 +784,7 @@ func (a *alteration) renameColumn(c *ir.RenameColumn) error {
 	if err := a.tx.RenameColumn(a.table, c.Column, c.NewName); err != nil {
 		return err
 	}
+	a.s.moveOwnedSequences(a.table, c.Column, a.table, c.NewName)
 	if t, ok := td.types[c.Column]; ok {
 		delete(td.types, c.Column)
 		td.types[c.NewName] = t

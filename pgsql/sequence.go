@@ -675,6 +675,25 @@ func (s *Session) dropOwnedSequences(tx *engine.Tx, table, column string) {
 	}
 }
 
+// moveOwnedSequences makes the sequences owned by a column of table
+// (column "" for any) owned by newTable's newColumn ("": the same
+// column), as a rename of the table or the column leaves them owned by
+// it: PostgreSQL's ownership is by the column's identity, not its name.
+func (s *Session) moveOwnedSequences(table, column, newTable, newColumn string) {
+	for _, name := range s.declaredNames() {
+		def := s.decl(name).seq
+		if def == nil || def.ownerTable != table || column != "" && def.ownerColumn != column {
+			continue
+		}
+		nd := *def
+		nd.ownerTable = newTable
+		if newColumn != "" {
+			nd.ownerColumn = newColumn
+		}
+		s.setDecl(name, &tableDecl{seq: &nd})
+	}
+}
+
 // sequencesCalled returns the names of the sequences e's sequence
 // function calls name with a constant: nextval('s'), nextval('s'::regclass).
 func sequencesCalled(e ir.Expr) []string {
