@@ -163,6 +163,7 @@ func (a *alteration) decl() *tableDecl {
 	td.indexes = maps.Clone(td.indexes)
 	td.checks = slices.Clone(td.checks)
 	td.comments = maps.Clone(td.comments)
+	td.identity = maps.Clone(td.identity)
 	if td.types == nil {
 		// A table the Go API made: its columns get their storage's types,
 		// and every index is visible, as before.
@@ -316,6 +317,7 @@ func (a *alteration) dropColumn(c *ir.DropColumn) error {
 	}
 	delete(td.types, c.Name)
 	delete(td.defaults, c.Name)
+	delete(td.identity, c.Name)
 	td.checks = slices.DeleteFunc(td.checks, func(k check) bool { return mentions(k.expr, c.Name) })
 	def, err := a.tx.Table(a.table)
 	if err != nil {
@@ -792,6 +794,10 @@ func (a *alteration) renameColumn(c *ir.RenameColumn) error {
 	if e, ok := td.defaults[c.Column]; ok {
 		delete(td.defaults, c.Column)
 		td.defaults[c.NewName] = e
+	}
+	if k, ok := td.identity[c.Column]; ok {
+		delete(td.identity, c.Column)
+		td.identity[c.NewName] = k
 	}
 	if text, ok := td.comments[c.Column]; ok {
 		delete(td.comments, c.Column)

@@ -92,6 +92,14 @@ func isColumns(c *catalogSnapshot) []map[string]any {
 			if def, ok := columnDefault(t, i); ok {
 				m["column_default"] = def
 			}
+			if k := t.ts.identityAt(i); k != 0 {
+				// The sequence's options are the defaults: identity
+				// columns take none of their own here.
+				m["is_identity"], m["identity_generation"] = "YES", k.generation()
+				m["identity_start"], m["identity_increment"], m["identity_minimum"] = "1", "1", "1"
+				_, hi := typeRange(typ)
+				m["identity_maximum"] = strconv.FormatInt(hi, 10)
+			}
 			switch {
 			case typ.kind == kVarchar || typ.kind == kBpchar:
 				if typ.length > 0 {
@@ -130,6 +138,8 @@ func columnDefault(t *catalogTable, i int) (string, bool) {
 	col := t.ts.def.Columns[i]
 	typ := t.ts.types[i]
 	switch {
+	case t.ts.identityAt(i) != 0:
+		return "", false // an identity column has its sequence and no DEFAULT
 	case col.AutoIncrement:
 		return "nextval('" + strings.ReplaceAll(ident(t.name()+"_"+col.Name+"_seq"), "'", "''") + "'::regclass)", true
 	case t.ts.defaults != nil && t.ts.defaults[i] != nil:

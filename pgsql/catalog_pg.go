@@ -169,7 +169,9 @@ func pgAttribute(c *catalogSnapshot) []map[string]any {
 	for _, t := range c.relations() {
 		for i, col := range t.ts.def.Columns {
 			_, hasDef := columnDefault(t, i)
-			out = append(out, attr(t.oid, i+1, col.Name, t.ts.types[i], col.NotNull, hasDef))
+			a := attr(t.oid, i+1, col.Name, t.ts.types[i], col.NotNull, hasDef)
+			a["attidentity"] = t.ts.identityAt(i).String()
+			out = append(out, a)
 		}
 		for _, ix := range t.indexes {
 			for j, name := range ix.columns {

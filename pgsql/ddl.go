@@ -60,6 +60,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	var cons []ir.Constraint
 	var serial []string
 	var defaults map[string]ir.Expr
+	var identity map[string]identityKind
 	for _, cd := range st.Columns {
 		if err := systemColumnError(cd.Name); err != nil {
 			return res, err
@@ -74,8 +75,11 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		types[cd.Name] = typ
 		col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.prec, Scale: typ.scale}
 		if cd.Identity != nil {
-			if cd.Identity.Kind == ir.IdentityAlways {
-				return res, pgerr.Unsupported("GENERATED ALWAYS AS IDENTITY")
+			if k := identityOf(cd); k != 0 {
+				if identity == nil {
+					identity = map[string]identityKind{}
+				}
+				identity[cd.Name] = k
 			}
 			col.AutoIncrement = true
 			serial = append(serial, cd.Name)
@@ -186,7 +190,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	for _, ix := range t.Indexes {
 		indexes[ix.Name] = byConstraint
 	}
-	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes})
+	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes, identity: identity})
 	ts, err := s.schemaOf(tx, name)
 	if err != nil {
 		return res, err

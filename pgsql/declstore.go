@@ -166,6 +166,9 @@ type declRecord struct {
 	Comments map[string]string `json:"comments"`
 	View     *viewRecord       `json:"view"`
 	Sequence *seqRecord        `json:"sequence"`
+	// Identity is omitted when empty, so that the rows written before
+	// identity columns read as they were written.
+	Identity map[string]string `json:"identity,omitempty"`
 }
 
 // seqRecord is a sequence's definition as stored (sequence.go).
@@ -245,6 +248,12 @@ func encodeDecl(td *tableDecl) (string, error) {
 			rec.Defaults[c] = text
 		}
 	}
+	for c, k := range td.identity {
+		if rec.Identity == nil {
+			rec.Identity = make(map[string]string, len(td.identity))
+		}
+		rec.Identity[c] = k.String()
+	}
 	if td.indexes != nil {
 		rec.Indexes = make(map[string]string, len(td.indexes))
 		for n, o := range td.indexes {
@@ -315,6 +324,16 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 			}
 			td.defaults[c] = e
 		}
+	}
+	for c, name := range rec.Identity {
+		k, ok := identityNamed(name)
+		if !ok {
+			return nil, fmt.Errorf("identity of %q of unknown kind %q", c, name)
+		}
+		if td.identity == nil {
+			td.identity = make(map[string]identityKind, len(rec.Identity))
+		}
+		td.identity[c] = k
 	}
 	if rec.Indexes != nil {
 		td.indexes = make(map[string]indexOrigin, len(rec.Indexes))

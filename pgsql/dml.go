@@ -92,11 +92,8 @@ func (ts *tableSchema) setRow(ev *evaluator, set []ir.SetClause, cols []int) (en
 }
 
 func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, error) {
-	switch {
-	case st.With != nil:
+	if st.With != nil {
 		return Result{}, pgerr.Unsupported("WITH in INSERT")
-	case st.Overriding != ir.OverridingNone:
-		return Result{}, pgerr.Unsupported(st.Overriding.String())
 	}
 	table, ts, alias, err := s.writeTarget(tx, "INSERT", st.Table, st.Alias)
 	if err != nil {
@@ -124,8 +121,12 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	if err != nil {
 		return res, err
 	}
+	ignore, err := ts.insertIdentity(cols, st.Overriding, func(j int) bool { return givesValue(st, j) })
+	if err != nil {
+		return res, err
+	}
 	var one [1]engine.Row // a VALUES list of one row, the common case, is built here
-	built, err := s.insertSource(tx, st, ts, cols, ev, one[:0])
+	built, err := s.insertSource(tx, st, ts, cols, ignore, ev, one[:0])
 	if err != nil {
 		return res, err
 	}
@@ -197,7 +198,26 @@ func insertTag(n int64) string {
 // insertSource returns the rows an INSERT proposes, each value cast to
 // its column's type: its VALUES lists, its query's rows or one row of
 // defaults. VALUES rows are appended to dst when it has room for them.
-func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, cols []int, ev *evaluator, dst []engine.Row) ([]engine.Row, error) {
+// givesValue reports whether an INSERT gives its j'th target column a
+// value other than DEFAULT: a query always does.
+func givesValue(st *ir.Insert, j int) bool {
+	if st.Query != nil {
+		return true
+	}
+	for _, exprs := range st.Values {
+		if j < len(exprs) {
+			if _, ok := exprs[j].(*ir.Default); !ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// insertSource builds an INSERT's rows, leaving out DEFAULT and the
+// target columns ignore marks (an identity column under OVERRIDING USER
+// VALUE): the defaults fill them.
+func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, cols []int, ignore []bool, ev *evaluator, dst []engine.Row) ([]engine.Row, error) {
 	if st.DefaultValues {
 		return []engine.Row{{}}, nil
 	}
@@ -213,6 +233,9 @@ func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, co
 		for _, vals := range res.Rows {
 			row := engine.Row{}
 			for j, v := range vals {
+				if ignore != nil && ignore[j] {
+					continue
+				}
 				col := cols[j]
 				if row[ts.def.Columns[col].Name], err = assign(v, res.Columns[j].typ, ts, col); err != nil {
 					return nil, err
@@ -232,7 +255,7 @@ func (s *Session) insertSource(tx *engine.Tx, st *ir.Insert, ts *tableSchema, co
 		}
 		row := s.takeRow()
 		for j, e := range exprs {
-			if _, ok := e.(*ir.Default); ok {
+			if _, ok := e.(*ir.Default); ok || ignore != nil && ignore[j] {
 				continue
 			}
 			col := cols[j]
@@ -413,6 +436,9 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	}
 	cols, err := ts.setColumns(st.Set)
 	if err != nil {
+		return Result{}, err
+	}
+	if err := ts.checkIdentityUpdate(st.Set, cols); err != nil {
 		return Result{}, err
 	}
 	sc, rows, err := s.targetRows(tx, ts, alias, st.From, st.Where, ev)

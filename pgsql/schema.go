@@ -65,6 +65,9 @@ type tableDecl struct {
 	// seq is set when the name is a sequence's, which has nothing else
 	// (sequence.go).
 	seq *seqDef
+	// identity marks the identity columns, GENERATED ALWAYS or BY
+	// DEFAULT AS IDENTITY, by name (identity.go); a serial is none.
+	identity map[string]identityKind
 }
 
 // indexOrigin is how SQL came to know an index.
@@ -211,6 +214,9 @@ type tableSchema struct {
 	// hidden is 1 + the position of the table's hidden row identity
 	// (rowIdentity), or 0 when its primary key is its own.
 	hidden int
+	// identity is each column's identityKind, by position; nil when the
+	// table has no identity column.
+	identity []identityKind
 }
 
 // The engine requires a primary key; PostgreSQL does not. A table SQL
@@ -388,6 +394,12 @@ func (s *Session) buildSchema(tx *engine.Tx, name string, td *tableDecl) (*table
 				ts.defaults = make([]ir.Expr, len(def.Columns))
 			}
 			ts.defaults[i] = e
+		}
+		if k := td.identity[c.Name]; k != 0 {
+			if ts.identity == nil {
+				ts.identity = make([]identityKind, len(def.Columns))
+			}
+			ts.identity[i] = k
 		}
 	}
 	for _, c := range def.PrimaryKey {

@@ -80,9 +80,6 @@ func (s *Session) backfillSerial(tx *engine.Tx, table, column string) error {
 // sequence, the column, a value for each existing row, then NOT NULL and
 // the DEFAULT.
 func (a *alteration) addSerialColumn(cd ir.ColumnDef, typ sqlType) error {
-	if cd.Identity.Kind == ir.IdentityAlways {
-		return pgerr.Unsupported("GENERATED ALWAYS AS IDENTITY")
-	}
 	for _, k := range cd.Constraints {
 		if k.Kind == ir.PrimaryKey {
 			return pgerr.Unsupported("ADD COLUMN ... PRIMARY KEY")
@@ -108,6 +105,12 @@ func (a *alteration) addSerialColumn(cd ir.ColumnDef, typ sqlType) error {
 	}
 	td.defaults[cd.Name] = e
 	td.types[cd.Name] = typ
+	if k := identityOf(cd); k != 0 {
+		if td.identity == nil {
+			td.identity = map[string]identityKind{}
+		}
+		td.identity[cd.Name] = k
+	}
 	a.s.setDecl(a.table, td)
 	for _, k := range cd.Constraints {
 		if err := a.addConstraint(k); err != nil {

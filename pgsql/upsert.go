@@ -135,6 +135,9 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 	if err != nil {
 		return err
 	}
+	if err := ts.checkIdentityUpdate(oc.Set, cols); err != nil {
+		return err
+	}
 	sc := &scope{rels: []binding{{ts: ts, alias: alias}, {ts: ts, alias: "excluded", off: len(ts.types), qualified: true}}}
 	rowEv := ev.with(sc)
 	written := map[string]bool{}
