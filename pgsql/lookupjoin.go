@@ -1,0 +1,309 @@
+package pgsql
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+)
+
+// A join whose right side is a base table reads that table per row of its
+// left side, through the engine: a lookup on an equality of the join
+// condition where an index serves it, else the whole table, read once.
+// A chain of such joins — a LEFT JOIN b ON … LEFT JOIN c ON …, as an ORM
+// writes a traversal — runs as one pipeline (lookupJoins): for each row
+// of the leftmost item, the first table's matching rows are found, and
+// for each of those the next table's, depth first, in one row buffer
+// each join writes its table's values into; only a complete row is
+// copied out. The rows come in the order the joins one after the other
+// would give them, without the rows of each join in between, which cost
+// the most of a traversal's allocations.
+
+// looksUp reports whether j's right side is read per row of its left side
+// (lookupJoins): a base table under an INNER, LEFT or CROSS JOIN. A RIGHT
+// or FULL JOIN needs the right side whole, to find its unmatched rows.
+func (s *Session) looksUp(tx *engine.Tx, j *ir.Join, ev *evaluator) bool {
+	if j.Kind != ir.JoinInner && j.Kind != ir.JoinLeft && j.Kind != ir.JoinCross {
+		return false
+	}
+	ref, ok := j.Right.(*ir.TableRef)
+	return ok && !isCTE(ev, ref) && !isCatalog(ev, ref) && !s.isView(tx, ev, ref)
+}
+
+// lookupStage is one join of a pipeline: its right side, the base table
+// looked up per row of what is left of it.
+type lookupStage struct {
+	kind ir.JoinKind
+	// sc is the join's scope: everything to its left, then the table,
+	// whose values are row positions [off, end).
+	sc       *scope
+	ev       *evaluator // over sc
+	off, end int
+	// cond is the join condition; check is what of it each candidate
+	// row is still checked against, the rest answered by lookup.
+	cond, check ir.Expr
+	lookup      rowLookup
+	cands       []any // the last lookup's rows, reused
+	// produced says the join gave at least one row.
+	produced bool
+}
+
+// rowLookup appends to buf the values of the inner table's rows that may
+// join with the outer row, n rows of the table's width, and returns buf
+// and n. The outer row is the scope's row left of the inner table.
+type rowLookup func(outer, buf []any) (vals []any, n int, err error)
+
+// lookupJoins reads j, a chain of joins the rightmost of which looksUp,
+// as one pipeline (see above). pushed is passed on to the chain's
+// leftmost item.
+func (s *Session) lookupJoins(tx *engine.Tx, j *ir.Join, ev *evaluator, pushed *pushedWhere) (*source, error) {
+	joins := []*ir.Join{j}
+	base := j.Left
+	for {
+		next, ok := base.(*ir.Join)
+		if !ok || !s.looksUp(tx, next, ev) {
+			break
+		}
+		joins = append(joins, next)
+		base = next.Left
+	}
+	slices.Reverse(joins)
+	left, err := s.fromItem(tx, base, ev, pushed)
+	if err != nil {
+		return nil, err
+	}
+	stages := make([]lookupStage, len(joins))
+	sc := left.sc
+	for i, j := range joins {
+		ts, alias, err := s.tableRef(tx, j.Right.(*ir.TableRef))
+		if err != nil {
+			return nil, err
+		}
+		rsc := newScope(ts, alias)
+		jsc, cond, err := joinScope(sc, rsc, j.Kind, j.Using)
+		if err != nil {
+			return nil, err
+		}
+		if j.On != nil {
+			cond = j.On
+		}
+		st := &stages[i]
+		*st = lookupStage{kind: j.Kind, sc: jsc, ev: ev.with(jsc), off: sc.width(), end: jsc.width(), cond: cond, check: cond}
+		if ev.readsNoRows() {
+			st.lookup = func(_, buf []any) ([]any, int, error) { return buf, 0, nil }
+		} else if st.lookup, st.check, err = innerLookup(tx, sc, rsc, cond, ev); err != nil {
+			return nil, err
+		}
+		sc = jsc
+	}
+	p := &pipeline{stages: stages, ev: ev, buf: make([]any, sc.width())}
+	for _, l := range left.rows {
+		if err := p.step(); err != nil {
+			return nil, err
+		}
+		copy(p.buf, l)
+		if err := p.walk(0); err != nil {
+			return nil, err
+		}
+	}
+	for i := range stages {
+		if st := &stages[i]; !st.produced && st.cond != nil {
+			if err := typeCheckOn(st.sc, st.ev, st.cond); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &source{sc: sc, rows: p.out}, nil
+}
+
+// pipeline is the state of lookupJoins' walk.
+type pipeline struct {
+	stages []lookupStage
+	ev     *evaluator
+	buf    []any // the row being built
+	out    [][]any
+	slab   []any // where rows of out are cut from
+	steps  int   // rows and candidates tried, for interrupted
+}
+
+// step counts a row tried, checking for an interrupt now and then.
+func (p *pipeline) step() error {
+	if p.steps++; p.steps%interruptEvery == 0 {
+		return p.ev.interrupted()
+	}
+	return nil
+}
+
+// walk joins stage i and those after it to the row in buf[:stages[i].off].
+func (p *pipeline) walk(i int) error {
+	if i == len(p.stages) {
+		p.emit()
+		return nil
+	}
+	st := &p.stages[i]
+	cands, n, err := st.lookup(p.buf[:st.off], st.cands[:0])
+	if err != nil {
+		return err
+	}
+	st.cands = cands[:0]
+	w := st.end - st.off
+	matched := false
+	for k := range n {
+		if err := p.step(); err != nil {
+			return err
+		}
+		copy(p.buf[st.off:st.end], cands[k*w:(k+1)*w])
+		if st.check != nil {
+			st.sc.row = p.buf[:st.end]
+			ok, err := st.ev.boolean(st.check, "JOIN/ON")
+			if err != nil {
+				return err
+			}
+			if ok != true {
+				continue
+			}
+		}
+		matched, st.produced = true, true
+		if err := p.walk(i + 1); err != nil {
+			return err
+		}
+	}
+	if !matched && st.kind == ir.JoinLeft {
+		clear(p.buf[st.off:st.end])
+		st.produced = true
+		return p.walk(i + 1)
+	}
+	return nil
+}
+
+// slabRows is how many rows a pipeline allocates at once.
+const slabRows = 128
+
+// emit copies the complete row in buf to the output.
+func (p *pipeline) emit() {
+	w := len(p.buf)
+	if cap(p.slab)-len(p.slab) < w {
+		p.slab = make([]any, 0, w*slabRows)
+	}
+	n := len(p.slab)
+	p.slab = append(p.slab, p.buf...)
+	p.out = append(p.out, p.slab[n:n+w:n+w])
+}
+
+// innerLookup returns the lookup of the inner table's candidate rows for
+// an outer row: through the engine, on the table's primary key or an
+// index, when cond has a conjunct equating an indexed column of the inner
+// table with a column of the outer side of the same type family, else the
+// whole table, read once. It also returns what is left of cond for each
+// candidate to be checked against: the engine compares integers, texts
+// and booleans exactly as SQL's = does, so the conjunct a lookup answers
+// holds for every row it returns and is not evaluated again.
+func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator) (rowLookup, ir.Expr, error) {
+	b := inner.rels[0]
+	conj := conjuncts(cond)
+	// rest is cond without its conjunct i.
+	rest := func(i int) ir.Expr { return conjunction(slices.Delete(slices.Clone(conj), i, i+1)) }
+	// A record is scanned into row, through dests, and appended from it.
+	w := len(b.ts.def.Columns)
+	row, dests := make([]any, w), make([]any, w)
+	for i := range row {
+		dests[i] = &row[i]
+	}
+	for n, e := range conj {
+		eq, ok := e.(*ir.Binary)
+		if !ok || eq.Op != "=" {
+			continue
+		}
+		for _, side := range [][2]ir.Expr{{eq.Left, eq.Right}, {eq.Right, eq.Left}} {
+			ic, ok := pushColumn(b.ts, b.alias, side[0])
+			if !ok || !indexed(b.ts, ic) {
+				continue
+			}
+			if c := side[0].(*ir.ColumnRef); c.Table == "" {
+				if _, _, err := outer.resolve(c); err == nil {
+					continue // ambiguous: leave it to the evaluator
+				}
+			}
+			oc, ok := side[1].(*ir.ColumnRef)
+			if !ok || oc.Star {
+				continue
+			}
+			oi, ot, err := outer.resolve(oc)
+			if err != nil {
+				continue
+			}
+			if oc.Table == "" {
+				if _, _, err := inner.resolve(oc); err == nil {
+					continue // ambiguous: leave it to the evaluator
+				}
+			}
+			it := b.ts.types[ic]
+			if !(it.isInt() && ot.isInt() || it.kind != kBpchar && ot.kind != kBpchar && it.isText() && ot.isText() || it.kind == kBool && ot.kind == kBool) {
+				continue
+			}
+			table, col := b.ts.def.Name, b.ts.def.Columns[ic].Name
+			if pk := b.ts.def.PrimaryKey; len(pk) == 1 && pk[0] == col {
+				// The inner side's primary key: one point lookup per outer
+				// row, without planning a query for each.
+				return func(o, buf []any) ([]any, int, error) {
+					if o[oi] == nil {
+						return buf, 0, nil
+					}
+					r, err := tx.Get(table, o[oi])
+					if errors.Is(err, engine.ErrNotFound) {
+						return buf, 0, nil
+					}
+					if err == nil {
+						err = r.Scan(dests...)
+					}
+					if err != nil {
+						return nil, 0, err
+					}
+					return append(buf, row...), 1, nil
+				}, rest(n), nil
+			}
+			return func(o, buf []any) ([]any, int, error) {
+				if o[oi] == nil {
+					return buf, 0, nil
+				}
+				n := 0
+				err := tx.Query(table).Where(engine.Eq(col, o[oi])).Each(func(r engine.Record) error {
+					if err := r.Scan(dests...); err != nil {
+						return err
+					}
+					buf = append(buf, row...)
+					n++
+					return nil
+				})
+				if err != nil {
+					return nil, 0, err
+				}
+				return buf, n, nil
+			}, rest(n), nil
+		}
+	}
+	rows, err := scan(tx, b.ts, b.alias, nil /* where */, ev)
+	if err != nil {
+		return nil, nil, err
+	}
+	all := make([]any, 0, len(rows)*w)
+	for _, r := range rows {
+		all = append(all, r...)
+	}
+	return func(_, buf []any) ([]any, int, error) { return all, len(rows), nil }, cond, nil
+}
+
+// indexed reports whether column i leads the primary key or an index.
+func indexed(ts *tableSchema, i int) bool {
+	name := ts.def.Columns[i].Name
+	if ts.def.PrimaryKey[0] == name {
+		return true
+	}
+	for _, x := range ts.def.Indexes {
+		if x.Columns[0] == name {
+			return true
+		}
+	}
+	return false
+}
