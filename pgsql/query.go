@@ -486,16 +486,26 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			}
 		}
 	}
-	var out [][]any
+	out := make([][]any, 0, len(rows))
 	var keys [][]any // ORDER BY keys per output row
+	if len(order) > 0 {
+		keys = make([][]any, 0, len(rows))
+	}
 	seen := map[string]bool{}
+	// A row's output values and its ORDER BY keys are cut from one
+	// allocation, slab, which serves slabRows rows.
+	width := len(targets) + len(order)
+	var slab []any
 	for i, r := range rows {
 		setRow(rowEv, r)
 		if isGrouped {
 			rowEv.aggs = groups[i].aggs
 		}
-		// A row's output values and its ORDER BY keys share an allocation.
-		buf := make([]any, len(targets)+len(order))
+		if len(slab) < width || width == 0 {
+			slab = make([]any, width*min(len(rows)-i, slabRows))
+		}
+		buf := slab[:width:width]
+		slab = slab[width:]
 		vals := buf[:len(targets):len(targets)]
 		for i := range targets {
 			if direct != nil && direct[i] >= 0 {
