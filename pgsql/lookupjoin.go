@@ -123,8 +123,8 @@ type pipeline struct {
 	ev     *evaluator
 	buf    []any // the row being built
 	out    [][]any
-	slab   []any // where rows of out are cut from
-	steps  int   // rows and candidates tried, for interrupted
+	slab   rowSlab // where rows of out are cut from
+	steps  int     // rows and candidates tried, for interrupted
 }
 
 // step counts a row tried, checking for an interrupt now and then.
@@ -177,18 +177,14 @@ func (p *pipeline) walk(i int) error {
 	return nil
 }
 
-// slabRows is how many rows a pipeline allocates at once.
+// slabRows is the most rows whose values are allocated at once (rowSlab).
 const slabRows = 128
 
 // emit copies the complete row in buf to the output.
 func (p *pipeline) emit() {
-	w := len(p.buf)
-	if cap(p.slab)-len(p.slab) < w {
-		p.slab = make([]any, 0, w*slabRows)
-	}
-	n := len(p.slab)
-	p.slab = append(p.slab, p.buf...)
-	p.out = append(p.out, p.slab[n:n+w:n+w])
+	row := p.slab.row(len(p.buf))
+	copy(row, p.buf)
+	p.out = append(p.out, row)
 }
 
 // innerLookup returns the lookup of the inner table's candidate rows for

@@ -160,14 +160,20 @@ func scanRest(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *e
 	sc := newScope(ts, alias)
 	rowEv := ev.with(sc)
 	var rows [][]any
+	rr := newRecordReader(len(ts.def.Columns))
+	var slab rowSlab
 	for i, r := range recs {
 		if i%interruptEvery == interruptEvery-1 {
 			if err := ev.interrupted(); err != nil {
 				return nil, nil, err
 			}
 		}
-		sc.row = r.Values()
+		vals, err := rr.read(r)
+		if err != nil {
+			return nil, nil, err
+		}
 		if check != nil {
+			sc.row = vals
 			ok, err := rowEv.boolean(check, "WHERE")
 			if err != nil {
 				return nil, nil, err
@@ -176,7 +182,9 @@ func scanRest(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *e
 				continue
 			}
 		}
-		rows = append(rows, sc.row)
+		row := slab.row(len(vals))
+		copy(row, vals)
+		rows = append(rows, row)
 	}
 	if where != nil && len(recs) == 0 {
 		// Still type-check the condition, as PostgreSQL does before it
