@@ -44,15 +44,15 @@ type lookupStage struct {
 	// row is still checked against, the rest answered by lookup.
 	cond, check ir.Expr
 	lookup      rowLookup
-	cands       []any // the last lookup's rows, reused
 	// produced says the join gave at least one row.
 	produced bool
 }
 
-// rowLookup appends to buf the values of the inner table's rows that may
-// join with the outer row, n rows of the table's width, and returns buf
-// and n. The outer row is the scope's row left of the inner table.
-type rowLookup func(outer, buf []any) (vals []any, n int, err error)
+// rowLookup returns the values of the inner table's rows that may join
+// with the outer row, n rows of the table's width one after the other,
+// valid until its next call. The outer row is the scope's row left of the
+// inner table.
+type rowLookup func(outer []any) (vals []any, n int, err error)
 
 // lookupJoins reads j, a chain of joins the rightmost of which looksUp,
 // as one pipeline (see above). pushed is passed on to the chain's
@@ -91,7 +91,7 @@ func (s *Session) lookupJoins(tx *engine.Tx, j *ir.Join, ev *evaluator, pushed *
 		st := &stages[i]
 		*st = lookupStage{kind: j.Kind, sc: jsc, ev: ev.with(jsc), off: sc.width(), end: jsc.width(), cond: cond, check: cond}
 		if ev.readsNoRows() {
-			st.lookup = func(_, buf []any) ([]any, int, error) { return buf, 0, nil }
+			st.lookup = func([]any) ([]any, int, error) { return nil, 0, nil }
 		} else if st.lookup, st.check, err = innerLookup(tx, sc, rsc, cond, ev); err != nil {
 			return nil, err
 		}
@@ -142,11 +142,10 @@ func (p *pipeline) walk(i int) error {
 		return nil
 	}
 	st := &p.stages[i]
-	cands, n, err := st.lookup(p.buf[:st.off], st.cands[:0])
+	cands, n, err := st.lookup(p.buf[:st.off])
 	if err != nil {
 		return err
 	}
-	st.cands = cands[:0]
 	w := st.end - st.off
 	matched := false
 	for k := range n {
@@ -200,12 +199,7 @@ func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator
 	conj := conjuncts(cond)
 	// rest is cond without its conjunct i.
 	rest := func(i int) ir.Expr { return conjunction(slices.Delete(slices.Clone(conj), i, i+1)) }
-	// A record is scanned into row, through dests, and appended from it.
 	w := len(b.ts.def.Columns)
-	row, dests := make([]any, w), make([]any, w)
-	for i := range row {
-		dests[i] = &row[i]
-	}
 	for n, e := range conj {
 		eq, ok := e.(*ir.Binary)
 		if !ok || eq.Op != "=" {
@@ -239,43 +233,58 @@ func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator
 				continue
 			}
 			table, col := b.ts.def.Name, b.ts.def.Columns[ic].Name
+			// find appends the rows of key k to buf: one point lookup on
+			// the inner side's primary key, without planning a query, or
+			// a query on the index.
+			rr := newRecordReader(w)
+			var find func(k any, buf []any) ([]any, int, error)
 			if pk := b.ts.def.PrimaryKey; len(pk) == 1 && pk[0] == col {
-				// The inner side's primary key: one point lookup per outer
-				// row, without planning a query for each.
-				return func(o, buf []any) ([]any, int, error) {
-					if o[oi] == nil {
-						return buf, 0, nil
-					}
-					r, err := tx.Get(table, o[oi])
+				find = func(k any, buf []any) ([]any, int, error) {
+					r, err := tx.Get(table, k)
 					if errors.Is(err, engine.ErrNotFound) {
 						return buf, 0, nil
 					}
+					var vals []any
 					if err == nil {
-						err = r.Scan(dests...)
+						vals, err = rr.read(r)
 					}
 					if err != nil {
 						return nil, 0, err
 					}
-					return append(buf, row...), 1, nil
-				}, rest(n), nil
-			}
-			return func(o, buf []any) ([]any, int, error) {
-				if o[oi] == nil {
-					return buf, 0, nil
+					return append(buf, vals...), 1, nil
 				}
-				n := 0
-				err := tx.Query(table).Where(engine.Eq(col, o[oi])).Each(func(r engine.Record) error {
-					if err := r.Scan(dests...); err != nil {
+			} else {
+				find = func(k any, buf []any) ([]any, int, error) {
+					n := 0
+					err := tx.Query(table).Where(engine.Eq(col, k)).Each(func(r engine.Record) error {
+						vals, err := rr.read(r)
+						buf = append(buf, vals...)
+						n++
 						return err
+					})
+					if err != nil {
+						return nil, 0, err
 					}
-					buf = append(buf, row...)
-					n++
-					return nil
-				})
+					return buf, n, nil
+				}
+			}
+			var buf []any
+			memo := lookupMemo{width: w}
+			return func(o []any) ([]any, int, error) {
+				k := o[oi]
+				if k == nil {
+					return nil, 0, nil
+				}
+				if vals, n, ok := memo.get(k); ok {
+					return vals, n, nil
+				}
+				vals, n, err := find(k, buf[:0])
 				if err != nil {
 					return nil, 0, err
 				}
-				return buf, n, nil
+				buf = vals
+				memo.put(k, vals, n)
+				return vals, n, nil
 			}, rest(n), nil
 		}
 	}
@@ -287,7 +296,63 @@ func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator
 	for _, r := range rows {
 		all = append(all, r...)
 	}
-	return func(_, buf []any) ([]any, int, error) { return all, len(rows), nil }, cond, nil
+	return func([]any) ([]any, int, error) { return all, len(rows), nil }, cond, nil
+}
+
+// lookupMemo remembers, during one run of a statement, the rows a lookup
+// found for each key, as PostgreSQL's Memoize does for a join whose outer
+// side repeats keys: the books of an author all look up that author, the
+// book_tags rows of a tag that tag. The statement's reads see one
+// snapshot, so a key's rows do not change while it runs. A lookup whose
+// keys seldom repeat stops remembering, and one that has remembered
+// memoMaxValues values stops adding.
+type lookupMemo struct {
+	width       int // of a row
+	rows        map[any]memoRows
+	values      int // the values rows holds
+	calls, hits int
+	off         bool
+}
+
+type memoRows struct {
+	vals []any
+	n    int
+}
+
+const (
+	// memoTrial is how many lookups a memo watches before it decides
+	// whether keys repeat enough (one in memoMinHitRate) to go on.
+	memoTrial      = 64
+	memoMinHitRate = 4
+	memoMaxValues  = 1 << 20
+)
+
+// get returns the rows remembered for k.
+func (m *lookupMemo) get(k any) ([]any, int, bool) {
+	if m.off || !memoKey(k) {
+		return nil, 0, false
+	}
+	m.calls++
+	if r, ok := m.rows[k]; ok {
+		m.hits++
+		return r.vals, r.n, true
+	}
+	if m.calls == memoTrial && m.hits*memoMinHitRate < m.calls {
+		m.off, m.rows = true, nil
+	}
+	return nil, 0, false
+}
+
+// put remembers the n rows of k, whose values vals holds (copied).
+func (m *lookupMemo) put(k any, vals []any, n int) {
+	if m.off || !memoKey(k) || m.values+len(vals) > memoMaxValues {
+		return
+	}
+	if m.rows == nil {
+		m.rows = make(map[any]memoRows)
+	}
+	m.rows[k] = memoRows{vals: slices.Clone(vals), n: n}
+	m.values += len(vals)
 }
 
 // indexed reports whether column i leads the primary key or an index.
@@ -300,6 +365,16 @@ func indexed(ts *tableSchema, i int) bool {
 		if x.Columns[0] == name {
 			return true
 		}
+	}
+	return false
+}
+
+// memoKey reports whether k is a value a memo takes as a key: one of the
+// families a lookup joins on, compared as the engine compares them.
+func memoKey(k any) bool {
+	switch k.(type) {
+	case int64, string, bool:
+		return true
 	}
 	return false
 }

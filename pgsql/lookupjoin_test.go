@@ -2,6 +2,8 @@ package pgsql_test
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -56,4 +58,53 @@ func TestSession_Exec_LookupJoinChain(t *testing.T) {
 	// type-checked, as PostgreSQL checks it before reading a row.
 	assert.Equal(t, "ERROR 42883", outcome(t, s, `SELECT 1 FROM authors a JOIN books b ON b.author_id = a.id AND a.id < 0 JOIN tags t ON t.id = b.id AND t.name > 1`))
 	assert.Equal(t, "SELECT 0", outcome(t, s, `SELECT 1 FROM authors a JOIN books b ON b.author_id = a.id AND a.id < 0 JOIN tags t ON t.id = b.id AND 1/0 = 1`))
+}
+
+// Ensure joins whose outer rows repeat the keys they look up (many rows
+// of one parent), or repeat them seldom, past the point where a lookup
+// decides whether to remember its keys' rows, give every row its own
+// match: by primary key and by index, with NULL keys and keys that
+// match nothing among them.
+func TestSession_Exec_LookupJoinRepeatedKeys(t *testing.T) {
+	s := newSession(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		`CREATE TABLE parents (id integer PRIMARY KEY, v text)`,
+		`CREATE TABLE kids (id integer PRIMARY KEY, parent_id integer, k integer)`,
+		`CREATE INDEX kids_k ON kids (k)`,
+		`INSERT INTO parents VALUES (0, 'p0'), (1, 'p1'), (2, 'p2')`,
+	} {
+		_, err := s.Exec(ctx, q)
+		require.NoError(t, err, q)
+	}
+	const n = 1000
+	for i := range n {
+		// parent_id 0, 1, 2 repeat; 3 matches nothing; every 7th is NULL.
+		var parent any = int64(i % 4)
+		if i%7 == 0 {
+			parent = nil
+		}
+		_, err := s.Exec(ctx, `INSERT INTO kids VALUES ($1, $2, $3)`, int64(i), parent, int64(i/2))
+		require.NoError(t, err)
+	}
+	rows := texts(t, s, `SELECT k.id, p.v FROM kids k LEFT JOIN parents p ON p.id = k.parent_id ORDER BY k.id`)
+	require.Len(t, rows, n)
+	for i, r := range rows {
+		want := fmt.Sprintf("p%d", i%4)
+		if i%7 == 0 || i%4 == 3 {
+			want = "NULL"
+		}
+		require.Equal(t, []string{strconv.Itoa(i), want}, r)
+	}
+	// Each kid's k is shared with one other kid: keys repeat seldom.
+	rows = texts(t, s, `SELECT a.id, b.id FROM kids a JOIN kids b ON b.k = a.k AND b.id <> a.id ORDER BY a.id`)
+	require.Len(t, rows, n)
+	for i, r := range rows {
+		require.Equal(t, []string{strconv.Itoa(i), strconv.Itoa(i ^ 1)}, r)
+	}
+	// Keys that never repeat, by primary key.
+	assert.Equal(t, [][]string{{"1000", "1000"}}, texts(t, s, `SELECT count(*), count(CASE WHEN b.k = a.k THEN 1 END) FROM kids a JOIN kids b ON b.id = a.id`))
+	// Keys that repeat, looked up through an index: the 857 kids with a
+	// parent_id (0-3) each meet the two kids whose k is that id.
+	assert.Equal(t, [][]string{{"1714", "1714"}}, texts(t, s, `SELECT count(*), sum(CASE WHEN b.k = a.parent_id AND b.id / 2 = a.parent_id THEN 1 END) FROM kids a JOIN kids b ON b.k = a.parent_id`))
 }
