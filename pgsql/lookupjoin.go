@@ -254,18 +254,24 @@ func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator
 					return append(buf, vals...), 1, nil
 				}
 			} else {
+				// The rows are collected by one callback made once, not a
+				// closure per lookup.
+				var got struct {
+					buf []any
+					n   int
+				}
+				collect := func(r engine.Record) error {
+					vals, err := rr.read(r)
+					got.buf = append(got.buf, vals...)
+					got.n++
+					return err
+				}
 				find = func(k any, buf []any) ([]any, int, error) {
-					n := 0
-					err := tx.Query(table).Where(engine.Eq(col, k)).Each(func(r engine.Record) error {
-						vals, err := rr.read(r)
-						buf = append(buf, vals...)
-						n++
-						return err
-					})
-					if err != nil {
+					got.buf, got.n = buf, 0
+					if err := tx.Query(table).Where(engine.Eq(col, k)).Each(collect); err != nil {
 						return nil, 0, err
 					}
-					return buf, n, nil
+					return got.buf, got.n, nil
 				}
 			}
 			var buf []any

@@ -96,6 +96,20 @@ func TestSession_Exec_LookupJoinRepeatedKeys(t *testing.T) {
 		}
 		require.Equal(t, []string{strconv.Itoa(i), want}, r)
 	}
+	// The same as a simple join (simplejoin.go), which an ORM's eager
+	// load sends: its inner join drops the kids without a parent.
+	ids := make([]any, n)
+	for i := range ids {
+		ids[i] = int64(i)
+	}
+	rows = texts(t, s, `SELECT k.id, p.v FROM kids k JOIN parents p ON p.id = k.parent_id WHERE k.id = ANY($1)`, ids)
+	var want [][]string
+	for i := range n {
+		if i%7 != 0 && i%4 != 3 {
+			want = append(want, []string{strconv.Itoa(i), fmt.Sprintf("p%d", i%4)})
+		}
+	}
+	require.Equal(t, want, rows)
 	// Each kid's k is shared with one other kid: keys repeat seldom.
 	rows = texts(t, s, `SELECT a.id, b.id FROM kids a JOIN kids b ON b.k = a.k AND b.id <> a.id ORDER BY a.id`)
 	require.Len(t, rows, n)

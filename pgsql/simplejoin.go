@@ -223,6 +223,7 @@ func (p *simplePlan) runJoin(s *Session, tx *engine.Tx, args []any) (Result, boo
 		return Result{}, true, err
 	}
 	lr := newRecordReader(j.width)
+	memo := lookupMemo{width: j.width} // many rows may look up one key (lookupjoin.go)
 	kept := rows[:0]
 	for n, out := range rows {
 		if n%interruptEvery == interruptEvery-1 {
@@ -230,16 +231,24 @@ func (p *simplePlan) runJoin(s *Session, tx *engine.Tx, args []any) (Result, boo
 				return Result{}, true, err
 			}
 		}
-		r, err := tx.Get(j.table, keys[n])
-		if errors.Is(err, engine.ErrNotFound) {
+		l, found, ok := memo.get(keys[n])
+		if !ok {
+			r, err := tx.Get(j.table, keys[n])
+			switch {
+			case errors.Is(err, engine.ErrNotFound):
+				l, found = nil, 0
+			case err != nil:
+				return Result{}, true, err
+			default:
+				if l, err = lr.read(r); err != nil {
+					return Result{}, true, err
+				}
+				found = 1
+			}
+			memo.put(keys[n], l, found)
+		}
+		if found == 0 {
 			continue
-		}
-		if err != nil {
-			return Result{}, true, err
-		}
-		l, err := lr.read(r)
-		if err != nil {
-			return Result{}, true, err
 		}
 		for i, o := range j.outs {
 			if o.lookup {
