@@ -77,7 +77,7 @@ func TestSession_Exec_LookupJoinRepeatedKeys(t *testing.T) {
 		_, err := s.Exec(ctx, q)
 		require.NoError(t, err, q)
 	}
-	const n = 1000
+	const n = 2500
 	for i := range n {
 		// parent_id 0, 1, 2 repeat; 3 matches nothing; every 7th is NULL.
 		var parent any = int64(i % 4)
@@ -117,8 +117,8 @@ func TestSession_Exec_LookupJoinRepeatedKeys(t *testing.T) {
 		require.Equal(t, []string{strconv.Itoa(i), strconv.Itoa(i ^ 1)}, r)
 	}
 	// Keys that never repeat, by primary key.
-	assert.Equal(t, [][]string{{"1000", "1000"}}, texts(t, s, `SELECT count(*), count(CASE WHEN b.k = a.k THEN 1 END) FROM kids a JOIN kids b ON b.id = a.id`))
-	// Keys that repeat, looked up through an index: the 857 kids with a
+	assert.Equal(t, [][]string{{"2500", "2500"}}, texts(t, s, `SELECT count(*), count(CASE WHEN b.k = a.k THEN 1 END) FROM kids a JOIN kids b ON b.id = a.id`))
+	// Keys that repeat, looked up through an index: the 2142 kids with a
 	// parent_id (0-3) each meet the two kids whose k is that id.
-	assert.Equal(t, [][]string{{"1714", "1714"}}, texts(t, s, `SELECT count(*), sum(CASE WHEN b.k = a.parent_id AND b.id / 2 = a.parent_id THEN 1 END) FROM kids a JOIN kids b ON b.k = a.parent_id`))
+	assert.Equal(t, [][]string{{"4284", "4284"}}, texts(t, s, `SELECT count(*), sum(CASE WHEN b.k = a.parent_id AND b.id / 2 = a.parent_id THEN 1 END) FROM kids a JOIN kids b ON b.k = a.parent_id`))
 }
