@@ -659,14 +659,12 @@ func orderTerms(items []ir.OrderItem, targets []target) ([]orderTerm, error) {
 	return out, nil
 }
 
-// sortRows sorts rows by their keys, stably, NULLs placed per term.
+// sortRows sorts rows by their keys, stably, NULLs placed per term. Rows
+// already in order, as an index gives them, are left as they are after
+// one pass over them.
 func sortRows(rows, keys [][]any, order []orderTerm, targets []target, ev *evaluator) error {
-	idx := make([]int, len(rows))
-	for i := range idx {
-		idx[i] = i
-	}
 	var sortErr error
-	slices.SortStableFunc(idx, func(a, b int) int {
+	cmp := func(a, b int) int {
 		for i, o := range order {
 			x, y := keys[a][i], keys[b][i]
 			var c int
@@ -696,7 +694,20 @@ func sortRows(rows, keys [][]any, order []orderTerm, targets []target, ev *evalu
 			}
 		}
 		return 0
-	})
+	}
+	inOrder := true
+	for i := 1; i < len(rows) && inOrder; i++ {
+		inOrder = cmp(i-1, i) <= 0
+	}
+	if inOrder && sortErr == nil {
+		return nil
+	}
+	sortErr = nil
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, cmp)
 	if sortErr != nil {
 		return sortErr
 	}
