@@ -494,6 +494,28 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			}
 		}
 	}
+	// orderAt holds, likewise, the row position of each ORDER BY term that
+	// is a stored column, read as it is rather than evaluated.
+	var orderAt []int
+	if sc != nil && !isGrouped {
+		for i, o := range order {
+			c, ok := o.expr.(*ir.ColumnRef)
+			if o.target >= 0 || !ok || c.Star {
+				continue
+			}
+			pos, typ, err := sc.resolve(c)
+			if err != nil || !storedAsIs(typ) {
+				continue
+			}
+			if orderAt == nil {
+				orderAt = make([]int, len(order))
+				for j := range orderAt {
+					orderAt[j] = -1
+				}
+			}
+			orderAt[i] = pos
+		}
+	}
 	out := make([][]any, 0, len(rows))
 	var keys [][]any // ORDER BY keys per output row
 	if len(order) > 0 {
@@ -543,6 +565,10 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		for i, o := range order {
 			if o.target >= 0 {
 				k[i] = vals[o.target]
+				continue
+			}
+			if orderAt != nil && orderAt[i] >= 0 {
+				k[i] = r[orderAt[i]]
 				continue
 			}
 			v, _, err := rowEv.eval(o.expr)
