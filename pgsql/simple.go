@@ -435,8 +435,11 @@ type recordReader struct {
 	row, dests []any
 }
 
-func newRecordReader(width int) *recordReader {
-	rr := &recordReader{row: make([]any, width), dests: make([]any, width)}
+// newRecordReader returns a reader of records of width values, its row
+// and the pointers into it in one allocation.
+func newRecordReader(width int) recordReader {
+	buf := make([]any, 2*width)
+	rr := recordReader{row: buf[:width:width], dests: buf[width:]}
 	for i := range rr.row {
 		rr.dests[i] = &rr.row[i]
 	}
