@@ -1,7 +1,6 @@
 package pgsql
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 
@@ -12,9 +11,10 @@ import (
 
 // The FROM clause is read into memory as rows over a scope: one table is
 // scanned through the engine's planner with WHERE pushed down (scan);
-// several tables and joins are combined by nested loops (join), looking
-// the inner table up through the engine when the join condition is an
-// equality on one of its indexed columns, and WHERE is checked on the
+// several tables and joins are combined by nested loops: a join whose
+// right side is a base table looks that table up per left row through
+// the engine, a chain of them in one pipeline (lookupjoin.go), and other
+// joins combine both sides read whole (join); WHERE is checked on the
 // combined rows.
 
 // source is the rows a FROM item produces, with the scope naming their
@@ -53,7 +53,7 @@ func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *ev
 			src = next
 			continue
 		}
-		if src, err = s.join(tx, src, ir.JoinCross, nil /* on */, nil /* using */, next, nil /* ref */, ev); err != nil {
+		if src, err = s.join(src, ir.JoinCross, nil /* on */, nil /* using */, next, ev); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -291,19 +291,18 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator, pushed 
 		}
 		return &source{sc: newScope(ts, alias), rows: rows}, nil
 	case *ir.Join:
+		if s.looksUp(tx, it, ev) {
+			return s.lookupJoins(tx, it, ev, pushed) // lookupjoin.go
+		}
 		left, err := s.fromItem(tx, it.Left, ev, pushed)
 		if err != nil {
 			return nil, err
 		}
-		ref, _ := it.Right.(*ir.TableRef)
-		var right *source
-		if ref == nil || isCTE(ev, ref) || isCatalog(ev, ref) || s.isView(tx, ev, ref) || it.Kind == ir.JoinRight || it.Kind == ir.JoinFull {
-			ref = nil
-			if right, err = s.fromItem(tx, it.Right, ev, nil); err != nil {
-				return nil, err
-			}
+		right, err := s.fromItem(tx, it.Right, ev, nil)
+		if err != nil {
+			return nil, err
 		}
-		return s.join(tx, left, it.Kind, it.On, it.Using, right, ref, ev)
+		return s.join(left, it.Kind, it.On, it.Using, right, ev)
 	case *ir.SubqueryRef:
 		res, err := ev.subquery(it.Query)
 		if err != nil {
@@ -338,28 +337,18 @@ func columnsOfTable(ts *tableSchema) []Column {
 	return cols
 }
 
-// join joins left with right by a nested loop. When right is nil, ref
-// names the inner table, which is read per outer row: through an engine
-// lookup on an equality of the join condition, else whole.
-func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr, using []string, right *source, ref *ir.TableRef, ev *evaluator) (*source, error) {
-	var rsc *scope
-	if right != nil {
-		rsc = right.sc
-	} else {
-		ts, alias, err := s.tableRef(tx, ref)
-		if err != nil {
-			return nil, err
-		}
-		rsc = newScope(ts, alias)
-	}
-	sc, cond, err := joinScope(left.sc, rsc, kind, using)
+// join joins left with right, both read whole, by a nested loop. A join
+// whose right side is a base table is lookupJoins', which reads that
+// table per left row instead.
+func (s *Session) join(left *source, kind ir.JoinKind, on ir.Expr, using []string, right *source, ev *evaluator) (*source, error) {
+	sc, cond, err := joinScope(left.sc, right.sc, kind, using)
 	if err != nil {
 		return nil, err
 	}
 	if on != nil {
 		cond = on
 	}
-	lw, rw := left.sc.width(), rsc.width()
+	lw, rw := left.sc.width(), right.sc.width()
 	// finish appends the merged USING columns of a FULL JOIN to a row.
 	finish := func(row []any) ([]any, error) {
 		for _, m := range sc.merged {
@@ -377,24 +366,8 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 		}
 		return row, nil
 	}
-	var lookup func(lrow []any) ([][]any, error)
-	check := cond // what each joined row is checked against
-	switch {
-	case right == nil && ev.readsNoRows():
-		lookup = func([]any) ([][]any, error) { return nil, nil }
-	case right == nil:
-		lookup, check, err = innerLookup(tx, left.sc, rsc, cond, ev)
-		if err != nil {
-			return nil, err
-		}
-	default:
-		lookup = func([]any) ([][]any, error) { return right.rows, nil }
-	}
 	rowEv := ev.with(sc)
-	var rmatched []bool
-	if right != nil {
-		rmatched = make([]bool, len(right.rows))
-	}
+	rmatched := make([]bool, len(right.rows))
 	var out [][]any
 	steps := 0 // left rows and pairs tried, for interrupted
 	for _, l := range left.rows {
@@ -403,12 +376,8 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 				return nil, err
 			}
 		}
-		cands, err := lookup(l)
-		if err != nil {
-			return nil, err
-		}
 		matched := false
-		for j, r := range cands {
+		for j, r := range right.rows {
 			if steps++; steps%interruptEvery == 0 {
 				if err := ev.interrupted(); err != nil {
 					return nil, err
@@ -416,9 +385,9 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 			}
 			row := make([]any, 0, lw+rw+len(sc.merged))
 			row = append(append(row, l...), r...)
-			if check != nil {
+			if cond != nil {
 				sc.row = row
-				ok, err := rowEv.boolean(check, "JOIN/ON")
+				ok, err := rowEv.boolean(cond, "JOIN/ON")
 				if err != nil {
 					return nil, err
 				}
@@ -427,9 +396,7 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 				}
 			}
 			matched = true
-			if rmatched != nil {
-				rmatched[j] = true
-			}
+			rmatched[j] = true
 			if row, err = finish(row); err != nil {
 				return nil, err
 			}
@@ -455,12 +422,22 @@ func (s *Session) join(tx *engine.Tx, left *source, kind ir.JoinKind, on ir.Expr
 		}
 	}
 	if len(out) == 0 && cond != nil {
-		sc.row = make([]any, sc.width())
-		if _, err := rowEv.boolean(cond, "JOIN/ON"); err != nil && pgerr.Code(err) != pgerr.DivisionByZero && pgerr.Code(err) != pgerr.NumericValueOutOfRange {
+		if err := typeCheckOn(sc, rowEv, cond); err != nil {
 			return nil, err
 		}
 	}
 	return &source{sc: sc, rows: out}, nil
+}
+
+// typeCheckOn evaluates a join condition over a row of NULLs, as
+// PostgreSQL type-checks it before it reads a row, when the join produced
+// none: an error other than one only a value causes is the join's.
+func typeCheckOn(sc *scope, rowEv *evaluator, cond ir.Expr) error {
+	sc.row = make([]any, sc.width())
+	if _, err := rowEv.boolean(cond, "JOIN/ON"); err != nil && pgerr.Code(err) != pgerr.DivisionByZero && pgerr.Code(err) != pgerr.NumericValueOutOfRange {
+		return err
+	}
+	return nil
 }
 
 // joinScope returns the scope of left joined with right and, for USING,
@@ -573,107 +550,6 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 		}
 	}
 	return sc, conjunction(conds), nil
-}
-
-// innerLookup returns a function reading the inner table's candidate rows
-// for an outer row: through engine.Eq when cond has a conjunct equating an
-// indexed column of the inner table with a column of the outer side of the
-// same type family, else the whole table, read once. It also returns what
-// is left of cond for each candidate to be checked against: the engine
-// compares integers, texts and booleans exactly as SQL's = does, so the
-// conjunct a lookup answers holds for every row it returns and is not
-// evaluated again.
-func innerLookup(tx *engine.Tx, outer, inner *scope, cond ir.Expr, ev *evaluator) (func([]any) ([][]any, error), ir.Expr, error) {
-	b := inner.rels[0]
-	conj := conjuncts(cond)
-	// rest is cond without its conjunct i.
-	rest := func(i int) ir.Expr { return conjunction(slices.Delete(slices.Clone(conj), i, i+1)) }
-	for n, e := range conj {
-		eq, ok := e.(*ir.Binary)
-		if !ok || eq.Op != "=" {
-			continue
-		}
-		for _, side := range [][2]ir.Expr{{eq.Left, eq.Right}, {eq.Right, eq.Left}} {
-			ic, ok := pushColumn(b.ts, b.alias, side[0])
-			if !ok || !indexed(b.ts, ic) {
-				continue
-			}
-			if c := side[0].(*ir.ColumnRef); c.Table == "" {
-				if _, _, err := outer.resolve(c); err == nil {
-					continue // ambiguous: leave it to the evaluator
-				}
-			}
-			oc, ok := side[1].(*ir.ColumnRef)
-			if !ok || oc.Star {
-				continue
-			}
-			oi, ot, err := outer.resolve(oc)
-			if err != nil {
-				continue
-			}
-			if oc.Table == "" {
-				if _, _, err := inner.resolve(oc); err == nil {
-					continue // ambiguous: leave it to the evaluator
-				}
-			}
-			it := b.ts.types[ic]
-			if !(it.isInt() && ot.isInt() || it.kind != kBpchar && ot.kind != kBpchar && it.isText() && ot.isText() || it.kind == kBool && ot.kind == kBool) {
-				continue
-			}
-			col := b.ts.def.Columns[ic].Name
-			if pk := b.ts.def.PrimaryKey; len(pk) == 1 && pk[0] == col {
-				// The inner side's primary key: one point lookup per outer
-				// row, without planning a query for each.
-				table := b.ts.def.Name
-				return func(o []any) ([][]any, error) {
-					if o[oi] == nil {
-						return nil, nil
-					}
-					r, err := tx.Get(table, o[oi])
-					if errors.Is(err, engine.ErrNotFound) {
-						return nil, nil
-					}
-					if err != nil {
-						return nil, err
-					}
-					return [][]any{r.Values()}, nil
-				}, rest(n), nil
-			}
-			return func(o []any) ([][]any, error) {
-				if o[oi] == nil {
-					return nil, nil
-				}
-				recs, err := tx.Query(b.ts.def.Name).Where(engine.Eq(col, o[oi])).All()
-				if err != nil {
-					return nil, err
-				}
-				rows := make([][]any, len(recs))
-				for i, r := range recs {
-					rows[i] = r.Values()
-				}
-				return rows, nil
-			}, rest(n), nil
-		}
-	}
-	rows, err := scan(tx, b.ts, b.alias, nil /* where */, ev)
-	if err != nil {
-		return nil, nil, err
-	}
-	return func([]any) ([][]any, error) { return rows, nil }, cond, nil
-}
-
-// indexed reports whether column i leads the primary key or an index.
-func indexed(ts *tableSchema, i int) bool {
-	name := ts.def.Columns[i].Name
-	if ts.def.PrimaryKey[0] == name {
-		return true
-	}
-	for _, x := range ts.def.Indexes {
-		if x.Columns[0] == name {
-			return true
-		}
-	}
-	return false
 }
 
 // mergedColumn is a USING column of a FULL JOIN: the left value, else the

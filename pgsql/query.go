@@ -160,14 +160,20 @@ func scanRest(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *e
 	sc := newScope(ts, alias)
 	rowEv := ev.with(sc)
 	var rows [][]any
+	rr := newRecordReader(len(ts.def.Columns))
+	var slab rowSlab
 	for i, r := range recs {
 		if i%interruptEvery == interruptEvery-1 {
 			if err := ev.interrupted(); err != nil {
 				return nil, nil, err
 			}
 		}
-		sc.row = r.Values()
+		vals, err := rr.read(r)
+		if err != nil {
+			return nil, nil, err
+		}
 		if check != nil {
+			sc.row = vals
 			ok, err := rowEv.boolean(check, "WHERE")
 			if err != nil {
 				return nil, nil, err
@@ -176,7 +182,9 @@ func scanRest(tx *engine.Tx, ts *tableSchema, alias string, where ir.Expr, ev *e
 				continue
 			}
 		}
-		rows = append(rows, sc.row)
+		row := slab.row(len(vals))
+		copy(row, vals)
+		rows = append(rows, row)
 	}
 	if where != nil && len(recs) == 0 {
 		// Still type-check the condition, as PostgreSQL does before it
@@ -486,16 +494,48 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			}
 		}
 	}
-	var out [][]any
+	// orderAt holds, likewise, the row position of each ORDER BY term that
+	// is a stored column, read as it is rather than evaluated.
+	var orderAt []int
+	if sc != nil && !isGrouped {
+		for i, o := range order {
+			c, ok := o.expr.(*ir.ColumnRef)
+			if o.target >= 0 || !ok || c.Star {
+				continue
+			}
+			pos, typ, err := sc.resolve(c)
+			if err != nil || !storedAsIs(typ) {
+				continue
+			}
+			if orderAt == nil {
+				orderAt = make([]int, len(order))
+				for j := range orderAt {
+					orderAt[j] = -1
+				}
+			}
+			orderAt[i] = pos
+		}
+	}
+	out := make([][]any, 0, len(rows))
 	var keys [][]any // ORDER BY keys per output row
+	if len(order) > 0 {
+		keys = make([][]any, 0, len(rows))
+	}
 	seen := map[string]bool{}
+	// A row's output values and its ORDER BY keys are cut from one
+	// allocation, slab, which serves slabRows rows.
+	width := len(targets) + len(order)
+	var slab []any
 	for i, r := range rows {
 		setRow(rowEv, r)
 		if isGrouped {
 			rowEv.aggs = groups[i].aggs
 		}
-		// A row's output values and its ORDER BY keys share an allocation.
-		buf := make([]any, len(targets)+len(order))
+		if len(slab) < width || width == 0 {
+			slab = make([]any, width*min(len(rows)-i, slabRows))
+		}
+		buf := slab[:width:width]
+		slab = slab[width:]
 		vals := buf[:len(targets):len(targets)]
 		for i := range targets {
 			if direct != nil && direct[i] >= 0 {
@@ -525,6 +565,10 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		for i, o := range order {
 			if o.target >= 0 {
 				k[i] = vals[o.target]
+				continue
+			}
+			if orderAt != nil && orderAt[i] >= 0 {
+				k[i] = r[orderAt[i]]
 				continue
 			}
 			v, _, err := rowEv.eval(o.expr)
@@ -641,14 +685,12 @@ func orderTerms(items []ir.OrderItem, targets []target) ([]orderTerm, error) {
 	return out, nil
 }
 
-// sortRows sorts rows by their keys, stably, NULLs placed per term.
+// sortRows sorts rows by their keys, stably, NULLs placed per term. Rows
+// already in order, as an index gives them, are left as they are after
+// one pass over them.
 func sortRows(rows, keys [][]any, order []orderTerm, targets []target, ev *evaluator) error {
-	idx := make([]int, len(rows))
-	for i := range idx {
-		idx[i] = i
-	}
 	var sortErr error
-	slices.SortStableFunc(idx, func(a, b int) int {
+	cmp := func(a, b int) int {
 		for i, o := range order {
 			x, y := keys[a][i], keys[b][i]
 			var c int
@@ -678,7 +720,20 @@ func sortRows(rows, keys [][]any, order []orderTerm, targets []target, ev *evalu
 			}
 		}
 		return 0
-	})
+	}
+	inOrder := true
+	for i := 1; i < len(rows) && inOrder; i++ {
+		inOrder = cmp(i-1, i) <= 0
+	}
+	if inOrder && sortErr == nil {
+		return nil
+	}
+	sortErr = nil
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, cmp)
 	if sortErr != nil {
 		return sortErr
 	}

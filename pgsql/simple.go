@@ -31,6 +31,7 @@ type simplePlan struct {
 	// every column of the stored row, in its order.
 	cols    []int
 	whole   bool
+	width   int // of the table's rows
 	columns []Column
 	conds   []simpleCond
 	order   []simpleOrder
@@ -127,7 +128,7 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 		return nil
 	}
 	ts, alias := t.ts, t.alias
-	p := &simplePlan{key: t.key, table: t.name}
+	p := &simplePlan{key: t.key, table: t.name, width: len(ts.def.Columns)}
 	// column resolves a column reference to the table's column position.
 	column := func(e ir.Expr) (int, bool) {
 		c, ok := e.(*ir.ColumnRef)
@@ -403,19 +404,75 @@ func (p *simplePlan) run(s *Session, tx *engine.Tx, args []any) (Result, bool, e
 	}
 	q.Limit(limit)
 	rows := [][]any{}
+	rr := newRecordReader(p.width)
+	var slab rowSlab
 	err := q.Each(func(r engine.Record) error {
 		if len(rows)%interruptEvery == interruptEvery-1 {
 			if err := s.interrupted(); err != nil {
 				return err
 			}
 		}
-		rows = append(rows, p.output(r))
+		vals, err := rr.read(r)
+		if err != nil {
+			return err
+		}
+		out := slab.row(len(p.cols))
+		for i, c := range p.cols {
+			out[i] = vals[c]
+		}
+		rows = append(rows, out)
 		return nil
 	})
 	if err != nil {
 		return Result{}, true, err
 	}
 	return p.result(rows), true, nil
+}
+
+// recordReader reads the values of a table's records into one reused
+// row, without the allocation of engine.Record.Values per record.
+type recordReader struct {
+	row, dests []any
+}
+
+// newRecordReader returns a reader of records of width values, its row
+// and the pointers into it in one allocation.
+func newRecordReader(width int) recordReader {
+	buf := make([]any, 2*width)
+	rr := recordReader{row: buf[:width:width], dests: buf[width:]}
+	for i := range rr.row {
+		rr.dests[i] = &rr.row[i]
+	}
+	return rr
+}
+
+// read returns r's values, as engine.Record.Values returns them, in a
+// row that the next read overwrites.
+func (rr *recordReader) read(r engine.Record) ([]any, error) {
+	if err := r.Scan(rr.dests...); err != nil {
+		return nil, err
+	}
+	return rr.row, nil
+}
+
+// rowSlab cuts the rows of a result from shared allocations: the first
+// for 4 rows, each next one for twice as many, up to slabRows, so that a
+// result of a few rows allocates little more than it needs and a long one
+// one allocation per slabRows rows.
+type rowSlab struct {
+	free []any
+	rows int // how many rows the last allocation was for
+}
+
+// row returns an empty row of n values.
+func (sl *rowSlab) row(n int) []any {
+	if len(sl.free) < n || n == 0 {
+		sl.rows = min(max(2*sl.rows, 4), slabRows)
+		sl.free = make([]any, n*sl.rows)
+	}
+	r := sl.free[:n:n]
+	sl.free = sl.free[n:]
+	return r
 }
 
 // query returns the engine query of the plan's table with its conditions

@@ -32,6 +32,7 @@ import (
 type simpleJoin struct {
 	key   schemaKey // the lookup table's
 	table string
+	width int // of the lookup table's rows
 	// on is the position, in the driving table's row, of the value the
 	// lookup table's primary key must equal.
 	on   int
@@ -146,7 +147,8 @@ func (s *Session) planSimpleJoin(tx *engine.Tx, st *ir.Select, j *ir.Join) *simp
 		return nil
 	}
 	p := &simplePlan{key: sides[drive].key, table: sides[drive].name, conds: conds,
-		join: &simpleJoin{key: sides[look].key, table: sides[look].name, on: pos[drive]}}
+		width: len(sides[drive].ts.def.Columns),
+		join:  &simpleJoin{key: sides[look].key, table: sides[look].name, width: len(sides[look].ts.def.Columns), on: pos[drive]}}
 	add := func(side, i int, name string) bool {
 		ts := sides[side].ts
 		if !storedAsIs(ts.types[i]) {
@@ -190,48 +192,74 @@ func (s *Session) planSimpleJoin(tx *engine.Tx, st *ir.Select, j *ir.Join) *simp
 }
 
 // runJoin runs a plan with a join part; ok is false when the arguments do
-// not fit it.
+// not fit it. The driving rows are read first, each into its output row
+// with the key it looks up; then the looked-up rows fill the rest.
 func (p *simplePlan) runJoin(s *Session, tx *engine.Tx, args []any) (Result, bool, error) {
 	q, ok := p.query(tx, args)
 	if !ok {
 		return Result{}, false, nil
 	}
-	var drivers [][]any
+	j := p.join
+	var rows [][]any
+	var keys []any
+	var slab rowSlab
+	rr := newRecordReader(p.width)
 	err := q.Each(func(r engine.Record) error {
-		drivers = append(drivers, r.Values())
+		d, err := rr.read(r)
+		if err != nil || d[j.on] == nil {
+			return err
+		}
+		out := slab.row(len(j.outs))
+		for i, o := range j.outs {
+			if !o.lookup {
+				out[i] = d[o.pos]
+			}
+		}
+		rows = append(rows, out)
+		keys = append(keys, d[j.on])
 		return nil
 	})
 	if err != nil {
 		return Result{}, true, err
 	}
-	j := p.join
-	rows := [][]any{}
-	for n, d := range drivers {
+	lr := newRecordReader(j.width)
+	memo := lookupMemo{width: j.width} // many rows may look up one key (lookupjoin.go)
+	kept := rows[:0]
+	for n, out := range rows {
 		if n%interruptEvery == interruptEvery-1 {
 			if err := s.interrupted(); err != nil {
 				return Result{}, true, err
 			}
 		}
-		if d[j.on] == nil {
+		l, found, ok := memo.get(keys[n])
+		if !ok {
+			r, err := tx.Get(j.table, keys[n])
+			switch {
+			case errors.Is(err, engine.ErrNotFound):
+				l, found = nil, 0
+			case err != nil:
+				return Result{}, true, err
+			default:
+				if l, err = lr.read(r); err != nil {
+					return Result{}, true, err
+				}
+				found = 1
+			}
+			memo.put(keys[n], l, found)
+		}
+		if found == 0 {
 			continue
 		}
-		r, err := tx.Get(j.table, d[j.on])
-		if errors.Is(err, engine.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return Result{}, true, err
-		}
-		l := r.Values()
-		out := make([]any, len(j.outs))
 		for i, o := range j.outs {
 			if o.lookup {
 				out[i] = l[o.pos]
-			} else {
-				out[i] = d[o.pos]
 			}
 		}
-		rows = append(rows, out)
+		kept = append(kept, out)
 	}
-	return p.result(rows), true, nil
+	clear(rows[len(kept):]) // keep no dropped row alive
+	if kept == nil {
+		kept = [][]any{}
+	}
+	return p.result(kept), true, nil
 }

@@ -3,8 +3,10 @@ package pgwire
 import (
 	"context"
 	"crypto/tls"
+	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"net"
 	"strings"
 	"sync"
@@ -26,6 +28,10 @@ const startupTimeout = 30 * time.Second
 // without waiting for Sync.
 const flushAt = 64 << 10
 
+// maxOutBuffer is the largest output buffer a connection keeps once it
+// has written it: a larger one, grown for a big row, is dropped.
+const maxOutBuffer = 2 * flushAt
+
 // conn is one client connection: its protocol state and its session.
 // Only its own goroutine touches it, except cancel, under mu.
 type conn struct {
@@ -45,17 +51,18 @@ type conn struct {
 	// skipping is set by an error in an extended-protocol message: the
 	// messages up to the next Sync are ignored.
 	skipping bool
-	pending  int // bytes sent to be but not yet flushed, roughly
 	writeErr error
+
+	// wb is the output not yet written to nc. be writes into it: send
+	// moves each message there at once (be.Flush), and sendRows encodes
+	// data rows straight into it.
+	wb outBuffer
 
 	// out holds the messages sent most often, reused for every one:
 	// Send encodes a message into the backend's write buffer at once and
 	// keeps nothing of it, so one of each serves the whole connection
 	// without an allocation per row or per statement.
 	out struct {
-		row      pgproto3.DataRow
-		rowBytes []byte // the values of row, back to back
-		ends     []int  // where each value of row ends in rowBytes; -1 for NULL
 		complete pgproto3.CommandComplete
 		ready    pgproto3.ReadyForQuery
 	}
@@ -81,7 +88,9 @@ func (s *Server) serveConn(nc net.Conn) {
 		return
 	}
 	defer s.closed(nc)
-	c := &conn{srv: s, nc: nc, be: pgproto3.NewBackend(nc, nc), stmts: map[string]*statement{}, portals: map[string]*portal{}, done: make(chan struct{})}
+	c := &conn{srv: s, nc: nc, stmts: map[string]*statement{}, portals: map[string]*portal{}, done: make(chan struct{})}
+	c.wb.w = nc
+	c.be = pgproto3.NewBackend(nc, &c.wb)
 	defer close(c.done)
 	c.be.SetMaxBodyLen(s.opts.MaxMessageSize)
 	if !c.startup() {
@@ -96,7 +105,7 @@ func (s *Server) serveConn(nc net.Conn) {
 // fatal sends a FATAL error and flushes; the caller then closes.
 func (c *conn) fatal(e *pgsql.Error) {
 	c.be.Send(errorResponse("FATAL", e))
-	_ = c.be.Flush()
+	_ = c.flush()
 }
 
 // startup runs the startup phase: SSL and GSS encryption refused,
@@ -213,7 +222,8 @@ func (c *conn) startTLS() bool {
 	// A new reader: bytes the client sent in clear after its SSLRequest
 	// are dropped, not taken as encrypted (CVE-2021-23214).
 	c.nc, c.tls = tc, true
-	c.be = pgproto3.NewBackend(tc, tc)
+	c.wb.w = tc
+	c.be = pgproto3.NewBackend(tc, &c.wb)
 	c.be.SetMaxBodyLen(c.srv.opts.MaxMessageSize)
 	return true
 }
@@ -279,21 +289,62 @@ func (c *conn) loop() {
 }
 
 // send queues a message, flushing when much is queued.
-func (c *conn) send(msg pgproto3.BackendMessage, size int) {
+func (c *conn) send(msg pgproto3.BackendMessage) {
 	c.be.Send(msg)
-	c.pending += size
-	if c.pending >= flushAt {
+	c.queue()
+}
+
+// queue moves the messages be holds to wb, writing them out when much is
+// queued. be's buffer thus holds one message at a time and keeps its
+// small allocation: it replaces any larger one with a new one each time
+// it is flushed, which, flushed only every flushAt bytes, cost a buffer
+// grown from 1 KiB to 64 KiB again for every 64 KiB of rows.
+func (c *conn) queue() {
+	if err := c.be.Flush(); err != nil {
+		c.writeErr = err // a message that could not be encoded
+		return
+	}
+	if len(c.wb.buf) >= flushAt {
 		_ = c.flush()
 	}
 }
 
+// flush writes out everything queued.
 func (c *conn) flush() error {
-	c.pending = 0
 	if err := c.be.Flush(); err != nil {
 		c.writeErr = err
 		return err
 	}
+	if err := c.wb.drain(); err != nil {
+		c.writeErr = err
+		return err
+	}
 	return nil
+}
+
+// outBuffer collects a connection's output until it is written to w.
+type outBuffer struct {
+	w   io.Writer
+	buf []byte
+}
+
+// Write queues p; it never fails.
+func (o *outBuffer) Write(p []byte) (int, error) {
+	o.buf = append(o.buf, p...)
+	return len(p), nil
+}
+
+// drain writes what is queued to w.
+func (o *outBuffer) drain() error {
+	if len(o.buf) == 0 {
+		return nil
+	}
+	_, err := o.w.Write(o.buf)
+	o.buf = o.buf[:0]
+	if cap(o.buf) > maxOutBuffer {
+		o.buf = nil
+	}
+	return err
 }
 
 func (c *conn) readyForQuery() {
@@ -366,7 +417,7 @@ func (c *conn) simpleQuery(sql string) {
 	err := c.sess.ExecEach(ctx, sql, func(res pgsql.Result) error {
 		n++
 		if res.Columns != nil {
-			c.send(rowDescription(res.Columns, nil), 0)
+			c.send(rowDescription(res.Columns, nil))
 		}
 		if err := c.sendRows(res.Columns, nil, res.Rows); err != nil {
 			return err
@@ -388,10 +439,10 @@ func (c *conn) simpleQuery(sql string) {
 // complete sends a statement's warnings and its CommandComplete.
 func (c *conn) complete(res pgsql.Result, tag string) {
 	for _, w := range res.Warnings {
-		c.send(noticeResponse(w), 0)
+		c.send(noticeResponse(w))
 	}
 	c.out.complete.CommandTag = append(c.out.complete.CommandTag[:0], tag...)
-	c.send(&c.out.complete, 0)
+	c.send(&c.out.complete)
 }
 
 // rowDescription describes cols with result formats formats (Bind's).
@@ -409,49 +460,45 @@ func rowDescription(cols []pgsql.Column, formats []int16) *pgproto3.RowDescripti
 	return &pgproto3.RowDescription{Fields: fields}
 }
 
-// maxRowBuffer is the largest row buffer a connection keeps between
-// rows: a larger one, grown for a big value, is dropped after its row.
-const maxRowBuffer = 64 << 10
-
-// sendRows sends rows as DataRows, column i in format formatAt(formats, i).
-// Each row's values are appended back to back to one buffer, which the
-// next row reuses.
+// sendRows sends rows as DataRows, column i in format formatAt(formats, i),
+// encoding each straight into the connection's output buffer. A value
+// that cannot be encoded leaves its row unsent and is the error.
 func (c *conn) sendRows(cols []pgsql.Column, formats []int16, rows [][]any) error {
-	o := &c.out
+	c.queue() // the messages before the rows
 	for _, row := range rows {
-		if o.rowBytes == nil {
-			o.rowBytes = make([]byte, 0, 1024) // not nil: an empty value is not NULL
+		if len(row) > math.MaxUint16 {
+			return &pgsql.Error{Code: "54011", Message: "too many columns in a row"}
 		}
-		buf, ends := o.rowBytes[:0], o.ends[:0]
+		start := len(c.wb.buf)
+		buf := append(c.wb.buf, 'D', 0, 0, 0, 0)
+		buf = binary.BigEndian.AppendUint16(buf, uint16(len(row)))
 		for i, v := range row {
 			if v == nil {
-				ends = append(ends, -1)
+				buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32) // -1: NULL
 				continue
 			}
+			at := len(buf)
+			buf = append(buf, 0, 0, 0, 0)
 			var err error
 			if buf, err = appendValue(buf, cols[i], formatAt(formats, i), v); err != nil {
+				c.wb.buf = buf[:start]
 				return err
 			}
-			ends = append(ends, len(buf))
+			binary.BigEndian.PutUint32(buf[at:], uint32(len(buf)-at-4))
 		}
-		values := o.row.Values[:0]
-		start := 0
-		for _, end := range ends {
-			if end < 0 {
-				values = append(values, nil)
-				continue
-			}
-			values = append(values, buf[start:end:end])
-			start = end
+		if len(buf)-start-1 > maxMessageBody {
+			c.wb.buf = buf[:start]
+			return &pgsql.Error{Code: "54000", Message: "row is too big to send"}
 		}
-		o.row.Values = values
-		c.send(&o.row, len(buf)+4*len(values))
-		o.ends = ends
-		o.rowBytes = buf
-		if cap(buf) > maxRowBuffer {
-			o.rowBytes = nil
+		binary.BigEndian.PutUint32(buf[start+1:], uint32(len(buf)-start-1))
+		c.wb.buf = buf
+		if len(buf) >= flushAt {
+			_ = c.flush()
 		}
 	}
-	clear(o.row.Values) // keep no value alive
 	return nil
 }
+
+// maxMessageBody is the largest message body a client takes: pgx's limit,
+// and PostgreSQL's for a value (1 GB).
+const maxMessageBody = 1 << 30

@@ -189,7 +189,7 @@ func (c *conn) copyTo(table, cols, query, optText string) {
 	for i := range formats {
 		formats[i] = uint16(format)
 	}
-	c.send(&pgproto3.CopyOutResponse{OverallFormat: byte(format), ColumnFormatCodes: formats}, 0)
+	c.send(&pgproto3.CopyOutResponse{OverallFormat: byte(format), ColumnFormatCodes: formats})
 	var line []byte
 	if o.kind == copyBinary {
 		// The signature goes out with the first row, as PostgreSQL's.
@@ -210,7 +210,7 @@ func (c *conn) copyTo(table, cols, query, optText string) {
 		line = append(line, '\n')
 	}
 	if len(line) > 0 && o.kind != copyBinary {
-		c.send(&pgproto3.CopyData{Data: line}, len(line))
+		c.send(&pgproto3.CopyData{Data: line})
 		line = nil
 	}
 	for _, row := range res.Rows {
@@ -248,15 +248,15 @@ func (c *conn) copyTo(table, cols, query, optText string) {
 		if o.kind != copyBinary {
 			line = append(line, '\n')
 		}
-		c.send(&pgproto3.CopyData{Data: line}, len(line))
+		c.send(&pgproto3.CopyData{Data: line})
 		line = nil
 	}
 	if o.kind == copyBinary {
 		line = append(line, 0xff, 0xff)
-		c.send(&pgproto3.CopyData{Data: line}, len(line))
+		c.send(&pgproto3.CopyData{Data: line})
 	}
-	c.send(&pgproto3.CopyDone{}, 0)
-	c.send(&pgproto3.CommandComplete{CommandTag: []byte("COPY " + strconv.Itoa(len(res.Rows)))}, 0)
+	c.send(&pgproto3.CopyDone{})
+	c.send(&pgproto3.CommandComplete{CommandTag: []byte("COPY " + strconv.Itoa(len(res.Rows)))})
 }
 
 // copyBatch is how many rows one INSERT of a COPY FROM carries at most.
@@ -284,7 +284,7 @@ func (c *conn) copyFrom(table, cols, optText string) {
 	for i := range formats {
 		formats[i] = uint16(format)
 	}
-	c.send(&pgproto3.CopyInResponse{OverallFormat: byte(format), ColumnFormatCodes: formats}, 0)
+	c.send(&pgproto3.CopyInResponse{OverallFormat: byte(format), ColumnFormatCodes: formats})
 	if c.flush() != nil {
 		return
 	}
@@ -307,7 +307,7 @@ func (c *conn) copyFrom(table, cols, optText string) {
 		c.sendError(failed, "")
 		return
 	}
-	c.send(&pgproto3.CommandComplete{CommandTag: []byte("COPY " + strconv.Itoa(in.count))}, 0)
+	c.send(&pgproto3.CommandComplete{CommandTag: []byte("COPY " + strconv.Itoa(in.count))})
 }
 
 // copyIn is a COPY FROM in progress.

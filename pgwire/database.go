@@ -60,7 +60,7 @@ func (c *conn) tryDatabase(sql string) bool {
 		if notice != nil {
 			c.be.Send(&pgproto3.NoticeResponse{Severity: "NOTICE", SeverityUnlocalized: "NOTICE", Code: notice.Code, Message: notice.Message})
 		}
-		c.send(&pgproto3.CommandComplete{CommandTag: []byte(tag)}, 0)
+		c.send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
 	}
 	return true
 }

@@ -49,7 +49,7 @@ func (c *conn) parse(m *pgproto3.Parse) {
 		return
 	}
 	c.stmts[m.Name] = &statement{prep: prep}
-	c.send(&pgproto3.ParseComplete{}, 0)
+	c.send(&pgproto3.ParseComplete{})
 }
 
 func (c *conn) bind(m *pgproto3.Bind) {
@@ -87,7 +87,7 @@ func (c *conn) bind(m *pgproto3.Bind) {
 		args[i] = v
 	}
 	c.portals[m.DestinationPortal] = &portal{stmt: st, args: args, formats: append([]int16(nil), m.ResultFormatCodes...)}
-	c.send(&pgproto3.BindComplete{}, 0)
+	c.send(&pgproto3.BindComplete{})
 }
 
 func (c *conn) describe(m *pgproto3.Describe) {
@@ -98,11 +98,11 @@ func (c *conn) describe(m *pgproto3.Describe) {
 			c.fail(&pgsql.Error{Code: "26000", Message: `prepared statement "` + m.Name + `" does not exist`})
 			return
 		}
-		c.send(&pgproto3.ParameterDescription{ParameterOIDs: st.prep.ParamOIDs()}, 0)
+		c.send(&pgproto3.ParameterDescription{ParameterOIDs: st.prep.ParamOIDs()})
 		if cols := st.prep.Columns(); cols != nil {
-			c.send(rowDescription(cols, nil), 0)
+			c.send(rowDescription(cols, nil))
 		} else {
-			c.send(&pgproto3.NoData{}, 0)
+			c.send(&pgproto3.NoData{})
 		}
 	case 'P':
 		p, ok := c.portals[m.Name]
@@ -111,13 +111,13 @@ func (c *conn) describe(m *pgproto3.Describe) {
 			return
 		}
 		if p.stmt.prep.Columns() == nil {
-			c.send(&pgproto3.NoData{}, 0)
+			c.send(&pgproto3.NoData{})
 			return
 		}
 		if !c.run(p) {
 			return
 		}
-		c.send(rowDescription(p.res.Columns, p.formats), 0)
+		c.send(rowDescription(p.res.Columns, p.formats))
 	default:
 		c.fail(protocolError("invalid DESCRIBE message subtype %d", m.ObjectType))
 	}
@@ -175,7 +175,7 @@ func (c *conn) execute(m *pgproto3.Execute) {
 		return
 	}
 	if p.stmt.prep.Empty() {
-		c.send(&pgproto3.EmptyQueryResponse{}, 0)
+		c.send(&pgproto3.EmptyQueryResponse{})
 		return
 	}
 	if !c.run(p) {
@@ -200,7 +200,7 @@ func (c *conn) execute(m *pgproto3.Execute) {
 	if m.MaxRows > 0 && len(rows) == int(m.MaxRows) {
 		// The limit reached: suspended, even if no row is left, as
 		// PostgreSQL finds out only at the next Execute.
-		c.send(&pgproto3.PortalSuspended{}, 0)
+		c.send(&pgproto3.PortalSuspended{})
 		return
 	}
 	tag := p.res.Tag
@@ -227,7 +227,7 @@ func (c *conn) close(m *pgproto3.Close) {
 		c.fail(protocolError("invalid CLOSE message subtype %d", m.ObjectType))
 		return
 	}
-	c.send(&pgproto3.CloseComplete{}, 0)
+	c.send(&pgproto3.CloseComplete{})
 }
 
 // sync ends the implicit block, drops the portals when no transaction

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -96,7 +97,7 @@ func TestServer_SimpleQuery_MultiStatement(t *testing.T) {
 }
 
 // Ensure an empty value stays apart from NULL in every row, also after a
-// row too big for the buffer a connection keeps between rows.
+// row too big for the output buffer a connection keeps between writes.
 func TestServer_DataRow_EmptyIsNotNull(t *testing.T) {
 	s := newServer(t, Options{})
 	c, _ := connect(t, s, "db")
@@ -106,7 +107,7 @@ func TestServer_DataRow_EmptyIsNotNull(t *testing.T) {
 		"CommandComplete SELECT 1",
 		"ReadyForQuery I",
 	}, c.query(`SELECT ''::text AS a, NULL::text AS b, 'z'::text AS c`))
-	big := strings.Repeat("x", maxRowBuffer+1)
+	big := strings.Repeat("x", maxOutBuffer+1)
 	assert.Equal(t, []string{
 		"RowDescription v:25/0",
 		"DataRow " + big,
@@ -116,6 +117,23 @@ func TestServer_DataRow_EmptyIsNotNull(t *testing.T) {
 		"CommandComplete SELECT 4",
 		"ReadyForQuery I",
 	}, c.query(`SELECT v FROM (VALUES (1, '`+big+`'), (2, ''), (3, NULL), (4, 'y')) AS t(k, v) ORDER BY k`))
+}
+
+// Ensure rows that fill the output buffer several times over arrive
+// whole and in order, between their RowDescription and CommandComplete.
+func TestServer_DataRow_ManyFlushes(t *testing.T) {
+	s := newServer(t, Options{})
+	c, _ := connect(t, s, "db")
+	const n = 20000 // about 5 flushes of flushAt bytes
+	got := c.query(`SELECT i, 'vvvvvvvvvv'::text AS v FROM generate_series(1, ` + strconv.Itoa(n) + `) AS i`)
+	require.Len(t, got, n+3)
+	assert.Equal(t, "RowDescription i:23/0 v:25/0", got[0])
+	for i := 1; i <= n; i++ {
+		if got[i] != "DataRow "+strconv.Itoa(i)+"|vvvvvvvvvv" {
+			require.Failf(t, "row out of place", "message %d is %q", i, got[i])
+		}
+	}
+	assert.Equal(t, []string{"CommandComplete SELECT " + strconv.Itoa(n), "ReadyForQuery I"}, got[n+1:])
 }
 
 // Ensure ReadyForQuery reports the true transaction state: idle, in a
