@@ -352,7 +352,9 @@ func (c *conn) newCopyIn(ctx context.Context, table, cols string, o *copyOptions
 		quoted = append(quoted, `"`+strings.ReplaceAll(col.Name, `"`, `""`)+`"`)
 	}
 	in := &copyIn{ctx: ctx, sess: c.sess, opts: o, rel: relationName(table), stmts: map[int]*pgsql.Prepared{}, names: names,
-		insert: "INSERT INTO " + table + " (" + strings.Join(quoted, ", ") + ") VALUES ",
+		// COPY FROM stores the values it is given, a GENERATED ALWAYS
+		// identity column's too, as PostgreSQL's does.
+		insert: "INSERT INTO " + table + " (" + strings.Join(quoted, ", ") + ") OVERRIDING SYSTEM VALUE VALUES ",
 		lines:  lineReader{csv: o.kind == copyCSV, quote: o.quote, escape: o.escape}}
 	if o.forceNotNull != nil || o.forceNull != nil {
 		all, err := c.tableColumns(ctx, table)
