@@ -71,14 +71,6 @@ func (res *result) setRel(name string, l *loaded) {
 	s.rels = append(s.rels, l)
 }
 
-// extra returns the result's rarely used part, making it on first use.
-func (res *result) extra() *resultMore {
-	if res.more == nil {
-		res.more = &resultMore{}
-	}
-	return res.more
-}
-
 // loaded is one relation loaded for every row of a result.
 type loaded struct {
 	rel *travRel
