@@ -485,3 +485,22 @@ func relationKeysSame(d *catalog.Table, old, new []any) bool {
 	}
 	return true
 }
+
+// NextID takes the next value of table's AutoIncrement sequence, as an
+// insert that omits the column would: SQL's DEFAULT for a serial key in
+// an UPDATE. Like every value of the sequence it is not given back if
+// the transaction rolls back. Returns ErrNoTable, or ErrSchema if the
+// table has no AutoIncrement column.
+func (tx *Tx) NextID(table string) (int64, error) {
+	if err := tx.writable(); err != nil {
+		return 0, err
+	}
+	d, err := tx.table(table)
+	if err != nil {
+		return 0, fmt.Errorf("next id: %w", err)
+	}
+	if d.AutoInc < 0 {
+		return 0, fmt.Errorf("%w: table %q has no AutoIncrement column", ErrSchema, table)
+	}
+	return d.NextID()
+}

@@ -1052,3 +1052,34 @@ func TestTx_Statement_ChecksAtItsEnd(t *testing.T) {
 	defer ro.Rollback()
 	assert.ErrorIs(t, ro.Statement(func() error { return nil }), engine.ErrReadOnly)
 }
+
+// TestTx_NextID ensures NextID takes values from the sequence an insert
+// that omits the key takes from, not given back by a rollback, and
+// refuses a table without an AutoIncrement column.
+func TestTx_NextID(t *testing.T) {
+	db := testutil.OpenDB(t,
+		engine.Table{Name: "seqd", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+			{Name: "id", Type: engine.Int, AutoIncrement: true}, {Name: "v", Type: engine.Text}}},
+		engine.Table{Name: "plain", PrimaryKey: []string{"id"}, Columns: []engine.Column{{Name: "id", Type: engine.Int}}})
+	ctx := context.Background()
+	tx, err := db.Begin(ctx, engine.TxOptions{})
+	require.NoError(t, err)
+	r, err := tx.Insert("seqd", engine.Row{"v": "a"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), r.ID())
+	id, err := tx.NextID("seqd")
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), id)
+	require.NoError(t, tx.Rollback())
+
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		r, err := tx.Insert("seqd", engine.Row{"v": "b"})
+		require.NoError(t, err)
+		assert.Equal(t, int64(3), r.ID(), "values taken before a rollback are not given back")
+		_, err = tx.NextID("plain")
+		assert.ErrorIs(t, err, engine.ErrSchema)
+		_, err = tx.NextID("nope")
+		assert.ErrorIs(t, err, engine.ErrNoTable)
+		return nil
+	}))
+}

@@ -145,6 +145,10 @@ func (ts *tableSchema) fillDefaults(rows []engine.Row, ev *evaluator) error {
 
 // defaultValue is the value DEFAULT gives column col.
 func (ts *tableSchema) defaultValue(col int, ev *evaluator) (any, error) {
+	if ts.def.Columns[col].AutoIncrement && ev != nil && ev.q != nil && ev.q.tx != nil {
+		// A serial or identity primary key: its sequence is the engine's.
+		return ev.q.tx.NextID(ts.def.Name)
+	}
 	if ts.defaults == nil || ts.defaults[col] == nil {
 		return ts.def.Columns[col].Default, nil
 	}
