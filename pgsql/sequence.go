@@ -507,6 +507,9 @@ func (s *Session) createSequence(tx *engine.Tx, st *ir.CreateSequence) (Result, 
 		}
 		return res, pgerr.DuplicateTableError(name)
 	}
+	if st.Options.Err != nil {
+		return res, st.Options.Err
+	}
 	def, err := applySeqOptions(nil, st.Options, 0)
 	if err != nil {
 		return res, err
@@ -571,6 +574,9 @@ func (s *Session) alterSequence(tx *engine.Tx, st *ir.AlterSequence) (Result, er
 		return res, pgerr.UndefinedTableError(name)
 	}
 	cur := seqStoreOf(s.db).current(old)
+	if st.Options.Err != nil {
+		return res, st.Options.Err
+	}
 	def, err := applySeqOptions(old, st.Options, cur.last)
 	if err != nil {
 		return res, err

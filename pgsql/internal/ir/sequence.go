@@ -35,6 +35,11 @@ type SequenceOptions struct {
 	OwnedBy []string
 	// OwnedBySet says OWNED BY was written (OwnedBy empty: NONE).
 	OwnedBySet bool
+	// Err is the first error PostgreSQL raises when it runs the
+	// statement rather than when it parses it: an option given twice
+	// (42601), a value that is not an integer (22P02), OWNED BY that
+	// names no table.column (42601). The statement fails with it.
+	Err error
 }
 
 // SequenceBound is a bound or restart value that may be written without

@@ -33,10 +33,17 @@ func (t *translator) alterSequence(s *nodes.AlterSeqStmt) (ir.Statement, error) 
 	return &ir.AlterSequence{Name: name, IfExists: s.MissingOk, Options: opts}, nil
 }
 
-// sequenceOptions translates the option list of CREATE or ALTER SEQUENCE:
-// a repeated option is 42601, as in PostgreSQL.
+// sequenceOptions translates the option list of CREATE or ALTER SEQUENCE.
+// What PostgreSQL's grammar accepts and its execution refuses — a
+// repeated option (42601), a value that is not an integer, OWNED BY of
+// one name — parses, with the error in the options' Err.
 func (t *translator) sequenceOptions(l *nodes.List, alter bool) (ir.SequenceOptions, error) {
 	var o ir.SequenceOptions
+	late := func(err error) {
+		if o.Err == nil {
+			o.Err = err
+		}
+	}
 	seen := map[string]bool{}
 	for _, it := range items(l) {
 		d, ok := it.(*nodes.DefElem)
@@ -44,7 +51,8 @@ func (t *translator) sequenceOptions(l *nodes.List, alter bool) (ir.SequenceOpti
 			return o, pgerr.New(pgerr.InternalError, "unexpected %s in sequence options", nodeName(it))
 		}
 		if seen[d.Defname] {
-			return o, pgerr.Syntax("conflicting or redundant options")
+			late(pgerr.Syntax("conflicting or redundant options"))
+			continue
 		}
 		seen[d.Defname] = true
 		var err error
@@ -73,7 +81,8 @@ func (t *translator) sequenceOptions(l *nodes.List, alter bool) (ir.SequenceOpti
 			if d.Arg != nil {
 				v, err := seqNumber(d.Arg)
 				if err != nil {
-					return o, err
+					late(err)
+					continue
 				}
 				b.Value = *v
 			}
@@ -107,7 +116,7 @@ func (t *translator) sequenceOptions(l *nodes.List, alter bool) (ir.SequenceOpti
 			case len(names) < 2:
 				e := pgerr.Syntax("invalid OWNED BY option")
 				e.Hint = "Specify OWNED BY table.column or OWNED BY NONE."
-				return o, e
+				late(e)
 			default:
 				o.OwnedBy = names
 			}
@@ -119,7 +128,7 @@ func (t *translator) sequenceOptions(l *nodes.List, alter bool) (ir.SequenceOpti
 			return o, unsupportedf("sequence option %s", d.Defname)
 		}
 		if err != nil {
-			return o, err
+			late(err)
 		}
 	}
 	return o, nil
