@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -573,6 +574,9 @@ func (s *Session) alterSequence(tx *engine.Tx, st *ir.AlterSequence) (Result, er
 		}
 		return res, pgerr.UndefinedTableError(name)
 	}
+	if st.NewName != "" {
+		return res, s.renameSequence(tx, name, st.NewName, old)
+	}
 	cur := seqStoreOf(s.db).current(old)
 	if st.Options.Err != nil {
 		return res, st.Options.Err
@@ -588,6 +592,51 @@ func (s *Session) alterSequence(tx *engine.Tx, st *ir.AlterSequence) (Result, er
 	}
 	s.setDecl(name, &tableDecl{seq: def})
 	return res, nil
+}
+
+// renameSequence is ALTER SEQUENCE ... RENAME TO. PostgreSQL's DEFAULTs
+// name a sequence by its oid, so they follow a rename: here a DEFAULT
+// that is nextval of the sequence is rewritten to the new name. Its
+// values and currval's session state are kept by key and uid, which do
+// not change.
+func (s *Session) renameSequence(tx *engine.Tx, name, newName string, def *seqDef) error {
+	if err := reservedNameError(newName); err != nil {
+		return err
+	}
+	if s.relationExists(tx, newName) {
+		return pgerr.DuplicateTableError(newName)
+	}
+	if err := s.vacateImplicit(tx, newName); err != nil {
+		return err
+	}
+	for _, table := range s.declaredNames() {
+		td := s.decl(table)
+		var moved map[string]ir.Expr
+		for col, e := range td.defaults {
+			if !slices.Contains(sequencesCalled(e), name) {
+				continue
+			}
+			if f, ok := e.(*ir.Func); !ok || f.Name != "nextval" || len(f.Args) != 1 {
+				return pgerr.Unsupported("RENAME of a sequence that DEFAULT " + e.String() + " of " + table + "." + col + " uses")
+			}
+			ne, err := nextvalDefault(newName)
+			if err != nil {
+				return err
+			}
+			if moved == nil {
+				moved = maps.Clone(td.defaults)
+			}
+			moved[col] = ne
+		}
+		if moved != nil {
+			nd := *td
+			nd.defaults = moved
+			s.setDecl(table, &nd)
+		}
+	}
+	s.setDecl(name, nil)
+	s.setDecl(newName, &tableDecl{seq: def})
+	return nil
 }
 
 // dropSequences is DROP SEQUENCE. A sequence a column's DEFAULT calls is

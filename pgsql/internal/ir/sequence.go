@@ -17,6 +17,9 @@ type AlterSequence struct {
 	Name     QualName
 	IfExists bool
 	Options  SequenceOptions
+	// NewName is set for ALTER SEQUENCE ... RENAME TO, which has no
+	// options.
+	NewName string
 }
 
 // SequenceOptions are the options of CREATE and ALTER SEQUENCE; a nil
@@ -109,6 +112,9 @@ func (s *AlterSequence) String() string {
 	out := "ALTER SEQUENCE "
 	if s.IfExists {
 		out += "IF EXISTS "
+	}
+	if s.NewName != "" {
+		return out + s.Name.String() + " RENAME TO " + QualName{Name: s.NewName}.String()
 	}
 	return out + s.Name.String() + s.Options.String()
 }

@@ -532,8 +532,11 @@ func (t *translator) rename(s *nodes.RenameStmt) (ir.Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.RenameType == nodes.OBJECT_INDEX {
+	switch s.RenameType {
+	case nodes.OBJECT_INDEX:
 		return &ir.RenameIndex{Index: table, IfExists: s.MissingOk, NewName: s.Newname}, nil
+	case nodes.OBJECT_SEQUENCE:
+		return &ir.AlterSequence{Name: table, IfExists: s.MissingOk, NewName: s.Newname}, nil
 	}
 	out := &ir.AlterTable{Table: table, IfExists: s.MissingOk}
 	switch {

@@ -59,7 +59,7 @@ func TestParse_Unsupported(t *testing.T) {
 		{"ALTER TABLE t ALTER COLUMN a SET STATISTICS 100", "ALTER TABLE ... ALTER COLUMN ... SET STATISTICS is not supported"},
 		{"ALTER TABLE t ALTER COLUMN a TYPE bigint USING a * 2", "ALTER TABLE ... ALTER COLUMN ... TYPE ... USING is not supported"},
 		{"ALTER INDEX i ALTER COLUMN 1 SET STATISTICS 10", "ALTER INDEX is not supported"},
-		{"ALTER SEQUENCE s RENAME TO t", "ALTER SEQUENCE ... RENAME is not supported"},
+		{"ALTER VIEW v RENAME TO w", "ALTER VIEW ... RENAME is not supported"},
 		{"CREATE VIEW v AS SELECT 1 WITH CHECK OPTION", "WITH CHECK OPTION is not supported"},
 		{"COMMENT ON SCHEMA s IS 'x'", "COMMENT ON SCHEMA is not supported"},
 		{"SELECT DISTINCT ON (a) a FROM t", "DISTINCT ON is not supported"},
