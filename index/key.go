@@ -130,15 +130,7 @@ const (
 // AppendInt appends the encoding of an integer: AppendValue for an int64
 // without boxing it in an interface.
 func AppendInt(dst []byte, x int64) []byte {
-	var tag byte
-	var n int
-	if x >= 0 {
-		n = (bits.Len64(uint64(x)) + 7) / 8
-		tag = intTag + byte(n)
-	} else {
-		n = (bits.Len64(^uint64(x)) + 7) / 8
-		tag = intNegTag - byte(n)
-	}
+	tag, n := intHeader(x)
 	var buf [9]byte
 	buf[0] = tag
 	binary.BigEndian.PutUint64(buf[1:], uint64(x))
@@ -148,11 +140,19 @@ func AppendInt(dst []byte, x int64) []byte {
 
 // IntKeyLen returns the length of AppendInt's encoding of x.
 func IntKeyLen(x int64) int {
-	u := uint64(x)
-	if x < 0 {
-		u = ^u
+	_, n := intHeader(x)
+	return 1 + n
+}
+
+// intHeader returns the tag of x's encoding and how many bytes follow it:
+// as few as hold x, or for a negative x its complement ^x.
+func intHeader(x int64) (tag byte, n int) {
+	if x >= 0 {
+		n = (bits.Len64(uint64(x)) + 7) / 8
+		return intTag + byte(n), n
 	}
-	return 1 + (bits.Len64(u)+7)/8
+	n = (bits.Len64(^uint64(x)) + 7) / 8
+	return intNegTag - byte(n), n
 }
 
 // intWidth returns the number of bytes after the tag of an Int whose tag

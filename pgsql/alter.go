@@ -562,18 +562,8 @@ func (a *alteration) dropPrimaryKey(c *ir.DropConstraint, ts *tableSchema, rels 
 			return pgerr.Unsupported("dropping the primary key of a serial or identity column")
 		}
 	}
-	for _, r := range rels {
-		if r.Parent != a.table || !slices.Equal(r.References, ts.def.PrimaryKey) {
-			continue
-		}
-		if !c.Cascade {
-			return &Error{Code: "2BP01", Message: `cannot drop constraint ` + c.Name + ` on table ` + a.table + ` because other objects depend on it`,
-				Detail: `constraint ` + r.Name + ` on table ` + r.Child + ` depends on index ` + c.Name,
-				Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
-		}
-		if err := a.tx.DropRelation(r.Name); err != nil {
-			return err
-		}
+	if err := a.dropReferencing(c, rels, ts.def.PrimaryKey); err != nil {
+		return err
 	}
 	return a.tx.DropPrimaryKey(a.table, rowIDColumn)
 }
@@ -602,6 +592,25 @@ func (a *alteration) dropForeignKey(r engine.Relation) error {
 	return nil
 }
 
+// dropReferencing drops the foreign keys among rels that reference the
+// table's cols, the key constraint c is dropping: 2BP01 unless CASCADE.
+func (a *alteration) dropReferencing(c *ir.DropConstraint, rels []engine.Relation, cols []string) error {
+	for _, r := range rels {
+		if r.Parent != a.table || !slices.Equal(r.References, cols) {
+			continue
+		}
+		if !c.Cascade {
+			return &Error{Code: "2BP01", Message: `cannot drop constraint ` + c.Name + ` on table ` + a.table + ` because other objects depend on it`,
+				Detail: `constraint ` + r.Name + ` on table ` + r.Child + ` depends on index ` + c.Name,
+				Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
+		}
+		if err := a.tx.DropRelation(r.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // dropUnique drops a UNIQUE constraint's index. Foreign keys that
 // reference its columns depend on it: 2BP01 without CASCADE.
 func (a *alteration) dropUnique(c *ir.DropConstraint, rels []engine.Relation) error {
@@ -613,18 +622,8 @@ func (a *alteration) dropUnique(c *ir.DropConstraint, rels []engine.Relation) er
 	if i < 0 {
 		return a.noConstraint(c.Name)
 	}
-	for _, r := range rels {
-		if r.Parent != a.table || !slices.Equal(r.References, def.Indexes[i].Columns) {
-			continue
-		}
-		if !c.Cascade {
-			return &Error{Code: "2BP01", Message: `cannot drop constraint ` + c.Name + ` on table ` + a.table + ` because other objects depend on it`,
-				Detail: `constraint ` + r.Name + ` on table ` + r.Child + ` depends on index ` + c.Name,
-				Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
-		}
-		if err := a.tx.DropRelation(r.Name); err != nil {
-			return err
-		}
+	if err := a.dropReferencing(c, rels, def.Indexes[i].Columns); err != nil {
+		return err
 	}
 	if err := a.tx.DropIndex(a.table, c.Name); err != nil {
 		if errors.Is(err, engine.ErrSchema) {

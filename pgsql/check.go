@@ -110,14 +110,14 @@ func (s *Session) checkRow(ts *tableSchema, vals []any, ev *evaluator) error {
 		}
 		if ok == false {
 			return &Error{Code: pgerr.CheckViolation, Message: `new row for relation "` + ts.def.Name + `" violates check constraint "` + c.name + `"`,
-				Detail: "Failing row contains " + failingRow(ts, vals) + ".", Table: ts.def.Name, Constraint: c.name}
+				Detail: failingRow(ts, vals), Table: ts.def.Name, Constraint: c.name}
 		}
 	}
 	return nil
 }
 
-// failingRow renders a row as PostgreSQL's "Failing row contains" does:
-// the columns SQL sees, each in its type's text form cut to 64 bytes (at
+// failingRow is PostgreSQL's DETAIL "Failing row contains (...)." for a
+// row of ts: the columns SQL sees, each in its type's text form cut to 64 bytes (at
 // a character boundary) and "..." when longer, NULL as null.
 func failingRow(ts *tableSchema, vals []any) string {
 	parts := make([]string, 0, len(vals))
@@ -131,7 +131,7 @@ func failingRow(ts *tableSchema, vals []any) string {
 		}
 		parts = append(parts, clipField(text))
 	}
-	return "(" + strings.Join(parts, ", ") + ")"
+	return "Failing row contains (" + strings.Join(parts, ", ") + ")."
 }
 
 // maxFieldLen is how many bytes of a value PostgreSQL's error details
@@ -172,6 +172,6 @@ func (s *Session) failingRowDetail(tx *engine.Tx, err error) error {
 		return err
 	}
 	c := pe.WithFailingRow(nil)
-	c.Detail = "Failing row contains " + failingRow(ts, pe.FailingRow()) + "."
+	c.Detail = failingRow(ts, pe.FailingRow())
 	return c
 }

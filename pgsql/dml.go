@@ -121,7 +121,7 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	if err != nil {
 		return res, err
 	}
-	ignore, err := ts.insertIdentity(cols, st.Overriding, func(j int) bool { return givesValue(st, j) })
+	ignore, err := ts.insertIdentity(st, cols)
 	if err != nil {
 		return res, err
 	}

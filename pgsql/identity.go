@@ -95,10 +95,9 @@ func alwaysUpdateError(column string) *Error {
 // columns cols: it returns, by position in cols, the columns whose given
 // values are ignored for their default (OVERRIDING USER VALUE), or the
 // 428C9 of a GENERATED ALWAYS column given a value without OVERRIDING
-// SYSTEM VALUE. hasValues says whether any row gives a value other than
-// DEFAULT for column j: PostgreSQL refuses an INSERT ... SELECT that
-// targets such a column even when it selects no row.
-func (ts *tableSchema) insertIdentity(cols []int, o ir.Overriding, hasValues func(j int) bool) (ignore []bool, err error) {
+// SYSTEM VALUE (givesValue: PostgreSQL refuses an INSERT ... SELECT that
+// targets such a column even when it selects no row).
+func (ts *tableSchema) insertIdentity(st *ir.Insert, cols []int) (ignore []bool, err error) {
 	if ts.identity == nil {
 		return nil, nil
 	}
@@ -106,12 +105,12 @@ func (ts *tableSchema) insertIdentity(cols []int, o ir.Overriding, hasValues fun
 		k := ts.identityAt(col)
 		switch {
 		case k == 0:
-		case o == ir.OverridingUserValue:
+		case st.Overriding == ir.OverridingUserValue:
 			if ignore == nil {
 				ignore = make([]bool, len(cols))
 			}
 			ignore[j] = true
-		case k == identityAlways && o != ir.OverridingSystemValue && hasValues(j):
+		case k == identityAlways && st.Overriding != ir.OverridingSystemValue && givesValue(st, j):
 			return nil, alwaysError(ts.def.Columns[col].Name)
 		}
 	}

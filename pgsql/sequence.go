@@ -508,20 +508,26 @@ func (s *Session) createSequence(tx *engine.Tx, st *ir.CreateSequence) (Result, 
 		}
 		return res, pgerr.DuplicateTableError(name)
 	}
-	if st.Options.Err != nil {
-		return res, st.Options.Err
+	return res, s.defineSequence(tx, name, nil, st.Options, 0)
+}
+
+// defineSequence declares sequence name with opts applied to old (nil:
+// a new sequence) whose last value is last: CREATE and ALTER SEQUENCE.
+func (s *Session) defineSequence(tx *engine.Tx, name string, old *seqDef, opts ir.SequenceOptions, last int64) error {
+	if opts.Err != nil {
+		return opts.Err
 	}
-	def, err := applySeqOptions(nil, st.Options, 0)
+	def, err := applySeqOptions(old, opts, last)
 	if err != nil {
-		return res, err
+		return err
 	}
-	if st.Options.OwnedBySet {
-		if def.ownerTable, def.ownerColumn, err = s.seqOwner(tx, st.Options.OwnedBy); err != nil {
-			return res, err
+	if opts.OwnedBySet {
+		if def.ownerTable, def.ownerColumn, err = s.seqOwner(tx, opts.OwnedBy); err != nil {
+			return err
 		}
 	}
 	s.setDecl(name, &tableDecl{seq: def})
-	return res, nil
+	return nil
 }
 
 // seqOwner resolves OWNED BY's [schema.]table.column.
@@ -577,21 +583,7 @@ func (s *Session) alterSequence(tx *engine.Tx, st *ir.AlterSequence) (Result, er
 	if st.NewName != "" {
 		return res, s.renameSequence(tx, name, st.NewName, old)
 	}
-	cur := seqStoreOf(s.db).current(old)
-	if st.Options.Err != nil {
-		return res, st.Options.Err
-	}
-	def, err := applySeqOptions(old, st.Options, cur.last)
-	if err != nil {
-		return res, err
-	}
-	if st.Options.OwnedBySet {
-		if def.ownerTable, def.ownerColumn, err = s.seqOwner(tx, st.Options.OwnedBy); err != nil {
-			return res, err
-		}
-	}
-	s.setDecl(name, &tableDecl{seq: def})
-	return res, nil
+	return res, s.defineSequence(tx, name, old, st.Options, seqStoreOf(s.db).current(old).last)
 }
 
 // renameSequence is ALTER SEQUENCE ... RENAME TO. PostgreSQL's DEFAULTs

@@ -141,7 +141,10 @@ func (s *Session) viewNames(tx *engine.Tx) []string {
 func (s *Session) relationExists(tx *engine.Tx, name string) bool {
 	_, _, view := s.viewNamed(tx, ir.QualName{Name: name})
 	_, seq := s.sequenceNamed(tx, name)
-	return exists(tx, name) || indexExists(tx, name) && !s.isImplicit(tx, name) || view || seq
+	if table, ok := indexTable(tx, name); ok && !s.implicitIndex(tx, table, name) {
+		return true
+	}
+	return exists(tx, name) || view || seq
 }
 
 // notATable is 42809 for a view named where a table is required.

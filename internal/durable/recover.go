@@ -316,9 +316,7 @@ func (s *Recovered) apply(r *commitRecord) error {
 		if t == nil {
 			return fmt.Errorf("%w: changes to tree %d, which is no table's", ErrCorrupt, tc.primary)
 		}
-		if tc.seq > t.Seq.Load() {
-			t.Seq.Store(tc.seq)
-		}
+		t.AdvanceSeq(tc.seq)
 		p := s.Trees[t.Primary]
 		for _, k := range tc.deletes {
 			if e, ok := p.Delete(k); ok {
@@ -356,9 +354,7 @@ func (s *Recovered) applySequences(r *commitRecord) error {
 		if t == nil {
 			return fmt.Errorf("%w: sequence of tree %d, which is no table's", ErrCorrupt, tc.primary)
 		}
-		if tc.seq > t.Seq.Load() {
-			t.Seq.Store(tc.seq)
-		}
+		t.AdvanceSeq(tc.seq)
 	}
 	return nil
 }
