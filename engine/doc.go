@@ -11,7 +11,9 @@
 // [Tx.SetNotNull] and the others of ALTER TABLE, each transactional. Rows go in as a [Row] (column name to Go
 // value) and come out as a [Record], a read-only view of the stored row.
 // [Tx.Query] selects rows with conditions ([Eq], [Lt], [In], [IsNull], ...),
-// ORDER BY and LIMIT, using an index when one matches.
+// ORDER BY and LIMIT, using an index when one matches. A query run many
+// times is made once with [Prepare], its values [Param] placeholders, and
+// run with [Tx.Bind]: the plan is kept until the table's schema changes.
 //
 //	db, _ := engine.Open(engine.Options{}) // in memory
 //	err := db.Update(ctx, func(tx *engine.Tx) error {

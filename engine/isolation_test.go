@@ -195,6 +195,9 @@ func TestDB_Begin_Snapshot(t *testing.T) {
 // TestTx_Commit_Isolation ensures each classic anomaly is impossible: every
 // interleaving of explicit transactions either behaves as some serial order
 // or fails one transaction with ErrConflict.
+// accountByID is a prepared lookup, shared by every test's database.
+var accountByID = engine.Prepare("accounts", engine.Eq("id", engine.Param(1)))
+
 func TestTx_Commit_Isolation(t *testing.T) {
 	ctx := context.Background()
 
@@ -358,6 +361,18 @@ func TestTx_Commit_Isolation(t *testing.T) {
 				wantIDs: []int64{1, 2, 3, 4, 10},
 				scan: func(tx *engine.Tx) *engine.Query {
 					return tx.Query("accounts").Where(engine.Eq("id", 10))
+				},
+				other: func(tx *engine.Tx) error {
+					_, err := tx.Insert("accounts", engine.Row{"id": 10, "owner": "late", "balance": 1})
+					return err
+				},
+				conflict: true,
+			},
+			{
+				name:    "insert the key a prepared lookup missed",
+				wantIDs: []int64{1, 2, 3, 4, 10},
+				scan: func(tx *engine.Tx) *engine.Query {
+					return tx.Bind(accountByID, 10)
 				},
 				other: func(tx *engine.Tx) error {
 					_, err := tx.Insert("accounts", engine.Row{"id": 10, "owner": "late", "balance": 1})

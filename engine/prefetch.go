@@ -68,6 +68,7 @@ func (q *Query) PrefetchWith(path string, opts PrefetchOptions) *Query {
 }
 
 func (q *Query) addPrefetch(path string, opts *PrefetchOptions) {
+	q.unprepare() // a bound query shares its prefetch tree
 	names := strings.Split(path, ".")
 	nodes := &q.prefetch
 	var n *prefetchNode

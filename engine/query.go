@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/reldb/reldb/internal/access"
 	"github.com/reldb/reldb/internal/catalog"
@@ -77,6 +78,11 @@ type Query struct {
 	err    error
 
 	prefetch []*prefetchNode // relations to load with the rows
+
+	// A query of Tx.Bind: the prepared query, whose conditions stand in
+	// for conds, and its arguments.
+	prep *PreparedQuery
+	args []any
 }
 
 // Query starts a query on a table.
@@ -88,6 +94,7 @@ func (tx *Tx) Query(table string) *Query {
 
 // Where adds conditions; all conditions of a query must hold.
 func (q *Query) Where(conds ...Cond) *Query {
+	q.unprepare()
 	q.conds = append(q.conds, conds...)
 	return q
 }
@@ -95,6 +102,7 @@ func (q *Query) Where(conds ...Cond) *Query {
 // OrderBy adds a sort key. Without OrderBy rows come in the order of the
 // index the planner chose, which callers should not rely on.
 func (q *Query) OrderBy(col string, dir Order) *Query {
+	q.unprepare()
 	q.order = append(q.order, access.OrderTerm{Col: col, Dir: dir})
 	return q
 }
@@ -172,6 +180,7 @@ func (q *Query) Explain() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	defer q.releasePlan(p)
 	return p.String(), nil
 }
 
@@ -189,17 +198,45 @@ func (q *Query) plan() (*access.Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	p := new(access.Plan)
+	p := planPool.Get().(*access.Plan)
+	if q.prep != nil {
+		err = q.planPrepared(d, p)
+	} else {
+		err = q.planConds(d, p)
+	}
+	if err != nil {
+		q.releasePlan(p)
+		return nil, err
+	}
+	return p, nil
+}
+
+// planConds plans an ordinary query of table d into p.
+func (q *Query) planConds(d *catalog.Table, p *access.Plan) error {
 	conds, err := bindConds(d, "query", q.table, q.conds, p.Cond1[:0])
 	if err != nil {
-		return nil, err
+		return err
 	}
 	orderAt, err := bindOrder(d, "query", q.table, q.order)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.Choose(d, conds, q.order, orderAt)
-	return p, nil
+	return nil
+}
+
+// planPool keeps plans between queries: a plan is big (its conditions'
+// and key ranges' storage) and lives only while its query runs.
+var planPool = sync.Pool{New: func() any { return new(access.Plan) }}
+
+// releasePlan returns a reader's plan to the pool once its query has run.
+// A writer's stays with the garbage collector: the transaction's read set
+// keeps the key ranges it scanned, which live in the plan.
+func (q *Query) releasePlan(p *access.Plan) {
+	if q.tx.readOnly {
+		p.Reset()
+		planPool.Put(p)
+	}
 }
 
 // bindConds checks conditions against a table and coerces their values to
@@ -228,14 +265,14 @@ func bindConds(d *catalog.Table, verb, name string, in []Cond, dst []access.Boun
 		case access.OpIn:
 			b.Vals = make([]any, len(c.vals))
 			for j, v := range c.vals {
-				cv, err := catalog.Coerce(&cmpCol, v)
+				cv, err := coerceCond(&cmpCol, v)
 				if err != nil {
 					return nil, fmt.Errorf("%s %s: %w", verb, name, err)
 				}
 				b.Vals[j] = cv
 			}
 		default:
-			cv, err := catalog.Coerce(&cmpCol, c.val)
+			cv, err := coerceCond(&cmpCol, c.val)
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", verb, name, err)
 			}
@@ -244,6 +281,15 @@ func bindConds(d *catalog.Table, verb, name string, in []Cond, dst []access.Boun
 		}
 	}
 	return conds, nil
+}
+
+// coerceCond converts a condition's value for a comparison with column c
+// (whose precision and scale the caller cleared).
+func coerceCond(c *catalog.Column, v any) (any, error) {
+	if n, ok := v.(Param); ok {
+		return nil, fmt.Errorf("%w: Param(%d) outside a prepared query (see Prepare)", ErrInvalidArgument, n)
+	}
+	return catalog.Coerce(c, v)
 }
 
 // bindOrder returns the column positions of ORDER BY terms.
@@ -271,6 +317,7 @@ func (q *Query) run(fn func(Record) bool) error {
 	if err != nil {
 		return err
 	}
+	defer q.releasePlan(p)
 	if len(q.prefetch) > 0 || !q.tx.readOnly || !p.Sorted {
 		res, err := q.collectPlanned(p)
 		if err != nil {
@@ -316,6 +363,7 @@ func (q *Query) collect() (*result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer q.releasePlan(p)
 	return q.collectPlanned(p)
 }
 

@@ -133,30 +133,58 @@ func TestQuery_AgainstModel(t *testing.T) {
 	}
 	cols := []string{"id", "a2", "a", "b", "c"}
 	ops := []string{"=", "=", "=", "<", "<=", ">", ">=", "IN", "NULL", "NOTNULL"}
-	for iter := range 4000 {
+	prepared := map[string]*engine.PreparedQuery{}
+	type pastQuery struct {
+		conds    []semFilter
+		ocol     string
+		mode     int
+		desc     bool
+		off, lim int
+	}
+	var past []pastQuery
+	const iterations = 4000
+	for iter := range iterations {
 		var conds []semFilter
-		for range rng.IntN(4) + 1 {
-			col := cols[rng.IntN(len(cols))]
-			c := semFilter{op: ops[rng.IntN(len(ops))], col: col}
-			n := 1
-			if c.op == "IN" {
-				n = rng.IntN(4)
-			}
-			for range n {
-				c.vals = append(c.vals, randVal(col))
-			}
-			conds = append(conds, c)
-		}
 		// mode 0: ORDER BY a column then id, with Offset and Limit; 1:
 		// ORDER BY id (the primary key's order), with Offset and Limit;
 		// 2: no order, compared as sets.
-		ocol := cols[rng.IntN(len(cols))]
-		mode := rng.IntN(3)
-		if mode == 1 {
-			ocol = "id"
+		var ocol string
+		var mode, off, lim int
+		var desc bool
+		if len(past) > 0 && rng.IntN(2) == 0 {
+			// Half the queries take an earlier one's shape with new
+			// values, which binds its prepared query again.
+			q := past[rng.IntN(len(past))]
+			for _, c := range q.conds {
+				c.vals = slices.Clone(c.vals)
+				for i := range c.vals {
+					c.vals[i] = randVal(c.col)
+				}
+				conds = append(conds, c)
+			}
+			ocol, mode, desc, off, lim = q.ocol, q.mode, q.desc, q.off, q.lim
+		} else {
+			for range rng.IntN(4) + 1 {
+				col := cols[rng.IntN(len(cols))]
+				c := semFilter{op: ops[rng.IntN(len(ops))], col: col}
+				n := 1
+				if c.op == "IN" {
+					n = rng.IntN(4)
+				}
+				for range n {
+					c.vals = append(c.vals, randVal(col))
+				}
+				conds = append(conds, c)
+			}
+			ocol = cols[rng.IntN(len(cols))]
+			mode = rng.IntN(3)
+			if mode == 1 {
+				ocol = "id"
+			}
+			desc = rng.IntN(2) == 0
+			off, lim = rng.IntN(4), rng.IntN(6)-1
+			past = append(past, pastQuery{conds, ocol, mode, desc, off, lim})
 		}
-		desc := rng.IntN(2) == 0
-		off, lim := rng.IntN(4), rng.IntN(6)-1
 		var want []int64
 		var matched []modelRow
 		for _, r := range rows {
@@ -242,7 +270,53 @@ func TestQuery_AgainstModel(t *testing.T) {
 		}
 		require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error { check(run(tx), "view"); return nil }))
 		require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error { check(run(tx), "update"); return nil }))
+
+		// The same query prepared, every value a Param, kept by its
+		// shape so later iterations bind it with other values: the plan
+		// made for one set of values must serve every other.
+		var pc []engine.Cond
+		var args []any
+		shape := fmt.Sprintf("%d %s %v %d %d", mode, ocol, desc, off, lim)
+		for _, c := range conds {
+			shape += fmt.Sprintf("|%s %s %d", c.col, c.op, len(c.vals))
+			vals := c.vals
+			if c.op == "NULL" || c.op == "NOTNULL" {
+				vals = nil // the condition has no value
+			}
+			params := make([]any, len(vals))
+			for i, v := range vals {
+				args = append(args, v)
+				params[i] = engine.Param(len(args))
+			}
+			pc = append(pc, semFilter{col: c.col, op: c.op, vals: params}.cond())
+		}
+		pq := prepared[shape]
+		if pq == nil {
+			pq = engine.Prepare("t", pc...)
+			switch mode {
+			case 0:
+				pq = pq.OrderBy(ocol, dir).OrderBy("id", engine.Asc).Offset(off).Limit(lim)
+			case 1:
+				pq = pq.OrderBy("id", dir).Offset(off).Limit(lim)
+			}
+			prepared[shape] = pq
+		}
+		runPrepared := func(tx *engine.Tx) []int64 {
+			var got []int64
+			err := tx.Bind(pq, args...).Each(func(r engine.Record) error {
+				got = append(got, r.Get("id").(int64))
+				return nil
+			})
+			require.NoError(t, err, "%s %v %v", shape, args, pc)
+			if mode == 2 {
+				slices.Sort(got)
+			}
+			return got
+		}
+		require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error { check(runPrepared(tx), "prepared view"); return nil }))
+		require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error { check(runPrepared(tx), "prepared update"); return nil }))
 	}
+	t.Logf("%d prepared queries for %d iterations", len(prepared), iterations)
 }
 
 func explainModel(t *testing.T, db *engine.DB, ec []engine.Cond) string {

@@ -197,6 +197,27 @@ func BenchmarkRead_Children(b *testing.B) {
 			check(b, i, books)
 		}
 	})
+	b.Run("api=prepared", func(b *testing.B) {
+		b.ReportAllocs()
+		byAuthor := engine.Prepare("books", engine.Eq("author_id", engine.Param(1)))
+		for i := 0; b.Loop(); i++ {
+			var books []shelfBook
+			err := db.View(ctx, func(tx *engine.Tx) error {
+				recs, err := tx.Bind(byAuthor, int64(i)*31%shelfAuthors).All()
+				books = make([]shelfBook, len(recs))
+				for k, r := range recs {
+					if err := scanBook(r, &books[k]); err != nil {
+						return err
+					}
+				}
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			check(b, i, books)
+		}
+	})
 	b.Run("api=typed", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {

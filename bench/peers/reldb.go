@@ -158,10 +158,15 @@ func (p *reldbPeer) Get(id int64) (Book, error) {
 	return b, err
 }
 
+// booksOf is the children query, prepared once as engine.Prepare's
+// documentation recommends for a query run many times (SQLite's peers run
+// a prepared statement).
+var booksOf = engine.Prepare("books", engine.Eq("author_id", engine.Param(1)))
+
 func (p *reldbPeer) Children(author int64) ([]Book, error) {
 	var books []Book
 	err := p.db.View(p.ctx, func(tx *engine.Tx) error {
-		recs, err := tx.Query("books").Where(engine.Eq("author_id", author)).All()
+		recs, err := tx.Bind(booksOf, author).All()
 		if err != nil {
 			return err
 		}

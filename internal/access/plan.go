@@ -90,6 +90,8 @@ type Plan struct {
 	Rows  [][]any  // the rows a Scan with a nil fn collects
 	Stop  int      // how many rows such a Scan collects at most; < 0: all
 	key   [48]byte // range1's storage: the prefix, then its end
+	// chosen is the shape the plan was made from, which Choice returns.
+	chosen shape
 }
 
 // scanRange is a key range [lo, hi) of the plan's tree; nil is unbounded.
@@ -306,6 +308,7 @@ func (s *shape) orderedBy(conds []Bound, order []OrderTerm, orderAt []int) (sort
 // storage (cond1, key) may already hold conds.
 func (p *Plan) init(d *catalog.Table, s shape, conds []Bound, order []OrderTerm, orderAt []int) {
 	p.D, p.ix, p.name, p.cols, p.conds, p.Order, p.orderAt = d, s.ix, d.PKName, s.cols, conds, order, orderAt
+	p.chosen = s
 	p.empty, p.eqCols, p.ranged, p.Sorted, p.reverse = s.empty, s.eqCols, s.ranged, s.sorted, s.reverse
 	if s.ix != nil {
 		p.name = s.ix.Name
@@ -562,6 +565,32 @@ func SortRows(rows [][]any, p *Plan) {
 }
 
 var _ fmt.Stringer = Asc
+
+// Choice is the access path Choose picked: the tree, how many of its
+// columns the conditions fix and whether its order serves the query. It
+// depends on the table version, the conditions' columns and operators and
+// the order — not on the values compared with, as long as no value is NULL
+// and no In list changes length — so a prepared query keeps it and plans
+// again with Reuse.
+type Choice struct{ s shape }
+
+// Choice returns the access path of a plan made by Choose.
+func (p *Plan) Choice() Choice { return Choice{p.chosen} }
+
+// Reuse plans the scan of d for conds and order along a Choice an earlier
+// Choose made for the same table version, conditions and order with other
+// values: it builds the key ranges only. conds may live in p.Cond1.
+func (p *Plan) Reuse(d *catalog.Table, c Choice, conds []Bound, order []OrderTerm, orderAt []int) {
+	p.init(d, c.s, conds, order, orderAt)
+}
+
+// Reset clears p for another query, keeping the scan callback it made
+// once; a pool of plans spares each query allocating one.
+func (p *Plan) Reset() {
+	visit := p.visit
+	*p = Plan{}
+	p.visit = visit
+}
 
 // Choose plans the scan of d for conds and order (orderAt holds the
 // order's column positions): it picks the tree — the primary tree or a
