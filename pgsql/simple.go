@@ -43,6 +43,9 @@ type simplePlan struct {
 	// join is set for a join of table with a second one looked up by its
 	// primary key (simplejoin.go); cols are then unused.
 	join *simpleJoin
+	// prep is the engine query of conds and order, prepared; nil when a
+	// condition is = ANY.
+	prep *engine.PreparedQuery
 }
 
 // simpleCond is column op value, or column = ANY (parameter) when any.
@@ -235,7 +238,37 @@ func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 	}
 	p.point = len(p.conds) == 1 && !p.conds[0].any && p.conds[0].op == "=" && len(ts.pk) == 1 && ts.hidden == 0 &&
 		p.conds[0].col == ts.def.Columns[ts.pk[0]].Name && p.offset == nil
+	p.prepare()
 	return p
+}
+
+// prepare makes the plan's engine query a prepared one, each condition's
+// value its parameter, so that a run does not plan it again — unless a
+// condition is = ANY, whose list's length the engine's plan depends on.
+func (p *simplePlan) prepare() {
+	conds := make([]engine.Cond, len(p.conds))
+	for i := range p.conds {
+		c := &p.conds[i]
+		v := engine.Param(i + 1)
+		switch {
+		case c.any:
+			return
+		case c.op == "<":
+			conds[i] = engine.Lt(c.col, v)
+		case c.op == "<=":
+			conds[i] = engine.Le(c.col, v)
+		case c.op == ">":
+			conds[i] = engine.Gt(c.col, v)
+		case c.op == ">=":
+			conds[i] = engine.Ge(c.col, v)
+		default:
+			conds[i] = engine.Eq(c.col, v)
+		}
+	}
+	p.prep = engine.Prepare(p.table, conds...)
+	for _, o := range p.order {
+		p.prep = p.prep.OrderBy(o.col, o.dir)
+	}
 }
 
 // simpleTable is a base table a simple plan reads: its name, the name it
@@ -392,8 +425,10 @@ func (p *simplePlan) run(s *Session, tx *engine.Tx, args []any) (Result, bool, e
 	if !ok {
 		return Result{}, false, nil
 	}
-	for _, o := range p.order {
-		q.OrderBy(o.col, o.dir)
+	if p.prep == nil {
+		for _, o := range p.order {
+			q.OrderBy(o.col, o.dir)
+		}
 	}
 	if p.offset != nil {
 		n, ok := p.offset.count(args)
@@ -478,6 +513,17 @@ func (sl *rowSlab) row(n int) []any {
 // query returns the engine query of the plan's table with its conditions
 // for a run with args; ok is false when the arguments do not fit them.
 func (p *simplePlan) query(tx *engine.Tx, args []any) (*engine.Query, bool) {
+	if p.prep != nil {
+		vals := make([]any, len(p.conds))
+		for i := range p.conds {
+			v, ok := p.conds[i].value(args)
+			if !ok {
+				return nil, false
+			}
+			vals[i] = v
+		}
+		return tx.Bind(p.prep, vals...), true
+	}
 	q := tx.Query(p.table)
 	for i := range p.conds {
 		c := &p.conds[i]

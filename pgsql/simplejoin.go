@@ -188,6 +188,7 @@ func (s *Session) planSimpleJoin(tx *engine.Tx, st *ir.Select, j *ir.Join) *simp
 	if len(p.columns) == 0 {
 		return nil
 	}
+	p.prepare()
 	return p
 }
 
