@@ -106,6 +106,45 @@ func (s *Session) Fail(err error) error {
 	return toError(err)
 }
 
+// InOneStatement runs fn, which runs statements of the session (a wire
+// server's COPY FROM inserts its rows in batches), as one statement of the
+// block StartImplicit opened or of the explicit transaction: the foreign
+// keys its writes must satisfy (those not deferred to commit) are checked
+// when fn returns, as PostgreSQL checks a COPY's once its last row is in,
+// so a row may reference one a later batch brings. When fn or a check
+// fails, every write fn made is undone and the error returned; the caller
+// then ends the statement with Fail. Outside a block and a transaction, or
+// in a failed one, fn runs as it is.
+func (s *Session) InOneStatement(ctx context.Context, fn func() error) error {
+	if s.failed || (s.tx == nil && !s.block) {
+		return fn()
+	}
+	if s.tx == nil {
+		tx, err := s.db.Begin(context.WithoutCancel(ctx), s.defaultOpts())
+		if err != nil {
+			return toError(err)
+		}
+		s.tx, s.implicit = tx, true
+		s.txStart = s.db.Now()
+	}
+	called := false
+	var fnErr error
+	s.grouped = true
+	err := s.tx.Statement(func() error {
+		called = true
+		fnErr = fn()
+		return fnErr
+	})
+	s.grouped = false
+	switch {
+	case !called:
+		return fn() // a read-only transaction: the statements say why
+	case fnErr != nil:
+		return fnErr // as fn gave it
+	}
+	return toErrorOrNil(err)
+}
+
 // execEach is ExecEach over statements already parsed from sql, with
 // args for a single statement.
 func (s *Session) execEach(ctx context.Context, stmts []ir.Statement, sql string, args []any, fn func(Result) error) error {
@@ -136,7 +175,7 @@ func (s *Session) execEach(ctx context.Context, stmts []ir.Statement, sql string
 			err = fn(res)
 		}
 		if err != nil {
-			if s.implicit {
+			if s.implicit && !s.grouped {
 				s.endTx()
 			}
 			return s.endBlock(own, err)

@@ -78,6 +78,9 @@ type Session struct {
 	// implicit says tx is an implicit block's, block that statements run
 	// in an implicit block (multi.go).
 	implicit, block bool
+	// grouped is set while InOneStatement runs: a failed statement leaves
+	// the implicit block's transaction to it, which undoes the group.
+	grouped bool
 	// txFresh says no statement has run in the explicit transaction yet,
 	// so SET TRANSACTION may still change txOpts, the modes it began with.
 	txFresh bool

@@ -288,13 +288,18 @@ func (c *conn) copyFrom(table, cols, optText string) {
 	if c.flush() != nil {
 		return
 	}
-	failed := in.receive(c)
-	if failed == nil && !in.ended && o.kind == copyBinary && len(in.buf) > 0 {
-		failed = badCopy("unexpected EOF in COPY data")
-	}
-	if failed == nil {
-		failed = in.flush()
-	}
+	// The batches are one statement: foreign keys are checked after the
+	// last row, as PostgreSQL checks a COPY's.
+	failed := c.sess.InOneStatement(ctx, func() error {
+		failed := in.receive(c)
+		if failed == nil && !in.ended && o.kind == copyBinary && len(in.buf) > 0 {
+			failed = badCopy("unexpected EOF in COPY data")
+		}
+		if failed == nil {
+			failed = in.flush()
+		}
+		return failed
+	})
 	if failed == nil {
 		failed = c.sess.EndImplicit()
 	} else {

@@ -103,6 +103,24 @@ var copyScenarios = []struct {
 		copyStdin(`COPY t (id) FROM STDIN (FORMAT binary)`, binaryRows([][]int32{{1}, {2, 3}})),
 		q(`SELECT count(*) FROM t`),
 	}},
+	// Foreign keys are checked once the last row is in, not per batch of
+	// inserted rows: a row may reference one 300 lines later (past the
+	// 256-row batch); a missing parent fails the whole COPY, without a
+	// CONTEXT line, and nothing of it stays.
+	{"foreign keys checked at the end", []exchange{
+		q(`CREATE TABLE node (id int PRIMARY KEY, up int REFERENCES node)`),
+		copyStdin(`COPY node FROM STDIN`, forwardRefs(600, 300, 0)),
+		q(`SELECT count(*), count(up) FROM node`),
+		copyStdin(`COPY node FROM STDIN`, forwardRefs(600, 300, 1000)+"2000\t5000\n"),
+		q(`SELECT count(*) FROM node`),
+		q(`BEGIN`),
+		copyStdin(`COPY node FROM STDIN`, forwardRefs(600, 300, 3000)),
+		q(`SELECT count(*) FROM node`),
+		copyStdin(`COPY node FROM STDIN`, "4000\t4001\n"),
+		q(`SELECT count(*) FROM node`),
+		q(`ROLLBACK`),
+		q(`SELECT count(*) FROM node`),
+	}},
 	{"copy options errors", []exchange{
 		q(`CREATE TABLE t (id int PRIMARY KEY, a text)`),
 		q(`COPY t TO STDOUT WITH (FORMAT xml)`),
@@ -168,4 +186,19 @@ func binaryRows(rows [][]int32) string {
 		}
 	}
 	return string(binary.BigEndian.AppendUint16(b, 0xffff))
+}
+
+// forwardRefs is the text-format lines of n node rows from id base, each
+// of the first n-ahead referencing the row ahead lines later, the rest
+// none.
+func forwardRefs(n, ahead, base int) string {
+	var b strings.Builder
+	for i := range n {
+		up := `\N`
+		if i+ahead < n {
+			up = strconv.Itoa(base + i + ahead)
+		}
+		b.WriteString(strconv.Itoa(base+i) + "\t" + up + "\n")
+	}
+	return b.String()
 }
