@@ -93,12 +93,15 @@ func isColumns(c *catalogSnapshot) []map[string]any {
 				m["column_default"] = def
 			}
 			if k := t.ts.identityAt(i); k != 0 {
-				// The sequence's options are the defaults: identity
-				// columns take none of their own here.
 				m["is_identity"], m["identity_generation"] = "YES", k.generation()
-				m["identity_start"], m["identity_increment"], m["identity_minimum"] = "1", "1", "1"
 				_, hi := typeRange(typ)
-				m["identity_maximum"] = strconv.FormatInt(hi, 10)
+				start, incr, lo, cycle := int64(1), int64(1), int64(1), false
+				if def := c.identitySequence(t, col.Name); def != nil {
+					start, incr, lo, hi, cycle = def.start, def.incr, def.min, def.max, def.cycle
+				}
+				m["identity_start"], m["identity_increment"] = strconv.FormatInt(start, 10), strconv.FormatInt(incr, 10)
+				m["identity_minimum"], m["identity_maximum"] = strconv.FormatInt(lo, 10), strconv.FormatInt(hi, 10)
+				m["identity_cycle"] = yesNo(cycle)
 			}
 			switch {
 			case typ.kind == kVarchar || typ.kind == kBpchar:

@@ -59,6 +59,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	types := make(map[string]sqlType, len(st.Columns))
 	var cons []ir.Constraint
 	var serial []string
+	var seqOpts map[string]*ir.SequenceOptions // identity columns' sequence options
 	var defaults map[string]ir.Expr
 	var identity map[string]identityKind
 	for _, cd := range st.Columns {
@@ -83,6 +84,12 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			}
 			col.AutoIncrement = true
 			serial = append(serial, cd.Name)
+			if cd.Identity.Options != nil {
+				if seqOpts == nil {
+					seqOpts = map[string]*ir.SequenceOptions{}
+				}
+				seqOpts[cd.Name] = cd.Identity.Options
+			}
 		}
 		switch {
 		case cd.Default != nil && volatile(cd.Default):
@@ -145,12 +152,12 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		}
 	}
 	for _, c := range serial {
-		if slices.Equal(t.PrimaryKey, []string{c}) {
+		if slices.Equal(t.PrimaryKey, []string{c}) && seqOpts[c] == nil {
 			continue // the engine's sequence
 		}
 		i := slices.IndexFunc(t.Columns, func(col engine.Column) bool { return col.Name == c })
 		t.Columns[i].AutoIncrement = false
-		e, err := s.declareSerial(tx, name, c, types[c]) // serial.go
+		e, err := s.declareSerial(tx, name, c, types[c], seqOpts[c]) // serial.go
 		if err != nil {
 			return res, err
 		}

@@ -286,15 +286,18 @@ func (ts *tableSchema) visible() *tableSchema {
 	v.types = nil
 	v.index = make(map[string]int, len(ts.index))
 	v.pk, v.hidden = nil, 0
-	if ts.defaults != nil {
-		v.defaults = nil
-	}
+	v.defaults, v.identity = nil, nil
 	for _, i := range ts.visibleColumns() {
 		v.index[ts.def.Columns[i].Name] = len(v.types)
 		v.def.Columns = append(v.def.Columns, ts.def.Columns[i])
 		v.types = append(v.types, ts.types[i])
 		if ts.defaults != nil {
 			v.defaults = append(v.defaults, ts.defaults[i])
+		}
+		if ts.identity != nil {
+			// By position, as defaults: a column after the hidden one
+			// moves down.
+			v.identity = append(v.identity, ts.identity[i])
 		}
 	}
 	return &v

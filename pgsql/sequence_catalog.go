@@ -53,6 +53,17 @@ func (q *catalogSeq) value(c *catalogSnapshot) (int64, bool) {
 	return 0, false
 }
 
+// identitySequence returns the definition of the sequence of identity
+// column col of t, or nil.
+func (c *catalogSnapshot) identitySequence(t *catalogTable, col string) *seqDef {
+	for _, q := range c.seqs {
+		if q.def.ownerTable == t.name() && q.def.ownerColumn == col {
+			return q.def
+		}
+	}
+	return nil
+}
+
 // serialSequence returns the sequence that column col of t is the
 // serial or identity column of: the engine's (AutoIncrement), or the one
 // OWNED BY it.

@@ -31,15 +31,29 @@ func nextvalDefault(seq string) (ir.Expr, error) {
 }
 
 // declareSerial makes the sequence of serial column column of table,
-// whose SQL type is typ, and returns its DEFAULT: 42P07 if the name is
-// taken.
-func (s *Session) declareSerial(tx *engine.Tx, table, column string, typ sqlType) (ir.Expr, error) {
+// whose SQL type is typ, with an identity column's options (nil for
+// none), and returns its DEFAULT: 42P07 if the name is taken.
+func (s *Session) declareSerial(tx *engine.Tx, table, column string, typ sqlType, opts *ir.SequenceOptions) (ir.Expr, error) {
 	name := serialSequenceName(table, column)
+	var o ir.SequenceOptions
+	if opts != nil {
+		if opts.Err != nil {
+			return nil, opts.Err
+		}
+		if opts.As != nil {
+			// The column's type is the sequence's: AS is a second one.
+			return nil, pgerr.Syntax("conflicting or redundant options")
+		}
+		o = *opts
+		// PostgreSQL accepts OWNED BY here and keeps the column as owner.
+		o.OwnedBy, o.OwnedBySet = nil, false
+	}
 	if s.relationExists(tx, name) {
 		return nil, pgerr.DuplicateTableError(name)
 	}
 	as := ir.TypeName{Name: typ.String()}
-	def, err := applySeqOptions(nil, ir.SequenceOptions{As: &as}, 0)
+	o.As = &as
+	def, err := applySeqOptions(nil, o, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +99,11 @@ func (a *alteration) addSerialColumn(cd ir.ColumnDef, typ sqlType) error {
 			return pgerr.Unsupported("ADD COLUMN ... PRIMARY KEY")
 		}
 	}
-	e, err := a.s.declareSerial(a.tx, a.table, cd.Name, typ)
+	var opts *ir.SequenceOptions
+	if cd.Identity != nil {
+		opts = cd.Identity.Options
+	}
+	e, err := a.s.declareSerial(a.tx, a.table, cd.Name, typ, opts)
 	if err != nil {
 		return err
 	}

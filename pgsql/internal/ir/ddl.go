@@ -28,6 +28,9 @@ type ColumnDef struct {
 // Identity marks a column whose values the database generates.
 type Identity struct {
 	Kind IdentityKind
+	// Options are the identity's sequence options, written in
+	// parentheses after IDENTITY; nil when there are none.
+	Options *SequenceOptions
 }
 
 func (c ColumnDef) String() string {
@@ -35,6 +38,9 @@ func (c ColumnDef) String() string {
 	b.WriteString(Ident(c.Name) + " " + c.Type.String())
 	if c.Identity != nil {
 		b.WriteString(" " + c.Identity.Kind.String())
+		if o := c.Identity.Options; o != nil {
+			b.WriteString(" (" + strings.TrimPrefix(o.String(), " ") + ")")
+		}
 	}
 	if c.NotNull {
 		b.WriteString(" NOT NULL")

@@ -138,10 +138,14 @@ func (t *translator) columnDef(cd *nodes.ColumnDef) (ir.ColumnDef, error) {
 			if out.Identity != nil {
 				return ir.ColumnDef{}, pgerr.Syntax("both default and identity specified for column \"%s\"", cd.Colname)
 			}
-			if items(k.Options) != nil {
-				return ir.ColumnDef{}, unsupported("identity sequence options")
-			}
 			out.Identity = &ir.Identity{Kind: identityKind(k.GeneratedWhen)}
+			if items(k.Options) != nil {
+				o, err := t.sequenceOptions(k.Options, false)
+				if err != nil {
+					return ir.ColumnDef{}, err
+				}
+				out.Identity.Options = &o
+			}
 			out.NotNull = true
 		case nodes.CONSTR_GENERATED:
 			return ir.ColumnDef{}, unsupported("generated column (GENERATED ALWAYS AS)")

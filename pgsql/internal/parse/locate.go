@@ -21,7 +21,6 @@ var constructKeywords = map[string]string{
 	"data-modifying statement in WITH":            "with",
 	"ON CONFLICT on an expression":                "conflict",
 	"multiple-column UPDATE from a subquery":      "select",
-	"identity sequence options":                   "identity",
 	"generated column (GENERATED ALWAYS AS)":      "generated",
 	"DEFERRABLE on a CHECK constraint":            "deferrable",
 	"TEMPORARY table":                             "",
