@@ -47,41 +47,51 @@ func (ev *evaluator) withCTEs(ctes *cteEnv) *evaluator {
 
 // with runs a query's WITH queries, then the query with them in scope.
 func (s *Session) with(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, error) {
+	env, err := s.withEnv(tx, st.With, ev)
+	if err != nil {
+		return Result{}, err
+	}
+	body := *st
+	body.With = nil
+	return s.query(tx, &body, ev.withCTEs(env))
+}
+
+// withEnv runs the WITH queries of a statement (a query, or an INSERT,
+// UPDATE or DELETE) and returns them in scope, around ev's.
+func (s *Session) withEnv(tx *engine.Tx, with *ir.With, ev *evaluator) (*cteEnv, error) {
 	if ev.q == nil {
-		return Result{}, pgerr.Unsupported("WITH in this position")
+		return nil, pgerr.Unsupported("WITH in this position")
 	}
 	env := ev.q.ctes
-	for _, c := range st.With.CTEs {
+	for _, c := range with.CTEs {
 		if c.Query == nil {
-			return Result{}, pgerr.Unsupported("WITH query other than SELECT")
+			return nil, pgerr.Unsupported("WITH query other than SELECT")
 		}
 		for e := env; e != ev.q.ctes; e = e.parent {
 			if e.name == c.Name {
-				return Result{}, pgerr.New("42712", "WITH query name %q specified more than once", c.Name)
+				return nil, pgerr.New("42712", "WITH query name %q specified more than once", c.Name)
 			}
 		}
 		var res Result
 		var err error
-		if st.With.Recursive && refersTo(c.Query, c.Name) {
+		if with.Recursive && refersTo(c.Query, c.Name) {
 			if op := c.Query.SetOp; op == nil || op.Op != ir.Union || refersTo(op.Left, c.Name) {
-				return Result{}, pgerr.New("42P19", "recursive query %q does not have the form non-recursive-term UNION [ALL] recursive-term", c.Name)
+				return nil, pgerr.New("42P19", "recursive query %q does not have the form non-recursive-term UNION [ALL] recursive-term", c.Name)
 			}
 			res, err = s.recursive(tx, c, ev.withCTEs(env))
 		} else {
 			res, err = s.query(tx, c.Query, ev.withCTEs(env))
 		}
 		if err != nil {
-			return Result{}, err
+			return nil, err
 		}
 		ts, rows, err := derived(res, &ir.Alias{Name: c.Name, Columns: c.Columns})
 		if err != nil {
-			return Result{}, err
+			return nil, err
 		}
 		env = &cteEnv{name: c.Name, ts: ts, rows: rows, parent: env}
 	}
-	body := *st
-	body.With = nil
-	return s.query(tx, &body, ev.withCTEs(env))
+	return env, nil
 }
 
 // recursive runs WITH RECURSIVE's non-recursive term once, then the
