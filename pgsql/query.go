@@ -417,6 +417,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			return Result{}, err
 		}
 	}
+	if err := checkWindowPlaces(st); err != nil { // window.go
+		return Result{}, err
+	}
 	var sc *scope
 	var rows [][]any
 	if len(st.From) > 0 {
@@ -446,6 +449,10 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
+	wp, err := planWindows(st, targets, order) // window.go
+	if err != nil {
+		return Result{}, err
+	}
 	if len(st.Locking) > 0 {
 		if ref, ok := st.From[0].(*ir.TableRef); ok && s.isView(tx, ev, ref) {
 			return Result{}, pgerr.Unsupported(st.Locking[0].Strength.String() + " on a view")
@@ -468,6 +475,19 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		for i, g := range groups {
 			rows[i] = g.row
 		}
+	}
+	var wins *windowRow // the window results of the row being output
+	var winValues *windowValues
+	if wp != nil {
+		in := &windowInput{rows: rows, sc: sc, ev: rowEv}
+		if isGrouped {
+			in.groups = groups
+		}
+		if winValues, err = wp.run(in, ev); err != nil {
+			return Result{}, err
+		}
+		wins = &windowRow{index: winValues.index}
+		rowEv.win = wins
 	}
 	// direct holds, for each target that is a column of the row as it is
 	// stored, its position in the row: copied, not evaluated.
@@ -531,6 +551,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		if isGrouped {
 			rowEv.aggs = groups[i].aggs
 		}
+		if wins != nil {
+			wins.vals = winValues.rows[i]
+		}
 		if len(slab) < width || width == 0 {
 			slab = make([]any, width*min(len(rows)-i, slabRows))
 		}
@@ -584,6 +607,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		if isGrouped {
 			// No group, or HAVING kept none: type the aggregates over no rows.
 			rowEv.aggs = probeAggs(targets, sc, rowEv)
+		}
+		if winValues != nil {
+			rowEv.win = winValues.row(-1)
 		}
 		if err := probeTypes(targets, sc, rowEv); err != nil {
 			return Result{}, err
