@@ -449,6 +449,12 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
+	var donPos []int // where each DISTINCT ON expression is in order
+	if len(st.DistinctOn) > 0 {
+		if order, donPos, err = distinctOn(st, targets, order); err != nil { // distinct_on.go
+			return Result{}, err
+		}
+	}
 	wp, err := planWindows(st, targets, order) // window.go
 	if err != nil {
 		return Result{}, err
@@ -615,7 +621,11 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			return Result{}, err
 		}
 	}
-	if len(order) > 0 {
+	if donPos != nil {
+		if out, err = keepDistinctOn(out, keys, order, donPos, targets, rowEv); err != nil {
+			return Result{}, err
+		}
+	} else if len(order) > 0 {
 		if err := sortRows(out, keys, order, targets, rowEv); err != nil {
 			return Result{}, err
 		}

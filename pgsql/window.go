@@ -208,14 +208,21 @@ func nestedWindows(e ir.Expr) error {
 	return err
 }
 
-// windowExprs returns the expressions of st's WINDOW clause, which a
-// grouped query evaluates per group.
+// windowExprs returns the expressions of st's WINDOW clause: those a
+// grouped query evaluates per group, and the frame offsets.
 func windowExprs(st *ir.Select) []ir.Expr {
 	var out []ir.Expr
 	for _, d := range st.Windows {
 		out = append(out, d.Window.PartitionBy...)
 		for _, o := range d.Window.OrderBy {
 			out = append(out, o.Expr)
+		}
+		if f := d.Window.Frame; f != nil {
+			for _, e := range []ir.Expr{f.Start.Offset, f.End.Offset} {
+				if e != nil {
+					out = append(out, e)
+				}
+			}
 		}
 	}
 	return out

@@ -8,8 +8,8 @@ package ir
 // Quantified but not the subqueries of Exists, Subquery and Quantified,
 // which is the scope that decides, for example, which aggregates belong
 // to a SELECT. Aggregate ORDER BY items are visited, and so are the
-// PARTITION BY and ORDER BY items of a window call's OVER (not its frame
-// offsets, which are constants).
+// PARTITION BY and ORDER BY items and frame offsets of a window call's
+// OVER (not those of a WINDOW clause's window it names).
 func Inspect(e Expr, fn func(Expr) bool) {
 	if e == nil || !fn(e) {
 		return
@@ -75,6 +75,10 @@ func Inspect(e Expr, fn func(Expr) bool) {
 			each(n.Over.PartitionBy)
 			for _, o := range n.Over.OrderBy {
 				Inspect(o.Expr, fn)
+			}
+			if f := n.Over.Frame; f != nil {
+				Inspect(f.Start.Offset, fn)
+				Inspect(f.End.Offset, fn)
 			}
 		}
 	case *Array:

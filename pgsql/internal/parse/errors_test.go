@@ -62,7 +62,6 @@ func TestParse_Unsupported(t *testing.T) {
 		{"ALTER VIEW v RENAME TO w", "ALTER VIEW ... RENAME is not supported"},
 		{"CREATE VIEW v AS SELECT 1 WITH CHECK OPTION", "WITH CHECK OPTION is not supported"},
 		{"COMMENT ON SCHEMA s IS 'x'", "COMMENT ON SCHEMA is not supported"},
-		{"SELECT DISTINCT ON (a) a FROM t", "DISTINCT ON is not supported"},
 		{"SELECT sum(a) OVER (ORDER BY a GROUPS CURRENT ROW) FROM t", "GROUPS frame is not supported"},
 		{"SELECT sum(a) OVER (ROWS CURRENT ROW EXCLUDE TIES) FROM t", "EXCLUDE in a window frame is not supported"},
 		{"SELECT a FROM t WINDOW w AS (ORDER BY a RANGE 1 PRECEDING)", "RANGE with offset PRECEDING or FOLLOWING is not supported"},

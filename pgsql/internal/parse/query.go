@@ -117,10 +117,17 @@ func (t *translator) valuesRows(l *nodes.List, defaults bool) ([][]ir.Expr, erro
 func (t *translator) selectCore(s *nodes.SelectStmt, out *ir.Select) error {
 	var err error
 	if dl := items(s.DistinctClause); s.DistinctClause != nil {
-		if len(dl) != 1 || dl[0] != nil {
-			return unsupported("DISTINCT ON")
+		if len(dl) == 1 && dl[0] == nil {
+			out.Distinct = true
+		} else {
+			for _, it := range dl {
+				e, err := t.sortKey(it, true /* ordinals */, "DISTINCT ON")
+				if err != nil {
+					return err
+				}
+				out.DistinctOn = append(out.DistinctOn, e)
+			}
 		}
-		out.Distinct = true
 	}
 	if out.Targets, err = t.targets(s.TargetList); err != nil {
 		return err
