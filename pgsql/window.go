@@ -1125,12 +1125,38 @@ func windowAggregate(f *ir.Func, types []sqlType, args [][]any) (windowFunc, sql
 		prevLo, prevHi := -1, -2
 		var prev any
 		var vals, delims []any
+		run, incremental := newRunning(f.Name, types[0], typ) // windowagg.go
+		runHi := -1                                           // the last row run has folded in
 		for j := range p.rows {
 			lo, hi := fr.bounds(p, j)
 			if j > 0 && lo == prevLo && hi == prevHi {
 				set(j, prev)
 				continue
 			}
+			if incremental && lo == 0 && hi >= runHi {
+				for k := runHi + 1; k <= hi; k++ {
+					i := p.rows[k]
+					if args[0][i] == nil {
+						continue
+					}
+					var delim any
+					if nargs == 2 {
+						delim = args[1][i]
+					}
+					if err := run.add(args[0][i], delim); err != nil {
+						return err
+					}
+				}
+				runHi = max(runHi, hi)
+				v, err := run.result()
+				if err != nil {
+					return err
+				}
+				set(j, v)
+				prevLo, prevHi, prev = lo, hi, v
+				continue
+			}
+			incremental = false // the frames no longer only grow
 			vals, delims = vals[:0], delims[:0]
 			for k := lo; k <= hi; k++ {
 				i := p.rows[k]
