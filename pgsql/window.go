@@ -228,6 +228,38 @@ func windowExprs(st *ir.Select) []ir.Expr {
 	return out
 }
 
+// frameOffsets returns the frame offsets of st's windows, in its WINDOW
+// clause and its calls' OVER clauses: bigints, as PostgreSQL types a
+// parameter there.
+func frameOffsets(st *ir.Select) []ir.Expr {
+	var out []ir.Expr
+	add := func(w *ir.Window) {
+		if w != nil && w.Frame != nil {
+			for _, e := range []ir.Expr{w.Frame.Start.Offset, w.Frame.End.Offset} {
+				if e != nil {
+					out = append(out, e)
+				}
+			}
+		}
+	}
+	for _, d := range st.Windows {
+		add(d.Window)
+	}
+	var exprs []ir.Expr
+	for _, t := range st.Targets {
+		exprs = append(exprs, t.Expr)
+	}
+	for _, o := range st.OrderBy {
+		exprs = append(exprs, o.Expr)
+	}
+	for _, e := range exprs {
+		for _, f := range windowCalls(e) {
+			add(f.Over)
+		}
+	}
+	return out
+}
+
 // windowSpec is a window resolved: a PARTITION BY and ORDER BY that calls
 // share, and the calls over it, each with its frame.
 type windowSpec struct {

@@ -1,9 +1,11 @@
 package pgsql_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Ensure window functions give PostgreSQL's values and types, computed
@@ -81,4 +83,22 @@ func TestSession_Exec_WindowErrors(t *testing.T) {
 			assert.Equal(t, tc.want, outcome(t, s, tc.sql))
 		})
 	}
+}
+
+// Ensure a parameter may give a frame's offset.
+func TestSession_Exec_WindowFrameParam(t *testing.T) {
+	s := newSession(t)
+	sql := "SELECT id, sum(id) OVER (ORDER BY id ROWS BETWEEN $1 PRECEDING AND CURRENT ROW) FROM books ORDER BY id"
+	assert.Equal(t, [][]string{{"10", "10"}, {"11", "21"}, {"20", "31"}}, texts(t, s, sql, int64(1)))
+	assert.Equal(t, [][]string{{"10", "10"}, {"11", "21"}, {"20", "41"}}, texts(t, s, sql, "5"))
+	assert.Equal(t, "ERROR 22013", outcome(t, s, sql, int64(-1)))
+}
+
+// Ensure a prepared statement types a frame offset's parameter as bigint.
+func TestSession_Prepare_WindowFrameParam(t *testing.T) {
+	s := newSession(t)
+	p, err := s.Prepare(context.Background(), "SELECT id, rank() OVER w, sum(id) OVER (w ROWS BETWEEN $1 PRECEDING AND CURRENT ROW) FROM books WINDOW w AS (ORDER BY id)", nil)
+	require.NoError(t, err)
+	assert.Equal(t, []uint32{20}, p.ParamOIDs())
+	assert.Equal(t, "rank", p.Columns()[1].Name)
 }
