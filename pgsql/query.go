@@ -485,10 +485,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	var wins *windowRow // the window results of the row being output
 	var winValues *windowValues
 	if wp != nil {
-		in := &windowInput{rows: rows, sc: sc, ev: rowEv}
-		if isGrouped {
-			in.groups = groups
-		}
+		in := newWindowInput(st, targets, order, rows, groups, isGrouped, sc, rowEv)
 		if winValues, err = wp.run(in, ev); err != nil {
 			return Result{}, err
 		}

@@ -530,6 +530,30 @@ type windowInput struct {
 	groups []group // set when grouped, one per row
 	sc     *scope
 	ev     *evaluator
+	// empty holds, for a grouped query without groups, its aggregates
+	// over no rows, with which the window calls are typed.
+	empty map[*ir.Func]aggValue
+}
+
+// newWindowInput returns the input of st's window calls: its rows, or its
+// groups when grouped.
+func newWindowInput(st *ir.Select, targets []target, order []orderTerm, rows [][]any, groups []group, grouped bool, sc *scope, ev *evaluator) *windowInput {
+	in := &windowInput{rows: rows, sc: sc, ev: ev}
+	if !grouped {
+		return in
+	}
+	in.groups = groups
+	if len(groups) == 0 {
+		probe := append([]target(nil), targets...)
+		for _, o := range order {
+			probe = append(probe, target{expr: o.expr})
+		}
+		for _, e := range windowExprs(st) {
+			probe = append(probe, target{expr: e})
+		}
+		in.empty = probeAggs(probe, sc, ev)
+	}
+	return in
 }
 
 func (in *windowInput) len() int { return len(in.rows) }
@@ -542,10 +566,7 @@ func (in *windowInput) at(i int) {
 			row = make([]any, in.sc.width())
 		}
 		setRow(in.ev, row)
-		in.ev.aggs = nil
-		if in.groups != nil {
-			in.ev.aggs = map[*ir.Func]aggValue{}
-		}
+		in.ev.aggs = in.empty
 		return
 	}
 	setRow(in.ev, in.rows[i])

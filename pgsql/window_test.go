@@ -34,6 +34,7 @@ func TestSession_Exec_Window(t *testing.T) {
 		{"SELECT id FROM books ORDER BY row_number() OVER (ORDER BY id DESC)", [][]string{{"20"}, {"11"}, {"10"}}},
 		{"SELECT count(*) OVER (), rank() OVER (ORDER BY id) FROM books WHERE false", [][]string{}},
 		{"SELECT row_number() OVER ()", [][]string{{"1"}}},
+		{"SELECT author_id, first_value(sum(price)) OVER w FROM books WHERE false GROUP BY author_id WINDOW w AS (ORDER BY count(*))", [][]string{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
