@@ -1,6 +1,7 @@
 package pgsql
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -17,7 +18,7 @@ import (
 // distinctOn resolves st's DISTINCT ON expressions against the ORDER BY
 // terms, adding those ORDER BY lacks to order; it returns, for each
 // expression, the position of its term in order.
-func distinctOn(st *ir.Select, targets []target, order []orderTerm) ([]orderTerm, []int, error) {
+func distinctOn(st *ir.Select, targets []target, order []orderTerm, sc *scope) ([]orderTerm, []int, error) {
 	if len(st.Locking) > 0 {
 		return nil, nil, pgerr.New(pgerr.FeatureNotSupported, "%s is not allowed with DISTINCT clause", st.Locking[0].Strength)
 	}
@@ -33,12 +34,19 @@ func distinctOn(st *ir.Select, targets []target, order []orderTerm) ([]orderTerm
 		return nil, nil, err
 	}
 	// termKey identifies the select-list entry a term stands for, as
-	// PostgreSQL matches DISTINCT ON and ORDER BY items.
+	// PostgreSQL matches DISTINCT ON and ORDER BY items: a column by its
+	// place in the row however it is qualified, anything else by its text.
 	termKey := func(o orderTerm) string {
+		e := o.expr
 		if o.target >= 0 {
-			return targets[o.target].expr.String()
+			e = targets[o.target].expr
 		}
-		return o.expr.String()
+		if c, ok := e.(*ir.ColumnRef); ok && sc != nil && !c.Star {
+			if pos, _, err := sc.resolve(c); err == nil {
+				return "column " + strconv.Itoa(pos)
+			}
+		}
+		return e.String()
 	}
 	want := map[string]bool{}
 	for _, d := range terms {

@@ -451,7 +451,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	}
 	var donPos []int // where each DISTINCT ON expression is in order
 	if len(st.DistinctOn) > 0 {
-		if order, donPos, err = distinctOn(st, targets, order); err != nil { // distinct_on.go
+		if order, donPos, err = distinctOn(st, targets, order, sc); err != nil { // distinct_on.go
 			return Result{}, err
 		}
 	}
