@@ -29,7 +29,12 @@
 // RIGHT / FULL / CROSS JOIN … ON / USING, with expressions, WHERE, GROUP BY
 // (expressions and ordinals), HAVING, the aggregates count, sum, avg, min,
 // max, bool_and, bool_or, every and string_agg (with DISTINCT, ORDER BY or both),
-// SELECT DISTINCT, ORDER BY and LIMIT / OFFSET; UNION / INTERSECT / EXCEPT
+// SELECT DISTINCT and DISTINCT ON, window functions (row_number, rank,
+// dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value,
+// last_value, nth_value and the aggregates above with OVER; PARTITION BY,
+// ORDER BY, the default frame and ROWS or RANGE frames, named windows;
+// computed after GROUP BY and HAVING, see window.go), ORDER BY and LIMIT /
+// OFFSET; UNION / INTERSECT / EXCEPT
 // [ALL]; WITH and WITH RECURSIVE; scalar, IN, EXISTS and ANY / ALL
 // subqueries, correlated or not; CASE, LIKE / ILIKE, GREATEST / LEAST,
 // BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
@@ -77,7 +82,10 @@
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others a subquery in CHECK, the system
 // columns (ctid, xmin, ...), NATURAL joins, LATERAL, aggregates other than those
-// above, DISTINCT ON, WITH on INSERT / UPDATE / DELETE, INSERT, UPDATE or DELETE
+// above, GROUPS and EXCLUDE in a window frame and RANGE with an offset,
+// window functions in VALUES, INSERT, UPDATE or RETURNING (PostgreSQL's
+// 42P20, which reldb gives in WHERE, GROUP BY, HAVING and JOIN ... ON),
+// WITH on INSERT / UPDATE / DELETE, INSERT, UPDATE or DELETE
 // through a view (PostgreSQL's automatically updatable views), ALTER
 // COLUMN TYPE that changes how values are stored (or has USING), dropping
 // a primary key column or the primary key of a serial or identity column

@@ -174,6 +174,7 @@ type evaluator struct {
 	sc     *scope                // nil without FROM
 	aggs   map[*ir.Func]aggValue // the current group's aggregate results, when grouping
 	q      *queryEnv             // subqueries' context; nil where there are none
+	win    *windowRow            // the current row's window function results (window.go)
 }
 
 // decimalCtx does numeric arithmetic; divisions set their own scale.
@@ -732,6 +733,15 @@ func commonType(a, b sqlType, ctx string) (sqlType, error) {
 func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if r, ok := ev.aggs[f]; ok {
 		return r.v, r.t, nil
+	}
+	if f.Over != nil {
+		if r, ok := ev.win.value(f); ok {
+			return r.v, r.t, nil
+		}
+		return nil, typUnknown, pgerr.Unsupported("window function " + f.Name + " in this position")
+	}
+	if err := windowOnly(f); err != nil {
+		return nil, typUnknown, err
 	}
 	if f.Schema != "" && f.Schema != "pg_catalog" || f.Distinct || len(f.OrderBy) > 0 || f.Star {
 		return nil, typUnknown, pgerr.Unsupported("function " + f.String())

@@ -42,6 +42,10 @@ func FuzzSession(f *testing.F) {
 			}
 		}
 	}
+	// Window functions and DISTINCT ON over the fuzz schema's tables.
+	f.Add("SELECT id, rank() OVER (PARTITION BY author_id ORDER BY year DESC), sum(price) OVER w, lag(title, 1, '-') OVER w FROM books WINDOW w AS (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING)")
+	f.Add("SELECT author_id, count(*), ntile(2) OVER (ORDER BY count(*)), first_value(author_id) OVER () FROM books GROUP BY author_id")
+	f.Add("SELECT DISTINCT ON (author_id) author_id, title FROM books ORDER BY author_id, year DESC")
 	f.Fuzz(func(t *testing.T, sql string) {
 		db, err := engine.Open(engine.Options{})
 		require.NoError(t, err)

@@ -37,7 +37,7 @@ type group struct {
 func aggCalls(e ir.Expr) []*ir.Func {
 	var out []*ir.Func
 	ir.Inspect(e, func(x ir.Expr) bool {
-		if f, ok := x.(*ir.Func); ok && f.Schema == "" && isAggregate(f.Name) {
+		if f, ok := x.(*ir.Func); ok && isAggregateCall(f) {
 			out = append(out, f)
 			return false
 		}
@@ -69,6 +69,7 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 			exprs = append(exprs, o.expr)
 		}
 	}
+	exprs = append(exprs, windowExprs(st)...)
 	for _, e := range exprs {
 		calls = append(calls, aggCalls(e)...)
 	}
@@ -247,7 +248,7 @@ func checkGrouped(exprs, keys []ir.Expr, sc *scope, ev *evaluator) error {
 			}
 			switch x := x.(type) {
 			case *ir.Func:
-				if x.Schema == "" && isAggregate(x.Name) {
+				if isAggregateCall(x) {
 					return false
 				}
 			case *ir.ColumnRef:

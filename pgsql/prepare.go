@@ -473,6 +473,15 @@ func (in *inferrer) query(outer *inferScope, st *ir.Select) {
 	for _, o := range st.OrderBy {
 		in.expr(sc, o.Expr)
 	}
+	for _, e := range st.DistinctOn {
+		in.expr(sc, e)
+	}
+	for _, e := range frameOffsets(st) { // window.go
+		in.set(e, typInt8)
+	}
+	for _, e := range windowExprs(st) {
+		in.expr(sc, e)
+	}
 	in.set(st.Limit, typInt8)
 	in.set(st.Offset, typInt8)
 	in.expr(sc, st.Limit)

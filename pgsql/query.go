@@ -417,6 +417,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			return Result{}, err
 		}
 	}
+	if err := checkWindowPlaces(st); err != nil { // window.go
+		return Result{}, err
+	}
 	var sc *scope
 	var rows [][]any
 	if len(st.From) > 0 {
@@ -446,6 +449,16 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
+	var donPos []int // where each DISTINCT ON expression is in order
+	if len(st.DistinctOn) > 0 {
+		if order, donPos, err = distinctOn(st, targets, order, sc); err != nil { // distinct_on.go
+			return Result{}, err
+		}
+	}
+	wp, err := planWindows(st, targets, order) // window.go
+	if err != nil {
+		return Result{}, err
+	}
 	if len(st.Locking) > 0 {
 		if ref, ok := st.From[0].(*ir.TableRef); ok && s.isView(tx, ev, ref) {
 			return Result{}, pgerr.Unsupported(st.Locking[0].Strength.String() + " on a view")
@@ -468,6 +481,16 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		for i, g := range groups {
 			rows[i] = g.row
 		}
+	}
+	var wins *windowRow // the window results of the row being output
+	var winValues *windowValues
+	if wp != nil {
+		in := newWindowInput(st, targets, order, rows, groups, isGrouped, sc, rowEv)
+		if winValues, err = wp.run(in, ev); err != nil {
+			return Result{}, err
+		}
+		wins = &windowRow{index: winValues.index}
+		rowEv.win = wins
 	}
 	// direct holds, for each target that is a column of the row as it is
 	// stored, its position in the row: copied, not evaluated.
@@ -531,6 +554,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		if isGrouped {
 			rowEv.aggs = groups[i].aggs
 		}
+		if wins != nil {
+			wins.vals = winValues.rows[i]
+		}
 		if len(slab) < width || width == 0 {
 			slab = make([]any, width*min(len(rows)-i, slabRows))
 		}
@@ -585,11 +611,18 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			// No group, or HAVING kept none: type the aggregates over no rows.
 			rowEv.aggs = probeAggs(targets, sc, rowEv)
 		}
+		if winValues != nil {
+			rowEv.win = winValues.row(-1)
+		}
 		if err := probeTypes(targets, sc, rowEv); err != nil {
 			return Result{}, err
 		}
 	}
-	if len(order) > 0 {
+	if donPos != nil {
+		if out, err = keepDistinctOn(out, keys, order, donPos, targets, rowEv); err != nil {
+			return Result{}, err
+		}
+	} else if len(order) > 0 {
 		if err := sortRows(out, keys, order, targets, rowEv); err != nil {
 			return Result{}, err
 		}

@@ -120,7 +120,8 @@ func (s *Session) stillKey(tx *engine.Tx, table string, key schemaKey) bool {
 // planSimple returns st's simple plan, or nil when st is not simple.
 func (s *Session) planSimple(tx *engine.Tx, st *ir.Select) *simplePlan {
 	if st.With != nil || st.Distinct || len(st.GroupBy) > 0 || st.Having != nil ||
-		st.Values != nil || st.SetOp != nil || len(st.Locking) > 0 || len(st.From) != 1 {
+		st.Values != nil || st.SetOp != nil || len(st.Locking) > 0 || len(st.From) != 1 ||
+		st.DistinctOn != nil || hasWindows(st) {
 		return nil
 	}
 	if j, ok := st.From[0].(*ir.Join); ok {

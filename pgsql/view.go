@@ -496,6 +496,8 @@ func eachTableRef(st *ir.Select, ctes []string, fn func(*ir.TableRef)) {
 		}
 		exprs := []ir.Expr{st.Where, st.Having, st.Limit, st.Offset}
 		exprs = append(exprs, st.GroupBy...)
+		exprs = append(exprs, st.DistinctOn...)
+		exprs = append(exprs, windowExprs(st)...)
 		for _, t := range st.Targets {
 			exprs = append(exprs, t.Expr)
 		}

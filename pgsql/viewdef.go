@@ -88,7 +88,7 @@ const (
 
 func (d *viewDeparser) query() (string, bool) {
 	q := d.v.query
-	if q.With != nil || q.SetOp != nil || q.Values != nil || len(q.Locking) > 0 {
+	if q.With != nil || q.SetOp != nil || q.Values != nil || len(q.Locking) > 0 || q.DistinctOn != nil || q.Windows != nil {
 		return "", false
 	}
 	var b strings.Builder
@@ -729,7 +729,7 @@ var viewFuncs = map[string]func(t sqlType) (sqlType, bool){
 // function deparses a call of one of viewFuncs.
 func (d *viewDeparser) function(f *ir.Func) (dexpr, bool) {
 	result := viewFuncs[f.Name]
-	if f.Schema != "" || result == nil || len(f.OrderBy) > 0 {
+	if f.Schema != "" || result == nil || len(f.OrderBy) > 0 || f.Over != nil {
 		return dexpr{}, false
 	}
 	if f.Star {

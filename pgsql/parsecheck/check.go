@@ -39,7 +39,8 @@ func Check(sql string) Verdict {
 }
 
 // rejects reports whether err is a rejection by the grammar or the lexer:
-// a syntax error or a data exception.
+// a syntax error, a data exception, or a windowing error (42P20), which
+// PostgreSQL's grammar raises for impossible window frames.
 func rejects(err error) bool {
 	if err == nil {
 		return false
@@ -48,7 +49,7 @@ func rejects(err error) bool {
 	if !errors.As(err, &e) {
 		return true
 	}
-	return e.Code == pgerr.SyntaxError || strings.HasPrefix(e.Code, "22")
+	return e.Code == pgerr.SyntaxError || e.Code == "42P20" || strings.HasPrefix(e.Code, "22")
 }
 
 // Known lists the syntax errors reldb reports while parsing that

@@ -369,6 +369,7 @@ type Func struct {
 	Star     bool        // count(*)
 	Distinct bool        // count(DISTINCT x)
 	OrderBy  []OrderItem // string_agg(x, ',' ORDER BY y)
+	Over     *Window     // a window function call's OVER; nil for others
 	Location int
 }
 
@@ -389,6 +390,9 @@ func (n *Func) String() string {
 		b.WriteString(" ORDER BY " + orderItems(n.OrderBy))
 	}
 	b.WriteByte(')')
+	if n.Over != nil {
+		b.WriteString(" " + n.Over.String())
+	}
 	return b.String()
 }
 

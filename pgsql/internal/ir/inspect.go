@@ -7,7 +7,9 @@ package ir
 // Inspect stays within one query level: it visits the left-hand side of a
 // Quantified but not the subqueries of Exists, Subquery and Quantified,
 // which is the scope that decides, for example, which aggregates belong
-// to a SELECT. Aggregate ORDER BY items are visited.
+// to a SELECT. Aggregate ORDER BY items are visited, and so are the
+// PARTITION BY and ORDER BY items and frame offsets of a window call's
+// OVER (not those of a WINDOW clause's window it names).
 func Inspect(e Expr, fn func(Expr) bool) {
 	if e == nil || !fn(e) {
 		return
@@ -68,6 +70,16 @@ func Inspect(e Expr, fn func(Expr) bool) {
 		each(n.Args)
 		for _, o := range n.OrderBy {
 			Inspect(o.Expr, fn)
+		}
+		if n.Over != nil {
+			each(n.Over.PartitionBy)
+			for _, o := range n.Over.OrderBy {
+				Inspect(o.Expr, fn)
+			}
+			if f := n.Over.Frame; f != nil {
+				Inspect(f.Start.Offset, fn)
+				Inspect(f.End.Offset, fn)
+			}
 		}
 	case *Array:
 		each(n.Elems)

@@ -23,6 +23,11 @@ type Select struct {
 	GroupBy  []Expr // an *Ordinal for GROUP BY 1
 	Having   Expr   // nil when absent
 
+	// DISTINCT ON (...), with Distinct false, and the WINDOW clause's
+	// named windows, in their order.
+	DistinctOn []Expr
+	Windows    []WindowDef
+
 	Values [][]Expr
 
 	SetOp *SetOp
@@ -142,6 +147,9 @@ func (s *Select) String() string {
 		if s.Distinct {
 			b.WriteString("DISTINCT ")
 		}
+		if len(s.DistinctOn) > 0 {
+			b.WriteString("DISTINCT ON (" + exprs(s.DistinctOn) + ") ")
+		}
 		b.WriteString(targets(s.Targets))
 		if len(s.From) > 0 {
 			b.WriteString(" FROM " + fromItems(s.From))
@@ -154,6 +162,14 @@ func (s *Select) String() string {
 		}
 		if s.Having != nil {
 			b.WriteString(" HAVING " + s.Having.String())
+		}
+		for i, w := range s.Windows {
+			if i == 0 {
+				b.WriteString(" WINDOW ")
+			} else {
+				b.WriteString(", ")
+			}
+			b.WriteString(w.String())
 		}
 	}
 	if len(s.OrderBy) > 0 {

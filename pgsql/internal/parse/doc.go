@@ -11,9 +11,9 @@
 //
 // # What translates
 //
-// Statements: SELECT (DISTINCT, joins INNER/LEFT/RIGHT/FULL/CROSS with ON
+// Statements: SELECT (DISTINCT, DISTINCT ON, joins INNER/LEFT/RIGHT/FULL/CROSS with ON
 // or USING, subqueries in FROM, WHERE, GROUP BY expressions and ordinals,
-// HAVING, ORDER BY with ASC/DESC and NULLS FIRST/LAST, LIMIT/OFFSET and
+// HAVING, WINDOW, ORDER BY with ASC/DESC and NULLS FIRST/LAST, LIMIT/OFFSET and
 // FETCH FIRST, UNION/INTERSECT/EXCEPT [ALL], WITH [RECURSIVE], FOR
 // UPDATE/SHARE), VALUES, INSERT (multi-row VALUES with DEFAULT, SELECT,
 // DEFAULT VALUES, ON CONFLICT, RETURNING), UPDATE (FROM, RETURNING, row
@@ -28,8 +28,10 @@
 // [SYMMETRIC], [NOT] IN (list or subquery), EXISTS, scalar subqueries,
 // ANY/SOME/ALL over arrays and subqueries, [NOT] LIKE/ILIKE [ESCAPE], CASE,
 // COALESCE, NULLIF, GREATEST, LEAST, CAST and ::, function and aggregate
-// calls (DISTINCT, *, ORDER BY inside), SQL-standard value functions,
-// ARRAY[...] and row constructors.
+// calls (DISTINCT, *, ORDER BY inside), window function calls (OVER name
+// or a specification with PARTITION BY, ORDER BY and a ROWS or RANGE
+// frame; the frames PostgreSQL's grammar refuses are 42P20 as there),
+// SQL-standard value functions, ARRAY[...] and row constructors.
 //
 // # What is 0A000
 //
@@ -39,7 +41,8 @@
 // tables, INHERITS, partitioning, LIKE in CREATE TABLE, generated columns,
 // COLLATE, identity options, MATCH PARTIAL, EXCLUDE, NO INHERIT, NOT
 // VALID, INCLUDE, non-btree and partial indexes, ALTER COLUMN TYPE,
-// DISTINCT ON, window functions and WINDOW, FILTER, WITHIN GROUP, GROUPING
+// GROUPS and EXCLUDE in window frames, RANGE frames with an offset,
+// FILTER, WITHIN GROUP, GROUPING
 // SETS/ROLLUP/CUBE, NATURAL JOIN, LATERAL, functions in FROM, TABLESAMPLE,
 // WITH TIES, SIMILAR TO, subscripts and field selection, ARRAY(subquery),
 // VARIADIC arguments and named ones (but make_interval's, put in their

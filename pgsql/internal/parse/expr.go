@@ -444,8 +444,6 @@ func (t *translator) caseExpr(c *nodes.CaseExpr) (ir.Expr, error) {
 
 func (t *translator) funcCall(f *nodes.FuncCall) (ir.Expr, error) {
 	switch {
-	case f.Over != nil:
-		return nil, unsupported("window function (OVER)")
 	case f.AggFilter != nil:
 		return nil, unsupported("aggregate FILTER")
 	case f.AggWithinGroup:
@@ -480,6 +478,15 @@ func (t *translator) funcCall(f *nodes.FuncCall) (ir.Expr, error) {
 	}
 	if out.OrderBy, err = t.orderBy(f.AggOrder, false /* ordinals */); err != nil {
 		return nil, err
+	}
+	if f.Over != nil {
+		w, ok := f.Over.(*nodes.WindowDef)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in OVER", nodeName(f.Over))
+		}
+		if out.Over, err = t.window(w, true /* over */); err != nil { // window.go
+			return nil, err
+		}
 	}
 	if f.FuncFormat == int(nodes.COERCE_SQL_SYNTAX) && out.Schema == "pg_catalog" && trimFuncs[out.Name] && len(out.Args) > 1 {
 		if err := t.fixTrimArgs(out); err != nil {

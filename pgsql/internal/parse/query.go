@@ -20,8 +20,6 @@ func (t *translator) query(s *nodes.SelectStmt) (*ir.Select, error) {
 	switch {
 	case s.IntoClause != nil:
 		return nil, unsupported("SELECT INTO")
-	case items(s.WindowClause) != nil:
-		return nil, unsupported("WINDOW clause")
 	case s.LimitOption == nodes.LIMIT_OPTION_WITH_TIES:
 		return nil, unsupported("FETCH FIRST ... WITH TIES")
 	}
@@ -117,13 +115,20 @@ func (t *translator) valuesRows(l *nodes.List, defaults bool) ([][]ir.Expr, erro
 }
 
 func (t *translator) selectCore(s *nodes.SelectStmt, out *ir.Select) error {
-	if dl := items(s.DistinctClause); s.DistinctClause != nil {
-		if len(dl) != 1 || dl[0] != nil {
-			return unsupported("DISTINCT ON")
-		}
-		out.Distinct = true
-	}
 	var err error
+	if dl := items(s.DistinctClause); s.DistinctClause != nil {
+		if len(dl) == 1 && dl[0] == nil {
+			out.Distinct = true
+		} else {
+			for _, it := range dl {
+				e, err := t.sortKey(it, true /* ordinals */, "DISTINCT ON")
+				if err != nil {
+					return err
+				}
+				out.DistinctOn = append(out.DistinctOn, e)
+			}
+		}
+	}
 	if out.Targets, err = t.targets(s.TargetList); err != nil {
 		return err
 	}
@@ -147,6 +152,9 @@ func (t *translator) selectCore(s *nodes.SelectStmt, out *ir.Select) error {
 		out.GroupBy = append(out.GroupBy, e)
 	}
 	if out.Having, err = t.optExpr(s.HavingClause); err != nil {
+		return err
+	}
+	if out.Windows, err = t.windowClause(s.WindowClause); err != nil { // window.go
 		return err
 	}
 	return nil

@@ -42,6 +42,7 @@ var roundTripSQL = []string{
 	"SELECT * FROM a JOIN b ON a.id = b.aid LEFT JOIN c USING (k) FULL JOIN d ON TRUE CROSS JOIN e, (SELECT 1) AS s(x) FOR UPDATE OF a SKIP LOCKED",
 	"SELECT a FROM t UNION SELECT b FROM u INTERSECT ALL SELECT c FROM v EXCEPT SELECT d FROM w ORDER BY 1 LIMIT ALL OFFSET $1",
 	"VALUES (1, 'a'), (2, NULL)",
+	"SELECT DISTINCT ON (a, 2) a, rank() OVER (PARTITION BY b ORDER BY c DESC), sum(d) OVER w, count(*) OVER (w ROWS BETWEEN 1 PRECEDING AND UNBOUNDED FOLLOWING) FROM t WINDOW w AS (PARTITION BY e), \"v w\" AS (w ORDER BY f RANGE CURRENT ROW) ORDER BY a",
 	"SELECT '1'::interval, '1'::interval day, '1'::interval day to second(3), '1'::interval(2), '1'::interval year to month",
 	"INSERT INTO t AS x (a, b) VALUES (1, DEFAULT), ($1, $2) ON CONFLICT (a) DO UPDATE SET b = excluded.b WHERE x.b IS NULL RETURNING *",
 	"INSERT INTO t DEFAULT VALUES",
