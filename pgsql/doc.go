@@ -35,7 +35,8 @@
 // ORDER BY, the default frame and ROWS or RANGE frames, named windows;
 // computed after GROUP BY and HAVING, see window.go), ORDER BY and LIMIT /
 // OFFSET; UNION / INTERSECT / EXCEPT
-// [ALL]; WITH and WITH RECURSIVE; scalar, IN, EXISTS and ANY / ALL
+// [ALL]; WITH and WITH RECURSIVE (before a SELECT, INSERT, UPDATE or
+// DELETE); scalar, IN, EXISTS and ANY / ALL
 // subqueries, correlated or not; CASE, LIKE / ILIKE, GREATEST / LEAST,
 // BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
 // substr, trim, replace, concat and concat_ws; now(), current_timestamp,
@@ -85,12 +86,12 @@
 // above, GROUPS and EXCLUDE in a window frame and RANGE with an offset,
 // window functions in VALUES, INSERT, UPDATE or RETURNING (PostgreSQL's
 // 42P20, which reldb gives in WHERE, GROUP BY, HAVING and JOIN ... ON),
-// WITH on INSERT / UPDATE / DELETE, INSERT, UPDATE or DELETE
-// through a view (PostgreSQL's automatically updatable views), ALTER
+// INSERT, UPDATE or DELETE inside WITH (a WITH of SELECTs before any of
+// them works), INSERT, UPDATE or DELETE through a view (PostgreSQL's automatically updatable views), ALTER
 // COLUMN TYPE that changes how values are stored (or has USING), dropping
 // a primary key column or the primary key of a serial or identity column
-// (which is the engine's auto-increment key), serial or identity
-// columns in ADD COLUMN, ALTER TABLE's other actions (OWNER, triggers, ...),
+// (which is the engine's auto-increment key), SEQUENCE NAME in an
+// identity column's options, ALTER TABLE's other actions (OWNER, triggers, ...),
 // other date and time functions (to_char, date_bin, ...) and types (time,
 // timetz), infinite or BC dates and timestamps, an interval column in a
 // key or an index or with modifiers (interval day, interval(3)), ORDER BY
