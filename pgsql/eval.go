@@ -1124,8 +1124,15 @@ func divide(a, b *apd.Decimal) (any, error) {
 	rscale := 16 - qweight*4
 	rscale = max(rscale, displayScale(a), displayScale(b), 0)
 	rscale = min(rscale, 1000)
+	// The quotient's digits down to one past rscale, truncated: rounding
+	// them half up at rscale then gives the exactly rounded quotient, as
+	// PostgreSQL's div_var rounds it, without computing the thousands of
+	// digits the context allows (which cost a division microseconds).
 	q := new(apd.Decimal)
-	if _, err := decimalCtx.Quo(q, a, b); err != nil {
+	quo := *decimalCtx
+	quo.Rounding = apd.RoundDown
+	quo.Precision = uint32(max(adjusted(a)-adjusted(b)+2, 1) + rscale + 2)
+	if _, err := quo.Quo(q, a, b); err != nil {
 		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
 	}
 	ctx := *decimalCtx
@@ -1135,6 +1142,14 @@ func divide(a, b *apd.Decimal) (any, error) {
 		return nil, pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
 	}
 	return out, nil
+}
+
+// adjusted is the exponent of d's first digit (0 for zero).
+func adjusted(d *apd.Decimal) int {
+	if d.IsZero() {
+		return 0
+	}
+	return int(d.NumDigits()) + int(d.Exponent) - 1
 }
 
 // displayScale is a numeric's count of decimal digits after the point.
