@@ -302,7 +302,7 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator, pushed 
 		if err != nil {
 			return nil, err
 		}
-		return s.join(left, it.Kind, it.On, it.Using, right, ev)
+		return s.join(left, it.Kind, it.On, joinUsing(it, left.sc, right.sc), right, ev)
 	case *ir.SubqueryRef:
 		res, err := ev.subquery(it.Query)
 		if err != nil {
@@ -443,6 +443,31 @@ func typeCheckOn(sc *scope, rowEv *evaluator, cond ir.Expr) error {
 // joinScope returns the scope of left joined with right and, for USING,
 // the equalities it stands for. A USING column is named once, unqualified:
 // the left table's for inner and left joins, the right's for a right join.
+// joinUsing returns the USING list of join j of scopes l and r: its own,
+// or for NATURAL the names of l's columns, in * order, that r has too (a
+// NATURAL join without any is a cross join, kept as the join's kind).
+func joinUsing(j *ir.Join, l, r *scope) []string {
+	if !j.Natural {
+		return j.Using
+	}
+	names := func(sc *scope) []string {
+		var out []string
+		for _, i := range sc.star() {
+			b, k := sc.at(i)
+			out = append(out, b.ts.def.Columns[k].Name)
+		}
+		return out
+	}
+	right := names(r)
+	var using []string
+	for _, n := range names(l) {
+		if slices.Contains(right, n) && !slices.Contains(using, n) {
+			using = append(using, n)
+		}
+	}
+	return using
+}
+
 func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, error) {
 	lw := l.width()
 	sc := &scope{rels: make([]binding, 0, len(l.rels)+len(r.rels)+1)}

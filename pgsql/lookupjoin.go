@@ -81,7 +81,7 @@ func (s *Session) lookupJoins(tx *engine.Tx, j *ir.Join, ev *evaluator, pushed *
 			return nil, err
 		}
 		rsc := newScope(ts, alias)
-		jsc, cond, err := joinScope(sc, rsc, j.Kind, j.Using)
+		jsc, cond, err := joinScope(sc, rsc, j.Kind, joinUsing(j, sc, rsc))
 		if err != nil {
 			return nil, err
 		}

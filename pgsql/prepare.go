@@ -508,7 +508,7 @@ func (in *inferrer) from(sc *inferScope, items []ir.FromItem) bool {
 			walk(it.Left)
 			walk(it.Right)
 			on = append(on, it.On)
-			complete = complete && len(it.Using) == 0
+			complete = complete && len(it.Using) == 0 && !it.Natural
 		case *ir.SubqueryRef:
 			complete = false
 			in.query(sc.outer, it.Query)

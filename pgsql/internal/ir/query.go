@@ -243,10 +243,17 @@ type Join struct {
 	Left, Right FromItem
 	On          Expr
 	Using       []string
+	// Natural is NATURAL: USING every column name both sides have, which
+	// the executor finds; On and Using are then empty.
+	Natural bool
 }
 
 func (j *Join) String() string {
-	s := "(" + j.Left.String() + " " + j.Kind.String() + " " + j.Right.String()
+	kind := j.Kind.String()
+	if j.Natural {
+		kind = "NATURAL " + kind
+	}
+	s := "(" + j.Left.String() + " " + kind + " " + j.Right.String()
 	if j.On != nil {
 		s += " ON " + j.On.String()
 	}

@@ -411,8 +411,6 @@ func asList(n nodes.Node) *nodes.List {
 
 func (t *translator) join(j *nodes.JoinExpr) (ir.FromItem, error) {
 	switch {
-	case j.IsNatural:
-		return nil, unsupported("NATURAL JOIN")
 	case j.Alias != nil:
 		return nil, unsupported("alias on a JOIN")
 	case j.JoinUsing != nil:
@@ -426,7 +424,7 @@ func (t *translator) join(j *nodes.JoinExpr) (ir.FromItem, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &ir.Join{Left: left, Right: right}
+	out := &ir.Join{Left: left, Right: right, Natural: j.IsNatural}
 	if out.Using, err = strs(j.UsingClause); err != nil {
 		return nil, err
 	}
@@ -436,7 +434,7 @@ func (t *translator) join(j *nodes.JoinExpr) (ir.FromItem, error) {
 	switch j.Jointype {
 	case nodes.JOIN_INNER:
 		out.Kind = ir.JoinInner
-		if out.On == nil && out.Using == nil {
+		if out.On == nil && out.Using == nil && !out.Natural {
 			out.Kind = ir.JoinCross
 		}
 	case nodes.JOIN_LEFT:
