@@ -720,11 +720,30 @@ func All[T any](q *Query) ([]*T, error) {
 	if q.err == nil && q.table != m.table {
 		return nil, fmt.Errorf("query %s: %w: type %v maps table %q", q.table, ErrSchema, m.typ, m.table)
 	}
-	recs, err := q.All()
+	return resultObjects[T](q, m)
+}
+
+// resultObjects runs a query and returns the objects of its rows, made
+// from its result: the records All would make for them are not needed.
+func resultObjects[T any](q *Query, m *model) ([]*T, error) {
+	res, err := q.collect()
 	if err != nil {
 		return nil, err
 	}
-	return objectsOf[T](q.tx, m, recs)
+	out := make([]*T, len(res.rows))
+	if len(out) == 0 {
+		return out, nil
+	}
+	b, err := q.tx.bind(m)
+	if err != nil {
+		return nil, err
+	}
+	// A *T is laid out as an unsafe.Pointer.
+	dst := unsafe.Slice((*unsafe.Pointer)(unsafe.Pointer(unsafe.SliceData(out))), len(out))
+	if err := q.tx.objects(b, res, dst); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Find returns the objects of a registered type whose rows match conds.
@@ -733,11 +752,7 @@ func Find[T any](tx *Tx, conds ...Cond) ([]*T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	recs, err := tx.Query(m.table).Where(conds...).All()
-	if err != nil {
-		return nil, err
-	}
-	return objectsOf[T](tx, m, recs)
+	return resultObjects[T](tx.Query(m.table).Where(conds...), m)
 }
 
 // Related returns the objects related to v by the named relation, as
