@@ -141,9 +141,20 @@ func Register[T any](db *DB, table string) error {
 				typ, typ.Field(r.field).Name, ErrSchema, r.name, r.target, r.elem, um.(*model).table)
 		}
 	}
-	if got, loaded := db.models.LoadOrStore(typ, m); loaded && got.(*model).table != table {
-		return fmt.Errorf("register %v: %w: already mapped to table %q", typ, ErrExists, got.(*model).table)
+	if got, loaded := db.models.LoadOrStore(typ, m); loaded {
+		if got.(*model).table != table {
+			return fmt.Errorf("register %v: %w: already mapped to table %q", typ, ErrExists, got.(*model).table)
+		}
+		return nil
 	}
+	db.modelMu.Lock()
+	defer db.modelMu.Unlock()
+	var list []*model
+	if l := db.modelList.Load(); l != nil {
+		list = *l
+	}
+	list = append(list[:len(list):len(list)], m) // a copy: readers scan the old one
+	db.modelList.Store(&list)
 	return nil
 }
 
@@ -282,11 +293,32 @@ func snakeCase(s string) string {
 // modelOf returns the registered mapping of T.
 func modelOf[T any](db *DB) (*model, error) {
 	typ := reflect.TypeFor[T]()
-	m, ok := db.models.Load(typ)
+	m, ok := db.model(typ)
 	if !ok {
 		return nil, fmt.Errorf("%w: type %v is not registered (engine.Register)", ErrSchema, typ)
 	}
-	return m.(*model), nil
+	return m, nil
+}
+
+// maxModelScan is how many models db.model scans before it looks the
+// type up in the map instead.
+const maxModelScan = 16
+
+// model returns the registered mapping of typ.
+func (db *DB) model(typ reflect.Type) (*model, bool) {
+	if l := db.modelList.Load(); l != nil && len(*l) <= maxModelScan {
+		for _, m := range *l {
+			if m.typ == typ {
+				return m, true
+			}
+		}
+	}
+	// Registered a moment ago, or one of many.
+	m, ok := db.models.Load(typ)
+	if !ok {
+		return nil, false
+	}
+	return m.(*model), true
 }
 
 // binding is a model bound to one version of its table: column positions.

@@ -571,14 +571,14 @@ func (tx *Tx) fillRelations(b *binding, res *result, dst []unsafe.Pointer) error
 // not set yet, from the relation loaded for the result.
 func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Pointer) error {
 	field := b.m.typ.Field(rel.field)
-	um, ok := tx.db.models.Load(rel.elem)
+	um, ok := tx.db.model(rel.elem)
 	if !ok {
 		return fmt.Errorf("%v field %s: %w: type %v is not registered (engine.Register)", b.m.typ, field.Name, ErrSchema, rel.elem)
 	}
-	if to, _, err := tx.target(l.rel); err != nil || to.Name != um.(*model).table {
-		return fmt.Errorf("%v field %s: %w: relation %s does not lead to table %q of type %v", b.m.typ, field.Name, ErrSchema, l.rel.key, um.(*model).table, rel.elem)
+	if to, _, err := tx.target(l.rel); err != nil || to.Name != um.table {
+		return fmt.Errorf("%v field %s: %w: relation %s does not lead to table %q of type %v", b.m.typ, field.Name, ErrSchema, l.rel.key, um.table, rel.elem)
 	}
-	ub, err := tx.bind(um.(*model))
+	ub, err := tx.bind(um)
 	if err != nil {
 		return err
 	}

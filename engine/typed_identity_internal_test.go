@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"unsafe"
 
@@ -101,4 +102,36 @@ func TestModelState_Lazy(t *testing.T) {
 		assert.Equal(t, int64(4), r.Get("id"))
 		return nil
 	}))
+}
+
+// TestDB_Model ensures a registered type's model is found by the scan of
+// the model list, and in the map when the list is long or does not hold
+// it yet (a Register under way); an unregistered type is not found.
+func TestDB_Model(t *testing.T) {
+	db := schemaDB(t, []Table{{Name: "items", PrimaryKey: []string{"id"}, Columns: []Column{
+		{Name: "id", Type: Int}, {Name: "name", Type: Text}}}}, nil)
+	require.NoError(t, Register[lazyItem](db, "items"))
+	typ := reflect.TypeFor[lazyItem]()
+	m, ok := db.model(typ)
+	require.True(t, ok)
+	assert.Equal(t, typ, m.typ)
+	_, ok = db.model(reflect.TypeFor[int]())
+	assert.False(t, ok)
+
+	long := make([]*model, maxModelScan+1)
+	for i := range long {
+		long[i] = &model{typ: reflect.ArrayOf(i, reflect.TypeFor[byte]())}
+	}
+	db.modelList.Store(&long)
+	got, ok := db.model(typ)
+	assert.True(t, ok, "a long list: the map")
+	assert.Same(t, m, got)
+	short := long[:2]
+	db.modelList.Store(&short)
+	got, ok = db.model(typ)
+	assert.True(t, ok, "not in the list yet: the map")
+	assert.Same(t, m, got)
+	got, ok = db.model(long[1].typ)
+	assert.True(t, ok, "in the list")
+	assert.Same(t, long[1], got)
 }

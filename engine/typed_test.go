@@ -768,3 +768,28 @@ func TestTyped_WriteAgain_KeyChanged(t *testing.T) {
 		})
 	}
 }
+
+// TestTyped_Fork ensures a type registered before a Fork is registered on
+// the fork, and one registered on the fork afterwards is not on the
+// original.
+func TestTyped_Fork(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	require.NoError(t, engine.Register[tAuthor](db, "authors"))
+	f, err := db.Fork(engine.Options{})
+	require.NoError(t, err)
+	defer f.Close()
+	require.NoError(t, engine.Register[tUser](f, "users"))
+	require.NoError(t, f.View(trCtx, func(tx *engine.Tx) error {
+		a, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		assert.Equal(t, "Le Guin", a.Name)
+		_, err = engine.Find[tUser](tx)
+		assert.NoError(t, err)
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		_, err := engine.Find[tUser](tx)
+		assert.ErrorIs(t, err, engine.ErrSchema, "registered on the fork only")
+		return nil
+	}))
+}
