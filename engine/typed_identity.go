@@ -264,6 +264,10 @@ func (blk *objBlock) recordOf(p unsafe.Pointer) Record {
 func (tx *Tx) modelState() *modelState {
 	if tx.models == nil {
 		tx.models = &modelState{}
+		if tx.oneM != nil {
+			tx.models.one = looseObj{m: tx.oneM, key: &tx.loose.rows[0][0], p: tx.oneP, r: Record{res: &tx.loose}}
+			tx.oneM, tx.oneP = nil, nil
+		}
 	}
 	return tx.models
 }
@@ -413,6 +417,22 @@ func (t *rowObjects) grow(n int) {
 // time its row is met. A record of a result of several rows makes the
 // objects of every row of the result met for the first time (objects).
 func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
+	if tx.models == nil && r.res == &tx.loose && r.at == 0 {
+		// The transaction's first loose row, which tx.loose holds for
+		// as long as the transaction lives (see Tx.looseRecord): its
+		// object needs no map (Tx.oneM).
+		switch tx.oneM {
+		case b.m:
+			return tx.oneP, nil
+		case nil:
+			p := b.m.newArray(1)
+			if err := b.set(p, r.vals()); err != nil {
+				return nil, err
+			}
+			tx.oneM, tx.oneP = b.m, p
+			return p, nil
+		}
+	}
 	ms := tx.modelState()
 	if !r.res.loose {
 		if p, ok := ms.lookup(b.m, r.res, r.at); ok {

@@ -43,6 +43,12 @@ type lazyItem struct {
 	Name string
 }
 
+// lazyName maps the items table too, its fields in another order.
+type lazyName struct {
+	Name string
+	ID   int64
+}
+
 // TestModelState_Lazy ensures the identity map stays a few words while a
 // transaction reads one object or one result, and that what it holds then
 // still answers for every object: the same object again, its record, and
@@ -60,17 +66,48 @@ func TestModelState_Lazy(t *testing.T) {
 		return nil
 	}))
 	require.NoError(t, Register[lazyItem](db, "items"))
+	require.NoError(t, Register[lazyName](db, "items"))
 	require.NoError(t, db.View(ctx, func(tx *Tx) error {
 		it, err := Get[lazyItem](tx, int64(2))
 		require.NoError(t, err)
-		assert.Nil(t, tx.models.modelMaps, "one object: no maps")
-		r, ok := tx.models.recordOfObject(unsafe.Pointer(it))
-		require.True(t, ok)
-		assert.Equal(t, int64(2), r.Get("id"))
+		named, err := Get[lazyName](tx, int64(2))
+		require.NoError(t, err, "the row the Tx holds the object of, as another model")
+		assert.Equal(t, lazyName{Name: "n", ID: 2}, *named)
 		again, err := Get[lazyItem](tx, int64(2))
 		require.NoError(t, err)
 		assert.Same(t, it, again)
+		again2, err := Get[lazyName](tx, int64(2))
+		require.NoError(t, err)
+		assert.Same(t, named, again2)
+		return nil
+	}))
+	require.NoError(t, db.View(ctx, func(tx *Tx) error {
+		it, err := Get[lazyItem](tx, int64(2))
+		require.NoError(t, err)
+		assert.Nil(t, tx.models, "one object: no map, the object in the Tx")
+		again, err := Get[lazyItem](tx, int64(2))
+		require.NoError(t, err)
+		assert.Same(t, it, again)
+		require.NotNil(t, tx.models, "the row again, in a second loose record: the map")
 		assert.Nil(t, tx.models.modelMaps, "the same object again: no maps")
+		r, ok := tx.models.recordOfObject(unsafe.Pointer(it))
+		require.True(t, ok)
+		assert.Equal(t, int64(2), r.Get("id"))
+		return nil
+	}))
+	require.NoError(t, db.View(ctx, func(tx *Tx) error {
+		it, err := Get[lazyItem](tx, int64(2))
+		require.NoError(t, err)
+		require.Nil(t, tx.models)
+		r, ok := tx.modelState().recordOfObject(unsafe.Pointer(it))
+		require.True(t, ok, "the object moves into the map made for it")
+		assert.Equal(t, int64(2), r.Get("id"))
+		other, err := Get[lazyItem](tx, int64(3))
+		require.NoError(t, err)
+		assert.NotSame(t, it, other)
+		again, err := Get[lazyItem](tx, int64(2))
+		require.NoError(t, err)
+		assert.Same(t, it, again)
 		return nil
 	}))
 	require.NoError(t, db.View(ctx, func(tx *Tx) error {
