@@ -29,6 +29,12 @@ type DB struct {
 	stats   dbStats  // counters of ended transactions
 	models  sync.Map // reflect.Type -> *model (Register)
 	ext     sync.Map // key -> state of a layer above the engine (Extension)
+	// modelList holds the models of models, for modelOf to scan: a
+	// program registers a few types, and comparing a few of them costs
+	// less than a sync.Map lookup on every typed call. Additions copy it
+	// under modelMu.
+	modelList atomic.Pointer[[]*model]
+	modelMu   sync.Mutex
 	// planners pools the *planner values statements plan deletes and key
 	// updates with.
 	planners sync.Pool

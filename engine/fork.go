@@ -52,6 +52,7 @@ func (db *DB) Fork(opts Options) (*DB, error) {
 		f.models.Store(k, v)
 		return true
 	})
+	f.modelList.Store(db.modelList.Load()) // immutable: additions copy it
 	db.ext.Range(func(k, v any) bool {
 		if fv, ok := v.(Forker); ok {
 			f.ext.Store(k, fv.Fork())

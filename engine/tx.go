@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/access"
@@ -47,6 +48,13 @@ type Tx struct {
 	looseLast *result
 	models    *modelState // the typed API's identity map, made on first use
 	keyBuf    [24]byte    // lookup's encoding buffer: room for two integers
+	// oneM and oneP are the object of model oneM that a typed Get made
+	// of the row tx.loose holds first, while the transaction has no
+	// identity map: a typed point read then makes none (see
+	// Tx.modelState). They fill what the Tx's size class (320 bytes)
+	// left free, so every Tx has them for nothing.
+	oneM *model
+	oneP unsafe.Pointer
 
 	// writeState is nil in a read-only transaction, which keeps a reader's
 	// Tx small: View is on the hot path of every point read.

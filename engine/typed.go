@@ -141,9 +141,20 @@ func Register[T any](db *DB, table string) error {
 				typ, typ.Field(r.field).Name, ErrSchema, r.name, r.target, r.elem, um.(*model).table)
 		}
 	}
-	if got, loaded := db.models.LoadOrStore(typ, m); loaded && got.(*model).table != table {
-		return fmt.Errorf("register %v: %w: already mapped to table %q", typ, ErrExists, got.(*model).table)
+	if got, loaded := db.models.LoadOrStore(typ, m); loaded {
+		if got.(*model).table != table {
+			return fmt.Errorf("register %v: %w: already mapped to table %q", typ, ErrExists, got.(*model).table)
+		}
+		return nil
 	}
+	db.modelMu.Lock()
+	defer db.modelMu.Unlock()
+	var list []*model
+	if l := db.modelList.Load(); l != nil {
+		list = *l
+	}
+	list = append(list[:len(list):len(list)], m) // a copy: readers scan the old one
+	db.modelList.Store(&list)
 	return nil
 }
 
@@ -282,11 +293,32 @@ func snakeCase(s string) string {
 // modelOf returns the registered mapping of T.
 func modelOf[T any](db *DB) (*model, error) {
 	typ := reflect.TypeFor[T]()
-	m, ok := db.models.Load(typ)
+	m, ok := db.model(typ)
 	if !ok {
 		return nil, fmt.Errorf("%w: type %v is not registered (engine.Register)", ErrSchema, typ)
 	}
-	return m.(*model), nil
+	return m, nil
+}
+
+// maxModelScan is how many models db.model scans before it looks the
+// type up in the map instead.
+const maxModelScan = 16
+
+// model returns the registered mapping of typ.
+func (db *DB) model(typ reflect.Type) (*model, bool) {
+	if l := db.modelList.Load(); l != nil && len(*l) <= maxModelScan {
+		for _, m := range *l {
+			if m.typ == typ {
+				return m, true
+			}
+		}
+	}
+	// Registered a moment ago, or one of many.
+	m, ok := db.models.Load(typ)
+	if !ok {
+		return nil, false
+	}
+	return m.(*model), true
 }
 
 // binding is a model bound to one version of its table: column positions.
@@ -720,11 +752,30 @@ func All[T any](q *Query) ([]*T, error) {
 	if q.err == nil && q.table != m.table {
 		return nil, fmt.Errorf("query %s: %w: type %v maps table %q", q.table, ErrSchema, m.typ, m.table)
 	}
-	recs, err := q.All()
+	return resultObjects[T](q, m)
+}
+
+// resultObjects runs a query and returns the objects of its rows, made
+// from its result: the records All would make for them are not needed.
+func resultObjects[T any](q *Query, m *model) ([]*T, error) {
+	res, err := q.collect()
 	if err != nil {
 		return nil, err
 	}
-	return objectsOf[T](q.tx, m, recs)
+	out := make([]*T, len(res.rows))
+	if len(out) == 0 {
+		return out, nil
+	}
+	b, err := q.tx.bind(m)
+	if err != nil {
+		return nil, err
+	}
+	// A *T is laid out as an unsafe.Pointer.
+	dst := unsafe.Slice((*unsafe.Pointer)(unsafe.Pointer(unsafe.SliceData(out))), len(out))
+	if err := q.tx.objects(b, res, dst); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Find returns the objects of a registered type whose rows match conds.
@@ -733,11 +784,7 @@ func Find[T any](tx *Tx, conds ...Cond) ([]*T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	recs, err := tx.Query(m.table).Where(conds...).All()
-	if err != nil {
-		return nil, err
-	}
-	return objectsOf[T](tx, m, recs)
+	return resultObjects[T](tx.Query(m.table).Where(conds...), m)
 }
 
 // Related returns the objects related to v by the named relation, as

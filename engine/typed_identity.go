@@ -19,14 +19,15 @@ import (
 // number.
 
 // modelState is a transaction's identity map. Every part is made when
-// first needed: a transaction that reads one object (a point get) makes
-// only the few words of one.
+// first needed: a transaction that reads one object (a point get) or one
+// result's objects (a query) makes only the few words of one.
 type modelState struct {
-	// one is the first object made from a single row while nothing else
-	// is in the map; a second one moves it into the maps (spill).
+	// one is what the first typed read made while nothing else is in the
+	// map: one object made from a single row, or the block of a result's
+	// objects (see looseObj). Anything more moves it into the maps
+	// (spill).
 	one looseObj
-	// maps holds the rest, made with the second object, the first
-	// result or the first write.
+	// maps holds the rest, made with the second read or the first write.
 	*modelMaps
 }
 
@@ -60,28 +61,37 @@ func (ms *modelState) maps() *modelMaps {
 }
 
 // firstResults is the first storage of a modelState's blocks and sole,
-// made with the first result's objects: a transaction that reads one
-// result needs no more, and one that reads single rows needs none. A
-// transaction whose first typed read is a result makes its modelState
-// with them, in one allocation of 256 bytes (withFirst).
+// made with the maps when a result's block moves into them (withFirst):
+// a transaction that reads single rows needs none.
 type firstResults struct {
 	blocks [1]objBlock
 	sole   [1]soleResult
 }
 
 type withFirst struct {
-	ms    modelState
 	maps  modelMaps
 	first firstResults
 }
 
-// looseObj is an object made from one row, of model m, whose row's first
-// value is at key, read as r.
+// looseObj is the first object of model m made in a transaction: made
+// from one row, whose first value is at key, read as r; or, when key is
+// nil, the block of objects made from every row of the result r.res, in
+// order, the first at p.
 type looseObj struct {
 	m   *model
 	key *any
 	p   unsafe.Pointer
 	r   Record
+}
+
+// isBlock reports whether o is a result's block of objects.
+func (o *looseObj) isBlock() bool { return o.m != nil && o.key == nil }
+
+// block returns the block of objects o stands for.
+//
+// REQUIRES: o.isBlock().
+func (o *looseObj) block() objBlock {
+	return objBlock{base: o.p, size: o.m.typ.Size(), res: o.r.res}
 }
 
 // writtenObjs are objects of model m written in a transaction whose
@@ -139,10 +149,22 @@ func (ms *modelState) spill() {
 	if ms.one.m == nil && (ms.modelMaps == nil || len(ms.written) == 0) {
 		return
 	}
+	if ms.one.isBlock() && ms.modelMaps == nil {
+		w := new(withFirst)
+		w.maps.blocks, w.maps.sole = w.first.blocks[:0], w.first.sole[:0]
+		ms.modelMaps = &w.maps
+	}
 	mm := ms.maps()
 	one, written := ms.one, mm.written
 	ms.one, mm.written = looseObj{}, nil
-	if one.m != nil {
+	switch {
+	case one.isBlock():
+		// The model's first result, whose block serves as its identity
+		// map until another result comes.
+		blk := one.block()
+		ms.addBlock(blk)
+		ms.sole = append(ms.sole, soleResult{m: one.m, block: blk})
+	case one.m != nil:
 		ms.identities(one.m).put(one.key, one.p)
 		ms.remember(one.p, one.r)
 	}
@@ -186,13 +208,22 @@ func (ms *modelState) addBlock(blk objBlock) {
 // recordOfObject returns the record an object was made from or written
 // as in this transaction.
 func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
-	if ms.one.m != nil && ms.one.p == p {
-		return ms.one.r, true
+	// An object written since it was read stands for the version written
+	// (spill), not for ms.one's record.
+	if ms.modelMaps == nil || len(ms.written) == 0 {
+		switch {
+		case ms.one.isBlock():
+			if blk := ms.one.block(); blk.contains(p) {
+				return blk.recordOf(p), true
+			}
+		case ms.one.m != nil && ms.one.p == p:
+			return ms.one.r, true
+		}
+		if ms.modelMaps == nil {
+			return Record{}, false // nothing else is in the map
+		}
 	}
 	ms.spill()
-	if ms.modelMaps == nil {
-		return Record{}, false
-	}
 	if r, ok := ms.recs[p]; ok {
 		return r, true
 	}
@@ -203,25 +234,40 @@ func (ms *modelState) recordOfObject(p unsafe.Pointer) (Record, bool) {
 		}
 		return 1
 	})
-	if i == 0 {
+	if i == 0 || !ms.blocks[i-1].contains(p) {
 		return Record{}, false
 	}
-	found := &ms.blocks[i-1]
-	off := uintptr(p) - uintptr(found.base)
-	k := int(off / found.size)
-	if k >= found.len() || off%found.size != 0 {
-		return Record{}, false
+	return ms.blocks[i-1].recordOf(p), true
+}
+
+// contains reports whether p is one of the block's objects.
+func (blk *objBlock) contains(p unsafe.Pointer) bool {
+	if uintptr(p) < uintptr(blk.base) {
+		return false
 	}
-	if found.at != nil {
-		k = found.at[k]
+	off := uintptr(p) - uintptr(blk.base)
+	return off/blk.size < uintptr(blk.len()) && off%blk.size == 0
+}
+
+// recordOf returns the record of the block's object at p.
+//
+// REQUIRES: blk.contains(p).
+func (blk *objBlock) recordOf(p unsafe.Pointer) Record {
+	k := int((uintptr(p) - uintptr(blk.base)) / blk.size)
+	if blk.at != nil {
+		k = blk.at[k]
 	}
-	return Record{res: found.res, at: k}, true
+	return Record{res: blk.res, at: k}
 }
 
 // modelState returns the transaction's identity map, made on first use.
 func (tx *Tx) modelState() *modelState {
 	if tx.models == nil {
 		tx.models = &modelState{}
+		if tx.oneM != nil {
+			tx.models.one = looseObj{m: tx.oneM, key: &tx.loose.rows[0][0], p: tx.oneP, r: Record{res: &tx.loose}}
+			tx.oneM, tx.oneP = nil, nil
+		}
 	}
 	return tx.models
 }
@@ -277,8 +323,15 @@ func (ms *modelState) identities(m *model) *rowObjects {
 // lookup returns the object of model m made from the row at &row[0], if
 // there is one.
 func (ms *modelState) lookup(m *model, res *result, at int) (unsafe.Pointer, bool) {
-	if ms.one.m == m && ms.one.key == &res.rows[at][0] {
-		return ms.one.p, true
+	if ms.one.m == m {
+		if ms.one.isBlock() {
+			if ms.one.r.res == res {
+				blk := ms.one.block()
+				return blk.object(at), true
+			}
+		} else if ms.one.key == &res.rows[at][0] {
+			return ms.one.p, true
+		}
 	}
 	ms.spill()
 	if ids := ms.idsOf(m); ids != nil {
@@ -364,6 +417,22 @@ func (t *rowObjects) grow(n int) {
 // time its row is met. A record of a result of several rows makes the
 // objects of every row of the result met for the first time (objects).
 func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
+	if tx.models == nil && r.res == &tx.loose && r.at == 0 {
+		// The transaction's first loose row, which tx.loose holds for
+		// as long as the transaction lives (see Tx.looseRecord): its
+		// object needs no map (Tx.oneM).
+		switch tx.oneM {
+		case b.m:
+			return tx.oneP, nil
+		case nil:
+			p := b.m.newArray(1)
+			if err := b.set(p, r.vals()); err != nil {
+				return nil, err
+			}
+			tx.oneM, tx.oneP = b.m, p
+			return p, nil
+		}
+	}
 	ms := tx.modelState()
 	if !r.res.loose {
 		if p, ok := ms.lookup(b.m, r.res, r.at); ok {
@@ -409,13 +478,30 @@ func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
 //
 // REQUIRES: len(dst) == len(res.rows).
 func (tx *Tx) objects(b *binding, res *result, dst []unsafe.Pointer) error {
-	if tx.models == nil {
-		w := new(withFirst)
-		w.maps.blocks, w.maps.sole = w.first.blocks[:0], w.first.sole[:0]
-		w.ms.modelMaps = &w.maps
-		tx.models = &w.ms
+	ms := tx.modelState()
+	if ms.one.isBlock() && ms.one.m == b.m && ms.one.r.res == res {
+		// The first result again: its block holds every object.
+		blk := ms.one.block()
+		for at := range dst {
+			dst[at] = blk.object(at)
+		}
+		return tx.fillRelations(b, res, dst)
 	}
-	ms := tx.models
+	if ms.empty() && len(res.rows) > 0 {
+		// The transaction's first typed read: the result's block is all
+		// the identity map there is, and waits in ms.one (spill).
+		base := b.m.newArray(len(res.rows))
+		blk := objBlock{base: base, size: b.m.typ.Size(), res: res}
+		for at := range dst {
+			p := blk.object(at)
+			if err := b.set(p, res.rows[at]); err != nil {
+				return err // nothing is registered: the objects are garbage
+			}
+			dst[at] = p
+		}
+		ms.one = looseObj{m: b.m, p: base, r: Record{res: res}}
+		return tx.fillRelations(b, res, dst)
+	}
 	ms.spill()
 	ids := ms.idsOf(b.m)
 	sole := -1
@@ -484,6 +570,12 @@ func (tx *Tx) objects(b *binding, res *result, dst []unsafe.Pointer) error {
 			ms.sole = append(ms.sole, soleResult{m: b.m, block: blk}) // addBlock made the maps
 		}
 	}
+	return tx.fillRelations(b, res, dst)
+}
+
+// fillRelations fills the relation fields of a result's objects dst from
+// the relations loaded for the result (see objects).
+func (tx *Tx) fillRelations(b *binding, res *result, dst []unsafe.Pointer) error {
 	for _, rel := range b.m.rels {
 		if l := res.rels.get(rel.name); l != nil {
 			l.markUsed(tx)
@@ -499,14 +591,14 @@ func (tx *Tx) objects(b *binding, res *result, dst []unsafe.Pointer) error {
 // not set yet, from the relation loaded for the result.
 func (tx *Tx) fillRelation(b *binding, rel modelRel, l *loaded, objs []unsafe.Pointer) error {
 	field := b.m.typ.Field(rel.field)
-	um, ok := tx.db.models.Load(rel.elem)
+	um, ok := tx.db.model(rel.elem)
 	if !ok {
 		return fmt.Errorf("%v field %s: %w: type %v is not registered (engine.Register)", b.m.typ, field.Name, ErrSchema, rel.elem)
 	}
-	if to, _, err := tx.target(l.rel); err != nil || to.Name != um.(*model).table {
-		return fmt.Errorf("%v field %s: %w: relation %s does not lead to table %q of type %v", b.m.typ, field.Name, ErrSchema, l.rel.key, um.(*model).table, rel.elem)
+	if to, _, err := tx.target(l.rel); err != nil || to.Name != um.table {
+		return fmt.Errorf("%v field %s: %w: relation %s does not lead to table %q of type %v", b.m.typ, field.Name, ErrSchema, l.rel.key, um.table, rel.elem)
 	}
-	ub, err := tx.bind(um.(*model))
+	ub, err := tx.bind(um)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -719,6 +720,76 @@ func TestTyped_Identity_AcrossPaths(t *testing.T) {
 				assert.Equal(t, int(b.ID), b.Year, "values of the row")
 			}
 		}
+		return nil
+	}))
+}
+
+// errRollback makes Update roll its transaction back.
+var errRollback = errors.New("roll back")
+
+// TestTyped_WriteAgain_KeyChanged ensures an object written stands for the
+// row version written: after an Update that changed its key, a second
+// Update and a Delete find the row by its new key, whether the object came
+// from a single row or from a result.
+func TestTyped_WriteAgain_KeyChanged(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	registerLibrary(t, db)
+	reads := map[string]func(tx *engine.Tx) (*tTag, error){
+		"get": func(tx *engine.Tx) (*tTag, error) { return engine.Get[tTag](tx, 1) },
+		"find": func(tx *engine.Tx) (*tTag, error) {
+			tags, err := engine.Find[tTag](tx, engine.Eq("id", 1))
+			if err != nil || len(tags) != 1 {
+				return nil, fmt.Errorf("find: %d tags: %w", len(tags), err)
+			}
+			return tags[0], nil
+		},
+	}
+	for name, read := range reads {
+		t.Run(name, func(t *testing.T) {
+			err := db.Update(trCtx, func(tx *engine.Tx) error {
+				tag, err := read(tx)
+				require.NoError(t, err)
+				tag.ID = 77
+				require.NoError(t, engine.Update(tx, tag))
+				tag.Name = "again"
+				require.NoError(t, engine.Update(tx, tag), "second update, by the key written")
+				got, err := engine.Get[tTag](tx, 77)
+				require.NoError(t, err)
+				assert.Same(t, tag, got)
+				assert.Equal(t, "again", got.Name)
+				_, err = tx.Get("tags", 1)
+				assert.ErrorIs(t, err, engine.ErrNotFound)
+				require.NoError(t, engine.Delete(tx, tag), "delete by the key written")
+				_, err = tx.Get("tags", 77)
+				assert.ErrorIs(t, err, engine.ErrNotFound)
+				return errRollback
+			})
+			require.ErrorIs(t, err, errRollback)
+		})
+	}
+}
+
+// TestTyped_Fork ensures a type registered before a Fork is registered on
+// the fork, and one registered on the fork afterwards is not on the
+// original.
+func TestTyped_Fork(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	require.NoError(t, engine.Register[tAuthor](db, "authors"))
+	f, err := db.Fork(engine.Options{})
+	require.NoError(t, err)
+	defer f.Close()
+	require.NoError(t, engine.Register[tUser](f, "users"))
+	require.NoError(t, f.View(trCtx, func(tx *engine.Tx) error {
+		a, err := engine.Get[tAuthor](tx, 1)
+		require.NoError(t, err)
+		assert.Equal(t, "Le Guin", a.Name)
+		_, err = engine.Find[tUser](tx)
+		assert.NoError(t, err)
+		return nil
+	}))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		_, err := engine.Find[tUser](tx)
+		assert.ErrorIs(t, err, engine.ErrSchema, "registered on the fork only")
 		return nil
 	}))
 }
