@@ -445,6 +445,9 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 				v, err := storedInterval(ev.sc.row[i])
 				return v, t, err
 			}
+			if s, ok := ev.sc.row[i].(string); ok && t.kind == kJSONB {
+				return jsonbText(s), t, nil // as a table stores it (json.go)
+			}
 			return ev.sc.row[i], t, nil
 		}
 		err = rerr
@@ -838,6 +841,9 @@ func isAggregate(name string) bool {
 // binary applies an infix operator with PostgreSQL's NULL rules: an
 // untyped side takes the other side's type; NULL in gives NULL out.
 func binary(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	if v, t, ok, err := jsonOp(op, l, lt, r, rt); ok { // jsonops.go
+		return v, t, err
+	}
 	switch op {
 	case "=", "<>", "!=", "<", "<=", ">", ">=":
 		return compareOp(op, l, lt, r, rt)
@@ -956,6 +962,8 @@ func compareValues(a, b any) int {
 		return x.Compare(b.(time.Time))
 	case Interval:
 		return compareIntervals(x, b.(Interval))
+	case jsonbText:
+		return compareJSONBValues(x, b)
 	}
 	return 0
 }
@@ -1177,6 +1185,9 @@ func concat(l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
 func cast(v any, from, to sqlType, explicit bool) (any, error) {
 	if v == nil {
 		return nil, nil
+	}
+	if v, ok, err := jsonCast(v, from, to, explicit); ok { // jsonops.go
+		return v, err
 	}
 	var err error
 	switch {

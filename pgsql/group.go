@@ -278,6 +278,9 @@ func typedKey(v any, t sqlType) string {
 	if s, ok := v.(string); ok && t.kind == kBpchar {
 		v = strings.TrimRight(s, " ")
 	}
+	if s, ok := v.(string); ok && t.kind == kJSONB {
+		v = jsonbText(s) // as a table stores it
+	}
 	return valueKey(v)
 }
 
@@ -298,6 +301,8 @@ func valueKey(v any) string {
 		s = fmt.Sprintf("b%x", x)
 	case Interval:
 		s = "i" + intervalKey(x)
+	case jsonbText:
+		s = "j" + jsonbKey(x)
 	default:
 		s = fmt.Sprintf("%T%v", v, v)
 	}
