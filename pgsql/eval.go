@@ -824,6 +824,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := ev.dateFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := jsonFunc(f.Name, vals, types); ok { // jsonfuncs.go
+		return v, t, err
+	}
 	if scalarFuncName(f.Name) {
 		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, typeList(types))
 	}
@@ -835,7 +838,7 @@ func isAggregate(name string) bool {
 	case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "string_agg", "array_agg", "every":
 		return true
 	}
-	return false
+	return isJSONAggregate(name)
 }
 
 // binary applies an infix operator with PostgreSQL's NULL rules: an

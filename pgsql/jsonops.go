@@ -568,6 +568,43 @@ func deletePath(a *jsonValue, path []any) (*jsonValue, error) {
 	return a, walk(a, 0)
 }
 
+// jsonNoEquality is 42883 for json, which has no equality operator to
+// group or compare rows by.
+func jsonNoEquality(t sqlType) error {
+	if t.kind == kJSON && !t.array {
+		return pgerr.New(pgerr.UndefinedFunction, "could not identify an equality operator for type json")
+	}
+	return nil
+}
+
+// jsonNoOrdering is 42883 for json, which has no ordering operator.
+func jsonNoOrdering(t sqlType) error {
+	if t.kind == kJSON && !t.array {
+		return pgerr.New(pgerr.UndefinedFunction, "could not identify an ordering operator for type json")
+	}
+	return nil
+}
+
+// jsonComparable checks that no json column is made distinct (when
+// distinct) or ordered by, by the targets and order terms of a query.
+func jsonComparable(distinct bool, targets []target, order []orderTerm) error {
+	for _, o := range order {
+		if o.target >= 0 && o.target < len(targets) {
+			if err := jsonNoOrdering(targets[o.target].typ); err != nil {
+				return err
+			}
+		}
+	}
+	if distinct {
+		for _, t := range targets {
+			if err := jsonNoEquality(t.typ); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // jsonCast converts between json and jsonb, and from jsonb to the
 // numeric types and boolean (explicitly only); ok is false for the casts
 // cast does itself (to and from text, from an untyped literal).
@@ -575,6 +612,8 @@ func jsonCast(v any, from, to sqlType, explicit bool) (any, bool, error) {
 	switch {
 	case from.array || to.array || from.kind == kUnknown || to.isText():
 		return nil, false, nil
+	case from.kind == kJSON && to.kind != kJSON && to.kind != kJSONB:
+		return nil, true, castError(from, to)
 	case from.kind == kJSON && to.kind == kJSONB:
 		v, err := parseJSONText(to, v.(string))
 		return v, true, err
