@@ -266,7 +266,7 @@ func buildObject(name string, vals []any, types []sqlType, k kind) (any, sqlType
 // objectKey is an object key argument's text: not NULL, and a scalar.
 func objectKey(v any, t sqlType, pos int) (string, error) {
 	if v == nil {
-		e := pgerr.New("22004", "argument %d cannot be null", pos)
+		e := pgerr.New(pgerr.InvalidParameterValue, "argument %d cannot be null", pos)
 		e.Hint = "Object keys should be text."
 		return "", e
 	}
