@@ -428,6 +428,8 @@ func (ev *evaluator) param(p *ir.Param) (any, sqlType, error) {
 		return a, typNumeric, nil
 	case Interval:
 		return a, typInterval, nil
+	case jsonbText:
+		return a, typJSONB, nil
 	default:
 		return nil, typUnknown, pgerr.New(pgerr.DatatypeMismatch, "unsupported parameter type %T", v)
 	}

@@ -47,7 +47,7 @@ func TestParseJSON_Corpus(t *testing.T) {
 // Ensure jsonb prints its normalized form as PostgreSQL does.
 func TestParseJSON_JSONBOutput(t *testing.T) {
 	for in, want := range map[string]string{
-		`{"b": 1, "a": [1, 2, {"c": null}]}`:       `{"a": [1, 2, {"c": null}], "b": 1}`,
+		`{"b": 1, "a": [1, 2, {"c": null}]}`:        `{"a": [1, 2, {"c": null}], "b": 1}`,
 		`{"a":1,   "a":2}`:                          `{"a": 2}`,
 		`{"b":1,"aa":2,"a":3,"c":{"z":1,"y":[]}}`:   `{"a": 3, "b": 1, "c": {"y": [], "z": 1}, "aa": 2}`,
 		`[1e2, -0, 0.10, 1E-2, 1.50e1, 0e10, -0.0]`: `[100, 0, 0.10, 0.01, 15.0, 0, 0.0]`,

@@ -568,6 +568,31 @@ func deletePath(a *jsonValue, path []any) (*jsonValue, error) {
 	return a, walk(a, 0)
 }
 
+// jsonParamTypes are the types parameters take as the operands of a
+// json operator, as PostgreSQL resolves an unknown operand: the right
+// side of -> and ->> is text, of ? text, of ?|, ?&, #>, #>> and #- text[],
+// of @>, <@ and || (beside jsonb) jsonb, and of jsonb's - text; the left
+// side jsonb. ok is false for other operators.
+func jsonParamTypes(op string, lt, rt sqlType) (sqlType, sqlType, bool) {
+	textArray := sqlType{kind: kText, array: true}
+	switch op {
+	case "->", "->>", "?", "-":
+		if op == "-" && lt.kind != kJSONB {
+			return lt, rt, false
+		}
+		return typJSONB, typText, true
+	case "?|", "?&", "#>", "#>>", "#-":
+		return typJSONB, textArray, true
+	case "@>", "<@":
+		return typJSONB, typJSONB, true
+	case "||":
+		if lt.kind == kJSONB && !lt.array || rt.kind == kJSONB && !rt.array {
+			return typJSONB, typJSONB, true
+		}
+	}
+	return lt, rt, false
+}
+
 // jsonNoEquality is 42883 for json, which has no equality operator to
 // group or compare rows by.
 func jsonNoEquality(t sqlType) error {
