@@ -209,7 +209,9 @@ var builtinTypes = []struct {
 	{26, "oid", 4, true, "N", true, 0, 1028, "i", 0},
 	{28, "xid", 4, true, "U", false, 0, 1011, "i", 0},
 	{30, "oidvector", -1, false, "A", false, 26, 1013, "i", 0},
+	{114, "json", -1, false, "U", false, 0, 199, "i", 0},
 	{194, "pg_node_tree", -1, false, "Z", false, 0, 0, "i", 100},
+	{199, "_json", -1, false, "A", false, 114, 0, "i", 0},
 	{700, "float4", 4, true, "N", false, 0, 1021, "i", 0},
 	{701, "float8", 8, true, "N", true, 0, 1022, "d", 0},
 	{705, "unknown", -2, false, "X", false, 0, 0, "c", 0},
@@ -242,6 +244,8 @@ var builtinTypes = []struct {
 	{2206, "regtype", 4, true, "N", false, 0, 2211, "i", 0},
 	{2950, "uuid", 16, false, "U", false, 0, 2951, "c", 0},
 	{2951, "_uuid", -1, false, "A", false, 2950, 0, "i", 0},
+	{3802, "jsonb", -1, false, "U", false, 0, 3807, "i", 0},
+	{3807, "_jsonb", -1, false, "A", false, 3802, 0, "i", 0},
 	{4089, "regnamespace", 4, true, "N", false, 0, 4090, "i", 0},
 }
 

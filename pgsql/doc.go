@@ -10,7 +10,7 @@
 //
 // CREATE TABLE (smallint, integer, bigint, serial, bigserial, numeric(p,s),
 // real, double precision, text, varchar(n), char(n), boolean, bytea,
-// timestamp, timestamptz, date, interval, uuid; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
+// timestamp, timestamptz, date, interval, uuid, json, jsonb; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
@@ -50,7 +50,13 @@
 // (also with named arguments), to_timestamp(seconds), justify_hours,
 // justify_days, justify_interval and AT TIME ZONE (see datetime.go,
 // datefuncs.go and interval.go); gen_random_uuid(), from a per-database stream
-// SeedRandom can fix; BEGIN / START TRANSACTION
+// SeedRandom can fix; json and jsonb with their operators (-> ->> #> #>>,
+// and on jsonb @> <@ ? ?| ?& || - #- and comparisons), casts and the
+// functions to_json[b], json[b]_build_object, json[b]_build_array,
+// json[b]_agg, json[b]_object_agg, json[b]_typeof, json[b]_array_length,
+// json[b]_extract_path[_text], jsonb_set, json[b]_strip_nulls,
+// jsonb_pretty, and in FROM json[b]_array_elements[_text],
+// json[b]_each[_text] and json[b]_object_keys (see json.go); BEGIN / START TRANSACTION
 // with ISOLATION LEVEL (READ COMMITTED, the default, REPEATABLE READ and
 // SERIALIZABLE, as engine.Isolation defines them) and SET TRANSACTION,
 // COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET
@@ -93,8 +99,11 @@
 // (which is the engine's auto-increment key), SEQUENCE NAME in an
 // identity column's options, ALTER TABLE's other actions (OWNER, triggers, ...),
 // other date and time functions (to_char, date_bin, ...) and types (time,
-// timetz), infinite or BC dates and timestamps, an interval column in a
-// key or an index or with modifiers (interval day, interval(3)), ORDER BY
+// timetz), infinite or BC dates and timestamps, an interval or jsonb
+// column in a key or an index, an interval with modifiers (interval day,
+// interval(3)), json[] and jsonb[] columns, the other json functions
+// (jsonb_path_query, json_populate_record, row_to_json, ...), json_each
+// in a select list, ORDER BY
 // expressions over a set operation, and a
 // recursive query of more than a million rows (PostgreSQL would stop early
 // only under an outer LIMIT).

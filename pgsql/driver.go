@@ -456,7 +456,7 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 
 func (r *rows) Close() error { return nil }
 
-// Next copies the next row into dest; numerics and intervals arrive as
+// Next copies the next row into dest; numerics, intervals and jsonb arrive as
 // their text, as PostgreSQL's text format sends them.
 func (r *rows) Next(dest []driver.Value) error {
 	if r.at >= len(r.res.Rows) {
@@ -464,7 +464,7 @@ func (r *rows) Next(dest []driver.Value) error {
 	}
 	for i, v := range r.res.Rows[r.at] {
 		switch v.(type) {
-		case *apd.Decimal, Interval:
+		case *apd.Decimal, Interval, jsonbText:
 			v, _ = r.res.Columns[i].Format(v)
 		}
 		dest[i] = v

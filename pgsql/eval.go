@@ -429,6 +429,8 @@ func (ev *evaluator) param(p *ir.Param) (any, sqlType, error) {
 		return a, typNumeric, nil
 	case Interval:
 		return a, typInterval, nil
+	case jsonbText:
+		return a, typJSONB, nil
 	default:
 		return nil, typUnknown, pgerr.New(pgerr.DatatypeMismatch, "unsupported parameter type %T", v)
 	}
@@ -445,6 +447,9 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 			if t.kind == kInterval {
 				v, err := storedInterval(ev.sc.row[i])
 				return v, t, err
+			}
+			if s, ok := ev.sc.row[i].(string); ok && t.kind == kJSONB {
+				return jsonbText(s), t, nil // as a table stores it (json.go)
 			}
 			return ev.sc.row[i], t, nil
 		}
@@ -831,6 +836,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := ev.dateFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := jsonFunc(f.Name, vals, types); ok { // jsonfuncs.go
+		return v, t, err
+	}
 	if scalarFuncName(f.Name) {
 		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, typeList(types))
 	}
@@ -842,12 +850,15 @@ func isAggregate(name string) bool {
 	case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "string_agg", "array_agg", "every":
 		return true
 	}
-	return false
+	return isJSONAggregate(name)
 }
 
 // binary applies an infix operator with PostgreSQL's NULL rules: an
 // untyped side takes the other side's type; NULL in gives NULL out.
 func binary(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	if v, t, ok, err := jsonOp(op, l, lt, r, rt); ok { // jsonops.go
+		return v, t, err
+	}
 	switch op {
 	case "=", "<>", "!=", "<", "<=", ">", ">=":
 		return compareOp(op, l, lt, r, rt)
@@ -966,6 +977,8 @@ func compareValues(a, b any) int {
 		return x.Compare(b.(time.Time))
 	case Interval:
 		return compareIntervals(x, b.(Interval))
+	case jsonbText:
+		return compareJSONBValues(x, b)
 	}
 	return 0
 }
@@ -1202,6 +1215,9 @@ func concat(l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
 func cast(v any, from, to sqlType, explicit bool) (any, error) {
 	if v == nil {
 		return nil, nil
+	}
+	if v, ok, err := jsonCast(v, from, to, explicit); ok { // jsonops.go
+		return v, err
 	}
 	var err error
 	switch {

@@ -99,6 +99,9 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 		var k strings.Builder
 		for _, e := range keys {
 			v, t, err := ev.eval(e)
+			if err == nil {
+				err = jsonNoEquality(t) // jsonops.go
+			}
 			if err != nil {
 				return nil, false, err
 			}
@@ -279,6 +282,9 @@ func typedKey(v any, t sqlType) string {
 	if s, ok := v.(string); ok && t.kind == kBpchar {
 		v = strings.TrimRight(s, " ")
 	}
+	if s, ok := v.(string); ok && t.kind == kJSONB {
+		v = jsonbText(s) // as a table stores it
+	}
 	return valueKey(v)
 }
 
@@ -299,6 +305,8 @@ func valueKey(v any) string {
 		s = fmt.Sprintf("b%x", x)
 	case Interval:
 		s = "i" + intervalKey(x)
+	case jsonbText:
+		s = "j" + jsonbKey(x)
 	default:
 		s = fmt.Sprintf("%T%v", v, v)
 	}
@@ -308,6 +316,9 @@ func valueKey(v any) string {
 // aggregate computes one aggregate call over a group's rows; empty is a
 // row of NULLs to type its argument when there are no rows.
 func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlType, error) {
+	if isJSONAggregate(f.Name) {
+		return jsonAggregate(f, rows, empty, ev) // jsonfuncs.go
+	}
 	nargs := 1
 	switch f.Name {
 	case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every":
@@ -399,6 +410,9 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 // keep the argument's type, but varchar's is text; sum and avg of
 // intervals are intervals.
 func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
+	if isJSON(t) && name != "count" {
+		return nil, t, jsonNoFunction(name, []sqlType{t}) // jsonb has no min, max, ...
+	}
 	if t.kind == kUnknown && name != "count" {
 		t = typText
 		if name != "string_agg" && name != "min" && name != "max" {

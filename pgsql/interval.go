@@ -881,8 +881,13 @@ func asInterval(v any) (Interval, error) {
 // of type t: an interval's text output form, which parseInterval reads
 // back to the same three fields; any other value as it is.
 func storedValue(t sqlType, v any) any {
-	if iv, ok := v.(Interval); ok && t.kind == kInterval {
-		return iv.String()
+	switch x := v.(type) {
+	case Interval:
+		if t.kind == kInterval {
+			return x.String()
+		}
+	case jsonbText:
+		return string(x)
 	}
 	return v
 }
@@ -917,8 +922,11 @@ func columnType(tn ir.TypeName) (sqlType, error) {
 // intervals ('1 mon' and '30 days' are equal intervals).
 func keyTypes(cols []string, types map[string]sqlType) error {
 	for _, c := range cols {
-		if types[c].kind == kInterval {
-			return pgerr.Unsupported("interval column " + c + " in a key or an index")
+		switch types[c].kind {
+		case kInterval, kJSONB:
+			return pgerr.Unsupported(kindNames[types[c].kind] + " column " + c + " in a key or an index")
+		case kJSON:
+			return pgerr.New("42704", "data type json has no default operator class for access method \"btree\"")
 		}
 	}
 	return nil

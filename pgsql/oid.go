@@ -29,6 +29,8 @@ const (
 	OIDInterval    uint32 = 1186
 	OIDNumeric     uint32 = 1700
 	OIDUUID        uint32 = 2950
+	OIDJSON        uint32 = 114
+	OIDJSONB       uint32 = 3802
 )
 
 // kindOIDs maps each kind onto its OID; an untyped value is text, as
@@ -37,7 +39,7 @@ var kindOIDs = [...]uint32{
 	kUnknown: OIDText, kInt2: OIDInt2, kInt4: OIDInt4, kInt8: OIDInt8, kNumeric: OIDNumeric,
 	kFloat4: OIDFloat4, kFloat8: OIDFloat8, kText: OIDText, kVarchar: OIDVarchar, kBpchar: OIDBpchar,
 	kBool: OIDBool, kBytea: OIDBytea, kTimestamp: OIDTimestamp, kTimestamptz: OIDTimestamptz, kDate: OIDDate,
-	kUUID: OIDUUID, kInterval: OIDInterval,
+	kUUID: OIDUUID, kInterval: OIDInterval, kJSON: OIDJSON, kJSONB: OIDJSONB,
 }
 
 // arrayOIDs maps each kind onto the OID of its one-dimensional array type
@@ -46,7 +48,7 @@ var arrayOIDs = [...]uint32{
 	kUnknown: 1009, kInt2: 1005, kInt4: 1007, kInt8: 1016, kNumeric: 1231,
 	kFloat4: 1021, kFloat8: 1022, kText: 1009, kVarchar: 1015, kBpchar: 1014,
 	kBool: 1000, kBytea: 1001, kTimestamp: 1115, kTimestamptz: 1185, kDate: 1182,
-	kUUID: 2951, kInterval: 1187,
+	kUUID: 2951, kInterval: 1187, kJSON: 199, kJSONB: 3807,
 }
 
 // oidOf returns the OID of t, an array type's for an array.

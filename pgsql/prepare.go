@@ -76,6 +76,8 @@ func typed(v any, t sqlType) (typedArg, bool) {
 		v = x.UTC().Round(time.Microsecond)
 	case Interval:
 		ok = t.kind == kInterval
+	case jsonbText:
+		ok = t.kind == kJSONB
 	}
 	return typedArg{v: v, t: t}, ok
 }
@@ -573,6 +575,11 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 	ir.Inspect(e, func(x ir.Expr) bool {
 		switch x := x.(type) {
 		case *ir.Binary:
+			if l, r, ok := jsonParamTypes(x.Op, in.operandType(sc, x.Left), in.operandType(sc, x.Right)); ok { // jsonops.go
+				in.set(x.Left, l)
+				in.set(x.Right, r)
+				break
+			}
 			if x.Op == "||" {
 				in.set(x.Left, typText)
 				in.set(x.Right, typText)

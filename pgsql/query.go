@@ -597,7 +597,10 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 				k[i] = r[orderAt[i]]
 				continue
 			}
-			v, _, err := rowEv.eval(o.expr)
+			v, t, err := rowEv.eval(o.expr)
+			if err == nil {
+				err = jsonNoOrdering(t) // jsonops.go
+			}
 			if err != nil {
 				return Result{}, err
 			}
@@ -617,6 +620,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		if err := probeTypes(targets, sc, rowEv); err != nil {
 			return Result{}, err
 		}
+	}
+	if err := jsonComparable(st.Distinct, targets, order); err != nil { // jsonops.go
+		return Result{}, err
 	}
 	if donPos != nil {
 		if out, err = keepDistinctOn(out, keys, order, donPos, targets, rowEv); err != nil {

@@ -107,6 +107,9 @@ func (s *Session) setOp(tx *engine.Tx, st *ir.Select, ev *evaluator) ([]target, 
 	if err := castColumns(targets, rows, types); err != nil {
 		return nil, nil, err
 	}
+	if err := jsonComparable(!op.All || op.Op != ir.Union, targets, nil); err != nil { // jsonops.go
+		return nil, nil, err
+	}
 	l, r := rows[:len(left.Rows)], rows[len(left.Rows):]
 	var out [][]any
 	switch op.Op {
@@ -187,6 +190,9 @@ func output(st *ir.Select, targets []target, rows [][]any, ev *evaluator) (Resul
 			}
 			keys[r][i] = row[o.target]
 		}
+	}
+	if err := jsonComparable(false, targets, order); err != nil { // jsonops.go
+		return Result{}, err
 	}
 	if len(order) > 0 {
 		if err := sortRows(rows, keys, order, targets, ev); err != nil {

@@ -1,6 +1,8 @@
 package pgsql
 
 import (
+	"strings"
+
 	"github.com/reldb/reldb/pgsql/internal/ir"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
 )
@@ -31,7 +33,7 @@ func setReturning(f *ir.Func) bool {
 	case "generate_series", "unnest", "pg_partition_ancestors":
 		return true
 	}
-	return false
+	return jsonSetFunctions[f.Name]
 }
 
 // funcSource reads a function in FROM.
@@ -50,6 +52,9 @@ func (s *Session) funcSource(it *ir.FuncRef, ev *evaluator) (*source, error) {
 			if args[i], types[i], err = ev.eval(a); err != nil {
 				return nil, err
 			}
+		}
+		if jsonSetFunctions[f.Name] {
+			return jsonSource(it, args, types)
 		}
 		var err error
 		switch f.Name {
@@ -88,6 +93,34 @@ func (s *Session) funcSource(it *ir.FuncRef, ev *evaluator) (*source, error) {
 	for i, v := range vals {
 		res.Rows[i] = []any{v}
 		if it.Ordinality {
+			res.Rows[i] = append(res.Rows[i], int64(i+1))
+		}
+	}
+	ts, rows, err := derived(res, it.Alias)
+	if err != nil {
+		return nil, err
+	}
+	alias := f.Name
+	if it.Alias != nil {
+		alias = it.Alias.Name
+	}
+	return &source{sc: newScope(ts, alias), rows: rows}, nil
+}
+
+// jsonSource reads a set-returning json function (jsonfuncs.go) in FROM.
+func jsonSource(it *ir.FuncRef, args []any, types []sqlType) (*source, error) {
+	f := it.Func
+	cols, rows, err := jsonSetFunction(f.Name, args, types)
+	if err != nil {
+		return nil, err
+	}
+	if it.Alias != nil && len(cols) == 1 && cols[0].Name == f.Name {
+		cols[0].Name = it.Alias.Name
+	}
+	res := Result{Columns: cols, Rows: rows}
+	if it.Ordinality {
+		res.Columns = append(res.Columns, Column{Name: "ordinality", typ: typInt8})
+		for i := range res.Rows {
 			res.Rows[i] = append(res.Rows[i], int64(i+1))
 		}
 	}
@@ -182,8 +215,8 @@ func srfQuery(st *ir.Select) (*ir.Select, bool) {
 		return nil, false
 	}
 	f, ok := st.Targets[0].Expr.(*ir.Func)
-	if !ok || !setReturning(f) {
-		return nil, false
+	if !ok || !setReturning(f) || strings.Contains(f.Name, "_each") {
+		return nil, false // json_each's rows are records in a select list: 0A000
 	}
 	name := st.Targets[0].Alias
 	if name == "" {

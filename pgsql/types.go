@@ -38,6 +38,8 @@ const (
 	kDate                    // date
 	kUUID                    // uuid, stored as text in canonical form (uuid.go)
 	kInterval                // interval, stored as text in its output form (interval.go)
+	kJSON                    // json, stored as its input text (json.go)
+	kJSONB                   // jsonb, stored as its normalized output text (json.go)
 )
 
 // sqlType is a column's or an expression's SQL type: the kind and its
@@ -58,7 +60,7 @@ type sqlType struct {
 // and prec: length holds the field mask as the grammar gives it, prec the
 // seconds precision plus one; 0 means none.
 
-var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid", "interval"}
+var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid", "interval", "json", "jsonb"}
 
 // String returns PostgreSQL's internal type name with its modifiers, as
 // pg_catalog's format_type would name it briefly (int4, varchar(20)).
@@ -142,6 +144,10 @@ func typeOf(tn ir.TypeName) (sqlType, error) {
 		return typUUID, nil
 	case "interval":
 		return intervalType(tn)
+	case "json":
+		return typJSON, nil
+	case "jsonb":
+		return typJSONB, nil
 	}
 	return sqlType{}, pgerr.Unsupported("type " + tn.String())
 }
@@ -213,7 +219,7 @@ func checkInt(t sqlType, v int64) error {
 
 func invalidInput(t sqlType, s string) *pgerr.Error {
 	name := map[kind]string{kInt2: "smallint", kInt4: "integer", kInt8: "bigint", kNumeric: "numeric", kFloat4: "real",
-		kFloat8: "double precision", kBool: "boolean", kBytea: "bytea", kTimestamp: "timestamp", kTimestamptz: "timestamp with time zone", kDate: "date", kUUID: "uuid", kInterval: "interval"}[t.kind]
+		kFloat8: "double precision", kBool: "boolean", kBytea: "bytea", kTimestamp: "timestamp", kTimestamptz: "timestamp with time zone", kDate: "date", kUUID: "uuid", kInterval: "interval", kJSON: "json", kJSONB: "jsonb"}[t.kind]
 	code := pgerr.InvalidTextRepresentation
 	if timeKind(t) || t.kind == kInterval {
 		code = "22007" // invalid_datetime_format
@@ -286,6 +292,8 @@ func parseText(t sqlType, s string) (any, error) {
 		return parseUUID(s)
 	case kInterval:
 		return parseIntervalTyped(s, t)
+	case kJSON, kJSONB:
+		return parseJSONText(t, s)
 	case kDate:
 		v, err := parseTime(sqlType{kind: kTimestamp}, trimmed)
 		if err != nil {
@@ -432,6 +440,8 @@ func (c Column) Format(v any) (text string, null bool) {
 		return x, false
 	case Interval:
 		return x.String(), false
+	case jsonbText:
+		return string(x), false
 	case []any:
 		return c.formatArray(x), false
 	}

@@ -159,6 +159,16 @@ func decodeBinary(oid uint32, b []byte) (any, error) {
 			return nil, fmt.Errorf("invalid UTF-8")
 		}
 		return string(b), nil
+	case pgsql.OIDJSON, pgsql.OIDJSONB:
+		// json's binary format is its text; jsonb's is a version byte, 1,
+		// then the text.
+		if oid == pgsql.OIDJSONB {
+			if len(b) == 0 || b[0] != 1 {
+				return nil, fmt.Errorf("unsupported jsonb version number")
+			}
+			b = b[1:]
+		}
+		return pgsql.ParseParam(oid, string(b))
 	}
 	if elem, ok := pgsql.ArrayElemOID(oid); ok {
 		return decodeArray(elem, b)
@@ -240,6 +250,15 @@ func decodeArray(elem uint32, b []byte) ([]any, error) {
 // caller's (a length of -1).
 func appendValue(dst []byte, c pgsql.Column, f int16, v any) ([]byte, error) {
 	if f == textFormat {
+		text, _ := c.Format(v)
+		return append(dst, text...), nil
+	}
+	switch c.OID() {
+	case pgsql.OIDJSON, pgsql.OIDJSONB:
+		// The text, after jsonb's version byte, 1.
+		if c.OID() == pgsql.OIDJSONB {
+			dst = append(dst, 1)
+		}
 		text, _ := c.Format(v)
 		return append(dst, text...), nil
 	}
