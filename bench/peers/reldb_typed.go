@@ -112,7 +112,7 @@ func (p *reldbTyped) Get(id int64) (Book, error) {
 func (p *reldbTyped) Children(author int64) ([]Book, error) {
 	var books []Book
 	err := p.db.View(p.ctx, func(tx *engine.Tx) error {
-		got, err := engine.Find[Book](tx, engine.Eq("author_id", author))
+		got, err := engine.All[Book](tx.Bind(booksOf, author)) // reldb.go's prepared query
 		if err != nil {
 			return err
 		}
