@@ -28,7 +28,8 @@
 // VALUES lists and WITH queries, joined with commas and [INNER] / LEFT /
 // RIGHT / FULL / CROSS JOIN … ON / USING, with expressions, WHERE, GROUP BY
 // (expressions and ordinals), HAVING, the aggregates count, sum, avg, min,
-// max, bool_and, bool_or, every and string_agg (with DISTINCT, ORDER BY or both),
+// max, bool_and, bool_or, every and string_agg (with DISTINCT, ORDER BY or both,
+// and FILTER (WHERE ...)),
 // SELECT DISTINCT and DISTINCT ON, window functions (row_number, rank,
 // dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value,
 // last_value, nth_value and the aggregates above with OVER; PARTITION BY,

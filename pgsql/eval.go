@@ -748,6 +748,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if err := windowOnly(f); err != nil {
 		return nil, typUnknown, err
 	}
+	if f.Filter != nil && !(f.Schema == "" && isAggregate(f.Name)) {
+		return nil, typUnknown, pgerr.New("42809", "FILTER specified, but %s is not an aggregate function", f.Name)
+	}
 	if f.Schema != "" && f.Schema != "pg_catalog" || f.Distinct || len(f.OrderBy) > 0 || f.Star {
 		return nil, typUnknown, pgerr.Unsupported("function " + f.String())
 	}

@@ -316,6 +316,12 @@ func valueKey(v any) string {
 // aggregate computes one aggregate call over a group's rows; empty is a
 // row of NULLs to type its argument when there are no rows.
 func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlType, error) {
+	if f.Filter != nil {
+		var err error
+		if rows, err = filterRows(f, rows, empty, ev); err != nil {
+			return nil, typUnknown, err
+		}
+	}
 	if isJSONAggregate(f.Name) {
 		return jsonAggregate(f, rows, empty, ev) // jsonfuncs.go
 	}
@@ -402,6 +408,38 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 		vals = append(vals, v)
 	}
 	return fold(f.Name, typ, vals, delims)
+}
+
+// filterRows returns the rows of a group an aggregate's FILTER (WHERE
+// ...) keeps: those for which it is true. An aggregate or a window
+// function in the filter is an error, checked on the row of NULLs even
+// when the group has no rows.
+func filterRows(f *ir.Func, rows [][]any, empty []any, ev *evaluator) ([][]any, error) {
+	if err := noAggregates(f.Filter, "FILTER"); err != nil {
+		return nil, err
+	}
+	if len(windowCalls(f.Filter)) > 0 {
+		return nil, pgerr.New(windowingError, "window functions are not allowed in FILTER")
+	}
+	if len(rows) == 0 {
+		setRow(ev, empty)
+		if _, err := ev.boolean(f.Filter, "FILTER"); err != nil && pgerr.Code(err) != pgerr.DivisionByZero {
+			return nil, err
+		}
+		return rows, nil
+	}
+	kept := make([][]any, 0, len(rows))
+	for _, r := range rows {
+		setRow(ev, r)
+		ok, err := ev.boolean(f.Filter, "FILTER")
+		if err != nil {
+			return nil, err
+		}
+		if ok == true {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
 }
 
 // fold reduces an aggregate's non-NULL values with PostgreSQL's result

@@ -729,7 +729,7 @@ var viewFuncs = map[string]func(t sqlType) (sqlType, bool){
 // function deparses a call of one of viewFuncs.
 func (d *viewDeparser) function(f *ir.Func) (dexpr, bool) {
 	result := viewFuncs[f.Name]
-	if f.Schema != "" || result == nil || len(f.OrderBy) > 0 || f.Over != nil {
+	if f.Schema != "" || result == nil || len(f.OrderBy) > 0 || f.Over != nil || f.Filter != nil {
 		return dexpr{}, false
 	}
 	if f.Star {

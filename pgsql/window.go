@@ -409,6 +409,8 @@ func checkWindowFunc(f *ir.Func) error {
 		return pgerr.Unsupported("window function " + f.Name)
 	}
 	switch {
+	case f.Filter != nil:
+		return pgerr.Unsupported("FILTER in a window function")
 	case f.Distinct:
 		return pgerr.Unsupported("DISTINCT is not implemented for window functions")
 	case len(f.OrderBy) > 0:

@@ -369,6 +369,7 @@ type Func struct {
 	Star     bool        // count(*)
 	Distinct bool        // count(DISTINCT x)
 	OrderBy  []OrderItem // string_agg(x, ',' ORDER BY y)
+	Filter   Expr        // an aggregate's FILTER (WHERE ...); nil for none
 	Over     *Window     // a window function call's OVER; nil for others
 	Location int
 }
@@ -390,6 +391,9 @@ func (n *Func) String() string {
 		b.WriteString(" ORDER BY " + orderItems(n.OrderBy))
 	}
 	b.WriteByte(')')
+	if n.Filter != nil {
+		b.WriteString(" FILTER (WHERE " + n.Filter.String() + ")")
+	}
 	if n.Over != nil {
 		b.WriteString(" " + n.Over.String())
 	}

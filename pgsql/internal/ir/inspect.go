@@ -71,6 +71,7 @@ func Inspect(e Expr, fn func(Expr) bool) {
 		for _, o := range n.OrderBy {
 			Inspect(o.Expr, fn)
 		}
+		Inspect(n.Filter, fn)
 		if n.Over != nil {
 			each(n.Over.PartitionBy)
 			for _, o := range n.Over.OrderBy {

@@ -39,11 +39,11 @@
 // them: MERGE, COPY, sequences, schemas, extensions, functions, triggers,
 // GRANT, PREPARE/EXECUTE, LOCK, CREATE TABLE AS, temporary and unlogged
 // tables, INHERITS, partitioning, LIKE in CREATE TABLE, generated columns,
-// COLLATE, identity options, MATCH PARTIAL, EXCLUDE, NO INHERIT, NOT
+// COLLATE, identity options' SEQUENCE NAME, MATCH PARTIAL, EXCLUDE, NO INHERIT, NOT
 // VALID, INCLUDE, non-btree and partial indexes, ALTER COLUMN TYPE,
 // GROUPS and EXCLUDE in window frames, RANGE frames with an offset,
-// FILTER, WITHIN GROUP, GROUPING
-// SETS/ROLLUP/CUBE, NATURAL JOIN, LATERAL, functions in FROM, TABLESAMPLE,
+// WITHIN GROUP, GROUPING
+// SETS/ROLLUP/CUBE, LATERAL, functions in FROM, TABLESAMPLE,
 // WITH TIES, SIMILAR TO, subscripts and field selection, ARRAY(subquery),
 // VARIADIC arguments and named ones (but make_interval's, put in their
 // positions with zeros between), data-modifying WITH, ON CONFLICT on

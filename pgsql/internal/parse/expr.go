@@ -444,8 +444,6 @@ func (t *translator) caseExpr(c *nodes.CaseExpr) (ir.Expr, error) {
 
 func (t *translator) funcCall(f *nodes.FuncCall) (ir.Expr, error) {
 	switch {
-	case f.AggFilter != nil:
-		return nil, unsupported("aggregate FILTER")
 	case f.AggWithinGroup:
 		return nil, unsupported("WITHIN GROUP")
 	case f.FuncVariadic:
@@ -477,6 +475,9 @@ func (t *translator) funcCall(f *nodes.FuncCall) (ir.Expr, error) {
 		}
 	}
 	if out.OrderBy, err = t.orderBy(f.AggOrder, false /* ordinals */); err != nil {
+		return nil, err
+	}
+	if out.Filter, err = t.optExpr(f.AggFilter); err != nil {
 		return nil, err
 	}
 	if f.Over != nil {
