@@ -81,6 +81,8 @@ func (ev *evaluator) dateFunc(name string, vals []any, types []sqlType) (v any, 
 		v, t, err = justify(name, vals, types)
 	case "timezone":
 		v, t, err = atTimeZone(vals, types)
+	case "to_char":
+		v, t, err = toChar(vals, types) // tochar.go
 	default:
 		return nil, typUnknown, false, nil
 	}

@@ -49,8 +49,9 @@
 // (numeric) and date_part (double precision) of every field, date_trunc
 // (with a time zone), age, make_date, make_timestamp[tz], make_interval
 // (also with named arguments), to_timestamp(seconds), justify_hours,
-// justify_days, justify_interval and AT TIME ZONE (see datetime.go,
-// datefuncs.go and interval.go); gen_random_uuid(), from a per-database stream
+// justify_days, justify_interval, AT TIME ZONE and to_char of a date, time
+// or interval by its template patterns (see datetime.go, datefuncs.go,
+// interval.go and tochar.go); gen_random_uuid(), from a per-database stream
 // SeedRandom can fix; json and jsonb with their operators (-> ->> #> #>>,
 // and on jsonb @> <@ ? ?| ?& || - #- and comparisons), casts and the
 // functions to_json[b], json[b]_build_object, json[b]_build_array,
@@ -99,7 +100,7 @@
 // a primary key column or the primary key of a serial or identity column
 // (which is the engine's auto-increment key), SEQUENCE NAME in an
 // identity column's options, ALTER TABLE's other actions (OWNER, triggers, ...),
-// other date and time functions (to_char, date_bin, ...) and types (time,
+// to_char of a number, other date and time functions (date_bin, ...) and types (time,
 // timetz), infinite or BC dates and timestamps, an interval or jsonb
 // column in a key or an index, an interval with modifiers (interval day,
 // interval(3)), json[] and jsonb[] columns, the other json functions
