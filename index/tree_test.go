@@ -140,9 +140,6 @@ func TestTree_Order_PrefixBoundaries(t *testing.T) {
 	}
 }
 
-// inlineLen is how many leading key bytes an element holds (see elem).
-const inlineLen = 16
-
 // box and unbox hold a test's value in a tree entry as rows are held.
 func box(v any) *[]any  { return &[]any{v} }
 func unbox(e Entry) any { return (*e.Val)[0] }
