@@ -165,8 +165,14 @@ func (tx *Tx) statementChecks(fn func() error, wrap func(error) error) error {
 // insertRow stores a new row and its index entries and returns its
 // primary key, immutable. On error the caller rolls back to its mark.
 func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
-	tx.scratch = catalog.AppendCols(tx.scratch[:0], vals, d.PK)
-	key := tx.arena.Own(tx.scratch)
+	// The primary key shares its bytes with the row's key in an index
+	// where it can (see AppendRowKeys): a junction row's keys (left,
+	// right) and (right, left) are the bytes of right, left, right.
+	var shared *catalog.Index
+	var pkAt, ixLen int
+	tx.scratch, shared, pkAt, ixLen = d.AppendRowKeys(tx.scratch[:0], vals)
+	keys := tx.arena.Own(tx.scratch)
+	key := keys[pkAt:]
 	// Put first and look at what it replaced: one descent instead of a Get
 	// and a Put. A duplicate is undone by the caller's rollback.
 	if tx.locking() {
@@ -187,7 +193,12 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 	for _, ix := range d.Indexes {
 		// A unique index finds a duplicate the way the primary key does:
 		// its key is the indexed values, so the put replaces it.
-		ik := tx.indexKey(d, ix, vals, key)
+		var ik []byte
+		if ix == shared {
+			ik = keys[:ixLen:ixLen]
+		} else {
+			ik = tx.indexKey(d, ix, vals, key)
+		}
 		if err := tx.lockUnique(ix, ik); err != nil {
 			return nil, err
 		}

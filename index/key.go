@@ -100,8 +100,8 @@ const (
 //     its n low bytes. A longer encoding of the same sign holds a larger
 //     magnitude, so the tags order the lengths and the bytes order the
 //     values of one length. Small integers, most keys, take 2 to 4 bytes
-//     instead of 9, and a two-integer key fits the 16 bytes a tree
-//     compares inline.
+//     instead of 9, and a key of two integers up to 65,535 and
+//     16,777,215 fits the 7 bytes a tree compares inline.
 //   - Float: 8 bytes big-endian of the IEEE 754 bits with the sign bit flipped
 //     for a non-negative value and all bits flipped for a negative one. As in
 //     PostgreSQL's float8, -0 is encoded as +0 (they are equal), and every NaN

@@ -753,9 +753,11 @@ func TestAppendInt_LengthsAndOrder(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, len(key), w, "%d", v)
 	}
-	// Most keys are small: an id below 2^24 takes 4 bytes and a pair of
-	// them fits the 16 bytes a tree element holds inline.
+	// Most keys are small: an id below 2^24 takes 4 bytes, one below
+	// 2^16 3, and a pair of them fits the 7 bytes a tree element holds
+	// inline.
 	assert.Len(t, AppendInt(nil, 1<<24-1), 4)
+	assert.Len(t, AppendInt(nil, 1<<16-1), 3)
 	assert.Equal(t, []byte{intTag}, AppendInt(nil, 0))
 	assert.Equal(t, []byte{intNegTag}, AppendInt(nil, -1))
 }

@@ -140,9 +140,6 @@ func TestTree_Order_PrefixBoundaries(t *testing.T) {
 	}
 }
 
-// inlineLen is how many leading key bytes an element holds (see elem).
-const inlineLen = 16
-
 // box and unbox hold a test's value in a tree entry as rows are held.
 func box(v any) *[]any  { return &[]any{v} }
 func unbox(e Entry) any { return (*e.Val)[0] }
@@ -332,4 +329,28 @@ func TestTree_Compact(t *testing.T) {
 	assert.Equal(t, n, c.Len())
 	assert.Equal(t, n, asc.Len())
 	runtime.KeepAlive(items)
+}
+
+// TestLessElem ensures elements order exactly as bytes.Compare orders
+// their keys, for keys around the 7 bytes an element holds inline: equal
+// words, words that differ only in the length byte, keys that are
+// prefixes of each other, zero bytes where the padding is.
+func TestLessElem(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	key := func() []byte {
+		k := make([]byte, rng.IntN(2*inlineLen+2))
+		for i := range k {
+			k[i] = []byte{0, 1, 0x7F, 0xFF}[rng.IntN(4)]
+		}
+		return k
+	}
+	for range 200_000 {
+		a, b := key(), key()
+		if rng.IntN(4) == 0 {
+			b = append(slices.Clone(a), b[:rng.IntN(len(b)+1)]...) // a prefix of b
+		}
+		ea, eb := makeElem(&Item{key: string(a)}), makeElem(&Item{key: string(b)})
+		require.Equal(t, bytes.Compare(a, b) < 0, lessElem(ea, eb), "%x < %x", a, b)
+		require.Equal(t, bytes.Compare(b, a) < 0, lessElem(eb, ea), "%x < %x", b, a)
+	}
 }

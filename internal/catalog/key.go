@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/txn"
@@ -64,6 +65,57 @@ func (d *Table) appendTail(dst []byte, ix *Index, vals []any, pk []byte) []byte 
 		return append(dst, pk...)
 	}
 	return AppendCols(dst, vals, ix.Tail)
+}
+
+// AppendRowKeys appends to dst the bytes of a new row's primary key and,
+// where they can share them, of the row's key in one of d's indexes, so
+// that a key arena stores them once: the primary key is b[pkAt:] of the
+// bytes appended, b, and ix's key (when ix is not nil) is b[:ixLen].
+//
+// An index whose keys end with the whole primary key (a plain index over
+// other columns, as on a foreign key: (author_id, id) over id) shares it
+// as its suffix. An index over the primary key's columns rotated (a
+// junction's reverse index (right, left) over (left, right)) shares it
+// with the leading columns repeated: right, left, right. Otherwise ix is
+// nil and b is the primary key alone.
+func (d *Table) AppendRowKeys(dst []byte, vals []any) (b []byte, ix *Index, pkAt, ixLen int) {
+	start := len(dst)
+	for _, x := range d.Indexes {
+		if !x.Unique && len(x.Tail) == len(d.PK) {
+			b = AppendCols(dst, vals, x.Cols)
+			pkAt = len(b) - start
+			b = AppendCols(b, vals, d.PK)
+			return b, x, pkAt, len(b) - start
+		}
+		if k := rotation(x.Cols, d.PK); k > 0 {
+			// x.Cols is d.PK[k:] then d.PK[:k]: its key, then d.PK[k:]
+			// again, ends with the primary key.
+			lead := x.Cols[:len(d.PK)-k]
+			b = AppendCols(dst, vals, lead)
+			pkAt = len(b) - start
+			b = AppendCols(b, vals, x.Cols[len(lead):])
+			ixLen = len(b) - start
+			b = append(b, b[start:start+pkAt]...)
+			return b, x, pkAt, ixLen
+		}
+	}
+	return AppendCols(dst, vals, d.PK), nil, 0, 0
+}
+
+// rotation returns k in [1, len(pk)) such that cols is pk[k:] then
+// pk[:k], or 0 when there is none. An index over cols then has the same
+// key for a row whatever it is (unique or not): the columns are the
+// primary key's, never NULL, and leave no tail.
+func rotation(cols, pk []int) int {
+	if len(cols) != len(pk) {
+		return 0
+	}
+	for k := 1; k < len(pk); k++ {
+		if slices.Equal(cols[:len(pk)-k], pk[k:]) && slices.Equal(cols[len(pk)-k:], pk[:k]) {
+			return k
+		}
+	}
+	return 0
 }
 
 // Key is a composite primary key: the values of the key's columns in key

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -103,4 +104,58 @@ func TestTable_LayOut_PrimaryKeyColumnsOnce(t *testing.T) {
 	assert.Equal(t, []int{2, 0, 1}, byNote.KeyCols)
 	assert.Equal(t, 1, d.PKAt(byNote.Tree))
 	assert.Equal(t, 0, d.PKAt(d.Primary))
+}
+
+// TestTable_AppendRowKeys ensures the bytes AppendRowKeys shares hold the
+// primary key and the shared index's key exactly as PKKey and
+// AppendIndexKey encode them: a suffix for an index over other columns, a
+// rotation for a reverse junction index, none for a unique index.
+func TestTable_AppendRowKeys(t *testing.T) {
+	cols := []Column{{Name: "a", Type: Int}, {Name: "b", Type: Int}, {Name: "c", Type: Text}, {Name: "d", Type: Int}}
+	vals := []any{int64(70000), int64(3), "x\x00y", int64(-5)}
+	tests := []struct {
+		name    string
+		pk      []string
+		indexes [][]string
+		unique  bool
+		shared  string // the index sharing, or ""
+	}{
+		{"no index", []string{"a"}, nil, false, ""},
+		{"foreign key index", []string{"a"}, [][]string{{"b"}}, false, "ix0"},
+		{"unique index", []string{"a"}, [][]string{{"b"}}, true, ""},
+		{"over part of the key", []string{"a", "b"}, [][]string{{"b"}}, false, ""},
+		{"over the key's columns", []string{"a", "b"}, [][]string{{"a", "b"}}, false, ""},
+		{"reverse junction index", []string{"a", "b"}, [][]string{{"b", "a"}}, false, "ix0"},
+		{"unique reverse", []string{"a", "b"}, [][]string{{"b", "a"}}, true, "ix0"},
+		{"rotated by one of three", []string{"a", "b", "d"}, [][]string{{"b", "d", "a"}}, false, "ix0"},
+		{"rotated by two of three", []string{"a", "b", "d"}, [][]string{{"d", "a", "b"}}, false, "ix0"},
+		{"not a rotation", []string{"a", "b", "d"}, [][]string{{"b", "a", "d"}}, false, ""},
+		{"the first that shares", []string{"a", "b"}, [][]string{{"a", "b"}, {"c"}, {"b", "a"}}, false, "ix1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			next := treeIDs()
+			d, err := NewTable("t", cols, tc.pk, next)
+			require.NoError(t, err)
+			for i, ic := range tc.indexes {
+				_, err := d.AddIndex(fmt.Sprintf("ix%d", i), ic, tc.unique, next)
+				require.NoError(t, err)
+			}
+			pre := []byte("pre")
+			b, ix, pkAt, ixLen := d.AppendRowKeys(pre, vals)
+			require.Equal(t, pre, b[:len(pre)], "dst kept")
+			b = b[len(pre):]
+			pk := d.PKKey(vals)
+			assert.Equal(t, pk, b[pkAt:], "primary key")
+			if tc.shared == "" {
+				assert.Nil(t, ix)
+				assert.Equal(t, pk, b)
+				return
+			}
+			require.NotNil(t, ix)
+			assert.Equal(t, tc.shared, ix.Name)
+			assert.Equal(t, d.AppendIndexKey(nil, ix, vals, pk), b[:ixLen], "index key")
+			assert.Less(t, len(b), len(pk)+ixLen, "shares bytes")
+		})
+	}
 }

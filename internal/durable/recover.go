@@ -276,12 +276,21 @@ func relink(t *catalog.Table, fks map[uint64]*catalog.FK, m2ms map[string]*catal
 
 // insert stores a row in its table's primary tree and indexes.
 func (s *Recovered) insert(t *catalog.Table, row []any) {
-	s.scratch = catalog.AppendCols(s.scratch[:0], row, t.PK)
-	k := s.keys.Own(s.scratch)
+	// The primary key shares its bytes with an index's key, as a live
+	// insert's does (engine's insertRow).
+	var shared *catalog.Index
+	var pkAt, ixLen int
+	s.scratch, shared, pkAt, ixLen = t.AppendRowKeys(s.scratch[:0], row)
+	keys := s.keys.Own(s.scratch)
+	k := keys[pkAt:]
 	pe := s.rows.Entry(k, row)
 	box := pe.Val()
 	s.Trees[t.Primary].PutItem(pe)
 	for _, ix := range t.Indexes {
+		if ix == shared {
+			s.Trees[ix.Tree].PutItem(s.item(keys[:ixLen:ixLen], box))
+			continue
+		}
 		s.scratch = t.AppendIndexKey(s.scratch[:0], ix, row, k)
 		s.Trees[ix.Tree].PutItem(s.item(s.keys.Own(s.scratch), box))
 	}
