@@ -65,10 +65,11 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 			})
 		}
 		if keys.ends != nil && ncols == 1 {
-			// Integer keys of one column, within the prefix every tree
-			// item holds inline (at most 9 bytes of 16): entries are
+			// Integer keys of one column (at most 9 bytes): entries
+			// whose key fits the 7 bytes a tree element holds inline are
 			// matched without reading them or their keys, unless they
-			// match. An entry's first bytes, as many as key i has, equal
+			// match; the tree reads a longer key's first 16 bytes from
+			// its item. An entry's first bytes, as many as key i has, equal
 			// key i when its first value is key i (an encoded value is
 			// never a prefix of another) and order as the values do.
 			// k0, k1 are key i as the tree's inline words, m0, m1 the
