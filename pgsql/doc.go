@@ -51,7 +51,7 @@
 // (also with named arguments), to_timestamp(seconds), justify_hours,
 // justify_days, justify_interval, AT TIME ZONE and to_char of a date, time
 // or interval by its template patterns (see datetime.go, datefuncs.go,
-// interval.go and tochar.go); gen_random_uuid(), from a per-database stream
+// interval.go and tochar.go) and of an integer or numeric (tochar_number.go); gen_random_uuid(), from a per-database stream
 // SeedRandom can fix; json and jsonb with their operators (-> ->> #> #>>,
 // and on jsonb @> <@ ? ?| ?& || - #- and comparisons), casts and the
 // functions to_json[b], json[b]_build_object, json[b]_build_array,
@@ -100,7 +100,7 @@
 // a primary key column or the primary key of a serial or identity column
 // (which is the engine's auto-increment key), SEQUENCE NAME in an
 // identity column's options, ALTER TABLE's other actions (OWNER, triggers, ...),
-// to_char of a number, other date and time functions (date_bin, ...) and types (time,
+// to_char of a floating-point value or with EEEE, RN or V, other date and time functions (date_bin, ...) and types (time,
 // timetz), infinite or BC dates and timestamps, an interval or jsonb
 // column in a key or an index, an interval with modifiers (interval day,
 // interval(3)), json[] and jsonb[] columns, the other json functions

@@ -395,7 +395,3 @@ func toChar(vals []any, types []sqlType) (any, sqlType, error) {
 	return out, typText, nil
 }
 
-// toCharNumber is to_char over a number, not yet supported.
-func toCharNumber(v any, t sqlType, format string) (any, sqlType, error) {
-	return nil, typText, pgerr.Unsupported("to_char of a number")
-}
