@@ -17,8 +17,8 @@ import (
 // Arrays are one-dimensional. They are the right side of ANY and ALL:
 // x = ANY(ARRAY[1, 2]), x = ANY($1) with a Go slice or an array literal's
 // text such as lib/pq's pq.Array sends, and x = ANY($1::bigint[]) as sqlc
-// writes it; values in expressions (below); and the catalog's array
-// columns. A table column of an array type is 0A000.
+// writes it; values in expressions (below); the catalog's array
+// columns; and table columns (arraycol.go).
 
 // quantifiedArray is x op ANY / ALL (array).
 func (ev *evaluator) quantifiedArray(e *ir.Quantified) (any, sqlType, error) {
