@@ -224,7 +224,7 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 	if cd.Identity != nil {
 		return a.addSerialColumn(cd, typ)
 	}
-	col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.prec, Scale: typ.scale}
+	col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.enginePrec(), Scale: typ.engineScale()}
 	var clock ir.Expr
 	switch {
 	case cd.Default != nil && volatile(cd.Default):

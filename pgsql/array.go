@@ -17,8 +17,8 @@ import (
 // Arrays are one-dimensional. They are the right side of ANY and ALL:
 // x = ANY(ARRAY[1, 2]), x = ANY($1) with a Go slice or an array literal's
 // text such as lib/pq's pq.Array sends, and x = ANY($1::bigint[]) as sqlc
-// writes it; values in expressions (below); and the catalog's array
-// columns. A table column of an array type is 0A000.
+// writes it; values in expressions (below); the catalog's array
+// columns; and table columns (arraycol.go).
 
 // quantifiedArray is x op ANY / ALL (array).
 func (ev *evaluator) quantifiedArray(e *ir.Quantified) (any, sqlType, error) {
@@ -285,71 +285,126 @@ func arrayParam(v []any) ([]any, sqlType, bool, error) {
 
 // parseArrayText reads a one-dimensional array literal, '{1,2,"a b",NULL}',
 // into its elements as untyped strings (nil for NULL), which comparison
-// then reads as the other side's type.
+// then reads as the other side's type. It follows PostgreSQL's array
+// input: elements are double-quoted or bare, a backslash escapes the next
+// byte in both, blanks around a bare element are dropped, and a bare NULL
+// (in any case) is the null element. A malformed literal is 22P02 with
+// PostgreSQL's message; dimension decorations ([1:2]={...}) and nested
+// braces (more than one dimension) are 0A000.
 func parseArrayText(s string) ([]any, error) {
 	bad := func(why string) error {
-		e := pgerr.New(pgerr.InvalidTextRepresentation, "malformed array literal: %q", s)
+		e := pgerr.New(pgerr.InvalidTextRepresentation, "malformed array literal: \"%s\"", s)
 		e.Detail = why
 		return e
 	}
-	in := strings.TrimSpace(s)
-	if len(in) < 2 || in[0] != '{' || in[len(in)-1] != '}' {
+	unexpected := func(c byte) error { return bad(fmt.Sprintf("Unexpected \"%c\" character.", c)) }
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+	i := 0
+	skip := func() {
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+	}
+	skip()
+	if i < len(s) && s[i] == '[' {
+		return nil, pgerr.Unsupported("array dimension decoration")
+	}
+	if i >= len(s) || s[i] != '{' {
 		return nil, bad(`Array value must start with "{" or dimension information.`)
 	}
-	body := in[1 : len(in)-1]
-	var out []any
-	if strings.TrimSpace(body) == "" {
-		return out, nil
+	i++
+	out := []any{}
+	skip()
+	if i < len(s) && s[i] == '{' {
+		return nil, pgerr.Unsupported("multidimensional array literal")
 	}
-	for i := 0; ; {
-		for i < len(body) && body[i] == ' ' {
-			i++
-		}
-		var el any
-		if i < len(body) && body[i] == '"' {
-			var b strings.Builder
-			i++
-			for ; i < len(body) && body[i] != '"'; i++ {
-				if body[i] == '\\' && i+1 < len(body) {
-					i++
-				}
-				b.WriteByte(body[i])
-			}
-			if i >= len(body) {
+	if i < len(s) && s[i] == '}' {
+		i++
+	} else {
+		for {
+			skip()
+			if i >= len(s) {
 				return nil, bad("Unexpected end of input.")
 			}
-			i++
-			el = b.String()
-		} else {
-			start := i
-			for i < len(body) && body[i] != ',' {
-				if body[i] == '{' || body[i] == '}' || body[i] == '"' {
-					return nil, bad(fmt.Sprintf("Unexpected %q character.", body[i]))
-				}
+			var b strings.Builder
+			quoted, null := false, false
+			switch c := s[i]; c {
+			case '"':
+				quoted = true
 				i++
+				for {
+					if i >= len(s) {
+						return nil, bad("Unexpected end of input.")
+					}
+					if s[i] == '"' {
+						i++
+						break
+					}
+					if s[i] == '\\' {
+						i++
+						if i >= len(s) {
+							return nil, bad("Unexpected end of input.")
+						}
+					}
+					b.WriteByte(s[i])
+					i++
+				}
+			case ',', '}':
+				return nil, unexpected(c)
+			case '{':
+				return nil, pgerr.Unsupported("multidimensional array literal")
+			default:
+				trail := 0 // bytes of b after its last escaped or non-blank byte
+				for i < len(s) && s[i] != ',' && s[i] != '}' {
+					switch c := s[i]; {
+					case c == '"' || c == '{':
+						return nil, unexpected(c)
+					case c == '\\':
+						i++
+						if i >= len(s) {
+							return nil, bad("Unexpected end of input.")
+						}
+						b.WriteByte(s[i])
+						trail = 0
+						quoted = true // an escaped byte: not the word NULL
+					case isSpace(c):
+						b.WriteByte(c)
+						trail++
+					default:
+						b.WriteByte(c)
+						trail = 0
+					}
+					i++
+				}
+				text := b.String()[:b.Len()-trail]
+				b.Reset()
+				b.WriteString(text)
+				null = !quoted && strings.EqualFold(text, "NULL")
 			}
-			word := strings.TrimSpace(body[start:i])
-			if word == "" {
-				return nil, bad("Unexpected \",\" character.")
-			}
-			if strings.EqualFold(word, "NULL") {
-				el = nil
+			if null {
+				out = append(out, nil)
 			} else {
-				el = word
+				out = append(out, b.String())
 			}
-		}
-		out = append(out, el)
-		for i < len(body) && body[i] == ' ' {
+			skip()
+			if i >= len(s) {
+				return nil, bad("Unexpected end of input.")
+			}
+			if s[i] == '}' {
+				i++
+				break
+			}
+			if s[i] != ',' {
+				return nil, unexpected(s[i])
+			}
 			i++
 		}
-		if i == len(body) {
-			return out, nil
-		}
-		if body[i] != ',' {
-			return nil, bad(fmt.Sprintf("Unexpected %q character.", body[i]))
-		}
-		i++
 	}
+	skip()
+	if i < len(s) {
+		return nil, bad("Junk after closing right brace.")
+	}
+	return out, nil
 }
 
 // sliceArg converts a Go slice argument to the []any of driver values
@@ -400,7 +455,7 @@ func (c Column) formatArray(elems []any) string {
 		switch {
 		case null:
 			b.WriteString("NULL")
-		case text == "" || strings.EqualFold(text, "NULL") || strings.ContainsAny(text, "{},\"\\ \t\n"):
+		case text == "" || strings.EqualFold(text, "NULL") || strings.ContainsAny(text, "{},\"\\ \t\n\r\v\f"):
 			b.WriteByte('"')
 			b.WriteString(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(text))
 			b.WriteByte('"')
@@ -701,6 +756,9 @@ func arrayCast(v any, from sqlType, to ir.TypeName) (any, sqlType, error) {
 // arrayFunc computes the array functions; ok is false for a name and
 // arguments it does not know.
 func arrayFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok bool, err error) {
+	if v, t, ok, err := arrayBuildFunc(name, vals, types); ok { // arrayops.go
+		return v, t, ok, err
+	}
 	n := len(vals)
 	switch {
 	case name == "array_to_string" && (n == 2 || n == 3) && types[0].array:

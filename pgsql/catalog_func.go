@@ -394,6 +394,9 @@ func formatType(oid, mod int64) string {
 // formatTypeName is format_type's name of t: with its modifiers when
 // mods is set.
 func formatTypeName(t sqlType, mods bool) string {
+	if t.array {
+		return formatTypeName(elemType(t), mods) + "[]"
+	}
 	var name string
 	switch t.kind {
 	case kVarchar:

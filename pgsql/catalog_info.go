@@ -52,6 +52,9 @@ func isViews(c *catalogSnapshot) []map[string]any {
 
 // sqlDataType is information_schema's data_type of t.
 func sqlDataType(t sqlType) string {
+	if t.array {
+		return "ARRAY"
+	}
 	switch t.kind {
 	case kInt2:
 		return "smallint"
@@ -85,7 +88,7 @@ func isColumns(c *catalogSnapshot) []map[string]any {
 			m := map[string]any{
 				"table_catalog": c.db, "table_schema": "public", "table_name": t.name(), "column_name": col.Name,
 				"ordinal_position": int64(i + 1), "is_nullable": yesNo(!col.NotNull), "data_type": sqlDataType(typ),
-				"udt_catalog": c.db, "udt_schema": "pg_catalog", "udt_name": kindNames[typ.kind],
+				"udt_catalog": c.db, "udt_schema": "pg_catalog", "udt_name": Column{typ: typ}.TypeName(),
 				"dtd_identifier": strconv.Itoa(i + 1), "is_self_referencing": "NO", "is_identity": "NO",
 				"identity_cycle": "NO", "is_generated": "NEVER", "is_updatable": yesNo(t.view == nil),
 			}
@@ -104,6 +107,9 @@ func isColumns(c *catalogSnapshot) []map[string]any {
 				m["identity_cycle"] = yesNo(cycle)
 			}
 			switch {
+			case typ.array:
+				// PostgreSQL describes an array column's elements elsewhere
+				// (element_types), not here.
 			case typ.kind == kVarchar || typ.kind == kBpchar:
 				if typ.length > 0 {
 					m["character_maximum_length"] = int64(typ.length)

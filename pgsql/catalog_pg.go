@@ -159,7 +159,7 @@ func pgAttribute(c *catalogSnapshot) []map[string]any {
 		}
 		return map[string]any{
 			"attrelid": rel, "attname": name, "atttypid": int64(col.OID()), "attstattarget": int64(-1),
-			"attlen": int64(col.TypeSize()), "attnum": int64(num), "attndims": int64(0), "attcacheoff": int64(-1),
+			"attlen": int64(col.TypeSize()), "attnum": int64(num), "attndims": int64(map[bool]int{true: 1}[typ.array]), "attcacheoff": int64(-1),
 			"atttypmod": int64(col.TypeModifier()), "attbyval": col.TypeSize() > 0 && col.TypeSize() <= 8,
 			"attalign": align, "attstorage": storage, "attcompression": "", "attnotnull": notNull, "atthasdef": hasDef,
 			"atthasmissing": false, "attidentity": "", "attgenerated": "", "attisdropped": false, "attislocal": true,

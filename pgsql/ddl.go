@@ -74,7 +74,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			return res, err
 		}
 		types[cd.Name] = typ
-		col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.prec, Scale: typ.scale}
+		col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.enginePrec(), Scale: typ.engineScale()}
 		if cd.Identity != nil {
 			if k := identityOf(cd); k != 0 {
 				if identity == nil {

@@ -10,7 +10,10 @@
 //
 // CREATE TABLE (smallint, integer, bigint, serial, bigserial, numeric(p,s),
 // real, double precision, text, varchar(n), char(n), boolean, bytea,
-// timestamp, timestamptz, date, interval, uuid, json, jsonb; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
+// timestamp, timestamptz, date, interval, uuid, json, jsonb, and one-dimensional
+// arrays T[] / T ARRAY of the integer, numeric, float, text, varchar, bool,
+// uuid, date and timestamp types, stored as their text form (arraycol.go),
+// with @> <@ && || and the array functions of array.go and arrayops.go; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
 // EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
@@ -103,7 +106,8 @@
 // to_char of a floating-point value or with EEEE, RN or V, other date and time functions (date_bin, ...) and types (time,
 // timetz), infinite or BC dates and timestamps, an interval or jsonb
 // column in a key or an index, an interval with modifiers (interval day,
-// interval(3)), json[] and jsonb[] columns, the other json functions
+// interval(3)), json[] and jsonb[] columns, arrays of other types, of
+// more than one dimension or in a key or an index, the other json functions
 // (jsonb_path_query, json_populate_record, row_to_json, ...), json_each
 // in a select list, ORDER BY
 // expressions over a set operation, and a

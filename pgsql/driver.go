@@ -456,15 +456,15 @@ func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 
 func (r *rows) Close() error { return nil }
 
-// Next copies the next row into dest; numerics, intervals and jsonb arrive as
-// their text, as PostgreSQL's text format sends them.
+// Next copies the next row into dest; numerics, intervals, jsonb and arrays
+// arrive as their text, as PostgreSQL's text format sends them.
 func (r *rows) Next(dest []driver.Value) error {
 	if r.at >= len(r.res.Rows) {
 		return io.EOF
 	}
 	for i, v := range r.res.Rows[r.at] {
 		switch v.(type) {
-		case *apd.Decimal, Interval, jsonbText:
+		case *apd.Decimal, Interval, jsonbText, []any:
 			v, _ = r.res.Columns[i].Format(v)
 		}
 		dest[i] = v

@@ -427,6 +427,10 @@ func (ev *evaluator) param(p *ir.Param) (any, sqlType, error) {
 		return v.UTC().Round(time.Microsecond), sqlType{kind: kTimestamptz}, nil
 	case *apd.Decimal:
 		return a, typNumeric, nil
+	case []any: // a Go slice (arraycol.go)
+		elems, et, _, err := arrayParam(v)
+		et.array = true
+		return elems, et, err
 	case Interval:
 		return a, typInterval, nil
 	case jsonbText:
@@ -446,6 +450,10 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 		if rerr == nil {
 			if t.kind == kInterval {
 				v, err := storedInterval(ev.sc.row[i])
+				return v, t, err
+			}
+			if t.array {
+				v, err := loadArray(t, ev.sc.row[i]) // arraycol.go
 				return v, t, err
 			}
 			if s, ok := ev.sc.row[i].(string); ok && t.kind == kJSONB {
@@ -859,6 +867,9 @@ func isAggregate(name string) bool {
 // binary applies an infix operator with PostgreSQL's NULL rules: an
 // untyped side takes the other side's type; NULL in gives NULL out.
 func binary(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	if isContainOp(op, lt, rt) {
+		return containOp(op, l, lt, r, rt) // arrayops.go
+	}
 	if v, t, ok, err := jsonOp(op, l, lt, r, rt); ok { // jsonops.go
 		return v, t, err
 	}
@@ -982,6 +993,8 @@ func compareValues(a, b any) int {
 		return compareIntervals(x, b.(Interval))
 	case jsonbText:
 		return compareJSONBValues(x, b)
+	case []any:
+		return compareArrays(x, b.([]any)) // arraycol.go
 	}
 	return 0
 }
@@ -1218,6 +1231,9 @@ func concat(l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
 func cast(v any, from, to sqlType, explicit bool) (any, error) {
 	if v == nil {
 		return nil, nil
+	}
+	if from.array || to.array {
+		return castArray(v, from, to, explicit) // arraycol.go
 	}
 	if v, ok, err := jsonCast(v, from, to, explicit); ok { // jsonops.go
 		return v, err

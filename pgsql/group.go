@@ -307,6 +307,8 @@ func valueKey(v any) string {
 		s = "i" + intervalKey(x)
 	case jsonbText:
 		s = "j" + jsonbKey(x)
+	case []any:
+		s = arrayKey(x) // arraycol.go
 	default:
 		s = fmt.Sprintf("%T%v", v, v)
 	}

@@ -882,6 +882,10 @@ func asInterval(v any) (Interval, error) {
 // back to the same three fields; any other value as it is.
 func storedValue(t sqlType, v any) any {
 	switch x := v.(type) {
+	case []any:
+		if t.array {
+			return storedArray(t, x) // arraycol.go
+		}
 	case Interval:
 		if t.kind == kInterval {
 			return x.String()
@@ -911,6 +915,9 @@ func storedInterval(v any) (any, error) {
 // with the table).
 func columnType(tn ir.TypeName) (sqlType, error) {
 	t, err := typeOf(tn)
+	if err == nil && t.array {
+		return t, arrayColumnType(t, tn)
+	}
 	if err == nil && t.kind == kInterval && (t.length != 0 || t.prec != 0) {
 		return t, pgerr.Unsupported("interval column with fields or a precision (" + tn.String() + ")")
 	}
@@ -922,6 +929,9 @@ func columnType(tn ir.TypeName) (sqlType, error) {
 // intervals ('1 mon' and '30 days' are equal intervals).
 func keyTypes(cols []string, types map[string]sqlType) error {
 	for _, c := range cols {
+		if types[c].array {
+			return pgerr.Unsupported("array column " + c + " in a key or an index")
+		}
 		switch types[c].kind {
 		case kInterval, kJSONB:
 			return pgerr.Unsupported(kindNames[types[c].kind] + " column " + c + " in a key or an index")

@@ -78,6 +78,15 @@ func typed(v any, t sqlType) (typedArg, bool) {
 		ok = t.kind == kInterval
 	case jsonbText:
 		ok = t.kind == kJSONB
+	case []any:
+		if t.array {
+			elems, et, _, err := arrayParam(x)
+			et.array = true
+			if err == nil {
+				v, err = castArray(elems, et, t, false)
+			}
+			ok = err == nil
+		}
 	}
 	return typedArg{v: v, t: t}, ok
 }

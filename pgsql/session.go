@@ -42,10 +42,13 @@ type Column struct {
 
 // TypeName returns the column's PostgreSQL type name as pg_type names it
 // (int4, int8, numeric, text, varchar, bpchar, bool, bytea, timestamptz,
-// ...), or "text" for an untyped literal.
+// ..., _text for text[]), or "text" for an untyped literal.
 func (c Column) TypeName() string {
 	if c.typ.kind == kUnknown {
 		return "text"
+	}
+	if c.typ.array {
+		return "_" + kindNames[c.typ.kind] // pg_type names an array type so
 	}
 	return kindNames[c.typ.kind]
 }

@@ -92,7 +92,7 @@ var (
 // returns 0A000 naming it.
 func typeOf(tn ir.TypeName) (sqlType, error) {
 	if tn.ArrayDims > 0 {
-		return sqlType{}, pgerr.Unsupported("array type " + tn.String())
+		return arrayTypeOf(tn) // arraycol.go
 	}
 	if tn.Schema != "" && tn.Schema != "pg_catalog" {
 		return sqlType{}, pgerr.Unsupported("type " + tn.String())
@@ -154,6 +154,9 @@ func typeOf(tn ir.TypeName) (sqlType, error) {
 
 // engineType is the engine column type that stores t.
 func (t sqlType) engineType() engine.Type {
+	if t.array {
+		return engine.Text // its text form (arraycol.go)
+	}
 	switch t.kind {
 	case kInt2, kInt4, kInt8:
 		return engine.Int
