@@ -572,7 +572,8 @@ func deletePath(a *jsonValue, path []any) (*jsonValue, error) {
 // json operator, as PostgreSQL resolves an unknown operand: the right
 // side of -> and ->> is text, of ? text, of ?|, ?&, #>, #>> and #- text[],
 // of @>, <@ and || (beside jsonb) jsonb, and of jsonb's - text; the left
-// side jsonb. ok is false for other operators.
+// side jsonb. Beside an array, @>, <@ and && take the array's type. ok is
+// false for other operators.
 func jsonParamTypes(op string, lt, rt sqlType) (sqlType, sqlType, bool) {
 	textArray := sqlType{kind: kText, array: true}
 	switch op {
@@ -583,7 +584,23 @@ func jsonParamTypes(op string, lt, rt sqlType) (sqlType, sqlType, bool) {
 		return typJSONB, typText, true
 	case "?|", "?&", "#>", "#>>", "#-":
 		return typJSONB, textArray, true
-	case "@>", "<@":
+	case "@>", "<@", "&&":
+		// Beside an array, the array's type (array containment and
+		// overlap); otherwise jsonb containment.
+		arr := func(t sqlType) sqlType {
+			if t.kind == kUnknown {
+				return sqlType{kind: kText, array: true} // ARRAY['a'] is text[]
+			}
+			return t
+		}
+		switch {
+		case lt.array:
+			return arr(lt), arr(lt), true
+		case rt.array:
+			return arr(rt), arr(rt), true
+		case op == "&&":
+			return lt, rt, false
+		}
 		return typJSONB, typJSONB, true
 	case "||":
 		if lt.kind == kJSONB && !lt.array || rt.kind == kJSONB && !rt.array {

@@ -324,6 +324,26 @@ func (in *inferrer) operandType(sc *inferScope, e ir.Expr) sqlType {
 	return t
 }
 
+// containerType is operandType that also knows an ARRAY[...]
+// constructor's type (an array of its first typed element's type, of
+// unknown when none is typed), for the operators that take arrays or
+// jsonb.
+func (in *inferrer) containerType(sc *inferScope, e ir.Expr) sqlType {
+	a, ok := e.(*ir.Array)
+	if !ok {
+		return in.operandType(sc, e)
+	}
+	t := typUnknown
+	for _, x := range a.Elems {
+		if et := in.operandType(sc, x); et.kind != kUnknown && !et.array {
+			t = et
+			break
+		}
+	}
+	t.array = true
+	return t
+}
+
 // typeOf returns e's type where it is evident without evaluating it.
 func (in *inferrer) typeOf(sc *inferScope, e ir.Expr) sqlType {
 	switch e := e.(type) {
@@ -584,7 +604,7 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 	ir.Inspect(e, func(x ir.Expr) bool {
 		switch x := x.(type) {
 		case *ir.Binary:
-			if l, r, ok := jsonParamTypes(x.Op, in.operandType(sc, x.Left), in.operandType(sc, x.Right)); ok { // jsonops.go
+			if l, r, ok := jsonParamTypes(x.Op, in.containerType(sc, x.Left), in.containerType(sc, x.Right)); ok { // jsonops.go
 				in.set(x.Left, l)
 				in.set(x.Right, r)
 				break

@@ -30,6 +30,11 @@ func TestSession_Prepare_Describe(t *testing.T) {
 		{`SELECT a.name, count(b.id) FROM authors a LEFT JOIN books b ON b.author_id = a.id GROUP BY a.id`, []uint32{}, []string{"name:1043", "count:20"}},
 		{`WITH x AS (SELECT id FROM authors WHERE id > $1) SELECT id FROM x UNION SELECT author_id FROM books`, []uint32{pgsql.OIDInt4}, []string{"id:23"}},
 		{`BEGIN`, []uint32{}, nil},
+		// Containment and overlap beside an array take its type; beside
+		// anything else @> is jsonb's.
+		{`SELECT $1 <@ ARRAY[1, 2] AS c`, []uint32{1007}, []string{"c:16"}},
+		{`SELECT ARRAY['a'] && $1 AS o`, []uint32{1009}, []string{"o:16"}},
+		{`SELECT '{"a": 1}'::jsonb @> $1 AS j`, []uint32{3802}, []string{"j:16"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
