@@ -394,4 +394,3 @@ func toChar(vals []any, types []sqlType) (any, sqlType, error) {
 	}
 	return out, typText, nil
 }
-
