@@ -27,7 +27,9 @@
 // EXISTS] … RENAME TO; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
 // ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING / DO UPDATE SET …
 // [WHERE …] and RETURNING; UPDATE … SET … [FROM …] WHERE and DELETE …
-// [USING …] WHERE (with RETURNING); SELECT over tables, subqueries in FROM (with column aliases),
+// [USING …] WHERE (with RETURNING); SELECT over tables, subqueries in FROM (with column aliases,
+// and LATERAL: read per row of the items before them, as a function in
+// FROM naming their columns is; a RIGHT or FULL JOIN LATERAL is 42P10),
 // VALUES lists and WITH queries, joined with commas and [INNER] / LEFT /
 // RIGHT / FULL / CROSS JOIN … ON / USING, with expressions, WHERE, GROUP BY
 // (expressions and ordinals), HAVING, the aggregates count, sum, avg, min,
@@ -93,7 +95,7 @@
 //
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others a subquery in CHECK, the system
-// columns (ctid, xmin, ...), LATERAL, aggregates other than those
+// columns (ctid, xmin, ...), aggregates other than those
 // above, GROUPS and EXCLUDE in a window frame and RANGE with an offset,
 // window functions in VALUES, INSERT, UPDATE or RETURNING (PostgreSQL's
 // 42P20, which reldb gives in WHERE, GROUP BY, HAVING and JOIN ... ON),

@@ -45,6 +45,13 @@ func (s *Session) from(tx *engine.Tx, items []ir.FromItem, where ir.Expr, ev *ev
 		pushed = s.pushIntoJoin(tx, items[0], where, ev)
 	}
 	for _, it := range items {
+		if src != nil && isLateral(it) {
+			var err error
+			if src, err = s.lateral(tx, src, it, ir.JoinCross, nil, nil, ev); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
 		next, err := s.fromItem(tx, it, ev, pushed)
 		if err != nil {
 			return nil, nil, err
@@ -298,6 +305,9 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator, pushed 
 		if err != nil {
 			return nil, err
 		}
+		if isLateral(it.Right) {
+			return s.lateral(tx, left, it.Right, it.Kind, it.On, it.Using, ev)
+		}
 		right, err := s.fromItem(tx, it.Right, ev, nil)
 		if err != nil {
 			return nil, err
@@ -321,6 +331,111 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator, pushed 
 		return s.funcSource(it, ev)
 	}
 	return nil, pgerr.Unsupported("FROM item " + it.String())
+}
+
+// isLateral reports whether FROM item it reads the columns of the items
+// before it, row by row: a LATERAL subquery, or a function in FROM whose
+// arguments name a column (implicitly LATERAL, as in PostgreSQL).
+func isLateral(it ir.FromItem) bool {
+	switch it := it.(type) {
+	case *ir.SubqueryRef:
+		return it.Lateral
+	case *ir.FuncRef:
+		if it.Lateral {
+			return true
+		}
+		refs := false
+		for _, a := range it.Func.Args {
+			ir.Inspect(a, func(x ir.Expr) bool {
+				if _, ok := x.(*ir.ColumnRef); ok {
+					refs = true
+				}
+				return !refs
+			})
+		}
+		return refs
+	}
+	return false
+}
+
+// lateral joins left with it, a lateral item read once for each left row
+// with that row's columns in scope, by kind on on or using: a cross,
+// inner or left join (a right or full one cannot see the left row: 42P10,
+// as in PostgreSQL). With no left rows the item is read once over a row
+// of NULLs, for its columns.
+func (s *Session) lateral(tx *engine.Tx, left *source, it ir.FromItem, kind ir.JoinKind, on ir.Expr, using []string, ev *evaluator) (*source, error) {
+	if kind == ir.JoinRight || kind == ir.JoinFull {
+		e := pgerr.New("42P10", "invalid reference to FROM-clause entry for table %q", left.sc.aliasAt(0))
+		e.Hint = "The combining JOIN type must be INNER or LEFT for a LATERAL reference."
+		return nil, e
+	}
+	outer := ev.with(left.sc)
+	read := func(l []any) (*source, error) {
+		left.sc.row = l
+		return s.fromItem(tx, it, outer, nil)
+	}
+	var jsc *scope
+	var cond ir.Expr
+	var jev *evaluator
+	var rw int
+	start := func(r *source) error {
+		var err error
+		if jsc, cond, err = joinScope(left.sc, r.sc, kind, using); err != nil {
+			return err
+		}
+		if on != nil {
+			cond = on
+		}
+		jev, rw = ev.with(jsc), r.sc.width()
+		return nil
+	}
+	if len(left.rows) == 0 {
+		r, err := read(make([]any, left.sc.width()))
+		if err != nil {
+			return nil, err
+		}
+		if err := start(r); err != nil {
+			return nil, err
+		}
+	}
+	var out [][]any
+	for i, l := range left.rows {
+		if i%interruptEvery == interruptEvery-1 {
+			if err := ev.interrupted(); err != nil {
+				return nil, err
+			}
+		}
+		r, err := read(l)
+		if err != nil {
+			return nil, err
+		}
+		if jsc == nil {
+			if err := start(r); err != nil {
+				return nil, err
+			}
+		}
+		matched := false
+		for _, rr := range r.rows {
+			row := make([]any, 0, len(l)+rw)
+			row = append(append(row, l...), rr...)
+			if cond != nil {
+				jsc.row = row
+				ok, err := jev.boolean(cond, "JOIN/ON")
+				if err != nil {
+					return nil, err
+				}
+				if ok != true {
+					continue
+				}
+			}
+			out = append(out, row)
+			matched = true
+		}
+		if !matched && kind == ir.JoinLeft {
+			out = append(out, append(append(make([]any, 0, len(l)+rw), l...), make([]any, rw)...))
+		}
+	}
+	return &source{sc: jsc, rows: out}, nil
 }
 
 func isCTE(ev *evaluator, ref *ir.TableRef) bool {

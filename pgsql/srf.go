@@ -18,9 +18,9 @@ import (
 // bigint column, ordinality, numbering the rows from 1.
 //
 // A FROM item is computed once per evaluation of its query, before any
-// other item's rows: its arguments may name an outer query's columns, but
-// not another item of the same FROM (that would be LATERAL, which is
-// 0A000). A set-returning function elsewhere is 0A000, but for a SELECT
+// other item's rows, unless its arguments name a column: then it is
+// LATERAL, as in PostgreSQL, and read once per row of the items before it
+// (from.go's lateral). A set-returning function elsewhere is 0A000, but for a SELECT
 // of one such call without FROM, which is the same as reading it in FROM.
 
 // setReturning reports whether a function name is one of the

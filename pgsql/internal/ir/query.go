@@ -232,9 +232,18 @@ func (t *TableRef) String() string { return t.Table.String() + t.Alias.String() 
 type SubqueryRef struct {
 	Query *Select
 	Alias *Alias
+	// Lateral is LATERAL: the subquery reads the columns of the FROM
+	// items before it, row by row.
+	Lateral bool
 }
 
-func (s *SubqueryRef) String() string { return "(" + s.Query.String() + ")" + s.Alias.String() }
+func (s *SubqueryRef) String() string {
+	lateral := ""
+	if s.Lateral {
+		lateral = "LATERAL "
+	}
+	return lateral + "(" + s.Query.String() + ")" + s.Alias.String()
+}
 
 // Join is Left JOIN Right. An inner, left, right or full join has exactly
 // one of On and Using; a cross join has neither.
@@ -271,10 +280,16 @@ type FuncRef struct {
 	Func       *Func
 	Ordinality bool
 	Alias      *Alias // nil without alias
+	// Lateral is LATERAL, written; a function in FROM reads the columns
+	// of the items before it whether or not it is written.
+	Lateral bool
 }
 
 func (f *FuncRef) String() string {
 	s := f.Func.String()
+	if f.Lateral {
+		s = "LATERAL " + s
+	}
 	if f.Ordinality {
 		s += " WITH ORDINALITY"
 	}

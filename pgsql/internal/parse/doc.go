@@ -43,7 +43,7 @@
 // VALID, INCLUDE, non-btree and partial indexes, ALTER COLUMN TYPE,
 // GROUPS and EXCLUDE in window frames, RANGE frames with an offset,
 // WITHIN GROUP, GROUPING
-// SETS/ROLLUP/CUBE, LATERAL, functions in FROM, TABLESAMPLE,
+// SETS/ROLLUP/CUBE, ROWS FROM, TABLESAMPLE,
 // WITH TIES, SIMILAR TO, subscripts and field selection, ARRAY(subquery),
 // VARIADIC arguments and named ones (but make_interval's, put in their
 // positions with zeros between), data-modifying WITH, ON CONFLICT on

@@ -333,9 +333,6 @@ func (t *translator) fromItem(n nodes.Node) (ir.FromItem, error) {
 		}
 		return &ir.TableRef{Table: name, Alias: a, Location: int(n.Location)}, nil
 	case *nodes.RangeSubselect:
-		if n.Lateral {
-			return nil, unsupported("LATERAL")
-		}
 		sel, ok := n.Subquery.(*nodes.SelectStmt)
 		if !ok {
 			return nil, unsupportedf("subquery of kind %s in FROM", nodeName(n.Subquery))
@@ -348,7 +345,7 @@ func (t *translator) fromItem(n nodes.Node) (ir.FromItem, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &ir.SubqueryRef{Query: q, Alias: a}, nil
+		return &ir.SubqueryRef{Query: q, Alias: a, Lateral: n.Lateral}, nil
 	case *nodes.JoinExpr:
 		return t.join(n)
 	case *nodes.RangeFunction:
@@ -362,12 +359,10 @@ func (t *translator) fromItem(n nodes.Node) (ir.FromItem, error) {
 }
 
 // rangeFunction translates a function call in FROM, with WITH
-// ORDINALITY and an alias; LATERAL, ROWS FROM and column definition lists
+// ORDINALITY, LATERAL and an alias; ROWS FROM and column definition lists
 // are 0A000.
 func (t *translator) rangeFunction(n *nodes.RangeFunction) (ir.FromItem, error) {
 	switch {
-	case n.Lateral:
-		return nil, unsupported("LATERAL")
 	case n.IsRowsfrom:
 		return nil, unsupported("ROWS FROM")
 	case n.Coldeflist != nil:
@@ -400,7 +395,7 @@ func (t *translator) rangeFunction(n *nodes.RangeFunction) (ir.FromItem, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &ir.FuncRef{Func: f, Ordinality: n.Ordinality, Alias: a}, nil
+	return &ir.FuncRef{Func: f, Ordinality: n.Ordinality, Alias: a, Lateral: n.Lateral}, nil
 }
 
 // asList returns n as a list, or nil.
