@@ -33,8 +33,8 @@
 // VALUES lists and WITH queries, joined with commas and [INNER] / LEFT /
 // RIGHT / FULL / CROSS JOIN … ON / USING, with expressions, WHERE, GROUP BY
 // (expressions and ordinals), HAVING, the aggregates count, sum, avg, min,
-// max, bool_and, bool_or, every and string_agg (with DISTINCT, ORDER BY or both,
-// and FILTER (WHERE ...)),
+// max, bool_and, bool_or, every, string_agg and array_agg (with DISTINCT,
+// ORDER BY or both, and FILTER (WHERE ...)),
 // SELECT DISTINCT and DISTINCT ON, window functions (row_number, rank,
 // dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value,
 // last_value, nth_value and the aggregates above with OVER; PARTITION BY,
@@ -45,7 +45,9 @@
 // DELETE); scalar, IN, EXISTS and ANY / ALL
 // subqueries, correlated or not; CASE, LIKE / ILIKE, GREATEST / LEAST,
 // BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
-// substr, trim, replace, concat and concat_ws; now(), current_timestamp,
+// substr, trim, replace, concat and concat_ws; the double precision math
+// functions (sqrt, exp, ln, log, power, the trigonometric ones, pi,
+// random; their numeric variants 0A000), sign and div (mathfuncs.go); now(), current_timestamp,
 // transaction_timestamp(), statement_timestamp(), clock_timestamp(),
 // localtimestamp and current_date, which read the database's clock
 // (engine.Options.Clock); date and time arithmetic with PostgreSQL's

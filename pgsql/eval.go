@@ -841,6 +841,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := textFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := mathFunc(f.Name, vals, types); ok { // mathfuncs.go
+		return v, t, err
+	}
 	if v, t, ok, err := ev.catalogFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}

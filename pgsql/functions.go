@@ -28,7 +28,7 @@ func scalarFuncName(name string) bool {
 		return true
 	}
 	_, ok := textFuncArgs[name]
-	return ok
+	return ok || isMathFunc(name)
 }
 
 // typeList is a function's argument types as a 42883 message lists them.

@@ -329,7 +329,7 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 	}
 	nargs := 1
 	switch f.Name {
-	case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every":
+	case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "array_agg":
 	case "string_agg":
 		nargs = 2
 	default:
@@ -390,11 +390,14 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 			return nil, typUnknown, err
 		}
 		typ = t
-		if v == nil {
+		if v == nil && f.Name != "array_agg" { // array_agg keeps NULLs
 			continue
 		}
 		if f.Distinct {
-			k := typedKey(v, t)
+			k := "null"
+			if v != nil {
+				k = typedKey(v, t)
+			}
 			if seen[k] {
 				continue
 			}
@@ -453,6 +456,9 @@ func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 	if isJSON(t) && name != "count" {
 		return nil, t, jsonNoFunction(name, []sqlType{t}) // jsonb has no min, max, ...
 	}
+	if t.kind == kUnknown && name == "array_agg" {
+		return nil, t, notUnique(name, []sqlType{t})
+	}
 	if t.kind == kUnknown && name != "count" {
 		t = typText
 		if name != "string_agg" && name != "min" && name != "max" {
@@ -460,6 +466,18 @@ func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 		}
 	}
 	switch name {
+	case "array_agg":
+		// The values in order, NULLs included; no rows give NULL. An
+		// array of arrays would be two-dimensional.
+		if t.array {
+			return nil, t, pgerr.Unsupported("array_agg of an array")
+		}
+		rt := t
+		rt.array = true
+		if len(vals) == 0 {
+			return nil, rt, nil
+		}
+		return append([]any(nil), vals...), rt, nil
 	case "count":
 		return int64(len(vals)), typInt8, nil
 	case "sum", "avg":

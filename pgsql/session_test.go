@@ -125,7 +125,6 @@ func TestSession_Exec_Statements(t *testing.T) {
 		{"drop together", "DROP TABLE authors, books", nil, "DROP TABLE"},
 		{"locking", "SELECT id FROM authors FOR SHARE FOR UPDATE", nil, "ERROR 0A000"},
 		{"check subquery", "CREATE TABLE c (id integer PRIMARY KEY CHECK (id > (SELECT 1)))", nil, "ERROR 0A000"},
-		{"array_agg", "SELECT author_id, array_agg(id) FROM books GROUP BY author_id", nil, "ERROR 0A000"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
