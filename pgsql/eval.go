@@ -827,6 +827,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := arrayFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := regexFunc(f.Name, vals, types); ok { // regexfuncs.go
+		return v, t, err
+	}
 	if v, t, ok, err := scalarFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}

@@ -75,7 +75,6 @@ func TestParse_Unsupported(t *testing.T) {
 		{"SELECT * FROM f(1) AS x(a int, b text)", "column definition list in FROM is not supported"},
 		{"SELECT * FROM t TABLESAMPLE SYSTEM (10)", "TABLESAMPLE is not supported"},
 		{"SELECT * FROM t FETCH FIRST 1 ROWS WITH TIES", "FETCH FIRST ... WITH TIES is not supported"},
-		{"SELECT a SIMILAR TO 'x' FROM t", "SIMILAR TO is not supported"},
 		{"SELECT a[1:2] FROM t", "array slice is not supported"},
 		{"SELECT (r).f FROM t", "field selection is not supported"},
 		{"SELECT a COLLATE \"en_US\" FROM t", "COLLATE is not supported"},
