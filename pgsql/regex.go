@@ -586,12 +586,13 @@ func (r *regex) searchFrom(s string, from int) []int {
 	if m == nil {
 		return nil
 	}
-	m[0] += w // the match proper starts after the context rune
 	for i := range m {
 		if m[i] >= 0 {
 			m[i] += base
 		}
 	}
+	_, cw := utf8.DecodeRuneInString(s[m[0]:])
+	m[0] += cw // the match proper starts after its context rune
 	return m
 }
 
