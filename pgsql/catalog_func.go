@@ -3,10 +3,8 @@ package pgsql
 import (
 	"context"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -559,10 +557,8 @@ func (ev *evaluator) regOID(typ, s string) (int64, error) {
 	return 0, pgerr.New("42883", "function %q does not exist", s)
 }
 
-// regexOp is ~ (match), ~* (match, ignoring case), !~ and !~*. Go's RE2
-// syntax stands in for PostgreSQL's advanced regular expressions; the
-// patterns clients send (anchors, groups, classes, alternation) read the
-// same in both.
+// regexOp is ~ (match), ~* (match, ignoring case), !~ and !~*, over
+// PostgreSQL's advanced regular expressions as regex.go translates them.
 func regexOp(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
 	for _, t := range []sqlType{lt, rt} {
 		if !t.isText() && t.kind != kUnknown {
@@ -576,29 +572,14 @@ func regexOp(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, err
 	if rt.kind == kBpchar {
 		pattern = strings.TrimRight(pattern, " ") // read as text
 	}
-	if strings.HasSuffix(op, "*") {
-		pattern = "(?i)" + pattern
-	}
-	re, err := compileRegex(pattern)
+	opts := defaultREOptions()
+	opts.icase = strings.HasSuffix(op, "*")
+	re, err := compileARE(pattern, opts)
 	if err != nil {
-		return nil, typBool, pgerr.New("2201B", "invalid regular expression: %s", err.Error())
+		return nil, typBool, err
 	}
 	// char(n) ~ pattern matches the padded value, as PostgreSQL's does.
-	return re.MatchString(l.(string)) != strings.HasPrefix(op, "!"), typBool, nil
-}
-
-var regexCache sync.Map // pattern -> *regexp.Regexp
-
-func compileRegex(pattern string) (*regexp.Regexp, error) {
-	if re, ok := regexCache.Load(pattern); ok {
-		return re.(*regexp.Regexp), nil
-	}
-	re, err := regexp.Compile(pattern)
-	if err != nil {
-		return nil, err
-	}
-	regexCache.Store(pattern, re)
-	return re, nil
+	return (re.searchFrom(l.(string), 0) != nil) != strings.HasPrefix(op, "!"), typBool, nil
 }
 
 // splitQualified splits a possibly schema-qualified, possibly quoted name

@@ -32,6 +32,7 @@ var catalogRows = map[string]catalogRowsFunc{
 	"pg_catalog.pg_user":        pgUser,
 	"pg_catalog.pg_sequence":    pgSequence,
 	"pg_catalog.pg_sequences":   pgSequences,
+	"pg_catalog.pg_extension":   pgExtension, // extension.go
 
 	"information_schema.schemata":                isSchemata,
 	"information_schema.tables":                  isTables,

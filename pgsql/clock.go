@@ -32,7 +32,8 @@ func volatile(e ir.Expr) bool {
 		case *ir.ValueFunc:
 			found = found || x.Name == "current_timestamp" || x.Name == "localtimestamp" || x.Name == "current_date"
 		case *ir.Func:
-			found = found || (clockFuncs[x.Name] || x.Name == "gen_random_uuid" || sequenceFuncs[x.Name]) && (x.Schema == "" || x.Schema == "pg_catalog")
+			found = found || (clockFuncs[x.Name] || x.Name == "gen_random_uuid" || sequenceFuncs[x.Name]) && (x.Schema == "" || x.Schema == "pg_catalog") ||
+				extensionFuncs[x.Name] != "" && (x.Schema == "" || x.Schema == "public") // extension.go
 		}
 		return !found
 	})

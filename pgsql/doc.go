@@ -43,11 +43,25 @@
 // OFFSET; UNION / INTERSECT / EXCEPT
 // [ALL]; WITH and WITH RECURSIVE (before a SELECT, INSERT, UPDATE or
 // DELETE); scalar, IN, EXISTS and ANY / ALL
-// subqueries, correlated or not; CASE, LIKE / ILIKE, GREATEST / LEAST,
+// subqueries, correlated or not; CASE, LIKE / ILIKE, [NOT] SIMILAR TO
+// [ESCAPE] (see similar.go), GREATEST / LEAST,
 // BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
 // substr, trim, replace, concat and concat_ws; the double precision math
 // functions (sqrt, exp, ln, log, power, the trigonometric ones, pi,
-// random; their numeric variants 0A000), sign and div (mathfuncs.go); now(), current_timestamp,
+// random; their numeric variants 0A000), sign and div (mathfuncs.go); the regular-expression
+// operators and functions ~ ~* !~ !~*, regexp_replace (with flags, start
+// and N; \1..\9 and \& in the replacement), regexp_match, regexp_matches
+// and regexp_split_to_table (set-returning, in FROM or alone in a select
+// list), regexp_split_to_array, regexp_count, regexp_instr,
+// regexp_substr, regexp_like and substring(x FROM pattern) over
+// PostgreSQL's advanced regular expressions translated into Go's RE2
+// (see regex.go for what translates and what is 0A000: back references,
+// lookahead and lookbehind, \m \M and [[:<:]] [[:>:]], collating elements,
+// the b and e flags, and greedy and non-greedy quantifiers mixed in a
+// pattern not anchored at both ends); CREATE EXTENSION [IF NOT EXISTS]
+// and DROP EXTENSION [IF EXISTS] of pgcrypto and "uuid-ossp"
+// (uuid_generate_v4, uuid_nil, uuid_ns_*), kept with the declarations
+// and listed in pg_extension (see extension.go); now(), current_timestamp,
 // transaction_timestamp(), statement_timestamp(), clock_timestamp(),
 // localtimestamp and current_date, which read the database's clock
 // (engine.Options.Clock); date and time arithmetic with PostgreSQL's
@@ -82,7 +96,7 @@
 //
 // A read-only pg_catalog (pg_namespace, pg_class, pg_attribute, pg_type,
 // pg_index, pg_indexes, pg_constraint, pg_attrdef, pg_tables, pg_database,
-// pg_settings, pg_am, pg_roles, pg_sequence and, empty, the others psql
+// pg_settings, pg_am, pg_roles, pg_sequence, pg_extension and, empty, the others psql
 // reads) and information_schema (tables, columns, table_constraints,
 // key_column_usage, constraint_column_usage, referential_constraints,
 // check_constraints, sequences, schemata, views; pg_views and
@@ -91,7 +105,7 @@
 // queries, see viewdef.go), computed from
 // the schema at query time, with current_schema(), current_database(),
 // version(), format_type(), pg_get_constraintdef(), pg_get_indexdef(),
-// pg_table_is_visible(), the reg* casts, the regex operators ~ ~* !~ !~*,
+// pg_table_is_visible(), the reg* casts,
 // and session advisory locks that never wait. See catalog.go for what it
 // describes and how oid, name and arrays are typed.
 //
@@ -113,7 +127,9 @@
 // interval(3)), json[] and jsonb[] columns, arrays of other types, of
 // more than one dimension or in a key or an index, the other json functions
 // (jsonb_path_query, json_populate_record, row_to_json, ...), json_each
-// in a select list, ORDER BY
+// or regexp_matches in a select list beside other items, extensions
+// other than pgcrypto and uuid-ossp (citext, hstore, ...) and the
+// functions of pgcrypto but gen_random_uuid (digest, crypt, ...), ORDER BY
 // expressions over a set operation, and a
 // recursive query of more than a million rows (PostgreSQL would stop early
 // only under an outer LIMIT).
@@ -139,7 +155,7 @@
 // keys, indexes and relations; SQL declares more: each column's SQL type
 // (varchar(40), int4, timestamptz, uuid, ...), CHECK constraints, DEFAULTs
 // that read the clock or draw a uuid, which indexes SQL sees, COMMENT ON
-// texts, and views. pgsql keeps these declarations with the DB, changed in
+// texts, views and created extensions. pgsql keeps these declarations with the DB, changed in
 // the transaction of the DDL that made them. On a durable DB (opened with
 // engine.Options.Dir) they are also written, in that same engine
 // transaction, to an engine table named pg_reldb_declarations (one row per

@@ -777,6 +777,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := ev.uuidFunc(f.Name, len(f.Args)); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := ev.extensionFunc(f); ok { // extension.go
+		return v, t, err
+	}
 	if v, t, ok, err := ev.sequenceFunc(f); ok { // sequence.go
 		return v, t, err
 	}
@@ -833,6 +836,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 		}
 	}
 	if v, t, ok, err := arrayFunc(f.Name, vals, types); ok {
+		return v, t, err
+	}
+	if v, t, ok, err := regexFunc(f.Name, vals, types); ok { // regexfuncs.go
 		return v, t, err
 	}
 	if v, t, ok, err := scalarFunc(f.Name, vals, types); ok {

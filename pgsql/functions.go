@@ -28,7 +28,8 @@ func scalarFuncName(name string) bool {
 		return true
 	}
 	_, ok := textFuncArgs[name]
-	return ok || isMathFunc(name)
+	_, re := regexFuncArgs[name]
+	return ok || re || isMathFunc(name)
 }
 
 // typeList is a function's argument types as a 42883 message lists them.

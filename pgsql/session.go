@@ -594,6 +594,10 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.createSequence(tx, st) // sequence.go
 	case *ir.AlterSequence:
 		return s.alterSequence(tx, st)
+	case *ir.CreateExtension:
+		return s.createExtension(st) // extension.go
+	case *ir.DropExtension:
+		return s.dropExtension(tx, st)
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }

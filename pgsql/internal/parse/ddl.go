@@ -402,6 +402,9 @@ func objectName(o nodes.ObjectType) string {
 }
 
 func (t *translator) drop(s *nodes.DropStmt) (ir.Statement, error) {
+	if nodes.ObjectType(s.RemoveType) == nodes.OBJECT_EXTENSION {
+		return t.dropExtension(s) // extension.go
+	}
 	kind, ok := dropKinds[nodes.ObjectType(s.RemoveType)]
 	if !ok {
 		return nil, unsupportedf("DROP %s", objectName(nodes.ObjectType(s.RemoveType)))

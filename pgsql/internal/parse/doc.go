@@ -26,8 +26,9 @@
 // Expressions: literals, $N, column references, operators, AND/OR/NOT,
 // IS [NOT] NULL/TRUE/FALSE/UNKNOWN, IS [NOT] DISTINCT FROM, [NOT] BETWEEN
 // [SYMMETRIC], [NOT] IN (list or subquery), EXISTS, scalar subqueries,
-// ANY/SOME/ALL over arrays and subqueries, [NOT] LIKE/ILIKE [ESCAPE], CASE,
-// COALESCE, NULLIF, GREATEST, LEAST, CAST and ::, function and aggregate
+// ANY/SOME/ALL over arrays and subqueries, [NOT] LIKE/ILIKE [ESCAPE],
+// [NOT] SIMILAR TO [ESCAPE] (x ~ similar_to_escape(p, e), as PostgreSQL
+// parses it), CASE, COALESCE, NULLIF, GREATEST, LEAST, CAST and ::, function and aggregate
 // calls (DISTINCT, *, ORDER BY inside), window function calls (OVER name
 // or a specification with PARTITION BY, ORDER BY and a ROWS or RANGE
 // frame; the frames PostgreSQL's grammar refuses are 42P20 as there),
@@ -44,7 +45,7 @@
 // GROUPS and EXCLUDE in window frames, RANGE frames with an offset,
 // WITHIN GROUP, GROUPING
 // SETS/ROLLUP/CUBE, ROWS FROM, TABLESAMPLE,
-// WITH TIES, SIMILAR TO, subscripts and field selection, ARRAY(subquery),
+// WITH TIES, subscripts and field selection, ARRAY(subquery),
 // VARIADIC arguments and named ones (but make_interval's, put in their
 // positions with zeros between), data-modifying WITH, ON CONFLICT on
 // expressions or with a predicate, UPDATE SET (...) = (SELECT ...), WHERE

@@ -300,9 +300,6 @@ func (t *translator) aExpr(a *nodes.A_Expr) (ir.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.Kind == nodes.AEXPR_SIMILAR {
-		return nil, unsupported("SIMILAR TO")
-	}
 	var left ir.Expr
 	if a.Lexpr != nil {
 		if left, err = t.expr(a.Lexpr); err != nil {
@@ -338,7 +335,9 @@ func (t *translator) aExpr(a *nodes.A_Expr) (ir.Expr, error) {
 		return nil, err
 	}
 	switch a.Kind {
-	case nodes.AEXPR_OP:
+	case nodes.AEXPR_OP, nodes.AEXPR_SIMILAR:
+		// x [NOT] SIMILAR TO p [ESCAPE e] arrives as PostgreSQL's grammar
+		// makes it: x ~ (or !~) pg_catalog.similar_to_escape(p [, e]).
 		if left == nil {
 			return &ir.Unary{Op: op, Operand: right}, nil
 		}

@@ -117,6 +117,8 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.maintenance(n)
 	case *nodes.CommentStmt:
 		return t.comment(n)
+	case *nodes.CreateExtensionStmt:
+		return t.createExtension(n) // extension.go
 	case *nodes.TransactionStmt:
 		return t.transaction(n)
 	case *nodes.ConstraintsSetStmt:
@@ -146,7 +148,6 @@ var unsupportedStatements = map[string]string{
 	"MergeStmt":                  "MERGE",
 	"CopyStmt":                   "COPY",
 	"CreateSchemaStmt":           "CREATE SCHEMA",
-	"CreateExtensionStmt":        "CREATE EXTENSION",
 	"CreateFunctionStmt":         "CREATE FUNCTION",
 	"DoStmt":                     "DO",
 	"CreateTrigStmt":             "CREATE TRIGGER",
