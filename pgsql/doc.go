@@ -48,7 +48,10 @@
 // BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
 // substr, trim, replace, concat and concat_ws; the double precision math
 // functions (sqrt, exp, ln, log, power, the trigonometric ones, pi,
-// random; their numeric variants 0A000), sign and div (mathfuncs.go); the regular-expression
+// random; their numeric variants 0A000), sign and div (mathfuncs.go);
+// string_to_array, to_hex, quote_ident, quote_literal, quote_nullable,
+// encode and decode (hex, base64, escape out), num_nulls and num_nonnulls
+// (strfuncs.go); the regular-expression
 // operators and functions ~ ~* !~ !~*, regexp_replace (with flags, start
 // and N; \1..\9 and \& in the replacement), regexp_match, regexp_matches
 // and regexp_split_to_table (set-returning, in FROM or alone in a select

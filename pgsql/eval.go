@@ -850,6 +850,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := mathFunc(f.Name, vals, types); ok { // mathfuncs.go
 		return v, t, err
 	}
+	if v, t, ok, err := strFunc(f.Name, vals, types); ok { // strfuncs.go
+		return v, t, err
+	}
 	if v, t, ok, err := ev.catalogFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}

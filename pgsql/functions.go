@@ -29,7 +29,7 @@ func scalarFuncName(name string) bool {
 	}
 	_, ok := textFuncArgs[name]
 	_, re := regexFuncArgs[name]
-	return ok || re || isMathFunc(name)
+	return ok || re || isMathFunc(name) || strFuncNames[name]
 }
 
 // typeList is a function's argument types as a 42883 message lists them.
