@@ -217,7 +217,7 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 		}
 		return &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" of relation "` + a.table + `" already exists`, Table: a.table}
 	}
-	typ, err := columnType(cd.Type)
+	typ, err := a.s.columnTypeOf(cd.Type) // enum.go
 	if err != nil {
 		return err
 	}
@@ -742,7 +742,7 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 
 // renameTable is RENAME TO: the declaration moves with the table.
 func (a *alteration) renameTable(newName string) error {
-	if err := reservedNameError(newName); err != nil {
+	if err := a.s.relationNameError(newName); err != nil { // enum.go
 		return err
 	}
 	if a.s.relationExists(a.tx, newName) {

@@ -106,6 +106,9 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if err1 != nil || err != nil {
 			return nil, typText, true, castError(types[0], typInt8)
 		}
+		if e, ok := ev.enumByOID(oid); ok { // enum.go
+			return ident(e.name), typText, true, nil
+		}
 		return formatType(oid, mod), typText, true, nil
 	case name == "pg_get_viewdef" && (n == 1 || n == 2):
 		if null || ev.q == nil {
@@ -402,6 +405,8 @@ func formatTypeName(t sqlType, mods bool) string {
 		name = "character"
 	case kNumeric:
 		name = "numeric"
+	case kEnum:
+		name = ident(t.enum.name)
 	default:
 		name = sqlDataType(t)
 	}
@@ -481,6 +486,9 @@ func (ev *evaluator) regName(typ string, oid int64) string {
 			}
 		}
 	case "regtype":
+		if e, ok := ev.enumByOID(oid); ok { // enum.go
+			return ident(e.name)
+		}
 		if oid != 0 {
 			if s := formatType(oid, -1); s != "???" {
 				return s
@@ -544,6 +552,11 @@ func (ev *evaluator) regOID(typ, s string) (int64, error) {
 		for _, b := range builtinTypes {
 			if b.name == name {
 				return b.oid, nil
+			}
+		}
+		if ev.q != nil && (schema == "" || schema == "public") {
+			if e, ok := ev.q.s.enumNamed(name); ok { // enum.go
+				return e.oid(), nil
 			}
 		}
 		return 0, pgerr.New("42704", "type %q does not exist", s)

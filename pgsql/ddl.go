@@ -46,7 +46,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if err != nil {
 		return res, err
 	}
-	if err := reservedNameError(name); err != nil {
+	if err := s.relationNameError(name); err != nil { // enum.go
 		return res, err
 	}
 	if s.relationExists(tx, name) {
@@ -69,7 +69,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		if _, dup := types[cd.Name]; dup {
 			return res, &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" specified more than once`}
 		}
-		typ, err := columnType(cd.Type)
+		typ, err := s.columnTypeOf(cd.Type) // enum.go
 		if err != nil {
 			return res, err
 		}
@@ -543,6 +543,8 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 		return s.dropViews(tx, st) // view.go
 	case ir.ObjectSequence:
 		return s.dropSequences(tx, st) // sequence.go
+	case ir.ObjectType:
+		return s.dropTypes(tx, st) // enum.go
 	case ir.ObjectIndex:
 		res := Result{Tag: "DROP INDEX"}
 		if st.Cascade {

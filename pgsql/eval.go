@@ -307,7 +307,7 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 		if e.Type.ArrayDims > 0 {
 			return arrayCast(v, t, e.Type)
 		}
-		to, err := typeOf(e.Type)
+		to, err := ev.typeOf(e.Type) // enum.go
 		if err != nil {
 			return nil, to, err
 		}
@@ -450,6 +450,10 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 			}
 			if s, ok := ev.sc.row[i].(string); ok && t.kind == kJSONB {
 				return jsonbText(s), t, nil // as a table stores it (json.go)
+			}
+			if t.kind == kEnum && !t.array {
+				v, err := storedEnum(t, ev.sc.row[i]) // enum.go
+				return v, t, err
 			}
 			return ev.sc.row[i], t, nil
 		}
@@ -708,6 +712,11 @@ func failedType(e ir.Expr, t sqlType) (sqlType, bool) {
 // commonType is the type two branches of COALESCE (or a comparison)
 // resolve to.
 func commonType(a, b sqlType, ctx string) (sqlType, error) {
+	if a.kind == kEnum || b.kind == kEnum {
+		if t, ok := enumCommon(a, b); ok { // enum.go
+			return t, nil
+		}
+	}
 	switch {
 	// An untyped literal takes the other's type, without its modifier:
 	// COALESCE('a', c) of a char(3) c is char, and 'a' is not padded.
@@ -982,6 +991,8 @@ func compareValues(a, b any) int {
 		return compareIntervals(x, b.(Interval))
 	case jsonbText:
 		return compareJSONBValues(x, b)
+	case enumValue:
+		return compareEnums(x, b)
 	}
 	return 0
 }
@@ -1221,6 +1232,11 @@ func cast(v any, from, to sqlType, explicit bool) (any, error) {
 	}
 	if v, ok, err := jsonCast(v, from, to, explicit); ok { // jsonops.go
 		return v, err
+	}
+	if from.kind == kEnum || to.kind == kEnum {
+		if v, ok, err := enumCast(v, from, to); ok { // enum.go
+			return v, err
+		}
 	}
 	var err error
 	switch {

@@ -56,6 +56,9 @@ func oidOf(t sqlType) uint32 {
 	if t.array {
 		return arrayOIDs[t.kind]
 	}
+	if t.kind == kEnum && t.enum != nil {
+		return uint32(t.enum.oid())
+	}
 	return kindOIDs[t.kind]
 }
 

@@ -591,6 +591,10 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.createSequence(tx, st) // sequence.go
 	case *ir.AlterSequence:
 		return s.alterSequence(tx, st)
+	case *ir.CreateEnum:
+		return s.createEnum(tx, st) // enum.go
+	case *ir.AlterEnum:
+		return s.alterEnum(tx, st)
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }
