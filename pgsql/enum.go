@@ -164,13 +164,13 @@ func noSuchType(name string) *Error {
 	return &Error{Code: "42704", Message: fmt.Sprintf("type %q does not exist", name)}
 }
 
-// typeNameTaken reports whether name is a type already: an enum, a
-// built-in type, or a table's or view's row type.
+// typeNameTaken reports whether name is a type of schema public already:
+// an enum, or a table's or view's row type. A built-in type's name is
+// free, as pg_catalog's types are another schema's; pg_catalog comes
+// first on the search path, so the built-in type is the one a bare name
+// means.
 func (s *Session) typeNameTaken(tx *engine.Tx, name string) bool {
 	if _, ok := s.enumNamed(name); ok {
-		return true
-	}
-	if _, err := typeOf(ir.TypeName{Name: name}); err == nil {
 		return true
 	}
 	_, _, view := s.viewNamed(tx, ir.QualName{Name: name})
@@ -180,7 +180,7 @@ func (s *Session) typeNameTaken(tx *engine.Tx, name string) bool {
 // checkLabel is 22023 for a label longer than PostgreSQL's NAMEDATALEN-1.
 func checkLabel(l string) error {
 	if len(l) > 63 {
-		return &Error{Code: "22023", Message: fmt.Sprintf("invalid enum label %q", l), Detail: "Labels must be 63 bytes or less."}
+		return &Error{Code: "42602", Message: fmt.Sprintf("invalid enum label %q", l), Detail: "Labels must be 63 bytes or less."}
 	}
 	return nil
 }
@@ -204,7 +204,9 @@ func (s *Session) createEnum(tx *engine.Tx, st *ir.CreateEnum) (Result, error) {
 			return res, err
 		}
 		if slices.Contains(e.labels, l) {
-			return res, &Error{Code: "42710", Message: fmt.Sprintf("enum label %q used more than once", l)}
+			// PostgreSQL's unique index on pg_enum catches it.
+			return res, &Error{Code: "23505", Message: `duplicate key value violates unique constraint "pg_enum_typid_label_index"`,
+				Detail: fmt.Sprintf("Key (enumtypid, enumlabel)=(%d, %s) already exists.", e.oid(), l)}
 		}
 		e.labels = append(e.labels, l)
 		e.sorts = append(e.sorts, float64(i+1))
@@ -215,11 +217,14 @@ func (s *Session) createEnum(tx *engine.Tx, st *ir.CreateEnum) (Result, error) {
 
 // enumUsers returns the tables (and views) whose columns are of enum type
 // e, sorted.
-func (s *Session) enumUsers(e *enumType) []string {
+func (s *Session) enumUsers(tx *engine.Tx, e *enumType) []string {
 	var out []string
 	for _, name := range s.declaredNames() {
 		td := s.decl(name)
 		used := false
+		if td.view == nil && !exists(tx, name) {
+			continue // a dropped table's declaration
+		}
 		for _, t := range td.types {
 			used = used || t.kind == kEnum && t.enum != nil && t.enum.uid == e.uid
 		}
@@ -236,8 +241,8 @@ func (s *Session) enumUsers(e *enumType) []string {
 }
 
 // retypeEnum points every declaration that used enum type old at new.
-func (s *Session) retypeEnum(old, new *enumType) {
-	for _, name := range s.enumUsers(old) {
+func (s *Session) retypeEnum(tx *engine.Tx, old, new *enumType) {
+	for _, name := range s.enumUsers(tx, old) {
 		td := *s.decl(name)
 		if td.types != nil {
 			types := make(map[string]sqlType, len(td.types))
@@ -286,7 +291,7 @@ func (s *Session) dropTypes(tx *engine.Tx, st *ir.Drop) (Result, error) {
 		drop = append(drop, e)
 	}
 	for _, e := range drop {
-		if users := s.enumUsers(e); len(users) > 0 {
+		if users := s.enumUsers(tx, e); len(users) > 0 {
 			if st.Cascade {
 				return res, pgerr.Unsupported("DROP TYPE ... CASCADE of a type in use")
 			}
@@ -338,7 +343,7 @@ func (s *Session) alterEnum(tx *engine.Tx, st *ir.AlterEnum) (Result, error) {
 		}
 		// Rows hold the label itself: renaming it would mean rewriting
 		// them, which reldb does not do.
-		for _, u := range s.enumUsers(old) {
+		for _, u := range s.enumUsers(tx, old) {
 			if exists(tx, u) {
 				return res, pgerr.Unsupported("ALTER TYPE ... RENAME VALUE of a type a table column uses")
 			}
@@ -385,7 +390,7 @@ func (s *Session) alterEnum(tx *engine.Tx, st *ir.AlterEnum) (Result, error) {
 		e.sorts = slices.Insert(e.sorts, at, sort)
 	}
 	s.setDecl(e.name, &tableDecl{enum: e})
-	s.retypeEnum(old, e)
+	s.retypeEnum(tx, old, e)
 	return res, nil
 }
 
