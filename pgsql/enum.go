@@ -526,3 +526,36 @@ func (s *Session) relationNameError(name string) error {
 	}
 	return nil
 }
+
+// UserTypeOID reports whether oid is in the range of the types a database
+// declares (enum types), whose values ParseParam takes as their text,
+// typed by the statement's context: an enum's input, text or binary, is
+// its label.
+func UserTypeOID(oid uint32) bool { return int64(oid) >= firstUserOID }
+
+// BinaryIsText reports whether the column's binary format is its text
+// output, as an enum type's is.
+func (c Column) BinaryIsText() bool { return c.typ.kind == kEnum && !c.typ.array }
+
+// catalogInferTable returns the columns of the catalog relation ref names,
+// for the inference of parameter types: pgx's LoadType binds pg_type's
+// oid to a parameter (where oid = $1), which must be typed as a number.
+func catalogInferTable(ref *ir.TableRef) (*tableSchema, string, bool) {
+	rel, ok, err := catalogRelationNamed(ref.Table)
+	if err != nil || !ok {
+		return nil, "", false
+	}
+	res := Result{Columns: make([]Column, len(rel.columns))}
+	for i, c := range rel.columns {
+		res.Columns[i] = Column{Name: c.name, typ: c.typ}
+	}
+	ts, _, err := derived(res, ref.Alias)
+	if err != nil {
+		return nil, "", false
+	}
+	alias := rel.name
+	if ref.Alias != nil {
+		alias = ref.Alias.Name
+	}
+	return ts, alias, true
+}

@@ -276,7 +276,7 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 			// An untyped literal takes the other side's type, or text.
 			to := typText
 			if rt.kind != kUnknown {
-				to = sqlType{kind: rt.kind}
+				to = sqlType{kind: rt.kind, enum: rt.enum}
 			}
 			if l, err = cast(l, lt, to, false /* explicit */); err != nil {
 				return nil, to, err
@@ -721,9 +721,9 @@ func commonType(a, b sqlType, ctx string) (sqlType, error) {
 	// An untyped literal takes the other's type, without its modifier:
 	// COALESCE('a', c) of a char(3) c is char, and 'a' is not padded.
 	case a.kind == kUnknown:
-		return sqlType{kind: b.kind, array: b.array, vector: b.vector}, nil
+		return sqlType{kind: b.kind, array: b.array, vector: b.vector, enum: b.enum}, nil
 	case b.kind == kUnknown:
-		return sqlType{kind: a.kind, array: a.array, vector: a.vector}, nil
+		return sqlType{kind: a.kind, array: a.array, vector: a.vector, enum: a.enum}, nil
 	case a.isInt() && b.isInt():
 		return sqlType{kind: max(a.kind, b.kind)}, nil
 	case isNumber(a) && isNumber(b):

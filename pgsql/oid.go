@@ -53,10 +53,13 @@ var arrayOIDs = [...]uint32{
 
 // oidOf returns the OID of t, an array type's for an array.
 func oidOf(t sqlType) uint32 {
-	if t.array {
+	if t.array && int(t.kind) < len(arrayOIDs) {
 		return arrayOIDs[t.kind]
 	}
-	if t.kind == kEnum && t.enum != nil {
+	if t.kind == kEnum {
+		if t.enum == nil {
+			return OIDText
+		}
 		return uint32(t.enum.oid())
 	}
 	return kindOIDs[t.kind]
@@ -163,6 +166,9 @@ func ParseParam(oid uint32, s string) (any, error) {
 		return items, nil
 	}
 	k, ok := kindOf(oid)
+	if !ok && UserTypeOID(oid) {
+		k, ok = kUnknown, true // an enum's label, typed by its context (enum.go)
+	}
 	if !ok {
 		return nil, pgerr.Unsupported("parameter type with OID " + itoa(int(oid)))
 	}
