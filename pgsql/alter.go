@@ -242,7 +242,7 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 		}
 		clock = cd.Default
 	case cd.Default != nil:
-		if col.Default, err = constantDefault(cd.Default, typ); err != nil {
+		if col.Default, err = constantDefault(a.s, cd.Default, typ); err != nil {
 			return err
 		}
 	}
@@ -658,7 +658,7 @@ func (a *alteration) setDefault(c *ir.SetColumnDefault) error {
 		}
 		clock = c.Default
 	case c.Default != nil:
-		if v, err = constantDefault(c.Default, ts.types[i]); err != nil {
+		if v, err = constantDefault(a.s, c.Default, ts.types[i]); err != nil {
 			return err
 		}
 	}

@@ -101,7 +101,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			}
 			defaults[cd.Name] = cd.Default
 		case cd.Default != nil:
-			v, err := constantDefault(cd.Default, typ)
+			v, err := constantDefault(s, cd.Default, typ)
 			if err != nil {
 				return res, err
 			}
@@ -320,8 +320,8 @@ func action(a ir.RefAction) engine.Action {
 
 // constantDefault evaluates a DEFAULT expression, which must be constant
 // in this slice, as a value of the column's type.
-func constantDefault(e ir.Expr, typ sqlType) (any, error) {
-	ev := &evaluator{}
+func constantDefault(s *Session, e ir.Expr, typ sqlType) (any, error) {
+	ev := &evaluator{types: s} // the session resolves an enum type's name (enum.go)
 	v, t, err := ev.eval(e)
 	if err != nil {
 		if pgerr.Code(err) == pgerr.FeatureNotSupported {

@@ -143,8 +143,11 @@ func (s *Session) resolveType(tn ir.TypeName) (sqlType, error) {
 
 // typeOf resolves a type name in the evaluator's session, if it has one.
 func (ev *evaluator) typeOf(tn ir.TypeName) (sqlType, error) {
-	if ev.q != nil && ev.q.s != nil {
+	switch {
+	case ev.q != nil && ev.q.s != nil:
 		return ev.q.s.resolveType(tn)
+	case ev.types != nil:
+		return ev.types.resolveType(tn)
 	}
 	return typeOf(tn)
 }
@@ -558,4 +561,68 @@ func catalogInferTable(ref *ir.TableRef) (*tableSchema, string, bool) {
 		alias = ref.Alias.Name
 	}
 	return ts, alias, true
+}
+
+// OIDTextArray is text[]'s OID, which an array of an enum type is sent as:
+// reldb declares no array type along with an enum type.
+const OIDTextArray uint32 = 1009
+
+// enumFunc evaluates enum_first, enum_last and enum_range (of one or two
+// arguments); ok is false for another function.
+func enumFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok bool, err error) {
+	switch name {
+	case "enum_first", "enum_last", "enum_range":
+	default:
+		return nil, typUnknown, false, nil
+	}
+	if len(vals) == 0 || len(vals) > 2 || len(vals) == 2 && name != "enum_range" {
+		return nil, typUnknown, true, pgerr.New(pgerr.UndefinedFunction, "function %s with %d arguments does not exist", name, len(vals))
+	}
+	if len(types) == 2 {
+		// An untyped literal or NULL takes the other argument's type.
+		types, vals = slices.Clone(types), slices.Clone(vals)
+		for i := range types {
+			if types[i].kind != kUnknown || types[1-i].kind != kEnum {
+				continue
+			}
+			types[i] = types[1-i]
+			if s, isText := vals[i].(string); isText {
+				if vals[i], err = parseEnum(types[i], s); err != nil {
+					return nil, typUnknown, true, err
+				}
+			}
+		}
+	}
+	e := types[0].enum
+	for _, at := range types {
+		if at.kind != kEnum || at.array || at.enum == nil {
+			return nil, typUnknown, true, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", name, at)
+		}
+		if at.enum.uid != e.uid {
+			return nil, typUnknown, true, pgerr.New(pgerr.UndefinedFunction, "function %s(%s, %s) does not exist", name, types[0], at)
+		}
+	}
+	et := sqlType{kind: kEnum, enum: e}
+	value := func(i int) enumValue { return enumValue{label: e.labels[i], sort: e.sorts[i]} }
+	switch name {
+	case "enum_first":
+		return value(0), et, true, nil
+	case "enum_last":
+		return value(len(e.labels) - 1), et, true, nil
+	}
+	lo, hi := 0, len(e.labels)-1
+	if len(vals) == 2 {
+		// enum_range(a, b): from a to b, either NULL meaning that end.
+		if a, isVal := vals[0].(enumValue); isVal {
+			lo = slices.Index(e.labels, a.label)
+		}
+		if b, isVal := vals[1].(enumValue); isVal {
+			hi = slices.Index(e.labels, b.label)
+		}
+	}
+	out := []any{}
+	for i := lo; i <= hi; i++ {
+		out = append(out, value(i))
+	}
+	return out, sqlType{kind: kEnum, enum: e, array: true}, true, nil
 }

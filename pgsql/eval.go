@@ -175,6 +175,7 @@ type evaluator struct {
 	aggs   map[*ir.Func]aggValue // the current group's aggregate results, when grouping
 	q      *queryEnv             // subqueries' context; nil where there are none
 	win    *windowRow            // the current row's window function results (window.go)
+	types  *Session              // resolves type names where q is nil: a DEFAULT's enum type (enum.go)
 }
 
 // decimalCtx does numeric arithmetic; divisions set their own scale.
@@ -789,6 +790,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 			return nil, t, err
 		}
 		vals, types = append(vals, v), append(types, t)
+	}
+	if v, t, ok, err := enumFunc(f.Name, vals, types); ok { // enum.go
+		return v, t, err
 	}
 	one := len(vals) == 1
 	switch {

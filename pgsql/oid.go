@@ -56,6 +56,9 @@ func oidOf(t sqlType) uint32 {
 	if t.array && int(t.kind) < len(arrayOIDs) {
 		return arrayOIDs[t.kind]
 	}
+	if t.array {
+		return OIDTextArray // an enum's array, sent as text[] (enum.go)
+	}
 	if t.kind == kEnum {
 		if t.enum == nil {
 			return OIDText
