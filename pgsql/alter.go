@@ -490,7 +490,7 @@ func (a *alteration) addCheck(ts *tableSchema, k ir.Constraint, taken []string) 
 	if err != nil {
 		return err
 	}
-	if err := validateChecks(ts, checks); err != nil {
+	if err := validateChecks(a.s, ts, checks); err != nil {
 		return err
 	}
 	ts.checks = checks

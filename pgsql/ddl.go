@@ -202,7 +202,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if err != nil {
 		return res, err
 	}
-	if err := validateChecks(ts, checks); err != nil {
+	if err := validateChecks(s, ts, checks); err != nil {
 		return res, err
 	}
 	for _, k := range fks {
