@@ -107,7 +107,7 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			return nil, typText, true, castError(types[0], typInt8)
 		}
 		if e, ok := ev.enumByOID(oid); ok { // enum.go
-			return ident(e.name), typText, true, nil
+			return e.displayName(), typText, true, nil
 		}
 		return formatType(oid, mod), typText, true, nil
 	case name == "pg_get_viewdef" && (n == 1 || n == 2):
@@ -188,6 +188,20 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			return nil, typText, true, nil
 		}
 		return vals[0], typText, true, nil
+	case name == "pg_type_is_visible" && n == 1:
+		// Every type is pg_catalog's or public's, both on the search path
+		// (psql's \dT asks), but pg_catalog's come first.
+		if null {
+			return nil, typBool, true, nil
+		}
+		oid, err := asInt(vals[0], types[0])
+		if err != nil {
+			return nil, typBool, true, err
+		}
+		if e, ok := ev.enumByOID(oid); ok { // enum.go
+			return !e.shadowed(), typBool, true, nil
+		}
+		return true, typBool, true, nil
 	case name == "pg_table_is_visible" && n == 1:
 		if null {
 			return nil, typBool, true, nil
@@ -406,7 +420,7 @@ func formatTypeName(t sqlType, mods bool) string {
 	case kNumeric:
 		name = "numeric"
 	case kEnum:
-		name = ident(t.enum.name)
+		name = t.enum.displayName() // enum.go
 	default:
 		name = sqlDataType(t)
 	}
@@ -487,7 +501,7 @@ func (ev *evaluator) regName(typ string, oid int64) string {
 		}
 	case "regtype":
 		if e, ok := ev.enumByOID(oid); ok { // enum.go
-			return ident(e.name)
+			return e.displayName()
 		}
 		if oid != 0 {
 			if s := formatType(oid, -1); s != "???" {

@@ -69,8 +69,9 @@
 // whose columns store the label and compare, sort, group and take min /
 // max in declaration order, in keys and indexes too, with casts to and
 // from text, DEFAULT, enum_first, enum_last and enum_range, and pg_type /
-// pg_enum rows; on the wire an enum is its label in text and binary
-// format, under its type's OID (see enum.go); the advisory lock functions; pg_sleep; SET [LOCAL],
+// pg_enum rows (psql's \dT lists them: pg_type_is_visible); on the wire
+// an enum is its label in text and binary format, under its type's OID
+// (see enum.go); the advisory lock functions; pg_sleep; SET [LOCAL],
 // SHOW, RESET, set_config and current_setting for the parameters clients
 // send (statement_timeout and lock_timeout honoured; a time zone other than
 // UTC is 0A000); TRUNCATE and

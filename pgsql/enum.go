@@ -626,3 +626,19 @@ func enumFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok bo
 	}
 	return out, sqlType{kind: kEnum, enum: e, array: true}, true, nil
 }
+
+// shadowed reports whether a built-in type of pg_catalog, first on the
+// search path, has the enum type's name: the name alone means that type.
+func (e *enumType) shadowed() bool {
+	_, err := typeOf(ir.TypeName{Name: e.name})
+	return err == nil
+}
+
+// displayName is the type's name as format_type prints it: qualified when
+// a built-in type shadows it.
+func (e *enumType) displayName() string {
+	if e.shadowed() {
+		return "public." + ident(e.name)
+	}
+	return ident(e.name)
+}
