@@ -1,7 +1,9 @@
 package compat
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -39,10 +41,16 @@ func TestPgx_Enum(t *testing.T) {
 		t.Run(name, func(t *testing.T) { read(t, mode) })
 	}
 
-	// LoadType reads pg_type and registers an enum codec, which asks for
-	// the binary format: the label's bytes, as PostgreSQL sends them.
+	// In binary format an enum is its label's bytes, both ways, as
+	// PostgreSQL sends and reads it.
 	typ, err := conn.LoadType(ctx, "mood")
 	require.NoError(t, err)
+	res := conn.PgConn().ExecParams(ctx, `SELECT m FROM moods WHERE m = $1`, [][]byte{[]byte("sad")}, []uint32{typ.OID}, []int16{1}, []int16{1}).Read()
+	require.NoError(t, res.Err)
+	require.Len(t, res.Rows, 1)
+	assert.Equal(t, "sad", string(res.Rows[0][0]))
+	assert.Equal(t, typ.OID, res.FieldDescriptions[0].DataTypeOID)
+	assert.Equal(t, int16(1), res.FieldDescriptions[0].Format)
 	conn.TypeMap().RegisterType(typ)
 	for name, mode := range modes {
 		t.Run("registered "+name, func(t *testing.T) { read(t, mode) })
@@ -82,4 +90,35 @@ func TestGorm_AutoMigrateEnum(t *testing.T) {
 			assert.Equal(t, "mood", c.DatabaseTypeName())
 		}
 	}
+}
+
+// Ensure COPY moves enum columns as their labels, in text and in binary
+// format, and refuses a label the type lacks.
+func TestPgconn_CopyEnum(t *testing.T) {
+	conn, _ := connectPgx(t)
+	ctx := context.Background()
+	_, err := conn.Exec(ctx, `CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+		CREATE TABLE moods (id int PRIMARY KEY, m mood);
+		CREATE TABLE moods2 (id int PRIMARY KEY, m mood)`)
+	require.NoError(t, err)
+	tag, err := conn.PgConn().CopyFrom(ctx, strings.NewReader("1\thappy\n2\t\\N\n3\tsad\n"), `COPY moods FROM STDIN`)
+	require.NoError(t, err)
+	assert.Equal(t, "COPY 3", tag.String())
+	_, err = conn.PgConn().CopyFrom(ctx, strings.NewReader("4\tangry\n"), `COPY moods FROM STDIN`)
+	assert.ErrorContains(t, err, "22P02")
+
+	var text bytes.Buffer
+	_, err = conn.PgConn().CopyTo(ctx, &text, `COPY (SELECT * FROM moods ORDER BY m) TO STDOUT`)
+	require.NoError(t, err)
+	assert.Equal(t, "3\tsad\n1\thappy\n2\t\\N\n", text.String())
+
+	var bin bytes.Buffer
+	_, err = conn.PgConn().CopyTo(ctx, &bin, `COPY moods TO STDOUT (FORMAT binary)`)
+	require.NoError(t, err)
+	tag, err = conn.PgConn().CopyFrom(ctx, &bin, `COPY moods2 FROM STDIN BINARY`)
+	require.NoError(t, err)
+	assert.Equal(t, "COPY 3", tag.String())
+	var same bool
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) = 3 FROM moods a JOIN moods2 b ON a.id = b.id AND a.m IS NOT DISTINCT FROM b.m`).Scan(&same))
+	assert.True(t, same)
 }

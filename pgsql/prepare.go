@@ -144,6 +144,9 @@ func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 	types := make([]sqlType, len(p.params))
 	for i, oid := range paramOIDs {
 		t, ok := typeOfOID(oid)
+		if e, isEnum := s.enumByOID(int64(oid)); !ok && isEnum { // enum.go
+			t, ok = sqlType{kind: kEnum, enum: e}, true
+		}
 		if !ok {
 			return nil, pgerr.Unsupported("parameter type with OID " + itoa(int(oid)))
 		}
