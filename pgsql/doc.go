@@ -112,7 +112,8 @@
 // timetz), infinite or BC dates and timestamps, arrays of an enum type,
 // DROP TYPE … CASCADE of a type a column uses, ALTER TYPE … RENAME VALUE
 // of a type a table column uses (rows hold the label), ALTER COLUMN TYPE
-// to an enum type, an enum type in a schema other than public, an interval or jsonb
+// to an enum type, ALTER TYPE … RENAME TO of a type a CHECK, DEFAULT or
+// view names, an enum type in a schema other than public, an interval or jsonb
 // column in a key or an index, an interval with modifiers (interval day,
 // interval(3)), json[] and jsonb[] columns, the other json functions
 // (jsonb_path_query, json_populate_record, row_to_json, ...), json_each

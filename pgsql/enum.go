@@ -3,6 +3,7 @@ package pgsql
 import (
 	"cmp"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/reldb/reldb/engine"
@@ -294,7 +295,7 @@ func (s *Session) dropTypes(tx *engine.Tx, st *ir.Drop) (Result, error) {
 		drop = append(drop, e)
 	}
 	for _, e := range drop {
-		if users := s.enumUsers(tx, e); len(users) > 0 {
+		if users := s.enumUsers(tx, e); len(users) > 0 || s.enumNamedInExpr(tx, e) {
 			if st.Cascade {
 				return res, pgerr.Unsupported("DROP TYPE ... CASCADE of a type in use")
 			}
@@ -330,6 +331,11 @@ func (s *Session) alterEnum(tx *engine.Tx, st *ir.AlterEnum) (Result, error) {
 		}
 		if s.typeNameTaken(tx, st.NewName) {
 			return res, typeExists(st.NewName)
+		}
+		if s.enumNamedInExpr(tx, old) {
+			// PostgreSQL's expressions name the type by its oid; reldb's
+			// keep the name, which would name nothing after the rename.
+			return res, pgerr.Unsupported("ALTER TYPE ... RENAME TO of a type a CHECK, DEFAULT or view names")
 		}
 		e.name = st.NewName
 		s.setDecl(old.name, nil)
@@ -641,4 +647,69 @@ func (e *enumType) displayName() string {
 		return "public." + ident(e.name)
 	}
 	return ident(e.name)
+}
+
+// enumNamedInExpr reports whether a CHECK constraint, a DEFAULT or a
+// view's query the session sees names enum type e (a cast to it).
+func (s *Session) enumNamedInExpr(tx *engine.Tx, e *enumType) bool {
+	for _, name := range s.declaredNames() {
+		td := s.decl(name)
+		switch {
+		case td.view != nil:
+			if namesType(td.view.query, e.name) {
+				return true
+			}
+		case td.enum != nil || td.seq != nil || !exists(tx, name):
+		default:
+			for _, c := range td.checks {
+				if namesType(c.expr, e.name) {
+					return true
+				}
+			}
+			for _, d := range td.defaults {
+				if namesType(d, e.name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// namesType reports whether the IR v holds, at any depth, a type name that
+// would resolve to the enum type named name.
+func namesType(v any, name string) bool {
+	tnType := reflect.TypeFor[ir.TypeName]()
+	found := false
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		if found {
+			return
+		}
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			if v.Type() == tnType && v.CanInterface() {
+				tn := v.Interface().(ir.TypeName)
+				found = tn.Name == name && (tn.Schema == "" || tn.Schema == "public")
+				return
+			}
+			for i := range v.NumField() {
+				walk(v.Field(i))
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Map:
+			for it := v.MapRange(); it.Next(); {
+				walk(it.Value())
+			}
+		}
+	}
+	walk(reflect.ValueOf(v))
+	return found
 }
