@@ -119,7 +119,7 @@ func (c Column) TypeSize() int16 {
 		return 1
 	case kInt2:
 		return 2
-	case kInt4, kFloat4, kDate:
+	case kInt4, kFloat4, kDate, kEnum: // an enum's oid, in PostgreSQL
 		return 4
 	case kInt8, kFloat8, kTimestamp, kTimestamptz:
 		return 8
