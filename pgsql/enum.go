@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync/atomic"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -36,6 +37,15 @@ type enumType struct {
 	name   string
 	labels []string  // in declaration order
 	sorts  []float64 // ascending, parallel to labels: pg_enum.enumsortorder
+	// pending holds the labels ADD VALUE gave the type in a transaction,
+	// which that transaction may not use (55P04); nil when there are none.
+	pending *enumPending
+}
+
+// enumPending is the labels a transaction added, usable once it commits.
+type enumPending struct {
+	labels    []string
+	committed atomic.Bool // set as the transaction publishes its declarations
 }
 
 // enumValue is a value of an enum type as evaluated.
@@ -64,6 +74,10 @@ func parseEnum(t sqlType, s string) (any, error) {
 	v, ok := t.enum.lookup(s)
 	if !ok {
 		return nil, pgerr.New(pgerr.InvalidTextRepresentation, "invalid input value for enum %s: %q", t.enum.name, s)
+	}
+	if p := t.enum.pending; p != nil && !p.committed.Load() && slices.Contains(p.labels, s) {
+		return nil, &Error{Code: "55P04", Message: fmt.Sprintf("unsafe use of new value %q of enum type %s", s, t.enum.name),
+			Hint: "New enum values must be committed before they can be used."}
 	}
 	return v, nil
 }
@@ -305,6 +319,7 @@ func (s *Session) dropTypes(tx *engine.Tx, st *ir.Drop) (Result, error) {
 	}
 	for _, e := range drop {
 		s.setDecl(e.name, nil)
+		s.forgetStaleUsers(tx, e)
 	}
 	return res, nil
 }
@@ -323,7 +338,7 @@ func (s *Session) alterEnum(tx *engine.Tx, st *ir.AlterEnum) (Result, error) {
 		}
 		return res, noSuchType(name)
 	}
-	e := &enumType{uid: old.uid, name: old.name, labels: slices.Clone(old.labels), sorts: slices.Clone(old.sorts)}
+	e := &enumType{uid: old.uid, name: old.name, labels: slices.Clone(old.labels), sorts: slices.Clone(old.sorts), pending: old.pending}
 	switch {
 	case st.NewName != "":
 		if err := reservedNameError(st.NewName); err != nil {
@@ -397,6 +412,13 @@ func (s *Session) alterEnum(tx *engine.Tx, st *ir.AlterEnum) (Result, error) {
 		}
 		e.labels = slices.Insert(e.labels, at, st.AddValue)
 		e.sorts = slices.Insert(e.sorts, at, sort)
+		// As in PostgreSQL, the new label waits for the commit, even in a
+		// type the transaction made.
+		p := &enumPending{labels: []string{st.AddValue}}
+		if old.pending != nil && !old.pending.committed.Load() {
+			p.labels = append(p.labels, old.pending.labels...)
+		}
+		e.pending = p
 	}
 	s.setDecl(e.name, &tableDecl{enum: e})
 	s.retypeEnum(tx, old, e)
@@ -712,4 +734,34 @@ func namesType(v any, name string) bool {
 	}
 	walk(reflect.ValueOf(v))
 	return found
+}
+
+// commitEnums makes the labels the committing transaction added usable.
+// It runs before the declarations are published: if the commit fails they
+// are never seen.
+func commitEnums(changes map[string]*tableDecl) {
+	for _, td := range changes {
+		if td != nil && td.enum != nil && td.enum.pending != nil {
+			td.enum.pending.committed.Store(true)
+		}
+	}
+}
+
+// forgetStaleUsers removes the declarations of dropped tables (which DROP
+// TABLE leaves, to be replaced by a CREATE TABLE of the name) that name
+// enum type e, which is being dropped: read back from a durable DB, they
+// would name a type that is not declared.
+func (s *Session) forgetStaleUsers(tx *engine.Tx, e *enumType) {
+	for _, name := range s.declaredNames() {
+		td := s.decl(name)
+		if td.enum != nil || td.view != nil || td.seq != nil || exists(tx, name) {
+			continue
+		}
+		for _, t := range td.types {
+			if t.kind == kEnum && t.enum != nil && t.enum.uid == e.uid {
+				s.setDecl(name, nil)
+				break
+			}
+		}
+	}
 }

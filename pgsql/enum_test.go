@@ -76,7 +76,10 @@ func TestSession_Exec_EnumRollback(t *testing.T) {
 	t.Cleanup(func() { _ = db.Close() })
 	s := pgsql.NewSession(db)
 	execSeq(t, s, `CREATE TYPE mood AS ENUM ('sad', 'happy')`,
-		`BEGIN`, `ALTER TYPE mood ADD VALUE 'ok' BEFORE 'happy'`, `CREATE TYPE gone AS ENUM ('x')`, `SELECT 'ok'::mood`, `ROLLBACK`)
+		`BEGIN`, `ALTER TYPE mood ADD VALUE 'ok' BEFORE 'happy'`, `CREATE TYPE gone AS ENUM ('x')`, `SELECT 'x'::gone`)
+	// As in PostgreSQL, a label waits for its transaction's commit.
+	assert.Equal(t, "ERROR 55P04", outcome(t, s, `SELECT 'ok'::mood`))
+	execSeq(t, s, `ROLLBACK`)
 	assert.Equal(t, "ERROR 22P02", outcome(t, s, `SELECT 'ok'::mood`))
 	assert.Equal(t, "", enumRows(t, s, `SELECT typname FROM pg_type WHERE typname = 'gone'`))
 	assert.Equal(t, "sad\nhappy", enumRows(t, s, `SELECT enumlabel FROM pg_enum ORDER BY enumsortorder`))

@@ -179,6 +179,7 @@ func (s *Session) commitTx(tx *engine.Tx) error {
 			return err
 		}
 	}
+	commitEnums(changes) // enum.go
 	return s.decls.publish(changes, tx.Commit)
 }
 
