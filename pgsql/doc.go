@@ -65,7 +65,8 @@
 // CONSTRAINTS; SELECT … FOR UPDATE / FOR NO KEY UPDATE [OF t] [NOWAIT |
 // SKIP LOCKED] over one table; enum types (CREATE TYPE … AS ENUM, ALTER
 // TYPE … ADD VALUE [IF NOT EXISTS] [BEFORE | AFTER], RENAME VALUE, RENAME
-// TO, DROP TYPE [IF EXISTS]; transactional and durable like other DDL),
+// TO, DROP TYPE [IF EXISTS]; transactional and durable like other DDL,
+// and a label added in a transaction is 55P04 until it commits),
 // whose columns store the label and compare, sort, group and take min /
 // max in declaration order, in keys and indexes too, with casts to and
 // from text, DEFAULT, enum_first, enum_last and enum_range, and pg_type /
