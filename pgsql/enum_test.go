@@ -106,3 +106,27 @@ func TestSession_Declarations_EnumSurvivesReopen(t *testing.T) {
 	assert.Equal(t, "feeling", enumRows(t, s, `SELECT udt_name FROM information_schema.columns WHERE table_name = 'p' AND column_name = 'm'`))
 	assert.Equal(t, "ERROR 2BP01", outcome(t, s, `DROP TYPE feeling`))
 }
+
+// Ensure a fork gets the template's enum types, and its ALTER TYPE stays
+// its own.
+func TestSession_Declarations_EnumFork(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	runAll(t, db, [][2]string{
+		{`CREATE TYPE mood AS ENUM ('sad', 'happy')`, "CREATE TYPE"},
+		{`CREATE TABLE p (id int PRIMARY KEY, m mood)`, "CREATE TABLE"},
+	})
+	fork, err := db.Fork(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = fork.Close() })
+	runAll(t, fork, [][2]string{
+		{`ALTER TYPE mood ADD VALUE 'ok' BEFORE 'happy'`, "ALTER TYPE"},
+		{`INSERT INTO p VALUES (1, 'ok'), (2, 'sad')`, "INSERT 0 2"},
+		{`INSERT INTO p VALUES (3, 'nope')`, "ERROR 22P02"},
+	})
+	s := pgsql.NewSession(fork)
+	defer s.Close()
+	assert.Equal(t, "2|sad\n1|ok", enumRows(t, s, `SELECT id, m FROM p ORDER BY m`))
+	runAll(t, db, [][2]string{{`INSERT INTO p VALUES (1, 'ok')`, "ERROR 22P02"}})
+}
