@@ -217,7 +217,7 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 		}
 		return &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" of relation "` + a.table + `" already exists`, Table: a.table}
 	}
-	typ, err := columnType(cd.Type)
+	typ, err := a.s.columnTypeOf(cd.Type) // enum.go
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 		}
 		clock = cd.Default
 	case cd.Default != nil:
-		if col.Default, err = constantDefault(cd.Default, typ); err != nil {
+		if col.Default, err = constantDefault(a.s, cd.Default, typ); err != nil {
 			return err
 		}
 	}
@@ -490,7 +490,7 @@ func (a *alteration) addCheck(ts *tableSchema, k ir.Constraint, taken []string) 
 	if err != nil {
 		return err
 	}
-	if err := validateChecks(ts, checks); err != nil {
+	if err := validateChecks(a.s, ts, checks); err != nil {
 		return err
 	}
 	ts.checks = checks
@@ -658,7 +658,7 @@ func (a *alteration) setDefault(c *ir.SetColumnDefault) error {
 		}
 		clock = c.Default
 	case c.Default != nil:
-		if v, err = constantDefault(c.Default, ts.types[i]); err != nil {
+		if v, err = constantDefault(a.s, c.Default, ts.types[i]); err != nil {
 			return err
 		}
 	}
@@ -742,7 +742,7 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 
 // renameTable is RENAME TO: the declaration moves with the table.
 func (a *alteration) renameTable(newName string) error {
-	if err := reservedNameError(newName); err != nil {
+	if err := a.s.relationNameError(newName); err != nil { // enum.go
 		return err
 	}
 	if a.s.relationExists(a.tx, newName) {

@@ -21,6 +21,7 @@ var catalogSpecs = [...]struct{ schema, name, columns string }{
 	{"pg_catalog", "pg_am", "oid:oid,amname:name,amhandler:regproc,amtype:\"char\""},
 	{"pg_catalog", "pg_roles", "rolname:name,rolsuper:boolean,rolinherit:boolean,rolcreaterole:boolean,rolcreatedb:boolean,rolcanlogin:boolean,rolreplication:boolean,rolconnlimit:integer,rolpassword:text,rolvaliduntil:timestamp with time zone,rolbypassrls:boolean,rolconfig:text[],oid:oid"},
 	{"pg_catalog", "pg_user", "usename:name,usesysid:oid,usecreatedb:boolean,usesuper:boolean,userepl:boolean,usebypassrls:boolean,passwd:text,valuntil:timestamp with time zone,useconfig:text[]"},
+	{"pg_catalog", "pg_enum", "oid:oid,enumtypid:oid,enumsortorder:real,enumlabel:name"},
 	{"pg_catalog", "pg_sequence", "seqrelid:oid,seqtypid:oid,seqstart:bigint,seqincrement:bigint,seqmax:bigint,seqmin:bigint,seqcache:bigint,seqcycle:boolean"},
 	{"pg_catalog", "pg_collation", "oid:oid,collname:name,collnamespace:oid,collowner:oid,collprovider:\"char\",collisdeterministic:boolean,collencoding:integer,collcollate:text,collctype:text,colliculocale:text,collversion:text"},
 	{"pg_catalog", "pg_inherits", "inhrelid:oid,inhparent:oid,inhseqno:integer,inhdetachpending:boolean"},

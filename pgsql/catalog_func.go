@@ -104,6 +104,9 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if err1 != nil || err != nil {
 			return nil, typText, true, castError(types[0], typInt8)
 		}
+		if e, ok := ev.enumByOID(oid); ok { // enum.go
+			return e.displayName(), typText, true, nil
+		}
 		return formatType(oid, mod), typText, true, nil
 	case name == "pg_get_viewdef" && (n == 1 || n == 2):
 		if null || ev.q == nil {
@@ -183,6 +186,20 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			return nil, typText, true, nil
 		}
 		return vals[0], typText, true, nil
+	case name == "pg_type_is_visible" && n == 1:
+		// Every type is pg_catalog's or public's, both on the search path
+		// (psql's \dT asks), but pg_catalog's come first.
+		if null {
+			return nil, typBool, true, nil
+		}
+		oid, err := asInt(vals[0], types[0])
+		if err != nil {
+			return nil, typBool, true, err
+		}
+		if e, ok := ev.enumByOID(oid); ok { // enum.go
+			return !e.shadowed(), typBool, true, nil
+		}
+		return true, typBool, true, nil
 	case name == "pg_table_is_visible" && n == 1:
 		if null {
 			return nil, typBool, true, nil
@@ -403,6 +420,8 @@ func formatTypeName(t sqlType, mods bool) string {
 		name = "character"
 	case kNumeric:
 		name = "numeric"
+	case kEnum:
+		name = t.enum.displayName() // enum.go
 	default:
 		name = sqlDataType(t)
 	}
@@ -482,6 +501,9 @@ func (ev *evaluator) regName(typ string, oid int64) string {
 			}
 		}
 	case "regtype":
+		if e, ok := ev.enumByOID(oid); ok { // enum.go
+			return e.displayName()
+		}
 		if oid != 0 {
 			if s := formatType(oid, -1); s != "???" {
 				return s
@@ -545,6 +567,11 @@ func (ev *evaluator) regOID(typ, s string) (int64, error) {
 		for _, b := range builtinTypes {
 			if b.name == name {
 				return b.oid, nil
+			}
+		}
+		if ev.q != nil && (schema == "" || schema == "public") {
+			if e, ok := ev.q.s.enumNamed(name); ok { // enum.go
+				return e.oid(), nil
 			}
 		}
 		return 0, pgerr.New("42704", "type %q does not exist", s)

@@ -76,6 +76,8 @@ func sqlDataType(t sqlType) string {
 		return "timestamp without time zone"
 	case kTimestamptz:
 		return "timestamp with time zone"
+	case kEnum:
+		return "USER-DEFINED"
 	}
 	return kindNames[t.kind] // numeric, text, bytea, date, uuid
 }
@@ -91,6 +93,9 @@ func isColumns(c *catalogSnapshot) []map[string]any {
 				"udt_catalog": c.db, "udt_schema": "pg_catalog", "udt_name": Column{typ: typ}.TypeName(),
 				"dtd_identifier": strconv.Itoa(i + 1), "is_self_referencing": "NO", "is_identity": "NO",
 				"identity_cycle": "NO", "is_generated": "NEVER", "is_updatable": yesNo(t.view == nil),
+			}
+			if typ.kind == kEnum {
+				m["udt_schema"], m["udt_name"] = "public", typ.enum.name // enum.go
 			}
 			if def, ok := columnDefault(t, i); ok {
 				m["column_default"] = def

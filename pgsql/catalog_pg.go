@@ -18,6 +18,7 @@ var catalogRows = map[string]catalogRowsFunc{
 	"pg_catalog.pg_class":       pgClass,
 	"pg_catalog.pg_attribute":   pgAttribute,
 	"pg_catalog.pg_type":        pgType,
+	"pg_catalog.pg_enum":        pgEnum, // enum.go
 	"pg_catalog.pg_index":       pgIndex,
 	"pg_catalog.pg_indexes":     pgIndexes,
 	"pg_catalog.pg_constraint":  pgConstraint,
@@ -268,6 +269,7 @@ func pgType(c *catalogSnapshot) []map[string]any {
 			"typtypmod": int64(-1), "typndims": int64(0), "typcollation": b.coll,
 		})
 	}
+	out = append(out, enumTypeRows(c)...) // enum.go
 	for _, t := range c.tables {
 		out = append(out, map[string]any{
 			"oid": objectOID("t", t.name()), "typname": t.name(), "typnamespace": oidPublic, "typowner": oidOwner,

@@ -82,10 +82,10 @@ func tableChecks(table string, cons []ir.Constraint, taken []string) ([]check, e
 // validateChecks type-checks a new table's CHECK expressions against a row
 // of NULLs: an unknown column or a non-boolean expression fails CREATE
 // TABLE, as in PostgreSQL; data errors wait for real rows.
-func validateChecks(ts *tableSchema, checks []check) error {
+func validateChecks(s *Session, ts *tableSchema, checks []check) error {
 	sc := newScope(ts, ts.def.Name)
 	sc.row = make([]any, len(ts.types))
-	ev := (&evaluator{}).with(sc)
+	ev := (&evaluator{types: s}).with(sc) // the session resolves enum types (enum.go)
 	for _, c := range checks {
 		if _, err := ev.boolean(c.expr, "CHECK"); err != nil && !strings.HasPrefix(pgerr.Code(err), "22") {
 			return err

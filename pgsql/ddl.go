@@ -46,7 +46,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if err != nil {
 		return res, err
 	}
-	if err := reservedNameError(name); err != nil {
+	if err := s.relationNameError(name); err != nil { // enum.go
 		return res, err
 	}
 	if s.relationExists(tx, name) {
@@ -69,7 +69,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		if _, dup := types[cd.Name]; dup {
 			return res, &Error{Code: pgerr.DuplicateColumn, Message: `column "` + cd.Name + `" specified more than once`}
 		}
-		typ, err := columnType(cd.Type)
+		typ, err := s.columnTypeOf(cd.Type) // enum.go
 		if err != nil {
 			return res, err
 		}
@@ -101,7 +101,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			}
 			defaults[cd.Name] = cd.Default
 		case cd.Default != nil:
-			v, err := constantDefault(cd.Default, typ)
+			v, err := constantDefault(s, cd.Default, typ)
 			if err != nil {
 				return res, err
 			}
@@ -202,7 +202,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if err != nil {
 		return res, err
 	}
-	if err := validateChecks(ts, checks); err != nil {
+	if err := validateChecks(s, ts, checks); err != nil {
 		return res, err
 	}
 	for _, k := range fks {
@@ -320,8 +320,8 @@ func action(a ir.RefAction) engine.Action {
 
 // constantDefault evaluates a DEFAULT expression, which must be constant
 // in this slice, as a value of the column's type.
-func constantDefault(e ir.Expr, typ sqlType) (any, error) {
-	ev := &evaluator{}
+func constantDefault(s *Session, e ir.Expr, typ sqlType) (any, error) {
+	ev := &evaluator{types: s} // the session resolves an enum type's name (enum.go)
 	v, t, err := ev.eval(e)
 	if err != nil {
 		if pgerr.Code(err) == pgerr.FeatureNotSupported {
@@ -543,6 +543,8 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 		return s.dropViews(tx, st) // view.go
 	case ir.ObjectSequence:
 		return s.dropSequences(tx, st) // sequence.go
+	case ir.ObjectType:
+		return s.dropTypes(tx, st) // enum.go
 	case ir.ObjectIndex:
 		res := Result{Tag: "DROP INDEX"}
 		if st.Cascade {

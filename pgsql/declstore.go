@@ -121,6 +121,9 @@ func loadDecls(db *engine.DB) *declarations {
 			err = nil // opened read-only: nothing will be declared
 		}
 	}
+	if err == nil {
+		err = resolveEnums(d.tables)
+	}
 	if err != nil {
 		d.err = toError(err)
 	}
@@ -169,6 +172,8 @@ type declRecord struct {
 	// Identity is omitted when empty, so that the rows written before
 	// identity columns read as they were written.
 	Identity map[string]string `json:"identity,omitempty"`
+	// Enum is an enum type's definition (enum.go), omitted for others.
+	Enum *enumRecord `json:"enum,omitempty"`
 }
 
 // seqRecord is a sequence's definition as stored (sequence.go).
@@ -276,6 +281,9 @@ func encodeDecl(td *tableDecl) (string, error) {
 		rec.Sequence = &seqRecord{UID: q.uid, Key: q.key, Restart: q.restart, Type: encodeType(q.typ), Start: q.start,
 			Increment: q.incr, Min: q.min, Max: q.max, Cache: q.cache, Cycle: q.cycle, OwnerTable: q.ownerTable, OwnerColumn: q.ownerColumn}
 	}
+	if e := td.enum; e != nil {
+		rec.Enum = &enumRecord{UID: e.uid, Name: e.name, Labels: e.labels, Sorts: e.sorts}
+	}
 	b, err := json.Marshal(rec)
 	return string(b), err
 }
@@ -360,6 +368,12 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 		td.seq = &seqDef{uid: q.UID, key: q.Key, restart: q.Restart, typ: t, start: q.Start, incr: q.Increment,
 			min: q.Min, max: q.Max, cache: q.Cache, cycle: q.Cycle, ownerTable: q.OwnerTable, ownerColumn: q.OwnerColumn}
 	}
+	if e := rec.Enum; e != nil {
+		if e.UID == "" || len(e.Labels) != len(e.Sorts) {
+			return nil, fmt.Errorf("bad enum type %+v", *e)
+		}
+		td.enum = &enumType{uid: e.UID, name: e.Name, labels: e.Labels, sorts: e.Sorts}
+	}
 	return td, nil
 }
 
@@ -375,6 +389,9 @@ func originOf(name string) (indexOrigin, bool) {
 // encodeType names t as pg_catalog would (varchar(40), numeric(10,2)),
 // with [] for an array.
 func encodeType(t sqlType) string {
+	if t.kind == kEnum && t.enum != nil {
+		return enumTypePrefix + t.enum.uid // enum.go
+	}
 	if t.array {
 		return t.String() + "[]"
 	}
@@ -383,6 +400,10 @@ func encodeType(t sqlType) string {
 
 // decodeType is the inverse of encodeType.
 func decodeType(text string) (sqlType, error) {
+	if uid, ok := strings.CutPrefix(text, enumTypePrefix); ok && uid != "" {
+		// Resolved once every declaration is read (resolveEnums).
+		return sqlType{kind: kEnum, enum: &enumType{uid: uid}}, nil
+	}
 	var t sqlType
 	name := text
 	if s, ok := strings.CutSuffix(name, "[]"); ok {

@@ -87,7 +87,16 @@
 // SERIALIZABLE, as engine.Isolation defines them) and SET TRANSACTION,
 // COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET
 // CONSTRAINTS; SELECT … FOR UPDATE / FOR NO KEY UPDATE [OF t] [NOWAIT |
-// SKIP LOCKED] over one table; the advisory lock functions; pg_sleep; SET [LOCAL],
+// SKIP LOCKED] over one table; enum types (CREATE TYPE … AS ENUM, ALTER
+// TYPE … ADD VALUE [IF NOT EXISTS] [BEFORE | AFTER], RENAME VALUE, RENAME
+// TO, DROP TYPE [IF EXISTS]; transactional and durable like other DDL,
+// and a label added in a transaction is 55P04 until it commits),
+// whose columns store the label and compare, sort, group and take min /
+// max in declaration order, in keys and indexes too, with casts to and
+// from text, DEFAULT, enum_first, enum_last and enum_range, and pg_type /
+// pg_enum rows (psql's \dT lists them: pg_type_is_visible); on the wire
+// an enum is its label in text and binary format, under its type's OID
+// (see enum.go); the advisory lock functions; pg_sleep; SET [LOCAL],
 // SHOW, RESET, set_config and current_setting for the parameters clients
 // send (statement_timeout and lock_timeout honoured; a time zone other than
 // UTC is 0A000); TRUNCATE and
@@ -125,7 +134,11 @@
 // (which is the engine's auto-increment key), SEQUENCE NAME in an
 // identity column's options, ALTER TABLE's other actions (OWNER, triggers, ...),
 // to_char of a floating-point value or with EEEE, RN or V, other date and time functions (date_bin, ...) and types (time,
-// timetz), infinite or BC dates and timestamps, an interval or jsonb
+// timetz), infinite or BC dates and timestamps, arrays of an enum type,
+// DROP TYPE … CASCADE of a type a column uses, ALTER TYPE … RENAME VALUE
+// of a type a table column uses (rows hold the label), ALTER COLUMN TYPE
+// to an enum type, ALTER TYPE … RENAME TO of a type a CHECK, DEFAULT or
+// view names, an enum type in a schema other than public, an interval or jsonb
 // column in a key or an index, an interval with modifiers (interval day,
 // interval(3)), json[] and jsonb[] columns, arrays of other types, of
 // more than one dimension or in a key or an index, the other json functions

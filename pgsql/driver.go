@@ -464,7 +464,7 @@ func (r *rows) Next(dest []driver.Value) error {
 	}
 	for i, v := range r.res.Rows[r.at] {
 		switch v.(type) {
-		case *apd.Decimal, Interval, jsonbText, []any:
+		case *apd.Decimal, Interval, jsonbText, []any, enumValue:
 			v, _ = r.res.Columns[i].Format(v)
 		}
 		dest[i] = v

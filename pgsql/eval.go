@@ -175,6 +175,7 @@ type evaluator struct {
 	aggs   map[*ir.Func]aggValue // the current group's aggregate results, when grouping
 	q      *queryEnv             // subqueries' context; nil where there are none
 	win    *windowRow            // the current row's window function results (window.go)
+	types  *Session              // resolves type names where q is nil: a DEFAULT's enum type (enum.go)
 }
 
 // decimalCtx does numeric arithmetic; divisions set their own scale.
@@ -276,7 +277,7 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 			// An untyped literal takes the other side's type, or text.
 			to := typText
 			if rt.kind != kUnknown {
-				to = sqlType{kind: rt.kind}
+				to = sqlType{kind: rt.kind, enum: rt.enum}
 			}
 			if l, err = cast(l, lt, to, false /* explicit */); err != nil {
 				return nil, to, err
@@ -307,7 +308,7 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 		if e.Type.ArrayDims > 0 {
 			return arrayCast(v, t, e.Type)
 		}
-		to, err := typeOf(e.Type)
+		to, err := ev.typeOf(e.Type) // enum.go
 		if err != nil {
 			return nil, to, err
 		}
@@ -458,6 +459,10 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 			}
 			if s, ok := ev.sc.row[i].(string); ok && t.kind == kJSONB {
 				return jsonbText(s), t, nil // as a table stores it (json.go)
+			}
+			if t.kind == kEnum && !t.array {
+				v, err := storedEnum(t, ev.sc.row[i]) // enum.go
+				return v, t, err
 			}
 			return ev.sc.row[i], t, nil
 		}
@@ -716,13 +721,18 @@ func failedType(e ir.Expr, t sqlType) (sqlType, bool) {
 // commonType is the type two branches of COALESCE (or a comparison)
 // resolve to.
 func commonType(a, b sqlType, ctx string) (sqlType, error) {
+	if a.kind == kEnum || b.kind == kEnum {
+		if t, ok := enumCommon(a, b); ok { // enum.go
+			return t, nil
+		}
+	}
 	switch {
 	// An untyped literal takes the other's type, without its modifier:
 	// COALESCE('a', c) of a char(3) c is char, and 'a' is not padded.
 	case a.kind == kUnknown:
-		return sqlType{kind: b.kind, array: b.array, vector: b.vector}, nil
+		return sqlType{kind: b.kind, array: b.array, vector: b.vector, enum: b.enum}, nil
 	case b.kind == kUnknown:
-		return sqlType{kind: a.kind, array: a.array, vector: a.vector}, nil
+		return sqlType{kind: a.kind, array: a.array, vector: a.vector, enum: a.enum}, nil
 	case a.isInt() && b.isInt():
 		return sqlType{kind: max(a.kind, b.kind)}, nil
 	case isNumber(a) && isNumber(b):
@@ -791,6 +801,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 			return nil, t, err
 		}
 		vals, types = append(vals, v), append(types, t)
+	}
+	if v, t, ok, err := enumFunc(f.Name, vals, types); ok { // enum.go
+		return v, t, err
 	}
 	one := len(vals) == 1
 	switch {
@@ -1007,6 +1020,8 @@ func compareValues(a, b any) int {
 		return compareJSONBValues(x, b)
 	case []any:
 		return compareArrays(x, b.([]any)) // arraycol.go
+	case enumValue:
+		return compareEnums(x, b)
 	}
 	return 0
 }
@@ -1249,6 +1264,11 @@ func cast(v any, from, to sqlType, explicit bool) (any, error) {
 	}
 	if v, ok, err := jsonCast(v, from, to, explicit); ok { // jsonops.go
 		return v, err
+	}
+	if from.kind == kEnum || to.kind == kEnum {
+		if v, ok, err := enumCast(v, from, to); ok { // enum.go
+			return v, err
+		}
 	}
 	var err error
 	switch {

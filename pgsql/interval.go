@@ -892,6 +892,8 @@ func storedValue(t sqlType, v any) any {
 		}
 	case jsonbText:
 		return string(x)
+	case enumValue:
+		return x.label
 	}
 	return v
 }

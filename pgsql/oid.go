@@ -53,8 +53,17 @@ var arrayOIDs = [...]uint32{
 
 // oidOf returns the OID of t, an array type's for an array.
 func oidOf(t sqlType) uint32 {
-	if t.array {
+	if t.array && int(t.kind) < len(arrayOIDs) {
 		return arrayOIDs[t.kind]
+	}
+	if t.array {
+		return OIDTextArray // an enum's array, sent as text[] (enum.go)
+	}
+	if t.kind == kEnum {
+		if t.enum == nil {
+			return OIDText
+		}
+		return uint32(t.enum.oid())
 	}
 	return kindOIDs[t.kind]
 }
@@ -110,7 +119,7 @@ func (c Column) TypeSize() int16 {
 		return 1
 	case kInt2:
 		return 2
-	case kInt4, kFloat4, kDate:
+	case kInt4, kFloat4, kDate, kEnum: // an enum's oid, in PostgreSQL
 		return 4
 	case kInt8, kFloat8, kTimestamp, kTimestamptz:
 		return 8
@@ -160,6 +169,9 @@ func ParseParam(oid uint32, s string) (any, error) {
 		return items, nil
 	}
 	k, ok := kindOf(oid)
+	if !ok && UserTypeOID(oid) {
+		k, ok = kUnknown, true // an enum's label, typed by its context (enum.go)
+	}
 	if !ok {
 		return nil, pgerr.Unsupported("parameter type with OID " + itoa(int(oid)))
 	}

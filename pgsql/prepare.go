@@ -153,6 +153,9 @@ func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 	types := make([]sqlType, len(p.params))
 	for i, oid := range paramOIDs {
 		t, ok := typeOfOID(oid)
+		if e, isEnum := s.enumByOID(int64(oid)); !ok && isEnum { // enum.go
+			t, ok = sqlType{kind: kEnum, enum: e}, true
+		}
 		if !ok {
 			return nil, pgerr.Unsupported("parameter type with OID " + itoa(int(oid)))
 		}
@@ -310,7 +313,7 @@ func (in *inferrer) set(e ir.Expr, t sqlType) {
 		return
 	}
 	if in.types[p.Number-1].kind == kUnknown {
-		in.types[p.Number-1] = sqlType{kind: t.kind, array: t.array}
+		in.types[p.Number-1] = sqlType{kind: t.kind, array: t.array, enum: t.enum}
 	}
 }
 
@@ -359,7 +362,7 @@ func (in *inferrer) typeOf(sc *inferScope, e ir.Expr) sqlType {
 			}
 		}
 	case *ir.Cast:
-		if t, err := typeOf(e.Type); err == nil {
+		if t, err := in.s.resolveType(e.Type); err == nil { // enum.go
 			return t
 		}
 	case *ir.Param:
@@ -531,6 +534,10 @@ func (in *inferrer) from(sc *inferScope, items []ir.FromItem) bool {
 		case *ir.TableRef:
 			ts, alias, err := in.s.tableRef(in.tx, it)
 			if err != nil {
+				if ts, alias, ok := catalogInferTable(it); ok { // enum.go
+					sc.tables = append(sc.tables, inferTable{alias: alias, ts: ts})
+					return
+				}
 				complete = false
 				return
 			}

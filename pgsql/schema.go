@@ -68,6 +68,9 @@ type tableDecl struct {
 	// identity marks the identity columns, GENERATED ALWAYS or BY
 	// DEFAULT AS IDENTITY, by name (identity.go); a serial is none.
 	identity map[string]identityKind
+	// enum is set when the name is an enum type's, which has nothing else
+	// (enum.go).
+	enum *enumType
 }
 
 // indexOrigin is how SQL came to know an index.
@@ -176,6 +179,7 @@ func (s *Session) commitTx(tx *engine.Tx) error {
 			return err
 		}
 	}
+	commitEnums(changes) // enum.go
 	return s.decls.publish(changes, tx.Commit)
 }
 

@@ -499,7 +499,7 @@ func (s *Session) createSequence(tx *engine.Tx, st *ir.CreateSequence) (Result, 
 	if err != nil {
 		return res, err
 	}
-	if err := reservedNameError(name); err != nil {
+	if err := s.relationNameError(name); err != nil { // enum.go
 		return res, err
 	}
 	if s.relationExists(tx, name) {
@@ -592,7 +592,7 @@ func (s *Session) alterSequence(tx *engine.Tx, st *ir.AlterSequence) (Result, er
 // values and currval's session state are kept by key and uid, which do
 // not change.
 func (s *Session) renameSequence(tx *engine.Tx, name, newName string, def *seqDef) error {
-	if err := reservedNameError(newName); err != nil {
+	if err := s.relationNameError(newName); err != nil { // enum.go
 		return err
 	}
 	if s.relationExists(tx, newName) {

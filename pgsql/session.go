@@ -598,6 +598,10 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.createExtension(st) // extension.go
 	case *ir.DropExtension:
 		return s.dropExtension(tx, st)
+	case *ir.CreateEnum:
+		return s.createEnum(tx, st) // enum.go
+	case *ir.AlterEnum:
+		return s.alterEnum(tx, st)
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }

@@ -314,7 +314,9 @@ func (s *Session) simpleTable(tx *engine.Tx, it ir.FromItem) (simpleTable, bool)
 // they are, as the evaluator's column reads them; an interval is stored as
 // its text and decoded on reading (interval.go), and so is a jsonb value
 // (json.go).
-func storedAsIs(t sqlType) bool { return t.kind != kInterval && t.kind != kJSONB && !t.array }
+func storedAsIs(t sqlType) bool {
+	return t.kind != kInterval && t.kind != kJSONB && t.kind != kEnum && !t.array
+}
 
 // simpleOperand returns a parameter, or an integer or string constant (as
 // int64, or as the untyped string, which a column types).

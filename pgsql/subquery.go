@@ -39,7 +39,7 @@ type cacheKey struct {
 
 // with returns an evaluator over sc in ev's context.
 func (ev *evaluator) with(sc *scope) *evaluator {
-	return &evaluator{params: ev.params, sc: sc, q: ev.q}
+	return &evaluator{params: ev.params, sc: sc, q: ev.q, types: ev.types}
 }
 
 // outerColumn resolves c in the enclosing queries when err says this

@@ -40,6 +40,7 @@ const (
 	kInterval                // interval, stored as text in its output form (interval.go)
 	kJSON                    // json, stored as its input text (json.go)
 	kJSONB                   // jsonb, stored as its normalized output text (json.go)
+	kEnum                    // an enum type, stored as its label (enum.go)
 )
 
 // sqlType is a column's or an expression's SQL type: the kind and its
@@ -54,19 +55,23 @@ type sqlType struct {
 	// vector marks an array whose subscripts start at 0, as the catalog's
 	// int2vector and oidvector columns' do; others start at 1.
 	vector bool
+	// enum is an enum type's definition, for kEnum.
+	enum *enumType
 }
 
 // An interval's modifiers (interval day to second(3)) are kept in length
 // and prec: length holds the field mask as the grammar gives it, prec the
 // seconds precision plus one; 0 means none.
 
-var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid", "interval", "json", "jsonb"}
+var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid", "interval", "json", "jsonb", "enum"}
 
 // String returns PostgreSQL's internal type name with its modifiers, as
 // pg_catalog's format_type would name it briefly (int4, varchar(20)).
 func (t sqlType) String() string {
 	name := kindNames[t.kind]
 	switch {
+	case t.kind == kEnum && t.enum != nil:
+		return t.enum.name
 	case (t.kind == kVarchar || t.kind == kBpchar) && t.length > 0:
 		return fmt.Sprintf("%s(%d)", name, t.length)
 	case t.kind == kNumeric && t.prec > 0:
@@ -297,6 +302,8 @@ func parseText(t sqlType, s string) (any, error) {
 		return parseIntervalTyped(s, t)
 	case kJSON, kJSONB:
 		return parseJSONText(t, s)
+	case kEnum:
+		return parseEnum(t, s)
 	case kDate:
 		v, err := parseTime(sqlType{kind: kTimestamp}, trimmed)
 		if err != nil {
@@ -445,6 +452,8 @@ func (c Column) Format(v any) (text string, null bool) {
 		return x.String(), false
 	case jsonbText:
 		return string(x), false
+	case enumValue:
+		return x.label, false
 	case []any:
 		return c.formatArray(x), false
 	}

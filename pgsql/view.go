@@ -207,7 +207,7 @@ func (s *Session) createView(tx *engine.Tx, st *ir.CreateView) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := reservedNameError(name); err != nil {
+	if err := s.relationNameError(name); err != nil { // enum.go
 		return res, err
 	}
 	old, _, replacing := s.viewNamed(tx, ir.QualName{Name: name})

@@ -225,7 +225,10 @@ func (c *conn) copyTo(table, cols, query, optText string) {
 				}
 				at := len(line)
 				line = append(line, 0, 0, 0, 0)
-				if line, err = appendBinary(line, res.Columns[i].OID(), v); err != nil {
+				if res.Columns[i].BinaryIsText() { // an enum: its label
+					text, _ := res.Columns[i].Format(v)
+					line = append(line, text...)
+				} else if line, err = appendBinary(line, res.Columns[i].OID(), v); err != nil {
 					c.sendError(err, "")
 					return
 				}

@@ -173,6 +173,10 @@ func decodeBinary(oid uint32, b []byte) (any, error) {
 	if elem, ok := pgsql.ArrayElemOID(oid); ok {
 		return decodeArray(elem, b)
 	}
+	if pgsql.UserTypeOID(oid) {
+		// An enum's binary format is its label.
+		return pgsql.ParseParam(oid, string(b))
+	}
 	return nil, fmt.Errorf("binary format of type %d is not supported", oid)
 }
 
@@ -249,7 +253,8 @@ func decodeArray(elem uint32, b []byte) ([]any, error) {
 // appendValue appends v, a value of column c, in format f. NULL is the
 // caller's (a length of -1).
 func appendValue(dst []byte, c pgsql.Column, f int16, v any) ([]byte, error) {
-	if f == textFormat {
+	if f == textFormat || c.BinaryIsText() {
+		// An enum's binary format is its label, as its text format is.
 		text, _ := c.Format(v)
 		return append(dst, text...), nil
 	}

@@ -543,10 +543,11 @@ const (
 	ObjectColumn
 	ObjectConstraint
 	ObjectSequence
+	ObjectType
 )
 
 func (k ObjectKind) String() string {
-	return enumString("ObjectKind", []string{"TABLE", "INDEX", "VIEW", "COLUMN", "CONSTRAINT", "SEQUENCE"}, int(k))
+	return enumString("ObjectKind", []string{"TABLE", "INDEX", "VIEW", "COLUMN", "CONSTRAINT", "SEQUENCE", "TYPE"}, int(k))
 }
 
 // ConstraintKind is the kind of a table or column [Constraint].

@@ -382,7 +382,7 @@ func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
 // dropKinds maps DROP object types to IR kinds.
 var dropKinds = map[nodes.ObjectType]ir.ObjectKind{
 	nodes.OBJECT_TABLE: ir.ObjectTable, nodes.OBJECT_INDEX: ir.ObjectIndex, nodes.OBJECT_VIEW: ir.ObjectView,
-	nodes.OBJECT_SEQUENCE: ir.ObjectSequence,
+	nodes.OBJECT_SEQUENCE: ir.ObjectSequence, nodes.OBJECT_TYPE: ir.ObjectType,
 }
 
 // objectNames names object types in 0A000 messages.
@@ -411,6 +411,9 @@ func (t *translator) drop(s *nodes.DropStmt) (ir.Statement, error) {
 	}
 	out := &ir.Drop{Kind: kind, IfExists: s.Missing_ok, Cascade: nodes.DropBehavior(s.Behavior) == nodes.DROP_CASCADE}
 	for _, it := range items(s.Objects) {
+		if tn, ok := it.(*nodes.TypeName); ok { // DROP TYPE
+			it = tn.Names
+		}
 		l, ok := it.(*nodes.List)
 		if !ok {
 			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in DROP", nodeName(it))
@@ -532,6 +535,9 @@ func (t *translator) alterCmd(c *nodes.AlterTableCmd) (ir.AlterCmd, error) {
 }
 
 func (t *translator) rename(s *nodes.RenameStmt) (ir.Statement, error) {
+	if s.RenameType == nodes.OBJECT_TYPE {
+		return t.renameType(s) // enum.go
+	}
 	if s.Relation == nil {
 		return nil, unsupportedf("ALTER %s ... RENAME", objectName(s.RenameType))
 	}

@@ -36,7 +36,6 @@ func TestParse_Unsupported(t *testing.T) {
 		{"GRANT SELECT ON t TO u", "GRANT and REVOKE is not supported"},
 		{"CREATE TABLE t2 AS SELECT 1", "CREATE TABLE AS and SELECT INTO is not supported"},
 		{"SELECT 1 INTO t2", "SELECT INTO is not supported"},
-		{"DROP TYPE s", "DROP TYPE is not supported"},
 		{"CREATE TEMP TABLE t (a int)", "TEMPORARY table is not supported"},
 		{"CREATE UNLOGGED TABLE t (a int)", "UNLOGGED table is not supported"},
 		{"CREATE TABLE t (a int) INHERITS (p)", "INHERITS is not supported"},

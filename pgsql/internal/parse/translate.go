@@ -133,6 +133,10 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.createSequence(n) // sequence.go
 	case *nodes.AlterSeqStmt:
 		return t.alterSequence(n)
+	case *nodes.CreateEnumStmt:
+		return t.createEnum(n) // enum.go
+	case *nodes.AlterEnumStmt:
+		return t.alterEnum(n)
 	case *nodes.RawStmt:
 		return t.statement(n.Stmt)
 	}
@@ -165,7 +169,6 @@ var unsupportedStatements = map[string]string{
 	"DeclareCursorStmt":          "DECLARE CURSOR",
 	"FetchStmt":                  "FETCH and MOVE",
 	"ClosePortalStmt":            "CLOSE",
-	"CreateEnumStmt":             "CREATE TYPE",
 	"CompositeTypeStmt":          "CREATE TYPE",
 	"CreateRangeStmt":            "CREATE TYPE",
 	"DefineStmt":                 "CREATE AGGREGATE, OPERATOR and TYPE",
