@@ -145,7 +145,16 @@ func (tx *Tx) Statement(fn func() error) error {
 // the writes and the checks fn added are undone.
 func (tx *Tx) statementChecks(fn func() error, wrap func(error) error) error {
 	outer := tx.stmtChecks
-	mark, pending := tx.t.Mark(), slices.Clone(tx.pending)
+	mark := tx.t.Mark()
+	// A nested statement only appends checks for the outer one to run:
+	// undoing it cuts them off. The outermost runs and filters the list in
+	// place, so it keeps a copy to restore. (Cloning in every nested one
+	// made a COPY of n rows, one statement of many batches, O(n²).)
+	n := len(tx.pending)
+	var pending []pendingCheck
+	if !outer {
+		pending = slices.Clone(tx.pending)
+	}
 	tx.stmtChecks = true
 	err := fn()
 	tx.stmtChecks = outer
@@ -156,7 +165,12 @@ func (tx *Tx) statementChecks(fn func() error, wrap func(error) error) error {
 	}
 	if err != nil {
 		tx.undo(mark)
-		tx.pending = pending
+		if outer {
+			clear(tx.pending[min(n, len(tx.pending)):])
+			tx.pending = tx.pending[:min(n, len(tx.pending))]
+		} else {
+			tx.pending = pending
+		}
 		return err
 	}
 	return nil
