@@ -49,7 +49,8 @@
 // substr, trim, replace, concat and concat_ws; the double precision math
 // functions (sqrt, exp, ln, log, power, the trigonometric ones, pi,
 // random; their numeric variants 0A000), sign and div (mathfuncs.go);
-// string_to_array, to_hex, quote_ident, quote_literal, quote_nullable,
+// format (%s, %I, %L, positions, widths), string_to_array, to_hex,
+// quote_ident, quote_literal, quote_nullable,
 // encode and decode (hex, base64, escape out), num_nulls and num_nonnulls
 // (strfuncs.go); the regular-expression
 // operators and functions ~ ~* !~ !~*, regexp_replace (with flags, start

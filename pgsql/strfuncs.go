@@ -5,19 +5,21 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
 )
 
 // More string functions, with PostgreSQL's types and NULL rules:
-// string_to_array(text, delimiter [, null string]) (a NULL delimiter
+// format (%s, %I, %L and %%, with argument positions n$, the - flag and
+// widths, * included), string_to_array(text, delimiter [, null string]) (a NULL delimiter
 // splits into characters, an empty one gives the whole string), to_hex
 // of an integer, quote_ident, quote_literal and quote_nullable, encode
 // and decode of bytea in hex, base64 and escape, and num_nulls and
 // num_nonnulls.
 
 // strFuncNames are strFunc's functions.
-var strFuncNames = map[string]bool{"string_to_array": true, "to_hex": true, "quote_ident": true, "quote_literal": true,
+var strFuncNames = map[string]bool{"format": true, "string_to_array": true, "to_hex": true, "quote_ident": true, "quote_literal": true,
 	"quote_nullable": true, "encode": true, "decode": true, "num_nulls": true, "num_nonnulls": true}
 
 // strFunc computes one of strFuncNames; ok is false for arguments it does
@@ -25,6 +27,18 @@ var strFuncNames = map[string]bool{"string_to_array": true, "to_hex": true, "quo
 func strFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok bool, err error) {
 	n := len(vals)
 	switch name {
+	case "format":
+		if n == 0 || !textArg(types[0]) {
+			return nil, typText, false, nil
+		}
+		if vals[0] == nil {
+			return nil, typText, true, nil
+		}
+		out, err := formatFunc(vals[0].(string), vals[1:], types[1:])
+		if err != nil {
+			return nil, typText, true, err
+		}
+		return out, typText, true, nil
 	case "num_nulls", "num_nonnulls":
 		if n == 0 {
 			return nil, typInt4, false, nil
@@ -231,4 +245,144 @@ func decodeHex(s string) ([]byte, error) {
 		i += 2
 	}
 	return out, nil
+}
+
+// formatFunc is format(f, args...): each %[n$][-][width]type takes the
+// next argument (or the n-th) as its text: s as it is (NULL as nothing),
+// I quoted as an identifier (NULL is 22004), L quoted as a literal (NULL
+// as NULL); a width pads it, on the right with -. A width of * takes the
+// next argument (or *n$ the n-th) as the width, negative meaning -.
+func formatFunc(f string, args []any, types []sqlType) (string, error) {
+	bad := func(format string, a ...any) *pgerr.Error {
+		return pgerr.New(pgerr.InvalidParameterValue, format, a...)
+	}
+	var b strings.Builder
+	next := 0 // the next argument, from 0
+	arg := func(pos int) (any, sqlType, error) {
+		if pos >= len(args) {
+			return nil, typUnknown, bad("too few arguments for format()")
+		}
+		return args[pos], types[pos], nil
+	}
+	// number reads digits at f[i:], and whether there were any.
+	number := func(i int) (int, int, bool, error) {
+		v, j := 0, i
+		for j < len(f) && f[j] >= '0' && f[j] <= '9' {
+			v = v*10 + int(f[j]-'0')
+			if v > 1<<30 {
+				return 0, j, true, bad("number is out of range")
+			}
+			j++
+		}
+		return v, j, j > i, nil
+	}
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			b.WriteByte(f[i])
+			continue
+		}
+		i++
+		if i >= len(f) {
+			return "", bad("unterminated format() type specifier")
+		}
+		if f[i] == '%' {
+			b.WriteByte('%')
+			continue
+		}
+		// An argument position n$.
+		pos := -1
+		if v, j, ok, err := number(i); err != nil {
+			return "", err
+		} else if ok && j < len(f) && f[j] == '$' {
+			if v == 0 {
+				return "", bad("format specifies argument 0, but arguments are numbered from 1")
+			}
+			pos, i = v-1, j+1
+		}
+		left := false
+		for i < len(f) && f[i] == '-' {
+			left, i = true, i+1
+		}
+		width := 0
+		if i < len(f) && f[i] == '*' {
+			i++
+			wpos := next
+			if v, j, ok, err := number(i); err != nil {
+				return "", err
+			} else if ok && j < len(f) && f[j] == '$' {
+				if v == 0 {
+					return "", bad("format specifies argument 0, but arguments are numbered from 1")
+				}
+				wpos, i = v-1, j+1
+			} else {
+				next++
+			}
+			wv, wt, err := arg(wpos)
+			if err != nil {
+				return "", err
+			}
+			if wv != nil {
+				x, err := cast(wv, wt, typInt4, false)
+				if err != nil {
+					return "", err
+				}
+				width = int(x.(int64))
+				if width < 0 {
+					left, width = true, -width
+				}
+			}
+			if pos < 0 {
+				pos = next
+			}
+		} else if v, j, ok, err := number(i); err != nil {
+			return "", err
+		} else if ok {
+			width, i = v, j
+		}
+		if i >= len(f) {
+			return "", bad("unterminated format() type specifier")
+		}
+		typ := f[i]
+		if typ != 's' && typ != 'I' && typ != 'L' {
+			e := bad("unrecognized format() type specifier \"%c\"", typ)
+			e.Hint = `For a single "%" use "%%".`
+			return "", e
+		}
+		if pos < 0 {
+			pos = next
+		}
+		next = pos + 1
+		v, t, err := arg(pos)
+		if err != nil {
+			return "", err
+		}
+		// The argument's output text, as PostgreSQL's output function
+		// writes it (a boolean is t or f).
+		text, null := Column{typ: t}.Format(v)
+		switch typ {
+		case 'I':
+			if null {
+				return "", pgerr.New("22004", "null values cannot be formatted as an SQL identifier")
+			}
+			text = viewIdent(text)
+		case 'L':
+			if null {
+				text = "NULL"
+			} else {
+				text = quoteLiteral(text)
+			}
+		}
+		if width > maxTextBytes {
+			return "", pgerr.New("54000", "requested length too large")
+		}
+		if pad := width - utf8.RuneCountInString(text); pad > 0 {
+			if left {
+				text += strings.Repeat(" ", pad)
+			} else {
+				text = strings.Repeat(" ", pad) + text
+			}
+		}
+		b.WriteString(text)
+	}
+	return b.String(), nil
 }
