@@ -46,14 +46,8 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if err != nil {
 		return res, err
 	}
-	if err := s.relationNameError(name); err != nil { // enum.go
+	if taken, err := s.claimRelation(tx, name, st.IfNotExists); taken || err != nil { // enum.go
 		return res, err
-	}
-	if s.relationExists(tx, name) {
-		if st.IfNotExists {
-			return res, nil
-		}
-		return res, pgerr.DuplicateTableError(name)
 	}
 	t := engine.Table{Name: name}
 	types := make(map[string]sqlType, len(st.Columns))

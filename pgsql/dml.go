@@ -93,14 +93,13 @@ func (ts *tableSchema) setRow(ev *evaluator, set []ir.SetClause, cols []int) (en
 
 func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, error) {
 	if st.With != nil {
-		// The WITH queries run first; the statement sees them by name.
-		env, err := s.withEnv(tx, st.With, ev)
+		wev, err := s.withWrite(tx, st.With, ev) // with.go
 		if err != nil {
 			return Result{}, err
 		}
 		body := *st
 		body.With = nil
-		return s.insert(tx, &body, ev.withCTEs(env))
+		return s.insert(tx, &body, wev)
 	}
 	table, ts, alias, err := s.writeTarget(tx, "INSERT", st.Table, st.Alias)
 	if err != nil {
@@ -435,14 +434,13 @@ func (s *Session) recheck(tx *engine.Tx, table string, ts *tableSchema, sc *scop
 
 func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, error) {
 	if st.With != nil {
-		// The WITH queries run first; the statement sees them by name.
-		env, err := s.withEnv(tx, st.With, ev)
+		wev, err := s.withWrite(tx, st.With, ev) // with.go
 		if err != nil {
 			return Result{}, err
 		}
 		body := *st
 		body.With = nil
-		return s.update(tx, &body, ev.withCTEs(env))
+		return s.update(tx, &body, wev)
 	}
 	table, ts, alias, err := s.writeTarget(tx, "UPDATE", st.Table, st.Alias)
 	if err != nil {
@@ -514,14 +512,13 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 
 func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, error) {
 	if st.With != nil {
-		// The WITH queries run first; the statement sees them by name.
-		env, err := s.withEnv(tx, st.With, ev)
+		wev, err := s.withWrite(tx, st.With, ev) // with.go
 		if err != nil {
 			return Result{}, err
 		}
 		body := *st
 		body.With = nil
-		return s.delete(tx, &body, ev.withCTEs(env))
+		return s.delete(tx, &body, wev)
 	}
 	table, ts, alias, err := s.writeTarget(tx, "DELETE", st.Table, st.Alias)
 	if err != nil {

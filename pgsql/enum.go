@@ -548,6 +548,22 @@ func resolveEnums(decls map[string]*tableDecl) error {
 // relationNameError is reservedNameError for a new table, view or
 // sequence name, and 42710 for an enum type's name, which a relation's
 // row type would take in PostgreSQL.
+// claimRelation checks a new table's or sequence's name: reserved or an
+// enum type's is an error, as is one a relation has (42P07) unless
+// ifNotExists, when taken reports it and the statement does nothing.
+func (s *Session) claimRelation(tx *engine.Tx, name string, ifNotExists bool) (taken bool, err error) {
+	if err := s.relationNameError(name); err != nil {
+		return false, err
+	}
+	if !s.relationExists(tx, name) {
+		return false, nil
+	}
+	if ifNotExists {
+		return true, nil
+	}
+	return true, pgerr.DuplicateTableError(name)
+}
+
 func (s *Session) relationNameError(name string) error {
 	if err := reservedNameError(name); err != nil {
 		return err

@@ -354,26 +354,9 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 			}
 		}
 	}
-	if len(f.OrderBy) > 0 {
-		order, err := orderTerms(f.OrderBy, nil)
-		if err != nil {
-			return nil, typUnknown, err
-		}
-		keys := make([][]any, len(rows))
-		for i, r := range rows {
-			setRow(ev, r)
-			for _, o := range order {
-				v, _, err := ev.eval(o.expr)
-				if err != nil {
-					return nil, typUnknown, err
-				}
-				keys[i] = append(keys[i], v)
-			}
-		}
-		rows = append([][]any(nil), rows...)
-		if err := sortRows(rows, keys, order, nil, ev); err != nil {
-			return nil, typUnknown, err
-		}
+	rows, err := aggOrder(f, rows, ev)
+	if err != nil {
+		return nil, typUnknown, err
 	}
 	// The argument's values, NULLs skipped, and its type.
 	var vals, delims []any
@@ -413,6 +396,34 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 		vals = append(vals, v)
 	}
 	return fold(f.Name, typ, vals, delims)
+}
+
+// aggOrder returns a group's rows in an aggregate's ORDER BY order (a
+// sorted copy), or as they are without one.
+func aggOrder(f *ir.Func, rows [][]any, ev *evaluator) ([][]any, error) {
+	if len(f.OrderBy) == 0 {
+		return rows, nil
+	}
+	order, err := orderTerms(f.OrderBy, nil)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([][]any, len(rows))
+	for i, r := range rows {
+		setRow(ev, r)
+		for _, o := range order {
+			v, _, err := ev.eval(o.expr)
+			if err != nil {
+				return nil, err
+			}
+			keys[i] = append(keys[i], v)
+		}
+	}
+	rows = append([][]any(nil), rows...)
+	if err := sortRows(rows, keys, order, nil, ev); err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
 // filterRows returns the rows of a group an aggregate's FILTER (WHERE

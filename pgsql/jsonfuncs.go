@@ -470,26 +470,9 @@ func jsonAggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, s
 	if f.Distinct {
 		return nil, out, pgerr.Unsupported("DISTINCT in " + f.Name)
 	}
-	if len(f.OrderBy) > 0 {
-		order, err := orderTerms(f.OrderBy, nil)
-		if err != nil {
-			return nil, out, err
-		}
-		keys := make([][]any, len(rows))
-		for i, r := range rows {
-			setRow(ev, r)
-			for _, o := range order {
-				v, _, err := ev.eval(o.expr)
-				if err != nil {
-					return nil, out, err
-				}
-				keys[i] = append(keys[i], v)
-			}
-		}
-		rows = append([][]any(nil), rows...)
-		if err := sortRows(rows, keys, order, nil, ev); err != nil {
-			return nil, out, err
-		}
+	rows, err := aggOrder(f, rows, ev) // group.go
+	if err != nil {
+		return nil, out, err
 	}
 	setRow(ev, empty)
 	for _, a := range f.Args {

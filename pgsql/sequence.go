@@ -499,14 +499,8 @@ func (s *Session) createSequence(tx *engine.Tx, st *ir.CreateSequence) (Result, 
 	if err != nil {
 		return res, err
 	}
-	if err := s.relationNameError(name); err != nil { // enum.go
+	if taken, err := s.claimRelation(tx, name, st.IfNotExists); taken || err != nil { // enum.go
 		return res, err
-	}
-	if s.relationExists(tx, name) {
-		if st.IfNotExists {
-			return res, nil
-		}
-		return res, pgerr.DuplicateTableError(name)
 	}
 	return res, s.defineSequence(tx, name, nil, st.Options, 0)
 }

@@ -98,11 +98,17 @@ func (s *Session) funcSource(it *ir.FuncRef, ev *evaluator) (*source, error) {
 			res.Rows[i] = append(res.Rows[i], int64(i+1))
 		}
 	}
+	return funcItem(it, res)
+}
+
+// funcItem is the FROM item of function call it whose rows are res's,
+// named by its alias or, without one, the function.
+func funcItem(it *ir.FuncRef, res Result) (*source, error) {
 	ts, rows, err := derived(res, it.Alias)
 	if err != nil {
 		return nil, err
 	}
-	alias := f.Name
+	alias := it.Func.Name
 	if it.Alias != nil {
 		alias = it.Alias.Name
 	}
@@ -126,15 +132,7 @@ func jsonSource(it *ir.FuncRef, args []any, types []sqlType) (*source, error) {
 			res.Rows[i] = append(res.Rows[i], int64(i+1))
 		}
 	}
-	ts, rows, err := derived(res, it.Alias)
-	if err != nil {
-		return nil, err
-	}
-	alias := f.Name
-	if it.Alias != nil {
-		alias = it.Alias.Name
-	}
-	return &source{sc: newScope(ts, alias), rows: rows}, nil
+	return funcItem(it, res)
 }
 
 // maxSeries bounds the rows one generate_series may make, so that a typo

@@ -27,6 +27,11 @@ type numToken struct {
 	text string // for 'x'
 }
 
+// numKeywords are the two-letter keywords of a numeric template and their
+// token kinds: the sign's forms (matched in any case), TH and th (as
+// written: the suffix's case) and SP (0: printed as nothing).
+var numKeywords = map[string]byte{"MI": 'M', "PL": 'P', "PR": 'R', "SG": 'G', "SP": 0, "TH": 'T', "th": 't'}
+
 // parseNumTemplate splits a numeric template into tokens and says
 // whether FM was given.
 func parseNumTemplate(f string) ([]numToken, bool, error) {
@@ -61,33 +66,19 @@ func parseNumTemplate(f string) ([]numToken, bool, error) {
 			return nil, false, pgerr.Unsupported("to_char pattern EEEE")
 		case strings.HasPrefix(up, "RN"):
 			return nil, false, pgerr.Unsupported("to_char pattern RN")
-		case strings.HasPrefix(up, "MI"):
-			out = append(out, numToken{kind: 'M'})
-			i += 2
-			continue
-		case strings.HasPrefix(up, "PL"):
-			out = append(out, numToken{kind: 'P'})
-			i += 2
-			continue
-		case strings.HasPrefix(up, "PR"):
-			out = append(out, numToken{kind: 'R'})
-			i += 2
-			continue
-		case strings.HasPrefix(up, "SG"):
-			out = append(out, numToken{kind: 'G'})
-			i += 2
-			continue
-		case strings.HasPrefix(up, "SP"):
-			i += 2 // spell mode: PostgreSQL prints nothing for it
-			continue
-		case strings.HasPrefix(rest, "TH"):
-			out = append(out, numToken{kind: 'T'})
-			i += 2
-			continue
-		case strings.HasPrefix(rest, "th"):
-			out = append(out, numToken{kind: 't'})
-			i += 2
-			continue
+		}
+		if len(rest) >= 2 {
+			key := rest[:2] // TH and th as written, the others in any case
+			if _, ok := numKeywords[key]; !ok && up[:2] != "TH" {
+				key = up[:2]
+			}
+			if k, ok := numKeywords[key]; ok {
+				if k != 0 {
+					out = append(out, numToken{kind: k})
+				}
+				i += 2
+				continue
+			}
 		}
 		switch c := rest[0]; c {
 		case '9', '0', '.', ',':

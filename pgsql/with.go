@@ -56,6 +56,16 @@ func (s *Session) with(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, err
 	return s.query(tx, &body, ev.withCTEs(env))
 }
 
+// withWrite runs a write's WITH queries and returns ev with them in scope,
+// for the write, which sees them by name.
+func (s *Session) withWrite(tx *engine.Tx, with *ir.With, ev *evaluator) (*evaluator, error) {
+	env, err := s.withEnv(tx, with, ev)
+	if err != nil {
+		return nil, err
+	}
+	return ev.withCTEs(env), nil
+}
+
 // withEnv runs the WITH queries of a statement (a query, or an INSERT,
 // UPDATE or DELETE) and returns them in scope, around ev's.
 func (s *Session) withEnv(tx *engine.Tx, with *ir.With, ev *evaluator) (*cteEnv, error) {
