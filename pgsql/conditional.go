@@ -29,7 +29,22 @@ func (ev *evaluator) caseExpr(e *ir.Case) (any, sqlType, error) {
 		}
 	}
 	chosen := e.Else
-	for _, w := range e.Whens {
+	whens := e.Whens
+	if e.Arg != nil && foldsToNull(e.Arg) {
+		// PostgreSQL folds the operand to NULL before the query runs and
+		// drops the WHENs, which NULL never equals: they are not
+		// evaluated, so one that would fail on some row does not. A
+		// constant WHEN it folds first, failing as it does (1 / 0).
+		for _, w := range whens {
+			if constantExpr(w.Cond) { // eval.go
+				if _, _, err := ev.eval(w.Cond); err != nil {
+					return nil, typUnknown, err
+				}
+			}
+		}
+		whens = nil
+	}
+	for _, w := range whens {
 		var hit any
 		var err error
 		if e.Arg != nil {
@@ -222,4 +237,22 @@ func likeMatch(s, p []rune, esc rune) (bool, error) {
 		}
 	}
 	return len(s) == 0, nil
+}
+
+// foldsToNull reports whether e is NULL whatever the row, as PostgreSQL's
+// planner folds it: a NULL constant, a cast of one, or an arithmetic or
+// comparison operator (all strict) with such an operand.
+func foldsToNull(e ir.Expr) bool {
+	switch e := e.(type) {
+	case *ir.Const:
+		return e.Kind == ir.ConstNull
+	case *ir.Cast:
+		return foldsToNull(e.Arg)
+	case *ir.Binary:
+		switch e.Op {
+		case "+", "-", "*", "/", "%", "=", "<>", "<", ">", "<=", ">=":
+			return foldsToNull(e.Left) || foldsToNull(e.Right)
+		}
+	}
+	return false
 }
