@@ -141,15 +141,20 @@ func (d *declarations) get(table string) *tableDecl {
 	if td := d.tables[table]; td != nil {
 		return td
 	}
-	return &tableDecl{}
+	return noDecl
 }
+
+// noDecl is the declaration of a table SQL knows nothing of (the Go API
+// made it): one shared value, never changed, so that it keys the
+// session's schema cache (schemaKey) the same at every statement.
+var noDecl = &tableDecl{}
 
 // decl returns the declaration of table as the session's transaction sees
 // it: its own changes, else the published declarations.
 func (s *Session) decl(table string) *tableDecl {
 	if td, ok := s.declTx[table]; ok {
 		if td == nil {
-			return &tableDecl{}
+			return noDecl
 		}
 		return td
 	}
