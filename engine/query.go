@@ -337,6 +337,13 @@ func (q *Query) run(fn func(Record) bool) error {
 	defer func() { res.more.partial = false }()
 	skip, left := q.offset, q.limit
 	if left != 0 {
+		// Room for a few rows at once: most results are short, and
+		// growing from one row allocates at 1, 2, 4 and 8.
+		room := streamRows
+		if left > 0 {
+			room = min(room, left)
+		}
+		res.rows = make([][]any, 0, room)
 		p.Scan(&tx.t, func(vals []any) bool {
 			if skip > 0 {
 				skip--
@@ -354,6 +361,9 @@ func (q *Query) run(fn func(Record) bool) error {
 	tx.counted(LoadQuery, q.table, p.Seeks(), len(res.rows))
 	return nil
 }
+
+// streamRows is the room a streamed result starts with.
+const streamRows = 8
 
 // collect runs the query into a result: the matching rows after ORDER BY,
 // OFFSET and LIMIT, with the prefetched relations loaded. One load, plus

@@ -187,18 +187,44 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 			res.RowsAffected++
 		}
 	}
-	res.Tag = insertTag(res.RowsAffected)
+	res.Tag = commandTag(tagInsert, res.RowsAffected)
 	ret.finish(&res)
 	return res, nil
 }
 
-// insertTag is the command tag of an INSERT of n rows; that of one row,
-// the common case, made once.
-func insertTag(n int64) string {
-	if n == 1 {
-		return "INSERT 0 1"
+// tagVerb is the verb of a command tag that counts rows.
+type tagVerb uint8
+
+const (
+	tagSelect tagVerb = iota
+	tagInsert
+	tagUpdate
+	tagDelete
+)
+
+// tagPrefix is each verb's tag before its count (an INSERT's has the OID
+// PostgreSQL always sends as 0).
+var tagPrefix = [...]string{tagSelect: "SELECT ", tagInsert: "INSERT 0 ", tagUpdate: "UPDATE ", tagDelete: "DELETE "}
+
+// smallTags holds the tags of counts below its length, made once: most
+// statements touch a few rows, and a tag made per statement is an
+// allocation per statement.
+var smallTags = func() (t [len(tagPrefix)][16]string) {
+	for v, p := range tagPrefix {
+		for n := range t[v] {
+			t[v][n] = p + strconv.Itoa(n)
+		}
 	}
-	return "INSERT 0 " + strconv.FormatInt(n, 10)
+	return t
+}()
+
+// commandTag returns the command tag of verb over n rows: "SELECT 3",
+// "INSERT 0 1", "UPDATE 0".
+func commandTag(verb tagVerb, n int64) string {
+	if n >= 0 && n < int64(len(smallTags[verb])) {
+		return smallTags[verb][n]
+	}
+	return tagPrefix[verb] + strconv.FormatInt(n, 10)
 }
 
 // insertSource returns the rows an INSERT proposes, each value cast to
@@ -505,7 +531,7 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	if err != nil {
 		return Result{}, err
 	}
-	res.Tag = "UPDATE " + strconv.FormatInt(res.RowsAffected, 10)
+	res.Tag = commandTag(tagUpdate, res.RowsAffected)
 	ret.finish(&res)
 	return res, nil
 }
@@ -562,7 +588,7 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 	if err != nil {
 		return Result{}, err
 	}
-	res.Tag = "DELETE " + strconv.FormatInt(res.RowsAffected, 10)
+	res.Tag = commandTag(tagDelete, res.RowsAffected)
 	ret.finish(&res)
 	return res, nil
 }

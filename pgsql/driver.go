@@ -366,6 +366,9 @@ func (t *tx) Rollback() error {
 type rows struct {
 	res Result
 	at  int
+	// names holds the column names of a result of a few columns, so that
+	// Columns, which database/sql calls for every query, allocates none.
+	names [8]string
 }
 
 var (
@@ -441,7 +444,12 @@ func (r *rows) ColumnTypeScanType(i int) reflect.Type {
 }
 
 func (r *rows) Columns() []string {
-	names := make([]string, len(r.res.Columns))
+	var names []string
+	if n := len(r.res.Columns); n <= len(r.names) {
+		names = r.names[:n:n]
+	} else {
+		names = make([]string, n)
+	}
 	for i, c := range r.res.Columns {
 		names[i] = c.Name
 	}

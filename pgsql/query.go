@@ -2,7 +2,6 @@ package pgsql
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/reldb/reldb/engine"
@@ -807,7 +806,7 @@ func selectResult(st *ir.Select, rows [][]any, targets []target, ev *evaluator) 
 	if rows == nil {
 		rows = [][]any{}
 	}
-	return Result{Tag: "SELECT " + strconv.Itoa(len(rows)), Columns: columnsOf(targets), Rows: rows, RowsAffected: int64(len(rows))}, nil
+	return Result{Tag: commandTag(tagSelect, int64(len(rows))), Columns: columnsOf(targets), Rows: rows, RowsAffected: int64(len(rows))}, nil
 }
 
 // limitRows applies OFFSET and LIMIT, whose values may be parameters.

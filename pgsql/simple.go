@@ -2,7 +2,6 @@ package pgsql
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -442,7 +441,7 @@ func (p *simplePlan) run(s *Session, tx *engine.Tx, args []any) (Result, bool, e
 		q.Offset(n)
 	}
 	q.Limit(limit)
-	rows := [][]any{}
+	rows := make([][]any, 0, 8)
 	rr := newRecordReader(p.width)
 	var slab rowSlab
 	err := q.Each(func(r engine.Record) error {
@@ -616,7 +615,7 @@ func (p *simplePlan) output(r engine.Record) []any {
 }
 
 func (p *simplePlan) result(rows [][]any) Result {
-	return Result{Tag: "SELECT " + strconv.Itoa(len(rows)), Columns: p.columns, Rows: rows, RowsAffected: int64(len(rows))}
+	return Result{Tag: commandTag(tagSelect, int64(len(rows))), Columns: p.columns, Rows: rows, RowsAffected: int64(len(rows))}
 }
 
 // simpleConds returns the conditions of where for a simple plan over ts,
