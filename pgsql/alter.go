@@ -117,7 +117,11 @@ func (a *alteration) run(c ir.AlterCmd) error {
 	case *ir.AddConstraint:
 		return a.addConstraint(c.Constraint)
 	case *ir.DropConstraint:
-		return a.dropConstraint(c)
+		if err := a.dropConstraint(c); err != nil {
+			return err
+		}
+		a.moveValidity(c.Name, "")
+		return nil
 	case *ir.SetColumnDefault:
 		return a.setDefault(c)
 	case *ir.SetColumnNotNull:
@@ -129,7 +133,13 @@ func (a *alteration) run(c ir.AlterCmd) error {
 	case *ir.RenameColumn:
 		return a.renameColumn(c)
 	case *ir.RenameConstraint:
-		return a.renameConstraint(c)
+		if err := a.renameConstraint(c); err != nil {
+			return err
+		}
+		a.moveValidity(c.Constraint, c.NewName)
+		return nil
+	case *ir.ValidateConstraint:
+		return a.validateConstraint(c.Name)
 	}
 	return pgerr.Unsupported("ALTER TABLE " + c.String())
 }
@@ -164,6 +174,7 @@ func (a *alteration) decl() *tableDecl {
 	td.checks = slices.Clone(td.checks)
 	td.comments = maps.Clone(td.comments)
 	td.identity = maps.Clone(td.identity)
+	td.notValid = maps.Clone(td.notValid)
 	if td.types == nil {
 		// A table the Go API made: its columns get their storage's types,
 		// and every index is visible, as before.
@@ -394,6 +405,24 @@ func (a *alteration) addConstraint(k ir.Constraint) error {
 	if k.Name != "" && slices.Contains(taken, k.Name) {
 		return &Error{Code: pgerr.DuplicateObject, Message: `constraint "` + k.Name + `" for relation "` + a.table + `" already exists`}
 	}
+	if err := a.addConstraintKind(ts, k, taken); err != nil {
+		if pe := toError(err); k.NotValid && (pe.Code == pgerr.CheckViolation || pe.Code == pgerr.ForeignKeyViolation) {
+			e := pgerr.Unsupported("ADD CONSTRAINT ... NOT VALID over rows that violate the constraint")
+			e.Detail = pe.Message
+			if pe.Detail != "" {
+				e.Detail += ": " + pe.Detail
+			}
+			e.Table, e.Constraint = pe.Table, pe.Constraint
+			return e
+		}
+		return err
+	}
+	return a.markValidity(taken, k.NotValid)
+}
+
+// addConstraintKind adds the constraint k of whatever kind; taken are the
+// table's constraint names.
+func (a *alteration) addConstraintKind(ts *tableSchema, k ir.Constraint, taken []string) error {
 	switch k.Kind {
 	case ir.PrimaryKey:
 		if !ts.hasKey() {
@@ -493,25 +522,131 @@ func (a *alteration) addCheck(ts *tableSchema, k ir.Constraint, taken []string) 
 	if err := validateChecks(a.s, ts, checks); err != nil {
 		return err
 	}
-	ts.checks = checks
-	ev := &evaluator{q: &queryEnv{s: a.s, tx: a.tx}}
-	err = a.tx.Query(a.table).Each(func(r engine.Record) error {
-		if err := a.s.checkRow(ts, r.Values(), ev); err != nil {
-			if pgerr.Code(err) == pgerr.CheckViolation {
-				return &Error{Code: pgerr.CheckViolation, Message: `check constraint "` + checks[0].name + `" of relation "` + a.table + `" is violated by some row`,
-					Table: a.table, Constraint: checks[0].name}
-			}
-			return err
-		}
-		return nil
-	})
-	if err != nil {
+	if err := a.checkRows(ts, checks[0]); err != nil {
 		return err
 	}
 	td := a.decl()
 	td.checks = append(td.checks, checks...)
 	slices.SortFunc(td.checks, func(x, y check) int { return strings.Compare(x.name, y.name) })
 	a.s.setDecl(a.table, td)
+	return nil
+}
+
+// checkRows checks every row of the table against the CHECK constraint k,
+// failing as PostgreSQL's ADD CONSTRAINT and VALIDATE CONSTRAINT do.
+func (a *alteration) checkRows(ts *tableSchema, k check) error {
+	only := *ts
+	only.checks = []check{k}
+	ev := &evaluator{q: &queryEnv{s: a.s, tx: a.tx}}
+	return a.tx.Query(a.table).Each(func(r engine.Record) error {
+		if err := a.s.checkRow(&only, r.Values(), ev); err != nil {
+			if pgerr.Code(err) == pgerr.CheckViolation {
+				return &Error{Code: pgerr.CheckViolation, Message: `check constraint "` + k.name + `" of relation "` + a.table + `" is violated by some row`,
+					Table: a.table, Constraint: k.name}
+			}
+			return err
+		}
+		return nil
+	})
+}
+
+// markValidity records whether the constraint just added, the one name
+// the table has that taken does not, was added NOT VALID (see
+// tableDecl.notValid), forgetting a mark a dropped constraint of that
+// name left. PostgreSQL leaves the rows already there unchecked until
+// VALIDATE CONSTRAINT; reldb's constraints hold for every row, so
+// addConstraint checked them and refused (0A000) what PostgreSQL would
+// keep: rows that break the new constraint. Rows that keep it, as a
+// migration's usually do, give PostgreSQL's outcome, and the constraint
+// shows as not validated (pg_constraint.convalidated,
+// pg_get_constraintdef) until VALIDATE CONSTRAINT.
+func (a *alteration) markValidity(taken []string, notValid bool) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	now, err := a.constraintNames(ts)
+	if err != nil {
+		return err
+	}
+	var added []string
+	for _, name := range now {
+		if !slices.Contains(taken, name) {
+			added = append(added, name)
+		}
+	}
+	old := a.s.decl(a.table).notValid
+	if !notValid && !slices.ContainsFunc(added, func(n string) bool { return old[n] }) {
+		return nil
+	}
+	td := a.decl()
+	for _, name := range added {
+		delete(td.notValid, name)
+		if notValid {
+			if td.notValid == nil {
+				td.notValid = map[string]bool{}
+			}
+			td.notValid[name] = true
+		}
+	}
+	a.s.setDecl(a.table, td)
+	return nil
+}
+
+// moveValidity moves the NOT VALID mark of the constraint name to its new
+// name, or drops it when newName is empty.
+func (a *alteration) moveValidity(name, newName string) {
+	if !a.s.decl(a.table).notValid[name] {
+		return
+	}
+	td := a.decl()
+	delete(td.notValid, name)
+	if newName != "" {
+		td.notValid[newName] = true
+	}
+	a.s.setDecl(a.table, td)
+}
+
+// validateConstraint is VALIDATE CONSTRAINT name: a CHECK or foreign key
+// added NOT VALID counts as validated from now on. Its rows are checked
+// again (a CHECK is not checked on rows a foreign key's action changes);
+// a foreign key's are checked by the engine at every write.
+func (a *alteration) validateConstraint(name string) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	var found bool
+	for _, k := range ts.checks {
+		if k.name == name {
+			if err := a.checkRows(ts, k); err != nil {
+				return err
+			}
+			found = true
+		}
+	}
+	rels, err := a.tx.Relations(a.table)
+	if err != nil {
+		return err
+	}
+	for _, r := range rels {
+		found = found || r.Child == a.table && r.Name == name
+	}
+	if !found {
+		names, err := a.constraintNames(ts)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(names, name) {
+			return &Error{Code: "42809", Message: `constraint "` + name + `" of relation "` + a.table + `" is not a foreign key or check constraint`, Table: a.table}
+		}
+		return a.noConstraint(name)
+	}
+	if a.s.decl(a.table).notValid[name] {
+		td := a.decl()
+		delete(td.notValid, name)
+		a.s.setDecl(a.table, td)
+	}
 	return nil
 }
 

@@ -238,3 +238,24 @@ func TestSession_SchemaFollowsChanges(t *testing.T) {
 	require.Equal(t, "ALTER TABLE", outcome(t, s, `ALTER TABLE authors ADD CONSTRAINT born_past CHECK (born < 2100)`))
 	assert.Equal(t, "ERROR 23514", outcome(t, s, `INSERT INTO authors (id, name, born) VALUES (10, 'y', 3000)`), "the new CHECK applies")
 }
+
+// Ensure ADD CONSTRAINT ... NOT VALID over rows that break the constraint,
+// which PostgreSQL keeps unchecked, is refused with 0A000 and changes
+// nothing: reldb's constraints hold for every row.
+func TestAlter_NotValidOverViolatingRows(t *testing.T) {
+	s := newSession(t)
+	for _, c := range []struct{ sql, want string }{
+		{`CREATE TABLE lots (id integer PRIMARY KEY, author_id integer, qty integer)`, "CREATE TABLE"},
+		{`INSERT INTO lots VALUES (1, 99, -1)`, "INSERT 0 1"},
+		{`ALTER TABLE lots ADD CONSTRAINT lots_author FOREIGN KEY (author_id) REFERENCES authors NOT VALID`, "ERROR 0A000"},
+		{`ALTER TABLE lots ADD CONSTRAINT lots_qty CHECK (qty > 0) NOT VALID`, "ERROR 0A000"},
+		{`INSERT INTO lots VALUES (2, 98, -2)`, "INSERT 0 1"},
+	} {
+		assert.Equal(t, c.want, outcome(t, s, c.sql), c.sql)
+	}
+	_, err := s.Exec(context.Background(), `ALTER TABLE lots ADD CONSTRAINT lots_qty CHECK (qty > 0) NOT VALID`)
+	var pe *pgsql.Error
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, `check constraint "lots_qty" of relation "lots" is violated by some row`, pe.Detail)
+	assert.Equal(t, [][]string{{"0"}}, texts(t, s, `SELECT count(*) FROM pg_constraint WHERE conrelid = 'lots'::regclass AND contype <> 'p'`))
+}

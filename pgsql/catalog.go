@@ -306,6 +306,9 @@ type catalogConstraint struct {
 	ref   *catalogTable    // f: the referenced table
 	refs  []string         // f: the referenced columns
 	check ir.Expr          // c
+	// notValid is set for a CHECK or foreign key added NOT VALID and not
+	// validated since.
+	notValid bool
 }
 
 // catalogSnapshot reads the schema as tx sees it.
@@ -398,6 +401,7 @@ func (s *Session) catalogSnapshot(tx *engine.Tx) (*catalogSnapshot, error) {
 func (c *catalogSnapshot) addConstraint(t *catalogTable, con *catalogConstraint) {
 	con.table = t
 	con.oid = objectOID("c", t.name()+"."+con.name)
+	con.notValid = t.decl != nil && t.decl.notValid[con.name]
 	if con.index != nil {
 		con.index.constraint = con
 	}

@@ -229,7 +229,8 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		}
 		if name == "pg_get_constraintdef" {
 			if con := snap.conByOID[oid]; con != nil {
-				return constraintDef(con), typText, true, nil
+				pretty := n == 2 && vals[1] == true
+				return constraintDef(con, pretty), typText, true, nil
 			}
 			return nil, typText, true, nil
 		}

@@ -303,7 +303,7 @@ func isCheckConstraints(c *catalogSnapshot) []map[string]any {
 		for _, con := range t.cons {
 			if con.kind == "c" {
 				out = append(out, map[string]any{"constraint_catalog": c.db, "constraint_schema": "public",
-					"constraint_name": con.name, "check_clause": parenthesized(con.check)})
+					"constraint_name": con.name, "check_clause": checkClause(con, false)})
 			}
 		}
 		for _, n := range notNullConstraints(t) {

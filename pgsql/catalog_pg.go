@@ -358,6 +358,9 @@ func pgConstraint(c *catalogSnapshot) []map[string]any {
 			"confupdtype": " ", "confdeltype": " ", "confmatchtype": " ", "conislocal": true, "coninhcount": int64(0),
 			"connoinherit": false,
 		}
+		if con.notValid {
+			m["convalidated"] = false
+		}
 		if con.index != nil {
 			m["conindid"] = con.index.oid
 		}
@@ -428,8 +431,9 @@ func actionCode(action string) string {
 	return "a"
 }
 
-// constraintDef is pg_get_constraintdef's text of a constraint.
-func constraintDef(con *catalogConstraint) string {
+// constraintDef is pg_get_constraintdef's text of a constraint, pretty
+// as its second argument asks.
+func constraintDef(con *catalogConstraint, pretty bool) string {
 	cols := func(names []string) string {
 		q := make([]string, len(names))
 		for i, n := range names {
@@ -443,7 +447,7 @@ func constraintDef(con *catalogConstraint) string {
 	case "u":
 		return "UNIQUE (" + cols(con.cols) + ")"
 	case "c":
-		return "CHECK " + parenthesized(con.check)
+		return "CHECK " + checkClause(con, pretty) + notValidSuffix(con)
 	}
 	r := con.fk
 	s := "FOREIGN KEY (" + cols(con.cols) + ") REFERENCES " + ident(con.ref.name()) + "(" + cols(con.refs) + ")"
@@ -465,7 +469,15 @@ func constraintDef(con *catalogConstraint) string {
 	if r.InitiallyDeferred {
 		s += " INITIALLY DEFERRED"
 	}
-	return s
+	return s + notValidSuffix(con)
+}
+
+// notValidSuffix ends the definition of a constraint added NOT VALID.
+func notValidSuffix(con *catalogConstraint) string {
+	if con.notValid {
+		return " NOT VALID"
+	}
+	return ""
 }
 
 func pgDatabase(c *catalogSnapshot) []map[string]any {

@@ -174,6 +174,9 @@ type declRecord struct {
 	Identity map[string]string `json:"identity,omitempty"`
 	// Enum is an enum type's definition (enum.go), omitted for others.
 	Enum *enumRecord `json:"enum,omitempty"`
+	// NotValid lists the constraints added NOT VALID and not validated
+	// since, sorted; omitted when there are none.
+	NotValid []string `json:"not_valid,omitempty"`
 }
 
 // seqRecord is a sequence's definition as stored (sequence.go).
@@ -253,6 +256,7 @@ func encodeDecl(td *tableDecl) (string, error) {
 			rec.Defaults[c] = text
 		}
 	}
+	rec.NotValid = slices.Sorted(maps.Keys(td.notValid))
 	for c, k := range td.identity {
 		if rec.Identity == nil {
 			rec.Identity = make(map[string]string, len(td.identity))
@@ -332,6 +336,12 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 			}
 			td.defaults[c] = e
 		}
+	}
+	for _, name := range rec.NotValid {
+		if td.notValid == nil {
+			td.notValid = make(map[string]bool, len(rec.NotValid))
+		}
+		td.notValid[name] = true
 	}
 	for c, name := range rec.Identity {
 		k, ok := identityNamed(name)

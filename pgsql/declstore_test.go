@@ -64,7 +64,22 @@ func TestSession_Declarations_SurviveReopen(t *testing.T) {
 				{`UPDATE people SET age = -5`, "ERROR 23514"},
 			},
 			queries: []query{{`SELECT constraint_name, check_clause FROM information_schema.check_constraints WHERE constraint_name NOT LIKE '%not_null' ORDER BY 1`,
-				[][]string{{"people_age_check", "(age >= 0)"}, {"sane", "((age < 200) OR (id > 100))"}}}},
+				[][]string{{"people_age_check", "((age >= 0))"}, {"sane", "(((age < 200) OR (id > 100)))"}}}},
+		},
+		{
+			name: "constraints added NOT VALID",
+			before: [][2]string{
+				{`CREATE TABLE lots (id integer PRIMARY KEY, parent integer, qty integer)`, "CREATE TABLE"},
+				{`INSERT INTO lots VALUES (1, 1, 2)`, "INSERT 0 1"},
+				{`ALTER TABLE lots ADD CONSTRAINT lots_parent FOREIGN KEY (parent) REFERENCES lots NOT VALID`, "ALTER TABLE"},
+				{`ALTER TABLE lots ADD CONSTRAINT lots_qty CHECK (qty > 0) NOT VALID`, "ALTER TABLE"},
+			},
+			after: [][2]string{
+				{`INSERT INTO lots VALUES (2, 1, 0)`, "ERROR 23514"},
+				{`ALTER TABLE lots VALIDATE CONSTRAINT lots_qty`, "ALTER TABLE"},
+			},
+			queries: []query{{`SELECT conname, convalidated, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype IN ('c', 'f') ORDER BY 1`,
+				[][]string{{"lots_parent", "f", "FOREIGN KEY (parent) REFERENCES lots(id) NOT VALID"}, {"lots_qty", "t", "CHECK ((qty > 0))"}}}},
 		},
 		{
 			name:   "declared types",

@@ -19,7 +19,10 @@
 // EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
 // NULL, DEFAULT, UNIQUE, CHECK, REFERENCES), DROP COLUMN [IF EXISTS]
 // [CASCADE], ADD CONSTRAINT (PRIMARY KEY on a table without one, FOREIGN
-// KEY, UNIQUE, CHECK; existing rows are checked), DROP CONSTRAINT [IF
+// KEY, UNIQUE, CHECK; existing rows are checked, also for a CHECK or
+// FOREIGN KEY added NOT VALID: those are 0A000 over rows that break
+// them, which PostgreSQL keeps unchecked, and show as not validated in
+// pg_constraint until VALIDATE CONSTRAINT), DROP CONSTRAINT [IF
 // EXISTS] [CASCADE] (the primary key too), RENAME TO, RENAME COLUMN,
 // RENAME CONSTRAINT, ALTER COLUMN SET / DROP DEFAULT, SET / DROP NOT NULL,
 // and ALTER COLUMN TYPE between types stored alike (integer to bigint,

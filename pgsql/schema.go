@@ -71,6 +71,9 @@ type tableDecl struct {
 	// enum is set when the name is an enum type's, which has nothing else
 	// (enum.go).
 	enum *enumType
+	// notValid names the CHECK and foreign-key constraints added NOT VALID
+	// and not validated since (see alteration.addNotValid).
+	notValid map[string]bool
 }
 
 // indexOrigin is how SQL came to know an index.

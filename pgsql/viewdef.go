@@ -47,6 +47,28 @@ type viewDeparser struct {
 	v      *viewDef
 	pretty bool
 	rels   []*viewRel
+	// bare prints columns unqualified, as a constraint's definition
+	// does (see checkClause).
+	bare bool
+}
+
+// checkClause is the text PostgreSQL shows for CHECK constraint con (in
+// pg_get_constraintdef after CHECK, and information_schema's
+// check_clause): its expression deparsed as ruleutils.c deparses it, in
+// one more pair of parentheses; not pretty, with parentheses around every
+// operator. An expression the deparser does not handle shows as its
+// canonical text in one pair.
+func checkClause(con *catalogConstraint, pretty bool) string {
+	ts := con.table.ts
+	rel := &viewRel{ref: con.table.name(), types: ts.types}
+	for _, c := range ts.def.Columns {
+		rel.names = append(rel.names, c.Name)
+	}
+	d := &viewDeparser{rels: []*viewRel{rel}, bare: true, pretty: pretty}
+	if text, ok := d.boolean(con.check); ok {
+		return "(" + text + ")"
+	}
+	return parenthesized(con.check)
 }
 
 // viewRel is one relation of the query's FROM: the name its columns are
@@ -379,7 +401,11 @@ func (d *viewDeparser) expr(e ir.Expr) (dexpr, bool) {
 		if !ok {
 			return dexpr{}, false
 		}
-		return dexpr{text: viewIdent(r.ref) + "." + viewIdent(r.names[i]), typ: r.types[i], column: r.names[i]}, true
+		text := viewIdent(r.names[i])
+		if !d.bare {
+			text = viewIdent(r.ref) + "." + text
+		}
+		return dexpr{text: text, typ: r.types[i], column: r.names[i]}, true
 	case *ir.Const:
 		return d.constant(e, false /* negative */)
 	case *ir.Unary:

@@ -69,6 +69,11 @@ type Constraint struct {
 	// implies it. Only UNIQUE, PRIMARY KEY and FOREIGN KEY can be deferrable.
 	Deferrable        bool
 	InitiallyDeferred bool
+
+	// NotValid is NOT VALID, for a CHECK or FOREIGN KEY: ALTER TABLE ADD
+	// CONSTRAINT leaves the rows already there unchecked until VALIDATE
+	// CONSTRAINT; CREATE TABLE ignores it, as PostgreSQL does.
+	NotValid bool
 }
 
 // ForeignKeyDef is the REFERENCES part of a foreign key.
@@ -121,6 +126,9 @@ func (k Constraint) String() string {
 	}
 	if k.InitiallyDeferred {
 		b.WriteString(" INITIALLY DEFERRED")
+	}
+	if k.NotValid {
+		b.WriteString(" NOT VALID")
 	}
 	return b.String()
 }
@@ -334,6 +342,11 @@ type RenameConstraint struct {
 	Constraint, NewName string
 }
 
+// ValidateConstraint is VALIDATE CONSTRAINT name.
+type ValidateConstraint struct {
+	Name string
+}
+
 func (c *AddColumn) String() string {
 	if c.IfNotExists {
 		return "ADD COLUMN IF NOT EXISTS " + c.Column.String()
@@ -378,6 +391,8 @@ func (c *RenameTable) String() string { return "RENAME TO " + Ident(c.NewName) }
 func (c *RenameColumn) String() string {
 	return "RENAME COLUMN " + Ident(c.Column) + " TO " + Ident(c.NewName)
 }
+
+func (c *ValidateConstraint) String() string { return "VALIDATE CONSTRAINT " + Ident(c.Name) }
 
 func (c *RenameConstraint) String() string {
 	return "RENAME CONSTRAINT " + Ident(c.Constraint) + " TO " + Ident(c.NewName)
@@ -521,16 +536,17 @@ func (*Truncate) stmt()    {}
 func (*Maintenance) stmt() {}
 func (*CommentOn) stmt()   {}
 
-func (*AddColumn) alterCmd()        {}
-func (*DropColumn) alterCmd()       {}
-func (*AddConstraint) alterCmd()    {}
-func (*DropConstraint) alterCmd()   {}
-func (*SetColumnDefault) alterCmd() {}
-func (*SetColumnNotNull) alterCmd() {}
-func (*SetColumnType) alterCmd()    {}
-func (*RenameTable) alterCmd()      {}
-func (*RenameColumn) alterCmd()     {}
-func (*RenameConstraint) alterCmd() {}
+func (*AddColumn) alterCmd()          {}
+func (*DropColumn) alterCmd()         {}
+func (*AddConstraint) alterCmd()      {}
+func (*DropConstraint) alterCmd()     {}
+func (*SetColumnDefault) alterCmd()   {}
+func (*SetColumnNotNull) alterCmd()   {}
+func (*SetColumnType) alterCmd()      {}
+func (*RenameTable) alterCmd()        {}
+func (*RenameColumn) alterCmd()       {}
+func (*RenameConstraint) alterCmd()   {}
+func (*ValidateConstraint) alterCmd() {}
 
 // ObjectKind names a kind of schema object in DROP and COMMENT ON.
 type ObjectKind int

@@ -246,6 +246,12 @@ func (t *translator) tableConstraint(k *nodes.Constraint) (ir.Constraint, error)
 	return t.constraint(k, nil)
 }
 
+// constraintKindNames names the kinds of constraint that cannot be NOT
+// VALID as PostgreSQL's message does.
+var constraintKindNames = map[nodes.ConstrType]string{
+	nodes.CONSTR_PRIMARY: "PRIMARY KEY", nodes.CONSTR_UNIQUE: "UNIQUE", nodes.CONSTR_EXCLUSION: "EXCLUSION",
+}
+
 // refActions maps pgparser's action codes to IR actions.
 var refActions = map[byte]ir.RefAction{
 	0: ir.NoAction, 'a': ir.NoAction, 'r': ir.Restrict, 'c': ir.Cascade, 'n': ir.SetNull, 'd': ir.SetDefault,
@@ -257,8 +263,8 @@ func (t *translator) constraint(k *nodes.Constraint, cols []string) (ir.Constrai
 	switch {
 	case k.IsNoInherit:
 		return ir.Constraint{}, unsupported("NO INHERIT")
-	case k.SkipValidation:
-		return ir.Constraint{}, unsupported("NOT VALID")
+	case k.SkipValidation && k.Contype != nodes.CONSTR_CHECK && k.Contype != nodes.CONSTR_FOREIGN:
+		return ir.Constraint{}, pgerr.New(pgerr.FeatureNotSupported, "%s constraints cannot be marked NOT VALID", constraintKindNames[k.Contype])
 	case items(k.Including) != nil:
 		return ir.Constraint{}, unsupported("INCLUDE")
 	case items(k.Options) != nil:
@@ -270,7 +276,8 @@ func (t *translator) constraint(k *nodes.Constraint, cols []string) (ir.Constrai
 	case k.WhereClause != nil:
 		return ir.Constraint{}, unsupported("constraint WHERE clause")
 	}
-	out := ir.Constraint{Name: k.Conname, Columns: cols, Deferrable: k.Deferrable || k.Initdeferred, InitiallyDeferred: k.Initdeferred}
+	out := ir.Constraint{Name: k.Conname, Columns: cols, Deferrable: k.Deferrable || k.Initdeferred, InitiallyDeferred: k.Initdeferred,
+		NotValid: k.SkipValidation}
 	switch k.Contype {
 	case nodes.CONSTR_PRIMARY:
 		out.Kind = ir.PrimaryKey
@@ -429,24 +436,23 @@ func (t *translator) drop(s *nodes.DropStmt) (ir.Statement, error) {
 
 // alterNames names ALTER TABLE actions in 0A000 messages.
 var alterNames = map[nodes.AlterTableType]string{
-	nodes.AT_AddIdentity:        "ALTER COLUMN ... ADD GENERATED",
-	nodes.AT_SetIdentity:        "ALTER COLUMN ... SET GENERATED",
-	nodes.AT_DropIdentity:       "ALTER COLUMN ... DROP IDENTITY",
-	nodes.AT_SetExpression:      "ALTER COLUMN ... SET EXPRESSION",
-	nodes.AT_DropExpression:     "ALTER COLUMN ... DROP EXPRESSION",
-	nodes.AT_SetStatistics:      "ALTER COLUMN ... SET STATISTICS",
-	nodes.AT_AlterConstraint:    "ALTER CONSTRAINT",
-	nodes.AT_ValidateConstraint: "VALIDATE CONSTRAINT",
-	nodes.AT_ChangeOwner:        "OWNER TO",
-	nodes.AT_EnableTrig:         "ENABLE TRIGGER",
-	nodes.AT_DisableTrig:        "DISABLE TRIGGER",
-	nodes.AT_EnableRowSecurity:  "ENABLE ROW LEVEL SECURITY",
-	nodes.AT_AttachPartition:    "ATTACH PARTITION",
-	nodes.AT_DetachPartition:    "DETACH PARTITION",
-	nodes.AT_AddInherit:         "INHERIT",
-	nodes.AT_ReplicaIdentity:    "REPLICA IDENTITY",
-	nodes.AT_SetTableSpace:      "SET TABLESPACE",
-	nodes.AT_SetRelOptions:      "SET (storage parameters)",
+	nodes.AT_AddIdentity:       "ALTER COLUMN ... ADD GENERATED",
+	nodes.AT_SetIdentity:       "ALTER COLUMN ... SET GENERATED",
+	nodes.AT_DropIdentity:      "ALTER COLUMN ... DROP IDENTITY",
+	nodes.AT_SetExpression:     "ALTER COLUMN ... SET EXPRESSION",
+	nodes.AT_DropExpression:    "ALTER COLUMN ... DROP EXPRESSION",
+	nodes.AT_SetStatistics:     "ALTER COLUMN ... SET STATISTICS",
+	nodes.AT_AlterConstraint:   "ALTER CONSTRAINT",
+	nodes.AT_ChangeOwner:       "OWNER TO",
+	nodes.AT_EnableTrig:        "ENABLE TRIGGER",
+	nodes.AT_DisableTrig:       "DISABLE TRIGGER",
+	nodes.AT_EnableRowSecurity: "ENABLE ROW LEVEL SECURITY",
+	nodes.AT_AttachPartition:   "ATTACH PARTITION",
+	nodes.AT_DetachPartition:   "DETACH PARTITION",
+	nodes.AT_AddInherit:        "INHERIT",
+	nodes.AT_ReplicaIdentity:   "REPLICA IDENTITY",
+	nodes.AT_SetTableSpace:     "SET TABLESPACE",
+	nodes.AT_SetRelOptions:     "SET (storage parameters)",
 }
 
 func (t *translator) alterTable(s *nodes.AlterTableStmt) (ir.Statement, error) {
@@ -499,6 +505,8 @@ func (t *translator) alterCmd(c *nodes.AlterTableCmd) (ir.AlterCmd, error) {
 		return &ir.AddConstraint{Constraint: con}, nil
 	case nodes.AT_DropConstraint:
 		return &ir.DropConstraint{Name: c.Name, IfExists: c.Missing_ok, Cascade: cascade}, nil
+	case nodes.AT_ValidateConstraint:
+		return &ir.ValidateConstraint{Name: c.Name}, nil
 	case nodes.AT_ColumnDefault:
 		def, err := t.optExpr(c.Def)
 		if err != nil {
