@@ -74,11 +74,11 @@ func (tx *Tx) addColumn(table string, c Column) error {
 	for i := range colMap {
 		colMap[i] = i
 	}
-	return tx.rebuild(d, nd, colMap, func(old []any) []any {
+	return tx.rebuild(d, nd, colMap, func(old []any) ([]any, error) {
 		vals := tx.rows.Alloc(n + 1)
 		copy(vals, old)
 		vals[n] = col.Default
-		return vals
+		return vals, nil
 	})
 }
 
@@ -132,11 +132,85 @@ func (tx *Tx) dropColumn(table, column string) error {
 		nd.ColIdx[c.Name] = i
 	}
 	n := len(nd.Cols)
-	return tx.rebuild(d, nd, colMap, func(old []any) []any {
+	return tx.rebuild(d, nd, colMap, func(old []any) ([]any, error) {
 		vals := tx.rows.Alloc(n)
 		copy(vals, old[:pos])
 		copy(vals[pos:], old[pos+1:])
-		return vals
+		return vals, nil
+	})
+}
+
+// ColumnType is what SetColumnType makes of a column: its type, with the
+// precision and scale of a Decimal, and its default (nil for none).
+type ColumnType struct {
+	Type             Type
+	Precision, Scale int
+	Default          any
+}
+
+// SetColumnType changes the type of a column, as SQL's ALTER COLUMN ...
+// TYPE does: convert gives each row's new value of the column from the
+// row's values as stored, in column order (it must not modify them), and
+// the value is coerced to the new type as Insert coerces it. The column
+// keeps its name, place and NOT NULL. Changing a type rewrites every row
+// and rebuilds the table's indexes (O(rows × indexes)).
+//
+// Returns ErrNoTable; ErrNoColumn; ErrSchema for an invalid type or
+// default, an auto-increment column, or a column a relation uses on
+// either side (the types of a relation's columns must match); a
+// *ConstraintError for a row the change breaks (ErrNotNull, ErrUnique);
+// convert's error, or ErrType for a value the new type does not take,
+// naming the row's key. On error the table is unchanged.
+func (tx *Tx) SetColumnType(table, column string, ct ColumnType, convert func(row []any) (any, error)) error {
+	return tx.alter("set column type", func() error { return tx.setColumnType(table, column, ct, convert) })
+}
+
+func (tx *Tx) setColumnType(table, column string, ct ColumnType, convert func(row []any) (any, error)) error {
+	d, err := tx.alterable(table)
+	if err != nil {
+		return err
+	}
+	pos, ok := d.ColIdx[column]
+	if !ok {
+		return fmt.Errorf("%w: %q of table %q", ErrNoColumn, column, table)
+	}
+	old := d.Cols[pos]
+	if old.AutoInc {
+		return fmt.Errorf("%w: table %q: column %q auto-increments", ErrSchema, table, column)
+	}
+	for _, fk := range append(slices.Clip(d.FKs), d.Refs...) {
+		if fk.Child == table && slices.Contains(fk.ChildCols, pos) || fk.Parent == table && slices.Contains(fk.ParentCols, pos) {
+			return fmt.Errorf("%w: table %q: column %q is in relation %q", ErrSchema, table, column, fk.Name)
+		}
+	}
+	col, err := catalog.CompileColumn(table, catalog.Column{Name: old.Name, Type: ct.Type, NotNull: old.NotNull, Default: ct.Default,
+		Precision: ct.Precision, Scale: ct.Scale})
+	if err != nil {
+		return err
+	}
+	nd := cloneColumns(d)
+	nd.Cols[pos] = col
+	colMap := make([]int, len(d.Cols))
+	for i := range colMap {
+		colMap[i] = i
+	}
+	n := len(d.Cols)
+	return tx.rebuild(d, nd, colMap, func(row []any) ([]any, error) {
+		v, err := convert(row)
+		if err == nil {
+			v, err = catalog.Coerce(&col, v)
+		}
+		if err != nil {
+			key := make([]any, len(d.PK))
+			for i, p := range d.PK {
+				key[i] = row[p]
+			}
+			return nil, fmt.Errorf("row %s: %w", catalog.RenderKey(d.ColNames(d.PK), key), err)
+		}
+		vals := tx.rows.Alloc(n)
+		copy(vals, row)
+		vals[pos] = v
+		return vals, nil
 	})
 }
 
@@ -461,7 +535,7 @@ func copyFK(fk *catalog.FK) *catalog.FK {
 // New trees, rather than rewritten ones, keep a durable log's replay
 // simple: the commit's catalog names trees that hold only rows of the new
 // shape.
-func (tx *Tx) rebuild(d, nd *catalog.Table, colMap []int, reshape func(old []any) []any) error {
+func (tx *Tx) rebuild(d, nd *catalog.Table, colMap []int, reshape func(old []any) ([]any, error)) error {
 	pk, ok := mapColumns(d.PK, colMap)
 	if !ok {
 		return fmt.Errorf("%w: table %q: the primary key loses a column", ErrSchema, d.Name)
@@ -470,7 +544,7 @@ func (tx *Tx) rebuild(d, nd *catalog.Table, colMap []int, reshape func(old []any
 }
 
 // rebuildKeyed is rebuild with the primary key pk (positions in nd).
-func (tx *Tx) rebuildKeyed(d, nd *catalog.Table, colMap, pk []int, reshape func(old []any) []any) error {
+func (tx *Tx) rebuildKeyed(d, nd *catalog.Table, colMap, pk []int, reshape func(old []any) ([]any, error)) error {
 	nd.PK = pk
 	nd.AutoInc = -1
 	for i := range nd.Cols {
@@ -514,7 +588,10 @@ func (tx *Tx) rebuildKeyed(d, nd *catalog.Table, colMap, pk []int, reshape func(
 	}
 	var err error
 	tx.t.Scan(d.Primary, nil, nil, false /* reverse */, func(e index.Entry) bool {
-		_, err = tx.insertRow(nd, reshape(catalog.RowOf(e.Val)))
+		var vals []any
+		if vals, err = reshape(catalog.RowOf(e.Val)); err == nil {
+			_, err = tx.insertRow(nd, vals)
+		}
 		return err == nil
 	})
 	if err != nil {
@@ -599,10 +676,10 @@ func (tx *Tx) SetPrimaryKey(table, name string, columns ...string) error {
 			colMap[i] = i
 		}
 		n := len(d.Cols)
-		err = tx.rebuildKeyed(d, nd, colMap, pk, func(old []any) []any {
+		err = tx.rebuildKeyed(d, nd, colMap, pk, func(old []any) ([]any, error) {
 			vals := tx.rows.Alloc(n)
 			copy(vals, old)
-			return vals
+			return vals, nil
 		})
 		var ce *ConstraintError
 		if errors.As(err, &ce) && ce.Kind == ErrUnique {
@@ -662,12 +739,12 @@ func (tx *Tx) DropPrimaryKey(table, rowID string) error {
 			colMap[i] = i
 		}
 		var rows int64
-		err = tx.rebuildKeyed(d, nd, colMap, []int{n}, func(old []any) []any {
+		err = tx.rebuildKeyed(d, nd, colMap, []int{n}, func(old []any) ([]any, error) {
 			rows++
 			vals := tx.rows.Alloc(n + 1)
 			copy(vals, old)
 			vals[n] = rows
-			return vals
+			return vals, nil
 		})
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/reldb/reldb/engine"
@@ -122,6 +123,67 @@ books:
   books(id=11, title=Lathe of Heaven, pages=NULL)
   books(id=12, title=Kindred, pages=264)
 `},
+		{name: "set column type, converting", op: func(tx *engine.Tx) error {
+			return tx.SetColumnType("books", "pages", engine.ColumnType{Type: engine.Text, Default: "?"}, func(row []any) (any, error) {
+				if row[3] == nil {
+					return nil, nil
+				}
+				return fmt.Sprintf("%d p.", row[3]), nil
+			})
+		}, wantDump: `authors:
+  authors(id=1, name=Le Guin)
+  authors(id=2, name=Butler)
+books:
+  books(id=10, author_id=1, title=The Dispossessed, pages=387 p.)
+  books(id=11, author_id=1, title=Lathe of Heaven, pages=NULL)
+  books(id=12, author_id=2, title=Kindred, pages=264 p.)
+`},
+		{name: "set column type to decimal, coerced to the scale", op: func(tx *engine.Tx) error {
+			return tx.SetColumnType("books", "pages", engine.ColumnType{Type: engine.Decimal, Precision: 6, Scale: 1}, func(row []any) (any, error) {
+				if row[3] == nil {
+					return nil, nil
+				}
+				return fmt.Sprintf("%d.04", row[3]), nil
+			})
+		}, wantDump: `authors:
+  authors(id=1, name=Le Guin)
+  authors(id=2, name=Butler)
+books:
+  books(id=10, author_id=1, title=The Dispossessed, pages=387.0)
+  books(id=11, author_id=1, title=Lathe of Heaven, pages=NULL)
+  books(id=12, author_id=2, title=Kindred, pages=264.0)
+`},
+		{name: "set column type, a conversion fails", op: func(tx *engine.Tx) error {
+			return tx.SetColumnType("books", "pages", engine.ColumnType{Type: engine.Text}, func(row []any) (any, error) {
+				if row[0] == int64(12) {
+					return nil, engine.ErrInvalidArgument
+				}
+				return "x", nil
+			})
+		}, wantErr: engine.ErrInvalidArgument},
+		{name: "set column type, a value of another type", op: func(tx *engine.Tx) error {
+			return tx.SetColumnType("books", "pages", engine.ColumnType{Type: engine.Int}, func(row []any) (any, error) {
+				return "many", nil
+			})
+		}, wantErr: engine.ErrType},
+		{name: "set column type, a unique index breaks", op: func(tx *engine.Tx) error {
+			return tx.SetColumnType("authors", "name", engine.ColumnType{Type: engine.Text}, func(row []any) (any, error) {
+				return "same", nil
+			})
+		}, wantErr: engine.ErrUnique, wantCode: "23505"},
+		{name: "set column type of a relation's column", op: func(tx *engine.Tx) error {
+			return tx.SetColumnType("books", "author_id", engine.ColumnType{Type: engine.Text}, func(row []any) (any, error) {
+				return "1", nil
+			})
+		}, wantErr: engine.ErrSchema},
+		{name: "set column type of a referenced column", op: func(tx *engine.Tx) error {
+			return tx.SetColumnType("authors", "id", engine.ColumnType{Type: engine.Float}, func(row []any) (any, error) {
+				return 1.5, nil
+			})
+		}, wantErr: engine.ErrSchema},
+		{name: "set column type of a missing column", op: func(tx *engine.Tx) error {
+			return tx.SetColumnType("books", "isbn", engine.ColumnType{Type: engine.Text}, func(row []any) (any, error) { return nil, nil })
+		}, wantErr: engine.ErrNoColumn},
 		{name: "drop primary key column", op: func(tx *engine.Tx) error {
 			return tx.DropColumn("books", "id")
 		}, wantErr: engine.ErrSchema},

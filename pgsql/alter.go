@@ -1,10 +1,14 @@
 package pgsql
 
 import (
+	"bytes"
 	"errors"
 	"maps"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/cockroachdb/apd/v3"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -830,10 +834,17 @@ func (a *alteration) setNotNull(c *ir.SetColumnNotNull) error {
 	return a.tx.DropNotNull(a.table, c.Column)
 }
 
-// setType is ALTER COLUMN TYPE to a type stored as the column already is
-// (integer to bigint, varchar(n) to text or to varchar(m)) when every
-// value fits unchanged: the declaration changes, the rows do not. Values
-// that do not fit fail as an assignment would (22001, 22003).
+// setType is ALTER COLUMN ... TYPE [USING]: each row's value becomes the
+// USING expression's over the row (the column itself without one), cast
+// to the new type by assignment as an INSERT would; the column's
+// constant DEFAULT is cast with it. Without USING, a column whose type
+// has no assignment cast to the new one is 42804 with PostgreSQL's hint,
+// as is a DEFAULT that cannot follow, whatever the rows hold. A change
+// that keeps every stored value changes only the declaration; one that
+// changes them rewrites the table (engine.Tx.SetColumnType) and checks
+// its CHECK constraints again. A column a foreign key uses keeps its
+// storage (integer to bigint, varchar to text) or is 0A000, and an
+// identity or serial column's type is 0A000.
 func (a *alteration) setType(c *ir.SetColumnType) error {
 	ts, err := a.schema()
 	if err != nil {
@@ -847,32 +858,177 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 	if err != nil {
 		return err
 	}
-	col := ts.def.Columns[i]
-	if c.Using != nil || typ.engineType() != col.Type || typ.prec != col.Precision || typ.scale != col.Scale {
-		return pgerr.Unsupported("ALTER COLUMN ... TYPE that changes how the column is stored")
+	col, from := ts.def.Columns[i], ts.types[i]
+	if c.Using == nil && !assignable(from, typ) {
+		return &Error{Code: pgerr.DatatypeMismatch, Message: `column "` + c.Column + `" cannot be cast automatically to type ` + formatTypeName(typ, false),
+			Hint: `You might need to specify "USING ` + ir.Ident(c.Column) + "::" + formatTypeName(typ, true) + `".`}
 	}
-	from := ts.types[i]
-	err = a.tx.Query(a.table).Each(func(r engine.Record) error {
-		v := r.Values()[i]
-		if v == nil {
-			return nil
+	if col.Default != nil && !assignable(from, typ) {
+		return &Error{Code: pgerr.DatatypeMismatch, Message: `default for column "` + c.Column + `" cannot be cast automatically to type ` + formatTypeName(typ, false)}
+	}
+	if err := a.inKeyOrIndex(ts, c.Column, typ); err != nil {
+		return err
+	}
+	if v := a.viewReading(c.Column); v != "" {
+		return &Error{Code: pgerr.FeatureNotSupported, Message: "cannot alter type of a column used by a view or rule",
+			Detail: "rule _RETURN on view " + v + ` depends on column "` + c.Column + `"`}
+	}
+	ev := &evaluator{q: &queryEnv{s: a.s, tx: a.tx}}
+	sc := newScope(ts, a.table)
+	rowEv := ev.with(sc)
+	expr := c.Using
+	if expr == nil {
+		expr = &ir.ColumnRef{Column: c.Column}
+	}
+	if c.Using != nil {
+		// The USING expression's type, from a row of NULLs: PostgreSQL
+		// refuses one that does not assign to the new type before it
+		// reads a row. An expression that fails on NULLs is left to the
+		// rows.
+		sc.row = make([]any, len(ts.def.Columns))
+		if _, t, err := rowEv.eval(expr); err == nil && !assignable(t, typ) {
+			return &Error{Code: pgerr.DatatypeMismatch, Message: `result of USING clause for column "` + c.Column + `" cannot be cast automatically to type ` + formatTypeName(typ, false),
+				Hint: "You might need to add an explicit cast."}
 		}
-		got, err := cast(v, from, typ, false /* explicit */)
+	}
+	convert := func(row []any) (any, error) {
+		sc.row = row
+		v, t, err := rowEv.eval(expr)
+		if err != nil {
+			return nil, err
+		}
+		out, err := cast(v, t, typ, false /* explicit */)
+		if err != nil {
+			return nil, err
+		}
+		return storedValue(typ, out), nil
+	}
+	// A change that keeps every stored value is only the declaration's.
+	same := typ.engineType() == col.Type && typ.prec == col.Precision && typ.scale == col.Scale
+	if same {
+		err = a.tx.Query(a.table).Each(func(r engine.Record) error {
+			row := r.Values()
+			v, err := convert(row)
+			if err != nil {
+				return err
+			}
+			if !sameValue(v, row[i]) {
+				same = false
+				return errStop
+			}
+			return nil
+		})
+		if err != nil && err != errStop {
+			return err
+		}
+	}
+	if !same {
+		def, err := cast(col.Default, from, typ, false /* explicit */)
 		if err != nil {
 			return err
 		}
-		if text, _ := (Column{typ: typ}).Format(got); text != func() string { t, _ := (Column{typ: from}).Format(v); return t }() {
-			return pgerr.Unsupported("ALTER COLUMN ... TYPE that changes stored values")
+		ct := engine.ColumnType{Type: typ.engineType(), Precision: typ.prec, Scale: typ.scale, Default: storedValue(typ, def)}
+		if err := a.tx.SetColumnType(a.table, c.Column, ct, convert); err != nil {
+			var ee *Error
+			if errors.As(err, &ee) {
+				return ee // the conversion's own, unwrapped
+			}
+			if errors.Is(err, engine.ErrSchema) {
+				return pgerr.Unsupported("ALTER COLUMN ... TYPE of a column a foreign key or identity uses that changes how it is stored")
+			}
+			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	td := a.decl()
 	td.types[c.Column] = typ
 	a.s.setDecl(a.table, td)
+	if same {
+		return nil
+	}
+	ts, err = a.schema()
+	if err != nil {
+		return err
+	}
+	for _, k := range ts.checks {
+		if err := a.checkRows(ts, k); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// errStop ends a scan early.
+var errStop = errors.New("stop")
+
+// sameValue reports whether two stored values are the same value.
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case *apd.Decimal:
+		y, ok := b.(*apd.Decimal)
+		return ok && x.Cmp(y) == 0 && x.Exponent == y.Exponent
+	case []byte:
+		y, ok := b.([]byte)
+		return ok && bytes.Equal(x, y)
+	case time.Time:
+		y, ok := b.(time.Time)
+		return ok && x.Equal(y)
+	}
+	return a == b
+}
+
+// assignable reports whether PostgreSQL casts a value of type from to
+// type to in an assignment: between numeric types, between date and
+// timestamp types, to a string type from any, json to jsonb and back,
+// and between the same type with other modifiers (arrays element-wise).
+func assignable(from, to sqlType) bool {
+	if from.array != to.array {
+		return to.isText() && !to.array
+	}
+	numeric := func(t sqlType) bool { return t.isInt() || t.kind == kNumeric || t.kind == kFloat4 || t.kind == kFloat8 }
+	switch {
+	case from.kind == kUnknown, from.kind == to.kind && (from.kind != kEnum || from.enum == to.enum):
+		return true
+	case to.isText() && !to.array:
+		return true
+	case from.isText() && to.isText():
+		return true
+	case numeric(from) && numeric(to), timeKind(from) && timeKind(to):
+		return true
+	case (from.kind == kJSON || from.kind == kJSONB) && (to.kind == kJSON || to.kind == kJSONB):
+		return true
+	}
+	return false
+}
+
+// viewReading returns the name of a view that reads the table's column
+// (by name, or through a *), "" if none does.
+func (a *alteration) viewReading(column string) string {
+	for _, n := range a.s.viewNames(a.tx) {
+		v, _, _ := a.s.viewNamed(a.tx, ir.QualName{Name: n})
+		if v == nil || !slices.Contains(v.deps, a.table) {
+			continue
+		}
+		for _, r := range columnRefs(v.query) {
+			if r.Star || r.Column == column {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
+// inKeyOrIndex refuses, as CREATE INDEX would, a new type for a column of
+// a key or an index that keys cannot hold.
+func (a *alteration) inKeyOrIndex(ts *tableSchema, column string, typ sqlType) error {
+	types := map[string]sqlType{column: typ}
+	in := slices.Contains(ts.def.PrimaryKey, column)
+	for _, ix := range ts.def.Indexes {
+		in = in || slices.Contains(ix.Columns, column)
+	}
+	if !in {
+		return nil
+	}
+	return keyTypes([]string{column}, types)
 }
 
 // renameTable is RENAME TO: the declaration moves with the table.

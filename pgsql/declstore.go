@@ -562,6 +562,18 @@ func decodeView(rec *viewRecord) (*viewDef, error) {
 // canonical form have their * at the same positions.
 func starRefs(st *ir.Select) []*ir.ColumnRef {
 	var out []*ir.ColumnRef
+	for _, r := range columnRefs(st) {
+		if r.Star {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// columnRefs returns the column references of a query, at any depth, in
+// the order of a walk of its tree.
+func columnRefs(st *ir.Select) []*ir.ColumnRef {
+	var out []*ir.ColumnRef
 	seen := map[*ir.ColumnRef]bool{}
 	refType := reflect.TypeFor[*ir.ColumnRef]()
 	var walk func(v reflect.Value)
@@ -573,7 +585,7 @@ func starRefs(st *ir.Select) []*ir.ColumnRef {
 			}
 			if v.Type() == refType && v.CanInterface() {
 				r := v.Interface().(*ir.ColumnRef)
-				if r.Star && !seen[r] {
+				if !seen[r] {
 					seen[r] = true
 					out = append(out, r)
 				}

@@ -82,6 +82,20 @@ func TestSession_Declarations_SurviveReopen(t *testing.T) {
 				[][]string{{"lots_parent", "f", "FOREIGN KEY (parent) REFERENCES lots(id) NOT VALID"}, {"lots_qty", "t", "CHECK ((qty > 0))"}}}},
 		},
 		{
+			name: "column type rewritten",
+			before: [][2]string{
+				{`CREATE TABLE prices (id integer PRIMARY KEY, cents text NOT NULL)`, "CREATE TABLE"},
+				{`CREATE INDEX prices_cents ON prices (cents)`, "CREATE INDEX"},
+				{`INSERT INTO prices VALUES (1, '250'), (2, '1999')`, "INSERT 0 2"},
+				{`ALTER TABLE prices ALTER COLUMN cents TYPE numeric(8,2) USING cents::numeric / 100`, "ALTER TABLE"},
+			},
+			after: [][2]string{
+				{`INSERT INTO prices VALUES (3, 'x')`, "ERROR 22P02"},
+				{`INSERT INTO prices VALUES (3, 0.5)`, "INSERT 0 1"},
+			},
+			queries: []query{{`SELECT id, cents FROM prices WHERE cents > 1 ORDER BY cents`, [][]string{{"1", "2.50"}, {"2", "19.99"}}}},
+		},
+		{
 			name:   "declared types",
 			before: [][2]string{{`CREATE TABLE names (id int4 PRIMARY KEY, small int2, name varchar(5), code char(3), price numeric(6,2), at timestamp, u uuid, d date, r real)`, "CREATE TABLE"}},
 			after: [][2]string{

@@ -25,8 +25,10 @@
 // pg_constraint until VALIDATE CONSTRAINT), DROP CONSTRAINT [IF
 // EXISTS] [CASCADE] (the primary key too), RENAME TO, RENAME COLUMN,
 // RENAME CONSTRAINT, ALTER COLUMN SET / DROP DEFAULT, SET / DROP NOT NULL,
-// and ALTER COLUMN TYPE between types stored alike (integer to bigint,
-// varchar(n) to text or varchar(m)) when every value fits; ALTER INDEX [IF
+// and ALTER COLUMN TYPE [USING], which rewrites the rows as PostgreSQL
+// casts them (42804 where PostgreSQL needs USING; the column of a foreign
+// key may only change between types stored alike, integer to bigint or
+// varchar(n) to text); ALTER INDEX [IF
 // EXISTS] … RENAME TO; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
 // ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING / DO UPDATE SET …
 // [WHERE …] and RETURNING; UPDATE … SET … [FROM …] WHERE and DELETE …

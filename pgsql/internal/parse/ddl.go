@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"strings"
+
 	"github.com/pgplex/pgparser/nodes"
 
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -529,12 +531,11 @@ func (t *translator) alterCmd(c *nodes.AlterTableCmd) (ir.AlterCmd, error) {
 		if err != nil {
 			return nil, err
 		}
-		// pgparser v0.2.0 drops the USING expression: refuse a text that
-		// has one rather than alter without it.
-		if t.src.hasKeyword("using") {
-			return nil, unsupported("ALTER TABLE ... ALTER COLUMN ... TYPE ... USING")
+		using, err := t.usingExpr()
+		if err != nil {
+			return nil, err
 		}
-		return &ir.SetColumnType{Column: c.Name, Type: typ}, nil
+		return &ir.SetColumnType{Column: c.Name, Type: typ, Using: using}, nil
 	}
 	if name, ok := alterNames[nodes.AlterTableType(c.Subtype)]; ok {
 		return nil, unsupportedf("ALTER TABLE ... %s", name)
@@ -684,4 +685,116 @@ func stringNodes(parts []string) []nodes.Node {
 		out[i] = &nodes.String{Str: p}
 	}
 	return out
+}
+
+// usingExpr returns the USING expression of the next ALTER COLUMN ...
+// TYPE command of the statement being translated, or nil when it has
+// none. pgparser v0.2.0 parses USING but drops its expression (and the
+// type's location), so it is read back from the statement's text: the
+// commands are cut at its top-level commas, and in the k-th that reads
+// ALTER [COLUMN] name [SET DATA] TYPE, the expression runs from the token
+// after a top-level USING to the command's end. It is parsed as a select
+// list item.
+func (t *translator) usingExpr() (ir.Expr, error) {
+	k := t.typeCmds
+	t.typeCmds++
+	if !t.src.hasKeyword("using") {
+		return nil, nil
+	}
+	spans := t.src.spans()
+	if len(spans) != t.stmts || t.stmt >= len(spans) {
+		return nil, pgerr.New(pgerr.InternalError, "ALTER COLUMN ... TYPE ... USING: statement %d not found", t.stmt)
+	}
+	text, ok := t.src.alterTypeUsing(spans[t.stmt], k)
+	if !ok {
+		return nil, pgerr.New(pgerr.InternalError, "ALTER COLUMN ... TYPE ... USING: command %d not found", k)
+	}
+	if text == "" {
+		return nil, nil
+	}
+	stmts, perr := parse("SELECT " + text)
+	if perr != nil {
+		return nil, perr
+	}
+	sel, ok := stmts[0].(*ir.Select)
+	if len(stmts) != 1 || !ok || len(sel.Targets) != 1 || sel.From != nil || sel.Where != nil {
+		return nil, unsupported("USING expression " + text)
+	}
+	return sel.Targets[0].Expr, nil
+}
+
+// alterTypeUsing returns the text of the USING expression of the k-th
+// ALTER [COLUMN] name [SET DATA] TYPE command in the statement sp, "" if
+// it has none; ok is false when there is no such command.
+func (s *source) alterTypeUsing(sp Span, k int) (string, bool) {
+	var cmds [][]token // the statement's tokens, cut at top-level commas
+	var cur []token
+	depth := 0
+	for _, tk := range s.toks {
+		if tk.start < sp.Start || tk.end > sp.End {
+			continue
+		}
+		if tk.kind == tokPunct {
+			switch s.sql[tk.start] {
+			case '(', '[':
+				depth++
+			case ')', ']':
+				depth--
+			case ',':
+				if depth == 0 {
+					cmds = append(cmds, cur)
+					cur = nil
+					continue
+				}
+			}
+		}
+		cur = append(cur, tk)
+	}
+	cmds = append(cmds, cur)
+	word := func(tk token, w string) bool {
+		return tk.kind == tokIdent && strings.EqualFold(s.sql[tk.start:tk.end], w)
+	}
+	for _, cmd := range cmds {
+		typeAt := -1
+		for i := 0; i+2 < len(cmd) && typeAt < 0; i++ {
+			if !word(cmd[i], "alter") {
+				continue
+			}
+			j := i + 1
+			if word(cmd[j], "column") {
+				j++
+			}
+			j++ // the column's name
+			if j+1 < len(cmd) && word(cmd[j], "set") && word(cmd[j+1], "data") {
+				j += 2
+			}
+			if j < len(cmd) && word(cmd[j], "type") {
+				typeAt = j
+			}
+		}
+		if typeAt < 0 {
+			continue
+		}
+		if k > 0 {
+			k--
+			continue
+		}
+		depth := 0
+		for i := typeAt + 1; i < len(cmd); i++ {
+			tk := cmd[i]
+			if tk.kind == tokPunct {
+				switch s.sql[tk.start] {
+				case '(', '[':
+					depth++
+				case ')', ']':
+					depth--
+				}
+			}
+			if depth == 0 && word(tk, "using") && i+1 < len(cmd) {
+				return s.sql[cmd[i+1].start:cmd[len(cmd)-1].end], true
+			}
+		}
+		return "", true
+	}
+	return "", false
 }

@@ -23,6 +23,8 @@ func FuzzParse(f *testing.F) {
 		"SELECT 'abc",
 		"SELECT $$a$$, E'\\'', /* c */ $1::text[]",
 		"BEGIN ISOLATION LEVEL SERIALIZABLE; SET CONSTRAINTS ALL DEFERRED; COMMIT",
+		"ALTER TABLE t ALTER COLUMN a TYPE numeric(6, 2) USING a / 100, ALTER b SET DATA TYPE text USING (b, ',')::text; SELECT 1",
+		"ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID, VALIDATE CONSTRAINT c",
 	} {
 		f.Add(s)
 	}

@@ -155,6 +155,11 @@ func TestParse_DDL(t *testing.T) {
 		{"alter column type",
 			"ALTER TABLE t ALTER COLUMN a TYPE bigint, ALTER b SET DATA TYPE varchar(5)",
 			[]string{"ALTER TABLE t ALTER COLUMN a TYPE int8, ALTER COLUMN b TYPE varchar(5)"}},
+		{"alter column type using",
+			"SELECT 1; ALTER TABLE t ADD COLUMN type text, ALTER COLUMN a TYPE numeric(6, 2) USING coalesce(a, 0) / 100, ALTER b TYPE int, " +
+				"ALTER c SET DATA TYPE text USING c || ',' || (a, b)::text; ALTER TABLE u ALTER \"using\" TYPE int USING \"using\"",
+			[]string{"SELECT 1", "ALTER TABLE t ADD COLUMN type text, ALTER COLUMN a TYPE numeric(6, 2) USING (COALESCE(a, 0) / 100), ALTER COLUMN b TYPE int4, " +
+				"ALTER COLUMN c TYPE text USING ((c || ',') || CAST(ROW(a, b) AS text))", "ALTER TABLE u ALTER COLUMN \"using\" TYPE int4 USING \"using\""}},
 		{"alter table add foreign key",
 			"ALTER TABLE books ADD CONSTRAINT fk FOREIGN KEY (author_id) REFERENCES authors (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
 			[]string{"ALTER TABLE books ADD CONSTRAINT fk FOREIGN KEY (author_id) REFERENCES authors (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED"}},

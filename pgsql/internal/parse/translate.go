@@ -15,6 +15,10 @@ import (
 type translator struct {
 	src  *source
 	used []bool // used[i]: parameter occurrence i became an ir.Param
+	// stmt is the index of the statement being translated, of stmts, and
+	// typeCmds counts its ALTER COLUMN ... TYPE commands so far (see
+	// usingExpr).
+	stmt, stmts, typeCmds int
 }
 
 func newTranslator(src *source) *translator {
