@@ -144,6 +144,8 @@ func (a *alteration) run(c ir.AlterCmd) error {
 		return nil
 	case *ir.ValidateConstraint:
 		return a.validateConstraint(c.Name)
+	case *ir.DropExpression:
+		return a.dropExpression(c)
 	}
 	return pgerr.Unsupported("ALTER TABLE " + c.String())
 }
@@ -179,6 +181,7 @@ func (a *alteration) decl() *tableDecl {
 	td.comments = maps.Clone(td.comments)
 	td.identity = maps.Clone(td.identity)
 	td.notValid = maps.Clone(td.notValid)
+	td.generated = maps.Clone(td.generated)
 	if td.types == nil {
 		// A table the Go API made: its columns get their storage's types,
 		// and every index is visible, as before.
@@ -236,10 +239,18 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 	if err != nil {
 		return err
 	}
+	if cd.Generated != nil {
+		if err := generationConflict(cd, a.table); err != nil { // generated.go
+			return err
+		}
+	}
 	if cd.Identity != nil {
 		return a.addSerialColumn(cd, typ)
 	}
 	col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.enginePrec(), Scale: typ.engineScale()}
+	if cd.Generated != nil {
+		col.NotNull = false // until the rows there have their values
+	}
 	var clock ir.Expr
 	switch {
 	case cd.Default != nil && volatile(cd.Default):
@@ -280,12 +291,99 @@ func (a *alteration) addColumn(c *ir.AddColumn) error {
 		td.defaults[cd.Name] = clock
 	}
 	td.types[cd.Name] = typ
+	if cd.Generated != nil {
+		if td.generated == nil {
+			td.generated = map[string]ir.Expr{}
+		}
+		td.generated[cd.Name] = cd.Generated
+	}
 	a.s.setDecl(a.table, td)
+	if cd.Generated != nil {
+		if err := a.addGenerated(cd); err != nil {
+			return err
+		}
+	}
 	for _, k := range cd.Constraints {
 		if err := a.addConstraint(k); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// addGenerated gives the rows already there the value of the generated
+// column cd just added, checking its expression first, and then makes it
+// NOT NULL if cd says so.
+func (a *alteration) addGenerated(cd ir.ColumnDef) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	if err := a.s.checkGeneration(ts, ts.index[cd.Name], cd.Generated); err != nil {
+		return err
+	}
+	if err := a.regenerate(); err != nil {
+		return err
+	}
+	if cd.NotNull {
+		return a.tx.SetNotNull(a.table, cd.Name)
+	}
+	return nil
+}
+
+// regenerate computes the generated columns of every row of the table
+// again, after a change that may change them.
+func (a *alteration) regenerate() error {
+	ts, err := a.schema()
+	if err != nil || ts.generated == nil {
+		return err
+	}
+	recs, err := a.tx.Query(a.table).All()
+	if err != nil {
+		return err
+	}
+	ev := &evaluator{q: &queryEnv{s: a.s, tx: a.tx}}
+	for _, r := range recs {
+		vals := r.Values()
+		old := slices.Clone(vals)
+		if err := ts.generate(vals, ev); err != nil {
+			return err
+		}
+		set := engine.Row{}
+		for i, e := range ts.generated {
+			if e != nil && !sameValue(vals[i], old[i]) {
+				set[ts.def.Columns[i].Name] = vals[i]
+			}
+		}
+		if len(set) > 0 {
+			if _, err := a.tx.Update(a.table, ts.key(old), set); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dropExpression is ALTER COLUMN ... DROP EXPRESSION [IF EXISTS]: a
+// generated column becomes an ordinary one that keeps its values.
+func (a *alteration) dropExpression(c *ir.DropExpression) error {
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	i, ok := ts.index[c.Column]
+	if !ok {
+		return a.noColumn(c.Column)
+	}
+	if ts.generatedAt(i) == nil {
+		if c.IfExists {
+			return nil
+		}
+		return &Error{Code: "55000", Message: `column "` + c.Column + `" of relation "` + a.table + `" is not a stored generated column`, Table: a.table}
+	}
+	td := a.decl()
+	delete(td.generated, c.Column)
+	a.s.setDecl(a.table, td)
 	return nil
 }
 
@@ -326,6 +424,24 @@ func (a *alteration) dropColumn(c *ir.DropColumn) error {
 			return err
 		}
 	}
+	// A generated column that reads the column depends on it: CASCADE
+	// drops it too, as PostgreSQL does (with a NOTICE).
+	var dependents []string
+	for i, e := range ts.generated {
+		if e != nil && mentions(e, c.Name) {
+			dependents = append(dependents, ts.def.Columns[i].Name)
+		}
+	}
+	if len(dependents) > 0 && !c.Cascade {
+		return &Error{Code: "2BP01", Message: `cannot drop column ` + c.Name + ` of table ` + a.table + ` because other objects depend on it`,
+			Detail: `column ` + dependents[0] + ` of table ` + a.table + ` depends on column ` + c.Name + ` of table ` + a.table,
+			Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
+	}
+	for _, d := range dependents {
+		if err := a.dropColumn(&ir.DropColumn{Name: d}); err != nil {
+			return err
+		}
+	}
 	td := a.decl()
 	if err := a.tx.DropColumn(a.table, c.Name); err != nil {
 		return err
@@ -333,6 +449,7 @@ func (a *alteration) dropColumn(c *ir.DropColumn) error {
 	delete(td.types, c.Name)
 	delete(td.defaults, c.Name)
 	delete(td.identity, c.Name)
+	delete(td.generated, c.Name)
 	td.checks = slices.DeleteFunc(td.checks, func(k check) bool { return mentions(k.expr, c.Name) })
 	def, err := a.tx.Table(a.table)
 	if err != nil {
@@ -869,6 +986,12 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 	if err := a.inKeyOrIndex(ts, c.Column, typ); err != nil {
 		return err
 	}
+	for g, e := range ts.generated {
+		if e != nil && mentions(e, c.Column) {
+			return &Error{Code: pgerr.FeatureNotSupported, Message: "cannot alter type of a column used by a generated column",
+				Detail: `Column "` + c.Column + `" is used by generated column "` + ts.def.Columns[g].Name + `".`}
+		}
+	}
 	if v := a.viewReading(c.Column); v != "" {
 		return &Error{Code: pgerr.FeatureNotSupported, Message: "cannot alter type of a column used by a view or rule",
 			Detail: "rule _RETURN on view " + v + ` depends on column "` + c.Column + `"`}
@@ -944,6 +1067,9 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 	a.s.setDecl(a.table, td)
 	if same {
 		return nil
+	}
+	if err := a.regenerate(); err != nil {
+		return err
 	}
 	ts, err = a.schema()
 	if err != nil {
@@ -1102,6 +1228,19 @@ func (a *alteration) renameColumn(c *ir.RenameColumn) error {
 			return err
 		}
 		td.checks[i].expr = e
+	}
+	if e, ok := td.generated[c.Column]; ok {
+		delete(td.generated, c.Column)
+		td.generated[c.NewName] = e
+	}
+	for col, e := range td.generated {
+		if mentions(e, c.Column) {
+			e, err := renameRefs(e, c.Column, c.NewName)
+			if err != nil {
+				return err
+			}
+			td.generated[col] = e
+		}
 	}
 	a.s.setDecl(a.table, td)
 	return nil

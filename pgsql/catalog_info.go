@@ -97,7 +97,9 @@ func isColumns(c *catalogSnapshot) []map[string]any {
 			if typ.kind == kEnum {
 				m["udt_schema"], m["udt_name"] = "public", typ.enum.name // enum.go
 			}
-			if def, ok := columnDefault(t, i); ok {
+			if e := t.ts.generatedAt(i); e != nil {
+				m["is_generated"], m["generation_expression"] = "ALWAYS", generationText(t, i)
+			} else if def, ok := columnDefault(t, i); ok {
 				m["column_default"] = def
 			}
 			if k := t.ts.identityAt(i); k != 0 {
@@ -152,6 +154,8 @@ func columnDefault(t *catalogTable, i int) (string, bool) {
 	col := t.ts.def.Columns[i]
 	typ := t.ts.types[i]
 	switch {
+	case t.ts.generatedAt(i) != nil:
+		return generationText(t, i), true
 	case t.ts.identityAt(i) != 0:
 		return "", false // an identity column has its sequence and no DEFAULT
 	case col.AutoIncrement:
@@ -334,4 +338,15 @@ func isSequences(c *catalogSnapshot) []map[string]any {
 			"maximum_value": strconv.FormatInt(q.def.max, 10), "increment": strconv.FormatInt(q.def.incr, 10), "cycle_option": yes})
 	}
 	return out
+}
+
+// generationText is the text of generated column i's expression as
+// PostgreSQL deparses it (pg_get_expr of pg_attrdef.adbin,
+// information_schema's generation_expression).
+func generationText(t *catalogTable, i int) string {
+	e := t.ts.generatedAt(i)
+	if text, ok := tableExprText(t, e, false); ok {
+		return text
+	}
+	return e.String()
 }

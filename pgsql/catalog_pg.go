@@ -173,6 +173,9 @@ func pgAttribute(c *catalogSnapshot) []map[string]any {
 			_, hasDef := columnDefault(t, i)
 			a := attr(t.oid, i+1, col.Name, t.ts.types[i], col.NotNull, hasDef)
 			a["attidentity"] = t.ts.identityAt(i).String()
+			if t.ts.generatedAt(i) != nil {
+				a["attgenerated"] = "s"
+			}
 			out = append(out, a)
 		}
 		for _, ix := range t.indexes {

@@ -56,6 +56,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	var seqOpts map[string]*ir.SequenceOptions // identity columns' sequence options
 	var defaults map[string]ir.Expr
 	var identity map[string]identityKind
+	var generated map[string]ir.Expr
 	for _, cd := range st.Columns {
 		if err := systemColumnError(cd.Name); err != nil {
 			return res, err
@@ -68,6 +69,15 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 			return res, err
 		}
 		types[cd.Name] = typ
+		if cd.Generated != nil {
+			if err := generationConflict(cd, name); err != nil {
+				return res, err
+			}
+			if generated == nil {
+				generated = map[string]ir.Expr{}
+			}
+			generated[cd.Name] = cd.Generated
+		}
 		col := engine.Column{Name: cd.Name, Type: typ.engineType(), NotNull: cd.NotNull, Precision: typ.enginePrec(), Scale: typ.engineScale()}
 		if cd.Identity != nil {
 			if k := identityOf(cd); k != 0 {
@@ -191,13 +201,20 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	for _, ix := range t.Indexes {
 		indexes[ix.Name] = byConstraint
 	}
-	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes, identity: identity})
+	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes, identity: identity, generated: generated})
 	ts, err := s.schemaOf(tx, name)
 	if err != nil {
 		return res, err
 	}
 	if err := validateChecks(s, ts, checks); err != nil {
 		return res, err
+	}
+	for i, e := range ts.generated {
+		if e != nil {
+			if err := s.checkGeneration(ts, i, e); err != nil { // generated.go
+				return res, err
+			}
+		}
 	}
 	for _, k := range fks {
 		if err := s.createRelation(tx, name, t, k); err != nil {

@@ -177,6 +177,9 @@ type declRecord struct {
 	// NotValid lists the constraints added NOT VALID and not validated
 	// since, sorted; omitted when there are none.
 	NotValid []string `json:"not_valid,omitempty"`
+	// Generated are the generated columns' expressions, by column;
+	// omitted when there are none.
+	Generated map[string]string `json:"generated,omitempty"`
 }
 
 // seqRecord is a sequence's definition as stored (sequence.go).
@@ -257,6 +260,16 @@ func encodeDecl(td *tableDecl) (string, error) {
 		}
 	}
 	rec.NotValid = slices.Sorted(maps.Keys(td.notValid))
+	for c, e := range td.generated {
+		text, err := encodeExpr(e)
+		if err != nil {
+			return "", fmt.Errorf("generation expression of %q: %w", c, err)
+		}
+		if rec.Generated == nil {
+			rec.Generated = make(map[string]string, len(td.generated))
+		}
+		rec.Generated[c] = text
+	}
 	for c, k := range td.identity {
 		if rec.Identity == nil {
 			rec.Identity = make(map[string]string, len(td.identity))
@@ -336,6 +349,16 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 			}
 			td.defaults[c] = e
 		}
+	}
+	for c, text := range rec.Generated {
+		e, err := decodeExpr(text)
+		if err != nil {
+			return nil, fmt.Errorf("generation expression of %q: %w", c, err)
+		}
+		if td.generated == nil {
+			td.generated = make(map[string]ir.Expr, len(rec.Generated))
+		}
+		td.generated[c] = e
 	}
 	for _, name := range rec.NotValid {
 		if td.notValid == nil {

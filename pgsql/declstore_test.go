@@ -96,6 +96,19 @@ func TestSession_Declarations_SurviveReopen(t *testing.T) {
 			queries: []query{{`SELECT id, cents FROM prices WHERE cents > 1 ORDER BY cents`, [][]string{{"1", "2.50"}, {"2", "19.99"}}}},
 		},
 		{
+			name: "generated column",
+			before: [][2]string{
+				{`CREATE TABLE lines (id integer PRIMARY KEY, qty integer, price numeric(6,2), total numeric(8,2) GENERATED ALWAYS AS (qty * price) STORED)`, "CREATE TABLE"},
+				{`INSERT INTO lines (id, qty, price) VALUES (1, 2, 1.25)`, "INSERT 0 1"},
+			},
+			after: [][2]string{
+				{`INSERT INTO lines VALUES (2, 1, 1, 1)`, "ERROR 428C9"},
+				{`INSERT INTO lines (id, qty, price) VALUES (2, 3, 2)`, "INSERT 0 1"},
+				{`UPDATE lines SET qty = qty + 1 WHERE id = 1`, "UPDATE 1"},
+			},
+			queries: []query{{`SELECT id, total FROM lines ORDER BY id`, [][]string{{"1", "3.75"}, {"2", "6.00"}}}},
+		},
+		{
 			name:   "declared types",
 			before: [][2]string{{`CREATE TABLE names (id int4 PRIMARY KEY, small int2, name varchar(5), code char(3), price numeric(6,2), at timestamp, u uuid, d date, r real)`, "CREATE TABLE"}},
 			after: [][2]string{

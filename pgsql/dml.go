@@ -131,12 +131,18 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	if err != nil {
 		return res, err
 	}
+	if err := ts.checkGeneratedInsert(st, cols); err != nil { // generated.go
+		return res, err
+	}
 	var one [1]engine.Row // a VALUES list of one row, the common case, is built here
 	built, err := s.insertSource(tx, st, ts, cols, ignore, ev, one[:0])
 	if err != nil {
 		return res, err
 	}
 	if err := ts.fillDefaults(built, ev); err != nil {
+		return res, err
+	}
+	if err := ts.generateInsert(built, ev); err != nil {
 		return res, err
 	}
 	if st.OnConflict != nil {
@@ -479,6 +485,9 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	if err := ts.checkIdentityUpdate(st.Set, cols); err != nil {
 		return Result{}, err
 	}
+	if err := ts.checkGeneratedUpdate(st.Set, cols); err != nil {
+		return Result{}, err
+	}
 	sc, rows, err := s.targetRows(tx, ts, alias, st.From, st.Where, ev)
 	if err != nil {
 		return Result{}, err
@@ -505,6 +514,9 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 			old := joined[:len(ts.types)]
 			set, err := ts.setRow(rowEv, st.Set, cols)
 			if err != nil {
+				return err
+			}
+			if err := ts.generateUpdate(old, set, ev); err != nil {
 				return err
 			}
 			rec, err := tx.Update(table, ts.key(old), set)

@@ -176,8 +176,10 @@
 // The engine's catalog holds tables, columns with their storage types,
 // keys, indexes and relations; SQL declares more: each column's SQL type
 // (varchar(40), int4, timestamptz, uuid, ...), CHECK constraints, DEFAULTs
-// that read the clock or draw a uuid, which indexes SQL sees, COMMENT ON
-// texts, views and created extensions. pgsql keeps these declarations with the DB, changed in
+// that read the clock or draw a uuid, generated columns' expressions
+// (generated.go), constraints added NOT VALID, which indexes SQL sees,
+// COMMENT ON texts, views and created extensions. SQL's writes enforce
+// and compute them; the Go API's writes do not. pgsql keeps these declarations with the DB, changed in
 // the transaction of the DDL that made them. On a durable DB (opened with
 // engine.Options.Dir) they are also written, in that same engine
 // transaction, to an engine table named pg_reldb_declarations (one row per

@@ -72,8 +72,11 @@ type tableDecl struct {
 	// (enum.go).
 	enum *enumType
 	// notValid names the CHECK and foreign-key constraints added NOT VALID
-	// and not validated since (see alteration.addNotValid).
+	// and not validated since (see alteration.markValidity).
 	notValid map[string]bool
+	// generated are the generation expressions of the generated columns,
+	// by name (generated.go).
+	generated map[string]ir.Expr
 }
 
 // indexOrigin is how SQL came to know an index.
@@ -229,6 +232,9 @@ type tableSchema struct {
 	// identity is each column's identityKind, by position; nil when the
 	// table has no identity column.
 	identity []identityKind
+	// generated are the generation expressions of the generated columns
+	// (generated.go), by position; nil when the table has none.
+	generated []ir.Expr
 }
 
 // The engine requires a primary key; PostgreSQL does not. A table SQL
@@ -409,6 +415,12 @@ func (s *Session) buildSchema(tx *engine.Tx, name string, td *tableDecl) (*table
 				ts.defaults = make([]ir.Expr, len(def.Columns))
 			}
 			ts.defaults[i] = e
+		}
+		if e := td.generated[c.Name]; e != nil && ok {
+			if ts.generated == nil {
+				ts.generated = make([]ir.Expr, len(def.Columns))
+			}
+			ts.generated[i] = e
 		}
 		if k := td.identity[c.Name]; k != 0 {
 			if ts.identity == nil {

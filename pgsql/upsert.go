@@ -138,6 +138,9 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 	if err := ts.checkIdentityUpdate(oc.Set, cols); err != nil {
 		return err
 	}
+	if err := ts.checkGeneratedUpdate(oc.Set, cols); err != nil {
+		return err
+	}
 	sc := &scope{rels: []binding{{ts: ts, alias: alias}, {ts: ts, alias: "excluded", off: len(ts.types), qualified: true}}}
 	rowEv := ev.with(sc)
 	written := map[string]bool{}
@@ -176,6 +179,9 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 		}
 		set, err := ts.setRow(rowEv, oc.Set, cols)
 		if err != nil {
+			return err
+		}
+		if err := ts.generateUpdate(old, set, ev); err != nil {
 			return err
 		}
 		rec, err := tx.Update(ts.def.Name, ts.key(old), set)

@@ -59,16 +59,27 @@ type viewDeparser struct {
 // operator. An expression the deparser does not handle shows as its
 // canonical text in one pair.
 func checkClause(con *catalogConstraint, pretty bool) string {
-	ts := con.table.ts
-	rel := &viewRel{ref: con.table.name(), types: ts.types}
+	if text, ok := tableExprText(con.table, con.check, pretty); ok {
+		return "(" + text + ")"
+	}
+	return parenthesized(con.check)
+}
+
+// tableExprText deparses e, an expression over the columns of table t (a
+// CHECK constraint's, a generated column's), as ruleutils.c deparses it;
+// ok is false for an expression the deparser does not handle.
+func tableExprText(t *catalogTable, e ir.Expr, pretty bool) (string, bool) {
+	ts := t.ts
+	rel := &viewRel{ref: t.name(), types: ts.types}
 	for _, c := range ts.def.Columns {
 		rel.names = append(rel.names, c.Name)
 	}
 	d := &viewDeparser{rels: []*viewRel{rel}, bare: true, pretty: pretty}
-	if text, ok := d.boolean(con.check); ok {
-		return "(" + text + ")"
+	x, ok := d.expr(e)
+	if !ok || x.lit != "" || x.null {
+		return "", false
 	}
-	return parenthesized(con.check)
+	return x.text, true
 }
 
 // viewRel is one relation of the query's FROM: the name its columns are
@@ -680,10 +691,19 @@ func (d *viewDeparser) binary(e *ir.Binary) (dexpr, bool) {
 	case textOnly && (lf != "text" || !(rf == "text" || rf == "unknown")):
 		return dexpr{}, false
 	case e.Op == "||":
-		if !(lf == "text" || lf == "unknown") || !(rf == "text" || rf == "unknown") || (lf == "unknown" && rf == "unknown") {
+		ltext, rtext := lf == "text" || lf == "unknown", rf == "text" || rf == "unknown"
+		switch {
+		case lf == "unknown" && rf == "unknown", !ltext && !rtext:
+			return dexpr{}, false
+		case ltext && rtext:
+			l, r = d.toText(l), d.toText(r)
+		case ltext && rf != "":
+			l = d.toText(l) // textanycat: the other side stays as it is
+		case rtext && lf != "":
+			r = d.toText(r) // anytextcat
+		default:
 			return dexpr{}, false
 		}
-		l, r = d.toText(l), d.toText(r)
 		result = typText
 	case lf == "text" || rf == "text":
 		if !compare || !(lf == "text" || lf == "unknown") || !(rf == "text" || rf == "unknown") {

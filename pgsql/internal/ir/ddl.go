@@ -17,11 +17,14 @@ type CreateTable struct {
 // COLUMN. Column constraints other than NULL, NOT NULL, DEFAULT and
 // identity are in Constraints with Columns set to this column.
 type ColumnDef struct {
-	Name        string
-	Type        TypeName // serial types arrive as int2/int4/int8 with Identity
-	NotNull     bool     // NOT NULL written, or implied by serial or identity (not by PRIMARY KEY: the planner applies that)
-	Default     Expr     // nil when absent
-	Identity    *Identity
+	Name     string
+	Type     TypeName // serial types arrive as int2/int4/int8 with Identity
+	NotNull  bool     // NOT NULL written, or implied by serial or identity (not by PRIMARY KEY: the planner applies that)
+	Default  Expr     // nil when absent
+	Identity *Identity
+	// Generated is the expression of GENERATED ALWAYS AS (expr) STORED,
+	// nil for a column that is not generated.
+	Generated   Expr
 	Constraints []Constraint
 }
 
@@ -47,6 +50,9 @@ func (c ColumnDef) String() string {
 	}
 	if c.Default != nil {
 		b.WriteString(" DEFAULT " + c.Default.String())
+	}
+	if c.Generated != nil {
+		b.WriteString(" GENERATED ALWAYS AS (" + c.Generated.String() + ") STORED")
 	}
 	for _, k := range c.Constraints {
 		b.WriteString(" " + k.String())
@@ -341,6 +347,18 @@ type RenameColumn struct {
 type RenameConstraint struct {
 	Constraint, NewName string
 }
+
+// DropExpression is ALTER COLUMN c DROP EXPRESSION [IF EXISTS].
+type DropExpression struct {
+	Column   string
+	IfExists bool
+}
+
+func (c *DropExpression) String() string {
+	return "ALTER COLUMN " + Ident(c.Column) + " DROP EXPRESSION" + map[bool]string{true: " IF EXISTS"}[c.IfExists]
+}
+
+func (*DropExpression) alterCmd() {}
 
 // ValidateConstraint is VALIDATE CONSTRAINT name.
 type ValidateConstraint struct {

@@ -69,8 +69,6 @@ func (t *translator) columnDef(cd *nodes.ColumnDef) (ir.ColumnDef, error) {
 		return ir.ColumnDef{}, unsupported("COMPRESSION")
 	case cd.StorageName != "" || cd.Storage != 0:
 		return ir.ColumnDef{}, unsupported("STORAGE")
-	case cd.Generated != 0:
-		return ir.ColumnDef{}, unsupported("generated column (GENERATED ALWAYS AS)")
 	case items(cd.Fdwoptions) != nil:
 		return ir.ColumnDef{}, unsupported("column OPTIONS")
 	}
@@ -150,7 +148,15 @@ func (t *translator) columnDef(cd *nodes.ColumnDef) (ir.ColumnDef, error) {
 			}
 			out.NotNull = true
 		case nodes.CONSTR_GENERATED:
-			return ir.ColumnDef{}, unsupported("generated column (GENERATED ALWAYS AS)")
+			if k.GeneratedWhen != 'a' {
+				return ir.ColumnDef{}, pgerr.Syntax("for a generated column, GENERATED ALWAYS must be specified")
+			}
+			if out.Generated != nil {
+				return ir.ColumnDef{}, pgerr.Syntax("multiple generation clauses specified for column \"%s\"", cd.Colname)
+			}
+			if out.Generated, err = t.expr(k.RawExpr); err != nil {
+				return ir.ColumnDef{}, err
+			}
 		default:
 			c, err := t.constraint(k, []string{cd.Colname})
 			if err != nil {
@@ -509,6 +515,8 @@ func (t *translator) alterCmd(c *nodes.AlterTableCmd) (ir.AlterCmd, error) {
 		return &ir.DropConstraint{Name: c.Name, IfExists: c.Missing_ok, Cascade: cascade}, nil
 	case nodes.AT_ValidateConstraint:
 		return &ir.ValidateConstraint{Name: c.Name}, nil
+	case nodes.AT_DropExpression:
+		return &ir.DropExpression{Column: c.Name, IfExists: c.Missing_ok}, nil
 	case nodes.AT_ColumnDefault:
 		def, err := t.optExpr(c.Def)
 		if err != nil {

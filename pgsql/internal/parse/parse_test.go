@@ -155,6 +155,9 @@ func TestParse_DDL(t *testing.T) {
 		{"alter column type",
 			"ALTER TABLE t ALTER COLUMN a TYPE bigint, ALTER b SET DATA TYPE varchar(5)",
 			[]string{"ALTER TABLE t ALTER COLUMN a TYPE int8, ALTER COLUMN b TYPE varchar(5)"}},
+		{"generated column",
+			"CREATE TABLE t (a int, b int GENERATED ALWAYS AS (a * 2) STORED NOT NULL); ALTER TABLE t ADD COLUMN c text GENERATED ALWAYS AS (a::text) STORED",
+			[]string{"CREATE TABLE t (a int4, b int4 NOT NULL GENERATED ALWAYS AS ((a * 2)) STORED)", "ALTER TABLE t ADD COLUMN c text GENERATED ALWAYS AS (CAST(a AS text)) STORED"}},
 		{"alter column type using",
 			"SELECT 1; ALTER TABLE t ADD COLUMN type text, ALTER COLUMN a TYPE numeric(6, 2) USING coalesce(a, 0) / 100, ALTER b TYPE int, " +
 				"ALTER c SET DATA TYPE text USING c || ',' || (a, b)::text; ALTER TABLE u ALTER \"using\" TYPE int USING \"using\"",
