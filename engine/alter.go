@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/catalog"
@@ -137,6 +138,34 @@ func (tx *Tx) dropColumn(table, column string) error {
 		copy(vals, old[:pos])
 		copy(vals[pos:], old[pos+1:])
 		return vals, nil
+	})
+}
+
+// RestartSequence restarts the sequence of table's auto-increment
+// column, so that the next key it generates is 1, as PostgreSQL's
+// TRUNCATE ... RESTART IDENTITY does. Like it, the restart is
+// transactional: the table takes a new sequence, which it keeps if the
+// transaction commits and drops if it rolls back. Keys already in the
+// table stay: an insert that draws one of them fails with ErrUnique, as
+// after PostgreSQL's ALTER SEQUENCE ... RESTART. A durable database that
+// crashes after the commit resumes numbering past the keys its log
+// recorded for the old sequence: a gap, never a key drawn twice.
+//
+// Returns ErrNoTable; ErrSchema for a table without an auto-increment
+// column.
+func (tx *Tx) RestartSequence(table string) error {
+	return tx.alter("restart sequence", func() error {
+		d, err := tx.alterable(table)
+		if err != nil {
+			return err
+		}
+		if d.AutoInc < 0 {
+			return fmt.Errorf("%w: table %q has no auto-increment column", ErrSchema, table)
+		}
+		nd := d.Clone()
+		nd.Seq = new(atomic.Int64)
+		tx.putTable(nd)
+		return nil
 	})
 }
 

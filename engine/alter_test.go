@@ -768,3 +768,54 @@ func TestTx_RenameIndex_PrimaryKey(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "t_key", ce.Constraint)
 }
+
+// TestTx_RestartSequence ensures a restarted sequence numbers from 1 once
+// its transaction commits, and that a rollback keeps the old one.
+func TestTx_RestartSequence(t *testing.T) {
+	db := alterSchema(t, engine.Options{})
+	ctx := context.Background()
+	insertAuthor := func(tx *engine.Tx, name string) (any, error) {
+		r, err := tx.Insert("authors", engine.Row{"name": name})
+		if err != nil {
+			return nil, err
+		}
+		return r.Get("id"), nil
+	}
+	// Rolled back: the old sequence goes on (authors 1 and 2 exist).
+	require.ErrorIs(t, db.Update(ctx, func(tx *engine.Tx) error {
+		if err := tx.RestartSequence("authors"); err != nil {
+			return err
+		}
+		_, err := insertAuthor(tx, "Lem")
+		return err
+	}), engine.ErrUnique, "key 1 is taken")
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		id, err := insertAuthor(tx, "Lem")
+		assert.Equal(t, int64(3), id)
+		return err
+	}))
+	// Committed after the rows went: numbering starts again.
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		for _, id := range []int64{10, 11, 12} {
+			if err := tx.Delete("books", id); err != nil {
+				return err
+			}
+		}
+		for _, id := range []int64{1, 2, 3} {
+			if err := tx.Delete("authors", id); err != nil {
+				return err
+			}
+		}
+		return tx.RestartSequence("authors")
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		id, err := insertAuthor(tx, "Tokarczuk")
+		assert.Equal(t, int64(1), id)
+		return err
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		require.ErrorIs(t, tx.RestartSequence("books"), engine.ErrSchema)
+		require.ErrorIs(t, tx.RestartSequence("nope"), engine.ErrNoTable)
+		return nil
+	}))
+}

@@ -74,3 +74,28 @@ func TestSession_Exec_Truncate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, [][]any{{int64(0), int64(0)}}, res.Rows)
 }
+
+// Ensure TRUNCATE ... CASCADE truncates the tables that reference the ones
+// named, with a notice for each, and RESTART IDENTITY restarts their
+// serial and identity sequences only if the transaction commits.
+func TestSession_Exec_TruncateCascadeRestart(t *testing.T) {
+	s := newSession(t)
+	_, err := s.Exec(t.Context(), `CREATE TABLE p (id serial PRIMARY KEY); CREATE TABLE c (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, p_id int REFERENCES p);
+		INSERT INTO p DEFAULT VALUES; INSERT INTO p DEFAULT VALUES; INSERT INTO c (p_id) VALUES (1), (2)`)
+	require.NoError(t, err)
+	res, err := s.Exec(t.Context(), `TRUNCATE p RESTART IDENTITY CASCADE`)
+	require.NoError(t, err)
+	require.Len(t, res.Warnings, 1)
+	assert.Equal(t, "00000", res.Warnings[0].Code)
+	assert.Equal(t, `truncate cascades to table "c"`, res.Warnings[0].Message)
+	assert.Equal(t, [][]string{{"0", "0"}}, texts(t, s, `SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM c)`))
+	assert.Equal(t, [][]string{{"1"}}, texts(t, s, `INSERT INTO p DEFAULT VALUES RETURNING id`))
+	assert.Equal(t, [][]string{{"1"}}, texts(t, s, `INSERT INTO c (p_id) VALUES (1) RETURNING id`))
+	// Rolled back, the restart leaves the sequences where they were.
+	for _, sql := range []string{"BEGIN", "TRUNCATE c, p RESTART IDENTITY", "ROLLBACK"} {
+		_, err := s.Exec(t.Context(), sql)
+		require.NoError(t, err, sql)
+	}
+	assert.Equal(t, [][]string{{"2"}}, texts(t, s, `INSERT INTO p DEFAULT VALUES RETURNING id`))
+	assert.Equal(t, [][]string{{"2"}}, texts(t, s, `INSERT INTO c (p_id) VALUES (2) RETURNING id`))
+}

@@ -105,9 +105,11 @@
 // (see enum.go); the advisory lock functions; pg_sleep; SET [LOCAL],
 // SHOW, RESET, set_config and current_setting for the parameters clients
 // send (statement_timeout and lock_timeout honoured; a time zone other than
-// UTC is 0A000); TRUNCATE and
-// DROP TABLE … CASCADE (which drops the foreign keys referencing the
-// tables); VACUUM and ANALYZE, which check their tables and do nothing else
+// UTC is 0A000); TRUNCATE [RESTART IDENTITY] [CASCADE] (CASCADE truncates
+// the tables referencing those named, with PostgreSQL's notices; RESTART
+// IDENTITY restarts their serial and identity sequences, rolled back with
+// the transaction) and DROP TABLE … CASCADE (which drops the foreign keys
+// referencing the tables); VACUUM and ANALYZE, which check their tables and do nothing else
 // (reldb keeps no statistics and no dead rows).
 //
 // # Catalog

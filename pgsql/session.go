@@ -29,8 +29,10 @@ type Result struct {
 	// deleted itself (rows changed by cascades are not counted), or the
 	// rows a query returned.
 	RowsAffected int64
-	// Warnings are the warnings PostgreSQL would send with the result,
-	// such as 25P01 for a COMMIT outside a transaction.
+	// Warnings are the warnings and notices PostgreSQL would send with
+	// the result, such as 25P01 for a COMMIT outside a transaction; a
+	// notice's Code is 00000 (TRUNCATE ... CASCADE's "truncate cascades to
+	// table").
 	Warnings []*Error
 }
 

@@ -8,19 +8,15 @@ import (
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
 )
 
-// truncate is TRUNCATE [TABLE] t, ...: it deletes every row of the
-// tables, children before the parents they reference. As in PostgreSQL a
-// table referenced by a foreign key of a table not truncated with it is
-// 0A000. CASCADE and RESTART IDENTITY are 0A000 here: the engine cannot
-// restart a serial column's sequence.
+// truncate is TRUNCATE [TABLE] t, ... [RESTART IDENTITY] [CASCADE]: it
+// deletes every row of the tables, children before the parents they
+// reference. As in PostgreSQL a table referenced by a foreign key of a
+// table not truncated with it is 0A000, unless CASCADE, which truncates
+// those tables too, and theirs. RESTART IDENTITY restarts the sequences of
+// the tables' serial and identity columns (transactionally, as in
+// PostgreSQL).
 func (s *Session) truncate(tx *engine.Tx, st *ir.Truncate) (Result, error) {
 	res := Result{Tag: "TRUNCATE TABLE"}
-	switch {
-	case st.Cascade:
-		return res, pgerr.Unsupported("TRUNCATE ... CASCADE")
-	case st.RestartIdentity:
-		return res, pgerr.Unsupported("TRUNCATE ... RESTART IDENTITY")
-	}
 	var tables []*tableSchema
 	set := map[string]bool{}
 	for _, q := range st.Tables {
@@ -40,6 +36,20 @@ func (s *Session) truncate(tx *engine.Tx, st *ir.Truncate) (Result, error) {
 	rels, err := tx.Relations("")
 	if err != nil {
 		return res, err
+	}
+	for grew := st.Cascade; grew; {
+		grew = false
+		for _, r := range rels {
+			if set[r.Parent] && !set[r.Child] {
+				ts, err := s.schemaOf(tx, r.Child)
+				if err != nil {
+					return res, err
+				}
+				tables = append(tables, ts)
+				set[r.Child], grew = true, true
+				res.Warnings = append(res.Warnings, &Error{Code: "00000", Message: `truncate cascades to table "` + r.Child + `"`})
+			}
+		}
 	}
 	refs := map[string][]string{} // parent -> children
 	for _, r := range rels {
@@ -79,7 +89,38 @@ func (s *Session) truncate(tx *engine.Tx, st *ir.Truncate) (Result, error) {
 			}
 		}
 	}
+	if st.RestartIdentity {
+		for _, ts := range tables {
+			if err := s.restartIdentities(tx, ts); err != nil {
+				return res, err
+			}
+		}
+	}
 	return res, nil
+}
+
+// restartIdentities restarts the sequences of ts's serial and identity
+// columns: the engine's own of a serial primary key, and the sequences
+// the other columns own.
+func (s *Session) restartIdentities(tx *engine.Tx, ts *tableSchema) error {
+	for i, c := range ts.def.Columns {
+		if c.AutoIncrement && !ts.isHidden(i) {
+			if err := tx.RestartSequence(ts.def.Name); err != nil {
+				return err
+			}
+		}
+	}
+	for _, name := range s.declaredNames() {
+		def := s.decl(name).seq
+		if def == nil || def.ownerTable != ts.def.Name {
+			continue
+		}
+		restart := ir.SequenceOptions{Restart: &ir.SequenceBound{None: true}}
+		if err := s.defineSequence(tx, name, def, restart, seqStoreOf(s.db).current(def).last); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func truncateTable(tx *engine.Tx, ts *tableSchema) error {

@@ -83,6 +83,7 @@ func commitSeeds() [][]byte {
 		out = append(out, e.b)
 	}
 	add(&commitRecord{version: 1})
+	add(&commitRecord{version: 8, tables: []tableChanges{{primary: 4, seq: 2, restart: true}}})
 	add(&commitRecord{version: 7, tables: []tableChanges{{primary: 3, deletes: [][]byte{{0x12, 1}},
 		puts: [][]any{{int64(1), "a", nil, apd.New(5, -1), time.Unix(5, 0).UTC(), []byte("x"), true, 2.5}}}}})
 	next := treeCounter()

@@ -256,9 +256,11 @@ func (d *Store) flushAll() error {
 //	  follows (appendCatalog; what formats 1 and 2 wrote as a bool); 2 what
 //	  changed follows: uvarint number of tables dropped, then each one's
 //	  name, then the tables created or changed (appendCatalog)
-//	uvarint number of tables with row changes, then for each:
-//	  uvarint primary tree ID, uvarint the table's auto-increment sequence
-//	  (format 2 on), uvarint number of changes, then for each:
+//	uvarint number of tables with row changes or a restarted sequence,
+//	  then for each: uvarint primary tree ID, uvarint the table's
+//	  auto-increment sequence (format 2 on), a byte 1 if the commit
+//	  restarted the sequence (engine.Tx.RestartSequence), else 0 (format 5
+//	  on), uvarint number of changes, then for each:
 //	  0x00 and the primary key (delete; format 4 on, its integers in the
 //	  variable-length form), or 0x01 and the new row (put)
 //
@@ -280,6 +282,7 @@ func (d *Store) flushAll() error {
 // d.enc.
 func (d *Store) encodeCommit(c *txn.Changes) []byte {
 	r := commitRecord{version: c.Version}
+	var restarted []txn.TreeID
 	if cat := c.Tree(catalog.CatalogTree); cat != d.enc.catTree {
 		var keys [][]byte
 		c.Each(func(id txn.TreeID, whole bool, k [][]byte) {
@@ -288,7 +291,11 @@ func (d *Store) encodeCommit(c *txn.Changes) []byte {
 			}
 		})
 		r.schema = true
-		if dropped, changed, ok := d.setCatalogTree(cat, keys); ok {
+		var dropped []string
+		var changed []*catalog.Table
+		var ok bool
+		dropped, changed, ok, restarted = d.setCatalogTree(cat, keys)
+		if ok {
 			r.delta, r.dropped, r.changed = true, dropped, changed
 		} else {
 			r.catalog = changed
@@ -314,9 +321,27 @@ func (d *Store) encodeCommit(c *txn.Changes) []byte {
 		size += len(keys)
 	})
 	slices.SortFunc(r.tables, func(a, b tableChanges) int { return cmp.Compare(a.primary, b.primary) })
+	r.markRestarts(d, restarted)
 	e := enc{b: make([]byte, 0, 32+64*size)}
 	r.appendTo(&e)
 	return e.b
+}
+
+// markRestarts marks the tables of the record whose sequence the commit
+// restarted (their primary trees), adding an entry for a table without
+// row changes. The entries stay in primary tree order.
+//
+// REQUIRES: d.enc held.
+func (r *commitRecord) markRestarts(d *Store, restarted []txn.TreeID) {
+	for _, id := range restarted {
+		t := d.enc.byPrimary[id]
+		i, found := slices.BinarySearchFunc(r.tables, id, func(tc tableChanges, id txn.TreeID) int { return cmp.Compare(tc.primary, id) })
+		if !found {
+			r.tables = slices.Insert(r.tables, i, tableChanges{primary: id, seq: t.Seq.Load()})
+			d.enc.seqs[t.Seq] = r.tables[i].seq
+		}
+		r.tables[i].restart = true
+	}
 }
 
 // encodeSequences returns the record that logs the sequences that moved
@@ -377,6 +402,7 @@ func (r *commitRecord) appendTo(e *enc) {
 	for _, t := range r.tables {
 		e.uvarint(uint64(t.primary))
 		e.uvarint(uint64(max(t.seq, 0)))
+		e.bool(t.restart)
 		e.uvarint(uint64(len(t.deletes) + len(t.puts)))
 		for _, k := range t.deletes {
 			e.byte(0)
@@ -394,21 +420,28 @@ func (r *commitRecord) appendTo(e *enc) {
 // keys of it. It returns the tables that commit dropped (by name) and
 // created or changed, in key order, and true; or, with no earlier catalog
 // or no keys to go by, every table of cat and false: the record then logs
-// the whole catalog.
+// the whole catalog. restarted are the primary trees of the tables whose
+// sequence the commit replaced (engine.Tx.RestartSequence: the same
+// primary tree with another sequence).
 //
 // REQUIRES: d.enc held, or d not yet shared.
-func (d *Store) setCatalogTree(cat *index.Tree, keys [][]byte) (dropped []string, changed []*catalog.Table, delta bool) {
+func (d *Store) setCatalogTree(cat *index.Tree, keys [][]byte) (dropped []string, changed []*catalog.Table, delta bool, restarted []txn.TreeID) {
 	old := d.enc.catTree
 	d.enc.catTree = cat
 	if old == nil || len(keys) == 0 || d.enc.byPrimary == nil {
+		prev := d.enc.byPrimary
 		d.enc.byPrimary = make(map[txn.TreeID]*catalog.Table, cat.Len())
 		cat.Ascend(nil, nil, func(e index.Entry) bool {
 			t := catalog.TableOf(e.Val)
 			changed = append(changed, t)
 			d.enc.byPrimary[t.Primary] = t
+			if p := prev[t.Primary]; p != nil && p.Seq != t.Seq {
+				restarted = append(restarted, t.Primary)
+			}
 			return true
 		})
-		return nil, changed, false
+		slices.Sort(restarted)
+		return nil, changed, false, restarted
 	}
 	keys = slices.SortedFunc(slices.Values(keys), bytes.Compare)
 	for _, k := range keys {
@@ -427,15 +460,22 @@ func (d *Store) setCatalogTree(cat *index.Tree, keys [][]byte) (dropped []string
 		t := catalog.TableOf(e.Val)
 		changed = append(changed, t)
 		d.enc.byPrimary[t.Primary] = t
+		if had {
+			if p := catalog.TableOf(prev.Val); p.Primary == t.Primary && p.Seq != t.Seq {
+				restarted = append(restarted, t.Primary)
+			}
+		}
 	}
-	return dropped, changed, true
+	slices.Sort(restarted)
+	return dropped, changed, true, restarted
 }
 
 // commitFormat is the version of the commit record layout. Format 1
 // records (no sequences), format 2 records (a bool, then always the whole
-// catalog) and format 3 records (primary keys whose integers are in the
-// fixed 8-byte form, index.UpgradeLegacyKey) are still read.
-const commitFormat = 4
+// catalog), format 3 records (primary keys whose integers are in the
+// fixed 8-byte form, index.UpgradeLegacyKey) and format 4 records (no
+// sequence restarts) are still read.
+const commitFormat = 5
 
 // commitRecord is a decoded log record.
 type commitRecord struct {
@@ -453,6 +493,7 @@ type commitRecord struct {
 type tableChanges struct {
 	primary txn.TreeID
 	seq     int64    // the table's sequence when the commit was logged
+	restart bool     // the commit restarted the sequence (format 5)
 	deletes [][]byte // primary keys
 	puts    [][]any  // new rows
 }
@@ -490,6 +531,9 @@ func decodeCommitRows(b []byte, slab *catalog.RowSlab) (*commitRecord, error) {
 		tc := tableChanges{primary: txn.TreeID(d.uvarint())}
 		if f >= 2 {
 			tc.seq = int64(min(d.uvarint(), math.MaxInt64))
+		}
+		if f >= 5 {
+			tc.restart = d.bool()
 		}
 		m := d.count(2)
 		for range m {

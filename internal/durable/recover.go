@@ -325,6 +325,11 @@ func (s *Recovered) apply(r *commitRecord) error {
 		if t == nil {
 			return fmt.Errorf("%w: changes to tree %d, which is no table's", ErrCorrupt, tc.primary)
 		}
+		if tc.restart {
+			// A sequence of its own, from 1 again (the new schema's
+			// definition may share the old one's).
+			t.Seq = new(atomic.Int64)
+		}
 		t.AdvanceSeq(tc.seq)
 		p := s.Trees[t.Primary]
 		for _, k := range tc.deletes {

@@ -128,7 +128,7 @@ func TestDecodeCommit_Format3LegacyKeys(t *testing.T) {
 
 	// A format-4 record keeps its keys as they are.
 	cur := record(want)
-	cur[0] = commitFormat
+	cur[0] = 4
 	r, err = decodeCommit(cur)
 	require.NoError(t, err)
 	assert.Equal(t, [][]byte{want}, r.tables[0].deletes)
