@@ -164,6 +164,7 @@ func (a *alteration) decl() *tableDecl {
 	td.checks = slices.Clone(td.checks)
 	td.comments = maps.Clone(td.comments)
 	td.identity = maps.Clone(td.identity)
+	td.indexDefs = maps.Clone(td.indexDefs)
 	if td.types == nil {
 		// A table the Go API made: its columns get their storage's types,
 		// and every index is visible, as before.
@@ -310,6 +311,11 @@ func (a *alteration) dropColumn(c *ir.DropColumn) error {
 		if err := a.tx.DropRelation(r.Name); err != nil {
 			return err
 		}
+	}
+	// The indexes over the column go with it, as in PostgreSQL; those
+	// with hidden columns take them along (exprindex.go).
+	if err := a.s.dropIndexesReading(a.tx, a.table, c.Name); err != nil {
+		return err
 	}
 	td := a.decl()
 	if err := a.tx.DropColumn(a.table, c.Name); err != nil {
@@ -812,6 +818,16 @@ func (a *alteration) renameColumn(c *ir.RenameColumn) error {
 		}
 		td.checks[i].expr = e
 	}
+	for name, def := range td.indexDefs {
+		if !def.reads(c.Column) {
+			continue
+		}
+		nd, err := def.renamed(c.Column, c.NewName)
+		if err != nil {
+			return err
+		}
+		td.indexDefs[name] = nd
+	}
 	a.s.setDecl(a.table, td)
 	return nil
 }
@@ -908,6 +924,10 @@ func (a *alteration) renameIndex(name, newName string) error {
 	if origin, ok := td.indexes[name]; ok {
 		delete(td.indexes, name)
 		td.indexes[newName] = origin
+	}
+	if def, ok := td.indexDefs[name]; ok {
+		delete(td.indexDefs, name)
+		td.indexDefs[newName] = def
 	}
 	a.s.setDecl(a.table, td)
 	return nil

@@ -327,8 +327,9 @@ func constantDefault(s *Session, e ir.Expr, typ sqlType) (any, error) {
 	return storedValue(typ, v), err
 }
 
-// createIndex is CREATE [UNIQUE] INDEX over columns. An unnamed index is
-// named <table>_<cols>_idx (_key when unique), as PostgreSQL names it.
+// createIndex is CREATE [UNIQUE] INDEX over columns or expressions, with
+// INCLUDE, WITH and WHERE (exprindex.go). An unnamed index is named
+// <table>_<cols>_idx (_key when unique), as PostgreSQL names it.
 func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error) {
 	res := Result{Tag: "CREATE INDEX"}
 	table, err := tableName(st.Table)
@@ -342,31 +343,25 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 	if st.NullsNotDistinct {
 		return res, pgerr.Unsupported("NULLS NOT DISTINCT")
 	}
-	ix := engine.Index{Name: st.Name, Unique: st.Unique}
-	for _, e := range st.Elems {
-		if e.Expr != nil {
-			return res, pgerr.Unsupported("index on an expression")
-		}
-		if _, err := ts.column(e.Column); err != nil {
-			return res, pgerr.UndefinedColumnError(e.Column)
-		}
-		if err := keyTypes([]string{e.Column}, map[string]sqlType{e.Column: ts.types[ts.index[e.Column]]}); err != nil {
-			return res, err
-		}
-		ix.Columns = append(ix.Columns, e.Column)
+	def, cols, names, err := s.indexSpec(ts, st) // exprindex.go
+	if err != nil {
+		return res, err
 	}
+	ix := engine.Index{Name: st.Name, Unique: st.Unique, Columns: cols}
 	named := ix.Name != ""
 	if !named {
 		suffix := "_idx"
 		if st.Unique {
 			suffix = "_key"
 		}
-		ix.Name = table + "_" + strings.Join(ix.Columns, "_") + suffix
-		for i := 1; indexExists(tx, ix.Name) && !s.adoptable(tx, table, ix) && !s.isImplicit(tx, ix.Name); i++ {
-			ix.Name = table + "_" + strings.Join(ix.Columns, "_") + suffix + itoa(i)
+		base := table + "_" + strings.Join(names, "_") + suffix
+		ix.Name = base
+		for i := 1; indexExists(tx, ix.Name) && (def != nil || !s.adoptable(tx, table, ix)) && !s.isImplicit(tx, ix.Name) ||
+			def != nil && s.relationExists(tx, ix.Name); i++ {
+			ix.Name = base + itoa(i)
 		}
 	}
-	if s.adoptable(tx, table, ix) {
+	if def == nil && s.adoptable(tx, table, ix) {
 		s.declareIndex(table, ix.Name, byAdoption)
 		return res, nil
 	}
@@ -379,10 +374,16 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 		}
 		return res, pgerr.DuplicateTableError(ix.Name)
 	}
+	if def != nil && def.derived() {
+		return res, s.createDerivedIndex(tx, table, ix.Name, st.Unique, def)
+	}
 	if err := tx.CreateIndex(table, ix); err != nil {
-		return res, err
+		return res, createIndexError(err, ix.Name)
 	}
 	s.declareIndex(table, ix.Name, byCreateIndex)
+	if def != nil {
+		s.declareIndexDef(table, ix.Name, def)
+	}
 	return res, s.dropCoveredImplicit(tx, table, ix)
 }
 
@@ -583,6 +584,9 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 				return res, err
 			}
 			s.declareIndex(table, name, 0)
+			if err := s.dropIndexDef(tx, table, name); err != nil { // exprindex.go
+				return res, err
+			}
 		}
 		return res, nil
 	}

@@ -47,6 +47,9 @@ type viewDeparser struct {
 	v      *viewDef
 	pretty bool
 	rels   []*viewRel
+	// bare prints columns unqualified, as an index's expressions are
+	// (exprindex.go).
+	bare bool
 }
 
 // viewRel is one relation of the query's FROM: the name its columns are
@@ -378,6 +381,9 @@ func (d *viewDeparser) expr(e ir.Expr) (dexpr, bool) {
 		r, i, ok := d.column(e)
 		if !ok {
 			return dexpr{}, false
+		}
+		if d.bare {
+			return dexpr{text: viewIdent(r.names[i]), typ: r.types[i], column: r.names[i]}, true
 		}
 		return dexpr{text: viewIdent(r.ref) + "." + viewIdent(r.names[i]), typ: r.types[i], column: r.names[i]}, true
 	case *ir.Const:

@@ -176,7 +176,8 @@ func (e IndexElem) String() string {
 }
 
 // CreateIndex is CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS]
-// [name] ON table (elems). Only the btree method is accepted.
+// [name] ON table (elems) [INCLUDE (columns)] [WITH (options)] [WHERE
+// predicate]. Only the btree method is accepted.
 type CreateIndex struct {
 	Name             string // "" when not written
 	Table            QualName
@@ -185,6 +186,28 @@ type CreateIndex struct {
 	IfNotExists      bool
 	Concurrently     bool
 	Elems            []IndexElem
+	Include          []string      // INCLUDE columns, nil when absent
+	Options          []IndexOption // WITH storage parameters, nil when absent
+	Where            Expr          // the partial index's predicate, nil when absent
+}
+
+// IndexOption is one storage parameter of WITH (name [= value]): Value is
+// the value's text as written (a number's digits, a word, a string's
+// contents), "" when none was given.
+type IndexOption struct {
+	Name   string
+	Value  string
+	Quoted bool // Value was a string literal
+}
+
+func (o IndexOption) String() string {
+	switch {
+	case o.Quoted:
+		return Ident(o.Name) + " = " + quoteString(o.Value)
+	case o.Value != "":
+		return Ident(o.Name) + " = " + o.Value
+	}
+	return Ident(o.Name)
 }
 
 func (s *CreateIndex) String() string {
@@ -211,8 +234,24 @@ func (s *CreateIndex) String() string {
 		b.WriteString(e.String())
 	}
 	b.WriteByte(')')
+	if s.Include != nil {
+		b.WriteString(" INCLUDE (" + idents(s.Include) + ")")
+	}
 	if s.NullsNotDistinct {
 		b.WriteString(" NULLS NOT DISTINCT")
+	}
+	if s.Options != nil {
+		b.WriteString(" WITH (")
+		for i, o := range s.Options {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(o.String())
+		}
+		b.WriteByte(')')
+	}
+	if s.Where != nil {
+		b.WriteString(" WHERE " + s.Where.String())
 	}
 	return b.String()
 }

@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"strconv"
+
 	"github.com/pgplex/pgparser/nodes"
 
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -341,12 +343,6 @@ func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
 	switch {
 	case s.AccessMethod != "" && s.AccessMethod != "btree":
 		return nil, unsupportedf("index access method %s", s.AccessMethod)
-	case items(s.IndexIncludingParams) != nil:
-		return nil, unsupported("INCLUDE")
-	case s.WhereClause != nil:
-		return nil, unsupported("partial index (WHERE)")
-	case items(s.Options) != nil:
-		return nil, unsupported("index storage parameters (WITH)")
 	case s.TableSpace != "":
 		return nil, unsupported("TABLESPACE")
 	case items(s.ExcludeOpNames) != nil:
@@ -374,7 +370,59 @@ func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
 				return nil, err
 			}
 		}
+		if c, ok := el.Expr.(*ir.ColumnRef); ok && c.Table == "" && c.Schema == "" && !c.Star {
+			el.Column, el.Expr = c.Column, nil // ((col)) indexes the column
+		}
 		out.Elems = append(out.Elems, el)
+	}
+	for _, it := range items(s.IndexIncludingParams) {
+		ie, ok := it.(*nodes.IndexElem)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in INCLUDE", nodeName(it))
+		}
+		if ie.Expr != nil {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "expressions are not supported in included columns")
+		}
+		if ie.Collation != nil || ie.Opclass != nil {
+			return nil, unsupported("INCLUDE column with COLLATE or operator class")
+		}
+		out.Include = append(out.Include, ie.Name)
+	}
+	if s.IndexIncludingParams != nil && out.Include == nil {
+		out.Include = []string{}
+	}
+	for _, it := range items(s.Options) {
+		d, ok := it.(*nodes.DefElem)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in WITH", nodeName(it))
+		}
+		if d.Defnamespace != "" {
+			return nil, unsupportedf("storage parameter %s.%s", d.Defnamespace, d.Defname)
+		}
+		o := ir.IndexOption{Name: d.Defname}
+		switch a := d.Arg.(type) {
+		case nil:
+		case *nodes.Integer:
+			o.Value = strconv.FormatInt(int64(a.Ival), 10)
+		case *nodes.Float:
+			o.Value = a.Fval
+		case *nodes.String:
+			o.Value, o.Quoted = a.Str, true
+		case *nodes.TypeName:
+			// A bare word (WITH (deduplicate_items = off)) arrives as a
+			// type name.
+			names, err := strs(a.Names)
+			if err != nil || len(names) != 1 {
+				return nil, unsupported("storage parameter value " + nodeName(d.Arg))
+			}
+			o.Value = names[0]
+		default:
+			return nil, unsupported("storage parameter value " + nodeName(d.Arg))
+		}
+		out.Options = append(out.Options, o)
+	}
+	if out.Where, err = t.optExpr(s.WhereClause); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
