@@ -176,8 +176,18 @@ func pgAttribute(c *catalogSnapshot) []map[string]any {
 			out = append(out, a)
 		}
 		for _, ix := range t.indexes {
+			var names []string
+			if ix.def != nil {
+				names = ix.def.attNames()
+			}
 			for j, name := range ix.columns {
-				out = append(out, attr(ix.oid, j+1, name, t.ts.types[t.ts.index[name]], false, false))
+				if p, ok := t.ts.index[name]; ok {
+					out = append(out, attr(ix.oid, j+1, names0(names, j, name), t.ts.types[p], false, false))
+					continue
+				}
+				// An expression's column: PostgreSQL names it as a
+				// default index name would (exprindex.go).
+				out = append(out, attr(ix.oid, j+1, names0(names, j, name), t.decl.types[name], false, false))
 			}
 		}
 	}
@@ -324,7 +334,9 @@ func pgIndex(c *catalogSnapshot) []map[string]any {
 					m["indexprs"] = "(" + strings.Join(exprs, " ") + ")"
 				}
 				if d.pred != nil {
-					m["indpred"] = d.pred.String()
+					// pg_get_expr returns it as it is: psql's \d of the
+					// index shows it.
+					m["indpred"] = t.decl.exprText(t.name(), d.pred, true /* pretty */)
 				}
 			}
 			out = append(out, m)

@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 
@@ -247,6 +248,13 @@ func (s *Session) createRelation(tx *engine.Tx, child string, t engine.Table, k 
 	}
 	if len(k.Columns) == 1 && strings.HasSuffix(k.Columns[0], "_id") && len(k.Columns[0]) > 3 {
 		r.ParentAs = strings.TrimSuffix(k.Columns[0], "_id")
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.decl(child).indexDefs)) {
+		// The engine's action would change a column the index's hidden
+		// columns are computed from, without SQL (exprindex.go).
+		if c := staleIndexColumn(child, s.decl(child).indexDefs[name], []engine.Relation{r}); c != "" {
+			return pgerr.Unsupported("foreign key action changing column " + c + ", which index " + name + " computes from")
+		}
 	}
 	if err := tx.CreateRelation(r); err != nil {
 		if errors.Is(err, engine.ErrSchema) {

@@ -468,7 +468,7 @@ func indexOption(o ir.IndexOption) (ir.IndexOption, error) {
 	switch o.Name {
 	case "fillfactor":
 		if o.Value == "" {
-			return o, &Error{Code: "22023", Message: `parameter "fillfactor" requires a numeric value`}
+			o.Value = "true"
 		}
 		n, err := strconv.Atoi(o.Value)
 		if err != nil {
@@ -718,7 +718,7 @@ func (s *Session) uniqueKeyDetail(err error) error {
 	}
 	texts := make([]string, len(def.elems))
 	for i, e := range def.elems {
-		texts[i] = s.decl(pe.Table).elemText(pe.Table, e, false /* pretty */, false /* order */)
+		texts[i] = s.decl(pe.Table).elemText(pe.Table, e, true /* pretty */, false /* order */)
 	}
 	c := *pe
 	c.Detail = "Key (" + strings.Join(texts, ", ") + ")=(" + vals + tail
@@ -830,4 +830,27 @@ func indexOptionBits(e indexElem) int64 {
 		bits |= 2
 	}
 	return bits
+}
+
+// attNames are the names of def's index's columns, key and INCLUDE, as
+// PostgreSQL names them in pg_attribute: a column's name, an
+// expression's as a default index name has it, numbered where repeated.
+func (def *indexDecl) attNames() []string {
+	names := make([]string, 0, len(def.elems)+len(def.include))
+	for _, e := range def.elems {
+		if e.expr == nil {
+			names = append(names, e.column)
+		} else {
+			names = append(names, indexColName(e.expr))
+		}
+	}
+	return dedupeNames(append(names, def.include...))
+}
+
+// names0 returns names[j], or name when names has none.
+func names0(names []string, j int, name string) string {
+	if j < len(names) {
+		return names[j]
+	}
+	return name
 }

@@ -233,6 +233,9 @@ type tableSchema struct {
 	concealed []bool
 	// indexDefs are the declarations of its indexes that have one.
 	indexDefs map[string]*indexDecl
+	// indexOrigins are how SQL came to know each index, nil for a table
+	// the Go API made.
+	indexOrigins map[string]indexOrigin
 }
 
 // The engine requires a primary key; PostgreSQL does not. A table SQL
@@ -414,6 +417,9 @@ func (s *Session) buildSchema(tx *engine.Tx, name string, td *tableDecl) (*table
 		ts.hidden = i + 1
 	}
 	ts.indexDefs = td.indexDefs
+	if td.types != nil {
+		ts.indexOrigins = td.indexes
+	}
 	if len(td.indexDefs) > 0 {
 		pos := make(map[string]int, len(def.Columns))
 		for i, c := range def.Columns {

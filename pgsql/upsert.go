@@ -53,7 +53,9 @@ func arbiters(ts *tableSchema, oc *ir.OnConflict) ([]arbiter, error) {
 	switch {
 	case oc.Constraint != "":
 		for _, a := range all {
-			if a.name == oc.Constraint {
+			// ON CONSTRAINT names a constraint: a unique index CREATE
+			// INDEX made is none, in PostgreSQL's eyes.
+			if a.name == oc.Constraint && (ts.indexOrigins == nil || ts.indexOrigins[a.name] != byCreateIndex && ts.indexOrigins[a.name] != byAdoption) {
 				return []arbiter{a}, nil
 			}
 		}
