@@ -722,6 +722,12 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 	if c.Using != nil || typ.engineType() != col.Type || typ.prec != col.Precision || typ.scale != col.Scale {
 		return pgerr.Unsupported("ALTER COLUMN ... TYPE that changes how the column is stored")
 	}
+	for name, def := range a.decl().indexDefs {
+		// The hidden columns keep the expressions' types (exprindex.go).
+		if def.derived() && slices.ContainsFunc(def.hiddenExprs(), func(e ir.Expr) bool { return mentions(e, c.Column) }) {
+			return pgerr.Unsupported("ALTER COLUMN ... TYPE of a column index " + name + " computes from")
+		}
+	}
 	from := ts.types[i]
 	err = a.tx.Query(a.table).Each(func(r engine.Record) error {
 		v := r.Values()[i]

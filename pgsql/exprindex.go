@@ -44,8 +44,9 @@ import (
 // every such index). Because the engine's referential actions (ON
 // DELETE SET NULL, ON UPDATE CASCADE, ...) change rows without SQL, an
 // index whose expressions or predicate read a column such an action
-// changes is 0A000, as is one reading an auto-increment (serial) column,
-// whose value the engine draws after SQL computed the row.
+// changes is 0A000. A row that leaves an auto-increment (serial) key
+// an index reads to the engine draws it from the engine's sequence
+// before its hidden columns are computed.
 //
 // An index whose elements are columns but that has INCLUDE columns,
 // storage parameters (WITH) or a sort order keeps a declaration too, for
@@ -202,6 +203,18 @@ func (ts *tableSchema) deriveSchema(td *tableDecl, pos map[string]int) {
 			ts.concealed[d.flag] = true
 		}
 		ts.derived = append(ts.derived, d)
+		for i, c := range ts.def.Columns {
+			if !c.AutoIncrement || slices.Contains(ts.serialReads, i) {
+				continue
+			}
+			reads := d.pred != nil && mentions(d.pred, c.Name)
+			for _, x := range d.exprs {
+				reads = reads || mentions(x.expr, c.Name)
+			}
+			if reads {
+				ts.serialReads = append(ts.serialReads, i)
+			}
+		}
 	}
 }
 
@@ -253,6 +266,19 @@ func (ts *tableSchema) derive(vals []any, ev *evaluator, set func(pos int, v any
 func (ts *tableSchema) deriveInsert(row engine.Row, ev *evaluator) error {
 	if len(ts.derived) == 0 {
 		return nil
+	}
+	for _, i := range ts.serialReads {
+		// The engine would draw the key after the row is computed: it
+		// is drawn now, as its DEFAULT would.
+		name := ts.def.Columns[i].Name
+		if v, ok := row[name]; ok && v != nil {
+			continue
+		}
+		v, err := ts.defaultValue(i, ev)
+		if err != nil {
+			return err
+		}
+		row[name] = v
 	}
 	vals := ts.proposed(row)
 	return ts.derive(vals, ev, func(pos int, v any) { row[ts.def.Columns[pos].Name] = v })
@@ -381,11 +407,6 @@ func (s *Session) indexExprCheck(ts *tableSchema, e ir.Expr, what, plural string
 			if err := keyTypes([]string{"expression"}, map[string]sqlType{"expression": t}); err != nil {
 				return err
 			}
-		}
-	}
-	for _, c := range ts.def.Columns {
-		if c.AutoIncrement && mentions(e, c.Name) {
-			return pgerr.Unsupported("index " + what + " reading serial column " + c.Name)
 		}
 	}
 	return nil
@@ -853,4 +874,19 @@ func names0(names []string, j int, name string) string {
 		return names[j]
 	}
 	return name
+}
+
+// hiddenExprs returns the expressions def's hidden columns are computed
+// from: its key's and its predicate.
+func (def *indexDecl) hiddenExprs() []ir.Expr {
+	var out []ir.Expr
+	for _, e := range def.elems {
+		if e.expr != nil {
+			out = append(out, e.expr)
+		}
+	}
+	if def.pred != nil {
+		out = append(out, def.pred)
+	}
+	return out
 }

@@ -177,7 +177,6 @@ func TestSession_Exec_ExpressionIndexRefused(t *testing.T) {
 		{`CREATE INDEX ON users (id) WITH (fillfactor = 5)`, "ERROR 22023"},
 		{`CREATE INDEX ON users (id) WITH (nosuch = 5)`, "ERROR 22023"},
 		{`CREATE INDEX ON users (id) NULLS NOT DISTINCT`, "ERROR 0A000"},
-		{`CREATE INDEX ON serials (id) WHERE id > 5`, "ERROR 0A000"},
 		{`CREATE INDEX ON kids (id) WHERE parent_id > 5`, "ERROR 0A000"},
 		{`CREATE INDEX ON kids ((parent_id + 1))`, "ERROR 0A000"},
 		{`CREATE INDEX ON kids (parent_id) WHERE id > 5`, "CREATE INDEX"},
@@ -215,6 +214,8 @@ func TestSession_Exec_ExpressionIndexAlter(t *testing.T) {
 	assert.Equal(t, "ERROR 23505", outcome(t, s, `INSERT INTO users (id, mail) VALUES (3, 'a@x.ORG')`))
 	assert.Equal(t, [][]string{{"CREATE UNIQUE INDEX users_mail_lower ON public.users USING btree (lower(mail))"}},
 		texts(t, s, `SELECT indexdef FROM pg_indexes WHERE indexname = 'users_mail_lower'`))
+	assert.Equal(t, "ERROR 0A000", outcome(t, s, `ALTER TABLE users ALTER COLUMN n TYPE bigint`))
+	assert.Equal(t, "ALTER TABLE", outcome(t, s, `ALTER TABLE users ALTER COLUMN id TYPE bigint`))
 	require.Equal(t, "ALTER TABLE", outcome(t, s, `ALTER TABLE users DROP COLUMN deleted_at`))
 	assert.Equal(t, [][]string{{"users_mail_lower"}, {"users_n"}, {"users_pkey"}},
 		texts(t, s, `SELECT indexname FROM pg_indexes WHERE tablename = 'users' ORDER BY 1`))
@@ -283,4 +284,17 @@ func TestSession_Exec_ExpressionIndexBulkLoad(t *testing.T) {
 	require.Equal(t, "INSERT 0 10000", outcome(t, s, b.String()))
 	assert.Equal(t, "ERROR 23505", outcome(t, s, `INSERT INTO users (id, email) VALUES (20000, 'x@y'), (20001, 'u9999@X.ORG')`))
 	assert.Equal(t, [][]string{{"10002"}}, texts(t, s, `SELECT count(*) FROM users`))
+}
+
+// Ensure an index over a serial key's value sees the value the row gets.
+func TestSession_Exec_ExpressionIndexOverSerial(t *testing.T) {
+	s := exprIndexSession(t)
+	require.Equal(t, "CREATE TABLE", outcome(t, s, `CREATE TABLE tickets (id serial PRIMARY KEY, code text)`))
+	require.Equal(t, "CREATE INDEX", outcome(t, s, `CREATE UNIQUE INDEX tickets_code ON tickets (code) WHERE id > 2`))
+	require.Equal(t, "INSERT 0 3", outcome(t, s, `INSERT INTO tickets (code) VALUES ('a'), ('a'), ('b')`))
+	assert.Equal(t, "ERROR 23505", outcome(t, s, `INSERT INTO tickets (code) VALUES ('b')`))
+	assert.Equal(t, "INSERT 0 1", outcome(t, s, `INSERT INTO tickets (code) VALUES ('a')`))
+	assert.Equal(t, "INSERT 0 1", outcome(t, s, `INSERT INTO tickets VALUES (1000, 'c')`))
+	assert.Equal(t, "ERROR 23505", outcome(t, s, `INSERT INTO tickets VALUES (2000, 'c')`))
+	assert.Equal(t, "1|a;2|a;3|b;5|a;1000|c", dump(t, s, `SELECT * FROM tickets ORDER BY id`))
 }

@@ -231,6 +231,9 @@ type tableSchema struct {
 	// there are none (exprindex.go).
 	derived   []derivedIndex
 	concealed []bool
+	// serialReads are the positions of the auto-increment columns the
+	// derived indexes read.
+	serialReads []int
 	// indexDefs are the declarations of its indexes that have one.
 	indexDefs map[string]*indexDecl
 	// indexOrigins are how SQL came to know each index, nil for a table
@@ -316,7 +319,7 @@ func (ts *tableSchema) visible() *tableSchema {
 	v.index = make(map[string]int, len(ts.index))
 	v.pk, v.hidden = nil, 0
 	v.defaults, v.identity = nil, nil
-	v.derived, v.concealed = nil, nil
+	v.derived, v.concealed, v.serialReads = nil, nil, nil
 	for _, i := range ts.visibleColumns() {
 		v.index[ts.def.Columns[i].Name] = len(v.types)
 		v.def.Columns = append(v.def.Columns, ts.def.Columns[i])
