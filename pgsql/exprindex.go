@@ -385,12 +385,12 @@ func (s *Session) indexExprCheck(ts *tableSchema, e ir.Expr, what, plural string
 	if bad != nil {
 		return bad
 	}
-	if !immutable(e) {
-		return &Error{Code: "42P17", Message: "functions in index " + what + " must be marked IMMUTABLE"}
-	}
 	sc := newScope(ts, ts.def.Name)
 	sc.row = make([]any, len(ts.def.Columns))
 	ev := (&evaluator{types: s}).with(sc)
+	if !immutable(e) || timeZoneDependent(ev, e) {
+		return &Error{Code: "42P17", Message: "functions in index " + what + " must be marked IMMUTABLE"}
+	}
 	if what == "predicate" {
 		if _, err := ev.boolean(e, "WHERE"); err != nil && !strings.HasPrefix(pgerr.Code(err), "22") {
 			return err
@@ -416,8 +416,8 @@ func (s *Session) indexExprCheck(ts *tableSchema, e ir.Expr, what, plural string
 // VOLATILE (besides those volatile finds), which an index may not call.
 var stableFuncs = map[string]bool{
 	"concat": true, "concat_ws": true, "format": true, "to_char": true, "age": true,
-	"current_setting": true, "set_config": true, "timeofday": true, "to_timestamp": false,
-	"date_trunc": false, "random": true, "setseed": true, "pg_sleep": true,
+	"current_setting": true, "set_config": true, "timeofday": true,
+	"random": true, "setseed": true, "pg_sleep": true,
 }
 
 // immutable reports whether e calls only functions PostgreSQL marks
@@ -441,6 +441,49 @@ func immutable(e ir.Expr) bool {
 		return ok
 	})
 	return ok
+}
+
+// timeZoneDependent reports whether e, typed by ev over a row of NULLs,
+// converts between date and time types and text, or between timestamptz
+// and the types without a time zone, or takes a field of a timestamptz:
+// PostgreSQL marks those STABLE (they read DateStyle or TimeZone).
+func timeZoneDependent(ev *evaluator, e ir.Expr) bool {
+	dated := func(t sqlType) bool {
+		return !t.array && (t.kind == kTimestamp || t.kind == kTimestamptz || t.kind == kDate || t.kind == kInterval)
+	}
+	typeOf := func(x ir.Expr) (sqlType, bool) {
+		_, t, err := ev.eval(x)
+		return t, err == nil
+	}
+	found := false
+	ir.Inspect(e, func(x ir.Expr) bool {
+		switch x := x.(type) {
+		case *ir.Cast:
+			from, ok := typeOf(x.Arg)
+			to, err := columnType(x.Type)
+			if !ok || err != nil {
+				return true
+			}
+			switch {
+			case dated(from) && to.isText(), from.isText() && dated(to):
+				found = true
+			case from.kind == kTimestamptz && dated(to) && to.kind != kTimestamptz,
+				to.kind == kTimestamptz && dated(from) && from.kind != kTimestamptz:
+				found = true
+			}
+		case *ir.Func:
+			switch x.Name {
+			case "date_trunc", "date_part", "extract", "to_char", "age":
+				for _, a := range x.Args {
+					if t, ok := typeOf(a); ok && t.kind == kTimestamptz {
+						found = true
+					}
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // indexColName is PostgreSQL's name for an index expression in a
