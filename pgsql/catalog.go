@@ -353,7 +353,7 @@ func (s *Session) catalogSnapshot(tx *engine.Tx) (*catalogSnapshot, error) {
 				continue // an index the engine made for a foreign key
 			}
 			ci := &catalogIndex{name: ix.Name, table: t, columns: ix.Columns, unique: ix.Unique}
-			if d := t.decl.indexDefs[ix.Name]; d != nil {
+			if d := t.decl.indexDefs[ix.Name]; d != nil && d.describes(ix) {
 				ci.def = d
 				ci.columns = nil
 				for _, e := range d.elems {

@@ -110,6 +110,12 @@ func (def *indexDecl) engineColumns() []string {
 	return out
 }
 
+// describes reports whether def declares ix: an index of its name over
+// its engine columns (a dropped table's declaration may outlive it).
+func (def *indexDecl) describes(ix engine.Index) bool {
+	return slices.Equal(ix.Columns, def.engineColumns())
+}
+
 // reads returns whether def's index mentions column name: as a key
 // column, an INCLUDE column, or in an expression or its predicate.
 func (def *indexDecl) reads(name string) bool {
@@ -330,8 +336,12 @@ func (s *Session) indexSpec(ts *tableSchema, st *ir.CreateIndex) (*indexDecl, []
 		if err := s.indexExprCheck(ts, e.Expr, "expression", "expressions"); err != nil {
 			return nil, nil, nil, err
 		}
-		el.expr = e.Expr
-		names = append(names, indexColName(e.Expr))
+		x, err := unqualified(e.Expr)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		el.expr = x
+		names = append(names, indexColName(x))
 		def.elems = append(def.elems, el)
 	}
 	for _, c := range st.Include {
@@ -351,7 +361,11 @@ func (s *Session) indexSpec(ts *tableSchema, st *ir.CreateIndex) (*indexDecl, []
 		if err := s.indexExprCheck(ts, st.Where, "predicate", "predicates"); err != nil {
 			return nil, nil, nil, err
 		}
-		def.pred = st.Where
+		x, err := unqualified(st.Where)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		def.pred = x
 	}
 	if !needed {
 		return nil, cols, names, nil
@@ -410,6 +424,34 @@ func (s *Session) indexExprCheck(ts *tableSchema, e ir.Expr, what, plural string
 		}
 	}
 	return nil
+}
+
+// unqualified returns e with its column references unqualified
+// (users.email read as email), so that the index keeps reading its
+// columns when the table is renamed, as PostgreSQL's do. Parsed
+// expressions are shared, so a copy is changed, as renameRefs does.
+func unqualified(e ir.Expr) (ir.Expr, error) {
+	qualified := false
+	ir.Inspect(e, func(x ir.Expr) bool {
+		if r, ok := x.(*ir.ColumnRef); ok && (r.Table != "" || r.Schema != "") {
+			qualified = true
+		}
+		return !qualified
+	})
+	if !qualified {
+		return e, nil
+	}
+	c, err := renameRefs(e, "", "")
+	if err != nil {
+		return nil, err
+	}
+	ir.Inspect(c, func(x ir.Expr) bool {
+		if r, ok := x.(*ir.ColumnRef); ok {
+			r.Table, r.Schema = "", ""
+		}
+		return true
+	})
+	return c, nil
 }
 
 // stableFuncs are functions reldb has that PostgreSQL marks STABLE or

@@ -298,3 +298,18 @@ func TestSession_Exec_ExpressionIndexOverSerial(t *testing.T) {
 	assert.Equal(t, "ERROR 23505", outcome(t, s, `INSERT INTO tickets VALUES (2000, 'c')`))
 	assert.Equal(t, "1|a;2|a;3|b;5|a;1000|c", dump(t, s, `SELECT * FROM tickets ORDER BY id`))
 }
+
+// Ensure an index expression written with its table's name keeps
+// working when the table is renamed, and one naming another table is
+// 42P01.
+func TestSession_Exec_ExpressionIndexQualified(t *testing.T) {
+	s := exprIndexSession(t)
+	require.Equal(t, "CREATE TABLE", outcome(t, s, `CREATE TABLE tags (id integer PRIMARY KEY, label text)`))
+	assert.Equal(t, "ERROR 42P01", outcome(t, s, `CREATE UNIQUE INDEX ON tags (lower(other.label))`))
+	require.Equal(t, "CREATE INDEX", outcome(t, s, `CREATE UNIQUE INDEX tags_label ON tags (lower(tags.label)) WHERE tags.id > 0`))
+	require.Equal(t, "ALTER TABLE", outcome(t, s, `ALTER TABLE tags RENAME TO labels`))
+	require.Equal(t, "INSERT 0 1", outcome(t, s, `INSERT INTO labels VALUES (1, 'a')`))
+	assert.Equal(t, "ERROR 23505", outcome(t, s, `INSERT INTO labels VALUES (2, 'A')`))
+	assert.Equal(t, [][]string{{"CREATE UNIQUE INDEX tags_label ON public.labels USING btree (lower(label)) WHERE (id > 0)"}},
+		texts(t, s, `SELECT indexdef FROM pg_indexes WHERE tablename = 'labels' AND indexname = 'tags_label'`))
+}

@@ -45,9 +45,13 @@ func arbiters(ts *tableSchema, oc *ir.OnConflict) ([]arbiter, error) {
 	if ts.hasKey() {
 		all = append(all, arbiter{name: pkName(ts.def), cols: ts.def.PrimaryKey, pos: position(ts.def.PrimaryKey)})
 	}
+	defs := map[string]*indexDecl{}
 	for _, ix := range ts.def.Indexes {
 		if ix.Unique {
 			all = append(all, arbiter{name: ix.Name, cols: ix.Columns, pos: position(ix.Columns)})
+			if def := ts.indexDefs[ix.Name]; def != nil && def.describes(ix) {
+				defs[ix.Name] = def
+			}
 		}
 	}
 	switch {
@@ -79,7 +83,7 @@ func arbiters(ts *tableSchema, oc *ir.OnConflict) ([]arbiter, error) {
 		var out []arbiter
 		for _, a := range all {
 			have := slices.Clone(a.cols)
-			if def := ts.indexDefs[a.name]; def != nil && def.derived() {
+			if def := defs[a.name]; def != nil && def.derived() {
 				have = have[:0]
 				for _, e := range def.elems {
 					if e.expr == nil {
