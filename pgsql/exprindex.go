@@ -609,27 +609,20 @@ func hiddenName(def engine.Table, taken []string) string {
 	}
 }
 
-// staleIndexColumns returns the first column of ts that an expression or
-// predicate of def reads and that a referential action of rels may
-// change (a foreign key's columns under SET NULL, SET DEFAULT or ON
+// staleIndexColumn returns the first column of table that an expression
+// or the predicate of def reads and that a referential action of rels
+// may change (a foreign key's columns under SET NULL, SET DEFAULT or ON
 // UPDATE CASCADE), or "".
 func staleIndexColumn(table string, def *indexDecl, rels []engine.Relation) string {
+	exprs := def.hiddenExprs()
 	for _, r := range rels {
-		if r.Child != table {
-			continue
-		}
 		changes := r.OnDelete == engine.SetNull || r.OnDelete == engine.SetDefault ||
 			r.OnUpdate == engine.SetNull || r.OnUpdate == engine.SetDefault || r.OnUpdate == engine.Cascade
-		if !changes {
+		if r.Child != table || !changes {
 			continue
 		}
 		for _, c := range r.Columns {
-			for _, e := range def.elems {
-				if e.expr != nil && mentions(e.expr, c) {
-					return c
-				}
-			}
-			if def.pred != nil && mentions(def.pred, c) {
+			if slices.ContainsFunc(exprs, func(e ir.Expr) bool { return mentions(e, c) }) {
 				return c
 			}
 		}
