@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -312,4 +313,41 @@ func TestSession_Exec_ExpressionIndexQualified(t *testing.T) {
 	assert.Equal(t, "ERROR 23505", outcome(t, s, `INSERT INTO labels VALUES (2, 'A')`))
 	assert.Equal(t, [][]string{{"CREATE UNIQUE INDEX tags_label ON public.labels USING btree (lower(label)) WHERE (id > 0)"}},
 		texts(t, s, `SELECT indexdef FROM pg_indexes WHERE tablename = 'labels' AND indexname = 'tags_label'`))
+}
+
+// Ensure concurrent sessions inserting one key of a unique expression
+// index in different spellings end as PostgreSQL's do: one row, and a
+// 23505 for every other session.
+func TestSession_ExpressionIndex_ConcurrentInserts(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	setup := pgsql.NewSession(db)
+	require.Equal(t, "CREATE TABLE", outcome(t, setup, `CREATE TABLE people (id integer PRIMARY KEY, email text, gone boolean NOT NULL DEFAULT false)`))
+	require.Equal(t, "CREATE INDEX", outcome(t, setup, `CREATE UNIQUE INDEX people_email ON people (lower(email)) WHERE NOT gone`))
+	const n = 12
+	codes := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		s := pgsql.NewSession(db)
+		wg.Go(func() {
+			email := "User@X.org"
+			if i%2 == 1 {
+				email = "USER@x.ORG"
+			}
+			codes[i] = outcome(t, s, fmt.Sprintf(`INSERT INTO people (id, email) VALUES (%d, '%s')`, i, email))
+		})
+	}
+	wg.Wait()
+	var ok, dup int
+	for _, c := range codes {
+		switch c {
+		case "INSERT 0 1":
+			ok++
+		case "ERROR 23505":
+			dup++
+		}
+	}
+	assert.Equal(t, []int{1, n - 1}, []int{ok, dup}, "%v", codes)
+	assert.Equal(t, [][]string{{"1"}}, texts(t, setup, `SELECT count(*) FROM people`))
 }
