@@ -439,6 +439,14 @@ func (a *alteration) addPrimaryKey(k ir.Constraint) error {
 	if err := a.s.vacateImplicit(a.tx, name); err != nil {
 		return err
 	}
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	def, err := constraintIndexDecl(k, func(c string) bool { _, ok := ts.index[c]; return ok })
+	if err != nil {
+		return err
+	}
 	if err := a.tx.SetPrimaryKey(a.table, name, k.Columns...); err != nil {
 		// PostgreSQL words these as the building of the key's index.
 		var ce *engine.ConstraintError
@@ -453,6 +461,7 @@ func (a *alteration) addPrimaryKey(k ir.Constraint) error {
 		}
 		return err
 	}
+	a.s.declareIndexDef(a.table, name, def) // exprindex.go
 	return a.tx.DropColumn(a.table, rowIDColumn)
 }
 
@@ -462,7 +471,7 @@ func (a *alteration) addUnique(k ir.Constraint) error {
 	}
 	name := k.Name
 	if name == "" {
-		base := a.table + "_" + strings.Join(k.Columns, "_") + "_key"
+		base := constraintIndexName(a.table, k)
 		name = base
 		for i := 1; a.s.relationExists(a.tx, name); i++ {
 			name = base + itoa(i)
@@ -473,6 +482,7 @@ func (a *alteration) addUnique(k ir.Constraint) error {
 	if err := a.s.vacateImplicit(a.tx, name); err != nil {
 		return err
 	}
+	var def *indexDecl
 	if ts, err := a.schema(); err == nil {
 		types := map[string]sqlType{}
 		for _, c := range k.Columns {
@@ -483,11 +493,15 @@ func (a *alteration) addUnique(k ir.Constraint) error {
 		if err := keyTypes(k.Columns, types); err != nil {
 			return err
 		}
+		if def, err = constraintIndexDecl(k, func(c string) bool { _, ok := ts.index[c]; return ok }); err != nil {
+			return err
+		}
 	}
 	if err := a.tx.CreateIndex(a.table, engine.Index{Name: name, Columns: k.Columns, Unique: true}); err != nil {
 		return err
 	}
 	a.s.declareIndex(a.table, name, byConstraint)
+	a.s.declareIndexDef(a.table, name, def) // exprindex.go
 	return nil
 }
 
@@ -571,6 +585,7 @@ func (a *alteration) dropPrimaryKey(c *ir.DropConstraint, ts *tableSchema, rels 
 	if err := a.dropReferencing(c, rels, ts.def.PrimaryKey); err != nil {
 		return err
 	}
+	a.s.declareIndexDef(a.table, pkName(ts.def), nil)
 	return a.tx.DropPrimaryKey(a.table, rowIDColumn)
 }
 
@@ -639,6 +654,7 @@ func (a *alteration) dropUnique(c *ir.DropConstraint, rels []engine.Relation) er
 		return err
 	}
 	a.s.declareIndex(a.table, c.Name, 0)
+	a.s.declareIndexDef(a.table, c.Name, nil)
 	return nil
 }
 

@@ -343,8 +343,12 @@ func (s *Session) catalogSnapshot(tx *engine.Tx) (*catalogSnapshot, error) {
 		c.byName[def.Name] = t
 		if len(ts.def.PrimaryKey) > 0 {
 			pk := &catalogIndex{name: pkName(ts.def), table: t, columns: ts.def.PrimaryKey, unique: true, primary: true}
+			if d := t.decl.indexDefs[pk.name]; d != nil && slices.Equal(d.engineColumns(), ts.def.PrimaryKey) {
+				pk.def = d
+				pk.columns = append(slices.Clone(ts.def.PrimaryKey), d.include...)
+			}
 			t.indexes = append(t.indexes, pk)
-			c.addConstraint(t, &catalogConstraint{name: pk.name, kind: "p", cols: pk.columns, index: pk})
+			c.addConstraint(t, &catalogConstraint{name: pk.name, kind: "p", cols: ts.def.PrimaryKey, index: pk})
 		}
 		var named []*catalogIndex
 		for _, ix := range def.Indexes {

@@ -482,11 +482,15 @@ func constraintDef(con *catalogConstraint) string {
 		}
 		return strings.Join(q, ", ")
 	}
+	include := ""
+	if con.index != nil && con.index.def != nil && len(con.index.def.include) > 0 {
+		include = " INCLUDE (" + cols(con.index.def.include) + ")"
+	}
 	switch con.kind {
 	case "p":
-		return "PRIMARY KEY (" + cols(con.cols) + ")"
+		return "PRIMARY KEY (" + cols(con.cols) + ")" + include
 	case "u":
-		return "UNIQUE (" + cols(con.cols) + ")"
+		return "UNIQUE (" + cols(con.cols) + ")" + include
 	case "c":
 		return "CHECK " + parenthesized(con.check)
 	}

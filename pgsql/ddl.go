@@ -107,6 +107,8 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	}
 	cons = append(cons, st.Constraints...)
 	var fks []ir.Constraint
+	defs := map[string]*indexDecl{} // INCLUDE and WITH of the keys' indexes (exprindex.go)
+	var pkDef *indexDecl
 	for _, k := range cons {
 		for _, c := range k.Columns {
 			if _, ok := types[c]; !ok {
@@ -125,15 +127,25 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 				return res, pgerr.Unsupported("DEFERRABLE PRIMARY KEY")
 			}
 			t.PrimaryKey, t.PrimaryKeyName = k.Columns, k.Name
+			if pkDef, err = constraintIndexDecl(k, func(c string) bool { _, ok := types[c]; return ok }); err != nil {
+				return res, err
+			}
 		case ir.Unique:
 			if k.Deferrable || k.NullsNotDistinct {
 				return res, pgerr.Unsupported(strings.TrimSpace(k.String()))
 			}
 			ixName := k.Name
 			if ixName == "" {
-				ixName = name + "_" + strings.Join(k.Columns, "_") + "_key"
+				ixName = constraintIndexName(name, k)
 			}
 			t.Indexes = append(t.Indexes, engine.Index{Name: ixName, Columns: k.Columns, Unique: true})
+			def, err := constraintIndexDecl(k, func(c string) bool { _, ok := types[c]; return ok })
+			if err != nil {
+				return res, err
+			}
+			if def != nil {
+				defs[ixName] = def
+			}
 		case ir.ForeignKey:
 			fks = append(fks, k)
 		}
@@ -189,10 +201,23 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		return res, err
 	}
 	indexes := map[string]indexOrigin{}
+	var indexDefs map[string]*indexDecl
 	for _, ix := range t.Indexes {
 		indexes[ix.Name] = byConstraint
+		if d := defs[ix.Name]; d != nil {
+			if indexDefs == nil {
+				indexDefs = map[string]*indexDecl{}
+			}
+			indexDefs[ix.Name] = d
+		}
 	}
-	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes, identity: identity})
+	if pkDef != nil && t.PrimaryKey[0] != rowIDColumn {
+		if indexDefs == nil {
+			indexDefs = map[string]*indexDecl{}
+		}
+		indexDefs[pkName(t)] = pkDef
+	}
+	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes, identity: identity, indexDefs: indexDefs})
 	ts, err := s.schemaOf(tx, name)
 	if err != nil {
 		return res, err
@@ -389,9 +414,7 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 		return res, createIndexError(err, ix.Name)
 	}
 	s.declareIndex(table, ix.Name, byCreateIndex)
-	if def != nil {
-		s.declareIndexDef(table, ix.Name, def)
-	}
+	s.declareIndexDef(table, ix.Name, def) // or forget one a dropped index left
 	return res, s.dropCoveredImplicit(tx, table, ix)
 }
 

@@ -13,7 +13,7 @@
 // timestamp, timestamptz, date, interval, uuid, json, jsonb, and one-dimensional
 // arrays T[] / T ARRAY of the integer, numeric, float, text, varchar, bool,
 // uuid, date and timestamp types, stored as their text form (arraycol.go),
-// with @> <@ && || and the array functions of array.go and arrayops.go; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
+// with @> <@ && || and the array functions of array.go and arrayops.go; PRIMARY KEY, NOT NULL, UNIQUE (both with INCLUDE and WITH), DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX [IF NOT EXISTS] over
 // columns and expressions, with a sort order, INCLUDE, WITH (fillfactor,

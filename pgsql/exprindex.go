@@ -750,9 +750,16 @@ func (s *Session) dropIndexDef(tx *engine.Tx, table, name string) error {
 // column it drops.
 func (s *Session) dropIndexesReading(tx *engine.Tx, table, column string) error {
 	td := s.decl(table)
+	def, err := tx.Table(table)
+	if err != nil {
+		return err
+	}
 	for _, name := range slices.Sorted(maps.Keys(td.indexDefs)) {
 		if !td.indexDefs[name].reads(column) {
 			continue
+		}
+		if name == pkName(def) {
+			return pgerr.Unsupported("dropping a column the primary key INCLUDEs")
 		}
 		if err := tx.DropIndex(table, name); err != nil && !errors.Is(err, engine.ErrSchema) {
 			return err
@@ -907,15 +914,56 @@ func (td *tableDecl) defTail(table string, def *indexDecl, pretty bool) string {
 	return b.String()
 }
 
-// declareIndexDef records def as the declaration of index name of table.
+// declareIndexDef records def as the declaration of index name of table,
+// or forgets the one it has (def nil).
 func (s *Session) declareIndexDef(table, name string, def *indexDecl) {
-	td := *s.decl(table)
+	old := s.decl(table)
+	if def == nil && old.indexDefs[name] == nil {
+		return
+	}
+	td := *old
 	td.indexDefs = maps.Clone(td.indexDefs)
 	if td.indexDefs == nil {
 		td.indexDefs = map[string]*indexDecl{}
 	}
-	td.indexDefs[name] = def
+	if def == nil {
+		delete(td.indexDefs, name)
+	} else {
+		td.indexDefs[name] = def
+	}
 	s.setDecl(table, &td)
+}
+
+// constraintIndexDecl checks a PRIMARY KEY's or UNIQUE's INCLUDE columns
+// (which has reports a column of the table) and storage parameters, and
+// returns the declaration of its index: nil when it has neither.
+func constraintIndexDecl(k ir.Constraint, has func(string) bool) (*indexDecl, error) {
+	if k.Include == nil && k.Options == nil {
+		return nil, nil
+	}
+	def := &indexDecl{include: k.Include}
+	for _, c := range k.Columns {
+		def.elems = append(def.elems, indexElem{column: c})
+	}
+	for _, c := range k.Include {
+		if !has(c) {
+			return nil, pgerr.UndefinedColumnError(c)
+		}
+	}
+	for _, o := range k.Options {
+		o, err := indexOption(o)
+		if err != nil {
+			return nil, err
+		}
+		def.options = append(def.options, o)
+	}
+	return def, nil
+}
+
+// constraintIndexName is PostgreSQL's name for the index of an unnamed
+// UNIQUE constraint: its key and INCLUDE columns, then _key.
+func constraintIndexName(table string, k ir.Constraint) string {
+	return table + "_" + strings.Join(append(slices.Clone(k.Columns), k.Include...), "_") + "_key"
 }
 
 // indexOptionBits is pg_index.indoption of an element: 1 for DESC, 2 for

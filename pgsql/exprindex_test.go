@@ -351,3 +351,22 @@ func TestSession_ExpressionIndex_ConcurrentInserts(t *testing.T) {
 	assert.Equal(t, []int{1, n - 1}, []int{ok, dup}, "%v", codes)
 	assert.Equal(t, [][]string{{"1"}}, texts(t, setup, `SELECT count(*) FROM people`))
 }
+
+// Ensure a PRIMARY KEY's or UNIQUE constraint's INCLUDE columns take no
+// part in uniqueness, show in the catalog, and that dropping a column the
+// primary key includes is 0A000 (PostgreSQL drops the key with it).
+func TestSession_Exec_ConstraintInclude(t *testing.T) {
+	s := exprIndexSession(t)
+	require.Equal(t, "CREATE TABLE", outcome(t, s, `CREATE TABLE ci (a integer, b integer, c integer, PRIMARY KEY (a) INCLUDE (b), UNIQUE (b) INCLUDE (c) WITH (fillfactor = 60))`))
+	require.Equal(t, "INSERT 0 2", outcome(t, s, `INSERT INTO ci VALUES (1, 1, 1), (2, 2, 1)`))
+	assert.Equal(t, "ERROR 23505", outcome(t, s, `INSERT INTO ci VALUES (3, 1, 3)`))
+	assert.Equal(t, "INSERT 0 1", outcome(t, s, `INSERT INTO ci VALUES (3, 1, 3) ON CONFLICT (b) DO UPDATE SET c = 9`))
+	assert.Equal(t, [][]string{
+		{"ci_b_c_key", "UNIQUE (b) INCLUDE (c)", "CREATE UNIQUE INDEX ci_b_c_key ON public.ci USING btree (b) INCLUDE (c) WITH (fillfactor='60')"},
+		{"ci_pkey", "PRIMARY KEY (a) INCLUDE (b)", "CREATE UNIQUE INDEX ci_pkey ON public.ci USING btree (a) INCLUDE (b)"},
+	}, texts(t, s, `SELECT conname, pg_get_constraintdef(oid), pg_get_indexdef(conindid) FROM pg_constraint WHERE conrelid = 'ci'::regclass ORDER BY 1`))
+	assert.Equal(t, "ERROR 0A000", outcome(t, s, `ALTER TABLE ci DROP COLUMN b`))
+	require.Equal(t, "ALTER TABLE", outcome(t, s, `ALTER TABLE ci DROP COLUMN c`))
+	assert.Equal(t, [][]string{{"ci_pkey"}}, texts(t, s, `SELECT indexname FROM pg_indexes WHERE tablename = 'ci'`))
+	assert.Equal(t, "1|1;2|2", dump(t, s, `SELECT * FROM ci ORDER BY a`))
+}

@@ -63,6 +63,11 @@ type Constraint struct {
 
 	NullsNotDistinct bool // UNIQUE NULLS NOT DISTINCT
 
+	// Include and Options are a PRIMARY KEY's or UNIQUE's INCLUDE columns
+	// and WITH storage parameters, nil when absent.
+	Include []string
+	Options []IndexOption
+
 	ForeignKey *ForeignKeyDef // set for ForeignKey
 
 	// Deferrable is true for DEFERRABLE and for INITIALLY DEFERRED, which
@@ -115,6 +120,19 @@ func (k Constraint) String() string {
 			b.WriteString(" NULLS NOT DISTINCT")
 		}
 		b.WriteString(" (" + idents(k.Columns) + ")")
+		if len(k.Include) > 0 {
+			b.WriteString(" INCLUDE (" + idents(k.Include) + ")")
+		}
+		if len(k.Options) > 0 {
+			b.WriteString(" WITH (")
+			for i, o := range k.Options {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(o.String())
+			}
+			b.WriteByte(')')
+		}
 	}
 	if k.Deferrable {
 		b.WriteString(" DEFERRABLE")

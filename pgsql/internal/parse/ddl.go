@@ -261,10 +261,6 @@ func (t *translator) constraint(k *nodes.Constraint, cols []string) (ir.Constrai
 		return ir.Constraint{}, unsupported("NO INHERIT")
 	case k.SkipValidation:
 		return ir.Constraint{}, unsupported("NOT VALID")
-	case items(k.Including) != nil:
-		return ir.Constraint{}, unsupported("INCLUDE")
-	case items(k.Options) != nil:
-		return ir.Constraint{}, unsupported("index storage parameters (WITH)")
 	case k.Indexname != "":
 		return ir.Constraint{}, unsupported("USING INDEX")
 	case k.Indexspace != "":
@@ -273,6 +269,15 @@ func (t *translator) constraint(k *nodes.Constraint, cols []string) (ir.Constrai
 		return ir.Constraint{}, unsupported("constraint WHERE clause")
 	}
 	out := ir.Constraint{Name: k.Conname, Columns: cols, Deferrable: k.Deferrable || k.Initdeferred, InitiallyDeferred: k.Initdeferred}
+	if k.Contype == nodes.CONSTR_PRIMARY || k.Contype == nodes.CONSTR_UNIQUE {
+		var err error
+		if out.Include, err = strs(k.Including); err != nil {
+			return ir.Constraint{}, err
+		}
+		if out.Options, err = indexOptions(k.Options); err != nil {
+			return ir.Constraint{}, err
+		}
+	}
 	switch k.Contype {
 	case nodes.CONSTR_PRIMARY:
 		out.Kind = ir.PrimaryKey
@@ -391,7 +396,20 @@ func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
 	if s.IndexIncludingParams != nil && out.Include == nil {
 		out.Include = []string{}
 	}
-	for _, it := range items(s.Options) {
+	if out.Options, err = indexOptions(s.Options); err != nil {
+		return nil, err
+	}
+	if out.Where, err = t.optExpr(s.WhereClause); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// indexOptions translates an index's WITH (storage parameters), nil for
+// none.
+func indexOptions(l *nodes.List) ([]ir.IndexOption, error) {
+	var out []ir.IndexOption
+	for _, it := range items(l) {
 		d, ok := it.(*nodes.DefElem)
 		if !ok {
 			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in WITH", nodeName(it))
@@ -419,10 +437,7 @@ func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
 		default:
 			return nil, unsupported("storage parameter value " + nodeName(d.Arg))
 		}
-		out.Options = append(out.Options, o)
-	}
-	if out.Where, err = t.optExpr(s.WhereClause); err != nil {
-		return nil, err
+		out = append(out, o)
 	}
 	return out, nil
 }

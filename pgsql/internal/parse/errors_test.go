@@ -48,7 +48,7 @@ func TestParse_Unsupported(t *testing.T) {
 		{"CREATE TABLE t (a int, CHECK (a > 0) NO INHERIT)", "NO INHERIT is not supported"},
 		{"CREATE TABLE t (a int, CHECK (a > 0) DEFERRABLE)", "DEFERRABLE on a CHECK constraint is not supported"},
 		{"CREATE TABLE t (a int, EXCLUDE USING gist (a WITH =))", "EXCLUDE constraint is not supported"},
-		{"CREATE TABLE t (a int, PRIMARY KEY (a) INCLUDE (a))", "INCLUDE is not supported"},
+		{"CREATE TABLE t (a int, PRIMARY KEY (a) USING INDEX TABLESPACE x)", "USING INDEX TABLESPACE is not supported"},
 		{"ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID", "NOT VALID is not supported"},
 		{"CREATE INDEX i ON t USING gin (a)", "index access method gin is not supported"},
 		{"CREATE INDEX i ON t (a) INCLUDE (lower(b))", "expressions are not supported in included columns"},
