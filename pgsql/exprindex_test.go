@@ -370,3 +370,17 @@ func TestSession_Exec_ConstraintInclude(t *testing.T) {
 	assert.Equal(t, [][]string{{"ci_pkey"}}, texts(t, s, `SELECT indexname FROM pg_indexes WHERE tablename = 'ci'`))
 	assert.Equal(t, "1|1;2|2", dump(t, s, `SELECT * FROM ci ORDER BY a`))
 }
+
+// Ensure a prepared INSERT without a column list types its parameters by
+// the columns SQL sees, not by an index's hidden ones before a column
+// added later.
+func TestSession_Prepare_ExpressionIndexParams(t *testing.T) {
+	s := exprIndexSession(t)
+	require.Equal(t, "ALTER TABLE", outcome(t, s, `ALTER TABLE users ADD COLUMN born date`))
+	p, err := s.Prepare(context.Background(), `INSERT INTO users VALUES ($1, $2, $3, $4, $5, $6)`, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []uint32{23, 25, 25, 1114, 23, 1082}, p.ParamOIDs())
+	_, err = s.ExecPrepared(context.Background(), p, []any{"3", "c@x.org", "cat", nil, "3", "2000-01-02"})
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"3", "2000-01-02"}}, texts(t, s, `SELECT id, born FROM users WHERE id = 3`))
+}
