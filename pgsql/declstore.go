@@ -190,10 +190,12 @@ type indexRecord struct {
 }
 
 type indexElemRecord struct {
-	Column string `json:"column"`
-	Expr   string `json:"expr,omitempty"`
-	Dir    int    `json:"dir,omitempty"`
-	Nulls  int    `json:"nulls,omitempty"`
+	Column    string `json:"column"`
+	Expr      string `json:"expr,omitempty"`
+	Collation string `json:"collation,omitempty"`
+	Opclass   string `json:"opclass,omitempty"`
+	Dir       int    `json:"dir,omitempty"`
+	Nulls     int    `json:"nulls,omitempty"`
 }
 
 // seqRecord is a sequence's definition as stored (sequence.go).
@@ -295,7 +297,7 @@ func encodeDecl(td *tableDecl) (string, error) {
 		}
 		r := indexRecord{Include: def.include, Flag: def.flag}
 		for _, e := range def.elems {
-			er := indexElemRecord{Column: e.column, Dir: int(e.dir), Nulls: int(e.nulls)}
+			er := indexElemRecord{Column: e.column, Collation: e.collation, Opclass: e.opclass, Dir: int(e.dir), Nulls: int(e.nulls)}
 			if e.expr != nil {
 				text, err := encodeExpr(e.expr)
 				if err != nil {
@@ -407,7 +409,7 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 		}
 		def := &indexDecl{include: r.Include, flag: r.Flag}
 		for _, er := range r.Elems {
-			e := indexElem{column: er.Column, dir: ir.SortDir(er.Dir), nulls: ir.NullsOrder(er.Nulls)}
+			e := indexElem{column: er.Column, collation: er.Collation, opclass: er.Opclass, dir: ir.SortDir(er.Dir), nulls: ir.NullsOrder(er.Nulls)}
 			if er.Expr != "" {
 				x, err := decodeExpr(er.Expr)
 				if err != nil {

@@ -16,9 +16,10 @@
 // with @> <@ && || and the array functions of array.go and arrayops.go; PRIMARY KEY, NOT NULL, UNIQUE (both with INCLUDE and WITH), DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX [IF NOT EXISTS] over
-// columns and expressions, with a sort order, INCLUDE, WITH (fillfactor,
-// deduplicate_items) and WHERE (a partial index; see "Expression and
-// partial indexes" below); DROP TABLE / INDEX [IF EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
+// columns and expressions, with a sort order, the btree operator
+// classes of the types reldb has (text_pattern_ops, varchar_pattern_ops,
+// ...), COLLATE "C", INCLUDE, WITH (fillfactor, deduplicate_items) and
+// WHERE (a partial index; see "Expression and partial indexes" below); DROP TABLE / INDEX [IF EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
 // NULL, DEFAULT, UNIQUE, CHECK, REFERENCES), DROP COLUMN [IF EXISTS]
 // [CASCADE], ADD CONSTRAINT (PRIMARY KEY on a table without one, FOREIGN
 // KEY, UNIQUE, CHECK; existing rows are checked), DROP CONSTRAINT [IF

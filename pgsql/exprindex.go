@@ -70,10 +70,12 @@ type indexDecl struct {
 // indexElem is one key element of an index: a table column, or an
 // expression held by the hidden column named column.
 type indexElem struct {
-	column string
-	expr   ir.Expr // nil for a table column
-	dir    ir.SortDir
-	nulls  ir.NullsOrder
+	column    string
+	expr      ir.Expr // nil for a table column
+	collation string  // a COLLATE other than the column's, "" for none
+	opclass   string  // an operator class other than the default, "" for none
+	dir       ir.SortDir
+	nulls     ir.NullsOrder
 }
 
 // derived reports whether def's index is over hidden columns.
@@ -316,14 +318,19 @@ func (s *Session) indexSpec(ts *tableSchema, st *ir.CreateIndex) (*indexDecl, []
 	needed := st.Include != nil || st.Options != nil || st.Where != nil
 	for _, e := range st.Elems {
 		el := indexElem{dir: e.Dir, nulls: e.Nulls}
-		if e.Dir != ir.SortDefault || e.Nulls != ir.NullsDefault {
+		if e.Dir != ir.SortDefault || e.Nulls != ir.NullsDefault || e.Opclass != "" || e.Collation != "" {
 			needed = true
 		}
 		if e.Expr == nil {
 			if _, err := ts.column(e.Column); err != nil {
 				return nil, nil, nil, pgerr.UndefinedColumnError(e.Column)
 			}
-			if err := keyTypes([]string{e.Column}, map[string]sqlType{e.Column: ts.types[ts.index[e.Column]]}); err != nil {
+			t := ts.types[ts.index[e.Column]]
+			if err := keyTypes([]string{e.Column}, map[string]sqlType{e.Column: t}); err != nil {
+				return nil, nil, nil, err
+			}
+			var err error
+			if el.collation, el.opclass, err = elemClass(e, t); err != nil {
 				return nil, nil, nil, err
 			}
 			el.column = e.Column
@@ -333,7 +340,11 @@ func (s *Session) indexSpec(ts *tableSchema, st *ir.CreateIndex) (*indexDecl, []
 			continue
 		}
 		needed = true
-		if err := s.indexExprCheck(ts, e.Expr, "expression", "expressions"); err != nil {
+		t, err := s.indexExprCheck(ts, e.Expr, "expression", "expressions")
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if el.collation, el.opclass, err = elemClass(e, t); err != nil {
 			return nil, nil, nil, err
 		}
 		x, err := unqualified(e.Expr)
@@ -358,7 +369,7 @@ func (s *Session) indexSpec(ts *tableSchema, st *ir.CreateIndex) (*indexDecl, []
 		def.options = append(def.options, o)
 	}
 	if st.Where != nil {
-		if err := s.indexExprCheck(ts, st.Where, "predicate", "predicates"); err != nil {
+		if _, err := s.indexExprCheck(ts, st.Where, "predicate", "predicates"); err != nil {
 			return nil, nil, nil, err
 		}
 		x, err := unqualified(st.Where)
@@ -376,7 +387,7 @@ func (s *Session) indexSpec(ts *tableSchema, st *ir.CreateIndex) (*indexDecl, []
 // indexExprCheck refuses in an index expression or predicate (what, and
 // its plural) what PostgreSQL refuses there, and one reldb cannot keep:
 // see the comment at the top of this file.
-func (s *Session) indexExprCheck(ts *tableSchema, e ir.Expr, what, plural string) error {
+func (s *Session) indexExprCheck(ts *tableSchema, e ir.Expr, what, plural string) (sqlType, error) {
 	var bad error
 	ir.Inspect(e, func(x ir.Expr) bool {
 		switch x := x.(type) {
@@ -397,33 +408,83 @@ func (s *Session) indexExprCheck(ts *tableSchema, e ir.Expr, what, plural string
 		return bad == nil
 	})
 	if bad != nil {
-		return bad
+		return typUnknown, bad
 	}
 	sc := newScope(ts, ts.def.Name)
 	sc.row = make([]any, len(ts.def.Columns))
 	ev := (&evaluator{types: s}).with(sc)
 	if !immutable(e) || timeZoneDependent(ev, e) {
-		return &Error{Code: "42P17", Message: "functions in index " + what + " must be marked IMMUTABLE"}
+		return typUnknown, &Error{Code: "42P17", Message: "functions in index " + what + " must be marked IMMUTABLE"}
 	}
 	if what == "predicate" {
 		if _, err := ev.boolean(e, "WHERE"); err != nil && !strings.HasPrefix(pgerr.Code(err), "22") {
-			return err
+			return typUnknown, err
 		}
-	} else {
-		_, t, err := ev.eval(e)
-		if err != nil && !strings.HasPrefix(pgerr.Code(err), "22") {
-			return err
+		return typBool, nil
+	}
+	_, t, err := ev.eval(e)
+	if err != nil {
+		if !strings.HasPrefix(pgerr.Code(err), "22") {
+			return typUnknown, err
 		}
-		if err == nil {
-			if t.kind == kUnknown {
-				return pgerr.Unsupported("index expression " + e.String() + " of unknown type")
-			}
-			if err := keyTypes([]string{"expression"}, map[string]sqlType{"expression": t}); err != nil {
-				return err
-			}
+		// A data error on a row of NULLs: its type is not known.
+		return typUnknown, pgerr.Unsupported("index expression " + e.String())
+	}
+	if t.kind == kUnknown {
+		return typUnknown, pgerr.Unsupported("index expression " + e.String() + " of unknown type")
+	}
+	if err := keyTypes([]string{"expression"}, map[string]sqlType{"expression": t}); err != nil {
+		return typUnknown, err
+	}
+	return t, nil
+}
+
+// btreeOpclasses are the btree operator classes reldb knows, by name:
+// the kinds of column each takes, and whether it is their default.
+var btreeOpclasses = map[string]struct {
+	kinds []kind
+	def   bool
+}{
+	"text_ops": {[]kind{kText, kVarchar}, true}, "varchar_ops": {[]kind{kText, kVarchar}, false},
+	"text_pattern_ops": {[]kind{kText, kVarchar}, false}, "varchar_pattern_ops": {[]kind{kText, kVarchar}, false},
+	"bpchar_ops": {[]kind{kBpchar}, true}, "bpchar_pattern_ops": {[]kind{kBpchar}, false},
+	"int2_ops": {[]kind{kInt2}, true}, "int4_ops": {[]kind{kInt4}, true}, "int8_ops": {[]kind{kInt8}, true},
+	"numeric_ops": {[]kind{kNumeric}, true}, "float4_ops": {[]kind{kFloat4}, true}, "float8_ops": {[]kind{kFloat8}, true},
+	"bool_ops": {[]kind{kBool}, true}, "bytea_ops": {[]kind{kBytea}, true}, "date_ops": {[]kind{kDate}, true},
+	"timestamp_ops": {[]kind{kTimestamp}, true}, "timestamptz_ops": {[]kind{kTimestamptz}, true},
+	"uuid_ops": {[]kind{kUUID}, true}, "enum_ops": {[]kind{kEnum}, true},
+}
+
+// elemClass checks an index element's COLLATE and operator class against
+// its type t, and returns those the catalog shows: none for the defaults.
+// Each operator class reldb knows compares for equality as the default
+// does, and COLLATE "C" orders text as reldb always does, so neither
+// changes what a unique index refuses.
+func elemClass(e ir.IndexElem, t sqlType) (collation, opclass string, err error) {
+	if c := e.Collation; c != "" {
+		switch {
+		case !t.isText() || t.array:
+			return "", "", pgerr.New(pgerr.DatatypeMismatch, "collations are not supported by type %s", t)
+		case c == "C" || c == "POSIX":
+			collation = c
+		case c != "default":
+			return "", "", pgerr.Unsupported(`collation "` + c + `"`)
 		}
 	}
-	return nil
+	if e.Opclass == "" {
+		return collation, "", nil
+	}
+	oc, ok := btreeOpclasses[e.Opclass]
+	if !ok {
+		return "", "", pgerr.New(pgerr.UndefinedObject, `operator class "%s" does not exist for access method "btree"`, e.Opclass)
+	}
+	if t.array || !slices.Contains(oc.kinds, t.kind) {
+		return "", "", pgerr.New(pgerr.DatatypeMismatch, `operator class "%s" does not accept data type %s`, e.Opclass, t)
+	}
+	if !oc.def {
+		opclass = e.Opclass
+	}
+	return collation, opclass, nil
 }
 
 // unqualified returns e with its column references unqualified
@@ -874,6 +935,12 @@ func (td *tableDecl) elemText(table string, e indexElem, pretty, order bool) str
 	}
 	if !order {
 		return s
+	}
+	if e.collation != "" {
+		s += ` COLLATE "` + e.collation + `"`
+	}
+	if e.opclass != "" {
+		s += " " + e.opclass
 	}
 	if e.dir == ir.SortDesc {
 		s += " DESC"

@@ -117,6 +117,7 @@ var corners = []string{
 	"CREATE INDEX ON t (a)",
 	"CREATE UNIQUE INDEX i ON t (lower(a), (b + 1)) INCLUDE (c) WITH (fillfactor = 90) WHERE d IS NULL",
 	"CREATE INDEX ON t ((SELECT 1))",
+	`CREATE INDEX ON t (a varchar_pattern_ops, b COLLATE "C" DESC NULLS LAST)`,
 	"CREATE INDEX ON t (a) INCLUDE (lower(b))",
 	"CREATE TABLE t (a int, PRIMARY KEY (a) INCLUDE (b) WITH (fillfactor = 70))",
 	"INSERT INTO t VALUES (1) ON CONFLICT (lower(a)) WHERE b DO NOTHING",

@@ -171,10 +171,12 @@ func (s *CreateTable) String() string {
 
 // IndexElem is one key of an index: a column or an expression.
 type IndexElem struct {
-	Column string // "" when Expr is set
-	Expr   Expr
-	Dir    SortDir
-	Nulls  NullsOrder
+	Column    string // "" when Expr is set
+	Expr      Expr
+	Collation string // COLLATE name, "" when absent
+	Opclass   string // operator class, "" when absent
+	Dir       SortDir
+	Nulls     NullsOrder
 }
 
 func (e IndexElem) String() string {
@@ -183,6 +185,12 @@ func (e IndexElem) String() string {
 		s = "(" + e.Expr.String() + ")"
 	} else {
 		s = Ident(e.Column)
+	}
+	if e.Collation != "" {
+		s += ` COLLATE "` + strings.ReplaceAll(e.Collation, `"`, `""`) + `"`
+	}
+	if e.Opclass != "" {
+		s += " " + Ident(e.Opclass)
 	}
 	if e.Dir != SortDefault {
 		s += " " + e.Dir.String()

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/pgplex/pgparser/nodes"
 
@@ -366,10 +367,36 @@ func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
 		if !ok {
 			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in index columns", nodeName(it))
 		}
-		if ie.Collation != nil || ie.Opclass != nil || ie.Opclassopts != nil {
-			return nil, unsupported("index COLLATE or operator class")
+		if ie.Opclassopts != nil {
+			return nil, unsupported("operator class parameters")
 		}
 		el := ir.IndexElem{Column: ie.Name, Dir: sortDir(ie.Ordering), Nulls: nullsOrder(ie.NullsOrdering)}
+		if ie.Opclass != nil {
+			names, err := strs(ie.Opclass)
+			if err != nil {
+				return nil, err
+			}
+			if len(names) == 2 && names[0] == "pg_catalog" {
+				names = names[1:]
+			}
+			if len(names) != 1 {
+				return nil, unsupportedf("operator class %s", strings.Join(names, "."))
+			}
+			el.Opclass = names[0]
+		}
+		if ie.Collation != nil {
+			names, err := strs(ie.Collation)
+			if err != nil {
+				return nil, err
+			}
+			if len(names) == 2 && names[0] == "pg_catalog" {
+				names = names[1:]
+			}
+			if len(names) != 1 {
+				return nil, unsupportedf("collation %s", strings.Join(names, "."))
+			}
+			el.Collation = names[0]
+		}
 		if ie.Expr != nil {
 			if el.Expr, err = t.expr(ie.Expr); err != nil {
 				return nil, err

@@ -49,6 +49,7 @@ var roundTripSQL = []string{
 	"INSERT INTO t SELECT * FROM u ON CONFLICT ON CONSTRAINT t_pkey DO NOTHING",
 	"INSERT INTO t VALUES (1) ON CONFLICT (a, (lower(b))) WHERE c > 0 DO UPDATE SET a = 2",
 	"CREATE UNIQUE INDEX IF NOT EXISTS i ON t ((a + 1), lower(b) DESC) INCLUDE (c, d) WITH (fillfactor = 70, deduplicate_items) WHERE c AND NOT d",
+	`CREATE INDEX i ON t (a varchar_pattern_ops, b COLLATE "C" DESC, (lower(c)) pg_catalog.text_pattern_ops NULLS FIRST)`,
 	"UPDATE t SET (a, b) = (1, DEFAULT) FROM u WHERE t.id = u.id RETURNING t.a AS x",
 	"DELETE FROM t USING u WHERE t.id = u.id RETURNING t.*",
 	"BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY; SAVEPOINT s; ROLLBACK TO SAVEPOINT s; RELEASE SAVEPOINT s; COMMIT; ROLLBACK",
