@@ -720,11 +720,9 @@ func (s *Session) createDerivedIndex(tx *engine.Tx, table, name string, unique b
 		if e.expr == nil {
 			continue
 		}
-		_, t, err := ev.eval(e.expr)
+		_, t, err := ev.eval(e.expr) // its type, as indexSpec found it
 		if err != nil {
-			// A data error on a row of NULLs: type it as text would
-			// mislead, so refuse.
-			return pgerr.Unsupported("index expression " + e.expr.String())
+			return err
 		}
 		col := hiddenName(ts.def, taken)
 		taken = append(taken, col)
