@@ -140,3 +140,31 @@ func TestPgconn_CopyTableWithoutKey(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "kind,n\na,1\na,1\nb,\n", out.String())
 }
+
+// Ensure COPY FROM keeps a unique expression index as INSERT does, a
+// duplicate failing the COPY with PostgreSQL's DETAIL and loading
+// nothing, and COPY TO shows none of the index's hidden columns.
+func TestPgconn_CopyExpressionIndex(t *testing.T) {
+	conn, _ := connectPgx(t)
+	ctx := context.Background()
+	for _, sql := range []string{
+		`CREATE TABLE people (id integer PRIMARY KEY, email text, gone boolean)`,
+		`CREATE UNIQUE INDEX people_email ON people (lower(email)) WHERE NOT gone`,
+	} {
+		_, err := conn.Exec(ctx, sql)
+		require.NoError(t, err, sql)
+	}
+	pc := conn.PgConn()
+	tag, err := pc.CopyFrom(ctx, strings.NewReader("1\ta@x.org\tf\n2\tA@X.ORG\tt\n"), `COPY people FROM STDIN`)
+	require.NoError(t, err)
+	assert.Equal(t, "COPY 2", tag.String())
+	_, err = pc.CopyFrom(ctx, strings.NewReader("3\tb@x.org\tf\n4\ta@X.org\tf\n"), `COPY people FROM STDIN`)
+	var pe *pgconn.PgError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "23505", pe.Code)
+	assert.Equal(t, "Key (lower(email))=(a@x.org) already exists.", pe.Detail)
+	var out bytes.Buffer
+	_, err = pc.CopyTo(ctx, &out, `COPY people TO STDOUT WITH (FORMAT csv)`)
+	require.NoError(t, err)
+	assert.Equal(t, "1,a@x.org,f\n2,A@X.ORG,t\n", out.String())
+}

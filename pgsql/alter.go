@@ -182,6 +182,7 @@ func (a *alteration) decl() *tableDecl {
 	td.identity = maps.Clone(td.identity)
 	td.notValid = maps.Clone(td.notValid)
 	td.generated = maps.Clone(td.generated)
+	td.indexDefs = maps.Clone(td.indexDefs)
 	if td.types == nil {
 		// A table the Go API made: its columns get their storage's types,
 		// and every index is visible, as before.
@@ -356,6 +357,11 @@ func (a *alteration) regenerate() error {
 			}
 		}
 		if len(set) > 0 {
+			// The hidden columns of the indexes over them follow
+			// (exprindex.go).
+			if err := ts.deriveUpdate(old, set, ev); err != nil {
+				return err
+			}
 			if _, err := a.tx.Update(a.table, ts.key(old), set); err != nil {
 				return err
 			}
@@ -441,6 +447,11 @@ func (a *alteration) dropColumn(c *ir.DropColumn) error {
 		if err := a.dropColumn(&ir.DropColumn{Name: d}); err != nil {
 			return err
 		}
+	}
+	// The indexes over the column go with it, as in PostgreSQL; those
+	// with hidden columns take them along (exprindex.go).
+	if err := a.s.dropIndexesReading(a.tx, a.table, c.Name); err != nil {
+		return err
 	}
 	td := a.decl()
 	if err := a.tx.DropColumn(a.table, c.Name); err != nil {
@@ -583,6 +594,14 @@ func (a *alteration) addPrimaryKey(k ir.Constraint) error {
 	if err := a.s.vacateImplicit(a.tx, name); err != nil {
 		return err
 	}
+	ts, err := a.schema()
+	if err != nil {
+		return err
+	}
+	def, err := constraintIndexDecl(k, func(c string) bool { _, ok := ts.index[c]; return ok })
+	if err != nil {
+		return err
+	}
 	if err := a.tx.SetPrimaryKey(a.table, name, k.Columns...); err != nil {
 		// PostgreSQL words these as the building of the key's index.
 		var ce *engine.ConstraintError
@@ -597,6 +616,7 @@ func (a *alteration) addPrimaryKey(k ir.Constraint) error {
 		}
 		return err
 	}
+	a.s.declareIndexDef(a.table, name, def) // exprindex.go
 	return a.tx.DropColumn(a.table, rowIDColumn)
 }
 
@@ -606,7 +626,7 @@ func (a *alteration) addUnique(k ir.Constraint) error {
 	}
 	name := k.Name
 	if name == "" {
-		base := a.table + "_" + strings.Join(k.Columns, "_") + "_key"
+		base := constraintIndexName(a.table, k)
 		name = base
 		for i := 1; a.s.relationExists(a.tx, name); i++ {
 			name = base + itoa(i)
@@ -617,6 +637,7 @@ func (a *alteration) addUnique(k ir.Constraint) error {
 	if err := a.s.vacateImplicit(a.tx, name); err != nil {
 		return err
 	}
+	var def *indexDecl
 	if ts, err := a.schema(); err == nil {
 		types := map[string]sqlType{}
 		for _, c := range k.Columns {
@@ -627,11 +648,15 @@ func (a *alteration) addUnique(k ir.Constraint) error {
 		if err := keyTypes(k.Columns, types); err != nil {
 			return err
 		}
+		if def, err = constraintIndexDecl(k, func(c string) bool { _, ok := ts.index[c]; return ok }); err != nil {
+			return err
+		}
 	}
 	if err := a.tx.CreateIndex(a.table, engine.Index{Name: name, Columns: k.Columns, Unique: true}); err != nil {
 		return err
 	}
 	a.s.declareIndex(a.table, name, byConstraint)
+	a.s.declareIndexDef(a.table, name, def) // exprindex.go
 	return nil
 }
 
@@ -821,6 +846,7 @@ func (a *alteration) dropPrimaryKey(c *ir.DropConstraint, ts *tableSchema, rels 
 	if err := a.dropReferencing(c, rels, ts.def.PrimaryKey); err != nil {
 		return err
 	}
+	a.s.declareIndexDef(a.table, pkName(ts.def), nil)
 	return a.tx.DropPrimaryKey(a.table, rowIDColumn)
 }
 
@@ -889,6 +915,7 @@ func (a *alteration) dropUnique(c *ir.DropConstraint, rels []engine.Relation) er
 		return err
 	}
 	a.s.declareIndex(a.table, c.Name, 0)
+	a.s.declareIndexDef(a.table, c.Name, nil)
 	return nil
 }
 
@@ -985,6 +1012,12 @@ func (a *alteration) setType(c *ir.SetColumnType) error {
 	}
 	if err := a.inKeyOrIndex(ts, c.Column, typ); err != nil {
 		return err
+	}
+	for name, def := range a.decl().indexDefs {
+		// The hidden columns keep the expressions' types (exprindex.go).
+		if def.derived() && slices.ContainsFunc(def.hiddenExprs(), func(e ir.Expr) bool { return mentions(e, c.Column) }) {
+			return pgerr.Unsupported("ALTER COLUMN ... TYPE of a column index " + name + " computes from")
+		}
 	}
 	for g, e := range ts.generated {
 		if e != nil && mentions(e, c.Column) {
@@ -1242,6 +1275,16 @@ func (a *alteration) renameColumn(c *ir.RenameColumn) error {
 			td.generated[col] = e
 		}
 	}
+	for name, def := range td.indexDefs {
+		if !def.reads(c.Column) {
+			continue
+		}
+		nd, err := def.renamed(c.Column, c.NewName)
+		if err != nil {
+			return err
+		}
+		td.indexDefs[name] = nd
+	}
 	a.s.setDecl(a.table, td)
 	return nil
 }
@@ -1338,6 +1381,10 @@ func (a *alteration) renameIndex(name, newName string) error {
 	if origin, ok := td.indexes[name]; ok {
 		delete(td.indexes, name)
 		td.indexes[newName] = origin
+	}
+	if def, ok := td.indexDefs[name]; ok {
+		delete(td.indexDefs, name)
+		td.indexDefs[newName] = def
 	}
 	a.s.setDecl(a.table, td)
 	return nil

@@ -292,6 +292,19 @@ type catalogIndex struct {
 	columns         []string
 	unique, primary bool
 	constraint      *catalogConstraint // the constraint it enforces, if any
+	// def is the declaration of an index with expressions, a predicate,
+	// INCLUDE, WITH or a sort order, nil for others; columns then are its
+	// key's (an expression's hidden column, which has no attnum) and its
+	// INCLUDE columns (exprindex.go).
+	def *indexDecl
+}
+
+// keyColumns returns how many of ix's columns are its key's.
+func (ix *catalogIndex) keyColumns() int {
+	if ix.def != nil {
+		return len(ix.def.elems)
+	}
+	return len(ix.columns)
 }
 
 // catalogConstraint is a table constraint: p, u, f or c.
@@ -333,8 +346,12 @@ func (s *Session) catalogSnapshot(tx *engine.Tx) (*catalogSnapshot, error) {
 		c.byName[def.Name] = t
 		if len(ts.def.PrimaryKey) > 0 {
 			pk := &catalogIndex{name: pkName(ts.def), table: t, columns: ts.def.PrimaryKey, unique: true, primary: true}
+			if d := t.decl.indexDefs[pk.name]; d != nil && slices.Equal(d.engineColumns(), ts.def.PrimaryKey) {
+				pk.def = d
+				pk.columns = append(slices.Clone(ts.def.PrimaryKey), d.include...)
+			}
 			t.indexes = append(t.indexes, pk)
-			c.addConstraint(t, &catalogConstraint{name: pk.name, kind: "p", cols: pk.columns, index: pk})
+			c.addConstraint(t, &catalogConstraint{name: pk.name, kind: "p", cols: ts.def.PrimaryKey, index: pk})
 		}
 		var named []*catalogIndex
 		for _, ix := range def.Indexes {
@@ -343,6 +360,14 @@ func (s *Session) catalogSnapshot(tx *engine.Tx) (*catalogSnapshot, error) {
 				continue // an index the engine made for a foreign key
 			}
 			ci := &catalogIndex{name: ix.Name, table: t, columns: ix.Columns, unique: ix.Unique}
+			if d := t.decl.indexDefs[ix.Name]; d != nil && d.describes(ix) {
+				ci.def = d
+				ci.columns = nil
+				for _, e := range d.elems {
+					ci.columns = append(ci.columns, e.column)
+				}
+				ci.columns = append(ci.columns, d.include...)
+			}
 			named = append(named, ci)
 			if origin == byConstraint && ix.Unique {
 				c.addConstraint(t, &catalogConstraint{name: ix.Name, kind: "u", cols: ix.Columns, index: ci})

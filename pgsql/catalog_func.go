@@ -247,6 +247,10 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 				if int(col) > len(ix.columns) {
 					return "", typText, true, nil
 				}
+				if ix.def != nil && int(col) <= len(ix.def.elems) {
+					pretty := vals[2] == true
+					return ix.table.decl.elemText(ix.table.name(), ix.def.elems[col-1], pretty, false /* order */), typText, true, nil
+				}
 				return ident(ix.columns[col-1]), typText, true, nil
 			}
 		}

@@ -179,8 +179,18 @@ func pgAttribute(c *catalogSnapshot) []map[string]any {
 			out = append(out, a)
 		}
 		for _, ix := range t.indexes {
+			var names []string
+			if ix.def != nil {
+				names = ix.def.attNames()
+			}
 			for j, name := range ix.columns {
-				out = append(out, attr(ix.oid, j+1, name, t.ts.types[t.ts.index[name]], false, false))
+				if p, ok := t.ts.index[name]; ok {
+					out = append(out, attr(ix.oid, j+1, names0(names, j, name), t.ts.types[p], false, false))
+					continue
+				}
+				// An expression's column: PostgreSQL names it as a
+				// default index name would (exprindex.go).
+				out = append(out, attr(ix.oid, j+1, names0(names, j, name), t.decl.types[name], false, false))
 			}
 		}
 	}
@@ -291,24 +301,48 @@ func pgIndex(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
 	for _, t := range c.tables {
 		for _, ix := range t.indexes {
-			classes := make([]any, len(ix.columns))
-			colls := make([]any, len(ix.columns))
-			opts := make([]any, len(ix.columns))
-			for i, col := range ix.columns {
+			nkey := ix.keyColumns()
+			classes := make([]any, nkey)
+			colls := make([]any, nkey)
+			opts := make([]any, nkey)
+			for i, col := range ix.columns[:nkey] {
 				classes[i], opts[i] = int64(0), int64(0)
 				colls[i] = int64(0)
-				if t.ts.types[t.ts.index[col]].isText() {
+				if p, ok := t.ts.index[col]; ok && t.ts.types[p].isText() {
 					colls[i] = int64(100)
 				}
+				if ix.def != nil {
+					opts[i] = indexOptionBits(ix.def.elems[i])
+				}
 			}
-			out = append(out, map[string]any{
+			m := map[string]any{
 				"indexrelid": ix.oid, "indrelid": t.oid, "indnatts": int64(len(ix.columns)),
-				"indnkeyatts": int64(len(ix.columns)), "indisunique": ix.unique, "indnullsnotdistinct": false,
+				"indnkeyatts": int64(nkey), "indisunique": ix.unique, "indnullsnotdistinct": false,
 				"indisprimary": ix.primary, "indisexclusion": false, "indimmediate": true, "indisclustered": false,
 				"indisvalid": true, "indcheckxmin": false, "indisready": true, "indislive": true,
 				"indisreplident": false, "indkey": t.attnums(ix.columns), "indcollation": colls,
 				"indclass": classes, "indoption": opts,
-			})
+			}
+			if d := ix.def; d != nil {
+				// PostgreSQL's are node trees; these are the
+				// expressions' texts, for the callers that test them for
+				// NULL (exprindex.go).
+				var exprs []string
+				for _, e := range d.elems {
+					if e.expr != nil {
+						exprs = append(exprs, e.expr.String())
+					}
+				}
+				if exprs != nil {
+					m["indexprs"] = "(" + strings.Join(exprs, " ") + ")"
+				}
+				if d.pred != nil {
+					// pg_get_expr returns it as it is: psql's \d of the
+					// index shows it.
+					m["indpred"] = t.decl.exprText(t.name(), d.pred, true /* pretty */)
+				}
+			}
+			out = append(out, m)
 		}
 	}
 	return out
@@ -338,6 +372,17 @@ func indexDef(ix *catalogIndex, qualified bool) string {
 		b.WriteString("public.")
 	}
 	b.WriteString(ident(ix.table.name()) + " USING btree (")
+	if d := ix.def; d != nil {
+		for i, e := range d.elems {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(ix.table.decl.elemText(ix.table.name(), e, !qualified, true /* order */))
+		}
+		b.WriteString(")")
+		b.WriteString(ix.table.decl.defTail(ix.table.name(), d, !qualified))
+		return b.String()
+	}
 	for i, col := range ix.columns {
 		if i > 0 {
 			b.WriteString(", ")
@@ -444,11 +489,15 @@ func constraintDef(con *catalogConstraint, pretty bool) string {
 		}
 		return strings.Join(q, ", ")
 	}
+	include := ""
+	if con.index != nil && con.index.def != nil && len(con.index.def.include) > 0 {
+		include = " INCLUDE (" + cols(con.index.def.include) + ")"
+	}
 	switch con.kind {
 	case "p":
-		return "PRIMARY KEY (" + cols(con.cols) + ")"
+		return "PRIMARY KEY (" + cols(con.cols) + ")" + include
 	case "u":
-		return "UNIQUE (" + cols(con.cols) + ")"
+		return "UNIQUE (" + cols(con.cols) + ")" + include
 	case "c":
 		return "CHECK " + checkClause(con, pretty) + notValidSuffix(con)
 	}

@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 
@@ -116,6 +117,8 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	}
 	cons = append(cons, st.Constraints...)
 	var fks []ir.Constraint
+	defs := map[string]*indexDecl{} // INCLUDE and WITH of the keys' indexes (exprindex.go)
+	var pkDef *indexDecl
 	for _, k := range cons {
 		for _, c := range k.Columns {
 			if _, ok := types[c]; !ok {
@@ -134,15 +137,25 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 				return res, pgerr.Unsupported("DEFERRABLE PRIMARY KEY")
 			}
 			t.PrimaryKey, t.PrimaryKeyName = k.Columns, k.Name
+			if pkDef, err = constraintIndexDecl(k, func(c string) bool { _, ok := types[c]; return ok }); err != nil {
+				return res, err
+			}
 		case ir.Unique:
 			if k.Deferrable || k.NullsNotDistinct {
 				return res, pgerr.Unsupported(strings.TrimSpace(k.String()))
 			}
 			ixName := k.Name
 			if ixName == "" {
-				ixName = name + "_" + strings.Join(k.Columns, "_") + "_key"
+				ixName = constraintIndexName(name, k)
 			}
 			t.Indexes = append(t.Indexes, engine.Index{Name: ixName, Columns: k.Columns, Unique: true})
+			def, err := constraintIndexDecl(k, func(c string) bool { _, ok := types[c]; return ok })
+			if err != nil {
+				return res, err
+			}
+			if def != nil {
+				defs[ixName] = def
+			}
 		case ir.ForeignKey:
 			fks = append(fks, k)
 		}
@@ -198,10 +211,23 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		return res, err
 	}
 	indexes := map[string]indexOrigin{}
+	var indexDefs map[string]*indexDecl
 	for _, ix := range t.Indexes {
 		indexes[ix.Name] = byConstraint
+		if d := defs[ix.Name]; d != nil {
+			if indexDefs == nil {
+				indexDefs = map[string]*indexDecl{}
+			}
+			indexDefs[ix.Name] = d
+		}
 	}
-	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes, identity: identity, generated: generated})
+	if pkDef != nil && t.PrimaryKey[0] != rowIDColumn {
+		if indexDefs == nil {
+			indexDefs = map[string]*indexDecl{}
+		}
+		indexDefs[pkName(t)] = pkDef
+	}
+	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes, identity: identity, generated: generated, indexDefs: indexDefs})
 	ts, err := s.schemaOf(tx, name)
 	if err != nil {
 		return res, err
@@ -264,6 +290,13 @@ func (s *Session) createRelation(tx *engine.Tx, child string, t engine.Table, k 
 	}
 	if len(k.Columns) == 1 && strings.HasSuffix(k.Columns[0], "_id") && len(k.Columns[0]) > 3 {
 		r.ParentAs = strings.TrimSuffix(k.Columns[0], "_id")
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.decl(child).indexDefs)) {
+		// The engine's action would change a column the index's hidden
+		// columns are computed from, without SQL (exprindex.go).
+		if c := staleIndexColumn(child, s.decl(child).indexDefs[name], []engine.Relation{r}); c != "" {
+			return pgerr.Unsupported("foreign key action changing column " + c + ", which index " + name + " computes from")
+		}
 	}
 	if err := tx.CreateRelation(r); err != nil {
 		if errors.Is(err, engine.ErrSchema) {
@@ -344,8 +377,9 @@ func constantDefault(s *Session, e ir.Expr, typ sqlType) (any, error) {
 	return storedValue(typ, v), err
 }
 
-// createIndex is CREATE [UNIQUE] INDEX over columns. An unnamed index is
-// named <table>_<cols>_idx (_key when unique), as PostgreSQL names it.
+// createIndex is CREATE [UNIQUE] INDEX over columns or expressions, with
+// INCLUDE, WITH and WHERE (exprindex.go). An unnamed index is named
+// <table>_<cols>_idx (_key when unique), as PostgreSQL names it.
 func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error) {
 	res := Result{Tag: "CREATE INDEX"}
 	table, err := tableName(st.Table)
@@ -359,31 +393,25 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 	if st.NullsNotDistinct {
 		return res, pgerr.Unsupported("NULLS NOT DISTINCT")
 	}
-	ix := engine.Index{Name: st.Name, Unique: st.Unique}
-	for _, e := range st.Elems {
-		if e.Expr != nil {
-			return res, pgerr.Unsupported("index on an expression")
-		}
-		if _, err := ts.column(e.Column); err != nil {
-			return res, pgerr.UndefinedColumnError(e.Column)
-		}
-		if err := keyTypes([]string{e.Column}, map[string]sqlType{e.Column: ts.types[ts.index[e.Column]]}); err != nil {
-			return res, err
-		}
-		ix.Columns = append(ix.Columns, e.Column)
+	def, cols, names, err := s.indexSpec(ts, st) // exprindex.go
+	if err != nil {
+		return res, err
 	}
+	ix := engine.Index{Name: st.Name, Unique: st.Unique, Columns: cols}
 	named := ix.Name != ""
 	if !named {
 		suffix := "_idx"
 		if st.Unique {
 			suffix = "_key"
 		}
-		ix.Name = table + "_" + strings.Join(ix.Columns, "_") + suffix
-		for i := 1; indexExists(tx, ix.Name) && !s.adoptable(tx, table, ix) && !s.isImplicit(tx, ix.Name); i++ {
-			ix.Name = table + "_" + strings.Join(ix.Columns, "_") + suffix + itoa(i)
+		base := table + "_" + strings.Join(names, "_") + suffix
+		ix.Name = base
+		for i := 1; indexExists(tx, ix.Name) && (def != nil || !s.adoptable(tx, table, ix)) && !s.isImplicit(tx, ix.Name) ||
+			def != nil && s.relationExists(tx, ix.Name); i++ {
+			ix.Name = base + itoa(i)
 		}
 	}
-	if s.adoptable(tx, table, ix) {
+	if def == nil && s.adoptable(tx, table, ix) {
 		s.declareIndex(table, ix.Name, byAdoption)
 		return res, nil
 	}
@@ -396,10 +424,14 @@ func (s *Session) createIndex(tx *engine.Tx, st *ir.CreateIndex) (Result, error)
 		}
 		return res, pgerr.DuplicateTableError(ix.Name)
 	}
+	if def != nil && def.derived() {
+		return res, s.createDerivedIndex(tx, table, ix.Name, st.Unique, def)
+	}
 	if err := tx.CreateIndex(table, ix); err != nil {
-		return res, err
+		return res, createIndexError(err, ix.Name)
 	}
 	s.declareIndex(table, ix.Name, byCreateIndex)
+	s.declareIndexDef(table, ix.Name, def) // or forget one a dropped index left
 	return res, s.dropCoveredImplicit(tx, table, ix)
 }
 
@@ -600,6 +632,9 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 				return res, err
 			}
 			s.declareIndex(table, name, 0)
+			if err := s.dropIndexDef(tx, table, name); err != nil { // exprindex.go
+				return res, err
+			}
 		}
 		return res, nil
 	}

@@ -180,6 +180,28 @@ type declRecord struct {
 	// Generated are the generated columns' expressions, by column;
 	// omitted when there are none.
 	Generated map[string]string `json:"generated,omitempty"`
+	// IndexDefs are the declarations of expression, partial and other
+	// indexes that are more than columns (exprindex.go), by name; omitted
+	// when there are none.
+	IndexDefs map[string]indexRecord `json:"index_defs,omitempty"`
+}
+
+// indexRecord is an indexDecl as stored: expressions in canonical text.
+type indexRecord struct {
+	Elems   []indexElemRecord `json:"elems"`
+	Include []string          `json:"include,omitempty"`
+	Options [][2]string       `json:"options,omitempty"`
+	Pred    string            `json:"pred,omitempty"`
+	Flag    string            `json:"flag,omitempty"`
+}
+
+type indexElemRecord struct {
+	Column    string `json:"column"`
+	Expr      string `json:"expr,omitempty"`
+	Collation string `json:"collation,omitempty"`
+	Opclass   string `json:"opclass,omitempty"`
+	Dir       int    `json:"dir,omitempty"`
+	Nulls     int    `json:"nulls,omitempty"`
 }
 
 // seqRecord is a sequence's definition as stored (sequence.go).
@@ -286,6 +308,34 @@ func encodeDecl(td *tableDecl) (string, error) {
 			rec.Indexes[n] = name
 		}
 	}
+	for n, def := range td.indexDefs {
+		if rec.IndexDefs == nil {
+			rec.IndexDefs = make(map[string]indexRecord, len(td.indexDefs))
+		}
+		r := indexRecord{Include: def.include, Flag: def.flag}
+		for _, e := range def.elems {
+			er := indexElemRecord{Column: e.column, Collation: e.collation, Opclass: e.opclass, Dir: int(e.dir), Nulls: int(e.nulls)}
+			if e.expr != nil {
+				text, err := encodeExpr(e.expr)
+				if err != nil {
+					return "", fmt.Errorf("index %q: %w", n, err)
+				}
+				er.Expr = text
+			}
+			r.Elems = append(r.Elems, er)
+		}
+		for _, o := range def.options {
+			r.Options = append(r.Options, [2]string{o.Name, o.Value})
+		}
+		if def.pred != nil {
+			text, err := encodeExpr(def.pred)
+			if err != nil {
+				return "", fmt.Errorf("index %q: %w", n, err)
+			}
+			r.Pred = text
+		}
+		rec.IndexDefs[n] = r
+	}
 	rec.Comments = td.comments
 	if td.view != nil {
 		v, err := encodeView(td.view)
@@ -385,6 +435,40 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 			}
 			td.indexes[n] = o
 		}
+	}
+	for n, r := range rec.IndexDefs {
+		if td.indexDefs == nil {
+			td.indexDefs = make(map[string]*indexDecl, len(rec.IndexDefs))
+		}
+		def := &indexDecl{include: r.Include, flag: r.Flag}
+		for _, er := range r.Elems {
+			e := indexElem{column: er.Column, collation: er.Collation, opclass: er.Opclass, dir: ir.SortDir(er.Dir), nulls: ir.NullsOrder(er.Nulls)}
+			if er.Expr != "" {
+				x, err := decodeExpr(er.Expr)
+				if err != nil {
+					return nil, fmt.Errorf("index %q: %w", n, err)
+				}
+				e.expr = x
+			}
+			if e.column == "" {
+				return nil, fmt.Errorf("index %q: element without a column", n)
+			}
+			def.elems = append(def.elems, e)
+		}
+		for _, o := range r.Options {
+			def.options = append(def.options, ir.IndexOption{Name: o[0], Value: o[1]})
+		}
+		if r.Pred != "" {
+			x, err := decodeExpr(r.Pred)
+			if err != nil {
+				return nil, fmt.Errorf("index %q: %w", n, err)
+			}
+			def.pred = x
+		}
+		if (def.pred != nil) != (def.flag != "") {
+			return nil, fmt.Errorf("index %q: predicate without its column", n)
+		}
+		td.indexDefs[n] = def
 	}
 	if rec.View != nil {
 		v, err := decodeView(rec.View)

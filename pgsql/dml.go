@@ -145,6 +145,13 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	if err := ts.generateInsert(built, ev); err != nil {
 		return res, err
 	}
+	for i, row := range built {
+		// The hidden columns of expression and partial indexes
+		// (exprindex.go).
+		if err := ts.deriveInsert(row, ev); err != nil {
+			return res, toError(err).AtRow(i+1, 0)
+		}
+	}
 	if st.OnConflict != nil {
 		// One engine statement, foreign keys checked at its end.
 		err := tx.Statement(func() error { return s.upsert(tx, st, ts, alias, built, ret, ev, &res) })
@@ -517,6 +524,9 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 				return err
 			}
 			if err := ts.generateUpdate(old, set, ev); err != nil {
+				return err
+			}
+			if err := ts.deriveUpdate(old, set, ev); err != nil { // exprindex.go
 				return err
 			}
 			rec, err := tx.Update(table, ts.key(old), set)

@@ -13,10 +13,13 @@
 // timestamp, timestamptz, date, interval, uuid, json, jsonb, and one-dimensional
 // arrays T[] / T ARRAY of the integer, numeric, float, text, varchar, bool,
 // uuid, date and timestamp types, stored as their text form (arraycol.go),
-// with @> <@ && || and the array functions of array.go and arrayops.go; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
+// with @> <@ && || and the array functions of array.go and arrayops.go; PRIMARY KEY, NOT NULL, UNIQUE (both with INCLUDE and WITH), DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
-// MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
-// EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
+// MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX [IF NOT EXISTS] over
+// columns and expressions, with a sort order, the btree operator
+// classes of the types reldb has (text_pattern_ops, varchar_pattern_ops,
+// ...), COLLATE "C", INCLUDE, WITH (fillfactor, deduplicate_items) and
+// WHERE (a partial index; see "Expression and partial indexes" below); DROP TABLE / INDEX [IF EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
 // NULL, DEFAULT, UNIQUE, CHECK, REFERENCES), DROP COLUMN [IF EXISTS]
 // [CASCADE], ADD CONSTRAINT (PRIMARY KEY on a table without one, FOREIGN
 // KEY, UNIQUE, CHECK; existing rows are checked, also for a CHECK or
@@ -31,7 +34,9 @@
 // varchar(n) to text); ALTER INDEX [IF
 // EXISTS] … RENAME TO; INSERT … VALUES (multi-row, DEFAULT) and INSERT … SELECT, with
 // ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING / DO UPDATE SET …
-// [WHERE …] and RETURNING; UPDATE … SET … [FROM …] WHERE and DELETE …
+// [WHERE …] and RETURNING (the conflict target may name expressions and
+// a partial index's predicate: ON CONFLICT (lower(email)), ON CONFLICT
+// (name) WHERE deleted_at IS NULL); UPDATE … SET … [FROM …] WHERE and DELETE …
 // [USING …] WHERE (with RETURNING); SELECT over tables, subqueries in FROM (with column aliases,
 // and LATERAL: read per row of the items before them, as a function in
 // FROM naming their columns is; a RIGHT or FULL JOIN LATERAL is 42P10),
@@ -213,6 +218,32 @@
 // primary key, which Get, Update and Delete take and Insert fills. ALTER
 // TABLE … ADD PRIMARY KEY, as pg_dump declares every key, rekeys the table
 // by its columns (engine.Tx.SetPrimaryKey) and ctid goes.
+//
+// # Expression and partial indexes
+//
+// An index over expressions (CREATE UNIQUE INDEX ON users
+// (lower(email))) or over the rows a predicate admits (… (name) WHERE
+// deleted_at IS NULL) is an engine index over hidden columns that SQL's
+// writes compute: one per expression, holding its value, and for a
+// partial index one holding TRUE for a row that satisfies the predicate
+// and NULL for one that does not (whose expression columns are NULL
+// too). The engine treats NULLs as distinct, so a unique one is enforced
+// as PostgreSQL enforces it, by one index probe per written row, with
+// PostgreSQL's 23505 naming the index's key (Key (lower(email))=(…)).
+// The hidden columns are named pg_reldb_ixN (no user column may take the
+// prefix, 42939) and are hidden as the row identity above is: not in *,
+// RETURNING *, an INSERT without a column list or the catalogs. INSERT
+// (VALUES, SELECT, COPY FROM, ON CONFLICT), UPDATE and ON CONFLICT DO
+// UPDATE compute them; like CHECK constraints, the Go API does not, and
+// a row it writes has what it gives them (NULL by default: in no such
+// index). The functions an index calls must be IMMUTABLE as PostgreSQL
+// marks them (42P17); an index whose expressions or predicate read a
+// column a foreign key's SET NULL, SET DEFAULT or ON UPDATE CASCADE
+// action changes is 0A000 (the engine changes those rows without SQL),
+// and so are ALTER COLUMN TYPE of a column they read and NULLS NOT
+// DISTINCT. DROP COLUMN drops the indexes that read the column, RENAME
+// COLUMN rewrites them, and their declarations are kept and made durable
+// with the table's (see exprindex.go).
 //
 // # Dates, times and intervals
 //

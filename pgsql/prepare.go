@@ -425,7 +425,9 @@ func (in *inferrer) insert(st *ir.Insert) {
 	ts := sc.tables[0].ts
 	cols := make([]sqlType, 0, len(ts.types))
 	if len(st.Columns) == 0 {
-		cols = append(cols, ts.types...)
+		for _, i := range ts.visibleColumns() {
+			cols = append(cols, ts.types[i])
+		}
 	}
 	for _, name := range st.Columns {
 		t := typUnknown

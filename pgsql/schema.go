@@ -3,6 +3,7 @@ package pgsql
 import (
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/reldb/reldb/engine"
@@ -77,6 +78,10 @@ type tableDecl struct {
 	// generated are the generation expressions of the generated columns,
 	// by name (generated.go).
 	generated map[string]ir.Expr
+	// indexDefs declare the indexes that are more than a list of columns
+	// (expressions, a predicate, INCLUDE, WITH, a sort order), by name
+	// (exprindex.go).
+	indexDefs map[string]*indexDecl
 }
 
 // indexOrigin is how SQL came to know an index.
@@ -235,6 +240,19 @@ type tableSchema struct {
 	// generated are the generation expressions of the generated columns
 	// (generated.go), by position; nil when the table has none.
 	generated []ir.Expr
+	// derived are the expression and partial indexes whose hidden columns
+	// writes compute; concealed marks those columns, by position, nil when
+	// there are none (exprindex.go).
+	derived   []derivedIndex
+	concealed []bool
+	// serialReads are the positions of the auto-increment columns the
+	// derived indexes read.
+	serialReads []int
+	// indexDefs are the declarations of its indexes that have one.
+	indexDefs map[string]*indexDecl
+	// indexOrigins are how SQL came to know each index, nil for a table
+	// the Go API made.
+	indexOrigins map[string]indexOrigin
 }
 
 // The engine requires a primary key; PostgreSQL does not. A table SQL
@@ -254,6 +272,10 @@ var systemColumns = map[string]bool{"ctid": true, "xmin": true, "cmin": true, "x
 
 // systemColumnError is 42701 for a user column named as a system column.
 func systemColumnError(name string) error {
+	if strings.HasPrefix(name, hiddenPrefix) {
+		return &Error{Code: "42939", Message: `column name "` + name + `" is reserved`,
+			Detail: `The prefix "` + hiddenPrefix + `" is reserved for reldb's hidden index columns.`}
+	}
 	if !systemColumns[name] {
 		return nil
 	}
@@ -274,8 +296,11 @@ func rowIdentity(def engine.Table) (int, bool) {
 	return 0, false
 }
 
-// isHidden reports whether column i is the hidden row identity.
-func (ts *tableSchema) isHidden(i int) bool { return ts.hidden > 0 && i == ts.hidden-1 }
+// isHidden reports whether column i is the hidden row identity or a
+// hidden column of an index (exprindex.go).
+func (ts *tableSchema) isHidden(i int) bool {
+	return ts.hidden > 0 && i == ts.hidden-1 || ts.concealed != nil && ts.concealed[i]
+}
 
 // hasKey reports whether the table has a primary key of its own, which
 // SQL sees.
@@ -293,18 +318,22 @@ func (ts *tableSchema) visibleColumns() []int {
 }
 
 // visible returns the table as SQL's catalogs describe it: without the
-// hidden row identity and, then, without a primary key.
+// hidden row identity and, then, without a primary key, and without the
+// hidden columns of its indexes.
 func (ts *tableSchema) visible() *tableSchema {
-	if ts.hidden == 0 {
+	if ts.hidden == 0 && ts.concealed == nil {
 		return ts
 	}
 	v := *ts
-	v.def.PrimaryKey = nil
+	if ts.hidden != 0 {
+		v.def.PrimaryKey = nil
+	}
 	v.def.Columns = nil
 	v.types = nil
 	v.index = make(map[string]int, len(ts.index))
 	v.pk, v.hidden = nil, 0
 	v.defaults, v.identity = nil, nil
+	v.derived, v.concealed, v.serialReads = nil, nil, nil
 	for _, i := range ts.visibleColumns() {
 		v.index[ts.def.Columns[i].Name] = len(v.types)
 		v.def.Columns = append(v.def.Columns, ts.def.Columns[i])
@@ -317,6 +346,9 @@ func (ts *tableSchema) visible() *tableSchema {
 			// moves down.
 			v.identity = append(v.identity, ts.identity[i])
 		}
+	}
+	for _, c := range v.def.PrimaryKey {
+		v.pk = append(v.pk, v.index[c])
 	}
 	return &v
 }
@@ -400,6 +432,17 @@ func (s *Session) buildSchema(tx *engine.Tx, name string, td *tableDecl) (*table
 	ts := &tableSchema{def: def, types: make([]sqlType, len(def.Columns)), index: make(map[string]int, len(def.Columns))}
 	if i, ok := rowIdentity(def); ok {
 		ts.hidden = i + 1
+	}
+	ts.indexDefs = td.indexDefs
+	if td.types != nil {
+		ts.indexOrigins = td.indexes
+	}
+	if len(td.indexDefs) > 0 {
+		pos := make(map[string]int, len(def.Columns))
+		for i, c := range def.Columns {
+			pos[c.Name] = i
+		}
+		ts.deriveSchema(td, pos) // exprindex.go
 	}
 	for i, c := range def.Columns {
 		t, ok := td.types[c.Name]

@@ -546,7 +546,7 @@ func (s *Session) inStatement(ctx context.Context, tx *engine.Tx, st ir.Statemen
 	defer tx.EndStatement()
 	res, err := s.statement(tx, st, args)
 	if err != nil {
-		err = s.failingRowDetail(tx, err)
+		err = s.uniqueKeyDetail(s.failingRowDetail(tx, err)) // exprindex.go
 	}
 	return res, err
 }

@@ -19,45 +19,85 @@ import (
 // statement may not be updated again (21000). Because rows are written
 // one at a time, foreign keys are checked after each row here.
 
-// arbiter is a unique constraint an ON CONFLICT clause checks.
+// arbiter is a unique constraint an ON CONFLICT clause checks: its name
+// and its engine columns, with their positions in the row (an expression
+// or partial index's hidden columns among them, exprindex.go).
 type arbiter struct {
 	name string
 	cols []string
+	pos  []int
 }
 
-// arbiters returns the unique constraints oc names: 42P10 when columns
-// match none, 42704 for an unknown constraint name.
+// arbiters returns the unique constraints oc names: 42P10 when its
+// inference matches none, 42704 for an unknown constraint name. An
+// inference matches a unique index whose key is the same set of columns
+// and expressions; a partial index only when the inference's WHERE
+// implies its predicate (it holds it among the conditions it ANDs).
 func arbiters(ts *tableSchema, oc *ir.OnConflict) ([]arbiter, error) {
 	var all []arbiter
-	if ts.hasKey() {
-		all = append(all, arbiter{name: pkName(ts.def), cols: ts.def.PrimaryKey})
+	position := func(cols []string) []int {
+		out := make([]int, len(cols))
+		for i, c := range cols {
+			out[i] = slices.IndexFunc(ts.def.Columns, func(col engine.Column) bool { return col.Name == c })
+		}
+		return out
 	}
+	if ts.hasKey() {
+		all = append(all, arbiter{name: pkName(ts.def), cols: ts.def.PrimaryKey, pos: position(ts.def.PrimaryKey)})
+	}
+	defs := map[string]*indexDecl{}
 	for _, ix := range ts.def.Indexes {
 		if ix.Unique {
-			all = append(all, arbiter{name: ix.Name, cols: ix.Columns})
+			all = append(all, arbiter{name: ix.Name, cols: ix.Columns, pos: position(ix.Columns)})
+			if def := ts.indexDefs[ix.Name]; def != nil && def.describes(ix) {
+				defs[ix.Name] = def
+			}
 		}
 	}
 	switch {
 	case oc.Constraint != "":
 		for _, a := range all {
-			if a.name == oc.Constraint {
+			// ON CONSTRAINT names a constraint: a unique index CREATE
+			// INDEX made is none, in PostgreSQL's eyes.
+			if a.name == oc.Constraint && (ts.indexOrigins == nil || ts.indexOrigins[a.name] != byCreateIndex && ts.indexOrigins[a.name] != byAdoption) {
 				return []arbiter{a}, nil
 			}
 		}
 		return nil, &Error{Code: pgerr.UndefinedObject, Message: `constraint "` + oc.Constraint + `" for table "` + ts.def.Name + `" does not exist`}
-	case len(oc.Columns) > 0:
+	case len(oc.Columns) > 0 || len(oc.Exprs) > 0:
 		want := slices.Clone(oc.Columns)
 		for _, c := range want {
 			if _, err := ts.column(c); err != nil {
 				return nil, pgerr.UndefinedColumnError(c)
 			}
 		}
+		for _, e := range oc.Exprs {
+			want = append(want, "("+e.String()+")")
+		}
 		slices.Sort(want)
 		want = slices.Compact(want)
+		var conds []string
+		if oc.IndexWhere != nil {
+			conds = condTexts(oc.IndexWhere)
+		}
 		var out []arbiter
 		for _, a := range all {
 			have := slices.Clone(a.cols)
+			if def := defs[a.name]; def != nil && def.derived() {
+				have = have[:0]
+				for _, e := range def.elems {
+					if e.expr == nil {
+						have = append(have, e.column)
+					} else {
+						have = append(have, "("+e.expr.String()+")")
+					}
+				}
+				if def.pred != nil && !implied(conds, condTexts(def.pred)) {
+					continue
+				}
+			}
 			slices.Sort(have)
+			have = slices.Compact(have)
 			if slices.Equal(have, want) {
 				out = append(out, a)
 			}
@@ -70,13 +110,37 @@ func arbiters(ts *tableSchema, oc *ir.OnConflict) ([]arbiter, error) {
 	return all, nil
 }
 
+// condTexts returns the canonical texts of the conditions e ANDs.
+func condTexts(e ir.Expr) []string {
+	if l, ok := e.(*ir.Logic); ok && l.Op == ir.And {
+		var out []string
+		for _, a := range l.Args {
+			out = append(out, condTexts(a)...)
+		}
+		return out
+	}
+	return []string{e.String()}
+}
+
+// implied reports whether the conditions have, ANDed, imply those of
+// want, ANDed: each of want is among them. (PostgreSQL proves more
+// implications; one this misses is 42P10, never a different arbiter.)
+func implied(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
 // conflicting returns the stored row that row conflicts with on one of
 // the arbiters. A NULL in an arbiter's columns conflicts with nothing.
 func conflicting(tx *engine.Tx, ts *tableSchema, arbs []arbiter, row []any) ([]any, bool, error) {
 	for _, a := range arbs {
 		conds := make([]engine.Cond, 0, len(a.cols))
-		for _, c := range a.cols {
-			v := row[ts.index[c]]
+		for i, c := range a.cols {
+			v := row[a.pos[i]]
 			if v == nil {
 				conds = nil
 				break
@@ -182,6 +246,9 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 			return err
 		}
 		if err := ts.generateUpdate(old, set, ev); err != nil {
+			return err
+		}
+		if err := ts.deriveUpdate(old, set, ev); err != nil { // exprindex.go
 			return err
 		}
 		rec, err := tx.Update(ts.def.Name, ts.key(old), set)

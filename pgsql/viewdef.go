@@ -47,8 +47,8 @@ type viewDeparser struct {
 	v      *viewDef
 	pretty bool
 	rels   []*viewRel
-	// bare prints columns unqualified, as a constraint's definition
-	// does (see checkClause).
+	// bare prints columns unqualified, as a constraint's definition and
+	// an index's expressions do (see checkClause, exprindex.go).
 	bare bool
 }
 

@@ -27,6 +27,8 @@ CREATE INDEX books_title_idx ON books (title);
 -- deparsed as PostgreSQL deparses them; an index. PostgreSQL 15 prints
 -- the same but for the owner (its user).
 CREATE TABLE notes (body text, n int DEFAULT 1 CHECK (n > 0));
+CREATE UNIQUE INDEX notes_body_lower ON notes (lower(body)) INCLUDE (n) WHERE n > 1;
+CREATE INDEX notes_n_idx ON notes ((n + 1), body DESC);
 CREATE VIEW cheap_books AS SELECT id, title FROM books WHERE price < 10;
 CREATE VIEW author_books AS SELECT a.name AS author, count(b.id) AS books FROM authors a LEFT JOIN books b ON b.author_id = a.id WHERE a.name <> 'nobody' GROUP BY a.name ORDER BY 2 DESC;
 COMMENT ON COLUMN books.title IS 'the title';
@@ -39,3 +41,5 @@ COMMENT ON COLUMN books.title IS 'the title';
 \d+ author_books
 \d books_title_idx
 \d authors_pkey
+\d notes_body_lower
+\d notes_n_idx

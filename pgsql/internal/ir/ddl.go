@@ -69,6 +69,11 @@ type Constraint struct {
 
 	NullsNotDistinct bool // UNIQUE NULLS NOT DISTINCT
 
+	// Include and Options are a PRIMARY KEY's or UNIQUE's INCLUDE columns
+	// and WITH storage parameters, nil when absent.
+	Include []string
+	Options []IndexOption
+
 	ForeignKey *ForeignKeyDef // set for ForeignKey
 
 	// Deferrable is true for DEFERRABLE and for INITIALLY DEFERRED, which
@@ -126,6 +131,19 @@ func (k Constraint) String() string {
 			b.WriteString(" NULLS NOT DISTINCT")
 		}
 		b.WriteString(" (" + idents(k.Columns) + ")")
+		if len(k.Include) > 0 {
+			b.WriteString(" INCLUDE (" + idents(k.Include) + ")")
+		}
+		if len(k.Options) > 0 {
+			b.WriteString(" WITH (")
+			for i, o := range k.Options {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(o.String())
+			}
+			b.WriteByte(')')
+		}
 	}
 	if k.Deferrable {
 		b.WriteString(" DEFERRABLE")
@@ -167,10 +185,12 @@ func (s *CreateTable) String() string {
 
 // IndexElem is one key of an index: a column or an expression.
 type IndexElem struct {
-	Column string // "" when Expr is set
-	Expr   Expr
-	Dir    SortDir
-	Nulls  NullsOrder
+	Column    string // "" when Expr is set
+	Expr      Expr
+	Collation string // COLLATE name, "" when absent
+	Opclass   string // operator class, "" when absent
+	Dir       SortDir
+	Nulls     NullsOrder
 }
 
 func (e IndexElem) String() string {
@@ -179,6 +199,12 @@ func (e IndexElem) String() string {
 		s = "(" + e.Expr.String() + ")"
 	} else {
 		s = Ident(e.Column)
+	}
+	if e.Collation != "" {
+		s += ` COLLATE "` + strings.ReplaceAll(e.Collation, `"`, `""`) + `"`
+	}
+	if e.Opclass != "" {
+		s += " " + Ident(e.Opclass)
 	}
 	if e.Dir != SortDefault {
 		s += " " + e.Dir.String()
@@ -190,7 +216,8 @@ func (e IndexElem) String() string {
 }
 
 // CreateIndex is CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS]
-// [name] ON table (elems). Only the btree method is accepted.
+// [name] ON table (elems) [INCLUDE (columns)] [WITH (options)] [WHERE
+// predicate]. Only the btree method is accepted.
 type CreateIndex struct {
 	Name             string // "" when not written
 	Table            QualName
@@ -199,6 +226,28 @@ type CreateIndex struct {
 	IfNotExists      bool
 	Concurrently     bool
 	Elems            []IndexElem
+	Include          []string      // INCLUDE columns, nil when absent
+	Options          []IndexOption // WITH storage parameters, nil when absent
+	Where            Expr          // the partial index's predicate, nil when absent
+}
+
+// IndexOption is one storage parameter of WITH (name [= value]): Value is
+// the value's text as written (a number's digits, a word, a string's
+// contents), "" when none was given.
+type IndexOption struct {
+	Name   string
+	Value  string
+	Quoted bool // Value was a string literal
+}
+
+func (o IndexOption) String() string {
+	switch {
+	case o.Quoted:
+		return Ident(o.Name) + " = " + quoteString(o.Value)
+	case o.Value != "":
+		return Ident(o.Name) + " = " + o.Value
+	}
+	return Ident(o.Name)
 }
 
 func (s *CreateIndex) String() string {
@@ -225,8 +274,24 @@ func (s *CreateIndex) String() string {
 		b.WriteString(e.String())
 	}
 	b.WriteByte(')')
+	if s.Include != nil {
+		b.WriteString(" INCLUDE (" + idents(s.Include) + ")")
+	}
 	if s.NullsNotDistinct {
 		b.WriteString(" NULLS NOT DISTINCT")
+	}
+	if s.Options != nil {
+		b.WriteString(" WITH (")
+		for i, o := range s.Options {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(o.String())
+		}
+		b.WriteByte(')')
+	}
+	if s.Where != nil {
+		b.WriteString(" WHERE " + s.Where.String())
 	}
 	return b.String()
 }

@@ -51,6 +51,8 @@ type Insert struct {
 // allowed only with DO NOTHING).
 type OnConflict struct {
 	Columns    []string
+	Exprs      []Expr // expression inference elements, after Columns
+	IndexWhere Expr   // the inference's index predicate (WHERE before DO), nil when absent
 	Constraint string
 	DoUpdate   bool        // false: DO NOTHING
 	Set        []SetClause // DO UPDATE SET; values may reference EXCLUDED
@@ -60,8 +62,18 @@ type OnConflict struct {
 func (o *OnConflict) String() string {
 	var b strings.Builder
 	b.WriteString("ON CONFLICT")
-	if len(o.Columns) > 0 {
-		b.WriteString(" (" + idents(o.Columns) + ")")
+	if len(o.Columns) > 0 || len(o.Exprs) > 0 {
+		parts := make([]string, 0, len(o.Columns)+len(o.Exprs))
+		for _, c := range o.Columns {
+			parts = append(parts, Ident(c))
+		}
+		for _, e := range o.Exprs {
+			parts = append(parts, "("+e.String()+")")
+		}
+		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
+	}
+	if o.IndexWhere != nil {
+		b.WriteString(" WHERE " + o.IndexWhere.String())
 	}
 	if o.Constraint != "" {
 		b.WriteString(" ON CONSTRAINT " + Ident(o.Constraint))

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/pgplex/pgparser/nodes"
@@ -273,10 +274,6 @@ func (t *translator) constraint(k *nodes.Constraint, cols []string) (ir.Constrai
 		return ir.Constraint{}, unsupported("NO INHERIT")
 	case k.SkipValidation && k.Contype != nodes.CONSTR_CHECK && k.Contype != nodes.CONSTR_FOREIGN:
 		return ir.Constraint{}, pgerr.New(pgerr.FeatureNotSupported, "%s constraints cannot be marked NOT VALID", constraintKindNames[k.Contype])
-	case items(k.Including) != nil:
-		return ir.Constraint{}, unsupported("INCLUDE")
-	case items(k.Options) != nil:
-		return ir.Constraint{}, unsupported("index storage parameters (WITH)")
 	case k.Indexname != "":
 		return ir.Constraint{}, unsupported("USING INDEX")
 	case k.Indexspace != "":
@@ -286,6 +283,15 @@ func (t *translator) constraint(k *nodes.Constraint, cols []string) (ir.Constrai
 	}
 	out := ir.Constraint{Name: k.Conname, Columns: cols, Deferrable: k.Deferrable || k.Initdeferred, InitiallyDeferred: k.Initdeferred,
 		NotValid: k.SkipValidation}
+	if k.Contype == nodes.CONSTR_PRIMARY || k.Contype == nodes.CONSTR_UNIQUE {
+		var err error
+		if out.Include, err = strs(k.Including); err != nil {
+			return ir.Constraint{}, err
+		}
+		if out.Options, err = indexOptions(k.Options); err != nil {
+			return ir.Constraint{}, err
+		}
+	}
 	switch k.Contype {
 	case nodes.CONSTR_PRIMARY:
 		out.Kind = ir.PrimaryKey
@@ -356,12 +362,6 @@ func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
 	switch {
 	case s.AccessMethod != "" && s.AccessMethod != "btree":
 		return nil, unsupportedf("index access method %s", s.AccessMethod)
-	case items(s.IndexIncludingParams) != nil:
-		return nil, unsupported("INCLUDE")
-	case s.WhereClause != nil:
-		return nil, unsupported("partial index (WHERE)")
-	case items(s.Options) != nil:
-		return nil, unsupported("index storage parameters (WITH)")
 	case s.TableSpace != "":
 		return nil, unsupported("TABLESPACE")
 	case items(s.ExcludeOpNames) != nil:
@@ -380,16 +380,104 @@ func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
 		if !ok {
 			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in index columns", nodeName(it))
 		}
-		if ie.Collation != nil || ie.Opclass != nil || ie.Opclassopts != nil {
-			return nil, unsupported("index COLLATE or operator class")
+		if ie.Opclassopts != nil {
+			return nil, unsupported("operator class parameters")
 		}
 		el := ir.IndexElem{Column: ie.Name, Dir: sortDir(ie.Ordering), Nulls: nullsOrder(ie.NullsOrdering)}
+		if ie.Opclass != nil {
+			names, err := strs(ie.Opclass)
+			if err != nil {
+				return nil, err
+			}
+			if len(names) == 2 && names[0] == "pg_catalog" {
+				names = names[1:]
+			}
+			if len(names) != 1 {
+				return nil, unsupportedf("operator class %s", strings.Join(names, "."))
+			}
+			el.Opclass = names[0]
+		}
+		if ie.Collation != nil {
+			names, err := strs(ie.Collation)
+			if err != nil {
+				return nil, err
+			}
+			if len(names) == 2 && names[0] == "pg_catalog" {
+				names = names[1:]
+			}
+			if len(names) != 1 {
+				return nil, unsupportedf("collation %s", strings.Join(names, "."))
+			}
+			el.Collation = names[0]
+		}
 		if ie.Expr != nil {
 			if el.Expr, err = t.expr(ie.Expr); err != nil {
 				return nil, err
 			}
 		}
+		if c, ok := el.Expr.(*ir.ColumnRef); ok && c.Table == "" && c.Schema == "" && !c.Star {
+			el.Column, el.Expr = c.Column, nil // ((col)) indexes the column
+		}
 		out.Elems = append(out.Elems, el)
+	}
+	for _, it := range items(s.IndexIncludingParams) {
+		ie, ok := it.(*nodes.IndexElem)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in INCLUDE", nodeName(it))
+		}
+		if ie.Expr != nil {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "expressions are not supported in included columns")
+		}
+		if ie.Collation != nil || ie.Opclass != nil {
+			return nil, unsupported("INCLUDE column with COLLATE or operator class")
+		}
+		out.Include = append(out.Include, ie.Name)
+	}
+	if s.IndexIncludingParams != nil && out.Include == nil {
+		out.Include = []string{}
+	}
+	if out.Options, err = indexOptions(s.Options); err != nil {
+		return nil, err
+	}
+	if out.Where, err = t.optExpr(s.WhereClause); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// indexOptions translates an index's WITH (storage parameters), nil for
+// none.
+func indexOptions(l *nodes.List) ([]ir.IndexOption, error) {
+	var out []ir.IndexOption
+	for _, it := range items(l) {
+		d, ok := it.(*nodes.DefElem)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in WITH", nodeName(it))
+		}
+		if d.Defnamespace != "" {
+			return nil, unsupportedf("storage parameter %s.%s", d.Defnamespace, d.Defname)
+		}
+		o := ir.IndexOption{Name: d.Defname}
+		switch a := d.Arg.(type) {
+		case nil:
+		case *nodes.Integer:
+			o.Value = strconv.FormatInt(int64(a.Ival), 10)
+		case *nodes.Float:
+			o.Value = a.Fval
+		case *nodes.String:
+			o.Value, o.Quoted = a.Str, true
+		case *nodes.TypeName:
+			// A bare word (WITH (deduplicate_items = off)) arrives as a
+			// type name.
+			names, err := strs(a.Names)
+			if err != nil || len(names) != 1 {
+				return nil, unsupported("storage parameter value " + nodeName(d.Arg))
+			}
+			o.Value = names[0]
+		default:
+			return nil, unsupported("storage parameter value " + nodeName(d.Arg))
+		}
+		out = append(out, o)
 	}
 	return out, nil
 }

@@ -137,25 +137,35 @@ func (t *translator) onConflict(c *nodes.OnConflictClause) (*ir.OnConflict, erro
 		return nil, pgerr.New(pgerr.InternalError, "unknown ON CONFLICT action %d", c.Action)
 	}
 	if inf := c.Infer; inf != nil {
-		if inf.WhereClause != nil {
-			return nil, unsupported("ON CONFLICT with an index predicate (WHERE)")
-		}
 		out.Constraint = inf.Conname
+		var err error
+		if out.IndexWhere, err = t.optExpr(inf.WhereClause); err != nil {
+			return nil, err
+		}
 		for _, it := range items(inf.IndexElems) {
 			ie, ok := it.(*nodes.IndexElem)
 			if !ok {
 				return nil, pgerr.New(pgerr.InternalError, "unexpected %s in ON CONFLICT", nodeName(it))
 			}
-			if ie.Expr != nil || ie.Name == "" {
-				return nil, unsupported("ON CONFLICT on an expression")
-			}
 			if ie.Collation != nil || ie.Opclass != nil {
 				return nil, unsupported("ON CONFLICT with COLLATE or operator class")
+			}
+			if ie.Expr != nil {
+				e, err := t.expr(ie.Expr)
+				if err != nil {
+					return nil, err
+				}
+				if c, ok := e.(*ir.ColumnRef); ok && c.Table == "" && c.Schema == "" && !c.Star {
+					out.Columns = append(out.Columns, c.Column) // ((col)) is the column
+					continue
+				}
+				out.Exprs = append(out.Exprs, e)
+				continue
 			}
 			out.Columns = append(out.Columns, ie.Name)
 		}
 	}
-	if out.DoUpdate && out.Constraint == "" && len(out.Columns) == 0 {
+	if out.DoUpdate && out.Constraint == "" && len(out.Columns) == 0 && len(out.Exprs) == 0 {
 		e := pgerr.Syntax("ON CONFLICT DO UPDATE requires inference specification or constraint name")
 		e.Hint = "For example, ON CONFLICT (column_name)."
 		return nil, e
