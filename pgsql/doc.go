@@ -65,8 +65,8 @@
 // (strfuncs.go); the regular-expression
 // operators and functions ~ ~* !~ !~*, regexp_replace (with flags, start
 // and N; \1..\9 and \& in the replacement), regexp_match, regexp_matches
-// and regexp_split_to_table (set-returning, in FROM or alone in a select
-// list), regexp_split_to_array, regexp_count, regexp_instr,
+// and regexp_split_to_table (set-returning, in FROM or in a select list:
+// see projectset.go), regexp_split_to_array, regexp_count, regexp_instr,
 // regexp_substr, regexp_like and substring(x FROM pattern) over
 // PostgreSQL's advanced regular expressions translated into Go's RE2
 // (see regex.go for what translates and what is 0A000: back references,

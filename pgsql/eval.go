@@ -176,6 +176,7 @@ type evaluator struct {
 	q      *queryEnv             // subqueries' context; nil where there are none
 	win    *windowRow            // the current row's window function results (window.go)
 	types  *Session              // resolves type names where q is nil: a DEFAULT's enum type (enum.go)
+	srf    map[*ir.Func]srfValue // the set-returning calls' values in the row being output (projectset.go)
 }
 
 // decimalCtx does numeric arithmetic; divisions set their own scale.
@@ -779,6 +780,9 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 		return nil, typUnknown, pgerr.Unsupported("aggregate " + f.Name + " in this position")
 	}
 	if setReturning(f) {
+		if v, ok := ev.srf[f]; ok {
+			return v.v, v.t, nil
+		}
 		return nil, typUnknown, pgerr.Unsupported("set-returning function " + f.Name + " in this position")
 	}
 	if v, t, ok, err := ev.clockFunc(f.Name, len(f.Args)); ok {

@@ -471,6 +471,19 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			return Result{}, err
 		}
 	}
+	exprs := make([]ir.Expr, 0, len(targets)+len(order))
+	for _, t := range targets {
+		exprs = append(exprs, t.expr)
+	}
+	for _, o := range order {
+		if o.target < 0 {
+			exprs = append(exprs, o.expr)
+		}
+	}
+	ps, err := newProjectSet(exprs, wp != nil) // projectset.go
+	if err != nil {
+		return Result{}, err
+	}
 	groups, isGrouped, err := grouped(st, targets, order, sc, rows, rowEv)
 	if err != nil {
 		return Result{}, err
@@ -556,59 +569,72 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		if wins != nil {
 			wins.vals = winValues.rows[i]
 		}
-		if len(slab) < width || width == 0 {
-			slab = make([]any, width*min(len(rows)-i, slabRows))
-		}
-		buf := slab[:width:width]
-		slab = slab[width:]
-		vals := buf[:len(targets):len(targets)]
-		for i := range targets {
-			if direct != nil && direct[i] >= 0 {
-				vals[i] = r[direct[i]]
-				continue
-			}
-			v, t, err := rowEv.eval(targets[i].expr)
-			if err != nil {
+		sets := 1
+		if ps != nil {
+			if sets, err = ps.begin(s, rowEv); err != nil {
 				return Result{}, err
 			}
-			vals[i] = v
-			if targets[i].typ.kind == kUnknown {
-				targets[i].typ = t
-			}
 		}
-		if st.Distinct {
-			var k strings.Builder
-			for i, v := range vals {
-				k.WriteString(typedKey(v, targets[i].typ))
+	rowSets:
+		for j := range sets {
+			if ps != nil {
+				ps.at(rowEv, j)
 			}
-			if seen[k.String()] {
-				continue
+			if len(slab) < width || width == 0 {
+				slab = make([]any, width*min(len(rows)-i, slabRows))
 			}
-			seen[k.String()] = true
+			buf := slab[:width:width]
+			slab = slab[width:]
+			vals := buf[:len(targets):len(targets)]
+			for i := range targets {
+				if direct != nil && direct[i] >= 0 {
+					vals[i] = r[direct[i]]
+					continue
+				}
+				v, t, err := rowEv.eval(targets[i].expr)
+				if err != nil {
+					return Result{}, err
+				}
+				vals[i] = v
+				if targets[i].typ.kind == kUnknown {
+					targets[i].typ = t
+				}
+			}
+			if st.Distinct {
+				var k strings.Builder
+				for i, v := range vals {
+					k.WriteString(typedKey(v, targets[i].typ))
+				}
+				if seen[k.String()] {
+					continue rowSets
+				}
+				seen[k.String()] = true
+			}
+			k := buf[len(targets):]
+			for i, o := range order {
+				if o.target >= 0 {
+					k[i] = vals[o.target]
+					continue
+				}
+				if orderAt != nil && orderAt[i] >= 0 {
+					k[i] = r[orderAt[i]]
+					continue
+				}
+				v, t, err := rowEv.eval(o.expr)
+				if err == nil {
+					err = jsonNoOrdering(t) // jsonops.go
+				}
+				if err != nil {
+					return Result{}, err
+				}
+				k[i] = v
+			}
+			out = append(out, vals)
+			keys = append(keys, k)
 		}
-		k := buf[len(targets):]
-		for i, o := range order {
-			if o.target >= 0 {
-				k[i] = vals[o.target]
-				continue
-			}
-			if orderAt != nil && orderAt[i] >= 0 {
-				k[i] = r[orderAt[i]]
-				continue
-			}
-			v, t, err := rowEv.eval(o.expr)
-			if err == nil {
-				err = jsonNoOrdering(t) // jsonops.go
-			}
-			if err != nil {
-				return Result{}, err
-			}
-			k[i] = v
-		}
-		out = append(out, vals)
-		keys = append(keys, k)
 	}
 	if len(out) == 0 {
+		ps.typeNull(s, rowEv)
 		if isGrouped {
 			// No group, or HAVING kept none: type the aggregates over no rows.
 			rowEv.aggs = probeAggs(targets, sc, rowEv)

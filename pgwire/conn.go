@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net"
@@ -99,6 +100,14 @@ func (s *Server) serveConn(nc net.Conn) {
 	defer s.unregister(c)
 	defer c.endContext()
 	defer c.sess.Close() // rolls back a transaction left open
+	defer func() {
+		// A bug that panics in one session ends that connection, with
+		// PostgreSQL's internal error and the panic's text, not the
+		// server and every other session with it.
+		if r := recover(); r != nil {
+			c.fatal(&pgsql.Error{Code: "XX000", Message: fmt.Sprintf("internal error: %v", r)})
+		}
+	}()
 	c.loop()
 }
 
