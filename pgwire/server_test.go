@@ -452,3 +452,36 @@ func TestServer_CreateDatabaseTemplate(t *testing.T) {
 	d.query(`CREATE DATABASE src`)
 	assert.Equal(t, "ERROR 0A000", d.query(`CREATE DATABASE copy TEMPLATE src`)[0])
 }
+
+// Ensure a panic while a session runs a statement ends that connection
+// with a FATAL XX000, and the server and its other sessions go on.
+func TestServer_PanicEndsOneConnection(t *testing.T) {
+	var fail atomic.Bool
+	clock := func() time.Time {
+		if fail.Load() {
+			panic("clock broke")
+		}
+		return time.Unix(0, 0)
+	}
+	var opened []*engine.DB
+	s := newServer(t, Options{Open: func(string) (*engine.DB, error) {
+		db, err := engine.Open(engine.Options{Clock: clock})
+		opened = append(opened, db)
+		return db, err
+	}})
+	t.Cleanup(func() {
+		for _, db := range opened {
+			_ = db.Close()
+		}
+	})
+	a, _ := connect(t, s, "db")
+	b, _ := connect(t, s, "db")
+	fail.Store(true)
+	got := a.query(`SELECT now()`)
+	require.NotEmpty(t, got)
+	assert.Contains(t, strings.Join(got, "\n"), "XX000", "the panic's connection gets a FATAL internal error")
+	fail.Store(false)
+	assert.Contains(t, b.query(`SELECT 1`), "CommandComplete SELECT 1", "another session goes on")
+	c, _ := connect(t, s, "db")
+	assert.Contains(t, c.query(`SELECT 1`), "CommandComplete SELECT 1", "the server takes new connections")
+}
