@@ -139,6 +139,12 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	if err := ts.fillDefaults(built, ev); err != nil {
 		return res, err
 	}
+	rt := s.triggersOn(tx, ts, nil) // trigger.go
+	if st.OnConflict == nil {
+		if built, err = rt.beforeInsert(built); err != nil {
+			return res, err
+		}
+	}
 	if st.OnConflict != nil {
 		// One engine statement, foreign keys checked at its end.
 		err := tx.Statement(func() error { return s.upsert(tx, st, ts, alias, built, ret, ev, &res) })
@@ -156,7 +162,7 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 		if len(built) == 1 {
 			rec[0], err = tx.Insert(table, built[0])
 			recs = rec[:]
-		} else {
+		} else if len(built) > 0 {
 			recs, err = tx.InsertRows(table, built...)
 		}
 		if err != nil {
@@ -184,7 +190,13 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 					return res, err
 				}
 			}
+			if err := rt.queueAfter(ir.TriggerInsert, nil, rec.Values()); err != nil {
+				return res, err
+			}
 			res.RowsAffected++
+		}
+		if err := rt.fireAfter(); err != nil {
+			return res, err
 		}
 	}
 	res.Tag = insertTag(res.RowsAffected)
@@ -463,6 +475,7 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	}
 	res := Result{}
 	rowEv := ev.with(sc)
+	rt := s.triggersOn(tx, ts, cols) // trigger.go
 	// One engine statement: foreign keys are checked at its end, as
 	// PostgreSQL checks NO ACTION, so a statement may rekey a referenced
 	// row along with the rows referencing it.
@@ -481,6 +494,12 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 			if err != nil {
 				return err
 			}
+			if set, ok, err = rt.beforeUpdate(old, set); err != nil {
+				return err
+			}
+			if !ok {
+				continue // a BEFORE trigger skipped the row
+			}
 			rec, err := tx.Update(table, ts.key(old), set)
 			if errors.Is(err, engine.ErrNotFound) {
 				// A cascade earlier in the statement removed the row.
@@ -498,10 +517,16 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 					return err
 				}
 			}
+			if err := rt.queueAfter(ir.TriggerUpdate, old, vals); err != nil {
+				return err
+			}
 			res.RowsAffected++
 		}
 		return nil
 	})
+	if err == nil {
+		err = rt.fireAfter()
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -533,6 +558,7 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 		return Result{}, err
 	}
 	res := Result{}
+	rt := s.triggersOn(tx, ts, nil) // trigger.go
 	// One engine statement: foreign keys are checked at its end, as
 	// PostgreSQL checks NO ACTION, so DELETE FROM a self-referencing table
 	// may remove a referenced row before the rows referencing it.
@@ -545,8 +571,17 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 			if !ok {
 				continue
 			}
+			if _, ok, err = rt.before(ir.TriggerDelete, old[:len(ts.types)], nil); err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
 			err = tx.Delete(table, ts.key(old[:len(ts.types)]))
 			if err != nil && !errors.Is(err, engine.ErrNotFound) {
+				return err
+			}
+			if err := rt.queueAfter(ir.TriggerDelete, old[:len(ts.types)], nil); err != nil {
 				return err
 			}
 			// A row a cascade earlier in the statement removed still
@@ -559,6 +594,9 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 		}
 		return nil
 	})
+	if err == nil {
+		err = rt.fireAfter()
+	}
 	if err != nil {
 		return Result{}, err
 	}

@@ -71,6 +71,11 @@ type tableDecl struct {
 	// enum is set when the name is an enum type's, which has nothing else
 	// (enum.go).
 	enum *enumType
+	// triggers are the table's triggers, in name order (trigger.go).
+	triggers []triggerDef
+	// function is set when the name is a trigger function's, which has
+	// nothing else (trigger.go).
+	function *funcDef
 }
 
 // indexOrigin is how SQL came to know an index.
@@ -221,6 +226,8 @@ type tableSchema struct {
 	// identity is each column's identityKind, by position; nil when the
 	// table has no identity column.
 	identity []identityKind
+	// triggers are the table's triggers, in name order (trigger.go).
+	triggers []triggerDef
 }
 
 // The engine requires a primary key; PostgreSQL does not. A table SQL
@@ -409,6 +416,7 @@ func (s *Session) buildSchema(tx *engine.Tx, name string, td *tableDecl) (*table
 			ts.identity[i] = k
 		}
 	}
+	ts.triggers = td.triggers
 	for _, c := range def.PrimaryKey {
 		ts.pk = append(ts.pk, slices.IndexFunc(def.Columns, func(col engine.Column) bool { return col.Name == c }))
 	}

@@ -113,6 +113,11 @@ type Session struct {
 	spareRow engine.Row
 	// seqs are currval's and lastval's values (sequence.go).
 	seqs seqSession
+	// notices are the notices the running statement's triggers raised
+	// (RAISE NOTICE, ...), which its result carries (plpgsql.go).
+	notices []*Error
+	// trigDepth counts the trigger functions running, nested (trigger.go).
+	trigDepth int
 }
 
 type savepoint struct {
@@ -542,9 +547,14 @@ func (s *Session) inStatement(ctx context.Context, tx *engine.Tx, st ir.Statemen
 		return Result{}, err
 	}
 	defer tx.EndStatement()
+	s.notices = nil
 	res, err := s.statement(tx, st, args)
 	if err != nil {
 		err = s.failingRowDetail(tx, err)
+	}
+	if len(s.notices) > 0 {
+		res.Warnings = append(s.notices, res.Warnings...)
+		s.notices = nil
 	}
 	return res, err
 }
@@ -602,6 +612,14 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.createEnum(tx, st) // enum.go
 	case *ir.AlterEnum:
 		return s.alterEnum(tx, st)
+	case *ir.CreateFunction:
+		return s.createFunction(st) // trigger.go
+	case *ir.DropFunction:
+		return s.dropFunction(tx, st)
+	case *ir.CreateTrigger:
+		return s.createTrigger(tx, st)
+	case *ir.DropTrigger:
+		return s.dropTrigger(tx, st)
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }

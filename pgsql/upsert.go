@@ -141,8 +141,25 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 	sc := &scope{rels: []binding{{ts: ts, alias: alias}, {ts: ts, alias: "excluded", off: len(ts.types), qualified: true}}}
 	rowEv := ev.with(sc)
 	written := map[string]bool{}
+	rt := s.triggersOn(tx, ts, cols) // trigger.go
 	for _, row := range built {
 		prop := ts.proposed(row)
+		if rt.has(true, ir.TriggerInsert) {
+			// BEFORE INSERT triggers see every proposed row, before its
+			// conflict is looked for; EXCLUDED is what they return.
+			vals, err := ts.proposedWithIDs(tx, row)
+			if err != nil {
+				return err
+			}
+			out, keep, err := rt.before(ir.TriggerInsert, nil, vals)
+			if err != nil {
+				return err
+			}
+			if !keep {
+				continue
+			}
+			prop, row = out, ts.rowOf(out)
+		}
 		old, found, err := conflicting(tx, ts, arbs, prop)
 		if err != nil {
 			return err
@@ -153,6 +170,9 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 				return err
 			}
 			if err := s.wrote(ts, rec.Values(), written, ret, ev, res); err != nil {
+				return err
+			}
+			if err := rt.queueAfter(ir.TriggerInsert, nil, rec.Values()); err != nil {
 				return err
 			}
 			continue
@@ -178,6 +198,13 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 		if err != nil {
 			return err
 		}
+		set, keep, err := rt.beforeUpdate(old, set)
+		if err != nil {
+			return err
+		}
+		if !keep {
+			continue
+		}
 		rec, err := tx.Update(ts.def.Name, ts.key(old), set)
 		if err != nil {
 			return err
@@ -185,8 +212,11 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 		if err := s.wrote(ts, rec.Values(), written, ret, ev, res); err != nil {
 			return err
 		}
+		if err := rt.queueAfter(ir.TriggerUpdate, old, rec.Values()); err != nil {
+			return err
+		}
 	}
-	return nil
+	return rt.fireAfter()
 }
 
 // wrote records a row an upsert inserted or updated: it checks the

@@ -60,6 +60,10 @@ func errorResponse(severity string, e *pgsql.Error) *pgproto3.ErrorResponse {
 
 // noticeResponse is the NoticeResponse of a warning.
 func noticeResponse(e *pgsql.Error) *pgproto3.NoticeResponse {
-	n := pgproto3.NoticeResponse(*errorResponse("WARNING", e))
+	severity := "WARNING"
+	if e.Severity != "" {
+		severity = e.Severity
+	}
+	n := pgproto3.NoticeResponse(*errorResponse(severity, e))
 	return &n
 }

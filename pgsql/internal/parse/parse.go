@@ -49,6 +49,7 @@ func parse(sql string) ([]ir.Statement, *pgerr.Error) {
 	t := newTranslator(src)
 	stmts := make([]ir.Statement, 0, len(raw))
 	for i, n := range raw {
+		t.stmt = i
 		s, err := t.statement(n)
 		if err != nil {
 			return nil, src.locate(asPgError(err), i, len(raw))

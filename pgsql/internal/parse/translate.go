@@ -15,6 +15,7 @@ import (
 type translator struct {
 	src  *source
 	used []bool // used[i]: parameter occurrence i became an ir.Param
+	stmt int    // the position of the statement being translated in the source
 }
 
 func newTranslator(src *source) *translator {
@@ -137,6 +138,10 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.createEnum(n) // enum.go
 	case *nodes.AlterEnumStmt:
 		return t.alterEnum(n)
+	case *nodes.CreateFunctionStmt:
+		return t.createFunction(n) // trigger.go
+	case *nodes.CreateTrigStmt:
+		return t.createTrigger(n)
 	case *nodes.RawStmt:
 		return t.statement(n.Stmt)
 	}
@@ -152,9 +157,7 @@ var unsupportedStatements = map[string]string{
 	"MergeStmt":                  "MERGE",
 	"CopyStmt":                   "COPY",
 	"CreateSchemaStmt":           "CREATE SCHEMA",
-	"CreateFunctionStmt":         "CREATE FUNCTION",
 	"DoStmt":                     "DO",
-	"CreateTrigStmt":             "CREATE TRIGGER",
 	"GrantStmt":                  "GRANT and REVOKE",
 	"GrantRoleStmt":              "GRANT and REVOKE",
 	"PrepareStmt":                "PREPARE",
