@@ -524,8 +524,8 @@ func (rt *rowTriggers) call(t *triggerDef, op ir.TriggerEvent, old, new []any) (
 	text := func(v string) *plVar { return &plVar{v: v, t: typText, constant: true} }
 	r := &plRun{s: s, tx: rt.tx, fn: fd, ts: rt.ts, rec: map[string][]any{},
 		vars: map[string]*plVar{
-			"found":  {v: false, t: typBool},
-			"tg_op":  text(opName),
+			"found":   {v: false, t: typBool},
+			"tg_op":   text(opName),
 			"tg_name": text(t.name), "tg_when": text(when), "tg_level": text("ROW"),
 			"tg_table_name": text(rt.ts.def.Name), "tg_relname": text(rt.ts.def.Name),
 			"tg_table_schema": text("public"),
