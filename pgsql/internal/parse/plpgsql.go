@@ -59,6 +59,9 @@ func plpgsql(body string) (fn *ir.PLFunction, err *pgerr.Error, off int) {
 	if p.pos < len(p.toks) {
 		p.syntaxError(p.pos)
 	}
+	if p.later != nil {
+		return nil, p.later.err, p.later.off
+	}
 	return &ir.PLFunction{Block: block}, nil, -1
 }
 
@@ -88,6 +91,10 @@ type plParser struct {
 	toks []token
 	pos  int
 	vars map[string]bool // the variables assignments may set
+	// later is a 0A000 to report once the whole body has parsed: a
+	// syntax error after it is PostgreSQL's answer, as it would have read
+	// the construct.
+	later *plFailure
 }
 
 func (p *plParser) fail(err *pgerr.Error, off int) { panic(plFailure{err, off}) }
@@ -202,7 +209,6 @@ func (p *plParser) block(top bool) *ir.PLBlock {
 // declaration reads one variable of DECLARE: name [CONSTANT] type [NOT
 // NULL] [{DEFAULT | := | =} expr];
 func (p *plParser) declaration() ir.PLVar {
-	start := p.pos
 	name, ok := p.ident(p.pos)
 	if !ok {
 		p.syntaxError(p.pos)
@@ -246,7 +252,9 @@ func (p *plParser) declaration() ir.PLVar {
 	if p.word(p.pos) == "collate" {
 		p.unsupported("COLLATE", p.pos)
 	}
+	notAt := -1
 	if p.word(p.pos) == "not" {
+		notAt = p.toks[p.pos].start
 		p.pos++
 		p.expectWord("null")
 		v.NotNull = true
@@ -257,7 +265,7 @@ func (p *plParser) declaration() ir.PLVar {
 	}
 	p.expectPunct(";")
 	if v.NotNull && v.Default == nil {
-		p.fail(pgerr.New(pgerr.SyntaxError, "variable \"%s\" must have a default value, since it's declared NOT NULL", name), p.toks[start].start)
+		p.fail(pgerr.New("22004", "variable \"%s\" must have a default value, since it's declared NOT NULL", name), notAt)
 	}
 	p.vars[name] = true
 	return v
@@ -414,6 +422,9 @@ func (p *plParser) statement() ir.PLStmt {
 	case "perform":
 		return p.sqlStmt(line, true)
 	}
+	if (w == "new" || w == "old") && (p.text(start+1) == ":=" || p.text(start+1) == "=") {
+		p.unsupported("assignment to a whole record", start)
+	}
 	if name, ok := plUnsupported[w]; ok && !p.isAssignment() {
 		p.unsupported(name, start)
 	}
@@ -533,9 +544,14 @@ func (p *plParser) returnStmt(line int) ir.PLStmt {
 	if end == p.pos {
 		p.unsupported("RETURN without a value in a trigger function", p.pos)
 	}
-	p.expr(end) // a syntax error is one before being unsupported
-	p.unsupported("RETURN of a value other than NEW, OLD or NULL", end)
-	return nil
+	// Not parsed: PostgreSQL reads any expression here, and pgparser's
+	// grammar differs from it on some (RETURN NEW END, a column alias).
+	start := p.toks[p.pos].start
+	if p.later == nil {
+		p.later = &plFailure{pgerr.Unsupported("RETURN of a value other than NEW, OLD or NULL"), start}
+	}
+	p.pos = end + 1
+	return &ir.PLReturn{Line: line}
 }
 
 // raiseLevels are RAISE's levels.
@@ -601,7 +617,7 @@ func (p *plParser) raise(line int) ir.PLStmt {
 			name := p.word(p.pos)
 			if !raiseOptions[name] {
 				if _, ok := p.ident(p.pos); ok {
-					p.fail(pgerr.Syntax("unrecognized RAISE statement option \"%s\"", name), p.toks[p.pos].start)
+					p.fail(pgerr.Syntax("unrecognized RAISE statement option at or near \"%s\"", p.text(p.pos)), p.toks[p.pos].start)
 				}
 				p.syntaxError(p.pos)
 			}
