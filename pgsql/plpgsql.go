@@ -505,7 +505,11 @@ func (r *plRun) raise(st *ir.PLRaise) error {
 		if plSends(st.Level) {
 			n := *e
 			n.Severity = strings.ToUpper(st.Level)
-			r.s.notices = append(r.s.notices, &n)
+			if r.s.notify != nil {
+				r.s.notify(&n)
+			} else {
+				r.s.notices = append(r.s.notices, &n)
+			}
 		}
 		return nil
 	}

@@ -114,8 +114,10 @@ type Session struct {
 	// seqs are currval's and lastval's values (sequence.go).
 	seqs seqSession
 	// notices are the notices the running statement's triggers raised
-	// (RAISE NOTICE, ...), which its result carries (plpgsql.go).
+	// (RAISE NOTICE, ...), which its result carries (plpgsql.go), unless
+	// notify takes them as they are raised (OnNotice).
 	notices []*Error
+	notify  func(*Error)
 	// trigDepth counts the trigger functions running, nested (trigger.go).
 	trigDepth int
 }
@@ -134,6 +136,13 @@ func NewSession(db *engine.DB) *Session {
 func newSession(db *engine.DB, cache *parse.Cache) *Session {
 	return &Session{db: db, cache: cache, decls: declsOf(db)}
 }
+
+// OnNotice makes the session hand the notices its statements raise
+// (PL/pgSQL's RAISE NOTICE, INFO and WARNING in a trigger) to fn as they
+// are raised, as PostgreSQL sends them, rather than in the Warnings of
+// the statement's Result, which a failing statement does not return; nil
+// restores that. fn runs on the goroutine running the statement.
+func (s *Session) OnNotice(fn func(*Error)) { s.notify = fn }
 
 // InTransaction reports whether an explicit transaction is open (aborted
 // or not).

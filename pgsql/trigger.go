@@ -40,8 +40,9 @@ import (
 // changes do not fire the child table's triggers (the engine changes
 // them), nor does TRUNCATE (PostgreSQL fires no row triggers for it
 // either). The Go API (engine) fires no trigger, as it checks no CHECK
-// constraint. Notices a trigger raises reach the client only with a
-// statement that succeeds.
+// constraint. A trigger's RAISE NOTICE, INFO or WARNING is in the
+// statement's Result.Warnings, or handed to Session.OnNotice's function as
+// it is raised (pgwire sends it then, as PostgreSQL does).
 
 // funcDef is a trigger function.
 type funcDef struct {
@@ -174,7 +175,7 @@ func (s *Session) dropFunction(tx *engine.Tx, st *ir.DropFunction) (Result, erro
 			if err != nil {
 				return res, err
 			}
-			types[j] = t.String()
+			types[j] = formatType(int64(Column{typ: t}.OID()), -1)
 		}
 		return res, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(types, ", "))
 	}

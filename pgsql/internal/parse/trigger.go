@@ -71,7 +71,7 @@ func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, 
 			out.Options = append(out.Options, d.Defname)
 		}
 	}
-	if out.Language == "plpgsql" {
+	if out.Language == "plpgsql" && out.Returns != nil && out.Returns.Name == "trigger" && out.Returns.Schema == "" {
 		fn, err, off := plpgsql(out.Body) // plpgsql.go
 		if err != nil {
 			if at, ok := t.bodyOffset(out.Body); ok && off >= 0 {

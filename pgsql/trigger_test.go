@@ -1,0 +1,310 @@
+package pgsql_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql"
+)
+
+// triggerSession returns a session over a fresh database holding items,
+// a table with a serial key, and the statements given, each required to
+// succeed.
+func triggerSession(t *testing.T, stmts ...string) *pgsql.Session {
+	t.Helper()
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	s := pgsql.NewSession(db)
+	t.Cleanup(func() { _ = s.Close() })
+	for _, st := range append([]string{`CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, qty integer CHECK (qty < 1000), note text)`}, stmts...) {
+		_, err := s.Exec(context.Background(), st)
+		require.NoError(t, err, st)
+	}
+	return s
+}
+
+// execErr runs sql and returns its error as a *pgsql.Error (nil when it
+// succeeds).
+func execErr(t *testing.T, s *pgsql.Session, sql string) *pgsql.Error {
+	t.Helper()
+	_, err := s.Exec(context.Background(), sql)
+	if err == nil {
+		return nil
+	}
+	var pe *pgsql.Error
+	require.ErrorAs(t, err, &pe)
+	return pe
+}
+
+// Ensure the errors of CREATE FUNCTION, CREATE TRIGGER, DROP and of a
+// trigger's run carry PostgreSQL 15's SQLSTATE, message, detail and hint.
+func TestTrigger_Errors(t *testing.T) {
+	const okFunc = `CREATE FUNCTION ok() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`
+	tests := []struct {
+		name         string
+		setup        []string
+		sql          string
+		code, msg    string
+		detail, hint string
+	}{
+		{name: "function exists", setup: []string{okFunc}, sql: okFunc,
+			code: "42723", msg: `function "ok" already exists with same argument types`},
+		{name: "trigger function with arguments", sql: `CREATE FUNCTION f(a integer) RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
+			code: "42P13", msg: "trigger functions cannot have declared arguments", hint: "The arguments of the trigger can be accessed through TG_NARGS and TG_ARGV instead."},
+		{name: "no language", sql: `CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$`, code: "42P13", msg: "no language specified"},
+		{name: "sql trigger function", sql: `CREATE FUNCTION f() RETURNS trigger LANGUAGE sql AS $$ SELECT 1 $$`,
+			code: "42P13", msg: "SQL functions cannot return type trigger"},
+		{name: "other function", sql: `CREATE FUNCTION f() RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$`,
+			code: "0A000", msg: "CREATE FUNCTION other than a trigger function (RETURNS trigger) is not supported"},
+		{name: "other language", sql: `CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$ SELECT 1 $$`,
+			code: "0A000", msg: "CREATE FUNCTION in LANGUAGE sql is not supported"},
+		{name: "unknown function", sql: `CREATE TRIGGER t BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION nof()`,
+			code: "42883", msg: "function nof() does not exist"},
+		{name: "unknown table", setup: []string{okFunc}, sql: `CREATE TRIGGER t BEFORE UPDATE ON nope FOR EACH ROW EXECUTE FUNCTION ok()`,
+			code: "42P01", msg: `relation "nope" does not exist`},
+		{name: "trigger exists", setup: []string{okFunc, `CREATE TRIGGER t BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION ok()`},
+			sql: `CREATE TRIGGER t AFTER INSERT ON items FOR EACH ROW EXECUTE FUNCTION ok()`, code: "42710", msg: `trigger "t" for relation "items" already exists`},
+		{name: "OLD in an INSERT trigger's WHEN", setup: []string{okFunc}, sql: `CREATE TRIGGER t BEFORE INSERT ON items FOR EACH ROW WHEN (OLD.qty > 0) EXECUTE FUNCTION ok()`,
+			code: "42P17", msg: "INSERT trigger's WHEN condition cannot reference OLD values"},
+		{name: "NEW in a DELETE trigger's WHEN", setup: []string{okFunc}, sql: `CREATE TRIGGER t BEFORE DELETE ON items FOR EACH ROW WHEN (NEW.qty > 0) EXECUTE FUNCTION ok()`,
+			code: "42P17", msg: "DELETE trigger's WHEN condition cannot reference NEW values"},
+		{name: "UPDATE OF an unknown column", setup: []string{okFunc}, sql: `CREATE TRIGGER t BEFORE UPDATE OF nocol ON items FOR EACH ROW EXECUTE FUNCTION ok()`,
+			code: "42703", msg: `column "nocol" of relation "items" does not exist`},
+		{name: "view", setup: []string{okFunc, `CREATE VIEW v AS SELECT * FROM items`}, sql: `CREATE TRIGGER t BEFORE UPDATE ON v FOR EACH ROW EXECUTE FUNCTION ok()`,
+			code: "42809", msg: `"v" is a view`, detail: "Views cannot have row-level BEFORE or AFTER triggers."},
+		{name: "drop a function a trigger calls", setup: []string{okFunc, `CREATE TRIGGER t BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION ok()`},
+			sql: `DROP FUNCTION ok()`, code: "2BP01", msg: "cannot drop function ok() because other objects depend on it",
+			detail: "trigger t on table items depends on function ok()", hint: "Use DROP ... CASCADE to drop the dependent objects too."},
+		{name: "drop an unknown function", sql: `DROP FUNCTION nof()`, code: "42883", msg: "function nof() does not exist"},
+		{name: "drop an unknown function without arguments", sql: `DROP FUNCTION nof`, code: "42883", msg: `could not find a function named "nof"`},
+		{name: "drop a function of other arguments", setup: []string{okFunc}, sql: `DROP FUNCTION ok(int)`, code: "42883", msg: "function ok(integer) does not exist"},
+		{name: "drop an unknown trigger", sql: `DROP TRIGGER nt ON items`, code: "42704", msg: `trigger "nt" for table "items" does not exist`},
+		{name: "disable an unknown trigger", sql: `ALTER TABLE items DISABLE TRIGGER nt`, code: "42704", msg: `trigger "nt" for table "items" does not exist`},
+		{name: "statement trigger", setup: []string{okFunc}, sql: `CREATE TRIGGER t AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION ok()`,
+			code: "0A000", msg: "FOR EACH STATEMENT trigger is not supported"},
+		{name: "drop a column UPDATE OF names",
+			setup: []string{okFunc, `CREATE TRIGGER t BEFORE UPDATE OF note ON items FOR EACH ROW EXECUTE FUNCTION ok()`},
+			sql:   `ALTER TABLE items DROP COLUMN note`, code: "2BP01", msg: "cannot drop column note of table items because other objects depend on it",
+			detail: "trigger t on table items depends on column note of table items", hint: "Use DROP ... CASCADE to drop the dependent objects too."},
+		// Run-time errors.
+		{name: "raise exception", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.qty < 0 THEN RAISE EXCEPTION 'qty % negative', NEW.qty; END IF; RETURN NEW; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name, qty) VALUES ('a', -3)`,
+			code: "P0001", msg: "qty -3 negative"},
+		{name: "raise using", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'bad %', NEW.name USING ERRCODE = 'check_violation', HINT = 'h', DETAIL = 'd'; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "23514", msg: "bad x", detail: "d", hint: "h"},
+		{name: "raise errcode alone", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'check_violation'; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "23514", msg: "check_violation"},
+		{name: "raise sqlstate", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE SQLSTATE '22012'; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "22012", msg: "22012"},
+		{name: "raise hint only", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION USING HINT = 'hh'; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "P0001", msg: "P0001", hint: "hh"},
+		{name: "raise unknown errcode", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'nonsense_x'; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "42704", msg: `unrecognized exception condition "nonsense_x"`},
+		{name: "no return", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "2F005", msg: "control reached end of trigger procedure without RETURN"},
+		{name: "unknown field", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.nope := 1; RETURN NEW; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "42703", msg: `record "new" has no field "nope"`},
+		{name: "select into strict", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE n integer; BEGIN SELECT qty INTO STRICT n FROM items WHERE false; RETURN NEW; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "P0002", msg: "query returned no rows"},
+		{name: "variable and column", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE id integer; BEGIN SELECT qty INTO id FROM items WHERE id = 1; RETURN NEW; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "42702", msg: `column reference "id" is ambiguous`, detail: "It could refer to either a PL/pgSQL variable or a table column."},
+		{name: "select without into", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN SELECT 1; RETURN NEW; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "42601", msg: "query has no destination for result data", hint: "If you want to discard the results of a SELECT, use PERFORM instead."},
+		{name: "row the trigger returns is checked", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.qty := 5000; RETURN NEW; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "23514", msg: `new row for relation "items" violates check constraint "items_qty_check"`, detail: "Failing row contains (1, x, 5000, null)."},
+		{name: "assignment cast", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.qty := 'many'; RETURN NEW; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "22P02", msg: `invalid input syntax for type integer: "many"`},
+		{name: "triggers firing one another", setup: []string{
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO items (name) VALUES (NEW.name); RETURN NEW; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "54001", msg: "stack depth limit exceeded"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := triggerSession(t, tc.setup...)
+			pe := execErr(t, s, tc.sql)
+			require.NotNil(t, pe, "want an error")
+			assert.Equal(t, tc.code, pe.Code)
+			assert.Equal(t, tc.msg, pe.Message)
+			assert.Equal(t, tc.detail, pe.Detail)
+			if tc.hint != "" || tc.code != "54001" {
+				assert.Equal(t, tc.hint, pe.Hint)
+			}
+			assert.Equal(t, [][]string{}, texts(t, s, `SELECT * FROM items`), "a failed statement leaves no row")
+		})
+	}
+}
+
+// Ensure RAISE NOTICE, INFO and WARNING reach the statement's result with
+// their severities, in order, and fail nothing; DEBUG and LOG do not.
+func TestTrigger_RaiseNotices(t *testing.T) {
+	s := triggerSession(t,
+		`CREATE FUNCTION n() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'n % %%', NEW.id; RAISE WARNING 'w'; RAISE INFO 'i'; RAISE DEBUG 'd'; RAISE LOG 'l'; RETURN NEW; END $$`,
+		`CREATE TRIGGER n BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION n()`)
+	res, err := s.Exec(context.Background(), `INSERT INTO items (name) VALUES ('a')`)
+	require.NoError(t, err)
+	assert.Equal(t, "INSERT 0 1", res.Tag)
+	var got [][3]string
+	for _, w := range res.Warnings {
+		got = append(got, [3]string{w.Severity, w.Code, w.Message})
+	}
+	assert.Equal(t, [][3]string{{"NOTICE", "00000", "n 1 %"}, {"WARNING", "01000", "w"}, {"INFO", "00000", "i"}}, got)
+}
+
+// Ensure a trigger's BEFORE and AFTER work reaches every write path: the
+// row a BEFORE trigger returns is written, RETURN NULL skips the row in
+// the tag and RETURNING, and AFTER triggers see the stored row.
+func TestTrigger_WritePaths(t *testing.T) {
+	setup := []string{
+		`CREATE TABLE log (seq serial PRIMARY KEY, line text)`,
+		`CREATE FUNCTION b() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF TG_OP <> 'DELETE' AND NEW.name = 'skip' THEN RETURN NULL; END IF; IF TG_OP = 'DELETE' THEN IF OLD.name = 'keep' THEN RETURN NULL; END IF; RETURN OLD; END IF; NEW.note := lower(TG_OP); RETURN NEW; END $$`,
+		`CREATE FUNCTION a() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO log (line) VALUES (TG_OP || ' ' || coalesce(NEW.id, OLD.id) || ' ' || coalesce(NEW.note, '-')); RETURN NULL; END $$`,
+		`CREATE TRIGGER b BEFORE INSERT OR UPDATE OR DELETE ON items FOR EACH ROW EXECUTE FUNCTION b()`,
+		`CREATE TRIGGER a AFTER INSERT OR UPDATE OR DELETE ON items FOR EACH ROW EXECUTE FUNCTION a()`,
+	}
+	tests := []struct {
+		name    string
+		sql     string
+		tag     string
+		rows    [][]string // RETURNING
+		items   [][]string
+		logRows [][]string
+	}{
+		{"insert values", `INSERT INTO items (name) VALUES ('x'), ('skip'), ('y') RETURNING id, note`, "INSERT 0 2",
+			[][]string{{"1", "insert"}, {"3", "insert"}}, [][]string{{"1", "x", "insert"}, {"3", "y", "insert"}},
+			[][]string{{"INSERT 1 insert"}, {"INSERT 3 insert"}}},
+		{"insert select", `INSERT INTO items (name) SELECT n FROM (VALUES ('skip'), ('z')) AS v(n)`, "INSERT 0 1",
+			nil, [][]string{{"2", "z", "insert"}}, [][]string{{"INSERT 2 insert"}}},
+		{"upsert", `INSERT INTO items (id, name) VALUES (1, 'a'), (2, 'b') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name || '!'`, "INSERT 0 2",
+			nil, [][]string{{"1", "a", "insert"}, {"2", "b!", "update"}}, [][]string{{"INSERT 1 insert"}, {"UPDATE 2 update"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := triggerSession(t, setup...)
+			if tc.name == "upsert" {
+				_, err := s.Exec(context.Background(), `INSERT INTO items (id, name) VALUES (2, 'old')`)
+				require.NoError(t, err)
+				_, err = s.Exec(context.Background(), `DELETE FROM log`)
+				require.NoError(t, err)
+			}
+			res, err := s.Exec(context.Background(), tc.sql)
+			require.NoError(t, err)
+			assert.Equal(t, tc.tag, res.Tag)
+			if tc.rows != nil {
+				assert.Len(t, res.Rows, len(tc.rows))
+			}
+			assert.Equal(t, tc.items, texts(t, s, `SELECT id, name, note FROM items ORDER BY id`))
+			assert.Equal(t, tc.logRows, texts(t, s, `SELECT line FROM log ORDER BY seq`))
+		})
+	}
+	t.Run("update and delete", func(t *testing.T) {
+		s := triggerSession(t, setup...)
+		_, err := s.Exec(context.Background(), `INSERT INTO items (name) VALUES ('keep'), ('go')`)
+		require.NoError(t, err)
+		res, err := s.Exec(context.Background(), `UPDATE items SET name = 'skip' WHERE id = 1`)
+		require.NoError(t, err)
+		assert.Equal(t, "UPDATE 0", res.Tag)
+		res, err = s.Exec(context.Background(), `DELETE FROM items RETURNING id`)
+		require.NoError(t, err)
+		assert.Equal(t, "DELETE 1", res.Tag)
+		assert.Equal(t, [][]any{{int64(2)}}, res.Rows)
+		assert.Equal(t, [][]string{{"1", "keep"}}, texts(t, s, `SELECT id, name FROM items`))
+		assert.Equal(t, [][]string{{"INSERT 1 insert"}, {"INSERT 2 insert"}, {"DELETE 2 -"}}, texts(t, s, `SELECT line FROM log ORDER BY seq`))
+	})
+}
+
+// Ensure the Go API fires no trigger, as it checks no CHECK constraint:
+// triggers are SQL's.
+func TestTrigger_GoAPIDoesNotFire(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	runAll(t, db, [][2]string{
+		{`CREATE TABLE t (id integer PRIMARY KEY, v text)`, "CREATE TABLE"},
+		{`CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no'; END $$`, "CREATE FUNCTION"},
+		{`CREATE TRIGGER f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`, "CREATE TRIGGER"},
+		{`INSERT INTO t VALUES (1, 'sql')`, "ERROR P0001"},
+	})
+	require.NoError(t, db.Update(context.Background(), func(tx *engine.Tx) error {
+		_, err := tx.Insert("t", engine.Row{"id": int64(2), "v": "go"})
+		return err
+	}))
+	runAll(t, db, [][2]string{{`SELECT * FROM t`, "SELECT 1"}})
+}
+
+// Ensure a fork of a database keeps its functions and triggers, and its
+// changes to them stay its own.
+func TestTrigger_Fork(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	runAll(t, db, [][2]string{
+		{`CREATE TABLE t (id integer PRIMARY KEY, v text)`, "CREATE TABLE"},
+		{`CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.v := 'set'; RETURN NEW; END $$`, "CREATE FUNCTION"},
+		{`CREATE TRIGGER f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`, "CREATE TRIGGER"},
+	})
+	fork, err := db.Fork(engine.Options{})
+	require.NoError(t, err)
+	defer fork.Close()
+	runAll(t, fork, [][2]string{
+		{`INSERT INTO t VALUES (1)`, "INSERT 0 1"},
+		{`SELECT * FROM t WHERE v = 'set'`, "SELECT 1"},
+		{`DROP TRIGGER f ON t`, "DROP TRIGGER"},
+		{`INSERT INTO t VALUES (2)`, "INSERT 0 1"},
+		{`SELECT * FROM t WHERE v IS NULL`, "SELECT 1"},
+	})
+	runAll(t, db, [][2]string{
+		{`INSERT INTO t VALUES (3)`, "INSERT 0 1"},
+		{`SELECT * FROM t WHERE v = 'set'`, "SELECT 1"},
+	})
+}
+
+// Ensure CREATE FUNCTION and CREATE TRIGGER roll back with their
+// transaction, and a savepoint restores them.
+func TestTrigger_Transactional(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	runAll(t, db, [][2]string{
+		{`CREATE TABLE t (id integer PRIMARY KEY, v text)`, "CREATE TABLE"},
+		{`BEGIN`, "BEGIN"},
+		{`CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.v := 'set'; RETURN NEW; END $$`, "CREATE FUNCTION"},
+		{`SAVEPOINT s`, "SAVEPOINT"},
+		{`CREATE TRIGGER f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`, "CREATE TRIGGER"},
+		{`ROLLBACK TO s`, "ROLLBACK"},
+		{`INSERT INTO t VALUES (1)`, "INSERT 0 1"},
+		{`SELECT * FROM t WHERE v IS NULL`, "SELECT 1"},
+		{`ROLLBACK`, "ROLLBACK"},
+		{`CREATE TRIGGER f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`, "ERROR 42883"},
+	})
+}
