@@ -308,3 +308,34 @@ func TestTrigger_Transactional(t *testing.T) {
 		{`CREATE TRIGGER f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`, "ERROR 42883"},
 	})
 }
+
+// Ensure pg_trigger, pg_proc, relhastriggers and pg_get_triggerdef
+// describe triggers as PostgreSQL 15 does (its answers for these
+// statements).
+func TestTrigger_Catalog(t *testing.T) {
+	s := triggerSession(t,
+		`CREATE TABLE cat_t (id int primary key, qty int, name text)`,
+		`CREATE FUNCTION cat_f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
+		`CREATE TRIGGER a_plain BEFORE DELETE OR INSERT ON cat_t FOR EACH ROW EXECUTE PROCEDURE cat_f()`,
+		`CREATE TRIGGER c_off BEFORE UPDATE ON cat_t FOR EACH ROW EXECUTE FUNCTION cat_f()`,
+		`ALTER TABLE cat_t DISABLE TRIGGER c_off`,
+		`CREATE TRIGGER d_when AFTER INSERT ON cat_t FOR EACH ROW WHEN (NEW.qty > 0) EXECUTE FUNCTION cat_f()`,
+		`CREATE TRIGGER e_of AFTER UPDATE OF name, qty ON cat_t FOR EACH ROW EXECUTE FUNCTION cat_f()`)
+	assert.Equal(t, [][]string{
+		{"a_plain", "CREATE TRIGGER a_plain BEFORE INSERT OR DELETE ON public.cat_t FOR EACH ROW EXECUTE FUNCTION cat_f()",
+			"CREATE TRIGGER a_plain BEFORE INSERT OR DELETE ON cat_t FOR EACH ROW EXECUTE FUNCTION cat_f()", "15", "O", "0", "f"},
+		{"c_off", "CREATE TRIGGER c_off BEFORE UPDATE ON public.cat_t FOR EACH ROW EXECUTE FUNCTION cat_f()",
+			"CREATE TRIGGER c_off BEFORE UPDATE ON cat_t FOR EACH ROW EXECUTE FUNCTION cat_f()", "19", "D", "0", "f"},
+		{"d_when", "CREATE TRIGGER d_when AFTER INSERT ON public.cat_t FOR EACH ROW WHEN ((new.qty > 0)) EXECUTE FUNCTION cat_f()",
+			"CREATE TRIGGER d_when AFTER INSERT ON cat_t FOR EACH ROW WHEN (new.qty > 0) EXECUTE FUNCTION cat_f()", "5", "O", "0", "f"},
+		{"e_of", "CREATE TRIGGER e_of AFTER UPDATE OF name, qty ON public.cat_t FOR EACH ROW EXECUTE FUNCTION cat_f()",
+			"CREATE TRIGGER e_of AFTER UPDATE OF name, qty ON cat_t FOR EACH ROW EXECUTE FUNCTION cat_f()", "17", "O", "0", "f"},
+	}, texts(t, s, `SELECT tgname, pg_get_triggerdef(oid), pg_get_triggerdef(oid, true), tgtype, tgenabled, tgnargs, tgisinternal FROM pg_trigger WHERE tgrelid = 'cat_t'::regclass ORDER BY 1`))
+	// tgattr is an int2vector, whose subscripts start at 0.
+	assert.Equal(t, [][]string{{"3", "2", "NULL"}}, texts(t, s, `SELECT tgattr[0], tgattr[1], tgattr[2] FROM pg_trigger WHERE tgname = 'e_of'`))
+	assert.Equal(t, [][]string{{"cat_f", "2279", "13563", "0", "f", "v", " BEGIN RETURN NEW; END ", "f"}},
+		texts(t, s, `SELECT proname, prorettype, prolang, pronargs, prokind, provolatile, prosrc, proretset FROM pg_proc WHERE proname = 'cat_f'`))
+	assert.Equal(t, [][]string{{"f", "f"}, {"t", "t"}},
+		texts(t, s, `SELECT c.relhastriggers, t.hastriggers FROM pg_class c JOIN pg_tables t ON t.tablename = c.relname WHERE c.relname IN ('cat_t', 'items') ORDER BY 1`))
+	assert.Equal(t, [][]string{{"1"}}, texts(t, s, `SELECT count(*) FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgname = 'a_plain'`))
+}
