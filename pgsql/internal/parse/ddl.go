@@ -443,6 +443,8 @@ var alterNames = map[nodes.AlterTableType]string{
 	nodes.AT_AlterConstraint:    "ALTER CONSTRAINT",
 	nodes.AT_ValidateConstraint: "VALIDATE CONSTRAINT",
 	nodes.AT_ChangeOwner:        "OWNER TO",
+	nodes.AT_EnableAlwaysTrig:   "ENABLE ALWAYS TRIGGER",
+	nodes.AT_EnableReplicaTrig:  "ENABLE REPLICA TRIGGER",
 	nodes.AT_EnableRowSecurity:  "ENABLE ROW LEVEL SECURITY",
 	nodes.AT_AttachPartition:    "ATTACH PARTITION",
 	nodes.AT_DetachPartition:    "DETACH PARTITION",
