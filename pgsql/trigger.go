@@ -395,23 +395,15 @@ func (rt *rowTriggers) has(before bool, op ir.TriggerEvent) bool {
 }
 
 // fires reports whether trigger t fires for this row event: its event,
-// UPDATE OF and WHEN.
-func (rt *rowTriggers) fires(t *triggerDef, op ir.TriggerEvent, old, new, proposed []any) (bool, error) {
+// UPDATE OF (a listed column among those the UPDATE sets: PostgreSQL 15
+// does not count a column an earlier BEFORE trigger changed) and WHEN.
+func (rt *rowTriggers) fires(t *triggerDef, op ir.TriggerEvent, old, new []any) (bool, error) {
 	if t.disabled || t.events&op == 0 {
 		return false, nil
 	}
-	if op == ir.TriggerUpdate && len(t.columns) > 0 {
-		hit := false
-		for _, c := range t.columns {
-			i := rt.ts.index[c]
-			if slices.Contains(rt.setCols, i) || proposed != nil && !reflect.DeepEqual(proposed[i], new[i]) {
-				hit = true
-				break
-			}
-		}
-		if !hit {
-			return false, nil
-		}
+	if op == ir.TriggerUpdate && len(t.columns) > 0 &&
+		!slices.ContainsFunc(t.columns, func(c string) bool { return slices.Contains(rt.setCols, rt.ts.index[c]) }) {
+		return false, nil
 	}
 	if t.when == nil {
 		return true, nil
@@ -430,7 +422,6 @@ func (rt *rowTriggers) before(op ir.TriggerEvent, old, new []any) (row []any, ke
 	if !rt.has(true, op) {
 		return new, true, nil
 	}
-	proposed := new
 	if new != nil {
 		new = slices.Clone(new)
 	}
@@ -439,7 +430,7 @@ func (rt *rowTriggers) before(op ir.TriggerEvent, old, new []any) (row []any, ke
 		if !t.before {
 			continue
 		}
-		ok, err := rt.fires(t, op, old, new, proposed)
+		ok, err := rt.fires(t, op, old, new)
 		if err != nil {
 			return nil, false, err
 		}
@@ -474,7 +465,7 @@ func (rt *rowTriggers) queueAfter(op ir.TriggerEvent, old, new []any) error {
 		if t.before {
 			continue
 		}
-		ok, err := rt.fires(t, op, old, new, nil)
+		ok, err := rt.fires(t, op, old, new)
 		if err != nil {
 			return err
 		}
