@@ -339,3 +339,39 @@ func TestTrigger_Catalog(t *testing.T) {
 		texts(t, s, `SELECT c.relhastriggers, t.hastriggers FROM pg_class c JOIN pg_tables t ON t.tablename = c.relname WHERE c.relname IN ('cat_t', 'items') ORDER BY 1`))
 	assert.Equal(t, [][]string{{"1"}}, texts(t, s, `SELECT count(*) FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgname = 'a_plain'`))
 }
+
+// Ensure CREATE FUNCTION refuses a body as PostgreSQL 15 does when it
+// runs, its error placed in the statement's text as PostgreSQL places it,
+// and a construct reldb does not run is 0A000 naming it.
+func TestTrigger_CreateFunction_BodyErrors(t *testing.T) {
+	tests := []struct {
+		sql      string
+		code     string
+		position int
+	}{
+		// PostgreSQL 15's codes and positions for these statements.
+		{"CREATE FUNCTION bad() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW END; $$", "42601", 84},
+		{"CREATE FUNCTION bad2() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN FOO; END; $$", "42601", 69},
+		{"CREATE FUNCTION bad3() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF x THEN END; END; $$", "42601", 82},
+		{"CREATE FUNCTION bad4() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN x := 1; END; $$", "42601", 69},
+		{"CREATE FUNCTION bad6() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE t SET; END; $$", "42601", 81},
+		{"CREATE FUNCTION bad7() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; extra $$", "42601", 86},
+		{"CREATE FUNCTION bad8() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN x = ; END $$", "42601", 69},
+		{"CREATE FUNCTION bad9() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO t VALUES (1) INTO x; END $$", "42601", 99},
+		{"CREATE FUNCTION bad10() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'x' USING foo = 1; END $$", "42601", 86},
+		{"CREATE FUNCTION bad11() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE x int NOT NULL; BEGIN RETURN NEW; END $$", "22004", 78},
+		{"CREATE FUNCTION bad12() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN SELECT 'abc; END $$", "42601", 77},
+		{"CREATE FUNCTION bad13() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'a %'; END $$", "42601", 0},
+		{"CREATE FUNCTION bad14() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN LOOP END LOOP; END $$", "0A000", 70},
+		{"CREATE FUNCTION bad15() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN FOO; END'", "42601", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sql, func(t *testing.T) {
+			s := triggerSession(t)
+			pe := execErr(t, s, tc.sql)
+			require.NotNil(t, pe)
+			assert.Equal(t, tc.code, pe.Code)
+			assert.Equal(t, tc.position, pe.Position)
+		})
+	}
+}

@@ -13,8 +13,11 @@ type CreateFunction struct {
 	Setof    bool       // RETURNS SETOF
 	Language string     // "" when not given
 	Body     string
-	// PL is the body parsed, for LANGUAGE plpgsql; nil for another.
-	PL *PLFunction
+	// BodyPosition is the 1-based character position of the body in the
+	// text parsed, for the position of an error in it; 0 when unknown.
+	// The body is parsed when the statement runs (parse.PLpgSQL), as
+	// PostgreSQL's grammar leaves it to CREATE FUNCTION.
+	BodyPosition int
 	// Options are the other options given (VOLATILE, SECURITY DEFINER,
 	// SET ..., ...), by name, for the executor to accept or refuse.
 	Options []string

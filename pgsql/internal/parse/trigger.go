@@ -71,15 +71,8 @@ func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, 
 			out.Options = append(out.Options, d.Defname)
 		}
 	}
-	if out.Language == "plpgsql" && out.Returns != nil && out.Returns.Name == "trigger" && out.Returns.Schema == "" {
-		fn, err, off := plpgsql(out.Body) // plpgsql.go
-		if err != nil {
-			if at, ok := t.bodyOffset(out.Body); ok && off >= 0 {
-				return nil, err.WithPosition(t.src.sql, at+off)
-			}
-			return nil, err
-		}
-		out.PL = fn
+	if at, ok := t.bodyOffset(out.Body); ok {
+		out.BodyPosition = pgerr.CharPosition(t.src.sql, at)
 	}
 	return out, nil
 }
