@@ -214,8 +214,11 @@ func (r *plRun) bind(node any, tables []*tableSchema) (any, []any, error) {
 		}
 		pv, ok := r.vars[c.Column]
 		if !ok {
-			if c.Column == "new" || c.Column == "old" {
+			switch c.Column {
+			case "new", "old":
 				failure = pgerr.Unsupported("whole-row reference to " + strings.ToUpper(c.Column) + " in PL/pgSQL")
+			case "tg_argv", "tg_relid":
+				failure = pgerr.Unsupported(strings.ToUpper(c.Column))
 			}
 			return nil
 		}

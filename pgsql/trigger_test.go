@@ -85,6 +85,8 @@ func TestTrigger_Errors(t *testing.T) {
 		{name: "drop a function of other arguments", setup: []string{okFunc}, sql: `DROP FUNCTION ok(int)`, code: "42883", msg: "function ok(integer) does not exist"},
 		{name: "drop an unknown trigger", sql: `DROP TRIGGER nt ON items`, code: "42704", msg: `trigger "nt" for table "items" does not exist`},
 		{name: "disable an unknown trigger", sql: `ALTER TABLE items DISABLE TRIGGER nt`, code: "42704", msg: `trigger "nt" for table "items" does not exist`},
+		{name: "a trigger function called", setup: []string{okFunc}, sql: `SELECT ok()`,
+			code: "0A000", msg: "trigger functions can only be called as triggers"},
 		{name: "statement trigger", setup: []string{okFunc}, sql: `CREATE TRIGGER t AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION ok()`,
 			code: "0A000", msg: "FOR EACH STATEMENT trigger is not supported"},
 		{name: "drop a column UPDATE OF names",
@@ -374,4 +376,27 @@ func TestTrigger_CreateFunction_BodyErrors(t *testing.T) {
 			assert.Equal(t, tc.position, pe.Position)
 		})
 	}
+}
+
+// Ensure a table's triggers follow ALTER TABLE (RENAME TO, ADD COLUMN)
+// and go with DROP TABLE: a table made again under the name has none.
+func TestTrigger_FollowsTable(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	runAll(t, db, [][2]string{
+		{`CREATE TABLE t (id integer PRIMARY KEY, v text)`, "CREATE TABLE"},
+		{`CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.v := 'set'; RETURN NEW; END $$`, "CREATE FUNCTION"},
+		{`CREATE TRIGGER f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`, "CREATE TRIGGER"},
+		{`ALTER TABLE t RENAME TO u`, "ALTER TABLE"},
+		{`ALTER TABLE u ADD COLUMN w integer`, "ALTER TABLE"},
+		{`INSERT INTO u VALUES (1)`, "INSERT 0 1"},
+		{`SELECT * FROM u WHERE v = 'set'`, "SELECT 1"},
+		{`DROP TABLE u`, "DROP TABLE"},
+		{`DROP FUNCTION f()`, "DROP FUNCTION"},
+		{`CREATE TABLE u (id integer PRIMARY KEY, v text)`, "CREATE TABLE"},
+		{`INSERT INTO u VALUES (1)`, "INSERT 0 1"},
+		{`SELECT * FROM u WHERE v IS NULL`, "SELECT 1"},
+		{`SELECT * FROM pg_trigger`, "SELECT 0"},
+	})
 }
