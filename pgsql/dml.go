@@ -140,11 +140,6 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 		return res, err
 	}
 	rt := s.triggersOn(tx, ts, nil) // trigger.go
-	if st.OnConflict == nil {
-		if built, err = rt.beforeInsert(built); err != nil {
-			return res, err
-		}
-	}
 	if st.OnConflict != nil {
 		// One engine statement, foreign keys checked at its end.
 		err := tx.Statement(func() error { return s.upsert(tx, st, ts, alias, built, ret, ev, &res) })
@@ -159,10 +154,17 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 		// engine.Tx.InsertRows), and needs no slice for its record.
 		var recs []engine.Record
 		var rec [1]engine.Record
-		if len(built) == 1 {
+		switch {
+		case rt.has(true, ir.TriggerInsert):
+			// Row by row, each row's BEFORE triggers seeing the rows
+			// inserted before it (trigger.go).
+			if recs, err = rt.insertEach(built); err != nil {
+				return res, err
+			}
+		case len(built) == 1:
 			rec[0], err = tx.Insert(table, built[0])
 			recs = rec[:]
-		} else if len(built) > 0 {
+		case len(built) > 1:
 			recs, err = tx.InsertRows(table, built...)
 		}
 		if err != nil {
@@ -190,7 +192,7 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 					return res, err
 				}
 			}
-			if err := rt.queueAfter(ir.TriggerInsert, nil, rec.Values()); err != nil {
+			if err := rt.queueAfterRecord(ir.TriggerInsert, nil, rec); err != nil {
 				return res, err
 			}
 			res.RowsAffected++

@@ -610,27 +610,35 @@ func (ts *tableSchema) applySet(old []any, set engine.Row) []any {
 	return out
 }
 
-// beforeInsert runs the BEFORE INSERT triggers on an INSERT's rows: the
-// rows to insert, without those a trigger skipped.
-func (rt *rowTriggers) beforeInsert(built []engine.Row) ([]engine.Row, error) {
-	if !rt.has(true, ir.TriggerInsert) {
-		return built, nil
-	}
-	out := built[:0:0]
-	for i, row := range built {
-		vals, err := rt.ts.proposedWithIDs(rt.tx, row)
-		if err != nil {
-			return nil, err
+// insertEach inserts an INSERT's rows one at a time, as PostgreSQL does,
+// each after its BEFORE INSERT triggers, which see the rows inserted
+// before it: the records of the rows written, without those a trigger
+// skipped. It is one engine statement: foreign keys are checked at its
+// end.
+func (rt *rowTriggers) insertEach(built []engine.Row) ([]engine.Record, error) {
+	var recs []engine.Record
+	err := rt.tx.Statement(func() error {
+		for i, row := range built {
+			vals, err := rt.ts.proposedWithIDs(rt.tx, row)
+			if err != nil {
+				return err
+			}
+			vals, keep, err := rt.before(ir.TriggerInsert, nil, vals)
+			if err != nil {
+				return toError(err).AtRow(i+1, 0)
+			}
+			if !keep {
+				continue
+			}
+			rec, err := rt.tx.Insert(rt.ts.def.Name, rt.ts.rowOf(vals))
+			if err != nil {
+				return toError(err).AtRow(i+1, 0)
+			}
+			recs = append(recs, rec)
 		}
-		vals, keep, err := rt.before(ir.TriggerInsert, nil, vals)
-		if err != nil {
-			return nil, toError(err).AtRow(i+1, 0)
-		}
-		if keep {
-			out = append(out, rt.ts.rowOf(vals))
-		}
-	}
-	return out, nil
+		return nil
+	})
+	return recs, err
 }
 
 // beforeUpdate runs the BEFORE UPDATE triggers on a row an UPDATE (or ON
@@ -645,4 +653,13 @@ func (rt *rowTriggers) beforeUpdate(old []any, set engine.Row) (engine.Row, bool
 		return nil, false, err
 	}
 	return rt.ts.changedRow(set, old, vals), true, nil
+}
+
+// queueAfterRecord is queueAfter of a row the engine returned, read only
+// when an AFTER trigger may want it.
+func (rt *rowTriggers) queueAfterRecord(op ir.TriggerEvent, old []any, rec engine.Record) error {
+	if !rt.has(false, op) {
+		return nil
+	}
+	return rt.queueAfter(op, old, rec.Values())
 }

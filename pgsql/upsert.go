@@ -172,7 +172,7 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 			if err := s.wrote(ts, rec.Values(), written, ret, ev, res); err != nil {
 				return err
 			}
-			if err := rt.queueAfter(ir.TriggerInsert, nil, rec.Values()); err != nil {
+			if err := rt.queueAfterRecord(ir.TriggerInsert, nil, rec); err != nil {
 				return err
 			}
 			continue
@@ -212,7 +212,7 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 		if err := s.wrote(ts, rec.Values(), written, ret, ev, res); err != nil {
 			return err
 		}
-		if err := rt.queueAfter(ir.TriggerUpdate, old, rec.Values()); err != nil {
+		if err := rt.queueAfterRecord(ir.TriggerUpdate, old, rec); err != nil {
 			return err
 		}
 	}
