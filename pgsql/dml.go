@@ -478,6 +478,7 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	res := Result{}
 	rowEv := ev.with(sc)
 	rt := s.triggersOn(tx, ts, cols) // trigger.go
+	watch := s.watchActions(tx)
 	// One engine statement: foreign keys are checked at its end, as
 	// PostgreSQL checks NO ACTION, so a statement may rekey a referenced
 	// row along with the rows referencing it.
@@ -526,8 +527,9 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 		}
 		return nil
 	})
+	actions := s.endActions(tx, watch)
 	if err == nil {
-		err = rt.fireAfter()
+		err = fireAfter(rt, actions)
 	}
 	if err != nil {
 		return Result{}, err
@@ -561,6 +563,7 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 	}
 	res := Result{}
 	rt := s.triggersOn(tx, ts, nil) // trigger.go
+	watch := s.watchActions(tx)
 	// One engine statement: foreign keys are checked at its end, as
 	// PostgreSQL checks NO ACTION, so DELETE FROM a self-referencing table
 	// may remove a referenced row before the rows referencing it.
@@ -596,8 +599,9 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 		}
 		return nil
 	})
+	actions := s.endActions(tx, watch)
 	if err == nil {
-		err = rt.fireAfter()
+		err = fireAfter(rt, actions)
 	}
 	if err != nil {
 		return Result{}, err

@@ -210,10 +210,12 @@
 // nothing behind. Functions and triggers are declarations (see below):
 // transactional, durable and carried by a fork. pg_trigger, pg_proc (the
 // trigger functions), relhastriggers and pg_get_triggerdef describe them,
-// so psql's \d lists a table's triggers. Known differences: rows a
-// foreign key's ON DELETE / ON UPDATE action changes fire no trigger of
-// their table (the engine changes them; PostgreSQL fires the child's
-// triggers), and the Go API fires no trigger, as it checks no CHECK
+// so psql's \d lists a table's triggers. Rows a foreign key's ON DELETE
+// / ON UPDATE action changes (CASCADE, SET NULL, SET DEFAULT) fire their
+// table's AFTER triggers after the statement's own, as in PostgreSQL; a
+// BEFORE trigger of such a row is 0A000 (the engine writes those rows,
+// and could not write the row the trigger returned), and so refuses the
+// statement. The Go API fires no trigger, as it checks no CHECK
 // constraint (see trigger.go).
 //
 // # Declarations and durability

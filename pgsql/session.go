@@ -120,6 +120,12 @@ type Session struct {
 	notify  func(*Error)
 	// trigDepth counts the trigger functions running, nested (trigger.go).
 	trigDepth int
+	// actTx and actQ are the transaction and AFTER queue of the UPDATE or
+	// DELETE watching its foreign-key actions, and actionFn is onAction,
+	// made once (trigger.go).
+	actTx    *engine.Tx
+	actQ     *afterQueue
+	actionFn engine.ActionHook
 }
 
 type savepoint struct {

@@ -37,10 +37,10 @@ import (
 //     UPDATE changes), UPDATE, DELETE, and COPY FROM (pgwire's INSERTs).
 //     Statements a trigger runs fire their own triggers.
 //
-// Known differences: rows a foreign key's ON DELETE / ON UPDATE action
-// changes do not fire the child table's triggers (the engine changes
-// them), nor does TRUNCATE (PostgreSQL fires no row triggers for it
-// either). The Go API (engine) fires no trigger, as it checks no CHECK
+// Rows a foreign key's ON DELETE / ON UPDATE action changes fire their
+// table's AFTER triggers (see watchActions below); a BEFORE trigger of
+// such a row is 0A000. TRUNCATE fires no row trigger, as in PostgreSQL.
+// The Go API (engine) fires no trigger, as it checks no CHECK
 // constraint. A trigger's RAISE NOTICE, INFO or WARNING is in the
 // statement's Result.Warnings, or handed to Session.OnNotice's function as
 // it is raised (pgwire sends it then, as PostgreSQL does).
@@ -381,14 +381,39 @@ type rowTriggers struct {
 	tx      *engine.Tx
 	ts      *tableSchema
 	setCols []int // the columns an UPDATE sets, for UPDATE OF
-	after   []afterEvent
+	// q holds the AFTER triggers to run at the end of the statement,
+	// with those of the rows its foreign-key actions changed.
+	q *afterQueue
 }
 
-// afterEvent is an AFTER trigger to run at the end of the statement.
+// afterQueue is the AFTER triggers a statement runs at its end, in the
+// order their rows were written.
+type afterQueue struct {
+	events []afterEvent
+}
+
+// afterEvent is an AFTER trigger to run at the end of the statement: of
+// the table of rt.
 type afterEvent struct {
+	rt       *rowTriggers
 	trig     *triggerDef
 	op       ir.TriggerEvent
 	old, new []any
+}
+
+// fire runs the queued triggers; a nil queue has none.
+func (q *afterQueue) fire() error {
+	if q == nil {
+		return nil
+	}
+	for len(q.events) > 0 {
+		ev := q.events[0]
+		q.events = q.events[1:]
+		if _, err := ev.rt.call(ev.trig, ev.op, ev.old, ev.new); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // triggersOn returns the trigger work of a statement writing ts, or nil
@@ -397,7 +422,7 @@ func (s *Session) triggersOn(tx *engine.Tx, ts *tableSchema, setCols []int) *row
 	if !slices.ContainsFunc(ts.triggers, func(t triggerDef) bool { return !t.disabled }) {
 		return nil
 	}
-	return &rowTriggers{s: s, tx: tx, ts: ts, setCols: setCols}
+	return &rowTriggers{s: s, tx: tx, ts: ts, setCols: setCols, q: &afterQueue{}}
 }
 
 // has reports whether a trigger fires at that timing for op.
@@ -484,7 +509,7 @@ func (rt *rowTriggers) queueAfter(op ir.TriggerEvent, old, new []any) error {
 			return err
 		}
 		if ok {
-			rt.after = append(rt.after, afterEvent{trig: t, op: op, old: old, new: new})
+			rt.q.events = append(rt.q.events, afterEvent{rt: rt, trig: t, op: op, old: old, new: new})
 		}
 	}
 	return nil
@@ -496,14 +521,7 @@ func (rt *rowTriggers) fireAfter() error {
 	if rt == nil {
 		return nil
 	}
-	for len(rt.after) > 0 {
-		ev := rt.after[0]
-		rt.after = rt.after[1:]
-		if _, err := rt.call(ev.trig, ev.op, ev.old, ev.new); err != nil {
-			return err
-		}
-	}
-	return nil
+	return rt.q.fire()
 }
 
 // call runs trigger t's function on a row event: it returns the row the
@@ -662,4 +680,87 @@ func (rt *rowTriggers) queueAfterRecord(op ir.TriggerEvent, old []any, rec engin
 		return nil
 	}
 	return rt.queueAfter(op, old, rec.Values())
+}
+
+// The rows a foreign key's ON DELETE or ON UPDATE action changes are
+// changed by the engine, which tells the session of each
+// (engine.Tx.SetActionHook) while an UPDATE or DELETE it runs watches for
+// them: their table's AFTER triggers run after the statement's own, in
+// the order the rows changed, as in PostgreSQL, whose action triggers are
+// AFTER triggers of the statement whose nested statements queue the
+// changed rows' AFTER triggers behind the statement's. A BEFORE trigger
+// of such a row is 0A000: the engine could not write the row it
+// returned.
+
+// actionWatch is the watch of the statement a nested one replaced.
+type actionWatch struct {
+	tx   *engine.Tx
+	q    *afterQueue
+	hook engine.ActionHook
+}
+
+// watchActions starts watching the foreign-key actions of a statement;
+// endActions ends it.
+func (s *Session) watchActions(tx *engine.Tx) actionWatch {
+	saved := actionWatch{tx: s.actTx, q: s.actQ}
+	s.actTx, s.actQ = tx, nil
+	if s.actionFn == nil {
+		s.actionFn = s.onAction
+	}
+	saved.hook = tx.SetActionHook(s.actionFn)
+	return saved
+}
+
+// endActions ends the watch watchActions started and returns the AFTER
+// triggers of the rows the actions changed, to fire after the
+// statement's own (nil: none).
+func (s *Session) endActions(tx *engine.Tx, saved actionWatch) *afterQueue {
+	q := s.actQ
+	tx.SetActionHook(saved.hook)
+	s.actTx, s.actQ = saved.tx, saved.q
+	return q
+}
+
+// fireAfter runs a statement's AFTER triggers: its own rows', then those
+// of the rows its foreign-key actions changed (actions).
+func fireAfter(rt *rowTriggers, actions *afterQueue) error {
+	if err := rt.fireAfter(); err != nil {
+		return err
+	}
+	return actions.fire()
+}
+
+// onAction queues the AFTER triggers of a row a foreign key's action
+// changed (new is nil for a delete).
+func (s *Session) onAction(table string, old, new []any) error {
+	tx := s.actTx
+	if tx == nil {
+		return nil
+	}
+	ts, err := s.sharedSchema(tx, table)
+	if err != nil {
+		return err
+	}
+	op, name := ir.TriggerDelete, "DELETE"
+	var setCols []int
+	if new != nil {
+		op, name = ir.TriggerUpdate, "UPDATE"
+		for i := range old {
+			if !reflect.DeepEqual(old[i], new[i]) {
+				setCols = append(setCols, i)
+			}
+		}
+	}
+	rt := s.triggersOn(tx, ts, setCols)
+	if rt == nil || !rt.has(true, op) && !rt.has(false, op) {
+		return nil
+	}
+	if rt.has(true, op) {
+		return pgerr.Unsupported("BEFORE " + name + " trigger on a row a foreign key's ON " + name + " action changes")
+	}
+	if s.actQ == nil {
+		s.actQ = &afterQueue{}
+	}
+	rt.q = s.actQ
+	return rt.queueAfter(op, old, new)
 }

@@ -400,3 +400,46 @@ func TestTrigger_FollowsTable(t *testing.T) {
 		{`SELECT * FROM pg_trigger`, "SELECT 0"},
 	})
 }
+
+// Ensure the rows a foreign key's action changes fire their table's AFTER
+// triggers after the statement's own, also from a statement a trigger
+// runs, and a BEFORE trigger of such a row refuses the statement (0A000)
+// and leaves the database as it was.
+func TestTrigger_ForeignKeyActions(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	s := pgsql.NewSession(db)
+	defer s.Close()
+	for _, st := range []string{
+		`CREATE TABLE p (id integer PRIMARY KEY)`,
+		`CREATE TABLE c (id integer PRIMARY KEY, p integer REFERENCES p ON DELETE CASCADE ON UPDATE CASCADE)`,
+		`CREATE TABLE log (seq serial PRIMARY KEY, line text)`,
+		`CREATE TABLE cleanup (id integer PRIMARY KEY)`,
+		`CREATE FUNCTION note() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO log (line) VALUES (TG_TABLE_NAME || ' ' || TG_OP || ' ' || OLD.id || ' ' || coalesce(NEW.p::text, '-')); RETURN NULL; END $$`,
+		`CREATE FUNCTION note_p() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO log (line) VALUES (TG_TABLE_NAME || ' ' || TG_OP || ' ' || OLD.id || ' -'); RETURN NULL; END $$`,
+		`CREATE FUNCTION drop_parent() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN DELETE FROM p WHERE id = NEW.id; RETURN NULL; END $$`,
+		`CREATE TRIGGER note AFTER UPDATE OR DELETE ON c FOR EACH ROW EXECUTE FUNCTION note()`,
+		`CREATE TRIGGER note AFTER DELETE ON p FOR EACH ROW EXECUTE FUNCTION note_p()`,
+		`CREATE TRIGGER drop_parent AFTER INSERT ON cleanup FOR EACH ROW EXECUTE FUNCTION drop_parent()`,
+		`INSERT INTO p VALUES (1), (2), (3)`,
+		`INSERT INTO c VALUES (10, 1), (11, 2), (12, 3)`,
+		`UPDATE p SET id = 4 WHERE id = 1`,
+		`DELETE FROM p WHERE id = 2`,
+		`INSERT INTO cleanup VALUES (3)`,
+	} {
+		_, err := s.Exec(context.Background(), st)
+		require.NoError(t, err, st)
+	}
+	assert.Equal(t, [][]string{{"c UPDATE 10 4"}, {"p DELETE 2 -"}, {"c DELETE 11 -"}, {"p DELETE 3 -"}, {"c DELETE 12 -"}},
+		texts(t, s, `SELECT line FROM log ORDER BY seq`))
+
+	_, err = s.Exec(context.Background(), `CREATE TRIGGER before_c BEFORE DELETE ON c FOR EACH ROW EXECUTE FUNCTION note()`)
+	require.NoError(t, err)
+	pe := execErr(t, s, `DELETE FROM p`)
+	require.NotNil(t, pe)
+	assert.Equal(t, "0A000", pe.Code)
+	assert.Equal(t, "BEFORE DELETE trigger on a row a foreign key's ON DELETE action changes is not supported", pe.Message)
+	assert.Equal(t, [][]string{{"4"}}, texts(t, s, `SELECT id FROM p`))
+	assert.Equal(t, [][]string{{"10"}}, texts(t, s, `SELECT id FROM c`))
+}

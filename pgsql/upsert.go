@@ -142,6 +142,18 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 	rowEv := ev.with(sc)
 	written := map[string]bool{}
 	rt := s.triggersOn(tx, ts, cols) // trigger.go
+	watch := s.watchActions(tx)
+	err = s.upsertRows(tx, oc, ts, arbs, cols, built, sc, rowEv, written, rt, ret, ev, res)
+	actions := s.endActions(tx, watch)
+	if err != nil {
+		return err
+	}
+	return fireAfter(rt, actions)
+}
+
+// upsertRows writes an upsert's rows.
+func (s *Session) upsertRows(tx *engine.Tx, oc *ir.OnConflict, ts *tableSchema, arbs []arbiter, cols []int, built []engine.Row,
+	sc *scope, rowEv *evaluator, written map[string]bool, rt *rowTriggers, ret *returning, ev *evaluator, res *Result) error {
 	for _, row := range built {
 		prop := ts.proposed(row)
 		if rt.has(true, ir.TriggerInsert) {
@@ -216,7 +228,7 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 			return err
 		}
 	}
-	return rt.fireAfter()
+	return nil
 }
 
 // wrote records a row an upsert inserted or updated: it checks the
