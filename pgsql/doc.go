@@ -177,7 +177,8 @@
 // $$ … $$ (or $tag$ … $tag$, or a string) and DROP FUNCTION [IF EXISTS]
 // name[()] [CASCADE]; CREATE TRIGGER name {BEFORE | AFTER} {INSERT |
 // UPDATE [OF col, …] | DELETE} [OR …] ON table FOR EACH ROW [WHEN (cond)]
-// EXECUTE {FUNCTION | PROCEDURE} name(), DROP TRIGGER [IF EXISTS] name ON
+// EXECUTE {FUNCTION | PROCEDURE} name() (CREATE OR REPLACE TRIGGER too),
+// DROP TRIGGER [IF EXISTS] name ON
 // table, and ALTER TABLE … ENABLE / DISABLE TRIGGER name | ALL | USER.
 // The body is parsed when the function is created, as PostgreSQL does
 // (42601 for a syntax error; package parse's PL/pgSQL parser): DECLARE

@@ -190,6 +190,9 @@ func (r *plRun) bind(node any, tables []*tableSchema) (any, []any, error) {
 	}
 	var failure error
 	replace := func(c *ir.ColumnRef) ir.Expr {
+		if c.Star && (c.Table == "new" || c.Table == "old") && failure == nil {
+			failure = pgerr.Unsupported(strings.ToUpper(c.Table) + ".* in PL/pgSQL")
+		}
 		if c.Star || c.Schema != "" || failure != nil {
 			return nil
 		}

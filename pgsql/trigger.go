@@ -259,8 +259,12 @@ func (s *Session) createTrigger(tx *engine.Tx, st *ir.CreateTrigger) (Result, er
 		return res, pgerr.New(pgerr.UndefinedFunction, "function %s() does not exist", fname)
 	}
 	td := *s.decl(table)
-	if slices.ContainsFunc(td.triggers, func(t triggerDef) bool { return t.name == st.Name }) {
-		return res, pgerr.New("42710", "trigger \"%s\" for relation \"%s\" already exists", st.Name, table)
+	td.triggers = slices.Clone(td.triggers)
+	if i := slices.IndexFunc(td.triggers, func(t triggerDef) bool { return t.name == st.Name }); i >= 0 {
+		if !st.Replace {
+			return res, pgerr.New("42710", "trigger \"%s\" for relation \"%s\" already exists", st.Name, table)
+		}
+		td.triggers = slices.Delete(td.triggers, i, i+1) // CREATE OR REPLACE: the new one takes its place
 	}
 	for _, c := range st.Columns {
 		if _, err := ts.column(c); err != nil {
@@ -273,7 +277,7 @@ func (s *Session) createTrigger(tx *engine.Tx, st *ir.CreateTrigger) (Result, er
 		}
 	}
 	def := triggerDef{name: st.Name, before: st.Before, events: st.Events, columns: st.Columns, when: st.When, function: fname}
-	td.triggers = append(slices.Clone(td.triggers), def)
+	td.triggers = append(td.triggers, def)
 	slices.SortFunc(td.triggers, func(a, b triggerDef) int { return strings.Compare(a.name, b.name) })
 	s.setDecl(table, &td)
 	return res, nil

@@ -85,6 +85,11 @@ func TestTrigger_Errors(t *testing.T) {
 		{name: "drop a function of other arguments", setup: []string{okFunc}, sql: `DROP FUNCTION ok(int)`, code: "42883", msg: "function ok(integer) does not exist"},
 		{name: "drop an unknown trigger", sql: `DROP TRIGGER nt ON items`, code: "42704", msg: `trigger "nt" for table "items" does not exist`},
 		{name: "disable an unknown trigger", sql: `ALTER TABLE items DISABLE TRIGGER nt`, code: "42704", msg: `trigger "nt" for table "items" does not exist`},
+		{name: "NEW.*", setup: []string{
+			`CREATE TABLE copy (id integer, name text, qty integer, note text)`,
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO copy SELECT NEW.*; RETURN NEW; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "0A000", msg: "NEW.* in PL/pgSQL is not supported"},
 		{name: "a trigger function called", setup: []string{okFunc}, sql: `SELECT ok()`,
 			code: "0A000", msg: "trigger functions can only be called as triggers"},
 		{name: "statement trigger", setup: []string{okFunc}, sql: `CREATE TRIGGER t AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION ok()`,

@@ -109,6 +109,7 @@ const (
 // triggers reach the IR: the translator refuses the rest.
 type CreateTrigger struct {
 	Name     string
+	Replace  bool // CREATE OR REPLACE TRIGGER
 	Table    QualName
 	Before   bool
 	Events   TriggerEvent
@@ -119,7 +120,11 @@ type CreateTrigger struct {
 
 func (s *CreateTrigger) String() string {
 	var b strings.Builder
-	b.WriteString("CREATE TRIGGER " + Ident(s.Name))
+	b.WriteString("CREATE ")
+	if s.Replace {
+		b.WriteString("OR REPLACE ")
+	}
+	b.WriteString("TRIGGER " + Ident(s.Name))
 	if s.Before {
 		b.WriteString(" BEFORE ")
 	} else {

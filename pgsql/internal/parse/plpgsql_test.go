@@ -213,6 +213,8 @@ func TestParse_TriggerStatements(t *testing.T) {
 		{"CREATE TRIGGER tr BEFORE UPDATE OF a, b OR INSERT ON s.users FOR EACH ROW WHEN (NEW.a IS DISTINCT FROM OLD.a) EXECUTE PROCEDURE f()",
 			&ir.CreateTrigger{Name: "tr", Table: ir.QualName{Schema: "s", Name: "users"}, Before: true, Events: ir.TriggerInsert | ir.TriggerUpdate,
 				Columns: []string{"a", "b"}, When: &ir.IsDistinct{Left: &ir.ColumnRef{Table: "new", Column: "a"}, Right: &ir.ColumnRef{Table: "old", Column: "a"}}, Function: ir.QualName{Name: "f"}}},
+		{"CREATE OR REPLACE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()",
+			&ir.CreateTrigger{Name: "tr", Replace: true, Table: ir.QualName{Name: "t"}, Events: ir.TriggerInsert, Function: ir.QualName{Name: "f"}}},
 		{"CREATE TRIGGER tr AFTER DELETE ON t FOR EACH ROW EXECUTE FUNCTION f()",
 			&ir.CreateTrigger{Name: "tr", Table: ir.QualName{Name: "t"}, Events: ir.TriggerDelete, Function: ir.QualName{Name: "f"}}},
 		{"DROP FUNCTION IF EXISTS f(), g, h(integer) CASCADE",

@@ -145,8 +145,6 @@ func (t *translator) createTrigger(s *nodes.CreateTrigStmt) (ir.Statement, error
 	switch {
 	case s.IsConstraint:
 		return nil, unsupported("CREATE CONSTRAINT TRIGGER")
-	case s.Replace:
-		return nil, unsupported("CREATE OR REPLACE TRIGGER")
 	case s.Timing&nodes.TRIGGER_TYPE_INSTEAD != 0:
 		return nil, unsupported("INSTEAD OF trigger")
 	case s.Events&nodes.TRIGGER_TYPE_TRUNCATE != 0:
@@ -166,7 +164,7 @@ func (t *translator) createTrigger(s *nodes.CreateTrigStmt) (ir.Statement, error
 	if err != nil {
 		return nil, err
 	}
-	out := &ir.CreateTrigger{Name: s.Trigname, Table: table, Before: s.Timing&nodes.TRIGGER_TYPE_BEFORE != 0, Function: fn}
+	out := &ir.CreateTrigger{Name: s.Trigname, Replace: s.Replace, Table: table, Before: s.Timing&nodes.TRIGGER_TYPE_BEFORE != 0, Function: fn}
 	if s.Events&nodes.TRIGGER_TYPE_INSERT != 0 {
 		out.Events |= ir.TriggerInsert
 	}
