@@ -1,6 +1,7 @@
 package pgsql
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -189,7 +190,69 @@ func (r *plRun) bind(node any, tables []*tableSchema) (any, []any, error) {
 		return &ir.Param{Number: n, Location: -1}
 	}
 	var failure error
-	replace := func(c *ir.ColumnRef) ir.Expr {
+	var replace func(c *ir.ColumnRef) ir.Expr
+	// whole returns the record a whole-row reference to NEW or OLD names,
+	// "" for another expression.
+	whole := func(e ir.Expr) string {
+		c, ok := e.(*ir.ColumnRef)
+		if !ok || c.Table != "" || c.Star || c.Column != "new" && c.Column != "old" {
+			return ""
+		}
+		if _, shadowed := r.vars[c.Column]; shadowed {
+			return ""
+		}
+		return c.Column
+	}
+	field := func(rec, col string) ir.Expr { return replace(&ir.ColumnRef{Table: rec, Column: col}) }
+	// records rewrites the uses of a whole NEW or OLD reldb runs: to_jsonb
+	// of one (jsonb_build_object of its fields, which is what to_jsonb
+	// gives a row), and NEW IS [NOT] DISTINCT FROM OLD (field by field).
+	records := func(e ir.Expr) ir.Expr {
+		switch e := e.(type) {
+		case *ir.Func:
+			rec := ""
+			if len(e.Args) == 1 {
+				rec = whole(e.Args[0])
+			}
+			if rec == "" || e.Name != "to_jsonb" || e.Schema != "" && e.Schema != "pg_catalog" || e.Over != nil || e.Filter != nil || e.Distinct {
+				return nil
+			}
+			if r.rec[rec] == nil {
+				return param(rec+".*jsonb", nil, typJSONB) // to_jsonb(NULL)
+			}
+			out := &ir.Func{Name: "jsonb_build_object", Location: e.Location}
+			for _, i := range r.ts.visibleColumns() {
+				name := r.ts.def.Columns[i].Name
+				out.Args = append(out.Args, &ir.Const{Kind: ir.ConstString, Value: name}, field(rec, name))
+			}
+			return out
+		case *ir.IsDistinct:
+			l, rr := whole(e.Left), whole(e.Right)
+			if l == "" || rr == "" {
+				return nil
+			}
+			if r.rec[l] == nil || r.rec[rr] == nil {
+				// A NULL record: distinct from any other but NULL.
+				v := (r.rec[l] == nil) != (r.rec[rr] == nil)
+				return param(fmt.Sprintf("%s.*%s.*%v", l, rr, e.Not), v != e.Not, typBool)
+			}
+			var cmps []ir.Expr
+			for _, i := range r.ts.visibleColumns() {
+				name := r.ts.def.Columns[i].Name
+				cmps = append(cmps, &ir.IsDistinct{Left: field(l, name), Right: field(rr, name)})
+			}
+			var out ir.Expr = &ir.Logic{Op: ir.Or, Args: cmps}
+			if len(cmps) == 1 {
+				out = cmps[0]
+			}
+			if e.Not {
+				out = &ir.Not{Arg: out}
+			}
+			return out
+		}
+		return nil
+	}
+	replace = func(c *ir.ColumnRef) ir.Expr {
 		if c.Star && (c.Table == "new" || c.Table == "old") && failure == nil {
 			failure = pgerr.Unsupported(strings.ToUpper(c.Table) + ".* in PL/pgSQL")
 		}
@@ -241,7 +304,12 @@ func (r *plRun) bind(node any, tables []*tableSchema) (any, []any, error) {
 		v = reflect.New(exprType).Elem()
 		v.Set(reflect.ValueOf(e))
 	}
-	out := rewriteRefs(v, replace)
+	out := rewriteRefs(v, func(e ir.Expr) ir.Expr {
+		if c, ok := e.(*ir.ColumnRef); ok {
+			return replace(c)
+		}
+		return records(e)
+	})
 	if failure != nil {
 		return nil, nil, failure
 	}
@@ -253,10 +321,11 @@ var (
 	exprType      = reflect.TypeFor[ir.Expr]()
 )
 
-// rewriteRefs returns a copy of v in which each *ir.ColumnRef held as an
-// ir.Expr is replaced by what fn returns for it (kept when fn returns
-// nil). The parsed body is shared by every run: it is never changed.
-func rewriteRefs(v reflect.Value, fn func(*ir.ColumnRef) ir.Expr) reflect.Value {
+// rewriteRefs returns a copy of v in which each expression held as an
+// ir.Expr is replaced by what fn returns for it, or, when fn returns nil,
+// copied with its own expressions rewritten. The parsed body is shared by
+// every run: it is never changed.
+func rewriteRefs(v reflect.Value, fn func(ir.Expr) ir.Expr) reflect.Value {
 	switch v.Kind() {
 	case reflect.Interface:
 		if v.IsNil() {
@@ -264,12 +333,14 @@ func rewriteRefs(v reflect.Value, fn func(*ir.ColumnRef) ir.Expr) reflect.Value 
 		}
 		elem := v.Elem()
 		out := reflect.New(v.Type()).Elem()
-		if elem.Type() == columnRefType && v.Type() == exprType {
-			if repl := fn(elem.Interface().(*ir.ColumnRef)); repl != nil {
+		if v.Type() == exprType {
+			if repl := fn(elem.Interface().(ir.Expr)); repl != nil {
 				out.Set(reflect.ValueOf(repl))
 				return out
 			}
-			return v
+			if elem.Type() == columnRefType {
+				return v
+			}
 		}
 		out.Set(rewriteRefs(elem, fn))
 		return out
@@ -303,7 +374,7 @@ func rewriteRefs(v reflect.Value, fn func(*ir.ColumnRef) ir.Expr) reflect.Value 
 }
 
 // rewriteFields rewrites the exported fields of the addressable struct v.
-func rewriteFields(v reflect.Value, fn func(*ir.ColumnRef) ir.Expr) {
+func rewriteFields(v reflect.Value, fn func(ir.Expr) ir.Expr) {
 	for i := range v.NumField() {
 		f := v.Field(i)
 		if !f.CanSet() {

@@ -90,6 +90,11 @@ func TestTrigger_Errors(t *testing.T) {
 			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO copy SELECT NEW.*; RETURN NEW; END $$`,
 			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
 			code: "0A000", msg: "NEW.* in PL/pgSQL is not supported"},
+		{name: "whole row to json", setup: []string{
+			`CREATE TABLE copy (j json)`,
+			`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO copy VALUES (row_to_json(NEW)); RETURN NEW; END $$`,
+			`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`}, sql: `INSERT INTO items (name) VALUES ('x')`,
+			code: "0A000", msg: "whole-row reference to NEW in PL/pgSQL is not supported"},
 		{name: "a trigger function called", setup: []string{okFunc}, sql: `SELECT ok()`,
 			code: "0A000", msg: "trigger functions can only be called as triggers"},
 		{name: "statement trigger", setup: []string{okFunc}, sql: `CREATE TRIGGER t AFTER INSERT ON items FOR EACH STATEMENT EXECUTE FUNCTION ok()`,
