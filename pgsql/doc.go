@@ -188,11 +188,12 @@
 // MESSAGE, DETAIL, HINT, …], RAISE condition_name and RAISE SQLSTATE
 // 'xxxxx' (EXCEPTION is P0001 unless told otherwise; NOTICE, INFO and
 // WARNING are notices, see Session.OnNotice); INSERT, UPDATE and DELETE
-// (RETURNING … INTO too), PERFORM, SELECT … INTO [STRICT], FOUND; TG_OP,
+// (RETURNING … INTO too), PERFORM, SELECT … INTO [STRICT], FOUND, GET
+// [CURRENT] DIAGNOSTICS … = ROW_COUNT; TG_OP,
 // TG_NAME, TG_WHEN, TG_LEVEL, TG_TABLE_NAME, TG_TABLE_SCHEMA, TG_NARGS;
 // NULL;. A whole NEW or OLD may be given to to_jsonb and compared with IS
 // [NOT] DISTINCT FROM (its other uses, NEW.* among them, are 0A000). Anything else in a body (loops, CASE, EXCEPTION blocks, nested
-// blocks, EXECUTE, cursors, GET DIAGNOSTICS, RETURN of an expression,
+// blocks, EXECUTE, cursors, GET STACKED DIAGNOSTICS, RETURN of an expression,
 // %TYPE, record variables, …) is 0A000 when the function is created.
 // Variables and NEW and OLD fields are bound as parameters of the
 // expressions and statements, which run through the ordinary executor (a

@@ -38,6 +38,9 @@ type plRun struct {
 	// the event has none (NEW of a DELETE, OLD of an INSERT), which reads
 	// as a row of NULLs.
 	rec map[string][]any
+	// rowCount is the number of rows the last SQL statement processed
+	// (GET DIAGNOSTICS ... ROW_COUNT).
+	rowCount int64
 }
 
 // plReturn is how a body ended: RETURN NEW, OLD or NULL.
@@ -121,6 +124,12 @@ func (r *plRun) block(stmts []ir.PLStmt) (ret plReturn, done bool, err error) {
 		case *ir.PLSQL:
 			if err := r.sql(st); err != nil {
 				return ret, false, err
+			}
+		case *ir.PLGetDiagnostics:
+			for _, tg := range st.Targets {
+				if err := r.set(tg, r.rowCount, typInt8); err != nil {
+					return ret, false, err
+				}
 			}
 		default:
 			return ret, false, pgerr.Unsupported("PL/pgSQL statement")
@@ -481,8 +490,12 @@ func (r *plRun) sql(st *ir.PLSQL) error {
 	n := res.RowsAffected
 	if _, ok := bound.(*ir.Select); ok {
 		n = int64(len(res.Rows))
+		if st.Into != nil && !st.Strict {
+			n = min(n, 1) // SELECT INTO stops at its first row
+		}
 	}
 	r.vars["found"].v = n > 0
+	r.rowCount = n
 	if st.Into == nil {
 		return nil
 	}

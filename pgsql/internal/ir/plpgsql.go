@@ -96,6 +96,14 @@ type PLSQL struct {
 // PLNull is NULL;.
 type PLNull struct{ Line int }
 
+// PLGetDiagnostics is GET [CURRENT] DIAGNOSTICS target = ROW_COUNT [, ...]:
+// each target is set to the number of rows the last SQL statement of the
+// body processed.
+type PLGetDiagnostics struct {
+	Line    int
+	Targets []PLTarget
+}
+
 // PLLine implementations.
 func (s *PLAssign) PLLine() int { return s.Line }
 func (s *PLIf) PLLine() int     { return s.Line }
@@ -103,3 +111,6 @@ func (s *PLReturn) PLLine() int { return s.Line }
 func (s *PLRaise) PLLine() int  { return s.Line }
 func (s *PLSQL) PLLine() int    { return s.Line }
 func (s *PLNull) PLLine() int   { return s.Line }
+
+// PLLine implements PLStmt.
+func (s *PLGetDiagnostics) PLLine() int { return s.Line }

@@ -387,7 +387,7 @@ var plUnsupported = map[string]string{
 	"loop": "PL/pgSQL LOOP", "while": "PL/pgSQL WHILE", "for": "PL/pgSQL FOR", "foreach": "PL/pgSQL FOREACH",
 	"exit": "PL/pgSQL EXIT", "continue": "PL/pgSQL CONTINUE", "case": "PL/pgSQL CASE statement",
 	"execute": "PL/pgSQL EXECUTE", "open": "PL/pgSQL cursor", "fetch": "PL/pgSQL cursor",
-	"move": "PL/pgSQL cursor", "close": "PL/pgSQL cursor", "get": "PL/pgSQL GET DIAGNOSTICS",
+	"move": "PL/pgSQL cursor", "close": "PL/pgSQL cursor",
 	"assert": "PL/pgSQL ASSERT", "call": "CALL", "commit": "PL/pgSQL COMMIT", "rollback": "PL/pgSQL ROLLBACK",
 	"declare": "PL/pgSQL nested block", "begin": "PL/pgSQL nested block", "merge": "MERGE",
 	"create": "DDL in PL/pgSQL", "drop": "DDL in PL/pgSQL", "alter": "DDL in PL/pgSQL",
@@ -421,6 +421,10 @@ func (p *plParser) statement() ir.PLStmt {
 		return p.sqlStmt(line, false)
 	case "perform":
 		return p.sqlStmt(line, true)
+	case "get":
+		if !p.isAssignment() {
+			return p.getDiagnostics(line)
+		}
 	}
 	if (w == "new" || w == "old") && (p.text(start+1) == ":=" || p.text(start+1) == "=") {
 		p.unsupported("assignment to a whole record", start)
@@ -804,4 +808,42 @@ func (p *plParser) intoAt(from, end int) int {
 		}
 	}
 	return -1
+}
+
+// getDiagnostics reads GET [CURRENT] DIAGNOSTICS target {= | :=} item
+// [, ...]: the item ROW_COUNT; the others (PG_CONTEXT, and STACKED
+// DIAGNOSTICS, which needs an exception handler) are 0A000.
+func (p *plParser) getDiagnostics(line int) ir.PLStmt {
+	start := p.pos
+	p.pos++ // GET
+	switch p.word(p.pos) {
+	case "current":
+		p.pos++
+	case "stacked":
+		p.unsupported("GET STACKED DIAGNOSTICS", start)
+	}
+	p.expectWord("diagnostics")
+	s := &ir.PLGetDiagnostics{Line: line}
+	for {
+		tg := p.target()
+		if t := p.text(p.pos); t != "=" && t != ":=" {
+			p.syntaxError(p.pos)
+		}
+		p.pos++
+		switch p.word(p.pos) {
+		case "row_count":
+		case "pg_context", "pg_routine_oid":
+			p.unsupported("GET DIAGNOSTICS "+strings.ToUpper(p.word(p.pos)), p.pos)
+		default:
+			p.syntaxError(p.pos)
+		}
+		p.pos++
+		s.Targets = append(s.Targets, tg)
+		if p.text(p.pos) != "," {
+			break
+		}
+		p.pos++
+	}
+	p.expectPunct(";")
+	return s
 }

@@ -71,6 +71,11 @@ func plSummary(fn *ir.PLFunction) string {
 				fmt.Fprintf(&b, "sql %s into=%v strict=%v perform=%v\n", st.Stmt, into, st.Strict, st.Perform)
 			case *ir.PLNull:
 				b.WriteString("null\n")
+			case *ir.PLGetDiagnostics:
+				for _, t := range st.Targets {
+					b.WriteString("row_count -> " + target(t) + " ")
+				}
+				b.WriteString("\n")
 			}
 		}
 	}
@@ -110,6 +115,8 @@ RETURN NEW; END`,
 				"5: sql SELECT a, b FROM t WHERE (id = 1) into=[v w] strict=true perform=false\n" +
 				"6: sql SELECT a FROM t into=[new.x] strict=false perform=false\n" +
 				"7: sql SELECT f(1) into=[] strict=false perform=true\n8: return \"new\"\n"},
+		{"get diagnostics", "DECLARE n int; BEGIN GET DIAGNOSTICS n = ROW_COUNT; GET CURRENT DIAGNOSTICS n := ROW_COUNT, NEW.x = ROW_COUNT; RETURN NEW; END",
+			"declare n int4\n1: row_count -> n \n1: row_count -> n row_count -> new.x \n1: return \"new\"\n"},
 		{"comments and quoted", "-- c\nBEGIN /* x; */ \"NEW\".a := 'it''s;'; RETURN NEW; END", ""},
 	}
 	for _, tc := range tests {
@@ -159,7 +166,9 @@ func TestPLpgSQL_Errors(t *testing.T) {
 		{" BEGIN RETURN 1; END", "0A000", "RETURN of a value other than NEW, OLD or NULL is not supported"},
 		{" BEGIN RETURN NEXT NEW; END", "0A000", "RETURN NEXT is not supported"},
 		{" BEGIN BEGIN NULL; END; RETURN NEW; END", "0A000", "PL/pgSQL nested block is not supported"},
-		{" BEGIN GET DIAGNOSTICS n = ROW_COUNT; END", "0A000", "PL/pgSQL GET DIAGNOSTICS is not supported"},
+		{" DECLARE m text; BEGIN GET STACKED DIAGNOSTICS m = MESSAGE_TEXT; END", "0A000", "GET STACKED DIAGNOSTICS is not supported"},
+		{" DECLARE m text; BEGIN GET DIAGNOSTICS m = PG_CONTEXT; END", "0A000", "GET DIAGNOSTICS PG_CONTEXT is not supported"},
+		{" BEGIN GET DIAGNOSTICS n = ROW_COUNT; END", "42601", `"n" is not a known variable`},
 		{" BEGIN CREATE TABLE x (a int); END", "0A000", "DDL in PL/pgSQL is not supported"},
 		{" BEGIN RAISE; END", "0A000", "RAISE without parameters is not supported"},
 		{" BEGIN ASSERT false; END", "0A000", "PL/pgSQL ASSERT is not supported"},
