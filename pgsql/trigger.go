@@ -32,10 +32,13 @@ import (
 //     stored and runs once the statement has written all its rows, in
 //     the order the rows were written. An error fails the statement,
 //     whose writes its transaction then discards.
-//   - Every SQL write fires them: INSERT (VALUES, SELECT, ON CONFLICT: the
-//     insert triggers for a row inserted, the update ones for a row DO
-//     UPDATE changes), UPDATE, DELETE, and COPY FROM (pgwire's INSERTs).
-//     Statements a trigger runs fire their own triggers.
+//   - Every SQL write fires them: INSERT (VALUES, SELECT, ON CONFLICT:
+//     BEFORE INSERT for every proposed row, AFTER INSERT for a row
+//     inserted, the UPDATE ones for a row DO UPDATE changes), UPDATE,
+//     DELETE, and COPY FROM (pgwire's INSERTs). A multi-row INSERT with
+//     BEFORE INSERT triggers writes its rows one at a time, so that each
+//     row's triggers see the rows before it. Statements a trigger runs
+//     fire their own triggers.
 //
 // Rows a foreign key's ON DELETE / ON UPDATE action changes fire their
 // table's AFTER triggers (see watchActions below); a BEFORE trigger of
