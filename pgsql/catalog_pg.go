@@ -47,6 +47,7 @@ var catalogRows = map[string]catalogRowsFunc{
 	"information_schema.check_constraints":       isCheckConstraints,
 	"information_schema.sequences":               isSequences,
 	"information_schema.views":                   isViews,
+	"information_schema.triggers":                isTriggers, // trigger_catalog.go
 }
 
 // ownerName is the role that owns every object: the bootstrap superuser.

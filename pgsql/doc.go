@@ -110,10 +110,11 @@
 //
 // A read-only pg_catalog (pg_namespace, pg_class, pg_attribute, pg_type,
 // pg_index, pg_indexes, pg_constraint, pg_attrdef, pg_tables, pg_database,
-// pg_settings, pg_am, pg_roles, pg_sequence, pg_extension and, empty, the others psql
+// pg_settings, pg_am, pg_roles, pg_sequence, pg_extension, pg_trigger,
+// pg_proc (trigger functions only) and, empty, the others psql
 // reads) and information_schema (tables, columns, table_constraints,
 // key_column_usage, constraint_column_usage, referential_constraints,
-// check_constraints, sequences, schemata, views; pg_views and
+// check_constraints, sequences, schemata, views, triggers; pg_views and
 // pg_get_viewdef() for views, which pg_class lists with relkind v, their
 // definitions deparsed as PostgreSQL 15 deparses them for the usual view
 // queries, see viewdef.go), computed from

@@ -145,3 +145,43 @@ func (c *catalogSnapshot) whenText(t *catalogTable, when ir.Expr, pretty bool) s
 	}
 	return "(" + text + ")"
 }
+
+// isTriggers is information_schema.triggers: a row per trigger and event
+// (INSERT, DELETE, UPDATE, in that order), action_order numbering the
+// table's triggers of one event and timing in the order they fire.
+func isTriggers(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, t := range c.tables {
+		if !t.hasTriggers() {
+			continue
+		}
+		order := map[string]int64{}
+		for i := range t.decl.triggers {
+			tr := &t.decl.triggers[i]
+			timing := "AFTER"
+			if tr.before {
+				timing = "BEFORE"
+			}
+			var cond any
+			if tr.when != nil {
+				w := c.whenText(t, tr.when, false /* pretty */)
+				cond = w[1 : len(w)-1] // without WHEN's parentheses
+			}
+			for _, ev := range []struct {
+				bit  ir.TriggerEvent
+				name string
+			}{{ir.TriggerInsert, "INSERT"}, {ir.TriggerDelete, "DELETE"}, {ir.TriggerUpdate, "UPDATE"}} {
+				if tr.events&ev.bit == 0 {
+					continue
+				}
+				order[timing+ev.name]++
+				out = append(out, map[string]any{"trigger_catalog": c.db, "trigger_schema": "public", "trigger_name": tr.name,
+					"event_manipulation": ev.name, "event_object_catalog": c.db, "event_object_schema": "public",
+					"event_object_table": t.name(), "action_order": order[timing+ev.name], "action_condition": cond,
+					"action_statement": "EXECUTE FUNCTION " + ident(tr.function) + "()", "action_orientation": "ROW",
+					"action_timing": timing})
+			}
+		}
+	}
+	return out
+}
