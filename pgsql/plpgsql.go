@@ -174,7 +174,7 @@ func (r *plRun) set(tg ir.PLTarget, v any, t sqlType) error {
 
 // eval evaluates an expression of the body.
 func (r *plRun) eval(e ir.Expr) (any, sqlType, error) {
-	bound, params, err := r.bind(e, nil)
+	bound, params, err := r.bind(e)
 	if err != nil {
 		return nil, typUnknown, err
 	}
@@ -184,9 +184,8 @@ func (r *plRun) eval(e ir.Expr) (any, sqlType, error) {
 
 // bind copies node (an expression or statement), turning the references
 // to variables and to NEW and OLD fields into parameters, whose values it
-// returns. tables are the tables the statement reads, whose columns a
-// variable's name may not also be (42702).
-func (r *plRun) bind(node any, tables []*tableSchema) (any, []any, error) {
+// returns.
+func (r *plRun) bind(node any) (any, []any, error) {
 	var params []any
 	byName := map[string]int{}
 	param := func(key string, v any, t sqlType) ir.Expr {
@@ -297,14 +296,6 @@ func (r *plRun) bind(node any, tables []*tableSchema) (any, []any, error) {
 			}
 			return nil
 		}
-		for _, ts := range tables {
-			if _, clash := ts.index[c.Column]; clash {
-				e := pgerr.New(pgerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", c.Column)
-				e.Detail = "It could refer to either a PL/pgSQL variable or a table column."
-				failure = e
-				return nil
-			}
-		}
 		return param(c.Column, pv.v, pv.t)
 	}
 	v := reflect.ValueOf(node)
@@ -402,66 +393,100 @@ func loadStored(t sqlType, v any) (any, error) {
 	return out, err
 }
 
-// statementTables returns the tables an SQL statement of a body names,
-// for the check that no variable is also one of their columns.
-func (r *plRun) statementTables(st ir.Statement) []*tableSchema {
-	var names []string
-	add := func(q ir.QualName) {
-		if q.Schema == "" || q.Schema == "public" {
-			names = append(names, q.Name)
-		}
+// ambiguity is 42702 for a name an SQL statement of the body uses both
+// as one of the body's variables and as a column of a table in scope
+// where it uses it, as under PostgreSQL's plpgsql.variable_conflict =
+// error. The scope is approximated by the parts of the statement: an
+// INSERT's target is in scope of its RETURNING and ON CONFLICT, not of
+// its VALUES or query; an UPDATE's or DELETE's everywhere; each part sees
+// the tables it reads itself.
+func (r *plRun) ambiguity(st ir.Statement) error {
+	type part struct {
+		node   any
+		target *ir.QualName
 	}
+	var parts []part
 	switch st := st.(type) {
 	case *ir.Insert:
-		add(st.Table)
+		parts = []part{{[]any{st.Values, st.Query, st.With}, nil}, {[]any{st.Returning, st.OnConflict}, &st.Table}}
 	case *ir.Update:
-		add(st.Table)
+		parts = []part{{st, &st.Table}}
 	case *ir.Delete:
-		add(st.Table)
+		parts = []part{{st, &st.Table}}
+	default:
+		parts = []part{{st, nil}}
 	}
-	walkTableRefs(reflect.ValueOf(st), func(t *ir.TableRef) { add(t.Table) })
-	var out []*tableSchema
-	for _, n := range names {
-		if ts, err := r.s.sharedSchema(r.tx, n); err == nil {
-			out = append(out, ts)
+	for _, p := range parts {
+		var tables []*tableSchema
+		add := func(q ir.QualName) {
+			if q.Schema != "" && q.Schema != "public" {
+				return
+			}
+			if ts, err := r.s.sharedSchema(r.tx, q.Name); err == nil {
+				tables = append(tables, ts)
+			}
+		}
+		if p.target != nil {
+			add(*p.target)
+		}
+		var refs []*ir.ColumnRef
+		walkIR(reflect.ValueOf(p.node), func(x any) {
+			switch x := x.(type) {
+			case *ir.TableRef:
+				add(x.Table)
+			case *ir.ColumnRef:
+				if _, isVar := r.vars[x.Column]; isVar && x.Table == "" && !x.Star {
+					refs = append(refs, x)
+				}
+			}
+		})
+		for _, c := range refs {
+			for _, ts := range tables {
+				if _, clash := ts.index[c.Column]; clash {
+					e := pgerr.New(pgerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", c.Column)
+					e.Detail = "It could refer to either a PL/pgSQL variable or a table column."
+					return e
+				}
+			}
 		}
 	}
-	return out
+	return nil
 }
 
-var tableRefType = reflect.TypeFor[*ir.TableRef]()
-
-// walkTableRefs calls fn for every *ir.TableRef under v.
-func walkTableRefs(v reflect.Value, fn func(*ir.TableRef)) {
+// walkIR calls fn with every pointer under v (the nodes of an IR tree).
+func walkIR(v reflect.Value, fn func(any)) {
 	switch v.Kind() {
 	case reflect.Interface:
 		if !v.IsNil() {
-			walkTableRefs(v.Elem(), fn)
+			walkIR(v.Elem(), fn)
 		}
 	case reflect.Pointer:
 		if v.IsNil() {
 			return
 		}
-		if v.Type() == tableRefType {
-			fn(v.Interface().(*ir.TableRef))
+		if v.CanInterface() {
+			fn(v.Interface())
 		}
-		walkTableRefs(v.Elem(), fn)
+		walkIR(v.Elem(), fn)
 	case reflect.Struct:
 		for i := range v.NumField() {
 			if v.Type().Field(i).IsExported() {
-				walkTableRefs(v.Field(i), fn)
+				walkIR(v.Field(i), fn)
 			}
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			walkTableRefs(v.Index(i), fn)
+			walkIR(v.Index(i), fn)
 		}
 	}
 }
 
 // sql runs an SQL statement of the body.
 func (r *plRun) sql(st *ir.PLSQL) error {
-	bound, params, err := r.bind(st.Stmt, r.statementTables(st.Stmt))
+	if err := r.ambiguity(st.Stmt); err != nil {
+		return err
+	}
+	bound, params, err := r.bind(st.Stmt)
 	if err != nil {
 		return err
 	}

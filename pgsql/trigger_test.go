@@ -453,3 +453,29 @@ func TestTrigger_ForeignKeyActions(t *testing.T) {
 	assert.Equal(t, [][]string{{"4"}}, texts(t, s, `SELECT id FROM p`))
 	assert.Equal(t, [][]string{{"10"}}, texts(t, s, `SELECT id FROM c`))
 }
+
+// Ensure a variable named as a column is ambiguous (42702) only where
+// that column's table is in scope: an INSERT's VALUES sees no table, its
+// RETURNING sees the target.
+func TestTrigger_VariableColumnConflict(t *testing.T) {
+	tests := []struct {
+		name, stmt, want string
+	}{
+		{"insert values", `INSERT INTO audit (name) VALUES (name)`, "INSERT 0 1"},
+		{"insert select from another table", `INSERT INTO audit (name) SELECT name FROM other`, "ERROR 42702"},
+		{"insert returning", `INSERT INTO audit (name) VALUES ('x') RETURNING name INTO name`, "ERROR 42702"},
+		{"update where", `UPDATE audit SET name = 'y' WHERE name = 'z'`, "ERROR 42702"},
+		{"qualified", `UPDATE audit SET name = 'y' WHERE audit.name = name`, "ERROR 42702"},
+		{"other variable", `UPDATE audit SET name = n`, "INSERT 0 1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := triggerSession(t,
+				`CREATE TABLE audit (name text)`,
+				`CREATE TABLE other (name text)`,
+				`CREATE FUNCTION v() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE name text := 'v'; n text := 'w'; BEGIN `+tc.stmt+`; RETURN NEW; END $$`,
+				`CREATE TRIGGER v BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION v()`)
+			assert.Equal(t, tc.want, outcome(t, s, `INSERT INTO items (name) VALUES ('x')`))
+		})
+	}
+}
