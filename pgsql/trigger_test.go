@@ -479,3 +479,35 @@ func TestTrigger_VariableColumnConflict(t *testing.T) {
 		})
 	}
 }
+
+// Ensure sessions run one trigger function at once without sharing what
+// a run changes: the parsed body is read-only (run with -race).
+func TestTrigger_ConcurrentSessions(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	runAll(t, db, [][2]string{
+		{`CREATE TABLE c (id integer PRIMARY KEY, v text, n integer)`, "CREATE TABLE"},
+		{`CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ DECLARE k integer := NEW.id * 2; BEGIN NEW.v := 'row ' || NEW.id; NEW.n := k; RETURN NEW; END $$`, "CREATE FUNCTION"},
+		{`CREATE TRIGGER f BEFORE INSERT ON c FOR EACH ROW EXECUTE FUNCTION f()`, "CREATE TRIGGER"},
+	})
+	const sessions, rows = 4, 25
+	errs := make(chan error, sessions)
+	for g := range sessions {
+		go func() {
+			s := pgsql.NewSession(db)
+			defer s.Close()
+			for i := range rows {
+				if _, err := s.Exec(context.Background(), `INSERT INTO c (id) VALUES ($1)`, int64(g*rows+i)); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range sessions {
+		require.NoError(t, <-errs)
+	}
+	runAll(t, db, [][2]string{{`SELECT * FROM c WHERE v = 'row ' || id AND n = id * 2`, "SELECT 100"}})
+}
