@@ -107,6 +107,28 @@ func (tx *Tx) compiledFK(fk *relation.FK) (*catalog.FK, error) {
 	return nil, fmt.Errorf("reldb: relation %q vanished from table %q", fk.Name, fk.Parent)
 }
 
+// ActionHook is told of a row a foreign key's ON DELETE or ON UPDATE
+// action (CASCADE, SET NULL, SET DEFAULT) changed: its table, the row
+// before and after the change (new is nil for a delete), both in column
+// order and read-only. An error fails the statement that set the action
+// off.
+type ActionHook func(table string, old, new []any) error
+
+// SetActionHook installs fn to be called for every row a foreign key's
+// action changes in the transaction, right after the change, and returns
+// the hook it replaces (nil for none). The statement's own rows are not
+// reported. It does nothing in a read-only transaction, where no action
+// runs. pgsql uses it to fire the triggers of the tables an action
+// changes.
+func (tx *Tx) SetActionHook(fn ActionHook) ActionHook {
+	if tx.writeState == nil {
+		return nil
+	}
+	old := tx.actionHook
+	tx.actionHook = fn
+	return old
+}
+
 // execPlan applies a plan's row changes in order, then runs the checks the
 // statement owes: NO ACTION for every changed referenced key (or defers
 // them), and the parents of every row whose referencing columns changed.
@@ -131,6 +153,11 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 		cur, pk := op.Row, op.PK
 		if op.Kind == relation.OpDelete {
 			tx.deleteRow(d, cur, pk)
+			if op.Via != nil && tx.actionHook != nil {
+				if err := tx.actionHook(op.Table, cur, nil); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		vals := append([]any(nil), cur...)
@@ -148,6 +175,11 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 		}
 		if err := tx.replaceRow(d, cur, pk, vals); err != nil {
 			return err
+		}
+		if op.Via != nil && tx.actionHook != nil {
+			if err := tx.actionHook(op.Table, cur, vals); err != nil {
+				return err
+			}
 		}
 		updated = append(updated, changed{d, vals, cur})
 	}

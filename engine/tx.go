@@ -68,6 +68,9 @@ type writeState struct {
 	// stmtChecks holds a multi-row statement's foreign-key checks to its
 	// end (see InsertRows).
 	stmtChecks bool
+	// actionHook is called for each row a foreign key's action changes
+	// (SetActionHook); nil for none.
+	actionHook ActionHook
 	// rc marks a ReadCommitted transaction; held are the row locks it
 	// holds and stmtHeld says BeginStatement fixed its state
 	// (readcommitted.go).

@@ -146,6 +146,8 @@ func (a *alteration) run(c ir.AlterCmd) error {
 		return a.validateConstraint(c.Name)
 	case *ir.DropExpression:
 		return a.dropExpression(c)
+	case *ir.EnableTrigger:
+		return a.enableTrigger(c) // trigger.go
 	}
 	return pgerr.Unsupported("ALTER TABLE " + c.String())
 }
@@ -412,6 +414,14 @@ func (a *alteration) dropColumn(c *ir.DropColumn) error {
 	}
 	if slices.Contains(ts.def.PrimaryKey, c.Name) {
 		return pgerr.Unsupported("dropping a primary key column")
+	}
+	if tr := triggerColumnUse(a.s.decl(a.table), c.Name); tr != "" { // trigger.go
+		if c.Cascade {
+			return pgerr.Unsupported("DROP COLUMN ... CASCADE of a column a trigger names")
+		}
+		return &Error{Code: "2BP01", Message: `cannot drop column ` + c.Name + ` of table ` + a.table + ` because other objects depend on it`,
+			Detail: `trigger ` + tr + ` on table ` + a.table + ` depends on column ` + c.Name + ` of table ` + a.table,
+			Hint:   "Use DROP ... CASCADE to drop the dependent objects too."}
 	}
 	rels, err := a.tx.Relations(a.table)
 	if err != nil {
@@ -1224,6 +1234,9 @@ func (a *alteration) renameColumn(c *ir.RenameColumn) error {
 	}
 	if _, ok := ts.index[c.Column]; !ok {
 		return a.noColumn(c.Column)
+	}
+	if triggerColumnUse(a.s.decl(a.table), c.Column) != "" { // trigger.go
+		return pgerr.Unsupported("RENAME COLUMN of a column a trigger's UPDATE OF or WHEN names")
 	}
 	if err := systemColumnError(c.NewName); err != nil {
 		return err

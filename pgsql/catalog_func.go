@@ -108,6 +108,23 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			return e.displayName(), typText, true, nil
 		}
 		return formatType(oid, mod), typText, true, nil
+	case name == "pg_get_triggerdef" && (n == 1 || n == 2):
+		if null || ev.q == nil {
+			return nil, typText, true, nil
+		}
+		oid, err := asInt(vals[0], types[0])
+		if err != nil {
+			return nil, typText, true, err
+		}
+		c, err := ev.catalog()
+		if err != nil {
+			return nil, typText, true, err
+		}
+		text, found := c.triggerDef(oid, n == 2 && vals[1] == true) // trigger_catalog.go
+		if !found {
+			return nil, typText, true, nil
+		}
+		return text, typText, true, nil
 	case name == "pg_get_viewdef" && (n == 1 || n == 2):
 		if null || ev.q == nil {
 			return nil, typText, true, nil

@@ -34,6 +34,8 @@ var catalogRows = map[string]catalogRowsFunc{
 	"pg_catalog.pg_sequence":    pgSequence,
 	"pg_catalog.pg_sequences":   pgSequences,
 	"pg_catalog.pg_extension":   pgExtension, // extension.go
+	"pg_catalog.pg_trigger":     pgTrigger,   // trigger_catalog.go
+	"pg_catalog.pg_proc":        pgProc,
 
 	"information_schema.schemata":                isSchemata,
 	"information_schema.tables":                  isTables,
@@ -45,6 +47,7 @@ var catalogRows = map[string]catalogRowsFunc{
 	"information_schema.check_constraints":       isCheckConstraints,
 	"information_schema.sequences":               isSequences,
 	"information_schema.views":                   isViews,
+	"information_schema.triggers":                isTriggers, // trigger_catalog.go
 }
 
 // ownerName is the role that owns every object: the bootstrap superuser.
@@ -90,7 +93,7 @@ func pgClass(c *catalogSnapshot) []map[string]any {
 		}
 		out = append(out, classRow(t.oid, t.name(), "r", len(t.ts.def.Columns), map[string]any{
 			"reltype": objectOID("t", t.name()), "relam": oidHeap, "relhasindex": true, "relchecks": int64(checks),
-			"relreplident": "d", "relhastriggers": len(t.cons) > 0 && hasForeignKeys(c, t),
+			"relreplident": "d", "relhastriggers": len(t.cons) > 0 && hasForeignKeys(c, t) || t.hasTriggers(),
 		}))
 		for _, ix := range t.indexes {
 			out = append(out, classRow(ix.oid, ix.name, "i", len(ix.columns), map[string]any{"relam": oidBtree}))
@@ -569,7 +572,7 @@ func pgTables(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
 	for _, t := range c.tables {
 		out = append(out, map[string]any{"schemaname": "public", "tablename": t.name(), "tableowner": ownerName,
-			"hasindexes": true, "hasrules": false, "hastriggers": hasForeignKeys(c, t), "rowsecurity": false})
+			"hasindexes": true, "hasrules": false, "hastriggers": hasForeignKeys(c, t) || t.hasTriggers(), "rowsecurity": false})
 	}
 	return out
 }

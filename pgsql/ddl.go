@@ -747,6 +747,12 @@ func (s *Session) dropTables(tx *engine.Tx, st *ir.Drop) (Result, error) {
 	}
 	for _, n := range st.Names {
 		s.dropOwnedSequences(tx, n.Name, "")
+		if td := s.decl(n.Name); td.triggers != nil {
+			// The table's triggers go with it (trigger.go).
+			c := *td
+			c.triggers = nil
+			s.setDecl(n.Name, &c)
+		}
 	}
 	return res, nil
 }

@@ -184,6 +184,10 @@ type declRecord struct {
 	// indexes that are more than columns (exprindex.go), by name; omitted
 	// when there are none.
 	IndexDefs map[string]indexRecord `json:"index_defs,omitempty"`
+	// Triggers are a table's triggers and Function a trigger function's
+	// body (trigger.go), omitted when there are none.
+	Triggers []triggerRecord `json:"triggers,omitempty"`
+	Function *functionRecord `json:"function,omitempty"`
 }
 
 // indexRecord is an indexDecl as stored: expressions in canonical text.
@@ -202,6 +206,25 @@ type indexElemRecord struct {
 	Opclass   string `json:"opclass,omitempty"`
 	Dir       int    `json:"dir,omitempty"`
 	Nulls     int    `json:"nulls,omitempty"`
+}
+
+// triggerRecord is a trigger as stored; its WHEN condition is the IR's
+// canonical text.
+type triggerRecord struct {
+	Name     string   `json:"name"`
+	Before   bool     `json:"before"`
+	Events   uint8    `json:"events"`
+	Columns  []string `json:"columns,omitempty"`
+	When     string   `json:"when,omitempty"`
+	Function string   `json:"function"`
+	Disabled bool     `json:"disabled,omitempty"`
+}
+
+// functionRecord is a trigger function as stored: its body as written,
+// parsed again when read back.
+type functionRecord struct {
+	Name string `json:"name"`
+	Body string `json:"body"`
 }
 
 // seqRecord is a sequence's definition as stored (sequence.go).
@@ -351,6 +374,20 @@ func encodeDecl(td *tableDecl) (string, error) {
 	if e := td.enum; e != nil {
 		rec.Enum = &enumRecord{UID: e.uid, Name: e.name, Labels: e.labels, Sorts: e.sorts}
 	}
+	for _, t := range td.triggers {
+		tr := triggerRecord{Name: t.name, Before: t.before, Events: uint8(t.events), Columns: t.columns, Function: t.function, Disabled: t.disabled}
+		if t.when != nil {
+			text, err := encodeExpr(t.when)
+			if err != nil {
+				return "", fmt.Errorf("trigger %q: %w", t.name, err)
+			}
+			tr.When = text
+		}
+		rec.Triggers = append(rec.Triggers, tr)
+	}
+	if f := td.function; f != nil {
+		rec.Function = &functionRecord{Name: f.name, Body: f.body}
+	}
 	b, err := json.Marshal(rec)
 	return string(b), err
 }
@@ -490,6 +527,27 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 			return nil, fmt.Errorf("bad enum type %+v", *e)
 		}
 		td.enum = &enumType{uid: e.UID, name: e.Name, labels: e.Labels, sorts: e.Sorts}
+	}
+	for _, tr := range rec.Triggers {
+		t := triggerDef{name: tr.Name, before: tr.Before, events: ir.TriggerEvent(tr.Events), columns: tr.Columns, function: tr.Function, disabled: tr.Disabled}
+		if tr.Name == "" || tr.Function == "" || t.events == 0 || t.events&^(ir.TriggerInsert|ir.TriggerUpdate|ir.TriggerDelete) != 0 {
+			return nil, fmt.Errorf("bad trigger %+v", tr)
+		}
+		if tr.When != "" {
+			e, err := decodeExpr(tr.When)
+			if err != nil {
+				return nil, fmt.Errorf("trigger %q: %w", tr.Name, err)
+			}
+			t.when = e
+		}
+		td.triggers = append(td.triggers, t)
+	}
+	if f := rec.Function; f != nil {
+		pl, err := parsePL(f.Body)
+		if err != nil {
+			return nil, fmt.Errorf("function %q: %w", f.Name, err)
+		}
+		td.function = &funcDef{name: f.Name, body: f.Body, pl: pl}
 	}
 	return td, nil
 }

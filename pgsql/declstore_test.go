@@ -109,6 +109,34 @@ func TestSession_Declarations_SurviveReopen(t *testing.T) {
 			queries: []query{{`SELECT id, total FROM lines ORDER BY id`, [][]string{{"1", "3.75"}, {"2", "6.00"}}}},
 		},
 		{
+			name: "trigger function and triggers",
+			before: [][2]string{
+				{`CREATE TABLE items (id integer PRIMARY KEY, qty integer, note text)`, "CREATE TABLE"},
+				{`CREATE TABLE log (msg text)`, "CREATE TABLE"},
+				{`CREATE FUNCTION guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE lim integer := 100;
+BEGIN
+  IF NEW.qty > lim THEN RAISE EXCEPTION 'qty % too big', NEW.qty USING ERRCODE = 'check_violation'; END IF;
+  NEW.note := coalesce(NEW.note, 'none');
+  RETURN NEW;
+END $$`, "CREATE FUNCTION"},
+				{`CREATE FUNCTION logit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO log VALUES (TG_OP || ' ' || NEW.id); RETURN NULL; END $$`, "CREATE FUNCTION"},
+				{`CREATE TRIGGER a_guard BEFORE INSERT OR UPDATE OF qty ON items FOR EACH ROW EXECUTE FUNCTION guard()`, "CREATE TRIGGER"},
+				{`CREATE TRIGGER b_log AFTER INSERT ON items FOR EACH ROW WHEN (NEW.qty > 0) EXECUTE FUNCTION logit()`, "CREATE TRIGGER"},
+				{`CREATE TRIGGER c_off AFTER INSERT ON items FOR EACH ROW EXECUTE FUNCTION logit()`, "CREATE TRIGGER"},
+				{`ALTER TABLE items DISABLE TRIGGER c_off`, "ALTER TABLE"},
+			},
+			after: [][2]string{
+				{`INSERT INTO items VALUES (1, 500, NULL)`, "ERROR 23514"},
+				{`INSERT INTO items VALUES (1, 5, NULL), (2, 0, 'x')`, "INSERT 0 2"},
+				{`DROP FUNCTION logit()`, "ERROR 2BP01"},
+			},
+			queries: []query{
+				{`SELECT id, qty, note FROM items ORDER BY id`, [][]string{{"1", "5", "none"}, {"2", "0", "x"}}},
+				{`SELECT msg FROM log`, [][]string{{"INSERT 1"}}},
+			},
+		},
+		{
 			name:   "declared types",
 			before: [][2]string{{`CREATE TABLE names (id int4 PRIMARY KEY, small int2, name varchar(5), code char(3), price numeric(6,2), at timestamp, u uuid, d date, r real)`, "CREATE TABLE"}},
 			after: [][2]string{

@@ -152,6 +152,7 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 			return res, toError(err).AtRow(i+1, 0)
 		}
 	}
+	rt := s.triggersOn(tx, ts, nil) // trigger.go
 	if st.OnConflict != nil {
 		// One engine statement, foreign keys checked at its end.
 		err := tx.Statement(func() error { return s.upsert(tx, st, ts, alias, built, ret, ev, &res) })
@@ -166,10 +167,17 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 		// engine.Tx.InsertRows), and needs no slice for its record.
 		var recs []engine.Record
 		var rec [1]engine.Record
-		if len(built) == 1 {
+		switch {
+		case rt.has(true, ir.TriggerInsert):
+			// Row by row, each row's BEFORE triggers seeing the rows
+			// inserted before it (trigger.go).
+			if recs, err = rt.insertEach(built); err != nil {
+				return res, err
+			}
+		case len(built) == 1:
 			rec[0], err = tx.Insert(table, built[0])
 			recs = rec[:]
-		} else {
+		case len(built) > 1:
 			recs, err = tx.InsertRows(table, built...)
 		}
 		if err != nil {
@@ -197,7 +205,13 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 					return res, err
 				}
 			}
+			if err := rt.queueAfterRecord(ir.TriggerInsert, nil, rec); err != nil {
+				return res, err
+			}
 			res.RowsAffected++
+		}
+		if err := rt.fireAfter(); err != nil {
+			return res, err
 		}
 	}
 	res.Tag = commandTag(tagInsert, res.RowsAffected)
@@ -505,6 +519,8 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 	}
 	res := Result{}
 	rowEv := ev.with(sc)
+	rt := s.triggersOn(tx, ts, cols) // trigger.go
+	watch := s.watchActions(tx)
 	// One engine statement: foreign keys are checked at its end, as
 	// PostgreSQL checks NO ACTION, so a statement may rekey a referenced
 	// row along with the rows referencing it.
@@ -523,6 +539,14 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 			if err != nil {
 				return err
 			}
+			if set, ok, err = rt.beforeUpdate(old, set); err != nil {
+				return err
+			}
+			if !ok {
+				continue // a BEFORE trigger skipped the row
+			}
+			// Generated columns and expression indexes' hidden columns
+			// follow the row as the triggers left it.
 			if err := ts.generateUpdate(old, set, ev); err != nil {
 				return err
 			}
@@ -546,10 +570,17 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 					return err
 				}
 			}
+			if err := rt.queueAfter(ir.TriggerUpdate, old, vals); err != nil {
+				return err
+			}
 			res.RowsAffected++
 		}
 		return nil
 	})
+	actions := s.endActions(tx, watch)
+	if err == nil {
+		err = fireAfter(rt, actions)
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -581,6 +612,8 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 		return Result{}, err
 	}
 	res := Result{}
+	rt := s.triggersOn(tx, ts, nil) // trigger.go
+	watch := s.watchActions(tx)
 	// One engine statement: foreign keys are checked at its end, as
 	// PostgreSQL checks NO ACTION, so DELETE FROM a self-referencing table
 	// may remove a referenced row before the rows referencing it.
@@ -593,8 +626,17 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 			if !ok {
 				continue
 			}
+			if _, ok, err = rt.before(ir.TriggerDelete, old[:len(ts.types)], nil); err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
 			err = tx.Delete(table, ts.key(old[:len(ts.types)]))
 			if err != nil && !errors.Is(err, engine.ErrNotFound) {
+				return err
+			}
+			if err := rt.queueAfter(ir.TriggerDelete, old[:len(ts.types)], nil); err != nil {
 				return err
 			}
 			// A row a cascade earlier in the statement removed still
@@ -607,6 +649,10 @@ func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, e
 		}
 		return nil
 	})
+	actions := s.endActions(tx, watch)
+	if err == nil {
+		err = fireAfter(rt, actions)
+	}
 	if err != nil {
 		return Result{}, err
 	}

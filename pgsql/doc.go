@@ -110,7 +110,8 @@
 // (see enum.go); the advisory lock functions; pg_sleep; SET [LOCAL],
 // SHOW, RESET, set_config and current_setting for the parameters clients
 // send (statement_timeout and lock_timeout honoured; a time zone other than
-// UTC is 0A000); TRUNCATE [RESTART IDENTITY] [CASCADE] (CASCADE truncates
+// UTC is 0A000); PL/pgSQL trigger functions and row triggers (see
+// Triggers below); TRUNCATE [RESTART IDENTITY] [CASCADE] (CASCADE truncates
 // the tables referencing those named, with PostgreSQL's notices; RESTART
 // IDENTITY restarts their serial and identity sequences, rolled back with
 // the transaction) and DROP TABLE … CASCADE (which drops the foreign keys
@@ -121,10 +122,11 @@
 //
 // A read-only pg_catalog (pg_namespace, pg_class, pg_attribute, pg_type,
 // pg_index, pg_indexes, pg_constraint, pg_attrdef, pg_tables, pg_database,
-// pg_settings, pg_am, pg_roles, pg_sequence, pg_extension and, empty, the others psql
+// pg_settings, pg_am, pg_roles, pg_sequence, pg_extension, pg_trigger,
+// pg_proc (trigger functions only) and, empty, the others psql
 // reads) and information_schema (tables, columns, table_constraints,
 // key_column_usage, constraint_column_usage, referential_constraints,
-// check_constraints, sequences, schemata, views; pg_views and
+// check_constraints, sequences, schemata, views, triggers; pg_views and
 // pg_get_viewdef() for views, which pg_class lists with relkind v, their
 // definitions deparsed as PostgreSQL 15 deparses them for the usual view
 // queries, see viewdef.go), computed from
@@ -145,7 +147,11 @@
 // COLUMN TYPE that changes how values are stored (or has USING), dropping
 // a primary key column or the primary key of a serial or identity column
 // (which is the engine's auto-increment key), SEQUENCE NAME in an
-// identity column's options, ALTER TABLE's other actions (OWNER, triggers, ...),
+// identity column's options, ALTER TABLE's other actions (OWNER, ENABLE
+// ALWAYS or REPLICA TRIGGER, DISABLE TRIGGER ALL, ...), functions other
+// than PL/pgSQL trigger functions, the PL/pgSQL constructs Triggers
+// does not list, FOR EACH STATEMENT, INSTEAD OF, TRUNCATE and constraint
+// triggers and trigger arguments,
 // to_char of a floating-point value or with EEEE, RN or V, other date and time functions (date_bin, ...) and types (time,
 // timetz), infinite or BC dates and timestamps, arrays of an enum type,
 // DROP TYPE … CASCADE of a type a column uses, ALTER TYPE … RENAME VALUE
@@ -178,6 +184,56 @@
 // the SQL declarations, so CREATE VIEW and DROP VIEW roll back with their
 // transaction and a fork of the DB keeps its views (see view.go).
 //
+// # Triggers
+//
+// CREATE [OR REPLACE] FUNCTION name() RETURNS trigger LANGUAGE plpgsql AS
+// $$ … $$ (or $tag$ … $tag$, or a string) and DROP FUNCTION [IF EXISTS]
+// name[()] [CASCADE]; CREATE TRIGGER name {BEFORE | AFTER} {INSERT |
+// UPDATE [OF col, …] | DELETE} [OR …] ON table FOR EACH ROW [WHEN (cond)]
+// EXECUTE {FUNCTION | PROCEDURE} name() (CREATE OR REPLACE TRIGGER too),
+// DROP TRIGGER [IF EXISTS] name ON
+// table, and ALTER TABLE … ENABLE / DISABLE TRIGGER name | ALL | USER.
+// The body is parsed when the function is created, as PostgreSQL does
+// (42601 for a syntax error; package parse's PL/pgSQL parser): DECLARE
+// with typed variables, CONSTANT, NOT NULL and defaults; assignment with
+// := or = to a variable or a NEW or OLD field; IF / ELSIF / ELSE; RETURN
+// NEW, OLD or NULL; RAISE [level] 'format with %', args [USING ERRCODE,
+// MESSAGE, DETAIL, HINT, …], RAISE condition_name and RAISE SQLSTATE
+// 'xxxxx' (EXCEPTION is P0001 unless told otherwise; NOTICE, INFO and
+// WARNING are notices, see Session.OnNotice); INSERT, UPDATE and DELETE
+// (RETURNING … INTO too), PERFORM, SELECT … INTO [STRICT], FOUND, GET
+// [CURRENT] DIAGNOSTICS … = ROW_COUNT; TG_OP,
+// TG_NAME, TG_WHEN, TG_LEVEL, TG_TABLE_NAME, TG_TABLE_SCHEMA, TG_NARGS;
+// NULL;. A whole NEW or OLD may be given to to_jsonb and compared with IS
+// [NOT] DISTINCT FROM (its other uses, NEW.* among them, are 0A000). Anything else in a body (loops, CASE, EXCEPTION blocks, nested
+// blocks, EXECUTE, cursors, GET STACKED DIAGNOSTICS, RETURN of an expression,
+// %TYPE, record variables, …) is 0A000 when the function is created.
+// Variables and NEW and OLD fields are bound as parameters of the
+// expressions and statements, which run through the ordinary executor (a
+// name both a variable and a column of a table the statement reads is
+// 42702, as under PostgreSQL's default variable_conflict).
+//
+// Triggers fire in name order, as PostgreSQL's do, on every SQL write:
+// INSERT (VALUES, SELECT, DEFAULT VALUES; ON CONFLICT fires the insert
+// triggers for every proposed row and the update ones for a row DO
+// UPDATE changes), UPDATE, DELETE and pgwire's COPY FROM. A BEFORE
+// trigger's result is the row written, checked as any other (NOT NULL,
+// CHECK, keys); RETURN NULL skips the row, which no command tag,
+// RowsAffected or RETURNING then counts. AFTER triggers see the rows as
+// stored and run once the statement has written them all, in the order
+// written. Statements a trigger runs fire their own triggers (64 deep at
+// most: 54001). An error in a trigger fails its statement, which leaves
+// nothing behind. Functions and triggers are declarations (see below):
+// transactional, durable and carried by a fork. pg_trigger, pg_proc (the
+// trigger functions), relhastriggers and pg_get_triggerdef describe them,
+// so psql's \d lists a table's triggers. Rows a foreign key's ON DELETE
+// / ON UPDATE action changes (CASCADE, SET NULL, SET DEFAULT) fire their
+// table's AFTER triggers after the statement's own, as in PostgreSQL; a
+// BEFORE trigger of such a row is 0A000 (the engine writes those rows,
+// and could not write the row the trigger returned), and so refuses the
+// statement. The Go API fires no trigger, as it checks no CHECK
+// constraint (see trigger.go).
+//
 // # Declarations and durability
 //
 // The engine's catalog holds tables, columns with their storage types,
@@ -185,8 +241,9 @@
 // (varchar(40), int4, timestamptz, uuid, ...), CHECK constraints, DEFAULTs
 // that read the clock or draw a uuid, generated columns' expressions
 // (generated.go), constraints added NOT VALID, which indexes SQL sees,
-// COMMENT ON texts, views and created extensions. SQL's writes enforce
-// and compute them; the Go API's writes do not. pgsql keeps these declarations with the DB, changed in
+// COMMENT ON texts, views, created extensions, trigger functions and
+// triggers. SQL's writes enforce and compute them; the Go API's writes do
+// not. pgsql keeps these declarations with the DB, changed in
 // the transaction of the DDL that made them. On a durable DB (opened with
 // engine.Options.Dir) they are also written, in that same engine
 // transaction, to an engine table named pg_reldb_declarations (one row per
@@ -264,8 +321,8 @@
 // PostgreSQL checks it at the end of the statement too: the two differ in
 // which constraint an error names when several fail, and when a cascade
 // later in the statement removes the referencing row. CHECK
-// constraints are kept by pgsql, not the engine: the Go API does not check
-// them (see check.go). A serial column is the engine's auto-increment key:
+// constraints and triggers are kept by pgsql, not the engine: the Go API
+// does not check or fire them (see check.go and trigger.go). A serial column is the engine's auto-increment key:
 // an explicit larger value advances the sequence, which PostgreSQL's does
 // not, and a row ON CONFLICT skips or turns into an update takes no value
 // from it, where PostgreSQL's takes one. ADD COLUMN and DROP COLUMN

@@ -882,6 +882,11 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if scalarFuncName(f.Name) {
 		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, typeList(types))
 	}
+	if ev.q != nil && len(vals) == 0 && (f.Schema == "" || f.Schema == "public") {
+		if _, ok := ev.q.s.function(f.Name); ok { // trigger.go
+			return nil, typUnknown, pgerr.New(pgerr.FeatureNotSupported, "trigger functions can only be called as triggers")
+		}
+	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)
 }
 

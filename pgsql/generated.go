@@ -210,3 +210,19 @@ func generationConflict(cd ir.ColumnDef, table string) error {
 	}
 	return pgerr.Syntax("both %s and generation expression specified for column \"%s\" of table \"%s\"", what, cd.Name, table)
 }
+
+// completeInsert is the row to store for vals, a row a BEFORE INSERT
+// trigger returned: its generated columns, which PostgreSQL computes
+// after BEFORE triggers, and its expression indexes' hidden columns
+// (exprindex.go), computed from the row as the trigger left it. vals
+// gets the generated values too.
+func (ts *tableSchema) completeInsert(vals []any, ev *evaluator) (engine.Row, error) {
+	if err := ts.generate(vals, ev); err != nil {
+		return nil, err
+	}
+	row := ts.rowOf(vals) // trigger.go
+	if err := ts.deriveInsert(row, ev); err != nil {
+		return nil, err
+	}
+	return row, nil
+}

@@ -82,6 +82,11 @@ type tableDecl struct {
 	// (expressions, a predicate, INCLUDE, WITH, a sort order), by name
 	// (exprindex.go).
 	indexDefs map[string]*indexDecl
+	// triggers are the table's triggers, in name order (trigger.go).
+	triggers []triggerDef
+	// function is set when the name is a trigger function's, which has
+	// nothing else (trigger.go).
+	function *funcDef
 }
 
 // indexOrigin is how SQL came to know an index.
@@ -253,6 +258,8 @@ type tableSchema struct {
 	// indexOrigins are how SQL came to know each index, nil for a table
 	// the Go API made.
 	indexOrigins map[string]indexOrigin
+	// triggers are the table's triggers, in name order (trigger.go).
+	triggers []triggerDef
 }
 
 // The engine requires a primary key; PostgreSQL does not. A table SQL
@@ -472,6 +479,7 @@ func (s *Session) buildSchema(tx *engine.Tx, name string, td *tableDecl) (*table
 			ts.identity[i] = k
 		}
 	}
+	ts.triggers = td.triggers
 	for _, c := range def.PrimaryKey {
 		ts.pk = append(ts.pk, slices.IndexFunc(def.Columns, func(col engine.Column) bool { return col.Name == c }))
 	}

@@ -30,9 +30,9 @@ type Result struct {
 	// rows a query returned.
 	RowsAffected int64
 	// Warnings are the warnings and notices PostgreSQL would send with
-	// the result, such as 25P01 for a COMMIT outside a transaction; a
-	// notice's Code is 00000 (TRUNCATE ... CASCADE's "truncate cascades to
-	// table").
+	// the result, such as 25P01 for a COMMIT outside a transaction, or
+	// TRUNCATE ... CASCADE's NOTICE "truncate cascades to table" (its
+	// Severity says which).
 	Warnings []*Error
 }
 
@@ -115,6 +115,19 @@ type Session struct {
 	spareRow engine.Row
 	// seqs are currval's and lastval's values (sequence.go).
 	seqs seqSession
+	// notices are the notices the running statement's triggers raised
+	// (RAISE NOTICE, ...), which its result carries (plpgsql.go), unless
+	// notify takes them as they are raised (OnNotice).
+	notices []*Error
+	notify  func(*Error)
+	// trigDepth counts the trigger functions running, nested (trigger.go).
+	trigDepth int
+	// actTx and actQ are the transaction and AFTER queue of the UPDATE or
+	// DELETE watching its foreign-key actions, and actionFn is onAction,
+	// made once (trigger.go).
+	actTx    *engine.Tx
+	actQ     *afterQueue
+	actionFn engine.ActionHook
 }
 
 type savepoint struct {
@@ -131,6 +144,13 @@ func NewSession(db *engine.DB) *Session {
 func newSession(db *engine.DB, cache *parse.Cache) *Session {
 	return &Session{db: db, cache: cache, decls: declsOf(db)}
 }
+
+// OnNotice makes the session hand the notices its statements raise
+// (PL/pgSQL's RAISE NOTICE, INFO and WARNING in a trigger) to fn as they
+// are raised, as PostgreSQL sends them, rather than in the Warnings of
+// the statement's Result, which a failing statement does not return; nil
+// restores that. fn runs on the goroutine running the statement.
+func (s *Session) OnNotice(fn func(*Error)) { s.notify = fn }
 
 // InTransaction reports whether an explicit transaction is open (aborted
 // or not).
@@ -544,9 +564,14 @@ func (s *Session) inStatement(ctx context.Context, tx *engine.Tx, st ir.Statemen
 		return Result{}, err
 	}
 	defer tx.EndStatement()
+	s.notices = nil
 	res, err := s.statement(tx, st, args)
 	if err != nil {
 		err = s.uniqueKeyDetail(s.failingRowDetail(tx, err)) // exprindex.go
+	}
+	if len(s.notices) > 0 {
+		res.Warnings = append(s.notices, res.Warnings...)
+		s.notices = nil
 	}
 	return res, err
 }
@@ -604,6 +629,14 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.createEnum(tx, st) // enum.go
 	case *ir.AlterEnum:
 		return s.alterEnum(tx, st)
+	case *ir.CreateFunction:
+		return s.createFunction(st) // trigger.go
+	case *ir.DropFunction:
+		return s.dropFunction(tx, st)
+	case *ir.CreateTrigger:
+		return s.createTrigger(tx, st)
+	case *ir.DropTrigger:
+		return s.dropTrigger(tx, st)
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }

@@ -47,7 +47,7 @@ func (s *Session) truncate(tx *engine.Tx, st *ir.Truncate) (Result, error) {
 				}
 				tables = append(tables, ts)
 				set[r.Child], grew = true, true
-				res.Warnings = append(res.Warnings, &Error{Code: "00000", Message: `truncate cascades to table "` + r.Child + `"`})
+				res.Warnings = append(res.Warnings, &Error{Severity: "NOTICE", Code: "00000", Message: `truncate cascades to table "` + r.Child + `"`})
 			}
 		}
 	}

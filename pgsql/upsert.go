@@ -208,8 +208,40 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 	sc := &scope{rels: []binding{{ts: ts, alias: alias}, {ts: ts, alias: "excluded", off: len(ts.types), qualified: true}}}
 	rowEv := ev.with(sc)
 	written := map[string]bool{}
+	rt := s.triggersOn(tx, ts, cols) // trigger.go
+	watch := s.watchActions(tx)
+	err = s.upsertRows(tx, oc, ts, arbs, cols, built, sc, rowEv, written, rt, ret, ev, res)
+	actions := s.endActions(tx, watch)
+	if err != nil {
+		return err
+	}
+	return fireAfter(rt, actions)
+}
+
+// upsertRows writes an upsert's rows.
+func (s *Session) upsertRows(tx *engine.Tx, oc *ir.OnConflict, ts *tableSchema, arbs []arbiter, cols []int, built []engine.Row,
+	sc *scope, rowEv *evaluator, written map[string]bool, rt *rowTriggers, ret *returning, ev *evaluator, res *Result) error {
 	for _, row := range built {
 		prop := ts.proposed(row)
+		if rt.has(true, ir.TriggerInsert) {
+			// BEFORE INSERT triggers see every proposed row, before its
+			// conflict is looked for; EXCLUDED is what they return.
+			vals, err := ts.proposedWithIDs(tx, row)
+			if err != nil {
+				return err
+			}
+			out, keep, err := rt.before(ir.TriggerInsert, nil, vals)
+			if err != nil {
+				return err
+			}
+			if !keep {
+				continue
+			}
+			if row, err = ts.completeInsert(out, ev); err != nil {
+				return err
+			}
+			prop = ts.proposed(row)
+		}
 		old, found, err := conflicting(tx, ts, arbs, prop)
 		if err != nil {
 			return err
@@ -220,6 +252,9 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 				return err
 			}
 			if err := s.wrote(ts, rec.Values(), written, ret, ev, res); err != nil {
+				return err
+			}
+			if err := rt.queueAfterRecord(ir.TriggerInsert, nil, rec); err != nil {
 				return err
 			}
 			continue
@@ -245,6 +280,13 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 		if err != nil {
 			return err
 		}
+		set, keep, err := rt.beforeUpdate(old, set)
+		if err != nil {
+			return err
+		}
+		if !keep {
+			continue
+		}
 		if err := ts.generateUpdate(old, set, ev); err != nil {
 			return err
 		}
@@ -256,6 +298,9 @@ func (s *Session) upsert(tx *engine.Tx, st *ir.Insert, ts *tableSchema, alias st
 			return err
 		}
 		if err := s.wrote(ts, rec.Values(), written, ret, ev, res); err != nil {
+			return err
+		}
+		if err := rt.queueAfterRecord(ir.TriggerUpdate, old, rec); err != nil {
 			return err
 		}
 	}

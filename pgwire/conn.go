@@ -188,6 +188,9 @@ func (c *conn) startup() bool {
 	}
 	pgsql.SetDatabaseInfo(db, c.database, c.srv.databaseNames)
 	c.sess = pgsql.NewSession(db)
+	// A trigger's RAISE NOTICE goes out as it is raised, before the
+	// statement's result or error, as PostgreSQL sends it.
+	c.sess.OnNotice(func(e *pgsql.Error) { c.send(noticeResponse(e)) })
 	if c.srv.opts.Intercept != nil {
 		c.sess.Intercept(c.srv.opts.Intercept)
 	}

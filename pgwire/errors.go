@@ -61,8 +61,8 @@ func errorResponse(severity string, e *pgsql.Error) *pgproto3.ErrorResponse {
 // noticeResponse is the NoticeResponse of a warning.
 func noticeResponse(e *pgsql.Error) *pgproto3.NoticeResponse {
 	severity := "WARNING"
-	if e.Code == "00000" {
-		severity = "NOTICE" // successful completion: PostgreSQL's notices
+	if e.Severity != "" {
+		severity = e.Severity
 	}
 	n := pgproto3.NoticeResponse(*errorResponse(severity, e))
 	return &n

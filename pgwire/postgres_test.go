@@ -32,6 +32,15 @@ var wireScenarios = []struct {
 	name      string
 	exchanges []exchange
 }{
+	{"trigger notices and COPY", []exchange{
+		q(`CREATE TABLE t (id int PRIMARY KEY, name text, n int)`),
+		q(`CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.n < 0 THEN RAISE EXCEPTION 'negative'; END IF; RAISE NOTICE 'row %', NEW.id; RAISE WARNING 'w'; NEW.name := upper(NEW.name); RETURN NEW; END $$`),
+		q(`CREATE TRIGGER f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()`),
+		q(`INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2)`),
+		copyStdin(`COPY t FROM STDIN`, "3\tc\t3\n4\td\t4\n"),
+		copyStdin(`COPY t FROM STDIN`, "5\te\t5\n6\tf\t-6\n"),
+		q(`SELECT * FROM t ORDER BY id`),
+	}},
 	{"simple multi-statement", []exchange{
 		q(`CREATE TABLE t (id int PRIMARY KEY, name varchar(10), price numeric(6,2)); INSERT INTO t VALUES (1, 'a', 1.5), (2, NULL, NULL); SELECT * FROM t ORDER BY id`),
 		q(`INSERT INTO t VALUES (3, 'c', 0); SELECT 1/0; SELECT 2`),

@@ -43,3 +43,12 @@ COMMENT ON COLUMN books.title IS 'the title';
 \d authors_pkey
 \d notes_body_lower
 \d notes_n_idx
+-- Triggers: a trigger's RAISE NOTICE, and \d listing the triggers, the
+-- disabled ones apart, as PostgreSQL 15 does.
+CREATE TABLE cat_t (id int PRIMARY KEY, qty int, name text);
+CREATE FUNCTION cat_f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'row %', NEW.id; RETURN NEW; END $$;
+CREATE TRIGGER a_plain BEFORE DELETE OR INSERT ON cat_t FOR EACH ROW EXECUTE PROCEDURE cat_f();
+CREATE TRIGGER c_off BEFORE UPDATE ON cat_t FOR EACH ROW EXECUTE FUNCTION cat_f();
+ALTER TABLE cat_t DISABLE TRIGGER c_off;
+INSERT INTO cat_t VALUES (1, 2, 'x');
+\d cat_t

@@ -505,8 +505,13 @@ func objectName(o nodes.ObjectType) string {
 }
 
 func (t *translator) drop(s *nodes.DropStmt) (ir.Statement, error) {
-	if nodes.ObjectType(s.RemoveType) == nodes.OBJECT_EXTENSION {
+	switch nodes.ObjectType(s.RemoveType) {
+	case nodes.OBJECT_EXTENSION:
 		return t.dropExtension(s) // extension.go
+	case nodes.OBJECT_FUNCTION:
+		return t.dropFunction(s) // trigger.go
+	case nodes.OBJECT_TRIGGER:
+		return t.dropTrigger(s)
 	}
 	kind, ok := dropKinds[nodes.ObjectType(s.RemoveType)]
 	if !ok {
@@ -536,12 +541,11 @@ var alterNames = map[nodes.AlterTableType]string{
 	nodes.AT_SetIdentity:       "ALTER COLUMN ... SET GENERATED",
 	nodes.AT_DropIdentity:      "ALTER COLUMN ... DROP IDENTITY",
 	nodes.AT_SetExpression:     "ALTER COLUMN ... SET EXPRESSION",
-	nodes.AT_DropExpression:    "ALTER COLUMN ... DROP EXPRESSION",
 	nodes.AT_SetStatistics:     "ALTER COLUMN ... SET STATISTICS",
 	nodes.AT_AlterConstraint:   "ALTER CONSTRAINT",
 	nodes.AT_ChangeOwner:       "OWNER TO",
-	nodes.AT_EnableTrig:        "ENABLE TRIGGER",
-	nodes.AT_DisableTrig:       "DISABLE TRIGGER",
+	nodes.AT_EnableAlwaysTrig:  "ENABLE ALWAYS TRIGGER",
+	nodes.AT_EnableReplicaTrig: "ENABLE REPLICA TRIGGER",
 	nodes.AT_EnableRowSecurity: "ENABLE ROW LEVEL SECURITY",
 	nodes.AT_AttachPartition:   "ATTACH PARTITION",
 	nodes.AT_DetachPartition:   "DETACH PARTITION",
@@ -575,6 +579,9 @@ func (t *translator) alterTable(s *nodes.AlterTableStmt) (ir.Statement, error) {
 }
 
 func (t *translator) alterCmd(c *nodes.AlterTableCmd) (ir.AlterCmd, error) {
+	if cmd, ok := enableTrigger(c); ok { // trigger.go
+		return cmd, nil
+	}
 	cascade := nodes.DropBehavior(c.Behavior) == nodes.DROP_CASCADE
 	switch nodes.AlterTableType(c.Subtype) {
 	case nodes.AT_AddColumn:

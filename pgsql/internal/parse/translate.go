@@ -141,6 +141,10 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.createEnum(n) // enum.go
 	case *nodes.AlterEnumStmt:
 		return t.alterEnum(n)
+	case *nodes.CreateFunctionStmt:
+		return t.createFunction(n) // trigger.go
+	case *nodes.CreateTrigStmt:
+		return t.createTrigger(n)
 	case *nodes.RawStmt:
 		return t.statement(n.Stmt)
 	}
@@ -156,9 +160,7 @@ var unsupportedStatements = map[string]string{
 	"MergeStmt":                  "MERGE",
 	"CopyStmt":                   "COPY",
 	"CreateSchemaStmt":           "CREATE SCHEMA",
-	"CreateFunctionStmt":         "CREATE FUNCTION",
 	"DoStmt":                     "DO",
-	"CreateTrigStmt":             "CREATE TRIGGER",
 	"GrantStmt":                  "GRANT and REVOKE",
 	"GrantRoleStmt":              "GRANT and REVOKE",
 	"PrepareStmt":                "PREPARE",

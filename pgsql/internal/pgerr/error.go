@@ -22,6 +22,9 @@ type Error struct {
 	Table      string // table concerned, if any
 	Column     string // column concerned, if any
 	Constraint string // constraint concerned, if any
+	// Severity is a notice's severity (NOTICE, INFO, WARNING, as PL/pgSQL's
+	// RAISE gives them); "" for an error, or a warning sent as WARNING.
+	Severity string
 
 	// row and column say which row of an INSERT's VALUES the error was
 	// raised for, and which of its target columns; see AtRow.

@@ -1,0 +1,116 @@
+package ir
+
+// A PL/pgSQL function body, as package parse reads it (parse.PLpgSQL):
+// the subset reldb runs. Expressions are SQL expressions whose column
+// references may name the function's variables or NEW.field and
+// OLD.field; the executor resolves them when it runs the body, as
+// PostgreSQL's PL/pgSQL resolves them when it plans each expression.
+
+// PLFunction is a parsed PL/pgSQL body: its outermost block.
+type PLFunction struct {
+	Block *PLBlock
+}
+
+// PLBlock is [DECLARE ...] BEGIN ... END.
+type PLBlock struct {
+	Decls []PLVar
+	Body  []PLStmt
+}
+
+// PLVar is one variable a DECLARE section declares.
+type PLVar struct {
+	Name     string
+	Type     TypeName
+	Constant bool
+	NotNull  bool
+	Default  Expr // nil when absent: NULL
+}
+
+// PLStmt is one PL/pgSQL statement.
+type PLStmt interface {
+	// PLLine is the statement's line in the body, from 1.
+	PLLine() int
+}
+
+// PLTarget is what an assignment or INTO sets: a variable (Record "") or
+// a field of NEW or OLD.
+type PLTarget struct {
+	Record string // "new", "old" or ""
+	Name   string
+}
+
+// PLAssign is target := expr (or =).
+type PLAssign struct {
+	Line   int
+	Target PLTarget
+	Value  Expr
+	Text   string // the assignment as written, for error contexts
+}
+
+// PLIf is IF ... THEN ... [ELSIF ... THEN ...] [ELSE ...] END IF.
+type PLIf struct {
+	Line   int
+	Conds  []Expr // IF's and each ELSIF's condition
+	Blocks [][]PLStmt
+	Else   []PLStmt // nil when absent
+}
+
+// PLReturn is RETURN NEW, RETURN OLD or RETURN NULL (Record "").
+type PLReturn struct {
+	Line   int
+	Record string
+}
+
+// PLRaise is RAISE [level] ['format' [, expr ...]] [USING option = expr,
+// ...], or RAISE [level] condition / SQLSTATE 'xxxxx' [USING ...].
+type PLRaise struct {
+	Line      int
+	Level     string // DEBUG, LOG, INFO, NOTICE, WARNING or EXCEPTION
+	Format    string // "" when absent
+	HasFormat bool
+	Args      []Expr
+	Condition string // a condition name, "" when absent
+	SQLState  string // SQLSTATE 'xxxxx', "" when absent
+	Options   []PLRaiseOption
+}
+
+// PLRaiseOption is one USING option of RAISE: MESSAGE, DETAIL, HINT,
+// ERRCODE, COLUMN, CONSTRAINT, DATATYPE, TABLE or SCHEMA.
+type PLRaiseOption struct {
+	Name  string
+	Value Expr
+}
+
+// PLSQL is an SQL statement in a body: INSERT, UPDATE, DELETE or SELECT
+// ... INTO (Into set), or PERFORM (Perform: a SELECT whose rows are
+// dropped).
+type PLSQL struct {
+	Line    int
+	Stmt    Statement
+	Into    []PLTarget
+	Strict  bool
+	Perform bool
+	Text    string // the statement as written, INTO removed
+}
+
+// PLNull is NULL;.
+type PLNull struct{ Line int }
+
+// PLGetDiagnostics is GET [CURRENT] DIAGNOSTICS target = ROW_COUNT [, ...]:
+// each target is set to the number of rows the last SQL statement of the
+// body processed.
+type PLGetDiagnostics struct {
+	Line    int
+	Targets []PLTarget
+}
+
+// PLLine implementations.
+func (s *PLAssign) PLLine() int { return s.Line }
+func (s *PLIf) PLLine() int     { return s.Line }
+func (s *PLReturn) PLLine() int { return s.Line }
+func (s *PLRaise) PLLine() int  { return s.Line }
+func (s *PLSQL) PLLine() int    { return s.Line }
+func (s *PLNull) PLLine() int   { return s.Line }
+
+// PLLine implements PLStmt.
+func (s *PLGetDiagnostics) PLLine() int { return s.Line }

@@ -1,0 +1,294 @@
+package parse
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// plSummary prints a parsed body's statements, one a line, for tests to
+// compare.
+func plSummary(fn *ir.PLFunction) string {
+	var b strings.Builder
+	for _, d := range fn.Block.Decls {
+		fmt.Fprintf(&b, "declare %s %s", d.Name, d.Type)
+		if d.Constant {
+			b.WriteString(" constant")
+		}
+		if d.NotNull {
+			b.WriteString(" not null")
+		}
+		if d.Default != nil {
+			b.WriteString(" := " + d.Default.String())
+		}
+		b.WriteString("\n")
+	}
+	var stmts func(list []ir.PLStmt, indent string)
+	target := func(t ir.PLTarget) string {
+		if t.Record != "" {
+			return t.Record + "." + t.Name
+		}
+		return t.Name
+	}
+	stmts = func(list []ir.PLStmt, indent string) {
+		for _, st := range list {
+			fmt.Fprintf(&b, "%s%d: ", indent, st.PLLine())
+			switch st := st.(type) {
+			case *ir.PLAssign:
+				fmt.Fprintf(&b, "%s := %s\n", target(st.Target), st.Value)
+			case *ir.PLIf:
+				b.WriteString("if\n")
+				for i, c := range st.Conds {
+					fmt.Fprintf(&b, "%s when %s\n", indent, c)
+					stmts(st.Blocks[i], indent+"  ")
+				}
+				if st.Else != nil {
+					fmt.Fprintf(&b, "%s else\n", indent)
+					stmts(st.Else, indent+"  ")
+				}
+			case *ir.PLReturn:
+				fmt.Fprintf(&b, "return %q\n", st.Record)
+			case *ir.PLRaise:
+				fmt.Fprintf(&b, "raise %s format=%q cond=%q state=%q args=%d", st.Level, st.Format, st.Condition, st.SQLState, len(st.Args))
+				for _, o := range st.Options {
+					fmt.Fprintf(&b, " %s=%s", o.Name, o.Value)
+				}
+				b.WriteString("\n")
+			case *ir.PLSQL:
+				var into []string
+				for _, t := range st.Into {
+					into = append(into, target(t))
+				}
+				fmt.Fprintf(&b, "sql %s into=%v strict=%v perform=%v\n", st.Stmt, into, st.Strict, st.Perform)
+			case *ir.PLNull:
+				b.WriteString("null\n")
+			case *ir.PLGetDiagnostics:
+				for _, t := range st.Targets {
+					b.WriteString("row_count -> " + target(t) + " ")
+				}
+				b.WriteString("\n")
+			}
+		}
+	}
+	stmts(fn.Block.Body, "")
+	return b.String()
+}
+
+// Ensure the PL/pgSQL subset parses into the statements it says, with
+// their lines, targets, INTO clauses and RAISE options.
+func TestPLpgSQL_Parse(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"updated_at", "\nBEGIN\n  NEW.updated_at = now();\n  RETURN NEW;\nEND;\n",
+			"3: new.updated_at := now()\n4: return \"new\"\n"},
+		{"declare and if", `DECLARE n integer := 1; c CONSTANT text = 'x'; m numeric(10,2) NOT NULL DEFAULT 0;
+BEGIN IF NEW.qty < n THEN n := 2; ELSIF NEW.qty IS NULL THEN NULL; ELSE RETURN NULL; END IF; RETURN OLD; END`,
+			"declare n int4 := 1\ndeclare c text constant := 'x'\ndeclare m numeric(10, 2) not null := 0\n" +
+				"2: if\n when (new.qty < n)\n  2: n := 2\n when (new.qty IS NULL)\n  2: null\n else\n  2: return \"\"\n2: return \"old\"\n"},
+		{"raise forms", `BEGIN RAISE 'a % b %%', 1 + 1; RAISE NOTICE 'n'; RAISE unique_violation USING MESSAGE = 'dup', HINT = 'h';
+RAISE SQLSTATE '22012'; RAISE EXCEPTION USING ERRCODE = 'check_violation', DETAIL = NEW.x; RETURN NEW; END`,
+			"1: raise exception format=\"a % b %%\" cond=\"\" state=\"\" args=1\n1: raise notice format=\"n\" cond=\"\" state=\"\" args=0\n" +
+				"1: raise exception format=\"\" cond=\"unique_violation\" state=\"\" args=0 message='dup' hint='h'\n" +
+				"2: raise exception format=\"\" cond=\"\" state=\"22012\" args=0\n" +
+				"2: raise exception format=\"\" cond=\"\" state=\"\" args=0 errcode='check_violation' detail=new.x\n2: return \"new\"\n"},
+		{"embedded sql", `DECLARE v int; w text; BEGIN
+INSERT INTO audit (op, id) VALUES (TG_OP, NEW.id);
+UPDATE parent SET n = n + 1 WHERE id = NEW.parent_id;
+DELETE FROM t WHERE id = OLD.id RETURNING id INTO v;
+SELECT a, b INTO STRICT v, w FROM t WHERE id = 1;
+SELECT a INTO NEW.x FROM t;
+PERFORM f(1);
+RETURN NEW; END`,
+			"declare v int4\ndeclare w text\n2: sql INSERT INTO audit (op, id) VALUES (tg_op, new.id) into=[] strict=false perform=false\n" +
+				"3: sql UPDATE parent SET n = (n + 1) WHERE (id = new.parent_id) into=[] strict=false perform=false\n" +
+				"4: sql DELETE FROM t WHERE (id = old.id) RETURNING id into=[v] strict=false perform=false\n" +
+				"5: sql SELECT a, b FROM t WHERE (id = 1) into=[v w] strict=true perform=false\n" +
+				"6: sql SELECT a FROM t into=[new.x] strict=false perform=false\n" +
+				"7: sql SELECT f(1) into=[] strict=false perform=true\n8: return \"new\"\n"},
+		{"get diagnostics", "DECLARE n int; BEGIN GET DIAGNOSTICS n = ROW_COUNT; GET CURRENT DIAGNOSTICS n := ROW_COUNT, NEW.x = ROW_COUNT; RETURN NEW; END",
+			"declare n int4\n1: row_count -> n \n1: row_count -> n row_count -> new.x \n1: return \"new\"\n"},
+		{"comments and quoted", "-- c\nBEGIN /* x; */ \"NEW\".a := 'it''s;'; RETURN NEW; END", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fn, err := PLpgSQL(tc.body)
+			if tc.name == "comments and quoted" {
+				// "NEW" quoted is the variable NEW, which is not a record
+				// PL/pgSQL knows by that case: an unknown variable.
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, plSummary(fn))
+		})
+	}
+}
+
+// Ensure a body is refused when PostgreSQL refuses it at CREATE time,
+// with its code and message, and every construct reldb does not run is
+// 0A000 naming it.
+func TestPLpgSQL_Errors(t *testing.T) {
+	tests := []struct {
+		body, code, message string
+	}{
+		{" BEGIN RETURN NEW END; ", "42601", "syntax error at end of input"},
+		{" BEGIN RETURN NEW END; END", "0A000", "RETURN of a value other than NEW, OLD or NULL is not supported"},
+		{" BEGIN FOO; END; ", "42601", `syntax error at or near "FOO"`},
+		{" BEGIN IF x THEN END; END; ", "42601", `syntax error at or near ";"`},
+		{" BEGIN x := 1; END; ", "42601", `"x" is not a known variable`},
+		{" BEGIN RAISE EXCEPTION 'a % b'; END; ", "42601", "too few parameters specified for RAISE"},
+		{" BEGIN RAISE EXCEPTION 'a b', 1; END; ", "42601", "too many parameters specified for RAISE"},
+		{" BEGIN RAISE foo_bar; END; ", "42704", `unrecognized exception condition "foo_bar"`},
+		{" BEGIN UPDATE t SET; END; ", "42601", "syntax error at end of input"},
+		{" BEGIN RETURN NEW; ", "42601", "syntax error at end of input"},
+		{" BEGIN RAISE 'x' USING foo = 1; END", "42601", `unrecognized RAISE statement option at or near "foo"`},
+		{" BEGIN RAISE 'x' USING MESSAGE = 'y'; END", "42601", "RAISE option already specified: MESSAGE"},
+		{" DECLARE x int NOT NULL; BEGIN RETURN NEW; END", "22004", `variable "x" must have a default value, since it's declared NOT NULL`},
+		{" BEGIN INSERT INTO t VALUES (1) INTO x; END", "42601", `"x" is not a known variable`},
+		{" BEGIN LOOP END LOOP; END", "0A000", "PL/pgSQL LOOP is not supported"},
+		{" BEGIN FOR i IN 1..3 LOOP END LOOP; END", "0A000", "PL/pgSQL FOR is not supported"},
+		{" BEGIN WHILE true LOOP END LOOP; END", "0A000", "PL/pgSQL WHILE is not supported"},
+		{" BEGIN EXECUTE 'select 1'; END", "0A000", "PL/pgSQL EXECUTE is not supported"},
+		{" BEGIN RETURN NEW; EXCEPTION WHEN others THEN RETURN NULL; END", "0A000", "PL/pgSQL EXCEPTION block is not supported"},
+		{" DECLARE c CURSOR FOR SELECT 1; BEGIN RETURN NEW; END", "0A000", "PL/pgSQL cursor is not supported"},
+		{" DECLARE r record; BEGIN RETURN NEW; END", "0A000", "PL/pgSQL variable of type record is not supported"},
+		{" DECLARE r t%ROWTYPE; BEGIN RETURN NEW; END", "0A000", "%TYPE and %ROWTYPE is not supported"},
+		{" BEGIN RETURN 1; END", "0A000", "RETURN of a value other than NEW, OLD or NULL is not supported"},
+		{" BEGIN RETURN NEXT NEW; END", "0A000", "RETURN NEXT is not supported"},
+		{" BEGIN BEGIN NULL; END; RETURN NEW; END", "0A000", "PL/pgSQL nested block is not supported"},
+		{" DECLARE m text; BEGIN GET STACKED DIAGNOSTICS m = MESSAGE_TEXT; END", "0A000", "GET STACKED DIAGNOSTICS is not supported"},
+		{" DECLARE m text; BEGIN GET DIAGNOSTICS m = PG_CONTEXT; END", "0A000", "GET DIAGNOSTICS PG_CONTEXT is not supported"},
+		{" BEGIN GET DIAGNOSTICS n = ROW_COUNT; END", "42601", `"n" is not a known variable`},
+		{" BEGIN CREATE TABLE x (a int); END", "0A000", "DDL in PL/pgSQL is not supported"},
+		{" BEGIN RAISE; END", "0A000", "RAISE without parameters is not supported"},
+		{" BEGIN ASSERT false; END", "0A000", "PL/pgSQL ASSERT is not supported"},
+		{" <<lbl>> BEGIN RETURN NEW; END", "0A000", "PL/pgSQL block label is not supported"},
+		{" BEGIN NEW := OLD; RETURN NEW; END", "0A000", "assignment to a whole record is not supported"},
+		{" BEGIN CASE WHEN true THEN NULL; END CASE; END", "0A000", "PL/pgSQL CASE statement is not supported"},
+		{" BEGIN RETURN NEW; END; extra", "42601", `syntax error at or near "extra"`},
+		{" BEGIN x = ; END", "42601", `"x" is not a known variable`},
+		{" BEGIN SELECT 'abc; END", "42601", "unterminated quoted string at or near \"'abc; END\""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.body, func(t *testing.T) {
+			_, err := PLpgSQL(tc.body)
+			var pe *pgerr.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.code, pe.Code)
+			assert.Equal(t, tc.message, pe.Message)
+		})
+	}
+}
+
+// Ensure CREATE FUNCTION accepts any body, as PostgreSQL's grammar does
+// (its CREATE FUNCTION parses the body when it runs), and says where a
+// dollar-quoted body starts in the text.
+func TestParse_CreateFunction_Body(t *testing.T) {
+	sql := "SELECT 1; CREATE FUNCTION bad() RETURNS trigger LANGUAGE plpgsql AS $b$ BEGIN RETURN NEW END; $b$"
+	stmts, err := Parse(sql)
+	require.NoError(t, err)
+	cf, ok := stmts[1].(*ir.CreateFunction)
+	require.True(t, ok)
+	assert.Equal(t, " BEGIN RETURN NEW END; ", cf.Body)
+	assert.Equal(t, strings.Index(sql, " BEGIN")+1, cf.BodyPosition)
+	stmts, err = Parse("CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN'")
+	require.NoError(t, err)
+	assert.Equal(t, 0, stmts[0].(*ir.CreateFunction).BodyPosition, "a quoted string's escapes move positions: none")
+}
+
+// Ensure CREATE FUNCTION, CREATE TRIGGER, DROP FUNCTION, DROP TRIGGER and
+// ENABLE / DISABLE TRIGGER translate with every part they carry, and
+// their canonical forms parse back to the same statements.
+func TestParse_TriggerStatements(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want ir.Statement
+	}{
+		{"CREATE OR REPLACE FUNCTION public.f() RETURNS trigger LANGUAGE plpgsql AS $x$ BEGIN RETURN NEW; END $x$",
+			&ir.CreateFunction{Name: ir.QualName{Schema: "public", Name: "f"}, Replace: true, Returns: &ir.TypeName{Name: "trigger", Location: -1}, Language: "plpgsql", Body: " BEGIN RETURN NEW; END "}},
+		{"CREATE FUNCTION g(int, text) RETURNS SETOF int AS 'select 1' LANGUAGE SQL STABLE",
+			&ir.CreateFunction{Name: ir.QualName{Name: "g"}, ArgTypes: []ir.TypeName{{Name: "int4", Location: -1}, {Name: "text", Location: -1}},
+				Returns: &ir.TypeName{Name: "int4", Location: -1}, Setof: true, Language: "sql", Body: "select 1", Options: []string{"volatility"}}},
+		{"CREATE TRIGGER tr BEFORE UPDATE OF a, b OR INSERT ON s.users FOR EACH ROW WHEN (NEW.a IS DISTINCT FROM OLD.a) EXECUTE PROCEDURE f()",
+			&ir.CreateTrigger{Name: "tr", Table: ir.QualName{Schema: "s", Name: "users"}, Before: true, Events: ir.TriggerInsert | ir.TriggerUpdate,
+				Columns: []string{"a", "b"}, When: &ir.IsDistinct{Left: &ir.ColumnRef{Table: "new", Column: "a"}, Right: &ir.ColumnRef{Table: "old", Column: "a"}}, Function: ir.QualName{Name: "f"}}},
+		{"CREATE OR REPLACE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()",
+			&ir.CreateTrigger{Name: "tr", Replace: true, Table: ir.QualName{Name: "t"}, Events: ir.TriggerInsert, Function: ir.QualName{Name: "f"}}},
+		{"CREATE TRIGGER tr AFTER DELETE ON t FOR EACH ROW EXECUTE FUNCTION f()",
+			&ir.CreateTrigger{Name: "tr", Table: ir.QualName{Name: "t"}, Events: ir.TriggerDelete, Function: ir.QualName{Name: "f"}}},
+		{"DROP FUNCTION IF EXISTS f(), g, h(integer) CASCADE",
+			&ir.DropFunction{Names: []ir.QualName{{Name: "f"}, {Name: "g"}, {Name: "h"}}, IfExists: true, Cascade: true,
+				Args: [][]ir.TypeName{{}, nil, {{Name: "int4", Location: -1}}}}},
+		{"DROP TRIGGER IF EXISTS \"Tr x\" ON users", &ir.DropTrigger{Name: "Tr x", Table: ir.QualName{Name: "users"}, IfExists: true}},
+		{"SELECT 1; DROP TRIGGER tr ON s.users CASCADE", &ir.DropTrigger{Name: "tr", Table: ir.QualName{Schema: "s", Name: "users"}, Cascade: true}},
+		{"ALTER TABLE t DISABLE TRIGGER tr", &ir.AlterTable{Table: ir.QualName{Name: "t"}, Cmds: []ir.AlterCmd{&ir.EnableTrigger{Name: "tr", Disable: true}}}},
+		{"ALTER TABLE t ENABLE TRIGGER ALL", &ir.AlterTable{Table: ir.QualName{Name: "t"}, Cmds: []ir.AlterCmd{&ir.EnableTrigger{All: true}}}},
+		{"ALTER TABLE t ENABLE TRIGGER USER", &ir.AlterTable{Table: ir.QualName{Name: "t"}, Cmds: []ir.AlterCmd{&ir.EnableTrigger{}}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sql, func(t *testing.T) {
+			stmts, err := Parse(tc.sql)
+			require.NoError(t, err)
+			got := stmts[len(stmts)-1]
+			if cf, ok := got.(*ir.CreateFunction); ok {
+				cf.BodyPosition = 0 // checked by TestParse_CreateFunction_Body
+			}
+			if ct, ok := got.(*ir.CreateTrigger); ok && ct.When != nil {
+				assert.Equal(t, tc.want.(*ir.CreateTrigger).When.String(), ct.When.String())
+				ct.When = tc.want.(*ir.CreateTrigger).When
+			}
+			assert.Equal(t, tc.want, got)
+			again, err := Parse(got.String())
+			require.NoError(t, err, got.String())
+			assert.Equal(t, got.String(), again[0].String())
+		})
+	}
+}
+
+// FuzzPLpgSQL checks that any body parses or fails cleanly: no panic, no
+// hang, only *pgerr.Error with a code and a position inside the body.
+func FuzzPLpgSQL(f *testing.F) {
+	for _, s := range []string{
+		"BEGIN NEW.updated_at = now(); RETURN NEW; END;",
+		"DECLARE n int := 0; BEGIN IF NEW.a < 0 THEN RAISE EXCEPTION 'neg %', NEW.a USING ERRCODE = 'check_violation'; ELSIF NEW.a > 9 THEN RETURN NULL; ELSE n := 1; END IF; RETURN NEW; END",
+		"BEGIN INSERT INTO audit VALUES (TG_OP, OLD.id, NEW.id); SELECT count(*) INTO STRICT n FROM t; PERFORM 1; RETURN NULL; END",
+		"BEGIN UPDATE parent SET n = n + 1 WHERE id = NEW.parent_id; RETURN NULL; END",
+		"BEGIN RAISE NOTICE 'x %%'; RAISE SQLSTATE '22012'; RAISE unique_violation; END",
+		"BEGIN LOOP EXIT; END LOOP; END",
+		"BEGIN 'unterminated",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		watchdog := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("PLpgSQL(%q) hangs", body)) })
+		defer watchdog.Stop()
+		fn, err := PLpgSQL(body)
+		if err != nil {
+			var pe *pgerr.Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			if len(pe.Code) != 5 || pe.Message == "" {
+				t.Fatalf("malformed error %#v", pe)
+			}
+			if pe.Position < 0 || utf8.ValidString(body) && pe.Position > utf8.RuneCountInString(body)+1 {
+				t.Fatalf("position %d outside %q", pe.Position, body)
+			}
+			return
+		}
+		if fn == nil || fn.Block == nil {
+			t.Fatalf("no error and no body for %q", body)
+		}
+		_ = plSummary(fn)
+	})
+}
