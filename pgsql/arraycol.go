@@ -57,15 +57,15 @@ func arrayColumnType(t sqlType, tn ir.TypeName) error {
 // enginePrec is the precision of the engine column that stores t: none
 // for an array, whose text the engine holds.
 func (t sqlType) enginePrec() int {
-	if t.array {
-		return 0
+	if t.array || t.kind != kNumeric {
+		return 0 // a time(p)'s precision is pgsql's (timeofday.go)
 	}
 	return t.prec
 }
 
 // engineScale is enginePrec's scale.
 func (t sqlType) engineScale() int {
-	if t.array {
+	if t.array || t.kind != kNumeric {
 		return 0
 	}
 	return t.scale

@@ -387,6 +387,9 @@ func formatType(oid, mod int64) string {
 				t.prec, t.scale = int((mod-4)>>16), int((mod-4)&0xffff)
 			}
 		}
+		if k == kTime && mod >= 0 && mod <= 6 {
+			t.prec = int(mod) + 1
+		}
 		return formatTypeName(t, true)
 	}
 	if oid == 0 {
@@ -431,6 +434,8 @@ func formatTypeName(t sqlType, mods bool) string {
 			name += "(" + strconv.Itoa(t.length) + ")"
 		case t.kind == kNumeric && t.prec > 0:
 			name += "(" + strconv.Itoa(t.prec) + "," + strconv.Itoa(t.scale) + ")"
+		case t.kind == kTime && t.prec > 0:
+			name = "time(" + strconv.Itoa(t.prec-1) + ") without time zone"
 		}
 	}
 	return name

@@ -10,7 +10,7 @@
 //
 // CREATE TABLE (smallint, integer, bigint, serial, bigserial, numeric(p,s),
 // real, double precision, text, varchar(n), char(n), boolean, bytea,
-// timestamp, timestamptz, date, interval, uuid, json, jsonb, and one-dimensional
+// timestamp, timestamptz, date, time and time(p), interval, uuid, json, jsonb, and one-dimensional
 // arrays T[] / T ARRAY of the integer, numeric, float, text, varchar, bool,
 // uuid, date and timestamp types, stored as their text form (arraycol.go),
 // with @> <@ && || and the array functions of array.go and arrayops.go; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
@@ -134,8 +134,8 @@
 // a primary key column or the primary key of a serial or identity column
 // (which is the engine's auto-increment key), SEQUENCE NAME in an
 // identity column's options, ALTER TABLE's other actions (OWNER, triggers, ...),
-// to_char of a floating-point value or with EEEE, RN or V, other date and time functions (date_bin, ...) and types (time,
-// timetz), infinite or BC dates and timestamps, arrays of an enum type,
+// to_char of a floating-point value or with EEEE, RN or V, other date and time functions (date_bin, ...) and types (timetz,
+// so current_time), infinite or BC dates and timestamps, arrays of an enum type,
 // DROP TYPE … CASCADE of a type a column uses, ALTER TYPE … RENAME VALUE
 // of a type a table column uses (rows hold the label), ALTER COLUMN TYPE
 // to an enum type, ALTER TYPE … RENAME TO of a type a CHECK, DEFAULT or
@@ -216,6 +216,13 @@
 // which reads back to the same fields; because the engine would order
 // and compare that text, not the intervals, an interval column cannot be
 // in a key or an index (0A000).
+//
+// A time (without time zone) is microseconds past midnight, 00:00:00
+// to 24:00:00, stored in the engine as an Int column (the Go API reads
+// the number), so its order is the engine's and a time column may be in
+// a key or an index. Its input forms, operators (time ± interval
+// wrapping around midnight, time - time, date + time) and implicit cast
+// to interval are PostgreSQL's; see timeofday.go.
 //
 // # Caveats
 //
