@@ -74,7 +74,8 @@
 // (numeric) and date_part (double precision) of every field, date_trunc
 // (with a time zone), age, make_date, make_timestamp[tz], make_interval
 // (also with named arguments), to_timestamp(seconds), justify_hours,
-// justify_days, justify_interval, AT TIME ZONE and to_char of a date, time
+// justify_days, justify_interval, generate_series over dates and
+// timestamps with an interval step (srf.go), AT TIME ZONE and to_char of a date, time
 // or interval by its template patterns (see datetime.go, datefuncs.go,
 // interval.go and tochar.go) and of an integer or numeric (tochar_number.go); gen_random_uuid(), from a per-database stream
 // SeedRandom can fix; json and jsonb with their operators (-> ->> #> #>>,
