@@ -82,7 +82,15 @@ func (ev *evaluator) dateFunc(name string, vals []any, types []sqlType) (v any, 
 	case "make_interval":
 		v, t, err = makeInterval(vals, types)
 	case "to_timestamp":
+		if len(vals) == 2 {
+			v, t, err = toTimestampText(name, vals, types) // tofmt.go
+			break
+		}
 		v, t, err = toTimestamp(vals, types)
+	case "date_bin":
+		v, t, err = dateBin(vals, types) // datebin.go
+	case "to_date":
+		v, t, err = toTimestampText(name, vals, types) // tofmt.go
 	case "justify_days", "justify_hours", "justify_interval":
 		v, t, err = justify(name, vals, types)
 	case "timezone":
@@ -818,9 +826,6 @@ func makeInterval(vals []any, types []sqlType) (any, sqlType, error) {
 
 // toTimestamp is to_timestamp(seconds since 1970-01-01 UTC).
 func toTimestamp(vals []any, types []sqlType) (any, sqlType, error) {
-	if len(vals) == 2 {
-		return nil, typTimestamptz, pgerr.Unsupported("to_timestamp(text, text)")
-	}
 	if len(vals) != 1 {
 		return nil, typTimestamptz, noFunction("to_timestamp", types)
 	}

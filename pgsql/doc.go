@@ -73,7 +73,8 @@
 // integer, timestamp - timestamp, interval * number, ...), extract
 // (numeric) and date_part (double precision) of every field, date_trunc
 // (with a time zone), age, make_date, make_timestamp[tz], make_interval
-// (also with named arguments), to_timestamp(seconds), justify_hours,
+// (also with named arguments), to_timestamp(seconds), to_timestamp and
+// to_date of a text by a template (tofmt.go), date_bin, justify_hours,
 // justify_days, justify_interval, generate_series over dates and
 // timestamps with an interval step (srf.go), AT TIME ZONE and to_char of a date, time
 // or interval by its template patterns (see datetime.go, datefuncs.go,
@@ -135,8 +136,9 @@
 // a primary key column or the primary key of a serial or identity column
 // (which is the engine's auto-increment key), SEQUENCE NAME in an
 // identity column's options, ALTER TABLE's other actions (OWNER, triggers, ...),
-// to_char of a floating-point value or with EEEE, RN or V, other date and time functions (date_bin, ...) and types (timetz,
-// so current_time), infinite or BC dates and timestamps, arrays of an enum type,
+// to_char of a floating-point value or with EEEE, RN or V, other date and time functions (timeofday, ...), template
+// patterns to_timestamp does not read (ISO weeks, Julian days, TZH, FX,
+// ...), and types (timetz, so current_time), infinite or BC dates and timestamps, arrays of an enum type,
 // DROP TYPE … CASCADE of a type a column uses, ALTER TYPE … RENAME VALUE
 // of a type a table column uses (rows hold the label), ALTER COLUMN TYPE
 // to an enum type, ALTER TYPE … RENAME TO of a type a CHECK, DEFAULT or
