@@ -58,6 +58,8 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 	switch {
 	case name == "current_schema" && n == 0:
 		return "public", typText, true, nil
+	case name == "pg_typeof" && n == 1:
+		return pgTypeof(types[0]), typText, true, nil // bitwise.go
 	case (name == "current_database" || name == "current_catalog") && n == 0:
 		v, t, _ := ev.catalogValueFunc("current_catalog")
 		return v, t, true, nil

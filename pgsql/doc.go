@@ -48,7 +48,10 @@
 // BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
 // substr, trim, replace, concat and concat_ws; the double precision math
 // functions (sqrt, exp, ln, log, power, the trigonometric ones, pi,
-// random; their numeric variants 0A000), sign and div (mathfuncs.go);
+// random), sign and div (mathfuncs.go), and the numeric sqrt, exp, ln,
+// log, log10, log(b, x) and power with PostgreSQL's result scales
+// (numericmath.go); the operator ^ and the bitwise operators & | # ~ <<
+// >> on smallint, integer and bigint, and pg_typeof (bitwise.go);
 // format (%s, %I, %L, positions, widths), string_to_array, to_hex,
 // quote_ident, quote_literal, quote_nullable,
 // encode and decode (hex, base64, escape out), num_nulls and num_nonnulls

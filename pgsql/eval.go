@@ -539,6 +539,9 @@ func (ev *evaluator) unary(u *ir.Unary) (any, sqlType, error) {
 		v, err := negateInterval(v)
 		return v, t, err
 	}
+	if u.Op == "~" {
+		return bitwiseNot(v, t) // bitwise.go
+	}
 	if t.kind == kUnknown && v != nil {
 		if v, err = parseText(typNumeric, v.(string)); err != nil {
 			return nil, t, err
@@ -914,6 +917,10 @@ func binary(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, erro
 		return concat(l, lt, r, rt)
 	case "~", "~*", "!~", "!~*":
 		return regexOp(op, l, lt, r, rt)
+	case "&", "|", "#", "<<", ">>":
+		return bitwiseOp(op, l, lt, r, rt) // bitwise.go
+	case "^":
+		return powerOp(l, lt, r, rt) // bitwise.go
 	}
 	return nil, typUnknown, pgerr.Unsupported("operator " + op)
 }
