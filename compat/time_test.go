@@ -3,6 +3,7 @@ package compat
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -53,6 +54,11 @@ func TestPgx_Time(t *testing.T) {
 
 			var s string
 			require.NoError(t, conn.QueryRow(ctx, `SELECT (opens + interval '15 hours')::text FROM slots WHERE id = 1`, mode).Scan(&s))
+			assert.Equal(t, "00:30:00.0015", s)
+
+			// A parameter added to a time is an interval, as PostgreSQL
+			// infers it, so pgx sends a time.Duration.
+			require.NoError(t, conn.QueryRow(ctx, `SELECT (opens + $1)::text FROM slots WHERE id = 1`, mode, 15*time.Hour).Scan(&s))
 			assert.Equal(t, "00:30:00.0015", s)
 		})
 	}

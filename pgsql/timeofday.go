@@ -374,12 +374,13 @@ func timeArithOp(op string, l any, lt sqlType, r any, rt sqlType) (v any, t sqlT
 	if lt.array || rt.array || lt.kind != kTime && rt.kind != kTime {
 		return nil, typUnknown, false, nil
 	}
-	// A literal beside a time.
+	// A literal beside a time: an interval after +, a time on either
+	// side of -, a number (through interval's operators) beside * and /.
 	literal := func(known sqlType, knownLeft bool) sqlType {
 		switch {
 		case known.kind == kTime && op == "+":
 			return typInterval
-		case known.kind == kTime && op == "-" && knownLeft:
+		case known.kind == kTime && op == "-":
 			return typTime
 		case known.kind == kTime:
 			return typFloat8 // time * 2: the interval's operator

@@ -123,6 +123,8 @@ func TestTimeArithOp_Results(t *testing.T) {
 		{"-", at("01:00"), typTime, at("23:00"), typTime, "-22:00:00", kInterval},
 		{"-", at("10:00"), typTime, "09:30", typUnknown, "00:30:00", kInterval},
 		{"+", at("10:00"), typTime, "1 hour", typUnknown, "11:00:00", kTime},
+		{"-", "10:00", typUnknown, at("09:00"), typTime, "01:00:00", kInterval},
+		{"+", "1 hour", typUnknown, at("09:00"), typTime, "10:00:00", kTime},
 		{"*", at("10:00"), typTime, int64(2), typInt4, "20:00:00", kInterval},
 	}
 	for _, tc := range tests {
