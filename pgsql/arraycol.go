@@ -28,7 +28,7 @@ import (
 // dimension are 0A000.
 
 // arrayElemKinds are the element kinds an array column may have.
-var arrayElemKinds = []kind{kInt2, kInt4, kInt8, kNumeric, kFloat4, kFloat8, kText, kVarchar, kBool, kUUID, kDate, kTimestamp, kTimestamptz}
+var arrayElemKinds = []kind{kInt2, kInt4, kInt8, kNumeric, kFloat4, kFloat8, kText, kVarchar, kBool, kUUID, kDate, kTimestamp, kTimestamptz, kTime}
 
 // arrayTypeOf is typeOf for an array type name: a one-dimensional array of
 // one of this slice's scalar types.

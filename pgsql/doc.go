@@ -12,7 +12,7 @@
 // real, double precision, text, varchar(n), char(n), boolean, bytea,
 // timestamp, timestamptz, date, time and time(p), interval, uuid, json, jsonb, and one-dimensional
 // arrays T[] / T ARRAY of the integer, numeric, float, text, varchar, bool,
-// uuid, date and timestamp types, stored as their text form (arraycol.go),
+// uuid, date, timestamp and time types, stored as their text form (arraycol.go),
 // with @> <@ && || and the array functions of array.go and arrayops.go; PRIMARY KEY, NOT NULL, UNIQUE, DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX; DROP TABLE / INDEX [IF
