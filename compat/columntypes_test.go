@@ -19,7 +19,7 @@ import (
 const columnTypesSchema = `CREATE TABLE coltypes (
 	id bigint PRIMARY KEY, i integer NOT NULL, s smallint, t text, v varchar(10), c char(3),
 	n numeric(8,2), nu numeric, f double precision, r real, b boolean, ba bytea,
-	d date, ts timestamp, tz timestamptz, u uuid, iv interval)`
+	d date, ts timestamp, tz timestamptz, u uuid, iv interval, tm time, tp time(3))`
 
 // describeColumns renders what database/sql's ColumnTypes say of a
 // query's columns.

@@ -28,7 +28,7 @@ import (
 // dimension are 0A000.
 
 // arrayElemKinds are the element kinds an array column may have.
-var arrayElemKinds = []kind{kInt2, kInt4, kInt8, kNumeric, kFloat4, kFloat8, kText, kVarchar, kBool, kUUID, kDate, kTimestamp, kTimestamptz}
+var arrayElemKinds = []kind{kInt2, kInt4, kInt8, kNumeric, kFloat4, kFloat8, kText, kVarchar, kBool, kUUID, kDate, kTimestamp, kTimestamptz, kTime}
 
 // arrayTypeOf is typeOf for an array type name: a one-dimensional array of
 // one of this slice's scalar types.
@@ -57,15 +57,15 @@ func arrayColumnType(t sqlType, tn ir.TypeName) error {
 // enginePrec is the precision of the engine column that stores t: none
 // for an array, whose text the engine holds.
 func (t sqlType) enginePrec() int {
-	if t.array {
-		return 0
+	if t.array || t.kind != kNumeric {
+		return 0 // a time(p)'s precision is pgsql's (timeofday.go)
 	}
 	return t.prec
 }
 
 // engineScale is enginePrec's scale.
 func (t sqlType) engineScale() int {
-	if t.array {
+	if t.array || t.kind != kNumeric {
 		return 0
 	}
 	return t.scale

@@ -58,6 +58,8 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 	switch {
 	case name == "current_schema" && n == 0:
 		return "public", typText, true, nil
+	case name == "pg_typeof" && n == 1:
+		return pgTypeof(types[0]), typText, true, nil // bitwise.go
 	case (name == "current_database" || name == "current_catalog") && n == 0:
 		v, t, _ := ev.catalogValueFunc("current_catalog")
 		return v, t, true, nil
@@ -409,6 +411,9 @@ func formatType(oid, mod int64) string {
 				t.prec, t.scale = int((mod-4)>>16), int((mod-4)&0xffff)
 			}
 		}
+		if k == kTime && mod >= 0 && mod <= 6 {
+			t.prec = int(mod) + 1
+		}
 		return formatTypeName(t, true)
 	}
 	if oid == 0 {
@@ -453,6 +458,8 @@ func formatTypeName(t sqlType, mods bool) string {
 			name += "(" + strconv.Itoa(t.length) + ")"
 		case t.kind == kNumeric && t.prec > 0:
 			name += "(" + strconv.Itoa(t.prec) + "," + strconv.Itoa(t.scale) + ")"
+		case t.kind == kTime && t.prec > 0:
+			name = "time(" + strconv.Itoa(t.prec-1) + ") without time zone"
 		}
 	}
 	return name

@@ -76,6 +76,8 @@ func sqlDataType(t sqlType) string {
 		return "timestamp without time zone"
 	case kTimestamptz:
 		return "timestamp with time zone"
+	case kTime:
+		return "time without time zone"
 	case kEnum:
 		return "USER-DEFINED"
 	}
@@ -141,6 +143,11 @@ func isColumns(c *catalogSnapshot) []map[string]any {
 				m["datetime_precision"] = int64(6)
 			case typ.kind == kDate:
 				m["datetime_precision"] = int64(0)
+			case typ.kind == kTime:
+				m["datetime_precision"] = int64(6)
+				if typ.prec > 0 {
+					m["datetime_precision"] = int64(typ.prec - 1)
+				}
 			}
 			out = append(out, m)
 		}

@@ -30,7 +30,7 @@ func volatile(e ir.Expr) bool {
 	ir.Inspect(e, func(x ir.Expr) bool {
 		switch x := x.(type) {
 		case *ir.ValueFunc:
-			found = found || x.Name == "current_timestamp" || x.Name == "localtimestamp" || x.Name == "current_date"
+			found = found || x.Name == "current_timestamp" || x.Name == "localtimestamp" || x.Name == "current_date" || x.Name == "localtime"
 		case *ir.Func:
 			found = found || (clockFuncs[x.Name] || x.Name == "gen_random_uuid" || sequenceFuncs[x.Name]) && (x.Schema == "" || x.Schema == "pg_catalog") ||
 				extensionFuncs[x.Name] != "" && (x.Schema == "" || x.Schema == "public") // extension.go
@@ -71,6 +71,8 @@ func (ev *evaluator) valueFunc(e *ir.ValueFunc) (any, sqlType, error) {
 		t = sqlType{kind: kTimestamp}
 	case "current_date":
 		t = sqlType{kind: kDate}
+	case "localtime":
+		t = typTime
 	default:
 		if v, t, ok := ev.catalogValueFunc(e.Name); ok {
 			return v, t, nil
@@ -84,6 +86,13 @@ func (ev *evaluator) valueFunc(e *ir.ValueFunc) (any, sqlType, error) {
 	switch {
 	case t.kind == kDate:
 		return time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC), t, nil
+	case t.kind == kTime:
+		// The time of the transaction's start; localtime(p) rounds as time(p) does.
+		p := sqlType{kind: kTime}
+		if e.Precision >= 0 {
+			p.prec = min(e.Precision, 6) + 1
+		}
+		return roundTime(timeOfTimestamp(at.Truncate(time.Microsecond)), p), t, nil
 	case e.Precision >= 0 && e.Precision < 6:
 		// PostgreSQL rounds to the precision asked for, half away from zero.
 		unit := time.Duration(1)

@@ -49,6 +49,8 @@ func typeLabel(t sqlType) string {
 		return "timestamp without time zone"
 	case kTimestamptz:
 		return "timestamp with time zone"
+	case kTime:
+		return "time without time zone"
 	}
 	return t.String()
 }
@@ -68,6 +70,10 @@ func (ev *evaluator) dateFunc(name string, vals []any, types []sqlType) (v any, 
 	case "extract", "date_part":
 		v, t, err = datePart(name, vals, types)
 	case "date_trunc":
+		if len(vals) == 2 && types[1].kind == kTime && !types[1].array {
+			// date_trunc(text, interval) through time's implicit cast (timeofday.go).
+			vals, types = []any{vals[0], timeAsInterval(vals[1])}, []sqlType{types[0], typInterval}
+		}
 		v, t, err = dateTrunc(vals, types)
 	case "age":
 		v, t, err = ev.age(vals, types)
@@ -76,7 +82,15 @@ func (ev *evaluator) dateFunc(name string, vals []any, types []sqlType) (v any, 
 	case "make_interval":
 		v, t, err = makeInterval(vals, types)
 	case "to_timestamp":
+		if len(vals) == 2 {
+			v, t, err = toTimestampText(name, vals, types) // tofmt.go
+			break
+		}
 		v, t, err = toTimestamp(vals, types)
+	case "date_bin":
+		v, t, err = dateBin(vals, types) // datebin.go
+	case "to_date":
+		v, t, err = toTimestampText(name, vals, types) // tofmt.go
 	case "justify_days", "justify_hours", "justify_interval":
 		v, t, err = justify(name, vals, types)
 	case "timezone":
@@ -125,7 +139,7 @@ func datePart(name string, vals []any, types []sqlType) (any, sqlType, error) {
 	switch {
 	case src.kind == kUnknown:
 		return nil, out, notUnique(name, types)
-	case !isDateTime(src) || src.array:
+	case (!isDateTime(src) && src.kind != kTime) || src.array:
 		return nil, out, noFunction(name, types)
 	}
 	if vals[0] == nil || vals[1] == nil {
@@ -143,6 +157,8 @@ func datePart(name string, vals []any, types []sqlType) (any, sqlType, error) {
 		p, err = intervalPart(field, iv)
 	case src.kind == kDate && name == "extract":
 		p, err = datePartOf(field, vals[1].(time.Time))
+	case src.kind == kTime:
+		p, err = timePart(field, vals[1].(int64)) // timeofday.go
 	default:
 		st := src
 		if st.kind == kDate {
@@ -810,9 +826,6 @@ func makeInterval(vals []any, types []sqlType) (any, sqlType, error) {
 
 // toTimestamp is to_timestamp(seconds since 1970-01-01 UTC).
 func toTimestamp(vals []any, types []sqlType) (any, sqlType, error) {
-	if len(vals) == 2 {
-		return nil, typTimestamptz, pgerr.Unsupported("to_timestamp(text, text)")
-	}
 	if len(vals) != 1 {
 		return nil, typTimestamptz, noFunction("to_timestamp", types)
 	}

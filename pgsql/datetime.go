@@ -323,6 +323,13 @@ func negateInterval(v any) (any, error) {
 func paramBeside(op string, other sqlType, otherLeft bool) sqlType {
 	switch op {
 	case "+", "-", "*", "/":
+		if !other.array && other.kind == kTime && (op == "+" || op == "-") {
+			// As timeArithOp types a literal there (timeofday.go).
+			if op == "+" {
+				return typInterval
+			}
+			return typTime
+		}
 		if !other.array && isDateTime(other) {
 			t, err := unknownOperand(op, other, otherLeft)
 			if err != nil {

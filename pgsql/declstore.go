@@ -605,6 +605,8 @@ func decodeType(text string) (sqlType, error) {
 		t.length = mods[0]
 	case len(mods) == 2 && t.kind == kNumeric:
 		t.prec, t.scale = mods[0], mods[1]
+	case len(mods) == 1 && t.kind == kTime && mods[0] <= 6:
+		t.prec = mods[0] + 1
 	case len(mods) > 0:
 		return sqlType{}, fmt.Errorf("bad type %q", text)
 	}

@@ -153,6 +153,22 @@ END $$`, "CREATE FUNCTION"},
 			},
 		},
 		{
+			name: "time columns",
+			before: [][2]string{
+				{`CREATE TABLE slots (id integer PRIMARY KEY, opens time NOT NULL, closes time(2))`, "CREATE TABLE"},
+				{`INSERT INTO slots VALUES (1, '09:30', '17:45:00.555')`, "INSERT 0 1"},
+			},
+			after: [][2]string{
+				{`INSERT INTO slots VALUES (2, '25:00', NULL)`, "ERROR 22008"},
+				{`INSERT INTO slots VALUES (2, '24:00', '10:00:00.125')`, "INSERT 0 1"},
+			},
+			queries: []query{
+				{`SELECT id, opens, closes FROM slots ORDER BY opens`, [][]string{{"1", "09:30:00", "17:45:00.56"}, {"2", "24:00:00", "10:00:00.13"}}},
+				{`SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'slots'::regclass AND attnum > 1 ORDER BY attnum`,
+					[][]string{{"time without time zone"}, {"time(2) without time zone"}}},
+			},
+		},
+		{
 			name: "view",
 			before: [][2]string{
 				{`CREATE TABLE items (id integer PRIMARY KEY, name text, qty integer)`, "CREATE TABLE"},

@@ -10,9 +10,9 @@
 //
 // CREATE TABLE (smallint, integer, bigint, serial, bigserial, numeric(p,s),
 // real, double precision, text, varchar(n), char(n), boolean, bytea,
-// timestamp, timestamptz, date, interval, uuid, json, jsonb, and one-dimensional
+// timestamp, timestamptz, date, time and time(p), interval, uuid, json, jsonb, and one-dimensional
 // arrays T[] / T ARRAY of the integer, numeric, float, text, varchar, bool,
-// uuid, date and timestamp types, stored as their text form (arraycol.go),
+// uuid, date, timestamp and time types, stored as their text form (arraycol.go),
 // with @> <@ && || and the array functions of array.go and arrayops.go; PRIMARY KEY, NOT NULL, UNIQUE (both with INCLUDE and WITH), DEFAULT (constant, or reading the clock),
 // CHECK, REFERENCES / FOREIGN KEY with every ON DELETE / ON UPDATE action,
 // MATCH FULL and DEFERRABLE); CREATE [UNIQUE] INDEX [IF NOT EXISTS] over
@@ -58,7 +58,10 @@
 // BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
 // substr, trim, replace, concat and concat_ws; the double precision math
 // functions (sqrt, exp, ln, log, power, the trigonometric ones, pi,
-// random; their numeric variants 0A000), sign and div (mathfuncs.go);
+// random), sign and div (mathfuncs.go), and the numeric sqrt, exp, ln,
+// log, log10, log(b, x) and power with PostgreSQL's result scales
+// (numericmath.go); the operator ^ and the bitwise operators & | # ~ <<
+// >> on smallint, integer and bigint, and pg_typeof (bitwise.go);
 // format (%s, %I, %L, positions, widths), string_to_array, to_hex,
 // quote_ident, quote_literal, quote_nullable,
 // encode and decode (hex, base64, escape out), num_nulls and num_nonnulls
@@ -83,8 +86,10 @@
 // integer, timestamp - timestamp, interval * number, ...), extract
 // (numeric) and date_part (double precision) of every field, date_trunc
 // (with a time zone), age, make_date, make_timestamp[tz], make_interval
-// (also with named arguments), to_timestamp(seconds), justify_hours,
-// justify_days, justify_interval, AT TIME ZONE and to_char of a date, time
+// (also with named arguments), to_timestamp(seconds), to_timestamp and
+// to_date of a text by a template (tofmt.go), date_bin, justify_hours,
+// justify_days, justify_interval, generate_series over dates and
+// timestamps with an interval step (srf.go), AT TIME ZONE and to_char of a date, time
 // or interval by its template patterns (see datetime.go, datefuncs.go,
 // interval.go and tochar.go) and of an integer or numeric (tochar_number.go); gen_random_uuid(), from a per-database stream
 // SeedRandom can fix; json and jsonb with their operators (-> ->> #> #>>,
@@ -152,8 +157,9 @@
 // than PL/pgSQL trigger functions, the PL/pgSQL constructs Triggers
 // does not list, FOR EACH STATEMENT, INSTEAD OF, TRUNCATE and constraint
 // triggers and trigger arguments,
-// to_char of a floating-point value or with EEEE, RN or V, other date and time functions (date_bin, ...) and types (time,
-// timetz), infinite or BC dates and timestamps, arrays of an enum type,
+// to_char of a floating-point value or with EEEE, RN or V, other date and time functions (timeofday, ...), template
+// patterns to_timestamp does not read (ISO weeks, Julian days, TZH, FX,
+// ...), and types (timetz, so current_time), infinite or BC dates and timestamps, arrays of an enum type,
 // DROP TYPE … CASCADE of a type a column uses, ALTER TYPE … RENAME VALUE
 // of a type a table column uses (rows hold the label), ALTER COLUMN TYPE
 // to an enum type, ALTER TYPE … RENAME TO of a type a CHECK, DEFAULT or
@@ -313,6 +319,13 @@
 // which reads back to the same fields; because the engine would order
 // and compare that text, not the intervals, an interval column cannot be
 // in a key or an index (0A000).
+//
+// A time (without time zone) is microseconds past midnight, 00:00:00
+// to 24:00:00, stored in the engine as an Int column (the Go API reads
+// the number), so its order is the engine's and a time column may be in
+// a key or an index. Its input forms, operators (time ± interval
+// wrapping around midnight, time - time, date + time) and implicit cast
+// to interval are PostgreSQL's; see timeofday.go.
 //
 // # Caveats
 //

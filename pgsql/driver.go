@@ -414,6 +414,11 @@ func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool)
 		return int64(m >> 16 & 0xffff), int64(m & 0xffff), true
 	case OIDTimestamp, OIDTimestamptz, OIDInterval:
 		return 0, 6, true
+	case OIDTime:
+		if m := c.TypeModifier(); m >= 0 {
+			return 0, int64(m), true
+		}
+		return 0, 6, true
 	}
 	return 0, 0, false
 }
@@ -474,6 +479,10 @@ func (r *rows) Next(dest []driver.Value) error {
 		switch v.(type) {
 		case *apd.Decimal, Interval, jsonbText, []any, enumValue:
 			v, _ = r.res.Columns[i].Format(v)
+		case int64:
+			if r.res.Columns[i].OID() == OIDTime {
+				v, _ = r.res.Columns[i].Format(v) // a time arrives as its text
+			}
 		}
 		dest[i] = v
 	}

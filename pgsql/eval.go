@@ -532,9 +532,16 @@ func (ev *evaluator) unary(u *ir.Unary) (any, sqlType, error) {
 	if err != nil {
 		return nil, t, err
 	}
+	if t.kind == kTime && u.Op == "-" {
+		// The implicit cast to interval (timeofday.go).
+		v, t = timeAsInterval(v), typInterval
+	}
 	if t.kind == kInterval && u.Op == "-" {
 		v, err := negateInterval(v)
 		return v, t, err
+	}
+	if u.Op == "~" {
+		return bitwiseNot(v, t) // bitwise.go
 	}
 	if t.kind == kUnknown && v != nil {
 		if v, err = parseText(typNumeric, v.(string)); err != nil {
@@ -919,6 +926,10 @@ func binary(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, erro
 		return concat(l, lt, r, rt)
 	case "~", "~*", "!~", "!~*":
 		return regexOp(op, l, lt, r, rt)
+	case "&", "|", "#", "<<", ">>":
+		return bitwiseOp(op, l, lt, r, rt) // bitwise.go
+	case "^":
+		return powerOp(l, lt, r, rt) // bitwise.go
 	}
 	return nil, typUnknown, pgerr.Unsupported("operator " + op)
 }
@@ -1036,6 +1047,9 @@ func compareValues(a, b any) int {
 }
 
 func arith(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	if v, t, ok, err := timeArithOp(op, l, lt, r, rt); ok { // timeofday.go
+		return v, t, err
+	}
 	if v, t, ok, err := timeArith(op, l, lt, r, rt); ok {
 		return v, t, err
 	}
@@ -1278,6 +1292,9 @@ func cast(v any, from, to sqlType, explicit bool) (any, error) {
 		if v, ok, err := enumCast(v, from, to); ok { // enum.go
 			return v, err
 		}
+	}
+	if v, ok, err := castTime(v, from, to, explicit); ok { // timeofday.go
+		return v, err
 	}
 	var err error
 	switch {

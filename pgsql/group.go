@@ -492,6 +492,14 @@ func fold(name string, t sqlType, vals, delims []any) (any, sqlType, error) {
 	case "count":
 		return int64(len(vals)), typInt8, nil
 	case "sum", "avg":
+		if t.kind == kTime {
+			// time's implicit cast to interval (timeofday.go).
+			ivs := make([]any, len(vals))
+			for i, v := range vals {
+				ivs[i] = timeAsInterval(v)
+			}
+			vals, t = ivs, typInterval
+		}
 		if t.kind == kInterval {
 			return foldIntervals(name, vals)
 		}

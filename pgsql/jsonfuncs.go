@@ -54,6 +54,9 @@ func appendToJSON(b []byte, v any, t sqlType) []byte {
 	}
 	switch x := v.(type) {
 	case int64:
+		if t.kind == kTime {
+			return appendJSONString(b, formatTime(x))
+		}
 		return strconv.AppendInt(b, x, 10)
 	case float64:
 		s := textOf(x, t)

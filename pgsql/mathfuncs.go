@@ -14,11 +14,11 @@ import (
 // degrees, radians, the trigonometric functions and sign, with
 // PostgreSQL's errors. An integer argument is read as double precision,
 // the preferred numeric type, as PostgreSQL resolves it; a numeric one
-// would take PostgreSQL's numeric variant, whose result scale rules
-// reldb does not have: 0A000 (but for sign, whose numeric result is
-// exact, and div, which is numeric only; log(b, x), numeric only, is
-// 0A000). cbrt is left out: glibc's, which PostgreSQL calls, and Go's
-// differ in the last digit.
+// takes PostgreSQL's numeric variant: sqrt, exp, ln, log, log10, power
+// and log(b, x), numeric only, in numericmath.go; sign, whose numeric
+// result is exact; div, numeric only; the others (degrees, sin, ...)
+// have no numeric variant and read a numeric as double precision. cbrt is left out:
+// glibc's, which PostgreSQL calls, and Go's differ in the last digit.
 
 // mathFloatFuncs are the functions of double precision arguments, by
 // name, with their argument count.
@@ -37,6 +37,24 @@ func isMathFunc(name string) bool {
 // mathFunc computes a math function over evaluated arguments; ok is false
 // for arguments it does not take (42883 then).
 func mathFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok bool, err error) {
+	switch name {
+	case "sqrt", "exp", "ln", "log10", "log", "power", "pow":
+		n, known := mathFloatFuncs[name]
+		if name == "log" {
+			n, known = len(vals), len(vals) == 1 || len(vals) == 2
+		}
+		if !known || len(vals) != n {
+			return nil, typFloat8, false, nil
+		}
+		for _, t := range types {
+			if !isNumber(t) && t.kind != kUnknown || t.array {
+				return nil, typFloat8, false, nil
+			}
+		}
+		if v, ok, err := numericMathFunc(name, vals, types); ok { // numericmath.go
+			return v, typNumeric, true, err
+		}
+	}
 	switch name {
 	case "pi":
 		if len(vals) != 0 {
@@ -80,11 +98,8 @@ func mathFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok bo
 		}
 		return q, typNumeric, true, nil
 	case "log":
-		if len(vals) == 2 {
-			// log(b, x) is numeric only in PostgreSQL.
-			return nil, typNumeric, true, pgerr.Unsupported("function log(numeric, numeric)")
-		}
 		if len(vals) != 1 {
+			// log(b, x) is numeric only in PostgreSQL (numericmath.go).
 			return nil, typFloat8, false, nil
 		}
 		name = "log10"
@@ -94,11 +109,12 @@ func mathFunc(name string, vals []any, types []sqlType) (v any, t sqlType, ok bo
 			return nil, typFloat8, false, nil
 		}
 	}
+	// A numeric argument here is read as double precision, as
+	// PostgreSQL's implicit cast reads it: beside a double precision one,
+	// or for a function without a numeric variant (degrees, sin, ...).
 	xs := make([]float64, len(vals))
 	for i := range vals {
 		switch {
-		case types[i].kind == kNumeric:
-			return nil, typNumeric, true, pgerr.Unsupported("function " + name + "(numeric)")
 		case !isNumber(types[i]) && types[i].kind != kUnknown:
 			return nil, typFloat8, false, nil
 		}

@@ -24,6 +24,7 @@ const (
 	OIDBpchar      uint32 = 1042
 	OIDVarchar     uint32 = 1043
 	OIDDate        uint32 = 1082
+	OIDTime        uint32 = 1083
 	OIDTimestamp   uint32 = 1114
 	OIDTimestamptz uint32 = 1184
 	OIDInterval    uint32 = 1186
@@ -39,7 +40,7 @@ var kindOIDs = [...]uint32{
 	kUnknown: OIDText, kInt2: OIDInt2, kInt4: OIDInt4, kInt8: OIDInt8, kNumeric: OIDNumeric,
 	kFloat4: OIDFloat4, kFloat8: OIDFloat8, kText: OIDText, kVarchar: OIDVarchar, kBpchar: OIDBpchar,
 	kBool: OIDBool, kBytea: OIDBytea, kTimestamp: OIDTimestamp, kTimestamptz: OIDTimestamptz, kDate: OIDDate,
-	kUUID: OIDUUID, kInterval: OIDInterval, kJSON: OIDJSON, kJSONB: OIDJSONB,
+	kUUID: OIDUUID, kInterval: OIDInterval, kJSON: OIDJSON, kJSONB: OIDJSONB, kEnum: 0, kTime: OIDTime,
 }
 
 // arrayOIDs maps each kind onto the OID of its one-dimensional array type
@@ -48,12 +49,12 @@ var arrayOIDs = [...]uint32{
 	kUnknown: 1009, kInt2: 1005, kInt4: 1007, kInt8: 1016, kNumeric: 1231,
 	kFloat4: 1021, kFloat8: 1022, kText: 1009, kVarchar: 1015, kBpchar: 1014,
 	kBool: 1000, kBytea: 1001, kTimestamp: 1115, kTimestamptz: 1185, kDate: 1182,
-	kUUID: 2951, kInterval: 1187, kJSON: 199, kJSONB: 3807,
+	kUUID: 2951, kInterval: 1187, kJSON: 199, kJSONB: 3807, kEnum: 0, kTime: 1183,
 }
 
 // oidOf returns the OID of t, an array type's for an array.
 func oidOf(t sqlType) uint32 {
-	if t.array && int(t.kind) < len(arrayOIDs) {
+	if t.array && int(t.kind) < len(arrayOIDs) && arrayOIDs[t.kind] != 0 {
 		return arrayOIDs[t.kind]
 	}
 	if t.array {
@@ -76,7 +77,7 @@ func typeOfOID(oid uint32) (sqlType, bool) {
 		return sqlType{kind: k}, true
 	}
 	for k, o := range arrayOIDs {
-		if o == oid && kind(k) != kUnknown {
+		if o == oid && o != 0 && kind(k) != kUnknown {
 			return sqlType{kind: kind(k), array: true}, true
 		}
 	}
@@ -97,7 +98,7 @@ func ArrayElemOID(oid uint32) (uint32, bool) {
 // this slice.
 func kindOf(oid uint32) (kind, bool) {
 	for k, o := range kindOIDs {
-		if o == oid && kind(k) != kUnknown {
+		if o == oid && o != 0 && kind(k) != kUnknown {
 			return kind(k), true
 		}
 	}
@@ -121,7 +122,7 @@ func (c Column) TypeSize() int16 {
 		return 2
 	case kInt4, kFloat4, kDate, kEnum: // an enum's oid, in PostgreSQL
 		return 4
-	case kInt8, kFloat8, kTimestamp, kTimestamptz:
+	case kInt8, kFloat8, kTimestamp, kTimestamptz, kTime:
 		return 8
 	case kUUID, kInterval:
 		return 16
@@ -138,6 +139,8 @@ func (c Column) TypeModifier() int32 {
 		return int32(c.typ.length) + 4
 	case c.typ.kind == kNumeric && c.typ.prec > 0:
 		return int32(c.typ.prec<<16|c.typ.scale) + 4
+	case c.typ.kind == kTime && c.typ.prec > 0:
+		return int32(c.typ.prec - 1) // time(p) sends p
 	}
 	return -1
 }
@@ -146,7 +149,7 @@ func (c Column) TypeModifier() int32 {
 // type oid, as the Go value Exec takes: a string for text types and for an
 // unknown type (0 or 705: the statement's context types it), else the
 // type's value (int64 for the integers, float64, *apd.Decimal, bool,
-// []byte, time.Time, Interval). A malformed value is 22P02 (22007 for a
+// []byte, time.Time, Interval; a time as its text). A malformed value is 22P02 (22007 for a
 // date, timestamp or interval) and an out-of-range one 22003, as
 // PostgreSQL's input functions report them; a type outside this slice is
 // 0A000.
@@ -195,6 +198,11 @@ func ParseParam(oid uint32, s string) (any, error) {
 		if err := checkInt(sqlType{kind: k}, v.(int64)); err != nil {
 			return nil, err
 		}
+	}
+	if k == kTime {
+		// Checked, and passed on as its canonical text, which the
+		// statement's context types: an int64 argument is a number.
+		return formatTime(v.(int64)), nil
 	}
 	return v, nil
 }

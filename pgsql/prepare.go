@@ -74,6 +74,10 @@ func typed(v any, t sqlType) (typedArg, bool) {
 	case time.Time:
 		ok = timeKind(t)
 		v = x.UTC().Round(time.Microsecond)
+		if t.kind == kTime {
+			// A time.Time for a time parameter is its wall clock, as pgx sends it.
+			ok, v = true, int64(x.Hour())*usPerHour+int64(x.Minute())*usPerMin+int64(x.Second())*usPerSec+int64(x.Nanosecond()/1000)
+		}
 	case Interval:
 		ok = t.kind == kInterval
 	case jsonbText:

@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"strings"
+	"time"
 
 	"github.com/reldb/reldb/pgsql/internal/ir"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
@@ -9,7 +10,7 @@ import (
 
 // Functions in FROM, as PostgreSQL reads them. A set-returning function
 // gives the item its rows: generate_series(start, stop [, step]) over
-// integers, unnest(array), and pg_partition_ancestors(regclass), which
+// integers and over timestamps with an interval step, unnest(array), and pg_partition_ancestors(regclass), which
 // has no rows here since reldb has no partitions (PostgreSQL returns none
 // for a relation that is not a partition or partitioned). Any other
 // function is read as one row holding its value. The item has one column,
@@ -141,10 +142,13 @@ const maxSeries = 10_000_000
 
 // generateSeries is generate_series(start, stop [, step]) over integers:
 // int4 when every argument is, else int8; no rows when an argument is
-// NULL; 22023 for a zero step.
+// NULL; 22023 for a zero step. Over timestamps, see generateTimeSeries.
 func generateSeries(args []any, types []sqlType) ([]any, sqlType, error) {
 	if len(args) != 2 && len(args) != 3 {
 		return nil, typInt8, pgerr.New(pgerr.UndefinedFunction, "function generate_series with %d arguments does not exist", len(args))
+	}
+	if timeSeries(types) {
+		return generateTimeSeries(args, types)
 	}
 	t := typInt4
 	for i, at := range types {
@@ -226,4 +230,82 @@ func srfQuery(st *ir.Select) (*ir.Select, bool) {
 	out.From = []ir.FromItem{&ir.FuncRef{Func: f, Alias: &ir.Alias{Name: f.Name, Columns: []string{name}}}}
 	out.Targets = []ir.Target{{Expr: &ir.ColumnRef{Table: f.Name, Column: name}, Alias: st.Targets[0].Alias}}
 	return &out, true
+}
+
+// timeSeries reports whether generate_series's arguments choose its
+// timestamp form: one of them is a date, a timestamp or an interval.
+func timeSeries(types []sqlType) bool {
+	for _, t := range types {
+		if !t.array && (timeKind(t) || t.kind == kInterval) {
+			return true
+		}
+	}
+	return false
+}
+
+// generateTimeSeries is generate_series(start, stop, step interval) over
+// timestamps, as PostgreSQL resolves it: timestamp when a bound is a
+// timestamp and none a timestamptz (a date beside a timestamp is read as
+// one), else timestamptz (dates alone, untyped literals). Each value is
+// the previous one plus step, with timestamp + interval's month-end
+// clamping; the series runs up to stop for a step above zero, down to it
+// for one below (intervals compared as PostgreSQL compares them), and a
+// step equal to zero is 22023. No rows when an argument is NULL.
+func generateTimeSeries(args []any, types []sqlType) ([]any, sqlType, error) {
+	t := typTimestamptz
+	if len(args) != 3 {
+		return nil, t, noFunction("generate_series", types)
+	}
+	hasTS, hasTZ := false, false
+	for _, at := range types[:2] {
+		switch {
+		case at.kind == kTimestamp:
+			hasTS = true
+		case at.kind == kTimestamptz:
+			hasTZ = true
+		case at.kind == kDate, at.kind == kUnknown:
+		default:
+			return nil, t, noFunction("generate_series", types)
+		}
+	}
+	if st := types[2]; st.array || st.kind != kInterval && st.kind != kUnknown {
+		return nil, t, noFunction("generate_series", types)
+	}
+	if hasTS && !hasTZ {
+		t = sqlType{kind: kTimestamp}
+	}
+	vals := make([]any, 3)
+	for i, v := range args {
+		if v == nil {
+			return nil, t, nil
+		}
+		to := t
+		if i == 2 {
+			to = typInterval
+		}
+		var err error
+		if vals[i], err = cast(v, types[i], to, false /* explicit */); err != nil {
+			return nil, t, err
+		}
+	}
+	start, stop := vals[0].(time.Time), vals[1].(time.Time)
+	step, err := asInterval(vals[2])
+	if err != nil {
+		return nil, t, err
+	}
+	sign := compareIntervals(step, Interval{})
+	if sign == 0 {
+		return nil, t, pgerr.New("22023", "step size cannot equal zero")
+	}
+	var out []any
+	for x := start; sign > 0 && !x.After(stop) || sign < 0 && !x.Before(stop); {
+		if len(out) == maxSeries {
+			return nil, t, pgerr.New("54000", "generate_series would return more than %d rows", maxSeries)
+		}
+		out = append(out, x)
+		if x, err = addInterval(x, step); err != nil {
+			return nil, t, err
+		}
+	}
+	return out, t, nil
 }

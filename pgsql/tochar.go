@@ -357,6 +357,11 @@ func toChar(vals []any, types []sqlType) (any, sqlType, error) {
 		return nil, typText, noFunction("to_char", types)
 	}
 	src := types[0]
+	if src.kind == kTime && !src.array {
+		// to_char(interval) through time's implicit cast (timeofday.go).
+		vals = []any{timeAsInterval(vals[0]), vals[1]}
+		src = typInterval
+	}
 	switch {
 	case src.kind == kUnknown:
 		return nil, typText, notUnique("to_char", types)

@@ -41,6 +41,7 @@ const (
 	kJSON                    // json, stored as its input text (json.go)
 	kJSONB                   // jsonb, stored as its normalized output text (json.go)
 	kEnum                    // an enum type, stored as its label (enum.go)
+	kTime                    // time without time zone, microseconds past midnight (timeofday.go)
 )
 
 // sqlType is a column's or an expression's SQL type: the kind and its
@@ -63,7 +64,7 @@ type sqlType struct {
 // and prec: length holds the field mask as the grammar gives it, prec the
 // seconds precision plus one; 0 means none.
 
-var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid", "interval", "json", "jsonb", "enum"}
+var kindNames = [...]string{"unknown", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "bool", "bytea", "timestamp", "timestamptz", "date", "uuid", "interval", "json", "jsonb", "enum", "time"}
 
 // String returns PostgreSQL's internal type name with its modifiers, as
 // pg_catalog's format_type would name it briefly (int4, varchar(20)).
@@ -76,6 +77,8 @@ func (t sqlType) String() string {
 		return fmt.Sprintf("%s(%d)", name, t.length)
 	case t.kind == kNumeric && t.prec > 0:
 		return fmt.Sprintf("numeric(%d,%d)", t.prec, t.scale)
+	case t.kind == kTime && t.prec > 0:
+		return fmt.Sprintf("time(%d)", t.prec-1)
 	}
 	return name
 }
@@ -145,6 +148,8 @@ func typeOf(tn ir.TypeName) (sqlType, error) {
 		return sqlType{kind: kTimestamptz}, nil
 	case "date":
 		return sqlType{kind: kDate}, nil
+	case "time":
+		return timeType(tn.Mods) // timeofday.go
 	case "uuid":
 		return typUUID, nil
 	case "interval":
@@ -163,7 +168,7 @@ func (t sqlType) engineType() engine.Type {
 		return engine.Text // its text form (arraycol.go)
 	}
 	switch t.kind {
-	case kInt2, kInt4, kInt8:
+	case kInt2, kInt4, kInt8, kTime:
 		return engine.Int
 	case kNumeric:
 		return engine.Decimal
@@ -227,9 +232,9 @@ func checkInt(t sqlType, v int64) error {
 
 func invalidInput(t sqlType, s string) *pgerr.Error {
 	name := map[kind]string{kInt2: "smallint", kInt4: "integer", kInt8: "bigint", kNumeric: "numeric", kFloat4: "real",
-		kFloat8: "double precision", kBool: "boolean", kBytea: "bytea", kTimestamp: "timestamp", kTimestamptz: "timestamp with time zone", kDate: "date", kUUID: "uuid", kInterval: "interval", kJSON: "json", kJSONB: "jsonb"}[t.kind]
+		kFloat8: "double precision", kBool: "boolean", kBytea: "bytea", kTimestamp: "timestamp", kTimestamptz: "timestamp with time zone", kDate: "date", kUUID: "uuid", kInterval: "interval", kJSON: "json", kJSONB: "jsonb", kTime: "time"}[t.kind]
 	code := pgerr.InvalidTextRepresentation
-	if timeKind(t) || t.kind == kInterval {
+	if timeKind(t) || t.kind == kInterval || t.kind == kTime {
 		code = "22007" // invalid_datetime_format
 	}
 	return pgerr.New(code, "invalid input syntax for type %s: %q", name, s)
@@ -304,6 +309,12 @@ func parseText(t sqlType, s string) (any, error) {
 		return parseJSONText(t, s)
 	case kEnum:
 		return parseEnum(t, s)
+	case kTime:
+		us, err := parseTimeOfDay(s)
+		if err != nil {
+			return nil, err
+		}
+		return roundTime(us, t), nil
 	case kDate:
 		v, err := parseTime(sqlType{kind: kTimestamp}, trimmed)
 		if err != nil {
@@ -406,6 +417,8 @@ func fit(t sqlType, v any) (any, error) {
 			return nil, err
 		}
 		return fitInterval(iv, t), nil
+	case kTime:
+		return roundTime(v.(int64), t), nil
 	}
 	return v, nil
 }
@@ -420,6 +433,9 @@ func (c Column) Format(v any) (text string, null bool) {
 	}
 	switch x := v.(type) {
 	case int64:
+		if c.typ.kind == kTime && !c.typ.array {
+			return formatTime(x), false
+		}
 		return strconv.FormatInt(x, 10), false
 	case float64:
 		if c.typ.kind == kFloat4 {

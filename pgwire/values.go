@@ -139,6 +139,16 @@ func decodeBinary(oid uint32, b []byte) (any, error) {
 		return time.Unix(pgEpoch.Unix()+int64(days)*86400, 0).UTC(), nil
 	case pgsql.OIDNumeric:
 		return decodeNumeric(b)
+	case pgsql.OIDTime:
+		// Microseconds past midnight, passed on as the time's text.
+		if err := need(8); err != nil {
+			return nil, err
+		}
+		us := int64(binary.BigEndian.Uint64(b))
+		if us < 0 || us > 86_400_000_000 {
+			return nil, fmt.Errorf("time out of range")
+		}
+		return pgsql.ParseParam(oid, fmt.Sprintf("%02d:%02d:%02d.%06d", us/3_600_000_000, us/60_000_000%60, us/1_000_000%60, us%1_000_000))
 	case pgsql.OIDInterval:
 		if err := need(16); err != nil {
 			return nil, err
@@ -279,6 +289,8 @@ func appendBinary(dst []byte, oid uint32, v any) ([]byte, error) {
 		}
 	case int64:
 		switch oid {
+		case pgsql.OIDTime:
+			return binary.BigEndian.AppendUint64(dst, uint64(x)), nil // microseconds past midnight
 		case pgsql.OIDInt2:
 			return binary.BigEndian.AppendUint16(dst, uint16(int16(x))), nil
 		case pgsql.OIDInt4:

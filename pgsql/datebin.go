@@ -1,0 +1,89 @@
+package pgsql
+
+import (
+	"math"
+	"time"
+
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// dateBin is date_bin(stride, source, origin): source moved down to the
+// start of its bin, the bins being stride long and aligned on origin
+// (bins before origin too). Its type is resolved as generate_series's
+// over timestamps (srf.go): timestamp when a timestamp is given and no
+// timestamptz, else timestamptz. A stride with months is 0A000 and one
+// not above zero 22008, as in PostgreSQL; NULL gives NULL.
+func dateBin(vals []any, types []sqlType) (any, sqlType, error) {
+	t := typTimestamptz
+	if len(vals) != 3 {
+		return nil, t, noFunction("date_bin", types)
+	}
+	if st := types[0]; st.array || st.kind != kInterval && st.kind != kUnknown {
+		return nil, t, noFunction("date_bin", types)
+	}
+	hasTS, hasTZ := false, false
+	for _, at := range types[1:] {
+		switch {
+		case at.array:
+			return nil, t, noFunction("date_bin", types)
+		case at.kind == kTimestamp:
+			hasTS = true
+		case at.kind == kTimestamptz:
+			hasTZ = true
+		case at.kind == kDate, at.kind == kUnknown:
+		default:
+			return nil, t, noFunction("date_bin", types)
+		}
+	}
+	if hasTS && !hasTZ {
+		t = sqlType{kind: kTimestamp}
+	}
+	args := make([]any, 3)
+	for i, v := range vals {
+		if v == nil {
+			return nil, t, nil
+		}
+		to := t
+		if i == 0 {
+			to = typInterval
+		}
+		var err error
+		if args[i], err = cast(v, types[i], to, false /* explicit */); err != nil {
+			return nil, t, err
+		}
+	}
+	stride, err := asInterval(args[0])
+	if err != nil {
+		return nil, t, err
+	}
+	if stride.Months != 0 {
+		return nil, t, pgerr.New(pgerr.FeatureNotSupported, "timestamps cannot be binned into intervals containing months or years")
+	}
+	days := int64(stride.Days)
+	if days > math.MaxInt64/usPerDay || days < math.MinInt64/usPerDay {
+		return nil, t, intervalOutOfRange()
+	}
+	step := days*usPerDay + stride.Micros
+	if days > 0 && stride.Micros > 0 && step < 0 || days < 0 && stride.Micros < 0 && step >= 0 {
+		return nil, t, intervalOutOfRange()
+	}
+	if step <= 0 {
+		return nil, t, pgerr.New("22008", "stride must be greater than zero")
+	}
+	source, origin := args[1].(time.Time), args[2].(time.Time)
+	diff, err := timestampDiff(source, origin)
+	if err != nil {
+		return nil, t, err
+	}
+	// timestampDiff splits the difference into days and microseconds of
+	// one sign; rejoined, it fits (both bounds are within 300000 years).
+	us := int64(diff.Days)*usPerDay + diff.Micros
+	delta := us - us%step
+	if us < 0 && us%step != 0 {
+		delta -= step // down to the bin's start, before origin too
+	}
+	sec, frac := delta/usPerSec, delta%usPerSec
+	out := time.Unix(origin.Unix()+sec, int64(origin.Nanosecond())+frac*1000).UTC()
+	v, err := checkTimestamp(out, t.kind)
+	return v, t, err
+}
