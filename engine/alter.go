@@ -147,9 +147,8 @@ func (tx *Tx) dropColumn(table, column string) error {
 // transactional: the table takes a new sequence, which it keeps if the
 // transaction commits and drops if it rolls back. Keys already in the
 // table stay: an insert that draws one of them fails with ErrUnique, as
-// after PostgreSQL's ALTER SEQUENCE ... RESTART. A durable database that
-// crashes after the commit resumes numbering past the keys its log
-// recorded for the old sequence: a gap, never a key drawn twice.
+// after PostgreSQL's ALTER SEQUENCE ... RESTART. A durable database logs
+// the restart with the commit, so recovery numbers on from it.
 //
 // Returns ErrNoTable; ErrSchema for a table without an auto-increment
 // column.

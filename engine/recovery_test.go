@@ -503,3 +503,58 @@ func TestOpen_Recovery_LogRemovedAfterCheckpoint(t *testing.T) {
 		require.NoError(t, db.Close())
 	}
 }
+
+// A sequence restarted by RestartSequence numbers from 1 again after a
+// reopen: after a clean close, after a checkpoint, and after a crash (the
+// directory copied while the database is open); a restart rolled back
+// leaves the old numbering.
+func TestOpen_RestartSequence_Survives(t *testing.T) {
+	for _, how := range []string{"close", "checkpoint", "crash"} {
+		t.Run(how, func(t *testing.T) {
+			dir := t.TempDir()
+			db := openDurableItems(t, dir)
+			require.NoError(t, db.Update(durCtx, createItems))
+			insert := func(db *engine.DB) any {
+				var id any
+				require.NoError(t, db.Update(durCtx, func(tx *engine.Tx) error {
+					r, err := tx.Insert("items", engine.Row{"name": "x"})
+					id = r.ID()
+					return err
+				}))
+				return id
+			}
+			for range 3 {
+				insert(db)
+			}
+			require.Error(t, db.Update(durCtx, func(tx *engine.Tx) error {
+				if err := tx.RestartSequence("items"); err != nil {
+					return err
+				}
+				return fmt.Errorf("roll back")
+			}))
+			require.NoError(t, db.Update(durCtx, func(tx *engine.Tx) error {
+				for id := int64(1); id <= 3; id++ {
+					if err := tx.Delete("items", id); err != nil {
+						return err
+					}
+				}
+				return tx.RestartSequence("items")
+			}))
+			assert.Equal(t, int64(1), insert(db))
+			reopenDir := dir
+			switch how {
+			case "close":
+				require.NoError(t, db.Close())
+			case "checkpoint":
+				require.NoError(t, db.Checkpoint())
+				require.NoError(t, db.Close())
+			case "crash":
+				reopenDir = durCopyDir(t, dir)
+				defer db.Close()
+			}
+			db2 := openDurableItems(t, reopenDir)
+			defer db2.Close()
+			assert.Equal(t, int64(2), insert(db2), "numbering goes on from the restarted sequence")
+		})
+	}
+}
