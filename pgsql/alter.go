@@ -172,6 +172,20 @@ func alterError(err error) error {
 // schema returns the table as the alteration has left it so far.
 func (a *alteration) schema() (*tableSchema, error) { return a.s.schemaOf(a.tx, a.table) }
 
+// column returns the table as schema does and the position of its column
+// name, or 42703.
+func (a *alteration) column(name string) (*tableSchema, int, error) {
+	ts, err := a.schema()
+	if err != nil {
+		return nil, 0, err
+	}
+	i, ok := ts.index[name]
+	if !ok {
+		return nil, 0, a.noColumn(name)
+	}
+	return ts, i, nil
+}
+
 // decl returns a copy of the table's declaration to change and store with
 // setDecl.
 func (a *alteration) decl() *tableDecl {
@@ -375,13 +389,9 @@ func (a *alteration) regenerate() error {
 // dropExpression is ALTER COLUMN ... DROP EXPRESSION [IF EXISTS]: a
 // generated column becomes an ordinary one that keeps its values.
 func (a *alteration) dropExpression(c *ir.DropExpression) error {
-	ts, err := a.schema()
+	ts, i, err := a.column(c.Column)
 	if err != nil {
 		return err
-	}
-	i, ok := ts.index[c.Column]
-	if !ok {
-		return a.noColumn(c.Column)
 	}
 	if ts.generatedAt(i) == nil {
 		if c.IfExists {
@@ -931,13 +941,9 @@ func (a *alteration) dropUnique(c *ir.DropConstraint, rels []engine.Relation) er
 
 // setDefault is ALTER COLUMN SET DEFAULT / DROP DEFAULT.
 func (a *alteration) setDefault(c *ir.SetColumnDefault) error {
-	ts, err := a.schema()
+	ts, i, err := a.column(c.Column)
 	if err != nil {
 		return err
-	}
-	i, ok := ts.index[c.Column]
-	if !ok {
-		return a.noColumn(c.Column)
 	}
 	if ts.def.Columns[i].AutoIncrement {
 		return pgerr.Unsupported("changing the DEFAULT of a serial or identity column")
@@ -1000,13 +1006,9 @@ func (a *alteration) setNotNull(c *ir.SetColumnNotNull) error {
 // storage (integer to bigint, varchar to text) or is 0A000, and an
 // identity or serial column's type is 0A000.
 func (a *alteration) setType(c *ir.SetColumnType) error {
-	ts, err := a.schema()
+	ts, i, err := a.column(c.Column)
 	if err != nil {
 		return err
-	}
-	i, ok := ts.index[c.Column]
-	if !ok {
-		return a.noColumn(c.Column)
 	}
 	typ, err := columnType(c.Type)
 	if err != nil {

@@ -14,43 +14,9 @@ import (
 // timestamptz, else timestamptz. A stride with months is 0A000 and one
 // not above zero 22008, as in PostgreSQL; NULL gives NULL.
 func dateBin(vals []any, types []sqlType) (any, sqlType, error) {
-	t := typTimestamptz
-	if len(vals) != 3 {
-		return nil, t, noFunction("date_bin", types)
-	}
-	if st := types[0]; st.array || st.kind != kInterval && st.kind != kUnknown {
-		return nil, t, noFunction("date_bin", types)
-	}
-	hasTS, hasTZ := false, false
-	for _, at := range types[1:] {
-		switch {
-		case at.array:
-			return nil, t, noFunction("date_bin", types)
-		case at.kind == kTimestamp:
-			hasTS = true
-		case at.kind == kTimestamptz:
-			hasTZ = true
-		case at.kind == kDate, at.kind == kUnknown:
-		default:
-			return nil, t, noFunction("date_bin", types)
-		}
-	}
-	if hasTS && !hasTZ {
-		t = sqlType{kind: kTimestamp}
-	}
-	args := make([]any, 3)
-	for i, v := range vals {
-		if v == nil {
-			return nil, t, nil
-		}
-		to := t
-		if i == 0 {
-			to = typInterval
-		}
-		var err error
-		if args[i], err = cast(v, types[i], to, false /* explicit */); err != nil {
-			return nil, t, err
-		}
+	args, t, ok, err := timeArgs("date_bin", vals, types, 0)
+	if !ok || err != nil {
+		return nil, t, err
 	}
 	stride, err := asInterval(args[0])
 	if err != nil {
@@ -86,4 +52,54 @@ func dateBin(vals []any, types []sqlType) (any, sqlType, error) {
 	out := time.Unix(origin.Unix()+sec, int64(origin.Nanosecond())+frac*1000).UTC()
 	v, err := checkTimestamp(out, t.kind)
 	return v, t, err
+}
+
+// timeArgs types and casts the three arguments of a function over two
+// timestamps and an interval (date_bin's stride, generate_series's step),
+// the interval at position iv, as PostgreSQL resolves such a function:
+// the timestamps as timestamp when one is a timestamp and none a
+// timestamptz (a date beside a timestamp is read as one), else as
+// timestamptz (dates alone, untyped literals). ok is false, with the
+// result type t, when an argument is NULL; an argument of another type is
+// 42883 naming fn.
+func timeArgs(fn string, vals []any, types []sqlType, iv int) (args []any, t sqlType, ok bool, err error) {
+	t = typTimestamptz
+	if len(vals) != 3 {
+		return nil, t, false, noFunction(fn, types)
+	}
+	hasTS, hasTZ := false, false
+	for i, at := range types {
+		switch {
+		case at.array:
+			return nil, t, false, noFunction(fn, types)
+		case i == iv:
+			if at.kind != kInterval && at.kind != kUnknown {
+				return nil, t, false, noFunction(fn, types)
+			}
+		case at.kind == kTimestamp:
+			hasTS = true
+		case at.kind == kTimestamptz:
+			hasTZ = true
+		case at.kind == kDate, at.kind == kUnknown:
+		default:
+			return nil, t, false, noFunction(fn, types)
+		}
+	}
+	if hasTS && !hasTZ {
+		t = sqlType{kind: kTimestamp}
+	}
+	args = make([]any, 3)
+	for i, v := range vals {
+		if v == nil {
+			return nil, t, false, nil
+		}
+		to := t
+		if i == iv {
+			to = typInterval
+		}
+		if args[i], err = cast(v, types[i], to, false /* explicit */); err != nil {
+			return nil, t, false, err
+		}
+	}
+	return args, t, true, nil
 }

@@ -252,41 +252,9 @@ func timeSeries(types []sqlType) bool {
 // for one below (intervals compared as PostgreSQL compares them), and a
 // step equal to zero is 22023. No rows when an argument is NULL.
 func generateTimeSeries(args []any, types []sqlType) ([]any, sqlType, error) {
-	t := typTimestamptz
-	if len(args) != 3 {
-		return nil, t, noFunction("generate_series", types)
-	}
-	hasTS, hasTZ := false, false
-	for _, at := range types[:2] {
-		switch {
-		case at.kind == kTimestamp:
-			hasTS = true
-		case at.kind == kTimestamptz:
-			hasTZ = true
-		case at.kind == kDate, at.kind == kUnknown:
-		default:
-			return nil, t, noFunction("generate_series", types)
-		}
-	}
-	if st := types[2]; st.array || st.kind != kInterval && st.kind != kUnknown {
-		return nil, t, noFunction("generate_series", types)
-	}
-	if hasTS && !hasTZ {
-		t = sqlType{kind: kTimestamp}
-	}
-	vals := make([]any, 3)
-	for i, v := range args {
-		if v == nil {
-			return nil, t, nil
-		}
-		to := t
-		if i == 2 {
-			to = typInterval
-		}
-		var err error
-		if vals[i], err = cast(v, types[i], to, false /* explicit */); err != nil {
-			return nil, t, err
-		}
+	vals, t, ok, err := timeArgs("generate_series", args, types, 2) // datebin.go
+	if !ok || err != nil {
+		return nil, t, err
 	}
 	start, stop := vals[0].(time.Time), vals[1].(time.Time)
 	step, err := asInterval(vals[2])
