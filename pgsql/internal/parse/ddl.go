@@ -385,30 +385,14 @@ func (t *translator) createIndex(s *nodes.IndexStmt) (ir.Statement, error) {
 		}
 		el := ir.IndexElem{Column: ie.Name, Dir: sortDir(ie.Ordering), Nulls: nullsOrder(ie.NullsOrdering)}
 		if ie.Opclass != nil {
-			names, err := strs(ie.Opclass)
-			if err != nil {
+			if el.Opclass, err = catalogObjectName(ie.Opclass, "operator class"); err != nil {
 				return nil, err
 			}
-			if len(names) == 2 && names[0] == "pg_catalog" {
-				names = names[1:]
-			}
-			if len(names) != 1 {
-				return nil, unsupportedf("operator class %s", strings.Join(names, "."))
-			}
-			el.Opclass = names[0]
 		}
 		if ie.Collation != nil {
-			names, err := strs(ie.Collation)
-			if err != nil {
+			if el.Collation, err = catalogObjectName(ie.Collation, "collation"); err != nil {
 				return nil, err
 			}
-			if len(names) == 2 && names[0] == "pg_catalog" {
-				names = names[1:]
-			}
-			if len(names) != 1 {
-				return nil, unsupportedf("collation %s", strings.Join(names, "."))
-			}
-			el.Collation = names[0]
 		}
 		if ie.Expr != nil {
 			if el.Expr, err = t.expr(ie.Expr); err != nil {
@@ -900,4 +884,21 @@ func (s *source) alterTypeUsing(sp Span, k int) (string, bool) {
 		return "", true
 	}
 	return "", false
+}
+
+// catalogObjectName is the name of an operator class or collation (what)
+// written as list, which may qualify it with pg_catalog; another schema
+// is 0A000.
+func catalogObjectName(list *nodes.List, what string) (string, error) {
+	names, err := strs(list)
+	if err != nil {
+		return "", err
+	}
+	if len(names) == 2 && names[0] == "pg_catalog" {
+		names = names[1:]
+	}
+	if len(names) != 1 {
+		return "", unsupportedf("%s %s", what, strings.Join(names, "."))
+	}
+	return names[0], nil
 }
