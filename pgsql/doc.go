@@ -53,7 +53,9 @@
 // OFFSET; UNION / INTERSECT / EXCEPT
 // [ALL]; WITH and WITH RECURSIVE (before a SELECT, INSERT, UPDATE or
 // DELETE); scalar, IN, EXISTS and ANY / ALL
-// subqueries, correlated or not; CASE, LIKE / ILIKE, [NOT] SIMILAR TO
+// subqueries, correlated or not; CASE, LIKE / ILIKE (also [NOT] LIKE /
+// ILIKE ANY / ALL over an array, a text[] parameter or a subquery, and
+// the operators ~~ ~~* !~~ !~~*), [NOT] SIMILAR TO
 // [ESCAPE] (see similar.go), GREATEST / LEAST,
 // BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
 // substr, trim, replace, concat and concat_ws; the double precision math

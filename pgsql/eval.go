@@ -926,6 +926,8 @@ func binary(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, erro
 		return concat(l, lt, r, rt)
 	case "~", "~*", "!~", "!~*":
 		return regexOp(op, l, lt, r, rt)
+	case "~~", "~~*", "!~~", "!~~*":
+		return likeOp(op, l, lt, r, rt) // conditional.go
 	case "&", "|", "#", "<<", ">>":
 		return bitwiseOp(op, l, lt, r, rt) // bitwise.go
 	case "^":

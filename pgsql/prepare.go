@@ -666,8 +666,12 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 			in.query(sc, x.Query)
 		case *ir.Quantified:
 			if x.Query == nil {
-				// x = ANY($1): an array of x's type.
-				if t := in.operandType(sc, x.Left); t.kind != kUnknown {
+				// x = ANY($1): an array of x's type; x LIKE ANY($1) a
+				// text[].
+				if isLikeOp(x.Op) {
+					in.set(x.Left, typText)
+					in.set(x.Array, sqlType{kind: kText, array: true})
+				} else if t := in.operandType(sc, x.Left); t.kind != kUnknown {
 					t.array = true
 					in.set(x.Array, t)
 				}

@@ -35,6 +35,8 @@ func TestSession_Prepare_Describe(t *testing.T) {
 		{`SELECT $1 <@ ARRAY[1, 2] AS c`, []uint32{1007}, []string{"c:16"}},
 		{`SELECT ARRAY['a'] && $1 AS o`, []uint32{1009}, []string{"o:16"}},
 		{`SELECT '{"a": 1}'::jsonb @> $1 AS j`, []uint32{3802}, []string{"j:16"}},
+		// LIKE ANY's array is text[], whatever the left side's type.
+		{`SELECT id FROM authors WHERE name LIKE ANY ($1)`, []uint32{1009}, []string{"id:23"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
