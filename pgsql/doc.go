@@ -100,7 +100,12 @@
 // json[b]_agg, json[b]_object_agg, json[b]_typeof, json[b]_array_length,
 // json[b]_extract_path[_text], jsonb_set, json[b]_strip_nulls,
 // jsonb_pretty, and in FROM json[b]_array_elements[_text],
-// json[b]_each[_text] and json[b]_object_keys (see json.go); BEGIN / START TRANSACTION
+// json[b]_each[_text] and json[b]_object_keys (see json.go); row values
+// where those functions take one: row_to_json[(r, pretty)], to_json[b],
+// json[b]_agg and json[b]_build_object / _array of a whole-row reference
+// (t or t.* of a table, view, subquery or WITH query in FROM, also of an
+// enclosing query) or of ROW(...) (see wholerow.go; elsewhere a whole-row
+// reference is 0A000); BEGIN / START TRANSACTION
 // with ISOLATION LEVEL (READ COMMITTED, the default, REPEATABLE READ and
 // SERIALIZABLE, as engine.Isolation defines them) and SET TRANSACTION,
 // COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET
@@ -169,7 +174,9 @@
 // column in a key or an index, an interval with modifiers (interval day,
 // interval(3)), json[] and jsonb[] columns, arrays of other types, of
 // more than one dimension or in a key or an index, the other json functions
-// (jsonb_path_query, json_populate_record, row_to_json, ...), json_each
+// (jsonb_path_query, json_populate_record, ...), whole-row references
+// and row constructors outside the json functions (SELECT t FROM t, t =
+// t), json_each
 // or regexp_matches in a select list beside other items, extensions
 // other than pgcrypto and uuid-ossp (citext, hstore, ...) and the
 // functions of pgcrypto but gen_random_uuid (digest, crypt, ...), ORDER BY
