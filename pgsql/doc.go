@@ -67,7 +67,10 @@
 // format (%s, %I, %L, positions, widths), string_to_array, to_hex,
 // quote_ident, quote_literal, quote_nullable,
 // encode and decode (hex, base64, escape out), num_nulls and num_nonnulls
-// (strfuncs.go); the regular-expression
+// (strfuncs.go); sha224, sha256, sha384, sha512 and md5 of a bytea
+// (digest.go); txid_current() and pg_current_xact_id() (its xid8 as
+// text), one number per transaction, increasing within the process
+// (xact.go); the regular-expression
 // operators and functions ~ ~* !~ !~*, regexp_replace (with flags, start
 // and N; \1..\9 and \& in the replacement), regexp_match, regexp_matches
 // and regexp_split_to_table (set-returning, in FROM or in a select list:
@@ -144,7 +147,9 @@
 // queries, see viewdef.go), computed from
 // the schema at query time, with current_schema(), current_database(),
 // version(), format_type(), pg_get_constraintdef(), pg_get_indexdef(),
-// pg_table_is_visible(), the reg* casts,
+// pg_table_is_visible(), the reg* casts and to_regclass, to_regtype,
+// to_regnamespace and to_regrole (NULL for a missing object, 0A000 for a
+// system catalog relation or a type reldb's catalog does not list),
 // and session advisory locks that never wait. See catalog.go for what it
 // describes and how oid, name and arrays are typed.
 //

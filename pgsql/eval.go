@@ -877,6 +877,12 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := scalarFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := digestFunc(f.Name, vals, types); ok { // digest.go
+		return v, t, err
+	}
+	if v, t, ok, err := ev.xactFunc(f.Name, vals, types); ok { // xact.go
+		return v, t, err
+	}
 	if v, t, ok, err := textFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}

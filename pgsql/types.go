@@ -97,6 +97,7 @@ var (
 	typFloat8  = sqlType{kind: kFloat8}
 	typText    = sqlType{kind: kText}
 	typBool    = sqlType{kind: kBool}
+	typBytea   = sqlType{kind: kBytea}
 	typUnknown = sqlType{kind: kUnknown}
 )
 
