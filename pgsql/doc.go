@@ -19,7 +19,11 @@
 // columns and expressions, with a sort order, the btree operator
 // classes of the types reldb has (text_pattern_ops, varchar_pattern_ops,
 // ...), COLLATE "C", INCLUDE, WITH (fillfactor, deduplicate_items) and
-// WHERE (a partial index; see "Expression and partial indexes" below); DROP TABLE / INDEX [IF EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
+// WHERE (a partial index; see "Expression and partial indexes" below); DROP TABLE / INDEX [IF EXISTS];
+// CREATE TABLE [IF NOT EXISTS] name [(columns)] AS query [WITH [NO] DATA]
+// and SELECT ... INTO name, making a table without a key of the query's
+// columns as PostgreSQL names and types them (createas.go; TEMP and
+// UNLOGGED are 0A000); ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
 // NULL, DEFAULT, UNIQUE, CHECK, REFERENCES), DROP COLUMN [IF EXISTS]
 // [CASCADE], ADD CONSTRAINT (PRIMARY KEY on a table without one, FOREIGN
 // KEY, UNIQUE, CHECK; existing rows are checked, also for a CHECK or

@@ -599,6 +599,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 	switch st := st.(type) {
 	case *ir.CreateTable:
 		return s.createTable(tx, st)
+	case *ir.CreateTableAs:
+		return s.createTableAs(tx, st, ev) // createas.go
 	case *ir.CreateIndex:
 		return s.createIndex(tx, st)
 	case *ir.Drop:
