@@ -166,7 +166,7 @@ func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 		types[i] = t
 	}
 	switch p.stmt.(type) {
-	case *ir.Select, *ir.Insert, *ir.Update, *ir.Delete:
+	case *ir.Select, *ir.Insert, *ir.Update, *ir.Delete, *ir.CreateTableAs:
 	default:
 		setParams(p, types)
 		return p, nil
@@ -387,6 +387,8 @@ func (in *inferrer) statement(st ir.Statement) {
 	switch st := st.(type) {
 	case *ir.Select:
 		in.query(nil, st)
+	case *ir.CreateTableAs:
+		in.query(nil, st.Query)
 	case *ir.Insert:
 		in.insert(st)
 	case *ir.Update:
@@ -587,6 +589,13 @@ func (in *inferrer) checkColumns(sc *inferScope, e ir.Expr) {
 				tableSeen = true
 				if _, ok := t.ts.index[c.Column]; ok || c.Star {
 					return true
+				}
+			}
+		}
+		for s := sc; c.Table == "" && s != nil; s = s.outer {
+			for _, t := range s.tables {
+				if t.alias == c.Column {
+					return true // a whole-row reference (wholerow.go)
 				}
 			}
 		}
