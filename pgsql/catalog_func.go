@@ -67,6 +67,9 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		return ownerName, typText, true, nil
 	case name == "version" && n == 0:
 		return "PostgreSQL " + serverVersion + ", compiled by Go, 64-bit", typText, true, nil
+	case name == "to_regclass" || name == "to_regtype" || name == "to_regnamespace" || name == "to_regrole":
+		v, err := ev.toReg(name, vals, types)
+		return v, typInt8, true, err
 	case name == "pg_backend_pid" && n == 0:
 		return int64(1), typInt4, true, nil
 	case name == "current_setting" && (n == 1 || n == 2):
@@ -518,6 +521,69 @@ func (ev *evaluator) catalogCast(e *ir.Cast) (any, sqlType, bool, error) {
 	}
 	oid, err := ev.regOID(e.Type.Name, v.(string))
 	return oid, typInt8, true, err
+}
+
+// toReg is to_regclass(text) and the others: 'name'::regclass, or NULL
+// where the cast would fail for want of the object.
+func (ev *evaluator) toReg(name string, vals []any, types []sqlType) (any, error) {
+	if len(vals) != 1 || !textArg(types[0]) {
+		return nil, jsonNoFunction(name, types)
+	}
+	if vals[0] == nil {
+		return nil, nil
+	}
+	typ, s := strings.TrimPrefix(name, "to_"), strings.TrimSpace(vals[0].(string))
+	if typ == "regtype" {
+		if n, ok := sqlTypeNames[strings.Join(strings.Fields(strings.ToLower(s)), " ")]; ok {
+			s = n
+		}
+	}
+	oid, err := ev.regOID(typ, s)
+	switch pgerr.Code(err) {
+	case pgerr.UndefinedTable, "42704", "3F000":
+		// What reldb's catalog does not describe is not missing.
+		schema, rel := splitQualified(s)
+		switch {
+		case typ == "regclass" && (schema == "pg_catalog" || schema == "information_schema" || schema == "" && (strings.HasPrefix(rel, "pg_") || isCatalogName(rel))):
+			return nil, pgerr.Unsupported(name + " of a system catalog relation")
+		case typ == "regtype" && (schema == "" || schema == "pg_catalog") && pgOnlyTypes[rel]:
+			return nil, pgerr.Unsupported(name + " of type " + rel)
+		}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return oid, nil
+}
+
+// sqlTypeNames are the SQL spellings of the types to_regtype knows by
+// their internal names.
+var sqlTypeNames = map[string]string{
+	"integer": "int4", "int": "int4", "smallint": "int2", "bigint": "int8",
+	"real": "float4", "double precision": "float8", "boolean": "bool",
+	"character varying": "varchar", "character": "bpchar", "decimal": "numeric",
+	"timestamp without time zone": "timestamp", "timestamp with time zone": "timestamptz",
+	"time without time zone": "time",
+}
+
+// pgOnlyTypes are types PostgreSQL has and reldb's catalog does not list:
+// to_regtype of one is 0A000, not NULL.
+var pgOnlyTypes = map[string]bool{
+	"inet": true, "cidr": true, "macaddr": true, "macaddr8": true, "money": true,
+	"point": true, "line": true, "lseg": true, "box": true, "path": true, "polygon": true, "circle": true,
+	"bit": true, "varbit": true, "bit varying": true, "tsvector": true, "tsquery": true, "xml": true,
+	"timetz": true, "time with time zone": true, "int4range": true, "int8range": true, "numrange": true,
+	"tsrange": true, "tstzrange": true, "daterange": true, "jsonpath": true, "xid8": true, "cid": true,
+	"tid": true, "pg_lsn": true, "record": true, "void": true, "regoper": true, "regoperator": true,
+	"regprocedure": true, "regrole": true, "regconfig": true, "regdictionary": true, "regcollation": true,
+	"txid_snapshot": true, "pg_snapshot": true, "anyelement": true, "anyarray": true, "trigger": true,
+}
+
+// isCatalogName reports whether name is a relation of reldb's catalogs.
+func isCatalogName(name string) bool {
+	_, ok, err := catalogRelationNamed(ir.QualName{Name: name})
+	return ok || err != nil
 }
 
 // regName is the text of oid as a value of reg type typ.

@@ -187,15 +187,48 @@ func (ev *evaluator) like(e *ir.Like) (any, sqlType, error) {
 			return nil, typBool, pgerr.New("22019", "invalid escape string")
 		}
 	}
-	s, p := vals[0].(string), vals[1].(string)
-	if e.CaseInsensitive {
+	return likeText(vals[0].(string), vals[1].(string), esc, e.CaseInsensitive, e.Not)
+}
+
+// likeText is s [NOT] LIKE / ILIKE p with escape character esc (-1 for
+// none).
+func likeText(s, p string, esc rune, caseInsensitive, not bool) (any, sqlType, error) {
+	if caseInsensitive {
 		s, p = strings.ToLower(s), strings.ToLower(p)
 	}
 	ok, err := likeMatch([]rune(s), []rune(p), esc)
 	if err != nil {
 		return nil, typBool, err
 	}
-	return ok != e.Not, typBool, nil
+	return ok != not, typBool, nil
+}
+
+// isLikeOp reports whether op is one of LIKE's operators.
+func isLikeOp(op string) bool {
+	switch op {
+	case "~~", "~~*", "!~~", "!~~*":
+		return true
+	}
+	return false
+}
+
+// likeOp is LIKE in its operator spelling: ~~ (LIKE), ~~* (ILIKE) and
+// their negations !~~ and !~~*, which is what x LIKE ANY (array) and
+// the other quantified forms apply to each element.
+func likeOp(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, error) {
+	for _, t := range []sqlType{lt, rt} {
+		if !t.isText() && t.kind != kUnknown || t.array {
+			return nil, typBool, pgerr.New(pgerr.UndefinedFunction, "operator does not exist: %s %s %s", lt, op, rt)
+		}
+	}
+	if l == nil || r == nil {
+		return nil, typBool, nil
+	}
+	p := r.(string)
+	if rt.kind == kBpchar {
+		p = strings.TrimRight(p, " ") // a char pattern is read as text
+	}
+	return likeText(l.(string), p, '\\', strings.HasSuffix(op, "*"), strings.HasPrefix(op, "!"))
 }
 
 // likeMatch matches s against the LIKE pattern p.

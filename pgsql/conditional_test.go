@@ -52,3 +52,32 @@ func TestSession_Exec_UnevaluatedBranches(t *testing.T) {
 	assert.Equal(t, [][]string{{"x", "x"}}, texts(t, s, "SELECT COALESCE('x', upper(substr('abc', 1 / 0))), CASE WHEN true THEN 'x' ELSE upper(substr('abc', 1 / 0)) END"))
 	assert.Equal(t, "ERROR 22012", outcome(t, s, "SELECT COALESCE(NULL, 1 / 0)"))
 }
+
+// Ensure LIKE / ILIKE with ANY and ALL, over arrays, subqueries and text[]
+// parameters, give PostgreSQL's three-valued answers and errors.
+func TestSession_Exec_LikeQuantified(t *testing.T) {
+	tests := []struct {
+		sql  string
+		args []any
+		want []string
+	}{
+		{"SELECT 'abc' LIKE ANY (ARRAY['x', 'a%']), 'abc' LIKE ALL (ARRAY['a%', '%c']), 'abc' LIKE ALL (ARRAY['a%', 'x'])", nil, []string{"t", "t", "f"}},
+		{"SELECT 'ABC' ILIKE ANY (ARRAY['a%']), 'abc' NOT LIKE ANY (ARRAY['a%', 'b']), 'abc' NOT ILIKE ALL (ARRAY['A%'])", nil, []string{"t", "t", "f"}},
+		{"SELECT 'a' LIKE ANY (ARRAY['b', NULL]), 'a' LIKE ANY (ARRAY['a', NULL]), 'a' LIKE ALL (ARRAY['a', NULL]), NULL LIKE ANY (ARRAY['a']), 'a' LIKE ANY (NULL::text[])", nil, []string{"NULL", "t", "NULL", "NULL", "NULL"}},
+		{"SELECT 'a' LIKE ANY (ARRAY[]::text[]), 'a' LIKE ALL (ARRAY[]::text[]), 'a' LIKE ANY ('{b,a}')", nil, []string{"f", "t", "t"}},
+		{"SELECT 'abc' LIKE ANY (SELECT 'x' UNION ALL SELECT 'a%'), 'a' ~~ 'a', 'A' ~~* 'a', 'a' !~~ 'b', 'a' !~~* 'A'", nil, []string{"t", "t", "t", "t", "f"}},
+		{"SELECT name FROM authors WHERE name LIKE ANY ($1) ORDER BY id", []any{[]any{"Le%", "x"}}, []string{"Le Guin"}},
+		{"SELECT count(*) FROM authors WHERE name ILIKE ANY ($1::text[])", []any{"{%guin,%BUT%}"}, []string{"2"}},
+		{"SELECT count(*) FROM authors WHERE name NOT LIKE ALL ($1)", []any{[]any{"L%", "B%"}}, []string{"0"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sql, func(t *testing.T) {
+			s := newSession(t)
+			assert.Equal(t, [][]string{tc.want}, texts(t, s, tc.sql, tc.args...))
+		})
+	}
+	s := newSession(t)
+	assert.Equal(t, "ERROR 42883", outcome(t, s, "SELECT 1 LIKE ANY (ARRAY['1'])"))
+	assert.Equal(t, "ERROR 42883", outcome(t, s, "SELECT 'a' LIKE ANY (ARRAY[1])"))
+	assert.Equal(t, "ERROR 22025", outcome(t, s, "SELECT 'abc' LIKE ANY (ARRAY['ab\\'])"))
+}

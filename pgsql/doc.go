@@ -19,7 +19,11 @@
 // columns and expressions, with a sort order, the btree operator
 // classes of the types reldb has (text_pattern_ops, varchar_pattern_ops,
 // ...), COLLATE "C", INCLUDE, WITH (fillfactor, deduplicate_items) and
-// WHERE (a partial index; see "Expression and partial indexes" below); DROP TABLE / INDEX [IF EXISTS]; ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
+// WHERE (a partial index; see "Expression and partial indexes" below); DROP TABLE / INDEX [IF EXISTS];
+// CREATE TABLE [IF NOT EXISTS] name [(columns)] AS query [WITH [NO] DATA]
+// and SELECT ... INTO name, making a table without a key of the query's
+// columns as PostgreSQL names and types them (createas.go; TEMP and
+// UNLOGGED are 0A000); ALTER TABLE [IF EXISTS] with ADD COLUMN [IF NOT EXISTS] (NOT
 // NULL, DEFAULT, UNIQUE, CHECK, REFERENCES), DROP COLUMN [IF EXISTS]
 // [CASCADE], ADD CONSTRAINT (PRIMARY KEY on a table without one, FOREIGN
 // KEY, UNIQUE, CHECK; existing rows are checked, also for a CHECK or
@@ -53,7 +57,9 @@
 // OFFSET; UNION / INTERSECT / EXCEPT
 // [ALL]; WITH and WITH RECURSIVE (before a SELECT, INSERT, UPDATE or
 // DELETE); scalar, IN, EXISTS and ANY / ALL
-// subqueries, correlated or not; CASE, LIKE / ILIKE, [NOT] SIMILAR TO
+// subqueries, correlated or not; CASE, LIKE / ILIKE (also [NOT] LIKE /
+// ILIKE ANY / ALL over an array, a text[] parameter or a subquery, and
+// the operators ~~ ~~* !~~ !~~*), [NOT] SIMILAR TO
 // [ESCAPE] (see similar.go), GREATEST / LEAST,
 // BETWEEN SYMMETRIC and the functions round, trunc, floor, ceil, mod, abs,
 // substr, trim, replace, concat and concat_ws; the double precision math
@@ -65,7 +71,10 @@
 // format (%s, %I, %L, positions, widths), string_to_array, to_hex,
 // quote_ident, quote_literal, quote_nullable,
 // encode and decode (hex, base64, escape out), num_nulls and num_nonnulls
-// (strfuncs.go); the regular-expression
+// (strfuncs.go); sha224, sha256, sha384, sha512 and md5 of a bytea
+// (digest.go); txid_current() and pg_current_xact_id() (its xid8 as
+// text), one number per transaction, increasing within the process
+// (xact.go); the regular-expression
 // operators and functions ~ ~* !~ !~*, regexp_replace (with flags, start
 // and N; \1..\9 and \& in the replacement), regexp_match, regexp_matches
 // and regexp_split_to_table (set-returning, in FROM or in a select list:
@@ -98,7 +107,12 @@
 // json[b]_agg, json[b]_object_agg, json[b]_typeof, json[b]_array_length,
 // json[b]_extract_path[_text], jsonb_set, json[b]_strip_nulls,
 // jsonb_pretty, and in FROM json[b]_array_elements[_text],
-// json[b]_each[_text] and json[b]_object_keys (see json.go); BEGIN / START TRANSACTION
+// json[b]_each[_text] and json[b]_object_keys (see json.go); row values
+// where those functions take one: row_to_json[(r, pretty)], to_json[b],
+// json[b]_agg and json[b]_build_object / _array of a whole-row reference
+// (t or t.* of a table, view, subquery or WITH query in FROM, also of an
+// enclosing query) or of ROW(...) (see wholerow.go; elsewhere a whole-row
+// reference is 0A000); BEGIN / START TRANSACTION
 // with ISOLATION LEVEL (READ COMMITTED, the default, REPEATABLE READ and
 // SERIALIZABLE, as engine.Isolation defines them) and SET TRANSACTION,
 // COMMIT / END, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK TO and SET
@@ -137,7 +151,9 @@
 // queries, see viewdef.go), computed from
 // the schema at query time, with current_schema(), current_database(),
 // version(), format_type(), pg_get_constraintdef(), pg_get_indexdef(),
-// pg_table_is_visible(), the reg* casts,
+// pg_table_is_visible(), the reg* casts and to_regclass, to_regtype,
+// to_regnamespace and to_regrole (NULL for a missing object, 0A000 for a
+// system catalog relation or a type reldb's catalog does not list),
 // and session advisory locks that never wait. See catalog.go for what it
 // describes and how oid, name and arrays are typed.
 //
@@ -167,7 +183,9 @@
 // column in a key or an index, an interval with modifiers (interval day,
 // interval(3)), json[] and jsonb[] columns, arrays of other types, of
 // more than one dimension or in a key or an index, the other json functions
-// (jsonb_path_query, json_populate_record, row_to_json, ...), json_each
+// (jsonb_path_query, json_populate_record, ...), whole-row references
+// and row constructors outside the json functions (SELECT t FROM t, t =
+// t), json_each
 // or regexp_matches in a select list beside other items, extensions
 // other than pgcrypto and uuid-ossp (citext, hstore, ...) and the
 // functions of pgcrypto but gen_random_uuid (digest, crypt, ...), ORDER BY

@@ -63,6 +63,9 @@ type binding struct {
 	// qualified is set for a table whose columns are found only when
 	// qualified with its name, as ON CONFLICT's EXCLUDED.
 	qualified bool
+	// nullable is set for a table on the side of an outer join that
+	// NULLs pad, whose whole row is then NULL (wholerow.go).
+	nullable bool
 }
 
 // newScope returns the scope of one table referred to as alias.
@@ -450,22 +453,8 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 	if ev.sc != nil {
 		i, t, rerr := ev.sc.resolve(c)
 		if rerr == nil {
-			if t.kind == kInterval {
-				v, err := storedInterval(ev.sc.row[i])
-				return v, t, err
-			}
-			if t.array {
-				v, err := loadArray(t, ev.sc.row[i]) // arraycol.go
-				return v, t, err
-			}
-			if s, ok := ev.sc.row[i].(string); ok && t.kind == kJSONB {
-				return jsonbText(s), t, nil // as a table stores it (json.go)
-			}
-			if t.kind == kEnum && !t.array {
-				v, err := storedEnum(t, ev.sc.row[i]) // enum.go
-				return v, t, err
-			}
-			return ev.sc.row[i], t, nil
+			v, err := scopeValue(ev.sc.row[i], t)
+			return v, t, err
 		}
 		err = rerr
 	} else {
@@ -475,7 +464,27 @@ func (ev *evaluator) column(c *ir.ColumnRef) (any, sqlType, error) {
 	if v, t, ok := ev.outerColumn(c, err); ok {
 		return v, t, nil
 	}
+	if pgerr.Code(err) == pgerr.UndefinedColumn && (ev.sc != nil && hasWholeRow(ev.sc, c) || ev.isWholeRow(c)) {
+		return nil, typUnknown, pgerr.Unsupported("whole-row reference " + c.String() + " other than in row_to_json, to_json[b], json[b]_agg and json[b]_build_object / _array")
+	}
 	return nil, typUnknown, err
+}
+
+// scopeValue is the value of a scope's row slot v, of column type t.
+func scopeValue(v any, t sqlType) (any, error) {
+	if t.kind == kInterval {
+		return storedInterval(v)
+	}
+	if t.array {
+		return loadArray(t, v) // arraycol.go
+	}
+	if s, ok := v.(string); ok && t.kind == kJSONB {
+		return jsonbText(s), nil // as a table stores it (json.go)
+	}
+	if t.kind == kEnum {
+		return storedEnum(t, v) // enum.go
+	}
+	return v, nil
 }
 
 // PostgreSQL folds constant expressions when it plans a query, and an
@@ -807,7 +816,7 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	var vals []any
 	var types []sqlType
 	for _, a := range f.Args {
-		v, t, err := ev.eval(a)
+		v, t, err := ev.evalArg(f, a) // wholerow.go
 		if err != nil {
 			return nil, t, err
 		}
@@ -868,6 +877,12 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if v, t, ok, err := scalarFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
+	if v, t, ok, err := digestFunc(f.Name, vals, types); ok { // digest.go
+		return v, t, err
+	}
+	if v, t, ok, err := ev.xactFunc(f.Name, vals, types); ok { // xact.go
+		return v, t, err
+	}
 	if v, t, ok, err := textFunc(f.Name, vals, types); ok {
 		return v, t, err
 	}
@@ -926,6 +941,8 @@ func binary(op string, l any, lt sqlType, r any, rt sqlType) (any, sqlType, erro
 		return concat(l, lt, r, rt)
 	case "~", "~*", "!~", "!~*":
 		return regexOp(op, l, lt, r, rt)
+	case "~~", "~~*", "!~~", "!~~*":
+		return likeOp(op, l, lt, r, rt) // conditional.go
 	case "&", "|", "#", "<<", ">>":
 		return bitwiseOp(op, l, lt, r, rt) // bitwise.go
 	case "^":

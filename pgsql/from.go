@@ -597,7 +597,13 @@ func joinScope(l, r *scope, kind ir.JoinKind, using []string) (*scope, ir.Expr, 
 			}
 		}
 		b.off += lw
+		b.nullable = b.nullable || kind == ir.JoinLeft || kind == ir.JoinFull
 		sc.rels = append(sc.rels, b)
+	}
+	if kind == ir.JoinRight || kind == ir.JoinFull {
+		for i := range l.rels {
+			sc.rels[i].nullable = true
+		}
 	}
 	for k, v := range l.using {
 		sc.using[k] = v

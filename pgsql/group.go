@@ -255,12 +255,24 @@ func checkGrouped(exprs, keys []ir.Expr, sc *scope, ev *evaluator) error {
 					return false
 				}
 			case *ir.ColumnRef:
-				if sc == nil || x.Star {
+				if sc == nil {
+					return false
+				}
+				if b, ok := sc.wholeRowBinding(x); ok { // wholerow.go
+					for _, j := range b.ts.visibleColumns() {
+						if !covered(b.off + j) {
+							err = pgerr.New(pgerr.GroupingError, "column \"%s.*\" must appear in the GROUP BY clause or be used in an aggregate function", b.alias)
+							break
+						}
+					}
+					return false
+				}
+				if x.Star {
 					return false
 				}
 				i, _, rerr := sc.resolve(x)
 				if rerr != nil {
-					if _, _, ok := ev.outerColumn(x, rerr); !ok {
+					if _, _, ok := ev.outerColumn(x, rerr); !ok && !ev.isWholeRow(x) {
 						err = rerr
 					}
 					return false

@@ -25,7 +25,7 @@ import (
 // jsonFuncNames are the scalar functions here, for 42883 on other
 // argument types.
 var jsonFuncNames = map[string]bool{
-	"to_json": true, "to_jsonb": true, "json_build_object": true, "jsonb_build_object": true,
+	"to_json": true, "to_jsonb": true, "row_to_json": true, "json_build_object": true, "jsonb_build_object": true,
 	"json_build_array": true, "jsonb_build_array": true, "json_typeof": true, "jsonb_typeof": true,
 	"json_array_length": true, "jsonb_array_length": true, "json_extract_path": true, "jsonb_extract_path": true,
 	"json_extract_path_text": true, "jsonb_extract_path_text": true, "jsonb_set": true,
@@ -135,6 +135,8 @@ func jsonFuncOf(name string, vals []any, types []sqlType) (any, sqlType, error) 
 	k := funcKind(name)
 	out := sqlType{kind: k}
 	switch name {
+	case "row_to_json":
+		return rowToJSON(vals, types) // wholerow.go
 	case "to_json", "to_jsonb":
 		if len(vals) != 1 {
 			return nil, out, jsonNoFunction(name, types)
@@ -479,7 +481,7 @@ func jsonAggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, s
 	}
 	setRow(ev, empty)
 	for _, a := range f.Args {
-		if _, _, err := ev.eval(a); err != nil && len(rows) == 0 {
+		if _, _, err := ev.evalArg(f, a); err != nil && len(rows) == 0 {
 			return nil, out, err
 		}
 	}
@@ -498,12 +500,15 @@ func jsonAggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, s
 		var types [2]sqlType
 		for i, a := range f.Args {
 			var err error
-			if vals[i], types[i], err = ev.eval(a); err != nil {
+			if vals[i], types[i], err = ev.evalArg(f, a); err != nil { // wholerow.go
 				return nil, out, err
 			}
 		}
 		if n > 0 {
 			b = append(b, ", "...)
+			if !object && vals[0] != nil && (types[0].array || types[0].record) {
+				b = append(b, "\n "...) // json_agg's line per array or row
+			}
 		}
 		if object {
 			if vals[0] == nil {

@@ -166,7 +166,7 @@ func (s *Session) prepare(ctx context.Context, sql string, paramOIDs []uint32) (
 		types[i] = t
 	}
 	switch p.stmt.(type) {
-	case *ir.Select, *ir.Insert, *ir.Update, *ir.Delete:
+	case *ir.Select, *ir.Insert, *ir.Update, *ir.Delete, *ir.CreateTableAs:
 	default:
 		setParams(p, types)
 		return p, nil
@@ -387,6 +387,8 @@ func (in *inferrer) statement(st ir.Statement) {
 	switch st := st.(type) {
 	case *ir.Select:
 		in.query(nil, st)
+	case *ir.CreateTableAs:
+		in.query(nil, st.Query)
 	case *ir.Insert:
 		in.insert(st)
 	case *ir.Update:
@@ -590,6 +592,13 @@ func (in *inferrer) checkColumns(sc *inferScope, e ir.Expr) {
 				}
 			}
 		}
+		for s := sc; c.Table == "" && s != nil; s = s.outer {
+			for _, t := range s.tables {
+				if t.alias == c.Column {
+					return true // a whole-row reference (wholerow.go)
+				}
+			}
+		}
 		var err *pgerr.Error
 		switch {
 		case !tableSeen:
@@ -666,8 +675,12 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 			in.query(sc, x.Query)
 		case *ir.Quantified:
 			if x.Query == nil {
-				// x = ANY($1): an array of x's type.
-				if t := in.operandType(sc, x.Left); t.kind != kUnknown {
+				// x = ANY($1): an array of x's type; x LIKE ANY($1) a
+				// text[].
+				if isLikeOp(x.Op) {
+					in.set(x.Left, typText)
+					in.set(x.Array, sqlType{kind: kText, array: true})
+				} else if t := in.operandType(sc, x.Left); t.kind != kUnknown {
 					t.array = true
 					in.set(x.Array, t)
 				}

@@ -35,6 +35,11 @@ func TestSession_Prepare_Describe(t *testing.T) {
 		{`SELECT $1 <@ ARRAY[1, 2] AS c`, []uint32{1007}, []string{"c:16"}},
 		{`SELECT ARRAY['a'] && $1 AS o`, []uint32{1009}, []string{"o:16"}},
 		{`SELECT '{"a": 1}'::jsonb @> $1 AS j`, []uint32{3802}, []string{"j:16"}},
+		// LIKE ANY's array is text[], whatever the left side's type.
+		{`SELECT id FROM authors WHERE name LIKE ANY ($1)`, []uint32{1009}, []string{"id:23"}},
+		// A whole-row reference is no missing column.
+		{`SELECT row_to_json(a), (SELECT json_agg(b) FROM books b WHERE b.author_id = a.id) AS books FROM authors a WHERE id = $1`, []uint32{pgsql.OIDInt4}, []string{"row_to_json:114", "books:114"}},
+		{`CREATE TABLE copy AS SELECT id FROM authors WHERE id = $1`, []uint32{pgsql.OIDInt4}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {

@@ -128,6 +128,11 @@ type Session struct {
 	actTx    *engine.Tx
 	actQ     *afterQueue
 	actionFn engine.ActionHook
+	// xid is the transaction id txid_current() gave tx (xact.go).
+	xid struct {
+		tx *engine.Tx
+		id int64
+	}
 }
 
 type savepoint struct {
@@ -188,6 +193,7 @@ func (s *Session) endTx() {
 		_ = s.tx.Rollback()
 	}
 	s.tx, s.failed, s.implicit, s.savepoints, s.declTx = nil, false, false, nil, nil
+	s.xid.tx = nil
 }
 
 // Exec runs the statements of sql, with args bound to $1, $2, ... (int64,
@@ -593,6 +599,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 	switch st := st.(type) {
 	case *ir.CreateTable:
 		return s.createTable(tx, st)
+	case *ir.CreateTableAs:
+		return s.createTableAs(tx, st, ev) // createas.go
 	case *ir.CreateIndex:
 		return s.createIndex(tx, st)
 	case *ir.Drop:

@@ -58,6 +58,10 @@ type sqlType struct {
 	vector bool
 	// enum is an enum type's definition, for kEnum.
 	enum *enumType
+	// record marks a row value (a whole-row reference or ROW(...)), held
+	// as its json text with kind kJSON, where reldb takes one
+	// (wholerow.go).
+	record bool
 }
 
 // An interval's modifiers (interval day to second(3)) are kept in length
@@ -93,6 +97,7 @@ var (
 	typFloat8  = sqlType{kind: kFloat8}
 	typText    = sqlType{kind: kText}
 	typBool    = sqlType{kind: kBool}
+	typBytea   = sqlType{kind: kBytea}
 	typUnknown = sqlType{kind: kUnknown}
 )
 

@@ -8,6 +8,9 @@ import (
 )
 
 func (t *translator) selectStmt(s *nodes.SelectStmt) (ir.Statement, error) {
+	if s != nil && s.IntoClause != nil {
+		return t.selectInto(s) // createas.go
+	}
 	return t.query(s)
 }
 

@@ -105,6 +105,8 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.delete(n)
 	case *nodes.CreateStmt:
 		return t.createTable(n)
+	case *nodes.CreateTableAsStmt:
+		return t.createTableAs(n) // createas.go
 	case *nodes.IndexStmt:
 		return t.createIndex(n)
 	case *nodes.DropStmt:
@@ -167,7 +169,6 @@ var unsupportedStatements = map[string]string{
 	"ExecuteStmt":                "EXECUTE",
 	"DeallocateStmt":             "DEALLOCATE",
 	"LockStmt":                   "LOCK",
-	"CreateTableAsStmt":          "CREATE TABLE AS and SELECT INTO",
 	"DiscardStmt":                "DISCARD",
 	"ListenStmt":                 "LISTEN",
 	"UnlistenStmt":               "UNLISTEN",
