@@ -117,11 +117,7 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if null || ev.q == nil {
 			return nil, typText, true, nil
 		}
-		oid, err := asInt(vals[0], types[0])
-		if err != nil {
-			return nil, typText, true, err
-		}
-		c, err := ev.catalog()
+		oid, c, err := ev.catalogOID(vals[0], types[0])
 		if err != nil {
 			return nil, typText, true, err
 		}
@@ -174,11 +170,7 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if null || ev.q == nil || (name == "col_description" && n != 2) {
 			return nil, typText, true, nil
 		}
-		oid, err := asInt(vals[0], types[0])
-		if err != nil {
-			return nil, typText, true, err
-		}
-		c, err := ev.catalog()
+		oid, c, err := ev.catalogOID(vals[0], types[0])
 		if err != nil {
 			return nil, typText, true, err
 		}
@@ -226,11 +218,7 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if null {
 			return nil, typBool, true, nil
 		}
-		oid, err := asInt(vals[0], types[0])
-		if err != nil {
-			return nil, typBool, true, err
-		}
-		snap, err := ev.catalog()
+		oid, snap, err := ev.catalogOID(vals[0], types[0])
 		if err != nil {
 			return nil, typBool, true, err
 		}
@@ -241,11 +229,7 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if null {
 			return nil, typText, true, nil
 		}
-		oid, err := asInt(vals[0], types[0])
-		if err != nil {
-			return nil, typText, true, err
-		}
-		snap, err := ev.catalog()
+		oid, snap, err := ev.catalogOID(vals[0], types[0])
 		if err != nil {
 			return nil, typText, true, err
 		}
@@ -732,4 +716,15 @@ func splitQualified(s string) (schema, name string) {
 		return "", parts[0]
 	}
 	return parts[len(parts)-2], parts[len(parts)-1]
+}
+
+// catalogOID reads an oid argument of a catalog function (v of type t)
+// and the catalog snapshot it is looked up in.
+func (ev *evaluator) catalogOID(v any, t sqlType) (int64, *catalogSnapshot, error) {
+	oid, err := asInt(v, t)
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err := ev.catalog()
+	return oid, c, err
 }
