@@ -902,7 +902,7 @@ func isAggregate(name string) bool {
 	case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "string_agg", "array_agg", "every":
 		return true
 	}
-	return isJSONAggregate(name)
+	return isJSONAggregate(name) || isOrderedSet(name)
 }
 
 // binary applies an infix operator with PostgreSQL's NULL rules: an

@@ -77,10 +77,21 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 		return nil, false, nil
 	}
 	for _, f := range calls {
-		for _, a := range f.Args {
+		inner := f.Args
+		if f.WithinGroup {
+			for _, o := range f.OrderBy {
+				inner = append(slices.Clip(inner), o.Expr)
+			}
+		}
+		for _, a := range inner {
 			if err := noAggregates(a, "aggregate function calls"); err != nil {
 				return nil, false, pgerr.New(pgerr.GroupingError, "aggregate function calls cannot be nested")
 			}
+		}
+	}
+	for _, g := range st.GroupBy {
+		if _, ok := g.(*ir.GroupingSet); ok {
+			return nil, false, pgerr.Unsupported("GROUPING SETS, ROLLUP and CUBE")
 		}
 	}
 	keys, err := groupKeys(st.GroupBy, targets, sc)
@@ -89,6 +100,13 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 	}
 	if err := checkGrouped(exprs, keys, sc, ev); err != nil {
 		return nil, false, err
+	}
+	for _, f := range calls {
+		if f.WithinGroup {
+			if err := checkDirectArgs(f, keys, sc, ev); err != nil {
+				return nil, false, err
+			}
+		}
 	}
 	// Split the rows.
 	type bucket struct{ rows [][]any }
@@ -275,6 +293,29 @@ func checkGrouped(exprs, keys []ir.Expr, sc *scope, ev *evaluator) error {
 	return err
 }
 
+// checkDirectArgs returns 42803 if the direct arguments of an ordered-set
+// aggregate use a column that is not grouped, unless the call has no
+// such aggregate, which PostgreSQL reports first.
+func checkDirectArgs(f *ir.Func, keys []ir.Expr, sc *scope, ev *evaluator) error {
+	err := checkGrouped(f.Args, keys, sc, ev)
+	if err == nil {
+		return nil
+	}
+	var nulls []any
+	if sc != nil {
+		nulls = make([]any, sc.width())
+	}
+	if _, _, perr := aggregate(f, nil /* rows */, nulls, ev); perr != nil {
+		if c := pgerr.Code(perr); c == pgerr.UndefinedFunction || c == "42809" {
+			return perr
+		}
+	}
+	if e, ok := err.(*pgerr.Error); ok && e.Code == pgerr.GroupingError {
+		e.Detail = "Direct arguments of an ordered-set aggregate must use only grouped columns."
+	}
+	return err
+}
+
 // typedKey is valueKey for a value of type t: char values that differ
 // only in trailing blanks are equal, as char compares them (a char
 // without a length holds values of any padding).
@@ -323,6 +364,12 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 		if rows, err = filterRows(f, rows, empty, ev); err != nil {
 			return nil, typUnknown, err
 		}
+	}
+	if f.WithinGroup {
+		return orderedSetAggregate(f, rows, empty, ev) // orderedset.go
+	}
+	if isOrderedSet(f.Name) {
+		return nil, typUnknown, withinGroupRequired(f, argTypes(f.Args, empty, ev))
 	}
 	if isJSONAggregate(f.Name) {
 		return jsonAggregate(f, rows, empty, ev) // jsonfuncs.go
@@ -396,6 +443,17 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 		vals = append(vals, v)
 	}
 	return fold(f.Name, typ, vals, delims)
+}
+
+// argTypes returns the types of args evaluated on row, unknown where one
+// fails.
+func argTypes(args []ir.Expr, row []any, ev *evaluator) []sqlType {
+	setRow(ev, row)
+	out := make([]sqlType, len(args))
+	for i, a := range args {
+		_, out[i], _ = ev.eval(a)
+	}
+	return out
 }
 
 // aggOrder returns a group's rows in an aggregate's ORDER BY order (a
