@@ -42,9 +42,15 @@
 // FROM naming their columns is; a RIGHT or FULL JOIN LATERAL is 42P10),
 // VALUES lists and WITH queries, joined with commas and [INNER] / LEFT /
 // RIGHT / FULL / CROSS JOIN … ON / USING, with expressions, WHERE, GROUP BY
-// (expressions and ordinals), HAVING, the aggregates count, sum, avg, min,
+// (expressions and ordinals; GROUPING SETS, ROLLUP and CUBE, nested and
+// mixed with plain items, GROUP BY DISTINCT, and GROUPING(...); see
+// groupingsets.go), HAVING, the aggregates count, sum, avg, min,
 // max, bool_and, bool_or, every, string_agg and array_agg (with DISTINCT,
-// ORDER BY or both, and FILTER (WHERE ...)),
+// ORDER BY or both, and FILTER (WHERE ...)), the ordered-set aggregates
+// percentile_cont (double precision and interval), percentile_disc and
+// mode, and the hypothetical-set rank, dense_rank, percent_rank and
+// cume_dist, all WITHIN GROUP (ORDER BY ...) (a fraction array gives an
+// array of percentiles; no OVER, as in PostgreSQL; see orderedset.go),
 // SELECT DISTINCT and DISTINCT ON, window functions (row_number, rank,
 // dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value,
 // last_value, nth_value and the aggregates above with OVER; PARTITION BY,

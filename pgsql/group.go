@@ -29,8 +29,40 @@ type aggValue struct {
 // group is one output row's input: a representative row and the values of
 // the aggregate calls.
 type group struct {
-	row  []any
-	aggs map[*ir.Func]aggValue
+	row      []any
+	aggs     map[*ir.Func]aggValue
+	grouping map[*ir.Grouping]int64 // GROUPING calls' values
+	subst    map[string]aggValue    // grouping expressions' values by text, with grouping sets
+}
+
+// groupRow returns the row a group of a grouping set is evaluated on, its
+// first row with the key columns outside the set NULL, and the values of
+// the other grouping expressions: NULL outside the set, the group's value
+// in it.
+func groupRow(first []any, rows []int, keys []ir.Expr, keyVals [][]aggValue, keyCol []int, inSet []bool, sc *scope, ev *evaluator) ([]any, map[string]aggValue) {
+	row := append([]any(nil), first...)
+	subst := map[string]aggValue{}
+	for k, e := range keys {
+		var t sqlType
+		var v any
+		if len(rows) > 0 {
+			t = keyVals[rows[0]][k].t
+			if inSet[k] {
+				v = keyVals[rows[0]][k].v
+			}
+		} else {
+			setRow(ev, row)
+			_, t, _ = ev.eval(e)
+		}
+		if keyCol[k] >= 0 {
+			if !inSet[k] {
+				row[keyCol[k]] = nil
+			}
+			continue
+		}
+		subst[e.String()] = aggValue{v, t}
+	}
+	return row, subst
 }
 
 // aggCalls returns the aggregate calls of e at this query level.
@@ -89,14 +121,18 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 			}
 		}
 	}
-	for _, g := range st.GroupBy {
-		if _, ok := g.(*ir.GroupingSet); ok {
-			return nil, false, pgerr.Unsupported("GROUPING SETS, ROLLUP and CUBE")
-		}
-	}
-	keys, err := groupKeys(st.GroupBy, targets, sc)
+	keys, sets, err := groupingSets(st.GroupBy, st.GroupDistinct, targets, sc) // groupingsets.go
 	if err != nil {
 		return nil, false, err
+	}
+	// GROUPING calls: each argument's key.
+	groupingAt := map[*ir.Grouping][]int{}
+	for _, e := range exprs {
+		for _, g := range groupingCalls(e) {
+			if groupingAt[g], err = groupingArgs(g, keys, sc); err != nil {
+				return nil, false, err
+			}
+		}
 	}
 	if err := checkGrouped(exprs, keys, sc, ev); err != nil {
 		return nil, false, err
@@ -108,14 +144,20 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 			}
 		}
 	}
-	// Split the rows.
-	type bucket struct{ rows [][]any }
-	var order2 []*bucket
-	byKey := map[string]*bucket{}
-	for _, r := range rows {
+	substituted := sets != nil
+	if sets == nil {
+		all := make([]int, len(keys))
+		for i := range all {
+			all[i] = i
+		}
+		sets = [][]int{all}
+	}
+	// Each row's key values, computed once.
+	keyVals := make([][]aggValue, len(rows))
+	for i, r := range rows {
 		setRow(ev, r)
-		var k strings.Builder
-		for _, e := range keys {
+		keyVals[i] = make([]aggValue, len(keys))
+		for k, e := range keys {
 			v, t, err := ev.eval(e)
 			if err == nil {
 				err = jsonNoEquality(t) // jsonops.go
@@ -123,47 +165,92 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 			if err != nil {
 				return nil, false, err
 			}
-			k.WriteString(typedKey(v, t))
+			keyVals[i][k] = aggValue{v, t}
 		}
-		b, ok := byKey[k.String()]
-		if !ok {
-			b = &bucket{}
-			byKey[k.String()] = b
-			order2 = append(order2, b)
-		}
-		b.rows = append(b.rows, r)
 	}
-	if len(keys) == 0 && len(order2) == 0 {
-		order2 = []*bucket{{}}
+	// A key's column position in the row when it is a column, else -1.
+	keyCol := make([]int, len(keys))
+	for k, e := range keys {
+		keyCol[k] = -1
+		if c, ok := e.(*ir.ColumnRef); ok && sc != nil && !c.Star {
+			if i, _, err := sc.resolve(c); err == nil {
+				keyCol[k] = i
+			}
+		}
 	}
 	var out []group
-	for _, b := range order2 {
-		g := group{aggs: map[*ir.Func]aggValue{}}
-		if len(b.rows) > 0 {
-			g.row = b.rows[0]
-		} else if sc != nil {
-			g.row = make([]any, sc.width())
-		}
-		for _, f := range calls {
-			v, t, err := aggregate(f, b.rows, g.row, ev)
-			if err != nil {
-				return nil, false, err
+	for _, set := range sets {
+		type bucket struct{ rows []int }
+		var order2 []*bucket
+		byKey := map[string]*bucket{}
+		for i := range rows {
+			var k strings.Builder
+			for _, j := range set {
+				k.WriteString(typedKey(keyVals[i][j].v, keyVals[i][j].t))
 			}
-			g.aggs[f] = aggValue{v, t}
-		}
-		if st.Having != nil {
-			setRow(ev, g.row)
-			ev.aggs = g.aggs
-			ok, err := ev.boolean(st.Having, "HAVING")
-			ev.aggs = nil
-			if err != nil {
-				return nil, false, err
+			b, ok := byKey[k.String()]
+			if !ok {
+				b = &bucket{}
+				byKey[k.String()] = b
+				order2 = append(order2, b)
 			}
-			if ok != true {
-				continue
-			}
+			b.rows = append(b.rows, i)
 		}
-		out = append(out, g)
+		if len(set) == 0 && len(order2) == 0 {
+			order2 = []*bucket{{}}
+		}
+		inSet := make([]bool, len(keys))
+		for _, j := range set {
+			inSet[j] = true
+		}
+		for _, b := range order2 {
+			g := group{aggs: map[*ir.Func]aggValue{}}
+			bRows := make([][]any, len(b.rows))
+			for i, r := range b.rows {
+				bRows[i] = rows[r]
+			}
+			if len(bRows) > 0 {
+				g.row = bRows[0]
+			} else if sc != nil {
+				g.row = make([]any, sc.width())
+			}
+			if substituted {
+				g.row, g.subst = groupRow(g.row, b.rows, keys, keyVals, keyCol, inSet, sc, ev)
+			}
+			if len(groupingAt) > 0 {
+				g.grouping = map[*ir.Grouping]int64{}
+				for call, args := range groupingAt {
+					var bits int64
+					for _, k := range args {
+						bits <<= 1
+						if !inSet[k] {
+							bits |= 1
+						}
+					}
+					g.grouping[call] = bits
+				}
+			}
+			for _, f := range calls {
+				v, t, err := aggregate(f, bRows, g.row, ev)
+				if err != nil {
+					return nil, false, err
+				}
+				g.aggs[f] = aggValue{v, t}
+			}
+			if st.Having != nil {
+				setRow(ev, g.row)
+				setGroup(ev, &g)
+				ok, err := ev.boolean(st.Having, "HAVING")
+				setGroup(ev, nil)
+				if err != nil {
+					return nil, false, err
+				}
+				if ok != true {
+					continue
+				}
+			}
+			out = append(out, g)
+		}
 	}
 	return out, true, nil
 }

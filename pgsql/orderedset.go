@@ -150,9 +150,9 @@ func orderedSetAggregate(f *ir.Func, rows [][]any, first []any, ev *evaluator) (
 	t := otypes[0]
 	switch f.Name {
 	case "mode":
-		return modeOf(vals), minMaxType(t), nil
+		return modeOf(vals), t, nil
 	case "percentile_disc":
-		return percentiles(f.Name, direct[0], types[0], otypes[0], vals, minMaxType(t))
+		return percentiles(f.Name, direct[0], types[0], otypes[0], vals, t)
 	}
 	switch {
 	case t.isInt() || t.kind == kNumeric || t.kind == kFloat4 || t.kind == kFloat8 || t.kind == kUnknown:

@@ -577,12 +577,13 @@ func (in *windowInput) at(i int) {
 			row = make([]any, in.sc.width())
 		}
 		setRow(in.ev, row)
+		setGroup(in.ev, nil)
 		in.ev.aggs = in.empty
 		return
 	}
 	setRow(in.ev, in.rows[i])
 	if in.groups != nil {
-		in.ev.aggs = in.groups[i].aggs
+		setGroup(in.ev, &in.groups[i]) // groupingsets.go
 	}
 }
 

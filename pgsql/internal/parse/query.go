@@ -138,9 +138,7 @@ func (t *translator) selectCore(s *nodes.SelectStmt, out *ir.Select) error {
 	if out.Where, err = t.optExpr(s.WhereClause); err != nil {
 		return err
 	}
-	if s.GroupDistinct {
-		return unsupported("GROUP BY DISTINCT")
-	}
+	out.GroupDistinct = s.GroupDistinct
 	for _, g := range items(s.GroupClause) {
 		e, err := t.groupItem(g)
 		if err != nil {
@@ -160,6 +158,19 @@ func (t *translator) selectCore(s *nodes.SelectStmt, out *ir.Select) error {
 // groupItem translates a GROUP BY item: an expression, an ordinal, or a
 // ROLLUP, CUBE or GROUPING SETS, whose items may nest.
 func (t *translator) groupItem(n nodes.Node) (ir.Expr, error) {
+	if r, ok := n.(*nodes.RowExpr); ok && r.RowFormat == nodes.COERCE_IMPLICIT_CAST {
+		// (a, b) without ROW lists grouping expressions, as in
+		// PostgreSQL's flatten_grouping_sets.
+		out := &ir.GroupingSet{Kind: ir.GroupingSimple}
+		for _, it := range items(r.Args) {
+			e, err := t.groupItem(it)
+			if err != nil {
+				return nil, err
+			}
+			out.Items = append(out.Items, e)
+		}
+		return out, nil
+	}
 	gs, ok := n.(*nodes.GroupingSet)
 	if !ok {
 		return t.sortKey(n, true /* ordinals */, "GROUP BY")
