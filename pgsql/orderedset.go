@@ -148,6 +148,9 @@ func orderedSetAggregate(f *ir.Func, rows [][]any, first []any, ev *evaluator) (
 		return nil, typUnknown, sortErr
 	}
 	t := otypes[0]
+	if t.kind == kUnknown && f.Name != "percentile_cont" {
+		return nil, typUnknown, pgerr.New(pgerr.DatatypeMismatch, "could not determine polymorphic type because input has type unknown")
+	}
 	switch f.Name {
 	case "mode":
 		return modeOf(vals), t, nil

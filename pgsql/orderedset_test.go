@@ -34,5 +34,6 @@ func TestSession_Exec_OrderedSetAggregates(t *testing.T) {
 	assert.Equal(t, "ERROR 42809", outcome(t, s, "SELECT string_agg(',') WITHIN GROUP (ORDER BY name) FROM authors"))
 	assert.Equal(t, "ERROR 0A000", outcome(t, s, "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY id) OVER () FROM books"))
 	assert.Equal(t, "ERROR 42803", outcome(t, s, "SELECT percentile_cont(id / 100.0) WITHIN GROUP (ORDER BY id) FROM books"))
+	assert.Equal(t, "ERROR 42804", outcome(t, s, "SELECT mode() WITHIN GROUP (ORDER BY 'x') FROM books"))
 	assert.Equal(t, "ERROR 42601", outcome(t, s, "SELECT percentile_cont(DISTINCT 0.5) WITHIN GROUP (ORDER BY id) FROM books"))
 }
