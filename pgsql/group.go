@@ -78,10 +78,13 @@ func aggCalls(e ir.Expr) []*ir.Func {
 	return out
 }
 
-// noAggregates returns 42803 if e holds an aggregate call.
+// noAggregates returns 42803 if e holds an aggregate call or a GROUPING.
 func noAggregates(e ir.Expr, clause string) error {
 	if len(aggCalls(e)) > 0 {
 		return pgerr.New(pgerr.GroupingError, "aggregate functions are not allowed in %s", clause)
+	}
+	if len(groupingCalls(e)) > 0 {
+		return pgerr.New(pgerr.GroupingError, "grouping operations are not allowed in %s", clause)
 	}
 	return nil
 }

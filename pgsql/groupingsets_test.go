@@ -1,6 +1,7 @@
 package pgsql_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,4 +31,6 @@ func TestSession_Exec_GroupingSets(t *testing.T) {
 	assert.Equal(t, "ERROR 42803", outcome(t, s, "SELECT author_id, id FROM books GROUP BY ROLLUP (author_id)"))
 	assert.Equal(t, "ERROR 42803", outcome(t, s, "SELECT grouping(id) FROM books GROUP BY author_id"))
 	assert.Equal(t, "ERROR 42803", outcome(t, s, "SELECT author_id FROM books GROUP BY ROLLUP (author_id, count(*))"))
+	_, err := s.Exec(context.Background(), "SELECT id FROM books WHERE grouping(id) = 0 GROUP BY id")
+	assert.ErrorContains(t, err, "grouping operations are not allowed in WHERE")
 }
