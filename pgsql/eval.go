@@ -202,7 +202,7 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 		if v, ok := ev.grouping[e]; ok {
 			return v, typInt4, nil
 		}
-		return nil, typInt4, pgerr.New(pgerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level")
+		return nil, typInt4, groupingError(e, ev) // groupingsets.go
 	case *ir.Const:
 		return constant(e)
 	case *ir.Param:

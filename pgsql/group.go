@@ -132,7 +132,7 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 	groupingAt := map[*ir.Grouping][]int{}
 	for _, e := range exprs {
 		for _, g := range groupingCalls(e) {
-			if groupingAt[g], err = groupingArgs(g, keys, sc); err != nil {
+			if groupingAt[g], err = groupingArgs(g, keys, sc, ev); err != nil {
 				return nil, false, err
 			}
 		}

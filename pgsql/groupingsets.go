@@ -154,7 +154,7 @@ func groupingCalls(e ir.Expr) []*ir.Grouping {
 
 // groupingArgs returns, for each argument of g, the index of the grouping
 // key it is, or 42803 if one is none.
-func groupingArgs(g *ir.Grouping, keys []ir.Expr, sc *scope) ([]int, error) {
+func groupingArgs(g *ir.Grouping, keys []ir.Expr, sc *scope, ev *evaluator) ([]int, error) {
 	if len(g.Args) > 31 {
 		return nil, pgerr.New("54023", "GROUPING must have fewer than 32 arguments")
 	}
@@ -168,7 +168,7 @@ func groupingArgs(g *ir.Grouping, keys []ir.Expr, sc *scope) ([]int, error) {
 			}
 		}
 		if out[i] < 0 {
-			return nil, pgerr.New(pgerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level")
+			return nil, groupingError(g, ev)
 		}
 	}
 	return out, nil
@@ -209,4 +209,28 @@ func probeGrouping(exprs []ir.Expr) map[*ir.Grouping]int64 {
 		}
 	}
 	return out
+}
+
+// groupingError is the error for a GROUPING whose arguments are no
+// grouping expressions here: 0A000 when they are an enclosing query's
+// columns, whose GROUPING PostgreSQL evaluates at that query's level,
+// else 42803.
+func groupingError(g *ir.Grouping, ev *evaluator) error {
+	for _, a := range g.Args {
+		c, ok := a.(*ir.ColumnRef)
+		if !ok {
+			continue
+		}
+		var err error = pgerr.UndefinedColumnError(c.Column)
+		if ev.sc != nil {
+			_, _, err = ev.sc.resolve(c)
+		}
+		if err == nil {
+			continue
+		}
+		if _, _, ok := ev.outerColumn(c, err); ok {
+			return pgerr.Unsupported("GROUPING of an outer query's column")
+		}
+	}
+	return pgerr.New(pgerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level")
 }

@@ -31,6 +31,7 @@ func TestSession_Exec_GroupingSets(t *testing.T) {
 	assert.Equal(t, "ERROR 42803", outcome(t, s, "SELECT author_id, id FROM books GROUP BY ROLLUP (author_id)"))
 	assert.Equal(t, "ERROR 42803", outcome(t, s, "SELECT grouping(id) FROM books GROUP BY author_id"))
 	assert.Equal(t, "ERROR 42803", outcome(t, s, "SELECT author_id FROM books GROUP BY ROLLUP (author_id, count(*))"))
+	assert.Equal(t, "ERROR 0A000", outcome(t, s, "SELECT (SELECT grouping(b.author_id) FROM authors LIMIT 1) FROM books b GROUP BY ROLLUP (b.author_id)"))
 	_, err := s.Exec(context.Background(), "SELECT id FROM books WHERE grouping(id) = 0 GROUP BY id")
 	assert.ErrorContains(t, err, "grouping operations are not allowed in WHERE")
 }
