@@ -150,7 +150,8 @@
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others a subquery in CHECK, the system
 // columns (ctid, xmin, ...), aggregates other than those
-// above, GROUPS and EXCLUDE in a window frame and RANGE with an offset,
+// above (and schema-qualified aggregate calls), GROUPING of an enclosing
+// query's column, GROUPS and EXCLUDE in a window frame and RANGE with an offset,
 // window functions in VALUES, INSERT, UPDATE or RETURNING (PostgreSQL's
 // 42P20, which reldb gives in WHERE, GROUP BY, HAVING and JOIN ... ON),
 // INSERT, UPDATE or DELETE inside WITH (a WITH of SELECTs before any of
