@@ -46,9 +46,15 @@
 // FROM naming their columns is; a RIGHT or FULL JOIN LATERAL is 42P10),
 // VALUES lists and WITH queries, joined with commas and [INNER] / LEFT /
 // RIGHT / FULL / CROSS JOIN … ON / USING, with expressions, WHERE, GROUP BY
-// (expressions and ordinals), HAVING, the aggregates count, sum, avg, min,
+// (expressions and ordinals; GROUPING SETS, ROLLUP and CUBE, nested and
+// mixed with plain items, GROUP BY DISTINCT, and GROUPING(...); see
+// groupingsets.go), HAVING, the aggregates count, sum, avg, min,
 // max, bool_and, bool_or, every, string_agg and array_agg (with DISTINCT,
-// ORDER BY or both, and FILTER (WHERE ...)),
+// ORDER BY or both, and FILTER (WHERE ...)), the ordered-set aggregates
+// percentile_cont (double precision and interval), percentile_disc and
+// mode, and the hypothetical-set rank, dense_rank, percent_rank and
+// cume_dist, all WITHIN GROUP (ORDER BY ...) (a fraction array gives an
+// array of percentiles; no OVER, as in PostgreSQL; see orderedset.go),
 // SELECT DISTINCT and DISTINCT ON, window functions (row_number, rank,
 // dense_rank, percent_rank, cume_dist, ntile, lag, lead, first_value,
 // last_value, nth_value and the aggregates above with OVER; PARTITION BY,
@@ -160,7 +166,8 @@
 // Everything else is an *Error with SQLSTATE 0A000 naming the construct,
 // never a different answer: among others a subquery in CHECK, the system
 // columns (ctid, xmin, ...), aggregates other than those
-// above, GROUPS and EXCLUDE in a window frame and RANGE with an offset,
+// above (and schema-qualified aggregate calls), GROUPING of an enclosing
+// query's column, GROUPS and EXCLUDE in a window frame and RANGE with an offset,
 // window functions in VALUES, INSERT, UPDATE or RETURNING (PostgreSQL's
 // 42P20, which reldb gives in WHERE, GROUP BY, HAVING and JOIN ... ON),
 // INSERT, UPDATE or DELETE inside WITH (a WITH of SELECTs before any of

@@ -176,17 +176,36 @@ type evaluator struct {
 	params []any
 	sc     *scope                // nil without FROM
 	aggs   map[*ir.Func]aggValue // the current group's aggregate results, when grouping
-	q      *queryEnv             // subqueries' context; nil where there are none
-	win    *windowRow            // the current row's window function results (window.go)
-	types  *Session              // resolves type names where q is nil: a DEFAULT's enum type (enum.go)
-	srf    map[*ir.Func]srfValue // the set-returning calls' values in the row being output (projectset.go)
+	// grouping and subst are the current group's GROUPING values and,
+	// with grouping sets, its grouping expressions' values by text
+	// (group.go).
+	grouping map[*ir.Grouping]int64
+	subst    map[string]aggValue
+	q        *queryEnv             // subqueries' context; nil where there are none
+	win      *windowRow            // the current row's window function results (window.go)
+	types    *Session              // resolves type names where q is nil: a DEFAULT's enum type (enum.go)
+	srf      map[*ir.Func]srfValue // the set-returning calls' values in the row being output (projectset.go)
 }
 
 // decimalCtx does numeric arithmetic; divisions set their own scale.
 var decimalCtx = apd.BaseContext.WithPrecision(2000)
 
 func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
+	if ev.subst != nil {
+		switch e.(type) {
+		case *ir.ColumnRef:
+		default:
+			if r, ok := ev.subst[e.String()]; ok {
+				return r.v, r.t, nil
+			}
+		}
+	}
 	switch e := e.(type) {
+	case *ir.Grouping:
+		if v, ok := ev.grouping[e]; ok {
+			return v, typInt4, nil
+		}
+		return nil, typInt4, groupingError(e, ev) // groupingsets.go
 	case *ir.Const:
 		return constant(e)
 	case *ir.Param:
@@ -917,7 +936,7 @@ func isAggregate(name string) bool {
 	case "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "string_agg", "array_agg", "every":
 		return true
 	}
-	return isJSONAggregate(name)
+	return isJSONAggregate(name) || isOrderedSet(name)
 }
 
 // binary applies an infix operator with PostgreSQL's NULL rules: an

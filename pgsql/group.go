@@ -29,8 +29,40 @@ type aggValue struct {
 // group is one output row's input: a representative row and the values of
 // the aggregate calls.
 type group struct {
-	row  []any
-	aggs map[*ir.Func]aggValue
+	row      []any
+	aggs     map[*ir.Func]aggValue
+	grouping map[*ir.Grouping]int64 // GROUPING calls' values
+	subst    map[string]aggValue    // grouping expressions' values by text, with grouping sets
+}
+
+// groupRow returns the row a group of a grouping set is evaluated on, its
+// first row with the key columns outside the set NULL, and the values of
+// the other grouping expressions: NULL outside the set, the group's value
+// in it.
+func groupRow(first []any, rows []int, keys []ir.Expr, keyVals [][]aggValue, keyCol []int, inSet []bool, sc *scope, ev *evaluator) ([]any, map[string]aggValue) {
+	row := append([]any(nil), first...)
+	subst := map[string]aggValue{}
+	for k, e := range keys {
+		var t sqlType
+		var v any
+		if len(rows) > 0 {
+			t = keyVals[rows[0]][k].t
+			if inSet[k] {
+				v = keyVals[rows[0]][k].v
+			}
+		} else {
+			setRow(ev, row)
+			_, t, _ = ev.eval(e)
+		}
+		if keyCol[k] >= 0 {
+			if !inSet[k] {
+				row[keyCol[k]] = nil
+			}
+			continue
+		}
+		subst[e.String()] = aggValue{v, t}
+	}
+	return row, subst
 }
 
 // aggCalls returns the aggregate calls of e at this query level.
@@ -46,10 +78,13 @@ func aggCalls(e ir.Expr) []*ir.Func {
 	return out
 }
 
-// noAggregates returns 42803 if e holds an aggregate call.
+// noAggregates returns 42803 if e holds an aggregate call or a GROUPING.
 func noAggregates(e ir.Expr, clause string) error {
 	if len(aggCalls(e)) > 0 {
 		return pgerr.New(pgerr.GroupingError, "aggregate functions are not allowed in %s", clause)
+	}
+	if len(groupingCalls(e)) > 0 {
+		return pgerr.New(pgerr.GroupingError, "grouping operations are not allowed in %s", clause)
 	}
 	return nil
 }
@@ -77,27 +112,55 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 		return nil, false, nil
 	}
 	for _, f := range calls {
-		for _, a := range f.Args {
+		inner := f.Args
+		if f.WithinGroup {
+			for _, o := range f.OrderBy {
+				inner = append(slices.Clip(inner), o.Expr)
+			}
+		}
+		for _, a := range inner {
 			if err := noAggregates(a, "aggregate function calls"); err != nil {
 				return nil, false, pgerr.New(pgerr.GroupingError, "aggregate function calls cannot be nested")
 			}
 		}
 	}
-	keys, err := groupKeys(st.GroupBy, targets, sc)
+	keys, sets, err := groupingSets(st.GroupBy, st.GroupDistinct, targets, sc) // groupingsets.go
 	if err != nil {
 		return nil, false, err
+	}
+	// GROUPING calls: each argument's key.
+	groupingAt := map[*ir.Grouping][]int{}
+	for _, e := range exprs {
+		for _, g := range groupingCalls(e) {
+			if groupingAt[g], err = groupingArgs(g, keys, sc, ev); err != nil {
+				return nil, false, err
+			}
+		}
 	}
 	if err := checkGrouped(exprs, keys, sc, ev); err != nil {
 		return nil, false, err
 	}
-	// Split the rows.
-	type bucket struct{ rows [][]any }
-	var order2 []*bucket
-	byKey := map[string]*bucket{}
-	for _, r := range rows {
+	for _, f := range calls {
+		if f.WithinGroup {
+			if err := checkDirectArgs(f, keys, sc, ev); err != nil {
+				return nil, false, err
+			}
+		}
+	}
+	substituted := sets != nil
+	if sets == nil {
+		all := make([]int, len(keys))
+		for i := range all {
+			all[i] = i
+		}
+		sets = [][]int{all}
+	}
+	// Each row's key values, computed once.
+	keyVals := make([][]aggValue, len(rows))
+	for i, r := range rows {
 		setRow(ev, r)
-		var k strings.Builder
-		for _, e := range keys {
+		keyVals[i] = make([]aggValue, len(keys))
+		for k, e := range keys {
 			v, t, err := ev.eval(e)
 			if err == nil {
 				err = jsonNoEquality(t) // jsonops.go
@@ -105,47 +168,92 @@ func grouped(st *ir.Select, targets []target, order []orderTerm, sc *scope, rows
 			if err != nil {
 				return nil, false, err
 			}
-			k.WriteString(typedKey(v, t))
+			keyVals[i][k] = aggValue{v, t}
 		}
-		b, ok := byKey[k.String()]
-		if !ok {
-			b = &bucket{}
-			byKey[k.String()] = b
-			order2 = append(order2, b)
-		}
-		b.rows = append(b.rows, r)
 	}
-	if len(keys) == 0 && len(order2) == 0 {
-		order2 = []*bucket{{}}
+	// A key's column position in the row when it is a column, else -1.
+	keyCol := make([]int, len(keys))
+	for k, e := range keys {
+		keyCol[k] = -1
+		if c, ok := e.(*ir.ColumnRef); ok && sc != nil && !c.Star {
+			if i, _, err := sc.resolve(c); err == nil {
+				keyCol[k] = i
+			}
+		}
 	}
 	var out []group
-	for _, b := range order2 {
-		g := group{aggs: map[*ir.Func]aggValue{}}
-		if len(b.rows) > 0 {
-			g.row = b.rows[0]
-		} else if sc != nil {
-			g.row = make([]any, sc.width())
-		}
-		for _, f := range calls {
-			v, t, err := aggregate(f, b.rows, g.row, ev)
-			if err != nil {
-				return nil, false, err
+	for _, set := range sets {
+		type bucket struct{ rows []int }
+		var order2 []*bucket
+		byKey := map[string]*bucket{}
+		for i := range rows {
+			var k strings.Builder
+			for _, j := range set {
+				k.WriteString(typedKey(keyVals[i][j].v, keyVals[i][j].t))
 			}
-			g.aggs[f] = aggValue{v, t}
-		}
-		if st.Having != nil {
-			setRow(ev, g.row)
-			ev.aggs = g.aggs
-			ok, err := ev.boolean(st.Having, "HAVING")
-			ev.aggs = nil
-			if err != nil {
-				return nil, false, err
+			b, ok := byKey[k.String()]
+			if !ok {
+				b = &bucket{}
+				byKey[k.String()] = b
+				order2 = append(order2, b)
 			}
-			if ok != true {
-				continue
-			}
+			b.rows = append(b.rows, i)
 		}
-		out = append(out, g)
+		if len(set) == 0 && len(order2) == 0 {
+			order2 = []*bucket{{}}
+		}
+		inSet := make([]bool, len(keys))
+		for _, j := range set {
+			inSet[j] = true
+		}
+		for _, b := range order2 {
+			g := group{aggs: map[*ir.Func]aggValue{}}
+			bRows := make([][]any, len(b.rows))
+			for i, r := range b.rows {
+				bRows[i] = rows[r]
+			}
+			if len(bRows) > 0 {
+				g.row = bRows[0]
+			} else if sc != nil {
+				g.row = make([]any, sc.width())
+			}
+			if substituted {
+				g.row, g.subst = groupRow(g.row, b.rows, keys, keyVals, keyCol, inSet, sc, ev)
+			}
+			if len(groupingAt) > 0 {
+				g.grouping = map[*ir.Grouping]int64{}
+				for call, args := range groupingAt {
+					var bits int64
+					for _, k := range args {
+						bits <<= 1
+						if !inSet[k] {
+							bits |= 1
+						}
+					}
+					g.grouping[call] = bits
+				}
+			}
+			for _, f := range calls {
+				v, t, err := aggregate(f, bRows, g.row, ev)
+				if err != nil {
+					return nil, false, err
+				}
+				g.aggs[f] = aggValue{v, t}
+			}
+			if st.Having != nil {
+				setRow(ev, g.row)
+				setGroup(ev, &g)
+				ok, err := ev.boolean(st.Having, "HAVING")
+				setGroup(ev, nil)
+				if err != nil {
+					return nil, false, err
+				}
+				if ok != true {
+					continue
+				}
+			}
+			out = append(out, g)
+		}
 	}
 	return out, true, nil
 }
@@ -287,6 +395,29 @@ func checkGrouped(exprs, keys []ir.Expr, sc *scope, ev *evaluator) error {
 	return err
 }
 
+// checkDirectArgs returns 42803 if the direct arguments of an ordered-set
+// aggregate use a column that is not grouped, unless the call has no
+// such aggregate, which PostgreSQL reports first.
+func checkDirectArgs(f *ir.Func, keys []ir.Expr, sc *scope, ev *evaluator) error {
+	err := checkGrouped(f.Args, keys, sc, ev)
+	if err == nil {
+		return nil
+	}
+	var nulls []any
+	if sc != nil {
+		nulls = make([]any, sc.width())
+	}
+	if _, _, perr := aggregate(f, nil /* rows */, nulls, ev); perr != nil {
+		if c := pgerr.Code(perr); c == pgerr.UndefinedFunction || c == "42809" {
+			return perr
+		}
+	}
+	if e, ok := err.(*pgerr.Error); ok && e.Code == pgerr.GroupingError {
+		e.Detail = "Direct arguments of an ordered-set aggregate must use only grouped columns."
+	}
+	return err
+}
+
 // typedKey is valueKey for a value of type t: char values that differ
 // only in trailing blanks are equal, as char compares them (a char
 // without a length holds values of any padding).
@@ -335,6 +466,12 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 		if rows, err = filterRows(f, rows, empty, ev); err != nil {
 			return nil, typUnknown, err
 		}
+	}
+	if f.WithinGroup {
+		return orderedSetAggregate(f, rows, empty, ev) // orderedset.go
+	}
+	if isOrderedSet(f.Name) {
+		return nil, typUnknown, withinGroupRequired(f, argTypes(f.Args, empty, ev))
 	}
 	if isJSONAggregate(f.Name) {
 		return jsonAggregate(f, rows, empty, ev) // jsonfuncs.go
@@ -408,6 +545,17 @@ func aggregate(f *ir.Func, rows [][]any, empty []any, ev *evaluator) (any, sqlTy
 		vals = append(vals, v)
 	}
 	return fold(f.Name, typ, vals, delims)
+}
+
+// argTypes returns the types of args evaluated on row, unknown where one
+// fails.
+func argTypes(args []ir.Expr, row []any, ev *evaluator) []sqlType {
+	setRow(ev, row)
+	out := make([]sqlType, len(args))
+	for i, a := range args {
+		_, out[i], _ = ev.eval(a)
+	}
+	return out
 }
 
 // aggOrder returns a group's rows in an aggregate's ORDER BY order (a

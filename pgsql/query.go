@@ -97,6 +97,8 @@ func figureName(e ir.Expr) (string, int) {
 		return e.Name, 2
 	case *ir.Coalesce:
 		return "coalesce", 2
+	case *ir.Grouping:
+		return "grouping", 2
 	case *ir.NullIf:
 		return "nullif", 2
 	case *ir.MinMax:
@@ -564,7 +566,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 	for i, r := range rows {
 		setRow(rowEv, r)
 		if isGrouped {
-			rowEv.aggs = groups[i].aggs
+			setGroup(rowEv, &groups[i]) // groupingsets.go
 		}
 		if wins != nil {
 			wins.vals = winValues.rows[i]
@@ -637,7 +639,9 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 		ps.typeNull(s, rowEv)
 		if isGrouped {
 			// No group, or HAVING kept none: type the aggregates over no rows.
+			setGroup(rowEv, nil)
 			rowEv.aggs = probeAggs(targets, sc, rowEv)
+			rowEv.grouping = probeGrouping(exprs)
 		}
 		if winValues != nil {
 			rowEv.win = winValues.row(-1)

@@ -43,7 +43,7 @@ var windowAggregates = map[string]bool{
 // isAggregateCall reports whether f is a call of an aggregate as an
 // aggregate, not as a window function (with OVER).
 func isAggregateCall(f *ir.Func) bool {
-	return f.Schema == "" && f.Over == nil && isAggregate(f.Name)
+	return f.Schema == "" && f.Over == nil && (isAggregate(f.Name) || f.WithinGroup)
 }
 
 // windowCalls returns the window function calls of e at this query level.
@@ -385,6 +385,15 @@ func resolveWindow(w *ir.Window, named map[string]*ir.Window) (*ir.Window, error
 // aggregate, DISTINCT or ORDER BY in an aggregate, a wrong number of
 // arguments.
 func checkWindowFunc(f *ir.Func) error {
+	if _, ok := orderedSetArgs[f.Name]; ok && f.WithinGroup {
+		return pgerr.New(pgerr.FeatureNotSupported, "OVER is not supported for ordered-set aggregate %s", f.Name)
+	}
+	if f.WithinGroup {
+		return pgerr.Unsupported("window function " + f.String())
+	}
+	if isOrderedSet(f.Name) {
+		return withinGroupRequired(f, nil)
+	}
 	if f.Schema != "" && f.Schema != "pg_catalog" {
 		return pgerr.Unsupported("window function " + f.String())
 	}
@@ -568,12 +577,13 @@ func (in *windowInput) at(i int) {
 			row = make([]any, in.sc.width())
 		}
 		setRow(in.ev, row)
+		setGroup(in.ev, nil)
 		in.ev.aggs = in.empty
 		return
 	}
 	setRow(in.ev, in.rows[i])
 	if in.groups != nil {
-		in.ev.aggs = in.groups[i].aggs
+		setGroup(in.ev, &in.groups[i]) // groupingsets.go
 	}
 }
 

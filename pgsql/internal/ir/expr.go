@@ -243,6 +243,47 @@ type Subscript struct {
 
 func (n *Subscript) String() string { return "(" + n.Arg.String() + ")[" + n.Index.String() + "]" }
 
+// GroupingSetKind says what a GroupingSet lists.
+type GroupingSetKind int
+
+const (
+	// GroupingSimple is a parenthesized list of expressions, (a, b): one
+	// element of ROLLUP, CUBE or GROUPING SETS; () is the empty set.
+	GroupingSimple GroupingSetKind = iota
+	GroupingRollup                 // ROLLUP (a, b): (a, b), (a), ()
+	GroupingCube                   // CUBE (a, b): every subset
+	GroupingSets                   // GROUPING SETS (...): each item, flattened
+)
+
+// GroupingSet is a GROUP BY item that stands for several grouping sets.
+// Items are expressions or, inside ROLLUP, CUBE and GROUPING SETS, nested
+// GroupingSets.
+type GroupingSet struct {
+	Kind  GroupingSetKind
+	Items []Expr
+}
+
+func (n *GroupingSet) String() string {
+	switch n.Kind {
+	case GroupingRollup:
+		return "ROLLUP (" + exprs(n.Items) + ")"
+	case GroupingCube:
+		return "CUBE (" + exprs(n.Items) + ")"
+	case GroupingSets:
+		return "GROUPING SETS (" + exprs(n.Items) + ")"
+	}
+	return "(" + exprs(n.Items) + ")"
+}
+
+// Grouping is GROUPING(a, b, ...): a bit mask, first argument highest,
+// with a bit set for each argument not grouped in the current grouping
+// set.
+type Grouping struct {
+	Args []Expr
+}
+
+func (n *Grouping) String() string { return "GROUPING(" + exprs(n.Args) + ")" }
+
 // Like is x [NOT] LIKE / ILIKE pattern [ESCAPE esc].
 type Like struct {
 	Arg, Pattern    Expr
@@ -368,10 +409,14 @@ type Func struct {
 	Args     []Expr
 	Star     bool        // count(*)
 	Distinct bool        // count(DISTINCT x)
-	OrderBy  []OrderItem // string_agg(x, ',' ORDER BY y)
-	Filter   Expr        // an aggregate's FILTER (WHERE ...); nil for none
-	Over     *Window     // a window function call's OVER; nil for others
-	Location int
+	OrderBy  []OrderItem // string_agg(x, ',' ORDER BY y); WITHIN GROUP's when WithinGroup
+	// WithinGroup marks an ordered-set aggregate call, f(direct args)
+	// WITHIN GROUP (ORDER BY ...): Args are the direct arguments and
+	// OrderBy the aggregated ones.
+	WithinGroup bool
+	Filter      Expr    // an aggregate's FILTER (WHERE ...); nil for none
+	Over        *Window // a window function call's OVER; nil for others
+	Location    int
 }
 
 func (n *Func) String() string {
@@ -387,7 +432,10 @@ func (n *Func) String() string {
 		b.WriteString("DISTINCT ")
 	}
 	b.WriteString(exprs(n.Args))
-	if len(n.OrderBy) > 0 {
+	switch {
+	case n.WithinGroup:
+		b.WriteString(") WITHIN GROUP (ORDER BY " + orderItems(n.OrderBy))
+	case len(n.OrderBy) > 0:
 		b.WriteString(" ORDER BY " + orderItems(n.OrderBy))
 	}
 	b.WriteByte(')')
@@ -437,34 +485,36 @@ type Default struct{}
 
 func (n *Default) String() string { return "DEFAULT" }
 
-func (*Const) expr()      {}
-func (*Param) expr()      {}
-func (*ColumnRef) expr()  {}
-func (*Ordinal) expr()    {}
-func (*Unary) expr()      {}
-func (*Binary) expr()     {}
-func (*Logic) expr()      {}
-func (*Not) expr()        {}
-func (*IsNull) expr()     {}
-func (*IsBool) expr()     {}
-func (*IsDistinct) expr() {}
-func (*Between) expr()    {}
-func (*InList) expr()     {}
-func (*Quantified) expr() {}
-func (*Exists) expr()     {}
-func (*Subquery) expr()   {}
-func (*Subscript) expr()  {}
-func (*Like) expr()       {}
-func (*Case) expr()       {}
-func (*Coalesce) expr()   {}
-func (*NullIf) expr()     {}
-func (*MinMax) expr()     {}
-func (*Cast) expr()       {}
-func (*Func) expr()       {}
-func (*ValueFunc) expr()  {}
-func (*Array) expr()      {}
-func (*Row) expr()        {}
-func (*Default) expr()    {}
+func (*Const) expr()       {}
+func (*Param) expr()       {}
+func (*ColumnRef) expr()   {}
+func (*Ordinal) expr()     {}
+func (*Unary) expr()       {}
+func (*Binary) expr()      {}
+func (*Logic) expr()       {}
+func (*Not) expr()         {}
+func (*IsNull) expr()      {}
+func (*IsBool) expr()      {}
+func (*IsDistinct) expr()  {}
+func (*Between) expr()     {}
+func (*InList) expr()      {}
+func (*Quantified) expr()  {}
+func (*Exists) expr()      {}
+func (*Subquery) expr()    {}
+func (*Subscript) expr()   {}
+func (*GroupingSet) expr() {}
+func (*Grouping) expr()    {}
+func (*Like) expr()        {}
+func (*Case) expr()        {}
+func (*Coalesce) expr()    {}
+func (*NullIf) expr()      {}
+func (*MinMax) expr()      {}
+func (*Cast) expr()        {}
+func (*Func) expr()        {}
+func (*ValueFunc) expr()   {}
+func (*Array) expr()       {}
+func (*Row) expr()         {}
+func (*Default) expr()     {}
 
 // ConstKind says which kind of literal a [Const] is.
 type ConstKind int

@@ -89,6 +89,10 @@ func Inspect(e Expr, fn func(Expr) bool) {
 	case *Subscript:
 		Inspect(n.Arg, fn)
 		Inspect(n.Index, fn)
+	case *GroupingSet:
+		each(n.Items)
+	case *Grouping:
+		each(n.Args)
 	}
 	// Const, Param, ColumnRef, Ordinal, ValueFunc, Default, Exists and
 	// Subquery have no subexpressions at this level.

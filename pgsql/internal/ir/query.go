@@ -20,8 +20,11 @@ type Select struct {
 	Targets  []Target
 	From     []FromItem
 	Where    Expr   // nil when absent
-	GroupBy  []Expr // an *Ordinal for GROUP BY 1
+	GroupBy  []Expr // an *Ordinal for GROUP BY 1, a *GroupingSet for ROLLUP (...)
 	Having   Expr   // nil when absent
+
+	// GroupDistinct is GROUP BY DISTINCT: each grouping set once.
+	GroupDistinct bool
 
 	// DISTINCT ON (...), with Distinct false, and the WINDOW clause's
 	// named windows, in their order.
@@ -158,7 +161,11 @@ func (s *Select) String() string {
 			b.WriteString(" WHERE " + s.Where.String())
 		}
 		if len(s.GroupBy) > 0 {
-			b.WriteString(" GROUP BY " + exprs(s.GroupBy))
+			b.WriteString(" GROUP BY ")
+			if s.GroupDistinct {
+				b.WriteString("DISTINCT ")
+			}
+			b.WriteString(exprs(s.GroupBy))
 		}
 		if s.Having != nil {
 			b.WriteString(" HAVING " + s.Having.String())

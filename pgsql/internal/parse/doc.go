@@ -43,8 +43,7 @@
 // COLLATE, identity options' SEQUENCE NAME, MATCH PARTIAL, EXCLUDE, NO INHERIT, NOT
 // VALID, INCLUDE, non-btree and partial indexes, ALTER COLUMN TYPE,
 // GROUPS and EXCLUDE in window frames, RANGE frames with an offset,
-// WITHIN GROUP, GROUPING
-// SETS/ROLLUP/CUBE, ROWS FROM, TABLESAMPLE,
+// ROWS FROM, TABLESAMPLE,
 // WITH TIES, subscripts and field selection, ARRAY(subquery),
 // VARIADIC arguments and named ones (but make_interval's, put in their
 // positions with zeros between), data-modifying WITH, ON CONFLICT on

@@ -26,7 +26,7 @@ SELECT b.title FROM "books" b JOIN authors a ON a.id = b.author_id WHERE a.name 
 
 // Errors carry PostgreSQL's SQLSTATE and position.
 func ExampleParse_errors() {
-	for _, sql := range []string{"SELECT * FORM t", "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM t"} {
+	for _, sql := range []string{"SELECT * FORM t", "SELECT * FROM t TABLESAMPLE SYSTEM (10)"} {
 		_, err := parse.Parse(sql)
 		var pe *pgerr.Error
 		if errors.As(err, &pe) {
@@ -35,7 +35,7 @@ func ExampleParse_errors() {
 	}
 	// Output:
 	// 42601 10 syntax error at or near "FORM"
-	// 0A000 29 WITHIN GROUP is not supported
+	// 0A000 17 TABLESAMPLE is not supported
 }
 
 // Split cuts a text into statements and says how many arguments each

@@ -171,7 +171,11 @@ func (t *translator) expr(n nodes.Node) (ir.Expr, error) {
 		}
 		return nil, unsupported("COLLATE")
 	case *nodes.GroupingFunc:
-		return nil, unsupported("GROUPING")
+		args, err := t.exprList(n.Args)
+		if err != nil {
+			return nil, err
+		}
+		return &ir.Grouping{Args: args}, nil
 	case *nodes.CurrentOfExpr:
 		return nil, unsupported("WHERE CURRENT OF")
 	case *nodes.A_Star:
@@ -442,17 +446,17 @@ func (t *translator) caseExpr(c *nodes.CaseExpr) (ir.Expr, error) {
 }
 
 func (t *translator) funcCall(f *nodes.FuncCall) (ir.Expr, error) {
-	switch {
-	case f.AggWithinGroup:
-		return nil, unsupported("WITHIN GROUP")
-	case f.FuncVariadic:
+	if f.FuncVariadic {
 		return nil, unsupported("VARIADIC")
+	}
+	if f.AggWithinGroup && f.AggDistinct {
+		return nil, pgerr.Syntax("cannot use DISTINCT with WITHIN GROUP")
 	}
 	name, err := qualName(f.Funcname)
 	if err != nil {
 		return nil, err
 	}
-	out := &ir.Func{Schema: name.Schema, Name: name.Name, Star: f.AggStar, Distinct: f.AggDistinct, Location: int(f.Location)}
+	out := &ir.Func{Schema: name.Schema, Name: name.Name, Star: f.AggStar, Distinct: f.AggDistinct, WithinGroup: f.AggWithinGroup, Location: int(f.Location)}
 	var named []*nodes.NamedArgExpr
 	for _, a := range items(f.Args) {
 		if na, ok := a.(*nodes.NamedArgExpr); ok {

@@ -9,7 +9,6 @@ import (
 // constructKeywords names, for a construct whose 0A000 message does not
 // start with its keyword, the keyword to point at.
 var constructKeywords = map[string]string{
-	"GROUPING SETS, ROLLUP and CUBE":              "",
 	"column definition list in FROM":              "",
 	"array slice":                                 "[",
 	"field selection":                             "",

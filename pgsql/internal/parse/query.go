@@ -141,14 +141,9 @@ func (t *translator) selectCore(s *nodes.SelectStmt, out *ir.Select) error {
 	if out.Where, err = t.optExpr(s.WhereClause); err != nil {
 		return err
 	}
-	if s.GroupDistinct {
-		return unsupported("GROUP BY DISTINCT")
-	}
+	out.GroupDistinct = s.GroupDistinct
 	for _, g := range items(s.GroupClause) {
-		if _, ok := g.(*nodes.GroupingSet); ok {
-			return unsupported("GROUPING SETS, ROLLUP and CUBE")
-		}
-		e, err := t.sortKey(g, true /* ordinals */, "GROUP BY")
+		e, err := t.groupItem(g)
 		if err != nil {
 			return err
 		}
@@ -161,6 +156,51 @@ func (t *translator) selectCore(s *nodes.SelectStmt, out *ir.Select) error {
 		return err
 	}
 	return nil
+}
+
+// groupItem translates a GROUP BY item: an expression, an ordinal, or a
+// ROLLUP, CUBE or GROUPING SETS, whose items may nest.
+func (t *translator) groupItem(n nodes.Node) (ir.Expr, error) {
+	if r, ok := n.(*nodes.RowExpr); ok && r.RowFormat == nodes.COERCE_IMPLICIT_CAST {
+		// (a, b) without ROW lists grouping expressions, as in
+		// PostgreSQL's flatten_grouping_sets.
+		out := &ir.GroupingSet{Kind: ir.GroupingSimple}
+		for _, it := range items(r.Args) {
+			e, err := t.groupItem(it)
+			if err != nil {
+				return nil, err
+			}
+			out.Items = append(out.Items, e)
+		}
+		return out, nil
+	}
+	gs, ok := n.(*nodes.GroupingSet)
+	if !ok {
+		return t.sortKey(n, true /* ordinals */, "GROUP BY")
+	}
+	out := &ir.GroupingSet{}
+	switch gs.Kind {
+	case nodes.GROUPING_SET_EMPTY:
+		return out, nil
+	case nodes.GROUPING_SET_SIMPLE:
+		out.Kind = ir.GroupingSimple
+	case nodes.GROUPING_SET_ROLLUP:
+		out.Kind = ir.GroupingRollup
+	case nodes.GROUPING_SET_CUBE:
+		out.Kind = ir.GroupingCube
+	case nodes.GROUPING_SET_SETS:
+		out.Kind = ir.GroupingSets
+	default:
+		return nil, pgerr.New(pgerr.InternalError, "unexpected grouping set kind %d", gs.Kind)
+	}
+	for _, it := range items(gs.Content) {
+		e, err := t.groupItem(it)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, e)
+	}
+	return out, nil
 }
 
 // targets translates a select list or RETURNING list.
