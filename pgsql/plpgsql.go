@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 
@@ -27,12 +28,14 @@ type plVar struct {
 	constant bool
 }
 
-// plRun is one run of a trigger function.
+// plRun is one run of a trigger function or a DO block.
 type plRun struct {
-	s    *Session
-	tx   *engine.Tx
-	fn   *funcDef
-	ts   *tableSchema
+	s  *Session
+	tx *engine.Tx
+	fn *funcDef
+	ts *tableSchema // the trigger's table; nil for a DO block
+	// vars are the variables in scope, by name: a block's declarations
+	// hide the outer ones of their names while it runs.
 	vars map[string]*plVar
 	// rec are NEW and OLD, in the form the table stores rows: nil when
 	// the event has none (NEW of a DELETE, OLD of an INSERT), which reads
@@ -41,7 +44,13 @@ type plRun struct {
 	// rowCount is the number of rows the last SQL statement processed
 	// (GET DIAGNOSTICS ... ROW_COUNT).
 	rowCount int64
+	// caught is the error the innermost running exception handler
+	// caught, which RAISE; raises again; nil outside handlers.
+	caught *Error
 }
+
+// do reports whether the run is a DO block's.
+func (r *plRun) do() bool { return r.ts == nil }
 
 // plReturn is how a body ended: RETURN NEW, OLD or NULL.
 type plReturn struct {
@@ -50,34 +59,117 @@ type plReturn struct {
 
 // run runs the body; it returns the record RETURN named.
 func (r *plRun) run() (plReturn, error) {
-	for _, d := range r.fn.pl.Block.Decls {
+	ret, done, err := r.runBlock(r.fn.pl.Block)
+	if err != nil {
+		return plReturn{}, err
+	}
+	if !done && !r.do() {
+		return plReturn{}, pgerr.New("2F005", "control reached end of trigger procedure without RETURN")
+	}
+	return ret, nil
+}
+
+// runBlock runs a block: its declarations, then its statements, with
+// its exception handlers, if any, as PostgreSQL runs them: the
+// statements run after a savepoint, to which an error a handler catches
+// rolls the transaction (and the SQL declarations) back before the
+// handler runs. Variables keep the values they were given. An error no
+// handler catches, or one in a handler, is the block's.
+func (r *plRun) runBlock(b *ir.PLBlock) (ret plReturn, done bool, err error) {
+	if len(b.Decls) > 0 {
+		outer := map[string]*plVar{}
+		for _, d := range b.Decls {
+			if _, seen := outer[d.Name]; !seen {
+				outer[d.Name] = r.vars[d.Name]
+			}
+		}
+		defer r.restore(outer)
+	}
+	for _, d := range b.Decls {
 		t, err := r.s.resolveType(d.Type)
 		if err != nil {
-			return plReturn{}, err
+			return ret, false, err
 		}
 		v := &plVar{t: t, constant: d.Constant}
 		if d.Default != nil {
 			val, vt, err := r.eval(d.Default)
 			if err != nil {
-				return plReturn{}, err
+				return ret, false, err
 			}
 			if v.v, err = cast(val, vt, t, false /* explicit */); err != nil {
-				return plReturn{}, err
+				return ret, false, err
 			}
 		}
 		if v.v == nil && d.NotNull {
-			return plReturn{}, pgerr.New("22004", "null value cannot be assigned to variable \"%s\" declared NOT NULL", d.Name)
+			return ret, false, pgerr.New("22004", "null value cannot be assigned to variable \"%s\" declared NOT NULL", d.Name)
 		}
 		r.vars[d.Name] = v
 	}
-	ret, done, err := r.block(r.fn.pl.Block.Body)
+	if b.Handlers == nil {
+		return r.block(b.Body)
+	}
+	sp, err := r.tx.Savepoint()
 	if err != nil {
-		return plReturn{}, err
+		return ret, false, err
 	}
-	if !done {
-		return plReturn{}, pgerr.New("2F005", "control reached end of trigger procedure without RETURN")
+	decls := maps.Clone(r.s.declTx)
+	ret, done, err = r.block(b.Body)
+	if err == nil {
+		return ret, done, nil
 	}
-	return ret, nil
+	caught := toError(err)
+	if caught.Code == pgerr.FeatureNotSupported {
+		// reldb's refusal of a construct PostgreSQL would have run: a
+		// handler taking it would give a different answer.
+		return ret, false, err
+	}
+	h := catching(b.Handlers, caught.Code)
+	if h == nil {
+		return ret, false, err
+	}
+	if err := r.tx.RollbackTo(sp); err != nil {
+		return ret, false, err
+	}
+	r.s.declTx = decls
+	outer := map[string]*plVar{"sqlstate": r.vars["sqlstate"], "sqlerrm": r.vars["sqlerrm"]}
+	defer r.restore(outer)
+	r.vars["sqlstate"] = &plVar{v: caught.Code, t: typText}
+	r.vars["sqlerrm"] = &plVar{v: caught.Message, t: typText}
+	prev := r.caught
+	r.caught = caught
+	defer func() { r.caught = prev }()
+	return r.block(h.Body)
+}
+
+// restore puts back the variables a block hid (nil: none of that name).
+func (r *plRun) restore(outer map[string]*plVar) {
+	for name, v := range outer {
+		if v == nil {
+			delete(r.vars, name)
+		} else {
+			r.vars[name] = v
+		}
+	}
+}
+
+// catching returns the first handler whose conditions catch an error of
+// SQLSTATE code: a condition of its code, of its class (a code ending in
+// 000), or OTHERS, which catches all but query_canceled and
+// assert_failure, as in PostgreSQL; nil when none does.
+func catching(hs []ir.PLHandler, code string) *ir.PLHandler {
+	for i := range hs {
+		for _, c := range hs[i].Conditions {
+			switch {
+			case c == "others":
+				if code != "57014" && code != "P0004" {
+					return &hs[i]
+				}
+			case c == code, strings.HasSuffix(c, "000") && len(code) == 5 && code[:2] == c[:2]:
+				return &hs[i]
+			}
+		}
+	}
+	return nil
 }
 
 // block runs statements; done reports a RETURN.
@@ -88,6 +180,10 @@ func (r *plRun) block(stmts []ir.PLStmt) (ret plReturn, done bool, err error) {
 		}
 		switch st := st.(type) {
 		case *ir.PLNull:
+		case *ir.PLBlock:
+			if ret, done, err = r.runBlock(st); err != nil || done {
+				return ret, done, err
+			}
 		case *ir.PLReturn:
 			return plReturn{record: st.Record}, true, nil
 		case *ir.PLAssign:
@@ -203,7 +299,7 @@ func (r *plRun) bind(node any) (any, []any, error) {
 	// "" for another expression.
 	whole := func(e ir.Expr) string {
 		c, ok := e.(*ir.ColumnRef)
-		if !ok || c.Table != "" || c.Star || c.Column != "new" && c.Column != "old" {
+		if !ok || r.do() || c.Table != "" || c.Star || c.Column != "new" && c.Column != "old" {
 			return ""
 		}
 		if _, shadowed := r.vars[c.Column]; shadowed {
@@ -261,13 +357,14 @@ func (r *plRun) bind(node any) (any, []any, error) {
 		return nil
 	}
 	replace = func(c *ir.ColumnRef) ir.Expr {
-		if c.Star && (c.Table == "new" || c.Table == "old") && failure == nil {
+		trigger := !r.do()
+		if trigger && c.Star && (c.Table == "new" || c.Table == "old") && failure == nil {
 			failure = pgerr.Unsupported(strings.ToUpper(c.Table) + ".* in PL/pgSQL")
 		}
 		if c.Star || c.Schema != "" || failure != nil {
 			return nil
 		}
-		if c.Table == "new" || c.Table == "old" {
+		if trigger && (c.Table == "new" || c.Table == "old") {
 			col, ok := r.ts.index[c.Column]
 			if !ok {
 				failure = pgerr.New(pgerr.UndefinedColumn, "record \"%s\" has no field \"%s\"", c.Table, c.Column)
@@ -288,10 +385,11 @@ func (r *plRun) bind(node any) (any, []any, error) {
 		}
 		pv, ok := r.vars[c.Column]
 		if !ok {
-			switch c.Column {
-			case "new", "old":
+			switch {
+			case !trigger:
+			case c.Column == "new", c.Column == "old":
 				failure = pgerr.Unsupported("whole-row reference to " + strings.ToUpper(c.Column) + " in PL/pgSQL")
-			case "tg_argv", "tg_relid":
+			case c.Column == "tg_argv", c.Column == "tg_relid":
 				failure = pgerr.Unsupported(strings.ToUpper(c.Column))
 			}
 			return nil
@@ -483,6 +581,9 @@ func walkIR(v reflect.Value, fn func(any)) {
 
 // sql runs an SQL statement of the body.
 func (r *plRun) sql(st *ir.PLSQL) error {
+	if st.Utility {
+		return r.utility(st)
+	}
 	if err := r.ambiguity(st.Stmt); err != nil {
 		return err
 	}
@@ -547,10 +648,44 @@ func (r *plRun) sql(st *ir.PLSQL) error {
 	return nil
 }
 
+// utility runs another SQL statement of a DO block's body (DDL, ...) as
+// the session runs one the client sends, in the block's transaction.
+// PostgreSQL gives such a statement no parameters: a variable's name in
+// it is the name it is.
+func (r *plRun) utility(st *ir.PLSQL) error {
+	if st.Refused != nil {
+		return st.Refused
+	}
+	switch st.Stmt.(type) {
+	case *ir.Begin, *ir.Commit, *ir.Rollback, *ir.RollbackTo, *ir.Savepoint, *ir.ReleaseSavepoint,
+		*ir.SetTransaction, *ir.SetVar, *ir.ShowVar, *ir.ResetVar, *ir.SetConstraints, *ir.Explain:
+		return pgerr.Unsupported(statementName(st.Stmt) + " in PL/pgSQL")
+	case *ir.Maintenance:
+		if st.Stmt.(*ir.Maintenance).Vacuum {
+			return &Error{Code: pgerr.ActiveSQLTransaction, Message: "VACUUM cannot be executed from a function"}
+		}
+	}
+	res, err := r.s.statement(r.tx, st.Stmt, nil)
+	if err != nil {
+		return err
+	}
+	r.rowCount = 0 // PostgreSQL counts no row of a utility statement
+	for _, w := range res.Warnings {
+		r.s.notice(w)
+	}
+	return nil
+}
+
 // raise runs RAISE: a level below EXCEPTION adds a notice to the
 // statement's result, EXCEPTION fails it (P0001 unless ERRCODE or a
-// condition says otherwise).
+// condition says otherwise); RAISE; raises the error its handler caught.
 func (r *plRun) raise(st *ir.PLRaise) error {
+	if st.Reraise {
+		if r.caught == nil {
+			return &Error{Code: "0Z002", Message: "RAISE without parameters cannot be used outside an exception handler"}
+		}
+		return r.caught
+	}
 	e := &Error{Code: "P0001"}
 	given := "" // the ERRCODE given, which is the message when none is
 	if st.Level != "exception" {
@@ -620,15 +755,21 @@ func (r *plRun) raise(st *ir.PLRaise) error {
 		if plSends(st.Level) {
 			n := *e
 			n.Severity = strings.ToUpper(st.Level)
-			if r.s.notify != nil {
-				r.s.notify(&n)
-			} else {
-				r.s.notices = append(r.s.notices, &n)
-			}
+			r.s.notice(&n)
 		}
 		return nil
 	}
 	return e
+}
+
+// notice hands a notice the running statement raised to OnNotice's
+// function, or keeps it for the statement's Result.
+func (s *Session) notice(n *Error) {
+	if s.notify != nil {
+		s.notify(n)
+	} else {
+		s.notices = append(s.notices, n)
+	}
 }
 
 // plSends reports whether a RAISE level reaches the client under

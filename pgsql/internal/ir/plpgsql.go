@@ -11,10 +11,22 @@ type PLFunction struct {
 	Block *PLBlock
 }
 
-// PLBlock is [DECLARE ...] BEGIN ... END.
+// PLBlock is [DECLARE ...] BEGIN ... [EXCEPTION WHEN ... THEN ...] END:
+// a body's outermost block, or a nested block statement.
 type PLBlock struct {
-	Decls []PLVar
-	Body  []PLStmt
+	Line     int // the line of its first word (nested blocks)
+	Decls    []PLVar
+	Body     []PLStmt
+	Handlers []PLHandler // nil without EXCEPTION
+}
+
+// PLHandler is one WHEN condition [OR condition ...] THEN statements of
+// an EXCEPTION section.
+type PLHandler struct {
+	// Conditions are the SQLSTATEs the handler catches: five characters,
+	// one ending in 000 catching its whole class, or "others" for OTHERS.
+	Conditions []string
+	Body       []PLStmt
 }
 
 // PLVar is one variable a DECLARE section declares.
@@ -55,7 +67,8 @@ type PLIf struct {
 	Else   []PLStmt // nil when absent
 }
 
-// PLReturn is RETURN NEW, RETURN OLD or RETURN NULL (Record "").
+// PLReturn is RETURN NEW, RETURN OLD or RETURN NULL (Record ""), or, in
+// a DO block, RETURN without a value (Record "").
 type PLReturn struct {
 	Line   int
 	Record string
@@ -72,6 +85,9 @@ type PLRaise struct {
 	Condition string // a condition name, "" when absent
 	SQLState  string // SQLSTATE 'xxxxx', "" when absent
 	Options   []PLRaiseOption
+	// Reraise is RAISE; in an exception handler: the error it caught,
+	// again.
+	Reraise bool
 }
 
 // PLRaiseOption is one USING option of RAISE: MESSAGE, DETAIL, HINT,
@@ -82,15 +98,20 @@ type PLRaiseOption struct {
 }
 
 // PLSQL is an SQL statement in a body: INSERT, UPDATE, DELETE or SELECT
-// ... INTO (Into set), or PERFORM (Perform: a SELECT whose rows are
-// dropped).
+// ... INTO (Into set), PERFORM (Perform: a SELECT whose rows are
+// dropped), or, in a DO block, another statement (DDL, ...), run as the
+// client would send it, without variables (Utility set).
 type PLSQL struct {
 	Line    int
 	Stmt    Statement
 	Into    []PLTarget
 	Strict  bool
 	Perform bool
+	Utility bool
 	Text    string // the statement as written, INTO removed
+	// Refused is the 0A000 the SQL grammar gave a utility statement
+	// (Stmt nil), which running it returns.
+	Refused error
 }
 
 // PLNull is NULL;.
@@ -111,6 +132,7 @@ func (s *PLReturn) PLLine() int { return s.Line }
 func (s *PLRaise) PLLine() int  { return s.Line }
 func (s *PLSQL) PLLine() int    { return s.Line }
 func (s *PLNull) PLLine() int   { return s.Line }
+func (s *PLBlock) PLLine() int  { return s.Line }
 
 // PLLine implements PLStmt.
 func (s *PLGetDiagnostics) PLLine() int { return s.Line }

@@ -192,3 +192,19 @@ func (*DropFunction) stmt()      {}
 func (*CreateTrigger) stmt()     {}
 func (*DropTrigger) stmt()       {}
 func (*EnableTrigger) alterCmd() {}
+
+// Do is DO [LANGUAGE lang] 'body': an anonymous code block, run as the
+// statement runs (parse.PLpgSQLDo reads a PL/pgSQL body).
+type Do struct {
+	Language string // "plpgsql" when not given
+	Body     string
+	// BodyPosition is the 1-based character position of the body in the
+	// text parsed, as CreateFunction's; 0 when unknown.
+	BodyPosition int
+}
+
+func (s *Do) String() string {
+	return "DO LANGUAGE " + Ident(s.Language) + " " + DollarQuote(s.Body)
+}
+
+func (*Do) stmt() {}

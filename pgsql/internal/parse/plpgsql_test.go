@@ -58,6 +58,10 @@ func plSummary(fn *ir.PLFunction) string {
 			case *ir.PLReturn:
 				fmt.Fprintf(&b, "return %q\n", st.Record)
 			case *ir.PLRaise:
+				if st.Reraise {
+					b.WriteString("reraise\n")
+					continue
+				}
 				fmt.Fprintf(&b, "raise %s format=%q cond=%q state=%q args=%d", st.Level, st.Format, st.Condition, st.SQLState, len(st.Args))
 				for _, o := range st.Options {
 					fmt.Fprintf(&b, " %s=%s", o.Name, o.Value)
@@ -68,9 +72,26 @@ func plSummary(fn *ir.PLFunction) string {
 				for _, t := range st.Into {
 					into = append(into, target(t))
 				}
-				fmt.Fprintf(&b, "sql %s into=%v strict=%v perform=%v\n", st.Stmt, into, st.Strict, st.Perform)
+				switch {
+				case st.Refused != nil:
+					fmt.Fprintf(&b, "refused %q\n", st.Refused.Error())
+				case st.Utility:
+					fmt.Fprintf(&b, "utility %s\n", st.Stmt)
+				default:
+					fmt.Fprintf(&b, "sql %s into=%v strict=%v perform=%v\n", st.Stmt, into, st.Strict, st.Perform)
+				}
 			case *ir.PLNull:
 				b.WriteString("null\n")
+			case *ir.PLBlock:
+				b.WriteString("block\n")
+				for _, d := range st.Decls {
+					fmt.Fprintf(&b, "%s declare %s %s\n", indent, d.Name, d.Type)
+				}
+				stmts(st.Body, indent+"  ")
+				for _, h := range st.Handlers {
+					fmt.Fprintf(&b, "%s when %v\n", indent, h.Conditions)
+					stmts(h.Body, indent+"  ")
+				}
 			case *ir.PLGetDiagnostics:
 				for _, t := range st.Targets {
 					b.WriteString("row_count -> " + target(t) + " ")
@@ -134,6 +155,60 @@ RETURN NEW; END`,
 	}
 }
 
+// Ensure exception handlers and nested blocks parse, with each
+// condition as the SQLSTATE it catches (a class's ending in 000).
+func TestPLpgSQL_Parse_Exceptions(t *testing.T) {
+	body := `BEGIN
+  BEGIN INSERT INTO t VALUES (1);
+  EXCEPTION WHEN unique_violation OR check_violation THEN RAISE NOTICE '%', SQLERRM;
+    WHEN SQLSTATE '22012' THEN NULL; WHEN integrity_constraint_violation THEN RAISE;
+    WHEN OTHERS THEN sqlstate := 'x';
+  END;
+  DECLARE n int; BEGIN n := 1; END;
+  RETURN NEW;
+END`
+	fn, err := PLpgSQL(body)
+	require.NoError(t, err)
+	assert.Equal(t, "2: block\n  2: sql INSERT INTO t VALUES (1) into=[] strict=false perform=false\n"+
+		" when [23505 23514]\n  3: raise notice format=\"%\" cond=\"\" state=\"\" args=1\n"+
+		" when [22012]\n  4: null\n when [23000]\n  4: reraise\n when [others]\n  5: sqlstate := 'x'\n"+
+		"7: block\n declare n int4\n  7: n := 1\n8: return \"new\"\n", plSummary(fn))
+}
+
+// Ensure a DO block's body reads other SQL statements as statements,
+// defers the grammar's 0A000 for one to when it runs, takes RETURN
+// without a value, and knows no NEW or OLD.
+func TestPLpgSQLDo_Parse(t *testing.T) {
+	body := `DECLARE new int := 1; BEGIN
+  CREATE TABLE x (a int); ALTER TABLE x ADD COLUMN b text; DROP TABLE IF EXISTS y;
+  CREATE ROLE r; new := 2; INSERT INTO x VALUES (new);
+  IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'm') THEN RETURN; END IF;
+END`
+	fn, err := PLpgSQLDo(body)
+	require.NoError(t, err)
+	assert.Equal(t, "declare new int4 := 1\n2: utility CREATE TABLE x (a int4)\n2: utility ALTER TABLE x ADD COLUMN b text\n"+
+		"2: utility DROP TABLE IF EXISTS y\n3: refused \"pgsql: CREATE ROLE is not supported (SQLSTATE 0A000)\"\n3: new := 2\n"+
+		"3: sql INSERT INTO x VALUES (new) into=[] strict=false perform=false\n"+
+		"4: if\n when (NOT EXISTS (SELECT 1 FROM pg_type WHERE (typname = 'm')))\n  4: return \"\"\n", plSummary(fn))
+
+	tests := []struct{ body, code, message string }{
+		{" BEGIN RETURN 1; END", "42804", "RETURN cannot have a parameter in function returning void"},
+		{" BEGIN RETURN NEW; END", "42804", "RETURN cannot have a parameter in function returning void"},
+		{" BEGIN NEW.x := 1; END", "42601", `"new" is not a known variable`},
+		{" BEGIN CREATE TABLE (; END", "42601", "syntax error at end of input"},
+		{" BEGIN COMMIT; END", "0A000", "PL/pgSQL COMMIT is not supported"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.body, func(t *testing.T) {
+			_, err := PLpgSQLDo(tc.body)
+			var pe *pgerr.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.code, pe.Code)
+			assert.Equal(t, tc.message, pe.Message)
+		})
+	}
+}
+
 // Ensure a body is refused when PostgreSQL refuses it at CREATE time,
 // with its code and message, and every construct reldb does not run is
 // 0A000 naming it.
@@ -159,18 +234,22 @@ func TestPLpgSQL_Errors(t *testing.T) {
 		{" BEGIN FOR i IN 1..3 LOOP END LOOP; END", "0A000", "PL/pgSQL FOR is not supported"},
 		{" BEGIN WHILE true LOOP END LOOP; END", "0A000", "PL/pgSQL WHILE is not supported"},
 		{" BEGIN EXECUTE 'select 1'; END", "0A000", "PL/pgSQL EXECUTE is not supported"},
-		{" BEGIN RETURN NEW; EXCEPTION WHEN others THEN RETURN NULL; END", "0A000", "PL/pgSQL EXCEPTION block is not supported"},
+		{" BEGIN RETURN NEW; EXCEPTION WHEN foo_bar THEN RETURN NULL; END", "42704", `unrecognized exception condition "foo_bar"`},
+		{" BEGIN RETURN NEW; EXCEPTION WHEN SQLSTATE '2201' THEN RETURN NULL; END", "42601", "invalid SQLSTATE code"},
+		{" BEGIN RETURN NEW; EXCEPTION RETURN NULL; END", "42601", `syntax error at or near "RETURN"`},
+		{" BEGIN RETURN NEW; EXCEPTION WHEN others THEN x := 1; END", "42601", `"x" is not a known variable`},
+		{" BEGIN RAISE EXCEPTION; END", "42601", `syntax error at or near ";"`},
 		{" DECLARE c CURSOR FOR SELECT 1; BEGIN RETURN NEW; END", "0A000", "PL/pgSQL cursor is not supported"},
 		{" DECLARE r record; BEGIN RETURN NEW; END", "0A000", "PL/pgSQL variable of type record is not supported"},
 		{" DECLARE r t%ROWTYPE; BEGIN RETURN NEW; END", "0A000", "%TYPE and %ROWTYPE is not supported"},
 		{" BEGIN RETURN 1; END", "0A000", "RETURN of a value other than NEW, OLD or NULL is not supported"},
 		{" BEGIN RETURN NEXT NEW; END", "0A000", "RETURN NEXT is not supported"},
-		{" BEGIN BEGIN NULL; END; RETURN NEW; END", "0A000", "PL/pgSQL nested block is not supported"},
+		{" BEGIN BEGIN NULL; END", "42601", "syntax error at end of input"},
+		{" BEGIN DECLARE x int; BEGIN NULL; END; x := 1; RETURN NEW; END", "42601", `"x" is not a known variable`},
 		{" DECLARE m text; BEGIN GET STACKED DIAGNOSTICS m = MESSAGE_TEXT; END", "0A000", "GET STACKED DIAGNOSTICS is not supported"},
 		{" DECLARE m text; BEGIN GET DIAGNOSTICS m = PG_CONTEXT; END", "0A000", "GET DIAGNOSTICS PG_CONTEXT is not supported"},
 		{" BEGIN GET DIAGNOSTICS n = ROW_COUNT; END", "42601", `"n" is not a known variable`},
 		{" BEGIN CREATE TABLE x (a int); END", "0A000", "DDL in PL/pgSQL is not supported"},
-		{" BEGIN RAISE; END", "0A000", "RAISE without parameters is not supported"},
 		{" BEGIN ASSERT false; END", "0A000", "PL/pgSQL ASSERT is not supported"},
 		{" <<lbl>> BEGIN RETURN NEW; END", "0A000", "PL/pgSQL block label is not supported"},
 		{" BEGIN NEW := OLD; RETURN NEW; END", "0A000", "assignment to a whole record is not supported"},

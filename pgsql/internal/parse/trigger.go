@@ -269,3 +269,42 @@ func enableTrigger(c *nodes.AlterTableCmd) (ir.AlterCmd, bool) {
 	}
 	return nil, false
 }
+
+// do translates DO [LANGUAGE lang] 'body'. Whether reldb runs the
+// language is the executor's question.
+func (t *translator) do(s *nodes.DoStmt) (ir.Statement, error) {
+	out := &ir.Do{}
+	hasBody := false
+	for _, it := range items(s.Args) {
+		d, ok := it.(*nodes.DefElem)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in DO", nodeName(it))
+		}
+		v, ok := d.Arg.(*nodes.String)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in DO", nodeName(d.Arg))
+		}
+		switch d.Defname {
+		case "as":
+			if hasBody {
+				return nil, pgerr.Syntax("conflicting or redundant options")
+			}
+			out.Body, hasBody = v.Str, true
+		case "language":
+			if out.Language != "" {
+				return nil, pgerr.Syntax("conflicting or redundant options")
+			}
+			out.Language = v.Str
+		}
+	}
+	if !hasBody {
+		return nil, pgerr.Syntax("no inline code specified")
+	}
+	if out.Language == "" {
+		out.Language = "plpgsql"
+	}
+	if at, ok := t.bodyOffset(out.Body); ok {
+		out.BodyPosition = pgerr.CharPosition(t.src.sql, at)
+	}
+	return out, nil
+}
