@@ -479,7 +479,7 @@ var plUnsupported = map[string]string{
 	"execute": "PL/pgSQL EXECUTE", "open": "PL/pgSQL cursor", "fetch": "PL/pgSQL cursor",
 	"move": "PL/pgSQL cursor", "close": "PL/pgSQL cursor",
 	"assert": "PL/pgSQL ASSERT", "call": "CALL", "commit": "PL/pgSQL COMMIT", "rollback": "PL/pgSQL ROLLBACK",
-	"merge": "MERGE",
+	"merge":  "MERGE",
 	"create": "DDL in PL/pgSQL", "drop": "DDL in PL/pgSQL", "alter": "DDL in PL/pgSQL",
 	"truncate": "TRUNCATE in PL/pgSQL", "lock": "LOCK", "copy": "COPY", "set": "SET in PL/pgSQL",
 	"notify": "NOTIFY", "listen": "LISTEN", "savepoint": "PL/pgSQL SAVEPOINT", "release": "PL/pgSQL SAVEPOINT",
