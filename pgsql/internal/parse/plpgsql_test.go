@@ -345,12 +345,24 @@ func FuzzPLpgSQL(f *testing.F) {
 		"BEGIN RAISE NOTICE 'x %%'; RAISE SQLSTATE '22012'; RAISE unique_violation; END",
 		"BEGIN LOOP EXIT; END LOOP; END",
 		"BEGIN 'unterminated",
+		"BEGIN CREATE TYPE mood AS ENUM ('a', 'b'); EXCEPTION WHEN duplicate_object THEN null; END",
+		"BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'm') THEN CREATE TYPE m AS ENUM ('a'); END IF; END",
+		"BEGIN ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0); EXCEPTION WHEN duplicate_object OR SQLSTATE '42P07' THEN NULL; END;",
+		"DECLARE v int := 1; BEGIN BEGIN PERFORM 1/0; EXCEPTION WHEN others THEN RAISE NOTICE '% %', SQLSTATE, SQLERRM; RAISE; END; RETURN; END",
+		"BEGIN DECLARE x text; BEGIN x := 'a'; END; DROP TABLE IF EXISTS t; CREATE ROLE r; END",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		watchdog := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("PLpgSQL(%q) hangs", body)) })
 		defer watchdog.Stop()
+		// A DO block's body reads more (DDL, RETURN;): the same checks.
+		if _, err := PLpgSQLDo(body); err != nil {
+			var pe *pgerr.Error
+			if !errors.As(err, &pe) || len(pe.Code) != 5 || pe.Position < 0 {
+				t.Fatalf("PLpgSQLDo: malformed error %#v", err)
+			}
+		}
 		fn, err := PLpgSQL(body)
 		if err != nil {
 			var pe *pgerr.Error
