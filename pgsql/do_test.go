@@ -90,7 +90,11 @@ func TestSession_Do_Errors(t *testing.T) {
 		{name: "no body", sql: `DO LANGUAGE plpgsql`, code: "42601", msg: "no inline code specified"},
 		{name: "unknown condition", sql: `DO $$ BEGIN NULL; EXCEPTION WHEN nope THEN NULL; END $$`, code: "42704", msg: `unrecognized exception condition "nope"`},
 		{name: "raise outside handler", sql: `DO $$ BEGIN RAISE; END $$`, code: "0Z002", msg: "RAISE without parameters cannot be used outside an exception handler"},
-		{name: "record variable", sql: `DO $$ DECLARE r record; BEGIN NULL; END $$`, code: "0A000", msg: "PL/pgSQL variable of type record is not supported", position: 17},
+		{name: "whole record", sql: `DO $$ DECLARE r record; BEGIN SELECT 1 AS a INTO r; RAISE NOTICE '%', r; END $$`, code: "0A000", msg: "a whole record variable in an expression is not supported"},
+		{name: "record not assigned", sql: `DO $$ DECLARE r record; BEGIN RAISE NOTICE '%', r.a; END $$`, code: "55000", msg: `record "r" is not assigned yet`},
+		{name: "record field", sql: `DO $$ DECLARE r record; BEGIN SELECT 1 AS a INTO r; RAISE NOTICE '%', r.b; END $$`, code: "42703", msg: `record "r" has no field "b"`},
+		{name: "null bound", sql: `DO $$ BEGIN FOR i IN 1..NULL LOOP END LOOP; END $$`, code: "22004", msg: "upper bound of FOR loop cannot be null"},
+		{name: "step zero", sql: `DO $$ BEGIN FOR i IN 1..3 BY 0 LOOP END LOOP; END $$`, code: "22023", msg: "BY value of FOR loop must be greater than zero"},
 		{name: "transaction control", sql: `DO $$ BEGIN COMMIT; END $$`, code: "0A000", msg: "PL/pgSQL COMMIT is not supported", position: 13},
 	}
 	for _, tc := range tests {
@@ -136,4 +140,28 @@ func TestTrigger_ExceptionBlock(t *testing.T) {
 	)
 	assert.Equal(t, "a|2;b|1", dump(t, s, `SELECT name, n FROM seen ORDER BY name`))
 	assert.Equal(t, "a|NULL;b|NULL;a|23505", dump(t, s, `SELECT name, note FROM items ORDER BY id`))
+}
+
+// Ensure loops run as PostgreSQL's: FOR over integers (REVERSE, BY,
+// bounds at the int4 limit) and over rows into a record, with CONTINUE
+// and EXIT of the innermost loop, and a RETURN inside a loop ending the
+// block.
+func TestSession_Do_Loops(t *testing.T) {
+	s := triggerSession(t)
+	var got []string
+	s.OnNotice(func(e *pgsql.Error) { got = append(got, e.Message) })
+	for _, sql := range []string{
+		`DO $$ BEGIN FOR i IN 1..3 LOOP INSERT INTO items (name, qty) VALUES ('n' || i, i); END LOOP; END $$`,
+		`DO $$ BEGIN FOR i IN REVERSE 10..1 BY 4 LOOP RAISE NOTICE 'r%', i; END LOOP; END $$`,
+		`DO $$ BEGIN FOR i IN 2147483646..2147483647 LOOP RAISE NOTICE '%', i; END LOOP; END $$`,
+		`DO $$ DECLARE r record; t int := 0; BEGIN FOR r IN SELECT id, name, qty FROM items ORDER BY id LOOP
+			t := t + r.qty; CONTINUE WHEN r.id = 2; RAISE NOTICE '%', r.name; EXIT WHEN r.id = 3; END LOOP;
+			RAISE NOTICE 'total % %', t, found; END $$`,
+		`DO $$ BEGIN FOR i IN 1..3 LOOP FOR j IN 1..3 LOOP EXIT WHEN j > i; IF i = 3 THEN RETURN; END IF; RAISE NOTICE '%-%', i, j; END LOOP; END LOOP; RAISE NOTICE 'not reached'; END $$`,
+	} {
+		_, err := s.Exec(context.Background(), sql)
+		require.NoError(t, err, sql)
+	}
+	assert.Equal(t, []string{"r10", "r6", "r2", "2147483646", "2147483647", "n1", "n3", "total 6 t", "1-1", "2-1", "2-2"}, got)
+	assert.Equal(t, "n1|1;n2|2;n3|3", dump(t, s, `SELECT name, qty FROM items ORDER BY id`))
 }

@@ -221,11 +221,19 @@
 // catches its class), SQLSTATE 'xxxxx' and OTHERS (all but
 // query_canceled and assert_failure). A 0A000 is never caught: it is
 // reldb refusing a construct PostgreSQL would have run, which a handler
-// would turn into a different answer. A whole NEW or OLD may be given to
-// to_jsonb and compared with IS [NOT] DISTINCT FROM (its other uses, NEW.*
-// among them, are 0A000). Anything else in a body (loops, CASE, EXECUTE,
-// cursors, GET STACKED DIAGNOSTICS, RETURN of an expression, %TYPE,
-// record variables, block labels, …) is 0A000 when the function is
+// would turn into a different answer. Loops: LOOP, WHILE cond LOOP, FOR
+// i IN [REVERSE] lo .. hi [BY step] LOOP (i an integer variable of the
+// loop's own; the bounds evaluated once) and FOR target IN SELECT …
+// LOOP (the query run once, each row assigned in turn), each … END
+// LOOP, with EXIT and CONTINUE [WHEN cond] of the innermost loop; FOUND
+// says whether a FOR ran. A variable declared record takes a row from
+// FOR or SELECT … INTO and is read field by field (r.col; 55000 before
+// it has a row, 42703 for a field it lacks). A whole NEW or OLD may be
+// given to to_jsonb and compared with IS [NOT] DISTINCT FROM (its other
+// uses, NEW.* among them, and those of a whole record variable are
+// 0A000). Anything else in a body (CASE, FOREACH, FOR … IN EXECUTE,
+// EXECUTE, cursors, GET STACKED DIAGNOSTICS, RETURN of an expression,
+// %TYPE, labels of blocks and loops, …) is 0A000 when the function is
 // created.
 // Variables and NEW and OLD fields are bound as parameters of the
 // expressions and statements, which run through the ordinary executor (a
@@ -279,8 +287,9 @@
 // SAVEPOINT), SET, SHOW and VACUUM in a body are refused. DO LANGUAGE sql
 // (or c, internal) is 0A000 and an unknown language 42704, as in
 // PostgreSQL. RAISE NOTICE, INFO and WARNING reach the client as a
-// trigger's do (Session.OnNotice). Record variables, loops and the other
-// constructs the trigger functions refuse are 0A000 (see do.go).
+// trigger's do (Session.OnNotice). Loops and record variables run as in
+// a trigger function; the constructs the trigger functions refuse are
+// 0A000 (see do.go), as are COMMIT and ROLLBACK in a body.
 //
 // # Declarations and durability
 //

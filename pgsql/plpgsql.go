@@ -26,7 +26,26 @@ type plVar struct {
 	v        any // as the evaluator gives it
 	t        sqlType
 	constant bool
+	// rec is set for a record variable: row is then its value, nil until
+	// a row is assigned.
+	rec bool
+	row *plRow
 }
+
+// plRow is a row a record variable holds: its columns and values.
+type plRow struct {
+	cols []Column
+	vals []any
+}
+
+// plControl says why a statement list stopped early.
+type plControl int
+
+const (
+	plReturned  plControl = iota // RETURN
+	plExited                     // EXIT of the innermost loop
+	plContinued                  // CONTINUE of the innermost loop
+)
 
 // plRun is one run of a trigger function or a DO block.
 type plRun struct {
@@ -47,6 +66,8 @@ type plRun struct {
 	// caught is the error the innermost running exception handler
 	// caught, which RAISE; raises again; nil outside handlers.
 	caught *Error
+	// control is why the last statement list that stopped early did.
+	control plControl
 }
 
 // do reports whether the run is a DO block's.
@@ -86,6 +107,10 @@ func (r *plRun) runBlock(b *ir.PLBlock) (ret plReturn, done bool, err error) {
 		defer r.restore(outer)
 	}
 	for _, d := range b.Decls {
+		if d.Record {
+			r.vars[d.Name] = &plVar{rec: true}
+			continue
+		}
 		t, err := r.s.resolveType(d.Type)
 		if err != nil {
 			return ret, false, err
@@ -185,7 +210,27 @@ func (r *plRun) block(stmts []ir.PLStmt) (ret plReturn, done bool, err error) {
 				return ret, done, err
 			}
 		case *ir.PLReturn:
+			r.control = plReturned
 			return plReturn{record: st.Record}, true, nil
+		case *ir.PLExit:
+			if st.When != nil {
+				ok, err := r.condition(st.When)
+				if err != nil || !ok {
+					if err != nil {
+						return ret, false, err
+					}
+					continue
+				}
+			}
+			r.control = plExited
+			if st.Continue {
+				r.control = plContinued
+			}
+			return ret, true, nil
+		case *ir.PLLoop, *ir.PLWhile, *ir.PLForInt, *ir.PLForQuery:
+			if ret, done, err = r.loop(st); err != nil || done {
+				return ret, done, err
+			}
 		case *ir.PLAssign:
 			v, t, err := r.eval(st.Value)
 			if err != nil {
@@ -234,6 +279,184 @@ func (r *plRun) block(stmts []ir.PLStmt) (ret plReturn, done bool, err error) {
 	return ret, false, nil
 }
 
+// condition evaluates a condition: NULL is false.
+func (r *plRun) condition(e ir.Expr) (bool, error) {
+	v, t, err := r.eval(e)
+	if err != nil {
+		return false, err
+	}
+	ok, err := cast(v, t, typBool, false /* explicit */)
+	return ok == true, err
+}
+
+// loop runs a loop statement; done reports a RETURN in it.
+func (r *plRun) loop(st ir.PLStmt) (ret plReturn, done bool, err error) {
+	// iterate runs the body once; stop ends the loop (EXIT), done a
+	// RETURN.
+	iterate := func(body []ir.PLStmt) (stop bool, err error) {
+		if err := r.s.interrupted(); err != nil {
+			return true, err
+		}
+		ret, done, err = r.block(body)
+		if err != nil || !done {
+			return false, err
+		}
+		switch r.control {
+		case plExited:
+			done = false
+			return true, nil
+		case plContinued:
+			done = false
+			return false, nil
+		}
+		return true, nil // RETURN: done stays set
+	}
+	switch st := st.(type) {
+	case *ir.PLLoop:
+		for {
+			if stop, err := iterate(st.Body); err != nil || stop {
+				return ret, done, err
+			}
+		}
+	case *ir.PLWhile:
+		for {
+			ok, err := r.condition(st.Cond)
+			if err != nil || !ok {
+				return ret, false, err
+			}
+			if stop, err := iterate(st.Body); err != nil || stop {
+				return ret, done, err
+			}
+		}
+	case *ir.PLForInt:
+		err := r.forInt(st, iterate)
+		return ret, done, err
+	case *ir.PLForQuery:
+		err := r.forQuery(st, iterate)
+		return ret, done, err
+	}
+	return ret, false, pgerr.Unsupported("PL/pgSQL loop")
+}
+
+// forInt runs FOR i IN [REVERSE] lo .. hi [BY step] with iterate (which
+// keeps how the loop ended): the bounds are evaluated once, as integers;
+// i is the loop's own variable; FOUND says whether the body ran.
+func (r *plRun) forInt(st *ir.PLForInt, iterate func([]ir.PLStmt) (bool, error)) error {
+	bound := func(e ir.Expr, what string) (int64, error) {
+		v, t, err := r.eval(e)
+		if err != nil {
+			return 0, err
+		}
+		n, err := cast(v, t, typInt4, false /* explicit */)
+		if err != nil {
+			return 0, err
+		}
+		if n == nil {
+			return 0, pgerr.New("22004", "%s of FOR loop cannot be null", what)
+		}
+		return n.(int64), nil
+	}
+	lo, err := bound(st.Lo, "lower bound")
+	if err != nil {
+		return err
+	}
+	hi, err := bound(st.Hi, "upper bound")
+	if err != nil {
+		return err
+	}
+	step := int64(1)
+	if st.Step != nil {
+		if step, err = bound(st.Step, "BY value"); err != nil {
+			return err
+		}
+		if step <= 0 {
+			return pgerr.New("22023", "BY value of FOR loop must be greater than zero")
+		}
+	}
+	outer := r.vars[st.Var]
+	defer r.restore(map[string]*plVar{st.Var: outer})
+	i := &plVar{t: typInt4}
+	r.vars[st.Var] = i
+	ran := false
+	for n := lo; st.Reverse && n >= hi || !st.Reverse && n <= hi; {
+		i.v, ran = n, true
+		stop, err := iterate(st.Body)
+		if err != nil || stop {
+			r.setFound(ran)
+			return err
+		}
+		if st.Reverse {
+			if n < hi+step { // n - step would pass hi, or overflow
+				break
+			}
+			n -= step
+		} else {
+			if n > hi-step {
+				break
+			}
+			n += step
+		}
+	}
+	r.setFound(ran)
+	return nil
+}
+
+// forQuery runs FOR target IN query with iterate: the query runs once,
+// as the statement's SELECT would, and each of its rows is assigned to
+// the target in turn.
+func (r *plRun) forQuery(st *ir.PLForQuery, iterate func([]ir.PLStmt) (bool, error)) error {
+	res, err := r.run1(st.Query)
+	if err != nil {
+		return err
+	}
+	for _, row := range res.Rows {
+		if err := r.assignRow(st.Targets, res.Columns, row); err != nil {
+			return err
+		}
+		stop, err := iterate(st.Body)
+		if err != nil || stop {
+			r.setFound(true)
+			return err
+		}
+	}
+	r.setFound(len(res.Rows) > 0)
+	return nil
+}
+
+// setFound sets FOUND.
+func (r *plRun) setFound(v bool) {
+	if f, ok := r.vars["found"]; ok {
+		f.v = v
+	}
+}
+
+// assignRow assigns a row to INTO's or FOR's targets: a record variable
+// takes the whole row, scalar variables a column each (NULL past the
+// row's end).
+func (r *plRun) assignRow(tgs []ir.PLTarget, cols []Column, row []any) error {
+	if len(tgs) == 1 && tgs[0].Record == "" {
+		if pv, ok := r.vars[tgs[0].Name]; ok && pv.rec {
+			if row == nil {
+				pv.row = &plRow{cols: cols, vals: make([]any, len(cols))}
+				return nil
+			}
+			pv.row = &plRow{cols: cols, vals: row}
+			return nil
+		}
+	}
+	for i, tg := range tgs {
+		var v any
+		t := typUnknown
+		if row != nil && i < len(cols) {
+			v, t = row[i], cols[i].typ
+		}
+		if err := r.set(tg, v, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // set assigns v of type t to a target: a variable, cast to its type, or a
 // field of NEW or OLD, cast to its column's.
 func (r *plRun) set(tg ir.PLTarget, v any, t sqlType) error {
@@ -256,6 +479,9 @@ func (r *plRun) set(tg ir.PLTarget, v any, t sqlType) error {
 	pv, ok := r.vars[tg.Name]
 	if !ok {
 		return pgerr.Unsupported("assignment to " + tg.Name)
+	}
+	if pv.rec {
+		return pgerr.Unsupported("assignment to a whole record")
 	}
 	if pv.constant {
 		return pgerr.New("22005", "variable \"%s\" is declared CONSTANT", tg.Name)
@@ -381,9 +607,28 @@ func (r *plRun) bind(node any) (any, []any, error) {
 			return param(c.Table+"."+c.Column, v, r.ts.types[col])
 		}
 		if c.Table != "" {
+			pv, ok := r.vars[c.Table]
+			if !ok || !pv.rec {
+				return nil
+			}
+			if pv.row == nil {
+				failure = pgerr.New("55000", "record \"%s\" is not assigned yet", c.Table)
+				failure.(*pgerr.Error).Detail = "The tuple structure of a not-yet-assigned record is indeterminate."
+				return nil
+			}
+			for i, col := range pv.row.cols {
+				if col.Name == c.Column {
+					return param(c.Table+"."+c.Column, pv.row.vals[i], col.typ)
+				}
+			}
+			failure = pgerr.New(pgerr.UndefinedColumn, "record \"%s\" has no field \"%s\"", c.Table, c.Column)
 			return nil
 		}
 		pv, ok := r.vars[c.Column]
+		if ok && pv.rec {
+			failure = pgerr.Unsupported("a whole record variable in an expression")
+			return nil
+		}
 		if !ok {
 			switch {
 			case !trigger:
@@ -584,37 +829,17 @@ func (r *plRun) sql(st *ir.PLSQL) error {
 	if st.Utility {
 		return r.utility(st)
 	}
-	if err := r.ambiguity(st.Stmt); err != nil {
-		return err
+	if _, ok := st.Stmt.(*ir.Select); ok && st.Into == nil && !st.Perform {
+		e := pgerr.New(pgerr.SyntaxError, "query has no destination for result data")
+		e.Hint = "If you want to discard the results of a SELECT, use PERFORM instead."
+		return e
 	}
-	bound, params, err := r.bind(st.Stmt)
-	if err != nil {
-		return err
-	}
-	ev := &evaluator{params: params, q: &queryEnv{s: r.s, tx: r.tx}, types: r.s}
-	var res Result
-	switch b := bound.(type) {
-	case *ir.Select:
-		if st.Into == nil && !st.Perform {
-			e := pgerr.New(pgerr.SyntaxError, "query has no destination for result data")
-			e.Hint = "If you want to discard the results of a SELECT, use PERFORM instead."
-			return e
-		}
-		res, err = r.s.query(r.tx, b, ev)
-	case *ir.Insert:
-		res, err = r.s.insert(r.tx, b, ev)
-	case *ir.Update:
-		res, err = r.s.update(r.tx, b, ev)
-	case *ir.Delete:
-		res, err = r.s.delete(r.tx, b, ev)
-	default:
-		return pgerr.Unsupported(statementName(b.(ir.Statement)) + " in PL/pgSQL")
-	}
+	res, err := r.run1(st)
 	if err != nil {
 		return err
 	}
 	n := res.RowsAffected
-	if _, ok := bound.(*ir.Select); ok {
+	if _, ok := st.Stmt.(*ir.Select); ok {
 		n = int64(len(res.Rows))
 		if st.Into != nil && !st.Strict {
 			n = min(n, 1) // SELECT INTO stops at its first row
@@ -635,17 +860,35 @@ func (r *plRun) sql(st *ir.PLSQL) error {
 			return e
 		}
 	}
-	for i, tg := range st.Into {
-		var v any
-		t := typUnknown
-		if len(res.Rows) > 0 && i < len(res.Columns) {
-			v, t = res.Rows[0][i], res.Columns[i].typ
-		}
-		if err := r.set(tg, v, t); err != nil {
-			return err
-		}
+	var row []any
+	if len(res.Rows) > 0 {
+		row = res.Rows[0]
 	}
-	return nil
+	return r.assignRow(st.Into, res.Columns, row)
+}
+
+// run1 runs an SQL statement of the body other than a utility statement,
+// with its variables bound as parameters.
+func (r *plRun) run1(st *ir.PLSQL) (Result, error) {
+	if err := r.ambiguity(st.Stmt); err != nil {
+		return Result{}, err
+	}
+	bound, params, err := r.bind(st.Stmt)
+	if err != nil {
+		return Result{}, err
+	}
+	ev := &evaluator{params: params, q: &queryEnv{s: r.s, tx: r.tx}, types: r.s}
+	switch b := bound.(type) {
+	case *ir.Select:
+		return r.s.query(r.tx, b, ev)
+	case *ir.Insert:
+		return r.s.insert(r.tx, b, ev)
+	case *ir.Update:
+		return r.s.update(r.tx, b, ev)
+	case *ir.Delete:
+		return r.s.delete(r.tx, b, ev)
+	}
+	return Result{}, pgerr.Unsupported(statementName(bound.(ir.Statement)) + " in PL/pgSQL")
 }
 
 // utility runs another SQL statement of a DO block's body (DDL, ...) as

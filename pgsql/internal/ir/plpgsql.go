@@ -32,7 +32,8 @@ type PLHandler struct {
 // PLVar is one variable a DECLARE section declares.
 type PLVar struct {
 	Name     string
-	Type     TypeName
+	Type     TypeName // zero for a record
+	Record   bool     // declared record: takes a row's fields
 	Constant bool
 	NotNull  bool
 	Default  Expr // nil when absent: NULL
@@ -125,6 +126,48 @@ type PLGetDiagnostics struct {
 	Targets []PLTarget
 }
 
+// PLLoop is LOOP ... END LOOP.
+type PLLoop struct {
+	Line int
+	Body []PLStmt
+}
+
+// PLWhile is WHILE cond LOOP ... END LOOP.
+type PLWhile struct {
+	Line int
+	Cond Expr
+	Body []PLStmt
+}
+
+// PLForInt is FOR var IN [REVERSE] lo .. hi [BY step] LOOP ... END LOOP:
+// var is an integer variable of the loop's own.
+type PLForInt struct {
+	Line    int
+	Var     string
+	Reverse bool
+	Lo, Hi  Expr
+	Step    Expr // nil: 1
+	Body    []PLStmt
+}
+
+// PLForQuery is FOR target IN query LOOP ... END LOOP: each row the
+// query returns is assigned to Targets (one record variable, or scalar
+// variables) in turn.
+type PLForQuery struct {
+	Line    int
+	Targets []PLTarget
+	Query   *PLSQL // a SELECT, its Perform and Into unset
+	Body    []PLStmt
+}
+
+// PLExit is EXIT [WHEN cond] or, Continue set, CONTINUE [WHEN cond]: of
+// the innermost loop.
+type PLExit struct {
+	Line     int
+	Continue bool
+	When     Expr // nil: always
+}
+
 // PLLine implementations.
 func (s *PLAssign) PLLine() int { return s.Line }
 func (s *PLIf) PLLine() int     { return s.Line }
@@ -133,6 +176,15 @@ func (s *PLRaise) PLLine() int  { return s.Line }
 func (s *PLSQL) PLLine() int    { return s.Line }
 func (s *PLNull) PLLine() int   { return s.Line }
 func (s *PLBlock) PLLine() int  { return s.Line }
+func (s *PLLoop) PLLine() int   { return s.Line }
+func (s *PLWhile) PLLine() int  { return s.Line }
+func (s *PLExit) PLLine() int   { return s.Line }
+
+// PLLine implements PLStmt.
+func (s *PLForInt) PLLine() int { return s.Line }
+
+// PLLine implements PLStmt.
+func (s *PLForQuery) PLLine() int { return s.Line }
 
 // PLLine implements PLStmt.
 func (s *PLGetDiagnostics) PLLine() int { return s.Line }

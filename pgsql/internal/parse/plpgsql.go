@@ -56,7 +56,7 @@ func plpgsql(body string, do bool) (fn *ir.PLFunction, err *pgerr.Error, off int
 		c.Position = 0
 		return nil, &c, off
 	}
-	p := &plParser{body: body, toks: toks, vars: map[string]bool{}, do: do}
+	p := &plParser{body: body, toks: toks, vars: map[string]bool{}, records: map[string]bool{}, do: do}
 	if do {
 		p.vars["found"] = true
 	} else {
@@ -113,8 +113,11 @@ type plParser struct {
 	// other SQL statements are statements of the body.
 	do bool
 	// handlerDepth counts the exception handlers being read, in which
-	// SQLSTATE and SQLERRM are variables.
-	handlerDepth int
+	// SQLSTATE and SQLERRM are variables; loopDepth the loops, in which
+	// EXIT and CONTINUE may be.
+	handlerDepth, loopDepth int
+	// records are the variables of type record in scope.
+	records map[string]bool
 	// later is a 0A000 to report once the whole body has parsed: a
 	// syntax error after it is PostgreSQL's answer, as it would have read
 	// the construct.
@@ -209,8 +212,8 @@ func (p *plParser) block(top bool) *ir.PLBlock {
 	if p.text(p.pos) == "<<" || strings.HasPrefix(p.text(p.pos), "<<") {
 		p.unsupported("PL/pgSQL block label", p.pos)
 	}
-	outer := maps.Clone(p.vars)
-	defer func() { p.vars = outer }()
+	outer, outerRecs := maps.Clone(p.vars), maps.Clone(p.records)
+	defer func() { p.vars, p.records = outer, outerRecs }()
 	if p.word(p.pos) == "declare" {
 		p.pos++
 		for p.pos < len(p.toks) && p.word(p.pos) != "begin" {
@@ -331,14 +334,16 @@ func (p *plParser) declaration() ir.PLVar {
 	typeText := p.body[p.toks[typeStart].start:p.toks[p.pos-1].end]
 	switch strings.ToLower(typeText) {
 	case "record":
-		p.unsupported("PL/pgSQL variable of type record", typeStart)
+		v.Record = true
 	case "refcursor":
 		p.unsupported("PL/pgSQL cursor", typeStart)
 	}
 	if strings.Contains(typeText, "%") {
 		p.unsupported("%TYPE and %ROWTYPE", typeStart)
 	}
-	v.Type = p.typeName(typeText, typeStart)
+	if !v.Record {
+		v.Type = p.typeName(typeText, typeStart)
+	}
 	if p.word(p.pos) == "collate" {
 		p.unsupported("COLLATE", p.pos)
 	}
@@ -357,7 +362,11 @@ func (p *plParser) declaration() ir.PLVar {
 	if v.NotNull && v.Default == nil {
 		p.fail(pgerr.New("22004", "variable \"%s\" must have a default value, since it's declared NOT NULL", name), notAt)
 	}
+	if v.Record && (v.Default != nil || v.Constant || v.NotNull) {
+		p.unsupported("a record variable with CONSTANT, NOT NULL or a default", typeStart)
+	}
 	p.vars[name] = true
+	p.records[name] = v.Record
 	return v
 }
 
@@ -474,8 +483,7 @@ func (p *plParser) statements(ends ...string) []ir.PLStmt {
 // plUnsupported names the PL/pgSQL statements reldb does not run, by
 // their first word.
 var plUnsupported = map[string]string{
-	"loop": "PL/pgSQL LOOP", "while": "PL/pgSQL WHILE", "for": "PL/pgSQL FOR", "foreach": "PL/pgSQL FOREACH",
-	"exit": "PL/pgSQL EXIT", "continue": "PL/pgSQL CONTINUE", "case": "PL/pgSQL CASE statement",
+	"foreach": "PL/pgSQL FOREACH", "case": "PL/pgSQL CASE statement",
 	"execute": "PL/pgSQL EXECUTE", "open": "PL/pgSQL cursor", "fetch": "PL/pgSQL cursor",
 	"move": "PL/pgSQL cursor", "close": "PL/pgSQL cursor",
 	"assert": "PL/pgSQL ASSERT", "call": "CALL", "commit": "PL/pgSQL COMMIT", "rollback": "PL/pgSQL ROLLBACK",
@@ -509,6 +517,14 @@ func (p *plParser) statement() ir.PLStmt {
 		}
 	case "if":
 		return p.ifStmt(line)
+	case "loop", "while", "for":
+		if !p.isAssignment() {
+			return p.loop(line)
+		}
+	case "exit", "continue":
+		if !p.isAssignment() {
+			return p.exit(line)
+		}
 	case "return":
 		return p.returnStmt(line)
 	case "raise":
@@ -548,6 +564,184 @@ func (p *plParser) statement() ir.PLStmt {
 	}
 	p.syntaxError(start)
 	return nil
+}
+
+// loop reads LOOP, WHILE and FOR (over integers or a query's rows).
+func (p *plParser) loop(line int) ir.PLStmt {
+	var st ir.PLStmt
+	var body *[]ir.PLStmt
+	outer, outerRecs := maps.Clone(p.vars), maps.Clone(p.records)
+	switch p.word(p.pos) {
+	case "loop":
+		l := &ir.PLLoop{Line: line}
+		st, body = l, &l.Body
+	case "while":
+		p.pos++
+		l := &ir.PLWhile{Line: line, Cond: p.expr(p.until("loop"))}
+		st, body = l, &l.Body
+	case "for":
+		st, body = p.forLoop(line)
+	}
+	p.expectWord("loop")
+	p.loopDepth++
+	*body = p.statements("end")
+	p.loopDepth--
+	p.vars, p.records = outer, outerRecs
+	p.expectWord("end")
+	p.expectWord("loop")
+	if _, ok := p.ident(p.pos); ok {
+		p.unsupported("PL/pgSQL loop label", p.pos)
+	}
+	p.expectPunct(";")
+	return st
+}
+
+// forLoop reads FOR's head up to LOOP: FOR name IN [REVERSE] lo .. hi
+// [BY step], or FOR target [, ...] IN query.
+func (p *plParser) forLoop(line int) (ir.PLStmt, *[]ir.PLStmt) {
+	p.pos++ // FOR
+	start := p.pos
+	var names []string
+	for {
+		name, ok := p.ident(p.pos)
+		if !ok {
+			p.syntaxError(p.pos)
+		}
+		names = append(names, name)
+		p.pos++
+		if p.text(p.pos) != "," {
+			break
+		}
+		p.pos++
+	}
+	p.expectWord("in")
+	switch w := p.word(p.pos); w {
+	case "select", "with":
+		l := &ir.PLForQuery{Line: line}
+		for i, name := range names {
+			if !p.vars[name] || p.records[name] && len(names) > 1 {
+				p.fail(pgerr.Syntax("loop variable of loop over rows must be a record variable or list of scalar variables"), p.toks[start+2*i].start)
+			}
+			l.Targets = append(l.Targets, ir.PLTarget{Name: name})
+		}
+		end := p.until("loop")
+		if end >= len(p.toks) {
+			p.syntaxError(end)
+		}
+		base := p.toks[p.pos].start
+		text := p.body[base:p.toks[end-1].end]
+		stmts, err := parse(text)
+		if err != nil {
+			p.sqlError(err, base, 0)
+		}
+		if len(stmts) != 1 {
+			p.syntaxError(end)
+		}
+		if _, ok := stmts[0].(*ir.Select); !ok {
+			p.syntaxError(p.pos)
+		}
+		l.Query = &ir.PLSQL{Line: line, Stmt: stmts[0], Text: strings.TrimSpace(text)}
+		p.pos = end
+		return l, &l.Body
+	case "execute":
+		p.unsupported("PL/pgSQL FOR ... IN EXECUTE", p.pos)
+	}
+	if len(names) > 1 {
+		p.syntaxError(start + 1)
+	}
+	l := &ir.PLForInt{Line: line, Var: names[0]}
+	if p.word(p.pos) == "reverse" {
+		l.Reverse = true
+		p.pos++
+	}
+	end := p.until("loop", "by")
+	if end >= len(p.toks) || end == p.pos {
+		p.syntaxError(end)
+	}
+	// The bounds are split at "..", which the SQL scanner does not see
+	// as one token.
+	from, to := p.toks[p.pos].start, p.toks[end-1].end
+	dots := rangeDots(p.body[from:to])
+	if dots < 0 {
+		p.unsupported("PL/pgSQL FOR over something other than integers or a query", p.pos)
+	}
+	l.Lo = p.exprText(from, from+dots)
+	l.Hi = p.exprText(from+dots+2, to)
+	p.pos = end
+	if p.word(p.pos) == "by" {
+		p.pos++
+		l.Step = p.expr(p.until("loop"))
+	}
+	p.vars[l.Var] = true
+	p.records[l.Var] = false
+	return l, &l.Body
+}
+
+// rangeDots returns the offset of the first ".." in text outside quotes
+// and parentheses, -1 when there is none.
+func rangeDots(text string) int {
+	depth := 0
+	var quote byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case c == '.' && depth == 0 && i+1 < len(text) && text[i+1] == '.':
+			return i
+		}
+	}
+	return -1
+}
+
+// exprText parses body[from:to] as an expression.
+func (p *plParser) exprText(from, to int) ir.Expr {
+	text := strings.TrimSpace(p.body[from:to])
+	if text == "" {
+		p.fail(pgerr.Syntax("syntax error at or near \"..\""), from)
+	}
+	stmts, err := parse("SELECT " + p.body[from:to])
+	if err != nil {
+		p.sqlError(err, from, len("SELECT "))
+	}
+	if len(stmts) == 1 {
+		if sel, ok := stmts[0].(*ir.Select); ok && plainExpression(sel) {
+			return sel.Targets[0].Expr
+		}
+	}
+	p.fail(pgerr.Unsupported("PL/pgSQL expression that is not a single value"), from)
+	return nil
+}
+
+// exit reads EXIT [WHEN cond]; and CONTINUE [WHEN cond];.
+func (p *plParser) exit(line int) ir.PLStmt {
+	s := &ir.PLExit{Line: line, Continue: p.word(p.pos) == "continue"}
+	at := p.pos
+	p.pos++
+	if p.word(p.pos) != "when" && p.text(p.pos) != ";" {
+		p.unsupported("PL/pgSQL loop label", p.pos)
+	}
+	if p.loopDepth == 0 {
+		msg := "EXIT cannot be used outside a loop, unless it has a label"
+		if s.Continue {
+			msg = "CONTINUE cannot be used outside a loop"
+		}
+		p.fail(pgerr.Syntax("%s", msg), p.toks[at].start)
+	}
+	if p.word(p.pos) == "when" {
+		p.pos++
+		s.When = p.expr(p.until(";"))
+	}
+	p.expectPunct(";")
+	return s
 }
 
 // isAssignment reports whether the statement at p.pos is target := or

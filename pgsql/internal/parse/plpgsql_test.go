@@ -82,6 +82,24 @@ func plSummary(fn *ir.PLFunction) string {
 				}
 			case *ir.PLNull:
 				b.WriteString("null\n")
+			case *ir.PLLoop:
+				b.WriteString("loop\n")
+				stmts(st.Body, indent+"  ")
+			case *ir.PLWhile:
+				fmt.Fprintf(&b, "while %s\n", st.Cond)
+				stmts(st.Body, indent+"  ")
+			case *ir.PLForInt:
+				fmt.Fprintf(&b, "for %s reverse=%v %s .. %s by %v\n", st.Var, st.Reverse, st.Lo, st.Hi, st.Step)
+				stmts(st.Body, indent+"  ")
+			case *ir.PLForQuery:
+				var into []string
+				for _, t := range st.Targets {
+					into = append(into, target(t))
+				}
+				fmt.Fprintf(&b, "for %v in %s\n", into, st.Query.Stmt)
+				stmts(st.Body, indent+"  ")
+			case *ir.PLExit:
+				fmt.Fprintf(&b, "exit continue=%v when %v\n", st.Continue, st.When)
 			case *ir.PLBlock:
 				b.WriteString("block\n")
 				for _, d := range st.Decls {
@@ -175,6 +193,24 @@ END`
 		"7: block\n declare n int4\n  7: n := 1\n8: return \"new\"\n", plSummary(fn))
 }
 
+// Ensure loops parse: FOR over integers (its bounds split at "..", which
+// the SQL scanner splits otherwise) and over rows, LOOP, WHILE, EXIT and
+// CONTINUE.
+func TestPLpgSQL_Parse_Loops(t *testing.T) {
+	body := `DECLARE r record; n int; BEGIN
+FOR i IN REVERSE 10..f(1, '..') BY 2 LOOP EXIT WHEN i < 3; END LOOP;
+FOR r IN SELECT a FROM t LOOP CONTINUE WHEN r.a > 1; n := r.a; END LOOP;
+FOR n IN 1..3 LOOP LOOP EXIT; END LOOP; END LOOP;
+WHILE n > 0 LOOP n := n - 1; END LOOP;
+RETURN NEW; END`
+	fn, err := PLpgSQL(body)
+	require.NoError(t, err)
+	assert.Equal(t, "declare r \"\"\ndeclare n int4\n2: for i reverse=true 10 .. f(1, '..') by 2\n  2: exit continue=false when (i < 3)\n"+
+		"3: for [r] in SELECT a FROM t\n  3: exit continue=true when (r.a > 1)\n  3: n := r.a\n"+
+		"4: for n reverse=false 1 .. 3 by <nil>\n  4: loop\n    4: exit continue=false when <nil>\n"+
+		"5: while (n > 0)\n  5: n := (n - 1)\n6: return \"new\"\n", plSummary(fn))
+}
+
 // Ensure a DO block's body reads other SQL statements as statements,
 // defers the grammar's 0A000 for one to when it runs, takes RETURN
 // without a value, and knows no NEW or OLD.
@@ -230,9 +266,15 @@ func TestPLpgSQL_Errors(t *testing.T) {
 		{" BEGIN RAISE 'x' USING MESSAGE = 'y'; END", "42601", "RAISE option already specified: MESSAGE"},
 		{" DECLARE x int NOT NULL; BEGIN RETURN NEW; END", "22004", `variable "x" must have a default value, since it's declared NOT NULL`},
 		{" BEGIN INSERT INTO t VALUES (1) INTO x; END", "42601", `"x" is not a known variable`},
-		{" BEGIN LOOP END LOOP; END", "0A000", "PL/pgSQL LOOP is not supported"},
-		{" BEGIN FOR i IN 1..3 LOOP END LOOP; END", "0A000", "PL/pgSQL FOR is not supported"},
-		{" BEGIN WHILE true LOOP END LOOP; END", "0A000", "PL/pgSQL WHILE is not supported"},
+		{" BEGIN FOREACH x IN ARRAY a LOOP END LOOP; END", "0A000", "PL/pgSQL FOREACH is not supported"},
+		{" BEGIN FOR i IN EXECUTE 'x' LOOP END LOOP; END", "0A000", "PL/pgSQL FOR ... IN EXECUTE is not supported"},
+		{" BEGIN FOR i IN 1..3 LOOP END LOOP lbl; END", "0A000", "PL/pgSQL loop label is not supported"},
+		{" BEGIN LOOP EXIT lbl; END LOOP; END", "0A000", "PL/pgSQL loop label is not supported"},
+		{" BEGIN EXIT; END", "42601", "EXIT cannot be used outside a loop, unless it has a label"},
+		{" BEGIN CONTINUE WHEN true; END", "42601", "CONTINUE cannot be used outside a loop"},
+		{" BEGIN FOR x IN SELECT 1 LOOP END LOOP; END", "42601", "loop variable of loop over rows must be a record variable or list of scalar variables"},
+		{" BEGIN FOR i IN 1..3 LOOP END LOOP; i := 1; END", "42601", `"i" is not a known variable`},
+		{" BEGIN LOOP NULL; END; END", "42601", `syntax error at or near ";"`},
 		{" BEGIN EXECUTE 'select 1'; END", "0A000", "PL/pgSQL EXECUTE is not supported"},
 		{" BEGIN RETURN NEW; EXCEPTION WHEN foo_bar THEN RETURN NULL; END", "42704", `unrecognized exception condition "foo_bar"`},
 		{" BEGIN RETURN NEW; EXCEPTION WHEN SQLSTATE '2201' THEN RETURN NULL; END", "42601", "invalid SQLSTATE code"},
@@ -240,7 +282,7 @@ func TestPLpgSQL_Errors(t *testing.T) {
 		{" BEGIN RETURN NEW; EXCEPTION WHEN others THEN x := 1; END", "42601", `"x" is not a known variable`},
 		{" BEGIN RAISE EXCEPTION; END", "42601", `syntax error at or near ";"`},
 		{" DECLARE c CURSOR FOR SELECT 1; BEGIN RETURN NEW; END", "0A000", "PL/pgSQL cursor is not supported"},
-		{" DECLARE r record; BEGIN RETURN NEW; END", "0A000", "PL/pgSQL variable of type record is not supported"},
+		{" DECLARE r record := NULL; BEGIN RETURN NEW; END", "0A000", "a record variable with CONSTANT, NOT NULL or a default is not supported"},
 		{" DECLARE r t%ROWTYPE; BEGIN RETURN NEW; END", "0A000", "%TYPE and %ROWTYPE is not supported"},
 		{" BEGIN RETURN 1; END", "0A000", "RETURN of a value other than NEW, OLD or NULL is not supported"},
 		{" BEGIN RETURN NEXT NEW; END", "0A000", "RETURN NEXT is not supported"},
@@ -344,6 +386,7 @@ func FuzzPLpgSQL(f *testing.F) {
 		"BEGIN UPDATE parent SET n = n + 1 WHERE id = NEW.parent_id; RETURN NULL; END",
 		"BEGIN RAISE NOTICE 'x %%'; RAISE SQLSTATE '22012'; RAISE unique_violation; END",
 		"BEGIN LOOP EXIT; END LOOP; END",
+		"DECLARE r record; n int; BEGIN FOR r IN SELECT * FROM t LOOP CONTINUE WHEN r.a > 1; n := r.a; END LOOP; FOR i IN REVERSE 10..1 BY 2 LOOP EXIT WHEN i < 3; END LOOP; WHILE n > 0 LOOP n := n - 1; END LOOP; END",
 		"BEGIN 'unterminated",
 		"BEGIN CREATE TYPE mood AS ENUM ('a', 'b'); EXCEPTION WHEN duplicate_object THEN null; END",
 		"BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'm') THEN CREATE TYPE m AS ENUM ('a'); END IF; END",
