@@ -494,8 +494,23 @@ func (r *plRun) set(tg ir.PLTarget, v any, t sqlType) error {
 	return nil
 }
 
-// eval evaluates an expression of the body.
+// eval evaluates an expression of the body. One with a subquery is
+// checked for names both a variable and a column of a table it reads
+// (42702), as an SQL statement of the body is.
 func (r *plRun) eval(e ir.Expr) (any, sqlType, error) {
+	sub := false
+	ir.Inspect(e, func(x ir.Expr) bool {
+		switch x.(type) {
+		case *ir.Exists, *ir.Subquery, *ir.Quantified:
+			sub = true
+		}
+		return !sub
+	})
+	if sub {
+		if err := r.ambiguity(&ir.Select{Targets: []ir.Target{{Expr: e}}}); err != nil {
+			return nil, typUnknown, err
+		}
+	}
 	bound, params, err := r.bind(e)
 	if err != nil {
 		return nil, typUnknown, err
@@ -760,13 +775,21 @@ func (r *plRun) ambiguity(st ir.Statement) error {
 		parts = []part{{st, nil}}
 	}
 	for _, p := range parts {
-		var tables []*tableSchema
+		var tables []map[string]int // the columns of each table in scope
 		add := func(q ir.QualName) {
+			if rel, ok, err := catalogRelationNamed(q); ok && err == nil {
+				cols := map[string]int{}
+				for i, c := range rel.columns {
+					cols[c.name] = i
+				}
+				tables = append(tables, cols)
+				return
+			}
 			if q.Schema != "" && q.Schema != "public" {
 				return
 			}
 			if ts, err := r.s.sharedSchema(r.tx, q.Name); err == nil {
-				tables = append(tables, ts)
+				tables = append(tables, ts.index)
 			}
 		}
 		if p.target != nil {
@@ -784,8 +807,8 @@ func (r *plRun) ambiguity(st ir.Statement) error {
 			}
 		})
 		for _, c := range refs {
-			for _, ts := range tables {
-				if _, clash := ts.index[c.Column]; clash {
+			for _, cols := range tables {
+				if _, clash := cols[c.Column]; clash {
 					e := pgerr.New(pgerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", c.Column)
 					e.Detail = "It could refer to either a PL/pgSQL variable or a table column."
 					return e
