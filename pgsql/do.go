@@ -24,6 +24,12 @@ const inlineFunction = "inline_code_block"
 
 func (s *Session) do(tx *engine.Tx, st *ir.Do) (Result, error) {
 	res := Result{Tag: "DO"}
+	switch {
+	case st.Bodies > 1 || st.Languages > 1:
+		return res, pgerr.Syntax("conflicting or redundant options")
+	case st.Bodies == 0:
+		return res, pgerr.Syntax("no inline code specified")
+	}
 	switch st.Language {
 	case "plpgsql":
 	case "sql", "c", "internal":

@@ -198,6 +198,10 @@ func (*EnableTrigger) alterCmd() {}
 type Do struct {
 	Language string // "plpgsql" when not given
 	Body     string
+	// Bodies and Languages count the bodies and LANGUAGE options given,
+	// which the grammar takes any number of and the executor refuses
+	// unless one body and at most one LANGUAGE.
+	Bodies, Languages int
 	// BodyPosition is the 1-based character position of the body in the
 	// text parsed, as CreateFunction's; 0 when unknown.
 	BodyPosition int

@@ -274,7 +274,6 @@ func enableTrigger(c *nodes.AlterTableCmd) (ir.AlterCmd, bool) {
 // language is the executor's question.
 func (t *translator) do(s *nodes.DoStmt) (ir.Statement, error) {
 	out := &ir.Do{}
-	hasBody := false
 	for _, it := range items(s.Args) {
 		d, ok := it.(*nodes.DefElem)
 		if !ok {
@@ -286,24 +285,21 @@ func (t *translator) do(s *nodes.DoStmt) (ir.Statement, error) {
 		}
 		switch d.Defname {
 		case "as":
-			if hasBody {
-				return nil, pgerr.Syntax("conflicting or redundant options")
+			if out.Bodies == 0 {
+				out.Body = v.Str
 			}
-			out.Body, hasBody = v.Str, true
+			out.Bodies++
 		case "language":
-			if out.Language != "" {
-				return nil, pgerr.Syntax("conflicting or redundant options")
+			if out.Languages == 0 {
+				out.Language = v.Str
 			}
-			out.Language = v.Str
+			out.Languages++
 		}
-	}
-	if !hasBody {
-		return nil, pgerr.Syntax("no inline code specified")
 	}
 	if out.Language == "" {
 		out.Language = "plpgsql"
 	}
-	if at, ok := t.bodyOffset(out.Body); ok {
+	if at, ok := t.bodyOffset(out.Body); ok && out.Bodies == 1 {
 		out.BodyPosition = pgerr.CharPosition(t.src.sql, at)
 	}
 	return out, nil
