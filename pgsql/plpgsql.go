@@ -140,7 +140,9 @@ func (r *plRun) runBlock(b *ir.PLBlock) (ret plReturn, done bool, err error) {
 	decls := maps.Clone(r.s.declTx)
 	ret, done, err = r.block(b.Body)
 	if err == nil {
-		return ret, done, nil
+		// The block's writes stay; its savepoint is not needed any more,
+		// which a loop running the block many times must not pile up.
+		return ret, done, r.tx.Release(sp)
 	}
 	caught := toError(err)
 	if caught.Code == pgerr.FeatureNotSupported {
@@ -153,6 +155,9 @@ func (r *plRun) runBlock(b *ir.PLBlock) (ret plReturn, done bool, err error) {
 		return ret, false, err
 	}
 	if err := r.tx.RollbackTo(sp); err != nil {
+		return ret, false, err
+	}
+	if err := r.tx.Release(sp); err != nil {
 		return ret, false, err
 	}
 	r.s.declTx = decls
