@@ -116,7 +116,7 @@
 // SHOW, RESET, set_config and current_setting for the parameters clients
 // send (statement_timeout and lock_timeout honoured; a time zone other than
 // UTC is 0A000); PL/pgSQL trigger functions and row triggers (see
-// Triggers below); TRUNCATE [RESTART IDENTITY] [CASCADE] (CASCADE truncates
+// Triggers below) and DO blocks (see DO blocks below); TRUNCATE [RESTART IDENTITY] [CASCADE] (CASCADE truncates
 // the tables referencing those named, with PostgreSQL's notices; RESTART
 // IDENTITY restarts their serial and identity sequences, rolled back with
 // the transaction) and DROP TABLE … CASCADE (which drops the foreign keys

@@ -311,6 +311,24 @@ func TestPLpgSQL_Errors(t *testing.T) {
 	}
 }
 
+// Ensure DO translates with its language (plpgsql when not given), its
+// body and where the body starts; the checks of its options are the
+// executor's, as PostgreSQL's grammar makes none.
+func TestParse_Do(t *testing.T) {
+	stmts, err := Parse("SELECT 1; DO LANGUAGE plpgsql $x$ BEGIN NULL; END $x$; DO 'BEGIN END'; DO $$ a $$ $$ b $$")
+	require.NoError(t, err)
+	d, ok := stmts[1].(*ir.Do)
+	require.True(t, ok)
+	assert.Equal(t, ir.Do{Language: "plpgsql", Body: " BEGIN NULL; END ", Bodies: 1, Languages: 1, BodyPosition: 34}, *d)
+	assert.Equal(t, "DO LANGUAGE plpgsql $$ BEGIN NULL; END $$", d.String())
+	d, ok = stmts[2].(*ir.Do)
+	require.True(t, ok)
+	assert.Equal(t, ir.Do{Language: "plpgsql", Body: "BEGIN END", Bodies: 1}, *d)
+	d, ok = stmts[3].(*ir.Do)
+	require.True(t, ok)
+	assert.Equal(t, 2, d.Bodies)
+}
+
 // Ensure CREATE FUNCTION accepts any body, as PostgreSQL's grammar does
 // (its CREATE FUNCTION parses the body when it runs), and says where a
 // dollar-quoted body starts in the text.
