@@ -18,7 +18,8 @@ import (
 
 // PLpgSQL parses a PL/pgSQL function body. Errors are *pgerr.Error: 42601
 // for a syntax error (Position counted in body), 0A000 for a construct
-// reldb does not run, 42704 for an unknown condition name in RAISE.
+// reldb does not run, 42704 for an unknown condition name in RAISE or
+// WHEN.
 func PLpgSQL(body string) (*ir.PLFunction, error) {
 	return plpgsqlPositioned(body, false /* do */)
 }
@@ -112,10 +113,9 @@ type plParser struct {
 	// do says the body is a DO block's: NEW and OLD are no records, and
 	// other SQL statements are statements of the body.
 	do bool
-	// handlerDepth counts the exception handlers being read, in which
-	// SQLSTATE and SQLERRM are variables; loopDepth the loops, in which
-	// EXIT and CONTINUE may be.
-	handlerDepth, loopDepth int
+	// loopDepth counts the loops being read, in which EXIT and CONTINUE
+	// may be.
+	loopDepth int
 	// records are the variables of type record in scope.
 	records map[string]bool
 	// later is a 0A000 to report once the whole body has parsed: a
@@ -258,9 +258,7 @@ func (p *plParser) handlers() []ir.PLHandler {
 		saved := p.vars
 		p.vars = maps.Clone(saved)
 		p.vars["sqlstate"], p.vars["sqlerrm"] = true, true
-		p.handlerDepth++
 		h.Body = p.statements("when", "end")
-		p.handlerDepth--
 		p.vars = saved
 		out = append(out, h)
 		if p.word(p.pos) != "when" {
