@@ -389,6 +389,27 @@ func (tx *Tx) RollbackTo(sp Savepoint) error {
 	return nil
 }
 
+// Release discards sp and the savepoints taken after it, keeping every
+// write made since, as SQL's RELEASE SAVEPOINT: RollbackTo can no longer
+// return to them, and the transaction no longer holds their records.
+// Returns ErrNoSavepoint if sp was discarded or belongs to another
+// transaction.
+func (tx *Tx) Release(sp Savepoint) error {
+	if err := tx.live(); err != nil {
+		return err
+	}
+	if tx.writeState == nil || sp.tx != tx {
+		return ErrNoSavepoint
+	}
+	i := sort.Search(len(tx.savepoints), func(i int) bool { return tx.savepoints[i].sp.seq >= sp.seq })
+	if i == len(tx.savepoints) || tx.savepoints[i].sp != sp {
+		return ErrNoSavepoint
+	}
+	clear(tx.savepoints[i:])
+	tx.savepoints = tx.savepoints[:i]
+	return nil
+}
+
 // undo rolls the transaction back to a mark and forgets cached schema.
 func (tx *Tx) undo(mark int) {
 	if tx.t.Writes() == mark {

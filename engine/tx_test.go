@@ -826,6 +826,35 @@ func TestTx_RollbackTo_RestoresState(t *testing.T) {
 // TestTx_RollbackTo_Nested ensures nested savepoints each restore their own
 // state, rolling back to one discards those taken after it (ErrNoSavepoint
 // afterwards), and a savepoint of another transaction is refused.
+// Ensure Release keeps the writes made since a savepoint and discards it
+// and the savepoints after it, but not those before.
+func TestTx_Release(t *testing.T) {
+	ctx := context.Background()
+	db := txSeeded(t)
+	tx, err := db.Begin(ctx, engine.TxOptions{})
+	require.NoError(t, err)
+	defer tx.Rollback()
+
+	sp1, err := tx.Savepoint()
+	require.NoError(t, err)
+	d1 := txDump(t, tx)
+	sp2, err := tx.Savepoint()
+	require.NoError(t, err)
+	_, err = tx.Insert("tags", engine.Row{"id": 100, "label": "kept"})
+	require.NoError(t, err)
+	sp3, err := tx.Savepoint()
+	require.NoError(t, err)
+	d3 := txDump(t, tx)
+
+	require.NoError(t, tx.Release(sp2))
+	assert.Equal(t, d3, txDump(t, tx), "release keeps the writes")
+	require.ErrorIs(t, tx.RollbackTo(sp2), engine.ErrNoSavepoint)
+	require.ErrorIs(t, tx.RollbackTo(sp3), engine.ErrNoSavepoint, "sp3 went with sp2")
+	require.ErrorIs(t, tx.Release(sp2), engine.ErrNoSavepoint)
+	require.NoError(t, tx.RollbackTo(sp1))
+	assert.Equal(t, d1, txDump(t, tx))
+}
+
 func TestTx_RollbackTo_Nested(t *testing.T) {
 	ctx := context.Background()
 	db := txSeeded(t)

@@ -136,7 +136,7 @@
 // SHOW, RESET, set_config and current_setting for the parameters clients
 // send (statement_timeout and lock_timeout honoured; a time zone other than
 // UTC is 0A000); PL/pgSQL trigger functions and row triggers (see
-// Triggers below); TRUNCATE [RESTART IDENTITY] [CASCADE] (CASCADE truncates
+// Triggers below) and DO blocks (see DO blocks below); TRUNCATE [RESTART IDENTITY] [CASCADE] (CASCADE truncates
 // the tables referencing those named, with PostgreSQL's notices; RESTART
 // IDENTITY restarts their serial and identity sequences, rolled back with
 // the transaction) and DROP TABLE … CASCADE (which drops the foreign keys
@@ -177,8 +177,8 @@
 // (which is the engine's auto-increment key), SEQUENCE NAME in an
 // identity column's options, ALTER TABLE's other actions (OWNER, ENABLE
 // ALWAYS or REPLICA TRIGGER, DISABLE TRIGGER ALL, ...), functions other
-// than PL/pgSQL trigger functions, the PL/pgSQL constructs Triggers
-// does not list, FOR EACH STATEMENT, INSTEAD OF, TRUNCATE and constraint
+// than PL/pgSQL trigger functions and DO blocks, the PL/pgSQL constructs
+// Triggers and DO blocks do not list, FOR EACH STATEMENT, INSTEAD OF, TRUNCATE and constraint
 // triggers and trigger arguments,
 // to_char of a floating-point value or with EEEE, RN or V, other date and time functions (timeofday, ...), template
 // patterns to_timestamp does not read (ISO weeks, Julian days, TZH, FX,
@@ -235,10 +235,31 @@
 // (RETURNING … INTO too), PERFORM, SELECT … INTO [STRICT], FOUND, GET
 // [CURRENT] DIAGNOSTICS … = ROW_COUNT; TG_OP,
 // TG_NAME, TG_WHEN, TG_LEVEL, TG_TABLE_NAME, TG_TABLE_SCHEMA, TG_NARGS;
-// NULL;. A whole NEW or OLD may be given to to_jsonb and compared with IS
-// [NOT] DISTINCT FROM (its other uses, NEW.* among them, are 0A000). Anything else in a body (loops, CASE, EXCEPTION blocks, nested
-// blocks, EXECUTE, cursors, GET STACKED DIAGNOSTICS, RETURN of an expression,
-// %TYPE, record variables, …) is 0A000 when the function is created.
+// NULL;; nested [DECLARE …] BEGIN … END; blocks, whose variables hide the
+// outer ones of their names; BEGIN … EXCEPTION WHEN condition [OR
+// condition …] THEN … END, as PostgreSQL runs it: the block's statements
+// run after a savepoint, an error a handler catches rolls the transaction
+// and the SQL declarations back to it (variables keep their values) and
+// the handler runs with SQLSTATE and SQLERRM, RAISE; raising the error
+// again. Conditions are PostgreSQL's names (duplicate_object,
+// unique_violation, …; a class's name, integrity_constraint_violation,
+// catches its class), SQLSTATE 'xxxxx' and OTHERS (all but
+// query_canceled and assert_failure). A 0A000 is never caught: it is
+// reldb refusing a construct PostgreSQL would have run, which a handler
+// would turn into a different answer. Loops: LOOP, WHILE cond LOOP, FOR
+// i IN [REVERSE] lo .. hi [BY step] LOOP (i an integer variable of the
+// loop's own; the bounds evaluated once) and FOR target IN SELECT …
+// LOOP (the query run once, each row assigned in turn), each … END
+// LOOP, with EXIT and CONTINUE [WHEN cond] of the innermost loop; FOUND
+// says whether a FOR ran. A variable declared record takes a row from
+// FOR or SELECT … INTO and is read field by field (r.col; 55000 before
+// it has a row, 42703 for a field it lacks). A whole NEW or OLD may be
+// given to to_jsonb and compared with IS [NOT] DISTINCT FROM (its other
+// uses, NEW.* among them, and those of a whole record variable are
+// 0A000). Anything else in a body (CASE, FOREACH, FOR … IN EXECUTE,
+// EXECUTE, cursors, GET STACKED DIAGNOSTICS, RETURN of an expression,
+// %TYPE, labels of blocks and loops, …) is 0A000 when the function is
+// created.
 // Variables and NEW and OLD fields are bound as parameters of the
 // expressions and statements, which run through the ordinary executor (a
 // name both a variable and a column of a table the statement reads is
@@ -264,6 +285,36 @@
 // and could not write the row the trigger returned), and so refuses the
 // statement. The Go API fires no trigger, as it checks no CHECK
 // constraint (see trigger.go).
+//
+// # DO blocks
+//
+// DO [LANGUAGE plpgsql] 'body' (or $$ … $$) runs an anonymous PL/pgSQL
+// block once, in the session's transaction: outside a transaction block
+// it is one implicit transaction, which an error rolls back whole; inside
+// one, an error it does not catch aborts the block, as any statement's.
+// The body is parsed when the DO runs (42601 for a syntax error, pointing
+// into the statement) and is the trigger functions' PL/pgSQL above,
+// exception handlers included, without NEW, OLD and TG_* (FOUND stays),
+// with RETURN; ending it early, and with any other SQL statement as a
+// statement of the body: CREATE, ALTER and DROP of tables, types,
+// indexes, views, sequences, functions and triggers, COMMENT, TRUNCATE,
+// …, run as the client's would (PostgreSQL binds no variable into
+// them), so the migrations' idempotent DDL runs:
+//
+//	DO $$ BEGIN CREATE TYPE mood AS ENUM ('sad', 'ok');
+//	EXCEPTION WHEN duplicate_object THEN null; END $$;
+//	DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood')
+//	THEN CREATE TYPE mood AS ENUM ('sad', 'ok'); END IF; END $$;
+//
+// IF [NOT] EXISTS (subquery) is an ordinary condition. A statement reldb
+// does not run (CREATE ROLE, …) is 0A000 when it runs, so a branch not
+// taken does not fail the block; transaction control (COMMIT, ROLLBACK,
+// SAVEPOINT), SET, SHOW and VACUUM in a body are refused. DO LANGUAGE sql
+// (or c, internal) is 0A000 and an unknown language 42704, as in
+// PostgreSQL. RAISE NOTICE, INFO and WARNING reach the client as a
+// trigger's do (Session.OnNotice). Loops and record variables run as in
+// a trigger function; the constructs the trigger functions refuse are
+// 0A000 (see do.go), as are COMMIT and ROLLBACK in a body.
 //
 // # Declarations and durability
 //

@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 
@@ -25,14 +26,35 @@ type plVar struct {
 	v        any // as the evaluator gives it
 	t        sqlType
 	constant bool
+	// rec is set for a record variable: row is then its value, nil until
+	// a row is assigned.
+	rec bool
+	row *plRow
 }
 
-// plRun is one run of a trigger function.
+// plRow is a row a record variable holds: its columns and values.
+type plRow struct {
+	cols []Column
+	vals []any
+}
+
+// plControl says why a statement list stopped early.
+type plControl int
+
+const (
+	plReturned  plControl = iota // RETURN
+	plExited                     // EXIT of the innermost loop
+	plContinued                  // CONTINUE of the innermost loop
+)
+
+// plRun is one run of a trigger function or a DO block.
 type plRun struct {
-	s    *Session
-	tx   *engine.Tx
-	fn   *funcDef
-	ts   *tableSchema
+	s  *Session
+	tx *engine.Tx
+	fn *funcDef
+	ts *tableSchema // the trigger's table; nil for a DO block
+	// vars are the variables in scope, by name: a block's declarations
+	// hide the outer ones of their names while it runs.
 	vars map[string]*plVar
 	// rec are NEW and OLD, in the form the table stores rows: nil when
 	// the event has none (NEW of a DELETE, OLD of an INSERT), which reads
@@ -41,7 +63,15 @@ type plRun struct {
 	// rowCount is the number of rows the last SQL statement processed
 	// (GET DIAGNOSTICS ... ROW_COUNT).
 	rowCount int64
+	// caught is the error the innermost running exception handler
+	// caught, which RAISE; raises again; nil outside handlers.
+	caught *Error
+	// control is why the last statement list that stopped early did.
+	control plControl
 }
+
+// do reports whether the run is a DO block's.
+func (r *plRun) do() bool { return r.ts == nil }
 
 // plReturn is how a body ended: RETURN NEW, OLD or NULL.
 type plReturn struct {
@@ -50,34 +80,126 @@ type plReturn struct {
 
 // run runs the body; it returns the record RETURN named.
 func (r *plRun) run() (plReturn, error) {
-	for _, d := range r.fn.pl.Block.Decls {
+	ret, done, err := r.runBlock(r.fn.pl.Block)
+	if err != nil {
+		return plReturn{}, err
+	}
+	if !done && !r.do() {
+		return plReturn{}, pgerr.New("2F005", "control reached end of trigger procedure without RETURN")
+	}
+	return ret, nil
+}
+
+// runBlock runs a block: its declarations, then its statements, with
+// its exception handlers, if any, as PostgreSQL runs them: the
+// statements run after a savepoint, to which an error a handler catches
+// rolls the transaction (and the SQL declarations) back before the
+// handler runs. Variables keep the values they were given. An error no
+// handler catches, or one in a handler, is the block's.
+func (r *plRun) runBlock(b *ir.PLBlock) (ret plReturn, done bool, err error) {
+	if len(b.Decls) > 0 {
+		outer := map[string]*plVar{}
+		for _, d := range b.Decls {
+			if _, seen := outer[d.Name]; !seen {
+				outer[d.Name] = r.vars[d.Name]
+			}
+		}
+		defer r.restore(outer)
+	}
+	for _, d := range b.Decls {
+		if d.Record {
+			r.vars[d.Name] = &plVar{rec: true}
+			continue
+		}
 		t, err := r.s.resolveType(d.Type)
 		if err != nil {
-			return plReturn{}, err
+			return ret, false, err
 		}
 		v := &plVar{t: t, constant: d.Constant}
 		if d.Default != nil {
 			val, vt, err := r.eval(d.Default)
 			if err != nil {
-				return plReturn{}, err
+				return ret, false, err
 			}
 			if v.v, err = cast(val, vt, t, false /* explicit */); err != nil {
-				return plReturn{}, err
+				return ret, false, err
 			}
 		}
 		if v.v == nil && d.NotNull {
-			return plReturn{}, pgerr.New("22004", "null value cannot be assigned to variable \"%s\" declared NOT NULL", d.Name)
+			return ret, false, pgerr.New("22004", "null value cannot be assigned to variable \"%s\" declared NOT NULL", d.Name)
 		}
 		r.vars[d.Name] = v
 	}
-	ret, done, err := r.block(r.fn.pl.Block.Body)
+	if b.Handlers == nil {
+		return r.block(b.Body)
+	}
+	sp, err := r.tx.Savepoint()
 	if err != nil {
-		return plReturn{}, err
+		return ret, false, err
 	}
-	if !done {
-		return plReturn{}, pgerr.New("2F005", "control reached end of trigger procedure without RETURN")
+	decls := maps.Clone(r.s.declTx)
+	ret, done, err = r.block(b.Body)
+	if err == nil {
+		// The block's writes stay; its savepoint is not needed any more,
+		// which a loop running the block many times must not pile up.
+		return ret, done, r.tx.Release(sp)
 	}
-	return ret, nil
+	caught := toError(err)
+	if caught.Code == pgerr.FeatureNotSupported {
+		// reldb's refusal of a construct PostgreSQL would have run: a
+		// handler taking it would give a different answer.
+		return ret, false, err
+	}
+	h := catching(b.Handlers, caught.Code)
+	if h == nil {
+		return ret, false, err
+	}
+	if err := r.tx.RollbackTo(sp); err != nil {
+		return ret, false, err
+	}
+	if err := r.tx.Release(sp); err != nil {
+		return ret, false, err
+	}
+	r.s.declTx = decls
+	outer := map[string]*plVar{"sqlstate": r.vars["sqlstate"], "sqlerrm": r.vars["sqlerrm"]}
+	defer r.restore(outer)
+	r.vars["sqlstate"] = &plVar{v: caught.Code, t: typText}
+	r.vars["sqlerrm"] = &plVar{v: caught.Message, t: typText}
+	prev := r.caught
+	r.caught = caught
+	defer func() { r.caught = prev }()
+	return r.block(h.Body)
+}
+
+// restore puts back the variables a block hid (nil: none of that name).
+func (r *plRun) restore(outer map[string]*plVar) {
+	for name, v := range outer {
+		if v == nil {
+			delete(r.vars, name)
+		} else {
+			r.vars[name] = v
+		}
+	}
+}
+
+// catching returns the first handler whose conditions catch an error of
+// SQLSTATE code: a condition of its code, of its class (a code ending in
+// 000), or OTHERS, which catches all but query_canceled and
+// assert_failure, as in PostgreSQL; nil when none does.
+func catching(hs []ir.PLHandler, code string) *ir.PLHandler {
+	for i := range hs {
+		for _, c := range hs[i].Conditions {
+			switch {
+			case c == "others":
+				if code != "57014" && code != "P0004" {
+					return &hs[i]
+				}
+			case c == code, strings.HasSuffix(c, "000") && len(code) == 5 && code[:2] == c[:2]:
+				return &hs[i]
+			}
+		}
+	}
+	return nil
 }
 
 // block runs statements; done reports a RETURN.
@@ -88,8 +210,32 @@ func (r *plRun) block(stmts []ir.PLStmt) (ret plReturn, done bool, err error) {
 		}
 		switch st := st.(type) {
 		case *ir.PLNull:
+		case *ir.PLBlock:
+			if ret, done, err = r.runBlock(st); err != nil || done {
+				return ret, done, err
+			}
 		case *ir.PLReturn:
+			r.control = plReturned
 			return plReturn{record: st.Record}, true, nil
+		case *ir.PLExit:
+			if st.When != nil {
+				ok, err := r.condition(st.When)
+				if err != nil || !ok {
+					if err != nil {
+						return ret, false, err
+					}
+					continue
+				}
+			}
+			r.control = plExited
+			if st.Continue {
+				r.control = plContinued
+			}
+			return ret, true, nil
+		case *ir.PLLoop, *ir.PLWhile, *ir.PLForInt, *ir.PLForQuery:
+			if ret, done, err = r.loop(st); err != nil || done {
+				return ret, done, err
+			}
 		case *ir.PLAssign:
 			v, t, err := r.eval(st.Value)
 			if err != nil {
@@ -138,6 +284,184 @@ func (r *plRun) block(stmts []ir.PLStmt) (ret plReturn, done bool, err error) {
 	return ret, false, nil
 }
 
+// condition evaluates a condition: NULL is false.
+func (r *plRun) condition(e ir.Expr) (bool, error) {
+	v, t, err := r.eval(e)
+	if err != nil {
+		return false, err
+	}
+	ok, err := cast(v, t, typBool, false /* explicit */)
+	return ok == true, err
+}
+
+// loop runs a loop statement; done reports a RETURN in it.
+func (r *plRun) loop(st ir.PLStmt) (ret plReturn, done bool, err error) {
+	// iterate runs the body once; stop ends the loop (EXIT), done a
+	// RETURN.
+	iterate := func(body []ir.PLStmt) (stop bool, err error) {
+		if err := r.s.interrupted(); err != nil {
+			return true, err
+		}
+		ret, done, err = r.block(body)
+		if err != nil || !done {
+			return false, err
+		}
+		switch r.control {
+		case plExited:
+			done = false
+			return true, nil
+		case plContinued:
+			done = false
+			return false, nil
+		}
+		return true, nil // RETURN: done stays set
+	}
+	switch st := st.(type) {
+	case *ir.PLLoop:
+		for {
+			if stop, err := iterate(st.Body); err != nil || stop {
+				return ret, done, err
+			}
+		}
+	case *ir.PLWhile:
+		for {
+			ok, err := r.condition(st.Cond)
+			if err != nil || !ok {
+				return ret, false, err
+			}
+			if stop, err := iterate(st.Body); err != nil || stop {
+				return ret, done, err
+			}
+		}
+	case *ir.PLForInt:
+		err := r.forInt(st, iterate)
+		return ret, done, err
+	case *ir.PLForQuery:
+		err := r.forQuery(st, iterate)
+		return ret, done, err
+	}
+	return ret, false, pgerr.Unsupported("PL/pgSQL loop")
+}
+
+// forInt runs FOR i IN [REVERSE] lo .. hi [BY step] with iterate (which
+// keeps how the loop ended): the bounds are evaluated once, as integers;
+// i is the loop's own variable; FOUND says whether the body ran.
+func (r *plRun) forInt(st *ir.PLForInt, iterate func([]ir.PLStmt) (bool, error)) error {
+	bound := func(e ir.Expr, what string) (int64, error) {
+		v, t, err := r.eval(e)
+		if err != nil {
+			return 0, err
+		}
+		n, err := cast(v, t, typInt4, false /* explicit */)
+		if err != nil {
+			return 0, err
+		}
+		if n == nil {
+			return 0, pgerr.New("22004", "%s of FOR loop cannot be null", what)
+		}
+		return n.(int64), nil
+	}
+	lo, err := bound(st.Lo, "lower bound")
+	if err != nil {
+		return err
+	}
+	hi, err := bound(st.Hi, "upper bound")
+	if err != nil {
+		return err
+	}
+	step := int64(1)
+	if st.Step != nil {
+		if step, err = bound(st.Step, "BY value"); err != nil {
+			return err
+		}
+		if step <= 0 {
+			return pgerr.New("22023", "BY value of FOR loop must be greater than zero")
+		}
+	}
+	outer := r.vars[st.Var]
+	defer r.restore(map[string]*plVar{st.Var: outer})
+	i := &plVar{t: typInt4}
+	r.vars[st.Var] = i
+	ran := false
+	for n := lo; st.Reverse && n >= hi || !st.Reverse && n <= hi; {
+		i.v, ran = n, true
+		stop, err := iterate(st.Body)
+		if err != nil || stop {
+			r.setFound(ran)
+			return err
+		}
+		if st.Reverse {
+			if n < hi+step { // n - step would pass hi, or overflow
+				break
+			}
+			n -= step
+		} else {
+			if n > hi-step {
+				break
+			}
+			n += step
+		}
+	}
+	r.setFound(ran)
+	return nil
+}
+
+// forQuery runs FOR target IN query with iterate: the query runs once,
+// as the statement's SELECT would, and each of its rows is assigned to
+// the target in turn.
+func (r *plRun) forQuery(st *ir.PLForQuery, iterate func([]ir.PLStmt) (bool, error)) error {
+	res, err := r.run1(st.Query)
+	if err != nil {
+		return err
+	}
+	for _, row := range res.Rows {
+		if err := r.assignRow(st.Targets, res.Columns, row); err != nil {
+			return err
+		}
+		stop, err := iterate(st.Body)
+		if err != nil || stop {
+			r.setFound(true)
+			return err
+		}
+	}
+	r.setFound(len(res.Rows) > 0)
+	return nil
+}
+
+// setFound sets FOUND.
+func (r *plRun) setFound(v bool) {
+	if f, ok := r.vars["found"]; ok {
+		f.v = v
+	}
+}
+
+// assignRow assigns a row to INTO's or FOR's targets: a record variable
+// takes the whole row, scalar variables a column each (NULL past the
+// row's end).
+func (r *plRun) assignRow(tgs []ir.PLTarget, cols []Column, row []any) error {
+	if len(tgs) == 1 && tgs[0].Record == "" {
+		if pv, ok := r.vars[tgs[0].Name]; ok && pv.rec {
+			if row == nil {
+				pv.row = &plRow{cols: cols, vals: make([]any, len(cols))}
+				return nil
+			}
+			pv.row = &plRow{cols: cols, vals: row}
+			return nil
+		}
+	}
+	for i, tg := range tgs {
+		var v any
+		t := typUnknown
+		if row != nil && i < len(cols) {
+			v, t = row[i], cols[i].typ
+		}
+		if err := r.set(tg, v, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // set assigns v of type t to a target: a variable, cast to its type, or a
 // field of NEW or OLD, cast to its column's.
 func (r *plRun) set(tg ir.PLTarget, v any, t sqlType) error {
@@ -161,6 +485,9 @@ func (r *plRun) set(tg ir.PLTarget, v any, t sqlType) error {
 	if !ok {
 		return pgerr.Unsupported("assignment to " + tg.Name)
 	}
+	if pv.rec {
+		return pgerr.Unsupported("assignment to a whole record")
+	}
 	if pv.constant {
 		return pgerr.New("22005", "variable \"%s\" is declared CONSTANT", tg.Name)
 	}
@@ -172,8 +499,23 @@ func (r *plRun) set(tg ir.PLTarget, v any, t sqlType) error {
 	return nil
 }
 
-// eval evaluates an expression of the body.
+// eval evaluates an expression of the body. One with a subquery is
+// checked for names both a variable and a column of a table it reads
+// (42702), as an SQL statement of the body is.
 func (r *plRun) eval(e ir.Expr) (any, sqlType, error) {
+	sub := false
+	ir.Inspect(e, func(x ir.Expr) bool {
+		switch x.(type) {
+		case *ir.Exists, *ir.Subquery, *ir.Quantified:
+			sub = true
+		}
+		return !sub
+	})
+	if sub {
+		if err := r.ambiguity(&ir.Select{Targets: []ir.Target{{Expr: e}}}); err != nil {
+			return nil, typUnknown, err
+		}
+	}
 	bound, params, err := r.bind(e)
 	if err != nil {
 		return nil, typUnknown, err
@@ -203,7 +545,7 @@ func (r *plRun) bind(node any) (any, []any, error) {
 	// "" for another expression.
 	whole := func(e ir.Expr) string {
 		c, ok := e.(*ir.ColumnRef)
-		if !ok || c.Table != "" || c.Star || c.Column != "new" && c.Column != "old" {
+		if !ok || r.do() || c.Table != "" || c.Star || c.Column != "new" && c.Column != "old" {
 			return ""
 		}
 		if _, shadowed := r.vars[c.Column]; shadowed {
@@ -261,13 +603,14 @@ func (r *plRun) bind(node any) (any, []any, error) {
 		return nil
 	}
 	replace = func(c *ir.ColumnRef) ir.Expr {
-		if c.Star && (c.Table == "new" || c.Table == "old") && failure == nil {
+		trigger := !r.do()
+		if trigger && c.Star && (c.Table == "new" || c.Table == "old") && failure == nil {
 			failure = pgerr.Unsupported(strings.ToUpper(c.Table) + ".* in PL/pgSQL")
 		}
 		if c.Star || c.Schema != "" || failure != nil {
 			return nil
 		}
-		if c.Table == "new" || c.Table == "old" {
+		if trigger && (c.Table == "new" || c.Table == "old") {
 			col, ok := r.ts.index[c.Column]
 			if !ok {
 				failure = pgerr.New(pgerr.UndefinedColumn, "record \"%s\" has no field \"%s\"", c.Table, c.Column)
@@ -284,14 +627,34 @@ func (r *plRun) bind(node any) (any, []any, error) {
 			return param(c.Table+"."+c.Column, v, r.ts.types[col])
 		}
 		if c.Table != "" {
+			pv, ok := r.vars[c.Table]
+			if !ok || !pv.rec {
+				return nil
+			}
+			if pv.row == nil {
+				failure = pgerr.New("55000", "record \"%s\" is not assigned yet", c.Table)
+				failure.(*pgerr.Error).Detail = "The tuple structure of a not-yet-assigned record is indeterminate."
+				return nil
+			}
+			for i, col := range pv.row.cols {
+				if col.Name == c.Column {
+					return param(c.Table+"."+c.Column, pv.row.vals[i], col.typ)
+				}
+			}
+			failure = pgerr.New(pgerr.UndefinedColumn, "record \"%s\" has no field \"%s\"", c.Table, c.Column)
 			return nil
 		}
 		pv, ok := r.vars[c.Column]
+		if ok && pv.rec {
+			failure = pgerr.Unsupported("a whole record variable in an expression")
+			return nil
+		}
 		if !ok {
-			switch c.Column {
-			case "new", "old":
+			switch {
+			case !trigger:
+			case c.Column == "new", c.Column == "old":
 				failure = pgerr.Unsupported("whole-row reference to " + strings.ToUpper(c.Column) + " in PL/pgSQL")
-			case "tg_argv", "tg_relid":
+			case c.Column == "tg_argv", c.Column == "tg_relid":
 				failure = pgerr.Unsupported(strings.ToUpper(c.Column))
 			}
 			return nil
@@ -417,13 +780,21 @@ func (r *plRun) ambiguity(st ir.Statement) error {
 		parts = []part{{st, nil}}
 	}
 	for _, p := range parts {
-		var tables []*tableSchema
+		var tables []map[string]int // the columns of each table in scope
 		add := func(q ir.QualName) {
+			if rel, ok, err := catalogRelationNamed(q); ok && err == nil {
+				cols := map[string]int{}
+				for i, c := range rel.columns {
+					cols[c.name] = i
+				}
+				tables = append(tables, cols)
+				return
+			}
 			if q.Schema != "" && q.Schema != "public" {
 				return
 			}
 			if ts, err := r.s.sharedSchema(r.tx, q.Name); err == nil {
-				tables = append(tables, ts)
+				tables = append(tables, ts.index)
 			}
 		}
 		if p.target != nil {
@@ -441,8 +812,8 @@ func (r *plRun) ambiguity(st ir.Statement) error {
 			}
 		})
 		for _, c := range refs {
-			for _, ts := range tables {
-				if _, clash := ts.index[c.Column]; clash {
+			for _, cols := range tables {
+				if _, clash := cols[c.Column]; clash {
 					e := pgerr.New(pgerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", c.Column)
 					e.Detail = "It could refer to either a PL/pgSQL variable or a table column."
 					return e
@@ -483,37 +854,20 @@ func walkIR(v reflect.Value, fn func(any)) {
 
 // sql runs an SQL statement of the body.
 func (r *plRun) sql(st *ir.PLSQL) error {
-	if err := r.ambiguity(st.Stmt); err != nil {
-		return err
+	if st.Utility {
+		return r.utility(st)
 	}
-	bound, params, err := r.bind(st.Stmt)
-	if err != nil {
-		return err
+	if _, ok := st.Stmt.(*ir.Select); ok && st.Into == nil && !st.Perform {
+		e := pgerr.New(pgerr.SyntaxError, "query has no destination for result data")
+		e.Hint = "If you want to discard the results of a SELECT, use PERFORM instead."
+		return e
 	}
-	ev := &evaluator{params: params, q: &queryEnv{s: r.s, tx: r.tx}, types: r.s}
-	var res Result
-	switch b := bound.(type) {
-	case *ir.Select:
-		if st.Into == nil && !st.Perform {
-			e := pgerr.New(pgerr.SyntaxError, "query has no destination for result data")
-			e.Hint = "If you want to discard the results of a SELECT, use PERFORM instead."
-			return e
-		}
-		res, err = r.s.query(r.tx, b, ev)
-	case *ir.Insert:
-		res, err = r.s.insert(r.tx, b, ev)
-	case *ir.Update:
-		res, err = r.s.update(r.tx, b, ev)
-	case *ir.Delete:
-		res, err = r.s.delete(r.tx, b, ev)
-	default:
-		return pgerr.Unsupported(statementName(b.(ir.Statement)) + " in PL/pgSQL")
-	}
+	res, err := r.run1(st)
 	if err != nil {
 		return err
 	}
 	n := res.RowsAffected
-	if _, ok := bound.(*ir.Select); ok {
+	if _, ok := st.Stmt.(*ir.Select); ok {
 		n = int64(len(res.Rows))
 		if st.Into != nil && !st.Strict {
 			n = min(n, 1) // SELECT INTO stops at its first row
@@ -534,23 +888,75 @@ func (r *plRun) sql(st *ir.PLSQL) error {
 			return e
 		}
 	}
-	for i, tg := range st.Into {
-		var v any
-		t := typUnknown
-		if len(res.Rows) > 0 && i < len(res.Columns) {
-			v, t = res.Rows[0][i], res.Columns[i].typ
+	var row []any
+	if len(res.Rows) > 0 {
+		row = res.Rows[0]
+	}
+	return r.assignRow(st.Into, res.Columns, row)
+}
+
+// run1 runs an SQL statement of the body other than a utility statement,
+// with its variables bound as parameters.
+func (r *plRun) run1(st *ir.PLSQL) (Result, error) {
+	if err := r.ambiguity(st.Stmt); err != nil {
+		return Result{}, err
+	}
+	bound, params, err := r.bind(st.Stmt)
+	if err != nil {
+		return Result{}, err
+	}
+	ev := &evaluator{params: params, q: &queryEnv{s: r.s, tx: r.tx}, types: r.s}
+	switch b := bound.(type) {
+	case *ir.Select:
+		return r.s.query(r.tx, b, ev)
+	case *ir.Insert:
+		return r.s.insert(r.tx, b, ev)
+	case *ir.Update:
+		return r.s.update(r.tx, b, ev)
+	case *ir.Delete:
+		return r.s.delete(r.tx, b, ev)
+	}
+	return Result{}, pgerr.Unsupported(statementName(bound.(ir.Statement)) + " in PL/pgSQL")
+}
+
+// utility runs another SQL statement of a DO block's body (DDL, ...) as
+// the session runs one the client sends, in the block's transaction.
+// PostgreSQL gives such a statement no parameters: a variable's name in
+// it is the name it is.
+func (r *plRun) utility(st *ir.PLSQL) error {
+	if st.Refused != nil {
+		return st.Refused
+	}
+	switch st.Stmt.(type) {
+	case *ir.Begin, *ir.Commit, *ir.Rollback, *ir.RollbackTo, *ir.Savepoint, *ir.ReleaseSavepoint,
+		*ir.SetTransaction, *ir.SetVar, *ir.ShowVar, *ir.ResetVar, *ir.SetConstraints, *ir.Explain:
+		return pgerr.Unsupported(statementName(st.Stmt) + " in PL/pgSQL")
+	case *ir.Maintenance:
+		if st.Stmt.(*ir.Maintenance).Vacuum {
+			return &Error{Code: pgerr.ActiveSQLTransaction, Message: "VACUUM cannot be executed from a function"}
 		}
-		if err := r.set(tg, v, t); err != nil {
-			return err
-		}
+	}
+	res, err := r.s.statement(r.tx, st.Stmt, nil)
+	if err != nil {
+		return err
+	}
+	r.rowCount = 0 // PostgreSQL counts no row of a utility statement
+	for _, w := range res.Warnings {
+		r.s.notice(w)
 	}
 	return nil
 }
 
 // raise runs RAISE: a level below EXCEPTION adds a notice to the
 // statement's result, EXCEPTION fails it (P0001 unless ERRCODE or a
-// condition says otherwise).
+// condition says otherwise); RAISE; raises the error its handler caught.
 func (r *plRun) raise(st *ir.PLRaise) error {
+	if st.Reraise {
+		if r.caught == nil {
+			return &Error{Code: "0Z002", Message: "RAISE without parameters cannot be used outside an exception handler"}
+		}
+		return r.caught
+	}
 	e := &Error{Code: "P0001"}
 	given := "" // the ERRCODE given, which is the message when none is
 	if st.Level != "exception" {
@@ -620,15 +1026,21 @@ func (r *plRun) raise(st *ir.PLRaise) error {
 		if plSends(st.Level) {
 			n := *e
 			n.Severity = strings.ToUpper(st.Level)
-			if r.s.notify != nil {
-				r.s.notify(&n)
-			} else {
-				r.s.notices = append(r.s.notices, &n)
-			}
+			r.s.notice(&n)
 		}
 		return nil
 	}
 	return e
+}
+
+// notice hands a notice the running statement raised to OnNotice's
+// function, or keeps it for the statement's Result.
+func (s *Session) notice(n *Error) {
+	if s.notify != nil {
+		s.notify(n)
+	} else {
+		s.notices = append(s.notices, n)
+	}
 }
 
 // plSends reports whether a RAISE level reaches the client under

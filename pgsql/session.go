@@ -645,6 +645,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.createTrigger(tx, st)
 	case *ir.DropTrigger:
 		return s.dropTrigger(tx, st)
+	case *ir.Do:
+		return s.do(tx, st) // do.go
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }

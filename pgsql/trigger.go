@@ -1,7 +1,6 @@
 package pgsql
 
 import (
-	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -122,20 +121,10 @@ func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
 	// it: an error points into the statement's text.
 	pl, err := parsePL(st.Body)
 	if err != nil {
-		var pe *Error
-		if errors.As(err, &pe) && pe.Position > 0 {
-			// A position in the body, which is one in the statement when
-			// the body's place in it is known (PostgreSQL's for a body
-			// in a string is an internal position, which it does not
-			// send as one).
-			c := *pe
-			c.Position = 0
-			if st.BodyPosition > 0 {
-				c.Position = st.BodyPosition + pe.Position - 1
-			}
-			return res, &c
-		}
-		return res, err
+		// A position in the body, which is one in the statement when the
+		// body's place in it is known (PostgreSQL's for a body in a
+		// string is an internal position, which it does not send as one).
+		return res, bodyError(err, st.BodyPosition)
 	}
 	for _, d := range pl.Block.Decls {
 		if _, err := s.resolveType(d.Type); err != nil {

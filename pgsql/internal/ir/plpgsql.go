@@ -11,16 +11,29 @@ type PLFunction struct {
 	Block *PLBlock
 }
 
-// PLBlock is [DECLARE ...] BEGIN ... END.
+// PLBlock is [DECLARE ...] BEGIN ... [EXCEPTION WHEN ... THEN ...] END:
+// a body's outermost block, or a nested block statement.
 type PLBlock struct {
-	Decls []PLVar
-	Body  []PLStmt
+	Line     int // the line of its first word (nested blocks)
+	Decls    []PLVar
+	Body     []PLStmt
+	Handlers []PLHandler // nil without EXCEPTION
+}
+
+// PLHandler is one WHEN condition [OR condition ...] THEN statements of
+// an EXCEPTION section.
+type PLHandler struct {
+	// Conditions are the SQLSTATEs the handler catches: five characters,
+	// one ending in 000 catching its whole class, or "others" for OTHERS.
+	Conditions []string
+	Body       []PLStmt
 }
 
 // PLVar is one variable a DECLARE section declares.
 type PLVar struct {
 	Name     string
-	Type     TypeName
+	Type     TypeName // zero for a record
+	Record   bool     // declared record: takes a row's fields
 	Constant bool
 	NotNull  bool
 	Default  Expr // nil when absent: NULL
@@ -55,7 +68,8 @@ type PLIf struct {
 	Else   []PLStmt // nil when absent
 }
 
-// PLReturn is RETURN NEW, RETURN OLD or RETURN NULL (Record "").
+// PLReturn is RETURN NEW, RETURN OLD or RETURN NULL (Record ""), or, in
+// a DO block, RETURN without a value (Record "").
 type PLReturn struct {
 	Line   int
 	Record string
@@ -72,6 +86,9 @@ type PLRaise struct {
 	Condition string // a condition name, "" when absent
 	SQLState  string // SQLSTATE 'xxxxx', "" when absent
 	Options   []PLRaiseOption
+	// Reraise is RAISE; in an exception handler: the error it caught,
+	// again.
+	Reraise bool
 }
 
 // PLRaiseOption is one USING option of RAISE: MESSAGE, DETAIL, HINT,
@@ -82,15 +99,20 @@ type PLRaiseOption struct {
 }
 
 // PLSQL is an SQL statement in a body: INSERT, UPDATE, DELETE or SELECT
-// ... INTO (Into set), or PERFORM (Perform: a SELECT whose rows are
-// dropped).
+// ... INTO (Into set), PERFORM (Perform: a SELECT whose rows are
+// dropped), or, in a DO block, another statement (DDL, ...), run as the
+// client would send it, without variables (Utility set).
 type PLSQL struct {
 	Line    int
 	Stmt    Statement
 	Into    []PLTarget
 	Strict  bool
 	Perform bool
+	Utility bool
 	Text    string // the statement as written, INTO removed
+	// Refused is the 0A000 the SQL grammar gave a utility statement
+	// (Stmt nil), which running it returns.
+	Refused error
 }
 
 // PLNull is NULL;.
@@ -104,6 +126,48 @@ type PLGetDiagnostics struct {
 	Targets []PLTarget
 }
 
+// PLLoop is LOOP ... END LOOP.
+type PLLoop struct {
+	Line int
+	Body []PLStmt
+}
+
+// PLWhile is WHILE cond LOOP ... END LOOP.
+type PLWhile struct {
+	Line int
+	Cond Expr
+	Body []PLStmt
+}
+
+// PLForInt is FOR var IN [REVERSE] lo .. hi [BY step] LOOP ... END LOOP:
+// var is an integer variable of the loop's own.
+type PLForInt struct {
+	Line    int
+	Var     string
+	Reverse bool
+	Lo, Hi  Expr
+	Step    Expr // nil: 1
+	Body    []PLStmt
+}
+
+// PLForQuery is FOR target IN query LOOP ... END LOOP: each row the
+// query returns is assigned to Targets (one record variable, or scalar
+// variables) in turn.
+type PLForQuery struct {
+	Line    int
+	Targets []PLTarget
+	Query   *PLSQL // a SELECT, its Perform and Into unset
+	Body    []PLStmt
+}
+
+// PLExit is EXIT [WHEN cond] or, Continue set, CONTINUE [WHEN cond]: of
+// the innermost loop.
+type PLExit struct {
+	Line     int
+	Continue bool
+	When     Expr // nil: always
+}
+
 // PLLine implementations.
 func (s *PLAssign) PLLine() int { return s.Line }
 func (s *PLIf) PLLine() int     { return s.Line }
@@ -111,6 +175,16 @@ func (s *PLReturn) PLLine() int { return s.Line }
 func (s *PLRaise) PLLine() int  { return s.Line }
 func (s *PLSQL) PLLine() int    { return s.Line }
 func (s *PLNull) PLLine() int   { return s.Line }
+func (s *PLBlock) PLLine() int  { return s.Line }
+func (s *PLLoop) PLLine() int   { return s.Line }
+func (s *PLWhile) PLLine() int  { return s.Line }
+func (s *PLExit) PLLine() int   { return s.Line }
+
+// PLLine implements PLStmt.
+func (s *PLForInt) PLLine() int { return s.Line }
+
+// PLLine implements PLStmt.
+func (s *PLForQuery) PLLine() int { return s.Line }
 
 // PLLine implements PLStmt.
 func (s *PLGetDiagnostics) PLLine() int { return s.Line }

@@ -192,3 +192,23 @@ func (*DropFunction) stmt()      {}
 func (*CreateTrigger) stmt()     {}
 func (*DropTrigger) stmt()       {}
 func (*EnableTrigger) alterCmd() {}
+
+// Do is DO [LANGUAGE lang] 'body': an anonymous code block, run as the
+// statement runs (parse.PLpgSQLDo reads a PL/pgSQL body).
+type Do struct {
+	Language string // "plpgsql" when not given
+	Body     string
+	// Bodies and Languages count the bodies and LANGUAGE options given,
+	// which the grammar takes any number of and the executor refuses
+	// unless one body and at most one LANGUAGE.
+	Bodies, Languages int
+	// BodyPosition is the 1-based character position of the body in the
+	// text parsed, as CreateFunction's; 0 when unknown.
+	BodyPosition int
+}
+
+func (s *Do) String() string {
+	return "DO LANGUAGE " + Ident(s.Language) + " " + DollarQuote(s.Body)
+}
+
+func (*Do) stmt() {}

@@ -31,7 +31,6 @@ func TestParse_Unsupported(t *testing.T) {
 		{"CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH STATEMENT EXECUTE FUNCTION f()", "FOR EACH STATEMENT trigger is not supported"},
 		{"CREATE TRIGGER tr INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION f()", "INSTEAD OF trigger is not supported"},
 		{"CREATE CONSTRAINT TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()", "CREATE CONSTRAINT TRIGGER is not supported"},
-		{"DO $$ BEGIN END $$", "DO is not supported"},
 		{"ALTER TABLE t ENABLE ALWAYS TRIGGER tr", "ALTER TABLE ... ENABLE ALWAYS TRIGGER is not supported"},
 		{"PREPARE p AS SELECT 1", "PREPARE is not supported"},
 		{"DEALLOCATE ALL", "DEALLOCATE is not supported"},

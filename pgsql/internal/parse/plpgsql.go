@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"maps"
 	"strings"
 	"unicode/utf8"
 
@@ -17,9 +18,23 @@ import (
 
 // PLpgSQL parses a PL/pgSQL function body. Errors are *pgerr.Error: 42601
 // for a syntax error (Position counted in body), 0A000 for a construct
-// reldb does not run, 42704 for an unknown condition name in RAISE.
+// reldb does not run, 42704 for an unknown condition name in RAISE or
+// WHEN.
 func PLpgSQL(body string) (*ir.PLFunction, error) {
-	fn, err, off := plpgsql(body)
+	return plpgsqlPositioned(body, false /* do */)
+}
+
+// PLpgSQLDo parses the body of a DO block: PLpgSQL's subset without NEW,
+// OLD and TG_*, with RETURN without a value, and with any other SQL
+// statement (DDL, ...) as a statement of the body. A statement the SQL
+// grammar refuses with 0A000 is refused when it runs, so that a branch
+// not taken does not fail the block.
+func PLpgSQLDo(body string) (*ir.PLFunction, error) {
+	return plpgsqlPositioned(body, true /* do */)
+}
+
+func plpgsqlPositioned(body string, do bool) (*ir.PLFunction, error) {
+	fn, err, off := plpgsql(body, do)
 	if err != nil {
 		if off >= 0 && err.Position == 0 {
 			err = err.WithPosition(body, off)
@@ -31,7 +46,7 @@ func PLpgSQL(body string) (*ir.PLFunction, error) {
 
 // plpgsql is PLpgSQL with the byte offset in body an error points at (-1
 // for none), for a caller that positions it in a larger text.
-func plpgsql(body string) (fn *ir.PLFunction, err *pgerr.Error, off int) {
+func plpgsql(body string, do bool) (fn *ir.PLFunction, err *pgerr.Error, off int) {
 	toks, lerr := scan(body)
 	if lerr != nil {
 		off := -1
@@ -42,9 +57,13 @@ func plpgsql(body string) (fn *ir.PLFunction, err *pgerr.Error, off int) {
 		c.Position = 0
 		return nil, &c, off
 	}
-	p := &plParser{body: body, toks: toks, vars: map[string]bool{}}
-	for _, v := range plImplicitVars {
-		p.vars[v] = true
+	p := &plParser{body: body, toks: toks, vars: map[string]bool{}, records: map[string]bool{}, do: do}
+	if do {
+		p.vars["found"] = true
+	} else {
+		for _, v := range plImplicitVars {
+			p.vars[v] = true
+		}
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -91,6 +110,14 @@ type plParser struct {
 	toks []token
 	pos  int
 	vars map[string]bool // the variables assignments may set
+	// do says the body is a DO block's: NEW and OLD are no records, and
+	// other SQL statements are statements of the body.
+	do bool
+	// loopDepth counts the loops being read, in which EXIT and CONTINUE
+	// may be.
+	loopDepth int
+	// records are the variables of type record in scope.
+	records map[string]bool
 	// later is a 0A000 to report once the whole body has parsed: a
 	// syntax error after it is PostgreSQL's answer, as it would have read
 	// the construct.
@@ -177,12 +204,16 @@ func (p *plParser) line(i int) int {
 	return strings.Count(p.body[:p.toks[i].start], "\n") + 1
 }
 
-// block reads [DECLARE ...] BEGIN ... END [;].
+// block reads [DECLARE ...] BEGIN ... [EXCEPTION ...] END [;], the
+// semicolon required after a nested block. The variables it declares
+// are known in it only.
 func (p *plParser) block(top bool) *ir.PLBlock {
-	b := &ir.PLBlock{}
+	b := &ir.PLBlock{Line: p.line(p.pos)}
 	if p.text(p.pos) == "<<" || strings.HasPrefix(p.text(p.pos), "<<") {
 		p.unsupported("PL/pgSQL block label", p.pos)
 	}
+	outer, outerRecs := maps.Clone(p.vars), maps.Clone(p.records)
+	defer func() { p.vars, p.records = outer, outerRecs }()
 	if p.word(p.pos) == "declare" {
 		p.pos++
 		for p.pos < len(p.toks) && p.word(p.pos) != "begin" {
@@ -192,18 +223,78 @@ func (p *plParser) block(top bool) *ir.PLBlock {
 	p.expectWord("begin")
 	b.Body = p.statements("end", "exception")
 	if p.word(p.pos) == "exception" {
-		p.unsupported("PL/pgSQL EXCEPTION block", p.pos)
+		p.pos++
+		b.Handlers = p.handlers()
 	}
 	p.expectWord("end")
+	if _, ok := p.ident(p.pos); ok && p.text(p.pos) != ";" {
+		p.unsupported("PL/pgSQL block label", p.pos)
+	}
 	if top {
-		if _, ok := p.ident(p.pos); ok && p.text(p.pos) != ";" {
-			p.unsupported("PL/pgSQL block label", p.pos)
-		}
 		if p.text(p.pos) == ";" {
 			p.pos++
 		}
+	} else {
+		p.expectPunct(";")
 	}
 	return b
+}
+
+// handlers reads an EXCEPTION section's WHEN condition [OR condition]
+// THEN statements, up to its block's END.
+func (p *plParser) handlers() []ir.PLHandler {
+	var out []ir.PLHandler
+	for {
+		p.expectWord("when")
+		var h ir.PLHandler
+		for {
+			h.Conditions = append(h.Conditions, p.condition())
+			if p.word(p.pos) != "or" {
+				break
+			}
+			p.pos++
+		}
+		p.expectWord("then")
+		saved := p.vars
+		p.vars = maps.Clone(saved)
+		p.vars["sqlstate"], p.vars["sqlerrm"] = true, true
+		h.Body = p.statements("when", "end")
+		p.vars = saved
+		out = append(out, h)
+		if p.word(p.pos) != "when" {
+			return out
+		}
+	}
+}
+
+// condition reads one condition of WHEN: OTHERS, SQLSTATE 'xxxxx' or a
+// condition name, as the SQLSTATE it catches.
+func (p *plParser) condition() string {
+	switch p.word(p.pos) {
+	case "others":
+		p.pos++
+		return "others"
+	case "sqlstate":
+		if p.pos+1 < len(p.toks) && p.toks[p.pos+1].kind == tokString {
+			p.pos++
+			code := p.stringLiteral(p.pos)
+			if !validSQLState(code) {
+				p.fail(pgerr.Syntax("invalid SQLSTATE code"), p.toks[p.pos].start)
+			}
+			p.pos++
+			return code
+		}
+	}
+	name, ok := p.ident(p.pos)
+	if !ok {
+		p.syntaxError(p.pos)
+	}
+	code, known := pgerr.ConditionCode(name)
+	if !known {
+		p.fail(pgerr.New(pgerr.UndefinedObject, "unrecognized exception condition \"%s\"", name), -1)
+	}
+	p.pos++
+	return code
 }
 
 // declaration reads one variable of DECLARE: name [CONSTANT] type [NOT
@@ -241,14 +332,16 @@ func (p *plParser) declaration() ir.PLVar {
 	typeText := p.body[p.toks[typeStart].start:p.toks[p.pos-1].end]
 	switch strings.ToLower(typeText) {
 	case "record":
-		p.unsupported("PL/pgSQL variable of type record", typeStart)
+		v.Record = true
 	case "refcursor":
 		p.unsupported("PL/pgSQL cursor", typeStart)
 	}
 	if strings.Contains(typeText, "%") {
 		p.unsupported("%TYPE and %ROWTYPE", typeStart)
 	}
-	v.Type = p.typeName(typeText, typeStart)
+	if !v.Record {
+		v.Type = p.typeName(typeText, typeStart)
+	}
 	if p.word(p.pos) == "collate" {
 		p.unsupported("COLLATE", p.pos)
 	}
@@ -267,7 +360,11 @@ func (p *plParser) declaration() ir.PLVar {
 	if v.NotNull && v.Default == nil {
 		p.fail(pgerr.New("22004", "variable \"%s\" must have a default value, since it's declared NOT NULL", name), notAt)
 	}
+	if v.Record && (v.Default != nil || v.Constant || v.NotNull) {
+		p.unsupported("a record variable with CONSTANT, NOT NULL or a default", typeStart)
+	}
 	p.vars[name] = true
+	p.records[name] = v.Record
 	return v
 }
 
@@ -384,12 +481,11 @@ func (p *plParser) statements(ends ...string) []ir.PLStmt {
 // plUnsupported names the PL/pgSQL statements reldb does not run, by
 // their first word.
 var plUnsupported = map[string]string{
-	"loop": "PL/pgSQL LOOP", "while": "PL/pgSQL WHILE", "for": "PL/pgSQL FOR", "foreach": "PL/pgSQL FOREACH",
-	"exit": "PL/pgSQL EXIT", "continue": "PL/pgSQL CONTINUE", "case": "PL/pgSQL CASE statement",
+	"foreach": "PL/pgSQL FOREACH", "case": "PL/pgSQL CASE statement",
 	"execute": "PL/pgSQL EXECUTE", "open": "PL/pgSQL cursor", "fetch": "PL/pgSQL cursor",
 	"move": "PL/pgSQL cursor", "close": "PL/pgSQL cursor",
 	"assert": "PL/pgSQL ASSERT", "call": "CALL", "commit": "PL/pgSQL COMMIT", "rollback": "PL/pgSQL ROLLBACK",
-	"declare": "PL/pgSQL nested block", "begin": "PL/pgSQL nested block", "merge": "MERGE",
+	"merge":  "MERGE",
 	"create": "DDL in PL/pgSQL", "drop": "DDL in PL/pgSQL", "alter": "DDL in PL/pgSQL",
 	"truncate": "TRUNCATE in PL/pgSQL", "lock": "LOCK", "copy": "COPY", "set": "SET in PL/pgSQL",
 	"notify": "NOTIFY", "listen": "LISTEN", "savepoint": "PL/pgSQL SAVEPOINT", "release": "PL/pgSQL SAVEPOINT",
@@ -397,6 +493,12 @@ var plUnsupported = map[string]string{
 	"table": "TABLE in PL/pgSQL", "reset": "RESET in PL/pgSQL", "show": "SHOW in PL/pgSQL",
 	"comment": "DDL in PL/pgSQL", "analyze": "ANALYZE in PL/pgSQL", "vacuum": "VACUUM in PL/pgSQL",
 }
+
+// doStatements are the first words of the SQL statements a DO block's
+// body runs besides those a trigger function's does.
+var doStatements = map[string]bool{"create": true, "drop": true, "alter": true, "comment": true,
+	"truncate": true, "analyze": true, "grant": true, "revoke": true, "lock": true, "notify": true,
+	"call": true, "merge": true, "import": true, "copy": true}
 
 // statement reads one statement.
 func (p *plParser) statement() ir.PLStmt {
@@ -407,8 +509,20 @@ func (p *plParser) statement() ir.PLStmt {
 		p.unsupported("PL/pgSQL label", start)
 	}
 	switch w {
+	case "declare", "begin":
+		if !p.isAssignment() {
+			return p.block(false /* top */)
+		}
 	case "if":
 		return p.ifStmt(line)
+	case "loop", "while", "for":
+		if !p.isAssignment() {
+			return p.loop(line)
+		}
+	case "exit", "continue":
+		if !p.isAssignment() {
+			return p.exit(line)
+		}
 	case "return":
 		return p.returnStmt(line)
 	case "raise":
@@ -426,7 +540,10 @@ func (p *plParser) statement() ir.PLStmt {
 			return p.getDiagnostics(line)
 		}
 	}
-	if (w == "new" || w == "old") && (p.text(start+1) == ":=" || p.text(start+1) == "=") {
+	if p.do && doStatements[w] && !p.isAssignment() {
+		return p.sqlStmt(line, false)
+	}
+	if !p.do && (w == "new" || w == "old") && (p.text(start+1) == ":=" || p.text(start+1) == "=") {
 		p.unsupported("assignment to a whole record", start)
 	}
 	if name, ok := plUnsupported[w]; ok && !p.isAssignment() {
@@ -447,6 +564,184 @@ func (p *plParser) statement() ir.PLStmt {
 	return nil
 }
 
+// loop reads LOOP, WHILE and FOR (over integers or a query's rows).
+func (p *plParser) loop(line int) ir.PLStmt {
+	var st ir.PLStmt
+	var body *[]ir.PLStmt
+	outer, outerRecs := maps.Clone(p.vars), maps.Clone(p.records)
+	switch p.word(p.pos) {
+	case "loop":
+		l := &ir.PLLoop{Line: line}
+		st, body = l, &l.Body
+	case "while":
+		p.pos++
+		l := &ir.PLWhile{Line: line, Cond: p.expr(p.until("loop"))}
+		st, body = l, &l.Body
+	case "for":
+		st, body = p.forLoop(line)
+	}
+	p.expectWord("loop")
+	p.loopDepth++
+	*body = p.statements("end")
+	p.loopDepth--
+	p.vars, p.records = outer, outerRecs
+	p.expectWord("end")
+	p.expectWord("loop")
+	if _, ok := p.ident(p.pos); ok {
+		p.unsupported("PL/pgSQL loop label", p.pos)
+	}
+	p.expectPunct(";")
+	return st
+}
+
+// forLoop reads FOR's head up to LOOP: FOR name IN [REVERSE] lo .. hi
+// [BY step], or FOR target [, ...] IN query.
+func (p *plParser) forLoop(line int) (ir.PLStmt, *[]ir.PLStmt) {
+	p.pos++ // FOR
+	start := p.pos
+	var names []string
+	for {
+		name, ok := p.ident(p.pos)
+		if !ok {
+			p.syntaxError(p.pos)
+		}
+		names = append(names, name)
+		p.pos++
+		if p.text(p.pos) != "," {
+			break
+		}
+		p.pos++
+	}
+	p.expectWord("in")
+	switch w := p.word(p.pos); w {
+	case "select", "with":
+		l := &ir.PLForQuery{Line: line}
+		for i, name := range names {
+			if !p.vars[name] || p.records[name] && len(names) > 1 {
+				p.fail(pgerr.Syntax("loop variable of loop over rows must be a record variable or list of scalar variables"), p.toks[start+2*i].start)
+			}
+			l.Targets = append(l.Targets, ir.PLTarget{Name: name})
+		}
+		end := p.until("loop")
+		if end >= len(p.toks) {
+			p.syntaxError(end)
+		}
+		base := p.toks[p.pos].start
+		text := p.body[base:p.toks[end-1].end]
+		stmts, err := parse(text)
+		if err != nil {
+			p.sqlError(err, base, 0)
+		}
+		if len(stmts) != 1 {
+			p.syntaxError(end)
+		}
+		if _, ok := stmts[0].(*ir.Select); !ok {
+			p.syntaxError(p.pos)
+		}
+		l.Query = &ir.PLSQL{Line: line, Stmt: stmts[0], Text: strings.TrimSpace(text)}
+		p.pos = end
+		return l, &l.Body
+	case "execute":
+		p.unsupported("PL/pgSQL FOR ... IN EXECUTE", p.pos)
+	}
+	if len(names) > 1 {
+		p.syntaxError(start + 1)
+	}
+	l := &ir.PLForInt{Line: line, Var: names[0]}
+	if p.word(p.pos) == "reverse" {
+		l.Reverse = true
+		p.pos++
+	}
+	end := p.until("loop", "by")
+	if end >= len(p.toks) || end == p.pos {
+		p.syntaxError(end)
+	}
+	// The bounds are split at "..", which the SQL scanner does not see
+	// as one token.
+	from, to := p.toks[p.pos].start, p.toks[end-1].end
+	dots := rangeDots(p.body[from:to])
+	if dots < 0 {
+		p.unsupported("PL/pgSQL FOR over something other than integers or a query", p.pos)
+	}
+	l.Lo = p.exprText(from, from+dots)
+	l.Hi = p.exprText(from+dots+2, to)
+	p.pos = end
+	if p.word(p.pos) == "by" {
+		p.pos++
+		l.Step = p.expr(p.until("loop"))
+	}
+	p.vars[l.Var] = true
+	p.records[l.Var] = false
+	return l, &l.Body
+}
+
+// rangeDots returns the offset of the first ".." in text outside quotes
+// and parentheses, -1 when there is none.
+func rangeDots(text string) int {
+	depth := 0
+	var quote byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '(' || c == '[':
+			depth++
+		case c == ')' || c == ']':
+			depth--
+		case c == '.' && depth == 0 && i+1 < len(text) && text[i+1] == '.':
+			return i
+		}
+	}
+	return -1
+}
+
+// exprText parses body[from:to] as an expression.
+func (p *plParser) exprText(from, to int) ir.Expr {
+	text := strings.TrimSpace(p.body[from:to])
+	if text == "" {
+		p.fail(pgerr.Syntax("syntax error at or near \"..\""), from)
+	}
+	stmts, err := parse("SELECT " + p.body[from:to])
+	if err != nil {
+		p.sqlError(err, from, len("SELECT "))
+	}
+	if len(stmts) == 1 {
+		if sel, ok := stmts[0].(*ir.Select); ok && plainExpression(sel) {
+			return sel.Targets[0].Expr
+		}
+	}
+	p.fail(pgerr.Unsupported("PL/pgSQL expression that is not a single value"), from)
+	return nil
+}
+
+// exit reads EXIT [WHEN cond]; and CONTINUE [WHEN cond];.
+func (p *plParser) exit(line int) ir.PLStmt {
+	s := &ir.PLExit{Line: line, Continue: p.word(p.pos) == "continue"}
+	at := p.pos
+	p.pos++
+	if p.word(p.pos) != "when" && p.text(p.pos) != ";" {
+		p.unsupported("PL/pgSQL loop label", p.pos)
+	}
+	if p.loopDepth == 0 {
+		msg := "EXIT cannot be used outside a loop, unless it has a label"
+		if s.Continue {
+			msg = "CONTINUE cannot be used outside a loop"
+		}
+		p.fail(pgerr.Syntax("%s", msg), p.toks[at].start)
+	}
+	if p.word(p.pos) == "when" {
+		p.pos++
+		s.When = p.expr(p.until(";"))
+	}
+	p.expectPunct(";")
+	return s
+}
+
 // isAssignment reports whether the statement at p.pos is target := or
 // target =, the target a known variable or NEW.field / OLD.field.
 func (p *plParser) isAssignment() bool {
@@ -455,7 +750,7 @@ func (p *plParser) isAssignment() bool {
 		return false
 	}
 	i := p.pos + 1
-	if p.text(i) == "." && (name == "new" || name == "old") {
+	if p.text(i) == "." && (name == "new" || name == "old") && !p.do {
 		if _, ok := p.ident(i + 1); !ok {
 			return false
 		}
@@ -473,7 +768,7 @@ func (p *plParser) target() ir.PLTarget {
 	if !ok {
 		p.syntaxError(p.pos)
 	}
-	if (name == "new" || name == "old") && p.text(p.pos+1) == "." {
+	if (name == "new" || name == "old") && p.text(p.pos+1) == "." && !p.do {
 		field, ok := p.ident(p.pos + 2)
 		if !ok {
 			p.syntaxError(p.pos + 2)
@@ -481,7 +776,7 @@ func (p *plParser) target() ir.PLTarget {
 		p.pos += 3
 		return ir.PLTarget{Record: name, Name: field}
 	}
-	if name == "new" || name == "old" {
+	if (name == "new" || name == "old") && !p.do {
 		p.unsupported("assignment to a whole record", p.pos)
 	}
 	if !p.vars[name] {
@@ -531,6 +826,16 @@ func (p *plParser) ifStmt(line int) ir.PLStmt {
 
 func (p *plParser) returnStmt(line int) ir.PLStmt {
 	p.pos++ // RETURN
+	if p.do {
+		if p.text(p.pos) == ";" {
+			p.pos++
+			return &ir.PLReturn{Line: line}
+		}
+		if p.pos < len(p.toks) {
+			p.fail(pgerr.New(pgerr.DatatypeMismatch, "RETURN cannot have a parameter in function returning void"), p.toks[p.pos].start)
+		}
+		p.syntaxError(p.pos)
+	}
 	switch w := p.word(p.pos); {
 	case w == "next" || w == "query":
 		p.unsupported("RETURN "+strings.ToUpper(w), p.pos)
@@ -574,12 +879,12 @@ func (p *plParser) raise(line int) ir.PLStmt {
 	}
 	switch {
 	case p.text(p.pos) == ";":
-		if s.Level == "exception" {
-			// RAISE; re-raises in an exception handler, which reldb's
-			// bodies have none of.
-			p.unsupported("RAISE without parameters", p.pos)
+		if s.Level != "exception" || p.word(p.pos-1) != "raise" {
+			p.syntaxError(p.pos)
 		}
-		p.syntaxError(p.pos)
+		// RAISE; re-raises the error a handler caught: the check that
+		// one did is PostgreSQL's when it runs (0Z002).
+		s.Reraise = true
 	case p.pos < len(p.toks) && p.toks[p.pos].kind == tokString:
 		s.Format, s.HasFormat = p.stringLiteral(p.pos), true
 		p.pos++
@@ -718,7 +1023,8 @@ func (p *plParser) sqlStmt(line int, perform bool) ir.PLStmt {
 	}
 	text := []byte(p.body[p.toks[first].start:p.toks[end-1].end])
 	base := p.toks[first].start
-	if !perform {
+	utility := p.do && doStatements[p.word(first)]
+	if !perform && !utility {
 		if i := p.intoAt(first, end); i >= 0 {
 			j := i + 1
 			if p.word(j) == "strict" {
@@ -749,6 +1055,16 @@ func (p *plParser) sqlStmt(line int, perform bool) ir.PLStmt {
 		prefix = "SELECT "
 	}
 	stmts, err := parse(prefix + sql)
+	if err != nil && utility && err.Code == pgerr.FeatureNotSupported {
+		// Refused when it runs, as PostgreSQL would run the others.
+		c := *err
+		c.Position = 0
+		s.Refused = &c
+		s.Utility = true
+		s.Text = strings.TrimSpace(sql)
+		p.pos = end + 1
+		return s
+	}
 	if err != nil {
 		p.sqlError(err, base, len(prefix))
 	}
@@ -762,7 +1078,10 @@ func (p *plParser) sqlStmt(line int, perform bool) ir.PLStmt {
 			p.fail(pgerr.Syntax("INTO used with a command that cannot return data"), -1)
 		}
 	default:
-		p.unsupported(statementKind(st)+" in PL/pgSQL", start)
+		if !utility {
+			p.unsupported(statementKind(st)+" in PL/pgSQL", start)
+		}
+		s.Utility = true
 	}
 	s.Stmt = stmts[0]
 	s.Text = strings.TrimSpace(prefix + sql)

@@ -58,6 +58,10 @@ func plSummary(fn *ir.PLFunction) string {
 			case *ir.PLReturn:
 				fmt.Fprintf(&b, "return %q\n", st.Record)
 			case *ir.PLRaise:
+				if st.Reraise {
+					b.WriteString("reraise\n")
+					continue
+				}
 				fmt.Fprintf(&b, "raise %s format=%q cond=%q state=%q args=%d", st.Level, st.Format, st.Condition, st.SQLState, len(st.Args))
 				for _, o := range st.Options {
 					fmt.Fprintf(&b, " %s=%s", o.Name, o.Value)
@@ -68,9 +72,44 @@ func plSummary(fn *ir.PLFunction) string {
 				for _, t := range st.Into {
 					into = append(into, target(t))
 				}
-				fmt.Fprintf(&b, "sql %s into=%v strict=%v perform=%v\n", st.Stmt, into, st.Strict, st.Perform)
+				switch {
+				case st.Refused != nil:
+					fmt.Fprintf(&b, "refused %q\n", st.Refused.Error())
+				case st.Utility:
+					fmt.Fprintf(&b, "utility %s\n", st.Stmt)
+				default:
+					fmt.Fprintf(&b, "sql %s into=%v strict=%v perform=%v\n", st.Stmt, into, st.Strict, st.Perform)
+				}
 			case *ir.PLNull:
 				b.WriteString("null\n")
+			case *ir.PLLoop:
+				b.WriteString("loop\n")
+				stmts(st.Body, indent+"  ")
+			case *ir.PLWhile:
+				fmt.Fprintf(&b, "while %s\n", st.Cond)
+				stmts(st.Body, indent+"  ")
+			case *ir.PLForInt:
+				fmt.Fprintf(&b, "for %s reverse=%v %s .. %s by %v\n", st.Var, st.Reverse, st.Lo, st.Hi, st.Step)
+				stmts(st.Body, indent+"  ")
+			case *ir.PLForQuery:
+				var into []string
+				for _, t := range st.Targets {
+					into = append(into, target(t))
+				}
+				fmt.Fprintf(&b, "for %v in %s\n", into, st.Query.Stmt)
+				stmts(st.Body, indent+"  ")
+			case *ir.PLExit:
+				fmt.Fprintf(&b, "exit continue=%v when %v\n", st.Continue, st.When)
+			case *ir.PLBlock:
+				b.WriteString("block\n")
+				for _, d := range st.Decls {
+					fmt.Fprintf(&b, "%s declare %s %s\n", indent, d.Name, d.Type)
+				}
+				stmts(st.Body, indent+"  ")
+				for _, h := range st.Handlers {
+					fmt.Fprintf(&b, "%s when %v\n", indent, h.Conditions)
+					stmts(h.Body, indent+"  ")
+				}
 			case *ir.PLGetDiagnostics:
 				for _, t := range st.Targets {
 					b.WriteString("row_count -> " + target(t) + " ")
@@ -134,6 +173,78 @@ RETURN NEW; END`,
 	}
 }
 
+// Ensure exception handlers and nested blocks parse, with each
+// condition as the SQLSTATE it catches (a class's ending in 000).
+func TestPLpgSQL_Parse_Exceptions(t *testing.T) {
+	body := `BEGIN
+  BEGIN INSERT INTO t VALUES (1);
+  EXCEPTION WHEN unique_violation OR check_violation THEN RAISE NOTICE '%', SQLERRM;
+    WHEN SQLSTATE '22012' THEN NULL; WHEN integrity_constraint_violation THEN RAISE;
+    WHEN OTHERS THEN sqlstate := 'x';
+  END;
+  DECLARE n int; BEGIN n := 1; END;
+  RETURN NEW;
+END`
+	fn, err := PLpgSQL(body)
+	require.NoError(t, err)
+	assert.Equal(t, "2: block\n  2: sql INSERT INTO t VALUES (1) into=[] strict=false perform=false\n"+
+		" when [23505 23514]\n  3: raise notice format=\"%\" cond=\"\" state=\"\" args=1\n"+
+		" when [22012]\n  4: null\n when [23000]\n  4: reraise\n when [others]\n  5: sqlstate := 'x'\n"+
+		"7: block\n declare n int4\n  7: n := 1\n8: return \"new\"\n", plSummary(fn))
+}
+
+// Ensure loops parse: FOR over integers (its bounds split at "..", which
+// the SQL scanner splits otherwise) and over rows, LOOP, WHILE, EXIT and
+// CONTINUE.
+func TestPLpgSQL_Parse_Loops(t *testing.T) {
+	body := `DECLARE r record; n int; BEGIN
+FOR i IN REVERSE 10..f(1, '..') BY 2 LOOP EXIT WHEN i < 3; END LOOP;
+FOR r IN SELECT a FROM t LOOP CONTINUE WHEN r.a > 1; n := r.a; END LOOP;
+FOR n IN 1..3 LOOP LOOP EXIT; END LOOP; END LOOP;
+WHILE n > 0 LOOP n := n - 1; END LOOP;
+RETURN NEW; END`
+	fn, err := PLpgSQL(body)
+	require.NoError(t, err)
+	assert.Equal(t, "declare r \"\"\ndeclare n int4\n2: for i reverse=true 10 .. f(1, '..') by 2\n  2: exit continue=false when (i < 3)\n"+
+		"3: for [r] in SELECT a FROM t\n  3: exit continue=true when (r.a > 1)\n  3: n := r.a\n"+
+		"4: for n reverse=false 1 .. 3 by <nil>\n  4: loop\n    4: exit continue=false when <nil>\n"+
+		"5: while (n > 0)\n  5: n := (n - 1)\n6: return \"new\"\n", plSummary(fn))
+}
+
+// Ensure a DO block's body reads other SQL statements as statements,
+// defers the grammar's 0A000 for one to when it runs, takes RETURN
+// without a value, and knows no NEW or OLD.
+func TestPLpgSQLDo_Parse(t *testing.T) {
+	body := `DECLARE new int := 1; BEGIN
+  CREATE TABLE x (a int); ALTER TABLE x ADD COLUMN b text; DROP TABLE IF EXISTS y;
+  CREATE ROLE r; new := 2; INSERT INTO x VALUES (new);
+  IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'm') THEN RETURN; END IF;
+END`
+	fn, err := PLpgSQLDo(body)
+	require.NoError(t, err)
+	assert.Equal(t, "declare new int4 := 1\n2: utility CREATE TABLE x (a int4)\n2: utility ALTER TABLE x ADD COLUMN b text\n"+
+		"2: utility DROP TABLE IF EXISTS y\n3: refused \"pgsql: CREATE ROLE is not supported (SQLSTATE 0A000)\"\n3: new := 2\n"+
+		"3: sql INSERT INTO x VALUES (new) into=[] strict=false perform=false\n"+
+		"4: if\n when (NOT EXISTS (SELECT 1 FROM pg_type WHERE (typname = 'm')))\n  4: return \"\"\n", plSummary(fn))
+
+	tests := []struct{ body, code, message string }{
+		{" BEGIN RETURN 1; END", "42804", "RETURN cannot have a parameter in function returning void"},
+		{" BEGIN RETURN NEW; END", "42804", "RETURN cannot have a parameter in function returning void"},
+		{" BEGIN NEW.x := 1; END", "42601", `"new" is not a known variable`},
+		{" BEGIN CREATE TABLE (; END", "42601", "syntax error at end of input"},
+		{" BEGIN COMMIT; END", "0A000", "PL/pgSQL COMMIT is not supported"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.body, func(t *testing.T) {
+			_, err := PLpgSQLDo(tc.body)
+			var pe *pgerr.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.code, pe.Code)
+			assert.Equal(t, tc.message, pe.Message)
+		})
+	}
+}
+
 // Ensure a body is refused when PostgreSQL refuses it at CREATE time,
 // with its code and message, and every construct reldb does not run is
 // 0A000 naming it.
@@ -155,22 +266,32 @@ func TestPLpgSQL_Errors(t *testing.T) {
 		{" BEGIN RAISE 'x' USING MESSAGE = 'y'; END", "42601", "RAISE option already specified: MESSAGE"},
 		{" DECLARE x int NOT NULL; BEGIN RETURN NEW; END", "22004", `variable "x" must have a default value, since it's declared NOT NULL`},
 		{" BEGIN INSERT INTO t VALUES (1) INTO x; END", "42601", `"x" is not a known variable`},
-		{" BEGIN LOOP END LOOP; END", "0A000", "PL/pgSQL LOOP is not supported"},
-		{" BEGIN FOR i IN 1..3 LOOP END LOOP; END", "0A000", "PL/pgSQL FOR is not supported"},
-		{" BEGIN WHILE true LOOP END LOOP; END", "0A000", "PL/pgSQL WHILE is not supported"},
+		{" BEGIN FOREACH x IN ARRAY a LOOP END LOOP; END", "0A000", "PL/pgSQL FOREACH is not supported"},
+		{" BEGIN FOR i IN EXECUTE 'x' LOOP END LOOP; END", "0A000", "PL/pgSQL FOR ... IN EXECUTE is not supported"},
+		{" BEGIN FOR i IN 1..3 LOOP END LOOP lbl; END", "0A000", "PL/pgSQL loop label is not supported"},
+		{" BEGIN LOOP EXIT lbl; END LOOP; END", "0A000", "PL/pgSQL loop label is not supported"},
+		{" BEGIN EXIT; END", "42601", "EXIT cannot be used outside a loop, unless it has a label"},
+		{" BEGIN CONTINUE WHEN true; END", "42601", "CONTINUE cannot be used outside a loop"},
+		{" BEGIN FOR x IN SELECT 1 LOOP END LOOP; END", "42601", "loop variable of loop over rows must be a record variable or list of scalar variables"},
+		{" BEGIN FOR i IN 1..3 LOOP END LOOP; i := 1; END", "42601", `"i" is not a known variable`},
+		{" BEGIN LOOP NULL; END; END", "42601", `syntax error at or near ";"`},
 		{" BEGIN EXECUTE 'select 1'; END", "0A000", "PL/pgSQL EXECUTE is not supported"},
-		{" BEGIN RETURN NEW; EXCEPTION WHEN others THEN RETURN NULL; END", "0A000", "PL/pgSQL EXCEPTION block is not supported"},
+		{" BEGIN RETURN NEW; EXCEPTION WHEN foo_bar THEN RETURN NULL; END", "42704", `unrecognized exception condition "foo_bar"`},
+		{" BEGIN RETURN NEW; EXCEPTION WHEN SQLSTATE '2201' THEN RETURN NULL; END", "42601", "invalid SQLSTATE code"},
+		{" BEGIN RETURN NEW; EXCEPTION RETURN NULL; END", "42601", `syntax error at or near "RETURN"`},
+		{" BEGIN RETURN NEW; EXCEPTION WHEN others THEN x := 1; END", "42601", `"x" is not a known variable`},
+		{" BEGIN RAISE EXCEPTION; END", "42601", `syntax error at or near ";"`},
 		{" DECLARE c CURSOR FOR SELECT 1; BEGIN RETURN NEW; END", "0A000", "PL/pgSQL cursor is not supported"},
-		{" DECLARE r record; BEGIN RETURN NEW; END", "0A000", "PL/pgSQL variable of type record is not supported"},
+		{" DECLARE r record := NULL; BEGIN RETURN NEW; END", "0A000", "a record variable with CONSTANT, NOT NULL or a default is not supported"},
 		{" DECLARE r t%ROWTYPE; BEGIN RETURN NEW; END", "0A000", "%TYPE and %ROWTYPE is not supported"},
 		{" BEGIN RETURN 1; END", "0A000", "RETURN of a value other than NEW, OLD or NULL is not supported"},
 		{" BEGIN RETURN NEXT NEW; END", "0A000", "RETURN NEXT is not supported"},
-		{" BEGIN BEGIN NULL; END; RETURN NEW; END", "0A000", "PL/pgSQL nested block is not supported"},
+		{" BEGIN BEGIN NULL; END", "42601", "syntax error at end of input"},
+		{" BEGIN DECLARE x int; BEGIN NULL; END; x := 1; RETURN NEW; END", "42601", `"x" is not a known variable`},
 		{" DECLARE m text; BEGIN GET STACKED DIAGNOSTICS m = MESSAGE_TEXT; END", "0A000", "GET STACKED DIAGNOSTICS is not supported"},
 		{" DECLARE m text; BEGIN GET DIAGNOSTICS m = PG_CONTEXT; END", "0A000", "GET DIAGNOSTICS PG_CONTEXT is not supported"},
 		{" BEGIN GET DIAGNOSTICS n = ROW_COUNT; END", "42601", `"n" is not a known variable`},
 		{" BEGIN CREATE TABLE x (a int); END", "0A000", "DDL in PL/pgSQL is not supported"},
-		{" BEGIN RAISE; END", "0A000", "RAISE without parameters is not supported"},
 		{" BEGIN ASSERT false; END", "0A000", "PL/pgSQL ASSERT is not supported"},
 		{" <<lbl>> BEGIN RETURN NEW; END", "0A000", "PL/pgSQL block label is not supported"},
 		{" BEGIN NEW := OLD; RETURN NEW; END", "0A000", "assignment to a whole record is not supported"},
@@ -188,6 +309,24 @@ func TestPLpgSQL_Errors(t *testing.T) {
 			assert.Equal(t, tc.message, pe.Message)
 		})
 	}
+}
+
+// Ensure DO translates with its language (plpgsql when not given), its
+// body and where the body starts; the checks of its options are the
+// executor's, as PostgreSQL's grammar makes none.
+func TestParse_Do(t *testing.T) {
+	stmts, err := Parse("SELECT 1; DO LANGUAGE plpgsql $x$ BEGIN NULL; END $x$; DO 'BEGIN END'; DO $$ a $$ $$ b $$")
+	require.NoError(t, err)
+	d, ok := stmts[1].(*ir.Do)
+	require.True(t, ok)
+	assert.Equal(t, ir.Do{Language: "plpgsql", Body: " BEGIN NULL; END ", Bodies: 1, Languages: 1, BodyPosition: 34}, *d)
+	assert.Equal(t, "DO LANGUAGE plpgsql $$ BEGIN NULL; END $$", d.String())
+	d, ok = stmts[2].(*ir.Do)
+	require.True(t, ok)
+	assert.Equal(t, ir.Do{Language: "plpgsql", Body: "BEGIN END", Bodies: 1}, *d)
+	d, ok = stmts[3].(*ir.Do)
+	require.True(t, ok)
+	assert.Equal(t, 2, d.Bodies)
 }
 
 // Ensure CREATE FUNCTION accepts any body, as PostgreSQL's grammar does
@@ -265,13 +404,26 @@ func FuzzPLpgSQL(f *testing.F) {
 		"BEGIN UPDATE parent SET n = n + 1 WHERE id = NEW.parent_id; RETURN NULL; END",
 		"BEGIN RAISE NOTICE 'x %%'; RAISE SQLSTATE '22012'; RAISE unique_violation; END",
 		"BEGIN LOOP EXIT; END LOOP; END",
+		"DECLARE r record; n int; BEGIN FOR r IN SELECT * FROM t LOOP CONTINUE WHEN r.a > 1; n := r.a; END LOOP; FOR i IN REVERSE 10..1 BY 2 LOOP EXIT WHEN i < 3; END LOOP; WHILE n > 0 LOOP n := n - 1; END LOOP; END",
 		"BEGIN 'unterminated",
+		"BEGIN CREATE TYPE mood AS ENUM ('a', 'b'); EXCEPTION WHEN duplicate_object THEN null; END",
+		"BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'm') THEN CREATE TYPE m AS ENUM ('a'); END IF; END",
+		"BEGIN ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0); EXCEPTION WHEN duplicate_object OR SQLSTATE '42P07' THEN NULL; END;",
+		"DECLARE v int := 1; BEGIN BEGIN PERFORM 1/0; EXCEPTION WHEN others THEN RAISE NOTICE '% %', SQLSTATE, SQLERRM; RAISE; END; RETURN; END",
+		"BEGIN DECLARE x text; BEGIN x := 'a'; END; DROP TABLE IF EXISTS t; CREATE ROLE r; END",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		watchdog := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("PLpgSQL(%q) hangs", body)) })
 		defer watchdog.Stop()
+		// A DO block's body reads more (DDL, RETURN;): the same checks.
+		if _, err := PLpgSQLDo(body); err != nil {
+			var pe *pgerr.Error
+			if !errors.As(err, &pe) || len(pe.Code) != 5 || pe.Position < 0 {
+				t.Fatalf("PLpgSQLDo: malformed error %#v", err)
+			}
+		}
 		fn, err := PLpgSQL(body)
 		if err != nil {
 			var pe *pgerr.Error

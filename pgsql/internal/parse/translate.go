@@ -147,6 +147,8 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.createFunction(n) // trigger.go
 	case *nodes.CreateTrigStmt:
 		return t.createTrigger(n)
+	case *nodes.DoStmt:
+		return t.do(n)
 	case *nodes.RawStmt:
 		return t.statement(n.Stmt)
 	}
@@ -162,7 +164,6 @@ var unsupportedStatements = map[string]string{
 	"MergeStmt":                  "MERGE",
 	"CopyStmt":                   "COPY",
 	"CreateSchemaStmt":           "CREATE SCHEMA",
-	"DoStmt":                     "DO",
 	"GrantStmt":                  "GRANT and REVOKE",
 	"GrantRoleStmt":              "GRANT and REVOKE",
 	"PrepareStmt":                "PREPARE",

@@ -269,3 +269,38 @@ func enableTrigger(c *nodes.AlterTableCmd) (ir.AlterCmd, bool) {
 	}
 	return nil, false
 }
+
+// do translates DO [LANGUAGE lang] 'body'. Whether reldb runs the
+// language is the executor's question.
+func (t *translator) do(s *nodes.DoStmt) (ir.Statement, error) {
+	out := &ir.Do{}
+	for _, it := range items(s.Args) {
+		d, ok := it.(*nodes.DefElem)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in DO", nodeName(it))
+		}
+		v, ok := d.Arg.(*nodes.String)
+		if !ok {
+			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in DO", nodeName(d.Arg))
+		}
+		switch d.Defname {
+		case "as":
+			if out.Bodies == 0 {
+				out.Body = v.Str
+			}
+			out.Bodies++
+		case "language":
+			if out.Languages == 0 {
+				out.Language = v.Str
+			}
+			out.Languages++
+		}
+	}
+	if out.Language == "" {
+		out.Language = "plpgsql"
+	}
+	if at, ok := t.bodyOffset(out.Body); ok && out.Bodies == 1 {
+		out.BodyPosition = pgerr.CharPosition(t.src.sql, at)
+	}
+	return out, nil
+}
