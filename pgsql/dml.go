@@ -142,17 +142,20 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 	if err := ts.fillDefaults(built, ev); err != nil {
 		return res, err
 	}
-	if err := ts.generateInsert(built, ev); err != nil {
-		return res, err
-	}
-	for i, row := range built {
-		// The hidden columns of expression and partial indexes
-		// (exprindex.go).
-		if err := ts.deriveInsert(row, ev); err != nil {
-			return res, toError(err).AtRow(i+1, 0)
+	rt := s.triggersOn(tx, ts, nil) // trigger.go
+	if !rt.has(true, ir.TriggerInsert) {
+		// Generated columns and the hidden columns of expression and
+		// partial indexes (exprindex.go); with BEFORE INSERT triggers they
+		// are computed from the rows the triggers return (completeInsert).
+		if err := ts.generateInsert(built, ev); err != nil {
+			return res, err
+		}
+		for i, row := range built {
+			if err := ts.deriveInsert(row, ev); err != nil {
+				return res, toError(err).AtRow(i+1, 0)
+			}
 		}
 	}
-	rt := s.triggersOn(tx, ts, nil) // trigger.go
 	if st.OnConflict != nil {
 		// One engine statement, foreign keys checked at its end.
 		err := tx.Statement(func() error { return s.upsert(tx, st, ts, alias, built, ret, ev, &res) })

@@ -51,8 +51,7 @@ func newProjectSet(exprs []ir.Expr, windowed bool) (*projectSet, error) {
 		case *ir.Func:
 			switch {
 			case setReturning(x) && where != "":
-				err = &Error{Code: pgerr.FeatureNotSupported, Message: "set-returning functions are not allowed in " + where,
-					Hint: "You might be able to move the set-returning function into a LATERAL FROM item."}
+				err = srfRefused("set-returning functions are not allowed in " + where)
 				return false
 			case setReturning(x):
 				if ps == nil {
@@ -67,11 +66,11 @@ func newProjectSet(exprs []ir.Expr, windowed bool) (*projectSet, error) {
 				for _, a := range x.Args {
 					ir.Inspect(a, func(y ir.Expr) bool {
 						if f, ok := y.(*ir.Func); ok && setReturning(f) {
-							err = &Error{Code: pgerr.FeatureNotSupported, Message: "aggregate function calls cannot contain set-returning function calls",
-								Hint: "You might be able to move the set-returning function into a LATERAL FROM item."}
+							kind := "aggregate"
 							if x.Over != nil {
-								err.(*Error).Message = "window function calls cannot contain set-returning function calls"
+								kind = "window"
 							}
+							err = srfRefused(kind + " function calls cannot contain set-returning function calls")
 						}
 						return err == nil
 					})
@@ -93,6 +92,13 @@ func newProjectSet(exprs []ir.Expr, windowed bool) (*projectSet, error) {
 	ps.sets = make([][]any, len(ps.calls))
 	ps.types = make([]sqlType, len(ps.calls))
 	return ps, nil
+}
+
+// srfRefused is PostgreSQL's 0A000 for a set-returning call where it
+// allows none.
+func srfRefused(message string) error {
+	return &Error{Code: pgerr.FeatureNotSupported, Message: message,
+		Hint: "You might be able to move the set-returning function into a LATERAL FROM item."}
 }
 
 // walkUnder visits the operands of a CASE or COALESCE, in which PostgreSQL

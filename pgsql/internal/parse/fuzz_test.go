@@ -35,16 +35,7 @@ func FuzzParse(f *testing.F) {
 		defer watchdog.Stop()
 		stmts, err := Parse(sql)
 		if err != nil {
-			var pe *pgerr.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error of type %T: %v", err, err)
-			}
-			if len(pe.Code) != 5 || pe.Message == "" {
-				t.Fatalf("malformed error %#v", pe)
-			}
-			if pe.Position < 0 || utf8.ValidString(sql) && pe.Position > utf8.RuneCountInString(sql)+1 {
-				t.Fatalf("position %d outside %q", pe.Position, sql)
-			}
+			checkCleanError(t, err, sql)
 			return
 		}
 		for _, s := range stmts {
@@ -54,4 +45,20 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse accepted what Split rejects: %v", err)
 		}
 	})
+}
+
+// checkCleanError fails t unless err, the refusal of text, is a
+// *pgerr.Error with a SQLSTATE, a message and a position inside text.
+func checkCleanError(t *testing.T, err error, text string) {
+	t.Helper()
+	var pe *pgerr.Error
+	if !errors.As(err, &pe) {
+		t.Fatalf("error of type %T: %v", err, err)
+	}
+	if len(pe.Code) != 5 || pe.Message == "" {
+		t.Fatalf("malformed error %#v", pe)
+	}
+	if pe.Position < 0 || utf8.ValidString(text) && pe.Position > utf8.RuneCountInString(text)+1 {
+		t.Fatalf("position %d outside %q", pe.Position, text)
+	}
 }

@@ -164,15 +164,11 @@ func (t *translator) groupItem(n nodes.Node) (ir.Expr, error) {
 	if r, ok := n.(*nodes.RowExpr); ok && r.RowFormat == nodes.COERCE_IMPLICIT_CAST {
 		// (a, b) without ROW lists grouping expressions, as in
 		// PostgreSQL's flatten_grouping_sets.
-		out := &ir.GroupingSet{Kind: ir.GroupingSimple}
-		for _, it := range items(r.Args) {
-			e, err := t.groupItem(it)
-			if err != nil {
-				return nil, err
-			}
-			out.Items = append(out.Items, e)
+		list, err := t.groupItems(r.Args)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		return &ir.GroupingSet{Kind: ir.GroupingSimple, Items: list}, nil
 	}
 	gs, ok := n.(*nodes.GroupingSet)
 	if !ok {
@@ -193,12 +189,24 @@ func (t *translator) groupItem(n nodes.Node) (ir.Expr, error) {
 	default:
 		return nil, pgerr.New(pgerr.InternalError, "unexpected grouping set kind %d", gs.Kind)
 	}
-	for _, it := range items(gs.Content) {
+	list, err := t.groupItems(gs.Content)
+	if err != nil {
+		return nil, err
+	}
+	out.Items = list
+	return out, nil
+}
+
+// groupItems translates the items of a grouping set or a bare row of
+// grouping expressions.
+func (t *translator) groupItems(l *nodes.List) ([]ir.Expr, error) {
+	var out []ir.Expr
+	for _, it := range items(l) {
 		e, err := t.groupItem(it)
 		if err != nil {
 			return nil, err
 		}
-		out.Items = append(out.Items, e)
+		out = append(out, e)
 	}
 	return out, nil
 }
