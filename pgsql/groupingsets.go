@@ -199,13 +199,22 @@ func setGroup(ev *evaluator, g *group) {
 	ev.aggs, ev.grouping, ev.subst = g.aggs, g.grouping, g.subst
 }
 
-// probeGrouping returns 0 for each GROUPING call of exprs, with which a
-// grouped query that has no group types its output columns.
-func probeGrouping(exprs []ir.Expr) map[*ir.Grouping]int64 {
+// probeGrouping returns 0 for each GROUPING call of the select list and
+// ORDER BY (targets, order), with which a grouped query that has no
+// group types its output columns.
+func probeGrouping(targets []target, order []orderTerm) map[*ir.Grouping]int64 {
 	out := map[*ir.Grouping]int64{}
-	for _, e := range exprs {
+	add := func(e ir.Expr) {
 		for _, g := range groupingCalls(e) {
 			out[g] = 0
+		}
+	}
+	for _, t := range targets {
+		add(t.expr)
+	}
+	for _, o := range order {
+		if o.target < 0 {
+			add(o.expr)
 		}
 	}
 	return out

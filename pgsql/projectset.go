@@ -33,9 +33,9 @@ type srfValue struct {
 }
 
 // newProjectSet returns the projectSet of the set-returning calls among
-// exprs (the select list's and ORDER BY's expressions), nil when there
-// are none, or PostgreSQL's error for a call where it allows none.
-func newProjectSet(exprs []ir.Expr, windowed bool) (*projectSet, error) {
+// the select list's and ORDER BY's expressions, nil when there are none,
+// or PostgreSQL's error for a call where it allows none.
+func newProjectSet(targets []target, order []orderTerm, windowed bool) (*projectSet, error) {
 	var ps *projectSet
 	var err error
 	var visit func(e ir.Expr, where string) bool
@@ -80,8 +80,14 @@ func newProjectSet(exprs []ir.Expr, windowed bool) (*projectSet, error) {
 		}
 		return true
 	}
-	for _, e := range exprs {
-		ir.Inspect(e, func(x ir.Expr) bool { return visit(x, "") })
+	top := func(x ir.Expr) bool { return visit(x, "") }
+	for _, t := range targets {
+		ir.Inspect(t.expr, top)
+	}
+	for _, o := range order {
+		if o.target < 0 { // an output column's, visited above
+			ir.Inspect(o.expr, top)
+		}
 	}
 	if err != nil || ps == nil {
 		return nil, err

@@ -473,16 +473,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			return Result{}, err
 		}
 	}
-	exprs := make([]ir.Expr, 0, len(targets)+len(order))
-	for _, t := range targets {
-		exprs = append(exprs, t.expr)
-	}
-	for _, o := range order {
-		if o.target < 0 {
-			exprs = append(exprs, o.expr)
-		}
-	}
-	ps, err := newProjectSet(exprs, wp != nil) // projectset.go
+	ps, err := newProjectSet(targets, order, wp != nil) // projectset.go
 	if err != nil {
 		return Result{}, err
 	}
@@ -641,7 +632,7 @@ func (s *Session) query(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, er
 			// No group, or HAVING kept none: type the aggregates over no rows.
 			setGroup(rowEv, nil)
 			rowEv.aggs = probeAggs(targets, sc, rowEv)
-			rowEv.grouping = probeGrouping(exprs)
+			rowEv.grouping = probeGrouping(targets, order)
 		}
 		if winValues != nil {
 			rowEv.win = winValues.row(-1)
