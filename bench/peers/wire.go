@@ -3,6 +3,8 @@ package peers
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"sync"
 	"sync/atomic"
 
@@ -174,5 +176,110 @@ func connect(sys System, _ Fixture) (*Case, error) {
 		},
 		Want: 1, Units: 1,
 		Close: func() error { return errors.Join(closeConn(), release()) },
+	}, nil
+}
+
+// roundTrip measures one query that asks the server for nothing: pgx's
+// QueryRow of "SELECT $1::bigint" (a cached prepared statement, so one
+// round trip of Bind, Execute and Sync) with the operation's number read
+// back. Every wire workload pays it once per round trip, whatever the
+// server does. On the btree-floor system it is the bare exchange the
+// wire systems cannot go below: a 64-byte message each way over loopback
+// TCP between two goroutines of this process, what the same Bind,
+// Execute and Sync and its answer come to on the wire.
+func roundTrip(sys System, _ Fixture) (*Case, error) {
+	if sys.Name == "btree-floor" {
+		return loopbackCase()
+	}
+	if sys.Server == nil {
+		return nil, ErrUnsupported
+	}
+	dsn, release, err := sys.Server()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sys.Name, err)
+	}
+	conn, err := pgx.Connect(bg, dsn)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("%s: %w", sys.Name, err), release())
+	}
+	var got, want int64
+	return &Case{
+		Op: func(i int) (int, error) {
+			want = int64(i)
+			return 1, conn.QueryRow(bg, "SELECT $1::bigint", want).Scan(&got)
+		},
+		Check: func(int) error {
+			if got != want {
+				return fmt.Errorf("round trip: got %d, want %d", got, want)
+			}
+			return nil
+		},
+		Want: 1, Units: 1,
+		Close: func() error { return errors.Join(conn.Close(bg), release()) },
+	}, nil
+}
+
+// loopbackMessage is the size of each message of loopbackCase: pgx's
+// Bind, Execute and Sync of "SELECT $1::bigint" come to about 60 bytes, and
+// the answer (BindComplete, DataRow, CommandComplete, ReadyForQuery)
+// about as much.
+const loopbackMessage = 64
+
+// loopbackCase is round-trip's floor: an echo server goroutine on a
+// loopback TCP port, and each operation one message written to it and its
+// echo read back.
+func loopbackCase() (*Case, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	served := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			served <- err
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, loopbackMessage)
+		for {
+			if _, err := io.ReadFull(c, buf); err != nil {
+				served <- nil // the client closed
+				return
+			}
+			if _, err := c.Write(buf); err != nil {
+				served <- err
+				return
+			}
+		}
+	}()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return nil, errors.Join(err, ln.Close())
+	}
+	out := make([]byte, loopbackMessage)
+	in := make([]byte, loopbackMessage)
+	var want byte
+	return &Case{
+		Op: func(i int) (int, error) {
+			want = byte(i)
+			out[0] = want
+			if _, err := conn.Write(out); err != nil {
+				return 0, err
+			}
+			_, err := io.ReadFull(conn, in)
+			return 1, err
+		},
+		Check: func(int) error {
+			if in[0] != want {
+				return fmt.Errorf("loopback: got %d, want %d", in[0], want)
+			}
+			return nil
+		},
+		Want: 1, Units: 1,
+		Close: func() error {
+			err := errors.Join(conn.Close(), ln.Close())
+			return errors.Join(err, <-served)
+		},
 	}, nil
 }

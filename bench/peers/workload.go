@@ -55,7 +55,10 @@ type Workload struct {
 // the old shape, each author's books numbered consecutively and the
 // cascade deleting fresh authors at the right edge of every tree: kept to
 // show what scattered data costs. "connect" is connection setup to the
-// first query's answer, for the wire systems only.
+// first query's answer and "round-trip" one query that does nothing, for
+// the wire systems only; the btree-floor system runs round-trip as a bare
+// loopback TCP exchange, the least any wire system in this process pays
+// per query.
 func Workloads() []Workload {
 	contiguous := func(prepare func(System, Fixture) (*Case, error)) func(System, Fixture) (*Case, error) {
 		return func(sys System, f Fixture) (*Case, error) {
@@ -76,6 +79,7 @@ func Workloads() []Workload {
 		{Name: "cascade-delete/contiguous", Unit: "op", Prepare: contiguous(cascadeFresh)},
 		{Name: "eager-traversal/contiguous", Unit: "op", Prepare: contiguous(eager)},
 		{Name: "connect", Unit: "conn", Prepare: connect},
+		{Name: "round-trip", Unit: "op", Prepare: roundTrip},
 	}
 }
 
