@@ -73,7 +73,9 @@ type System struct {
 func (s System) Wire() bool { return s.Server != nil }
 
 // Systems is every system compared: reldb's two APIs first, then its
-// in-process peers, then the floor, then the wire systems: reldb's pgwire
+// in-process peers, then the floors (bare google/btree, the same
+// publishing snapshots, and database/sql over bare google/btree: see
+// sqlfloor.go), then the wire systems: reldb's pgwire
 // server and PostgreSQL, both through pgx over loopback TCP. The postgres
 // system's Open returns an error wrapping ErrUnavailable where PostgreSQL
 // is not installed.
@@ -87,6 +89,7 @@ func Systems() []System {
 		{Name: "sqlite-modernc", Open: func(readers int) (Peer, error) { return openSQLite(modernc, readers) }},
 		{Name: "btree-floor", Open: openFloor, Floor: true, JoinIsEager: true},
 		{Name: "snapshot-floor", Open: openSnapshotFloor, Floor: true, JoinIsEager: true},
+		{Name: "sql-floor", Open: openSQLFloor, Floor: true},
 		{Name: "reldb-wire", Open: openReldbWire, Server: reldbWireServer},
 		{Name: "postgres", Open: openPostgres, Server: postgresServer},
 	}

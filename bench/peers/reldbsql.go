@@ -40,7 +40,7 @@ CREATE INDEX book_tags_tag_id ON book_tags (tag_id, book_id);
 // them.
 type reldbSQLPeer struct {
 	sqlLibrary
-	edb                  *engine.DB
+	closeDB              func() error // closes what the driver runs on
 	booksOf, tagsOfBooks *sql.Stmt
 }
 
@@ -57,7 +57,7 @@ func openReldbSQL(readers int) (Peer, error) {
 	db := sql.OpenDB(pgsql.NewConnector(edb))
 	db.SetMaxOpenConns(readers + 1)
 	db.SetMaxIdleConns(readers + 1)
-	p := &reldbSQLPeer{edb: edb}
+	p := &reldbSQLPeer{closeDB: edb.Close}
 	p.db, p.scanBook = db, scanSQLBook
 	p.priceArg = func(d *apd.Decimal) (any, error) { return d, nil }
 	if err := p.init(); err != nil {
@@ -85,15 +85,18 @@ func (p *reldbSQLPeer) init() error {
 		{&p.st.tagsOf, "SELECT t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = $1"},
 		{&p.booksOf, book + " WHERE author_id = ANY($1)"},
 		{&p.tagsOfBooks, "SELECT bt.book_id, t.id, t.name FROM book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = ANY($1)"},
-		{&p.st.join, `SELECT a.id, a.name, b.id, b.title, b.price, t.id, t.name
+		{&p.st.join, reldbSQLJoin},
+	})
+}
+
+// reldbSQLJoin is the eager-join workload's one query.
+const reldbSQLJoin = `SELECT a.id, a.name, b.id, b.title, b.price, t.id, t.name
 FROM authors a
 LEFT JOIN books b ON b.author_id = a.id
 LEFT JOIN book_tags bt ON bt.book_id = b.id
 LEFT JOIN tags t ON t.id = bt.tag_id
 WHERE a.id < $1
-ORDER BY a.id, b.id`},
-	})
-}
+ORDER BY a.id, b.id`
 
 // scanSQLBook scans the columns id, author_id, title, price.
 func scanSQLBook(s interface{ Scan(...any) error }, b *Book) error {
@@ -153,4 +156,4 @@ func (p *reldbSQLPeer) Join(n int) ([]*Author, error) {
 	return g.authors, rows.Err()
 }
 
-func (p *reldbSQLPeer) Close() error { return errors.Join(p.db.Close(), p.edb.Close()) }
+func (p *reldbSQLPeer) Close() error { return errors.Join(p.db.Close(), p.closeDB()) }

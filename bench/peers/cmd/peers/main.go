@@ -107,7 +107,7 @@ func main1(c config) error {
 	for _, s := range local {
 		head = append(head, s.Name)
 	}
-	head = append(head, "best peer", "best/reldb", "best/typed", "best/sql", "typed/reldb", "reldb/floor", "reldb/snapshot-floor")
+	head = append(head, "best peer", "best/reldb", "best/typed", "best/sql", "typed/reldb", "reldb/floor", "reldb/snapshot-floor", "sql/sql-floor")
 	fmt.Fprintln(w, strings.Join(head, "\t")+"\t")
 	ww := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head = []string{"workload", "unit"}
@@ -164,6 +164,9 @@ func main1(c config) error {
 	fmt.Println("the same operations on the same keys with no engine, changing the trees in place (except under readers+writer).")
 	fmt.Println("reldb/snapshot-floor: the same over bare trees that publish a copy-on-write snapshot after every write, the least")
 	fmt.Println("an engine pays whose readers never wait; on a write, the gap between the two floors is what copy-on-write costs.")
+	fmt.Println("sql-floor: reldb-sql's code (prepared statements, Scans) through database/sql on a driver that parses and plans")
+	fmt.Println("nothing and answers each statement from the bare trees: what database/sql and the trees cost with no SQL engine.")
+	fmt.Println("sql/sql-floor: reldb-sql's time over it.")
 	fmt.Println("eager-join: SQLite runs one JOIN; reldb, go-memdb and the floor have no JOIN and run their batched eager walk (go-memdb: -).")
 	if len(wire) > 0 {
 		fmt.Println("\nOver the wire: the same workloads through pgx's native API (cached prepared statements, CopyFrom, Batch,")
@@ -389,7 +392,7 @@ func row(wl peers.Workload, systems []peers.System, med map[string]float64) stri
 	}
 	reldb, typed, viaSQL := med["reldb"], med["reldb-typed"], med["reldb-sql"]
 	cells = append(cells, bestName, ratio(best, reldb), ratio(best, typed), ratio(best, viaSQL), ratio(typed, reldb),
-		ratio(reldb, med["btree-floor"]), ratio(reldb, med["snapshot-floor"]))
+		ratio(reldb, med["btree-floor"]), ratio(reldb, med["snapshot-floor"]), ratio(viaSQL, med["sql-floor"]))
 	return strings.Join(cells, "\t") + "\t"
 }
 
