@@ -26,7 +26,7 @@ import (
 // sqlFloorOp answers one recognized statement on the floor's trees. An
 // Exec returns rows affected and no rows; a query returns its rows, each
 // a row of driver values.
-type sqlFloorOp func(p *floorPeer, args []driver.NamedValue) (affected int64, rows [][]driver.Value, err error)
+type sqlFloorOp func(c *sqlFloorConn, args []driver.NamedValue) (affected int64, rows [][]driver.Value, err error)
 
 // sqlFloorStatement is a recognized statement: what the floor does for it
 // and how many columns its rows have.
@@ -41,7 +41,7 @@ var sqlFloorOps map[string]sqlFloorStatement
 
 func init() {
 	const book = "SELECT id, author_id, title, price FROM books"
-	none := func(*floorPeer, []driver.NamedValue) (int64, [][]driver.Value, error) { return 0, nil, nil }
+	none := func(*sqlFloorConn, []driver.NamedValue) (int64, [][]driver.Value, error) { return 0, nil, nil }
 	sqlFloorOps = map[string]sqlFloorStatement{
 		reldbSQLSchema: {none, 0},
 		"INSERT INTO authors (id, name) VALUES ($1, $2)":                                                               {floorInsAuthor, 0},
@@ -63,8 +63,8 @@ func init() {
 		if name == "book_tags" {
 			name = "links"
 		}
-		sqlFloorOps["SELECT count(*) FROM "+table] = sqlFloorStatement{func(p *floorPeer, _ []driver.NamedValue) (int64, [][]driver.Value, error) {
-			n, err := p.Count(name)
+		sqlFloorOps["SELECT count(*) FROM "+table] = sqlFloorStatement{func(c *sqlFloorConn, _ []driver.NamedValue) (int64, [][]driver.Value, error) {
+			n, err := c.p.Count(name)
 			return 0, [][]driver.Value{{int64(n)}}, err
 		}, 1}
 	}
@@ -133,7 +133,7 @@ func int64s(args []driver.NamedValue, n int) ([]int64, error) {
 	return out, nil
 }
 
-func floorInsAuthor(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorInsAuthor(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	id, err := int64Arg(args, 0)
 	if err != nil {
 		return 0, nil, err
@@ -142,15 +142,16 @@ func floorInsAuthor(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.V
 	if err != nil {
 		return 0, nil, err
 	}
-	return 1, nil, p.write(func(t *floorTables) error {
-		if _, dup := t.authors.ReplaceOrInsert(authorItem{id, &Author{ID: id, Name: name}}); dup {
-			return fmt.Errorf("sql-floor: duplicate author %d", id) // replaced by an equal row
+	return 1, nil, c.write(func(t *floorTables) error {
+		if t.authors.Has(authorItem{id: id}) {
+			return fmt.Errorf("sql-floor: duplicate author %d", id)
 		}
+		t.authors.ReplaceOrInsert(authorItem{id, &Author{ID: id, Name: name}})
 		return nil
-	})
+	}, func(t *floorTables) { t.authors.Delete(authorItem{id: id}) })
 }
 
-func floorInsBook(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorInsBook(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	ids, err := int64s(args, 2)
 	if err != nil {
 		return 0, nil, err
@@ -175,7 +176,7 @@ func floorInsBook(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Val
 	default:
 		return 0, nil, fmt.Errorf("sql-floor: price is %T", v)
 	}
-	return 1, nil, p.write(func(t *floorTables) error {
+	return 1, nil, c.write(func(t *floorTables) error {
 		if !t.authors.Has(authorItem{id: b.AuthorID}) {
 			return fmt.Errorf("%w: book %d author %d", errNoParent, b.ID, b.AuthorID)
 		}
@@ -185,10 +186,13 @@ func floorInsBook(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Val
 		t.books.ReplaceOrInsert(bookItem{b.ID, b})
 		t.bookAuthors.ReplaceOrInsert(pair{b.AuthorID, b.ID})
 		return nil
+	}, func(t *floorTables) {
+		t.books.Delete(bookItem{id: b.ID})
+		t.bookAuthors.Delete(pair{b.AuthorID, b.ID})
 	})
 }
 
-func floorInsTag(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorInsTag(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	id, err := int64Arg(args, 0)
 	if err != nil {
 		return 0, nil, err
@@ -197,21 +201,21 @@ func floorInsTag(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Valu
 	if err != nil {
 		return 0, nil, err
 	}
-	return 1, nil, p.write(func(t *floorTables) error {
+	return 1, nil, c.write(func(t *floorTables) error {
 		if t.tags.Has(tagItem{id: id}) {
 			return fmt.Errorf("sql-floor: duplicate tag %d", id)
 		}
 		t.tags.ReplaceOrInsert(tagItem{id, &Tag{ID: id, Name: name}})
 		return nil
-	})
+	}, func(t *floorTables) { t.tags.Delete(tagItem{id: id}) })
 }
 
-func floorInsLink(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorInsLink(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	k, err := int64s(args, 2)
 	if err != nil {
 		return 0, nil, err
 	}
-	return 1, nil, p.write(func(t *floorTables) error {
+	return 1, nil, c.write(func(t *floorTables) error {
 		if !t.books.Has(bookItem{id: k[0]}) || !t.tags.Has(tagItem{id: k[1]}) {
 			return fmt.Errorf("%w: link (%d, %d)", errNoParent, k[0], k[1])
 		}
@@ -220,6 +224,9 @@ func floorInsLink(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Val
 		}
 		t.linkTags.ReplaceOrInsert(pair{k[1], k[0]})
 		return nil
+	}, func(t *floorTables) {
+		t.links.Delete(pair{k[0], k[1]})
+		t.linkTags.Delete(pair{k[1], k[0]})
 	})
 }
 
@@ -228,12 +235,12 @@ func bookRow(b *Book) []driver.Value {
 	return []driver.Value{b.ID, b.AuthorID, b.Title, b.Price.String()}
 }
 
-func floorGet(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorGet(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	id, err := int64Arg(args, 0)
 	if err != nil {
 		return 0, nil, err
 	}
-	it, ok := p.cur.Load().books.Get(bookItem{id: id})
+	it, ok := c.p.cur.Load().books.Get(bookItem{id: id})
 	if !ok {
 		return 0, nil, nil
 	}
@@ -253,21 +260,21 @@ func booksRows(t *floorTables, author int64, rows [][]driver.Value) ([][]driver.
 	return rows, nil
 }
 
-func floorChildren(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorChildren(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	author, err := int64Arg(args, 0)
 	if err != nil {
 		return 0, nil, err
 	}
-	rows, err := booksRows(p.cur.Load(), author, nil)
+	rows, err := booksRows(c.p.cur.Load(), author, nil)
 	return 0, rows, err
 }
 
-func floorBooksOf(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorBooksOf(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	authors, err := idsArg(args, 0)
 	if err != nil {
 		return 0, nil, err
 	}
-	t := p.cur.Load()
+	t := c.p.cur.Load()
 	var rows [][]driver.Value
 	for _, a := range authors {
 		if rows, err = booksRows(t, a, rows); err != nil {
@@ -277,18 +284,21 @@ func floorBooksOf(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Val
 	return 0, rows, nil
 }
 
-func floorDelete(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorDelete(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	author, err := int64Arg(args, 0)
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := p.Delete(author); err != nil {
+	if c.inTx {
+		return 0, nil, errors.New("sql-floor: DELETE in a transaction is not supported")
+	}
+	if err := c.p.Delete(author); err != nil {
 		return 0, nil, nil // no such author: 0 rows, as SQL has it
 	}
 	return 1, nil, nil
 }
 
-func floorSetTitle(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorSetTitle(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	title, err := stringArg(args, 0)
 	if err != nil {
 		return 0, nil, err
@@ -297,19 +307,22 @@ func floorSetTitle(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Va
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := p.SetTitle(id, title); err != nil {
+	if c.inTx {
+		return 0, nil, errors.New("sql-floor: UPDATE in a transaction is not supported")
+	}
+	if err := c.p.SetTitle(id, title); err != nil {
 		return 0, nil, nil
 	}
 	return 1, nil, nil
 }
 
-func floorAuthors(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorAuthors(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	n, err := int64Arg(args, 0)
 	if err != nil {
 		return 0, nil, err
 	}
 	var rows [][]driver.Value
-	p.cur.Load().authors.AscendRange(authorItem{id: 0}, authorItem{id: n}, func(it authorItem) bool {
+	c.p.cur.Load().authors.AscendRange(authorItem{id: 0}, authorItem{id: n}, func(it authorItem) bool {
 		rows = append(rows, []driver.Value{it.id, it.row.Name})
 		return true
 	})
@@ -334,21 +347,21 @@ func tagRows(t *floorTables, book int64, withBook bool, rows [][]driver.Value) (
 	return rows, nil
 }
 
-func floorTagsOf(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorTagsOf(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	book, err := int64Arg(args, 0)
 	if err != nil {
 		return 0, nil, err
 	}
-	rows, err := tagRows(p.cur.Load(), book, false, nil)
+	rows, err := tagRows(c.p.cur.Load(), book, false, nil)
 	return 0, rows, err
 }
 
-func floorTagsOfBooks(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorTagsOfBooks(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	books, err := idsArg(args, 0)
 	if err != nil {
 		return 0, nil, err
 	}
-	t := p.cur.Load()
+	t := c.p.cur.Load()
 	var rows [][]driver.Value
 	for _, b := range books {
 		if rows, err = tagRows(t, b, true, rows); err != nil {
@@ -361,12 +374,12 @@ func floorTagsOfBooks(p *floorPeer, args []driver.NamedValue) (int64, [][]driver
 // floorJoin is the LEFT JOIN of authors below $1, their books and their
 // tags, ordered by author and book: an author without books, or a book
 // without tags, is one row with NULLs for what it lacks.
-func floorJoin(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+func floorJoin(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
 	n, err := int64Arg(args, 0)
 	if err != nil {
 		return 0, nil, err
 	}
-	t := p.cur.Load()
+	t := c.p.cur.Load()
 	var rows [][]driver.Value
 	t.authors.AscendRange(authorItem{id: 0}, authorItem{id: n}, func(a authorItem) bool {
 		var bbuf [16]int64
@@ -405,31 +418,59 @@ func floorJoin(p *floorPeer, args []driver.NamedValue) (int64, [][]driver.Value,
 // sqlFloorConnector opens connections to one floor.
 type sqlFloorConnector struct{ p *floorPeer }
 
-func (c sqlFloorConnector) Connect(context.Context) (driver.Conn, error) { return sqlFloorConn(c), nil }
-func (sqlFloorConnector) Driver() driver.Driver                          { return nil }
+func (c sqlFloorConnector) Connect(context.Context) (driver.Conn, error) {
+	return &sqlFloorConn{p: c.p}, nil
+}
+func (sqlFloorConnector) Driver() driver.Driver { return nil }
 
-// sqlFloorConn is a connection. Its transactions do nothing: the floor's
-// writes take effect one statement at a time, and no workload rolls back.
-type sqlFloorConn struct{ p *floorPeer }
+// sqlFloorConn is a connection. Each write statement takes effect at
+// once; in a transaction the inserts also record how to take them back,
+// which a rollback does (a refused family leaves nothing, as in the
+// engines). DELETE and UPDATE, which the library never runs in a
+// transaction, are refused there.
+type sqlFloorConn struct {
+	p    *floorPeer
+	inTx bool
+	undo []func(t *floorTables)
+}
 
 var (
-	_ driver.ExecerContext     = sqlFloorConn{}
-	_ driver.QueryerContext    = sqlFloorConn{}
-	_ driver.NamedValueChecker = sqlFloorConn{}
+	_ driver.ExecerContext     = (*sqlFloorConn)(nil)
+	_ driver.QueryerContext    = (*sqlFloorConn)(nil)
+	_ driver.NamedValueChecker = (*sqlFloorConn)(nil)
 )
 
-func (c sqlFloorConn) Prepare(query string) (driver.Stmt, error) {
+// write runs fn on the floor's trees as one statement, and in a
+// transaction records undo to take it back on rollback.
+func (c *sqlFloorConn) write(fn func(t *floorTables) error, undo func(t *floorTables)) error {
+	if err := c.p.write(fn); err != nil {
+		return err
+	}
+	if c.inTx {
+		c.undo = append(c.undo, undo)
+	}
+	return nil
+}
+
+func (c *sqlFloorConn) Prepare(query string) (driver.Stmt, error) {
 	st, ok := sqlFloorOps[query]
 	if !ok {
 		return nil, fmt.Errorf("sql-floor: statement not known: %q", firstLine(query))
 	}
-	return sqlFloorStmt{c.p, st}, nil
+	return sqlFloorStmt{c, st}, nil
 }
 
-func (sqlFloorConn) Close() error              { return nil }
-func (sqlFloorConn) Begin() (driver.Tx, error) { return sqlFloorTx{}, nil }
+func (*sqlFloorConn) Close() error { return nil }
 
-func (c sqlFloorConn) ExecContext(_ context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+func (c *sqlFloorConn) Begin() (driver.Tx, error) {
+	if c.inTx {
+		return nil, errors.New("sql-floor: already in a transaction")
+	}
+	c.inTx, c.undo = true, c.undo[:0]
+	return sqlFloorTx{c}, nil
+}
+
+func (c *sqlFloorConn) ExecContext(_ context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	st, err := c.Prepare(query)
 	if err != nil {
 		return nil, err
@@ -437,7 +478,7 @@ func (c sqlFloorConn) ExecContext(_ context.Context, query string, args []driver
 	return st.(sqlFloorStmt).ExecContext(context.Background(), args)
 }
 
-func (c sqlFloorConn) QueryContext(_ context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+func (c *sqlFloorConn) QueryContext(_ context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	st, err := c.Prepare(query)
 	if err != nil {
 		return nil, err
@@ -448,7 +489,7 @@ func (c sqlFloorConn) QueryContext(_ context.Context, query string, args []drive
 // CheckNamedValue passes an []int64 through, for = ANY($1), as reldb's
 // driver and pgx's do; everything else is converted as database/sql
 // converts it by default.
-func (sqlFloorConn) CheckNamedValue(nv *driver.NamedValue) error {
+func (*sqlFloorConn) CheckNamedValue(nv *driver.NamedValue) error {
 	if _, ok := nv.Value.([]int64); ok {
 		return nil
 	}
@@ -464,13 +505,26 @@ func firstLine(s string) string {
 	return s
 }
 
-type sqlFloorTx struct{}
+type sqlFloorTx struct{ c *sqlFloorConn }
 
-func (sqlFloorTx) Commit() error   { return nil }
-func (sqlFloorTx) Rollback() error { return nil }
+func (tx sqlFloorTx) Commit() error {
+	tx.c.inTx, tx.c.undo = false, tx.c.undo[:0]
+	return nil
+}
+
+func (tx sqlFloorTx) Rollback() error {
+	undo := tx.c.undo
+	tx.c.inTx, tx.c.undo = false, tx.c.undo[:0]
+	return tx.c.p.write(func(t *floorTables) error {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i](t)
+		}
+		return nil
+	})
+}
 
 type sqlFloorStmt struct {
-	p *floorPeer
+	c *sqlFloorConn
 	sqlFloorStatement
 }
 
@@ -491,7 +545,7 @@ func (s sqlFloorStmt) Query([]driver.Value) (driver.Rows, error) {
 }
 
 func (s sqlFloorStmt) ExecContext(_ context.Context, args []driver.NamedValue) (driver.Result, error) {
-	n, _, err := s.op(s.p, args)
+	n, _, err := s.op(s.c, args)
 	if err != nil {
 		return nil, err
 	}
@@ -499,7 +553,7 @@ func (s sqlFloorStmt) ExecContext(_ context.Context, args []driver.NamedValue) (
 }
 
 func (s sqlFloorStmt) QueryContext(_ context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	_, rows, err := s.op(s.p, args)
+	_, rows, err := s.op(s.c, args)
 	if err != nil {
 		return nil, err
 	}
