@@ -34,7 +34,7 @@ func TestServer_Notify_Idle(t *testing.T) {
 	require.True(t, ok, "%T", msg)
 	assert.Equal(t, pgproto3.NotificationResponse{PID: n.key.ProcessID, Channel: "jobs", Payload: "run 1"}, *msg)
 
-	assert.Equal(t, []string{"DataRow t", "CommandComplete SELECT 1", "ReadyForQuery I"}, l.query(`SELECT pg_backend_pid() = `+itoa(l.key.ProcessID))[1:])
+	assert.Equal(t, []string{"DataRow t", "CommandComplete SELECT 1", "ReadyForQuery I"}, l.query(`SELECT pg_backend_pid() = ` + itoa(l.key.ProcessID))[1:])
 	assert.Equal(t, []string{"CommandComplete LISTEN", "CommandComplete NOTIFY", `Notification jobs "self"`, "ReadyForQuery I"},
 		n.query(`LISTEN jobs; NOTIFY jobs, 'self'`), "the sender's own, before ReadyForQuery")
 	msg, ok = l.receive().(*pgproto3.NotificationResponse)
