@@ -533,6 +533,9 @@ func (ev *evaluator) notifyFunc(name string, vals []any, types []sqlType) (any, 
 	if ev.q == nil {
 		return nil, typText, true, pgerr.Unsupported("pg_notify outside a session's statement")
 	}
+	if ev.q.describe {
+		return "", typText, true, nil // Prepare's trial run (prepare.go) sends nothing
+	}
 	channel, _ := vals[0].(string)
 	payload, _ := vals[1].(string)
 	if err := ev.q.s.queueNotify(ev.q.tx, channel, payload); err != nil {

@@ -108,6 +108,16 @@ func TestSession_Notify_AtCommit(t *testing.T) {
 	assert.Equal(t, want, s.TakeNotifications(), "the sender listens too")
 	assert.NotEqual(t, l.BackendPID(), s.BackendPID())
 	assert.Equal(t, [][]string{{fmt.Sprint(s.BackendPID())}}, texts(t, s, "SELECT pg_backend_pid()"))
+
+	// Prepare describes pg_notify without sending (its trial run has NULL
+	// arguments), in a transaction too.
+	require.Equal(t, "BEGIN", outcome(t, s, "BEGIN"))
+	p, err := s.Prepare(context.Background(), "SELECT pg_notify($1, $2)", nil)
+	require.NoError(t, err)
+	assert.Equal(t, []uint32{25, 25}, p.ParamOIDs())
+	require.Equal(t, "SELECT 1", outcome(t, s, "SELECT pg_notify($1, $2)", "jobs", "3"))
+	require.Equal(t, "COMMIT", outcome(t, s, "COMMIT"))
+	assert.Equal(t, []string{"jobs:3"}, taken(l))
 }
 
 // Ensure channels belong to one database: sessions over another DB never

@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,22 +35,12 @@ func TestServer_Notify_Idle(t *testing.T) {
 	require.True(t, ok, "%T", msg)
 	assert.Equal(t, pgproto3.NotificationResponse{PID: n.key.ProcessID, Channel: "jobs", Payload: "run 1"}, *msg)
 
-	assert.Equal(t, []string{"DataRow t", "CommandComplete SELECT 1", "ReadyForQuery I"}, l.query(`SELECT pg_backend_pid() = ` + itoa(l.key.ProcessID))[1:])
+	assert.Equal(t, []string{"DataRow t", "CommandComplete SELECT 1", "ReadyForQuery I"}, l.query(`SELECT pg_backend_pid() = ` + strconv.FormatUint(uint64(l.key.ProcessID), 10))[1:])
 	assert.Equal(t, []string{"CommandComplete LISTEN", "CommandComplete NOTIFY", `Notification jobs "self"`, "ReadyForQuery I"},
 		n.query(`LISTEN jobs; NOTIFY jobs, 'self'`), "the sender's own, before ReadyForQuery")
 	msg, ok = l.receive().(*pgproto3.NotificationResponse)
 	require.True(t, ok, "%T", msg)
 	assert.Equal(t, "self", msg.Payload)
-}
-
-func itoa(n uint32) string {
-	var b []byte
-	for {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		if n /= 10; n == 0 {
-			return string(b)
-		}
-	}
 }
 
 // Ensure a connection in a transaction block is sent the notifications
