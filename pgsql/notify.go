@@ -114,6 +114,9 @@ func hubOf(db *engine.DB) *notifyHub {
 type listener struct {
 	signal chan struct{} // capacity 1: something was queued
 	done   chan struct{} // closed when the session closes
+	// queued is len(mu.queue), set under mu, read without it: a wire
+	// connection asks before every ReadyForQuery.
+	queued atomic.Int64
 	mu     struct {
 		sync.Mutex
 		queue []Notification
@@ -139,6 +142,7 @@ func (l *listener) push(batch []Notification) {
 	for _, n := range batch {
 		l.mu.bytes += n.size()
 	}
+	l.queued.Store(int64(len(l.mu.queue)))
 	l.mu.Unlock()
 	select {
 	case l.signal <- struct{}{}:
@@ -152,15 +156,12 @@ func (l *listener) take() []Notification {
 	defer l.mu.Unlock()
 	q := l.mu.queue
 	l.mu.queue, l.mu.bytes = nil, 0
+	l.queued.Store(0)
 	return q
 }
 
 // pending reports whether something is queued.
-func (l *listener) pending() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.mu.queue) > 0
-}
+func (l *listener) pending() bool { return l.queued.Load() > 0 }
 
 // next removes and returns the oldest notification queued.
 func (l *listener) next() (Notification, bool) {
@@ -176,6 +177,7 @@ func (l *listener) next() (Notification, bool) {
 		l.mu.queue = nil
 	}
 	l.mu.bytes -= n.size()
+	l.queued.Store(int64(len(l.mu.queue)))
 	return n, true
 }
 
@@ -193,6 +195,7 @@ func (l *listener) forget(channel string, all bool) {
 	}
 	clear(l.mu.queue[len(kept):])
 	l.mu.queue = kept
+	l.queued.Store(int64(len(kept)))
 }
 
 // room reports how many more bytes the queue takes.

@@ -75,6 +75,9 @@ func TestSession_Notify_Semantics(t *testing.T) {
 		{"the sender unlistening", [][2]string{{"l", "LISTEN jobs"}, {"l", "BEGIN"}, {"l", "NOTIFY jobs, 'self'"}, {"l", "UNLISTEN jobs"}, {"l", "COMMIT"}}, []string{}},
 		{"implicit block", [][2]string{{"l", "LISTEN jobs"}, {"s", "NOTIFY jobs, '1'; NOTIFY jobs, '2'; NOTIFY jobs, '1'"}}, []string{"jobs:1", "jobs:2"}},
 		{"implicit block failing", [][2]string{{"l", "LISTEN jobs"}, {"s", "NOTIFY jobs, '1'; SELECT 1/0"}}, []string{}},
+		{"DO block", [][2]string{{"l", "LISTEN jobs"}, {"s", "DO $$ BEGIN NOTIFY jobs, 'do'; PERFORM pg_notify('jobs', 'do2'); END $$"}}, []string{"jobs:do", "jobs:do2"}},
+		{"exception block", [][2]string{{"l", "LISTEN jobs"}, {"s", "DO $$ BEGIN PERFORM pg_notify('jobs', '1'); BEGIN PERFORM pg_notify('jobs', '2'); PERFORM 1/0; EXCEPTION WHEN division_by_zero THEN PERFORM pg_notify('jobs', '3'); END; END $$"}}, []string{"jobs:1", "jobs:3"}},
+		{"trigger", [][2]string{{"l", "LISTEN jobs"}, {"s", "CREATE TABLE j (id int PRIMARY KEY)"}, {"s", "CREATE FUNCTION jn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('jobs', NEW.id::text); RETURN NEW; END $$"}, {"s", "CREATE TRIGGER jn AFTER INSERT ON j FOR EACH ROW EXECUTE FUNCTION jn()"}, {"s", "INSERT INTO j VALUES (1), (2)"}}, []string{"jobs:1", "jobs:2"}},
 		{"read-only transaction", [][2]string{{"l", "LISTEN jobs"}, {"s", "BEGIN READ ONLY"}, {"s", "NOTIFY jobs"}, {"s", "COMMIT"}}, []string{"jobs:"}},
 	}
 	for _, tc := range tests {
