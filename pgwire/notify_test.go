@@ -103,3 +103,43 @@ func TestServer_Notify_ListenerNotReading(t *testing.T) {
 	}
 	<-done
 }
+
+// Ensure notifications written to an idle connection never interleave
+// with its own answers: a listener running queries while another
+// connection floods it with notifications reads every message whole
+// (run with -race).
+func TestServer_Notify_NoInterleaving(t *testing.T) {
+	s := newServer(t, Options{})
+	l, _ := connect(t, s, "db")
+	n, _ := connect(t, s, "db")
+	l.query(`LISTEN jobs`)
+	const sends, queries = 200, 20
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range sends {
+			n.query(`NOTIFY jobs, '` + strconv.Itoa(i) + `'`)
+		}
+	}()
+	got := 0
+	for range queries {
+		rows := 0
+		for _, line := range l.query(`SELECT g FROM generate_series(1, 2000) g`) {
+			switch {
+			case strings.HasPrefix(line, "DataRow "):
+				rows++
+			case strings.HasPrefix(line, "Notification jobs "):
+				require.Equal(t, `Notification jobs "`+strconv.Itoa(got)+`"`, line, "in order")
+				got++
+			}
+		}
+		require.Equal(t, 2000, rows)
+	}
+	<-done
+	for got < sends {
+		msg, ok := l.receive().(*pgproto3.NotificationResponse)
+		require.True(t, ok, "%T", msg)
+		require.Equal(t, strconv.Itoa(got), msg.Payload, "in order")
+		got++
+	}
+}
