@@ -70,7 +70,12 @@ func (n Notification) size() int { return len(n.Channel) + len(n.Payload) + noti
 //		return err
 //	})
 //
-// A Session implements it too.
+// A Session implements it too. A callback outlives the Raw call:
+//
+//	err := conn.Raw(func(dc any) error {
+//		dc.(pgsql.Notifier).OnNotification(func(n pgsql.Notification) { invalidate(n.Payload) })
+//		return nil
+//	})
 type Notifier interface {
 	// WaitForNotification returns the oldest notification delivered to
 	// the session and not returned yet, waiting for one until ctx ends
@@ -79,6 +84,14 @@ type Notifier interface {
 	// on the session; notifications are returned as they are delivered,
 	// also while the session is in a transaction block.
 	WaitForNotification(ctx context.Context) (Notification, error)
+	// OnNotification makes the session hand each notification delivered
+	// to it to fn, in order of delivery, one at a time, on a goroutine of
+	// its own (never the sender's: a slow fn delays only this session's
+	// later notifications, which wait in its queue); nil stops that, and
+	// later notifications wait for WaitForNotification or the next fn.
+	// Use it or WaitForNotification, not both. fn must not run
+	// statements on the session while its owner may.
+	OnNotification(fn func(Notification))
 	// BackendPID is the session's backend process ID, pg_backend_pid(),
 	// which the notifications it sends carry.
 	BackendPID() uint32
@@ -114,6 +127,10 @@ func hubOf(db *engine.DB) *notifyHub {
 type listener struct {
 	signal chan struct{} // capacity 1: something was queued
 	done   chan struct{} // closed when the session closes
+	// fn is OnNotification's callback, nil for none; run, started once,
+	// calls it.
+	fn    atomic.Pointer[func(Notification)]
+	start sync.Once
 	// queued is len(mu.queue), set under mu, read without it: a wire
 	// connection asks before every ReadyForQuery.
 	queued atomic.Int64
@@ -303,6 +320,46 @@ func (s *Session) HasNotifications() bool { return s.listener().pending() }
 func (s *Session) NotificationSignal() (signal, closed <-chan struct{}) {
 	l := s.listener()
 	return l.signal, l.done
+}
+
+// OnNotification implements Notifier.
+func (s *Session) OnNotification(fn func(Notification)) {
+	l := s.listener()
+	if l == closedListener {
+		return
+	}
+	if fn == nil {
+		l.fn.Store(nil)
+		return
+	}
+	l.fn.Store(&fn)
+	l.start.Do(func() { go l.run() })
+	select { // for what is queued already
+	case l.signal <- struct{}{}:
+	default:
+	}
+}
+
+// run hands what is queued to the callback, until the session closes.
+func (l *listener) run() {
+	for {
+		select {
+		case <-l.signal:
+		case <-l.done:
+			return
+		}
+		for {
+			fn := l.fn.Load()
+			if fn == nil {
+				break
+			}
+			n, ok := l.next()
+			if !ok {
+				break
+			}
+			(*fn)(n)
+		}
+	}
 }
 
 // closeNotify ends the session's listening, when it closes.
@@ -564,6 +621,9 @@ func (s *Session) listeningChannels(types []sqlType) ([]any, sqlType, error) {
 func (c *conn) WaitForNotification(ctx context.Context) (Notification, error) {
 	return c.s.WaitForNotification(ctx)
 }
+
+// OnNotification implements Notifier.
+func (c *conn) OnNotification(fn func(Notification)) { c.s.OnNotification(fn) }
 
 // BackendPID implements Notifier.
 func (c *conn) BackendPID() uint32 { return c.s.BackendPID() }

@@ -234,6 +234,44 @@ func TestNotifier_DatabaseSQL(t *testing.T) {
 	assert.NotEqual(t, pid, n.PID, "another connection sent it")
 }
 
+// Ensure OnNotification hands each notification to its callback, in
+// order, on a goroutine of its own, and stops with nil.
+func TestNotifier_OnNotification(t *testing.T) {
+	db := sql.OpenDB(pgsql.NewConnector(openNotifyDB(t)))
+	t.Cleanup(func() { _ = db.Close() })
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "LISTEN jobs")
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, "NOTIFY jobs, 'queued before'")
+	require.NoError(t, err)
+	got := make(chan string, 10)
+	require.NoError(t, conn.Raw(func(dc any) error {
+		dc.(pgsql.Notifier).OnNotification(func(n pgsql.Notification) { got <- n.Payload })
+		return nil
+	}))
+	assert.Equal(t, "queued before", <-got)
+	_, err = db.ExecContext(ctx, "NOTIFY jobs, '1'; NOTIFY jobs, '2'")
+	require.NoError(t, err)
+	assert.Equal(t, "1", <-got)
+	assert.Equal(t, "2", <-got)
+
+	require.NoError(t, conn.Raw(func(dc any) error {
+		dc.(pgsql.Notifier).OnNotification(nil)
+		return nil
+	}))
+	_, err = db.ExecContext(ctx, "NOTIFY jobs, 'kept'")
+	require.NoError(t, err)
+	require.NoError(t, conn.Raw(func(dc any) (err error) {
+		n, err := dc.(pgsql.Notifier).WaitForNotification(ctx)
+		assert.Equal(t, "kept", n.Payload)
+		return err
+	}))
+	assert.Empty(t, got)
+}
+
 // Ensure a listener that never takes its notifications blocks no sender:
 // once its queue is full, a sending transaction fails with PostgreSQL's
 // 54000 and rolls back, and other listeners get what commits.
