@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log"
 	"strings"
 	"sync"
 	"testing"
@@ -333,4 +334,35 @@ func TestSession_Notify_Concurrent(t *testing.T) {
 		next[i]++
 	}
 	wg.Wait()
+}
+
+// Listen on one database/sql connection and receive what another sends
+// with pg_notify, through sql.Conn.Raw.
+func ExampleNotifier() {
+	db, err := sql.Open("reldb", "") // a fresh in-memory database
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx) // LISTEN belongs to one connection: keep it
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "LISTEN jobs"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "SELECT pg_notify('jobs', 'job 42')"); err != nil { // another connection
+		log.Fatal(err)
+	}
+	err = conn.Raw(func(dc any) error { // wait for it
+		n, err := dc.(pgsql.Notifier).WaitForNotification(ctx)
+		fmt.Println(n.Channel, n.Payload)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output: jobs job 42
 }
