@@ -71,7 +71,12 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		v, err := ev.toReg(name, vals, types)
 		return v, typInt8, true, err
 	case name == "pg_backend_pid" && n == 0:
+		if ev.q != nil {
+			return int64(ev.q.s.BackendPID()), typInt4, true, nil // notify.go
+		}
 		return int64(1), typInt4, true, nil
+	case name == "pg_notify":
+		return ev.notifyFunc(name, vals, types) // notify.go
 	case name == "current_setting" && (n == 1 || n == 2):
 		if null {
 			return nil, typText, true, nil

@@ -132,7 +132,9 @@
 // from text, DEFAULT, enum_first, enum_last and enum_range, and pg_type /
 // pg_enum rows (psql's \dT lists them: pg_type_is_visible); on the wire
 // an enum is its label in text and binary format, under its type's OID
-// (see enum.go); the advisory lock functions; pg_sleep; SET [LOCAL],
+// (see enum.go); the advisory lock functions; pg_sleep; LISTEN, UNLISTEN,
+// NOTIFY, pg_notify and pg_listening_channels, delivered at commit to the
+// sessions of the same engine.DB (see notify.go and Notifier); SET [LOCAL],
 // SHOW, RESET, set_config and current_setting for the parameters clients
 // send (statement_timeout and lock_timeout honoured; a time zone other than
 // UTC is 0A000); PL/pgSQL trigger functions and row triggers (see

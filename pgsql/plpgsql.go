@@ -137,7 +137,7 @@ func (r *plRun) runBlock(b *ir.PLBlock) (ret plReturn, done bool, err error) {
 	if err != nil {
 		return ret, false, err
 	}
-	decls := maps.Clone(r.s.declTx)
+	decls, notes := maps.Clone(r.s.declTx), r.s.notifyMark() // notify.go
 	ret, done, err = r.block(b.Body)
 	if err == nil {
 		// The block's writes stay; its savepoint is not needed any more,
@@ -161,6 +161,7 @@ func (r *plRun) runBlock(b *ir.PLBlock) (ret plReturn, done bool, err error) {
 		return ret, false, err
 	}
 	r.s.declTx = decls
+	r.s.rollbackNotify(notes)
 	outer := map[string]*plVar{"sqlstate": r.vars["sqlstate"], "sqlerrm": r.vars["sqlerrm"]}
 	defer r.restore(outer)
 	r.vars["sqlstate"] = &plVar{v: caught.Code, t: typText}

@@ -190,10 +190,24 @@ func (s *Session) setDecl(table string, td *tableDecl) {
 // changed; a durable DB's are written into declTable in tx first, so that
 // they commit with it or not at all. The caller rolls tx back on error.
 func (s *Session) commitTx(tx *engine.Tx) error {
+	if s.notes.pending.tx != nil {
+		return s.commitNotifying(tx) // notify.go
+	}
+	return s.commitDecls(tx, nil)
+}
+
+// commitDecls is commitTx with commit, when not nil, committing tx.
+func (s *Session) commitDecls(tx *engine.Tx, commit func() error) error {
 	changes := s.declTx
 	s.declTx = nil
 	if len(changes) == 0 {
+		if commit != nil {
+			return commit()
+		}
 		return tx.Commit()
+	}
+	if commit == nil {
+		commit = tx.Commit
 	}
 	if s.decls.durable {
 		if err := storeDecls(tx, changes); err != nil {
@@ -201,7 +215,7 @@ func (s *Session) commitTx(tx *engine.Tx) error {
 		}
 	}
 	commitEnums(changes) // enum.go
-	return s.decls.publish(changes, tx.Commit)
+	return s.decls.publish(changes, commit)
 }
 
 // declareIndex records (origin != 0) or forgets (0) an index of an SQL

@@ -133,12 +133,15 @@ type Session struct {
 		tx *engine.Tx
 		id int64
 	}
+	// notes are the session's LISTEN and NOTIFY state (notify.go).
+	notes notifyState
 }
 
 type savepoint struct {
 	name  string
 	sp    engine.Savepoint
 	decls map[string]*tableDecl // declTx when the savepoint was taken
+	notes notifyMark            // the NOTIFY work pending then (notify.go)
 }
 
 // NewSession returns a session over db.
@@ -167,6 +170,7 @@ func (s *Session) Close() error {
 	if s.advisory {
 		advisoryOf(s).release(s, false)
 	}
+	s.closeNotify() // notify.go
 	return nil
 }
 
@@ -471,7 +475,7 @@ func (s *Session) savepoint(name string) (Result, error) {
 	if err != nil {
 		return Result{}, toError(err)
 	}
-	s.savepoints = append(s.savepoints, savepoint{name: name, sp: sp, decls: maps.Clone(s.declTx)})
+	s.savepoints = append(s.savepoints, savepoint{name: name, sp: sp, decls: maps.Clone(s.declTx), notes: s.notifyMark()})
 	return Result{Tag: "SAVEPOINT"}, nil
 }
 
@@ -512,6 +516,7 @@ func (s *Session) rollbackTo(name string) (Result, error) {
 	}
 	s.savepoints = s.savepoints[:i+1]
 	s.declTx = maps.Clone(s.savepoints[i].decls)
+	s.rollbackNotify(s.savepoints[i].notes)
 	s.failed = false
 	return Result{Tag: "ROLLBACK"}, nil
 }
@@ -647,6 +652,10 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.dropTrigger(tx, st)
 	case *ir.Do:
 		return s.do(tx, st) // do.go
+	case *ir.Listen, *ir.Unlisten:
+		return s.listenStmt(tx, st) // notify.go
+	case *ir.Notify:
+		return s.notifyStmt(tx, st)
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }

@@ -31,7 +31,7 @@ func setReturning(f *ir.Func) bool {
 		return false
 	}
 	switch f.Name {
-	case "generate_series", "unnest", "pg_partition_ancestors", "regexp_matches", "regexp_split_to_table":
+	case "generate_series", "unnest", "pg_partition_ancestors", "regexp_matches", "regexp_split_to_table", "pg_listening_channels":
 		return true
 	}
 	return jsonSetFunctions[f.Name]
@@ -65,6 +65,8 @@ func (s *Session) funcSource(it *ir.FuncRef, ev *evaluator) (*source, error) {
 			vals, col.typ, err = unnest(args, types)
 		case "regexp_matches", "regexp_split_to_table":
 			vals, col.typ, err = regexSetFunc(f.Name, args, types) // regexfuncs.go
+		case "pg_listening_channels":
+			vals, col.typ, err = s.listeningChannels(types) // notify.go
 		case "pg_partition_ancestors":
 			col.Name, col.typ = "relid", typInt8
 			if len(args) != 1 {

@@ -53,6 +53,15 @@ type conn struct {
 	// messages up to the next Sync are ignored.
 	skipping bool
 	writeErr error
+	// ready says the last message sent was ReadyForQuery outside a
+	// transaction block: waiting for the next message, the connection is
+	// idle, and notifications go out at once (notify.go).
+	ready bool
+	// note guards idle, and the notifier's writes while it is set.
+	note struct {
+		sync.Mutex
+		idle bool
+	}
 
 	// wb is the output not yet written to nc. be writes into it: send
 	// moves each message there at once (be.Flush), and sendRows encodes
@@ -188,6 +197,7 @@ func (c *conn) startup() bool {
 	}
 	pgsql.SetDatabaseInfo(db, c.database, c.srv.databaseNames)
 	c.sess = pgsql.NewSession(db)
+	c.sess.SetBackendPID(c.pid) // pg_backend_pid() and NOTIFY's sender
 	// A trigger's RAISE NOTICE goes out as it is raised, before the
 	// statement's result or error, as PostgreSQL sends it.
 	c.sess.OnNotice(func(e *pgsql.Error) { c.send(noticeResponse(e)) })
@@ -213,7 +223,11 @@ func (c *conn) startup() bool {
 	}
 	c.be.Send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: c.secret})
 	c.readyForQuery()
-	return c.flush() == nil
+	if c.flush() != nil {
+		return false
+	}
+	go c.notifier() // notify.go
+	return true
 }
 
 // startTLS answers an SSLRequest: 'S' and a TLS handshake when the server
@@ -257,7 +271,15 @@ func isClosed(err error) bool {
 // protocol.
 func (c *conn) loop() {
 	for c.writeErr == nil {
+		idle := c.ready
+		if idle {
+			c.enterIdle() // notify.go
+		}
 		msg, err := c.be.Receive()
+		if idle {
+			c.leaveIdle()
+		}
+		c.ready = false
 		if err != nil {
 			if !isClosed(err) {
 				c.fatal(protocolError("invalid message: %v", err))
@@ -360,7 +382,12 @@ func (o *outBuffer) drain() error {
 }
 
 func (c *conn) readyForQuery() {
-	c.out.ready.TxStatus = byte(c.sess.TxStatus())
+	status := c.sess.TxStatus()
+	c.ready = status == pgsql.TxIdle
+	if c.ready {
+		c.sendNotifications() // notify.go
+	}
+	c.out.ready.TxStatus = byte(status)
 	c.be.Send(&c.out.ready)
 }
 

@@ -35,6 +35,11 @@
 // advisory lock and one looping over many rows; a request with a wrong
 // key, or for a session running nothing, does nothing.
 //
+// LISTEN and NOTIFY: a NotificationResponse, with the sender's process
+// ID, goes to an idle client as soon as the sender commits, to a busy
+// one before its next ReadyForQuery outside a transaction block (see
+// notify.go).
+//
 // The simple query protocol runs every statement of a message, each
 // answered with its own RowDescription, DataRows and CommandComplete, in
 // one implicit transaction. The extended protocol has named and unnamed

@@ -122,6 +122,8 @@ func describeMsg(msg pgproto3.BackendMessage) string {
 		return fmt.Sprint("ParameterDescription ", m.ParameterOIDs)
 	case *pgproto3.BackendKeyData:
 		return "BackendKeyData"
+	case *pgproto3.NotificationResponse:
+		return fmt.Sprintf("Notification %s %q", m.Channel, m.Payload)
 	}
 	return strings.TrimPrefix(fmt.Sprintf("%T", msg), "*pgproto3.")
 }

@@ -149,6 +149,12 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.createTrigger(n)
 	case *nodes.DoStmt:
 		return t.do(n)
+	case *nodes.ListenStmt:
+		return t.listen(n) // notify.go
+	case *nodes.UnlistenStmt:
+		return t.unlisten(n)
+	case *nodes.NotifyStmt:
+		return t.notify(n)
 	case *nodes.RawStmt:
 		return t.statement(n.Stmt)
 	}
@@ -171,9 +177,6 @@ var unsupportedStatements = map[string]string{
 	"DeallocateStmt":             "DEALLOCATE",
 	"LockStmt":                   "LOCK",
 	"DiscardStmt":                "DISCARD",
-	"ListenStmt":                 "LISTEN",
-	"UnlistenStmt":               "UNLISTEN",
-	"NotifyStmt":                 "NOTIFY",
 	"DeclareCursorStmt":          "DECLARE CURSOR",
 	"FetchStmt":                  "FETCH and MOVE",
 	"ClosePortalStmt":            "CLOSE",
