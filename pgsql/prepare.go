@@ -384,6 +384,7 @@ func (in *inferrer) typeOf(sc *inferScope, e ir.Expr) sqlType {
 }
 
 func (in *inferrer) statement(st ir.Statement) {
+	in.writeWith(st) // cte_writes.go
 	switch st := st.(type) {
 	case *ir.Select:
 		in.query(nil, st)
@@ -484,11 +485,7 @@ func (in *inferrer) query(outer *inferScope, st *ir.Select) {
 	if st == nil {
 		return
 	}
-	if st.With != nil {
-		for _, c := range st.With.CTEs {
-			in.query(outer, c.Query)
-		}
-	}
+	in.with(outer, st.With) // cte_writes.go
 	if st.SetOp != nil {
 		in.query(outer, st.SetOp.Left)
 		in.query(outer, st.SetOp.Right)
