@@ -19,12 +19,18 @@ import (
 // main statement) reads the snapshot the statement began with: no part
 // sees another's changes to the tables. This executor runs the parts one
 // after the other in one transaction, and the engine cannot read a table
-// as it was before an earlier part of the same statement changed it. So a
-// statement is run only when no part reads, or changes, a table that an
-// earlier part changed (directly, through a foreign key's action, or
-// possibly through a trigger): then every part sees what it would have
-// seen at the start, and the result is PostgreSQL's. The others are 0A000,
-// found from the statement's table references before anything runs.
+// as it was before an earlier part of the same statement changed it. So
+// the parts are checked, from their table references, before anything
+// runs (checkWriteParts): a table a part reads as a FROM item after an
+// earlier part changed it (directly, or through a foreign key's action)
+// is read from an image of its rows taken when the statement begins
+// (withImages), which is what PostgreSQL's snapshot shows. What an image
+// cannot stand in for is 0A000: a read of such a table through a view, a
+// schema-qualified name or a locking clause; two parts changing one table
+// (PostgreSQL leaves the outcome unpredictable), save plain INSERTs whose
+// order does not matter; and a data-modifying WITH query on a table with
+// triggers, which may read or change anything, in a statement that reads
+// or changes any other table.
 //
 // The whole statement is one engine statement (Tx.Statement): a failure
 // anywhere leaves nothing of it, and foreign keys' NO ACTION checks wait
@@ -64,22 +70,64 @@ func (s *Session) withWrites(tx *engine.Tx, with *ir.With, main ir.Statement, ev
 		}
 		return run(ev.withCTEs(env))
 	}
-	if err := s.checkWriteParts(tx, with, main); err != nil {
+	images, err := s.checkWriteParts(tx, with, main)
+	if err != nil {
 		return Result{}, err
 	}
 	var res Result
-	err := tx.Statement(func() error {
-		env, err := s.withEnv(tx, with, ev)
+	err = tx.Statement(func() error {
+		iev, err := s.withImages(tx, images, ev)
 		if err != nil {
 			return err
 		}
-		res, err = run(ev.withCTEs(env))
+		env, err := s.withEnv(tx, with, iev)
+		if err != nil {
+			return err
+		}
+		res, err = run(iev.withCTEs(env))
 		return err
 	})
 	if err != nil {
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// withImages returns ev with the rows of the tables named in images, as
+// they are before the statement changes anything, in scope under their
+// names (below the statement's own WITH queries, which may hide them):
+// a FROM item naming one reads its image (imageSource).
+func (s *Session) withImages(tx *engine.Tx, images map[string]bool, ev *evaluator) (*evaluator, error) {
+	if len(images) == 0 {
+		return ev, nil
+	}
+	names := make([]string, 0, len(images))
+	for t := range images {
+		names = append(names, t)
+	}
+	slices.Sort(names)
+	env := ev.q.ctes
+	for _, t := range names {
+		ts, err := s.sharedSchema(tx, t)
+		if err != nil {
+			continue // FROM will say the table does not exist
+		}
+		rows, err := scan(tx, ts, t, nil /* where */, ev)
+		if err != nil {
+			return nil, err
+		}
+		env = &cteEnv{name: t, ts: ts, rows: rows, image: true, parent: env}
+	}
+	return ev.withCTEs(env), nil
+}
+
+// imageSource reads the pre-statement image c of the table ref names.
+func (s *Session) imageSource(tx *engine.Tx, ref *ir.TableRef, c *cteEnv) (*source, error) {
+	ts, alias, err := s.tableRef(tx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return &source{sc: newScope(ts, alias), rows: c.rows}, nil
 }
 
 // writeCTE runs the data-modifying WITH query c with the WITH queries
@@ -188,16 +236,27 @@ func (s *Session) describeWrite(tx *engine.Tx, st ir.Statement, ev *evaluator) (
 // change any).
 type writePart struct {
 	reads, writes map[string]bool
+	// indirect are the tables of reads that are not a FROM item naming
+	// the table unqualified: through a view or a schema-qualified name,
+	// which a pre-statement image cannot stand in for.
+	indirect map[string]bool
+	// locks says the part has a locking clause (FOR UPDATE ...), which
+	// reads the table itself.
+	locks bool
 	// inserted is the table of a plain INSERT (no ON CONFLICT), else "".
 	inserted string
 }
 
-// checkWriteParts is 0A000 when one part of the statement reads or
-// changes a table an earlier part changed: PostgreSQL's parts see none of
-// each other's changes, and this executor's later parts would. A WITH
-// RECURSIVE data-modifying query that reads itself is 42P19, as in
-// PostgreSQL.
-func (s *Session) checkWriteParts(tx *engine.Tx, with *ir.With, main ir.Statement) error {
+// checkWriteParts checks the parts of a statement with data-modifying
+// WITH queries, in the order they run, and returns the tables to read
+// from their pre-statement images: those a part reads (as a FROM item
+// naming the table) after an earlier part changed them. It is 0A000 when
+// a part changes a table an earlier part changed (PostgreSQL leaves the
+// outcome unpredictable; plain INSERTs that commute excepted), or reads
+// one otherwise (through a view, a qualified name, a locking clause, or a
+// trigger, which may do anything). A WITH RECURSIVE data-modifying query
+// that reads itself is 42P19, as in PostgreSQL.
+func (s *Session) checkWriteParts(tx *engine.Tx, with *ir.With, main ir.Statement) (map[string]bool, error) {
 	var names []string // the WITH queries in scope of the part
 	if with.Recursive {
 		for _, c := range with.CTEs {
@@ -205,12 +264,13 @@ func (s *Session) checkWriteParts(tx *engine.Tx, with *ir.With, main ir.Statemen
 		}
 	}
 	var parts []writePart
+	images := map[string]bool{}
 	for i, c := range with.CTEs {
 		var node any = c.Query
 		if c.Write != nil {
 			node = c.Write
-			if with.Recursive && slices.Contains(tableRefs(c.Write, nil), c.Name) {
-				return pgerr.New("42P19", "recursive query %q must not contain data-modifying statements", c.Name)
+			if with.Recursive && slices.Contains(tableRefs(c.Write, nil).direct, c.Name) {
+				return nil, pgerr.New("42P19", "recursive query %q must not contain data-modifying statements", c.Name)
 			}
 		}
 		scope := names
@@ -247,18 +307,21 @@ func (s *Session) checkWriteParts(tx *engine.Tx, with *ir.With, main ir.Statemen
 		for _, earlier := range parts[:j] {
 			for t := range earlier.writes {
 				if t == "*" && (len(p.reads) > 0 || len(p.writes) > 0) || p.writes["*"] {
-					return pgerr.Unsupported("a statement with a data-modifying WITH query on a table with triggers that also reads or changes a table elsewhere")
+					return nil, pgerr.Unsupported("a statement with a data-modifying WITH query on a table with triggers that also reads or changes a table elsewhere")
 				}
 				if p.writes[t] && !(t == p.inserted && t == earlier.inserted && s.insertsCommute(tx, t)) {
-					return pgerr.Unsupported("a statement whose data-modifying WITH queries change table \"" + t + "\" twice")
+					return nil, pgerr.Unsupported("a statement whose data-modifying WITH queries change table \"" + t + "\" twice")
 				}
 				if p.reads[t] {
-					return pgerr.Unsupported("a WITH query or statement that reads table \"" + t + "\" changed by a data-modifying WITH query before it")
+					if p.indirect[t] || p.locks {
+						return nil, pgerr.Unsupported("a WITH query or statement that reads table \"" + t + "\" through a view, a schema-qualified name or a locking clause, when a data-modifying WITH query before it changes the table")
+					}
+					images[t] = true
 				}
 			}
 		}
 	}
-	return nil
+	return images, nil
 }
 
 // insertsCommute reports whether plain INSERTs into table give the same
@@ -286,22 +349,30 @@ func cteNames(ctes []ir.CTE) []string {
 // named in ctes; a view stands for the tables it reads) and those write,
 // the part's data-modifying statement if any, changes.
 func (s *Session) writePartOf(tx *engine.Tx, node any, write ir.Statement, ctes []string) writePart {
-	p := writePart{reads: map[string]bool{}, writes: map[string]bool{}}
-	var read func(name string, depth int)
-	read = func(name string, depth int) {
-		if p.reads[name] || depth > 32 {
+	p := writePart{reads: map[string]bool{}, writes: map[string]bool{}, indirect: map[string]bool{}}
+	var read func(name string, indirect bool, depth int)
+	read = func(name string, indirect bool, depth int) {
+		if depth > 32 || p.reads[name] && (!indirect || p.indirect[name]) {
 			return
 		}
 		p.reads[name] = true
+		if indirect {
+			p.indirect[name] = true
+		}
 		if v, _, ok := s.viewNamed(tx, ir.QualName{Name: name}); ok {
 			for _, d := range v.deps {
-				read(d, depth+1)
+				read(d, true, depth+1)
 			}
 		}
 	}
-	for _, name := range tableRefs(node, ctes) {
-		read(name, 0)
+	refs := tableRefs(node, ctes)
+	for _, name := range refs.direct {
+		read(name, false, 0)
 	}
+	for _, name := range refs.qualified {
+		read(name, true, 0)
+	}
+	p.locks = refs.locks
 	var table string
 	var deleting bool
 	switch st := write.(type) {
@@ -377,13 +448,22 @@ var irPath = reflect.TypeOf(ir.Select{}).PkgPath()
 
 var tableRefType = reflect.TypeOf(&ir.TableRef{})
 
+// refs are the table references of a piece of IR (tableRefs).
+type refs struct {
+	direct    []string // unqualified names
+	qualified []string // public.name
+	locks     bool     // a SELECT with a locking clause
+}
+
+var selectType = reflect.TypeOf(&ir.Select{})
+
 // tableRefs returns the names of the tables (and views) node, a piece of
 // IR, reads anywhere within it (FROM items, subqueries, nested WITH
 // queries), leaving out unqualified names in ctes, the WITH queries in
 // scope. A nested WITH query's name is taken for a table: erring towards
-// a table read, which the caller refuses, never away from one.
-func tableRefs(node any, ctes []string) []string {
-	var out []string
+// a table read, which the caller guards, never away from one.
+func tableRefs(node any, ctes []string) refs {
+	var out refs
 	seen := map[uintptr]bool{}
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
@@ -394,15 +474,18 @@ func tableRefs(node any, ctes []string) []string {
 			}
 			seen[v.Pointer()] = true
 			if v.Type() == tableRefType && v.CanInterface() {
-				ref := v.Interface().(*ir.TableRef)
-				q := ref.Table
-				if q.Schema == "" && slices.Contains(ctes, q.Name) {
-					return
-				}
-				if q.Schema == "" || q.Schema == "public" {
-					out = append(out, q.Name)
+				q := v.Interface().(*ir.TableRef).Table
+				switch {
+				case q.Schema == "" && slices.Contains(ctes, q.Name):
+				case q.Schema == "":
+					out.direct = append(out.direct, q.Name)
+				case q.Schema == "public":
+					out.qualified = append(out.qualified, q.Name)
 				}
 				return
+			}
+			if v.Type() == selectType && v.CanInterface() && len(v.Interface().(*ir.Select).Locking) > 0 {
+				out.locks = true
 			}
 			walk(v.Elem())
 		case reflect.Interface:

@@ -269,6 +269,9 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator, pushed 
 			if c.noReturning {
 				return nil, noReturningError(c.name) // cte_writes.go
 			}
+			if c.image {
+				return s.imageSource(tx, it, c)
+			}
 			alias := c.name
 			if it.Alias != nil {
 				alias = it.Alias.Name

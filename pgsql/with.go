@@ -19,9 +19,10 @@ type cteEnv struct {
 	ts   *tableSchema
 	rows [][]any
 	// noReturning marks a data-modifying WITH query without RETURNING,
-	// which cannot be read (cte_writes.go).
-	noReturning bool
-	parent      *cteEnv
+	// which cannot be read; image marks a table's rows as they were
+	// before the statement changed it, read in its place (cte_writes.go).
+	noReturning, image bool
+	parent             *cteEnv
 }
 
 // cte returns the WITH query a FROM item names, if any.
