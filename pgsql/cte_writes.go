@@ -230,6 +230,45 @@ func (s *Session) describeWrite(tx *engine.Tx, st ir.Statement, ev *evaluator) (
 	return columnsOf(targets), nil
 }
 
+// describeWith returns the columns of an INSERT, UPDATE or DELETE with a
+// WITH clause, for Prepare: its RETURNING list typed with the WITH
+// queries in scope (a data-modifying one typed from its own RETURNING
+// list, a query run over empty tables), without writing. ok is false for
+// a statement without WITH, which describeColumns types itself.
+func (s *Session) describeWith(tx *engine.Tx, st ir.Statement, ev *evaluator) (cols []Column, ok bool, err error) {
+	var with *ir.With
+	var body ir.Statement
+	switch st := st.(type) {
+	case *ir.Insert:
+		b := *st
+		with, b.With, body = st.With, nil, &b
+	case *ir.Update:
+		b := *st
+		with, b.With, body = st.With, nil, &b
+	case *ir.Delete:
+		b := *st
+		with, b.With, body = st.With, nil, &b
+	}
+	if with == nil {
+		return nil, false, nil
+	}
+	if s.tx != nil {
+		// As describeColumns does for a query: whatever the description
+		// did in the session's transaction is undone.
+		sp, err := tx.Savepoint()
+		if err != nil {
+			return nil, true, toError(err)
+		}
+		defer func() { _ = tx.RollbackTo(sp) }()
+	}
+	env, err := s.withEnv(tx, with, ev)
+	if err != nil {
+		return nil, true, toError(err)
+	}
+	cols, err = s.describeWrite(tx, body, ev.withCTEs(env))
+	return cols, true, toErrorOrNil(err)
+}
+
 // writePart is one part of a statement with data-modifying WITH queries,
 // in the order they run: the tables it reads and those it changes. The
 // name "*" stands for every table (a write through a trigger, which may

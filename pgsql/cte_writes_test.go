@@ -237,3 +237,23 @@ func TestSession_Prepare_WithWrites(t *testing.T) {
 		}
 	}
 }
+
+// Ensure Prepare types a write's RETURNING list over its WITH queries:
+// a column of a data-modifying WITH query has that query's type.
+func TestSession_Prepare_WriteWithWrites(t *testing.T) {
+	ctx := context.Background()
+	s := newSession(t)
+	p, err := s.Prepare(ctx, "WITH i AS (INSERT INTO authors VALUES ($1, 'Banks') RETURNING id, name) UPDATE books b SET price = 1 FROM i WHERE b.id = 20 RETURNING b.id, i.name", nil)
+	require.NoError(t, err)
+	var cols []string
+	for _, c := range p.Columns() {
+		cols = append(cols, c.Name+":"+c.TypeName())
+	}
+	assert.Equal(t, []string{"id:int4", "name:varchar"}, cols)
+	assert.Equal(t, []uint32{23}, p.ParamOIDs(), "$1 takes the type of the column it is inserted into")
+	assert.Equal(t, [][]string{{"2"}}, texts(t, s, "SELECT count(*) FROM authors"), "describing inserted nothing")
+	res, err := s.ExecPrepared(ctx, p, []any{int64(3)})
+	require.NoError(t, err)
+	assert.Equal(t, "UPDATE 1", res.Tag)
+	assert.Equal(t, [][]string{{"20", "Banks"}}, resultTexts(res))
+}

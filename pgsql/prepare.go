@@ -238,6 +238,9 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, args []any) (Re
 func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Statement, types []sqlType) ([]Column, error) {
 	args := typedArgs(types, make([]any, len(types)))
 	ev := &evaluator{params: args, q: &queryEnv{s: s, tx: tx, describe: true}}
+	if cols, ok, err := s.describeWith(tx, st, ev); ok { // cte_writes.go
+		return cols, err
+	}
 	var table ir.QualName
 	var alias string
 	var list []ir.Target
