@@ -8,10 +8,11 @@ import (
 )
 
 // writeCTE translates a data-modifying statement in a WITH clause, w.
-// As in PostgreSQL, only the WITH of a top-level SELECT, INSERT, UPDATE
-// or DELETE may hold one (0A000 elsewhere: in a subquery, in another
-// WITH query, in a set operation's arm); CREATE VIEW, CREATE TABLE AS
-// and the other statements that take a query do not support one.
+// As in PostgreSQL, only the WITH of a top-level SELECT (also SELECT
+// INTO and CREATE TABLE AS), INSERT, UPDATE or DELETE may hold one (0A000
+// elsewhere: in a subquery, in another WITH query, in a set operation's
+// arm); CREATE VIEW and the other statements that take a query do not
+// support one.
 func (t *translator) writeCTE(w *nodes.WithClause, n nodes.Node) (ir.Statement, error) {
 	switch n.(type) {
 	case *nodes.InsertStmt, *nodes.UpdateStmt, *nodes.DeleteStmt:

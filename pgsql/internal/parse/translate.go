@@ -103,9 +103,7 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 	t.topWith, t.topLevel = nil, false
 	switch n := n.(type) {
 	case *nodes.SelectStmt:
-		if n.IntoClause == nil {
-			t.topWith, t.topLevel = n.WithClause, true // cte_writes.go
-		}
+		t.topWith, t.topLevel = n.WithClause, true // cte_writes.go
 		return t.selectStmt(n)
 	case *nodes.InsertStmt:
 		t.topWith, t.topLevel = n.WithClause, true
@@ -119,6 +117,9 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 	case *nodes.CreateStmt:
 		return t.createTable(n)
 	case *nodes.CreateTableAsStmt:
+		if q, ok := n.Query.(*nodes.SelectStmt); ok {
+			t.topWith, t.topLevel = q.WithClause, true
+		}
 		return t.createTableAs(n) // createas.go
 	case *nodes.IndexStmt:
 		return t.createIndex(n)
