@@ -25,8 +25,8 @@ import (
 // earlier part changed it (directly, or through a foreign key's action)
 // is read from an image of its rows taken when the statement begins
 // (withImages), which is what PostgreSQL's snapshot shows. What an image
-// cannot stand in for is 0A000: a read of such a table through a view, a
-// schema-qualified name or a locking clause; two parts changing one table
+// cannot stand in for is 0A000: a read of such a table through a view or
+// a locking clause; two parts changing one table
 // (PostgreSQL leaves the outcome unpredictable), save plain INSERTs whose
 // order does not matter; and a data-modifying WITH query on a table with
 // triggers, which may read or change anything, in a statement that reads
@@ -276,8 +276,8 @@ func (s *Session) describeWith(tx *engine.Tx, st ir.Statement, ev *evaluator) (c
 type writePart struct {
 	reads, writes map[string]bool
 	// indirect are the tables of reads that are not a FROM item naming
-	// the table unqualified: through a view or a schema-qualified name,
-	// which a pre-statement image cannot stand in for.
+	// the table: through a view, which a pre-statement image cannot
+	// stand in for.
 	indirect map[string]bool
 	// locks says the part has a locking clause (FOR UPDATE ...), which
 	// reads the table itself.
@@ -292,8 +292,8 @@ type writePart struct {
 // naming the table) after an earlier part changed them. It is 0A000 when
 // a part changes a table an earlier part changed (PostgreSQL leaves the
 // outcome unpredictable; plain INSERTs that commute excepted), or reads
-// one otherwise (through a view, a qualified name, a locking clause, or a
-// trigger, which may do anything). A WITH RECURSIVE data-modifying query
+// one otherwise (through a view, a locking clause, or a trigger, which
+// may do anything). A WITH RECURSIVE data-modifying query
 // that reads itself is 42P19, as in PostgreSQL.
 func (s *Session) checkWriteParts(tx *engine.Tx, with *ir.With, main ir.Statement) (map[string]bool, error) {
 	var names []string // the WITH queries in scope of the part
@@ -353,7 +353,7 @@ func (s *Session) checkWriteParts(tx *engine.Tx, with *ir.With, main ir.Statemen
 				}
 				if p.reads[t] {
 					if p.indirect[t] || p.locks {
-						return nil, pgerr.Unsupported("a WITH query or statement that reads table \"" + t + "\" through a view, a schema-qualified name or a locking clause, when a data-modifying WITH query before it changes the table")
+						return nil, pgerr.Unsupported("a WITH query or statement that reads table \"" + t + "\" through a view or a locking clause, when a data-modifying WITH query before it changes the table")
 					}
 					images[t] = true
 				}
@@ -409,7 +409,7 @@ func (s *Session) writePartOf(tx *engine.Tx, node any, write ir.Statement, ctes 
 		read(name, false, 0)
 	}
 	for _, name := range refs.qualified {
-		read(name, true, 0)
+		read(name, false, 0) // an image answers to public.name too
 	}
 	p.locks = refs.locks
 	var table string

@@ -26,12 +26,14 @@ type cteEnv struct {
 }
 
 // cte returns the WITH query a FROM item names, if any.
+// A table's pre-statement image (cte_writes.go) is found by its
+// qualified name too.
 func (ev *evaluator) cte(ref *ir.TableRef) (*cteEnv, bool) {
-	if ev.q == nil || ref.Table.Schema != "" {
+	if ev.q == nil || ref.Table.Schema != "" && ref.Table.Schema != "public" {
 		return nil, false
 	}
 	for c := ev.q.ctes; c != nil; c = c.parent {
-		if c.name == ref.Table.Name {
+		if c.name == ref.Table.Name && (ref.Table.Schema == "" || c.image) {
 			return c, true
 		}
 	}
