@@ -24,9 +24,10 @@ import (
 // runs (checkWriteParts): a table a part reads as a FROM item after an
 // earlier part changed it (directly, or through a foreign key's action)
 // is read from an image of its rows taken when the statement begins
-// (withImages), which is what PostgreSQL's snapshot shows. What an image
-// cannot stand in for is 0A000: a read of such a table through a view or
-// a locking clause; two parts changing one table
+// (withImages), also inside a view, which is what PostgreSQL's snapshot
+// shows. What an image
+// cannot stand in for is 0A000: a read of such a table with a locking
+// clause; two parts changing one table
 // (PostgreSQL leaves the outcome unpredictable), save plain INSERTs whose
 // order does not matter; and a data-modifying WITH query on a table with
 // triggers, which may read or change anything, in a statement that reads
@@ -119,6 +120,19 @@ func (s *Session) withImages(tx *engine.Tx, images map[string]bool, ev *evaluato
 		env = &cteEnv{name: t, ts: ts, rows: rows, image: true, parent: env}
 	}
 	return ev.withCTEs(env), nil
+}
+
+// imagesOf returns the pre-statement images in ev's scope (below the
+// statement's WITH queries, which a view does not see), nil for none.
+func imagesOf(ev *evaluator) *cteEnv {
+	if ev == nil || ev.q == nil {
+		return nil
+	}
+	c := ev.q.ctes
+	for c != nil && !c.image {
+		c = c.parent
+	}
+	return c
 }
 
 // imageSource reads the pre-statement image c of the table ref names.
@@ -275,10 +289,6 @@ func (s *Session) describeWith(tx *engine.Tx, st ir.Statement, ev *evaluator) (c
 // change any).
 type writePart struct {
 	reads, writes map[string]bool
-	// indirect are the tables of reads that are not a FROM item naming
-	// the table: through a view, which a pre-statement image cannot
-	// stand in for.
-	indirect map[string]bool
 	// locks says the part has a locking clause (FOR UPDATE ...), which
 	// reads the table itself.
 	locks bool
@@ -292,8 +302,8 @@ type writePart struct {
 // naming the table) after an earlier part changed them. It is 0A000 when
 // a part changes a table an earlier part changed (PostgreSQL leaves the
 // outcome unpredictable; plain INSERTs that commute excepted), or reads
-// one otherwise (through a view, a locking clause, or a trigger, which
-// may do anything). A WITH RECURSIVE data-modifying query
+// one otherwise (with a locking clause, or through a trigger, which may
+// do anything). A WITH RECURSIVE data-modifying query
 // that reads itself is 42P19, as in PostgreSQL.
 func (s *Session) checkWriteParts(tx *engine.Tx, with *ir.With, main ir.Statement) (map[string]bool, error) {
 	var names []string // the WITH queries in scope of the part
@@ -352,8 +362,8 @@ func (s *Session) checkWriteParts(tx *engine.Tx, with *ir.With, main ir.Statemen
 					return nil, pgerr.Unsupported("a statement whose data-modifying WITH queries change table \"" + t + "\" twice")
 				}
 				if p.reads[t] {
-					if p.indirect[t] || p.locks {
-						return nil, pgerr.Unsupported("a WITH query or statement that reads table \"" + t + "\" through a view or a locking clause, when a data-modifying WITH query before it changes the table")
+					if p.locks {
+						return nil, pgerr.Unsupported("a locking clause in a WITH query or statement that reads table \"" + t + "\", which a data-modifying WITH query before it changes")
 					}
 					images[t] = true
 				}
@@ -388,28 +398,26 @@ func cteNames(ctes []ir.CTE) []string {
 // named in ctes; a view stands for the tables it reads) and those write,
 // the part's data-modifying statement if any, changes.
 func (s *Session) writePartOf(tx *engine.Tx, node any, write ir.Statement, ctes []string) writePart {
-	p := writePart{reads: map[string]bool{}, writes: map[string]bool{}, indirect: map[string]bool{}}
-	var read func(name string, indirect bool, depth int)
-	read = func(name string, indirect bool, depth int) {
-		if depth > 32 || p.reads[name] && (!indirect || p.indirect[name]) {
+	p := writePart{reads: map[string]bool{}, writes: map[string]bool{}}
+	// A view reads its tables' images too (runView), at any depth.
+	var read func(name string, depth int)
+	read = func(name string, depth int) {
+		if depth > maxViewDepth || p.reads[name] {
 			return
 		}
 		p.reads[name] = true
-		if indirect {
-			p.indirect[name] = true
-		}
 		if v, _, ok := s.viewNamed(tx, ir.QualName{Name: name}); ok {
 			for _, d := range v.deps {
-				read(d, true, depth+1)
+				read(d, depth+1)
 			}
 		}
 	}
 	refs := tableRefs(node, ctes)
 	for _, name := range refs.direct {
-		read(name, false, 0)
+		read(name, 0)
 	}
 	for _, name := range refs.qualified {
-		read(name, false, 0) // an image answers to public.name too
+		read(name, 0) // an image answers to public.name too
 	}
 	p.locks = refs.locks
 	var table string
