@@ -21,17 +21,16 @@ import (
 // after the other in one transaction, and the engine cannot read a table
 // as it was before an earlier part of the same statement changed it. So
 // the parts are checked, from their table references, before anything
-// runs (checkWriteParts): a table a part reads as a FROM item after an
-// earlier part changed it (directly, or through a foreign key's action)
-// is read from an image of its rows taken when the statement begins
-// (withImages), also inside a view, which is what PostgreSQL's snapshot
-// shows. What an image
-// cannot stand in for is 0A000: a read of such a table with a locking
-// clause; two parts changing one table
-// (PostgreSQL leaves the outcome unpredictable), save plain INSERTs whose
-// order does not matter; and a data-modifying WITH query on a table with
-// triggers, which may read or change anything, in a statement that reads
-// or changes any other table.
+// runs (checkWriteParts): a table a part reads after an earlier part
+// changed it (directly, or through a foreign key's action) is read, by
+// FROM and inside views, from an image of its rows taken when the
+// statement begins (withImages), which is what PostgreSQL's snapshot
+// shows. What an image cannot stand in for is 0A000: a locking clause
+// over such a table; two parts changing one table (PostgreSQL leaves the
+// outcome unpredictable), save plain INSERTs whose order does not matter;
+// and a data-modifying WITH query on a table with triggers, which may
+// read or change anything, in a statement that reads or changes any other
+// table.
 //
 // The whole statement is one engine statement (Tx.Statement): a failure
 // anywhere leaves nothing of it, and foreign keys' NO ACTION checks wait
@@ -298,13 +297,13 @@ type writePart struct {
 
 // checkWriteParts checks the parts of a statement with data-modifying
 // WITH queries, in the order they run, and returns the tables to read
-// from their pre-statement images: those a part reads (as a FROM item
-// naming the table) after an earlier part changed them. It is 0A000 when
+// from their pre-statement images: those a part reads (in FROM, directly
+// or through a view) after an earlier part changed them. It is 0A000 when
 // a part changes a table an earlier part changed (PostgreSQL leaves the
 // outcome unpredictable; plain INSERTs that commute excepted), or reads
 // one otherwise (with a locking clause, or through a trigger, which may
-// do anything). A WITH RECURSIVE data-modifying query
-// that reads itself is 42P19, as in PostgreSQL.
+// do anything). A WITH RECURSIVE data-modifying query that reads itself
+// is 42P19, as in PostgreSQL.
 func (s *Session) checkWriteParts(tx *engine.Tx, with *ir.With, main ir.Statement) (map[string]bool, error) {
 	var names []string // the WITH queries in scope of the part
 	if with.Recursive {
