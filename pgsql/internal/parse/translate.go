@@ -19,10 +19,11 @@ type translator struct {
 	// typeCmds counts its ALTER COLUMN ... TYPE commands so far (see
 	// usingExpr).
 	stmt, stmts, typeCmds int
-	// topWith is the WITH clause of the top-level SELECT, INSERT, UPDATE
-	// or DELETE being translated, the one WITH clause that may hold
-	// data-modifying statements; topLevel says the statement is one of
-	// those (see with).
+	// topWith is the WITH clause of the top-level SELECT (also of SELECT
+	// INTO and CREATE TABLE AS), INSERT, UPDATE or DELETE being
+	// translated, the one WITH clause that may hold data-modifying
+	// statements; topLevel says the statement is one of those (see
+	// writeCTE).
 	topWith  *nodes.WithClause
 	topLevel bool
 }
