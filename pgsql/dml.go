@@ -93,13 +93,11 @@ func (ts *tableSchema) setRow(ev *evaluator, set []ir.SetClause, cols []int) (en
 
 func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, error) {
 	if st.With != nil {
-		wev, err := s.withWrite(tx, st.With, ev) // with.go
-		if err != nil {
-			return Result{}, err
-		}
-		body := *st
-		body.With = nil
-		return s.insert(tx, &body, wev)
+		return s.withWrite(tx, st.With, st, ev, func(wev *evaluator) (Result, error) { // cte_writes.go
+			body := *st
+			body.With = nil
+			return s.insert(tx, &body, wev)
+		})
 	}
 	table, ts, alias, err := s.writeTarget(tx, "INSERT", st.Table, st.Alias)
 	if err != nil {
@@ -490,13 +488,11 @@ func (s *Session) recheck(tx *engine.Tx, table string, ts *tableSchema, sc *scop
 
 func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, error) {
 	if st.With != nil {
-		wev, err := s.withWrite(tx, st.With, ev) // with.go
-		if err != nil {
-			return Result{}, err
-		}
-		body := *st
-		body.With = nil
-		return s.update(tx, &body, wev)
+		return s.withWrite(tx, st.With, st, ev, func(wev *evaluator) (Result, error) { // cte_writes.go
+			body := *st
+			body.With = nil
+			return s.update(tx, &body, wev)
+		})
 	}
 	table, ts, alias, err := s.writeTarget(tx, "UPDATE", st.Table, st.Alias)
 	if err != nil {
@@ -594,13 +590,11 @@ func (s *Session) update(tx *engine.Tx, st *ir.Update, ev *evaluator) (Result, e
 
 func (s *Session) delete(tx *engine.Tx, st *ir.Delete, ev *evaluator) (Result, error) {
 	if st.With != nil {
-		wev, err := s.withWrite(tx, st.With, ev) // with.go
-		if err != nil {
-			return Result{}, err
-		}
-		body := *st
-		body.With = nil
-		return s.delete(tx, &body, wev)
+		return s.withWrite(tx, st.With, st, ev, func(wev *evaluator) (Result, error) { // cte_writes.go
+			body := *st
+			body.With = nil
+			return s.delete(tx, &body, wev)
+		})
 	}
 	table, ts, alias, err := s.writeTarget(tx, "DELETE", st.Table, st.Alias)
 	if err != nil {

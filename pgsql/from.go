@@ -266,6 +266,12 @@ func (s *Session) fromItem(tx *engine.Tx, it ir.FromItem, ev *evaluator, pushed 
 	switch it := it.(type) {
 	case *ir.TableRef:
 		if c, ok := ev.cte(it); ok {
+			if c.noReturning {
+				return nil, noReturningError(c.name) // cte_writes.go
+			}
+			if c.image {
+				return s.imageSource(tx, it, c)
+			}
 			alias := c.name
 			if it.Alias != nil {
 				alias = it.Alias.Name

@@ -238,6 +238,9 @@ func (s *Session) ExecPrepared(ctx context.Context, p *Prepared, args []any) (Re
 func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Statement, types []sqlType) ([]Column, error) {
 	args := typedArgs(types, make([]any, len(types)))
 	ev := &evaluator{params: args, q: &queryEnv{s: s, tx: tx, describe: true}}
+	if cols, ok, err := s.describeWith(tx, st, ev); ok { // cte_writes.go
+		return cols, err
+	}
 	var table ir.QualName
 	var alias string
 	var list []ir.Target
@@ -384,6 +387,7 @@ func (in *inferrer) typeOf(sc *inferScope, e ir.Expr) sqlType {
 }
 
 func (in *inferrer) statement(st ir.Statement) {
+	in.writeWith(st) // cte_writes.go
 	switch st := st.(type) {
 	case *ir.Select:
 		in.query(nil, st)
@@ -484,11 +488,7 @@ func (in *inferrer) query(outer *inferScope, st *ir.Select) {
 	if st == nil {
 		return
 	}
-	if st.With != nil {
-		for _, c := range st.With.CTEs {
-			in.query(outer, c.Query)
-		}
-	}
+	in.with(outer, st.With) // cte_writes.go
 	if st.SetOp != nil {
 		in.query(outer, st.SetOp.Left)
 		in.query(outer, st.SetOp.Right)

@@ -316,7 +316,7 @@ func (s *Session) runIn(ctx context.Context, st ir.Statement, sql string, args [
 		return res, nil
 	}
 	sel, query := st.(*ir.Select)
-	query = query && len(sel.Locking) == 0 // FOR UPDATE takes locks: a writer
+	query = query && len(sel.Locking) == 0 && !hasWrites(sel.With) // FOR UPDATE takes locks, WITH may write: a writer
 	opts := s.defaultOpts()
 	opts.ReadOnly = query
 	tx, err := s.db.Begin(ctx, opts)

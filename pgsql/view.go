@@ -161,12 +161,15 @@ func viewWriteError(verb, name string) *Error {
 // runView runs a view's query in tx: probe reads no rows. depth is the
 // depth of the run reading it, -1 at the top. The result's columns are
 // the query's; the view's own are v.columns.
-func (s *Session) runView(tx *engine.Tx, name string, v *viewDef, probe bool, depth int) (Result, error) {
+//
+// images are the pre-statement images of tables the view reads in their
+// place (cte_writes.go), nil for none.
+func (s *Session) runView(tx *engine.Tx, name string, v *viewDef, probe bool, depth int, images *cteEnv) (Result, error) {
 	if depth+1 >= maxViewDepth {
 		return Result{}, pgerr.New("42P17", "infinite recursion detected in rules for relation %q", name)
 	}
 	run := &viewRun{stars: v.stars, probe: probe, depth: depth + 1}
-	ev := &evaluator{q: &queryEnv{s: s, tx: tx, view: run}}
+	ev := &evaluator{q: &queryEnv{s: s, tx: tx, view: run, ctes: images}}
 	res, err := s.query(tx, v.query, ev)
 	if err != nil {
 		return Result{}, err
@@ -184,7 +187,7 @@ func (s *Session) viewSource(tx *engine.Tx, name string, v *viewDef, ref *ir.Tab
 	if ev.q != nil && ev.q.view != nil {
 		depth = ev.q.view.depth
 	}
-	res, err := s.runView(tx, name, v, ev.probing(), depth)
+	res, err := s.runView(tx, name, v, ev.probing(), depth, imagesOf(ev)) // cte_writes.go
 	if err != nil {
 		return nil, err
 	}
@@ -403,7 +406,7 @@ func (s *Session) brokenViews(tx *engine.Tx, table string) []string {
 	slices.Reverse(deps) // the views that read the table itself first
 	for _, n := range deps {
 		v, _, _ := s.viewNamed(tx, ir.QualName{Name: n})
-		res, err := s.runView(tx, n, v, true /* probe */, -1)
+		res, err := s.runView(tx, n, v, true /* probe */, -1, nil /* images */)
 		if err == nil {
 			for i, c := range v.columns {
 				t := res.Columns[i].typ

@@ -15,19 +15,25 @@ import (
 
 // cteEnv is one WITH query in scope, and the ones around it.
 type cteEnv struct {
-	name   string
-	ts     *tableSchema
-	rows   [][]any
-	parent *cteEnv
+	name string
+	ts   *tableSchema
+	rows [][]any
+	// noReturning marks a data-modifying WITH query without RETURNING,
+	// which cannot be read; image marks a table's rows as they were
+	// before the statement changed it, read in its place (cte_writes.go).
+	noReturning, image bool
+	parent             *cteEnv
 }
 
 // cte returns the WITH query a FROM item names, if any.
+// A table's pre-statement image (cte_writes.go) is found by its
+// qualified name too.
 func (ev *evaluator) cte(ref *ir.TableRef) (*cteEnv, bool) {
-	if ev.q == nil || ref.Table.Schema != "" {
+	if ev.q == nil || ref.Table.Schema != "" && ref.Table.Schema != "public" {
 		return nil, false
 	}
 	for c := ev.q.ctes; c != nil; c = c.parent {
-		if c.name == ref.Table.Name {
+		if c.name == ref.Table.Name && (ref.Table.Schema == "" || c.image) {
 			return c, true
 		}
 	}
@@ -47,6 +53,13 @@ func (ev *evaluator) withCTEs(ctes *cteEnv) *evaluator {
 
 // with runs a query's WITH queries, then the query with them in scope.
 func (s *Session) with(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, error) {
+	if hasWrites(st.With) {
+		return s.withWrites(tx, st.With, st, ev, func(ev *evaluator) (Result, error) { // cte_writes.go
+			body := *st
+			body.With = nil
+			return s.query(tx, &body, ev)
+		})
+	}
 	env, err := s.withEnv(tx, st.With, ev)
 	if err != nil {
 		return Result{}, err
@@ -54,16 +67,6 @@ func (s *Session) with(tx *engine.Tx, st *ir.Select, ev *evaluator) (Result, err
 	body := *st
 	body.With = nil
 	return s.query(tx, &body, ev.withCTEs(env))
-}
-
-// withWrite runs a write's WITH queries and returns ev with them in scope,
-// for the write, which sees them by name.
-func (s *Session) withWrite(tx *engine.Tx, with *ir.With, ev *evaluator) (*evaluator, error) {
-	env, err := s.withEnv(tx, with, ev)
-	if err != nil {
-		return nil, err
-	}
-	return ev.withCTEs(env), nil
 }
 
 // withEnv runs the WITH queries of a statement (a query, or an INSERT,
@@ -74,13 +77,20 @@ func (s *Session) withEnv(tx *engine.Tx, with *ir.With, ev *evaluator) (*cteEnv,
 	}
 	env := ev.q.ctes
 	for _, c := range with.CTEs {
-		if c.Query == nil {
-			return nil, pgerr.Unsupported("WITH query other than SELECT")
-		}
 		for e := env; e != ev.q.ctes; e = e.parent {
 			if e.name == c.Name {
 				return nil, pgerr.New("42712", "WITH query name %q specified more than once", c.Name)
 			}
+		}
+		if c.Write != nil {
+			var err error
+			if env, err = s.writeCTE(tx, c, ev.withCTEs(env), env); err != nil { // cte_writes.go
+				return nil, err
+			}
+			continue
+		}
+		if c.Query == nil {
+			return nil, pgerr.Unsupported("WITH query other than SELECT")
 		}
 		var res Result
 		var err error

@@ -111,17 +111,23 @@ func (w *With) String() string {
 		if c.Materialize != MaterializeDefault {
 			b.WriteString(c.Materialize.String() + " ")
 		}
+		if c.Write != nil {
+			b.WriteString("(" + c.Write.String() + ")")
+			continue
+		}
 		b.WriteString("(" + c.Query.String() + ")")
 	}
 	return b.String()
 }
 
-// CTE is one common table expression. Only SELECT queries are supported
-// as CTE bodies.
+// CTE is one common table expression: a query, or (Write set, Query nil)
+// a data-modifying statement, an *Insert, *Update or *Delete, allowed
+// only in the WITH of a top-level statement.
 type CTE struct {
 	Name        string
 	Columns     []string // optional column aliases
 	Query       *Select
+	Write       Statement
 	Materialize Materialize
 }
 

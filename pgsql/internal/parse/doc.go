@@ -46,7 +46,8 @@
 // ROWS FROM, TABLESAMPLE,
 // WITH TIES, subscripts and field selection, ARRAY(subquery),
 // VARIADIC arguments and named ones (but make_interval's, put in their
-// positions with zeros between), data-modifying WITH, ON CONFLICT on
+// positions with zeros between), data-modifying WITH other than in the
+// WITH of a top-level SELECT, INSERT, UPDATE or DELETE, ON CONFLICT on
 // expressions or with a predicate, UPDATE SET (...) = (SELECT ...), WHERE
 // CURRENT OF, AND CHAIN and two-phase commit. The tests in
 // errors_test.go list each message.

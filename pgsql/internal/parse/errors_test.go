@@ -77,7 +77,7 @@ func TestParse_Unsupported(t *testing.T) {
 		{"SELECT f(x => 1)", "named function argument is not supported"},
 		{"SELECT f(VARIADIC ARRAY[1])", "VARIADIC is not supported"},
 		{"SELECT otherdb.s.t.c FROM t", "cross-database reference is not supported"},
-		{"WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "data-modifying statement in WITH is not supported"},
+		{"CREATE VIEW v AS WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "data-modifying statement in WITH is not supported"},
 		{"UPDATE t SET (a, b) = (SELECT 1, 2)", "multiple-column UPDATE from a subquery is not supported"},
 		{"UPDATE t SET a[1] = 2", "assignment to an array element or field is not supported"},
 		{"DELETE FROM t WHERE CURRENT OF c", "WHERE CURRENT OF is not supported"},

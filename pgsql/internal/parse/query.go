@@ -323,19 +323,18 @@ func (t *translator) with(w *nodes.WithClause) (*ir.With, error) {
 		if c.SearchClause != nil || c.CycleClause != nil {
 			return nil, unsupported("SEARCH and CYCLE clauses")
 		}
-		sel, ok := c.Ctequery.(*nodes.SelectStmt)
-		if !ok {
-			return nil, unsupported("data-modifying statement in WITH")
-		}
-		q, err := t.query(sel)
-		if err != nil {
-			return nil, err
-		}
 		cols, err := strs(c.Aliascolnames)
 		if err != nil {
 			return nil, err
 		}
-		cte := ir.CTE{Name: c.Ctename, Columns: cols, Query: q}
+		cte := ir.CTE{Name: c.Ctename, Columns: cols}
+		if sel, ok := c.Ctequery.(*nodes.SelectStmt); ok {
+			if cte.Query, err = t.query(sel); err != nil {
+				return nil, err
+			}
+		} else if cte.Write, err = t.writeCTE(w, c.Ctequery); err != nil { // cte_writes.go
+			return nil, err
+		}
 		switch nodes.CTEMaterialize(c.Ctematerialized) {
 		case nodes.CTEMaterializeAlways:
 			cte.Materialize = ir.Materialized

@@ -19,6 +19,13 @@ type translator struct {
 	// typeCmds counts its ALTER COLUMN ... TYPE commands so far (see
 	// usingExpr).
 	stmt, stmts, typeCmds int
+	// topWith is the WITH clause of the top-level SELECT (also of SELECT
+	// INTO and CREATE TABLE AS), INSERT, UPDATE or DELETE being
+	// translated, the one WITH clause that may hold data-modifying
+	// statements; topLevel says the statement is one of those (see
+	// writeCTE).
+	topWith  *nodes.WithClause
+	topLevel bool
 }
 
 func newTranslator(src *source) *translator {
@@ -94,18 +101,26 @@ func rangeVar(rv *nodes.RangeVar) (ir.QualName, error) {
 
 // statement translates one top-level statement.
 func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
+	t.topWith, t.topLevel = nil, false
 	switch n := n.(type) {
 	case *nodes.SelectStmt:
+		t.topWith, t.topLevel = n.WithClause, true // cte_writes.go
 		return t.selectStmt(n)
 	case *nodes.InsertStmt:
+		t.topWith, t.topLevel = n.WithClause, true
 		return t.insert(n)
 	case *nodes.UpdateStmt:
+		t.topWith, t.topLevel = n.WithClause, true
 		return t.update(n)
 	case *nodes.DeleteStmt:
+		t.topWith, t.topLevel = n.WithClause, true
 		return t.delete(n)
 	case *nodes.CreateStmt:
 		return t.createTable(n)
 	case *nodes.CreateTableAsStmt:
+		if q, ok := n.Query.(*nodes.SelectStmt); ok {
+			t.topWith, t.topLevel = q.WithClause, true
+		}
 		return t.createTableAs(n) // createas.go
 	case *nodes.IndexStmt:
 		return t.createIndex(n)
