@@ -127,6 +127,9 @@ func (ev *evaluator) advisoryLock(name string, vals []any, types []sqlType) (any
 		if len(vals) != 0 {
 			return nil, typUnknown, false, nil
 		}
+		if ev.q.describe {
+			return "", typText, true, nil // Prepare's trial run releases nothing
+		}
 		advisoryOf(ev.q.s).release(ev.q.s, false)
 		return "", typText, true, nil
 	}
@@ -151,6 +154,14 @@ func (ev *evaluator) advisoryLock(name string, vals []any, types []sqlType) (any
 		} else {
 			k.b = n
 		}
+	}
+	if ev.q.describe {
+		// Prepare's trial run (prepare.go) only types the query: it
+		// takes and releases no lock.
+		if name == "pg_advisory_lock" || name == "pg_advisory_xact_lock" {
+			return "", typText, true, nil
+		}
+		return nil, typBool, true, nil
 	}
 	s := ev.q.s
 	s.advisory = true

@@ -93,8 +93,8 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		}
 		return nil, typText, true, pgerr.New("42704", "unrecognized configuration parameter %q", vals[0])
 	case name == "set_config" && n == 3 && ev.q != nil:
-		if vals[0] == nil || vals[2] == nil {
-			return nil, typText, true, nil
+		if vals[0] == nil || vals[2] == nil || ev.q.describe {
+			return nil, typText, true, nil // strict; Prepare's trial run sets nothing
 		}
 		value, _ := vals[1].(string)
 		if err := ev.q.s.setSetting(vals[0].(string), value, vals[2] == true, vals[1] == nil); err != nil {
@@ -308,7 +308,7 @@ func (ev *evaluator) sleep(v any, t sqlType) (any, sqlType, bool, error) {
 		return nil, typText, true, err
 	}
 	secs := x.(float64)
-	if !(secs > 0) { // negative, zero or NaN: no wait
+	if !(secs > 0) || ev.q != nil && ev.q.describe { // negative, zero or NaN, or Prepare's trial run: no wait
 		return "", typText, true, nil
 	}
 	ctx := context.Background()

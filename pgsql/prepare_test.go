@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql"
 )
 
@@ -140,4 +141,50 @@ func TestSession_ExecPrepared_TypedParams(t *testing.T) {
 	assert.Equal(t, []uint32{pgsql.OIDInt4, pgsql.OIDTimestamp, pgsql.OIDText}, []uint32{res.Columns[0].OID(), res.Columns[1].OID(), res.Columns[2].OID()})
 	_, err = s.ExecPrepared(ctx, p, []any{"6", nil, nil})
 	require.NoError(t, err, "an argument of another Go type is converted by its context")
+}
+
+// Ensure Prepare types a query without acting on what it calls: a
+// sequence gives no value, no advisory lock is taken and no setting
+// changes until the statement is executed. (Describing a query runs it
+// over no rows; pgx prepares every query it sends.)
+func TestSession_Prepare_NoSideEffects(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	s, other := pgsql.NewSession(db), pgsql.NewSession(db)
+	ctx := context.Background()
+	_, err = s.Exec(ctx, `CREATE SEQUENCE q`)
+	require.NoError(t, err)
+	for _, inTx := range []bool{false, true} {
+		if inTx {
+			_, err := s.Exec(ctx, `BEGIN`)
+			require.NoError(t, err)
+		}
+		for _, tc := range []struct {
+			sql     string
+			columns int
+		}{
+			{`SELECT nextval('q')`, 1},
+			{`SELECT setval('q', 100)`, 1},
+			{`SELECT currval('q'), lastval()`, 2},
+			{`SELECT pg_advisory_lock(7)`, 1},
+			{`SELECT pg_try_advisory_lock(8)`, 1},
+			{`SELECT pg_advisory_xact_lock(9)`, 1},
+			{`SELECT set_config('app.user', 'ann', false)`, 1},
+		} {
+			p, err := s.Prepare(ctx, tc.sql, nil)
+			require.NoError(t, err, tc.sql)
+			assert.Len(t, p.Columns(), tc.columns, tc.sql)
+		}
+		assert.Equal(t, [][]string{{"t", "t", "t"}}, texts(t, other,
+			`SELECT pg_try_advisory_lock(7), pg_try_advisory_lock(8), pg_try_advisory_lock(9)`), "locks after Prepare (in a transaction: %v)", inTx)
+		_, err = other.Exec(ctx, `SELECT pg_advisory_unlock_all()`)
+		require.NoError(t, err)
+		assert.Equal(t, [][]string{{"NULL"}}, texts(t, s, `SELECT current_setting('app.user', true)`))
+		if inTx {
+			_, err := s.Exec(ctx, `COMMIT`)
+			require.NoError(t, err)
+		}
+	}
+	assert.Equal(t, [][]string{{"1"}}, texts(t, s, `SELECT nextval('q')`), "the first value, after the Prepares")
 }

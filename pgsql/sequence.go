@@ -784,6 +784,9 @@ func (ev *evaluator) sequenceFunc(f *ir.Func) (v any, t sqlType, ok bool, err er
 		return nil, typInt8, true, pgerr.Unsupported("function " + f.Name + " in this position")
 	}
 	s := ev.q.s
+	if f.Name == "lastval" && ev.q.describe {
+		return nil, typInt8, true, nil // see below
+	}
 	if f.Name == "lastval" {
 		v, err := s.lastval(ev.q.tx)
 		return v, typInt8, true, err
@@ -806,6 +809,11 @@ func (ev *evaluator) sequenceFunc(f *ir.Func) (v any, t sqlType, ok bool, err er
 	}
 	if (f.Name == "nextval" || f.Name == "setval") && s.tx != nil && s.txOpts.ReadOnly {
 		return nil, typInt8, true, &Error{Code: "25006", Message: "cannot execute " + f.Name + "() in a read-only transaction"}
+	}
+	if ev.q.describe {
+		// Prepare's trial run (prepare.go) only types the query: it takes
+		// no value from the sequence and reads no session state.
+		return nil, typInt8, true, nil
 	}
 	switch f.Name {
 	case "nextval":
