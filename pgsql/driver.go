@@ -184,7 +184,7 @@ func (c *conn) Prepare(query string) (driver.Stmt, error) {
 
 // PrepareContext parses query once; executions reuse the statements.
 func (c *conn) PrepareContext(_ context.Context, query string) (driver.Stmt, error) {
-	stmts, err := c.s.cache.Parse(query)
+	stmts, err := c.s.parse(query)
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func (s *Session) TxStatus() TxStatus {
 // (as a client of PostgreSQL has). A text without statements calls fn
 // never and returns nil. Every error from a statement is an *Error.
 func (s *Session) ExecEach(ctx context.Context, sql string, fn func(Result) error) error {
-	stmts, err := s.cache.Parse(sql)
+	stmts, err := s.parse(sql)
 	if err != nil {
 		return err
 	}

@@ -211,11 +211,22 @@ func (s *Session) endTx() {
 // Arguments may be given only to a text holding one statement (42601), as
 // PostgreSQL's extended protocol requires.
 func (s *Session) Exec(ctx context.Context, sql string, args ...any) (Result, error) {
-	stmts, err := s.cache.Parse(sql)
+	stmts, err := s.parse(sql)
 	if err != nil {
 		return Result{}, err
 	}
 	return s.execParsed(ctx, stmts, sql, args)
+}
+
+// parse parses sql through the session's cache. A text that does not
+// parse is a statement that failed, as in PostgreSQL: inside a
+// transaction block it aborts the block (25P02 until ROLLBACK).
+func (s *Session) parse(sql string) ([]ir.Statement, error) {
+	stmts, err := s.cache.Parse(sql)
+	if err != nil && s.tx != nil && !s.implicit {
+		s.failed = true
+	}
+	return stmts, err
 }
 
 // execParsed is Exec of statements already parsed from sql.

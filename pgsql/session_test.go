@@ -88,6 +88,10 @@ func TestSession_Exec_TransactionRules(t *testing.T) {
 		{"deferred and repaired", []string{"BEGIN", "SET CONSTRAINTS books_author_id_fkey DEFERRED", "INSERT INTO books VALUES (30, 3)", "INSERT INTO authors VALUES (3, 'Banks')", "COMMIT"},
 			[]string{"BEGIN", "SET CONSTRAINTS", "INSERT 0 1", "INSERT 0 1", "COMMIT"}, "4"},
 		{"read only", []string{"BEGIN READ ONLY", "DELETE FROM books", "ROLLBACK"}, []string{"BEGIN", "ERROR 25006", "ROLLBACK"}, "3"},
+		{"a syntax error aborts", []string{"BEGIN", "DELETE FROM books WHERE id = 10", "SELEC 1", "SELECT 1", "COMMIT"},
+			[]string{"BEGIN", "DELETE 1", "ERROR 42601", "ERROR 25P02", "ROLLBACK"}, "3"},
+		{"an unsupported statement aborts", []string{"BEGIN", "DELETE FROM books WHERE id = 10", "CREATE TABLE t (a int) PARTITION BY RANGE (a)", "SELEC 1", "COMMIT"},
+			[]string{"BEGIN", "DELETE 1", "ERROR 0A000", "ERROR 42601", "ROLLBACK"}, "3"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
