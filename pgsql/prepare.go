@@ -244,6 +244,7 @@ func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Stat
 	var table ir.QualName
 	var alias string
 	var list []ir.Target
+	var others []ir.FromItem // UPDATE's FROM, DELETE's USING
 	switch st := st.(type) {
 	case *ir.Select:
 		if err := ctx.Err(); err != nil {
@@ -264,9 +265,9 @@ func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Stat
 	case *ir.Insert:
 		table, alias, list = st.Table, st.Alias, st.Returning
 	case *ir.Update:
-		table, alias, list = st.Table, st.Alias, st.Returning
+		table, alias, list, others = st.Table, st.Alias, st.Returning, st.From
 	case *ir.Delete:
-		table, alias, list = st.Table, st.Alias, st.Returning
+		table, alias, list, others = st.Table, st.Alias, st.Returning, st.Using
 	}
 	if len(list) == 0 {
 		return nil, nil
@@ -276,6 +277,13 @@ func (s *Session) describeColumns(ctx context.Context, tx *engine.Tx, st ir.Stat
 		return nil, toError(err)
 	}
 	sc := newScope(ts, alias)
+	if len(others) > 0 {
+		// RETURNING may name the other tables' columns: the scope is the
+		// join the statement makes, over none of their rows.
+		if sc, _, err = s.targetRows(tx, ts, alias, others, nil, ev); err != nil {
+			return nil, toError(err)
+		}
+	}
 	targets, err := expandTargets(sc, list)
 	if err != nil {
 		return nil, toError(err)

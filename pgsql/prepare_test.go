@@ -41,6 +41,9 @@ func TestSession_Prepare_Describe(t *testing.T) {
 		// A whole-row reference is no missing column.
 		{`SELECT row_to_json(a), (SELECT json_agg(b) FROM books b WHERE b.author_id = a.id) AS books FROM authors a WHERE id = $1`, []uint32{pgsql.OIDInt4}, []string{"row_to_json:114", "books:114"}},
 		{`CREATE TABLE copy AS SELECT id FROM authors WHERE id = $1`, []uint32{pgsql.OIDInt4}, nil},
+		// RETURNING over UPDATE's FROM and DELETE's USING tables.
+		{`UPDATE books b SET price = $1 FROM authors a WHERE a.id = b.author_id RETURNING b.id, a.name, a.id * 2 AS twice`, []uint32{pgsql.OIDNumeric}, []string{"id:23", "name:1043", "twice:23"}},
+		{`DELETE FROM books b USING authors a WHERE a.id = b.author_id AND a.name = $1 RETURNING a.*, b.price`, []uint32{pgsql.OIDText}, []string{"id:23", "name:1043", "price:1700"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
