@@ -307,7 +307,7 @@
 //	THEN CREATE TYPE mood AS ENUM ('sad', 'ok'); END IF; END $$;
 //
 // IF [NOT] EXISTS (subquery) is an ordinary condition. A statement reldb
-// does not run (CREATE ROLE, …) is 0A000 when it runs, so a branch not
+// does not run (CREATE POLICY, …) is 0A000 when it runs, so a branch not
 // taken does not fail the block; transaction control (COMMIT, ROLLBACK,
 // SAVEPOINT), SET, SHOW and VACUUM in a body are refused. DO LANGUAGE sql
 // (or c, internal) is 0A000 and an unknown language 42704, as in

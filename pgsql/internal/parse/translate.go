@@ -112,8 +112,14 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 	case *nodes.DropStmt:
 		return t.drop(n)
 	case *nodes.AlterTableStmt:
+		if st, ok, err := t.alterTableOwner(n); ok { // role.go
+			return st, err
+		}
 		return t.alterTable(n)
 	case *nodes.RenameStmt:
+		if n.RenameType == nodes.OBJECT_ROLE {
+			return &ir.RenameRole{Name: n.Subname, NewName: n.Newname}, nil
+		}
 		return t.rename(n)
 	case *nodes.ViewStmt:
 		return t.createView(n)
@@ -149,6 +155,24 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.createTrigger(n)
 	case *nodes.DoStmt:
 		return t.do(n)
+	case *nodes.CreateRoleStmt:
+		return t.createRole(n) // role.go
+	case *nodes.AlterRoleStmt:
+		return t.alterRole(n)
+	case *nodes.DropRoleStmt:
+		return t.dropRole(n)
+	case *nodes.GrantRoleStmt:
+		return t.grantRole(n)
+	case *nodes.GrantStmt:
+		return t.grant(n)
+	case *nodes.AlterOwnerStmt:
+		return t.alterOwner(n)
+	case *nodes.AlterDefaultPrivilegesStmt:
+		return t.alterDefaultPrivileges(n)
+	case *nodes.ReassignOwnedStmt:
+		return t.reassignOwned(n)
+	case *nodes.DropOwnedStmt:
+		return t.dropOwned(n)
 	case *nodes.RawStmt:
 		return t.statement(n.Stmt)
 	}
@@ -161,38 +185,34 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 // unsupportedStatements names, as users write them, the statements
 // reldb's SQL layer rejects with 0A000.
 var unsupportedStatements = map[string]string{
-	"MergeStmt":                  "MERGE",
-	"CopyStmt":                   "COPY",
-	"CreateSchemaStmt":           "CREATE SCHEMA",
-	"GrantStmt":                  "GRANT and REVOKE",
-	"GrantRoleStmt":              "GRANT and REVOKE",
-	"PrepareStmt":                "PREPARE",
-	"ExecuteStmt":                "EXECUTE",
-	"DeallocateStmt":             "DEALLOCATE",
-	"LockStmt":                   "LOCK",
-	"DiscardStmt":                "DISCARD",
-	"ListenStmt":                 "LISTEN",
-	"UnlistenStmt":               "UNLISTEN",
-	"NotifyStmt":                 "NOTIFY",
-	"DeclareCursorStmt":          "DECLARE CURSOR",
-	"FetchStmt":                  "FETCH and MOVE",
-	"ClosePortalStmt":            "CLOSE",
-	"CompositeTypeStmt":          "CREATE TYPE",
-	"CreateRangeStmt":            "CREATE TYPE",
-	"DefineStmt":                 "CREATE AGGREGATE, OPERATOR and TYPE",
-	"CreateDomainStmt":           "CREATE DOMAIN",
-	"CallStmt":                   "CALL",
-	"CreateRoleStmt":             "CREATE ROLE",
-	"CreatedbStmt":               "CREATE DATABASE",
-	"DropdbStmt":                 "DROP DATABASE",
-	"ReindexStmt":                "REINDEX",
-	"ClusterStmt":                "CLUSTER",
-	"CheckPointStmt":             "CHECKPOINT",
-	"RefreshMatViewStmt":         "REFRESH MATERIALIZED VIEW",
-	"CreateForeignTableStmt":     "CREATE FOREIGN TABLE",
-	"AlterObjectSchemaStmt":      "ALTER ... SET SCHEMA",
-	"AlterOwnerStmt":             "ALTER ... OWNER TO",
-	"CreatePolicyStmt":           "CREATE POLICY",
-	"RuleStmt":                   "CREATE RULE",
-	"AlterDefaultPrivilegesStmt": "ALTER DEFAULT PRIVILEGES",
+	"MergeStmt":              "MERGE",
+	"CopyStmt":               "COPY",
+	"CreateSchemaStmt":       "CREATE SCHEMA",
+	"PrepareStmt":            "PREPARE",
+	"ExecuteStmt":            "EXECUTE",
+	"DeallocateStmt":         "DEALLOCATE",
+	"LockStmt":               "LOCK",
+	"DiscardStmt":            "DISCARD",
+	"ListenStmt":             "LISTEN",
+	"UnlistenStmt":           "UNLISTEN",
+	"NotifyStmt":             "NOTIFY",
+	"DeclareCursorStmt":      "DECLARE CURSOR",
+	"FetchStmt":              "FETCH and MOVE",
+	"ClosePortalStmt":        "CLOSE",
+	"CompositeTypeStmt":      "CREATE TYPE",
+	"CreateRangeStmt":        "CREATE TYPE",
+	"DefineStmt":             "CREATE AGGREGATE, OPERATOR and TYPE",
+	"CreateDomainStmt":       "CREATE DOMAIN",
+	"CallStmt":               "CALL",
+	"CreatedbStmt":           "CREATE DATABASE",
+	"DropdbStmt":             "DROP DATABASE",
+	"ReindexStmt":            "REINDEX",
+	"ClusterStmt":            "CLUSTER",
+	"CheckPointStmt":         "CHECKPOINT",
+	"RefreshMatViewStmt":     "REFRESH MATERIALIZED VIEW",
+	"CreateForeignTableStmt": "CREATE FOREIGN TABLE",
+	"AlterObjectSchemaStmt":  "ALTER ... SET SCHEMA",
+	"CreatePolicyStmt":       "CREATE POLICY",
+	"RuleStmt":               "CREATE RULE",
+	"AlterRoleSetStmt":       "ALTER ROLE ... SET",
 }
