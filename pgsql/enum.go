@@ -339,6 +339,7 @@ func (s *Session) alterEnum(tx *engine.Tx, st *ir.AlterEnum) (Result, error) {
 		return res, noSuchType(name)
 	}
 	e := &enumType{uid: old.uid, name: old.name, labels: slices.Clone(old.labels), sorts: slices.Clone(old.sorts), pending: old.pending}
+	prev := s.decl(old.name) // its owner and privileges stay (role_acl.go)
 	switch {
 	case st.NewName != "":
 		if err := reservedNameError(st.NewName); err != nil {
@@ -420,7 +421,7 @@ func (s *Session) alterEnum(tx *engine.Tx, st *ir.AlterEnum) (Result, error) {
 		}
 		e.pending = p
 	}
-	s.setDecl(e.name, &tableDecl{enum: e})
+	s.setDecl(e.name, withPrivileges(&tableDecl{enum: e}, prev))
 	s.retypeEnum(tx, old, e)
 	return res, nil
 }

@@ -586,3 +586,45 @@ func (s *Session) grantRoleStmt(st *ir.GrantRole) (Result, error) {
 	}
 	return res, nil
 }
+
+// roleSetting runs SET ROLE, SET SESSION AUTHORIZATION and their RESETs:
+// to the session's own role (or NONE, DEFAULT) they change nothing; to
+// another role they are 0A000, since a session that became a role
+// without the superuser's privileges would need the privilege checks
+// reldb does not make. ok is false for another parameter.
+func (s *Session) roleSetting(st ir.Statement) (Result, bool, error) {
+	switch st := st.(type) {
+	case *ir.SetVar:
+		name := strings.ToLower(st.Name)
+		if name != "role" && name != "session_authorization" {
+			return Result{}, false, nil
+		}
+		res := Result{Tag: "SET"}
+		if st.Default || len(st.Values) != 1 {
+			return res, true, nil
+		}
+		c, ok := st.Values[0].(*ir.Const)
+		if !ok {
+			return res, true, pgerr.Syntax("SET takes constants")
+		}
+		if name == "role" && strings.EqualFold(c.Value, "none") {
+			return res, true, nil
+		}
+		r, ok := s.roleNamed(c.Value)
+		if !ok {
+			return res, true, pgerr.New(pgerr.InvalidParameterValue, "role \"%s\" does not exist", c.Value)
+		}
+		if r.oid != oidOwner {
+			what := "SET ROLE"
+			if name == "session_authorization" {
+				what = "SET SESSION AUTHORIZATION"
+			}
+			return res, true, pgerr.Unsupported(what + " to a role other than the session's (" + ownerName + ")")
+		}
+		return res, true, nil
+	case *ir.ResetVar:
+		name := strings.ToLower(st.Name)
+		return Result{Tag: "RESET"}, name == "role" || name == "session_authorization", nil
+	}
+	return Result{}, false, nil
+}

@@ -668,3 +668,10 @@ func (s *Session) dropOwnedStmt(tx *engine.Tx, st *ir.DropOwned) (Result, error)
 	s.setDefaultACLs(keep)
 	return res, nil
 }
+
+// withPrivileges gives td, a declaration that replaces prev (CREATE OR
+// REPLACE, ALTER, RENAME), prev's owner and ACL, and returns it.
+func withPrivileges(td, prev *tableDecl) *tableDecl {
+	td.owner, td.acl = prev.owner, prev.acl
+	return td
+}

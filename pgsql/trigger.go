@@ -131,7 +131,8 @@ func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
 			return res, err
 		}
 	}
-	s.setDecl(functionDeclPrefix+name, &tableDecl{function: &funcDef{name: name, body: st.Body, pl: pl}})
+	td := &tableDecl{function: &funcDef{name: name, body: st.Body, pl: pl}}
+	s.setDecl(functionDeclPrefix+name, withPrivileges(td, s.decl(functionDeclPrefix+name))) // role_acl.go
 	return res, nil
 }
 

@@ -233,6 +233,7 @@ func (s *Session) createView(tx *engine.Tx, st *ir.CreateView) (Result, error) {
 			return res, err
 		}
 		td.comments = s.decl(name).comments
+		td = withPrivileges(td, s.decl(name)) // role_acl.go
 	}
 	s.setDecl(name, td)
 	return res, nil
