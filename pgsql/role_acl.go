@@ -145,7 +145,7 @@ func (s *Session) setACL(o aclObject, owner int64, acl []aclItem) {
 // relationObject resolves a relation GRANT ON TABLE or SEQUENCE, or
 // OWNER TO, names.
 func (s *Session) relationObject(tx *engine.Tx, q ir.QualName) (aclObject, error) {
-	if q.Schema == "pg_catalog" || q.Schema == "information_schema" {
+	if q.Schema == "pg_catalog" || q.Schema == "information_schema" || q.Schema == "" && !s.relationExists(tx, q.Name) {
 		if _, ok, _ := catalogRelationNamed(q); ok {
 			return aclObject{}, pgerr.Unsupported("privileges on a system catalog")
 		}
@@ -219,7 +219,11 @@ func (s *Session) typeObject(q ir.QualName) (aclObject, error) {
 			return aclObject{kind: 'T', key: e.name, name: e.name, describe: "type " + e.name}, nil
 		}
 	}
-	if _, err := s.resolveType(ir.TypeName{Name: q.Name}); err == nil && q.Schema != "public" {
+	builtin := false
+	for _, b := range builtinTypes {
+		builtin = builtin || b.name == q.Name
+	}
+	if _, err := s.resolveType(ir.TypeName{Name: q.Name}); (err == nil || builtin) && q.Schema != "public" {
 		return aclObject{}, pgerr.Unsupported("privileges on a built-in type")
 	}
 	return aclObject{}, pgerr.New(pgerr.UndefinedObject, "type \"%s\" does not exist", q.String())
