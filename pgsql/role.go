@@ -293,10 +293,11 @@ func (s *Session) applyRoleOptions(r *roleDef, opts []ir.RoleOption, create bool
 }
 
 // validUntilText checks VALID UNTIL's timestamp and returns its text.
+// reldb's timestamps have no infinity: VALID UNTIL 'infinity' is 0A000.
 func validUntilText(text string) (string, error) {
 	switch strings.ToLower(strings.TrimSpace(text)) {
 	case "infinity", "-infinity":
-		return strings.ToLower(strings.TrimSpace(text)), nil
+		return "", pgerr.Unsupported("VALID UNTIL 'infinity'")
 	}
 	v, err := cast(text, typText, typTimestamptz, true)
 	if err != nil {

@@ -2,6 +2,7 @@ package pgsql
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,14 +116,10 @@ func roleRow(r *roleDef, password any) map[string]any {
 	return m
 }
 
-// validUntilValue is VALID UNTIL's timestamptz; infinity is the latest
-// time reldb's timestamptz holds.
+// validUntilValue is VALID UNTIL's timestamptz, nil for none.
 func validUntilValue(text string) any {
-	switch text {
-	case "":
+	if text == "" {
 		return nil
-	case "infinity", "-infinity":
-		return text
 	}
 	t, err := time.Parse(time.RFC3339Nano, text)
 	if err != nil {
@@ -146,12 +143,7 @@ func pgAuthid(c *catalogSnapshot) []map[string]any {
 func pgRoles(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
 	for _, r := range c.s.allRoles() {
-		m := roleRow(r, "********")
-		if inf, ok := m["rolvaliduntil"].(string); ok {
-			delete(m, "rolvaliduntil")
-			_ = inf
-		}
-		out = append(out, m)
+		out = append(out, roleRow(r, "********"))
 	}
 	return out
 }
@@ -164,7 +156,7 @@ func pgUser(c *catalogSnapshot) []map[string]any {
 		}
 		m := map[string]any{"usename": r.name, "usesysid": r.oid, "usecreatedb": r.createDB, "usesuper": r.super,
 			"userepl": r.repl, "usebypassrls": r.bypass, "passwd": "********"}
-		if v, ok := validUntilValue(r.validUntil).(time.Time); ok {
+		if v := validUntilValue(r.validUntil); v != nil {
 			m["valuntil"] = v
 		}
 		out = append(out, m)
@@ -252,11 +244,20 @@ var privilegeFuncs = map[string]struct {
 	"has_database_privilege": {'d', map[string]byte{"create": 'C', "temporary": 'T', "temp": 'T', "connect": 'c'}},
 	"has_function_privilege": {'f', map[string]byte{"execute": 'X'}},
 	"has_type_privilege":     {'T', map[string]byte{"usage": 'U'}},
+	// Columns have no ACLs of their own here: a column's privilege is
+	// its table's.
+	"has_column_privilege":     {'r', columnPrivileges},
+	"has_any_column_privilege": {'r', columnPrivileges},
 }
+
+var columnPrivileges = map[string]byte{"select": 'r', "insert": 'a', "update": 'w', "references": 'x'}
 
 // isPrivilegeFunc reports whether name is one privilegeFunc computes.
 func isPrivilegeFunc(name string, n int) bool {
 	_, ok := privilegeFuncs[name]
+	if name == "has_column_privilege" {
+		return n == 3 || n == 4
+	}
 	return (ok || name == "pg_has_role") && (n == 2 || n == 3)
 }
 
@@ -273,6 +274,13 @@ func (ev *evaluator) privilegeFunc(name string, vals []any, types []sqlType) (an
 	}
 	s := ev.q.s
 	role := oidOwner
+	var column any
+	var columnType sqlType
+	if name == "has_column_privilege" {
+		last := len(vals) - 2
+		column, columnType = vals[last], types[last]
+		vals, types = append(slices.Clone(vals[:last]), vals[last+1]), append(slices.Clone(types[:last]), types[last+1])
+	}
 	if len(vals) == 3 {
 		r, err := roleArg(s, vals[0], types[0])
 		if err != nil {
@@ -312,7 +320,38 @@ func (ev *evaluator) privilegeFunc(name string, vals []any, types []sqlType) (an
 	if err != nil || !found {
 		return nil, err
 	}
+	if column != nil && obj.key != "\x00catalog" {
+		if ok, err := ev.columnExists(obj.key, column, columnType); !ok || err != nil {
+			return nil, err
+		}
+	}
 	return s.hasPrivilege(role, obj, mode, grantOption), nil
+}
+
+// columnExists checks has_column_privilege's column, a name (42703 when
+// table has none) or a number (false, for NULL, when none).
+func (ev *evaluator) columnExists(table string, v any, t sqlType) (bool, error) {
+	var columns []string
+	if view, _, ok := ev.q.s.viewNamed(ev.q.tx, ir.QualName{Name: table}); ok {
+		for _, c := range view.columns {
+			columns = append(columns, c.Name)
+		}
+	} else if ts, err := ev.q.s.schemaOf(ev.q.tx, table); err == nil {
+		for _, c := range ts.visible().def.Columns {
+			columns = append(columns, c.Name)
+		}
+	} else {
+		columns = []string{"last_value", "log_cnt", "is_called"} // a sequence's
+	}
+	if t.isInt() {
+		n, err := asInt(v, t)
+		return err == nil && n >= 1 && int(n) <= len(columns), err
+	}
+	name, _ := v.(string)
+	if !slices.Contains(columns, name) {
+		return false, pgerr.New(pgerr.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, table)
+	}
+	return true, nil
 }
 
 // roleArg resolves a role given by name or OID.

@@ -26,6 +26,7 @@ func TestSession_Role_Statements(t *testing.T) {
 			{`CREATE ROLE public`, "ERROR 42939"},
 			{`CREATE ROLE x CONNECTION LIMIT -2`, "ERROR 22023"},
 			{`CREATE ROLE x VALID UNTIL 'not a time'`, "ERROR 22007"},
+			{`CREATE ROLE x VALID UNTIL 'infinity'`, "ERROR 0A000"},
 			{`DROP ROLE app, staff`, "DROP ROLE"},
 			{`DROP USER app`, "ERROR 42704"},
 			{`DROP ROLE IF EXISTS app`, "DROP ROLE (WARNING 00000)"}, // the NOTICE
