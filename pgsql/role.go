@@ -629,3 +629,45 @@ func (s *Session) roleSetting(st ir.Statement) (Result, bool, error) {
 	}
 	return Result{}, false, nil
 }
+
+// roleStatement runs a statement of roles and privileges. They write no
+// engine table, so a read-only transaction is refused here (25006), as
+// the engine refuses other writes.
+func (s *Session) roleStatement(tx *engine.Tx, st ir.Statement) (Result, error) {
+	readOnly := s.defaultOpts().ReadOnly
+	if s.tx != nil {
+		readOnly = s.txOpts.ReadOnly
+	}
+	if readOnly {
+		name := strings.Fields(st.String())
+		what := strings.Join(name[:min(2, len(name))], " ")
+		switch name[0] {
+		case "GRANT", "REVOKE", "ALTER":
+			what = name[0]
+		}
+		return Result{}, pgerr.New("25006", "cannot execute %s in a read-only transaction", what)
+	}
+	switch st := st.(type) {
+	case *ir.CreateRole:
+		return s.createRoleStmt(st)
+	case *ir.AlterRole:
+		return s.alterRoleStmt(st)
+	case *ir.RenameRole:
+		return s.renameRoleStmt(st)
+	case *ir.DropRole:
+		return s.dropRoleStmt(tx, st)
+	case *ir.GrantRole:
+		return s.grantRoleStmt(st)
+	case *ir.Grant:
+		return s.grantStmt(tx, st) // role_acl.go
+	case *ir.AlterOwner:
+		return s.alterOwnerStmt(tx, st)
+	case *ir.ReassignOwned:
+		return s.reassignOwnedStmt(tx, st)
+	case *ir.DropOwned:
+		return s.dropOwnedStmt(tx, st)
+	case *ir.AlterDefaultPrivileges:
+		return s.alterDefaultPrivilegesStmt(st) // role_default.go
+	}
+	return Result{}, pgerr.Unsupported(statementName(st))
+}

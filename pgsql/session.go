@@ -647,26 +647,9 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.dropTrigger(tx, st)
 	case *ir.Do:
 		return s.do(tx, st) // do.go
-	case *ir.CreateRole:
-		return s.createRoleStmt(st) // role.go
-	case *ir.AlterRole:
-		return s.alterRoleStmt(st)
-	case *ir.RenameRole:
-		return s.renameRoleStmt(st)
-	case *ir.DropRole:
-		return s.dropRoleStmt(tx, st)
-	case *ir.GrantRole:
-		return s.grantRoleStmt(st)
-	case *ir.Grant:
-		return s.grantStmt(tx, st) // role_acl.go
-	case *ir.AlterOwner:
-		return s.alterOwnerStmt(tx, st)
-	case *ir.ReassignOwned:
-		return s.reassignOwnedStmt(tx, st)
-	case *ir.DropOwned:
-		return s.dropOwnedStmt(tx, st)
-	case *ir.AlterDefaultPrivileges:
-		return s.alterDefaultPrivilegesStmt(st) // role_default.go
+	case *ir.CreateRole, *ir.AlterRole, *ir.RenameRole, *ir.DropRole, *ir.GrantRole, *ir.Grant,
+		*ir.AlterOwner, *ir.ReassignOwned, *ir.DropOwned, *ir.AlterDefaultPrivileges:
+		return s.roleStatement(tx, st) // role.go
 	}
 	return Result{}, pgerr.Unsupported(statementName(st))
 }
