@@ -333,7 +333,7 @@
 // PUBLIC or CURRENT_USER [WITH GRANT OPTION], ALTER TABLE, SEQUENCE,
 // VIEW, FUNCTION, TYPE, SCHEMA and DATABASE ... OWNER TO (a table's
 // sequences follow it), ALTER DEFAULT PRIVILEGES [FOR ROLE] [IN SCHEMA]
-// (CREATE TABLE applies them), REASSIGN OWNED and DROP OWNED (of a role
+// (CREATE applies them), REASSIGN OWNED and DROP OWNED (of a role
 // that owns nothing). pg_roles, pg_user, pg_authid, pg_auth_members,
 // pg_default_acl, the aclitem[] columns (relacl, nspacl, datacl, proacl,
 // typacl), the owner columns and information_schema.table_privileges

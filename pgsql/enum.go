@@ -229,7 +229,7 @@ func (s *Session) createEnum(tx *engine.Tx, st *ir.CreateEnum) (Result, error) {
 		e.labels = append(e.labels, l)
 		e.sorts = append(e.sorts, float64(i+1))
 	}
-	s.setDecl(name, &tableDecl{enum: e})
+	s.setDecl(name, s.withDefaultACL('T', &tableDecl{enum: e})) // role_default.go
 	return res, nil
 }
 

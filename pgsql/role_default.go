@@ -4,15 +4,17 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/reldb/reldb/engine"
+
 	"github.com/reldb/reldb/pgsql/internal/ir"
 	"github.com/reldb/reldb/pgsql/internal/pgerr"
 )
 
 // ALTER DEFAULT PRIVILEGES: pg_default_acl's entries, kept in one
-// declaration (pg_reldb_default_privileges). A table CREATE TABLE makes
+// declaration (pg_reldb_default_privileges). A table, view, sequence
+// (a serial's too), trigger function or enum type that CREATE makes
 // takes the default privileges of its owner (the session's role) as
-// PostgreSQL's get_user_default_acl computes them; other objects start
-// with a NULL ACL whatever the defaults say.
+// PostgreSQL's get_user_default_acl computes them.
 
 // defaultACLEntry is a row of pg_default_acl: the privileges role's new
 // objects of kind (r, S, f, T, n) get, in schema ("" for all schemas).
@@ -171,10 +173,23 @@ func sortACL(acl []aclItem) []aclItem {
 	return acl
 }
 
-// applyDefaultACL gives the relation CREATE TABLE just declared its
-// default privileges.
-func (s *Session) applyDefaultACL(name string) {
+// applyDefaultACL gives the table CREATE TABLE just declared, and the
+// sequences of its serial keys, their default privileges.
+func (s *Session) applyDefaultACL(tx *engine.Tx, name string) {
 	if acl := s.newObjectACL('r', oidOwner); acl != nil {
 		s.setACL(aclObject{kind: 'r', key: name}, 0, acl)
 	}
+	for _, seq := range autoSequences(tx, name) {
+		acl := s.newObjectACL('S', oidOwner)
+		if acl != nil || s.decl(seq).acl != nil {
+			s.setACL(aclObject{kind: 's', key: seq}, 0, acl)
+		}
+	}
+}
+
+// withDefaultACL gives td, the declaration of a new object of kind (r
+// for a view, S, f, T), its default privileges, and returns it.
+func (s *Session) withDefaultACL(kind byte, td *tableDecl) *tableDecl {
+	td.owner, td.acl = 0, s.newObjectACL(kind, oidOwner)
+	return td
 }

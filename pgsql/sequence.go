@@ -523,6 +523,8 @@ func (s *Session) defineSequence(tx *engine.Tx, name string, old *seqDef, opts i
 	td := &tableDecl{seq: def}
 	if old != nil {
 		td = withPrivileges(td, s.decl(name)) // role_acl.go
+	} else {
+		td = s.withDefaultACL('S', td)
 	}
 	s.setDecl(name, td)
 	return nil

@@ -132,7 +132,12 @@ func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
 		}
 	}
 	td := &tableDecl{function: &funcDef{name: name, body: st.Body, pl: pl}}
-	s.setDecl(functionDeclPrefix+name, withPrivileges(td, s.decl(functionDeclPrefix+name))) // role_acl.go
+	if prev := s.decl(functionDeclPrefix + name); prev.function != nil {
+		td = withPrivileges(td, prev) // role_acl.go
+	} else {
+		td = s.withDefaultACL('f', td)
+	}
+	s.setDecl(functionDeclPrefix+name, td)
 	return res, nil
 }
 
