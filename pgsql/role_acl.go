@@ -480,6 +480,10 @@ func (s *Session) alterOwnerStmt(tx *engine.Tx, st *ir.AlterOwner) (Result, erro
 	res := Result{Tag: "ALTER " + st.Object}
 	o, err := s.ownerObject(tx, st)
 	if err != nil {
+		if st.IfExists && pgerr.Code(err) == pgerr.UndefinedTable {
+			s.notice(&Error{Code: "00000", Severity: "NOTICE", Message: fmt.Sprintf("relation \"%s\" does not exist, skipping", st.Target.Name.Name)})
+			return res, nil
+		}
 		return res, err
 	}
 	owner, err := s.resolveRole(st.Owner, false)

@@ -58,6 +58,8 @@ func TestSession_Role_Statements(t *testing.T) {
 			{`ALTER ROLE app IN ROLE pg_monitor`, "ERROR 42601"},
 			{`ALTER TABLE authors OWNER TO app, ADD COLUMN x int`, "ERROR 0A000"},
 			{`ALTER INDEX authors_pkey OWNER TO app`, "ERROR 0A000"},
+			{`ALTER TABLE IF EXISTS nosuch OWNER TO app`, "ALTER TABLE (WARNING 00000)"}, // the NOTICE
+			{`ALTER TABLE IF EXISTS nosuch OWNER TO nobody`, "ALTER TABLE (WARNING 00000)"},
 			{`DROP OWNED BY reldb`, "ERROR 0A000"},
 		}},
 		{"database", [][2]string{
@@ -76,6 +78,11 @@ func TestSession_Role_Statements(t *testing.T) {
 			{`CREATE TYPE mood AS ENUM ('sad', 'ok')`, "CREATE TYPE"},
 			{`ALTER TYPE mood OWNER TO app`, "ALTER TYPE"},
 			{`ALTER TYPE mood ADD VALUE 'happy'`, "ALTER TYPE"},
+			{`CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`, "CREATE FUNCTION"},
+			{`ALTER FUNCTION f() OWNER TO app`, "ALTER FUNCTION"},
+			{`ALTER FUNCTION f(int) OWNER TO app`, "ERROR 42883"},
+			{`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO app`, "GRANT"},
+			{`CREATE OR REPLACE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$`, "CREATE FUNCTION"},
 			{`DROP ROLE app`, "ERROR 2BP01"},
 			{`REASSIGN OWNED BY app TO reldb`, "REASSIGN OWNED"},
 			{`DROP ROLE app`, "DROP ROLE"},

@@ -271,13 +271,14 @@ func identList(names []string) string {
 // AlterOwner is ALTER TABLE, SEQUENCE, VIEW, FUNCTION, TYPE, SCHEMA or
 // DATABASE name OWNER TO role.
 type AlterOwner struct {
-	Object string
-	Target GrantObject
-	Owner  RoleSpec
+	Object   string
+	Target   GrantObject
+	Owner    RoleSpec
+	IfExists bool // ALTER TABLE (SEQUENCE, VIEW) IF EXISTS
 }
 
 func (s *AlterOwner) String() string {
-	return "ALTER " + s.Object + " " + s.Target.Name.String() + " OWNER TO " + s.Owner.String()
+	return "ALTER " + s.Object + " " + ifExists(s.IfExists) + s.Target.Name.String() + " OWNER TO " + s.Owner.String()
 }
 
 // AlterDefaultPrivileges is ALTER DEFAULT PRIVILEGES [FOR ROLE roles]

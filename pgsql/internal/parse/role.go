@@ -296,9 +296,6 @@ func (t *translator) alterTableOwner(s *nodes.AlterTableStmt) (ir.Statement, boo
 	if !ok {
 		return nil, true, unsupportedf("ALTER %s ... OWNER TO", objectName(nodes.ObjectType(s.ObjType)))
 	}
-	if s.Missing_ok {
-		return nil, true, unsupported("ALTER ... IF EXISTS ... OWNER TO")
-	}
 	name, err := rangeVar(s.Relation)
 	if err != nil {
 		return nil, true, err
@@ -307,7 +304,7 @@ func (t *translator) alterTableOwner(s *nodes.AlterTableStmt) (ir.Statement, boo
 	if err != nil {
 		return nil, true, err
 	}
-	return &ir.AlterOwner{Object: kind, Target: ir.GrantObject{Name: name}, Owner: r}, true, nil
+	return &ir.AlterOwner{Object: kind, Target: ir.GrantObject{Name: name}, Owner: r, IfExists: s.Missing_ok}, true, nil
 }
 
 func (t *translator) alterDefaultPrivileges(s *nodes.AlterDefaultPrivilegesStmt) (ir.Statement, error) {
