@@ -80,9 +80,10 @@ var builtinRoles = func() []*roleDef {
 		{4569, "pg_read_server_files"}, {4570, "pg_write_server_files"}, {4571, "pg_execute_server_program"},
 		{4200, "pg_signal_backend"}, {4544, "pg_checkpoint"}} {
 		d := &roleDef{oid: r.oid, name: r.name, inherit: true, connLimit: -1}
-		switch r.name {
-		case "pg_read_all_settings", "pg_read_all_stats", "pg_stat_scan_tables":
-			d.memberOf = []membership{{role: 3373, grantor: oidOwner}}
+		if r.name == "pg_monitor" {
+			for _, of := range []int64{3374, 3375, 3377} {
+				d.memberOf = append(d.memberOf, membership{role: of, grantor: oidOwner})
+			}
 		}
 		out = append(out, d)
 	}

@@ -304,15 +304,15 @@ func (s *Session) grantObjects(tx *engine.Tx, st *ir.Grant) ([]aclObject, error)
 	return out, nil
 }
 
-// grantKind is the kind of object a GRANT's keyword names, for the
-// privileges it may name.
+// grantKind is the kind of object a GRANT's keyword names (TABLE, or
+// TABLES in ALTER DEFAULT PRIVILEGES), for the privileges it may name.
 func grantKind(object string) aclKind {
 	switch strings.TrimSuffix(object, "S") {
 	case "TABLE":
 		return 'r'
 	case "SEQUENCE":
 		return 's'
-	case "SCHEMA", "SCHEMA_": // SCHEMAS in ALTER DEFAULT PRIVILEGES
+	case "SCHEMA":
 		return 'n'
 	case "DATABASE":
 		return 'd'
@@ -330,9 +330,6 @@ func grantMode(st *ir.Grant) (mode aclMode, all bool, err error) {
 		return 0, true, nil
 	}
 	kind := grantKind(st.Object)
-	if st.Object == "SCHEMAS" {
-		kind = 'n'
-	}
 	allowed := allRights[kind]
 	what := aclKindNames[kind]
 	if kind == 'r' {
