@@ -1,6 +1,8 @@
 package pgsql_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -273,4 +275,39 @@ func TestSession_Role_Password(t *testing.T) {
 	assert.NotContains(t, got[0][1], "hunter2")
 	assert.Equal(t, verifier, got[1][1])
 	assert.Equal(t, [][]string{{"********"}}, texts(t, s, `SELECT rolpassword FROM pg_roles WHERE rolname = 'a'`))
+}
+
+// Ensure sessions creating roles at once each get theirs, under distinct
+// OIDs (run with -race).
+func TestSession_Role_Concurrent(t *testing.T) {
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			s := pgsql.NewSession(db)
+			defer s.Close()
+			name := fmt.Sprintf("r%d", i)
+			for _, q := range []string{
+				`CREATE ROLE ` + name,
+				`CREATE TABLE t_` + name + ` (id int PRIMARY KEY)`,
+				`GRANT SELECT ON t_` + name + ` TO ` + name,
+			} {
+				if _, err := s.Exec(context.Background(), q); err != nil {
+					errs <- fmt.Errorf("%s: %w", q, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range n {
+		require.NoError(t, <-errs)
+	}
+	s := pgsql.NewSession(db)
+	defer s.Close()
+	assert.Equal(t, [][]string{{"8", "8"}}, texts(t, s, `SELECT count(*), count(DISTINCT oid) FROM pg_roles WHERE rolname ~ '^r[0-9]$'`))
+	assert.Equal(t, [][]string{{"8"}}, texts(t, s, `SELECT count(*) FROM information_schema.table_privileges WHERE grantee ~ '^r[0-9]$'`))
 }
