@@ -53,6 +53,7 @@ func TestParse_RolesUnsupported(t *testing.T) {
 		`GRANT USAGE ON DOMAIN d TO app`:             "GRANT ON DOMAIN is not supported",
 		`GRANT SELECT ON t TO a GRANTED BY b`:        "GRANTED BY is not supported",
 		`ALTER GROUP g DROP USER u`:                  "ALTER GROUP ... DROP USER is not supported",
+		`ALTER EXTENSION pgcrypto ADD TABLE t`:       "ALTER EXTENSION ... ADD and DROP is not supported",
 		`ALTER ROLE a SET work_mem = '1MB'`:          "ALTER ROLE ... SET is not supported",
 		`ALTER TABLE t OWNER TO a, ADD COLUMN x int`: "OWNER TO with other ALTER TABLE subcommands is not supported",
 	} {
