@@ -149,12 +149,6 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.createEnum(n) // enum.go
 	case *nodes.AlterEnumStmt:
 		return t.alterEnum(n)
-	case *nodes.CreateFunctionStmt:
-		return t.createFunction(n) // trigger.go
-	case *nodes.CreateTrigStmt:
-		return t.createTrigger(n)
-	case *nodes.DoStmt:
-		return t.do(n)
 	case *nodes.CreateRoleStmt:
 		return t.createRole(n) // role.go
 	case *nodes.AlterRoleStmt:
@@ -173,6 +167,12 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.reassignOwned(n)
 	case *nodes.DropOwnedStmt:
 		return t.dropOwned(n)
+	case *nodes.CreateFunctionStmt:
+		return t.createFunction(n) // trigger.go
+	case *nodes.CreateTrigStmt:
+		return t.createTrigger(n)
+	case *nodes.DoStmt:
+		return t.do(n)
 	case *nodes.RawStmt:
 		return t.statement(n.Stmt)
 	}
