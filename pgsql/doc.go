@@ -347,8 +347,10 @@
 // SET SESSION AUTHORIZATION to another role are 0A000 (that session would
 // need the privilege checks reldb does not make), and so are column
 // privileges, privileges on system catalogs, built-in types, other
-// databases, domains and languages, GRANTED BY, ALTER ROLE ... SET and
-// DROP OWNED BY a role that owns objects (see role.go).
+// databases, domains and languages, ALTER ROLE ... SET, VALID UNTIL
+// 'infinity' and DROP OWNED BY a role that owns objects (see role.go).
+// GRANTED BY is recorded on memberships; on privileges it must name the
+// session's role, as PostgreSQL 15 requires (0A000 otherwise).
 //
 // # Declarations and durability
 //

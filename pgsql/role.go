@@ -283,9 +283,9 @@ func (s *Session) applyRoleOptions(r *roleDef, opts []ir.RoleOption, create bool
 						return err
 					}
 					if name == "addroleto" {
-						return s.addMember(other, r.oid, false)
+						return s.addMember(other, r.oid, false, oidOwner)
 					}
-					return s.addMember(r.oid, other, name == "adminmembers")
+					return s.addMember(r.oid, other, name == "adminmembers", oidOwner)
 				})
 			}
 		}
@@ -465,8 +465,8 @@ func (s *Session) dropRoleStmt(tx *engine.Tx, st *ir.DropRole) (Result, error) {
 	return res, nil
 }
 
-// addMember makes member a member of role.
-func (s *Session) addMember(role, member int64, admin bool) error {
+// addMember makes member a member of role, granted by grantor.
+func (s *Session) addMember(role, member int64, admin bool, grantor int64) error {
 	r, _ := s.roleByOID(role)
 	m, _ := s.roleByOID(member)
 	if role == member {
@@ -487,7 +487,7 @@ func (s *Session) addMember(role, member int64, admin bool) error {
 			return nil
 		}
 	}
-	c.memberOf = append(c.memberOf, membership{role: role, grantor: oidOwner, admin: admin})
+	c.memberOf = append(c.memberOf, membership{role: role, grantor: grantor, admin: admin})
 	s.setRole(c)
 	return nil
 }
@@ -546,6 +546,14 @@ func (s *Session) grantRoleStmt(st *ir.GrantRole) (Result, error) {
 	if st.Revoke {
 		res.Tag = "REVOKE ROLE"
 	}
+	grantor := oidOwner
+	if st.Grantor != nil {
+		oid, err := s.resolveRole(*st.Grantor, false)
+		if err != nil {
+			return res, err
+		}
+		grantor = oid
+	}
 	var roles, members []int64
 	for _, name := range st.Roles {
 		oid, err := s.resolveRole(ir.RoleSpec{Name: name}, false)
@@ -564,7 +572,7 @@ func (s *Session) grantRoleStmt(st *ir.GrantRole) (Result, error) {
 	for _, role := range roles {
 		for _, member := range members {
 			if !st.Revoke {
-				if err := s.addMember(role, member, st.Admin); err != nil {
+				if err := s.addMember(role, member, st.Admin, grantor); err != nil {
 					return res, err
 				}
 				continue

@@ -401,6 +401,15 @@ func (s *Session) grantStmt(tx *engine.Tx, st *ir.Grant) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if st.Grantor != nil {
+		oid, err := s.resolveRole(*st.Grantor, false)
+		if err != nil {
+			return res, err
+		}
+		if oid != oidOwner {
+			return res, pgerr.New(pgerr.FeatureNotSupported, "grantor must be current user")
+		}
+	}
 	mode, all, err := grantMode(st)
 	if err != nil {
 		return res, err

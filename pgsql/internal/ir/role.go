@@ -143,6 +143,7 @@ type GrantRole struct {
 	Members []RoleSpec
 	Admin   bool // WITH ADMIN OPTION, or REVOKE ADMIN OPTION FOR
 	Cascade bool
+	Grantor *RoleSpec // GRANTED BY, nil when not given
 }
 
 func (s *GrantRole) String() string {
@@ -155,7 +156,7 @@ func (s *GrantRole) String() string {
 		if s.Admin {
 			out += "ADMIN OPTION FOR "
 		}
-		out += strings.Join(names, ", ") + " FROM " + roleList(s.Members)
+		out += strings.Join(names, ", ") + " FROM " + roleList(s.Members) + grantedBy(s.Grantor)
 		if s.Cascade {
 			out += " CASCADE"
 		}
@@ -165,7 +166,14 @@ func (s *GrantRole) String() string {
 	if s.Admin {
 		out += " WITH ADMIN OPTION"
 	}
-	return out
+	return out + grantedBy(s.Grantor)
+}
+
+func grantedBy(r *RoleSpec) string {
+	if r == nil {
+		return ""
+	}
+	return " GRANTED BY " + r.String()
 }
 
 // Privilege is a privilege GRANT or REVOKE names, lower case, with the
@@ -198,6 +206,7 @@ type Grant struct {
 	Grantees    []RoleSpec
 	GrantOption bool // WITH GRANT OPTION, or REVOKE GRANT OPTION FOR
 	Cascade     bool
+	Grantor     *RoleSpec // GRANTED BY, nil when not given
 }
 
 func (s *Grant) String() string {
@@ -247,7 +256,7 @@ func (s *Grant) String() string {
 		}
 	}
 	if s.Revoke {
-		b.WriteString(" FROM " + roleList(s.Grantees))
+		b.WriteString(" FROM " + roleList(s.Grantees) + grantedBy(s.Grantor))
 		if s.Cascade {
 			b.WriteString(" CASCADE")
 		}
@@ -256,6 +265,7 @@ func (s *Grant) String() string {
 		if s.GrantOption {
 			b.WriteString(" WITH GRANT OPTION")
 		}
+		b.WriteString(grantedBy(s.Grantor))
 	}
 	return b.String()
 }

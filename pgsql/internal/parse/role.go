@@ -118,10 +118,14 @@ func (t *translator) dropRole(s *nodes.DropRoleStmt) (ir.Statement, error) {
 }
 
 func (t *translator) grantRole(s *nodes.GrantRoleStmt) (ir.Statement, error) {
-	if s.Grantor != nil {
-		return nil, unsupported("GRANTED BY")
-	}
 	out := &ir.GrantRole{Revoke: !s.IsGrant, Cascade: nodes.DropBehavior(s.Behavior) == nodes.DROP_CASCADE}
+	if s.Grantor != nil {
+		r, err := roleSpec(s.Grantor)
+		if err != nil {
+			return nil, err
+		}
+		out.Grantor = &r
+	}
 	for _, it := range items(s.GrantedRoles) {
 		p, ok := it.(*nodes.AccessPriv)
 		if !ok {
@@ -153,9 +157,6 @@ var grantObjectKinds = map[nodes.ObjectType]string{
 }
 
 func (t *translator) grant(s *nodes.GrantStmt) (ir.Statement, error) {
-	if s.Grantor != nil {
-		return nil, unsupported("GRANTED BY")
-	}
 	kind, ok := grantObjectKinds[s.Objtype]
 	if !ok {
 		return nil, unsupported("GRANT on this kind of object")
@@ -167,6 +168,13 @@ func (t *translator) grant(s *nodes.GrantStmt) (ir.Statement, error) {
 	}
 	out := &ir.Grant{Revoke: !s.IsGrant, Object: kind, GrantOption: s.GrantOption,
 		Cascade: nodes.DropBehavior(s.Behavior) == nodes.DROP_CASCADE}
+	if s.Grantor != nil {
+		r, err := roleSpec(s.Grantor)
+		if err != nil {
+			return nil, err
+		}
+		out.Grantor = &r
+	}
 	switch s.Targtype {
 	case nodes.ACL_TARGET_ALL_IN_SCHEMA:
 		out.AllInSchema = true

@@ -33,6 +33,8 @@ func TestParse_Roles(t *testing.T) {
 			`ALTER DEFAULT PRIVILEGES FOR ROLE a IN SCHEMA public REVOKE ALL ON TABLES FROM PUBLIC`},
 		{`REASSIGN OWNED BY a, b TO c`, `REASSIGN OWNED BY a, b TO c`},
 		{`DROP OWNED BY a CASCADE`, `DROP OWNED BY a CASCADE`},
+		{`GRANT a TO b GRANTED BY CURRENT_USER`, `GRANT a TO b GRANTED BY CURRENT_USER`},
+		{`REVOKE SELECT ON t FROM b GRANTED BY c`, `REVOKE SELECT ON TABLE t FROM b GRANTED BY c`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
@@ -51,7 +53,6 @@ func TestParse_Roles(t *testing.T) {
 func TestParse_RolesUnsupported(t *testing.T) {
 	for sql, msg := range map[string]string{
 		`GRANT USAGE ON DOMAIN d TO app`:             "GRANT ON DOMAIN is not supported",
-		`GRANT SELECT ON t TO a GRANTED BY b`:        "GRANTED BY is not supported",
 		`ALTER GROUP g DROP USER u`:                  "ALTER GROUP ... DROP USER is not supported",
 		`ALTER EXTENSION pgcrypto ADD TABLE t`:       "ALTER EXTENSION ... ADD and DROP is not supported",
 		`ALTER ROLE a SET work_mem = '1MB'`:          "ALTER ROLE ... SET is not supported",
