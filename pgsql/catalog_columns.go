@@ -48,4 +48,10 @@ var catalogSpecs = [...]struct{ schema, name, columns string }{
 	{"information_schema", "schemata", "catalog_name:sql_identifier,schema_name:sql_identifier,schema_owner:sql_identifier,default_character_set_catalog:sql_identifier,default_character_set_schema:sql_identifier,default_character_set_name:sql_identifier,sql_path:character_data"},
 	{"information_schema", "check_constraints", "constraint_catalog:sql_identifier,constraint_schema:sql_identifier,constraint_name:sql_identifier,check_clause:character_data"},
 	{"information_schema", "sequences", "sequence_catalog:sql_identifier,sequence_schema:sql_identifier,sequence_name:sql_identifier,data_type:character_data,numeric_precision:cardinal_number,numeric_precision_radix:cardinal_number,numeric_scale:cardinal_number,start_value:character_data,minimum_value:character_data,maximum_value:character_data,increment:character_data,cycle_option:yes_or_no"},
+	// roles and privileges (role_catalog.go)
+	{"pg_catalog", "pg_authid", "oid:oid,rolname:name,rolsuper:boolean,rolinherit:boolean,rolcreaterole:boolean,rolcreatedb:boolean,rolcanlogin:boolean,rolreplication:boolean,rolbypassrls:boolean,rolconnlimit:integer,rolpassword:text,rolvaliduntil:timestamp with time zone"},
+	{"pg_catalog", "pg_auth_members", "roleid:oid,member:oid,grantor:oid,admin_option:boolean"},
+	{"pg_catalog", "pg_default_acl", "oid:oid,defaclrole:oid,defaclnamespace:oid,defaclobjtype:\"char\",defaclacl:aclitem[]"},
+	{"information_schema", "table_privileges", "grantor:sql_identifier,grantee:sql_identifier,table_catalog:sql_identifier,table_schema:sql_identifier,table_name:sql_identifier,privilege_type:character_data,is_grantable:yes_or_no,with_hierarchy:yes_or_no"},
+	{"information_schema", "role_table_grants", "grantor:sql_identifier,grantee:sql_identifier,table_catalog:sql_identifier,table_schema:sql_identifier,table_name:sql_identifier,privilege_type:character_data,is_grantable:yes_or_no,with_hierarchy:yes_or_no"},
 }

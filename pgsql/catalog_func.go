@@ -70,6 +70,9 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 	case name == "to_regclass" || name == "to_regtype" || name == "to_regnamespace" || name == "to_regrole":
 		v, err := ev.toReg(name, vals, types)
 		return v, typInt8, true, err
+	case isPrivilegeFunc(name, n): // role_catalog.go
+		v, err := ev.privilegeFunc(name, vals, types)
+		return v, typBool, true, err
 	case name == "pg_backend_pid" && n == 0:
 		if ev.q != nil {
 			return int64(ev.q.s.BackendPID()), typInt4, true, nil // notify.go
@@ -170,7 +173,7 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if null {
 			return nil, typText, true, nil
 		}
-		return ownerName, typText, true, nil
+		return ev.userByID(vals[0], types[0]), typText, true, nil // role_catalog.go
 	case (name == "obj_description" || name == "col_description") && (n == 1 || n == 2):
 		if null || ev.q == nil || (name == "col_description" && n != 2) {
 			return nil, typText, true, nil
@@ -603,8 +606,8 @@ func (ev *evaluator) regName(typ string, oid int64) string {
 			return "information_schema"
 		}
 	case "regrole":
-		if oid == oidOwner {
-			return ownerName
+		if name, ok := ev.roleNameOf(oid); ok { // role_catalog.go
+			return name
 		}
 	}
 	if oid == 0 && typ != "regnamespace" {
@@ -660,8 +663,8 @@ func (ev *evaluator) regOID(typ, s string) (int64, error) {
 		}
 		return 0, pgerr.New("42704", "type %q does not exist", s)
 	case "regrole":
-		if name == ownerName {
-			return oidOwner, nil
+		if oid, ok := ev.roleOIDOf(name); ok { // role_catalog.go
+			return oid, nil
 		}
 		return 0, pgerr.New("42704", "role %q does not exist", s)
 	}

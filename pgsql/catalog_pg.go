@@ -603,17 +603,6 @@ func pgAm(c *catalogSnapshot) []map[string]any {
 	return out
 }
 
-func pgRoles(c *catalogSnapshot) []map[string]any {
-	return []map[string]any{{"rolname": ownerName, "rolsuper": true, "rolinherit": true, "rolcreaterole": true,
-		"rolcreatedb": true, "rolcanlogin": true, "rolreplication": true, "rolconnlimit": int64(-1),
-		"rolpassword": "********", "rolbypassrls": true, "oid": oidOwner}}
-}
-
-func pgUser(c *catalogSnapshot) []map[string]any {
-	return []map[string]any{{"usename": ownerName, "usesysid": oidOwner, "usecreatedb": true, "usesuper": true,
-		"userepl": true, "usebypassrls": true, "passwd": "********"}}
-}
-
 func pgSequence(c *catalogSnapshot) []map[string]any {
 	var out []map[string]any
 	for _, q := range c.seqs {

@@ -228,6 +228,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		indexDefs[pkName(t)] = pkDef
 	}
 	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes, identity: identity, generated: generated, indexDefs: indexDefs})
+	s.applyDefaultACL(tx, name) // role_default.go
 	ts, err := s.schemaOf(tx, name)
 	if err != nil {
 		return res, err

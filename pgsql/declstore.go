@@ -188,6 +188,13 @@ type declRecord struct {
 	// body (trigger.go), omitted when there are none.
 	Triggers []triggerRecord `json:"triggers,omitempty"`
 	Function *functionRecord `json:"function,omitempty"`
+	// Owner, ACL, Role and DefaultACL are an object's owner and access
+	// privileges, a role, and ALTER DEFAULT PRIVILEGES' entries
+	// (role_store.go); omitted when there are none.
+	Owner      int64          `json:"owner,omitempty"`
+	ACL        *[]string      `json:"acl,omitempty"`
+	Role       *roleRecord    `json:"role,omitempty"`
+	DefaultACL []defACLRecord `json:"default_acl,omitempty"`
 }
 
 // indexRecord is an indexDecl as stored: expressions in canonical text.
@@ -388,6 +395,7 @@ func encodeDecl(td *tableDecl) (string, error) {
 	if f := td.function; f != nil {
 		rec.Function = &functionRecord{Name: f.name, Body: f.body}
 	}
+	encodePrivileges(td, &rec) // role_store.go
 	b, err := json.Marshal(rec)
 	return string(b), err
 }
@@ -548,6 +556,9 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 			return nil, fmt.Errorf("function %q: %w", f.Name, err)
 		}
 		td.function = &funcDef{name: f.Name, body: f.Body, pl: pl}
+	}
+	if err := decodePrivileges(&rec, td); err != nil { // role_store.go
+		return nil, err
 	}
 	return td, nil
 }

@@ -309,7 +309,7 @@
 //	THEN CREATE TYPE mood AS ENUM ('sad', 'ok'); END IF; END $$;
 //
 // IF [NOT] EXISTS (subquery) is an ordinary condition. A statement reldb
-// does not run (CREATE ROLE, …) is 0A000 when it runs, so a branch not
+// does not run (CREATE POLICY, …) is 0A000 when it runs, so a branch not
 // taken does not fail the block; transaction control (COMMIT, ROLLBACK,
 // SAVEPOINT), SET, SHOW and VACUUM in a body are refused. DO LANGUAGE sql
 // (or c, internal) is 0A000 and an unknown language 42704, as in
@@ -317,6 +317,42 @@
 // trigger's do (Session.OnNotice). Loops and record variables run as in
 // a trigger function; the constructs the trigger functions refuse are
 // 0A000 (see do.go), as are COMMIT and ROLLBACK in a body.
+//
+// # Roles and privileges
+//
+// Every session is the bootstrap superuser reldb (current_user), whom
+// PostgreSQL's privilege checks let through, so the statements of roles
+// and privileges that migrations and pg_dump output contain change only
+// what the catalogs show: CREATE ROLE, USER and GROUP (LOGIN, PASSWORD,
+// stored as a SCRAM-SHA-256 verifier, SUPERUSER, CREATEDB, CREATEROLE,
+// INHERIT, REPLICATION, BYPASSRLS, CONNECTION LIMIT, VALID UNTIL, IN
+// ROLE, ROLE, ADMIN), ALTER ROLE (the same options, RENAME TO), DROP ROLE
+// [IF EXISTS] (2BP01 while the role owns or is granted something), GRANT
+// and REVOKE of role membership [WITH ADMIN OPTION], GRANT and REVOKE of
+// privileges ON [TABLE | SEQUENCE] names, ON ALL TABLES (SEQUENCES,
+// FUNCTIONS) IN SCHEMA public, ON SCHEMA public, ON DATABASE (this one),
+// ON FUNCTION (trigger functions) and ON TYPE (enum types) to roles,
+// PUBLIC or CURRENT_USER [WITH GRANT OPTION], ALTER TABLE, SEQUENCE,
+// VIEW, FUNCTION, TYPE, SCHEMA and DATABASE ... OWNER TO (a table's
+// sequences follow it), ALTER DEFAULT PRIVILEGES [FOR ROLE] [IN SCHEMA]
+// (CREATE applies them), REASSIGN OWNED and DROP OWNED (of a role
+// that owns nothing). pg_roles, pg_user, pg_authid, pg_auth_members,
+// pg_default_acl, the aclitem[] columns (relacl, nspacl, datacl, proacl,
+// typacl), the owner columns and information_schema.table_privileges
+// and role_table_grants show them as PostgreSQL 15 does, so psql's \du,
+// \dp and \ddp work; has_table_privilege, has_sequence_privilege,
+// has_schema_privilege, has_database_privilege, has_function_privilege,
+// has_type_privilege and pg_has_role answer true for the session and,
+// for a named role, from the recorded grants, memberships and INHERIT.
+// Roles belong to the database, as every declaration does, and are kept
+// with the declarations (transactional, durable, forked). SET ROLE and
+// SET SESSION AUTHORIZATION to another role are 0A000 (that session would
+// need the privilege checks reldb does not make), and so are column
+// privileges, privileges on system catalogs, built-in types, other
+// databases, domains and languages, ALTER ROLE ... SET, VALID UNTIL
+// 'infinity' and DROP OWNED BY a role that owns objects (see role.go).
+// GRANTED BY is recorded on memberships; on privileges it must name the
+// session's role, as PostgreSQL 15 requires (0A000 otherwise).
 //
 // # Declarations and durability
 //

@@ -229,7 +229,7 @@ func (s *Session) createEnum(tx *engine.Tx, st *ir.CreateEnum) (Result, error) {
 		e.labels = append(e.labels, l)
 		e.sorts = append(e.sorts, float64(i+1))
 	}
-	s.setDecl(name, &tableDecl{enum: e})
+	s.setDecl(name, s.withDefaultACL('T', &tableDecl{enum: e})) // role_default.go
 	return res, nil
 }
 
@@ -339,6 +339,7 @@ func (s *Session) alterEnum(tx *engine.Tx, st *ir.AlterEnum) (Result, error) {
 		return res, noSuchType(name)
 	}
 	e := &enumType{uid: old.uid, name: old.name, labels: slices.Clone(old.labels), sorts: slices.Clone(old.sorts), pending: old.pending}
+	prev := s.decl(old.name) // its owner and privileges stay (role_acl.go)
 	switch {
 	case st.NewName != "":
 		if err := reservedNameError(st.NewName); err != nil {
@@ -420,7 +421,7 @@ func (s *Session) alterEnum(tx *engine.Tx, st *ir.AlterEnum) (Result, error) {
 		}
 		e.pending = p
 	}
-	s.setDecl(e.name, &tableDecl{enum: e})
+	s.setDecl(e.name, withPrivileges(&tableDecl{enum: e}, prev))
 	s.retypeEnum(tx, old, e)
 	return res, nil
 }

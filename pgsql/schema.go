@@ -87,6 +87,14 @@ type tableDecl struct {
 	// function is set when the name is a trigger function's, which has
 	// nothing else (trigger.go).
 	function *funcDef
+	// owner is the object's owner's OID, 0 for the bootstrap superuser,
+	// and acl its access privileges, nil for the default (role_acl.go).
+	owner int64
+	acl   []aclItem
+	// role is set when the name is a role's, and defACLs hold ALTER
+	// DEFAULT PRIVILEGES' entries (role.go, role_default.go).
+	role    *roleDef
+	defACLs []defaultACLEntry
 }
 
 // indexOrigin is how SQL came to know an index.

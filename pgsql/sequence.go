@@ -520,7 +520,13 @@ func (s *Session) defineSequence(tx *engine.Tx, name string, old *seqDef, opts i
 			return err
 		}
 	}
-	s.setDecl(name, &tableDecl{seq: def})
+	td := &tableDecl{seq: def}
+	if old != nil {
+		td = withPrivileges(td, s.decl(name)) // role_acl.go
+	} else {
+		td = s.withDefaultACL('S', td)
+	}
+	s.setDecl(name, td)
 	return nil
 }
 
@@ -620,8 +626,9 @@ func (s *Session) renameSequence(tx *engine.Tx, name, newName string, def *seqDe
 			s.setDecl(table, &nd)
 		}
 	}
+	td := withPrivileges(&tableDecl{seq: def}, s.decl(name)) // role_acl.go
 	s.setDecl(name, nil)
-	s.setDecl(newName, &tableDecl{seq: def})
+	s.setDecl(newName, td)
 	return nil
 }
 
@@ -731,7 +738,7 @@ func (s *Session) moveOwnedSequences(table, column, newTable, newColumn string) 
 		if newColumn != "" {
 			nd.ownerColumn = newColumn
 		}
-		s.setDecl(name, &tableDecl{seq: &nd})
+		s.setDecl(name, withPrivileges(&tableDecl{seq: &nd}, s.decl(name)))
 	}
 }
 

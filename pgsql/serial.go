@@ -58,7 +58,7 @@ func (s *Session) declareSerial(tx *engine.Tx, table, column string, typ sqlType
 		return nil, err
 	}
 	def.ownerTable, def.ownerColumn = table, column
-	s.setDecl(name, &tableDecl{seq: def})
+	s.setDecl(name, s.withDefaultACL('S', &tableDecl{seq: def})) // role_default.go
 	return nextvalDefault(name)
 }
 

@@ -653,6 +653,9 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.createEnum(tx, st) // enum.go
 	case *ir.AlterEnum:
 		return s.alterEnum(tx, st)
+	case *ir.CreateRole, *ir.AlterRole, *ir.RenameRole, *ir.DropRole, *ir.GrantRole, *ir.Grant,
+		*ir.AlterOwner, *ir.ReassignOwned, *ir.DropOwned, *ir.AlterDefaultPrivileges:
+		return s.roleStatement(tx, st) // role.go
 	case *ir.CreateFunction:
 		return s.createFunction(st) // trigger.go
 	case *ir.DropFunction:

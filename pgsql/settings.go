@@ -47,6 +47,7 @@ var extraSettings = [][2]string{
 	{"timezone_abbreviations", "Default"}, {"default_transaction_read_only", "off"},
 	{"transaction_read_only", "off"}, {"check_function_bodies", "on"}, {"client_min_messages", "notice"},
 	{"xmloption", "content"}, {"work_mem", "4MB"}, {"jit", "off"},
+	{"role", "none"}, {"session_authorization", ownerName}, // role.go
 }
 
 // setting returns the session's value of a parameter, or ok false when
@@ -254,6 +255,9 @@ func (s *Session) statementContext(ctx context.Context) (context.Context, contex
 
 // settingStatement runs SET, SHOW and RESET.
 func (s *Session) settingStatement(st ir.Statement) (Result, error) {
+	if res, ok, err := s.roleSetting(st); ok { // role.go
+		return res, err
+	}
 	switch st := st.(type) {
 	case *ir.SetVar:
 		res := Result{Tag: "SET"}

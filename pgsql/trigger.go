@@ -131,7 +131,13 @@ func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
 			return res, err
 		}
 	}
-	s.setDecl(functionDeclPrefix+name, &tableDecl{function: &funcDef{name: name, body: st.Body, pl: pl}})
+	td := &tableDecl{function: &funcDef{name: name, body: st.Body, pl: pl}}
+	if prev := s.decl(functionDeclPrefix + name); prev.function != nil {
+		td = withPrivileges(td, prev) // role_acl.go
+	} else {
+		td = s.withDefaultACL('f', td)
+	}
+	s.setDecl(functionDeclPrefix+name, td)
 	return res, nil
 }
 

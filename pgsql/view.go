@@ -236,6 +236,10 @@ func (s *Session) createView(tx *engine.Tx, st *ir.CreateView) (Result, error) {
 			return res, err
 		}
 		td.comments = s.decl(name).comments
+		td = withPrivileges(td, s.decl(name)) // role_acl.go
+	}
+	if !replacing {
+		td = s.withDefaultACL('r', td) // role_default.go
 	}
 	s.setDecl(name, td)
 	return res, nil

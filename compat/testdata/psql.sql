@@ -52,3 +52,13 @@ CREATE TRIGGER c_off BEFORE UPDATE ON cat_t FOR EACH ROW EXECUTE FUNCTION cat_f(
 ALTER TABLE cat_t DISABLE TRIGGER c_off;
 INSERT INTO cat_t VALUES (1, 2, 'x');
 \d cat_t
+-- Roles and privileges: \du, \dp and \ddp.
+CREATE ROLE web LOGIN CONNECTION LIMIT 5 IN ROLE pg_read_all_data;
+CREATE ROLE auditors;
+GRANT SELECT, UPDATE ON cat_t TO web;
+GRANT SELECT ON cat_t TO auditors WITH GRANT OPTION;
+ALTER TABLE cat_t OWNER TO web;
+ALTER DEFAULT PRIVILEGES FOR ROLE web GRANT SELECT ON TABLES TO auditors;
+\du
+\dp cat_t
+\ddp

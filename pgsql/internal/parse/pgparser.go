@@ -165,6 +165,9 @@ func (s *source) limitComma() int {
 		if t.kind != tokIdent || !strings.EqualFold(s.sql[t.start:t.end], "limit") {
 			continue
 		}
+		if i > 0 && strings.EqualFold(s.sql[s.toks[i-1].start:s.toks[i-1].end], "connection") {
+			continue // CREATE ROLE's CONNECTION LIMIT n, … IN ROLE a, b
+		}
 		depth := 0
 		for _, u := range s.toks[i+1:] {
 			text := s.sql[u.start:u.end]

@@ -215,13 +215,13 @@ RETURN NEW; END`
 func TestPLpgSQLDo_Parse(t *testing.T) {
 	body := `DECLARE new int := 1; BEGIN
   CREATE TABLE x (a int); ALTER TABLE x ADD COLUMN b text; DROP TABLE IF EXISTS y;
-  CREATE ROLE r; new := 2; INSERT INTO x VALUES (new);
+  CREATE POLICY p ON x USING (true); new := 2; INSERT INTO x VALUES (new);
   IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'm') THEN RETURN; END IF;
 END`
 	fn, err := PLpgSQLDo(body)
 	require.NoError(t, err)
 	assert.Equal(t, "declare new int4 := 1\n2: utility CREATE TABLE x (a int4)\n2: utility ALTER TABLE x ADD COLUMN b text\n"+
-		"2: utility DROP TABLE IF EXISTS y\n3: refused \"pgsql: CREATE ROLE is not supported (SQLSTATE 0A000)\"\n3: new := 2\n"+
+		"2: utility DROP TABLE IF EXISTS y\n3: refused \"pgsql: CREATE POLICY is not supported (SQLSTATE 0A000)\"\n3: new := 2\n"+
 		"3: sql INSERT INTO x VALUES (new) into=[] strict=false perform=false\n"+
 		"4: if\n when (NOT EXISTS (SELECT 1 FROM pg_type WHERE (typname = 'm')))\n  4: return \"\"\n", plSummary(fn))
 

@@ -127,8 +127,14 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 	case *nodes.DropStmt:
 		return t.drop(n)
 	case *nodes.AlterTableStmt:
+		if st, ok, err := t.alterTableOwner(n); ok { // role.go
+			return st, err
+		}
 		return t.alterTable(n)
 	case *nodes.RenameStmt:
+		if n.RenameType == nodes.OBJECT_ROLE {
+			return &ir.RenameRole{Name: n.Subname, NewName: n.Newname}, nil
+		}
 		return t.rename(n)
 	case *nodes.ViewStmt:
 		return t.createView(n)
@@ -158,6 +164,24 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.createEnum(n) // enum.go
 	case *nodes.AlterEnumStmt:
 		return t.alterEnum(n)
+	case *nodes.CreateRoleStmt:
+		return t.createRole(n) // role.go
+	case *nodes.AlterRoleStmt:
+		return t.alterRole(n)
+	case *nodes.DropRoleStmt:
+		return t.dropRole(n)
+	case *nodes.GrantRoleStmt:
+		return t.grantRole(n)
+	case *nodes.GrantStmt:
+		return t.grant(n)
+	case *nodes.AlterOwnerStmt:
+		return t.alterOwner(n)
+	case *nodes.AlterDefaultPrivilegesStmt:
+		return t.alterDefaultPrivileges(n)
+	case *nodes.ReassignOwnedStmt:
+		return t.reassignOwned(n)
+	case *nodes.DropOwnedStmt:
+		return t.dropOwned(n)
 	case *nodes.CreateFunctionStmt:
 		return t.createFunction(n) // trigger.go
 	case *nodes.CreateTrigStmt:
@@ -185,8 +209,6 @@ var unsupportedStatements = map[string]string{
 	"MergeStmt":                  "MERGE",
 	"CopyStmt":                   "COPY",
 	"CreateSchemaStmt":           "CREATE SCHEMA",
-	"GrantStmt":                  "GRANT and REVOKE",
-	"GrantRoleStmt":              "GRANT and REVOKE",
 	"PrepareStmt":                "PREPARE",
 	"ExecuteStmt":                "EXECUTE",
 	"DeallocateStmt":             "DEALLOCATE",
@@ -200,7 +222,6 @@ var unsupportedStatements = map[string]string{
 	"DefineStmt":                 "CREATE AGGREGATE, OPERATOR and TYPE",
 	"CreateDomainStmt":           "CREATE DOMAIN",
 	"CallStmt":                   "CALL",
-	"CreateRoleStmt":             "CREATE ROLE",
 	"CreatedbStmt":               "CREATE DATABASE",
 	"DropdbStmt":                 "DROP DATABASE",
 	"ReindexStmt":                "REINDEX",
@@ -209,8 +230,8 @@ var unsupportedStatements = map[string]string{
 	"RefreshMatViewStmt":         "REFRESH MATERIALIZED VIEW",
 	"CreateForeignTableStmt":     "CREATE FOREIGN TABLE",
 	"AlterObjectSchemaStmt":      "ALTER ... SET SCHEMA",
-	"AlterOwnerStmt":             "ALTER ... OWNER TO",
 	"CreatePolicyStmt":           "CREATE POLICY",
 	"RuleStmt":                   "CREATE RULE",
-	"AlterDefaultPrivilegesStmt": "ALTER DEFAULT PRIVILEGES",
+	"AlterRoleSetStmt":           "ALTER ROLE ... SET",
+	"AlterExtensionContentsStmt": "ALTER EXTENSION ... ADD and DROP",
 }
