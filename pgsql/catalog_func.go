@@ -583,6 +583,10 @@ func (ev *evaluator) regName(typ string, oid int64) string {
 		if e, ok := ev.enumByOID(oid); ok { // enum.go
 			return e.displayName()
 		}
+		switch oid {
+		case voidTypeOID, triggerTypeOID: // the pseudo-types functions return (userfunc.go)
+			return map[int64]string{voidTypeOID: "void", triggerTypeOID: "trigger"}[oid]
+		}
 		if oid != 0 {
 			if s := formatType(oid, -1); s != "???" {
 				return s

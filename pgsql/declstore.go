@@ -225,6 +225,9 @@ type triggerRecord struct {
 type functionRecord struct {
 	Name string `json:"name"`
 	Body string `json:"body"`
+	// Decl is a function called from SQL's canonical CREATE FUNCTION
+	// (userfunc.go); omitted for a trigger function.
+	Decl string `json:"decl,omitempty"`
 }
 
 // seqRecord is a sequence's definition as stored (sequence.go).
@@ -386,7 +389,7 @@ func encodeDecl(td *tableDecl) (string, error) {
 		rec.Triggers = append(rec.Triggers, tr)
 	}
 	if f := td.function; f != nil {
-		rec.Function = &functionRecord{Name: f.name, Body: f.body}
+		rec.Function = functionRecordOf(f) // userfunc.go
 	}
 	b, err := json.Marshal(rec)
 	return string(b), err
@@ -543,11 +546,11 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 		td.triggers = append(td.triggers, t)
 	}
 	if f := rec.Function; f != nil {
-		pl, err := parsePL(f.Body)
+		fd, err := functionOfRecord(f) // userfunc.go
 		if err != nil {
-			return nil, fmt.Errorf("function %q: %w", f.Name, err)
+			return nil, err
 		}
-		td.function = &funcDef{name: f.Name, body: f.Body, pl: pl}
+		td.function = fd
 	}
 	return td, nil
 }

@@ -923,8 +923,10 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if scalarFuncName(f.Name) {
 		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, typeList(types))
 	}
-	if ev.q != nil && len(vals) == 0 && (f.Schema == "" || f.Schema == "public") {
-		if _, ok := ev.q.s.function(f.Name); ok { // trigger.go
+	if ev.q != nil && (f.Schema == "" || f.Schema == "public") {
+		if fd, ok := ev.q.s.function(f.Name); ok && fd.user != nil {
+			return ev.callUser(fd, f, vals, types) // userfunc.go
+		} else if ok && len(vals) == 0 { // trigger.go
 			return nil, typUnknown, pgerr.New(pgerr.FeatureNotSupported, "trigger functions can only be called as triggers")
 		}
 	}

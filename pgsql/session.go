@@ -122,6 +122,8 @@ type Session struct {
 	notify  func(*Error)
 	// trigDepth counts the trigger functions running, nested (trigger.go).
 	trigDepth int
+	// funcDepth counts the user functions running, nested (userfunc.go).
+	funcDepth int
 	// actTx and actQ are the transaction and AFTER queue of the UPDATE or
 	// DELETE watching its foreign-key actions, and actionFn is onAction,
 	// made once (trigger.go).
@@ -313,6 +315,7 @@ func (s *Session) runIn(ctx context.Context, st ir.Statement, sql string, args [
 	}
 	sel, query := st.(*ir.Select)
 	query = query && len(sel.Locking) == 0 // FOR UPDATE takes locks: a writer
+	query = query && !s.callsUserFunction(sel) // one may write (userfunc.go)
 	opts := s.defaultOpts()
 	opts.ReadOnly = query
 	tx, err := s.db.Begin(ctx, opts)

@@ -47,11 +47,13 @@ import (
 // statement's Result.Warnings, or handed to Session.OnNotice's function as
 // it is raised (pgwire sends it then, as PostgreSQL does).
 
-// funcDef is a trigger function.
+// funcDef is a trigger function, or, user set, a function called from
+// SQL (userfunc.go).
 type funcDef struct {
 	name string
 	body string // as written, which the declarations store
 	pl   *ir.PLFunction
+	user *userFunc
 }
 
 // triggerDef is a row trigger of a table.
@@ -103,6 +105,8 @@ func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
 	switch {
 	case trigger && st.Language == "sql":
 		return res, pgerr.New("42P13", "SQL functions cannot return type trigger")
+	case !trigger:
+		return s.createUserFunction(st, name) // userfunc.go
 	case st.Language != "plpgsql":
 		return res, pgerr.Unsupported("CREATE FUNCTION in LANGUAGE " + st.Language)
 	case !trigger || st.Setof:
@@ -114,7 +118,9 @@ func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
 	case slices.Contains(st.Options, "window"):
 		return res, pgerr.Unsupported("WINDOW function")
 	}
-	if _, ok := s.function(name); ok && !st.Replace {
+	if old, ok := s.function(name); ok && old.user != nil {
+		return res, pgerr.Unsupported("function overloading (another function named " + name + " with other argument types)")
+	} else if ok && !st.Replace {
 		return res, pgerr.New("42723", "function \"%s\" already exists with same argument types", name)
 	}
 	// The body is parsed now, as PostgreSQL's CREATE FUNCTION compiles
@@ -152,9 +158,9 @@ func (s *Session) dropFunction(tx *engine.Tx, st *ir.DropFunction) (Result, erro
 		if err != nil {
 			return res, err
 		}
-		_, ok := s.function(name)
+		fd, ok := s.function(name)
 		args := st.Args[i]
-		if ok && len(args) == 0 {
+		if ok && (args == nil || s.argTypesMatch(fd, args)) { // userfunc.go
 			users := s.functionUsers(tx, name)
 			if len(users) > 0 && !st.Cascade {
 				e := pgerr.New("2BP01", "cannot drop function %s() because other objects depend on it", name)

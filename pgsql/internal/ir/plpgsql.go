@@ -69,10 +69,12 @@ type PLIf struct {
 }
 
 // PLReturn is RETURN NEW, RETURN OLD or RETURN NULL (Record ""), or, in
-// a DO block, RETURN without a value (Record "").
+// a DO block, RETURN without a value (Record ""), or, in a function
+// called from SQL, RETURN expr (Value).
 type PLReturn struct {
 	Line   int
 	Record string
+	Value  Expr // nil but in a function returning a value
 }
 
 // PLRaise is RAISE [level] ['format' [, expr ...]] [USING option = expr,

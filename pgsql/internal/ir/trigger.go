@@ -21,6 +21,18 @@ type CreateFunction struct {
 	// Options are the other options given (VOLATILE, SECURITY DEFINER,
 	// SET ..., ...), by name, for the executor to accept or refuse.
 	Options []string
+	// ArgNames are the arguments' names, "" for an unnamed one; nil
+	// when none is named. ArgDefaults are their DEFAULT expressions, nil
+	// for none; nil when none has one.
+	ArgNames    []string
+	ArgDefaults []Expr
+	// Return is a SQL-standard body, RETURN expr (Body is then ""); nil
+	// for a body given as a string.
+	Return Expr
+	// Strict is STRICT (RETURNS NULL ON NULL INPUT); Volatility is
+	// "immutable", "stable", "volatile" or "" when not given.
+	Strict     bool
+	Volatility string
 }
 
 func (s *CreateFunction) String() string {
@@ -34,7 +46,13 @@ func (s *CreateFunction) String() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
+		if i < len(s.ArgNames) && s.ArgNames[i] != "" {
+			b.WriteString(Ident(s.ArgNames[i]) + " ")
+		}
 		b.WriteString(t.String())
+		if i < len(s.ArgDefaults) && s.ArgDefaults[i] != nil {
+			b.WriteString(" DEFAULT " + s.ArgDefaults[i].String())
+		}
 	}
 	b.WriteString(")")
 	if s.Returns != nil {
@@ -46,6 +64,16 @@ func (s *CreateFunction) String() string {
 	}
 	if s.Language != "" {
 		b.WriteString(" LANGUAGE " + Ident(s.Language))
+	}
+	if s.Volatility != "" {
+		b.WriteString(" " + strings.ToUpper(s.Volatility))
+	}
+	if s.Strict {
+		b.WriteString(" STRICT")
+	}
+	if s.Return != nil {
+		b.WriteString(" RETURN " + s.Return.String())
+		return b.String()
 	}
 	b.WriteString(" AS " + DollarQuote(s.Body))
 	return b.String()

@@ -33,8 +33,22 @@ func PLpgSQLDo(body string) (*ir.PLFunction, error) {
 	return plpgsqlPositioned(body, true /* do */)
 }
 
-func plpgsqlPositioned(body string, do bool) (*ir.PLFunction, error) {
-	fn, err, off := plpgsql(body, do)
+// PLpgSQLFunction parses the body of a function called from SQL (not a
+// trigger function): a DO block's subset, whose arguments, named args
+// ("" for an unnamed one), are variables, and whose RETURN gives the
+// value, which a void function has none of.
+func PLpgSQLFunction(body string, args []string, void bool) (*ir.PLFunction, error) {
+	return plpgsqlPositioned(body, true /* do */, &plFunc{args: args, void: void})
+}
+
+// plFunc is what the parser knows of a function called from SQL.
+type plFunc struct {
+	args []string
+	void bool
+}
+
+func plpgsqlPositioned(body string, do bool, fns ...*plFunc) (*ir.PLFunction, error) {
+	fn, err, off := plpgsql(body, do, fns...)
 	if err != nil {
 		if off >= 0 && err.Position == 0 {
 			err = err.WithPosition(body, off)
@@ -46,7 +60,7 @@ func plpgsqlPositioned(body string, do bool) (*ir.PLFunction, error) {
 
 // plpgsql is PLpgSQL with the byte offset in body an error points at (-1
 // for none), for a caller that positions it in a larger text.
-func plpgsql(body string, do bool) (fn *ir.PLFunction, err *pgerr.Error, off int) {
+func plpgsql(body string, do bool, fns ...*plFunc) (fn *ir.PLFunction, err *pgerr.Error, off int) {
 	toks, lerr := scan(body)
 	if lerr != nil {
 		off := -1
@@ -58,6 +72,14 @@ func plpgsql(body string, do bool) (fn *ir.PLFunction, err *pgerr.Error, off int
 		return nil, &c, off
 	}
 	p := &plParser{body: body, toks: toks, vars: map[string]bool{}, records: map[string]bool{}, do: do}
+	if len(fns) > 0 {
+		p.fn = fns[0]
+		for _, a := range p.fn.args {
+			if a != "" {
+				p.vars[a] = true
+			}
+		}
+	}
 	if do {
 		p.vars["found"] = true
 	} else {
@@ -118,6 +140,8 @@ type plParser struct {
 	loopDepth int
 	// records are the variables of type record in scope.
 	records map[string]bool
+	// fn is set for a function called from SQL (do is then set too).
+	fn *plFunc
 	// later is a 0A000 to report once the whole body has parsed: a
 	// syntax error after it is PostgreSQL's answer, as it would have read
 	// the construct.
@@ -826,6 +850,21 @@ func (p *plParser) ifStmt(line int) ir.PLStmt {
 
 func (p *plParser) returnStmt(line int) ir.PLStmt {
 	p.pos++ // RETURN
+	if p.fn != nil && !p.fn.void {
+		switch w := p.word(p.pos); {
+		case w == "next" || w == "query":
+			p.unsupported("RETURN "+strings.ToUpper(w), p.pos)
+		case p.text(p.pos) == ";":
+			p.fail(pgerr.Syntax("missing expression at or near \";\""), p.toks[p.pos].start)
+		}
+		end := p.until(";")
+		if end >= len(p.toks) {
+			p.syntaxError(end)
+		}
+		e := p.expr(end)
+		p.pos = end + 1
+		return &ir.PLReturn{Line: line, Value: e}
+	}
 	if p.do {
 		if p.text(p.pos) == ";" {
 			p.pos++

@@ -13,14 +13,22 @@ import (
 // function (a PL/pgSQL trigger function) is the executor's question; this
 // only refuses what no function reldb runs can have.
 func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, error) {
-	if s.SqlBody != nil {
-		return nil, unsupported("CREATE FUNCTION with a SQL-standard body")
-	}
 	name, err := qualName(s.Funcname)
 	if err != nil {
 		return nil, err
 	}
 	out := &ir.CreateFunction{Name: name, Replace: s.IsOrReplace}
+	if s.SqlBody != nil {
+		// RETURN expr; BEGIN ATOMIC ... END is a list of statements.
+		r, ok := s.SqlBody.(*nodes.ReturnStmt)
+		if !ok {
+			return nil, unsupported("CREATE FUNCTION with a BEGIN ATOMIC body")
+		}
+		if out.Return, err = t.expr(r.Returnval); err != nil {
+			return nil, err
+		}
+		out.Language = "sql"
+	}
 	for _, it := range items(s.Parameters) {
 		p, ok := it.(*nodes.FunctionParameter)
 		if !ok {
@@ -33,7 +41,28 @@ func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, 
 		if err != nil {
 			return nil, err
 		}
+		i := len(out.ArgTypes)
 		out.ArgTypes = append(out.ArgTypes, tn)
+		if p.Name != "" {
+			if out.ArgNames == nil {
+				out.ArgNames = make([]string, i, i+1)
+			}
+			out.ArgNames = append(out.ArgNames, p.Name)
+		} else if out.ArgNames != nil {
+			out.ArgNames = append(out.ArgNames, "")
+		}
+		if p.Defexpr != nil {
+			e, err := t.expr(p.Defexpr)
+			if err != nil {
+				return nil, err
+			}
+			if out.ArgDefaults == nil {
+				out.ArgDefaults = make([]ir.Expr, i, i+1)
+			}
+			out.ArgDefaults = append(out.ArgDefaults, e)
+		} else if out.ArgDefaults != nil {
+			out.ArgDefaults = append(out.ArgDefaults, nil)
+		}
 	}
 	if s.ReturnType != nil {
 		setof := s.ReturnType.Setof
@@ -67,6 +96,16 @@ func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, 
 				return nil, pgerr.New(pgerr.InternalError, "unexpected %s in AS", nodeName(l.Items[0]))
 			}
 			out.Body = v.Str
+		case "volatility":
+			if v, ok := d.Arg.(*nodes.String); ok {
+				out.Volatility = v.Str
+			}
+			out.Options = append(out.Options, d.Defname)
+		case "strict":
+			if v, ok := d.Arg.(*nodes.Integer); ok {
+				out.Strict = v.Ival != 0
+			}
+			out.Options = append(out.Options, d.Defname)
 		default:
 			out.Options = append(out.Options, d.Defname)
 		}

@@ -1,0 +1,642 @@
+package pgsql
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/parse"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// User-defined functions called from SQL, as PostgreSQL runs them:
+//
+//   - CREATE [OR REPLACE] FUNCTION name([argname] type [DEFAULT expr],
+//     ...) RETURNS type LANGUAGE sql AS 'statements' (or the SQL-standard
+//     RETURN expr) or LANGUAGE plpgsql AS 'block'. IMMUTABLE, STABLE,
+//     VOLATILE, STRICT, SECURITY DEFINER, PARALLEL, COST and the like are
+//     accepted; STRICT makes a call with a NULL argument NULL without
+//     running the body. The declaration is kept with the trigger
+//     functions' (trigger.go): transactional, durable, forked.
+//   - One function per name: a call is resolved by name and argument
+//     count (fewer arguments take their DEFAULTs), each argument
+//     coercible implicitly to its parameter's type, else 42883. A second
+//     CREATE with other argument types would overload, which is 0A000.
+//   - A sql function runs its statements in order with its arguments as
+//     parameters ($n, or by name where no column of a table the
+//     statement reads has that name, as in PostgreSQL); its value is the
+//     first row of the last one's result, NULL without rows, cast to the
+//     return type. A plpgsql function runs its block (plpgsql.go) with its
+//     arguments as variables; RETURN expr gives its value, and falling
+//     off the end is 2F005. RETURNS void gives an empty value.
+//   - The body runs in the calling statement's transaction: its writes
+//     are the statement's. Calls nest up to maxCallDepth (54001 past it).
+//
+// RETURNS SETOF and RETURNS TABLE, OUT arguments, VARIADIC and named
+// argument notation in calls are 0A000.
+
+// userFunc is a function called from SQL (not a trigger function).
+type userFunc struct {
+	decl *ir.CreateFunction // as declared, canonical: Replace unset
+	sql  []ir.Statement     // a sql function's statements
+}
+
+// maxCallDepth bounds user functions calling one another (PostgreSQL
+// runs out of stack, 54001).
+const maxCallDepth = 400
+
+// voidType is the type name RETURNS void gives.
+func isVoid(tn *ir.TypeName) bool {
+	return tn != nil && tn.Name == "void" && (tn.Schema == "" || tn.Schema == "pg_catalog") && tn.ArrayDims == 0
+}
+
+// createUserFunction runs CREATE FUNCTION for a function other than a
+// trigger function.
+func (s *Session) createUserFunction(st *ir.CreateFunction, name string) (Result, error) {
+	res := Result{Tag: "CREATE FUNCTION"}
+	switch {
+	case st.Language == "c" || st.Language == "internal":
+		return res, pgerr.Unsupported("CREATE FUNCTION in LANGUAGE " + st.Language)
+	case st.Language != "sql" && st.Language != "plpgsql":
+		e := pgerr.New(pgerr.UndefinedObject, "language \"%s\" does not exist", st.Language)
+		e.Hint = "Use CREATE EXTENSION to load the language into the database."
+		return res, e
+	case st.Returns == nil:
+		return res, pgerr.New("42P13", "function result type must be specified")
+	case st.Setof:
+		return res, pgerr.Unsupported("CREATE FUNCTION returning SETOF")
+	case slices.Contains(st.Options, "window"):
+		return res, pgerr.Unsupported("WINDOW function")
+	case st.Return != nil && st.Language != "sql":
+		return res, pgerr.Unsupported("a SQL-standard body in LANGUAGE " + st.Language)
+	}
+	void := isVoid(st.Returns)
+	if !void {
+		if _, err := s.resolveType(*st.Returns); err != nil {
+			return res, err
+		}
+	}
+	seenDefault := false
+	for i, a := range st.ArgTypes {
+		if _, err := s.resolveType(a); err != nil {
+			return res, err
+		}
+		if n := argName(st, i); n != "" && slices.Contains(st.ArgNames[:i], n) {
+			return res, pgerr.New("42P13", "parameter name \"%s\" used more than once", n)
+		}
+		if i < len(st.ArgDefaults) && st.ArgDefaults[i] != nil {
+			seenDefault = true
+		} else if seenDefault {
+			return res, pgerr.New("42P13", "input parameters after one with a default value must also have defaults")
+		}
+	}
+	decl := *st
+	decl.Replace, decl.BodyPosition, decl.Name = false, 0, ir.QualName{Name: name}
+	fd, err := buildUserFunc(&decl)
+	if err != nil {
+		return res, bodyError(err, st.BodyPosition)
+	}
+	if !void && st.Language == "sql" {
+		if err := checkSQLReturn(fd.user.sql, st.Returns); err != nil {
+			return res, err
+		}
+	}
+	if old, ok := s.function(name); ok {
+		if err := s.replaceable(old, fd, st.Replace); err != nil {
+			return res, err
+		}
+	}
+	s.setDecl(functionDeclPrefix+name, &tableDecl{function: fd})
+	return res, nil
+}
+
+// argName is the name of argument i, "" for none.
+func argName(st *ir.CreateFunction, i int) string {
+	if i < len(st.ArgNames) {
+		return st.ArgNames[i]
+	}
+	return ""
+}
+
+// buildUserFunc parses the body of a declaration: at CREATE, and again
+// when a stored declaration is read back.
+func buildUserFunc(decl *ir.CreateFunction) (*funcDef, error) {
+	fd := &funcDef{name: decl.Name.Name, body: decl.Body, user: &userFunc{decl: decl}}
+	switch {
+	case decl.Return != nil:
+		fd.user.sql = []ir.Statement{&ir.Select{Targets: []ir.Target{{Expr: decl.Return}}}}
+	case decl.Language == "sql":
+		stmts, err := parse.Parse(decl.Body)
+		if err != nil {
+			return nil, err
+		}
+		fd.user.sql = stmts
+	default:
+		names := make([]string, len(decl.ArgTypes))
+		for i := range names {
+			names[i] = argName(decl, i)
+		}
+		pl, err := parse.PLpgSQLFunction(decl.Body, names, isVoid(decl.Returns))
+		if err != nil {
+			return nil, err
+		}
+		fd.pl = pl
+	}
+	return fd, nil
+}
+
+// checkSQLReturn is PostgreSQL's check of a sql function's last
+// statement: it must return rows, of one column.
+func checkSQLReturn(stmts []ir.Statement, ret *ir.TypeName) error {
+	e := pgerr.New("42P13", "return type mismatch in function declared to return %s", typeNameText(*ret))
+	e.Detail = "Function's final statement must be SELECT or INSERT/UPDATE/DELETE RETURNING."
+	if len(stmts) == 0 {
+		return e
+	}
+	var targets []ir.Target
+	switch st := stmts[len(stmts)-1].(type) {
+	case *ir.Select:
+		for st.SetOp != nil {
+			st = st.SetOp.Left
+		}
+		targets = st.Targets
+		if st.Values != nil {
+			return nil
+		}
+	case *ir.Insert:
+		targets = st.Returning
+	case *ir.Update:
+		targets = st.Returning
+	case *ir.Delete:
+		targets = st.Returning
+	default:
+		return e
+	}
+	if targets == nil {
+		return e
+	}
+	for _, t := range targets {
+		if c, ok := t.Expr.(*ir.ColumnRef); ok && c.Star {
+			return nil // counted when it runs
+		}
+	}
+	if len(targets) != 1 {
+		e.Detail = "Final statement must return exactly one column."
+		return e
+	}
+	return nil
+}
+
+// typeNameText is a declared type's name as PostgreSQL's messages give
+// it.
+func typeNameText(tn ir.TypeName) string {
+	if t, err := typeOf(tn); err == nil {
+		return formatType(int64(Column{typ: t}.OID()), -1)
+	}
+	return tn.String()
+}
+
+// replaceable checks that a function of the name old has may be
+// replaced by fd: 42723 without OR REPLACE, 0A000 for other argument
+// types (an overload), 42P13 for another return type.
+func (s *Session) replaceable(old, fd *funcDef, replace bool) error {
+	same := old.user != nil && slices.EqualFunc(old.user.decl.ArgTypes, fd.user.decl.ArgTypes, func(a, b ir.TypeName) bool {
+		return s.sameType(a, b)
+	})
+	switch {
+	case !same:
+		return pgerr.Unsupported("function overloading (another function named " + fd.name + " with other argument types)")
+	case !replace:
+		return pgerr.New("42723", "function \"%s\" already exists with same argument types", fd.name)
+	case !s.sameType(*old.user.decl.Returns, *fd.user.decl.Returns):
+		e := pgerr.New("42P13", "cannot change return type of existing function")
+		e.Hint = "Use DROP FUNCTION " + s.signature(old) + " first."
+		return e
+	}
+	for i := range old.user.decl.ArgTypes {
+		if argName(old.user.decl, i) != "" && argName(old.user.decl, i) != argName(fd.user.decl, i) {
+			e := pgerr.New("42P13", "cannot change name of input parameter \"%s\"", argName(old.user.decl, i))
+			e.Hint = "Use DROP FUNCTION " + s.signature(old) + " first."
+			return e
+		}
+	}
+	return nil
+}
+
+// sameType reports whether two declared types are one type.
+func (s *Session) sameType(a, b ir.TypeName) bool {
+	if isVoid(&a) || isVoid(&b) {
+		return isVoid(&a) == isVoid(&b)
+	}
+	ta, err1 := s.resolveType(a)
+	tb, err2 := s.resolveType(b)
+	return err1 == nil && err2 == nil && ta.kind == tb.kind && ta.array == tb.array && ta.enum == tb.enum
+}
+
+// signature is name(argtypes) as PostgreSQL's messages give a function.
+func (s *Session) signature(fd *funcDef) string {
+	var types []string
+	if fd.user != nil {
+		for _, a := range fd.user.decl.ArgTypes {
+			types = append(types, s.typeText(a))
+		}
+	}
+	return fd.name + "(" + strings.Join(types, ", ") + ")"
+}
+
+// typeText is a declared type's name as format_type gives it.
+func (s *Session) typeText(tn ir.TypeName) string {
+	t, err := s.resolveType(tn)
+	if err != nil {
+		return tn.String()
+	}
+	if t.kind == kEnum && t.enum != nil {
+		return t.enum.name
+	}
+	return formatType(int64(Column{typ: t}.OID()), -1)
+}
+
+// argTypesMatch reports whether a DROP FUNCTION's argument types name
+// the function fd.
+func (s *Session) argTypesMatch(fd *funcDef, args []ir.TypeName) bool {
+	var declared []ir.TypeName
+	if fd.user != nil {
+		declared = fd.user.decl.ArgTypes
+	}
+	return slices.EqualFunc(declared, args, s.sameType)
+}
+
+// callUser calls a user function with evaluated arguments.
+func (ev *evaluator) callUser(fd *funcDef, f *ir.Func, vals []any, types []sqlType) (any, sqlType, error) {
+	s, tx := ev.q.s, ev.q.tx
+	decl := fd.user.decl
+	void := isVoid(decl.Returns)
+	ret := typText
+	if !void {
+		t, err := s.resolveType(*decl.Returns)
+		if err != nil {
+			return nil, typUnknown, err
+		}
+		ret = t
+	}
+	nargs := len(decl.ArgTypes)
+	ndefaults := 0
+	for _, d := range decl.ArgDefaults {
+		if d != nil {
+			ndefaults++
+		}
+	}
+	noMatch := func() error {
+		names := make([]string, len(types))
+		for i, t := range types {
+			names[i] = formatType(int64(Column{typ: t}.OID()), -1)
+			if t.kind == kEnum && t.enum != nil {
+				names[i] = t.enum.name
+			}
+		}
+		e := pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, strings.Join(names, ", "))
+		e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
+		return e
+	}
+	if len(vals) > nargs || len(vals) < nargs-ndefaults {
+		return nil, typUnknown, noMatch()
+	}
+	ptypes := make([]sqlType, nargs)
+	for i, a := range decl.ArgTypes {
+		t, err := s.resolveType(a)
+		if err != nil {
+			return nil, typUnknown, err
+		}
+		ptypes[i] = t
+		if i < len(types) && !implicitArg(types[i], t) {
+			return nil, typUnknown, noMatch()
+		}
+	}
+	if ev.q.describe {
+		return nil, ret, nil // Prepare's run for the column types
+	}
+	args := make([]any, nargs)
+	for i := range args {
+		v, t := any(nil), typUnknown
+		if i < len(vals) {
+			v, t = vals[i], types[i]
+		} else {
+			var err error
+			if v, t, err = (&evaluator{q: &queryEnv{s: s, tx: tx}, types: s}).eval(decl.ArgDefaults[i]); err != nil {
+				return nil, typUnknown, err
+			}
+		}
+		out, err := cast(v, t, ptypes[i], false /* explicit */)
+		if err != nil {
+			return nil, typUnknown, err
+		}
+		args[i] = out
+	}
+	if decl.Strict && slices.Contains(args, nil) {
+		return nil, ret, nil
+	}
+	if s.funcDepth >= maxCallDepth {
+		e := pgerr.New("54001", "stack depth limit exceeded")
+		e.Hint = "Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), after ensuring the platform's stack depth limit is adequate."
+		return nil, typUnknown, e
+	}
+	s.funcDepth++
+	defer func() { s.funcDepth-- }()
+	var v any
+	var vt sqlType
+	var err error
+	if decl.Language == "plpgsql" {
+		v, vt, err = s.runPLFunc(tx, fd, args, ptypes)
+	} else {
+		v, vt, err = s.runSQLFunc(tx, fd, args, ptypes)
+	}
+	if err != nil {
+		return nil, typUnknown, err
+	}
+	if void {
+		// PostgreSQL's void value: empty text from a plpgsql function,
+		// NULL from a sql one (its last statement's value).
+		if decl.Language == "plpgsql" {
+			return "", typText, nil
+		}
+		return nil, typText, nil
+	}
+	out, err := cast(v, vt, ret, false /* explicit */)
+	if err != nil {
+		return nil, typUnknown, err
+	}
+	return out, ret, nil
+}
+
+// implicitArg reports whether an argument of type from is coerced
+// implicitly to a parameter of type to, as PostgreSQL's function
+// resolution allows.
+func implicitArg(from, to sqlType) bool {
+	switch {
+	case from.kind == kUnknown && !from.array:
+		return true
+	case from.array != to.array:
+		return false
+	case from.kind == to.kind:
+		return from.kind != kEnum || from.enum == to.enum
+	case from.isInt() && to.isInt():
+		return from.kind < to.kind
+	case from.isInt() && (to.kind == kNumeric || to.kind == kFloat4 || to.kind == kFloat8):
+		return true
+	case from.kind == kNumeric && (to.kind == kFloat4 || to.kind == kFloat8):
+		return true
+	case from.kind == kFloat4 && to.kind == kFloat8:
+		return true
+	case from.isText() && to.isText():
+		return true
+	case from.kind == kDate && (to.kind == kTimestamp || to.kind == kTimestamptz):
+		return true
+	case from.kind == kTimestamp && to.kind == kTimestamptz:
+		return true
+	case from.kind == kJSON && from.record && to.kind == kText:
+		return false
+	}
+	return false
+}
+
+// runPLFunc runs a plpgsql function's block with its arguments as
+// variables.
+func (s *Session) runPLFunc(tx *engine.Tx, fd *funcDef, args []any, types []sqlType) (any, sqlType, error) {
+	r := &plRun{s: s, tx: tx, fn: fd, vars: map[string]*plVar{"found": {v: false, t: typBool}}}
+	r.args = make([]*plVar, len(args))
+	for i := range args {
+		r.args[i] = &plVar{v: args[i], t: types[i]}
+		if n := argName(fd.user.decl, i); n != "" {
+			r.vars[n] = r.args[i]
+		}
+	}
+	ret, err := r.run()
+	if err != nil {
+		return nil, typUnknown, err
+	}
+	if !ret.returned && !isVoid(fd.user.decl.Returns) {
+		return nil, typUnknown, pgerr.New("2F005", "control reached end of function without RETURN")
+	}
+	return ret.v, ret.t, nil
+}
+
+// runSQLFunc runs a sql function's statements; its value is the first
+// column of the first row of the last one's result.
+func (s *Session) runSQLFunc(tx *engine.Tx, fd *funcDef, args []any, types []sqlType) (any, sqlType, error) {
+	params := make([]any, len(args))
+	for i := range args {
+		params[i] = typedArg{v: args[i], t: types[i]}
+	}
+	var res Result
+	for _, st := range fd.user.sql {
+		bound, err := s.bindArgs(tx, fd, st)
+		if err != nil {
+			return nil, typUnknown, err
+		}
+		ev := &evaluator{params: params, q: &queryEnv{s: s, tx: tx}, types: s}
+		switch b := bound.(type) {
+		case *ir.Select:
+			res, err = s.query(tx, b, ev)
+		case *ir.Insert:
+			res, err = s.insert(tx, b, ev)
+		case *ir.Update:
+			res, err = s.update(tx, b, ev)
+		case *ir.Delete:
+			res, err = s.delete(tx, b, ev)
+		default:
+			err = pgerr.Unsupported(statementName(b) + " in a SQL function")
+		}
+		if err != nil {
+			return nil, typUnknown, err
+		}
+		for _, w := range res.Warnings {
+			s.notice(w)
+		}
+	}
+	if isVoid(fd.user.decl.Returns) || len(res.Rows) == 0 || len(res.Columns) == 0 {
+		return nil, typUnknown, nil
+	}
+	if len(res.Columns) != 1 {
+		e := pgerr.New("42P13", "return type mismatch in function declared to return %s", s.typeText(*fd.user.decl.Returns))
+		e.Detail = "Final statement must return exactly one column."
+		return nil, typUnknown, e
+	}
+	return res.Rows[0][0], res.Columns[0].typ, nil
+}
+
+// bindArgs copies a statement of a sql function, its references to the
+// arguments by name made parameters: an unqualified name of an argument
+// that no column of a table the statement reads has, or one qualified
+// with the function's name.
+func (s *Session) bindArgs(tx *engine.Tx, fd *funcDef, st ir.Statement) (ir.Statement, error) {
+	decl := fd.user.decl
+	if decl.ArgNames == nil {
+		return st, nil
+	}
+	columns := map[string]bool{}
+	walkIR(reflect.ValueOf(st), func(x any) {
+		if t, ok := x.(*ir.TableRef); ok && (t.Table.Schema == "" || t.Table.Schema == "public") {
+			if ts, err := s.sharedSchema(tx, t.Table.Name); err == nil {
+				for c := range ts.index {
+					columns[c] = true
+				}
+			}
+		}
+	})
+	target := func(q ir.QualName) {
+		if ts, err := s.sharedSchema(tx, q.Name); err == nil {
+			for c := range ts.index {
+				columns[c] = true
+			}
+		}
+	}
+	switch st := st.(type) {
+	case *ir.Insert:
+		target(st.Table)
+	case *ir.Update:
+		target(st.Table)
+	case *ir.Delete:
+		target(st.Table)
+	}
+	out := rewriteRefs(reflect.ValueOf(&st).Elem(), func(e ir.Expr) ir.Expr {
+		c, ok := e.(*ir.ColumnRef)
+		if !ok || c.Star || c.Schema != "" || c.Table != "" && c.Table != fd.name || c.Table == "" && columns[c.Column] {
+			return nil
+		}
+		for i := range decl.ArgTypes {
+			if argName(decl, i) == c.Column {
+				return &ir.Param{Number: i + 1, Location: -1}
+			}
+		}
+		return nil
+	})
+	return out.Interface().(ir.Statement), nil
+}
+
+// functionRecordOf is a function's declaration as stored: a trigger
+// function's body, or a user function's canonical CREATE FUNCTION.
+func functionRecordOf(f *funcDef) *functionRecord {
+	rec := &functionRecord{Name: f.name, Body: f.body}
+	if f.user != nil {
+		rec.Decl = f.user.decl.String()
+	}
+	return rec
+}
+
+// functionOfRecord reads back a stored function.
+func functionOfRecord(f *functionRecord) (*funcDef, error) {
+	if f.Decl == "" {
+		pl, err := parsePL(f.Body)
+		if err != nil {
+			return nil, fmt.Errorf("function %q: %w", f.Name, err)
+		}
+		return &funcDef{name: f.Name, body: f.Body, pl: pl}, nil
+	}
+	stmts, err := parse.Parse(f.Decl)
+	if err != nil {
+		return nil, fmt.Errorf("function %q: %w", f.Name, err)
+	}
+	decl, ok := stmts[0].(*ir.CreateFunction)
+	if len(stmts) != 1 || !ok {
+		return nil, fmt.Errorf("function %q: %q is not one CREATE FUNCTION", f.Name, f.Decl)
+	}
+	decl.BodyPosition = 0
+	fd, err := buildUserFunc(decl)
+	if err != nil {
+		return nil, fmt.Errorf("function %q: %w", f.Name, err)
+	}
+	return fd, nil
+}
+
+// callsUserFunction reports whether a statement calls a user function,
+// which may write: a query that does runs in a read-write transaction.
+func (s *Session) callsUserFunction(st ir.Statement) bool {
+	if !s.anyUserFunction() {
+		return false
+	}
+	found := false
+	walkIR(reflect.ValueOf(st), func(x any) {
+		if f, ok := x.(*ir.Func); ok && !found && (f.Schema == "" || f.Schema == "public") {
+			fd, ok := s.function(f.Name)
+			found = ok && fd.user != nil
+		}
+	})
+	return found
+}
+
+// anyUserFunction reports whether a user function is declared.
+func (s *Session) anyUserFunction() bool {
+	user := func(name string, td *tableDecl) bool {
+		return td != nil && td.function != nil && td.function.user != nil && strings.HasPrefix(name, functionDeclPrefix)
+	}
+	for name, td := range s.declTx {
+		if user(name, td) {
+			return true
+		}
+	}
+	s.decls.mu.Lock()
+	defer s.decls.mu.Unlock()
+	for name, td := range s.decls.tables {
+		if user(name, td) {
+			return true
+		}
+	}
+	return false
+}
+
+// sqlLanguageOID is sql's row of pg_language in PostgreSQL 15.
+const sqlLanguageOID = 14
+
+// voidTypeOID is the pseudo-type void's oid.
+const voidTypeOID = 2278
+
+// procRow is a user function's row of pg_proc.
+func (s *Session) procRow(fd *funcDef) map[string]any {
+	decl := fd.user.decl
+	typeOID := func(tn ir.TypeName) int64 {
+		if isVoid(&tn) {
+			return voidTypeOID
+		}
+		t, err := s.resolveType(tn)
+		if err != nil {
+			return 0
+		}
+		return int64(Column{typ: t}.OID())
+	}
+	lang := int64(plpgsqlLanguageOID)
+	if decl.Language == "sql" {
+		lang = sqlLanguageOID
+	}
+	argTypes := make([]any, len(decl.ArgTypes))
+	var names []any
+	defaults := int64(0)
+	for i, a := range decl.ArgTypes {
+		argTypes[i] = typeOID(a)
+		if decl.ArgNames != nil {
+			names = append(names, argName(decl, i))
+		}
+		if i < len(decl.ArgDefaults) && decl.ArgDefaults[i] != nil {
+			defaults++
+		}
+	}
+	volatile := "v"
+	switch decl.Volatility {
+	case "immutable":
+		volatile = "i"
+	case "stable":
+		volatile = "s"
+	}
+	row := map[string]any{"oid": functionOID(fd.name), "proname": fd.name, "pronamespace": oidPublic,
+		"proowner": oidOwner, "prolang": lang, "procost": float64(100), "prorows": float64(0),
+		"provariadic": int64(0), "prosupport": "-", "prokind": "f", "prosecdef": slices.Contains(decl.Options, "security"),
+		"proleakproof": false, "proisstrict": decl.Strict, "proretset": false, "provolatile": volatile, "proparallel": "u",
+		"pronargs": int64(len(decl.ArgTypes)), "pronargdefaults": defaults, "prorettype": typeOID(*decl.Returns),
+		"proargtypes": argTypes, "prosrc": decl.Body}
+	if names != nil {
+		row["proargnames"] = names
+	}
+	return row
+}
