@@ -314,7 +314,7 @@ func (s *Session) runIn(ctx context.Context, st ir.Statement, sql string, args [
 		return res, nil
 	}
 	sel, query := st.(*ir.Select)
-	query = query && len(sel.Locking) == 0 // FOR UPDATE takes locks: a writer
+	query = query && len(sel.Locking) == 0     // FOR UPDATE takes locks: a writer
 	query = query && !s.callsUserFunction(sel) // one may write (userfunc.go)
 	opts := s.defaultOpts()
 	opts.ReadOnly = query
