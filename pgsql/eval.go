@@ -805,7 +805,13 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if f.Filter != nil && !(f.Schema == "" && isAggregate(f.Name)) {
 		return nil, typUnknown, pgerr.New("42809", "FILTER specified, but %s is not an aggregate function", f.Name)
 	}
-	if f.Schema != "" && f.Schema != "pg_catalog" || f.Distinct || len(f.OrderBy) > 0 || f.Star {
+	if namedCall(f) {
+		var err error
+		if f, err = ev.positional(f); err != nil { // userfunc.go
+			return nil, typUnknown, err
+		}
+	}
+	if f.Schema != "" && f.Schema != "pg_catalog" && !ev.userCall(f) || f.Distinct || len(f.OrderBy) > 0 || f.Star {
 		return nil, typUnknown, pgerr.Unsupported("function " + f.String())
 	}
 	if r, ok := ev.aggs[f]; ok {
@@ -928,6 +934,11 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 			return ev.callUser(fd, f, vals, types) // userfunc.go
 		} else if ok && len(vals) == 0 { // trigger.go
 			return nil, typUnknown, pgerr.New(pgerr.FeatureNotSupported, "trigger functions can only be called as triggers")
+		}
+	}
+	if ev.q == nil && ev.types != nil {
+		if _, ok := ev.types.userFunc(f); ok { // a CHECK's, a DEFAULT's: no transaction to run it in
+			return nil, typUnknown, pgerr.Unsupported("user-defined function " + f.Name + " in this position")
 		}
 	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)

@@ -253,8 +253,10 @@ func (s *Session) createTrigger(tx *engine.Tx, st *ir.CreateTrigger) (Result, er
 	if err != nil {
 		return res, err
 	}
-	if _, ok := s.function(fname); !ok {
+	if fd, ok := s.function(fname); !ok || fd.user != nil && len(fd.user.decl.ArgTypes) > 0 {
 		return res, pgerr.New(pgerr.UndefinedFunction, "function %s() does not exist", fname)
+	} else if fd.user != nil {
+		return res, pgerr.New("42P17", "function %s must return type trigger", fname)
 	}
 	td := *s.decl(table)
 	td.triggers = slices.Clone(td.triggers)

@@ -292,10 +292,7 @@ func (ev *evaluator) callUser(fd *funcDef, f *ir.Func, vals []any, types []sqlTy
 	noMatch := func() error {
 		names := make([]string, len(types))
 		for i, t := range types {
-			names[i] = formatType(int64(Column{typ: t}.OID()), -1)
-			if t.kind == kEnum && t.enum != nil {
-				names[i] = t.enum.name
-			}
+			names[i] = argTypeName(t)
 		}
 		e := pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, strings.Join(names, ", "))
 		e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
@@ -311,7 +308,7 @@ func (ev *evaluator) callUser(fd *funcDef, f *ir.Func, vals []any, types []sqlTy
 			return nil, typUnknown, err
 		}
 		ptypes[i] = t
-		if i < len(types) && !implicitArg(types[i], t) {
+		if i < len(types) && !implicitArg(types[i], t) && !ev.untypedParam(f, i) {
 			return nil, typUnknown, noMatch()
 		}
 	}
@@ -639,4 +636,170 @@ func (s *Session) procRow(fd *funcDef) map[string]any {
 		row["proargnames"] = names
 	}
 	return row
+}
+
+// untypedParam reports whether argument i of call f is a parameter whose
+// value came without a type (Exec's arguments), which is then converted
+// to the parameter's type as an assignment would.
+func (ev *evaluator) untypedParam(f *ir.Func, i int) bool {
+	p, ok := f.Args[i].(*ir.Param)
+	if !ok || p.Number < 1 || p.Number > len(ev.params) {
+		return false
+	}
+	_, typed := ev.params[p.Number-1].(typedArg)
+	return !typed
+}
+
+// userFunc returns the user function a call names, if it names one.
+func (s *Session) userFunc(f *ir.Func) (*funcDef, bool) {
+	if f.Schema != "" && f.Schema != "public" {
+		return nil, false
+	}
+	fd, ok := s.function(f.Name)
+	if !ok || fd.user == nil {
+		return nil, false
+	}
+	return fd, true
+}
+
+// inferCall types the parameters passed as arguments to a user function
+// with its arguments' types, as PostgreSQL's Parse does (prepare.go).
+func (in *inferrer) inferCall(f *ir.Func) {
+	fd, ok := in.s.userFunc(f)
+	if !ok {
+		return
+	}
+	decl := fd.user.decl
+	for i, a := range f.Args {
+		j := i
+		if na, ok := a.(*ir.NamedArg); ok {
+			a, j = na.Arg, -1
+			for k := range decl.ArgTypes {
+				if argName(decl, k) == na.Name {
+					j = k
+				}
+			}
+		}
+		if j < 0 || j >= len(decl.ArgTypes) {
+			continue
+		}
+		if t, err := in.s.resolveType(decl.ArgTypes[j]); err == nil {
+			in.set(a, t)
+		}
+	}
+}
+
+// callType is the type a user function call returns, unknown for
+// another call.
+func (in *inferrer) callType(f *ir.Func) sqlType {
+	fd, ok := in.s.userFunc(f)
+	if !ok || isVoid(fd.user.decl.Returns) {
+		return typUnknown
+	}
+	t, err := in.s.resolveType(*fd.user.decl.Returns)
+	if err != nil {
+		return typUnknown
+	}
+	return t
+}
+
+// userCall reports whether f calls a user function.
+func (ev *evaluator) userCall(f *ir.Func) bool {
+	if ev.q == nil {
+		return false
+	}
+	_, ok := ev.q.s.userFunc(f)
+	return ok
+}
+
+// namedCall reports whether a call gives arguments by name.
+func namedCall(f *ir.Func) bool {
+	for _, a := range f.Args {
+		if _, ok := a.(*ir.NamedArg); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// positional returns a call of a user function with arguments given by
+// name as one with them in their positions: a parameter between given
+// ones that none names takes its DEFAULT. A built-in function's call
+// with named arguments is 0A000.
+func (ev *evaluator) positional(f *ir.Func) (*ir.Func, error) {
+	var fd *funcDef
+	ok := false
+	if ev.q != nil {
+		fd, ok = ev.q.s.userFunc(f)
+	}
+	if !ok || f.Over != nil || f.Filter != nil || f.Distinct || f.Star || len(f.OrderBy) > 0 {
+		return nil, pgerr.Unsupported("named function argument")
+	}
+	decl := fd.user.decl
+	slots := make([]ir.Expr, len(decl.ArgTypes))
+	last := -1
+	fail := func() error {
+		parts := make([]string, len(f.Args))
+		for i, a := range f.Args {
+			e := a
+			if na, ok := a.(*ir.NamedArg); ok {
+				e = na.Arg
+				parts[i] = na.Name + " => "
+			}
+			_, t, err := ev.eval(e)
+			if err != nil {
+				return err
+			}
+			if c, ok := e.(*ir.Const); ok && c.Kind == ir.ConstString {
+				t = typUnknown // a literal's type is its parameter's
+			}
+			parts[i] += argTypeName(t)
+		}
+		e := pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, strings.Join(parts, ", "))
+		e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
+		return e
+	}
+	for i, a := range f.Args {
+		na, ok := a.(*ir.NamedArg)
+		if !ok {
+			if i >= len(slots) {
+				return nil, fail()
+			}
+			slots[i], last = a, max(last, i)
+			continue
+		}
+		j := -1
+		for k := range decl.ArgTypes {
+			if argName(decl, k) == na.Name {
+				j = k
+			}
+		}
+		if j < 0 || slots[j] != nil {
+			return nil, fail()
+		}
+		slots[j], last = na.Arg, max(last, j)
+	}
+	for i := range slots[:last+1] {
+		if slots[i] != nil {
+			continue
+		}
+		if i >= len(decl.ArgDefaults) || decl.ArgDefaults[i] == nil {
+			return nil, fail()
+		}
+		slots[i] = decl.ArgDefaults[i]
+	}
+	c := *f
+	c.Args = slots[:last+1]
+	return &c, nil
+}
+
+// argTypeName is an argument's type as 42883's message names it.
+func argTypeName(t sqlType) string {
+	switch {
+	case t.kind == kUnknown && !t.array:
+		return "unknown"
+	case t.kind == kEnum && t.enum != nil && !t.array:
+		return t.enum.name
+	}
+	return formatType(int64(Column{typ: t}.OID()), -1)
 }
