@@ -161,6 +161,9 @@ func (s *Session) dropFunction(tx *engine.Tx, st *ir.DropFunction) (Result, erro
 		fd, ok := s.function(name)
 		args := st.Args[i]
 		if ok && (args == nil || s.argTypesMatch(fd, args)) { // userfunc.go
+			if err := s.viewsCalling(fd, st.Cascade); err != nil {
+				return res, err
+			}
 			users := s.functionUsers(tx, name)
 			if len(users) > 0 && !st.Cascade {
 				e := pgerr.New("2BP01", "cannot drop function %s() because other objects depend on it", name)

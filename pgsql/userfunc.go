@@ -626,10 +626,17 @@ func (s *Session) procRow(fd *funcDef) map[string]any {
 	case "stable":
 		volatile = "s"
 	}
+	parallel := "u"
+	switch decl.Parallel {
+	case "safe":
+		parallel = "s"
+	case "restricted":
+		parallel = "r"
+	}
 	row := map[string]any{"oid": functionOID(fd.name), "proname": fd.name, "pronamespace": oidPublic,
 		"proowner": oidOwner, "prolang": lang, "procost": float64(100), "prorows": float64(0),
-		"provariadic": int64(0), "prosupport": "-", "prokind": "f", "prosecdef": slices.Contains(decl.Options, "security"),
-		"proleakproof": false, "proisstrict": decl.Strict, "proretset": false, "provolatile": volatile, "proparallel": "u",
+		"provariadic": int64(0), "prosupport": "-", "prokind": "f", "prosecdef": decl.SecurityDefiner,
+		"proleakproof": false, "proisstrict": decl.Strict, "proretset": false, "provolatile": volatile, "proparallel": parallel,
 		"pronargs": int64(len(decl.ArgTypes)), "pronargdefaults": defaults, "prorettype": typeOID(*decl.Returns),
 		"proargtypes": argTypes, "prosrc": decl.Body}
 	if names != nil {
@@ -802,4 +809,205 @@ func argTypeName(t sqlType) string {
 		return t.enum.name
 	}
 	return formatType(int64(Column{typ: t}.OID()), -1)
+}
+
+// viewsCalling refuses to drop a user function a view calls: 2BP01
+// naming the views, 0A000 with CASCADE (which would drop them).
+func (s *Session) viewsCalling(fd *funcDef, cascade bool) error {
+	if fd.user == nil {
+		return nil
+	}
+	var views []string
+	for _, name := range s.declaredNames() {
+		td := s.decl(name)
+		if td == nil || td.view == nil {
+			continue
+		}
+		calls := false
+		walkIR(reflect.ValueOf(td.view.query), func(x any) {
+			if f, ok := x.(*ir.Func); ok && f.Name == fd.name && (f.Schema == "" || f.Schema == "public") {
+				calls = true
+			}
+		})
+		if calls {
+			views = append(views, name)
+		}
+	}
+	if len(views) == 0 {
+		return nil
+	}
+	if cascade {
+		return pgerr.Unsupported("DROP FUNCTION ... CASCADE of a function a view calls")
+	}
+	sig := s.signature(fd)
+	e := pgerr.New("2BP01", "cannot drop function %s because other objects depend on it", sig)
+	lines := make([]string, len(views))
+	for i, v := range views {
+		lines[i] = "view " + v + " depends on function " + sig
+	}
+	e.Detail = strings.Join(lines, "\n")
+	e.Hint = "Use DROP ... CASCADE to drop the dependent objects too."
+	return e
+}
+
+// functionByOID returns the function of pg_proc's oid.
+func (s *Session) functionByOID(oid int64) (*funcDef, bool) {
+	for _, name := range s.declaredNames() {
+		fname, ok := strings.CutPrefix(name, functionDeclPrefix)
+		if !ok || functionOID(fname) != oid {
+			continue
+		}
+		return s.function(fname)
+	}
+	return nil, false
+}
+
+// functionInfo computes pg_get_functiondef, pg_get_function_arguments,
+// pg_get_function_identity_arguments and pg_get_function_result of the
+// function of oid: NULL for another oid, as for a built-in function.
+func (s *Session) functionInfo(name string, oid int64) (any, error) {
+	fd, ok := s.functionByOID(oid)
+	if !ok {
+		if name == "pg_get_functiondef" {
+			return nil, pgerr.Unsupported("pg_get_functiondef of a built-in function")
+		}
+		return nil, nil
+	}
+	result := "trigger"
+	var decl *ir.CreateFunction
+	if fd.user != nil {
+		decl = fd.user.decl
+		result = "void"
+		if !isVoid(decl.Returns) {
+			result = s.typeText(*decl.Returns)
+		}
+	}
+	args := func(defaults bool) (string, error) {
+		if decl == nil {
+			return "", nil
+		}
+		parts := make([]string, len(decl.ArgTypes))
+		for i, a := range decl.ArgTypes {
+			p := s.typeText(a)
+			if n := argName(decl, i); n != "" {
+				p = ident(n) + " " + p
+			}
+			if defaults && i < len(decl.ArgDefaults) && decl.ArgDefaults[i] != nil {
+				d, err := defaultText(decl.ArgDefaults[i], s.typeText(a))
+				if err != nil {
+					return "", err
+				}
+				p += " DEFAULT " + d
+			}
+			parts[i] = p
+		}
+		return strings.Join(parts, ", "), nil
+	}
+	switch name {
+	case "pg_get_function_result":
+		return result, nil
+	case "pg_get_function_arguments":
+		return args(true)
+	case "pg_get_function_identity_arguments":
+		return args(false)
+	}
+	list, err := args(true)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	b.WriteString("CREATE OR REPLACE FUNCTION public." + ident(fd.name) + "(" + list + ")\n")
+	b.WriteString(" RETURNS " + result + "\n")
+	lang, opts := "plpgsql", ""
+	body := fd.body
+	if decl != nil {
+		lang = decl.Language
+		switch decl.Volatility {
+		case "immutable", "stable":
+			opts += " " + strings.ToUpper(decl.Volatility)
+		}
+		switch decl.Parallel {
+		case "safe", "restricted":
+			opts += " PARALLEL " + strings.ToUpper(decl.Parallel)
+		}
+		if decl.Strict {
+			opts += " STRICT"
+		}
+		if decl.SecurityDefiner {
+			opts += " SECURITY DEFINER"
+		}
+		for _, o := range []string{"cost", "rows", "leakproof", "set", "support"} {
+			if slices.Contains(decl.Options, o) {
+				return nil, pgerr.Unsupported("pg_get_functiondef of a function with " + strings.ToUpper(o))
+			}
+		}
+		if decl.Return != nil {
+			return nil, pgerr.Unsupported("pg_get_functiondef of a function with a SQL-standard body")
+		}
+	}
+	b.WriteString(" LANGUAGE " + lang + "\n")
+	if opts != "" {
+		b.WriteString(opts + "\n")
+	}
+	tag := "$function$"
+	for i := 0; strings.Contains(body, tag); i++ {
+		tag = fmt.Sprintf("$function%d$", i)
+	}
+	b.WriteString("AS " + tag + body + tag + "\n")
+	return b.String(), nil
+}
+
+// defaultText is an argument's DEFAULT as PostgreSQL shows it: a literal
+// coerced to the argument's type typ. Other expressions are 0A000.
+func defaultText(e ir.Expr, typ string) (string, error) {
+	c, ok := e.(*ir.Const)
+	if ok {
+		switch {
+		case c.Kind == ir.ConstString:
+			return quoteLiteral(c.Value) + "::" + typ, nil
+		case c.Kind == ir.ConstNull:
+			return "NULL::" + typ, nil
+		case c.Kind == ir.ConstInteger && typ == "integer", c.Kind == ir.ConstBool && typ == "boolean":
+			return c.String(), nil
+		}
+	}
+	return "", pgerr.Unsupported("showing the DEFAULT " + e.String() + " of a function argument")
+}
+
+// regProcOID is the oid a regproc or regprocedure text names: a function
+// of the session's, by name, with its argument types when they are given
+// (name(type, ...)).
+func (s *Session) regProcOID(text string) (int64, bool) {
+	name, args, hasArgs := strings.Cut(text, "(")
+	name = strings.TrimSpace(name)
+	if strings.HasPrefix(name, `"`) && strings.HasSuffix(name, `"`) && len(name) > 1 {
+		name = strings.ReplaceAll(name[1:len(name)-1], `""`, `"`)
+	} else {
+		name = strings.ToLower(name)
+	}
+	fd, ok := s.function(name)
+	if !ok {
+		return 0, false
+	}
+	if hasArgs {
+		want := s.signature(fd)
+		got := name + "(" + strings.Join(strings.Fields(strings.ReplaceAll(strings.TrimSpace(args), ",", ", ")), " ")
+		if strings.ReplaceAll(got, " ,", ",") != want {
+			return 0, false
+		}
+	}
+	return functionOID(name), true
+}
+
+// regProcName is a function's text as a regproc (its name) or a
+// regprocedure (name(types)).
+func (s *Session) regProcName(typ string, oid int64) (string, bool) {
+	fd, ok := s.functionByOID(oid)
+	if !ok {
+		return "", false
+	}
+	if typ == "regprocedure" {
+		return s.signature(fd), true
+	}
+	return ident(fd.name), true
 }

@@ -138,6 +138,8 @@ func TestUserFunc_Errors(t *testing.T) {
 			code: "0A000", msg: "CREATE FUNCTION with OUT, INOUT, VARIADIC or TABLE arguments is not supported"},
 		{name: "in a CHECK", sql: `CREATE TABLE c (a int CHECK (add1(a) > 0))`,
 			code: "0A000", msg: "user-defined function add1 in this position is not supported"},
+		{name: "drop a function a view calls", setup: []string{`CREATE VIEW v AS SELECT add1(id) FROM accounts`}, sql: `DROP FUNCTION add1`,
+			code: "2BP01", msg: "cannot drop function add1(integer) because other objects depend on it", hint: "Use DROP ... CASCADE to drop the dependent objects too."},
 		{name: "drop other arguments", sql: `DROP FUNCTION add1(text)`, code: "42883", msg: "function add1(text) does not exist"},
 		{name: "trigger function on a function", sql: `CREATE TRIGGER t BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION add1()`,
 			code: "42883", msg: "function add1() does not exist"},

@@ -33,6 +33,10 @@ type CreateFunction struct {
 	// "immutable", "stable", "volatile" or "" when not given.
 	Strict     bool
 	Volatility string
+	// SecurityDefiner is SECURITY DEFINER; Parallel is PARALLEL's
+	// "safe", "restricted", "unsafe" or "" when not given.
+	SecurityDefiner bool
+	Parallel        string
 }
 
 func (s *CreateFunction) String() string {
@@ -70,6 +74,12 @@ func (s *CreateFunction) String() string {
 	}
 	if s.Strict {
 		b.WriteString(" STRICT")
+	}
+	if s.SecurityDefiner {
+		b.WriteString(" SECURITY DEFINER")
+	}
+	if s.Parallel != "" {
+		b.WriteString(" PARALLEL " + strings.ToUpper(s.Parallel))
 	}
 	if s.Return != nil {
 		b.WriteString(" RETURN " + s.Return.String())

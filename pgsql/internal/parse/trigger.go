@@ -106,6 +106,16 @@ func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, 
 				out.Strict = v.Ival != 0
 			}
 			out.Options = append(out.Options, d.Defname)
+		case "security":
+			if v, ok := d.Arg.(*nodes.Integer); ok {
+				out.SecurityDefiner = v.Ival != 0
+			}
+			out.Options = append(out.Options, d.Defname)
+		case "parallel":
+			if v, ok := d.Arg.(*nodes.String); ok {
+				out.Parallel = strings.ToLower(v.Str)
+			}
+			out.Options = append(out.Options, d.Defname)
 		default:
 			out.Options = append(out.Options, d.Defname)
 		}
