@@ -641,7 +641,7 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 	case *ir.AlterEnum:
 		return s.alterEnum(tx, st)
 	case *ir.CreateFunction:
-		return s.createFunction(st) // trigger.go
+		return s.createFunction(tx, st) // trigger.go
 	case *ir.DropFunction:
 		return s.dropFunction(tx, st)
 	case *ir.CreateTrigger:

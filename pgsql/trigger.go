@@ -92,7 +92,7 @@ func funcName(q ir.QualName) (string, error) {
 	return "", pgerr.New("3F000", "schema \"%s\" does not exist", q.Schema)
 }
 
-func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
+func (s *Session) createFunction(tx *engine.Tx, st *ir.CreateFunction) (Result, error) {
 	res := Result{Tag: "CREATE FUNCTION"}
 	name, err := funcName(st.Name)
 	if err != nil {
@@ -106,7 +106,7 @@ func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
 	case trigger && st.Language == "sql":
 		return res, pgerr.New("42P13", "SQL functions cannot return type trigger")
 	case !trigger:
-		return s.createUserFunction(st, name) // userfunc.go
+		return s.createUserFunction(tx, st, name) // userfunc.go
 	case st.Language != "plpgsql":
 		return res, pgerr.Unsupported("CREATE FUNCTION in LANGUAGE " + st.Language)
 	case !trigger || st.Setof:

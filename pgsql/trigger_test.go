@@ -60,7 +60,7 @@ func TestTrigger_Errors(t *testing.T) {
 		{name: "sql trigger function", sql: `CREATE FUNCTION f() RETURNS trigger LANGUAGE sql AS $$ SELECT 1 $$`,
 			code: "42P13", msg: "SQL functions cannot return type trigger"},
 		{name: "set-returning function", sql: `CREATE FUNCTION f() RETURNS SETOF integer LANGUAGE plpgsql AS $$ BEGIN RETURN; END $$`,
-			code: "0A000", msg: "CREATE FUNCTION returning SETOF is not supported"},
+			code: "0A000", msg: "RETURNS SETOF or TABLE in LANGUAGE plpgsql (RETURN NEXT, RETURN QUERY) is not supported"},
 		{name: "other language", sql: `CREATE FUNCTION f() RETURNS integer LANGUAGE c AS 'f'`,
 			code: "0A000", msg: "CREATE FUNCTION in LANGUAGE c is not supported"},
 		{name: "unknown language", sql: `CREATE FUNCTION f() RETURNS integer LANGUAGE plpython3u AS 'f'`,

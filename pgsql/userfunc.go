@@ -55,7 +55,7 @@ func isVoid(tn *ir.TypeName) bool {
 
 // createUserFunction runs CREATE FUNCTION for a function other than a
 // trigger function.
-func (s *Session) createUserFunction(st *ir.CreateFunction, name string) (Result, error) {
+func (s *Session) createUserFunction(tx *engine.Tx, st *ir.CreateFunction, name string) (Result, error) {
 	res := Result{Tag: "CREATE FUNCTION"}
 	switch {
 	case st.Language == "c" || st.Language == "internal":
@@ -66,15 +66,19 @@ func (s *Session) createUserFunction(st *ir.CreateFunction, name string) (Result
 		return res, e
 	case st.Returns == nil:
 		return res, pgerr.New("42P13", "function result type must be specified")
-	case st.Setof:
-		return res, pgerr.Unsupported("CREATE FUNCTION returning SETOF")
+	case st.Setof && st.Language != "sql":
+		return res, pgerr.Unsupported("RETURNS SETOF or TABLE in LANGUAGE " + st.Language + " (RETURN NEXT, RETURN QUERY)")
 	case slices.Contains(st.Options, "window"):
 		return res, pgerr.Unsupported("WINDOW function")
 	case st.Return != nil && st.Language != "sql":
 		return res, pgerr.Unsupported("a SQL-standard body in LANGUAGE " + st.Language)
 	}
 	void := isVoid(st.Returns)
-	if !void {
+	if st.Setof {
+		if _, err := s.setColumns(tx, st, name); err != nil {
+			return res, err
+		}
+	} else if !void {
 		if _, err := s.resolveType(*st.Returns); err != nil {
 			return res, err
 		}
@@ -100,7 +104,7 @@ func (s *Session) createUserFunction(st *ir.CreateFunction, name string) (Result
 		return res, bodyError(err, st.BodyPosition)
 	}
 	if !void && st.Language == "sql" {
-		if err := checkSQLReturn(fd.user.sql, st.Returns); err != nil {
+		if err := checkSQLReturn(fd.user.sql, st); err != nil {
 			return res, err
 		}
 	}
@@ -150,7 +154,8 @@ func buildUserFunc(decl *ir.CreateFunction) (*funcDef, error) {
 
 // checkSQLReturn is PostgreSQL's check of a sql function's last
 // statement: it must return rows, of one column.
-func checkSQLReturn(stmts []ir.Statement, ret *ir.TypeName) error {
+func checkSQLReturn(stmts []ir.Statement, st *ir.CreateFunction) error {
+	ret := st.Returns
 	e := pgerr.New("42P13", "return type mismatch in function declared to return %s", typeNameText(*ret))
 	e.Detail = "Function's final statement must be SELECT or INSERT/UPDATE/DELETE RETURNING."
 	if len(stmts) == 0 {
@@ -183,7 +188,17 @@ func checkSQLReturn(stmts []ir.Statement, ret *ir.TypeName) error {
 			return nil // counted when it runs
 		}
 	}
-	if len(targets) != 1 {
+	switch {
+	case st.TableTypes != nil && len(targets) > len(st.TableTypes):
+		e.Detail = "Final statement returns too many columns."
+		return e
+	case st.TableTypes != nil && len(targets) < len(st.TableTypes):
+		e.Detail = "Final statement returns too few columns."
+		return e
+	case st.TableTypes == nil && st.Setof:
+		// SETOF a scalar type takes one column; SETOF a table's row type
+		// its columns, counted when it runs.
+	case st.TableTypes == nil && len(targets) != 1:
 		e.Detail = "Final statement must return exactly one column."
 		return e
 	}
@@ -273,6 +288,9 @@ func (s *Session) argTypesMatch(fd *funcDef, args []ir.TypeName) bool {
 func (ev *evaluator) callUser(fd *funcDef, f *ir.Func, vals []any, types []sqlType) (any, sqlType, error) {
 	s, tx := ev.q.s, ev.q.tx
 	decl := fd.user.decl
+	if decl.Setof {
+		return nil, typUnknown, pgerr.Unsupported("set-returning function " + f.Name + " outside FROM")
+	}
 	void := isVoid(decl.Returns)
 	ret := typText
 	if !void {
@@ -282,73 +300,31 @@ func (ev *evaluator) callUser(fd *funcDef, f *ir.Func, vals []any, types []sqlTy
 		}
 		ret = t
 	}
-	nargs := len(decl.ArgTypes)
-	ndefaults := 0
-	for _, d := range decl.ArgDefaults {
-		if d != nil {
-			ndefaults++
-		}
+	args, ptypes, err := ev.userArgs(fd, f, vals, types)
+	if err != nil {
+		return nil, typUnknown, err
 	}
-	noMatch := func() error {
-		names := make([]string, len(types))
-		for i, t := range types {
-			names[i] = argTypeName(t)
-		}
-		e := pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, strings.Join(names, ", "))
-		e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
-		return e
+	if ev.q.describe || decl.Strict && slices.Contains(args, nil) {
+		return nil, ret, nil // Prepare's run for the column types; STRICT
 	}
-	if len(vals) > nargs || len(vals) < nargs-ndefaults {
-		return nil, typUnknown, noMatch()
+	if err := s.enterCall(); err != nil {
+		return nil, typUnknown, err
 	}
-	ptypes := make([]sqlType, nargs)
-	for i, a := range decl.ArgTypes {
-		t, err := s.resolveType(a)
-		if err != nil {
-			return nil, typUnknown, err
-		}
-		ptypes[i] = t
-		if i < len(types) && !implicitArg(types[i], t) && !ev.untypedParam(f, i) {
-			return nil, typUnknown, noMatch()
-		}
-	}
-	if ev.q.describe {
-		return nil, ret, nil // Prepare's run for the column types
-	}
-	args := make([]any, nargs)
-	for i := range args {
-		v, t := any(nil), typUnknown
-		if i < len(vals) {
-			v, t = vals[i], types[i]
-		} else {
-			var err error
-			if v, t, err = (&evaluator{q: &queryEnv{s: s, tx: tx}, types: s}).eval(decl.ArgDefaults[i]); err != nil {
-				return nil, typUnknown, err
-			}
-		}
-		out, err := cast(v, t, ptypes[i], false /* explicit */)
-		if err != nil {
-			return nil, typUnknown, err
-		}
-		args[i] = out
-	}
-	if decl.Strict && slices.Contains(args, nil) {
-		return nil, ret, nil
-	}
-	if s.funcDepth >= maxCallDepth {
-		e := pgerr.New("54001", "stack depth limit exceeded")
-		e.Hint = "Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), after ensuring the platform's stack depth limit is adequate."
-		return nil, typUnknown, e
-	}
-	s.funcDepth++
 	defer func() { s.funcDepth-- }()
 	var v any
 	var vt sqlType
-	var err error
 	if decl.Language == "plpgsql" {
 		v, vt, err = s.runPLFunc(tx, fd, args, ptypes)
 	} else {
-		v, vt, err = s.runSQLFunc(tx, fd, args, ptypes)
+		var res Result
+		if res, err = s.runSQLFunc(tx, fd, args, ptypes); err == nil && !void && len(res.Rows) > 0 && len(res.Columns) > 0 {
+			if len(res.Columns) != 1 {
+				e := pgerr.New("42P13", "return type mismatch in function declared to return %s", s.typeText(*decl.Returns))
+				e.Detail = "Final statement must return exactly one column."
+				return nil, typUnknown, e
+			}
+			v, vt = res.Rows[0][0], res.Columns[0].typ
+		}
 	}
 	if err != nil {
 		return nil, typUnknown, err
@@ -366,6 +342,162 @@ func (ev *evaluator) callUser(fd *funcDef, f *ir.Func, vals []any, types []sqlTy
 		return nil, typUnknown, err
 	}
 	return out, ret, nil
+}
+
+// enterCall counts a call in, 54001 past maxCallDepth; the caller
+// decrements funcDepth when the call ends.
+func (s *Session) enterCall() error {
+	if s.funcDepth >= maxCallDepth {
+		e := pgerr.New("54001", "stack depth limit exceeded")
+		e.Hint = "Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), after ensuring the platform's stack depth limit is adequate."
+		return e
+	}
+	s.funcDepth++
+	return nil
+}
+
+// userArgs resolves a call of fd with evaluated arguments: 42883 unless
+// their count and types fit, then each cast to its parameter's type,
+// DEFAULTs computed for those not given.
+func (ev *evaluator) userArgs(fd *funcDef, f *ir.Func, vals []any, types []sqlType) ([]any, []sqlType, error) {
+	s, tx := ev.q.s, ev.q.tx
+	decl := fd.user.decl
+	nargs := len(decl.ArgTypes)
+	ndefaults := 0
+	for _, d := range decl.ArgDefaults {
+		if d != nil {
+			ndefaults++
+		}
+	}
+	noMatch := func() error {
+		names := make([]string, len(types))
+		for i, t := range types {
+			names[i] = argTypeName(t)
+		}
+		e := pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, strings.Join(names, ", "))
+		e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
+		return e
+	}
+	if len(vals) > nargs || len(vals) < nargs-ndefaults {
+		return nil, nil, noMatch()
+	}
+	ptypes := make([]sqlType, nargs)
+	for i, a := range decl.ArgTypes {
+		t, err := s.resolveType(a)
+		if err != nil {
+			return nil, nil, err
+		}
+		ptypes[i] = t
+		if i < len(types) && !implicitArg(types[i], t) && !ev.untypedParam(f, i) {
+			return nil, nil, noMatch()
+		}
+	}
+	args := make([]any, nargs)
+	for i := range args {
+		v, t := any(nil), typUnknown
+		if i < len(vals) {
+			v, t = vals[i], types[i]
+		} else {
+			var err error
+			if v, t, err = (&evaluator{q: &queryEnv{s: s, tx: tx}, types: s}).eval(decl.ArgDefaults[i]); err != nil {
+				return nil, nil, err
+			}
+		}
+		out, err := cast(v, t, ptypes[i], false /* explicit */)
+		if err != nil {
+			return nil, nil, err
+		}
+		args[i] = out
+	}
+	return args, ptypes, nil
+}
+
+// setColumns are the columns of a set-returning function's rows: RETURNS
+// TABLE's, SETOF a table's visible columns, or SETOF a type's one column
+// named for the function.
+func (s *Session) setColumns(tx *engine.Tx, decl *ir.CreateFunction, name string) ([]Column, error) {
+	if decl.TableTypes != nil {
+		cols := make([]Column, len(decl.TableTypes))
+		for i, tn := range decl.TableTypes {
+			t, err := s.resolveType(tn)
+			if err != nil {
+				return nil, err
+			}
+			cols[i] = Column{Name: decl.TableNames[i], typ: t}
+		}
+		return cols, nil
+	}
+	t, err := s.resolveType(*decl.Returns)
+	if err == nil {
+		return []Column{{Name: name, typ: t}}, nil
+	}
+	rt := decl.Returns
+	if rt.ArrayDims == 0 && len(rt.Mods) == 0 && (rt.Schema == "" || rt.Schema == "public") {
+		if ts, terr := s.sharedSchema(tx, rt.Name); terr == nil {
+			var cols []Column
+			for _, i := range ts.visibleColumns() {
+				cols = append(cols, Column{Name: ts.def.Columns[i].Name, typ: ts.types[i]})
+			}
+			return cols, nil
+		}
+	}
+	return nil, err
+}
+
+// callUserSet runs a set-returning user function in FROM: its rows, each
+// value cast to its column's type.
+func (ev *evaluator) callUserSet(fd *funcDef, f *ir.Func) (Result, error) {
+	s, tx := ev.q.s, ev.q.tx
+	decl := fd.user.decl
+	if namedCall(f) {
+		var err error
+		if f, err = ev.positional(f); err != nil {
+			return Result{}, err
+		}
+	}
+	vals := make([]any, len(f.Args))
+	types := make([]sqlType, len(f.Args))
+	for i, a := range f.Args {
+		var err error
+		if vals[i], types[i], err = ev.eval(a); err != nil {
+			return Result{}, err
+		}
+	}
+	cols, err := s.setColumns(tx, decl, f.Name)
+	if err != nil {
+		return Result{}, err
+	}
+	out := Result{Columns: cols}
+	args, ptypes, err := ev.userArgs(fd, f, vals, types)
+	if err != nil || ev.q.describe || decl.Strict && slices.Contains(args, nil) {
+		return out, err
+	}
+	if err := s.enterCall(); err != nil {
+		return out, err
+	}
+	defer func() { s.funcDepth-- }()
+	res, err := s.runSQLFunc(tx, fd, args, ptypes)
+	if err != nil {
+		return out, err
+	}
+	if len(res.Columns) != len(cols) {
+		e := pgerr.New("42P13", "return type mismatch in function declared to return %s", s.typeText(*decl.Returns))
+		e.Detail = "Final statement returns too many columns."
+		if len(res.Columns) < len(cols) {
+			e.Detail = "Final statement returns too few columns."
+		}
+		return out, e
+	}
+	for _, row := range res.Rows {
+		vals := make([]any, len(cols))
+		for i, c := range cols {
+			if vals[i], err = cast(row[i], res.Columns[i].typ, c.typ, false /* explicit */); err != nil {
+				return out, err
+			}
+		}
+		out.Rows = append(out.Rows, vals)
+	}
+	return out, nil
 }
 
 // implicitArg reports whether an argument of type from is coerced
@@ -420,9 +552,9 @@ func (s *Session) runPLFunc(tx *engine.Tx, fd *funcDef, args []any, types []sqlT
 	return ret.v, ret.t, nil
 }
 
-// runSQLFunc runs a sql function's statements; its value is the first
-// column of the first row of the last one's result.
-func (s *Session) runSQLFunc(tx *engine.Tx, fd *funcDef, args []any, types []sqlType) (any, sqlType, error) {
+// runSQLFunc runs a sql function's statements and returns the last
+// one's result.
+func (s *Session) runSQLFunc(tx *engine.Tx, fd *funcDef, args []any, types []sqlType) (Result, error) {
 	params := make([]any, len(args))
 	for i := range args {
 		params[i] = typedArg{v: args[i], t: types[i]}
@@ -431,7 +563,7 @@ func (s *Session) runSQLFunc(tx *engine.Tx, fd *funcDef, args []any, types []sql
 	for _, st := range fd.user.sql {
 		bound, err := s.bindArgs(tx, fd, st)
 		if err != nil {
-			return nil, typUnknown, err
+			return Result{}, err
 		}
 		ev := &evaluator{params: params, q: &queryEnv{s: s, tx: tx}, types: s}
 		switch b := bound.(type) {
@@ -447,21 +579,13 @@ func (s *Session) runSQLFunc(tx *engine.Tx, fd *funcDef, args []any, types []sql
 			err = pgerr.Unsupported(statementName(b) + " in a SQL function")
 		}
 		if err != nil {
-			return nil, typUnknown, err
+			return Result{}, err
 		}
 		for _, w := range res.Warnings {
 			s.notice(w)
 		}
 	}
-	if isVoid(fd.user.decl.Returns) || len(res.Rows) == 0 || len(res.Columns) == 0 {
-		return nil, typUnknown, nil
-	}
-	if len(res.Columns) != 1 {
-		e := pgerr.New("42P13", "return type mismatch in function declared to return %s", s.typeText(*fd.user.decl.Returns))
-		e.Detail = "Final statement must return exactly one column."
-		return nil, typUnknown, e
-	}
-	return res.Rows[0][0], res.Columns[0].typ, nil
+	return res, nil
 }
 
 // bindArgs copies a statement of a sql function, its references to the
@@ -587,8 +711,11 @@ func (s *Session) anyUserFunction() bool {
 // sqlLanguageOID is sql's row of pg_language in PostgreSQL 15.
 const sqlLanguageOID = 14
 
-// voidTypeOID is the pseudo-type void's oid.
-const voidTypeOID = 2278
+// voidTypeOID is the pseudo-type void's oid; recordTypeOID record's.
+const (
+	voidTypeOID   = 2278
+	recordTypeOID = 2249
+)
 
 // procRow is a user function's row of pg_proc.
 func (s *Session) procRow(fd *funcDef) map[string]any {
@@ -602,6 +729,9 @@ func (s *Session) procRow(fd *funcDef) map[string]any {
 			return 0
 		}
 		return int64(Column{typ: t}.OID())
+	}
+	if decl.TableTypes != nil {
+		typeOID = func(ir.TypeName) int64 { return recordTypeOID }
 	}
 	lang := int64(plpgsqlLanguageOID)
 	if decl.Language == "sql" {
@@ -636,7 +766,7 @@ func (s *Session) procRow(fd *funcDef) map[string]any {
 	row := map[string]any{"oid": functionOID(fd.name), "proname": fd.name, "pronamespace": oidPublic,
 		"proowner": oidOwner, "prolang": lang, "procost": float64(100), "prorows": float64(0),
 		"provariadic": int64(0), "prosupport": "-", "prokind": "f", "prosecdef": decl.SecurityDefiner,
-		"proleakproof": false, "proisstrict": decl.Strict, "proretset": false, "provolatile": volatile, "proparallel": parallel,
+		"proleakproof": false, "proisstrict": decl.Strict, "proretset": decl.Setof, "provolatile": volatile, "proparallel": parallel,
 		"pronargs": int64(len(decl.ArgTypes)), "pronargdefaults": defaults, "prorettype": typeOID(*decl.Returns),
 		"proargtypes": argTypes, "prosrc": decl.Body}
 	if names != nil {
@@ -878,7 +1008,16 @@ func (s *Session) functionInfo(name string, oid int64) (any, error) {
 	if fd.user != nil {
 		decl = fd.user.decl
 		result = "void"
-		if !isVoid(decl.Returns) {
+		switch {
+		case decl.TableTypes != nil:
+			cols := make([]string, len(decl.TableTypes))
+			for i, t := range decl.TableTypes {
+				cols[i] = ident(decl.TableNames[i]) + " " + s.typeText(t)
+			}
+			result = "TABLE(" + strings.Join(cols, ", ") + ")"
+		case decl.Setof:
+			result = "SETOF " + s.typeText(*decl.Returns)
+		case !isVoid(decl.Returns):
 			result = s.typeText(*decl.Returns)
 		}
 	}

@@ -77,6 +77,12 @@ func TestUserFunc_Calls(t *testing.T) {
 		{name: "or replace", setup: []string{`CREATE OR REPLACE FUNCTION add1(integer) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN $1 + 100; END $$`},
 			sql: `SELECT add1(1)`, want: [][]string{{"101"}}},
 		{name: "in FROM", sql: `SELECT * FROM add1(1)`, want: [][]string{{"2"}}},
+		{name: "setof in FROM", setup: []string{`CREATE FUNCTION ids(above integer DEFAULT 0) RETURNS SETOF integer LANGUAGE sql AS 'SELECT id FROM accounts WHERE id > above'`},
+			sql: `SELECT i, ordinality FROM ids() WITH ORDINALITY AS i ORDER BY i`, want: [][]string{{"1", "1"}, {"2", "2"}}},
+		{name: "table in FROM", setup: []string{`CREATE FUNCTION pairs(n integer) RETURNS TABLE (k integer, v text) LANGUAGE sql AS $$ SELECT id * n, owner FROM accounts $$`},
+			sql: `SELECT p.v, p.k FROM pairs(n => 10) p WHERE p.k > 10`, want: [][]string{{"bob", "20"}}},
+		{name: "setof a table", setup: []string{`CREATE FUNCTION rich() RETURNS SETOF accounts LANGUAGE sql AS $$ SELECT * FROM accounts WHERE balance > 60 $$`},
+			sql: `SELECT owner, balance FROM rich()`, want: [][]string{{"ann", "100.00"}}},
 		{name: "pg_proc", sql: `SELECT proname, pronargs, pronargdefaults, prorettype::regtype, provolatile, proisstrict, proargnames FROM pg_proc WHERE proname IN ('greet', 'note', 'strict_len') ORDER BY proname`,
 			want: [][]string{{"greet", "3", "2", "text", "v", "f", "{name,greeting,punct}"}, {"note", "1", "0", "void", "v", "f", "{msg}"}, {"strict_len", "1", "0", "integer", "v", "t", "{t}"}}},
 	}
@@ -132,10 +138,14 @@ func TestUserFunc_Errors(t *testing.T) {
 		{name: "default then none", sql: `CREATE FUNCTION f(a int DEFAULT 1, b int) RETURNS integer LANGUAGE sql AS 'SELECT 1'`,
 			code: "42P13", msg: "input parameters after one with a default value must also have defaults"},
 		{name: "body syntax", sql: `CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$ SELEC 1 $$`, code: "42601", msg: `syntax error at or near "SELEC"`},
-		{name: "setof", sql: `CREATE FUNCTION f() RETURNS SETOF integer LANGUAGE sql AS 'SELECT 1'`,
-			code: "0A000", msg: "CREATE FUNCTION returning SETOF is not supported"},
-		{name: "returns table", sql: `CREATE FUNCTION f() RETURNS TABLE (a int) LANGUAGE sql AS 'SELECT 1'`,
-			code: "0A000", msg: "CREATE FUNCTION with OUT, INOUT, VARIADIC or TABLE arguments is not supported"},
+		{name: "plpgsql setof", sql: `CREATE FUNCTION f() RETURNS SETOF integer LANGUAGE plpgsql AS 'BEGIN RETURN NEXT 1; END'`,
+			code: "0A000", msg: "RETURNS SETOF or TABLE in LANGUAGE plpgsql (RETURN NEXT, RETURN QUERY) is not supported"},
+		{name: "setof outside FROM", setup: []string{`CREATE FUNCTION ids() RETURNS SETOF integer LANGUAGE sql AS 'SELECT id FROM accounts'`},
+			sql: `SELECT ids()`, code: "0A000", msg: "set-returning function ids outside FROM is not supported"},
+		{name: "table of too few columns", sql: `CREATE FUNCTION f() RETURNS TABLE (a int, b text) LANGUAGE sql AS 'SELECT 1'`,
+			code: "42P13", msg: "return type mismatch in function declared to return record"},
+		{name: "out argument", sql: `CREATE FUNCTION f(OUT a int) LANGUAGE sql AS 'SELECT 1'`,
+			code: "0A000", msg: "CREATE FUNCTION with OUT, INOUT or VARIADIC arguments is not supported"},
 		{name: "in a CHECK", sql: `CREATE TABLE c (a int CHECK (add1(a) > 0))`,
 			code: "0A000", msg: "user-defined function add1 in this position is not supported"},
 		{name: "drop a function a view calls", setup: []string{`CREATE VIEW v AS SELECT add1(id) FROM accounts`}, sql: `DROP FUNCTION add1`,
@@ -212,6 +222,7 @@ func TestUserFunc_SurviveReopenAndFork(t *testing.T) {
 		{`CREATE FUNCTION triple(n integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN n * 3`, "CREATE FUNCTION"},
 		{`CREATE FUNCTION put(n integer) RETURNS void LANGUAGE plpgsql AS $$ BEGIN INSERT INTO t VALUES (n); END $$`, "CREATE FUNCTION"},
 		{`CREATE FUNCTION gone() RETURNS integer LANGUAGE sql AS 'SELECT 1'`, "CREATE FUNCTION"},
+		{`CREATE FUNCTION rows_of(m integer) RETURNS TABLE (id integer, twice bigint) LANGUAGE sql SECURITY DEFINER AS 'SELECT id, id * m FROM t'`, "CREATE FUNCTION"},
 		{`DROP FUNCTION gone`, "DROP FUNCTION"},
 	})
 	require.NoError(t, db.Close())
@@ -220,7 +231,8 @@ func TestUserFunc_SurviveReopenAndFork(t *testing.T) {
 	defer s.Close()
 	assert.Equal(t, [][]string{{"hello, ann", "hi, bob", "NULL", "9"}}, texts(t, s, `SELECT greet('ann'), greet('bob', 'hi'), greet(NULL), triple(3)`))
 	assert.Equal(t, [][]string{{""}}, texts(t, s, `SELECT put(7)`))
-	assert.Equal(t, [][]string{{"greet", "s", "t"}, {"put", "v", "f"}, {"triple", "i", "f"}},
+	assert.Equal(t, [][]string{{"7", "14"}}, texts(t, s, `SELECT * FROM rows_of(2)`))
+	assert.Equal(t, [][]string{{"greet", "s", "t"}, {"put", "v", "f"}, {"rows_of", "v", "f"}, {"triple", "i", "f"}},
 		texts(t, s, `SELECT proname, provolatile, proisstrict FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY proname`))
 	assert.Equal(t, "ERROR 0A000", outcome(t, s, `SELECT gone()`))
 

@@ -37,6 +37,10 @@ type CreateFunction struct {
 	// "safe", "restricted", "unsafe" or "" when not given.
 	SecurityDefiner bool
 	Parallel        string
+	// TableNames and TableTypes are RETURNS TABLE's columns (Returns is
+	// then record, Setof set); nil otherwise.
+	TableNames []string
+	TableTypes []TypeName
 }
 
 func (s *CreateFunction) String() string {
@@ -59,7 +63,16 @@ func (s *CreateFunction) String() string {
 		}
 	}
 	b.WriteString(")")
-	if s.Returns != nil {
+	if s.TableTypes != nil {
+		b.WriteString(" RETURNS TABLE (")
+		for i, t := range s.TableTypes {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(Ident(s.TableNames[i]) + " " + t.String())
+		}
+		b.WriteString(")")
+	} else if s.Returns != nil {
 		b.WriteString(" RETURNS ")
 		if s.Setof {
 			b.WriteString("SETOF ")

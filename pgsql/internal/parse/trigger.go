@@ -34,8 +34,16 @@ func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, 
 		if !ok {
 			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in CREATE FUNCTION", nodeName(it))
 		}
+		if p.Mode == nodes.FUNC_PARAM_TABLE {
+			tn, err := t.typeName(p.ArgType)
+			if err != nil {
+				return nil, err
+			}
+			out.TableNames, out.TableTypes = append(out.TableNames, p.Name), append(out.TableTypes, tn)
+			continue
+		}
 		if p.Mode != nodes.FUNC_PARAM_IN && p.Mode != nodes.FUNC_PARAM_DEFAULT && p.Mode != 0 {
-			return nil, unsupported("CREATE FUNCTION with OUT, INOUT, VARIADIC or TABLE arguments")
+			return nil, unsupported("CREATE FUNCTION with OUT, INOUT or VARIADIC arguments")
 		}
 		tn, err := t.typeName(p.ArgType)
 		if err != nil {
@@ -72,7 +80,7 @@ func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, 
 		if err != nil {
 			return nil, err
 		}
-		out.Returns, out.Setof = &tn, setof
+		out.Returns, out.Setof = &tn, setof || out.TableTypes != nil
 	}
 	for _, it := range items(s.Options) {
 		d, ok := it.(*nodes.DefElem)
