@@ -301,9 +301,11 @@
 // transaction (a query calling one is read-write), 400 calls deep at
 // most (54001). A call is resolved by name and argument count, each
 // argument implicitly coercible to its parameter's type (else 42883);
-// overloading a name, RETURNS SETOF / TABLE, OUT and VARIADIC arguments,
-// and calls from CHECK, DEFAULT, generated or index expressions are
-// 0A000. pg_proc, pg_get_functiondef, pg_get_function_arguments,
+// a sql function RETURNS SETOF type, SETOF table or TABLE (...) is read
+// in FROM (its last statement's rows). Overloading a name, plpgsql
+// set-returning functions, OUT and VARIADIC arguments, set-returning
+// calls outside FROM and calls from CHECK, DEFAULT, generated or index
+// expressions are 0A000. pg_proc, pg_get_functiondef, pg_get_function_arguments,
 // pg_get_function_result and regproc describe them, so psql's \df lists
 // them; DROP FUNCTION of one a view calls is 2BP01 (see userfunc.go).
 //

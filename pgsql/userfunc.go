@@ -35,8 +35,12 @@ import (
 //   - The body runs in the calling statement's transaction: its writes
 //     are the statement's. Calls nest up to maxCallDepth (54001 past it).
 //
-// RETURNS SETOF and RETURNS TABLE, OUT arguments, VARIADIC and named
-// argument notation in calls are 0A000.
+// A call may name its arguments (f(b => 1)). A sql function RETURNS
+// SETOF type, SETOF table or TABLE (...) is read in FROM (srf.go): its
+// last statement's rows. A plpgsql one (RETURN NEXT, RETURN QUERY), a
+// set-returning call outside FROM, OUT and VARIADIC arguments,
+// overloading and calls from CHECK, DEFAULT or index expressions (no
+// transaction to run in there) are 0A000.
 
 // userFunc is a function called from SQL (not a trigger function).
 type userFunc struct {
