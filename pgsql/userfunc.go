@@ -1154,3 +1154,73 @@ func (s *Session) regProcName(typ string, oid int64) (string, bool) {
 	}
 	return ident(fd.name), true
 }
+
+// isRoutines is information_schema.routines: the session's functions.
+func isRoutines(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, name := range c.s.declaredNames() {
+		fname, ok := strings.CutPrefix(name, functionDeclPrefix)
+		if !ok {
+			continue
+		}
+		fd, ok := c.s.function(fname)
+		if !ok {
+			continue
+		}
+		dataType, udt := "trigger", "trigger"
+		body, lang, def := "EXTERNAL", "PLPGSQL", any(fd.body)
+		deterministic, nullCall, security := "NO", "NO", "INVOKER"
+		if decl := fd.user; decl != nil {
+			dataType, udt = c.s.routineType(decl.decl)
+			if decl.decl.Language == "sql" {
+				body, lang = "SQL", "SQL"
+			}
+			if decl.decl.Return != nil {
+				def = nil
+			}
+			if decl.decl.Volatility == "immutable" {
+				deterministic = "YES"
+			}
+			if decl.decl.Strict {
+				nullCall = "YES"
+			}
+			if decl.decl.SecurityDefiner {
+				security = "DEFINER"
+			}
+		}
+		out = append(out, map[string]any{"specific_catalog": c.db, "specific_schema": "public",
+			"specific_name": fmt.Sprintf("%s_%d", fname, functionOID(fname)), "routine_catalog": c.db,
+			"routine_schema": "public", "routine_name": fname, "routine_type": "FUNCTION", "data_type": dataType,
+			"type_udt_catalog": c.db, "type_udt_schema": "pg_catalog", "type_udt_name": udt, "dtd_identifier": "0",
+			"routine_body": body, "routine_definition": def, "external_language": lang, "parameter_style": "GENERAL",
+			"is_deterministic": deterministic, "sql_data_access": "MODIFIES", "is_null_call": nullCall,
+			"schema_level_routine": "YES", "max_dynamic_result_sets": int64(0), "is_user_defined_cast": "NO",
+			"is_implicitly_invocable": "NO", "security_type": security, "as_locator": "NO", "new_savepoint_level": "NO",
+			"is_udt_dependent": "NO", "result_cast_as_locator": "NO"})
+	}
+	return out
+}
+
+// routineType is information_schema's data_type and type_udt_name of a
+// function's result.
+func (s *Session) routineType(decl *ir.CreateFunction) (string, string) {
+	switch {
+	case decl.TableTypes != nil:
+		return "record", "record"
+	case isVoid(decl.Returns):
+		return "void", "void"
+	}
+	t, err := s.resolveType(*decl.Returns)
+	if err != nil {
+		return "USER-DEFINED", decl.Returns.Name // SETOF a table's row type
+	}
+	oid := int64(Column{typ: t}.OID())
+	udt, _, _ := typeByOID(oid)
+	switch {
+	case t.array:
+		return "ARRAY", udt
+	case t.kind == kEnum && t.enum != nil:
+		return "USER-DEFINED", t.enum.name
+	}
+	return formatType(oid, -1), udt
+}
