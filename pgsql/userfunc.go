@@ -107,6 +107,11 @@ func (s *Session) createUserFunction(tx *engine.Tx, st *ir.CreateFunction, name 
 	if err != nil {
 		return res, bodyError(err, st.BodyPosition)
 	}
+	if st.Language == "sql" {
+		if err := s.checkSQLTables(tx, fd.user.sql); err != nil {
+			return res, err
+		}
+	}
 	if !void && st.Language == "sql" {
 		if err := checkSQLReturn(fd.user.sql, st); err != nil {
 			return res, err
@@ -1223,4 +1228,51 @@ func (s *Session) routineType(decl *ir.CreateFunction) (string, string) {
 		return "USER-DEFINED", t.enum.name
 	}
 	return formatType(oid, -1), udt
+}
+
+// checkSQLTables is PostgreSQL's check, at CREATE FUNCTION, that the
+// tables a sql function's queries and writes name exist (42P01): it
+// analyzes every statement of the body before any runs.
+func (s *Session) checkSQLTables(tx *engine.Tx, stmts []ir.Statement) error {
+	for _, st := range stmts {
+		var names []ir.QualName
+		switch st := st.(type) {
+		case *ir.Select:
+		case *ir.Insert:
+			names = append(names, st.Table)
+		case *ir.Update:
+			names = append(names, st.Table)
+		case *ir.Delete:
+			names = append(names, st.Table)
+		default:
+			continue
+		}
+		ctes := map[string]bool{}
+		walkIR(reflect.ValueOf(st), func(x any) {
+			switch x := x.(type) {
+			case *ir.With:
+				for _, c := range x.CTEs {
+					ctes[c.Name] = true
+				}
+			case *ir.TableRef:
+				names = append(names, x.Table)
+			}
+		})
+		for _, q := range names {
+			if q.Schema == "" && ctes[q.Name] {
+				continue
+			}
+			if _, ok, err := catalogRelationNamed(q); ok || err != nil || q.Schema != "" && q.Schema != "public" {
+				continue
+			}
+			if _, err := s.sharedSchema(tx, q.Name); err == nil {
+				continue
+			}
+			if _, _, ok := s.viewNamed(tx, q); ok {
+				continue
+			}
+			return pgerr.New(pgerr.UndefinedTable, "relation \"%s\" does not exist", q.Name)
+		}
+	}
+	return nil
 }

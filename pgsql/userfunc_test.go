@@ -141,6 +141,8 @@ func TestUserFunc_Errors(t *testing.T) {
 			code: "42P13", msg: `parameter name "a" used more than once`},
 		{name: "default then none", sql: `CREATE FUNCTION f(a int DEFAULT 1, b int) RETURNS integer LANGUAGE sql AS 'SELECT 1'`,
 			code: "42P13", msg: "input parameters after one with a default value must also have defaults"},
+		{name: "unknown table", sql: `CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM nosuch'`,
+			code: "42P01", msg: `relation "nosuch" does not exist`},
 		{name: "body syntax", sql: `CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$ SELEC 1 $$`, code: "42601", msg: `syntax error at or near "SELEC"`},
 		{name: "plpgsql setof", sql: `CREATE FUNCTION f() RETURNS SETOF integer LANGUAGE plpgsql AS 'BEGIN RETURN NEXT 1; END'`,
 			code: "0A000", msg: "RETURNS SETOF or TABLE in LANGUAGE plpgsql (RETURN NEXT, RETURN QUERY) is not supported"},
