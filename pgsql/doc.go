@@ -301,12 +301,14 @@
 // transaction (a query calling one is read-write), 400 calls deep at
 // most (54001). A call is resolved by name and argument count, each
 // argument implicitly coercible to its parameter's type (else 42883);
-// a sql function RETURNS SETOF type, SETOF table or TABLE (...) is read
-// in FROM (its last statement's rows). Overloading a name, plpgsql
-// set-returning functions, OUT and VARIADIC arguments, set-returning
-// calls outside FROM and calls from CHECK, DEFAULT, generated or index
-// expressions are 0A000. pg_proc, pg_get_functiondef, pg_get_function_arguments,
-// pg_get_function_result and regproc describe them, so psql's \df lists
+// a function RETURNS SETOF type, SETOF table or TABLE (...) is read in
+// FROM (a sql one's last statement's rows, a plpgsql one's RETURN NEXT
+// and RETURN QUERY rows). Overloading a name, OUT and VARIADIC
+// arguments, set-returning calls outside FROM and calls from CHECK,
+// DEFAULT, generated or index expressions are 0A000. pg_proc,
+// information_schema.routines, pg_get_functiondef,
+// pg_get_function_arguments, pg_get_function_result and regproc
+// describe them, so psql's \df lists
 // them; DROP FUNCTION of one a view calls is 2BP01 (see userfunc.go).
 //
 // # DO blocks

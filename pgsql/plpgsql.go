@@ -71,6 +71,9 @@ type plRun struct {
 	// args are a function's arguments, which $n names (userfunc.go); nil
 	// for a trigger function or a DO block.
 	args []*plVar
+	// result holds a set-returning function's rows (userfunc.go); nil for
+	// other bodies.
+	result *plSet
 }
 
 // do reports whether the run is a DO block's.
@@ -279,6 +282,10 @@ func (r *plRun) block(stmts []ir.PLStmt) (ret plReturn, done bool, err error) {
 			}
 		case *ir.PLRaise:
 			if err := r.raise(st); err != nil {
+				return ret, false, err
+			}
+		case *ir.PLReturnNext:
+			if err := r.returnNext(st); err != nil { // userfunc.go
 				return ret, false, err
 			}
 		case *ir.PLSQL:

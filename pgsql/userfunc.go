@@ -35,9 +35,10 @@ import (
 //   - The body runs in the calling statement's transaction: its writes
 //     are the statement's. Calls nest up to maxCallDepth (54001 past it).
 //
-// A call may name its arguments (f(b => 1)). A sql function RETURNS
-// SETOF type, SETOF table or TABLE (...) is read in FROM (srf.go): its
-// last statement's rows. A plpgsql one (RETURN NEXT, RETURN QUERY), a
+// A call may name its arguments (f(b => 1)). A function RETURNS SETOF
+// type, SETOF table or TABLE (...) is read in FROM (srf.go): a sql one's
+// last statement's rows, a plpgsql one's RETURN NEXT and RETURN QUERY
+// rows (RETURNS TABLE's columns are then variables of the body). A
 // set-returning call outside FROM, OUT and VARIADIC arguments,
 // overloading and calls from CHECK, DEFAULT or index expressions (no
 // transaction to run in there) are 0A000.
@@ -70,8 +71,6 @@ func (s *Session) createUserFunction(tx *engine.Tx, st *ir.CreateFunction, name 
 		return res, e
 	case st.Returns == nil:
 		return res, pgerr.New("42P13", "function result type must be specified")
-	case st.Setof && st.Language != "sql":
-		return res, pgerr.Unsupported("RETURNS SETOF or TABLE in LANGUAGE " + st.Language + " (RETURN NEXT, RETURN QUERY)")
 	case slices.Contains(st.Options, "window"):
 		return res, pgerr.Unsupported("WINDOW function")
 	case st.Return != nil && st.Language != "sql":
@@ -152,7 +151,13 @@ func buildUserFunc(decl *ir.CreateFunction) (*funcDef, error) {
 		for i := range names {
 			names[i] = argName(decl, i)
 		}
-		pl, err := parse.PLpgSQLFunction(decl.Body, names, isVoid(decl.Returns))
+		var pl *ir.PLFunction
+		var err error
+		if decl.Setof {
+			pl, err = parse.PLpgSQLSetFunction(decl.Body, names, decl.TableNames)
+		} else {
+			pl, err = parse.PLpgSQLFunction(decl.Body, names, isVoid(decl.Returns))
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -485,6 +490,11 @@ func (ev *evaluator) callUserSet(fd *funcDef, f *ir.Func) (Result, error) {
 		return out, err
 	}
 	defer func() { s.funcDepth-- }()
+	if decl.Language == "plpgsql" {
+		rows, err := s.runPLSetFunc(tx, fd, args, ptypes, cols)
+		out.Rows = rows
+		return out, err
+	}
 	res, err := s.runSQLFunc(tx, fd, args, ptypes)
 	if err != nil {
 		return out, err
@@ -559,6 +569,78 @@ func (s *Session) runPLFunc(tx *engine.Tx, fd *funcDef, args []any, types []sqlT
 		return nil, typUnknown, pgerr.New("2F005", "control reached end of function without RETURN")
 	}
 	return ret.v, ret.t, nil
+}
+
+// runPLSetFunc runs a set-returning plpgsql function: the rows its
+// RETURN NEXT and RETURN QUERY add, of the columns cols; RETURNS TABLE's
+// columns are variables of the body, NULL at first.
+func (s *Session) runPLSetFunc(tx *engine.Tx, fd *funcDef, args []any, types []sqlType, cols []Column) ([][]any, error) {
+	r := &plRun{s: s, tx: tx, fn: fd, vars: map[string]*plVar{"found": {v: false, t: typBool}}, result: &plSet{cols: cols}}
+	r.args = make([]*plVar, len(args))
+	for i := range args {
+		r.args[i] = &plVar{v: args[i], t: types[i]}
+		if n := argName(fd.user.decl, i); n != "" {
+			r.vars[n] = r.args[i]
+		}
+	}
+	for i, n := range fd.user.decl.TableNames {
+		r.vars[n] = &plVar{t: cols[i].typ}
+	}
+	if _, err := r.run(); err != nil {
+		return nil, err
+	}
+	return r.result.rows, nil
+}
+
+// plSet is the result a set-returning function's body builds.
+type plSet struct {
+	cols []Column
+	rows [][]any
+}
+
+// returnNext runs RETURN NEXT expr or RETURN QUERY query: rows added to
+// the function's result, cast to its columns' types.
+func (r *plRun) returnNext(st *ir.PLReturnNext) error {
+	if r.result == nil {
+		return pgerr.New(pgerr.SyntaxError, "cannot use RETURN NEXT in a non-SETOF function")
+	}
+	cols := r.result.cols
+	if st.Value != nil {
+		if len(cols) != 1 {
+			return pgerr.Unsupported("RETURN NEXT of a row value")
+		}
+		v, t, err := r.eval(st.Value)
+		if err != nil {
+			return err
+		}
+		out, err := cast(v, t, cols[0].typ, false /* explicit */)
+		if err != nil {
+			return err
+		}
+		r.result.rows = append(r.result.rows, []any{out})
+		return nil
+	}
+	res, err := r.run1(st.Query)
+	if err != nil {
+		return err
+	}
+	if len(res.Columns) != len(cols) {
+		e := pgerr.New(pgerr.DatatypeMismatch, "structure of query does not match function result type")
+		e.Detail = fmt.Sprintf("Number of returned columns (%d) does not match expected column count (%d).", len(res.Columns), len(cols))
+		return e
+	}
+	for _, row := range res.Rows {
+		vals := make([]any, len(cols))
+		for i, c := range cols {
+			if vals[i], err = cast(row[i], res.Columns[i].typ, c.typ, false /* explicit */); err != nil {
+				return err
+			}
+		}
+		r.result.rows = append(r.result.rows, vals)
+	}
+	r.setFound(len(res.Rows) > 0)
+	r.rowCount = int64(len(res.Rows))
+	return nil
 }
 
 // runSQLFunc runs a sql function's statements and returns the last

@@ -77,6 +77,17 @@ type PLReturn struct {
 	Value  Expr // nil but in a function returning a value
 }
 
+// PLReturnNext is RETURN NEXT expr (Value) or RETURN QUERY query (Query)
+// of a set-returning function: rows added to its result.
+type PLReturnNext struct {
+	Line  int
+	Value Expr
+	Query *PLSQL
+}
+
+// PLLine implements PLStmt.
+func (s *PLReturnNext) PLLine() int { return s.Line }
+
 // PLRaise is RAISE [level] ['format' [, expr ...]] [USING option = expr,
 // ...], or RAISE [level] condition / SQLSTATE 'xxxxx' [USING ...].
 type PLRaise struct {

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -41,10 +42,18 @@ func PLpgSQLFunction(body string, args []string, void bool) (*ir.PLFunction, err
 	return plpgsqlPositioned(body, true /* do */, &plFunc{args: args, void: void})
 }
 
+// PLpgSQLSetFunction parses the body of a set-returning function: RETURN
+// NEXT expr and RETURN QUERY query add rows, RETURN; ends it; outs are
+// RETURNS TABLE's columns, which are variables of the body.
+func PLpgSQLSetFunction(body string, args, outs []string) (*ir.PLFunction, error) {
+	return plpgsqlPositioned(body, true /* do */, &plFunc{args: append(slices.Clone(args), outs...), void: true, setof: true})
+}
+
 // plFunc is what the parser knows of a function called from SQL.
 type plFunc struct {
-	args []string
-	void bool
+	args  []string
+	void  bool
+	setof bool
 }
 
 func plpgsqlPositioned(body string, do bool, fns ...*plFunc) (*ir.PLFunction, error) {
@@ -850,6 +859,32 @@ func (p *plParser) ifStmt(line int) ir.PLStmt {
 
 func (p *plParser) returnStmt(line int) ir.PLStmt {
 	p.pos++ // RETURN
+	if p.fn != nil && p.fn.setof {
+		switch p.word(p.pos) {
+		case "next":
+			p.pos++
+			if p.text(p.pos) == ";" {
+				p.unsupported("RETURN NEXT without a value", p.pos)
+			}
+			end := p.until(";")
+			if end >= len(p.toks) {
+				p.syntaxError(end)
+			}
+			e := p.expr(end)
+			p.pos = end + 1
+			return &ir.PLReturnNext{Line: line, Value: e}
+		case "query":
+			p.pos++
+			if w := p.word(p.pos); w != "select" && w != "with" {
+				p.unsupported("RETURN QUERY of a statement other than SELECT", p.pos)
+			}
+			q := p.sqlStmt(line, false).(*ir.PLSQL)
+			if q.Into != nil {
+				p.fail(pgerr.Syntax("RETURN QUERY cannot have INTO"), p.toks[p.pos-1].start)
+			}
+			return &ir.PLReturnNext{Line: line, Query: q}
+		}
+	}
 	if p.fn != nil && !p.fn.void {
 		switch w := p.word(p.pos); {
 		case w == "next" || w == "query":
