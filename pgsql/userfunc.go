@@ -318,7 +318,7 @@ func (ev *evaluator) callUser(fd *funcDef, f *ir.Func, vals []any, types []sqlTy
 	if err != nil {
 		return nil, typUnknown, err
 	}
-	if ev.q.describe || decl.Strict && slices.Contains(args, nil) {
+	if ev.q.describe || ev.probing() || decl.Strict && slices.Contains(args, nil) {
 		return nil, ret, nil // Prepare's run for the column types; STRICT
 	}
 	if err := s.enterCall(); err != nil {
@@ -483,7 +483,7 @@ func (ev *evaluator) callUserSet(fd *funcDef, f *ir.Func) (Result, error) {
 	}
 	out := Result{Columns: cols}
 	args, ptypes, err := ev.userArgs(fd, f, vals, types)
-	if err != nil || ev.q.describe || decl.Strict && slices.Contains(args, nil) {
+	if err != nil || ev.q.describe || ev.probing() || decl.Strict && slices.Contains(args, nil) {
 		return out, err
 	}
 	if err := s.enterCall(); err != nil {
@@ -770,12 +770,26 @@ func (s *Session) callsUserFunction(st ir.Statement) bool {
 		return false
 	}
 	found := false
-	walkIR(reflect.ValueOf(st), func(x any) {
-		if f, ok := x.(*ir.Func); ok && !found && (f.Schema == "" || f.Schema == "public") {
-			fd, ok := s.function(f.Name)
-			found = ok && fd.user != nil
-		}
-	})
+	seen := map[string]bool{} // the views looked into
+	var walk func(node any)
+	walk = func(node any) {
+		walkIR(reflect.ValueOf(node), func(x any) {
+			switch x := x.(type) {
+			case *ir.Func:
+				if !found && (x.Schema == "" || x.Schema == "public") {
+					fd, ok := s.function(x.Name)
+					found = ok && fd.user != nil
+				}
+			case *ir.TableRef:
+				// A view's query calls what it calls.
+				if td := s.decl(x.Table.Name); !found && !seen[x.Table.Name] && td != nil && td.view != nil && (x.Table.Schema == "" || x.Table.Schema == "public") {
+					seen[x.Table.Name] = true
+					walk(td.view.query)
+				}
+			}
+		})
+	}
+	walk(st)
 	return found
 }
 

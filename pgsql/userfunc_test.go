@@ -200,6 +200,10 @@ func TestUserFunc_Transaction(t *testing.T) {
 	}
 	assert.Equal(t, [][]string{{"a"}}, texts(t, s, `SELECT note FROM audit`))
 	assert.Equal(t, [][]string{{"125.00"}, {"50.50"}}, texts(t, s, `SELECT balance FROM accounts ORDER BY id`))
+	require.Equal(t, "CREATE FUNCTION", outcome(t, s, `CREATE FUNCTION note_n(msg text) RETURNS bigint LANGUAGE sql AS $$ INSERT INTO audit (note) VALUES (msg); SELECT count(*) FROM audit $$`))
+	require.Equal(t, "CREATE VIEW", outcome(t, s, `CREATE VIEW noting AS SELECT note_n('v') AS n`))
+	assert.Equal(t, [][]string{{"1"}}, texts(t, s, `SELECT count(*) FROM audit`), "CREATE VIEW runs no function")
+	assert.Equal(t, [][]string{{"2"}}, texts(t, s, `SELECT * FROM noting`), "a view calling a writing function")
 	assert.Equal(t, "ERROR 25006", outcome(t, s, `BEGIN READ ONLY; SELECT note('d')`))
 }
 
