@@ -240,6 +240,7 @@ func TestUserFunc_SurviveReopenAndFork(t *testing.T) {
 		{`CREATE FUNCTION put(n integer) RETURNS void LANGUAGE plpgsql AS $$ BEGIN INSERT INTO t VALUES (n); END $$`, "CREATE FUNCTION"},
 		{`CREATE FUNCTION gone() RETURNS integer LANGUAGE sql AS 'SELECT 1'`, "CREATE FUNCTION"},
 		{`CREATE FUNCTION rows_of(m integer) RETURNS TABLE (id integer, twice bigint) LANGUAGE sql SECURITY DEFINER AS 'SELECT id, id * m FROM t'`, "CREATE FUNCTION"},
+		{`CREATE FUNCTION ids_over(lo integer = 0) RETURNS SETOF integer LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT id FROM t WHERE id > lo; RETURN NEXT -1; END $$`, "CREATE FUNCTION"},
 		{`DROP FUNCTION gone`, "DROP FUNCTION"},
 	})
 	require.NoError(t, db.Close())
@@ -249,7 +250,8 @@ func TestUserFunc_SurviveReopenAndFork(t *testing.T) {
 	assert.Equal(t, [][]string{{"hello, ann", "hi, bob", "NULL", "9"}}, texts(t, s, `SELECT greet('ann'), greet('bob', 'hi'), greet(NULL), triple(3)`))
 	assert.Equal(t, [][]string{{""}}, texts(t, s, `SELECT put(7)`))
 	assert.Equal(t, [][]string{{"7", "14"}}, texts(t, s, `SELECT * FROM rows_of(2)`))
-	assert.Equal(t, [][]string{{"greet", "s", "t"}, {"put", "v", "f"}, {"rows_of", "v", "f"}, {"triple", "i", "f"}},
+	assert.Equal(t, [][]string{{"7"}, {"-1"}}, texts(t, s, `SELECT * FROM ids_over()`))
+	assert.Equal(t, [][]string{{"greet", "s", "t"}, {"ids_over", "v", "f"}, {"put", "v", "f"}, {"rows_of", "v", "f"}, {"triple", "i", "f"}},
 		texts(t, s, `SELECT proname, provolatile, proisstrict FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY proname`))
 	assert.Equal(t, "ERROR 0A000", outcome(t, s, `SELECT gone()`))
 
