@@ -302,6 +302,11 @@ func (s *Session) argTypesMatch(fd *funcDef, args []ir.TypeName) bool {
 func (ev *evaluator) callUser(fd *funcDef, f *ir.Func, vals []any, types []sqlType) (any, sqlType, error) {
 	s, tx := ev.q.s, ev.q.tx
 	decl := fd.user.decl
+	if tx == nil {
+		// A volatile DEFAULT's check at CREATE TABLE: no transaction to
+		// run the body in.
+		return nil, typUnknown, pgerr.Unsupported("user-defined function " + f.Name + " in this position")
+	}
 	if decl.Setof {
 		return nil, typUnknown, pgerr.Unsupported("set-returning function " + f.Name + " outside FROM")
 	}
@@ -463,6 +468,9 @@ func (s *Session) setColumns(tx *engine.Tx, decl *ir.CreateFunction, name string
 func (ev *evaluator) callUserSet(fd *funcDef, f *ir.Func) (Result, error) {
 	s, tx := ev.q.s, ev.q.tx
 	decl := fd.user.decl
+	if tx == nil {
+		return Result{}, pgerr.Unsupported("user-defined function " + f.Name + " in this position")
+	}
 	if namedCall(f) {
 		var err error
 		if f, err = ev.positional(f); err != nil {
