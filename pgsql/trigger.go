@@ -118,10 +118,15 @@ func (s *Session) createFunction(tx *engine.Tx, st *ir.CreateFunction) (Result, 
 	case slices.Contains(st.Options, "window"):
 		return res, pgerr.Unsupported("WINDOW function")
 	}
-	if old, ok := s.function(name); ok && old.user != nil {
+	if old, ok := s.function(name); ok && old.user != nil && len(old.user.decl.ArgTypes) > 0 {
 		return res, pgerr.Unsupported("function overloading (another function named " + name + " with other argument types)")
 	} else if ok && !st.Replace {
 		return res, pgerr.New("42723", "function \"%s\" already exists with same argument types", name)
+	}
+	if old, ok := s.function(name); ok && old.user != nil {
+		e := pgerr.New("42P13", "cannot change return type of existing function")
+		e.Hint = "Use DROP FUNCTION " + name + "() first."
+		return res, e
 	}
 	// The body is parsed now, as PostgreSQL's CREATE FUNCTION compiles
 	// it: an error points into the statement's text.

@@ -232,7 +232,18 @@ func typeNameText(tn ir.TypeName) string {
 // replaced by fd: 42723 without OR REPLACE, 0A000 for other argument
 // types (an overload), 42P13 for another return type.
 func (s *Session) replaceable(old, fd *funcDef, replace bool) error {
-	same := old.user != nil && slices.EqualFunc(old.user.decl.ArgTypes, fd.user.decl.ArgTypes, func(a, b ir.TypeName) bool {
+	if old.user == nil { // a trigger function, of no arguments
+		switch {
+		case len(fd.user.decl.ArgTypes) > 0:
+			return pgerr.Unsupported("function overloading (another function named " + fd.name + " with other argument types)")
+		case !replace:
+			return pgerr.New("42723", "function \"%s\" already exists with same argument types", fd.name)
+		}
+		e := pgerr.New("42P13", "cannot change return type of existing function")
+		e.Hint = "Use DROP FUNCTION " + fd.name + "() first."
+		return e
+	}
+	same := slices.EqualFunc(old.user.decl.ArgTypes, fd.user.decl.ArgTypes, func(a, b ir.TypeName) bool {
 		return s.sameType(a, b)
 	})
 	switch {
