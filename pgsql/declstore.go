@@ -228,6 +228,8 @@ type functionRecord struct {
 	// Decl is a function called from SQL's canonical CREATE FUNCTION
 	// (userfunc.go); omitted for a trigger function.
 	Decl string `json:"decl,omitempty"`
+	// More are the other overloads of the name, as Decl.
+	More []string `json:"more,omitempty"`
 }
 
 // seqRecord is a sequence's definition as stored (sequence.go).

@@ -299,12 +299,13 @@
 // the body; IMMUTABLE, STABLE, VOLATILE, SECURITY DEFINER, PARALLEL and
 // COST are accepted. The body runs in the calling statement's
 // transaction (a query calling one is read-write), 400 calls deep at
-// most (54001). A call is resolved by name and argument count, each
-// argument implicitly coercible to its parameter's type (else 42883);
+// most (54001). A name may be overloaded by argument types; a call takes
+// the overload its arguments fit (each implicitly coercible to its
+// parameter's type, else 42883) with the most exact types, an untyped
+// literal preferring text (42725 for a tie);
 // a function RETURNS SETOF type, SETOF table or TABLE (...) is read in
 // FROM (a sql one's last statement's rows, a plpgsql one's RETURN NEXT
-// and RETURN QUERY rows). Overloading a name, OUT and VARIADIC
-// arguments, set-returning calls outside FROM and calls from CHECK,
+// and RETURN QUERY rows). OUT and VARIADIC arguments, set-returning calls outside FROM and calls from CHECK,
 // DEFAULT, generated or index expressions are 0A000. pg_proc,
 // information_schema.routines, pg_get_functiondef,
 // pg_get_function_arguments, pg_get_function_result and regproc

@@ -54,6 +54,7 @@ type funcDef struct {
 	body string // as written, which the declarations store
 	pl   *ir.PLFunction
 	user *userFunc
+	more []*funcDef // the other overloads of a user function's name (userfunc.go)
 }
 
 // triggerDef is a row trigger of a table.
@@ -165,6 +166,14 @@ func (s *Session) dropFunction(tx *engine.Tx, st *ir.DropFunction) (Result, erro
 		}
 		fd, ok := s.function(name)
 		args := st.Args[i]
+		if ok {
+			if handled, err := s.dropOverload(fd, args, st.Cascade); handled || err != nil { // userfunc.go
+				if err != nil {
+					return res, err
+				}
+				continue
+			}
+		}
 		if ok && (args == nil || s.argTypesMatch(fd, args)) { // userfunc.go
 			if err := s.viewsCalling(fd, st.Cascade); err != nil {
 				return res, err

@@ -82,7 +82,9 @@ func pgProc(c *catalogSnapshot) []map[string]any {
 			continue
 		}
 		if fd.user != nil {
-			out = append(out, c.s.procRow(fd)) // userfunc.go
+			for _, o := range overloads(fd) {
+				out = append(out, c.s.procRow(o)) // userfunc.go
+			}
 			continue
 		}
 		out = append(out, map[string]any{"oid": functionOID(fname), "proname": fname, "pronamespace": oidPublic,

@@ -21,10 +21,11 @@ import (
 //     accepted; STRICT makes a call with a NULL argument NULL without
 //     running the body. The declaration is kept with the trigger
 //     functions' (trigger.go): transactional, durable, forked.
-//   - One function per name: a call is resolved by name and argument
-//     count (fewer arguments take their DEFAULTs), each argument
-//     coercible implicitly to its parameter's type, else 42883. A second
-//     CREATE with other argument types would overload, which is 0A000.
+//   - A name may have overloads of other argument types (funcDef.more):
+//     a call takes the one whose parameters its arguments fit (count,
+//     with DEFAULTs; each argument coercible implicitly, else 42883) with
+//     the most exact types, an untyped literal counting for text; a tie
+//     is 42725, as the simple cases of PostgreSQL's resolution are.
 //   - A sql function runs its statements in order with its arguments as
 //     parameters ($n, or by name where no column of a table the
 //     statement reads has that name, as in PostgreSQL); its value is the
@@ -39,8 +40,8 @@ import (
 // type, SETOF table or TABLE (...) is read in FROM (srf.go): a sql one's
 // last statement's rows, a plpgsql one's RETURN NEXT and RETURN QUERY
 // rows (RETURNS TABLE's columns are then variables of the body). A
-// set-returning call outside FROM, OUT and VARIADIC arguments,
-// overloading and calls from CHECK, DEFAULT or index expressions (no
+// set-returning call outside FROM, OUT and VARIADIC arguments, named
+// arguments to an overloaded name and calls from CHECK, DEFAULT or index expressions (no
 // transaction to run in there) are 0A000.
 
 // userFunc is a function called from SQL (not a trigger function).
@@ -117,8 +118,22 @@ func (s *Session) createUserFunction(tx *engine.Tx, st *ir.CreateFunction, name 
 		}
 	}
 	if old, ok := s.function(name); ok {
-		if err := s.replaceable(old, fd, st.Replace); err != nil {
-			return res, err
+		if old.user == nil {
+			if err := s.replaceable(old, fd, st.Replace); err != nil {
+				return res, err
+			}
+		} else {
+			list := overloads(old)
+			i := slices.IndexFunc(list, func(o *funcDef) bool { return s.sameArgs(o, fd) })
+			if i < 0 {
+				list = append(list, fd) // an overload of the name
+			} else {
+				if err := s.replaceable(list[i], fd, st.Replace); err != nil {
+					return res, err
+				}
+				list[i] = fd
+			}
+			fd = withOverloads(list)
 		}
 	}
 	s.setDecl(functionDeclPrefix+name, &tableDecl{function: fd})
@@ -228,9 +243,9 @@ func typeNameText(tn ir.TypeName) string {
 	return tn.String()
 }
 
-// replaceable checks that a function of the name old has may be
-// replaced by fd: 42723 without OR REPLACE, 0A000 for other argument
-// types (an overload), 42P13 for another return type.
+// replaceable checks that the function old, of fd's name and argument
+// types, may be replaced by fd: 42723 without OR REPLACE, 42P13 for
+// another return type or argument name.
 func (s *Session) replaceable(old, fd *funcDef, replace bool) error {
 	if old.user == nil { // a trigger function, of no arguments
 		switch {
@@ -243,12 +258,7 @@ func (s *Session) replaceable(old, fd *funcDef, replace bool) error {
 		e.Hint = "Use DROP FUNCTION " + fd.name + "() first."
 		return e
 	}
-	same := slices.EqualFunc(old.user.decl.ArgTypes, fd.user.decl.ArgTypes, func(a, b ir.TypeName) bool {
-		return s.sameType(a, b)
-	})
 	switch {
-	case !same:
-		return pgerr.Unsupported("function overloading (another function named " + fd.name + " with other argument types)")
 	case !replace:
 		return pgerr.New("42723", "function \"%s\" already exists with same argument types", fd.name)
 	case !s.sameType(*old.user.decl.Returns, *fd.user.decl.Returns):
@@ -312,6 +322,10 @@ func (s *Session) argTypesMatch(fd *funcDef, args []ir.TypeName) bool {
 // callUser calls a user function with evaluated arguments.
 func (ev *evaluator) callUser(fd *funcDef, f *ir.Func, vals []any, types []sqlType) (any, sqlType, error) {
 	s, tx := ev.q.s, ev.q.tx
+	fd, err := ev.choose(fd, f, types)
+	if err != nil {
+		return nil, typUnknown, err
+	}
 	decl := fd.user.decl
 	if tx == nil {
 		// A volatile DEFAULT's check at CREATE TABLE: no transaction to
@@ -495,6 +509,18 @@ func (ev *evaluator) callUserSet(fd *funcDef, f *ir.Func) (Result, error) {
 		if vals[i], types[i], err = ev.eval(a); err != nil {
 			return Result{}, err
 		}
+	}
+	fd, err := ev.choose(fd, f, types)
+	if err != nil {
+		return Result{}, err
+	}
+	decl = fd.user.decl
+	if !decl.Setof {
+		v, t, err := ev.callUser(fd, f, vals, types)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{Columns: []Column{{Name: f.Name, typ: t}}, Rows: [][]any{{v}}}, nil
 	}
 	cols, err := s.setColumns(tx, decl, f.Name)
 	if err != nil {
@@ -754,6 +780,9 @@ func functionRecordOf(f *funcDef) *functionRecord {
 	if f.user != nil {
 		rec.Decl = f.user.decl.String()
 	}
+	for _, o := range f.more {
+		rec.More = append(rec.More, o.user.decl.String())
+	}
 	return rec
 }
 
@@ -766,20 +795,24 @@ func functionOfRecord(f *functionRecord) (*funcDef, error) {
 		}
 		return &funcDef{name: f.Name, body: f.Body, pl: pl}, nil
 	}
-	stmts, err := parse.Parse(f.Decl)
-	if err != nil {
-		return nil, fmt.Errorf("function %q: %w", f.Name, err)
+	var list []*funcDef
+	for _, text := range append([]string{f.Decl}, f.More...) {
+		stmts, err := parse.Parse(text)
+		if err != nil {
+			return nil, fmt.Errorf("function %q: %w", f.Name, err)
+		}
+		decl, ok := stmts[0].(*ir.CreateFunction)
+		if len(stmts) != 1 || !ok {
+			return nil, fmt.Errorf("function %q: %q is not one CREATE FUNCTION", f.Name, text)
+		}
+		decl.BodyPosition = 0
+		fd, err := buildUserFunc(decl)
+		if err != nil {
+			return nil, fmt.Errorf("function %q: %w", f.Name, err)
+		}
+		list = append(list, fd)
 	}
-	decl, ok := stmts[0].(*ir.CreateFunction)
-	if len(stmts) != 1 || !ok {
-		return nil, fmt.Errorf("function %q: %q is not one CREATE FUNCTION", f.Name, f.Decl)
-	}
-	decl.BodyPosition = 0
-	fd, err := buildUserFunc(decl)
-	if err != nil {
-		return nil, fmt.Errorf("function %q: %w", f.Name, err)
-	}
-	return fd, nil
+	return withOverloads(list), nil
 }
 
 // callsUserFunction reports whether a statement calls a user function,
@@ -887,7 +920,7 @@ func (s *Session) procRow(fd *funcDef) map[string]any {
 	case "restricted":
 		parallel = "r"
 	}
-	row := map[string]any{"oid": functionOID(fd.name), "proname": fd.name, "pronamespace": oidPublic,
+	row := map[string]any{"oid": userFuncOID(fd), "proname": fd.name, "pronamespace": oidPublic,
 		"proowner": oidOwner, "prolang": lang, "procost": float64(100), "prorows": float64(0),
 		"provariadic": int64(0), "prosupport": "-", "prokind": "f", "prosecdef": decl.SecurityDefiner,
 		"proleakproof": false, "proisstrict": decl.Strict, "proretset": decl.Setof, "provolatile": volatile, "proparallel": parallel,
@@ -926,7 +959,7 @@ func (s *Session) userFunc(f *ir.Func) (*funcDef, bool) {
 // inferCall types the parameters passed as arguments to a user function
 // with its arguments' types, as PostgreSQL's Parse does (prepare.go).
 func (in *inferrer) inferCall(f *ir.Func) {
-	fd, ok := in.s.userFunc(f)
+	fd, ok := in.s.userFuncOf(f)
 	if !ok {
 		return
 	}
@@ -953,7 +986,7 @@ func (in *inferrer) inferCall(f *ir.Func) {
 // callType is the type a user function call returns, unknown for
 // another call.
 func (in *inferrer) callType(f *ir.Func) sqlType {
-	fd, ok := in.s.userFunc(f)
+	fd, ok := in.s.userFuncOf(f)
 	if !ok || isVoid(fd.user.decl.Returns) {
 		return typUnknown
 	}
@@ -995,6 +1028,9 @@ func (ev *evaluator) positional(f *ir.Func) (*ir.Func, error) {
 	}
 	if !ok || f.Over != nil || f.Filter != nil || f.Distinct || f.Star || len(f.OrderBy) > 0 {
 		return nil, pgerr.Unsupported("named function argument")
+	}
+	if len(fd.more) > 0 {
+		return nil, pgerr.Unsupported("named arguments in a call of an overloaded function")
 	}
 	decl := fd.user.decl
 	slots := make([]ir.Expr, len(decl.ArgTypes))
@@ -1108,10 +1144,18 @@ func (s *Session) viewsCalling(fd *funcDef, cascade bool) error {
 func (s *Session) functionByOID(oid int64) (*funcDef, bool) {
 	for _, name := range s.declaredNames() {
 		fname, ok := strings.CutPrefix(name, functionDeclPrefix)
-		if !ok || functionOID(fname) != oid {
+		if !ok {
 			continue
 		}
-		return s.function(fname)
+		fd, ok := s.function(fname)
+		if !ok {
+			continue
+		}
+		for _, o := range overloads(fd) {
+			if userFuncOID(o) == oid {
+				return o, true
+			}
+		}
 	}
 	return nil, false
 }
@@ -1248,18 +1292,25 @@ func (s *Session) regProcOID(text string) (int64, bool) {
 	} else {
 		name = strings.ToLower(name)
 	}
-	fd, ok := s.function(name)
+	head, ok := s.function(name)
 	if !ok {
 		return 0, false
 	}
-	if hasArgs {
-		want := s.signature(fd)
-		got := name + "(" + strings.Join(strings.Fields(strings.ReplaceAll(strings.TrimSpace(args), ",", ", ")), " ")
-		if strings.ReplaceAll(got, " ,", ",") != want {
-			return 0, false
+	list := overloads(head)
+	if !hasArgs {
+		if len(list) > 1 {
+			return 0, false // more than one function of the name
+		}
+		return userFuncOID(head), true
+	}
+	got := name + "(" + strings.Join(strings.Fields(strings.ReplaceAll(strings.TrimSpace(args), ",", ", ")), " ")
+	got = strings.ReplaceAll(got, " ,", ",")
+	for _, o := range list {
+		if s.signature(o) == got {
+			return userFuncOID(o), true
 		}
 	}
-	return functionOID(name), true
+	return 0, false
 }
 
 // regProcName is a function's text as a regproc (its name) or a
@@ -1283,42 +1334,50 @@ func isRoutines(c *catalogSnapshot) []map[string]any {
 		if !ok {
 			continue
 		}
-		fd, ok := c.s.function(fname)
+		head, ok := c.s.function(fname)
 		if !ok {
 			continue
 		}
-		dataType, udt := "trigger", "trigger"
-		body, lang, def := "EXTERNAL", "PLPGSQL", any(fd.body)
-		deterministic, nullCall, security := "NO", "NO", "INVOKER"
-		if decl := fd.user; decl != nil {
-			dataType, udt = c.s.routineType(decl.decl)
-			if decl.decl.Language == "sql" {
-				body, lang = "SQL", "SQL"
-			}
-			if decl.decl.Return != nil {
-				def = nil
-			}
-			if decl.decl.Volatility == "immutable" {
-				deterministic = "YES"
-			}
-			if decl.decl.Strict {
-				nullCall = "YES"
-			}
-			if decl.decl.SecurityDefiner {
-				security = "DEFINER"
-			}
+		for _, fd := range overloads(head) {
+			out = append(out, c.s.routineRow(c, fd))
 		}
-		out = append(out, map[string]any{"specific_catalog": c.db, "specific_schema": "public",
-			"specific_name": fmt.Sprintf("%s_%d", fname, functionOID(fname)), "routine_catalog": c.db,
-			"routine_schema": "public", "routine_name": fname, "routine_type": "FUNCTION", "data_type": dataType,
-			"type_udt_catalog": c.db, "type_udt_schema": "pg_catalog", "type_udt_name": udt, "dtd_identifier": "0",
-			"routine_body": body, "routine_definition": def, "external_language": lang, "parameter_style": "GENERAL",
-			"is_deterministic": deterministic, "sql_data_access": "MODIFIES", "is_null_call": nullCall,
-			"schema_level_routine": "YES", "max_dynamic_result_sets": int64(0), "is_user_defined_cast": "NO",
-			"is_implicitly_invocable": "NO", "security_type": security, "as_locator": "NO", "new_savepoint_level": "NO",
-			"is_udt_dependent": "NO", "result_cast_as_locator": "NO"})
 	}
 	return out
+}
+
+// routineRow is a function's row of information_schema.routines.
+func (s *Session) routineRow(c *catalogSnapshot, fd *funcDef) map[string]any {
+	fname := fd.name
+	dataType, udt := "trigger", "trigger"
+	body, lang, def := "EXTERNAL", "PLPGSQL", any(fd.body)
+	deterministic, nullCall, security := "NO", "NO", "INVOKER"
+	if decl := fd.user; decl != nil {
+		dataType, udt = s.routineType(decl.decl)
+		if decl.decl.Language == "sql" {
+			body, lang = "SQL", "SQL"
+		}
+		if decl.decl.Return != nil {
+			def = nil
+		}
+		if decl.decl.Volatility == "immutable" {
+			deterministic = "YES"
+		}
+		if decl.decl.Strict {
+			nullCall = "YES"
+		}
+		if decl.decl.SecurityDefiner {
+			security = "DEFINER"
+		}
+	}
+	return map[string]any{"specific_catalog": c.db, "specific_schema": "public",
+		"specific_name": fmt.Sprintf("%s_%d", fname, userFuncOID(fd)), "routine_catalog": c.db,
+		"routine_schema": "public", "routine_name": fname, "routine_type": "FUNCTION", "data_type": dataType,
+		"type_udt_catalog": c.db, "type_udt_schema": "pg_catalog", "type_udt_name": udt, "dtd_identifier": "0",
+		"routine_body": body, "routine_definition": def, "external_language": lang, "parameter_style": "GENERAL",
+		"is_deterministic": deterministic, "sql_data_access": "MODIFIES", "is_null_call": nullCall,
+		"schema_level_routine": "YES", "max_dynamic_result_sets": int64(0), "is_user_defined_cast": "NO",
+		"is_implicitly_invocable": "NO", "security_type": security, "as_locator": "NO", "new_savepoint_level": "NO",
+		"is_udt_dependent": "NO", "result_cast_as_locator": "NO"}
 }
 
 // routineType is information_schema's data_type and type_udt_name of a
@@ -1390,4 +1449,155 @@ func (s *Session) checkSQLTables(tx *engine.Tx, stmts []ir.Statement) error {
 		}
 	}
 	return nil
+}
+
+// overloads returns the user functions of fd's name: fd, then the
+// others (funcDef.more), each of other argument types.
+func overloads(fd *funcDef) []*funcDef {
+	if len(fd.more) == 0 {
+		return []*funcDef{fd}
+	}
+	return append([]*funcDef{fd}, fd.more...)
+}
+
+// withOverloads returns the declaration of the functions fds of one
+// name: the first, holding the others.
+func withOverloads(fds []*funcDef) *funcDef {
+	h := *fds[0]
+	h.more = nil
+	for _, o := range fds[1:] {
+		c := *o
+		c.more = nil
+		h.more = append(h.more, &c)
+	}
+	return &h
+}
+
+// sameArgs reports whether two functions take the same argument types.
+func (s *Session) sameArgs(a, b *funcDef) bool {
+	var at, bt []ir.TypeName
+	if a.user != nil {
+		at = a.user.decl.ArgTypes
+	}
+	if b.user != nil {
+		bt = b.user.decl.ArgTypes
+	}
+	return slices.EqualFunc(at, bt, s.sameType)
+}
+
+// userFuncOID is a user function's oid: stable for its name and argument
+// types (a trigger function's is functionOID's).
+func userFuncOID(fd *funcDef) int64 {
+	if fd.user == nil {
+		return functionOID(fd.name)
+	}
+	types := make([]string, len(fd.user.decl.ArgTypes))
+	for i, t := range fd.user.decl.ArgTypes {
+		types[i] = t.String()
+	}
+	return objectOID("f", fd.name+"("+strings.Join(types, ",")+")")
+}
+
+// choose picks the overload of head's name a call with arguments of
+// types calls, as PostgreSQL's function resolution does in the cases it
+// settles simply: among those taking as many arguments (with defaults)
+// and each argument implicitly, the one with the most arguments of
+// exactly their parameter's type (an untyped literal counting for text);
+// 42725 for a tie. With none, the first, whose check then gives 42883.
+func (ev *evaluator) choose(head *funcDef, f *ir.Func, types []sqlType) (*funcDef, error) {
+	list := overloads(head)
+	if len(list) == 1 {
+		return head, nil
+	}
+	var best []*funcDef
+	bestScore := -1
+	for _, c := range list {
+		decl := c.user.decl
+		ndefaults := 0
+		for _, d := range decl.ArgDefaults {
+			if d != nil {
+				ndefaults++
+			}
+		}
+		if len(types) > len(decl.ArgTypes) || len(types) < len(decl.ArgTypes)-ndefaults {
+			continue
+		}
+		score, fits := 0, true
+		for i, t := range types {
+			pt, err := ev.q.s.resolveType(decl.ArgTypes[i])
+			if err != nil || !implicitArg(t, pt) && !ev.untypedParam(f, i) {
+				fits = false
+				break
+			}
+			if t.kind == pt.kind && t.array == pt.array || t.kind == kUnknown && pt.kind == kText && !pt.array {
+				score++
+			}
+		}
+		switch {
+		case !fits:
+		case score > bestScore:
+			best, bestScore = []*funcDef{c}, score
+		case score == bestScore:
+			best = append(best, c)
+		}
+	}
+	switch len(best) {
+	case 0:
+		return list[0], nil
+	case 1:
+		return best[0], nil
+	}
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = argTypeName(t)
+	}
+	e := pgerr.New("42725", "function %s(%s) is not unique", f.Name, strings.Join(names, ", "))
+	e.Hint = "Could not choose a best candidate function. You might need to add explicit type casts."
+	return nil, e
+}
+
+// dropOverload runs DROP FUNCTION of one of several overloads of fd's
+// name (handled reports that it did): by its argument types, 42725
+// without them.
+func (s *Session) dropOverload(fd *funcDef, args []ir.TypeName, cascade bool) (handled bool, err error) {
+	if fd.user == nil || len(fd.more) == 0 {
+		return false, nil
+	}
+	if args == nil {
+		e := pgerr.New("42725", "function name \"%s\" is not unique", fd.name)
+		e.Hint = "Specify the argument list to select the function unambiguously."
+		return true, e
+	}
+	list := overloads(fd)
+	i := slices.IndexFunc(list, func(o *funcDef) bool { return s.argTypesMatch(o, args) })
+	if i < 0 {
+		return false, nil
+	}
+	if err := s.viewsCalling(list[i], cascade); err != nil {
+		return true, err
+	}
+	list = slices.Delete(slices.Clone(list), i, i+1)
+	s.setDecl(functionDeclPrefix+fd.name, &tableDecl{function: withOverloads(list)})
+	return true, nil
+}
+
+// userFuncOf returns the user function a call names when one overload
+// takes its number of arguments (for Prepare's parameter types).
+func (s *Session) userFuncOf(f *ir.Func) (*funcDef, bool) {
+	head, ok := s.userFunc(f)
+	if !ok {
+		return nil, false
+	}
+	var found *funcDef
+	for _, o := range overloads(head) {
+		n := len(o.user.decl.ArgTypes)
+		if len(f.Args) > n {
+			continue
+		}
+		if found != nil {
+			return nil, false
+		}
+		found = o
+	}
+	return found, found != nil
 }

@@ -80,6 +80,15 @@ func TestUserFunc_Calls(t *testing.T) {
 			want: [][]string{{"add1", "integer", "int4", "SQL", "SQL", "NO"}, {"note", "void", "void", "EXTERNAL", "PLPGSQL", "NO"}, {"strict_len", "integer", "int4", "EXTERNAL", "PLPGSQL", "YES"}}},
 		{name: "pg_get_functiondef", sql: `SELECT pg_get_functiondef('strict_len'::regproc), (SELECT oid::regproc FROM pg_proc WHERE proname = 'add1'), (SELECT oid::regprocedure FROM pg_proc WHERE proname = 'greet')`,
 			want: [][]string{{"CREATE OR REPLACE FUNCTION public.strict_len(t text)\n RETURNS integer\n LANGUAGE plpgsql\n STRICT\nAS $function$ BEGIN RAISE EXCEPTION 'ran'; END $function$\n", "add1", "greet(text, text, text)"}}},
+		{name: "overloads", setup: []string{
+			`CREATE FUNCTION add1(text) RETURNS text LANGUAGE sql AS $$ SELECT $1 || '+1' $$`,
+			`CREATE FUNCTION add1(bigint) RETURNS bigint LANGUAGE plpgsql AS 'BEGIN RETURN $1 + 1000; END'`},
+			sql:  `SELECT add1(1), add1('a'), add1('b'::text), add1(5::bigint), (SELECT count(*) FROM pg_proc WHERE proname = 'add1')`,
+			want: [][]string{{"2", "a+1", "b+1", "1005", "3"}}},
+		{name: "drop one overload", setup: []string{
+			`CREATE FUNCTION add1(text) RETURNS text LANGUAGE sql AS $$ SELECT $1 || '+1' $$`, `DROP FUNCTION add1(integer)`},
+			sql:  `SELECT add1('a'), (SELECT string_agg(oid::regprocedure::text, ',') FROM pg_proc WHERE proname = 'add1')`,
+			want: [][]string{{"a+1", "add1(text)"}}},
 		{name: "in FROM", sql: `SELECT * FROM add1(1)`, want: [][]string{{"2"}}},
 		{name: "setof in FROM", setup: []string{`CREATE FUNCTION ids(above integer DEFAULT 0) RETURNS SETOF integer LANGUAGE sql AS 'SELECT id FROM accounts WHERE id > above'`},
 			sql: `SELECT i, ordinality FROM ids() WITH ORDINALITY AS i ORDER BY i`, want: [][]string{{"1", "1"}, {"2", "2"}}},
@@ -135,8 +144,12 @@ func TestUserFunc_Errors(t *testing.T) {
 			code: "42723", msg: `function "add1" already exists with same argument types`},
 		{name: "other return type", sql: `CREATE OR REPLACE FUNCTION add1(integer) RETURNS text LANGUAGE sql AS 'SELECT 1'`,
 			code: "42P13", msg: "cannot change return type of existing function", hint: "Use DROP FUNCTION add1(integer) first."},
-		{name: "overloading", sql: `CREATE FUNCTION add1(text) RETURNS integer LANGUAGE sql AS 'SELECT 1'`,
-			code: "0A000", msg: "function overloading (another function named add1 with other argument types) is not supported"},
+		{name: "overloads of one fit", setup: []string{`CREATE FUNCTION f(bigint) RETURNS integer LANGUAGE sql AS 'SELECT 1'`, `CREATE FUNCTION f(numeric) RETURNS integer LANGUAGE sql AS 'SELECT 2'`},
+			sql: `SELECT f(1)`, code: "42725", msg: "function f(integer) is not unique", hint: "Could not choose a best candidate function. You might need to add explicit type casts."},
+		{name: "drop an overloaded name", setup: []string{`CREATE FUNCTION add1(text) RETURNS text LANGUAGE sql AS 'SELECT $1'`},
+			sql: `DROP FUNCTION add1`, code: "42725", msg: `function name "add1" is not unique`, hint: "Specify the argument list to select the function unambiguously."},
+		{name: "named arguments to an overloaded name", setup: []string{`CREATE FUNCTION greet(n integer) RETURNS text LANGUAGE sql AS 'SELECT 1'`},
+			sql: `SELECT greet(name => 'x')`, code: "0A000", msg: "named arguments in a call of an overloaded function is not supported"},
 		{name: "trigger function replaced by another", setup: []string{`CREATE FUNCTION tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'`},
 			sql: `CREATE OR REPLACE FUNCTION tf() RETURNS integer LANGUAGE sql AS 'SELECT 1'`, code: "42P13", msg: "cannot change return type of existing function", hint: "Use DROP FUNCTION tf() first."},
 		{name: "function replaced by a trigger function", setup: []string{`CREATE FUNCTION one() RETURNS integer LANGUAGE sql AS 'SELECT 1'`},
@@ -246,6 +259,7 @@ func TestUserFunc_SurviveReopenAndFork(t *testing.T) {
 		{`CREATE FUNCTION triple(n integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN n * 3`, "CREATE FUNCTION"},
 		{`CREATE FUNCTION put(n integer) RETURNS void LANGUAGE plpgsql AS $$ BEGIN INSERT INTO t VALUES (n); END $$`, "CREATE FUNCTION"},
 		{`CREATE FUNCTION gone() RETURNS integer LANGUAGE sql AS 'SELECT 1'`, "CREATE FUNCTION"},
+		{`CREATE FUNCTION triple(t text) RETURNS text LANGUAGE sql RETURN t || t || t`, "CREATE FUNCTION"},
 		{`CREATE FUNCTION rows_of(m integer) RETURNS TABLE (id integer, twice bigint) LANGUAGE sql SECURITY DEFINER AS 'SELECT id, id * m FROM t'`, "CREATE FUNCTION"},
 		{`CREATE FUNCTION ids_over(lo integer = 0) RETURNS SETOF integer LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY SELECT id FROM t WHERE id > lo; RETURN NEXT -1; END $$`, "CREATE FUNCTION"},
 		{`DROP FUNCTION gone`, "DROP FUNCTION"},
@@ -254,12 +268,12 @@ func TestUserFunc_SurviveReopenAndFork(t *testing.T) {
 	db = openDurable(t, dir)
 	s := pgsql.NewSession(db)
 	defer s.Close()
-	assert.Equal(t, [][]string{{"hello, ann", "hi, bob", "NULL", "9"}}, texts(t, s, `SELECT greet('ann'), greet('bob', 'hi'), greet(NULL), triple(3)`))
+	assert.Equal(t, [][]string{{"hello, ann", "hi, bob", "NULL", "9", "xxx"}}, texts(t, s, `SELECT greet('ann'), greet('bob', 'hi'), greet(NULL), triple(3), triple('x')`))
 	assert.Equal(t, [][]string{{""}}, texts(t, s, `SELECT put(7)`))
 	assert.Equal(t, [][]string{{"7", "14"}}, texts(t, s, `SELECT * FROM rows_of(2)`))
 	assert.Equal(t, [][]string{{"7"}, {"-1"}}, texts(t, s, `SELECT * FROM ids_over()`))
-	assert.Equal(t, [][]string{{"greet", "s", "t"}, {"ids_over", "v", "f"}, {"put", "v", "f"}, {"rows_of", "v", "f"}, {"triple", "i", "f"}},
-		texts(t, s, `SELECT proname, provolatile, proisstrict FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY proname`))
+	assert.Equal(t, [][]string{{"greet", "s", "t"}, {"ids_over", "v", "f"}, {"put", "v", "f"}, {"rows_of", "v", "f"}, {"triple", "i", "f"}, {"triple", "v", "f"}},
+		texts(t, s, `SELECT proname, provolatile, proisstrict FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY proname, provolatile`))
 	assert.Equal(t, "ERROR 0A000", outcome(t, s, `SELECT gone()`))
 
 	fork, err := db.Fork(engine.Options{})
