@@ -111,6 +111,15 @@ func (s *Session) createUserFunction(tx *engine.Tx, st *ir.CreateFunction, name 
 		if err := s.checkSQLTables(tx, fd.user.sql); err != nil {
 			return res, err
 		}
+		var bad *ir.Param
+		walkIR(reflect.ValueOf(fd.user.sql), func(x any) {
+			if p, ok := x.(*ir.Param); ok && bad == nil && (p.Number < 1 || p.Number > len(st.ArgTypes)) {
+				bad = p
+			}
+		})
+		if bad != nil {
+			return res, pgerr.New("42P02", "there is no parameter $%d", bad.Number)
+		}
 	}
 	if !void && st.Language == "sql" {
 		if err := checkSQLReturn(fd.user.sql, st); err != nil {

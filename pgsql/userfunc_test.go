@@ -163,6 +163,8 @@ func TestUserFunc_Errors(t *testing.T) {
 			code: "42P13", msg: `parameter name "a" used more than once`},
 		{name: "default then none", sql: `CREATE FUNCTION f(a int DEFAULT 1, b int) RETURNS integer LANGUAGE sql AS 'SELECT 1'`,
 			code: "42P13", msg: "input parameters after one with a default value must also have defaults"},
+		{name: "parameter past the arguments", sql: `CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'SELECT $2'`,
+			code: "42P02", msg: "there is no parameter $2"},
 		{name: "unknown table", sql: `CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM nosuch'`,
 			code: "42P01", msg: `relation "nosuch" does not exist`},
 		{name: "body syntax", sql: `CREATE FUNCTION f() RETURNS integer LANGUAGE sql AS $$ SELEC 1 $$`, code: "42601", msg: `syntax error at or near "SELEC"`},
