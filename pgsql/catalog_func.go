@@ -121,6 +121,16 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			return e.displayName(), typText, true, nil
 		}
 		return formatType(oid, mod), typText, true, nil
+	case (name == "pg_get_functiondef" || name == "pg_get_function_arguments" || name == "pg_get_function_identity_arguments" || name == "pg_get_function_result") && n == 1:
+		if null || ev.q == nil {
+			return nil, typText, true, nil
+		}
+		oid, err := asInt(vals[0], types[0])
+		if err != nil {
+			return nil, typText, true, err
+		}
+		v, err := ev.q.s.functionInfo(name, oid) // userfunc.go
+		return v, typText, true, err
 	case name == "pg_get_triggerdef" && (n == 1 || n == 2):
 		if null || ev.q == nil {
 			return nil, typText, true, nil
@@ -231,6 +241,18 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			return nil, typBool, true, err
 		}
 		return snap.relationName(oid) != "", typBool, true, nil
+	case name == "pg_function_is_visible" && n == 1:
+		if null || ev.q == nil {
+			return nil, typBool, true, nil
+		}
+		oid, err := asInt(vals[0], types[0])
+		if err != nil {
+			return nil, typBool, true, err
+		}
+		if _, ok := ev.q.s.functionByOID(oid); ok { // userfunc.go
+			return true, typBool, true, nil
+		}
+		return nil, typBool, true, nil
 	case name == "pg_relation_is_publishable" && n == 1:
 		return false, typBool, true, nil
 	case (name == "pg_get_constraintdef" && (n == 1 || n == 2)) || (name == "pg_get_indexdef" && (n == 1 || n == 3)):
@@ -581,6 +603,12 @@ func isCatalogName(name string) bool {
 // regName is the text of oid as a value of reg type typ.
 func (ev *evaluator) regName(typ string, oid int64) string {
 	switch typ {
+	case "regproc", "regprocedure":
+		if ev.q != nil {
+			if text, ok := ev.q.s.regProcName(typ, oid); ok { // userfunc.go
+				return text
+			}
+		}
 	case "regclass":
 		if snap, err := ev.catalog(); err == nil {
 			if name := snap.relationName(oid); name != "" {
@@ -590,6 +618,10 @@ func (ev *evaluator) regName(typ string, oid int64) string {
 	case "regtype":
 		if e, ok := ev.enumByOID(oid); ok { // enum.go
 			return e.displayName()
+		}
+		switch oid {
+		case voidTypeOID, triggerTypeOID: // the pseudo-types functions return (userfunc.go)
+			return map[int64]string{voidTypeOID: "void", triggerTypeOID: "trigger"}[oid]
 		}
 		if oid != 0 {
 			if s := formatType(oid, -1); s != "???" {
@@ -667,6 +699,12 @@ func (ev *evaluator) regOID(typ, s string) (int64, error) {
 			return oid, nil
 		}
 		return 0, pgerr.New("42704", "role %q does not exist", s)
+	case "regproc", "regprocedure":
+		if ev.q != nil && (schema == "" || schema == "public") {
+			if oid, ok := ev.q.s.regProcOID(name); ok { // userfunc.go
+				return oid, nil
+			}
+		}
 	}
 	return 0, pgerr.New("42883", "function %q does not exist", s)
 }

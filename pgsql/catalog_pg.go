@@ -48,6 +48,7 @@ var catalogRows = map[string]catalogRowsFunc{
 	"information_schema.sequences":               isSequences,
 	"information_schema.views":                   isViews,
 	"information_schema.triggers":                isTriggers, // trigger_catalog.go
+	"information_schema.routines":                isRoutines, // userfunc.go
 }
 
 // ownerName is the role that owns every object: the bootstrap superuser.

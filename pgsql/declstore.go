@@ -107,6 +107,9 @@ func loadDecls(db *engine.DB) *declarations {
 				return corruptDecl(name, err)
 			}
 			d.tables[name] = td
+			if isUserFunction(name, td) {
+				d.userFuncs.Add(1)
+			}
 			return nil
 		})
 	})
@@ -232,6 +235,11 @@ type triggerRecord struct {
 type functionRecord struct {
 	Name string `json:"name"`
 	Body string `json:"body"`
+	// Decl is a function called from SQL's canonical CREATE FUNCTION
+	// (userfunc.go); omitted for a trigger function.
+	Decl string `json:"decl,omitempty"`
+	// More are the other overloads of the name, as Decl.
+	More []string `json:"more,omitempty"`
 }
 
 // seqRecord is a sequence's definition as stored (sequence.go).
@@ -393,7 +401,7 @@ func encodeDecl(td *tableDecl) (string, error) {
 		rec.Triggers = append(rec.Triggers, tr)
 	}
 	if f := td.function; f != nil {
-		rec.Function = &functionRecord{Name: f.name, Body: f.body}
+		rec.Function = functionRecordOf(f) // userfunc.go
 	}
 	encodePrivileges(td, &rec) // role_store.go
 	b, err := json.Marshal(rec)
@@ -551,11 +559,11 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 		td.triggers = append(td.triggers, t)
 	}
 	if f := rec.Function; f != nil {
-		pl, err := parsePL(f.Body)
+		fd, err := functionOfRecord(f) // userfunc.go
 		if err != nil {
-			return nil, fmt.Errorf("function %q: %w", f.Name, err)
+			return nil, err
 		}
-		td.function = &funcDef{name: f.Name, body: f.Body, pl: pl}
+		td.function = fd
 	}
 	if err := decodePrivileges(&rec, td); err != nil { // role_store.go
 		return nil, err

@@ -150,7 +150,7 @@
 // A read-only pg_catalog (pg_namespace, pg_class, pg_attribute, pg_type,
 // pg_index, pg_indexes, pg_constraint, pg_attrdef, pg_tables, pg_database,
 // pg_settings, pg_am, pg_roles, pg_sequence, pg_extension, pg_trigger,
-// pg_proc (trigger functions only) and, empty, the others psql
+// pg_proc (the session's functions only) and, empty, the others psql
 // reads) and information_schema (tables, columns, table_constraints,
 // key_column_usage, constraint_column_usage, referential_constraints,
 // check_constraints, sequences, schemata, views, triggers; pg_views and
@@ -287,6 +287,32 @@
 // and could not write the row the trigger returned), and so refuses the
 // statement. The Go API fires no trigger, as it checks no CHECK
 // constraint (see trigger.go).
+//
+// # User-defined functions
+//
+// CREATE [OR REPLACE] FUNCTION name([argname] type [DEFAULT expr], ...)
+// RETURNS type (or void) declares a function queries call, in LANGUAGE
+// sql (statements, or the SQL-standard RETURN expr) or LANGUAGE plpgsql
+// (the PL/pgSQL above without NEW, OLD and TG_*, with RETURN expr). Its
+// arguments are $n or their names (a sql function's statement sees a
+// column of a table it reads before an argument of that name); a call
+// may give fewer arguments, which take their DEFAULTs, or name them
+// (f(b => 1)). STRICT makes a NULL argument a NULL result without running
+// the body; IMMUTABLE, STABLE, VOLATILE, SECURITY DEFINER, PARALLEL and
+// COST are accepted. The body runs in the calling statement's
+// transaction (a query calling one is read-write), 400 calls deep at
+// most (54001). A name may be overloaded by argument types; a call takes
+// the overload its arguments fit (each implicitly coercible to its
+// parameter's type, else 42883) with the most exact types, an untyped
+// literal preferring text (42725 for a tie);
+// a function RETURNS SETOF type, SETOF table or TABLE (...) is read in
+// FROM (a sql one's last statement's rows, a plpgsql one's RETURN NEXT
+// and RETURN QUERY rows). OUT and VARIADIC arguments, set-returning calls outside FROM and calls from CHECK,
+// DEFAULT, generated or index expressions are 0A000. pg_proc,
+// information_schema.routines, pg_get_functiondef,
+// pg_get_function_arguments, pg_get_function_result and regproc
+// describe them, so psql's \df lists
+// them; DROP FUNCTION of one a view calls is 2BP01 (see userfunc.go).
 //
 // # DO blocks
 //

@@ -805,7 +805,13 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if f.Filter != nil && !(f.Schema == "" && isAggregate(f.Name)) {
 		return nil, typUnknown, pgerr.New("42809", "FILTER specified, but %s is not an aggregate function", f.Name)
 	}
-	if f.Schema != "" && f.Schema != "pg_catalog" || f.Distinct || len(f.OrderBy) > 0 || f.Star {
+	if namedCall(f) {
+		var err error
+		if f, err = ev.positional(f); err != nil { // userfunc.go
+			return nil, typUnknown, err
+		}
+	}
+	if f.Schema != "" && f.Schema != "pg_catalog" && !ev.userCall(f) || f.Distinct || len(f.OrderBy) > 0 || f.Star {
 		return nil, typUnknown, pgerr.Unsupported("function " + f.String())
 	}
 	if r, ok := ev.aggs[f]; ok {
@@ -923,9 +929,16 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 	if scalarFuncName(f.Name) {
 		return nil, typUnknown, pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, typeList(types))
 	}
-	if ev.q != nil && len(vals) == 0 && (f.Schema == "" || f.Schema == "public") {
-		if _, ok := ev.q.s.function(f.Name); ok { // trigger.go
+	if ev.q != nil && (f.Schema == "" || f.Schema == "public") {
+		if fd, ok := ev.q.s.function(f.Name); ok && fd.user != nil {
+			return ev.callUser(fd, f, vals, types) // userfunc.go
+		} else if ok && len(vals) == 0 { // trigger.go
 			return nil, typUnknown, pgerr.New(pgerr.FeatureNotSupported, "trigger functions can only be called as triggers")
+		}
+	}
+	if ev.q == nil && ev.types != nil {
+		if _, ok := ev.types.userFunc(f); ok { // a CHECK's, a DEFAULT's: no transaction to run it in
+			return nil, typUnknown, pgerr.Unsupported("user-defined function " + f.Name + " in this position")
 		}
 	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)

@@ -68,14 +68,24 @@ type plRun struct {
 	caught *Error
 	// control is why the last statement list that stopped early did.
 	control plControl
+	// args are a function's arguments, which $n names (userfunc.go); nil
+	// for a trigger function or a DO block.
+	args []*plVar
+	// result holds a set-returning function's rows (userfunc.go); nil for
+	// other bodies.
+	result *plSet
 }
 
 // do reports whether the run is a DO block's.
 func (r *plRun) do() bool { return r.ts == nil }
 
-// plReturn is how a body ended: RETURN NEW, OLD or NULL.
+// plReturn is how a body ended: RETURN NEW, OLD or NULL, or a
+// function's RETURN (returned set) of value v of type t.
 type plReturn struct {
-	record string // "new", "old" or "" for NULL
+	record   string // "new", "old" or "" for NULL
+	returned bool
+	v        any
+	t        sqlType
 }
 
 // run runs the body; it returns the record RETURN named.
@@ -217,7 +227,14 @@ func (r *plRun) block(stmts []ir.PLStmt) (ret plReturn, done bool, err error) {
 			}
 		case *ir.PLReturn:
 			r.control = plReturned
-			return plReturn{record: st.Record}, true, nil
+			if st.Value != nil {
+				v, t, err := r.eval(st.Value)
+				if err != nil {
+					return ret, false, err
+				}
+				return plReturn{returned: true, v: v, t: t}, true, nil
+			}
+			return plReturn{record: st.Record, returned: true}, true, nil
 		case *ir.PLExit:
 			if st.When != nil {
 				ok, err := r.condition(st.When)
@@ -266,6 +283,10 @@ func (r *plRun) block(stmts []ir.PLStmt) (ret plReturn, done bool, err error) {
 			}
 		case *ir.PLRaise:
 			if err := r.raise(st); err != nil {
+				return ret, false, err
+			}
+		case *ir.PLReturnNext:
+			if err := r.returnNext(st); err != nil { // userfunc.go
 				return ret, false, err
 			}
 		case *ir.PLSQL:
@@ -671,6 +692,15 @@ func (r *plRun) bind(node any) (any, []any, error) {
 	out := rewriteRefs(v, func(e ir.Expr) ir.Expr {
 		if c, ok := e.(*ir.ColumnRef); ok {
 			return replace(c)
+		}
+		if p, ok := e.(*ir.Param); ok && r.args != nil && failure == nil {
+			// $n of a function: its argument n (userfunc.go).
+			if p.Number < 1 || p.Number > len(r.args) {
+				failure = pgerr.New("42P02", "there is no parameter $%d", p.Number)
+				return nil
+			}
+			a := r.args[p.Number-1]
+			return param(fmt.Sprintf("$%d", p.Number), a.v, a.t)
 		}
 		return records(e)
 	})

@@ -384,6 +384,8 @@ func (in *inferrer) typeOf(sc *inferScope, e ir.Expr) sqlType {
 		if e.Number >= 1 && e.Number <= len(in.types) {
 			return in.types[e.Number-1]
 		}
+	case *ir.Func:
+		return in.callType(e) // userfunc.go
 	case *ir.Const:
 		if e.Kind != ir.ConstString && e.Kind != ir.ConstNull {
 			if _, t, err := constant(e); err == nil {
@@ -677,6 +679,8 @@ func (in *inferrer) expr(sc *inferScope, e ir.Expr) {
 			} else if t, err := typeOf(x.Type); err == nil {
 				in.set(x.Arg, t)
 			}
+		case *ir.Func:
+			in.inferCall(x) // userfunc.go
 		case *ir.Subquery:
 			in.query(sc, x.Query)
 		case *ir.Exists:

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/reldb/reldb/engine"
 	"github.com/reldb/reldb/pgsql/internal/ir"
@@ -36,6 +37,9 @@ import (
 type declarations struct {
 	mu     sync.Mutex            // guards tables
 	tables map[string]*tableDecl // by table name
+	// userFuncs counts the user functions among tables, so that a query
+	// finds out whether it may call one without looking (userfunc.go).
+	userFuncs atomic.Int64
 	// durable says the DB is durable: commits write the declarations they
 	// change into declTable (declstore.go).
 	durable bool
@@ -136,7 +140,9 @@ func declsOf(db *engine.DB) *declarations {
 func (d *declarations) Fork() any {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return &declarations{tables: maps.Clone(d.tables), err: d.err}
+	f := &declarations{tables: maps.Clone(d.tables), err: d.err}
+	f.userFuncs.Store(d.userFuncs.Load())
+	return f
 }
 
 // publish runs commit, which commits the transaction that made changes,
@@ -150,6 +156,12 @@ func (d *declarations) publish(changes map[string]*tableDecl, commit func() erro
 		return err
 	}
 	for table, td := range changes {
+		if isUserFunction(table, d.tables[table]) {
+			d.userFuncs.Add(-1)
+		}
+		if isUserFunction(table, td) {
+			d.userFuncs.Add(1)
+		}
 		if td == nil {
 			delete(d.tables, table)
 		} else {

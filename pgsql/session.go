@@ -122,6 +122,8 @@ type Session struct {
 	notify  func(*Error)
 	// trigDepth counts the trigger functions running, nested (trigger.go).
 	trigDepth int
+	// funcDepth counts the user functions running, nested (userfunc.go).
+	funcDepth int
 	// actTx and actQ are the transaction and AFTER queue of the UPDATE or
 	// DELETE watching its foreign-key actions, and actionFn is onAction,
 	// made once (trigger.go).
@@ -328,6 +330,7 @@ func (s *Session) runIn(ctx context.Context, st ir.Statement, sql string, args [
 	}
 	sel, query := st.(*ir.Select)
 	query = query && len(sel.Locking) == 0 && !hasWrites(sel.With) // FOR UPDATE takes locks, WITH may write: a writer
+	query = query && !s.callsUserFunction(sel)                     // one may write (userfunc.go)
 	opts := s.defaultOpts()
 	opts.ReadOnly = query
 	tx, err := s.db.Begin(ctx, opts)
@@ -657,7 +660,7 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		*ir.AlterOwner, *ir.ReassignOwned, *ir.DropOwned, *ir.AlterDefaultPrivileges:
 		return s.roleStatement(tx, st) // role.go
 	case *ir.CreateFunction:
-		return s.createFunction(st) // trigger.go
+		return s.createFunction(tx, st) // trigger.go
 	case *ir.DropFunction:
 		return s.dropFunction(tx, st)
 	case *ir.CreateTrigger:

@@ -40,6 +40,22 @@ func setReturning(f *ir.Func) bool {
 // funcSource reads a function in FROM.
 func (s *Session) funcSource(it *ir.FuncRef, ev *evaluator) (*source, error) {
 	f := it.Func
+	if fd, ok := s.userFunc(f); ok && fd.user.decl.Setof && ev.q != nil {
+		res, err := ev.callUserSet(fd, f) // userfunc.go
+		if err != nil {
+			return nil, err
+		}
+		if len(res.Columns) == 1 && it.Alias != nil && res.Columns[0].Name == f.Name {
+			res.Columns[0].Name = it.Alias.Name
+		}
+		if it.Ordinality {
+			res.Columns = append(res.Columns, Column{Name: "ordinality", typ: typInt8})
+			for i := range res.Rows {
+				res.Rows[i] = append(res.Rows[i], int64(i+1))
+			}
+		}
+		return funcItem(it, res)
+	}
 	col := Column{Name: f.Name}
 	var vals []any
 	if setReturning(f) {

@@ -47,11 +47,14 @@ import (
 // statement's Result.Warnings, or handed to Session.OnNotice's function as
 // it is raised (pgwire sends it then, as PostgreSQL does).
 
-// funcDef is a trigger function.
+// funcDef is a trigger function, or, user set, a function called from
+// SQL (userfunc.go).
 type funcDef struct {
 	name string
 	body string // as written, which the declarations store
 	pl   *ir.PLFunction
+	user *userFunc
+	more []*funcDef // the other overloads of a user function's name (userfunc.go)
 }
 
 // triggerDef is a row trigger of a table.
@@ -90,7 +93,7 @@ func funcName(q ir.QualName) (string, error) {
 	return "", pgerr.New("3F000", "schema \"%s\" does not exist", q.Schema)
 }
 
-func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
+func (s *Session) createFunction(tx *engine.Tx, st *ir.CreateFunction) (Result, error) {
 	res := Result{Tag: "CREATE FUNCTION"}
 	name, err := funcName(st.Name)
 	if err != nil {
@@ -103,6 +106,8 @@ func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
 	switch {
 	case trigger && st.Language == "sql":
 		return res, pgerr.New("42P13", "SQL functions cannot return type trigger")
+	case !trigger:
+		return s.createUserFunction(tx, st, name) // userfunc.go
 	case st.Language != "plpgsql":
 		return res, pgerr.Unsupported("CREATE FUNCTION in LANGUAGE " + st.Language)
 	case !trigger || st.Setof:
@@ -114,8 +119,15 @@ func (s *Session) createFunction(st *ir.CreateFunction) (Result, error) {
 	case slices.Contains(st.Options, "window"):
 		return res, pgerr.Unsupported("WINDOW function")
 	}
-	if _, ok := s.function(name); ok && !st.Replace {
+	if old, ok := s.function(name); ok && old.user != nil && len(old.user.decl.ArgTypes) > 0 {
+		return res, pgerr.Unsupported("function overloading (another function named " + name + " with other argument types)")
+	} else if ok && !st.Replace {
 		return res, pgerr.New("42723", "function \"%s\" already exists with same argument types", name)
+	}
+	if old, ok := s.function(name); ok && old.user != nil {
+		e := pgerr.New("42P13", "cannot change return type of existing function")
+		e.Hint = "Use DROP FUNCTION " + name + "() first."
+		return res, e
 	}
 	// The body is parsed now, as PostgreSQL's CREATE FUNCTION compiles
 	// it: an error points into the statement's text.
@@ -158,9 +170,20 @@ func (s *Session) dropFunction(tx *engine.Tx, st *ir.DropFunction) (Result, erro
 		if err != nil {
 			return res, err
 		}
-		_, ok := s.function(name)
+		fd, ok := s.function(name)
 		args := st.Args[i]
-		if ok && len(args) == 0 {
+		if ok {
+			if handled, err := s.dropOverload(fd, args, st.Cascade); handled || err != nil { // userfunc.go
+				if err != nil {
+					return res, err
+				}
+				continue
+			}
+		}
+		if ok && (args == nil || s.argTypesMatch(fd, args)) { // userfunc.go
+			if err := s.viewsCalling(fd, st.Cascade); err != nil {
+				return res, err
+			}
 			users := s.functionUsers(tx, name)
 			if len(users) > 0 && !st.Cascade {
 				e := pgerr.New("2BP01", "cannot drop function %s() because other objects depend on it", name)
@@ -253,8 +276,10 @@ func (s *Session) createTrigger(tx *engine.Tx, st *ir.CreateTrigger) (Result, er
 	if err != nil {
 		return res, err
 	}
-	if _, ok := s.function(fname); !ok {
+	if fd, ok := s.function(fname); !ok || fd.user != nil && len(fd.user.decl.ArgTypes) > 0 {
 		return res, pgerr.New(pgerr.UndefinedFunction, "function %s() does not exist", fname)
+	} else if fd.user != nil {
+		return res, pgerr.New("42P17", "function %s must return type trigger", fname)
 	}
 	td := *s.decl(table)
 	td.triggers = slices.Clone(td.triggers)

@@ -81,6 +81,12 @@ func pgProc(c *catalogSnapshot) []map[string]any {
 		if !ok {
 			continue
 		}
+		if fd.user != nil {
+			for _, o := range overloads(fd) {
+				out = append(out, c.s.procRow(o)) // userfunc.go
+			}
+			continue
+		}
 		out = append(out, map[string]any{"oid": functionOID(fname), "proname": fname, "pronamespace": oidPublic,
 			"proowner": oidOwner, "prolang": int64(plpgsqlLanguageOID), "procost": float64(100), "prorows": float64(0),
 			"provariadic": int64(0), "prosupport": "-", "prokind": "f", "prosecdef": false, "proleakproof": false,

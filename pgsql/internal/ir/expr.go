@@ -485,6 +485,17 @@ type Default struct{}
 
 func (n *Default) String() string { return "DEFAULT" }
 
+// NamedArg is name => arg, an argument of a function call given by its
+// parameter's name; only a user-defined function's call runs it.
+type NamedArg struct {
+	Name string
+	Arg  Expr
+}
+
+func (n *NamedArg) String() string { return Ident(n.Name) + " => " + n.Arg.String() }
+
+func (*NamedArg) expr() {}
+
 func (*Const) expr()       {}
 func (*Param) expr()       {}
 func (*ColumnRef) expr()   {}

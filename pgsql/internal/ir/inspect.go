@@ -93,6 +93,8 @@ func Inspect(e Expr, fn func(Expr) bool) {
 		each(n.Items)
 	case *Grouping:
 		each(n.Args)
+	case *NamedArg:
+		Inspect(n.Arg, fn)
 	}
 	// Const, Param, ColumnRef, Ordinal, ValueFunc, Default, Exists and
 	// Subquery have no subexpressions at this level.

@@ -69,11 +69,24 @@ type PLIf struct {
 }
 
 // PLReturn is RETURN NEW, RETURN OLD or RETURN NULL (Record ""), or, in
-// a DO block, RETURN without a value (Record "").
+// a DO block, RETURN without a value (Record ""), or, in a function
+// called from SQL, RETURN expr (Value).
 type PLReturn struct {
 	Line   int
 	Record string
+	Value  Expr // nil but in a function returning a value
 }
+
+// PLReturnNext is RETURN NEXT expr (Value) or RETURN QUERY query (Query)
+// of a set-returning function: rows added to its result.
+type PLReturnNext struct {
+	Line  int
+	Value Expr
+	Query *PLSQL
+}
+
+// PLLine implements PLStmt.
+func (s *PLReturnNext) PLLine() int { return s.Line }
 
 // PLRaise is RAISE [level] ['format' [, expr ...]] [USING option = expr,
 // ...], or RAISE [level] condition / SQLSTATE 'xxxxx' [USING ...].

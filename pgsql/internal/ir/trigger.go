@@ -21,6 +21,26 @@ type CreateFunction struct {
 	// Options are the other options given (VOLATILE, SECURITY DEFINER,
 	// SET ..., ...), by name, for the executor to accept or refuse.
 	Options []string
+	// ArgNames are the arguments' names, "" for an unnamed one; nil
+	// when none is named. ArgDefaults are their DEFAULT expressions, nil
+	// for none; nil when none has one.
+	ArgNames    []string
+	ArgDefaults []Expr
+	// Return is a SQL-standard body, RETURN expr (Body is then ""); nil
+	// for a body given as a string.
+	Return Expr
+	// Strict is STRICT (RETURNS NULL ON NULL INPUT); Volatility is
+	// "immutable", "stable", "volatile" or "" when not given.
+	Strict     bool
+	Volatility string
+	// SecurityDefiner is SECURITY DEFINER; Parallel is PARALLEL's
+	// "safe", "restricted", "unsafe" or "" when not given.
+	SecurityDefiner bool
+	Parallel        string
+	// TableNames and TableTypes are RETURNS TABLE's columns (Returns is
+	// then record, Setof set); nil otherwise.
+	TableNames []string
+	TableTypes []TypeName
 }
 
 func (s *CreateFunction) String() string {
@@ -34,10 +54,25 @@ func (s *CreateFunction) String() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
+		if i < len(s.ArgNames) && s.ArgNames[i] != "" {
+			b.WriteString(Ident(s.ArgNames[i]) + " ")
+		}
 		b.WriteString(t.String())
+		if i < len(s.ArgDefaults) && s.ArgDefaults[i] != nil {
+			b.WriteString(" DEFAULT " + s.ArgDefaults[i].String())
+		}
 	}
 	b.WriteString(")")
-	if s.Returns != nil {
+	if s.TableTypes != nil {
+		b.WriteString(" RETURNS TABLE (")
+		for i, t := range s.TableTypes {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(Ident(s.TableNames[i]) + " " + t.String())
+		}
+		b.WriteString(")")
+	} else if s.Returns != nil {
 		b.WriteString(" RETURNS ")
 		if s.Setof {
 			b.WriteString("SETOF ")
@@ -46,6 +81,22 @@ func (s *CreateFunction) String() string {
 	}
 	if s.Language != "" {
 		b.WriteString(" LANGUAGE " + Ident(s.Language))
+	}
+	if s.Volatility != "" {
+		b.WriteString(" " + strings.ToUpper(s.Volatility))
+	}
+	if s.Strict {
+		b.WriteString(" STRICT")
+	}
+	if s.SecurityDefiner {
+		b.WriteString(" SECURITY DEFINER")
+	}
+	if s.Parallel != "" {
+		b.WriteString(" PARALLEL " + strings.ToUpper(s.Parallel))
+	}
+	if s.Return != nil {
+		b.WriteString(" RETURN " + s.Return.String())
+		return b.String()
 	}
 	b.WriteString(" AS " + DollarQuote(s.Body))
 	return b.String()

@@ -74,7 +74,7 @@ func TestParse_Unsupported(t *testing.T) {
 		{"SELECT a COLLATE \"en_US\" FROM t", "COLLATE is not supported"},
 		{"SELECT a OPERATOR(pg_catalog.+) b FROM t", ""},
 		{"SELECT a OPERATOR(s.+) b FROM t", "OPERATOR() syntax is not supported"},
-		{"SELECT f(x => 1)", "named function argument is not supported"},
+		{"SELECT pg_catalog.f(x => 1)", "named function argument is not supported"},
 		{"SELECT f(VARIADIC ARRAY[1])", "VARIADIC is not supported"},
 		{"SELECT otherdb.s.t.c FROM t", "cross-database reference is not supported"},
 		{"CREATE VIEW v AS WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "data-modifying statement in WITH is not supported"},

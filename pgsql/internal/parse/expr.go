@@ -504,17 +504,32 @@ func (t *translator) funcCall(f *nodes.FuncCall) (ir.Expr, error) {
 // zero.
 var makeIntervalParams = []string{"years", "months", "weeks", "days", "hours", "mins", "secs"}
 
-// namedArgs puts named arguments in their positions. The IR has no named
-// arguments; the one function that takes them here is make_interval,
-// whose every parameter defaults to zero, so make_interval(days => 3)
-// becomes make_interval(0, 0, 0, 3). Any other function is 0A000.
+// namedArgs puts named arguments in their positions. The one built-in
+// function that takes them here is make_interval, whose every parameter
+// defaults to zero, so make_interval(days => 3) becomes
+// make_interval(0, 0, 0, 3). A call of another function unqualified or
+// in public keeps them as ir.NamedArg, for a user-defined function;
+// others are 0A000.
 func (t *translator) namedArgs(f *ir.Func, named []*nodes.NamedArgExpr) error {
 	for j, na := range named {
 		if slices.ContainsFunc(named[:j], func(o *nodes.NamedArgExpr) bool { return o.Name == na.Name }) {
 			return pgerr.Syntax("argument name %q used more than once", na.Name)
 		}
 	}
-	if f.Name != "make_interval" || f.Schema != "" && f.Schema != "pg_catalog" {
+	interval := f.Name == "make_interval" && (f.Schema == "" || f.Schema == "pg_catalog")
+	if !interval && (f.Schema == "" || f.Schema == "public") {
+		// A user-defined function's, which the executor resolves; a
+		// built-in's refused there.
+		for _, na := range named {
+			e, err := t.expr(na.Arg)
+			if err != nil {
+				return err
+			}
+			f.Args = append(f.Args, &ir.NamedArg{Name: na.Name, Arg: e})
+		}
+		return nil
+	}
+	if !interval {
 		return unsupported("named function argument")
 	}
 	if len(f.Args) >= len(makeIntervalParams) {

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -33,8 +34,30 @@ func PLpgSQLDo(body string) (*ir.PLFunction, error) {
 	return plpgsqlPositioned(body, true /* do */)
 }
 
-func plpgsqlPositioned(body string, do bool) (*ir.PLFunction, error) {
-	fn, err, off := plpgsql(body, do)
+// PLpgSQLFunction parses the body of a function called from SQL (not a
+// trigger function): a DO block's subset, whose arguments, named args
+// ("" for an unnamed one), are variables, and whose RETURN gives the
+// value, which a void function has none of.
+func PLpgSQLFunction(body string, args []string, void bool) (*ir.PLFunction, error) {
+	return plpgsqlPositioned(body, true /* do */, &plFunc{args: args, void: void})
+}
+
+// PLpgSQLSetFunction parses the body of a set-returning function: RETURN
+// NEXT expr and RETURN QUERY query add rows, RETURN; ends it; outs are
+// RETURNS TABLE's columns, which are variables of the body.
+func PLpgSQLSetFunction(body string, args, outs []string) (*ir.PLFunction, error) {
+	return plpgsqlPositioned(body, true /* do */, &plFunc{args: append(slices.Clone(args), outs...), void: true, setof: true})
+}
+
+// plFunc is what the parser knows of a function called from SQL.
+type plFunc struct {
+	args  []string
+	void  bool
+	setof bool
+}
+
+func plpgsqlPositioned(body string, do bool, fns ...*plFunc) (*ir.PLFunction, error) {
+	fn, err, off := plpgsql(body, do, fns...)
 	if err != nil {
 		if off >= 0 && err.Position == 0 {
 			err = err.WithPosition(body, off)
@@ -46,7 +69,7 @@ func plpgsqlPositioned(body string, do bool) (*ir.PLFunction, error) {
 
 // plpgsql is PLpgSQL with the byte offset in body an error points at (-1
 // for none), for a caller that positions it in a larger text.
-func plpgsql(body string, do bool) (fn *ir.PLFunction, err *pgerr.Error, off int) {
+func plpgsql(body string, do bool, fns ...*plFunc) (fn *ir.PLFunction, err *pgerr.Error, off int) {
 	toks, lerr := scan(body)
 	if lerr != nil {
 		off := -1
@@ -58,6 +81,14 @@ func plpgsql(body string, do bool) (fn *ir.PLFunction, err *pgerr.Error, off int
 		return nil, &c, off
 	}
 	p := &plParser{body: body, toks: toks, vars: map[string]bool{}, records: map[string]bool{}, do: do}
+	if len(fns) > 0 {
+		p.fn = fns[0]
+		for _, a := range p.fn.args {
+			if a != "" {
+				p.vars[a] = true
+			}
+		}
+	}
 	if do {
 		p.vars["found"] = true
 	} else {
@@ -118,6 +149,8 @@ type plParser struct {
 	loopDepth int
 	// records are the variables of type record in scope.
 	records map[string]bool
+	// fn is set for a function called from SQL (do is then set too).
+	fn *plFunc
 	// later is a 0A000 to report once the whole body has parsed: a
 	// syntax error after it is PostgreSQL's answer, as it would have read
 	// the construct.
@@ -826,6 +859,47 @@ func (p *plParser) ifStmt(line int) ir.PLStmt {
 
 func (p *plParser) returnStmt(line int) ir.PLStmt {
 	p.pos++ // RETURN
+	if p.fn != nil && p.fn.setof {
+		switch p.word(p.pos) {
+		case "next":
+			p.pos++
+			if p.text(p.pos) == ";" {
+				p.unsupported("RETURN NEXT without a value", p.pos)
+			}
+			end := p.until(";")
+			if end >= len(p.toks) {
+				p.syntaxError(end)
+			}
+			e := p.expr(end)
+			p.pos = end + 1
+			return &ir.PLReturnNext{Line: line, Value: e}
+		case "query":
+			p.pos++
+			if w := p.word(p.pos); w != "select" && w != "with" {
+				p.unsupported("RETURN QUERY of a statement other than SELECT", p.pos)
+			}
+			q := p.sqlStmt(line, false).(*ir.PLSQL)
+			if q.Into != nil {
+				p.fail(pgerr.Syntax("RETURN QUERY cannot have INTO"), p.toks[p.pos-1].start)
+			}
+			return &ir.PLReturnNext{Line: line, Query: q}
+		}
+	}
+	if p.fn != nil && !p.fn.void {
+		switch w := p.word(p.pos); {
+		case w == "next" || w == "query":
+			p.unsupported("RETURN "+strings.ToUpper(w), p.pos)
+		case p.text(p.pos) == ";":
+			p.fail(pgerr.Syntax("missing expression at or near \";\""), p.toks[p.pos].start)
+		}
+		end := p.until(";")
+		if end >= len(p.toks) {
+			p.syntaxError(end)
+		}
+		e := p.expr(end)
+		p.pos = end + 1
+		return &ir.PLReturn{Line: line, Value: e}
+	}
 	if p.do {
 		if p.text(p.pos) == ";" {
 			p.pos++

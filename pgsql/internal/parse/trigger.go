@@ -13,27 +13,64 @@ import (
 // function (a PL/pgSQL trigger function) is the executor's question; this
 // only refuses what no function reldb runs can have.
 func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, error) {
-	if s.SqlBody != nil {
-		return nil, unsupported("CREATE FUNCTION with a SQL-standard body")
-	}
 	name, err := qualName(s.Funcname)
 	if err != nil {
 		return nil, err
 	}
 	out := &ir.CreateFunction{Name: name, Replace: s.IsOrReplace}
+	if s.SqlBody != nil {
+		// RETURN expr; BEGIN ATOMIC ... END is a list of statements.
+		r, ok := s.SqlBody.(*nodes.ReturnStmt)
+		if !ok {
+			return nil, unsupported("CREATE FUNCTION with a BEGIN ATOMIC body")
+		}
+		if out.Return, err = t.expr(r.Returnval); err != nil {
+			return nil, err
+		}
+		out.Language = "sql"
+	}
 	for _, it := range items(s.Parameters) {
 		p, ok := it.(*nodes.FunctionParameter)
 		if !ok {
 			return nil, pgerr.New(pgerr.InternalError, "unexpected %s in CREATE FUNCTION", nodeName(it))
 		}
+		if p.Mode == nodes.FUNC_PARAM_TABLE {
+			tn, err := t.typeName(p.ArgType)
+			if err != nil {
+				return nil, err
+			}
+			out.TableNames, out.TableTypes = append(out.TableNames, p.Name), append(out.TableTypes, tn)
+			continue
+		}
 		if p.Mode != nodes.FUNC_PARAM_IN && p.Mode != nodes.FUNC_PARAM_DEFAULT && p.Mode != 0 {
-			return nil, unsupported("CREATE FUNCTION with OUT, INOUT, VARIADIC or TABLE arguments")
+			return nil, unsupported("CREATE FUNCTION with OUT, INOUT or VARIADIC arguments")
 		}
 		tn, err := t.typeName(p.ArgType)
 		if err != nil {
 			return nil, err
 		}
+		i := len(out.ArgTypes)
 		out.ArgTypes = append(out.ArgTypes, tn)
+		if p.Name != "" {
+			if out.ArgNames == nil {
+				out.ArgNames = make([]string, i, i+1)
+			}
+			out.ArgNames = append(out.ArgNames, p.Name)
+		} else if out.ArgNames != nil {
+			out.ArgNames = append(out.ArgNames, "")
+		}
+		if p.Defexpr != nil {
+			e, err := t.expr(p.Defexpr)
+			if err != nil {
+				return nil, err
+			}
+			if out.ArgDefaults == nil {
+				out.ArgDefaults = make([]ir.Expr, i, i+1)
+			}
+			out.ArgDefaults = append(out.ArgDefaults, e)
+		} else if out.ArgDefaults != nil {
+			out.ArgDefaults = append(out.ArgDefaults, nil)
+		}
 	}
 	if s.ReturnType != nil {
 		setof := s.ReturnType.Setof
@@ -43,7 +80,7 @@ func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, 
 		if err != nil {
 			return nil, err
 		}
-		out.Returns, out.Setof = &tn, setof
+		out.Returns, out.Setof = &tn, setof || out.TableTypes != nil
 	}
 	for _, it := range items(s.Options) {
 		d, ok := it.(*nodes.DefElem)
@@ -67,6 +104,26 @@ func (t *translator) createFunction(s *nodes.CreateFunctionStmt) (ir.Statement, 
 				return nil, pgerr.New(pgerr.InternalError, "unexpected %s in AS", nodeName(l.Items[0]))
 			}
 			out.Body = v.Str
+		case "volatility":
+			if v, ok := d.Arg.(*nodes.String); ok {
+				out.Volatility = v.Str
+			}
+			out.Options = append(out.Options, d.Defname)
+		case "strict":
+			if v, ok := d.Arg.(*nodes.Integer); ok {
+				out.Strict = v.Ival != 0
+			}
+			out.Options = append(out.Options, d.Defname)
+		case "security":
+			if v, ok := d.Arg.(*nodes.Integer); ok {
+				out.SecurityDefiner = v.Ival != 0
+			}
+			out.Options = append(out.Options, d.Defname)
+		case "parallel":
+			if v, ok := d.Arg.(*nodes.String); ok {
+				out.Parallel = strings.ToLower(v.Str)
+			}
+			out.Options = append(out.Options, d.Defname)
 		default:
 			out.Options = append(out.Options, d.Defname)
 		}
