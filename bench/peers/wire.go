@@ -186,10 +186,15 @@ func connect(sys System, _ Fixture) (*Case, error) {
 // server does. On the btree-floor system it is the bare exchange the
 // wire systems cannot go below: a 64-byte message each way over loopback
 // TCP between two goroutines of this process, what the same Bind,
-// Execute and Sync and its answer come to on the wire.
+// Execute and Sync and its answer come to on the wire. On the sql-floor
+// system it is the same QueryRow through pgx to a server that answers
+// from memory (pgxFloorCase): the floor with pgx's own work in it.
 func roundTrip(sys System, _ Fixture) (*Case, error) {
-	if sys.Name == "btree-floor" {
+	switch sys.Name {
+	case "btree-floor":
 		return loopbackCase()
+	case "sql-floor":
+		return pgxFloorCase() // wirefloor.go
 	}
 	if sys.Server == nil {
 		return nil, ErrUnsupported

@@ -58,7 +58,8 @@ type Workload struct {
 // first query's answer and "round-trip" one query that does nothing, for
 // the wire systems only; the btree-floor system runs round-trip as a bare
 // loopback TCP exchange, the least any wire system in this process pays
-// per query.
+// per query, and the sql-floor system as the same query through pgx to a
+// server that answers from memory.
 func Workloads() []Workload {
 	contiguous := func(prepare func(System, Fixture) (*Case, error)) func(System, Fixture) (*Case, error) {
 		return func(sys System, f Fixture) (*Case, error) {

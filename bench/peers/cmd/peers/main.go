@@ -108,13 +108,15 @@ func main1(c config) error {
 		head = append(head, s.Name)
 	}
 	head = append(head, "best peer", "best/reldb", "best/typed", "best/sql", "typed/reldb", "reldb/floor", "reldb/snapshot-floor", "sql/sql-floor")
+	localRatios := len(head) - 2 - len(local) // the columns after the systems'
 	fmt.Fprintln(w, strings.Join(head, "\t")+"\t")
 	ww := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head = []string{"workload", "unit"}
 	for _, s := range wire {
 		head = append(head, s.Name)
 	}
-	head = append(head, "reldb-sql", "loopback-floor", "postgres/reldb-wire", "reldb-wire/reldb-sql", "reldb-wire/floor")
+	head = append(head, "reldb-sql", "loopback-floor", "pgx-floor", "postgres/reldb-wire", "reldb-wire/reldb-sql", "reldb-wire/pgx-floor")
+	wireRatios := len(head) - 2 - len(wire)
 	fmt.Fprintln(ww, strings.Join(head, "\t")+"\t")
 	start := time.Now()
 	short := false
@@ -131,7 +133,7 @@ func main1(c config) error {
 		if ran(res, engines(local)) {
 			fmt.Fprintln(w, row(wl, local, res.ns))
 			if res.target > 0 {
-				line, s := rateRow(local, res, 7)
+				line, s := rateRow(local, res, localRatios)
 				fmt.Fprintln(w, line)
 				short = short || s
 			}
@@ -139,7 +141,7 @@ func main1(c config) error {
 		if ran(res, wire) {
 			fmt.Fprintln(ww, wireRow(wl, wire, res.ns))
 			if res.target > 0 {
-				line, s := rateRow(wire, res, 3)
+				line, s := rateRow(wire, res, wireRatios)
 				fmt.Fprintln(ww, line)
 				short = short || s
 			}
@@ -180,7 +182,8 @@ func main1(c config) error {
 		fmt.Println("to SELECT 1's answer, a new connection each time (the goal is under 1 ms); eager-join is one JOIN on both.")
 		fmt.Println("round-trip: pgx's QueryRow of SELECT $1::bigint, a query that asks nothing of the server. loopback-floor: a")
 		fmt.Println("64-byte message and its echo over loopback TCP between two goroutines of this process, with no protocol and no")
-		fmt.Println("server work: no wire system here answers a query faster. reldb-wire/floor: reldb-wire's round trip over it.")
+		fmt.Println("server work. pgx-floor: the same QueryRow through pgx to a server that parses nothing and answers from memory;")
+		fmt.Println("no wire system reached through pgx here answers a query faster. reldb-wire/pgx-floor: reldb-wire's round trip over it.")
 	}
 	for _, n := range notes {
 		fmt.Println(n)
@@ -403,15 +406,16 @@ func wireRow(wl peers.Workload, systems []peers.System, med map[string]float64) 
 	for _, s := range systems {
 		cells = append(cells, cell(med, s.Name))
 	}
-	// The floor of the wire table is round-trip's bare loopback exchange,
-	// which the btree-floor system runs (see peers.Workloads).
+	// The floors of the wire table are round-trip's bare loopback exchange
+	// and pgx's query to a server that answers from memory, which the
+	// btree-floor and sql-floor systems run (see peers.Workloads).
 	floor := map[string]float64{}
 	if wl.Name == "round-trip" {
-		floor["floor"] = med["btree-floor"]
+		floor["loopback"], floor["pgx"] = med["btree-floor"], med["sql-floor"]
 	}
-	cells = append(cells, cell(med, "reldb-sql"), cell(floor, "floor"))
+	cells = append(cells, cell(med, "reldb-sql"), cell(floor, "loopback"), cell(floor, "pgx"))
 	wire := med["reldb-wire"]
-	cells = append(cells, ratio(med["postgres"], wire), ratio(wire, med["reldb-sql"]), ratio(wire, floor["floor"]))
+	cells = append(cells, ratio(med["postgres"], wire), ratio(wire, med["reldb-sql"]), ratio(wire, floor["pgx"]))
 	return strings.Join(cells, "\t") + "\t"
 }
 
