@@ -3,6 +3,8 @@ package pgsql_test
 import (
 	"testing"
 
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,4 +33,41 @@ func TestSession_CommentOn(t *testing.T) {
 	assert.Equal(t, "ERROR 42703", outcome(t, s, `COMMENT ON COLUMN notes.nope IS 'x'`))
 	assert.Equal(t, "ERROR 42P01", outcome(t, s, `COMMENT ON TABLE nope IS 'x'`))
 	assert.Equal(t, "ERROR 0A000", outcome(t, s, `COMMENT ON INDEX notes_pkey IS 'x'`))
+}
+
+// Ensure two transactions that change the same table's declaration do not
+// lose one change: the later commit fails with 40001 and changes nothing,
+// in memory as in a durable DB; changes to different tables both commit.
+func TestSession_ConcurrentDeclarations(t *testing.T) {
+	for _, durable := range []bool{false, true} {
+		t.Run(map[bool]string{false: "memory", true: "durable"}[durable], func(t *testing.T) {
+			var db *engine.DB
+			if durable {
+				db = openDurable(t, t.TempDir())
+			} else {
+				var err error
+				db, err = engine.Open(engine.Options{})
+				require.NoError(t, err)
+				t.Cleanup(func() { _ = db.Close() })
+			}
+			a, b := pgsql.NewSession(db), pgsql.NewSession(db)
+			for _, stmt := range []string{`CREATE TABLE t (id int PRIMARY KEY)`, `CREATE TABLE u (id int PRIMARY KEY)`} {
+				require.Equal(t, "CREATE TABLE", outcome(t, a, stmt))
+			}
+			require.Equal(t, "BEGIN", outcome(t, a, `BEGIN`))
+			require.Equal(t, "COMMENT", outcome(t, a, `COMMENT ON TABLE t IS 'from a'`))
+			require.Equal(t, "COMMENT", outcome(t, a, `COMMENT ON TABLE u IS 'from a'`))
+			require.Equal(t, "COMMENT", outcome(t, b, `COMMENT ON COLUMN t.id IS 'from b'`))
+			assert.Equal(t, "ERROR 40001", outcome(t, a, `COMMIT`))
+			assert.Equal(t, [][]string{{"NULL", "from b", "NULL"}}, texts(t, b,
+				`SELECT obj_description('t'::regclass), col_description('t'::regclass, 1), obj_description('u'::regclass)`))
+
+			require.Equal(t, "BEGIN", outcome(t, a, `BEGIN`))
+			require.Equal(t, "COMMENT", outcome(t, a, `COMMENT ON TABLE t IS 'from a'`))
+			require.Equal(t, "COMMENT", outcome(t, b, `COMMENT ON TABLE u IS 'from b'`))
+			assert.Equal(t, "COMMIT", outcome(t, a, `COMMIT`))
+			assert.Equal(t, [][]string{{"from a", "from b", "from b"}}, texts(t, a,
+				`SELECT obj_description('t'::regclass), col_description('t'::regclass, 1), obj_description('u'::regclass)`))
+		})
+	}
 }

@@ -149,9 +149,19 @@ func (d *declarations) Fork() any {
 // and publishes changes (a nil declaration removes the table's) if it
 // succeeds. Readers wait meanwhile, so that none sees the engine's new
 // schema with the old declarations.
-func (d *declarations) publish(changes map[string]*tableDecl, commit func() error) error {
+//
+// A change made from a declaration that another transaction has replaced
+// since (bases) would lose that transaction's change: the commit fails
+// with 40001 instead, as the engine fails a write that lost such a race.
+// (A durable DB's engine finds most of these first, on declTable's rows.)
+func (d *declarations) publish(changes, bases map[string]*tableDecl, commit func() error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	for table := range changes {
+		if base, ok := bases[table]; ok && d.tables[table] != base {
+			return pgerr.SerializationFailureError()
+		}
+	}
 	if err := commit(); err != nil {
 		return err
 	}
@@ -169,6 +179,13 @@ func (d *declarations) publish(changes map[string]*tableDecl, commit func() erro
 		}
 	}
 	return nil
+}
+
+// published returns the published declaration of table, nil for none.
+func (d *declarations) published(table string) *tableDecl {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.tables[table]
 }
 
 func (d *declarations) get(table string) *tableDecl {
@@ -203,6 +220,12 @@ func (s *Session) setDecl(table string, td *tableDecl) {
 	if s.declTx == nil {
 		s.declTx = map[string]*tableDecl{}
 	}
+	if _, pending := s.declTx[table]; !pending {
+		if s.declBase == nil {
+			s.declBase = map[string]*tableDecl{}
+		}
+		s.declBase[table] = s.decls.published(table)
+	}
 	s.declTx[table] = td
 }
 
@@ -218,8 +241,8 @@ func (s *Session) commitTx(tx *engine.Tx) error {
 
 // commitDecls is commitTx with commit, when not nil, committing tx.
 func (s *Session) commitDecls(tx *engine.Tx, commit func() error) error {
-	changes := s.declTx
-	s.declTx = nil
+	changes, bases := s.declTx, s.declBase
+	s.declTx, s.declBase = nil, nil
 	if len(changes) == 0 {
 		if commit != nil {
 			return commit()
@@ -235,7 +258,7 @@ func (s *Session) commitDecls(tx *engine.Tx, commit func() error) error {
 		}
 	}
 	commitEnums(changes) // enum.go
-	return s.decls.publish(changes, commit)
+	return s.decls.publish(changes, bases, commit)
 }
 
 // declareIndex records (origin != 0) or forgets (0) an index of an SQL

@@ -108,8 +108,11 @@ type Session struct {
 	failed              bool        // the explicit transaction is aborted
 	savepoints          []savepoint
 	// declTx holds the declarations the transaction changed, by table (nil
-	// for a removed one); commitTx publishes them (schema.go).
-	declTx map[string]*tableDecl
+	// for a removed one); commitTx publishes them (schema.go). declBase
+	// holds, for each table of declTx, the published declaration its
+	// change was made from (nil for none), which must still be the
+	// published one when they are published.
+	declTx, declBase map[string]*tableDecl
 	// spareRow is an empty row an INSERT builds its first VALUES row in,
 	// and gives back once the engine is done with it (dml.go), or nil.
 	spareRow engine.Row
