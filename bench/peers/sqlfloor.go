@@ -133,12 +133,19 @@ func int64s(args []driver.NamedValue, n int) ([]int64, error) {
 	return out, nil
 }
 
-func floorInsAuthor(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+// idNameArgs reads the arguments (id, name) of an author's or a tag's
+// INSERT.
+func idNameArgs(args []driver.NamedValue) (int64, string, error) {
 	id, err := int64Arg(args, 0)
 	if err != nil {
-		return 0, nil, err
+		return 0, "", err
 	}
 	name, err := stringArg(args, 1)
+	return id, name, err
+}
+
+func floorInsAuthor(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
+	id, name, err := idNameArgs(args)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -193,11 +200,7 @@ func floorInsBook(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.
 }
 
 func floorInsTag(c *sqlFloorConn, args []driver.NamedValue) (int64, [][]driver.Value, error) {
-	id, err := int64Arg(args, 0)
-	if err != nil {
-		return 0, nil, err
-	}
-	name, err := stringArg(args, 1)
+	id, name, err := idNameArgs(args)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -207,6 +207,13 @@ func roundTrip(sys System, _ Fixture) (*Case, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("%s: %w", sys.Name, err), release())
 	}
+	return echoCase(conn, release), nil
+}
+
+// echoCase is round-trip on conn: each operation's number sent as
+// SELECT $1::bigint's parameter and read back. Its Close closes conn,
+// then calls release.
+func echoCase(conn *pgx.Conn, release func() error) *Case {
 	var got, want int64
 	return &Case{
 		Op: func(i int) (int, error) {
@@ -221,7 +228,7 @@ func roundTrip(sys System, _ Fixture) (*Case, error) {
 		},
 		Want: 1, Units: 1,
 		Close: func() error { return errors.Join(conn.Close(bg), release()) },
-	}, nil
+	}
 }
 
 // loopbackMessage is the size of each message of loopbackCase: pgx's

@@ -50,21 +50,7 @@ func pgxFloorCase() (*Case, error) {
 	if err != nil {
 		return nil, errors.Join(err, stop())
 	}
-	var got, want int64
-	return &Case{
-		Op: func(i int) (int, error) {
-			want = int64(i)
-			return 1, conn.QueryRow(bg, "SELECT $1::bigint", want).Scan(&got)
-		},
-		Check: func(int) error {
-			if got != want {
-				return fmt.Errorf("pgx floor: got %d, want %d", got, want)
-			}
-			return nil
-		},
-		Want: 1, Units: 1,
-		Close: func() error { return errors.Join(conn.Close(bg), stop()) },
-	}, nil
+	return echoCase(conn, stop), nil // wire.go
 }
 
 // cannedServe serves one connection of pgxFloorCase until the client
