@@ -18,23 +18,6 @@ func withWritesDump(t *testing.T, s *pgsql.Session) [][]string {
 	return texts(t, s, "SELECT 'a' AS k, id, name AS v FROM authors UNION ALL SELECT 'b', id, author_id || ':' || price FROM books ORDER BY 1, 2")
 }
 
-// resultTexts is a result's rows as text, NULL as "NULL".
-func resultTexts(res pgsql.Result) [][]string {
-	out := [][]string{}
-	for _, row := range res.Rows {
-		line := make([]string, len(row))
-		for i, v := range row {
-			text, null := res.Columns[i].Format(v)
-			if null {
-				text = "NULL"
-			}
-			line[i] = text
-		}
-		out = append(out, line)
-	}
-	return out
-}
-
 // Ensure data-modifying WITH queries run once, to completion, and that
 // the main statement reads their RETURNING rows and gives its own tag.
 func TestSession_Exec_WithWrites(t *testing.T) {

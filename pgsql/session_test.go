@@ -32,6 +32,11 @@ func texts(t *testing.T, s *pgsql.Session, sql string, args ...any) [][]string {
 	t.Helper()
 	res, err := s.Exec(context.Background(), sql, args...)
 	require.NoError(t, err)
+	return resultTexts(res)
+}
+
+// resultTexts is a result's rows as text, NULL as "NULL".
+func resultTexts(res pgsql.Result) [][]string {
 	out := [][]string{}
 	for _, row := range res.Rows {
 		line := make([]string, len(row))
@@ -45,6 +50,22 @@ func texts(t *testing.T, s *pgsql.Session, sql string, args ...any) [][]string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// freshSession returns a session over a new in-memory database after
+// stmts, each required to succeed; both are closed when t ends.
+func freshSession(t *testing.T, stmts ...string) *pgsql.Session {
+	t.Helper()
+	db, err := engine.Open(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	s := pgsql.NewSession(db)
+	t.Cleanup(func() { _ = s.Close() })
+	for _, st := range stmts {
+		_, err := s.Exec(context.Background(), st)
+		require.NoError(t, err, st)
+	}
+	return s
 }
 
 func newSession(t *testing.T) *pgsql.Session {

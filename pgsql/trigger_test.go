@@ -16,16 +16,7 @@ import (
 // succeed.
 func triggerSession(t *testing.T, stmts ...string) *pgsql.Session {
 	t.Helper()
-	db, err := engine.Open(engine.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
-	s := pgsql.NewSession(db)
-	t.Cleanup(func() { _ = s.Close() })
-	for _, st := range append([]string{`CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, qty integer CHECK (qty < 1000), note text)`}, stmts...) {
-		_, err := s.Exec(context.Background(), st)
-		require.NoError(t, err, st)
-	}
-	return s
+	return freshSession(t, append([]string{`CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, qty integer CHECK (qty < 1000), note text)`}, stmts...)...)
 }
 
 // execErr runs sql and returns its error as a *pgsql.Error (nil when it

@@ -1,7 +1,6 @@
 package pgsql_test
 
 import (
-	"context"
 	"database/sql"
 	"testing"
 
@@ -16,12 +15,7 @@ import (
 // accounts and the functions the tests call.
 func userFuncSession(t *testing.T, stmts ...string) *pgsql.Session {
 	t.Helper()
-	db, err := engine.Open(engine.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = db.Close() })
-	s := pgsql.NewSession(db)
-	t.Cleanup(func() { _ = s.Close() })
-	for _, st := range append([]string{
+	return freshSession(t, append([]string{
 		`CREATE TABLE accounts (id integer PRIMARY KEY, owner text NOT NULL, balance numeric(10,2) NOT NULL DEFAULT 0)`,
 		`CREATE TABLE audit (id serial PRIMARY KEY, note text NOT NULL)`,
 		`INSERT INTO accounts VALUES (1, 'ann', 100), (2, 'bob', 50.5)`,
@@ -32,11 +26,7 @@ func userFuncSession(t *testing.T, stmts ...string) *pgsql.Session {
 		`CREATE FUNCTION owner_of(acct integer) RETURNS text LANGUAGE plpgsql STABLE AS $$ DECLARE o text; BEGIN SELECT owner INTO o FROM accounts WHERE id = $1; RETURN coalesce(o, 'nobody'); END $$`,
 		`CREATE FUNCTION note(msg text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit (note) VALUES (msg); END $$`,
 		`CREATE FUNCTION strict_len(t text) RETURNS integer LANGUAGE plpgsql STRICT AS $$ BEGIN RAISE EXCEPTION 'ran'; END $$`,
-	}, stmts...) {
-		_, err := s.Exec(context.Background(), st)
-		require.NoError(t, err, st)
-	}
-	return s
+	}, stmts...)...)
 }
 
 // Ensure calls of sql and plpgsql functions give PostgreSQL's values:
