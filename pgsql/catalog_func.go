@@ -488,6 +488,9 @@ func (ev *evaluator) catalogCast(e *ir.Cast) (any, sqlType, bool, error) {
 	if e.Type.Schema != "" && e.Type.Schema != "pg_catalog" || e.Type.ArrayDims > 0 {
 		return nil, typUnknown, false, nil
 	}
+	if v, ok, err := ev.regText(e); ok {
+		return v, typText, true, err
+	}
 	switch e.Type.Name {
 	case "regclass", "regtype", "regnamespace", "regproc", "regprocedure", "regrole", "oid", "name", "char", "xid":
 	default:
@@ -601,6 +604,38 @@ func isCatalogName(name string) bool {
 }
 
 // regName is the text of oid as a value of reg type typ.
+// regText is the text cast of a reg* value, such as 'users'::regclass::text
+// or c.oid::regclass::text: the object's name, as the value prints, not
+// its oid (reg* values are carried as oids). ok is false for another cast.
+func (ev *evaluator) regText(e *ir.Cast) (any, bool, error) {
+	switch e.Type.Name {
+	case "text", "varchar", "name":
+	default:
+		return nil, false, nil
+	}
+	in, ok := e.Arg.(*ir.Cast)
+	if !ok || in.Type.ArrayDims > 0 || in.Type.Schema != "" && in.Type.Schema != "pg_catalog" {
+		return nil, false, nil
+	}
+	switch in.Type.Name {
+	case "regclass", "regtype", "regnamespace", "regproc", "regprocedure", "regrole":
+	default:
+		return nil, false, nil
+	}
+	v, t, err := ev.eval(in)
+	if err != nil || v == nil {
+		return nil, true, err
+	}
+	if t.isText() {
+		return v, true, nil // already the name (an integer cast to reg* prints as one)
+	}
+	oid, ok := v.(int64)
+	if !ok {
+		return nil, false, nil
+	}
+	return ev.regName(in.Type.Name, oid), true, nil
+}
+
 func (ev *evaluator) regName(typ string, oid int64) string {
 	switch typ {
 	case "regproc", "regprocedure":

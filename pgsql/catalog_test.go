@@ -24,6 +24,11 @@ func TestSession_Exec_CatalogOIDs(t *testing.T) {
 	res, err := s.Exec(t.Context(), `SELECT $1::regclass = oid, oid::regclass, pg_table_is_visible(oid) FROM pg_catalog.pg_class WHERE relname = 'authors'`, "authors")
 	require.NoError(t, err)
 	assert.Equal(t, [][]any{{true, "authors", true}}, res.Rows)
+	// A reg* value cast to text is the object's name, however it was made.
+	assert.Equal(t, [][]string{{"authors", "authors", "integer", "public", "t"}}, texts(t, s,
+		`SELECT 'authors'::regclass::text, oid::regclass::text, 'int4'::regtype::text, 'public'::regnamespace::varchar,
+		 'authors'::regclass::text = relname::text FROM pg_class WHERE relname = 'authors'`))
+	assert.Equal(t, "ERROR 42P01", outcome(t, s, `SELECT 'nope'::regclass::text`))
 }
 
 // Ensure writes to the catalog are refused as PostgreSQL refuses them:
