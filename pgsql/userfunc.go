@@ -447,7 +447,8 @@ func (ev *evaluator) userArgs(fd *funcDef, f *ir.Func, vals []any, types []sqlTy
 	}
 	args := make([]any, nargs)
 	for i := range args {
-		v, t := any(nil), typUnknown
+		var v any
+		var t sqlType
 		if i < len(vals) {
 			v, t = vals[i], types[i]
 		} else {
@@ -501,7 +502,6 @@ func (s *Session) setColumns(tx *engine.Tx, decl *ir.CreateFunction, name string
 // value cast to its column's type.
 func (ev *evaluator) callUserSet(fd *funcDef, f *ir.Func) (Result, error) {
 	s, tx := ev.q.s, ev.q.tx
-	decl := fd.user.decl
 	if tx == nil {
 		return Result{}, pgerr.Unsupported("user-defined function " + f.Name + " in this position")
 	}
@@ -523,7 +523,7 @@ func (ev *evaluator) callUserSet(fd *funcDef, f *ir.Func) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	decl = fd.user.decl
+	decl := fd.user.decl
 	if !decl.Setof {
 		v, t, err := ev.callUser(fd, f, vals, types)
 		if err != nil {
