@@ -39,8 +39,9 @@ func Check(sql string) Verdict {
 }
 
 // rejects reports whether err is a rejection by the grammar or the lexer:
-// a syntax error, a data exception, or a windowing error (42P20), which
-// PostgreSQL's grammar raises for impossible window frames.
+// a syntax error, a data exception, a windowing error (42P20), which
+// PostgreSQL's grammar raises for impossible window frames, or a reserved
+// name (42939), which it raises for a role named none or public.
 func rejects(err error) bool {
 	if err == nil {
 		return false
@@ -49,7 +50,7 @@ func rejects(err error) bool {
 	if !errors.As(err, &e) {
 		return true
 	}
-	return e.Code == pgerr.SyntaxError || e.Code == "42P20" || strings.HasPrefix(e.Code, "22")
+	return e.Code == pgerr.SyntaxError || e.Code == "42P20" || e.Code == "42939" || strings.HasPrefix(e.Code, "22")
 }
 
 // Known lists the syntax errors reldb reports while parsing that

@@ -29,10 +29,19 @@ func roleSpec(n nodes.Node) (ir.RoleSpec, error) {
 	case nodes.ROLESPEC_SESSION_USER:
 		return ir.RoleSpec{Kind: ir.RoleSessionUser}, nil
 	}
-	if r.Rolename == "public" {
+	switch r.Rolename {
+	case "public":
 		return ir.RoleSpec{Kind: ir.RolePublic}, nil
+	case "none":
+		return ir.RoleSpec{}, reservedRole("none") // as PostgreSQL's grammar has it
 	}
 	return ir.RoleSpec{Name: r.Rolename}, nil
+}
+
+// reservedRole is PostgreSQL's parse error for a role named public or
+// none where a role's own name is declared.
+func reservedRole(name string) error {
+	return pgerr.New("42939", "role name %q is reserved", name)
 }
 
 func roleSpecs(l *nodes.List) ([]ir.RoleSpec, error) {
@@ -90,6 +99,9 @@ func (t *translator) createRole(s *nodes.CreateRoleStmt) (ir.Statement, error) {
 	opts, err := roleOptions(s.Options)
 	if err != nil {
 		return nil, err
+	}
+	if s.Role == "public" || s.Role == "none" {
+		return nil, reservedRole(s.Role)
 	}
 	return &ir.CreateRole{Name: s.Role, Kind: kind, Options: opts}, nil
 }
