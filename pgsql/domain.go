@@ -1,0 +1,369 @@
+package pgsql
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql/internal/ir"
+	"github.com/reldb/reldb/pgsql/internal/pgerr"
+)
+
+// Domains (CREATE DOMAIN) are declarations, as enum types are: a domain
+// is tableDecl.domain under its name, transactional like other DDL and
+// written into declTable by a durable DB.
+//
+// A column of a domain type is a column of the base type in everything
+// but the writes: its declared type (tableDecl.types) is the base type,
+// so values, operators, output and the wire format are the base type's,
+// and tableDecl.domains names the column's domain. INSERT, UPDATE, upsert
+// and COPY check a stored row's domain columns (checkDomains) before its
+// table's CHECKs; a cast to the domain checks its value. A domain's
+// DEFAULT becomes the default of a column that declares none.
+//
+// A domain in use is immutable: ALTER DOMAIN is 0A000, and DROP DOMAIN of
+// a domain a column uses is 2BP01 (CASCADE, which drops the columns, is
+// 0A000). So a table's schema may hold the domain's definition.
+
+// domainType is a domain's definition. It is immutable.
+type domainType struct {
+	uid         string
+	name        string
+	typ         sqlType // the base type
+	def         ir.Expr // nil for none
+	notNull     bool
+	notNullName string
+	checks      []check // in the order declared
+	value       *tableSchema
+}
+
+// oid is the domain's pg_type oid.
+func (d *domainType) oid() int64 { return objectOID("d", d.uid) }
+
+// valueSchema is the one-column relation the CHECK expressions read
+// VALUE from.
+func valueSchema(d *domainType) *tableSchema {
+	return &tableSchema{def: engine.Table{Name: d.name, Columns: []engine.Column{{Name: "value", Type: d.typ.engineType()}}},
+		types: []sqlType{d.typ}, index: map[string]int{"value": 0}}
+}
+
+// domainNamed returns the domain named name as the session's transaction
+// sees it.
+func (s *Session) domainNamed(name string) (*domainType, bool) {
+	d := s.decl(name).domain
+	return d, d != nil
+}
+
+// typeDomain returns the domain a type name names, if it names one.
+func (s *Session) typeDomain(tn ir.TypeName) (*domainType, bool) {
+	if tn.ArrayDims > 0 || len(tn.Mods) > 0 || tn.Schema != "" && tn.Schema != "public" {
+		return nil, false
+	}
+	return s.domainNamed(tn.Name)
+}
+
+// createDomain is CREATE DOMAIN.
+func (s *Session) createDomain(tx *engine.Tx, st *ir.CreateDomain) (Result, error) {
+	res := Result{Tag: "CREATE DOMAIN"}
+	name, err := typeNameOf(st.Name)
+	if err != nil {
+		return res, err
+	}
+	if err := reservedNameError(name); err != nil {
+		return res, err
+	}
+	if s.typeNameTaken(tx, name) {
+		return res, typeExists(name)
+	}
+	if _, ok := s.typeDomain(st.Type); ok {
+		return res, pgerr.Unsupported("CREATE DOMAIN over a domain")
+	}
+	typ, err := s.resolveType(st.Type)
+	if err != nil {
+		return res, err
+	}
+	if typ.kind == kEnum || typ.record {
+		return res, pgerr.Unsupported("CREATE DOMAIN over type " + st.Type.String())
+	}
+	d := &domainType{uid: newSeqKey(), name: name, typ: typ, def: st.Default, notNull: st.NotNull, notNullName: st.NotNullName}
+	d.value = valueSchema(d)
+	if st.Default != nil {
+		if volatile(st.Default) {
+			err = s.checkDefault(tx, name, st.Default, typ)
+		} else {
+			_, err = constantDefault(s, st.Default, typ)
+		}
+		if err != nil {
+			return res, err
+		}
+	}
+	taken := map[string]bool{}
+	for _, k := range st.Checks {
+		cname := k.Name
+		if cname == "" {
+			cname = name + "_check"
+			for i := 1; taken[cname]; i++ {
+				cname = name + "_check" + strconv.Itoa(i)
+			}
+		} else if taken[cname] {
+			return res, &Error{Code: "42710", Message: fmt.Sprintf("constraint %q for domain %q already exists", cname, name)}
+		}
+		taken[cname] = true
+		d.checks = append(d.checks, check{name: cname, expr: k.Check})
+	}
+	// Type-check the expressions against a NULL value: an unknown column
+	// or a non-boolean expression fails here, as in PostgreSQL.
+	ev := (&evaluator{types: s}).with(newScope(d.value, d.name))
+	ev.sc.row = []any{nil}
+	for _, c := range d.checks {
+		if _, err := ev.boolean(c.expr, "CHECK"); err != nil && pgerr.Code(err)[:2] != "22" {
+			return res, err
+		}
+	}
+	s.setDecl(name, s.withDefaultACL('T', &tableDecl{domain: d})) // role_default.go
+	return res, nil
+}
+
+// checkDomain checks v against domain d's NOT NULL and CHECKs: 23502 and
+// 23514 as PostgreSQL words them.
+func (s *Session) checkDomain(d *domainType, v any, ev *evaluator) error {
+	if v == nil {
+		if d.notNull {
+			return &Error{Code: pgerr.NotNullViolation, Message: fmt.Sprintf("domain %s does not allow null values", d.name)}
+		}
+	}
+	if len(d.checks) == 0 {
+		return nil
+	}
+	sc := newScope(d.value, d.name)
+	sc.row = []any{v}
+	var valueEv *evaluator
+	if ev != nil {
+		valueEv = ev.with(sc)
+	} else {
+		valueEv = (&evaluator{types: s}).with(sc)
+	}
+	for _, c := range d.checks {
+		ok, err := valueEv.boolean(c.expr, "CHECK")
+		if err != nil {
+			return err
+		}
+		if ok == false {
+			return &Error{Code: pgerr.CheckViolation, Message: fmt.Sprintf("value for domain %s violates check constraint %q", d.name, c.name),
+				Constraint: c.name}
+		}
+	}
+	return nil
+}
+
+// checkDomains checks a stored row's domain columns.
+func (s *Session) checkDomains(ts *tableSchema, vals []any, ev *evaluator) error {
+	for i, d := range ts.domains {
+		if d == nil || i >= len(vals) {
+			continue
+		}
+		if err := s.checkDomain(d, vals[i], ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkCastDomain checks a value cast to type name tn when tn names a
+// domain.
+func (ev *evaluator) checkCastDomain(tn ir.TypeName, v any) error {
+	var s *Session
+	switch {
+	case ev.q != nil && ev.q.s != nil:
+		s = ev.q.s
+	case ev.types != nil:
+		s = ev.types
+	default:
+		return nil
+	}
+	if _, err := typeOf(tn); err == nil {
+		return nil // a built-in type
+	}
+	if d, ok := s.typeDomain(tn); ok {
+		return s.checkDomain(d, v, ev)
+	}
+	return nil
+}
+
+// withDomains rewrites a CREATE TABLE's columns of a domain type: each
+// gets the domain's default when it declares none. It returns the
+// statement to create and the domains by column, nil when none.
+func (s *Session) withDomains(st *ir.CreateTable) (*ir.CreateTable, map[string]string) {
+	var domains map[string]string
+	var cols []ir.ColumnDef
+	for i, cd := range st.Columns {
+		d, ok := s.typeDomain(cd.Type)
+		if !ok {
+			continue
+		}
+		if domains == nil {
+			domains = map[string]string{}
+			cols = append([]ir.ColumnDef(nil), st.Columns...)
+		}
+		domains[cd.Name] = d.name
+		if cd.Default == nil && d.def != nil && cd.Identity == nil && cd.Generated == nil {
+			cols[i].Default = d.def
+		}
+	}
+	if domains == nil {
+		return st, nil
+	}
+	c := *st
+	c.Columns = cols
+	return &c, domains
+}
+
+// domainsOf returns a table's domains by column position, nil when it
+// has none.
+func (s *Session) domainsOf(def engine.Table, td *tableDecl) []*domainType {
+	if len(td.domains) == 0 {
+		return nil
+	}
+	out := make([]*domainType, len(def.Columns))
+	for i, c := range def.Columns {
+		if n, ok := td.domains[c.Name]; ok {
+			out[i], _ = s.domainNamed(n)
+		}
+	}
+	return out
+}
+
+// domainUsers returns the tables with a column of domain name.
+func (s *Session) domainUsers(tx *engine.Tx, name string) []string {
+	var out []string
+	for _, t := range s.declaredNames() {
+		td := s.decl(t)
+		if !exists(tx, t) {
+			continue
+		}
+		for _, d := range td.domains {
+			if d == name {
+				out = append(out, t)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// alterDomainGuard is 0A000 for an ALTER TABLE command that would add,
+// retype or rename a column of a domain type, which reldb does not track.
+func (s *Session) alterDomainGuard(table string, c ir.AlterCmd) error {
+	td := s.decl(table)
+	switch c := c.(type) {
+	case *ir.AddColumn:
+		if _, ok := s.typeDomain(c.Column.Type); ok {
+			return pgerr.Unsupported("ALTER TABLE ... ADD COLUMN of a domain type")
+		}
+	case *ir.SetColumnType:
+		_, ok := s.typeDomain(c.Type)
+		if _, was := td.domains[c.Column]; ok || was {
+			return pgerr.Unsupported("ALTER TABLE ... ALTER COLUMN TYPE to or from a domain type")
+		}
+	case *ir.RenameColumn:
+		if _, ok := td.domains[c.Column]; ok {
+			return pgerr.Unsupported("ALTER TABLE ... RENAME COLUMN of a column of a domain type")
+		}
+	case *ir.DropColumn:
+		if _, ok := td.domains[c.Name]; ok {
+			return pgerr.Unsupported("ALTER TABLE ... DROP COLUMN of a column of a domain type")
+		}
+	}
+	return nil
+}
+
+// dropDomains is DROP DOMAIN [IF EXISTS] names [CASCADE | RESTRICT].
+func (s *Session) dropDomains(tx *engine.Tx, st *ir.Drop) (Result, error) {
+	res := Result{Tag: "DROP DOMAIN"}
+	var drop []*domainType
+	for _, q := range st.Names {
+		name, err := typeNameOf(q)
+		if err != nil {
+			return res, err
+		}
+		d, ok := s.domainNamed(name)
+		if !ok {
+			if _, isEnum := s.enumNamed(name); isEnum || exists(tx, name) {
+				return res, &Error{Code: "42809", Message: fmt.Sprintf("%q is not a domain", name)}
+			}
+			if _, err := typeOf(ir.TypeName{Name: name}); err == nil {
+				return res, &Error{Code: "42809", Message: fmt.Sprintf("%q is not a domain", name)}
+			}
+			if st.IfExists {
+				continue
+			}
+			return res, noSuchType(name)
+		}
+		drop = append(drop, d)
+	}
+	for _, d := range drop {
+		if users := s.domainUsers(tx, d.name); len(users) > 0 {
+			if st.Cascade {
+				return res, pgerr.Unsupported("DROP DOMAIN ... CASCADE of a domain in use")
+			}
+			return res, &Error{Code: "2BP01", Message: fmt.Sprintf("cannot drop type %s because other objects depend on it", d.name),
+				Hint: "Use DROP ... CASCADE to drop the dependent objects too."}
+		}
+	}
+	for _, d := range drop {
+		s.setDecl(d.name, nil)
+	}
+	return res, nil
+}
+
+// domainRecord is a domainType as declTable stores it.
+type domainRecord struct {
+	UID         string        `json:"uid"`
+	Name        string        `json:"name"`
+	Type        string        `json:"type"`
+	Default     string        `json:"default,omitempty"`
+	NotNull     bool          `json:"not_null,omitempty"`
+	NotNullName string        `json:"not_null_name,omitempty"`
+	Checks      []checkRecord `json:"checks,omitempty"`
+}
+
+func encodeDomain(d *domainType) (*domainRecord, error) {
+	r := &domainRecord{UID: d.uid, Name: d.name, Type: encodeType(d.typ), NotNull: d.notNull, NotNullName: d.notNullName}
+	if d.def != nil {
+		text, err := encodeExpr(d.def)
+		if err != nil {
+			return nil, fmt.Errorf("domain %q default: %w", d.name, err)
+		}
+		r.Default = text
+	}
+	for _, c := range d.checks {
+		text, err := encodeExpr(c.expr)
+		if err != nil {
+			return nil, fmt.Errorf("domain %q check %q: %w", d.name, c.name, err)
+		}
+		r.Checks = append(r.Checks, checkRecord{Name: c.name, Expr: text})
+	}
+	return r, nil
+}
+
+func decodeDomain(r *domainRecord) (*domainType, error) {
+	typ, err := decodeType(r.Type)
+	if err != nil || r.UID == "" || r.Name == "" || typ.kind == kEnum {
+		return nil, fmt.Errorf("bad domain %+v", *r)
+	}
+	d := &domainType{uid: r.UID, name: r.Name, typ: typ, notNull: r.NotNull, notNullName: r.NotNullName}
+	if r.Default != "" {
+		if d.def, err = decodeExpr(r.Default); err != nil {
+			return nil, fmt.Errorf("domain %q default: %w", r.Name, err)
+		}
+	}
+	for _, c := range r.Checks {
+		e, err := decodeExpr(c.Expr)
+		if err != nil {
+			return nil, fmt.Errorf("domain %q check %q: %w", r.Name, c.Name, err)
+		}
+		d.checks = append(d.checks, check{name: c.Name, expr: e})
+	}
+	d.value = valueSchema(d)
+	return d, nil
+}

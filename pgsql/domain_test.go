@@ -1,0 +1,114 @@
+package pgsql_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/reldb/reldb/engine"
+	"github.com/reldb/reldb/pgsql"
+)
+
+// domainSetup declares the domains and table the domain tests share.
+var domainSetup = []string{
+	`CREATE DOMAIN email AS text CHECK (VALUE ~ '^[^@]+@[^@]+$')`,
+	`CREATE DOMAIN posint AS integer NOT NULL CHECK (VALUE > 0) DEFAULT 1`,
+	`CREATE DOMAIN code varchar(4) CONSTRAINT code_upper CHECK (VALUE = upper(VALUE)) CHECK (length(VALUE) > 1)`,
+	`CREATE TABLE u (id int PRIMARY KEY, e email, n posint, c code)`,
+}
+
+// Ensure a domain's NOT NULL and CHECKs hold on INSERT, UPDATE, upsert
+// and casts, and its DEFAULT fills a column that declares none.
+func TestSession_Exec_DomainConstraints(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want string
+	}{
+		{`INSERT INTO u (id, e) VALUES (1, 'a@b')`, "INSERT 0 1"},
+		{`INSERT INTO u (id, e) VALUES (1, 'nope')`, "ERROR 23514"},
+		{`INSERT INTO u (id, n) VALUES (1, 0)`, "ERROR 23514"},
+		{`INSERT INTO u (id, n) VALUES (1, NULL)`, "ERROR 23502"},
+		{`INSERT INTO u (id, c) VALUES (1, 'AB')`, "INSERT 0 1"},
+		{`INSERT INTO u (id, c) VALUES (1, 'ab')`, "ERROR 23514"},
+		{`INSERT INTO u (id, c) VALUES (1, 'A')`, "ERROR 23514"},
+		{`INSERT INTO u (id, c) VALUES (1, 'ABCDE')`, "ERROR 22001"},
+		{`SELECT 'x@y'::email`, "SELECT 1"},
+		{`SELECT 'x'::email`, "ERROR 23514"},
+		{`SELECT NULL::posint`, "ERROR 23502"},
+		{`SELECT NULL::email`, "SELECT 1"},
+		{`CREATE DOMAIN email AS text`, "ERROR 42710"},
+		{`CREATE DOMAIN d AS int CHECK (VALUE)`, "ERROR 42804"},
+		{`CREATE DOMAIN d AS int CHECK (nope > 0)`, "ERROR 42703"},
+		{`CREATE DOMAIN d AS text COLLATE "C"`, "ERROR 0A000"},
+		{`CREATE DOMAIN d AS email`, "ERROR 0A000"},
+		{`ALTER DOMAIN email DROP CONSTRAINT email_check`, "ERROR 0A000"},
+		{`DROP DOMAIN email`, "ERROR 2BP01"},
+		{`DROP DOMAIN email CASCADE`, "ERROR 0A000"},
+		{`DROP DOMAIN nope`, "ERROR 42704"},
+		{`DROP DOMAIN IF EXISTS nope`, "DROP DOMAIN"},
+		{`ALTER TABLE u ADD COLUMN e2 email`, "ERROR 0A000"},
+		{`ALTER TABLE u RENAME COLUMN e TO e2`, "ERROR 0A000"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sql, func(t *testing.T) {
+			s := freshSession(t, domainSetup...)
+			assert.Equal(t, tc.want, outcome(t, s, tc.sql))
+		})
+	}
+}
+
+// Ensure a domain column reads as its base type and takes its domain's
+// default, and that UPDATE and ON CONFLICT DO UPDATE check the domain.
+func TestSession_Exec_DomainColumns(t *testing.T) {
+	s := freshSession(t, domainSetup...)
+	ctx := context.Background()
+	_, err := s.Exec(ctx, `INSERT INTO u (id, e) VALUES (1, 'a@b'), (2, 'c@d')`)
+	require.NoError(t, err)
+	res, err := s.Exec(ctx, `SELECT id, e, n, n + 1, e || '!' FROM u ORDER BY id`)
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"1", "a@b", "1", "2", "a@b!"}, {"2", "c@d", "1", "2", "c@d!"}}, resultTexts(res))
+	assert.Equal(t, "ERROR 23514", outcome(t, s, `UPDATE u SET e = 'bad' WHERE id = 1`))
+	assert.Equal(t, "ERROR 23514", outcome(t, s, `UPDATE u SET n = n - 1`))
+	assert.Equal(t, "ERROR 23514", outcome(t, s, `INSERT INTO u (id, e) VALUES (1, 'x@y') ON CONFLICT (id) DO UPDATE SET e = 'bad'`))
+	assert.Equal(t, "UPDATE 1", outcome(t, s, `UPDATE u SET n = 5 WHERE id = 2`))
+	assert.Equal(t, "DROP TABLE", outcome(t, s, `DROP TABLE u`))
+	assert.Equal(t, "DROP DOMAIN", outcome(t, s, `DROP DOMAIN email, posint`))
+}
+
+// Ensure domains and the columns that use them survive a reopen of a
+// durable database and a fork.
+func TestSession_Declarations_DomainSurvivesReopen(t *testing.T) {
+	dir := t.TempDir()
+	db := openDurable(t, dir)
+	steps := make([][2]string, 0, len(domainSetup))
+	for _, st := range domainSetup {
+		steps = append(steps, [2]string{st, ""})
+	}
+	for _, st := range domainSetup {
+		s := pgsql.NewSession(db)
+		_, err := s.Exec(context.Background(), st)
+		require.NoError(t, err, st)
+		require.NoError(t, s.Close())
+	}
+	require.NoError(t, db.Close())
+	db = openDurable(t, dir)
+	runAll(t, db, [][2]string{
+		{`INSERT INTO u (id, e) VALUES (1, 'a@b')`, "INSERT 0 1"},
+		{`INSERT INTO u (id, e) VALUES (2, 'bad')`, "ERROR 23514"},
+		{`INSERT INTO u (id, n) VALUES (2, NULL)`, "ERROR 23502"},
+		{`SELECT 'A'::code`, "ERROR 23514"},
+		{`DROP DOMAIN posint`, "ERROR 2BP01"},
+	})
+	fork, err := db.Fork(engine.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = fork.Close() })
+	runAll(t, fork, [][2]string{
+		{`INSERT INTO u (id, e) VALUES (3, 'bad')`, "ERROR 23514"},
+		{`INSERT INTO u (id) VALUES (3)`, "INSERT 0 1"},
+	})
+	s := pgsql.NewSession(fork)
+	defer s.Close()
+	assert.Equal(t, "1|1\n3|1", enumRows(t, s, `SELECT id, n FROM u ORDER BY id`))
+}
