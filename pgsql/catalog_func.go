@@ -120,6 +120,9 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if e, ok := ev.enumByOID(oid); ok { // enum.go
 			return e.displayName(), typText, true, nil
 		}
+		if d, ok := ev.domainByOID(oid); ok { // domain.go
+			return ident(d.name), typText, true, nil
+		}
 		return formatType(oid, mod), typText, true, nil
 	case (name == "pg_get_functiondef" || name == "pg_get_function_arguments" || name == "pg_get_function_identity_arguments" || name == "pg_get_function_result") && n == 1:
 		if null || ev.q == nil {
@@ -267,6 +270,9 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			if con := snap.conByOID[oid]; con != nil {
 				pretty := n == 2 && vals[1] == true
 				return constraintDef(con, pretty), typText, true, nil
+			}
+			if def, ok := ev.domainConstraintDef(oid); ok { // domain.go
+				return def, typText, true, nil
 			}
 			return nil, typText, true, nil
 		}
@@ -618,6 +624,9 @@ func (ev *evaluator) regName(typ string, oid int64) string {
 	case "regtype":
 		if e, ok := ev.enumByOID(oid); ok { // enum.go
 			return e.displayName()
+		}
+		if d, ok := ev.domainByOID(oid); ok { // domain.go
+			return ident(d.name)
 		}
 		switch oid {
 		case voidTypeOID, triggerTypeOID: // the pseudo-types functions return (userfunc.go)

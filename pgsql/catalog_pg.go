@@ -288,7 +288,8 @@ func pgType(c *catalogSnapshot) []map[string]any {
 			"typtypmod": int64(-1), "typndims": int64(0), "typcollation": b.coll,
 		})
 	}
-	out = append(out, enumTypeRows(c)...) // enum.go
+	out = append(out, enumTypeRows(c)...)   // enum.go
+	out = append(out, domainTypeRows(c)...) // domain.go
 	for _, t := range c.tables {
 		out = append(out, map[string]any{
 			"oid": objectOID("t", t.name()), "typname": t.name(), "typnamespace": oidPublic, "typowner": oidOwner,
@@ -444,7 +445,7 @@ func pgConstraint(c *catalogSnapshot) []map[string]any {
 		}
 		out = append(out, m)
 	}
-	return out
+	return append(out, domainConstraintRows(c)...) // domain.go
 }
 
 // referencedIndex is the unique index a foreign key's referenced columns

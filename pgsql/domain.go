@@ -38,7 +38,7 @@ type domainType struct {
 }
 
 // oid is the domain's pg_type oid.
-func (d *domainType) oid() int64 { return objectOID("d", d.uid) }
+func (d *domainType) oid() int64 { return objectOID("D", d.uid) }
 
 // valueSchema is the one-column relation the CHECK expressions read
 // VALUE from.
@@ -366,4 +366,104 @@ func decodeDomain(r *domainRecord) (*domainType, error) {
 	}
 	d.value = valueSchema(d)
 	return d, nil
+}
+
+// domainTypes returns the domains the session's transaction sees, by
+// name.
+func (s *Session) domainTypes() []*domainType {
+	var out []*domainType
+	for _, name := range s.declaredNames() {
+		if d, ok := s.domainNamed(name); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// typmodOf is pg_type.typtypmod / pg_attribute.atttypmod of t: -1 when it
+// has no modifier.
+func typmodOf(t sqlType) int64 {
+	switch {
+	case (t.kind == kVarchar || t.kind == kBpchar) && t.length > 0:
+		return int64(t.length) + 4
+	case t.kind == kNumeric && t.prec > 0:
+		return int64(t.prec)<<16 | int64(t.scale) + 4
+	}
+	return -1
+}
+
+// domainTypeRows are pg_type's rows of the domains, as PostgreSQL 15
+// makes them (without the array type it makes along).
+func domainTypeRows(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, d := range c.s.domainTypes() {
+		base := int64(oidOf(d.typ))
+		m := map[string]any{
+			"oid": d.oid(), "typname": d.name, "typnamespace": oidPublic, "typowner": oidOwner,
+			"typlen": int64(-1), "typbyval": false, "typtype": "d", "typcategory": "U", "typispreferred": false,
+			"typisdefined": true, "typdelim": ",", "typrelid": int64(0), "typsubscript": "-", "typelem": int64(0),
+			"typarray": int64(0), "typinput": "domain_in", "typoutput": "-", "typreceive": "domain_recv",
+			"typsend": "-", "typmodin": "-", "typmodout": "-", "typanalyze": "-", "typalign": "i",
+			"typstorage": "x", "typnotnull": d.notNull, "typbasetype": base, "typtypmod": typmodOf(d.typ),
+			"typndims": int64(0), "typcollation": int64(0),
+		}
+		for _, b := range builtinTypes {
+			if b.oid == base {
+				m["typlen"], m["typbyval"], m["typcategory"], m["typalign"] = b.len, b.byval, b.category, b.align
+				m["typoutput"], m["typsend"], m["typstorage"] = b.name+"out", b.name+"send", typStorage(b.name, b.len)
+				m["typcollation"] = b.coll
+			}
+		}
+		if d.def != nil {
+			m["typdefault"] = d.def.String()
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// domainConstraintRows are pg_constraint's rows of the domains' CHECKs.
+func domainConstraintRows(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, d := range c.s.domainTypes() {
+		for _, k := range d.checks {
+			out = append(out, map[string]any{
+				"oid": objectOID("c", d.uid+"\x00"+k.name), "conname": k.name, "connamespace": oidPublic, "contype": "c",
+				"condeferrable": false, "condeferred": false, "convalidated": true, "conrelid": int64(0),
+				"contypid": d.oid(), "conindid": int64(0), "conparentid": int64(0), "confrelid": int64(0),
+				"confupdtype": " ", "confdeltype": " ", "confmatchtype": " ", "conislocal": true, "coninhcount": int64(0),
+				"connoinherit": false, "conbin": parenthesized(k.expr),
+			})
+		}
+	}
+	return out
+}
+
+// domainByOID returns the domain the evaluator's session sees with pg_type
+// oid oid.
+func (ev *evaluator) domainByOID(oid int64) (*domainType, bool) {
+	if ev.q == nil || ev.q.s == nil {
+		return nil, false
+	}
+	for _, d := range ev.q.s.domainTypes() {
+		if d.oid() == oid {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+// domainConstraintDef is pg_get_constraintdef of a domain's CHECK.
+func (ev *evaluator) domainConstraintDef(oid int64) (string, bool) {
+	if ev.q == nil || ev.q.s == nil {
+		return "", false
+	}
+	for _, d := range ev.q.s.domainTypes() {
+		for _, k := range d.checks {
+			if objectOID("c", d.uid+"\x00"+k.name) == oid {
+				return "CHECK " + parenthesized(k.expr), true
+			}
+		}
+	}
+	return "", false
 }

@@ -112,3 +112,23 @@ func TestSession_Declarations_DomainSurvivesReopen(t *testing.T) {
 	defer s.Close()
 	assert.Equal(t, "1|1\n3|1", enumRows(t, s, `SELECT id, n FROM u ORDER BY id`))
 }
+
+// Ensure domains show in pg_type and their CHECKs in pg_constraint.
+func TestSession_Exec_DomainCatalog(t *testing.T) {
+	s := freshSession(t, domainSetup...)
+	tests := []struct {
+		query string
+		want  [][]string
+	}{
+		{`SELECT typname, typtype, typbasetype::regtype, typnotnull, typdefault, typtypmod FROM pg_type WHERE typtype = 'd' ORDER BY 1`,
+			[][]string{{"code", "d", "character varying", "f", "NULL", "8"}, {"email", "d", "text", "f", "NULL", "-1"}, {"posint", "d", "integer", "t", "1", "-1"}}},
+		{`SELECT conname, contype, contypid::regtype, conrelid FROM pg_constraint WHERE contypid <> 0 ORDER BY 1`,
+			[][]string{{"code_check", "c", "code", "0"}, {"code_upper", "c", "code", "0"}, {"email_check", "c", "email", "0"}, {"posint_check", "c", "posint", "0"}}},
+		{`SELECT format_type(oid, typtypmod) FROM pg_type WHERE typtype = 'd' ORDER BY 1`, [][]string{{"code"}, {"email"}, {"posint"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.query, func(t *testing.T) {
+			assert.Equal(t, tc.want, texts(t, s, tc.query))
+		})
+	}
+}
