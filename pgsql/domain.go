@@ -269,6 +269,14 @@ func (s *Session) alterDomainGuard(table string, c ir.AlterCmd) error {
 		if _, ok := td.domains[c.Column]; ok {
 			return pgerr.Unsupported("ALTER TABLE ... RENAME COLUMN of a column of a domain type")
 		}
+	case *ir.SetColumnDefault:
+		// The column holds its domain's default as its own: dropping it
+		// would drop the domain's too.
+		if n, ok := td.domains[c.Column]; ok && c.Default == nil {
+			if d, ok := s.domainNamed(n); ok && d.def != nil {
+				return pgerr.Unsupported("ALTER TABLE ... DROP DEFAULT of a column whose domain has a default")
+			}
+		}
 	case *ir.DropColumn:
 		if _, ok := td.domains[c.Name]; ok {
 			return pgerr.Unsupported("ALTER TABLE ... DROP COLUMN of a column of a domain type")
@@ -466,4 +474,26 @@ func (ev *evaluator) domainConstraintDef(oid int64) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// domainUseError is 0A000 when tn names a domain in a place whose values
+// reldb would not check against it (what names the place).
+func (s *Session) domainUseError(tn ir.TypeName, what string) error {
+	if d, ok := s.typeDomain(tn); ok {
+		return pgerr.Unsupported("domain " + d.name + " as the type of " + what)
+	}
+	return nil
+}
+
+// createAsDomainError is 0A000 for CREATE TABLE AS reading a table with a
+// column of a domain type: PostgreSQL's new column would be of the
+// domain, reldb's of its base type, whose writes nothing would check.
+func (s *Session) createAsDomainError(st *ir.CreateTableAs) error {
+	r := tableRefs(st.Query, nil) // cte_writes.go
+	for _, n := range append(r.direct, r.qualified...) {
+		if len(s.decl(n).domains) > 0 {
+			return pgerr.Unsupported("CREATE TABLE AS reading table " + n + ", which has a column of a domain type,")
+		}
+	}
+	return nil
 }

@@ -50,6 +50,19 @@ func TestSession_Exec_DomainConstraints(t *testing.T) {
 		{`DROP DOMAIN IF EXISTS nope`, "DROP DOMAIN"},
 		{`ALTER TABLE u ADD COLUMN e2 email`, "ERROR 0A000"},
 		{`ALTER TABLE u RENAME COLUMN e TO e2`, "ERROR 0A000"},
+		{`ALTER TABLE u ALTER COLUMN e TYPE text`, "ERROR 0A000"},
+		{`ALTER TABLE u DROP COLUMN e`, "ERROR 0A000"},
+		{`ALTER TABLE u ALTER COLUMN n DROP DEFAULT`, "ERROR 0A000"},
+		{`CREATE TABLE t2 AS SELECT * FROM u`, "ERROR 0A000"},
+		{`CREATE FUNCTION f(x email) RETURNS text LANGUAGE sql AS $$ SELECT x $$`, "ERROR 0A000"},
+		{`CREATE FUNCTION f() RETURNS posint LANGUAGE sql AS $$ SELECT 0 $$`, "ERROR 0A000"},
+		{`DO $$ DECLARE x email := 'bad'; BEGIN END $$`, "ERROR 0A000"},
+		{`DROP TYPE email`, "ERROR 0A000"},
+		{`CREATE TABLE email (x int)`, "ERROR 42710"},
+		{`CREATE TYPE email AS ENUM ('a')`, "ERROR 42710"},
+		{`CREATE DOMAIN d AS int UNIQUE`, "ERROR 0A000"},
+		{`CREATE DOMAIN d AS int NULL NOT NULL`, "ERROR 42601"},
+		{`CREATE DOMAIN short AS int[] CHECK (cardinality(VALUE) < 3)`, "CREATE DOMAIN"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.sql, func(t *testing.T) {
