@@ -46,6 +46,7 @@ var catalogRows = map[string]catalogRowsFunc{
 	"information_schema.referential_constraints": isReferentialConstraints,
 	"information_schema.check_constraints":       isCheckConstraints,
 	"information_schema.sequences":               isSequences,
+	"information_schema.domains":                 isDomains, // domain.go
 	"information_schema.views":                   isViews,
 	"information_schema.triggers":                isTriggers, // trigger_catalog.go
 	"information_schema.routines":                isRoutines, // userfunc.go

@@ -497,3 +497,24 @@ func (s *Session) createAsDomainError(st *ir.CreateTableAs) error {
 	}
 	return nil
 }
+
+// isDomains is information_schema.domains: the name, base type and
+// default of each domain.
+func isDomains(c *catalogSnapshot) []map[string]any {
+	var out []map[string]any
+	for _, d := range c.s.domainTypes() {
+		m := map[string]any{"domain_catalog": c.db, "domain_schema": "public", "domain_name": d.name,
+			"data_type": sqlDataType(d.typ), "udt_catalog": c.db, "udt_schema": "pg_catalog",
+			"udt_name": Column{typ: d.typ}.TypeName(), "dtd_identifier": "1"}
+		if (d.typ.kind == kVarchar || d.typ.kind == kBpchar) && d.typ.length > 0 {
+			m["character_maximum_length"], m["character_octet_length"] = int64(d.typ.length), int64(d.typ.length)*4
+		} else if d.typ.isText() {
+			m["character_octet_length"] = int64(1073741824)
+		}
+		if d.def != nil {
+			m["domain_default"] = d.def.String()
+		}
+		out = append(out, m)
+	}
+	return out
+}

@@ -145,3 +145,12 @@ func TestSession_Exec_DomainCatalog(t *testing.T) {
 		})
 	}
 }
+
+// Ensure information_schema names domains and the columns that use them.
+func TestSession_Exec_DomainInformationSchema(t *testing.T) {
+	s := freshSession(t, domainSetup...)
+	assert.Equal(t, [][]string{{"code", "character varying", "4", "NULL"}, {"email", "text", "NULL", "NULL"}, {"posint", "integer", "NULL", "1"}},
+		texts(t, s, `SELECT domain_name, data_type, character_maximum_length, domain_default FROM information_schema.domains ORDER BY 1`))
+	assert.Equal(t, [][]string{{"id", "NULL"}, {"e", "email"}, {"n", "posint"}, {"c", "code"}},
+		texts(t, s, `SELECT column_name, domain_name FROM information_schema.columns WHERE table_name = 'u' ORDER BY ordinal_position`))
+}
