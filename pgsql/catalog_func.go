@@ -701,6 +701,9 @@ func (ev *evaluator) regOID(typ, s string) (int64, error) {
 			if e, ok := ev.q.s.enumNamed(name); ok { // enum.go
 				return e.oid(), nil
 			}
+			if d, ok := ev.q.s.domainNamed(name); ok { // domain.go
+				return d.oid(), nil
+			}
 		}
 		return 0, pgerr.New("42704", "type %q does not exist", s)
 	case "regrole":

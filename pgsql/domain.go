@@ -21,9 +21,10 @@ import (
 // table's CHECKs; a cast to the domain checks its value. A domain's
 // DEFAULT becomes the default of a column that declares none.
 //
-// A domain in use is immutable: ALTER DOMAIN is 0A000, and DROP DOMAIN of
-// a domain a column uses is 2BP01 (CASCADE, which drops the columns, is
-// 0A000). So a table's schema may hold the domain's definition.
+// A table's schema holds its columns' domains: ALTER DOMAIN replaces the
+// domain and re-declares the tables that use it, so that their schemas
+// are derived again. DROP DOMAIN of a domain a column uses is 2BP01
+// (CASCADE, which drops the columns, is 0A000).
 
 // domainType is a domain's definition. It is immutable.
 type domainType struct {
@@ -517,4 +518,150 @@ func isDomains(c *catalogSnapshot) []map[string]any {
 		out = append(out, m)
 	}
 	return out
+}
+
+// alterDomain is ALTER DOMAIN. A new CHECK or NOT NULL is checked against
+// the values the domain's columns hold, as PostgreSQL checks them. SET
+// and DROP DEFAULT are 0A000 while a column uses the domain: its columns
+// hold the domain's default as their own (withDomains).
+func (s *Session) alterDomain(tx *engine.Tx, st *ir.AlterDomain) (Result, error) {
+	res := Result{Tag: "ALTER DOMAIN"}
+	name, err := typeNameOf(st.Name)
+	if err != nil {
+		return res, err
+	}
+	old, ok := s.domainNamed(name)
+	if !ok {
+		if _, err := typeOf(ir.TypeName{Name: name}); err == nil || exists(tx, name) {
+			return res, &Error{Code: "42809", Message: fmt.Sprintf("%q is not a domain", name)}
+		}
+		if _, isEnum := s.enumNamed(name); isEnum {
+			return res, &Error{Code: "42809", Message: fmt.Sprintf("%q is not a domain", name)}
+		}
+		return res, noSuchType(name)
+	}
+	d := *old
+	d.checks = append([]check(nil), old.checks...)
+	users := s.domainUsers(tx, name)
+	switch {
+	case st.SetDefault != nil || st.DropDefault:
+		if len(users) > 0 {
+			return res, pgerr.Unsupported("ALTER DOMAIN ... SET and DROP DEFAULT of a domain a column uses")
+		}
+		d.def = st.SetDefault
+		if d.def != nil {
+			if volatile(d.def) {
+				err = s.checkDefault(tx, name, d.def, d.typ)
+			} else {
+				_, err = constantDefault(s, d.def, d.typ)
+			}
+			if err != nil {
+				return res, err
+			}
+		}
+	case st.DropNotNull:
+		d.notNull, d.notNullName = false, ""
+	case st.SetNotNull:
+		if !d.notNull {
+			only := &domainType{name: d.name, typ: d.typ, notNull: true, value: d.value}
+			if err := s.domainRowsError(tx, users, name, only, func(col, table string) error {
+				return &Error{Code: pgerr.NotNullViolation, Message: fmt.Sprintf("column %q of table %q contains null values", col, table),
+					Table: table, Column: col}
+			}); err != nil {
+				return res, err
+			}
+		}
+		d.notNull = true
+	case st.Drop != "":
+		i := -1
+		for j, k := range d.checks {
+			if k.name == st.Drop {
+				i = j
+			}
+		}
+		if i < 0 {
+			if st.IfExists {
+				return res, nil // PostgreSQL's NOTICE: does not exist, skipping
+			}
+			return res, &Error{Code: "42704", Message: fmt.Sprintf("constraint %q of domain %q does not exist", st.Drop, name)}
+		}
+		d.checks = append(d.checks[:i], d.checks[i+1:]...)
+	case st.Add != nil:
+		cname := st.Add.Name
+		taken := func(n string) bool {
+			for _, k := range d.checks {
+				if k.name == n {
+					return true
+				}
+			}
+			return false
+		}
+		if cname == "" {
+			cname = name + "_check"
+			for i := 1; taken(cname); i++ {
+				cname = name + "_check" + strconv.Itoa(i)
+			}
+		} else if taken(cname) {
+			return res, &Error{Code: "42710", Message: fmt.Sprintf("constraint %q for domain %q already exists", cname, name)}
+		}
+		k := check{name: cname, expr: st.Add.Check}
+		only := &domainType{name: d.name, typ: d.typ, checks: []check{k}, value: d.value}
+		ev := (&evaluator{types: s}).with(newScope(d.value, d.name))
+		ev.sc.row = []any{nil}
+		if _, err := ev.boolean(k.expr, "CHECK"); err != nil && pgerr.Code(err)[:2] != "22" {
+			return res, err
+		}
+		if err := s.domainRowsError(tx, users, name, only, func(col, table string) error {
+			return &Error{Code: pgerr.CheckViolation, Message: fmt.Sprintf("column %q of table %q contains values that violate the new constraint", col, table),
+				Table: table, Column: col}
+		}); err != nil {
+			return res, err
+		}
+		d.checks = append(d.checks, k)
+	}
+	d.value = valueSchema(&d)
+	s.setDecl(name, withPrivileges(&tableDecl{domain: &d}, s.decl(name)))
+	for _, t := range users {
+		// A new declaration, so that the table's cached schema, which
+		// holds the domain, is derived again.
+		td := *s.decl(t)
+		s.setDecl(t, &td)
+	}
+	return res, nil
+}
+
+// domainRowsError checks the values of each column of domain name in
+// tables against d, returning what fail makes of the first column whose
+// value fails.
+func (s *Session) domainRowsError(tx *engine.Tx, tables []string, name string, d *domainType, fail func(col, table string) error) error {
+	ev := &evaluator{q: &queryEnv{s: s, tx: tx}}
+	for _, t := range tables {
+		ts, err := s.schemaOf(tx, t)
+		if err != nil {
+			return err
+		}
+		td := s.decl(t)
+		var cols []int
+		for i, c := range ts.def.Columns {
+			if td.domains[c.Name] == name {
+				cols = append(cols, i)
+			}
+		}
+		err = tx.Query(t).Each(func(r engine.Record) error {
+			vals := r.Values()
+			for _, i := range cols {
+				if err := s.checkDomain(d, vals[i], ev); err != nil {
+					if c := pgerr.Code(err); c == pgerr.CheckViolation || c == pgerr.NotNullViolation {
+						return fail(ts.def.Columns[i].Name, t)
+					}
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -43,7 +43,13 @@ func TestSession_Exec_DomainConstraints(t *testing.T) {
 		{`CREATE DOMAIN d AS int CHECK (nope > 0)`, "ERROR 42703"},
 		{`CREATE DOMAIN d AS text COLLATE "C"`, "ERROR 0A000"},
 		{`CREATE DOMAIN d AS email`, "ERROR 0A000"},
-		{`ALTER DOMAIN email DROP CONSTRAINT email_check`, "ERROR 0A000"},
+		{`ALTER DOMAIN email DROP CONSTRAINT nope`, "ERROR 42704"},
+		{`ALTER DOMAIN email DROP CONSTRAINT IF EXISTS nope`, "ALTER DOMAIN"},
+		{`ALTER DOMAIN email ADD CONSTRAINT email_check CHECK (VALUE <> '')`, "ERROR 42710"},
+		{`ALTER DOMAIN email SET DEFAULT 'a@b'`, "ERROR 0A000"},
+		{`ALTER DOMAIN email ADD CONSTRAINT c CHECK (VALUE <> '') NOT VALID`, "ERROR 0A000"},
+		{`ALTER DOMAIN nope SET NOT NULL`, "ERROR 42704"},
+		{`ALTER DOMAIN u SET NOT NULL`, "ERROR 42809"},
 		{`DROP DOMAIN email`, "ERROR 2BP01"},
 		{`DROP DOMAIN email CASCADE`, "ERROR 0A000"},
 		{`DROP DOMAIN nope`, "ERROR 42704"},
@@ -91,15 +97,11 @@ func TestSession_Exec_DomainColumns(t *testing.T) {
 }
 
 // Ensure domains and the columns that use them survive a reopen of a
-// durable database and a fork.
+// durable database, after ALTER DOMAIN, and a fork.
 func TestSession_Declarations_DomainSurvivesReopen(t *testing.T) {
 	dir := t.TempDir()
 	db := openDurable(t, dir)
-	steps := make([][2]string, 0, len(domainSetup))
-	for _, st := range domainSetup {
-		steps = append(steps, [2]string{st, ""})
-	}
-	for _, st := range domainSetup {
+	for _, st := range append(domainSetup, `ALTER DOMAIN code DROP CONSTRAINT code_upper`) {
 		s := pgsql.NewSession(db)
 		_, err := s.Exec(context.Background(), st)
 		require.NoError(t, err, st)
@@ -112,6 +114,7 @@ func TestSession_Declarations_DomainSurvivesReopen(t *testing.T) {
 		{`INSERT INTO u (id, e) VALUES (2, 'bad')`, "ERROR 23514"},
 		{`INSERT INTO u (id, n) VALUES (2, NULL)`, "ERROR 23502"},
 		{`SELECT 'A'::code`, "ERROR 23514"},
+		{`SELECT 'ab'::code`, "SELECT 1"},
 		{`DROP DOMAIN posint`, "ERROR 2BP01"},
 	})
 	fork, err := db.Fork(engine.Options{})
@@ -153,4 +156,35 @@ func TestSession_Exec_DomainInformationSchema(t *testing.T) {
 		texts(t, s, `SELECT domain_name, data_type, character_maximum_length, domain_default FROM information_schema.domains ORDER BY 1`))
 	assert.Equal(t, [][]string{{"id", "NULL"}, {"e", "email"}, {"n", "posint"}, {"c", "code"}},
 		texts(t, s, `SELECT column_name, domain_name FROM information_schema.columns WHERE table_name = 'u' ORDER BY ordinal_position`))
+}
+
+// Ensure ALTER DOMAIN's new CHECK and NOT NULL are checked against the
+// values its columns hold, and hold for the writes after it.
+func TestSession_Exec_AlterDomain(t *testing.T) {
+	s := freshSession(t, domainSetup...)
+	steps := [][2]string{
+		{`INSERT INTO u (id, e) VALUES (1, 'a@b'), (2, NULL)`, "INSERT 0 2"},
+		{`ALTER DOMAIN email SET NOT NULL`, "ERROR 23502"},
+		{`ALTER DOMAIN email ADD CONSTRAINT short CHECK (length(VALUE) < 3)`, "ERROR 23514"},
+		{`ALTER DOMAIN email ADD CONSTRAINT short CHECK (length(VALUE) < 5)`, "ALTER DOMAIN"},
+		{`INSERT INTO u (id, e) VALUES (3, 'ab@cd')`, "ERROR 23514"},
+		{`ALTER DOMAIN email DROP CONSTRAINT email_check`, "ALTER DOMAIN"},
+		{`INSERT INTO u (id, e) VALUES (3, 'abc')`, "INSERT 0 1"},
+		{`ALTER DOMAIN posint DROP NOT NULL`, "ALTER DOMAIN"},
+		{`INSERT INTO u (id, n) VALUES (4, NULL)`, "INSERT 0 1"},
+		{`ALTER DOMAIN posint SET NOT NULL`, "ERROR 23502"},
+		{`DELETE FROM u WHERE id = 4`, "DELETE 1"},
+		{`ALTER DOMAIN posint SET NOT NULL`, "ALTER DOMAIN"},
+		{`INSERT INTO u (id, n) VALUES (4, NULL)`, "ERROR 23502"},
+		{`ALTER DOMAIN code SET DEFAULT 'XY'`, "ERROR 0A000"},
+		{`CREATE DOMAIN free AS text`, "CREATE DOMAIN"},
+		{`ALTER DOMAIN free SET DEFAULT 'x'`, "ALTER DOMAIN"},
+		{`ALTER DOMAIN free ADD CHECK (VALUE <> '')`, "ALTER DOMAIN"},
+		{`SELECT ''::free`, "ERROR 23514"},
+		{`ALTER DOMAIN free DROP CONSTRAINT free_check`, "ALTER DOMAIN"},
+		{`SELECT ''::free`, "SELECT 1"},
+	}
+	for _, st := range steps {
+		assert.Equal(t, st[1], outcome(t, s, st[0]), st[0])
+	}
 }

@@ -657,6 +657,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.dropExtension(tx, st)
 	case *ir.CreateDomain:
 		return s.createDomain(tx, st) // domain.go
+	case *ir.AlterDomain:
+		return s.alterDomain(tx, st)
 	case *ir.CreateEnum:
 		return s.createEnum(tx, st) // enum.go
 	case *ir.AlterEnum:

@@ -35,3 +35,44 @@ func (s *CreateDomain) String() string {
 }
 
 func (*CreateDomain) stmt() {}
+
+// AlterDomain is ALTER DOMAIN name and one action: ADD CONSTRAINT (Add),
+// DROP CONSTRAINT [IF EXISTS] (Drop), SET / DROP NOT NULL (SetNotNull,
+// DropNotNull) or SET / DROP DEFAULT (SetDefault, DropDefault).
+type AlterDomain struct {
+	Name        QualName
+	Add         *Constraint
+	Drop        string
+	IfExists    bool
+	SetNotNull  bool
+	DropNotNull bool
+	SetDefault  Expr
+	DropDefault bool
+}
+
+func (s *AlterDomain) String() string {
+	out := "ALTER DOMAIN " + s.Name.String()
+	switch {
+	case s.Add != nil:
+		out += " ADD "
+		if s.Add.Name != "" {
+			out += "CONSTRAINT " + Ident(s.Add.Name) + " "
+		}
+		return out + "CHECK (" + s.Add.Check.String() + ")"
+	case s.Drop != "":
+		out += " DROP CONSTRAINT "
+		if s.IfExists {
+			out += "IF EXISTS "
+		}
+		return out + Ident(s.Drop)
+	case s.SetNotNull:
+		return out + " SET NOT NULL"
+	case s.DropNotNull:
+		return out + " DROP NOT NULL"
+	case s.SetDefault != nil:
+		return out + " SET DEFAULT " + s.SetDefault.String()
+	}
+	return out + " DROP DEFAULT"
+}
+
+func (*AlterDomain) stmt() {}

@@ -63,3 +63,46 @@ func (t *translator) createDomain(s *nodes.CreateDomainStmt) (ir.Statement, erro
 	}
 	return out, nil
 }
+
+// alterDomain is ALTER DOMAIN's constraint, NOT NULL and DEFAULT forms;
+// VALIDATE CONSTRAINT and CASCADE are 0A000.
+func (t *translator) alterDomain(s *nodes.AlterDomainStmt) (ir.Statement, error) {
+	name, err := qualName(s.Typname)
+	if err != nil {
+		return nil, err
+	}
+	out := &ir.AlterDomain{Name: name}
+	switch s.Subtype {
+	case 'T':
+		if s.Def == nil {
+			out.DropDefault = true
+		} else if out.SetDefault, err = t.expr(s.Def); err != nil {
+			return nil, err
+		}
+	case 'N':
+		out.DropNotNull = true
+	case 'O':
+		out.SetNotNull = true
+	case 'C':
+		k, ok := s.Def.(*nodes.Constraint)
+		if !ok || k.Contype != nodes.CONSTR_CHECK {
+			return nil, unsupported("ALTER DOMAIN ... ADD of a constraint other than CHECK")
+		}
+		if k.SkipValidation {
+			return nil, unsupported("ALTER DOMAIN ... ADD CONSTRAINT ... NOT VALID")
+		}
+		e, err := t.expr(k.RawExpr)
+		if err != nil {
+			return nil, err
+		}
+		out.Add = &ir.Constraint{Kind: ir.Check, Name: k.Conname, Check: e}
+	case 'X':
+		if s.Behavior == nodes.DROP_CASCADE {
+			return nil, unsupported("ALTER DOMAIN ... DROP CONSTRAINT ... CASCADE")
+		}
+		out.Drop, out.IfExists = s.Name, s.MissingOk
+	default:
+		return nil, unsupported("this form of ALTER DOMAIN")
+	}
+	return out, nil
+}
