@@ -141,6 +141,9 @@ func TestSession_Exec_DomainCatalog(t *testing.T) {
 		{`SELECT conname, contype, contypid::regtype, conrelid FROM pg_constraint WHERE contypid <> 0 ORDER BY 1`,
 			[][]string{{"code_check", "c", "code", "0"}, {"code_upper", "c", "code", "0"}, {"email_check", "c", "email", "0"}, {"posint_check", "c", "posint", "0"}}},
 		{`SELECT format_type(oid, typtypmod) FROM pg_type WHERE typtype = 'd' ORDER BY 1`, [][]string{{"code"}, {"email"}, {"posint"}}},
+		// psql's \dD, less its Check column.
+		{`SELECT n.nspname as "Schema", t.typname as "Name", pg_catalog.format_type(t.typbasetype, t.typtypmod) as "Type", (SELECT c.collname FROM pg_catalog.pg_collation c, pg_catalog.pg_type bt WHERE c.oid = t.typcollation AND bt.oid = t.typbasetype AND t.typcollation <> bt.typcollation) as "Collation", CASE WHEN t.typnotnull THEN 'not null' END as "Nullable", t.typdefault as "Default", array_length(ARRAY(SELECT pg_catalog.pg_get_constraintdef(r.oid, true) FROM pg_catalog.pg_constraint r WHERE t.oid = r.contypid), 1) as "Checks" FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' AND pg_catalog.pg_type_is_visible(t.oid) ORDER BY 1, 2`,
+			[][]string{{"public", "code", "character varying(4)", "NULL", "NULL", "NULL", "2"}, {"public", "email", "text", "NULL", "NULL", "NULL", "1"}, {"public", "posint", "integer", "NULL", "not null", "1", "1"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.query, func(t *testing.T) {
