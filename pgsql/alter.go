@@ -113,6 +113,9 @@ type alteration struct {
 }
 
 func (a *alteration) run(c ir.AlterCmd) error {
+	if err := a.s.alterDomainGuard(a.table, c); err != nil { // domain.go
+		return err
+	}
 	switch c := c.(type) {
 	case *ir.AddColumn:
 		return a.addColumn(c)

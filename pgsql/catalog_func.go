@@ -120,6 +120,9 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 		if e, ok := ev.enumByOID(oid); ok { // enum.go
 			return e.displayName(), typText, true, nil
 		}
+		if d, ok := ev.domainByOID(oid); ok { // domain.go
+			return ident(d.name), typText, true, nil
+		}
 		return formatType(oid, mod), typText, true, nil
 	case (name == "pg_get_functiondef" || name == "pg_get_function_arguments" || name == "pg_get_function_identity_arguments" || name == "pg_get_function_result") && n == 1:
 		if null || ev.q == nil {
@@ -267,6 +270,9 @@ func (ev *evaluator) catalogFunc(name string, vals []any, types []sqlType) (v an
 			if con := snap.conByOID[oid]; con != nil {
 				pretty := n == 2 && vals[1] == true
 				return constraintDef(con, pretty), typText, true, nil
+			}
+			if def, ok := ev.domainConstraintDef(oid); ok { // domain.go
+				return def, typText, true, nil
 			}
 			return nil, typText, true, nil
 		}
@@ -654,6 +660,9 @@ func (ev *evaluator) regName(typ string, oid int64) string {
 		if e, ok := ev.enumByOID(oid); ok { // enum.go
 			return e.displayName()
 		}
+		if d, ok := ev.domainByOID(oid); ok { // domain.go
+			return ident(d.name)
+		}
 		switch oid {
 		case voidTypeOID, triggerTypeOID: // the pseudo-types functions return (userfunc.go)
 			return map[int64]string{voidTypeOID: "void", triggerTypeOID: "trigger"}[oid]
@@ -726,6 +735,9 @@ func (ev *evaluator) regOID(typ, s string) (int64, error) {
 		if ev.q != nil && (schema == "" || schema == "public") {
 			if e, ok := ev.q.s.enumNamed(name); ok { // enum.go
 				return e.oid(), nil
+			}
+			if d, ok := ev.q.s.domainNamed(name); ok { // domain.go
+				return d.oid(), nil
 			}
 		}
 		return 0, pgerr.New("42704", "type %q does not exist", s)

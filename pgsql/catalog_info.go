@@ -99,6 +99,9 @@ func isColumns(c *catalogSnapshot) []map[string]any {
 			if typ.kind == kEnum {
 				m["udt_schema"], m["udt_name"] = "public", typ.enum.name // enum.go
 			}
+			if i < len(t.ts.domains) && t.ts.domains[i] != nil {
+				m["domain_catalog"], m["domain_schema"], m["domain_name"] = c.db, "public", t.ts.domains[i].name // domain.go
+			}
 			if e := t.ts.generatedAt(i); e != nil {
 				m["is_generated"], m["generation_expression"] = "ALWAYS", generationText(t, i)
 			} else if def, ok := columnDefault(t, i); ok {

@@ -46,6 +46,7 @@ var catalogRows = map[string]catalogRowsFunc{
 	"information_schema.referential_constraints": isReferentialConstraints,
 	"information_schema.check_constraints":       isCheckConstraints,
 	"information_schema.sequences":               isSequences,
+	"information_schema.domains":                 isDomains, // domain.go
 	"information_schema.views":                   isViews,
 	"information_schema.triggers":                isTriggers, // trigger_catalog.go
 	"information_schema.routines":                isRoutines, // userfunc.go
@@ -288,7 +289,8 @@ func pgType(c *catalogSnapshot) []map[string]any {
 			"typtypmod": int64(-1), "typndims": int64(0), "typcollation": b.coll,
 		})
 	}
-	out = append(out, enumTypeRows(c)...) // enum.go
+	out = append(out, enumTypeRows(c)...)   // enum.go
+	out = append(out, domainTypeRows(c)...) // domain.go
 	for _, t := range c.tables {
 		out = append(out, map[string]any{
 			"oid": objectOID("t", t.name()), "typname": t.name(), "typnamespace": oidPublic, "typowner": oidOwner,
@@ -444,7 +446,7 @@ func pgConstraint(c *catalogSnapshot) []map[string]any {
 		}
 		out = append(out, m)
 	}
-	return out
+	return append(out, domainConstraintRows(c)...) // domain.go
 }
 
 // referencedIndex is the unique index a foreign key's referenced columns

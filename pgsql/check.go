@@ -97,6 +97,11 @@ func validateChecks(s *Session, ts *tableSchema, checks []check) error {
 // checkRow checks a stored row against its table's CHECK constraints:
 // 23514 when one is false (NULL passes).
 func (s *Session) checkRow(ts *tableSchema, vals []any, ev *evaluator) error {
+	if ts.domains != nil {
+		if err := s.checkDomains(ts, vals, ev); err != nil { // domain.go
+			return err
+		}
+	}
 	if len(ts.checks) == 0 {
 		return nil
 	}

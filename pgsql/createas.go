@@ -29,6 +29,9 @@ func (s *Session) createTableAs(tx *engine.Tx, st *ir.CreateTableAs, ev *evaluat
 			return res, err // PostgreSQL's NOTICE: already exists, skipping
 		}
 	}
+	if err := s.createAsDomainError(st); err != nil { // domain.go
+		return res, err
+	}
 	qev := ev
 	if st.NoData {
 		// Typed as Prepare types a query: its tables read no rows.

@@ -50,6 +50,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 	if taken, err := s.claimRelation(tx, name, st.IfNotExists); taken || err != nil { // enum.go
 		return res, err
 	}
+	st, domains := s.withDomains(st) // domain.go
 	t := engine.Table{Name: name}
 	types := make(map[string]sqlType, len(st.Columns))
 	var cons []ir.Constraint
@@ -227,7 +228,7 @@ func (s *Session) createTable(tx *engine.Tx, st *ir.CreateTable) (Result, error)
 		}
 		indexDefs[pkName(t)] = pkDef
 	}
-	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes, identity: identity, generated: generated, indexDefs: indexDefs})
+	s.setDecl(name, &tableDecl{types: types, checks: checks, defaults: defaults, indexes: indexes, identity: identity, generated: generated, indexDefs: indexDefs, domains: domains})
 	s.applyDefaultACL(tx, name) // role_default.go
 	ts, err := s.schemaOf(tx, name)
 	if err != nil {
@@ -589,6 +590,8 @@ func (s *Session) drop(tx *engine.Tx, st *ir.Drop) (Result, error) {
 		return s.dropSequences(tx, st) // sequence.go
 	case ir.ObjectType:
 		return s.dropTypes(tx, st) // enum.go
+	case ir.ObjectDomain:
+		return s.dropDomains(tx, st) // domain.go
 	case ir.ObjectIndex:
 		res := Result{Tag: "DROP INDEX"}
 		if st.Cascade {

@@ -177,6 +177,10 @@ type declRecord struct {
 	Identity map[string]string `json:"identity,omitempty"`
 	// Enum is an enum type's definition (enum.go), omitted for others.
 	Enum *enumRecord `json:"enum,omitempty"`
+	// Domain is a domain's definition and Domains the domains of a
+	// table's columns, by column (domain.go); omitted when none.
+	Domain  *domainRecord     `json:"domain,omitempty"`
+	Domains map[string]string `json:"domains,omitempty"`
 	// NotValid lists the constraints added NOT VALID and not validated
 	// since, sorted; omitted when there are none.
 	NotValid []string `json:"not_valid,omitempty"`
@@ -389,6 +393,14 @@ func encodeDecl(td *tableDecl) (string, error) {
 	if e := td.enum; e != nil {
 		rec.Enum = &enumRecord{UID: e.uid, Name: e.name, Labels: e.labels, Sorts: e.sorts}
 	}
+	if d := td.domain; d != nil {
+		r, err := encodeDomain(d) // domain.go
+		if err != nil {
+			return "", err
+		}
+		rec.Domain = r
+	}
+	rec.Domains = td.domains
 	for _, t := range td.triggers {
 		tr := triggerRecord{Name: t.name, Before: t.before, Events: uint8(t.events), Columns: t.columns, Function: t.function, Disabled: t.disabled}
 		if t.when != nil {
@@ -544,6 +556,14 @@ func decodeDecl(format int64, body string) (*tableDecl, error) {
 		}
 		td.enum = &enumType{uid: e.UID, name: e.Name, labels: e.Labels, sorts: e.Sorts}
 	}
+	if r := rec.Domain; r != nil {
+		d, err := decodeDomain(r) // domain.go
+		if err != nil {
+			return nil, err
+		}
+		td.domain = d
+	}
+	td.domains = rec.Domains
 	for _, tr := range rec.Triggers {
 		t := triggerDef{name: tr.Name, before: tr.Before, events: ir.TriggerEvent(tr.Events), columns: tr.Columns, function: tr.Function, disabled: tr.Disabled}
 		if tr.Name == "" || tr.Function == "" || t.events == 0 || t.events&^(ir.TriggerInsert|ir.TriggerUpdate|ir.TriggerDelete) != 0 {

@@ -197,7 +197,7 @@ func (s *Session) insert(tx *engine.Tx, st *ir.Insert, ev *evaluator) (Result, e
 			s.giveBackRow(built[0]) // the engine keeps nothing of it
 		}
 		for i, rec := range recs {
-			if len(ts.checks) > 0 || ret != nil {
+			if len(ts.checks) > 0 || ts.domains != nil || ret != nil {
 				vals := rec.Values()
 				if err := s.checkRow(ts, vals, ev); err != nil {
 					return res, toError(err).AtRow(i+1, 0)

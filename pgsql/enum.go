@@ -153,6 +153,9 @@ func (s *Session) resolveType(tn ir.TypeName) (sqlType, error) {
 	if e, ok := s.enumNamed(tn.Name); ok {
 		return sqlType{kind: kEnum, enum: e}, nil
 	}
+	if d, ok := s.domainNamed(tn.Name); ok {
+		return d.typ, nil // domain.go
+	}
 	return t, err
 }
 
@@ -189,6 +192,9 @@ func noSuchType(name string) *Error {
 // means.
 func (s *Session) typeNameTaken(tx *engine.Tx, name string) bool {
 	if _, ok := s.enumNamed(name); ok {
+		return true
+	}
+	if _, ok := s.domainNamed(name); ok {
 		return true
 	}
 	_, _, view := s.viewNamed(tx, ir.QualName{Name: name})
@@ -297,6 +303,9 @@ func (s *Session) dropTypes(tx *engine.Tx, st *ir.Drop) (Result, error) {
 			return res, err
 		}
 		e, ok := s.enumNamed(name)
+		if _, isDomain := s.domainNamed(name); isDomain {
+			return res, pgerr.Unsupported("DROP TYPE of a domain (DROP DOMAIN drops it)") // domain.go
+		}
 		if !ok {
 			if _, err := typeOf(ir.TypeName{Name: name}); err == nil || exists(tx, name) {
 				return res, pgerr.Unsupported("DROP TYPE of a type that is not an enum")
@@ -571,6 +580,9 @@ func (s *Session) relationNameError(name string) error {
 	}
 	if _, ok := s.enumNamed(name); ok {
 		return typeExists(name)
+	}
+	if _, ok := s.domainNamed(name); ok {
+		return typeExists(name) // domain.go
 	}
 	return nil
 }

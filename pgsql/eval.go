@@ -336,6 +336,9 @@ func (ev *evaluator) eval(e ir.Expr) (any, sqlType, error) {
 			return nil, to, err
 		}
 		v, err = cast(v, t, to, true /* explicit */)
+		if err == nil {
+			err = ev.checkCastDomain(e.Type, v) // domain.go
+		}
 		return v, to, err
 	case *ir.Func:
 		return ev.call(e)

@@ -125,6 +125,9 @@ func (r *plRun) runBlock(b *ir.PLBlock) (ret plReturn, done bool, err error) {
 		if err != nil {
 			return ret, false, err
 		}
+		if err := r.s.domainUseError(d.Type, "a PL/pgSQL variable"); err != nil { // domain.go
+			return ret, false, err
+		}
 		v := &plVar{t: t, constant: d.Constant}
 		if d.Default != nil {
 			val, vt, err := r.eval(d.Default)

@@ -76,6 +76,11 @@ type tableDecl struct {
 	// enum is set when the name is an enum type's, which has nothing else
 	// (enum.go).
 	enum *enumType
+	// domain is set when the name is a domain's, which has nothing else;
+	// domains names the domain of each column of a domain type, by
+	// column (domain.go).
+	domain  *domainType
+	domains map[string]string
 	// notValid names the CHECK and foreign-key constraints added NOT VALID
 	// and not validated since (see alteration.markValidity).
 	notValid map[string]bool
@@ -288,6 +293,9 @@ type tableSchema struct {
 	types  []sqlType
 	index  map[string]int // column name -> position; never the row identity
 	checks []check        // CHECK constraints, by name
+	// domains are the columns' domains, by position; nil when the table
+	// has no column of a domain type (domain.go).
+	domains []*domainType
 	// defaults are the volatile DEFAULTs (clock, random), by column position;
 	// nil when the table has none.
 	defaults []ir.Expr
@@ -537,6 +545,7 @@ func (s *Session) buildSchema(tx *engine.Tx, name string, td *tableDecl) (*table
 		}
 	}
 	ts.triggers = td.triggers
+	ts.domains = s.domainsOf(def, td) // domain.go
 	for _, c := range def.PrimaryKey {
 		ts.pk = append(ts.pk, slices.IndexFunc(def.Columns, func(col engine.Column) bool { return col.Name == c }))
 	}

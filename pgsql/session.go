@@ -655,6 +655,10 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.createExtension(st) // extension.go
 	case *ir.DropExtension:
 		return s.dropExtension(tx, st)
+	case *ir.CreateDomain:
+		return s.createDomain(tx, st) // domain.go
+	case *ir.AlterDomain:
+		return s.alterDomain(tx, st)
 	case *ir.CreateEnum:
 		return s.createEnum(tx, st) // enum.go
 	case *ir.AlterEnum:

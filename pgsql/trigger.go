@@ -142,6 +142,9 @@ func (s *Session) createFunction(tx *engine.Tx, st *ir.CreateFunction) (Result, 
 		if _, err := s.resolveType(d.Type); err != nil {
 			return res, err
 		}
+		if err := s.domainUseError(d.Type, "a PL/pgSQL variable"); err != nil { // domain.go
+			return res, err
+		}
 	}
 	td := &tableDecl{function: &funcDef{name: name, body: st.Body, pl: pl}}
 	if prev := s.decl(functionDeclPrefix + name); prev.function != nil {

@@ -86,10 +86,16 @@ func (s *Session) createUserFunction(tx *engine.Tx, st *ir.CreateFunction, name 
 		if _, err := s.resolveType(*st.Returns); err != nil {
 			return res, err
 		}
+		if err := s.domainUseError(*st.Returns, "a function's result"); err != nil { // domain.go
+			return res, err
+		}
 	}
 	seenDefault := false
 	for i, a := range st.ArgTypes {
 		if _, err := s.resolveType(a); err != nil {
+			return res, err
+		}
+		if err := s.domainUseError(a, "a function's argument"); err != nil { // domain.go
 			return res, err
 		}
 		if n := argName(st, i); n != "" && slices.Contains(st.ArgNames[:i], n) {

@@ -643,10 +643,11 @@ const (
 	ObjectConstraint
 	ObjectSequence
 	ObjectType
+	ObjectDomain
 )
 
 func (k ObjectKind) String() string {
-	return enumString("ObjectKind", []string{"TABLE", "INDEX", "VIEW", "COLUMN", "CONSTRAINT", "SEQUENCE", "TYPE"}, int(k))
+	return enumString("ObjectKind", []string{"TABLE", "INDEX", "VIEW", "COLUMN", "CONSTRAINT", "SEQUENCE", "TYPE", "DOMAIN"}, int(k))
 }
 
 // ConstraintKind is the kind of a table or column [Constraint].

@@ -469,7 +469,7 @@ func indexOptions(l *nodes.List) ([]ir.IndexOption, error) {
 // dropKinds maps DROP object types to IR kinds.
 var dropKinds = map[nodes.ObjectType]ir.ObjectKind{
 	nodes.OBJECT_TABLE: ir.ObjectTable, nodes.OBJECT_INDEX: ir.ObjectIndex, nodes.OBJECT_VIEW: ir.ObjectView,
-	nodes.OBJECT_SEQUENCE: ir.ObjectSequence, nodes.OBJECT_TYPE: ir.ObjectType,
+	nodes.OBJECT_SEQUENCE: ir.ObjectSequence, nodes.OBJECT_TYPE: ir.ObjectType, nodes.OBJECT_DOMAIN: ir.ObjectDomain,
 }
 
 // objectNames names object types in 0A000 messages.

@@ -160,6 +160,10 @@ func (t *translator) statement(n nodes.Node) (ir.Statement, error) {
 		return t.createSequence(n) // sequence.go
 	case *nodes.AlterSeqStmt:
 		return t.alterSequence(n)
+	case *nodes.CreateDomainStmt:
+		return t.createDomain(n) // domain.go
+	case *nodes.AlterDomainStmt:
+		return t.alterDomain(n)
 	case *nodes.CreateEnumStmt:
 		return t.createEnum(n) // enum.go
 	case *nodes.AlterEnumStmt:
@@ -220,7 +224,6 @@ var unsupportedStatements = map[string]string{
 	"CompositeTypeStmt":          "CREATE TYPE",
 	"CreateRangeStmt":            "CREATE TYPE",
 	"DefineStmt":                 "CREATE AGGREGATE, OPERATOR and TYPE",
-	"CreateDomainStmt":           "CREATE DOMAIN",
 	"CallStmt":                   "CALL",
 	"CreatedbStmt":               "CREATE DATABASE",
 	"DropdbStmt":                 "DROP DATABASE",
