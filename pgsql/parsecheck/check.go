@@ -65,6 +65,7 @@ var Known = map[string]string{
 	"DEFAULT is not allowed in this context":                 "PostgreSQL's parse analysis (transformExprRecurse), 42601",
 	"non-integer constant in ORDER BY":                       "PostgreSQL's parse analysis (findTargetlistEntrySQL92), 42601",
 	"conflicting NULL/NOT NULL declarations":                 "PostgreSQL's parse analysis (transformColumnDefinition), 42601",
+	"conflicting NULL/NOT NULL constraints":                  "PostgreSQL's CREATE DOMAIN (DefineDomain), 42601",
 	"multiple default values specified":                      "PostgreSQL's parse analysis (transformColumnDefinition), 42601",
 	"argument name":                                          "PostgreSQL's parse analysis (ParseFuncOrColumn: argument name used more than once), 42601",
 	"positional argument cannot follow named argument":       "PostgreSQL's parse analysis (ParseFuncOrColumn), 42601",

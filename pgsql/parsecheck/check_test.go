@@ -196,6 +196,7 @@ func TestKnown_StillDiffer(t *testing.T) {
 		"DEFAULT is not allowed in this context":                 "SELECT DEFAULT",
 		"non-integer constant in ORDER BY":                       "SELECT a FROM t ORDER BY 'a'",
 		"conflicting NULL/NOT NULL declarations":                 "CREATE TABLE t (a int NULL NOT NULL)",
+		"conflicting NULL/NOT NULL constraints":                  "CREATE DOMAIN d AS int NULL NOT NULL",
 		"multiple default values specified":                      "CREATE TABLE t (a int DEFAULT 1 DEFAULT 2)",
 		"trailing junk after parameter":                          "SELECT $1abc",
 		"argument name":                                          "SELECT make_interval(days => 1, days => 2)",
