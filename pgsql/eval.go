@@ -944,6 +944,15 @@ func (ev *evaluator) call(f *ir.Func) (any, sqlType, error) {
 			return nil, typUnknown, pgerr.Unsupported("user-defined function " + f.Name + " in this position")
 		}
 	}
+	if !isBuiltinFunc(f.Name) && (f.Schema == "" || f.Schema == "public" || f.Schema == "pg_catalog") { // builtinfuncs.go
+		names := make([]string, len(types))
+		for i, t := range types {
+			names[i] = formatTypeName(t, false)
+		}
+		e := pgerr.New(pgerr.UndefinedFunction, "function %s(%s) does not exist", f.Name, strings.Join(names, ", "))
+		e.Hint = "No function matches the given name and argument types. You might need to add explicit type casts."
+		return nil, typUnknown, e
+	}
 	return nil, typUnknown, pgerr.Unsupported("function " + f.Name)
 }
 

@@ -150,6 +150,10 @@ func TestSession_Exec_Statements(t *testing.T) {
 		{"drop together", "DROP TABLE authors, books", nil, "DROP TABLE"},
 		{"locking", "SELECT id FROM authors FOR SHARE FOR UPDATE", nil, "ERROR 0A000"},
 		{"check subquery", "CREATE TABLE c (id integer PRIMARY KEY CHECK (id > (SELECT 1)))", nil, "ERROR 0A000"},
+		// No function of that name, in reldb or in PostgreSQL; one that
+		// PostgreSQL has and reldb lacks is 0A000.
+		{"no such function", "SELECT no_such_function(1, 'a')", nil, "ERROR 42883"},
+		{"a function reldb lacks", "SELECT xmlagg(1)", nil, "ERROR 0A000"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,4 +195,16 @@ func TestSession_Exec_Query(t *testing.T) {
 	assert.Equal(t, [][]string{{"12", "9.99"}}, texts(t, s, "INSERT INTO books (id, author_id) VALUES (12, DEFAULT) RETURNING id, price"))
 	assert.Equal(t, [][]string{{"12", "NULL"}}, texts(t, s, "UPDATE books SET price = NULL WHERE author_id IS NULL RETURNING id, price"))
 	assert.Equal(t, [][]string{{"4"}}, texts(t, s, "SELECT count(*) FROM books"))
+}
+
+// Ensure a call of a function nobody declared gets PostgreSQL's 42883
+// message and hint, the argument types named as PostgreSQL names them.
+func TestSession_Exec_UndefinedFunction(t *testing.T) {
+	s := newSession(t)
+	_, err := s.Exec(context.Background(), `SELECT no_such_function(id, 'a') FROM authors`)
+	var e *pgsql.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "42883", e.Code)
+	assert.Equal(t, "function no_such_function(integer, unknown) does not exist", e.Message)
+	assert.Equal(t, "No function matches the given name and argument types. You might need to add explicit type casts.", e.Hint)
 }
