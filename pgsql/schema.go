@@ -40,6 +40,9 @@ type declarations struct {
 	// userFuncs counts the user functions among tables, so that a query
 	// finds out whether it may call one without looking (userfunc.go).
 	userFuncs atomic.Int64
+	// gen counts the publishes that changed tables: what a session
+	// remembers of them (Session.userCalls) holds while it stays.
+	gen atomic.Uint64
 	// durable says the DB is durable: commits write the declarations they
 	// change into declTable (declstore.go).
 	durable bool
@@ -183,6 +186,7 @@ func (d *declarations) publish(changes, bases map[string]*tableDecl, commit func
 			d.tables[table] = td
 		}
 	}
+	d.gen.Add(1)
 	return nil
 }
 

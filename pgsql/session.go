@@ -113,6 +113,11 @@ type Session struct {
 	// change was made from (nil for none), which must still be the
 	// published one when they are published.
 	declTx, declBase map[string]*tableDecl
+	// userCalls remembers, for the statements run lately, whether each
+	// calls a user function, while the declarations stay at generation
+	// userCallsGen (userfunc.go).
+	userCalls    map[*ir.Select]bool
+	userCallsGen uint64
 	// spareRow is an empty row an INSERT builds its first VALUES row in,
 	// and gives back once the engine is done with it (dml.go), or nil.
 	spareRow engine.Row

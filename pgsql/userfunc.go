@@ -832,10 +832,31 @@ func functionOfRecord(f *functionRecord) (*funcDef, error) {
 
 // callsUserFunction reports whether a statement calls a user function,
 // which may write: a query that does runs in a read-write transaction.
-func (s *Session) callsUserFunction(st ir.Statement) bool {
+func (s *Session) callsUserFunction(sel *ir.Select) bool {
 	if !s.anyUserFunction() {
 		return false
 	}
+	if len(s.declTx) > 0 {
+		return s.walkUserCalls(sel) // the transaction's own declarations: not remembered
+	}
+	if gen := s.decls.gen.Load(); s.userCalls == nil || gen != s.userCallsGen || len(s.userCalls) >= maxUserCalls {
+		s.userCalls, s.userCallsGen = map[*ir.Select]bool{}, gen
+	}
+	calls, ok := s.userCalls[sel]
+	if !ok {
+		calls = s.walkUserCalls(sel)
+		s.userCalls[sel] = calls
+	}
+	return calls
+}
+
+// maxUserCalls bounds Session.userCalls: a prepared or cached statement
+// is the same *ir.Select at every run, an ad hoc one is new each time.
+const maxUserCalls = 256
+
+// walkUserCalls walks st, and the views it reads, for a call of a user
+// function.
+func (s *Session) walkUserCalls(st ir.Statement) bool {
 	found := false
 	seen := map[string]bool{} // the views looked into
 	var walk func(node any)

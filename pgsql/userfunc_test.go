@@ -298,3 +298,33 @@ func TestUserFunc_DatabaseSQL(t *testing.T) {
 	require.NoError(t, db.QueryRow(`SELECT add_to($1::integer)::text`, "4").Scan(&s))
 	assert.Equal(t, "14", s)
 }
+
+// Ensure what a session remembers of whether a statement calls a user
+// function follows the declarations: the same prepared query becomes a
+// writer when the view it reads is replaced by one calling a function
+// that writes.
+func TestUserFunc_RememberedCallsFollowDeclarations(t *testing.T) {
+	db, err := sql.Open("reldb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	for _, stmt := range []string{
+		`CREATE TABLE log (n integer)`,
+		`CREATE FUNCTION note(n integer) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN INSERT INTO log VALUES (n); RETURN n; END $$`,
+		`CREATE VIEW v AS SELECT 1 AS n`,
+	} {
+		_, err := db.Exec(stmt)
+		require.NoError(t, err, stmt)
+	}
+	st, err := db.Prepare(`SELECT n FROM v`)
+	require.NoError(t, err)
+	defer st.Close()
+	var n int64
+	require.NoError(t, st.QueryRow().Scan(&n))
+	_, err = db.Exec(`CREATE OR REPLACE VIEW v AS SELECT note(2) AS n`)
+	require.NoError(t, err)
+	require.NoError(t, st.QueryRow().Scan(&n), "the view's function writes: the query needs a writer")
+	assert.Equal(t, int64(2), n)
+	require.NoError(t, db.QueryRow(`SELECT count(*) FROM log`).Scan(&n))
+	assert.Equal(t, int64(1), n)
+}
