@@ -66,15 +66,9 @@ func (s *Session) typeDomain(tn ir.TypeName) (*domainType, bool) {
 // createDomain is CREATE DOMAIN.
 func (s *Session) createDomain(tx *engine.Tx, st *ir.CreateDomain) (Result, error) {
 	res := Result{Tag: "CREATE DOMAIN"}
-	name, err := typeNameOf(st.Name)
+	name, err := s.newTypeName(tx, st.Name) // enum.go
 	if err != nil {
 		return res, err
-	}
-	if err := reservedNameError(name); err != nil {
-		return res, err
-	}
-	if s.typeNameTaken(tx, name) {
-		return res, typeExists(name)
 	}
 	if _, ok := s.typeDomain(st.Type); ok {
 		return res, pgerr.Unsupported("CREATE DOMAIN over a domain")
@@ -532,10 +526,8 @@ func (s *Session) alterDomain(tx *engine.Tx, st *ir.AlterDomain) (Result, error)
 	}
 	old, ok := s.domainNamed(name)
 	if !ok {
-		if _, err := typeOf(ir.TypeName{Name: name}); err == nil || exists(tx, name) {
-			return res, &Error{Code: "42809", Message: fmt.Sprintf("%q is not a domain", name)}
-		}
-		if _, isEnum := s.enumNamed(name); isEnum {
+		_, isEnum := s.enumNamed(name)
+		if _, err := typeOf(ir.TypeName{Name: name}); err == nil || exists(tx, name) || isEnum {
 			return res, &Error{Code: "42809", Message: fmt.Sprintf("%q is not a domain", name)}
 		}
 		return res, noSuchType(name)

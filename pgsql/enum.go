@@ -201,6 +201,22 @@ func (s *Session) typeNameTaken(tx *engine.Tx, name string) bool {
 	return exists(tx, name) || view
 }
 
+// newTypeName returns the name a CREATE TYPE or CREATE DOMAIN declares:
+// 42939 for a reserved one, 42710 for one a type or relation has.
+func (s *Session) newTypeName(tx *engine.Tx, q ir.QualName) (string, error) {
+	name, err := typeNameOf(q)
+	if err != nil {
+		return "", err
+	}
+	if err := reservedNameError(name); err != nil {
+		return "", err
+	}
+	if s.typeNameTaken(tx, name) {
+		return "", typeExists(name)
+	}
+	return name, nil
+}
+
 // checkLabel is 22023 for a label longer than PostgreSQL's NAMEDATALEN-1.
 func checkLabel(l string) error {
 	if len(l) > 63 {
@@ -212,15 +228,9 @@ func checkLabel(l string) error {
 // createEnum is CREATE TYPE name AS ENUM (...).
 func (s *Session) createEnum(tx *engine.Tx, st *ir.CreateEnum) (Result, error) {
 	res := Result{Tag: "CREATE TYPE"}
-	name, err := typeNameOf(st.Name)
+	name, err := s.newTypeName(tx, st.Name)
 	if err != nil {
 		return res, err
-	}
-	if err := reservedNameError(name); err != nil {
-		return res, err
-	}
-	if s.typeNameTaken(tx, name) {
-		return res, typeExists(name)
 	}
 	e := &enumType{uid: newSeqKey(), name: name}
 	for i, l := range st.Labels {

@@ -210,17 +210,26 @@ func TestSession_WaitForNotification(t *testing.T) {
 	require.Equal(t, "NOTIFY", outcome(t, s, "NOTIFY jobs, 'after'"), "a closed listener is gone from the channel")
 }
 
+// listeningConn returns a database/sql pool over a new database and one
+// of its connections, which has run LISTEN jobs; both close when t ends.
+func listeningConn(t *testing.T) (*sql.DB, *sql.Conn) {
+	t.Helper()
+	db := sql.OpenDB(pgsql.NewConnector(openNotifyDB(t)))
+	t.Cleanup(func() { _ = db.Close() })
+	conn, err := db.Conn(context.Background())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	_, err = conn.ExecContext(context.Background(), "LISTEN jobs")
+	require.NoError(t, err)
+	return db, conn
+}
+
 // Ensure a database/sql connection receives notifications through
 // sql.Conn.Raw and Notifier.
 func TestNotifier_DatabaseSQL(t *testing.T) {
-	db := sql.OpenDB(pgsql.NewConnector(openNotifyDB(t)))
-	t.Cleanup(func() { _ = db.Close() })
+	db, conn := listeningConn(t)
 	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	defer conn.Close()
-	_, err = conn.ExecContext(ctx, "LISTEN jobs")
-	require.NoError(t, err)
+	var err error
 	_, err = db.ExecContext(ctx, "SELECT pg_notify('jobs', '42')")
 	require.NoError(t, err)
 	var n pgsql.Notification
@@ -238,14 +247,9 @@ func TestNotifier_DatabaseSQL(t *testing.T) {
 // Ensure OnNotification hands each notification to its callback, in
 // order, on a goroutine of its own, and stops with nil.
 func TestNotifier_OnNotification(t *testing.T) {
-	db := sql.OpenDB(pgsql.NewConnector(openNotifyDB(t)))
-	t.Cleanup(func() { _ = db.Close() })
+	db, conn := listeningConn(t)
 	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	defer conn.Close()
-	_, err = conn.ExecContext(ctx, "LISTEN jobs")
-	require.NoError(t, err)
+	var err error
 	_, err = db.ExecContext(ctx, "NOTIFY jobs, 'queued before'")
 	require.NoError(t, err)
 	got := make(chan string, 10)
