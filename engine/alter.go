@@ -76,7 +76,7 @@ func (tx *Tx) addColumn(table string, c Column) error {
 		colMap[i] = i
 	}
 	return tx.rebuild(d, nd, colMap, func(old []any) ([]any, error) {
-		vals := tx.rows.Alloc(n + 1)
+		vals := tx.allocRow(nd, n+1)
 		copy(vals, old)
 		vals[n] = col.Default
 		return vals, nil
@@ -134,7 +134,7 @@ func (tx *Tx) dropColumn(table, column string) error {
 	}
 	n := len(nd.Cols)
 	return tx.rebuild(d, nd, colMap, func(old []any) ([]any, error) {
-		vals := tx.rows.Alloc(n)
+		vals := tx.allocRow(nd, n)
 		copy(vals, old[:pos])
 		copy(vals[pos:], old[pos+1:])
 		return vals, nil
@@ -235,7 +235,7 @@ func (tx *Tx) setColumnType(table, column string, ct ColumnType, convert func(ro
 			}
 			return nil, fmt.Errorf("row %s: %w", catalog.RenderKey(d.ColNames(d.PK), key), err)
 		}
-		vals := tx.rows.Alloc(n)
+		vals := tx.allocRow(nd, n)
 		copy(vals, row)
 		vals[pos] = v
 		return vals, nil
@@ -705,7 +705,7 @@ func (tx *Tx) SetPrimaryKey(table, name string, columns ...string) error {
 		}
 		n := len(d.Cols)
 		err = tx.rebuildKeyed(d, nd, colMap, pk, func(old []any) ([]any, error) {
-			vals := tx.rows.Alloc(n)
+			vals := tx.allocRow(nd, n)
 			copy(vals, old)
 			return vals, nil
 		})
@@ -769,7 +769,7 @@ func (tx *Tx) DropPrimaryKey(table, rowID string) error {
 		var rows int64
 		err = tx.rebuildKeyed(d, nd, colMap, []int{n}, func(old []any) ([]any, error) {
 			rows++
-			vals := tx.rows.Alloc(n + 1)
+			vals := tx.allocRow(nd, n+1)
 			copy(vals, old)
 			vals[n] = rows
 			return vals, nil

@@ -160,7 +160,8 @@ func (tx *Tx) execPlan(plan *relation.Plan) error {
 			}
 			continue
 		}
-		vals := append([]any(nil), cur...)
+		vals := tx.allocRow(d, len(cur))
+		copy(vals, cur)
 		for c, v := range op.Set {
 			// A value from the parent takes the child column's type
 			// modifiers, as PostgreSQL casts it (numeric scale).

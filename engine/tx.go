@@ -180,6 +180,9 @@ func (tx *Tx) commit() error {
 			return fmt.Errorf("commit: %w", err)
 		}
 	}
+	if tx.writeState != nil {
+		tx.rows.Pack() // rows written outside a statement, if any
+	}
 	if !tx.readOnly {
 		// Wait while a writer that kept losing has the commit turn.
 		release, err := tx.db.turn.enter(tx)
@@ -337,7 +340,23 @@ func (tx *Tx) enter() error {
 }
 
 // leave ends the statement enter started.
-func (tx *Tx) leave() { tx.busy.Store(false) }
+func (tx *Tx) leave() {
+	// The statement's new rows are final: move their values into their
+	// blocks (catalog.RowSlab.Pack) before anyone else may read them.
+	if tx.writeState != nil {
+		tx.rows.Pack()
+	}
+	tx.busy.Store(false)
+}
+
+// allocRow returns a new row of n values for table d: in a row block
+// (catalog.RowSlab.AllocRow) when it has d's width.
+func (tx *Tx) allocRow(d *catalog.Table, n int) []any {
+	if n == len(d.Cols) {
+		return tx.rows.AllocRow(d)
+	}
+	return tx.rows.Alloc(n)
+}
 
 // Savepoint marks the transaction's current state. RollbackTo(sp) returns
 // to it, undoing every write and every SetConstraints made since, as SQL's

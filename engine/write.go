@@ -32,7 +32,7 @@ func (tx *Tx) insertStmt(table string, row Row) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("insert: %w", err)
 	}
-	vals, err := d.NewRow(tx.rows.Alloc(len(d.Cols)), row)
+	vals, err := d.NewRow(tx.rows.AllocRow(d), row)
 	if err != nil {
 		return Record{}, fmt.Errorf("insert into %s: %w", table, err)
 	}
@@ -47,7 +47,7 @@ func (tx *Tx) insertObject(b *binding, v reflect.Value) (Record, error) {
 	}
 	defer tx.leave()
 	d := b.d
-	vals, err := b.newRow(tx.rows.Alloc(len(d.Cols)), v)
+	vals, err := b.newRow(tx.rows.AllocRow(d), v)
 	if err != nil {
 		return Record{}, fmt.Errorf("insert into %s: %w", d.Name, err)
 	}
@@ -334,7 +334,7 @@ func (tx *Tx) updateStmt(table string, key any, set Row) (Record, error) {
 	if err != nil {
 		return Record{}, fmt.Errorf("update %s: %w", table, err)
 	}
-	vals, err := d.ApplySet(tx.rows.Alloc(len(old)), old, set)
+	vals, err := d.ApplySet(tx.allocRow(d, len(old)), old, set)
 	if err != nil {
 		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.RenderPK(old), err)
 	}

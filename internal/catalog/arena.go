@@ -84,6 +84,14 @@ func (s *Slab[T]) Take(n int) []T {
 type RowSlab struct {
 	cells   Slab[any]
 	entries []RowEntry
+
+	// Row blocks (pack.go): the shape of the table AllocRow last served,
+	// the chunks of blocks by shape, and the blocks given since the last
+	// Pack.
+	lastDef   *Table
+	lastShape *blockShape
+	chunks    []blockChunk
+	pending   []block
 }
 
 // RowEntry is a primary-tree item with the box its value points to right
@@ -118,8 +126,12 @@ func (s *RowSlab) Alloc(n int) []any {
 }
 
 // Entry returns a primary-tree item holding vals under key. Its value is
-// the row's box, which the row's index entries share (see RowOf).
+// the row's box, which the row's index entries share (see RowOf). A row
+// AllocRow gave since the last Pack has its item in its block.
 func (s *RowSlab) Entry(key []byte, vals []any) *index.Item {
+	if it := s.entryIn(key, vals); it != nil {
+		return it
+	}
 	if len(s.entries) == cap(s.entries) {
 		s.entries = make([]RowEntry, 0, min(max(2*cap(s.entries), rowSlabFirst), rowSlabEntries))
 	}

@@ -283,7 +283,15 @@ func (s *Recovered) insert(t *catalog.Table, row []any) {
 	s.scratch, shared, pkAt, ixLen = t.AppendRowKeys(s.scratch[:0], row)
 	keys := s.keys.Own(s.scratch)
 	k := keys[pkAt:]
+	if len(row) == len(t.Cols) {
+		// Into a row block, as a live insert's row goes (catalog's
+		// pack.go): the decoded row's cells are left behind.
+		vals := s.rows.AllocRow(t)
+		copy(vals, row)
+		row = vals
+	}
 	pe := s.rows.Entry(k, row)
+	s.rows.Pack()
 	box := pe.Val()
 	s.Trees[t.Primary].PutItem(pe)
 	for _, ix := range t.Indexes {

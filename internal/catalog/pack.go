@@ -1,0 +1,289 @@
+package catalog
+
+import (
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/cockroachdb/apd/v3"
+	"github.com/reldb/reldb/index"
+)
+
+// A row block holds one stored row in one piece of memory: the row's
+// primary-tree item and box (a RowEntry), its cells, and the values its
+// cells point to. A row is a []any, and an interface holding an int64, a
+// string or a decimal points to memory of its own: built the usual way,
+// reading a book's four columns after finding it followed five pointers to
+// five places (the cells, two boxed integers, a boxed string header, a
+// decimal), a cache miss each on a point read of a large table. In a block
+// they follow one another, so a read touches two or three adjacent lines.
+//
+// A block's layout depends on its table's column types (its shape): a
+// struct made with reflect, so that the collector knows which words are
+// pointers:
+//
+//	E RowEntry      the item and box
+//	C [n]any        the row's cells
+//	W [w]uint64     an int64, float64 or bool column's value, each
+//	S [s]string     a text column's string header (the bytes are shared)
+//	D [d]apd.Decimal a decimal column's value
+//
+// The row's cells are allocated in the block (RowSlab.AllocRow), filled
+// with values boxed the usual way, stored (RowSlab.Entry uses the block's
+// item) and, once the statement that wrote them is over (RowSlab.Pack),
+// re-pointed at copies of their values in the block. Until then the row may
+// still change (a foreign key's check shares its parent's values); after,
+// it never does: stored rows are immutable. A value of another type (NULL,
+// a time, bytes, or a value a column holds that is not its usual type)
+// keeps its own box. Packing changes no value, only where it lives.
+type blockShape struct {
+	typ   reflect.Type
+	size  uintptr // typ.Size()
+	cells uintptr // offsets of C, W, S and D
+	words uintptr
+	strs  uintptr
+	decs  uintptr
+	// slot is, for each column, its kind (slotWord, slotString,
+	// slotDecimal or slotNone) and index into its array.
+	slot []blockSlot
+}
+
+type blockSlot struct {
+	kind uint8
+	at   uint16
+}
+
+const (
+	slotNone = iota
+	slotWord
+	slotString
+	slotDecimal
+)
+
+// maxBlockCols is the widest table whose rows go in blocks; a wider one's
+// rows keep the cells of Alloc.
+const maxBlockCols = 64
+
+// shapes caches a shape per string of column kinds: tables with the same
+// column types share one.
+var shapes sync.Map // string → *blockShape
+
+// shapeFor returns the block shape of table d's rows, nil when its rows
+// are not worth a block (no column of a packed type) or too wide.
+func shapeFor(d *Table) *blockShape {
+	n := len(d.Cols)
+	if n == 0 || n > maxBlockCols {
+		return nil
+	}
+	var kinds [maxBlockCols]byte
+	packed := false
+	for i := range d.Cols {
+		switch d.Cols[i].Type {
+		case Int, Float, Bool:
+			kinds[i] = slotWord
+		case Text:
+			kinds[i] = slotString
+		case Decimal:
+			kinds[i] = slotDecimal
+		default:
+			kinds[i] = slotNone
+			continue
+		}
+		packed = true
+	}
+	if !packed {
+		return nil
+	}
+	key := kinds[:n]
+	if s, ok := shapes.Load(string(key)); ok {
+		return s.(*blockShape)
+	}
+	s := newShape(key)
+	v, _ := shapes.LoadOrStore(string(key), s)
+	return v.(*blockShape)
+}
+
+func newShape(kinds []byte) *blockShape {
+	s := &blockShape{slot: make([]blockSlot, len(kinds))}
+	var count [4]int
+	for i, k := range kinds {
+		s.slot[i] = blockSlot{kind: k, at: uint16(count[k])}
+		count[k]++
+	}
+	s.typ = reflect.StructOf([]reflect.StructField{
+		{Name: "E", Type: reflect.TypeFor[RowEntry]()},
+		{Name: "C", Type: reflect.ArrayOf(len(kinds), reflect.TypeFor[any]())},
+		{Name: "W", Type: reflect.ArrayOf(count[slotWord], reflect.TypeFor[uint64]())},
+		{Name: "S", Type: reflect.ArrayOf(count[slotString], reflect.TypeFor[string]())},
+		{Name: "D", Type: reflect.ArrayOf(count[slotDecimal], reflect.TypeFor[apd.Decimal]())},
+	})
+	s.size = s.typ.Size()
+	s.cells, s.words, s.strs, s.decs = s.typ.Field(1).Offset, s.typ.Field(2).Offset, s.typ.Field(3).Offset, s.typ.Field(4).Offset
+	return s
+}
+
+// blockChunk is a run of blocks of one shape, allocated together.
+type blockChunk struct {
+	shape *blockShape
+	base  unsafe.Pointer // the chunk's array of blocks
+	used  int
+	n     int
+}
+
+// block is one block: its shape and where it starts.
+type block struct {
+	shape *blockShape
+	base  unsafe.Pointer
+}
+
+func (b block) entry() *RowEntry { return (*RowEntry)(b.base) }
+
+func (b block) cells() []any {
+	return unsafe.Slice((*any)(unsafe.Add(b.base, b.shape.cells)), len(b.shape.slot))
+}
+
+// Block chunks double from 2 blocks, so that a transaction that writes a
+// row or two keeps little more than its rows alive, to about 40 KiB (as
+// RowSlab's entries).
+const (
+	blockChunkFirst = 2
+	blockChunkBytes = 40 << 10
+)
+
+// AllocRow returns a zeroed row of table d's width. Where d's rows go in
+// blocks, the row's cells are a new block's, which Entry and Pack then
+// complete; otherwise it is Alloc's.
+func (s *RowSlab) AllocRow(d *Table) []any {
+	if s.lastDef != d {
+		s.lastDef, s.lastShape = d, shapeFor(d)
+	}
+	sh := s.lastShape
+	if sh == nil {
+		return s.Alloc(len(d.Cols))
+	}
+	var c *blockChunk
+	for i := range s.chunks {
+		if s.chunks[i].shape == sh {
+			c = &s.chunks[i]
+			break
+		}
+	}
+	if c == nil {
+		s.chunks = append(s.chunks, blockChunk{shape: sh})
+		c = &s.chunks[len(s.chunks)-1]
+	}
+	if c.used == c.n {
+		n := min(max(2*c.n, blockChunkFirst), max(blockChunkBytes/int(sh.size), 1))
+		c.base, c.used, c.n = reflect.New(reflect.ArrayOf(n, sh.typ)).UnsafePointer(), 0, n
+	}
+	b := block{shape: sh, base: unsafe.Add(c.base, uintptr(c.used)*sh.size)}
+	c.used++
+	s.pending = append(s.pending, b)
+	return b.cells()
+}
+
+// blockLookback is how many of the newest pending blocks blockOf looks at.
+const blockLookback = 4
+
+// blockOf returns the block of vals, cells AllocRow gave since the last
+// Pack (one of the last few), and whether there is one.
+func (s *RowSlab) blockOf(vals []any) (block, bool) {
+	if len(vals) == 0 {
+		return block{}, false
+	}
+	p := unsafe.Pointer(&vals[0])
+	// The newest few: Entry follows AllocRow, and a scan of every pending
+	// block would make a long statement's rows that have none quadratic.
+	for i := len(s.pending) - 1; i >= max(len(s.pending)-blockLookback, 0); i-- {
+		b := s.pending[i]
+		if unsafe.Add(b.base, b.shape.cells) == p && len(vals) == len(b.shape.slot) {
+			return b, true
+		}
+	}
+	return block{}, false
+}
+
+// Pack moves the values of the rows AllocRow gave since the last Pack into
+// their blocks (see blockShape). The caller calls it when the statement
+// that wrote them is over: from then on the rows do not change, and no one
+// else has read them yet.
+func (s *RowSlab) Pack() {
+	for i, b := range s.pending {
+		b.pack()
+		s.pending[i] = block{}
+	}
+	s.pending = s.pending[:0]
+}
+
+// eface is the layout of an interface value: a type word and a pointer
+// to the value.
+type eface struct {
+	typ  unsafe.Pointer
+	data unsafe.Pointer
+}
+
+func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
+
+var (
+	int64Word   = typeWord(int64(0))
+	float64Word = typeWord(float64(0))
+	boolWord    = typeWord(false)
+	stringWord  = typeWord("")
+)
+
+// boxAt returns an interface holding the value at p, of the type whose type
+// word is typ: the interface the compiler would make, with the value's
+// memory in a block instead of a box of its own. The value must not change
+// afterwards, as a boxed value never does.
+func boxAt(typ, p unsafe.Pointer) (v any) {
+	e := (*eface)(unsafe.Pointer(&v))
+	e.typ, e.data = typ, p
+	return v
+}
+
+func (b block) pack() {
+	sh := b.shape
+	cells := b.cells()
+	for i, slot := range sh.slot {
+		switch slot.kind {
+		case slotWord:
+			p := unsafe.Add(b.base, sh.words+8*uintptr(slot.at))
+			switch x := cells[i].(type) {
+			case int64:
+				*(*int64)(p) = x
+				cells[i] = boxAt(int64Word, p)
+			case float64:
+				*(*float64)(p) = x
+				cells[i] = boxAt(float64Word, p)
+			case bool:
+				*(*bool)(p) = x
+				cells[i] = boxAt(boolWord, p)
+			}
+		case slotString:
+			if x, ok := cells[i].(string); ok {
+				p := (*string)(unsafe.Add(b.base, sh.strs+unsafe.Sizeof("")*uintptr(slot.at)))
+				*p = x
+				cells[i] = boxAt(stringWord, unsafe.Pointer(p))
+			}
+		case slotDecimal:
+			if x, ok := cells[i].(*apd.Decimal); ok && x != nil {
+				p := (*apd.Decimal)(unsafe.Add(b.base, sh.decs+unsafe.Sizeof(apd.Decimal{})*uintptr(slot.at)))
+				p.Set(x)
+				cells[i] = p
+			}
+		}
+	}
+}
+
+// entryIn returns the primary-tree item of vals, a row AllocRow gave, in
+// its block: nil when vals has no block.
+func (s *RowSlab) entryIn(key []byte, vals []any) *index.Item {
+	b, ok := s.blockOf(vals)
+	if !ok {
+		return nil
+	}
+	re := b.entry()
+	re.box = vals[:len(vals):len(vals)]
+	re.it.Set(key, &re.box)
+	return &re.it
+}
