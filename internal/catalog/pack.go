@@ -35,7 +35,8 @@ import (
 // still change (a foreign key's check shares its parent's values); after,
 // it never does: stored rows are immutable. A value of another type (NULL,
 // a time, bytes, or a value a column holds that is not its usual type)
-// keeps its own box. Packing changes no value, only where it lives.
+// keeps its own box, and so does a foreign key's column, which shares its
+// parent's value. Packing changes no value, only where it lives.
 type blockShape struct {
 	typ   reflect.Type
 	size  uintptr // typ.Size()
@@ -76,8 +77,22 @@ func shapeFor(d *Table) *blockShape {
 		return nil
 	}
 	var kinds [maxBlockCols]byte
+	// A foreign key's columns hold their parent's values (engine's
+	// shareParentValues): a junction row holds its two ids in its
+	// parents' blocks, and a block with room for them would cost 16 bytes
+	// a link.
+	var fk uint64
+	for _, f := range d.FKs {
+		for _, c := range f.ChildCols {
+			fk |= 1 << c
+		}
+	}
 	packed := false
 	for i := range d.Cols {
+		if fk&(1<<i) != 0 {
+			kinds[i] = slotNone
+			continue
+		}
 		switch d.Cols[i].Type {
 		case Int, Float, Bool:
 			kinds[i] = slotWord

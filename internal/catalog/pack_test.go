@@ -12,6 +12,8 @@ import (
 	"github.com/cockroachdb/apd/v3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/reldb/reldb/relation"
 )
 
 // dataWord returns where an interface's value lives.
@@ -223,4 +225,19 @@ func TestRowSlab_Pack_Property(t *testing.T) {
 			require.Equal(t, want[i], got[i], "column %d of %v", i, cols)
 		}
 	}
+}
+
+// TestShapeFor_ForeignKeyColumnsShareTheirParents checks that a foreign
+// key's columns get no room in the block: they hold their parent's
+// values. A junction table, all foreign key, gets no block at all.
+func TestShapeFor_ForeignKeyColumnsShareTheirParents(t *testing.T) {
+	books := packTable(Int, Int, Text)
+	books.FKs = []*FK{{FK: &relation.FK{ChildCols: []int{1}}}}
+	sh := shapeFor(books)
+	require.NotNil(t, sh)
+	assert.Equal(t, []blockSlot{{kind: slotWord}, {kind: slotNone}, {kind: slotString}}, sh.slot)
+
+	links := packTable(Int, Int)
+	links.FKs = []*FK{{FK: &relation.FK{ChildCols: []int{0}}}, {FK: &relation.FK{ChildCols: []int{1}}}}
+	assert.Nil(t, shapeFor(links))
 }
