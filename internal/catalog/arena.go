@@ -79,8 +79,10 @@ func (s *Slab[T]) Take(n int) []T {
 }
 
 // RowSlab hands out row tuples and the primary-tree items that hold them,
-// carved from chunks: a row costs no allocation of its own beyond its
-// values. A chunk stays alive while any row carved from it does.
+// carved from chunks: a row costs no allocation of its own. A row of
+// AllocRow goes in a block with its item and its values (pack.go); one of
+// Alloc, with Entry's item, keeps its values' own boxes. A chunk stays
+// alive while any row carved from it does.
 type RowSlab struct {
 	cells   Slab[any]
 	entries []RowEntry
