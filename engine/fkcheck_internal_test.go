@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/reldb/reldb/internal/catalog"
+	"github.com/reldb/reldb/txn"
 )
 
 // dataOf returns the data word of an interface value: where a boxed value
@@ -24,6 +25,18 @@ func boxInt(n int64) any { return n }
 // latest snapshot's primary tree.
 func storedRow(t *testing.T, db *DB, table string, key any) []any {
 	t.Helper()
+	snap, d := latestTable(t, db, table)
+	k, ok, err := d.EncodeKey(nil, key)
+	require.True(t, ok)
+	require.NoError(t, err)
+	e, found := snap.Tree(d.Primary).Get(k)
+	require.True(t, found)
+	return catalog.RowOf(e.Val)
+}
+
+// latestTable returns the latest snapshot and table's definition in it.
+func latestTable(t *testing.T, db *DB, table string) (*txn.Snapshot, *catalog.Table) {
+	t.Helper()
 	snap := db.oracle.Latest()
 	var d *catalog.Table
 	catalog.EachTable(snap, func(td *catalog.Table) {
@@ -32,12 +45,7 @@ func storedRow(t *testing.T, db *DB, table string, key any) []any {
 		}
 	})
 	require.NotNil(t, d, table)
-	k, ok, err := d.EncodeKey(nil, key)
-	require.True(t, ok)
-	require.NoError(t, err)
-	e, found := snap.Tree(d.Primary).Get(k)
-	require.True(t, found)
-	return catalog.RowOf(e.Val)
+	return snap, d
 }
 
 // schemaDB opens an in-memory DB, closed when the test ends, with tables
@@ -47,20 +55,23 @@ func schemaDB(t *testing.T, tables []Table, rels []Relation) *DB {
 	db, err := Open(Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
-	require.NoError(t, db.Update(context.Background(), func(tx *Tx) error {
-		for _, tb := range tables {
-			if err := tx.CreateTable(tb); err != nil {
-				return err
-			}
-		}
-		for _, r := range rels {
-			if err := tx.CreateRelation(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}))
+	require.NoError(t, db.Update(context.Background(), func(tx *Tx) error { return createSchema(tx, tables, rels) }))
 	return db
+}
+
+// createSchema creates tables and then relations.
+func createSchema(tx *Tx, tables []Table, rels []Relation) error {
+	for _, tb := range tables {
+		if err := tx.CreateTable(tb); err != nil {
+			return err
+		}
+	}
+	for _, r := range rels {
+		if err := tx.CreateRelation(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // TestTx_Insert_SharesParentValues ensures a child row's foreign key

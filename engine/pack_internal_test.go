@@ -40,14 +40,7 @@ var packRelations = []Relation{{Child: "books", Columns: []string{"author_id"}, 
 // the rows by primary key for their values to be checked.
 func requirePacked(t *testing.T, db *DB, table string) map[int64][]any {
 	t.Helper()
-	snap := db.oracle.Latest()
-	var d *catalog.Table
-	catalog.EachTable(snap, func(td *catalog.Table) {
-		if td.Name == table {
-			d = td
-		}
-	})
-	require.NotNil(t, d, table)
+	snap, d := latestTable(t, db, table)
 	fk := map[int]bool{}
 	for _, f := range d.FKs {
 		for _, c := range f.ChildCols {
@@ -83,15 +76,8 @@ func TestRowBlocks_EveryWritePath(t *testing.T) {
 	defer func() { _ = db.Close() }()
 	at := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
 	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
-		for _, tb := range packTables {
-			if err := tx.CreateTable(tb); err != nil {
-				return err
-			}
-		}
-		for _, r := range packRelations {
-			if err := tx.CreateRelation(r); err != nil {
-				return err
-			}
+		if err := createSchema(tx, packTables, packRelations); err != nil {
+			return err
 		}
 		if _, err := tx.InsertRows("authors", Row{"id": 1, "name": "Ann"}, Row{"id": 2, "name": "Bo"}); err != nil {
 			return err
