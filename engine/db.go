@@ -161,18 +161,25 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 	if !opts.ReadOnly && db.opts.ReadOnly {
 		return nil, errReadOnlyDB
 	}
-	tx := &Tx{db: db, ctx: ctx, readOnly: opts.ReadOnly, iso: opts.Isolation, fetch: opts.FetchMode}
+	switch opts.Isolation {
+	case Serializable, RepeatableRead, ReadCommitted:
+	default:
+		return nil, fmt.Errorf("%w: unknown isolation level %v", ErrInvalidArgument, opts.Isolation)
+	}
+	tx := &Tx{}
+	db.begin(tx, ctx, opts)
+	return tx, nil
+}
+
+// begin starts tx, a zero Tx, with opts (checked).
+func (db *DB) begin(tx *Tx, ctx context.Context, opts TxOptions) {
+	tx.db, tx.ctx, tx.readOnly, tx.iso, tx.fetch = db, ctx, opts.ReadOnly, opts.Isolation, opts.FetchMode
 	if !opts.ReadOnly {
 		tx.writeState = &writeState{}
 	}
 	mode := txn.ReadWrite
 	if opts.ReadOnly {
 		mode = txn.ReadOnly
-	}
-	switch opts.Isolation {
-	case Serializable, RepeatableRead, ReadCommitted:
-	default:
-		return nil, fmt.Errorf("%w: unknown isolation level %v", ErrInvalidArgument, opts.Isolation)
 	}
 	db.oracle.BeginInto(&tx.t, mode)
 	if opts.Isolation != Serializable {
@@ -185,21 +192,81 @@ func (db *DB) Begin(ctx context.Context, opts TxOptions) (*Tx, error) {
 		tx.began = time.Now()
 		db.writers.add(tx)
 	}
-	return tx, nil
 }
 
 // View runs fn in a read-only transaction on the latest committed snapshot:
 // fn sees one consistent state however long it runs, and neither blocks nor
 // is blocked by writers. It returns fn's error. fn must not call Commit or
-// Rollback (they panic).
+// Rollback (they panic), and must not keep tx: once View returns, the Tx
+// may serve another View (records read in it stay valid, as always, and a
+// lazy load through one returns ErrTxDone). Call tx.Stats in fn; a Stats
+// after View counts only if fn called it too.
 func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.Begin(ctx, TxOptions{ReadOnly: true})
-	if err != nil {
+	if db.closed.Load() {
+		return ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
+	tx, _ := viewTxs.Get().(*Tx)
+	if tx == nil {
+		tx = &Tx{}
+	} else {
+		*tx = Tx{}
+	}
+	db.begin(tx, ctx, TxOptions{ReadOnly: true})
 	tx.managed = true
-	defer tx.rollback()
-	return fn(tx)
+	returned := false
+	defer func() {
+		if !returned { // fn panicked: roll back, and leave tx to the collector
+			tx.rollback()
+		}
+	}()
+	err := fn(tx)
+	returned = true
+	tx.rollback()
+	recycleViewTx(tx)
+	return err
+}
+
+// viewTxs holds the transactions of View that handed out nothing that
+// refers to them but their loose records: a point read through View then
+// allocates no Tx (320 bytes, most of what it allocated). See
+// recycleViewTx.
+var viewTxs sync.Pool
+
+// recyclable reports whether nothing but its first loose result refers to
+// tx, a View's transaction that ended (see recycleViewTx).
+func (tx *Tx) recyclable() bool {
+	return !tx.escaped && tx.trav == nil && tx.models == nil && tx.writeState == nil
+}
+
+// endedTx stands in for a recycled transaction in its loose records: it
+// has ended, so a lazy load through such a record returns ErrTxDone, as
+// one through the transaction itself would have.
+var endedTx = func() *Tx {
+	tx := &Tx{}
+	tx.done.Store(true)
+	return tx
+}()
+
+// recycleViewTx puts tx, a View's transaction that has ended, back in
+// viewTxs if nothing but its first loose result refers to it: no query,
+// savepoint or Stats escaped (Tx.escaped), and it has no traversal state
+// (which every other result, loose or loaded, comes with), no identity
+// map and no write state. The loose result, which the records of its
+// point reads hold, is the looseFirst's, not the Tx's; it now refers to
+// endedTx.
+func recycleViewTx(tx *Tx) {
+	if !tx.recyclable() {
+		return
+	}
+	if tx.loose != nil {
+		tx.loose.res.tx = endedTx
+	}
+	// tx stays as it ended until a View takes it again: a Tx kept past
+	// View, against its documentation, still answers ErrTxDone until then.
+	viewTxs.Put(tx)
 }
 
 // Update runs fn in a write transaction and commits it if fn returns nil. If

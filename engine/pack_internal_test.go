@@ -32,7 +32,7 @@ var packTables = []Table{
 		{Name: "ok", Type: Bool}, {Name: "at", Type: Time}, {Name: "raw", Type: Bytes}}},
 }
 
-var packRelations = []Relation{{Child: "books", Columns: []string{"author_id"}, Parent: "authors", OnDelete: SetNull}}
+var packRelations = []Relation{{Child: "books", Columns: []string{"author_id"}, Parent: "authors", ParentAs: "author", ChildrenAs: "books", OnDelete: SetNull}}
 
 // requirePacked checks that every stored row of table holds its values of
 // packed types (int64, float64, bool, string, decimal) in its own block,

@@ -143,6 +143,7 @@ func (p *PreparedQuery) PrefetchWith(path string, opts PrefetchOptions) *Prepare
 // query.
 func (tx *Tx) Bind(p *PreparedQuery, args ...any) *Query {
 	t := &p.q
+	tx.escaped = true // the query refers to tx (see DB.View)
 	q := &Query{tx: tx, table: t.table, limit: t.limit, offset: t.offset, err: t.err, prep: p, args: args,
 		order: t.order[:len(t.order):len(t.order)], prefetch: t.prefetch[:len(t.prefetch):len(t.prefetch)]}
 	if q.err == nil && len(args) != p.nparams {

@@ -87,6 +87,7 @@ type Query struct {
 
 // Query starts a query on a table.
 func (tx *Tx) Query(table string) *Query {
+	tx.escaped = true // the query refers to tx (see DB.View)
 	q := &Query{tx: tx, table: table, limit: -1}
 	q.conds = q.cond1[:0]
 	return q

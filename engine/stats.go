@@ -173,8 +173,12 @@ type statShard struct {
 }
 
 // Stats returns the transaction's counters so far. It may be called after
-// the transaction ended; Unused is filled only then.
+// the transaction ended (Unused is filled only then); for View's
+// transaction, only if Stats was called while fn ran (see DB.View).
 func (tx *Tx) Stats() Stats {
+	if tx.managed && !tx.done.Load() {
+		tx.escaped = true // kept for a Stats after View (see DB.View)
+	}
 	s := Stats{Loads: tx.stats.loads, IndexSeeks: tx.stats.seeks, RowsRead: tx.stats.rows}
 	if tv := tx.trav; tv != nil {
 		s.Relations = relationStats(tv.relStats)

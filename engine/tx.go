@@ -39,22 +39,24 @@ type Tx struct {
 	cat *catalogCache // a reader's view of the catalog
 
 	// stats counts loads; trav is the traversal state, allocated on first
-	// use. loose, looseRow and looseLast hold the rows read or written one
-	// at a time (see looseRecord).
+	// use. loose and looseLast hold the rows read or written one at a
+	// time (see looseRecord).
 	stats     txStats
 	trav      *travState
-	loose     result
-	looseRow  [1][]any
+	loose     *looseFirst
 	looseLast *result
 	models    *modelState // the typed API's identity map, made on first use
 	keyBuf    [24]byte    // lookup's encoding buffer: room for two integers
 	// oneM and oneP are the object of model oneM that a typed Get made
 	// of the row tx.loose holds first, while the transaction has no
 	// identity map: a typed point read then makes none (see
-	// Tx.modelState). They fill what the Tx's size class (320 bytes)
-	// left free, so every Tx has them for nothing.
+	// Tx.modelState).
 	oneM *model
 	oneP unsafe.Pointer
+	// escaped is set when the transaction handed out something that
+	// refers to it beyond its loose records (a Query, a Savepoint, its
+	// Stats): View then does not recycle it (see DB.View).
+	escaped bool
 
 	// writeState is nil in a read-only transaction, which keeps a reader's
 	// Tx small: View is on the hot path of every point read.
@@ -371,6 +373,7 @@ func (tx *Tx) Savepoint() (Savepoint, error) {
 		tx.writeState = &writeState{}
 	}
 	tx.spSeq++
+	tx.escaped = true // the savepoint refers to tx (see DB.View)
 	sp := Savepoint{tx: tx, seq: tx.spSeq, mark: tx.t.Mark()}
 	tx.savepoints = append(tx.savepoints, savepointRecord{sp: sp, modes: maps.Clone(tx.modes), allMode: tx.allMode, pending: slices.Clone(tx.pending)})
 	return sp, nil
@@ -743,12 +746,21 @@ func (tx *Tx) looseRecord(d *catalog.Table, vals []any) Record {
 
 const maxLooseChunk = 1024
 
+// looseFirst is a transaction's first loose result with room for its one
+// row: a point read's record. It is not part of the Tx, so that View may
+// recycle the Tx while the record lives on.
+type looseFirst struct {
+	res result
+	row [1][]any
+}
+
 // looseFor returns a loose result of table d with room for a row.
 func (tx *Tx) looseFor(d *catalog.Table) *result {
-	if tx.loose.def == nil {
-		res := &tx.loose
-		res.tx, res.def, res.loose, res.rows = tx, d, true, tx.looseRow[:]
-		return res
+	if tx.loose == nil {
+		lf := &looseFirst{res: result{tx: tx, def: d, loose: true}}
+		lf.res.rows = lf.row[:]
+		tx.loose = lf
+		return &lf.res
 	}
 	tv := tx.travState()
 	res := tv.loose[d]

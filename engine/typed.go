@@ -735,6 +735,7 @@ func wholeResult(recs []Record) bool {
 func QueryOf[T any](tx *Tx) *Query {
 	m, err := modelOf[T](tx.db)
 	if err != nil {
+		tx.escaped = true
 		return &Query{tx: tx, err: fmt.Errorf("query: %w", err), limit: -1}
 	}
 	return tx.Query(m.table)

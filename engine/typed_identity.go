@@ -265,7 +265,7 @@ func (tx *Tx) modelState() *modelState {
 	if tx.models == nil {
 		tx.models = &modelState{}
 		if tx.oneM != nil {
-			tx.models.one = looseObj{m: tx.oneM, key: &tx.loose.rows[0][0], p: tx.oneP, r: Record{res: &tx.loose}}
+			tx.models.one = looseObj{m: tx.oneM, key: &tx.loose.res.rows[0][0], p: tx.oneP, r: Record{res: &tx.loose.res}}
 			tx.oneM, tx.oneP = nil, nil
 		}
 	}
@@ -417,7 +417,7 @@ func (t *rowObjects) grow(n int) {
 // time its row is met. A record of a result of several rows makes the
 // objects of every row of the result met for the first time (objects).
 func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
-	if tx.models == nil && r.res == &tx.loose && r.at == 0 {
+	if tx.models == nil && tx.loose != nil && r.res == &tx.loose.res && r.at == 0 {
 		// The transaction's first loose row, which tx.loose holds for
 		// as long as the transaction lives (see Tx.looseRecord): its
 		// object needs no map (Tx.oneM).

@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDB_View_RecyclesOnlyWhatNothingRefersTo checks which of View's
+// transactions may serve another View: one that only read rows with Get
+// (its records hold their own loose result), and none that handed out a
+// query, a savepoint or its Stats, or traversed a relation.
+func TestDB_View_RecyclesOnlyWhatNothingRefersTo(t *testing.T) {
+	ctx := context.Background()
+	db := schemaDB(t, packTables, packRelations)
+	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.Insert("authors", Row{"id": 1, "name": "Ann"}); err != nil {
+			return err
+		}
+		_, err := tx.Insert("books", Row{"id": 1, "author_id": 1, "title": "t"})
+		return err
+	}))
+	for _, c := range []struct {
+		name string
+		fn   func(tx *Tx) error
+		want bool
+	}{
+		{"nothing", func(*Tx) error { return nil }, true},
+		{"Get", func(tx *Tx) error { _, err := tx.Get("books", 1); return err }, true},
+		{"two Gets of two tables", func(tx *Tx) error {
+			if _, err := tx.Get("books", 1); err != nil {
+				return err
+			}
+			_, err := tx.Get("authors", 1) // a second loose result: traversal state
+			return err
+		}, false},
+		{"Query", func(tx *Tx) error { _, err := tx.Query("books").All(); return err }, false},
+		{"Related", func(tx *Tx) error {
+			r, err := tx.Get("books", 1)
+			if err == nil {
+				_, err = r.Related("author")
+			}
+			return err
+		}, false},
+		{"Stats", func(tx *Tx) error { tx.Stats(); return nil }, false},
+		{"Savepoint", func(tx *Tx) error { _, err := tx.Savepoint(); return err }, false},
+	} {
+		var kept *Tx
+		require.NoError(t, db.View(ctx, func(tx *Tx) error { kept = tx; return c.fn(tx) }), c.name)
+		assert.Equal(t, c.want, kept.recyclable(), c.name)
+	}
+}
+
+// TestDB_View_RecordsOutliveRecycledTx reads a record in one View and
+// keeps it while many other Views, on other goroutines too, reuse the
+// transactions: its values stay those of its row, and a lazy load through
+// it returns ErrTxDone. Under -race, reading it beside them is no race.
+func TestDB_View_RecordsOutliveRecycledTx(t *testing.T) {
+	ctx := context.Background()
+	db := schemaDB(t, packTables, packRelations)
+	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.Insert("authors", Row{"id": 1, "name": "Ann"}); err != nil {
+			return err
+		}
+		for id := range int64(10) {
+			if _, err := tx.Insert("books", Row{"id": id, "author_id": 1, "title": "t" + string(rune('a'+id))}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	var kept Record
+	require.NoError(t, db.View(ctx, func(tx *Tx) error {
+		var err error
+		kept, err = tx.Get("books", int64(3))
+		return err
+	}))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 500 {
+				id := int64((g + i) % 10)
+				err := db.View(ctx, func(tx *Tx) error {
+					r, err := tx.Get("books", id)
+					if err == nil && r.Get("id") != id {
+						t.Errorf("read book %v, want %d", r.Get("id"), id)
+					}
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for range 500 {
+		assert.Equal(t, "td", kept.Get("title"))
+	}
+	wg.Wait()
+	assert.Equal(t, int64(3), kept.Get("id"))
+	assert.Equal(t, "td", kept.Get("title"))
+	_, err := kept.Related("author")
+	assert.ErrorIs(t, err, ErrTxDone)
+}
