@@ -9,20 +9,32 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// viewSeeded opens a database of packTables with author 1 and its books
+// 0 to books-1, titled "ta", "tb", ...
+func viewSeeded(t *testing.T, books int64) *DB {
+	t.Helper()
+	db := schemaDB(t, packTables, packRelations)
+	require.NoError(t, db.Update(context.Background(), func(tx *Tx) error {
+		if _, err := tx.Insert("authors", Row{"id": 1, "name": "Ann"}); err != nil {
+			return err
+		}
+		for id := range books {
+			if _, err := tx.Insert("books", Row{"id": id, "author_id": 1, "title": "t" + string(rune('a'+id))}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	return db
+}
+
 // TestDB_View_RecyclesOnlyWhatNothingRefersTo checks which of View's
 // transactions may serve another View: one that only read rows with Get
 // (its records hold their own loose result), and none that handed out a
 // query, a savepoint or its Stats, or traversed a relation.
 func TestDB_View_RecyclesOnlyWhatNothingRefersTo(t *testing.T) {
 	ctx := context.Background()
-	db := schemaDB(t, packTables, packRelations)
-	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
-		if _, err := tx.Insert("authors", Row{"id": 1, "name": "Ann"}); err != nil {
-			return err
-		}
-		_, err := tx.Insert("books", Row{"id": 1, "author_id": 1, "title": "t"})
-		return err
-	}))
+	db := viewSeeded(t, 2)
 	for _, c := range []struct {
 		name string
 		fn   func(tx *Tx) error
@@ -60,18 +72,7 @@ func TestDB_View_RecyclesOnlyWhatNothingRefersTo(t *testing.T) {
 // it returns ErrTxDone. Under -race, reading it beside them is no race.
 func TestDB_View_RecordsOutliveRecycledTx(t *testing.T) {
 	ctx := context.Background()
-	db := schemaDB(t, packTables, packRelations)
-	require.NoError(t, db.Update(ctx, func(tx *Tx) error {
-		if _, err := tx.Insert("authors", Row{"id": 1, "name": "Ann"}); err != nil {
-			return err
-		}
-		for id := range int64(10) {
-			if _, err := tx.Insert("books", Row{"id": id, "author_id": 1, "title": "t" + string(rune('a'+id))}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}))
+	db := viewSeeded(t, 10)
 	var kept Record
 	require.NoError(t, db.View(ctx, func(tx *Tx) error {
 		var err error
