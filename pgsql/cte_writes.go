@@ -1,6 +1,7 @@
 package pgsql
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 
@@ -149,25 +150,15 @@ func (s *Session) imageSource(tx *engine.Tx, ref *ir.TableRef, c *cteEnv) (*sour
 func (s *Session) writeCTE(tx *engine.Tx, c ir.CTE, ev *evaluator, env *cteEnv) (*cteEnv, error) {
 	var res Result
 	var err error
-	switch {
-	case ev.q.describe:
+	if ev.q.describe {
 		res.Columns, err = s.describeWrite(tx, c.Write, ev)
-	default:
-		switch st := c.Write.(type) {
-		case *ir.Insert:
-			res, err = s.insert(tx, st, ev)
-		case *ir.Update:
-			res, err = s.update(tx, st, ev)
-		case *ir.Delete:
-			res, err = s.delete(tx, st, ev)
-		default:
-			err = pgerr.Unsupported(statementName(c.Write) + " in WITH")
-		}
+	} else if res, err = s.write(tx, c.Write, ev); errors.Is(err, errNotWrite) {
+		err = pgerr.Unsupported(statementName(c.Write) + " in WITH")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !returns(c.Write) {
+	if len(ir.ReturningOf(c.Write)) == 0 {
 		if len(c.Columns) > 0 {
 			return nil, pgerr.New(pgerr.InvalidColumnReference, "WITH query %q has %d columns available but %d columns specified", c.Name, 0, len(c.Columns))
 		}
@@ -183,19 +174,6 @@ func (s *Session) writeCTE(tx *engine.Tx, c ir.CTE, ev *evaluator, env *cteEnv) 
 	return &cteEnv{name: c.Name, ts: ts, rows: rows, parent: env}, nil
 }
 
-// returns reports whether a data-modifying statement has RETURNING.
-func returns(st ir.Statement) bool {
-	switch st := st.(type) {
-	case *ir.Insert:
-		return len(st.Returning) > 0
-	case *ir.Update:
-		return len(st.Returning) > 0
-	case *ir.Delete:
-		return len(st.Returning) > 0
-	}
-	return false
-}
-
 // noReturningError is PostgreSQL's error for reading a data-modifying
 // WITH query that has no RETURNING.
 func noReturningError(name string) error {
@@ -206,31 +184,28 @@ func noReturningError(name string) error {
 // RETURNING list, typed over a row of NULLs, without writing: Prepare's
 // description of a statement that has it as a WITH query.
 func (s *Session) describeWrite(tx *engine.Tx, st ir.Statement, ev *evaluator) ([]Column, error) {
-	var sc *scope
-	var list []ir.Target
-	var err error
+	list := ir.ReturningOf(st)
+	var verb, alias string
+	var table ir.QualName
+	var others []ir.FromItem // UPDATE's FROM, DELETE's USING
 	switch st := st.(type) {
 	case *ir.Insert:
-		_, ts, alias, terr := s.writeTarget(tx, "INSERT", st.Table, st.Alias)
-		if terr != nil {
-			return nil, terr
-		}
-		sc, list = newScope(ts, alias), st.Returning
+		verb, table, alias = "INSERT", st.Table, st.Alias
 	case *ir.Update:
-		_, ts, alias, terr := s.writeTarget(tx, "UPDATE", st.Table, st.Alias)
-		if terr != nil {
-			return nil, terr
-		}
-		// In the description every table reads as empty.
-		sc, _, err = s.targetRows(tx, ts, alias, st.From, nil /* where */, ev)
-		list = st.Returning
+		verb, table, alias, others = "UPDATE", st.Table, st.Alias, st.From
 	case *ir.Delete:
-		_, ts, alias, terr := s.writeTarget(tx, "DELETE", st.Table, st.Alias)
-		if terr != nil {
-			return nil, terr
-		}
-		sc, _, err = s.targetRows(tx, ts, alias, st.Using, nil /* where */, ev)
-		list = st.Returning
+		verb, table, alias, others = "DELETE", st.Table, st.Alias, st.Using
+	default:
+		return nil, nil
+	}
+	_, ts, alias, err := s.writeTarget(tx, verb, table, alias)
+	if err != nil {
+		return nil, err
+	}
+	sc := newScope(ts, alias)
+	if verb != "INSERT" {
+		// In the description every table reads as empty.
+		sc, _, err = s.targetRows(tx, ts, alias, others, nil /* where */, ev)
 	}
 	if err != nil || len(list) == 0 {
 		return nil, err

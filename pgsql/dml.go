@@ -39,6 +39,23 @@ func (s *Session) target(tx *engine.Tx, q ir.QualName, alias string) (string, *t
 	return table, ts, alias, nil
 }
 
+// errNotWrite is write's error for a statement that is not INSERT,
+// UPDATE or DELETE; its callers name the place that refused it.
+var errNotWrite = errors.New("pgsql: not a data-modifying statement")
+
+// write runs an INSERT, UPDATE or DELETE.
+func (s *Session) write(tx *engine.Tx, st ir.Statement, ev *evaluator) (Result, error) {
+	switch st := st.(type) {
+	case *ir.Insert:
+		return s.insert(tx, st, ev)
+	case *ir.Update:
+		return s.update(tx, st, ev)
+	case *ir.Delete:
+		return s.delete(tx, st, ev)
+	}
+	return Result{}, errNotWrite
+}
+
 // writeTarget is target for a statement (verb) writing rows: a view is
 // 0A000, PostgreSQL's automatically updatable views being unsupported.
 func (s *Session) writeTarget(tx *engine.Tx, verb string, q ir.QualName, alias string) (string, *tableSchema, string, error) {

@@ -636,12 +636,8 @@ func (s *Session) statement(tx *engine.Tx, st ir.Statement, args []any) (Result,
 		return s.alterTable(tx, st)
 	case *ir.RenameIndex:
 		return s.renameIndexStmt(tx, st) // alter.go
-	case *ir.Insert:
-		return s.insert(tx, st, ev)
-	case *ir.Update:
-		return s.update(tx, st, ev)
-	case *ir.Delete:
-		return s.delete(tx, st, ev)
+	case *ir.Insert, *ir.Update, *ir.Delete:
+		return s.write(tx, st, ev) // dml.go
 	case *ir.Select:
 		return s.query(tx, st, ev)
 	case *ir.Truncate:

@@ -1,6 +1,7 @@
 package pgsql
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -717,17 +718,10 @@ func (s *Session) runSQLFunc(tx *engine.Tx, fd *funcDef, args []any, types []sql
 			return Result{}, err
 		}
 		ev := &evaluator{params: params, q: &queryEnv{s: s, tx: tx}, types: s}
-		switch b := bound.(type) {
-		case *ir.Select:
-			res, err = s.query(tx, b, ev)
-		case *ir.Insert:
-			res, err = s.insert(tx, b, ev)
-		case *ir.Update:
-			res, err = s.update(tx, b, ev)
-		case *ir.Delete:
-			res, err = s.delete(tx, b, ev)
-		default:
-			err = pgerr.Unsupported(statementName(b) + " in a SQL function")
+		if sel, ok := bound.(*ir.Select); ok {
+			res, err = s.query(tx, sel, ev)
+		} else if res, err = s.write(tx, bound, ev); errors.Is(err, errNotWrite) {
+			err = pgerr.Unsupported(statementName(bound) + " in a SQL function")
 		}
 		if err != nil {
 			return Result{}, err

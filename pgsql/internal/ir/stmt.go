@@ -140,6 +140,20 @@ func writeWhereReturning(b *strings.Builder, where Expr, r []Target) {
 	writeReturning(b, r)
 }
 
+// ReturningOf returns the RETURNING list of an INSERT, UPDATE or DELETE,
+// nil for one without it and for any other statement.
+func ReturningOf(st Statement) []Target {
+	switch st := st.(type) {
+	case *Insert:
+		return st.Returning
+	case *Update:
+		return st.Returning
+	case *Delete:
+		return st.Returning
+	}
+	return nil
+}
+
 func writeReturning(b *strings.Builder, r []Target) {
 	if len(r) > 0 {
 		b.WriteString(" RETURNING " + targets(r))

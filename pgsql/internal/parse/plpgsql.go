@@ -1148,7 +1148,7 @@ func (p *plParser) sqlStmt(line int, perform bool) ir.PLStmt {
 	switch st := stmts[0].(type) {
 	case *ir.Select:
 	case *ir.Insert, *ir.Update, *ir.Delete:
-		if s.Into != nil && !hasReturning(st) {
+		if s.Into != nil && len(ir.ReturningOf(st)) == 0 {
 			p.fail(pgerr.Syntax("INTO used with a command that cannot return data"), -1)
 		}
 	default:
@@ -1161,19 +1161,6 @@ func (p *plParser) sqlStmt(line int, perform bool) ir.PLStmt {
 	s.Text = strings.TrimSpace(prefix + sql)
 	p.pos = end + 1
 	return s
-}
-
-// hasReturning reports whether a write statement has RETURNING.
-func hasReturning(st ir.Statement) bool {
-	switch st := st.(type) {
-	case *ir.Insert:
-		return len(st.Returning) > 0
-	case *ir.Update:
-		return len(st.Returning) > 0
-	case *ir.Delete:
-		return len(st.Returning) > 0
-	}
-	return false
 }
 
 // statementKind names a statement by its first word.
