@@ -735,8 +735,9 @@ func wholeResult(recs []Record) bool {
 func QueryOf[T any](tx *Tx) *Query {
 	m, err := modelOf[T](tx.db)
 	if err != nil {
-		tx.escaped = true
-		return &Query{tx: tx, err: fmt.Errorf("query: %w", err), limit: -1}
+		q := tx.Query("")
+		q.err = fmt.Errorf("query: %w", err)
+		return q
 	}
 	return tx.Query(m.table)
 }
