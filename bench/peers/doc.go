@@ -26,7 +26,9 @@
 //     transaction).
 //   - Book ids are scattered over the key space, so one author's rows lie
 //     all over every tree; the cascade deletes existing authors and adds
-//     them back untimed, so tables shrink and grow. "/contiguous"
+//     them back untimed, so tables shrink and grow. In
+//     "cascade-delete/serial" the families come back under new ids, as
+//     rows with serial keys do, so deleted keys never return. "/contiguous"
 //     workloads keep the old, kinder shape.
 //   - Every read returns every column of every row as Go values — the
 //     price as an exact apd.Decimal — and every traversal builds the same

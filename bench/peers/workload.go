@@ -78,6 +78,7 @@ func Workloads() []Workload {
 		{Name: "readers+writer", Unit: "read", Prepare: readers},
 		{Name: "children/contiguous", Unit: "op", Prepare: contiguous(children)},
 		{Name: "cascade-delete/contiguous", Unit: "op", Prepare: contiguous(cascadeFresh)},
+		{Name: "cascade-delete/serial", Unit: "op", Prepare: cascadeSerial},
 		{Name: "eager-traversal/contiguous", Unit: "op", Prepare: contiguous(eager)},
 		{Name: "connect", Unit: "conn", Prepare: connect},
 		{Name: "round-trip", Unit: "op", Prepare: roundTrip},
@@ -272,6 +273,71 @@ func cascadeDelete(sys System, f Fixture) (*Case, error) {
 				return err
 			}
 			return checkChildren(p, e, author(0))
+		},
+		Close: p.Close,
+	}, nil
+}
+
+// cascadeSerial deletes scattered authors as cascadeDelete does, but adds
+// each deleted family back under new ids, as a table with serial keys
+// grows: deleted keys never come back. Family n's author is Authors+n and
+// its book j is Books + j<<20 + n, so that a family's books lie apart,
+// in ten runs that each grow at their end, and every id still fits the
+// keys' short integer form. Operation i deletes the family in slot
+// i*31 mod Authors, at first the library's own, later a re-added one.
+// A system that defers part of a delete's work (reldb removes deleted
+// entries from its trees in batches) pays that work within the timed
+// deletes here, none of it in the untimed re-adds.
+func cascadeSerial(sys System, f Fixture) (*Case, error) {
+	p, _, err := loaded(sys, f, 0)
+	if err != nil {
+		return nil, err
+	}
+	fams := make([]Family, f.Authors)
+	for a := range fams {
+		fams[a] = f.Family(int64(a))
+	}
+	slot := func(i int) int { return i * 31 % f.Authors }
+	deleted, added := -1, 0
+	restore := func() error {
+		if deleted < 0 {
+			return nil
+		}
+		if err := gone(p, &fams[deleted]); err != nil {
+			return err
+		}
+		n := int64(added)
+		added++
+		fam := f.family(int64(f.Authors)+n, func(j int64) int64 { return int64(f.Books()) + j<<20 + n })
+		if err := p.Add(&fam); err != nil {
+			return fmt.Errorf("add author %d: %w", fam.Author.ID, err)
+		}
+		fams[deleted], deleted = fam, -1
+		return nil
+	}
+	return &Case{
+		Setup: func(int) error { return restore() },
+		Op: func(i int) (int, error) {
+			if err := p.Delete(fams[slot(i)].Author.ID); err != nil {
+				return 0, err
+			}
+			deleted = slot(i)
+			return 1, nil
+		},
+		Want: 1, Units: 1,
+		Verify: func() error {
+			if err := restore(); err != nil {
+				return err
+			}
+			if err := counts(p, f); err != nil {
+				return err
+			}
+			fam := &fams[slot(0)]
+			books, err := p.Children(fam.Author.ID)
+			if err != nil {
+				return err
+			}
+			return checkSum(fmt.Sprintf("books of author %d", fam.Author.ID), sumBooks(books), sumBooks(fam.Books))
 		},
 		Close: p.Close,
 	}, nil
