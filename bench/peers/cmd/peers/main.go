@@ -25,6 +25,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -50,11 +51,24 @@ func main() {
 	flag.StringVar(&c.run, "run", "", "only workloads matching this regexp")
 	flag.IntVar(&c.memRows, "memrows", peers.MemoryRows, "rows of the memory measurement (0: skip it)")
 	quick := flag.Bool("quick", false, "a quick pass: 2 runs of 10ms, 100 authors, 20,000 rows of memory (noisy; for tests)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "peers:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if *quick {
 		c.reps, c.budget, c.authors, c.memRows = 2, 10*time.Millisecond, 100, 20_000
 	}
 	if err := main1(c); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "peers:", err)
 		os.Exit(1)
 	}
