@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/cockroachdb/apd/v3"
 
@@ -242,29 +243,91 @@ func scanValue(dest, v any, typ Type) error {
 		*p = catalog.ExportValue(v)
 		return nil
 	}
-	f := reflect.ValueOf(dest)
-	if f.Kind() != reflect.Pointer || f.IsNil() {
-		return fmt.Errorf("%w: destination %T is not a non-nil pointer", ErrType, dest)
+	return scanInto(dest, v, typ)
+}
+
+// scanInto is scanValue for a destination its switch does not list: a
+// pointer to a pointer, or to a type of a column type's kind (an int16, a
+// named string type). It writes through the pointer in dest and asks
+// reflect only about types: a reflect.Value made from dest and Set would
+// make escape analysis move every variable scanned into, and the struct
+// holding it, to the heap, an allocation per Scan that nothing needs.
+func scanInto(dest, v any, typ Type) error {
+	t := reflect.TypeOf(dest)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return fmt.Errorf("%w: destination %v is not a non-nil pointer", ErrType, t)
 	}
-	f = f.Elem()
-	if f.Kind() == reflect.Pointer {
+	p := reflect.ValueOf(dest).UnsafePointer()
+	if p == nil {
+		return fmt.Errorf("%w: destination %v is not a non-nil pointer", ErrType, t)
+	}
+	t = t.Elem()
+	if t.Kind() == reflect.Pointer {
 		if v == nil {
-			f.SetZero()
+			*(*unsafe.Pointer)(p) = nil
 			return nil
 		}
 		// Scan into a fresh value, so that a failure leaves *dest as it was.
-		n := reflect.New(f.Type().Elem())
+		n := reflect.New(t.Elem())
 		if err := scanValue(n.Interface(), v, typ); err != nil {
 			return err
 		}
-		f.Set(n)
+		*(*unsafe.Pointer)(p) = n.UnsafePointer()
 		return nil
 	}
 	if v == nil {
-		return fmt.Errorf("%w: NULL into %v", ErrType, f.Type())
+		return fmt.Errorf("%w: NULL into %v", ErrType, t)
 	}
-	if !fieldHolds(f.Type(), typ) {
-		return fmt.Errorf("%w: %T into %v", ErrType, v, f.Type())
+	if !fieldHolds(t, typ) {
+		return fmt.Errorf("%w: %T into %v", ErrType, v, t)
 	}
-	return setField(f, modelCol{kind: f.Kind()}, v)
+	return storeAs(p, t, v)
+}
+
+// storeAs stores the stored value v at p, a variable of type t, which
+// fieldHolds said can hold it: as setField does, but with plain stores.
+func storeAs(p unsafe.Pointer, t reflect.Type, v any) error {
+	switch x := v.(type) {
+	case int64:
+		bits := 8 * t.Size()
+		switch t.Kind() {
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			if x < 0 || bits < 64 && uint64(x)>>bits != 0 {
+				return fmt.Errorf("%w: %d overflows %v", ErrType, x, t)
+			}
+		default:
+			if bits < 64 && x<<(64-bits)>>(64-bits) != x {
+				return fmt.Errorf("%w: %d overflows %v", ErrType, x, t)
+			}
+		}
+		switch bits { // the same bits, signed or not
+		case 8:
+			*(*int8)(p) = int8(x)
+		case 16:
+			*(*int16)(p) = int16(x)
+		case 32:
+			*(*int32)(p) = int32(x)
+		default:
+			*(*int64)(p) = x
+		}
+	case float64:
+		if t.Kind() == reflect.Float32 {
+			*(*float32)(p) = float32(x)
+		} else {
+			*(*float64)(p) = x
+		}
+	case string:
+		*(*string)(p) = x
+	case bool:
+		*(*bool)(p) = x
+	case []byte:
+		*(*[]byte)(p) = append([]byte(nil), x...)
+	case time.Time:
+		*(*time.Time)(p) = x
+	case *apd.Decimal:
+		(*apd.Decimal)(p).Set(x)
+	default:
+		return fmt.Errorf("%w: stored %T", ErrType, v)
+	}
+	return nil
 }

@@ -143,6 +143,21 @@ func TestRecord_Scan(t *testing.T) {
 		)
 		require.NoError(t, full.Scan(nil, &n, &f, &s, nil, &raw, nil, &d))
 		assert.Equal(t, int16(300), n)
+
+		// Named types of the columns' kinds, and an unsigned integer.
+		type blob []byte
+		var (
+			u  uint16
+			ok bool
+			bl blob
+			pn *int32
+		)
+		require.NoError(t, full.Scan(&pn, &u, nil, nil, &ok, &bl, nil, nil))
+		assert.Equal(t, uint16(300), u)
+		assert.True(t, ok)
+		assert.Equal(t, blob{1, 2}, bl)
+		require.NotNil(t, pn)
+		assert.Equal(t, int32(1), *pn)
 		assert.Equal(t, float32(1.5), f)
 		require.NotNil(t, s)
 		assert.Equal(t, "x", *s)
@@ -168,6 +183,8 @@ func TestRecord_Scan(t *testing.T) {
 		{"NULL into a value", &nulls, func() []any { return []any{nil, new(int64), nil, nil, nil, nil, nil, nil} }, `column "n"`},
 		{"wrong type", &full, func() []any { return []any{nil, new(string), nil, nil, nil, nil, nil, nil} }, `column "n": reldb: type mismatch: int64 into string`},
 		{"overflow", &full, func() []any { return []any{nil, new(int8), nil, nil, nil, nil, nil, nil} }, "300 overflows int8"},
+		{"unsigned overflow", &full, func() []any { return []any{nil, new(uint8), nil, nil, nil, nil, nil, nil} }, "300 overflows uint8"},
+		{"nil pointer", &full, func() []any { return []any{nil, (*int16)(nil), nil, nil, nil, nil, nil, nil} }, "*int16 is not a non-nil pointer"},
 		{"not a pointer", &full, func() []any { return []any{int64(0), nil, nil, nil, nil, nil, nil, nil} }, "not a non-nil pointer"},
 		{"decimal into float", &full, func() []any { return []any{nil, nil, nil, nil, nil, nil, nil, new(float64)} }, `column "d"`},
 		{"zero record", &engine.Record{}, func() []any { return nil }, "zero Record"},
@@ -198,4 +215,27 @@ func TestRecord_ScanAllocs(t *testing.T) {
 		}
 	})
 	assert.Zero(t, allocs)
+
+	// Scan keeps no destination: variables declared where they are
+	// scanned into stay on the stack, those of named and smaller types
+	// (which Scan stores by their kind) as well.
+	type (
+		key   int64
+		label string
+	)
+	var sum int64
+	allocs = testing.AllocsPerRun(100, func() {
+		var row struct {
+			id key
+			n  int16
+			s  label
+			d  apd.Decimal
+		}
+		if err := r.Scan(&row.id, &row.n, nil, &row.s, nil, nil, nil, &row.d); err != nil {
+			t.Fatal(err)
+		}
+		sum += int64(row.id) + int64(row.n) + int64(len(row.s)) + row.d.Coeff.Int64()
+	})
+	assert.Zero(t, allocs, "a scanned struct escaped to the heap")
+	assert.Equal(t, int64(1+300+1+1234)*101, sum)
 }
