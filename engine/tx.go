@@ -754,13 +754,20 @@ type looseFirst struct {
 	row [1][]any
 }
 
+// adoptLoose makes lf, zero, the transaction's first loose result, of
+// table d, and the one looseRecord fills next.
+func (tx *Tx) adoptLoose(lf *looseFirst, d *catalog.Table) *result {
+	lf.res = result{tx: tx, def: d, loose: true}
+	lf.res.rows = lf.row[:]
+	tx.loose = lf
+	tx.looseLast = &lf.res
+	return &lf.res
+}
+
 // looseFor returns a loose result of table d with room for a row.
 func (tx *Tx) looseFor(d *catalog.Table) *result {
 	if tx.loose == nil {
-		lf := &looseFirst{res: result{tx: tx, def: d, loose: true}}
-		lf.res.rows = lf.row[:]
-		tx.loose = lf
-		return &lf.res
+		return tx.adoptLoose(new(looseFirst), d)
 	}
 	tv := tx.travState()
 	res := tv.loose[d]

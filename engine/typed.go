@@ -23,6 +23,9 @@ type model struct {
 	rels  []modelRel
 	// newArray allocates an array of n T, the model's type.
 	newArray func(n int) unsafe.Pointer
+	// newLoose allocates a transaction's first loose result and a T
+	// together (see Get).
+	newLoose func() (*looseFirst, unsafe.Pointer)
 	// bound is the binding made last, reused while the table's
 	// definition is the same (Tx.bind).
 	bound atomic.Pointer[binding]
@@ -124,6 +127,9 @@ func Register[T any](db *DB, table string) error {
 	}
 	m := &model{typ: typ, table: table, newArray: func(n int) unsafe.Pointer {
 		return unsafe.Pointer(unsafe.SliceData(make([]T, n)))
+	}, newLoose: func() (*looseFirst, unsafe.Pointer) {
+		blk := new(looseWith[T])
+		return &blk.lf, unsafe.Pointer(&blk.obj)
 	}}
 	err := db.View(context.Background(), func(tx *Tx) error {
 		d, err := tx.table(table)
@@ -681,11 +687,31 @@ func Get[T any](tx *Tx, key any) (*T, error) {
 		return nil, fmt.Errorf("get from %s: %w", m.table, err)
 	}
 	tx.counted(LoadGet, m.table, 1, 1)
+	if tx.loose == nil && tx.models == nil && tx.oneM == nil {
+		// The transaction's first loose row and its first object, as
+		// objectOfRecord would make them, in one allocation.
+		lf, p := m.newLoose()
+		tx.adoptLoose(lf, b.d)
+		tx.looseRecord(b.d, vals)
+		if err := b.set(p, vals); err != nil {
+			return nil, err
+		}
+		tx.oneM, tx.oneP = m, p
+		return (*T)(p), nil
+	}
 	p, err := tx.objectOfRecord(b, tx.looseRecord(b.d, vals))
 	if err != nil {
 		return nil, err
 	}
 	return (*T)(p), nil
+}
+
+// looseWith is a transaction's first loose result and the object of its
+// row: a typed point read's whole allocation. The object keeps the
+// result alive, as the result's record keeps its row.
+type looseWith[T any] struct {
+	lf  looseFirst
+	obj T
 }
 
 // objectsOf returns the objects of records. Records that are every row of

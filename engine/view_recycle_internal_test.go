@@ -107,3 +107,41 @@ func TestDB_View_RecordsOutliveRecycledTx(t *testing.T) {
 	_, err := kept.Related("author")
 	assert.ErrorIs(t, err, ErrTxDone)
 }
+
+// recycleBook is a typed model of viewSeeded's books.
+type recycleBook struct {
+	ID    int64  `reldb:"id"`
+	Title string `reldb:"title"`
+}
+
+// TestDB_View_TypedGetOneAllocation checks that a typed point read in a
+// View allocates once, its object and its record's result together (the
+// key, under 256, needs no box), and that an object kept after the View
+// keeps its values while the transaction serves other Views.
+func TestDB_View_TypedGetOneAllocation(t *testing.T) {
+	ctx := context.Background()
+	db := viewSeeded(t, 10)
+	require.NoError(t, Register[recycleBook](db, "books"))
+	var kept *recycleBook
+	require.NoError(t, db.View(ctx, func(tx *Tx) error {
+		var err error
+		kept, err = Get[recycleBook](tx, int64(3))
+		return err
+	}))
+	var sum int64
+	allocs := testing.AllocsPerRun(200, func() {
+		err := db.View(ctx, func(tx *Tx) error {
+			b, err := Get[recycleBook](tx, int64(5))
+			if err == nil {
+				sum += b.ID
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Equal(t, 1.0, allocs)
+	assert.Equal(t, int64(5*201), sum)
+	assert.Equal(t, recycleBook{ID: 3, Title: "td"}, *kept)
+}
