@@ -152,8 +152,7 @@ func (d *Table) AppendKeyValue(buf []byte, i int, v any) ([]byte, bool, error) {
 	if c.Type == Int {
 		// The common case, without boxing the coerced value.
 		if n, isInt := ToInt64(v); isInt {
-			enc, err := index.AppendValue(buf, n)
-			return enc, true, err
+			return index.AppendInt(buf, n), true, nil
 		}
 	}
 	cv, err := CoerceExact(c, v)
