@@ -576,7 +576,7 @@ func (tx *Tx) refresh() error {
 		// set. Looking again would add them to it once per statement.
 		return nil
 	}
-	clear(tx.tables)
+	tx.tables.forget()
 	tx.cat = nil
 	return nil
 }

@@ -85,10 +85,8 @@ type writeState struct {
 	// prevW and nextW link the open write transactions (writerList).
 	prevW, nextW *Tx
 	listed       bool
-	// tables caches catalog lookups, each recorded once in the read set;
-	// cleared by schema changes and rollbacks.
-	tables     map[string]*catalog.Table
-	catKeys    map[string][]byte // catalog keys of the names table looked up
+	// tables caches catalog lookups, each recorded once in the read set.
+	tables     tableCache
 	savepoints []savepointRecord
 	spSeq      uint64
 
@@ -438,7 +436,7 @@ func (tx *Tx) undo(mark int) {
 		return
 	}
 	tx.t.RollbackTo(mark)
-	clear(tx.tables)
+	tx.tables.forget()
 }
 
 // table resolves a table name in the transaction's view of the catalog.
@@ -452,39 +450,81 @@ func (tx *Tx) table(name string) (*catalog.Table, error) {
 		}
 		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)
 	}
-	if d, ok := tx.tables[name]; ok {
-		return d, nil
+	slot := tx.tables.slot(name)
+	if slot.def != nil {
+		return slot.def, nil
 	}
 	// The schema is read for integrity: a concurrent schema change fails
 	// the commit under every isolation level.
-	// Each name's key is made once per transaction: the read set keeps
-	// the keys, and under READ COMMITTED every statement looks again.
-	key, ok := tx.catKeys[name]
-	if !ok {
-		key = catalog.CatalogKey(name)
-		if tx.catKeys == nil {
-			tx.catKeys = make(map[string][]byte)
-		}
-		tx.catKeys[name] = key
-	}
 	tx.t.EnterIntegrity()
-	e, ok := tx.t.Get(catalog.CatalogTree, key)
+	e, ok := tx.t.Get(catalog.CatalogTree, slot.key)
 	tx.t.LeaveIntegrity()
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)
 	}
-	d := catalog.TableOf(e.Val)
-	if tx.tables == nil {
-		tx.tables = make(map[string]*catalog.Table)
+	slot.def = catalog.TableOf(e.Val)
+	return slot.def, nil
+}
+
+// tableCache is a write transaction's tables by name: each name's catalog
+// key, made once (the read set keeps the keys, and under READ COMMITTED
+// every statement looks again), and its table as last read, which schema
+// changes and rollbacks forget. A transaction uses a few tables: a list
+// costs it one allocation where two maps cost several, and is searched
+// as fast; past maxListedTables names a map indexes it.
+type tableCache struct {
+	slots []tableSlot
+	index map[string]int
+}
+
+type tableSlot struct {
+	name string
+	key  []byte
+	def  *catalog.Table // nil: not read since the last forget
+}
+
+const maxListedTables = 16
+
+// slot returns name's slot, made if new.
+func (c *tableCache) slot(name string) *tableSlot {
+	if c.index != nil {
+		if i, ok := c.index[name]; ok {
+			return &c.slots[i]
+		}
+	} else {
+		for i := range c.slots {
+			if c.slots[i].name == name {
+				return &c.slots[i]
+			}
+		}
 	}
-	tx.tables[name] = d
-	return d, nil
+	if c.slots == nil {
+		c.slots = make([]tableSlot, 0, 4)
+	}
+	c.slots = append(c.slots, tableSlot{name: name, key: catalog.CatalogKey(name)})
+	if c.index != nil || len(c.slots) > maxListedTables {
+		if c.index == nil {
+			c.index = make(map[string]int, 2*len(c.slots))
+			for i := range c.slots {
+				c.index[c.slots[i].name] = i
+			}
+		}
+		c.index[name] = len(c.slots) - 1
+	}
+	return &c.slots[len(c.slots)-1]
+}
+
+// forget drops the tables read, keeping the names' keys.
+func (c *tableCache) forget() {
+	for i := range c.slots {
+		c.slots[i].def = nil
+	}
 }
 
 // putTable stores d in the catalog.
 func (tx *Tx) putTable(d *catalog.Table) {
 	tx.t.Put(catalog.CatalogTree, index.Entry{Key: catalog.CatalogKey(d.Name), Val: catalog.TableVal(d)})
-	clear(tx.tables)
+	tx.tables.forget()
 }
 
 // CreateTable creates a table and its indexes. The new table is visible to
@@ -551,7 +591,7 @@ func (tx *Tx) DropTable(name string) error {
 		tx.t.DropTree(ix.Tree)
 	}
 	tx.t.Delete(catalog.CatalogTree, catalog.CatalogKey(name))
-	clear(tx.tables)
+	tx.tables.forget()
 	return nil
 }
 
