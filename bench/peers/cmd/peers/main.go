@@ -40,6 +40,7 @@ type config struct {
 	budget  time.Duration
 	authors int
 	run     string
+	systems string
 	memRows int
 }
 
@@ -49,6 +50,7 @@ func main() {
 	flag.DurationVar(&c.budget, "budget", 200*time.Millisecond, "timed work per run")
 	flag.IntVar(&c.authors, "authors", peers.Standard.Authors, "authors of the library (10 books each, 3 of 50 tags per book)")
 	flag.StringVar(&c.run, "run", "", "only workloads matching this regexp")
+	flag.StringVar(&c.systems, "systems", "", "only systems matching this regexp (a system's figures move with the others run beside it)")
 	flag.IntVar(&c.memRows, "memrows", peers.MemoryRows, "rows of the memory measurement (0: skip it)")
 	quick := flag.Bool("quick", false, "a quick pass: 2 runs of 10ms, 100 authors, 20,000 rows of memory (noisy; for tests)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
@@ -103,7 +105,17 @@ func main1(c config) error {
 			fmt.Fprintln(os.Stderr, "peers: stop postgres:", err)
 		}
 	}()
-	systems, notes, err := available(peers.Systems())
+	onlySys, err := regexp.Compile(c.systems)
+	if err != nil {
+		return fmt.Errorf("-systems: %w", err)
+	}
+	var chosen []peers.System
+	for _, s := range peers.Systems() {
+		if onlySys.MatchString(s.Name) {
+			chosen = append(chosen, s)
+		}
+	}
+	systems, notes, err := available(chosen)
 	if err != nil {
 		return err
 	}
