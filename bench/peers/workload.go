@@ -255,13 +255,22 @@ func cascadeDelete(sys System, f Fixture) (*Case, error) {
 		}
 		return nil
 	}
+	return deleteCase(p, f, author, func(i int) { deleted = author(i) }, restore,
+		func() error { return checkChildren(p, e, author(0)) }), nil
+}
+
+// deleteCase is a cascade case: operation i deletes author(i) and calls
+// deleted(i); restore, run before each operation and at the end, adds the
+// last family deleted back, and the end checks the library's counts and
+// then final.
+func deleteCase(p Peer, f Fixture, author func(i int) int64, deleted func(i int), restore, final func() error) *Case {
 	return &Case{
 		Setup: func(int) error { return restore() },
 		Op: func(i int) (int, error) {
 			if err := p.Delete(author(i)); err != nil {
 				return 0, err
 			}
-			deleted = author(i)
+			deleted(i)
 			return 1, nil
 		},
 		Want: 1, Units: 1,
@@ -272,10 +281,10 @@ func cascadeDelete(sys System, f Fixture) (*Case, error) {
 			if err := counts(p, f); err != nil {
 				return err
 			}
-			return checkChildren(p, e, author(0))
+			return final()
 		},
 		Close: p.Close,
-	}, nil
+	}
 }
 
 // cascadeSerial deletes scattered authors as cascadeDelete does, but adds
@@ -315,32 +324,15 @@ func cascadeSerial(sys System, f Fixture) (*Case, error) {
 		fams[deleted], deleted = fam, -1
 		return nil
 	}
-	return &Case{
-		Setup: func(int) error { return restore() },
-		Op: func(i int) (int, error) {
-			if err := p.Delete(fams[slot(i)].Author.ID); err != nil {
-				return 0, err
-			}
-			deleted = slot(i)
-			return 1, nil
-		},
-		Want: 1, Units: 1,
-		Verify: func() error {
-			if err := restore(); err != nil {
-				return err
-			}
-			if err := counts(p, f); err != nil {
-				return err
-			}
-			fam := &fams[slot(0)]
-			books, err := p.Children(fam.Author.ID)
-			if err != nil {
-				return err
-			}
-			return checkSum(fmt.Sprintf("books of author %d", fam.Author.ID), sumBooks(books), sumBooks(fam.Books))
-		},
-		Close: p.Close,
-	}, nil
+	author := func(i int) int64 { return fams[slot(i)].Author.ID }
+	return deleteCase(p, f, author, func(i int) { deleted = slot(i) }, restore, func() error {
+		fam := &fams[slot(0)]
+		books, err := p.Children(fam.Author.ID)
+		if err != nil {
+			return err
+		}
+		return checkSum(fmt.Sprintf("books of author %d", fam.Author.ID), sumBooks(books), sumBooks(fam.Books))
+	}), nil
 }
 
 // gone checks that a deleted family left nothing behind: no books of the
