@@ -327,9 +327,12 @@ func measure(wl peers.Workload, systems []peers.System, f peers.Fixture, reps in
 	skip := make(map[string]bool)
 	m := measured{ns: map[string]float64{}, rate: map[string]float64{}, short: map[string]bool{}}
 	var c *peers.Case
-	for range reps {
+	for rep := range reps {
 		fmt.Fprint(os.Stderr, ".")
-		for _, sys := range systems {
+		for k := range systems {
+			// Each round starts one system further on, so that no system
+			// always runs after the same one.
+			sys := systems[(rep+k)%len(systems)]
 			if skip[sys.Name] {
 				continue
 			}
