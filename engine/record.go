@@ -284,8 +284,9 @@ func scanInto(dest, v any, typ Type) error {
 	return storeAs(p, t, v)
 }
 
-// storeAs stores the stored value v at p, a variable of type t, which
-// fieldHolds said can hold it: as setField does, but with plain stores.
+// storeAs stores the stored value v, not NULL, at p, a variable of type
+// t, which fieldHolds said can hold it: Scan's destinations and the
+// typed API's fields of types its fast paths do not list.
 func storeAs(p unsafe.Pointer, t reflect.Type, v any) error {
 	switch x := v.(type) {
 	case int64:

@@ -107,11 +107,13 @@ var scanTable = engine.Table{Name: "vals", PrimaryKey: []string{"id"}, Columns: 
 func TestRecord_Scan(t *testing.T) {
 	db := testutil.OpenDB(t, scanTable)
 	when := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
-	var full, nulls engine.Record
+	var full, nulls, wide engine.Record
 	require.NoError(t, db.Update(trCtx, func(tx *engine.Tx) error {
 		var err error
 		full, err = tx.Insert("vals", engine.Row{"id": 1, "n": 300, "f": 1.5, "s": "x", "b": true,
 			"raw": []byte{1, 2}, "at": when, "d": "12.34"})
+		require.NoError(t, err)
+		wide, err = tx.Insert("vals", engine.Row{"id": 3, "n": -70000})
 		require.NoError(t, err)
 		nulls, err = tx.Insert("vals", engine.Row{"id": 2})
 		return err
@@ -158,6 +160,17 @@ func TestRecord_Scan(t *testing.T) {
 		assert.Equal(t, blob{1, 2}, bl)
 		require.NotNil(t, pn)
 		assert.Equal(t, int32(1), *pn)
+
+		// Every width is written whole: a value wider than 16 bits, and
+		// a negative one, into 32 bits.
+		type count int32
+		var n32 count
+		require.NoError(t, wide.Scan(nil, &n32, nil, nil, nil, nil, nil, nil))
+		assert.Equal(t, count(-70000), n32)
+		var u32 uint32
+		err := wide.Scan(nil, &u32, nil, nil, nil, nil, nil, nil)
+		require.ErrorIs(t, err, engine.ErrType)
+		assert.Contains(t, err.Error(), "-70000 overflows uint32")
 		assert.Equal(t, float32(1.5), f)
 		require.NotNil(t, s)
 		assert.Equal(t, "x", *s)

@@ -37,7 +37,6 @@ type modelCol struct {
 	typ    reflect.Type // of the field
 	name   string       // column name
 	ptr    bool         // a pointer field: nil is NULL
-	kind   reflect.Kind // of the field, pointer removed
 	fast   fastKind     // how store sets the field without reflect
 }
 
@@ -200,7 +199,6 @@ func (m *model) build(d *catalog.Table) error {
 			c.ptr = true
 			ft = ft.Elem()
 		}
-		c.kind = ft.Kind()
 		if !fieldHolds(ft, d.Cols[pos].Type) {
 			return fmt.Errorf("field %s: %w: %v cannot hold column %q of type %s", f.Name, ErrType, f.Type, name, d.Cols[pos].Type)
 		}
@@ -410,56 +408,22 @@ func (c *modelCol) store(p unsafe.Pointer, v any) error {
 			return nil
 		}
 	}
-	return setField(reflect.NewAt(c.typ, p).Elem(), *c, v)
-}
-
-// setField stores a column value into a field.
-func setField(f reflect.Value, c modelCol, v any) error {
 	if v == nil {
 		if c.ptr {
-			f.SetZero()
+			*(*unsafe.Pointer)(p) = nil
 			return nil
 		}
 		return fmt.Errorf("%w: NULL into a field that is not a pointer", ErrType)
 	}
-	if c.ptr {
-		p := reflect.New(f.Type().Elem())
-		f.Set(p)
-		f = p.Elem()
+	if !c.ptr {
+		return storeAs(p, c.typ, v) // record.go
 	}
-	switch x := v.(type) {
-	case int64:
-		switch c.kind {
-		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-			if x < 0 || f.OverflowUint(uint64(x)) {
-				return fmt.Errorf("%w: %d overflows %v", ErrType, x, f.Type())
-			}
-			f.SetUint(uint64(x))
-		default:
-			if f.OverflowInt(x) {
-				return fmt.Errorf("%w: %d overflows %v", ErrType, x, f.Type())
-			}
-			f.SetInt(x)
-		}
-	case float64:
-		f.SetFloat(x)
-	case string:
-		f.SetString(x)
-	case bool:
-		f.SetBool(x)
-	case []byte:
-		f.SetBytes(append([]byte(nil), x...))
-	case time.Time:
-		f.Set(reflect.ValueOf(x))
-	case *apd.Decimal:
-		if f.Kind() == reflect.Pointer {
-			f.Set(reflect.ValueOf(new(apd.Decimal).Set(x)))
-		} else {
-			f.Set(reflect.ValueOf(*new(apd.Decimal).Set(x)))
-		}
-	default:
-		return fmt.Errorf("%w: stored %T", ErrType, v)
+	// Fill a fresh value, so that a failure leaves the field as it was.
+	n := reflect.New(c.typ.Elem()).UnsafePointer()
+	if err := storeAs(n, c.typ.Elem(), v); err != nil {
+		return err
 	}
+	*(*unsafe.Pointer)(p) = n
 	return nil
 }
 
