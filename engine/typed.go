@@ -654,14 +654,11 @@ func Get[T any](tx *Tx, key any) (*T, error) {
 	if tx.loose == nil && tx.models == nil && tx.oneM == nil {
 		// The transaction's first loose row and its first object, as
 		// objectOfRecord would make them, in one allocation.
-		lf, p := m.newLoose()
+		lf, obj := m.newLoose()
 		tx.adoptLoose(lf, b.d)
 		tx.looseRecord(b.d, vals)
-		if err := b.set(p, vals); err != nil {
-			return nil, err
-		}
-		tx.oneM, tx.oneP = m, p
-		return (*T)(p), nil
+		p, err := tx.firstObject(b, obj, vals)
+		return (*T)(p), err
 	}
 	p, err := tx.objectOfRecord(b, tx.looseRecord(b.d, vals))
 	if err != nil {

@@ -413,6 +413,17 @@ func (t *rowObjects) grow(n int) {
 	}
 }
 
+// firstObject makes p, a new object, the object of vals, the row the
+// transaction's first loose result holds, for as long as the transaction
+// has no identity map (Tx.oneM).
+func (tx *Tx) firstObject(b *binding, p unsafe.Pointer, vals []any) (unsafe.Pointer, error) {
+	if err := b.set(p, vals); err != nil {
+		return nil, err // nothing refers to p: it is garbage
+	}
+	tx.oneM, tx.oneP = b.m, p
+	return p, nil
+}
+
 // objectOfRecord returns the object of one record, making it the first
 // time its row is met. A record of a result of several rows makes the
 // objects of every row of the result met for the first time (objects).
@@ -425,12 +436,7 @@ func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
 		case b.m:
 			return tx.oneP, nil
 		case nil:
-			p := b.m.newArray(1)
-			if err := b.set(p, r.vals()); err != nil {
-				return nil, err
-			}
-			tx.oneM, tx.oneP = b.m, p
-			return p, nil
+			return tx.firstObject(b, b.m.newArray(1), r.vals())
 		}
 	}
 	ms := tx.modelState()
