@@ -69,16 +69,29 @@ func TestDB_View_RecyclesOnlyWhatNothingRefersTo(t *testing.T) {
 // TestDB_View_RecordsOutliveRecycledTx reads a record in one View and
 // keeps it while many other Views, on other goroutines too, reuse the
 // transactions: its values stay those of its row, and a lazy load through
-// it returns ErrTxDone. Under -race, reading it beside them is no race.
+// it returns ErrTxDone, also inside a View that reuses its Tx. Under
+// -race, reading it beside them is no race.
 func TestDB_View_RecordsOutliveRecycledTx(t *testing.T) {
 	ctx := context.Background()
 	db := viewSeeded(t, 10)
 	var kept Record
+	var keptTx *Tx
 	require.NoError(t, db.View(ctx, func(tx *Tx) error {
 		var err error
+		keptTx = tx
 		kept, err = tx.Get("books", int64(3))
 		return err
 	}))
+	// Once the Tx serves another View (begun on it as View does when
+	// the pool hands it back), a lazy load through the record is still
+	// ErrTxDone: the record refers to the ended transaction, not to the
+	// live one now using its memory.
+	require.True(t, keptTx.recyclable())
+	*keptTx = Tx{}
+	db.begin(keptTx, ctx, TxOptions{ReadOnly: true})
+	_, err := kept.Related("author")
+	assert.ErrorIs(t, err, ErrTxDone, "a lazy load through a record of a recycled Tx")
+	keptTx.rollback()
 	var wg sync.WaitGroup
 	for g := range 4 {
 		wg.Go(func() {
@@ -104,7 +117,7 @@ func TestDB_View_RecordsOutliveRecycledTx(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, int64(3), kept.Get("id"))
 	assert.Equal(t, "td", kept.Get("title"))
-	_, err := kept.Related("author")
+	_, err = kept.Related("author")
 	assert.ErrorIs(t, err, ErrTxDone)
 }
 
