@@ -50,6 +50,11 @@ type travState struct {
 	relModes map[string]FetchMode
 	relStats map[string]*RelationStats
 	resolved map[relKey]*travRel
+	// recent holds the last relations resolved, checked before resolved:
+	// a traversal asks for one or two by name, thousands of times, and
+	// comparing a pointer and a short string beats hashing the string.
+	recent     [2]recentRel
+	recentNext uint8
 	// prefetched lists prefetch levels, lazy the lazy counters, to report
 	// when the transaction ends.
 	prefetched []*loaded
@@ -81,6 +86,12 @@ type relKey struct {
 	name string
 }
 
+// recentRel is an entry of travState.recent.
+type recentRel struct {
+	relKey
+	rel *travRel
+}
+
 func (tx *Tx) travState() *travState {
 	if tx.trav == nil {
 		tx.trav = &travState{mode: tx.fetch}
@@ -103,7 +114,15 @@ func (tx *Tx) resolve(d *catalog.Table, name string) (*travRel, error) {
 		tv = tx.travState()
 	}
 	if tv != nil {
+		for i := range tv.recent {
+			if e := &tv.recent[i]; e.rel != nil && e.d == d && e.name == name {
+				return e.rel, nil
+			}
+		}
 		if r, ok := tv.resolved[relKey{d, name}]; ok {
+			if !done {
+				tv.remember(d, name, r)
+			}
 			return r, nil
 		}
 	}
@@ -118,7 +137,15 @@ func (tx *Tx) resolve(d *catalog.Table, name string) (*travRel, error) {
 		tv.resolved = map[relKey]*travRel{}
 	}
 	tv.resolved[relKey{d, name}] = r
+	tv.remember(d, name, r)
 	return r, nil
+}
+
+// remember makes r, the relation d's rows know by name, one of the recent
+// ones, in place of the older.
+func (tv *travState) remember(d *catalog.Table, name string, r *travRel) {
+	tv.recent[tv.recentNext] = recentRel{relKey{d, name}, r}
+	tv.recentNext ^= 1
 }
 
 func resolveIn(d *catalog.Table, name string) *travRel {
@@ -261,16 +288,37 @@ func (r Record) related(name string, links bool) (*loaded, []Record, error) {
 	if r.res == nil {
 		return nil, nil, fmt.Errorf("reldb: related %q: the record was not read by a transaction", name)
 	}
-	res := r.res
-	tx := res.tx
-	if l := res.rels.get(name); l != nil {
-		l.markUsed(tx)
+	if l := r.res.rels.get(name); l != nil {
+		l.markUsed(r.res.tx)
 		return l, nil, nil
 	}
-	rel, err := tx.resolve(res.def, name)
+	rel, err := r.res.tx.resolve(r.res.def, name)
 	if err != nil {
 		return nil, nil, err
 	}
+	return r.load(rel, links)
+}
+
+// relatedVia is Related of rel, a relation resolved from r's table.
+func (r Record) relatedVia(rel *travRel) ([]Record, error) {
+	if l := r.res.rels.get(rel.name); l != nil {
+		l.markUsed(r.res.tx)
+		return l.group(r.at), nil
+	}
+	l, recs, err := r.load(rel, false)
+	if l != nil {
+		return l.group(r.at), err
+	}
+	return recs, err
+}
+
+// load reads rel, a relation resolved from r's table that r's result has
+// not loaded, from r: by the transaction's fetch mode, a lazy load of r's
+// rows, or a load for every row of r's result.
+func (r Record) load(rel *travRel, links bool) (*loaded, []Record, error) {
+	res := r.res
+	tx := res.tx
+	name := rel.name
 	if err := tx.live(); err != nil {
 		return nil, nil, fmt.Errorf("related %s: %w", rel.key, err)
 	}

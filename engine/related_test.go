@@ -111,29 +111,7 @@ func ids(recs []engine.Record) string {
 // access one load.
 func TestRecord_Related_Lazy(t *testing.T) {
 	db := libraryDB(t, engine.Options{})
-	tests := []struct {
-		table    string
-		key      any
-		relation string
-		want     string
-	}{
-		{"authors", 1, "books", "10,11,12"},
-		{"authors", 4, "books", ""},
-		{"books", 20, "author", "2"},
-		{"books", 10, "tags", "1,2"},
-		{"books", 21, "tags", ""},
-		{"tags", 1, "books", "10,11,20"},
-		{"users", 1, "profile", "7"},
-		{"users", 2, "profile", ""},
-		{"profiles", 7, "user", "1"},
-		{"books", 10, "reviews", "100,101"},
-		{"users", 1, "reviews", "100,102"},
-		{"students", 1, "courses", "1,2"},
-		{"courses", 1, "students", "1,2"},
-		{"students", 1, "enrollments", "[1 1],[1 2]"},
-		{"enrollments", engine.Key{2, 1}, "course", "1"},
-	}
-	for _, tc := range tests {
+	for _, tc := range lazyCases {
 		t.Run(fmt.Sprintf("%s %v %s", tc.table, tc.key, tc.relation), func(t *testing.T) {
 			require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
 				r, err := tx.Get(tc.table, tc.key)
@@ -153,6 +131,66 @@ func TestRecord_Related_Lazy(t *testing.T) {
 			}))
 		})
 	}
+}
+
+// TestRecord_Related_ManyInOneTx: one transaction reads every relation of
+// lazyCases, forwards, backwards and forwards again. Names repeat across
+// tables (authors.books and tags.books, profiles.user and reviews.user),
+// so a relation resolved by name alone, or kept from an earlier table,
+// reads the wrong rows.
+func TestRecord_Related_ManyInOneTx(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	order := make([]int, 0, 3*len(lazyCases))
+	for i := range lazyCases {
+		order = append(order, i)
+	}
+	for i := range lazyCases {
+		order = append(order, len(lazyCases)-1-i)
+	}
+	order = append(order, order[:len(lazyCases)]...)
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		for _, i := range order {
+			tc := lazyCases[i]
+			r, err := tx.Get(tc.table, tc.key)
+			require.NoError(t, err)
+			got, err := r.Related(tc.relation)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, ids(got), "%s %v %s", tc.table, tc.key, tc.relation)
+		}
+		want := map[string]int{}
+		for _, tc := range lazyCases {
+			want[tc.table+"."+tc.relation] += 3
+		}
+		for rel, n := range want {
+			assert.Equal(t, n, tx.Stats().Relations[rel].Single, rel)
+		}
+		return nil
+	}))
+}
+
+// lazyCases are a relation read from a row of the library, and the keys
+// it gives.
+var lazyCases = []struct {
+	table    string
+	key      any
+	relation string
+	want     string
+}{
+	{"authors", 1, "books", "10,11,12"},
+	{"authors", 4, "books", ""},
+	{"books", 20, "author", "2"},
+	{"books", 10, "tags", "1,2"},
+	{"books", 21, "tags", ""},
+	{"tags", 1, "books", "10,11,20"},
+	{"users", 1, "profile", "7"},
+	{"users", 2, "profile", ""},
+	{"profiles", 7, "user", "1"},
+	{"books", 10, "reviews", "100,101"},
+	{"users", 1, "reviews", "100,102"},
+	{"students", 1, "courses", "1,2"},
+	{"courses", 1, "students", "1,2"},
+	{"students", 1, "enrollments", "[1 1],[1 2]"},
+	{"enrollments", engine.Key{2, 1}, "course", "1"},
 }
 
 // TestRecord_RelatedOne: a to-one relation gives its row or the zero

@@ -801,7 +801,8 @@ func Related[U, T any](tx *Tx, v *T, name string) ([]*U, error) {
 	if err != nil {
 		return nil, fmt.Errorf("related %s: %w", rel.key, err)
 	}
-	recs, err := r.Related(name)
+	recs, err := r.relatedVia(rel) // recordOf's record is of table b.d, which rel was resolved from
+
 	if err != nil {
 		return nil, err
 	}
