@@ -264,6 +264,7 @@ func recycleViewTx(tx *Tx) {
 	if tx.loose != nil {
 		tx.loose.res.tx = endedTx
 	}
+	tx.one = oneObject{} // the caller's object and row are not the pool's to keep
 	// tx stays as it ended until a View takes it again: a Tx kept past
 	// View, against its documentation, still answers ErrTxDone until then.
 	viewTxs.Put(tx)

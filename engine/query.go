@@ -334,8 +334,8 @@ func (q *Query) run(fn func(Record) bool) error {
 	// Stream: a reader's trees do not change under the scan. The result
 	// is partial until the scan ends, which FetchPeers must know.
 	tx := q.tx
-	res := &result{tx: tx, def: p.D, more: &resultMore{partial: true}}
-	defer func() { res.more.partial = false }()
+	res := &result{tx: tx, def: p.D, partial: true}
+	defer func() { res.partial = false }()
 	skip, left := q.offset, q.limit
 	if left != 0 {
 		// Room for a few rows at once: most results are short, and

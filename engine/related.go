@@ -328,7 +328,7 @@ func (r Record) load(rel *travRel, links bool) (*loaded, []Record, error) {
 	case FetchPeers:
 		// A result still streaming to Query.Each has only part of its
 		// rows: its peers are loaded one by one until it is whole.
-		if !res.loose && len(res.rows) > 1 && (res.more == nil || !res.more.partial) {
+		if !res.loose && len(res.rows) > 1 && !res.partial {
 			l, _, _, err := tx.loadBatch(res, rel, nil)
 			if err != nil {
 				return nil, nil, err

@@ -17,20 +17,14 @@ type result struct {
 	rows [][]any
 	// loose is set for a result of rows read one at a time (Get, Insert,
 	// Update), which are no peers of each other; filled is how many of
-	// its rows are in place (see Tx.looseRecord).
-	loose  bool
-	filled int32
+	// its rows are in place (see Tx.looseRecord). partial is set while
+	// the rows stream to a Query.Each callback. The three share a word.
+	loose   bool
+	partial bool
+	filled  int32
 	// rels holds the relations loaded for every row of the result, by
 	// relation name.
 	rels *relSet
-	// more holds what few results need; every Tx embeds a result for its
-	// loose rows, so the common part stays small.
-	more *resultMore
-}
-
-type resultMore struct {
-	// partial is set while the rows stream to a Query.Each callback.
-	partial bool
 }
 
 // relSet is the relations loaded for every row of a result, by the name

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/access"
@@ -47,12 +46,10 @@ type Tx struct {
 	looseLast *result
 	models    *modelState // the typed API's identity map, made on first use
 	keyBuf    [24]byte    // lookup's encoding buffer: room for two integers
-	// oneM and oneP are the object of model oneM that a typed Get made
-	// of the row tx.loose holds first, while the transaction has no
-	// identity map: a typed point read then makes none (see
-	// Tx.modelState).
-	oneM *model
-	oneP unsafe.Pointer
+	// one is the first object a typed read made, while the transaction
+	// has no identity map: a typed point read then makes neither a map
+	// nor a loose result (see Tx.modelState).
+	one oneObject
 	// escaped is set when the transaction handed out something that
 	// refers to it beyond its loose records (a Query, a Savepoint, its
 	// Stats): View then does not recycle it (see DB.View).

@@ -23,9 +23,6 @@ type model struct {
 	rels  []modelRel
 	// newArray allocates an array of n T, the model's type.
 	newArray func(n int) unsafe.Pointer
-	// newLoose allocates a transaction's first loose result and a T
-	// together (see Get).
-	newLoose func() (*looseFirst, unsafe.Pointer)
 	// bound is the binding made last, reused while the table's
 	// definition is the same (Tx.bind).
 	bound atomic.Pointer[binding]
@@ -126,9 +123,6 @@ func Register[T any](db *DB, table string) error {
 	}
 	m := &model{typ: typ, table: table, newArray: func(n int) unsafe.Pointer {
 		return unsafe.Pointer(unsafe.SliceData(make([]T, n)))
-	}, newLoose: func() (*looseFirst, unsafe.Pointer) {
-		blk := new(looseWith[T])
-		return &blk.lf, unsafe.Pointer(&blk.obj)
 	}}
 	err := db.View(context.Background(), func(tx *Tx) error {
 		d, err := tx.table(table)
@@ -651,13 +645,9 @@ func Get[T any](tx *Tx, key any) (*T, error) {
 		return nil, fmt.Errorf("get from %s: %w", m.table, err)
 	}
 	tx.counted(LoadGet, m.table, 1, 1)
-	if tx.loose == nil && tx.models == nil && tx.oneM == nil {
-		// The transaction's first loose row and its first object, as
-		// objectOfRecord would make them, in one allocation.
-		lf, obj := m.newLoose()
-		tx.adoptLoose(lf, b.d)
-		tx.looseRecord(b.d, vals)
-		p, err := tx.firstObject(b, obj, vals)
+	if tx.models == nil && tx.one.m == nil {
+		// The transaction's first object: it needs no record yet.
+		p, err := tx.firstObject(b, b.d, vals)
 		return (*T)(p), err
 	}
 	p, err := tx.objectOfRecord(b, tx.looseRecord(b.d, vals))
@@ -665,14 +655,6 @@ func Get[T any](tx *Tx, key any) (*T, error) {
 		return nil, err
 	}
 	return (*T)(p), nil
-}
-
-// looseWith is a transaction's first loose result and the object of its
-// row: a typed point read's whole allocation. The object keeps the
-// result alive, as the result's record keeps its row.
-type looseWith[T any] struct {
-	lf  looseFirst
-	obj T
 }
 
 // objectsOf returns the objects of records. Records that are every row of

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"unsafe"
+
+	"github.com/reldb/reldb/internal/catalog"
 )
 
 // This file holds the typed API's identity map: within a transaction a
@@ -264,9 +266,10 @@ func (blk *objBlock) recordOf(p unsafe.Pointer) Record {
 func (tx *Tx) modelState() *modelState {
 	if tx.models == nil {
 		tx.models = &modelState{}
-		if tx.oneM != nil {
-			tx.models.one = looseObj{m: tx.oneM, key: &tx.loose.res.rows[0][0], p: tx.oneP, r: Record{res: &tx.loose.res}}
-			tx.oneM, tx.oneP = nil, nil
+		if one := tx.one; one.m != nil {
+			tx.one = oneObject{}
+			r := tx.looseRecord(one.d, one.row)
+			tx.models.one = looseObj{m: one.m, key: &one.row[0], p: one.p, r: r}
 		}
 	}
 	return tx.models
@@ -413,14 +416,28 @@ func (t *rowObjects) grow(n int) {
 	}
 }
 
-// firstObject makes p, a new object, the object of vals, the row the
-// transaction's first loose result holds, for as long as the transaction
-// has no identity map (Tx.oneM).
-func (tx *Tx) firstObject(b *binding, p unsafe.Pointer, vals []any) (unsafe.Pointer, error) {
-	if err := b.set(p, vals); err != nil {
+// oneObject is the object p of model m made from row, a stored row of
+// table d, kept by the Tx itself while it has no identity map: a typed
+// point read allocates its object and nothing else. The row's record, a
+// loose one, is made only if the transaction goes on to need the map
+// (Tx.modelState).
+type oneObject struct {
+	m   *model
+	p   unsafe.Pointer
+	d   *catalog.Table
+	row []any
+}
+
+// firstObject makes a new object of b's model from row, a stored row of
+// table d, the transaction's one object (Tx.one).
+//
+// REQUIRES: tx.models == nil && tx.one.m == nil.
+func (tx *Tx) firstObject(b *binding, d *catalog.Table, row []any) (unsafe.Pointer, error) {
+	p := b.m.newArray(1)
+	if err := b.set(p, row); err != nil {
 		return nil, err // nothing refers to p: it is garbage
 	}
-	tx.oneM, tx.oneP = b.m, p
+	tx.one = oneObject{m: b.m, p: p, d: d, row: row}
 	return p, nil
 }
 
@@ -428,15 +445,14 @@ func (tx *Tx) firstObject(b *binding, p unsafe.Pointer, vals []any) (unsafe.Poin
 // time its row is met. A record of a result of several rows makes the
 // objects of every row of the result met for the first time (objects).
 func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
-	if tx.models == nil && tx.loose != nil && r.res == &tx.loose.res && r.at == 0 {
-		// The transaction's first loose row, which tx.loose holds for
-		// as long as the transaction lives (see Tx.looseRecord): its
-		// object needs no map (Tx.oneM).
-		switch tx.oneM {
-		case b.m:
-			return tx.oneP, nil
-		case nil:
-			return tx.firstObject(b, b.m.newArray(1), r.vals())
+	if tx.models == nil && r.res.loose {
+		// A row read alone, while the transaction has no identity map:
+		// the first object needs none (Tx.one).
+		switch {
+		case tx.one.m == nil:
+			return tx.firstObject(b, r.res.def, r.vals())
+		case tx.one.m == b.m && &tx.one.row[0] == &r.vals()[0]:
+			return tx.one.p, nil
 		}
 	}
 	ms := tx.modelState()

@@ -128,9 +128,9 @@ type recycleBook struct {
 }
 
 // TestDB_View_TypedGetOneAllocation checks that a typed point read in a
-// View allocates once, its object and its record's result together (the
-// key, under 256, needs no box), and that an object kept after the View
-// keeps its values while the transaction serves other Views.
+// View allocates once, its object (no record is made for it, and the key,
+// under 256, needs no box), and that an object kept after the View keeps
+// its values while the transaction serves other Views.
 func TestDB_View_TypedGetOneAllocation(t *testing.T) {
 	ctx := context.Background()
 	db := viewSeeded(t, 10)
