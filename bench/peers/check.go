@@ -68,12 +68,22 @@ type Sum struct {
 func (s Sum) String() string { return fmt.Sprintf("%d rows, hash %016x", s.Rows, s.Hash) }
 
 // sumBooks sums a list of books.
-func sumBooks(books []Book) Sum {
+func sumBooks(books []*Book) Sum {
 	s := Sum{Rows: len(books)}
-	for i := range books {
-		s.Hash += hashBook(&books[i])
+	for _, b := range books {
+		s.Hash += hashBook(b)
 	}
 	return s
+}
+
+// pointers returns pointers to each of books, for a system whose
+// Children reads its rows into an array of its own.
+func pointers(books []Book) []*Book {
+	ps := make([]*Book, len(books))
+	for i := range books {
+		ps[i] = &books[i]
+	}
+	return ps
 }
 
 // sumGraph sums an object graph: each author, each book under the author
@@ -113,7 +123,7 @@ func (f Fixture) expect(d *Data) *expected {
 		for i := range fam.Books {
 			e.books[fam.Books[i].ID] = fam.Books[i]
 		}
-		e.children[a] = sumBooks(fam.Books)
+		e.children[a] = sumBooks(pointers(fam.Books))
 		if a < f.Traverse {
 			au := fam.Author
 			for i := range fam.Books {

@@ -32,9 +32,11 @@
 //     workloads keep the old, kinder shape.
 //   - Every read returns every column of every row as Go values — the
 //     price as an exact apd.Decimal — and every traversal builds the same
-//     Author→Books→Tags objects. Results are checked by value against what
-//     the generator made (Case.Check, untimed); a wrong count or value
-//     fails the run.
+//     Author→Books→Tags objects; the children of a parent come back as
+//     []*Book, the objects a program holds (reldb's typed API returns its
+//     own, every other system fills an array). Results are checked by
+//     value against what the generator made (Case.Check, untimed); a
+//     wrong count or value fails the run.
 //   - Each peer is used the fastest way its docs recommend: go-memdb with
 //     hand-written indexers, SQLite with statements prepared once, pgx
 //     with its statement cache, CopyFrom, Batch and = ANY($1).

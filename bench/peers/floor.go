@@ -263,8 +263,9 @@ func (t *floorTables) children(author int64, books []Book) ([]Book, error) {
 	return books, nil
 }
 
-func (p *floorPeer) Children(author int64) ([]Book, error) {
-	return p.cur.Load().children(author, nil)
+func (p *floorPeer) Children(author int64) ([]*Book, error) {
+	books, err := p.cur.Load().children(author, nil)
+	return pointers(books), err
 }
 
 func (p *floorPeer) Add(fam *Family) error {

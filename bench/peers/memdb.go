@@ -213,8 +213,9 @@ func memdbChildren(txn *memdb.Txn, author int64, books []Book) ([]Book, error) {
 	return books, nil
 }
 
-func (p *memdbPeer) Children(author int64) ([]Book, error) {
-	return memdbChildren(p.db.Txn(false), author, nil)
+func (p *memdbPeer) Children(author int64) ([]*Book, error) {
+	books, err := memdbChildren(p.db.Txn(false), author, nil)
+	return pointers(books), err
 }
 
 func (p *memdbPeer) Add(fam *Family) error {

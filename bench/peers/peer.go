@@ -17,8 +17,10 @@ type Peer interface {
 	Count(table string) (int, error)
 	// Get returns the book with primary key id. Safe for concurrent use.
 	Get(id int64) (Book, error)
-	// Children returns the books of author id, in any order.
-	Children(author int64) ([]Book, error)
+	// Children returns the books of author id, in any order, as the
+	// objects a program would hold them in: pointers, which a system with
+	// objects of its own (reldb's typed API) returns as they are.
+	Children(author int64) ([]*Book, error)
 	// Add inserts a family in one transaction, checking foreign keys.
 	Add(fam *Family) error
 	// Delete deletes author id in one transaction; the author's books and

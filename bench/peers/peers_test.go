@@ -131,7 +131,7 @@ func (p corruptPeer) Get(id int64) (peers.Book, error) {
 	return b, errors.Join(err, aerr)
 }
 
-func (p corruptPeer) Children(author int64) ([]peers.Book, error) {
+func (p corruptPeer) Children(author int64) ([]*peers.Book, error) {
 	books, err := p.Peer.Children(author)
 	if len(books) > 0 {
 		books[0].Title += "!"

@@ -240,7 +240,10 @@ func (p *pgxLibrary) books(sql string, arg any) ([]Book, error) {
 	return books, rows.Err()
 }
 
-func (p *pgxLibrary) Children(author int64) ([]Book, error) { return p.books(pgxChildren, author) }
+func (p *pgxLibrary) Children(author int64) ([]*Book, error) {
+	books, err := p.books(pgxChildren, author)
+	return pointers(books), err
+}
 
 // Add sends the family's inserts as one Batch: one round trip, run by the
 // server as one implicit transaction (pgx's SendBatch), so that a failed
@@ -294,7 +297,7 @@ func (p *pgxLibrary) Lazy(n int) ([]*Author, error) {
 		return nil, err
 	}
 	for _, a := range authors {
-		books, err := p.Children(a.ID)
+		books, err := p.books(pgxChildren, a.ID)
 		if err != nil {
 			return nil, err
 		}

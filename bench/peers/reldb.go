@@ -163,19 +163,20 @@ func (p *reldbPeer) Get(id int64) (Book, error) {
 // a prepared statement).
 var booksOf = engine.Prepare("books", engine.Eq("author_id", engine.Param(1)))
 
-func (p *reldbPeer) Children(author int64) ([]Book, error) {
-	var books []Book
+func (p *reldbPeer) Children(author int64) ([]*Book, error) {
+	var books []*Book
 	err := p.db.View(p.ctx, func(tx *engine.Tx) error {
 		recs, err := tx.Bind(booksOf, author).All()
 		if err != nil {
 			return err
 		}
-		books = make([]Book, len(recs))
+		arr := make([]Book, len(recs))
 		for i, r := range recs {
-			if err := readBook(r, &books[i]); err != nil {
+			if err := readBook(r, &arr[i]); err != nil {
 				return err
 			}
 		}
+		books = pointers(arr)
 		return nil
 	})
 	return books, err

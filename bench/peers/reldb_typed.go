@@ -109,18 +109,14 @@ func (p *reldbTyped) Get(id int64) (Book, error) {
 	return b, err
 }
 
-func (p *reldbTyped) Children(author int64) ([]Book, error) {
-	var books []Book
+// Children returns the transaction's objects: once the View has ended
+// they are the caller's.
+func (p *reldbTyped) Children(author int64) ([]*Book, error) {
+	var books []*Book
 	err := p.db.View(p.ctx, func(tx *engine.Tx) error {
-		got, err := engine.All[Book](tx.Bind(booksOf, author)) // reldb.go's prepared query
-		if err != nil {
-			return err
-		}
-		books = make([]Book, len(got))
-		for i, b := range got {
-			copyBook(&books[i], b)
-		}
-		return nil
+		var err error
+		books, err = engine.All[Book](tx.Bind(booksOf, author)) // reldb.go's prepared query
+		return err
 	})
 	return books, err
 }

@@ -121,7 +121,10 @@ func (p *sqlLibrary) children(author int64) ([]Book, error) {
 	return books, rows.Err()
 }
 
-func (p *sqlLibrary) Children(author int64) ([]Book, error) { return p.children(author) }
+func (p *sqlLibrary) Children(author int64) ([]*Book, error) {
+	books, err := p.children(author)
+	return pointers(books), err
+}
 
 func (p *sqlLibrary) Add(fam *Family) error {
 	tx, err := p.db.Begin()

@@ -213,7 +213,7 @@ func children(sys System, f Fixture) (*Case, error) {
 	}
 	authors := int64(f.Authors)
 	author := func(i int) int64 { return int64(i) * 31 % authors }
-	var last []Book
+	var last []*Book
 	return &Case{
 		Op: func(i int) (int, error) {
 			books, err := p.Children(author(i))
@@ -331,7 +331,7 @@ func cascadeSerial(sys System, f Fixture) (*Case, error) {
 		if err != nil {
 			return err
 		}
-		return checkSum(fmt.Sprintf("books of author %d", fam.Author.ID), sumBooks(books), sumBooks(fam.Books))
+		return checkSum(fmt.Sprintf("books of author %d", fam.Author.ID), sumBooks(books), sumBooks(pointers(fam.Books)))
 	}), nil
 }
 
