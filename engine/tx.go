@@ -806,20 +806,45 @@ func (tx *Tx) looseFor(d *catalog.Table) *result {
 	if tx.loose == nil {
 		return tx.adoptLoose(new(looseFirst), d)
 	}
+	if last := tx.looseLast; tx.trav == nil && last.def == d {
+		// Loose rows of one table so far (a write transaction's few):
+		// each chunk follows the last, and the map of each table's
+		// current chunk waits for a second table or a traversal.
+		return tx.newLoose(d, 2*len(last.rows))
+	}
 	tv := tx.travState()
 	res := tv.loose[d]
 	if res == nil || int(res.filled) == len(res.rows) {
 		n := 4
 		if res != nil {
-			n = min(2*len(res.rows), maxLooseChunk)
+			n = 2 * len(res.rows)
 		}
-		res = &result{tx: tx, def: d, loose: true, rows: make([][]any, n)}
+		res = tx.newLoose(d, n)
 		if tv.loose == nil {
 			tv.loose = map[*catalog.Table]*result{}
 		}
 		tv.loose[d] = res
 	}
 	return res
+}
+
+// looseChunk is a loose result with room for four rows, in one
+// allocation.
+type looseChunk struct {
+	res  result
+	rows [4][]any
+}
+
+// newLoose returns a new loose result of table d with room for n rows,
+// at least 4 and at most maxLooseChunk.
+func (tx *Tx) newLoose(d *catalog.Table, n int) *result {
+	if n <= 4 {
+		c := new(looseChunk)
+		c.res = result{tx: tx, def: d, loose: true}
+		c.res.rows = c.rows[:]
+		return &c.res
+	}
+	return &result{tx: tx, def: d, loose: true, rows: make([][]any, min(n, maxLooseChunk))}
 }
 
 // paths returns the reader of the transaction's trees along the planner's

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -442,6 +443,63 @@ func (b *binding) row(v reflect.Value, omitAuto bool) Row {
 	return row
 }
 
+// changed returns the column fields of the object v that differ from
+// cur, its row as stored, as row does (never nil).
+func (b *binding) changed(v reflect.Value, cur []any) Row {
+	row := make(Row, 1)
+	p := v.Addr().UnsafePointer()
+	for i := range b.m.cols {
+		c := &b.m.cols[i]
+		if c.same(unsafe.Add(p, c.offset), cur[b.pos[i]]) {
+			continue
+		}
+		f := v.Field(c.field)
+		if c.ptr {
+			if f.IsNil() {
+				row[c.name] = nil
+				continue
+			}
+			f = f.Elem()
+		}
+		row[c.name] = fieldValue(f, *c)
+	}
+	return row
+}
+
+// same reports whether the field at p holds stored, a value of its column
+// as stored, exactly: storing the field would store that value again.
+// It knows the common types; for the others it reports false, and the
+// field is written.
+func (c *modelCol) same(p unsafe.Pointer, stored any) bool {
+	if c.ptr {
+		return false
+	}
+	switch c.fast {
+	case fastInt64:
+		x, ok := stored.(int64)
+		return ok && x == *(*int64)(p)
+	case fastInt:
+		x, ok := stored.(int64)
+		return ok && x == int64(*(*int)(p))
+	case fastString:
+		x, ok := stored.(string)
+		return ok && x == *(*string)(p)
+	case fastBool:
+		x, ok := stored.(bool)
+		return ok && x == *(*bool)(p)
+	case fastFloat64:
+		x, ok := stored.(float64)
+		return ok && x == *(*float64)(p) && math.Signbit(x) == math.Signbit(*(*float64)(p))
+	case fastDecimal:
+		// The same digits, exponent and sign: 1.5 and 1.50 are stored
+		// differently (in a numeric of no scale).
+		x, ok := stored.(*apd.Decimal)
+		f := (*apd.Decimal)(p)
+		return ok && x.Form == f.Form && x.Negative == f.Negative && x.Exponent == f.Exponent && x.Coeff.Cmp(&f.Coeff) == 0
+	}
+	return false
+}
+
 // load copies a stored row back into an object's column fields: the
 // defaults, generated key and rounding the table applied.
 func (b *binding) load(v reflect.Value, r Record) error {
@@ -597,11 +655,26 @@ func Update[T any](tx *Tx, v *T) error {
 	if err != nil {
 		return fmt.Errorf("update %s: %w", b.m.table, err)
 	}
-	r, err := tx.Update(b.m.table, old.ID(), b.row(rv, false))
+	if err := tx.enter(); err != nil {
+		return err
+	}
+	defer tx.leave()
+	// A field equal to its column in the row as found changes nothing
+	// written or left out: only the others are coerced and set. A
+	// transaction taking row locks may find a newer row while locking
+	// it, so it sets every field, as this function promises.
+	var set Row
+	var setOf func(cur []any) Row
+	if tx.locking() {
+		set = b.row(rv, false)
+	} else {
+		setOf = func(cur []any) Row { return b.changed(rv, cur) }
+	}
+	r, stored, err := tx.updateSet(b.m.table, old.ID(), set, setOf)
 	if err != nil {
 		return err
 	}
-	tx.wrote(b, unsafe.Pointer(v), r, true)
+	tx.wrote(b, unsafe.Pointer(v), r, !stored)
 	return b.load(rv, r)
 }
 

@@ -323,35 +323,49 @@ func (tx *Tx) Update(table string, key any, set Row) (Record, error) {
 
 // updateStmt is Update inside a statement the caller entered.
 func (tx *Tx) updateStmt(table string, key any, set Row) (Record, error) {
+	r, _, err := tx.updateSet(table, key, set, nil)
+	return r, err
+}
+
+// updateSet is updateStmt, with the set made from the row as found by
+// setOf when set is nil (in a transaction that takes no row locks: one
+// that does re-reads the row while locking it, with set). stored reports
+// that the returned record holds the row as stored: no referential action
+// ran, which may store a row of its making.
+func (tx *Tx) updateSet(table string, key any, set Row, setOf func(old []any) Row) (_ Record, stored bool, _ error) {
 	d, err := tx.table(table)
 	if err != nil {
-		return Record{}, fmt.Errorf("update: %w", err)
+		return Record{}, false, fmt.Errorf("update: %w", err)
 	}
 	old, pk, err := tx.lookup(d, key)
 	if err == nil {
+		if set == nil {
+			set = setOf(old)
+		}
 		d, old, pk, err = tx.lockUpdated(d, table, key, pk, old, set)
 	}
 	if err != nil {
-		return Record{}, fmt.Errorf("update %s: %w", table, err)
+		return Record{}, false, fmt.Errorf("update %s: %w", table, err)
 	}
 	vals, err := d.ApplySet(tx.allocRow(d, len(old)), old, set)
 	if err != nil {
-		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.RenderPK(old), err)
+		return Record{}, false, fmt.Errorf("update %s key %s: %w", table, d.RenderPK(old), err)
 	}
 	if d.AutoInc >= 0 {
 		d.AdvanceSeq(vals[d.AutoInc].(int64))
 	}
 	mark := tx.t.Mark()
-	if relationKeysSame(d, old, vals) {
+	stored = relationKeysSame(d, old, vals)
+	if stored {
 		err = tx.replaceRow(d, old, pk, vals)
 	} else {
 		err = tx.runPlanned(d, pk, old, vals)
 	}
 	if err != nil {
 		tx.undo(mark)
-		return Record{}, fmt.Errorf("update %s key %s: %w", table, d.RenderPK(old), err)
+		return Record{}, false, fmt.Errorf("update %s key %s: %w", table, d.RenderPK(old), err)
 	}
-	return tx.looseRecord(d, vals), nil
+	return tx.looseRecord(d, vals), stored, nil
 }
 
 // replaceRow swaps a stored row for a new version, moving its primary key
