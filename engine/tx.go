@@ -761,8 +761,7 @@ func (tx *Tx) TableVersion(name string) (TableVersion, error) {
 // are never loaded in batches. Still, a record reaches its row through a
 // result, so loose rows of a table share results whose row lists are
 // chunks, doubling up to maxLooseChunk rows; the first, of one row, is
-// embedded in the Tx, so that a point read allocates nothing for its
-// record.
+// a point read's record and its one allocation (looseFirst).
 //
 // A chunk is made at its full length and filled in place, counting in
 // filled: adding a row writes only its own place, never the slice the

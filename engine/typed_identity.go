@@ -21,8 +21,9 @@ import (
 // number.
 
 // modelState is a transaction's identity map. Every part is made when
-// first needed: a transaction that reads one object (a point get) or one
-// result's objects (a query) makes only the few words of one.
+// first needed: a transaction that reads one object (a point get) makes
+// none (Tx.one), one that reads one result's objects (a query) only the
+// few words of one.
 type modelState struct {
 	// one is what the first typed read made while nothing else is in the
 	// map: one object made from a single row, or the block of a result's
