@@ -427,13 +427,10 @@ func (c *modelCol) store(p unsafe.Pointer, v any) error {
 func (b *binding) row(v reflect.Value, omitAuto bool) Row {
 	row := make(Row, len(b.m.cols))
 	for i, c := range b.m.cols {
-		f := v.Field(c.field)
-		if c.ptr {
-			if f.IsNil() {
-				row[c.name] = nil
-				continue
-			}
-			f = f.Elem()
+		f, ok := columnField(v, &c)
+		if !ok {
+			row[c.name] = nil
+			continue
 		}
 		if omitAuto && b.pos[i] == b.d.AutoInc && f.IsZero() {
 			continue
@@ -441,6 +438,19 @@ func (b *binding) row(v reflect.Value, omitAuto bool) Row {
 		row[c.name] = f.Interface()
 	}
 	return row
+}
+
+// columnField returns the field of column c in the object v, the value a
+// pointer field points to, and false for a nil pointer field (NULL).
+func columnField(v reflect.Value, c *modelCol) (reflect.Value, bool) {
+	f := v.Field(c.field)
+	if c.ptr {
+		if f.IsNil() {
+			return f, false
+		}
+		f = f.Elem()
+	}
+	return f, true
 }
 
 // changed returns the column fields of the object v that differ from
@@ -453,15 +463,11 @@ func (b *binding) changed(v reflect.Value, cur []any) Row {
 		if c.same(unsafe.Add(p, c.offset), cur[b.pos[i]]) {
 			continue
 		}
-		f := v.Field(c.field)
-		if c.ptr {
-			if f.IsNil() {
-				row[c.name] = nil
-				continue
-			}
-			f = f.Elem()
+		if f, ok := columnField(v, c); ok {
+			row[c.name] = fieldValue(f, *c)
+		} else {
+			row[c.name] = nil
 		}
-		row[c.name] = fieldValue(f, *c)
 	}
 	return row
 }
@@ -516,14 +522,11 @@ func (b *binding) newRow(vals []any, v reflect.Value) ([]any, error) {
 		vals[i] = d.Cols[i].Default
 	}
 	for i, c := range b.m.cols {
-		f := v.Field(c.field)
 		pos := b.pos[i]
-		if c.ptr {
-			if f.IsNil() {
-				vals[pos] = nil
-				continue
-			}
-			f = f.Elem()
+		f, ok := columnField(v, &c)
+		if !ok {
+			vals[pos] = nil
+			continue
 		}
 		if pos == d.AutoInc && f.IsZero() {
 			vals[pos] = nil
