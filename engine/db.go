@@ -238,7 +238,8 @@ var viewTxs sync.Pool
 // recyclable reports whether nothing but its first loose result refers to
 // tx, a View's transaction that ended (see recycleViewTx).
 func (tx *Tx) recyclable() bool {
-	return !tx.escaped && tx.trav == nil && tx.models == nil && tx.writeState == nil
+	return !tx.escaped && tx.trav == nil && tx.models == nil && tx.writeState == nil &&
+		(tx.loose == nil || tx.looseLast == &tx.loose.res)
 }
 
 // endedTx stands in for a recycled transaction in its loose records: it
@@ -252,8 +253,9 @@ var endedTx = func() *Tx {
 
 // recycleViewTx puts tx, a View's transaction that has ended, back in
 // viewTxs if nothing but its first loose result refers to it: no query,
-// savepoint or Stats escaped (Tx.escaped), and it has no traversal state
-// (which every other result, loose or loaded, comes with), no identity
+// savepoint or Stats escaped (Tx.escaped), no loose result but the first
+// (a second follows it through looseLast, or in traversal state), no
+// traversal state (which every loaded result comes with), no identity
 // map and no write state. The loose result, which the records of its
 // point reads hold, is the looseFirst's, not the Tx's; it now refers to
 // endedTx.

@@ -35,6 +35,7 @@ func viewSeeded(t *testing.T, books int64) *DB {
 func TestDB_View_RecyclesOnlyWhatNothingRefersTo(t *testing.T) {
 	ctx := context.Background()
 	db := viewSeeded(t, 2)
+	require.NoError(t, Register[recycleBook](db, "books"))
 	for _, c := range []struct {
 		name string
 		fn   func(tx *Tx) error
@@ -42,6 +43,20 @@ func TestDB_View_RecyclesOnlyWhatNothingRefersTo(t *testing.T) {
 	}{
 		{"nothing", func(*Tx) error { return nil }, true},
 		{"Get", func(tx *Tx) error { _, err := tx.Get("books", 1); return err }, true},
+		{"two Gets of one table", func(tx *Tx) error {
+			if _, err := tx.Get("books", 0); err != nil {
+				return err
+			}
+			_, err := tx.Get("books", 1) // a second loose result, after the first
+			return err
+		}, false},
+		{"typed Get twice", func(tx *Tx) error {
+			if _, err := Get[recycleBook](tx, int64(1)); err != nil {
+				return err
+			}
+			_, err := Get[recycleBook](tx, int64(1)) // the first loose result only
+			return err
+		}, true},
 		{"two Gets of two tables", func(tx *Tx) error {
 			if _, err := tx.Get("books", 1); err != nil {
 				return err
@@ -63,6 +78,31 @@ func TestDB_View_RecyclesOnlyWhatNothingRefersTo(t *testing.T) {
 		var kept *Tx
 		require.NoError(t, db.View(ctx, func(tx *Tx) error { kept = tx; return c.fn(tx) }), c.name)
 		assert.Equal(t, c.want, kept.recyclable(), c.name)
+	}
+}
+
+// TestDB_View_SecondLooseRecordOutlivesView keeps the record of a View's
+// second point read of a table, which its second loose result holds, and
+// loads through it in the Views that follow, which may reuse the Tx: the
+// load returns ErrTxDone, never reads through another View.
+func TestDB_View_SecondLooseRecordOutlivesView(t *testing.T) {
+	ctx := context.Background()
+	db := viewSeeded(t, 10)
+	var second Record
+	require.NoError(t, db.View(ctx, func(tx *Tx) error {
+		if _, err := tx.Get("books", int64(1)); err != nil {
+			return err
+		}
+		var err error
+		second, err = tx.Get("books", int64(2))
+		return err
+	}))
+	for range 10 {
+		require.NoError(t, db.View(ctx, func(tx *Tx) error {
+			_, err := second.Related("author")
+			assert.ErrorIs(t, err, ErrTxDone)
+			return nil
+		}))
 	}
 }
 

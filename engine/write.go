@@ -328,8 +328,8 @@ func (tx *Tx) updateStmt(table string, key any, set Row) (Record, error) {
 }
 
 // updateSet is updateStmt, with the set made from the row as found by
-// setOf when set is nil (in a transaction that takes no row locks: one
-// that does re-reads the row while locking it, with set). stored reports
+// setOf when setOf is not nil (in a transaction that takes no row locks:
+// one that does re-reads the row while locking it, with set). stored reports
 // that the returned record holds the row as stored: no referential action
 // ran, which may store a row of its making.
 func (tx *Tx) updateSet(table string, key any, set Row, setOf func(old []any) Row) (_ Record, stored bool, _ error) {
@@ -339,7 +339,7 @@ func (tx *Tx) updateSet(table string, key any, set Row, setOf func(old []any) Ro
 	}
 	old, pk, err := tx.lookup(d, key)
 	if err == nil {
-		if set == nil {
+		if setOf != nil {
 			set = setOf(old)
 		}
 		d, old, pk, err = tx.lockUpdated(d, table, key, pk, old, set)

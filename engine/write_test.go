@@ -333,6 +333,20 @@ func TestTx_Update_ChangesColumns(t *testing.T) {
 	})
 }
 
+// TestTx_Update_NothingSet ensures an update of no column, a nil or an
+// empty Row, succeeds and returns the row as it was.
+func TestTx_Update_NothingSet(t *testing.T) {
+	db := semSeededItems(t)
+	for _, set := range []engine.Row{nil, {}} {
+		semUpdate(t, db, func(tx *engine.Tx) error {
+			r, err := tx.Update("items", 7, set)
+			require.NoError(t, err, "%#v", set)
+			assert.Equal(t, engine.Row{"id": int64(7), "sku": "a", "name": "n", "tag": "t", "qty": int64(0), "code": int64(1)}, r.Row())
+			return nil
+		})
+	}
+}
+
 // TestTx_Update_Errors ensures every refused update returns the right error
 // and changes nothing.
 func TestTx_Update_Errors(t *testing.T) {
