@@ -10,8 +10,8 @@ import (
 // Elements of a tree of (tag, book) pairs, the junction's reverse index,
 // the most scattered tree of the cascade: both 16 bytes, the pair packed
 // into one word that alone orders them. wordElem holds no pointer;
-// ptrElem holds one to a key allocated per entry, as reldb's elements
-// (index/tree.go) point to their items.
+// ptrElem holds one to its key, carved from chunks of 256 as reldb's
+// elements (index/tree.go) point to items carved from chunks.
 type (
 	wordElem struct{ w, _ uint64 }
 	ptrElem  struct {
@@ -36,10 +36,15 @@ func BenchmarkCOWDelete(b *testing.B) {
 			func(x, y wordElem) bool { return x.w < y.w })
 	})
 	b.Run("elem=word+pointer", func(b *testing.B) {
+		var chunk [][2]int64
 		benchCOWDelete(b, func(tag, book int64, stored bool) ptrElem {
 			e := ptrElem{w: packPair(tag, book)}
 			if stored {
-				e.p = &[2]int64{tag, book}
+				if len(chunk) == cap(chunk) {
+					chunk = make([][2]int64, 0, 256)
+				}
+				chunk = append(chunk, [2]int64{tag, book})
+				e.p = &chunk[len(chunk)-1]
 			}
 			return e
 		}, func(x, y ptrElem) bool { return x.w < y.w })
