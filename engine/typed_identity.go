@@ -446,15 +446,10 @@ func (tx *Tx) firstObject(b *binding, d *catalog.Table, row []any) (unsafe.Point
 // time its row is met. A record of a result of several rows makes the
 // objects of every row of the result met for the first time (objects).
 func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
-	if tx.models == nil && r.res.loose {
-		// A row read alone, while the transaction has no identity map:
-		// the first object needs none (Tx.one).
-		switch {
-		case tx.one.m == nil:
-			return tx.firstObject(b, r.res.def, r.vals())
-		case tx.one.m == b.m && &tx.one.row[0] == &r.vals()[0]:
-			return tx.one.p, nil
-		}
+	if tx.models == nil && tx.one.m == b.m && r.res.loose && &tx.one.row[0] == &r.vals()[0] {
+		// The row of the transaction's one object, read again: it still
+		// needs no identity map (Tx.one).
+		return tx.one.p, nil
 	}
 	ms := tx.modelState()
 	if !r.res.loose {
