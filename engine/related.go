@@ -213,8 +213,12 @@ func relationNames(d *catalog.Table) string {
 //
 // Returns ErrNoRelation for an unknown name, ErrLazyLoad under FetchRaise,
 // ErrTxDone for a load after the transaction ended.
-func (r Record) Related(name string) ([]Record, error) {
-	l, recs, err := r.related(name, false)
+func (r Record) Related(name string) ([]Record, error) { return r.relatedVia(name, nil) }
+
+// relatedVia is Related, with rel the relation r's table knows by name
+// when the caller has resolved it, else nil.
+func (r Record) relatedVia(name string, rel *travRel) ([]Record, error) {
+	l, recs, err := r.related(name, rel, false)
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +264,7 @@ func (r Record) Links(name string) ([]Link, error) {
 	if rel.dir != through {
 		return nil, fmt.Errorf("%w: relation %s is not many-to-many; use Related", ErrSchema, rel.key)
 	}
-	l, recs, err := r.related(name, true)
+	l, recs, err := r.related(name, nil, true)
 	if err != nil {
 		return nil, err
 	}
@@ -281,44 +285,26 @@ func (r Record) Links(name string) ([]Link, error) {
 	return links, nil
 }
 
-// related reads a relation from r: the loaded relation of r's result that
-// holds it, or the rows of a lazy load (with the junction records after
-// them, for links).
-func (r Record) related(name string, links bool) (*loaded, []Record, error) {
+// related reads a relation from r, rel when the caller has resolved it
+// (else nil, and name is resolved if the relation is not loaded): the
+// loaded relation of r's result that holds it, or the rows of a lazy load
+// (with the junction records after them, for links).
+func (r Record) related(name string, rel *travRel, links bool) (*loaded, []Record, error) {
 	if r.res == nil {
 		return nil, nil, fmt.Errorf("reldb: related %q: the record was not read by a transaction", name)
 	}
-	if l := r.res.rels.get(name); l != nil {
-		l.markUsed(r.res.tx)
-		return l, nil, nil
-	}
-	rel, err := r.res.tx.resolve(r.res.def, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	return r.load(rel, links)
-}
-
-// relatedVia is Related of rel, a relation resolved from r's table.
-func (r Record) relatedVia(rel *travRel) ([]Record, error) {
-	if l := r.res.rels.get(rel.name); l != nil {
-		l.markUsed(r.res.tx)
-		return l.group(r.at), nil
-	}
-	l, recs, err := r.load(rel, false)
-	if l != nil {
-		return l.group(r.at), err
-	}
-	return recs, err
-}
-
-// load reads rel, a relation resolved from r's table that r's result has
-// not loaded, from r: by the transaction's fetch mode, a lazy load of r's
-// rows, or a load for every row of r's result.
-func (r Record) load(rel *travRel, links bool) (*loaded, []Record, error) {
 	res := r.res
 	tx := res.tx
-	name := rel.name
+	if l := res.rels.get(name); l != nil {
+		l.markUsed(tx)
+		return l, nil, nil
+	}
+	if rel == nil {
+		var err error
+		if rel, err = tx.resolve(res.def, name); err != nil {
+			return nil, nil, err
+		}
+	}
 	if err := tx.live(); err != nil {
 		return nil, nil, fmt.Errorf("related %s: %w", rel.key, err)
 	}

@@ -666,14 +666,12 @@ func Update[T any](tx *Tx, v *T) error {
 	// written or left out: only the others are coerced and set. A
 	// transaction taking row locks may find a newer row while locking
 	// it, so it sets every field, as this function promises.
-	var set Row
-	var setOf func(cur []any) Row
-	if tx.locking() {
-		set = b.row(rv, false)
-	} else {
-		setOf = func(cur []any) Row { return b.changed(rv, cur) }
-	}
-	r, stored, err := tx.updateSet(b.m.table, old.ID(), set, setOf)
+	r, stored, err := tx.updateSet(b.m.table, old.ID(), nil, func(cur []any) Row {
+		if tx.locking() {
+			return b.row(rv, false)
+		}
+		return b.changed(rv, cur)
+	})
 	if err != nil {
 		return err
 	}
@@ -721,10 +719,16 @@ func Get[T any](tx *Tx, key any) (*T, error) {
 		return nil, fmt.Errorf("get from %s: %w", m.table, err)
 	}
 	tx.counted(LoadGet, m.table, 1, 1)
-	if tx.models == nil && tx.one.m == nil {
-		// The transaction's first object: it needs no record yet.
-		p, err := tx.firstObject(b, b.d, vals)
-		return (*T)(p), err
+	if tx.models == nil {
+		// No identity map yet: the transaction's one object (Tx.one)
+		// needs no record.
+		switch {
+		case tx.one.m == nil:
+			p, err := tx.firstObject(b, b.d, vals)
+			return (*T)(p), err
+		case tx.one.m == m && &tx.one.row[0] == &vals[0]:
+			return (*T)(tx.one.p), nil // its row again
+		}
 	}
 	p, err := tx.objectOfRecord(b, tx.looseRecord(b.d, vals))
 	if err != nil {
@@ -859,8 +863,7 @@ func Related[U, T any](tx *Tx, v *T, name string) ([]*U, error) {
 	if err != nil {
 		return nil, fmt.Errorf("related %s: %w", rel.key, err)
 	}
-	recs, err := r.relatedVia(rel) // recordOf's record is of table b.d, which rel was resolved from
-
+	recs, err := r.relatedVia(name, rel) // recordOf's record is of table b.d, which rel was resolved from
 	if err != nil {
 		return nil, err
 	}

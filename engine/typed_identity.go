@@ -446,11 +446,6 @@ func (tx *Tx) firstObject(b *binding, d *catalog.Table, row []any) (unsafe.Point
 // time its row is met. A record of a result of several rows makes the
 // objects of every row of the result met for the first time (objects).
 func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
-	if tx.models == nil && tx.one.m == b.m && r.res.loose && &tx.one.row[0] == &r.vals()[0] {
-		// The row of the transaction's one object, read again: it still
-		// needs no identity map (Tx.one).
-		return tx.one.p, nil
-	}
 	ms := tx.modelState()
 	if !r.res.loose {
 		if p, ok := ms.lookup(b.m, r.res, r.at); ok {

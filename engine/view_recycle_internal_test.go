@@ -54,7 +54,7 @@ func TestDB_View_RecyclesOnlyWhatNothingRefersTo(t *testing.T) {
 			if _, err := Get[recycleBook](tx, int64(1)); err != nil {
 				return err
 			}
-			_, err := Get[recycleBook](tx, int64(1)) // the first loose result only
+			_, err := Get[recycleBook](tx, int64(1)) // the same row: no record made
 			return err
 		}, true},
 		{"two Gets of two tables", func(tx *Tx) error {

@@ -327,11 +327,13 @@ func (tx *Tx) updateStmt(table string, key any, set Row) (Record, error) {
 	return r, err
 }
 
-// updateSet is updateStmt, with the set made from the row as found by
-// setOf when setOf is not nil (in a transaction that takes no row locks:
-// one that does re-reads the row while locking it, with set). stored reports
-// that the returned record holds the row as stored: no referential action
-// ran, which may store a row of its making.
+// updateSet is updateStmt, with the set made by setOf from the row as
+// found when setOf is not nil (a transaction taking row locks may then
+// find a newer row while locking it, and applies the same set to that).
+// The set is a parameter of its own, not a closure's result, so that the
+// caller's Row stays where the caller made it. stored reports that the
+// returned record holds the row as stored: no referential action ran,
+// which may store a row of its making.
 func (tx *Tx) updateSet(table string, key any, set Row, setOf func(old []any) Row) (_ Record, stored bool, _ error) {
 	d, err := tx.table(table)
 	if err != nil {
