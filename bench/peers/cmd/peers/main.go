@@ -326,7 +326,10 @@ func measure(wl peers.Workload, systems []peers.System, f peers.Fixture, reps in
 	next := make(map[string]int)
 	skip := make(map[string]bool)
 	m := measured{ns: map[string]float64{}, rate: map[string]float64{}, short: map[string]bool{}}
-	var c *peers.Case
+	// Only the case's aimed rate is kept from one run to the next: a case
+	// holds its system, whose data would stay live through the next
+	// system's runs and change the collector's work there.
+	target := 0
 	for rep := range reps {
 		fmt.Fprint(os.Stderr, ".")
 		for k := range systems {
@@ -336,7 +339,7 @@ func measure(wl peers.Workload, systems []peers.System, f peers.Fixture, reps in
 			if skip[sys.Name] {
 				continue
 			}
-			out, cs, err := runOnce(wl, sys, f, budget, next[sys.Name])
+			out, rate, err := runOnce(wl, sys, f, budget, next[sys.Name])
 			if errors.Is(err, peers.ErrUnsupported) {
 				skip[sys.Name] = true
 				continue
@@ -344,7 +347,7 @@ func measure(wl peers.Workload, systems []peers.System, f peers.Fixture, reps in
 			if err != nil {
 				return m, fmt.Errorf("%s: %w", sys.Name, err)
 			}
-			c = cs
+			target = rate
 			next[sys.Name] = out.Next
 			runs[sys.Name] = append(runs[sys.Name], out.NSPerUnit)
 			rates[sys.Name] = append(rates[sys.Name], out.Rate)
@@ -357,22 +360,24 @@ func measure(wl peers.Workload, systems []peers.System, f peers.Fixture, reps in
 	for name, r := range runs {
 		m.ns[name] = median(r)
 	}
-	if c != nil && c.Rate > 0 {
-		m.target = c.Rate
+	if target > 0 {
+		m.target = target
+		aim := peers.Case{Rate: target}
 		for name, r := range rates {
 			m.rate[name] = median(r)
-			m.short[name] = c.Short(m.rate[name])
+			m.short[name] = aim.Short(m.rate[name])
 		}
 	}
 	return m, nil
 }
 
 // runOnce prepares the workload on sys, runs it once from operation next,
-// and closes it. It returns the case too, for its aimed background rate.
-func runOnce(wl peers.Workload, sys peers.System, f peers.Fixture, budget time.Duration, next int) (out peers.Outcome, c *peers.Case, err error) {
-	c, err = wl.Prepare(sys, f)
+// and closes it. It returns the case's aimed background rate too (0 for a
+// case without background work).
+func runOnce(wl peers.Workload, sys peers.System, f peers.Fixture, budget time.Duration, next int) (out peers.Outcome, rate int, err error) {
+	c, err := wl.Prepare(sys, f)
 	if err != nil {
-		return peers.Outcome{Next: next}, nil, err
+		return peers.Outcome{Next: next}, 0, err
 	}
 	defer func() {
 		if cerr := c.Close(); err == nil && cerr != nil {
@@ -381,7 +386,7 @@ func runOnce(wl peers.Workload, sys peers.System, f peers.Fixture, budget time.D
 	}()
 	runtime.GC()
 	out, err = c.Run(budget, next)
-	return out, c, err
+	return out, c.Rate, err
 }
 
 // rateRow renders the background work's achieved rates under its
