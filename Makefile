@@ -5,12 +5,13 @@ FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 COUNT    ?= 1
 
-.PHONY: all test fmt vet lint test-race test-short bench bench-compare fuzz demo conformance randquery crash crash-power soak peers compat parsecheck parsecheck-fuzz
+.PHONY: all test fmt vet lint test-race test-allocs test-short bench bench-compare fuzz demo conformance randquery crash crash-power soak peers compat parsecheck parsecheck-fuzz
 
 all: test
 
-## test: gofmt check, go vet, and every test under the race detector.
-test: fmt vet test-race
+## test: gofmt check, go vet, every test under the race detector, and the
+## allocation counts, which only mean something without it.
+test: fmt vet test-race test-allocs
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -34,6 +35,11 @@ lint:
 
 test-race:
 	$(GO) test -race -count=1 $(PKGS)
+
+## test-allocs: the tests that count allocations (engine's TestAllocs and
+## the like), without the race detector, which changes the counts.
+test-allocs:
+	$(GO) test -count=1 -run 'Alloc' ./engine
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)

@@ -138,14 +138,20 @@ func (p *PreparedQuery) PrefetchWith(path string, opts PrefetchOptions) *Prepare
 // Bind returns the query p with its Params set to args (args[0] for
 // Param(1)), to run with All, First, Count, Each or Explain in tx. The
 // arguments are converted to the columns' types as Eq's values are; there
-// must be exactly as many as the largest Param. Chaining Where, OrderBy or
+// must be exactly as many as the largest Param. The query keeps a copy of
+// args: changing them afterwards changes nothing. Chaining Where, OrderBy or
 // Prefetch onto the bound query is allowed and plans it as an ordinary
 // query.
 func (tx *Tx) Bind(p *PreparedQuery, args ...any) *Query {
 	t := &p.q
 	tx.escaped = true // the query refers to tx (see DB.View)
-	q := &Query{tx: tx, table: t.table, limit: t.limit, offset: t.offset, err: t.err, prep: p, args: args,
+	q := &Query{tx: tx, table: t.table, limit: t.limit, offset: t.offset, err: t.err, prep: p,
 		order: t.order[:len(t.order):len(t.order)], prefetch: t.prefetch[:len(t.prefetch):len(t.prefetch)]}
+	if len(args) <= len(q.arg1) {
+		q.args = append(q.arg1[:0], args...)
+	} else {
+		q.args = append([]any(nil), args...)
+	}
 	if q.err == nil && len(args) != p.nparams {
 		q.err = fmt.Errorf("query %s: %w: %d arguments for %d parameters", t.table, ErrInvalidArgument, len(args), p.nparams)
 	}

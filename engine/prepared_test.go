@@ -45,6 +45,15 @@ func TestPrepared_BindsArguments(t *testing.T) {
 		assert.Equal(t, "Earthsea", first.Get("name"))
 		_, err = tx.Bind(booksOf, 3).First()
 		assert.ErrorIs(t, err, engine.ErrNotFound)
+		// Bind keeps its arguments, not the caller's slice.
+		args := []any{1}
+		q := tx.Bind(booksOf, args...)
+		args[0] = 2
+		assert.Equal(t, []string{"Earthsea", "The Dispossessed"}, bookNames(t, q))
+		args = []any{1, 2}
+		q = tx.Bind(engine.Prepare("books", engine.In("author_id", engine.Param(1), engine.Param(2))).OrderBy("id", engine.Asc), args...)
+		args[1] = 1
+		assert.Equal(t, []string{"Earthsea", "The Dispossessed", "Kindred"}, bookNames(t, q))
 		return nil
 	}))
 	// In a writer, the bound query reads the transaction's own writes.

@@ -80,9 +80,12 @@ type Query struct {
 	prefetch []*prefetchNode // relations to load with the rows
 
 	// A query of Tx.Bind: the prepared query, whose conditions stand in
-	// for conds, and its arguments.
+	// for conds, and its arguments, a copy of Bind's (in arg1 when there
+	// is one, as there mostly is: the caller's slice then stays on its
+	// stack).
 	prep *PreparedQuery
 	args []any
+	arg1 [1]any
 }
 
 // Query starts a query on a table.

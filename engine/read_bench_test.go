@@ -33,7 +33,7 @@ type shelfBook struct {
 	Price    apd.Decimal `reldb:"price"`
 }
 
-func openShelf(b *testing.B) *engine.DB {
+func openShelf(b testing.TB) *engine.DB {
 	b.Helper()
 	db, err := engine.Open(engine.Options{})
 	require.NoError(b, err)
