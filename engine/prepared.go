@@ -186,7 +186,7 @@ func (q *Query) unprepare() {
 	}
 	q.conds = conds
 	q.prefetch = clonePrefetch(q.prefetch)
-	q.args = nil
+	q.args, q.arg1 = nil, [1]any{}
 }
 
 // arg returns the argument of Param n, or n itself when there is none (an

@@ -517,13 +517,15 @@ func (sl *rowSlab) row(n int) []any {
 // for a run with args; ok is false when the arguments do not fit them.
 func (p *simplePlan) query(tx *engine.Tx, args []any) (*engine.Query, bool) {
 	if p.prep != nil {
-		vals := make([]any, len(p.conds))
+		// Bind copies the values, so a few stay on the stack.
+		var buf [4]any
+		vals := buf[:0]
 		for i := range p.conds {
 			v, ok := p.conds[i].value(args)
 			if !ok {
 				return nil, false
 			}
-			vals[i] = v
+			vals = append(vals, v)
 		}
 		return tx.Bind(p.prep, vals...), true
 	}
