@@ -115,7 +115,7 @@ func (tx *Tx) resolve(d *catalog.Table, name string) (*travRel, error) {
 	}
 	if tv != nil {
 		for i := range tv.recent {
-			if e := &tv.recent[i]; e.rel != nil && e.d == d && e.name == name {
+			if e := &tv.recent[i]; e.d == d && e.name == name { // an empty entry's d is nil
 				return e.rel, nil
 			}
 		}

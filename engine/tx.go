@@ -790,20 +790,14 @@ type looseFirst struct {
 	row [1][]any
 }
 
-// adoptLoose makes lf, zero, the transaction's first loose result, of
-// table d, and the one looseRecord fills next.
-func (tx *Tx) adoptLoose(lf *looseFirst, d *catalog.Table) *result {
-	lf.res = result{tx: tx, def: d, loose: true}
-	lf.res.rows = lf.row[:]
-	tx.loose = lf
-	tx.looseLast = &lf.res
-	return &lf.res
-}
-
 // looseFor returns a loose result of table d with room for a row.
 func (tx *Tx) looseFor(d *catalog.Table) *result {
 	if tx.loose == nil {
-		return tx.adoptLoose(new(looseFirst), d)
+		lf := &looseFirst{}
+		lf.res = result{tx: tx, def: d, loose: true}
+		lf.res.rows = lf.row[:]
+		tx.loose = lf
+		return &lf.res
 	}
 	if last := tx.looseLast; tx.trav == nil && last.def == d {
 		// Loose rows of one table so far (a write transaction's few):

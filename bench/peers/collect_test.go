@@ -23,23 +23,13 @@ func BenchmarkCollect(b *testing.B) {
 			b.Run(fmt.Sprintf("tags=%d/%s", tags, sys.Name), func(b *testing.B) {
 				f := peers.Standard
 				f.TagsPerBook = tags
-				var before, after runtime.MemStats
-				runtime.GC() // twice: finalizers of the last run's objects run after the first
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				p, err := sys.Open(0)
+				p, m, err := peers.LoadMeasured(sys, f)
 				require.NoError(b, err)
 				defer p.Close()
-				_, err = p.Load(f.Generate())
-				require.NoError(b, err)
-				runtime.GC()
-				runtime.ReadMemStats(&after)
-				b.ResetTimer()
 				for b.Loop() {
 					runtime.GC()
 				}
-				b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/1e6, "live-MB")
-				runtime.KeepAlive(p)
+				b.ReportMetric(float64(m.GoHeap)/1e6, "live-MB")
 			})
 		}
 	}

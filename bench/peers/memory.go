@@ -46,44 +46,55 @@ func heapAlloc() int64 {
 	return int64(ms.HeapAlloc)
 }
 
-// MeasureMemory opens sys, loads f's library and measures what it holds.
-// The rows are generated after the baseline and dropped before the
-// measurement, so what a system shares with them (strings) counts as its
-// own and the rest does not count.
+// MeasureMemory opens sys, loads f's library and measures what it holds
+// (see LoadMeasured), checks the tables' counts and closes it.
 func MeasureMemory(sys System, f Fixture) (Memory, error) {
-	if err := f.validate(); err != nil {
-		return Memory{}, err
-	}
-	m := Memory{Rows: f.Rows()}
-	before := heapAlloc()
-	p, err := sys.Open(0)
+	p, m, err := LoadMeasured(sys, f)
 	if err != nil {
 		return m, err
 	}
 	defer p.Close()
+	return m, counts(p, f)
+}
+
+// LoadMeasured opens sys, loads f's library and measures what it holds;
+// the caller closes the peer. The rows are generated after the baseline
+// and dropped before the measurement, so what a system shares with them
+// (strings) counts as its own and the rest does not count.
+func LoadMeasured(sys System, f Fixture) (_ Peer, m Memory, err error) {
+	if err := f.validate(); err != nil {
+		return nil, m, err
+	}
+	m.Rows = f.Rows()
+	before := heapAlloc()
+	p, err := sys.Open(0)
+	if err != nil {
+		return nil, m, err
+	}
+	defer func() {
+		if err != nil {
+			p.Close()
+		}
+	}()
 	var own0 int64
 	om, hasOwn := p.(ownMemory)
 	if hasOwn {
 		if own0, _, err = om.OwnBytes(); err != nil {
-			return m, err
+			return nil, m, err
 		}
 	}
 	if err := loadDropped(p, f); err != nil {
-		return m, fmt.Errorf("%s: %w", sys.Name, err)
+		return nil, m, fmt.Errorf("%s: %w", sys.Name, err)
 	}
 	m.GoHeap = heapAlloc() - before
 	if hasOwn {
 		own, how, err := om.OwnBytes()
 		if err != nil {
-			return m, err
+			return nil, m, err
 		}
 		m.Own, m.OwnHow = own-own0, how
 	}
-	if err := counts(p, f); err != nil {
-		return m, err
-	}
-	runtime.KeepAlive(p)
-	return m, nil
+	return p, m, nil
 }
 
 // loadDropped loads a library generated here, which is garbage once this
