@@ -174,6 +174,21 @@ func IsIntTag(b byte) bool {
 	return ok
 }
 
+// ReadInt decodes the Int AppendInt encoded at the start of b and returns
+// it with the length of its encoding; ok is false when b does not start
+// with the shortest encoding of an Int.
+func ReadInt(b []byte) (x int64, n int, ok bool) {
+	if len(b) == 0 {
+		return 0, 0, false
+	}
+	w, isInt := intWidth(b[0])
+	if !isInt || len(b) < 1+w {
+		return 0, 0, false
+	}
+	x, ok = decodeInt(b[0], b[1:], w)
+	return x, 1 + w, ok
+}
+
 // decodeInt decodes the Int whose tag is t from body, which holds at
 // least the n bytes after the tag; ok is false if they are not the
 // shortest form of their value.

@@ -787,3 +787,23 @@ func TestUpgradeLegacyKey(t *testing.T) {
 	_, err = UpgradeLegacyKey([]byte{0x05})
 	assert.ErrorIs(t, err, ErrBadKey)
 }
+
+// TestReadInt: ReadInt reads back what AppendInt wrote, with what follows
+// it left alone, and refuses truncated, non-canonical and non-Int bytes.
+func TestReadInt(t *testing.T) {
+	for _, x := range []int64{0, 1, -1, 255, 256, -256, -257, 1 << 40, math.MaxInt64, math.MinInt64} {
+		b := append(AppendInt(nil, x), 0x42)
+		got, n, ok := ReadInt(b)
+		require.True(t, ok, "%d", x)
+		assert.Equal(t, x, got)
+		assert.Equal(t, len(b)-1, n)
+		_, _, ok = ReadInt(b[:n-1])
+		assert.False(t, ok, "%d truncated", x)
+	}
+	_, _, ok := ReadInt([]byte{intTag + 2, 0x00, 0x05}) // 5 in two bytes
+	assert.False(t, ok)
+	_, _, ok = ReadInt(AppendString(nil, "a"))
+	assert.False(t, ok)
+	_, _, ok = ReadInt(nil)
+	assert.False(t, ok)
+}

@@ -138,6 +138,9 @@ func lessElem(a, b elem) bool {
 // copy-on-write B-tree (github.com/google/btree). Keys are compared with
 // bytes.Compare, so keys built by AppendKey order like the values they encode.
 //
+// A derived tree (NewDerivedTree) holds keys alone and makes each entry's
+// row from its key when it hands the entry out.
+//
 // A Tree is not safe for concurrent mutation. Reads may run concurrently with
 // each other and with a Clone of the same tree, but Clone itself modifies its
 // receiver's bookkeeping, so two Clones of one tree must not run at once.
@@ -146,6 +149,10 @@ func lessElem(a, b elem) bool {
 // nothing that its readers read.
 type Tree struct {
 	bt *btree.BTreeG[elem]
+	// kt replaces bt in a derived tree (see NewDerivedTree), which makes
+	// its rows with derive.
+	kt     *btree.BTreeG[InlineKey]
+	derive Derive
 	// probe is the item DeleteItem searches with. Only a tree's single
 	// writer deletes, so it needs no pool.
 	probe *Item
@@ -169,6 +176,9 @@ func (t *Tree) Clone() *Tree {
 	if t.frozen {
 		return t.Fork()
 	}
+	if t.kt != nil {
+		return &Tree{kt: t.kt.Clone(), derive: t.derive}
+	}
 	return &Tree{bt: t.bt.Clone()}
 }
 
@@ -191,6 +201,10 @@ func (t *Tree) Fork() *Tree {
 	if !t.frozen {
 		panic("index: Fork of a tree that is not frozen")
 	}
+	if t.kt != nil {
+		kt := *t.kt
+		return &Tree{kt: kt.Clone(), derive: t.derive}
+	}
 	bt := *t.bt // the receiver Clone rewrites is this private copy
 	return &Tree{bt: bt.Clone()}
 }
@@ -212,6 +226,14 @@ func (t *Tree) checkWritable() {
 // per entry instead of up to 33. It takes O(n log n) time and n/31 new
 // nodes; t is not changed.
 func (t *Tree) Compact() *Tree {
+	if t.kt != nil {
+		c := NewDerivedTree(t.derive)
+		t.kt.Descend(func(el InlineKey) bool {
+			c.kt.ReplaceOrInsert(el)
+			return true
+		})
+		return c
+	}
 	c := NewTree()
 	t.bt.Descend(func(el elem) bool {
 		c.bt.ReplaceOrInsert(el)
@@ -221,7 +243,12 @@ func (t *Tree) Compact() *Tree {
 }
 
 // Len returns the number of entries.
-func (t *Tree) Len() int { return t.bt.Len() }
+func (t *Tree) Len() int {
+	if t.kt != nil {
+		return t.kt.Len()
+	}
+	return t.bt.Len()
+}
 
 // Get returns the entry stored under key and true, or false when there is none.
 func (t *Tree) Get(key []byte) (Entry, bool) {
@@ -234,6 +261,16 @@ func (t *Tree) Get(key []byte) (Entry, bool) {
 // owns a long-lived Item (a transaction) saves the pool round trip Get
 // makes. probe must not be in use by another search.
 func (t *Tree) GetWith(probe *Item, key []byte) (Entry, bool) {
+	if t.kt != nil {
+		if len(key) > inlineKeyMax {
+			return Entry{}, false
+		}
+		el, ok := t.kt.Get(makeInlineKey(key))
+		if !ok {
+			return Entry{}, false
+		}
+		return t.itemOf(el).Entry(), true
+	}
 	probe.key = keyString(key)
 	el, ok := t.bt.Get(makeElem(probe))
 	probe.key = ""
@@ -264,6 +301,16 @@ func (t *Tree) Put(e Entry) (old Entry, replaced bool) {
 // returns the pointer it replaced, or nil. *it must not change afterwards.
 func (t *Tree) PutItem(it *Item) (old *Item) {
 	t.checkWritable()
+	if t.kt != nil {
+		if len(it.key) <= inlineKeyMax {
+			el, ok := t.kt.ReplaceOrInsert(makeInlineKey(it.Key()))
+			if !ok {
+				return nil
+			}
+			return t.itemOf(el)
+		}
+		t.spill()
+	}
 	el, _ := t.bt.ReplaceOrInsert(makeElem(it))
 	return el.e
 }
@@ -280,6 +327,16 @@ func (t *Tree) Delete(key []byte) (Entry, bool) {
 // DeleteItem is Delete returning the removed item's pointer, or nil.
 func (t *Tree) DeleteItem(key []byte) (old *Item) {
 	t.checkWritable()
+	if t.kt != nil {
+		if len(key) > inlineKeyMax {
+			return nil
+		}
+		el, ok := t.kt.Delete(makeInlineKey(key))
+		if !ok {
+			return nil
+		}
+		return t.itemOf(el)
+	}
 	if t.probe == nil {
 		t.probe = new(Item)
 	}
@@ -314,11 +371,34 @@ func (t *Tree) AscendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop [
 	w.start()
 	w.fn = fn
 	defer w.reset()
-	return t.ascend(w, lo, hi, w.visit)
+	return t.ascend(w, lo, hi, false)
 }
 
-// ascend walks [lo, hi) calling visit, one of w's callbacks.
-func (t *Tree) ascend(w *Walker, lo, hi []byte, visit func(elem) bool) (stop []byte, stopped bool) {
+// ascend walks [lo, hi) calling w's callback for fn, or for pfn when
+// prefix is set.
+func (t *Tree) ascend(w *Walker, lo, hi []byte, prefix bool) (stop []byte, stopped bool) {
+	if t.kt != nil {
+		w.tree = t
+		visit := w.kvisit
+		if prefix {
+			visit = w.kvisitPrefix
+		}
+		switch {
+		case lo == nil && hi == nil:
+			t.kt.Ascend(visit)
+		case lo == nil:
+			t.kt.AscendLessThan(makeInlineKey(hi), visit)
+		case hi == nil:
+			t.kt.AscendGreaterOrEqual(makeInlineKey(lo), visit)
+		default:
+			t.kt.AscendRange(makeInlineKey(lo), makeInlineKey(hi), visit)
+		}
+		return w.stopped()
+	}
+	visit := w.visit
+	if prefix {
+		visit = w.visitPrefix
+	}
 	switch {
 	case lo == nil && hi == nil:
 		t.bt.Ascend(visit)
@@ -334,15 +414,17 @@ func (t *Tree) ascend(w *Walker, lo, hi []byte, visit func(elem) bool) (stop []b
 
 // AscendPrefixWith is AscendWith for a caller that can often decide on an
 // entry from its key's first 16 bytes: fn gets them as two big-endian
-// words (zero-padded past the key's end) and the item, which it must not
-// modify and need not read. The tree holds a key's first 7 bytes inline,
-// so a merge scan matching keys of up to 7 bytes reads neither the item
-// nor its key unless they match; a longer key is read from its item.
-func (t *Tree) AscendPrefixWith(w *Walker, lo, hi []byte, fn func(p0, p1 uint64, it *Item) bool) (stop []byte, stopped bool) {
+// words (zero-padded past the key's end) and the entry, which it must not
+// modify and need not read. The tree holds a key's first 7 bytes inline
+// (a derived tree 15), so a merge scan matching keys of up to 7 bytes
+// reads neither the item nor its key unless they match; a longer key is
+// read from its item. A derived tree makes an entry's row only if fn asks
+// for it.
+func (t *Tree) AscendPrefixWith(w *Walker, lo, hi []byte, fn func(p0, p1 uint64, e Ref) bool) (stop []byte, stopped bool) {
 	w.start()
 	w.pfn = fn
 	defer w.reset()
-	return t.ascend(w, lo, hi, w.visitPrefix)
+	return t.ascend(w, lo, hi, true)
 }
 
 // DescendWith is Descend with the caller's Walker, as AscendWith.
@@ -351,6 +433,19 @@ func (t *Tree) DescendWith(w *Walker, lo, hi []byte, fn func(Entry) bool) (stop 
 	w.fn = fn
 	defer w.reset()
 	w.lo, w.hi = lo, hi
+	if t.kt != nil {
+		w.tree = t
+		if lo != nil {
+			w.klo = makeInlineKey(lo)
+		}
+		if hi == nil {
+			t.kt.Descend(w.kvisitDown)
+		} else {
+			w.khi = makeInlineKey(hi)
+			t.kt.DescendLessOrEqual(w.khi, w.kvisitDown)
+		}
+		return w.stopped()
+	}
 	if hi == nil {
 		t.bt.Descend(w.visitDown)
 	} else {
@@ -376,8 +471,15 @@ type Walker struct {
 	// to [lo, hi); visitPrefix calls pfn (AscendPrefixWith) instead. All
 	// are made on first use.
 	visit, visitDown, visitPrefix func(elem) bool
-	pfn                           func(p0, p1 uint64, it *Item) bool
+	pfn                           func(p0, p1 uint64, e Ref) bool
 	loProbe, hiProbe              Item
+	// The same for a derived tree: the tree walked (whose items the
+	// callbacks make) and Descend's bounds as elements.
+	tree               *Tree
+	kvisit, kvisitDown func(InlineKey) bool
+	kvisitPrefix       func(InlineKey) bool
+	klo, khi           InlineKey
+	kbuf               [16]byte // Ref.Key's and Ref.Val's
 }
 
 var walks = sync.Pool{New: func() any { return new(Walker) }}
@@ -394,7 +496,7 @@ func (w *Walker) start() {
 		}
 		w.visitPrefix = func(el elem) bool {
 			p0, p1 := prefixWords(el)
-			if !w.pfn(p0, p1, el.e) {
+			if !w.pfn(p0, p1, Ref{it: el.e}) {
 				w.stop = el.e
 				return false
 			}
@@ -409,6 +511,33 @@ func (w *Walker) start() {
 			}
 			return w.visit(el)
 		}
+		w.kvisit = func(el InlineKey) bool {
+			e := w.tree.entryOf(el)
+			if !w.fn(e) {
+				w.stop = new(Item)
+				w.stop.Set(e.Key, e.Val)
+				return false
+			}
+			return true
+		}
+		w.kvisitPrefix = func(el InlineKey) bool {
+			p0, p1 := el.words()
+			r := Ref{w: w, el: el}
+			if !w.pfn(p0, p1, r) {
+				w.stop = r.item()
+				return false
+			}
+			return true
+		}
+		w.kvisitDown = func(el InlineKey) bool {
+			if w.hi != nil && el == w.khi {
+				return true
+			}
+			if w.lo != nil && lessInlineKey(el, w.klo) {
+				return false
+			}
+			return w.kvisit(el)
+		}
 	}
 	w.stop = nil
 }
@@ -422,7 +551,7 @@ func (w *Walker) bound(probe *Item, key []byte) elem {
 // reset drops the walk's references. It runs deferred, so a panicking fn
 // leaves no walker pointing at its caller.
 func (w *Walker) reset() {
-	w.fn, w.pfn, w.lo, w.hi, w.stop = nil, nil, nil, nil, nil
+	w.fn, w.pfn, w.lo, w.hi, w.stop, w.tree = nil, nil, nil, nil, nil, nil
 	w.loProbe.key, w.hiProbe.key = "", ""
 }
 

@@ -156,19 +156,19 @@ func TestTree_AscendPrefixWith(t *testing.T) {
 	w := GetWalker()
 	defer w.Release()
 	var got [][]byte
-	stop, stopped := tr.AscendPrefixWith(w, []byte{1, 2}, []byte{4}, func(p0, p1 uint64, it *Item) bool {
+	stop, stopped := tr.AscendPrefixWith(w, []byte{1, 2}, []byte{4}, func(p0, p1 uint64, it Ref) bool {
 		var pad [16]byte
 		copy(pad[:], it.Key())
 		require.Equal(t, binary.BigEndian.Uint64(pad[:8]), p0, "%x", it.Key())
 		require.Equal(t, binary.BigEndian.Uint64(pad[8:]), p1, "%x", it.Key())
-		assert.Equal(t, string(it.Key()), unbox(it.Entry()))
-		got = append(got, it.Key())
+		assert.Equal(t, string(it.Key()), (*it.Val())[0])
+		got = append(got, bytes.Clone(it.Key()))
 		return true
 	})
 	assert.Equal(t, keys[1:4], got)
 	assert.False(t, stopped)
 	assert.Nil(t, stop)
-	stop, stopped = tr.AscendPrefixWith(w, nil, nil, func(_, _ uint64, it *Item) bool { return it.Key()[0] < 2 })
+	stop, stopped = tr.AscendPrefixWith(w, nil, nil, func(_, _ uint64, it Ref) bool { return it.Key()[0] < 2 })
 	assert.True(t, stopped)
 	assert.Equal(t, keys[2], stop)
 	// The walker serves a plain walk after a prefix walk.

@@ -322,7 +322,7 @@ func (t *Txn) Scan(id TreeID, lo, hi []byte, reverse bool, fn func(index.Entry) 
 // ScanPrefix is an ascending Scan whose fn gets each key's first 16 bytes
 // and the entry, as index.Tree.AscendPrefixWith; fn must not modify the
 // entry. It records what it read as Scan does.
-func (t *Txn) ScanPrefix(id TreeID, lo, hi []byte, fn func(p0, p1 uint64, it *index.Item) bool) {
+func (t *Txn) ScanPrefix(id TreeID, lo, hi []byte, fn func(p0, p1 uint64, e index.Ref) bool) {
 	t.scan(id, lo, hi, false, func(tr *index.Tree, w *index.Walker) ([]byte, bool) {
 		return tr.AscendPrefixWith(w, lo, hi, fn)
 	})

@@ -81,7 +81,7 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 				m0, m1 = prefixMasks(len(key))
 			}
 			setKey()
-			visit := func(p0, p1 uint64, it *index.Item) bool {
+			visit := func(p0, p1 uint64, it index.Ref) bool {
 				if !index.IsIntTag(byte(p0 >> 56)) {
 					// Another type (NULL) leads: compare the bytes.
 					at := i
