@@ -187,9 +187,9 @@ func FuzzDerivedTree(f *testing.F) {
 	f.Fuzz(derivedScript)
 }
 
-// TestKeyElem_OrdersLikeBytes: elements and probes order as their keys do
+// TestInlineKey_OrdersLikeBytes: elements and probes order as their keys do
 // under bytes.Compare, for keys up to 15 bytes against any key.
-func TestKeyElem_OrdersLikeBytes(t *testing.T) {
+func TestInlineKey_OrdersLikeBytes(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	alphabet := []byte{0x00, 0x01, 0x80, 0xFF}
 	key := func(max int) []byte {
