@@ -269,7 +269,7 @@ func (t *Tree) GetWith(probe *Item, key []byte) (Entry, bool) {
 		if !ok {
 			return Entry{}, false
 		}
-		return t.itemOf(el).Entry(), true
+		return t.entryOf(el), true
 	}
 	probe.key = keyString(key)
 	el, ok := t.bt.Get(makeElem(probe))
