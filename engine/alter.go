@@ -610,10 +610,7 @@ func (tx *Tx) rebuildKeyed(d, nd *catalog.Table, colMap, pk []int, reshape func(
 		fks[fk] = n
 	}
 
-	tx.t.CreateTree(nd.Primary)
-	for _, ix := range nd.Indexes {
-		tx.t.CreateTree(ix.Tree)
-	}
+	tx.createTrees(nd)
 	var err error
 	tx.t.Scan(d.Primary, nil, nil, false /* reverse */, func(e index.Entry) bool {
 		var vals []any

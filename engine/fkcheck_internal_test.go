@@ -82,8 +82,11 @@ func createSchema(tx *Tx, tables []Table, rels []Relation) error {
 func TestTx_Insert_SharesParentValues(t *testing.T) {
 	ctx := context.Background()
 	db := schemaDB(t, []Table{
-		{Name: "authors", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
-		{Name: "langs", PrimaryKey: []string{"code"}, Columns: []Column{{Name: "code", Type: Text}}},
+		// Each parent has a column outside its key: a table of keys alone
+		// makes its rows from its keys (index.NewDerivedTree) on every
+		// read, and has none to share.
+		{Name: "authors", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}, {Name: "name", Type: Text}}},
+		{Name: "langs", PrimaryKey: []string{"code"}, Columns: []Column{{Name: "code", Type: Text}, {Name: "name", Type: Text}}},
 		{Name: "prices", PrimaryKey: []string{"p"}, Columns: []Column{{Name: "p", Type: Decimal, Precision: 10, Scale: 2}}},
 		{Name: "books", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int},
 			{Name: "author_id", Type: Int}, {Name: "lang", Type: Text}, {Name: "p", Type: Decimal, Precision: 10, Scale: 2}}},
@@ -164,7 +167,8 @@ func TestTx_Insert_FailedRowLeavesNoPendingCheck(t *testing.T) {
 func TestTx_InsertRows_ReadCommittedSharesParentValues(t *testing.T) {
 	ctx := context.Background()
 	db := schemaDB(t, []Table{
-		{Name: "authors", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}}},
+		// not a table of keys alone (see TestTx_Insert_SharesParentValues)
+		{Name: "authors", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}, {Name: "name", Type: Text}}},
 		{Name: "books", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}, {Name: "author_id", Type: Int}}},
 		{Name: "notes", PrimaryKey: []string{"id"}, Columns: []Column{{Name: "id", Type: Int}, {Name: "author_id", Type: Int}}},
 	}, []Relation{

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/access"
 	"github.com/reldb/reldb/internal/catalog"
 )
@@ -175,8 +176,8 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 			room = keys.Len()*tx.t.Len(tree)/max(domain, 1) + 16
 		}
 		g.Rows = make([][]any, 0, room)
-		path, seeks, err = tx.paths().Probe(tree, keys, len(rel.src), point, domain, func(k int, box *[]any) {
-			row := *box
+		path, seeks, err = tx.paths().Probe(tree, keys, len(rel.src), point, domain, func(k int, e index.Ref) {
+			row := *e.Val()
 			read++
 			if access.Matches(sp.Conds, row) {
 				g.Add(k, row)
@@ -184,7 +185,7 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 		})
 		g.Close(keys.Len())
 	case through:
-		path, seeks, read, err = tx.probeThrough(rel, keys, sp, g)
+		path, seeks, read, err = tx.probeThrough(rel, junction, keys, sp, g)
 	}
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("prefetch %s: %w", rel.key, err)
@@ -202,12 +203,17 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	next := &result{tx: tx, def: to}
 	ats := make([]int32, 0, g.Kept()) // the related rows' places in next, all groups in order
 	var vias []*[]any                 // through: the junction rows, in step with ats
+	var viaKeys []index.InlineKey     // or their keys (Gather.ViaKeys)
 	var targetAt []int32
 	switch {
 	case rel.dir == through:
-		vias = g.Vias
+		vias, viaKeys = g.Vias, g.ViaKeys
 		if !all {
-			vias = make([]*[]any, 0, g.Kept())
+			if viaKeys != nil {
+				viaKeys = make([]index.InlineKey, 0, g.Kept())
+			} else {
+				vias = make([]*[]any, 0, g.Kept())
+			}
 		}
 		targetAt = make([]int32, len(g.TargetRows))
 		for i := range targetAt {
@@ -232,7 +238,11 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 					next.rows = append(next.rows, g.TargetRows[t])
 				}
 				at = int(targetAt[t])
-				if !all {
+				switch {
+				case all:
+				case viaKeys != nil:
+					viaKeys = append(viaKeys, g.ViaKeys[i])
+				default:
 					vias = append(vias, g.Vias[i])
 				}
 			case !all:
@@ -247,6 +257,9 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 	l := &loaded{rel: rel, to: to, next: next, ats: ats, start: make([]int32, len(s.rows)), count: make([]int32, len(s.rows))}
 	if rel.dir == through {
 		l.vias, l.junction = vias, junction
+		if viaKeys != nil {
+			l.viaKeys, l.viaDerive = viaKeys, junction.KeyDerive(rel.near.ChildTree)
+		}
 	}
 	for i, k := range of {
 		if k >= 0 {
@@ -261,15 +274,21 @@ func (tx *Tx) loadBatch(s *result, rel *travRel, opts *PrefetchOptions) (*loaded
 // probeThrough loads a many-to-many for sorted distinct source keys: the
 // junction rows of each key, then each distinct target once, and gathers
 // each key's targets that match the spec, in junction order.
-func (tx *Tx) probeThrough(rel *travRel, keys access.KeySet, sp *access.BatchSpec, g *access.Gather) (path string, seeks, read int, err error) {
+func (tx *Tx) probeThrough(rel *travRel, junction *catalog.Table, keys access.KeySet, sp *access.BatchSpec, g *access.Gather) (path string, seeks, read int, err error) {
 	// Each key has about n/domain junction rows: room for that many.
 	domain := max(tx.t.Len(rel.near.ParentTree), 1)
+	if tx.t.Derived(rel.near.ChildTree) && len(rel.far.ChildCols) == 1 && junction.Cols[rel.far.ChildCols[0]].Type == catalog.Int &&
+		junction.KeyHolds(rel.near.ChildTree, rel.near.ChildCols, rel.far.ChildCols) {
+		if path, seeks, read, ok, err := tx.probeThroughKeys(rel, keys, domain, sp, g); ok || err != nil {
+			return path, seeks, read, err
+		}
+	}
 	// The junction rows are gathered as the boxes the tree stores them in:
 	// a third of the size of slice headers, and Links alone needs more.
 	jg := &access.Gather{Ends: make([]int, keys.Len()), Vias: make([]*[]any, 0, keys.Len()*tx.t.Len(rel.near.ChildTree)/domain+16)}
-	path, seeks, err = tx.paths().Probe(rel.near.ChildTree, keys, len(rel.src), false /* point */, domain, func(k int, box *[]any) {
+	path, seeks, err = tx.paths().Probe(rel.near.ChildTree, keys, len(rel.src), false /* point */, domain, func(k int, e index.Ref) {
 		jg.Close(k)
-		jg.Vias = append(jg.Vias, box)
+		jg.Vias = append(jg.Vias, e.Val())
 		jg.N++
 	})
 	jg.Close(keys.Len())
@@ -277,24 +296,85 @@ func (tx *Tx) probeThrough(rel *travRel, keys access.KeySet, sp *access.BatchSpe
 		return "", 0, 0, err
 	}
 	links, linkEnds := jg.Vias, jg.Ends
-	read = len(links)
 	tkeys, tof := access.DistinctKeys(access.RowSource{Boxes: links}, rel.far.ChildCols)
+	tseeks, read, every, err := tx.gatherTargets(rel, sp, g, tkeys, tof, linkEnds, func(f, k int, t int32) { g.AddTarget(k, t, links[f]) })
+	if err != nil {
+		return "", 0, 0, err
+	}
+	if every {
+		g.Vias = links
+	}
+	return path, seeks + tseeks, read, nil
+}
+
+// probeThroughKeys is probeThrough through a junction kept in a derived
+// tree (index.NewDerivedTree) whose keys are the near columns then one
+// integer column, the far one: it reads the far keys from the junction's
+// keys and keeps the keys for Links (Gather.ViaKeys), so that no junction
+// row is made. ok is false, with nothing gathered, if a key is not the
+// two integers expected.
+func (tx *Tx) probeThroughKeys(rel *travRel, keys access.KeySet, domain int, sp *access.BatchSpec, g *access.Gather) (path string, seeks, read int, ok bool, err error) {
+	n := keys.Len()*tx.t.Len(rel.near.ChildTree)/domain + 16
+	jg := &access.Gather{Ends: make([]int, keys.Len()), ViaKeys: make([]index.InlineKey, 0, n)}
+	fars := make([]int64, 0, n)
+	near, ok := len(rel.src), true
+	path, seeks, err = tx.paths().Probe(rel.near.ChildTree, keys, near, false /* point */, domain, func(k int, e index.Ref) {
+		key := e.Key()
+		at, serr := index.SkipValues(key, near)
+		var far int64
+		var w int
+		good := serr == nil
+		if good {
+			far, w, good = index.ReadInt(key[at:])
+		}
+		ik, inline := e.Inline()
+		if !good || at+w != len(key) || !inline {
+			ok = false
+			return
+		}
+		jg.Close(k)
+		jg.ViaKeys = append(jg.ViaKeys, ik)
+		fars = append(fars, far)
+		jg.N++
+	})
+	if err != nil || !ok {
+		return "", 0, 0, false, err
+	}
+	jg.Close(keys.Len())
+	tkeys, tof := access.DistinctInts(fars)
+	tseeks, read, every, err := tx.gatherTargets(rel, sp, g, tkeys, tof, jg.Ends, func(f, k int, t int32) { g.AddTargetKey(k, t, jg.ViaKeys[f]) })
+	if err != nil {
+		return "", 0, 0, true, err
+	}
+	if every {
+		g.ViaKeys = jg.ViaKeys
+	}
+	return path, seeks + tseeks, read, true, nil
+}
+
+// gatherTargets reads the distinct targets tkeys of a batch's junction
+// rows (tof[f] is junction row f's target, -1 for none; linkEnds[k] the
+// end of key k's junction rows) and gathers into g each junction row's
+// target that matches the spec. When every junction row leads to a
+// target that matches, the usual case, it gathers them all at once and
+// reports every: the caller then makes its junction rows g's as they
+// are. Otherwise it calls add(f, k, t) for each junction row f of key k
+// whose target t is kept. read counts the junction rows and the targets.
+func (tx *Tx) gatherTargets(rel *travRel, sp *access.BatchSpec, g *access.Gather, tkeys access.KeySet, tof []int32, linkEnds []int, add func(f, k int, t int32)) (seeks, read int, every bool, err error) {
+	read = len(tof)
 	targets := make([][]any, tkeys.Len())
-	_, tseeks, err := tx.paths().Probe(rel.far.ParentTree, tkeys, len(rel.far.ChildCols), true /* point */, tx.t.Len(rel.far.ParentTree), func(i int, box *[]any) {
-		row := *box
+	_, seeks, err = tx.paths().Probe(rel.far.ParentTree, tkeys, len(rel.far.ChildCols), true /* point */, tx.t.Len(rel.far.ParentTree), func(i int, e index.Ref) {
+		row := *e.Val()
 		read++
 		if access.Matches(sp.Conds, row) {
 			targets[i] = row
 		}
 	})
 	if err != nil {
-		return "", 0, 0, err
+		return 0, 0, false, err
 	}
 	g.TargetRows = targets
-	// Usually every junction row leads to a target that matches: then
-	// the junction rows and their target numbers are the gathered rows as
-	// they are.
-	every := true
+	every = true
 	for _, t := range tof {
 		if t < 0 || targets[t] == nil {
 			every = false
@@ -302,22 +382,21 @@ func (tx *Tx) probeThrough(rel *travRel, keys access.KeySet, sp *access.BatchSpe
 		}
 	}
 	if every {
-		g.Vias, g.Target, g.N = links, tof, len(links)
+		g.Target, g.N = tof, len(tof)
 		copy(g.Ends, linkEnds)
-		g.Last = keys.Len()
-		return path, seeks + tseeks, read, nil
+		g.Last = len(linkEnds)
+		return seeks, read, true, nil
 	}
-	g.Vias = make([]*[]any, 0, len(links))
-	g.Target = make([]int32, 0, len(links))
+	g.Target = make([]int32, 0, len(tof))
 	start := 0
 	for k, end := range linkEnds {
 		for f := start; f < end; f++ {
 			if t := tof[f]; t >= 0 && targets[t] != nil {
-				g.AddTarget(k, t, links[f])
+				add(f, k, t)
 			}
 		}
 		start = end
 	}
-	g.Close(keys.Len())
-	return path, seeks + tseeks, read, nil
+	g.Close(len(linkEnds))
+	return seeks, read, false, nil
 }

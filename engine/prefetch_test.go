@@ -430,3 +430,31 @@ func TestQuery_Prefetch_SelfRelationsMatchLazy(t *testing.T) {
 		}
 	}
 }
+
+// TestQuery_Prefetch_LinksMatchLazy: the links of a prefetch through a
+// generated junction, which is kept as keys alone and makes its rows only
+// when Links asks (index.NewDerivedTree), are the lazy walk's: each
+// junction row with its own book and tag, in the same order.
+func TestQuery_Prefetch_LinksMatchLazy(t *testing.T) {
+	db := libraryDB(t, engine.Options{})
+	walk := func(q func(tx *engine.Tx) *engine.Query) []string {
+		var out []string
+		require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+			books, err := q(tx).All()
+			require.NoError(t, err)
+			for _, b := range books {
+				links, err := b.Links("tags")
+				require.NoError(t, err)
+				for _, l := range links {
+					out = append(out, fmt.Sprintf("%v: %v", l.Via.Values(), l.To.Get("id")))
+				}
+			}
+			return nil
+		}))
+		return out
+	}
+	eager := walk(func(tx *engine.Tx) *engine.Query { return tx.Query("books").OrderBy("id", engine.Asc).Prefetch("tags") })
+	lazy := walk(func(tx *engine.Tx) *engine.Query { return tx.Query("books").OrderBy("id", engine.Asc) })
+	assert.Equal(t, lazy, eager)
+	assert.GreaterOrEqual(t, len(eager), 3, "the library links books and tags")
+}

@@ -633,20 +633,29 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 	}
 	latestSnap := tx.db.oracle.Latest()
 	var latest, seen *[]any
+	derived := false
 	if tr := latestSnap.Tree(tree); tr != nil {
 		if e, ok := tr.Get(key); ok {
 			latest = e.Val
 		}
+		derived = tr.Derived()
 	}
 	if e, ok := tx.t.Peek(tree, key); ok {
 		seen = e.Val
+	}
+	// The row seen is the latest when it is the same stored row; a
+	// derived tree makes its rows anew on every read, so there it is when
+	// both are there (or neither) and no commit since wrote the key.
+	same := latest == seen
+	if derived {
+		same = (latest == nil) == (seen == nil) && !tx.t.WrittenSince(tree, key)
 	}
 	if !tx.rc {
 		// RepeatableRead keeps its snapshot: a row another transaction
 		// changed since is a serialization failure now, as PostgreSQL
 		// reports it, rather than at commit. A key that appeared since
 		// is left to the caller (an insert's unique violation).
-		if latest != seen && seen != nil {
+		if !same && seen != nil {
 			return false, tx.conflictError(&txn.ConflictError{Tree: tree, Key: []byte(key), Version: latestSnap.Version()})
 		}
 		return false, nil
@@ -656,7 +665,7 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 	// to delete it or change its key, whose referential check must see the
 	// children other transactions committed since the statement began, as
 	// PostgreSQL's does.
-	if latest == seen && !waited && !(parent && tx.t.Behind()) {
+	if same && !waited && !(parent && tx.t.Behind()) {
 		return false, nil
 	}
 	return true, tx.refresh()

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/reldb/reldb/index"
@@ -73,6 +74,13 @@ type travState struct {
 	// loose holds each table's current loose result (Tx.looseRecord).
 	loose   map[*catalog.Table]*result
 	collect func(index.Entry) bool
+	// far and farEnds are the targets' keys scanFarKeys read, back to
+	// back; collectFar is its callback, nearCols the near columns it
+	// skips.
+	far        []byte
+	farEnds    []int32
+	collectFar func(_, _ uint64, e index.Ref) bool
+	nearCols   int
 	// Lazy loads carve their results, row lists and records from slabs:
 	// a lazy walk makes thousands of small ones.
 	results  catalog.Slab[result]
@@ -444,13 +452,14 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 		tx.countRel(rel, LoadLazy, to.Name, 1, 1, len(recs), len(recs), "")
 		return recs, nil
 	}
-	// Through a junction: the junction rows, then a seek per target.
-	tv.scanLinks(tx, rel.near.ChildTree, key)
+	// Through a junction: the targets' keys from the junction, then a
+	// seek per target.
+	nLinks := tv.scanFarKeys(tx, rel, junction, key, links)
 	seeks := 1
 	targets, vias, ats := tv.rows[:0], tv.links[:0], tv.ats[:0]
-	for _, j := range tv.links {
-		tk, ok := tv.keyScratch(j, rel.far.ChildCols)
-		if !ok {
+	for i := range nLinks {
+		tk := tv.farKey(i)
+		if tk == nil {
 			continue
 		}
 		seeks++
@@ -461,9 +470,11 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 		// Two junction rows may lead to one target (an explicit junction
 		// with a key of its own): the result holds each target once, and
 		// both records point at it.
+		// A table of keys alone makes a row anew on each read: its rows
+		// are the same when their values are.
 		row, at := catalog.RowOf(e.Val), len(targets)
 		for i, seen := range targets {
-			if &seen[0] == &row[0] {
+			if &seen[0] == &row[0] || to.KeysOnly() && slices.EqualFunc(seen, row, index.Equal) {
 				at = i
 				break
 			}
@@ -472,9 +483,11 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 			targets = append(targets, row)
 		}
 		ats = append(ats, at)
-		vias = append(vias, j) // overwrites links already read
+		if links {
+			vias = append(vias, tv.links[i]) // overwrites links already read
+		}
 	}
-	read := len(tv.links)
+	read := nLinks
 	tv.rows, tv.ats = targets, ats
 	n, m := len(targets), len(ats)
 	room := m
@@ -518,6 +531,58 @@ func (tv *travState) lazyResult(tx *Tx, d *catalog.Table, rows [][]any, n int) [
 		recs[i] = Record{res: res, at: i}
 	}
 	return recs
+}
+
+// scanFarKeys reads the keys of the targets of the junction rows whose
+// near columns are key into tv.far, one by one (see farKey), and returns
+// how many there are. With rows set, or when the junction's rows are not
+// made of their keys, it reads the rows into tv.links, in step. A
+// junction of keys alone (catalog.Table.KeysOnly) whose near tree holds
+// the near columns then the far ones needs no row: the far key is the
+// rest of the entry's key, and its tree (index.NewDerivedTree) would
+// make each row anew.
+func (tv *travState) scanFarKeys(tx *Tx, rel *travRel, junction *catalog.Table, key []byte, rows bool) int {
+	tv.far, tv.farEnds = tv.far[:0], tv.farEnds[:0]
+	tree := rel.near.ChildTree
+	if !rows && junction.KeysOnly() && junction.KeyHolds(tree, rel.near.ChildCols, rel.far.ChildCols) {
+		if tv.collectFar == nil {
+			tv.collectFar = func(_, _ uint64, e index.Ref) bool {
+				k := e.Key()
+				n, err := index.SkipValues(k, tv.nearCols)
+				if err != nil {
+					panic(fmt.Sprintf("reldb: junction key %x: %v", k, err)) // the tree holds what the engine put
+				}
+				tv.far = append(tv.far, k[n:]...)
+				tv.farEnds = append(tv.farEnds, int32(len(tv.far)))
+				return true
+			}
+		}
+		tv.nearCols = len(rel.near.ChildCols)
+		tv.hi = tx.paths().RangeEnd(tv.hi, key)
+		tx.t.ScanPrefix(tree, key, tv.hi, tv.collectFar)
+		return len(tv.farEnds)
+	}
+	tv.scanLinks(tx, tree, key)
+	for _, j := range tv.links {
+		if tk, ok := tv.keyScratch(j, rel.far.ChildCols); ok {
+			tv.far = append(tv.far, tk...)
+		}
+		tv.farEnds = append(tv.farEnds, int32(len(tv.far)))
+	}
+	return len(tv.links)
+}
+
+// farKey returns the i'th key scanFarKeys read, nil for a row whose far
+// columns hold a NULL (an encoded key is never empty).
+func (tv *travState) farKey(i int) []byte {
+	start := int32(0)
+	if i > 0 {
+		start = tv.farEnds[i-1]
+	}
+	if start == tv.farEnds[i] {
+		return nil
+	}
+	return tv.far[start:tv.farEnds[i]]
 }
 
 // scanLinks reads the entries of tree whose key starts with key into

@@ -3,6 +3,7 @@ package engine
 import (
 	"sync"
 
+	"github.com/reldb/reldb/index"
 	"github.com/reldb/reldb/internal/catalog"
 )
 
@@ -82,8 +83,12 @@ type loaded struct {
 	recs []Record
 	// Through a junction, vias holds the junction rows in step with recs;
 	// Links makes their result and records when first asked (joinsOnce).
-	vias       []*[]any
-	junction   *catalog.Table
+	vias     []*[]any
+	junction *catalog.Table
+	// viaKeys replaces vias through a junction kept in a derived tree:
+	// the junction rows' keys, which viaDerive makes rows of.
+	viaKeys    []index.InlineKey
+	viaDerive  index.Derive
 	joinsOnce  sync.Once
 	joins      *result
 	prefetched bool // by a prefetch (not FetchPeers): reported if unused
@@ -103,9 +108,13 @@ func (l *loaded) markUsed(tx *Tx) {
 // call: only Links reads them.
 func (l *loaded) junctionRows(tx *Tx) *result {
 	l.joinsOnce.Do(func() {
-		rows := make([][]any, len(l.vias))
+		rows := make([][]any, len(l.vias)+len(l.viaKeys))
 		for i, b := range l.vias {
 			rows[i] = *b
+		}
+		for i, k := range l.viaKeys {
+			row, _ := l.viaDerive(k)
+			rows[i] = *row
 		}
 		l.joins = &result{tx: tx, def: l.junction, rows: rows}
 	})

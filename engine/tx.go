@@ -349,6 +349,11 @@ func (tx *Tx) leave() {
 // allocRow returns a new row of n values for table d: in a row block
 // (catalog.RowSlab.AllocRow) when it has d's width.
 func (tx *Tx) allocRow(d *catalog.Table, n int) []any {
+	if d.KeysOnly() {
+		// Its trees keep no rows (catalog.KeyDerive): one in a block or a
+		// slab would keep the others there alive.
+		return make([]any, n)
+	}
 	if n == len(d.Cols) {
 		return tx.rows.AllocRow(d)
 	}
@@ -544,12 +549,28 @@ func (tx *Tx) createTableStmt(t Table) error {
 	if _, ok := tx.t.Get(catalog.CatalogTree, catalog.CatalogKey(t.Name)); ok {
 		return fmt.Errorf("create table: %w: table %q", ErrExists, t.Name)
 	}
-	tx.t.CreateTree(d.Primary)
-	for _, ix := range d.Indexes {
-		tx.t.CreateTree(ix.Tree)
-	}
+	tx.createTrees(d)
 	tx.putTable(d)
 	return nil
+}
+
+// createTrees creates the primary tree and the index trees of table d.
+func (tx *Tx) createTrees(d *catalog.Table) {
+	tx.createTree(d, d.Primary)
+	for _, ix := range d.Indexes {
+		tx.createTree(d, ix.Tree)
+	}
+}
+
+// createTree creates tree id, d's primary tree or one of its indexes:
+// derived (index.NewDerivedTree) when d's rows can be made from the
+// tree's keys, so that it holds no rows.
+func (tx *Tx) createTree(d *catalog.Table, id txn.TreeID) {
+	if derive := d.KeyDerive(id); derive != nil {
+		tx.t.CreateDerivedTree(id, derive)
+		return
+	}
+	tx.t.CreateTree(id)
 }
 
 // DropTable removes a table, its rows and its indexes. Returns ErrNoTable if
@@ -616,7 +637,7 @@ func (tx *Tx) createIndexStmt(table string, ix Index) error {
 		return fmt.Errorf("create index: %w", err)
 	}
 	mark := tx.t.Mark()
-	tx.t.CreateTree(id.Tree)
+	tx.createTree(nd, id.Tree)
 	var ferr error
 	tx.t.Scan(d.Primary, nil, nil, false, func(e index.Entry) bool {
 		vals := catalog.RowOf(e.Val)

@@ -53,6 +53,31 @@ type modelMaps struct {
 	// holds the rest: objects made one at a time or written.
 	blocks []objBlock
 	recs   map[unsafe.Pointer]Record
+	// canon names the rows of tables whose trees make them anew on
+	// every read (catalog.Table.KeysOnly): by table and primary key,
+	// the first address met for the row (see rowKey).
+	canon map[string]*any
+}
+
+// rowKey returns the address that names row, a stored row of table d, in
+// the identity map: its first value's. A table of keys alone makes its
+// rows from their keys on every read (index.NewDerivedTree), so a row
+// read twice is two copies: its name is the first copy's address met in
+// the transaction, which canon keeps alive.
+func (ms *modelState) rowKey(d *catalog.Table, row []any) *any {
+	if !d.KeysOnly() {
+		return &row[0]
+	}
+	mm := ms.maps()
+	k := d.Name + "\x00" + string(d.PKKey(row))
+	if p, ok := mm.canon[k]; ok {
+		return p
+	}
+	if mm.canon == nil {
+		mm.canon = map[string]*any{}
+	}
+	mm.canon[k] = &row[0]
+	return &row[0]
 }
 
 // maps returns ms.modelMaps, made on first use.
@@ -177,7 +202,7 @@ func (ms *modelState) spill() {
 		ids := ms.identities(w.m)
 		for at, p := range w.objs {
 			if p != nil {
-				ids.put(&w.res.rows[at][0], p)
+				ids.put(ms.rowKey(w.res.def, w.res.rows[at]), p)
 				ms.remember(p, Record{res: w.res, at: at})
 			}
 		}
@@ -270,7 +295,7 @@ func (tx *Tx) modelState() *modelState {
 		if one := tx.one; one.m != nil {
 			tx.one = oneObject{}
 			r := tx.looseRecord(one.d, one.row)
-			tx.models.one = looseObj{m: one.m, key: &one.row[0], p: one.p, r: r}
+			tx.models.one = looseObj{m: one.m, key: tx.models.rowKey(one.d, one.row), p: one.p, r: r}
 		}
 	}
 	return tx.models
@@ -315,7 +340,7 @@ func (ms *modelState) identities(m *model) *rowObjects {
 		blk := &ms.sole[i].block
 		ids.grow(blk.len())
 		for at, row := range blk.res.rows {
-			ids.put(&row[0], blk.object(at))
+			ids.put(ms.rowKey(blk.res.def, row), blk.object(at))
 		}
 		ms.sole = slices.Delete(ms.sole, i, i+1)
 	}
@@ -333,13 +358,13 @@ func (ms *modelState) lookup(m *model, res *result, at int) (unsafe.Pointer, boo
 				blk := ms.one.block()
 				return blk.object(at), true
 			}
-		} else if ms.one.key == &res.rows[at][0] {
+		} else if ms.one.key == ms.rowKey(res.def, res.rows[at]) {
 			return ms.one.p, true
 		}
 	}
 	ms.spill()
 	if ids := ms.idsOf(m); ids != nil {
-		return ids.get(&res.rows[at][0])
+		return ids.get(ms.rowKey(res.def, res.rows[at]))
 	}
 	if i := ms.soleOf(m); i >= 0 && ms.sole[i].block.res == res {
 		return ms.sole[i].block.object(at), true
@@ -458,7 +483,7 @@ func (tx *Tx) objectOfRecord(b *binding, r Record) (unsafe.Pointer, error) {
 		return objs[r.at], nil
 	}
 	vals := r.vals()
-	key := &vals[0]
+	key := ms.rowKey(r.res.def, vals)
 	if ms.one.m == b.m && ms.one.key == key {
 		return ms.one.p, nil
 	}
@@ -539,7 +564,7 @@ func (tx *Tx) objects(b *binding, res *result, dst []unsafe.Pointer) error {
 	if ids != nil {
 		n = 0
 		for at, row := range res.rows {
-			p, ok := ids.get(&row[0])
+			p, ok := ids.get(ms.rowKey(res.def, row))
 			dst[at] = p
 			if !ok {
 				n++
@@ -574,7 +599,7 @@ func (tx *Tx) objects(b *binding, res *result, dst []unsafe.Pointer) error {
 				if fresh != nil {
 					at = fresh[i]
 				}
-				ids.put(&res.rows[at][0], dst[at])
+				ids.put(ms.rowKey(res.def, res.rows[at]), dst[at])
 			}
 		} else {
 			// The model's first result: every row is new (a result

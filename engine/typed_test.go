@@ -793,3 +793,27 @@ func TestTyped_Fork(t *testing.T) {
 		return nil
 	}))
 }
+
+// TestTyped_KeysOnlyRowIsOneObject: a table of keys alone makes its rows
+// anew on every read (index.NewDerivedTree), and the identity map still
+// gives one object per row, however often and however it is read.
+func TestTyped_KeysOnlyRowIsOneObject(t *testing.T) {
+	db := enrollmentDB(t, []int{2, 3}, []int{2})
+	require.NoError(t, engine.Register[zCourse](db, "courses"))
+	require.NoError(t, db.View(trCtx, func(tx *engine.Tx) error {
+		first, err := engine.Get[zCourse](tx, 2)
+		require.NoError(t, err)
+		all, err := engine.All[zCourse](engine.QueryOf[zCourse](tx))
+		require.NoError(t, err)
+		again, err := engine.Get[zCourse](tx, 2)
+		require.NoError(t, err)
+		other, err := engine.Get[zCourse](tx, 3)
+		require.NoError(t, err)
+		require.Len(t, all, 2)
+		assert.Same(t, first, all[0], "a query's object is the one Get made")
+		assert.Same(t, first, again, "Get again")
+		assert.Same(t, other, all[1])
+		assert.NotSame(t, first, other)
+		return nil
+	}))
+}

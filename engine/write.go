@@ -185,7 +185,12 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 	var shared *catalog.Index
 	var pkAt, ixLen int
 	tx.scratch, shared, pkAt, ixLen = d.AppendRowKeys(tx.scratch[:0], vals)
-	keys := tx.arena.Own(tx.scratch)
+	var keys []byte
+	if d.KeysOnly() {
+		keys = bytes.Clone(tx.scratch) // garbage once written, as rowEntry's
+	} else {
+		keys = tx.arena.Own(tx.scratch)
+	}
 	key := keys[pkAt:]
 	// Put first and look at what it replaced: one descent instead of a Get
 	// and a Put. A duplicate is undone by the caller's rollback.
@@ -199,7 +204,7 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 			return nil, d.UniqueError(d.PKName, d.PK, vals)
 		}
 	}
-	pe := tx.rows.Entry(key, vals)
+	pe := tx.rowEntry(d, key, vals)
 	row := pe.Val() // the box, shared by the index entries
 	if _, existed := tx.t.PutItem(d.Primary, pe); existed {
 		return nil, tx.duplicate(d, d.Primary, key, d.UniqueError(d.PKName, d.PK, vals))
@@ -250,7 +255,7 @@ func (tx *Tx) duplicate(d *catalog.Table, id txn.TreeID, key []byte, dup error) 
 		return dup // this transaction's own write
 	}
 	if latest := tx.db.oracle.Latest().Tree(id); latest != nil {
-		if cur, ok := latest.Get(key); ok && sameRow(cur.Val, seen.Val) {
+		if cur, ok := latest.Get(key); ok && (sameRow(cur.Val, seen.Val) || latest.Derived() && !tx.t.WrittenSince(id, key)) {
 			return dup
 		}
 	}
@@ -370,6 +375,22 @@ func (tx *Tx) updateSet(table string, key any, set Row, setOf func(old []any) Ro
 	return tx.looseRecord(d, vals), stored, nil
 }
 
+// rowEntry returns the primary-tree item of a new row of d stored under
+// key: from the transaction's row slab, unless d's trees keep no rows
+// (catalog.Table.KeysOnly), whose item is garbage once written and must
+// not keep a slab alive.
+func (tx *Tx) rowEntry(d *catalog.Table, key []byte, vals []any) *index.Item {
+	if d.KeysOnly() {
+		e := &struct {
+			it  index.Item
+			box []any
+		}{box: vals}
+		e.it.Set(key, &e.box)
+		return &e.it
+	}
+	return tx.rows.Entry(key, vals)
+}
+
 // replaceRow swaps a stored row for a new version, moving its primary key
 // and index entries as needed. On error the caller rolls back to its mark.
 func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) error {
@@ -382,7 +403,7 @@ func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) 
 		}
 		tx.t.Delete(d.Primary, oldPK)
 	}
-	pe := tx.rows.Entry(pk, vals)
+	pe := tx.rowEntry(d, pk, vals)
 	row := pe.Val() // the box, shared by the index entries
 	tx.t.PutItem(d.Primary, pe)
 	for _, ix := range d.Indexes {

@@ -51,6 +51,12 @@ func makeInlineKey(key []byte) InlineKey {
 	return InlineKey{hi: binary.BigEndian.Uint64(buf[:8]), lo: binary.BigEndian.Uint64(buf[8:])}
 }
 
+// InlineKeyOf returns key as a derived tree holds it, or false when it is
+// longer than 15 bytes.
+func InlineKeyOf(key []byte) (InlineKey, bool) {
+	return makeInlineKey(key), len(key) <= inlineKeyMax
+}
+
 // Len returns the length of the key el holds.
 func (el InlineKey) Len() int { return int(el.lo & 0xFF) }
 
@@ -86,25 +92,39 @@ type Ref struct {
 	it *Item   // an ordinary tree's entry
 	w  *Walker // a derived tree's walk, and el its entry
 	el InlineKey
+	e  Entry // an entry found otherwise (EntryRef)
 }
+
+// EntryRef returns a Ref of e, for a caller that hands a Ref on.
+func EntryRef(e Entry) Ref { return Ref{e: e} }
 
 // Key returns the entry's key. The callback must not modify it, nor keep
 // it past its return: a derived tree's is made in the walk's own space.
 func (r Ref) Key() []byte {
-	if r.it != nil {
+	switch {
+	case r.it != nil:
 		return r.it.Key()
+	case r.w != nil:
+		return r.el.Put(&r.w.kbuf)
 	}
-	return r.el.Put(&r.w.kbuf)
+	return r.e.Key
 }
 
 // Val returns the entry's row, which the callback may keep.
 func (r Ref) Val() *[]any {
-	if r.it != nil {
+	switch {
+	case r.it != nil:
 		return r.it.val
+	case r.w != nil:
+		row, _ := r.w.tree.derive(r.el)
+		return row
 	}
-	row, _ := r.w.tree.derive(r.el)
-	return row
+	return r.e.Val
 }
+
+// Inline returns the entry's key as a derived tree holds it, and false
+// when the entry is not a derived tree's.
+func (r Ref) Inline() (InlineKey, bool) { return r.el, r.w != nil }
 
 // item returns the entry as an item.
 func (r Ref) item() *Item {

@@ -198,6 +198,13 @@ func (t *Txn) view(id TreeID) *index.Tree {
 // are recorded.
 func (t *Txn) Exists(id TreeID) bool { return t.view(id) != nil }
 
+// Derived reports whether the tree the transaction sees under id makes its
+// rows from its keys (index.NewDerivedTree).
+func (t *Txn) Derived(id TreeID) bool {
+	tr := t.view(id)
+	return tr != nil && tr.Derived()
+}
+
 // Len returns the number of entries in the tree as the transaction sees it,
 // or 0 when there is none. It is a statistic for planning and is not
 // recorded in the read set.
@@ -405,6 +412,13 @@ func (t *Txn) writable(id TreeID) *index.Tree {
 // the entry replaced. The tree keeps e.Key and e.Val: neither may change
 // afterwards.
 func (t *Txn) Put(id TreeID, e index.Entry) (old index.Entry, replaced bool) {
+	if t.writable(id).Derived() {
+		// The tree keeps no items: one from the slab would keep the
+		// slab's others alive after the transaction.
+		it := new(index.Item)
+		it.Set(e.Key, e.Val)
+		return t.PutItem(id, it)
+	}
 	return t.PutItem(id, t.newItem(e))
 }
 
@@ -447,6 +461,13 @@ func (t *Txn) CreateTree(id TreeID) {
 		panic("reldb: create of a tree that exists")
 	}
 	t.setLocal(id, &local{tree: index.NewTree(), whole: true})
+}
+
+// CreateDerivedTree is CreateTree of a tree whose rows derive makes from
+// their keys (see index.NewDerivedTree).
+func (t *Txn) CreateDerivedTree(id TreeID, derive index.Derive) {
+	t.CreateTree(id)
+	t.local[id].tree = index.NewDerivedTree(derive)
 }
 
 // DropTree removes the tree with the given ID. It panics if the transaction
@@ -675,6 +696,33 @@ func (t *Txn) Refresh() error {
 	}
 	t.snap, t.tail, t.reads = h.snap, h.tail, nil
 	return nil
+}
+
+// WrittenSince reports whether a transaction that committed after this
+// one's snapshot (or its last Refresh) wrote key in tree id, or created or
+// dropped the tree. A caller that compares the entry its snapshot holds
+// with the latest one by the row's pointer cannot do so in a derived tree
+// (index.NewDerivedTree), whose rows are made anew on every read: this
+// tells a key deleted and put back since from one left alone. It takes
+// O(commits since × log keys each wrote); false for a reader.
+func (t *Txn) WrittenSince(id TreeID, key []byte) bool {
+	if t.tail == nil {
+		return false
+	}
+	h := t.o.head.Load()
+	for l := t.tail; l != h.tail; l = l.next {
+		w := l.writes.byTree()[id]
+		if w == nil {
+			continue
+		}
+		if w.whole {
+			return true
+		}
+		if _, found := slices.BinarySearchFunc(w.keys, key, bytes.Compare); found {
+			return true
+		}
+	}
+	return false
 }
 
 // Behind reports whether something committed since the transaction's

@@ -26,6 +26,10 @@ type Gather struct {
 	Keep       []int    // Keep[k] is how many of that range Arrange kept
 	Last       int      // the key added last
 	N          int      // rows gathered
+	// ViaKeys replaces Vias through a junction kept in a derived tree
+	// (index.NewDerivedTree): its rows are made of these keys, and only
+	// when asked for (Links).
+	ViaKeys []index.InlineKey
 }
 
 // Add gathers a row of key k.
@@ -40,6 +44,14 @@ func (g *Gather) AddTarget(k int, t int32, via *[]any) {
 	g.Close(k)
 	g.Target = append(g.Target, t)
 	g.Vias = append(g.Vias, via)
+	g.N++
+}
+
+// AddTargetKey is AddTarget of a junction row given by its key (ViaKeys).
+func (g *Gather) AddTargetKey(k int, t int32, via index.InlineKey) {
+	g.Close(k)
+	g.Target = append(g.Target, t)
+	g.ViaKeys = append(g.ViaKeys, via)
 	g.N++
 }
 
@@ -94,7 +106,11 @@ func (g *Gather) Arrange(sp *BatchSpec) {
 			}
 			slices.SortStableFunc(idx, func(a, b int) int { return compareRows(g.row(a), g.row(b), sp.Order, sp.OrderAt) })
 			if g.TargetRows != nil {
-				permute(g.Vias[start:end], idx, start)
+				if g.ViaKeys != nil {
+					permute(g.ViaKeys[start:end], idx, start)
+				} else {
+					permute(g.Vias[start:end], idx, start)
+				}
 				permute(g.Target[start:end], idx, start)
 			} else {
 				permute(g.Rows[start:end], idx, start)

@@ -162,6 +162,29 @@ func distinctInts(src RowSource, col int) (keys KeySet, of []int32, ok bool) {
 			return KeySet{}, nil, false
 		}
 	}
+	keys = intKeySet(ints, of, sorted)
+	return keys, of, true
+}
+
+// DistinctInts is DistinctKeys of one integer column whose values are xs:
+// the sorted, distinct keys, and of[i] the place of xs[i] among them.
+func DistinctInts(xs []int64) (keys KeySet, of []int32) {
+	of = make([]int32, len(xs))
+	sorted := true
+	for i, x := range xs {
+		if i > 0 && xs[i-1] >= x {
+			sorted = false
+		}
+		of[i] = int32(i)
+	}
+	return intKeySet(xs, of, sorted), of
+}
+
+// intKeySet returns the KeySet of the distinct values of ints, sorted
+// says they are strictly increasing, and points each of (an index into
+// ints, or -1) at its value's place among them. It keeps no reference to
+// ints.
+func intKeySet(ints []int64, of []int32, sorted bool) KeySet {
 	uniq := ints
 	if !sorted {
 		uniq = dedupeInts(ints, of)
@@ -177,7 +200,7 @@ func distinctInts(src RowSource, col int) (keys KeySet, of []int32, ok bool) {
 		ends[i] = int32(len(buf))
 	}
 	dense := len(uniq) > 1 && uint64(uniq[len(uniq)-1]-uniq[0]) < uint64(2*len(uniq))
-	return KeySet{packed: buf, ends: ends, dense: dense}, of, true
+	return KeySet{packed: buf, ends: ends, dense: dense}
 }
 
 // IntScratch recycles distinctInts' integer buffers across transactions:

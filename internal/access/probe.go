@@ -40,7 +40,11 @@ const SeekCost = 8
 // The merge scan gallops: after seekCost entries that match no key it
 // seeks to the next key instead of reading on, so a gap in the keys costs
 // at most about one seek.
-func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domain int, fn func(i int, box *[]any)) (path string, seeks int, err error) {
+//
+// fn gets each entry as an index.Ref, and must call its Val within the
+// call if it wants the row: an entry of a derived tree
+// (index.NewDerivedTree) makes its row only when asked.
+func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domain int, fn func(i int, e index.Ref)) (path string, seeks int, err error) {
 	k, n := keys.Len(), r.T.Len(tree)
 	if k == 0 {
 		return "", 0, nil
@@ -60,8 +64,8 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 		// from key i on.
 		i, gap, reseek := 0, 0, false
 		scanFrom := func() {
-			r.T.Scan(tree, keys.key(i), hi, false, func(e index.Entry) bool {
-				return r.probeStep(keys, &i, &gap, &reseek, e.Key, e.Val, ncols, &err, fn)
+			r.T.ScanPrefix(tree, keys.key(i), hi, func(_, _ uint64, e index.Ref) bool {
+				return r.probeStep(keys, &i, &gap, &reseek, e, ncols, &err, fn)
 			})
 		}
 		if keys.ends != nil && ncols == 1 {
@@ -85,7 +89,7 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 				if !index.IsIntTag(byte(p0 >> 56)) {
 					// Another type (NULL) leads: compare the bytes.
 					at := i
-					goOn := r.probeStep(keys, &i, &gap, &reseek, it.Key(), it.Val(), ncols, &err, fn)
+					goOn := r.probeStep(keys, &i, &gap, &reseek, it, ncols, &err, fn)
 					if i != at && i < k {
 						setKey()
 					}
@@ -96,7 +100,7 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 					p0, p1 := p0&m0, p1&m1
 					if p0 == k0 && p1 == k1 {
 						gap = 0
-						fn(i, it.Val())
+						fn(i, it)
 						return true
 					}
 					if p0 < k0 || (p0 == k0 && p1 < k1) {
@@ -129,13 +133,13 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 		key := keys.key(i)
 		if point {
 			if e, ok := r.T.Get(tree, key); ok {
-				fn(i, e.Val)
+				fn(i, index.EntryRef(e))
 			}
 			continue
 		}
 		hi = r.RangeEnd(hi, key)
-		r.T.Scan(tree, key, hi, false, func(e index.Entry) bool {
-			fn(i, e.Val)
+		r.T.ScanPrefix(tree, key, hi, func(_, _ uint64, e index.Ref) bool {
+			fn(i, e)
 			return true
 		})
 	}
@@ -146,7 +150,8 @@ func (r Reader) Probe(tree txn.TreeID, keys KeySet, ncols int, point bool, domai
 // before the entry's key prefix, hands the entry on if its prefix is key
 // *i, and counts entries that match no key (gap) up to a reseek. It
 // returns whether the scan goes on.
-func (r Reader) probeStep(keys KeySet, i, gap *int, reseek *bool, key []byte, box *[]any, ncols int, err *error, fn func(i int, box *[]any)) bool {
+func (r Reader) probeStep(keys KeySet, i, gap *int, reseek *bool, e index.Ref, ncols int, err *error, fn func(i int, e index.Ref)) bool {
+	key := e.Key()
 	n, serr := index.SkipValues(key, ncols)
 	if serr != nil {
 		*err = serr
@@ -162,7 +167,7 @@ func (r Reader) probeStep(keys KeySet, i, gap *int, reseek *bool, key []byte, bo
 	}
 	if string(keys.key(*i)) == string(prefix) {
 		*gap = 0
-		fn(*i, box)
+		fn(*i, e)
 		return true
 	}
 	if *gap++; *gap > SeekCost {

@@ -93,12 +93,13 @@ func TestProbe_IntKeysOfEveryLength(t *testing.T) {
 		for _, domain := range []int{1, len(fks) * 3} { // a scan, then seeks
 			tx := o.Begin(txn.ReadOnly)
 			got := map[int64][]int64{}
-			_, _, err := Reader{T: tx}.Probe(id, keys, 1, false, domain, func(i int, box *[]any) {
-				fk := (*box)[0].(int64)
+			_, _, err := Reader{T: tx}.Probe(id, keys, 1, false, domain, func(i int, e index.Ref) {
+				row := *e.Val()
+				fk := row[0].(int64)
 				v, _, err := index.DecodeValue(keys.key(i))
 				require.NoError(t, err)
 				require.Equal(t, v, fk, "entry under key %d", i)
-				got[fk] = append(got[fk], (*box)[1].(int64))
+				got[fk] = append(got[fk], row[1].(int64))
 			})
 			tx.Abort()
 			require.NoError(t, err)
