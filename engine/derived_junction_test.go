@@ -107,6 +107,8 @@ func TestDerivedJunction_AgainstOrdinary(t *testing.T) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			dir := t.TempDir()
 			dbs := []*engine.DB{junctionDB(t, true, dir), junctionDB(t, false, "")}
+			require.Equal(t, []bool{true, true}, engine.TreesDerived(dbs[0], "book_tags"), "the generated junction's trees")
+			require.Equal(t, []bool{false, false}, engine.TreesDerived(dbs[1], "book_tags"), "the junction with a payload's")
 			r := rand.New(rand.NewPCG(seed, 3))
 			failed, mostLinks := 0, 0
 			for step := range 150 {
@@ -151,12 +153,29 @@ func TestDerivedJunction_AgainstOrdinary(t *testing.T) {
 			require.Positive(t, failed, "statements collide")
 			require.GreaterOrEqual(t, mostLinks, 8, "the library fills with links")
 			want := junctionState(t, dbs[0])
+			if seed%2 == 0 {
+				require.NoError(t, dbs[0].Checkpoint()) // recovery from a snapshot file, not the log alone
+			}
 			require.NoError(t, dbs[0].Close())
 			reopened, err := engine.Open(engine.Options{Dir: dir})
 			require.NoError(t, err)
 			defer reopened.Close()
 			require.Equal(t, want, junctionState(t, reopened), "after a reopen")
 			require.NoError(t, reopened.Check(), "the reopened library's trees agree")
+			require.Equal(t, []bool{true, true}, engine.TreesDerived(reopened, "book_tags"), "recovered derived")
+			// A column added to the junction gives it a payload: its rows
+			// move to ordinary trees, and drop it again, back to derived ones.
+			for _, db := range []*engine.DB{reopened, dbs[1]} {
+				require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+					return tx.AddColumn("book_tags", engine.Column{Name: "extra", Type: engine.Text})
+				}))
+			}
+			require.Equal(t, junctionState(t, dbs[1]), junctionState(t, reopened), "a column added")
+			require.Equal(t, []bool{false, false}, engine.TreesDerived(reopened, "book_tags"), "a payload: ordinary trees")
+			require.NoError(t, reopened.Update(ctx, func(tx *engine.Tx) error { return tx.DropColumn("book_tags", "extra") }))
+			require.Equal(t, want, junctionState(t, reopened), "the column dropped")
+			require.Equal(t, []bool{true, true}, engine.TreesDerived(reopened, "book_tags"), "keys alone again")
+			require.NoError(t, reopened.Check())
 		})
 	}
 }

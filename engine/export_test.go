@@ -1,5 +1,7 @@
 package engine
 
+import "context"
+
 // LogBatches returns how many batches a durable DB has written to its log
 // and how many records they held; 0, 0 in memory.
 func LogBatches(db *DB) (batches, records int64) {
@@ -49,4 +51,23 @@ func ReadSetSize(tx *Tx) int {
 		return 0
 	}
 	return tx.t.ReadSetSize()
+}
+
+// TreesDerived reports, for table's primary tree and then each of its
+// indexes, whether the latest snapshot keeps it derived
+// (index.NewDerivedTree).
+func TreesDerived(db *DB, table string) []bool {
+	var out []bool
+	_ = db.View(context.Background(), func(tx *Tx) error {
+		d, err := tx.table(table)
+		if err != nil {
+			return err
+		}
+		out = append(out, tx.t.Derived(d.Primary))
+		for _, ix := range d.Indexes {
+			out = append(out, tx.t.Derived(ix.Tree))
+		}
+		return nil
+	})
+	return out
 }
