@@ -214,3 +214,48 @@ func randomJunctionOp(r *rand.Rand) func(tx *engine.Tx) error {
 		}
 	}
 }
+
+// TestDerivedTree_SpilledSinceSnapshot: a key longer than a derived
+// tree's elements, committed after a transaction began, turns the latest
+// tree ordinary while the transaction's is still derived; a row nobody
+// touched must still count as unchanged: RepeatableRead deletes it, and
+// inserting its key again is a unique violation, not a serialization
+// failure. A short key leaves both trees derived.
+func TestDerivedTree_SpilledSinceSnapshot(t *testing.T) {
+	ctx := context.Background()
+	for _, other := range []string{"b", strings.Repeat("x", 20)} {
+		for _, iso := range []engine.Isolation{engine.RepeatableRead, engine.Serializable} {
+			t.Run(fmt.Sprintf("%d/%v", len(other), iso), func(t *testing.T) {
+				db, err := engine.Open(engine.Options{})
+				require.NoError(t, err)
+				defer db.Close()
+				require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+					if err := tx.CreateTable(engine.Table{Name: "tags", PrimaryKey: []string{"name"},
+						Columns: []engine.Column{{Name: "name", Type: engine.Text}}}); err != nil {
+						return err
+					}
+					_, err := tx.Insert("tags", engine.Row{"name": "a"})
+					return err
+				}))
+				begin := func() *engine.Tx {
+					tx, err := db.Begin(ctx, engine.TxOptions{Isolation: iso})
+					require.NoError(t, err)
+					_, err = tx.Get("tags", "a")
+					require.NoError(t, err)
+					return tx
+				}
+				dup, del := begin(), begin()
+				defer del.Rollback()
+				require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+					_, err := tx.Insert("tags", engine.Row{"name": other})
+					return err
+				}))
+				_, err = dup.Insert("tags", engine.Row{"name": "a"})
+				require.ErrorIs(t, err, engine.ErrUnique)
+				require.NoError(t, dup.Rollback()) // and its lock on "a" with it
+				require.NoError(t, del.Delete("tags", "a"))
+				require.NoError(t, del.Commit())
+			})
+		}
+	}
+}

@@ -640,6 +640,9 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 		}
 		derived = tr.Derived()
 	}
+	// Either side's tree may be derived: a long key committed since
+	// turns the latest tree ordinary while this transaction's is not.
+	derived = derived || tx.t.Derived(tree)
 	if e, ok := tx.t.Peek(tree, key); ok {
 		seen = e.Val
 	}

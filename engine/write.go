@@ -255,7 +255,12 @@ func (tx *Tx) duplicate(d *catalog.Table, id txn.TreeID, key []byte, dup error) 
 		return dup // this transaction's own write
 	}
 	if latest := tx.db.oracle.Latest().Tree(id); latest != nil {
-		if cur, ok := latest.Get(key); ok && (sameRow(cur.Val, seen.Val) || latest.Derived() && !tx.t.WrittenSince(id, key)) {
+		// A derived tree makes its rows anew on every read (either tree
+		// may be one: a long key committed since turns the latest
+		// ordinary): there the row is the same if no commit since wrote
+		// the key.
+		derived := latest.Derived() || snapTree.Derived()
+		if cur, ok := latest.Get(key); ok && (sameRow(cur.Val, seen.Val) || derived && !tx.t.WrittenSince(id, key)) {
 			return dup
 		}
 	}
