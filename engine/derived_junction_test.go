@@ -259,3 +259,32 @@ func TestDerivedTree_SpilledSinceSnapshot(t *testing.T) {
 		}
 	}
 }
+
+// TestDerivedJunction_SpillsLongKeys: ids too large for a derived tree's
+// elements turn the junction's trees ordinary; the links already there
+// and the new ones read back alike, and Check finds the trees agree.
+func TestDerivedJunction_SpillsLongKeys(t *testing.T) {
+	ctx := context.Background()
+	db := junctionDB(t, true, "")
+	big := int64(1) << 50
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		for _, id := range []int64{1, big} {
+			for _, table := range []string{"books", "tags"} {
+				if _, err := tx.Insert(table, engine.Row{"id": id}); err != nil {
+					return err
+				}
+			}
+		}
+		_, err := tx.Insert("book_tags", engine.Row{"books_id": 1, "tags_id": 1})
+		return err
+	}))
+	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+		_, err := tx.Insert("book_tags", engine.Row{"books_id": big, "tags_id": big})
+		return err
+	}))
+	require.Equal(t, []bool{false, false}, engine.TreesDerived(db, "book_tags"))
+	require.NoError(t, db.Check())
+	state := junctionState(t, db)
+	require.Contains(t, state, "link 1-1\n")
+	require.Contains(t, state, fmt.Sprintf("link %d-%d\n", big, big))
+}
