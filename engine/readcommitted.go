@@ -633,26 +633,17 @@ func (tx *Tx) lockTreeKey(tree txn.TreeID, key []byte, mode LockStrength, wait, 
 	}
 	latestSnap := tx.db.oracle.Latest()
 	var latest, seen *[]any
-	derived := false
+	derived := tx.t.Derived(tree)
 	if tr := latestSnap.Tree(tree); tr != nil {
 		if e, ok := tr.Get(key); ok {
 			latest = e.Val
 		}
-		derived = tr.Derived()
+		derived = derived || tr.Derived()
 	}
-	// Either side's tree may be derived: a long key committed since
-	// turns the latest tree ordinary while this transaction's is not.
-	derived = derived || tx.t.Derived(tree)
 	if e, ok := tx.t.Peek(tree, key); ok {
 		seen = e.Val
 	}
-	// The row seen is the latest when it is the same stored row; a
-	// derived tree makes its rows anew on every read, so there it is when
-	// both are there (or neither) and no commit since wrote the key.
-	same := latest == seen
-	if derived {
-		same = (latest == nil) == (seen == nil) && !tx.t.WrittenSince(tree, key)
-	}
+	same := tx.sameVersion(tree, key, derived, latest, seen)
 	if !tx.rc {
 		// RepeatableRead keeps its snapshot: a row another transaction
 		// changed since is a serialization failure now, as PostgreSQL

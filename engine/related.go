@@ -455,6 +455,7 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 	// Through a junction: the targets' keys from the junction, then a
 	// seek per target.
 	nLinks := tv.scanFarKeys(tx, rel, junction, key, links)
+	keysOnly := to.KeysOnly()
 	seeks := 1
 	targets, vias, ats := tv.rows[:0], tv.links[:0], tv.ats[:0]
 	for i := range nLinks {
@@ -474,7 +475,7 @@ func (tx *Tx) loadOne(rel *travRel, vals []any, links bool) ([]Record, error) {
 		// are the same when their values are.
 		row, at := catalog.RowOf(e.Val), len(targets)
 		for i, seen := range targets {
-			if &seen[0] == &row[0] || to.KeysOnly() && slices.EqualFunc(seen, row, index.Equal) {
+			if &seen[0] == &row[0] || keysOnly && slices.EqualFunc(seen, row, index.Equal) {
 				at = i
 				break
 			}

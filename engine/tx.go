@@ -564,13 +564,9 @@ func (tx *Tx) createTrees(d *catalog.Table) {
 
 // createTree creates tree id, d's primary tree or one of its indexes:
 // derived (index.NewDerivedTree) when d's rows can be made from the
-// tree's keys, so that it holds no rows.
+// tree's keys, so that it holds no rows (catalog.Table.EmptyTree).
 func (tx *Tx) createTree(d *catalog.Table, id txn.TreeID) {
-	if derive := d.KeyDerive(id); derive != nil {
-		tx.t.CreateDerivedTree(id, derive)
-		return
-	}
-	tx.t.CreateTree(id)
+	tx.t.CreateTreeAs(id, d.EmptyTree(id))
 }
 
 // DropTable removes a table, its rows and its indexes. Returns ErrNoTable if

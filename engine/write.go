@@ -255,12 +255,7 @@ func (tx *Tx) duplicate(d *catalog.Table, id txn.TreeID, key []byte, dup error) 
 		return dup // this transaction's own write
 	}
 	if latest := tx.db.oracle.Latest().Tree(id); latest != nil {
-		// A derived tree makes its rows anew on every read (either tree
-		// may be one: a long key committed since turns the latest
-		// ordinary): there the row is the same if no commit since wrote
-		// the key.
-		derived := latest.Derived() || snapTree.Derived()
-		if cur, ok := latest.Get(key); ok && (sameRow(cur.Val, seen.Val) || derived && !tx.t.WrittenSince(id, key)) {
+		if cur, ok := latest.Get(key); ok && tx.sameVersion(id, key, latest.Derived() || snapTree.Derived(), cur.Val, seen.Val) {
 			return dup
 		}
 	}
@@ -272,6 +267,20 @@ func (tx *Tx) duplicate(d *catalog.Table, id txn.TreeID, key []byte, dup error) 
 		return &c
 	}
 	return ErrConflict
+}
+
+// sameVersion reports whether a and b, what two trees hold under key in
+// tree id (nil where absent), are one version of the row: the same stored
+// row; or, where either tree is derived (index.NewDerivedTree), whose
+// rows are made anew on every read, both there or both absent with no
+// commit since the transaction's snapshot writing the key. Either tree
+// may be the derived one: a key too long for it, committed since, turns
+// the latest tree ordinary while the transaction's stays derived.
+func (tx *Tx) sameVersion(id txn.TreeID, key []byte, derived bool, a, b *[]any) bool {
+	if derived {
+		return (a == nil) == (b == nil) && !tx.t.WrittenSince(id, key)
+	}
+	return a == b
 }
 
 // lookup finds a row by primary key, recording the read.

@@ -412,20 +412,28 @@ func (t *Txn) writable(id TreeID) *index.Tree {
 // the entry replaced. The tree keeps e.Key and e.Val: neither may change
 // afterwards.
 func (t *Txn) Put(id TreeID, e index.Entry) (old index.Entry, replaced bool) {
-	if t.writable(id).Derived() {
+	tr := t.writable(id)
+	var it *index.Item
+	if tr.Derived() {
 		// The tree keeps no items: one from the slab would keep the
 		// slab's others alive after the transaction.
-		it := new(index.Item)
+		it = new(index.Item)
 		it.Set(e.Key, e.Val)
-		return t.PutItem(id, it)
+	} else {
+		it = t.newItem(e)
 	}
-	return t.PutItem(id, t.newItem(e))
+	return t.putItem(id, tr, it)
 }
 
 // PutItem is Put of an item the caller allocated: the tree keeps the
 // pointer put, and *put must not change afterwards.
 func (t *Txn) PutItem(id TreeID, put *index.Item) (old index.Entry, replaced bool) {
-	p := t.writable(id).PutItem(put)
+	return t.putItem(id, t.writable(id), put)
+}
+
+// putItem is PutItem into tr, the transaction's copy of tree id.
+func (t *Txn) putItem(id TreeID, tr *index.Tree, put *index.Item) (old index.Entry, replaced bool) {
+	p := tr.PutItem(put)
 	t.log.append(logRec{tree: id, put: put, old: p})
 	if p == nil {
 		return index.Entry{}, false
@@ -463,11 +471,14 @@ func (t *Txn) CreateTree(id TreeID) {
 	t.setLocal(id, &local{tree: index.NewTree(), whole: true})
 }
 
-// CreateDerivedTree is CreateTree of a tree whose rows derive makes from
-// their keys (see index.NewDerivedTree).
-func (t *Txn) CreateDerivedTree(id TreeID, derive index.Derive) {
+// CreateTreeAs is CreateTree of empty, a new empty tree of the caller's
+// making (a derived one: index.NewDerivedTree).
+func (t *Txn) CreateTreeAs(id TreeID, empty *index.Tree) {
+	if empty.Len() != 0 {
+		panic("reldb: create of a tree from one that is not empty")
+	}
 	t.CreateTree(id)
-	t.local[id].tree = index.NewDerivedTree(derive)
+	t.local[id].tree = empty
 }
 
 // DropTree removes the tree with the given ID. It panics if the transaction

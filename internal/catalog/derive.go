@@ -65,6 +65,17 @@ func (d *Table) KeyDerive(tree txn.TreeID) index.Derive {
 	return general
 }
 
+// EmptyTree returns a new empty tree for tree, d's primary tree or one of
+// its indexes: derived when d's rows can be made from its keys
+// (KeyDerive), ordinary otherwise. The engine and recovery both create
+// d's trees with it.
+func (d *Table) EmptyTree(tree txn.TreeID) *index.Tree {
+	if derive := d.KeyDerive(tree); derive != nil {
+		return index.NewDerivedTree(derive)
+	}
+	return index.NewTree()
+}
+
 // KeysOnly reports whether every column of d is in its primary key, and
 // of a type whose key encoding gives its value back exactly (Int, Text,
 // Bool): the rows of its primary tree are made from their keys (see

@@ -97,14 +97,14 @@ func (s *Recovered) setCatalog(defs []*catalog.Table) error {
 		}
 		primary := s.Trees[t.Primary]
 		if primary == nil {
-			primary = newTree(t, t.Primary)
+			primary = t.EmptyTree(t.Primary)
 			s.Trees[t.Primary] = primary
 		}
 		for _, ix := range t.Indexes {
 			if s.Trees[ix.Tree] != nil {
 				continue
 			}
-			s.Trees[ix.Tree] = newTree(t, ix.Tree)
+			s.Trees[ix.Tree] = t.EmptyTree(ix.Tree)
 			s.pending = append(s.pending, pendingIndex{t, ix})
 		}
 		cat.Put(index.Entry{Key: catalog.CatalogKey(t.Name), Val: catalog.TableVal(t)})
@@ -113,16 +113,6 @@ func (s *Recovered) setCatalog(defs []*catalog.Table) error {
 	s.Trees[catalog.CatalogTree] = cat
 	s.defs = defs
 	return nil
-}
-
-// newTree returns an empty tree for id, t's primary tree or one of its
-// indexes: derived when t's rows can be made from its keys, as the engine
-// creates it.
-func newTree(t *catalog.Table, id txn.TreeID) *index.Tree {
-	if derive := t.KeyDerive(id); derive != nil {
-		return index.NewDerivedTree(derive)
-	}
-	return index.NewTree()
 }
 
 // fillNew fills the index trees that setCatalog created empty, from the rows
