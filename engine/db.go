@@ -242,6 +242,18 @@ func (tx *Tx) recyclable() bool {
 		(tx.loose == nil || tx.looseLast == &tx.loose.res)
 }
 
+// issue records q, a query of tx, for recycleViewTx to detach; a
+// transaction that handed out more queries than it records is not
+// recycled.
+func (tx *Tx) issue(q *Query) {
+	if int(tx.nIssued) == len(tx.issued) {
+		tx.escaped = true
+		return
+	}
+	tx.issued[tx.nIssued] = q
+	tx.nIssued++
+}
+
 // endedTx stands in for a recycled transaction in its loose records: it
 // has ended, so a lazy load through such a record returns ErrTxDone, as
 // one through the transaction itself would have.
@@ -265,6 +277,10 @@ func recycleViewTx(tx *Tx) {
 	}
 	if tx.loose != nil {
 		tx.loose.res.tx = endedTx
+	}
+	for i, q := range tx.issued[:tx.nIssued] {
+		q.tx, q.res0.tx = endedTx, endedTx
+		tx.issued[i] = nil
 	}
 	tx.one = oneObject{} // the caller's object and row are not the pool's to keep
 	// tx stays as it ended until a View takes it again: a Tx kept past

@@ -144,7 +144,6 @@ func (p *PreparedQuery) PrefetchWith(path string, opts PrefetchOptions) *Prepare
 // query.
 func (tx *Tx) Bind(p *PreparedQuery, args ...any) *Query {
 	t := &p.q
-	tx.escaped = true // the query refers to tx (see DB.View)
 	q := &Query{tx: tx, table: t.table, limit: t.limit, offset: t.offset, err: t.err, prep: p,
 		order: t.order[:len(t.order):len(t.order)], prefetch: t.prefetch[:len(t.prefetch):len(t.prefetch)]}
 	if len(args) <= len(q.arg1) {
@@ -155,6 +154,7 @@ func (tx *Tx) Bind(p *PreparedQuery, args ...any) *Query {
 	if q.err == nil && len(args) != p.nparams {
 		q.err = fmt.Errorf("query %s: %w: %d arguments for %d parameters", t.table, ErrInvalidArgument, len(args), p.nparams)
 	}
+	tx.issue(q)
 	return q
 }
 

@@ -86,13 +86,36 @@ type Query struct {
 	prep *PreparedQuery
 	args []any
 	arg1 [1]any
+
+	// res0 and rows0 are the storage of the query's first result: a query
+	// mostly runs once, and its result then costs no allocation of its
+	// own (the result's records keep the query alive). ran says res0 is
+	// taken. See newResult.
+	ran   bool
+	res0  result
+	rows0 [16][]any
+}
+
+// newResult returns an empty result of table d for a run of the query,
+// with room for rows: the query's own storage on its first run, a new
+// result after.
+func (q *Query) newResult(d *catalog.Table) *result {
+	if !q.ran {
+		q.ran = true
+		q.res0 = result{tx: q.tx, def: d, rows: q.rows0[:0]}
+		return &q.res0
+	}
+	// A result that View cannot detach from the transaction (see
+	// recycleViewTx).
+	q.tx.escaped = true
+	return &result{tx: q.tx, def: d, rows: make([][]any, 0, len(q.rows0))}
 }
 
 // Query starts a query on a table.
 func (tx *Tx) Query(table string) *Query {
-	tx.escaped = true // the query refers to tx (see DB.View)
 	q := &Query{tx: tx, table: table, limit: -1}
 	q.conds = q.cond1[:0]
+	tx.issue(q)
 	return q
 }
 
@@ -337,17 +360,11 @@ func (q *Query) run(fn func(Record) bool) error {
 	// Stream: a reader's trees do not change under the scan. The result
 	// is partial until the scan ends, which FetchPeers must know.
 	tx := q.tx
-	res := &result{tx: tx, def: p.D, partial: true}
+	res := q.newResult(p.D)
+	res.partial = true
 	defer func() { res.partial = false }()
 	skip, left := q.offset, q.limit
 	if left != 0 {
-		// Room for a few rows at once: most results are short, and
-		// growing from one row allocates at 1, 2, 4 and 8.
-		room := streamRows
-		if left > 0 {
-			room = min(room, left)
-		}
-		res.rows = make([][]any, 0, room)
 		p.Scan(&tx.t, func(vals []any) bool {
 			if skip > 0 {
 				skip--
@@ -366,9 +383,6 @@ func (q *Query) run(fn func(Record) bool) error {
 	return nil
 }
 
-// streamRows is the room a streamed result starts with.
-const streamRows = 8
-
 // collect runs the query into a result: the matching rows after ORDER BY,
 // OFFSET and LIMIT, with the prefetched relations loaded. One load, plus
 // one per prefetch level.
@@ -383,12 +397,12 @@ func (q *Query) collect() (*result, error) {
 
 func (q *Query) collectPlanned(p *access.Plan) (*result, error) {
 	tx := q.tx
-	res := &result{tx: tx, def: p.D}
+	res := q.newResult(p.D)
 	if q.limit != 0 {
 		// Collect before anything else runs: in a write transaction the
 		// caller may write to the trees being scanned, which a B-tree
 		// iteration does not survive.
-		p.Rows, p.Stop = make([][]any, 0, 16), -1
+		p.Rows, p.Stop = res.rows, -1
 		if p.Sorted && q.limit >= 0 {
 			p.Stop = q.offset + q.limit
 		}

@@ -51,9 +51,14 @@ type Tx struct {
 	// nor a loose result (see Tx.modelState).
 	one oneObject
 	// escaped is set when the transaction handed out something that
-	// refers to it beyond its loose records (a Query, a Savepoint, its
-	// Stats): View then does not recycle it (see DB.View).
+	// refers to it beyond its loose records and its first queries (a
+	// Savepoint, its Stats, a third query or a query's second result):
+	// View then does not recycle it (see DB.View). issued holds the
+	// first queries, which View detaches when it recycles the
+	// transaction.
 	escaped bool
+	issued  [2]*Query
+	nIssued uint8
 
 	// writeState is nil in a read-only transaction, which keeps a reader's
 	// Tx small: View is on the hot path of every point read.

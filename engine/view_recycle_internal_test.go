@@ -30,8 +30,10 @@ func viewSeeded(t *testing.T, books int64) *DB {
 
 // TestDB_View_RecyclesOnlyWhatNothingRefersTo checks which of View's
 // transactions may serve another View: one that only read rows with Get
-// (its records hold their own loose result), and none that handed out a
-// query, a savepoint or its Stats, or traversed a relation.
+// (its records hold their own loose result) or ran up to two queries
+// once each (their records hold the query's own result), and none that
+// handed out more queries, a savepoint or its Stats, or traversed a
+// relation.
 func TestDB_View_RecyclesOnlyWhatNothingRefersTo(t *testing.T) {
 	ctx := context.Background()
 	db := viewSeeded(t, 2)
@@ -64,7 +66,31 @@ func TestDB_View_RecyclesOnlyWhatNothingRefersTo(t *testing.T) {
 			_, err := tx.Get("authors", 1) // a second loose result: traversal state
 			return err
 		}, false},
-		{"Query", func(tx *Tx) error { _, err := tx.Query("books").All(); return err }, false},
+		{"Query", func(tx *Tx) error { _, err := tx.Query("books").All(); return err }, true},
+		{"Bind and Query", func(tx *Tx) error {
+			if _, err := tx.Bind(Prepare("books", Eq("author_id", Param(1))), 1).All(); err != nil {
+				return err
+			}
+			_, err := tx.Query("books").Where(Eq("id", 1)).First() // streamed
+			return err
+		}, true},
+		{"three queries", func(tx *Tx) error {
+			for range 3 {
+				if _, err := tx.Query("books").Count(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, false},
+		{"a query run twice", func(tx *Tx) error {
+			q := tx.Query("books")
+			if _, err := q.All(); err != nil {
+				return err
+			}
+			_, err := q.All() // a second result, not the query's own
+			return err
+		}, false},
+		{"Query with Prefetch", func(tx *Tx) error { _, err := tx.Query("books").Prefetch("author").All(); return err }, false},
 		{"Related", func(tx *Tx) error {
 			r, err := tx.Get("books", 1)
 			if err == nil {
@@ -159,6 +185,66 @@ func TestDB_View_RecordsOutliveRecycledTx(t *testing.T) {
 	assert.Equal(t, "td", kept.Get("title"))
 	_, err = kept.Related("author")
 	assert.ErrorIs(t, err, ErrTxDone)
+}
+
+// TestDB_View_QueryOutlivesRecycledTx keeps a query and the records of
+// its result past View, while the transaction serves other Views on
+// other goroutines: the records keep their rows, a lazy load through them
+// and a run of the query return ErrTxDone, also inside a View that reuses
+// the Tx. Under -race, reading them beside the other Views is no race.
+func TestDB_View_QueryOutlivesRecycledTx(t *testing.T) {
+	ctx := context.Background()
+	db := viewSeeded(t, 10)
+	var q *Query
+	var recs []Record
+	var keptTx *Tx
+	require.NoError(t, db.View(ctx, func(tx *Tx) error {
+		keptTx = tx
+		q = tx.Bind(Prepare("books", Eq("author_id", Param(1))), 1)
+		var err error
+		recs, err = q.All()
+		return err
+	}))
+	require.Len(t, recs, 10)
+	require.True(t, keptTx.recyclable())
+	check := func() {
+		for i, r := range recs {
+			assert.Equal(t, int64(i), r.Get("id"))
+		}
+		_, err := recs[0].Related("author")
+		assert.ErrorIs(t, err, ErrTxDone, "a lazy load through a record of a recycled Tx")
+		_, err = q.All()
+		assert.ErrorIs(t, err, ErrTxDone, "a run of a query of a recycled Tx")
+	}
+	*keptTx = Tx{} // as View does when the pool hands it back
+	db.begin(keptTx, ctx, TxOptions{ReadOnly: true})
+	check()
+	keptTx.rollback()
+	var wg sync.WaitGroup
+	for g := range 2 {
+		wg.Go(func() {
+			for i := range 300 {
+				err := db.View(ctx, func(tx *Tx) error {
+					rs, err := tx.Bind(Prepare("books", Eq("id", Param(1))), int64((g+i)%10)).All()
+					if err == nil && (len(rs) != 1 || rs[0].Get("id") != int64((g+i)%10)) {
+						t.Errorf("read %v, want book %d", rs, (g+i)%10)
+					}
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for range 100 {
+		for i, r := range recs {
+			assert.Equal(t, int64(i), r.Get("id"))
+		}
+	}
+	wg.Wait()
+	check()
 }
 
 // recycleBook is a typed model of viewSeeded's books.
