@@ -152,11 +152,11 @@ func (l *undoLog) truncate(n int) {
 
 // newItem returns an item holding e, carved from the transaction's item
 // slab: one allocation per many puts instead of one per put. Chunks double
-// from 21 items (504 bytes, within a 512-byte size class and below the
-// size at which a pointerful object carries a header) to itemChunk.
+// from 2 items, so that a short transaction's items keep little alive (a
+// tree keeps its item's chunk), to itemChunk.
 func (t *Txn) newItem(e index.Entry) *index.Item {
 	if len(t.items) == cap(t.items) {
-		t.items = make([]index.Item, 0, min(max(2*cap(t.items), 21), itemChunk))
+		t.items = make([]index.Item, 0, min(max(2*cap(t.items), 2), itemChunk))
 	}
 	t.items = t.items[:len(t.items)+1]
 	it := &t.items[len(t.items)-1]

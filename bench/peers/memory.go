@@ -3,6 +3,7 @@ package peers
 import (
 	"fmt"
 	"runtime"
+	"strings"
 )
 
 // MemoryRows is the default size of the memory measurement: rows over the
@@ -46,15 +47,67 @@ func heapAlloc() int64 {
 	return int64(ms.HeapAlloc)
 }
 
+// MemoryShape is how a memory measurement puts the library in a system.
+type MemoryShape int
+
+const (
+	// Bulk loads the library in one transaction (Peer.Load).
+	Bulk MemoryShape = iota
+	// ByFamily loads it as an application adds to it over time: the tags
+	// in one transaction, then each family (an author, its books and their
+	// links) in a transaction of its own (Peer.Add).
+	ByFamily
+	// Updated loads it in one transaction, then gives every book a new
+	// title of the same length, one transaction a book (Peer.SetTitle),
+	// as an application updates its rows.
+	Updated
+)
+
+// MemoryShapes lists the shapes, in the order of their names.
+var MemoryShapes = []MemoryShape{Bulk, ByFamily, Updated}
+
+func (s MemoryShape) String() string {
+	return [...]string{"bulk", "by family", "updated"}[s]
+}
+
 // MeasureMemory opens sys, loads f's library and measures what it holds
 // (see LoadMeasured), checks the tables' counts and closes it.
 func MeasureMemory(sys System, f Fixture) (Memory, error) {
-	p, m, err := LoadMeasured(sys, f)
+	return MeasureMemoryAs(sys, f, Bulk)
+}
+
+// MeasureMemoryAs is MeasureMemory with the library put in as shape says:
+// what a system keeps per transaction beyond its rows, or per row version,
+// shows in the ByFamily and Updated shapes and not in one bulk load.
+func MeasureMemoryAs(sys System, f Fixture, shape MemoryShape) (Memory, error) {
+	load := loadDropped
+	switch shape {
+	case ByFamily:
+		load = addDropped
+	case Updated:
+		load = updatedDropped
+	}
+	p, m, err := loadMeasured(sys, f, load)
 	if err != nil {
 		return m, err
 	}
 	defer p.Close()
-	return m, counts(p, f)
+	if err := counts(p, f); err != nil {
+		return m, err
+	}
+	if shape == Updated {
+		// The last book updated has its new title.
+		fam := f.Family(int64(f.Authors - 1))
+		want := fam.Books[len(fam.Books)-1]
+		got, err := p.Get(want.ID)
+		if err != nil {
+			return m, err
+		}
+		if got.Title != strings.ToUpper(want.Title) {
+			return m, fmt.Errorf("peers: book %d has title %q after the update, want %q", want.ID, got.Title, strings.ToUpper(want.Title))
+		}
+	}
+	return m, nil
 }
 
 // LoadMeasured opens sys, loads f's library and measures what it holds;
@@ -62,6 +115,10 @@ func MeasureMemory(sys System, f Fixture) (Memory, error) {
 // and dropped before the measurement, so what a system shares with them
 // (strings) counts as its own and the rest does not count.
 func LoadMeasured(sys System, f Fixture) (_ Peer, m Memory, err error) {
+	return loadMeasured(sys, f, loadDropped)
+}
+
+func loadMeasured(sys System, f Fixture, load func(Peer, Fixture) error) (_ Peer, m Memory, err error) {
 	if err := f.validate(); err != nil {
 		return nil, m, err
 	}
@@ -83,7 +140,7 @@ func LoadMeasured(sys System, f Fixture) (_ Peer, m Memory, err error) {
 			return nil, m, err
 		}
 	}
-	if err := loadDropped(p, f); err != nil {
+	if err := load(p, f); err != nil {
 		return nil, m, fmt.Errorf("%s: %w", sys.Name, err)
 	}
 	m.GoHeap = heapAlloc() - before
@@ -103,4 +160,36 @@ func loadDropped(p Peer, f Fixture) error {
 	d := f.Generate()
 	_, err := p.Load(d)
 	return err
+}
+
+// updatedDropped is loadDropped followed by a new title for every book,
+// one transaction a book: "book 123" becomes "BOOK 123".
+func updatedDropped(p Peer, f Fixture) error {
+	d := f.Generate()
+	if _, err := p.Load(d); err != nil {
+		return err
+	}
+	for i := range d.Families {
+		for _, b := range d.Families[i].Books {
+			if err := p.SetTitle(b.ID, strings.ToUpper(b.Title)); err != nil {
+				return fmt.Errorf("set title of book %d: %w", b.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// addDropped is loadDropped with the tags loaded in one transaction and
+// each family added in one of its own.
+func addDropped(p Peer, f Fixture) error {
+	d := f.Generate()
+	if _, err := p.Load(&Data{Tags: d.Tags}); err != nil {
+		return err
+	}
+	for i := range d.Families {
+		if err := p.Add(&d.Families[i]); err != nil {
+			return fmt.Errorf("add author %d: %w", d.Families[i].Author.ID, err)
+		}
+	}
+	return nil
 }

@@ -34,6 +34,14 @@ func TestMemoryRows(t *testing.T) {
 		}
 		t.Logf("%s: %d rows, Go heap %.1f B/row, own %.1f B/row, total %.1f B/row",
 			sys.Name, m.Rows, float64(m.GoHeap)/float64(m.Rows), float64(m.Own)/float64(m.Rows), m.PerRow())
+		for _, shape := range peers.MemoryShapes[1:] {
+			m, err := peers.MeasureMemoryAs(sys, f, shape)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s, %s: Go heap %.1f B/row, own %.1f B/row, total %.1f B/row",
+				sys.Name, shape, float64(m.GoHeap)/float64(m.Rows), float64(m.Own)/float64(m.Rows), m.PerRow())
+		}
 	}
 	if path := os.Getenv("RELDB_MEMPROFILE"); path != "" {
 		writeHeapProfile(t, name, f, path)

@@ -194,6 +194,12 @@ func TestMeasureMemory(t *testing.T) {
 			m, err := peers.MeasureMemory(sys, peers.Tiny)
 			require.NoError(t, err)
 			assert.Equal(t, peers.Tiny.Rows(), m.Rows)
+			for _, shape := range peers.MemoryShapes[1:] {
+				m, err := peers.MeasureMemoryAs(sys, peers.Tiny, shape)
+				require.NoError(t, err, shape)
+				assert.Equal(t, peers.Tiny.Rows(), m.Rows, shape)
+				assert.Positive(t, m.PerRow(), shape)
+			}
 			switch sys.Name {
 			case "sqlite-mattn":
 				assert.Equal(t, "sqlite3_memory_used", m.OwnHow, "SQLite's own accounting, through cgo")

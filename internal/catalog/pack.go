@@ -157,11 +157,11 @@ func (b block) cells() []any {
 	return unsafe.Slice((*any)(unsafe.Add(b.base, b.shape.cells)), len(b.shape.slot))
 }
 
-// Block chunks double from 2 blocks, so that a transaction that writes a
-// row or two keeps little more than its rows alive, to about 40 KiB (as
-// RowSlab's entries).
+// Block chunks double from 1 block, so that a transaction that writes one
+// row keeps nothing but its row alive (as most of an application's
+// transactions do), to about 40 KiB (as RowSlab's entries).
 const (
-	blockChunkFirst = 2
+	blockChunkFirst = 1
 	blockChunkBytes = 40 << 10
 )
 

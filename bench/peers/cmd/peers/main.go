@@ -271,32 +271,47 @@ func memory(systems []peers.System, f peers.Fixture) error {
 	fmt.Printf("\nMemory held per row, %d rows (%d authors, %d books, %d tags, %d junction rows):\n",
 		f.Rows(), f.Authors, f.Books(), f.Tags, f.Links())
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "system\tGo heap B/row\town B/row\ttotal B/row\tvs reldb\town memory measured as\t")
-	var reldb float64
+	fmt.Fprintln(w, "system\tGo heap B/row\town B/row\ttotal B/row\tvs reldb\tby family B/row\tvs reldb\tupdated B/row\tvs reldb\town memory measured as\t")
+	var base [3]float64 // reldb's total per shape
 	for _, sys := range systems {
 		fmt.Fprintf(os.Stderr, "memory %-21s", sys.Name)
-		m, err := peers.MeasureMemory(sys, f)
+		var ms [3]peers.Memory
+		for i, shape := range peers.MemoryShapes {
+			m, err := peers.MeasureMemoryAs(sys, f, shape)
+			if err != nil {
+				fmt.Fprintln(os.Stderr)
+				return fmt.Errorf("memory: %s, %s: %w", sys.Name, shape, err)
+			}
+			ms[i] = m
+		}
 		fmt.Fprintln(os.Stderr)
-		if err != nil {
-			return fmt.Errorf("memory: %s: %w", sys.Name, err)
-		}
 		if sys.Name == "reldb" {
-			reldb = m.PerRow()
+			for i := range ms {
+				base[i] = ms[i].PerRow()
+			}
 		}
+		m := ms[0]
 		own, how := "-", "-"
 		if m.OwnHow != "" {
 			own, how = fmt.Sprintf("%.0f", float64(m.Own)/float64(m.Rows)), m.OwnHow
 		}
-		ratio := "-"
-		if reldb > 0 {
-			ratio = fmt.Sprintf("%.2f×", m.PerRow()/reldb)
+		fmt.Fprintf(w, "%s\t%.0f\t%s", sys.Name, float64(m.GoHeap)/float64(m.Rows), own)
+		for i := range ms {
+			ratio := "-"
+			if base[i] > 0 {
+				ratio = fmt.Sprintf("%.2f×", ms[i].PerRow()/base[i])
+			}
+			fmt.Fprintf(w, "\t%.0f\t%s", ms[i].PerRow(), ratio)
 		}
-		fmt.Fprintf(w, "%s\t%.0f\t%s\t%.0f\t%s\t%s\t\n", sys.Name, float64(m.GoHeap)/float64(m.Rows), own, m.PerRow(), ratio, how)
+		fmt.Fprintf(w, "\t%s\t\n", how)
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
 	fmt.Println("Go heap: growth of live heap (MemStats.HeapAlloc after two GCs) from before opening to after loading, the generated rows dropped.")
+	fmt.Println("by family: the same library added as an application adds to it, the tags in one transaction, then each author with its")
+	fmt.Println("books and their links in a transaction of its own; updated: loaded in one transaction, then every book given a new title")
+	fmt.Println("of the same length, one transaction a book (both: Go heap and own memory together).")
 	fmt.Println("own: memory outside the Go heap by the system's own count: mattn's sqlite3_memory_used (page cache with headers,")
 	fmt.Println("schema, statements); modernc's SQLite has memory statistics compiled out, so its figure is page_count*page_size, a lower bound.")
 	return nil
