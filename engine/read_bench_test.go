@@ -22,9 +22,10 @@ const (
 	shelfBooks   = shelfAuthors * shelfPer
 )
 
-// shelfBookID is the id of author a's j-th book: a multiplicative
-// permutation of [0, shelfBooks) spread by a large stride.
-func shelfBookID(a, j int64) int64 { return (a*shelfPer + j) * 7919 % shelfBooks }
+// shelfBookID is the id of author a's j-th book of a shelf of authors
+// authors: a multiplicative permutation of [0, authors*shelfPer) spread by
+// a large stride.
+func shelfBookID(a, j, authors int64) int64 { return (a*shelfPer + j) * 7919 % (authors * shelfPer) }
 
 type shelfBook struct {
 	ID       int64       `reldb:"id"`
@@ -34,6 +35,15 @@ type shelfBook struct {
 }
 
 func openShelf(b testing.TB) *engine.DB {
+	b.Helper()
+	return openShelfWritten(b, shelfAuthors, false)
+}
+
+// openShelfWritten is openShelf with authors authors, their books
+// inserted in one transaction, or, overTime, one a transaction as an
+// application writes them over time, so that an author's books lie apart
+// in memory too.
+func openShelfWritten(b testing.TB, authors int64, overTime bool) *engine.DB {
 	b.Helper()
 	db, err := engine.Open(engine.Options{})
 	require.NoError(b, err)
@@ -52,22 +62,39 @@ func openShelf(b testing.TB) *engine.DB {
 		return tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors",
 			ParentAs: "author", ChildrenAs: "books", OnDelete: engine.Cascade})
 	}))
+	book := func(a, j int64) engine.Row {
+		id := shelfBookID(a, j, authors)
+		price, _, _ := apd.NewFromString(fmt.Sprintf("%d.%02d", 5+id%40, id%100))
+		return engine.Row{"id": id, "author_id": a, "title": fmt.Sprintf("book %d", id), "price": price}
+	}
 	require.NoError(b, db.Update(ctx, func(tx *engine.Tx) error {
-		for a := range int64(shelfAuthors) {
+		for a := range authors {
 			if _, err := tx.Insert("authors", engine.Row{"id": a, "name": fmt.Sprintf("author %d", a)}); err != nil {
 				return err
 			}
 			for j := range int64(shelfPer) {
-				id := shelfBookID(a, j)
-				price, _, _ := apd.NewFromString(fmt.Sprintf("%d.%02d", 5+id%40, id%100))
-				if _, err := tx.Insert("books", engine.Row{"id": id, "author_id": a,
-					"title": fmt.Sprintf("book %d", id), "price": price}); err != nil {
+				if overTime {
+					continue
+				}
+				if _, err := tx.Insert("books", book(a, j)); err != nil {
 					return err
 				}
 			}
 		}
 		return nil
 	}))
+	if overTime {
+		// Each author's j-th book, then each one's next: an author's books
+		// are written authors transactions apart.
+		for j := range int64(shelfPer) {
+			for a := range authors {
+				require.NoError(b, db.Update(ctx, func(tx *engine.Tx) error {
+					_, err := tx.Insert("books", book(a, j))
+					return err
+				}))
+			}
+		}
+	}
 	require.NoError(b, engine.Register[shelfBook](db, "books"))
 	return db
 }
@@ -151,10 +178,24 @@ func BenchmarkRead_PointGet(b *testing.B) {
 // BenchmarkRead_Children reads the 10 books of one author through the
 // foreign-key index, every column.
 func BenchmarkRead_Children(b *testing.B) {
-	db := openShelf(b)
+	benchChildren(b, openShelf(b), shelfAuthors)
+}
+
+// BenchmarkRead_ChildrenWrittenOverTime is BenchmarkRead_Children of
+// 10,000 authors' books inserted one a transaction, each author's ten
+// 10,000 transactions apart: the rows of one author's books lie apart in
+// memory, as those of a table an application writes to over time do, and
+// the library (about 30 MB) is larger than the processor's caches.
+func BenchmarkRead_ChildrenWrittenOverTime(b *testing.B) {
+	const authors = 10 * shelfAuthors
+	benchChildren(b, openShelfWritten(b, authors, true), authors)
+}
+
+// benchChildren runs the children benchmarks on db, a shelf of authors.
+func benchChildren(b *testing.B, db *engine.DB, authors int64) {
 	ctx := context.Background()
 	check := func(b *testing.B, i int, books []shelfBook) {
-		a := int64(i) * 31 % shelfAuthors
+		a := int64(i) * 31 % authors
 		if len(books) != shelfPer || books[0].AuthorID != a || books[shelfPer-1].Price.IsZero() {
 			b.Fatalf("author %d: read %d books", a, len(books))
 		}
@@ -164,7 +205,7 @@ func BenchmarkRead_Children(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			var books []shelfBook
 			err := db.View(ctx, func(tx *engine.Tx) error {
-				recs, err := tx.Query("books").Where(engine.Eq("author_id", int64(i)*31%shelfAuthors)).All()
+				recs, err := tx.Query("books").Where(engine.Eq("author_id", int64(i)*31%authors)).All()
 				books = make([]shelfBook, len(recs))
 				for k, r := range recs {
 					books[k] = readBook(r)
@@ -184,7 +225,7 @@ func BenchmarkRead_Children(b *testing.B) {
 			for i := 0; b.Loop(); i++ {
 				var books []shelfBook
 				err := db.View(ctx, func(tx *engine.Tx) error {
-					recs, err := query(tx, int64(i)*31%shelfAuthors).All()
+					recs, err := query(tx, int64(i)*31%authors).All()
 					books = make([]shelfBook, len(recs))
 					for k, r := range recs {
 						if err := scanBook(r, &books[k]); err != nil {
@@ -213,7 +254,7 @@ func BenchmarkRead_Children(b *testing.B) {
 			var books []*shelfBook
 			err := db.View(ctx, func(tx *engine.Tx) error {
 				var err error
-				books, err = engine.Find[shelfBook](tx, engine.Eq("author_id", int64(i)*31%shelfAuthors))
+				books, err = engine.Find[shelfBook](tx, engine.Eq("author_id", int64(i)*31%authors))
 				return err
 			})
 			if err != nil {

@@ -209,7 +209,7 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 	if _, existed := tx.t.PutItem(d.Primary, pe); existed {
 		return nil, tx.duplicate(d, d.Primary, key, d.UniqueError(d.PKName, d.PK, vals))
 	}
-	for _, ix := range d.Indexes {
+	for i, ix := range d.Indexes {
 		// A unique index finds a duplicate the way the primary key does:
 		// its key is the indexed values, so the put replaces it.
 		var ik []byte
@@ -224,11 +224,25 @@ func (tx *Tx) insertRow(d *catalog.Table, vals []any) ([]byte, error) {
 		if ix.Unique && tx.appeared(ix.Tree, ik) {
 			return nil, d.UniqueError(ix.Name, ix.Cols, vals)
 		}
-		if _, existed := tx.t.Put(ix.Tree, index.Entry{Key: ik, Val: row}); existed {
+		if tx.putIndex(ix, i, ik, vals, row) {
 			return nil, tx.duplicate(d, ix.Tree, ik, d.UniqueError(ix.Name, ix.Cols, vals))
 		}
 	}
 	return key, nil
+}
+
+// putIndex puts the entry key → row, the box of vals, in ix, index i of
+// the row's table, and reports whether it replaced one. The entry's item
+// is in the row's block when it has one (catalog.RowSlab.IndexItem): a
+// scan of the index then reads the entry, the row and its values from
+// adjacent memory.
+func (tx *Tx) putIndex(ix *catalog.Index, i int, key []byte, vals []any, row *[]any) (replaced bool) {
+	if it := tx.rows.IndexItem(vals, i, key); it != nil {
+		_, replaced = tx.t.PutItem(ix.Tree, it)
+		return replaced
+	}
+	_, replaced = tx.t.Put(ix.Tree, index.Entry{Key: key, Val: row})
+	return replaced
 }
 
 // indexKey returns a row's entry key in ix as an immutable key; pk is the
@@ -420,12 +434,12 @@ func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) 
 	pe := tx.rowEntry(d, pk, vals)
 	row := pe.Val() // the box, shared by the index entries
 	tx.t.PutItem(d.Primary, pe)
-	for _, ix := range d.Indexes {
+	for i, ix := range d.Indexes {
 		oldKey := tx.indexKey(d, ix, old, oldPK)
 		newKey := tx.indexKey(d, ix, vals, pk)
 		if bytes.Equal(oldKey, newKey) {
 			// Same key, new row version: index entries carry the row.
-			tx.t.Put(ix.Tree, index.Entry{Key: oldKey, Val: row})
+			tx.putIndex(ix, i, oldKey, vals, row)
 			continue
 		}
 		tx.t.Delete(ix.Tree, oldKey)
@@ -435,7 +449,7 @@ func (tx *Tx) replaceRow(d *catalog.Table, old []any, oldPK []byte, vals []any) 
 		if ix.Unique && tx.appeared(ix.Tree, newKey) {
 			return d.UniqueError(ix.Name, ix.Cols, vals)
 		}
-		if _, existed := tx.t.Put(ix.Tree, index.Entry{Key: newKey, Val: row}); existed {
+		if tx.putIndex(ix, i, newKey, vals, row) {
 			return tx.duplicate(d, ix.Tree, newKey, d.UniqueError(ix.Name, ix.Cols, vals))
 		}
 	}

@@ -23,6 +23,7 @@ import (
 // pointers:
 //
 //	E RowEntry      the item and box
+//	X [x]index.Item the row's entries in its table's secondary indexes
 //	C [n]any        the row's cells
 //	W [w]uint64     an int64, float64 or bool column's value, each
 //	S [s]string     a text column's string header (the bytes are shared)
@@ -30,7 +31,7 @@ import (
 //
 // The row's cells are allocated in the block (RowSlab.AllocRow), filled
 // with values boxed the usual way, stored (RowSlab.Entry uses the block's
-// item) and, once the statement that wrote them is over (RowSlab.Pack),
+// item, RowSlab.IndexItem its index entries') and, once the statement that wrote them is over (RowSlab.Pack),
 // re-pointed at copies of their values in the block. Until then the row may
 // still change (a foreign key's check shares its parent's values); after,
 // it never does: stored rows are immutable. A value of another type (NULL,
@@ -40,13 +41,15 @@ import (
 type blockShape struct {
 	typ   reflect.Type
 	size  uintptr // typ.Size()
-	cells uintptr // offsets of C, W, S and D
+	items uintptr // offsets of X, C, W, S and D
+	cells uintptr
 	words uintptr
 	strs  uintptr
 	decs  uintptr
 	// slot is, for each column, its kind (slotWord, slotString,
 	// slotDecimal or slotNone) and index into its array.
 	slot []blockSlot
+	nix  int // the length of X
 }
 
 type blockSlot struct {
@@ -65,6 +68,10 @@ const (
 // rows keep the cells of Alloc.
 const maxBlockCols = 64
 
+// maxBlockIndexes is how many of a table's secondary indexes a block holds
+// the row's entries of; the entries of any others are allocated apart.
+const maxBlockIndexes = 8
+
 // shapes caches a shape per string of column kinds: tables with the same
 // column types share one.
 var shapes sync.Map // string → *blockShape
@@ -76,7 +83,7 @@ func shapeFor(d *Table) *blockShape {
 	if n == 0 || n > maxBlockCols {
 		return nil
 	}
-	var kinds [maxBlockCols]byte
+	var kinds [maxBlockCols + 1]byte
 	// A foreign key's columns hold their parent's values (engine's
 	// shareParentValues): a junction row holds its two ids in its
 	// parents' blocks, and a block with room for them would cost 16 bytes
@@ -109,17 +116,20 @@ func shapeFor(d *Table) *blockShape {
 	if !packed {
 		return nil
 	}
-	key := kinds[:n]
+	// The shape's key: the column kinds, then how many index entries.
+	nix := min(len(d.Indexes), maxBlockIndexes)
+	kinds[n] = byte(nix)
+	key := kinds[:n+1]
 	if s, ok := shapes.Load(string(key)); ok {
 		return s.(*blockShape)
 	}
-	s := newShape(key)
+	s := newShape(key[:n], nix)
 	v, _ := shapes.LoadOrStore(string(key), s)
 	return v.(*blockShape)
 }
 
-func newShape(kinds []byte) *blockShape {
-	s := &blockShape{slot: make([]blockSlot, len(kinds))}
+func newShape(kinds []byte, nix int) *blockShape {
+	s := &blockShape{slot: make([]blockSlot, len(kinds)), nix: nix}
 	var count [4]int
 	for i, k := range kinds {
 		s.slot[i] = blockSlot{kind: k, at: uint16(count[k])}
@@ -127,13 +137,14 @@ func newShape(kinds []byte) *blockShape {
 	}
 	s.typ = reflect.StructOf([]reflect.StructField{
 		{Name: "E", Type: reflect.TypeFor[RowEntry]()},
+		{Name: "X", Type: reflect.ArrayOf(nix, reflect.TypeFor[index.Item]())},
 		{Name: "C", Type: reflect.ArrayOf(len(kinds), reflect.TypeFor[any]())},
 		{Name: "W", Type: reflect.ArrayOf(count[slotWord], reflect.TypeFor[uint64]())},
 		{Name: "S", Type: reflect.ArrayOf(count[slotString], reflect.TypeFor[string]())},
 		{Name: "D", Type: reflect.ArrayOf(count[slotDecimal], reflect.TypeFor[apd.Decimal]())},
 	})
 	s.size = s.typ.Size()
-	s.cells, s.words, s.strs, s.decs = s.typ.Field(1).Offset, s.typ.Field(2).Offset, s.typ.Field(3).Offset, s.typ.Field(4).Offset
+	s.items, s.cells, s.words, s.strs, s.decs = s.typ.Field(1).Offset, s.typ.Field(2).Offset, s.typ.Field(3).Offset, s.typ.Field(4).Offset, s.typ.Field(5).Offset
 	return s
 }
 
@@ -152,6 +163,11 @@ type block struct {
 }
 
 func (b block) entry() *RowEntry { return (*RowEntry)(b.base) }
+
+// indexItem returns the block's item for the row's entry in index i.
+func (b block) indexItem(i int) *index.Item {
+	return (*index.Item)(unsafe.Add(b.base, b.shape.items+uintptr(i)*unsafe.Sizeof(index.Item{})))
+}
 
 func (b block) cells() []any {
 	return unsafe.Slice((*any)(unsafe.Add(b.base, b.shape.cells)), len(b.shape.slot))
@@ -288,6 +304,29 @@ func (b block) pack() {
 			}
 		}
 	}
+}
+
+// IndexItem returns an item holding key and the box of vals, a row
+// AllocRow gave and Entry stored, for the row's entry in its table's
+// index i (Table.Indexes[i]): the one in its block, so that a scan of the
+// index finds the row in the lines it read the entry from. It returns nil
+// when vals has no block or the block no item for index i; the caller
+// then allocates the item.
+func (s *RowSlab) IndexItem(vals []any, i int, key []byte) *index.Item {
+	b, ok := s.blockOf(vals)
+	if !ok || i >= b.shape.nix {
+		return nil
+	}
+	re := b.entry()
+	if re.box == nil {
+		return nil // not stored with Entry
+	}
+	it := b.indexItem(i)
+	if it.Val() != nil {
+		return nil // taken: vals stored twice
+	}
+	it.Set(key, &re.box)
+	return it
 }
 
 // entryIn returns the primary-tree item of vals, a row AllocRow gave, in

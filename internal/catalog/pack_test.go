@@ -241,3 +241,40 @@ func TestShapeFor_ForeignKeyColumnsShareTheirParents(t *testing.T) {
 	links.FKs = []*FK{{FK: &relation.FK{ChildCols: []int{0}}}, {FK: &relation.FK{ChildCols: []int{1}}}}
 	assert.Nil(t, shapeFor(links))
 }
+
+// TestRowSlab_IndexItem_InBlock checks that a stored row's index entries
+// get items in its block, holding their keys and the row's box (the
+// primary item's), one per index up to maxBlockIndexes; that an item is
+// handed out once; and that a row without a block, or not stored with
+// Entry, gets none (the caller allocates the item).
+func TestRowSlab_IndexItem_InBlock(t *testing.T) {
+	d := packTable(Int, Text)
+	for range maxBlockIndexes + 1 {
+		d.Indexes = append(d.Indexes, &Index{})
+	}
+	var s RowSlab
+	row := s.AllocRow(d)
+	require.Nil(t, s.IndexItem(row, 0, []byte("ix")), "not stored yet")
+	row[0], row[1] = int64(1), "a"
+	pe := s.Entry([]byte("pk"), row)
+	sh := shapeFor(d)
+	require.Equal(t, maxBlockIndexes, sh.nix)
+	base := uintptr(unsafe.Pointer(pe)) // the block starts with its item
+	for i := range maxBlockIndexes {
+		key := []byte{'i', byte(i)}
+		it := s.IndexItem(row, i, key)
+		require.NotNil(t, it, "index %d", i)
+		at := uintptr(unsafe.Pointer(it))
+		assert.True(t, at >= base+sh.items && at < base+sh.cells, "index %d: item not in the block", i)
+		assert.Equal(t, key, it.Key())
+		assert.Same(t, pe.Val(), it.Val(), "index %d: the row's box", i)
+		assert.Nil(t, s.IndexItem(row, i, key), "index %d: handed out twice", i)
+	}
+	assert.Nil(t, s.IndexItem(row, maxBlockIndexes, []byte("x")), "beyond the block's indexes")
+	s.Pack()
+	assert.Equal(t, []any{int64(1), "a"}, RowOf(pe.Val()))
+
+	loose := s.Alloc(2) // no block
+	s.Entry([]byte("pk2"), loose)
+	assert.Nil(t, s.IndexItem(loose, 0, []byte("ix")))
+}
