@@ -44,16 +44,7 @@ func TestMemory_ShortTransactionsKeepOnlyTheirRows(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
-		if err := tx.CreateTable(engine.Table{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-			{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}}); err != nil {
-			return err
-		}
-		if err := tx.CreateTable(engine.Table{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-			{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true},
-			{Name: "title", Type: engine.Text}, {Name: "price", Type: engine.Decimal, Precision: 10, Scale: 2}}}); err != nil {
-			return err
-		}
-		if err := tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors"}); err != nil {
+		if err := createShelf(tx); err != nil {
 			return err
 		}
 		for a := range int64(100) {

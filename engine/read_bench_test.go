@@ -34,6 +34,23 @@ type shelfBook struct {
 	Price    apd.Decimal `reldb:"price"`
 }
 
+// createShelf creates the shelf's tables: authors(id, name) and
+// books(id, author_id, title, price numeric(10,2)), books.author_id
+// referencing authors ON DELETE CASCADE.
+func createShelf(tx *engine.Tx) error {
+	if err := tx.CreateTable(engine.Table{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}}); err != nil {
+		return err
+	}
+	if err := tx.CreateTable(engine.Table{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
+		{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true},
+		{Name: "title", Type: engine.Text}, {Name: "price", Type: engine.Decimal, Precision: 10, Scale: 2}}}); err != nil {
+		return err
+	}
+	return tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors",
+		ParentAs: "author", ChildrenAs: "books", OnDelete: engine.Cascade})
+}
+
 func openShelf(b testing.TB) *engine.DB {
 	b.Helper()
 	return openShelfWritten(b, shelfAuthors, false)
@@ -49,19 +66,7 @@ func openShelfWritten(b testing.TB, authors int64, overTime bool) *engine.DB {
 	require.NoError(b, err)
 	b.Cleanup(func() { db.Close() })
 	ctx := context.Background()
-	require.NoError(b, db.Update(ctx, func(tx *engine.Tx) error {
-		if err := tx.CreateTable(engine.Table{Name: "authors", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-			{Name: "id", Type: engine.Int}, {Name: "name", Type: engine.Text}}}); err != nil {
-			return err
-		}
-		if err := tx.CreateTable(engine.Table{Name: "books", PrimaryKey: []string{"id"}, Columns: []engine.Column{
-			{Name: "id", Type: engine.Int}, {Name: "author_id", Type: engine.Int, NotNull: true},
-			{Name: "title", Type: engine.Text}, {Name: "price", Type: engine.Decimal, Precision: 10, Scale: 2}}}); err != nil {
-			return err
-		}
-		return tx.CreateRelation(engine.Relation{Child: "books", Columns: []string{"author_id"}, Parent: "authors",
-			ParentAs: "author", ChildrenAs: "books", OnDelete: engine.Cascade})
-	}))
+	require.NoError(b, db.Update(ctx, createShelf))
 	book := func(a, j int64) engine.Row {
 		id := shelfBookID(a, j, authors)
 		price, _, _ := apd.NewFromString(fmt.Sprintf("%d.%02d", 5+id%40, id%100))
