@@ -30,13 +30,15 @@ func liveHeap() int64 {
 // anything carved from it does: chunks of a few hundred bytes each made a
 // book inserted alone take 1,199 bytes instead of 280). Updating every row
 // once, one a transaction, must likewise cost little more than the rows
-// already took (574 bytes a book before).
+// already took (574 bytes a book before). Nor may a transaction of ten
+// rows keep empty room for more (chunks of blocks doubling from one left
+// a third of its blocks empty).
 func TestMemory_ShortTransactionsKeepOnlyTheirRows(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes what allocations take")
 	}
 	if testing.Short() {
-		t.Skip("inserts 40,000 rows")
+		t.Skip("inserts 60,000 rows")
 	}
 	const n = 20_000
 	ctx := context.Background()
@@ -54,7 +56,7 @@ func TestMemory_ShortTransactionsKeepOnlyTheirRows(t *testing.T) {
 		}
 		return nil
 	}))
-	titles := make([]string, 2*n) // made before the baselines: not the database's
+	titles := make([]string, 3*n) // made before the baselines: not the database's
 	for i := range titles {
 		titles[i] = fmt.Sprintf("book %d", i)
 	}
@@ -84,6 +86,19 @@ func TestMemory_ShortTransactionsKeepOnlyTheirRows(t *testing.T) {
 	alone := float64(liveHeap()-before) / n
 
 	before = liveHeap()
+	for id := int64(2 * n); id < 3*n; id += 10 {
+		require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
+			for k := range int64(10) {
+				if _, err := tx.Insert("books", book(id+k)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+	}
+	tens := float64(liveHeap()-before) / n
+
+	before = liveHeap()
 	for id := range int64(2 * n) {
 		require.NoError(t, db.Update(ctx, func(tx *engine.Tx) error {
 			_, err := tx.Update("books", id, engine.Row{"title": titles[2*n-1-id]})
@@ -92,7 +107,9 @@ func TestMemory_ShortTransactionsKeepOnlyTheirRows(t *testing.T) {
 	}
 	updated := float64(liveHeap()-before) / (2 * n)
 
-	t.Logf("bytes a book: %.0f inserted in one transaction, %.0f inserted one a transaction; updating each once added %.0f", bulk, alone, updated)
+	t.Logf("bytes a book: %.0f inserted in one transaction, %.0f one a transaction, %.0f ten a transaction; updating each once added %.0f",
+		bulk, alone, tens, updated)
 	assert.Less(t, alone, 1.25*bulk, "a book inserted alone")
+	assert.Less(t, tens, 1.1*bulk, "a book inserted with nine others")
 	assert.Less(t, updated, 0.25*bulk, "a book updated alone")
 }

@@ -154,6 +154,7 @@ type blockChunk struct {
 	base  unsafe.Pointer // the chunk's array of blocks
 	used  int
 	n     int
+	given int // blocks of this shape given before this chunk's
 }
 
 // block is one block: its shape and where it starts.
@@ -173,11 +174,14 @@ func (b block) cells() []any {
 	return unsafe.Slice((*any)(unsafe.Add(b.base, b.shape.cells)), len(b.shape.slot))
 }
 
-// Block chunks double from 1 block, so that a transaction that writes one
-// row keeps nothing but its row alive (as most of an application's
-// transactions do), to about 40 KiB (as RowSlab's entries).
+// A transaction's first blockAlone blocks of a shape are allocated one by
+// one, so that a transaction writing a few rows of a table, as most of an
+// application's do, keeps its rows alive and nothing else (chunks doubling
+// from one block left a third of a ten-row transaction's blocks empty);
+// chunks then double from blockAlone blocks to about 40 KiB (as RowSlab's
+// entries), so that a bulk load allocates once per many rows.
 const (
-	blockChunkFirst = 1
+	blockAlone      = 32
 	blockChunkBytes = 40 << 10
 )
 
@@ -204,7 +208,11 @@ func (s *RowSlab) AllocRow(d *Table) []any {
 		c = &s.chunks[len(s.chunks)-1]
 	}
 	if c.used == c.n {
-		n := min(max(2*c.n, blockChunkFirst), max(blockChunkBytes/int(sh.size), 1))
+		c.given += c.used
+		n := 1
+		if c.given >= blockAlone {
+			n = min(max(2*c.n, blockAlone), max(blockChunkBytes/int(sh.size), 1))
+		}
 		c.base, c.used, c.n = reflect.New(reflect.ArrayOf(n, sh.typ)).UnsafePointer(), 0, n
 	}
 	b := block{shape: sh, base: unsafe.Add(c.base, uintptr(c.used)*sh.size)}
