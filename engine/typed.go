@@ -796,6 +796,11 @@ func QueryOf[T any](tx *Tx) *Query {
 // down the prefetch paths. Objects are shared: a tag of 500 books is one
 // *Tag.
 func All[T any](q *Query) ([]*T, error) {
+	if err := q.tx.live(); err != nil {
+		// A query kept past its View may refer to endedTx, which has no
+		// database to find the model in.
+		return nil, err
+	}
 	m, err := modelOf[T](q.tx.db)
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)

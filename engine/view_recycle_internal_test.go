@@ -213,6 +213,8 @@ func TestDB_View_QueryOutlivesRecycledTx(t *testing.T) {
 		}
 		_, err := recs[0].Related("author")
 		assert.ErrorIs(t, err, ErrTxDone, "a lazy load through a record of a recycled Tx")
+		_, err = recs[0].RelatedOne("author")
+		assert.ErrorIs(t, err, ErrTxDone, "RelatedOne through a record of a recycled Tx")
 		_, err = q.All()
 		assert.ErrorIs(t, err, ErrTxDone, "a run of a query of a recycled Tx")
 	}
@@ -245,6 +247,29 @@ func TestDB_View_QueryOutlivesRecycledTx(t *testing.T) {
 	}
 	wg.Wait()
 	check()
+}
+
+// TestDB_View_TypedQueryOutlivesRecycledTx runs a typed query kept past
+// its View, once run in it and once not, after the View recycled its
+// Tx: All answers ErrTxDone, as the query's own runs do.
+func TestDB_View_TypedQueryOutlivesRecycledTx(t *testing.T) {
+	db := viewSeeded(t, 3)
+	require.NoError(t, Register[recycleBook](db, "books"))
+	for _, ran := range []bool{false, true} {
+		var q *Query
+		require.NoError(t, db.View(context.Background(), func(tx *Tx) error {
+			q = QueryOf[recycleBook](tx)
+			if ran {
+				_, err := q.Count()
+				return err
+			}
+			return nil
+		}))
+		_, err := q.All()
+		assert.ErrorIs(t, err, ErrTxDone, "ran=%v", ran)
+		assert.NotPanics(t, func() { _, err = All[recycleBook](q) }, "ran=%v", ran)
+		assert.ErrorIs(t, err, ErrTxDone, "ran=%v", ran)
+	}
 }
 
 // recycleBook is a typed model of viewSeeded's books.
