@@ -36,10 +36,11 @@ lint:
 test-race:
 	$(GO) test -race -count=1 $(PKGS)
 
-## test-allocs: the tests that count allocations (engine's TestAllocs and
-## the like), without the race detector, which changes the counts.
+## test-allocs: the tests that count allocations or measure what the heap
+## holds (engine's TestAllocs, TestMemory_*), without the race detector,
+## which changes both.
 test-allocs:
-	$(GO) test -count=1 -run 'Alloc' ./engine
+	$(GO) test -count=1 -run 'Alloc|^TestMemory_' ./engine
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)

@@ -35,7 +35,7 @@ func liveHeap() int64 {
 // a third of its blocks empty).
 func TestMemory_ShortTransactionsKeepOnlyTheirRows(t *testing.T) {
 	if raceEnabled {
-		t.Skip("the race detector changes what allocations take")
+		t.Skip("the race detector changes what allocations take; make test-allocs runs this")
 	}
 	if testing.Short() {
 		t.Skip("inserts 60,000 rows")
