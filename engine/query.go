@@ -87,11 +87,10 @@ type Query struct {
 	args []any
 	arg1 [1]any
 
-	// res0 and rows0 are the storage of the query's first result: a query
-	// mostly runs once, and its result then costs no allocation of its
-	// own (the result's records keep the query alive). ran says res0 is
-	// taken. See newResult.
-	ran   bool
+	// res0 and rows0 are the storage of the query's first result, taken
+	// once res0 has a table: a query mostly runs once, and its result then
+	// costs no allocation of its own (the result's records keep the query
+	// alive). See newResult.
 	res0  result
 	rows0 [16][]any
 }
@@ -100,8 +99,7 @@ type Query struct {
 // with room for rows: the query's own storage on its first run, a new
 // result after.
 func (q *Query) newResult(d *catalog.Table) *result {
-	if !q.ran {
-		q.ran = true
+	if q.res0.def == nil {
 		q.res0 = result{tx: q.tx, def: d, rows: q.rows0[:0]}
 		return &q.res0
 	}

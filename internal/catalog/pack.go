@@ -31,8 +31,9 @@ import (
 //
 // The row's cells are allocated in the block (RowSlab.AllocRow), filled
 // with values boxed the usual way, stored (RowSlab.Entry uses the block's
-// item, RowSlab.IndexItem its index entries') and, once the statement that wrote them is over (RowSlab.Pack),
-// re-pointed at copies of their values in the block. Until then the row may
+// item, RowSlab.IndexItem its index entries' items) and, once the
+// statement that wrote them is over (RowSlab.Pack), re-pointed at copies
+// of their values in the block. Until then the row may
 // still change (a foreign key's check shares its parent's values); after,
 // it never does: stored rows are immutable. A value of another type (NULL,
 // a time, bytes, or a value a column holds that is not its usual type)
