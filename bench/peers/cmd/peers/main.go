@@ -272,10 +272,10 @@ func memory(systems []peers.System, f peers.Fixture) error {
 		f.Rows(), f.Authors, f.Books(), f.Tags, f.Links())
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "system\tGo heap B/row\town B/row\ttotal B/row\tvs reldb\tby family B/row\tvs reldb\tupdated B/row\tvs reldb\town memory measured as\t")
-	var base [3]float64 // reldb's total per shape
+	base := make([]float64, len(peers.MemoryShapes)) // reldb's total per shape
 	for _, sys := range systems {
 		fmt.Fprintf(os.Stderr, "memory %-21s", sys.Name)
-		var ms [3]peers.Memory
+		ms := make([]peers.Memory, len(peers.MemoryShapes))
 		for i, shape := range peers.MemoryShapes {
 			m, err := peers.MeasureMemoryAs(sys, f, shape)
 			if err != nil {
